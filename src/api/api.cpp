@@ -1,0 +1,51 @@
+#include "api/api.h"
+
+#include "api/routes.h"
+
+namespace watchfloor::api {
+namespace {
+
+class SessionAuthenticator final : public http::Authenticator {
+ public:
+  explicit SessionAuthenticator(Services& s) : s_(s) {}
+
+  std::optional<http::Identity> authenticate(const std::string& token) override {
+    auto session = s_.sessions.find(token);
+    if (!session) return std::nullopt;
+    auto user = s_.users.get(session->user_id);
+    if (!user || !user->active) return std::nullopt;
+    return http::Identity{s_.users.principal(*user), session->csrf_token, user->must_change_password};
+  }
+
+  std::shared_ptr<const auth::UnitScope> scope() override { return s_.units.tree(); }
+
+ private:
+  Services& s_;
+};
+
+}  // namespace
+
+void write(Services& s, const std::function<void()>& body) {
+  try {
+    s.db.transaction(body);
+  } catch (...) {
+    s.units.invalidate();  // the cached tree may hold what was just rolled back
+    throw;
+  }
+}
+
+std::shared_ptr<http::Router> make_router(Services& s) {
+  auto r = std::make_shared<http::Router>();
+  add_ops_routes(*r, s);
+  add_auth_routes(*r, s);
+  add_unit_routes(*r, s);
+  add_user_routes(*r, s);
+  add_audit_routes(*r, s);
+  return r;
+}
+
+std::shared_ptr<http::Authenticator> make_authenticator(Services& s) {
+  return std::make_shared<SessionAuthenticator>(s);
+}
+
+}  // namespace watchfloor::api

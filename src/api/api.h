@@ -1,0 +1,35 @@
+#pragma once
+// The HTTP API: one file per resource, each parsing requests, calling the domain and writing JSON.
+// No business rules live here.
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "audit/audit_log.h"
+#include "auth/sessions.h"
+#include "auth/throttle.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "http/router.h"
+#include "org/units.h"
+#include "org/users.h"
+#include "store/db.h"
+
+namespace watchfloor::api {
+
+struct Services {
+  store::Db& db;
+  const core::Clock& clock;
+  const core::Config& config;
+  org::Units& units;
+  org::Users& users;
+  auth::Sessions& sessions;
+  auth::LoginThrottle& throttle;
+  audit::AuditLog& audit;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+std::shared_ptr<http::Router> make_router(Services& s);
+std::shared_ptr<http::Authenticator> make_authenticator(Services& s);
+
+}  // namespace watchfloor::api

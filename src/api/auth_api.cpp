@@ -1,0 +1,103 @@
+// Login, logout, the current user, and password change.
+#include "api/routes.h"
+#include "auth/password.h"
+#include "core/json_body.h"
+
+namespace watchfloor::api {
+namespace {
+
+using auth::Action;
+using core::Need;
+
+std::string session_cookie(const std::string& token, bool clear) {
+  // HttpOnly: scripts cannot read it; SameSite=Strict: other sites cannot make the browser send it.
+  return std::string(http::kSessionCookie) + "=" + (clear ? "" : token) + "; Path=/; HttpOnly; SameSite=Strict" +
+         (clear ? "; Max-Age=0" : "");
+}
+
+core::Problem wrong_credentials() {
+  return core::Problem(401, "unauthenticated", "Wrong username or password", "Sai tên đăng nhập hoặc mật khẩu",
+                       "The username or the password is wrong, or the account is disabled.",
+                       "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.");
+}
+
+nlohmann::json me_json(Services& s, const org::User& u, const std::string& csrf) {
+  auto user = org::to_json(u);
+  if (auto unit = s.units.get(u.unit_id)) user["unit"] = org::to_json(*unit);
+  return {{"user", user}, {"csrf_token", csrf}};
+}
+
+}  // namespace
+
+void add_auth_routes(http::Router& r, Services& s) {
+  r.add("POST", "/api/v1/auth/login", Action::public_access, [&s](http::Context& ctx) {
+    auto body = core::JsonBody::parse(ctx.req.body, {"username", "password"});
+    auto username = body.string("username", Need::required, 64);
+    auto password = body.string("password", Need::required, 256);
+    body.finish();
+    const std::string& ip = ctx.req.remote_ip;
+    if (auto wait = s.throttle.blocked(*username, ip)) {
+      s.audit.append(ctx.audit("auth.login_throttled", "user", *username, std::nullopt, {{"username", *username}}));
+      throw core::Problem::throttled(*wait);
+    }
+    auto user = s.users.by_username(*username);
+    bool ok = false;
+    if (auto hash = user ? s.users.password_hash(user->id) : std::nullopt) ok = auth::verify_password(*hash, *password);
+    else auth::verify_dummy(*password);
+    if (!ok || !user->active) {
+      s.throttle.failure(*username, ip);
+      s.audit.append(ctx.audit("auth.login_failed", "user", user ? std::to_string(user->id) : *username,
+                               user ? std::optional(user->unit_id) : std::nullopt,
+                               {{"username", *username}, {"reason", !user ? "unknown_user" : !ok ? "wrong_password" : "disabled"}}));
+      throw wrong_credentials();
+    }
+    s.throttle.success(*username);
+    auth::NewSession session;
+    write(s, [&] {
+      session = s.sessions.create(user->id, ip);
+      s.users.record_login(user->id);
+      ctx.identity = http::Identity{s.users.principal(*user), session.csrf_token, user->must_change_password};
+      s.audit.append(ctx.audit("auth.login", "user", std::to_string(user->id), user->unit_id));
+    });
+    return http::Response::json(200, me_json(s, *s.users.get(user->id), session.csrf_token))
+        .with_header("Set-Cookie", session_cookie(session.token, false));
+  });
+
+  r.add("POST", "/api/v1/auth/logout", Action::authenticated, [&s](http::Context& ctx) {
+    write(s, [&] {
+      s.sessions.remove(ctx.req.cookie(http::kSessionCookie));
+      s.audit.append(ctx.audit("auth.logout", "user", std::to_string(ctx.principal().user_id), ctx.principal().unit_id));
+    });
+    return http::Response::no_content().with_header("Set-Cookie", session_cookie("", true));
+  }).during_password_change = true;
+
+  r.add("GET", "/api/v1/auth/me", Action::authenticated, [&s](http::Context& ctx) {
+    auto user = s.users.get(ctx.principal().user_id);
+    if (!user) throw core::Problem::unauthenticated();
+    return http::Response::json(200, me_json(s, *user, ctx.identity->csrf_token));
+  }).during_password_change = true;
+
+  r.add("POST", "/api/v1/auth/password", Action::authenticated, [&s](http::Context& ctx) {
+    auto body = core::JsonBody::parse(ctx.req.body, {"current_password", "new_password"});
+    auto current = body.string("current_password", Need::required, 256);
+    auto next = body.string("new_password", Need::required, 256);
+    body.finish();
+    const auto& p = ctx.principal();
+    auto hash = s.users.password_hash(p.user_id);
+    if (!hash || !auth::verify_password(*hash, *current))
+      throw core::Problem::field("current_password", "Mật khẩu hiện tại không đúng", "The current password is wrong");
+    auto errs = auth::check_password_policy(*next, p.username, "new_password");
+    if (*next == *current)
+      errs.push_back({"new_password", "Mật khẩu mới phải khác mật khẩu hiện tại", "The new password must differ from the current one"});
+    if (!errs.empty()) throw core::Problem::validation(std::move(errs));
+    write(s, [&] {
+      s.users.set_password(p.user_id, *next, false);
+      // Other sessions of this user end; this one stays.
+      s.sessions.remove_all_for_user(p.user_id, ctx.req.cookie(http::kSessionCookie));
+      s.audit.append(ctx.audit("auth.password_change", "user", std::to_string(p.user_id), p.unit_id));
+    });
+    return http::Response::no_content();
+  }).during_password_change = true;
+}
+
+}  // namespace watchfloor::api

@@ -1,0 +1,53 @@
+// Health, readiness, metrics, and the vocabulary the console needs.
+#include "api/routes.h"
+#include "core/metrics.h"
+#include "org/vocabulary.h"
+
+namespace watchfloor::api {
+namespace {
+
+using auth::Action;
+
+nlohmann::json terms(const std::vector<org::Term>& list) {
+  auto a = nlohmann::json::array();
+  for (const auto& t : list) a.push_back({{"id", t.id}, {"name_vi", t.name_vi}, {"name_en", t.name_en}});
+  return a;
+}
+
+}  // namespace
+
+void add_ops_routes(http::Router& r, Services& s) {
+  core::Metrics::global().gauge("watchfloor_uptime_seconds", [&s] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
+  });
+
+  r.add("GET", "/healthz", Action::public_access, [](http::Context&) {
+    return http::Response::json(200, {{"status", "ok"}});
+  });
+
+  r.add("GET", "/readyz", Action::public_access, [&s](http::Context&) {
+    try {
+      s.db.query("SELECT 1 FROM units LIMIT 1");
+    } catch (const std::exception&) {
+      throw core::Problem(503, "not-ready", "Not ready", "Chưa sẵn sàng", "The database is not available.",
+                          "Cơ sở dữ liệu chưa sẵn sàng.");
+    }
+    return http::Response::json(200, {{"status", "ready"}});
+  });
+
+  r.add("GET", "/metrics", Action::public_access, [](http::Context&) {
+    http::Response res;
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = core::Metrics::global().render();
+    return res;
+  });
+
+  r.add("GET", "/api/v1/meta", Action::authenticated, [](http::Context&) {
+    return http::Response::json(200, {{"version", WATCHFLOOR_VERSION},
+                                      {"roles", terms(org::role_terms())},
+                                      {"unit_kinds", terms(org::unit_kinds())},
+                                      {"designation_kinds", terms(org::designation_kinds())}});
+  });
+}
+
+}  // namespace watchfloor::api

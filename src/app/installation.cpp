@@ -1,0 +1,133 @@
+#include "app/installation.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "api/api.h"
+#include "core/json_body.h"
+#include "core/log.h"
+#include "core/random.h"
+#include "http/server.h"
+#include "org/preset.h"
+
+namespace watchfloor::app {
+
+Installation::Installation(core::Config cfg)
+    : config(std::move(cfg)),
+      db(store::open_sqlite(config.data_dir / "watchfloor.db")),
+      units(*db, clock),
+      users(*db, clock, units),
+      sessions(*db, clock, config.security),
+      throttle(clock, config.security),
+      audit(*db, clock) {}
+
+std::optional<std::string> Installation::setting(const std::string& key) {
+  auto row = db->query_one("SELECT value FROM installation WHERE key = ?", {key});
+  return row ? std::optional(row->str(0)) : std::nullopt;
+}
+
+void Installation::set_setting(const std::string& key, const std::string& value) {
+  db->exec("INSERT INTO installation(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+           {key, value});
+}
+
+audit::Event Installation::system_event(std::string action, std::string object_type, std::string object_id,
+                                        std::optional<int64_t> unit_id, nlohmann::json details) {
+  audit::Event e;
+  const char* login = getlogin();
+  e.actor = std::string("system:") + (login ? login : "cli");
+  e.unit_id = unit_id;
+  e.action = std::move(action);
+  e.object_type = std::move(object_type);
+  e.object_id = std::move(object_id);
+  e.details = std::move(details);
+  e.request_id = "cli";
+  e.ip = "local";
+  return e;
+}
+
+std::filesystem::path resources_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec)
+    for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
+      if (std::filesystem::exists(dir / "presets" / "org-2017.json")) return dir;
+  return std::filesystem::current_path();
+}
+
+core::Config resolve_config(const std::optional<std::filesystem::path>& config_file,
+                            const std::optional<std::filesystem::path>& data_dir,
+                            const std::optional<std::string>& listen) {
+  core::Config c = config_file ? core::load_config(*config_file) : core::Config{};
+  if (data_dir) c.data_dir = *data_dir;
+  if (listen) c.server.listen = *listen;
+  if (c.server.web_root.empty()) c.server.web_root = resources_dir() / "web" / "dist";
+  return c;
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    return core::parse_json(text);
+  } catch (const core::Problem& p) {
+    throw std::runtime_error(file.string() + ": " + p.what());
+  }
+}
+
+void bootstrap(Installation& inst, std::ostream& out) {
+  if (inst.db->query_one("SELECT 1 FROM users LIMIT 1")) return;
+  std::string password = core::random_password();
+  inst.db->transaction([&] {
+    if (!inst.db->query_one("SELECT 1 FROM units LIMIT 1")) {
+      auto result = org::import_org(*inst.db, inst.units, read_json_file(resources_dir() / "presets" / "org-2017.json"));
+      inst.audit.append(inst.system_event("org.import", "organisation", "org-2017", std::nullopt,
+                                          {{"preset", "2017"}, {"created", result.created}}));
+    }
+    auto root = inst.db->query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
+    org::UserInput in;
+    in.username = "admin";
+    in.full_name = "Quản trị hệ thống";
+    in.title = "Quản trị hệ thống";
+    in.unit_id = root->i64(0);
+    in.password = password;
+    in.must_change_password = true;
+    in.roles = std::vector<auth::Grant>{{auth::Role::admin, root->i64(0)}};
+    auto admin = inst.users.create(in);
+    inst.audit.append(inst.system_event("user.create", "user", std::to_string(admin.id), admin.unit_id,
+                                        {{"username", "admin"}, {"first_start", true}}));
+    if (!inst.setting("kind")) inst.set_setting("kind", "real");
+  });
+  out << "watchfloor: created administrator \"admin\" with one-time password: " << password << "\n"
+      << "watchfloor: it must be changed at first login; it is not shown again.\n"
+      << std::flush;
+}
+
+int serve(Installation& inst, std::ostream& out) {
+  api::Services services{*inst.db, inst.clock, inst.config, inst.units, inst.users, inst.sessions, inst.throttle, inst.audit};
+  auto router = api::make_router(services);
+  http::ServerOptions opt;
+  http::parse_listen(inst.config.server.listen, opt);
+  opt.threads = inst.config.server.threads;
+  opt.max_body_bytes = inst.config.server.max_body_bytes;
+  opt.max_header_bytes = inst.config.server.max_header_bytes;
+  opt.max_connections = inst.config.server.max_connections;
+  opt.read_timeout_s = inst.config.server.read_timeout_s;
+  opt.write_timeout_s = inst.config.server.write_timeout_s;
+  http::Server server(opt, http::make_dispatcher(router, api::make_authenticator(services),
+                                                 http::DispatchOptions{inst.config.server.web_root}));
+  server.bind();
+  if (!std::filesystem::exists(inst.config.server.web_root / "index.html"))
+    core::log_warn("the console is not built (" + inst.config.server.web_root.string() + "/index.html missing); run make build");
+  std::string host = opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host;
+  out << "watchfloor: listening on http://" << host << ":" << server.port() << std::endl;
+  core::log_info("serving; data in " + inst.config.data_dir.string());
+  server.run();
+  core::log_info("stopped: every request finished, the database is closed cleanly");
+  return 0;
+}
+
+}  // namespace watchfloor::app

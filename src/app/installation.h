@@ -1,0 +1,60 @@
+#pragma once
+// One installation: its configuration, data directory, database and the services over it.
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "audit/audit_log.h"
+#include "auth/sessions.h"
+#include "auth/throttle.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "org/units.h"
+#include "org/users.h"
+#include "store/db.h"
+
+namespace watchfloor::app {
+
+struct Installation {
+  explicit Installation(core::Config cfg);
+  core::Config config;
+  core::SystemClock clock;
+  std::unique_ptr<store::Db> db;
+  org::Units units;
+  org::Users users;
+  auth::Sessions sessions;
+  auth::LoginThrottle throttle;
+  audit::AuditLog audit;
+
+  std::filesystem::path db_path() const { return config.data_dir / "watchfloor.db"; }
+  std::optional<std::string> setting(const std::string& key);
+  void set_setting(const std::string& key, const std::string& value);
+  // An audit event for work done from the command line (no HTTP request, no logged-in actor).
+  audit::Event system_event(std::string action, std::string object_type, std::string object_id,
+                            std::optional<int64_t> unit_id, nlohmann::json details = nlohmann::json::object());
+};
+
+// Where presets/ and web/dist are: the repository root above the build directory, else the working directory.
+std::filesystem::path resources_dir();
+
+// Configuration from --config (TOML), then --data and --listen on top.
+core::Config resolve_config(const std::optional<std::filesystem::path>& config_file,
+                            const std::optional<std::filesystem::path>& data_dir,
+                            const std::optional<std::string>& listen);
+
+nlohmann::json read_json_file(const std::filesystem::path& file);
+
+// First start of a real installation: imports the 2017 organisation if there is none, creates
+// `admin` with a one-time password and prints it. Does nothing when people exist already.
+void bootstrap(Installation& inst, std::ostream& out);
+
+// Serves HTTP until SIGINT/SIGTERM. Prints "watchfloor: listening on http://HOST:PORT".
+int serve(Installation& inst, std::ostream& out);
+
+// Creates the demo installation (2017 organisation, demo users with random passwords) unless it
+// exists; writes DATA/demo-logins.json and returns its content.
+nlohmann::json ensure_demo(Installation& inst);
+
+}  // namespace watchfloor::app

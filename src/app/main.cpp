@@ -1,0 +1,217 @@
+// watchfloor command line: serve, demo, migrate, user, org, audit verify, routes.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+
+#include "api/api.h"
+#include "app/installation.h"
+#include "core/log.h"
+#include "core/random.h"
+#include "org/preset.h"
+#include "store/db.h"
+
+using namespace watchfloor;
+
+namespace {
+
+struct Where {
+  std::optional<std::filesystem::path> config, data;
+  std::optional<std::string> listen;
+  void add_to(CLI::App* cmd, bool with_listen) {
+    cmd->add_option("--config", config, "TOML configuration file");
+    cmd->add_option("--data", data, "data directory (overrides the configuration)");
+    if (with_listen) cmd->add_option("--listen", listen, "HOST:PORT to listen on (overrides the configuration)");
+  }
+  std::unique_ptr<app::Installation> open() const {
+    return std::make_unique<app::Installation>(app::resolve_config(config, data, listen));
+  }
+};
+
+void print_logins(const nlohmann::json& logins, const std::filesystem::path& file) {
+  std::cout << "\nwatchfloor demo — tài khoản thử nghiệm / demo logins (also in " << file.string() << "):\n";
+  for (const auto& l : logins) {
+    std::string roles;
+    for (const auto& r : l.at("roles")) roles += (roles.empty() ? "" : ",") + r.get<std::string>();
+    std::cout << "  " << std::left << std::setw(18) << l.at("username").get<std::string>() << " "
+              << std::setw(24) << l.at("password").get<std::string>() << " " << std::setw(12)
+              << l.at("unit").get<std::string>() << " " << roles << "\n";
+  }
+  std::cout << std::endl;
+}
+
+org::User find_user(app::Installation& inst, const std::string& username) {
+  auto u = inst.users.by_username(username);
+  if (!u) throw std::runtime_error("no user named '" + username + "'");
+  return *u;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"watchfloor — hệ thống giám sát trực tuyến ngành Hải quan / customs online supervision platform"};
+  cli.require_subcommand(1);
+  bool verbose = false;
+  cli.add_flag("-v,--verbose", verbose, "debug logging");
+
+  Where serve_w, demo_w, migrate_w, user_w, org_w, audit_w;
+  auto* serve = cli.add_subcommand("serve", "serve the console and the API");
+  serve_w.add_to(serve, true);
+
+  auto* demo = cli.add_subcommand("demo", "create (if absent) and serve a demo installation");
+  demo_w.add_to(demo, true);
+
+  auto* migrate = cli.add_subcommand("migrate", "apply database migrations and exit");
+  migrate_w.add_to(migrate, false);
+
+  auto* user = cli.add_subcommand("user", "manage people");
+  user->require_subcommand(1);
+  user_w.add_to(user, false);
+  std::string username, unit_code, full_name, title;
+  std::vector<std::string> roles;
+  auto* user_add = user->add_subcommand("add", "add a person; prints a one-time password");
+  user_add->add_option("username", username)->required();
+  user_add->add_option("--unit", unit_code, "code of the person's unit")->required();
+  user_add->add_option("--full-name", full_name, "full name")->required();
+  user_add->add_option("--title", title, "job title");
+  user_add->add_option("--role", roles, "ROLE or ROLE@UNITCODE (repeatable)");
+  auto* user_passwd = user->add_subcommand("passwd", "set a new one-time password");
+  user_passwd->add_option("username", username)->required();
+  auto* user_disable = user->add_subcommand("disable", "disable an account and end its sessions");
+  user_disable->add_option("username", username)->required();
+
+  auto* org_cmd = cli.add_subcommand("org", "organisation import and export");
+  org_cmd->require_subcommand(1);
+  org_w.add_to(org_cmd, false);
+  std::filesystem::path org_file;
+  auto* org_import = org_cmd->add_subcommand("import", "create or update units from a JSON file");
+  org_import->add_option("file", org_file)->required();
+  auto* org_export = org_cmd->add_subcommand("export", "write the organisation to a JSON file");
+  org_export->add_option("file", org_file)->required();
+
+  auto* audit_cmd = cli.add_subcommand("audit", "audit log");
+  audit_cmd->require_subcommand(1);
+  audit_w.add_to(audit_cmd, false);
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "check the hash chain; exit 1 when broken");
+
+  auto* routes = cli.add_subcommand("routes", "print every HTTP route");
+
+  CLI11_PARSE(cli, argc, argv);
+  core::init_logging(verbose);
+
+  try {
+    if (*serve) {
+      auto inst = serve_w.open();
+      app::bootstrap(*inst, std::cout);
+      return app::serve(*inst, std::cout);
+    }
+    if (*demo) {
+      if (!demo_w.data && !demo_w.config) demo_w.data = "var/demo";
+      auto inst = demo_w.open();
+      auto logins = app::ensure_demo(*inst);
+      print_logins(logins, inst->config.data_dir / "demo-logins.json");
+      return app::serve(*inst, std::cout);
+    }
+    if (*migrate) {
+      auto inst = migrate_w.open();  // opening applies the migrations
+      std::cout << "watchfloor: schema version " << store::schema_version(*inst->db) << "\n";
+      return 0;
+    }
+    if (*user) {
+      auto inst = user_w.open();
+      if (*user_add) {
+        auto unit = inst->units.by_code(unit_code);
+        if (!unit) throw std::runtime_error("no unit with code '" + unit_code + "'");
+        org::UserInput in;
+        in.username = username;
+        in.full_name = full_name;
+        in.title = title;
+        in.unit_id = unit->id;
+        in.password = core::random_password();
+        in.must_change_password = true;
+        in.roles.emplace();
+        for (const auto& spec : roles) {
+          auto at = spec.find('@');
+          auto role = auth::parse_role(spec.substr(0, at));
+          if (!role) throw std::runtime_error("unknown role '" + spec.substr(0, at) + "'");
+          auto grant_unit = at == std::string::npos ? unit : inst->units.by_code(spec.substr(at + 1));
+          if (!grant_unit) throw std::runtime_error("no unit with code '" + spec.substr(at + 1) + "'");
+          in.roles->push_back({*role, grant_unit->id});
+        }
+        inst->db->transaction([&] {
+          auto u = inst->users.create(in);
+          inst->audit.append(inst->system_event("user.create", "user", std::to_string(u.id), u.unit_id, {{"username", username}}));
+        });
+        std::cout << "watchfloor: created \"" << username << "\" with one-time password: " << *in.password << "\n";
+      } else if (*user_passwd) {
+        auto u = find_user(*inst, username);
+        std::string pw = core::random_password();
+        inst->db->transaction([&] {
+          inst->users.set_password(u.id, pw, true);
+          inst->sessions.remove_all_for_user(u.id);
+          inst->audit.append(inst->system_event("user.update", "user", std::to_string(u.id), u.unit_id, {{"password_reset", true}}));
+        });
+        std::cout << "watchfloor: new one-time password for \"" << username << "\": " << pw << "\n";
+      } else if (*user_disable) {
+        auto u = find_user(*inst, username);
+        inst->db->transaction([&] {
+          org::UserInput in;
+          in.active = false;
+          inst->users.update(u.id, in);
+          inst->sessions.remove_all_for_user(u.id);
+          inst->audit.append(inst->system_event("user.update", "user", std::to_string(u.id), u.unit_id, {{"active", false}}));
+        });
+        std::cout << "watchfloor: disabled \"" << username << "\"\n";
+      }
+      return 0;
+    }
+    if (*org_cmd) {
+      auto inst = org_w.open();
+      if (*org_import) {
+        auto doc = app::read_json_file(org_file);
+        org::ImportResult r;
+        inst->db->transaction([&] {
+          r = org::import_org(*inst->db, inst->units, doc);
+          inst->audit.append(inst->system_event("org.import", "organisation", org_file.filename().string(), std::nullopt,
+                                                {{"created", r.created}, {"updated", r.updated}}));
+        });
+        std::cout << "watchfloor: imported " << r.created << " new and " << r.updated << " updated units\n";
+      } else {
+        std::ofstream out(org_file);
+        out << org::export_org(inst->units).dump(2) << "\n";
+        if (!out.flush()) throw std::runtime_error("cannot write " + org_file.string());
+        std::cout << "watchfloor: wrote " << org_file.string() << "\n";
+      }
+      return 0;
+    }
+    if (*audit_cmd && *audit_verify) {
+      auto inst = audit_w.open();
+      auto v = inst->audit.verify();
+      if (v.ok) {
+        std::cout << "OK: " << v.entries << " entries\n";
+        return 0;
+      }
+      std::cout << "BROKEN: first broken entry seq " << *v.first_broken_seq << " (" << v.reason << ")\n";
+      return 1;
+    }
+    if (*routes) {
+      // Routes are registered against services; a throwaway in-memory installation is enough to list them.
+      core::Config cfg;
+      cfg.data_dir = std::filesystem::temp_directory_path() / ("watchfloor-routes-" + core::random_token(6));
+      {
+        app::Installation inst(cfg);
+        api::Services s{*inst.db, inst.clock, inst.config, inst.units, inst.users, inst.sessions, inst.throttle, inst.audit};
+        for (const auto& r : api::make_router(s)->routes()) std::cout << r.method << " " << r.pattern << "\n";
+      }
+      std::filesystem::remove_all(cfg.data_dir);
+      return 0;
+    }
+  } catch (const core::Problem& p) {
+    std::cerr << "watchfloor: " << p.to_json().dump(2) << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "watchfloor: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

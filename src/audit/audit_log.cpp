@@ -1,0 +1,125 @@
+#include "audit/audit_log.h"
+
+#include <fmt/format.h>
+
+#include "core/random.h"
+
+namespace watchfloor::audit {
+namespace {
+nlohmann::json opt_json(const std::optional<int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+
+const char* kColumns =
+    "seq, at, actor_id, actor, unit_id, action, object_type, object_id, details, request_id, ip, prev_hash, hash";
+
+Entry from_row(const store::Row& r) {
+  Entry e;
+  e.seq = r.i64(0);
+  e.at = r.i64(1);
+  e.event.actor_id = r.opt_i64(2);
+  e.event.actor = r.opt_str(3);
+  e.event.unit_id = r.opt_i64(4);
+  e.event.action = r.str(5);
+  e.event.object_type = r.str(6);
+  e.event.object_id = r.str(7);
+  e.details_text = r.str(8);
+  e.event.request_id = r.str(9);
+  e.event.ip = r.str(10);
+  e.prev_hash = r.str(11);
+  e.hash = r.str(12);
+  return e;
+}
+}  // namespace
+
+std::string canonical(int64_t seq, int64_t at, const Event& e, const std::string& details_text,
+                      const std::string& prev_hash) {
+  // A JSON array has one serialisation with nlohmann (no whitespace, fixed order): stable bytes.
+  nlohmann::json a = nlohmann::json::array({seq, at, opt_json(e.actor_id), opt_json(e.actor), opt_json(e.unit_id),
+                                            e.action, e.object_type, e.object_id, details_text, e.request_id, e.ip,
+                                            prev_hash});
+  return a.dump();
+}
+
+int64_t AuditLog::append(const Event& e) {
+  int64_t seq = 0;
+  db_.transaction([&] {
+    auto last = db_.query_one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    seq = last ? last->i64(0) + 1 : 1;
+    std::string prev = last ? last->str(1) : kGenesisHash;
+    int64_t at = clock_.now_ms();
+    std::string details = e.details.dump();
+    std::string hash = core::sha256_hex(prev + canonical(seq, at, e, details, prev));
+    db_.exec(fmt::format("INSERT INTO audit_log({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", kColumns),
+             {seq, at, store::opt(e.actor_id), store::opt(e.actor), store::opt(e.unit_id), e.action, e.object_type,
+              e.object_id, details, e.request_id, e.ip, prev, hash});
+  });
+  return seq;
+}
+
+std::vector<Entry> AuditLog::list(const Filter& f) {
+  std::string sql = fmt::format("SELECT {} FROM audit_log WHERE 1=1", kColumns);
+  std::vector<store::Value> p;
+  if (f.actor) { sql += " AND actor = ?"; p.emplace_back(*f.actor); }
+  if (f.action_prefix) { sql += " AND substr(action, 1, ?) = ?"; p.emplace_back(int64_t(f.action_prefix->size())); p.emplace_back(*f.action_prefix); }
+  if (f.object_type) { sql += " AND object_type = ?"; p.emplace_back(*f.object_type); }
+  if (f.object_id) { sql += " AND object_id = ?"; p.emplace_back(*f.object_id); }
+  if (f.from_ms) { sql += " AND at >= ?"; p.emplace_back(*f.from_ms); }
+  if (f.to_ms) { sql += " AND at < ?"; p.emplace_back(*f.to_ms); }
+  if (f.before_seq) { sql += " AND seq < ?"; p.emplace_back(*f.before_seq); }
+  if (f.unit_ids) {
+    sql += " AND unit_id IN (SELECT value FROM json_each(?))";
+    p.emplace_back(nlohmann::json(*f.unit_ids).dump());
+  }
+  sql += " ORDER BY seq DESC LIMIT ?";
+  p.emplace_back(int64_t(f.limit));
+  std::vector<Entry> out;
+  for (const auto& r : db_.query(sql, p)) out.push_back(from_row(r));
+  return out;
+}
+
+VerifyResult AuditLog::verify() {
+  VerifyResult res;
+  std::string prev = kGenesisHash;
+  int64_t expected = 1;
+  auto broken = [&](int64_t seq, std::string reason) {
+    res.ok = false;
+    res.first_broken_seq = seq;
+    res.reason = std::move(reason);
+  };
+  for (;;) {
+    auto rows = db_.query(fmt::format("SELECT {} FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT 1000", kColumns),
+                          {expected});
+    if (rows.empty()) break;
+    for (const auto& r : rows) {
+      Entry e = from_row(r);
+      if (e.seq != expected) return broken(expected, "entry is missing"), res;
+      if (e.prev_hash != prev) return broken(e.seq, "previous hash does not match the entry before it"), res;
+      Event ev = e.event;
+      if (core::sha256_hex(prev + canonical(e.seq, e.at, ev, e.details_text, e.prev_hash)) != e.hash)
+        return broken(e.seq, "content does not match its hash"), res;
+      prev = e.hash;
+      ++expected;
+      ++res.entries;
+    }
+  }
+  return res;
+}
+
+nlohmann::json to_json(const Entry& e) {
+  nlohmann::json details = nlohmann::json::parse(e.details_text, nullptr, false);
+  return {{"seq", e.seq},
+          {"time", core::iso8601(e.at)},
+          {"actor_id", opt_json(e.event.actor_id)},
+          {"actor", opt_json(e.event.actor)},
+          {"unit_id", opt_json(e.event.unit_id)},
+          {"action", e.event.action},
+          {"object_type", e.event.object_type},
+          {"object_id", e.event.object_id},
+          {"details", details.is_discarded() ? nlohmann::json(e.details_text) : details},
+          {"request_id", e.event.request_id},
+          {"ip", e.event.ip},
+          {"prev_hash", e.prev_hash},
+          {"hash", e.hash}};
+}
+
+}  // namespace watchfloor::audit

@@ -1,0 +1,108 @@
+#include "auth/policy.h"
+
+#include <algorithm>
+#include <array>
+
+namespace watchfloor::auth {
+namespace {
+
+constexpr std::array<std::pair<Role, std::string_view>, 10> kRoleNames = {{
+    {Role::admin, "admin"},
+    {Role::hq_leader, "hq_leader"},
+    {Role::unit_leader, "unit_leader"},
+    {Role::shift_leader, "shift_leader"},
+    {Role::duty_officer, "duty_officer"},
+    {Role::supervision_officer, "supervision_officer"},
+    {Role::office_officer, "office_officer"},
+    {Role::camera_admin, "camera_admin"},
+    {Role::auditor, "auditor"},
+    {Role::external_requester, "external_requester"},
+}};
+
+// Which roles may perform a unit-scoped action, within the subtree of the unit they hold the role at.
+std::vector<Role> roles_for(Action a) {
+  switch (a) {
+    case Action::unit_write:
+    case Action::user_write: return {Role::admin};
+    case Action::user_read: return {Role::admin, Role::hq_leader, Role::unit_leader, Role::office_officer, Role::auditor};
+    case Action::audit_read: return {Role::admin, Role::auditor};
+    default: return {};
+  }
+}
+
+bool in_scope(const Principal& p, const std::vector<Role>& roles, int64_t unit, const UnitScope& scope) {
+  return std::any_of(p.grants.begin(), p.grants.end(), [&](const Grant& g) {
+    return std::find(roles.begin(), roles.end(), g.role) != roles.end() && scope.contains(g.unit_id, unit);
+  });
+}
+
+bool has_any(const Principal& p, const std::vector<Role>& roles) {
+  return std::any_of(p.grants.begin(), p.grants.end(),
+                     [&](const Grant& g) { return std::find(roles.begin(), roles.end(), g.role) != roles.end(); });
+}
+
+}  // namespace
+
+const std::vector<Role>& all_roles() {
+  static const std::vector<Role> roles = [] {
+    std::vector<Role> r;
+    for (const auto& [role, _] : kRoleNames) r.push_back(role);
+    return r;
+  }();
+  return roles;
+}
+
+std::string_view role_name(Role r) {
+  for (const auto& [role, name] : kRoleNames)
+    if (role == r) return name;
+  return "unknown";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+  for (const auto& [role, name] : kRoleNames)
+    if (name == s) return role;
+  return std::nullopt;
+}
+
+bool Principal::has_role(Role r) const {
+  return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) { return g.role == r; });
+}
+
+bool is_external(const Principal& p, const UnitScope& scope) {
+  if (scope.is_external(p.unit_id)) return true;
+  return !p.grants.empty() && std::all_of(p.grants.begin(), p.grants.end(),
+                                          [](const Grant& g) { return g.role == Role::external_requester; });
+}
+
+bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope) {
+  switch (a) {
+    case Action::public_access:
+    case Action::authenticated: return true;
+    case Action::unit_read:
+      // The organisation chart is shared knowledge inside customs (officers address other units);
+      // a unit outside customs sees only itself.
+      if (!is_external(p, scope)) return true;
+      return t.unit && scope.contains(p.unit_id, *t.unit);
+    case Action::user_read:
+      if (t.owner_user && *t.owner_user == p.user_id) return true;
+      [[fallthrough]];
+    default: {
+      if (is_external(p, scope)) return false;
+      auto roles = roles_for(a);
+      return t.unit ? in_scope(p, roles, *t.unit, scope) : has_any(p, roles);
+    }
+  }
+}
+
+std::optional<std::vector<int64_t>> scope_roots(const Principal& p, Action a, const UnitScope& scope) {
+  if (a == Action::unit_read && !is_external(p, scope)) return std::nullopt;
+  if (a == Action::unit_read) return std::vector<int64_t>{p.unit_id};
+  std::vector<int64_t> roots;
+  if (is_external(p, scope)) return roots;
+  auto roles = roles_for(a);
+  for (const auto& g : p.grants)
+    if (std::find(roles.begin(), roles.end(), g.role) != roles.end()) roots.push_back(g.unit_id);
+  return roots;
+}
+
+}  // namespace watchfloor::auth

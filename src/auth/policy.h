@@ -1,0 +1,75 @@
+#pragma once
+// The one permission policy. Every route names an Action; the HTTP layer and the handlers ask
+// `allowed` and nothing else decides access. Roles are granted at a unit and hold for its subtree.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace watchfloor::auth {
+
+enum class Role {
+  admin,
+  hq_leader,           // lãnh đạo Tổng cục
+  unit_leader,         // lãnh đạo đơn vị
+  shift_leader,        // lãnh đạo ca trực
+  duty_officer,        // cán bộ trực ban
+  supervision_officer, // công chức giám sát trực tuyến
+  office_officer,      // cán bộ Văn phòng
+  camera_admin,
+  auditor,
+  external_requester,  // đơn vị ngoài ngành yêu cầu khai thác dữ liệu
+};
+
+const std::vector<Role>& all_roles();
+std::string_view role_name(Role r);
+std::optional<Role> parse_role(std::string_view s);
+
+struct Grant {
+  Role role;
+  int64_t unit_id;
+};
+
+struct Principal {
+  int64_t user_id = 0;
+  std::string username;
+  int64_t unit_id = 0;
+  std::vector<Grant> grants;
+  bool has_role(Role r) const;
+};
+
+// What the policy needs to know about the organisation; the org module implements it.
+class UnitScope {
+ public:
+  virtual ~UnitScope() = default;
+  // True when `unit` is `ancestor` or lies beneath it.
+  virtual bool contains(int64_t ancestor, int64_t unit) const = 0;
+  virtual bool is_external(int64_t unit) const = 0;
+};
+
+enum class Action {
+  public_access,   // no login (health, login itself)
+  authenticated,   // any logged-in user (own session, vocabulary)
+  unit_read,
+  unit_write,
+  user_read,
+  user_write,
+  audit_read,
+};
+
+struct Target {
+  std::optional<int64_t> unit;        // the unit the object belongs to; nullopt: the action in general
+  std::optional<int64_t> owner_user;  // the user the object is about, when it is a person
+};
+
+bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope);
+
+// A principal whose unit is outside customs, or who holds only the external requester role.
+bool is_external(const Principal& p, const UnitScope& scope);
+
+// The units whose subtrees the principal may act on for `a` (for filtering lists).
+// nullopt means no restriction by unit.
+std::optional<std::vector<int64_t>> scope_roots(const Principal& p, Action a, const UnitScope& scope);
+
+}  // namespace watchfloor::auth

@@ -1,0 +1,75 @@
+#include "core/config.h"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <stdexcept>
+#include <toml++/toml.h>
+
+namespace watchfloor::core {
+namespace {
+
+template <typename T>
+void read(const toml::table& t, std::string_view section, std::string_view key, T& out) {
+  const auto* node = t.get(key);
+  if (!node) return;
+  if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
+    auto v = node->value<std::string>();
+    if (!v) throw std::runtime_error(fmt::format("config: {}{} must be a string", section, key));
+    out = *v;
+  } else {
+    auto v = node->value<int64_t>();
+    if (!v || *v < 0) throw std::runtime_error(fmt::format("config: {}{} must be a non-negative integer", section, key));
+    out = static_cast<T>(*v);
+  }
+}
+
+void reject_unknown(const toml::table& t, std::string_view section, const std::set<std::string_view>& known) {
+  for (const auto& [k, _] : t)
+    if (!known.count(k.str())) throw std::runtime_error(fmt::format("config: unknown setting {}{}", section, k.str()));
+}
+
+}  // namespace
+
+Config load_config(const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error(fmt::format("config: {}: {}", file.string(), e.description()));
+  }
+  Config c;
+  reject_unknown(root, "", {"data_dir", "server", "security"});
+  read(root, "", "data_dir", c.data_dir);
+  if (c.data_dir.is_relative() && root.get("data_dir"))
+    c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
+  if (const auto* s = root.get_as<toml::table>("server")) {
+    reject_unknown(*s, "server.", {"listen", "threads", "max_body_bytes", "max_header_bytes", "max_connections",
+                                   "read_timeout_s", "write_timeout_s", "web_root"});
+    auto& v = c.server;
+    read(*s, "server.", "listen", v.listen);
+    read(*s, "server.", "threads", v.threads);
+    read(*s, "server.", "max_body_bytes", v.max_body_bytes);
+    read(*s, "server.", "max_header_bytes", v.max_header_bytes);
+    read(*s, "server.", "max_connections", v.max_connections);
+    read(*s, "server.", "read_timeout_s", v.read_timeout_s);
+    read(*s, "server.", "write_timeout_s", v.write_timeout_s);
+    read(*s, "server.", "web_root", v.web_root);
+    if (v.threads < 1) throw std::runtime_error("config: server.threads must be at least 1");
+  } else if (root.get("server")) {
+    throw std::runtime_error("config: [server] must be a table");
+  }
+  if (const auto* s = root.get_as<toml::table>("security")) {
+    reject_unknown(*s, "security.", {"session_idle_minutes", "session_absolute_hours", "login_max_failures_per_user",
+                                     "login_max_failures_per_ip", "login_window_minutes"});
+    auto& v = c.security;
+    read(*s, "security.", "session_idle_minutes", v.session_idle_minutes);
+    read(*s, "security.", "session_absolute_hours", v.session_absolute_hours);
+    read(*s, "security.", "login_max_failures_per_user", v.login_max_failures_per_user);
+    read(*s, "security.", "login_max_failures_per_ip", v.login_max_failures_per_ip);
+    read(*s, "security.", "login_window_minutes", v.login_window_minutes);
+  }
+  return c;
+}
+
+}  // namespace watchfloor::core

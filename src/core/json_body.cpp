@@ -1,0 +1,125 @@
+#include "core/json_body.h"
+
+#include <fmt/format.h>
+
+namespace watchfloor::core {
+
+nlohmann::json parse_json(std::string_view text) {
+  try {
+    // nlohmann's lexer rejects ill-formed UTF-8 inside strings.
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string why = e.what();
+    if (auto pos = why.find("parse error"); pos != std::string::npos) why = why.substr(pos);
+    throw Problem::malformed_json(why);
+  }
+}
+
+JsonBody::JsonBody(const nlohmann::json& value, std::initializer_list<std::string_view> allowed, std::string prefix)
+    : value_(&value), prefix_(std::move(prefix)) {
+  if (!value.is_object()) {
+    error(prefix_.empty() ? "body" : prefix_, "Phải là một đối tượng JSON", "Must be a JSON object");
+    return;
+  }
+  for (const auto& [key, _] : value.items()) {
+    bool known = false;
+    for (auto a : allowed) known = known || a == key;
+    if (!known) error(path(key), "Trường không được chấp nhận", "Unknown field");
+  }
+}
+
+JsonBody JsonBody::parse(std::string_view text, std::initializer_list<std::string_view> allowed) {
+  auto parsed = parse_json(text);
+  JsonBody body(parsed, allowed);
+  body.owned_ = std::move(parsed);
+  body.value_ = &body.owned_;
+  return body;
+}
+
+std::string JsonBody::path(std::string_view f) const {
+  return prefix_.empty() ? std::string(f) : prefix_ + "." + std::string(f);
+}
+
+void JsonBody::error(std::string field_path, std::string message_vi, std::string message_en) {
+  errors_.push_back({std::move(field_path), std::move(message_vi), std::move(message_en)});
+}
+
+void JsonBody::adopt(JsonBody& nested) {
+  for (auto& e : nested.errors_) errors_.push_back(std::move(e));
+  nested.errors_.clear();
+}
+
+bool JsonBody::has(std::string_view f) const { return raw(f) != nullptr; }
+
+const nlohmann::json* JsonBody::raw(std::string_view f) const {
+  if (!value_ || !value_->is_object()) return nullptr;
+  auto it = value_->find(f);
+  return it == value_->end() ? nullptr : &*it;
+}
+
+std::optional<std::string> JsonBody::string(std::string_view f, Need need, size_t max_chars) {
+  const auto* v = raw(f);
+  if (!v) {
+    if (need == Need::required) error(path(f), "Trường bắt buộc", "Required field");
+    return std::nullopt;
+  }
+  if (!v->is_string()) {
+    error(path(f), "Phải là chuỗi ký tự", "Must be a string");
+    return std::nullopt;
+  }
+  auto s = v->get<std::string>();
+  size_t chars = 0;
+  for (unsigned char c : s) chars += (c & 0xC0) != 0x80;  // count UTF-8 code points
+  if (need == Need::required && s.find_first_not_of(" \t\r\n") == std::string::npos) {
+    error(path(f), "Không được để trống", "Must not be empty");
+    return std::nullopt;
+  }
+  if (chars > max_chars) {
+    error(path(f), fmt::format("Dài tối đa {} ký tự", max_chars), fmt::format("At most {} characters", max_chars));
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<int64_t> JsonBody::integer(std::string_view f, Need need) {
+  const auto* v = raw(f);
+  if (!v) {
+    if (need == Need::required) error(path(f), "Trường bắt buộc", "Required field");
+    return std::nullopt;
+  }
+  if (!v->is_number_integer()) {
+    error(path(f), "Phải là số nguyên", "Must be an integer");
+    return std::nullopt;
+  }
+  return v->get<int64_t>();
+}
+
+std::optional<bool> JsonBody::boolean(std::string_view f, Need need) {
+  const auto* v = raw(f);
+  if (!v) {
+    if (need == Need::required) error(path(f), "Trường bắt buộc", "Required field");
+    return std::nullopt;
+  }
+  if (!v->is_boolean()) {
+    error(path(f), "Phải là true hoặc false", "Must be true or false");
+    return std::nullopt;
+  }
+  return v->get<bool>();
+}
+
+std::optional<std::optional<int64_t>> JsonBody::nullable_integer(std::string_view f) {
+  const auto* v = raw(f);
+  if (!v) return std::nullopt;
+  if (v->is_null()) return std::optional<int64_t>{};
+  if (!v->is_number_integer()) {
+    error(path(f), "Phải là số nguyên hoặc null", "Must be an integer or null");
+    return std::nullopt;
+  }
+  return std::optional<int64_t>{v->get<int64_t>()};
+}
+
+void JsonBody::finish() {
+  if (!errors_.empty()) throw Problem::validation(std::move(errors_));
+}
+
+}  // namespace watchfloor::core

@@ -1,0 +1,51 @@
+#pragma once
+// Strict reading of JSON request bodies: only known fields, exact types, every problem collected
+// and reported at once as one validation Problem with field names.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace watchfloor::core {
+
+enum class Need { optional, required };
+
+// Parses text as JSON; throws Problem::malformed_json on bad syntax or invalid UTF-8.
+nlohmann::json parse_json(std::string_view text);
+
+class JsonBody {
+ public:
+  // `prefix` names nested objects in errors ("designations.leadership").
+  JsonBody(const nlohmann::json& value, std::initializer_list<std::string_view> allowed, std::string prefix = {});
+  static JsonBody parse(std::string_view text, std::initializer_list<std::string_view> allowed);
+
+  bool has(std::string_view f) const;
+  std::optional<std::string> string(std::string_view f, Need need, size_t max_chars = 500);
+  std::optional<int64_t> integer(std::string_view f, Need need);
+  std::optional<bool> boolean(std::string_view f, Need need);
+  // Present and null -> optional holding nullopt; absent -> nullopt.
+  std::optional<std::optional<int64_t>> nullable_integer(std::string_view f);
+  // The raw value when present (object/array fields are read by the caller).
+  const nlohmann::json* raw(std::string_view f) const;
+
+  std::string path(std::string_view f) const;
+  void error(std::string field_path, std::string message_vi, std::string message_en);
+  void adopt(JsonBody& nested);  // takes the nested body's errors
+  bool ok() const { return errors_.empty(); }
+  // Throws Problem::validation when anything was wrong.
+  void finish();
+
+ private:
+  const nlohmann::json* value_ = nullptr;
+  nlohmann::json owned_;
+  std::string prefix_;
+  std::vector<FieldError> errors_;
+};
+
+}  // namespace watchfloor::core

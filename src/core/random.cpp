@@ -1,0 +1,51 @@
+#include "core/random.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace watchfloor::core {
+namespace {
+void ensure_sodium() {
+  static const bool ok = sodium_init() >= 0;
+  if (!ok) throw std::runtime_error("libsodium failed to initialise");
+}
+}  // namespace
+
+std::string random_token(size_t bytes) {
+  ensure_sodium();
+  std::vector<unsigned char> buf(bytes);
+  randombytes_buf(buf.data(), buf.size());
+  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.find('\0'));
+  return out;
+}
+
+std::string random_password() {
+  ensure_sodium();
+  // No look-alikes (0/O, 1/l/I).
+  static constexpr std::string_view lower = "abcdefghijkmnopqrstuvwxyz";
+  static constexpr std::string_view upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+  static constexpr std::string_view digits = "23456789";
+  std::string out;
+  for (int group = 0; group < 4; ++group) {
+    if (group) out += '-';
+    out += upper[randombytes_uniform(upper.size())];
+    for (int i = 0; i < 3; ++i) out += lower[randombytes_uniform(lower.size())];
+    out += digits[randombytes_uniform(digits.size())];
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  ensure_sodium();
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+}  // namespace watchfloor::core

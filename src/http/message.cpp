@@ -1,0 +1,94 @@
+#include "http/message.h"
+
+#include <cctype>
+
+namespace watchfloor::http {
+
+std::string Request::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() != name.size()) continue;
+    bool eq = true;
+    for (size_t i = 0; i < k.size() && eq; ++i)
+      eq = k[i] == std::tolower(static_cast<unsigned char>(name[i]));
+    if (eq) return v;
+  }
+  return {};
+}
+
+std::string Request::cookie(std::string_view name) const {
+  std::string all = header("cookie");
+  std::string_view s = all;
+  while (!s.empty()) {
+    auto semi = s.find(';');
+    auto part = s.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    if (semi == std::string_view::npos) break;
+    s.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+Response Response::json(int status, const nlohmann::json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+Response Response::problem(const core::Problem& p) {
+  Response r = json(p.status(), p.to_json());
+  r.content_type = "application/problem+json";
+  r.headers = p.headers;
+  return r;
+}
+
+Response Response::no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+Response& Response::with_header(std::string name, std::string value) {
+  headers.emplace_back(std::move(name), std::move(value));
+  return *this;
+}
+
+bool percent_decode(std::string_view in, std::string& out, bool form) {
+  out.clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size() || !std::isxdigit(static_cast<unsigned char>(in[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(in[i + 2])))
+        return false;
+      out += static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else if (c == '+' && form) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return true;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view qs) {
+  std::map<std::string, std::string> out;
+  while (!qs.empty()) {
+    auto amp = qs.find('&');
+    auto part = qs.substr(0, amp);
+    auto eq = part.find('=');
+    std::string k, v;
+    if (percent_decode(part.substr(0, eq), k, true) &&
+        (eq == std::string_view::npos || percent_decode(part.substr(eq + 1), v, true)) && !k.empty())
+      out[k] = v;
+    if (amp == std::string_view::npos) break;
+    qs.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+}  // namespace watchfloor::http

@@ -1,0 +1,48 @@
+#pragma once
+// Our own request and response types, so that only server.cpp includes Boost.Beast.
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+
+namespace watchfloor::http {
+
+struct Request {
+  std::string method;  // "GET"
+  std::string target;  // as received: "/api/v1/units?unit=3"
+  std::string path;    // percent-decoded path without the query
+  std::map<std::string, std::string> query;
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::string remote_ip;
+
+  std::string header(std::string_view name) const;  // empty when absent
+  std::string cookie(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  static Response json(int status, const nlohmann::json& body);
+  static Response problem(const core::Problem& p);
+  static Response no_content();
+  Response& with_header(std::string name, std::string value);
+};
+
+using Handler = std::function<Response(Request&)>;
+
+// Decodes %XX (and '+' as space when `form` is true). Returns false on a malformed escape.
+bool percent_decode(std::string_view in, std::string& out, bool form);
+// Splits "a=1&b=2" into a map; later keys win.
+std::map<std::string, std::string> parse_query(std::string_view qs);
+
+}  // namespace watchfloor::http

@@ -1,0 +1,84 @@
+#pragma once
+// Routing and the middleware every request passes: request id, session, password-change gate,
+// CSRF, the permission policy (each route names its Action), errors as problem+json, metrics and
+// the JSON access log.
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "auth/policy.h"
+#include "http/message.h"
+
+namespace watchfloor::http {
+
+struct Identity {
+  auth::Principal principal;
+  std::string csrf_token;
+  bool must_change_password = false;
+};
+
+// How the dispatcher learns who is calling; the api module implements it with sessions and users.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual std::optional<Identity> authenticate(const std::string& session_token) = 0;
+  virtual std::shared_ptr<const auth::UnitScope> scope() = 0;
+};
+
+inline constexpr const char* kSessionCookie = "wf_session";
+
+struct Context {
+  Request& req;
+  std::string request_id;
+  std::optional<Identity> identity;
+  std::shared_ptr<const auth::UnitScope> scope;
+  std::map<std::string, std::string> params;
+
+  const auth::Principal& principal() const;  // throws unauthenticated when absent
+  int64_t id_param(const std::string& name = "id") const;  // 404 when not a positive integer
+  // Throws 403 unless the policy allows `a` on `t`.
+  void require(auth::Action a, const auth::Target& t) const;
+  bool may(auth::Action a, const auth::Target& t) const;
+  // An audit event filled with who, from where and which request.
+  audit::Event audit(std::string action, std::string object_type, std::string object_id,
+                     std::optional<int64_t> unit_id, nlohmann::json details = nlohmann::json::object()) const;
+};
+
+using RouteHandler = std::function<Response(Context&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/units/{id}"
+  auth::Action action;
+  RouteHandler handler;
+  bool during_password_change = false;  // reachable while the user must still change the password
+};
+
+class Router {
+ public:
+  Route& add(std::string method, std::string pattern, auth::Action action, RouteHandler handler);
+  const std::vector<Route>& routes() const { return routes_; }
+  // Returns the route and fills params; `path_known` tells whether another method would match.
+  const Route* match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params,
+                     bool& path_known) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+struct DispatchOptions {
+  std::filesystem::path web_root;  // the built console (web/dist); empty: no static files
+};
+
+// Builds the server's handler from the routes.
+Handler make_dispatcher(std::shared_ptr<Router> router, std::shared_ptr<Authenticator> auth, DispatchOptions opt);
+
+// Serves a file below root, or index.html for client-side routes. nullopt when nothing fits.
+std::optional<Response> serve_static(const std::filesystem::path& root, const std::string& path);
+
+}  // namespace watchfloor::http

@@ -1,0 +1,251 @@
+#include "org/units.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+#include <set>
+
+#include "core/error.h"
+#include "core/tz.h"
+#include "org/vocabulary.h"
+
+namespace watchfloor::org {
+namespace {
+
+const char* kSelect =
+    "SELECT id, parent_id, code, kind, name_vi, name_en, time_zone, has_camera_room, must_run_24x7, external FROM units";
+
+Unit from_row(const store::Row& r) {
+  Unit u;
+  u.id = r.i64(0);
+  u.parent_id = r.opt_i64(1);
+  u.code = r.str(2);
+  u.kind = r.str(3);
+  u.name_vi = r.str(4);
+  u.name_en = r.str(5);
+  u.time_zone = r.str(6);
+  u.has_camera_room = r.boolean(7);
+  u.must_run_24x7 = r.boolean(8);
+  u.external = r.boolean(9);
+  return u;
+}
+
+void apply(Unit& u, const UnitInput& in) {
+  if (in.parent_id) u.parent_id = *in.parent_id;
+  if (in.code) u.code = *in.code;
+  if (in.kind) u.kind = *in.kind;
+  if (in.name_vi) u.name_vi = *in.name_vi;
+  if (in.name_en) u.name_en = *in.name_en;
+  if (in.time_zone) u.time_zone = *in.time_zone;
+  if (in.has_camera_room) u.has_camera_room = *in.has_camera_room;
+  if (in.must_run_24x7) u.must_run_24x7 = *in.must_run_24x7;
+  if (in.external) u.external = *in.external;
+}
+
+}  // namespace
+
+UnitTree::UnitTree(const std::vector<Unit>& units) {
+  for (const auto& u : units) {
+    parent_[u.id] = u.parent_id;
+    external_[u.id] = u.external;
+  }
+}
+
+bool UnitTree::contains(int64_t ancestor, int64_t unit) const {
+  std::optional<int64_t> cur = unit;
+  for (size_t guard = 0; cur && guard <= parent_.size(); ++guard) {
+    if (*cur == ancestor) return true;
+    auto it = parent_.find(*cur);
+    if (it == parent_.end()) return false;
+    cur = it->second;
+  }
+  return false;
+}
+
+bool UnitTree::is_external(int64_t unit) const {
+  // A unit is outside customs when it, or any unit above it, is marked external.
+  std::optional<int64_t> cur = unit;
+  for (size_t guard = 0; cur && guard <= parent_.size(); ++guard) {
+    auto e = external_.find(*cur);
+    if (e == external_.end()) return false;
+    if (e->second) return true;
+    cur = parent_.at(*cur);
+  }
+  return false;
+}
+
+std::vector<int64_t> UnitTree::subtree(int64_t root) const {
+  std::vector<int64_t> out;
+  for (const auto& [id, _] : parent_)
+    if (contains(root, id)) out.push_back(id);
+  return out;
+}
+
+std::vector<Unit> Units::list() {
+  std::vector<Unit> units;
+  std::unordered_map<int64_t, size_t> index;
+  db_.read([&] {
+    for (const auto& r : db_.query(std::string(kSelect) + " ORDER BY parent_id IS NOT NULL, parent_id, code")) {
+      index[r.i64(0)] = units.size();
+      units.push_back(from_row(r));
+    }
+    for (const auto& r : db_.query("SELECT unit_id, kind, target_unit_id FROM unit_designations"))
+      if (auto it = index.find(r.i64(0)); it != index.end()) units[it->second].designations[r.str(1)] = r.i64(2);
+  });
+  return units;
+}
+
+std::optional<Unit> Units::get(int64_t id) {
+  std::optional<Unit> u;
+  db_.read([&] {
+    auto row = db_.query_one(std::string(kSelect) + " WHERE id = ?", {id});
+    if (!row) return;
+    u = from_row(*row);
+    for (const auto& r : db_.query("SELECT kind, target_unit_id FROM unit_designations WHERE unit_id = ?", {id}))
+      u->designations[r.str(0)] = r.i64(1);
+  });
+  return u;
+}
+
+std::optional<Unit> Units::by_code(const std::string& code) {
+  auto row = db_.query_one("SELECT id FROM units WHERE code = ?", {code});
+  return row ? get(row->i64(0)) : std::nullopt;
+}
+
+void Units::validate(const std::optional<Unit>& before, const Unit& u, const UnitInput& in) {
+  std::vector<core::FieldError> errs;
+  auto err = [&](std::string f, std::string vi, std::string en) { errs.push_back({std::move(f), std::move(vi), std::move(en)}); };
+  static const std::regex code_re("[A-Z0-9][A-Z0-9_.-]{0,39}");
+  if (!std::regex_match(u.code, code_re)) {
+    err("code", "Mã đơn vị gồm chữ in hoa, chữ số, '-', '_' hoặc '.', tối đa 40 ký tự",
+        "The unit code is upper-case letters, digits, '-', '_' or '.', at most 40 characters");
+  } else if (!before || before->code != u.code) {
+    if (db_.query_one("SELECT 1 FROM units WHERE code = ?", {u.code}))
+      err("code", "Mã đơn vị đã tồn tại", "This unit code is already used");
+  }
+  if (!is_term(unit_kinds(), u.kind)) err("kind", "Loại đơn vị không hợp lệ", "Unknown unit kind");
+  if (u.name_vi.empty()) err("name_vi", "Trường bắt buộc", "Required field");
+  if (u.name_en.empty()) err("name_en", "Trường bắt buộc", "Required field");
+  if (!core::is_valid_time_zone(u.time_zone))
+    err("time_zone", "Múi giờ không có trong cơ sở dữ liệu múi giờ IANA", "Not a time zone of the IANA database");
+  if (u.parent_id) {
+    auto t = tree();
+    if (!t->exists(*u.parent_id)) err("parent_id", "Đơn vị cấp trên không tồn tại", "The parent unit does not exist");
+    else if (before && t->contains(before->id, *u.parent_id))
+      err("parent_id", "Không thể đặt đơn vị vào chính nó hoặc đơn vị cấp dưới của nó",
+          "A unit cannot be placed under itself or one of its own subunits");
+  }
+  for (const auto& [kind, target] : in.designations) {
+    std::string f = "designations." + kind;
+    if (!is_term(designation_kinds(), kind)) err(f, "Loại chỉ định không hợp lệ", "Unknown designation kind");
+    else if (target && !tree()->exists(*target) && !(before && *target == before->id))
+      err(f, "Đơn vị được chỉ định không tồn tại", "The designated unit does not exist");
+  }
+  if (!errs.empty()) throw core::Problem::validation(std::move(errs));
+}
+
+void Units::write_designations(int64_t id, const UnitInput& in) {
+  for (const auto& [kind, target] : in.designations) {
+    db_.exec("DELETE FROM unit_designations WHERE unit_id = ? AND kind = ?", {id, kind});
+    if (target)
+      db_.exec("INSERT INTO unit_designations(unit_id, kind, target_unit_id) VALUES (?,?,?)", {id, kind, *target});
+  }
+}
+
+Unit Units::create(const UnitInput& in) {
+  Unit u;
+  u.time_zone = std::string(core::kDefaultTimeZone);
+  apply(u, in);
+  int64_t id = 0;
+  db_.transaction([&] {
+    validate(std::nullopt, u, in);
+    int64_t now = clock_.now_ms();
+    db_.exec(
+        "INSERT INTO units(parent_id, code, kind, name_vi, name_en, time_zone, has_camera_room, must_run_24x7, external, "
+        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        {store::opt(u.parent_id), u.code, u.kind, u.name_vi, u.name_en, u.time_zone, int64_t(u.has_camera_room),
+         int64_t(u.must_run_24x7), int64_t(u.external), now, now});
+    id = db_.last_insert_id();
+    invalidate();
+    write_designations(id, in);
+  });
+  return *get(id);
+}
+
+Unit Units::update(int64_t id, const UnitInput& in) {
+  db_.transaction([&] {
+    auto before = get(id);
+    if (!before) throw core::Problem::not_found("The unit", "Đơn vị");
+    Unit u = *before;
+    apply(u, in);
+    validate(before, u, in);
+    db_.exec(
+        "UPDATE units SET parent_id=?, code=?, kind=?, name_vi=?, name_en=?, time_zone=?, has_camera_room=?, "
+        "must_run_24x7=?, external=?, updated_at=? WHERE id=?",
+        {store::opt(u.parent_id), u.code, u.kind, u.name_vi, u.name_en, u.time_zone, int64_t(u.has_camera_room),
+         int64_t(u.must_run_24x7), int64_t(u.external), clock_.now_ms(), id});
+    invalidate();
+    write_designations(id, in);
+  });
+  return *get(id);
+}
+
+void Units::remove(int64_t id) {
+  db_.transaction([&] {
+    if (!get(id)) throw core::Problem::not_found("The unit", "Đơn vị");
+    if (db_.query_one("SELECT 1 FROM units WHERE parent_id = ?", {id}))
+      throw core::Problem::conflict("The unit has subunits; move or delete them first.",
+                                    "Đơn vị còn đơn vị trực thuộc; hãy chuyển hoặc xóa các đơn vị đó trước.");
+    if (db_.query_one("SELECT 1 FROM users WHERE unit_id = ? UNION SELECT 1 FROM role_grants WHERE unit_id = ?", {id, id}))
+      throw core::Problem::conflict("People belong to the unit or hold roles at it; move them first.",
+                                    "Đơn vị còn cán bộ hoặc vai trò được giao; hãy chuyển họ trước.");
+    if (auto r = db_.query_one("SELECT u.code, d.kind FROM unit_designations d JOIN units u ON u.id = d.unit_id "
+                               "WHERE d.target_unit_id = ? AND d.unit_id <> ?", {id, id}))
+      throw core::Problem::conflict(fmt::format("The unit is designated as {} of unit {}.", r->str(1), r->str(0)),
+                                    fmt::format("Đơn vị đang được chỉ định ({}) cho đơn vị {}.", r->str(1), r->str(0)));
+    db_.exec("DELETE FROM units WHERE id = ?", {id});
+    invalidate();
+  });
+}
+
+void Units::invalidate() {
+  std::lock_guard lock(tree_mu_);
+  tree_.reset();
+}
+
+std::shared_ptr<const UnitTree> Units::tree() {
+  std::lock_guard lock(tree_mu_);
+  if (!tree_) {
+    std::vector<Unit> units;
+    for (const auto& r : db_.query("SELECT id, parent_id, external FROM units")) {
+      Unit u;
+      u.id = r.i64(0);
+      u.parent_id = r.opt_i64(1);
+      u.external = r.boolean(2);
+      units.push_back(std::move(u));
+    }
+    tree_ = std::make_shared<const UnitTree>(units);
+  }
+  return tree_;
+}
+
+nlohmann::json to_json(const Unit& u) {
+  nlohmann::json d = nlohmann::json::object();
+  for (const auto& t : designation_kinds()) {
+    auto it = u.designations.find(std::string(t.id));
+    d[std::string(t.id)] = it == u.designations.end() ? nlohmann::json() : nlohmann::json(it->second);
+  }
+  return {{"id", u.id},
+          {"parent_id", u.parent_id ? nlohmann::json(*u.parent_id) : nlohmann::json()},
+          {"code", u.code},
+          {"kind", u.kind},
+          {"name_vi", u.name_vi},
+          {"name_en", u.name_en},
+          {"time_zone", u.time_zone},
+          {"has_camera_room", u.has_camera_room},
+          {"must_run_24x7", u.must_run_24x7},
+          {"external", u.external},
+          {"designations", d}};
+}
+
+}  // namespace watchfloor::org

@@ -1,0 +1,75 @@
+#pragma once
+// The unit tree (cơ cấu tổ chức) and its designations.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "auth/policy.h"
+#include "core/clock.h"
+#include "store/db.h"
+
+namespace watchfloor::org {
+
+struct Unit {
+  int64_t id = 0;
+  std::optional<int64_t> parent_id;
+  std::string code, kind, name_vi, name_en, time_zone;
+  bool has_camera_room = false, must_run_24x7 = false, external = false;
+  std::map<std::string, int64_t> designations;  // kind -> target unit id
+};
+
+// A change to a unit; absent fields are left as they are. For designations, a null target removes it.
+struct UnitInput {
+  std::optional<std::optional<int64_t>> parent_id;
+  std::optional<std::string> code, kind, name_vi, name_en, time_zone;
+  std::optional<bool> has_camera_room, must_run_24x7, external;
+  std::map<std::string, std::optional<int64_t>> designations;
+};
+
+// An immutable snapshot of the tree, used by the permission policy on every request.
+class UnitTree final : public auth::UnitScope {
+ public:
+  explicit UnitTree(const std::vector<Unit>& units);
+  bool contains(int64_t ancestor, int64_t unit) const override;
+  bool is_external(int64_t unit) const override;
+  bool exists(int64_t unit) const { return parent_.count(unit) > 0; }
+  std::vector<int64_t> subtree(int64_t root) const;
+
+ private:
+  std::unordered_map<int64_t, std::optional<int64_t>> parent_;
+  std::unordered_map<int64_t, bool> external_;
+};
+
+class Units {
+ public:
+  Units(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
+  std::vector<Unit> list();
+  std::optional<Unit> get(int64_t id);
+  std::optional<Unit> by_code(const std::string& code);
+  // Validate and write; throw core::Problem naming the field on bad input.
+  Unit create(const UnitInput& in);
+  Unit update(int64_t id, const UnitInput& in);
+  void remove(int64_t id);
+  std::shared_ptr<const UnitTree> tree();
+  // Drops the cached tree (after a write, or a rolled-back transaction that wrote).
+  void invalidate();
+
+ private:
+  void validate(const std::optional<Unit>& before, const Unit& after, const UnitInput& in);
+  void write_designations(int64_t id, const UnitInput& in);
+  store::Db& db_;
+  const core::Clock& clock_;
+  std::mutex tree_mu_;
+  std::shared_ptr<const UnitTree> tree_;
+};
+
+nlohmann::json to_json(const Unit& u);
+
+}  // namespace watchfloor::org

@@ -1,0 +1,174 @@
+#include "org/users.h"
+
+#include <regex>
+
+#include "auth/password.h"
+#include "core/error.h"
+
+namespace watchfloor::org {
+namespace {
+const char* kSelect =
+    "SELECT id, username, full_name, title, unit_id, active, must_change_password, created_at, last_login_at FROM users";
+
+User from_row(const store::Row& r) {
+  User u;
+  u.id = r.i64(0);
+  u.username = r.str(1);
+  u.full_name = r.str(2);
+  u.title = r.str(3);
+  u.unit_id = r.i64(4);
+  u.active = r.boolean(5);
+  u.must_change_password = r.boolean(6);
+  u.created_at = r.i64(7);
+  u.last_login_at = r.opt_i64(8);
+  return u;
+}
+}  // namespace
+
+std::vector<User> Users::list(const UserQuery& q) {
+  std::vector<User> out;
+  auto tree = units_.tree();
+  db_.read([&] {
+    for (const auto& r : db_.query(std::string(kSelect) + " ORDER BY username")) {
+      User u = from_row(r);
+      if (q.unit && !tree->contains(*q.unit, u.unit_id)) continue;
+      if (q.unit_ids) {
+        bool in = false;
+        for (auto root : *q.unit_ids) in = in || tree->contains(root, u.unit_id);
+        if (!in) continue;
+      }
+      if (q.text && u.username.find(*q.text) == std::string::npos && u.full_name.find(*q.text) == std::string::npos)
+        continue;
+      out.push_back(std::move(u));
+    }
+    for (auto& u : out)
+      for (const auto& g : db_.query("SELECT role, unit_id FROM role_grants WHERE user_id = ? ORDER BY role", {u.id}))
+        if (auto role = auth::parse_role(g.str(0))) u.roles.push_back({*role, g.i64(1)});
+  });
+  return out;
+}
+
+std::optional<User> Users::get(int64_t id) {
+  std::optional<User> u;
+  db_.read([&] {
+    auto row = db_.query_one(std::string(kSelect) + " WHERE id = ?", {id});
+    if (!row) return;
+    u = from_row(*row);
+    for (const auto& g : db_.query("SELECT role, unit_id FROM role_grants WHERE user_id = ? ORDER BY role", {id}))
+      if (auto role = auth::parse_role(g.str(0))) u->roles.push_back({*role, g.i64(1)});
+  });
+  return u;
+}
+
+std::optional<User> Users::by_username(const std::string& username) {
+  auto row = db_.query_one("SELECT id FROM users WHERE username = ?", {username});
+  return row ? get(row->i64(0)) : std::nullopt;
+}
+
+std::optional<std::string> Users::password_hash(int64_t id) {
+  auto row = db_.query_one("SELECT password_hash FROM users WHERE id = ?", {id});
+  return row ? std::optional(row->str(0)) : std::nullopt;
+}
+
+void Users::validate(const std::optional<User>& before, const UserInput& in) {
+  std::vector<core::FieldError> errs;
+  auto tree = units_.tree();
+  static const std::regex name_re("[a-z0-9][a-z0-9._-]{2,63}");
+  std::string username = in.username ? *in.username : (before ? before->username : "");
+  if (in.username) {
+    if (!std::regex_match(*in.username, name_re))
+      errs.push_back({"username", "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'",
+                      "The username is 3–64 characters: lower-case ASCII letters, digits, '.', '_' or '-'"});
+    else if (db_.query_one("SELECT 1 FROM users WHERE username = ? AND id <> ?", {*in.username, before ? before->id : 0}))
+      errs.push_back({"username", "Tên đăng nhập đã tồn tại", "This username is already taken"});
+  }
+  if (in.full_name && in.full_name->empty()) errs.push_back({"full_name", "Trường bắt buộc", "Required field"});
+  if (in.unit_id && !tree->exists(*in.unit_id))
+    errs.push_back({"unit_id", "Đơn vị không tồn tại", "The unit does not exist"});
+  if (in.password) {
+    auto pw = auth::check_password_policy(*in.password, username);
+    errs.insert(errs.end(), pw.begin(), pw.end());
+  }
+  if (in.roles)
+    for (size_t i = 0; i < in.roles->size(); ++i)
+      if (!tree->exists((*in.roles)[i].unit_id))
+        errs.push_back({"roles[" + std::to_string(i) + "].unit_id", "Đơn vị không tồn tại", "The unit does not exist"});
+  if (!errs.empty()) throw core::Problem::validation(std::move(errs));
+}
+
+User Users::create(const UserInput& in) {
+  std::vector<core::FieldError> missing;
+  if (!in.username) missing.push_back({"username", "Trường bắt buộc", "Required field"});
+  if (!in.full_name) missing.push_back({"full_name", "Trường bắt buộc", "Required field"});
+  if (!in.unit_id) missing.push_back({"unit_id", "Trường bắt buộc", "Required field"});
+  if (!in.password) missing.push_back({"password", "Trường bắt buộc", "Required field"});
+  if (!missing.empty()) throw core::Problem::validation(std::move(missing));
+  validate(std::nullopt, in);
+  // Hash outside the database lock: argon2id takes tens of milliseconds on purpose.
+  std::string hash = auth::hash_password(*in.password);
+  int64_t id = 0;
+  db_.transaction([&] {
+    validate(std::nullopt, in);  // again, under the lock: the username may have been taken meanwhile
+    db_.exec("INSERT INTO users(username, full_name, unit_id, title, password_hash, active, must_change_password, "
+             "created_at) VALUES (?,?,?,?,?,?,?,?)",
+             {*in.username, *in.full_name, *in.unit_id, in.title.value_or(""), hash, int64_t(in.active.value_or(true)),
+              int64_t(in.must_change_password.value_or(false)), clock_.now_ms()});
+    id = db_.last_insert_id();
+    for (const auto& g : in.roles.value_or(std::vector<auth::Grant>{}))
+      db_.exec("INSERT OR IGNORE INTO role_grants(user_id, role, unit_id) VALUES (?,?,?)",
+               {id, std::string(auth::role_name(g.role)), g.unit_id});
+  });
+  return *get(id);
+}
+
+User Users::update(int64_t id, const UserInput& in) {
+  auto before = get(id);
+  if (!before) throw core::Problem::not_found("The user", "Người dùng");
+  validate(before, in);
+  std::optional<std::string> hash;
+  if (in.password) hash = auth::hash_password(*in.password);
+  db_.transaction([&] {
+    validate(before, in);
+    if (in.username) db_.exec("UPDATE users SET username = ? WHERE id = ?", {*in.username, id});
+    if (in.full_name) db_.exec("UPDATE users SET full_name = ? WHERE id = ?", {*in.full_name, id});
+    if (in.title) db_.exec("UPDATE users SET title = ? WHERE id = ?", {*in.title, id});
+    if (in.unit_id) db_.exec("UPDATE users SET unit_id = ? WHERE id = ?", {*in.unit_id, id});
+    if (in.active) db_.exec("UPDATE users SET active = ? WHERE id = ?", {int64_t(*in.active), id});
+    if (in.must_change_password)
+      db_.exec("UPDATE users SET must_change_password = ? WHERE id = ?", {int64_t(*in.must_change_password), id});
+    if (hash) db_.exec("UPDATE users SET password_hash = ? WHERE id = ?", {*hash, id});
+    if (in.roles) {
+      db_.exec("DELETE FROM role_grants WHERE user_id = ?", {id});
+      for (const auto& g : *in.roles)
+        db_.exec("INSERT OR IGNORE INTO role_grants(user_id, role, unit_id) VALUES (?,?,?)",
+                 {id, std::string(auth::role_name(g.role)), g.unit_id});
+    }
+  });
+  return *get(id);
+}
+
+void Users::set_password(int64_t id, const std::string& password, bool must_change) {
+  std::string hash = auth::hash_password(password);
+  db_.exec("UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?", {hash, int64_t(must_change), id});
+}
+
+void Users::record_login(int64_t id) { db_.exec("UPDATE users SET last_login_at = ? WHERE id = ?", {clock_.now_ms(), id}); }
+
+auth::Principal Users::principal(const User& u) const { return auth::Principal{u.id, u.username, u.unit_id, u.roles}; }
+
+nlohmann::json to_json(const User& u) {
+  auto roles = nlohmann::json::array();
+  for (const auto& g : u.roles) roles.push_back({{"role", auth::role_name(g.role)}, {"unit_id", g.unit_id}});
+  return {{"id", u.id},
+          {"username", u.username},
+          {"full_name", u.full_name},
+          {"unit_id", u.unit_id},
+          {"title", u.title},
+          {"active", u.active},
+          {"must_change_password", u.must_change_password},
+          {"roles", roles},
+          {"created_at", core::iso8601(u.created_at)},
+          {"last_login_at", u.last_login_at ? nlohmann::json(core::iso8601(*u.last_login_at)) : nlohmann::json()}};
+}
+
+}  // namespace watchfloor::org

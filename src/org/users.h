@@ -1,0 +1,63 @@
+#pragma once
+// People (cán bộ, công chức) and the roles granted to them at units.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/policy.h"
+#include "core/clock.h"
+#include "org/units.h"
+#include "store/db.h"
+
+namespace watchfloor::org {
+
+struct User {
+  int64_t id = 0;
+  std::string username, full_name, title;
+  int64_t unit_id = 0;
+  bool active = true, must_change_password = false;
+  std::vector<auth::Grant> roles;
+  int64_t created_at = 0;
+  std::optional<int64_t> last_login_at;
+};
+
+struct UserInput {
+  std::optional<std::string> username, full_name, title, password;
+  std::optional<int64_t> unit_id;
+  std::optional<bool> active, must_change_password;
+  std::optional<std::vector<auth::Grant>> roles;
+};
+
+struct UserQuery {
+  std::optional<std::vector<int64_t>> unit_ids;  // restrict to these units (scope); nullopt: all
+  std::optional<int64_t> unit;                   // only this unit's subtree
+  std::optional<std::string> text;               // in username or full name
+};
+
+class Users {
+ public:
+  Users(store::Db& db, const core::Clock& clock, Units& units) : db_(db), clock_(clock), units_(units) {}
+  std::vector<User> list(const UserQuery& q);
+  std::optional<User> get(int64_t id);
+  std::optional<User> by_username(const std::string& username);
+  // The stored argon2id hash, for login only.
+  std::optional<std::string> password_hash(int64_t id);
+  User create(const UserInput& in);
+  User update(int64_t id, const UserInput& in);
+  void set_password(int64_t id, const std::string& password, bool must_change);
+  void record_login(int64_t id);
+  auth::Principal principal(const User& u) const;
+
+ private:
+  void validate(const std::optional<User>& before, const UserInput& in);
+  store::Db& db_;
+  const core::Clock& clock_;
+  Units& units_;
+};
+
+nlohmann::json to_json(const User& u);
+
+}  // namespace watchfloor::org

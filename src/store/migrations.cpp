@@ -1,0 +1,136 @@
+// Forward-only, numbered migrations. Each runs in one transaction together with the row that records it,
+// so a crash leaves the database either before or after a migration, never in between.
+// Never edit a migration that has shipped: add the next number.
+#include <chrono>
+#include <fmt/format.h>
+
+#include "store/db.h"
+
+namespace watchfloor::store {
+namespace {
+
+struct Migration {
+  int64_t version;
+  const char* name;
+  const char* sql;
+};
+
+const Migration kMigrations[] = {
+    {1, "organisation, people, sessions, audit log", R"sql(
+CREATE TABLE installation (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE units (
+  id              INTEGER PRIMARY KEY,
+  parent_id       INTEGER REFERENCES units(id),
+  code            TEXT NOT NULL UNIQUE,
+  kind            TEXT NOT NULL,
+  name_vi         TEXT NOT NULL,
+  name_en         TEXT NOT NULL,
+  time_zone       TEXT NOT NULL,
+  has_camera_room INTEGER NOT NULL DEFAULT 0,
+  must_run_24x7   INTEGER NOT NULL DEFAULT 0,
+  external        INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX units_parent ON units(parent_id);
+
+-- A designation points from one unit to the unit that fills a role in the regulation for it
+-- (its duty watch, its leadership, ...). Routing reads these.
+CREATE TABLE unit_designations (
+  unit_id        INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+  kind           TEXT NOT NULL,
+  target_unit_id INTEGER NOT NULL REFERENCES units(id),
+  PRIMARY KEY (unit_id, kind)
+);
+CREATE INDEX unit_designations_target ON unit_designations(target_unit_id);
+
+CREATE TABLE users (
+  id                   INTEGER PRIMARY KEY,
+  username             TEXT NOT NULL UNIQUE,
+  full_name            TEXT NOT NULL,
+  unit_id              INTEGER NOT NULL REFERENCES units(id),
+  title                TEXT NOT NULL DEFAULT '',
+  password_hash        TEXT NOT NULL,
+  active               INTEGER NOT NULL DEFAULT 1,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  created_at           INTEGER NOT NULL,
+  last_login_at        INTEGER
+);
+CREATE INDEX users_unit ON users(unit_id);
+
+CREATE TABLE role_grants (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role    TEXT NOT NULL,
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  PRIMARY KEY (user_id, role, unit_id)
+);
+CREATE INDEX role_grants_unit ON role_grants(unit_id);
+
+-- Only a hash of the session token is stored: a copy of the database does not let anyone log in.
+CREATE TABLE sessions (
+  token_hash   TEXT PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  ip           TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE audit_log (
+  seq         INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  actor_id    INTEGER,
+  actor       TEXT,
+  unit_id     INTEGER,
+  action      TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id   TEXT NOT NULL,
+  details     TEXT NOT NULL,
+  request_id  TEXT NOT NULL,
+  ip          TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_object ON audit_log(object_type, object_id);
+-- The hash chain detects tampering; these triggers stop the application (or a careless hand)
+-- from changing history in the first place.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
+};
+
+}  // namespace
+
+int64_t schema_version(Db& db) {
+  auto row = db.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  return row ? row->i64(0) : 0;
+}
+
+int migrate(Db& db) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at INTEGER NOT NULL)");
+  int applied = 0;
+  for (const auto& m : kMigrations) {
+    db.transaction([&] {
+      if (m.version <= schema_version(db)) return;
+      db.exec_script(m.sql);
+      auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count();
+      db.exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+              {m.version, std::string(m.name), static_cast<int64_t>(now)});
+      ++applied;
+    });
+  }
+  return applied;
+}
+
+}  // namespace watchfloor::store
