@@ -80,9 +80,9 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
     case Action::authenticated: return true;
     case Action::unit_read:
       // The organisation chart is shared knowledge inside customs (officers address other units);
-      // a unit outside customs sees only itself.
-      if (!is_external(p, scope)) return true;
-      return t.unit && scope.contains(p.unit_id, *t.unit);
+      // a unit outside customs sees only itself (so listing is allowed, and filtered).
+      if (!is_external(p, scope) || !t.unit) return true;
+      return scope.contains(p.unit_id, *t.unit);
     case Action::user_read:
       if (t.owner_user && *t.owner_user == p.user_id) return true;
       [[fallthrough]];
