@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiError, getCsrfToken, onProblem, setCsrfToken } from './api';
+
+type Call = { url: string; init: RequestInit };
+let calls: Call[] = [];
+
+function respond(status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  return vi.fn(async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    return new Response(status === 204 ? null : text, { status, headers });
+  });
+}
+
+const user = {
+  id: 3,
+  username: 'trucban.dtcbl',
+  full_name: 'Nguyễn Văn An',
+  unit_id: 7,
+  title: 'Cán bộ',
+  active: true,
+  must_change_password: false,
+  roles: [{ role: 'duty_officer', unit_id: 7 }],
+  created_at: '2026-01-01T00:00:00.000Z',
+  last_login_at: null,
+};
+
+beforeEach(() => {
+  calls = [];
+  setCsrfToken(null);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  onProblem(null);
+});
+
+describe('api client', () => {
+  it('logs in, keeps the CSRF token and sends it on unsafe methods only', async () => {
+    vi.stubGlobal('fetch', respond(200, { user, csrf_token: 'tok-1' }));
+    const s = await api.login('trucban.dtcbl', 'secret');
+    expect(s.user.full_name).toBe('Nguyễn Văn An');
+    expect(getCsrfToken()).toBe('tok-1');
+    const login = calls[0];
+    expect(login.url).toBe('/api/v1/auth/login');
+    expect(login.init.method).toBe('POST');
+    expect(login.init.credentials).toBe('same-origin');
+    expect(JSON.parse(String(login.init.body))).toEqual({ username: 'trucban.dtcbl', password: 'secret' });
+
+    vi.stubGlobal('fetch', respond(200, { items: [] }));
+    await api.units();
+    expect((calls[1].init.headers as Record<string, string>)['X-CSRF-Token']).toBeUndefined();
+
+    vi.stubGlobal('fetch', respond(204, undefined));
+    await api.deleteUnit(5);
+    expect(calls[2].url).toBe('/api/v1/units/5');
+    expect(calls[2].init.method).toBe('DELETE');
+    expect((calls[2].init.headers as Record<string, string>)['X-CSRF-Token']).toBe('tok-1');
+  });
+
+  it('builds query strings and leaves out empty filters', async () => {
+    vi.stubGlobal('fetch', respond(200, { items: [], next_before_seq: null }));
+    await api.audit({ actor: 'admin', action: '', before_seq: 40, limit: 100 });
+    expect(calls[0].url).toBe('/api/v1/audit?actor=admin&before_seq=40&limit=100');
+    vi.stubGlobal('fetch', respond(200, { items: [] }));
+    await api.users({ unit: 7, q: 'Nguyễn' });
+    expect(calls[1].url).toBe('/api/v1/users?unit=7&q=Nguy%E1%BB%85n');
+  });
+
+  it('parses problem+json with both languages and per-field errors', async () => {
+    vi.stubGlobal(
+      'fetch',
+      respond(
+        400,
+        {
+          type: 'urn:watchfloor:problem:validation',
+          title: 'Invalid input',
+          title_vi: 'Dữ liệu không hợp lệ',
+          status: 400,
+          detail: 'Some fields are invalid.',
+          detail_vi: 'Một số trường không hợp lệ.',
+          errors: [
+            { field: 'code', message_vi: 'Mã đã tồn tại.', message_en: 'Code already exists.' },
+            { field: 'designations.leadership', message_vi: 'Không có đơn vị này.', message_en: 'No such unit.' },
+            { field: 'code', message_vi: 'Mã quá dài.', message_en: 'Code too long.' },
+          ],
+        },
+        { 'Content-Type': 'application/problem+json' },
+      ),
+    );
+    setCsrfToken('tok');
+    const err = await api.createUnit({ code: 'X' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    const e = err as ApiError;
+    expect(e.status).toBe(400);
+    expect(e.slug).toBe('validation');
+    expect(e.title('vi')).toBe('Dữ liệu không hợp lệ');
+    expect(e.title('en')).toBe('Invalid input');
+    expect(e.detail('vi')).toBe('Một số trường không hợp lệ.');
+    expect(e.fieldErrors('vi')).toEqual({
+      code: 'Mã đã tồn tại.\nMã quá dài.',
+      'designations.leadership': 'Không có đơn vị này.',
+    });
+    expect(e.fieldErrors('en').code).toBe('Code already exists.\nCode too long.');
+  });
+
+  it('reports throttling with Retry-After', async () => {
+    vi.stubGlobal(
+      'fetch',
+      respond(429, { type: 'urn:watchfloor:problem:throttled', title: 'Too many attempts', title_vi: 'Quá nhiều lần thử', status: 429 }, { 'Retry-After': '60' }),
+    );
+    const e = (await api.login('a', 'b').catch((x: unknown) => x)) as ApiError;
+    expect(e.slug).toBe('throttled');
+    expect(e.retryAfter).toBe(60);
+    expect(e.title('vi')).toBe('Quá nhiều lần thử');
+  });
+
+  it('turns a non-JSON error and a network failure into readable problems', async () => {
+    vi.stubGlobal('fetch', respond(502, '<html>Bad gateway</html>'));
+    const e1 = (await api.units().catch((x: unknown) => x)) as ApiError;
+    expect(e1.status).toBe(502);
+    expect(e1.slug).toBe('unexpected');
+    expect(e1.detail('vi')).toContain('502');
+
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    const e2 = (await api.units().catch((x: unknown) => x)) as ApiError;
+    expect(e2.slug).toBe('network');
+    expect(e2.title('vi')).toBe('Không kết nối được máy chủ');
+  });
+
+  it('tells the app about an expired session', async () => {
+    const seen: string[] = [];
+    onProblem((err, path) => seen.push(`${err.status} ${path}`));
+    vi.stubGlobal('fetch', respond(401, { type: 'urn:watchfloor:problem:unauthenticated', title: 'Sign in', status: 401 }));
+    await api.units().catch(() => undefined);
+    expect(seen).toEqual(['401 /units']);
+  });
+});

@@ -1,0 +1,169 @@
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, onProblem, type Meta, type Session, type Unit } from './api';
+import { pick, t } from './i18n';
+import { LangSwitch, useLang } from './lang';
+import { AuditPage } from './pages/Audit';
+import { ChangePasswordPage } from './pages/ChangePassword';
+import { LoginPage } from './pages/Login';
+import { OrgPage } from './pages/Org';
+import { UsersPage } from './pages/Users';
+import { href, useRoute } from './router';
+import { AppContext, canSeeAudit, canSeeUsers, useApp, type AppState } from './session';
+import { Loading, ProblemBox } from './ui';
+
+type Phase = 'loading' | 'login' | 'password' | 'ready';
+
+export function App() {
+  const lang = useLang();
+  const [phase, setPhase] = useState<Phase>('loading');
+  const [session, setSession] = useState<Session | null>(null);
+  const [meta, setMeta] = useState<Meta | null>(null);
+  const [startError, setStartError] = useState<unknown>(null);
+  const [loginNotice, setLoginNotice] = useState<unknown>(null);
+
+  const enter = useCallback((s: Session) => {
+    setSession(s);
+    setLoginNotice(null);
+    setPhase(s.user.must_change_password ? 'password' : 'ready');
+  }, []);
+
+  const start = useCallback(() => {
+    setStartError(null);
+    api.me().then(enter, (e: unknown) => {
+      if (e instanceof ApiError && e.status !== 401) setStartError(e);
+      setPhase('login');
+    });
+  }, [enter]);
+
+  useEffect(() => {
+    start();
+  }, [start]);
+
+  // A session that ends under the console (expiry, deactivation) brings back the login page.
+  useEffect(() => {
+    onProblem((err, path) => {
+      if (path === '/auth/login' || path === '/auth/me') return;
+      if (err.status === 401) {
+        setSession(null);
+        setMeta(null);
+        setLoginNotice(err);
+        setPhase('login');
+      } else if (err.slug === 'password-change-required') {
+        setPhase('password');
+      }
+    });
+    return () => onProblem(null);
+  }, []);
+
+  useEffect(() => {
+    if (phase === 'ready' && !meta) api.meta().then(setMeta, () => setMeta(null));
+  }, [phase, meta]);
+
+  useEffect(() => {
+    document.title = t('app.name');
+  }, [lang]);
+
+  const refreshUser = useCallback(async () => {
+    const s = await api.me();
+    setSession(s);
+  }, []);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // the session is gone either way for this browser
+    }
+    setSession(null);
+    setMeta(null);
+    setPhase('login');
+  }, []);
+
+  if (phase === 'loading') return <Loading />;
+  if (phase === 'login' || !session)
+    return <LoginPage onLoggedIn={enter} initialError={startError ?? loginNotice} />;
+  if (phase === 'password')
+    return (
+      <ChangePasswordPage
+        user={session.user}
+        onDone={() => api.me().then(enter, () => setPhase('login'))}
+        onLogout={logout}
+      />
+    );
+
+  const state: AppState = { user: session.user, meta, lang, refreshUser };
+  return (
+    <AppContext.Provider value={state}>
+      <Shell onLogout={logout} />
+    </AppContext.Provider>
+  );
+}
+
+function Shell({ onLogout }: { onLogout: () => void }) {
+  const lang = useLang();
+  const route = useRoute();
+  const [ownUnit, setUnit] = useState<Unit | null>(null);
+  const { user } = useApp();
+
+  useEffect(() => {
+    api.unit(user.unit_id).then(setUnit, () => setUnit(null));
+  }, [user.unit_id]);
+
+  const nav = useMemo(
+    () =>
+      [
+        { page: 'org' as const, label: t('nav.org'), show: true },
+        { page: 'users' as const, label: t('nav.users'), show: canSeeUsers(user) },
+        { page: 'audit' as const, label: t('nav.audit'), show: canSeeAudit(user) },
+      ].filter((n) => n.show),
+    [user, lang],
+  );
+
+  return (
+    <div class="shell">
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="topbar">
+        <div class="brand">{t('app.name')}</div>
+        <div class="topbar-right">
+          <div class="whoami" aria-label={t('header.user')}>
+            <span class="whoami-name">{user.full_name}</span>
+            {ownUnit ? <span class="whoami-unit">{pick(ownUnit.name_vi, ownUnit.name_en)}</span> : null}
+          </div>
+          <LangSwitch />
+          <button type="button" class="btn btn-dark" onClick={onLogout}>
+            {t('header.logout')}
+          </button>
+        </div>
+      </header>
+      <div class="body">
+        <nav class="sidenav" aria-label={t('nav.label')}>
+          <ul>
+            {nav.map((n) => (
+              <li key={n.page}>
+                <a
+                  href={href(n.page === 'org' ? { page: 'org', unitId: null } : { page: n.page })}
+                  aria-current={route.page === n.page ? 'page' : undefined}
+                >
+                  {n.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" class="content" tabIndex={-1}>
+          {route.page === 'org' ? (
+            <OrgPage unitId={route.unitId} />
+          ) : route.page === 'users' ? (
+            <UsersPage />
+          ) : route.page === 'audit' ? (
+            <AuditPage />
+          ) : (
+            <ProblemBox error={new Error(t('error.notFoundPage'))} />
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

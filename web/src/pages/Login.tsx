@@ -1,0 +1,73 @@
+import { useState } from 'preact/hooks';
+import { api, type Session } from '../api';
+import { LangSwitch, useLang } from '../lang';
+import { t } from '../i18n';
+import { ProblemBox } from '../ui';
+
+export function LoginPage({ onLoggedIn, initialError }: { onLoggedIn: (s: Session) => void; initialError?: unknown }) {
+  useLang();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(initialError ?? null);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await api.login(username.trim(), password);
+      onLoggedIn(s);
+    } catch (err) {
+      setError(err);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="auth-page">
+      <header class="topbar">
+        <div class="brand">{t('app.name')}</div>
+        <div class="topbar-right">
+          <LangSwitch />
+        </div>
+      </header>
+      <main class="auth-card" id="main">
+        <h1>{t('login.title')}</h1>
+        <p class="muted">{t('login.intro')}</p>
+        <ProblemBox error={error} />
+        <form onSubmit={submit} class="form">
+          <div class="field">
+            <label for="login-username">{t('login.username')}</label>
+            <input
+              id="login-username"
+              name="username"
+              autocomplete="username"
+              required
+              autoFocus
+              value={username}
+              onInput={(e) => setUsername(e.currentTarget.value)}
+            />
+          </div>
+          <div class="field">
+            <label for="login-password">{t('login.password')}</label>
+            <input
+              id="login-password"
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </div>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {busy ? t('login.submitting') : t('login.submit')}
+          </button>
+        </form>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Meta, MetaItem, User } from './api';
+import { getLang, pick, t, type Key, type Lang } from './i18n';
+
+export interface AppState {
+  user: User;
+  meta: Meta | null;
+  lang: Lang;
+  /** Re-read /auth/me (after a change that affects the signed-in user). */
+  refreshUser: () => Promise<void>;
+}
+
+export const AppContext = createContext<AppState | null>(null);
+
+export function useApp(): AppState {
+  const s = useContext(AppContext);
+  if (!s) throw new Error('useApp outside AppContext');
+  return s;
+}
+
+export function hasRole(user: User, ...roles: string[]): boolean {
+  return user.roles.some((r) => roles.includes(r.role));
+}
+
+// What the navigation offers; the server decides every access anyway (a 403 is shown plainly).
+export const isAdmin = (u: User) => hasRole(u, 'admin');
+export const canSeeUsers = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'office_officer', 'auditor');
+export const canSeeAudit = (u: User) => hasRole(u, 'admin', 'auditor');
+
+type MetaList = 'roles' | 'unit_kinds' | 'designation_kinds';
+const FALLBACK_PREFIX: Record<MetaList, string> = { roles: 'role.', unit_kinds: 'kind.', designation_kinds: 'designation.' };
+
+/** Localized name of a role / unit kind / designation kind: from /meta, else the built-in names. */
+export function metaName(meta: Meta | null, list: MetaList, id: string, lang: Lang = getLang()): string {
+  const item: MetaItem | undefined = meta?.[list]?.find((m) => m.id === id);
+  if (item) return pick(item.name_vi, item.name_en, lang);
+  const key = (FALLBACK_PREFIX[list] + id) as Key;
+  const s = t(key, undefined, lang);
+  return s === key ? id : s;
+}
+
+/** The ids of a meta list, or the built-in ones when /meta is not loaded. */
+export function metaIds(meta: Meta | null, list: MetaList, fallback: readonly string[]): string[] {
+  const items = meta?.[list];
+  return items && items.length ? items.map((m) => m.id) : [...fallback];
+}
+
+export const ROLE_IDS = [
+  'admin',
+  'hq_leader',
+  'unit_leader',
+  'shift_leader',
+  'duty_officer',
+  'supervision_officer',
+  'office_officer',
+  'camera_admin',
+  'auditor',
+  'external_requester',
+] as const;
+
+export const UNIT_KIND_IDS = [
+  'headquarters',
+  'leadership',
+  'office',
+  'department',
+  'division',
+  'provincial_department',
+  'branch',
+  'team',
+  'customs_department',
+  'central_unit',
+  'regional_branch',
+  'border_gate_office',
+  'external',
+] as const;
