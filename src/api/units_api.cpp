@@ -66,8 +66,12 @@ void add_unit_routes(http::Router& r, Services& s) {
 
   r.add("POST", "/api/v1/units", Action::unit_write, [&s](http::Context& ctx) {
     auto in = parse_unit(ctx.req.body, true);
-    if (in.parent_id && *in.parent_id) ctx.require(Action::unit_write, {**in.parent_id});
-    else require_root_admin(ctx, s);
+    // A parent that does not exist is a validation error (reported by create), not a permission one.
+    if (in.parent_id && *in.parent_id) {
+      if (s.units.tree()->exists(**in.parent_id)) ctx.require(Action::unit_write, {**in.parent_id});
+    } else {
+      require_root_admin(ctx, s);
+    }
     org::Unit created;
     write(s, [&] {
       created = s.units.create(in);
@@ -82,7 +86,8 @@ void add_unit_routes(http::Router& r, Services& s) {
     auto before = s.units.get(id);
     if (!before || !ctx.may(Action::unit_read, {id})) throw core::Problem::not_found("The unit", "Đơn vị");
     ctx.require(Action::unit_write, {id});
-    if (in.parent_id && *in.parent_id && *in.parent_id != before->parent_id) ctx.require(Action::unit_write, {**in.parent_id});
+    if (in.parent_id && *in.parent_id && *in.parent_id != before->parent_id && s.units.tree()->exists(**in.parent_id))
+      ctx.require(Action::unit_write, {**in.parent_id});
     if (in.parent_id && !*in.parent_id && before->parent_id) require_root_admin(ctx, s);
     org::Unit after;
     write(s, [&] {

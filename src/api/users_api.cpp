@@ -41,11 +41,16 @@ org::UserInput parse_user(const std::string& text, bool create) {
   return in;
 }
 
-// An administrator may only place people and grant roles inside their own scope.
-void require_write_scope(http::Context& ctx, const org::UserInput& in) {
-  if (in.unit_id) ctx.require(Action::user_write, {*in.unit_id});
+// An administrator may only place people and grant roles inside their own scope. Units that do
+// not exist are left to validation, which names the field.
+void require_write_scope(http::Context& ctx, Services& s, const org::UserInput& in) {
+  auto tree = s.units.tree();
+  auto check = [&](int64_t unit) {
+    if (tree->exists(unit)) ctx.require(Action::user_write, {unit});
+  };
+  if (in.unit_id) check(*in.unit_id);
   if (in.roles)
-    for (const auto& g : *in.roles) ctx.require(Action::user_write, {g.unit_id});
+    for (const auto& g : *in.roles) check(g.unit_id);
 }
 
 nlohmann::json audit_details(const org::UserInput& in) {
@@ -101,7 +106,7 @@ void add_user_routes(http::Router& r, Services& s) {
 
   r.add("POST", "/api/v1/users", Action::user_write, [&s](http::Context& ctx) {
     auto in = parse_user(ctx.req.body, true);
-    require_write_scope(ctx, in);
+    require_write_scope(ctx, s, in);
     org::User created;
     write(s, [&] {
       created = s.users.create(in);
@@ -118,7 +123,7 @@ void add_user_routes(http::Router& r, Services& s) {
     if (!before || !ctx.may(Action::user_read, {before->unit_id, before->id}))
       throw core::Problem::not_found("The user", "Người dùng");
     ctx.require(Action::user_write, {before->unit_id});
-    require_write_scope(ctx, in);
+    require_write_scope(ctx, s, in);
     if (id == ctx.principal().user_id && in.active && !*in.active)
       throw core::Problem::field("active", "Không thể tự khóa tài khoản của mình", "You cannot disable your own account");
     // An administrator who sets a password hands out a one-time password.

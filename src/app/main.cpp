@@ -32,7 +32,10 @@ void print_logins(const nlohmann::json& logins, const std::filesystem::path& fil
   std::cout << "\nwatchfloor demo — tài khoản thử nghiệm / demo logins (also in " << file.string() << "):\n";
   for (const auto& l : logins) {
     std::string roles;
-    for (const auto& r : l.at("roles")) roles += (roles.empty() ? "" : ",") + r.get<std::string>();
+    for (const auto& r : l.at("roles")) {
+      if (!roles.empty()) roles += ',';
+      roles += r.get<std::string>();
+    }
     std::cout << "  " << std::left << std::setw(18) << l.at("username").get<std::string>() << " "
               << std::setw(24) << l.at("password").get<std::string>() << " " << std::setw(12)
               << l.at("unit").get<std::string>() << " " << roles << "\n";
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
   user_passwd->add_option("username", username)->required();
   auto* user_disable = user->add_subcommand("disable", "disable an account and end its sessions");
   user_disable->add_option("username", username)->required();
+  for (auto* leaf : {user_add, user_passwd, user_disable}) leaf->fallthrough();
 
   auto* org_cmd = cli.add_subcommand("org", "organisation import and export");
   org_cmd->require_subcommand(1);
@@ -88,11 +92,14 @@ int main(int argc, char** argv) {
   org_import->add_option("file", org_file)->required();
   auto* org_export = org_cmd->add_subcommand("export", "write the organisation to a JSON file");
   org_export->add_option("file", org_file)->required();
+  org_import->fallthrough();
+  org_export->fallthrough();
 
   auto* audit_cmd = cli.add_subcommand("audit", "audit log");
   audit_cmd->require_subcommand(1);
   audit_w.add_to(audit_cmd, false);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "check the hash chain; exit 1 when broken");
+  audit_verify->fallthrough();
 
   auto* routes = cli.add_subcommand("routes", "print every HTTP route");
 
@@ -201,7 +208,8 @@ int main(int argc, char** argv) {
       {
         app::Installation inst(cfg);
         api::Services s{*inst.db, inst.clock, inst.config, inst.units, inst.users, inst.sessions, inst.throttle, inst.audit};
-        for (const auto& r : api::make_router(s)->routes()) std::cout << r.method << " " << r.pattern << "\n";
+        auto router = api::make_router(s);
+        for (const auto& r : router->routes()) std::cout << r.method << " " << r.pattern << "\n";
       }
       std::filesystem::remove_all(cfg.data_dir);
       return 0;

@@ -59,6 +59,8 @@ enum class Action {
 };
 
 struct Target {
+  Target() = default;
+  Target(std::optional<int64_t> unit_id, std::optional<int64_t> owner = std::nullopt) : unit(unit_id), owner_user(owner) {}
   std::optional<int64_t> unit;        // the unit the object belongs to; nullopt: the action in general
   std::optional<int64_t> owner_user;  // the user the object is about, when it is a person
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <toml++/toml.h>
@@ -18,8 +19,11 @@ void read(const toml::table& t, std::string_view section, std::string_view key, 
     if (!v) throw std::runtime_error(fmt::format("config: {}{} must be a string", section, key));
     out = *v;
   } else {
-    auto v = node->value<int64_t>();
-    if (!v || *v < 0) throw std::runtime_error(fmt::format("config: {}{} must be a non-negative integer", section, key));
+    // value_exact: toml++'s value() would also turn `true` into 1 and `4.0` into 4; range-checked so
+    // that a huge number is refused instead of wrapping around.
+    auto v = node->value_exact<int64_t>();
+    if (!v || *v < 0 || static_cast<uint64_t>(*v) > static_cast<uint64_t>(std::numeric_limits<T>::max()))
+      throw std::runtime_error(fmt::format("config: {}{} must be a non-negative integer", section, key));
     out = static_cast<T>(*v);
   }
 }

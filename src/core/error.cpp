@@ -34,11 +34,13 @@ nlohmann::json Problem::to_json() const {
 }
 
 Problem Problem::validation(std::vector<FieldError> errors) {
-  std::string en = "The request has invalid fields: ", vi = "Yêu cầu có trường không hợp lệ: ";
+  std::string fields;
   for (size_t i = 0; i < errors.size(); ++i) {
-    en += (i ? ", " : "") + errors[i].field;
-    vi += (i ? ", " : "") + errors[i].field;
+    bool seen = false;
+    for (size_t j = 0; j < i; ++j) seen = seen || errors[j].field == errors[i].field;
+    if (!seen) fields += (fields.empty() ? "" : ", ") + errors[i].field;
   }
+  std::string en = "The request has invalid fields: " + fields, vi = "Yêu cầu có trường không hợp lệ: " + fields;
   return Problem(400, "validation", "Invalid request", "Yêu cầu không hợp lệ", en, vi, std::move(errors));
 }
 

@@ -28,6 +28,11 @@ JsonBody::JsonBody(const nlohmann::json& value, std::initializer_list<std::strin
   }
 }
 
+JsonBody::JsonBody(JsonBody&& other) noexcept
+    : owned_(std::move(other.owned_)), prefix_(std::move(other.prefix_)), errors_(std::move(other.errors_)) {
+  value_ = other.value_ == &other.owned_ ? &owned_ : other.value_;
+}
+
 JsonBody JsonBody::parse(std::string_view text, std::initializer_list<std::string_view> allowed) {
   auto parsed = parse_json(text);
   JsonBody body(parsed, allowed);
@@ -87,7 +92,7 @@ std::optional<int64_t> JsonBody::integer(std::string_view f, Need need) {
     if (need == Need::required) error(path(f), "Trường bắt buộc", "Required field");
     return std::nullopt;
   }
-  if (!v->is_number_integer()) {
+  if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))) {
     error(path(f), "Phải là số nguyên", "Must be an integer");
     return std::nullopt;
   }
@@ -111,7 +116,7 @@ std::optional<std::optional<int64_t>> JsonBody::nullable_integer(std::string_vie
   const auto* v = raw(f);
   if (!v) return std::nullopt;
   if (v->is_null()) return std::optional<int64_t>{};
-  if (!v->is_number_integer()) {
+  if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))) {
     error(path(f), "Phải là số nguyên hoặc null", "Must be an integer or null");
     return std::nullopt;
   }

@@ -24,6 +24,10 @@ class JsonBody {
   // `prefix` names nested objects in errors ("designations.leadership").
   JsonBody(const nlohmann::json& value, std::initializer_list<std::string_view> allowed, std::string prefix = {});
   static JsonBody parse(std::string_view text, std::initializer_list<std::string_view> allowed);
+  // value_ may point into owned_, so a move must re-aim it and a copy is not offered.
+  JsonBody(JsonBody&& other) noexcept;
+  JsonBody(const JsonBody&) = delete;
+  JsonBody& operator=(const JsonBody&) = delete;
 
   bool has(std::string_view f) const;
   std::optional<std::string> string(std::string_view f, Need need, size_t max_chars = 500);

@@ -13,6 +13,7 @@ namespace {
   if (p.errors().empty()) throw p;
   std::vector<core::FieldError> errs;
   for (auto e : p.errors()) {
+    if (e.field == "parent_id") e.field = "parent";  // the file's name for it
     e.field = prefix + "." + e.field;
     errs.push_back(std::move(e));
   }

@@ -211,22 +211,30 @@ void Units::remove(int64_t id) {
 void Units::invalidate() {
   std::lock_guard lock(tree_mu_);
   tree_.reset();
+  ++generation_;
 }
 
 std::shared_ptr<const UnitTree> Units::tree() {
-  std::lock_guard lock(tree_mu_);
-  if (!tree_) {
-    std::vector<Unit> units;
-    for (const auto& r : db_.query("SELECT id, parent_id, external FROM units")) {
-      Unit u;
-      u.id = r.i64(0);
-      u.parent_id = r.opt_i64(1);
-      u.external = r.boolean(2);
-      units.push_back(std::move(u));
-    }
-    tree_ = std::make_shared<const UnitTree>(units);
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(tree_mu_);
+    if (tree_) return tree_;
+    generation = generation_;
   }
-  return tree_;
+  // Built without holding tree_mu_: the query takes the database lock, and a writer holding the
+  // database lock may itself be waiting for tree_mu_ (lock order: database, then tree).
+  std::vector<Unit> units;
+  for (const auto& r : db_.query("SELECT id, parent_id, external FROM units")) {
+    Unit u;
+    u.id = r.i64(0);
+    u.parent_id = r.opt_i64(1);
+    u.external = r.boolean(2);
+    units.push_back(std::move(u));
+  }
+  auto built = std::make_shared<const UnitTree>(units);
+  std::lock_guard lock(tree_mu_);
+  if (generation == generation_) tree_ = built;  // not cached when a write came in meanwhile
+  return built;
 }
 
 nlohmann::json to_json(const Unit& u) {

@@ -68,6 +68,7 @@ class Units {
   const core::Clock& clock_;
   std::mutex tree_mu_;
   std::shared_ptr<const UnitTree> tree_;
+  uint64_t generation_ = 0;
 };
 
 nlohmann::json to_json(const Unit& u);

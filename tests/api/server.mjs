@@ -1,0 +1,378 @@
+// Helpers for the API tests: start a real watchfloor server on an ephemeral loopback port,
+// log in as a user (cookie + CSRF header), speak raw HTTP when fetch would hide what the
+// server did (oversized headers, connection limits), and run CLI subcommands.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.WATCHFLOOR_BIN || path.join(REPO, 'build', 'watchfloor');
+
+const LISTEN_RE = /watchfloor: listening on http:\/\/([0-9.]+):(\d+)/;
+const START_TIMEOUT_MS = 20_000;
+
+// Every process we start, so that a failing test never leaves a server behind.
+// Temporary directories are removed at exit unless WF_KEEP_DATA=1 (to inspect a failure).
+const live = new Set();
+const tempDirs = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try { p.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+  if (process.env.WF_KEEP_DATA === '1') return;
+  for (const d of tempDirs) {
+    try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ }
+  }
+});
+
+function assertBinary() {
+  if (!fs.existsSync(BIN)) {
+    throw new Error(`server binary not found at ${BIN} (build it first, or set WATCHFLOOR_BIN)`);
+  }
+}
+
+export function makeTempDir(prefix = 'wf-api-') {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(d);
+  return d;
+}
+
+function tomlValue(v) {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(tomlValue).join(', ')}]`;
+  throw new Error(`cannot write ${typeof v} to TOML`);
+}
+
+/** Writes {key: scalar, table: {key: scalar}} as TOML (scalars first, then tables). */
+export function toToml(obj) {
+  const lines = [];
+  const tables = [];
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) tables.push([k, v]);
+    else lines.push(`${k} = ${tomlValue(v)}`);
+  }
+  for (const [name, t] of tables) {
+    lines.push('', `[${name}]`);
+    for (const [k, v] of Object.entries(t)) lines.push(`${k} = ${tomlValue(v)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Starts `watchfloor demo` (or `serve`) on 127.0.0.1:0.
+ * config: object with server.* / security.* keys; written to DIR/../<name>.toml and passed as --config.
+ * Returns {url, port, dataDir, proc, logins, output(), stop(), kill9(), exited}.
+ */
+export async function startServer({ demo = true, config = null, dataDir = null, extraArgs = [] } = {}) {
+  assertBinary();
+  const dir = dataDir || makeTempDir();
+  const args = [demo ? 'demo' : 'serve', '--data', dir, '--listen', '127.0.0.1:0'];
+  if (config) {
+    const cfgDir = makeTempDir('wf-cfg-');
+    const cfgFile = path.join(cfgDir, 'watchfloor.toml');
+    const full = { data_dir: dir, ...config };
+    full.server = { listen: '127.0.0.1:0', ...(config.server || {}) };
+    fs.writeFileSync(cfgFile, toToml(full));
+    args.push('--config', cfgFile);
+  }
+  args.push(...extraArgs);
+
+  const proc = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(proc);
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.on('data', (d) => { stdout += d; });
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
+  });
+  proc.on('error', () => { /* reported through exit / timeout */ });
+
+  const describe = () =>
+    `command: ${BIN} ${args.join(' ')}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
+
+  const port = await new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (fn, v) => { if (!done) { done = true; clearTimeout(timer); fn(v); } };
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      finish(reject, new Error(`server did not print its listening line within ${START_TIMEOUT_MS} ms\n${describe()}`));
+    }, START_TIMEOUT_MS);
+    proc.stdout.on('data', () => {
+      const m = stdout.match(LISTEN_RE);
+      if (m) finish(resolve, Number(m[2]));
+    });
+    exited.then(({ code, signal }) =>
+      finish(reject, new Error(`server exited (code ${code}, signal ${signal}) before listening\n${describe()}`)));
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  let logins = null;
+  if (demo) {
+    const file = path.join(dir, 'demo-logins.json');
+    if (!fs.existsSync(file)) throw new Error(`demo did not write ${file}\n${describe()}`);
+    logins = JSON.parse(fs.readFileSync(file, 'utf8'));
+  }
+
+  async function stop(timeoutMs = 10_000) {
+    if (proc.exitCode !== null || proc.signalCode !== null) return exited;
+    proc.kill('SIGTERM');
+    const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    const r = await exited;
+    clearTimeout(t);
+    return r;
+  }
+  async function kill9() {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    return exited;
+  }
+  return { url, port, dataDir: dir, proc, logins, output: () => stdout, stderr: () => stderr, describe, stop, kill9, exited };
+}
+
+/** Picks a demo login having `role` (name); options: unitPrefix, exclude (role names it must not have), unit. */
+export function pickLogin(logins, role, { unitPrefix = null, exclude = [], unit = null } = {}) {
+  const candidates = logins.filter((l) =>
+    (role == null || (l.roles || []).includes(role)) &&
+    (unitPrefix == null || String(l.unit || '').startsWith(unitPrefix)) &&
+    (unit == null || l.unit === unit) &&
+    !exclude.some((r) => (l.roles || []).includes(r)));
+  if (candidates.length === 0) {
+    throw new Error(`no demo login with role ${role} (unitPrefix ${unitPrefix}, unit ${unit}, excluding ${exclude}); ` +
+      `logins: ${JSON.stringify(logins.map((l) => ({ u: l.username, r: l.roles, unit: l.unit })))}`);
+  }
+  // Fewest roles first: the test is about that role, not about a user holding many.
+  candidates.sort((a, b) => (a.roles || []).length - (b.roles || []).length);
+  return candidates[0];
+}
+
+function parseSetCookie(headers) {
+  const list = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [];
+  return list;
+}
+
+/** One HTTP request with fetch. Returns {status, headers, text, json, contentType}. */
+export async function request(url, method, p, { body, headers = {}, cookie = null, csrf = null, raw = false, timeout = 15_000 } = {}) {
+  const h = { ...headers };
+  let payload;
+  if (body !== undefined) {
+    if (raw || Buffer.isBuffer(body) || typeof body === 'string') payload = body;
+    else payload = JSON.stringify(body);
+    if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
+  }
+  if (cookie) h.Cookie = cookie;
+  if (csrf) h['X-CSRF-Token'] = csrf;
+  // A server that never answers fails the test in `timeout` ms instead of hanging it.
+  const signal = AbortSignal.timeout(timeout);
+  let res;
+  let text;
+  try {
+    res = await fetch(url + p, { method, headers: h, body: payload, redirect: 'manual', signal });
+    text = await res.text();
+  } catch (e) {
+    if (e.name === 'TimeoutError') throw new Error(`${method} ${p}: no answer within ${timeout} ms`);
+    throw e;
+  }
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json,
+    contentType: res.headers.get('content-type') || '',
+    setCookies: parseSetCookie(res.headers),
+  };
+}
+
+export async function loginRaw(url, username, password) {
+  return request(url, 'POST', '/api/v1/auth/login', { body: { username, password } });
+}
+
+export function sessionCookieFrom(setCookies) {
+  for (const c of setCookies) {
+    const m = c.match(/^\s*(wf_session=[^;]*)/);
+    if (m) return m[1];
+  }
+  return null;
+}
+
+/** A logged-in client; keeps the session cookie (also when the server rotates it) and the CSRF token. */
+export function makeClient(url, cookie, csrf, user = null) {
+  const client = {
+    url, cookie, csrf, user,
+    responses: [],
+    async request(method, p, body, opts = {}) {
+      const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method);
+      const r = await request(url, method, p, {
+        body,
+        cookie: client.cookie,
+        csrf: unsafe && opts.csrf !== false ? (opts.csrfToken || client.csrf) : null,
+        headers: opts.headers || {},
+        raw: opts.raw || false,
+        ...(opts.timeout ? { timeout: opts.timeout } : {}),
+      });
+      const fresh = sessionCookieFrom(r.setCookies);
+      if (fresh) client.cookie = fresh;
+      if (r.json && typeof r.json.csrf_token === 'string') client.csrf = r.json.csrf_token;
+      client.responses.push(r);
+      return r;
+    },
+    get(p, opts) { return client.request('GET', p, undefined, opts); },
+    post(p, body, opts) { return client.request('POST', p, body, opts); },
+    patch(p, body, opts) { return client.request('PATCH', p, body, opts); },
+    put(p, body, opts) { return client.request('PUT', p, body, opts); },
+    del(p, opts) { return client.request('DELETE', p, undefined, opts); },
+  };
+  return client;
+}
+
+/** Logs in; throws (with the server's answer) unless the login succeeds. */
+export async function login(url, username, password) {
+  const r = await loginRaw(url, username, password);
+  if (r.status !== 200) {
+    throw new Error(`login of ${username} failed: ${r.status} ${r.text}`);
+  }
+  const cookie = sessionCookieFrom(r.setCookies);
+  if (!cookie) throw new Error(`login of ${username} set no wf_session cookie: ${JSON.stringify(r.setCookies)}`);
+  const client = makeClient(url, cookie, r.json && r.json.csrf_token, r.json && r.json.user);
+  client.loginResponse = r;
+  return client;
+}
+
+/** Runs a CLI subcommand synchronously. */
+export function run(args, { timeout = 60_000, input } = {}) {
+  assertBinary();
+  const r = spawnSync(BIN, args, { cwd: REPO, encoding: 'utf8', timeout, input });
+  return { status: r.status, signal: r.signal, stdout: r.stdout || '', stderr: r.stderr || '', error: r.error };
+}
+
+/**
+ * Raw HTTP/1.1 over a TCP socket. `head` is the request head without the final CRLF CRLF
+ * (or pass method/path/headers). Writes `body` (Buffer|string) and reads until the server
+ * closes, the response is complete, or timeout. Returns {status, headers, body, raw, error, timedOut}.
+ */
+export function rawHttp(port, { method = 'GET', path: p = '/', headers = {}, body = null, timeout = 5000, chunkSize = 0 } = {}) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    let finished = false;
+    let error = null;
+    const finish = (timedOut = false) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ ...parseResponse(Buffer.concat(chunks)), error, timedOut });
+    };
+    const timer = setTimeout(() => finish(true), timeout);
+    sock.on('data', (d) => {
+      chunks.push(d);
+      const r = parseResponse(Buffer.concat(chunks));
+      if (r.complete) finish();
+    });
+    sock.on('error', (e) => { error = e.code || String(e); finish(); });
+    sock.on('close', () => finish());
+    sock.on('connect', async () => {
+      const bodyBuf = body == null ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+      const h = { Host: `127.0.0.1:${port}`, Connection: 'close', ...headers };
+      if (body != null) h['Content-Length'] = String(bodyBuf.length);
+      let head = `${method} ${p} HTTP/1.1\r\n`;
+      for (const [k, v] of Object.entries(h)) head += `${k}: ${v}\r\n`;
+      head += '\r\n';
+      const all = Buffer.concat([Buffer.from(head, 'latin1'), bodyBuf]);
+      if (!chunkSize) {
+        sock.write(all);
+        return;
+      }
+      // Write in pieces and stop once the server has answered (it may close the socket early).
+      for (let off = 0; off < all.length && !finished && chunks.length === 0; off += chunkSize) {
+        const ok = sock.write(all.subarray(off, off + chunkSize));
+        if (!ok) await new Promise((r) => sock.once('drain', r));
+        await new Promise((r) => setImmediate(r));
+      }
+    });
+  });
+}
+
+export function parseResponse(buf) {
+  const s = buf.toString('latin1');
+  const end = s.indexOf('\r\n\r\n');
+  if (end < 0) {
+    const m = s.match(/^HTTP\/1\.[01] (\d{3})/);
+    return { status: m ? Number(m[1]) : null, headers: {}, body: '', raw: buf.toString('utf8'), complete: false };
+  }
+  const lines = s.slice(0, end).split('\r\n');
+  const m = lines[0].match(/^HTTP\/1\.[01] (\d{3})/);
+  const headers = {};
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  let bodyBuf = buf.subarray(end + 4);
+  const len = headers['content-length'] !== undefined ? Number(headers['content-length']) : null;
+  let complete = len !== null && bodyBuf.length >= len;
+  if (/chunked/i.test(headers['transfer-encoding'] || '')) {
+    const d = dechunk(bodyBuf);
+    bodyBuf = d.body;
+    complete = d.complete;
+  }
+  return { status: m ? Number(m[1]) : null, headers, body: bodyBuf.toString('utf8'), raw: buf.toString('utf8'), complete };
+}
+
+function dechunk(buf) {
+  const parts = [];
+  let off = 0;
+  for (;;) {
+    const eol = buf.indexOf('\r\n', off, 'latin1');
+    if (eol < 0) return { body: Buffer.concat(parts), complete: false };
+    const size = parseInt(buf.subarray(off, eol).toString('latin1'), 16);
+    if (Number.isNaN(size)) return { body: Buffer.concat(parts), complete: false };
+    if (size === 0) return { body: Buffer.concat(parts), complete: true };
+    if (eol + 2 + size > buf.length) {
+      parts.push(buf.subarray(eol + 2));
+      return { body: Buffer.concat(parts), complete: false };
+    }
+    parts.push(buf.subarray(eol + 2, eol + 2 + size));
+    off = eol + 2 + size + 2;
+  }
+}
+
+/** Opens a TCP connection and keeps it idle; collects whatever the server sends. */
+export function openIdle(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    const state = { sock, data: '', closed: false, error: null };
+    sock.setEncoding('latin1');
+    sock.on('data', (d) => { state.data += d; });
+    sock.on('close', () => { state.closed = true; });
+    sock.on('error', (e) => { state.error = e.code || String(e); });
+    sock.on('connect', () => resolve(state));
+    setTimeout(() => resolve(state), 2000);
+  });
+}
+
+export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+/** Makes a unique, code-safe suffix. */
+export function uniq() {
+  return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`.toUpperCase();
+}
+
+/** Deep-walks a JSON value and returns the keys (paths) whose name matches re. */
+export function keysMatching(value, re, prefix = '') {
+  const out = [];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...keysMatching(v, re, `${prefix}[${i}]`)));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (re.test(k)) out.push(prefix ? `${prefix}.${k}` : k);
+      out.push(...keysMatching(v, re, prefix ? `${prefix}.${k}` : k));
+    }
+  }
+  return out;
+}

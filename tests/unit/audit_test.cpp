@@ -1,0 +1,280 @@
+// audit: the append-only, hash-chained log (nhật ký kiểm toán).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+
+#include "audit/audit_log.h"
+#include "core/random.h"
+
+namespace watchfloor::audit {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class AuditTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("wf-audit-" + core::random_token(6));
+    db_ = store::open_sqlite(dir_ / "watchfloor.db");
+    log_ = std::make_unique<AuditLog>(*db_, clock_);
+  }
+  void TearDown() override {
+    log_.reset();
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+
+  static Event event(std::string action, std::string object_id, std::optional<int64_t> unit = std::nullopt,
+                     std::optional<std::string> actor = "admin") {
+    Event e;
+    e.actor_id = actor ? std::optional<int64_t>(1) : std::nullopt;
+    e.actor = std::move(actor);
+    e.unit_id = unit;
+    e.action = std::move(action);
+    e.object_type = e.action.substr(0, e.action.find('.'));
+    e.object_id = std::move(object_id);
+    e.details = {{"name_vi", "Đội Kiểm soát"}};
+    e.request_id = "req-" + e.object_id;
+    e.ip = "10.0.0.1";
+    return e;
+  }
+
+  // Five entries one minute apart.
+  void fill() {
+    log_->append(event("unit.create", "1", 10));
+    clock_.advance(1min);
+    log_->append(event("unit.update", "1", 10));
+    clock_.advance(1min);
+    log_->append(event("user.create", "7", 20, "hq.admin"));
+    clock_.advance(1min);
+    log_->append(event("user.password_reset", "7", 20, "hq.admin"));
+    clock_.advance(1min);
+    log_->append(event("auth.login_failed", "x", std::nullopt, std::nullopt));
+  }
+
+  void drop_triggers() {
+    db_->exec("DROP TRIGGER audit_log_no_update");
+    db_->exec("DROP TRIGGER audit_log_no_delete");
+  }
+
+  static Filter where(const std::function<void(Filter&)>& set) {
+    Filter f;
+    set(f);
+    return f;
+  }
+
+  static std::vector<int64_t> seqs(const std::vector<Entry>& entries) {
+    std::vector<int64_t> out;
+    for (const auto& e : entries) out.push_back(e.seq);
+    return out;
+  }
+
+  fs::path dir_;
+  core::FakeClock clock_;
+  std::unique_ptr<store::Db> db_;
+  std::unique_ptr<AuditLog> log_;
+};
+
+TEST_F(AuditTest, AppendBuildsAHashChain) {
+  fill();
+  Filter all;
+  auto entries = log_->list(all);
+  ASSERT_EQ(entries.size(), 5u);
+  std::reverse(entries.begin(), entries.end());  // list is newest first
+  EXPECT_EQ(entries[0].seq, 1);
+  EXPECT_EQ(entries[0].prev_hash, kGenesisHash);
+  EXPECT_EQ(entries[0].prev_hash, std::string(64, '0'));
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(entries[i].seq, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(entries[i].hash.size(), 64u);
+    EXPECT_EQ(entries[i].hash, core::sha256_hex(entries[i].prev_hash + canonical(entries[i].seq, entries[i].at,
+                                                                                  entries[i].event,
+                                                                                  entries[i].details_text,
+                                                                                  entries[i].prev_hash)));
+    if (i > 0) {
+      EXPECT_EQ(entries[i].prev_hash, entries[i - 1].hash) << "seq " << entries[i].seq;
+    }
+  }
+  EXPECT_EQ(entries[0].at, 1'767'225'600'000);
+  EXPECT_EQ(entries[4].at, 1'767'225'600'000 + 4 * 60'000);
+}
+
+TEST_F(AuditTest, AppendReturnsSequenceAndKeepsTheEvent) {
+  EXPECT_EQ(log_->append(event("unit.create", "1", 10)), 1);
+  EXPECT_EQ(log_->append(event("unit.create", "2", 10)), 2);
+  auto e = log_->list({}).front();
+  EXPECT_EQ(e.seq, 2);
+  EXPECT_EQ(e.event.action, "unit.create");
+  EXPECT_EQ(e.event.object_type, "unit");
+  EXPECT_EQ(e.event.object_id, "2");
+  EXPECT_EQ(e.event.actor, "admin");
+  EXPECT_EQ(e.event.unit_id, 10);
+  EXPECT_EQ(e.event.ip, "10.0.0.1");
+  auto j = to_json(e);
+  EXPECT_EQ(j["details"]["name_vi"], "Đội Kiểm soát");
+  EXPECT_EQ(j["time"], "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(j["hash"], e.hash);
+  EXPECT_EQ(j["prev_hash"], e.prev_hash);
+}
+
+TEST_F(AuditTest, VerifyAcceptsAnIntactChain) {
+  auto empty = log_->verify();
+  EXPECT_TRUE(empty.ok);
+  EXPECT_EQ(empty.entries, 0);
+  fill();
+  auto r = log_->verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 5);
+  EXPECT_FALSE(r.first_broken_seq);
+}
+
+TEST_F(AuditTest, TriggersRefuseUpdateAndDelete) {
+  fill();
+  EXPECT_THROW(db_->exec("UPDATE audit_log SET action = 'unit.delete' WHERE seq = 2"), std::runtime_error);
+  EXPECT_THROW(db_->exec("DELETE FROM audit_log WHERE seq = 5"), std::runtime_error);
+  EXPECT_THROW(db_->exec("DELETE FROM audit_log"), std::runtime_error);
+  EXPECT_EQ(log_->list({}).size(), 5u);
+  EXPECT_EQ(log_->list({}).back().event.action, "unit.create");
+  EXPECT_TRUE(log_->verify().ok);
+}
+
+TEST_F(AuditTest, RewrittenContentIsDetectedAtThatEntry) {
+  fill();
+  drop_triggers();
+  EXPECT_EQ(db_->exec("UPDATE audit_log SET action = 'unit.view' WHERE seq = 3"), 1);
+  auto r = log_->verify();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_broken_seq, 3);
+  EXPECT_FALSE(r.reason.empty());
+}
+
+TEST_F(AuditTest, RewrittenDetailsOrTimeAreDetected) {
+  fill();
+  drop_triggers();
+  db_->exec("UPDATE audit_log SET details = '{\"name_vi\":\"Đội Nghiệp vụ\"}' WHERE seq = 4");
+  EXPECT_EQ(log_->verify().first_broken_seq, 4);
+
+  // A fresh log with an entry moved in time.
+  db_->exec("DELETE FROM audit_log");
+  fill();
+  db_->exec("UPDATE audit_log SET at = at + 1 WHERE seq = 2");
+  EXPECT_EQ(log_->verify().first_broken_seq, 2);
+}
+
+TEST_F(AuditTest, RecomputingOneHashStillBreaksTheNextEntry) {
+  // Someone who rewrites an entry and fixes up its own hash is caught by the entry after it.
+  fill();
+  drop_triggers();
+  auto e = log_->list(where([](Filter& f) {
+                 f.before_seq = 3;
+                 f.limit = 1;
+               })).front();
+  ASSERT_EQ(e.seq, 2);
+  e.event.action = "unit.view";
+  auto forged = core::sha256_hex(e.prev_hash + canonical(e.seq, e.at, e.event, e.details_text, e.prev_hash));
+  db_->exec("UPDATE audit_log SET action = ?, hash = ? WHERE seq = 2", {e.event.action, forged});
+  auto r = log_->verify();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_broken_seq, 3);
+}
+
+TEST_F(AuditTest, DeletedMiddleEntryIsDetected) {
+  fill();
+  drop_triggers();
+  EXPECT_EQ(db_->exec("DELETE FROM audit_log WHERE seq = 3"), 1);
+  auto r = log_->verify();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_broken_seq, 3);
+  EXPECT_EQ(r.entries, 2);  // the two good entries before it
+}
+
+TEST_F(AuditTest, DeletedFirstEntryIsDetected) {
+  fill();
+  drop_triggers();
+  db_->exec("DELETE FROM audit_log WHERE seq = 1");
+  EXPECT_EQ(log_->verify().first_broken_seq, 1);
+}
+
+TEST_F(AuditTest, VerifyWalksPastItsBatchSize) {
+  db_->transaction([&] {
+    for (int i = 0; i < 1005; ++i) log_->append(event("unit.update", std::to_string(i), 10));
+  });
+  auto r = log_->verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 1005);
+  drop_triggers();
+  db_->exec("UPDATE audit_log SET object_id = 'x' WHERE seq = 1003");
+  EXPECT_EQ(log_->verify().first_broken_seq, 1003);
+}
+
+TEST_F(AuditTest, ListFilters) {
+  using V = std::vector<int64_t>;
+  auto q = [&](const std::function<void(Filter&)>& set) { return seqs(log_->list(where(set))); };
+  fill();
+  EXPECT_EQ(seqs(log_->list({})), (V{5, 4, 3, 2, 1}));
+  EXPECT_EQ(q([](Filter& f) { f.actor = "hq.admin"; }), (V{4, 3}));
+  EXPECT_EQ(q([](Filter& f) { f.action_prefix = "unit."; }), (V{2, 1}));
+  EXPECT_EQ(q([](Filter& f) { f.action_prefix = "user.password"; }), (V{4}));
+  EXPECT_EQ(q([](Filter& f) { f.action_prefix = "unit.create"; }), (V{1}));
+  EXPECT_EQ(q([](Filter& f) { f.object_type = "user"; f.object_id = "7"; }), (V{4, 3}));
+  EXPECT_EQ(q([](Filter& f) { f.object_type = "unit"; f.object_id = "7"; }), (V{}));
+  // from is inclusive, to is exclusive.
+  const int64_t t0 = 1'767'225'600'000;
+  EXPECT_EQ(q([&](Filter& f) { f.from_ms = t0 + 60'000; f.to_ms = t0 + 3 * 60'000; }), (V{3, 2}));
+  EXPECT_EQ(q([&](Filter& f) { f.from_ms = t0 + 4 * 60'000; }), (V{5}));
+  EXPECT_EQ(q([&](Filter& f) { f.to_ms = t0; }), (V{}));
+  // Paging: newest first, then everything older than the last seen.
+  EXPECT_EQ(q([](Filter& f) { f.limit = 2; }), (V{5, 4}));
+  EXPECT_EQ(q([](Filter& f) { f.before_seq = 4; f.limit = 2; }), (V{3, 2}));
+  EXPECT_EQ(q([](Filter& f) { f.before_seq = 2; f.limit = 2; }), (V{1}));
+  // Scope: only entries of the given units; entries without a unit are in no scope.
+  EXPECT_EQ(q([](Filter& f) { f.unit_ids = V{20}; }), (V{4, 3}));
+  EXPECT_EQ(q([](Filter& f) { f.unit_ids = V{10, 20}; }), (V{4, 3, 2, 1}));
+  EXPECT_EQ(q([](Filter& f) { f.unit_ids = V{}; }), (V{}));
+  // Filters combine.
+  EXPECT_EQ(q([](Filter& f) { f.actor = "admin"; f.action_prefix = "unit."; f.unit_ids = V{20}; }), (V{}));
+  EXPECT_EQ(q([](Filter& f) { f.actor = "admin"; f.action_prefix = "unit."; f.unit_ids = V{10}; }), (V{2, 1}));
+}
+
+TEST_F(AuditTest, ActionPrefixIsNotAPattern) {
+  using V = std::vector<int64_t>;
+  auto q = [&](const std::function<void(Filter&)>& set) { return seqs(log_->list(where(set))); };
+  log_->append(event("unit.create", "1", 10));
+  log_->append(event("unitXcreate", "2", 10));
+  EXPECT_EQ(q([](Filter& f) { f.action_prefix = "unit."; }), (V{1}));
+  EXPECT_EQ(q([](Filter& f) { f.action_prefix = "unit%"; }), (V{}));
+  EXPECT_EQ(q([](Filter& f) { f.action_prefix = "unit_"; }), (V{}));
+}
+
+TEST_F(AuditTest, EntryInARolledBackTransactionIsNotKept) {
+  log_->append(event("unit.create", "1", 10));
+  EXPECT_THROW(db_->transaction([&] {
+    db_->exec("INSERT INTO installation(key, value) VALUES ('k', 'v')");
+    log_->append(event("unit.update", "1", 10));
+    throw std::runtime_error("the change failed");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(seqs(log_->list({})), (std::vector<int64_t>{1}));
+  EXPECT_FALSE(db_->query_one("SELECT 1 FROM installation WHERE key = 'k'"));
+  // The chain continues from the last kept entry.
+  EXPECT_EQ(log_->append(event("unit.update", "1", 10)), 2);
+  EXPECT_TRUE(log_->verify().ok);
+}
+
+TEST_F(AuditTest, ChainSurvivesReopen) {
+  fill();
+  log_.reset();
+  db_.reset();
+  db_ = store::open_sqlite(dir_ / "watchfloor.db");
+  log_ = std::make_unique<AuditLog>(*db_, clock_);
+  EXPECT_EQ(log_->append(event("unit.delete", "1", 10)), 6);
+  auto r = log_->verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 6);
+}
+
+}  // namespace
+}  // namespace watchfloor::audit

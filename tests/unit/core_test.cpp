@@ -1,0 +1,407 @@
+// core: time stamps, strict JSON bodies, problem documents, configuration, time zones, metrics.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/json_body.h"
+#include "core/metrics.h"
+#include "core/random.h"
+#include "core/tz.h"
+
+namespace watchfloor::core {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Runs `f`, expects a Problem, and returns it.
+template <typename F>
+Problem problem_of(F&& f) {
+  try {
+    f();
+  } catch (const Problem& p) {
+    return p;
+  }
+  ADD_FAILURE() << "expected a Problem";
+  return Problem::internal();
+}
+
+std::vector<std::string> fields(const Problem& p) {
+  std::vector<std::string> out;
+  for (const auto& e : p.errors()) out.push_back(e.field);
+  return out;
+}
+
+// ---- time ----------------------------------------------------------------------------------
+
+TEST(Iso8601, FormatsUtcWithMilliseconds) {
+  EXPECT_EQ(iso8601(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(iso8601(1'767'225'600'000), "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(iso8601(1'795'827'723'004), "2026-11-28T01:02:03.004Z");
+}
+
+TEST(Iso8601, RoundTripsThroughParse) {
+  for (int64_t ms : {int64_t{0}, int64_t{1'767'225'600'000}, int64_t{1'795'827'723'004}, int64_t{951'782'400'999}}) {
+    auto back = parse_iso8601(iso8601(ms));
+    ASSERT_TRUE(back) << iso8601(ms);
+    EXPECT_EQ(*back, ms);
+  }
+}
+
+TEST(Iso8601, ParsesZuluWithAndWithoutFraction) {
+  EXPECT_EQ(parse_iso8601("2026-01-01T00:00:00Z"), 1'767'225'600'000);
+  EXPECT_EQ(parse_iso8601("2026-01-01T00:00:00.250Z"), 1'767'225'600'250);
+}
+
+TEST(Iso8601, AppliesNumericOffsets) {
+  // 07:00 in Hà Nội is midnight UTC.
+  EXPECT_EQ(parse_iso8601("2026-01-01T07:00:00+07:00"), 1'767'225'600'000);
+  EXPECT_EQ(parse_iso8601("2026-01-01T07:00:00.500+07:00"), 1'767'225'600'500);
+  EXPECT_EQ(parse_iso8601("2025-12-31T19:00:00-05:00"), 1'767'225'600'000);
+  EXPECT_EQ(parse_iso8601("2026-01-01T00:00:00+00:00"), 1'767'225'600'000);
+}
+
+TEST(Iso8601, DateOnlyIsMidnightUtc) {
+  EXPECT_EQ(parse_iso8601("2026-01-01"), 1'767'225'600'000);
+  EXPECT_EQ(parse_iso8601("2026-11-28"), 1'795'824'000'000);
+}
+
+TEST(Iso8601, RejectsGarbage) {
+  for (const char* s : {"", "yesterday", "2026", "2026-01", "2026-1-1", "2026-13-01", "2026-01-32",
+                        "2026-01-01T00:00:00",        // no zone: ambiguous
+                        "2026-01-01T00:00:00Zjunk",   // trailing bytes
+                        "2026-01-01 00:00:00Z", "2026-01-01T25:00:00Z", "2026-01-01T00:00:00+0x:00",
+                        "2026-01-01junk", "01/01/2026"}) {
+    EXPECT_FALSE(parse_iso8601(s)) << "accepted: '" << s << "'";
+  }
+}
+
+TEST(FakeClock, MovesOnlyWhenTold) {
+  FakeClock clock;
+  EXPECT_EQ(clock.now_ms(), 1'767'225'600'000);
+  EXPECT_EQ(clock.now_ms(), 1'767'225'600'000);
+  clock.advance(std::chrono::minutes(2));
+  EXPECT_EQ(clock.now_ms(), 1'767'225'720'000);
+  clock.set_ms(5);
+  EXPECT_EQ(to_ms(clock.now()), 5);
+  EXPECT_EQ(to_ms(from_ms(42)), 42);
+}
+
+// ---- JSON bodies ---------------------------------------------------------------------------
+
+TEST(JsonBody, ReadsKnownFields) {
+  auto b = JsonBody::parse(R"({"name":"Đội Kiểm soát","count":3,"on":true,"parent":null})",
+                           {"name", "count", "on", "parent"});
+  EXPECT_EQ(b.string("name", Need::required), "Đội Kiểm soát");
+  EXPECT_EQ(b.integer("count", Need::required), 3);
+  EXPECT_EQ(b.boolean("on", Need::required), true);
+  auto parent = b.nullable_integer("parent");
+  ASSERT_TRUE(parent.has_value());
+  EXPECT_FALSE(parent->has_value());
+  EXPECT_FALSE(b.nullable_integer("absent").has_value());
+  EXPECT_TRUE(b.ok());
+  EXPECT_NO_THROW(b.finish());
+}
+
+TEST(JsonBody, UnknownFieldIsNamed) {
+  auto b = JsonBody::parse(R"({"name":"x","nmae":"y"})", {"name"});
+  b.string("name", Need::required);
+  EXPECT_FALSE(b.ok());
+  auto p = problem_of([&] { b.finish(); });
+  EXPECT_EQ(p.status(), 400);
+  EXPECT_EQ(p.slug(), "validation");
+  EXPECT_EQ(fields(p), std::vector<std::string>{"nmae"});
+  EXPECT_NE(std::string(p.what()).find("nmae"), std::string::npos);
+}
+
+TEST(JsonBody, WrongTypesAreReportedPerField) {
+  auto b = JsonBody::parse(R"({"name":5,"count":"3","on":1,"ratio":1.5,"parent":"x"})",
+                           {"name", "count", "on", "ratio", "parent"});
+  EXPECT_FALSE(b.string("name", Need::required));
+  EXPECT_FALSE(b.integer("count", Need::required));
+  EXPECT_FALSE(b.boolean("on", Need::optional));
+  EXPECT_FALSE(b.integer("ratio", Need::optional));
+  EXPECT_FALSE(b.nullable_integer("parent"));
+  auto p = problem_of([&] { b.finish(); });
+  EXPECT_EQ(fields(p), (std::vector<std::string>{"name", "count", "on", "ratio", "parent"}));
+  EXPECT_EQ(p.errors()[0].message_en, "Must be a string");
+  EXPECT_EQ(p.errors()[1].message_en, "Must be an integer");
+  EXPECT_EQ(p.errors()[2].message_en, "Must be true or false");
+  EXPECT_FALSE(p.errors()[0].message_vi.empty());
+}
+
+TEST(JsonBody, RequiredFieldsMustBePresentAndNotBlank) {
+  auto b = JsonBody::parse(R"({"blank":"  \t","empty":"","note":""})", {"blank", "empty", "note", "missing"});
+  EXPECT_FALSE(b.string("missing", Need::required));
+  EXPECT_FALSE(b.string("blank", Need::required));
+  EXPECT_FALSE(b.string("empty", Need::required));
+  EXPECT_EQ(b.string("note", Need::optional), "");  // optional strings may be empty
+  EXPECT_FALSE(b.string("absent_optional", Need::optional));
+  auto p = problem_of([&] { b.finish(); });
+  ASSERT_EQ(fields(p), (std::vector<std::string>{"missing", "blank", "empty"}));
+  EXPECT_EQ(p.errors()[0].message_en, "Required field");
+  EXPECT_EQ(p.errors()[1].message_en, "Must not be empty");
+}
+
+TEST(JsonBody, MaxLengthCountsCodePointsNotBytes) {
+  // "Đội" is 3 characters but 6 bytes in UTF-8.
+  auto ok = JsonBody::parse(R"({"n":"Đội"})", {"n"});
+  EXPECT_EQ(ok.string("n", Need::required, 3), "Đội");
+  EXPECT_TRUE(ok.ok());
+
+  auto too_long = JsonBody::parse(R"({"n":"Đội"})", {"n"});
+  EXPECT_FALSE(too_long.string("n", Need::required, 2));
+  auto p = problem_of([&] { too_long.finish(); });
+  ASSERT_EQ(p.errors().size(), 1u);
+  EXPECT_EQ(p.errors()[0].field, "n");
+  EXPECT_EQ(p.errors()[0].message_en, "At most 2 characters");
+
+  auto b = JsonBody::parse(R"({"n":"abcd"})", {"n"});
+  EXPECT_FALSE(b.string("n", Need::optional, 3));
+  EXPECT_FALSE(b.ok());
+}
+
+TEST(JsonBody, NestedBodiesPrefixTheirFieldPaths) {
+  auto top = JsonBody::parse(R"({"designations":{"leadership":"x","bogus":1}})", {"designations"});
+  JsonBody nested(*top.raw("designations"), {"leadership"}, "designations");
+  EXPECT_FALSE(nested.integer("leadership", Need::required));
+  EXPECT_EQ(nested.path("leadership"), "designations.leadership");
+  top.adopt(nested);
+  EXPECT_TRUE(nested.ok());
+  auto p = problem_of([&] { top.finish(); });
+  EXPECT_EQ(fields(p), (std::vector<std::string>{"designations.bogus", "designations.leadership"}));
+}
+
+TEST(JsonBody, NonObjectBodyIsAnError) {
+  auto b = JsonBody::parse("[1,2]", {"a"});
+  EXPECT_FALSE(b.has("a"));
+  auto p = problem_of([&] { b.finish(); });
+  EXPECT_EQ(fields(p), std::vector<std::string>{"body"});
+
+  json arr = json::array();
+  JsonBody nested(arr, {}, "units[2]");
+  EXPECT_EQ(fields(problem_of([&] { nested.finish(); })), std::vector<std::string>{"units[2]"});
+}
+
+TEST(ParseJson, RejectsBadSyntaxAsMalformedJson) {
+  for (std::string_view text : {std::string_view("{"), std::string_view("{\"a\":}"), std::string_view(""),
+                                std::string_view("{\"a\":1} trailing")}) {
+    auto p = problem_of([&] { parse_json(text); });
+    EXPECT_EQ(p.status(), 400) << text;
+    EXPECT_EQ(p.slug(), "malformed-json") << text;
+  }
+}
+
+TEST(ParseJson, RejectsInvalidUtf8) {
+  for (std::string_view text : {std::string_view("\"\xff\""), std::string_view("{\"n\":\"\xc3\"}"),
+                                std::string_view("{\"n\":\"\xed\xa0\x80\"}")}) {  // lone surrogate
+    auto p = problem_of([&] { parse_json(text); });
+    EXPECT_EQ(p.status(), 400);
+    EXPECT_EQ(p.to_json()["type"], "urn:watchfloor:problem:malformed-json");
+  }
+  EXPECT_EQ(parse_json("\"Hải quan\""), "Hải quan");
+}
+
+// ---- problems ------------------------------------------------------------------------------
+
+TEST(Problem, JsonHasBilingualTitlesAndFieldErrors) {
+  auto p = Problem::field("units[1].parent", "Không tìm thấy", "Not found");
+  auto j = p.to_json();
+  EXPECT_EQ(j["type"], "urn:watchfloor:problem:validation");
+  EXPECT_EQ(j["title"], "Invalid request");
+  EXPECT_EQ(j["title_vi"], "Yêu cầu không hợp lệ");
+  EXPECT_EQ(j["status"], 400);
+  EXPECT_NE(j["detail"].get<std::string>().find("units[1].parent"), std::string::npos);
+  EXPECT_NE(j["detail_vi"].get<std::string>().find("units[1].parent"), std::string::npos);
+  ASSERT_EQ(j["errors"].size(), 1u);
+  EXPECT_EQ(j["errors"][0], (json{{"field", "units[1].parent"}, {"message_vi", "Không tìm thấy"},
+                                  {"message_en", "Not found"}}));
+}
+
+TEST(Problem, DetailDefaultsToTitleAndErrorsAreOmittedWhenNone) {
+  auto j = Problem::forbidden().to_json();
+  EXPECT_EQ(j["status"], 403);
+  EXPECT_FALSE(j.contains("errors"));
+  auto m = Problem::method_not_allowed().to_json();
+  EXPECT_EQ(m["detail"], m["title"]);
+  EXPECT_EQ(m["detail_vi"], m["title_vi"]);
+}
+
+TEST(Problem, StatusesOfTheStandardProblems) {
+  EXPECT_EQ(Problem::unauthenticated().status(), 401);
+  EXPECT_EQ(Problem::not_found("The unit", "Đơn vị").status(), 404);
+  EXPECT_EQ(Problem::not_found("The unit", "Đơn vị").to_json()["detail_vi"], "Đơn vị không tồn tại.");
+  EXPECT_EQ(Problem::conflict("a", "b").status(), 409);
+  EXPECT_EQ(Problem::payload_too_large(10).status(), 413);
+  EXPECT_EQ(Problem::internal().status(), 500);
+  auto t = Problem::throttled(42);
+  EXPECT_EQ(t.status(), 429);
+  ASSERT_EQ(t.headers.size(), 1u);
+  EXPECT_EQ(t.headers[0], (std::pair<std::string, std::string>{"Retry-After", "42"}));
+}
+
+// ---- configuration -------------------------------------------------------------------------
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("wf-config-" + random_token(6));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& text) {
+    auto f = dir_ / "watchfloor.toml";
+    std::ofstream(f) << text;
+    return f;
+  }
+  std::string error_of(const std::string& text) {
+    try {
+      load_config(write(text));
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "accepted:\n" << text;
+    return {};
+  }
+  fs::path dir_;
+};
+
+TEST_F(ConfigTest, ReadsValues) {
+  auto c = load_config(write(R"(
+data_dir = "/srv/watchfloor"
+[server]
+listen = "0.0.0.0:9090"
+threads = 8
+max_body_bytes = 2048
+[security]
+session_idle_minutes = 10
+login_max_failures_per_user = 3
+)"));
+  EXPECT_EQ(c.data_dir, fs::path("/srv/watchfloor"));
+  EXPECT_EQ(c.server.listen, "0.0.0.0:9090");
+  EXPECT_EQ(c.server.threads, 8);
+  EXPECT_EQ(c.server.max_body_bytes, 2048u);
+  EXPECT_EQ(c.server.max_connections, 512);  // untouched default
+  EXPECT_EQ(c.security.session_idle_minutes, 10);
+  EXPECT_EQ(c.security.login_max_failures_per_user, 3);
+  EXPECT_EQ(c.security.login_window_minutes, 15);
+}
+
+TEST_F(ConfigTest, EmptyFileGivesDefaults) {
+  auto c = load_config(write(""));
+  EXPECT_EQ(c.server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(c.security.session_absolute_hours, 12);
+}
+
+TEST_F(ConfigTest, RelativeDataDirIsBesideTheFile) {
+  auto c = load_config(write("data_dir = \"var\"\n"));
+  EXPECT_EQ(c.data_dir, fs::absolute(dir_) / "var");
+}
+
+TEST_F(ConfigTest, UnknownKeysAreRefusedByName) {
+  EXPECT_NE(error_of("data_dri = \"x\"\n").find("data_dri"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nthread = 4\n").find("server.thread"), std::string::npos);
+  EXPECT_NE(error_of("[security]\nsession_idle = 4\n").find("security.session_idle"), std::string::npos);
+  EXPECT_NE(error_of("[database]\nurl = \"x\"\n").find("database"), std::string::npos);
+}
+
+TEST_F(ConfigTest, WrongTypesAreRefusedByName) {
+  EXPECT_NE(error_of("[server]\nthreads = \"4\"\n").find("server.threads"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nlisten = 8080\n").find("server.listen"), std::string::npos);
+  EXPECT_NE(error_of("[security]\nsession_idle_minutes = -1\n").find("security.session_idle_minutes"),
+            std::string::npos);
+  EXPECT_NE(error_of("data_dir = 3\n").find("data_dir"), std::string::npos);
+  EXPECT_NE(error_of("server = 3\n").find("server"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nthreads = 0\n").find("server.threads"), std::string::npos);
+}
+
+TEST_F(ConfigTest, BooleansFloatsAndHugeNumbersAreNotIntegers) {
+  // toml++'s permissive conversions would read `true` as 1 and 4.0 as 4; a setting of the wrong
+  // type must stop the start instead.
+  EXPECT_NE(error_of("[server]\nthreads = true\n").find("server.threads"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nmax_connections = 4.0\n").find("server.max_connections"), std::string::npos);
+  EXPECT_NE(error_of("[security]\nlogin_window_minutes = 3000000000000\n").find("security.login_window_minutes"),
+            std::string::npos);
+}
+
+TEST_F(ConfigTest, SyntaxErrorsNameTheFile) {
+  auto msg = error_of("[server\n");
+  EXPECT_NE(msg.find("watchfloor.toml"), std::string::npos) << msg;
+}
+
+// ---- time zones ----------------------------------------------------------------------------
+
+TEST(TimeZone, KnowsIanaNames) {
+  EXPECT_TRUE(is_valid_time_zone("Asia/Ho_Chi_Minh"));
+  EXPECT_TRUE(is_valid_time_zone(kDefaultTimeZone));
+  EXPECT_TRUE(is_valid_time_zone("UTC"));
+  EXPECT_FALSE(is_valid_time_zone("Mars/Base"));
+  EXPECT_FALSE(is_valid_time_zone(""));
+  EXPECT_FALSE(is_valid_time_zone("+07:00"));
+}
+
+// ---- metrics -------------------------------------------------------------------------------
+
+TEST(Metrics, RendersCountersWithLabels) {
+  Metrics m;
+  m.help("wf_requests_total", "counter", "HTTP requests");
+  m.inc("wf_requests_total", label("route", "/api/v1/units") + "," + label("status", "200"));
+  m.inc("wf_requests_total", label("route", "/api/v1/units") + "," + label("status", "200"), 2);
+  m.inc("wf_requests_total", label("route", "/api/v1/units") + "," + label("status", "404"));
+  m.inc("wf_plain_total");
+  auto text = m.render();
+  EXPECT_NE(text.find("# HELP wf_requests_total HTTP requests\n# TYPE wf_requests_total counter\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("wf_requests_total{route=\"/api/v1/units\",status=\"200\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_requests_total{route=\"/api/v1/units\",status=\"404\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("# TYPE wf_plain_total counter\nwf_plain_total 1\n"), std::string::npos) << text;
+}
+
+TEST(Metrics, LabelValuesAreEscaped) {
+  EXPECT_EQ(label("path", "a\"b\\c\nd"), "path=\"a\\\"b\\\\c\\nd\"");
+}
+
+TEST(Metrics, HistogramBucketsAreCumulative) {
+  Metrics m;
+  m.observe("wf_latency_seconds", label("route", "x"), 0.003);
+  m.observe("wf_latency_seconds", label("route", "x"), 0.2);
+  m.observe("wf_latency_seconds", label("route", "x"), 20);  // above every bucket
+  auto text = m.render();
+  EXPECT_NE(text.find("# TYPE wf_latency_seconds histogram\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_latency_seconds_bucket{route=\"x\",le=\"0.001\"} 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_latency_seconds_bucket{route=\"x\",le=\"0.005\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_latency_seconds_bucket{route=\"x\",le=\"0.1\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_latency_seconds_bucket{route=\"x\",le=\"0.25\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_latency_seconds_bucket{route=\"x\",le=\"10\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_latency_seconds_bucket{route=\"x\",le=\"+Inf\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_latency_seconds_count{route=\"x\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wf_latency_seconds_sum{route=\"x\"} 20.203\n"), std::string::npos) << text;
+}
+
+TEST(Metrics, GaugesAreReadAtRenderTime) {
+  Metrics m;
+  double value = 1;
+  m.gauge("wf_open_connections", [&] { return value; });
+  EXPECT_NE(m.render().find("wf_open_connections 1\n"), std::string::npos);
+  value = 7;
+  EXPECT_NE(m.render().find("# TYPE wf_open_connections gauge\nwf_open_connections 7\n"), std::string::npos);
+}
+
+// ---- random --------------------------------------------------------------------------------
+
+TEST(Random, TokensAreUrlSafeAndDistinct) {
+  auto a = random_token(32), b = random_token(32);
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace watchfloor::core

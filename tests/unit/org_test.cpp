@@ -1,0 +1,881 @@
+// org: the unit tree, designations, people and the organisation presets, on a real SQLite file.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "auth/password.h"
+#include "core/error.h"
+#include "core/json_body.h"
+#include "core/random.h"
+#include "org/preset.h"
+#include "org/units.h"
+#include "org/users.h"
+#include "org/vocabulary.h"
+
+#ifndef WATCHFLOOR_SOURCE_DIR
+#error "WATCHFLOOR_SOURCE_DIR must name the repository root (tests/unit/CMakeLists.txt sets it)"
+#endif
+
+namespace watchfloor::org {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+template <typename F>
+core::Problem problem_of(F&& f) {
+  try {
+    f();
+  } catch (const core::Problem& p) {
+    return p;
+  }
+  ADD_FAILURE() << "expected a Problem";
+  return core::Problem::internal();
+}
+
+std::vector<std::string> fields(const core::Problem& p) {
+  std::vector<std::string> out;
+  for (const auto& e : p.errors()) out.push_back(e.field);
+  return out;
+}
+
+json read_preset(const std::string& name) {
+  std::ifstream in(fs::path(WATCHFLOOR_SOURCE_DIR) / "presets" / name, std::ios::binary);
+  EXPECT_TRUE(in) << name;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return core::parse_json(text);
+}
+
+// A database in its own temporary directory, with the org services over it.
+struct Org {
+  explicit Org(const std::string& tag) {
+    dir = fs::path(::testing::TempDir()) / ("wf-org-" + tag + "-" + core::random_token(6));
+    db = store::open_sqlite(dir / "watchfloor.db");
+    units = std::make_unique<Units>(*db, clock);
+    users = std::make_unique<Users>(*db, clock, *units);
+  }
+  ~Org() {
+    users.reset();
+    units.reset();
+    db.reset();
+    fs::remove_all(dir);
+  }
+  int64_t count(const std::string& table) { return db->query_one("SELECT COUNT(*) FROM " + table)->i64(0); }
+  int64_t id(const std::string& code) {
+    auto u = units->by_code(code);
+    EXPECT_TRUE(u) << code;
+    return u ? u->id : -1;
+  }
+
+  fs::path dir;
+  core::FakeClock clock;
+  std::unique_ptr<store::Db> db;
+  std::unique_ptr<Units> units;
+  std::unique_ptr<Users> users;
+};
+
+UnitInput unit(const std::string& code, std::optional<int64_t> parent, const std::string& kind = "branch",
+               const std::string& name_vi = "Đơn vị") {
+  UnitInput in;
+  in.code = code;
+  in.parent_id = parent;
+  in.kind = kind;
+  in.name_vi = name_vi;
+  in.name_en = "Unit " + code;
+  return in;
+}
+
+// ---- units ---------------------------------------------------------------------------------
+
+class UnitsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hq_ = org_.units->create(unit("HQ", std::nullopt, "headquarters", "Tổng cục Hải quan")).id;
+    a_ = org_.units->create(unit("PA", hq_, "provincial_department", "Cục Hải quan tỉnh A")).id;
+    a1_ = org_.units->create(unit("PA-B1", a_, "branch", "Chi cục A1")).id;
+    b_ = org_.units->create(unit("PB", hq_, "provincial_department", "Cục Hải quan tỉnh B")).id;
+  }
+  Org org_{"units"};
+  int64_t hq_ = 0, a_ = 0, a1_ = 0, b_ = 0;
+};
+
+TEST_F(UnitsTest, CreateStoresEveryFieldWithDefaults) {
+  auto in = unit("PA-B2", a_, "branch", "Chi cục Hải quan cửa khẩu quốc tế Lao Bảo");
+  in.has_camera_room = true;
+  in.must_run_24x7 = true;
+  auto u = org_.units->create(in);
+  EXPECT_GT(u.id, 0);
+  EXPECT_EQ(u.parent_id, a_);
+  EXPECT_EQ(u.code, "PA-B2");
+  EXPECT_EQ(u.kind, "branch");
+  EXPECT_EQ(u.time_zone, "Asia/Ho_Chi_Minh");  // the default
+  EXPECT_TRUE(u.has_camera_room);
+  EXPECT_TRUE(u.must_run_24x7);
+  EXPECT_FALSE(u.external);
+  auto again = org_.units->get(u.id);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->name_vi, "Chi cục Hải quan cửa khẩu quốc tế Lao Bảo");
+  EXPECT_EQ(org_.units->by_code("PA-B2")->id, u.id);
+  EXPECT_FALSE(org_.units->by_code("NOPE"));
+  EXPECT_FALSE(org_.units->get(9999));
+  EXPECT_EQ(org_.units->list().size(), 5u);
+}
+
+TEST_F(UnitsTest, VietnameseNamesRoundTripByteForByte) {
+  // Precomposed (NFC) and decomposed (NFD) spellings are stored exactly as given, not normalised.
+  const std::string nfc = "Đội Kiểm soát Hải quan – Quảng Trị “Lao Bảo”";
+  const std::string nfd = "Đo\u0302\u0323i";  // "Đội" with combining marks
+  auto in = unit("PA-T1", a1_, "team", nfc);
+  in.name_en = nfd;
+  auto id = org_.units->create(in).id;
+  auto u = org_.units->get(id);
+  EXPECT_EQ(u->name_vi, nfc);
+  EXPECT_EQ(u->name_en, nfd);
+  auto j = to_json(*u);
+  EXPECT_EQ(j["name_vi"], nfc);
+  EXPECT_EQ(core::parse_json(j.dump())["name_vi"], nfc);
+}
+
+TEST_F(UnitsTest, DuplicateCodeIsRefusedOnTheCodeField) {
+  auto p = problem_of([&] { org_.units->create(unit("PA", hq_)); });
+  EXPECT_EQ(p.status(), 400);
+  EXPECT_EQ(fields(p), std::vector<std::string>{"code"});
+  EXPECT_FALSE(p.errors()[0].message_vi.empty());
+  // Renaming another unit onto a taken code is refused too; keeping one's own code is fine.
+  UnitInput rename;
+  rename.code = "PB";
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, rename); })), std::vector<std::string>{"code"});
+  rename.code = "PA";
+  EXPECT_NO_THROW(org_.units->update(a_, rename));
+  EXPECT_EQ(org_.units->list().size(), 4u);
+}
+
+TEST_F(UnitsTest, BadCodesAreRefused) {
+  for (const char* code : {"", "pa-lower", "-DASH", "HAS SPACE", "ĐỘI", "A1234567890123456789012345678901234567890"})
+    EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit(code, hq_)); })), std::vector<std::string>{"code"})
+        << code;
+}
+
+TEST_F(UnitsTest, UnknownKindIsRefused) {
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit("X1", hq_, "castle")); })),
+            std::vector<std::string>{"kind"});
+}
+
+TEST_F(UnitsTest, BadTimeZoneIsRefused) {
+  auto in = unit("X1", hq_);
+  in.time_zone = "Mars/Base";
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in); })), std::vector<std::string>{"time_zone"});
+  in.time_zone = "Asia/Bangkok";
+  EXPECT_EQ(org_.units->create(in).time_zone, "Asia/Bangkok");
+}
+
+TEST_F(UnitsTest, EmptyNamesAreRefused) {
+  auto in = unit("X1", hq_, "branch", "");
+  in.name_en = "";
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in); })), (std::vector<std::string>{"name_vi", "name_en"}));
+}
+
+TEST_F(UnitsTest, MissingParentIsRefused) {
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit("X1", 9999)); })), std::vector<std::string>{"parent_id"});
+  UnitInput move;
+  move.parent_id = std::optional<int64_t>(9999);
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a1_, move); })), std::vector<std::string>{"parent_id"});
+}
+
+TEST_F(UnitsTest, AUnitCannotMoveUnderItselfOrItsDescendants) {
+  UnitInput move;
+  move.parent_id = std::optional<int64_t>(a1_);  // PA under its own branch
+  auto p = problem_of([&] { org_.units->update(a_, move); });
+  EXPECT_EQ(fields(p), std::vector<std::string>{"parent_id"});
+  move.parent_id = std::optional<int64_t>(a_);  // under itself
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, move); })), std::vector<std::string>{"parent_id"});
+  move.parent_id = std::optional<int64_t>(a_);  // HQ under its grandchild's parent
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(hq_, move); })), std::vector<std::string>{"parent_id"});
+  EXPECT_EQ(org_.units->get(a_)->parent_id, hq_);  // nothing changed
+  // A legitimate move works and the tree follows it.
+  move.parent_id = std::optional<int64_t>(b_);
+  EXPECT_EQ(org_.units->update(a1_, move).parent_id, b_);
+  EXPECT_TRUE(org_.units->tree()->contains(b_, a1_));
+  EXPECT_FALSE(org_.units->tree()->contains(a_, a1_));
+}
+
+TEST_F(UnitsTest, ErrorsAreReportedTogether) {
+  auto in = unit("PA", 9999, "castle");
+  in.time_zone = "Nowhere/Land";
+  auto p = problem_of([&] { org_.units->create(in); });
+  EXPECT_EQ(fields(p), (std::vector<std::string>{"code", "kind", "time_zone", "parent_id"}));
+  auto j = p.to_json();
+  EXPECT_EQ(j["status"], 400);
+  EXPECT_EQ(j["errors"].size(), 4u);
+}
+
+TEST_F(UnitsTest, DesignationsPointToExistingUnits) {
+  UnitInput d;
+  d.designations["leadership"] = 9999;
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, d); })),
+            std::vector<std::string>{"designations.leadership"});
+  d.designations.clear();
+  d.designations["bogus_kind"] = a1_;
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, d); })), std::vector<std::string>{"designations.bogus_kind"});
+  auto in = unit("X1", hq_);
+  in.designations["duty_watch"] = 9999;
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in); })), std::vector<std::string>{"designations.duty_watch"});
+  EXPECT_FALSE(org_.units->by_code("X1"));
+  EXPECT_EQ(org_.count("unit_designations"), 0);
+}
+
+TEST_F(UnitsTest, DesignationsAreSetReplacedAndRemoved) {
+  UnitInput d;
+  d.designations["leadership"] = a1_;
+  d.designations["duty_watch"] = a_;  // a unit may designate itself
+  auto u = org_.units->update(a_, d);
+  EXPECT_EQ(u.designations, (std::map<std::string, int64_t>{{"leadership", a1_}, {"duty_watch", a_}}));
+
+  UnitInput change;
+  change.designations["leadership"] = b_;
+  change.designations["duty_watch"] = std::nullopt;
+  u = org_.units->update(a_, change);
+  EXPECT_EQ(u.designations, (std::map<std::string, int64_t>{{"leadership", b_}}));
+  // Untouched designations stay when other fields change.
+  UnitInput rename;
+  rename.name_vi = "Cục Hải quan tỉnh A (mới)";
+  EXPECT_EQ(org_.units->update(a_, rename).designations, (std::map<std::string, int64_t>{{"leadership", b_}}));
+
+  auto j = to_json(*org_.units->get(a_));
+  EXPECT_EQ(j["designations"]["leadership"], b_);
+  EXPECT_TRUE(j["designations"]["duty_watch"].is_null());
+  EXPECT_EQ(j["designations"].size(), designation_kinds().size());
+}
+
+TEST_F(UnitsTest, UpdateOfAMissingUnitIsNotFound) {
+  EXPECT_EQ(problem_of([&] { org_.units->update(9999, UnitInput{}); }).status(), 404);
+  EXPECT_EQ(problem_of([&] { org_.units->remove(9999); }).status(), 404);
+}
+
+TEST_F(UnitsTest, DeleteLeafWorks) {
+  org_.units->remove(a1_);
+  EXPECT_FALSE(org_.units->get(a1_));
+  EXPECT_FALSE(org_.units->tree()->exists(a1_));
+}
+
+TEST_F(UnitsTest, DeleteWithSubunitsConflicts) {
+  auto p = problem_of([&] { org_.units->remove(a_); });
+  EXPECT_EQ(p.status(), 409);
+  EXPECT_TRUE(org_.units->get(a_));
+}
+
+TEST_F(UnitsTest, DeleteOfADesignatedUnitConflicts) {
+  UnitInput d;
+  d.designations["supervision_section"] = a1_;
+  org_.units->update(a_, d);
+  auto p = problem_of([&] { org_.units->remove(a1_); });
+  EXPECT_EQ(p.status(), 409);
+  EXPECT_NE(p.to_json()["detail"].get<std::string>().find("supervision_section"), std::string::npos);
+  EXPECT_TRUE(org_.units->get(a1_));
+  // Once the designation is removed the unit may go.
+  d.designations["supervision_section"] = std::nullopt;
+  org_.units->update(a_, d);
+  EXPECT_NO_THROW(org_.units->remove(a1_));
+}
+
+TEST_F(UnitsTest, DeleteOfAUnitDesignatingItselfWorks) {
+  UnitInput d;
+  d.designations["duty_watch"] = a1_;
+  org_.units->update(a1_, d);
+  EXPECT_NO_THROW(org_.units->remove(a1_));
+  EXPECT_EQ(org_.count("unit_designations"), 0);
+}
+
+TEST_F(UnitsTest, DeleteWithPeopleConflicts) {
+  // A person is written directly: hashing a password here would only cost time.
+  org_.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES (?,?,?,?,0)",
+                {std::string("nvan.a"), std::string("Nguyễn Văn A"), a1_, std::string("x")});
+  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_); }).status(), 409);
+  // A role held at the unit by someone elsewhere blocks deletion too.
+  org_.db->exec("UPDATE users SET unit_id = ?", {b_});
+  org_.db->exec("INSERT INTO role_grants(user_id, role, unit_id) SELECT id, 'auditor', ? FROM users", {a1_});
+  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_); }).status(), 409);
+  org_.db->exec("DELETE FROM role_grants");
+  EXPECT_NO_THROW(org_.units->remove(a1_));
+}
+
+TEST_F(UnitsTest, FailedCreateWritesNothing) {
+  auto before = org_.count("units");
+  auto in = unit("X1", hq_);
+  in.designations["leadership"] = 9999;
+  EXPECT_THROW(org_.units->create(in), core::Problem);
+  EXPECT_EQ(org_.count("units"), before);
+  EXPECT_FALSE(org_.units->by_code("X1"));
+}
+
+// ---- the tree ------------------------------------------------------------------------------
+
+TEST(UnitTree, ContainsExternalAndSubtree) {
+  auto mk = [](int64_t id, std::optional<int64_t> parent, bool external = false) {
+    Unit u;
+    u.id = id;
+    u.parent_id = parent;
+    u.external = external;
+    return u;
+  };
+  // 1 HQ ─┬─ 2 ─ 3
+  //       └─ 4 (external) ─ 5 ─ 6
+  // 7 (separate root)
+  UnitTree t({mk(1, {}), mk(2, 1), mk(3, 2), mk(4, 1, true), mk(5, 4), mk(6, 5), mk(7, {})});
+  EXPECT_TRUE(t.contains(1, 1));
+  EXPECT_TRUE(t.contains(1, 3));
+  EXPECT_TRUE(t.contains(2, 3));
+  EXPECT_FALSE(t.contains(3, 2));
+  EXPECT_FALSE(t.contains(2, 4));
+  EXPECT_FALSE(t.contains(1, 7));
+  EXPECT_FALSE(t.contains(1, 99));
+  EXPECT_FALSE(t.is_external(1));
+  EXPECT_FALSE(t.is_external(3));
+  EXPECT_TRUE(t.is_external(4));
+  EXPECT_TRUE(t.is_external(5));  // inherited from 4
+  EXPECT_TRUE(t.is_external(6));  // two levels down
+  EXPECT_FALSE(t.is_external(99));
+  EXPECT_TRUE(t.exists(6));
+  EXPECT_FALSE(t.exists(99));
+  auto sub = t.subtree(4);
+  std::sort(sub.begin(), sub.end());
+  EXPECT_EQ(sub, (std::vector<int64_t>{4, 5, 6}));
+  sub = t.subtree(1);
+  std::sort(sub.begin(), sub.end());
+  EXPECT_EQ(sub, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(t.subtree(3), std::vector<int64_t>{3});
+  EXPECT_TRUE(t.subtree(99).empty());
+}
+
+TEST(UnitTree, SurvivesACycleInBadData) {
+  Unit a, b;
+  a.id = 1;
+  a.parent_id = 2;
+  b.id = 2;
+  b.parent_id = 1;
+  UnitTree t({a, b});
+  EXPECT_TRUE(t.contains(2, 1));
+  EXPECT_FALSE(t.contains(3, 1));  // terminates
+  EXPECT_FALSE(t.is_external(1));
+}
+
+TEST_F(UnitsTest, TreeFollowsExternalFlagFromTheDatabase) {
+  auto ext_in = unit("EXT", hq_, "external", "Các đơn vị ngoài ngành");
+  ext_in.external = true;
+  auto ext = org_.units->create(ext_in).id;
+  auto guard = org_.units->create(unit("EXT-BDBP", ext, "external", "Bộ đội Biên phòng")).id;
+  auto tree = org_.units->tree();
+  EXPECT_TRUE(tree->is_external(guard));
+  EXPECT_FALSE(tree->is_external(a1_));
+  EXPECT_TRUE(tree->contains(hq_, guard));
+  UnitInput in;
+  in.external = false;
+  org_.units->update(ext, in);
+  EXPECT_FALSE(org_.units->tree()->is_external(guard));
+}
+
+// ---- the cached tree under concurrency -----------------------------------------------------
+
+// Passes every call to the real database, and tells the test when a chosen thread first reaches
+// the database, that is, the moment it is about to wait for the connection.
+class SignallingDb final : public store::Db {
+ public:
+  explicit SignallingDb(store::Db& inner) : inner_(inner) {}
+  void watch(std::thread::id id) {
+    std::lock_guard lock(mu_);
+    watched_ = id;
+  }
+  void wait_for_watched() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return reached_; });
+  }
+  std::vector<store::Row> query(std::string_view sql, const std::vector<store::Value>& params) override {
+    signal();
+    return inner_.query(sql, params);
+  }
+  int64_t exec(std::string_view sql, const std::vector<store::Value>& params) override {
+    signal();
+    return inner_.exec(sql, params);
+  }
+  int64_t last_insert_id() override { return inner_.last_insert_id(); }
+  void exec_script(std::string_view sql) override { inner_.exec_script(sql); }
+  void transaction(const std::function<void()>& body) override {
+    signal();
+    inner_.transaction(body);
+  }
+  void read(const std::function<void()>& body) override {
+    signal();
+    inner_.read(body);
+  }
+
+ private:
+  void signal() {
+    std::lock_guard lock(mu_);
+    if (std::this_thread::get_id() != watched_ || reached_) return;
+    reached_ = true;
+    cv_.notify_all();
+  }
+  store::Db& inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread::id watched_;
+  bool reached_ = false;
+};
+
+TEST(UnitsConcurrency, ReaderRebuildingTheTreeDoesNotDeadlockAWriter) {
+  // A request thread that needs the tree (every permission check does) while an administrator's
+  // write holds the connection must wait for the write, and the write must be able to finish.
+  struct World {
+    Org org{"deadlock"};
+    SignallingDb db{*org.db};
+    Units units{db, org.clock};
+    std::thread reader;
+  };
+  auto* w = new World;
+  int64_t hq = w->units.create(unit("HQ", std::nullopt, "headquarters", "Tổng cục")).id;
+  w->units.invalidate();  // the next reader rebuilds the tree from the database
+
+  auto finished = std::async(std::launch::async, [w, hq] {
+    w->db.transaction([&] {
+      w->reader = std::thread([w] {
+        w->db.watch(std::this_thread::get_id());
+        w->units.tree();
+      });
+      w->db.wait_for_watched();  // the reader now waits for the connection this thread holds
+      UnitInput rename;
+      rename.name_vi = "Tổng cục Hải quan";
+      w->units.update(hq, rename);  // drops the cached tree
+    });
+    w->reader.join();
+  });
+  if (finished.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    // Both threads are stuck for good; leave them (and what they use) alone and report.
+    w->reader.detach();
+    std::thread([f = std::move(finished)]() mutable { f.wait(); }).detach();
+    FAIL() << "deadlock between the cached unit tree and the database connection";
+  }
+  finished.get();
+  EXPECT_EQ(w->units.get(hq)->name_vi, "Tổng cục Hải quan");
+  EXPECT_TRUE(w->units.tree()->exists(hq));
+  delete w;
+}
+
+// ---- people --------------------------------------------------------------------------------
+
+class UsersTest : public UnitsTest {
+ protected:
+  UserInput person(const std::string& username, int64_t unit_id, std::vector<auth::Grant> roles = {}) {
+    UserInput in;
+    in.username = username;
+    in.full_name = "Nguyễn Thị Hồng";
+    in.title = "Công chức";
+    in.unit_id = unit_id;
+    in.password = "Kiem-Soat-2026!";
+    in.roles = std::move(roles);
+    return in;
+  }
+};
+
+TEST_F(UsersTest, CreateStoresThePersonAndAVerifiablePassword) {
+  auto u = org_.users->create(person("nguyen.t.hong", a1_, {{auth::Role::duty_officer, a1_}, {auth::Role::auditor, a_}}));
+  EXPECT_GT(u.id, 0);
+  EXPECT_EQ(u.username, "nguyen.t.hong");
+  EXPECT_EQ(u.full_name, "Nguyễn Thị Hồng");
+  EXPECT_EQ(u.unit_id, a1_);
+  EXPECT_TRUE(u.active);
+  EXPECT_FALSE(u.must_change_password);
+  EXPECT_EQ(u.created_at, org_.clock.now_ms());
+  EXPECT_FALSE(u.last_login_at);
+  ASSERT_EQ(u.roles.size(), 2u);
+  auto hash = org_.users->password_hash(u.id);
+  ASSERT_TRUE(hash);
+  EXPECT_EQ(hash->rfind("$argon2id$", 0), 0u);
+  EXPECT_TRUE(auth::verify_password(*hash, "Kiem-Soat-2026!"));
+  EXPECT_EQ(org_.users->by_username("nguyen.t.hong")->id, u.id);
+  EXPECT_FALSE(org_.users->by_username("NGUYEN.T.HONG"));
+
+  auto p = org_.users->principal(u);
+  EXPECT_EQ(p.user_id, u.id);
+  EXPECT_EQ(p.unit_id, a1_);
+  EXPECT_TRUE(p.has_role(auth::Role::duty_officer));
+  EXPECT_TRUE(p.has_role(auth::Role::auditor));
+
+  // The JSON never carries the hash.
+  org_.clock.advance(std::chrono::minutes(5));
+  org_.users->record_login(u.id);
+  auto j = to_json(*org_.users->get(u.id));
+  EXPECT_EQ(j.dump().find("argon2"), std::string::npos);
+  EXPECT_EQ(j.dump().find(*hash), std::string::npos);
+  EXPECT_FALSE(j.contains("password"));
+  EXPECT_FALSE(j.contains("password_hash"));
+  EXPECT_EQ(j["username"], "nguyen.t.hong");
+  EXPECT_EQ(j["created_at"], "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(j["last_login_at"], "2026-01-01T00:05:00.000Z");
+  EXPECT_EQ(j["roles"].size(), 2u);
+
+  // Update: roles are replaced as a whole, other fields kept.
+  UserInput change;
+  change.roles = std::vector<auth::Grant>{{auth::Role::shift_leader, b_}};
+  change.title = "Lãnh đạo ca";
+  auto updated = org_.users->update(u.id, change);
+  ASSERT_EQ(updated.roles.size(), 1u);
+  EXPECT_EQ(updated.roles[0].role, auth::Role::shift_leader);
+  EXPECT_EQ(updated.roles[0].unit_id, b_);
+  EXPECT_EQ(updated.title, "Lãnh đạo ca");
+  EXPECT_EQ(updated.full_name, "Nguyễn Thị Hồng");
+  EXPECT_EQ(*org_.users->password_hash(u.id), *hash);  // untouched
+  change = UserInput{};
+  change.roles = std::vector<auth::Grant>{};
+  EXPECT_TRUE(org_.users->update(u.id, change).roles.empty());
+  EXPECT_EQ(org_.count("role_grants"), 0);
+
+  // Validation on update, without hashing anything.
+  UserInput bad;
+  bad.unit_id = 9999;
+  bad.roles = std::vector<auth::Grant>{{auth::Role::admin, 9999}};
+  EXPECT_EQ(fields(problem_of([&] { org_.users->update(u.id, bad); })),
+            (std::vector<std::string>{"unit_id", "roles[0].unit_id"}));
+  UserInput weak;
+  weak.password = "nguyen.t.hong-A1";
+  EXPECT_EQ(fields(problem_of([&] { org_.users->update(u.id, weak); })), std::vector<std::string>{"password"});
+  EXPECT_EQ(problem_of([&] { org_.users->update(9999, change); }).status(), 404);
+
+  // The person now blocks deletion of the unit.
+  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_); }).status(), 409);
+}
+
+TEST_F(UsersTest, UsernamePatternIsEnforced) {
+  for (const char* name : {"ab", "Nguyen", "nguyễn", "-leading", ".dot", "has space", "a@b.vn", ""}) {
+    auto p = problem_of([&] { org_.users->create(person(name, a1_)); });
+    EXPECT_EQ(fields(p), std::vector<std::string>{"username"}) << name;
+  }
+  EXPECT_EQ(fields(problem_of([&] { org_.users->create(person(std::string(65, 'a'), a1_)); })),
+            std::vector<std::string>{"username"});
+  EXPECT_EQ(org_.count("users"), 0);
+}
+
+TEST_F(UsersTest, DuplicateUsernameIsRefused) {
+  org_.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES (?,?,?,?,0)",
+                {std::string("taken.name"), std::string("Trần Văn B"), a_, std::string("x")});
+  auto p = problem_of([&] { org_.users->create(person("taken.name", a1_)); });
+  EXPECT_EQ(fields(p), std::vector<std::string>{"username"});
+  EXPECT_EQ(p.errors()[0].message_en, "This username is already taken");
+  EXPECT_EQ(org_.count("users"), 1);
+}
+
+TEST_F(UsersTest, PasswordPolicyAppliesOnCreate) {
+  auto in = person("le.van.c", a1_);
+  in.password = "short1A";
+  EXPECT_EQ(fields(problem_of([&] { org_.users->create(in); })), std::vector<std::string>{"password"});
+  in.password = "xx-le.van.c-2026-XX";  // contains the username
+  auto p = problem_of([&] { org_.users->create(in); });
+  EXPECT_EQ(fields(p), std::vector<std::string>{"password"});
+  EXPECT_NE(p.errors()[0].message_en.find("username"), std::string::npos);
+  EXPECT_EQ(org_.count("users"), 0);
+}
+
+TEST_F(UsersTest, RequiredFieldsAndReferencesAreChecked) {
+  auto p = problem_of([&] { org_.users->create(UserInput{}); });
+  EXPECT_EQ(fields(p), (std::vector<std::string>{"username", "full_name", "unit_id", "password"}));
+
+  auto in = person("pham.d", 9999, {{auth::Role::admin, a_}, {auth::Role::auditor, 8888}});
+  in.full_name = "";
+  p = problem_of([&] { org_.users->create(in); });
+  EXPECT_EQ(fields(p), (std::vector<std::string>{"full_name", "unit_id", "roles[1].unit_id"}));
+
+  in = person("pham.d", a1_, {{auth::Role::admin, 8888}});
+  EXPECT_EQ(fields(problem_of([&] { org_.users->create(in); })), std::vector<std::string>{"roles[0].unit_id"});
+  EXPECT_EQ(org_.count("users"), 0);
+  EXPECT_EQ(org_.count("role_grants"), 0);
+}
+
+TEST_F(UsersTest, ListFiltersBySubtreeScopeAndText) {
+  auto add = [&](const std::string& name, const std::string& full, int64_t unit) {
+    org_.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES (?,?,?,?,0)",
+                  {name, full, unit, std::string("x")});
+  };
+  add("hq.one", "Lê Văn Một", hq_);
+  add("pa.two", "Trần Thị Hai", a_);
+  add("pa1.three", "Phạm Văn Ba", a1_);
+  add("pb.four", "Đỗ Thị Bốn", b_);
+  auto names = [](const std::vector<User>& us) {
+    std::vector<std::string> out;
+    for (const auto& u : us) out.push_back(u.username);
+    return out;
+  };
+  EXPECT_EQ(names(org_.users->list({})), (std::vector<std::string>{"hq.one", "pa.two", "pa1.three", "pb.four"}));
+  UserQuery q;
+  q.unit = a_;
+  EXPECT_EQ(names(org_.users->list(q)), (std::vector<std::string>{"pa.two", "pa1.three"}));
+  q = {};
+  q.unit_ids = std::vector<int64_t>{a1_, b_};
+  EXPECT_EQ(names(org_.users->list(q)), (std::vector<std::string>{"pa1.three", "pb.four"}));
+  q.unit_ids = std::vector<int64_t>{};
+  EXPECT_TRUE(org_.users->list(q).empty());
+  q = {};
+  q.text = "Thị";
+  EXPECT_EQ(names(org_.users->list(q)), (std::vector<std::string>{"pa.two", "pb.four"}));
+  q.text = "pa";
+  q.unit = a1_;
+  EXPECT_EQ(names(org_.users->list(q)), (std::vector<std::string>{"pa1.three"}));
+}
+
+// ---- presets: import and export ------------------------------------------------------------
+
+class PresetTest : public ::testing::Test {
+ protected:
+  Org org_{"preset"};
+};
+
+TEST_F(PresetTest, Imports2017Organisation) {
+  auto doc = read_preset("org-2017.json");
+  auto res = import_org(*org_.db, *org_.units, doc);
+  EXPECT_EQ(res.created, static_cast<int>(doc["units"].size()));
+  EXPECT_EQ(res.updated, 0);
+  auto& units = *org_.units;
+
+  auto all = units.list();
+  auto named = [&](const std::string& name_vi) {
+    std::vector<Unit> out;
+    for (const auto& u : all)
+      if (u.name_vi == name_vi) out.push_back(u);
+    return out;
+  };
+  auto dtcbl = named("Cục Điều tra chống buôn lậu");
+  ASSERT_EQ(dtcbl.size(), 1u);
+
+  std::vector<Unit> roots;
+  for (const auto& u : all)
+    if (!u.parent_id) roots.push_back(u);
+  ASSERT_EQ(roots.size(), 1u);
+  const auto& root = roots[0];
+  EXPECT_EQ(root.name_vi, "Tổng cục Hải quan");
+  ASSERT_TRUE(root.designations.count("leadership_focal_point"));
+  EXPECT_EQ(units.get(root.designations.at("leadership_focal_point"))->name_vi, "Phòng Tổng hợp");
+  ASSERT_TRUE(root.designations.count("lead_supervision_unit"));
+  EXPECT_EQ(root.designations.at("lead_supervision_unit"), dtcbl[0].id);
+
+  // Quảng Trị has no camera room; its supervision section is the control team.
+  auto qt = named("Cục Hải quan tỉnh Quảng Trị");
+  ASSERT_EQ(qt.size(), 1u);
+  EXPECT_FALSE(qt[0].has_camera_room);
+  ASSERT_TRUE(qt[0].designations.count("supervision_section"));
+  auto section = units.get(qt[0].designations.at("supervision_section"));
+  EXPECT_EQ(section->parent_id, qt[0].id);
+  EXPECT_EQ(named("Cục Hải quan tỉnh Lạng Sơn").at(0).has_camera_room, true);
+
+  // The border guard is outside customs, and so is anyone placed beneath it.
+  auto guard = named("Bộ Tư lệnh Bộ đội Biên phòng");
+  ASSERT_EQ(guard.size(), 1u);
+  EXPECT_TRUE(units.tree()->is_external(guard[0].id));
+  EXPECT_FALSE(units.tree()->is_external(dtcbl[0].id));
+  EXPECT_FALSE(units.tree()->is_external(qt[0].id));
+
+  // Every designation target exists and every kind is a known one.
+  for (const auto& u : all)
+    for (const auto& [kind, target] : u.designations) {
+      EXPECT_TRUE(is_term(designation_kinds(), kind)) << u.code << " " << kind;
+      EXPECT_TRUE(units.tree()->exists(target)) << u.code << " " << kind;
+    }
+}
+
+TEST_F(PresetTest, ImportIsIdempotent) {
+  auto doc = read_preset("org-2017.json");
+  import_org(*org_.db, *org_.units, doc);
+  auto before = org_.units->list();
+  auto designations = org_.count("unit_designations");
+  auto res = import_org(*org_.db, *org_.units, doc);
+  EXPECT_EQ(res.created, 0);
+  EXPECT_EQ(res.updated, static_cast<int>(doc["units"].size()));
+  auto after = org_.units->list();
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(to_json(after[i]), to_json(before[i]));
+  EXPECT_EQ(org_.count("unit_designations"), designations);
+}
+
+TEST_F(PresetTest, ImportUpdatesExistingUnitsByCode) {
+  auto doc = read_preset("org-2017.json");
+  import_org(*org_.db, *org_.units, doc);
+  UnitInput rename;
+  rename.name_vi = "Tên cũ";
+  org_.units->update(org_.id("QT"), rename);
+  import_org(*org_.db, *org_.units, doc);
+  EXPECT_EQ(org_.units->by_code("QT")->name_vi, "Cục Hải quan tỉnh Quảng Trị");
+}
+
+// A unit's content as it travels between installations: ids replaced by codes.
+std::map<std::string, json> by_code(Units& units) {
+  std::map<int64_t, std::string> code;
+  auto all = units.list();
+  for (const auto& u : all) code[u.id] = u.code;
+  std::map<std::string, json> out;
+  for (const auto& u : all) {
+    auto j = to_json(u);
+    j.erase("id");
+    j["parent_id"] = u.parent_id ? json(code[*u.parent_id]) : json();
+    for (auto& [kind, target] : j["designations"].items())
+      if (!target.is_null()) target = code[target.get<int64_t>()];
+    out[u.code] = j;
+  }
+  return out;
+}
+
+TEST_F(PresetTest, ExportThenImportReproducesTheOrganisation) {
+  auto doc = read_preset("org-2017.json");
+  import_org(*org_.db, *org_.units, doc);
+  // Make the source differ from the preset a little, so that the export is what is compared.
+  auto in = unit("QT-LB-DKS", org_.id("QT-LB"), "team", "Đội Kiểm soát Lao Bảo");
+  in.time_zone = "Asia/Bangkok";
+  in.must_run_24x7 = true;
+  in.designations["duty_watch"] = org_.id("QT-VP");
+  org_.units->create(in);
+
+  auto exported = export_org(*org_.units);
+  EXPECT_EQ(exported["units"].size(), doc["units"].size() + 1);
+  // Parents come before their children, so the file imports in one pass.
+  std::set<std::string> seen;
+  for (const auto& u : exported["units"]) {
+    if (!u["parent"].is_null()) {
+      EXPECT_TRUE(seen.count(u["parent"].get<std::string>())) << u["code"];
+    }
+    seen.insert(u["code"].get<std::string>());
+  }
+
+  Org fresh("fresh");
+  // Through text, as `org export` > file > `org import` would.
+  auto res = import_org(*fresh.db, *fresh.units, core::parse_json(exported.dump(2)));
+  EXPECT_EQ(res.created, static_cast<int>(exported["units"].size()));
+  auto a = by_code(*org_.units), b = by_code(*fresh.units);
+  EXPECT_EQ(a.size(), b.size());
+  for (const auto& [code, j] : a) EXPECT_EQ(b[code], j) << code;
+  EXPECT_EQ(fresh.count("unit_designations"), org_.count("unit_designations"));
+}
+
+TEST_F(PresetTest, Imports2025Organisation) {
+  auto doc = read_preset("org-2025.json");
+  auto res = import_org(*org_.db, *org_.units, doc);
+  EXPECT_EQ(res.created, static_cast<int>(doc["units"].size()));
+  auto root = org_.units->by_code("CHQ");
+  ASSERT_TRUE(root);
+  EXPECT_FALSE(root->parent_id);
+  EXPECT_EQ(root->name_vi, "Cục Hải quan");
+  EXPECT_EQ(org_.units->get(root->designations.at("leadership_focal_point"))->name_vi, "Phòng Tổng hợp");
+  EXPECT_EQ(org_.units->get(root->designations.at("lead_supervision_unit"))->name_vi, "Ban Điều tra chống buôn lậu");
+  EXPECT_EQ(org_.units->by_code("KV7-HN")->kind, "border_gate_office");
+  EXPECT_TRUE(org_.units->tree()->is_external(org_.id("CHQ-EXT-BDBP")));
+}
+
+json small_doc() {
+  return json::parse(R"({"preset":"test","units":[
+    {"code":"R","parent":null,"kind":"headquarters","name_vi":"Gốc","name_en":"Root",
+     "designations":{"duty_watch":"C"}},
+    {"code":"C","parent":"R","kind":"office","name_vi":"Văn phòng","name_en":"Office"}
+  ]})");
+}
+
+TEST_F(PresetTest, DesignationsMayPointForward) {
+  auto res = import_org(*org_.db, *org_.units, small_doc());
+  EXPECT_EQ(res.created, 2);
+  EXPECT_EQ(org_.units->by_code("R")->designations.at("duty_watch"), org_.id("C"));
+}
+
+TEST_F(PresetTest, BadParentReferenceFailsAndWritesNothing) {
+  auto doc = small_doc();
+  doc["units"][1]["parent"] = "NOPE";
+  auto p = problem_of([&] { import_org(*org_.db, *org_.units, doc); });
+  EXPECT_EQ(p.status(), 400);
+  EXPECT_EQ(fields(p), std::vector<std::string>{"units[1].parent"});
+  EXPECT_EQ(org_.count("units"), 0);  // units[0] was created, then rolled back
+  EXPECT_TRUE(org_.units->list().empty());
+  EXPECT_FALSE(org_.units->tree()->exists(1));
+}
+
+TEST_F(PresetTest, ParentMustComeEarlierInTheFile) {
+  auto doc = small_doc();
+  std::swap(doc["units"][0], doc["units"][1]);
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+            std::vector<std::string>{"units[0].parent"});
+  EXPECT_EQ(org_.count("units"), 0);
+}
+
+TEST_F(PresetTest, CycleThroughReimportNamesTheFileField) {
+  import_org(*org_.db, *org_.units, small_doc());
+  auto doc = small_doc();
+  doc["units"][0]["parent"] = "C";  // the root under its own office
+  auto p = problem_of([&] { import_org(*org_.db, *org_.units, doc); });
+  // The file calls it "parent", so the error does too.
+  EXPECT_EQ(fields(p), std::vector<std::string>{"units[0].parent"});
+  EXPECT_FALSE(org_.units->by_code("R")->parent_id);
+}
+
+TEST_F(PresetTest, BadDesignationReferenceFailsAndWritesNothing) {
+  auto doc = small_doc();
+  doc["units"][0]["designations"]["duty_watch"] = "NOPE";
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+            std::vector<std::string>{"units[0].designations.duty_watch"});
+  EXPECT_EQ(org_.count("units"), 0);
+
+  doc = small_doc();
+  doc["units"][0]["designations"] = {{"castle_keeper", "C"}};
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+            std::vector<std::string>{"units[0].designations.castle_keeper"});
+  EXPECT_EQ(org_.count("units"), 0);
+}
+
+TEST_F(PresetTest, UnitErrorsNameTheirPlaceInTheFile) {
+  auto doc = small_doc();
+  doc["units"][1]["kind"] = "castle";
+  doc["units"][1]["time_zone"] = "Mars/Base";
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+            (std::vector<std::string>{"units[1].kind", "units[1].time_zone"}));
+
+  doc = small_doc();
+  doc["units"][1]["colour"] = "red";
+  doc["units"][1].erase("name_vi");
+  doc["units"][1]["external"] = "yes";
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+            (std::vector<std::string>{"units[1].colour", "units[1].name_vi", "units[1].external"}));
+
+  doc = small_doc();
+  doc["units"].push_back(doc["units"][1]);  // the same code twice: the second one updates the first
+  EXPECT_EQ(import_org(*org_.db, *org_.units, doc).updated, 1);
+  EXPECT_EQ(org_.count("units"), 2);
+}
+
+TEST_F(PresetTest, DocumentShapeIsChecked) {
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, json::object()); })),
+            std::vector<std::string>{"units"});
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, json{{"units", "all"}}); })),
+            std::vector<std::string>{"units"});
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, json{{"units", json::array()}, {"x", 1}}); })),
+            std::vector<std::string>{"x"});
+  auto p = problem_of([&] { import_org(*org_.db, *org_.units, json{{"units", json::array({1})}}); });
+  ASSERT_FALSE(p.errors().empty());
+  EXPECT_EQ(p.errors()[0].field, "units[0]");
+  EXPECT_EQ(p.errors()[0].message_en, "Must be a JSON object");
+  EXPECT_EQ(org_.count("units"), 0);
+}
+
+// ---- vocabulary ----------------------------------------------------------------------------
+
+TEST(Vocabulary, RoleTermsMatchThePolicyRoles) {
+  ASSERT_EQ(role_terms().size(), auth::all_roles().size());
+  for (auto r : auth::all_roles()) EXPECT_TRUE(is_term(role_terms(), auth::role_name(r))) << auth::role_name(r);
+  for (const auto& list : {unit_kinds(), designation_kinds(), role_terms()})
+    for (const auto& t : list) {
+      EXPECT_FALSE(t.name_vi.empty()) << t.id;
+      EXPECT_FALSE(t.name_en.empty()) << t.id;
+    }
+  EXPECT_FALSE(is_term(unit_kinds(), "castle"));
+  EXPECT_TRUE(is_term(unit_kinds(), "branch"));
+}
+
+}  // namespace
+}  // namespace watchfloor::org

@@ -1,0 +1,205 @@
+// store: the SQLite database every module writes through.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "core/random.h"
+#include "store/db.h"
+
+namespace watchfloor::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("wf-store-" + core::random_token(6));
+    file_ = dir_ / "sub" / "watchfloor.db";  // the parent directory does not exist yet
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  int64_t count(Db& db, const std::string& table) { return db.query_one("SELECT COUNT(*) FROM " + table)->i64(0); }
+
+  void insert_setting(Db& db, const std::string& key) {
+    db.exec("INSERT INTO installation(key, value) VALUES (?, ?)", {key, std::string("v")});
+  }
+
+  fs::path dir_, file_;
+};
+
+TEST_F(StoreTest, CreatesWalDatabaseWithForeignKeysOn) {
+  auto db = open_sqlite(file_);
+  EXPECT_TRUE(fs::exists(file_));
+  EXPECT_EQ(db->query_one("PRAGMA journal_mode")->str(0), "wal");
+  EXPECT_EQ(db->query_one("PRAGMA foreign_keys")->i64(0), 1);
+  EXPECT_EQ(db->query_one("PRAGMA synchronous")->i64(0), 2);  // FULL
+}
+
+TEST_F(StoreTest, ForeignKeysAreEnforced) {
+  auto db = open_sqlite(file_);
+  EXPECT_THROW(db->exec("INSERT INTO units(parent_id, code, kind, name_vi, name_en, time_zone, created_at, updated_at) "
+                        "VALUES (999, 'X', 'branch', 'x', 'x', 'UTC', 0, 0)"),
+               std::runtime_error);
+  EXPECT_EQ(count(*db, "units"), 0);
+}
+
+TEST_F(StoreTest, MigrationsAreRecordedAndRunOnce) {
+  int64_t version = 0;
+  {
+    auto db = open_sqlite(file_);
+    version = schema_version(*db);
+    EXPECT_GE(version, 1);
+    EXPECT_EQ(count(*db, "schema_migrations"), version);
+    auto first = db->query_one("SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+    EXPECT_EQ(first->i64(0), 1);
+    EXPECT_FALSE(first->str(1).empty());
+    EXPECT_GT(first->i64(2), 0);
+    EXPECT_EQ(migrate(*db), 0);  // already current
+    insert_setting(*db, "kept");
+  }
+  auto db = open_sqlite(file_);  // reopening must neither re-run nor fail on existing tables
+  EXPECT_EQ(schema_version(*db), version);
+  EXPECT_EQ(count(*db, "schema_migrations"), version);
+  EXPECT_EQ(db->query_one("SELECT value FROM installation WHERE key = 'kept'")->str(0), "v");
+}
+
+TEST_F(StoreTest, TransactionCommits) {
+  auto db = open_sqlite(file_);
+  db->transaction([&] {
+    insert_setting(*db, "a");
+    insert_setting(*db, "b");
+  });
+  EXPECT_EQ(count(*db, "installation"), 2);
+}
+
+TEST_F(StoreTest, ExceptionRollsBackEverythingAndIsRethrown) {
+  auto db = open_sqlite(file_);
+  EXPECT_THROW(db->transaction([&] {
+    insert_setting(*db, "a");
+    insert_setting(*db, "b");
+    throw std::logic_error("boom");
+  }),
+               std::logic_error);
+  EXPECT_EQ(count(*db, "installation"), 0);
+  // The connection is usable afterwards and not stuck inside a transaction.
+  db->transaction([&] { insert_setting(*db, "c"); });
+  EXPECT_EQ(count(*db, "installation"), 1);
+}
+
+TEST_F(StoreTest, FailingStatementRollsBackEarlierWrites) {
+  auto db = open_sqlite(file_);
+  EXPECT_THROW(db->transaction([&] {
+    insert_setting(*db, "dup");
+    insert_setting(*db, "dup");  // primary key violation
+  }),
+               std::runtime_error);
+  EXPECT_EQ(count(*db, "installation"), 0);
+}
+
+TEST_F(StoreTest, NestedTransactionsJoinTheOuterOne) {
+  auto db = open_sqlite(file_);
+  auto other = open_sqlite(file_);  // a second connection sees only committed data
+  db->transaction([&] {
+    insert_setting(*db, "outer");
+    db->transaction([&] {
+      EXPECT_EQ(count(*db, "installation"), 1);  // the inner body sees the outer's writes
+      insert_setting(*db, "inner");
+    });
+    // Leaving the inner call did not commit.
+    EXPECT_EQ(count(*other, "installation"), 0);
+  });
+  EXPECT_EQ(count(*other, "installation"), 2);
+}
+
+TEST_F(StoreTest, InnerFailureRollsBackTheWholeOuterTransaction) {
+  auto db = open_sqlite(file_);
+  EXPECT_THROW(db->transaction([&] {
+    insert_setting(*db, "outer");
+    db->transaction([&] {
+      insert_setting(*db, "inner");
+      throw std::runtime_error("inner fails");
+    });
+  }),
+               std::runtime_error);
+  EXPECT_EQ(count(*db, "installation"), 0);
+  db->transaction([&] { db->transaction([&] { insert_setting(*db, "after"); }); });
+  EXPECT_EQ(count(*db, "installation"), 1);
+}
+
+TEST_F(StoreTest, BindsAndReadsEveryValueType) {
+  auto db = open_sqlite(file_);
+  auto row = db->query_one("SELECT ?, ?, ?, ?, ?", {Value(nullptr), int64_t{-42}, 2.5,
+                                                     std::string("Cục Hải quan tỉnh Quảng Trị"),
+                                                     opt(std::optional<int64_t>{})});
+  ASSERT_TRUE(row);
+  EXPECT_TRUE(row->is_null(0));
+  EXPECT_EQ(row->opt_i64(0), std::nullopt);
+  EXPECT_EQ(row->opt_str(0), std::nullopt);
+  EXPECT_EQ(row->i64(1), -42);
+  EXPECT_EQ(row->str(1), "-42");
+  EXPECT_EQ(std::get<double>(row->cols[2]), 2.5);
+  EXPECT_EQ(row->str(3), "Cục Hải quan tỉnh Quảng Trị");
+  EXPECT_THROW(row->i64(3), std::logic_error);
+  EXPECT_TRUE(row->is_null(4));
+  EXPECT_EQ(opt(std::optional<std::string>("x")), Value(std::string("x")));
+  EXPECT_FALSE(db->query_one("SELECT 1 WHERE 0"));
+}
+
+TEST_F(StoreTest, ExecReportsChangedRowsAndLastId) {
+  auto db = open_sqlite(file_);
+  insert_setting(*db, "a");
+  insert_setting(*db, "b");
+  EXPECT_EQ(db->exec("UPDATE installation SET value = 'w'"), 2);
+  EXPECT_EQ(db->exec("DELETE FROM installation WHERE key = 'zzz'"), 0);
+  db->exec("INSERT INTO units(code, kind, name_vi, name_en, time_zone, created_at, updated_at) "
+           "VALUES ('R', 'headquarters', 'r', 'r', 'UTC', 0, 0)");
+  EXPECT_EQ(db->last_insert_id(), db->query_one("SELECT id FROM units WHERE code = 'R'")->i64(0));
+}
+
+TEST_F(StoreTest, BadSqlThrows) {
+  auto db = open_sqlite(file_);
+  EXPECT_THROW(db->query("SELEC nonsense"), std::runtime_error);
+  EXPECT_THROW(db->exec_script("CREATE TABLE t(x); SELEC nonsense;"), std::runtime_error);
+}
+
+TEST_F(StoreTest, MissingFileWithoutCreateThrows) {
+  EXPECT_THROW(open_sqlite(dir_ / "absent.db", OpenOptions{.create = false}), std::runtime_error);
+  EXPECT_FALSE(fs::exists(dir_ / "absent.db"));
+}
+
+TEST_F(StoreTest, GarbageFileIsRefused) {
+  { auto db = open_sqlite(file_); insert_setting(*db, "a"); }
+  fs::remove(fs::path(file_.string() + "-wal"));
+  fs::remove(fs::path(file_.string() + "-shm"));
+  {
+    std::ofstream out(file_, std::ios::binary | std::ios::trunc);
+    for (int i = 0; i < 4096; ++i) out.put(static_cast<char>((i * 131 + 7) & 0xff));
+  }
+  EXPECT_THROW(open_sqlite(file_), std::runtime_error);
+}
+
+TEST_F(StoreTest, DamagedPagesFailTheIntegrityCheck) {
+  {
+    auto db = open_sqlite(file_);
+    db->transaction([&] {
+      for (int i = 0; i < 300; ++i) insert_setting(*db, "key-" + std::to_string(i) + std::string(100, 'x'));
+    });
+  }
+  fs::remove(fs::path(file_.string() + "-wal"));
+  fs::remove(fs::path(file_.string() + "-shm"));
+  auto size = fs::file_size(file_);
+  ASSERT_GT(size, 8192u);
+  {
+    // Keep the 100-byte header (so it still looks like SQLite) and smash everything after page 1.
+    std::fstream f(file_, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(4096);
+    for (uintmax_t i = 4096; i < size; ++i) f.put(static_cast<char>(0xA5));
+  }
+  EXPECT_THROW(open_sqlite(file_), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace watchfloor::store
