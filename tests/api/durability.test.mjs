@@ -304,3 +304,27 @@ describe('command line', () => {
     assert.notEqual(unknown.status, 0, 'disabling an unknown user fails');
   });
 });
+
+describe('graceful stop', () => {
+  test('SIGTERM lets in-flight requests finish, exits 0, and keeps what they wrote', async () => {
+    const s = await start({ demo: true });
+    const auditor = pickLogin(s.logins, 'auditor');
+    // Each login spends tens of milliseconds in argon2id, so several are in flight at once.
+    const people = s.logins.filter((l) => !l.roles.includes('external_requester')).slice(0, 8);
+    const inflight = people.map((l) => loginRaw(s.url, l.username, l.password));
+    await sleep(30);
+    s.proc.kill('SIGTERM');
+    const results = await Promise.all(inflight);
+    for (const r of results) assert.equal(r.status, 200, 'a request accepted before SIGTERM was answered');
+    const { code, signal } = await s.exited;
+    assert.equal(code, 0);
+    assert.equal(signal, null);
+
+    const again = await start({ demo: true, dataDir: s.dataDir });
+    const c = await login(again.url, auditor.username, auditor.password);
+    const r = await c.get('/api/v1/audit?action=auth.login&limit=500');
+    assert.equal(r.status, 200);
+    const loggedIn = new Set(r.json.items.filter((e) => e.action === 'auth.login').map((e) => e.actor));
+    for (const l of people) assert.ok(loggedIn.has(l.username), `login of ${l.username} was recorded`);
+  });
+});
