@@ -101,6 +101,8 @@ void add_user_routes(http::Router& r, Services& s) {
   r.add("GET", "/api/v1/users/{id}", Action::authenticated, [&s](http::Context& ctx) {
     auto u = s.users.get(ctx.id_param());
     if (!u || !ctx.may(Action::user_read, {u->unit_id, u->id})) throw core::Problem::not_found("The user", "Người dùng");
+    if (u->id != ctx.principal().user_id)  // reading someone else's record is a sensitive read
+      s.audit.append(ctx.audit("user.read", "user", std::to_string(u->id), u->unit_id));
     return http::Response::json(200, org::to_json(*u));
   });
 

@@ -1,7 +1,8 @@
 // Browser test of the organisation page against the real server (demo installation).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertConsoleBuilt, launchBrowser, pickLogin, startServer } from './server.mjs';
+import { pickLogin, startServer } from '../api/server.mjs';
+import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
 
 const TIMEOUT = 20000;
 
@@ -11,7 +12,7 @@ describe('operator console: organisation', { timeout: 120000 }, () => {
 
   before(async () => {
     assertConsoleBuilt();
-    server = await startServer({ mode: 'demo' });
+    server = await startServer({ demo: true });
     browser = await launchBrowser();
   });
 
@@ -35,7 +36,7 @@ describe('operator console: organisation', { timeout: 120000 }, () => {
   }
 
   test('a duty officer signs in and sees the unit tree, in Vietnamese then English', async () => {
-    const who = pickLogin(server.logins);
+    const who = pickLogin(server.logins, 'duty_officer');
     const page = await newPage();
     try {
       await login(page, who.username, who.password);
@@ -66,7 +67,7 @@ describe('operator console: organisation', { timeout: 120000 }, () => {
   });
 
   test('a wrong password shows the server’s message and stays on the login page', async () => {
-    const who = pickLogin(server.logins);
+    const who = pickLogin(server.logins, 'duty_officer');
     const page = await newPage();
     try {
       await login(page, who.username, `${who.password}-wrong`);

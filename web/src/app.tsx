@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, onProblem, type Meta, type Session, type Unit } from './api';
 import { pick, t } from './i18n';
-import { LangSwitch, useLang } from './lang';
+import { useLang } from './lang';
 import { AuditPage } from './pages/Audit';
 import { ChangePasswordPage } from './pages/ChangePassword';
 import { LoginPage } from './pages/Login';
@@ -9,7 +9,7 @@ import { OrgPage } from './pages/Org';
 import { UsersPage } from './pages/Users';
 import { href, useRoute } from './router';
 import { AppContext, canSeeAudit, canSeeUsers, useApp, type AppState } from './session';
-import { Loading, ProblemBox } from './ui';
+import { Loading, ProblemBox, Topbar } from './ui';
 
 type Phase = 'loading' | 'login' | 'password' | 'ready';
 
@@ -124,19 +124,12 @@ function Shell({ onLogout }: { onLogout: () => void }) {
       <a class="skip" href="#main">
         {t('app.skip')}
       </a>
-      <header class="topbar">
-        <div class="brand">{t('app.name')}</div>
-        <div class="topbar-right">
-          <div class="whoami" aria-label={t('header.user')}>
-            <span class="whoami-name">{user.full_name}</span>
-            {ownUnit ? <span class="whoami-unit">{pick(ownUnit.name_vi, ownUnit.name_en)}</span> : null}
-          </div>
-          <LangSwitch />
-          <button type="button" class="btn btn-dark" onClick={onLogout}>
-            {t('header.logout')}
-          </button>
+      <Topbar onLogout={onLogout}>
+        <div class="whoami" aria-label={t('header.user')}>
+          <span class="whoami-name">{user.full_name}</span>
+          {ownUnit ? <span class="whoami-unit">{pick(ownUnit.name_vi, ownUnit.name_en)}</span> : null}
         </div>
-      </header>
+      </Topbar>
       <div class="body">
         <nav class="sidenav" aria-label={t('nav.label')}>
           <ul>

@@ -3,22 +3,27 @@
 
 export const DISPLAY_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
+/** Two-digit day, month, hour and minute (and second), four-digit year, 24-hour clock, in `timeZone`. */
+function dateTimeFields(timeZone: string, seconds: boolean): Intl.DateTimeFormatOptions {
+  return {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: seconds ? '2-digit' : undefined,
+    hourCycle: 'h23',
+  };
+}
+
 const cache = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
   const k = `${timeZone}|${seconds}`;
   let f = cache.get(k);
   if (!f) {
-    f = new Intl.DateTimeFormat('vi-VN', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: seconds ? '2-digit' : undefined,
-      hourCycle: 'h23',
-    });
+    f = new Intl.DateTimeFormat('vi-VN', dateTimeFields(timeZone, seconds));
     cache.set(k, f);
   }
   return f;
@@ -57,16 +62,7 @@ export function formatDate(value: string | number | Date | null | undefined, tim
 /** Offset of `timeZone` from UTC in minutes at instant `d` (e.g. 420 for Asia/Ho_Chi_Minh). */
 export function zoneOffsetMinutes(d: Date, timeZone: string): number {
   const parts: Record<string, string> = {};
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
+  const f = new Intl.DateTimeFormat('en-US', dateTimeFields(timeZone, true));
   for (const p of f.formatToParts(d)) parts[p.type] = p.value;
   const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
   return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60000);

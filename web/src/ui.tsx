@@ -1,6 +1,8 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { ApiError } from './api';
-import { t } from './i18n';
+import { pick, t } from './i18n';
+import { LangSwitch } from './lang';
+import type { TreeNode } from './tree';
 
 /** A problem from the server (or the network), in the current language. */
 export function ProblemBox({ error, extra }: { error: unknown; extra?: string[] }) {
@@ -49,6 +51,9 @@ export function uid(prefix: string): string {
   return `${prefix}-${nextId}`;
 }
 
+/** What Field passes to its control: the id its label points at, and the error/hint wiring. */
+export type FieldAria = { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string };
+
 /** Label, control and its error message, wired for screen readers. */
 export function Field({
   id,
@@ -61,7 +66,7 @@ export function Field({
   label: string;
   error?: string;
   hint?: string;
-  children: (aria: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => JSX.Element;
+  children: (aria: FieldAria) => JSX.Element;
 }) {
   const described = [hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   return (
@@ -88,4 +93,46 @@ export function Loading() {
       {t('common.loading')}
     </p>
   );
+}
+
+/** The top bar: the product name, then `children`, the language switch and (when signed in) sign-out. */
+export function Topbar({ onLogout, children }: { onLogout?: () => void; children?: ComponentChildren }) {
+  return (
+    <header class="topbar">
+      <div class="brand">{t('app.name')}</div>
+      <div class="topbar-right">
+        {children}
+        <LangSwitch />
+        {onLogout ? (
+          <button type="button" class="btn btn-dark" onClick={onLogout}>
+            {t('header.logout')}
+          </button>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+/** Save and cancel at the foot of an edit form; save is disabled (and says so) while saving. */
+export function FormButtons({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {
+  return (
+    <div class="toolbar">
+      <button type="submit" class="btn btn-primary" disabled={busy}>
+        {busy ? t('common.saving') : t('common.save')}
+      </button>
+      <button type="button" class="btn" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}
+
+/** One <option> a unit, in tree order, indented by depth: "name (CODE)". */
+export function unitOptions(nodes: TreeNode[]) {
+  return nodes.map((n) => (
+    <option key={n.unit.id} value={String(n.unit.id)}>
+      {'\u00a0\u00a0'.repeat(n.depth)}
+      {pick(n.unit.name_vi, n.unit.name_en)} ({n.unit.code})
+    </option>
+  ));
 }

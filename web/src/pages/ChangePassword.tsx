@@ -1,8 +1,35 @@
 import { useState } from 'preact/hooks';
 import { api, type User } from '../api';
-import { LangSwitch, useLang } from '../lang';
+import { useLang } from '../lang';
 import { t } from '../i18n';
-import { Field, fieldError, ProblemBox, unclaimedFieldErrors } from '../ui';
+import { Field, fieldError, ProblemBox, Topbar, unclaimedFieldErrors, type FieldAria } from '../ui';
+
+/** A required password input inside a Field (`aria` is what Field passes to its control). */
+function PasswordInput({
+  aria,
+  autocomplete,
+  minLength,
+  value,
+  onValue,
+}: {
+  aria: FieldAria;
+  autocomplete: 'current-password' | 'new-password';
+  minLength?: number;
+  value: string;
+  onValue: (v: string) => void;
+}) {
+  return (
+    <input
+      {...aria}
+      type="password"
+      autocomplete={autocomplete}
+      required
+      minLength={minLength}
+      value={value}
+      onInput={(e) => onValue(e.currentTarget.value)}
+    />
+  );
+}
 
 export function ChangePasswordPage({ user, onDone, onLogout }: { user: User; onDone: () => void; onLogout: () => void }) {
   useLang();
@@ -35,57 +62,22 @@ export function ChangePasswordPage({ user, onDone, onLogout }: { user: User; onD
   const claimed = ['current_password', 'new_password'];
   return (
     <div class="auth-page">
-      <header class="topbar">
-        <div class="brand">{t('app.name')}</div>
-        <div class="topbar-right">
-          <span class="whoami-name">{user.full_name}</span>
-          <LangSwitch />
-          <button type="button" class="btn btn-dark" onClick={onLogout}>
-            {t('header.logout')}
-          </button>
-        </div>
-      </header>
+      <Topbar onLogout={onLogout}>
+        <span class="whoami-name">{user.full_name}</span>
+      </Topbar>
       <main class="auth-card" id="main">
         <h1>{t('pw.title')}</h1>
         <p>{t('pw.intro')}</p>
         <ProblemBox error={error} extra={unclaimedFieldErrors(error, claimed)} />
         <form onSubmit={submit} class="form" noValidate>
           <Field id="pw-current" label={t('pw.current')} error={fieldError(error, 'current_password')}>
-            {(a) => (
-              <input
-                {...a}
-                type="password"
-                autocomplete="current-password"
-                required
-                value={current}
-                onInput={(e) => setCurrent(e.currentTarget.value)}
-              />
-            )}
+            {(a) => <PasswordInput aria={a} autocomplete="current-password" value={current} onValue={setCurrent} />}
           </Field>
           <Field id="pw-new" label={t('pw.new')} hint={t('pw.policy')} error={fieldError(error, 'new_password')}>
-            {(a) => (
-              <input
-                {...a}
-                type="password"
-                autocomplete="new-password"
-                required
-                minLength={12}
-                value={next}
-                onInput={(e) => setNext(e.currentTarget.value)}
-              />
-            )}
+            {(a) => <PasswordInput aria={a} autocomplete="new-password" minLength={12} value={next} onValue={setNext} />}
           </Field>
           <Field id="pw-confirm" label={t('pw.confirm')} error={mismatch ? t('pw.mismatch') : undefined}>
-            {(a) => (
-              <input
-                {...a}
-                type="password"
-                autocomplete="new-password"
-                required
-                value={confirm}
-                onInput={(e) => setConfirm(e.currentTarget.value)}
-              />
-            )}
+            {(a) => <PasswordInput aria={a} autocomplete="new-password" value={confirm} onValue={setConfirm} />}
           </Field>
           <button type="submit" class="btn btn-primary" disabled={busy}>
             {busy ? t('common.saving') : t('pw.submit')}

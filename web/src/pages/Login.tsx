@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, type Session } from '../api';
-import { LangSwitch, useLang } from '../lang';
+import { useLang } from '../lang';
 import { t } from '../i18n';
-import { ProblemBox } from '../ui';
+import { ProblemBox, Topbar } from '../ui';
 
 export function LoginPage({ onLoggedIn, initialError }: { onLoggedIn: (s: Session) => void; initialError?: unknown }) {
   useLang();
@@ -28,12 +28,7 @@ export function LoginPage({ onLoggedIn, initialError }: { onLoggedIn: (s: Sessio
 
   return (
     <div class="auth-page">
-      <header class="topbar">
-        <div class="brand">{t('app.name')}</div>
-        <div class="topbar-right">
-          <LangSwitch />
-        </div>
-      </header>
+      <Topbar />
       <main class="auth-card" id="main">
         <h1>{t('login.title')}</h1>
         <p class="muted">{t('login.intro')}</p>

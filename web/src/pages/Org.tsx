@@ -4,7 +4,7 @@ import { pick, t } from '../i18n';
 import { navigate } from '../router';
 import { isAdmin, metaIds, metaName, UNIT_KIND_IDS, useApp } from '../session';
 import { buildTree, flatten, pathTo, subtreeIds, visibleIds, type TreeNode } from '../tree';
-import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
+import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 
 type Mode = { kind: 'view' } | { kind: 'edit' } | { kind: 'create'; parentId: number | null };
 
@@ -481,15 +481,8 @@ function UnitForm({
     ...DESIGNATION_KINDS.map((k) => `designations.${k}`),
   ];
   const fe = (f: string) => fieldError(error, f);
-  const unitOptions = (exclude?: Set<number>) =>
-    ordered
-      .filter((n) => !exclude || !exclude.has(n.unit.id))
-      .map((n) => (
-        <option key={n.unit.id} value={String(n.unit.id)}>
-          {'\u00a0\u00a0'.repeat(n.depth)}
-          {pick(n.unit.name_vi, n.unit.name_en)} ({n.unit.code})
-        </option>
-      ));
+  const orderedOptions = (exclude?: Set<number>) =>
+    unitOptions(ordered.filter((n) => !exclude || !exclude.has(n.unit.id)));
   const kinds = metaIds(meta, 'unit_kinds', UNIT_KIND_IDS);
 
   return (
@@ -507,7 +500,7 @@ function UnitForm({
               onChange={(e) => set('parent_id', e.currentTarget.value ? Number(e.currentTarget.value) : null)}
             >
               <option value="">{t('org.root')}</option>
-              {unitOptions(forbiddenParents)}
+              {orderedOptions(forbiddenParents)}
             </select>
           )}
         </Field>
@@ -569,21 +562,14 @@ function UnitForm({
                   onChange={(e) => setDesignation(k, e.currentTarget.value ? Number(e.currentTarget.value) : null)}
                 >
                   <option value="">{t('org.designationNone')}</option>
-                  {unitOptions()}
+                  {orderedOptions()}
                 </select>
               )}
             </Field>
           ))}
         </div>
       </fieldset>
-      <div class="toolbar">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { formatDateTime } from '../format';
 import { pick, t } from '../i18n';
 import { isAdmin, metaIds, metaName, ROLE_IDS, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
-import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
+import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 
 export function UsersPage() {
   const { user: me, meta } = useApp();
@@ -99,12 +99,7 @@ export function UsersPage() {
             onChange={(e) => setUnitFilter(e.currentTarget.value ? Number(e.currentTarget.value) : null)}
           >
             <option value="">{t('common.all')}</option>
-            {ordered.map((n) => (
-              <option key={n.unit.id} value={String(n.unit.id)}>
-                {'\u00a0\u00a0'.repeat(n.depth)}
-                {pick(n.unit.name_vi, n.unit.name_en)} ({n.unit.code})
-              </option>
-            ))}
+            {unitOptions(ordered)}
           </select>
         </div>
         <div class="field">
@@ -216,12 +211,7 @@ function UserForm({
   const unitSelect = (a: Record<string, unknown>, value: number, onChange: (v: number) => void) => (
     <select {...a} value={String(value)} onChange={(e) => onChange(Number(e.currentTarget.value))}>
       {ordered.every((n) => n.unit.id !== value) ? <option value={String(value)}>{t('org.unknownUnit', { id: value })}</option> : null}
-      {ordered.map((n) => (
-        <option key={n.unit.id} value={String(n.unit.id)}>
-          {'\u00a0\u00a0'.repeat(n.depth)}
-          {pick(n.unit.name_vi, n.unit.name_en)} ({n.unit.code})
-        </option>
-      ))}
+      {unitOptions(ordered)}
     </select>
   );
 
@@ -354,14 +344,7 @@ function UserForm({
           {t('users.addRole')}
         </button>
       </fieldset>
-      <div class="toolbar">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={busy} onCancel={onCancel} />
     </form>
   );
 }
