@@ -9,17 +9,20 @@ class SessionAuthenticator final : public http::Authenticator {
  public:
   explicit SessionAuthenticator(Services& s) : s_(s) {}
 
-  std::optional<http::Identity> authenticate(const std::string& token) override {
-    auto session = s_.sessions.find(token);
+  std::optional<http::Identity> authenticate(const std::string& token) override { return identify(token, true); }
+  std::optional<http::Identity> recheck(const std::string& token) override { return identify(token, false); }
+
+  std::shared_ptr<const auth::UnitScope> scope() override { return s_.units.tree(); }
+
+ private:
+  std::optional<http::Identity> identify(const std::string& token, bool touch) {
+    auto session = s_.sessions.find(token, touch);
     if (!session) return std::nullopt;
     auto user = s_.users.get(session->user_id);
     if (!user || !user->active) return std::nullopt;
     return http::Identity{s_.users.principal(*user), session->csrf_token, user->must_change_password};
   }
 
-  std::shared_ptr<const auth::UnitScope> scope() override { return s_.units.tree(); }
-
- private:
   Services& s_;
 };
 
@@ -41,6 +44,7 @@ std::shared_ptr<http::Router> make_router(Services& s) {
   add_unit_routes(*r, s);
   add_user_routes(*r, s);
   add_audit_routes(*r, s);
+  add_ws_routes(*r, s);
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "events/bus.h"
 #include "http/router.h"
 #include "org/units.h"
 #include "org/users.h"
@@ -26,6 +27,7 @@ struct Services {
   auth::Sessions& sessions;
   auth::LoginThrottle& throttle;
   audit::AuditLog& audit;
+  events::Bus& bus;  // publish after the write commits
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

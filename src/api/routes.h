@@ -11,6 +11,7 @@ void add_unit_routes(http::Router& r, Services& s);
 void add_user_routes(http::Router& r, Services& s);
 void add_audit_routes(http::Router& r, Services& s);
 void add_ops_routes(http::Router& r, Services& s);
+void add_ws_routes(http::Router& r, Services& s);
 
 // Runs a change and its audit entries in one transaction: both commit or neither does.
 void write(Services& s, const std::function<void()>& body);

@@ -1,4 +1,5 @@
 // Organisation units: GET/POST /api/v1/units, GET/PATCH/DELETE /api/v1/units/{id}.
+// Changes are published on the bus (unit.created / unit.updated / unit.deleted) after they commit.
 #include "api/routes.h"
 #include "core/json_body.h"
 #include "org/vocabulary.h"
@@ -77,6 +78,7 @@ void add_unit_routes(http::Router& r, Services& s) {
       created = s.units.create(in);
       s.audit.append(ctx.audit("unit.create", "unit", std::to_string(created.id), created.id, org::to_json(created)));
     });
+    s.bus.publish("unit.created", created.id, Action::unit_read, org::to_json(created));
     return http::Response::json(201, org::to_json(created)).with_header("Location", "/api/v1/units/" + std::to_string(created.id));
   });
 
@@ -95,6 +97,7 @@ void add_unit_routes(http::Router& r, Services& s) {
       s.audit.append(ctx.audit("unit.update", "unit", std::to_string(id), id,
                                {{"before", org::to_json(*before)}, {"change", changes_of(ctx.req.body)}}));
     });
+    s.bus.publish("unit.updated", id, Action::unit_read, org::to_json(after));
     return http::Response::json(200, org::to_json(after));
   });
 
@@ -107,6 +110,7 @@ void add_unit_routes(http::Router& r, Services& s) {
       s.units.remove(id);
       s.audit.append(ctx.audit("unit.delete", "unit", std::to_string(id), before->parent_id, org::to_json(*before)));
     });
+    s.bus.publish("unit.deleted", id, Action::unit_read, org::to_json(*before));
     return http::Response::no_content();
   });
 }

@@ -21,7 +21,8 @@ Installation::Installation(core::Config cfg)
       users(*db, clock, units),
       sessions(*db, clock, config.security),
       throttle(clock, config.security),
-      audit(*db, clock) {}
+      audit(*db, clock),
+      bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000) {}
 
 std::optional<std::string> Installation::setting(const std::string& key) {
   auto row = db->query_one("SELECT value FROM installation WHERE key = ?", {key});
@@ -107,7 +108,8 @@ void bootstrap(Installation& inst, std::ostream& out) {
 }
 
 int serve(Installation& inst, std::ostream& out) {
-  api::Services services{*inst.db, inst.clock, inst.config, inst.units, inst.users, inst.sessions, inst.throttle, inst.audit};
+  api::Services services{*inst.db,      inst.clock,    inst.config,   inst.units, inst.users,
+                         inst.sessions, inst.throttle, inst.audit,    inst.bus};
   auto router = api::make_router(services);
   http::ServerOptions opt;
   http::parse_listen(inst.config.server.listen, opt);
@@ -117,6 +119,7 @@ int serve(Installation& inst, std::ostream& out) {
   opt.max_connections = inst.config.server.max_connections;
   opt.read_timeout_s = inst.config.server.read_timeout_s;
   opt.write_timeout_s = inst.config.server.write_timeout_s;
+  opt.ws_tick_s = inst.config.server.ws_session_check_s;
   http::Server server(opt, http::make_dispatcher(router, api::make_authenticator(services),
                                                  http::DispatchOptions{inst.config.server.web_root}));
   server.bind();

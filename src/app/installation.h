@@ -11,6 +11,7 @@
 #include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "events/bus.h"
 #include "org/units.h"
 #include "org/users.h"
 #include "store/db.h"
@@ -27,6 +28,7 @@ struct Installation {
   auth::Sessions sessions;
   auth::LoginThrottle throttle;
   audit::AuditLog audit;
+  events::Bus bus;  // sequence numbers start at the start time in µs, so each process issues new ones
 
   std::filesystem::path db_path() const { return config.data_dir / "watchfloor.db"; }
   std::optional<std::string> setting(const std::string& key);

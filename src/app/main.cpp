@@ -207,7 +207,8 @@ int main(int argc, char** argv) {
       cfg.data_dir = std::filesystem::temp_directory_path() / ("watchfloor-routes-" + core::random_token(6));
       {
         app::Installation inst(cfg);
-        api::Services s{*inst.db, inst.clock, inst.config, inst.units, inst.users, inst.sessions, inst.throttle, inst.audit};
+        api::Services s{*inst.db,      inst.clock,    inst.config, inst.units, inst.users,
+                        inst.sessions, inst.throttle, inst.audit,  inst.bus};
         auto router = api::make_router(s);
         for (const auto& r : router->routes()) std::cout << r.method << " " << r.pattern << "\n";
       }

@@ -26,6 +26,11 @@ std::vector<Role> roles_for(Action a) {
     case Action::user_write: return {Role::admin};
     case Action::user_read: return {Role::admin, Role::hq_leader, Role::unit_leader, Role::office_officer, Role::auditor};
     case Action::audit_read: return {Role::admin, Role::auditor};
+    case Action::duty_read:
+      return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
+              Role::supervision_officer, Role::office_officer, Role::camera_admin, Role::auditor};
+    case Action::roster_write: return {Role::admin, Role::office_officer};
+    case Action::roster_approve: return {Role::unit_leader, Role::hq_leader};
     default: return {};
   }
 }
@@ -83,6 +88,15 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       // a unit outside customs sees only itself (so listing is allowed, and filtered).
       if (!is_external(p, scope) || !t.unit) return true;
       return scope.contains(p.unit_id, *t.unit);
+    case Action::shift_write:
+    case Action::shift_command:
+      // Only the people on that shift write in it, whatever their roles elsewhere. Asked about no shift
+      // in particular (the route-level check), anyone inside customs may be on some shift.
+      if (is_external(p, scope)) return false;
+      if (!t.unit && !t.shift_position) return true;
+      if (a == Action::shift_write) return t.shift_position.has_value();
+      return t.shift_position &&
+             (*t.shift_position == "shift_leader" || *t.shift_position == "deputy_leader");
     case Action::user_read:
       if (t.owner_user && *t.owner_user == p.user_id) return true;
       [[fallthrough]];

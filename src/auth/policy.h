@@ -56,6 +56,11 @@ enum class Action {
   user_read,
   user_write,
   audit_read,
+  duty_read,       // see a unit's rosters, shifts, duty log (trực ban)
+  roster_write,    // draft and submit rosters (the Office)
+  roster_approve,  // approve rosters, record composition exceptions (unit leadership)
+  shift_write,     // write in a shift: duty log, check-in (members of that shift only)
+  shift_command,   // focus items, orders, handover (the shift's leaders only)
 };
 
 struct Target {
@@ -63,6 +68,7 @@ struct Target {
   Target(std::optional<int64_t> unit_id, std::optional<int64_t> owner = std::nullopt) : unit(unit_id), owner_user(owner) {}
   std::optional<int64_t> unit;        // the unit the object belongs to; nullopt: the action in general
   std::optional<int64_t> owner_user;  // the user the object is about, when it is a person
+  std::optional<std::string> shift_position;  // the caller's position in the shift concerned, if a member
 };
 
 bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope);

@@ -12,7 +12,7 @@ NewSession Sessions::create(int64_t user_id, const std::string& ip) {
   return s;
 }
 
-std::optional<Session> Sessions::find(const std::string& token) {
+std::optional<Session> Sessions::find(const std::string& token, bool touch) {
   if (token.empty() || token.size() > 100) return std::nullopt;
   std::string h = core::sha256_hex(token);
   auto row = db_.query_one("SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?", {h});
@@ -25,7 +25,7 @@ std::optional<Session> Sessions::find(const std::string& token) {
     return std::nullopt;
   }
   // Refresh the idle clock at most once a minute, so that reads do not turn into writes.
-  if (now - row->i64(3) > 60'000) db_.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", {now, h});
+  if (touch && now - row->i64(3) > 60'000) db_.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", {now, h});
   return Session{row->i64(0), row->str(1), row->i64(2)};
 }
 

@@ -27,7 +27,8 @@ class Sessions {
       : db_(db), clock_(clock), cfg_(cfg) {}
   NewSession create(int64_t user_id, const std::string& ip);
   // The live session for a token; expired sessions (idle or absolute timeout) are removed and not returned.
-  std::optional<Session> find(const std::string& token);
+  // `touch` = false checks without counting as activity (a console that only listens stays idle).
+  std::optional<Session> find(const std::string& token, bool touch = true);
   void remove(const std::string& token);
   // Ends every session of the user except the one with token `keep` (if given).
   void remove_all_for_user(int64_t user_id, const std::string& keep = {});

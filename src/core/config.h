@@ -13,6 +13,8 @@ struct ServerConfig {
   int max_connections = 512;
   int read_timeout_s = 30;
   int write_timeout_s = 30;
+  // How often an open WebSocket re-checks its login session (logout, expiry, deactivation).
+  int ws_session_check_s = 20;
   std::filesystem::path web_root;  // empty: web/dist beside the build directory
 };
 

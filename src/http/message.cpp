@@ -51,6 +51,14 @@ Response Response::no_content() {
   return r;
 }
 
+Response Response::upgrade(std::shared_ptr<WsHandler> handler) {
+  Response r;
+  r.status = 101;
+  r.content_type.clear();
+  r.websocket = std::move(handler);
+  return r;
+}
+
 Response& Response::with_header(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
   return *this;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,8 @@
 
 namespace watchfloor::http {
 
+class WsHandler;  // http/websocket.h
+
 struct Request {
   std::string method;  // "GET"
   std::string target;  // as received: "/api/v1/units?unit=3"
@@ -21,6 +24,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::string remote_ip;
+  bool websocket_upgrade = false;  // a WebSocket handshake (GET with Upgrade: websocket)
 
   std::string header(std::string_view name) const;  // empty when absent
   std::string cookie(std::string_view name) const;
@@ -31,10 +35,14 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set by a route that accepts a WebSocket upgrade request: the server completes the handshake
+  // (sending `headers` with the 101) and runs the connection with this handler.
+  std::shared_ptr<WsHandler> websocket;
 
   static Response json(int status, const nlohmann::json& body);
   static Response problem(const core::Problem& p);
   static Response no_content();
+  static Response upgrade(std::shared_ptr<WsHandler> handler);
   Response& with_header(std::string name, std::string value);
 };
 

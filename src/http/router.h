@@ -27,6 +27,9 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual std::optional<Identity> authenticate(const std::string& session_token) = 0;
+  // The same check for a connection that stays open (a WebSocket), without counting it as the
+  // user's activity: an unattended console still reaches the idle timeout.
+  virtual std::optional<Identity> recheck(const std::string& session_token) { return authenticate(session_token); }
   virtual std::shared_ptr<const auth::UnitScope> scope() = 0;
 };
 

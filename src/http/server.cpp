@@ -9,9 +9,11 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include <atomic>
 #include <cctype>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -19,12 +21,14 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "http/websocket.h"
 
 namespace watchfloor::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
+namespace websocket = boost::beast::websocket;
 using tcp = net::ip::tcp;
 
 void parse_listen(const std::string& listen, ServerOptions& out) {
@@ -46,7 +50,15 @@ void parse_listen(const std::string& listen, ServerOptions& out) {
   out.port = static_cast<uint16_t>(port);
 }
 
-class Session;
+// An open connection (HTTP or WebSocket) that a graceful stop must reach.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Finish what is in flight, then close (HTTP), or send close 1001 "going away" (WebSocket).
+  virtual void shutdown() = 0;
+  // The grace period is over: drop the connection now.
+  virtual void abort() = 0;
+};
 
 struct Server::Impl {
   Impl(ServerOptions o, Handler h) : opt(std::move(o)), handler(std::move(h)), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {}
@@ -60,12 +72,16 @@ struct Server::Impl {
   std::atomic<int> open{0};
   std::atomic<bool> stopping{false};
   std::mutex mu;
-  std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;
+  std::unordered_map<uint64_t, std::weak_ptr<Connection>> sessions;
   uint64_t next_id = 0;
+  std::atomic<int> websockets{0};
 
   void do_accept();
   void begin_stop();
   void session_ended(uint64_t id);
+  // The connection `id` continues as `c` (an HTTP connection upgraded to a WebSocket).
+  void replace(uint64_t id, const std::shared_ptr<Connection>& c);
+  std::vector<std::shared_ptr<Connection>> live();
 };
 
 namespace {
@@ -89,7 +105,244 @@ Request to_request(bhttp::request<bhttp::string_body>& r, const std::string& ip)
 
 }  // namespace
 
-class Session : public std::enable_shared_from_this<Session> {
+// One WebSocket connection. Reads, writes, timers and the WsHandler calls run on the connection's
+// strand; send() and close() may come from any thread and only touch the queue under mu_.
+class WsSession final : public Connection, public WsSender, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(beast::tcp_stream&& stream, Server::Impl& impl, uint64_t id, bool counted,
+            std::shared_ptr<WsHandler> handler, std::string ip)
+      : ws_(std::move(stream)),
+        strand_(ws_.get_executor()),
+        impl_(impl),
+        id_(id),
+        counted_(counted),
+        handler_(std::move(handler)),
+        ip_(std::move(ip)),
+        tick_(strand_),
+        close_deadline_(strand_) {}
+  ~WsSession() override {
+    if (counted_) impl_.session_ended(id_);
+  }
+
+  // On the strand, right after the upgrade request was read and accepted by its route.
+  void accept(bhttp::request<bhttp::string_body> req, std::vector<std::pair<std::string, std::string>> headers) {
+    // Beast's WebSocket timeouts replace the HTTP stream's: pings after half the idle time, and a
+    // handshake or close that does not finish in time ends the connection.
+    beast::get_lowest_layer(ws_).expires_never();
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.idle_timeout = std::chrono::seconds(impl_.opt.ws_idle_timeout_s);
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.set_option(websocket::stream_base::decorator([headers = std::move(headers)](websocket::response_type& r) {
+      r.set(bhttp::field::server, "watchfloor");
+      for (const auto& [k, v] : headers) r.insert(k, v);
+    }));
+    ws_.read_message_max(impl_.opt.ws_max_message_bytes);
+    auto held = std::make_shared<bhttp::request<bhttp::string_body>>(std::move(req));
+    ws_.async_accept(*held, [self = shared_from_this(), held](beast::error_code ec) { self->on_accept(ec); });
+  }
+
+  bool send(std::string text) override { return send_shared(std::make_shared<const std::string>(std::move(text))); }
+
+  bool send_shared(std::shared_ptr<const std::string> text) override {
+    bool kick = false, too_slow = false;
+    {
+      std::lock_guard lock(mu_);
+      if (close_ || ended_) return false;
+      if (queue_.size() >= impl_.opt.ws_max_queue_messages ||
+          queued_bytes_ + text->size() > impl_.opt.ws_max_queue_bytes) {
+        // Never grow without bound for a client that does not read: drop it, it resumes later.
+        queue_.clear();
+        queued_bytes_ = 0;
+        close_ = websocket::close_reason(websocket::close_code::policy_error, "too slow");
+        too_slow = true;
+      } else {
+        queued_bytes_ += text->size();
+        queue_.push_back(std::move(text));
+        kick = !writing_;
+        writing_ = true;
+      }
+    }
+    if (too_slow) {
+      core::Metrics::global().inc("watchfloor_ws_too_slow_total");
+      core::log_json({{"event", "ws.too_slow"}, {"ip", ip_}});
+      net::post(strand_, [self = shared_from_this()] { self->begin_close(); });
+      return false;
+    }
+    if (kick) net::post(strand_, [self = shared_from_this()] { self->do_write(); });
+    return true;
+  }
+
+  void close(int code, std::string reason) override {
+    {
+      std::lock_guard lock(mu_);
+      if (close_ || ended_) return;
+      queue_.clear();
+      queued_bytes_ = 0;
+      close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    }
+    net::post(strand_, [self = shared_from_this()] { self->begin_close(); });
+  }
+
+  void shutdown() override { close(kWsGoingAway, "going away"); }
+
+  void abort() override {
+    net::post(strand_, [self = shared_from_this()] { self->drop(); });
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec || finished_) return finish();
+    opened_ = true;
+    ++impl_.websockets;
+    guard([&] { handler_->on_open(shared_from_this()); });
+    do_read();
+    arm_tick();
+  }
+
+  void do_read() {
+    ws_.async_read(rbuf_, [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) return finish();  // closed by the peer (after our close, too), timed out, or broken
+    if (!ws_.got_text()) {
+      close(static_cast<int>(websocket::close_code::bad_payload), "text messages only");
+    } else if (!finished_) {
+      std::string text = beast::buffers_to_string(rbuf_.data());
+      guard([&] { handler_->on_message(text); });
+    }
+    rbuf_.consume(rbuf_.size());
+    do_read();  // also after a close: the peer's close frame arrives here
+  }
+
+  void do_write() {
+    std::shared_ptr<const std::string> next;
+    std::optional<websocket::close_reason> reason;
+    {
+      std::lock_guard lock(mu_);
+      if (ended_) return;
+      if (close_) {
+        if (close_sent_ || !opened_) return;
+        close_sent_ = true;
+        reason = close_;
+      } else if (queue_.empty()) {
+        writing_ = false;
+        return;
+      } else {
+        next = std::move(queue_.front());
+        queue_.pop_front();
+        queued_bytes_ -= next->size();
+      }
+    }
+    if (reason) {
+      // writing_ stays true: nothing is written after the close frame.
+      ws_.async_close(*reason, [self = shared_from_this()](beast::error_code e) {
+        if (e) self->finish();
+      });
+      return;
+    }
+    ws_.text(true);
+    ws_.async_write(net::buffer(*next), [self = shared_from_this(), next](beast::error_code e, size_t) {
+      if (e) return self->finish();
+      self->do_write();
+    });
+  }
+
+  // On the strand after close_ was set: send the close frame once the write in flight is done.
+  void begin_close() {
+    if (finished_) return;
+    if (!opened_) return drop();  // still in the handshake: there is no WebSocket to close politely
+    close_deadline_.expires_after(std::chrono::seconds(impl_.opt.ws_close_timeout_s));
+    close_deadline_.async_wait([self = shared_from_this()](beast::error_code e) {
+      if (!e) self->drop();  // the peer does not read or does not answer the close
+    });
+    bool start = false;
+    {
+      std::lock_guard lock(mu_);
+      start = !writing_;
+      writing_ = true;
+    }
+    if (start) do_write();
+  }
+
+  void arm_tick() {
+    if (impl_.opt.ws_tick_s <= 0 || finished_) return;
+    tick_.expires_after(std::chrono::seconds(impl_.opt.ws_tick_s));
+    tick_.async_wait([self = shared_from_this()](beast::error_code e) {
+      if (e || self->finished_) return;
+      self->guard([&] { self->handler_->on_tick(); });
+      self->arm_tick();
+    });
+  }
+
+  // A handler's exception is a bug: log it and close the connection instead of the process.
+  template <class F>
+  void guard(F&& f) {
+    if (finished_ || !handler_) return;
+    try {
+      f();
+    } catch (const std::exception& e) {
+      core::log_error(std::string("websocket handler failed: ") + e.what());
+      close(static_cast<int>(websocket::close_code::internal_error), "internal error");
+    }
+  }
+
+  void drop() {
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).socket().close(ec);
+    if (!opened_) finish();
+  }
+
+  // Once, on the strand: the connection is over, whoever ended it.
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    {
+      std::lock_guard lock(mu_);
+      ended_ = true;
+      queue_.clear();
+      queued_bytes_ = 0;
+    }
+    tick_.cancel();
+    close_deadline_.cancel();
+    if (opened_) {
+      --impl_.websockets;
+      try {
+        handler_->on_close();
+      } catch (const std::exception& e) {
+        core::log_error(std::string("websocket handler failed on close: ") + e.what());
+      }
+    }
+    handler_.reset();  // the handler holds this session as its sender: break the cycle
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().close(ec);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  net::any_io_executor strand_;
+  Server::Impl& impl_;
+  uint64_t id_;
+  bool counted_;
+  std::shared_ptr<WsHandler> handler_;
+  std::string ip_;
+  net::steady_timer tick_;
+  net::steady_timer close_deadline_;
+  beast::flat_buffer rbuf_;
+  bool opened_ = false;    // strand only
+  bool finished_ = false;  // strand only
+
+  std::mutex mu_;  // guards what send() and close() touch from other threads
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  size_t queued_bytes_ = 0;
+  bool writing_ = false;  // a write or the close frame is in flight (or about to be)
+  std::optional<websocket::close_reason> close_;
+  bool close_sent_ = false;
+  bool ended_ = false;
+};
+
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, Server::Impl& impl, uint64_t id, bool counted)
       : stream_(std::move(socket)), impl_(impl), id_(id), counted_(counted) {
@@ -97,7 +350,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto ep = stream_.socket().remote_endpoint(ec);
     ip_ = ec ? "" : ep.address().to_string();
   }
-  ~Session() {
+  ~Session() override {
     if (counted_) impl_.session_ended(id_);
   }
 
@@ -111,10 +364,16 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Graceful stop: an idle connection closes now; a busy one closes after its response.
-  void shutdown() {
+  void shutdown() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
-      if (self->reading_) self->stream_.socket().cancel();
+      if (self->reading_ && !self->upgraded_) self->stream_.socket().cancel();
+    });
+  }
+
+  void abort() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->upgraded_) self->close();
     });
   }
 
@@ -145,6 +404,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& msg = parser_->get();
     bool keep_alive = msg.keep_alive();
     Request req = to_request(msg, ip_);
+    req.websocket_upgrade = websocket::is_upgrade(msg);
     Response res;
     try {
       res = impl_.handler(req);
@@ -154,7 +414,26 @@ class Session : public std::enable_shared_from_this<Session> {
       core::log_error(std::string("unhandled error: ") + e.what());
       res = Response::problem(core::Problem::internal());
     }
+    if (res.websocket) {
+      if (req.websocket_upgrade && !closing_ && !impl_.stopping) return upgrade(parser_->release(), std::move(res));
+      if (!req.websocket_upgrade) {
+        core::log_error("a route accepted a WebSocket on a request that is not an upgrade: " + req.path);
+        res = Response::problem(core::Problem::internal());
+      } else {
+        res = Response::problem(core::Problem(503, "stopping", "Server is stopping", "Máy chủ đang dừng",
+                                              "Reconnect in a moment.", "Vui lòng kết nối lại sau giây lát."));
+      }
+    }
     send(res, !keep_alive || closing_ || impl_.stopping);
+  }
+
+  // Hands the socket to a WebSocket session, which takes over this connection's slot.
+  void upgrade(bhttp::request<bhttp::string_body> msg, Response res) {
+    upgraded_ = true;
+    auto ws = std::make_shared<WsSession>(std::move(stream_), impl_, id_, counted_, std::move(res.websocket), ip_);
+    if (counted_) impl_.replace(id_, ws);
+    counted_ = false;
+    ws->accept(std::move(msg), std::move(res.headers));
   }
 
   void reject_read(const core::Problem& p) {
@@ -213,6 +492,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string ip_;
   bool reading_ = false;
   bool closing_ = false;
+  bool upgraded_ = false;  // stream_ now belongs to a WsSession
   std::shared_ptr<std::array<char, 8192>> drain_;
   size_t drained_ = 0;
 };
@@ -240,6 +520,23 @@ void Server::Impl::do_accept() {
   });
 }
 
+void Server::Impl::replace(uint64_t id, const std::shared_ptr<Connection>& c) {
+  {
+    std::lock_guard lock(mu);
+    sessions[id] = c;
+  }
+  // A stop that began while the connection was changing hands may have reached only the old one.
+  if (stopping) c->shutdown();
+}
+
+std::vector<std::shared_ptr<Connection>> Server::Impl::live() {
+  std::vector<std::shared_ptr<Connection>> out;
+  std::lock_guard lock(mu);
+  for (auto& [_, w] : sessions)
+    if (auto c = w.lock()) out.push_back(std::move(c));
+  return out;
+}
+
 void Server::Impl::session_ended(uint64_t id) {
   {
     std::lock_guard lock(mu);
@@ -257,17 +554,17 @@ void Server::Impl::begin_stop() {
     beast::error_code ec;
     acceptor.close(ec);
     signals.cancel(ec);
-    std::vector<std::shared_ptr<Session>> live;
-    {
-      std::lock_guard lock(mu);
-      for (auto& [_, w] : sessions)
-        if (auto s = w.lock()) live.push_back(std::move(s));
-    }
-    for (auto& s : live) s->shutdown();
+    for (auto& c : live()) c->shutdown();
     if (open.load() > 0) {
       deadline.emplace(ioc, std::chrono::seconds(opt.shutdown_grace_s));
       deadline->async_wait([this](beast::error_code e) {
-        if (!e) ioc.stop();  // grace period over: stop waiting for stragglers
+        if (e) return;
+        // Grace period over: drop the stragglers, so that their handlers end and run() returns.
+        for (auto& c : live()) c->abort();
+        deadline->expires_after(std::chrono::seconds(2));
+        deadline->async_wait([this](beast::error_code e2) {
+          if (!e2) ioc.stop();  // a handler that still does not return: stop waiting for it
+        });
       });
     }
   });
@@ -276,9 +573,17 @@ void Server::Impl::begin_stop() {
 Server::Server(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {
   core::Metrics::global().gauge("watchfloor_http_open_connections", [impl = impl_.get()] { return impl->open.load(); });
+  core::Metrics::global().gauge("watchfloor_ws_open_connections", [impl = impl_.get()] { return impl->websockets.load(); });
+  core::Metrics::global().help("watchfloor_ws_open_connections", "gauge", "Open WebSocket connections");
+  core::Metrics::global().help("watchfloor_ws_too_slow_total", "counter",
+                               "WebSocket clients disconnected because their outgoing queue overflowed");
 }
 
-Server::~Server() = default;
+Server::~Server() {
+  // The gauges read this server; after it is gone they read nothing.
+  core::Metrics::global().gauge("watchfloor_http_open_connections", [] { return 0.0; });
+  core::Metrics::global().gauge("watchfloor_ws_open_connections", [] { return 0.0; });
+}
 
 void Server::bind() {
   auto& a = impl_->acceptor;

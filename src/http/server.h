@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP/1.1 server: a thread pool over Boost.Beast, with limits (body, header, timeouts,
-// connections) answered by problem+json, and a graceful stop on SIGINT/SIGTERM.
+// connections) answered by problem+json, WebSocket upgrades for routes that accept them
+// (http/websocket.h), and a graceful stop on SIGINT/SIGTERM.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +21,13 @@ struct ServerOptions {
   int read_timeout_s = 30;
   int write_timeout_s = 30;
   int shutdown_grace_s = 10;
+  // WebSocket connections (a route answered the upgrade with Response::websocket).
+  size_t ws_max_queue_messages = 1000;  // outgoing; beyond either bound the client is "too slow"
+  size_t ws_max_queue_bytes = 4 << 20;
+  size_t ws_max_message_bytes = 64 * 1024;  // incoming
+  int ws_idle_timeout_s = 60;   // a ping after half of it without traffic; closed when the peer stays silent
+  int ws_tick_s = 20;           // WsHandler::on_tick period; 0: never
+  int ws_close_timeout_s = 5;   // a close handshake the peer does not finish in time ends the connection
 };
 
 // Parses "HOST:PORT" ("[::1]:8080" for IPv6); throws std::invalid_argument.
@@ -32,7 +40,9 @@ class Server {
   // Binds the listening socket; afterwards port() is the real port (useful with port 0).
   void bind();
   uint16_t port() const;
-  // Serves until stop() or SIGINT/SIGTERM; in-flight requests finish before it returns.
+  // Serves until stop() or SIGINT/SIGTERM; in-flight requests finish before it returns and
+  // WebSockets are closed with 1001 "going away". Connections still open after
+  // shutdown_grace_s are dropped.
   void run();
   void stop();
   int open_connections() const;

@@ -105,6 +105,118 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+    {2, "duty watch: rosters, shifts, duty log, focus items, orders, handover", R"sql(
+CREATE TABLE shift_templates (
+  unit_id    INTEGER PRIMARY KEY REFERENCES units(id) ON DELETE CASCADE,
+  body       TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE rosters (
+  id                    INTEGER PRIMARY KEY,
+  unit_id               INTEGER NOT NULL REFERENCES units(id),
+  period_from           TEXT NOT NULL,
+  period_to             TEXT NOT NULL,
+  status                TEXT NOT NULL,
+  rotation              TEXT NOT NULL,
+  overrides             TEXT NOT NULL DEFAULT '[]',
+  swaps                 TEXT NOT NULL DEFAULT '[]',
+  composition_exception TEXT,
+  created_by            INTEGER,
+  created_at            INTEGER NOT NULL,
+  submitted_by          INTEGER,
+  submitted_at          INTEGER,
+  approved_by           INTEGER,
+  approved_at           INTEGER,
+  published_by          INTEGER,
+  published_at          INTEGER,
+  updated_at            INTEGER NOT NULL
+);
+CREATE INDEX rosters_unit ON rosters(unit_id, period_from);
+
+CREATE TABLE roster_amendments (
+  id        INTEGER PRIMARY KEY,
+  roster_id INTEGER NOT NULL REFERENCES rosters(id),
+  at        INTEGER NOT NULL,
+  by_user   INTEGER NOT NULL,
+  reason    TEXT NOT NULL,
+  change    TEXT NOT NULL
+);
+
+CREATE TABLE shifts (
+  id        INTEGER PRIMARY KEY,
+  unit_id   INTEGER NOT NULL REFERENCES units(id),
+  roster_id INTEGER NOT NULL REFERENCES rosters(id),
+  date      TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at   INTEGER NOT NULL,
+  UNIQUE (unit_id, date)
+);
+CREATE INDEX shifts_unit_time ON shifts(unit_id, starts_at);
+
+CREATE TABLE shift_members (
+  shift_id      INTEGER NOT NULL REFERENCES shifts(id) ON DELETE CASCADE,
+  user_id       INTEGER NOT NULL REFERENCES users(id),
+  position      TEXT NOT NULL,
+  checked_in_at INTEGER,
+  PRIMARY KEY (shift_id, user_id)
+);
+
+CREATE TABLE focus_items (
+  id       INTEGER PRIMARY KEY,
+  shift_id INTEGER NOT NULL REFERENCES shifts(id),
+  text     TEXT NOT NULL,
+  source   TEXT NOT NULL,
+  set_by   INTEGER NOT NULL REFERENCES users(id),
+  at       INTEGER NOT NULL
+);
+
+-- The duty log is recorded fully and truthfully: entries are never edited or deleted, only
+-- corrected by later entries that point to them.
+CREATE TABLE duty_log (
+  id          INTEGER PRIMARY KEY,
+  shift_id    INTEGER NOT NULL REFERENCES shifts(id),
+  at          INTEGER NOT NULL,
+  author_id   INTEGER NOT NULL REFERENCES users(id),
+  kind        TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  links       TEXT NOT NULL DEFAULT '{}',
+  corrects_id INTEGER REFERENCES duty_log(id)
+);
+CREATE INDEX duty_log_shift ON duty_log(shift_id, id);
+CREATE TRIGGER duty_log_no_update BEFORE UPDATE ON duty_log
+  BEGIN SELECT RAISE(ABORT, 'duty_log is append-only'); END;
+CREATE TRIGGER duty_log_no_delete BEFORE DELETE ON duty_log
+  BEGIN SELECT RAISE(ABORT, 'duty_log is append-only'); END;
+
+CREATE TABLE shift_orders (
+  id                INTEGER PRIMARY KEY,
+  shift_id          INTEGER NOT NULL REFERENCES shifts(id),
+  kind              TEXT NOT NULL,
+  target_type       TEXT NOT NULL,
+  target_ref        TEXT NOT NULL,
+  receiving_unit_id INTEGER REFERENCES units(id),
+  instructions      TEXT NOT NULL DEFAULT '',
+  issued_by         INTEGER NOT NULL REFERENCES users(id),
+  issued_at         INTEGER NOT NULL,
+  outcome           TEXT,
+  outcome_by        INTEGER REFERENCES users(id),
+  outcome_at        INTEGER
+);
+CREATE INDEX shift_orders_shift ON shift_orders(shift_id);
+
+CREATE TABLE handovers (
+  shift_id    INTEGER PRIMARY KEY REFERENCES shifts(id),
+  prepared_by INTEGER NOT NULL REFERENCES users(id),
+  prepared_at INTEGER NOT NULL,
+  summary     TEXT NOT NULL,
+  notes       TEXT NOT NULL DEFAULT '',
+  open_items  TEXT NOT NULL DEFAULT '[]',
+  accepted_by INTEGER REFERENCES users(id),
+  accepted_at INTEGER,
+  remarks     TEXT
+);
+)sql"},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 
 #include "api/api.h"
@@ -13,6 +14,7 @@
 #include "core/json_body.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "http/websocket.h"
 
 namespace watchfloor {
 namespace {
@@ -33,8 +35,8 @@ class Matrix : public ::testing::Test {
     cfg.security.login_max_failures_per_ip = 1000;
     inst_ = new app::Installation(cfg);
     logins_ = new nlohmann::json(app::ensure_demo(*inst_));
-    services_ = new api::Services{*inst_->db,      inst_->clock,    inst_->config,   inst_->units,
-                                  inst_->users,    inst_->sessions, inst_->throttle, inst_->audit};
+    services_ = new api::Services{*inst_->db,      inst_->clock,    inst_->config,   inst_->units, inst_->users,
+                                  inst_->sessions, inst_->throttle, inst_->audit,    inst_->bus};
     router_ = api::make_router(*services_);
     handler_ = new http::Handler(http::make_dispatcher(router_, api::make_authenticator(*services_), {}));
     callers_ = new std::map<std::string, Caller>;
@@ -64,7 +66,9 @@ class Matrix : public ::testing::Test {
   }
 
   static http::Response call_as(const Caller* c, const std::string& method, const std::string& target,
-                                const std::string& body = "") {
+                                const std::string& body = "",
+                                const std::vector<std::pair<std::string, std::string>>& headers = {},
+                                bool websocket_upgrade = false) {
     http::Request req;
     req.method = method;
     req.target = target;
@@ -77,6 +81,8 @@ class Matrix : public ::testing::Test {
       req.headers.emplace_back("cookie", c->cookie);
       req.headers.emplace_back("x-csrf-token", c->csrf);
     }
+    for (const auto& h : headers) req.headers.push_back(h);
+    req.websocket_upgrade = websocket_upgrade;
     exercised_.insert(method + " " + route_of(method, req.path));
     return (*handler_)(req);
   }
@@ -251,6 +257,148 @@ TEST_F(Matrix, EveryoneReachesTheirOwnSessionAndTheVocabulary) {
   EXPECT_EQ(call_as(&fresh, "POST", "/api/v1/auth/logout").status, 204);
   EXPECT_EQ(call_as(&fresh, "GET", "/api/v1/auth/me").status, 401);
   EXPECT_EQ(call(kHpShift, "GET", "/api/v1/auth/me").status, 200);
+}
+
+// The live channel: a WebSocket handshake from this site for any logged-in person, and each event
+// only to those whose policy lets them read its unit — filtered on the server.
+struct RecordingSender final : http::WsSender {
+  std::mutex mu;
+  std::vector<nlohmann::json> got;
+  int closed_with = 0;
+  bool send(std::string text) override {
+    std::lock_guard lock(mu);
+    got.push_back(nlohmann::json::parse(text));
+    return closed_with == 0;
+  }
+  bool send_shared(std::shared_ptr<const std::string> text) override { return send(*text); }
+  void close(int code, std::string) override {
+    std::lock_guard lock(mu);
+    closed_with = code;
+  }
+  std::vector<nlohmann::json> of_type(const std::string& type) {
+    std::lock_guard lock(mu);
+    std::vector<nlohmann::json> out;
+    for (const auto& m : got)
+      if (m["type"] == type) out.push_back(m);
+    return out;
+  }
+};
+
+const std::vector<std::pair<std::string, std::string>> kSameSite = {{"host", "127.0.0.1:8080"},
+                                                                    {"origin", "http://127.0.0.1:8080"}};
+
+struct Live {
+  std::shared_ptr<http::WsHandler> handler;
+  std::shared_ptr<RecordingSender> sender = std::make_shared<RecordingSender>();
+};
+
+TEST_F(Matrix, TheLiveChannelIsAWebSocketForAnyoneLoggedInFromThisSite) {
+  for (const auto& u : kEveryone) {
+    auto plain = call(u, "GET", "/api/v1/ws");
+    EXPECT_EQ(plain.status, 426) << u << " " << plain.body;
+    EXPECT_EQ(plain.content_type, "application/problem+json");
+    EXPECT_FALSE(plain.websocket);
+    auto up = call_as(&callers_->at(u), "GET", "/api/v1/ws", "", kSameSite, true);
+    EXPECT_EQ(up.status, 101) << u << " " << up.body;
+    EXPECT_TRUE(up.websocket) << u;
+    auto https = call_as(&callers_->at(u), "GET", "/api/v1/ws", "",
+                         {{"host", "giamsat.customs.gov.vn"}, {"origin", "https://giamsat.customs.gov.vn"}}, true);
+    EXPECT_EQ(https.status, 101) << u;
+    for (const char* origin : {"http://evil.example", "null", "http://127.0.0.1:8081", "http://127.0.0.1:8080.evil.example"}) {
+      auto cross = call_as(&callers_->at(u), "GET", "/api/v1/ws", "", {{"host", "127.0.0.1:8080"}, {"origin", origin}}, true);
+      EXPECT_EQ(cross.status, 403) << u << " " << origin;
+      EXPECT_FALSE(cross.websocket);
+    }
+  }
+  auto anonymous = call_as(nullptr, "GET", "/api/v1/ws", "", kSameSite, true);
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_FALSE(anonymous.websocket);
+}
+
+TEST_F(Matrix, LiveEventsReachOnlyThoseWhoMayReadTheirUnit) {
+  std::map<std::string, Live> live;
+  for (const auto& u : kEveryone) {
+    auto up = call_as(&callers_->at(u), "GET", "/api/v1/ws", "", kSameSite, true);
+    ASSERT_TRUE(up.websocket) << u;
+    live[u].handler = up.websocket;
+    up.websocket->on_open(live[u].sender);
+    auto hello = live[u].sender->of_type("hello");
+    ASSERT_EQ(hello.size(), 1u) << u;
+    EXPECT_EQ(hello[0]["user"], u);
+    EXPECT_EQ(hello[0]["seq"], inst_->bus.seq());
+  }
+  auto same_name = [&](const std::string& code) {
+    return nlohmann::json{{"name_en", inst_->units.by_code(code)->name_en}};
+  };
+  int64_t ls = unit_id("LS"), ext = unit_id("EXT-BDBP");
+  ASSERT_EQ(call(kAdmin, "PATCH", "/api/v1/units/" + std::to_string(ls), same_name("LS")).status, 200);
+  ASSERT_EQ(call(kAdmin, "PATCH", "/api/v1/units/" + std::to_string(ext), same_name("EXT-BDBP")).status, 200);
+  for (const auto& u : kEveryone) {
+    std::vector<int64_t> units;
+    for (const auto& e : live[u].sender->of_type("event")) {
+      EXPECT_EQ(e["topic"], "unit.updated");
+      EXPECT_EQ(e["payload"]["id"], e["unit_id"]);
+      EXPECT_TRUE(core::parse_iso8601(e["at"].get<std::string>())) << e;
+      units.push_back(e["unit_id"]);
+    }
+    if (u == kExternal) EXPECT_EQ(units, std::vector<int64_t>{ext}) << "outside customs: only its own unit";
+    else EXPECT_EQ(units, (std::vector<int64_t>{ls, ext})) << u;
+  }
+  for (auto& [_, l] : live) l.handler->on_close();
+  // After close nothing more is sent.
+  ASSERT_EQ(call(kAdmin, "PATCH", "/api/v1/units/" + std::to_string(ls), same_name("LS")).status, 200);
+  EXPECT_EQ(live[kAdmin].sender->of_type("event").size(), 2u);
+}
+
+TEST_F(Matrix, AResumedConnectionGetsWhatItMissedAndMayRead) {
+  auto open = [&](const std::string& u) {
+    Live l;
+    l.handler = call_as(&callers_->at(u), "GET", "/api/v1/ws", "", kSameSite, true).websocket;
+    l.handler->on_open(l.sender);
+    return l;
+  };
+  int64_t before = inst_->bus.seq();
+  // Published while both were disconnected.
+  inst_->bus.publish("unit.updated", unit_id("LS"), auth::Action::unit_read, {{"id", unit_id("LS")}});
+  inst_->bus.publish("unit.updated", unit_id("EXT-BDBP"), auth::Action::unit_read, {{"id", unit_id("EXT-BDBP")}});
+  auto duty = open(kLsDuty);
+  auto ext = open(kExternal);
+  duty.handler->on_message(nlohmann::json{{"type", "resume"}, {"after_seq", before}}.dump());
+  ext.handler->on_message(nlohmann::json{{"type", "resume"}, {"after_seq", before}}.dump());
+  auto duty_events = duty.sender->of_type("event");
+  ASSERT_EQ(duty_events.size(), 2u);
+  EXPECT_EQ(duty_events[0]["seq"], before + 1);
+  EXPECT_EQ(duty_events[1]["seq"], before + 2);
+  auto ext_events = ext.sender->of_type("event");
+  ASSERT_EQ(ext_events.size(), 1u);
+  EXPECT_EQ(ext_events[0]["unit_id"], unit_id("EXT-BDBP"));
+  EXPECT_EQ(ext.sender->of_type("resumed").at(0)["replayed"], 1);
+  // A seq this process never issued (an earlier run) cannot be resumed: reload.
+  duty.handler->on_message(nlohmann::json{{"type", "resume"}, {"after_seq", 12}}.dump());
+  EXPECT_EQ(duty.sender->of_type("resync").size(), 1u);
+  duty.handler->on_message(R"({"type":"ping"})");
+  EXPECT_EQ(duty.sender->of_type("pong").size(), 1u);
+  duty.handler->on_message("not json");
+  EXPECT_EQ(duty.sender->of_type("error").size(), 1u);
+  duty.handler->on_close();
+  ext.handler->on_close();
+}
+
+TEST_F(Matrix, ALoggedOutSessionEndsItsLiveChannelAtTheNextCheck) {
+  std::string password;
+  for (const auto& l : *logins_)
+    if (l["username"] == kLsDuty) password = l["password"];
+  auto fresh = login(kLsDuty, password);
+  Live l;
+  l.handler = call_as(&fresh, "GET", "/api/v1/ws", "", kSameSite, true).websocket;
+  ASSERT_TRUE(l.handler);
+  l.handler->on_open(l.sender);
+  l.handler->on_tick();
+  EXPECT_EQ(l.sender->closed_with, 0) << "a live session stays open";
+  EXPECT_EQ(call_as(&fresh, "POST", "/api/v1/auth/logout").status, 204);
+  l.handler->on_tick();
+  EXPECT_EQ(l.sender->closed_with, http::kWsSessionEnded);
+  l.handler->on_close();
 }
 
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is

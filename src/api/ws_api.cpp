@@ -1,0 +1,215 @@
+// The live channel GET /api/v1/ws: every console connection receives the bus events its user may
+// see, filtered here with the one policy function. Protocol (JSON text messages):
+//   server → client  {"type":"hello","user":U,"seq":S}            on open; later events have seq > S
+//                    {"type":"event","seq":N,"topic":T,"unit_id":U|null,"payload":{...},"at":ISO}
+//                    {"type":"resumed","after_seq":N,"replayed":K}  after a resume's replay
+//                    {"type":"resync"}                              the gap is gone: reload over REST
+//                    {"type":"pong"}, {"type":"error","detail":...}
+//   client → server  {"type":"resume","after_seq":N}  replay what was missed while disconnected
+//                    {"type":"ping"}
+// Close codes: 1001 server stopping, 1008 too slow (both: reconnect and resume), 4401 session ended
+// (log in again).
+#include <mutex>
+#include <unordered_set>
+
+#include "api/routes.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "http/websocket.h"
+
+namespace watchfloor::api {
+namespace {
+
+nlohmann::json event_message(const events::Event& e) {
+  return {{"type", "event"},
+          {"seq", e.seq},
+          {"topic", e.topic},
+          {"unit_id", e.unit_id ? nlohmann::json(*e.unit_id) : nlohmann::json()},
+          {"payload", e.payload},
+          {"at", core::iso8601(e.at_ms)}};
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Cross-site WebSocket hijacking: a page elsewhere must not open a socket with our cookie. Browsers
+// always send Origin on a WebSocket handshake; a client without one is not a browser.
+bool origin_matches_host(const http::Request& req) {
+  std::string origin = lower(req.header("origin"));
+  if (origin.empty()) return true;
+  std::string host = lower(req.header("host"));
+  if (host.empty()) return false;
+  for (const auto& [scheme, port] : {std::pair{"http://", ":80"}, std::pair{"https://", ":443"}}) {
+    std::string_view prefix = scheme;
+    if (origin.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string rest = origin.substr(prefix.size());
+    return rest == host || rest + port == host;
+  }
+  return false;  // "null" (sandboxed page, file:) or another scheme
+}
+
+class Hub;
+
+// One console connection.
+class Client final : public http::WsHandler, public std::enable_shared_from_this<Client> {
+ public:
+  Client(std::shared_ptr<Hub> hub, std::string session_token, auth::Principal principal)
+      : hub_(std::move(hub)), token_(std::move(session_token)), principal_(std::move(principal)) {}
+
+  void on_open(std::shared_ptr<http::WsSender> sender) override;
+  void on_message(const std::string& text) override;
+  void on_tick() override;
+  void on_close() override;
+
+  // On the publishing thread.
+  void deliver(const events::Event& e, const std::shared_ptr<const std::string>& text, const auth::UnitScope& scope) {
+    std::lock_guard lock(mu_);
+    if (!sender_ || e.seq <= live_from_) return;
+    if (auth::allowed(principal_, e.read_action, {e.unit_id}, scope)) sender_->send_shared(text);
+  }
+
+ private:
+  void send(const nlohmann::json& msg) {
+    if (sender_) sender_->send(msg.dump());
+  }
+  void resume(int64_t after_seq);
+
+  std::shared_ptr<Hub> hub_;
+  const std::string token_;  // kept in memory only, to re-check the session
+  std::mutex mu_;            // guards what follows; events arrive on publishing threads
+  auth::Principal principal_;
+  std::shared_ptr<http::WsSender> sender_;  // set between on_open and on_close
+  int64_t live_from_ = 0;  // hello's seq: later events arrive live, earlier ones only by resume
+};
+
+// Subscribes once to the bus and fans each event out to the connections, serialising it once.
+class Hub final : public std::enable_shared_from_this<Hub> {
+ public:
+  Hub(events::Bus& bus, std::shared_ptr<http::Authenticator> authn) : bus_(bus), authn_(std::move(authn)) {
+    sub_ = bus_.subscribe([this](const events::Event& e) { on_event(e); });
+  }
+  ~Hub() { bus_.unsubscribe(sub_); }
+
+  events::Bus& bus() { return bus_; }
+  http::Authenticator& authn() { return *authn_; }
+
+  void add(const std::shared_ptr<Client>& c) {
+    std::lock_guard lock(mu_);
+    clients_.insert(c);
+  }
+  void remove(const std::shared_ptr<Client>& c) {
+    std::lock_guard lock(mu_);
+    clients_.erase(c);
+  }
+
+ private:
+  void on_event(const events::Event& e) {
+    std::vector<std::shared_ptr<Client>> clients;
+    {
+      std::lock_guard lock(mu_);
+      clients.assign(clients_.begin(), clients_.end());
+    }
+    if (clients.empty()) return;
+    auto text = std::make_shared<const std::string>(event_message(e).dump());
+    auto scope = authn_->scope();
+    for (const auto& c : clients) c->deliver(e, text, *scope);
+  }
+
+  events::Bus& bus_;
+  std::shared_ptr<http::Authenticator> authn_;
+  uint64_t sub_ = 0;
+  std::mutex mu_;
+  std::unordered_set<std::shared_ptr<Client>> clients_;
+};
+
+void Client::on_open(std::shared_ptr<http::WsSender> sender) {
+  std::lock_guard lock(mu_);
+  sender_ = std::move(sender);
+  // Join the hub before reading the seq: an event issued after that seq then finds this client
+  // (waiting on mu_ until hello is out), and one issued before it is left to resume.
+  hub_->add(shared_from_this());
+  live_from_ = hub_->bus().seq();
+  send({{"type", "hello"}, {"user", principal_.username}, {"seq", live_from_}});
+  core::Metrics::global().inc("watchfloor_ws_opened_total");
+}
+
+void Client::on_message(const std::string& text) {
+  nlohmann::json msg = nlohmann::json::parse(text, nullptr, false);
+  std::string type =
+      msg.is_object() && msg.contains("type") && msg["type"].is_string() ? msg["type"].get<std::string>() : "";
+  if (type == "ping") {
+    std::lock_guard lock(mu_);
+    return send({{"type", "pong"}});
+  }
+  if (type == "resume" && msg.contains("after_seq") && msg["after_seq"].is_number_integer())
+    return resume(msg["after_seq"].get<int64_t>());
+  std::lock_guard lock(mu_);
+  send({{"type", "error"},
+        {"detail", "Expected {\"type\":\"ping\"} or {\"type\":\"resume\",\"after_seq\":N}"},
+        {"detail_vi", "Cần {\"type\":\"ping\"} hoặc {\"type\":\"resume\",\"after_seq\":N}"}});
+}
+
+// Replays the events in (after_seq, hello's seq]: those after hello came live already. If a live
+// event went out before this resume arrived, the replayed ones follow it; clients apply by seq.
+void Client::resume(int64_t after_seq) {
+  auto missed = hub_->bus().since(after_seq);
+  auto scope = hub_->authn().scope();
+  std::lock_guard lock(mu_);
+  if (!missed) return send({{"type", "resync"}});
+  int replayed = 0;
+  for (const auto& e : *missed) {
+    if (e.seq > live_from_) break;
+    if (!auth::allowed(principal_, e.read_action, {e.unit_id}, *scope)) continue;
+    send(event_message(e));
+    ++replayed;
+  }
+  send({{"type", "resumed"}, {"after_seq", after_seq}, {"replayed", replayed}});
+}
+
+// A logout, an expired session, a deactivated user or a pending password change ends the socket;
+// a change of roles takes effect for the next events.
+void Client::on_tick() {
+  auto identity = hub_->authn().recheck(token_);
+  std::lock_guard lock(mu_);
+  if (!sender_) return;
+  if (!identity || identity->must_change_password) {
+    core::log_json({{"event", "ws.session_ended"}, {"user", principal_.username}});
+    sender_->close(http::kWsSessionEnded, "session ended");
+    return;
+  }
+  principal_ = identity->principal;
+}
+
+void Client::on_close() {
+  hub_->remove(shared_from_this());
+  std::lock_guard lock(mu_);
+  sender_.reset();
+}
+
+}  // namespace
+
+void add_ws_routes(http::Router& r, Services& s) {
+  auto hub = std::make_shared<Hub>(s.bus, make_authenticator(s));
+  // The dispatcher has checked the session (401), the password-change gate and the route's action.
+  r.add("GET", "/api/v1/ws", auth::Action::authenticated, [hub](http::Context& ctx) {
+    if (!ctx.req.websocket_upgrade) {
+      core::Problem p(426, "upgrade-required", "WebSocket upgrade required", "Cần nâng cấp lên WebSocket",
+                      "Open this address as a WebSocket (Upgrade: websocket).",
+                      "Hãy mở địa chỉ này bằng WebSocket (Upgrade: websocket).");
+      p.headers.emplace_back("Upgrade", "websocket");
+      throw p;
+    }
+    if (!origin_matches_host(ctx.req)) {
+      core::log_json({{"event", "ws.bad_origin"}, {"request_id", ctx.request_id}, {"origin", ctx.req.header("origin")}});
+      throw core::Problem(403, "bad-origin", "Cross-site WebSocket refused", "Từ chối WebSocket từ trang khác",
+                          "The Origin header does not match this server.",
+                          "Tiêu đề Origin không khớp với máy chủ này.");
+    }
+    return http::Response::upgrade(
+        std::make_shared<Client>(hub, ctx.req.cookie(http::kSessionCookie), ctx.principal()));
+  });
+}
+
+}  // namespace watchfloor::api

@@ -1,0 +1,160 @@
+#pragma once
+// The duty watch (trực ban) over the store: rosters and their lifecycle, shifts, the duty log,
+// focus items, orders and handover. Rules live in schedule.h (pure); this file keeps the records.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "duty/schedule.h"
+#include "org/units.h"
+#include "store/db.h"
+
+namespace watchfloor::duty {
+
+struct Amendment {
+  int64_t at = 0, by = 0;
+  std::string reason;
+  nlohmann::json change;
+};
+
+// Lifecycle: draft (Office) -> submitted -> approved (unit leadership) -> published.
+// A change after publication is an amendment with a reason.
+struct Roster {
+  int64_t id = 0, unit_id = 0;
+  std::string period_from, period_to, status = "draft";
+  Rotation rotation;
+  std::vector<Override> overrides;
+  std::vector<Swap> swaps;
+  std::optional<std::string> composition_exception;
+  std::optional<int64_t> created_by, submitted_by, approved_by, published_by;
+  int64_t created_at = 0, updated_at = 0;
+  std::optional<int64_t> submitted_at, approved_at, published_at;
+  std::vector<Amendment> amendments;
+};
+
+struct RosterInput {
+  std::optional<int64_t> unit_id;
+  std::optional<std::string> period_from, period_to;
+  std::optional<Rotation> rotation;
+  std::optional<std::vector<Override>> overrides;
+  std::optional<std::vector<Swap>> swaps;
+  std::optional<std::string> reason;  // required for a change after publication
+};
+
+struct ShiftMember {
+  int64_t user_id = 0;
+  std::string position;
+  std::optional<int64_t> checked_in_at;
+};
+
+struct Shift {
+  int64_t id = 0, unit_id = 0, roster_id = 0;
+  std::string date;
+  int64_t starts_at = 0, ends_at = 0;
+  std::vector<ShiftMember> members;
+  std::optional<int64_t> handover_accepted_at;
+  // planned -> on_duty -> handover_pending (after the end, until the next leader accepts) -> closed
+  std::string status(int64_t now) const;
+  std::optional<std::string> position_of(int64_t user_id) const;
+};
+
+inline constexpr const char* kLogKinds[] = {"information_received", "instruction_given", "action_taken",
+                                            "equipment_status", "system_outage", "other"};
+inline constexpr const char* kFocusSources[] = {"leadership_direction", "situation", "channel_direction"};
+inline constexpr const char* kOrderKinds[] = {"inspection", "stop_goods", "handle_violation"};
+inline constexpr const char* kTargetTypes[] = {"declaration", "container", "vehicle", "passenger"};
+
+struct LogEntry {
+  int64_t id = 0, shift_id = 0, at = 0, author_id = 0;
+  std::string kind, text;
+  nlohmann::json links = nlohmann::json::object();  // {"case_id", "camera_id", "unit_id"}
+  std::optional<int64_t> corrects_id;
+};
+
+struct FocusItem {
+  int64_t id = 0, shift_id = 0, set_by = 0, at = 0;
+  std::string text, source;
+};
+
+struct Order {
+  int64_t id = 0, shift_id = 0, issued_by = 0, issued_at = 0;
+  std::string kind, target_type, target_ref, instructions;
+  std::optional<int64_t> receiving_unit_id;
+  std::optional<std::string> outcome;
+  std::optional<int64_t> outcome_by, outcome_at;
+};
+
+struct Handover {
+  int64_t shift_id = 0, prepared_by = 0, prepared_at = 0;
+  std::string summary, notes;
+  nlohmann::json open_items = nlohmann::json::array();
+  std::optional<int64_t> accepted_by, accepted_at;
+  std::optional<std::string> remarks;
+};
+
+class Duty {
+ public:
+  Duty(store::Db& db, const core::Clock& clock, org::Units& units) : db_(db), clock_(clock), units_(units) {}
+
+  ShiftTemplate template_for(int64_t unit_id);
+  std::string time_zone_of(int64_t unit_id);
+
+  std::vector<Roster> rosters(std::optional<int64_t> unit_id);
+  std::optional<Roster> roster(int64_t id);
+  Roster create_roster(const RosterInput& in, int64_t by);
+  Roster update_roster(int64_t id, const RosterInput& in, int64_t by);
+  Roster submit(int64_t id, int64_t by);
+  // Refuses (409, listing the gaps) when the composition is not met, unless `exception` says why.
+  Roster approve(int64_t id, int64_t by, const std::optional<std::string>& exception);
+  Roster publish(int64_t id, int64_t by);
+  std::vector<PlannedShift> plan(const Roster& r);
+  std::vector<CompositionGap> composition_gaps(const Roster& r);
+
+  std::vector<Shift> shifts(int64_t unit_id, int64_t from, int64_t to);
+  std::optional<Shift> shift(int64_t id);
+  std::optional<Shift> shift_at(int64_t unit_id, int64_t at);
+  std::optional<Shift> next_shift(int64_t unit_id, int64_t after);
+  void check_in(int64_t shift_id, int64_t user_id);
+
+  std::vector<LogEntry> log(int64_t shift_id);
+  LogEntry add_log(int64_t shift_id, int64_t author, const std::string& kind, const std::string& text,
+                   const nlohmann::json& links, std::optional<int64_t> corrects_id);
+  std::vector<FocusItem> focus(int64_t shift_id);
+  FocusItem add_focus(int64_t shift_id, int64_t by, const std::string& text, const std::string& source);
+  std::vector<Order> orders(int64_t shift_id);
+  Order add_order(int64_t shift_id, int64_t by, const Order& o);
+  Order report_outcome(int64_t shift_id, int64_t order_id, int64_t by, const std::string& outcome);
+
+  std::optional<Handover> handover(int64_t shift_id);
+  // Collects the open items (orders without outcome, unaccepted items carried from before) automatically.
+  Handover prepare_handover(int64_t shift_id, int64_t by, const std::string& summary, const std::string& notes);
+  Handover accept_handover(int64_t shift_id, int64_t by, const std::optional<std::string>& remarks);
+
+  std::vector<CoverageGap> coverage(int64_t unit_id, int64_t from, int64_t to);
+
+ private:
+  void materialise(const Roster& r, bool only_future);
+  store::Db& db_;
+  const core::Clock& clock_;
+  org::Units& units_;
+};
+
+// JSON forms used by the API and by storage.
+nlohmann::json to_json(const Rotation& r);
+nlohmann::json to_json(const Roster& r);
+nlohmann::json to_json(const Shift& s, int64_t now);
+nlohmann::json to_json(const LogEntry& e);
+nlohmann::json to_json(const FocusItem& f);
+nlohmann::json to_json(const Order& o);
+nlohmann::json to_json(const Handover& h);
+nlohmann::json to_json(const ShiftTemplate& t);
+// Parse with field-named validation errors (core::Problem) under `field`.
+Rotation rotation_from_json(const nlohmann::json& j, const std::string& field);
+std::vector<Override> overrides_from_json(const nlohmann::json& j, const std::string& field);
+std::vector<Swap> swaps_from_json(const nlohmann::json& j, const std::string& field);
+
+}  // namespace watchfloor::duty

@@ -1,0 +1,94 @@
+#include "duty/report.h"
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include <map>
+
+namespace watchfloor::duty {
+namespace {
+
+const std::map<std::string, std::string> kLabels = {
+    {"shift_leader", "Lãnh đạo ca trực"},
+    {"deputy_leader", "Lãnh đạo cấp phòng"},
+    {"office_officer", "Cán bộ Văn phòng"},
+    {"supervision_officer", "Công chức giám sát trực tuyến"},
+    {"duty_officer", "Cán bộ trực ban"},
+    {"information_received", "Tiếp nhận thông tin"},
+    {"instruction_given", "Chỉ đạo"},
+    {"action_taken", "Xử lý"},
+    {"equipment_status", "Tình trạng thiết bị"},
+    {"system_outage", "Sự cố hệ thống"},
+    {"other", "Khác"},
+    {"inspection", "Kiểm tra"},
+    {"stop_goods", "Dừng đưa hàng qua khu vực giám sát"},
+    {"handle_violation", "Xử lý vi phạm"},
+    {"declaration", "Tờ khai"},
+    {"container", "Container"},
+    {"vehicle", "Phương tiện"},
+    {"passenger", "Hành khách"},
+    {"leadership_direction", "Chỉ đạo của lãnh đạo"},
+    {"situation", "Tình hình"},
+    {"channel_direction", "Chỉ đạo phân luồng"},
+};
+
+std::string label(const std::string& id) {
+  auto it = kLabels.find(id);
+  return it == kLabels.end() ? id : it->second;
+}
+
+}  // namespace
+
+std::string format_local(int64_t utc_ms, const std::string& time_zone, const char* format) {
+  date::sys_time<std::chrono::milliseconds> t{std::chrono::milliseconds(utc_ms)};
+  return date::format(format, date::make_zoned(time_zone, date::floor<std::chrono::minutes>(t)));
+}
+
+ShiftReport build_shift_report(Duty& duty, org::Units& units, org::Users& users, const Shift& s) {
+  auto unit = units.get(s.unit_id);
+  std::string tz = unit ? unit->time_zone : "Asia/Ho_Chi_Minh";
+  auto name = [&](int64_t user_id) {
+    auto u = users.get(user_id);
+    return u ? u->full_name : fmt::format("#{}", user_id);
+  };
+  ShiftReport r;
+  if (unit && unit->parent_id)
+    if (auto parent = units.get(*unit->parent_id)) r.parent_unit_name = parent->name_vi;
+  r.unit_name = unit ? unit->name_vi : "";
+  r.document_number = fmt::format("Số: {}/BC-TB", s.id);
+  r.place_date = "Ngày " + format_local(s.ends_at, tz, "%d tháng %m năm %Y");
+  r.title = "Báo cáo ca trực";
+  r.period = fmt::format("Từ {} ngày {} đến {} ngày {}", format_local(s.starts_at, tz, "%H:%M"),
+                         format_local(s.starts_at, tz, "%d/%m/%Y"), format_local(s.ends_at, tz, "%H:%M"),
+                         format_local(s.ends_at, tz, "%d/%m/%Y"));
+  for (const auto& m : s.members) {
+    r.members.emplace_back(label(m.position), name(m.user_id));
+    if (m.position == "shift_leader" && r.signer_name.empty()) {
+      r.signer_title = "Lãnh đạo ca trực";
+      r.signer_name = name(m.user_id);
+    }
+  }
+  for (const auto& f : duty.focus(s.id)) r.focus_items.push_back(f.text + " (" + label(f.source) + ")");
+  for (const auto& e : duty.log(s.id)) {
+    std::string text = e.corrects_id ? fmt::format("[Đính chính bút phê #{}] {}", *e.corrects_id, e.text) : e.text;
+    r.log.push_back({format_local(e.at, tz), name(e.author_id), label(e.kind), text});
+  }
+  for (const auto& o : duty.orders(s.id)) {
+    std::string receiving;
+    if (o.receiving_unit_id)
+      if (auto u = units.get(*o.receiving_unit_id)) receiving = u->name_vi;
+    r.orders.push_back({format_local(o.issued_at, tz), name(o.issued_by), label(o.kind),
+                        label(o.target_type) + " " + o.target_ref, receiving, o.outcome.value_or("")});
+  }
+  if (auto h = duty.handover(s.id)) {
+    r.handover_summary = h->summary + (h->notes.empty() ? "" : "\n" + h->notes);
+    for (const auto& item : h->open_items)
+      r.open_cases.push_back(fmt::format("{} {}: {}", label(item.value("kind", "")), item.value("target", ""),
+                                         "chưa có kết quả"));
+    r.handover_remarks = h->remarks.value_or("");
+    if (h->accepted_by) r.handover_accepted_by = name(*h->accepted_by) + ", " + format_local(*h->accepted_at, tz);
+  }
+  return r;
+}
+
+}  // namespace watchfloor::duty

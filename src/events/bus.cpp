@@ -1,0 +1,104 @@
+#include "events/bus.h"
+
+#include "core/log.h"
+
+namespace watchfloor::events {
+namespace {
+
+// The bus whose delivery loop runs on this thread (it holds that bus's deliver_mu_).
+thread_local const Bus* t_delivering = nullptr;
+
+}  // namespace
+
+Bus::Bus(const core::Clock& clock, size_t capacity, int64_t start_seq)
+    : clock_(clock), capacity_(capacity), seq_(start_seq) {}
+
+int64_t Bus::publish(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action,
+                     nlohmann::json payload) {
+  Event e{0, std::move(topic), unit_id, read_action, std::move(payload), clock_.now_ms()};
+  auto issue = [this, &e] {
+    std::lock_guard lock(mu_);
+    e.seq = ++seq_;
+    if (capacity_ > 0) {
+      ring_.push_back(e);
+      if (ring_.size() > capacity_) ring_.pop_front();
+    }
+  };
+  if (t_delivering == this) {
+    // Published from inside a subscriber: this thread already holds deliver_mu_, and delivering
+    // now would let some subscribers see this event before the one they are still receiving.
+    issue();
+    reentrant_.push_back(e);
+    return e.seq;
+  }
+  std::lock_guard delivering(deliver_mu_);
+  issue();
+  const Bus* outer = t_delivering;
+  t_delivering = this;
+  deliver(e);
+  while (!reentrant_.empty()) {
+    Event next = std::move(reentrant_.front());
+    reentrant_.pop_front();
+    deliver(next);
+  }
+  t_delivering = outer;
+  return e.seq;
+}
+
+void Bus::deliver(const Event& e) {
+  std::vector<std::shared_ptr<Entry>> subs;
+  {
+    std::lock_guard lock(mu_);
+    subs.reserve(subs_.size());
+    for (const auto& [_, s] : subs_) subs.push_back(s);
+  }
+  for (const auto& s : subs) {
+    {
+      std::lock_guard lock(mu_);
+      if (!s->active) continue;
+    }
+    try {
+      s->fn(e);
+    } catch (const std::exception& ex) {
+      // A subscriber's bug must not stop the others from receiving the event.
+      core::log_error("event subscriber failed on " + e.topic + ": " + ex.what());
+    }
+  }
+}
+
+uint64_t Bus::subscribe(Subscriber s) {
+  std::lock_guard lock(mu_);
+  uint64_t id = ++next_sub_;
+  subs_[id] = std::make_shared<Entry>(Entry{std::move(s), true});
+  return id;
+}
+
+void Bus::unsubscribe(uint64_t id) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = subs_.find(id);
+    if (it == subs_.end()) return;
+    it->second->active = false;
+    subs_.erase(it);
+  }
+  // Wait out a delivery in progress on another thread, so that the subscriber is not running
+  // (and will not run) once this returns. Inside a callback the flag above is enough.
+  if (t_delivering != this) std::lock_guard wait(deliver_mu_);
+}
+
+std::optional<std::vector<Event>> Bus::since(int64_t seq) const {
+  std::lock_guard lock(mu_);
+  if (seq > seq_) return std::nullopt;
+  int64_t first = ring_.empty() ? seq_ + 1 : ring_.front().seq;
+  if (seq < first - 1) return std::nullopt;
+  std::vector<Event> out;
+  for (size_t i = static_cast<size_t>(seq + 1 - first); i < ring_.size(); ++i) out.push_back(ring_[i]);
+  return out;
+}
+
+int64_t Bus::seq() const {
+  std::lock_guard lock(mu_);
+  return seq_;
+}
+
+}  // namespace watchfloor::events

@@ -1,0 +1,83 @@
+#pragma once
+// The in-process event bus: domain writes commit first, then publish; subscribers (WebSocket
+// consoles, later the escalation scheduler) never see uncommitted state. Each event names the unit
+// whose scope may see it and the policy action needed, so that delivery can be filtered by
+// `auth::allowed` — the browser never receives what its user may not see.
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/policy.h"
+#include "core/clock.h"
+
+namespace watchfloor::events {
+
+struct Event {
+  int64_t seq = 0;
+  std::string topic;               // "unit.updated", "duty_log.created", "alert.raised", ...
+  std::optional<int64_t> unit_id;  // the unit whose scope may see it; nullopt: anyone holding read_action
+  auth::Action read_action = auth::Action::unit_read;
+  nlohmann::json payload;
+  int64_t at_ms = 0;
+};
+
+class Bus {
+ public:
+  static constexpr size_t kDefaultCapacity = 10'000;
+
+  // Sequence numbers continue from `start_seq` (the first event gets start_seq + 1). Starting each
+  // process at a different, larger value (the installation uses the start time in microseconds)
+  // makes a client's `seq` from an earlier process "too old" instead of silently wrong.
+  explicit Bus(const core::Clock& clock, size_t capacity = kDefaultCapacity, int64_t start_seq = 0);
+  Bus(const Bus&) = delete;
+  Bus& operator=(const Bus&) = delete;
+
+  // Call only after the write committed. Delivers to every subscriber, in sequence order, on the
+  // calling thread, and returns the event's sequence number. A subscriber that publishes from
+  // inside its callback has that event delivered right after the current one, not nested in it.
+  int64_t publish(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action, nlohmann::json payload);
+
+  // A subscriber must not block: it runs on the publishing thread, and every later publish waits.
+  using Subscriber = std::function<void(const Event&)>;
+  uint64_t subscribe(Subscriber s);
+  // After it returns the subscriber is not called again (also when called from inside a callback).
+  // It waits for a delivery running on another thread, so do not call it while holding a lock
+  // that a subscriber takes.
+  void unsubscribe(uint64_t id);
+
+  // The events after `seq` that are still in the ring (the last `capacity`), for catch-up after a
+  // reconnect. nullopt when some of them are gone (seq too old) or seq was never issued here
+  // (newer than the last one, e.g. from before a restart): the client must reload instead.
+  std::optional<std::vector<Event>> since(int64_t seq) const;
+
+  // The last issued sequence number (start_seq before the first publish).
+  int64_t seq() const;
+
+ private:
+  struct Entry {
+    Subscriber fn;
+    bool active = true;  // guarded by mu_
+  };
+  void deliver(const Event& e);
+
+  const core::Clock& clock_;
+  const size_t capacity_;
+  mutable std::mutex mu_;  // seq_, ring_, subs_ and Entry::active; never held while calling out
+  std::mutex deliver_mu_;  // one publisher delivers at a time, so every subscriber sees seq order
+  int64_t seq_;
+  std::deque<Event> ring_;
+  std::map<uint64_t, std::shared_ptr<Entry>> subs_;
+  uint64_t next_sub_ = 0;
+  std::deque<Event> reentrant_;  // published from inside a callback; guarded by deliver_mu_
+};
+
+}  // namespace watchfloor::events
