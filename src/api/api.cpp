@@ -44,6 +44,7 @@ std::shared_ptr<http::Router> make_router(Services& s) {
   add_unit_routes(*r, s);
   add_user_routes(*r, s);
   add_audit_routes(*r, s);
+  add_duty_routes(*r, s);
   add_ws_routes(*r, s);
   return r;
 }

@@ -10,6 +10,7 @@
 #include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "duty/duty.h"
 #include "events/bus.h"
 #include "http/router.h"
 #include "org/units.h"
@@ -28,6 +29,7 @@ struct Services {
   auth::LoginThrottle& throttle;
   audit::AuditLog& audit;
   events::Bus& bus;  // publish after the write commits
+  duty::Duty& duty;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

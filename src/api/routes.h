@@ -10,6 +10,7 @@ void add_auth_routes(http::Router& r, Services& s);
 void add_unit_routes(http::Router& r, Services& s);
 void add_user_routes(http::Router& r, Services& s);
 void add_audit_routes(http::Router& r, Services& s);
+void add_duty_routes(http::Router& r, Services& s);
 void add_ops_routes(http::Router& r, Services& s);
 void add_ws_routes(http::Router& r, Services& s);
 

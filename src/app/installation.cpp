@@ -22,7 +22,12 @@ Installation::Installation(core::Config cfg)
       sessions(*db, clock, config.security),
       throttle(clock, config.security),
       audit(*db, clock),
-      bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000) {}
+      bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
+      duty(*db, clock, units) {}
+
+api::Services Installation::services() {
+  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty};
+}
 
 std::optional<std::string> Installation::setting(const std::string& key) {
   auto row = db->query_one("SELECT value FROM installation WHERE key = ?", {key});
@@ -108,8 +113,7 @@ void bootstrap(Installation& inst, std::ostream& out) {
 }
 
 int serve(Installation& inst, std::ostream& out) {
-  api::Services services{*inst.db,      inst.clock,    inst.config,   inst.units, inst.users,
-                         inst.sessions, inst.throttle, inst.audit,    inst.bus};
+  api::Services services = inst.services();
   auto router = api::make_router(services);
   http::ServerOptions opt;
   http::parse_listen(inst.config.server.listen, opt);

@@ -6,11 +6,13 @@
 #include <optional>
 #include <string>
 
+#include "api/api.h"
 #include "audit/audit_log.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "duty/duty.h"
 #include "events/bus.h"
 #include "org/units.h"
 #include "org/users.h"
@@ -28,8 +30,11 @@ struct Installation {
   auth::Sessions sessions;
   auth::LoginThrottle throttle;
   audit::AuditLog audit;
-  events::Bus bus;  // sequence numbers start at the start time in µs, so each process issues new ones
+  events::Bus bus;
+  duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
 
+  // The services the HTTP API works with.
+  api::Services services();
   std::filesystem::path db_path() const { return config.data_dir / "watchfloor.db"; }
   std::optional<std::string> setting(const std::string& key);
   void set_setting(const std::string& key, const std::string& value);
@@ -58,5 +63,7 @@ int serve(Installation& inst, std::ostream& out);
 // Creates the demo installation (2017 organisation, demo users with random passwords) unless it
 // exists; writes DATA/demo-logins.json and returns its content.
 nlohmann::json ensure_demo(Installation& inst);
+// The demo's duty watch: a published roster covering the coming weeks and a shift on duty with records.
+void ensure_demo_duty(Installation& inst, duty::Duty& duty);
 
 }  // namespace watchfloor::app

@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
       if (!demo_w.data && !demo_w.config) demo_w.data = "var/demo";
       auto inst = demo_w.open();
       auto logins = app::ensure_demo(*inst);
+      app::ensure_demo_duty(*inst, inst->duty);
       print_logins(logins, inst->config.data_dir / "demo-logins.json");
       return app::serve(*inst, std::cout);
     }
@@ -207,8 +208,7 @@ int main(int argc, char** argv) {
       cfg.data_dir = std::filesystem::temp_directory_path() / ("watchfloor-routes-" + core::random_token(6));
       {
         app::Installation inst(cfg);
-        api::Services s{*inst.db,      inst.clock,    inst.config, inst.units, inst.users,
-                        inst.sessions, inst.throttle, inst.audit,  inst.bus};
+        api::Services s = inst.services();
         auto router = api::make_router(s);
         for (const auto& r : router->routes()) std::cout << r.method << " " << r.pattern << "\n";
       }

@@ -97,8 +97,18 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       if (a == Action::shift_write) return t.shift_position.has_value();
       return t.shift_position &&
              (*t.shift_position == "shift_leader" || *t.shift_position == "deputy_leader");
+    case Action::duty_read:
+      // The duty watch of one's own units and of the units above them: a branch officer reports to the
+      // provincial duty watch (Art. 16.4a) and must see who is on it. Never a sibling's.
+      if (t.unit && !is_external(p, scope)) {
+        auto roles = roles_for(a);
+        for (const auto& g : p.grants)
+          if (std::find(roles.begin(), roles.end(), g.role) != roles.end() && scope.contains(*t.unit, g.unit_id))
+            return true;
+      }
+      [[fallthrough]];
     case Action::user_read:
-      if (t.owner_user && *t.owner_user == p.user_id) return true;
+      if (a == Action::user_read && t.owner_user && *t.owner_user == p.user_id) return true;
       [[fallthrough]];
     default: {
       if (is_external(p, scope)) return false;

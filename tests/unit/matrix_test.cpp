@@ -14,6 +14,8 @@
 #include "core/json_body.h"
 #include "core/log.h"
 #include "core/random.h"
+
+#include <fmt/format.h>
 #include "http/websocket.h"
 
 namespace watchfloor {
@@ -27,7 +29,7 @@ struct Caller {
 };
 
 class Matrix : public ::testing::Test {
- protected:
+ public:  // the duty scene below reads the fixture from a free function
   static void SetUpTestSuite() {
     dir_ = fs::temp_directory_path() / ("wf-matrix-" + core::random_token(6));
     core::Config cfg;
@@ -35,8 +37,8 @@ class Matrix : public ::testing::Test {
     cfg.security.login_max_failures_per_ip = 1000;
     inst_ = new app::Installation(cfg);
     logins_ = new nlohmann::json(app::ensure_demo(*inst_));
-    services_ = new api::Services{*inst_->db,      inst_->clock,    inst_->config,   inst_->units, inst_->users,
-                                  inst_->sessions, inst_->throttle, inst_->audit,    inst_->bus};
+    app::ensure_demo_duty(*inst_, inst_->duty);
+    services_ = new api::Services(inst_->services());
     router_ = api::make_router(*services_);
     handler_ = new http::Handler(http::make_dispatcher(router_, api::make_authenticator(*services_), {}));
     callers_ = new std::map<std::string, Caller>;
@@ -56,6 +58,7 @@ class Matrix : public ::testing::Test {
     auto res = call_as(nullptr, "POST", "/api/v1/auth/login",
                        nlohmann::json{{"username", user}, {"password", password}}.dump());
     EXPECT_EQ(res.status, 200) << user << " " << res.body;
+    exercised_.insert("POST /api/v1/auth/login");  // the one route everybody uses before having a session
     Caller c;
     for (const auto& [k, v] : res.headers)
       if (k == "Set-Cookie") c.cookie = v.substr(0, v.find(';'));
@@ -83,7 +86,8 @@ class Matrix : public ::testing::Test {
     }
     for (const auto& h : headers) req.headers.push_back(h);
     req.websocket_upgrade = websocket_upgrade;
-    exercised_.insert(method + " " + route_of(method, req.path));
+    // Only calls by someone logged in count as checking a route's permissions.
+    if (c) exercised_.insert(method + " " + route_of(method, req.path));
     return (*handler_)(req);
   }
 
@@ -99,6 +103,10 @@ class Matrix : public ::testing::Test {
     return call_as(&callers_->at(user), method, target, body.is_null() ? "" : body.dump());
   }
 
+  static int64_t unit_id_of(const std::string& code) { return unit_id(code); }
+  static http::Response call_of(const std::string& user, const std::string& method, const std::string& target) {
+    return call(user, method, target);
+  }
   static int64_t unit_id(const std::string& code) { return inst_->units.by_code(code)->id; }
   static int64_t user_id(const std::string& name) { return inst_->users.by_username(name)->id; }
 
@@ -399,6 +407,122 @@ TEST_F(Matrix, ALoggedOutSessionEndsItsLiveChannelAtTheNextCheck) {
   l.handler->on_tick();
   EXPECT_EQ(l.sender->closed_with, http::kWsSessionEnded);
   l.handler->on_close();
+}
+
+
+// ---- The duty watch: readable in the unit's scope; rosters written by the Office and approved by the
+// leadership; a shift written only by its members and commanded only by its leaders.
+
+struct DutyScene {
+  int64_t hp = 0, roster = 0, shift = 0, next_shift = 0;
+  std::string leader, member, next_leader;  // usernames on the current and next Hải Phòng shift
+};
+
+DutyScene duty_scene() {
+  DutyScene d;
+  d.hp = Matrix::unit_id_of("HP");
+  auto cur = nlohmann::json::parse(Matrix::call_of(kAdmin, "GET", "/api/v1/shifts/current?unit=" + std::to_string(d.hp)).body);
+  d.shift = cur["current"]["id"];
+  d.next_shift = cur["next"]["id"];
+  d.roster = cur["current"]["roster_id"];
+  for (const auto& m : cur["current"]["members"]) {
+    if (m["position"] == "shift_leader") d.leader = m["username"];
+    if (m["position"] == "supervision_officer" && d.member.empty()) d.member = m["username"];
+  }
+  for (const auto& m : cur["next"]["members"])
+    if (m["position"] == "shift_leader") d.next_leader = m["username"];
+  return d;
+}
+
+TEST_F(Matrix, DutyRecordsAreReadInsideTheUnitsScopeOnly) {
+  auto d = duty_scene();
+  ASSERT_FALSE(d.leader.empty());
+  std::string sh = "/api/v1/shifts/" + std::to_string(d.shift);
+  std::string unit = "?unit=" + std::to_string(d.hp);
+  std::vector<std::string> reads = {"/api/v1/rosters" + unit, "/api/v1/rosters/" + std::to_string(d.roster),
+                                    "/api/v1/shifts" + unit, "/api/v1/shifts/current" + unit, sh, sh + "/log",
+                                    sh + "/focus", sh + "/orders", sh + "/report.pdf", "/api/v1/coverage" + unit};
+  for (const auto& u : {kAdmin, kAuditor, kHqLeader, kHpLeader, kHpOffice, kHpShift, kBranchOfficer, kLsDuty, kExternal}) {
+    for (const auto& path : reads) {
+      auto res = call(u, "GET", path);
+      if (u == kExternal) EXPECT_EQ(res.status, 403) << u << " " << path;
+      else if (u == kLsDuty && path.find("/api/v1/rosters?") == 0) {
+        EXPECT_EQ(res.status, 200);
+        EXPECT_TRUE(nlohmann::json::parse(res.body)["items"].empty()) << "Lạng Sơn sees no Hải Phòng roster";
+      } else if (u == kLsDuty) EXPECT_TRUE(denied(res.status)) << u << " " << path << " " << res.status;
+      else EXPECT_EQ(res.status, 200) << u << " " << path << " " << res.body.substr(0, 200);
+    }
+  }
+  auto pdf = call(kHpLeader, "GET", sh + "/report.pdf");
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  // No handover yet: reading it is a 404 for those who may read, still a refusal for the rest.
+  EXPECT_EQ(call(kHpLeader, "GET", sh + "/handover").status, 404);
+  EXPECT_TRUE(denied(call(kLsDuty, "GET", sh + "/handover").status));
+}
+
+TEST_F(Matrix, RostersAreDraftedByTheOfficeAndApprovedByTheLeadership) {
+  auto d = duty_scene();
+  auto body = [&](const std::string& from) {
+    nlohmann::json team = nlohmann::json::array();
+    for (const char* name : {"truongca.hp", "phophong.hp", "vanphong.hp", "canbo.hp", "canbo2.hp"})
+      team.push_back({{"user_id", user_id(name)}, {"position", std::string(name).rfind("truongca", 0) == 0 ? "shift_leader"
+                                                             : std::string(name).rfind("phophong", 0) == 0 ? "deputy_leader"
+                                                             : std::string(name).rfind("vanphong", 0) == 0 ? "office_officer"
+                                                                                                           : "supervision_officer"}});
+    return nlohmann::json{{"unit_id", d.hp}, {"period_from", from}, {"period_to", from.substr(0, 8) + "10"},
+                          {"rotation", {{"kind", "daily_rotation"}, {"anchor_date", from}, {"teams", {team}}}}};
+  };
+  int month = 1;
+  for (const auto& u : kEveryone) {
+    auto res = call(u, "POST", "/api/v1/rosters", body(fmt::format("2031-{:02}-01", month++)));
+    if (u == kAdmin || u == kHpOffice) EXPECT_EQ(res.status, 201) << u << " " << res.body;
+    else EXPECT_EQ(res.status, 403) << u;
+  }
+  auto draft = nlohmann::json::parse(call(kHpOffice, "POST", "/api/v1/rosters", body("2032-01-01")).body);
+  std::string r = "/api/v1/rosters/" + draft["id"].dump();
+  EXPECT_EQ(call(kBranchOfficer, "PATCH", r, {{"period_to", "2032-01-09"}}).status, 403);
+  EXPECT_TRUE(denied(call(kLsDuty, "PATCH", r, {{"period_to", "2032-01-09"}}).status));
+  EXPECT_EQ(call(kHpOffice, "PATCH", r, {{"period_to", "2032-01-09"}}).status, 200);
+  EXPECT_EQ(call(kHpLeader, "POST", r + "/submit").status, 403) << "the leadership does not submit to itself";
+  EXPECT_EQ(call(kHpOffice, "POST", r + "/submit").status, 200);
+  EXPECT_EQ(call(kHpOffice, "POST", r + "/approve").status, 403) << "the Office does not approve";
+  EXPECT_TRUE(denied(call(kLsDuty, "POST", r + "/approve").status));
+  EXPECT_EQ(call(kHpLeader, "POST", r + "/approve", {{"composition_exception", "Kíp duy nhất, đã báo cáo"}}).status, 200);
+  EXPECT_EQ(call(kHpShift, "POST", r + "/publish").status, 403);
+  EXPECT_EQ(call(kHpOffice, "POST", r + "/publish").status, 200);
+}
+
+TEST_F(Matrix, OnlyTheShiftsMembersWriteItAndOnlyItsLeadersCommand) {
+  auto d = duty_scene();
+  std::string sh = "/api/v1/shifts/" + std::to_string(d.shift);
+  nlohmann::json entry = {{"kind", "information_received"}, {"text", "Nhận tin báo từ Chi cục KV I"}};
+  for (const auto& u : {d.member, d.leader, kAdmin, kHpLeader, kLsDuty, kExternal}) {
+    auto res = call(u, "POST", sh + "/log", entry);
+    bool member = u == d.member || u == d.leader;
+    if (member) EXPECT_EQ(res.status, 201) << u << " " << res.body;
+    else EXPECT_TRUE(denied(res.status)) << u << " is not on the shift: " << res.status;
+    auto checkin = call(u, "POST", sh + "/checkin");
+    if (member) EXPECT_EQ(checkin.status, 200) << u;
+    else EXPECT_TRUE(denied(checkin.status)) << u;
+  }
+  nlohmann::json focus = {{"text", "Theo dõi xe container tuyến Hải Phòng – Lạng Sơn"}, {"source", "situation"}};
+  nlohmann::json order = {{"kind", "inspection"}, {"target_type", "declaration"}, {"target_ref", "105987654321"}};
+  for (const auto& u : {d.member, kHpLeader, d.leader}) {
+    bool leader = u == d.leader;
+    EXPECT_EQ(call(u, "POST", sh + "/focus", focus).status, leader ? 201 : 403) << u;
+    EXPECT_EQ(call(u, "POST", sh + "/orders", order).status, leader ? 201 : 403) << u;
+  }
+  auto orders = nlohmann::json::parse(call(d.member, "GET", sh + "/orders").body)["items"];
+  std::string outcome = sh + "/orders/" + orders.back()["id"].dump() + "/outcome";
+  EXPECT_EQ(call(kHpLeader, "POST", outcome, {{"outcome", "x"}}).status, 403);
+  EXPECT_EQ(call(d.member, "POST", outcome, {{"outcome", "Đã kiểm tra, phù hợp khai báo"}}).status, 200);
+
+  EXPECT_EQ(call(d.member, "POST", sh + "/handover", {{"summary", "Giao ca"}}).status, 403);
+  EXPECT_EQ(call(d.leader, "POST", sh + "/handover", {{"summary", "Ca trực bình thường; 1 container đang dừng"}}).status, 200);
+  EXPECT_EQ(call(d.leader, "GET", sh + "/handover").status, 200);
+  EXPECT_EQ(call(d.member, "POST", sh + "/handover/accept").status, 403) << "the incoming leader accepts";
+  EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/accept", {{"remarks", "Đã nhận đủ"}}).status, 200);
 }
 
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is
