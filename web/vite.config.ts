@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
   server: {
-    proxy: { '/api': { target: process.env.WF_API ?? 'http://127.0.0.1:8080', changeOrigin: false } },
+    proxy: { '/api': { target: process.env.WF_API ?? 'http://127.0.0.1:8080', changeOrigin: false, ws: true } },
   },
   test: { environment: 'node', include: ['src/**/*.test.{ts,tsx}'] },
 });

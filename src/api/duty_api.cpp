@@ -1,6 +1,10 @@
 // The duty watch (trực ban): rosters, shifts, duty log, focus items, orders, handover, coverage.
 #include <fmt/format.h>
 
+#include <functional>
+#include <map>
+#include <set>
+
 #include "api/routes.h"
 #include "core/json_body.h"
 #include "duty/duty.h"
@@ -56,8 +60,10 @@ duty::RosterInput parse_roster(const std::string& text, bool create) {
   return in;
 }
 
+json with_names(Services& s, json j);
+
 json roster_json(Services& s, const duty::Roster& r) {
-  json j = duty::to_json(r);
+  json j = with_names(s, duty::to_json(r));
   json gaps = json::array();
   for (const auto& g : s.duty.composition_gaps(r))
     gaps.push_back({{"date", g.date}, {"phase", g.phase}, {"position", g.position}, {"required", g.required}, {"present", g.present}});
@@ -65,16 +71,39 @@ json roster_json(Services& s, const duty::Roster& r) {
   return j;
 }
 
-// Names travel with shifts so that the duty board shows people, not numbers.
-json shift_json(Services& s, const duty::Shift& sh) {
-  json j = duty::to_json(sh, s.clock.now_ms());
-  for (auto& m : j["members"])
-    if (auto u = s.users.get(m["user_id"].get<int64_t>())) {
-      m["full_name"] = u->full_name;
-      m["username"] = u->username;
+// People travel with their names so that the duty board shows people, not numbers: every field that
+// holds a user id gets a sibling "<field>_name" (and members their username). Colleagues' names are
+// part of the duty records the caller may already read.
+json with_names(Services& s, json j) {
+  static const std::set<std::string> person = {"author_id", "set_by",  "issued_by",  "outcome_by",  "prepared_by",
+                                               "accepted_by", "user_id", "user_out",  "user_in",     "user_a",
+                                               "user_b",    "created_by", "submitted_by", "approved_by", "published_by", "by"};
+  std::map<int64_t, std::optional<org::User>> cache;
+  std::function<void(json&)> walk = [&](json& v) {
+    if (v.is_array()) {
+      for (auto& x : v) walk(x);
+    } else if (v.is_object()) {
+      json added = json::object();
+      for (auto& [k, x] : v.items()) {
+        if (person.count(k) && x.is_number_integer()) {
+          int64_t id = x.get<int64_t>();
+          if (!cache.count(id)) cache[id] = s.users.get(id);
+          if (const auto& u = cache[id]) {
+            added[k == "user_id" ? "full_name" : k + "_name"] = u->full_name;
+            if (k == "user_id") added["username"] = u->username;
+          }
+        } else {
+          walk(x);
+        }
+      }
+      for (auto& [k, x] : added.items()) v[k] = x;
     }
+  };
+  walk(j);
   return j;
 }
+
+json shift_json(Services& s, const duty::Shift& sh) { return with_names(s, duty::to_json(sh, s.clock.now_ms())); }
 
 duty::Shift load_shift(http::Context& ctx, Services& s) {
   auto sh = s.duty.shift(ctx.id_param());
@@ -190,9 +219,16 @@ void add_duty_routes(http::Router& r, Services& s) {
     int64_t now = s.clock.now_ms();
     auto current = s.duty.shift_at(unit, now);
     auto next = s.duty.next_shift(unit, current ? current->ends_at : now);
+    // The shift before, while it still waits for its handover to be accepted.
+    std::optional<duty::Shift> previous;
+    if (current)
+      if (auto p = s.duty.shift_at(unit, current->starts_at - 1); p && p->status(now) == "handover_pending") previous = p;
+    auto tmpl = s.duty.template_for(unit);
     return http::Response::json(200, {{"unit_id", unit},
+                                      {"previous", previous ? shift_json(s, *previous) : json()},
                                       {"current", current ? shift_json(s, *current) : json()},
-                                      {"next", next ? shift_json(s, *next) : json()}});
+                                      {"next", next ? shift_json(s, *next) : json()},
+                                      {"template", duty::to_json(tmpl)}});
   });
 
   r.add("GET", "/api/v1/shifts/{id}", Action::duty_read, [&s](http::Context& ctx) {
@@ -202,9 +238,9 @@ void add_duty_routes(http::Router& r, Services& s) {
     for (const auto& f : s.duty.focus(sh.id)) focus.push_back(duty::to_json(f));
     for (const auto& o : s.duty.orders(sh.id)) orders.push_back(duty::to_json(o));
     auto h = s.duty.handover(sh.id);
-    j["focus_items"] = focus;
-    j["orders"] = orders;
-    j["handover"] = h ? duty::to_json(*h) : json();
+    j["focus_items"] = with_names(s, focus);
+    j["orders"] = with_names(s, orders);
+    j["handover"] = h ? with_names(s, duty::to_json(*h)) : json();
     j["my_position"] = sh.position_of(ctx.principal().user_id) ? json(*sh.position_of(ctx.principal().user_id)) : json();
     return http::Response::json(200, j);
   });
@@ -216,7 +252,9 @@ void add_duty_routes(http::Router& r, Services& s) {
       s.duty.check_in(sh.id, ctx.principal().user_id);
       s.audit.append(ctx.audit("shift.checkin", "shift", entity_id(sh), sh.unit_id));
     });
-    return http::Response::json(200, shift_json(s, *s.duty.shift(sh.id)));
+    auto j = shift_json(s, *s.duty.shift(sh.id));
+    s.bus.publish("shift.updated", sh.unit_id, Action::duty_read, {{"shift_id", sh.id}, {"checkin", ctx.principal().user_id}});
+    return http::Response::json(200, j);
   });
 
   // ---- duty log (nhật ký trực ban): append-only
@@ -224,7 +262,7 @@ void add_duty_routes(http::Router& r, Services& s) {
     auto sh = load_shift(ctx, s);
     json items = json::array();
     for (const auto& e : s.duty.log(sh.id)) items.push_back(duty::to_json(e));
-    return http::Response::json(200, {{"items", items}});
+    return http::Response::json(200, {{"items", with_names(s, items)}});
   });
 
   r.add("POST", "/api/v1/shifts/{id}/log", Action::shift_write, [&s](http::Context& ctx) {
@@ -250,8 +288,9 @@ void add_duty_routes(http::Router& r, Services& s) {
       e = s.duty.add_log(sh.id, ctx.principal().user_id, *kind, *text, links, corrects);
       s.audit.append(ctx.audit("duty_log.create", "duty_log", std::to_string(e.id), sh.unit_id, duty::to_json(e)));
     });
-    s.bus.publish("duty_log.created", sh.unit_id, Action::duty_read, duty::to_json(e));
-    return http::Response::json(201, duty::to_json(e));
+    auto named = with_names(s, duty::to_json(e));
+    s.bus.publish("duty_log.created", sh.unit_id, Action::duty_read, named);
+    return http::Response::json(201, named);
   });
 
   // ---- focus items (nội dung trọng điểm)
@@ -259,7 +298,7 @@ void add_duty_routes(http::Router& r, Services& s) {
     auto sh = load_shift(ctx, s);
     json items = json::array();
     for (const auto& f : s.duty.focus(sh.id)) items.push_back(duty::to_json(f));
-    return http::Response::json(200, {{"items", items}});
+    return http::Response::json(200, {{"items", with_names(s, items)}});
   });
 
   r.add("POST", "/api/v1/shifts/{id}/focus", Action::shift_command, [&s](http::Context& ctx) {
@@ -283,7 +322,7 @@ void add_duty_routes(http::Router& r, Services& s) {
     auto sh = load_shift(ctx, s);
     json items = json::array();
     for (const auto& o : s.duty.orders(sh.id)) items.push_back(duty::to_json(o));
-    return http::Response::json(200, {{"items", items}});
+    return http::Response::json(200, {{"items", with_names(s, items)}});
   });
 
   r.add("POST", "/api/v1/shifts/{id}/orders", Action::shift_command, [&s](http::Context& ctx) {
@@ -327,7 +366,7 @@ void add_duty_routes(http::Router& r, Services& s) {
     auto sh = load_shift(ctx, s);
     auto h = s.duty.handover(sh.id);
     if (!h) throw Problem::not_found("The handover", "Biên bản giao ca");
-    return http::Response::json(200, duty::to_json(*h));
+    return http::Response::json(200, with_names(s, duty::to_json(*h)));
   });
 
   r.add("POST", "/api/v1/shifts/{id}/handover", Action::shift_command, [&s](http::Context& ctx) {

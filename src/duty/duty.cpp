@@ -93,7 +93,11 @@ Rotation rotation_from_json(const json& j, const std::string& field) {
     if (!teams || !teams->is_array() || teams->empty())
       b.error(b.path("teams"), "Cần ít nhất một kíp trực", "At least one team is needed");
     b.finish();
-    for (size_t i = 0; i < teams->size(); ++i) r.teams.push_back(members_from_json((*teams)[i], fmt::format("{}.teams[{}]", field, i)));
+    for (size_t i = 0; i < teams->size(); ++i) {
+      r.teams.push_back(members_from_json((*teams)[i], fmt::format("{}.teams[{}]", field, i)));
+      if (r.teams.back().empty())
+        throw Problem::field(fmt::format("{}.teams[{}]", field, i), "Kíp trực phải có ít nhất một người", "A team needs at least one person");
+    }
   } else if (r.kind == "weekday_owners") {
     const auto* days = b.raw("weekdays");
     if (!days || !days->is_array() || days->size() != 7)
@@ -249,10 +253,10 @@ json to_json(const ShiftTemplate& t) {
 // ---- Shift ----------------------------------------------------------------------------------
 
 std::string Shift::status(int64_t now) const {
-  if (handover_accepted_at) return "closed";
   if (now < starts_at) return "planned";
+  // A handover accepted a little early does not end the shift before its time.
   if (now < ends_at) return "on_duty";
-  return "handover_pending";
+  return handover_accepted_at ? "closed" : "handover_pending";
 }
 
 std::optional<std::string> Shift::position_of(int64_t user_id) const {

@@ -367,7 +367,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void shutdown() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
-      if (self->reading_ && !self->upgraded_) self->stream_.socket().cancel();
+      if (!self->reading_ || self->upgraded_) return;
+      // An idle keep-alive connection closes now. One whose request has already arrived (bytes
+      // buffered or waiting in the socket) is still read and answered: it was sent before the stop.
+      beast::error_code ec;
+      if (self->buffer_.size() == 0 && self->stream_.socket().available(ec) == 0) self->stream_.socket().cancel();
+      else self->stream_.expires_after(std::chrono::seconds(2));
     });
   }
 

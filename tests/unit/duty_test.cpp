@@ -178,6 +178,20 @@ TEST(Shift, StatusFollowsTheClockAndTheHandover) {
   EXPECT_EQ(s.status(w.clock.now_ms()), "on_duty");
   auto next = *w.duty->next_shift(w.unit, s.ends_at);
   EXPECT_EQ(next.status(w.clock.now_ms()), "planned");
+  // Handed over and accepted ten minutes early: still on duty until its end.
+  w.clock.set_ms(s.ends_at - 600'000);
+  w.duty->prepare_handover(s.id, 1, "Ca trực bình thường", "");
+  w.duty->accept_handover(s.id, 6, std::string("Đã nhận đủ"));
+  EXPECT_EQ(w.duty->shift(s.id)->status(w.clock.now_ms()), "on_duty");
+  w.clock.set_ms(s.ends_at);
+  EXPECT_EQ(w.duty->shift(s.id)->status(w.clock.now_ms()), "closed");
+  EXPECT_EQ(next.status(w.clock.now_ms()), "on_duty");
+}
+
+TEST(Shift, AnUnacceptedHandoverKeepsTheShiftOpen) {
+  World w;
+  w.published("2026-11-27", "2026-11-28");
+  auto s = *w.duty->shift_at(w.unit, w.clock.now_ms());
   w.clock.set_ms(s.ends_at + 60'000);
   EXPECT_EQ(w.duty->shift(s.id)->status(w.clock.now_ms()), "handover_pending");
   w.duty->prepare_handover(s.id, 1, "Ca trực bình thường", "");

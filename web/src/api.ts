@@ -316,3 +316,235 @@ export const api = {
   }) => request<AuditPage>('GET', `/audit${query(f)}`),
   auditVerify: () => request<AuditVerify>('GET', '/audit/verify'),
 };
+
+// ---- duty watch (trực ban) -------------------------------------------------------------------
+
+export const POSITIONS = ['shift_leader', 'deputy_leader', 'office_officer', 'supervision_officer', 'duty_officer'] as const;
+export type Position = (typeof POSITIONS)[number];
+export const LOG_KINDS = [
+  'information_received',
+  'instruction_given',
+  'action_taken',
+  'equipment_status',
+  'system_outage',
+  'other',
+] as const;
+export const FOCUS_SOURCES = ['leadership_direction', 'situation', 'channel_direction'] as const;
+export const ORDER_KINDS = ['inspection', 'stop_goods', 'handle_violation'] as const;
+export const TARGET_TYPES = ['declaration', 'container', 'vehicle', 'passenger'] as const;
+export const SHIFT_STATUSES = ['planned', 'on_duty', 'handover_pending', 'closed'] as const;
+export const ROSTER_STATUSES = ['draft', 'submitted', 'approved', 'published'] as const;
+
+export interface ShiftMember {
+  user_id: number;
+  position: string;
+  checked_in_at: string | null;
+  full_name?: string;
+  username?: string;
+}
+
+export interface Shift {
+  id: number;
+  unit_id: number;
+  roster_id: number;
+  date: string; // the unit's local date the shift starts on
+  starts_at: string;
+  ends_at: string;
+  status: string;
+  members: ShiftMember[];
+}
+
+export interface FocusItem {
+  id: number;
+  shift_id: number;
+  text: string;
+  source: string;
+  set_by: number;
+  at: string;
+}
+
+export interface DutyOrder {
+  id: number;
+  shift_id: number;
+  kind: string;
+  target_type: string;
+  target_ref: string;
+  receiving_unit_id: number | null;
+  instructions: string;
+  issued_by: number;
+  issued_at: string;
+  outcome: string | null;
+  outcome_by: number | null;
+  outcome_at: string | null;
+  status: 'open' | 'done';
+}
+
+export interface OpenItem {
+  type: string;
+  id?: number;
+  kind?: string;
+  target?: string;
+  [k: string]: unknown;
+}
+
+export interface Handover {
+  shift_id: number;
+  prepared_by: number;
+  prepared_at: string;
+  summary: string;
+  notes: string;
+  open_items: OpenItem[];
+  accepted_by: number | null;
+  accepted_at: string | null;
+  remarks: string | null;
+  status: 'prepared' | 'accepted';
+}
+
+export interface ShiftDetail extends Shift {
+  focus_items: FocusItem[];
+  orders: DutyOrder[];
+  handover: Handover | null;
+  my_position: string | null;
+}
+
+export interface LogEntry {
+  id: number;
+  shift_id: number;
+  at: string;
+  author_id: number;
+  kind: string;
+  text: string;
+  links: Record<string, number>;
+  corrects_id: number | null;
+}
+
+export interface CurrentShifts {
+  unit_id: number;
+  current: Shift | null;
+  next: Shift | null;
+}
+
+export interface RosterMember {
+  user_id: number;
+  position: string;
+}
+
+export interface Rotation {
+  kind: 'daily_rotation' | 'weekday_owners' | string;
+  anchor_date?: string;
+  teams?: RosterMember[][];
+  weekdays?: { owner_unit_id: number | null; members: RosterMember[] }[];
+}
+
+export interface RosterOverride {
+  date: string;
+  user_out: number;
+  user_in: number;
+  reason: string;
+}
+
+export interface RosterSwap {
+  date_a: string;
+  user_a: number;
+  date_b: string;
+  user_b: number;
+  reason: string;
+}
+
+export interface Amendment {
+  at: string;
+  by: number;
+  reason: string;
+  change: unknown;
+}
+
+export interface CompositionGap {
+  date: string;
+  phase: string;
+  position: string;
+  required: number;
+  present: number;
+}
+
+export interface Roster {
+  id: number;
+  unit_id: number;
+  period_from: string;
+  period_to: string;
+  status: string;
+  rotation: Rotation;
+  overrides: RosterOverride[];
+  swaps: RosterSwap[];
+  composition_exception: string | null;
+  created_by: number | null;
+  created_at: string;
+  submitted_by: number | null;
+  submitted_at: string | null;
+  approved_by: number | null;
+  approved_at: string | null;
+  published_by: number | null;
+  published_at: string | null;
+  amendments: Amendment[];
+  /** Only in the answers about one roster (GET/PATCH /rosters/{id} and the lifecycle steps). */
+  composition_gaps?: CompositionGap[];
+}
+
+export interface RosterInput {
+  unit_id?: number;
+  period_from?: string;
+  period_to?: string;
+  rotation?: Rotation;
+  overrides?: RosterOverride[];
+  swaps?: RosterSwap[];
+  reason?: string;
+}
+
+export interface CoverageGapItem {
+  from: string;
+  to: string;
+  reason: string;
+}
+
+export interface Coverage {
+  unit_id: number;
+  must_run_24x7: boolean;
+  from: string;
+  to: string;
+  gaps: CoverageGapItem[];
+}
+
+export const dutyApi = {
+  current: (unit: number) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`),
+  shifts: (unit: number, from: string, to: string) =>
+    request<{ items: Shift[] }>('GET', `/shifts${query({ unit, from, to })}`).then((r) => r.items),
+  shift: (id: number) => request<ShiftDetail>('GET', `/shifts/${id}`),
+  checkIn: (id: number) => request<Shift>('POST', `/shifts/${id}/checkin`),
+  log: (id: number) => request<{ items: LogEntry[] }>('GET', `/shifts/${id}/log`).then((r) => r.items),
+  addLog: (id: number, e: { kind: string; text: string; corrects_id?: number }) =>
+    request<LogEntry>('POST', `/shifts/${id}/log`, e),
+  addFocus: (id: number, f: { text: string; source: string }) => request<FocusItem>('POST', `/shifts/${id}/focus`, f),
+  addOrder: (
+    id: number,
+    o: { kind: string; target_type: string; target_ref: string; receiving_unit_id?: number; instructions?: string },
+  ) => request<DutyOrder>('POST', `/shifts/${id}/orders`, o),
+  reportOutcome: (id: number, orderId: number, outcome: string) =>
+    request<DutyOrder>('POST', `/shifts/${id}/orders/${orderId}/outcome`, { outcome }),
+  handover: (id: number) => request<Handover>('GET', `/shifts/${id}/handover`),
+  prepareHandover: (id: number, h: { summary: string; notes?: string }) =>
+    request<Handover>('POST', `/shifts/${id}/handover`, h),
+  acceptHandover: (id: number, remarks?: string) =>
+    request<Handover>('POST', `/shifts/${id}/handover/accept`, remarks ? { remarks } : {}),
+
+  rosters: (unit: number) => request<{ items: Roster[] }>('GET', `/rosters${query({ unit })}`).then((r) => r.items),
+  roster: (id: number) => request<Roster>('GET', `/rosters/${id}`),
+  createRoster: (r: RosterInput) => request<Roster>('POST', '/rosters', r),
+  updateRoster: (id: number, r: RosterInput) => request<Roster>('PATCH', `/rosters/${id}`, r),
+  rosterStep: (id: number, step: 'submit' | 'approve' | 'publish', composition_exception?: string) =>
+    request<Roster>(
+      'POST',
+      `/rosters/${id}/${step}`,
+      composition_exception !== undefined ? { composition_exception } : undefined,
+    ),
+
+  coverage: (unit: number, from: string, to: string) => request<Coverage>('GET', `/coverage${query({ unit, from, to })}`),
+};

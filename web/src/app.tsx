@@ -4,11 +4,13 @@ import { pick, t } from './i18n';
 import { useLang } from './lang';
 import { AuditPage } from './pages/Audit';
 import { ChangePasswordPage } from './pages/ChangePassword';
+import { DutyPage } from './pages/Duty';
 import { LoginPage } from './pages/Login';
 import { OrgPage } from './pages/Org';
+import { RostersPage } from './pages/Rosters';
 import { UsersPage } from './pages/Users';
-import { href, useRoute } from './router';
-import { AppContext, canSeeAudit, canSeeUsers, useApp, type AppState } from './session';
+import { href, navigate, useRoute, type Route } from './router';
+import { AppContext, canSeeAudit, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
 import { Loading, ProblemBox, Topbar } from './ui';
 
 type Phase = 'loading' | 'login' | 'password' | 'ready';
@@ -109,14 +111,28 @@ function Shell({ onLogout }: { onLogout: () => void }) {
     api.unit(user.unit_id).then(setUnit, () => setUnit(null));
   }, [user.unit_id]);
 
+  const duty = canSeeDuty(user) && !ownUnit?.external;
+
+  // The duty board is where an officer starts the day.
+  useEffect(() => {
+    if (duty && (location.hash === '' || location.hash === '#' || location.hash === '#/')) navigate({ page: 'duty', unitId: null });
+  }, [duty]);
+
   const nav = useMemo(
     () =>
       [
-        { page: 'org' as const, label: t('nav.org'), show: true },
-        { page: 'users' as const, label: t('nav.users'), show: canSeeUsers(user) },
-        { page: 'audit' as const, label: t('nav.audit'), show: canSeeAudit(user) },
+        { page: 'duty' as const, route: { page: 'duty', unitId: null } as Route, label: t('nav.duty'), show: duty },
+        {
+          page: 'rosters' as const,
+          route: { page: 'rosters', unitId: null, rosterId: null } as Route,
+          label: t('nav.rosters'),
+          show: duty,
+        },
+        { page: 'org' as const, route: { page: 'org', unitId: null } as Route, label: t('nav.org'), show: true },
+        { page: 'users' as const, route: { page: 'users' } as Route, label: t('nav.users'), show: canSeeUsers(user) },
+        { page: 'audit' as const, route: { page: 'audit' } as Route, label: t('nav.audit'), show: canSeeAudit(user) },
       ].filter((n) => n.show),
-    [user, lang],
+    [user, lang, duty],
   );
 
   return (
@@ -136,7 +152,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
             {nav.map((n) => (
               <li key={n.page}>
                 <a
-                  href={href(n.page === 'org' ? { page: 'org', unitId: null } : { page: n.page })}
+                  href={href(n.route)}
                   aria-current={route.page === n.page ? 'page' : undefined}
                 >
                   {n.label}
@@ -152,6 +168,10 @@ function Shell({ onLogout }: { onLogout: () => void }) {
             <UsersPage />
           ) : route.page === 'audit' ? (
             <AuditPage />
+          ) : route.page === 'duty' ? (
+            <DutyPage unitId={route.unitId} />
+          ) : route.page === 'rosters' ? (
+            <RostersPage unitId={route.unitId} rosterId={route.rosterId} />
           ) : (
             <ProblemBox error={new Error(t('error.notFoundPage'))} />
           )}

@@ -96,3 +96,24 @@ export function parseViDate(text: string): string | null {
   if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return null;
   return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
+
+/** "HH:mm dd/MM/yyyy" in the given zone: how a shift boundary is written ("08:00 27/11/2026"). */
+export function formatTimeDate(value: string | number | Date | null | undefined, timeZone = DISPLAY_TIME_ZONE): string {
+  const s = formatDateTime(value, { timeZone });
+  return s ? `${s.slice(11)} ${s.slice(0, 10)}` : '';
+}
+
+/** A shift's span: "08:00 27/11/2026 – 08:00 28/11/2026". */
+export function formatSpan(
+  from: string | number | Date | null | undefined,
+  to: string | number | Date | null | undefined,
+  timeZone = DISPLAY_TIME_ZONE,
+): string {
+  return `${formatTimeDate(from, timeZone)} – ${formatTimeDate(to, timeZone)}`;
+}
+
+/** "HH:mm" in the given zone. */
+export function formatTime(value: string | number | Date | null | undefined, timeZone = DISPLAY_TIME_ZONE): string {
+  const s = formatDateTime(value, { timeZone });
+  return s ? s.slice(11) : '';
+}

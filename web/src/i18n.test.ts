@@ -43,3 +43,44 @@ describe('i18n dictionaries', () => {
     expect(pick('Cục Điều tra chống buôn lậu', 'x', 'vi')).toBe('Cục Điều tra chống buôn lậu');
   });
 });
+
+describe('duty watch strings', () => {
+  it('names every code of the duty watch in both languages', async () => {
+    const { POSITIONS, LOG_KINDS, FOCUS_SOURCES, ORDER_KINDS, TARGET_TYPES, SHIFT_STATUSES, ROSTER_STATUSES } = await import('./api');
+    const keys = [
+      ...POSITIONS.map((p) => `position.${p}`),
+      ...LOG_KINDS.map((k) => `logKind.${k}`),
+      ...FOCUS_SOURCES.map((k) => `focusSource.${k}`),
+      ...ORDER_KINDS.map((k) => `orderKind.${k}`),
+      ...TARGET_TYPES.map((k) => `targetType.${k}`),
+      ...SHIFT_STATUSES.map((k) => `shiftStatus.${k}`),
+      ...ROSTER_STATUSES.map((k) => `rosterStatus.${k}`),
+      'rotation.daily_rotation',
+      'rotation.weekday_owners',
+      'phase.office_hours',
+      'phase.after_hours',
+      ...['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => `cal.${d}`),
+    ];
+    for (const k of keys) {
+      expect(k in dictionaries.vi, `vi:${k}`).toBe(true);
+      expect(k in dictionaries.en, `en:${k}`).toBe(true);
+    }
+  });
+
+  it('uses the agreed Vietnamese terms', () => {
+    const vi = dictionaries.vi;
+    expect(vi['position.deputy_leader']).toBe('Lãnh đạo cấp phòng');
+    expect(vi['position.office_officer']).toBe('Cán bộ Văn phòng');
+    expect(vi['shiftStatus.on_duty']).toBe('Đang trực');
+    expect(vi['shiftStatus.closed']).toBe('Đã kết thúc');
+    expect(vi['logKind.information_received']).toBe('Tiếp nhận thông tin');
+    expect(vi['focusSource.channel_direction']).toBe('Chỉ đạo phân luồng');
+    expect(vi['orderKind.stop_goods']).toBe('Dừng đưa hàng qua khu vực giám sát');
+    expect(vi['rosterStatus.submitted']).toBe('Chờ duyệt');
+    expect(vi['rosterStatus.published']).toBe('Đã ban hành');
+    expect(vi['cal.gap']).toBe('Chưa có người trực');
+    expect(t('duty.logCorrection', { id: 4 }, 'vi')).toBe('Đính chính bút phê #4');
+    expect(vi['nav.duty']).toBe('Trực ban');
+    expect(vi['nav.rosters']).toBe('Lịch trực');
+  });
+});

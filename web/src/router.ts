@@ -6,7 +6,14 @@ export type Route =
   | { page: 'org'; unitId: number | null }
   | { page: 'users' }
   | { page: 'audit' }
+  | { page: 'duty'; unitId: number | null }
+  | { page: 'rosters'; unitId: number | null; rosterId: number | null }
   | { page: 'notfound' };
+
+const positiveInt = (s: string | undefined) => {
+  const n = Number(s);
+  return s !== undefined && Number.isInteger(n) && n > 0 ? n : null;
+};
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/org';
@@ -21,6 +28,18 @@ export function parseHash(hash: string): Route {
       return parts.length === 1 ? { page: 'users' } : { page: 'notfound' };
     case 'audit':
       return parts.length === 1 ? { page: 'audit' } : { page: 'notfound' };
+    case 'duty': {
+      if (parts.length === 1) return { page: 'duty', unitId: null };
+      const id = positiveInt(parts[1]);
+      return parts.length === 2 && id ? { page: 'duty', unitId: id } : { page: 'notfound' };
+    }
+    case 'rosters': {
+      if (parts.length === 1) return { page: 'rosters', unitId: null, rosterId: null };
+      const unitId = positiveInt(parts[1]);
+      const rosterId = parts.length === 3 ? positiveInt(parts[2]) : null;
+      if (!unitId || parts.length > 3 || (parts.length === 3 && !rosterId)) return { page: 'notfound' };
+      return { page: 'rosters', unitId, rosterId };
+    }
     default:
       return { page: 'notfound' };
   }
@@ -34,6 +53,11 @@ export function href(route: Route): string {
       return '#/users';
     case 'audit':
       return '#/audit';
+    case 'duty':
+      return route.unitId ? `#/duty/${route.unitId}` : '#/duty';
+    case 'rosters':
+      if (!route.unitId) return '#/rosters';
+      return route.rosterId ? `#/rosters/${route.unitId}/${route.rosterId}` : `#/rosters/${route.unitId}`;
     default:
       return '#/org';
   }

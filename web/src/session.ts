@@ -27,6 +27,14 @@ export function hasRole(user: User, ...roles: string[]): boolean {
 export const isAdmin = (u: User) => hasRole(u, 'admin');
 export const canSeeUsers = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'office_officer', 'auditor');
 export const canSeeAudit = (u: User) => hasRole(u, 'admin', 'auditor');
+/** Everyone inside customs: an account holding only external_requester grants is outside. */
+export const canSeeDuty = (u: User) => u.roles.some((r) => r.role !== 'external_requester');
+/** Drafts, submits and publishes rosters. */
+export const canWriteRoster = (u: User) => hasRole(u, 'admin', 'office_officer');
+/** Approves rosters (and may publish them). */
+export const canApproveRoster = (u: User) => hasRole(u, 'unit_leader', 'hq_leader');
+/** Positions in a shift that command it: focus items, orders, handover. */
+export const LEADER_POSITIONS = ['shift_leader', 'deputy_leader'];
 
 type MetaList = 'roles' | 'unit_kinds' | 'designation_kinds';
 const FALLBACK_PREFIX: Record<MetaList, string> = { roles: 'role.', unit_kinds: 'kind.', designation_kinds: 'designation.' };

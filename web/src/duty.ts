@@ -1,0 +1,95 @@
+// Pure helpers of the duty pages: localised names of the duty watch's codes, the duty log's order
+// and corrections, and the lines the roster page writes.
+import type { CompositionGap, LogEntry, OpenItem, Shift, ShiftMember } from './api';
+import { formatYmd } from './calendar';
+import { t, type Key, type Lang } from './i18n';
+
+function label(prefix: string, id: string | null | undefined, lang?: Lang): string {
+  if (!id) return '';
+  const key = `${prefix}.${id}` as Key;
+  const s = t(key, undefined, lang);
+  return s === key ? id : s;
+}
+
+export const positionName = (p: string | null | undefined, lang?: Lang) => label('position', p, lang);
+export const shiftStatusName = (s: string, lang?: Lang) => label('shiftStatus', s, lang);
+export const logKindName = (k: string, lang?: Lang) => label('logKind', k, lang);
+export const focusSourceName = (s: string, lang?: Lang) => label('focusSource', s, lang);
+export const orderKindName = (k: string, lang?: Lang) => label('orderKind', k, lang);
+export const targetTypeName = (k: string, lang?: Lang) => label('targetType', k, lang);
+export const rosterStatusName = (s: string, lang?: Lang) => label('rosterStatus', s, lang);
+export const rotationName = (k: string, lang?: Lang) => label('rotation', k, lang);
+export const phaseName = (p: string, lang?: Lang) => label('phase', p, lang);
+
+const POSITION_ORDER = ['shift_leader', 'deputy_leader', 'office_officer', 'supervision_officer', 'duty_officer'];
+
+/** Members in the order of the shift's composition (leader first), then by name. */
+export function sortMembers<M extends { position: string; full_name?: string; user_id: number }>(members: M[]): M[] {
+  const rank = (p: string) => {
+    const i = POSITION_ORDER.indexOf(p);
+    return i < 0 ? POSITION_ORDER.length : i;
+  };
+  return [...members].sort(
+    (a, b) =>
+      rank(a.position) - rank(b.position) ||
+      (a.full_name ?? '').localeCompare(b.full_name ?? '', 'vi') ||
+      a.user_id - b.user_id,
+  );
+}
+
+/** The shift leader (or, lacking one, the division-level leader). */
+export function leaderOf(shift: Pick<Shift, 'members'>): ShiftMember | null {
+  return (
+    shift.members.find((m) => m.position === 'shift_leader') ??
+    shift.members.find((m) => m.position === 'deputy_leader') ??
+    null
+  );
+}
+
+export const isLeaderPosition = (p: string | null | undefined) => p === 'shift_leader' || p === 'deputy_leader';
+
+/** Adds (or replaces) entries by id and keeps the log oldest first, newest last. */
+export function mergeLog(current: LogEntry[], incoming: LogEntry[]): LogEntry[] {
+  const byId = new Map(current.map((e) => [e.id, e]));
+  for (const e of incoming) byId.set(e.id, e);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** entry id → the ids of the later entries that correct it. */
+export function correctionsOf(entries: LogEntry[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const e of entries)
+    if (e.corrects_id !== null && e.corrects_id !== undefined) {
+      const list = out.get(e.corrects_id) ?? [];
+      list.push(e.id);
+      out.set(e.corrects_id, list);
+    }
+  return out;
+}
+
+/** "Ca ngày 02/12/2026 (giờ hành chính) thiếu Cán bộ Văn phòng: cần 1, có 0". */
+export function compositionGapText(g: CompositionGap, lang?: Lang): string {
+  return t(
+    'rosters.gapLine',
+    {
+      date: formatYmd(g.date),
+      phase: phaseName(g.phase, lang),
+      position: positionName(g.position, lang),
+      required: g.required,
+      present: g.present,
+    },
+    lang,
+  );
+}
+
+/** One open item of a handover, as a line. */
+export function openItemText(item: OpenItem, lang?: Lang): string {
+  if (item.type === 'order')
+    return t(
+      'duty.openItem.order',
+      { id: item.id ?? '?', kind: orderKindName(String(item.kind ?? ''), lang), target: String(item.target ?? '') },
+      lang,
+    );
+  const text = typeof item.text === 'string' ? item.text : typeof item.summary === 'string' ? item.summary : null;
+  return text ?? t('duty.openItem.other', { type: item.type, id: item.id ?? '' }, lang);
+}

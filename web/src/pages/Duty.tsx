@@ -1,0 +1,984 @@
+// The duty board (trực ban): who is on duty now and next in a unit, the shift's focus items, orders,
+// the live duty log and the handover.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import {
+  api,
+  ApiError,
+  dutyApi,
+  FOCUS_SOURCES,
+  LOG_KINDS,
+  ORDER_KINDS,
+  TARGET_TYPES,
+  type CurrentShifts,
+  type DutyOrder,
+  type Handover,
+  type LogEntry,
+  type Shift,
+  type ShiftDetail,
+  type Unit,
+} from '../api';
+import {
+  correctionsOf,
+  focusSourceName,
+  isLeaderPosition,
+  logKindName,
+  mergeLog,
+  openItemText,
+  orderKindName,
+  positionName,
+  shiftStatusName,
+  sortMembers,
+  targetTypeName,
+} from '../duty';
+import { formatDateTime, formatSpan, formatTime } from '../format';
+import { pick, t } from '../i18n';
+import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
+import { useNames } from '../people';
+import { navigate } from '../router';
+import { canSeeUsers, useApp } from '../session';
+import { buildTree, flatten } from '../tree';
+import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
+
+const POLL_MS = 5000;
+const REFRESH_MS = 60_000;
+
+export function DutyPage({ unitId }: { unitId: number | null }) {
+  const { user } = useApp();
+  const [units, setUnits] = useState<Unit[]>([]);
+  const unit = unitId ?? user.unit_id;
+  const [current, setCurrent] = useState<CurrentShifts | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const connected = useLiveConnected();
+
+  useEffect(() => {
+    api.units().then(
+      (u) => setUnits(u.filter((x) => !x.external)),
+      () => setUnits([]),
+    );
+  }, []);
+
+  const load = useCallback(() => {
+    dutyApi.current(unit).then(
+      (c) => {
+        setCurrent(c);
+        setError(null);
+      },
+      (e) => {
+        setError(e);
+        setCurrent(null);
+      },
+    );
+  }, [unit]);
+
+  useEffect(() => {
+    setCurrent(null);
+    load();
+    // Shifts turn over at their boundary by themselves: look again now and then.
+    const h = setInterval(load, REFRESH_MS);
+    return () => clearInterval(h);
+  }, [load]);
+
+  const ordered = useMemo(() => flatten(buildTree(units)), [units]);
+  const unitObj = units.find((u) => u.id === unit) ?? null;
+  const forbidden = error instanceof ApiError && error.status === 403;
+
+  return (
+    <section class="duty">
+      <div class="page-head">
+        <h1>{t('duty.title')}</h1>
+        {unitObj ? <span class="muted">{pick(unitObj.name_vi, unitObj.name_en)}</span> : null}
+        <span class={`live-state push-right ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
+          {connected ? t('duty.live') : t('duty.polling')}
+        </span>
+      </div>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="duty-unit">{t('duty.unit')}</label>
+          <select
+            id="duty-unit"
+            value={String(unit)}
+            onChange={(e) => navigate({ page: 'duty', unitId: Number(e.currentTarget.value) })}
+          >
+            {ordered.every((n) => n.unit.id !== unit) ? <option value={String(unit)}>{t('org.unknownUnit', { id: unit })}</option> : null}
+            {unitOptions(ordered)}
+          </select>
+        </div>
+      </form>
+      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
+      {!current && !error ? <Loading /> : null}
+      {current ? (
+        current.current ? (
+          <ShiftBoard
+            key={current.current.id}
+            summary={current.current}
+            next={current.next}
+            units={units}
+            connected={connected}
+            onTurnover={load}
+          />
+        ) : (
+          <>
+            <p class="muted" data-testid="no-current">
+              {t('duty.noCurrent')}
+            </p>
+            <PendingHandovers unit={unit} current={null} names={new Map()} onChanged={load} />
+            <ShiftCard title={t('duty.next')} shift={current.next} empty={t('duty.noNext')} nameOf={(id) => `#${id}`} />
+          </>
+        )
+      ) : null}
+    </section>
+  );
+}
+
+function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge status status-${status}`}>{shiftStatusName(status)}</span>;
+}
+
+function ShiftCard({
+  title,
+  shift,
+  empty,
+  nameOf,
+  testId,
+}: {
+  title: string;
+  shift: Shift | null;
+  empty: string;
+  nameOf: (id: number) => string;
+  testId?: string;
+}) {
+  return (
+    <article class="panel shift-card" data-testid={testId} aria-label={title}>
+      <h2>
+        {title} {shift ? <StatusBadge status={shift.status} /> : null}
+      </h2>
+      {!shift ? (
+        <p class="muted">{empty}</p>
+      ) : (
+        <>
+          <p class="span">{formatSpan(shift.starts_at, shift.ends_at)}</p>
+          <table class="grid members">
+            <caption class="sr-only">{t('duty.members')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('duty.position')}</th>
+                <th scope="col">{t('duty.name')}</th>
+                <th scope="col">{t('duty.checkin')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sortMembers(shift.members).map((m) => (
+                <tr key={`${m.user_id}-${m.position}`}>
+                  <td>{positionName(m.position)}</td>
+                  <td>{m.full_name ?? nameOf(m.user_id)}</td>
+                  <td>
+                    {m.checked_in_at ? (
+                      <span class="ok">{t('duty.checkedIn', { time: formatTime(m.checked_in_at) })}</span>
+                    ) : (
+                      <span class="muted">{t('duty.notCheckedIn')}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </article>
+  );
+}
+
+function ShiftBoard({
+  summary,
+  next,
+  units,
+  connected,
+  onTurnover,
+}: {
+  summary: Shift;
+  next: Shift | null;
+  units: Unit[];
+  connected: boolean;
+  onTurnover: () => void;
+}) {
+  const { user } = useApp();
+  const shiftId = summary.id;
+  const [detail, setDetail] = useState<ShiftDetail | null>(null);
+  const [log, setLog] = useState<LogEntry[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const loadDetail = useCallback(() => {
+    dutyApi.shift(shiftId).then(
+      (d) => {
+        setDetail(d);
+        setError(null);
+      },
+      (e) => setError(e),
+    );
+  }, [shiftId]);
+
+  const loadLog = useCallback(() => {
+    dutyApi.log(shiftId).then(
+      (items) => setLog((prev) => mergeLog(prev ?? [], items)),
+      (e) => setError(e),
+    );
+  }, [shiftId]);
+
+  useEffect(() => {
+    loadDetail();
+    loadLog();
+  }, [loadDetail, loadLog]);
+
+  // Live: entries by others appear as they are written; without the socket, poll.
+  const onLog = useCallback(
+    (e: LiveEvent) => {
+      const entry = e.payload as unknown as LogEntry;
+      if (entry && entry.shift_id === shiftId && typeof entry.id === 'number') setLog((prev) => mergeLog(prev ?? [], [entry]));
+    },
+    [shiftId],
+  );
+  const onShift = useCallback(
+    (e: LiveEvent) => {
+      if (e.payload.shift_id === shiftId) loadDetail();
+    },
+    [shiftId, loadDetail],
+  );
+  useLiveTopic('duty_log.created', onLog);
+  useLiveTopic('shift.updated', onShift);
+  useEffect(
+    () =>
+      live.onResync(() => {
+        loadDetail();
+        loadLog();
+      }),
+    [loadDetail, loadLog],
+  );
+  useEffect(() => {
+    if (connected) {
+      loadLog(); // catch up with what was written while the socket was away
+      return;
+    }
+    const h = setInterval(loadLog, POLL_MS);
+    return () => clearInterval(h);
+  }, [connected, loadLog]);
+
+  const known = useMemo(() => {
+    const m = new Map<number, string>();
+    for (const s of [next, detail ?? summary])
+      for (const x of s?.members ?? []) if (x.full_name) m.set(x.user_id, x.full_name);
+    return m;
+  }, [detail, summary, next]);
+  const wanted = useMemo(() => {
+    const ids: number[] = [];
+    for (const e of log ?? []) ids.push(e.author_id);
+    for (const f of detail?.focus_items ?? []) ids.push(f.set_by);
+    for (const o of detail?.orders ?? []) ids.push(o.issued_by, o.outcome_by ?? 0);
+    if (detail?.handover) ids.push(detail.handover.prepared_by, detail.handover.accepted_by ?? 0);
+    return ids;
+  }, [log, detail]);
+  const nameOf = useNames(known, wanted, canSeeUsers(user));
+
+  const shift: Shift = detail ?? summary;
+  const my = detail?.my_position ?? null;
+  const leader = isLeaderPosition(my);
+  const writable = shift.status === 'on_duty' || shift.status === 'handover_pending';
+  const me = shift.members.find((m) => m.user_id === user.id);
+  const nextLeader = !!next && next.starts_at === shift.ends_at && next.members.some((m) => m.user_id === user.id && isLeaderPosition(m.position));
+  const unitName = (id: number | null) => {
+    if (id === null) return '';
+    const u = units.find((x) => x.id === id);
+    return u ? pick(u.name_vi, u.name_en) : t('org.unknownUnit', { id });
+  };
+  const done = (msg: string) => {
+    setNotice(msg);
+    loadDetail();
+  };
+
+  return (
+    <div class="shift-board" data-shift-id={shiftId}>
+      <ProblemBox error={error} />
+      {notice ? <Notice>{notice}</Notice> : null}
+      <div class="cards">
+        <ShiftCard title={t('duty.current')} shift={shift} empty="" nameOf={nameOf} testId="current-shift" />
+        <ShiftCard title={t('duty.next')} shift={next} empty={t('duty.noNext')} nameOf={nameOf} testId="next-shift" />
+      </div>
+      <div class="toolbar">
+        {my ? (
+          <span class="badge role">{t('duty.myPosition', { position: positionName(my) })}</span>
+        ) : detail ? (
+          <span class="muted">{t('duty.notMember')}</span>
+        ) : null}
+        {me && !me.checked_in_at && writable ? (
+          <CheckInButton shiftId={shiftId} onDone={() => done(t('duty.checkedInDone'))} />
+        ) : null}
+      </div>
+
+      <PendingHandovers unit={shift.unit_id} current={shift} names={known} onChanged={onTurnover} />
+
+      <section class="panel" aria-labelledby="focus-h">
+        <h2 id="focus-h">{t('duty.focus')}</h2>
+        {!detail ? (
+          <Loading />
+        ) : detail.focus_items.length === 0 ? (
+          <p class="muted">{t('duty.focusEmpty')}</p>
+        ) : (
+          <ul class="focus-list">
+            {detail.focus_items.map((f) => (
+              <li key={f.id}>
+                <span class={`badge source source-${f.source}`}>{focusSourceName(f.source)}</span> {f.text}{' '}
+                <span class="muted small">({t('duty.setBy', { name: nameOf(f.set_by), time: formatDateTime(f.at) })})</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {leader && shift.status !== 'closed' ? <FocusForm shiftId={shiftId} onDone={() => done(t('duty.focusAdded'))} /> : null}
+      </section>
+
+      <section class="panel" aria-labelledby="orders-h">
+        <h2 id="orders-h">{t('duty.orders')}</h2>
+        {!detail ? (
+          <Loading />
+        ) : detail.orders.length === 0 ? (
+          <p class="muted">{t('duty.ordersEmpty')}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="grid">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">{t('duty.orderKind')}</th>
+                  <th scope="col">{t('duty.target')}</th>
+                  <th scope="col">{t('duty.receivingUnit')}</th>
+                  <th scope="col">{t('duty.instructions')}</th>
+                  <th scope="col">{t('duty.issued')}</th>
+                  <th scope="col">{t('duty.outcome')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.orders.map((o) => (
+                  <OrderRow
+                    key={o.id}
+                    order={o}
+                    nameOf={nameOf}
+                    unitName={unitName}
+                    canReport={!!my}
+                    onDone={() => done(t('duty.outcomeReported'))}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {leader && writable ? <OrderForm shiftId={shiftId} units={units} onDone={() => done(t('duty.orderIssued'))} /> : null}
+      </section>
+
+      <section class="panel" aria-labelledby="log-h">
+        <h2 id="log-h">{t('duty.log')}</h2>
+        <DutyLog entries={log} nameOf={nameOf} />
+        {my && writable ? (
+          <LogForm
+            shiftId={shiftId}
+            entries={log ?? []}
+            onWritten={(e) => {
+              setLog((prev) => mergeLog(prev ?? [], [e]));
+              setNotice(t('duty.logWritten'));
+            }}
+          />
+        ) : my && !writable ? (
+          <p class="muted">{t('duty.logClosed')}</p>
+        ) : null}
+      </section>
+
+      <HandoverSection
+        key={detail?.handover?.prepared_at ?? (detail ? 'none' : 'loading')}
+        shift={shift}
+        handover={detail?.handover ?? null}
+        openOrders={(detail?.orders ?? []).filter((o) => !o.outcome)}
+        canPrepare={leader && shift.status !== 'planned'}
+        canAccept={nextLeader}
+        nameOf={nameOf}
+        onDone={(msg) => {
+          done(msg);
+          onTurnover();
+        }}
+      />
+    </div>
+  );
+}
+
+function CheckInButton({ shiftId, onDone }: { shiftId: number; onDone: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <>
+      <button
+        type="button"
+        class="btn btn-primary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            await dutyApi.checkIn(shiftId);
+            onDone();
+          } catch (e) {
+            setError(e);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t('duty.checkInButton')}
+      </button>
+      <ProblemBox error={error} />
+    </>
+  );
+}
+
+export function DutyLog({ entries, nameOf }: { entries: LogEntry[] | null; nameOf: (id: number) => string }) {
+  const corrections = useMemo(() => correctionsOf(entries ?? []), [entries]);
+  if (!entries) return <Loading />;
+  if (entries.length === 0) return <p class="muted">{t('duty.logEmpty')}</p>;
+  const jump = (id: number) => (e: Event) => {
+    e.preventDefault();
+    const el = document.getElementById(`log-entry-${id}`);
+    el?.scrollIntoView({ block: 'center' });
+    el?.focus();
+  };
+  return (
+    <>
+      <p class="hint">{t('duty.logNewestLast')}</p>
+      <ol class="duty-log" aria-live="polite" data-testid="duty-log">
+        {entries.map((e) => {
+          const fixes = corrections.get(e.id);
+          return (
+            <li key={e.id} id={`log-entry-${e.id}`} tabIndex={-1} class={`log-entry kind-${e.kind}${fixes ? ' corrected' : ''}`}>
+              <div class="log-head">
+                <span class="log-no">#{e.id}</span>
+                <time dateTime={e.at}>{formatDateTime(e.at, { seconds: true })}</time>
+                <span class={`badge kind kind-${e.kind}`}>{logKindName(e.kind)}</span>
+                <span class="log-author">{nameOf(e.author_id)}</span>
+                {e.corrects_id ? (
+                  <a href={`#log-entry-${e.corrects_id}`} class="log-corrects" onClick={jump(e.corrects_id)}>
+                    {t('duty.logCorrection', { id: e.corrects_id })}
+                  </a>
+                ) : null}
+              </div>
+              <div class="log-text">{e.text}</div>
+              {fixes ? (
+                <div class="log-fixed muted small">
+                  {t('duty.logCorrectedBy', { ids: fixes.join(', #') })}
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+    </>
+  );
+}
+
+function LogForm({ shiftId, entries, onWritten }: { shiftId: number; entries: LogEntry[]; onWritten: (e: LogEntry) => void }) {
+  const [kind, setKind] = useState<string>('information_received');
+  const [text, setText] = useState('');
+  const [corrects, setCorrects] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const entry = await dutyApi.addLog(shiftId, {
+        kind,
+        text,
+        ...(corrects ? { corrects_id: Number(corrects) } : {}),
+      });
+      setText('');
+      setCorrects('');
+      onWritten(entry);
+      textRef.current?.focus();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = (f: string) => fieldError(error, f);
+  return (
+    <form class="form log-form" onSubmit={submit} noValidate aria-label={t('duty.logWrite')}>
+      <ProblemBox error={error} extra={unclaimedFieldErrors(error, ['kind', 'text', 'corrects_id'])} />
+      <div class="grid2">
+        <Field id="log-kind" label={t('duty.logKind')} error={fe('kind')}>
+          {(a) => (
+            <select {...a} value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+              {LOG_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {logKindName(k)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="log-corrects" label={t('duty.logCorrects')} error={fe('corrects_id')} hint={t('duty.logCorrectsHint')}>
+          {(a) => (
+            <select {...a} value={corrects} onChange={(e) => setCorrects(e.currentTarget.value)}>
+              <option value="">{t('duty.logCorrectsNone')}</option>
+              {entries.map((x) => (
+                <option key={x.id} value={String(x.id)}>
+                  #{x.id} {formatTime(x.at)} — {x.text.length > 60 ? `${x.text.slice(0, 60)}…` : x.text}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field id="log-text" label={t('duty.logText')} error={fe('text')}>
+        {(a) => <textarea {...a} ref={textRef} rows={3} required value={text} onInput={(e) => setText(e.currentTarget.value)} />}
+      </Field>
+      <div class="toolbar">
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? t('common.saving') : t('duty.logWrite')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function FocusForm({ shiftId, onDone }: { shiftId: number; onDone: () => void }) {
+  const [text, setText] = useState('');
+  const [source, setSource] = useState<string>('leadership_direction');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await dutyApi.addFocus(shiftId, { text, source });
+      setText('');
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = (f: string) => fieldError(error, f);
+  return (
+    <form class="form" onSubmit={submit} noValidate aria-label={t('duty.focusAdd')}>
+      <h3>{t('duty.focusAdd')}</h3>
+      <ProblemBox error={error} extra={unclaimedFieldErrors(error, ['text', 'source'])} />
+      <div class="grid2">
+        <Field id="focus-source" label={t('duty.focusSource')} error={fe('source')}>
+          {(a) => (
+            <select {...a} value={source} onChange={(e) => setSource(e.currentTarget.value)}>
+              {FOCUS_SOURCES.map((s) => (
+                <option key={s} value={s}>
+                  {focusSourceName(s)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field id="focus-text" label={t('duty.focusText')} error={fe('text')}>
+        {(a) => <textarea {...a} rows={2} value={text} onInput={(e) => setText(e.currentTarget.value)} />}
+      </Field>
+      <div class="toolbar">
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? t('common.saving') : t('duty.focusAdd')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function OrderRow({
+  order: o,
+  nameOf,
+  unitName,
+  canReport,
+  onDone,
+}: {
+  order: DutyOrder;
+  nameOf: (id: number | null) => string;
+  unitName: (id: number | null) => string;
+  canReport: boolean;
+  onDone: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [outcome, setOutcome] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await dutyApi.reportOutcome(o.shift_id, o.id, outcome);
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <tr class={o.outcome ? 'order-done' : 'order-open'}>
+      <td>{o.id}</td>
+      <td>{orderKindName(o.kind)}</td>
+      <td>
+        {targetTypeName(o.target_type)}: <span class="code">{o.target_ref}</span>
+      </td>
+      <td>{unitName(o.receiving_unit_id)}</td>
+      <td class="pre">{o.instructions}</td>
+      <td>
+        {nameOf(o.issued_by)}
+        <div class="muted small">{formatDateTime(o.issued_at)}</div>
+      </td>
+      <td>
+        {o.outcome ? (
+          <>
+            <span class="badge state-done">{t('duty.orderDone')}</span>
+            <div class="pre">{o.outcome}</div>
+            <div class="muted small">{t('duty.outcomeBy', { name: nameOf(o.outcome_by), time: formatDateTime(o.outcome_at) })}</div>
+          </>
+        ) : (
+          <>
+            <span class="badge state-open">{t('duty.orderOpen')}</span>
+            {canReport && !open ? (
+              <div>
+                <button type="button" class="btn btn-small" onClick={() => setOpen(true)}>
+                  {t('duty.reportOutcome')}
+                </button>
+              </div>
+            ) : null}
+            {open ? (
+              <form class="form" onSubmit={submit} noValidate aria-label={t('duty.reportOutcome')}>
+                <ProblemBox error={error} extra={unclaimedFieldErrors(error, ['outcome'])} />
+                <Field id={`outcome-${o.id}`} label={t('duty.outcome')} error={fieldError(error, 'outcome')}>
+                  {(a) => <textarea {...a} rows={2} value={outcome} onInput={(e) => setOutcome(e.currentTarget.value)} />}
+                </Field>
+                <div class="toolbar">
+                  <button type="submit" class="btn btn-primary btn-small" disabled={busy}>
+                    {busy ? t('common.saving') : t('duty.reportOutcome')}
+                  </button>
+                  <button type="button" class="btn btn-small" onClick={() => setOpen(false)}>
+                    {t('common.cancel')}
+                  </button>
+                </div>
+              </form>
+            ) : null}
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function OrderForm({ shiftId, units, onDone }: { shiftId: number; units: Unit[]; onDone: () => void }) {
+  const [kind, setKind] = useState<string>('inspection');
+  const [targetType, setTargetType] = useState<string>('declaration');
+  const [targetRef, setTargetRef] = useState('');
+  const [receiving, setReceiving] = useState('');
+  const [instructions, setInstructions] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const ordered = useMemo(() => flatten(buildTree(units)), [units]);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await dutyApi.addOrder(shiftId, {
+        kind,
+        target_type: targetType,
+        target_ref: targetRef,
+        ...(receiving ? { receiving_unit_id: Number(receiving) } : {}),
+        ...(instructions ? { instructions } : {}),
+      });
+      setTargetRef('');
+      setInstructions('');
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = (f: string) => fieldError(error, f);
+  return (
+    <form class="form" onSubmit={submit} noValidate aria-label={t('duty.orderIssue')}>
+      <h3>{t('duty.orderIssue')}</h3>
+      <ProblemBox
+        error={error}
+        extra={unclaimedFieldErrors(error, ['kind', 'target_type', 'target_ref', 'receiving_unit_id', 'instructions'])}
+      />
+      <div class="grid2">
+        <Field id="order-kind" label={t('duty.orderKind')} error={fe('kind')}>
+          {(a) => (
+            <select {...a} value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+              {ORDER_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {orderKindName(k)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="order-target-type" label={t('duty.targetType')} error={fe('target_type')}>
+          {(a) => (
+            <select {...a} value={targetType} onChange={(e) => setTargetType(e.currentTarget.value)}>
+              {TARGET_TYPES.map((k) => (
+                <option key={k} value={k}>
+                  {targetTypeName(k)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="order-target-ref" label={t('duty.targetRef')} error={fe('target_ref')} hint={t('duty.targetRefHint')}>
+          {(a) => <input {...a} value={targetRef} onInput={(e) => setTargetRef(e.currentTarget.value)} />}
+        </Field>
+        <Field id="order-unit" label={t('duty.receivingUnit')} error={fe('receiving_unit_id')}>
+          {(a) => (
+            <select {...a} value={receiving} onChange={(e) => setReceiving(e.currentTarget.value)}>
+              <option value="">{t('common.none')}</option>
+              {unitOptions(ordered)}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field id="order-instructions" label={t('duty.instructions')} error={fe('instructions')}>
+        {(a) => <textarea {...a} rows={2} value={instructions} onInput={(e) => setInstructions(e.currentTarget.value)} />}
+      </Field>
+      <div class="toolbar">
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? t('common.saving') : t('duty.orderIssue')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function HandoverView({ handover: h, nameOf }: { handover: Handover; nameOf: (id: number | null) => string }) {
+  return (
+    <div class="handover" data-testid="handover">
+      <dl class="props">
+        <dt>{t('duty.handoverSummary')}</dt>
+        <dd class="pre">{h.summary}</dd>
+        {h.notes ? (
+          <>
+            <dt>{t('duty.handoverNotes')}</dt>
+            <dd class="pre">{h.notes}</dd>
+          </>
+        ) : null}
+        <dt>{t('duty.handoverOpenItems')}</dt>
+        <dd>
+          {h.open_items.length === 0 ? (
+            <span class="muted">{t('duty.handoverNoOpenItems')}</span>
+          ) : (
+            <ul>
+              {h.open_items.map((it, i) => (
+                <li key={i}>{openItemText(it)}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
+      </dl>
+      <p class="muted small">{t('duty.handoverPreparedBy', { name: nameOf(h.prepared_by), time: formatDateTime(h.prepared_at) })}</p>
+      {h.accepted_at ? (
+        <p class="ok">
+          {t('duty.handoverAcceptedBy', { name: nameOf(h.accepted_by), time: formatDateTime(h.accepted_at) })}
+          {h.remarks ? <span class="pre"> — {h.remarks}</span> : null}
+        </p>
+      ) : (
+        <p class="warn">{t('duty.handoverWaiting')}</p>
+      )}
+    </div>
+  );
+}
+
+function HandoverSection({
+  shift,
+  handover,
+  openOrders,
+  canPrepare,
+  canAccept,
+  nameOf,
+  onDone,
+  title,
+}: {
+  shift: Shift;
+  handover: Handover | null;
+  openOrders: DutyOrder[];
+  canPrepare: boolean;
+  canAccept: boolean;
+  nameOf: (id: number | null) => string;
+  onDone: (msg: string) => void;
+  title?: string;
+}) {
+  const [summary, setSummary] = useState(handover?.summary ?? '');
+  const [notes, setNotes] = useState(handover?.notes ?? '');
+  const [remarks, setRemarks] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const accepted = !!handover?.accepted_at;
+  const headId = `handover-h-${shift.id}`;
+
+  const run = async (fn: () => Promise<unknown>, msg: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      onDone(msg);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = (f: string) => fieldError(error, f);
+
+  return (
+    <section class="panel" aria-labelledby={headId}>
+      <h2 id={headId}>{title ?? t('duty.handover')}</h2>
+      {handover ? <HandoverView handover={handover} nameOf={nameOf} /> : <p class="muted">{t('duty.handoverNone')}</p>}
+      <ProblemBox error={error} extra={unclaimedFieldErrors(error, ['summary', 'notes', 'remarks'])} />
+      {canPrepare && !accepted ? (
+        <form
+          class="form"
+          noValidate
+          aria-label={handover ? t('duty.handoverUpdate') : t('duty.handoverPrepare')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(() => dutyApi.prepareHandover(shift.id, { summary, notes }), t('duty.handoverPrepared'));
+          }}
+        >
+          <h3>{handover ? t('duty.handoverUpdate') : t('duty.handoverPrepare')}</h3>
+          <p class="hint">{t('duty.handoverOpenItemsAuto')}</p>
+          {openOrders.length === 0 ? (
+            <p class="muted">{t('duty.handoverNoOpenItems')}</p>
+          ) : (
+            <ul>
+              {openOrders.map((o) => (
+                <li key={o.id}>{openItemText({ type: 'order', id: o.id, kind: o.kind, target: o.target_ref })}</li>
+              ))}
+            </ul>
+          )}
+          <Field id={`ho-summary-${shift.id}`} label={t('duty.handoverSummary')} error={fe('summary')}>
+            {(a) => <textarea {...a} rows={3} value={summary} onInput={(e) => setSummary(e.currentTarget.value)} />}
+          </Field>
+          <Field id={`ho-notes-${shift.id}`} label={t('duty.handoverNotes')} error={fe('notes')}>
+            {(a) => <textarea {...a} rows={2} value={notes} onInput={(e) => setNotes(e.currentTarget.value)} />}
+          </Field>
+          <div class="toolbar">
+            <button type="submit" class="btn btn-primary" disabled={busy}>
+              {busy ? t('common.saving') : handover ? t('duty.handoverUpdate') : t('duty.handoverPrepare')}
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {canAccept && handover && !accepted ? (
+        <form
+          class="form"
+          noValidate
+          aria-label={t('duty.handoverAccept')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(() => dutyApi.acceptHandover(shift.id, remarks.trim() || undefined), t('duty.handoverAccepted'));
+          }}
+        >
+          <h3>{t('duty.handoverAccept')}</h3>
+          <p class="hint">{t('duty.handoverAcceptHint')}</p>
+          <Field id={`ho-remarks-${shift.id}`} label={t('duty.handoverRemarks')} error={fe('remarks')}>
+            {(a) => <textarea {...a} rows={2} value={remarks} onInput={(e) => setRemarks(e.currentTarget.value)} />}
+          </Field>
+          <div class="toolbar">
+            <button type="submit" class="btn btn-primary" disabled={busy}>
+              {busy ? t('common.saving') : t('duty.handoverAccept')}
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * A shift that has ended but whose handover the incoming leader has not accepted yet: the server's
+ * "current" is already the next shift, so the board looks for it among the last days' shifts.
+ */
+function PendingHandovers({
+  unit,
+  current,
+  names,
+  onChanged,
+}: {
+  unit: number;
+  current: Shift | null;
+  names: Map<number, string>;
+  onChanged: () => void;
+}) {
+  const { user } = useApp();
+  const [pending, setPending] = useState<ShiftDetail[]>([]);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const now = Date.now();
+    dutyApi
+      .shifts(unit, new Date(now - 3 * 86_400_000).toISOString(), new Date(now).toISOString())
+      .then((items) => Promise.all(items.filter((s) => s.status === 'handover_pending').map((s) => dutyApi.shift(s.id))))
+      .then(
+        (details) => {
+          if (live) setPending(details);
+        },
+        () => {
+          if (live) setPending([]);
+        },
+      );
+    return () => {
+      live = false;
+    };
+  }, [unit, current?.id, tick]);
+  const known = useMemo(() => {
+    const m = new Map(names);
+    for (const p of pending) for (const x of p.members) if (x.full_name) m.set(x.user_id, x.full_name);
+    return m;
+  }, [names, pending]);
+  const nameOf = useNames(known, [], canSeeUsers(user));
+  if (pending.length === 0) return null;
+  return (
+    <>
+      {pending.map((p) => {
+        const incomingLeader =
+          !!current &&
+          current.starts_at === p.ends_at &&
+          current.members.some((m) => m.user_id === user.id && isLeaderPosition(m.position));
+        return (
+          <div class="pending-handover" key={p.id}>
+            <HandoverSection
+              key={p.handover?.prepared_at ?? 'none'}
+              title={`${t('duty.previousPending')}: ${formatSpan(p.starts_at, p.ends_at)}`}
+              shift={p}
+              handover={p.handover}
+              openOrders={p.orders.filter((o) => !o.outcome)}
+              canPrepare={isLeaderPosition(p.my_position)}
+              canAccept={incomingLeader}
+              nameOf={nameOf}
+              onDone={() => {
+                setTick((n) => n + 1);
+                onChanged();
+              }}
+            />
+          </div>
+        );
+      })}
+    </>
+  );
+}
