@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "duty/duty.h"
+#include "events/alerts.h"
 #include "events/bus.h"
 #include "http/router.h"
 #include "org/units.h"
@@ -30,6 +31,7 @@ struct Services {
   audit::AuditLog& audit;
   events::Bus& bus;  // publish after the write commits
   duty::Duty& duty;
+  events::Alerts& alerts;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

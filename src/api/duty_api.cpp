@@ -420,6 +420,31 @@ void add_duty_routes(http::Router& r, Services& s) {
     return res;
   });
 
+  // ---- alerts (cảnh báo) for the people on duty
+  r.add("GET", "/api/v1/alerts", Action::duty_read, [&s](http::Context& ctx) {
+    bool open_only = query(ctx, "status").value_or("open") == "open";
+    auto unit = query_id(ctx, "unit");
+    json items = json::array();
+    for (const auto& a : s.alerts.list(std::nullopt, open_only, 500)) {
+      if (!a.unit_id || !ctx.may(Action::duty_read, {*a.unit_id})) continue;
+      if (unit && !s.units.tree()->contains(*unit, *a.unit_id)) continue;
+      items.push_back(events::to_json(a));
+    }
+    return http::Response::json(200, {{"items", items}});
+  });
+
+  r.add("POST", "/api/v1/alerts/{id}/acknowledge", Action::duty_read, [&s](http::Context& ctx) {
+    auto a = s.alerts.get(ctx.id_param());
+    if (!a || !a->unit_id || !ctx.may(Action::duty_read, {*a->unit_id})) throw Problem::not_found("The alert", "Cảnh báo");
+    events::Alert acked;
+    write(s, [&] {
+      acked = s.alerts.acknowledge(a->id, ctx.principal().user_id);
+      s.audit.append(ctx.audit("alert.acknowledge", "alert", std::to_string(a->id), a->unit_id));
+    });
+    s.alerts.publish("alert.acknowledged", acked);
+    return http::Response::json(200, events::to_json(acked));
+  });
+
   // ---- coverage of units that must run 24/7
   r.add("GET", "/api/v1/coverage", Action::duty_read, [&s](http::Context& ctx) {
     int64_t unit = query_id(ctx, "unit").value_or(ctx.principal().unit_id);

@@ -2,13 +2,17 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <thread>
 #include <iostream>
 
 #include "api/api.h"
 #include "core/json_body.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "duty/watch.h"
 #include "http/server.h"
 #include "org/preset.h"
 
@@ -23,10 +27,11 @@ Installation::Installation(core::Config cfg)
       throttle(clock, config.security),
       audit(*db, clock),
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
+      alerts(*db, clock, bus),
       duty(*db, clock, units) {}
 
 api::Services Installation::services() {
-  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty};
+  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {
@@ -132,7 +137,29 @@ int serve(Installation& inst, std::ostream& out) {
   std::string host = opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host;
   out << "watchfloor: listening on http://" << host << ":" << server.port() << std::endl;
   core::log_info("serving; data in " + inst.config.data_dir.string());
+  // The watch over the duty watch: alerts for missing members, late handovers and roster gaps.
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;
+  bool stopping = false;
+  std::thread watchman([&] {
+    std::unique_lock lock(watch_mu);
+    do {
+      lock.unlock();
+      try {
+        duty::check_duty(inst.duty, inst.units, inst.alerts, inst.clock.now_ms());
+      } catch (const std::exception& e) {
+        core::log_error(std::string("duty watch check failed: ") + e.what());
+      }
+      lock.lock();
+    } while (!watch_cv.wait_for(lock, std::chrono::seconds(30), [&] { return stopping; }));
+  });
   server.run();
+  {
+    std::lock_guard lock(watch_mu);
+    stopping = true;
+  }
+  watch_cv.notify_all();
+  watchman.join();
   core::log_info("stopped: every request finished, the database is closed cleanly");
   return 0;
 }

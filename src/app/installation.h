@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "duty/duty.h"
+#include "events/alerts.h"
 #include "events/bus.h"
 #include "org/units.h"
 #include "org/users.h"
@@ -31,6 +32,7 @@ struct Installation {
   auth::LoginThrottle throttle;
   audit::AuditLog audit;
   events::Bus bus;
+  events::Alerts alerts;
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
 
   // The services the HTTP API works with.

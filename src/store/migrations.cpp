@@ -217,6 +217,26 @@ CREATE TABLE handovers (
   remarks     TEXT
 );
 )sql"},
+    {3, "alerts", R"sql(
+CREATE TABLE alerts (
+  id              INTEGER PRIMARY KEY,
+  kind            TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  unit_id         INTEGER REFERENCES units(id),
+  severity        TEXT NOT NULL,
+  title_vi        TEXT NOT NULL,
+  title_en        TEXT NOT NULL,
+  audience        TEXT NOT NULL DEFAULT '[]',
+  details         TEXT NOT NULL DEFAULT '{}',
+  raised_at       INTEGER NOT NULL,
+  acknowledged_at INTEGER,
+  acknowledged_by INTEGER REFERENCES users(id),
+  closed_at       INTEGER
+);
+-- At most one open alert per kind and subject.
+CREATE UNIQUE INDEX alerts_open ON alerts(kind, subject) WHERE closed_at IS NULL;
+CREATE INDEX alerts_unit ON alerts(unit_id, id);
+)sql"},
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include "core/error.h"
 #include "core/random.h"
 #include "duty/duty.h"
+#include "duty/watch.h"
+#include "events/alerts.h"
 #include "org/units.h"
 
 namespace watchfloor::duty {
@@ -71,6 +73,17 @@ struct World {
   std::unique_ptr<org::Units> units;
   std::unique_ptr<Duty> duty;
   int64_t unit = 0;
+};
+
+struct Watched : World {
+  Watched() : bus(clock), alerts(*db, clock, bus) {}
+  ~Watched() { bus.unsubscribe(sub); }
+  void check() { check_duty(*duty, *units, alerts, clock.now_ms()); }
+  std::vector<events::Alert> open() { return alerts.list(std::nullopt, true); }
+  events::Bus bus;
+  events::Alerts alerts;
+  std::vector<std::string> topics;
+  uint64_t sub = bus.subscribe([this](const events::Event& e) { topics.push_back(e.topic); });
 };
 
 template <typename F>
@@ -252,6 +265,71 @@ TEST(Coverage, APublishedMonthHasNoGapsAndTheEndOfTheRosterDoes) {
   ASSERT_EQ(gaps.size(), 1u);
   EXPECT_EQ(core::iso8601(gaps[0].from), "2026-12-06T01:00:00.000Z");
   EXPECT_EQ(gaps[0].reason, "no_shift");
+}
+
+}  // namespace
+}  // namespace watchfloor::duty
+
+namespace watchfloor::duty {
+namespace {
+
+TEST(Watch, AMissingMemberIsAnAlertAfterTheGraceAndClosesOnCheckIn) {
+  Watched w;
+  w.published("2026-11-27", "2026-12-31");
+  auto s = *w.duty->shift_at(w.unit, w.clock.now_ms());
+  for (const auto& m : s.members)
+    if (m.user_id != 5) w.duty->check_in(s.id, m.user_id);
+  w.clock.set_ms(s.starts_at + 10 * 60'000);
+  w.check();
+  EXPECT_TRUE(w.open().empty()) << "within the 15-minute grace nobody is missing yet";
+  w.clock.set_ms(s.starts_at + 16 * 60'000);
+  w.check();
+  w.check();  // checking again raises nothing new
+  auto open = w.open();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].kind, "shift.member_missing");
+  EXPECT_EQ(open[0].details["user_id"], 5);
+  EXPECT_EQ(open[0].audience, (std::vector<std::string>{"shift_leader", "office_officer"}));
+  w.duty->check_in(s.id, 5);
+  w.check();
+  EXPECT_TRUE(w.open().empty());
+  EXPECT_EQ(w.topics, (std::vector<std::string>{"alert.raised", "alert.closed"}));
+}
+
+TEST(Watch, AHandoverNotAcceptedInTimeIsAnAlertUntilAccepted) {
+  Watched w;
+  w.published("2026-11-27", "2026-12-31");
+  auto s = *w.duty->shift_at(w.unit, w.clock.now_ms());
+  auto next = *w.duty->next_shift(w.unit, s.ends_at);
+  for (const auto& m : next.members) w.duty->check_in(next.id, m.user_id);
+  w.clock.set_ms(s.ends_at + 29 * 60'000);
+  w.check();
+  EXPECT_TRUE(w.open().empty());
+  w.clock.set_ms(s.ends_at + 31 * 60'000);
+  w.check();
+  ASSERT_EQ(w.open().size(), 1u);
+  EXPECT_EQ(w.open()[0].kind, "shift.handover_overdue");
+  EXPECT_EQ(w.open()[0].severity, "high");
+  w.duty->prepare_handover(s.id, 1, "Giao ca", "");
+  w.duty->accept_handover(s.id, 6, std::nullopt);
+  w.check();
+  EXPECT_TRUE(w.open().empty());
+}
+
+TEST(Watch, ARosterGapInTheNextTwoWeeksIsAnAlertUntilCovered) {
+  Watched w;
+  w.published("2026-11-27", "2026-12-03");  // ends six days from now
+  auto s = *w.duty->shift_at(w.unit, w.clock.now_ms());
+  for (const auto& m : s.members) w.duty->check_in(s.id, m.user_id);
+  w.check();
+  auto open = w.open();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].kind, "coverage.gap");
+  EXPECT_EQ(open[0].severity, "medium") << "the gap is in the future";
+  EXPECT_EQ(open[0].details["gaps"][0]["from"], "2026-12-04T01:00:00.000Z");
+  w.published("2026-12-04", "2027-01-31");
+  w.check();
+  EXPECT_TRUE(w.open().empty());
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "core/json_body.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "duty/watch.h"
 
 #include <fmt/format.h>
 #include "http/websocket.h"
@@ -38,6 +39,7 @@ class Matrix : public ::testing::Test {
     inst_ = new app::Installation(cfg);
     logins_ = new nlohmann::json(app::ensure_demo(*inst_));
     app::ensure_demo_duty(*inst_, inst_->duty);
+    duty::check_duty(inst_->duty, inst_->units, inst_->alerts, inst_->clock.now_ms());
     services_ = new api::Services(inst_->services());
     router_ = api::make_router(*services_);
     handler_ = new http::Handler(http::make_dispatcher(router_, api::make_authenticator(*services_), {}));
@@ -523,6 +525,28 @@ TEST_F(Matrix, OnlyTheShiftsMembersWriteItAndOnlyItsLeadersCommand) {
   EXPECT_EQ(call(d.leader, "GET", sh + "/handover").status, 200);
   EXPECT_EQ(call(d.member, "POST", sh + "/handover/accept").status, 403) << "the incoming leader accepts";
   EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/accept", {{"remarks", "Đã nhận đủ"}}).status, 200);
+}
+
+TEST_F(Matrix, AlertsReachThoseWhoMayReadTheirUnit) {
+  // The demo's Cục ĐTCBL and Lạng Sơn run 24/7 without a roster: each has a coverage alert.
+  auto units_of = [&](const std::string& u) {
+    std::set<std::string> codes;
+    auto body = nlohmann::json::parse(call(u, "GET", "/api/v1/alerts").body);
+    for (const auto& a : body["items"])
+      codes.insert(inst_->units.get(a["unit_id"].get<int64_t>())->code);
+    return codes;
+  };
+  EXPECT_TRUE(units_of(kAdmin).count("DTCBL"));
+  EXPECT_TRUE(units_of(kAdmin).count("LS"));
+  EXPECT_EQ(units_of(kLsDuty), std::set<std::string>{"LS"});
+  EXPECT_FALSE(units_of(kHpLeader).count("LS")) << "Hải Phòng does not see Lạng Sơn's alerts";
+  EXPECT_EQ(call(kExternal, "GET", "/api/v1/alerts").status, 403);
+  auto ls_alert = nlohmann::json::parse(call(kLsDuty, "GET", "/api/v1/alerts").body)["items"][0]["id"].dump();
+  EXPECT_EQ(call(kHpLeader, "POST", "/api/v1/alerts/" + ls_alert + "/acknowledge").status, 404);
+  EXPECT_EQ(call(kExternal, "POST", "/api/v1/alerts/" + ls_alert + "/acknowledge").status, 403);
+  auto ack = call(kLsDuty, "POST", "/api/v1/alerts/" + ls_alert + "/acknowledge");
+  ASSERT_EQ(ack.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(ack.body)["status"], "acknowledged");
 }
 
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is
