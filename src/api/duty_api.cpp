@@ -154,7 +154,9 @@ void add_duty_routes(http::Router& r, Services& s) {
     return http::Response::json(200, roster_json(s, *ro));
   });
 
-  r.add("PATCH", "/api/v1/rosters/{id}", Action::roster_write, [&s](http::Context& ctx) {
+  // The Office writes rosters and the leadership may amend them too, so the route asks only for
+  // duty_read and the handler for either write right at the roster's unit.
+  r.add("PATCH", "/api/v1/rosters/{id}", Action::duty_read, [&s](http::Context& ctx) {
     auto in = parse_roster(ctx.req.body, false);
     auto ro = s.duty.roster(ctx.id_param());
     if (!ro || !ctx.may(Action::duty_read, {ro->unit_id})) throw Problem::not_found("The roster", "Lịch trực");
@@ -176,7 +178,8 @@ void add_duty_routes(http::Router& r, Services& s) {
   for (const Step& step : {Step{"submit", "roster.submit", Action::roster_write},
                            Step{"approve", "roster.approve", Action::roster_approve},
                            Step{"publish", "roster.publish", Action::roster_write}}) {
-    r.add("POST", std::string("/api/v1/rosters/{id}/") + step.path, step.needs, [&s, step](http::Context& ctx) {
+    bool publish = std::string(step.path) == "publish";
+    r.add("POST", std::string("/api/v1/rosters/{id}/") + step.path, publish ? Action::duty_read : step.needs, [&s, step](http::Context& ctx) {
       std::optional<std::string> exception;
       if (!ctx.req.body.empty()) {
         auto b = core::JsonBody::parse(ctx.req.body, {"composition_exception"});
@@ -351,7 +354,9 @@ void add_duty_routes(http::Router& r, Services& s) {
     auto outcome = b.string("outcome", Need::required, 5000);
     b.finish();
     auto sh = load_shift(ctx, s);
-    ctx.require(Action::shift_write, in_shift(sh, ctx));
+    // The shift that issued the order reports back, or the shift on duty now when it was handed over.
+    auto current = s.duty.shift_at(sh.unit_id, s.clock.now_ms());
+    if (!ctx.may(Action::shift_write, in_shift(sh, ctx))) ctx.require(Action::shift_write, in_shift(current.value_or(sh), ctx));
     duty::Order o;
     write(s, [&] {
       o = s.duty.report_outcome(sh.id, ctx.id_param("order_id"), ctx.principal().user_id, *outcome);

@@ -493,6 +493,17 @@ TEST_F(Matrix, RostersAreDraftedByTheOfficeAndApprovedByTheLeadership) {
   EXPECT_EQ(call(kHpLeader, "POST", r + "/approve", {{"composition_exception", "Kíp duy nhất, đã báo cáo"}}).status, 200);
   EXPECT_EQ(call(kHpShift, "POST", r + "/publish").status, 403);
   EXPECT_EQ(call(kHpOffice, "POST", r + "/publish").status, 200);
+  // The leadership may publish and amend as well; a branch officer may not.
+  auto second = nlohmann::json::parse(call(kHpOffice, "POST", "/api/v1/rosters", body("2033-01-01")).body);
+  std::string r2 = "/api/v1/rosters/" + second["id"].dump();
+  EXPECT_EQ(call(kHpOffice, "POST", r2 + "/submit").status, 200);
+  EXPECT_EQ(call(kHpLeader, "POST", r2 + "/approve", {{"composition_exception", "Kíp duy nhất"}}).status, 200);
+  EXPECT_EQ(call(kBranchOfficer, "POST", r2 + "/publish").status, 403);
+  EXPECT_EQ(call(kHpLeader, "POST", r2 + "/publish").status, 200);
+  nlohmann::json amend = {{"reason", "Đổi người trực"},
+                          {"overrides", {{{"date", "2033-01-02"}, {"user_out", user_id("canbo2.hp")}, {"user_in", user_id("canbo3.hp")}}}}};
+  EXPECT_EQ(call(kBranchOfficer, "PATCH", r2, amend).status, 403);
+  EXPECT_EQ(call(kHpLeader, "PATCH", r2, amend).status, 200);
 }
 
 TEST_F(Matrix, OnlyTheShiftsMembersWriteItAndOnlyItsLeadersCommand) {
