@@ -425,6 +425,26 @@ void add_duty_routes(http::Router& r, Services& s) {
     return res;
   });
 
+  // ---- the unit's shift template (mẫu ca trực): start, length, phases and their composition
+  r.add("GET", "/api/v1/units/{id}/shift-template", Action::duty_read, [&s](http::Context& ctx) {
+    int64_t unit = ctx.id_param();
+    if (!s.units.get(unit) || !ctx.may(Action::duty_read, {unit})) throw Problem::not_found("The unit", "Đơn vị");
+    return http::Response::json(200, duty::to_json(s.duty.template_for(unit)));
+  });
+
+  r.add("PUT", "/api/v1/units/{id}/shift-template", Action::roster_approve, [&s](http::Context& ctx) {
+    auto t = duty::template_from_json(core::parse_json(ctx.req.body));
+    int64_t unit = ctx.id_param();
+    if (!s.units.get(unit) || !ctx.may(Action::duty_read, {unit})) throw Problem::not_found("The unit", "Đơn vị");
+    ctx.require(Action::roster_approve, {unit});
+    duty::ShiftTemplate saved;
+    write(s, [&] {
+      saved = s.duty.set_template(unit, t);
+      s.audit.append(ctx.audit("shift_template.update", "unit", std::to_string(unit), unit, duty::to_json(saved)));
+    });
+    return http::Response::json(200, duty::to_json(saved));
+  });
+
   // ---- alerts (cảnh báo) for the people on duty
   r.add("GET", "/api/v1/alerts", Action::duty_read, [&s](http::Context& ctx) {
     bool open_only = query(ctx, "status").value_or("open") == "open";

@@ -268,9 +268,60 @@ std::optional<std::string> Shift::position_of(int64_t user_id) const {
 // ---- Rosters --------------------------------------------------------------------------------
 
 ShiftTemplate Duty::template_for(int64_t unit_id) {
-  // Per-unit templates are stored as JSON (shift_templates); until one is set the default applies.
-  (void)unit_id;
-  return default_template();
+  auto row = db_.query_one("SELECT body FROM shift_templates WHERE unit_id = ?", {unit_id});
+  return row ? template_from_json(json::parse(row->str(0))) : default_template();
+}
+
+ShiftTemplate Duty::set_template(int64_t unit_id, const ShiftTemplate& t) {
+  db_.exec("INSERT INTO shift_templates(unit_id, body, updated_at) VALUES (?,?,?) ON CONFLICT(unit_id) DO UPDATE SET "
+           "body = excluded.body, updated_at = excluded.updated_at",
+           {unit_id, to_json(t).dump(), clock_.now_ms()});
+  return template_for(unit_id);
+}
+
+ShiftTemplate template_from_json(const json& j) {
+  core::JsonBody b(j, {"start_minute", "length_minutes", "phases", "checkin_grace_minutes", "handover_grace_minutes"});
+  ShiftTemplate t;
+  auto in_range = [&](const char* f, int lo, int hi, int& out) {
+    if (auto v = b.integer(f, core::Need::required)) {
+      if (*v < lo || *v > hi) b.error(f, fmt::format("Phải từ {} đến {}", lo, hi), fmt::format("Must be from {} to {}", lo, hi));
+      else out = static_cast<int>(*v);
+    }
+  };
+  in_range("start_minute", 0, 24 * 60 - 1, t.start_minute);
+  in_range("length_minutes", 60, 48 * 60, t.length_minutes);
+  in_range("checkin_grace_minutes", 1, 240, t.checkin_grace_minutes);
+  in_range("handover_grace_minutes", 1, 240, t.handover_grace_minutes);
+  const auto* phases = b.raw("phases");
+  if (!phases || !phases->is_array()) b.error("phases", "Phải là một mảng giai đoạn", "Must be an array of phases");
+  b.finish();
+  t.phases.clear();
+  for (size_t i = 0; i < phases->size(); ++i) {
+    std::string f = fmt::format("phases[{}]", i);
+    core::JsonBody p((*phases)[i], {"id", "name_vi", "name_en", "from_minute", "to_minute", "required"}, f);
+    Phase ph;
+    ph.id = p.string("id", core::Need::required, 40).value_or("");
+    ph.name_vi = p.string("name_vi", core::Need::required, 200).value_or("");
+    ph.name_en = p.string("name_en", core::Need::required, 200).value_or("");
+    ph.from_minute = static_cast<int>(p.integer("from_minute", core::Need::required).value_or(0));
+    ph.to_minute = static_cast<int>(p.integer("to_minute", core::Need::required).value_or(0));
+    if (ph.from_minute < 0 || ph.to_minute <= ph.from_minute || ph.to_minute > t.length_minutes)
+      p.error(p.path("to_minute"), "Giai đoạn phải nằm trong ca trực", "The phase must lie within the shift");
+    const auto* req = p.raw("required");
+    if (!req || !req->is_object()) {
+      p.error(p.path("required"), "Phải là đối tượng vị trí → số người", "Must map positions to counts");
+    } else {
+      for (const auto& [pos, n] : req->items()) {
+        if (!is_position(pos)) p.error(p.path("required." + pos), "Vị trí không hợp lệ", "Unknown position");
+        else if (!n.is_number_integer() || n.get<int64_t>() < 0 || n.get<int64_t>() > 50)
+          p.error(p.path("required." + pos), "Phải là số người từ 0 đến 50", "Must be a count from 0 to 50");
+        else ph.required[pos] = n.get<int>();
+      }
+    }
+    p.finish();
+    t.phases.push_back(std::move(ph));
+  }
+  return t;
 }
 
 std::string Duty::time_zone_of(int64_t unit_id) {

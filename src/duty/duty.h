@@ -100,7 +100,10 @@ class Duty {
  public:
   Duty(store::Db& db, const core::Clock& clock, org::Units& units) : db_(db), clock_(clock), units_(units) {}
 
+  // The unit's shift template (mẫu ca trực): stored per unit, else the default.
   ShiftTemplate template_for(int64_t unit_id);
+  // Applies to shifts published from now on; shifts already published keep their times.
+  ShiftTemplate set_template(int64_t unit_id, const ShiftTemplate& t);
   std::string time_zone_of(int64_t unit_id);
 
   std::vector<Roster> rosters(std::optional<int64_t> unit_id);
@@ -156,5 +159,6 @@ nlohmann::json to_json(const ShiftTemplate& t);
 Rotation rotation_from_json(const nlohmann::json& j, const std::string& field);
 std::vector<Override> overrides_from_json(const nlohmann::json& j, const std::string& field);
 std::vector<Swap> swaps_from_json(const nlohmann::json& j, const std::string& field);
+ShiftTemplate template_from_json(const nlohmann::json& j);
 
 }  // namespace watchfloor::duty

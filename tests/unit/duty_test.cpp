@@ -112,6 +112,22 @@ TEST(Roster, MovesDraftSubmittedApprovedPublishedAndNoStepSkips) {
   EXPECT_EQ(w.duty->shifts(w.unit, at("2026-11-30T00:00:00Z"), at("2027-01-02T00:00:00Z")).size(), 31u);
 }
 
+TEST(Roster, TheUnitsTemplateSetsTheShiftHoursOfWhatIsPublishedNext) {
+  World w;
+  auto t = default_template();
+  t.start_minute = 7 * 60 + 30;
+  t.length_minutes = 12 * 60;
+  t.phases = {{"day", "Ca ngày", "Day", 0, 12 * 60, {{"shift_leader", 1}}}};
+  w.duty->set_template(w.unit, t);
+  EXPECT_EQ(w.duty->template_for(w.unit).start_minute, 450);
+  w.published("2026-12-01", "2026-12-01");
+  auto s = w.duty->shifts(w.unit, at("2026-11-30T00:00:00Z"), at("2026-12-02T00:00:00Z"));
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(core::iso8601(s[0].starts_at), "2026-12-01T00:30:00.000Z");  // 07:30 in Vietnam
+  EXPECT_EQ(s[0].ends_at - s[0].starts_at, 12 * 3600'000LL);
+  EXPECT_THROW(template_from_json(json{{"start_minute", 2000}}), core::Problem);
+}
+
 TEST(Roster, CompositionGapsBlockApprovalUnlessAnExceptionIsRecorded) {
   World w;
   auto r = w.duty->create_roster(w.two_teams("2026-12-01", "2026-12-04"), 3);

@@ -560,6 +560,23 @@ TEST_F(Matrix, AlertsReachThoseWhoMayReadTheirUnit) {
   EXPECT_EQ(nlohmann::json::parse(ack.body)["status"], "acknowledged");
 }
 
+TEST_F(Matrix, TheLeadershipSetsTheUnitsShiftTemplate) {
+  std::string path = "/api/v1/units/" + std::to_string(unit_id("HP")) + "/shift-template";
+  auto current = nlohmann::json::parse(call(kHpShift, "GET", path).body);
+  EXPECT_EQ(current["start_minute"], 480);
+  EXPECT_EQ(call(kLsDuty, "GET", path).status, 404);
+  current["checkin_grace_minutes"] = 20;
+  for (const auto& u : {kHpOffice, kHpShift, kLsDuty, kExternal}) EXPECT_TRUE(denied(call(u, "PUT", path, current).status)) << u;
+  auto saved = call(kHpLeader, "PUT", path, current);
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(nlohmann::json::parse(call(kHpShift, "GET", path).body)["checkin_grace_minutes"], 20);
+  current["phases"][0]["required"]["nobody"] = 1;
+  current["length_minutes"] = 30;
+  auto bad = call(kHpLeader, "PUT", path, current);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("length_minutes"), std::string::npos);
+}
+
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is
 // a route whose permissions nobody checked.
 TEST_F(Matrix, ZZEveryRegisteredRouteIsInTheMatrix) {
