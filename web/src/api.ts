@@ -548,3 +548,30 @@ export const dutyApi = {
 
   coverage: (unit: number, from: string, to: string) => request<Coverage>('GET', `/coverage${query({ unit, from, to })}`),
 };
+
+export const ALERT_SEVERITIES = ['high', 'medium', 'low'] as const;
+
+/** A condition the people on duty must look at (see src/events/alerts.cpp). */
+export interface Alert {
+  id: number;
+  kind: string; // shift.member_missing | shift.handover_overdue | coverage.gap
+  subject: string;
+  unit_id: number | null;
+  severity: string; // high | medium | low
+  title_vi: string;
+  title_en: string;
+  audience: string[];
+  details: Record<string, unknown>;
+  raised_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: number | null;
+  closed_at: string | null;
+  status: 'open' | 'acknowledged' | 'closed';
+}
+
+export const alertsApi = {
+  /** Alerts of `unit` and the units under it; "open" means not closed (acknowledged ones included). */
+  list: (unit: number, status: 'open' | 'all' = 'open') =>
+    request<{ items: Alert[] }>('GET', `/alerts${query({ unit, status })}`).then((r) => r.items),
+  acknowledge: (id: number) => request<Alert>('POST', `/alerts/${id}/acknowledge`),
+};

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { countOpen, countUnacknowledged, unitScope, useAlerts } from './alerts';
 import { api, ApiError, onProblem, type Meta, type Session, type Unit } from './api';
 import { pick, t } from './i18n';
 import { useLang } from './lang';
@@ -113,6 +114,16 @@ function Shell({ onLogout }: { onLogout: () => void }) {
 
   const duty = canSeeDuty(user) && !ownUnit?.external;
 
+  // The open alerts of the user's own unit (and below), counted on the duty board's nav item.
+  const [units, setUnits] = useState<Unit[]>([]);
+  useEffect(() => {
+    if (duty) api.units().then(setUnits, () => setUnits([]));
+  }, [duty]);
+  const scope = useMemo(() => unitScope(units, user.unit_id), [units, user.unit_id]);
+  const { alerts } = useAlerts(duty && ownUnit ? user.unit_id : null, scope);
+  const alertCount = countOpen(alerts);
+  const unacknowledged = countUnacknowledged(alerts);
+
   // The duty board is where an officer starts the day.
   useEffect(() => {
     if (duty && (location.hash === '' || location.hash === '#' || location.hash === '#/')) navigate({ page: 'duty', unitId: null });
@@ -156,6 +167,16 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                   aria-current={route.page === n.page ? 'page' : undefined}
                 >
                   {n.label}
+                  {n.page === 'duty' && alertCount > 0 ? (
+                    <span
+                      class={`badge nav-count${unacknowledged > 0 ? ' unacknowledged' : ''}`}
+                      data-testid="nav-alert-count"
+                      title={t('alerts.navCount', { n: alertCount })}
+                    >
+                      <span aria-hidden="true">{alertCount}</span>
+                      <span class="sr-only">{t('alerts.navCount', { n: alertCount })}</span>
+                    </span>
+                  ) : null}
                 </a>
               </li>
             ))}

@@ -2,6 +2,7 @@
 // the live duty log and the handover.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
+  alertsApi,
   api,
   ApiError,
   dutyApi,
@@ -9,6 +10,7 @@ import {
   LOG_KINDS,
   ORDER_KINDS,
   TARGET_TYPES,
+  type Alert,
   type CurrentShifts,
   type DutyOrder,
   type Handover,
@@ -17,6 +19,7 @@ import {
   type ShiftDetail,
   type Unit,
 } from '../api';
+import { alertStatusName, countOpen, severityName, unitScope, useAlerts, useAlertsMuted } from '../alerts';
 import {
   correctionsOf,
   focusSourceName,
@@ -105,6 +108,7 @@ export function DutyPage({ unitId }: { unitId: number | null }) {
         </div>
       </form>
       <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
+      {forbidden ? null : <AlertsPanel unit={unit} units={units} />}
       {!current && !error ? <Loading /> : null}
       {current ? (
         current.current ? (
@@ -127,6 +131,83 @@ export function DutyPage({ unitId }: { unitId: number | null }) {
         )
       ) : null}
     </section>
+  );
+}
+
+/** Open alerts of the selected unit and the units under it, live, with the mute toggle. */
+export function AlertsPanel({ unit, units }: { unit: number; units: Unit[] }) {
+  const scope = useMemo(() => unitScope(units, unit), [units, unit]);
+  const { alerts, error, put } = useAlerts(unit, scope);
+  const [muted, setMuted] = useAlertsMuted();
+  const n = countOpen(alerts);
+  return (
+    <section class="panel alerts-panel" aria-labelledby="alerts-h" data-testid="alerts">
+      <div class="alerts-head">
+        <h2 id="alerts-h">
+          {t('alerts.title')}{' '}
+          {n > 0 ? <span class="badge alert-count">{t('alerts.count', { n })}</span> : null}
+        </h2>
+        <button
+          type="button"
+          class="btn btn-small push-right mute-toggle"
+          aria-pressed={muted}
+          title={t('alerts.muteHint')}
+          onClick={() => setMuted(!muted)}
+        >
+          {t('alerts.mute')}
+        </button>
+      </div>
+      <ProblemBox error={error} />
+      {alerts === null ? (
+        error ? null : <Loading />
+      ) : alerts.length === 0 ? (
+        <p class="muted">{t('alerts.empty')}</p>
+      ) : (
+        <ul class="alert-list" aria-live="polite">
+          {alerts.map((a) => (
+            <AlertItem key={a.id} alert={a} onAcknowledged={put} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function AlertItem({ alert: a, onAcknowledged }: { alert: Alert; onAcknowledged: (a: Alert) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const acknowledge = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onAcknowledged(await alertsApi.acknowledge(a.id));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li class={`alert-item sev-${a.severity} alert-${a.status}`} data-alert-id={a.id}>
+      <span class={`badge severity sev-${a.severity}`} title={t('alerts.severity')}>
+        {severityName(a.severity)}
+      </span>
+      <span class="alert-title">{pick(a.title_vi, a.title_en)}</span>
+      <time class="muted small" dateTime={a.raised_at}>
+        {t('alerts.raisedAt', { time: formatDateTime(a.raised_at) })}
+      </time>
+      <span class={`badge alert-state state-${a.status}`}>
+        {a.status === 'acknowledged' && a.acknowledged_at
+          ? t('alerts.acknowledgedAt', { time: formatDateTime(a.acknowledged_at) })
+          : alertStatusName(a.status)}
+      </span>
+      {a.status === 'open' ? (
+        <button type="button" class="btn btn-small push-right" disabled={busy} onClick={acknowledge}>
+          {busy ? t('alerts.acknowledging') : t('alerts.acknowledge')}
+        </button>
+      ) : null}
+      <ProblemBox error={error} />
+    </li>
   );
 }
 
