@@ -390,6 +390,9 @@ function ShiftBoard({
         ) : detail ? (
           <span class="muted">{t('duty.notMember')}</span>
         ) : null}
+        <a class="btn" href={`/api/v1/shifts/${shiftId}/report.pdf`} target="_blank" rel="noopener">
+          {t('duty.report')}
+        </a>
         {me && !me.checked_in_at && writable ? (
           <CheckInButton shiftId={shiftId} onDone={() => done(t('duty.checkedInDone'))} />
         ) : null}
