@@ -681,12 +681,17 @@ Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string&
     json items = json::array();
     for (const auto& o : orders(shift_id))
       if (!o.outcome) items.push_back({{"type", "order"}, {"id", o.id}, {"kind", o.kind}, {"target", o.target_ref}});
+    // Equipment and system outages recorded in this shift's log, so the incoming shift knows what is down.
+    for (const auto& e : log(shift_id))
+      if (e.kind == "equipment_status" || e.kind == "system_outage")
+        items.push_back({{"type", "log"}, {"id", e.id}, {"kind", e.kind}, {"target", e.text}});
     auto s = shift(shift_id);
     if (auto prev = db_.query_one("SELECT s.id FROM shifts s WHERE s.unit_id = ? AND s.ends_at <= ? ORDER BY s.ends_at DESC LIMIT 1",
                                   {s->unit_id, s->starts_at}))
       if (auto ph = handover(prev->i64(0)))
         for (const auto& item : ph->open_items)
-          if (item.value("type", "") != "order" || db_.query_one("SELECT 1 FROM shift_orders WHERE id = ? AND outcome IS NULL", {item.value("id", int64_t(0))}))
+          if (item.value("type", "") == "order" &&
+              db_.query_one("SELECT 1 FROM shift_orders WHERE id = ? AND outcome IS NULL", {item.value("id", int64_t(0))}))
             items.push_back(item);
     db_.exec("INSERT INTO handovers(shift_id, prepared_by, prepared_at, summary, notes, open_items) VALUES (?,?,?,?,?,?) "
              "ON CONFLICT(shift_id) DO UPDATE SET prepared_by=excluded.prepared_by, prepared_at=excluded.prepared_at, "

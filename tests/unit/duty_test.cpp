@@ -259,9 +259,12 @@ TEST(Handover, OpenOrdersAreCollectedAndCarriedUntilDone) {
   auto inspect = w.duty->add_order(s1.id, 1, o);
   w.duty->report_outcome(s1.id, inspect.id, 4, "Đã kiểm tra, hàng đúng khai báo");
   EXPECT_EQ(problem_of([&] { w.duty->report_outcome(s1.id, inspect.id, 4, "lần hai"); }).status(), 409);
+  w.duty->add_log(s1.id, 4, "equipment_status", "Camera cổng B mất tín hiệu từ 14:05", json::object(), std::nullopt);
   auto h1 = w.duty->prepare_handover(s1.id, 1, "Giao ca ngày 27/11", "");
-  ASSERT_EQ(h1.open_items.size(), 1u);
+  ASSERT_EQ(h1.open_items.size(), 2u);
   EXPECT_EQ(h1.open_items[0]["target"], "TGHU 123456-7");
+  EXPECT_EQ(h1.open_items[1]["type"], "log");
+  EXPECT_EQ(h1.open_items[1]["target"], "Camera cổng B mất tín hiệu từ 14:05");
   w.duty->accept_handover(s1.id, 6, std::nullopt);
   EXPECT_EQ(problem_of([&] { w.duty->accept_handover(s1.id, 6, std::nullopt); }).status(), 409);
 

@@ -71,3 +71,11 @@ describe('duty helpers', () => {
     expect(formatTimeDate('2026-12-31T17:30:00Z')).toBe('00:30 01/01/2027');
   });
 });
+
+describe('openItemText for an outage noted in the log', () => {
+  it('shows the log kind and the text', () => {
+    expect(openItemText({ type: 'log', id: 7, kind: 'equipment_status', target: 'Camera cổng B mất tín hiệu' }, 'vi')).toBe(
+      'Tình trạng thiết bị: Camera cổng B mất tín hiệu',
+    );
+  });
+});

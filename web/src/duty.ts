@@ -90,6 +90,8 @@ export function openItemText(item: OpenItem, lang?: Lang): string {
       { id: item.id ?? '?', kind: orderKindName(String(item.kind ?? ''), lang), target: String(item.target ?? '') },
       lang,
     );
+  // An outage noted in the shift's log: the log entry's kind and text.
+  if (item.type === 'log') return `${logKindName(String(item.kind ?? ''), lang)}: ${String(item.target ?? '')}`;
   const text = typeof item.text === 'string' ? item.text : typeof item.summary === 'string' ? item.summary : null;
   return text ?? t('duty.openItem.other', { type: item.type, id: item.id ?? '' }, lang);
 }
