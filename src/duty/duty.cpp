@@ -463,12 +463,17 @@ Roster Duty::update_roster(int64_t id, const RosterInput& in, int64_t by) {
   return result;
 }
 
+Roster Duty::roster_in(int64_t id, const char* status, const char* step) {
+  auto r = roster(id);
+  if (!r) throw Problem::not_found("The roster", "Lịch trực");
+  if (r->status != status) throw wrong_state(r->status, step);
+  return *r;
+}
+
 Roster Duty::submit(int64_t id, int64_t by) {
   Roster result;
   db_.transaction([&] {
-    auto r = roster(id);
-    if (!r) throw Problem::not_found("The roster", "Lịch trực");
-    if (r->status != "draft") throw wrong_state(r->status, "submitted");
+    roster_in(id, "draft", "submitted");
     db_.exec("UPDATE rosters SET status='submitted', submitted_by=?, submitted_at=?, updated_at=? WHERE id=?",
              {by, clock_.now_ms(), clock_.now_ms(), id});
     result = *roster(id);
@@ -479,10 +484,7 @@ Roster Duty::submit(int64_t id, int64_t by) {
 Roster Duty::approve(int64_t id, int64_t by, const std::optional<std::string>& exception) {
   Roster result;
   db_.transaction([&] {
-    auto r = roster(id);
-    if (!r) throw Problem::not_found("The roster", "Lịch trực");
-    if (r->status != "submitted") throw wrong_state(r->status, "approved");
-    auto gaps = composition_gaps(*r);
+    auto gaps = composition_gaps(roster_in(id, "submitted", "approved"));
     if (!gaps.empty() && (!exception || exception->empty())) {
       std::vector<core::FieldError> errs;
       for (const auto& g : gaps) {
@@ -506,16 +508,14 @@ Roster Duty::approve(int64_t id, int64_t by, const std::optional<std::string>& e
 Roster Duty::publish(int64_t id, int64_t by) {
   Roster result;
   db_.transaction([&] {
-    auto r = roster(id);
-    if (!r) throw Problem::not_found("The roster", "Lịch trực");
-    if (r->status != "approved") throw wrong_state(r->status, "published");
+    auto r = roster_in(id, "approved", "published");
     if (auto clash = db_.query_one("SELECT date FROM shifts WHERE unit_id = ? AND date BETWEEN ? AND ? LIMIT 1",
-                                   {r->unit_id, r->period_from, r->period_to}))
+                                   {r.unit_id, r.period_from, r.period_to}))
       throw Problem::conflict(fmt::format("Another published roster already covers {}.", clash->str(0)),
                               fmt::format("Ngày {} đã có trong một lịch trực khác đã ban hành.", clash->str(0)));
     db_.exec("UPDATE rosters SET status='published', published_by=?, published_at=?, updated_at=? WHERE id=?",
              {by, clock_.now_ms(), clock_.now_ms(), id});
-    materialise(*r, false);
+    materialise(r, false);
     result = *roster(id);
   });
   return result;

@@ -140,6 +140,8 @@ class Duty {
   std::vector<CoverageGap> coverage(int64_t unit_id, int64_t from, int64_t to);
 
  private:
+  // The roster, which must be in `status` for `step`: else 404 or 409.
+  Roster roster_in(int64_t id, const char* status, const char* step);
   void materialise(const Roster& r, bool only_future);
   store::Db& db_;
   const core::Clock& clock_;
