@@ -28,6 +28,12 @@ class SessionAuthenticator final : public http::Authenticator {
 
 }  // namespace
 
+std::optional<std::string> query(const http::Context& ctx, const std::string& key) {
+  auto it = ctx.req.query.find(key);
+  if (it == ctx.req.query.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
 void write(Services& s, const std::function<void()>& body) {
   try {
     s.db.transaction(body);

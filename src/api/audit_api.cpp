@@ -11,12 +11,6 @@ namespace {
 
 using auth::Action;
 
-std::optional<std::string> query(const http::Context& ctx, const std::string& key) {
-  auto it = ctx.req.query.find(key);
-  if (it == ctx.req.query.end() || it->second.empty()) return std::nullopt;
-  return it->second;
-}
-
 audit::Filter parse_filter(const http::Context& ctx) {
   static const std::set<std::string> known = {"actor", "action", "object_type", "object_id", "from", "to", "limit", "before_seq"};
   std::vector<core::FieldError> errs;

@@ -18,12 +18,6 @@ using core::Need;
 using core::Problem;
 using nlohmann::json;
 
-std::optional<std::string> query(const http::Context& ctx, const std::string& key) {
-  auto it = ctx.req.query.find(key);
-  if (it == ctx.req.query.end() || it->second.empty()) return std::nullopt;
-  return it->second;
-}
-
 std::optional<int64_t> query_id(const http::Context& ctx, const std::string& key) {
   auto v = query(ctx, key);
   if (!v) return std::nullopt;

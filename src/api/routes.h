@@ -14,6 +14,9 @@ void add_duty_routes(http::Router& r, Services& s);
 void add_ops_routes(http::Router& r, Services& s);
 void add_ws_routes(http::Router& r, Services& s);
 
+// A query parameter, or nullopt when absent or empty.
+std::optional<std::string> query(const http::Context& ctx, const std::string& key);
+
 // Runs a change and its audit entries in one transaction: both commit or neither does.
 void write(Services& s, const std::function<void()>& body);
 

@@ -5,6 +5,24 @@
 #include <set>
 
 namespace watchfloor::duty {
+namespace {
+
+void raise(events::Alerts& alerts, const char* kind, const std::string& subject, const org::Unit& unit,
+           const char* severity, std::string title_vi, std::string title_en, std::vector<std::string> audience,
+           nlohmann::json details) {
+  events::Alert a;
+  a.kind = kind;
+  a.subject = subject;
+  a.unit_id = unit.id;
+  a.severity = severity;
+  a.title_vi = std::move(title_vi);
+  a.title_en = std::move(title_en);
+  a.audience = std::move(audience);
+  a.details = std::move(details);
+  alerts.raise(std::move(a));
+}
+
+}  // namespace
 
 void check_duty(Duty& duty, org::Units& units, events::Alerts& alerts, int64_t now) {
   std::set<std::string> missing_now, overdue_now;
@@ -17,32 +35,20 @@ void check_duty(Duty& duty, org::Units& units, events::Alerts& alerts, int64_t n
           if (m.checked_in_at) continue;
           std::string subject = fmt::format("shift:{}:user:{}", s->id, m.user_id);
           missing_now.insert(subject);
-          events::Alert a;
-          a.kind = "shift.member_missing";
-          a.subject = subject;
-          a.unit_id = unit.id;
-          a.severity = "medium";
-          a.title_vi = fmt::format("Thành viên ca trực ngày {} chưa có mặt ({})", s->date, unit.name_vi);
-          a.title_en = fmt::format("A member of the {} shift has not checked in ({})", s->date, unit.name_en);
-          a.audience = {"shift_leader", "office_officer"};
-          a.details = {{"shift_id", s->id}, {"user_id", m.user_id}, {"position", m.position}};
-          alerts.raise(a);
+          raise(alerts, "shift.member_missing", subject, unit, "medium",
+                fmt::format("Thành viên ca trực ngày {} chưa có mặt ({})", s->date, unit.name_vi),
+                fmt::format("A member of the {} shift has not checked in ({})", s->date, unit.name_en),
+                {"shift_leader", "office_officer"}, {{"shift_id", s->id}, {"user_id", m.user_id}, {"position", m.position}});
         }
       // The shift before, if its handover is still not accepted after the grace period.
       if (auto prev = duty.shift_at(unit.id, s->starts_at - 1);
           prev && prev->status(now) == "handover_pending" && now >= prev->ends_at + tmpl.handover_grace_minutes * 60'000LL) {
         std::string subject = fmt::format("shift:{}", prev->id);
         overdue_now.insert(subject);
-        events::Alert a;
-        a.kind = "shift.handover_overdue";
-        a.subject = subject;
-        a.unit_id = unit.id;
-        a.severity = "high";
-        a.title_vi = fmt::format("Ca trực ngày {} chưa được nhận bàn giao ({})", prev->date, unit.name_vi);
-        a.title_en = fmt::format("The handover of the {} shift has not been accepted ({})", prev->date, unit.name_en);
-        a.audience = {"shift_leader", "unit_leader", "office_officer"};
-        a.details = {{"shift_id", prev->id}};
-        alerts.raise(a);
+        raise(alerts, "shift.handover_overdue", subject, unit, "high",
+              fmt::format("Ca trực ngày {} chưa được nhận bàn giao ({})", prev->date, unit.name_vi),
+              fmt::format("The handover of the {} shift has not been accepted ({})", prev->date, unit.name_en),
+              {"shift_leader", "unit_leader", "office_officer"}, {{"shift_id", prev->id}});
       }
     }
     if (unit.must_run_24x7) {
@@ -51,18 +57,12 @@ void check_duty(Duty& duty, org::Units& units, events::Alerts& alerts, int64_t n
       if (gaps.empty()) {
         alerts.resolve("coverage.gap", subject);
       } else {
-        events::Alert a;
-        a.kind = "coverage.gap";
-        a.subject = subject;
-        a.unit_id = unit.id;
-        a.severity = gaps.front().from <= now ? "high" : "medium";
-        a.title_vi = fmt::format("{} chưa bố trí đủ người trực 24/7 trong 14 ngày tới", unit.name_vi);
-        a.title_en = fmt::format("{} has no one on duty for part of the next 14 days", unit.name_en);
-        a.audience = {"office_officer", "unit_leader"};
         auto list = nlohmann::json::array();
         for (const auto& g : gaps) list.push_back({{"from", core::iso8601(g.from)}, {"to", core::iso8601(g.to)}, {"reason", g.reason}});
-        a.details = {{"gaps", list}};
-        alerts.raise(a);
+        raise(alerts, "coverage.gap", subject, unit, gaps.front().from <= now ? "high" : "medium",
+              fmt::format("{} chưa bố trí đủ người trực 24/7 trong 14 ngày tới", unit.name_vi),
+              fmt::format("{} has no one on duty for part of the next 14 days", unit.name_en),
+              {"office_officer", "unit_leader"}, {{"gaps", list}});
       }
     }
   }

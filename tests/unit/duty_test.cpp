@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "test_util.h"
 #include "core/random.h"
 #include "duty/duty.h"
 #include "duty/watch.h"
@@ -86,16 +87,6 @@ struct Watched : World {
   uint64_t sub = bus.subscribe([this](const events::Event& e) { topics.push_back(e.topic); });
 };
 
-template <typename F>
-core::Problem problem_of(F&& f) {
-  try {
-    f();
-  } catch (const core::Problem& p) {
-    return p;
-  }
-  ADD_FAILURE() << "expected a Problem";
-  return core::Problem::internal();
-}
 
 TEST(Roster, MovesDraftSubmittedApprovedPublishedAndNoStepSkips) {
   World w;

@@ -12,6 +12,7 @@
 
 #include "auth/password.h"
 #include "core/error.h"
+#include "test_util.h"
 #include "core/json_body.h"
 #include "core/random.h"
 #include "org/preset.h"
@@ -29,16 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-template <typename F>
-core::Problem problem_of(F&& f) {
-  try {
-    f();
-  } catch (const core::Problem& p) {
-    return p;
-  }
-  ADD_FAILURE() << "expected a Problem";
-  return core::Problem::internal();
-}
 
 std::vector<std::string> fields(const core::Problem& p) {
   std::vector<std::string> out;

@@ -114,15 +114,18 @@ export function Topbar({ onLogout, children }: { onLogout?: () => void; children
 }
 
 /** Save and cancel at the foot of an edit form; save is disabled (and says so) while saving. */
-export function FormButtons({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {
+/** The submit bar of a form: the action (Save by default) and, when given, Cancel. */
+export function FormButtons({ busy, onCancel, label }: { busy: boolean; onCancel?: () => void; label?: string }) {
   return (
     <div class="toolbar">
       <button type="submit" class="btn btn-primary" disabled={busy}>
-        {busy ? t('common.saving') : t('common.save')}
+        {busy ? t('common.saving') : (label ?? t('common.save'))}
       </button>
-      <button type="button" class="btn" onClick={onCancel}>
-        {t('common.cancel')}
-      </button>
+      {onCancel ? (
+        <button type="button" class="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      ) : null}
     </div>
   );
 }

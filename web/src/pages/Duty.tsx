@@ -40,7 +40,7 @@ import { useNames } from '../people';
 import { navigate } from '../router';
 import { canSeeUsers, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
-import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
+import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions, FormButtons } from '../ui';
 
 const POLL_MS = 5000;
 const REFRESH_MS = 60_000;
@@ -623,11 +623,7 @@ function LogForm({ shiftId, entries, onWritten }: { shiftId: number; entries: Lo
       <Field id="log-text" label={t('duty.logText')} error={fe('text')}>
         {(a) => <textarea {...a} ref={textRef} rows={3} required value={text} onInput={(e) => setText(e.currentTarget.value)} />}
       </Field>
-      <div class="toolbar">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? t('common.saving') : t('duty.logWrite')}
-        </button>
-      </div>
+      <FormButtons busy={busy} label={t('duty.logWrite')} />
     </form>
   );
 }
@@ -672,11 +668,7 @@ function FocusForm({ shiftId, onDone }: { shiftId: number; onDone: () => void })
       <Field id="focus-text" label={t('duty.focusText')} error={fe('text')}>
         {(a) => <textarea {...a} rows={2} value={text} onInput={(e) => setText(e.currentTarget.value)} />}
       </Field>
-      <div class="toolbar">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? t('common.saving') : t('duty.focusAdd')}
-        </button>
-      </div>
+      <FormButtons busy={busy} label={t('duty.focusAdd')} />
     </form>
   );
 }
@@ -841,11 +833,7 @@ function OrderForm({ shiftId, units, onDone }: { shiftId: number; units: Unit[];
       <Field id="order-instructions" label={t('duty.instructions')} error={fe('instructions')}>
         {(a) => <textarea {...a} rows={2} value={instructions} onInput={(e) => setInstructions(e.currentTarget.value)} />}
       </Field>
-      <div class="toolbar">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? t('common.saving') : t('duty.orderIssue')}
-        </button>
-      </div>
+      <FormButtons busy={busy} label={t('duty.orderIssue')} />
     </form>
   );
 }
@@ -983,11 +971,7 @@ function HandoverSection({
           <Field id={`ho-remarks-${shift.id}`} label={t('duty.handoverRemarks')} error={fe('remarks')}>
             {(a) => <textarea {...a} rows={2} value={remarks} onInput={(e) => setRemarks(e.currentTarget.value)} />}
           </Field>
-          <div class="toolbar">
-            <button type="submit" class="btn btn-primary" disabled={busy}>
-              {busy ? t('common.saving') : t('duty.handoverAccept')}
-            </button>
-          </div>
+          <FormButtons busy={busy} label={t('duty.handoverAccept')} />
         </form>
       ) : null}
     </section>

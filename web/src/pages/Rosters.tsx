@@ -22,7 +22,7 @@ import { useNames } from '../people';
 import { navigate } from '../router';
 import { canApproveRoster, canSeeUsers, canWriteRoster, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
-import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
+import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions, FormButtons } from '../ui';
 
 const MAX_GAP_LINES = 30;
 
@@ -700,11 +700,7 @@ function AmendForm({
       <Field id="amend-reason" label={t('rosters.amendReason')} error={fe('reason')}>
         {(a) => <textarea {...a} rows={2} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
       </Field>
-      <div class="toolbar">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormButtons busy={busy} label={t('common.save')} />
     </form>
   );
 }
