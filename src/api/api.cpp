@@ -34,13 +34,35 @@ std::optional<std::string> query(const http::Context& ctx, const std::string& ke
   return it->second;
 }
 
+std::optional<int64_t> query_id(const http::Context& ctx, const std::string& key) {
+  auto v = query(ctx, key);
+  if (!v) return std::nullopt;
+  try {
+    size_t used = 0;
+    int64_t n = std::stoll(*v, &used);
+    if (used == v->size() && n > 0) return n;
+  } catch (const std::exception&) {
+  }
+  throw core::Problem::field(key, "Phải là mã số", "Must be an id");
+}
+
+int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fallback) {
+  auto v = query(ctx, key);
+  if (!v) return fallback;
+  auto ms = core::parse_iso8601(*v);
+  if (!ms) throw core::Problem::field(key, "Thời gian phải theo ISO 8601", "Time must be ISO 8601");
+  return *ms;
+}
+
 void write(Services& s, const std::function<void()>& body) {
   try {
     s.db.transaction(body);
   } catch (...) {
     s.units.invalidate();  // the cached tree may hold what was just rolled back
+    s.cases.discard();     // and the events it would have caused
     throw;
   }
+  s.cases.flush();  // committed: the case events and notifications go out
 }
 
 std::shared_ptr<http::Router> make_router(Services& s) {
@@ -51,6 +73,7 @@ std::shared_ptr<http::Router> make_router(Services& s) {
   add_user_routes(*r, s);
   add_audit_routes(*r, s);
   add_duty_routes(*r, s);
+  add_case_routes(*r, s);
   add_ws_routes(*r, s);
   return r;
 }

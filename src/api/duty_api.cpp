@@ -18,26 +18,6 @@ using core::Need;
 using core::Problem;
 using nlohmann::json;
 
-std::optional<int64_t> query_id(const http::Context& ctx, const std::string& key) {
-  auto v = query(ctx, key);
-  if (!v) return std::nullopt;
-  try {
-    size_t used = 0;
-    int64_t n = std::stoll(*v, &used);
-    if (used == v->size() && n > 0) return n;
-  } catch (const std::exception&) {
-  }
-  throw Problem::field(key, "Phải là mã số", "Must be an id");
-}
-
-int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fallback) {
-  auto v = query(ctx, key);
-  if (!v) return fallback;
-  auto ms = core::parse_iso8601(*v);
-  if (!ms) throw Problem::field(key, "Thời gian phải theo ISO 8601", "Time must be ISO 8601");
-  return *ms;
-}
-
 duty::RosterInput parse_roster(const std::string& text, bool create) {
   auto b = core::JsonBody::parse(text, {"unit_id", "period_from", "period_to", "rotation", "overrides", "swaps", "reason"});
   duty::RosterInput in;
@@ -54,46 +34,12 @@ duty::RosterInput parse_roster(const std::string& text, bool create) {
   return in;
 }
 
-json with_names(Services& s, json j);
-
 json roster_json(Services& s, const duty::Roster& r) {
   json j = with_names(s, duty::to_json(r));
   json gaps = json::array();
   for (const auto& g : s.duty.composition_gaps(r))
     gaps.push_back({{"date", g.date}, {"phase", g.phase}, {"position", g.position}, {"required", g.required}, {"present", g.present}});
   j["composition_gaps"] = gaps;
-  return j;
-}
-
-// People travel with their names so that the duty board shows people, not numbers: every field that
-// holds a user id gets a sibling "<field>_name" (and members their username). Colleagues' names are
-// part of the duty records the caller may already read.
-json with_names(Services& s, json j) {
-  static const std::set<std::string> person = {"author_id", "set_by",  "issued_by",  "outcome_by",  "prepared_by",
-                                               "accepted_by", "user_id", "user_out",  "user_in",     "user_a",
-                                               "user_b",    "created_by", "submitted_by", "approved_by", "published_by", "by"};
-  std::map<int64_t, std::optional<org::User>> cache;
-  std::function<void(json&)> walk = [&](json& v) {
-    if (v.is_array()) {
-      for (auto& x : v) walk(x);
-    } else if (v.is_object()) {
-      json added = json::object();
-      for (auto& [k, x] : v.items()) {
-        if (person.count(k) && x.is_number_integer()) {
-          int64_t id = x.get<int64_t>();
-          if (!cache.count(id)) cache[id] = s.users.get(id);
-          if (const auto& u = cache[id]) {
-            added[k == "user_id" ? "full_name" : k + "_name"] = u->full_name;
-            if (k == "user_id") added["username"] = u->username;
-          }
-        } else {
-          walk(x);
-        }
-      }
-      for (auto& [k, x] : added.items()) v[k] = x;
-    }
-  };
-  walk(j);
   return j;
 }
 

@@ -13,6 +13,15 @@ void add_audit_routes(http::Router& r, Services& s);
 void add_duty_routes(http::Router& r, Services& s);
 void add_ops_routes(http::Router& r, Services& s);
 void add_ws_routes(http::Router& r, Services& s);
+void add_case_routes(http::Router& r, Services& s);
+
+// Adds "<field>_name" beside every field holding a user id ("full_name" and "username" beside
+// "user_id") and "<prefix>unit_name"/"_name_en" beside every "<prefix>unit_id".
+nlohmann::json with_names(Services& s, nlohmann::json j);
+
+// Query parameters: a positive id, or an ISO 8601 time (field-named 422 when malformed).
+std::optional<int64_t> query_id(const http::Context& ctx, const std::string& key);
+int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fallback);
 
 // A query parameter, or nullopt when absent or empty.
 std::optional<std::string> query(const http::Context& ctx, const std::string& key);

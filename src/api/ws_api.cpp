@@ -67,10 +67,15 @@ class Client final : public http::WsHandler, public std::enable_shared_from_this
   void deliver(const events::Event& e, const std::shared_ptr<const std::string>& text, const auth::UnitScope& scope) {
     std::lock_guard lock(mu_);
     if (!sender_ || e.seq <= live_from_) return;
-    if (auth::allowed(principal_, e.read_action, {e.unit_id}, scope)) sender_->send_shared(text);
+    if (visible(e, scope)) sender_->send_shared(text);
   }
 
  private:
+  bool visible(const events::Event& e, const auth::UnitScope& scope) const {
+    if (e.only_user) return *e.only_user == principal_.user_id;
+    if (std::find(e.also_users.begin(), e.also_users.end(), principal_.user_id) != e.also_users.end()) return true;
+    return auth::allowed(principal_, e.read_action, {e.unit_id}, scope);
+  }
   void send(const nlohmann::json& msg) {
     if (sender_) sender_->send(msg.dump());
   }
@@ -161,7 +166,7 @@ void Client::resume(int64_t after_seq) {
   int replayed = 0;
   for (const auto& e : *missed) {
     if (e.seq > live_from_) break;
-    if (!auth::allowed(principal_, e.read_action, {e.unit_id}, *scope)) continue;
+    if (!visible(e, *scope)) continue;
     send(event_message(e));
     ++replayed;
   }

@@ -28,10 +28,14 @@ Installation::Installation(core::Config cfg)
       audit(*db, clock),
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
       alerts(*db, clock, bus),
-      duty(*db, clock, units) {}
+      duty(*db, clock, units),
+      cases(*db, clock, units, duty, bus, alerts) {
+  // Open cases of the duty watch travel with the handover (Art. 16.4a).
+  duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
+}
 
 api::Services Installation::services() {
-  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts};
+  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts, cases};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {
@@ -137,21 +141,28 @@ int serve(Installation& inst, std::ostream& out) {
   std::string host = opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host;
   out << "watchfloor: listening on http://" << host << ":" << server.port() << std::endl;
   core::log_info("serving; data in " + inst.config.data_dir.string());
-  // The watch over the duty watch: alerts for missing members, late handovers and roster gaps.
+  // The watch over the duty watch (alerts for missing members, late handovers and roster gaps, every
+  // 30 s) and over the cases (escalation, acknowledgement timeouts, coordination deadlines, every 10 s).
   std::mutex watch_mu;
   std::condition_variable watch_cv;
   bool stopping = false;
   std::thread watchman([&] {
     std::unique_lock lock(watch_mu);
-    do {
+    for (int round = 0;; ++round) {
       lock.unlock();
       try {
-        duty::check_duty(inst.duty, inst.units, inst.alerts, inst.clock.now_ms());
+        if (round % 3 == 0) duty::check_duty(inst.duty, inst.units, inst.alerts, inst.clock.now_ms());
       } catch (const std::exception& e) {
         core::log_error(std::string("duty watch check failed: ") + e.what());
       }
+      try {
+        inst.cases.check(inst.clock.now_ms());
+      } catch (const std::exception& e) {
+        core::log_error(std::string("case escalation check failed: ") + e.what());
+      }
       lock.lock();
-    } while (!watch_cv.wait_for(lock, std::chrono::seconds(30), [&] { return stopping; }));
+      if (watch_cv.wait_for(lock, std::chrono::seconds(10), [&] { return stopping; })) break;
+    }
   });
   server.run();
   {

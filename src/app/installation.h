@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "audit/audit_log.h"
+#include "cases/cases.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
@@ -34,6 +35,7 @@ struct Installation {
   events::Bus bus;
   events::Alerts alerts;
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
+  cases::Cases cases;
 
   // The services the HTTP API works with.
   api::Services services();
@@ -67,5 +69,7 @@ int serve(Installation& inst, std::ostream& out);
 nlohmann::json ensure_demo(Installation& inst);
 // The demo's duty watch: a published roster covering the coming weeks and a shift on duty with records.
 void ensure_demo_duty(Installation& inst, duty::Duty& duty);
+// The demo's online supervision: tasks of each method and cases in several states.
+void ensure_demo_cases(Installation& inst);
 
 }  // namespace watchfloor::app

@@ -31,6 +31,16 @@ std::vector<Role> roles_for(Action a) {
               Role::supervision_officer, Role::office_officer, Role::camera_admin, Role::auditor};
     case Action::roster_write: return {Role::admin, Role::office_officer};
     case Action::roster_approve: return {Role::unit_leader, Role::hq_leader};
+    case Action::task_read:
+    case Action::case_read:
+      return {Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer, Role::supervision_officer,
+              Role::office_officer, Role::auditor};
+    case Action::task_write: return {Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::office_officer};
+    case Action::case_write:
+      return {Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer, Role::supervision_officer};
+    case Action::coordination_respond:
+      return {Role::unit_leader, Role::shift_leader, Role::duty_officer, Role::supervision_officer, Role::office_officer};
+    case Action::config_write: return {Role::admin};
     default: return {};
   }
 }
@@ -97,6 +107,30 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       if (a == Action::shift_write) return t.shift_position.has_value();
       return t.shift_position &&
              (*t.shift_position == "shift_leader" || *t.shift_position == "deputy_leader");
+    case Action::case_handle:
+    case Action::case_propose:
+    case Action::case_approve: {
+      // Decided by the case's routing (Art. 16.4), not by rank: only the people it was sent to act on
+      // it, and only its approvers approve. Asked about no case in particular, anyone inside customs.
+      if (is_external(p, scope)) return false;
+      if (!t.unit && !t.relation) return true;
+      if (!t.relation) return false;
+      if (a == Action::case_approve) return *t.relation == "approver";
+      if (a == Action::case_propose && *t.relation == "reporter") return true;
+      return *t.relation == "approver" || *t.relation == "recipient";
+    }
+    case Action::case_read:
+    case Action::task_read:
+      if (is_external(p, scope)) return false;
+      if (t.relation) return true;  // routed to them, reported by them, asked to coordinate, assigned
+      break;
+    case Action::case_write:
+      // A draft is its author's until it is reported.
+      if (t.owner_user && *t.owner_user != p.user_id) return false;
+      break;
+    default: break;
+  }
+  switch (a) {
     case Action::duty_read:
       // The duty watch of one's own units and of the units above them: a branch officer reports to the
       // provincial duty watch (Art. 16.4a) and must see who is on it. Never a sibling's.

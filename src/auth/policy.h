@@ -61,6 +61,15 @@ enum class Action {
   roster_approve,  // approve rosters, record composition exceptions (unit leadership)
   shift_write,     // write in a shift: duty log, check-in (members of that shift only)
   shift_command,   // focus items, orders, handover (the shift's leaders only)
+  task_read,       // supervision tasks of a unit (nhiệm vụ giám sát); also the officers assigned
+  task_write,      // assign supervision tasks (leadership, shift leaders, the focal point's Office)
+  case_read,       // cases (vụ việc) of a unit's subtree; also the people a case is routed to
+  case_write,      // open and report a case (officers who supervise); a draft only by its author
+  case_handle,     // acknowledge, take into handling, carry out an approved plan: the case's recipients
+  case_propose,    // propose a handling plan (Art. 15.1d): its reporter and its recipients
+  case_approve,    // approve plans, request coordination, conclude, close, reopen: the case's approvers
+  coordination_respond,  // acknowledge and answer a coordination request addressed to one's unit
+  config_write,    // installation-wide settings such as escalation policies
 };
 
 struct Target {
@@ -69,6 +78,9 @@ struct Target {
   std::optional<int64_t> unit;        // the unit the object belongs to; nullopt: the action in general
   std::optional<int64_t> owner_user;  // the user the object is about, when it is a person
   std::optional<std::string> shift_position;  // the caller's position in the shift concerned, if a member
+  // What the caller is to the case or task concerned: "reporter", "recipient", "approver",
+  // "coordinating" (a unit asked to coordinate), "assigned" (an officer of the task).
+  std::optional<std::string> relation;
 };
 
 bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope);

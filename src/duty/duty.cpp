@@ -686,6 +686,8 @@ Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string&
       if (e.kind == "equipment_status" || e.kind == "system_outage")
         items.push_back({{"type", "log"}, {"id", e.id}, {"kind", e.kind}, {"target", e.text}});
     auto s = shift(shift_id);
+    for (const auto& source : open_item_sources_)
+      for (const auto& item : source(s->unit_id)) items.push_back(item);
     if (auto prev = db_.query_one("SELECT s.id FROM shifts s WHERE s.unit_id = ? AND s.ends_at <= ? ORDER BY s.ends_at DESC LIMIT 1",
                                   {s->unit_id, s->starts_at}))
       if (auto ph = handover(prev->i64(0)))

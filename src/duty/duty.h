@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -139,6 +140,11 @@ class Duty {
 
   std::vector<CoverageGap> coverage(int64_t unit_id, int64_t from, int64_t to);
 
+  // Modules above the duty watch hand over their own open items (the cases module: open cases
+  // handled by the unit's duty watch). Each returns JSON items {type, id, kind, target}.
+  using OpenItemsSource = std::function<nlohmann::json(int64_t unit_id)>;
+  void add_open_items_source(OpenItemsSource source) { open_item_sources_.push_back(std::move(source)); }
+
  private:
   // The roster, which must be in `status` for `step`: else 404 or 409.
   Roster roster_in(int64_t id, const char* status, const char* step);
@@ -146,6 +152,7 @@ class Duty {
   store::Db& db_;
   const core::Clock& clock_;
   org::Units& units_;
+  std::vector<OpenItemsSource> open_item_sources_;
 };
 
 // JSON forms used by the API and by storage.

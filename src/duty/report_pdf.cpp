@@ -1,500 +1,27 @@
-// Shift report PDF: cairo draws, pango shapes (HarfBuzz), so Vietnamese stacked diacritics come out
-// right. The page follows Nghị định 30/2020/NĐ-CP, Appendix I: margins, the authority and national
-// motto header, centred title, signature block. Text is set as plain text plus attribute ranges,
-// never as markup, so user text needs no escaping.
+// Shift report PDF: what the report says, in order. The page itself (Nghị định 30/2020/NĐ-CP,
+// Appendix I: margins, the authority and national motto header, title, signature block) is
+// duty/admin_document.h.
 #include "duty/report_pdf.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <glib.h>
-#include <pango/pangocairo.h>
-
-#include <algorithm>
-#include <memory>
-#include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "duty/admin_document.h"
 
 namespace watchfloor::duty {
 namespace {
 
-// ---- page geometry (points) ----------------------------------------------------------------
-
-constexpr double kMm = 72.0 / 25.4;
-constexpr double kPageWidth = 210 * kMm;  // A4
-constexpr double kPageHeight = 297 * kMm;
-// Nghị định 30: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
-constexpr double kMarginLeft = 30 * kMm;
-constexpr double kMarginRight = 20 * kMm;
-constexpr double kMarginTop = 20 * kMm;
-constexpr double kMarginBottom = 20 * kMm;
-constexpr double kTextWidth = kPageWidth - kMarginLeft - kMarginRight;
-constexpr double kContentBottom = kPageHeight - kMarginBottom;
-constexpr double kPageNumberBaseline = kPageHeight - 10 * kMm;
-
-// The header's two columns: the issuing authority on the left, the national motto on the right.
-constexpr double kLeftColumnWidth = kTextWidth * 0.40;
-constexpr double kRightColumnX = kMarginLeft + kLeftColumnWidth;
-constexpr double kRightColumnWidth = kTextWidth - kLeftColumnWidth;
-
-constexpr const char* kFontFamily = "Noto Serif";
-constexpr double kBodySize = 13;  // Nghị định 30: body 13-14
-constexpr double kHeaderSize = 12.5;  // authority and national motto: 12-13
-constexpr double kTitleSize = 14;
-constexpr double kTableSize = 12;
-constexpr double kParagraphGap = 4;
-constexpr double kIndent = 10 * kMm;  // first-line indent of body paragraphs
-constexpr double kCellPadding = 3;
-constexpr double kRuleWidth = 0.6;
-
-// ---- owners for C handles ------------------------------------------------------------------
-
-struct GObjectUnref {
-  void operator()(void* p) const { g_object_unref(p); }
-};
-struct SurfaceDestroy {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct CairoDestroy {
-  void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-struct FontDescriptionFree {
-  void operator()(PangoFontDescription* d) const { pango_font_description_free(d); }
-};
-struct AttrListUnref {
-  void operator()(PangoAttrList* l) const { pango_attr_list_unref(l); }
-};
-struct LayoutIterFree {
-  void operator()(PangoLayoutIter* i) const { pango_layout_iter_free(i); }
-};
-struct GFree {
-  void operator()(void* p) const { g_free(p); }
-};
-
-using LayoutPtr = std::unique_ptr<PangoLayout, GObjectUnref>;
-using GString = std::unique_ptr<char, GFree>;
-
-// Replaces invalid UTF-8 (pango would warn and drop the text) with U+FFFD.
-std::string valid_utf8(std::string_view s) {
-  GString v(g_utf8_make_valid(s.data(), static_cast<gssize>(s.size())));
-  return v.get();
-}
-
-std::string upper(std::string_view s) {
-  std::string v = valid_utf8(s);
-  GString u(g_utf8_strup(v.c_str(), -1));
-  return u.get();
-}
-
-// ---- text --------------------------------------------------------------------------------
-
-struct Span {
-  std::string text;
-  bool bold = false;
-  bool italic = false;
-};
-using Spans = std::vector<Span>;
-
-Spans plain(std::string_view s) { return {Span{std::string(s)}}; }
-Spans bold(std::string_view s) { return {Span{std::string(s), true}}; }
-
-struct TextStyle {
-  double size = kBodySize;
-  bool bold = false;
-  bool italic = false;
-  PangoAlignment align = PANGO_ALIGN_LEFT;
-  bool justify = false;
-  double first_line_indent = 0;
-};
-
-// One laid-out line, in the layout's own coordinates.
-struct LineBox {
-  double top, bottom, baseline, x;
-  PangoLayoutLine* line;  // owned by the layout
-};
-
-std::vector<LineBox> lines_of(PangoLayout* layout) {
-  std::vector<LineBox> out;
-  std::unique_ptr<PangoLayoutIter, LayoutIterFree> it(pango_layout_get_iter(layout));
-  do {
-    int y0 = 0, y1 = 0;
-    PangoRectangle logical;
-    pango_layout_iter_get_line_yrange(it.get(), &y0, &y1);
-    pango_layout_iter_get_line_extents(it.get(), nullptr, &logical);
-    out.push_back(LineBox{static_cast<double>(y0) / PANGO_SCALE, static_cast<double>(y1) / PANGO_SCALE,
-                          static_cast<double>(pango_layout_iter_get_baseline(it.get())) / PANGO_SCALE,
-                          static_cast<double>(logical.x) / PANGO_SCALE, pango_layout_iter_get_line_readonly(it.get())});
-  } while (pango_layout_iter_next_line(it.get()));
-  return out;
-}
-
-// A laid-out block of text and how far of it has been drawn, so that it can continue on the next page.
-struct Block {
-  LayoutPtr layout;
-  std::vector<LineBox> lines;
-  double x = 0;
-  size_t next = 0;     // first line not drawn yet
-  double offset = 0;   // layout y that maps to the top of the current piece
-  bool done() const { return next >= lines.size(); }
-  double remaining() const { return done() ? 0 : lines.back().bottom - lines[next].top; }
-};
-
-// ---- the renderer ------------------------------------------------------------------------
-
-struct Column {
-  double width;
-  PangoAlignment align;
-};
-
-class Renderer {
- public:
-  explicit Renderer(std::string& out) {
-    surface_.reset(cairo_pdf_surface_create_for_stream(&Renderer::write, &out, kPageWidth, kPageHeight));
-    check(cairo_surface_status(surface_.get()), "create the PDF surface");
-    cr_.reset(cairo_create(surface_.get()));
-    check(cairo_status(cr_.get()), "create the drawing context");
-    context_.reset(pango_cairo_create_context(cr_.get()));
-    // One PDF unit is one point; pango's default of 96 dpi would enlarge every font by a third.
-    pango_cairo_context_set_resolution(context_.get(), 72);
-    // Hinting is for screens; in a PDF it only distorts the spacing.
-    cairo_font_options_t* options = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(context_.get(), options);
-    cairo_font_options_destroy(options);
-    pango_context_set_round_glyph_positions(context_.get(), FALSE);
-    require_font();
-    cairo_set_source_rgb(cr_.get(), 0, 0, 0);
-    cairo_set_line_width(cr_.get(), kRuleWidth);
-  }
-
-  void set_metadata(const std::string& title) {
-    cairo_pdf_surface_set_metadata(surface_.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
-    cairo_pdf_surface_set_metadata(surface_.get(), CAIRO_PDF_METADATA_CREATOR, "watchfloor");
-  }
-
-  double y() const { return y_; }
-  void set_y(double y) { y_ = y; }
-  void skip(double dy) { y_ += dy; }
-
-  // Starts a new page unless `height` still fits on this one (keeps a heading with what follows).
-  void keep(double height) {
-    if (y_ + height > kContentBottom && y_ > kMarginTop) new_page();
-  }
-
-  LayoutPtr layout(const Spans& spans, const TextStyle& style, double width) {
-    LayoutPtr l(pango_layout_new(context_.get()));
-    std::unique_ptr<PangoFontDescription, FontDescriptionFree> font(pango_font_description_new());
-    pango_font_description_set_family(font.get(), kFontFamily);
-    pango_font_description_set_size(font.get(), static_cast<int>(style.size * PANGO_SCALE));
-    pango_font_description_set_weight(font.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_style(font.get(), style.italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-    pango_layout_set_font_description(l.get(), font.get());
-    pango_layout_set_width(l.get(), static_cast<int>(width * PANGO_SCALE));
-    pango_layout_set_wrap(l.get(), PANGO_WRAP_WORD_CHAR);  // long container or declaration numbers still break
-    pango_layout_set_alignment(l.get(), style.align);
-    pango_layout_set_justify(l.get(), style.justify);
-    pango_layout_set_indent(l.get(), static_cast<int>(style.first_line_indent * PANGO_SCALE));
-
-    std::string text;
-    std::unique_ptr<PangoAttrList, AttrListUnref> attrs(pango_attr_list_new());
-    for (const Span& s : spans) {
-      auto start = static_cast<guint>(text.size());
-      text += valid_utf8(s.text);
-      auto end = static_cast<guint>(text.size());
-      if (s.bold) insert(attrs.get(), pango_attr_weight_new(PANGO_WEIGHT_BOLD), start, end);
-      if (s.italic) insert(attrs.get(), pango_attr_style_new(PANGO_STYLE_ITALIC), start, end);
-    }
-    pango_layout_set_text(l.get(), text.c_str(), static_cast<int>(text.size()));
-    pango_layout_set_attributes(l.get(), attrs.get());
-    return l;
-  }
-
-  Block block(const Spans& spans, const TextStyle& style, double x, double width) {
-    Block b;
-    b.layout = layout(spans, style, width);
-    b.lines = lines_of(b.layout.get());
-    b.x = x;
-    return b;
-  }
-
-  // Draws the lines of `b` that fit between `top` and `bottom`; returns the height drawn.
-  double draw_lines(Block& b, double top, double bottom) {
-    double used = 0;
-    if (!b.done()) b.offset = b.lines[b.next].top;
-    while (!b.done()) {
-      const LineBox& ln = b.lines[b.next];
-      double line_bottom = top + (ln.bottom - b.offset);
-      if (line_bottom > bottom + 0.01) break;
-      cairo_move_to(cr_.get(), b.x + ln.x, top + (ln.baseline - b.offset));
-      pango_cairo_show_layout_line(cr_.get(), ln.line);
-      used = line_bottom - top;
-      ++b.next;
-    }
-    return used;
-  }
-
-  // A paragraph across the full width (or from `x`), flowing onto further pages line by line.
-  void paragraph(const Spans& spans, const TextStyle& style, double x = kMarginLeft, double width = kTextWidth) {
-    Block b = block(spans, style, x, width);
-    while (true) {
-      const bool fresh_page = y_ <= kMarginTop;
-      const double drawn = draw_lines(b, y_, kContentBottom);
-      y_ += drawn;
-      if (b.done()) break;
-      if (fresh_page && drawn == 0) throw std::runtime_error("shift report PDF: a line is taller than the page");
-      new_page();
-    }
-    y_ += kParagraphGap;
-  }
-
-  // Text at a fixed position, no page flow (the page header). Returns the block for measuring.
-  Block place(const Spans& spans, const TextStyle& style, double x, double y, double width) {
-    Block b = block(spans, style, x, width);
-    draw_lines(b, y, 1e9);
-    return b;
-  }
-
-  void rule(double x0, double x1, double y) {
-    cairo_move_to(cr_.get(), x0, y);
-    cairo_line_to(cr_.get(), x1, y);
-    cairo_stroke(cr_.get());
-  }
-
-  // A table with a header row repeated on every page. A row that fits on a fresh page is never
-  // split; a row taller than a page is split between lines.
-  void table(const std::vector<Column>& columns, const std::vector<std::string>& header,
-             const std::vector<std::vector<std::string>>& rows) {
-    TextStyle head_style{.size = kTableSize, .bold = true, .align = PANGO_ALIGN_CENTER};
-    const double header_h = row_height(make_row(columns, header, head_style));
-    auto draw_header = [&] {
-      auto cells = make_row(columns, header, head_style);
-      draw_row_piece(columns, cells, y_, kContentBottom);
-    };
-    std::vector<TextStyle> styles;
-    for (const Column& c : columns) styles.push_back(TextStyle{.size = kTableSize, .align = c.align});
-    std::vector<std::vector<Block>> laid;
-    laid.reserve(rows.size());
-    for (const auto& row : rows) laid.push_back(make_row(columns, row, styles));
-
-    keep(header_h + (laid.empty() ? 0 : row_height(laid.front())));
-    draw_header();
-    const double page_room = kContentBottom - kMarginTop - header_h;
-    for (auto& cells : laid) {
-      const double h = row_height(cells);
-      // Move to the next page when the whole row would fit there, or when not even its first line fits here.
-      if ((y_ + h > kContentBottom && h <= page_room) || y_ + first_lines_height(cells) > kContentBottom) {
-        new_page();
-        draw_header();
-      }
-      while (true) {
-        draw_row_piece(columns, cells, y_, kContentBottom);
-        if (std::all_of(cells.begin(), cells.end(), [](const Block& b) { return b.done(); })) break;
-        new_page();
-        draw_header();
-      }
-    }
-    y_ += kParagraphGap;
-  }
-
-  void new_page() {
-    page_number();
-    cairo_show_page(cr_.get());
-    ++page_;
-    y_ = kMarginTop;
-  }
-
-  void finish() {
-    page_number();
-    cairo_show_page(cr_.get());
-    cr_.reset();
-    cairo_surface_finish(surface_.get());
-    check(cairo_surface_status(surface_.get()), "write the PDF");
-  }
-
- private:
-  static cairo_status_t write(void* closure, const unsigned char* data, unsigned int length) {
-    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-    return CAIRO_STATUS_SUCCESS;
-  }
-
-  static void check(cairo_status_t s, const char* what) {
-    if (s != CAIRO_STATUS_SUCCESS)
-      throw std::runtime_error(std::string("shift report PDF: cannot ") + what + ": " + cairo_status_to_string(s));
-  }
-
-  static void insert(PangoAttrList* list, PangoAttribute* a, guint start, guint end) {
-    a->start_index = start;
-    a->end_index = end;
-    pango_attr_list_insert(list, a);
-  }
-
-  // fontconfig substitutes silently; a substitute may lack Vietnamese glyphs, so refuse instead.
-  void require_font() {
-    std::unique_ptr<PangoFontDescription, FontDescriptionFree> want(pango_font_description_new());
-    pango_font_description_set_family(want.get(), kFontFamily);
-    pango_font_description_set_size(want.get(), static_cast<int>(kBodySize * PANGO_SCALE));
-    std::unique_ptr<PangoFont, GObjectUnref> font(pango_context_load_font(context_.get(), want.get()));
-    std::string family;
-    if (font) {
-      std::unique_ptr<PangoFontDescription, FontDescriptionFree> got(pango_font_describe(font.get()));
-      if (const char* f = pango_font_description_get_family(got.get())) family = f;
-    }
-    if (g_ascii_strcasecmp(family.c_str(), kFontFamily) != 0)
-      throw std::runtime_error(std::string("shift report PDF: font \"") + kFontFamily +
-                               "\" is not installed (Debian package fonts-noto-core); found \"" + family + "\"");
-  }
-
-  std::vector<Block> make_row(const std::vector<Column>& columns, const std::vector<std::string>& texts,
-                              const std::vector<TextStyle>& styles) {
-    std::vector<Block> cells;
-    double x = kMarginLeft;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      const std::string& t = i < texts.size() ? texts[i] : std::string();
-      cells.push_back(block(plain(t), styles[i], x + kCellPadding, columns[i].width - 2 * kCellPadding));
-      x += columns[i].width;
-    }
-    return cells;
-  }
-  std::vector<Block> make_row(const std::vector<Column>& columns, const std::vector<std::string>& texts,
-                              const TextStyle& style) {
-    return make_row(columns, texts, std::vector<TextStyle>(columns.size(), style));
-  }
-
-  static double first_lines_height(const std::vector<Block>& cells) {
-    double h = 0;
-    for (const Block& b : cells)
-      if (!b.done()) h = std::max(h, b.lines[b.next].bottom - b.lines[b.next].top);
-    return h + 2 * kCellPadding;
-  }
-
-  static double row_height(const std::vector<Block>& cells) {
-    double h = 0;
-    for (const Block& b : cells) h = std::max(h, b.remaining());
-    return h + 2 * kCellPadding;
-  }
-
-  // Draws what fits of a row from `top`, with its cell borders, and advances y_.
-  void draw_row_piece(const std::vector<Column>& columns, std::vector<Block>& cells, double top, double bottom) {
-    double h = 0;
-    for (Block& b : cells) h = std::max(h, draw_lines(b, top + kCellPadding, bottom - kCellPadding));
-    h += 2 * kCellPadding;
-    double x = kMarginLeft;
-    for (const Column& c : columns) {
-      cairo_rectangle(cr_.get(), x, top, c.width, h);
-      x += c.width;
-    }
-    cairo_stroke(cr_.get());
-    y_ = top + h;
-  }
-
-  void page_number() {
-    TextStyle s{.size = kTableSize, .align = PANGO_ALIGN_CENTER};
-    Block b = block(plain(std::to_string(page_)), s, kMarginLeft, kTextWidth);
-    cairo_move_to(cr_.get(), b.x + b.lines[0].x, kPageNumberBaseline);
-    pango_cairo_show_layout_line(cr_.get(), b.lines[0].line);
-  }
-
-  std::unique_ptr<cairo_surface_t, SurfaceDestroy> surface_;
-  std::unique_ptr<cairo_t, CairoDestroy> cr_;
-  std::unique_ptr<PangoContext, GObjectUnref> context_;
-  double y_ = kMarginTop;
-  int page_ = 1;
-};
-
-// ---- the document ------------------------------------------------------------------------
-
-// Quốc hiệu and tên cơ quan side by side, then số ký hiệu and địa danh, ngày tháng.
-void draw_page_header(Renderer& pdf, const ShiftReport& r) {
-  const double top = kMarginTop;
-  // Left: issuing authority. Parent unit upright, the unit itself bold, a short rule beneath.
-  TextStyle parent{.size = kHeaderSize, .align = PANGO_ALIGN_CENTER};
-  TextStyle unit{.size = kHeaderSize, .bold = true, .align = PANGO_ALIGN_CENTER};
-  double left_y = top;
-  if (!r.parent_unit_name.empty()) {
-    Block b = pdf.place(plain(upper(r.parent_unit_name)), parent, kMarginLeft, left_y, kLeftColumnWidth);
-    left_y += b.lines.back().bottom;
-  }
-  Block u = pdf.place(plain(upper(r.unit_name)), unit, kMarginLeft, left_y, kLeftColumnWidth);
-  left_y += u.lines.back().bottom;
-  const double centre_left = kMarginLeft + kLeftColumnWidth / 2;
-  {
-    // Nghị định 30: one third to one half of the line above, centred.
-    PangoRectangle ext;
-    pango_layout_get_extents(u.layout.get(), nullptr, &ext);
-    double half = std::max(20.0, static_cast<double>(ext.width) / PANGO_SCALE * 0.4) / 2;
-    pdf.rule(centre_left - half, centre_left + half, left_y + 2.5);
-  }
-
-  // Right: national motto (quốc hiệu) and slogan (tiêu ngữ), the slogan underlined at its own length.
-  TextStyle motto{.size = kHeaderSize, .bold = true, .align = PANGO_ALIGN_CENTER};
-  TextStyle slogan{.size = kBodySize, .bold = true, .align = PANGO_ALIGN_CENTER};
-  double right_y = top;
-  Block m = pdf.place(plain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), motto, kRightColumnX, right_y, kRightColumnWidth);
-  right_y += m.lines.back().bottom;
-  Block s = pdf.place(plain("Độc lập - Tự do - Hạnh phúc"), slogan, kRightColumnX, right_y, kRightColumnWidth);
-  {
-    PangoRectangle logical;
-    pango_layout_line_get_extents(s.lines[0].line, nullptr, &logical);
-    double x0 = kRightColumnX + s.lines[0].x;
-    double underline_y = right_y + s.lines[0].bottom + 1;
-    pdf.rule(x0, x0 + static_cast<double>(logical.width) / PANGO_SCALE, underline_y);
-  }
-  right_y += s.lines.back().bottom + 2.5;
-
-  // Số, ký hiệu under the authority; place and date in italics under the motto, on one level.
-  double row_y = std::max(left_y, right_y) + 8;
-  Block n = pdf.place(plain(r.document_number), TextStyle{.size = kBodySize, .align = PANGO_ALIGN_CENTER}, kMarginLeft,
-                      row_y, kLeftColumnWidth);
-  Block d = pdf.place(plain(r.place_date), TextStyle{.size = kBodySize, .italic = true, .align = PANGO_ALIGN_CENTER},
-                      kRightColumnX, row_y, kRightColumnWidth);
-  pdf.set_y(row_y + std::max(n.lines.back().bottom, d.lines.back().bottom));
-}
-
-void draw_title(Renderer& pdf, const ShiftReport& r) {
-  pdf.skip(22);
-  TextStyle title{.size = kTitleSize, .bold = true, .align = PANGO_ALIGN_CENTER};
-  pdf.paragraph(plain(upper(r.title)), title);
-  if (!r.period.empty()) {
-    pdf.skip(-kParagraphGap);
-    TextStyle period{.size = kBodySize, .bold = true, .align = PANGO_ALIGN_CENTER};
-    Block p = pdf.place(plain(r.period), period, kMarginLeft, pdf.y(), kTextWidth);
-    pdf.skip(p.lines.back().bottom);
-  }
-  // Nghị định 30: a short rule under the summary line, centred.
-  const double centre = kMarginLeft + kTextWidth / 2;
-  pdf.rule(centre - 40, centre + 40, pdf.y() + 3);
-  pdf.skip(16);
-}
-
-void heading(Renderer& pdf, const std::string& text) {
-  pdf.skip(4);
-  pdf.keep(3 * 20);  // never leave a heading alone at the foot of a page
-  pdf.paragraph(bold(text), TextStyle{.bold = true});
-}
-
-const TextStyle kBody{.justify = true, .first_line_indent = kIndent};
-
-void numbered(Renderer& pdf, const std::vector<std::string>& items) {
+void numbered(AdminDocument& pdf, const std::vector<std::string>& items) {
   if (items.empty()) {
-    pdf.paragraph(plain("Không có."), kBody);
+    pdf.paragraph(plain("Không có."), kBodyStyle);
     return;
   }
-  for (size_t i = 0; i < items.size(); ++i) pdf.paragraph(plain(std::to_string(i + 1) + ". " + items[i]), kBody);
+  for (size_t i = 0; i < items.size(); ++i) pdf.paragraph(plain(std::to_string(i + 1) + ". " + items[i]), kBodyStyle);
 }
 
-void labelled(Renderer& pdf, const std::string& label, const std::string& value, const std::string& if_empty) {
-  pdf.paragraph({Span{label + ": ", true}, Span{value.empty() ? if_empty : value, false, value.empty()}}, kBody);
-}
-
-void draw_signature(Renderer& pdf, const ShiftReport& r) {
-  pdf.skip(12);
-  pdf.keep(130);  // title, room to sign, name: together on one page
-  TextStyle title{.size = kBodySize, .bold = true, .align = PANGO_ALIGN_CENTER};
-  pdf.paragraph(plain(upper(r.signer_title)), title, kRightColumnX, kRightColumnWidth);
-  pdf.skip(70);  // room for the signature and the seal
-  pdf.paragraph(plain(r.signer_name), title, kRightColumnX, kRightColumnWidth);
+void labelled(AdminDocument& pdf, const std::string& label, const std::string& value, const std::string& if_empty) {
+  pdf.paragraph({TextSpan{label + ": ", true}, TextSpan{value.empty() ? if_empty : value, false, value.empty()}},
+                kBodyStyle);
 }
 
 }  // namespace
@@ -502,56 +29,58 @@ void draw_signature(Renderer& pdf, const ShiftReport& r) {
 std::string render_shift_report_pdf(const ShiftReport& r) {
   std::string out;
   {
-    Renderer pdf(out);
-    pdf.set_metadata(valid_utf8(r.title));
-    draw_page_header(pdf, r);
-    draw_title(pdf, r);
+    AdminDocument pdf(out, "shift report PDF");
+    pdf.set_title_metadata(r.title);
+    pdf.header({r.parent_unit_name, r.unit_name, r.document_number, r.place_date});
+    pdf.title(r.title, plain(r.period));
 
-    heading(pdf, "I. Thành phần ca trực");
-    if (r.members.empty()) pdf.paragraph(plain("Không có."), kBody);
+    pdf.heading("I. Thành phần ca trực");
+    if (r.members.empty()) pdf.paragraph(plain("Không có."), kBodyStyle);
     for (size_t i = 0; i < r.members.size(); ++i)
-      pdf.paragraph({Span{std::to_string(i + 1) + ". " + r.members[i].first + ": "}, Span{r.members[i].second, true}},
-                    kBody);
+      pdf.paragraph(
+          {TextSpan{std::to_string(i + 1) + ". " + r.members[i].first + ": "}, TextSpan{r.members[i].second, true}},
+          kBodyStyle);
 
-    heading(pdf, "II. Nội dung trọng điểm");
+    pdf.heading("II. Nội dung trọng điểm");
     numbered(pdf, r.focus_items);
 
-    heading(pdf, "III. Nhật ký trực ban");
+    pdf.heading("III. Nhật ký trực ban");
     if (r.log.empty()) {
-      pdf.paragraph(plain("Không có mục nào trong nhật ký."), kBody);
+      pdf.paragraph(plain("Không có mục nào trong nhật ký."), kBodyStyle);
     } else {
       const double time_w = 74, author_w = 92, kind_w = 80;
-      std::vector<Column> columns{{time_w, PANGO_ALIGN_CENTER},
-                                  {author_w, PANGO_ALIGN_LEFT},
-                                  {kind_w, PANGO_ALIGN_LEFT},
-                                  {kTextWidth - time_w - author_w - kind_w, PANGO_ALIGN_LEFT}};
+      std::vector<TableColumn> columns{{time_w, Align::centre},
+                                       {author_w, Align::left},
+                                       {kind_w, Align::left},
+                                       {page::kTextWidth - time_w - author_w - kind_w, Align::left}};
       std::vector<std::vector<std::string>> rows;
       rows.reserve(r.log.size());
       for (const ReportLine& l : r.log) rows.push_back({l.time_local, l.author, l.kind, l.text});
       pdf.table(columns, {"Thời gian", "Người ghi", "Loại", "Nội dung"}, rows);
     }
 
-    heading(pdf, "IV. Mệnh lệnh của lãnh đạo ca trực");
-    if (r.orders.empty()) pdf.paragraph(plain("Không có."), kBody);
+    pdf.heading("IV. Mệnh lệnh của lãnh đạo ca trực");
+    if (r.orders.empty()) pdf.paragraph(plain("Không có."), kBodyStyle);
     for (size_t i = 0; i < r.orders.size(); ++i) {
       const ReportOrder& o = r.orders[i];
       pdf.keep(3 * 18);
-      pdf.paragraph({Span{std::to_string(i + 1) + ". " + o.kind, true}, Span{" (" + o.time_local + ", " + o.issuer + ")"}},
-                    kBody);
+      pdf.paragraph({TextSpan{std::to_string(i + 1) + ". " + o.kind, true},
+                     TextSpan{" (" + o.time_local + ", " + o.issuer + ")"}},
+                    kBodyStyle);
       labelled(pdf, "Đối tượng", o.target, "không ghi");
       labelled(pdf, "Đơn vị thực hiện", o.receiving_unit, "không ghi");
       labelled(pdf, "Kết quả", o.outcome, "chưa có báo cáo kết quả");
     }
 
-    heading(pdf, "V. Vụ việc đang theo dõi");
+    pdf.heading("V. Vụ việc đang theo dõi");
     numbered(pdf, r.open_cases);
 
-    heading(pdf, "VI. Giao ca");
+    pdf.heading("VI. Giao ca");
     labelled(pdf, "Nội dung bàn giao", r.handover_summary, "không có");
     labelled(pdf, "Ý kiến của ca nhận", r.handover_remarks, "không có");
     labelled(pdf, "Người nhận ca", r.handover_accepted_by, "chưa nhận ca");
 
-    draw_signature(pdf, r);
+    pdf.signature(r.signer_title, r.signer_name);
     pdf.finish();
   }
   return out;

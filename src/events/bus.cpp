@@ -15,7 +15,16 @@ Bus::Bus(const core::Clock& clock, size_t capacity, int64_t start_seq)
 
 int64_t Bus::publish(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action,
                      nlohmann::json payload) {
-  Event e{0, std::move(topic), unit_id, read_action, std::move(payload), clock_.now_ms()};
+  Event e;
+  e.topic = std::move(topic);
+  e.unit_id = unit_id;
+  e.read_action = read_action;
+  e.payload = std::move(payload);
+  return publish(std::move(e));
+}
+
+int64_t Bus::publish(Event e) {
+  e.at_ms = clock_.now_ms();
   auto issue = [this, &e] {
     std::lock_guard lock(mu_);
     e.seq = ++seq_;

@@ -28,6 +28,10 @@ struct Event {
   auth::Action read_action = auth::Action::unit_read;
   nlohmann::json payload;
   int64_t at_ms = 0;
+  // People who see it whatever their scope (a case's recipients outside the case's unit).
+  std::vector<int64_t> also_users;
+  // Addressed to one person only (an inbox notification): nobody else receives it.
+  std::optional<int64_t> only_user;
 };
 
 class Bus {
@@ -45,6 +49,8 @@ class Bus {
   // calling thread, and returns the event's sequence number. A subscriber that publishes from
   // inside its callback has that event delivered right after the current one, not nested in it.
   int64_t publish(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action, nlohmann::json payload);
+  // The same with the audience fields set (seq and at_ms are assigned here).
+  int64_t publish(Event e);
 
   // A subscriber must not block: it runs on the publishing thread, and every later publish waits.
   using Subscriber = std::function<void(const Event&)>;

@@ -237,6 +237,153 @@ CREATE TABLE alerts (
 CREATE UNIQUE INDEX alerts_open ON alerts(kind, subject) WHERE closed_at IS NULL;
 CREATE INDEX alerts_unit ON alerts(unit_id, id);
 )sql"},
+    {4, "online supervision: tasks, cases, proposals, coordination requests, inbox, escalation", R"sql(
+CREATE TABLE tasks (
+  id          INTEGER PRIMARY KEY,
+  unit_id     INTEGER NOT NULL REFERENCES units(id),
+  method      TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  period_from INTEGER NOT NULL,
+  period_to   INTEGER,
+  status      TEXT NOT NULL DEFAULT 'active',
+  directive   TEXT NOT NULL DEFAULT 'null',
+  officers    TEXT NOT NULL DEFAULT '[]',
+  targets     TEXT NOT NULL DEFAULT '[]',
+  created_by  INTEGER NOT NULL REFERENCES users(id),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX tasks_unit ON tasks(unit_id, id);
+
+CREATE TABLE cases (
+  id                  INTEGER PRIMARY KEY,
+  number              TEXT NOT NULL UNIQUE,
+  unit_id             INTEGER NOT NULL REFERENCES units(id),
+  task_id             INTEGER REFERENCES tasks(id),
+  method              TEXT NOT NULL,
+  status              TEXT NOT NULL,
+  severity            TEXT NOT NULL,
+  observed_at         INTEGER NOT NULL,
+  site                TEXT NOT NULL,
+  site_unit_id        INTEGER REFERENCES units(id),
+  cameras             TEXT NOT NULL DEFAULT '[]',
+  subject             TEXT NOT NULL,
+  description         TEXT NOT NULL,
+  suspected_violation TEXT NOT NULL DEFAULT '',
+  immediate_measure   TEXT NOT NULL DEFAULT '',
+  identifiers         TEXT NOT NULL DEFAULT '{}',
+  search_text         TEXT NOT NULL DEFAULT '',
+  reported_by         INTEGER REFERENCES users(id),
+  reported_at         INTEGER,
+  reporter_on_duty    INTEGER NOT NULL DEFAULT 0,
+  routing             TEXT NOT NULL DEFAULT 'null',
+  handling_unit_id    INTEGER REFERENCES units(id),
+  clause              TEXT,
+  acknowledged_by     INTEGER REFERENCES users(id),
+  acknowledged_at     INTEGER,
+  outcome             TEXT,
+  outcome_note        TEXT,
+  concluded_by        INTEGER REFERENCES users(id),
+  concluded_at        INTEGER,
+  closed_by           INTEGER REFERENCES users(id),
+  closed_at           INTEGER,
+  escalation          TEXT NOT NULL DEFAULT '{}',
+  created_by          INTEGER NOT NULL REFERENCES users(id),
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL
+);
+CREATE INDEX cases_unit ON cases(unit_id, id);
+CREATE INDEX cases_status ON cases(status, id);
+CREATE INDEX cases_handling ON cases(handling_unit_id, status);
+
+-- Who a case was sent to, and who may approve its handling plan (from its routing and escalation).
+CREATE TABLE case_recipients (
+  case_id  INTEGER NOT NULL REFERENCES cases(id),
+  user_id  INTEGER NOT NULL REFERENCES users(id),
+  role     TEXT NOT NULL,
+  approver INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (case_id, user_id)
+);
+CREATE INDEX case_recipients_user ON case_recipients(user_id);
+
+-- The case's story: append-only, like the duty log.
+CREATE TABLE case_events (
+  id      INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  at      INTEGER NOT NULL,
+  by      INTEGER REFERENCES users(id),
+  kind    TEXT NOT NULL,
+  text_vi TEXT NOT NULL,
+  text_en TEXT NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX case_events_case ON case_events(case_id, id);
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case timeline is append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case timeline is append-only'); END;
+
+CREATE TABLE case_proposals (
+  id             INTEGER PRIMARY KEY,
+  case_id        INTEGER NOT NULL REFERENCES cases(id),
+  text           TEXT NOT NULL,
+  proposed_by    INTEGER NOT NULL REFERENCES users(id),
+  proposed_at    INTEGER NOT NULL,
+  status         TEXT NOT NULL DEFAULT 'proposed',
+  decided_by     INTEGER REFERENCES users(id),
+  decided_at     INTEGER,
+  remarks        TEXT,
+  executed_by    INTEGER REFERENCES users(id),
+  executed_at    INTEGER,
+  execution_note TEXT
+);
+CREATE INDEX case_proposals_case ON case_proposals(case_id, id);
+
+CREATE TABLE coordination_requests (
+  id               INTEGER PRIMARY KEY,
+  number           TEXT NOT NULL UNIQUE,
+  case_id          INTEGER NOT NULL REFERENCES cases(id),
+  from_unit_id     INTEGER NOT NULL REFERENCES units(id),
+  to_unit_id       INTEGER NOT NULL REFERENCES units(id),
+  content          TEXT NOT NULL,
+  requested_action TEXT NOT NULL,
+  deadline         INTEGER NOT NULL,
+  contacts         TEXT NOT NULL,
+  status           TEXT NOT NULL DEFAULT 'sent',
+  created_by       INTEGER NOT NULL REFERENCES users(id),
+  created_at       INTEGER NOT NULL,
+  acknowledged_by  INTEGER REFERENCES users(id),
+  acknowledged_at  INTEGER,
+  result           TEXT,
+  responded_by     INTEGER REFERENCES users(id),
+  responded_at     INTEGER
+);
+CREATE INDEX coordination_case ON coordination_requests(case_id);
+CREATE INDEX coordination_to ON coordination_requests(to_unit_id, status);
+
+CREATE TABLE notifications (
+  id              INTEGER PRIMARY KEY,
+  user_id         INTEGER NOT NULL REFERENCES users(id),
+  kind            TEXT NOT NULL,
+  case_id         INTEGER REFERENCES cases(id),
+  coordination_id INTEGER REFERENCES coordination_requests(id),
+  title_vi        TEXT NOT NULL,
+  title_en        TEXT NOT NULL,
+  severity        TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  read_at         INTEGER
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+CREATE INDEX notifications_unread ON notifications(user_id) WHERE read_at IS NULL;
+
+CREATE TABLE escalation_policies (
+  severity   TEXT PRIMARY KEY,
+  policy     TEXT NOT NULL,
+  updated_by INTEGER REFERENCES users(id),
+  updated_at INTEGER NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -1,0 +1,519 @@
+// Online supervision: tasks, cases, handling plans, coordination requests (Appendix V), the inbox
+// and escalation policies. Thin: parse, ask the policy with the caller's relation to the case, call
+// the cases module inside `write` (which publishes after the commit), answer with names.
+#include <fmt/format.h>
+
+#include "api/routes.h"
+#include "core/json_body.h"
+
+namespace watchfloor::api {
+namespace {
+
+using auth::Action;
+using core::Need;
+using core::Problem;
+using nlohmann::json;
+
+template <size_t N>
+std::optional<std::string> choice(core::JsonBody& b, std::string_view f, Need need, const char* const (&set)[N]) {
+  auto v = b.string(f, need, 64);
+  if (v && std::none_of(std::begin(set), std::end(set), [&](const char* x) { return *v == x; })) {
+    std::string allowed;
+    for (const char* x : set) allowed += (allowed.empty() ? "" : ", ") + std::string(x);
+    b.error(b.path(f), "Giá trị không hợp lệ; chọn một trong: " + allowed, "Invalid value; one of: " + allowed);
+  }
+  return v;
+}
+
+std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, Need need) {
+  auto v = b.string(f, need, 40);
+  if (!v) return std::nullopt;
+  auto ms = core::parse_iso8601(*v);
+  if (!ms) b.error(b.path(f), "Thời gian phải theo ISO 8601", "Time must be ISO 8601");
+  return ms;
+}
+
+template <size_t N>
+std::optional<std::string> query_choice(const http::Context& ctx, const std::string& key, const char* const (&set)[N]) {
+  auto v = query(ctx, key);
+  if (v && std::none_of(std::begin(set), std::end(set), [&](const char* x) { return *v == x; }))
+    throw Problem::field(key, "Giá trị không hợp lệ", "Invalid value");
+  return v;
+}
+
+inline constexpr const char* kCaseStatuses[] = {"draft", "reported", "acknowledged", "in_handling", "coordination_requested",
+                                                "concluded", "closed"};
+inline constexpr const char* kTaskStatuses[] = {"active", "closed"};
+
+// ---- parsing ------------------------------------------------------------------------------
+
+// Array of objects, each read by `read` with its own field-named errors.
+template <typename Fn>
+json objects(core::JsonBody& b, std::string_view f, size_t max, Fn read) {
+  json out = json::array();
+  const auto* raw = b.raw(f);
+  if (!raw) return out;
+  if (!raw->is_array() || raw->size() > max) {
+    b.error(b.path(f), fmt::format("Phải là danh sách tối đa {} mục", max), fmt::format("Must be a list of at most {} items", max));
+    return out;
+  }
+  for (size_t i = 0; i < raw->size(); ++i) out.push_back(read((*raw)[i], fmt::format("{}[{}]", b.path(f), i)));
+  return out;
+}
+
+json parse_directive(core::JsonBody& b) {
+  const auto* raw = b.raw("directive");
+  if (!raw || raw->is_null()) return json();
+  core::JsonBody d(*raw, {"number", "date", "issuer"}, "directive");
+  auto number = d.string("number", Need::required, 100);
+  auto date = d.string("date", Need::required, 10);
+  auto issuer = d.string("issuer", Need::required, 200);
+  if (date && !core::parse_iso8601(*date + "T00:00:00Z")) d.error("directive.date", "Ngày phải theo dạng YYYY-MM-DD", "Date must be YYYY-MM-DD");
+  b.adopt(d);
+  return {{"number", number.value_or("")}, {"date", date.value_or("")}, {"issuer", issuer.value_or("")}};
+}
+
+cases::TaskInput parse_task(const std::string& text, bool create) {
+  auto b = core::JsonBody::parse(text, {"unit_id", "method", "title", "description", "period_from", "period_to", "directive",
+                                        "officers", "targets", "status"});
+  cases::TaskInput in;
+  Need need = create ? Need::required : Need::optional;
+  if (create) {
+    in.unit_id = b.integer("unit_id", need);
+    in.method = choice(b, "method", need, cases::kMethods);
+    in.period_from = time_field(b, "period_from", need);
+  } else {
+    for (const char* fixed : {"unit_id", "method", "period_from"})
+      if (b.has(fixed)) b.error(fixed, "Không sửa được sau khi giao nhiệm vụ", "Cannot be changed once assigned");
+  }
+  in.title = b.string("title", need, 300);
+  in.description = b.string("description", Need::optional, 5000);
+  if (const auto* pt = b.raw("period_to")) in.period_to = pt->is_null() ? std::nullopt : time_field(b, "period_to", Need::optional);
+  in.status = choice(b, "status", Need::optional, kTaskStatuses);
+  if (b.has("directive")) in.directive = parse_directive(b);
+  if (b.has("officers"))
+    in.officers = objects(b, "officers", 100, [&](const json& v, const std::string& path) {
+      core::JsonBody o(v, {"user_id", "scope"}, path);
+      json officer = {{"user_id", o.integer("user_id", Need::required).value_or(0)}, {"scope", json::object()}};
+      if (const auto* sc = o.raw("scope")) {
+        core::JsonBody sb(*sc, {"field", "area", "customs_type", "route"}, path + ".scope");
+        for (const char* k : {"field", "area", "customs_type", "route"})
+          if (auto x = sb.string(k, Need::optional, 300)) officer["scope"][k] = *x;
+        o.adopt(sb);
+      }
+      b.adopt(o);
+      return officer;
+    });
+  if (b.has("targets"))
+    in.targets = objects(b, "targets", 200, [&](const json& v, const std::string& path) {
+      core::JsonBody t(v, {"type", "ref", "label"}, path);
+      json target = {{"type", choice(t, "type", Need::required, cases::kTargetTypes).value_or("")},
+                     {"ref", t.string("ref", Need::required, 200).value_or("")}};
+      if (auto l = t.string("label", Need::optional, 300)) target["label"] = *l;
+      b.adopt(t);
+      return target;
+    });
+  b.finish();
+  return in;
+}
+
+const std::initializer_list<std::string_view> kCaseFields = {
+    "unit_id", "task_id", "method", "severity", "observed_at", "site", "site_unit_id", "cameras", "subject", "description",
+    "suspected_violation", "immediate_measure", "identifiers"};
+
+void read_case_fields(core::JsonBody& b, cases::CaseInput& in, bool create) {
+  Need need = create ? Need::required : Need::optional;
+  in.unit_id = b.integer("unit_id", need);
+  if (b.has("task_id")) in.task_id = b.nullable_integer("task_id");
+  in.method = choice(b, "method", Need::optional, cases::kMethods);
+  in.severity = choice(b, "severity", Need::optional, cases::kSeverities);
+  in.observed_at = time_field(b, "observed_at", need);
+  in.site = b.string("site", need, 300);
+  if (b.has("site_unit_id")) in.site_unit_id = b.nullable_integer("site_unit_id");
+  in.subject = choice(b, "subject", need, cases::kSubjects);
+  in.description = b.string("description", need, 10000);
+  in.suspected_violation = b.string("suspected_violation", Need::optional, 2000);
+  in.immediate_measure = b.string("immediate_measure", Need::optional, 2000);
+  if (b.has("cameras"))
+    in.cameras = objects(b, "cameras", 50, [&](const json& v, const std::string& path) {
+      core::JsonBody c(v, {"camera", "from", "to"}, path);
+      auto cam = c.string("camera", Need::required, 200);
+      auto from = time_field(c, "from", Need::required);
+      auto to = time_field(c, "to", Need::required);
+      if (from && to && *to <= *from) c.error(path + ".to", "Phải sau thời điểm bắt đầu", "Must be after the start");
+      b.adopt(c);
+      return json{{"camera", cam.value_or("")}, {"from", from ? core::iso8601(*from) : ""}, {"to", to ? core::iso8601(*to) : ""}};
+    });
+  if (const auto* ids = b.raw("identifiers")) {
+    json out = json::object();
+    if (!ids->is_object()) {
+      b.error("identifiers", "Phải là một đối tượng JSON", "Must be a JSON object");
+    } else {
+      for (const auto& [k, list] : ids->items()) {
+        if (std::none_of(std::begin(cases::kIdentifierKinds), std::end(cases::kIdentifierKinds), [&](const char* x) { return k == x; })) {
+          b.error("identifiers." + k, "Loại định danh không hợp lệ", "Unknown kind of identifier");
+          continue;
+        }
+        bool ok = list.is_array() && list.size() <= 100;
+        for (const auto& x : list) ok = ok && x.is_string() && !x.get<std::string>().empty() && x.get<std::string>().size() <= 100;
+        if (!ok) b.error("identifiers." + k, "Phải là danh sách chuỗi (tối đa 100)", "Must be a list of strings (at most 100)");
+        else out[k] = list;
+      }
+    }
+    in.identifiers = out;
+  }
+}
+
+// ---- views ----------------------------------------------------------------------------------
+
+// What the caller is to the case: from its routing and authorship, or a unit asked to coordinate.
+std::optional<std::string> relation(http::Context& ctx, Services& s, const cases::Case& c) {
+  if (auto r = s.cases.relation(c, ctx.principal().user_id)) return r;
+  for (const auto& req : c.coordination)
+    if (ctx.may(Action::coordination_respond, {req.to_unit_id})) return "coordinating";
+  return std::nullopt;
+}
+
+auth::Target case_target(http::Context& ctx, Services& s, const cases::Case& c) {
+  auth::Target t{c.unit_id};
+  t.relation = relation(ctx, s, c);
+  return t;
+}
+
+cases::Case load_case(http::Context& ctx, Services& s, const std::string& param = "id") {
+  auto c = s.cases.get(ctx.id_param(param));
+  if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::not_found("The case", "Vụ việc");
+  return *c;
+}
+
+json case_json(http::Context& ctx, Services& s, const cases::Case& c, bool full) {
+  json j = with_names(s, cases::to_json(c, full));
+  j["my_role"] = full ? json(relation(ctx, s, c).value_or("")) : json();
+  if (j["my_role"] == "") j["my_role"] = nullptr;
+  j["task_title"] = nullptr;
+  if (c.task_id)
+    if (auto t = s.cases.task(*c.task_id)) j["task_title"] = t->title;
+  return j;
+}
+
+json task_json(Services& s, const cases::Task& t) { return with_names(s, cases::to_json(t)); }
+
+auth::Target task_target(http::Context& ctx, const cases::Task& t) {
+  auth::Target target{t.unit_id};
+  if (t.assigned(ctx.principal().user_id)) target.relation = "assigned";
+  return target;
+}
+
+cases::Task load_task(http::Context& ctx, Services& s) {
+  auto t = s.cases.task(ctx.id_param());
+  if (!t || !ctx.may(Action::task_read, task_target(ctx, *t))) throw Problem::not_found("The task", "Nhiệm vụ");
+  return *t;
+}
+
+cases::CoordinationRequest load_request(http::Context& ctx, Services& s) {
+  auto r = s.cases.coordination_request(ctx.id_param());
+  bool visible = r && (ctx.may(Action::coordination_respond, {r->to_unit_id}) || [&] {
+                   auto c = s.cases.get(r->case_id);
+                   return c && ctx.may(Action::case_read, case_target(ctx, s, *c));
+                 }());
+  if (!visible) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
+  return *r;
+}
+
+json request_json(Services& s, const cases::CoordinationRequest& r) { return with_names(s, cases::to_json(r, s.clock.now_ms())); }
+
+// Runs a change to a case, audits it, and answers with the case as it is now.
+http::Response case_change(http::Context& ctx, Services& s, const cases::Case& c, const std::string& action,
+                           const std::function<cases::Case()>& change, json details = json::object(), int status = 200) {
+  cases::Case after;
+  write(s, [&] {
+    after = change();
+    details["status"] = after.status;
+    s.audit.append(ctx.audit(action, "case", std::to_string(c.id), c.unit_id, details));
+  });
+  return http::Response::json(status, case_json(ctx, s, after, true));
+}
+
+}  // namespace
+
+void add_case_routes(http::Router& r, Services& s) {
+  // ---- supervision tasks (nhiệm vụ giám sát)
+  r.add("GET", "/api/v1/tasks", Action::task_read, [&s](http::Context& ctx) {
+    json items = json::array();
+    for (const auto& t : s.cases.tasks(query_id(ctx, "unit"), query_choice(ctx, "method", cases::kMethods),
+                                       query_choice(ctx, "status", kTaskStatuses)))
+      if (ctx.may(Action::task_read, task_target(ctx, t))) items.push_back(task_json(s, t));
+    return http::Response::json(200, {{"items", items}});
+  });
+
+  r.add("POST", "/api/v1/tasks", Action::task_write, [&s](http::Context& ctx) {
+    auto in = parse_task(ctx.req.body, true);
+    if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::task_write, {*in.unit_id});
+    cases::Task t;
+    write(s, [&] {
+      t = s.cases.create_task(in, ctx.principal().user_id);
+      s.audit.append(ctx.audit("task.create", "task", std::to_string(t.id), t.unit_id, cases::to_json(t)));
+    });
+    return http::Response::json(201, task_json(s, t));
+  });
+
+  r.add("GET", "/api/v1/tasks/{id}", Action::task_read, [&s](http::Context& ctx) {
+    return http::Response::json(200, task_json(s, load_task(ctx, s)));
+  });
+
+  r.add("PATCH", "/api/v1/tasks/{id}", Action::task_write, [&s](http::Context& ctx) {
+    auto in = parse_task(ctx.req.body, false);
+    auto t = load_task(ctx, s);
+    ctx.require(Action::task_write, {t.unit_id});
+    write(s, [&] {
+      t = s.cases.update_task(t.id, in, ctx.principal().user_id);
+      s.audit.append(ctx.audit("task.update", "task", std::to_string(t.id), t.unit_id, cases::to_json(t)));
+    });
+    return http::Response::json(200, task_json(s, t));
+  });
+
+  // ---- cases (vụ việc)
+  r.add("GET", "/api/v1/cases", Action::case_read, [&s](http::Context& ctx) {
+    cases::CaseQuery q;
+    q.unit_id = query_id(ctx, "unit");
+    q.method = query_choice(ctx, "method", cases::kMethods);
+    q.status = query_choice(ctx, "status", kCaseStatuses);
+    q.severity = query_choice(ctx, "severity", cases::kSeverities);
+    if (query(ctx, "from")) q.from = query_time(ctx, "from", 0);
+    if (query(ctx, "to")) q.to = query_time(ctx, "to", 0);
+    q.text = query(ctx, "q");
+    json items = json::array();
+    for (const auto& c : s.cases.list(q)) {
+      auth::Target t{c.unit_id};
+      t.relation = s.cases.relation(c, ctx.principal().user_id);
+      if (ctx.may(Action::case_read, t)) items.push_back(case_json(ctx, s, c, false));
+    }
+    size_t total = items.size();
+    return http::Response::json(200, {{"items", items}, {"total", total}});
+  });
+
+  r.add("POST", "/api/v1/cases", Action::case_write, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, kCaseFields);
+    cases::CaseInput in;
+    read_case_fields(b, in, true);
+    b.finish();
+    if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::case_write, {*in.unit_id});
+    cases::Case c;
+    write(s, [&] {
+      c = s.cases.create(in, ctx.principal().user_id);
+      s.audit.append(ctx.audit("case.create", "case", std::to_string(c.id), c.unit_id, cases::to_json(c, false)));
+    });
+    return http::Response::json(201, case_json(ctx, s, c, true));
+  });
+
+  r.add("GET", "/api/v1/cases/{id}", Action::case_read, [&s](http::Context& ctx) {
+    auto c = load_case(ctx, s);
+    // A case names people and goods under suspicion: reading it is a sensitive read.
+    s.audit.append(ctx.audit("case.read", "case", std::to_string(c.id), c.unit_id));
+    return http::Response::json(200, case_json(ctx, s, c, true));
+  });
+
+  // A draft is edited by its author; after reporting, PATCH moves the case along its lifecycle.
+  r.add("PATCH", "/api/v1/cases/{id}", Action::case_read, [&s](http::Context& ctx) {
+    auto c = load_case(ctx, s);
+    auto t = case_target(ctx, s, c);
+    int64_t me = ctx.principal().user_id;
+    json body = core::parse_json(ctx.req.body);
+    if (body.is_object() && body.contains("status")) {
+      core::JsonBody b(body, {"status", "outcome", "outcome_note", "reason"});
+      auto status = choice(b, "status", Need::required, kCaseStatuses);
+      auto outcome = choice(b, "outcome", Need::optional, cases::kOutcomes);
+      auto note = b.string("outcome_note", Need::optional, 5000);
+      auto reason = b.string("reason", Need::optional, 2000);
+      if (status == "concluded" && !outcome) b.error("outcome", "Phải chọn kết quả xử lý", "An outcome is required");
+      if (status == "concluded" && !note) b.error("outcome_note", "Phải ghi nội dung kết luận", "A conclusion note is required");
+      if (status && *status != "in_handling" && *status != "concluded" && *status != "closed")
+        b.error("status", "Chỉ chuyển sang: in_handling, concluded, closed", "Only in_handling, concluded or closed");
+      b.finish();
+      bool reopening = *status == "in_handling" && (c.status == "concluded" || c.status == "closed");
+      if (*status == "in_handling" && !reopening) {
+        ctx.require(Action::case_handle, t);
+        return case_change(ctx, s, c, "case.handle", [&] { return s.cases.start_handling(c.id, me); });
+      }
+      ctx.require(Action::case_approve, t);
+      if (reopening) {
+        if (!reason) throw Problem::field("reason", "Phải nêu lý do mở lại", "A reason to reopen is required");
+        return case_change(ctx, s, c, "case.reopen", [&] { return s.cases.reopen(c.id, me, *reason); }, {{"reason", *reason}});
+      }
+      if (*status == "concluded")
+        return case_change(ctx, s, c, "case.conclude", [&] { return s.cases.conclude(c.id, me, *outcome, *note); },
+                           {{"outcome", *outcome}});
+      return case_change(ctx, s, c, "case.close", [&] { return s.cases.close(c.id, me); });
+    }
+    core::JsonBody b(body, kCaseFields);
+    cases::CaseInput in;
+    read_case_fields(b, in, false);
+    b.finish();
+    auth::Target own{c.unit_id, c.created_by};
+    ctx.require(Action::case_write, own);
+    if (in.unit_id) ctx.require(Action::case_write, {*in.unit_id});
+    return case_change(ctx, s, c, "case.update", [&] { return s.cases.update_draft(c.id, in, me); });
+  });
+
+  r.add("POST", "/api/v1/cases/{id}/report", Action::case_write, [&s](http::Context& ctx) {
+    auto c = load_case(ctx, s);
+    ctx.require(Action::case_write, {c.unit_id, c.created_by});
+    return case_change(ctx, s, c, "case.report", [&] { return s.cases.report(c.id, ctx.principal().user_id); });
+  });
+
+  r.add("POST", "/api/v1/cases/{id}/acknowledge", Action::case_handle, [&s](http::Context& ctx) {
+    auto c = load_case(ctx, s);
+    ctx.require(Action::case_handle, case_target(ctx, s, c));
+    return case_change(ctx, s, c, "case.acknowledge", [&] { return s.cases.acknowledge(c.id, ctx.principal().user_id); });
+  });
+
+  r.add("GET", "/api/v1/cases/{id}/timeline", Action::case_read, [&s](http::Context& ctx) {
+    auto c = load_case(ctx, s);
+    json items = json::array();
+    for (const auto& e : s.cases.timeline(c.id)) items.push_back(cases::to_json(e));
+    return http::Response::json(200, {{"items", with_names(s, items)}});
+  });
+
+  // Art. 15.1(d): a handling plan is proposed, approved by the case's approver, then carried out.
+  r.add("POST", "/api/v1/cases/{id}/proposals", Action::case_propose, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, {"text"});
+    auto text = b.string("text", Need::required, 5000);
+    b.finish();
+    auto c = load_case(ctx, s);
+    ctx.require(Action::case_propose, case_target(ctx, s, c));
+    return case_change(ctx, s, c, "case.propose", [&] { return s.cases.propose(c.id, ctx.principal().user_id, *text); },
+                       {{"text", *text}}, 201);
+  });
+
+  r.add("POST", "/api/v1/cases/{id}/proposals/{proposal_id}/decide", Action::case_approve, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, {"decision", "remarks"});
+    static const char* const kDecisions[] = {"approve", "reject"};
+    auto decision = choice(b, "decision", Need::required, kDecisions);
+    auto remarks = b.string("remarks", Need::optional, 2000);
+    b.finish();
+    auto c = load_case(ctx, s);
+    ctx.require(Action::case_approve, case_target(ctx, s, c));
+    int64_t pid = ctx.id_param("proposal_id");
+    return case_change(ctx, s, c, "case.decide",
+                       [&] { return s.cases.decide(c.id, pid, ctx.principal().user_id, *decision == "approve", remarks); },
+                       {{"proposal_id", pid}, {"decision", *decision}});
+  });
+
+  r.add("POST", "/api/v1/cases/{id}/proposals/{proposal_id}/execute", Action::case_handle, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, {"note"});
+    auto note = b.string("note", Need::required, 5000);
+    b.finish();
+    auto c = load_case(ctx, s);
+    ctx.require(Action::case_handle, case_target(ctx, s, c));
+    int64_t pid = ctx.id_param("proposal_id");
+    return case_change(ctx, s, c, "case.execute", [&] { return s.cases.execute(c.id, pid, ctx.principal().user_id, *note); },
+                       {{"proposal_id", pid}});
+  });
+
+  // ---- coordination requests (Appendix V)
+  r.add("GET", "/api/v1/coordination-requests", Action::case_read, [&s](http::Context& ctx) {
+    static const char* const kDirections[] = {"incoming", "outgoing"};
+    static const char* const kStatuses[] = {"sent", "acknowledged", "answered"};
+    auto direction = query_choice(ctx, "direction", kDirections);
+    auto status = query_choice(ctx, "status", kStatuses);
+    json items = json::array();
+    for (const auto& req : s.cases.coordination(query_id(ctx, "case"))) {
+      if (status && req.status != *status) continue;
+      bool incoming = ctx.may(Action::coordination_respond, {req.to_unit_id});
+      bool outgoing = [&] {
+        auto c = s.cases.get(req.case_id);
+        return c && ctx.may(Action::case_read, case_target(ctx, s, *c));
+      }();
+      if ((direction == "incoming" && !incoming) || (direction == "outgoing" && !outgoing) || (!incoming && !outgoing)) continue;
+      items.push_back(request_json(s, req));
+    }
+    return http::Response::json(200, {{"items", items}});
+  });
+
+  r.add("POST", "/api/v1/coordination-requests", Action::case_approve, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, {"case_id", "to_unit_id", "content", "requested_action", "deadline", "contacts"});
+    cases::CoordinationInput in;
+    auto case_id = b.integer("case_id", Need::required);
+    auto to = b.integer("to_unit_id", Need::required);
+    auto content = b.string("content", Need::required, 10000);
+    auto action = b.string("requested_action", Need::required, 5000);
+    auto deadline = time_field(b, "deadline", Need::required);
+    auto contacts = b.string("contacts", Need::required, 1000);
+    b.finish();
+    auto c = s.cases.get(*case_id);
+    if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::field("case_id", "Vụ việc không tồn tại", "No such case");
+    ctx.require(Action::case_approve, case_target(ctx, s, *c));
+    in = {*case_id, *to, *deadline, *content, *action, *contacts};
+    cases::CoordinationRequest created;
+    write(s, [&] {
+      created = s.cases.request_coordination(in, ctx.principal().user_id);
+      s.audit.append(ctx.audit("coordination.create", "coordination_request", std::to_string(created.id), created.to_unit_id,
+                               cases::to_json(created, s.clock.now_ms())));
+    });
+    return http::Response::json(201, request_json(s, created));
+  });
+
+  r.add("GET", "/api/v1/coordination-requests/{id}", Action::case_read, [&s](http::Context& ctx) {
+    return http::Response::json(200, request_json(s, load_request(ctx, s)));
+  });
+
+  for (const char* step : {"acknowledge", "respond"}) {
+    r.add("POST", std::string("/api/v1/coordination-requests/{id}/") + step, Action::coordination_respond, [&s, step](http::Context& ctx) {
+      bool respond = std::string(step) == "respond";
+      auto b = core::JsonBody::parse(ctx.req.body.empty() ? "{}" : ctx.req.body, {"result"});
+      auto result = b.string("result", respond ? Need::required : Need::optional, 10000);
+      b.finish();
+      auto req = load_request(ctx, s);
+      ctx.require(Action::coordination_respond, {req.to_unit_id});
+      write(s, [&] {
+        req = respond ? s.cases.respond_coordination(req.id, ctx.principal().user_id, *result)
+                      : s.cases.acknowledge_coordination(req.id, ctx.principal().user_id);
+        s.audit.append(ctx.audit(std::string("coordination.") + step, "coordination_request", std::to_string(req.id), req.to_unit_id,
+                                 respond ? json{{"result", *result}} : json::object()));
+      });
+      return http::Response::json(200, request_json(s, req));
+    });
+  }
+
+  // ---- inbox (hộp thư): one's own notifications
+  r.add("GET", "/api/v1/inbox", Action::authenticated, [&s](http::Context& ctx) {
+    int64_t me = ctx.principal().user_id;
+    bool unread_only = query(ctx, "unread").value_or("") == "1" || query(ctx, "unread").value_or("") == "true";
+    json items = json::array();
+    for (const auto& n : s.cases.inbox(me, unread_only)) items.push_back(cases::to_json(n));
+    return http::Response::json(200, {{"items", items}, {"unread", s.cases.unread(me)}});
+  });
+
+  r.add("POST", "/api/v1/inbox/{id}/read", Action::authenticated, [&s](http::Context& ctx) {
+    int64_t me = ctx.principal().user_id;
+    write(s, [&] { s.cases.mark_read(me, ctx.id_param()); });
+    return http::Response::json(200, {{"unread", s.cases.unread(me)}});
+  });
+
+  r.add("POST", "/api/v1/inbox/read-all", Action::authenticated, [&s](http::Context& ctx) {
+    int64_t me = ctx.principal().user_id;
+    write(s, [&] { s.cases.mark_read(me, std::nullopt); });
+    return http::Response::json(200, {{"unread", s.cases.unread(me)}});
+  });
+
+  // ---- escalation policies
+  r.add("GET", "/api/v1/escalation-policies", Action::case_read, [&s](http::Context&) {
+    json items = json::array();
+    for (const auto& p : s.cases.policies()) items.push_back(cases::to_json(p));
+    return http::Response::json(200, {{"items", items}});
+  });
+
+  r.add("PUT", "/api/v1/escalation-policies/{severity}", Action::config_write, [&s](http::Context& ctx) {
+    std::string severity = ctx.params.at("severity");
+    if (std::none_of(std::begin(cases::kSeverities), std::end(cases::kSeverities), [&](const char* x) { return severity == x; }))
+      throw Problem::not_found("The severity", "Mức độ");
+    auto p = cases::policy_from_json(core::parse_json(ctx.req.body), severity);
+    write(s, [&] {
+      p = s.cases.set_policy(p, ctx.principal().user_id);
+      s.audit.append(ctx.audit("escalation_policy.update", "escalation_policy", severity, std::nullopt, cases::to_json(p)));
+    });
+    return http::Response::json(200, cases::to_json(p));
+  });
+}
+
+}  // namespace watchfloor::api

@@ -1,0 +1,1053 @@
+#include "cases/cases.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "core/error.h"
+
+namespace watchfloor::cases {
+namespace {
+
+using core::Problem;
+using nlohmann::json;
+
+// Events waiting for their transaction to commit; one queue per thread, since each write transaction
+// runs on one thread and holds the database alone.
+thread_local std::vector<events::Event> t_outbox;
+// Alerts raised or resolved by this thread's writes: they publish at once, so they too wait for the commit.
+thread_local std::vector<std::function<void()>> t_after;
+
+const char* kTaskSelect =
+    "SELECT id, unit_id, method, title, description, period_from, period_to, status, directive, officers, targets, "
+    "created_by, created_at, updated_at FROM tasks";
+
+Task task_from_row(const store::Row& r) {
+  Task t;
+  t.id = r.i64(0);
+  t.unit_id = r.i64(1);
+  t.method = r.str(2);
+  t.title = r.str(3);
+  t.description = r.str(4);
+  t.period_from = r.i64(5);
+  t.period_to = r.opt_i64(6);
+  t.status = r.str(7);
+  t.directive = json::parse(r.str(8));
+  t.officers = json::parse(r.str(9));
+  t.targets = json::parse(r.str(10));
+  t.created_by = r.i64(11);
+  t.created_at = r.i64(12);
+  t.updated_at = r.i64(13);
+  return t;
+}
+
+const char* kCaseSelect =
+    "SELECT c.id, c.number, c.unit_id, c.task_id, c.method, c.status, c.severity, c.observed_at, c.site, c.site_unit_id, "
+    "c.cameras, c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers, c.reported_by, "
+    "c.reported_at, c.reporter_on_duty, c.routing, c.acknowledged_by, c.acknowledged_at, c.outcome, c.outcome_note, "
+    "c.concluded_by, c.concluded_at, c.closed_by, c.closed_at, c.created_by, c.created_at, c.updated_at FROM cases c";
+
+Case case_from_row(const store::Row& r) {
+  Case c;
+  c.id = r.i64(0);
+  c.number = r.str(1);
+  c.unit_id = r.i64(2);
+  c.task_id = r.opt_i64(3);
+  c.method = r.str(4);
+  c.status = r.str(5);
+  c.severity = r.str(6);
+  c.observed_at = r.i64(7);
+  c.site = r.str(8);
+  c.site_unit_id = r.opt_i64(9);
+  c.cameras = json::parse(r.str(10));
+  c.subject = r.str(11);
+  c.description = r.str(12);
+  c.suspected_violation = r.str(13);
+  c.immediate_measure = r.str(14);
+  c.identifiers = json::parse(r.str(15));
+  c.reported_by = r.opt_i64(16);
+  c.reported_at = r.opt_i64(17);
+  c.reporter_on_duty = r.boolean(18);
+  c.routing = json::parse(r.str(19));
+  c.acknowledged_by = r.opt_i64(20);
+  c.acknowledged_at = r.opt_i64(21);
+  c.outcome = r.opt_str(22);
+  c.outcome_note = r.opt_str(23);
+  c.concluded_by = r.opt_i64(24);
+  c.concluded_at = r.opt_i64(25);
+  c.closed_by = r.opt_i64(26);
+  c.closed_at = r.opt_i64(27);
+  c.created_by = r.i64(28);
+  c.created_at = r.i64(29);
+  c.updated_at = r.i64(30);
+  return c;
+}
+
+const char* kCoordSelect =
+    "SELECT r.id, r.number, r.case_id, c.number, r.from_unit_id, r.to_unit_id, r.content, r.requested_action, r.deadline, "
+    "r.contacts, r.status, r.created_by, r.created_at, r.acknowledged_by, r.acknowledged_at, r.result, r.responded_by, "
+    "r.responded_at FROM coordination_requests r JOIN cases c ON c.id = r.case_id";
+
+CoordinationRequest coord_from_row(const store::Row& r) {
+  CoordinationRequest c;
+  c.id = r.i64(0);
+  c.number = r.str(1);
+  c.case_id = r.i64(2);
+  c.case_number = r.str(3);
+  c.from_unit_id = r.i64(4);
+  c.to_unit_id = r.i64(5);
+  c.content = r.str(6);
+  c.requested_action = r.str(7);
+  c.deadline = r.i64(8);
+  c.contacts = r.str(9);
+  c.status = r.str(10);
+  c.created_by = r.i64(11);
+  c.created_at = r.i64(12);
+  c.acknowledged_by = r.opt_i64(13);
+  c.acknowledged_at = r.opt_i64(14);
+  c.result = r.opt_str(15);
+  c.responded_by = r.opt_i64(16);
+  c.responded_at = r.opt_i64(17);
+  return c;
+}
+
+const char* kNotificationSelect =
+    "SELECT id, user_id, kind, case_id, coordination_id, title_vi, title_en, severity, created_at, read_at FROM notifications";
+
+Notification notification_from_row(const store::Row& r) {
+  return {r.i64(0), r.i64(1), r.i64(8), r.str(2), r.str(5), r.str(6), r.str(7), r.opt_i64(3), r.opt_i64(4), r.opt_i64(9)};
+}
+
+std::string search_text(const Case& c) {
+  std::string s = c.number + " " + c.site + " " + c.description + " " + c.suspected_violation;
+  for (const auto& [_, list] : c.identifiers.items())
+    for (const auto& v : list) s += " " + v.get<std::string>();
+  return s;
+}
+
+std::string like_pattern(const std::string& text) {
+  std::string out = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "%";
+}
+
+int year_of(int64_t ms, const std::string& tz) { return std::stoi(duty::local_date_of(ms, tz).substr(0, 4)); }
+
+template <size_t N>
+bool one_of(const std::string& v, const char* const (&set)[N]) {
+  return std::any_of(std::begin(set), std::end(set), [&](const char* x) { return v == x; });
+}
+
+}  // namespace
+
+bool Task::assigned(int64_t user) const {
+  for (const auto& o : officers)
+    if (o.value("user_id", int64_t{0}) == user) return true;
+  return false;
+}
+
+// ---- Tasks ----------------------------------------------------------------------------------
+
+std::vector<Task> Cases::tasks(std::optional<int64_t> unit_id, std::optional<std::string> method,
+                               std::optional<std::string> status) {
+  std::string sql = std::string(kTaskSelect) + " WHERE 1=1";
+  std::vector<store::Value> params;
+  if (unit_id) {
+    auto ids = units_.tree()->subtree(*unit_id);
+    sql += " AND unit_id IN (" + std::string(ids.empty() ? "NULL" : "") ;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      sql += i ? ",?" : "?";
+      params.push_back(ids[i]);
+    }
+    sql += ")";
+  }
+  if (method) sql += " AND method = ?", params.push_back(*method);
+  if (status) sql += " AND status = ?", params.push_back(*status);
+  std::vector<Task> out;
+  for (const auto& r : db_.query(sql + " ORDER BY id DESC LIMIT 500", params)) out.push_back(task_from_row(r));
+  return out;
+}
+
+std::optional<Task> Cases::task(int64_t id) {
+  auto r = db_.query_one(std::string(kTaskSelect) + " WHERE id = ?", {id});
+  if (!r) return std::nullopt;
+  return task_from_row(*r);
+}
+
+namespace {
+
+void check_task(const Task& t, org::Units& units, store::Db& db) {
+  if (!units.get(t.unit_id)) throw Problem::field("unit_id", "Đơn vị không tồn tại", "No such unit");
+  if (t.method == "keypoint_directive" && !t.directive.is_object())
+    throw Problem::field("directive", "Nhiệm vụ theo chỉ đạo trực tiếp của Lãnh đạo Tổng cục phải ghi số, ngày, người chỉ đạo",
+                         "A leadership-directed task must give the directive's number, date and issuer");
+  if (t.period_to && *t.period_to < t.period_from)
+    throw Problem::field("period_to", "Thời hạn kết thúc phải sau ngày bắt đầu", "The end must be after the start");
+  for (size_t i = 0; i < t.officers.size(); ++i) {
+    int64_t uid = t.officers[i].value("user_id", int64_t{0});
+    if (!db.query_one("SELECT 1 FROM users WHERE id = ? AND active = 1", {uid}))
+      throw Problem::field(fmt::format("officers[{}].user_id", i), "Không có cán bộ này", "No such active officer");
+  }
+}
+
+}  // namespace
+
+Task Cases::create_task(const TaskInput& in, int64_t by) {
+  Task t;
+  t.unit_id = *in.unit_id;
+  t.method = *in.method;
+  t.title = *in.title;
+  t.description = in.description.value_or("");
+  t.period_from = *in.period_from;
+  t.period_to = in.period_to.value_or(std::nullopt);
+  t.directive = in.method == "keypoint_directive" ? in.directive.value_or(json()) : json();
+  t.officers = in.officers.value_or(json::array());
+  t.targets = in.targets.value_or(json::array());
+  t.created_by = by;
+  t.created_at = t.updated_at = clock_.now_ms();
+  check_task(t, units_, db_);
+  db_.exec("INSERT INTO tasks(unit_id, method, title, description, period_from, period_to, status, directive, officers, targets, "
+           "created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           {t.unit_id, t.method, t.title, t.description, t.period_from, store::opt(t.period_to), t.status, t.directive.dump(),
+            t.officers.dump(), t.targets.dump(), by, t.created_at, t.updated_at});
+  return *task(db_.last_insert_id());
+}
+
+Task Cases::update_task(int64_t id, const TaskInput& in, int64_t) {
+  auto t = task(id);
+  if (!t) throw Problem::not_found("The task", "Nhiệm vụ");
+  if (in.title) t->title = *in.title;
+  if (in.description) t->description = *in.description;
+  if (in.period_to) t->period_to = *in.period_to;
+  if (in.officers) t->officers = *in.officers;
+  if (in.targets) t->targets = *in.targets;
+  if (in.directive && t->method == "keypoint_directive") t->directive = *in.directive;
+  if (in.status) t->status = *in.status;
+  t->updated_at = clock_.now_ms();
+  check_task(*t, units_, db_);
+  db_.exec("UPDATE tasks SET title=?, description=?, period_to=?, officers=?, targets=?, directive=?, status=?, updated_at=? WHERE id=?",
+           {t->title, t->description, store::opt(t->period_to), t->officers.dump(), t->targets.dump(), t->directive.dump(),
+            t->status, t->updated_at, id});
+  return *task(id);
+}
+
+// ---- Cases ----------------------------------------------------------------------------------
+
+std::vector<Case> Cases::list(const CaseQuery& q) {
+  std::string sql = std::string(kCaseSelect) + " WHERE 1=1";
+  std::vector<store::Value> params;
+  if (q.unit_id) {
+    auto ids = units_.tree()->subtree(*q.unit_id);
+    sql += " AND (c.unit_id IN (NULL";
+    for (auto id : ids) sql += ",?", params.push_back(id);
+    sql += ") OR c.handling_unit_id IN (NULL";
+    for (auto id : ids) sql += ",?", params.push_back(id);
+    sql += "))";
+  }
+  if (q.method) sql += " AND c.method = ?", params.push_back(*q.method);
+  if (q.status) sql += " AND c.status = ?", params.push_back(*q.status);
+  if (q.severity) sql += " AND c.severity = ?", params.push_back(*q.severity);
+  if (q.from) sql += " AND c.observed_at >= ?", params.push_back(*q.from);
+  if (q.to) sql += " AND c.observed_at < ?", params.push_back(*q.to);
+  if (q.text) sql += " AND c.search_text LIKE ? ESCAPE '\\'", params.push_back(like_pattern(*q.text));
+  sql += " ORDER BY c.id DESC LIMIT ?";
+  params.push_back(static_cast<int64_t>(q.limit));
+  std::vector<Case> out;
+  for (const auto& r : db_.query(sql, params)) out.push_back(case_from_row(r));
+  return out;
+}
+
+std::optional<Case> Cases::get(int64_t id) {
+  auto r = db_.query_one(std::string(kCaseSelect) + " WHERE c.id = ?", {id});
+  if (!r) return std::nullopt;
+  Case c = case_from_row(*r);
+  for (const auto& p : db_.query("SELECT id, case_id, text, proposed_by, proposed_at, status, decided_by, decided_at, remarks, "
+                                 "executed_by, executed_at, execution_note FROM case_proposals WHERE case_id = ? ORDER BY id",
+                                 {id}))
+    c.proposals.push_back({p.i64(0), p.i64(1), p.i64(3), p.i64(4), p.str(2), p.str(5), p.opt_i64(6), p.opt_i64(7), p.opt_i64(9),
+                           p.opt_i64(10), p.opt_str(8), p.opt_str(11)});
+  c.coordination = coordination(id);
+  return c;
+}
+
+Case Cases::require_case(int64_t id) {
+  auto c = get(id);
+  if (!c) throw Problem::not_found("The case", "Vụ việc");
+  return *c;
+}
+
+Case Cases::in_status(int64_t id, std::initializer_list<const char*> statuses, const char* step) {
+  Case c = require_case(id);
+  for (const char* s : statuses)
+    if (c.status == s) return c;
+  throw Problem::conflict(fmt::format("The case cannot be {} while it is {}.", step, c.status),
+                          fmt::format("Không thể thực hiện bước này khi vụ việc đang ở trạng thái {}.", c.status));
+}
+
+std::optional<std::string> Cases::relation(const Case& c, int64_t user) {
+  if (auto r = db_.query_one("SELECT approver FROM case_recipients WHERE case_id = ? AND user_id = ?", {c.id, user}))
+    return r->boolean(0) ? "approver" : "recipient";
+  if (c.created_by == user || c.reported_by == user) return "reporter";
+  return std::nullopt;
+}
+
+namespace {
+
+void check_case(const Case& c, org::Units& units, Cases& cases) {
+  auto unit = units.get(c.unit_id);
+  if (!unit || unit->external) throw Problem::field("unit_id", "Đơn vị không tồn tại", "No such unit");
+  if (c.task_id) {
+    auto t = cases.task(*c.task_id);
+    if (!t) throw Problem::field("task_id", "Nhiệm vụ không tồn tại", "No such task");
+    if (t->status != "active") throw Problem::field("task_id", "Nhiệm vụ đã kết thúc", "The task is closed");
+    if (t->method != c.method)
+      throw Problem::field("method", "Phương thức phải là phương thức của nhiệm vụ", "The method must be the task's method");
+  } else if (c.method == "keypoint_plan" || c.method == "keypoint_directive") {
+    throw Problem::field("task_id", "Giám sát trọng điểm phải gắn với nhiệm vụ (kế hoạch hoặc chỉ đạo)",
+                         "Key-point supervision must refer to its task (plan or directive)");
+  }
+  if (c.site_unit_id && !units.get(*c.site_unit_id))
+    throw Problem::field("site_unit_id", "Đơn vị không tồn tại", "No such unit");
+}
+
+}  // namespace
+
+Case Cases::create(const CaseInput& in, int64_t by) {
+  Case c;
+  c.unit_id = *in.unit_id;
+  c.task_id = in.task_id.value_or(std::nullopt);
+  if (in.method) c.method = *in.method;
+  else if (c.task_id) c.method = task(*c.task_id) ? task(*c.task_id)->method : "regular";
+  else c.method = "regular";
+  c.severity = in.severity.value_or("medium");
+  c.observed_at = *in.observed_at;
+  c.site = *in.site;
+  c.site_unit_id = in.site_unit_id.value_or(std::nullopt);
+  c.cameras = in.cameras.value_or(json::array());
+  c.subject = *in.subject;
+  c.description = *in.description;
+  c.suspected_violation = in.suspected_violation.value_or("");
+  c.immediate_measure = in.immediate_measure.value_or("");
+  c.identifiers = in.identifiers.value_or(json::object());
+  check_case(c, units_, *this);
+  auto unit = units_.get(c.unit_id);
+  int64_t now = clock_.now_ms();
+  int year = year_of(now, unit->time_zone);
+  auto n = db_.query_one("SELECT COUNT(*) FROM cases WHERE unit_id = ? AND number LIKE ?",
+                         {c.unit_id, fmt::format("{}-{}-%", unit->code, year)});
+  c.number = fmt::format("{}-{}-{:04}", unit->code, year, n->i64(0) + 1);
+  db_.exec("INSERT INTO cases(number, unit_id, task_id, method, status, severity, observed_at, site, site_unit_id, cameras, subject, "
+           "description, suspected_violation, immediate_measure, identifiers, search_text, created_by, created_at, updated_at) "
+           "VALUES (?,?,?,?,'draft',?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           {c.number, c.unit_id, store::opt(c.task_id), c.method, c.severity, c.observed_at, c.site, store::opt(c.site_unit_id),
+            c.cameras.dump(), c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers.dump(),
+            search_text(c), by, now, now});
+  c.id = db_.last_insert_id();
+  record(c.id, by, "created", "Lập vụ việc (bản nháp)", "Case opened (draft)");
+  changed(c.id);
+  return require_case(c.id);
+}
+
+Case Cases::update_draft(int64_t id, const CaseInput& in, int64_t by) {
+  Case c = in_status(id, {"draft"}, "edited");
+  if (in.unit_id) c.unit_id = *in.unit_id;
+  if (in.task_id) c.task_id = *in.task_id;
+  if (in.method) c.method = *in.method;
+  if (in.severity) c.severity = *in.severity;
+  if (in.observed_at) c.observed_at = *in.observed_at;
+  if (in.site) c.site = *in.site;
+  if (in.site_unit_id) c.site_unit_id = *in.site_unit_id;
+  if (in.cameras) c.cameras = *in.cameras;
+  if (in.subject) c.subject = *in.subject;
+  if (in.description) c.description = *in.description;
+  if (in.suspected_violation) c.suspected_violation = *in.suspected_violation;
+  if (in.immediate_measure) c.immediate_measure = *in.immediate_measure;
+  if (in.identifiers) c.identifiers = *in.identifiers;
+  check_case(c, units_, *this);
+  db_.exec("UPDATE cases SET unit_id=?, task_id=?, method=?, severity=?, observed_at=?, site=?, site_unit_id=?, cameras=?, subject=?, "
+           "description=?, suspected_violation=?, immediate_measure=?, identifiers=?, search_text=?, updated_at=? WHERE id=?",
+           {c.unit_id, store::opt(c.task_id), c.method, c.severity, c.observed_at, c.site, store::opt(c.site_unit_id), c.cameras.dump(),
+            c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers.dump(), search_text(c),
+            clock_.now_ms(), id});
+  record(id, by, "edited", "Sửa bản nháp", "Draft edited");
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::report(int64_t id, int64_t by) {
+  Case c = in_status(id, {"draft"}, "reported");
+  int64_t now = clock_.now_ms();
+  Directory dir = directory(now);
+  RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
+  if (c.task_id)
+    if (auto t = task(*c.task_id)) in.plan_unit_id = t->unit_id;
+  if (c.subject == "passenger_baggage" && !c.site_unit_id)
+    throw Problem::field("site_unit_id", "Hành lý của hành khách: phải chọn đội nghiệp vụ tại hiện trường (Điều 8)",
+                         "Passenger baggage: choose the operational team on site (Art. 8)");
+  Routing r = route_case(in, dir);
+  if (r.reporter_on_duty && c.immediate_measure.empty())
+    throw Problem::field("immediate_measure", "Cán bộ đang trực phải ghi biện pháp ngăn chặn đã áp dụng ngay (Điều 8)",
+                         "An officer on duty must record the immediate measure taken (Art. 8)");
+  json routing = to_json(r);
+  db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
+           "clause=?, escalation=?, updated_at=? WHERE id=?",
+           {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
+            to_json(EscalationState{now, {}, {}}).dump(), now, id});
+  for (const auto& rc : r.recipients)
+    db_.exec("INSERT OR IGNORE INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?)",
+             {id, rc.user_id, rc.role, int64_t{rc.approver}});
+  record(id, by, "reported", fmt::format("Báo cáo vụ việc theo {}", r.clause_vi), fmt::format("Reported under {}", r.clause_en),
+         {{"clause", r.clause}});
+  json names = json::array();
+  for (const auto& rc : r.recipients) names.push_back(rc.user_id);
+  record(id, std::nullopt, "routed", r.explanation_vi, r.explanation_en,
+         {{"recipients", names}, {"handling_unit_id", r.handling_unit_id}, {"warnings", routing["warnings"]}});
+  c.status = "reported";
+  for (const auto& rc : r.recipients)
+    notify(rc.user_id, "case_reported", c, std::nullopt,
+           fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, c.description.substr(0, 120)),
+           fmt::format("Case {} ({}): {}", c.number, r.clause_en, c.description.substr(0, 120)));
+  for (const auto& w : r.warnings) {
+    if (w.code != "nobody_on_duty") continue;
+    events::Alert a;
+    a.kind = "case.nobody_on_duty";
+    a.subject = fmt::format("case:{}", id);
+    a.unit_id = r.handling_unit_id;
+    a.severity = "high";
+    a.title_vi = fmt::format("Vụ việc {} được báo cáo khi không có ca trực", c.number);
+    a.title_en = fmt::format("Case {} was reported while nobody is on duty", c.number);
+    a.audience = {"unit_leader", "office_officer", "duty_officer"};
+    a.details = {{"case_id", id}};
+    t_after.push_back([this, a] { alerts_.raise(a); });
+  }
+  // Art. 8: the measure and the report go into the shift's duty log when the reporter is on duty.
+  if (r.reporter_on_duty && r.shift_id) {
+    auto entry = duty_.add_log(*r.shift_id, by, "action_taken",
+                               fmt::format("Vụ việc {}: {}. Biện pháp ngăn chặn: {}. Đã báo cáo theo {}.", c.number, c.description,
+                                           c.immediate_measure, r.clause_vi),
+                               {{"case_id", id}}, std::nullopt);
+    events::Event e;
+    e.topic = "duty_log.created";
+    e.unit_id = duty_.shift(*r.shift_id)->unit_id;
+    e.read_action = auth::Action::duty_read;
+    e.payload = duty::to_json(entry);
+    t_outbox.push_back(std::move(e));
+  }
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::acknowledge(int64_t id, int64_t by) {
+  Case c = in_status(id, {"reported"}, "acknowledged");
+  int64_t now = clock_.now_ms();
+  db_.exec("UPDATE cases SET status='acknowledged', acknowledged_by=?, acknowledged_at=?, updated_at=? WHERE id=?", {by, now, now, id});
+  record(id, by, "acknowledged", "Tiếp nhận vụ việc", "Case acknowledged");
+  db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND case_id = ? AND read_at IS NULL", {now, by, id});
+  t_after.push_back([this, id] { alerts_.resolve("case.nobody_on_duty", fmt::format("case:{}", id)); });
+  changed(id);
+  return require_case(id);
+}
+
+void Cases::set_status(const Case& c, const std::string& status, int64_t by, const std::string& kind, const std::string& vi,
+                       const std::string& en) {
+  db_.exec("UPDATE cases SET status=?, updated_at=? WHERE id=?", {status, clock_.now_ms(), c.id});
+  record(c.id, by, kind, vi, en, {{"from", c.status}, {"to", status}});
+  changed(c.id);
+}
+
+Case Cases::start_handling(int64_t id, int64_t by) {
+  Case c = in_status(id, {"reported", "acknowledged", "coordination_requested"}, "taken into handling");
+  if (!c.acknowledged_at) {
+    int64_t now = clock_.now_ms();
+    db_.exec("UPDATE cases SET acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
+    t_after.push_back([this, id] { alerts_.resolve("case.nobody_on_duty", fmt::format("case:{}", id)); });
+  }
+  set_status(c, "in_handling", by, "status_changed", "Bắt đầu xử lý", "Handling started");
+  return require_case(id);
+}
+
+Case Cases::conclude(int64_t id, int64_t by, const std::string& outcome, const std::string& note) {
+  Case c = in_status(id, {"acknowledged", "in_handling", "coordination_requested"}, "concluded");
+  for (const auto& p : c.proposals)
+    if (p.status == "approved")
+      throw Problem::conflict("An approved handling plan has not been carried out yet.",
+                              "Phương án xử lý đã được phê duyệt nhưng chưa thực hiện.");
+  int64_t now = clock_.now_ms();
+  db_.exec("UPDATE cases SET status='concluded', outcome=?, outcome_note=?, concluded_by=?, concluded_at=?, updated_at=? WHERE id=?",
+           {outcome, note, by, now, now, id});
+  record(id, by, "concluded", "Kết luận vụ việc: " + note, "Case concluded: " + note, {{"outcome", outcome}});
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::close(int64_t id, int64_t by) {
+  Case c = in_status(id, {"concluded"}, "closed");
+  int64_t now = clock_.now_ms();
+  db_.exec("UPDATE cases SET status='closed', closed_by=?, closed_at=?, updated_at=? WHERE id=?", {by, now, now, id});
+  record(id, by, "closed", "Đóng hồ sơ vụ việc", "Case closed");
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::reopen(int64_t id, int64_t by, const std::string& reason) {
+  Case c = in_status(id, {"concluded", "closed"}, "reopened");
+  if (reason.empty()) throw Problem::field("reason", "Phải nêu lý do mở lại", "A reason to reopen is required");
+  db_.exec("UPDATE cases SET status='in_handling', outcome=NULL, outcome_note=NULL, concluded_by=NULL, concluded_at=NULL, "
+           "closed_by=NULL, closed_at=NULL, updated_at=? WHERE id=?", {clock_.now_ms(), id});
+  record(id, by, "reopened", "Mở lại vụ việc: " + reason, "Case reopened: " + reason, {{"reason", reason}});
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::propose(int64_t id, int64_t by, const std::string& text) {
+  Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "given a plan");
+  int64_t now = clock_.now_ms();
+  db_.exec("INSERT INTO case_proposals(case_id, text, proposed_by, proposed_at) VALUES (?,?,?,?)", {id, text, by, now});
+  int64_t pid = db_.last_insert_id();
+  record(id, by, "proposal_submitted", "Đề xuất phương án xử lý: " + text, "Handling plan proposed: " + text, {{"proposal_id", pid}});
+  for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND approver = 1", {id}))
+    if (r.i64(0) != by)
+      notify(r.i64(0), "proposal_submitted", c, std::nullopt, fmt::format("Vụ việc {}: đề xuất phương án xử lý chờ phê duyệt", c.number),
+             fmt::format("Case {}: a handling plan awaits approval", c.number));
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::decide(int64_t id, int64_t proposal_id, int64_t by, bool approve, const std::optional<std::string>& remarks) {
+  Case c = require_case(id);
+  auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
+  if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
+  if (p->status != "proposed") throw Problem::conflict("The proposal was already decided.", "Đề xuất đã được quyết định.");
+  int64_t now = clock_.now_ms();
+  db_.exec("UPDATE case_proposals SET status=?, decided_by=?, decided_at=?, remarks=? WHERE id=?",
+           {std::string(approve ? "approved" : "rejected"), by, now, store::opt(remarks), proposal_id});
+  std::string r = remarks ? ": " + *remarks : "";
+  record(id, by, "proposal_decided", (approve ? "Phê duyệt phương án xử lý" : "Không phê duyệt phương án xử lý") + r,
+         (approve ? "Handling plan approved" : "Handling plan rejected") + r, {{"proposal_id", proposal_id}, {"approved", approve}});
+  notify(p->proposed_by, "proposal_decided", c, std::nullopt,
+         fmt::format("Vụ việc {}: phương án xử lý {}", c.number, approve ? "đã được phê duyệt" : "không được phê duyệt"),
+         fmt::format("Case {}: handling plan {}", c.number, approve ? "approved" : "rejected"));
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::execute(int64_t id, int64_t proposal_id, int64_t by, const std::string& note) {
+  Case c = require_case(id);
+  auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
+  if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
+  if (p->status != "approved")
+    throw Problem::conflict("A handling plan is carried out only after it is approved (Art. 15.1d).",
+                            "Phương án xử lý chỉ được thực hiện sau khi được phê duyệt (Điều 15 khoản 1 điểm d).");
+  db_.exec("UPDATE case_proposals SET status='executed', executed_by=?, executed_at=?, execution_note=? WHERE id=?",
+           {by, clock_.now_ms(), note, proposal_id});
+  record(id, by, "proposal_executed", "Đã thực hiện phương án xử lý: " + note, "Handling plan carried out: " + note,
+         {{"proposal_id", proposal_id}});
+  changed(id);
+  return require_case(id);
+}
+
+std::vector<TimelineEntry> Cases::timeline(int64_t case_id) {
+  std::vector<TimelineEntry> out;
+  for (const auto& r : db_.query("SELECT id, case_id, at, by, kind, text_vi, text_en, details FROM case_events WHERE case_id = ? ORDER BY id",
+                                 {case_id}))
+    out.push_back({r.i64(0), r.i64(1), r.i64(2), r.opt_i64(3), r.str(4), r.str(5), r.str(6), json::parse(r.str(7))});
+  return out;
+}
+
+void Cases::record(int64_t case_id, std::optional<int64_t> by, const std::string& kind, const std::string& vi,
+                   const std::string& en, const json& details) {
+  db_.exec("INSERT INTO case_events(case_id, at, by, kind, text_vi, text_en, details) VALUES (?,?,?,?,?,?,?)",
+           {case_id, clock_.now_ms(), store::opt(by), kind, vi, en, details.dump()});
+}
+
+std::vector<int64_t> Cases::recipients_of(int64_t case_id) {
+  std::vector<int64_t> out;
+  for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ?", {case_id})) out.push_back(r.i64(0));
+  return out;
+}
+
+void Cases::changed(int64_t case_id) {
+  auto c = get(case_id);
+  if (!c) return;
+  events::Event e;
+  e.topic = "case.changed";
+  e.unit_id = c->unit_id;
+  e.read_action = auth::Action::case_read;
+  e.payload = to_json(*c, false);
+  e.also_users = recipients_of(case_id);
+  e.also_users.push_back(c->created_by);
+  // One event per case per transaction: the last state wins.
+  std::erase_if(t_outbox, [&](const events::Event& x) { return x.topic == e.topic && x.payload.value("id", int64_t{0}) == case_id; });
+  t_outbox.push_back(std::move(e));
+}
+
+void Cases::notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
+                   const std::string& vi, const std::string& en) {
+  int64_t now = clock_.now_ms();
+  db_.exec("INSERT INTO notifications(user_id, kind, case_id, coordination_id, title_vi, title_en, severity, created_at) "
+           "VALUES (?,?,?,?,?,?,?,?)",
+           {user, kind, c.id, store::opt(coordination_id), vi, en, c.severity, now});
+  events::Event e;
+  e.topic = "inbox.notification";
+  e.read_action = auth::Action::authenticated;
+  e.only_user = user;
+  e.payload = {{"notification", to_json(Notification{db_.last_insert_id(), user, now, kind, vi, en, c.severity, c.id, coordination_id,
+                                                     std::nullopt})}};
+  t_outbox.push_back(std::move(e));
+}
+
+void Cases::flush() {
+  std::vector<events::Event> out;
+  out.swap(t_outbox);
+  std::vector<std::function<void()>> after;
+  after.swap(t_after);
+  for (auto& fn : after) fn();
+  for (auto& e : out) {
+    if (e.only_user) e.payload["unread"] = unread(*e.only_user);  // counted after the commit
+    bus_.publish(std::move(e));
+  }
+}
+
+void Cases::discard() {
+  t_outbox.clear();
+  t_after.clear();
+}
+
+// ---- Coordination requests --------------------------------------------------------------------
+
+std::vector<CoordinationRequest> Cases::coordination(std::optional<int64_t> case_id) {
+  std::vector<CoordinationRequest> out;
+  auto rows = case_id ? db_.query(std::string(kCoordSelect) + " WHERE r.case_id = ? ORDER BY r.id", {*case_id})
+                      : db_.query(std::string(kCoordSelect) + " ORDER BY r.id DESC LIMIT 1000");
+  for (const auto& r : rows) out.push_back(coord_from_row(r));
+  return out;
+}
+
+std::optional<CoordinationRequest> Cases::coordination_request(int64_t id) {
+  auto r = db_.query_one(std::string(kCoordSelect) + " WHERE r.id = ?", {id});
+  if (!r) return std::nullopt;
+  return coord_from_row(*r);
+}
+
+CoordinationRequest Cases::request_coordination(const CoordinationInput& in, int64_t by) {
+  Case c = in_status(in.case_id, {"acknowledged", "in_handling", "coordination_requested"}, "coordinated");
+  auto to = units_.get(in.to_unit_id);
+  if (!to || to->external) throw Problem::field("to_unit_id", "Đơn vị không tồn tại", "No such unit");
+  int64_t now = clock_.now_ms();
+  if (in.deadline <= now) throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
+  int64_t from_unit = c.routing.value("handling_unit_id", c.unit_id);
+  if (from_unit == in.to_unit_id)
+    throw Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì", "Cannot ask the handling unit itself");
+  auto from = units_.get(from_unit);
+  int year = year_of(now, from->time_zone);
+  auto n = db_.query_one("SELECT COUNT(*) FROM coordination_requests WHERE number LIKE ?", {fmt::format("%/{}/PH-{}", year, from->code)});
+  std::string number = fmt::format("{:02}/{}/PH-{}", n->i64(0) + 1, year, from->code);
+  db_.exec("INSERT INTO coordination_requests(number, case_id, from_unit_id, to_unit_id, content, requested_action, deadline, contacts, "
+           "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+           {number, c.id, from_unit, in.to_unit_id, in.content, in.requested_action, in.deadline, in.contacts, by, now});
+  auto r = *coordination_request(db_.last_insert_id());
+  record(c.id, by, "coordination_requested", fmt::format("Đề nghị phối hợp số {} gửi {}", number, to->name_vi),
+         fmt::format("Coordination request {} sent to {}", number, to->name_en), {{"coordination_id", r.id}});
+  if (c.status != "coordination_requested")
+    db_.exec("UPDATE cases SET status='coordination_requested', updated_at=? WHERE id=?", {now, c.id});
+  // The receiving unit: its leaders and whoever is on duty there (or at the duty watch above it).
+  Directory dir = directory(now);
+  std::set<int64_t> people;
+  for (const auto* p : dir.holding(to->id, {auth::Role::unit_leader, auth::Role::duty_officer, auth::Role::shift_leader}))
+    people.insert(p->user_id);
+  if (const auto* w = dir.nearest_with(to->id, "duty_watch"))
+    for (auto u : resolve_role_at(dir, w->id, "duty_officer")) people.insert(u);
+  for (auto u : people)
+    notify(u, "coordination_received", c, r.id, fmt::format("Đề nghị phối hợp {} (vụ việc {})", number, c.number),
+           fmt::format("Coordination request {} (case {})", number, c.number));
+  coordination_changed(r);
+  changed(c.id);
+  return r;
+}
+
+CoordinationRequest Cases::acknowledge_coordination(int64_t id, int64_t by) {
+  auto r = coordination_request(id);
+  if (!r) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
+  if (r->status != "sent") throw Problem::conflict("The request was already acknowledged.", "Đề nghị đã được tiếp nhận.");
+  int64_t now = clock_.now_ms();
+  db_.exec("UPDATE coordination_requests SET status='acknowledged', acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
+  record(r->case_id, by, "coordination_acknowledged", fmt::format("Đơn vị phối hợp tiếp nhận đề nghị {}", r->number),
+         fmt::format("Coordination request {} acknowledged", r->number), {{"coordination_id", id}});
+  r = coordination_request(id);
+  coordination_changed(*r);
+  changed(r->case_id);
+  return *r;
+}
+
+CoordinationRequest Cases::respond_coordination(int64_t id, int64_t by, const std::string& result) {
+  auto r = coordination_request(id);
+  if (!r) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
+  if (r->status == "answered") throw Problem::conflict("The request was already answered.", "Đề nghị đã được trả lời.");
+  int64_t now = clock_.now_ms();
+  db_.exec("UPDATE coordination_requests SET status='answered', result=?, responded_by=?, responded_at=?, "
+           "acknowledged_by=COALESCE(acknowledged_by, ?), acknowledged_at=COALESCE(acknowledged_at, ?) WHERE id=?",
+           {result, by, now, by, now, id});
+  record(r->case_id, by, "coordination_answered", fmt::format("Kết quả phối hợp ({}): {}", r->number, result),
+         fmt::format("Coordination result ({}): {}", r->number, result), {{"coordination_id", id}});
+  Case c = require_case(r->case_id);
+  notify(r->created_by, "coordination_answered", c, id, fmt::format("Đơn vị phối hợp đã trả lời đề nghị {}", r->number),
+         fmt::format("Coordination request {} answered", r->number));
+  t_after.push_back([this, id] { alerts_.resolve("coordination.overdue", fmt::format("coordination:{}", id)); });
+  r = coordination_request(id);
+  coordination_changed(*r);
+  changed(r->case_id);
+  return *r;
+}
+
+void Cases::coordination_changed(const CoordinationRequest& r) {
+  events::Event e;
+  e.topic = "coordination.changed";
+  e.unit_id = r.to_unit_id;
+  e.read_action = auth::Action::coordination_respond;
+  e.payload = to_json(r, clock_.now_ms());
+  e.also_users = recipients_of(r.case_id);
+  e.also_users.push_back(r.created_by);
+  t_outbox.push_back(std::move(e));
+}
+
+// ---- Inbox ----------------------------------------------------------------------------------
+
+std::vector<Notification> Cases::inbox(int64_t user, bool unread_only) {
+  std::vector<Notification> out;
+  for (const auto& r : db_.query(std::string(kNotificationSelect) + " WHERE user_id = ?" + (unread_only ? " AND read_at IS NULL" : "") +
+                                     " ORDER BY id DESC LIMIT 200",
+                                 {user}))
+    out.push_back(notification_from_row(r));
+  return out;
+}
+
+int64_t Cases::unread(int64_t user) {
+  return db_.query_one("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", {user})->i64(0);
+}
+
+void Cases::mark_read(int64_t user, std::optional<int64_t> id) {
+  if (id) {
+    if (!db_.query_one("SELECT 1 FROM notifications WHERE id = ? AND user_id = ?", {*id, user}))
+      throw Problem::not_found("The notification", "Thông báo");
+    db_.exec("UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL", {clock_.now_ms(), *id});
+  } else {
+    db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", {clock_.now_ms(), user});
+  }
+}
+
+// ---- Escalation -----------------------------------------------------------------------------
+
+std::vector<EscalationPolicy> Cases::policies() {
+  std::vector<EscalationPolicy> out;
+  for (const char* sev : kSeverities) out.push_back(policy(sev));
+  return out;
+}
+
+EscalationPolicy Cases::policy(const std::string& severity) {
+  if (auto r = db_.query_one("SELECT policy FROM escalation_policies WHERE severity = ?", {severity}))
+    return policy_from_json(json::parse(r->str(0)), severity);
+  for (auto& p : default_policies())
+    if (p.severity == severity) return p;
+  return {severity, 0, {}};
+}
+
+EscalationPolicy Cases::set_policy(const EscalationPolicy& p, int64_t by) {
+  json j = to_json(p);
+  j.erase("severity");
+  db_.exec("INSERT INTO escalation_policies(severity, policy, updated_by, updated_at) VALUES (?,?,?,?) "
+           "ON CONFLICT(severity) DO UPDATE SET policy=excluded.policy, updated_by=excluded.updated_by, updated_at=excluded.updated_at",
+           {p.severity, j.dump(), by, clock_.now_ms()});
+  return policy(p.severity);
+}
+
+Directory Cases::directory(int64_t now) {
+  Directory d;
+  d.units = units_.list();
+  std::map<int64_t, size_t> index;
+  for (const auto& r : db_.query("SELECT id, full_name, unit_id FROM users WHERE active = 1 ORDER BY id")) {
+    index[r.i64(0)] = d.people.size();
+    d.people.push_back({r.i64(0), r.str(1), r.i64(2), {}});
+  }
+  for (const auto& r : db_.query("SELECT user_id, role, unit_id FROM role_grants"))
+    if (auto it = index.find(r.i64(0)); it != index.end())
+      if (auto role = auth::parse_role(r.str(1))) d.people[it->second].grants.push_back({*role, r.i64(2)});
+  for (const auto& r : db_.query("SELECT DISTINCT unit_id FROM shifts WHERE starts_at <= ? AND ends_at > ?", {now, now}))
+    if (auto s = duty_.shift_at(r.i64(0), now)) {
+      OnDuty od{s->id, s->date, {}};
+      for (const auto& m : s->members) od.members.push_back({m.user_id, m.position});
+      d.on_duty[s->unit_id] = std::move(od);
+    }
+  return d;
+}
+
+void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Directory& dir) {
+  auto state = state_from_json(json::parse(db_.query_one("SELECT escalation FROM cases WHERE id = ?", {c.id})->str(0)));
+  if (state.since == 0) state.since = c.reported_at.value_or(now);
+  CaseClock clock{c.status, c.reported_at.value_or(now), c.acknowledged_at};
+  if (ack_lapsed(p, clock, now)) {
+    // Acknowledged but not taken into handling in time: it is as if nobody had seen it.
+    db_.exec("UPDATE cases SET status='reported', acknowledged_by=NULL, acknowledged_at=NULL, updated_at=? WHERE id=?", {now, c.id});
+    record(c.id, std::nullopt, "ack_lapsed",
+           fmt::format("Quá {} phút sau khi tiếp nhận chưa xử lý: vụ việc trở lại chờ tiếp nhận", p.ack_timeout_minutes),
+           fmt::format("Not taken into handling {} minutes after acknowledgement: back to awaiting acknowledgement", p.ack_timeout_minutes));
+    state = EscalationState{now, {}, {}};
+    clock = CaseClock{"reported", clock.reported_at, std::nullopt};
+    changed(c.id);
+  }
+  int64_t handling = c.routing.value("handling_unit_id", c.unit_id);
+  auto target_unit = [&](const std::string& at) -> std::optional<int64_t> {
+    const org::Unit* u = dir.unit(handling);
+    if (!u) return std::nullopt;
+    if (at == "parent_unit") return u->parent_id;
+    if (at == "headquarters") {
+      while (u->parent_id && dir.unit(*u->parent_id)) u = dir.unit(*u->parent_id);
+      return u->id;
+    }
+    return u->id;
+  };
+  auto due = due_steps(p, state, clock, now);
+  for (size_t k = 0; k < due.size(); ++k) {
+    size_t i = due[k].step;
+    const auto& step = p.steps[i];
+    mark_fired(state, i, now);
+    auto unit = target_unit(step.notify_at);
+    std::vector<int64_t> people = unit ? resolve_role_at(dir, *unit, step.notify_role) : std::vector<int64_t>{};
+    const org::Unit* u = unit ? dir.unit(*unit) : nullptr;
+    if (people.empty()) {
+      // Nobody to notify (no one on duty): a coverage alert, and the next step now.
+      events::Alert a;
+      a.kind = "case.escalation_unanswered";
+      a.subject = fmt::format("case:{}:step:{}", c.id, i);
+      a.unit_id = unit ? unit : std::optional<int64_t>(handling);
+      a.severity = "high";
+      a.title_vi = fmt::format("Không có ai ({}) để nhận cảnh báo leo thang vụ việc {}", step.notify_role, c.number);
+      a.title_en = fmt::format("Nobody ({}) to receive the escalation of case {}", step.notify_role, c.number);
+      a.audience = {"unit_leader", "office_officer"};
+      a.details = {{"case_id", c.id}, {"step", i}};
+      t_after.push_back([this, a] { alerts_.raise(a); });
+      record(c.id, std::nullopt, "escalated",
+             fmt::format("Leo thang bước {}: không có người nhận ({}), chuyển bước tiếp theo", i + 1, step.notify_role),
+             fmt::format("Escalation step {}: nobody to notify ({}), moving to the next step", i + 1, step.notify_role),
+             {{"step", i}, {"users", json::array()}});
+      if (i + 1 < p.steps.size() && condition_holds(p.steps[i + 1].condition, clock.status) &&
+          std::none_of(due.begin(), due.end(), [&](const DueStep& d) { return d.step == i + 1; }))
+        due.push_back({i + 1, (i + 1 < state.fired.size() ? state.fired[i + 1] : 0) + 1});
+      continue;
+    }
+    bool approver = step.notify_role == "unit_leader" || step.notify_role == "hq_leader" || step.notify_role == "shift_leader";
+    for (auto user : people) {
+      db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) "
+               "ON CONFLICT(case_id, user_id) DO UPDATE SET approver = MAX(approver, excluded.approver)",
+               {c.id, user, std::string("escalation"), int64_t{approver}});
+      notify(user, "case_escalated", c, std::nullopt,
+             fmt::format("Leo thang: vụ việc {} chưa được {}", c.number, step.condition == "not_acknowledged" ? "tiếp nhận" : "xử lý xong"),
+             fmt::format("Escalation: case {} not yet {}", c.number, step.condition == "not_acknowledged" ? "acknowledged" : "closed"));
+    }
+    record(c.id, std::nullopt, "escalated",
+           fmt::format("Leo thang bước {} (lần {}): thông báo {} tại {}", i + 1, due[k].occurrence, step.notify_role, u ? u->name_vi : ""),
+           fmt::format("Escalation step {} (time {}): notified {} at {}", i + 1, due[k].occurrence, step.notify_role, u ? u->name_en : ""),
+           {{"step", i}, {"users", people}});
+    changed(c.id);
+  }
+  db_.exec("UPDATE cases SET escalation = ? WHERE id = ?", {to_json(state).dump(), c.id});
+}
+
+void Cases::check(int64_t now) {
+  std::vector<int64_t> open;
+  for (const auto& r : db_.query("SELECT id FROM cases WHERE status IN ('reported','acknowledged','in_handling','coordination_requested')"))
+    open.push_back(r.i64(0));
+  std::map<std::string, EscalationPolicy> pols;
+  for (auto& p : policies()) pols[p.severity] = p;
+  Directory dir = directory(now);
+  for (auto id : open) {
+    try {
+      db_.transaction([&] {
+        auto c = get(id);
+        if (c && c->open()) escalate(*c, pols[c->severity], now, dir);
+      });
+      flush();
+    } catch (...) {
+      discard();
+      throw;
+    }
+  }
+  // Coordination deadlines: overdue -> an alert to the receiving unit, and the requester is told once.
+  for (const auto& r : coordination(std::nullopt)) {
+    if (!r.overdue(now)) continue;
+    auto to = units_.get(r.to_unit_id);
+    events::Alert a;
+    a.kind = "coordination.overdue";
+    a.subject = fmt::format("coordination:{}", r.id);
+    a.unit_id = r.to_unit_id;
+    a.severity = "high";
+    a.title_vi = fmt::format("Quá hạn trả lời đề nghị phối hợp {}", r.number);
+    a.title_en = fmt::format("Coordination request {} is overdue", r.number);
+    a.audience = {"unit_leader", "duty_officer", "shift_leader"};
+    a.details = {{"coordination_id", r.id}, {"case_id", r.case_id}};
+    if (alerts_.raise(std::move(a))) {
+      try {
+        db_.transaction([&] {
+          notify(r.created_by, "coordination_overdue", require_case(r.case_id), r.id,
+                 fmt::format("{} chưa trả lời đề nghị phối hợp {} đúng hạn", to ? to->name_vi : "", r.number),
+                 fmt::format("{} has not answered coordination request {} in time", to ? to->name_en : "", r.number));
+        });
+        flush();
+      } catch (...) {
+        discard();
+        throw;
+      }
+    }
+  }
+}
+
+json Cases::open_items(int64_t unit_id) {
+  json items = json::array();
+  for (const auto& r : db_.query("SELECT id, number, description FROM cases WHERE handling_unit_id = ? AND clause = '16.4.a' AND "
+                                 "status IN ('reported','acknowledged','in_handling','coordination_requested') ORDER BY id",
+                                 {unit_id}))
+    items.push_back({{"type", "case"}, {"id", r.i64(0)}, {"kind", "case"}, {"target", r.str(1) + ": " + r.str(2).substr(0, 200)}});
+  return items;
+}
+
+// ---- JSON -----------------------------------------------------------------------------------
+
+json to_json(const Task& t) {
+  return {{"id", t.id},
+          {"unit_id", t.unit_id},
+          {"method", t.method},
+          {"title", t.title},
+          {"description", t.description},
+          {"period_from", core::iso8601(t.period_from)},
+          {"period_to", t.period_to ? json(core::iso8601(*t.period_to)) : json()},
+          {"status", t.status},
+          {"directive", t.directive},
+          {"officers", t.officers},
+          {"targets", t.targets},
+          {"created_by", t.created_by},
+          {"created_at", core::iso8601(t.created_at)},
+          {"updated_at", core::iso8601(t.updated_at)}};
+}
+
+namespace {
+json opt_time(const std::optional<int64_t>& t) { return t ? json(core::iso8601(*t)) : json(); }
+json opt_id(const std::optional<int64_t>& v) { return v ? json(*v) : json(); }
+json opt_str(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
+}  // namespace
+
+json to_json(const Proposal& p) {
+  return {{"id", p.id},
+          {"text", p.text},
+          {"proposed_by", p.proposed_by},
+          {"proposed_at", core::iso8601(p.proposed_at)},
+          {"status", p.status},
+          {"decided_by", opt_id(p.decided_by)},
+          {"decided_at", opt_time(p.decided_at)},
+          {"remarks", opt_str(p.remarks)},
+          {"executed_by", opt_id(p.executed_by)},
+          {"executed_at", opt_time(p.executed_at)},
+          {"execution_note", opt_str(p.execution_note)}};
+}
+
+json to_json(const CoordinationRequest& r, int64_t now) {
+  return {{"id", r.id},
+          {"number", r.number},
+          {"case_id", r.case_id},
+          {"case_number", r.case_number},
+          {"from_unit_id", r.from_unit_id},
+          {"to_unit_id", r.to_unit_id},
+          {"content", r.content},
+          {"requested_action", r.requested_action},
+          {"deadline", core::iso8601(r.deadline)},
+          {"contacts", r.contacts},
+          {"status", r.status},
+          {"overdue", r.overdue(now)},
+          {"created_by", r.created_by},
+          {"created_at", core::iso8601(r.created_at)},
+          {"acknowledged_by", opt_id(r.acknowledged_by)},
+          {"acknowledged_at", opt_time(r.acknowledged_at)},
+          {"result", opt_str(r.result)},
+          {"responded_by", opt_id(r.responded_by)},
+          {"responded_at", opt_time(r.responded_at)}};
+}
+
+json to_json(const Case& c, bool full) {
+  json j = {{"id", c.id},
+            {"number", c.number},
+            {"unit_id", c.unit_id},
+            {"task_id", opt_id(c.task_id)},
+            {"method", c.method},
+            {"status", c.status},
+            {"severity", c.severity},
+            {"observed_at", core::iso8601(c.observed_at)},
+            {"site", c.site},
+            {"site_unit_id", opt_id(c.site_unit_id)},
+            {"cameras", c.cameras},
+            {"subject", c.subject},
+            {"description", c.description},
+            {"suspected_violation", c.suspected_violation},
+            {"immediate_measure", c.immediate_measure},
+            {"identifiers", c.identifiers},
+            {"reported_by", opt_id(c.reported_by)},
+            {"reported_at", opt_time(c.reported_at)},
+            {"reporter_on_duty", c.reporter_on_duty},
+            {"routing", c.routing},
+            {"acknowledged_by", opt_id(c.acknowledged_by)},
+            {"acknowledged_at", opt_time(c.acknowledged_at)},
+            {"outcome", opt_str(c.outcome)},
+            {"outcome_note", opt_str(c.outcome_note)},
+            {"concluded_at", opt_time(c.concluded_at)},
+            {"closed_at", opt_time(c.closed_at)},
+            {"created_by", c.created_by},
+            {"created_at", core::iso8601(c.created_at)},
+            {"updated_at", core::iso8601(c.updated_at)}};
+  if (full) {
+    j["proposals"] = json::array();
+    for (const auto& p : c.proposals) j["proposals"].push_back(to_json(p));
+    j["coordination"] = json::array();
+    for (const auto& r : c.coordination) j["coordination"].push_back(to_json(r, c.updated_at));
+  }
+  return j;
+}
+
+json to_json(const TimelineEntry& e) {
+  return {{"id", e.id}, {"at", core::iso8601(e.at)}, {"by", opt_id(e.by)}, {"kind", e.kind},
+          {"text_vi", e.text_vi}, {"text_en", e.text_en}, {"details", e.details}};
+}
+
+json to_json(const Notification& n) {
+  return {{"id", n.id},
+          {"kind", n.kind},
+          {"case_id", opt_id(n.case_id)},
+          {"coordination_id", opt_id(n.coordination_id)},
+          {"title_vi", n.title_vi},
+          {"title_en", n.title_en},
+          {"severity", n.severity},
+          {"created_at", core::iso8601(n.created_at)},
+          {"read_at", opt_time(n.read_at)}};
+}
+
+json to_json(const Routing& r) {
+  json recipients = json::array();
+  for (const auto& x : r.recipients)
+    recipients.push_back({{"user_id", x.user_id}, {"unit_id", x.unit_id}, {"role", x.role}, {"approver", x.approver},
+                          {"reason_vi", x.reason_vi}, {"reason_en", x.reason_en}});
+  json warnings = json::array();
+  for (const auto& w : r.warnings) warnings.push_back({{"code", w.code}, {"message_vi", w.message_vi}, {"message_en", w.message_en}});
+  return {{"clause", r.clause},
+          {"clause_vi", r.clause_vi},
+          {"clause_en", r.clause_en},
+          {"explanation_vi", r.explanation_vi},
+          {"explanation_en", r.explanation_en},
+          {"handling_unit_id", r.handling_unit_id},
+          {"shift_id", opt_id(r.shift_id)},
+          {"reporter_on_duty", r.reporter_on_duty},
+          {"recipients", recipients},
+          {"warnings", warnings}};
+}
+
+}  // namespace watchfloor::cases

@@ -1,0 +1,203 @@
+#pragma once
+// Online supervision records (giám sát trực tuyến): supervision tasks, cases (vụ việc) with their
+// routing (routing.h), handling-plan approvals (Art. 15.1d), Appendix V coordination requests, the
+// per-person inbox and escalation (escalation.h). Every write runs inside the caller's transaction;
+// the events it causes wait in this thread's outbox until `flush` after the commit.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cases/escalation.h"
+#include "cases/routing.h"
+#include "core/clock.h"
+#include "duty/duty.h"
+#include "events/alerts.h"
+#include "events/bus.h"
+#include "org/units.h"
+#include "store/db.h"
+
+namespace watchfloor::cases {
+
+inline constexpr const char* kTargetTypes[] = {"site", "camera", "enterprise", "declaration", "route"};
+inline constexpr const char* kOutcomes[] = {"no_violation", "procedure_corrected", "administrative_violation",
+                                            "criminal_transfer", "officer_discipline"};
+inline constexpr const char* kIdentifierKinds[] = {"declarations", "containers", "plates", "seals", "persons"};
+
+struct Task {
+  int64_t id = 0, unit_id = 0, created_by = 0, created_at = 0, updated_at = 0;
+  std::string method, title, description, status = "active";
+  int64_t period_from = 0;
+  std::optional<int64_t> period_to;
+  nlohmann::json directive;                              // {number, date, issuer} or null
+  nlohmann::json officers = nlohmann::json::array();     // [{user_id, scope: {field, area, customs_type, route}}]
+  nlohmann::json targets = nlohmann::json::array();      // [{type, ref, label}]
+  bool assigned(int64_t user) const;
+};
+
+struct TaskInput {
+  std::optional<int64_t> unit_id;
+  std::optional<std::string> method, title, description, status;
+  std::optional<int64_t> period_from;
+  std::optional<std::optional<int64_t>> period_to;
+  std::optional<nlohmann::json> directive, officers, targets;
+};
+
+struct Proposal {
+  int64_t id = 0, case_id = 0, proposed_by = 0, proposed_at = 0;
+  std::string text, status = "proposed";
+  std::optional<int64_t> decided_by, decided_at, executed_by, executed_at;
+  std::optional<std::string> remarks, execution_note;
+};
+
+struct CoordinationRequest {
+  int64_t id = 0, case_id = 0, from_unit_id = 0, to_unit_id = 0, deadline = 0, created_by = 0, created_at = 0;
+  std::string number, case_number, content, requested_action, contacts, status = "sent";
+  std::optional<int64_t> acknowledged_by, acknowledged_at, responded_by, responded_at;
+  std::optional<std::string> result;
+  bool overdue(int64_t now) const { return status != "answered" && now > deadline; }
+};
+
+struct Case {
+  int64_t id = 0, unit_id = 0, observed_at = 0, created_by = 0, created_at = 0, updated_at = 0;
+  std::string number, method, status = "draft", severity = "medium", site, subject, description, suspected_violation,
+      immediate_measure;
+  std::optional<int64_t> task_id, site_unit_id;
+  nlohmann::json cameras = nlohmann::json::array();       // [{camera, from, to}]
+  nlohmann::json identifiers = nlohmann::json::object();  // kind -> [strings]
+  std::optional<int64_t> reported_by, reported_at, acknowledged_by, acknowledged_at, concluded_by, concluded_at,
+      closed_by, closed_at;
+  bool reporter_on_duty = false;
+  nlohmann::json routing;  // null until reported; see to_json(Routing)
+  std::optional<std::string> outcome, outcome_note;
+  std::vector<Proposal> proposals;                   // filled by get()
+  std::vector<CoordinationRequest> coordination;     // filled by get()
+  bool open() const { return status != "draft" && status != "concluded" && status != "closed"; }
+};
+
+struct CaseInput {
+  std::optional<int64_t> unit_id, observed_at;
+  std::optional<std::optional<int64_t>> task_id, site_unit_id;
+  std::optional<std::string> method, severity, site, subject, description, suspected_violation, immediate_measure;
+  std::optional<nlohmann::json> cameras, identifiers;
+};
+
+struct CaseQuery {
+  std::optional<int64_t> unit_id;   // this unit's subtree
+  std::optional<std::string> method, status, severity, text;
+  std::optional<int64_t> from, to;  // observed_at
+  int limit = 500;
+};
+
+struct TimelineEntry {
+  int64_t id = 0, case_id = 0, at = 0;
+  std::optional<int64_t> by;
+  std::string kind, text_vi, text_en;
+  nlohmann::json details = nlohmann::json::object();
+};
+
+struct Notification {
+  int64_t id = 0, user_id = 0, created_at = 0;
+  std::string kind, title_vi, title_en, severity;
+  std::optional<int64_t> case_id, coordination_id, read_at;
+};
+
+struct CoordinationInput {
+  int64_t case_id = 0, to_unit_id = 0, deadline = 0;
+  std::string content, requested_action, contacts;
+};
+
+class Cases {
+ public:
+  Cases(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, events::Bus& bus,
+        events::Alerts& alerts)
+      : db_(db), clock_(clock), units_(units), duty_(duty), bus_(bus), alerts_(alerts) {}
+
+  // ---- tasks
+  std::vector<Task> tasks(std::optional<int64_t> unit_id, std::optional<std::string> method, std::optional<std::string> status);
+  std::optional<Task> task(int64_t id);
+  Task create_task(const TaskInput& in, int64_t by);
+  Task update_task(int64_t id, const TaskInput& in, int64_t by);
+
+  // ---- cases
+  // Matching cases, newest first, with the caller's relation (see relation()) for visibility checks.
+  std::vector<Case> list(const CaseQuery& q);
+  std::optional<Case> get(int64_t id);
+  Case create(const CaseInput& in, int64_t by);
+  Case update_draft(int64_t id, const CaseInput& in, int64_t by);
+  // Routes it (Art. 16.4, Art. 8) at this moment and notifies every recipient.
+  Case report(int64_t id, int64_t by);
+  Case acknowledge(int64_t id, int64_t by);
+  Case start_handling(int64_t id, int64_t by);
+  Case conclude(int64_t id, int64_t by, const std::string& outcome, const std::string& note);
+  Case close(int64_t id, int64_t by);
+  Case reopen(int64_t id, int64_t by, const std::string& reason);
+  Case propose(int64_t id, int64_t by, const std::string& text);
+  Case decide(int64_t id, int64_t proposal_id, int64_t by, bool approve, const std::optional<std::string>& remarks);
+  Case execute(int64_t id, int64_t proposal_id, int64_t by, const std::string& note);
+  std::vector<TimelineEntry> timeline(int64_t case_id);
+  // "reporter", "approver", "recipient", or nullopt: what `user` is to the case.
+  std::optional<std::string> relation(const Case& c, int64_t user);
+
+  // ---- coordination requests (Appendix V)
+  std::vector<CoordinationRequest> coordination(std::optional<int64_t> case_id);
+  std::optional<CoordinationRequest> coordination_request(int64_t id);
+  CoordinationRequest request_coordination(const CoordinationInput& in, int64_t by);
+  CoordinationRequest acknowledge_coordination(int64_t id, int64_t by);
+  CoordinationRequest respond_coordination(int64_t id, int64_t by, const std::string& result);
+
+  // ---- inbox
+  std::vector<Notification> inbox(int64_t user, bool unread_only);
+  int64_t unread(int64_t user);
+  void mark_read(int64_t user, std::optional<int64_t> notification_id);  // nullopt: all
+
+  // ---- escalation
+  std::vector<EscalationPolicy> policies();
+  EscalationPolicy policy(const std::string& severity);
+  EscalationPolicy set_policy(const EscalationPolicy& p, int64_t by);
+  // Runs escalation steps, acknowledgement timeouts and coordination deadlines due at `now`.
+  // Own transactions; publishes what it caused.
+  void check(int64_t now);
+
+  // The organisation, people and shifts on duty at `now` (what routing reads).
+  Directory directory(int64_t now);
+  // Open cases handled by the duty watch at `unit_id` (handover open items).
+  nlohmann::json open_items(int64_t unit_id);
+
+  // Events caused by this thread's writes: publish after the commit, or drop after a rollback.
+  void flush();
+  void discard();
+
+ private:
+  Case require_case(int64_t id);
+  Case in_status(int64_t id, std::initializer_list<const char*> statuses, const char* step);
+  void record(int64_t case_id, std::optional<int64_t> by, const std::string& kind, const std::string& vi,
+              const std::string& en, const nlohmann::json& details = nlohmann::json::object());
+  void set_status(const Case& c, const std::string& status, int64_t by, const std::string& kind, const std::string& vi,
+                  const std::string& en);
+  void notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
+              const std::string& vi, const std::string& en);
+  void changed(int64_t case_id);
+  void coordination_changed(const CoordinationRequest& r);
+  void escalate(const Case& c, const EscalationPolicy& p, int64_t now, Directory& dir);
+  std::vector<int64_t> recipients_of(int64_t case_id);
+
+  store::Db& db_;
+  const core::Clock& clock_;
+  org::Units& units_;
+  duty::Duty& duty_;
+  events::Bus& bus_;
+  events::Alerts& alerts_;
+};
+
+nlohmann::json to_json(const Task& t);
+nlohmann::json to_json(const Case& c, bool full);
+nlohmann::json to_json(const Proposal& p);
+nlohmann::json to_json(const CoordinationRequest& r, int64_t now);
+nlohmann::json to_json(const TimelineEntry& e);
+nlohmann::json to_json(const Notification& n);
+nlohmann::json to_json(const Routing& r);
+
+}  // namespace watchfloor::cases
