@@ -3,8 +3,15 @@
 // the cases module inside `write` (which publishes after the commit), answer with names.
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "api/routes.h"
+#include "cases/coordination_pdf.h"
 #include "core/json_body.h"
+#include "core/tz.h"
+#include "duty/report.h"
 
 namespace watchfloor::api {
 namespace {
@@ -234,6 +241,52 @@ http::Response case_change(http::Context& ctx, Services& s, const cases::Case& c
   return http::Response::json(status, case_json(ctx, s, after, true));
 }
 
+// The administrator's template (DATA/templates/coordination-request.tmpl) when there is one, else the
+// built-in text (the same as templates/coordination-request.tmpl in the repository).
+std::string coordination_template(Services& s) {
+  auto file = s.config.data_dir / "templates" / "coordination-request.tmpl";
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return cases::default_coordination_template();
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+http::Response coordination_form(http::Context& ctx, Services& s, const cases::CoordinationRequest& r) {
+  auto from = s.units.get(r.from_unit_id);
+  auto to = s.units.get(r.to_unit_id);
+  auto c = s.cases.get(r.case_id);
+  auto signer = s.users.get(r.created_by);
+  std::string tz = from ? from->time_zone : std::string(core::kDefaultTimeZone);
+  cases::CoordinationForm f;
+  if (from && from->parent_id)
+    if (auto parent = s.units.get(*from->parent_id)) f.parent_unit_name = parent->name_vi;
+  f.unit_name = from ? from->name_vi : "";
+  f.document_number = "Số: " + r.number;
+  f.place_date = "Ngày " + duty::format_local(r.created_at, tz, "%d tháng %m năm %Y");
+  f.receiving_unit = to ? to->name_vi : "";
+  f.case_number = r.case_number;
+  f.case_summary = c ? c->description : "";
+  f.content = r.content;
+  f.requested_action = r.requested_action;
+  f.deadline_local = duty::format_local(r.deadline, tz, "%H:%M ngày %d/%m/%Y");
+  f.contacts = r.contacts;
+  f.signer_title = signer ? signer->title : "";
+  f.signer_name = signer ? signer->full_name : "";
+  auto tmpl = coordination_template(s);
+  if (auto wrong = cases::check_coordination_template(tmpl))
+    throw Problem::conflict("The coordination request template of this installation is not valid: " + *wrong,
+                            "Mẫu phiếu đề nghị phối hợp của hệ thống không hợp lệ: " + *wrong);
+  auto pdf = cases::render_coordination_pdf(f, tmpl);
+  s.audit.append(ctx.audit("coordination.print", "coordination_request", std::to_string(r.id), r.to_unit_id));
+  http::Response res;
+  res.status = 200;
+  res.content_type = "application/pdf";
+  res.headers.emplace_back("Content-Disposition", "inline; filename=\"phieu-de-nghi-phoi-hop-" + std::to_string(r.id) + ".pdf\"");
+  res.body = std::move(pdf);
+  return res;
+}
+
 }  // namespace
 
 void add_case_routes(http::Router& r, Services& s) {
@@ -455,6 +508,10 @@ void add_case_routes(http::Router& r, Services& s) {
 
   r.add("GET", "/api/v1/coordination-requests/{id}", Action::case_read, [&s](http::Context& ctx) {
     return http::Response::json(200, request_json(s, load_request(ctx, s)));
+  });
+
+  r.add("GET", "/api/v1/coordination-requests/{id}/form.pdf", Action::case_read, [&s](http::Context& ctx) {
+    return coordination_form(ctx, s, load_request(ctx, s));
   });
 
   for (const char* step : {"acknowledge", "respond"}) {

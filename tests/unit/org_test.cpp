@@ -37,12 +37,6 @@ std::vector<std::string> fields(const core::Problem& p) {
   return out;
 }
 
-json read_preset(const std::string& name) {
-  std::ifstream in(fs::path(WATCHFLOOR_SOURCE_DIR) / "presets" / name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return core::parse_json(text);
-}
 
 // A database in its own temporary directory, with the org services over it.
 struct Org {

@@ -2,7 +2,13 @@
 // Helpers shared by the unit tests.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include "core/error.h"
+#include "core/json_body.h"
 
 namespace watchfloor {
 
@@ -16,6 +22,14 @@ core::Problem problem_of(F&& f) {
   }
   ADD_FAILURE() << "expected a Problem";
   return core::Problem::internal();
+}
+
+// A shipped organisation preset (presets/NAME) from the repository.
+inline nlohmann::json read_preset(const std::string& name) {
+  std::ifstream in(std::filesystem::path(WATCHFLOOR_SOURCE_DIR) / "presets" / name, std::ios::binary);
+  EXPECT_TRUE(in) << name;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return core::parse_json(text);
 }
 
 }  // namespace watchfloor

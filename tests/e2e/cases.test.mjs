@@ -1,0 +1,195 @@
+// Browser test of the supervision cases against the real server (demo installation): a branch
+// officer reports a case in one browser context; the duty officer of Hải Phòng, whose shift is on
+// duty and who has the case list open in another, sees it within a second, without reload.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { login as apiLogin, pickLogin, startServer } from '../api/server.mjs';
+import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
+
+const TIMEOUT = 20000;
+const LIVE_WITHIN_MS = 1000;
+const ZONE = 'Asia/Ho_Chi_Minh';
+
+function unitByCode(units, code) {
+  return units.find((u) => u.code === code) ?? units.find((u) => u.code.endsWith(`-${code}`)) ?? null;
+}
+
+/** "yyyy-MM-ddTHH:mm" of an instant in Vietnam time, as a datetime-local input takes it. */
+function localInput(ms) {
+  const s = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(ms));
+  return s.replace(' ', 'T');
+}
+
+describe('operator console: cases', { timeout: 180000 }, () => {
+  let server;
+  let browser;
+  let dutyOfficer; // trucban.hp: on duty at Hải Phòng in the demo
+  let reporter; // canbo.hpkv1: a branch officer of HP-CKKV1
+
+  before(async () => {
+    assertConsoleBuilt();
+    server = await startServer({ demo: true });
+    browser = await launchBrowser();
+    const byUsername = new Map(server.logins.map((l) => [l.username, l]));
+    dutyOfficer = byUsername.get('trucban.hp');
+    reporter = byUsername.get('canbo.hpkv1');
+    assert.ok(dutyOfficer && reporter, `demo logins trucban.hp and canbo.hpkv1 are missing: ${[...byUsername.keys()].join(', ')}`);
+
+    // The premise: the duty officer is a member of Hải Phòng's shift on duty now.
+    const admin = pickLogin(server.logins, 'admin');
+    const api = await apiLogin(server.url, admin.username, admin.password);
+    const units = (await api.get('/api/v1/units')).json.items;
+    const hp = unitByCode(units, 'HP');
+    assert.ok(hp, 'the demo has no unit HP');
+    const r = await api.get(`/api/v1/shifts/current?unit=${hp.id}`);
+    assert.equal(r.status, 200, r.text);
+    const current = r.json.current;
+    assert.ok(
+      current && current.status === 'on_duty' && current.members.some((m) => m.username === 'trucban.hp'),
+      `trucban.hp is not on duty at HP: ${JSON.stringify(current && { status: current.status, members: current.members.map((m) => m.username) })}`,
+    );
+    const member = current.members.find((m) => m.username === 'trucban.hp');
+    dutyOfficer = { ...dutyOfficer, user_id: member.user_id, full_name: member.full_name };
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function signedIn(who, hash) {
+    const context = await browser.newContext({ locale: 'vi-VN', timezoneId: ZONE });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Tên đăng nhập').fill(who.username);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(who.password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await page.goto(`${server.url}/${hash}`);
+    return page;
+  }
+
+  async function openCaseList(who) {
+    const page = await signedIn(who, '#/cases');
+    await page.getByRole('heading', { name: 'Vụ việc có dấu hiệu vi phạm', level: 1 }).waitFor();
+    await page.getByTestId('live-state').getByText('Cập nhật trực tiếp').waitFor();
+    await page.getByRole('link', { name: 'Hộp thư' }).waitFor();
+    return page;
+  }
+
+  async function openReportForm(who) {
+    const page = await signedIn(who, '#/cases/new');
+    await page.getByRole('heading', { name: 'Báo cáo vụ việc có dấu hiệu vi phạm', level: 1 }).waitFor();
+    return page;
+  }
+
+  test('a case reported by a branch officer appears on the duty officer’s list within a second, without reload', async () => {
+    const reader = await openCaseList(dutyOfficer);
+    const writer = await openReportForm(reporter);
+    try {
+      // A reload would lose this marker.
+      await reader.evaluate(() => {
+        window.__casesMarker = 'still here';
+      });
+      const stamp = Date.now();
+      const container = `TCNU${String(stamp).slice(-7)}`;
+      const form = writer.getByRole('form', { name: 'Báo cáo vụ việc có dấu hiệu vi phạm' });
+      await form.getByLabel('Địa điểm', { exact: true }).fill('Cổng B cảng Tân Vũ');
+      await form.getByLabel('Loại vụ việc').selectOption('goods');
+      await form.getByLabel('Mức độ').selectOption('high');
+      await form.getByLabel('Mô tả sự việc').fill(`Container có dấu hiệu bị cắt niêm phong — kiểm thử ${stamp}`);
+      await form.getByLabel('Dấu hiệu vi phạm').fill('Nghi vấn đưa hàng ra khỏi khu vực giám sát trái phép');
+      await form.getByLabel('Số container').fill(`${container}, MSCU7654321 `);
+      await form.getByLabel('Biển số phương tiện').fill('15C-123.45');
+      await form.getByRole('button', { name: 'Thêm camera' }).click();
+      const camera = form.getByTestId('camera-row-0');
+      await camera.getByLabel('Camera', { exact: true }).fill('CAM-TV-03');
+      await camera.getByLabel('Từ', { exact: true }).fill(localInput(stamp - 15 * 60000));
+      await camera.getByLabel('Đến', { exact: true }).fill(localInput(stamp - 5 * 60000));
+      await form.getByLabel('Biện pháp đã áp dụng ngay').fill('Yêu cầu tạm dừng đưa container ra khỏi cảng');
+
+      const created = writer.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/cases$/.test(r.url()));
+      const reported = writer.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/cases\/\d+\/report$/.test(r.url()));
+      await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+      const c = await created;
+      assert.equal(c.status(), 201, `POST /api/v1/cases: ${c.status()} ${await c.text()}\nrequest: ${c.request().postData()}`);
+      const res = await reported;
+      assert.equal(res.status(), 200, `POST /api/v1/cases/{id}/report: ${res.status()} ${await res.text()}`);
+      const start = Date.now();
+      const kase = await res.json();
+      assert.equal(kase.status, 'reported', JSON.stringify(kase));
+
+      // The duty officer's list shows it, live.
+      const row = reader.locator(`[data-testid="case-list"] tr[data-case-id="${kase.id}"]`);
+      await row.waitFor({ timeout: LIVE_WITHIN_MS });
+      const elapsed = Date.now() - start;
+      assert.ok(elapsed <= LIVE_WITHIN_MS, `the case appeared after ${elapsed} ms (limit ${LIVE_WITHIN_MS} ms)`);
+      assert.equal(await reader.evaluate(() => window.__casesMarker), 'still here', 'the duty officer’s page did not reload');
+      await row.getByText(kase.number, { exact: true }).waitFor();
+      await row.getByText('Đã báo cáo').waitFor();
+      await row.getByText('Cao', { exact: true }).waitFor();
+      await row.getByText('Điều 16 khoản 4 điểm a').waitFor();
+
+      // Regular supervision goes to the duty watch (Art. 16.4.a): the duty officer is told, live.
+      assert.ok(
+        kase.routing && kase.routing.recipients.some((x) => x.user_id === dutyOfficer.user_id),
+        `trucban.hp is not among the recipients: ${JSON.stringify(kase.routing)}`,
+      );
+      await reader.getByTestId('nav-inbox-count').waitFor({ timeout: 3000 });
+
+      // The reporter lands on the case, with the routing explained.
+      await writer.getByRole('heading', { name: `Vụ việc ${kase.number}`, level: 1 }).waitFor();
+      await writer.getByTestId('routing').getByText('Theo Điều 16 khoản 4 điểm a').waitFor();
+      await writer.getByTestId('routing').getByText(dutyOfficer.full_name).first().waitFor();
+
+      // The duty officer opens it from the list and acknowledges it; the reporter's page follows.
+      await row.getByRole('link', { name: kase.number }).click();
+      await reader.getByRole('heading', { name: `Vụ việc ${kase.number}`, level: 1 }).waitFor();
+      await reader.getByTestId('routing').getByText('Theo Điều 16 khoản 4 điểm a').waitFor();
+      await reader.getByText(container).waitFor();
+      const acknowledged = reader.waitForResponse((r) => r.request().method() === 'POST' && /\/acknowledge$/.test(r.url()));
+      await reader.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
+      const ack = await acknowledged;
+      assert.equal(ack.status(), 200, `POST /api/v1/cases/{id}/acknowledge: ${ack.status()} ${await ack.text()}`);
+      await writer.locator('.page-head').getByText('Đã tiếp nhận').waitFor({ timeout: 3000 });
+      await writer.getByTestId('timeline').locator('li').nth(1).waitFor();
+    } finally {
+      await writer.context().close();
+      await reader.context().close();
+    }
+  });
+
+  test('the report form shows the server’s field errors next to the fields', async () => {
+    const page = await openReportForm(reporter);
+    try {
+      // Nothing filled in but what the form starts with: no site, no description.
+      const form = page.getByRole('form', { name: 'Báo cáo vụ việc có dấu hiệu vi phạm' });
+      const refused = page
+        .waitForResponse(
+          (r) => r.request().method() === 'POST' && /\/api\/v1\/cases(\/\d+\/report)?$/.test(r.url()) && r.status() >= 400,
+          { timeout: 5000 },
+        )
+        .catch(() => null);
+      await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+      const res = await refused;
+      assert.ok(res, 'a case without a site or a description was created and reported');
+      assert.ok(res.status() < 500, `${res.url()}: ${res.status()} ${await res.text()}`);
+      const problem = await res.json();
+      const error = (problem.errors ?? []).find((e) => e.field === 'site');
+      assert.ok(error, `no field error for site: ${JSON.stringify(problem)}`);
+      await form.locator('.field.has-error', { has: page.locator('#cr-site') }).getByText(error.message_vi).waitFor();
+      assert.equal(await page.locator('#cr-site').getAttribute('aria-invalid'), 'true');
+    } finally {
+      await page.context().close();
+    }
+  });
+});

@@ -1,0 +1,319 @@
+// Cases over a real database with a fake clock and the 2017 organisation: reporting and inbox,
+// handover of open cases, escalation by policy, acknowledgement timeouts, nobody on duty, handling
+// plans that wait for approval (Art. 15.1d), Art. 8 on duty, coordination deadlines.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cases/cases.h"
+#include "core/random.h"
+#include "org/preset.h"
+#include "test_util.h"
+
+namespace watchfloor::cases {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+int64_t at(const std::string& iso) { return *core::parse_iso8601(iso); }
+constexpr int64_t kMin = 60'000;
+
+struct World {
+  World() {
+    dir = fs::path(::testing::TempDir()) / ("wf-cases-" + core::random_token(6));
+    db = store::open_sqlite(dir / "watchfloor.db");
+    clock.set_ms(at("2026-11-28T03:00:00Z"));  // 10:00 in Hải Phòng: the 08:00 shift is on duty
+    units = std::make_unique<org::Units>(*db, clock);
+    org::import_org(*db, *units, read_preset("org-2017.json"));
+    duty = std::make_unique<duty::Duty>(*db, clock, *units);
+    bus = std::make_unique<events::Bus>(clock);
+    alerts = std::make_unique<events::Alerts>(*db, clock, *bus);
+    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts);
+    duty->add_open_items_source([this](int64_t unit) { return cases->open_items(unit); });
+    sub = bus->subscribe([this](const events::Event& e) { seen.push_back(e); });
+    leader = user("lanhdao.hp", "HP-LD", "unit_leader", "HP");
+    shift_leader = user("truongca.hp", "HP-LD", "shift_leader", "HP");
+    duty_officer = user("trucban.hp", "HP-GSQL", "duty_officer", "HP");
+    branch_officer = user("canbo.hpkv1", "HP-CKKV1", "supervision_officer", "HP-CKKV1");
+    hq_leader = user("lanhdao.tchq", "TCHQ-LD", "hq_leader", "TCHQ");
+    dv_leader = user("lanhdao.dv", "HP-DV", "unit_leader", "HP-DV");
+    // Hải Phòng's roster: one team every day.
+    duty::RosterInput in;
+    in.unit_id = unit("HP");
+    in.period_from = "2026-11-27";
+    in.period_to = "2026-12-31";
+    duty::Rotation r;
+    r.anchor_date = "2026-11-27";
+    r.teams = {{{shift_leader, "shift_leader"}, {duty_officer, "supervision_officer"}}};
+    in.rotation = r;
+    auto roster = duty->create_roster(in, leader);
+    duty->submit(roster.id, leader);
+    duty->approve(roster.id, leader, std::string("Đội hình rút gọn cho kiểm thử"));
+    duty->publish(roster.id, leader);
+  }
+  ~World() {
+    bus->unsubscribe(sub);
+    cases.reset();
+    alerts.reset();
+    bus.reset();
+    duty.reset();
+    units.reset();
+    db.reset();
+    fs::remove_all(dir);
+  }
+
+  int64_t unit(const std::string& code) { return units->by_code(code)->id; }
+  int64_t user(const std::string& name, const std::string& home, const std::string& role, const std::string& at_unit) {
+    db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES (?,?,?,?,0)",
+             {name, "Cán bộ " + name, unit(home), std::string("x")});
+    int64_t id = db->last_insert_id();
+    db->exec("INSERT INTO role_grants(user_id, role, unit_id) VALUES (?,?,?)", {id, role, unit(at_unit)});
+    return id;
+  }
+
+  // Runs a write as the API does: one transaction, events after the commit.
+  template <typename F>
+  auto tx(F&& f) {
+    decltype(f()) out;
+    try {
+      db->transaction([&] { out = f(); });
+    } catch (...) {
+      cases->discard();
+      throw;
+    }
+    cases->flush();
+    return out;
+  }
+
+  Case open_case(int64_t by, const std::string& unit_code, std::optional<int64_t> task = std::nullopt,
+                 const std::string& severity = "medium", const std::string& measure = "") {
+    CaseInput in;
+    in.unit_id = unit(unit_code);
+    in.task_id = task;
+    in.severity = severity;
+    in.observed_at = clock.now_ms() - 5 * kMin;
+    in.site = "Cổng B cảng Tân Vũ";
+    in.subject = "goods";
+    in.description = "Container TCNU1234567 rời bãi khi chưa có quyết định thông quan";
+    in.immediate_measure = measure;
+    in.identifiers = json{{"containers", {"TCNU1234567"}}};
+    return tx([&] { return cases->create(in, by); });
+  }
+  Case reported(int64_t by, const std::string& unit_code, const std::string& severity = "medium") {
+    auto c = open_case(by, unit_code, std::nullopt, severity);
+    return tx([&] { return cases->report(c.id, by); });
+  }
+  void advance(int64_t minutes) {
+    clock.set_ms(clock.now_ms() + minutes * kMin);
+    cases->check(clock.now_ms());
+  }
+  std::vector<std::string> kinds_for(int64_t user) {
+    std::vector<std::string> out;
+    for (const auto& n : cases->inbox(user, false)) out.insert(out.begin(), n.kind);
+    return out;
+  }
+  int count(const std::vector<TimelineEntry>& t, const std::string& kind) {
+    return static_cast<int>(std::count_if(t.begin(), t.end(), [&](const auto& e) { return e.kind == kind; }));
+  }
+
+  fs::path dir;
+  core::FakeClock clock;
+  std::unique_ptr<store::Db> db;
+  std::unique_ptr<org::Units> units;
+  std::unique_ptr<duty::Duty> duty;
+  std::unique_ptr<events::Bus> bus;
+  std::unique_ptr<events::Alerts> alerts;
+  std::unique_ptr<Cases> cases;
+  std::vector<events::Event> seen;
+  uint64_t sub = 0;
+  int64_t leader = 0, shift_leader = 0, duty_officer = 0, branch_officer = 0, hq_leader = 0, dv_leader = 0;
+};
+
+TEST(Cases, AReportReachesTheShiftOnDutyInboxAndTheHandover) {
+  World w;
+  auto c = w.reported(w.branch_officer, "HP-CKKV1");
+  EXPECT_EQ(c.status, "reported");
+  EXPECT_EQ(c.number, "HP-CKKV1-2026-0001");
+  EXPECT_EQ(c.routing["clause"], "16.4.a");
+  EXPECT_EQ(w.cases->unread(w.shift_leader), 1);
+  EXPECT_EQ(w.cases->unread(w.duty_officer), 1);
+  EXPECT_EQ(w.cases->unread(w.leader), 0) << "16.4(a) is the duty watch's, not the leadership's";
+  EXPECT_EQ(w.cases->relation(c, w.shift_leader), "approver");
+  EXPECT_EQ(w.cases->relation(c, w.duty_officer), "recipient");
+  EXPECT_EQ(w.cases->relation(c, w.branch_officer), "reporter");
+  // Each notification is addressed to its person only, after the commit, with the unread count.
+  int addressed = 0;
+  for (const auto& e : w.seen)
+    if (e.topic == "inbox.notification") {
+      ++addressed;
+      EXPECT_TRUE(e.only_user == w.shift_leader || e.only_user == w.duty_officer);
+      EXPECT_EQ(e.payload["unread"], 1);
+    }
+  EXPECT_EQ(addressed, 2);
+  // While open, the case travels with the handover.
+  auto shift = w.duty->shift_at(w.unit("HP"), w.clock.now_ms());
+  auto h = w.duty->prepare_handover(shift->id, w.shift_leader, "Bàn giao", "");
+  ASSERT_EQ(h.open_items.size(), 1u);
+  EXPECT_EQ(h.open_items[0]["type"], "case");
+  EXPECT_EQ(h.open_items[0]["id"], c.id);
+}
+
+TEST(Cases, AFailedWriteSendsNothing) {
+  World w;
+  auto c = w.open_case(w.branch_officer, "HP-CKKV1");
+  w.seen.clear();
+  EXPECT_THROW(w.tx([&] {
+                 auto r = w.cases->report(c.id, w.branch_officer);
+                 throw std::runtime_error("disk full");
+                 return r;
+               }),
+               std::runtime_error);
+  EXPECT_TRUE(w.seen.empty()) << "no notification for a report that did not commit";
+  EXPECT_EQ(w.cases->get(c.id)->status, "draft");
+  EXPECT_EQ(w.cases->unread(w.shift_leader), 0);
+}
+
+TEST(Cases, EscalationFollowsThePolicyStepByStepOnTheClock) {
+  World w;
+  auto c = w.reported(w.branch_officer, "HP-CKKV1", "medium");
+  // medium: after 15 min the shift leader (twice, 15 min apart), after 60 min the unit's leadership.
+  w.advance(14);
+  EXPECT_EQ(w.kinds_for(w.shift_leader), (std::vector<std::string>{"case_reported"}));
+  w.advance(1);
+  EXPECT_EQ(w.kinds_for(w.shift_leader), (std::vector<std::string>{"case_reported", "case_escalated"}));
+  w.advance(15);
+  EXPECT_EQ(w.kinds_for(w.shift_leader).size(), 3u);
+  w.advance(15);
+  EXPECT_EQ(w.kinds_for(w.shift_leader).size(), 3u) << "repeat count reached";
+  EXPECT_TRUE(w.kinds_for(w.leader).empty());
+  w.advance(15);  // 60 minutes
+  EXPECT_EQ(w.kinds_for(w.leader), (std::vector<std::string>{"case_escalated"}));
+  EXPECT_EQ(w.cases->relation(*w.cases->get(c.id), w.leader), "approver") << "the leadership may now decide";
+  w.tx([&] { return w.cases->start_handling(c.id, w.leader); });  // acknowledged and in handling
+  w.advance(24 * 60 - 61);
+  EXPECT_EQ(w.kinds_for(w.leader).size(), 1u);
+  w.advance(2);  // 24 h: "not closed" step
+  EXPECT_EQ(w.kinds_for(w.leader).size(), 2u);
+  EXPECT_EQ(w.count(w.cases->timeline(c.id), "escalated"), 4);
+}
+
+TEST(Cases, AnAcknowledgementNotFollowedByHandlingLapses) {
+  World w;
+  auto c = w.reported(w.branch_officer, "HP-CKKV1", "high");  // high: ack timeout 15 min
+  w.tx([&] { return w.cases->acknowledge(c.id, w.duty_officer); });
+  w.advance(14);
+  EXPECT_EQ(w.cases->get(c.id)->status, "acknowledged");
+  w.advance(1);
+  auto after = *w.cases->get(c.id);
+  EXPECT_EQ(after.status, "reported");
+  EXPECT_FALSE(after.acknowledged_by.has_value());
+  EXPECT_EQ(w.count(w.cases->timeline(c.id), "ack_lapsed"), 1);
+  // Escalation starts again from the lapse: the shift leader after 5 minutes.
+  size_t before = w.kinds_for(w.shift_leader).size();
+  w.advance(5);
+  EXPECT_EQ(w.kinds_for(w.shift_leader).size(), before + 1);
+  // Taken into handling in time, it stays.
+  w.tx([&] { return w.cases->start_handling(c.id, w.shift_leader); });
+  w.advance(60);
+  EXPECT_EQ(w.cases->get(c.id)->status, "in_handling");
+}
+
+TEST(Cases, NobodyToNotifyMovesToTheNextStepAndRaisesAnAlert) {
+  World w;
+  EscalationPolicy p{"low", 0,
+                     {{0, "not_acknowledged", "shift_leader", "parent_unit", 1, 0},
+                      {120, "not_acknowledged", "hq_leader", "headquarters", 1, 0}}};
+  w.cases->set_policy(p, w.hq_leader);
+  auto c = w.reported(w.branch_officer, "HP-CKKV1", "low");
+  w.advance(0);  // headquarters (HP's parent) has no shift on duty
+  EXPECT_EQ(w.kinds_for(w.hq_leader), (std::vector<std::string>{"case_escalated"})) << "step 2 at once";
+  auto open = w.alerts->list(std::nullopt, true);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].kind, "case.escalation_unanswered");
+  w.advance(200);
+  EXPECT_EQ(w.kinds_for(w.hq_leader).size(), 1u) << "each step fires its count, no more";
+}
+
+TEST(Cases, AHandlingPlanIsCarriedOutOnlyAfterApproval) {
+  World w;
+  auto c = w.reported(w.branch_officer, "HP-CKKV1");
+  c = w.tx([&] { return w.cases->propose(c.id, w.branch_officer, "Dừng đưa container qua khu vực giám sát, kiểm tra thực tế"); });
+  ASSERT_EQ(c.proposals.size(), 1u);
+  int64_t pid = c.proposals[0].id;
+  EXPECT_EQ(problem_of([&] { w.tx([&] { return w.cases->execute(c.id, pid, w.duty_officer, "đã làm"); }); }).status(), 409);
+  w.tx([&] { return w.cases->decide(c.id, pid, w.shift_leader, true, std::string("Đồng ý")); });
+  w.tx([&] { return w.cases->start_handling(c.id, w.duty_officer); });
+  EXPECT_EQ(problem_of([&] { w.tx([&] { return w.cases->conclude(c.id, w.shift_leader, "administrative_violation", "x"); }); }).status(), 409)
+      << "an approved plan not yet carried out";
+  c = w.tx([&] { return w.cases->execute(c.id, pid, w.duty_officer, "Đã dừng container, lập biên bản"); });
+  EXPECT_EQ(c.proposals[0].status, "executed");
+  c = w.tx([&] { return w.cases->conclude(c.id, w.shift_leader, "administrative_violation", "Xử phạt vi phạm hành chính"); });
+  EXPECT_EQ(c.status, "concluded");
+  EXPECT_EQ(w.kinds_for(w.branch_officer), (std::vector<std::string>{"proposal_decided"}));
+  // Reopening needs a reason; every step is on the timeline, which cannot be rewritten.
+  EXPECT_THROW(w.tx([&] { return w.cases->reopen(c.id, w.shift_leader, ""); }), core::Problem);
+  w.tx([&] { return w.cases->reopen(c.id, w.shift_leader, "Có thêm chứng cứ mới"); });
+  auto t = w.cases->timeline(c.id);
+  for (const char* k : {"created", "reported", "routed", "proposal_submitted", "proposal_decided", "status_changed",
+                        "proposal_executed", "concluded", "reopened"})
+    EXPECT_EQ(w.count(t, k), 1) << k;
+  EXPECT_THROW(w.db->exec("UPDATE case_events SET text_vi = 'sửa' WHERE case_id = ?", {c.id}), std::exception);
+  EXPECT_THROW(w.db->exec("DELETE FROM case_events WHERE case_id = ?", {c.id}), std::exception);
+}
+
+TEST(Cases, AnOfficerOnDutyRecordsTheMeasureAndTheShiftLogShowsIt) {
+  World w;
+  auto c = w.open_case(w.duty_officer, "HP");
+  auto p = problem_of([&] { w.tx([&] { return w.cases->report(c.id, w.duty_officer); }); });
+  ASSERT_EQ(p.errors().size(), 1u);
+  EXPECT_EQ(p.errors()[0].field, "immediate_measure");
+  CaseInput in;
+  in.immediate_measure = "Yêu cầu dừng xe tại cổng B";
+  w.tx([&] { return w.cases->update_draft(c.id, in, w.duty_officer); });
+  c = w.tx([&] { return w.cases->report(c.id, w.duty_officer); });
+  EXPECT_TRUE(c.reporter_on_duty);
+  auto shift = w.duty->shift_at(w.unit("HP"), w.clock.now_ms());
+  auto log = w.duty->log(shift->id);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].kind, "action_taken");
+  EXPECT_EQ(log[0].links["case_id"], c.id);
+  EXPECT_NE(log[0].text.find("Yêu cầu dừng xe"), std::string::npos);
+}
+
+TEST(Cases, KeyPointPlanCoordinationHasADeadlineThatAlerts) {
+  World w;
+  TaskInput t;
+  t.unit_id = w.unit("HP");
+  t.method = "keypoint_plan";
+  t.title = "Chuyên đề chống buôn lậu phế liệu qua cảng";
+  t.period_from = w.clock.now_ms() - 86'400'000;
+  auto task = w.tx([&] { return w.cases->create_task(t, w.leader); });
+  auto c = w.open_case(w.branch_officer, "HP-CKKV1", task.id);
+  EXPECT_EQ(c.method, "keypoint_plan") << "the task's method";
+  c = w.tx([&] { return w.cases->report(c.id, w.branch_officer); });
+  EXPECT_EQ(c.routing["clause"], "16.4.b");
+  EXPECT_EQ(w.cases->relation(c, w.leader), "approver");
+  EXPECT_FALSE(w.cases->relation(c, w.shift_leader).has_value());
+  w.tx([&] { return w.cases->acknowledge(c.id, w.leader); });
+  CoordinationInput in{c.id, w.unit("HP-DV"), w.clock.now_ms() + 60 * kMin, "Phối hợp kiểm tra container TCNU1234567",
+                       "Kiểm tra thực tế hàng hóa", "Đ/c Ngô Văn Khánh, 0225 3836 xxx"};
+  auto r = w.tx([&] { return w.cases->request_coordination(in, w.leader); });
+  EXPECT_EQ(r.number, "01/2026/PH-HP");
+  EXPECT_EQ(w.cases->get(c.id)->status, "coordination_requested");
+  EXPECT_EQ(w.kinds_for(w.dv_leader), (std::vector<std::string>{"coordination_received"}));
+  w.advance(61);
+  auto open = w.alerts->list(std::nullopt, true);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].kind, "coordination.overdue");
+  EXPECT_EQ(open[0].unit_id, w.unit("HP-DV"));
+  EXPECT_EQ(w.kinds_for(w.leader).back(), "coordination_overdue");
+  w.advance(10);
+  EXPECT_EQ(w.kinds_for(w.leader), (std::vector<std::string>{"case_reported", "coordination_overdue"})) << "told once";
+  w.tx([&] { return w.cases->respond_coordination(r.id, w.dv_leader, "Đã kiểm tra, phát hiện 2 container khai sai tên hàng"); });
+  EXPECT_TRUE(w.alerts->list(std::nullopt, true).empty());
+  EXPECT_EQ(w.kinds_for(w.leader).back(), "coordination_answered");
+}
+
+}  // namespace
+}  // namespace watchfloor::cases

@@ -1,0 +1,185 @@
+// Article 16.4 routing, one test per clause, over both shipped organisation presets: the 2017
+// structure of the regulation and the 2025 structure. The people and shifts are written here by hand.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "cases/routing.h"
+#include "core/random.h"
+#include "org/preset.h"
+#include "test_util.h"
+
+namespace watchfloor::cases {
+namespace {
+
+namespace fs = std::filesystem;
+using auth::Role;
+
+// The codes that play each part in one preset.
+struct Parts {
+  std::string preset, hq, focal, hq_leadership_unit, asd, asd_division, province, province_leadership_unit, branch, team;
+};
+
+const Parts k2017{"org-2017.json", "TCHQ", "VP-PTH", "TCHQ-LD", "DTCBL", "DTCBL-GSTT", "HP", "HP-LD", "HP-CKKV1", "HP-CKKV1-GS"};
+const Parts k2025{"org-2025.json", "CHQ", "CHQ-VP-PTH", "CHQ-LD", "CHQ-DTCBL", "CHQ-DTCBL-GSTT", "KV3", "KV3-LD", "KV3-HP1", "KV3-HP1"};
+
+class Routing16_4 : public ::testing::TestWithParam<Parts> {
+ protected:
+  void SetUp() override {
+    const Parts& p = GetParam();
+    dir_ = fs::path(::testing::TempDir()) / ("wf-routing-" + core::random_token(6));
+    db_ = store::open_sqlite(dir_ / "watchfloor.db");
+    units_ = std::make_unique<org::Units>(*db_, clock_);
+    org::import_org(*db_, *units_, read_preset(p.preset));
+    dir.units = units_->list();
+    // People: id, name, home unit, grants.
+    person(1, "Lãnh đạo Tổng cục", p.hq_leadership_unit, Role::hq_leader, p.hq);
+    person(2, "Chuyên viên Phòng Tổng hợp", p.focal, Role::office_officer, p.hq);
+    person(3, "Cục trưởng Cục ĐTCBL", p.asd, Role::unit_leader, p.asd);
+    person(4, "Cục trưởng Cục Hải quan", p.province_leadership_unit, Role::unit_leader, p.province);
+    person(5, "Lãnh đạo ca trực", p.province_leadership_unit, Role::shift_leader, p.province);
+    person(6, "Cán bộ trực ban", p.province, Role::duty_officer, p.province);
+    person(7, "Công chức giám sát", p.province, Role::supervision_officer, p.province);
+    person(8, "Công chức Chi cục", p.branch, Role::supervision_officer, p.branch);
+    person(9, "Đội trưởng tại hiện trường", p.team, Role::unit_leader, p.team);
+    person(10, "Công chức Phòng GSTT", p.asd_division, Role::supervision_officer, p.asd_division);
+  }
+  void TearDown() override {
+    units_.reset();
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+
+  int64_t id(const std::string& code) { return units_->by_code(code)->id; }
+  void person(int64_t uid, const std::string& name, const std::string& home, Role role, const std::string& at) {
+    dir.people.push_back({uid, name, id(home), {{role, id(at)}}});
+  }
+  // The province's duty watch on duty now: 5 leads, 6 and 7 are members.
+  void shift_on_duty() { dir.on_duty[id(GetParam().province)] = {42, "2026-11-28", {{5, "shift_leader"}, {6, "duty_officer"}, {7, "supervision_officer"}}}; }
+
+  static std::vector<int64_t> users(const Routing& r) {
+    std::vector<int64_t> out;
+    for (const auto& x : r.recipients) out.push_back(x.user_id);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  static const Recipient* find(const Routing& r, int64_t user) {
+    for (const auto& x : r.recipients)
+      if (x.user_id == user) return &x;
+    return nullptr;
+  }
+
+  Directory dir;
+  fs::path dir_;
+  core::FakeClock clock_;
+  std::unique_ptr<store::Db> db_;
+  std::unique_ptr<org::Units> units_;
+};
+
+TEST_P(Routing16_4, PointA_RegularSupervisionAtABranchGoesToTheProvincesShiftOnDuty) {
+  shift_on_duty();
+  auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "goods", std::nullopt, 8}, dir);
+  EXPECT_EQ(r.clause, "16.4.a");
+  EXPECT_EQ(r.clause_vi, "Điều 16 khoản 4 điểm a");
+  EXPECT_EQ(r.handling_unit_id, id(GetParam().province));
+  EXPECT_EQ(r.shift_id, 42);
+  EXPECT_EQ(users(r), (std::vector<int64_t>{5, 6, 7})) << "exactly the shift on duty, nobody else";
+  EXPECT_TRUE(find(r, 5)->approver) << "the shift leader decides within the shift";
+  EXPECT_EQ(find(r, 5)->role, "shift_leader");
+  EXPECT_FALSE(find(r, 6)->approver);
+  EXPECT_TRUE(r.warnings.empty());
+  EXPECT_FALSE(r.reporter_on_duty);
+}
+
+TEST_P(Routing16_4, PointA_ATaskOfTheDutyWatchRoutesTheSameWay) {
+  shift_on_duty();
+  auto r = route_case({"duty_task", id(GetParam().province), std::nullopt, "means_of_transport", std::nullopt, 8}, dir);
+  EXPECT_EQ(r.clause, "16.4.a");
+  EXPECT_EQ(users(r), (std::vector<int64_t>{5, 6, 7}));
+}
+
+TEST_P(Routing16_4, PointA_NobodyOnDutyFallsBackToTheDutyOfficersWithAWarning) {
+  auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "goods", std::nullopt, 8}, dir);
+  EXPECT_EQ(r.clause, "16.4.a");
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].code, "nobody_on_duty");
+  EXPECT_EQ(users(r), (std::vector<int64_t>{5, 6})) << "the unit's shift leaders and duty officers";
+  EXPECT_TRUE(find(r, 5)->approver);
+}
+
+TEST_P(Routing16_4, Art8_AnOfficerOnDutyReportsToTheShiftLeaderAndIsNotTheirOwnRecipient) {
+  shift_on_duty();
+  auto r = route_case({"regular", id(GetParam().province), std::nullopt, "goods", std::nullopt, 7}, dir);
+  EXPECT_TRUE(r.reporter_on_duty);
+  EXPECT_EQ(users(r), (std::vector<int64_t>{5, 6}));
+  EXPECT_NE(find(r, 5)->reason_vi.find("Điều 8"), std::string::npos) << find(r, 5)->reason_vi;
+}
+
+TEST_P(Routing16_4, PointB_AProvincialPlanGoesToTheProvincesLeadership) {
+  shift_on_duty();
+  auto r = route_case({"keypoint_plan", id(GetParam().branch), id(GetParam().province), "goods", std::nullopt, 8}, dir);
+  EXPECT_EQ(r.clause, "16.4.b");
+  EXPECT_EQ(r.clause_vi, "Điều 16 khoản 4 điểm b");
+  EXPECT_EQ(r.handling_unit_id, id(GetParam().province));
+  EXPECT_EQ(users(r), (std::vector<int64_t>{4})) << "the leadership only; the shift leader (5) holds another role";
+  EXPECT_TRUE(find(r, 4)->approver);
+  EXPECT_EQ(find(r, 4)->role, "leadership");
+}
+
+TEST_P(Routing16_4, PointB_TheAntiSmugglingDepartmentsPlanGoesToItsLeadership) {
+  auto r = route_case({"keypoint_plan", id(GetParam().asd_division), id(GetParam().asd_division), "goods", std::nullopt, 10}, dir);
+  EXPECT_EQ(r.clause, "16.4.b");
+  EXPECT_EQ(r.handling_unit_id, id(GetParam().asd)) << "the division's plan belongs to the department's leadership";
+  EXPECT_EQ(users(r), (std::vector<int64_t>{3}));
+}
+
+TEST_P(Routing16_4, PointB_AnOfficerOnDutyAlsoTellsTheShiftLeaderWhoDoesNotApprove) {
+  shift_on_duty();
+  auto r = route_case({"keypoint_plan", id(GetParam().province), id(GetParam().province), "goods", std::nullopt, 7}, dir);
+  EXPECT_EQ(users(r), (std::vector<int64_t>{4, 5}));
+  EXPECT_TRUE(find(r, 4)->approver);
+  EXPECT_FALSE(find(r, 5)->approver) << "in 16.4(b) the leadership decides, not the shift";
+}
+
+TEST_P(Routing16_4, PointC_ALeadershipDirectiveGoesToHeadquartersLeadershipThroughTheFocalPoint) {
+  auto r = route_case({"keypoint_directive", id(GetParam().branch), id(GetParam().asd), "goods", std::nullopt, 8}, dir);
+  EXPECT_EQ(r.clause, "16.4.c");
+  EXPECT_EQ(r.clause_en, "Article 16(4)(c)");
+  EXPECT_EQ(r.handling_unit_id, id(GetParam().hq));
+  EXPECT_EQ(users(r), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(find(r, 2)->role, "focal_point");
+  EXPECT_FALSE(find(r, 2)->approver) << "the focal point relays; the leadership directs";
+  EXPECT_EQ(find(r, 1)->role, "hq_leadership");
+  EXPECT_TRUE(find(r, 1)->approver);
+}
+
+TEST_P(Routing16_4, Art8_PassengerBaggageAlsoNotifiesTheTeamLeaderOnSite) {
+  shift_on_duty();
+  auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "passenger_baggage", id(GetParam().team), 8}, dir);
+  EXPECT_EQ(users(r), (std::vector<int64_t>{5, 6, 7, 9}));
+  EXPECT_EQ(find(r, 9)->role, "team_leader");
+  EXPECT_FALSE(find(r, 9)->approver);
+}
+
+TEST_P(Routing16_4, Art8_ATeamWithoutALeaderOnRecordIsAWarningNotASilence) {
+  shift_on_duty();
+  std::erase_if(dir.people, [](const Person& p) { return p.user_id == 9; });
+  auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "passenger_baggage", id(GetParam().team), 8}, dir);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].code, "no_team_leader");
+}
+
+TEST_P(Routing16_4, EscalationResolvesShiftRolesFromTheRosterAndOthersFromGrants) {
+  EXPECT_TRUE(resolve_role_at(dir, id(GetParam().province), "shift_leader").empty()) << "nobody on duty: nobody";
+  shift_on_duty();
+  EXPECT_EQ(resolve_role_at(dir, id(GetParam().province), "shift_leader"), (std::vector<int64_t>{5}));
+  EXPECT_EQ(resolve_role_at(dir, id(GetParam().province), "unit_leader"), (std::vector<int64_t>{4}));
+  EXPECT_EQ(resolve_role_at(dir, id(GetParam().hq), "hq_leader"), (std::vector<int64_t>{1}));
+}
+
+INSTANTIATE_TEST_SUITE_P(BothPresets, Routing16_4, ::testing::Values(k2017, k2025),
+                         [](const auto& info) { return info.param.preset == "org-2017.json" ? std::string("Org2017") : std::string("Org2025"); });
+
+}  // namespace
+}  // namespace watchfloor::cases
