@@ -494,7 +494,7 @@ void add_case_routes(http::Router& r, Services& s) {
     auto contacts = b.string("contacts", Need::required, 1000);
     b.finish();
     auto c = s.cases.get(*case_id);
-    if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::field("case_id", "Vụ việc không tồn tại", "No such case");
+    if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::not_found("The case", "Vụ việc");
     ctx.require(Action::case_approve, case_target(ctx, s, *c));
     in = {*case_id, *to, *deadline, *content, *action, *contacts};
     cases::CoordinationRequest created;

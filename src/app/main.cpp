@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
       auto inst = demo_w.open();
       auto logins = app::ensure_demo(*inst);
       app::ensure_demo_duty(*inst, inst->duty);
+      app::ensure_demo_cases(*inst);
       print_logins(logins, inst->config.data_dir / "demo-logins.json");
       return app::serve(*inst, std::cout);
     }

@@ -159,6 +159,23 @@ TEST(Cases, AReportReachesTheShiftOnDutyInboxAndTheHandover) {
   EXPECT_EQ(h.open_items[0]["id"], c.id);
 }
 
+TEST(Cases, FoundByAnyIdentifierNumberOrSite) {
+  World w;
+  auto c = w.reported(w.branch_officer, "HP-CKKV1");
+  for (const char* q : {"TCNU1234567", "tcnu123", "HP-CKKV1-2026", "Tân Vũ"}) {
+    CaseQuery query;
+    query.text = q;
+    auto found = w.cases->list(query);
+    ASSERT_EQ(found.size(), 1u) << q;
+    EXPECT_EQ(found[0].id, c.id);
+  }
+  CaseQuery none;
+  none.text = "MSKU";
+  EXPECT_TRUE(w.cases->list(none).empty());
+  none.text = "%";
+  EXPECT_TRUE(w.cases->list(none).empty()) << "a wildcard is a character, not a pattern";
+}
+
 TEST(Cases, AFailedWriteSendsNothing) {
   World w;
   auto c = w.open_case(w.branch_officer, "HP-CKKV1");

@@ -39,6 +39,7 @@ class Matrix : public ::testing::Test {
     inst_ = new app::Installation(cfg);
     logins_ = new nlohmann::json(app::ensure_demo(*inst_));
     app::ensure_demo_duty(*inst_, inst_->duty);
+    app::ensure_demo_cases(*inst_);
     duty::check_duty(inst_->duty, inst_->units, inst_->alerts, inst_->clock.now_ms());
     services_ = new api::Services(inst_->services());
     router_ = api::make_router(*services_);
@@ -575,6 +576,167 @@ TEST_F(Matrix, TheLeadershipSetsTheUnitsShiftTemplate) {
   auto bad = call(kHpLeader, "PUT", path, current);
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("length_minutes"), std::string::npos);
+}
+
+
+// ---- Online supervision: tasks assigned by leaders in scope; a case read in its unit's scope or by the
+// people it was routed to; acted on by its recipients, approved by its approvers; coordination answered
+// by the unit asked; nobody outside customs sees any of it.
+
+nlohmann::json body_of(const http::Response& r) { return nlohmann::json::parse(r.body); }
+
+nlohmann::json case_body(int64_t unit, const std::string& description, std::optional<int64_t> task = std::nullopt) {
+  nlohmann::json b = {{"unit_id", unit},
+                      {"observed_at", "2026-11-28T02:00:00Z"},
+                      {"site", "Cổng B cảng Tân Vũ"},
+                      {"subject", "goods"},
+                      {"description", description},
+                      {"immediate_measure", "Yêu cầu dừng xe tại cổng"},  // needed when the reporter is on duty
+                      {"identifiers", {{"containers", {"TCNU1234567"}}}}};
+  if (task) b["task_id"] = *task;
+  return b;
+}
+
+TEST_F(Matrix, SupervisionTasksAreAssignedByLeadersInScope) {
+  nlohmann::json t = {{"unit_id", unit_id("HP")}, {"method", "keypoint_plan"}, {"title", "Kế hoạch trọng điểm"},
+                      {"period_from", "2026-11-01T00:00:00Z"}};
+  for (const auto& u : {kBranchOfficer, kLsDuty, kCamera, kAuditor, kExternal, kAdmin})
+    EXPECT_TRUE(denied(call(u, "POST", "/api/v1/tasks", t).status)) << u;
+  EXPECT_EQ(call(kHpShift, "POST", "/api/v1/tasks", t).status, 201) << "a shift leader gives tasks too";
+  auto unassigned = "/api/v1/tasks/" + body_of(call(kHpOffice, "POST", "/api/v1/tasks", t))["id"].dump();
+  t["officers"] = {{{"user_id", user_id(kBranchOfficer)}, {"scope", {{"area", "Cảng khu vực I"}}}}};
+  auto created = call(kHpLeader, "POST", "/api/v1/tasks", t);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string path = "/api/v1/tasks/" + body_of(created)["id"].dump();
+  for (const auto& u : {kHpLeader, kHpOffice, kHpShift, kHqLeader, kAuditor}) EXPECT_EQ(call(u, "GET", path).status, 200) << u;
+  EXPECT_EQ(call(kBranchOfficer, "GET", path).status, 200) << "assigned to it";
+  EXPECT_EQ(call(kBranchOfficer, "GET", unassigned).status, 404) << "a province's task is not a branch's business";
+  EXPECT_EQ(call(kLsDuty, "GET", path).status, 404);
+  EXPECT_EQ(call(kExternal, "GET", path).status, 403);
+  auto ls_tasks = body_of(call(kLsDuty, "GET", "/api/v1/tasks"));
+  for (const auto& item : ls_tasks["items"])
+    EXPECT_NE(item["unit_id"], unit_id("HP")) << "Lạng Sơn sees no Hải Phòng task";
+  EXPECT_EQ(call(kExternal, "GET", "/api/v1/tasks").status, 403);
+  for (const auto& u : {kBranchOfficer, kLsDuty, kAuditor, kExternal})
+    EXPECT_TRUE(denied(call(u, "PATCH", path, {{"title", "Đổi tên"}}).status)) << u;
+  auto closed = call(kHpLeader, "PATCH", path, {{"status", "closed"}});
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(body_of(closed)["status"], "closed");
+}
+
+TEST_F(Matrix, ACaseGoesToTheDutyWatchAndIsActedOnOnlyByItsRecipients) {
+  auto d = duty_scene();
+  auto body = case_body(unit_id("HP-CKKV1"), "Container rời bãi khi chưa thông quan");
+  for (const auto& u : {kLsDuty, kCamera, kAuditor, kExternal, kAdmin}) EXPECT_TRUE(denied(call(u, "POST", "/api/v1/cases", body).status)) << u;
+  auto created = call(kBranchOfficer, "POST", "/api/v1/cases", body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string path = "/api/v1/cases/" + body_of(created)["id"].dump();
+  // A draft is its author's.
+  EXPECT_TRUE(denied(call(kHpLeader, "PATCH", path, {{"site", "Cổng C"}}).status));
+  EXPECT_EQ(call(kBranchOfficer, "PATCH", path, {{"site", "Cổng C"}}).status, 200);
+  EXPECT_TRUE(denied(call(kHpLeader, "POST", path + "/report").status));
+  auto reported = call(kBranchOfficer, "POST", path + "/report");
+  ASSERT_EQ(reported.status, 200) << reported.body;
+  auto c = body_of(reported);
+  EXPECT_EQ(c["routing"]["clause"], "16.4.a");
+  EXPECT_EQ(c["routing"]["handling_unit_name"], "Cục Hải quan TP. Hải Phòng");
+  std::set<std::string> to;
+  for (const auto& r : c["routing"]["recipients"]) to.insert(r["username"]);
+  EXPECT_TRUE(to.count(d.leader)) << "the shift leader on duty";
+  EXPECT_TRUE(to.count(d.member));
+  EXPECT_FALSE(to.count(kHpLeader)) << "not the leadership under 16.4(a)";
+  // Read in the unit's scope (the province above the branch, headquarters) and by the recipients; never by another province.
+  for (const auto& u : {kBranchOfficer, kHpLeader, kHpOffice, kHqLeader, kAuditor, d.leader, d.member})
+    EXPECT_EQ(call(u, "GET", path).status, 200) << u;
+  EXPECT_EQ(call(kLsDuty, "GET", path).status, 404);
+  EXPECT_EQ(call(kLsDuty, "GET", path + "/timeline").status, 404);
+  EXPECT_EQ(call(kExternal, "GET", path).status, 403);
+  EXPECT_EQ(call(kExternal, "GET", "/api/v1/cases").status, 403);
+  auto ls_cases = body_of(call(kLsDuty, "GET", "/api/v1/cases"));
+  for (const auto& item : ls_cases["items"])
+    EXPECT_NE(item["unit_id"], unit_id("HP-CKKV1")) << "Lạng Sơn sees no Hải Phòng case";
+  bool listed = false;
+  auto found = body_of(call(kHpLeader, "GET", "/api/v1/cases?q=TCNU1234567"));
+  for (const auto& item : found["items"]) listed |= item["id"] == c["id"];
+  EXPECT_TRUE(listed) << "found by its container number";
+  EXPECT_EQ(call(d.member, "GET", path + "/timeline").status, 200);
+  // Acknowledged by a recipient, not by the reporter nor by a leader it was not sent to.
+  for (const auto& u : {kBranchOfficer, kHpLeader, kLsDuty, kExternal}) EXPECT_TRUE(denied(call(u, "POST", path + "/acknowledge").status)) << u;
+  EXPECT_EQ(call(d.member, "POST", path + "/acknowledge").status, 200);
+  // Art. 15.1(d): the reporter proposes, the approver (shift leader) decides, a recipient carries it out.
+  EXPECT_TRUE(denied(call(kLsDuty, "POST", path + "/proposals", {{"text", "x"}}).status));
+  auto proposed = call(kBranchOfficer, "POST", path + "/proposals", {{"text", "Dừng container, kiểm tra thực tế"}});
+  ASSERT_EQ(proposed.status, 201) << proposed.body;
+  std::string pid = body_of(proposed)["proposals"][0]["id"].dump();
+  for (const auto& u : {kBranchOfficer, d.member, kHpLeader}) EXPECT_TRUE(denied(call(u, "POST", path + "/proposals/" + pid + "/decide", {{"decision", "approve"}}).status)) << u;
+  EXPECT_EQ(call(d.leader, "POST", path + "/proposals/" + pid + "/decide", {{"decision", "approve"}}).status, 200);
+  EXPECT_TRUE(denied(call(kBranchOfficer, "POST", path + "/proposals/" + pid + "/execute", {{"note", "x"}}).status));
+  EXPECT_EQ(call(d.member, "POST", path + "/proposals/" + pid + "/execute", {{"note", "Đã dừng container"}}).status, 200);
+  EXPECT_EQ(call(d.member, "PATCH", path, {{"status", "in_handling"}}).status, 200);
+  nlohmann::json conclude = {{"status", "concluded"}, {"outcome", "procedure_corrected"}, {"outcome_note", "Chấn chỉnh"}};
+  EXPECT_TRUE(denied(call(d.member, "PATCH", path, conclude).status)) << "concluding is the approver's";
+  EXPECT_EQ(call(d.leader, "PATCH", path, conclude).status, 200);
+  EXPECT_EQ(call(d.leader, "PATCH", path, {{"status", "closed"}}).status, 200);
+}
+
+TEST_F(Matrix, CoordinationIsRequestedByTheLeadershipAndAnsweredByTheUnitAsked) {
+  nlohmann::json t = {{"unit_id", unit_id("HP")}, {"method", "keypoint_plan"}, {"title", "Chuyên đề phế liệu"},
+                      {"period_from", "2026-11-01T00:00:00Z"}};
+  int64_t task = body_of(call(kHpLeader, "POST", "/api/v1/tasks", t))["id"];
+  auto created = call(kBranchOfficer, "POST", "/api/v1/cases", case_body(unit_id("HP-CKKV1"), "Phế liệu lẫn tạp chất", task));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string path = "/api/v1/cases/" + body_of(created)["id"].dump();
+  auto c = body_of(call(kBranchOfficer, "POST", path + "/report"));
+  EXPECT_EQ(c["routing"]["clause"], "16.4.b");
+  EXPECT_EQ(call(kHpLeader, "POST", path + "/acknowledge").status, 200);
+  nlohmann::json req = {{"case_id", c["id"]}, {"to_unit_id", unit_id("HP-DV")}, {"content", "Kiểm tra lô hàng cùng chủ"},
+                        {"requested_action", "Kiểm tra thực tế"}, {"deadline", "2099-01-01T00:00:00Z"}, {"contacts", "Đ/c Nam"}};
+  for (const auto& u : {kBranchOfficer, kHpShift, kLsDuty, kExternal})
+    EXPECT_TRUE(denied(call(u, "POST", "/api/v1/coordination-requests", req).status)) << u;
+  auto sent = call(kHpLeader, "POST", "/api/v1/coordination-requests", req);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  std::string rp = "/api/v1/coordination-requests/" + body_of(sent)["id"].dump();
+  for (const auto& u : {kHpLeader, kHpShift, kBranchOfficer}) EXPECT_EQ(call(u, "GET", rp).status, 200) << u;
+  EXPECT_EQ(call(kLsDuty, "GET", rp).status, 404);
+  EXPECT_EQ(call(kExternal, "GET", rp).status, 403);
+  EXPECT_TRUE(body_of(call(kLsDuty, "GET", "/api/v1/coordination-requests"))["items"].empty());
+  EXPECT_EQ(body_of(call(kHpShift, "GET", "/api/v1/coordination-requests?direction=incoming"))["items"].size(), 2u)
+      << "the demo's request and this one, both to Đình Vũ";
+  auto pdf = call(kHpLeader, "GET", rp + "/form.pdf");
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(call(kLsDuty, "GET", rp + "/form.pdf").status, 404);
+  // Answered by the unit asked (HP-DV lies in Hải Phòng: its duty watch and leaders), not by a branch elsewhere.
+  for (const auto& u : {kBranchOfficer, kLsDuty, kExternal, kAuditor})
+    EXPECT_TRUE(denied(call(u, "POST", rp + "/respond", {{"result", "x"}}).status)) << u;
+  EXPECT_EQ(call(kHpShift, "POST", rp + "/acknowledge").status, 200);
+  EXPECT_EQ(call(kHpShift, "POST", rp + "/respond", {{"result", "Đã kiểm tra"}}).status, 200);
+}
+
+TEST_F(Matrix, TheInboxIsOnesOwnAndEscalationPoliciesAreTheAdministrators) {
+  auto d = duty_scene();
+  auto inbox = body_of(call(d.leader, "GET", "/api/v1/inbox"));
+  ASSERT_FALSE(inbox["items"].empty()) << "the demo's cases reached the shift leader on duty";
+  std::string mine = inbox["items"][0]["id"].dump();
+  EXPECT_EQ(call(kLsDuty, "POST", "/api/v1/inbox/" + mine + "/read").status, 404) << "someone else's notification";
+  EXPECT_EQ(call(d.leader, "POST", "/api/v1/inbox/" + mine + "/read").status, 200);
+  EXPECT_EQ(body_of(call(d.leader, "POST", "/api/v1/inbox/read-all"))["unread"], 0);
+  EXPECT_TRUE(body_of(call(kExternal, "GET", "/api/v1/inbox"))["items"].empty());
+  auto policies = call(kHpLeader, "GET", "/api/v1/escalation-policies");
+  ASSERT_EQ(policies.status, 200);
+  auto high = body_of(policies)["items"][0];
+  high.erase("severity");
+  EXPECT_EQ(call(kExternal, "GET", "/api/v1/escalation-policies").status, 403);
+  for (const auto& u : {kHpLeader, kHqLeader, kAuditor, kExternal})
+    EXPECT_TRUE(denied(call(u, "PUT", "/api/v1/escalation-policies/high", high).status)) << u;
+  high["ack_timeout_minutes"] = 20;
+  auto saved = call(kAdmin, "PUT", "/api/v1/escalation-policies/high", high);
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(body_of(saved)["ack_timeout_minutes"], 20);
+  high["steps"][0]["notify_role"] = "janitor";
+  auto bad = call(kAdmin, "PUT", "/api/v1/escalation-policies/high", high);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("steps[0].notify_role"), std::string::npos) << bad.body;
 }
 
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is
