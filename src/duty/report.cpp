@@ -83,9 +83,10 @@ ShiftReport build_shift_report(Duty& duty, org::Units& units, org::Users& users,
   if (auto h = duty.handover(s.id)) {
     r.handover_summary = h->summary + (h->notes.empty() ? "" : "\n" + h->notes);
     for (const auto& item : h->open_items)
-      r.open_cases.push_back(item.value("type", "") == "log"
-                                 ? fmt::format("{}: {}", label(item.value("kind", "")), item.value("target", ""))
-                                 : fmt::format("{} {}: chưa có kết quả", label(item.value("kind", "")), item.value("target", "")));
+      r.open_cases.push_back(item.value("type", "") == "log"    ? fmt::format("{}: {}", label(item.value("kind", "")), item.value("target", ""))
+                             : item.value("type", "") == "case" ? fmt::format("Vụ việc {}: đang xử lý", item.value("target", ""))
+                                                                : fmt::format("{} {}: chưa có kết quả", label(item.value("kind", "")),
+                                                                              item.value("target", "")));
     r.handover_remarks = h->remarks.value_or("");
     if (h->accepted_by) r.handover_accepted_by = name(*h->accepted_by) + ", " + format_local(*h->accepted_at, tz);
   }
