@@ -788,6 +788,7 @@ Directory Cases::directory(int64_t now) {
 void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Directory& dir) {
   auto state = state_from_json(json::parse(db_.query_one("SELECT escalation FROM cases WHERE id = ?", {c.id})->str(0)));
   if (state.since == 0) state.since = c.reported_at.value_or(now);
+  const std::string before = to_json(state).dump();
   CaseClock clock{c.status, c.reported_at.value_or(now), c.acknowledged_at};
   if (ack_lapsed(p, clock, now)) {
     // Acknowledged but not taken into handling in time: it is as if nobody had seen it.
@@ -854,7 +855,8 @@ void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Dire
            {{"step", i}, {"users", people}});
     changed(c.id);
   }
-  db_.exec("UPDATE cases SET escalation = ? WHERE id = ?", {to_json(state).dump(), c.id});
+  // Written only when a step fired or the acknowledgement lapsed: most checks change nothing.
+  if (auto after = to_json(state).dump(); after != before) db_.exec("UPDATE cases SET escalation = ? WHERE id = ?", {after, c.id});
 }
 
 void Cases::check(int64_t now) {
@@ -863,12 +865,13 @@ void Cases::check(int64_t now) {
     open.push_back(r.i64(0));
   std::map<std::string, EscalationPolicy> pols;
   for (auto& p : policies()) pols[p.severity] = p;
-  Directory dir = directory(now);
+  std::optional<Directory> dir;  // read once, and only when some case is open
+  if (!open.empty()) dir = directory(now);
   for (auto id : open) {
     try {
       db_.transaction([&] {
         auto c = get(id);
-        if (c && c->open()) escalate(*c, pols[c->severity], now, dir);
+        if (c && c->open()) escalate(*c, pols[c->severity], now, *dir);
       });
       flush();
     } catch (...) {
@@ -877,8 +880,8 @@ void Cases::check(int64_t now) {
     }
   }
   // Coordination deadlines: overdue -> an alert to the receiving unit, and the requester is told once.
-  for (const auto& r : coordination(std::nullopt)) {
-    if (!r.overdue(now)) continue;
+  for (const auto& row : db_.query(std::string(kCoordSelect) + " WHERE r.status != 'answered' AND r.deadline < ?", {now})) {
+    auto r = coord_from_row(row);
     auto to = units_.get(r.to_unit_id);
     events::Alert a;
     a.kind = "coordination.overdue";
