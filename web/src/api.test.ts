@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, getCsrfToken, onProblem, setCsrfToken } from './api';
+import { api, ApiError, casesApi, getCsrfToken, onProblem, setCsrfToken } from './api';
 
 type Call = { url: string; init: RequestInit };
 let calls: Call[] = [];
@@ -133,5 +133,37 @@ describe('api client', () => {
     vi.stubGlobal('fetch', respond(401, { type: 'urn:watchfloor:problem:unauthenticated', title: 'Sign in', status: 401 }));
     await api.units().catch(() => undefined);
     expect(seen).toEqual(['401 /units']);
+  });
+});
+
+describe('supervision calls', () => {
+  it('lists cases with the filters given, and reports a draft with the CSRF header', async () => {
+    vi.stubGlobal('fetch', respond(200, { items: [], total: 0 }));
+    await casesApi.cases({ unit: 20, status: '', severity: 'high', from: null, q: 'TCNU1234567' });
+    expect(calls[0].url).toBe('/api/v1/cases?unit=20&severity=high&q=TCNU1234567');
+    setCsrfToken('tok-9');
+    vi.stubGlobal('fetch', respond(200, { id: 7 }));
+    await casesApi.reportCase(7);
+    expect(calls[1].url).toBe('/api/v1/cases/7/report');
+    expect(calls[1].init.method).toBe('POST');
+    expect((calls[1].init.headers as Record<string, string>)['X-CSRF-Token']).toBe('tok-9');
+  });
+
+  it('sends decisions, reopening and the inbox calls as the contract says', async () => {
+    setCsrfToken('tok');
+    vi.stubGlobal('fetch', respond(200, { id: 7 }));
+    await casesApi.decide(7, 3, 'approve');
+    await casesApi.decide(7, 3, 'reject', 'Chưa đủ căn cứ');
+    await casesApi.updateCase(7, { status: 'in_handling', reason: 'Có thông tin mới' });
+    expect(calls.map((c) => `${c.init.method} ${c.url} ${c.init.body}`)).toEqual([
+      'POST /api/v1/cases/7/proposals/3/decide {"decision":"approve"}',
+      'POST /api/v1/cases/7/proposals/3/decide {"decision":"reject","remarks":"Chưa đủ căn cứ"}',
+      'PATCH /api/v1/cases/7 {"status":"in_handling","reason":"Có thông tin mới"}',
+    ]);
+    vi.stubGlobal('fetch', respond(200, { items: [], unread: 0 }));
+    await casesApi.inbox(true);
+    await casesApi.coordination({ direction: 'incoming' });
+    expect(calls.slice(3).map((c) => c.url)).toEqual(['/api/v1/inbox?unread=1', '/api/v1/coordination-requests?direction=incoming']);
+    expect(casesApi.coordinationFormUrl(4)).toBe('/api/v1/coordination-requests/4/form.pdf');
   });
 });

@@ -575,3 +575,339 @@ export const alertsApi = {
     request<{ items: Alert[] }>('GET', `/alerts${query({ unit, status })}`).then((r) => r.items),
   acknowledge: (id: number) => request<Alert>('POST', `/alerts/${id}/acknowledge`),
 };
+
+// ---- online supervision (giám sát trực tuyến): tasks, cases, coordination, inbox --------------
+
+/** Art. 13 / 16.4: how the supervision that found something was being done. */
+export const METHODS = ['regular', 'duty_task', 'keypoint_plan', 'keypoint_directive'] as const;
+export const TASK_STATUSES = ['active', 'closed'] as const;
+export const TASK_TARGET_TYPES = ['site', 'camera', 'enterprise', 'declaration', 'route'] as const;
+export const CASE_SUBJECTS = ['passenger_baggage', 'goods', 'means_of_transport', 'officer_conduct', 'information_system'] as const;
+export const CASE_SEVERITIES = ['high', 'medium', 'low'] as const;
+export const CASE_STATUSES = [
+  'draft',
+  'reported',
+  'acknowledged',
+  'in_handling',
+  'coordination_requested',
+  'concluded',
+  'closed',
+] as const;
+export const OUTCOMES = [
+  'no_violation',
+  'procedure_corrected',
+  'administrative_violation',
+  'criminal_transfer',
+  'officer_discipline',
+] as const;
+export const PROPOSAL_STATUSES = ['proposed', 'approved', 'rejected', 'executed'] as const;
+export const COORDINATION_STATUSES = ['sent', 'acknowledged', 'answered'] as const;
+export const RECIPIENT_ROLES = ['duty_watch', 'shift_leader', 'leadership', 'focal_point', 'hq_leadership', 'team_leader'] as const;
+export const NOTIFICATION_KINDS = [
+  'case_reported',
+  'case_escalated',
+  'case_updated',
+  'proposal_submitted',
+  'proposal_decided',
+  'coordination_received',
+  'coordination_answered',
+  'coordination_overdue',
+] as const;
+export const IDENTIFIER_KINDS = ['declarations', 'containers', 'plates', 'seals', 'persons'] as const;
+export const ESCALATION_CONDITIONS = ['not_acknowledged', 'not_closed'] as const;
+export const ESCALATION_ROLES = ['unit_leader', 'shift_leader', 'duty_officer', 'hq_leader', 'office_officer'] as const;
+export const ESCALATION_TARGETS = ['handling_unit', 'parent_unit', 'headquarters'] as const;
+
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+export type Identifiers = Record<IdentifierKind, string[]>;
+
+export interface Directive {
+  number: string;
+  date: string; // yyyy-MM-dd
+  issuer: string;
+}
+
+export interface OfficerScope {
+  field?: string;
+  area?: string;
+  customs_type?: string;
+  route?: string;
+}
+
+export interface TaskOfficer {
+  user_id: number;
+  full_name?: string;
+  scope: OfficerScope;
+}
+
+export interface TaskTarget {
+  type: string;
+  ref: string;
+  label?: string;
+}
+
+/** A supervision task (nhiệm vụ giám sát). */
+export interface Task {
+  id: number;
+  unit_id: number;
+  unit_name: string;
+  method: string;
+  title: string;
+  description: string;
+  period_from: string;
+  period_to: string | null;
+  status: string;
+  directive: Directive | null;
+  officers: TaskOfficer[];
+  targets: TaskTarget[];
+  created_by: number;
+  created_by_name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TaskInput {
+  unit_id?: number;
+  method?: string;
+  title?: string;
+  description?: string;
+  period_from?: string;
+  period_to?: string | null;
+  directive?: Directive | null;
+  officers?: { user_id: number; scope: OfficerScope }[];
+  targets?: TaskTarget[];
+  status?: string;
+}
+
+export interface CameraWindow {
+  camera: string;
+  from: string;
+  to: string;
+}
+
+export interface Recipient {
+  user_id: number;
+  full_name: string;
+  unit_id: number;
+  unit_name: string;
+  role: string;
+  approver: boolean;
+  reason_vi: string;
+  reason_en: string;
+}
+
+export interface RoutingWarning {
+  code: string;
+  message_vi: string;
+  message_en: string;
+}
+
+/** Where a reported case went and why (Art. 16.4). */
+export interface Routing {
+  clause: string; // "16.4.a" | "16.4.b" | "16.4.c"
+  clause_vi: string;
+  clause_en: string;
+  explanation_vi: string;
+  explanation_en: string;
+  handling_unit_id: number;
+  handling_unit_name: string;
+  recipients: Recipient[];
+  warnings: RoutingWarning[];
+}
+
+/** A handling plan proposed under Art. 15.1d: carried out only after approval. */
+export interface Proposal {
+  id: number;
+  text: string;
+  proposed_by: number;
+  proposed_by_name: string;
+  proposed_at: string;
+  status: string;
+  decided_by: number | null;
+  decided_by_name: string | null;
+  decided_at: string | null;
+  remarks: string | null;
+  executed_at: string | null;
+  execution_note: string | null;
+}
+
+/** A coordination request (phiếu đề nghị phối hợp, Appendix V). */
+export interface CoordinationRequest {
+  id: number;
+  number: string;
+  case_id: number;
+  case_number: string;
+  from_unit_id: number;
+  from_unit_name: string;
+  to_unit_id: number;
+  to_unit_name: string;
+  content: string;
+  requested_action: string;
+  deadline: string;
+  contacts: string;
+  status: string;
+  overdue: boolean;
+  created_by: number;
+  created_by_name: string;
+  created_at: string;
+  acknowledged_by: number | null;
+  acknowledged_by_name: string | null;
+  acknowledged_at: string | null;
+  result: string | null;
+  responded_by: number | null;
+  responded_by_name: string | null;
+  responded_at: string | null;
+}
+
+/** A case with signs of a violation (vụ việc có dấu hiệu vi phạm). */
+export interface Case {
+  id: number;
+  number: string;
+  unit_id: number;
+  unit_name: string;
+  task_id: number | null;
+  task_title: string | null;
+  method: string;
+  status: string;
+  severity: string;
+  observed_at: string;
+  site: string;
+  site_unit_id: number | null;
+  site_unit_name: string | null;
+  cameras: CameraWindow[];
+  subject: string;
+  description: string;
+  suspected_violation: string;
+  immediate_measure: string;
+  identifiers: Identifiers;
+  reported_by: number | null;
+  reported_by_name: string | null;
+  reported_at: string | null;
+  reporter_on_duty: boolean;
+  routing: Routing | null;
+  acknowledged_by: number | null;
+  acknowledged_by_name: string | null;
+  acknowledged_at: string | null;
+  outcome: string | null;
+  outcome_note: string | null;
+  concluded_at: string | null;
+  closed_at: string | null;
+  /** Only in GET /cases/{id} and the answers of the case's actions. */
+  proposals?: Proposal[];
+  coordination?: CoordinationRequest[];
+  my_role: 'reporter' | 'recipient' | 'approver' | null;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CaseInput {
+  unit_id?: number;
+  task_id?: number | null;
+  method?: string;
+  severity?: string;
+  observed_at?: string;
+  site?: string;
+  site_unit_id?: number | null;
+  cameras?: CameraWindow[];
+  subject?: string;
+  description?: string;
+  suspected_violation?: string;
+  immediate_measure?: string;
+  identifiers?: Partial<Identifiers>;
+}
+
+export interface CaseFilter {
+  unit?: number | null;
+  method?: string;
+  status?: string;
+  severity?: string;
+  from?: string | null;
+  to?: string | null;
+  q?: string;
+}
+
+export interface TimelineItem {
+  at: string;
+  by: number | null;
+  by_name: string | null;
+  kind: string;
+  text_vi: string;
+  text_en: string;
+  details: unknown;
+}
+
+/** One item of a user's inbox (hộp thư). */
+export interface Notification {
+  id: number;
+  kind: string;
+  case_id: number | null;
+  coordination_id: number | null;
+  title_vi: string;
+  title_en: string;
+  severity: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface EscalationStep {
+  after_minutes: number;
+  condition: string;
+  notify_role: string;
+  notify_at: string;
+  repeat: number;
+  every_minutes: number;
+}
+
+export interface EscalationPolicy {
+  severity: string;
+  ack_timeout_minutes: number;
+  steps: EscalationStep[];
+}
+
+export const casesApi = {
+  tasks: (f: { unit?: number | null; method?: string; status?: string } = {}) =>
+    request<{ items: Task[] }>('GET', `/tasks${query(f)}`).then((r) => r.items),
+  task: (id: number) => request<Task>('GET', `/tasks/${id}`),
+  createTask: (t: TaskInput) => request<Task>('POST', '/tasks', t),
+  updateTask: (id: number, patch: TaskInput) => request<Task>('PATCH', `/tasks/${id}`, patch),
+
+  cases: (f: CaseFilter = {}) => request<{ items: Case[]; total: number }>('GET', `/cases${query({ ...f })}`),
+  case: (id: number) => request<Case>('GET', `/cases/${id}`),
+  createCase: (c: CaseInput) => request<Case>('POST', '/cases', c),
+  updateCase: (id: number, patch: CaseInput | { status: string; outcome?: string; outcome_note?: string; reason?: string }) =>
+    request<Case>('PATCH', `/cases/${id}`, patch),
+  reportCase: (id: number) => request<Case>('POST', `/cases/${id}/report`),
+  acknowledgeCase: (id: number) => request<Case>('POST', `/cases/${id}/acknowledge`),
+  timeline: (id: number) => request<{ items: TimelineItem[] }>('GET', `/cases/${id}/timeline`).then((r) => r.items),
+  propose: (id: number, text: string) => request<Case>('POST', `/cases/${id}/proposals`, { text }),
+  decide: (id: number, pid: number, decision: 'approve' | 'reject', remarks?: string) =>
+    request<Case>('POST', `/cases/${id}/proposals/${pid}/decide`, remarks ? { decision, remarks } : { decision }),
+  execute: (id: number, pid: number, note: string) => request<Case>('POST', `/cases/${id}/proposals/${pid}/execute`, { note }),
+
+  coordination: (f: { case?: number | null; direction?: 'incoming' | 'outgoing'; status?: string } = {}) =>
+    request<{ items: CoordinationRequest[] }>('GET', `/coordination-requests${query(f)}`).then((r) => r.items),
+  coordinationRequest: (id: number) => request<CoordinationRequest>('GET', `/coordination-requests/${id}`),
+  createCoordination: (c: {
+    case_id: number;
+    to_unit_id: number;
+    content: string;
+    requested_action: string;
+    deadline: string;
+    contacts: string;
+  }) => request<CoordinationRequest>('POST', '/coordination-requests', c),
+  acknowledgeCoordination: (id: number) => request<CoordinationRequest>('POST', `/coordination-requests/${id}/acknowledge`),
+  respondCoordination: (id: number, result: string) =>
+    request<CoordinationRequest>('POST', `/coordination-requests/${id}/respond`, { result }),
+  /** The printable form (PDF): a link target, not a JSON call. */
+  coordinationFormUrl: (id: number) => `${API_BASE}/coordination-requests/${id}/form.pdf`,
+
+  inbox: (unreadOnly = false) =>
+    request<{ items: Notification[]; unread: number }>('GET', `/inbox${unreadOnly ? '?unread=1' : ''}`),
+  markRead: (id: number) => request<{ unread: number }>('POST', `/inbox/${id}/read`),
+  markAllRead: () => request<{ unread: number }>('POST', '/inbox/read-all'),
+
+  escalationPolicies: () => request<{ items: EscalationPolicy[] }>('GET', '/escalation-policies').then((r) => r.items),
+  setEscalationPolicy: (severity: string, p: Omit<EscalationPolicy, 'severity'>) =>
+    request<EscalationPolicy>('PUT', `/escalation-policies/${severity}`, p),
+};

@@ -3,15 +3,21 @@ import { countOpen, countUnacknowledged, unitScope, useAlerts } from './alerts';
 import { api, ApiError, onProblem, type Meta, type Session, type Unit } from './api';
 import { pick, t } from './i18n';
 import { useLang } from './lang';
+import { InboxContext, useInbox } from './inbox';
 import { AuditPage } from './pages/Audit';
+import { CaseDetailPage } from './pages/CaseDetail';
+import { CaseFormPage, CasesPage } from './pages/Cases';
 import { ChangePasswordPage } from './pages/ChangePassword';
+import { CoordinationPage } from './pages/Coordination';
 import { DutyPage } from './pages/Duty';
+import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { OrgPage } from './pages/Org';
 import { RostersPage } from './pages/Rosters';
+import { TasksPage } from './pages/Tasks';
 import { UsersPage } from './pages/Users';
 import { href, navigate, useRoute, type Route } from './router';
-import { AppContext, canSeeAudit, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
+import { AppContext, canSeeAudit, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
 import { Loading, ProblemBox, Topbar } from './ui';
 
 type Phase = 'loading' | 'login' | 'password' | 'ready';
@@ -113,6 +119,9 @@ function Shell({ onLogout }: { onLogout: () => void }) {
   }, [user.unit_id]);
 
   const duty = canSeeDuty(user) && !ownUnit?.external;
+  const cases = canSeeCases(user) && !ownUnit?.external;
+  // The user's notifications about cases, counted on the inbox's nav item and kept live.
+  const inbox = useInbox(cases);
 
   // The open alerts of the user's own unit (and below), counted on the duty board's nav item.
   const [units, setUnits] = useState<Unit[]>([]);
@@ -129,6 +138,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
     if (duty && (location.hash === '' || location.hash === '#' || location.hash === '#/')) navigate({ page: 'duty', unitId: null });
   }, [duty]);
 
+  const isCasePage = route.page === 'case' || route.page === 'case-new';
   const nav = useMemo(
     () =>
       [
@@ -139,11 +149,20 @@ function Shell({ onLogout }: { onLogout: () => void }) {
           label: t('nav.rosters'),
           show: duty,
         },
+        { page: 'inbox' as const, route: { page: 'inbox' } as Route, label: t('nav.inbox'), show: cases },
+        { page: 'cases' as const, route: { page: 'cases' } as Route, label: t('nav.cases'), show: cases },
+        { page: 'tasks' as const, route: { page: 'tasks', taskId: null } as Route, label: t('nav.tasks'), show: cases },
+        {
+          page: 'coordination' as const,
+          route: { page: 'coordination', tab: 'incoming', id: null } as Route,
+          label: t('nav.coordination'),
+          show: cases,
+        },
         { page: 'org' as const, route: { page: 'org', unitId: null } as Route, label: t('nav.org'), show: true },
         { page: 'users' as const, route: { page: 'users' } as Route, label: t('nav.users'), show: canSeeUsers(user) },
         { page: 'audit' as const, route: { page: 'audit' } as Route, label: t('nav.audit'), show: canSeeAudit(user) },
       ].filter((n) => n.show),
-    [user, lang, duty],
+    [user, lang, duty, cases],
   );
 
   return (
@@ -164,7 +183,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <li key={n.page}>
                 <a
                   href={href(n.route)}
-                  aria-current={route.page === n.page ? 'page' : undefined}
+                  aria-current={route.page === n.page || (n.page === 'cases' && isCasePage) ? 'page' : undefined}
                 >
                   {n.label}
                   {n.page === 'duty' && alertCount > 0 ? (
@@ -177,25 +196,53 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                       <span class="sr-only">{t('alerts.navCount', { n: alertCount })}</span>
                     </span>
                   ) : null}
+                  {n.page === 'inbox' && inbox.unread > 0 ? (
+                    <span
+                      class="badge nav-count unacknowledged"
+                      data-testid="nav-inbox-count"
+                      title={t('inbox.unread', { n: inbox.unread })}
+                    >
+                      <span aria-hidden="true">{inbox.unread}</span>
+                      <span class="sr-only">{t('inbox.unread', { n: inbox.unread })}</span>
+                    </span>
+                  ) : null}
                 </a>
               </li>
             ))}
           </ul>
         </nav>
         <main id="main" class="content" tabIndex={-1}>
-          {route.page === 'org' ? (
-            <OrgPage unitId={route.unitId} />
-          ) : route.page === 'users' ? (
-            <UsersPage />
-          ) : route.page === 'audit' ? (
-            <AuditPage />
-          ) : route.page === 'duty' ? (
-            <DutyPage unitId={route.unitId} />
-          ) : route.page === 'rosters' ? (
-            <RostersPage unitId={route.unitId} rosterId={route.rosterId} />
-          ) : (
-            <ProblemBox error={new Error(t('error.notFoundPage'))} />
-          )}
+          <InboxContext.Provider value={inbox}>
+            {route.page === 'org' ? (
+              <OrgPage unitId={route.unitId} />
+            ) : route.page === 'users' ? (
+              <UsersPage />
+            ) : route.page === 'audit' ? (
+              <AuditPage />
+            ) : route.page === 'duty' ? (
+              <DutyPage unitId={route.unitId} />
+            ) : route.page === 'rosters' ? (
+              <RostersPage unitId={route.unitId} rosterId={route.rosterId} />
+            ) : route.page === 'inbox' ? (
+              <InboxPage />
+            ) : route.page === 'cases' ? (
+              <CasesPage />
+            ) : route.page === 'case-new' ? (
+              <CaseFormPage key="new" caseId={null} />
+            ) : route.page === 'case' ? (
+              route.edit ? (
+                <CaseFormPage key={`edit-${route.caseId}`} caseId={route.caseId} />
+              ) : (
+                <CaseDetailPage key={route.caseId} caseId={route.caseId} />
+              )
+            ) : route.page === 'tasks' ? (
+              <TasksPage taskId={route.taskId} />
+            ) : route.page === 'coordination' ? (
+              <CoordinationPage tab={route.tab} id={route.id} />
+            ) : (
+              <ProblemBox error={new Error(t('error.notFoundPage'))} />
+            )}
+          </InboxContext.Provider>
         </main>
       </div>
     </div>

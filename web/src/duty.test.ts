@@ -72,6 +72,14 @@ describe('duty helpers', () => {
   });
 });
 
+describe('openItemText for an open case of the duty watch', () => {
+  it('names the case and says it is still being handled', () => {
+    const item = { type: 'case', id: 3, kind: 'case', target: 'HP-CKKV1-2026-0003: Container rời bãi' };
+    expect(openItemText(item, 'vi')).toBe('Vụ việc HP-CKKV1-2026-0003: Container rời bãi — đang xử lý');
+    expect(openItemText(item, 'en')).toBe('Case HP-CKKV1-2026-0003: Container rời bãi — being handled');
+  });
+});
+
 describe('openItemText for an outage noted in the log', () => {
   it('shows the log kind and the text', () => {
     expect(openItemText({ type: 'log', id: 7, kind: 'equipment_status', target: 'Camera cổng B mất tín hiệu' }, 'vi')).toBe(

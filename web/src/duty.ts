@@ -90,6 +90,8 @@ export function openItemText(item: OpenItem, lang?: Lang): string {
       { id: item.id ?? '?', kind: orderKindName(String(item.kind ?? ''), lang), target: String(item.target ?? '') },
       lang,
     );
+  // An open case of the duty watch (Art. 16.4a), carried until it is concluded.
+  if (item.type === 'case') return t('duty.openItem.case', { target: String(item.target ?? '') }, lang);
   // An outage noted in the shift's log: the log entry's kind and text.
   if (item.type === 'log') return `${logKindName(String(item.kind ?? ''), lang)}: ${String(item.target ?? '')}`;
   const text = typeof item.text === 'string' ? item.text : typeof item.summary === 'string' ? item.summary : null;

@@ -8,6 +8,12 @@ export type Route =
   | { page: 'audit' }
   | { page: 'duty'; unitId: number | null }
   | { page: 'rosters'; unitId: number | null; rosterId: number | null }
+  | { page: 'inbox' }
+  | { page: 'cases' }
+  | { page: 'case-new' }
+  | { page: 'case'; caseId: number; edit: boolean }
+  | { page: 'tasks'; taskId: number | 'new' | null }
+  | { page: 'coordination'; tab: 'incoming' | 'outgoing'; id: number | null }
   | { page: 'notfound' };
 
 const positiveInt = (s: string | undefined) => {
@@ -40,6 +46,28 @@ export function parseHash(hash: string): Route {
       if (!unitId || parts.length > 3 || (parts.length === 3 && !rosterId)) return { page: 'notfound' };
       return { page: 'rosters', unitId, rosterId };
     }
+    case 'inbox':
+      return parts.length === 1 ? { page: 'inbox' } : { page: 'notfound' };
+    case 'cases': {
+      if (parts.length === 1) return { page: 'cases' };
+      if (parts.length === 2 && parts[1] === 'new') return { page: 'case-new' };
+      const id = positiveInt(parts[1]);
+      if (!id || parts.length > 3 || (parts.length === 3 && parts[2] !== 'edit')) return { page: 'notfound' };
+      return { page: 'case', caseId: id, edit: parts.length === 3 };
+    }
+    case 'tasks': {
+      if (parts.length === 1) return { page: 'tasks', taskId: null };
+      const id = parts[1] === 'new' ? 'new' : positiveInt(parts[1]);
+      return parts.length === 2 && id ? { page: 'tasks', taskId: id } : { page: 'notfound' };
+    }
+    case 'coordination': {
+      if (parts.length === 1) return { page: 'coordination', tab: 'incoming', id: null };
+      const tab = parts[1] === 'incoming' || parts[1] === 'outgoing' ? parts[1] : null;
+      if (!tab || parts.length > 3) return { page: 'notfound' };
+      const id = parts.length === 3 ? positiveInt(parts[2]) : null;
+      if (parts.length === 3 && !id) return { page: 'notfound' };
+      return { page: 'coordination', tab, id };
+    }
     default:
       return { page: 'notfound' };
   }
@@ -58,6 +86,18 @@ export function href(route: Route): string {
     case 'rosters':
       if (!route.unitId) return '#/rosters';
       return route.rosterId ? `#/rosters/${route.unitId}/${route.rosterId}` : `#/rosters/${route.unitId}`;
+    case 'inbox':
+      return '#/inbox';
+    case 'cases':
+      return '#/cases';
+    case 'case-new':
+      return '#/cases/new';
+    case 'case':
+      return route.edit ? `#/cases/${route.caseId}/edit` : `#/cases/${route.caseId}`;
+    case 'tasks':
+      return route.taskId ? `#/tasks/${route.taskId}` : '#/tasks';
+    case 'coordination':
+      return route.id ? `#/coordination/${route.tab}/${route.id}` : `#/coordination/${route.tab}`;
     default:
       return '#/org';
   }

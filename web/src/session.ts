@@ -29,6 +29,15 @@ export const canSeeUsers = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit_l
 export const canSeeAudit = (u: User) => hasRole(u, 'admin', 'auditor');
 /** Everyone inside customs: an account holding only external_requester grants is outside. */
 export const canSeeDuty = (u: User) => u.roles.some((r) => r.role !== 'external_requester');
+/** Cases, tasks, coordination requests and the inbox: the same people as the duty watch. */
+export const canSeeCases = canSeeDuty;
+/**
+ * The unit a user works for as a whole: where their (first customs) role is granted, e.g. Hải
+ * Phòng for its leader, whose own unit is the leadership box under it.
+ */
+export function roleUnit(u: User): number {
+  return u.roles.find((r) => r.role !== 'external_requester')?.unit_id ?? u.unit_id;
+}
 /** Drafts, submits and publishes rosters. */
 export const canWriteRoster = (u: User) => hasRole(u, 'admin', 'office_officer');
 /** Approves rosters (and may publish them). */

@@ -1,0 +1,565 @@
+// Cases with signs of a violation (vụ việc có dấu hiệu vi phạm): the live list with its filters, and
+// the report form (Art. 8, Art. 16.4) that saves a draft or sends the report.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import {
+  api,
+  ApiError,
+  CASE_SEVERITIES,
+  CASE_STATUSES,
+  CASE_SUBJECTS,
+  casesApi,
+  IDENTIFIER_KINDS,
+  METHODS,
+  type Case,
+  type Task,
+  type Unit,
+} from '../api';
+import { severityName } from '../alerts';
+import {
+  applyCaseEvent,
+  badFilterDates,
+  caseForm,
+  caseMatches,
+  casePayload,
+  caseQuery,
+  caseStatusName,
+  clauseName,
+  emptyCamera,
+  identifierKindName,
+  isCase,
+  methodName,
+  NO_CASE_FILTERS,
+  sortCases,
+  subjectName,
+  unitNameIn,
+  unitTimeZone,
+  type CaseFilters,
+  type CaseForm,
+} from '../cases';
+import { formatDateTime } from '../format';
+import { pick, t } from '../i18n';
+import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
+import { navigate } from '../router';
+import { useApp } from '../session';
+import { buildTree, flatten, subtreeIds } from '../tree';
+import { Field, fieldError, Loading, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
+
+const POLL_MS = 15_000;
+
+export function CaseStatusBadge({ status }: { status: string }) {
+  return <span class={`badge case-status cs-${status}`}>{caseStatusName(status)}</span>;
+}
+
+export function SeverityBadge({ severity }: { severity: string }) {
+  return (
+    <span class={`badge severity sev-${severity}`} title={t('alerts.severity')}>
+      {severityName(severity)}
+    </span>
+  );
+}
+
+/** Units inside customs, in tree order. */
+export function useCustomsUnits(): Unit[] {
+  const [units, setUnits] = useState<Unit[]>([]);
+  useEffect(() => {
+    api.units().then(
+      (u) => setUnits(u.filter((x) => !x.external)),
+      () => setUnits([]),
+    );
+  }, []);
+  return units;
+}
+
+export function CasesPage() {
+  const units = useCustomsUnits();
+  const [draft, setDraft] = useState<CaseFilters>(NO_CASE_FILTERS);
+  const [applied, setApplied] = useState<CaseFilters>(NO_CASE_FILTERS);
+  const [list, setList] = useState<{ items: Case[]; total: number } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [dateErrors, setDateErrors] = useState<{ from?: string; to?: string }>({});
+  const connected = useLiveConnected();
+  const generation = useRef(0);
+
+  const load = useCallback(() => {
+    const gen = ++generation.current;
+    casesApi.cases(caseQuery(applied)).then(
+      (r) => {
+        if (gen !== generation.current) return;
+        setList({ items: sortCases(r.items), total: r.total ?? r.items.length });
+        setError(null);
+      },
+      (e) => {
+        if (gen !== generation.current) return;
+        setError(e);
+        setList(null);
+      },
+    );
+  }, [applied]);
+
+  useEffect(() => {
+    setList(null);
+    load();
+  }, [load]);
+
+  const ordered = useMemo(() => flatten(buildTree(units)), [units]);
+  const scope = useMemo(() => (applied.unit ? subtreeIds(buildTree(units), Number(applied.unit)) : null), [units, applied.unit]);
+
+  // Live: a case reported, acknowledged or closed anywhere the user may see comes in as it is.
+  const onChanged = useCallback(
+    (e: LiveEvent) => {
+      const c = e.payload;
+      if (!isCase(c)) return;
+      if (applied.unit && !scope?.size) {
+        load(); // which units are below the filter is not known yet: ask the server
+        return;
+      }
+      setList((prev) => {
+        if (!prev) return prev;
+        const items = applyCaseEvent(prev.items, c, (x) => caseMatches(x, applied, (id) => !!scope?.has(id)));
+        return items === prev.items ? prev : { items, total: Math.max(0, prev.total + items.length - prev.items.length) };
+      });
+    },
+    [applied, scope, load],
+  );
+  useLiveTopic('case.changed', onChanged);
+  useEffect(() => live.onResync(load), [load]);
+  const wasConnected = useRef(connected);
+  useEffect(() => {
+    if (connected && !wasConnected.current) load();
+    wasConnected.current = connected;
+    if (connected) return;
+    const h = setInterval(load, POLL_MS);
+    return () => clearInterval(h);
+  }, [connected, load]);
+
+  const setF = (k: keyof CaseFilters, v: string) => setDraft((d) => ({ ...d, [k]: v }));
+  const forbidden = error instanceof ApiError && error.status === 403;
+  const unitName = (c: Case) => {
+    const u = units.find((x) => x.id === c.unit_id);
+    return u ? pick(u.name_vi, u.name_en) : unitNameIn(c);
+  };
+
+  return (
+    <section class="cases">
+      <div class="page-head">
+        <h1>{t('cases.title')}</h1>
+        <span class={`live-state ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
+          {connected ? t('duty.live') : t('cases.polling')}
+        </span>
+        <a class="btn btn-primary push-right" href="#/cases/new">
+          {t('cases.report')}
+        </a>
+      </div>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const bad = badFilterDates(draft);
+          const errs = { from: bad.from ? t('audit.badDate') : undefined, to: bad.to ? t('audit.badDate') : undefined };
+          setDateErrors(errs);
+          if (errs.from || errs.to) return;
+          setApplied({ ...draft });
+        }}
+      >
+        <div class="field">
+          <label for="cf-unit">{t('duty.unit')}</label>
+          <select id="cf-unit" value={draft.unit} onChange={(e) => setF('unit', e.currentTarget.value)}>
+            <option value="">{t('common.all')}</option>
+            {unitOptions(ordered)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="cf-method">{t('cases.method')}</label>
+          <select id="cf-method" value={draft.method} onChange={(e) => setF('method', e.currentTarget.value)}>
+            <option value="">{t('common.all')}</option>
+            {METHODS.map((m) => (
+              <option key={m} value={m}>
+                {methodName(m)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="cf-status">{t('cases.status')}</label>
+          <select id="cf-status" value={draft.status} onChange={(e) => setF('status', e.currentTarget.value)}>
+            <option value="">{t('common.all')}</option>
+            {CASE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {caseStatusName(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="cf-severity">{t('alerts.severity')}</label>
+          <select id="cf-severity" value={draft.severity} onChange={(e) => setF('severity', e.currentTarget.value)}>
+            <option value="">{t('common.all')}</option>
+            {CASE_SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {severityName(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {(['from', 'to'] as const).map((k) => (
+          <Field key={k} id={`cf-${k}`} label={t(k === 'from' ? 'audit.from' : 'audit.to')} error={dateErrors[k]}>
+            {(a) => (
+              <input
+                {...a}
+                class="date"
+                inputMode="numeric"
+                placeholder={t('audit.datePlaceholder')}
+                value={draft[k]}
+                onInput={(e) => setF(k, e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        ))}
+        <div class="field">
+          <label for="cf-q">{t('cases.search')}</label>
+          <input id="cf-q" placeholder={t('cases.searchPlaceholder')} value={draft.q} onInput={(e) => setF('q', e.currentTarget.value)} />
+        </div>
+        <div class="field field-buttons">
+          <button type="submit" class="btn btn-primary">
+            {t('audit.apply')}
+          </button>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => {
+              setDraft(NO_CASE_FILTERS);
+              setDateErrors({});
+              setApplied(NO_CASE_FILTERS);
+            }}
+          >
+            {t('audit.reset')}
+          </button>
+        </div>
+      </form>
+      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
+      {!list && !error ? <Loading /> : null}
+      {list && list.items.length === 0 ? <p class="muted">{t('cases.empty')}</p> : null}
+      {list && list.items.length > 0 ? (
+        <>
+          <div class="table-wrap">
+            <table class="grid" data-testid="case-list">
+              <thead>
+                <tr>
+                  <th scope="col">{t('cases.number')}</th>
+                  <th scope="col">{t('cases.observedAt')}</th>
+                  <th scope="col">{t('duty.unit')}</th>
+                  <th scope="col">{t('cases.subject')}</th>
+                  <th scope="col">{t('alerts.severity')}</th>
+                  <th scope="col">{t('cases.status')}</th>
+                  <th scope="col">{t('cases.clause')}</th>
+                </tr>
+              </thead>
+              <tbody aria-live="polite">
+                {list.items.map((c) => (
+                  <tr key={c.id} data-case-id={c.id} class={`sev-${c.severity}`}>
+                    <td>
+                      <a href={`#/cases/${c.id}`} class="case-number">
+                        {c.number}
+                      </a>
+                    </td>
+                    <td>{formatDateTime(c.observed_at, { timeZone: unitTimeZone(units, c.unit_id) })}</td>
+                    <td>{unitName(c)}</td>
+                    <td>
+                      {subjectName(c.subject)}
+                      {c.site ? <div class="muted small">{c.site}</div> : null}
+                    </td>
+                    <td>
+                      <SeverityBadge severity={c.severity} />
+                    </td>
+                    <td>
+                      <CaseStatusBadge status={c.status} />
+                    </td>
+                    <td>{clauseName(c.routing) || <span class="muted">—</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p class="muted small">{t('cases.shown', { n: list.items.length, total: list.total })}</p>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+// ---- the report form ----------------------------------------------------------------------------
+
+/** Field errors of `prefix` and everything under it ("identifiers.containers[0]" under "identifiers.containers"). */
+function errorsUnder(error: unknown, prefix: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const msgs = Object.entries(error.fieldErrors())
+    .filter(([f]) => f === prefix || f.startsWith(`${prefix}.`) || f.startsWith(`${prefix}[`))
+    .map(([, m]) => m);
+  return msgs.length ? msgs.join('\n') : undefined;
+}
+
+const CLAIMED = [
+  'unit_id',
+  'task_id',
+  'method',
+  'observed_at',
+  'site',
+  'site_unit_id',
+  'subject',
+  'severity',
+  'description',
+  'suspected_violation',
+  'immediate_measure',
+];
+
+/** New case (`existing` null) or a draft being completed (#/cases/{id}/edit). */
+export function CaseFormPage({ caseId }: { caseId: number | null }) {
+  const [existing, setExisting] = useState<Case | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (caseId) casesApi.case(caseId).then(setExisting, setError);
+  }, [caseId]);
+  if (caseId && !existing) return error ? <ProblemBox error={error} /> : <Loading />;
+  return <CaseFormView existing={existing} />;
+}
+
+function CaseFormView({ existing }: { existing: Case | null }) {
+  const { user } = useApp();
+  const units = useCustomsUnits();
+  const [form, setForm] = useState<CaseForm>(() => caseForm(existing, user.unit_id));
+  const [tasks, setTasks] = useState<Task[]>([]);
+  const [draftId, setDraftId] = useState<number | null>(existing?.id ?? null);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState<'draft' | 'report' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [savedNotice, setSavedNotice] = useState<string | null>(null);
+  const [sentRows, setSentRows] = useState<number[]>([]);
+  const ordered = useMemo(() => flatten(buildTree(units)), [units]);
+  const tz = unitTimeZone(units, Number(form.unit));
+
+  // Every active task the user may see: a task is often given at a department and carried out by
+  // officers of its divisions and branches, so the detecting unit's own tasks are not enough.
+  useEffect(() => {
+    casesApi.tasks({ status: 'active' }).then(setTasks, () => setTasks([]));
+  }, []);
+
+  const set = <K extends keyof CaseForm>(k: K, v: CaseForm[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const setCamera = (i: number, patch: Partial<CaseForm['cameras'][number]>) =>
+    setForm((f) => ({ ...f, cameras: f.cameras.map((c, j) => (j === i ? { ...c, ...patch } : c)) }));
+  const task = tasks.find((x) => String(x.id) === form.task) ?? null;
+
+  const save = async (report: boolean) => {
+    const { body, errors, cameraRows } = casePayload(form, tz);
+    setLocal(errors);
+    setSentRows(cameraRows);
+    setSavedNotice(null);
+    if (Object.keys(errors).length) return;
+    // A draft being completed: clear what was emptied.
+    if (draftId) {
+      if (!form.task) body.task_id = null;
+      if (!form.site_unit) body.site_unit_id = null;
+    }
+    setBusy(report ? 'report' : 'draft');
+    setError(null);
+    let saved: Case | null = null;
+    try {
+      saved = draftId ? await casesApi.updateCase(draftId, body) : await casesApi.createCase(body);
+      setDraftId(saved.id);
+      if (report) saved = await casesApi.reportCase(saved.id);
+      navigate({ page: 'case', caseId: saved.id, edit: false });
+    } catch (err) {
+      setError(err);
+      if (saved && report) setSavedNotice(t('cases.savedNotReported', { number: saved.number }));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const fe = (f: string) => local[f] ?? fieldError(error, f);
+  /** The errors of form row i, found under the index it was sent with. */
+  const cameraError = (i: number) => {
+    const j = sentRows.indexOf(i);
+    if (j < 0) return undefined;
+    const msgs = [local[`cameras[${j}].from`], local[`cameras[${j}].to`], errorsUnder(error, `cameras[${j}]`)].filter(Boolean);
+    return msgs.length ? msgs.join('\n') : undefined;
+  };
+  const claimed = [...CLAIMED];
+  for (const k of IDENTIFIER_KINDS) claimed.push(`identifiers.${k}`);
+  const unclaimed = unclaimedFieldErrors(error, claimed).filter(
+    (m) => !m.startsWith('cameras[') && !m.startsWith('identifiers.'),
+  );
+
+  return (
+    <section class="case-report">
+      <div class="page-head">
+        <h1>{existing ? t('cases.editDraft', { number: existing.number }) : t('cases.reportTitle')}</h1>
+      </div>
+      <form
+        class="form panel"
+        noValidate
+        aria-label={t('cases.reportTitle')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save(true);
+        }}
+      >
+        <p class="hint">{t('cases.reportHint')}</p>
+        <ProblemBox error={error} extra={unclaimed} />
+        {savedNotice ? <p class="alert alert-warn">{savedNotice}</p> : null}
+        <div class="grid2">
+          <Field id="cr-unit" label={t('cases.unit')} error={fe('unit_id')}>
+            {(a) => (
+              <select {...a} value={form.unit} onChange={(e) => set('unit', e.currentTarget.value)}>
+                {ordered.every((n) => String(n.unit.id) !== form.unit) ? (
+                  <option value={form.unit}>{t('org.unknownUnit', { id: form.unit })}</option>
+                ) : null}
+                {unitOptions(ordered)}
+              </select>
+            )}
+          </Field>
+          <Field id="cr-task" label={t('cases.task')} error={fe('task_id')} hint={t('cases.taskHint')}>
+            {(a) => (
+              <select {...a} value={form.task} onChange={(e) => set('task', e.currentTarget.value)}>
+                <option value="">{t('cases.noTask')}</option>
+                {tasks.map((x) => (
+                  <option key={x.id} value={String(x.id)}>
+                    {x.title} — {methodName(x.method)} ({unitNameIn(x)})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="cr-method" label={t('cases.method')} error={fe('method')}>
+            {(a) => (
+              <select {...a} value={task ? task.method : form.method} disabled={!!task} onChange={(e) => set('method', e.currentTarget.value)}>
+                {METHODS.map((m) => (
+                  <option key={m} value={m}>
+                    {methodName(m)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="cr-observed" label={t('cases.observedAt')} error={fe('observed_at')} hint={t('cases.tzHint', { tz })}>
+            {(a) => <input {...a} type="datetime-local" value={form.observed_at} onInput={(e) => set('observed_at', e.currentTarget.value)} />}
+          </Field>
+          <Field id="cr-site" label={t('cases.site')} error={fe('site')}>
+            {(a) => <input {...a} value={form.site} onInput={(e) => set('site', e.currentTarget.value)} />}
+          </Field>
+          <Field id="cr-site-unit" label={t('cases.siteUnit')} error={fe('site_unit_id')} hint={t('cases.siteUnitHint')}>
+            {(a) => (
+              <select {...a} value={form.site_unit} onChange={(e) => set('site_unit', e.currentTarget.value)}>
+                <option value="">{t('common.none')}</option>
+                {unitOptions(ordered)}
+              </select>
+            )}
+          </Field>
+          <Field id="cr-subject" label={t('cases.subject')} error={fe('subject')}>
+            {(a) => (
+              <select {...a} value={form.subject} onChange={(e) => set('subject', e.currentTarget.value)}>
+                {CASE_SUBJECTS.map((s) => (
+                  <option key={s} value={s}>
+                    {subjectName(s)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="cr-severity" label={t('alerts.severity')} error={fe('severity')}>
+            {(a) => (
+              <select {...a} value={form.severity} onChange={(e) => set('severity', e.currentTarget.value)}>
+                {CASE_SEVERITIES.map((s) => (
+                  <option key={s} value={s}>
+                    {severityName(s)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+
+        <fieldset>
+          <legend>{t('cases.cameras')}</legend>
+          {form.cameras.length === 0 ? <p class="muted small">{t('cases.noCameras')}</p> : null}
+          {form.cameras.map((c, i) => (
+            <div class="role-row" key={i} data-testid={`camera-row-${i}`}>
+              <label for={`cr-cam-${i}`}>{t('cases.camera')}</label>
+              <input id={`cr-cam-${i}`} value={c.camera} onInput={(e) => setCamera(i, { camera: e.currentTarget.value })} />
+              <label for={`cr-cam-from-${i}`}>{t('cases.windowFrom')}</label>
+              <input
+                id={`cr-cam-from-${i}`}
+                type="datetime-local"
+                value={c.from}
+                onInput={(e) => setCamera(i, { from: e.currentTarget.value })}
+              />
+              <label for={`cr-cam-to-${i}`}>{t('cases.windowTo')}</label>
+              <input id={`cr-cam-to-${i}`} type="datetime-local" value={c.to} onInput={(e) => setCamera(i, { to: e.currentTarget.value })} />
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => setForm((f) => ({ ...f, cameras: f.cameras.filter((_, j) => j !== i) }))}
+              >
+                {t('cases.removeRow')}
+              </button>
+              {cameraError(i) ? <div class="field-error">{cameraError(i)}</div> : null}
+            </div>
+          ))}
+          <button type="button" class="btn btn-small" onClick={() => setForm((f) => ({ ...f, cameras: [...f.cameras, emptyCamera()] }))}>
+            {t('cases.addCamera')}
+          </button>
+        </fieldset>
+
+        <Field id="cr-description" label={t('cases.description')} error={fe('description')}>
+          {(a) => <textarea {...a} rows={3} value={form.description} onInput={(e) => set('description', e.currentTarget.value)} />}
+        </Field>
+        <Field id="cr-violation" label={t('cases.suspectedViolation')} error={fe('suspected_violation')}>
+          {(a) => (
+            <textarea {...a} rows={2} value={form.suspected_violation} onInput={(e) => set('suspected_violation', e.currentTarget.value)} />
+          )}
+        </Field>
+
+        <fieldset>
+          <legend>{t('cases.identifiers')}</legend>
+          <p class="hint">{t('cases.identifiersHint')}</p>
+          <div class="grid2">
+            {IDENTIFIER_KINDS.map((k) => (
+              <Field key={k} id={`cr-id-${k}`} label={identifierKindName(k)} error={errorsUnder(error, `identifiers.${k}`)}>
+                {(a) => (
+                  <input
+                    {...a}
+                    value={form.identifiers[k]}
+                    onInput={(e) => {
+                      const v = e.currentTarget.value;
+                      setForm((f) => ({ ...f, identifiers: { ...f.identifiers, [k]: v } }));
+                    }}
+                  />
+                )}
+              </Field>
+            ))}
+          </div>
+        </fieldset>
+
+        <Field id="cr-measure" label={t('cases.immediateMeasure')} error={fe('immediate_measure')} hint={t('cases.immediateMeasureHint')}>
+          {(a) => <textarea {...a} rows={2} value={form.immediate_measure} onInput={(e) => set('immediate_measure', e.currentTarget.value)} />}
+        </Field>
+
+        <div class="toolbar">
+          <button type="submit" class="btn btn-primary" disabled={busy !== null}>
+            {busy === 'report' ? t('cases.reporting') : t('cases.send')}
+          </button>
+          <button type="button" class="btn" disabled={busy !== null} onClick={() => void save(false)}>
+            {busy === 'draft' ? t('common.saving') : t('cases.saveDraft')}
+          </button>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => navigate(draftId ? { page: 'case', caseId: draftId, edit: false } : { page: 'cases' })}
+          >
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

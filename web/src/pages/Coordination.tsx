@@ -1,0 +1,253 @@
+// Coordination requests (đề nghị phối hợp, Appendix V): those the user's unit received, to
+// acknowledge and answer, and those it sent; overdue ones stand out; each prints as the form.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, ApiError, casesApi, type CoordinationRequest, type Unit } from '../api';
+import { coordinationStatusName, isOverdue, unitNameIn, unitTimeZone, upsertCoordination } from '../cases';
+import { formatDateTime } from '../format';
+import { t } from '../i18n';
+import { live, useLiveTopic, type LiveEvent } from '../live';
+import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
+import { CoordinationRow } from './CaseDetail';
+
+type Tab = 'incoming' | 'outgoing';
+
+export function CoordinationPage({ tab, id }: { tab: Tab; id: number | null }) {
+  const [units, setUnits] = useState<Unit[]>([]);
+  const [lists, setLists] = useState<Record<Tab, CoordinationRequest[] | null>>({ incoming: null, outgoing: null });
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api.units().then(setUnits, () => setUnits([]));
+  }, []);
+
+  const load = useCallback(() => {
+    Promise.all([casesApi.coordination({ direction: 'incoming' }), casesApi.coordination({ direction: 'outgoing' })]).then(
+      ([incoming, outgoing]) => {
+        setLists({ incoming, outgoing });
+        setError(null);
+      },
+      (e) => setError(e),
+    );
+  }, []);
+  useEffect(load, [load]);
+  useEffect(() => live.onResync(load), [load]);
+
+  const onChanged = useCallback(
+    (e: LiveEvent) => {
+      const r = e.payload as unknown as CoordinationRequest;
+      if (!r || typeof r.id !== 'number') return;
+      const known = [...(lists.incoming ?? []), ...(lists.outgoing ?? [])].some((x) => x.id === r.id);
+      if (!known) {
+        load(); // a new request: which side the user is on is the server's to say
+        return;
+      }
+      setLists((prev) => ({
+        incoming: prev.incoming && upsertCoordination(prev.incoming, r, false),
+        outgoing: prev.outgoing && upsertCoordination(prev.outgoing, r, false),
+      }));
+    },
+    [lists, load],
+  );
+  useLiveTopic('coordination.changed', onChanged);
+
+  const list = lists[tab];
+  const forbidden = error instanceof ApiError && error.status === 403;
+  const incomingIds = new Set((lists.incoming ?? []).map((r) => r.id));
+
+  return (
+    <section class="coordination">
+      <div class="page-head">
+        <h1>{t('coordination.title')}</h1>
+      </div>
+      <nav class="tabs" aria-label={t('coordination.title')}>
+        {(['incoming', 'outgoing'] as const).map((k) => (
+          <a key={k} class="btn" href={`#/coordination/${k}`} aria-current={k === tab ? 'page' : undefined}>
+            {t(k === 'incoming' ? 'coordination.incoming' : 'coordination.outgoing')}
+            {lists[k] ? ` (${lists[k]!.length})` : ''}
+          </a>
+        ))}
+      </nav>
+      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
+      {id ? (
+        <CoordinationDetail
+          key={id}
+          id={id}
+          units={units}
+          incoming={incomingIds.has(id)}
+          onChanged={(r) =>
+            setLists((prev) => ({
+              incoming: prev.incoming && upsertCoordination(prev.incoming, r, false),
+              outgoing: prev.outgoing && upsertCoordination(prev.outgoing, r, false),
+            }))
+          }
+        />
+      ) : null}
+      {!list && !error ? <Loading /> : null}
+      {list && list.length === 0 ? <p class="muted">{t('coordination.empty')}</p> : null}
+      {list && list.length > 0 ? (
+        <div class="table-wrap">
+          <table class="grid" data-testid={`coordination-${tab}`}>
+            <thead>
+              <tr>
+                <th scope="col">{t('coordination.number')}</th>
+                <th scope="col">{t('coordination.case')}</th>
+                <th scope="col">{t('coordination.from')}</th>
+                <th scope="col">{t('coordination.to')}</th>
+                <th scope="col">{t('coordination.content')}</th>
+                <th scope="col">{t('coordination.deadline')}</th>
+                <th scope="col">{t('cases.status')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('coordination.form')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((r) => (
+                <CoordinationRow
+                  key={r.id}
+                  r={r}
+                  tz={unitTimeZone(units, tab === 'incoming' ? r.to_unit_id : r.from_unit_id)}
+                  tab={tab}
+                  showCase
+                  selected={r.id === id}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function CoordinationDetail({
+  id,
+  units,
+  incoming,
+  onChanged,
+}: {
+  id: number;
+  units: Unit[];
+  incoming: boolean;
+  onChanged: (r: CoordinationRequest) => void;
+}) {
+  const [r, setR] = useState<CoordinationRequest | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [result, setResult] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    casesApi.coordinationRequest(id).then(setR, setError);
+  }, [id]);
+  useEffect(load, [load]);
+  const onLive = useCallback(
+    (e: LiveEvent) => {
+      if (e.payload.id === id) setR(e.payload as unknown as CoordinationRequest);
+    },
+    [id],
+  );
+  useLiveTopic('coordination.changed', onLive);
+
+  if (error) return <ProblemBox error={error} />;
+  if (!r) return <Loading />;
+
+  const tz = unitTimeZone(units, r.to_unit_id);
+  const overdue = isOverdue(r);
+  const run = async (fn: () => Promise<CoordinationRequest>, msg: string) => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      const after = await fn();
+      setR(after);
+      onChanged(after);
+      setNotice(msg);
+      setResult('');
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article class={`panel coordination-detail${overdue ? ' overdue' : ''}`} aria-labelledby="co-detail-h" data-testid="coordination-detail">
+      <h2 id="co-detail-h">
+        {t('coordination.detail', { number: r.number })}{' '}
+        <span class={`badge coordination-status co-${r.status}`}>{coordinationStatusName(r.status)}</span>
+        {overdue ? <span class="badge overdue-mark">{t('coordination.overdue')}</span> : null}
+      </h2>
+      {notice ? <Notice>{notice}</Notice> : null}
+      <dl class="props">
+        <dt>{t('coordination.case')}</dt>
+        <dd>
+          <a href={`#/cases/${r.case_id}`}>{r.case_number}</a>
+        </dd>
+        <dt>{t('coordination.from')}</dt>
+        <dd>{unitNameIn(r, 'from_')}</dd>
+        <dt>{t('coordination.to')}</dt>
+        <dd>{unitNameIn(r, 'to_')}</dd>
+        <dt>{t('coordination.content')}</dt>
+        <dd class="pre">{r.content}</dd>
+        <dt>{t('coordination.requestedAction')}</dt>
+        <dd class="pre">{r.requested_action}</dd>
+        <dt>{t('coordination.deadline')}</dt>
+        <dd class={overdue ? 'overdue-text' : ''}>{formatDateTime(r.deadline, { timeZone: tz })}</dd>
+        <dt>{t('coordination.contacts')}</dt>
+        <dd class="pre">{r.contacts}</dd>
+        <dt>{t('coordination.sentBy')}</dt>
+        <dd>{t('cases.byAt', { name: r.created_by_name, time: formatDateTime(r.created_at, { timeZone: tz }) })}</dd>
+        {r.acknowledged_at ? (
+          <>
+            <dt>{t('cases.acknowledgedBy')}</dt>
+            <dd>{t('cases.byAt', { name: r.acknowledged_by_name ?? '', time: formatDateTime(r.acknowledged_at, { timeZone: tz }) })}</dd>
+          </>
+        ) : null}
+        {r.responded_at ? (
+          <>
+            <dt>{t('coordination.result')}</dt>
+            <dd>
+              <div class="pre">{r.result}</div>
+              <div class="muted small">
+                {t('cases.byAt', { name: r.responded_by_name ?? '', time: formatDateTime(r.responded_at, { timeZone: tz }) })}
+              </div>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <ProblemBox error={actionError} extra={unclaimedFieldErrors(actionError, ['result'])} />
+      <div class="toolbar">
+        <a class="btn" href={casesApi.coordinationFormUrl(r.id)} target="_blank" rel="noopener">
+          {t('coordination.form')}
+        </a>
+        {incoming && r.status === 'sent' ? (
+          <button
+            type="button"
+            class="btn btn-primary"
+            disabled={busy}
+            onClick={() => run(() => casesApi.acknowledgeCoordination(r.id), t('coordination.acknowledgedDone'))}
+          >
+            {t('cases.acknowledge')}
+          </button>
+        ) : null}
+      </div>
+      {incoming && r.status !== 'answered' ? (
+        <form
+          class="form"
+          noValidate
+          aria-label={t('coordination.respond')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(() => casesApi.respondCoordination(r.id, result.trim()), t('coordination.answeredDone'));
+          }}
+        >
+          <Field id="co-result" label={t('coordination.result')} error={fieldError(actionError, 'result')}>
+            {(a) => <textarea {...a} rows={3} value={result} onInput={(e) => setResult(e.currentTarget.value)} />}
+          </Field>
+          <FormButtons busy={busy} label={t('coordination.respond')} />
+        </form>
+      ) : null}
+    </article>
+  );
+}
