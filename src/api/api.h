@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "audit/audit_log.h"
-#include "cases/cases.h"
+#include "supervision/cases.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
@@ -33,7 +33,7 @@ struct Services {
   events::Bus& bus;  // publish after the write commits
   duty::Duty& duty;
   events::Alerts& alerts;
-  cases::Cases& cases;
+  supervision::Cases& cases;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "api/routes.h"
-#include "cases/coordination_pdf.h"
+#include "supervision/coordination_pdf.h"
 #include "core/json_body.h"
 #include "core/tz.h"
 #include "duty/report.h"
@@ -80,14 +80,14 @@ json parse_directive(core::JsonBody& b) {
   return {{"number", number.value_or("")}, {"date", date.value_or("")}, {"issuer", issuer.value_or("")}};
 }
 
-cases::TaskInput parse_task(const std::string& text, bool create) {
+supervision::TaskInput parse_task(const std::string& text, bool create) {
   auto b = core::JsonBody::parse(text, {"unit_id", "method", "title", "description", "period_from", "period_to", "directive",
                                         "officers", "targets", "status"});
-  cases::TaskInput in;
+  supervision::TaskInput in;
   Need need = create ? Need::required : Need::optional;
   if (create) {
     in.unit_id = b.integer("unit_id", need);
-    in.method = choice(b, "method", need, cases::kMethods);
+    in.method = choice(b, "method", need, supervision::kMethods);
     in.period_from = time_field(b, "period_from", need);
   } else {
     for (const char* fixed : {"unit_id", "method", "period_from"})
@@ -114,7 +114,7 @@ cases::TaskInput parse_task(const std::string& text, bool create) {
   if (b.has("targets"))
     in.targets = objects(b, "targets", 200, [&](const json& v, const std::string& path) {
       core::JsonBody t(v, {"type", "ref", "label"}, path);
-      json target = {{"type", choice(t, "type", Need::required, cases::kTargetTypes).value_or("")},
+      json target = {{"type", choice(t, "type", Need::required, supervision::kTargetTypes).value_or("")},
                      {"ref", t.string("ref", Need::required, 200).value_or("")}};
       if (auto l = t.string("label", Need::optional, 300)) target["label"] = *l;
       b.adopt(t);
@@ -128,16 +128,16 @@ const std::initializer_list<std::string_view> kCaseFields = {
     "unit_id", "task_id", "method", "severity", "observed_at", "site", "site_unit_id", "cameras", "subject", "description",
     "suspected_violation", "immediate_measure", "identifiers"};
 
-void read_case_fields(core::JsonBody& b, cases::CaseInput& in, bool create) {
+void read_case_fields(core::JsonBody& b, supervision::CaseInput& in, bool create) {
   Need need = create ? Need::required : Need::optional;
   in.unit_id = b.integer("unit_id", need);
   if (b.has("task_id")) in.task_id = b.nullable_integer("task_id");
-  in.method = choice(b, "method", Need::optional, cases::kMethods);
-  in.severity = choice(b, "severity", Need::optional, cases::kSeverities);
+  in.method = choice(b, "method", Need::optional, supervision::kMethods);
+  in.severity = choice(b, "severity", Need::optional, supervision::kSeverities);
   in.observed_at = time_field(b, "observed_at", need);
   in.site = b.string("site", need, 300);
   if (b.has("site_unit_id")) in.site_unit_id = b.nullable_integer("site_unit_id");
-  in.subject = choice(b, "subject", need, cases::kSubjects);
+  in.subject = choice(b, "subject", need, supervision::kSubjects);
   in.description = b.string("description", need, 10000);
   in.suspected_violation = b.string("suspected_violation", Need::optional, 2000);
   in.immediate_measure = b.string("immediate_measure", Need::optional, 2000);
@@ -157,7 +157,7 @@ void read_case_fields(core::JsonBody& b, cases::CaseInput& in, bool create) {
       b.error("identifiers", "Phải là một đối tượng JSON", "Must be a JSON object");
     } else {
       for (const auto& [k, list] : ids->items()) {
-        if (std::none_of(std::begin(cases::kIdentifierKinds), std::end(cases::kIdentifierKinds), [&](const char* x) { return k == x; })) {
+        if (std::none_of(std::begin(supervision::kIdentifierKinds), std::end(supervision::kIdentifierKinds), [&](const char* x) { return k == x; })) {
           b.error("identifiers." + k, "Loại định danh không hợp lệ", "Unknown kind of identifier");
           continue;
         }
@@ -174,27 +174,27 @@ void read_case_fields(core::JsonBody& b, cases::CaseInput& in, bool create) {
 // ---- views ----------------------------------------------------------------------------------
 
 // What the caller is to the case: from its routing and authorship, or a unit asked to coordinate.
-std::optional<std::string> relation(http::Context& ctx, Services& s, const cases::Case& c) {
+std::optional<std::string> relation(http::Context& ctx, Services& s, const supervision::Case& c) {
   if (auto r = s.cases.relation(c, ctx.principal().user_id)) return r;
   for (const auto& req : c.coordination)
     if (ctx.may(Action::coordination_respond, {req.to_unit_id})) return "coordinating";
   return std::nullopt;
 }
 
-auth::Target case_target(http::Context& ctx, Services& s, const cases::Case& c) {
+auth::Target case_target(http::Context& ctx, Services& s, const supervision::Case& c) {
   auth::Target t{c.unit_id};
   t.relation = relation(ctx, s, c);
   return t;
 }
 
-cases::Case load_case(http::Context& ctx, Services& s, const std::string& param = "id") {
+supervision::Case load_case(http::Context& ctx, Services& s, const std::string& param = "id") {
   auto c = s.cases.get(ctx.id_param(param));
   if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::not_found("The case", "Vụ việc");
   return *c;
 }
 
-json case_json(http::Context& ctx, Services& s, const cases::Case& c, bool full) {
-  json j = with_names(s, cases::to_json(c, full));
+json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool full) {
+  json j = with_names(s, supervision::to_json(c, full));
   j["my_role"] = full ? json(relation(ctx, s, c).value_or("")) : json();
   if (j["my_role"] == "") j["my_role"] = nullptr;
   j["task_title"] = nullptr;
@@ -203,21 +203,21 @@ json case_json(http::Context& ctx, Services& s, const cases::Case& c, bool full)
   return j;
 }
 
-json task_json(Services& s, const cases::Task& t) { return with_names(s, cases::to_json(t)); }
+json task_json(Services& s, const supervision::Task& t) { return with_names(s, supervision::to_json(t)); }
 
-auth::Target task_target(http::Context& ctx, const cases::Task& t) {
+auth::Target task_target(http::Context& ctx, const supervision::Task& t) {
   auth::Target target{t.unit_id};
   if (t.assigned(ctx.principal().user_id)) target.relation = "assigned";
   return target;
 }
 
-cases::Task load_task(http::Context& ctx, Services& s) {
+supervision::Task load_task(http::Context& ctx, Services& s) {
   auto t = s.cases.task(ctx.id_param());
   if (!t || !ctx.may(Action::task_read, task_target(ctx, *t))) throw Problem::not_found("The task", "Nhiệm vụ");
   return *t;
 }
 
-cases::CoordinationRequest load_request(http::Context& ctx, Services& s) {
+supervision::CoordinationRequest load_request(http::Context& ctx, Services& s) {
   auto r = s.cases.coordination_request(ctx.id_param());
   bool visible = r && (ctx.may(Action::coordination_respond, {r->to_unit_id}) || [&] {
                    auto c = s.cases.get(r->case_id);
@@ -227,12 +227,12 @@ cases::CoordinationRequest load_request(http::Context& ctx, Services& s) {
   return *r;
 }
 
-json request_json(Services& s, const cases::CoordinationRequest& r) { return with_names(s, cases::to_json(r, s.clock.now_ms())); }
+json request_json(Services& s, const supervision::CoordinationRequest& r) { return with_names(s, supervision::to_json(r, s.clock.now_ms())); }
 
 // Runs a change to a case, audits it, and answers with the case as it is now.
-http::Response case_change(http::Context& ctx, Services& s, const cases::Case& c, const std::string& action,
-                           const std::function<cases::Case()>& change, json details = json::object(), int status = 200) {
-  cases::Case after;
+http::Response case_change(http::Context& ctx, Services& s, const supervision::Case& c, const std::string& action,
+                           const std::function<supervision::Case()>& change, json details = json::object(), int status = 200) {
+  supervision::Case after;
   write(s, [&] {
     after = change();
     details["status"] = after.status;
@@ -246,19 +246,19 @@ http::Response case_change(http::Context& ctx, Services& s, const cases::Case& c
 std::string coordination_template(Services& s) {
   auto file = s.config.data_dir / "templates" / "coordination-request.tmpl";
   std::ifstream in(file, std::ios::binary);
-  if (!in) return cases::default_coordination_template();
+  if (!in) return supervision::default_coordination_template();
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
-http::Response coordination_form(http::Context& ctx, Services& s, const cases::CoordinationRequest& r) {
+http::Response coordination_form(http::Context& ctx, Services& s, const supervision::CoordinationRequest& r) {
   auto from = s.units.get(r.from_unit_id);
   auto to = s.units.get(r.to_unit_id);
   auto c = s.cases.get(r.case_id);
   auto signer = s.users.get(r.created_by);
   std::string tz = from ? from->time_zone : std::string(core::kDefaultTimeZone);
-  cases::CoordinationForm f;
+  supervision::CoordinationForm f;
   if (from && from->parent_id)
     if (auto parent = s.units.get(*from->parent_id)) f.parent_unit_name = parent->name_vi;
   f.unit_name = from ? from->name_vi : "";
@@ -274,10 +274,10 @@ http::Response coordination_form(http::Context& ctx, Services& s, const cases::C
   f.signer_title = signer ? signer->title : "";
   f.signer_name = signer ? signer->full_name : "";
   auto tmpl = coordination_template(s);
-  if (auto wrong = cases::check_coordination_template(tmpl))
+  if (auto wrong = supervision::check_coordination_template(tmpl))
     throw Problem::conflict("The coordination request template of this installation is not valid: " + *wrong,
                             "Mẫu phiếu đề nghị phối hợp của hệ thống không hợp lệ: " + *wrong);
-  auto pdf = cases::render_coordination_pdf(f, tmpl);
+  auto pdf = supervision::render_coordination_pdf(f, tmpl);
   s.audit.append(ctx.audit("coordination.print", "coordination_request", std::to_string(r.id), r.to_unit_id));
   http::Response res;
   res.status = 200;
@@ -293,7 +293,7 @@ void add_case_routes(http::Router& r, Services& s) {
   // ---- supervision tasks (nhiệm vụ giám sát)
   r.add("GET", "/api/v1/tasks", Action::task_read, [&s](http::Context& ctx) {
     json items = json::array();
-    for (const auto& t : s.cases.tasks(query_id(ctx, "unit"), query_choice(ctx, "method", cases::kMethods),
+    for (const auto& t : s.cases.tasks(query_id(ctx, "unit"), query_choice(ctx, "method", supervision::kMethods),
                                        query_choice(ctx, "status", kTaskStatuses)))
       if (ctx.may(Action::task_read, task_target(ctx, t))) items.push_back(task_json(s, t));
     return http::Response::json(200, {{"items", items}});
@@ -302,10 +302,10 @@ void add_case_routes(http::Router& r, Services& s) {
   r.add("POST", "/api/v1/tasks", Action::task_write, [&s](http::Context& ctx) {
     auto in = parse_task(ctx.req.body, true);
     if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::task_write, {*in.unit_id});
-    cases::Task t;
+    supervision::Task t;
     write(s, [&] {
       t = s.cases.create_task(in, ctx.principal().user_id);
-      s.audit.append(ctx.audit("task.create", "task", std::to_string(t.id), t.unit_id, cases::to_json(t)));
+      s.audit.append(ctx.audit("task.create", "task", std::to_string(t.id), t.unit_id, supervision::to_json(t)));
     });
     return http::Response::json(201, task_json(s, t));
   });
@@ -320,18 +320,18 @@ void add_case_routes(http::Router& r, Services& s) {
     ctx.require(Action::task_write, {t.unit_id});
     write(s, [&] {
       t = s.cases.update_task(t.id, in, ctx.principal().user_id);
-      s.audit.append(ctx.audit("task.update", "task", std::to_string(t.id), t.unit_id, cases::to_json(t)));
+      s.audit.append(ctx.audit("task.update", "task", std::to_string(t.id), t.unit_id, supervision::to_json(t)));
     });
     return http::Response::json(200, task_json(s, t));
   });
 
   // ---- cases (vụ việc)
   r.add("GET", "/api/v1/cases", Action::case_read, [&s](http::Context& ctx) {
-    cases::CaseQuery q;
+    supervision::CaseQuery q;
     q.unit_id = query_id(ctx, "unit");
-    q.method = query_choice(ctx, "method", cases::kMethods);
+    q.method = query_choice(ctx, "method", supervision::kMethods);
     q.status = query_choice(ctx, "status", kCaseStatuses);
-    q.severity = query_choice(ctx, "severity", cases::kSeverities);
+    q.severity = query_choice(ctx, "severity", supervision::kSeverities);
     if (query(ctx, "from")) q.from = query_time(ctx, "from", 0);
     if (query(ctx, "to")) q.to = query_time(ctx, "to", 0);
     q.text = query(ctx, "q");
@@ -347,14 +347,14 @@ void add_case_routes(http::Router& r, Services& s) {
 
   r.add("POST", "/api/v1/cases", Action::case_write, [&s](http::Context& ctx) {
     auto b = core::JsonBody::parse(ctx.req.body, kCaseFields);
-    cases::CaseInput in;
+    supervision::CaseInput in;
     read_case_fields(b, in, true);
     b.finish();
     if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::case_write, {*in.unit_id});
-    cases::Case c;
+    supervision::Case c;
     write(s, [&] {
       c = s.cases.create(in, ctx.principal().user_id);
-      s.audit.append(ctx.audit("case.create", "case", std::to_string(c.id), c.unit_id, cases::to_json(c, false)));
+      s.audit.append(ctx.audit("case.create", "case", std::to_string(c.id), c.unit_id, supervision::to_json(c, false)));
     });
     return http::Response::json(201, case_json(ctx, s, c, true));
   });
@@ -375,7 +375,7 @@ void add_case_routes(http::Router& r, Services& s) {
     if (body.is_object() && body.contains("status")) {
       core::JsonBody b(body, {"status", "outcome", "outcome_note", "reason"});
       auto status = choice(b, "status", Need::required, kCaseStatuses);
-      auto outcome = choice(b, "outcome", Need::optional, cases::kOutcomes);
+      auto outcome = choice(b, "outcome", Need::optional, supervision::kOutcomes);
       auto note = b.string("outcome_note", Need::optional, 5000);
       auto reason = b.string("reason", Need::optional, 2000);
       if (status == "concluded" && !outcome) b.error("outcome", "Phải chọn kết quả xử lý", "An outcome is required");
@@ -399,7 +399,7 @@ void add_case_routes(http::Router& r, Services& s) {
       return case_change(ctx, s, c, "case.close", [&] { return s.cases.close(c.id, me); });
     }
     core::JsonBody b(body, kCaseFields);
-    cases::CaseInput in;
+    supervision::CaseInput in;
     read_case_fields(b, in, false);
     b.finish();
     auth::Target own{c.unit_id, c.created_by};
@@ -423,7 +423,7 @@ void add_case_routes(http::Router& r, Services& s) {
   r.add("GET", "/api/v1/cases/{id}/timeline", Action::case_read, [&s](http::Context& ctx) {
     auto c = load_case(ctx, s);
     json items = json::array();
-    for (const auto& e : s.cases.timeline(c.id)) items.push_back(cases::to_json(e));
+    for (const auto& e : s.cases.timeline(c.id)) items.push_back(supervision::to_json(e));
     return http::Response::json(200, {{"items", with_names(s, items)}});
   });
 
@@ -485,7 +485,7 @@ void add_case_routes(http::Router& r, Services& s) {
 
   r.add("POST", "/api/v1/coordination-requests", Action::case_approve, [&s](http::Context& ctx) {
     auto b = core::JsonBody::parse(ctx.req.body, {"case_id", "to_unit_id", "content", "requested_action", "deadline", "contacts"});
-    cases::CoordinationInput in;
+    supervision::CoordinationInput in;
     auto case_id = b.integer("case_id", Need::required);
     auto to = b.integer("to_unit_id", Need::required);
     auto content = b.string("content", Need::required, 10000);
@@ -497,11 +497,11 @@ void add_case_routes(http::Router& r, Services& s) {
     if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::not_found("The case", "Vụ việc");
     ctx.require(Action::case_approve, case_target(ctx, s, *c));
     in = {*case_id, *to, *deadline, *content, *action, *contacts};
-    cases::CoordinationRequest created;
+    supervision::CoordinationRequest created;
     write(s, [&] {
       created = s.cases.request_coordination(in, ctx.principal().user_id);
       s.audit.append(ctx.audit("coordination.create", "coordination_request", std::to_string(created.id), created.to_unit_id,
-                               cases::to_json(created, s.clock.now_ms())));
+                               supervision::to_json(created, s.clock.now_ms())));
     });
     return http::Response::json(201, request_json(s, created));
   });
@@ -537,7 +537,7 @@ void add_case_routes(http::Router& r, Services& s) {
     int64_t me = ctx.principal().user_id;
     bool unread_only = query(ctx, "unread").value_or("") == "1" || query(ctx, "unread").value_or("") == "true";
     json items = json::array();
-    for (const auto& n : s.cases.inbox(me, unread_only)) items.push_back(cases::to_json(n));
+    for (const auto& n : s.cases.inbox(me, unread_only)) items.push_back(supervision::to_json(n));
     return http::Response::json(200, {{"items", items}, {"unread", s.cases.unread(me)}});
   });
 
@@ -556,20 +556,20 @@ void add_case_routes(http::Router& r, Services& s) {
   // ---- escalation policies
   r.add("GET", "/api/v1/escalation-policies", Action::case_read, [&s](http::Context&) {
     json items = json::array();
-    for (const auto& p : s.cases.policies()) items.push_back(cases::to_json(p));
+    for (const auto& p : s.cases.policies()) items.push_back(supervision::to_json(p));
     return http::Response::json(200, {{"items", items}});
   });
 
   r.add("PUT", "/api/v1/escalation-policies/{severity}", Action::config_write, [&s](http::Context& ctx) {
     std::string severity = ctx.params.at("severity");
-    if (std::none_of(std::begin(cases::kSeverities), std::end(cases::kSeverities), [&](const char* x) { return severity == x; }))
+    if (std::none_of(std::begin(supervision::kSeverities), std::end(supervision::kSeverities), [&](const char* x) { return severity == x; }))
       throw Problem::not_found("The severity", "Mức độ");
-    auto p = cases::policy_from_json(core::parse_json(ctx.req.body), severity);
+    auto p = supervision::policy_from_json(core::parse_json(ctx.req.body), severity);
     write(s, [&] {
       p = s.cases.set_policy(p, ctx.principal().user_id);
-      s.audit.append(ctx.audit("escalation_policy.update", "escalation_policy", severity, std::nullopt, cases::to_json(p)));
+      s.audit.append(ctx.audit("escalation_policy.update", "escalation_policy", severity, std::nullopt, supervision::to_json(p)));
     });
-    return http::Response::json(200, cases::to_json(p));
+    return http::Response::json(200, supervision::to_json(p));
   });
 }
 

@@ -40,9 +40,9 @@ struct Demo {
     inst.cases.flush();
     return out;
   }
-  cases::Task task(const std::string& unit_code, const std::string& method, const std::string& title, const std::string& by,
+  supervision::Task task(const std::string& unit_code, const std::string& method, const std::string& title, const std::string& by,
                    json officers, json targets, json directive = json()) {
-    cases::TaskInput in;
+    supervision::TaskInput in;
     in.unit_id = unit(unit_code);
     in.method = method;
     in.title = title;
@@ -53,10 +53,10 @@ struct Demo {
     if (!directive.is_null()) in.directive = std::move(directive);
     return write("task.create", [&] { return inst.cases.create_task(in, user(by)); });
   }
-  cases::Case reported(const std::string& by, const std::string& unit_code, std::optional<int64_t> task, const std::string& severity,
+  supervision::Case reported(const std::string& by, const std::string& unit_code, std::optional<int64_t> task, const std::string& severity,
                        int minutes_ago, const std::string& site, const std::string& description, const std::string& violation,
                        json identifiers, const std::string& measure) {
-    cases::CaseInput in;
+    supervision::CaseInput in;
     in.unit_id = unit(unit_code);
     in.task_id = task;
     in.severity = severity;
@@ -73,7 +73,7 @@ struct Demo {
     auto c = write("case.create", [&] { return inst.cases.create(in, user(by)); });
     return write("case.report", [&] { return inst.cases.report(c.id, user(by)); });
   }
-  int64_t approver_of(const cases::Case& c) {
+  int64_t approver_of(const supervision::Case& c) {
     for (const auto& r : c.routing["recipients"])
       if (r.value("approver", false)) return r["user_id"];
     throw std::runtime_error("demo case without an approver: " + c.number);

@@ -8,7 +8,7 @@
 
 #include "api/api.h"
 #include "audit/audit_log.h"
-#include "cases/cases.h"
+#include "supervision/cases.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
@@ -35,7 +35,7 @@ struct Installation {
   events::Bus bus;
   events::Alerts alerts;
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
-  cases::Cases cases;
+  supervision::Cases cases;
 
   // The services the HTTP API works with.
   api::Services services();

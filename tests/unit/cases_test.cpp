@@ -5,12 +5,12 @@
 
 #include <filesystem>
 
-#include "cases/cases.h"
+#include "supervision/cases.h"
 #include "core/random.h"
 #include "org/preset.h"
 #include "test_util.h"
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 namespace {
 
 namespace fs = std::filesystem;
@@ -333,4 +333,4 @@ TEST(Cases, KeyPointPlanCoordinationHasADeadlineThatAlerts) {
 }
 
 }  // namespace
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

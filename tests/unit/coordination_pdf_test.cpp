@@ -1,6 +1,6 @@
 // cases: the Appendix V coordination request PDF and its administrator-editable template, read
 // back with pdftotext.
-#include "cases/coordination_pdf.h"
+#include "supervision/coordination_pdf.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 
 #include "pdf_text.h"
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 namespace {
 
 using watchfloor::pdf_test::have_tool;
@@ -257,4 +257,4 @@ TEST(CoordinationPdf, LongContentContinuesOnTheNextPage) {
 }
 
 }  // namespace
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

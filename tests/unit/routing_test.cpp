@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "cases/routing.h"
+#include "supervision/routing.h"
 #include "core/random.h"
 #include "org/preset.h"
 #include "test_util.h"
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 namespace {
 
 namespace fs = std::filesystem;
@@ -182,4 +182,4 @@ INSTANTIATE_TEST_SUITE_P(BothPresets, Routing16_4, ::testing::Values(k2017, k202
                          [](const auto& info) { return info.param.preset == "org-2017.json" ? std::string("Org2017") : std::string("Org2025"); });
 
 }  // namespace
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

@@ -20,7 +20,7 @@
 #include <optional>
 #include <string>
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 
 struct CoordinationForm {
   std::string parent_unit_name;  // "Tổng cục Hải quan" (printed in upper case; may be empty)
@@ -49,4 +49,4 @@ std::string default_coordination_template();
 // English, for the administrator who edited it.
 std::optional<std::string> check_coordination_template(const std::string& template_text);
 
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

@@ -1,4 +1,4 @@
-#include "cases/cases.h"
+#include "supervision/cases.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 namespace {
 
 using core::Problem;
@@ -1053,4 +1053,4 @@ json to_json(const Routing& r) {
           {"warnings", warnings}};
 }
 
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

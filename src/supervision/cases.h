@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "cases/escalation.h"
-#include "cases/routing.h"
+#include "supervision/escalation.h"
+#include "supervision/routing.h"
 #include "core/clock.h"
 #include "duty/duty.h"
 #include "events/alerts.h"
@@ -19,7 +19,7 @@
 #include "org/units.h"
 #include "store/db.h"
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 
 inline constexpr const char* kTargetTypes[] = {"site", "camera", "enterprise", "declaration", "route"};
 inline constexpr const char* kOutcomes[] = {"no_violation", "procedure_corrected", "administrative_violation",
@@ -200,4 +200,4 @@ nlohmann::json to_json(const TimelineEntry& e);
 nlohmann::json to_json(const Notification& n);
 nlohmann::json to_json(const Routing& r);
 
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

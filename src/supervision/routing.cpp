@@ -1,10 +1,10 @@
-#include "cases/routing.h"
+#include "supervision/routing.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 namespace {
 
 using auth::Role;
@@ -233,4 +233,4 @@ std::vector<int64_t> resolve_role_at(const Directory& dir, int64_t unit_id, cons
   return out;
 }
 
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

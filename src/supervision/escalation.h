@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 
 inline constexpr const char* kSeverities[] = {"high", "medium", "low"};
 inline constexpr const char* kConditions[] = {"not_acknowledged", "not_closed"};
@@ -67,4 +67,4 @@ EscalationState state_from_json(const nlohmann::json& j);
 // Field-named validation errors (core::Problem).
 EscalationPolicy policy_from_json(const nlohmann::json& j, const std::string& severity);
 
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

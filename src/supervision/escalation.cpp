@@ -1,10 +1,10 @@
-#include "cases/escalation.h"
+#include "supervision/escalation.h"
 
 #include <algorithm>
 
 #include "core/json_body.h"
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 namespace {
 
 constexpr int64_t kMinute = 60'000;
@@ -131,4 +131,4 @@ EscalationPolicy policy_from_json(const nlohmann::json& j, const std::string& se
   return p;
 }
 
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

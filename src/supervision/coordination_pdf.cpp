@@ -2,7 +2,7 @@
 // administrator sees the first mistake with its line number before anything is drawn), then drawn
 // on the administrative-document page of duty/admin_document.h. Field values never pass through a
 // parser: they become plain text spans, so markup or "**" in a value prints as typed.
-#include "cases/coordination_pdf.h"
+#include "supervision/coordination_pdf.h"
 
 #include <cstdint>
 #include <stdexcept>
@@ -12,7 +12,7 @@
 
 #include "duty/admin_document.h"
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 namespace {
 
 using duty::Spans;
@@ -440,4 +440,4 @@ std::string render_coordination_pdf(const CoordinationForm& f, const std::string
   return out;
 }
 
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision

@@ -12,7 +12,7 @@
 #include "auth/policy.h"
 #include "org/units.h"
 
-namespace watchfloor::cases {
+namespace watchfloor::supervision {
 
 inline constexpr const char* kMethods[] = {"regular", "duty_task", "keypoint_plan", "keypoint_directive"};
 inline constexpr const char* kSubjects[] = {"passenger_baggage", "goods", "means_of_transport", "officer_conduct",
@@ -88,4 +88,4 @@ Routing route_case(const RouteInput& in, const Directory& dir);
 // shift_leader/duty_officer, else from the people holding the role there.
 std::vector<int64_t> resolve_role_at(const Directory& dir, int64_t unit_id, const std::string& role);
 
-}  // namespace watchfloor::cases
+}  // namespace watchfloor::supervision
