@@ -194,7 +194,7 @@ supervision::Case load_case(http::Context& ctx, Services& s, const std::string& 
 }
 
 json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool full) {
-  json j = with_names(s, supervision::to_json(c, full));
+  json j = with_names(s, supervision::to_json(c, full, s.clock.now_ms()));
   j["my_role"] = full ? json(relation(ctx, s, c).value_or("")) : json();
   if (j["my_role"] == "") j["my_role"] = nullptr;
   j["task_title"] = nullptr;
@@ -354,7 +354,7 @@ void add_case_routes(http::Router& r, Services& s) {
     supervision::Case c;
     write(s, [&] {
       c = s.cases.create(in, ctx.principal().user_id);
-      s.audit.append(ctx.audit("case.create", "case", std::to_string(c.id), c.unit_id, supervision::to_json(c, false)));
+      s.audit.append(ctx.audit("case.create", "case", std::to_string(c.id), c.unit_id, supervision::to_json(c, false, s.clock.now_ms())));
     });
     return http::Response::json(201, case_json(ctx, s, c, true));
   });

@@ -292,8 +292,21 @@ Case Cases::in_status(int64_t id, std::initializer_list<const char*> statuses, c
 std::optional<std::string> Cases::relation(const Case& c, int64_t user) {
   if (auto r = db_.query_one("SELECT approver FROM case_recipients WHERE case_id = ? AND user_id = ?", {c.id, user}))
     return r->boolean(0) ? "approver" : "recipient";
+  // 16.4(a): handled within the shift and carried by the handover, so the shift on duty now acts on it.
+  if (c.open() && c.routing.value("clause", "") == "16.4.a")
+    for (auto unit : watch_units(c.routing.value("handling_unit_id", c.unit_id)))
+      if (auto s = duty_.shift_at(unit, clock_.now_ms()))
+        if (auto pos = s->position_of(user); pos && user != c.reported_by) return *pos == "shift_leader" ? "approver" : "recipient";
   if (c.created_by == user || c.reported_by == user) return "reporter";
   return std::nullopt;
+}
+
+std::vector<int64_t> Cases::watch_units(int64_t handling_unit) {
+  std::vector<int64_t> out{handling_unit};
+  if (auto u = units_.get(handling_unit))
+    if (auto it = u->designations.find("duty_watch"); it != u->designations.end() && it->second != handling_unit)
+      out.push_back(it->second);
+  return out;
 }
 
 namespace {
@@ -448,9 +461,19 @@ Case Cases::acknowledge(int64_t id, int64_t by) {
   db_.exec("UPDATE cases SET status='acknowledged', acknowledged_by=?, acknowledged_at=?, updated_at=? WHERE id=?", {by, now, now, id});
   record(id, by, "acknowledged", "Tiếp nhận vụ việc", "Case acknowledged");
   db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND case_id = ? AND read_at IS NULL", {now, by, id});
-  t_after.push_back([this, id] { alerts_.resolve("case.nobody_on_duty", fmt::format("case:{}", id)); });
+  resolve_alerts(id);
   changed(id);
   return require_case(id);
+}
+
+// Someone acted: the alerts that said nobody had are over.
+void Cases::resolve_alerts(int64_t case_id) {
+  t_after.push_back([this, case_id] {
+    alerts_.resolve("case.nobody_on_duty", fmt::format("case:{}", case_id));
+    std::string prefix = fmt::format("case:{}:step:", case_id);
+    for (const auto& subject : alerts_.open_subjects("case.escalation_unanswered"))
+      if (subject.rfind(prefix, 0) == 0) alerts_.resolve("case.escalation_unanswered", subject);
+  });
 }
 
 void Cases::set_status(const Case& c, const std::string& status, int64_t by, const std::string& kind, const std::string& vi,
@@ -465,7 +488,7 @@ Case Cases::start_handling(int64_t id, int64_t by) {
   if (!c.acknowledged_at) {
     int64_t now = clock_.now_ms();
     db_.exec("UPDATE cases SET acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
-    t_after.push_back([this, id] { alerts_.resolve("case.nobody_on_duty", fmt::format("case:{}", id)); });
+    resolve_alerts(id);
   }
   set_status(c, "in_handling", by, "status_changed", "Bắt đầu xử lý", "Handling started");
   return require_case(id);
@@ -481,6 +504,7 @@ Case Cases::conclude(int64_t id, int64_t by, const std::string& outcome, const s
   db_.exec("UPDATE cases SET status='concluded', outcome=?, outcome_note=?, concluded_by=?, concluded_at=?, updated_at=? WHERE id=?",
            {outcome, note, by, now, now, id});
   record(id, by, "concluded", "Kết luận vụ việc: " + note, "Case concluded: " + note, {{"outcome", outcome}});
+  resolve_alerts(id);
   changed(id);
   return require_case(id);
 }
@@ -519,7 +543,7 @@ Case Cases::propose(int64_t id, int64_t by, const std::string& text) {
 }
 
 Case Cases::decide(int64_t id, int64_t proposal_id, int64_t by, bool approve, const std::optional<std::string>& remarks) {
-  Case c = require_case(id);
+  Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "decided on");
   auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
   if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
   if (p->status != "proposed") throw Problem::conflict("The proposal was already decided.", "Đề xuất đã được quyết định.");
@@ -537,7 +561,7 @@ Case Cases::decide(int64_t id, int64_t proposal_id, int64_t by, bool approve, co
 }
 
 Case Cases::execute(int64_t id, int64_t proposal_id, int64_t by, const std::string& note) {
-  Case c = require_case(id);
+  Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "carried out");
   auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
   if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
   if (p->status != "approved")
@@ -578,7 +602,7 @@ void Cases::changed(int64_t case_id) {
   e.topic = "case.changed";
   e.unit_id = c->unit_id;
   e.read_action = auth::Action::case_read;
-  e.payload = to_json(*c, false);
+  e.payload = to_json(*c, false, clock_.now_ms());
   e.also_users = recipients_of(case_id);
   e.also_users.push_back(c->created_by);
   // One event per case per transaction: the last state wins.
@@ -910,9 +934,12 @@ void Cases::check(int64_t now) {
 
 json Cases::open_items(int64_t unit_id) {
   json items = json::array();
-  for (const auto& r : db_.query("SELECT id, number, description FROM cases WHERE handling_unit_id = ? AND clause = '16.4.a' AND "
-                                 "status IN ('reported','acknowledged','in_handling','coordination_requested') ORDER BY id",
-                                 {unit_id}))
+  // The shift's unit handles them, or the unit whose duty watch it is designated to run.
+  for (const auto& r : db_.query("SELECT id, number, description FROM cases WHERE clause = '16.4.a' AND "
+                                 "status IN ('reported','acknowledged','in_handling','coordination_requested') AND "
+                                 "(handling_unit_id = ? OR handling_unit_id IN (SELECT unit_id FROM unit_designations "
+                                 "WHERE kind = 'duty_watch' AND target_unit_id = ?)) ORDER BY id",
+                                 {unit_id, unit_id}))
     items.push_back({{"type", "case"}, {"id", r.i64(0)}, {"kind", "case"}, {"target", r.str(1) + ": " + r.str(2).substr(0, 200)}});
   return items;
 }
@@ -978,7 +1005,7 @@ json to_json(const CoordinationRequest& r, int64_t now) {
           {"responded_at", opt_time(r.responded_at)}};
 }
 
-json to_json(const Case& c, bool full) {
+json to_json(const Case& c, bool full, int64_t now) {
   json j = {{"id", c.id},
             {"number", c.number},
             {"unit_id", c.unit_id},
@@ -1012,7 +1039,7 @@ json to_json(const Case& c, bool full) {
     j["proposals"] = json::array();
     for (const auto& p : c.proposals) j["proposals"].push_back(to_json(p));
     j["coordination"] = json::array();
-    for (const auto& r : c.coordination) j["coordination"].push_back(to_json(r, c.updated_at));
+    for (const auto& r : c.coordination) j["coordination"].push_back(to_json(r, now));
   }
   return j;
 }

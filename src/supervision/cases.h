@@ -138,7 +138,8 @@ class Cases {
   Case decide(int64_t id, int64_t proposal_id, int64_t by, bool approve, const std::optional<std::string>& remarks);
   Case execute(int64_t id, int64_t proposal_id, int64_t by, const std::string& note);
   std::vector<TimelineEntry> timeline(int64_t case_id);
-  // "reporter", "approver", "recipient", or nullopt: what `user` is to the case.
+  // "reporter", "approver", "recipient", or nullopt: what `user` is to the case. Besides those it was
+  // sent to, a 16.4(a) case belongs to whoever is on the handling unit's shift now (the handover carries it).
   std::optional<std::string> relation(const Case& c, int64_t user);
 
   // ---- coordination requests (Appendix V)
@@ -183,6 +184,9 @@ class Cases {
   void coordination_changed(const CoordinationRequest& r);
   void escalate(const Case& c, const EscalationPolicy& p, int64_t now, Directory& dir);
   std::vector<int64_t> recipients_of(int64_t case_id);
+  void resolve_alerts(int64_t case_id);
+  // The unit handling a case and the unit it designates to run its duty watch (where shifts may be kept).
+  std::vector<int64_t> watch_units(int64_t handling_unit);
 
   store::Db& db_;
   const core::Clock& clock_;
@@ -193,7 +197,7 @@ class Cases {
 };
 
 nlohmann::json to_json(const Task& t);
-nlohmann::json to_json(const Case& c, bool full);
+nlohmann::json to_json(const Case& c, bool full, int64_t now);
 nlohmann::json to_json(const Proposal& p);
 nlohmann::json to_json(const CoordinationRequest& r, int64_t now);
 nlohmann::json to_json(const TimelineEntry& e);

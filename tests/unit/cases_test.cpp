@@ -38,14 +38,17 @@ struct World {
     branch_officer = user("canbo.hpkv1", "HP-CKKV1", "supervision_officer", "HP-CKKV1");
     hq_leader = user("lanhdao.tchq", "TCHQ-LD", "hq_leader", "TCHQ");
     dv_leader = user("lanhdao.dv", "HP-DV", "unit_leader", "HP-DV");
-    // Hải Phòng's roster: one team every day.
+    next_leader = user("truongca2.hp", "HP-LD", "shift_leader", "HP");
+    next_officer = user("canbo2.hp", "HP-GSQL", "supervision_officer", "HP");
+    // Hải Phòng's roster: two teams taking turns, today's team first.
     duty::RosterInput in;
     in.unit_id = unit("HP");
     in.period_from = "2026-11-27";
     in.period_to = "2026-12-31";
     duty::Rotation r;
-    r.anchor_date = "2026-11-27";
-    r.teams = {{{shift_leader, "shift_leader"}, {duty_officer, "supervision_officer"}}};
+    r.anchor_date = "2026-11-28";
+    r.teams = {{{shift_leader, "shift_leader"}, {duty_officer, "supervision_officer"}},
+               {{next_leader, "shift_leader"}, {next_officer, "supervision_officer"}}};
     in.rotation = r;
     auto roster = duty->create_roster(in, leader);
     duty->submit(roster.id, leader);
@@ -127,7 +130,8 @@ struct World {
   std::unique_ptr<Cases> cases;
   std::vector<events::Event> seen;
   uint64_t sub = 0;
-  int64_t leader = 0, shift_leader = 0, duty_officer = 0, branch_officer = 0, hq_leader = 0, dv_leader = 0;
+  int64_t leader = 0, shift_leader = 0, duty_officer = 0, branch_officer = 0, hq_leader = 0, dv_leader = 0, next_leader = 0,
+          next_officer = 0;
 };
 
 TEST(Cases, AReportReachesTheShiftOnDutyInboxAndTheHandover) {
@@ -157,6 +161,23 @@ TEST(Cases, AReportReachesTheShiftOnDutyInboxAndTheHandover) {
   ASSERT_EQ(h.open_items.size(), 1u);
   EXPECT_EQ(h.open_items[0]["type"], "case");
   EXPECT_EQ(h.open_items[0]["id"], c.id);
+}
+
+TEST(Cases, TheNextShiftTakesOverWhatTheHandoverCarries) {
+  World w;
+  auto c = w.reported(w.branch_officer, "HP-CKKV1");
+  EXPECT_FALSE(w.cases->relation(c, w.next_leader).has_value()) << "not on duty yet";
+  w.clock.set_ms(at("2026-11-29T02:00:00Z"));  // 09:00 the next day: the other team is on duty
+  auto shift = w.duty->shift_at(w.unit("HP"), w.clock.now_ms());
+  ASSERT_EQ(shift->position_of(w.next_leader), "shift_leader");
+  EXPECT_EQ(w.cases->relation(c, w.next_leader), "approver");
+  EXPECT_EQ(w.cases->relation(c, w.next_officer), "recipient");
+  c = w.tx([&] { return w.cases->acknowledge(c.id, w.next_officer); });
+  c = w.tx([&] { return w.cases->start_handling(c.id, w.next_officer); });
+  c = w.tx([&] { return w.cases->conclude(c.id, w.next_leader, "no_violation", "Đã có quyết định thông quan, không vi phạm"); });
+  EXPECT_EQ(c.status, "concluded");
+  EXPECT_FALSE(w.cases->relation(c, w.next_officer).has_value()) << "a concluded case is no longer the shift's";
+  EXPECT_TRUE(w.cases->open_items(w.unit("HP")).empty());
 }
 
 TEST(Cases, FoundByAnyIdentifierNumberOrSite) {
@@ -250,6 +271,8 @@ TEST(Cases, NobodyToNotifyMovesToTheNextStepAndRaisesAnAlert) {
   EXPECT_EQ(open[0].kind, "case.escalation_unanswered");
   w.advance(200);
   EXPECT_EQ(w.kinds_for(w.hq_leader).size(), 1u) << "each step fires its count, no more";
+  w.tx([&] { return w.cases->acknowledge(c.id, w.hq_leader); });
+  EXPECT_TRUE(w.alerts->list(std::nullopt, true).empty()) << "someone acted: the alert closes";
 }
 
 TEST(Cases, AHandlingPlanIsCarriedOutOnlyAfterApproval) {

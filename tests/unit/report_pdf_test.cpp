@@ -2,68 +2,18 @@
 // Vietnamese strings in the extracted text proves that shaping, font embedding and the ToUnicode
 // maps are right; a wrong font or broken encoding loses the diacritics.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <array>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <memory>
-#include <regex>
-#include <stdexcept>
 #include <string>
 
 #include "duty/report_pdf.h"
+#include "pdf_text.h"
 
 namespace watchfloor::duty {
 namespace {
 
-namespace fs = std::filesystem;
-
-bool have_tool(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(command.c_str(), "r"), pclose);
-  if (!p) throw std::runtime_error("popen failed: " + command);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p.get())) > 0) out.append(buf.data(), n);
-  return out;
-}
-
-// Writes the PDF to a temporary file that is removed at the end of the test.
-class PdfFile {
- public:
-  explicit PdfFile(const std::string& bytes) {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("watchfloor-report-" + std::string(info->name()) + "-" + std::to_string(::getpid()) + ".pdf");
-    std::ofstream(path_, std::ios::binary) << bytes;
-  }
-  ~PdfFile() { fs::remove(path_); }
-  // The text of the document, or of the rectangle (points from the top left) of page 1. Line
-  // breaks are layout, not content: runs of white space collapse to one space.
-  std::string text(const std::string& crop = "") const {
-    std::string out = run("pdftotext -layout -enc UTF-8 " + crop + " '" + path_.string() + "' -");
-    return std::regex_replace(out, std::regex("\\s+"), " ");
-  }
-  std::string text_in(int x, int y, int w, int h) const {
-    return text("-f 1 -l 1 -r 72 -x " + std::to_string(x) + " -y " + std::to_string(y) + " -W " + std::to_string(w) +
-                " -H " + std::to_string(h));
-  }
-  int pages() const {
-    std::smatch m;
-    std::string info = run("pdfinfo '" + path_.string() + "'");
-    return std::regex_search(info, m, std::regex("Pages:\\s+(\\d+)")) ? std::stoi(m[1]) : -1;
-  }
-
- private:
-  fs::path path_;
-};
+using watchfloor::pdf_test::have_tool;
+using watchfloor::pdf_test::PdfFile;
 
 ShiftReport sample() {
   ShiftReport r;
@@ -106,7 +56,7 @@ TEST(ReportPdf, IsAPdf) {
 
 TEST(ReportPdf, VietnameseTextSurvivesExtraction) {
   if (!have_tool("pdftotext")) GTEST_SKIP() << "pdftotext missing (Debian package poppler-utils)";
-  PdfFile f(render_shift_report_pdf(sample()));
+  PdfFile f(render_shift_report_pdf(sample()), "watchfloor-report");
   std::string text = f.text();
   for (const char* expected : {
            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -133,10 +83,10 @@ TEST(ReportPdf, VietnameseTextSurvivesExtraction) {
 // motto in the right one, both at the top of page 1.
 TEST(ReportPdf, HeaderColumns) {
   if (!have_tool("pdftotext")) GTEST_SKIP() << "pdftotext missing (Debian package poppler-utils)";
-  PdfFile f(render_shift_report_pdf(sample()));
+  PdfFile f(render_shift_report_pdf(sample()), "watchfloor-report");
   // A4 is 595 x 842 pt; the text area starts 30 mm (85 pt) from the left, the left column is 181 pt.
-  std::string left = f.text_in(0, 0, 262, 140);
-  std::string right = f.text_in(272, 0, 323, 140);
+  std::string left = f.text_in(0, 0, 262, 140, 1, 1);
+  std::string right = f.text_in(272, 0, 323, 140, 1, 1);
   EXPECT_NE(left.find("TỔNG CỤC HẢI QUAN CỤC HẢI QUAN THÀNH PHỐ HẢI PHÒNG"), std::string::npos) << left;
   EXPECT_NE(left.find("Số: 12/BC-TB"), std::string::npos) << left;
   EXPECT_EQ(left.find("CỘNG HÒA"), std::string::npos) << left;
@@ -158,7 +108,7 @@ TEST(ReportPdf, LongLogFlowsOverPages) {
                          " ghi nhận xe tải ra vào khu vực giám sát, không có bất thường."});
   }
   r.log.back().text = "Mục 300: hết nhật ký ca.";  // short enough for one line of its cell
-  PdfFile f(render_shift_report_pdf(r));
+  PdfFile f(render_shift_report_pdf(r), "watchfloor-report");
   EXPECT_GT(f.pages(), 1);
   std::string text = f.text();
   EXPECT_NE(text.find("Mục 1:"), std::string::npos);
@@ -181,7 +131,7 @@ TEST(ReportPdf, EntryTallerThanAPageIsSplit) {
   for (int i = 1; i <= 700; ++i) text += "câu " + std::to_string(i) + " ";
   text += "hết.";
   r.log = {{"27/11/2026 09:00", "Nguyễn Thị Hương", "Khác", text}};
-  PdfFile f(render_shift_report_pdf(r));
+  PdfFile f(render_shift_report_pdf(r), "watchfloor-report");
   EXPECT_GT(f.pages(), 1);
   std::string out = f.text();
   EXPECT_NE(out.find("câu 1 "), std::string::npos);

@@ -139,3 +139,40 @@ export function unitOptions(nodes: TreeNode[]) {
     </option>
   ));
 }
+
+/**
+ * A list filter's <select>: first "All" (the value ""), then one <option> a value, named by `name`,
+ * or the options given as children (unitOptions).
+ */
+export function ChoiceFilter<V extends string>({
+  id,
+  label,
+  value,
+  values,
+  name,
+  onChange,
+  children,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  values?: readonly V[];
+  name?: (v: V) => string;
+  onChange: (value: string) => void;
+  children?: ComponentChildren;
+}) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">{t('common.all')}</option>
+        {values?.map((v) => (
+          <option key={v} value={v}>
+            {name ? name(v) : v}
+          </option>
+        ))}
+        {children}
+      </select>
+    </div>
+  );
+}

@@ -6,9 +6,7 @@ import { api, ApiError, casesApi, OUTCOMES, type Case, type CoordinationRequest,
 import {
   caseActions,
   clauseText,
-  coordinationStatusName,
   identifierLines,
-  isOverdue,
   methodName,
   outcomeName,
   proposalActions,
@@ -29,6 +27,7 @@ import { useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 import { CaseStatusBadge, SeverityBadge } from './Cases';
+import { CoordinationTable } from './Coordination';
 
 export function CaseDetailPage({ caseId }: { caseId: number }) {
   const { user } = useApp();
@@ -557,51 +556,6 @@ function ProposalItem({ c, p, tz, onDone }: { c: Case; p: Proposal; tz: string; 
 
 // ---- coordination requests (phiếu đề nghị phối hợp, Appendix V) ------------------------------
 
-export function CoordinationRow({
-  r,
-  tz,
-  tab,
-  showCase,
-  selected,
-}: {
-  r: CoordinationRequest;
-  tz: string;
-  tab: 'incoming' | 'outgoing';
-  showCase?: boolean;
-  selected?: boolean;
-}) {
-  const overdue = isOverdue(r);
-  return (
-    <tr class={`${overdue ? 'overdue' : ''}${selected ? ' selected' : ''}`} data-coordination-id={r.id}>
-      <td>
-        <a href={`#/coordination/${tab}/${r.id}`} aria-current={selected ? 'true' : undefined}>
-          {r.number}
-        </a>
-      </td>
-      {showCase ? (
-        <td>
-          <a href={`#/cases/${r.case_id}`}>{r.case_number}</a>
-        </td>
-      ) : null}
-      <td>{unitNameIn(r, 'from_')}</td>
-      <td>{unitNameIn(r, 'to_')}</td>
-      <td class="pre">{r.content}</td>
-      <td>
-        {formatDateTime(r.deadline, { timeZone: tz })}
-        {overdue ? <span class="badge overdue-mark">{t('coordination.overdue')}</span> : null}
-      </td>
-      <td>
-        <span class={`badge coordination-status co-${r.status}`}>{coordinationStatusName(r.status)}</span>
-      </td>
-      <td>
-        <a class="btn btn-small" href={casesApi.coordinationFormUrl(r.id)} target="_blank" rel="noopener">
-          {t('coordination.form')}
-        </a>
-      </td>
-    </tr>
-  );
-}
-
 function Coordination({ c, canCreate, units, tz, onDone }: { c: Case; canCreate: boolean; units: Unit[]; tz: string; onDone: Done }) {
   const list = c.coordination ?? [];
   const [open, setOpen] = useState(false);
@@ -612,28 +566,7 @@ function Coordination({ c, canCreate, units, tz, onDone }: { c: Case; canCreate:
       {list.length === 0 ? (
         <p class="muted">{t('coordination.empty')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{t('coordination.number')}</th>
-                <th scope="col">{t('coordination.from')}</th>
-                <th scope="col">{t('coordination.to')}</th>
-                <th scope="col">{t('coordination.content')}</th>
-                <th scope="col">{t('coordination.deadline')}</th>
-                <th scope="col">{t('cases.status')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('coordination.form')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => (
-                <CoordinationRow key={r.id} r={r} tz={tz} tab="outgoing" />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CoordinationTable list={list} tab="outgoing" tzOf={() => tz} />
       )}
       {canCreate && !open ? (
         <div class="toolbar">

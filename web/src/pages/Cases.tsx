@@ -42,7 +42,7 @@ import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { useApp } from '../session';
 import { buildTree, flatten, subtreeIds } from '../tree';
-import { Field, fieldError, Loading, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
+import { ChoiceFilter, Field, fieldError, Loading, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 
 const POLL_MS = 15_000;
 
@@ -162,46 +162,33 @@ export function CasesPage() {
           setApplied({ ...draft });
         }}
       >
-        <div class="field">
-          <label for="cf-unit">{t('duty.unit')}</label>
-          <select id="cf-unit" value={draft.unit} onChange={(e) => setF('unit', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {unitOptions(ordered)}
-          </select>
-        </div>
-        <div class="field">
-          <label for="cf-method">{t('cases.method')}</label>
-          <select id="cf-method" value={draft.method} onChange={(e) => setF('method', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {METHODS.map((m) => (
-              <option key={m} value={m}>
-                {methodName(m)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="cf-status">{t('cases.status')}</label>
-          <select id="cf-status" value={draft.status} onChange={(e) => setF('status', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {CASE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {caseStatusName(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="cf-severity">{t('alerts.severity')}</label>
-          <select id="cf-severity" value={draft.severity} onChange={(e) => setF('severity', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {CASE_SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {severityName(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChoiceFilter id="cf-unit" label={t('duty.unit')} value={draft.unit} onChange={(v) => setF('unit', v)}>
+          {unitOptions(ordered)}
+        </ChoiceFilter>
+        <ChoiceFilter
+          id="cf-method"
+          label={t('cases.method')}
+          value={draft.method}
+          values={METHODS}
+          name={methodName}
+          onChange={(v) => setF('method', v)}
+        />
+        <ChoiceFilter
+          id="cf-status"
+          label={t('cases.status')}
+          value={draft.status}
+          values={CASE_STATUSES}
+          name={caseStatusName}
+          onChange={(v) => setF('status', v)}
+        />
+        <ChoiceFilter
+          id="cf-severity"
+          label={t('alerts.severity')}
+          value={draft.severity}
+          values={CASE_SEVERITIES}
+          name={severityName}
+          onChange={(v) => setF('severity', v)}
+        />
         {(['from', 'to'] as const).map((k) => (
           <Field key={k} id={`cf-${k}`} label={t(k === 'from' ? 'audit.from' : 'audit.to')} error={dateErrors[k]}>
             {(a) => (

@@ -7,7 +7,6 @@ import { formatDateTime } from '../format';
 import { t } from '../i18n';
 import { live, useLiveTopic, type LiveEvent } from '../live';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
-import { CoordinationRow } from './CaseDetail';
 
 type Tab = 'incoming' | 'outgoing';
 
@@ -85,38 +84,107 @@ export function CoordinationPage({ tab, id }: { tab: Tab; id: number | null }) {
       {!list && !error ? <Loading /> : null}
       {list && list.length === 0 ? <p class="muted">{t('coordination.empty')}</p> : null}
       {list && list.length > 0 ? (
-        <div class="table-wrap">
-          <table class="grid" data-testid={`coordination-${tab}`}>
-            <thead>
-              <tr>
-                <th scope="col">{t('coordination.number')}</th>
-                <th scope="col">{t('coordination.case')}</th>
-                <th scope="col">{t('coordination.from')}</th>
-                <th scope="col">{t('coordination.to')}</th>
-                <th scope="col">{t('coordination.content')}</th>
-                <th scope="col">{t('coordination.deadline')}</th>
-                <th scope="col">{t('cases.status')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('coordination.form')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => (
-                <CoordinationRow
-                  key={r.id}
-                  r={r}
-                  tz={unitTimeZone(units, tab === 'incoming' ? r.to_unit_id : r.from_unit_id)}
-                  tab={tab}
-                  showCase
-                  selected={r.id === id}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CoordinationTable
+          list={list}
+          tab={tab}
+          tzOf={(r) => unitTimeZone(units, tab === 'incoming' ? r.to_unit_id : r.from_unit_id)}
+          showCase
+          selectedId={id}
+          testId={`coordination-${tab}`}
+        />
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Coordination requests as a table, each row linking to the request under `tab` and to its printed
+ * form; `showCase` adds the case column (the page lists them all, a case's panel only its own).
+ */
+export function CoordinationTable({
+  list,
+  tab,
+  tzOf,
+  showCase,
+  selectedId,
+  testId,
+}: {
+  list: CoordinationRequest[];
+  tab: Tab;
+  tzOf: (r: CoordinationRequest) => string;
+  showCase?: boolean;
+  selectedId?: number | null;
+  testId?: string;
+}) {
+  return (
+    <div class="table-wrap">
+      <table class="grid" data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">{t('coordination.number')}</th>
+            {showCase ? <th scope="col">{t('coordination.case')}</th> : null}
+            <th scope="col">{t('coordination.from')}</th>
+            <th scope="col">{t('coordination.to')}</th>
+            <th scope="col">{t('coordination.content')}</th>
+            <th scope="col">{t('coordination.deadline')}</th>
+            <th scope="col">{t('cases.status')}</th>
+            <th scope="col">
+              <span class="sr-only">{t('coordination.form')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((r) => (
+            <CoordinationRow key={r.id} r={r} tz={tzOf(r)} tab={tab} showCase={showCase} selected={r.id === selectedId} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CoordinationRow({
+  r,
+  tz,
+  tab,
+  showCase,
+  selected,
+}: {
+  r: CoordinationRequest;
+  tz: string;
+  tab: Tab;
+  showCase?: boolean;
+  selected?: boolean;
+}) {
+  const overdue = isOverdue(r);
+  return (
+    <tr class={`${overdue ? 'overdue' : ''}${selected ? ' selected' : ''}`} data-coordination-id={r.id}>
+      <td>
+        <a href={`#/coordination/${tab}/${r.id}`} aria-current={selected ? 'true' : undefined}>
+          {r.number}
+        </a>
+      </td>
+      {showCase ? (
+        <td>
+          <a href={`#/cases/${r.case_id}`}>{r.case_number}</a>
+        </td>
+      ) : null}
+      <td>{unitNameIn(r, 'from_')}</td>
+      <td>{unitNameIn(r, 'to_')}</td>
+      <td class="pre">{r.content}</td>
+      <td>
+        {formatDateTime(r.deadline, { timeZone: tz })}
+        {overdue ? <span class="badge overdue-mark">{t('coordination.overdue')}</span> : null}
+      </td>
+      <td>
+        <span class={`badge coordination-status co-${r.status}`}>{coordinationStatusName(r.status)}</span>
+      </td>
+      <td>
+        <a class="btn btn-small" href={casesApi.coordinationFormUrl(r.id)} target="_blank" rel="noopener">
+          {t('coordination.form')}
+        </a>
+      </td>
+    </tr>
   );
 }
 

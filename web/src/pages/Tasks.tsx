@@ -10,7 +10,7 @@ import { navigate } from '../router';
 import { canSeeUsers, roleUnit, useApp } from '../session';
 import { emptyOfficer, emptyTarget, needsDirective, taskForm, taskPatch, taskPayload, type TaskForm } from '../tasks';
 import { buildTree, flatten } from '../tree';
-import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
+import { ChoiceFilter, Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 import { useCustomsUnits } from './Cases';
 
 export function TasksPage({ taskId }: { taskId: number | 'new' | null }) {
@@ -54,35 +54,25 @@ export function TasksPage({ taskId }: { taskId: number | 'new' | null }) {
         </a>
       </div>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="tf-unit">{t('duty.unit')}</label>
-          <select id="tf-unit" value={filter.unit} onChange={(e) => setF('unit', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {unitOptions(ordered)}
-          </select>
-        </div>
-        <div class="field">
-          <label for="tf-method">{t('cases.method')}</label>
-          <select id="tf-method" value={filter.method} onChange={(e) => setF('method', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {METHODS.map((m) => (
-              <option key={m} value={m}>
-                {methodName(m)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="tf-status">{t('cases.status')}</label>
-          <select id="tf-status" value={filter.status} onChange={(e) => setF('status', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {TASK_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {taskStatusName(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChoiceFilter id="tf-unit" label={t('duty.unit')} value={filter.unit} onChange={(v) => setF('unit', v)}>
+          {unitOptions(ordered)}
+        </ChoiceFilter>
+        <ChoiceFilter
+          id="tf-method"
+          label={t('cases.method')}
+          value={filter.method}
+          values={METHODS}
+          name={methodName}
+          onChange={(v) => setF('method', v)}
+        />
+        <ChoiceFilter
+          id="tf-status"
+          label={t('cases.status')}
+          value={filter.status}
+          values={TASK_STATUSES}
+          name={taskStatusName}
+          onChange={(v) => setF('status', v)}
+        />
       </form>
       {taskId !== null ? (
         <TaskEditor
@@ -255,6 +245,15 @@ function TaskFormView({
       .map(([, m]) => m);
     return msgs.length ? msgs.join('\n') : undefined;
   };
+  /** The end of an officer's or a target's row: its remove button, then the server's word on the row. */
+  const rowEnd = (list: 'officers' | 'targets', i: number) => (
+    <>
+      <button type="button" class="btn btn-small" onClick={() => setForm((f) => ({ ...f, [list]: f[list].filter((_, j) => j !== i) }))}>
+        {t('cases.removeRow')}
+      </button>
+      {rowError(list, i) ? <div class="field-error">{rowError(list, i)}</div> : null}
+    </>
+  );
 
   return (
     <form class="form panel" noValidate onSubmit={submit} aria-labelledby="task-form-h" data-testid="task-form">
@@ -359,14 +358,7 @@ function TaskFormView({
                 <input id={`tk-off-${i}-${k}`} value={o[k]} onInput={(e) => setRow('officers', i, { [k]: e.currentTarget.value })} />
               </span>
             ))}
-            <button
-              type="button"
-              class="btn btn-small"
-              onClick={() => setForm((f) => ({ ...f, officers: f.officers.filter((_, j) => j !== i) }))}
-            >
-              {t('cases.removeRow')}
-            </button>
-            {rowError('officers', i) ? <div class="field-error">{rowError('officers', i)}</div> : null}
+            {rowEnd('officers', i)}
           </div>
         ))}
         <button type="button" class="btn btn-small" onClick={() => setForm((f) => ({ ...f, officers: [...f.officers, emptyOfficer()] }))}>
@@ -391,14 +383,7 @@ function TaskFormView({
             <input id={`tk-tg-${i}-ref`} value={x.ref} onInput={(e) => setRow('targets', i, { ref: e.currentTarget.value })} />
             <label for={`tk-tg-${i}-label`}>{t('tasks.targetLabel')}</label>
             <input id={`tk-tg-${i}-label`} value={x.label} onInput={(e) => setRow('targets', i, { label: e.currentTarget.value })} />
-            <button
-              type="button"
-              class="btn btn-small"
-              onClick={() => setForm((f) => ({ ...f, targets: f.targets.filter((_, j) => j !== i) }))}
-            >
-              {t('cases.removeRow')}
-            </button>
-            {rowError('targets', i) ? <div class="field-error">{rowError('targets', i)}</div> : null}
+            {rowEnd('targets', i)}
           </div>
         ))}
         <button type="button" class="btn btn-small" onClick={() => setForm((f) => ({ ...f, targets: [...f.targets, emptyTarget()] }))}>

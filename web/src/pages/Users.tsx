@@ -4,7 +4,7 @@ import { formatDateTime } from '../format';
 import { pick, t } from '../i18n';
 import { isAdmin, metaIds, metaName, ROLE_IDS, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
-import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
+import { ChoiceFilter, Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 
 export function UsersPage() {
   const { user: me, meta } = useApp();
@@ -91,17 +91,14 @@ export function UsersPage() {
         />
       ) : null}
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="users-unit">{t('users.filterUnit')}</label>
-          <select
-            id="users-unit"
-            value={unitFilter === null ? '' : String(unitFilter)}
-            onChange={(e) => setUnitFilter(e.currentTarget.value ? Number(e.currentTarget.value) : null)}
-          >
-            <option value="">{t('common.all')}</option>
-            {unitOptions(ordered)}
-          </select>
-        </div>
+        <ChoiceFilter
+          id="users-unit"
+          label={t('users.filterUnit')}
+          value={unitFilter === null ? '' : String(unitFilter)}
+          onChange={(v) => setUnitFilter(v ? Number(v) : null)}
+        >
+          {unitOptions(ordered)}
+        </ChoiceFilter>
         <div class="field">
           <label for="users-q">{t('users.filterText')}</label>
           <input
