@@ -183,6 +183,7 @@ std::optional<std::string> relation(http::Context& ctx, Services& s, const super
 
 auth::Target case_target(http::Context& ctx, Services& s, const supervision::Case& c) {
   auth::Target t{c.unit_id};
+  if (c.status == "draft") t.owner_user = c.created_by;  // nobody else reads or acts on a draft
   t.relation = relation(ctx, s, c);
   return t;
 }
@@ -338,6 +339,7 @@ void add_case_routes(http::Router& r, Services& s) {
     json items = json::array();
     for (const auto& c : s.cases.list(q)) {
       auth::Target t{c.unit_id};
+      if (c.status == "draft") t.owner_user = c.created_by;
       if (!ctx.may(Action::case_read, t)) t.relation = s.cases.relation(c, ctx.principal().user_id);  // only when needed
       if (ctx.may(Action::case_read, t)) items.push_back(case_json(ctx, s, c, false));
     }

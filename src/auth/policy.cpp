@@ -122,6 +122,7 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
     case Action::case_read:
     case Action::task_read:
       if (is_external(p, scope)) return false;
+      if (a == Action::case_read && t.owner_user && *t.owner_user != p.user_id) return false;  // a draft is its author's
       if (t.relation) return true;  // routed to them, reported by them, asked to coordinate, assigned
       break;
     case Action::case_write:

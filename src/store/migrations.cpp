@@ -377,6 +377,13 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_user ON notifications(user_id, id);
 CREATE INDEX notifications_unread ON notifications(user_id) WHERE read_at IS NULL;
 
+-- Document numbers run per series (a unit and a year): the next one is read and bumped in the
+-- transaction that uses it, never counted from the documents themselves.
+CREATE TABLE number_series (
+  series TEXT PRIMARY KEY,
+  last   INTEGER NOT NULL
+);
+
 CREATE TABLE escalation_policies (
   severity   TEXT PRIMARY KEY,
   policy     TEXT NOT NULL,

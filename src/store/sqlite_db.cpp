@@ -195,6 +195,9 @@ std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions o
   // FULL: a commit that returned is on disk, even across power loss.
   db->raw_exec("PRAGMA synchronous=FULL");
   db->raw_exec("PRAGMA foreign_keys=ON");
+  // 64 MiB of page cache instead of SQLite's 2 MiB: the working set of a busy centre (open cases,
+  // today's shifts, sessions) stays in memory instead of being read back from the OS on every query.
+  db->raw_exec("PRAGMA cache_size=-65536");
   auto check = static_cast<Db&>(*db).query("PRAGMA integrity_check", {});
   if (check.empty() || check.front().str(0) != "ok")
     throw std::runtime_error(fmt::format("database {} failed its integrity check: {}", file.string(),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "core/error.h"
@@ -149,6 +150,11 @@ bool Task::assigned(int64_t user) const {
   for (const auto& o : officers)
     if (o.value("user_id", int64_t{0}) == user) return true;
   return false;
+}
+
+int64_t Cases::next_number(const std::string& series) {
+  db_.exec("INSERT INTO number_series(series, last) VALUES (?, 1) ON CONFLICT(series) DO UPDATE SET last = last + 1", {series});
+  return db_.query_one("SELECT last FROM number_series WHERE series = ?", {series})->i64(0);
 }
 
 // ---- Tasks ----------------------------------------------------------------------------------
@@ -351,9 +357,7 @@ Case Cases::create(const CaseInput& in, int64_t by) {
   auto unit = units_.get(c.unit_id);
   int64_t now = clock_.now_ms();
   int year = year_of(now, unit->time_zone);
-  auto n = db_.query_one("SELECT COUNT(*) FROM cases WHERE unit_id = ? AND number LIKE ?",
-                         {c.unit_id, fmt::format("{}-{}-%", unit->code, year)});
-  c.number = fmt::format("{}-{}-{:04}", unit->code, year, n->i64(0) + 1);
+  c.number = fmt::format("{}-{}-{:04}", unit->code, year, next_number(fmt::format("case:{}:{}", unit->code, year)));
   db_.exec("INSERT INTO cases(number, unit_id, task_id, method, status, severity, observed_at, site, site_unit_id, cameras, subject, "
            "description, suspected_violation, immediate_measure, identifiers, search_text, created_by, created_at, updated_at) "
            "VALUES (?,?,?,?,'draft',?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -603,8 +607,12 @@ void Cases::changed(int64_t case_id) {
   e.unit_id = c->unit_id;
   e.read_action = auth::Action::case_read;
   e.payload = to_json(*c, false, clock_.now_ms());
-  e.also_users = recipients_of(case_id);
-  e.also_users.push_back(c->created_by);
+  if (c->status == "draft") {
+    e.only_user = c->created_by;  // a draft is its author's until it is reported
+  } else {
+    e.also_users = recipients_of(case_id);
+    e.also_users.push_back(c->created_by);
+  }
   // One event per case per transaction: the last state wins.
   std::erase_if(t_outbox, [&](const events::Event& x) { return x.topic == e.topic && x.payload.value("id", int64_t{0}) == case_id; });
   t_outbox.push_back(std::move(e));
@@ -630,11 +638,24 @@ void Cases::flush() {
   out.swap(t_outbox);
   std::vector<std::function<void()>> after;
   after.swap(t_after);
-  for (auto& fn : after) fn();
+  // What the consoles show first, then the inbox counts (one query for every person addressed), then alerts.
+  std::vector<events::Event> inbox;
   for (auto& e : out) {
-    if (e.only_user) e.payload["unread"] = unread(*e.only_user);  // counted after the commit
-    bus_.publish(std::move(e));
+    if (e.topic == "inbox.notification") inbox.push_back(std::move(e));
+    else bus_.publish(std::move(e));
   }
+  if (!inbox.empty()) {
+    std::string sql = "SELECT user_id, COUNT(*) FROM notifications WHERE read_at IS NULL AND user_id IN (NULL";
+    std::vector<store::Value> users;
+    for (const auto& e : inbox) sql += ",?", users.push_back(*e.only_user);
+    std::map<int64_t, int64_t> unread;
+    for (const auto& r : db_.query(sql + ") GROUP BY user_id", users)) unread[r.i64(0)] = r.i64(1);
+    for (auto& e : inbox) {
+      e.payload["unread"] = unread[*e.only_user];  // counted after the commit
+      bus_.publish(std::move(e));
+    }
+  }
+  for (auto& fn : after) fn();
 }
 
 void Cases::discard() {
@@ -669,8 +690,7 @@ CoordinationRequest Cases::request_coordination(const CoordinationInput& in, int
     throw Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì", "Cannot ask the handling unit itself");
   auto from = units_.get(from_unit);
   int year = year_of(now, from->time_zone);
-  auto n = db_.query_one("SELECT COUNT(*) FROM coordination_requests WHERE number LIKE ?", {fmt::format("%/{}/PH-{}", year, from->code)});
-  std::string number = fmt::format("{:02}/{}/PH-{}", n->i64(0) + 1, year, from->code);
+  std::string number = fmt::format("{:02}/{}/PH-{}", next_number(fmt::format("coordination:{}:{}", from->code, year)), year, from->code);
   db_.exec("INSERT INTO coordination_requests(number, case_id, from_unit_id, to_unit_id, content, requested_action, deadline, contacts, "
            "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
            {number, c.id, from_unit, in.to_unit_id, in.content, in.requested_action, in.deadline, in.contacts, by, now});

@@ -185,6 +185,8 @@ class Cases {
   void escalate(const Case& c, const EscalationPolicy& p, int64_t now, Directory& dir);
   std::vector<int64_t> recipients_of(int64_t case_id);
   void resolve_alerts(int64_t case_id);
+  // The next number of a document series ("case:HP-CKKV1:2026"), within the caller's transaction.
+  int64_t next_number(const std::string& series);
   // The unit handling a case and the unit it designates to run its duty watch (where shifts may be kept).
   std::vector<int64_t> watch_units(int64_t handling_unit);
 

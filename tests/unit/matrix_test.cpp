@@ -631,7 +631,9 @@ TEST_F(Matrix, ACaseGoesToTheDutyWatchAndIsActedOnOnlyByItsRecipients) {
   auto created = call(kBranchOfficer, "POST", "/api/v1/cases", body);
   ASSERT_EQ(created.status, 201) << created.body;
   std::string path = "/api/v1/cases/" + body_of(created)["id"].dump();
-  // A draft is its author's.
+  // A draft is its author's: nobody else reads it, edits it or reports it.
+  EXPECT_EQ(call(kHpLeader, "GET", path).status, 404);
+  EXPECT_EQ(call(kBranchOfficer, "GET", path).status, 200);
   EXPECT_TRUE(denied(call(kHpLeader, "PATCH", path, {{"site", "Cổng C"}}).status));
   EXPECT_EQ(call(kBranchOfficer, "PATCH", path, {{"site", "Cổng C"}}).status, 200);
   EXPECT_TRUE(denied(call(kHpLeader, "POST", path + "/report").status));
