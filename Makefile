@@ -8,7 +8,7 @@ ifneq ($(CI),)
   CMAKE_FLAGS += -DWATCHFLOOR_WERROR=ON
 endif
 
-.PHONY: all setup build native web demo test test-unit test-web test-api test-e2e asan clean
+.PHONY: all setup build native web demo test test-unit test-web test-api test-e2e asan clean bench
 
 all: build
 
@@ -52,3 +52,7 @@ asan: setup
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) web/dist
+
+# Timing goals (bench/README.md): issue 4, WebSocket delivery under load. Not part of `make test`.
+bench: native
+	node bench/inbox/run.mjs

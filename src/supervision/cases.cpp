@@ -904,14 +904,22 @@ void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Dire
 }
 
 void Cases::check(int64_t now) {
-  std::vector<int64_t> open;
-  for (const auto& r : db_.query("SELECT id FROM cases WHERE status IN ('reported','acknowledged','in_handling','coordination_requested')"))
-    open.push_back(r.i64(0));
   std::map<std::string, EscalationPolicy> pols;
   for (auto& p : policies()) pols[p.severity] = p;
-  std::optional<Directory> dir;  // read once, and only when some case is open
-  if (!open.empty()) dir = directory(now);
-  for (auto id : open) {
+  // One read of every open case's escalation state; a transaction only for those with something due,
+  // so that a centre with thousands of open cases does not hold the database every few seconds.
+  std::vector<int64_t> due;
+  for (const auto& r : db_.query("SELECT id, status, severity, reported_at, acknowledged_at, escalation FROM cases "
+                                 "WHERE status IN ('reported','acknowledged','in_handling','coordination_requested')")) {
+    const auto& p = pols[r.str(2)];
+    auto state = state_from_json(json::parse(r.str(5)));
+    CaseClock clock{r.str(1), r.opt_i64(3).value_or(now), r.opt_i64(4)};
+    if (state.since == 0) state.since = clock.reported_at;
+    if (ack_lapsed(p, clock, now) || !due_steps(p, state, clock, now).empty()) due.push_back(r.i64(0));
+  }
+  std::optional<Directory> dir;  // read once, and only when some step is due
+  if (!due.empty()) dir = directory(now);
+  for (auto id : due) {
     try {
       db_.transaction([&] {
         auto c = get(id);
