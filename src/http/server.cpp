@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -66,6 +67,9 @@ struct Server::Impl {
   ServerOptions opt;
   Handler handler;
   net::io_context ioc;
+  // Handlers run here, never on the I/O threads: a handler waiting for the database must not hold up
+  // the WebSocket writes, pongs and reads of every other connection.
+  std::optional<net::thread_pool> workers;
   tcp::acceptor acceptor;
   net::signal_set signals;
   std::optional<net::steady_timer> deadline;
@@ -410,19 +414,33 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     bool keep_alive = msg.keep_alive();
     Request req = to_request(msg, ip_);
     req.websocket_upgrade = websocket::is_upgrade(msg);
-    Response res;
+    // The work guard keeps the I/O threads running until the answer is back on this connection.
+    net::post(*impl_.workers, [self = shared_from_this(), req = std::move(req), keep_alive,
+                               work = net::make_work_guard(impl_.ioc)]() mutable {
+      Response res = self->handle(req);
+      net::post(self->stream_.get_executor(), [self, upgrade = req.websocket_upgrade, keep_alive, res = std::move(res)]() mutable {
+        self->answer(upgrade, keep_alive, std::move(res));
+      });
+    });
+  }
+
+  Response handle(Request& req) {
     try {
-      res = impl_.handler(req);
+      return impl_.handler(req);
     } catch (const core::Problem& p) {
-      res = Response::problem(p);
+      return Response::problem(p);
     } catch (const std::exception& e) {
       core::log_error(std::string("unhandled error: ") + e.what());
-      res = Response::problem(core::Problem::internal());
+      return Response::problem(core::Problem::internal());
     }
+  }
+
+  // Back on the connection's strand with the handler's response.
+  void answer(bool websocket_upgrade, bool keep_alive, Response res) {
     if (res.websocket) {
-      if (req.websocket_upgrade && !closing_ && !impl_.stopping) return upgrade(parser_->release(), std::move(res));
-      if (!req.websocket_upgrade) {
-        core::log_error("a route accepted a WebSocket on a request that is not an upgrade: " + req.path);
+      if (websocket_upgrade && !closing_ && !impl_.stopping) return upgrade(parser_->release(), std::move(res));
+      if (!websocket_upgrade) {
+        core::log_error("a route accepted a WebSocket on a request that is not an upgrade");
         res = Response::problem(core::Problem::internal());
       } else {
         res = Response::problem(core::Problem(503, "stopping", "Server is stopping", "Máy chủ đang dừng",
@@ -609,10 +627,12 @@ void Server::run() {
     if (!ec) stop();
   });
   impl_->do_accept();
+  impl_->workers.emplace(static_cast<size_t>(impl_->opt.threads));
   std::vector<std::thread> pool;
   for (int i = 1; i < impl_->opt.threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : pool) t.join();
+  impl_->workers->join();
 }
 
 void Server::stop() { impl_->begin_stop(); }
