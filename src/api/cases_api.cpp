@@ -127,6 +127,10 @@ supervision::TaskInput parse_task(const std::string& text, bool create) {
 const std::initializer_list<std::string_view> kCaseFields = {
     "unit_id", "task_id", "method", "severity", "observed_at", "site", "site_unit_id", "cameras", "subject", "description",
     "suspected_violation", "immediate_measure", "identifiers"};
+// Creating may also report at once ("report": true): one transaction, so a refused report leaves no draft.
+const std::initializer_list<std::string_view> kCaseCreateFields = {
+    "unit_id", "task_id", "method", "severity", "observed_at", "site", "site_unit_id", "cameras", "subject", "description",
+    "suspected_violation", "immediate_measure", "identifiers", "report"};
 
 void read_case_fields(core::JsonBody& b, supervision::CaseInput& in, bool create) {
   Need need = create ? Need::required : Need::optional;
@@ -348,15 +352,20 @@ void add_case_routes(http::Router& r, Services& s) {
   });
 
   r.add("POST", "/api/v1/cases", Action::case_write, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, kCaseFields);
+    auto b = core::JsonBody::parse(ctx.req.body, kCaseCreateFields);
     supervision::CaseInput in;
     read_case_fields(b, in, true);
+    bool report = b.boolean("report", Need::optional).value_or(false);
     b.finish();
     if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::case_write, {*in.unit_id});
     supervision::Case c;
+    int64_t me = ctx.principal().user_id;
     write(s, [&] {
-      c = s.cases.create(in, ctx.principal().user_id);
+      c = s.cases.create(in, me);
       s.audit.append(ctx.audit("case.create", "case", std::to_string(c.id), c.unit_id, supervision::to_json(c, false, s.clock.now_ms())));
+      if (!report) return;
+      c = s.cases.report(c.id, me);
+      s.audit.append(ctx.audit("case.report", "case", std::to_string(c.id), c.unit_id, {{"status", c.status}}));
     });
     return http::Response::json(201, case_json(ctx, s, c, true));
   });

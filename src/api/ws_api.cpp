@@ -10,6 +10,7 @@
 // Close codes: 1001 server stopping, 1008 too slow (both: reconnect and resume), 4401 session ended
 // (log in again).
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "api/routes.h"
@@ -56,8 +57,9 @@ class Hub;
 class Client final : public http::WsHandler, public std::enable_shared_from_this<Client> {
  public:
   Client(std::shared_ptr<Hub> hub, std::string session_token, auth::Principal principal)
-      : hub_(std::move(hub)), token_(std::move(session_token)), principal_(std::move(principal)) {}
+      : hub_(std::move(hub)), token_(std::move(session_token)), user_id_(principal.user_id), principal_(std::move(principal)) {}
 
+  int64_t user_id() const { return user_id_; }
   void on_open(std::shared_ptr<http::WsSender> sender) override;
   void on_message(const std::string& text) override;
   void on_tick() override;
@@ -83,6 +85,7 @@ class Client final : public http::WsHandler, public std::enable_shared_from_this
 
   std::shared_ptr<Hub> hub_;
   const std::string token_;  // kept in memory only, to re-check the session
+  const int64_t user_id_;
   std::mutex mu_;            // guards what follows; events arrive on publishing threads
   auth::Principal principal_;
   std::shared_ptr<http::WsSender> sender_;  // set between on_open and on_close
@@ -103,10 +106,17 @@ class Hub final : public std::enable_shared_from_this<Hub> {
   void add(const std::shared_ptr<Client>& c) {
     std::lock_guard lock(mu_);
     clients_.insert(c);
+    by_user_.emplace(c->user_id(), c);
   }
   void remove(const std::shared_ptr<Client>& c) {
     std::lock_guard lock(mu_);
     clients_.erase(c);
+    auto [from, to] = by_user_.equal_range(c->user_id());
+    for (auto it = from; it != to; ++it)
+      if (it->second == c) {
+        by_user_.erase(it);
+        break;
+      }
   }
 
  private:
@@ -114,7 +124,12 @@ class Hub final : public std::enable_shared_from_this<Hub> {
     std::vector<std::shared_ptr<Client>> clients;
     {
       std::lock_guard lock(mu_);
-      clients.assign(clients_.begin(), clients_.end());
+      if (e.only_user) {  // an inbox notification: that person's consoles only, not a scan of everyone
+        auto [from, to] = by_user_.equal_range(*e.only_user);
+        for (auto it = from; it != to; ++it) clients.push_back(it->second);
+      } else {
+        clients.assign(clients_.begin(), clients_.end());
+      }
     }
     if (clients.empty()) return;
     auto text = std::make_shared<const std::string>(event_message(e).dump());
@@ -127,6 +142,7 @@ class Hub final : public std::enable_shared_from_this<Hub> {
   uint64_t sub_ = 0;
   std::mutex mu_;
   std::unordered_set<std::shared_ptr<Client>> clients_;
+  std::unordered_multimap<int64_t, std::shared_ptr<Client>> by_user_;
 };
 
 void Client::on_open(std::shared_ptr<http::WsSender> sender) {

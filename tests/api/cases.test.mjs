@@ -73,6 +73,10 @@ describe('cases', () => {
     assert.equal(report.status, 400, report.text);
     assert.equal(report.json.errors[0].field, 'site_unit_id');
     assert.equal((await officer.get(`/api/v1/cases/${baggage.json.id}`)).json.status, 'draft', 'a refused report changes nothing');
+    // Created and reported in one request, a refused report leaves nothing behind.
+    const atOnce = await officer.post('/api/v1/cases', { ...goodCase(), subject: 'passenger_baggage', report: true });
+    assert.equal(atOnce.status, 400, atOnce.text);
+    assert.equal(atOnce.json.errors[0].field, 'site_unit_id');
     assert.equal((await officer.get('/api/v1/cases')).json.total, before + 1, 'only the valid draft was written');
   });
 

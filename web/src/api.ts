@@ -815,6 +815,8 @@ export interface CaseInput {
   suspected_violation?: string;
   immediate_measure?: string;
   identifiers?: Partial<Identifiers>;
+  /** On creation only: report at once, in the same transaction. */
+  report?: boolean;
 }
 
 export interface CaseFilter {

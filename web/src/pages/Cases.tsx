@@ -351,9 +351,14 @@ function CaseFormView({ existing }: { existing: Case | null }) {
     setError(null);
     let saved: Case | null = null;
     try {
-      saved = draftId ? await casesApi.updateCase(draftId, body) : await casesApi.createCase(body);
-      setDraftId(saved.id);
-      if (report) saved = await casesApi.reportCase(saved.id);
+      if (draftId) {
+        saved = await casesApi.updateCase(draftId, body);
+        if (report) saved = await casesApi.reportCase(saved.id);
+      } else {
+        // A new case is created and reported in one step: a refused report leaves no draft behind.
+        saved = await casesApi.createCase(report ? { ...body, report: true } : body);
+        setDraftId(saved.id);
+      }
       navigate({ page: 'case', caseId: saved.id, edit: false });
     } catch (err) {
       setError(err);
