@@ -164,12 +164,8 @@ std::vector<Task> Cases::tasks(std::optional<int64_t> unit_id, std::optional<std
   std::string sql = std::string(kTaskSelect) + " WHERE 1=1";
   std::vector<store::Value> params;
   if (unit_id) {
-    auto ids = units_.tree()->subtree(*unit_id);
-    sql += " AND unit_id IN (" + std::string(ids.empty() ? "NULL" : "") ;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      sql += i ? ",?" : "?";
-      params.push_back(ids[i]);
-    }
+    sql += " AND unit_id IN (NULL";
+    for (auto id : units_.tree()->subtree(*unit_id)) sql += ",?", params.push_back(id);
     sql += ")";
   }
   if (method) sql += " AND method = ?", params.push_back(*method);
