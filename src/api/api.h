@@ -7,6 +7,7 @@
 
 #include "audit/audit_log.h"
 #include "supervision/cases.h"
+#include "video/catalog.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
@@ -34,6 +35,7 @@ struct Services {
   duty::Duty& duty;
   events::Alerts& alerts;
   supervision::Cases& cases;
+  video::Catalog& catalog;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

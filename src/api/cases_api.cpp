@@ -21,31 +21,12 @@ using core::Need;
 using core::Problem;
 using nlohmann::json;
 
-template <size_t N>
-std::optional<std::string> choice(core::JsonBody& b, std::string_view f, Need need, const char* const (&set)[N]) {
-  auto v = b.string(f, need, 64);
-  if (v && std::none_of(std::begin(set), std::end(set), [&](const char* x) { return *v == x; })) {
-    std::string allowed;
-    for (const char* x : set) allowed += (allowed.empty() ? "" : ", ") + std::string(x);
-    b.error(b.path(f), "Giá trị không hợp lệ; chọn một trong: " + allowed, "Invalid value; one of: " + allowed);
-  }
-  return v;
-}
-
 std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, Need need) {
   auto v = b.string(f, need, 40);
   if (!v) return std::nullopt;
   auto ms = core::parse_iso8601(*v);
   if (!ms) b.error(b.path(f), "Thời gian phải theo ISO 8601", "Time must be ISO 8601");
   return ms;
-}
-
-template <size_t N>
-std::optional<std::string> query_choice(const http::Context& ctx, const std::string& key, const char* const (&set)[N]) {
-  auto v = query(ctx, key);
-  if (v && std::none_of(std::begin(set), std::end(set), [&](const char* x) { return *v == x; }))
-    throw Problem::field(key, "Giá trị không hợp lệ", "Invalid value");
-  return v;
 }
 
 inline constexpr const char* kCaseStatuses[] = {"draft", "reported", "acknowledged", "in_handling", "coordination_requested",

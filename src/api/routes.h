@@ -2,7 +2,11 @@
 // Internal to the api module: each resource file adds its routes.
 #include <functional>
 
+#include <algorithm>
+#include <iterator>
+
 #include "api/api.h"
+#include "core/json_body.h"
 
 namespace watchfloor::api {
 
@@ -14,6 +18,7 @@ void add_duty_routes(http::Router& r, Services& s);
 void add_ops_routes(http::Router& r, Services& s);
 void add_ws_routes(http::Router& r, Services& s);
 void add_case_routes(http::Router& r, Services& s);
+void add_video_routes(http::Router& r, Services& s);
 
 // Adds "<field>_name" beside every field holding a user id ("full_name" and "username" beside
 // "user_id") and "<prefix>unit_name"/"_name_en" beside every "<prefix>unit_id".
@@ -28,5 +33,26 @@ std::optional<std::string> query(const http::Context& ctx, const std::string& ke
 
 // Runs a change and its audit entries in one transaction: both commit or neither does.
 void write(Services& s, const std::function<void()>& body);
+
+// A string field that must be one of `set`; the error lists the allowed values.
+template <size_t N>
+std::optional<std::string> choice(core::JsonBody& b, std::string_view f, core::Need need, const char* const (&set)[N]) {
+  auto v = b.string(f, need, 64);
+  if (v && std::none_of(std::begin(set), std::end(set), [&](const char* x) { return *v == x; })) {
+    std::string allowed;
+    for (const char* x : set) allowed += (allowed.empty() ? "" : ", ") + std::string(x);
+    b.error(b.path(f), "Giá trị không hợp lệ; chọn một trong: " + allowed, "Invalid value; one of: " + allowed);
+  }
+  return v;
+}
+
+// A query parameter that must be one of `set` (a validation problem naming it otherwise).
+template <size_t N>
+std::optional<std::string> query_choice(const http::Context& ctx, const std::string& key, const char* const (&set)[N]) {
+  auto v = query(ctx, key);
+  if (v && std::none_of(std::begin(set), std::end(set), [&](const char* x) { return *v == x; }))
+    throw core::Problem::field(key, "Giá trị không hợp lệ", "Invalid value");
+  return v;
+}
 
 }  // namespace watchfloor::api

@@ -29,13 +29,15 @@ Installation::Installation(core::Config cfg)
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
       alerts(*db, clock, bus),
       duty(*db, clock, units),
-      cases(*db, clock, units, duty, bus, alerts) {
+      cases(*db, clock, units, duty, bus, alerts),
+      secrets(config.data_dir / "secret.key"),
+      catalog(*db, clock, units, secrets) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
 }
 
 api::Services Installation::services() {
-  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts, cases};
+  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts, cases, catalog};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {

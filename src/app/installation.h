@@ -9,6 +9,8 @@
 #include "api/api.h"
 #include "audit/audit_log.h"
 #include "supervision/cases.h"
+#include "core/secret_box.h"
+#include "video/catalog.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
@@ -36,6 +38,8 @@ struct Installation {
   events::Alerts alerts;
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
   supervision::Cases cases;
+  core::SecretBox secrets;  // DATA/secret.key
+  video::Catalog catalog;
 
   // The services the HTTP API works with.
   api::Services services();

@@ -41,6 +41,10 @@ std::vector<Role> roles_for(Action a) {
     case Action::coordination_respond:
       return {Role::unit_leader, Role::shift_leader, Role::duty_officer, Role::supervision_officer, Role::office_officer};
     case Action::config_write: return {Role::admin};
+    case Action::camera_read:
+      return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
+              Role::supervision_officer, Role::office_officer, Role::camera_admin, Role::auditor};
+    case Action::camera_write: return {Role::admin, Role::camera_admin};
     default: return {};
   }
 }

@@ -70,6 +70,8 @@ enum class Action {
   case_approve,    // approve plans, request coordination, conclude, close, reopen: the case's approvers
   coordination_respond,  // acknowledge and answer a coordination request addressed to one's unit
   config_write,    // installation-wide settings such as escalation policies
+  camera_read,     // sites and cameras of a unit's subtree (no video: viewing and playback are audited reads)
+  camera_write,    // add, change and remove sites and cameras (camera administrators)
 };
 
 struct Target {

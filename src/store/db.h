@@ -22,12 +22,14 @@ struct Row {
   std::optional<int64_t> opt_i64(size_t i) const;
   std::string str(size_t i) const;
   std::optional<std::string> opt_str(size_t i) const;
+  std::optional<double> opt_f64(size_t i) const;
   bool boolean(size_t i) const { return i64(i) != 0; }
 };
 
 // Wraps optional values for binding: std::nullopt binds NULL.
 Value opt(const std::optional<int64_t>& v);
 Value opt(const std::optional<std::string>& v);
+Value opt(const std::optional<double>& v);
 
 class Db {
  public:

@@ -391,6 +391,39 @@ CREATE TABLE escalation_policies (
   updated_at INTEGER NOT NULL
 );
 )sql"},
+    {5, "video: sites and cameras", R"sql(
+CREATE TABLE sites (
+  id         INTEGER PRIMARY KEY,
+  unit_id    INTEGER NOT NULL REFERENCES units(id),
+  kind       TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  address    TEXT NOT NULL DEFAULT '',
+  latitude   REAL,
+  longitude  REAL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX sites_unit ON sites(unit_id);
+
+CREATE TABLE cameras (
+  id              INTEGER PRIMARY KEY,
+  site_id         INTEGER NOT NULL REFERENCES sites(id),
+  name            TEXT NOT NULL,
+  owner           TEXT NOT NULL,
+  owner_name      TEXT NOT NULL DEFAULT '',
+  connection      TEXT NOT NULL,
+  main_url        TEXT NOT NULL,
+  sub_url         TEXT,
+  credentials     TEXT,            -- sealed (core::SecretBox): never returned by the API
+  enabled         INTEGER NOT NULL DEFAULT 1,
+  retention_days  INTEGER NOT NULL,
+  retention_bytes INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX cameras_site ON cameras(site_id);
+)sql"},
+
 };
 
 }  // namespace

@@ -34,7 +34,15 @@ std::optional<std::string> Row::opt_str(size_t i) const {
   return str(i);
 }
 
+std::optional<double> Row::opt_f64(size_t i) const {
+  const auto& v = cols.at(i);
+  if (auto p = std::get_if<double>(&v)) return *p;
+  if (auto p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
+  return std::nullopt;
+}
+
 Value opt(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
+Value opt(const std::optional<double>& v) { return v ? Value(*v) : Value(nullptr); }
 Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
 
 std::optional<Row> Db::query_one(std::string_view sql, const std::vector<Value>& params) {

@@ -741,6 +741,56 @@ TEST_F(Matrix, TheInboxIsOnesOwnAndEscalationPoliciesAreTheAdministrators) {
   EXPECT_NE(bad.body.find("steps[0].notify_role"), std::string::npos) << bad.body;
 }
 
+
+// ---- Sites and cameras: read inside customs within the site's unit and above; changed by camera
+// administrators in scope; credentials go in and never come out.
+
+TEST_F(Matrix, SitesAndCamerasAreReadInScopeAndChangedByCameraAdministrators) {
+  nlohmann::json site = {{"unit_id", unit_id("DTCBL-GSTT")}, {"kind", "seaport"}, {"name", "Phòng giám sát trực tuyến"}};
+  for (const auto& u : {kHpLeader, kHpShift, kBranchOfficer, kAuditor, kExternal, kLsDuty})
+    EXPECT_TRUE(denied(call(u, "POST", "/api/v1/sites", site).status)) << u;
+  auto created = call(kCamera, "POST", "/api/v1/sites", site);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string sp = "/api/v1/sites/" + body_of(created)["id"].dump();
+  nlohmann::json other = {{"unit_id", unit_id("HP-CKKV1")}, {"kind", "seaport"}, {"name", "Cảng Tân Vũ"}};
+  EXPECT_TRUE(denied(call(kCamera, "POST", "/api/v1/sites", other).status)) << "outside the camera administrator's unit";
+  auto hp_site = call(kAdmin, "POST", "/api/v1/sites", other);
+  ASSERT_EQ(hp_site.status, 201) << hp_site.body;
+  std::string hsp = "/api/v1/sites/" + body_of(hp_site)["id"].dump();
+  nlohmann::json cam = {{"site_id", body_of(hp_site)["id"]}, {"name", "Cổng B - camera 01"},
+                        {"main_url", "rtsp://10.1.2.3:554/stream1"}, {"username", "viewer"}, {"password", "S3cret-pass"}};
+  EXPECT_TRUE(denied(call(kCamera, "POST", "/api/v1/cameras", cam).status)) << "a site of another unit";
+  auto c = call(kAdmin, "POST", "/api/v1/cameras", cam);
+  ASSERT_EQ(c.status, 201) << c.body;
+  EXPECT_EQ(c.body.find("S3cret-pass"), std::string::npos) << "the password never comes back";
+  EXPECT_EQ(c.body.find("viewer"), std::string::npos);
+  EXPECT_TRUE(body_of(c)["credentials_set"].get<bool>());
+  std::string cp = "/api/v1/cameras/" + body_of(c)["id"].dump();
+  // Read by customs people whose units hold the site (and above), not by another province nor outside.
+  for (const auto& u : {kAdmin, kHqLeader, kHpLeader, kHpShift, kBranchOfficer, kAuditor})
+    for (const auto& path : {hsp, cp}) EXPECT_EQ(call(u, "GET", path).status, 200) << u << " " << path;
+  for (const auto& path : {hsp, cp}) {
+    EXPECT_EQ(call(kLsDuty, "GET", path).status, 404);
+    EXPECT_EQ(call(kExternal, "GET", path).status, 403);
+  }
+  EXPECT_EQ(body_of(call(kLsDuty, "GET", "/api/v1/cameras"))["items"].size(), 0u);
+  EXPECT_EQ(call(kExternal, "GET", "/api/v1/sites").status, 403);
+  EXPECT_EQ(call(kHpLeader, "GET", "/api/v1/sites").status, 200);
+  for (const auto& u : {kHpLeader, kBranchOfficer, kCamera, kLsDuty})
+    EXPECT_TRUE(denied(call(u, "PATCH", cp, {{"enabled", false}}).status)) << u;
+  auto bad = call(kAdmin, "PATCH", cp, {{"main_url", "rtsp://admin:12345@10.1.2.3/stream1"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("main_url"), std::string::npos);
+  EXPECT_EQ(bad.body.find("12345"), std::string::npos) << "a password typed in the address is not echoed";
+  EXPECT_EQ(call(kAdmin, "PATCH", cp, {{"enabled", false}}).status, 200);
+  EXPECT_EQ(call(kAdmin, "DELETE", hsp).status, 409) << "a site with cameras stays";
+  EXPECT_TRUE(denied(call(kHpLeader, "DELETE", cp).status));
+  EXPECT_EQ(call(kAdmin, "DELETE", cp).status, 204);
+  EXPECT_EQ(call(kAdmin, "DELETE", hsp).status, 204);
+  EXPECT_EQ(call(kCamera, "PATCH", sp, {{"name", "Phòng GSTT"}}).status, 200);
+  EXPECT_EQ(call(kCamera, "DELETE", sp).status, 204);
+}
+
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is
 // a route whose permissions nobody checked.
 TEST_F(Matrix, ZZEveryRegisteredRouteIsInTheMatrix) {

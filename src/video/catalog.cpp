@@ -1,0 +1,257 @@
+#include "video/catalog.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace watchfloor::video {
+namespace {
+
+using core::Problem;
+using nlohmann::json;
+
+const char* kSiteSelect = "SELECT id, unit_id, kind, name, address, latitude, longitude, created_at, updated_at FROM sites";
+
+Site site_from_row(const store::Row& r) {
+  return {r.i64(0), r.i64(1), r.i64(7), r.i64(8), r.str(2), r.str(3), r.str(4), r.opt_f64(5), r.opt_f64(6)};
+}
+
+const char* kCameraSelect =
+    "SELECT c.id, c.site_id, s.unit_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, c.sub_url, "
+    "c.credentials IS NOT NULL, c.enabled, c.retention_days, c.retention_bytes, c.created_at, c.updated_at "
+    "FROM cameras c JOIN sites s ON s.id = c.site_id";
+
+Camera camera_from_row(const store::Row& r) {
+  Camera c;
+  c.id = r.i64(0);
+  c.site_id = r.i64(1);
+  c.unit_id = r.i64(2);
+  c.name = r.str(3);
+  c.owner = r.str(4);
+  c.owner_name = r.str(5);
+  c.connection = r.str(6);
+  c.main_url = r.str(7);
+  c.sub_url = r.opt_str(8);
+  c.credentials_set = r.boolean(9);
+  c.enabled = r.boolean(10);
+  c.retention_days = r.i64(11);
+  c.retention_bytes = r.i64(12);
+  c.created_at = r.i64(13);
+  c.updated_at = r.i64(14);
+  return c;
+}
+
+std::string in_list(const std::vector<int64_t>& ids, std::vector<store::Value>& params) {
+  std::string sql = "(NULL";
+  for (size_t i = 0; i < ids.size(); ++i) sql += ",?";
+  params.insert(params.end(), ids.begin(), ids.end());
+  return sql + ")";
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> check_rtsp_url(const std::string& url) {
+  if (url.size() > 1000) return std::pair{"Dài tối đa 1000 ký tự", "At most 1000 characters"};
+  std::string_view rest;
+  for (std::string_view scheme : {"rtsp://", "rtsps://"})
+    if (url.rfind(scheme, 0) == 0) rest = std::string_view(url).substr(scheme.size());
+  if (rest.empty()) return std::pair{"Địa chỉ phải bắt đầu bằng rtsp:// hoặc rtsps://", "The address must start with rtsp:// or rtsps://"};
+  auto authority = rest.substr(0, rest.find('/'));
+  if (authority.find('@') != std::string_view::npos)
+    return std::pair{"Không ghi tên đăng nhập, mật khẩu trong địa chỉ; nhập vào ô riêng (được mã hóa)",
+                     "Do not put a username or password in the address; use the credential fields (stored encrypted)"};
+  if (authority.empty() || authority.front() == ':') return std::pair{"Thiếu tên máy hoặc địa chỉ IP", "The host is missing"};
+  if (std::any_of(url.begin(), url.end(), [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; }))
+    return std::pair{"Địa chỉ có ký tự không hợp lệ", "The address has invalid characters"};
+  return std::nullopt;
+}
+
+// ---- sites ------------------------------------------------------------------------------------
+
+std::vector<Site> Catalog::sites(std::optional<int64_t> unit_id) {
+  std::vector<store::Value> params;
+  std::string sql = kSiteSelect;
+  if (unit_id) sql += " WHERE unit_id IN " + in_list(units_.tree()->subtree(*unit_id), params);
+  std::vector<Site> out;
+  for (const auto& r : db_.query(sql + " ORDER BY name", params)) out.push_back(site_from_row(r));
+  return out;
+}
+
+std::optional<Site> Catalog::site(int64_t id) {
+  auto r = db_.query_one(std::string(kSiteSelect) + " WHERE id = ?", {id});
+  if (!r) return std::nullopt;
+  return site_from_row(*r);
+}
+
+void Catalog::check_site(const Site& s) {
+  auto u = units_.get(s.unit_id);
+  if (!u || u->external) throw Problem::field("unit_id", "Phải là một đơn vị Hải quan", "Must be a customs unit");
+  if (s.latitude && (*s.latitude < -90 || *s.latitude > 90))
+    throw Problem::field("latitude", "Vĩ độ từ -90 đến 90", "Latitude from -90 to 90");
+  if (s.longitude && (*s.longitude < -180 || *s.longitude > 180))
+    throw Problem::field("longitude", "Kinh độ từ -180 đến 180", "Longitude from -180 to 180");
+}
+
+Site Catalog::create_site(const SiteInput& in) {
+  Site s;
+  s.unit_id = *in.unit_id;
+  s.kind = *in.kind;
+  s.name = *in.name;
+  s.address = in.address.value_or("");
+  s.latitude = in.latitude.value_or(std::nullopt);
+  s.longitude = in.longitude.value_or(std::nullopt);
+  check_site(s);
+  int64_t now = clock_.now_ms();
+  db_.exec("INSERT INTO sites(unit_id, kind, name, address, latitude, longitude, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+           {s.unit_id, s.kind, s.name, s.address, store::opt(s.latitude), store::opt(s.longitude), now, now});
+  return *site(db_.last_insert_id());
+}
+
+Site Catalog::update_site(int64_t id, const SiteInput& in) {
+  auto s = site(id);
+  if (!s) throw Problem::not_found("The site", "Địa điểm");
+  if (in.unit_id) s->unit_id = *in.unit_id;
+  if (in.kind) s->kind = *in.kind;
+  if (in.name) s->name = *in.name;
+  if (in.address) s->address = *in.address;
+  if (in.latitude) s->latitude = *in.latitude;
+  if (in.longitude) s->longitude = *in.longitude;
+  check_site(*s);
+  db_.exec("UPDATE sites SET unit_id=?, kind=?, name=?, address=?, latitude=?, longitude=?, updated_at=? WHERE id=?",
+           {s->unit_id, s->kind, s->name, s->address, store::opt(s->latitude), store::opt(s->longitude), clock_.now_ms(), id});
+  return *site(id);
+}
+
+void Catalog::remove_site(int64_t id) {
+  if (!site(id)) throw Problem::not_found("The site", "Địa điểm");
+  if (db_.query_one("SELECT 1 FROM cameras WHERE site_id = ? LIMIT 1", {id}))
+    throw Problem::conflict("The site still has cameras; move or delete them first.",
+                            "Địa điểm còn camera; hãy chuyển hoặc xóa camera trước.");
+  db_.exec("DELETE FROM sites WHERE id = ?", {id});
+}
+
+// ---- cameras ----------------------------------------------------------------------------------
+
+std::vector<Camera> Catalog::cameras(std::optional<int64_t> site_id, std::optional<int64_t> unit_id) {
+  std::vector<store::Value> params;
+  std::string sql = std::string(kCameraSelect) + " WHERE 1=1";
+  if (site_id) sql += " AND c.site_id = ?", params.push_back(*site_id);
+  if (unit_id) sql += " AND s.unit_id IN " + in_list(units_.tree()->subtree(*unit_id), params);
+  std::vector<Camera> out;
+  for (const auto& r : db_.query(sql + " ORDER BY s.name, c.name", params)) out.push_back(camera_from_row(r));
+  return out;
+}
+
+std::optional<Camera> Catalog::camera(int64_t id) {
+  auto r = db_.query_one(std::string(kCameraSelect) + " WHERE c.id = ?", {id});
+  if (!r) return std::nullopt;
+  return camera_from_row(*r);
+}
+
+void Catalog::check_camera(const Camera& c) {
+  if (!site(c.site_id)) throw Problem::field("site_id", "Địa điểm không tồn tại", "No such site");
+  if (auto why = check_rtsp_url(c.main_url)) throw Problem::field("main_url", why->first, why->second);
+  if (c.sub_url)
+    if (auto why = check_rtsp_url(*c.sub_url)) throw Problem::field("sub_url", why->first, why->second);
+  if (c.owner != "customs" && c.owner_name.empty())
+    throw Problem::field("owner_name", "Ghi tên doanh nghiệp hoặc cơ quan quản lý camera", "Name the enterprise or agency that owns it");
+  if (c.retention_days < 1 || c.retention_days > 3650)
+    throw Problem::field("retention_days", "Từ 1 đến 3650 ngày", "From 1 to 3650 days");
+  if (c.retention_bytes < 0) throw Problem::field("retention_bytes", "Không được âm", "Must not be negative");
+}
+
+Camera Catalog::create_camera(const CameraInput& in) {
+  Camera c;
+  c.site_id = *in.site_id;
+  c.name = *in.name;
+  c.owner = in.owner.value_or("customs");
+  c.owner_name = in.owner_name.value_or("");
+  c.connection = in.connection.value_or("customs_network");
+  c.main_url = *in.main_url;
+  c.sub_url = in.sub_url.value_or(std::nullopt);
+  c.enabled = in.enabled.value_or(true);
+  c.retention_days = in.retention_days.value_or(30);
+  c.retention_bytes = in.retention_bytes.value_or(0);
+  check_camera(c);
+  std::optional<std::string> sealed;
+  if (in.credentials && *in.credentials)
+    sealed = secrets_.seal(json{{"username", (*in.credentials)->first}, {"password", (*in.credentials)->second}}.dump());
+  int64_t now = clock_.now_ms();
+  db_.exec("INSERT INTO cameras(site_id, name, owner, owner_name, connection, main_url, sub_url, credentials, enabled, retention_days, "
+           "retention_bytes, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           {c.site_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, store::opt(c.sub_url), store::opt(sealed),
+            int64_t{c.enabled}, c.retention_days, c.retention_bytes, now, now});
+  return *camera(db_.last_insert_id());
+}
+
+Camera Catalog::update_camera(int64_t id, const CameraInput& in) {
+  auto c = camera(id);
+  if (!c) throw Problem::not_found("The camera", "Camera");
+  if (in.site_id) c->site_id = *in.site_id;
+  if (in.name) c->name = *in.name;
+  if (in.owner) c->owner = *in.owner;
+  if (in.owner_name) c->owner_name = *in.owner_name;
+  if (in.connection) c->connection = *in.connection;
+  if (in.main_url) c->main_url = *in.main_url;
+  if (in.sub_url) c->sub_url = *in.sub_url;
+  if (in.enabled) c->enabled = *in.enabled;
+  if (in.retention_days) c->retention_days = *in.retention_days;
+  if (in.retention_bytes) c->retention_bytes = *in.retention_bytes;
+  check_camera(*c);
+  db_.exec("UPDATE cameras SET site_id=?, name=?, owner=?, owner_name=?, connection=?, main_url=?, sub_url=?, enabled=?, "
+           "retention_days=?, retention_bytes=?, updated_at=? WHERE id=?",
+           {c->site_id, c->name, c->owner, c->owner_name, c->connection, c->main_url, store::opt(c->sub_url), int64_t{c->enabled},
+            c->retention_days, c->retention_bytes, clock_.now_ms(), id});
+  if (in.credentials) {
+    std::optional<std::string> sealed;
+    if (*in.credentials)
+      sealed = secrets_.seal(json{{"username", (*in.credentials)->first}, {"password", (*in.credentials)->second}}.dump());
+    db_.exec("UPDATE cameras SET credentials = ? WHERE id = ?", {store::opt(sealed), id});
+  }
+  return *camera(id);
+}
+
+void Catalog::remove_camera(int64_t id) {
+  if (!camera(id)) throw Problem::not_found("The camera", "Camera");
+  db_.exec("DELETE FROM cameras WHERE id = ?", {id});
+}
+
+std::optional<Credentials> Catalog::credentials(int64_t camera_id) {
+  auto r = db_.query_one("SELECT credentials FROM cameras WHERE id = ?", {camera_id});
+  if (!r || r->is_null(0)) return std::nullopt;
+  auto j = json::parse(secrets_.open(r->str(0)));
+  return Credentials{j.value("username", ""), j.value("password", "")};
+}
+
+json to_json(const Site& s) {
+  return {{"id", s.id},
+          {"unit_id", s.unit_id},
+          {"kind", s.kind},
+          {"name", s.name},
+          {"address", s.address},
+          {"latitude", s.latitude ? json(*s.latitude) : json()},
+          {"longitude", s.longitude ? json(*s.longitude) : json()},
+          {"created_at", core::iso8601(s.created_at)},
+          {"updated_at", core::iso8601(s.updated_at)}};
+}
+
+json to_json(const Camera& c) {
+  return {{"id", c.id},
+          {"site_id", c.site_id},
+          {"unit_id", c.unit_id},
+          {"name", c.name},
+          {"owner", c.owner},
+          {"owner_name", c.owner_name},
+          {"connection", c.connection},
+          {"main_url", c.main_url},
+          {"sub_url", c.sub_url ? json(*c.sub_url) : json()},
+          {"credentials_set", c.credentials_set},
+          {"enabled", c.enabled},
+          {"retention_days", c.retention_days},
+          {"retention_bytes", c.retention_bytes},
+          {"state", "unknown"},  // online / offline / degraded once the recorder runs (issue 5)
+          {"created_at", core::iso8601(c.created_at)},
+          {"updated_at", core::iso8601(c.updated_at)}};
+}
+
+}  // namespace watchfloor::video

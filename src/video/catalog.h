@@ -1,0 +1,92 @@
+#pragma once
+// Sites (địa điểm giám sát) and their cameras: what the recorder records and the centre watches.
+// Camera credentials are sealed at rest (core::SecretBox) and never leave this module except to
+// the recorder; JSON forms say only whether they are set.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/secret_box.h"
+#include "org/units.h"
+#include "store/db.h"
+
+namespace watchfloor::video {
+
+inline constexpr const char* kSiteKinds[] = {"border_gate", "seaport", "airport", "container_yard", "bonded_warehouse",
+                                             "scanner_area", "enterprise_premises"};
+inline constexpr const char* kOwners[] = {"customs", "enterprise", "other_agency"};
+inline constexpr const char* kConnections[] = {"customs_network", "internet", "leased_line"};
+
+struct Site {
+  int64_t id = 0, unit_id = 0, created_at = 0, updated_at = 0;
+  std::string kind, name, address;
+  std::optional<double> latitude, longitude;
+};
+
+struct SiteInput {
+  std::optional<int64_t> unit_id;
+  std::optional<std::string> kind, name, address;
+  std::optional<std::optional<double>> latitude, longitude;
+};
+
+struct Camera {
+  int64_t id = 0, site_id = 0, unit_id = 0, created_at = 0, updated_at = 0;  // unit_id: the site's
+  std::string name, owner, owner_name, connection, main_url;
+  std::optional<std::string> sub_url;
+  bool credentials_set = false, enabled = true;
+  int64_t retention_days = 30, retention_bytes = 0;  // 0 bytes: no byte limit of its own
+};
+
+struct CameraInput {
+  std::optional<int64_t> site_id, retention_days, retention_bytes;
+  std::optional<std::string> name, owner, owner_name, connection, main_url;
+  std::optional<std::optional<std::string>> sub_url;
+  std::optional<bool> enabled;
+  // Present: set (username and password); present and null: remove.
+  std::optional<std::optional<std::pair<std::string, std::string>>> credentials;
+};
+
+struct Credentials {
+  std::string username, password;
+};
+
+class Catalog {
+ public:
+  Catalog(store::Db& db, const core::Clock& clock, org::Units& units, const core::SecretBox& secrets)
+      : db_(db), clock_(clock), units_(units), secrets_(secrets) {}
+
+  std::vector<Site> sites(std::optional<int64_t> unit_id);
+  std::optional<Site> site(int64_t id);
+  Site create_site(const SiteInput& in);
+  Site update_site(int64_t id, const SiteInput& in);
+  void remove_site(int64_t id);  // 409 while it has cameras
+
+  std::vector<Camera> cameras(std::optional<int64_t> site_id, std::optional<int64_t> unit_id);
+  std::optional<Camera> camera(int64_t id);
+  Camera create_camera(const CameraInput& in);
+  Camera update_camera(int64_t id, const CameraInput& in);
+  void remove_camera(int64_t id);
+  // For the recorder and the probe only.
+  std::optional<Credentials> credentials(int64_t camera_id);
+
+ private:
+  void check_site(const Site& s);
+  void check_camera(const Camera& c);
+  store::Db& db_;
+  const core::Clock& clock_;
+  org::Units& units_;
+  const core::SecretBox& secrets_;
+};
+
+// An RTSP address without credentials in it: rtsp:// or rtsps://, a host, at most 1000 characters.
+// Returns the reason (vi, en) when it is not one.
+std::optional<std::pair<std::string, std::string>> check_rtsp_url(const std::string& url);
+
+nlohmann::json to_json(const Site& s);
+nlohmann::json to_json(const Camera& c);
+
+}  // namespace watchfloor::video
