@@ -20,6 +20,10 @@
 #include "org/users.h"
 #include "store/db.h"
 
+namespace watchfloor::video {
+class Recorder;  // video/recorder.h
+}
+
 namespace watchfloor::api {
 
 struct Services {
@@ -36,6 +40,7 @@ struct Services {
   events::Alerts& alerts;
   supervision::Cases& cases;
   video::Catalog& catalog;
+  video::Recorder& recorder;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
@@ -12,6 +14,7 @@
 #include "core/json_body.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "duty/report.h"
 #include "duty/watch.h"
 #include "http/server.h"
 #include "org/preset.h"
@@ -31,13 +34,14 @@ Installation::Installation(core::Config cfg)
       duty(*db, clock, units),
       cases(*db, clock, units, duty, bus, alerts),
       secrets(config.data_dir / "secret.key"),
-      catalog(*db, clock, units, secrets) {
+      catalog(*db, clock, units, secrets),
+      recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video") {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
 }
 
 api::Services Installation::services() {
-  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts, cases, catalog};
+  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts, cases, catalog, recorder};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {
@@ -123,6 +127,42 @@ void bootstrap(Installation& inst, std::ostream& out) {
       << std::flush;
 }
 
+int64_t system_user_id(Installation& inst) {
+  if (auto r = inst.db->query_one("SELECT id FROM users WHERE username = 'system'")) return r->i64(0);
+  auto root = inst.db->query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
+  if (!root) throw std::runtime_error("no unit for the system account");
+  // An inactive account with no password hash that any verifier accepts: it cannot log in.
+  inst.db->exec("INSERT INTO users(username, full_name, unit_id, title, password_hash, active, created_at) "
+                "VALUES ('system', 'Hệ thống watchfloor', ?, '', '!', 0, ?)",
+                {root->i64(0), inst.clock.now_ms()});
+  return inst.db->last_insert_id();
+}
+
+void log_camera_health(Installation& inst, const video::HealthChange& h) {
+  // The duty watch of the camera's unit: the nearest unit up the tree that designates one.
+  std::optional<int64_t> watch;
+  for (auto u = inst.units.get(h.unit_id); u && !watch; u = u->parent_id ? inst.units.get(*u->parent_id) : std::nullopt)
+    if (auto d = u->designations.find("duty_watch"); d != u->designations.end()) watch = d->second;
+  if (!watch) return;
+  auto shift = inst.duty.shift_at(*watch, h.at_ms);
+  if (!shift || shift->status(h.at_ms) != "on_duty") return;
+  std::string text =
+      h.kind == "outage_started"
+          ? fmt::format("Camera {} mất tín hiệu từ {} (hệ thống tự ghi).", h.camera_name,
+                        duty::format_local(h.outage_started_ms, inst.units.get(*watch)->time_zone, "%H:%M %d/%m/%Y"))
+          : fmt::format("Camera {} đã có tín hiệu trở lại (hệ thống tự ghi).", h.camera_name);
+  duty::LogEntry entry;
+  inst.db->transaction([&] {
+    entry = inst.duty.add_log(shift->id, system_user_id(inst), "equipment_status", text, {{"camera_id", h.camera_id}}, std::nullopt);
+  });
+  events::Event e;
+  e.topic = "duty_log.created";
+  e.unit_id = shift->unit_id;
+  e.read_action = auth::Action::duty_read;
+  e.payload = duty::to_json(entry);
+  inst.bus.publish(std::move(e));
+}
+
 int serve(Installation& inst, std::ostream& out) {
   api::Services services = inst.services();
   auto router = api::make_router(services);
@@ -166,7 +206,16 @@ int serve(Installation& inst, std::ostream& out) {
       if (watch_cv.wait_for(lock, std::chrono::seconds(10), [&] { return stopping; })) break;
     }
   });
+  inst.recorder.on_health([&inst](const video::HealthChange& h) {
+    try {
+      log_camera_health(inst, h);
+    } catch (const std::exception& e) {
+      core::log_error(std::string("camera health to duty log: ") + e.what());
+    }
+  });
+  inst.recorder.start();
   server.run();
+  inst.recorder.stop();
   {
     std::lock_guard lock(watch_mu);
     stopping = true;

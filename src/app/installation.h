@@ -11,6 +11,7 @@
 #include "supervision/cases.h"
 #include "core/secret_box.h"
 #include "video/catalog.h"
+#include "video/recorder.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
@@ -40,6 +41,7 @@ struct Installation {
   supervision::Cases cases;
   core::SecretBox secrets;  // DATA/secret.key
   video::Catalog catalog;
+  video::Recorder recorder;  // DATA/video; started by serve()
 
   // The services the HTTP API works with.
   api::Services services();
@@ -64,6 +66,11 @@ nlohmann::json read_json_file(const std::filesystem::path& file);
 // First start of a real installation: imports the 2017 organisation if there is none, creates
 // `admin` with a one-time password and prints it. Does nothing when people exist already.
 void bootstrap(Installation& inst, std::ostream& out);
+
+// The built-in account that writes system entries (camera outages) into duty logs; it cannot log in.
+int64_t system_user_id(Installation& inst);
+// A camera outage (or its end) goes into the current shift's duty log of the camera's duty watch.
+void log_camera_health(Installation& inst, const video::HealthChange& h);
 
 // Serves HTTP until SIGINT/SIGTERM. Prints "watchfloor: listening on http://HOST:PORT".
 int serve(Installation& inst, std::ostream& out);

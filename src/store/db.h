@@ -13,7 +13,12 @@
 
 namespace watchfloor::store {
 
-using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+// Bytes that are not text (hashes, MP4 boxes): bound and stored as a BLOB, read back as a string.
+struct Blob {
+  std::string bytes;
+  bool operator==(const Blob&) const = default;
+};
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
 
 struct Row {
   std::vector<Value> cols;

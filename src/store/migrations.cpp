@@ -424,6 +424,129 @@ CREATE TABLE cameras (
 CREATE INDEX cameras_site ON cameras(site_id);
 )sql"},
 
+    {6, "recorder", R"sql(
+-- The recorder's index (docs/formats.md §4). Times in 90 kHz ticks since 1970 (_90k), holds in ms.
+CREATE TABLE sample_dirs (
+  id            INTEGER PRIMARY KEY,
+  label         TEXT NOT NULL UNIQUE,
+  path          TEXT NOT NULL UNIQUE,
+  uuid          TEXT NOT NULL UNIQUE,
+  floor_percent REAL NOT NULL DEFAULT 5,
+  state         TEXT NOT NULL DEFAULT 'online'   -- online | offline | held_full
+);
+CREATE TABLE recorder_opens (
+  id         INTEGER PRIMARY KEY,
+  boot_id    TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  alive_ms   INTEGER NOT NULL,
+  ended_ms   INTEGER,
+  end_kind   TEXT                                -- clean | crash | power_loss
+);
+CREATE TABLE streams (
+  id            INTEGER PRIMARY KEY,
+  camera_id     INTEGER NOT NULL REFERENCES cameras(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('main','sub')),
+  sample_dir_id INTEGER NOT NULL REFERENCES sample_dirs(id),
+  next_seq      INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (camera_id, kind)
+);
+CREATE TABLE video_sample_entries (
+  id         INTEGER PRIMARY KEY,
+  sha256     TEXT NOT NULL UNIQUE,
+  codec      TEXT NOT NULL,
+  width      INTEGER NOT NULL,
+  height     INTEGER NOT NULL,
+  init       BLOB NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE TABLE runs (
+  id              INTEGER PRIMARY KEY,
+  stream_id       INTEGER NOT NULL REFERENCES streams(id),
+  open_id         INTEGER NOT NULL REFERENCES recorder_opens(id),
+  first_seq       INTEGER NOT NULL,
+  start_90k       INTEGER,
+  end_90k         INTEGER,
+  clock_offset_ns INTEGER NOT NULL,
+  end_reason      TEXT
+);
+CREATE INDEX runs_stream ON runs(stream_id, first_seq);
+CREATE TABLE segments (
+  id                    INTEGER PRIMARY KEY,
+  stream_id             INTEGER NOT NULL REFERENCES streams(id),
+  camera_id             INTEGER NOT NULL REFERENCES cameras(id),
+  seq                   INTEGER NOT NULL,
+  sample_dir_id         INTEGER NOT NULL REFERENCES sample_dirs(id),
+  open_id               INTEGER NOT NULL REFERENCES recorder_opens(id),
+  run_id                INTEGER NOT NULL REFERENCES runs(id),
+  run_index             INTEGER NOT NULL,
+  start_90k             INTEGER NOT NULL,
+  end_90k               INTEGER NOT NULL,
+  media_duration_90k    INTEGER NOT NULL CHECK (media_duration_90k > 0),
+  local_start_delta_90k INTEGER NOT NULL,
+  bytes                 INTEGER NOT NULL,
+  sha256                TEXT NOT NULL,
+  frames                INTEGER NOT NULL,
+  keyframes             INTEGER NOT NULL CHECK (keyframes >= 1),
+  fragments             INTEGER NOT NULL,
+  sample_entry_id       INTEGER NOT NULL REFERENCES video_sample_entries(id),
+  sample_index          BLOB NOT NULL,
+  flags                 INTEGER NOT NULL DEFAULT 0,   -- 1: recovered at start-up
+  state                 TEXT NOT NULL DEFAULT 'ok',   -- ok | missing | damaged
+  verified_ms           INTEGER,
+  UNIQUE (stream_id, seq),
+  CHECK (end_90k > start_90k),
+  -- invariant 7: wall duration within 500 ppm of the media duration
+  CHECK (abs((end_90k - start_90k) - media_duration_90k) <= media_duration_90k / 2000 + 1)
+);
+CREATE INDEX segments_stream_time ON segments(stream_id, start_90k);
+CREATE INDEX segments_camera_time ON segments(camera_id, start_90k);
+CREATE TABLE gaps (
+  id        INTEGER PRIMARY KEY,
+  stream_id INTEGER NOT NULL REFERENCES streams(id),
+  camera_id INTEGER NOT NULL REFERENCES cameras(id),
+  start_90k INTEGER NOT NULL,
+  end_90k   INTEGER,
+  cause     TEXT NOT NULL CHECK (cause IN ('camera_down','recorder_down','disk_full','disk_error','retention',
+                                           'clock_step','discontinuity','disabled')),
+  detail    TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX gaps_open ON gaps(stream_id) WHERE end_90k IS NULL;
+CREATE INDEX gaps_stream_time ON gaps(stream_id, start_90k);
+CREATE TABLE garbage (
+  sample_dir_id INTEGER NOT NULL REFERENCES sample_dirs(id),
+  rel_path      TEXT NOT NULL,
+  reason        TEXT NOT NULL,
+  queued_ms     INTEGER NOT NULL,
+  PRIMARY KEY (sample_dir_id, rel_path)
+);
+CREATE TABLE holds (
+  id             INTEGER PRIMARY KEY,
+  camera_id      INTEGER NOT NULL REFERENCES cameras(id),
+  from_ms        INTEGER NOT NULL,
+  to_ms          INTEGER NOT NULL CHECK (to_ms > from_ms),
+  reason         TEXT NOT NULL,
+  case_id        INTEGER REFERENCES cases(id),
+  holder_id      INTEGER NOT NULL REFERENCES users(id),
+  created_ms     INTEGER NOT NULL,
+  created_by     INTEGER NOT NULL REFERENCES users(id),
+  released_ms    INTEGER,
+  released_by    INTEGER REFERENCES users(id),
+  release_reason TEXT
+);
+CREATE INDEX holds_active ON holds(camera_id, from_ms) WHERE released_ms IS NULL;
+CREATE TRIGGER holds_no_delete BEFORE DELETE ON holds BEGIN SELECT RAISE(ABORT, 'holds are never deleted'); END;
+-- An enterprise camera's outage (Art. 16): repaired within 10 working days.
+CREATE TABLE camera_outages (
+  id              INTEGER PRIMARY KEY,
+  camera_id       INTEGER NOT NULL REFERENCES cameras(id),
+  started_ms      INTEGER NOT NULL,
+  ended_ms        INTEGER,
+  repair_due_ms   INTEGER NOT NULL,
+  owner_name      TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX camera_outages_open ON camera_outages(camera_id) WHERE ended_ms IS NULL;
+)sql"},
+
 };
 
 }  // namespace

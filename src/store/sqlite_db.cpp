@@ -134,6 +134,8 @@ class SqliteDb final : public Db {
             if constexpr (std::is_same_v<T, std::nullptr_t>) sqlite3_bind_null(s, idx);
             else if constexpr (std::is_same_v<T, int64_t>) sqlite3_bind_int64(s, idx, v);
             else if constexpr (std::is_same_v<T, double>) sqlite3_bind_double(s, idx, v);
+            else if constexpr (std::is_same_v<T, Blob>)
+              sqlite3_bind_blob64(s, idx, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT);
             else sqlite3_bind_text(s, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
           },
           params[i]);
@@ -156,6 +158,11 @@ class SqliteDb final : public Db {
           case SQLITE_NULL: row.cols.emplace_back(nullptr); break;
           case SQLITE_INTEGER: row.cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(s, c))); break;
           case SQLITE_FLOAT: row.cols.emplace_back(sqlite3_column_double(s, c)); break;
+          case SQLITE_BLOB: {
+            auto* p = static_cast<const char*>(sqlite3_column_blob(s, c));
+            row.cols.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(s, c)));
+            break;
+          }
           default: {
             auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
             row.cols.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(s, c)));

@@ -72,6 +72,7 @@ class Catalog {
   void remove_camera(int64_t id);
   // For the recorder and the probe only.
   std::optional<Credentials> credentials(int64_t camera_id);
+  org::Units& units() { return units_; }
 
  private:
   void check_site(const Site& s);

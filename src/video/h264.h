@@ -1,0 +1,47 @@
+#pragma once
+// H.264 bitstream handling the recorder needs without decoding: split Annex B or length-prefixed
+// access units into NAL units, convert to 4-byte length prefixes, find the parameter sets.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace watchfloor::video::h264 {
+
+enum NalType : uint8_t { kSlice = 1, kIdr = 5, kSei = 6, kSps = 7, kPps = 8, kAud = 9, kFiller = 12 };
+
+inline uint8_t nal_type(std::string_view nal) { return nal.empty() ? 0 : static_cast<uint8_t>(nal[0]) & 0x1f; }
+
+// NAL units of an Annex B stream (00 00 01 / 00 00 00 01 start codes). Bytes before the first start
+// code are ignored; trailing zero bytes of a NAL (the next start code's leading zero) are dropped.
+std::vector<std::string_view> split_annexb(std::string_view data);
+// NAL units of a 4-byte-length-prefixed access unit; nullopt when a length runs past the end.
+std::optional<std::vector<std::string_view>> split_avcc(std::string_view data);
+// True when the data starts with a start code.
+bool is_annexb(std::string_view data);
+
+struct AccessUnit {
+  std::string avcc;  // 4-byte length-prefixed NAL units, AUD and filler dropped
+  bool idr = false;
+  std::optional<std::string> sps, pps;  // in-band parameter sets, when present
+};
+// Converts one packet from the camera (Annex B or already length-prefixed) to what an MP4 sample holds.
+std::optional<AccessUnit> to_sample(std::string_view packet);
+
+struct ParameterSets {
+  std::string sps, pps;
+};
+// The first SPS and PPS in codec extradata: an avcC record or Annex B (as RTSP's sprop-parameter-sets
+// arrives from libavformat). nullopt when either is missing.
+std::optional<ParameterSets> parameter_sets(std::string_view extradata);
+
+// "avc1.640028" (RFC 6381) from the SPS's profile, constraint flags and level.
+std::string codec_string(std::string_view sps);
+
+// The avcC box payload (AVCDecoderConfigurationRecord) for one SPS and PPS.
+std::string avcc_record(const ParameterSets& ps);
+// The inverse, for reading an init segment back; nullopt when malformed.
+std::optional<ParameterSets> parse_avcc_record(std::string_view rec);
+
+}  // namespace watchfloor::video::h264

@@ -1,0 +1,278 @@
+#include "video/index.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <stdexcept>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "core/random.h"
+
+namespace watchfloor::video {
+
+namespace fs = std::filesystem;
+
+const char* const kSegmentColumns =
+    "id, stream_id, camera_id, seq, sample_dir_id, open_id, run_id, run_index, start_90k, end_90k, media_duration_90k, "
+    "local_start_delta_90k, bytes, sha256, frames, keyframes, fragments, sample_entry_id, sample_index, flags, state";
+
+SegmentRow segment_from_row(const store::Row& r) {
+  SegmentRow s;
+  s.id = r.i64(0), s.stream_id = r.i64(1), s.camera_id = r.i64(2), s.seq = r.i64(3), s.sample_dir_id = r.i64(4);
+  s.open_id = r.i64(5), s.run_id = r.i64(6), s.run_index = r.i64(7), s.start_90k = r.i64(8), s.end_90k = r.i64(9);
+  s.media_duration_90k = r.i64(10), s.local_start_delta_90k = r.i64(11), s.bytes = r.i64(12), s.sha256_hex = r.str(13);
+  s.frames = r.i64(14), s.keyframes = r.i64(15), s.fragments = r.i64(16), s.sample_entry_id = r.i64(17);
+  s.sample_index = r.str(18), s.flags = r.i64(19), s.state = r.str(20);
+  return s;
+}
+
+std::string hex(std::string_view b) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  out.reserve(b.size() * 2);
+  for (unsigned char c : b) {
+    out.push_back(d[c >> 4]);
+    out.push_back(d[c & 15]);
+  }
+  return out;
+}
+
+std::string sha256(std::string_view bytes) {
+  std::string out(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size());
+  return out;
+}
+
+namespace {
+
+std::string boot_id() {
+  std::ifstream f("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(f, id);
+  return id.empty() ? "unknown" : id;
+}
+
+void fsync_path(const fs::path& p) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// Writes `text` to `path` durably: temporary file, fsync, rename, fsync of the directory.
+void write_durably(const fs::path& path, const std::string& text) {
+  auto tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << text;
+    if (!f) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fsync_path(tmp);
+  fs::rename(tmp, path);
+  fsync_path(path.parent_path());
+}
+
+}  // namespace
+
+void Index::open() {
+  // The default sample directory and its identity file (formats.md §1, invariant 13).
+  fs::create_directories(root_ / "default");
+  auto dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
+  auto ident_path = root_ / "default" / ".watchfloor-dir";
+  if (!dir) {
+    std::string uuid = core::random_token(16);
+    db_.exec("INSERT INTO sample_dirs(label, path, uuid) VALUES ('default', ?, ?)", {(root_ / "default").string(), uuid});
+    write_durably(ident_path, nlohmann::json{{"format", 1}, {"dir_uuid", uuid}, {"label", "default"}}.dump() + "\n");
+    dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
+  }
+  bool ok = false;
+  try {
+    std::ifstream f(ident_path);
+    auto j = nlohmann::json::parse(f);
+    ok = j.at("format") == 1 && j.at("dir_uuid") == dir->str(1);
+  } catch (const std::exception&) {
+    ok = false;
+  }
+  if (ok) {
+    lock_fd_ = ::open(ident_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) ok = false;
+  }
+  db_.exec("UPDATE sample_dirs SET state = ? WHERE id = ?", {std::string(ok ? "online" : "offline"), dir->i64(0)});
+  if (!ok) core::log_error("video: sample directory " + (root_ / "default").string() + " is not ours or is in use; not recording");
+  dir_online_ = ok;
+
+  int64_t now = clock_.now_ms();
+  std::string boot = boot_id();
+  db_.transaction([&] {
+    if (auto prev = db_.query_one("SELECT id, alive_ms, boot_id FROM recorder_opens WHERE ended_ms IS NULL ORDER BY id DESC LIMIT 1")) {
+      crashed_alive_ms_ = prev->i64(1);
+      db_.exec("UPDATE recorder_opens SET end_kind = ? WHERE ended_ms IS NULL",
+               {std::string(prev->str(2) == boot ? "crash" : "power_loss")});
+      db_.exec("UPDATE recorder_opens SET ended_ms = alive_ms WHERE ended_ms IS NULL");
+    }
+    db_.exec("INSERT INTO recorder_opens(boot_id, started_ms, alive_ms) VALUES (?, ?, ?)", {boot, now, now});
+    open_id_ = db_.last_insert_id();
+  });
+}
+
+Index::~Index() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void Index::close() {
+  if (open_id_) db_.exec("UPDATE recorder_opens SET ended_ms = ?, alive_ms = ?, end_kind = 'clean' WHERE id = ?",
+                         {clock_.now_ms(), clock_.now_ms(), open_id_});
+}
+
+void Index::heartbeat() {
+  if (open_id_) db_.exec("UPDATE recorder_opens SET alive_ms = ? WHERE id = ?", {clock_.now_ms(), open_id_});
+}
+
+fs::path Index::dir_path(int64_t id) {
+  auto r = db_.query_one("SELECT path FROM sample_dirs WHERE id = ?", {id});
+  if (!r) throw std::runtime_error(fmt::format("no sample directory {}", id));
+  return r->str(0);
+}
+
+fs::path Index::stream_dir(const StreamRow& s) { return dir_path(s.sample_dir_id) / std::to_string(s.camera_id) / s.kind; }
+
+fs::path Index::segment_path(const StreamRow& s, int64_t seq) { return stream_dir(s) / fmt::format("{:012d}.mp4", seq); }
+
+namespace {
+StreamRow stream_from_row(const store::Row& r) { return {r.i64(0), r.i64(1), r.i64(3), r.i64(4), r.str(2)}; }
+constexpr const char* kStreamColumns = "id, camera_id, kind, sample_dir_id, next_seq";
+}  // namespace
+
+StreamRow Index::stream(int64_t camera_id, const std::string& kind) {
+  std::string q = fmt::format("SELECT {} FROM streams WHERE camera_id = ? AND kind = ?", kStreamColumns);
+  if (auto r = db_.query_one(q, {camera_id, kind})) return stream_from_row(*r);
+  db_.exec("INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = 'default'",
+           {camera_id, kind});
+  return stream_from_row(*db_.query_one(q, {camera_id, kind}));
+}
+
+std::vector<StreamRow> Index::streams() {
+  std::vector<StreamRow> out;
+  for (const auto& r : db_.query(fmt::format("SELECT {} FROM streams ORDER BY id", kStreamColumns))) out.push_back(stream_from_row(r));
+  return out;
+}
+
+std::optional<StreamRow> Index::stream_by_id(int64_t id) {
+  if (auto r = db_.query_one(fmt::format("SELECT {} FROM streams WHERE id = ?", kStreamColumns), {id})) return stream_from_row(*r);
+  return std::nullopt;
+}
+
+int64_t Index::sample_entry(const mp4::SampleEntry& e, const std::string& init) {
+  std::string h = hex(sha256(init));
+  if (auto r = db_.query_one("SELECT id FROM video_sample_entries WHERE sha256 = ?", {h})) return r->i64(0);
+  db_.exec("INSERT INTO video_sample_entries(sha256, codec, width, height, init, created_ms) VALUES (?,?,?,?,?,?)",
+           {h, e.codec, int64_t(e.width), int64_t(e.height), store::Blob{init}, clock_.now_ms()});
+  return db_.last_insert_id();
+}
+
+std::optional<std::string> Index::init_bytes(int64_t id) {
+  if (auto r = db_.query_one("SELECT init FROM video_sample_entries WHERE id = ?", {id})) return r->str(0);
+  return std::nullopt;
+}
+
+int64_t Index::begin_run(int64_t stream_id, int64_t first_seq, int64_t clock_offset_ns) {
+  db_.exec("INSERT INTO runs(stream_id, open_id, first_seq, clock_offset_ns) VALUES (?,?,?,?)",
+           {stream_id, open_id_, first_seq, clock_offset_ns});
+  return db_.last_insert_id();
+}
+
+std::optional<RunRow> Index::run_for_seq(int64_t stream_id, int64_t seq) {
+  auto r = db_.query_one("SELECT id, stream_id, first_seq, start_90k, end_90k FROM runs WHERE stream_id = ? AND first_seq <= ? "
+                         "ORDER BY first_seq DESC, id DESC LIMIT 1",
+                         {stream_id, seq});
+  if (!r) return std::nullopt;
+  return RunRow{r->i64(0), r->i64(1), r->i64(2), r->opt_i64(3), r->opt_i64(4)};
+}
+
+void Index::end_run(int64_t run_id, std::optional<int64_t> end_90k, const std::string& reason, const std::string& cause) {
+  db_.transaction([&] {
+    db_.exec("UPDATE runs SET end_90k = ?, end_reason = ? WHERE id = ?", {store::opt(end_90k), reason, run_id});
+    auto run = db_.query_one("SELECT stream_id FROM runs WHERE id = ?", {run_id});
+    if (!run) return;
+    // The gap starts where the stream's recording ends (this run's last segment, or an earlier one).
+    if (auto last = last_end_90k(run->i64(0))) open_gap(run->i64(0), *last, cause);
+  });
+}
+
+std::optional<int64_t> Index::last_end_90k(int64_t stream_id) {
+  auto r = db_.query_one("SELECT MAX(end_90k) FROM segments WHERE stream_id = ?", {stream_id});
+  return r ? r->opt_i64(0) : std::nullopt;
+}
+
+std::optional<SegmentRow> Index::segment(int64_t stream_id, int64_t seq) {
+  if (auto r = db_.query_one(fmt::format("SELECT {} FROM segments WHERE stream_id = ? AND seq = ?", kSegmentColumns), {stream_id, seq}))
+    return segment_from_row(*r);
+  return std::nullopt;
+}
+
+int64_t Index::commit_segment(SegmentRow& s) {
+  db_.transaction([&] {
+    if (auto last = last_end_90k(s.stream_id); last && s.start_90k < *last)
+      throw std::logic_error(fmt::format("segment {} of stream {} would overlap the recording before it", s.seq, s.stream_id));
+    db_.exec(
+        "INSERT INTO segments(stream_id, camera_id, seq, sample_dir_id, open_id, run_id, run_index, start_90k, end_90k, "
+        "media_duration_90k, local_start_delta_90k, bytes, sha256, frames, keyframes, fragments, sample_entry_id, "
+        "sample_index, flags, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        {s.stream_id, s.camera_id, s.seq, s.sample_dir_id, s.open_id, s.run_id, s.run_index, s.start_90k, s.end_90k,
+         s.media_duration_90k, s.local_start_delta_90k, s.bytes, s.sha256_hex, s.frames, s.keyframes, s.fragments,
+         s.sample_entry_id, store::Blob{s.sample_index}, s.flags, s.state});
+    s.id = db_.last_insert_id();
+    db_.exec("UPDATE streams SET next_seq = MAX(next_seq, ?) WHERE id = ?", {s.seq + 1, s.stream_id});
+    db_.exec("UPDATE runs SET start_90k = COALESCE(start_90k, ?) WHERE id = ?", {s.start_90k, s.run_id});
+    if (auto gap = open_gap_of(s.stream_id)) {
+      if (gap->start_90k < s.start_90k) db_.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {s.start_90k, gap->id});
+      else db_.exec("DELETE FROM gaps WHERE id = ?", {gap->id});
+    }
+  });
+  return s.id;
+}
+
+void Index::open_gap(int64_t stream_id, int64_t start_90k, const std::string& cause, const std::string& detail) {
+  if (open_gap_of(stream_id)) return;
+  auto s = stream_by_id(stream_id);
+  if (!s) return;
+  db_.exec("INSERT INTO gaps(stream_id, camera_id, start_90k, cause, detail) VALUES (?,?,?,?,?)",
+           {stream_id, s->camera_id, start_90k, cause, detail});
+}
+
+std::optional<GapRow> Index::open_gap_of(int64_t stream_id) {
+  auto r = db_.query_one("SELECT id, stream_id, camera_id, start_90k, end_90k, cause FROM gaps WHERE stream_id = ? AND end_90k IS NULL",
+                         {stream_id});
+  if (!r) return std::nullopt;
+  return GapRow{r->i64(0), r->i64(1), r->i64(2), r->i64(3), r->opt_i64(4), r->str(5)};
+}
+
+std::vector<SegmentRow> Index::segments(int64_t stream_id, int64_t from_90k, int64_t to_90k) {
+  std::vector<SegmentRow> out;
+  for (const auto& r : db_.query(fmt::format("SELECT {} FROM segments WHERE stream_id = ? AND start_90k < ? AND end_90k > ? "
+                                             "ORDER BY start_90k, id",
+                                             kSegmentColumns),
+                                 {stream_id, to_90k, from_90k}))
+    out.push_back(segment_from_row(r));
+  return out;
+}
+
+std::vector<GapRow> Index::gaps(int64_t stream_id, int64_t from_90k, int64_t to_90k) {
+  std::vector<GapRow> out;
+  for (const auto& r : db_.query("SELECT id, stream_id, camera_id, start_90k, end_90k, cause FROM gaps WHERE stream_id = ? "
+                                 "AND start_90k < ? AND (end_90k IS NULL OR end_90k > ?) ORDER BY start_90k",
+                                 {stream_id, to_90k, from_90k}))
+    out.push_back(GapRow{r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.opt_i64(4), r.str(5)});
+  return out;
+}
+
+}  // namespace watchfloor::video

@@ -1,0 +1,436 @@
+#include "video/recorder.h"
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "core/log.h"
+#include "core/metrics.h"
+
+namespace watchfloor::video {
+
+using nlohmann::json;
+
+json to_json(const CameraStatus& s) {
+  json err;
+  if (s.last_error) err = {{"code", s.last_error->code}, {"vi", s.last_error->vi}, {"en", s.last_error->en}};
+  auto num = [](double v) { return v > 0 ? json(std::round(v * 10) / 10) : json(); };
+  return {{"state", s.state},
+          {"state_since", s.since_ms ? json(core::iso8601(s.since_ms)) : json()},
+          {"live",
+           {{"fps", num(s.fps)},
+            {"kbps", num(s.kbps)},
+            {"codec", s.codec.empty() ? json() : json(s.codec)},
+            {"width", s.width ? json(s.width) : json()},
+            {"height", s.height ? json(s.height) : json()},
+            {"last_error", err},
+            {"recording", s.recording}}}};
+}
+
+struct Recorder::Worker {
+  Camera cam;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+  std::mutex wait_mu;
+  std::condition_variable wait_cv;
+  CameraStatus status;  // guarded by Recorder::mu_
+  std::atomic<int64_t> frames{0}, bytes{0};
+  // Health bookkeeping (health thread only).
+  int64_t win_mono = 0, win_frames = 0, win_bytes = 0, online_since_mono = 0;
+  bool alerted = false;
+  int64_t last_published_ms = 0;
+
+  // Sleeps up to `ms`, waking at once when stopped.
+  void pause(int64_t ms) {
+    std::unique_lock lock(wait_mu);
+    wait_cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stop.load(); });
+  }
+};
+
+Recorder::Recorder(store::Db& db, const core::Clock& clock, Catalog& catalog, events::Alerts& alerts, events::Bus& bus,
+                   std::filesystem::path video_root, RecorderOptions opt)
+    : db_(db), clock_(clock), catalog_(catalog), alerts_(alerts), bus_(bus), root_(std::move(video_root)), opt_(opt) {
+  index_ = std::make_unique<Index>(db_, clock_, root_);
+  retention_ = std::make_unique<Retention>(*index_, clock_, opt_.floor_percent);
+}
+
+Recorder::~Recorder() { stop(); }
+
+void Recorder::start() {
+  index_->open();
+  if (index_->dir_online()) recovery_ = recover(*index_);
+  if (!recovery_.problems.empty()) {
+    events::Alert a;
+    a.kind = "video.recovery";
+    a.subject = fmt::format("open:{}", index_->open_id());
+    a.severity = "high";
+    a.title_vi = fmt::format("Khởi động lại bộ ghi: {} tệp bị cách ly, {} tệp thiếu hoặc hỏng", recovery_.quarantined, recovery_.missing);
+    a.title_en = fmt::format("Recorder restart: {} files quarantined, {} missing or damaged", recovery_.quarantined, recovery_.missing);
+    a.audience = {"admin", "camera_admin"};
+    a.details = {{"problems", recovery_.problems}};
+    alerts_.raise(a);
+  }
+  if (!index_->dir_online()) {
+    events::Alert a;
+    a.kind = "video.dir_offline";
+    a.subject = "dir:default";
+    a.severity = "high";
+    a.title_vi = "Thư mục lưu video không đúng hoặc đang bị máy khác dùng: không ghi hình";
+    a.title_en = "The video directory is not ours or is in use elsewhere: not recording";
+    a.audience = {"admin", "camera_admin"};
+    alerts_.raise(a);
+  }
+  auto& m = core::Metrics::global();
+  m.gauge("watchfloor_video_disk_free_bytes", [this] { return double(retention_->space().free); });
+  m.gauge("watchfloor_video_disk_total_bytes", [this] { return double(retention_->space().total); });
+  started_ = true;
+  stopping_ = false;
+  sync();
+  health_ = std::thread([this] { health_loop(); });
+}
+
+void Recorder::stop() {
+  if (!started_) return;
+  stopping_ = true;
+  {
+    std::lock_guard lock(health_mu_);
+  }
+  health_cv_.notify_all();
+  if (health_.joinable()) health_.join();
+  std::map<int64_t, std::unique_ptr<Worker>> workers;
+  {
+    std::lock_guard lock(mu_);
+    workers.swap(workers_);
+  }
+  for (auto& [id, w] : workers) {
+    w->stop = true;
+    w->wait_cv.notify_all();
+  }
+  for (auto& [id, w] : workers)
+    if (w->thread.joinable()) w->thread.join();
+  index_->close();
+  started_ = false;
+}
+
+void Recorder::sync() {
+  if (!started_ || stopping_) return;
+  auto cams = catalog_.cameras(std::nullopt, std::nullopt);
+  std::vector<int64_t> to_stop;
+  std::vector<Camera> to_start;
+  {
+    std::lock_guard lock(mu_);
+    std::map<int64_t, const Camera*> wanted;
+    for (const auto& c : cams)
+      if (c.enabled && index_->dir_online()) wanted[c.id] = &c;
+    for (const auto& [id, w] : workers_) {
+      auto it = wanted.find(id);
+      // A changed address, credentials or retention restarts the ingest with the new settings.
+      if (it == wanted.end() || it->second->main_url != w->cam.main_url || it->second->updated_at != w->cam.updated_at)
+        to_stop.push_back(id);
+    }
+    disabled_.clear();
+    for (const auto& c : cams) {
+      if (!wanted.count(c.id)) {
+        CameraStatus st;
+        st.state = "disabled";
+        st.since_ms = c.updated_at;
+        disabled_[c.id] = st;
+      }
+    }
+  }
+  for (int64_t id : to_stop) stop_worker(id);
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& c : cams)
+      if (c.enabled && index_->dir_online() && !workers_.count(c.id)) to_start.push_back(c);
+  }
+  for (const auto& c : to_start) start_worker(c);
+}
+
+void Recorder::start_worker(const Camera& c) {
+  auto w = std::make_unique<Worker>();
+  w->cam = c;
+  w->status.since_ms = clock_.now_ms();
+  Worker* raw = w.get();
+  {
+    std::lock_guard lock(mu_);
+    workers_[c.id] = std::move(w);
+  }
+  raw->thread = std::thread([this, raw] { run_worker(*raw); });
+}
+
+void Recorder::stop_worker(int64_t camera_id) {
+  std::unique_ptr<Worker> w;
+  {
+    std::lock_guard lock(mu_);
+    auto it = workers_.find(camera_id);
+    if (it == workers_.end()) return;
+    w = std::move(it->second);
+    workers_.erase(it);
+  }
+  w->stop = true;
+  w->wait_cv.notify_all();
+  if (w->thread.joinable()) w->thread.join();
+  if (w->alerted) alerts_.resolve("camera.offline", fmt::format("camera:{}", camera_id));
+}
+
+std::optional<CameraStatus> Recorder::status(int64_t camera_id) const {
+  std::lock_guard lock(mu_);
+  if (auto it = workers_.find(camera_id); it != workers_.end()) return it->second->status;
+  if (auto it = disabled_.find(camera_id); it != disabled_.end()) return it->second;
+  return std::nullopt;
+}
+
+void Recorder::set_state(Worker& w, const std::string& state, std::optional<RtspFailure> err) {
+  bool changed = false;
+  {
+    std::lock_guard lock(mu_);
+    if (w.status.state != state) {
+      w.status.state = state;
+      w.status.since_ms = clock_.now_ms();
+      changed = true;
+    }
+    if (err) w.status.last_error = err;
+    w.status.recording = state == "online" || state == "degraded";
+    if (!w.status.recording) w.status.fps = w.status.kbps = 0;
+  }
+  if (changed) {
+    core::log_json({{"event", "camera.state"}, {"camera_id", w.cam.id}, {"state", state}, {"reason", err ? err->code : ""}});
+    publish_state(w.cam.id);
+  }
+}
+
+void Recorder::publish_state(int64_t camera_id) {
+  auto st = status(camera_id);
+  auto cam = catalog_.camera(camera_id);
+  if (!st || !cam) return;
+  json payload = to_json(*st);
+  payload["camera_id"] = camera_id;
+  bus_.publish("camera.state", cam->unit_id, auth::Action::camera_read, payload);
+}
+
+void Recorder::run_worker(Worker& w) {
+  std::mt19937 rng(std::random_device{}());
+  StreamRow stream = index_->stream(w.cam.id, "main");
+  StreamWriter writer(*index_, clock_, stream, opt_.writer);
+  int64_t backoff = 1000;
+  auto wait_backoff = [&] {
+    std::uniform_real_distribution<double> jitter(0.8, 1.2);
+    w.pause(int64_t(double(backoff) * jitter(rng)));
+    backoff = std::min(backoff * 2, opt_.backoff_max_ms);
+  };
+  while (!w.stop) {
+    if (retention_->held_full()) {
+      // Only held data is left on the disk: no new segment until space is back (formats.md §8).
+      set_state(w, "offline", RtspFailure{"disk_full", "Hết dung lượng lưu trữ (chỉ còn dữ liệu đang giữ làm chứng cứ)",
+                                          "The disk is full of held evidence"});
+      w.pause(5000);
+      continue;
+    }
+    RtspOptions ro;
+    ro.timeout_ms = opt_.rtsp_timeout_ms;
+    if (auto cr = catalog_.credentials(w.cam.id)) ro.credentials = std::pair{cr->username, cr->password};
+    RtspFailure failure;
+    auto session = RtspSession::open(w.cam.main_url, ro, &w.stop, failure);
+    if (!session) {
+      if (w.stop) break;
+      set_state(w, "offline", failure);
+      wait_backoff();
+      continue;
+    }
+    {
+      std::lock_guard lock(mu_);
+      w.status.codec = session->entry().codec;
+      w.status.width = session->entry().width;
+      w.status.height = session->entry().height;
+      w.status.nominal_fps = session->nominal_fps();
+      w.status.last_error.reset();
+    }
+    int64_t run_start = clock_.mono_ns();
+    try {
+      writer.begin_run(session->entry());
+      set_state(w, "online");
+      RtspPacket p;
+      while (!w.stop && session->read(p, failure)) {
+        writer.frame({p.data, p.dts_90k, p.pts_90k, p.key, clock_.mono_ns()});
+        w.frames++;
+        w.bytes += int64_t(p.data.size());
+        if (clock_.mono_ns() - run_start > 60'000'000'000) backoff = 1000;  // a minute recorded: reset
+      }
+      if (w.stop) {
+        writer.end_run("shutdown", "recorder_down");
+        break;
+      }
+      writer.end_run("camera_down", "camera_down");
+    } catch (const std::system_error& e) {
+      // The writer cut the file back, committed what was complete and ended the run.
+      core::log_error(fmt::format("video: camera {}: {}", w.cam.id, e.what()));
+      failure = {e.code().value() == ENOSPC ? "disk_full" : "disk_error", "Lỗi ghi đĩa", "Disk write error"};
+    } catch (const std::exception& e) {
+      core::log_error(fmt::format("video: camera {}: {}", w.cam.id, e.what()));
+      try {
+        writer.end_run("discontinuity", "discontinuity");
+      } catch (const std::exception&) {
+      }
+      failure = {"internal", "Lỗi bộ ghi", "Recorder error"};
+    }
+    session.reset();
+    set_state(w, "offline", failure);
+    wait_backoff();
+  }
+  if (writer.in_run()) {
+    try {
+      writer.end_run("shutdown", "recorder_down");
+    } catch (const std::exception& e) {
+      core::log_error(std::string("video: shutdown commit failed: ") + e.what());
+    }
+  }
+}
+
+namespace {
+
+// Ten working days (Monday to Friday) after `from_ms`, in Vietnam's time (UTC+7, no daylight saving).
+int64_t ten_working_days(int64_t from_ms) {
+  constexpr int64_t day = 86'400'000, tz = 7 * 3'600'000;
+  int64_t t = from_ms;
+  for (int n = 0; n < 10;) {
+    t += day;
+    int64_t days = (t + tz) / day;          // days since 1970-01-01 (a Thursday)
+    int weekday = int((days + 4) % 7);      // 0 = Sunday
+    if (weekday != 0 && weekday != 6) ++n;
+  }
+  return t;
+}
+
+std::optional<int64_t> designated(org::Units& units, int64_t unit_id, const std::string& kind) {
+  auto u = units.get(unit_id);
+  for (int depth = 0; u && depth < 64; ++depth) {
+    if (auto it = u->designations.find(kind); it != u->designations.end()) return it->second;
+    u = u->parent_id ? units.get(*u->parent_id) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Recorder::check_health() {
+  int64_t now_ms = clock_.now_ms(), now_mono = clock_.mono_ns();
+  std::vector<std::pair<Worker*, std::string>> transitions;  // degraded <-> online
+  std::vector<Worker*> went_down, came_back;
+  std::vector<int64_t> to_publish;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, wp] : workers_) {
+      Worker& w = *wp;
+      if (!w.win_mono) w.win_mono = now_mono;
+      int64_t elapsed = now_mono - w.win_mono;
+      if (elapsed >= 5'000'000'000) {
+        int64_t f = w.frames.load(), b = w.bytes.load();
+        double secs = double(elapsed) / 1e9;
+        if (w.status.recording) {
+          w.status.fps = double(f - w.win_frames) / secs;
+          w.status.kbps = double(b - w.win_bytes) * 8 / 1000 / secs;
+        }
+        w.win_frames = f, w.win_bytes = b, w.win_mono = now_mono;
+        bool online = w.status.state == "online" || w.status.state == "degraded";
+        if (online && now_ms - w.status.since_ms >= 10'000 && w.status.nominal_fps > 0) {
+          bool low = w.status.fps < 0.5 * w.status.nominal_fps;
+          if (low && w.status.state == "online") transitions.emplace_back(&w, "degraded");
+          if (!low && w.status.state == "degraded") transitions.emplace_back(&w, "online");
+        }
+        if (online && now_ms - w.last_published_ms >= 10'000) {
+          w.last_published_ms = now_ms;
+          to_publish.push_back(id);
+        }
+      }
+      bool down = w.status.state == "offline" || w.status.state == "starting";
+      if (down && !w.alerted && now_ms - w.status.since_ms > opt_.offline_alert_after_ms) went_down.push_back(&w);
+      if (!down && w.alerted) came_back.push_back(&w);
+    }
+  }
+  for (auto& [w, state] : transitions) {
+    std::lock_guard lock(mu_);
+    w->status.state = state;
+    w->status.since_ms = now_ms;
+  }
+  for (auto& [w, state] : transitions) publish_state(w->cam.id);
+  for (int64_t id : to_publish) publish_state(id);
+
+  for (Worker* w : went_down) {
+    auto cam = catalog_.camera(w->cam.id);
+    if (!cam) continue;
+    w->alerted = true;
+    CameraStatus st = *status(cam->id);
+    std::string why_vi = st.last_error ? st.last_error->vi : "không nhận được tín hiệu";
+    std::string why_en = st.last_error ? st.last_error->en : "no signal";
+    events::Alert a;
+    a.kind = "camera.offline";
+    a.subject = fmt::format("camera:{}", cam->id);
+    a.unit_id = cam->unit_id;
+    a.severity = "high";
+    a.title_vi = fmt::format("Camera {} mất tín hiệu: {}", cam->name, why_vi);
+    a.title_en = fmt::format("Camera {} is offline: {}", cam->name, why_en);
+    a.audience = {"duty_officer", "shift_leader", "unit_leader", "camera_admin"};
+    a.details = {{"camera_id", cam->id}, {"since", core::iso8601(st.since_ms)}, {"reason", st.last_error ? st.last_error->code : ""}};
+    alerts_.raise(a);
+    // The system operator (đơn vị quản lý, vận hành hệ thống) is told too.
+    auto& units = catalog_.units();
+    if (auto op = designated(units, cam->unit_id, "system_operator"); op && *op != cam->unit_id) {
+      a.subject = fmt::format("camera:{}:operator", cam->id);
+      a.unit_id = *op;
+      a.audience = {"admin", "camera_admin", "duty_officer", "shift_leader"};
+      alerts_.raise(a);
+    }
+    if (cam->owner == "enterprise") {
+      db_.exec("INSERT OR IGNORE INTO camera_outages(camera_id, started_ms, repair_due_ms, owner_name) VALUES (?,?,?,?)",
+               {cam->id, st.since_ms, ten_working_days(st.since_ms), cam->owner_name});
+    }
+    if (on_health_) on_health_({cam->id, cam->unit_id, now_ms, cam->name, "outage_started", st.since_ms});
+  }
+  for (Worker* w : came_back) {
+    w->alerted = false;
+    auto cam = catalog_.camera(w->cam.id);
+    alerts_.resolve("camera.offline", fmt::format("camera:{}", w->cam.id));
+    alerts_.resolve("camera.offline", fmt::format("camera:{}:operator", w->cam.id));
+    db_.exec("UPDATE camera_outages SET ended_ms = ? WHERE camera_id = ? AND ended_ms IS NULL", {now_ms, w->cam.id});
+    if (cam && on_health_) on_health_({cam->id, cam->unit_id, now_ms, cam->name, "outage_ended", 0});
+  }
+}
+
+void Recorder::health_loop() {
+  int64_t last_heartbeat = 0, last_retention = 0;
+  while (!stopping_) {
+    try {
+      check_health();
+      int64_t now = clock_.now_ms();
+      if (now - last_heartbeat >= 10'000) {
+        index_->heartbeat();
+        last_heartbeat = now;
+      }
+      if (now - last_retention >= opt_.retention_interval_ms) {
+        last_retention = now;
+        bool was_full = retention_->held_full();
+        auto r = retention_->run();
+        if (r.held_full && !was_full) {
+          events::Alert a;
+          a.kind = "video.disk_held_full";
+          a.subject = "dir:default";
+          a.severity = "high";
+          a.title_vi = "Ổ lưu video chỉ còn dữ liệu đang giữ làm chứng cứ: đã dừng ghi hình";
+          a.title_en = "The video disk holds only evidence under hold: recording stopped";
+          a.audience = {"admin", "camera_admin", "duty_officer", "shift_leader"};
+          a.details = {{"held_bytes", r.held_bytes}, {"free_bytes", r.disk.free}};
+          alerts_.raise(a);
+        } else if (!r.held_full && was_full) {
+          alerts_.resolve("video.disk_held_full", "dir:default");
+        }
+      }
+    } catch (const std::exception& e) {
+      core::log_error(std::string("video health: ") + e.what());
+    }
+    std::unique_lock lock(health_mu_);
+    health_cv_.wait_for(lock, std::chrono::milliseconds(opt_.health_interval_ms), [&] { return stopping_.load(); });
+  }
+}
+
+}  // namespace watchfloor::video

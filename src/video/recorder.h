@@ -1,0 +1,113 @@
+#pragma once
+// The recorder: one ingest thread per enabled camera's main stream (RTSP over TCP, reconnect with
+// exponential backoff capped at 30 s), each feeding a StreamWriter; a health thread that keeps
+// every camera's state (online / offline / degraded), raises and closes outage alerts, and runs
+// retention. See docs/formats.md.
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/clock.h"
+#include "events/alerts.h"
+#include "events/bus.h"
+#include "video/catalog.h"
+#include "video/index.h"
+#include "video/recovery.h"
+#include "video/retention.h"
+#include "video/rtsp.h"
+#include "video/writer.h"
+
+namespace watchfloor::video {
+
+struct RecorderOptions {
+  WriterOptions writer;
+  int rtsp_timeout_ms = 10'000;
+  int64_t offline_alert_after_ms = 30'000;
+  int64_t backoff_max_ms = 30'000;
+  int64_t health_interval_ms = 1'000;
+  int64_t retention_interval_ms = 60'000;
+  double floor_percent = 5.0;
+};
+
+struct CameraStatus {
+  std::string state = "starting";  // starting | online | offline | degraded | disabled
+  int64_t since_ms = 0;
+  double fps = 0, kbps = 0, nominal_fps = 0;
+  std::string codec;
+  int width = 0, height = 0;
+  std::optional<RtspFailure> last_error;
+  bool recording = false;
+};
+nlohmann::json to_json(const CameraStatus& s);
+
+// What the health thread tells the layers above (the duty log is written there, not here).
+struct HealthChange {
+  int64_t camera_id = 0, unit_id = 0, at_ms = 0;
+  std::string camera_name, kind;  // kind: outage_started | outage_ended
+  int64_t outage_started_ms = 0;
+};
+
+class Recorder {
+ public:
+  Recorder(store::Db& db, const core::Clock& clock, Catalog& catalog, events::Alerts& alerts, events::Bus& bus,
+           std::filesystem::path video_root, RecorderOptions opt = {});
+  ~Recorder();
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  // Opens the index, recovers, starts ingest for every enabled camera and the health thread.
+  void start();
+  // Orderly stop: every segment committed, runs ended with "shutdown".
+  void stop();
+  // Re-reads the camera list after a change: starts, stops or restarts ingest as needed.
+  void sync();
+  std::optional<CameraStatus> status(int64_t camera_id) const;
+  Index& index() { return *index_; }
+  Retention& retention() { return *retention_; }
+  const RecoveryReport& recovery() const { return recovery_; }
+  void on_health(std::function<void(const HealthChange&)> f) { on_health_ = std::move(f); }
+  // Runs one health check now (tests).
+  void check_health();
+
+ private:
+  struct Worker;
+  void run_worker(Worker& w);
+  void health_loop();
+  void set_state(Worker& w, const std::string& state, std::optional<RtspFailure> err = std::nullopt);
+  void publish_state(int64_t camera_id);
+  void start_worker(const Camera& c);
+  void stop_worker(int64_t camera_id);
+
+  store::Db& db_;
+  const core::Clock& clock_;
+  Catalog& catalog_;
+  events::Alerts& alerts_;
+  events::Bus& bus_;
+  std::filesystem::path root_;
+  RecorderOptions opt_;
+  std::unique_ptr<Index> index_;
+  std::unique_ptr<Retention> retention_;
+  RecoveryReport recovery_;
+  std::function<void(const HealthChange&)> on_health_;
+
+  mutable std::mutex mu_;
+  std::map<int64_t, std::unique_ptr<Worker>> workers_;
+  std::map<int64_t, CameraStatus> disabled_;
+  std::atomic<bool> stopping_{false};
+  std::mutex health_mu_;
+  std::condition_variable health_cv_;
+  std::thread health_;
+  bool started_ = false;
+};
+
+}  // namespace watchfloor::video

@@ -1,0 +1,201 @@
+#include "video/recovery.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "core/log.h"
+#include "video/fsync.h"
+
+namespace watchfloor::video {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<int64_t> seq_of(const fs::path& p) {
+  auto name = p.filename().string();
+  if (name.size() != 16 || name.substr(12) != ".mp4") return std::nullopt;
+  int64_t v = 0;
+  for (int i = 0; i < 12; ++i) {
+    if (name[i] < '0' || name[i] > '9') return std::nullopt;
+    v = v * 10 + (name[i] - '0');
+  }
+  return v;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+void quarantine(Index& index, const StreamRow& s, const fs::path& file, RecoveryReport& rep, const std::string& why) {
+  auto q = index.dir_path(s.sample_dir_id) / "quarantine";
+  fs::create_directories(q);
+  auto to = q / fmt::format("{}-{}-{}", s.camera_id, s.kind, file.filename().string());
+  std::error_code ec;
+  fs::rename(file, to, ec);
+  fsync_dir(q);
+  fsync_dir(file.parent_path());
+  rep.quarantined++;
+  rep.problems.push_back(fmt::format("{} quarantined: {}", file.string(), why));
+}
+
+// Indexes one uncommitted file (formats.md §7 step 5).
+void recover_file(Index& index, const StreamRow& s, int64_t seq, const fs::path& file, RecoveryReport& rep) {
+  std::string data = read_file(file);
+  auto scan = mp4::scan_segment(data);
+  if (!scan) return quarantine(index, s, file, rep, "no valid init segment");
+  if (scan->fragments.empty()) {
+    fs::remove(file);
+    fsync_dir(file.parent_path());
+    rep.removed++;
+    return;
+  }
+  if (scan->valid_length < data.size()) {
+    rep.bytes_cut += int64_t(data.size() - scan->valid_length);
+    if (::truncate(file.c_str(), off_t(scan->valid_length)) != 0) {
+      rep.problems.push_back(fmt::format("{}: cannot truncate", file.string()));
+      return;
+    }
+    data.resize(scan->valid_length);
+  }
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fsync_dir(file.parent_path());
+
+  SegmentRow row;
+  row.stream_id = s.id;
+  row.camera_id = s.camera_id;
+  row.seq = seq;
+  row.sample_dir_id = s.sample_dir_id;
+  row.open_id = index.open_id();
+  row.flags = 1;
+  std::vector<mp4::IndexedFragment> frags;
+  std::optional<int64_t> local_start;
+  for (const auto& f : scan->fragments) {
+    mp4::IndexedFragment x{f.moof_size, f.samples};
+    for (const auto& smp : f.samples) {
+      row.frames++;
+      row.keyframes += smp.key;
+      row.media_duration_90k += smp.duration;
+    }
+    if (f.wall_90k) local_start = std::min(local_start.value_or(INT64_MAX), *f.wall_90k - f.base_dts);
+    frags.push_back(std::move(x));
+  }
+  row.fragments = int64_t(frags.size());
+  row.sample_index = mp4::encode_sample_index(frags);
+  row.bytes = int64_t(data.size());
+  row.sha256_hex = hex(sha256(data));
+  row.sample_entry_id = index.sample_entry(scan->init.entry, data.substr(0, scan->init.length));
+
+  auto run = index.run_for_seq(s.id, seq);
+  if (!run) {
+    row.run_id = index.begin_run(s.id, seq, 0);
+  } else {
+    row.run_id = run->id;
+  }
+  auto prev = index.segment(s.id, seq - 1);
+  int64_t ls = local_start.value_or(index.last_end_90k(s.id).value_or(0));
+  if (prev && prev->run_id == row.run_id) {
+    row.run_index = prev->run_index + 1;
+    row.start_90k = prev->end_90k;
+    int64_t slew = std::clamp(ls - row.start_90k, -row.media_duration_90k / 2000, row.media_duration_90k / 2000);
+    row.end_90k = row.start_90k + row.media_duration_90k + slew;
+  } else {
+    row.run_index = 0;
+    row.start_90k = ls;
+    if (auto last = index.last_end_90k(s.id); last && row.start_90k < *last) row.start_90k = *last;
+    row.end_90k = row.start_90k + row.media_duration_90k;
+  }
+  row.local_start_delta_90k = ls - row.start_90k;
+  index.db().transaction([&] {
+    index.commit_segment(row);
+    index.db().exec("UPDATE runs SET end_90k = ?, end_reason = 'crash' WHERE id = ?", {row.end_90k, row.run_id});
+  });
+  rep.recovered++;
+}
+
+}  // namespace
+
+RecoveryReport recover(Index& index) {
+  RecoveryReport rep;
+  auto& db = index.db();
+  // Garbage first: files whose rows are already gone (invariant 9).
+  for (const auto& g : db.query("SELECT sample_dir_id, rel_path FROM garbage")) {
+    auto p = index.dir_path(g.i64(0)) / g.str(1);
+    std::error_code ec;
+    if (fs::remove(p, ec)) rep.removed++;
+    fsync_dir(p.parent_path());
+    db.exec("DELETE FROM garbage WHERE sample_dir_id = ? AND rel_path = ?", {g.i64(0), g.str(1)});
+  }
+  for (const auto& s : index.streams()) {
+    auto dir = index.stream_dir(s);
+    std::map<int64_t, int64_t> indexed;  // seq -> bytes
+    for (const auto& r : db.query("SELECT seq, bytes FROM segments WHERE stream_id = ?", {s.id})) indexed[r.i64(0)] = r.i64(1);
+    std::map<int64_t, fs::path> on_disk;
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) {
+      for (const auto& e : fs::directory_iterator(dir, ec)) {
+        auto seq = seq_of(e.path());
+        if (!seq) {
+          quarantine(index, s, e.path(), rep, "not a segment name");
+          continue;
+        }
+        on_disk[*seq] = e.path();
+      }
+    }
+    for (const auto& [seq, path] : on_disk) {
+      if (indexed.count(seq)) continue;
+      if (seq < s.next_seq) {
+        quarantine(index, s, path, rep, "below next_seq and not indexed");
+        continue;
+      }
+      try {
+        recover_file(index, s, seq, path, rep);
+      } catch (const std::exception& e) {
+        rep.problems.push_back(fmt::format("{}: {}", path.string(), e.what()));
+      }
+    }
+    // Invariant 1 (size part): every indexed file is there with its length.
+    for (const auto& [seq, bytes] : indexed) {
+      auto p = index.segment_path(s, seq);
+      auto size = fs::file_size(p, ec);
+      std::string state = ec ? "missing" : (int64_t(size) != bytes ? "damaged" : "ok");
+      if (state == "ok") continue;
+      db.exec("UPDATE segments SET state = ? WHERE stream_id = ? AND seq = ? AND state = 'ok'", {state, s.id, seq});
+      rep.missing++;
+      rep.problems.push_back(fmt::format("{} is {}", p.string(), state));
+    }
+    int64_t max_seq = on_disk.empty() ? 0 : on_disk.rbegin()->first;
+    db.exec("UPDATE streams SET next_seq = MAX(next_seq, ?) WHERE id = ?", {max_seq + 1, s.id});
+    // Open runs of the crashed open end here; the time the recorder was down is a gap.
+    db.exec("UPDATE runs SET end_reason = 'crash' WHERE stream_id = ? AND end_reason IS NULL AND open_id <> ?", {s.id, index.open_id()});
+    if (auto gap = index.open_gap_of(s.id); gap && index.crashed_alive_ms() && gap->cause != "recorder_down") {
+      int64_t end = std::max(gap->start_90k + 1, ms_to_90k(*index.crashed_alive_ms()));
+      db.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {end, gap->id});
+    }
+    if (auto last = index.last_end_90k(s.id)) {
+      auto gap = index.open_gap_of(s.id);
+      if (!gap) {
+        int64_t start = *last;
+        if (auto closed = db.query_one("SELECT MAX(end_90k) FROM gaps WHERE stream_id = ?", {s.id}); closed && !closed->is_null(0))
+          start = std::max(start, closed->i64(0));
+        index.open_gap(s.id, start, "recorder_down");
+      }
+    }
+  }
+  for (const auto& p : rep.problems) core::log_error("video recovery: " + p);
+  return rep;
+}
+
+}  // namespace watchfloor::video

@@ -1,0 +1,221 @@
+#include "video/retention.h"
+
+#include <sys/statvfs.h>
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "video/fsync.h"
+
+namespace watchfloor::video {
+
+namespace fs = std::filesystem;
+using core::Problem;
+
+namespace {
+
+// A segment is held iff an unreleased hold of its camera overlaps it (formats.md §4).
+constexpr const char* kUnheld =
+    "NOT EXISTS (SELECT 1 FROM holds h WHERE h.camera_id = segments.camera_id AND h.released_ms IS NULL "
+    "AND segments.start_90k < h.to_ms * 90 AND segments.end_90k > h.from_ms * 90)";
+
+Hold hold_from_row(const store::Row& r) {
+  Hold h;
+  h.id = r.i64(0), h.camera_id = r.i64(1), h.from_ms = r.i64(2), h.to_ms = r.i64(3), h.reason = r.str(4);
+  h.case_id = r.opt_i64(5), h.holder_id = r.i64(6), h.created_ms = r.i64(7), h.created_by = r.i64(8);
+  h.released_ms = r.opt_i64(9), h.released_by = r.opt_i64(10), h.release_reason = r.opt_str(11);
+  return h;
+}
+constexpr const char* kHoldColumns =
+    "id, camera_id, from_ms, to_ms, reason, case_id, holder_id, created_ms, created_by, released_ms, released_by, release_reason";
+
+}  // namespace
+
+DiskSpace statvfs_space(const fs::path& p) {
+  struct statvfs st {};
+  if (::statvfs(p.c_str(), &st) != 0) return {};
+  return {uint64_t(st.f_blocks) * st.f_frsize, uint64_t(st.f_bavail) * st.f_frsize};
+}
+
+Retention::Retention(Index& index, const core::Clock& clock, double floor_percent, SpaceFn space)
+    : index_(index), clock_(clock), floor_percent_(floor_percent), space_(space ? std::move(space) : SpaceFn(statvfs_space)) {}
+
+DiskSpace Retention::space() {
+  auto r = index_.db().query_one("SELECT id FROM sample_dirs WHERE label = 'default'");
+  return r ? space_(index_.dir_path(r->i64(0))) : DiskSpace{};
+}
+
+std::vector<Hold> Retention::holds(std::optional<int64_t> camera_id, bool active_only) {
+  std::string q = fmt::format("SELECT {} FROM holds WHERE (? IS NULL OR camera_id = ?){} ORDER BY id DESC", kHoldColumns,
+                              active_only ? " AND released_ms IS NULL" : "");
+  std::vector<Hold> out;
+  for (const auto& r : index_.db().query(q, {store::opt(camera_id), store::opt(camera_id)})) out.push_back(hold_from_row(r));
+  return out;
+}
+
+std::optional<Hold> Retention::hold(int64_t id) {
+  if (auto r = index_.db().query_one(fmt::format("SELECT {} FROM holds WHERE id = ?", kHoldColumns), {id})) return hold_from_row(*r);
+  return std::nullopt;
+}
+
+Hold Retention::create_hold(const HoldInput& in, int64_t by) {
+  if (in.to_ms <= in.from_ms) throw Problem::field("to", "Thời điểm kết thúc phải sau thời điểm bắt đầu", "The end must be after the start");
+  if (in.reason.empty()) throw Problem::field("reason", "Cần ghi lý do giữ dữ liệu", "A reason is required");
+  if (in.case_id && !index_.db().query_one("SELECT 1 FROM cases WHERE id = ?", {*in.case_id}))
+    throw Problem::field("case_id", "Không có vụ việc này", "No such case");
+  index_.db().exec("INSERT INTO holds(camera_id, from_ms, to_ms, reason, case_id, holder_id, created_ms, created_by) VALUES (?,?,?,?,?,?,?,?)",
+                   {in.camera_id, in.from_ms, in.to_ms, in.reason, store::opt(in.case_id), in.holder_id, clock_.now_ms(), by});
+  return *hold(index_.db().last_insert_id());
+}
+
+Hold Retention::release_hold(int64_t id, int64_t by, const std::string& reason) {
+  if (reason.empty()) throw Problem::field("reason", "Cần ghi lý do hủy giữ dữ liệu", "A reason for the release is required");
+  if (index_.db().exec("UPDATE holds SET released_ms = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_ms IS NULL",
+                       {clock_.now_ms(), by, reason, id}) == 0)
+    throw Problem(409, "hold-released", "The hold is already released", "Lệnh giữ dữ liệu đã được hủy trước đó");
+  return *hold(id);
+}
+
+int64_t Retention::held_bytes(std::optional<int64_t> camera_id) {
+  auto r = index_.db().query_one(fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE (? IS NULL OR camera_id = ?) AND NOT {}", kUnheld),
+                                 {store::opt(camera_id), store::opt(camera_id)});
+  return r ? r->i64(0) : 0;
+}
+
+std::vector<SegmentRow> Retention::oldest_unheld(const std::string& where, const std::vector<store::Value>& params, int limit) {
+  std::vector<SegmentRow> out;
+  for (const auto& r : index_.db().query(fmt::format("SELECT {} FROM segments WHERE {} AND {} ORDER BY start_90k, id LIMIT {}",
+                                                     kSegmentColumns, where, kUnheld, limit),
+                                         params))
+    out.push_back(segment_from_row(r));
+  return out;
+}
+
+int64_t Retention::delete_segments(const std::vector<SegmentRow>& segs, const std::string& reason) {
+  if (segs.empty()) return 0;
+  auto& db = index_.db();
+  std::vector<std::pair<fs::path, std::string>> files;
+  int64_t bytes = 0;
+  db.transaction([&] {
+    std::set<int64_t> streams;
+    for (const auto& s : segs) {
+      // The held test again inside the deleting transaction (invariant 10).
+      if (!db.query_one(fmt::format("SELECT 1 FROM segments WHERE id = ? AND {}", kUnheld), {s.id})) continue;
+      auto stream = index_.stream_by_id(s.stream_id);
+      std::string rel = fmt::format("{}/{}/{:012d}.mp4", s.camera_id, stream->kind, s.seq);
+      db.exec("DELETE FROM segments WHERE id = ?", {s.id});
+      db.exec("INSERT OR REPLACE INTO garbage(sample_dir_id, rel_path, reason, queued_ms) VALUES (?,?,?,?)",
+              {s.sample_dir_id, rel, reason, clock_.now_ms()});
+      // A deleted span with recordings on both sides becomes a retention gap (invariant 8).
+      if (db.query_one("SELECT 1 FROM segments WHERE stream_id = ? AND end_90k <= ?", {s.stream_id, s.start_90k}))
+        db.exec("INSERT INTO gaps(stream_id, camera_id, start_90k, end_90k, cause) VALUES (?,?,?,?, 'retention')",
+                {s.stream_id, s.camera_id, s.start_90k, s.end_90k});
+      files.emplace_back(index_.dir_path(s.sample_dir_id), rel);
+      bytes += s.bytes;
+      streams.insert(s.stream_id);
+    }
+    for (int64_t st : streams) {
+      auto first = db.query_one("SELECT MIN(start_90k) FROM segments WHERE stream_id = ?", {st});
+      if (first && !first->is_null(0))
+        db.exec("DELETE FROM gaps WHERE stream_id = ? AND end_90k IS NOT NULL AND end_90k <= ?", {st, first->i64(0)});
+      else
+        db.exec("DELETE FROM gaps WHERE stream_id = ? AND end_90k IS NOT NULL", {st});
+    }
+  });
+  std::set<fs::path> dirs;
+  for (const auto& [dir, rel] : files) {
+    std::error_code ec;
+    fs::remove(dir / rel, ec);
+    dirs.insert((dir / rel).parent_path());
+  }
+  for (const auto& d : dirs) fsync_dir(d);
+  db.transaction([&] {
+    for (const auto& [dir, rel] : files) db.exec("DELETE FROM garbage WHERE rel_path = ?", {rel});
+  });
+  return bytes;
+}
+
+RetentionResult Retention::run() {
+  RetentionResult res;
+  auto& db = index_.db();
+  int64_t now_90k = ms_to_90k(clock_.now_ms());
+  auto cameras = db.query("SELECT id, retention_days, retention_bytes FROM cameras");
+  for (const auto& c : cameras) {
+    int64_t cam = c.i64(0);
+    // 1. Age.
+    int64_t cutoff = now_90k - c.i64(1) * 86'400 * 90'000;
+    for (;;) {
+      auto segs = oldest_unheld("camera_id = ? AND end_90k <= ?", {cam, cutoff}, 500);
+      if (segs.empty()) break;
+      res.deleted_bytes += delete_segments(segs, "retention");
+      res.deleted += int64_t(segs.size());
+      if (segs.size() < 500) break;
+    }
+    // 2. Bytes: held bytes do not count against the camera's quota.
+    if (int64_t quota = c.i64(2); quota > 0) {
+      for (;;) {
+        auto r = db.query_one(fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE camera_id = ? AND {}", kUnheld), {cam});
+        int64_t over = r->i64(0) - quota;
+        if (over <= 0) break;
+        auto segs = oldest_unheld("camera_id = ?", {cam}, 1);
+        if (segs.empty()) break;
+        res.deleted_bytes += delete_segments(segs, "retention");
+        res.deleted++;
+      }
+    }
+  }
+  // 3. The free-space floor of the directory.
+  res.disk = space();
+  auto floor = [&] { return uint64_t(double(res.disk.total) * floor_percent_ / 100.0); };
+  while (res.disk.total > 0 && res.disk.free < floor()) {
+    auto segs = oldest_unheld("1 = 1", {}, 1);
+    if (segs.empty()) break;
+    res.deleted_bytes += delete_segments(segs, "floor");
+    res.deleted++;
+    res.disk = space();
+  }
+  res.held_full = res.disk.total > 0 && res.disk.free < floor();
+  res.held_bytes = held_bytes(std::nullopt);
+  held_full_ = res.held_full;
+  if (res.deleted) core::log_json({{"event", "video.retention"}, {"deleted", res.deleted}, {"bytes", res.deleted_bytes}});
+  return res;
+}
+
+void Retention::remove_camera(int64_t camera_id) {
+  if (held_bytes(camera_id) > 0 || !holds(camera_id, true).empty())
+    throw Problem(409, "camera-held", "The camera has recordings under an evidence hold",
+                  "Camera có dữ liệu đang được giữ làm chứng cứ, không thể xóa");
+  for (;;) {
+    auto segs = oldest_unheld("camera_id = ?", {camera_id}, 500);
+    if (segs.empty()) break;
+    delete_segments(segs, "camera_removed");
+  }
+  auto& db = index_.db();
+  db.transaction([&] {
+    db.exec("DELETE FROM gaps WHERE camera_id = ?", {camera_id});
+    db.exec("DELETE FROM runs WHERE stream_id IN (SELECT id FROM streams WHERE camera_id = ?)", {camera_id});
+    db.exec("DELETE FROM streams WHERE camera_id = ?", {camera_id});
+    db.exec("DELETE FROM camera_outages WHERE camera_id = ?", {camera_id});
+  });
+}
+
+nlohmann::json to_json(const Hold& h) {
+  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  return {{"id", h.id},
+          {"camera_id", h.camera_id},
+          {"from", core::iso8601(h.from_ms)},
+          {"to", core::iso8601(h.to_ms)},
+          {"reason", h.reason},
+          {"case_id", opt(h.case_id)},
+          {"holder_id", h.holder_id},
+          {"created_at", core::iso8601(h.created_ms)},
+          {"created_by", h.created_by},
+          {"released_at", h.released_ms ? nlohmann::json(core::iso8601(*h.released_ms)) : nlohmann::json()},
+          {"released_by", opt(h.released_by)},
+          {"release_reason", opt(h.release_reason)}};
+}
+
+}  // namespace watchfloor::video

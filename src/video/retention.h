@@ -1,0 +1,76 @@
+#pragma once
+// Retention and evidence holds (docs/formats.md §8): per camera days and bytes, a free-space floor
+// per directory; the oldest *unheld* segments go first; a held segment is never deleted. Deletion
+// goes through the garbage table (invariant 9).
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "video/index.h"
+
+namespace watchfloor::video {
+
+struct Hold {
+  int64_t id = 0, camera_id = 0, from_ms = 0, to_ms = 0, holder_id = 0, created_ms = 0, created_by = 0;
+  std::string reason;
+  std::optional<int64_t> case_id, released_ms, released_by;
+  std::optional<std::string> release_reason;
+};
+
+struct HoldInput {
+  int64_t camera_id = 0, from_ms = 0, to_ms = 0, holder_id = 0;
+  std::string reason;
+  std::optional<int64_t> case_id;
+};
+
+struct DiskSpace {
+  uint64_t total = 0, free = 0;
+};
+
+struct RetentionResult {
+  int64_t deleted = 0, deleted_bytes = 0;
+  bool held_full = false;      // below the floor with only held data left
+  int64_t held_bytes = 0;
+  DiskSpace disk;
+};
+
+class Retention {
+ public:
+  using SpaceFn = std::function<DiskSpace(const std::filesystem::path&)>;
+  Retention(Index& index, const core::Clock& clock, double floor_percent, SpaceFn space = {});
+
+  std::vector<Hold> holds(std::optional<int64_t> camera_id, bool active_only);
+  std::optional<Hold> hold(int64_t id);
+  Hold create_hold(const HoldInput& in, int64_t by);
+  Hold release_hold(int64_t id, int64_t by, const std::string& reason);
+  // Bytes of a camera's recordings inside unreleased holds.
+  int64_t held_bytes(std::optional<int64_t> camera_id);
+
+  // One pass: age, then bytes per camera, then the floor. Returns what it did.
+  RetentionResult run();
+  // Deletes every segment of a camera (camera removal); 409 while any of it is held.
+  void remove_camera(int64_t camera_id);
+  bool held_full() const { return held_full_; }
+  DiskSpace space();
+
+ private:
+  int64_t delete_segments(const std::vector<SegmentRow>& segs, const std::string& reason);
+  std::vector<SegmentRow> oldest_unheld(const std::string& where, const std::vector<store::Value>& params, int limit);
+
+  Index& index_;
+  const core::Clock& clock_;
+  double floor_percent_;
+  SpaceFn space_;
+  bool held_full_ = false;
+};
+
+// Real free space of the file system holding `p` (statvfs).
+DiskSpace statvfs_space(const std::filesystem::path& p);
+nlohmann::json to_json(const Hold& h);
+
+}  // namespace watchfloor::video

@@ -1,0 +1,97 @@
+#pragma once
+// Writes one stream's frames into segment files and commits them to the index (docs/formats.md
+// §2, §3, §5): remux only, one fragment per GOP, segments of about a minute cut on keyframes,
+// fsync file → fsync directory → index row. Plain code over a Clock; no libav here.
+#include <sodium.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "video/index.h"
+#include "video/mp4.h"
+
+namespace watchfloor::video {
+
+struct Frame {
+  std::string_view data;  // one access unit as the camera sent it (Annex B or length-prefixed)
+  int64_t dts_90k = 0;
+  int64_t pts_90k = 0;
+  bool key = false;
+  int64_t recv_mono_ns = 0;  // Clock::mono_ns() when it arrived
+};
+
+struct WriterOptions {
+  int64_t segment_s = 60;
+  int64_t min_segment_s = 10;
+  int64_t max_fragment_ms = 5000;
+  size_t max_fragment_bytes = 4u << 20;
+  int64_t sync_interval_s = 10;
+};
+
+class StreamWriter {
+ public:
+  StreamWriter(Index& index, const core::Clock& clock, StreamRow stream, WriterOptions opt = {});
+  ~StreamWriter();
+  StreamWriter(const StreamWriter&) = delete;
+  StreamWriter& operator=(const StreamWriter&) = delete;
+
+  // Starts a run with the session's codec configuration; frames before its first keyframe are dropped.
+  void begin_run(const mp4::SampleEntry& entry);
+  // Throws std::system_error on a write error (after cutting the file back and committing).
+  void frame(const Frame& f);
+  // Commits what was recorded and ends the run; the stream's gap opens with `cause`.
+  void end_run(const std::string& reason, const std::string& cause);
+  bool in_run() const { return run_id_ != 0; }
+
+  // For health: frames and bytes accepted so far.
+  int64_t frames_total() const { return frames_total_; }
+  int64_t bytes_total() const { return bytes_total_; }
+  int64_t segments_committed() const { return committed_; }
+
+ private:
+  struct Pending {
+    std::string avcc;
+    int64_t dts, pts, local_90k;
+    bool key;
+  };
+  struct Open;  // the segment being written
+
+  void open_segment();
+  void flush_fragment(std::optional<int64_t> next_dts);
+  void close_segment();
+  int64_t local_90k(int64_t mono_ns) const;
+  [[noreturn]] void fail(int err);
+  std::string stream_dir_label() const;
+
+  Index& index_;
+  const core::Clock& clock_;
+  StreamRow stream_;
+  WriterOptions opt_;
+  int64_t next_seq_;
+
+  int64_t run_id_ = 0, run_index_ = 0, offset_ns_ = 0;
+  std::optional<int64_t> prev_end_90k_;  // end of this run's last committed segment
+  mp4::SampleEntry entry_;
+  std::string init_;
+  int64_t sample_entry_id_ = 0;
+  bool waiting_key_ = true;
+  std::optional<int64_t> last_dts_;
+  uint32_t last_duration_ = 3000;
+
+  std::vector<Pending> pending_;
+  size_t pending_bytes_ = 0;
+  std::unique_ptr<Open> seg_;
+
+  int64_t frames_total_ = 0, bytes_total_ = 0, committed_ = 0;
+};
+
+// The instant a segment started at `start_90k` should end: the next k·segment + stagger at least
+// min_segment after its start.
+int64_t rotation_time(int64_t start_90k, int64_t stream_id, const WriterOptions& opt);
+
+}  // namespace watchfloor::video
