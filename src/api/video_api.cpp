@@ -1,7 +1,16 @@
 // Sites and cameras. Reading them is for everyone inside customs within the site's unit and the units
 // above it; changing them is for camera administrators in scope. Credentials go in, never out.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <mutex>
+#include <set>
+
 #include "api/routes.h"
 #include "video/catalog.h"
+#include "video/playback.h"
+#include "video/recorder.h"
+#include "video/snapshot.h"
 
 namespace watchfloor::api {
 namespace {
@@ -85,7 +94,71 @@ void require_site_write(http::Context& ctx, Services& s, int64_t site_id) {
 }
 
 json site_json(Services& s, const video::Site& site) { return with_names(s, video::to_json(site)); }
-json camera_json(Services& s, const video::Camera& c) { return with_names(s, video::to_json(c)); }
+json camera_json(Services& s, const video::Camera& c) {
+  json j = video::to_json(c);
+  if (auto st = s.recorder.status(c.id)) j.update(video::to_json(*st));
+  return with_names(s, j);
+}
+
+// ?from=&to= as 90 kHz wall times; to − from within `max_ms`.
+std::pair<int64_t, int64_t> span_90k(http::Context& ctx, Services& s, int64_t default_ms, int64_t max_ms) {
+  int64_t now = s.clock.now_ms();
+  int64_t to = query_time(ctx, "to", now);
+  int64_t from = query_time(ctx, "from", to - default_ms);
+  if (to <= from) throw Problem::field("to", "Thời điểm kết thúc phải sau thời điểm bắt đầu", "`to` must be after `from`");
+  if (to - from > max_ms)
+    throw Problem::field("to", fmt::format("Khoảng thời gian tối đa {} giờ", max_ms / 3'600'000),
+                         fmt::format("At most {} hours at a time", max_ms / 3'600'000));
+  return {video::ms_to_90k(from), video::ms_to_90k(to)};
+}
+
+int64_t main_stream(Services& s, const video::Camera& c) { return s.recorder.index().stream(c.id, "main").id; }
+
+json span_json(int64_t start_90k, std::optional<int64_t> end_90k) {
+  return {{"start", core::iso8601(video::t90k_to_ms(start_90k))},
+          {"end", end_90k ? json(core::iso8601(video::t90k_to_ms(*end_90k))) : json()},
+          {"start_90k", start_90k},
+          {"end_90k", end_90k ? json(*end_90k) : json()}};
+}
+
+// A clip served with HTTP Range (one range; several answer the whole body).
+class ClipSource final : public http::BodySource {
+ public:
+  ClipSource(video::Clip clip, uint64_t offset, uint64_t length) : clip_(std::move(clip)), offset_(offset), length_(length) {}
+  uint64_t size() const override { return length_; }
+  size_t read(uint64_t offset, char* out, size_t n) override { return video::read_clip(clip_, offset_ + offset, out, n); }
+
+ private:
+  video::Clip clip_;
+  uint64_t offset_, length_;
+};
+
+// "bytes=a-b" / "bytes=a-" / "bytes=-n" against `size`; nullopt: serve everything; throws 416.
+std::optional<std::pair<uint64_t, uint64_t>> parse_range(const std::string& h, uint64_t size) {
+  if (h.rfind("bytes=", 0) != 0 || h.find(',') != std::string::npos) return std::nullopt;
+  auto spec = h.substr(6);
+  auto dash = spec.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  auto num = [](const std::string& t) -> std::optional<uint64_t> {
+    if (t.empty() || t.size() > 19 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoull(t);
+  };
+  auto a = num(spec.substr(0, dash)), b = num(spec.substr(dash + 1));
+  uint64_t first, last;
+  if (!a && b) {
+    if (*b == 0) throw Problem(416, "range-not-satisfiable", "Range not satisfiable", "Khoảng byte không hợp lệ");
+    first = *b >= size ? 0 : size - *b;
+    last = size - 1;
+  } else if (a) {
+    first = *a;
+    last = b ? std::min(*b, size - 1) : size - 1;
+    if (b && *b < *a) return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  if (first >= size) throw Problem(416, "range-not-satisfiable", "Range not satisfiable", "Khoảng byte không hợp lệ");
+  return std::pair{first, last - first + 1};
+}
 
 }  // namespace
 
@@ -150,6 +223,7 @@ void add_video_routes(http::Router& r, Services& s) {
       // The audit entry says that credentials were set, never what they are.
       s.audit.append(ctx.audit("camera.create", "camera", std::to_string(c.id), c.unit_id, video::to_json(c)));
     });
+    s.recorder.sync();
     return http::Response::json(201, camera_json(s, c));
   });
 
@@ -168,17 +242,208 @@ void add_video_routes(http::Router& r, Services& s) {
       if (in.credentials) details["credentials_changed"] = true;
       s.audit.append(ctx.audit("camera.update", "camera", std::to_string(c.id), c.unit_id, details));
     });
+    s.recorder.sync();
     return http::Response::json(200, camera_json(s, c));
   });
 
   r.add("DELETE", "/api/v1/cameras/{id}", Action::camera_write, [&s](http::Context& ctx) {
     auto c = load_camera(ctx, s);
     ctx.require(Action::camera_write, {c.unit_id});
+    // Recordings under an evidence hold keep their camera: 409 before anything changes.
+    if (s.recorder.retention().held_bytes(c.id) > 0 || !s.recorder.retention().holds(c.id, true).empty())
+      throw Problem(409, "camera-held", "The camera has recordings under an evidence hold",
+                    "Camera có dữ liệu đang được giữ làm chứng cứ, không thể xóa");
+    s.recorder.stop_camera(c.id);
+    s.recorder.retention().remove_camera(c.id);
     write(s, [&] {
       s.catalog.remove_camera(c.id);
       s.audit.append(ctx.audit("camera.delete", "camera", std::to_string(c.id), c.unit_id, video::to_json(c)));
     });
+    s.recorder.sync();
     return http::Response::no_content();
+  });
+
+  // "Test connection": what the camera sends, or why it cannot be reached. Audited (it uses the credentials).
+  r.add("POST", "/api/v1/cameras/{id}/probe", Action::camera_write, [&s](http::Context& ctx) {
+    auto c = load_camera(ctx, s);
+    ctx.require(Action::camera_write, {c.unit_id});
+    video::RtspOptions o;
+    if (auto cr = s.catalog.credentials(c.id)) o.credentials = std::pair{cr->username, cr->password};
+    auto res = video::probe(c.main_url, o, 3.0);
+    json out = res.ok ? json{{"ok", true}, {"stream", "main"}, {"codec", res.codec}, {"width", res.width}, {"height", res.height},
+                             {"fps", std::round(res.fps * 10) / 10}, {"kbps", std::round(res.kbps)}}
+                      : json{{"ok", false}, {"stream", "main"}, {"code", res.failure.code},
+                             {"reason", {{"vi", res.failure.vi}, {"en", res.failure.en}}}};
+    write(s, [&] { s.audit.append(ctx.audit("camera.probe", "camera", std::to_string(c.id), c.unit_id, out)); });
+    return http::Response::json(200, out);
+  });
+
+  r.add("GET", "/api/v1/cameras/{id}/recordings", Action::video_playback, [&s](http::Context& ctx) {
+    auto c = load_camera(ctx, s);
+    ctx.require(Action::video_playback, {c.unit_id});
+    auto [from, to] = span_90k(ctx, s, 86'400'000, 31LL * 86'400'000);
+    int64_t stream = main_stream(s, c);
+    // Segments coalesced per run: what a timeline draws. Neither segments nor gaps are clipped.
+    json segs = json::array();
+    for (const auto& seg : s.recorder.index().segments(stream, from, to)) {
+      if (seg.state != "ok") continue;
+      if (!segs.empty() && segs.back()["run_id"] == seg.run_id && segs.back()["end_90k"] == seg.start_90k) {
+        auto& b = segs.back();
+        b["end_90k"] = seg.end_90k;
+        b["end"] = core::iso8601(video::t90k_to_ms(seg.end_90k));
+        b["bytes"] = b["bytes"].get<int64_t>() + seg.bytes;
+        b["frames"] = b["frames"].get<int64_t>() + seg.frames;
+        b["recovered"] = b["recovered"].get<bool>() || (seg.flags & 1);
+        continue;
+      }
+      json j = span_json(seg.start_90k, seg.end_90k);
+      j.update({{"run_id", seg.run_id}, {"bytes", seg.bytes}, {"frames", seg.frames}, {"recovered", bool(seg.flags & 1)}});
+      segs.push_back(j);
+    }
+    for (auto& j : segs) j.erase("run_id");
+    json gaps = json::array();
+    for (const auto& g : s.recorder.index().gaps(stream, from, to)) {
+      json j = span_json(g.start_90k, g.end_90k);
+      j["cause"] = g.cause;
+      gaps.push_back(j);
+    }
+    write(s, [&] {
+      s.audit.append(ctx.audit("video.recordings", "camera", std::to_string(c.id), c.unit_id,
+                               {{"from", core::iso8601(video::t90k_to_ms(from))}, {"to", core::iso8601(video::t90k_to_ms(to))}}));
+    });
+    return http::Response::json(200, {{"segments", segs}, {"gaps", gaps}});
+  });
+
+  r.add("GET", "/api/v1/cameras/{id}/media.mp4", Action::video_playback, [&s](http::Context& ctx) {
+    auto c = load_camera(ctx, s);
+    ctx.require(Action::video_playback, {c.unit_id});
+    auto [from, to] = span_90k(ctx, s, 3'600'000, 24LL * 3'600'000);
+    auto clip = video::build_clip(s.recorder.index(), main_stream(s, c), from, to);
+    if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
+    // One audit entry per clip and session; the Range requests of a playing video are not re-audited.
+    std::string key = clip->etag + ctx.req.cookie("wf_session");
+    static std::mutex mu;
+    static std::set<std::string> seen;
+    bool first;
+    {
+      std::lock_guard lock(mu);
+      if (seen.size() > 10'000) seen.clear();
+      first = seen.insert(key).second;
+    }
+    if (first) {
+      write(s, [&] {
+        s.audit.append(ctx.audit("video.playback", "camera", std::to_string(c.id), c.unit_id,
+                                 {{"from", core::iso8601(video::t90k_to_ms(from))},
+                                  {"to", core::iso8601(video::t90k_to_ms(to))},
+                                  {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
+                                  {"segments", clip->segment_ids},
+                                  {"bytes", clip->size}}));
+      });
+    }
+    uint64_t size = clip->size;
+    std::optional<std::pair<uint64_t, uint64_t>> range;
+    std::string if_range = ctx.req.header("if-range");
+    if (if_range.empty() || if_range == clip->etag) range = parse_range(ctx.req.header("range"), size);
+    http::Response res;
+    res.content_type = "video/mp4";
+    res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);
+    res.with_header("X-Recording-Start", core::iso8601(video::t90k_to_ms(clip->first_frame_90k)));
+    res.with_header("Cache-Control", "private, max-age=3600");
+    if (range) {
+      res.status = 206;
+      res.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->first + range->second - 1, size));
+      res.source = std::make_shared<ClipSource>(std::move(*clip), range->first, range->second);
+    } else {
+      res.source = std::make_shared<ClipSource>(std::move(*clip), 0, size);
+    }
+    return res;
+  });
+
+  r.add("GET", "/api/v1/cameras/{id}/snapshot.jpg", Action::video_playback, [&s](http::Context& ctx) {
+    auto c = load_camera(ctx, s);
+    ctx.require(Action::video_playback, {c.unit_id});
+    int64_t at = query_time(ctx, "at", s.clock.now_ms());
+    auto& index = s.recorder.index();
+    auto key = video::nearest_keyframe(index, main_stream(s, c), video::ms_to_90k(at), 10 * 90'000);
+    if (!key) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
+    std::string sample(key->length, '\0');
+    video::Clip one;
+    one.slices.push_back({{}, key->file, key->offset, key->length});
+    video::read_clip(one, 0, sample.data(), sample.size());
+    auto init = video::mp4::parse_init(*index.init_bytes(key->sample_entry_id));
+    std::string error;
+    auto jpeg = init ? video::keyframe_to_jpeg(init->entry, sample, error) : std::nullopt;
+    if (!jpeg) throw Problem(500, "snapshot-failed", "The frame could not be decoded", "Không giải mã được khung hình");
+    write(s, [&] {
+      s.audit.append(ctx.audit("video.snapshot", "camera", std::to_string(c.id), c.unit_id,
+                               {{"at", core::iso8601(at)}, {"frame_time", core::iso8601(video::t90k_to_ms(key->at_90k))}}));
+    });
+    http::Response res;
+    res.content_type = "image/jpeg";
+    res.body = std::move(*jpeg);
+    res.with_header("X-Frame-Time", core::iso8601(video::t90k_to_ms(key->at_90k)));
+    return res;
+  });
+
+  // Evidence holds (giữ dữ liệu làm chứng cứ).
+  r.add("GET", "/api/v1/holds", Action::camera_read, [&s](http::Context& ctx) {
+    auto camera = query_id(ctx, "camera");
+    json items = json::array();
+    for (const auto& h : s.recorder.retention().holds(camera, false)) {
+      auto c = s.catalog.camera(h.camera_id);
+      if (!c || !ctx.may(Action::camera_read, {c->unit_id})) continue;
+      json j = video::to_json(h);
+      j["camera_name"] = c->name;
+      if (h.case_id)
+        if (auto r = s.db.query_one("SELECT number FROM cases WHERE id = ?", {*h.case_id})) j["case_number"] = r->str(0);
+      items.push_back(with_names(s, j));
+    }
+    return http::Response::json(200, {{"items", items}});
+  });
+
+  r.add("POST", "/api/v1/holds", Action::hold_write, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, {"camera_id", "from", "to", "reason", "case_id", "holder_id"});
+    video::HoldInput in;
+    auto cam = b.integer("camera_id", Need::required);
+    auto from = b.string("from", Need::required, 40);
+    auto to = b.string("to", Need::required, 40);
+    auto reason = b.string("reason", Need::required, 2000);
+    in.case_id = b.integer("case_id", Need::optional);
+    auto holder = b.integer("holder_id", Need::optional);
+    auto from_ms = from ? core::parse_iso8601(*from) : std::nullopt;
+    auto to_ms = to ? core::parse_iso8601(*to) : std::nullopt;
+    if (from && !from_ms) b.error("from", "Thời điểm không hợp lệ (ISO-8601)", "Not an ISO-8601 time");
+    if (to && !to_ms) b.error("to", "Thời điểm không hợp lệ (ISO-8601)", "Not an ISO-8601 time");
+    b.finish();
+    auto c = s.catalog.camera(*cam);
+    if (!c || !ctx.may(Action::camera_read, {c->unit_id})) throw Problem::field("camera_id", "Không có camera này", "No such camera");
+    ctx.require(Action::hold_write, {c->unit_id});
+    in.camera_id = c->id, in.from_ms = *from_ms, in.to_ms = *to_ms, in.reason = *reason;
+    in.holder_id = holder.value_or(ctx.principal().user_id);
+    video::Hold h;
+    write(s, [&] {
+      h = s.recorder.retention().create_hold(in, ctx.principal().user_id);
+      s.audit.append(ctx.audit("hold.create", "hold", std::to_string(h.id), c->unit_id, video::to_json(h)));
+    });
+    json j = video::to_json(h);
+    j["camera_name"] = c->name;
+    return http::Response::json(201, with_names(s, j));
+  });
+
+  r.add("DELETE", "/api/v1/holds/{id}", Action::hold_write, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body.empty() ? "{}" : ctx.req.body, {"reason"});
+    auto reason = b.string("reason", Need::required, 2000);
+    b.finish();
+    auto h = s.recorder.retention().hold(ctx.id_param());
+    auto c = h ? s.catalog.camera(h->camera_id) : std::nullopt;
+    if (!h || !c || !ctx.may(Action::camera_read, {c->unit_id})) throw Problem::not_found("The hold", "Lệnh giữ dữ liệu");
+    ctx.require(Action::hold_write, {c->unit_id});
+    video::Hold released;
+    write(s, [&] {
+      released = s.recorder.retention().release_hold(h->id, ctx.principal().user_id, *reason);
+      s.audit.append(ctx.audit("hold.release", "hold", std::to_string(h->id), c->unit_id, video::to_json(released)));
+    });
+    return http::Response::json(200, with_names(s, video::to_json(released)));
   });
 }
 

@@ -45,6 +45,10 @@ std::vector<Role> roles_for(Action a) {
       return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
               Role::supervision_officer, Role::office_officer, Role::camera_admin, Role::auditor};
     case Action::camera_write: return {Role::admin, Role::camera_admin};
+    case Action::video_playback:
+      return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
+              Role::supervision_officer, Role::camera_admin};
+    case Action::hold_write: return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::supervision_officer};
     default: return {};
   }
 }

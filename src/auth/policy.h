@@ -72,6 +72,8 @@ enum class Action {
   config_write,    // installation-wide settings such as escalation policies
   camera_read,     // sites and cameras of a unit's subtree (no video: viewing and playback are audited reads)
   camera_write,    // add, change and remove sites and cameras (camera administrators)
+  video_playback,  // recordings, playback and snapshots of a camera (each read audited)
+  hold_write,      // place and release evidence holds on recordings
 };
 
 struct Target {

@@ -30,6 +30,16 @@ struct Request {
   std::string cookie(std::string_view name) const;
 };
 
+// A response body too large to hold in memory (recorded video): its size is known up front and
+// the server reads it in pieces as the client takes them.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual uint64_t size() const = 0;
+  // Reads up to `n` bytes at `offset`; throws when the data cannot be read (the connection is then cut).
+  virtual size_t read(uint64_t offset, char* out, size_t n) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -38,6 +48,8 @@ struct Response {
   // Set by a route that accepts a WebSocket upgrade request: the server completes the handshake
   // (sending `headers` with the 101) and runs the connection with this handler.
   std::shared_ptr<WsHandler> websocket;
+  // When set, the body is streamed from it instead of `body`.
+  std::shared_ptr<BodySource> source;
 
   static Response json(int status, const nlohmann::json& body);
   static Response problem(const core::Problem& p);

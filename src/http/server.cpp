@@ -466,6 +466,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void send(const Response& r, bool close_after) {
+    if (r.source) return send_streamed(r, close_after);
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(r.status));
@@ -480,6 +481,46 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       if (ec) return self->close();
       if (close_after) return self->lingering_close();
       self->do_read();
+    });
+  }
+
+  // Header first, then the body in pieces of 256 KiB, each written before the next is read.
+  void send_streamed(const Response& r, bool close_after) {
+    auto res = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(r.status));
+    res->set(bhttp::field::server, "watchfloor");
+    res->set(bhttp::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) res->insert(k, v);
+    res->content_length(r.source->size());
+    res->keep_alive(!close_after);
+    auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*res);
+    stream_.expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
+    bhttp::async_write_header(stream_, *sr, [self = shared_from_this(), res, sr, src = r.source, close_after](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->stream_body(src, 0, close_after);
+    });
+  }
+
+  void stream_body(std::shared_ptr<BodySource> src, uint64_t offset, bool close_after) {
+    if (offset >= src->size()) {
+      if (close_after) return lingering_close();
+      return do_read();
+    }
+    auto buf = std::make_shared<std::string>(std::min<uint64_t>(256 * 1024, src->size() - offset), '\0');
+    size_t n = 0;
+    try {
+      n = src->read(offset, buf->data(), buf->size());
+    } catch (const std::exception& e) {
+      core::log_error(std::string("streamed body: ") + e.what());
+      return close();
+    }
+    if (n == 0) return close();
+    buf->resize(n);
+    stream_.expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
+    net::async_write(stream_, net::buffer(*buf), [self = shared_from_this(), buf, src, offset, n, close_after](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->stream_body(src, offset + n, close_after);
     });
   }
 

@@ -157,7 +157,9 @@ StreamRow Index::stream(int64_t camera_id, const std::string& kind) {
   if (auto r = db_.query_one(q, {camera_id, kind})) return stream_from_row(*r);
   db_.exec("INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = 'default'",
            {camera_id, kind});
-  return stream_from_row(*db_.query_one(q, {camera_id, kind}));
+  auto r = db_.query_one(q, {camera_id, kind});
+  if (!r) throw core::Problem(503, "recorder-not-open", "The recorder has not started", "Bộ ghi hình chưa khởi động");
+  return stream_from_row(*r);
 }
 
 std::vector<StreamRow> Index::streams() {

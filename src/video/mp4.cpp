@@ -92,10 +92,6 @@ std::optional<Box> path(std::string_view payload, std::initializer_list<std::str
   return b;
 }
 
-void matrix(BoxWriter& w) {
-  const uint32_t m[9] = {0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000};
-  for (auto v : m) w.u32(v);
-}
 
 uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
 int64_t unzigzag(uint64_t v) { return int64_t(v >> 1) ^ -int64_t(v & 1); }
@@ -155,6 +151,25 @@ void BoxWriter::u64(uint64_t v) {
   u32(uint32_t(v));
 }
 
+void write_matrix(BoxWriter& w) {
+  const uint32_t m[9] = {0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000};
+  for (auto v : m) w.u32(v);
+}
+
+void write_avc1(BoxWriter& w, const SampleEntry& e) {
+  auto avc1 = w.begin("avc1");
+  w.zeros(6), w.u16(1);  // data_reference_index
+  w.zeros(16);
+  w.u16(uint16_t(e.width)), w.u16(uint16_t(e.height));
+  w.u32(0x00480000), w.u32(0x00480000), w.u32(0), w.u16(1);
+  w.zeros(32);  // compressorname
+  w.u16(0x0018), w.u16(0xffff);
+  auto avcc = w.begin("avcC");
+  w.bytes(h264::avcc_record(e.ps));
+  w.end(avcc);
+  w.end(avc1);
+}
+
 std::string make_init(const SampleEntry& e) {
   BoxWriter w;
   auto ftyp = w.begin("ftyp");
@@ -167,7 +182,7 @@ std::string make_init(const SampleEntry& e) {
   auto mvhd = w.begin_full("mvhd", 0, 0);
   w.u32(0), w.u32(0), w.u32(kTimescale), w.u32(0);
   w.u32(0x00010000), w.u16(0x0100), w.zeros(10);
-  matrix(w);
+  write_matrix(w);
   w.zeros(24);
   w.u32(2);  // next_track_ID
   w.end(mvhd);
@@ -176,7 +191,7 @@ std::string make_init(const SampleEntry& e) {
   auto tkhd = w.begin_full("tkhd", 0, 3);
   w.u32(0), w.u32(0), w.u32(1), w.u32(0), w.u32(0);
   w.zeros(8), w.u16(0), w.u16(0), w.u16(0), w.u16(0);
-  matrix(w);
+  write_matrix(w);
   w.u32(uint32_t(e.width) << 16), w.u32(uint32_t(e.height) << 16);
   w.end(tkhd);
   auto mdia = w.begin("mdia");
@@ -201,17 +216,7 @@ std::string make_init(const SampleEntry& e) {
   auto stbl = w.begin("stbl");
   auto stsd = w.begin_full("stsd", 0, 0);
   w.u32(1);
-  auto avc1 = w.begin("avc1");
-  w.zeros(6), w.u16(1);  // data_reference_index
-  w.zeros(16);
-  w.u16(uint16_t(e.width)), w.u16(uint16_t(e.height));
-  w.u32(0x00480000), w.u32(0x00480000), w.u32(0), w.u16(1);
-  w.zeros(32);  // compressorname
-  w.u16(0x0018), w.u16(0xffff);
-  auto avcc = w.begin("avcC");
-  w.bytes(h264::avcc_record(e.ps));
-  w.end(avcc);
-  w.end(avc1);
+  write_avc1(w, e);
   w.end(stsd);
   for (const char* t : {"stts", "stsc", "stco"}) {
     auto b = w.begin_full(t, 0, 0);

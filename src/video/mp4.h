@@ -47,6 +47,10 @@ class BoxWriter {
   std::string out_;
 };
 
+// The avc1 sample entry (with avcC) of an stsd box.
+void write_avc1(BoxWriter& w, const SampleEntry& e);
+void write_matrix(BoxWriter& w);
+
 // ftyp + moov describing one H.264 track at 90 kHz with no samples (a fragmented file's head).
 // The same entry gives the same bytes every time.
 std::string make_init(const SampleEntry& e);

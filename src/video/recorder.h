@@ -71,6 +71,8 @@ class Recorder {
   void stop();
   // Re-reads the camera list after a change: starts, stops or restarts ingest as needed.
   void sync();
+  // Stops recording a camera now (before it is removed).
+  void stop_camera(int64_t camera_id) { stop_worker(camera_id); }
   std::optional<CameraStatus> status(int64_t camera_id) const;
   Index& index() { return *index_; }
   Retention& retention() { return *retention_; }
