@@ -250,9 +250,9 @@ void add_video_routes(http::Router& r, Services& s) {
     auto c = load_camera(ctx, s);
     ctx.require(Action::camera_write, {c.unit_id});
     // Recordings under an evidence hold keep their camera: 409 before anything changes.
-    if (s.recorder.retention().held_bytes(c.id) > 0 || !s.recorder.retention().holds(c.id, true).empty())
-      throw Problem(409, "camera-held", "The camera has recordings under an evidence hold",
-                    "Camera có dữ liệu đang được giữ làm chứng cứ, không thể xóa");
+    if (!s.recorder.retention().holds(c.id, false).empty())
+      throw Problem(409, "camera-held", "The camera's recordings have been held as evidence: disable it instead of removing it",
+                    "Dữ liệu của camera đã từng được giữ làm chứng cứ: hãy tắt camera thay vì xóa");
     s.recorder.stop_camera(c.id);
     s.recorder.retention().remove_camera(c.id);
     write(s, [&] {

@@ -94,6 +94,8 @@ class Index {
   std::vector<GapRow> gaps(int64_t stream_id, int64_t from_90k, int64_t to_90k);
 
   store::Db& db() { return db_; }
+  // The default sample directory (no database access: safe inside a metrics gauge).
+  std::filesystem::path default_dir() const { return root_ / "default"; }
 
  private:
   store::Db& db_;

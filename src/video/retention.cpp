@@ -43,10 +43,7 @@ DiskSpace statvfs_space(const fs::path& p) {
 Retention::Retention(Index& index, const core::Clock& clock, double floor_percent, SpaceFn space)
     : index_(index), clock_(clock), floor_percent_(floor_percent), space_(space ? std::move(space) : SpaceFn(statvfs_space)) {}
 
-DiskSpace Retention::space() {
-  auto r = index_.db().query_one("SELECT id FROM sample_dirs WHERE label = 'default'");
-  return r ? space_(index_.dir_path(r->i64(0))) : DiskSpace{};
-}
+DiskSpace Retention::space() { return space_(index_.default_dir()); }
 
 std::vector<Hold> Retention::holds(std::optional<int64_t> camera_id, bool active_only) {
   std::string q = fmt::format("SELECT {} FROM holds WHERE (? IS NULL OR camera_id = ?){} ORDER BY id DESC", kHoldColumns,

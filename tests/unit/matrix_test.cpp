@@ -41,6 +41,7 @@ class Matrix : public ::testing::Test {
     app::ensure_demo_duty(*inst_, inst_->duty);
     app::ensure_demo_cases(*inst_);
     duty::check_duty(inst_->duty, inst_->units, inst_->alerts, inst_->clock.now_ms());
+    inst_->recorder.start();
     services_ = new api::Services(inst_->services());
     router_ = api::make_router(*services_);
     handler_ = new http::Handler(http::make_dispatcher(router_, api::make_authenticator(*services_), {}));
@@ -48,6 +49,7 @@ class Matrix : public ::testing::Test {
     for (const auto& l : *logins_) (*callers_)[l["username"]] = login(l["username"], l["password"]);
   }
   static void TearDownTestSuite() {
+    inst_->recorder.stop();
     delete handler_;
     router_.reset();
     delete services_;
@@ -782,11 +784,48 @@ TEST_F(Matrix, SitesAndCamerasAreReadInScopeAndChangedByCameraAdministrators) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("main_url"), std::string::npos);
   EXPECT_EQ(bad.body.find("12345"), std::string::npos) << "a password typed in the address is not echoed";
+  // Recordings, playback and snapshots: customs people who watch, in scope; not the auditor, not outside.
+  for (const auto& path : {cp + "/recordings", cp + "/media.mp4", cp + "/snapshot.jpg"}) {
+    EXPECT_EQ(call(kLsDuty, "GET", path).status, 404) << path;
+    EXPECT_EQ(call(kExternal, "GET", path).status, 403) << path;
+    EXPECT_TRUE(denied(call(kAuditor, "GET", path).status)) << path;
+  }
+  auto rec = call(kHpShift, "GET", cp + "/recordings");
+  EXPECT_EQ(rec.status, 200) << rec.body;
+  EXPECT_EQ(call(kHpShift, "GET", cp + "/media.mp4").status, 404) << "nothing recorded yet";
+  EXPECT_EQ(call(kHpShift, "GET", cp + "/snapshot.jpg").status, 404);
+  EXPECT_EQ(call(kHpShift, "GET", cp + "/recordings?from=2026-11-28T10:00:00Z&to=2026-11-28T09:00:00Z").status, 400);
+  // "Test connection" is for camera administrators; a refused port is a clear answer, not an error.
+  EXPECT_TRUE(denied(call(kHpLeader, "POST", cp + "/probe").status));
+  EXPECT_EQ(call(kAdmin, "PATCH", cp, {{"main_url", "rtsp://127.0.0.1:1/none"}}).status, 200);
+  auto probe = call(kAdmin, "POST", cp + "/probe");
+  EXPECT_EQ(probe.status, 200) << probe.body;
+  EXPECT_FALSE(body_of(probe)["ok"].get<bool>());
+  EXPECT_EQ(body_of(probe)["code"], "refused");
+  // Evidence holds: placed and released by leaders and supervising officers in scope.
+  nlohmann::json hold = {{"camera_id", body_of(c)["id"]}, {"from", "2026-11-28T01:00:00Z"}, {"to", "2026-11-28T02:00:00Z"},
+                         {"reason", "Vụ việc nghi vấn tại cổng B"}};
+  for (const auto& u : {kCamera, kAuditor, kLsDuty, kExternal})
+    EXPECT_TRUE(denied(call(u, "POST", "/api/v1/holds", hold).status)) << u;
+  auto h = call(kHpShift, "POST", "/api/v1/holds", hold);
+  ASSERT_EQ(h.status, 201) << h.body;
+  std::string hp = "/api/v1/holds/" + body_of(h)["id"].dump();
+  EXPECT_EQ(body_of(call(kHpLeader, "GET", "/api/v1/holds"))["items"].size(), 1u);
+  EXPECT_EQ(body_of(call(kLsDuty, "GET", "/api/v1/holds"))["items"].size(), 0u);
+  EXPECT_EQ(call(kAdmin, "DELETE", cp).status, 409) << "a camera with held recordings stays";
+  EXPECT_TRUE(denied(call(kCamera, "DELETE", hp, {{"reason", "xong"}}).status));
+  EXPECT_EQ(call(kBranchOfficer, "DELETE", hp, nlohmann::json::object()).status, 400) << "a release needs its reason";
+  EXPECT_EQ(call(kBranchOfficer, "DELETE", hp, {{"reason", "Vụ việc đã kết thúc"}}).status, 200);
+  EXPECT_EQ(call(kBranchOfficer, "DELETE", hp, {{"reason", "lần nữa"}}).status, 409) << "released once";
+  EXPECT_EQ(call(kAdmin, "DELETE", cp).status, 409) << "its holds stay in the evidence record: disable it instead";
   EXPECT_EQ(call(kAdmin, "PATCH", cp, {{"enabled", false}}).status, 200);
   EXPECT_EQ(call(kAdmin, "DELETE", hsp).status, 409) << "a site with cameras stays";
   EXPECT_TRUE(denied(call(kHpLeader, "DELETE", cp).status));
-  EXPECT_EQ(call(kAdmin, "DELETE", cp).status, 204);
-  EXPECT_EQ(call(kAdmin, "DELETE", hsp).status, 204);
+  // A camera that never had a hold is removed with its site.
+  nlohmann::json cam2 = {{"site_id", body_of(created)["id"]}, {"name", "Phòng GSTT - camera 02"}, {"main_url", "rtsp://127.0.0.1:1/x"}};
+  auto c2 = call(kCamera, "POST", "/api/v1/cameras", cam2);
+  ASSERT_EQ(c2.status, 201) << c2.body;
+  EXPECT_EQ(call(kCamera, "DELETE", "/api/v1/cameras/" + body_of(c2)["id"].dump()).status, 204);
   EXPECT_EQ(call(kCamera, "PATCH", sp, {{"name", "Phòng GSTT"}}).status, 200);
   EXPECT_EQ(call(kCamera, "DELETE", sp).status, 204);
 }
