@@ -133,32 +133,7 @@ class ClipSource final : public http::BodySource {
   uint64_t offset_, length_;
 };
 
-// "bytes=a-b" / "bytes=a-" / "bytes=-n" against `size`; nullopt: serve everything; throws 416.
-std::optional<std::pair<uint64_t, uint64_t>> parse_range(const std::string& h, uint64_t size) {
-  if (h.rfind("bytes=", 0) != 0 || h.find(',') != std::string::npos) return std::nullopt;
-  auto spec = h.substr(6);
-  auto dash = spec.find('-');
-  if (dash == std::string::npos) return std::nullopt;
-  auto num = [](const std::string& t) -> std::optional<uint64_t> {
-    if (t.empty() || t.size() > 19 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    return std::stoull(t);
-  };
-  auto a = num(spec.substr(0, dash)), b = num(spec.substr(dash + 1));
-  uint64_t first, last;
-  if (!a && b) {
-    if (*b == 0) throw Problem(416, "range-not-satisfiable", "Range not satisfiable", "Khoảng byte không hợp lệ");
-    first = *b >= size ? 0 : size - *b;
-    last = size - 1;
-  } else if (a) {
-    first = *a;
-    last = b ? std::min(*b, size - 1) : size - 1;
-    if (b && *b < *a) return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  if (first >= size) throw Problem(416, "range-not-satisfiable", "Range not satisfiable", "Khoảng byte không hợp lệ");
-  return std::pair{first, last - first + 1};
-}
+
 
 }  // namespace
 
@@ -343,7 +318,7 @@ void add_video_routes(http::Router& r, Services& s) {
     uint64_t size = clip->size;
     std::optional<std::pair<uint64_t, uint64_t>> range;
     std::string if_range = ctx.req.header("if-range");
-    if (if_range.empty() || if_range == clip->etag) range = parse_range(ctx.req.header("range"), size);
+    if (if_range.empty() || if_range == clip->etag) range = http::parse_byte_range(ctx.req.header("range"), size);
     http::Response res;
     res.content_type = "video/mp4";
     res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);

@@ -99,4 +99,32 @@ std::map<std::string, std::string> parse_query(std::string_view qs) {
   return out;
 }
 
+std::optional<std::pair<uint64_t, uint64_t>> parse_byte_range(const std::string& h, uint64_t size) {
+  using core::Problem;
+  if (size == 0) return std::nullopt;
+  if (h.rfind("bytes=", 0) != 0 || h.find(',') != std::string::npos) return std::nullopt;
+  auto spec = h.substr(6);
+  auto dash = spec.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  auto num = [](const std::string& t) -> std::optional<uint64_t> {
+    if (t.empty() || t.size() > 19 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoull(t);
+  };
+  auto a = num(spec.substr(0, dash)), b = num(spec.substr(dash + 1));
+  uint64_t first, last;
+  if (!a && b) {
+    if (*b == 0) throw Problem(416, "range-not-satisfiable", "Range not satisfiable", "Khoảng byte không hợp lệ");
+    first = *b >= size ? 0 : size - *b;
+    last = size - 1;
+  } else if (a) {
+    first = *a;
+    last = b ? std::min(*b, size - 1) : size - 1;
+    if (b && *b < *a) return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  if (first >= size) throw Problem(416, "range-not-satisfiable", "Range not satisfiable", "Khoảng byte không hợp lệ");
+  return std::pair{first, last - first + 1};
+}
+
 }  // namespace watchfloor::http

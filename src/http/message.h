@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,6 +63,11 @@ using Handler = std::function<Response(Request&)>;
 
 // Decodes %XX (and '+' as space when `form` is true). Returns false on a malformed escape.
 bool percent_decode(std::string_view in, std::string& out, bool form);
+// A single "Range: bytes=a-b" / "bytes=a-" / "bytes=-n" against a body of `size` bytes: (first, length).
+// nullopt when absent, malformed or several ranges (serve the whole body); throws a 416 Problem when
+// it lies beyond the body.
+std::optional<std::pair<uint64_t, uint64_t>> parse_byte_range(const std::string& header, uint64_t size);
+
 // Splits "a=1&b=2" into a map; later keys win.
 std::map<std::string, std::string> parse_query(std::string_view qs);
 
