@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, casesApi, getCsrfToken, onProblem, setCsrfToken } from './api';
+import { api, ApiError, casesApi, getCsrfToken, onProblem, setCsrfToken, videoApi } from './api';
 
 type Call = { url: string; init: RequestInit };
 let calls: Call[] = [];
@@ -165,5 +165,58 @@ describe('supervision calls', () => {
     await casesApi.coordination({ direction: 'incoming' });
     expect(calls.slice(3).map((c) => c.url)).toEqual(['/api/v1/inbox?unread=1', '/api/v1/coordination-requests?direction=incoming']);
     expect(casesApi.coordinationFormUrl(4)).toBe('/api/v1/coordination-requests/4/form.pdf');
+  });
+});
+
+describe('video calls', () => {
+  it('lists, probes and releases as the contract says; media are plain URLs', async () => {
+    setCsrfToken('tok');
+    vi.stubGlobal('fetch', respond(200, { items: [] }));
+    await videoApi.sites(5);
+    await videoApi.sites();
+    await videoApi.cameras({ site: 4, unit: null });
+    await videoApi.holds(3);
+    await videoApi.recordings(3, '2026-11-27T17:00:00.000Z', '2026-11-28T17:00:00.000Z');
+    expect(calls.map((c) => c.url)).toEqual([
+      '/api/v1/sites?unit=5',
+      '/api/v1/sites',
+      '/api/v1/cameras?site=4',
+      '/api/v1/holds?camera=3',
+      '/api/v1/cameras/3/recordings?from=2026-11-27T17%3A00%3A00.000Z&to=2026-11-28T17%3A00%3A00.000Z',
+    ]);
+    vi.stubGlobal('fetch', respond(200, { ok: false, reason: { vi: 'Sai mật khẩu', en: 'Wrong password' } }));
+    expect(await videoApi.probe(3)).toEqual({ ok: false, reason: { vi: 'Sai mật khẩu', en: 'Wrong password' } });
+    expect(calls[5].init.method).toBe('POST');
+    expect(calls[5].init.body).toBeUndefined();
+    vi.stubGlobal('fetch', respond(204, undefined));
+    await videoApi.releaseHold(8, 'Đã kết luận');
+    expect(`${calls[6].init.method} ${calls[6].url} ${calls[6].init.body}`).toBe('DELETE /api/v1/holds/8 {"reason":"Đã kết luận"}');
+    expect((calls[6].init.headers as Record<string, string>)['X-CSRF-Token']).toBe('tok');
+    expect(videoApi.mediaUrl(3, '2026-11-28T01:00:00.000Z', '2026-11-28T02:00:00.000Z')).toBe(
+      '/api/v1/cameras/3/media.mp4?from=2026-11-28T01%3A00%3A00.000Z&to=2026-11-28T02%3A00%3A00.000Z',
+    );
+    expect(videoApi.snapshotUrl(3, '2026-11-28T01:00:00.000Z')).toBe('/api/v1/cameras/3/snapshot.jpg?at=2026-11-28T01%3A00%3A00.000Z');
+  });
+
+  it('reads why a media URL failed from its problem, asking for one byte only', async () => {
+    vi.stubGlobal(
+      'fetch',
+      respond(404, { type: 'urn:watchfloor:problem:not-found', title: 'Nothing recorded', title_vi: 'Không có ghi hình', status: 404 }),
+    );
+    const p = await videoApi.mediaProblem('/api/v1/cameras/3/media.mp4?from=a&to=b');
+    expect(p?.title('vi')).toBe('Không có ghi hình');
+    expect((calls[0].init.headers as Record<string, string>).Range).toBe('bytes=0-0');
+    vi.stubGlobal('fetch', respond(206, 'x'));
+    expect(await videoApi.mediaProblem('/api/v1/cameras/3/snapshot.jpg?at=a')).toBeNull();
+  });
+
+  it('reads field errors written as a bare {vi, en} pair too', async () => {
+    vi.stubGlobal(
+      'fetch',
+      respond(400, { type: 'urn:watchfloor:problem:validation', title: 'Invalid input', status: 400, errors: [{ field: 'main_url', vi: 'Sai địa chỉ', en: 'Bad address' }] }),
+    );
+    const e = (await videoApi.createCamera({ name: 'x' }).catch((x: unknown) => x)) as ApiError;
+    expect(e.fieldErrors('vi')).toEqual({ main_url: 'Sai địa chỉ' });
+    expect(e.fieldErrors('en')).toEqual({ main_url: 'Bad address' });
   });
 });

@@ -251,7 +251,11 @@ async function toApiError(res: Response): Promise<ApiError> {
       errors: Array.isArray(p.errors)
         ? p.errors
             .filter((e): e is FieldError => !!e && typeof e === 'object' && typeof (e as FieldError).field === 'string')
-            .map((e) => ({ field: e.field, message_vi: e.message_vi ?? '', message_en: e.message_en ?? '' }))
+            .map((e) => {
+              // The documented form is message_vi / message_en; a bare {vi, en} pair is read too.
+              const pair = e as unknown as { vi?: string; en?: string };
+              return { field: e.field, message_vi: e.message_vi ?? pair.vi ?? '', message_en: e.message_en ?? pair.en ?? '' };
+            })
         : undefined,
     };
     return new ApiError(problem, retryAfter);
@@ -912,4 +916,216 @@ export const casesApi = {
   escalationPolicies: () => request<{ items: EscalationPolicy[] }>('GET', '/escalation-policies').then((r) => r.items),
   setEscalationPolicy: (severity: string, p: Omit<EscalationPolicy, 'severity'>) =>
     request<EscalationPolicy>('PUT', `/escalation-policies/${severity}`, p),
+};
+
+// ---- video (issue 5): sites (địa điểm giám sát), cameras, recordings, evidence holds --------------
+
+export const SITE_KINDS = [
+  'border_gate',
+  'seaport',
+  'airport',
+  'container_yard',
+  'bonded_warehouse',
+  'scanner_area',
+  'enterprise_premises',
+] as const;
+export const CAMERA_OWNERS = ['customs', 'enterprise', 'other_agency'] as const;
+export const CAMERA_CONNECTIONS = ['customs_network', 'internet', 'leased_line'] as const;
+/** What the recorder says of a camera; "unknown" only before the recorder runs. */
+export const CAMERA_STATES = ['online', 'degraded', 'offline', 'starting', 'disabled'] as const;
+export const GAP_CAUSES = [
+  'camera_down',
+  'recorder_down',
+  'disk_full',
+  'disk_error',
+  'retention',
+  'clock_step',
+  'discontinuity',
+  'disabled',
+] as const;
+
+/** A message the server gives in both languages. */
+export interface Bilingual {
+  vi: string;
+  en: string;
+}
+
+/** A place that cameras watch: a border gate, a port, a container yard… */
+export interface Site {
+  id: number;
+  unit_id: number;
+  unit_name?: string;
+  unit_name_en?: string;
+  kind: string;
+  name: string;
+  address: string;
+  latitude: number | null;
+  longitude: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SiteInput {
+  unit_id?: number;
+  kind?: string;
+  name?: string;
+  address?: string;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+/** What the recorder measures of a camera's stream while it runs. */
+export interface CameraLive {
+  fps: number | null;
+  kbps: number | null;
+  codec: string | null;
+  width: number | null;
+  height: number | null;
+  last_error: Bilingual | null;
+  recording: boolean;
+}
+
+export interface Camera {
+  id: number;
+  site_id: number;
+  site_name?: string;
+  unit_id: number;
+  unit_name?: string;
+  unit_name_en?: string;
+  name: string;
+  owner: string;
+  owner_name: string;
+  connection: string;
+  main_url: string;
+  sub_url: string | null;
+  credentials_set: boolean;
+  enabled: boolean;
+  retention_days: number;
+  retention_bytes: number;
+  state: string;
+  state_since?: string | null;
+  live?: CameraLive | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Username and password are write-only; `username: null` removes them. */
+export interface CameraInput {
+  site_id?: number;
+  name?: string;
+  owner?: string;
+  owner_name?: string;
+  connection?: string;
+  main_url?: string;
+  sub_url?: string | null;
+  username?: string | null;
+  password?: string;
+  enabled?: boolean;
+  retention_days?: number;
+  retention_bytes?: number;
+}
+
+/** Payload of the live topic "camera.state". */
+export interface CameraStateEvent {
+  camera_id: number;
+  state: string;
+  state_since: string | null;
+  live: CameraLive | null;
+}
+
+export type ProbeResult =
+  | { ok: true; stream: string; codec: string; width: number; height: number; fps: number; kbps: number }
+  | { ok: false; reason: Bilingual };
+
+/** A continuous recorded run (the server coalesces segments per run). */
+export interface RecordedRun {
+  start: string;
+  end: string;
+  bytes: number;
+  frames: number;
+  recovered: boolean;
+}
+
+/** A span without recording; `end` null while it lasts. */
+export interface RecordingGap {
+  start: string;
+  end: string | null;
+  cause: string;
+}
+
+export interface Recordings {
+  segments: RecordedRun[];
+  gaps: RecordingGap[];
+}
+
+/** An evidence hold (giữ dữ liệu làm chứng cứ): retention does not delete what it covers. */
+export interface Hold {
+  id: number;
+  camera_id: number;
+  camera_name: string;
+  from: string;
+  to: string;
+  reason: string;
+  case_id: number | null;
+  case_number: string | null;
+  holder_id: number;
+  holder_name: string;
+  created_at: string;
+  released_at: string | null;
+  released_by_name: string | null;
+  release_reason: string | null;
+}
+
+export interface HoldInput {
+  camera_id: number;
+  from: string;
+  to: string;
+  reason: string;
+  case_id?: number;
+}
+
+/**
+ * Why a media URL (an <img> or <video> source) failed: the same URL asked for its first byte
+ * only, so that a playable answer costs nothing and a refusal gives its problem+json.
+ */
+async function mediaProblem(url: string): Promise<ApiError | null> {
+  let res: Response;
+  try {
+    res = await fetch(url, { credentials: 'same-origin', headers: { Range: 'bytes=0-0', Accept: 'application/problem+json, */*' } });
+  } catch {
+    return new ApiError(synthetic('network', 0));
+  }
+  if (res.ok) {
+    void res.body?.cancel();
+    return null;
+  }
+  return toApiError(res);
+}
+
+export const videoApi = {
+  sites: (unit?: number | null) => request<{ items: Site[] }>('GET', `/sites${query({ unit })}`).then((r) => r.items),
+  site: (id: number) => request<Site>('GET', `/sites/${id}`),
+  createSite: (s: SiteInput) => request<Site>('POST', '/sites', s),
+  updateSite: (id: number, patch: SiteInput) => request<Site>('PATCH', `/sites/${id}`, patch),
+  deleteSite: (id: number) => request<void>('DELETE', `/sites/${id}`),
+
+  cameras: (f: { site?: number | null; unit?: number | null } = {}) =>
+    request<{ items: Camera[] }>('GET', `/cameras${query(f)}`).then((r) => r.items),
+  camera: (id: number) => request<Camera>('GET', `/cameras/${id}`),
+  createCamera: (c: CameraInput) => request<Camera>('POST', '/cameras', c),
+  updateCamera: (id: number, patch: CameraInput) => request<Camera>('PATCH', `/cameras/${id}`, patch),
+  deleteCamera: (id: number) => request<void>('DELETE', `/cameras/${id}`),
+  /** Connects to the camera once (up to ~15 s): a refusal by the camera is an answer, not an error. */
+  probe: (id: number) => request<ProbeResult>('POST', `/cameras/${id}/probe`),
+
+  recordings: (id: number, from: string, to: string) =>
+    request<Recordings>('GET', `/cameras/${id}/recordings${query({ from, to })}`),
+  /** Link targets, not JSON calls: a <video> and an <img> load them (both audited by the server). */
+  mediaUrl: (id: number, from: string, to: string) => `${API_BASE}/cameras/${id}/media.mp4${query({ from, to })}`,
+  snapshotUrl: (id: number, at: string) => `${API_BASE}/cameras/${id}/snapshot.jpg${query({ at })}`,
+  mediaProblem,
+
+  holds: (camera: number) => request<{ items: Hold[] }>('GET', `/holds${query({ camera })}`).then((r) => r.items),
+  createHold: (h: HoldInput) => request<Hold>('POST', '/holds', h),
+  releaseHold: (id: number, reason: string) => request<Hold | undefined>('DELETE', `/holds/${id}`, { reason }),
 };

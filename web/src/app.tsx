@@ -6,6 +6,8 @@ import { useLang } from './lang';
 import { InboxContext, useInbox } from './inbox';
 import { AuditPage } from './pages/Audit';
 import { CaseDetailPage } from './pages/CaseDetail';
+import { CameraDetailPage } from './pages/CameraDetail';
+import { CameraFormPage, CamerasPage } from './pages/Cameras';
 import { CaseFormPage, CasesPage } from './pages/Cases';
 import { ChangePasswordPage } from './pages/ChangePassword';
 import { CoordinationPage } from './pages/Coordination';
@@ -14,10 +16,11 @@ import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { OrgPage } from './pages/Org';
 import { RostersPage } from './pages/Rosters';
+import { SitesPage } from './pages/Sites';
 import { TasksPage } from './pages/Tasks';
 import { UsersPage } from './pages/Users';
 import { href, navigate, useRoute, type Route } from './router';
-import { AppContext, canSeeAudit, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
+import { AppContext, canSeeAudit, canSeeCameras, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
 import { Loading, ProblemBox, Topbar } from './ui';
 
 type Phase = 'loading' | 'login' | 'password' | 'ready';
@@ -138,7 +141,10 @@ function Shell({ onLogout }: { onLogout: () => void }) {
     if (duty && (location.hash === '' || location.hash === '#' || location.hash === '#/')) navigate({ page: 'duty', unitId: null });
   }, [duty]);
 
+  const cameras = canSeeCameras(user) && !ownUnit?.external;
   const isCasePage = route.page === 'case' || route.page === 'case-new';
+  // The camera list, one camera, its form and the sites are all under "Camera".
+  const isVideoPage = route.page === 'cameras' || route.page === 'camera' || route.page === 'camera-new' || route.page === 'sites';
   const nav = useMemo(
     () =>
       [
@@ -158,11 +164,12 @@ function Shell({ onLogout }: { onLogout: () => void }) {
           label: t('nav.coordination'),
           show: cases,
         },
+        { page: 'cameras' as const, route: { page: 'cameras' } as Route, label: t('nav.cameras'), show: cameras },
         { page: 'org' as const, route: { page: 'org', unitId: null } as Route, label: t('nav.org'), show: true },
         { page: 'users' as const, route: { page: 'users' } as Route, label: t('nav.users'), show: canSeeUsers(user) },
         { page: 'audit' as const, route: { page: 'audit' } as Route, label: t('nav.audit'), show: canSeeAudit(user) },
       ].filter((n) => n.show),
-    [user, lang, duty, cases],
+    [user, lang, duty, cases, cameras],
   );
 
   return (
@@ -183,7 +190,9 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <li key={n.page}>
                 <a
                   href={href(n.route)}
-                  aria-current={route.page === n.page || (n.page === 'cases' && isCasePage) ? 'page' : undefined}
+                  aria-current={
+                    route.page === n.page || (n.page === 'cases' && isCasePage) || (n.page === 'cameras' && isVideoPage) ? 'page' : undefined
+                  }
                 >
                   {n.label}
                   {n.page === 'duty' && alertCount > 0 ? (
@@ -239,6 +248,18 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <TasksPage taskId={route.taskId} />
             ) : route.page === 'coordination' ? (
               <CoordinationPage tab={route.tab} id={route.id} />
+            ) : route.page === 'sites' ? (
+              <SitesPage siteId={route.siteId} />
+            ) : route.page === 'cameras' ? (
+              <CamerasPage />
+            ) : route.page === 'camera-new' ? (
+              <CameraFormPage key={`new-${route.siteId ?? ''}`} cameraId={null} siteId={route.siteId} />
+            ) : route.page === 'camera' ? (
+              route.edit ? (
+                <CameraFormPage key={`edit-${route.cameraId}`} cameraId={route.cameraId} siteId={null} />
+              ) : (
+                <CameraDetailPage key={route.cameraId} cameraId={route.cameraId} />
+              )
             ) : (
               <ProblemBox error={new Error(t('error.notFoundPage'))} />
             )}

@@ -22,6 +22,26 @@ describe('router', () => {
     expect(parseHash('#/coordination')).toEqual({ page: 'coordination', tab: 'incoming', id: null });
   });
 
+  it('reads and writes the video pages', () => {
+    const routes: [string, Route][] = [
+      ['#/sites', { page: 'sites', siteId: null }],
+      ['#/sites/new', { page: 'sites', siteId: 'new' }],
+      ['#/sites/4', { page: 'sites', siteId: 4 }],
+      ['#/cameras', { page: 'cameras' }],
+      ['#/cameras/new', { page: 'camera-new', siteId: null }],
+      ['#/cameras/new/4', { page: 'camera-new', siteId: 4 }],
+      ['#/cameras/12', { page: 'camera', cameraId: 12, edit: false }],
+      ['#/cameras/12/edit', { page: 'camera', cameraId: 12, edit: true }],
+    ];
+    for (const [hash, route] of routes) {
+      expect(parseHash(hash), hash).toEqual(route);
+      expect(href(route)).toBe(hash);
+    }
+    expect(parseHash('#/cameras/')).toEqual({ page: 'cameras' });
+    for (const h of ['#/sites/0', '#/sites/x', '#/sites/4/edit', '#/cameras/x', '#/cameras/0', '#/cameras/12/delete', '#/cameras/12/edit/1', '#/cameras/new/x', '#/cameras/new/4/5'])
+      expect(parseHash(h), h).toEqual({ page: 'notfound' });
+  });
+
   it('refuses what is not a page', () => {
     for (const h of ['#/cases/0', '#/cases/x', '#/cases/7/delete', '#/tasks/x', '#/coordination/sideways', '#/coordination/incoming/x', '#/inbox/1'])
       expect(parseHash(h), h).toEqual({ page: 'notfound' });

@@ -14,6 +14,10 @@ export type Route =
   | { page: 'case'; caseId: number; edit: boolean }
   | { page: 'tasks'; taskId: number | 'new' | null }
   | { page: 'coordination'; tab: 'incoming' | 'outgoing'; id: number | null }
+  | { page: 'sites'; siteId: number | 'new' | null }
+  | { page: 'cameras' }
+  | { page: 'camera-new'; siteId: number | null }
+  | { page: 'camera'; cameraId: number; edit: boolean }
   | { page: 'notfound' };
 
 const positiveInt = (s: string | undefined) => {
@@ -68,6 +72,23 @@ export function parseHash(hash: string): Route {
       if (parts.length === 3 && !id) return { page: 'notfound' };
       return { page: 'coordination', tab, id };
     }
+    case 'sites': {
+      if (parts.length === 1) return { page: 'sites', siteId: null };
+      const id = parts[1] === 'new' ? 'new' : positiveInt(parts[1]);
+      return parts.length === 2 && id ? { page: 'sites', siteId: id } : { page: 'notfound' };
+    }
+    case 'cameras': {
+      if (parts.length === 1) return { page: 'cameras' };
+      if (parts[1] === 'new') {
+        // #/cameras/new/{site}: a camera to add at that site.
+        const siteId = parts.length === 3 ? positiveInt(parts[2]) : null;
+        if (parts.length > 3 || (parts.length === 3 && !siteId)) return { page: 'notfound' };
+        return { page: 'camera-new', siteId };
+      }
+      const id = positiveInt(parts[1]);
+      if (!id || parts.length > 3 || (parts.length === 3 && parts[2] !== 'edit')) return { page: 'notfound' };
+      return { page: 'camera', cameraId: id, edit: parts.length === 3 };
+    }
     default:
       return { page: 'notfound' };
   }
@@ -98,6 +119,14 @@ export function href(route: Route): string {
       return route.taskId ? `#/tasks/${route.taskId}` : '#/tasks';
     case 'coordination':
       return route.id ? `#/coordination/${route.tab}/${route.id}` : `#/coordination/${route.tab}`;
+    case 'sites':
+      return route.siteId ? `#/sites/${route.siteId}` : '#/sites';
+    case 'cameras':
+      return '#/cameras';
+    case 'camera-new':
+      return route.siteId ? `#/cameras/new/${route.siteId}` : '#/cameras/new';
+    case 'camera':
+      return route.edit ? `#/cameras/${route.cameraId}/edit` : `#/cameras/${route.cameraId}`;
     default:
       return '#/org';
   }

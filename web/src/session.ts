@@ -38,6 +38,11 @@ export const canSeeCases = canSeeDuty;
 export function roleUnit(u: User): number {
   return u.roles.find((r) => r.role !== 'external_requester')?.unit_id ?? u.unit_id;
 }
+/** Sites and cameras (camera_read): every customs role; the pages answer 403 plainly otherwise. */
+export const canSeeCameras = (u: User) =>
+  hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'camera_admin', 'auditor');
+/** Adds, changes and removes sites and cameras (camera_write). */
+export const canWriteCameras = (u: User) => hasRole(u, 'admin', 'camera_admin');
 /** Drafts, submits and publishes rosters. */
 export const canWriteRoster = (u: User) => hasRole(u, 'admin', 'office_officer');
 /** Approves rosters (and may publish them). */

@@ -1,0 +1,485 @@
+// Cameras (camera giám sát): the list grouped by site with each camera's state as the recorder
+// reports it, live; and the form that adds or changes a camera. Credentials are write-only: the form
+// says whether they are set and offers to change or remove them.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import {
+  ApiError,
+  CAMERA_CONNECTIONS,
+  CAMERA_OWNERS,
+  CAMERA_STATES,
+  videoApi,
+  type Camera,
+  type CameraLive,
+  type Site,
+} from '../api';
+import { unitNameIn, unitTimeZone } from '../cases';
+import { formatDateTime } from '../format';
+import { t } from '../i18n';
+import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
+import { navigate } from '../router';
+import { canWriteCameras, useApp } from '../session';
+import { ChoiceFilter, Field, fieldError, Loading, ProblemBox, unclaimedFieldErrors } from '../ui';
+import {
+  applyCameraState,
+  cameraForm,
+  cameraPatch,
+  cameraPayload,
+  cameraStateName,
+  connectionName,
+  formatFps,
+  formatKbps,
+  groupBySite,
+  ownerName,
+  stateClass,
+  stateMatches,
+  timeAgo,
+  type CameraForm,
+  type CredentialsChange,
+} from '../video';
+import { useCustomsUnits } from './Cases';
+import { VideoTabs } from './Sites';
+
+const POLL_MS = 15_000;
+
+/** The clock that "since" texts are measured against, ticking every `everyMs`. */
+export function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const h = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(h);
+  }, [everyMs]);
+  return now;
+}
+
+export function CameraStateBadge({ state }: { state: string }) {
+  return (
+    <span class={`badge ${stateClass(state)}`} data-testid="camera-state" data-state={state}>
+      {cameraStateName(state)}
+    </span>
+  );
+}
+
+/** A red dot while the recorder writes the camera's stream, hollow otherwise. */
+export function RecordingDot({ live: l }: { live: CameraLive | null | undefined }) {
+  const on = !!l?.recording;
+  const text = on ? t('camera.recording') : t('camera.notRecording');
+  return <span class={`rec-dot ${on ? 'on' : 'off'}`} role="img" aria-label={text} title={text} data-recording={on ? 'yes' : 'no'} />;
+}
+
+/** "5 phút trước", with the exact time (in the unit's zone) as its tooltip. */
+export function Since({ at, now, tz }: { at: string | null | undefined; now: number; tz: string }) {
+  if (!at) return <span class="muted">—</span>;
+  return (
+    <time dateTime={at} title={formatDateTime(at, { seconds: true, timeZone: tz })}>
+      {timeAgo(at, now)}
+    </time>
+  );
+}
+
+/** The rows of one site's cameras in the grouped list. */
+export function CameraRows({ cameras, now, tz }: { cameras: Camera[]; now: number; tz: string }) {
+  return (
+    <>
+      {cameras.map((c) => (
+        <tr key={c.id} data-camera-id={c.id} class={c.enabled ? '' : 'inactive'}>
+          <td>
+            <a href={`#/cameras/${c.id}`}>{c.name}</a>
+          </td>
+          <td>
+            <CameraStateBadge state={c.state} />
+          </td>
+          <td>
+            <Since at={c.state_since} now={now} tz={tz} />
+          </td>
+          <td class="num">{formatFps(c.live?.fps)}</td>
+          <td class="num">{formatKbps(c.live?.kbps)}</td>
+          <td class="center">
+            <RecordingDot live={c.live} />
+          </td>
+          <td>
+            {ownerName(c.owner)}
+            {c.owner !== 'customs' && c.owner_name ? <div class="muted small">{c.owner_name}</div> : null}
+          </td>
+          <td>{connectionName(c.connection)}</td>
+        </tr>
+      ))}
+    </>
+  );
+}
+
+const STATE_FILTER = [...CAMERA_STATES, 'unknown'] as const;
+
+export function CamerasPage() {
+  const { user } = useApp();
+  const units = useCustomsUnits();
+  const [sites, setSites] = useState<Site[]>([]);
+  const [filter, setFilter] = useState({ site: '', state: '' });
+  const [cameras, setCameras] = useState<Camera[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const connected = useLiveConnected();
+  const now = useNow();
+  const generation = useRef(0);
+
+  useEffect(() => {
+    videoApi.sites().then(setSites, () => setSites([]));
+  }, []);
+
+  const load = useCallback(() => {
+    const gen = ++generation.current;
+    videoApi.cameras({ site: filter.site ? Number(filter.site) : null }).then(
+      (items) => {
+        if (gen !== generation.current) return;
+        setCameras(items);
+        setError(null);
+      },
+      (e) => {
+        if (gen !== generation.current) return;
+        setError(e);
+        setCameras(null);
+      },
+    );
+  }, [filter.site]);
+
+  useEffect(() => {
+    setCameras(null);
+    load();
+  }, [load]);
+
+  // Live: the recorder's word on each camera (state, numbers, last error) as it changes.
+  const onState = useCallback((e: LiveEvent) => setCameras((prev) => (prev ? applyCameraState(prev, e.payload) : prev)), []);
+  useLiveTopic('camera.state', onState);
+  useEffect(() => live.onResync(load), [load]);
+  const wasConnected = useRef(connected);
+  useEffect(() => {
+    if (connected && !wasConnected.current) load();
+    wasConnected.current = connected;
+    if (connected) return;
+    const h = setInterval(load, POLL_MS);
+    return () => clearInterval(h);
+  }, [connected, load]);
+
+  const groups = useMemo(
+    () => groupBySite((cameras ?? []).filter((c) => stateMatches(c, filter.state)), sites),
+    [cameras, sites, filter.state],
+  );
+  const siteById = useMemo(() => new Map(sites.map((s) => [s.id, s])), [sites]);
+  const forbidden = error instanceof ApiError && error.status === 403;
+  const write = canWriteCameras(user);
+  const shown = groups.reduce((n, g) => n + g.cameras.length, 0);
+
+  return (
+    <section class="cameras">
+      <div class="page-head">
+        <h1>{t('camera.title')}</h1>
+        {cameras ? <span class="muted">{t('camera.count', { n: shown })}</span> : null}
+        <span class={`live-state ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
+          {connected ? t('duty.live') : t('cases.polling')}
+        </span>
+        {write ? (
+          <a class="btn btn-primary push-right" href={filter.site ? `#/cameras/new/${filter.site}` : '#/cameras/new'}>
+            {t('camera.new')}
+          </a>
+        ) : null}
+      </div>
+      <VideoTabs current="cameras" />
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <ChoiceFilter id="camf-site" label={t('camera.site')} value={filter.site} onChange={(v) => setFilter((f) => ({ ...f, site: v }))}>
+          {sites.map((s) => (
+            <option key={s.id} value={String(s.id)}>
+              {s.name}
+            </option>
+          ))}
+        </ChoiceFilter>
+        <ChoiceFilter
+          id="camf-state"
+          label={t('camera.state')}
+          value={filter.state}
+          values={STATE_FILTER}
+          name={(s) => cameraStateName(s)}
+          onChange={(v) => setFilter((f) => ({ ...f, state: v }))}
+        />
+      </form>
+      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
+      {!cameras && !error ? <Loading /> : null}
+      {cameras && cameras.length === 0 ? <p class="muted">{t('camera.empty')}</p> : null}
+      {cameras && cameras.length > 0 && shown === 0 ? <p class="muted">{t('camera.noMatch')}</p> : null}
+      {shown > 0 ? (
+        <div class="table-wrap">
+          <table class="grid camera-list" data-testid="camera-list">
+            <thead>
+              <tr>
+                <th scope="col">{t('camera.name')}</th>
+                <th scope="col">{t('camera.state')}</th>
+                <th scope="col">{t('camera.since')}</th>
+                <th scope="col" class="num">
+                  {t('camera.fps')}
+                </th>
+                <th scope="col" class="num">
+                  {t('camera.kbps')}
+                </th>
+                <th scope="col">{t('camera.recording')}</th>
+                <th scope="col">{t('camera.owner')}</th>
+                <th scope="col">{t('camera.connection')}</th>
+              </tr>
+            </thead>
+            {groups.map((g) => {
+              const site = siteById.get(g.siteId);
+              return (
+                <tbody key={g.siteId} data-site-id={g.siteId} aria-live="polite">
+                  <tr class="group-row">
+                    <th scope="colgroup" colSpan={8}>
+                      {g.name}
+                      {site || g.cameras[0] ? <span class="muted small"> — {unitNameIn(site ?? g.cameras[0])}</span> : null}
+                    </th>
+                  </tr>
+                  <CameraRows cameras={g.cameras} now={now} tz={unitTimeZone(units, g.unitId)} />
+                </tbody>
+              );
+            })}
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+// ---- the form -----------------------------------------------------------------------------------
+
+/** New camera (at `siteId` when given) or a camera being changed (#/cameras/{id}/edit). */
+export function CameraFormPage({ cameraId, siteId }: { cameraId: number | null; siteId: number | null }) {
+  const [camera, setCamera] = useState<Camera | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (cameraId) videoApi.camera(cameraId).then(setCamera, setError);
+  }, [cameraId]);
+  if (cameraId && !camera) return error ? <ProblemBox error={error} /> : <Loading />;
+  return <CameraFormView camera={camera} siteId={siteId} />;
+}
+
+const CLAIMED = [
+  'site_id',
+  'name',
+  'owner',
+  'owner_name',
+  'connection',
+  'main_url',
+  'sub_url',
+  'username',
+  'password',
+  'enabled',
+  'retention_days',
+  'retention_bytes',
+];
+
+function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: number | null }) {
+  const [sites, setSites] = useState<Site[] | null>(null);
+  const [form, setForm] = useState<CameraForm>(() => cameraForm(camera, siteId));
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    videoApi.sites().then(
+      (items) => {
+        setSites(items);
+        // A single site needs no choosing.
+        if (items.length === 1) setForm((f) => (f.site ? f : { ...f, site: String(items[0].id) }));
+      },
+      (e) => {
+        setSites([]);
+        setError(e);
+      },
+    );
+  }, []);
+
+  const set = <K extends keyof CameraForm>(k: K, v: CameraForm[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const credentials = (c: CredentialsChange) => setForm((f) => ({ ...f, credentials: c, username: '', password: '' }));
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const { body, errors } = cameraPayload(form, !camera);
+    setLocal(errors);
+    if (Object.keys(errors).length) return;
+    setBusy(true);
+    setError(null);
+    try {
+      let saved: Camera;
+      if (camera) {
+        const patch = cameraPatch(body, camera);
+        saved = Object.keys(patch).length ? await videoApi.updateCamera(camera.id, patch) : camera;
+      } else {
+        saved = await videoApi.createCamera(body);
+      }
+      navigate({ page: 'camera', cameraId: saved.id, edit: false });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fe = (f: string) => local[f] ?? fieldError(error, f);
+  const title = camera ? t('camera.editTitle', { name: camera.name }) : t('camera.newTitle');
+  const siteLabel = (s: Site) => {
+    const unit = unitNameIn(s);
+    return unit ? `${s.name} — ${unit}` : s.name;
+  };
+  const cancel = () => (camera ? navigate({ page: 'camera', cameraId: camera.id, edit: false }) : navigate({ page: 'cameras' }));
+
+  return (
+    <section class="camera-form">
+      <div class="page-head">
+        <h1>{title}</h1>
+      </div>
+      <form class="form panel" onSubmit={submit} aria-label={title} noValidate>
+        <ProblemBox error={error} extra={unclaimedFieldErrors(error, CLAIMED)} />
+        {sites && sites.length === 0 && !error ? (
+          <p class="alert alert-warn">
+            {t('camera.noSites')} <a href="#/sites/new">{t('site.new')}</a>
+          </p>
+        ) : null}
+        <div class="grid2">
+          <Field id="camf-form-site" label={t('camera.site')} error={fe('site_id')}>
+            {(a) => (
+              <select {...a} value={form.site} onChange={(e) => set('site', e.currentTarget.value)}>
+                {!form.site ? <option value="">{t('camera.chooseSite')}</option> : null}
+                {form.site && sites && !sites.some((s) => String(s.id) === form.site) ? (
+                  <option value={form.site}>{camera?.site_name ?? t('video.unknownSite', { id: form.site })}</option>
+                ) : null}
+                {(sites ?? []).map((s) => (
+                  <option key={s.id} value={String(s.id)}>
+                    {siteLabel(s)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="camf-name" label={t('camera.name')} error={fe('name')}>
+            {(a) => <input {...a} required maxLength={200} value={form.name} onInput={(e) => set('name', e.currentTarget.value)} />}
+          </Field>
+          <Field id="camf-owner" label={t('camera.owner')} error={fe('owner')}>
+            {(a) => (
+              <select {...a} value={form.owner} onChange={(e) => set('owner', e.currentTarget.value)}>
+                {CAMERA_OWNERS.map((o) => (
+                  <option key={o} value={o}>
+                    {ownerName(o)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="camf-owner-name" label={t('camera.ownerName')} error={fe('owner_name')} hint={t('camera.ownerNameHint')}>
+            {(a) => <input {...a} maxLength={300} value={form.owner_name} onInput={(e) => set('owner_name', e.currentTarget.value)} />}
+          </Field>
+          <Field id="camf-connection" label={t('camera.connection')} error={fe('connection')}>
+            {(a) => (
+              <select {...a} value={form.connection} onChange={(e) => set('connection', e.currentTarget.value)}>
+                {CAMERA_CONNECTIONS.map((c) => (
+                  <option key={c} value={c}>
+                    {connectionName(c)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <Field id="camf-main" label={t('camera.mainUrl')} error={fe('main_url')} hint={t('camera.urlHint')}>
+          {(a) => (
+            <input
+              {...a}
+              class="code"
+              required
+              autocomplete="off"
+              spellcheck={false}
+              placeholder="rtsp://10.0.0.21:554/Streaming/Channels/101"
+              value={form.main_url}
+              onInput={(e) => set('main_url', e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <Field id="camf-sub" label={t('camera.subUrl')} error={fe('sub_url')} hint={t('camera.subUrlHint')}>
+          {(a) => (
+            <input
+              {...a}
+              class="code"
+              autocomplete="off"
+              spellcheck={false}
+              value={form.sub_url}
+              onInput={(e) => set('sub_url', e.currentTarget.value)}
+            />
+          )}
+        </Field>
+
+        <fieldset class="credentials" data-testid="credentials">
+          <legend>{t('camera.credentials')}</legend>
+          <p class="hint">{t('camera.credentialsHint')}</p>
+          {camera ? (
+            <div class="toolbar">
+              <span class={`badge ${camera.credentials_set ? 'cred-set' : 'cred-unset'}`} data-testid="credentials-state">
+                {camera.credentials_set ? t('camera.credentialsSet') : t('camera.credentialsNotSet')}
+              </span>
+              {form.credentials === 'keep' ? (
+                <>
+                  <button type="button" class="btn btn-small" onClick={() => credentials('set')}>
+                    {camera.credentials_set ? t('camera.credentialsChange') : t('camera.credentialsSetNew')}
+                  </button>
+                  {camera.credentials_set ? (
+                    <button type="button" class="btn btn-small btn-danger" onClick={() => credentials('remove')}>
+                      {t('camera.credentialsRemove')}
+                    </button>
+                  ) : null}
+                </>
+              ) : (
+                <button type="button" class="btn btn-small" onClick={() => credentials('keep')}>
+                  {t('camera.credentialsKeep')}
+                </button>
+              )}
+            </div>
+          ) : null}
+          {form.credentials === 'remove' ? <p class="alert alert-warn">{t('camera.credentialsWillRemove')}</p> : null}
+          {form.credentials === 'set' ? (
+            <div class="grid2">
+              <Field id="camf-username" label={t('camera.username')} error={fe('username')}>
+                {(a) => (
+                  <input {...a} autocomplete="off" spellcheck={false} value={form.username} onInput={(e) => set('username', e.currentTarget.value)} />
+                )}
+              </Field>
+              <Field id="camf-password" label={t('camera.password')} error={fe('password')}>
+                {(a) => (
+                  <input {...a} type="password" autocomplete="new-password" value={form.password} onInput={(e) => set('password', e.currentTarget.value)} />
+                )}
+              </Field>
+            </div>
+          ) : null}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('camera.retention')}</legend>
+          <div class="grid2">
+            <Field id="camf-days" label={t('camera.retentionDays')} error={fe('retention_days')}>
+              {(a) => (
+                <input {...a} inputMode="numeric" value={form.retention_days} onInput={(e) => set('retention_days', e.currentTarget.value)} />
+              )}
+            </Field>
+            <Field id="camf-bytes" label={t('camera.retentionBytes')} error={fe('retention_bytes')} hint={t('camera.retentionBytesHint')}>
+              {(a) => <input {...a} inputMode="decimal" value={form.retention_gb} onInput={(e) => set('retention_gb', e.currentTarget.value)} />}
+            </Field>
+          </div>
+        </fieldset>
+        <div class={`check${fe('enabled') ? ' has-error' : ''}`}>
+          <input id="camf-enabled" type="checkbox" checked={form.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
+          <label for="camf-enabled">{t('camera.enabled')}</label>
+          {fe('enabled') ? <div class="field-error">{fe('enabled')}</div> : null}
+        </div>
+        <div class="toolbar">
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {busy ? t('common.saving') : t('common.save')}
+          </button>
+          <button type="button" class="btn" onClick={cancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

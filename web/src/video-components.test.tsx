@@ -1,0 +1,261 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setCsrfToken, type Camera, type Hold, type ProbeResult } from './api';
+import { setLang } from './i18n';
+import { HoldList, Probe, StatePanel, Timeline } from './pages/CameraDetail';
+import { CameraRows } from './pages/Cameras';
+import { dayOf, timelineBars } from './video';
+
+const VN = 'Asia/Ho_Chi_Minh';
+const at = (s: string) => Date.parse(s);
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+function mount(node: preact.ComponentChild, tag = 'div') {
+  const root = document.createElement(tag);
+  document.body.appendChild(root);
+  render(node, root);
+  return root;
+}
+
+afterEach(() => {
+  document.body.innerHTML = '';
+  setLang('vi');
+  vi.unstubAllGlobals();
+});
+
+describe('Timeline', () => {
+  const day = dayOf('2026-11-28', VN);
+  const now = at('2026-11-28T05:00:00Z'); // 12:00
+  const bars = timelineBars(
+    {
+      segments: [{ start: '2026-11-27T17:00:00Z', end: '2026-11-28T02:00:00Z', bytes: 1, frames: 1, recovered: false }],
+      gaps: [{ start: '2026-11-28T02:00:00Z', end: null, cause: 'disk_full' }],
+    },
+    day,
+    now,
+  );
+
+  function mountTimeline(selected: number | null, picks: [number, boolean][]) {
+    const root = mount(<Timeline day={day} bars={bars} selected={selected} now={now} onPick={(t, play) => picks.push([t, play])} />);
+    const track = root.querySelector('[data-testid="timeline-track"]') as HTMLElement;
+    // happy-dom lays nothing out: give the track a width of 1000 px at x = 100.
+    track.getBoundingClientRect = () => ({ left: 100, width: 1000, top: 0, height: 30, right: 1100, bottom: 30, x: 100, y: 0, toJSON: () => '' });
+    return { root, track };
+  }
+
+  it('draws recorded spans and gaps across the day with tooltips, ticks and a legend of what is there', () => {
+    const { root } = mountTimeline(null, []);
+    const drawn = [...root.querySelectorAll('.tl-bar')] as HTMLElement[];
+    expect(drawn.map((b) => b.dataset.kind)).toEqual(['recorded', 'gap']);
+    expect(drawn[0].style.left).toBe('0.0000%');
+    expect(drawn[0].style.width).toBe('37.5000%');
+    expect(drawn[0].getAttribute('title')).toBe('Có ghi hình: 00:00:00 – 09:00:00');
+    expect(drawn[1].classList.contains('gc-disk_full')).toBe(true);
+    expect(drawn[1].classList.contains('open')).toBe(true);
+    expect(drawn[1].getAttribute('title')).toBe('Đầy ổ lưu trữ: 09:00:00 – đang diễn ra');
+    expect([...root.querySelectorAll('.tl-ticks span')].map((s) => s.textContent)).toEqual([
+      '00:00', '03:00', '06:00', '09:00', '12:00', '15:00', '18:00', '21:00', '24:00',
+    ]);
+    expect([...root.querySelectorAll('.tl-legend li')].map((li) => li.textContent)).toEqual(['Có ghi hình', 'Đầy ổ lưu trữ', 'Không có dữ liệu']);
+    expect((root.querySelector('.tl-now') as HTMLElement).style.left).toBe('50.0000%');
+    const slider = root.querySelector('[role="slider"]')!;
+    expect(slider.getAttribute('aria-label')).toContain('28/11/2026');
+    expect(slider.getAttribute('aria-valuetext')).toBe('chưa chọn thời điểm');
+  });
+
+  it('plays from the point clicked', () => {
+    const picks: [number, boolean][] = [];
+    const { track } = mountTimeline(null, picks);
+    track.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: 100 + 375 })); // 3/8 of the day: 09:00
+    expect(picks).toEqual([[at('2026-11-28T02:00:00Z'), true]]);
+  });
+
+  it('moves the choice with the arrow keys and plays it with Enter', () => {
+    const picks: [number, boolean][] = [];
+    const sel = at('2026-11-28T01:30:00Z'); // 08:30
+    const { root, track } = mountTimeline(sel, picks);
+    expect(track.getAttribute('aria-valuetext')).toBe('08:30:00');
+    expect(track.getAttribute('aria-valuenow')).toBe(String(8 * 60 + 30));
+    expect(root.querySelector('.tl-cursor')).not.toBeNull();
+    track.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    track.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', shiftKey: true, bubbles: true }));
+    track.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+    track.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(picks).toEqual([
+      [sel + 60_000, false],
+      [sel - 15 * 60_000, false],
+      [day.start, false],
+      [sel, true],
+    ]);
+  });
+
+  it('speaks English when chosen', () => {
+    setLang('en');
+    const { root } = mountTimeline(null, []);
+    expect([...root.querySelectorAll('.tl-legend li')].map((li) => li.textContent)).toEqual(['Recorded', 'Storage full', 'No data']);
+  });
+});
+
+const camera = (over: Partial<Camera> = {}): Camera => ({
+  id: 3,
+  site_id: 1,
+  unit_id: 5,
+  name: 'Cổng B',
+  owner: 'enterprise',
+  owner_name: 'Công ty CP Cảng Tân Vũ',
+  connection: 'leased_line',
+  main_url: 'rtsp://10.0.0.1/1',
+  sub_url: null,
+  credentials_set: true,
+  enabled: true,
+  retention_days: 30,
+  retention_bytes: 0,
+  state: 'degraded',
+  state_since: '2026-11-28T04:40:00Z',
+  live: { fps: 12.5, kbps: 1536, codec: 'h265', width: 2560, height: 1440, last_error: { vi: 'Mất gói tin RTP', en: 'RTP packets lost' }, recording: true },
+  created_at: '',
+  updated_at: '',
+  ...over,
+});
+
+describe('camera state', () => {
+  const now = at('2026-11-28T05:00:00Z');
+
+  it('shows the state, since when, the live numbers and the last error', () => {
+    const root = mount(<StatePanel camera={camera()} now={now} tz={VN} />);
+    expect(root.querySelector('[data-testid="camera-state"]')?.textContent).toBe('Suy giảm');
+    expect(root.textContent).toContain('từ 28/11/2026 11:40:00 (20 phút trước)');
+    expect(root.querySelector('[data-testid="fps"]')?.textContent).toBe('12,5');
+    expect(root.querySelector('[data-testid="kbps"]')?.textContent).toBe('1.536 kbps');
+    expect(root.querySelector('[data-testid="stream"]')?.textContent).toBe('H.265 2560×1440');
+    expect(root.querySelector('.rec-dot')?.getAttribute('aria-label')).toBe('Đang ghi hình');
+    expect(root.querySelector('[data-testid="last-error"]')?.textContent).toBe('Lỗi gần nhất: Mất gói tin RTP');
+  });
+
+  it('stands without live numbers (before the recorder runs)', () => {
+    setLang('en');
+    const root = mount(<StatePanel camera={camera({ state: 'unknown', state_since: null, live: null })} now={now} tz={VN} />);
+    expect(root.querySelector('[data-testid="camera-state"]')?.textContent).toBe('Unknown');
+    expect(root.querySelector('[data-testid="fps"]')?.textContent).toBe('—');
+    expect(root.querySelector('.rec-dot')?.getAttribute('aria-label')).toBe('Not recording');
+    expect(root.querySelector('[data-testid="last-error"]')).toBeNull();
+  });
+
+  it('lists cameras with state badge, since, numbers and recording dot', () => {
+    const root = mount(
+      <table>
+        <tbody>
+          <CameraRows cameras={[camera(), camera({ id: 4, name: 'Cổng C', state: 'offline', enabled: false, live: null, owner: 'customs' })]} now={now} tz={VN} />
+        </tbody>
+      </table>,
+    );
+    const rows = [...root.querySelectorAll('tr')];
+    expect(rows.map((r) => r.getAttribute('data-camera-id'))).toEqual(['3', '4']);
+    expect(rows[0].querySelector('a')?.getAttribute('href')).toBe('#/cameras/3');
+    expect(rows[0].querySelector('time')?.textContent).toBe('20 phút trước');
+    expect(rows[0].querySelector('time')?.getAttribute('title')).toBe('28/11/2026 11:40:00');
+    expect(rows[0].textContent).toContain('Công ty CP Cảng Tân Vũ');
+    expect(rows[0].textContent).toContain('Kênh thuê riêng');
+    expect(rows[1].querySelector('[data-testid="camera-state"]')?.textContent).toBe('Mất tín hiệu');
+    expect(rows[1].classList.contains('inactive')).toBe(true);
+    expect(rows[1].querySelector('.rec-dot')?.classList.contains('off')).toBe(true);
+  });
+});
+
+describe('Probe', () => {
+  it('shows a spinner while the server tries, then what it found', async () => {
+    let answer: (r: ProbeResult) => void = () => undefined;
+    const root = mount(<Probe cameraId={3} probe={() => new Promise((r) => (answer = r))} />);
+    const button = root.querySelector('button')!;
+    button.click();
+    await tick();
+    expect(button.disabled).toBe(true);
+    expect(root.querySelector('.spinner')).not.toBeNull();
+    expect(root.querySelector('[role="status"]')?.textContent).toContain('Đang kiểm tra kết nối');
+    answer({ ok: true, stream: 'main', codec: 'h264', width: 1920, height: 1080, fps: 25, kbps: 4096 });
+    await tick();
+    expect(button.disabled).toBe(false);
+    expect(root.querySelector('[role="status"]')?.textContent).toBe('Kết nối được: H.264 1920×1080, 25 khung hình/giây, 4.096 kbps.');
+  });
+
+  it('gives the camera’s refusal in the chosen language', async () => {
+    setLang('en');
+    const root = mount(<Probe cameraId={3} probe={async () => ({ ok: false, reason: { vi: 'Sai mật khẩu', en: 'Wrong password' } })} />);
+    root.querySelector('button')!.click();
+    await tick();
+    await tick();
+    expect(root.querySelector('[role="status"]')?.textContent).toBe('Cannot connect: Wrong password');
+  });
+});
+
+describe('HoldList', () => {
+  const hold = (over: Partial<Hold> = {}): Hold => ({
+    id: 5,
+    camera_id: 3,
+    camera_name: 'Cổng B',
+    from: '2026-11-28T01:30:00Z',
+    to: '2026-11-28T02:30:00Z',
+    reason: 'Container nghi vấn cắt niêm phong',
+    case_id: 12,
+    case_number: 'HP-2026-0012',
+    holder_id: 9,
+    holder_name: 'Phan Thị Lan Anh',
+    created_at: '2026-11-28T03:00:00Z',
+    released_at: null,
+    released_by_name: null,
+    release_reason: null,
+    ...over,
+  });
+
+  it('shows the span in the unit’s time, the case, and who released what', () => {
+    const root = mount(
+      <HoldList
+        holds={[hold(), hold({ id: 6, case_id: null, case_number: null, released_at: '2026-11-28T04:00:00Z', released_by_name: 'Lương Văn Sơn', release_reason: 'Đã kết luận' })]}
+        tz={VN}
+        onReleased={() => undefined}
+      />,
+    );
+    const rows = [...root.querySelectorAll('tbody tr')];
+    expect(rows[0].querySelector('td')?.textContent).toBe('28/11/2026 08:30 – 28/11/2026 09:30');
+    expect(rows[0].querySelector('a')?.getAttribute('href')).toBe('#/cases/12');
+    expect(rows[0].querySelector('a')?.textContent).toBe('HP-2026-0012');
+    expect(rows[0].querySelector('.badge')?.textContent).toBe('Đang giữ');
+    expect(rows[1].querySelector('.badge')?.textContent).toBe('Đã giải phóng');
+    expect(rows[1].textContent).toContain('Giải phóng bởi Lương Văn Sơn lúc 28/11/2026 11:00: Đã kết luận');
+    expect(rows[1].querySelector('button')).toBeNull();
+  });
+
+  it('releases a hold only with a reason', async () => {
+    const calls: { url: string; init: RequestInit }[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        calls.push({ url, init });
+        return new Response(null, { status: 204 });
+      }),
+    );
+    setCsrfToken('tok');
+    let released = 0;
+    const root = mount(<HoldList holds={[hold()]} tz={VN} onReleased={() => (released += 1)} />);
+    (root.querySelector('tbody button') as HTMLButtonElement).click();
+    await tick();
+    const form = root.querySelector('form')!;
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await tick();
+    expect(root.querySelector('.field-error')?.textContent).toBe('Ghi lý do.');
+    expect(calls).toEqual([]);
+    const reason = root.querySelector('textarea')!;
+    reason.value = 'Vụ việc đã kết luận';
+    reason.dispatchEvent(new Event('input', { bubbles: true }));
+    await tick();
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await tick();
+    await tick();
+    expect(calls.map((c) => [c.url, c.init.method, JSON.parse(String(c.init.body))])).toEqual([
+      ['/api/v1/holds/5', 'DELETE', { reason: 'Vụ việc đã kết luận' }],
+    ]);
+    expect(released).toBe(1);
+    setCsrfToken(null);
+  });
+});
