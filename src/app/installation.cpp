@@ -21,6 +21,20 @@
 
 namespace watchfloor::app {
 
+namespace {
+video::RecorderOptions recorder_options(const core::RecorderConfig& c) {
+  video::RecorderOptions o;
+  o.writer.segment_s = c.segment_s;
+  o.writer.min_segment_s = std::min(10, c.segment_s / 2);
+  o.rtsp_timeout_ms = c.rtsp_timeout_s * 1000;
+  o.offline_alert_after_ms = int64_t(c.offline_alert_s) * 1000;
+  o.backoff_max_ms = int64_t(c.backoff_max_s) * 1000;
+  o.retention_interval_ms = int64_t(c.retention_interval_s) * 1000;
+  o.floor_percent = c.floor_percent;
+  return o;
+}
+}  // namespace
+
 Installation::Installation(core::Config cfg)
     : config(std::move(cfg)),
       db(store::open_sqlite(config.data_dir / "watchfloor.db")),
@@ -35,7 +49,7 @@ Installation::Installation(core::Config cfg)
       cases(*db, clock, units, duty, bus, alerts),
       secrets(config.data_dir / "secret.key"),
       catalog(*db, clock, units, secrets),
-      recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video") {
+      recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
 }
@@ -139,17 +153,23 @@ int64_t system_user_id(Installation& inst) {
 }
 
 void log_camera_health(Installation& inst, const video::HealthChange& h) {
-  // The duty watch of the camera's unit: the nearest unit up the tree that designates one.
-  std::optional<int64_t> watch;
-  for (auto u = inst.units.get(h.unit_id); u && !watch; u = u->parent_id ? inst.units.get(*u->parent_id) : std::nullopt)
-    if (auto d = u->designations.find("duty_watch"); d != u->designations.end()) watch = d->second;
-  if (!watch) return;
-  auto shift = inst.duty.shift_at(*watch, h.at_ms);
-  if (!shift || shift->status(h.at_ms) != "on_duty") return;
+  // The duty watch of the camera's unit: the nearest unit up the tree that designates one; its shift
+  // is rostered at that unit or at the designated one (as routing finds it, Art. 16.4a).
+  std::optional<duty::Shift> shift;
+  std::string tz = "Asia/Ho_Chi_Minh";
+  for (auto u = inst.units.get(h.unit_id); u && !shift; u = u->parent_id ? inst.units.get(*u->parent_id) : std::nullopt) {
+    auto d = u->designations.find("duty_watch");
+    if (d == u->designations.end()) continue;
+    for (int64_t at : {u->id, d->second})
+      if (auto s = inst.duty.shift_at(at, h.at_ms); s && s->status(h.at_ms) == "on_duty" && !shift) shift = s;
+    tz = u->time_zone;
+    break;
+  }
+  if (!shift) return;
   std::string text =
       h.kind == "outage_started"
           ? fmt::format("Camera {} mất tín hiệu từ {} (hệ thống tự ghi).", h.camera_name,
-                        duty::format_local(h.outage_started_ms, inst.units.get(*watch)->time_zone, "%H:%M %d/%m/%Y"))
+                        duty::format_local(h.outage_started_ms, tz, "%H:%M %d/%m/%Y"))
           : fmt::format("Camera {} đã có tín hiệu trở lại (hệ thống tự ghi).", h.camera_name);
   duty::LogEntry entry;
   inst.db->transaction([&] {

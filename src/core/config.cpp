@@ -43,7 +43,7 @@ Config load_config(const std::filesystem::path& file) {
     throw std::runtime_error(fmt::format("config: {}: {}", file.string(), e.description()));
   }
   Config c;
-  reject_unknown(root, "", {"data_dir", "server", "security"});
+  reject_unknown(root, "", {"data_dir", "server", "security", "recorder"});
   read(root, "", "data_dir", c.data_dir);
   if (c.data_dir.is_relative() && root.get("data_dir"))
     c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
@@ -75,6 +75,20 @@ Config load_config(const std::filesystem::path& file) {
     read(*s, "security.", "login_max_failures_per_user", v.login_max_failures_per_user);
     read(*s, "security.", "login_max_failures_per_ip", v.login_max_failures_per_ip);
     read(*s, "security.", "login_window_minutes", v.login_window_minutes);
+  }
+  if (const auto* s = root.get_as<toml::table>("recorder")) {
+    reject_unknown(*s, "recorder.", {"segment_s", "rtsp_timeout_s", "offline_alert_s", "backoff_max_s", "retention_interval_s",
+                                     "floor_percent"});
+    auto& v = c.recorder;
+    read(*s, "recorder.", "segment_s", v.segment_s);
+    read(*s, "recorder.", "rtsp_timeout_s", v.rtsp_timeout_s);
+    read(*s, "recorder.", "offline_alert_s", v.offline_alert_s);
+    read(*s, "recorder.", "backoff_max_s", v.backoff_max_s);
+    read(*s, "recorder.", "retention_interval_s", v.retention_interval_s);
+    read(*s, "recorder.", "floor_percent", v.floor_percent);
+    if (v.segment_s < 4 || v.segment_s > 600) throw std::runtime_error("config: recorder.segment_s must be between 4 and 600");
+    if (v.rtsp_timeout_s < 1 || v.backoff_max_s < 1 || v.retention_interval_s < 1 || v.floor_percent > 50)
+      throw std::runtime_error("config: recorder timings must be at least 1 s and floor_percent at most 50");
   }
   return c;
 }

@@ -26,10 +26,21 @@ struct SecurityConfig {
   int login_window_minutes = 15;
 };
 
+// The recorder's timings (docs/formats.md §11); the defaults are the product's, tests shorten them.
+struct RecorderConfig {
+  int segment_s = 60;            // segments of about a minute, cut on keyframes
+  int rtsp_timeout_s = 10;       // no packet for this long: the camera is gone
+  int offline_alert_s = 30;      // offline this long: an alert to the duty watch
+  int backoff_max_s = 30;        // reconnect backoff cap
+  int retention_interval_s = 60;
+  int floor_percent = 5;         // free-space floor of the video directory
+};
+
 struct Config {
   std::filesystem::path data_dir = "./var";
   ServerConfig server;
   SecurityConfig security;
+  RecorderConfig recorder;
 };
 
 // Reads a TOML file. Unknown keys and wrong types are errors (std::runtime_error naming the key),

@@ -11,6 +11,14 @@ namespace watchfloor::video {
 
 using nlohmann::json;
 
+namespace {
+// Alerts about the recorder itself go to the top of the unit tree (the system's operators see them).
+std::optional<int64_t> root_unit(store::Db& db) {
+  auto r = db.query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
+  return r ? std::optional<int64_t>(r->i64(0)) : std::nullopt;
+}
+}  // namespace
+
 json to_json(const CameraStatus& s) {
   json err;
   if (s.last_error) err = {{"code", s.last_error->code}, {"vi", s.last_error->vi}, {"en", s.last_error->en}};
@@ -62,6 +70,7 @@ void Recorder::start() {
   if (!recovery_.problems.empty()) {
     events::Alert a;
     a.kind = "video.recovery";
+    a.unit_id = root_unit(db_);
     a.subject = fmt::format("open:{}", index_->open_id());
     a.severity = "high";
     a.title_vi = fmt::format("Khởi động lại bộ ghi: {} tệp bị cách ly, {} tệp thiếu hoặc hỏng", recovery_.quarantined, recovery_.missing);
@@ -73,6 +82,7 @@ void Recorder::start() {
   if (!index_->dir_online()) {
     events::Alert a;
     a.kind = "video.dir_offline";
+    a.unit_id = root_unit(db_);
     a.subject = "dir:default";
     a.severity = "high";
     a.title_vi = "Thư mục lưu video không đúng hoặc đang bị máy khác dùng: không ghi hình";
@@ -414,6 +424,7 @@ void Recorder::health_loop() {
         if (r.held_full && !was_full) {
           events::Alert a;
           a.kind = "video.disk_held_full";
+    a.unit_id = root_unit(db_);
           a.subject = "dir:default";
           a.severity = "high";
           a.title_vi = "Ổ lưu video chỉ còn dữ liệu đang giữ làm chứng cứ: đã dừng ghi hình";
