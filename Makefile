@@ -25,7 +25,7 @@ web: setup
 build: native web
 
 demo: build
-	./$(BUILD)/watchfloor demo --data $(DEMO_DATA) --listen $(DEMO_LISTEN)
+	./$(BUILD)/watchfloor demo --data $(DEMO_DATA) --listen $(DEMO_LISTEN) --camsim $(BUILD)/watchfloor-camsim
 
 test-unit: native
 	cd $(BUILD) && ctest --output-on-failure --timeout 120

@@ -276,6 +276,20 @@ void add_video_routes(http::Router& r, Services& s) {
       segs.push_back(j);
     }
     for (auto& j : segs) j.erase("run_id");
+    // The segment being written is not in the index yet: while recording, the timeline grows to now.
+    if (auto st = s.recorder.status(c.id); st && st->recording && to > video::ms_to_90k(st->since_ms)) {
+      int64_t start = video::ms_to_90k(st->since_ms), now = video::ms_to_90k(s.clock.now_ms());
+      if (!segs.empty() && segs.back()["end_90k"].get<int64_t>() > start) {
+        segs.back()["live"] = true;
+        start = segs.back()["end_90k"].get<int64_t>();
+        segs.back()["end_90k"] = now;
+        segs.back()["end"] = core::iso8601(video::t90k_to_ms(now));
+      } else if (now > start) {
+        json j = span_json(start, now);
+        j.update({{"bytes", 0}, {"frames", 0}, {"recovered", false}, {"live", true}});
+        segs.push_back(j);
+      }
+    }
     json gaps = json::array();
     for (const auto& g : s.recorder.index().gaps(stream, from, to)) {
       json j = span_json(g.start_90k, g.end_90k);

@@ -80,6 +80,11 @@ int serve(Installation& inst, std::ostream& out);
 nlohmann::json ensure_demo(Installation& inst);
 // The demo's duty watch: a published roster covering the coming weeks and a shift on duty with records.
 void ensure_demo_duty(Installation& inst, duty::Duty& duty);
+// The demo's cameras at three sites, streamed by the camera simulator on `rtsp_port`.
+void ensure_demo_cameras(Installation& inst, int rtsp_port);
+// Starts tools/camsim with the demo's cameras (it ends with this process); returns its pid.
+int start_camsim(const std::filesystem::path& binary, const std::filesystem::path& cache, int port);
+
 // The demo's online supervision: tasks of each method and cases in several states.
 void ensure_demo_cases(Installation& inst);
 

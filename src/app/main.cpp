@@ -63,6 +63,10 @@ int main(int argc, char** argv) {
 
   auto* demo = cli.add_subcommand("demo", "create (if absent) and serve a demo installation");
   demo_w.add_to(demo, true);
+  std::string camsim_path;
+  int camsim_port = 8554;
+  demo->add_option("--camsim", camsim_path, "start this camera simulator (build/watchfloor-camsim) and record its cameras");
+  demo->add_option("--camsim-port", camsim_port, "RTSP port of the simulator")->check(CLI::Range(1, 65535));
 
   auto* migrate = cli.add_subcommand("migrate", "apply database migrations and exit");
   migrate_w.add_to(migrate, false);
@@ -118,6 +122,11 @@ int main(int argc, char** argv) {
       auto logins = app::ensure_demo(*inst);
       app::ensure_demo_duty(*inst, inst->duty);
       app::ensure_demo_cases(*inst);
+      if (!camsim_path.empty()) {
+        if (!std::filesystem::exists(camsim_path)) throw std::runtime_error("no camera simulator at " + camsim_path);
+        app::ensure_demo_cameras(*inst, camsim_port);
+        app::start_camsim(camsim_path, inst->config.data_dir / "camsim-cache", camsim_port);
+      }
       print_logins(logins, inst->config.data_dir / "demo-logins.json");
       return app::serve(*inst, std::cout);
     }

@@ -156,8 +156,11 @@ describe('recorder', { timeout: 300_000 }, () => {
     const list = await trucban.request('GET', `/api/v1/cameras/${cam}/recordings`);
     assert.equal(list.status, 200, list.text);
     const run = list.json.segments.at(-1);
-    const from = run.start;
-    const to = new Date(Date.parse(run.end) - 1000).toISOString();
+    assert.equal(run.live, true, 'the segment being written shows as recording up to now');
+    assert.ok(Date.parse(run.end) > Date.now() - 5000);
+    // A clip of committed recording: from the first segment's start to a second before the last one's end.
+    const from = new Date(Math.ceil(rec[0].start_90k / 90)).toISOString();
+    const to = new Date(Math.floor(rec.at(-1).end_90k / 90) - 1000).toISOString();
     const res = await fetch(`${server.url}/api/v1/cameras/${cam}/media.mp4?from=${from}&to=${to}`, { headers: { cookie: trucban.cookie } });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'video/mp4');
