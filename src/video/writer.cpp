@@ -7,10 +7,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <system_error>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "video/fsync.h"
 
 namespace watchfloor::video {
@@ -166,6 +168,8 @@ void StreamWriter::flush_fragment(std::optional<int64_t> next_dts) {
   }
   seg_->bytes += written;
   seg_->frags.push_back(std::move(frag));
+  core::Metrics::global().inc("watchfloor_video_bytes_written_total", core::label("camera", std::to_string(stream_.camera_id)),
+                              double(written));
   frames_total_ += int64_t(pending_.size());
   bytes_total_ += int64_t(written);
   pending_.clear();
@@ -202,6 +206,7 @@ void StreamWriter::close_segment() {
     fsync_dir(seg->path.parent_path());
     return;
   }
+  auto started = std::chrono::steady_clock::now();
   int rc = ::fsync(seg->fd);
   ::close(seg->fd);
   if (rc != 0) throw std::system_error(errno, std::generic_category(), "fsync " + seg->path.string());
@@ -237,6 +242,9 @@ void StreamWriter::close_segment() {
   row.sample_entry_id = sample_entry_id_;
   row.sample_index = mp4::encode_sample_index(seg->frags);
   index_.commit_segment(row);
+  // Write latency as the disk shows it: fsync of file and directory plus the index commit.
+  core::Metrics::global().observe("watchfloor_video_segment_commit_seconds", "",
+                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   prev_end_90k_ = row.end_90k;
   ++run_index_;
   ++committed_;
