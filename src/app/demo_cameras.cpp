@@ -1,17 +1,15 @@
 // The demo's cameras: sites at a seaport, a border gate and an enterprise's bonded warehouse, each
 // camera a stream of the camera simulator (tools/camsim) that `watchfloor demo --camsim` starts.
+#include <fcntl.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
-
-#include <fcntl.h>
-
 #include <chrono>
-#include <map>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "app/installation.h"
@@ -37,8 +35,10 @@ struct DemoSite {
 
 const DemoSite kSites[] = {
     {"HP-CKKV1", "seaport", "Cảng Tân Vũ", "Phường Đông Hải 2, quận Hải An, TP. Hải Phòng", 20.8449, 106.7797},
-    {"LS-HN", "border_gate", "Cửa khẩu quốc tế Hữu Nghị", "Thị trấn Đồng Đăng, huyện Cao Lộc, tỉnh Lạng Sơn", 21.9756, 106.7058},
-    {"HP-DV", "bonded_warehouse", "Kho ngoại quan Đình Vũ", "Khu kinh tế Đình Vũ, quận Hải An, TP. Hải Phòng", 20.8320, 106.7820},
+    {"LS-HN", "border_gate", "Cửa khẩu quốc tế Hữu Nghị", "Thị trấn Đồng Đăng, huyện Cao Lộc, tỉnh Lạng Sơn", 21.9756,
+     106.7058},
+    {"HP-DV", "bonded_warehouse", "Kho ngoại quan Đình Vũ", "Khu kinh tế Đình Vũ, quận Hải An, TP. Hải Phòng", 20.8320,
+     106.7820},
 };
 
 const DemoCamera kCameras[] = {
@@ -82,7 +82,8 @@ void ensure_demo_cameras(Installation& inst, int rtsp_port) {
     in.retention_days = 30;
     inst.catalog.create_camera(in);
   }
-  spdlog::info("demo: {} cameras at {} sites, streamed by the camera simulator on port {}", k, std::size(kSites), rtsp_port);
+  spdlog::info("demo: {} cameras at {} sites, streamed by the camera simulator on port {}", k, std::size(kSites),
+               rtsp_port);
 }
 
 int start_camsim(const std::filesystem::path& binary, const std::filesystem::path& cache, int port) {

@@ -2,11 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/uio.h>
-#include <climits>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 
 namespace watchfloor::video {
 

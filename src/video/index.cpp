@@ -1,14 +1,13 @@
 #include "video/index.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sodium.h>
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "core/error.h"
@@ -90,7 +89,8 @@ void Index::open() {
   auto ident_path = root_ / "default" / ".watchfloor-dir";
   if (!dir) {
     std::string uuid = core::random_token(16);
-    db_.exec("INSERT INTO sample_dirs(label, path, uuid) VALUES ('default', ?, ?)", {(root_ / "default").string(), uuid});
+    db_.exec("INSERT INTO sample_dirs(label, path, uuid) VALUES ('default', ?, ?)",
+             {(root_ / "default").string(), uuid});
     write_durably(ident_path, nlohmann::json{{"format", 1}, {"dir_uuid", uuid}, {"label", "default"}}.dump() + "\n");
     dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
   }
@@ -107,13 +107,16 @@ void Index::open() {
     if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) ok = false;
   }
   db_.exec("UPDATE sample_dirs SET state = ? WHERE id = ?", {std::string(ok ? "online" : "offline"), dir->i64(0)});
-  if (!ok) core::log_error("video: sample directory " + (root_ / "default").string() + " is not ours or is in use; not recording");
+  if (!ok)
+    core::log_error("video: sample directory " + (root_ / "default").string() +
+                    " is not ours or is in use; not recording");
   dir_online_ = ok;
 
   int64_t now = clock_.now_ms();
   std::string boot = boot_id();
   db_.transaction([&] {
-    if (auto prev = db_.query_one("SELECT id, alive_ms, boot_id FROM recorder_opens WHERE ended_ms IS NULL ORDER BY id DESC LIMIT 1")) {
+    if (auto prev = db_.query_one(
+            "SELECT id, alive_ms, boot_id FROM recorder_opens WHERE ended_ms IS NULL ORDER BY id DESC LIMIT 1")) {
       crashed_alive_ms_ = prev->i64(1);
       db_.exec("UPDATE recorder_opens SET end_kind = ? WHERE ended_ms IS NULL",
                {std::string(prev->str(2) == boot ? "crash" : "power_loss")});
@@ -129,8 +132,9 @@ Index::~Index() {
 }
 
 void Index::close() {
-  if (open_id_) db_.exec("UPDATE recorder_opens SET ended_ms = ?, alive_ms = ?, end_kind = 'clean' WHERE id = ?",
-                         {clock_.now_ms(), clock_.now_ms(), open_id_});
+  if (open_id_)
+    db_.exec("UPDATE recorder_opens SET ended_ms = ?, alive_ms = ?, end_kind = 'clean' WHERE id = ?",
+             {clock_.now_ms(), clock_.now_ms(), open_id_});
 }
 
 void Index::heartbeat() {
@@ -143,9 +147,13 @@ fs::path Index::dir_path(int64_t id) {
   return r->str(0);
 }
 
-fs::path Index::stream_dir(const StreamRow& s) { return dir_path(s.sample_dir_id) / std::to_string(s.camera_id) / s.kind; }
+fs::path Index::stream_dir(const StreamRow& s) {
+  return dir_path(s.sample_dir_id) / std::to_string(s.camera_id) / s.kind;
+}
 
-fs::path Index::segment_path(const StreamRow& s, int64_t seq) { return stream_dir(s) / fmt::format("{:012d}.mp4", seq); }
+fs::path Index::segment_path(const StreamRow& s, int64_t seq) {
+  return stream_dir(s) / fmt::format("{:012d}.mp4", seq);
+}
 
 namespace {
 StreamRow stream_from_row(const store::Row& r) { return {r.i64(0), r.i64(1), r.i64(3), r.i64(4), r.str(2)}; }
@@ -155,8 +163,9 @@ constexpr const char* kStreamColumns = "id, camera_id, kind, sample_dir_id, next
 StreamRow Index::stream(int64_t camera_id, const std::string& kind) {
   std::string q = fmt::format("SELECT {} FROM streams WHERE camera_id = ? AND kind = ?", kStreamColumns);
   if (auto r = db_.query_one(q, {camera_id, kind})) return stream_from_row(*r);
-  db_.exec("INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = 'default'",
-           {camera_id, kind});
+  db_.exec(
+      "INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = 'default'",
+      {camera_id, kind});
   auto r = db_.query_one(q, {camera_id, kind});
   if (!r) throw core::Problem(503, "recorder-not-open", "The recorder has not started", "Bộ ghi hình chưa khởi động");
   return stream_from_row(*r);
@@ -164,12 +173,14 @@ StreamRow Index::stream(int64_t camera_id, const std::string& kind) {
 
 std::vector<StreamRow> Index::streams() {
   std::vector<StreamRow> out;
-  for (const auto& r : db_.query(fmt::format("SELECT {} FROM streams ORDER BY id", kStreamColumns))) out.push_back(stream_from_row(r));
+  for (const auto& r : db_.query(fmt::format("SELECT {} FROM streams ORDER BY id", kStreamColumns)))
+    out.push_back(stream_from_row(r));
   return out;
 }
 
 std::optional<StreamRow> Index::stream_by_id(int64_t id) {
-  if (auto r = db_.query_one(fmt::format("SELECT {} FROM streams WHERE id = ?", kStreamColumns), {id})) return stream_from_row(*r);
+  if (auto r = db_.query_one(fmt::format("SELECT {} FROM streams WHERE id = ?", kStreamColumns), {id}))
+    return stream_from_row(*r);
   return std::nullopt;
 }
 
@@ -193,14 +204,16 @@ int64_t Index::begin_run(int64_t stream_id, int64_t first_seq, int64_t clock_off
 }
 
 std::optional<RunRow> Index::run_for_seq(int64_t stream_id, int64_t seq) {
-  auto r = db_.query_one("SELECT id, stream_id, first_seq, start_90k, end_90k FROM runs WHERE stream_id = ? AND first_seq <= ? "
-                         "ORDER BY first_seq DESC, id DESC LIMIT 1",
-                         {stream_id, seq});
+  auto r = db_.query_one(
+      "SELECT id, stream_id, first_seq, start_90k, end_90k FROM runs WHERE stream_id = ? AND first_seq <= ? "
+      "ORDER BY first_seq DESC, id DESC LIMIT 1",
+      {stream_id, seq});
   if (!r) return std::nullopt;
   return RunRow{r->i64(0), r->i64(1), r->i64(2), r->opt_i64(3), r->opt_i64(4)};
 }
 
-void Index::end_run(int64_t run_id, std::optional<int64_t> end_90k, const std::string& reason, const std::string& cause) {
+void Index::end_run(int64_t run_id, std::optional<int64_t> end_90k, const std::string& reason,
+                    const std::string& cause) {
   db_.transaction([&] {
     db_.exec("UPDATE runs SET end_90k = ?, end_reason = ? WHERE id = ?", {store::opt(end_90k), reason, run_id});
     auto run = db_.query_one("SELECT stream_id FROM runs WHERE id = ?", {run_id});
@@ -216,7 +229,8 @@ std::optional<int64_t> Index::last_end_90k(int64_t stream_id) {
 }
 
 std::optional<SegmentRow> Index::segment(int64_t stream_id, int64_t seq) {
-  if (auto r = db_.query_one(fmt::format("SELECT {} FROM segments WHERE stream_id = ? AND seq = ?", kSegmentColumns), {stream_id, seq}))
+  if (auto r = db_.query_one(fmt::format("SELECT {} FROM segments WHERE stream_id = ? AND seq = ?", kSegmentColumns),
+                             {stream_id, seq}))
     return segment_from_row(*r);
   return std::nullopt;
 }
@@ -224,20 +238,41 @@ std::optional<SegmentRow> Index::segment(int64_t stream_id, int64_t seq) {
 int64_t Index::commit_segment(SegmentRow& s) {
   db_.transaction([&] {
     if (auto last = last_end_90k(s.stream_id); last && s.start_90k < *last)
-      throw std::logic_error(fmt::format("segment {} of stream {} would overlap the recording before it", s.seq, s.stream_id));
+      throw std::logic_error(
+          fmt::format("segment {} of stream {} would overlap the recording before it", s.seq, s.stream_id));
     db_.exec(
-        "INSERT INTO segments(stream_id, camera_id, seq, sample_dir_id, open_id, run_id, run_index, start_90k, end_90k, "
+        "INSERT INTO segments(stream_id, camera_id, seq, sample_dir_id, open_id, run_id, run_index, start_90k, "
+        "end_90k, "
         "media_duration_90k, local_start_delta_90k, bytes, sha256, frames, keyframes, fragments, sample_entry_id, "
         "sample_index, flags, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        {s.stream_id, s.camera_id, s.seq, s.sample_dir_id, s.open_id, s.run_id, s.run_index, s.start_90k, s.end_90k,
-         s.media_duration_90k, s.local_start_delta_90k, s.bytes, s.sha256_hex, s.frames, s.keyframes, s.fragments,
-         s.sample_entry_id, store::Blob{s.sample_index}, s.flags, s.state});
+        {s.stream_id,
+         s.camera_id,
+         s.seq,
+         s.sample_dir_id,
+         s.open_id,
+         s.run_id,
+         s.run_index,
+         s.start_90k,
+         s.end_90k,
+         s.media_duration_90k,
+         s.local_start_delta_90k,
+         s.bytes,
+         s.sha256_hex,
+         s.frames,
+         s.keyframes,
+         s.fragments,
+         s.sample_entry_id,
+         store::Blob{s.sample_index},
+         s.flags,
+         s.state});
     s.id = db_.last_insert_id();
     db_.exec("UPDATE streams SET next_seq = MAX(next_seq, ?) WHERE id = ?", {s.seq + 1, s.stream_id});
     db_.exec("UPDATE runs SET start_90k = COALESCE(start_90k, ?) WHERE id = ?", {s.start_90k, s.run_id});
     if (auto gap = open_gap_of(s.stream_id)) {
-      if (gap->start_90k < s.start_90k) db_.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {s.start_90k, gap->id});
-      else db_.exec("DELETE FROM gaps WHERE id = ?", {gap->id});
+      if (gap->start_90k < s.start_90k)
+        db_.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {s.start_90k, gap->id});
+      else
+        db_.exec("DELETE FROM gaps WHERE id = ?", {gap->id});
     }
   });
   return s.id;
@@ -252,27 +287,30 @@ void Index::open_gap(int64_t stream_id, int64_t start_90k, const std::string& ca
 }
 
 std::optional<GapRow> Index::open_gap_of(int64_t stream_id) {
-  auto r = db_.query_one("SELECT id, stream_id, camera_id, start_90k, end_90k, cause FROM gaps WHERE stream_id = ? AND end_90k IS NULL",
-                         {stream_id});
+  auto r = db_.query_one(
+      "SELECT id, stream_id, camera_id, start_90k, end_90k, cause FROM gaps WHERE stream_id = ? AND end_90k IS NULL",
+      {stream_id});
   if (!r) return std::nullopt;
   return GapRow{r->i64(0), r->i64(1), r->i64(2), r->i64(3), r->opt_i64(4), r->str(5)};
 }
 
 std::vector<SegmentRow> Index::segments(int64_t stream_id, int64_t from_90k, int64_t to_90k) {
   std::vector<SegmentRow> out;
-  for (const auto& r : db_.query(fmt::format("SELECT {} FROM segments WHERE stream_id = ? AND start_90k < ? AND end_90k > ? "
-                                             "ORDER BY start_90k, id",
-                                             kSegmentColumns),
-                                 {stream_id, to_90k, from_90k}))
+  for (const auto& r :
+       db_.query(fmt::format("SELECT {} FROM segments WHERE stream_id = ? AND start_90k < ? AND end_90k > ? "
+                             "ORDER BY start_90k, id",
+                             kSegmentColumns),
+                 {stream_id, to_90k, from_90k}))
     out.push_back(segment_from_row(r));
   return out;
 }
 
 std::vector<GapRow> Index::gaps(int64_t stream_id, int64_t from_90k, int64_t to_90k) {
   std::vector<GapRow> out;
-  for (const auto& r : db_.query("SELECT id, stream_id, camera_id, start_90k, end_90k, cause FROM gaps WHERE stream_id = ? "
-                                 "AND start_90k < ? AND (end_90k IS NULL OR end_90k > ?) ORDER BY start_90k",
-                                 {stream_id, to_90k, from_90k}))
+  for (const auto& r :
+       db_.query("SELECT id, stream_id, camera_id, start_90k, end_90k, cause FROM gaps WHERE stream_id = ? "
+                 "AND start_90k < ? AND (end_90k IS NULL OR end_90k > ?) ORDER BY start_90k",
+                 {stream_id, to_90k, from_90k}))
     out.push_back(GapRow{r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.opt_i64(4), r.str(5)});
   return out;
 }

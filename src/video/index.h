@@ -16,7 +16,9 @@ namespace watchfloor::video {
 
 inline int64_t ms_to_90k(int64_t ms) { return ms * 90; }
 inline int64_t t90k_to_ms(int64_t t) { return t >= 0 ? t / 90 : -((-t + 89) / 90); }
-inline int64_t ns_to_90k(int64_t ns) { return ns >= 0 ? ns / 100'000 * 9 + (ns % 100'000) * 9 / 100'000 : -ns_to_90k(-ns); }
+inline int64_t ns_to_90k(int64_t ns) {
+  return ns >= 0 ? ns / 100'000 * 9 + (ns % 100'000) * 9 / 100'000 : -ns_to_90k(-ns);
+}
 
 struct StreamRow {
   int64_t id = 0, camera_id = 0, sample_dir_id = 0, next_seq = 1;

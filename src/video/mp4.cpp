@@ -6,8 +6,8 @@ namespace watchfloor::video::mp4 {
 
 namespace {
 
-constexpr uint32_t kKeyFlags = 0x02000000;     // sample_depends_on = 2 (I-frame)
-constexpr uint32_t kNonKeyFlags = 0x01010000;  // depends on others, is a non-sync sample
+constexpr uint32_t kKeyFlags = 0x02000000;          // sample_depends_on = 2 (I-frame)
+constexpr uint32_t kNonKeyFlags = 0x01010000;       // depends on others, is a non-sync sample
 constexpr int64_t kNtpEpochOffset = 2'208'988'800;  // seconds from 1900 to 1970
 
 // A bounds-checked big-endian reader over one box's payload.
@@ -31,8 +31,10 @@ class Reader {
   uint32_t u32() { return uint32_t(take(4)); }
   uint64_t u64() { return take(8); }
   void skip(size_t n) {
-    if (!ok_ || d_.size() - at_ < n) ok_ = false;
-    else at_ += n;
+    if (!ok_ || d_.size() - at_ < n)
+      ok_ = false;
+    else
+      at_ += n;
   }
   std::string_view rest() const { return ok_ ? d_.substr(at_) : std::string_view(); }
 
@@ -91,7 +93,6 @@ std::optional<Box> path(std::string_view payload, std::initializer_list<std::str
   }
   return b;
 }
-
 
 uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
 int64_t unzigzag(uint64_t v) { return int64_t(v >> 1) ^ -int64_t(v & 1); }

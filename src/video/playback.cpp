@@ -1,9 +1,8 @@
 #include "video/playback.h"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <stdexcept>
 
@@ -147,8 +146,10 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
   {
     std::vector<std::pair<uint32_t, uint32_t>> runs;
     for (const auto& p : picked) {
-      if (!runs.empty() && runs.back().second == p.s.duration) runs.back().first++;
-      else runs.emplace_back(1, p.s.duration);
+      if (!runs.empty() && runs.back().second == p.s.duration)
+        runs.back().first++;
+      else
+        runs.emplace_back(1, p.s.duration);
     }
     auto b = w.begin_full("stts", 0, 0);
     w.u32(uint32_t(runs.size()));
@@ -160,8 +161,10 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
   if (any_cts) {
     std::vector<std::pair<uint32_t, int32_t>> runs;
     for (const auto& p : picked) {
-      if (!runs.empty() && runs.back().second == p.s.cts_offset) runs.back().first++;
-      else runs.emplace_back(1, p.s.cts_offset);
+      if (!runs.empty() && runs.back().second == p.s.cts_offset)
+        runs.back().first++;
+      else
+        runs.emplace_back(1, p.s.cts_offset);
     }
     auto b = w.begin_full("ctts", 1, 0);
     w.u32(uint32_t(runs.size()));
@@ -186,7 +189,8 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
   {
     std::vector<std::pair<uint32_t, uint32_t>> runs;  // (first chunk, samples per chunk)
     for (size_t i = 0; i < chunks.size(); ++i)
-      if (runs.empty() || runs.back().second != chunks[i].samples) runs.emplace_back(uint32_t(i + 1), chunks[i].samples);
+      if (runs.empty() || runs.back().second != chunks[i].samples)
+        runs.emplace_back(uint32_t(i + 1), chunks[i].samples);
     auto b = w.begin_full("stsc", 0, 0);
     w.u32(uint32_t(runs.size()));
     for (auto [first, n] : runs) w.u32(first), w.u32(n), w.u32(1);

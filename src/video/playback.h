@@ -21,8 +21,8 @@ struct Slice {
 struct Clip {
   std::vector<Slice> slices;
   uint64_t size = 0;
-  std::string etag;                 // strong, quoted
-  int64_t first_frame_90k = 0;      // wall time of the first presented frame
+  std::string etag;                    // strong, quoted
+  int64_t first_frame_90k = 0;         // wall time of the first presented frame
   int64_t start_90k = 0, end_90k = 0;  // span presented
   int64_t frames = 0;
   std::vector<int64_t> segment_ids;

@@ -47,6 +47,7 @@ struct Recorder::Worker {
   int64_t win_mono = 0, win_frames = 0, win_bytes = 0, online_since_mono = 0;
   bool alerted = false;
   int64_t last_published_ms = 0;
+  double kbps_normal = 0;  // slow average of the bitrate while healthy
 
   // Sleeps up to `ms`, waking at once when stopped.
   void pause(int64_t ms) {
@@ -73,8 +74,10 @@ void Recorder::start() {
     a.unit_id = root_unit(db_);
     a.subject = fmt::format("open:{}", index_->open_id());
     a.severity = "high";
-    a.title_vi = fmt::format("Khởi động lại bộ ghi: {} tệp bị cách ly, {} tệp thiếu hoặc hỏng", recovery_.quarantined, recovery_.missing);
-    a.title_en = fmt::format("Recorder restart: {} files quarantined, {} missing or damaged", recovery_.quarantined, recovery_.missing);
+    a.title_vi = fmt::format("Khởi động lại bộ ghi: {} tệp bị cách ly, {} tệp thiếu hoặc hỏng", recovery_.quarantined,
+                             recovery_.missing);
+    a.title_en = fmt::format("Recorder restart: {} files quarantined, {} missing or damaged", recovery_.quarantined,
+                             recovery_.missing);
     a.audience = {"admin", "camera_admin"};
     a.details = {{"problems", recovery_.problems}};
     alerts_.raise(a);
@@ -102,9 +105,7 @@ void Recorder::start() {
 void Recorder::stop() {
   if (!started_) return;
   stopping_ = true;
-  {
-    std::lock_guard lock(health_mu_);
-  }
+  { std::lock_guard lock(health_mu_); }
   health_cv_.notify_all();
   if (health_.joinable()) health_.join();
   std::map<int64_t, std::unique_ptr<Worker>> workers;
@@ -205,7 +206,8 @@ void Recorder::set_state(Worker& w, const std::string& state, std::optional<Rtsp
     if (!w.status.recording) w.status.fps = w.status.kbps = 0;
   }
   if (changed) {
-    core::log_json({{"event", "camera.state"}, {"camera_id", w.cam.id}, {"state", state}, {"reason", err ? err->code : ""}});
+    core::log_json(
+        {{"event", "camera.state"}, {"camera_id", w.cam.id}, {"state", state}, {"reason", err ? err->code : ""}});
     publish_state(w.cam.id);
   }
 }
@@ -232,8 +234,9 @@ void Recorder::run_worker(Worker& w) {
   while (!w.stop) {
     if (retention_->held_full()) {
       // Only held data is left on the disk: no new segment until space is back (formats.md §8).
-      set_state(w, "offline", RtspFailure{"disk_full", "Hết dung lượng lưu trữ (chỉ còn dữ liệu đang giữ làm chứng cứ)",
-                                          "The disk is full of held evidence"});
+      set_state(w, "offline",
+                RtspFailure{"disk_full", "Hết dung lượng lưu trữ (chỉ còn dữ liệu đang giữ làm chứng cứ)",
+                            "The disk is full of held evidence"});
       w.pause(5000);
       continue;
     }
@@ -305,8 +308,8 @@ int64_t ten_working_days(int64_t from_ms) {
   int64_t t = from_ms;
   for (int n = 0; n < 10;) {
     t += day;
-    int64_t days = (t + tz) / day;          // days since 1970-01-01 (a Thursday)
-    int weekday = int((days + 4) % 7);      // 0 = Sunday
+    int64_t days = (t + tz) / day;      // days since 1970-01-01 (a Thursday)
+    int weekday = int((days + 4) % 7);  // 0 = Sunday
     if (weekday != 0 && weekday != 6) ++n;
   }
   return t;
@@ -343,8 +346,13 @@ void Recorder::check_health() {
         }
         w.win_frames = f, w.win_bytes = b, w.win_mono = now_mono;
         bool online = w.status.state == "online" || w.status.state == "degraded";
-        if (online && now_ms - w.status.since_ms >= 10'000 && w.status.nominal_fps > 0) {
-          bool low = w.status.fps < 0.5 * w.status.nominal_fps;
+        if (online && now_ms - w.status.since_ms >= 10'000) {
+          // Degraded: frame rate under half of what the stream announces, or bitrate under a third of
+          // this camera's normal (a covered lens, a failing encoder, a congested link).
+          bool low_fps = w.status.nominal_fps > 0 && w.status.fps < 0.5 * w.status.nominal_fps;
+          bool low_rate = w.kbps_normal > 0 && w.status.kbps < w.kbps_normal / 3;
+          bool low = low_fps || low_rate;
+          if (!low) w.kbps_normal = w.kbps_normal > 0 ? 0.9 * w.kbps_normal + 0.1 * w.status.kbps : w.status.kbps;
           if (low && w.status.state == "online") transitions.emplace_back(&w, "degraded");
           if (!low && w.status.state == "degraded") transitions.emplace_back(&w, "online");
         }
@@ -381,7 +389,9 @@ void Recorder::check_health() {
     a.title_vi = fmt::format("Camera {} mất tín hiệu: {}", cam->name, why_vi);
     a.title_en = fmt::format("Camera {} is offline: {}", cam->name, why_en);
     a.audience = {"duty_officer", "shift_leader", "unit_leader", "camera_admin"};
-    a.details = {{"camera_id", cam->id}, {"since", core::iso8601(st.since_ms)}, {"reason", st.last_error ? st.last_error->code : ""}};
+    a.details = {{"camera_id", cam->id},
+                 {"since", core::iso8601(st.since_ms)},
+                 {"reason", st.last_error ? st.last_error->code : ""}};
     alerts_.raise(a);
     // The system operator (đơn vị quản lý, vận hành hệ thống) is told too.
     auto& units = catalog_.units();
@@ -392,8 +402,9 @@ void Recorder::check_health() {
       alerts_.raise(a);
     }
     if (cam->owner == "enterprise") {
-      db_.exec("INSERT OR IGNORE INTO camera_outages(camera_id, started_ms, repair_due_ms, owner_name) VALUES (?,?,?,?)",
-               {cam->id, st.since_ms, ten_working_days(st.since_ms), cam->owner_name});
+      db_.exec(
+          "INSERT OR IGNORE INTO camera_outages(camera_id, started_ms, repair_due_ms, owner_name) VALUES (?,?,?,?)",
+          {cam->id, st.since_ms, ten_working_days(st.since_ms), cam->owner_name});
     }
     if (on_health_) on_health_({cam->id, cam->unit_id, now_ms, cam->name, "outage_started", st.since_ms});
   }
@@ -424,7 +435,7 @@ void Recorder::health_loop() {
         if (r.held_full && !was_full) {
           events::Alert a;
           a.kind = "video.disk_held_full";
-    a.unit_id = root_unit(db_);
+          a.unit_id = root_unit(db_);
           a.subject = "dir:default";
           a.severity = "high";
           a.title_vi = "Ổ lưu video chỉ còn dữ liệu đang giữ làm chứng cứ: đã dừng ghi hình";

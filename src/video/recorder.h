@@ -3,8 +3,6 @@
 // exponential backoff capped at 30 s), each feeding a StreamWriter; a health thread that keeps
 // every camera's state (online / offline / degraded), raises and closes outage alerts, and runs
 // retention. See docs/formats.md.
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -13,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>

@@ -1,9 +1,8 @@
 #include "video/recovery.h"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -141,7 +140,8 @@ RecoveryReport recover(Index& index) {
   for (const auto& s : index.streams()) {
     auto dir = index.stream_dir(s);
     std::map<int64_t, int64_t> indexed;  // seq -> bytes
-    for (const auto& r : db.query("SELECT seq, bytes FROM segments WHERE stream_id = ?", {s.id})) indexed[r.i64(0)] = r.i64(1);
+    for (const auto& r : db.query("SELECT seq, bytes FROM segments WHERE stream_id = ?", {s.id}))
+      indexed[r.i64(0)] = r.i64(1);
     std::map<int64_t, fs::path> on_disk;
     std::error_code ec;
     if (fs::is_directory(dir, ec)) {
@@ -179,7 +179,8 @@ RecoveryReport recover(Index& index) {
     int64_t max_seq = on_disk.empty() ? 0 : on_disk.rbegin()->first;
     db.exec("UPDATE streams SET next_seq = MAX(next_seq, ?) WHERE id = ?", {max_seq + 1, s.id});
     // Open runs of the crashed open end here; the time the recorder was down is a gap.
-    db.exec("UPDATE runs SET end_reason = 'crash' WHERE stream_id = ? AND end_reason IS NULL AND open_id <> ?", {s.id, index.open_id()});
+    db.exec("UPDATE runs SET end_reason = 'crash' WHERE stream_id = ? AND end_reason IS NULL AND open_id <> ?",
+            {s.id, index.open_id()});
     if (auto gap = index.open_gap_of(s.id); gap && index.crashed_alive_ms() && gap->cause != "recorder_down") {
       int64_t end = std::max(gap->start_90k + 1, ms_to_90k(*index.crashed_alive_ms()));
       db.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {end, gap->id});
@@ -188,7 +189,8 @@ RecoveryReport recover(Index& index) {
       auto gap = index.open_gap_of(s.id);
       if (!gap) {
         int64_t start = *last;
-        if (auto closed = db.query_one("SELECT MAX(end_90k) FROM gaps WHERE stream_id = ?", {s.id}); closed && !closed->is_null(0))
+        if (auto closed = db.query_one("SELECT MAX(end_90k) FROM gaps WHERE stream_id = ?", {s.id});
+            closed && !closed->is_null(0))
           start = std::max(start, closed->i64(0));
         index.open_gap(s.id, start, "recorder_down");
       }

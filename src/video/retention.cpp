@@ -1,8 +1,7 @@
 #include "video/retention.h"
 
-#include <sys/statvfs.h>
-
 #include <fmt/format.h>
+#include <sys/statvfs.h>
 
 #include <set>
 
@@ -30,7 +29,8 @@ Hold hold_from_row(const store::Row& r) {
   return h;
 }
 constexpr const char* kHoldColumns =
-    "id, camera_id, from_ms, to_ms, reason, case_id, holder_id, created_ms, created_by, released_ms, released_by, release_reason";
+    "id, camera_id, from_ms, to_ms, reason, case_id, holder_id, created_ms, created_by, released_ms, released_by, "
+    "release_reason";
 
 }  // namespace
 
@@ -41,52 +41,66 @@ DiskSpace statvfs_space(const fs::path& p) {
 }
 
 Retention::Retention(Index& index, const core::Clock& clock, double floor_percent, SpaceFn space)
-    : index_(index), clock_(clock), floor_percent_(floor_percent), space_(space ? std::move(space) : SpaceFn(statvfs_space)) {}
+    : index_(index),
+      clock_(clock),
+      floor_percent_(floor_percent),
+      space_(space ? std::move(space) : SpaceFn(statvfs_space)) {}
 
 DiskSpace Retention::space() { return space_(index_.default_dir()); }
 
 std::vector<Hold> Retention::holds(std::optional<int64_t> camera_id, bool active_only) {
-  std::string q = fmt::format("SELECT {} FROM holds WHERE (? IS NULL OR camera_id = ?){} ORDER BY id DESC", kHoldColumns,
-                              active_only ? " AND released_ms IS NULL" : "");
+  std::string q = fmt::format("SELECT {} FROM holds WHERE (? IS NULL OR camera_id = ?){} ORDER BY id DESC",
+                              kHoldColumns, active_only ? " AND released_ms IS NULL" : "");
   std::vector<Hold> out;
-  for (const auto& r : index_.db().query(q, {store::opt(camera_id), store::opt(camera_id)})) out.push_back(hold_from_row(r));
+  for (const auto& r : index_.db().query(q, {store::opt(camera_id), store::opt(camera_id)}))
+    out.push_back(hold_from_row(r));
   return out;
 }
 
 std::optional<Hold> Retention::hold(int64_t id) {
-  if (auto r = index_.db().query_one(fmt::format("SELECT {} FROM holds WHERE id = ?", kHoldColumns), {id})) return hold_from_row(*r);
+  if (auto r = index_.db().query_one(fmt::format("SELECT {} FROM holds WHERE id = ?", kHoldColumns), {id}))
+    return hold_from_row(*r);
   return std::nullopt;
 }
 
 Hold Retention::create_hold(const HoldInput& in, int64_t by) {
-  if (in.to_ms <= in.from_ms) throw Problem::field("to", "Thời điểm kết thúc phải sau thời điểm bắt đầu", "The end must be after the start");
+  if (in.to_ms <= in.from_ms)
+    throw Problem::field("to", "Thời điểm kết thúc phải sau thời điểm bắt đầu", "The end must be after the start");
   if (in.reason.empty()) throw Problem::field("reason", "Cần ghi lý do giữ dữ liệu", "A reason is required");
   if (in.case_id && !index_.db().query_one("SELECT 1 FROM cases WHERE id = ?", {*in.case_id}))
     throw Problem::field("case_id", "Không có vụ việc này", "No such case");
-  index_.db().exec("INSERT INTO holds(camera_id, from_ms, to_ms, reason, case_id, holder_id, created_ms, created_by) VALUES (?,?,?,?,?,?,?,?)",
-                   {in.camera_id, in.from_ms, in.to_ms, in.reason, store::opt(in.case_id), in.holder_id, clock_.now_ms(), by});
+  index_.db().exec(
+      "INSERT INTO holds(camera_id, from_ms, to_ms, reason, case_id, holder_id, created_ms, created_by) VALUES "
+      "(?,?,?,?,?,?,?,?)",
+      {in.camera_id, in.from_ms, in.to_ms, in.reason, store::opt(in.case_id), in.holder_id, clock_.now_ms(), by});
   return *hold(index_.db().last_insert_id());
 }
 
 Hold Retention::release_hold(int64_t id, int64_t by, const std::string& reason) {
-  if (reason.empty()) throw Problem::field("reason", "Cần ghi lý do hủy giữ dữ liệu", "A reason for the release is required");
-  if (index_.db().exec("UPDATE holds SET released_ms = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_ms IS NULL",
-                       {clock_.now_ms(), by, reason, id}) == 0)
+  if (reason.empty())
+    throw Problem::field("reason", "Cần ghi lý do hủy giữ dữ liệu", "A reason for the release is required");
+  if (index_.db().exec(
+          "UPDATE holds SET released_ms = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_ms IS NULL",
+          {clock_.now_ms(), by, reason, id}) == 0)
     throw Problem(409, "hold-released", "The hold is already released", "Lệnh giữ dữ liệu đã được hủy trước đó");
   return *hold(id);
 }
 
 int64_t Retention::held_bytes(std::optional<int64_t> camera_id) {
-  auto r = index_.db().query_one(fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE (? IS NULL OR camera_id = ?) AND NOT {}", kUnheld),
-                                 {store::opt(camera_id), store::opt(camera_id)});
+  auto r = index_.db().query_one(
+      fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE (? IS NULL OR camera_id = ?) AND NOT {}",
+                  kUnheld),
+      {store::opt(camera_id), store::opt(camera_id)});
   return r ? r->i64(0) : 0;
 }
 
-std::vector<SegmentRow> Retention::oldest_unheld(const std::string& where, const std::vector<store::Value>& params, int limit) {
+std::vector<SegmentRow> Retention::oldest_unheld(const std::string& where, const std::vector<store::Value>& params,
+                                                 int limit) {
   std::vector<SegmentRow> out;
-  for (const auto& r : index_.db().query(fmt::format("SELECT {} FROM segments WHERE {} AND {} ORDER BY start_90k, id LIMIT {}",
-                                                     kSegmentColumns, where, kUnheld, limit),
-                                         params))
+  for (const auto& r :
+       index_.db().query(fmt::format("SELECT {} FROM segments WHERE {} AND {} ORDER BY start_90k, id LIMIT {}",
+                                     kSegmentColumns, where, kUnheld, limit),
+                         params))
     out.push_back(segment_from_row(r));
   return out;
 }
@@ -154,7 +168,8 @@ RetentionResult Retention::run() {
     // 2. Bytes: held bytes do not count against the camera's quota.
     if (int64_t quota = c.i64(2); quota > 0) {
       for (;;) {
-        auto r = db.query_one(fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE camera_id = ? AND {}", kUnheld), {cam});
+        auto r = db.query_one(
+            fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE camera_id = ? AND {}", kUnheld), {cam});
         int64_t over = r->i64(0) - quota;
         if (over <= 0) break;
         auto segs = oldest_unheld("camera_id = ?", {cam}, 1);
@@ -177,7 +192,8 @@ RetentionResult Retention::run() {
   res.held_full = res.disk.total > 0 && res.disk.free < floor();
   res.held_bytes = held_bytes(std::nullopt);
   held_full_ = res.held_full;
-  if (res.deleted) core::log_json({{"event", "video.retention"}, {"deleted", res.deleted}, {"bytes", res.deleted_bytes}});
+  if (res.deleted)
+    core::log_json({{"event", "video.retention"}, {"deleted", res.deleted}, {"bytes", res.deleted_bytes}});
   return res;
 }
 

@@ -2,10 +2,9 @@
 // Retention and evidence holds (docs/formats.md §8): per camera days and bytes, a free-space floor
 // per directory; the oldest *unheld* segments go first; a held segment is never deleted. Deletion
 // goes through the garbage table (invariant 9).
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +33,7 @@ struct DiskSpace {
 
 struct RetentionResult {
   int64_t deleted = 0, deleted_bytes = 0;
-  bool held_full = false;      // below the floor with only held data left
+  bool held_full = false;  // below the floor with only held data left
   int64_t held_bytes = 0;
   DiskSpace disk;
 };

@@ -17,7 +17,8 @@ namespace watchfloor::video {
 namespace {
 
 int64_t mono_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 void init_once() {
@@ -32,20 +33,22 @@ void init_once() {
 std::string percent_encode(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(char(c));
-    else out += fmt::format("%{:02X}", c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out.push_back(char(c));
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }
 
 RtspFailure failure_of(int err, bool timed_out, bool stopped) {
   if (stopped) return {"stopped", "Đã dừng", "Stopped"};
-  if (timed_out)
-    return {"timeout", "Camera không phản hồi trong thời gian chờ", "The camera did not answer in time"};
+  if (timed_out) return {"timeout", "Camera không phản hồi trong thời gian chờ", "The camera did not answer in time"};
   switch (err) {
     case AVERROR_HTTP_UNAUTHORIZED:
       return {"unauthorized", "Sai tên đăng nhập hoặc mật khẩu camera", "Wrong camera username or password"};
-    case AVERROR_HTTP_FORBIDDEN: return {"unauthorized", "Camera từ chối truy cập", "The camera refused access"};
+    case AVERROR_HTTP_FORBIDDEN:
+      return {"unauthorized", "Camera từ chối truy cập", "The camera refused access"};
     case AVERROR_HTTP_NOT_FOUND:
       return {"not_found", "Không tìm thấy luồng video tại địa chỉ này", "No stream at this address"};
     case AVERROR(ECONNREFUSED):
@@ -56,8 +59,10 @@ RtspFailure failure_of(int err, bool timed_out, bool stopped) {
     case AVERROR(EHOSTUNREACH):
     case AVERROR(ENETUNREACH):
       return {"unreachable", "Không tới được camera qua mạng", "The camera cannot be reached on the network"};
-    case AVERROR_EOF: return {"ended", "Camera đã ngắt luồng", "The camera ended the stream"};
-    default: break;
+    case AVERROR_EOF:
+      return {"ended", "Camera đã ngắt luồng", "The camera ended the stream"};
+    default:
+      break;
   }
   char buf[AV_ERROR_MAX_STRING_SIZE] = {};
   av_strerror(err, buf, sizeof buf);
@@ -66,11 +71,13 @@ RtspFailure failure_of(int err, bool timed_out, bool stopped) {
 
 }  // namespace
 
-std::string url_with_credentials(const std::string& url, const std::optional<std::pair<std::string, std::string>>& cred) {
+std::string url_with_credentials(const std::string& url,
+                                 const std::optional<std::pair<std::string, std::string>>& cred) {
   if (!cred) return url;
   auto scheme = url.find("://");
   if (scheme == std::string::npos) return url;
-  return url.substr(0, scheme + 3) + percent_encode(cred->first) + ":" + percent_encode(cred->second) + "@" + url.substr(scheme + 3);
+  return url.substr(0, scheme + 3) + percent_encode(cred->first) + ":" + percent_encode(cred->second) + "@" +
+         url.substr(scheme + 3);
 }
 
 struct RtspSession::Impl {
@@ -105,8 +112,8 @@ RtspSession::~RtspSession() = default;
 const mp4::SampleEntry& RtspSession::entry() const { return impl_->entry; }
 double RtspSession::nominal_fps() const { return impl_->fps; }
 
-std::unique_ptr<RtspSession> RtspSession::open(const std::string& url, const RtspOptions& opt, const std::atomic<bool>* stop,
-                                               RtspFailure& failure) {
+std::unique_ptr<RtspSession> RtspSession::open(const std::string& url, const RtspOptions& opt,
+                                               const std::atomic<bool>* stop, RtspFailure& failure) {
   init_once();
   auto impl = std::make_unique<Impl>();
   impl->timeout_ms = opt.timeout_ms;
@@ -151,9 +158,11 @@ std::unique_ptr<RtspSession> RtspSession::open(const std::string& url, const Rts
                fmt::format("Recording {} is not supported yet (H.264 only)", name)};
     return nullptr;
   }
-  auto ps = h264::parameter_sets(std::string_view(reinterpret_cast<const char*>(par->extradata), size_t(par->extradata_size)));
+  auto ps = h264::parameter_sets(
+      std::string_view(reinterpret_cast<const char*>(par->extradata), size_t(par->extradata_size)));
   if (!ps || par->width <= 0 || par->height <= 0) {
-    failure = {"bad_stream", "Luồng H.264 không có tham số giải mã (SPS/PPS)", "The H.264 stream has no parameter sets (SPS/PPS)"};
+    failure = {"bad_stream", "Luồng H.264 không có tham số giải mã (SPS/PPS)",
+               "The H.264 stream has no parameter sets (SPS/PPS)"};
     return nullptr;
   }
   impl->entry.ps = *ps;
@@ -211,7 +220,8 @@ ProbeResult probe(const std::string& url, const RtspOptions& opt, double seconds
     if (last - first >= int64_t(seconds * 90'000)) break;
   }
   if (frames < 2 || last <= first) {
-    if (r.failure.code.empty()) r.failure = {"bad_stream", "Không nhận được hình ảnh từ camera", "No frames arrived from the camera"};
+    if (r.failure.code.empty())
+      r.failure = {"bad_stream", "Không nhận được hình ảnh từ camera", "No frames arrived from the camera"};
     return r;
   }
   double span = double(last - first) / 90'000.0;

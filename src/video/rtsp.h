@@ -14,7 +14,8 @@
 namespace watchfloor::video {
 
 struct RtspFailure {
-  std::string code;  // unauthorized | not_found | refused | timeout | unreachable | no_video | unsupported_codec | bad_stream | stopped
+  std::string code;  // unauthorized | not_found | refused | timeout | unreachable | no_video | unsupported_codec |
+                     // bad_stream | stopped
   std::string vi, en;
 };
 
@@ -32,8 +33,8 @@ struct RtspPacket {
 class RtspSession {
  public:
   // Connects and reads the session description. nullptr and `failure` set when it cannot.
-  static std::unique_ptr<RtspSession> open(const std::string& url, const RtspOptions& opt, const std::atomic<bool>* stop,
-                                           RtspFailure& failure);
+  static std::unique_ptr<RtspSession> open(const std::string& url, const RtspOptions& opt,
+                                           const std::atomic<bool>* stop, RtspFailure& failure);
   ~RtspSession();
   RtspSession(const RtspSession&) = delete;
   RtspSession& operator=(const RtspSession&) = delete;
@@ -60,6 +61,7 @@ struct ProbeResult {
 ProbeResult probe(const std::string& url, const RtspOptions& opt, double seconds = 3.0);
 
 // The URL with user and password inserted (percent-encoded), for libavformat only.
-std::string url_with_credentials(const std::string& url, const std::optional<std::pair<std::string, std::string>>& cred);
+std::string url_with_credentials(const std::string& url,
+                                 const std::optional<std::pair<std::string, std::string>>& cred);
 
 }  // namespace watchfloor::video

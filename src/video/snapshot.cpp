@@ -27,7 +27,8 @@ struct Packet {
 };
 }  // namespace
 
-std::optional<std::string> keyframe_to_jpeg(const mp4::SampleEntry& entry, std::string_view sample, std::string& error) {
+std::optional<std::string> keyframe_to_jpeg(const mp4::SampleEntry& entry, std::string_view sample,
+                                            std::string& error) {
   av_log_set_level(AV_LOG_QUIET);
   const AVCodec* dec = avcodec_find_decoder(AV_CODEC_ID_H264);
   const AVCodec* enc = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
@@ -77,8 +78,8 @@ std::optional<std::string> keyframe_to_jpeg(const mp4::SampleEntry& entry, std::
   yuv.f->width = pic.f->width;
   yuv.f->height = pic.f->height;
   if (av_frame_get_buffer(yuv.f, 0) < 0) return std::nullopt;
-  SwsContext* sws = sws_getContext(pic.f->width, pic.f->height, AVPixelFormat(pic.f->format), yuv.f->width, yuv.f->height,
-                                   AV_PIX_FMT_YUVJ420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
+  SwsContext* sws = sws_getContext(pic.f->width, pic.f->height, AVPixelFormat(pic.f->format), yuv.f->width,
+                                   yuv.f->height, AV_PIX_FMT_YUVJ420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
   if (!sws) return std::nullopt;
   sws_scale(sws, pic.f->data, pic.f->linesize, 0, pic.f->height, yuv.f->data, yuv.f->linesize);
   sws_freeContext(sws);

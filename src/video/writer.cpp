@@ -1,14 +1,13 @@
 #include "video/writer.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <system_error>
 
 #include "core/log.h"
@@ -84,10 +83,12 @@ void StreamWriter::frame(const Frame& f) {
   bool new_params = key && au->sps && au->pps && (*au->sps != entry_.ps.sps || *au->pps != entry_.ps.pps);
   int64_t local = local_90k(f.recv_mono_ns);
   if (!pending_.empty()) {
-    bool capped = f.dts_90k - pending_.front().dts >= opt_.max_fragment_ms * 90 || pending_bytes_ >= opt_.max_fragment_bytes;
+    bool capped =
+        f.dts_90k - pending_.front().dts >= opt_.max_fragment_ms * 90 || pending_bytes_ >= opt_.max_fragment_bytes;
     if (key || capped) flush_fragment(f.dts_90k);
   }
-  if (seg_ && key && (local >= seg_->rotate_at_90k || new_params || seg_->bytes > (4ull << 30) - (64ull << 20))) close_segment();
+  if (seg_ && key && (local >= seg_->rotate_at_90k || new_params || seg_->bytes > (4ull << 30) - (64ull << 20)))
+    close_segment();
   if (new_params) {
     // The camera changed its configuration in band: a new sample entry from the next segment.
     entry_.ps = {*au->sps, *au->pps};
@@ -151,7 +152,8 @@ void StreamWriter::flush_fragment(std::optional<int64_t> next_dts) {
   std::vector<std::string_view> parts{header};
   for (const auto& p : pending_) parts.push_back(p.avcc);
   if (!write_all(seg_->fd, parts)) return fail(errno);
-  for (auto part : parts) crypto_hash_sha256_update(&seg_->sha, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+  for (auto part : parts)
+    crypto_hash_sha256_update(&seg_->sha, reinterpret_cast<const unsigned char*>(part.data()), part.size());
   mp4::IndexedFragment frag;
   // moof size = header − prft − mdat header.
   frag.moof_size = uint32_t(header.size() - mp4::kPrftSize - 8);
@@ -168,8 +170,8 @@ void StreamWriter::flush_fragment(std::optional<int64_t> next_dts) {
   }
   seg_->bytes += written;
   seg_->frags.push_back(std::move(frag));
-  core::Metrics::global().inc("watchfloor_video_bytes_written_total", core::label("camera", std::to_string(stream_.camera_id)),
-                              double(written));
+  core::Metrics::global().inc("watchfloor_video_bytes_written_total",
+                              core::label("camera", std::to_string(stream_.camera_id)), double(written));
   frames_total_ += int64_t(pending_.size());
   bytes_total_ += int64_t(written);
   pending_.clear();
@@ -264,6 +266,8 @@ void StreamWriter::end_run(const std::string& reason, const std::string& cause) 
   run_id_ = 0;
 }
 
-std::string StreamWriter::stream_dir_label() const { return fmt::format("camera {} {}", stream_.camera_id, stream_.kind); }
+std::string StreamWriter::stream_dir_label() const {
+  return fmt::format("camera {} {}", stream_.camera_id, stream_.kind);
+}
 
 }  // namespace watchfloor::video

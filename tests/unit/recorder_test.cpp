@@ -2,7 +2,6 @@
 // of a run that touch, a torn file cut back to its last complete fragment and indexed at start-up,
 // retention that never deletes held data, and playback that serves exactly the recorded bytes.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,7 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kSps("\x67\x64\x00\x1e\xac\xd9\x40\xa0\x2f\xf9\x70\x11\x00\x00\x03\x00\x01\x00\x00\x03\x00\x32\x0f\x16\x2d\x96", 26);
+const std::string kSps(
+    "\x67\x64\x00\x1e\xac\xd9\x40\xa0\x2f\xf9\x70\x11\x00\x00\x03\x00\x01\x00\x00\x03\x00\x32\x0f\x16\x2d\x96", 26);
 const std::string kPps("\x68\xeb\xe3\xcb\x22\xc0", 6);
 
 mp4::SampleEntry entry() {
@@ -89,8 +89,8 @@ TEST(Mp4, SampleIndexRoundTripsAndRejectsTruncation) {
 }
 
 TEST(H264, AnnexBBecomesLengthPrefixedWithoutAudOrFiller) {
-  std::string pkt = std::string("\x00\x00\x00\x01\x09\xf0", 6) + std::string("\x00\x00\x01", 3) + kSps + std::string("\x00\x00\x01", 3) + kPps +
-                    access_unit(true, 10, 0x22);
+  std::string pkt = std::string("\x00\x00\x00\x01\x09\xf0", 6) + std::string("\x00\x00\x01", 3) + kSps +
+                    std::string("\x00\x00\x01", 3) + kPps + access_unit(true, 10, 0x22);
   auto au = h264::to_sample(pkt);
   ASSERT_TRUE(au);
   EXPECT_TRUE(au->idr);
@@ -169,7 +169,8 @@ TEST(Writer, SegmentsOfARunTouchAndTheRunEndsInAGap) {
     if (i) {
       EXPECT_EQ(segs[i].start_90k, segs[i - 1].end_90k) << "segments of one run touch";
     }
-    EXPECT_LE(std::abs((segs[i].end_90k - segs[i].start_90k) - segs[i].media_duration_90k), segs[i].media_duration_90k / 2000 + 1);
+    EXPECT_LE(std::abs((segs[i].end_90k - segs[i].start_90k) - segs[i].media_duration_90k),
+              segs[i].media_duration_90k / 2000 + 1);
     // Each file reads back as a whole fMP4 with exactly what the index says.
     auto data = slurp(w.index->segment_path(stream, segs[i].seq));
     EXPECT_EQ(int64_t(data.size()), segs[i].bytes);
@@ -250,7 +251,8 @@ TEST(Recovery, AFileNobodyCanExplainIsQuarantinedNotDeleted) {
   std::ofstream(dir / "notes.txt") << "hello";
   auto rep = recover(*w.index);
   EXPECT_EQ(rep.quarantined, 1);
-  EXPECT_TRUE(fs::exists(w.dir / "video" / "default" / "quarantine" / (std::to_string(w.camera_id) + "-main-notes.txt")));
+  EXPECT_TRUE(
+      fs::exists(w.dir / "video" / "default" / "quarantine" / (std::to_string(w.camera_id) + "-main-notes.txt")));
 }
 
 TEST(Retention, HeldSegmentsSurviveAQuotaAndTheOldestUnheldGoFirst) {
@@ -267,10 +269,14 @@ TEST(Retention, HeldSegmentsSurviveAQuotaAndTheOldestUnheldGoFirst) {
   auto holder = w.db->query_one("SELECT id FROM users ORDER BY id LIMIT 1");
   int64_t admin = holder ? holder->i64(0) : 0;
   if (!admin) {
-    w.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) SELECT 'u', 'U', id, '!', 0 FROM units LIMIT 1");
+    w.db->exec(
+        "INSERT INTO users(username, full_name, unit_id, password_hash, created_at) SELECT 'u', 'U', id, '!', 0 FROM "
+        "units LIMIT 1");
     admin = w.db->last_insert_id();
   }
-  ret.create_hold({w.camera_id, t90k_to_ms(held.start_90k), t90k_to_ms(held.start_90k) + 1000, admin, "Vụ việc HP-CKKV1-2026-0001", std::nullopt}, admin);
+  ret.create_hold({w.camera_id, t90k_to_ms(held.start_90k), t90k_to_ms(held.start_90k) + 1000, admin,
+                   "Vụ việc HP-CKKV1-2026-0001", std::nullopt},
+                  admin);
   int64_t quota = before[before.size() - 1].bytes + before[before.size() - 2].bytes;
   w.db->exec("UPDATE cameras SET retention_bytes = ? WHERE id = ?", {quota, w.camera_id});
   auto r = ret.run();
