@@ -171,6 +171,35 @@ void write_avc1(BoxWriter& w, const SampleEntry& e) {
   w.end(avc1);
 }
 
+OpenMedia open_media(BoxWriter& w, const SampleEntry& e, uint32_t media_duration) {
+  OpenMedia o;
+  o.mdia = w.begin("mdia");
+  auto mdhd = w.begin_full("mdhd", 0, 0);
+  w.u32(0), w.u32(0), w.u32(kTimescale), w.u32(media_duration);
+  w.u16(0x55c4), w.u16(0);  // "und"
+  w.end(mdhd);
+  auto hdlr = w.begin_full("hdlr", 0, 0);
+  w.u32(0), w.bytes("vide"), w.zeros(12), w.bytes(std::string_view("watchfloor\0", 11));
+  w.end(hdlr);
+  o.minf = w.begin("minf");
+  auto vmhd = w.begin_full("vmhd", 0, 1);
+  w.zeros(8);
+  w.end(vmhd);
+  auto dinf = w.begin("dinf");
+  auto dref = w.begin_full("dref", 0, 0);
+  w.u32(1);
+  auto url = w.begin_full("url ", 0, 1);
+  w.end(url);
+  w.end(dref);
+  w.end(dinf);
+  o.stbl = w.begin("stbl");
+  auto stsd = w.begin_full("stsd", 0, 0);
+  w.u32(1);
+  write_avc1(w, e);
+  w.end(stsd);
+  return o;
+}
+
 std::string make_init(const SampleEntry& e) {
   BoxWriter w;
   auto ftyp = w.begin("ftyp");
@@ -195,30 +224,7 @@ std::string make_init(const SampleEntry& e) {
   write_matrix(w);
   w.u32(uint32_t(e.width) << 16), w.u32(uint32_t(e.height) << 16);
   w.end(tkhd);
-  auto mdia = w.begin("mdia");
-  auto mdhd = w.begin_full("mdhd", 0, 0);
-  w.u32(0), w.u32(0), w.u32(kTimescale), w.u32(0);
-  w.u16(0x55c4), w.u16(0);  // "und"
-  w.end(mdhd);
-  auto hdlr = w.begin_full("hdlr", 0, 0);
-  w.u32(0), w.bytes("vide"), w.zeros(12), w.bytes(std::string_view("watchfloor\0", 11));
-  w.end(hdlr);
-  auto minf = w.begin("minf");
-  auto vmhd = w.begin_full("vmhd", 0, 1);
-  w.zeros(8);
-  w.end(vmhd);
-  auto dinf = w.begin("dinf");
-  auto dref = w.begin_full("dref", 0, 0);
-  w.u32(1);
-  auto url = w.begin_full("url ", 0, 1);
-  w.end(url);
-  w.end(dref);
-  w.end(dinf);
-  auto stbl = w.begin("stbl");
-  auto stsd = w.begin_full("stsd", 0, 0);
-  w.u32(1);
-  write_avc1(w, e);
-  w.end(stsd);
+  auto open = open_media(w, e, 0);
   for (const char* t : {"stts", "stsc", "stco"}) {
     auto b = w.begin_full(t, 0, 0);
     w.u32(0);
@@ -227,9 +233,9 @@ std::string make_init(const SampleEntry& e) {
   auto stsz = w.begin_full("stsz", 0, 0);
   w.u32(0), w.u32(0);
   w.end(stsz);
-  w.end(stbl);
-  w.end(minf);
-  w.end(mdia);
+  w.end(open.stbl);
+  w.end(open.minf);
+  w.end(open.mdia);
   w.end(trak);
   auto mvex = w.begin("mvex");
   auto trex = w.begin_full("trex", 0, 0);

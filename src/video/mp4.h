@@ -50,6 +50,12 @@ class BoxWriter {
 // The avc1 sample entry (with avcC) of an stsd box.
 void write_avc1(BoxWriter& w, const SampleEntry& e);
 void write_matrix(BoxWriter& w);
+// Opens mdia, writes mdhd, hdlr, opens minf, writes vmhd and dinf, opens stbl and writes its stsd:
+// what every video track of ours starts with. The caller adds the sample tables and closes the three.
+struct OpenMedia {
+  size_t mdia = 0, minf = 0, stbl = 0;
+};
+OpenMedia open_media(BoxWriter& w, const SampleEntry& e, uint32_t media_duration);
 
 // ftyp + moov describing one H.264 track at 90 kHz with no samples (a fragmented file's head).
 // The same entry gives the same bytes every time.

@@ -119,29 +119,7 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
     w.end(elst);
     w.end(edts);
   }
-  auto mdia = w.begin("mdia");
-  auto mdhd = w.begin_full("mdhd", 0, 0);
-  w.u32(0), w.u32(0), w.u32(mp4::kTimescale), w.u32(uint32_t(media_total)), w.u16(0x55c4), w.u16(0);
-  w.end(mdhd);
-  auto hdlr = w.begin_full("hdlr", 0, 0);
-  w.u32(0), w.bytes("vide"), w.zeros(12), w.bytes(std::string_view("watchfloor\0", 11));
-  w.end(hdlr);
-  auto minf = w.begin("minf");
-  auto vmhd = w.begin_full("vmhd", 0, 1);
-  w.zeros(8);
-  w.end(vmhd);
-  auto dinf = w.begin("dinf");
-  auto dref = w.begin_full("dref", 0, 0);
-  w.u32(1);
-  auto url = w.begin_full("url ", 0, 1);
-  w.end(url);
-  w.end(dref);
-  w.end(dinf);
-  auto stbl = w.begin("stbl");
-  auto stsd = w.begin_full("stsd", 0, 0);
-  w.u32(1);
-  mp4::write_avc1(w, parsed->entry);
-  w.end(stsd);
+  auto open = mp4::open_media(w, parsed->entry, uint32_t(media_total));
   // stts: run-length coded durations.
   {
     std::vector<std::pair<uint32_t, uint32_t>> runs;
@@ -201,9 +179,9 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
   size_t offsets_at = w.size();
   for (size_t i = 0; i < chunks.size(); ++i) big ? w.u64(0) : w.u32(0);
   w.end(stco);
-  w.end(stbl);
-  w.end(minf);
-  w.end(mdia);
+  w.end(open.stbl);
+  w.end(open.minf);
+  w.end(open.mdia);
   w.end(trak);
   w.end(moov);
   if (big) {
