@@ -14,7 +14,7 @@ json with_names(Services& s, json j) {
       "author_id",   "set_by",       "issued_by",    "outcome_by",   "prepared_by", "accepted_by",     "user_id",
       "user_out",    "user_in",      "user_a",       "user_b",       "created_by",  "submitted_by",    "approved_by",
       "published_by", "by",          "reported_by",  "acknowledged_by", "proposed_by", "decided_by",   "executed_by",
-      "responded_by", "concluded_by", "closed_by"};
+      "responded_by", "concluded_by", "closed_by",  "holder_id",    "released_by"};
   std::map<int64_t, std::optional<org::User>> people;
   std::map<int64_t, std::optional<org::Unit>> units;
   auto ends_with = [](const std::string& k, const std::string& suffix) {
@@ -30,7 +30,7 @@ json with_names(Services& s, json j) {
           int64_t id = x.get<int64_t>();
           if (!people.count(id)) people[id] = s.users.get(id);
           if (const auto& u = people[id]) {
-            added[k == "user_id" ? "full_name" : k + "_name"] = u->full_name;
+            added[k == "user_id" ? "full_name" : k == "holder_id" ? "holder_name" : k + "_name"] = u->full_name;
             if (k == "user_id") added["username"] = u->username;
           }
         } else if (ends_with(k, "unit_id") && x.is_number_integer()) {

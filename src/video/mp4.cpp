@@ -383,19 +383,19 @@ std::optional<Scan> scan_segment(std::string_view file) {
     f.offset = at;
     auto rest = file.substr(at);
     auto b = box_at(rest);
+    // Every fragment is prft + moof + mdat (§2): the sample index places samples by that layout
+    // (prft 32 + moof + 8, §4), so a fragment without its prft is not complete.
+    if (!b || b->type != "prft") break;
+    Reader p(b->payload);
+    uint8_t v = p.u8();
+    p.skip(3);
+    p.u32();
+    uint64_t ntp_s = p.u32(), ntp_f = p.u32();
+    if (!p.ok() || v != 1 || b->size != kPrftSize || ntp_s < uint64_t(kNtpEpochOffset)) break;
+    f.wall_90k = int64_t(ntp_s - kNtpEpochOffset) * kTimescale + int64_t((ntp_f * kTimescale) >> 32);
+    rest.remove_prefix(b->size);
+    b = box_at(rest);
     if (!b) break;
-    if (b->type == "prft") {
-      Reader p(b->payload);
-      uint8_t v = p.u8();
-      p.skip(3);
-      p.u32();
-      uint64_t ntp_s = p.u32(), ntp_f = p.u32();
-      if (!p.ok() || v != 1 || b->size != kPrftSize || ntp_s < uint64_t(kNtpEpochOffset)) break;
-      f.wall_90k = int64_t(ntp_s - kNtpEpochOffset) * kTimescale + int64_t((ntp_f * kTimescale) >> 32);
-      rest.remove_prefix(b->size);
-      b = box_at(rest);
-      if (!b) break;
-    }
     if (b->type != "moof" || b->size > UINT32_MAX) break;
     f.moof_size = uint32_t(b->size);
     auto mfhd = child(b->payload, "mfhd");
@@ -406,7 +406,8 @@ std::optional<Scan> scan_segment(std::string_view file) {
     if (!parse_moof(b->payload, f)) break;
     uint64_t moof_at = at + (rest.data() - file.data() - at);
     auto mdat = box_at(file.substr(moof_at + f.moof_size));
-    if (!mdat || mdat->type != "mdat") break;
+    // A 32-bit size (or 0): a 16-byte mdat header would put the samples 8 bytes off the index's layout.
+    if (!mdat || mdat->type != "mdat" || mdat->size - mdat->payload.size() != 8) break;
     uint64_t sum = 0;
     for (const auto& s : f.samples) sum += s.size;
     if (mdat->payload.size() != sum) break;
@@ -476,7 +477,10 @@ std::optional<std::vector<IndexedFragment>> decode_sample_index(std::string_view
       int64_t dur = prev_dur + unzigzag(v >> 1);
       if (!get_varint(d, at, v)) return std::nullopt;
       int64_t& prev = s.key ? prev_key_size : prev_size;
-      int64_t size = prev + unzigzag(v);
+      // A delta between two sizes in [1, 2³²) is within ±2³²; a larger one would overflow the sum.
+      int64_t size_delta = unzigzag(v);
+      if (size_delta < -int64_t(UINT32_MAX) || size_delta > int64_t(UINT32_MAX)) return std::nullopt;
+      int64_t size = prev + size_delta;
       if (dur <= 0 || dur > UINT32_MAX || size <= 0 || size > UINT32_MAX) return std::nullopt;
       if (cts) {
         if (!get_varint(d, at, v)) return std::nullopt;

@@ -75,7 +75,7 @@ inline constexpr size_t kPrftSize = 32;
 
 // One complete fragment found in a file.
 struct Fragment {
-  uint64_t offset = 0;  // of its prft (or moof when there is none)
+  uint64_t offset = 0;  // of its prft
   uint32_t moof_size = 0;
   uint64_t data_offset = 0;  // file offset of the first sample
   uint64_t end = 0;          // just past its mdat

@@ -182,7 +182,10 @@ void Recorder::stop_worker(int64_t camera_id) {
   w->stop = true;
   w->wait_cv.notify_all();
   if (w->thread.joinable()) w->thread.join();
-  if (w->alerted) alerts_.resolve("camera.offline", fmt::format("camera:{}", camera_id));
+  if (w->alerted) {
+    alerts_.resolve("camera.offline", fmt::format("camera:{}", camera_id));
+    alerts_.resolve("camera.offline", fmt::format("camera:{}:operator", camera_id));
+  }
 }
 
 std::optional<CameraStatus> Recorder::status(int64_t camera_id) const {
@@ -264,7 +267,7 @@ void Recorder::run_worker(Worker& w) {
       writer.begin_run(session->entry());
       set_state(w, "online");
       RtspPacket p;
-      while (!w.stop && session->read(p, failure)) {
+      while (!w.stop && !retention_->held_full() && session->read(p, failure)) {
         writer.frame({p.data, p.dts_90k, p.pts_90k, p.key, clock_.mono_ns()});
         w.frames++;
         w.bytes += int64_t(p.data.size());
@@ -273,6 +276,11 @@ void Recorder::run_worker(Worker& w) {
       if (w.stop) {
         writer.end_run("shutdown", "recorder_down");
         break;
+      }
+      if (retention_->held_full()) {
+        // Only held evidence is left on the disk: finish this segment and stop (formats.md §8.4).
+        writer.end_run("disk_full", "disk_full");
+        continue;
       }
       writer.end_run("camera_down", "camera_down");
     } catch (const std::system_error& e) {

@@ -2,6 +2,7 @@
 // Retention and evidence holds (docs/formats.md §8): per camera days and bytes, a free-space floor
 // per directory; the oldest *unheld* segments go first; a held segment is never deleted. Deletion
 // goes through the garbage table (invariant 9).
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -54,7 +55,7 @@ class Retention {
   RetentionResult run();
   // Deletes every segment of a camera (camera removal); 409 while any of it is held.
   void remove_camera(int64_t camera_id);
-  bool held_full() const { return held_full_; }
+  bool held_full() const { return held_full_.load(); }
   DiskSpace space();
 
  private:
@@ -65,7 +66,7 @@ class Retention {
   const core::Clock& clock_;
   double floor_percent_;
   SpaceFn space_;
-  bool held_full_ = false;
+  std::atomic<bool> held_full_{false};
 };
 
 // Real free space of the file system holding `p` (statvfs).
