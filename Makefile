@@ -1,6 +1,10 @@
 # watchfloor — the two commands: `make demo` and `make test` (Debian 12, as root, from the repository root).
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_TIME  ?= 60
+FUZZ_CXX   ?= clang++-14
+FUZZ_TARGETS := fuzz_init fuzz_recover fuzz_sample_index fuzz_h264 fuzz_range
 DEMO_DATA  ?= var/demo
 DEMO_LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
@@ -8,7 +12,7 @@ ifneq ($(CI),)
   CMAKE_FLAGS += -DWATCHFLOOR_WERROR=ON
 endif
 
-.PHONY: all setup build native web demo test test-unit test-web test-api test-e2e asan clean bench
+.PHONY: all setup build native web demo test test-unit test-web test-api test-e2e asan fuzz clean bench
 
 all: build
 
@@ -50,9 +54,27 @@ asan: setup
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 300
 	WATCHFLOOR_BIN=$(BUILD_ASAN)/watchfloor node --test --test-concurrency=1 tests/api/
 
-clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) web/dist
+# libFuzzer + ASan + UBSan on our parsers (docs/formats.md §10, tests/fuzz/), FUZZ_TIME seconds each.
+# New corpus entries go to $(BUILD_FUZZ)/corpus/<target>, crashes to $(BUILD_FUZZ)/artifacts/<target>/;
+# a crash input, once fixed, belongs in tests/fuzz/corpus/<target>/. Needs clang-14 and libclang-rt-14-dev.
+fuzz: setup
+	@command -v $(FUZZ_CXX) >/dev/null || { echo "make fuzz: $(FUZZ_CXX) not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 1; }
+	@cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) -DWATCHFLOOR_FUZZ=ON >/dev/null
+	@cmake --build $(BUILD_FUZZ) --target fuzzers
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD_FUZZ)/corpus/$$t $(BUILD_FUZZ)/artifacts/$$t; \
+	  echo "make fuzz: $$t, $(FUZZ_TIME) s"; \
+	  case $$t in fuzz_init|fuzz_recover) dict=-dict=tests/fuzz/mp4.dict;; *) dict=;; esac; \
+	  $(BUILD_FUZZ)/tests/fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(BUILD_FUZZ)/artifacts/$$t/ $(BUILD_FUZZ)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+	@echo "make fuzz: no property violated"
 
-# Timing goals (bench/README.md): issue 4, WebSocket delivery under load. Not part of `make test`.
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) web/dist
+
+# Timing goals (bench/README.md): issue 4, WebSocket delivery under load; the recorder against one
+# ffmpeg per stream (16 simulated 1080p cameras, 60 s). Not part of `make test`.
 bench: native
 	node bench/inbox/run.mjs
+	node bench/recorder/run.mjs
