@@ -224,10 +224,7 @@ void add_video_routes(http::Router& r, Services& s) {
   r.add("DELETE", "/api/v1/cameras/{id}", Action::camera_write, [&s](http::Context& ctx) {
     auto c = load_camera(ctx, s);
     ctx.require(Action::camera_write, {c.unit_id});
-    // Recordings under an evidence hold keep their camera: 409 before anything changes.
-    if (!s.recorder.retention().holds(c.id, false).empty())
-      throw Problem(409, "camera-held", "The camera's recordings have been held as evidence: disable it instead of removing it",
-                    "Dữ liệu của camera đã từng được giữ làm chứng cứ: hãy tắt camera thay vì xóa");
+    s.recorder.retention().check_removable(c.id);  // before recording stops
     s.recorder.stop_camera(c.id);
     s.recorder.retention().remove_camera(c.id);
     write(s, [&] {

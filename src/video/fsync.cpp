@@ -10,12 +10,17 @@
 
 namespace watchfloor::video {
 
-void fsync_dir(const std::filesystem::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+namespace {
+void fsync_open(const std::filesystem::path& p, int flags) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | flags);
   if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);
 }
+}  // namespace
+
+void fsync_dir(const std::filesystem::path& dir) { fsync_open(dir, O_DIRECTORY); }
+void fsync_file(const std::filesystem::path& file) { fsync_open(file, 0); }
 
 bool write_all(int fd, const std::vector<std::string_view>& parts) {
   std::vector<iovec> iov;

@@ -8,6 +8,8 @@ namespace watchfloor::video {
 
 // fsync of a directory, so that a created or removed entry survives a power loss.
 void fsync_dir(const std::filesystem::path& dir);
+// fsync of a file by name (one already written and closed).
+void fsync_file(const std::filesystem::path& file);
 // Writes every part, in order, with writev, retrying short writes. False with errno set on failure.
 bool write_all(int fd, const std::vector<std::string_view>& parts);
 

@@ -21,7 +21,7 @@ void put_be32(std::string& out, uint32_t v) {
 // Position of the next 00 00 01 at or after `from`, or npos.
 size_t find_start(std::string_view d, size_t from) {
   for (size_t i = from; i + 2 < d.size(); ++i) {
-    if (d[i + 2] > 1) {
+    if (uint8_t(d[i + 2]) > 1) {  // cannot end a start code: skip ahead (unsigned: bytes >= 0x80 too)
       i += 2;
       continue;
     }
@@ -80,8 +80,8 @@ std::optional<AccessUnit> to_sample(std::string_view packet) {
     uint8_t t = nal_type(nal);
     if (t == kAud || t == kFiller) continue;
     if (t == kIdr) au.idr = true;
-    if (t == kSps && !au.sps) au.sps = std::string(nal);
-    if (t == kPps && !au.pps) au.pps = std::string(nal);
+    if (t == kSps && !au.sps && nal.size() <= kMaxParameterSet) au.sps = std::string(nal);
+    if (t == kPps && !au.pps && nal.size() <= kMaxParameterSet) au.pps = std::string(nal);
     put_be32(au.avcc, static_cast<uint32_t>(nal.size()));
     au.avcc.append(nal);
   }
@@ -96,7 +96,8 @@ std::optional<ParameterSets> parameter_sets(std::string_view ex) {
     if (nal_type(nal) == kSps && ps.sps.empty()) ps.sps = std::string(nal);
     if (nal_type(nal) == kPps && ps.pps.empty()) ps.pps = std::string(nal);
   }
-  if (ps.sps.size() < 4 || ps.pps.empty()) return std::nullopt;
+  if (ps.sps.size() < 4 || ps.pps.empty() || ps.sps.size() > kMaxParameterSet || ps.pps.size() > kMaxParameterSet)
+    return std::nullopt;
   return ps;
 }
 

@@ -9,6 +9,9 @@
 
 namespace watchfloor::video::h264 {
 
+// avcC stores a parameter set's length in 16 bits; a longer one is not a parameter set we can keep.
+inline constexpr size_t kMaxParameterSet = 0xffff;
+
 enum NalType : uint8_t { kSlice = 1, kIdr = 5, kSei = 6, kSps = 7, kPps = 8, kAud = 9, kFiller = 12 };
 
 inline uint8_t nal_type(std::string_view nal) { return nal.empty() ? 0 : static_cast<uint8_t>(nal[0]) & 0x1f; }

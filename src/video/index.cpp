@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sodium.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "video/fsync.h"
 
 namespace watchfloor::video {
 
@@ -43,13 +43,6 @@ std::string hex(std::string_view b) {
   return out;
 }
 
-std::string sha256(std::string_view bytes) {
-  std::string out(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
-  return out;
-}
-
 namespace {
 
 std::string boot_id() {
@@ -57,13 +50,6 @@ std::string boot_id() {
   std::string id;
   std::getline(f, id);
   return id.empty() ? "unknown" : id;
-}
-
-void fsync_path(const fs::path& p) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 // Writes `text` to `path` durably: temporary file, fsync, rename, fsync of the directory.
@@ -75,9 +61,9 @@ void write_durably(const fs::path& path, const std::string& text) {
     f << text;
     if (!f) throw std::runtime_error("cannot write " + tmp.string());
   }
-  fsync_path(tmp);
+  fsync_file(tmp);
   fs::rename(tmp, path);
-  fsync_path(path.parent_path());
+  fsync_dir(path.parent_path());
 }
 
 }  // namespace
@@ -185,7 +171,7 @@ std::optional<StreamRow> Index::stream_by_id(int64_t id) {
 }
 
 int64_t Index::sample_entry(const mp4::SampleEntry& e, const std::string& init) {
-  std::string h = hex(sha256(init));
+  std::string h = core::sha256_hex(init);
   if (auto r = db_.query_one("SELECT id FROM video_sample_entries WHERE sha256 = ?", {h})) return r->i64(0);
   db_.exec("INSERT INTO video_sample_entries(sha256, codec, width, height, init, created_ms) VALUES (?,?,?,?,?,?)",
            {h, e.codec, int64_t(e.width), int64_t(e.height), store::Blob{init}, clock_.now_ms()});

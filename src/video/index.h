@@ -113,6 +113,5 @@ SegmentRow segment_from_row(const store::Row& r);
 extern const char* const kSegmentColumns;
 
 std::string hex(std::string_view bytes);
-std::string sha256(std::string_view bytes);  // raw 32 bytes
 
 }  // namespace watchfloor::video

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "core/random.h"
 #include "video/mp4.h"
 
 namespace watchfloor::video {
@@ -210,7 +211,7 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
   clip.start_90k = clip.first_frame_90k;
   clip.end_90k = picked.back().wall + picked.back().s.duration;
   clip.frames = int64_t(picked.size());
-  clip.etag = "\"" + hex(sha256(etag_src)).substr(0, 32) + "\"";
+  clip.etag = "\"" + core::sha256_hex(etag_src).substr(0, 32) + "\"";
   return clip;
 }
 

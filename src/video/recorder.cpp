@@ -12,10 +12,20 @@ namespace watchfloor::video {
 using nlohmann::json;
 
 namespace {
-// Alerts about the recorder itself go to the top of the unit tree (the system's operators see them).
-std::optional<int64_t> root_unit(store::Db& db) {
-  auto r = db.query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
-  return r ? std::optional<int64_t>(r->i64(0)) : std::nullopt;
+// An alert about the recorder itself: high, at the top of the unit tree (the system's operators see it).
+events::Alert recorder_alert(store::Db& db, std::string kind, std::string subject, std::string vi, std::string en,
+                             std::vector<std::string> audience = {"admin", "camera_admin"},
+                             json details = json::object()) {
+  events::Alert a;
+  a.kind = std::move(kind);
+  a.subject = std::move(subject);
+  if (auto r = db.query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")) a.unit_id = r->i64(0);
+  a.severity = "high";
+  a.title_vi = std::move(vi);
+  a.title_en = std::move(en);
+  a.audience = std::move(audience);
+  a.details = std::move(details);
+  return a;
 }
 }  // namespace
 
@@ -69,29 +79,17 @@ void Recorder::start() {
   index_->open();
   if (index_->dir_online()) recovery_ = recover(*index_);
   if (!recovery_.problems.empty()) {
-    events::Alert a;
-    a.kind = "video.recovery";
-    a.unit_id = root_unit(db_);
-    a.subject = fmt::format("open:{}", index_->open_id());
-    a.severity = "high";
-    a.title_vi = fmt::format("Khởi động lại bộ ghi: {} tệp bị cách ly, {} tệp thiếu hoặc hỏng", recovery_.quarantined,
-                             recovery_.missing);
-    a.title_en = fmt::format("Recorder restart: {} files quarantined, {} missing or damaged", recovery_.quarantined,
-                             recovery_.missing);
-    a.audience = {"admin", "camera_admin"};
-    a.details = {{"problems", recovery_.problems}};
-    alerts_.raise(a);
+    alerts_.raise(recorder_alert(db_, "video.recovery", fmt::format("open:{}", index_->open_id()),
+                                 fmt::format("Khởi động lại bộ ghi: {} tệp bị cách ly, {} tệp thiếu hoặc hỏng",
+                                             recovery_.quarantined, recovery_.missing),
+                                 fmt::format("Recorder restart: {} files quarantined, {} missing or damaged",
+                                             recovery_.quarantined, recovery_.missing),
+                                 {"admin", "camera_admin"}, {{"problems", recovery_.problems}}));
   }
   if (!index_->dir_online()) {
-    events::Alert a;
-    a.kind = "video.dir_offline";
-    a.unit_id = root_unit(db_);
-    a.subject = "dir:default";
-    a.severity = "high";
-    a.title_vi = "Thư mục lưu video không đúng hoặc đang bị máy khác dùng: không ghi hình";
-    a.title_en = "The video directory is not ours or is in use elsewhere: not recording";
-    a.audience = {"admin", "camera_admin"};
-    alerts_.raise(a);
+    alerts_.raise(recorder_alert(db_, "video.dir_offline", "dir:default",
+                                 "Thư mục lưu video không đúng hoặc đang bị máy khác dùng: không ghi hình",
+                                 "The video directory is not ours or is in use elsewhere: not recording"));
   }
   auto& m = core::Metrics::global();
   m.gauge("watchfloor_video_disk_free_bytes", [this] { return double(retention_->space().free); });
@@ -441,16 +439,11 @@ void Recorder::health_loop() {
         bool was_full = retention_->held_full();
         auto r = retention_->run();
         if (r.held_full && !was_full) {
-          events::Alert a;
-          a.kind = "video.disk_held_full";
-          a.unit_id = root_unit(db_);
-          a.subject = "dir:default";
-          a.severity = "high";
-          a.title_vi = "Ổ lưu video chỉ còn dữ liệu đang giữ làm chứng cứ: đã dừng ghi hình";
-          a.title_en = "The video disk holds only evidence under hold: recording stopped";
-          a.audience = {"admin", "camera_admin", "duty_officer", "shift_leader"};
-          a.details = {{"held_bytes", r.held_bytes}, {"free_bytes", r.disk.free}};
-          alerts_.raise(a);
+          alerts_.raise(recorder_alert(db_, "video.disk_held_full", "dir:default",
+                                       "Ổ lưu video chỉ còn dữ liệu đang giữ làm chứng cứ: đã dừng ghi hình",
+                                       "The video disk holds only evidence under hold: recording stopped",
+                                       {"admin", "camera_admin", "duty_officer", "shift_leader"},
+                                       {{"held_bytes", r.held_bytes}, {"free_bytes", r.disk.free}}));
         } else if (!r.held_full && was_full) {
           alerts_.resolve("video.disk_held_full", "dir:default");
         }

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/log.h"
+#include "core/random.h"
 #include "video/fsync.h"
 
 namespace watchfloor::video {
@@ -65,11 +66,7 @@ void recover_file(Index& index, const StreamRow& s, int64_t seq, const fs::path&
     }
     data.resize(scan->valid_length);
   }
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+  fsync_file(file);
   fsync_dir(file.parent_path());
 
   SegmentRow row;
@@ -94,7 +91,7 @@ void recover_file(Index& index, const StreamRow& s, int64_t seq, const fs::path&
   row.fragments = int64_t(frags.size());
   row.sample_index = mp4::encode_sample_index(frags);
   row.bytes = int64_t(data.size());
-  row.sha256_hex = hex(sha256(data));
+  row.sha256_hex = core::sha256_hex(data);
   row.sample_entry_id = index.sample_entry(scan->init.entry, data.substr(0, scan->init.length));
 
   auto run = index.run_for_seq(s.id, seq);

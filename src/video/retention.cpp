@@ -197,10 +197,15 @@ RetentionResult Retention::run() {
   return res;
 }
 
+void Retention::check_removable(int64_t camera_id) {
+  // Holds stay in the evidence record, and so does the camera they name.
+  if (!holds(camera_id, false).empty())
+    throw Problem(409, "camera-held", "The camera's recordings have been held as evidence: disable it instead of removing it",
+                  "Dữ liệu của camera đã từng được giữ làm chứng cứ: hãy tắt camera thay vì xóa");
+}
+
 void Retention::remove_camera(int64_t camera_id) {
-  if (held_bytes(camera_id) > 0 || !holds(camera_id, true).empty())
-    throw Problem(409, "camera-held", "The camera has recordings under an evidence hold",
-                  "Camera có dữ liệu đang được giữ làm chứng cứ, không thể xóa");
+  check_removable(camera_id);
   for (;;) {
     auto segs = oldest_unheld("camera_id = ?", {camera_id}, 500);
     if (segs.empty()) break;

@@ -53,7 +53,9 @@ class Retention {
 
   // One pass: age, then bytes per camera, then the floor. Returns what it did.
   RetentionResult run();
-  // Deletes every segment of a camera (camera removal); 409 while any of it is held.
+  // 409 when the camera's recordings were ever held: it is disabled, not removed.
+  void check_removable(int64_t camera_id);
+  // Deletes every segment of a camera (camera removal), after check_removable.
   void remove_camera(int64_t camera_id);
   bool held_full() const { return held_full_.load(); }
   DiskSpace space();

@@ -174,7 +174,7 @@ TEST(Writer, SegmentsOfARunTouchAndTheRunEndsInAGap) {
     // Each file reads back as a whole fMP4 with exactly what the index says.
     auto data = slurp(w.index->segment_path(stream, segs[i].seq));
     EXPECT_EQ(int64_t(data.size()), segs[i].bytes);
-    EXPECT_EQ(hex(sha256(data)), segs[i].sha256_hex);
+    EXPECT_EQ(core::sha256_hex(data), segs[i].sha256_hex);
     auto scan = mp4::scan_segment(data);
     ASSERT_TRUE(scan);
     EXPECT_EQ(scan->valid_length, data.size());
@@ -266,14 +266,10 @@ TEST(Retention, HeldSegmentsSurviveAQuotaAndTheOldestUnheldGoFirst) {
   // Hold the very first minute for a case; allow the camera two segments' worth of unheld bytes.
   auto held = before[0];
   Retention ret(*w.index, w.clock, 5.0, [](const fs::path&) { return DiskSpace{1'000'000'000, 500'000'000}; });
-  auto holder = w.db->query_one("SELECT id FROM users ORDER BY id LIMIT 1");
-  int64_t admin = holder ? holder->i64(0) : 0;
-  if (!admin) {
-    w.db->exec(
-        "INSERT INTO users(username, full_name, unit_id, password_hash, created_at) SELECT 'u', 'U', id, '!', 0 FROM "
-        "units LIMIT 1");
-    admin = w.db->last_insert_id();
-  }
+  w.db->exec(
+      "INSERT INTO users(username, full_name, unit_id, password_hash, created_at) SELECT 'u', 'U', id, '!', 0 FROM "
+      "units LIMIT 1");
+  int64_t admin = w.db->last_insert_id();
   ret.create_hold({w.camera_id, t90k_to_ms(held.start_90k), t90k_to_ms(held.start_90k) + 1000, admin,
                    "Vụ việc HP-CKKV1-2026-0001", std::nullopt},
                   admin);
