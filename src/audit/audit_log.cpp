@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/random.h"
+#include "core/hash.h"
 
 namespace watchfloor::audit {
 namespace {

@@ -1,5 +1,6 @@
 #include "auth/sessions.h"
 
+#include "core/hash.h"
 #include "core/random.h"
 
 namespace watchfloor::auth {

@@ -39,13 +39,4 @@ std::string random_password() {
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
-  ensure_sodium();
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
-
 }  // namespace watchfloor::core

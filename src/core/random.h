@@ -8,7 +8,5 @@ namespace watchfloor::core {
 std::string random_token(size_t bytes = 32);
 // A password that people can read aloud: groups of letters and digits, meets the password policy.
 std::string random_password();
-// Lower-case hex SHA-256.
-std::string sha256_hex(std::string_view data);
 
 }  // namespace watchfloor::core

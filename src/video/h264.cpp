@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace watchfloor::video::h264 {
 
 namespace {
@@ -30,7 +32,139 @@ size_t find_start(std::string_view d, size_t from) {
   return std::string_view::npos;
 }
 
+// Bits of an RBSP (emulation prevention bytes removed), read MSB first. Reading past the end sets
+// `bad` and yields zeros, so a parser checks once at the end.
+class Bits {
+ public:
+  explicit Bits(std::string_view nal) {
+    rbsp_.reserve(nal.size());
+    int zeros = 0;
+    for (char c : nal) {
+      if (zeros >= 2 && c == 3) {  // 00 00 03: emulation prevention, not data
+        zeros = 0;
+        continue;
+      }
+      zeros = c == 0 ? zeros + 1 : 0;
+      rbsp_.push_back(c);
+    }
+  }
+  uint32_t u(int n) {
+    uint32_t v = 0;
+    for (int i = 0; i < n; ++i) v = (v << 1) | bit();
+    return v;
+  }
+  uint32_t ue() {
+    int zeros = 0;
+    while (!bit()) {
+      if (++zeros > 31 || bad) {
+        bad = true;
+        return 0;
+      }
+    }
+    return zeros ? ((1u << zeros) - 1 + u(zeros)) : 0;
+  }
+  int32_t se() {
+    uint32_t k = ue();
+    return k & 1 ? int32_t((k + 1) / 2) : -int32_t(k / 2);
+  }
+  bool bad = false;
+
+ private:
+  uint32_t bit() {
+    if (pos_ >= rbsp_.size() * 8) {
+      bad = true;
+      return 0;
+    }
+    uint32_t b = (uint8_t(rbsp_[pos_ / 8]) >> (7 - pos_ % 8)) & 1;
+    ++pos_;
+    return b;
+  }
+  std::string rbsp_;
+  size_t pos_ = 0;
+};
+
+void skip_scaling_list(Bits& b, int size) {
+  int last = 8, next = 8;
+  for (int j = 0; j < size && !b.bad; ++j) {
+    if (next != 0) next = (last + b.se() + 256) % 256;
+    last = next == 0 ? last : next;
+  }
+}
+
 }  // namespace
+
+std::optional<SpsInfo> parse_sps(std::string_view nal) {
+  if (nal_type(nal) != kSps || nal.size() < 4) return std::nullopt;
+  Bits b(nal.substr(1));
+  uint32_t profile = b.u(8);
+  b.u(16);  // constraint flags, level
+  b.ue();   // seq_parameter_set_id
+  uint32_t chroma = 1;
+  bool separate_planes = false;
+  static constexpr uint32_t kHigh[] = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135};
+  if (std::find(std::begin(kHigh), std::end(kHigh), profile) != std::end(kHigh)) {
+    chroma = b.ue();
+    if (chroma > 3) return std::nullopt;
+    if (chroma == 3) separate_planes = b.u(1);
+    b.ue();  // bit_depth_luma_minus8
+    b.ue();  // bit_depth_chroma_minus8
+    b.u(1);  // qpprime_y_zero_transform_bypass_flag
+    if (b.u(1)) {
+      for (int i = 0; i < (chroma != 3 ? 8 : 12) && !b.bad; ++i)
+        if (b.u(1)) skip_scaling_list(b, i < 6 ? 16 : 64);
+    }
+  }
+  b.ue();  // log2_max_frame_num_minus4
+  uint32_t poc_type = b.ue();
+  if (poc_type == 0) {
+    b.ue();
+  } else if (poc_type == 1) {
+    b.u(1);
+    b.se();
+    b.se();
+    uint32_t n = b.ue();
+    if (n > 255) return std::nullopt;
+    for (uint32_t i = 0; i < n && !b.bad; ++i) b.se();
+  } else if (poc_type != 2) {
+    return std::nullopt;
+  }
+  b.ue();    // max_num_ref_frames
+  b.u(1);    // gaps_in_frame_num_value_allowed_flag
+  uint32_t w_mbs = b.ue() + 1, h_units = b.ue() + 1;
+  bool frame_mbs_only = b.u(1);
+  if (!frame_mbs_only) b.u(1);  // mb_adaptive_frame_field_flag
+  b.u(1);                       // direct_8x8_inference_flag
+  uint32_t crop[4] = {0, 0, 0, 0};
+  if (b.u(1))
+    for (auto& c : crop) c = b.ue();
+  double fps = 0;
+  if (b.u(1)) {  // vui_parameters_present_flag
+    if (b.u(1) && b.u(8) == 255) b.u(32);  // aspect ratio (Extended_SAR: sar width and height)
+    if (b.u(1)) b.u(1);                    // overscan
+    if (b.u(1)) {                          // video signal type
+      b.u(4);
+      if (b.u(1)) b.u(24);
+    }
+    if (b.u(1)) {  // chroma location
+      b.ue();
+      b.ue();
+    }
+    if (b.u(1)) {  // timing_info_present_flag
+      uint32_t units = b.u(32), scale = b.u(32);
+      if (!b.bad && units && scale) fps = double(scale) / (2.0 * units);
+    }
+  }
+  if (b.bad || w_mbs > 1024 || h_units > 1024) return std::nullopt;
+  uint32_t sub_w = (chroma == 1 || chroma == 2) && !separate_planes ? 2 : 1;
+  uint32_t sub_h = chroma == 1 && !separate_planes ? 2 : 1;
+  uint32_t crop_x = chroma == 0 || separate_planes ? 1 : sub_w;
+  uint32_t crop_y = (chroma == 0 || separate_planes ? 1 : sub_h) * (2 - frame_mbs_only);
+  int64_t width = int64_t(w_mbs) * 16 - int64_t(crop_x) * (int64_t(crop[0]) + crop[1]);
+  int64_t height = int64_t(2 - frame_mbs_only) * h_units * 16 - int64_t(crop_y) * (int64_t(crop[2]) + crop[3]);
+  if (width <= 0 || height <= 0) return std::nullopt;
+  if (fps > 1000) fps = 0;
+  return SpsInfo{int(width), int(height), fps};
+}
 
 bool is_annexb(std::string_view d) {
   return (d.size() >= 3 && d[0] == 0 && d[1] == 0 && d[2] == 1) ||

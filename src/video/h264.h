@@ -39,6 +39,15 @@ struct ParameterSets {
 // arrives from libavformat). nullopt when either is missing.
 std::optional<ParameterSets> parameter_sets(std::string_view extradata);
 
+// What the recorder needs from a sequence parameter set (ITU-T H.264 §7.3.2.1.1 and Annex E):
+// the displayed size after cropping and, when the VUI has timing, the frame rate.
+struct SpsInfo {
+  int width = 0, height = 0;
+  double fps = 0;  // 0 when the SPS carries no timing
+};
+// nullopt when the NAL is not an SPS, is cut short, or describes an impossible picture.
+std::optional<SpsInfo> parse_sps(std::string_view nal);
+
 // "avc1.640028" (RFC 6381) from the SPS's profile, constraint flags and level.
 std::string codec_string(std::string_view sps);
 

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/hash.h"
 #include "core/random.h"
 #include "video/fsync.h"
 

@@ -6,7 +6,7 @@
 
 #include <stdexcept>
 
-#include "core/random.h"
+#include "core/hash.h"
 #include "video/mp4.h"
 
 namespace watchfloor::video {

@@ -266,9 +266,9 @@ void Recorder::run_worker(Worker& w) {
       set_state(w, "online");
       RtspPacket p;
       while (!w.stop && !retention_->held_full() && session->read(p, failure)) {
-        writer.frame({p.data, p.dts_90k, p.pts_90k, p.key, clock_.mono_ns()});
         w.frames++;
-        w.bytes += int64_t(p.data.size());
+        w.bytes += int64_t(p.au.avcc.size());
+        writer.frame(std::move(p.au), p.dts_90k, p.pts_90k, p.key, clock_.mono_ns());
         if (clock_.mono_ns() - run_start > 60'000'000'000) backoff = 1000;  // a minute recorded: reset
       }
       if (w.stop) {

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "core/log.h"
-#include "core/random.h"
+#include "core/hash.h"
 #include "video/fsync.h"
 
 namespace watchfloor::video {

@@ -1,16 +1,22 @@
 #include "video/rtsp.h"
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/error.h>
-#include <libavutil/mathematics.h>
-}
-
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <mutex>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include "core/random.h"
+#include "video/rtp.h"
 
 namespace watchfloor::video {
 
@@ -21,89 +27,329 @@ int64_t mono_ms() {
       .count();
 }
 
-void init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // libavformat's own messages may quote a URL with its credentials: never let them out.
-    av_log_set_level(AV_LOG_QUIET);
-    avformat_network_init();
-  });
+constexpr size_t kBuffer = 256 * 1024;  // > one interleaved frame (64 KiB) plus what a burst brings
+constexpr int kBatchMs = 40;            // see Impl::fill
+
+RtspFailure timeout_failure() {
+  return {"timeout", "Camera không phản hồi trong thời gian chờ", "The camera did not answer in time"};
 }
 
-std::string percent_encode(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out.push_back(char(c));
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
-RtspFailure failure_of(int err, bool timed_out, bool stopped) {
-  if (stopped) return {"stopped", "Đã dừng", "Stopped"};
-  if (timed_out) return {"timeout", "Camera không phản hồi trong thời gian chờ", "The camera did not answer in time"};
+RtspFailure failure_of_errno(int err) {
   switch (err) {
-    case AVERROR_HTTP_UNAUTHORIZED:
-      return {"unauthorized", "Sai tên đăng nhập hoặc mật khẩu camera", "Wrong camera username or password"};
-    case AVERROR_HTTP_FORBIDDEN:
-      return {"unauthorized", "Camera từ chối truy cập", "The camera refused access"};
-    case AVERROR_HTTP_NOT_FOUND:
-      return {"not_found", "Không tìm thấy luồng video tại địa chỉ này", "No stream at this address"};
-    case AVERROR(ECONNREFUSED):
+    case ECONNREFUSED:
       return {"refused", "Camera từ chối kết nối (sai cổng hoặc dịch vụ RTSP không chạy)",
               "Connection refused (wrong port, or no RTSP service)"};
-    case AVERROR(ETIMEDOUT):
-      return {"timeout", "Camera không phản hồi trong thời gian chờ", "The camera did not answer in time"};
-    case AVERROR(EHOSTUNREACH):
-    case AVERROR(ENETUNREACH):
+    case ETIMEDOUT:
+      return timeout_failure();
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case ENETDOWN:
       return {"unreachable", "Không tới được camera qua mạng", "The camera cannot be reached on the network"};
-    case AVERROR_EOF:
-      return {"ended", "Camera đã ngắt luồng", "The camera ended the stream"};
     default:
-      break;
+      return {"ended", fmt::format("Kết nối tới camera bị ngắt ({})", std::strerror(err)),
+              fmt::format("The connection to the camera broke ({})", std::strerror(err))};
   }
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buf, sizeof buf);
-  return {"bad_stream", fmt::format("Lỗi luồng RTSP: {}", buf), fmt::format("RTSP stream error: {}", buf)};
 }
+
+RtspFailure failure_of_status(int status) {
+  switch (status) {
+    case 401:
+      return {"unauthorized", "Sai tên đăng nhập hoặc mật khẩu camera", "Wrong camera username or password"};
+    case 403:
+      return {"unauthorized", "Camera từ chối truy cập", "The camera refused access"};
+    case 404:
+      return {"not_found", "Không tìm thấy luồng video tại địa chỉ này", "No stream at this address"};
+    default:
+      return {"bad_stream", fmt::format("Camera trả lời lỗi RTSP {}", status),
+              fmt::format("The camera answered RTSP error {}", status)};
+  }
+}
+
+RtspFailure bad_stream(std::string_view vi, std::string_view en) { return {"bad_stream", std::string(vi), std::string(en)}; }
 
 }  // namespace
 
-std::string url_with_credentials(const std::string& url,
-                                 const std::optional<std::pair<std::string, std::string>>& cred) {
-  if (!cred) return url;
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  return url.substr(0, scheme + 3) + percent_encode(cred->first) + ":" + percent_encode(cred->second) + "@" +
-         url.substr(scheme + 3);
-}
-
 struct RtspSession::Impl {
-  AVFormatContext* fmt = nullptr;
-  AVPacket* pkt = nullptr;
-  int video = -1;
-  AVRational tb{1, 90'000};
-  mp4::SampleEntry entry;
-  double fps = 0;
+  int fd = -1;
+  std::string buf;  // bytes received, [rpos, wpos) not yet parsed
+  size_t rpos = 0, wpos = 0;
   int timeout_ms = 10'000;
   int64_t deadline_ms = 0;
-  bool timed_out = false;
   const std::atomic<bool>* stop = nullptr;
 
-  static int interrupt(void* opaque) {
-    auto* self = static_cast<Impl*>(opaque);
-    if (self->stop && self->stop->load()) return 1;
-    if (mono_ms() > self->deadline_ms) {
-      self->timed_out = true;
-      return 1;
-    }
-    return 0;
-  }
+  rtsp::Url url;
+  std::string user, password;
+  std::optional<rtsp::Challenge> challenge;
+  uint32_t nonce_count = 0;
+  std::string cnonce = core::random_token(12);
+  int cseq = 0;
+  std::string session;
+  int64_t keepalive_ms = 30'000, last_request_ms = 0;
+  std::string play_url;
+
+  int channel = 0, payload_type = 96;
+  uint32_t clock_rate = 90'000;
+  rtsp::H264Depacketizer depack;
+  std::vector<rtsp::H264Depacketizer::Unit> ready;
+  size_t ready_at = 0;
+  std::optional<uint32_t> last_ts;
+  int64_t ext_ts = 0;
+  std::optional<int64_t> last_dts;
+  bool waiting_key = false;
+
+  mp4::SampleEntry entry;
+  double fps = 0;
+  bool streaming = false, batched = false;
+
   ~Impl() {
-    if (pkt) av_packet_free(&pkt);
-    if (fmt) avformat_close_input(&fmt);
+    if (fd < 0) return;
+    if (!session.empty()) {  // best effort: the camera frees the session now rather than at its timeout
+      std::string req = request_text("TEARDOWN", play_url, "");
+      (void)::send(fd, req.data(), req.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+    ::close(fd);
+  }
+
+  bool stopped() const { return stop && stop->load(); }
+
+  // Waits until fd is ready for `events` or the deadline passes; checks the stop flag every 250 ms.
+  bool wait(short events, RtspFailure& failure) {
+    for (;;) {
+      if (stopped()) {
+        failure = {"stopped", "Đã dừng", "Stopped"};
+        return false;
+      }
+      int64_t left = deadline_ms - mono_ms();
+      if (left <= 0) {
+        failure = timeout_failure();
+        return false;
+      }
+      pollfd p{fd, events, 0};
+      int rc = ::poll(&p, 1, int(std::min<int64_t>(left, 250)));
+      if (rc > 0) return true;
+      if (rc < 0 && errno != EINTR) {
+        failure = failure_of_errno(errno);
+        return false;
+      }
+    }
+  }
+
+  bool connect(RtspFailure& failure) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_family = AF_UNSPEC;
+    addrinfo* res = nullptr;
+    if (::getaddrinfo(url.host.c_str(), std::to_string(url.port).c_str(), &hints, &res) != 0 || !res) {
+      failure = {"unreachable", "Không tìm thấy địa chỉ của camera (tên máy không phân giải được)",
+                 "The camera's host name does not resolve"};
+      return false;
+    }
+    failure = {};
+    for (addrinfo* a = res; a; a = a->ai_next) {
+      fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+      if (fd < 0) continue;
+      int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
+      if (rc != 0 && errno == EINPROGRESS && wait(POLLOUT, failure)) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        rc = err ? -1 : 0;
+        if (err) failure = failure_of_errno(err);
+      } else if (rc != 0 && failure.code.empty()) {
+        failure = failure_of_errno(errno);
+      }
+      if (rc == 0) {
+        ::freeaddrinfo(res);
+        failure = {};
+        return true;
+      }
+      ::close(fd);
+      fd = -1;
+      if (failure.code == "timeout" || failure.code == "stopped") break;
+    }
+    ::freeaddrinfo(res);
+    if (failure.code.empty()) failure = failure_of_errno(ECONNREFUSED);
+    return false;
+  }
+
+  // Reads what the socket has; false at end of stream, error, timeout or stop. While streaming, an
+  // empty socket is first given kBatchMs to fill: a camera's packets then arrive a frame or more at a
+  // time instead of one wake-up each (context switches were most of the recorder's CPU).
+  bool fill(RtspFailure& failure) {
+    if (buf.size() < kBuffer) buf.resize(kBuffer);
+    if (rpos > 0 && (wpos == rpos || buf.size() - wpos < 70'000)) {
+      std::memmove(buf.data(), buf.data() + rpos, wpos - rpos);
+      wpos -= rpos;
+      rpos = 0;
+    }
+    if (wpos == buf.size()) {
+      failure = bad_stream("Camera gửi một gói tin quá lớn", "The camera sent an oversized message");
+      return false;
+    }
+    for (;;) {
+      ssize_t n = ::recv(fd, buf.data() + wpos, buf.size() - wpos, 0);
+      if (n > 0) {
+        wpos += size_t(n);
+        batched = false;
+        return true;
+      }
+      if (n == 0) {
+        failure = {"ended", "Camera đã ngắt luồng", "The camera ended the stream"};
+        return false;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        failure = failure_of_errno(errno);
+        return false;
+      }
+      if (streaming && !batched) {
+        batched = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(kBatchMs));
+        continue;
+      }
+      batched = false;
+      if (!wait(POLLIN, failure)) return false;
+    }
+  }
+
+  bool send_all(std::string_view data, RtspFailure& failure) {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n > 0) {
+        data.remove_prefix(size_t(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!wait(POLLOUT, failure)) return false;
+        continue;
+      }
+      failure = failure_of_errno(errno);
+      return false;
+    }
+    return true;
+  }
+
+  std::string request_text(std::string_view method, std::string_view uri, std::string_view extra) {
+    std::string r = fmt::format("{} {} RTSP/1.0\r\nCSeq: {}\r\nUser-Agent: watchfloor\r\n", method, uri, ++cseq);
+    if (challenge)
+      r += "Authorization: " + rtsp::authorization(*challenge, user, password, method, uri, ++nonce_count, cnonce) +
+           "\r\n";
+    if (!session.empty()) r += "Session: " + session + "\r\n";
+    r += extra;
+    r += "\r\n";
+    return r;
+  }
+
+  // The next whole RTSP message in the stream, skipping interleaved data before it.
+  bool next_message(rtsp::Message& m, RtspFailure& failure) {
+    for (;;) {
+      while (wpos - rpos >= 4 && buf[rpos] == '$') {
+        size_t len = (size_t(uint8_t(buf[rpos + 2])) << 8) | uint8_t(buf[rpos + 3]);
+        if (wpos - rpos < 4 + len) break;
+        rpos += 4 + len;
+      }
+      if (wpos > rpos && buf[rpos] != '$') {
+        size_t used = 0;
+        auto r = rtsp::parse_message(std::string_view(buf).substr(rpos, wpos - rpos), m, used);
+        if (r == rtsp::ParseResult::bad) {
+          failure = bad_stream("Camera trả lời không đúng giao thức RTSP", "The camera's answer is not RTSP");
+          return false;
+        }
+        if (r == rtsp::ParseResult::ok) {
+          rpos += used;
+          return true;
+        }
+      }
+      if (!fill(failure)) return false;
+    }
+  }
+
+  // Sends a request and returns its response (status ≥ 200), answering one authentication challenge.
+  std::optional<rtsp::Message> request(std::string_view method, std::string_view uri, std::string_view extra,
+                                       RtspFailure& failure) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      deadline_ms = mono_ms() + timeout_ms;
+      if (!send_all(request_text(method, uri, extra), failure)) return std::nullopt;
+      last_request_ms = mono_ms();
+      int want = cseq;
+      rtsp::Message m;
+      for (;;) {
+        if (!next_message(m, failure)) return std::nullopt;
+        auto seq = m.header("CSeq");
+        if (m.status >= 200 && (!seq || std::atoi(std::string(*seq).c_str()) == want)) break;
+      }
+      if (m.status == 401 && attempt == 0 && !user.empty()) {
+        bool had = challenge.has_value();
+        challenge = rtsp::parse_challenge(m);
+        nonce_count = 0;
+        if (challenge && !had) continue;
+      }
+      return m;
+    }
+    return std::nullopt;
+  }
+
+  // Turns a completed access unit into a packet; false when it is dropped (damaged, or waiting for a
+  // keyframe after damage).
+  bool accept(rtsp::H264Depacketizer::Unit& u, RtspPacket& out) {
+    if (u.damaged) {
+      waiting_key = true;  // later frames may refer to the damaged one: start again at a keyframe
+      return false;
+    }
+    if (waiting_key && !u.au.idr) return false;
+    waiting_key = false;
+    ext_ts += last_ts ? int64_t(int32_t(u.timestamp - *last_ts)) : 0;
+    last_ts = u.timestamp;
+    int64_t t90 = clock_rate == 90'000 ? ext_ts : ext_ts * 90'000 / clock_rate;
+    // RTP carries presentation time only; cameras send no B-frames, so decode order is time order.
+    int64_t dts = last_dts && t90 <= *last_dts && *last_dts - t90 < 90'000 ? *last_dts + 1 : t90;
+    last_dts = dts;
+    out.au = std::move(u.au);
+    out.pts_90k = std::max(t90, dts);
+    out.dts_90k = dts;
+    out.key = out.au.idr;
+    return true;
+  }
+
+  // The next interleaved RTP packet of the video channel, fed to the depacketizer. false on failure.
+  bool pump(RtspFailure& failure) {
+    for (;;) {
+      while (wpos - rpos >= 4) {
+        if (buf[rpos] != '$') {
+          rtsp::Message m;  // a keep-alive answer or a request of the camera: nothing to do with it
+          size_t used = 0;
+          auto r = rtsp::parse_message(std::string_view(buf).substr(rpos, wpos - rpos), m, used);
+          if (r == rtsp::ParseResult::bad) {
+            failure = bad_stream("Dữ liệu RTSP không hợp lệ", "Malformed RTSP data");
+            return false;
+          }
+          if (r == rtsp::ParseResult::incomplete) break;
+          rpos += used;
+          continue;
+        }
+        int ch = uint8_t(buf[rpos + 1]);
+        size_t len = (size_t(uint8_t(buf[rpos + 2])) << 8) | uint8_t(buf[rpos + 3]);
+        if (wpos - rpos < 4 + len) break;
+        std::string_view data(buf.data() + rpos + 4, len);
+        rpos += 4 + len;
+        if (ch != channel) continue;  // RTCP
+        auto p = rtsp::parse_rtp(data);
+        if (!p || p->payload_type != payload_type) continue;
+        depack.push(*p, ready);
+        if (!ready.empty()) return true;
+      }
+      if (!fill(failure)) return false;
+    }
+  }
+
+  void keepalive() {
+    if (session.empty() || mono_ms() - last_request_ms < keepalive_ms) return;
+    // OPTIONS with the session keeps it alive on every server; the answer is skipped in pump().
+    std::string req = request_text("OPTIONS", play_url, "");
+    last_request_ms = mono_ms();
+    (void)::send(fd, req.data(), req.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   }
 };
 
@@ -111,94 +357,129 @@ RtspSession::RtspSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RtspSession::~RtspSession() = default;
 const mp4::SampleEntry& RtspSession::entry() const { return impl_->entry; }
 double RtspSession::nominal_fps() const { return impl_->fps; }
+int64_t RtspSession::lost_packets() const { return impl_->depack.lost_packets(); }
 
-std::unique_ptr<RtspSession> RtspSession::open(const std::string& url, const RtspOptions& opt,
+std::unique_ptr<RtspSession> RtspSession::open(const std::string& url_text, const RtspOptions& opt,
                                                const std::atomic<bool>* stop, RtspFailure& failure) {
-  init_once();
-  auto impl = std::make_unique<Impl>();
-  impl->timeout_ms = opt.timeout_ms;
-  impl->stop = stop;
-  impl->deadline_ms = mono_ms() + opt.timeout_ms;
-  impl->fmt = avformat_alloc_context();
-  impl->fmt->interrupt_callback = {&Impl::interrupt, impl.get()};
-  AVDictionary* o = nullptr;
-  av_dict_set(&o, "rtsp_transport", "tcp", 0);
-  av_dict_set(&o, "rtsp_flags", "prefer_tcp", 0);
-  av_dict_set(&o, "allowed_media_types", "video", 0);
-  av_dict_set(&o, "timeout", std::to_string(int64_t(opt.timeout_ms) * 1000).c_str(), 0);
-  av_dict_set(&o, "buffer_size", "1048576", 0);
-  std::string full = url_with_credentials(url, opt.credentials);
-  const AVInputFormat* in = av_find_input_format("rtsp");
-  int rc = avformat_open_input(&impl->fmt, full.c_str(), in, &o);
-  av_dict_free(&o);
-  if (rc < 0) {
-    failure = failure_of(rc, impl->timed_out, stop && stop->load());
-    impl->fmt = nullptr;  // freed by avformat_open_input on failure
+  auto m = std::make_unique<Impl>();
+  m->timeout_ms = opt.timeout_ms;
+  m->stop = stop;
+  auto url = rtsp::parse_url(url_text);
+  if (!url) {
+    failure = {"bad_url", "Địa chỉ RTSP không hợp lệ", "Not a valid rtsp:// address"};
     return nullptr;
   }
-  impl->deadline_ms = mono_ms() + opt.timeout_ms;
-  // The SDP usually carries the parameter sets; when it does not, read until the first keyframe has them.
-  impl->fmt->probesize = 2 << 20;
-  impl->fmt->max_analyze_duration = 3 * AV_TIME_BASE;
-  rc = avformat_find_stream_info(impl->fmt, nullptr);
-  if (rc < 0) {
-    failure = failure_of(rc, impl->timed_out, stop && stop->load());
+  // DESCRIBE, following up to three redirects.
+  std::optional<rtsp::Message> described;
+  for (int hop = 0; hop < 4; ++hop) {
+    m->url = *url;
+    m->user = opt.credentials ? opt.credentials->first : url->user;
+    m->password = opt.credentials ? opt.credentials->second : url->password;
+    m->deadline_ms = mono_ms() + opt.timeout_ms;
+    if (m->fd >= 0) ::close(m->fd), m->fd = -1, m->rpos = m->wpos = 0;
+    if (!m->connect(failure)) return nullptr;
+    described = m->request("DESCRIBE", m->url.url, "Accept: application/sdp\r\n", failure);
+    if (!described) return nullptr;
+    if (described->status < 300 || described->status >= 400) break;
+    auto location = described->header("Location");
+    url = location ? rtsp::parse_url(*location) : std::nullopt;
+    if (!url) break;
+  }
+  if (described->status != 200) {
+    failure = failure_of_status(described->status);
     return nullptr;
   }
-  impl->video = av_find_best_stream(impl->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (impl->video < 0) {
+  auto sdp = rtsp::parse_sdp(described->body);
+  if (!sdp.video) {
     failure = {"no_video", "Luồng không có hình ảnh (không phải luồng video)", "The stream has no video"};
     return nullptr;
   }
-  AVStream* st = impl->fmt->streams[impl->video];
-  const AVCodecParameters* par = st->codecpar;
-  if (par->codec_id != AV_CODEC_ID_H264) {
-    const char* name = avcodec_get_name(par->codec_id);
+  if (sdp.video->encoding != "H264") {
+    std::string name = sdp.video->encoding.empty() ? "?" : sdp.video->encoding;
     failure = {"unsupported_codec", fmt::format("Chưa hỗ trợ ghi mã hóa {} (chỉ H.264)", name),
                fmt::format("Recording {} is not supported yet (H.264 only)", name)};
     return nullptr;
   }
-  auto ps = h264::parameter_sets(
-      std::string_view(reinterpret_cast<const char*>(par->extradata), size_t(par->extradata_size)));
-  if (!ps || par->width <= 0 || par->height <= 0) {
-    failure = {"bad_stream", "Luồng H.264 không có tham số giải mã (SPS/PPS)",
-               "The H.264 stream has no parameter sets (SPS/PPS)"};
+  std::string base = m->url.url;
+  if (auto b = described->header("Content-Base")) base = std::string(*b);
+  else if (auto l = described->header("Content-Location")) base = std::string(*l);
+  m->payload_type = sdp.video->payload;
+  m->clock_rate = sdp.video->clock_rate;
+
+  auto setup = m->request("SETUP", rtsp::resolve_control(base, sdp.video->control),
+                          "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n", failure);
+  if (!setup) return nullptr;
+  if (setup->status != 200) {
+    failure = setup->status == 461 ? bad_stream("Camera không cho nhận luồng qua TCP", "The camera refuses RTP over TCP")
+                                   : failure_of_status(setup->status);
     return nullptr;
   }
-  impl->entry.ps = *ps;
-  impl->entry.codec = h264::codec_string(ps->sps);
-  impl->entry.width = par->width;
-  impl->entry.height = par->height;
-  impl->tb = st->time_base;
-  AVRational r = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
-  impl->fps = r.num && r.den ? av_q2d(r) : 0;
-  if (impl->fps > 240) impl->fps = 0;
-  for (unsigned i = 0; i < impl->fmt->nb_streams; ++i)
-    if (int(i) != impl->video) impl->fmt->streams[i]->discard = AVDISCARD_ALL;
-  impl->pkt = av_packet_alloc();
-  return std::unique_ptr<RtspSession>(new RtspSession(std::move(impl)));
+  auto session = setup->header("Session");
+  if (!session) {
+    failure = bad_stream("Camera không cấp phiên RTSP", "The camera gave no RTSP session");
+    return nullptr;
+  }
+  std::string_view sv = *session;
+  m->session = std::string(sv.substr(0, sv.find(';')));
+  if (auto t = sv.find("timeout="); t != std::string_view::npos) {
+    int secs = std::atoi(std::string(sv.substr(t + 8)).c_str());
+    if (secs >= 10) m->keepalive_ms = int64_t(secs) * 1000 / 2;
+  }
+  if (auto tr = setup->header("Transport")) {
+    auto at = tr->find("interleaved=");
+    if (at == std::string_view::npos) {
+      failure = bad_stream("Camera không cho nhận luồng qua TCP", "The camera refuses RTP over TCP");
+      return nullptr;
+    }
+    m->channel = std::atoi(std::string(tr->substr(at + 12)).c_str());
+  }
+  m->play_url = sdp.session_control.empty() ? base : rtsp::resolve_control(base, sdp.session_control);
+  auto play = m->request("PLAY", m->play_url, "Range: npt=0.000-\r\n", failure);
+  if (!play) return nullptr;
+  if (play->status != 200) {
+    failure = failure_of_status(play->status);
+    return nullptr;
+  }
+
+  // Parameter sets: from the SDP, or else from the stream's first access unit that carries them.
+  auto ps = rtsp::sprop_parameter_sets(sdp.video->sprop);
+  m->deadline_ms = mono_ms() + opt.timeout_ms;
+  while (!ps) {
+    if (!m->pump(failure)) return nullptr;
+    for (size_t i = 0; i < m->ready.size(); ++i) {
+      auto& au = m->ready[i].au;
+      if (au.idr && au.sps && au.pps) {
+        ps = h264::ParameterSets{*au.sps, *au.pps};
+        m->ready.erase(m->ready.begin(), m->ready.begin() + long(i));
+        break;
+      }
+    }
+    if (!ps) m->ready.clear();
+  }
+  auto info = h264::parse_sps(ps->sps);
+  if (!info) {
+    failure = bad_stream("Tham số SPS của luồng H.264 không đọc được", "The H.264 stream's SPS cannot be read");
+    return nullptr;
+  }
+  m->entry.ps = *ps;
+  m->entry.codec = h264::codec_string(ps->sps);
+  m->entry.width = info->width;
+  m->entry.height = info->height;
+  m->fps = sdp.video->framerate > 0 ? sdp.video->framerate : info->fps;
+  m->streaming = true;
+  return std::unique_ptr<RtspSession>(new RtspSession(std::move(m)));
 }
 
 bool RtspSession::read(RtspPacket& out, RtspFailure& failure) {
   auto& m = *impl_;
+  m.deadline_ms = mono_ms() + m.timeout_ms;
   for (;;) {
-    av_packet_unref(m.pkt);
-    m.deadline_ms = mono_ms() + m.timeout_ms;
-    int rc = av_read_frame(m.fmt, m.pkt);
-    if (rc < 0) {
-      failure = failure_of(rc, m.timed_out, m.stop && m.stop->load());
-      return false;
-    }
-    if (m.pkt->stream_index != m.video || m.pkt->size <= 0) continue;
-    int64_t dts = m.pkt->dts != AV_NOPTS_VALUE ? m.pkt->dts : m.pkt->pts;
-    if (dts == AV_NOPTS_VALUE) continue;
-    int64_t pts = m.pkt->pts != AV_NOPTS_VALUE ? m.pkt->pts : dts;
-    AVRational k90{1, 90'000};
-    out.dts_90k = av_rescale_q_rnd(dts, m.tb, k90, AVRounding(AV_ROUND_NEAR_INF | AV_ROUND_PASS_MINMAX));
-    out.pts_90k = av_rescale_q_rnd(pts, m.tb, k90, AVRounding(AV_ROUND_NEAR_INF | AV_ROUND_PASS_MINMAX));
-    out.key = m.pkt->flags & AV_PKT_FLAG_KEY;
-    out.data = std::string_view(reinterpret_cast<const char*>(m.pkt->data), size_t(m.pkt->size));
-    return true;
+    while (m.ready_at < m.ready.size())
+      if (m.accept(m.ready[m.ready_at++], out)) return true;
+    m.ready.clear();
+    m.ready_at = 0;
+    m.keepalive();
+    if (!m.pump(failure)) return false;
   }
 }
 
@@ -216,7 +497,7 @@ ProbeResult probe(const std::string& url, const RtspOptions& opt, double seconds
     if (first < 0) first = p.dts_90k;
     last = p.dts_90k;
     ++frames;
-    bytes += int64_t(p.data.size());
+    bytes += int64_t(p.au.avcc.size());
     if (last - first >= int64_t(seconds * 90'000)) break;
   }
   if (frames < 2 || last <= first) {

@@ -1,7 +1,8 @@
 #pragma once
-// Receiving a camera's RTSP stream (libavformat, RTSP over TCP), without decoding. The only place
-// that includes FFmpeg headers besides the snapshot encoder. Failures come back as a reason in
-// Vietnamese and English with a stable code; the URL's credentials never appear in any message.
+// Receiving a camera's RTSP stream without decoding: our own RTSP 1.0 client, RTP interleaved over
+// one TCP connection (rtp.h holds the protocol pieces). Why not libavformat: docs/formats.md §6.
+// Failures come back as a reason in Vietnamese and English with a stable code; credentials never
+// appear in any message.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "video/h264.h"
 #include "video/mp4.h"
 
 namespace watchfloor::video {
@@ -25,7 +27,7 @@ struct RtspOptions {
 };
 
 struct RtspPacket {
-  std::string_view data;  // valid until the next read
+  h264::AccessUnit au;  // length-prefixed NAL units, as an MP4 sample holds them
   int64_t dts_90k = 0, pts_90k = 0;
   bool key = false;
 };
@@ -40,7 +42,8 @@ class RtspSession {
   RtspSession& operator=(const RtspSession&) = delete;
 
   const mp4::SampleEntry& entry() const;
-  double nominal_fps() const;  // from the SDP or the stream, 0 when unknown
+  double nominal_fps() const;  // from the SDP or the SPS, 0 when unknown
+  int64_t lost_packets() const;  // RTP sequence gaps seen (the camera dropped them; TCP does not)
   // The next video packet; false when the session ended (failure set).
   bool read(RtspPacket& out, RtspFailure& failure);
 
@@ -59,9 +62,5 @@ struct ProbeResult {
 };
 // "Test connection": opens the stream, reads about `seconds` of packets, reports what it saw.
 ProbeResult probe(const std::string& url, const RtspOptions& opt, double seconds = 3.0);
-
-// The URL with user and password inserted (percent-encoded), for libavformat only.
-std::string url_with_credentials(const std::string& url,
-                                 const std::optional<std::pair<std::string, std::string>>& cred);
 
 }  // namespace watchfloor::video

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <system_error>
 
+#include "core/hash.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "video/fsync.h"
@@ -23,7 +24,7 @@ struct StreamWriter::Open {
   int64_t seq = 0;
   fs::path path;
   uint64_t bytes = 0;
-  crypto_hash_sha256_state sha;
+  core::Sha256 sha;
   int64_t first_dts = 0, rotate_at_90k = 0, media = 0, frames = 0, keys = 0;
   std::optional<int64_t> local_start;
   std::vector<mp4::IndexedFragment> frags;
@@ -69,7 +70,13 @@ void StreamWriter::frame(const Frame& f) {
   if (!run_id_) return;
   auto au = h264::to_sample(f.data);
   if (!au) return;  // not H.264 access units: dropped, counted by the caller's health figures
-  bool key = f.key || au->idr;
+  frame(std::move(*au), f.dts_90k, f.pts_90k, f.key, f.recv_mono_ns);
+}
+
+void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k, bool key_flag, int64_t recv_mono_ns) {
+  if (!run_id_ || au.avcc.empty()) return;
+  const Frame f{{}, dts_90k, pts_90k, key_flag, recv_mono_ns};
+  bool key = f.key || au.idr;
   if (last_dts_ && (f.dts_90k <= *last_dts_ || f.dts_90k - *last_dts_ > 10 * 90'000)) {
     // A timestamp discontinuity ends the run; the next one starts at the next keyframe (§3).
     auto entry = entry_;
@@ -80,7 +87,7 @@ void StreamWriter::frame(const Frame& f) {
     if (!key) return;
     waiting_key_ = false;
   }
-  bool new_params = key && au->sps && au->pps && (*au->sps != entry_.ps.sps || *au->pps != entry_.ps.pps);
+  bool new_params = key && au.sps && au.pps && (*au.sps != entry_.ps.sps || *au.pps != entry_.ps.pps);
   int64_t local = local_90k(f.recv_mono_ns);
   if (!pending_.empty()) {
     bool capped =
@@ -91,8 +98,9 @@ void StreamWriter::frame(const Frame& f) {
     close_segment();
   if (new_params) {
     // The camera changed its configuration in band: a new sample entry from the next segment.
-    entry_.ps = {*au->sps, *au->pps};
+    entry_.ps = {*au.sps, *au.pps};
     entry_.codec = h264::codec_string(entry_.ps.sps);
+    if (auto info = h264::parse_sps(entry_.ps.sps)) entry_.width = info->width, entry_.height = info->height;
     init_ = mp4::make_init(entry_);
     sample_entry_id_ = index_.sample_entry(entry_, init_);
   }
@@ -101,8 +109,8 @@ void StreamWriter::frame(const Frame& f) {
     seg_->first_dts = f.dts_90k;
     seg_->rotate_at_90k = rotation_time(local, stream_.id, opt_);
   }
-  pending_bytes_ += au->avcc.size();
-  pending_.push_back({std::move(au->avcc), f.dts_90k, f.pts_90k, local, key});
+  pending_bytes_ += au.avcc.size();
+  pending_.push_back({std::move(au.avcc), f.dts_90k, f.pts_90k, local, key});
   last_dts_ = f.dts_90k;
 }
 
@@ -121,7 +129,6 @@ void StreamWriter::open_segment() {
     if (seg->fd >= 0) break;
     if (errno != EEXIST) throw std::system_error(errno, std::generic_category(), "create " + seg->path.string());
   }
-  crypto_hash_sha256_init(&seg->sha);
   seg->last_sync_mono = clock_.mono_ns();
   seg_ = std::move(seg);
   if (!write_all(seg_->fd, {init_})) {
@@ -131,7 +138,7 @@ void StreamWriter::open_segment() {
     seg_.reset();
     throw std::system_error(err, std::generic_category(), "write");
   }
-  crypto_hash_sha256_update(&seg_->sha, reinterpret_cast<const unsigned char*>(init_.data()), init_.size());
+  seg_->sha.update(init_);
   seg_->bytes = init_.size();
 }
 
@@ -152,8 +159,7 @@ void StreamWriter::flush_fragment(std::optional<int64_t> next_dts) {
   std::vector<std::string_view> parts{header};
   for (const auto& p : pending_) parts.push_back(p.avcc);
   if (!write_all(seg_->fd, parts)) return fail(errno);
-  for (auto part : parts)
-    crypto_hash_sha256_update(&seg_->sha, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+  for (auto part : parts) seg_->sha.update(part);
   mp4::IndexedFragment frag;
   // moof size = header − prft − mdat header.
   frag.moof_size = uint32_t(header.size() - mp4::kPrftSize - 8);
@@ -235,9 +241,7 @@ void StreamWriter::close_segment() {
   }
   row.local_start_delta_90k = local_start - row.start_90k;
   row.bytes = int64_t(seg->bytes);
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&seg->sha, digest);
-  row.sha256_hex = hex(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+  row.sha256_hex = seg->sha.hex();
   row.frames = seg->frames;
   row.keyframes = seg->keys;
   row.fragments = int64_t(seg->frags.size());

@@ -2,8 +2,6 @@
 // Writes one stream's frames into segment files and commits them to the index (docs/formats.md
 // §2, §3, §5): remux only, one fragment per GOP, segments of about a minute cut on keyframes,
 // fsync file → fsync directory → index row. Plain code over a Clock; no libav here.
-#include <sodium.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "video/h264.h"
 #include "video/index.h"
 #include "video/mp4.h"
 
@@ -44,6 +43,8 @@ class StreamWriter {
   void begin_run(const mp4::SampleEntry& entry);
   // Throws std::system_error on a write error (after cutting the file back and committing).
   void frame(const Frame& f);
+  // The same for an access unit already in MP4 form (the RTSP client builds them); takes its bytes.
+  void frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k, bool key, int64_t recv_mono_ns);
   // Commits what was recorded and ends the run; the stream's gap opens with `cause`.
   void end_run(const std::string& reason, const std::string& cause);
   bool in_run() const { return run_id_ != 0; }
