@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "audit/audit_log.h"
+#include "core/hash.h"
 #include "core/random.h"
 
 namespace watchfloor::audit {

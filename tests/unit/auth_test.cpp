@@ -6,6 +6,7 @@
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
+#include "core/hash.h"
 #include "core/random.h"
 
 namespace watchfloor::auth {

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/json_body.h"
 #include "core/metrics.h"
+#include "core/hash.h"
 #include "core/random.h"
 #include "core/tz.h"
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/hash.h"
 #include "core/random.h"
 #include "org/preset.h"
 #include "test_util.h"
