@@ -425,6 +425,10 @@ async function runWatchfloor(o, n, sim) {
     if (ex.signal === 'SIGKILL') r.warnings.push('the server did not stop within 120 s and was killed: open segments are missing from the count');
     else if (ex.code !== 0) r.warnings.push(`the server exited with ${ex.code ?? ex.signal}`);
     r.frames = countWatchfloor(path.join(dataDir, 'watchfloor.db'), ids, stopMs, o.fps);
+    if (!r.frames.noLoss) {
+      const errs = srv.stderr().split('\n').filter((l) => /error|warn/i.test(l)).slice(0, 20);
+      if (errs.length) r.warnings.push(`the server logged:\n      ${errs.join('\n      ')}`);
+    }
     if (o.restart) r.restart = await restartPeak(dataDir, ids, r.idle.rss);
     return r;
   } finally {

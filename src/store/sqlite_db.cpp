@@ -72,13 +72,14 @@ class SqliteDb final : public Db {
   int64_t exec(std::string_view sql, const std::vector<Value>& params) override {
     std::lock_guard lock(mu_);
     run(sql, params);
+    last_insert = {this, sqlite3_last_insert_rowid(h_)};
     return sqlite3_changes(h_);
   }
 
-  int64_t last_insert_id() override {
-    std::lock_guard lock(mu_);
-    return sqlite3_last_insert_rowid(h_);
-  }
+  // The rowid of the calling thread's last INSERT. The connection is shared by every thread, and
+  // sqlite3_last_insert_rowid() is per connection: read after the lock is released it may be
+  // another thread's row (the recorder's 64 cameras showed it).
+  int64_t last_insert_id() override { return last_insert.db == this ? last_insert.rowid : 0; }
 
   void exec_script(std::string_view sql) override {
     std::lock_guard lock(mu_);
@@ -190,8 +191,15 @@ class SqliteDb final : public Db {
   sqlite3* h_;
   std::recursive_mutex mu_;
   int depth_ = 0;
+  struct LastInsert {
+    const SqliteDb* db = nullptr;
+    int64_t rowid = 0;
+  };
+  static thread_local LastInsert last_insert;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
+
+thread_local SqliteDb::LastInsert SqliteDb::last_insert;
 
 }  // namespace
 

@@ -102,7 +102,10 @@ void Recorder::start() {
 
 void Recorder::stop() {
   if (!started_) return;
-  stopping_ = true;
+  {
+    std::lock_guard serial(sync_mu_);  // a sync() in flight finishes its starts before we collect workers
+    stopping_ = true;
+  }
   { std::lock_guard lock(health_mu_); }
   health_cv_.notify_all();
   if (health_.joinable()) health_.join();
@@ -122,6 +125,7 @@ void Recorder::stop() {
 }
 
 void Recorder::sync() {
+  std::lock_guard serial(sync_mu_);
   if (!started_ || stopping_) return;
   auto cams = catalog_.cameras(std::nullopt, std::nullopt);
   std::vector<int64_t> to_stop;

@@ -102,6 +102,7 @@ class Recorder {
   std::function<void(const HealthChange&)> on_health_;
 
   mutable std::mutex mu_;
+  std::mutex sync_mu_;  // one sync() at a time: two API requests must not both start a camera
   std::map<int64_t, std::unique_ptr<Worker>> workers_;
   std::map<int64_t, CameraStatus> disabled_;
   std::atomic<bool> stopping_{false};

@@ -1,9 +1,11 @@
 // store: the SQLite database every module writes through.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 #include "core/random.h"
 #include "store/db.h"
@@ -44,6 +46,27 @@ TEST_F(StoreTest, ForeignKeysAreEnforced) {
                         "VALUES (999, 'X', 'branch', 'x', 'x', 'UTC', 0, 0)"),
                std::runtime_error);
   EXPECT_EQ(count(*db, "units"), 0);
+}
+
+TEST_F(StoreTest, EachThreadGetsTheIdOfItsOwnInsert) {
+  // One connection serves every thread (64 camera threads insert runs and segments at once): the id
+  // after an INSERT must be that thread's row, never the row another thread inserted meanwhile.
+  auto db = open_sqlite(file_);
+  db->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, who TEXT NOT NULL)");
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int n = 0; n < 4; ++n)
+    threads.emplace_back([&, n] {
+      std::string me = "thread-" + std::to_string(n);
+      for (int i = 0; i < 500; ++i) {
+        db->exec("INSERT INTO t(who) VALUES (?)", {me});
+        int64_t id = db->last_insert_id();
+        if (db->query_one("SELECT who FROM t WHERE id = ?", {id})->str(0) != me) ++wrong;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(count(*db, "t"), 2000);
 }
 
 TEST_F(StoreTest, MigrationsAreRecordedAndRunOnce) {
