@@ -223,6 +223,20 @@ describe('recorder', { timeout: 300_000 }, () => {
     assert.equal(sql(db, `SELECT 1 FROM camera_outages WHERE camera_id = ${cam} AND ended_ms IS NOT NULL`).length, 1);
   });
 
+  test('a camera sending a quarter of its frames is degraded, and online again when it recovers', async () => {
+    const cam = cams[1];
+    const get = async () => (await admin.request('GET', `/api/v1/cameras/${cam}`)).json;
+    await until('camera 1 online', async () => (await get()).state === 'online', 30_000);
+    await sim.control('slow 1 4');
+    const degraded = await until('camera 1 degraded', async () => {
+      const c = await get();
+      return c.state === 'degraded' ? c : null;
+    }, 40_000, 500);
+    assert.ok(degraded.live.fps < 12.5, `measured ${degraded.live.fps} fps of a 25 fps camera`);
+    await sim.control('slow 1 1');
+    await until('camera 1 online again', async () => (await get()).state === 'online', 40_000, 500);
+  });
+
   test('kill -9 in the middle of a segment: every file plays, index and files agree, little is lost', async () => {
     const cam = cams[1];
     const db = path.join(server.dataDir, 'watchfloor.db');

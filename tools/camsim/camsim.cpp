@@ -132,6 +132,7 @@ struct Camera {
   std::shared_ptr<const Clip> sub_clip;  // null without --sub
   bool running = false;                  // main thread only
   std::atomic<bool> accepting{false};    // read by media-configure on the server's client threads
+  std::atomic<int> every{1};             // 'slow K N': only every Nth frame is sent (a degraded camera)
 
   std::mutex mutex;
   std::vector<WeakRef> medias;  // every media constructed for this camera (guarded by mutex)
@@ -163,7 +164,8 @@ struct Camera {
 /// State of one appsrc: which clip it loops and how far it got.
 struct Feeder {
   std::shared_ptr<const Clip> clip;
-  guint64 frame = 0;  // frames pushed so far; timestamps are frame * 1/fps, forever increasing
+  const std::atomic<int>* every = nullptr;  // the camera's frame step
+  guint64 frame = 0;  // frames of the clock so far; timestamps are frame * 1/fps, forever increasing
 };
 
 void feeder_need_data(GstAppSrc* src, guint, gpointer user_data) {
@@ -174,9 +176,10 @@ void feeder_need_data(GstAppSrc* src, guint, gpointer user_data) {
   const GstClockTime pts = gst_util_uint64_scale(f->frame, GST_SECOND, fps);
   GST_BUFFER_PTS(buf) = pts;
   GST_BUFFER_DTS(buf) = pts;
-  GST_BUFFER_DURATION(buf) = gst_util_uint64_scale(f->frame + 1, GST_SECOND, fps) - pts;
+  const auto step = static_cast<guint64>(std::max(1, f->every ? f->every->load() : 1));
+  GST_BUFFER_DURATION(buf) = gst_util_uint64_scale(f->frame + step, GST_SECOND, fps) - pts;
   if (f->frame == 0) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_DISCONT);
-  ++f->frame;
+  f->frame += step;
   gst_app_src_push_buffer(src, buf);  // takes ownership
 }
 
@@ -206,7 +209,7 @@ void on_media_configure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer user
   if (ctx->camera->accepting.load()) {
     GstAppSrcCallbacks callbacks{};
     callbacks.need_data = feeder_need_data;
-    gst_app_src_set_callbacks(GST_APP_SRC(src), &callbacks, new Feeder{ctx->clip, 0}, feeder_free);
+    gst_app_src_set_callbacks(GST_APP_SRC(src), &callbacks, new Feeder{ctx->clip, &ctx->camera->every, 0}, feeder_free);
   } else {
     // The camera was stopped while this request was on its way: behave like a dead camera.
     gst_app_src_end_of_stream(GST_APP_SRC(src));
@@ -329,12 +332,21 @@ struct App {
       g_main_loop_quit(loop);
       return "ok";
     }
-    if (verb != "stop" && verb != "start") return "error unknown command " + verb;
-    if (!(in >> k) || (in >> extra)) return "error usage: " + verb + " K";
+    if (verb != "stop" && verb != "start" && verb != "slow") return "error unknown command " + verb;
+    long every = 1;
+    if (verb == "slow") {
+      if (!(in >> k >> every) || (in >> extra) || every < 1 || every > 100) return "error usage: slow K N (1..100)";
+    } else if (!(in >> k) || (in >> extra)) {
+      return "error usage: " + verb + " K";
+    }
     if (k < 1 || k > static_cast<long>(cameras.size())) {
       return "error no camera " + std::to_string(k) + " (1.." + std::to_string(cameras.size()) + ")";
     }
     Camera& cam = *cameras[static_cast<std::size_t>(k - 1)];
+    if (verb == "slow") {
+      cam.every = static_cast<int>(every);
+      return "ok";
+    }
     if (verb == "stop") {
       if (!cam.running) return "error cam" + std::to_string(k) + " already stopped";
       stop_camera(cam, true);
@@ -532,7 +544,7 @@ int run(int argc, char** argv) {
                                              "(repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cli.add_flag("--control", o.control, "read 'stop K', 'start K', 'quit' on stdin; reply 'ok' or 'error ...'");
+  cli.add_flag("--control", o.control, "read 'stop K', 'start K', 'slow K N' (every Nth frame only; N=1 restores), 'quit' on stdin; reply 'ok' or 'error ...'");
   cli.add_option("--preset", o.preset, "x264 speed preset used for the clips")
       ->check(CLI::IsMember({"ultrafast", "superfast", "veryfast"}))
       ->capture_default_str();
