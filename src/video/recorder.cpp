@@ -231,6 +231,7 @@ void Recorder::run_worker(Worker& w) {
   StreamRow stream = index_->stream(w.cam.id, "main");
   StreamWriter writer(*index_, clock_, stream, opt_.writer);
   int64_t backoff = 1000;
+  int64_t clock_steps = 0;
   auto wait_backoff = [&] {
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
     w.pause(int64_t(double(backoff) * jitter(rng)));
@@ -273,6 +274,14 @@ void Recorder::run_worker(Worker& w) {
         w.frames++;
         w.bytes += int64_t(p.au.avcc.size());
         writer.frame(std::move(p.au), p.dts_90k, p.pts_90k, p.key, clock_.mono_ns());
+        if (writer.clock_steps() != clock_steps) {
+          clock_steps = writer.clock_steps();
+          double secs = double(writer.last_clock_step_ns()) / 1e9;
+          alerts_.raise(recorder_alert(
+              db_, "video.clock_step", fmt::format("clock:{}", clock_.now_ms() / 60'000),
+              fmt::format("Đồng hồ máy chủ ghi hình vừa nhảy {:+.1f} giây: đoạn ghi được nối lại theo giờ mới", secs),
+              fmt::format("The recorder's clock stepped {:+.1f} s: recording continues on the new time", secs)));
+        }
         if (clock_.mono_ns() - run_start > 60'000'000'000) backoff = 1000;  // a minute recorded: reset
       }
       if (w.stop) {

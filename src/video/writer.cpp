@@ -49,12 +49,15 @@ StreamWriter::~StreamWriter() {
 
 int64_t StreamWriter::local_90k(int64_t mono_ns) const { return ns_to_90k(mono_ns + offset_ns_); }
 
+int64_t StreamWriter::realtime_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
+}
+
 void StreamWriter::begin_run(const mp4::SampleEntry& entry) {
   entry_ = entry;
   init_ = mp4::make_init(entry);
   sample_entry_id_ = index_.sample_entry(entry, init_);
-  auto realtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
-  offset_ns_ = realtime_ns - clock_.mono_ns();
+  offset_ns_ = realtime_ns() - clock_.mono_ns();
   // The run row exists before its first file (formats.md §5), so recovery can place that file.
   if (auto s = index_.stream_by_id(stream_.id)) next_seq_ = std::max(next_seq_, s->next_seq);
   run_id_ = index_.begin_run(stream_.id, next_seq_, offset_ns_);
@@ -77,6 +80,18 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
   if (!run_id_ || au.avcc.empty()) return;
   const Frame f{{}, dts_90k, pts_90k, key_flag, recv_mono_ns};
   bool key = f.key || au.idr;
+  if (key && !waiting_key_) {
+    // The real-time clock stepped (NTP, an operator) by more than 1 s since the run was anchored:
+    // end the run at this keyframe and anchor the next one on the new clock (formats.md §3).
+    int64_t step = realtime_ns() - clock_.mono_ns() - offset_ns_;
+    if (std::abs(step) > 1'000'000'000) {
+      auto entry = entry_;
+      end_run("clock_step", "clock_step");
+      begin_run(entry);
+      last_clock_step_ns_ = step;
+      ++clock_steps_;
+    }
+  }
   if (last_dts_ && (f.dts_90k <= *last_dts_ || f.dts_90k - *last_dts_ > 10 * 90'000)) {
     // A timestamp discontinuity ends the run; the next one starts at the next keyframe (§3).
     auto entry = entry_;

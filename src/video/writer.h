@@ -53,6 +53,9 @@ class StreamWriter {
   int64_t frames_total() const { return frames_total_; }
   int64_t bytes_total() const { return bytes_total_; }
   int64_t segments_committed() const { return committed_; }
+  // Runs ended because the real-time clock stepped, and the last step (ns, + = forward).
+  int64_t clock_steps() const { return clock_steps_; }
+  int64_t last_clock_step_ns() const { return last_clock_step_ns_; }
 
  private:
   struct Pending {
@@ -66,6 +69,7 @@ class StreamWriter {
   void flush_fragment(std::optional<int64_t> next_dts);
   void close_segment();
   int64_t local_90k(int64_t mono_ns) const;
+  int64_t realtime_ns() const;
   [[noreturn]] void fail(int err);
   std::string stream_dir_label() const;
 
@@ -88,7 +92,7 @@ class StreamWriter {
   size_t pending_bytes_ = 0;
   std::unique_ptr<Open> seg_;
 
-  int64_t frames_total_ = 0, bytes_total_ = 0, committed_ = 0;
+  int64_t frames_total_ = 0, bytes_total_ = 0, committed_ = 0, clock_steps_ = 0, last_clock_step_ns_ = 0;
 };
 
 // The instant a segment started at `start_90k` should end: the next k·segment + stagger at least

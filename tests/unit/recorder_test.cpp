@@ -202,6 +202,35 @@ TEST(Writer, SegmentsOfARunTouchAndTheRunEndsInAGap) {
   EXPECT_NEAR(double(*gaps[0].end_90k - gaps[0].start_90k), 30.0 * 90'000, 90'000.0 / 25);
 }
 
+TEST(Writer, AClockStepEndsTheRunAtTheNextKeyframeAndTheNextRunUsesTheNewTime) {
+  World w;
+  auto stream = w.index->stream(w.camera_id, "main");
+  StreamWriter writer(*w.index, w.clock, stream);
+  writer.begin_run(entry());
+  w.record(writer, 10, false);
+  // NTP corrects the server's clock 5 minutes forward; the monotonic clock and the camera go on.
+  int64_t before_ms = w.clock.now_ms();
+  w.clock.set_ms(before_ms + 300'000);
+  w.record(writer, 10);
+  EXPECT_EQ(writer.clock_steps(), 1);
+  EXPECT_NEAR(double(writer.last_clock_step_ns()), 300e9, 1e6);
+  auto segs = w.index->segments(stream.id, 0, INT64_MAX);
+  ASSERT_GE(segs.size(), 2u);
+  EXPECT_NE(segs.front().run_id, segs.back().run_id) << "the step ended the run";
+  EXPECT_NEAR(double(segs.front().end_90k), double(ms_to_90k(before_ms)), 90'000.0 / 25 + 1);
+  EXPECT_NEAR(double(segs.back().start_90k), double(ms_to_90k(before_ms + 300'000)), 90'000.0 / 25 + 1)
+      << "the new run is anchored on the new clock";
+  auto gaps = w.index->gaps(stream.id, 0, INT64_MAX);
+  ASSERT_FALSE(gaps.empty());
+  EXPECT_EQ(gaps.front().cause, "clock_step");
+  ASSERT_TRUE(gaps.front().end_90k);
+  EXPECT_NEAR(double(*gaps.front().end_90k - gaps.front().start_90k), 300.0 * 90'000, 90'000.0 / 25 + 1)
+      << "a forward step shows as a clock_step gap of its size";
+  int64_t frames = 0;
+  for (const auto& s : segs) frames += s.frames;
+  EXPECT_EQ(frames, 20 * 25) << "no frame lost across the step";
+}
+
 TEST(Recovery, ATornSegmentIsCutBackToItsLastFragmentAndIndexed) {
   World w;
   auto stream = w.index->stream(w.camera_id, "main");
