@@ -460,6 +460,19 @@ void Recorder::health_loop() {
         } else if (!r.held_full && was_full) {
           alerts_.resolve("video.disk_held_full", "dir:default");
         }
+        if (r.held_warning) {  // raised once while it lasts (Alerts::raise keeps one open per subject)
+          auto a = recorder_alert(
+              db_, "video.disk_held_warning", "dir:default",
+              fmt::format("Dữ liệu đang giữ làm chứng cứ đã chiếm {:.0f} % ổ lưu video: cần giải phóng hoặc mở rộng",
+                          100.0 * double(r.held_bytes) / double(r.disk.total)),
+              fmt::format("Held evidence fills {:.0f} % of the video disk: release holds or add space",
+                          100.0 * double(r.held_bytes) / double(r.disk.total)),
+              {"admin", "camera_admin"}, {{"held_bytes", r.held_bytes}, {"total_bytes", r.disk.total}});
+          a.severity = "warning";
+          alerts_.raise(std::move(a));
+        } else {
+          alerts_.resolve("video.disk_held_warning", "dir:default");
+        }
       }
     } catch (const std::exception& e) {
       core::log_error(std::string("video health: ") + e.what());

@@ -191,6 +191,7 @@ RetentionResult Retention::run() {
   }
   res.held_full = res.disk.total > 0 && res.disk.free < floor();
   res.held_bytes = held_bytes(std::nullopt);
+  res.held_warning = res.disk.total > 0 && double(res.held_bytes) > 0.8 * double(res.disk.total);
   held_full_ = res.held_full;
   if (res.deleted)
     core::log_json({{"event", "video.retention"}, {"deleted", res.deleted}, {"bytes", res.deleted_bytes}});

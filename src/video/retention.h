@@ -34,7 +34,8 @@ struct DiskSpace {
 
 struct RetentionResult {
   int64_t deleted = 0, deleted_bytes = 0;
-  bool held_full = false;  // below the floor with only held data left
+  bool held_full = false;     // below the floor with only held data left
+  bool held_warning = false;  // held data fills more than 80 % of the directory's disk (formats.md §8.4)
   int64_t held_bytes = 0;
   DiskSpace disk;
 };

@@ -327,6 +327,13 @@ TEST(Retention, HeldSegmentsSurviveAQuotaAndTheOldestUnheldGoFirst) {
   w.db->exec("UPDATE holds SET to_ms = ?", {t90k_to_ms(after.back().end_90k) + 1});
   auto f = full.run();
   EXPECT_TRUE(f.held_full);
+  EXPECT_FALSE(f.held_warning) << "the held minutes are far from 80 % of a 1 GB disk";
+  // A small disk where the held data passes 80 %: the early warning, before anything stops.
+  uint64_t held_now = uint64_t(ret.held_bytes(std::nullopt));
+  Retention small(*w.index, w.clock, 5.0, [held_now](const fs::path&) { return DiskSpace{held_now * 10 / 9, held_now / 2}; });
+  auto s = small.run();
+  EXPECT_TRUE(s.held_warning);
+  EXPECT_FALSE(s.held_full);
   EXPECT_EQ(w.index->segments(stream.id, 0, INT64_MAX).size(), after.size());
   EXPECT_THROW(full.remove_camera(w.camera_id), core::Problem);
 }
