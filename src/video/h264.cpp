@@ -86,7 +86,14 @@ class Bits {
 void skip_scaling_list(Bits& b, int size) {
   int last = 8, next = 8;
   for (int j = 0; j < size && !b.bad; ++j) {
-    if (next != 0) next = (last + b.se() + 256) % 256;
+    if (next != 0) {
+      int32_t delta = b.se();
+      if (delta < -128 || delta > 127) {  // delta_scale's range (§7.4.2.1.1.1)
+        b.bad = true;
+        return;
+      }
+      next = (last + delta + 256) % 256;
+    }
     last = next == 0 ? last : next;
   }
 }
@@ -154,7 +161,8 @@ std::optional<SpsInfo> parse_sps(std::string_view nal) {
       if (!b.bad && units && scale) fps = double(scale) / (2.0 * units);
     }
   }
-  if (b.bad || w_mbs > 1024 || h_units > 1024) return std::nullopt;
+  // At most 16384 × 16384 pixels; a field-coded stream has two map units per macroblock row pair.
+  if (b.bad || w_mbs > 1024 || (2 - frame_mbs_only) * h_units > 1024) return std::nullopt;
   uint32_t sub_w = (chroma == 1 || chroma == 2) && !separate_planes ? 2 : 1;
   uint32_t sub_h = chroma == 1 && !separate_planes ? 2 : 1;
   uint32_t crop_x = chroma == 0 || separate_planes ? 1 : sub_w;

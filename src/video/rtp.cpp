@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 
 #include "core/hash.h"
 
@@ -35,7 +36,9 @@ std::string percent_decode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned v = 0;
-    if (s[i] == '%' && i + 2 < s.size() && std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16).ec == std::errc{}) {
+    auto [end, ec] = i + 2 < s.size() ? std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16)
+                                      : std::from_chars_result{s.data(), std::errc::invalid_argument};
+    if (s[i] == '%' && ec == std::errc{} && end == s.data() + i + 3) {
       out.push_back(char(v));
       i += 2;
     } else {
@@ -123,7 +126,12 @@ std::optional<Url> parse_url(std::string_view text) {
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
   }
-  if (host.empty() || host.find_first_of(" \r\n") != std::string_view::npos) return std::nullopt;
+  // A host name, an IPv4 address, or (bracketed) an IPv6 address: nothing that would read back differently.
+  bool bracketed = !authority.empty() && authority.front() == '[';
+  if (host.empty() || !std::all_of(host.begin(), host.end(), [&](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || (bracketed && (c == ':' || c == '%'));
+      }))
+    return std::nullopt;
   if (!port.empty()) {
     unsigned p = 0;
     auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
@@ -250,8 +258,13 @@ Sdp parse_sdp(std::string_view text) {
   Sdp sdp;
   SdpVideo cur;  // the video medium being read, before it is kept
   bool in_media = false, in_video = false, have = false;
+  std::vector<int> formats;          // payload types of the current m= line
+  std::map<int, std::string> sprops;  // fmtp sprop-parameter-sets by payload type
   auto keep = [&] {
-    if (have && !sdp.video) sdp.video = cur;
+    if (have && !sdp.video) {
+      cur.sprop = sprops.count(cur.payload) ? sprops[cur.payload] : "";
+      sdp.video = cur;
+    }
     have = false;
   };
   size_t at = 0;
@@ -265,14 +278,22 @@ Sdp parse_sdp(std::string_view text) {
       keep();
       ++sdp.media;
       in_media = true;
-      // m=video 0 RTP/AVP 96
+      // m=video 0 RTP/AVP 96 97 — the first format, unless an rtpmap below names H.264 among them
       in_video = v.substr(0, 6) == "video ";
+      formats.clear();
+      sprops.clear();
       if (in_video) {
-        size_t last = v.rfind(' ');
-        int pt = -1;
-        if (last != std::string_view::npos)
-          std::from_chars(v.data() + last + 1, v.data() + v.size(), pt);
-        if (pt >= 0 && pt < 128) {
+        std::string_view rest = v;
+        for (int field = 0; !rest.empty(); ++field) {
+          size_t sp = rest.find(' ');
+          std::string_view tok = rest.substr(0, sp);
+          rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
+          int f = -1;
+          if (field >= 3 && std::from_chars(tok.data(), tok.data() + tok.size(), f).ec == std::errc{} && f >= 0 && f < 128)
+            formats.push_back(f);
+        }
+        int pt = formats.empty() ? -1 : formats.front();
+        if (pt >= 0) {
           cur = SdpVideo{};
           have = true;
           cur.payload = pt;
@@ -289,20 +310,25 @@ Sdp parse_sdp(std::string_view text) {
       continue;
     }
     if (!in_video || !have) continue;
+    int pt = -1;
     auto after_pt = [&](std::string_view attr) -> std::optional<std::string_view> {
-      // a=rtpmap:96 H264/90000 — only for our payload type
+      // a=rtpmap:96 H264/90000 — for one of this medium's formats
       std::string_view rest = v.substr(attr.size());
       size_t sp = rest.find(' ');
-      int pt = -1;
       if (sp == std::string_view::npos || std::from_chars(rest.data(), rest.data() + sp, pt).ec != std::errc{} ||
-          pt != cur.payload)
+          std::find(formats.begin(), formats.end(), pt) == formats.end())
         return std::nullopt;
       return trim(rest.substr(sp + 1));
     };
     if (v.substr(0, 7) == "rtpmap:") {
       if (auto m = after_pt("rtpmap:")) {
         size_t slash = m->find('/');
-        cur.encoding = upper(m->substr(0, slash));
+        std::string encoding = upper(m->substr(0, slash));
+        // The chosen format is the first, or the first that is H.264 once one is named.
+        if (pt != cur.payload && (encoding != "H264" || cur.encoding == "H264")) continue;
+        cur.payload = pt;
+        cur.encoding = std::move(encoding);
+        cur.clock_rate = 90'000;
         if (slash != std::string_view::npos) {
           uint32_t rate = 0;
           std::string_view r = m->substr(slash + 1);
@@ -318,7 +344,7 @@ Sdp parse_sdp(std::string_view text) {
           i = semi == std::string_view::npos ? m->size() : semi + 1;
           size_t eq = kv.find('=');
           if (eq != std::string_view::npos && iequals(trim(kv.substr(0, eq)), "sprop-parameter-sets"))
-            cur.sprop = std::string(trim(kv.substr(eq + 1)));
+            sprops[pt] = std::string(trim(kv.substr(eq + 1)));
         }
       }
     } else if (v.substr(0, 8) == "control:") {
@@ -403,19 +429,23 @@ void H264Depacketizer::add_nal(std::string_view nal) {
 }
 
 void H264Depacketizer::finish(std::vector<Unit>& out) {
-  if (in_fu_) {  // a fragmented NAL without its end: cut it off
-    cur_.au.avcc.resize(fu_start_);
-    cur_.damaged = true;
-    in_fu_ = false;
-  }
+  abort_fu();
   if (active_ && (!cur_.au.avcc.empty() || cur_.damaged)) out.push_back(std::move(cur_));
   cur_ = Unit{};
   active_ = false;
 }
 
+void H264Depacketizer::abort_fu() {
+  if (!in_fu_) return;  // a fragmented NAL that will never be whole: cut it off
+  cur_.au.avcc.resize(fu_start_);
+  cur_.damaged = true;
+  in_fu_ = false;
+}
+
 void H264Depacketizer::push(const RtpPacket& p, std::vector<Unit>& out) {
+  if (last_seq_ && int16_t(uint16_t(p.seq - *last_seq_)) <= 0) return;  // a duplicate or a late packet
   bool loss = last_seq_ && uint16_t(p.seq - *last_seq_) != 1;
-  if (loss) lost_ += std::min<int64_t>(uint16_t(p.seq - *last_seq_ - 1), 0x7fff);
+  if (loss) lost_ += uint16_t(p.seq - *last_seq_) - 1;
   last_seq_ = p.seq;
   if (active_ && p.timestamp != cur_.timestamp) finish(out);
   if (!active_) {
@@ -424,20 +454,14 @@ void H264Depacketizer::push(const RtpPacket& p, std::vector<Unit>& out) {
   }
   if (loss) {
     cur_.damaged = true;
-    if (in_fu_) {
-      cur_.au.avcc.resize(fu_start_);
-      in_fu_ = false;
-    }
+    abort_fu();
   }
   std::string_view d = p.payload;
-  if (d.empty()) return;
-  uint8_t type = uint8_t(d[0]) & 0x1f;
-  if (type >= 1 && type <= 23) {
-    if (in_fu_) {  // a new NAL while a fragmented one is open: the fragment's end was lost
-      cur_.au.avcc.resize(fu_start_);
-      in_fu_ = false;
-      cur_.damaged = true;
-    }
+  uint8_t type = d.empty() ? 0 : uint8_t(d[0]) & 0x1f;
+  if (type != 28) abort_fu();  // anything but the next fragment while one is open: its end was lost
+  if (d.empty()) {
+    // nothing to add; a marker still ends the access unit
+  } else if (type >= 1 && type <= 23) {
     add_nal(d);
   } else if (type == 24) {  // STAP-A: 16-bit size + NAL, repeated
     size_t at = 1;
@@ -456,10 +480,7 @@ void H264Depacketizer::push(const RtpPacket& p, std::vector<Unit>& out) {
     bool start = fu & 0x80, end = fu & 0x40;
     uint8_t nal_type = fu & 0x1f;
     if (start) {
-      if (in_fu_) {
-        cur_.au.avcc.resize(fu_start_);
-        cur_.damaged = true;
-      }
+      abort_fu();
       if (nal_type == 0 || nal_type >= 24) {
         cur_.damaged = true;
         in_fu_ = false;

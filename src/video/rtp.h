@@ -94,6 +94,7 @@ class H264Depacketizer {
   bool note(std::string_view nal);  // records idr/sps/pps; false when the NAL is not stored
   void add_nal(std::string_view nal);
   void finish(std::vector<Unit>& out);
+  void abort_fu();
 
   Unit cur_;
   bool active_ = false;         // cur_ holds something

@@ -156,6 +156,9 @@ TEST(RtspProtocol, UrlsAndControls) {
   EXPECT_FALSE(rtsp::parse_url("http://10.0.0.5/x"));
   EXPECT_FALSE(rtsp::parse_url("rtsp://10.0.0.5:99999/x"));
   EXPECT_FALSE(rtsp::parse_url("rtsp:///x"));
+  EXPECT_FALSE(rtsp::parse_url("rtsp://[[abc]/")) << "found by fuzz_rtsp: a host that reads back differently";
+  EXPECT_FALSE(rtsp::parse_url("rtsp://a]:b:5/"));
+  EXPECT_EQ(rtsp::parse_url("rtsp://u%4g:p@h/")->user, "u%4g") << "not a %XX escape: kept as written";
   EXPECT_EQ(rtsp::resolve_control("rtsp://h/s/", "trackID=1"), "rtsp://h/s/trackID=1");
   EXPECT_EQ(rtsp::resolve_control("rtsp://h/s", "trackID=1"), "rtsp://h/s/trackID=1");
   EXPECT_EQ(rtsp::resolve_control("rtsp://h:5/s/", "/other"), "rtsp://h:5/other");
@@ -213,6 +216,14 @@ TEST(RtspProtocol, SessionDescription) {
   EXPECT_FALSE(rtsp::sprop_parameter_sets("not base64!,aOvjyyLA"));
   EXPECT_FALSE(rtsp::parse_sdp(sdp("m=audio 0 RTP/AVP 0\r\n")).video);
   EXPECT_EQ(rtsp::parse_sdp(sdp("m=video 0 RTP/AVP 26\r\n")).video->encoding, "JPEG");
+  // Several formats on one m= line: the H.264 one is recorded, with its own parameter sets.
+  auto multi = rtsp::parse_sdp(sdp("m=video 0 RTP/AVP 97 96\r\na=rtpmap:97 H265/90000\r\na=fmtp:97 sprop-vps=QAEMAf\r\n"
+                                   "a=fmtp:96 sprop-parameter-sets=Z01AKOygPAET8uAiAAADAAIAAAMAZB4wYyw=,aOvjyyLA\r\n"
+                                   "a=rtpmap:96 H264/90000\r\n"));
+  ASSERT_TRUE(multi.video);
+  EXPECT_EQ(multi.video->payload, 96);
+  EXPECT_EQ(multi.video->encoding, "H264");
+  EXPECT_TRUE(rtsp::sprop_parameter_sets(multi.video->sprop));
 }
 
 TEST(RtspProtocol, SpsSizeAndRate) {
@@ -237,6 +248,9 @@ TEST(RtspProtocol, SpsSizeAndRate) {
   EXPECT_DOUBLE_EQ(d->fps, 15);
   EXPECT_FALSE(h264::parse_sps(kSps1080.substr(0, 8))) << "cut short";
   EXPECT_FALSE(h264::parse_sps(kPps));
+  // Found by fuzz_rtp / fuzz_rtsp: a field-coded SPS claiming 1280×32768, a scaling delta out of range.
+  EXPECT_FALSE(h264::parse_sps(unhex("6742c01eda014000800480")));
+  EXPECT_FALSE(h264::parse_sps(unhex("67640028ad80000000fffffffe016805005b90")));
 }
 
 TEST(RtspProtocol, DepacketizerReassemblesAndMarksLoss) {
@@ -268,6 +282,18 @@ TEST(RtspProtocol, DepacketizerReassemblesAndMarksLoss) {
   ASSERT_EQ(out.size(), 2u);
   EXPECT_TRUE(out[1].damaged);
   EXPECT_EQ(d.lost_packets(), 1);
+
+  // A duplicate is ignored, not 32767 lost packets; a STAP-A while a fragment is open closes it.
+  out.clear();
+  d.push(*rtsp::parse_rtp(rtp(uint16_t(seq - 1), 8200, true, frags[2])), out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(d.lost_packets(), 1);
+  d.push(*rtsp::parse_rtp(rtp(seq++, 11800, false, fu_a(idr, 3)[0])), out);
+  d.push(*rtsp::parse_rtp(rtp(seq++, 11800, true, stap_a({kSps1080, kPps}))), out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].damaged) << "the IDR's end never came";
+  EXPECT_FALSE(out[0].au.idr);
+  EXPECT_EQ(h264::split_avcc(out[0].au.avcc)->size(), 2u) << "only the STAP-A's SPS and PPS, not the cut IDR";
 }
 
 TEST(RtspSession, DigestThenNoVideoIsAClearFailure) {
