@@ -162,7 +162,7 @@ std::optional<SpsInfo> parse_sps(std::string_view nal) {
     }
   }
   // At most 16384 × 16384 pixels; a field-coded stream has two map units per macroblock row pair.
-  if (b.bad || w_mbs > 1024 || (2 - frame_mbs_only) * h_units > 1024) return std::nullopt;
+  if (b.bad || w_mbs > 1024 || uint64_t(2 - frame_mbs_only) * h_units > 1024) return std::nullopt;
   uint32_t sub_w = (chroma == 1 || chroma == 2) && !separate_planes ? 2 : 1;
   uint32_t sub_h = chroma == 1 && !separate_planes ? 2 : 1;
   uint32_t crop_x = chroma == 0 || separate_planes ? 1 : sub_w;

@@ -130,7 +130,7 @@ std::optional<Url> parse_url(std::string_view text) {
   bool bracketed = !authority.empty() && authority.front() == '[';
   if (host.empty() || !std::all_of(host.begin(), host.end(), [&](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || (bracketed && (c == ':' || c == '%'));
-      }))
+      }) || (bracketed && host.find(':') == std::string_view::npos))  // brackets hold IPv6 only
     return std::nullopt;
   if (!port.empty()) {
     unsigned p = 0;
