@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -133,7 +134,7 @@ class ClipSource final : public http::BodySource {
   uint64_t offset_, length_;
 };
 
-
+inline constexpr const char* kOutageStates[] = {"open", "closed", "all"};
 
 }  // namespace
 
@@ -369,6 +370,37 @@ void add_video_routes(http::Router& r, Services& s) {
     res.body = std::move(*jpeg);
     res.with_header("X-Frame-Time", core::iso8601(video::t90k_to_ms(key->at_90k)));
     return res;
+  });
+
+  // Outages of enterprise cameras (sự cố camera doanh nghiệp), newest first; read like the cameras.
+  r.add("GET", "/api/v1/camera-outages", Action::camera_read, [&s](http::Context& ctx) {
+    std::string state = query_choice(ctx, "state", kOutageStates).value_or("open");
+    auto camera = query_id(ctx, "camera");
+    std::map<int64_t, video::Camera> readable;
+    for (const auto& c : s.catalog.cameras(query_id(ctx, "site"), std::nullopt))
+      if (ctx.may(Action::camera_read, {c.unit_id}) && (!camera || c.id == *camera)) readable.emplace(c.id, c);
+    int64_t now = s.clock.now_ms();
+    std::map<int64_t, std::string> site_names;
+    for (const auto& site : s.catalog.sites(std::nullopt)) site_names[site.id] = site.name;
+    json items = json::array();
+    for (const auto& o : s.catalog.outages(state)) {
+      auto it = readable.find(o.camera_id);
+      if (it == readable.end()) continue;
+      const auto& c = it->second;
+      items.push_back({{"id", o.id},
+                       {"camera_id", c.id},
+                       {"camera_name", c.name},
+                       {"site_id", c.site_id},
+                       {"site_name", site_names[c.site_id]},
+                       {"unit_id", c.unit_id},
+                       {"owner_name", o.owner_name},
+                       {"started_at", core::iso8601(o.started_ms)},
+                       {"ended_at", o.ended_ms ? json(core::iso8601(*o.ended_ms)) : json()},
+                       {"repair_due_at", core::iso8601(o.repair_due_ms)},
+                       {"overdue", o.overdue(now)},
+                       {"duration_s", (o.ended_ms.value_or(now) - o.started_ms) / 1000}});
+    }
+    return http::Response::json(200, with_names(s, json{{"items", items}}));
   });
 
   // Evidence holds (giữ dữ liệu làm chứng cứ).

@@ -254,4 +254,14 @@ json to_json(const Camera& c) {
           {"updated_at", core::iso8601(c.updated_at)}};
 }
 
+std::vector<Outage> Catalog::outages(const std::string& state) {
+  std::string sql = "SELECT id, camera_id, owner_name, started_ms, ended_ms, repair_due_ms FROM camera_outages";
+  if (state == "open") sql += " WHERE ended_ms IS NULL";
+  if (state == "closed") sql += " WHERE ended_ms IS NOT NULL";
+  std::vector<Outage> out;
+  for (const auto& r : db_.query(sql + " ORDER BY started_ms DESC, id DESC"))
+    out.push_back({r.i64(0), r.i64(1), r.i64(3), r.i64(5), r.opt_i64(4), r.str(2)});
+  return out;
+}
+
 }  // namespace watchfloor::video

@@ -54,6 +54,15 @@ struct Credentials {
   std::string username, password;
 };
 
+// An enterprise camera's outage (the recorder opens and closes them): repair within 10 working days.
+struct Outage {
+  int64_t id = 0, camera_id = 0, started_ms = 0, repair_due_ms = 0;
+  std::optional<int64_t> ended_ms;
+  std::string owner_name;
+  // Overdue: still down after the deadline, or repaired after it.
+  bool overdue(int64_t now_ms) const { return ended_ms.value_or(now_ms) > repair_due_ms; }
+};
+
 class Catalog {
  public:
   Catalog(store::Db& db, const core::Clock& clock, org::Units& units, const core::SecretBox& secrets)
@@ -72,6 +81,8 @@ class Catalog {
   void remove_camera(int64_t id);
   // For the recorder and the probe only.
   std::optional<Credentials> credentials(int64_t camera_id);
+  // Outages, newest first; state: "open", "closed" or "all".
+  std::vector<Outage> outages(const std::string& state);
   org::Units& units() { return units_; }
 
  private:

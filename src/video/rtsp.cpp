@@ -365,6 +365,11 @@ std::unique_ptr<RtspSession> RtspSession::open(const std::string& url_text, cons
   m->timeout_ms = opt.timeout_ms;
   m->stop = stop;
   auto url = rtsp::parse_url(url_text);
+  if (!url && url_text.rfind("rtsps://", 0) == 0) {
+    failure = {"bad_url", "Chưa hỗ trợ RTSP qua TLS (rtsps://): dùng rtsp:// trong mạng nội bộ hải quan",
+               "RTSP over TLS (rtsps://) is not supported yet: use rtsp:// inside the customs network"};
+    return nullptr;
+  }
   if (!url) {
     failure = {"bad_url", "Địa chỉ RTSP không hợp lệ", "Not a valid rtsp:// address"};
     return nullptr;

@@ -76,7 +76,7 @@ class Matrix : public ::testing::Test {
   static http::Response call_as(const Caller* c, const std::string& method, const std::string& target,
                                 const std::string& body = "",
                                 const std::vector<std::pair<std::string, std::string>>& headers = {},
-                                bool websocket_upgrade = false) {
+                                bool websocket_upgrade = false, const http::Handler* via = nullptr) {
     http::Request req;
     req.method = method;
     req.target = target;
@@ -93,7 +93,7 @@ class Matrix : public ::testing::Test {
     req.websocket_upgrade = websocket_upgrade;
     // Only calls by someone logged in count as checking a route's permissions.
     if (c) exercised_.insert(method + " " + route_of(method, req.path));
-    return (*handler_)(req);
+    return (via ? *via : *handler_)(req);
   }
 
   static std::string route_of(const std::string& method, const std::string& path) {
@@ -828,6 +828,81 @@ TEST_F(Matrix, SitesAndCamerasAreReadInScopeAndChangedByCameraAdministrators) {
   EXPECT_EQ(call(kCamera, "DELETE", "/api/v1/cameras/" + body_of(c2)["id"].dump()).status, 204);
   EXPECT_EQ(call(kCamera, "PATCH", sp, {{"name", "Phòng GSTT"}}).status, 200);
   EXPECT_EQ(call(kCamera, "DELETE", sp).status, 204);
+}
+
+// Enterprise camera outages (sự cố camera doanh nghiệp): read where the camera is, overdue once the
+// repair deadline passes, or when the repair came after it. Time comes from a FakeClock that only
+// this test's router reads.
+TEST_F(Matrix, EnterpriseCameraOutagesAreReadInScopeAndFallOverdueAtTheirDeadline) {
+  auto site = call(kAdmin, "POST", "/api/v1/sites",
+                   {{"unit_id", unit_id("HP-CKKV1")}, {"kind", "bonded_warehouse"}, {"name", "Kho ngoại quan Tân Vũ"}});
+  ASSERT_EQ(site.status, 201) << site.body;
+  std::string site_id = body_of(site)["id"].dump();
+  auto cam = call(kAdmin, "POST", "/api/v1/cameras",
+                  {{"site_id", body_of(site)["id"]}, {"name", "Cửa kho số 1"}, {"owner", "enterprise"},
+                   {"owner_name", "Công ty CP Kho vận Tân Vũ"}, {"main_url", "rtsp://127.0.0.1:1/kho1"}, {"enabled", false}});
+  ASSERT_EQ(cam.status, 201) << cam.body;
+  int64_t camera = body_of(cam)["id"];
+  const int64_t day = 86'400'000, t0 = *core::parse_iso8601("2026-12-01T02:00:00Z");
+  const int64_t due = t0 + 14 * day;
+  auto outage = [&](int64_t started, std::optional<int64_t> ended, int64_t repair_due) {
+    inst_->db->exec("INSERT INTO camera_outages(camera_id, started_ms, ended_ms, repair_due_ms, owner_name) VALUES (?,?,?,?,?)",
+                    {camera, started, store::opt(ended), repair_due, std::string("Công ty CP Kho vận Tân Vũ")});
+  };
+  outage(t0 - 60 * day, t0 - 55 * day, t0 - 46 * day);  // repaired in time
+  outage(t0 - 30 * day, t0 - 10 * day, t0 - 16 * day);  // repaired after its deadline
+  outage(t0, std::nullopt, due);                        // still down
+
+  core::FakeClock clock(t0 + 3'600'000);
+  api::Services at_clock{*inst_->db, clock, inst_->config, inst_->units, inst_->users, inst_->sessions, inst_->throttle,
+                         inst_->audit, inst_->bus, inst_->duty, inst_->alerts, inst_->cases, inst_->catalog, inst_->recorder};
+  auto handler = http::make_dispatcher(api::make_router(at_clock), api::make_authenticator(at_clock), {});
+  auto list = [&](const std::string& user, const std::string& query) {
+    auto res = call_as(&callers_->at(user), "GET", "/api/v1/camera-outages?camera=" + std::to_string(camera) + query, "", {},
+                       false, &handler);
+    EXPECT_EQ(res.status, 200) << user << " " << query << " " << res.body;
+    return body_of(res)["items"];
+  };
+
+  auto open = list(kHpShift, "");
+  ASSERT_EQ(open.size(), 1u) << "open by default";
+  EXPECT_EQ(open[0]["camera_name"], "Cửa kho số 1");
+  EXPECT_EQ(open[0]["site_name"], "Kho ngoại quan Tân Vũ");
+  EXPECT_EQ(open[0]["unit_id"], unit_id("HP-CKKV1"));
+  EXPECT_EQ(open[0]["owner_name"], "Công ty CP Kho vận Tân Vũ");
+  EXPECT_EQ(open[0]["started_at"], "2026-12-01T02:00:00.000Z");
+  EXPECT_TRUE(open[0]["ended_at"].is_null());
+  EXPECT_EQ(open[0]["repair_due_at"], core::iso8601(due));
+  EXPECT_EQ(open[0]["duration_s"], 3600);
+  EXPECT_FALSE(open[0]["overdue"].get<bool>()) << "before the deadline";
+  clock.set_ms(due + 60'000);
+  EXPECT_TRUE(list(kHpShift, "&state=open")[0]["overdue"].get<bool>()) << "after the deadline";
+
+  auto closed = list(kHpShift, "&state=closed");
+  ASSERT_EQ(closed.size(), 2u);
+  EXPECT_EQ(closed[0]["ended_at"], core::iso8601(t0 - 10 * day)) << "newest first";
+  EXPECT_TRUE(closed[0]["overdue"].get<bool>()) << "repaired after its deadline";
+  EXPECT_EQ(closed[0]["duration_s"], 20 * 86'400);
+  EXPECT_FALSE(closed[1]["overdue"].get<bool>()) << "repaired in time";
+  EXPECT_EQ(list(kHpShift, "&state=all").size(), 3u);
+
+  // Read like the camera: in its unit's scope and above, not by another province nor from outside.
+  for (const auto& u : {kHpLeader, kBranchOfficer, kAuditor, kHqLeader, kAdmin}) EXPECT_EQ(list(u, "&state=all").size(), 3u) << u;
+  EXPECT_TRUE(list(kLsDuty, "&state=all").empty());
+  EXPECT_TRUE(body_of(call(kLsDuty, "GET", "/api/v1/camera-outages?state=all"))["items"].empty());
+  EXPECT_EQ(call(kExternal, "GET", "/api/v1/camera-outages").status, 403);
+  EXPECT_EQ(body_of(call(kHpShift, "GET", "/api/v1/camera-outages?state=all&site=" + site_id))["items"].size(), 3u);
+
+  for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
+           {"state=overdue", "state"}, {"camera=abc", "camera"}, {"site=0", "site"}}) {
+    auto bad = call(kHpShift, "GET", "/api/v1/camera-outages?" + query);
+    EXPECT_EQ(bad.status, 400) << query;
+    EXPECT_EQ(bad.content_type, "application/problem+json");
+    EXPECT_EQ(body_of(bad)["errors"][0]["field"], field) << bad.body;
+  }
+
+  EXPECT_EQ(call(kAdmin, "DELETE", "/api/v1/cameras/" + std::to_string(camera)).status, 204);
+  EXPECT_EQ(call(kAdmin, "DELETE", "/api/v1/sites/" + site_id).status, 204);
 }
 
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is

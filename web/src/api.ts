@@ -1076,6 +1076,31 @@ export interface Hold {
   release_reason: string | null;
 }
 
+/** Which outages the list asks for; the server's default is `open`. */
+export const OUTAGE_STATES = ['open', 'closed', 'all'] as const;
+export type OutageState = (typeof OUTAGE_STATES)[number];
+
+/**
+ * An enterprise camera's outage (sự cố camera doanh nghiệp): the enterprise repairs it within 10
+ * working days (`repair_due_at`). `overdue` as the server saw it when answering.
+ */
+export interface CameraOutage {
+  id: number;
+  camera_id: number;
+  camera_name: string;
+  site_id: number;
+  site_name: string;
+  unit_id: number;
+  unit_name?: string;
+  unit_name_en?: string;
+  owner_name: string;
+  started_at: string;
+  ended_at: string | null;
+  repair_due_at: string;
+  overdue: boolean;
+  duration_s: number;
+}
+
 export interface HoldInput {
   camera_id: number;
   from: string;
@@ -1124,6 +1149,9 @@ export const videoApi = {
   mediaUrl: (id: number, from: string, to: string) => `${API_BASE}/cameras/${id}/media.mp4${query({ from, to })}`,
   snapshotUrl: (id: number, at: string) => `${API_BASE}/cameras/${id}/snapshot.jpg${query({ at })}`,
   mediaProblem,
+
+  outages: (f: { state: OutageState; camera?: number | null; site?: number | null }) =>
+    request<{ items: CameraOutage[] }>('GET', `/camera-outages${query(f)}`).then((r) => r.items),
 
   holds: (camera: number) => request<{ items: Hold[] }>('GET', `/holds${query({ camera })}`).then((r) => r.items),
   createHold: (h: HoldInput) => request<Hold>('POST', '/holds', h),

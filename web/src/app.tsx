@@ -7,6 +7,7 @@ import { InboxContext, useInbox } from './inbox';
 import { AuditPage } from './pages/Audit';
 import { CaseDetailPage } from './pages/CaseDetail';
 import { CameraDetailPage } from './pages/CameraDetail';
+import { CameraOutagesPage } from './pages/CameraOutages';
 import { CameraFormPage, CamerasPage } from './pages/Cameras';
 import { CaseFormPage, CasesPage } from './pages/Cases';
 import { ChangePasswordPage } from './pages/ChangePassword';
@@ -165,6 +166,12 @@ function Shell({ onLogout }: { onLogout: () => void }) {
           show: cases,
         },
         { page: 'cameras' as const, route: { page: 'cameras' } as Route, label: t('nav.cameras'), show: cameras },
+        {
+          page: 'camera-outages' as const,
+          route: { page: 'camera-outages' } as Route,
+          label: t('nav.cameraOutages'),
+          show: cameras,
+        },
         { page: 'org' as const, route: { page: 'org', unitId: null } as Route, label: t('nav.org'), show: true },
         { page: 'users' as const, route: { page: 'users' } as Route, label: t('nav.users'), show: canSeeUsers(user) },
         { page: 'audit' as const, route: { page: 'audit' } as Route, label: t('nav.audit'), show: canSeeAudit(user) },
@@ -252,6 +259,8 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <SitesPage siteId={route.siteId} />
             ) : route.page === 'cameras' ? (
               <CamerasPage />
+            ) : route.page === 'camera-outages' ? (
+              <CameraOutagesPage />
             ) : route.page === 'camera-new' ? (
               <CameraFormPage key={`new-${route.siteId ?? ''}`} cameraId={null} siteId={route.siteId} />
             ) : route.page === 'camera' ? (

@@ -16,6 +16,7 @@ export type Route =
   | { page: 'coordination'; tab: 'incoming' | 'outgoing'; id: number | null }
   | { page: 'sites'; siteId: number | 'new' | null }
   | { page: 'cameras' }
+  | { page: 'camera-outages' }
   | { page: 'camera-new'; siteId: number | null }
   | { page: 'camera'; cameraId: number; edit: boolean }
   | { page: 'notfound' };
@@ -89,6 +90,8 @@ export function parseHash(hash: string): Route {
       if (!id || parts.length > 3 || (parts.length === 3 && parts[2] !== 'edit')) return { page: 'notfound' };
       return { page: 'camera', cameraId: id, edit: parts.length === 3 };
     }
+    case 'camera-outages':
+      return parts.length === 1 ? { page: 'camera-outages' } : { page: 'notfound' };
     default:
       return { page: 'notfound' };
   }
@@ -123,6 +126,8 @@ export function href(route: Route): string {
       return route.siteId ? `#/sites/${route.siteId}` : '#/sites';
     case 'cameras':
       return '#/cameras';
+    case 'camera-outages':
+      return '#/camera-outages';
     case 'camera-new':
       return route.siteId ? `#/cameras/new/${route.siteId}` : '#/cameras/new';
     case 'camera':

@@ -43,6 +43,11 @@ export const canSeeCameras = (u: User) =>
   hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'camera_admin', 'auditor');
 /** Adds, changes and removes sites and cameras (camera_write). */
 export const canWriteCameras = (u: User) => hasRole(u, 'admin', 'camera_admin');
+/** Plays recordings back and takes snapshots (video_playback). */
+export const canPlayVideo = (u: User) =>
+  hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'camera_admin');
+/** Places and releases evidence holds (hold_write). */
+export const canWriteHolds = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'supervision_officer');
 /** Drafts, submits and publishes rosters. */
 export const canWriteRoster = (u: User) => hasRole(u, 'admin', 'office_officer');
 /** Approves rosters (and may publish them). */

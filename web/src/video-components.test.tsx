@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setCsrfToken, type Camera, type Hold, type ProbeResult } from './api';
+import { setCsrfToken, type Camera, type CameraOutage, type Hold, type ProbeResult, type Unit } from './api';
 import { setLang } from './i18n';
-import { HoldList, Probe, StatePanel, Timeline } from './pages/CameraDetail';
+import { HoldList, HoldsPanel, Probe, StatePanel, Timeline } from './pages/CameraDetail';
+import { CameraOutagesPage, OutageBadge } from './pages/CameraOutages';
 import { CameraRows } from './pages/Cameras';
 import { dayOf, timelineBars } from './video';
 
@@ -213,6 +214,7 @@ describe('HoldList', () => {
       <HoldList
         holds={[hold(), hold({ id: 6, case_id: null, case_number: null, released_at: '2026-11-28T04:00:00Z', released_by_name: 'Lương Văn Sơn', release_reason: 'Đã kết luận' })]}
         tz={VN}
+        write
         onReleased={() => undefined}
       />,
     );
@@ -237,7 +239,7 @@ describe('HoldList', () => {
     );
     setCsrfToken('tok');
     let released = 0;
-    const root = mount(<HoldList holds={[hold()]} tz={VN} onReleased={() => (released += 1)} />);
+    const root = mount(<HoldList holds={[hold()]} tz={VN} write onReleased={() => (released += 1)} />);
     (root.querySelector('tbody button') as HTMLButtonElement).click();
     await tick();
     const form = root.querySelector('form')!;
@@ -257,5 +259,122 @@ describe('HoldList', () => {
     ]);
     expect(released).toBe(1);
     setCsrfToken(null);
+  });
+});
+
+describe('holds without hold_write', () => {
+  const held = {
+    id: 5,
+    camera_id: 3,
+    camera_name: 'Cổng B',
+    from: '2026-11-28T01:30:00Z',
+    to: '2026-11-28T02:30:00Z',
+    reason: 'Container nghi vấn',
+    case_id: null,
+    case_number: null,
+    holder_id: 9,
+    holder_name: 'Phan Thị Lan Anh',
+    created_at: '2026-11-28T03:00:00Z',
+    released_at: null,
+    released_by_name: null,
+    release_reason: null,
+  } satisfies Hold;
+
+  it('lists holds in force without the release button', () => {
+    const root = mount(<HoldList holds={[held]} tz={VN} write={false} onReleased={() => undefined} />);
+    expect(root.querySelector('.badge')?.textContent).toBe('Đang giữ');
+    expect(root.querySelector('button')).toBeNull();
+  });
+
+  it('offers "place hold" only to those who may', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ items: [held] }), { status: 200 })));
+    const now = at('2026-11-28T05:00:00Z');
+    const buttons = async (write: boolean) => {
+      const root = mount(<HoldsPanel camera={{ id: 3, name: 'Cổng B' }} tz={VN} span={null} now={now} write={write} />);
+      await tick();
+      await tick();
+      expect(root.querySelectorAll('[data-hold-id]').length).toBe(1);
+      return [...root.querySelectorAll('button')].map((b) => b.textContent);
+    };
+    expect(await buttons(true)).toEqual(['Giữ dữ liệu', 'Giải phóng']);
+    expect(await buttons(false)).toEqual([]);
+  });
+});
+
+describe('enterprise camera outages', () => {
+  const outage = (over: Partial<CameraOutage> = {}): CameraOutage => ({
+    id: 1,
+    camera_id: 3,
+    camera_name: 'Cửa kho số 2',
+    site_id: 1,
+    site_name: 'Kho ngoại quan Đình Vũ',
+    unit_id: 5,
+    unit_name: 'Chi cục Hải quan Đình Vũ',
+    owner_name: 'Công ty CP Kho vận Đình Vũ',
+    started_at: '2026-11-28T01:00:00Z',
+    ended_at: null,
+    repair_due_at: '2026-12-12T01:00:00Z',
+    overdue: false,
+    duration_s: 3600,
+    ...over,
+  });
+
+  it('shows an outage past its deadline in red', () => {
+    const root = mount(
+      <div>
+        <OutageBadge outage={outage()} now={at('2026-12-01T00:00:00Z')} />
+        <OutageBadge outage={outage({ overdue: true })} now={at('2026-12-13T00:00:00Z')} />
+        <OutageBadge outage={outage({ ended_at: '2026-12-15T00:00:00Z', overdue: true })} now={at('2026-12-20T00:00:00Z')} />
+      </div>,
+    );
+    const badges = [...root.querySelectorAll('[data-testid="outage-status"]')];
+    expect(badges.map((b) => b.textContent)).toEqual(['Trong hạn', 'Quá hạn', 'Khắc phục quá hạn']);
+    expect(badges.map((b) => b.className)).toEqual(['badge outage-open', 'badge outage-overdue', 'badge outage-closed_late']);
+  });
+
+  it('lists what the filter asks for, in the unit’s time zone', async () => {
+    const asked: string[] = [];
+    const units: Partial<Unit>[] = [{ id: 5, time_zone: 'UTC', external: false }];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        asked.push(url);
+        const body = url.startsWith('/api/v1/units')
+          ? { items: units }
+          : { items: url.includes('state=closed') ? [outage({ ended_at: '2026-11-29T02:00:00Z' })] : [outage({ overdue: true })] };
+        return new Response(JSON.stringify(body), { status: 200 });
+      }),
+    );
+    const root = mount(<CameraOutagesPage />);
+    const outages = () => asked.filter((u) => u.startsWith('/api/v1/camera-outages'));
+    const cells = () => [...root.querySelectorAll('[data-outage-id] td')].map((td) => td.textContent);
+    await vi.waitFor(() => expect(cells()[3]).toBe('28/11/2026 01:00'));
+    expect(outages()).toEqual(['/api/v1/camera-outages?state=open']);
+    expect(cells()).toEqual([
+      'Cửa kho số 2',
+      'Kho ngoại quan Đình VũChi cục Hải quan Đình Vũ',
+      'Công ty CP Kho vận Đình Vũ',
+      '28/11/2026 01:00',
+      '—',
+      '12/12/2026 01:00',
+      'Quá hạn',
+    ]);
+    expect(root.querySelector('[data-outage-id] a')?.getAttribute('href')).toBe('#/cameras/3');
+    const select = root.querySelector('#outf-state') as HTMLSelectElement;
+    expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['', 'Tất cả'],
+      ['open', 'Chưa khắc phục'],
+      ['closed', 'Đã khắc phục'],
+    ]);
+    const choose = (value: string) => {
+      select.value = value;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    };
+    choose('closed');
+    await vi.waitFor(() => expect(outages().at(-1)).toBe('/api/v1/camera-outages?state=closed'));
+    await vi.waitFor(() => expect(cells()[6]).toBe('Đã khắc phục'));
+    expect(cells()[4]).toBe('29/11/2026 02:00');
+    choose('');
+    await vi.waitFor(() => expect(outages().at(-1)).toBe('/api/v1/camera-outages?state=all'));
   });
 });

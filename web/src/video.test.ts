@@ -24,6 +24,9 @@ import {
   instantAt,
   minuteOfDay,
   moveDay,
+  outageFilterState,
+  outageStatus,
+  outageStatusName,
   parseCoordinate,
   parseDay,
   playbackAt,
@@ -428,5 +431,35 @@ describe('evidence holds', () => {
     const hold = (id: number, from: string, released: boolean) => ({ id, from, released_at: released ? '2026-11-28T00:00:00Z' : null }) as Hold;
     const list = [hold(1, '2026-11-20T00:00:00Z', false), hold(2, '2026-11-27T00:00:00Z', true), hold(3, '2026-11-25T00:00:00Z', false)];
     expect(sortHolds(list).map((h) => h.id)).toEqual([3, 1, 2]);
+  });
+});
+
+describe('enterprise camera outages', () => {
+  const due = '2026-12-12T01:00:00Z';
+  const at = (s: string) => Date.parse(s);
+
+  it('is in time until the repair deadline passes, overdue after, even before the server says so', () => {
+    const open = { ended_at: null, repair_due_at: due, overdue: false };
+    expect(outageStatus(open, at('2026-12-12T01:00:00Z'))).toBe('open');
+    expect(outageStatus(open, at('2026-12-12T01:00:01Z'))).toBe('overdue');
+    expect(outageStatus({ ...open, overdue: true }, at('2026-12-01T00:00:00Z'))).toBe('overdue');
+  });
+
+  it('tells a repair in time from one after the deadline, whatever the time now', () => {
+    const later = at('2027-01-01T00:00:00Z');
+    expect(outageStatus({ ended_at: '2026-12-05T00:00:00Z', repair_due_at: due, overdue: false }, later)).toBe('closed');
+    expect(outageStatus({ ended_at: '2026-12-15T00:00:00Z', repair_due_at: due, overdue: true }, later)).toBe('closed_late');
+  });
+
+  it('names each status in both languages', () => {
+    expect(outageStatusName('overdue', 'vi')).toBe('Quá hạn');
+    expect(outageStatusName('closed_late', 'en')).toBe('Repaired late');
+  });
+
+  it('asks for open, closed, or every outage when the filter says "all"', () => {
+    expect(outageFilterState('open')).toBe('open');
+    expect(outageFilterState('closed')).toBe('closed');
+    expect(outageFilterState('')).toBe('all');
+    expect(outageFilterState('bogus')).toBe('all');
   });
 });

@@ -8,8 +8,10 @@ import {
   type Camera,
   type CameraInput,
   type CameraLive,
+  type CameraOutage,
   type CameraStateEvent,
   type Hold,
+  type OutageState,
   type Recordings,
   type Site,
   type SiteInput,
@@ -506,4 +508,22 @@ export function sortHolds(list: Hold[]): Hold[] {
   return [...list].sort(
     (a, b) => Number(isHoldActive(b)) - Number(isHoldActive(a)) || Date.parse(b.from) - Date.parse(a.from) || b.id - a.id,
   );
+}
+
+// ---- enterprise camera outages (sự cố camera doanh nghiệp) -----------------------------------------
+
+/** Still down within its repair deadline or past it; repaired in time or late. */
+export type OutageStatus = 'open' | 'overdue' | 'closed' | 'closed_late';
+
+/** The badge of an outage. An open one falls overdue as `now` passes its deadline, between two loads. */
+export function outageStatus(o: Pick<CameraOutage, 'ended_at' | 'repair_due_at' | 'overdue'>, now: number): OutageStatus {
+  if (o.ended_at) return o.overdue ? 'closed_late' : 'closed';
+  return o.overdue || now > Date.parse(o.repair_due_at) ? 'overdue' : 'open';
+}
+
+export const outageStatusName = (s: OutageStatus, lang?: Lang) => label('outageStatus', s, lang);
+
+/** The list's filter: "open" or "closed", and "" (the filter's "all") asks for every outage. */
+export function outageFilterState(v: string): OutageState {
+  return v === 'open' || v === 'closed' ? v : 'all';
 }

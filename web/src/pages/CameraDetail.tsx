@@ -9,7 +9,7 @@ import { formatDateTime } from '../format';
 import { t } from '../i18n';
 import { live, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
-import { canWriteCameras, useApp } from '../session';
+import { canPlayVideo, canWriteCameras, canWriteHolds, useApp } from '../session';
 import { fold } from '../tree';
 import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
 import {
@@ -48,6 +48,7 @@ import {
   type Playback,
 } from '../video';
 import { useCustomsUnits } from './Cases';
+import { OpenOutage } from './CameraOutages';
 import { CameraStateBadge, RecordingDot, useNow } from './Cameras';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -98,6 +99,7 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
         </a>
       </div>
       <ProblemBox error={error} />
+      {camera.owner === 'enterprise' ? <OpenOutage cameraId={camera.id} state={camera.state} tz={tz} now={now} /> : null}
       <div class="camera-top">
         <CameraFacts camera={camera} write={canWriteCameras(user)} />
         <section class="panel" aria-labelledby="cam-status-h">
@@ -106,8 +108,9 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
           <Probe cameraId={camera.id} />
         </section>
       </div>
-      <TimelinePanel key={`${camera.id}-${tz}`} camera={camera} tz={tz} now={now} onSpan={setSpan} />
-      <HoldsPanel camera={camera} tz={tz} span={span} now={now} />
+      {/* The timeline, playback and snapshots are all video_playback: without it the server refuses each. */}
+      {canPlayVideo(user) ? <TimelinePanel key={`${camera.id}-${tz}`} camera={camera} tz={tz} now={now} onSpan={setSpan} /> : null}
+      <HoldsPanel camera={camera} tz={tz} span={span} now={now} write={canWriteHolds(user)} />
     </section>
   );
 }
@@ -638,11 +641,14 @@ export function HoldsPanel({
   tz,
   span,
   now,
+  write,
 }: {
   camera: Pick<Camera, 'id' | 'name'>;
   tz: string;
   span: { from: number; to: number } | null;
   now: number;
+  /** Places and releases holds (hold_write); everyone who sees the camera sees its holds. */
+  write: boolean;
 }) {
   const [holds, setHolds] = useState<Hold[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -677,7 +683,7 @@ export function HoldsPanel({
     <section class="panel holds" aria-labelledby="holds-h" data-testid="holds">
       <div class="detail-head">
         <h2 id="holds-h">{t('hold.title')}</h2>
-        {!form ? (
+        {write && !form ? (
           <button type="button" class="btn push-right" onClick={open}>
             {t('hold.new')}
           </button>
@@ -705,6 +711,7 @@ export function HoldsPanel({
         <HoldList
           holds={holds}
           tz={tz}
+          write={write}
           onReleased={() => {
             setNotice(t('hold.releasedDone'));
             setTick((n) => n + 1);
@@ -715,7 +722,7 @@ export function HoldsPanel({
   );
 }
 
-export function HoldList({ holds, tz, onReleased }: { holds: Hold[]; tz: string; onReleased: () => void }) {
+export function HoldList({ holds, tz, write, onReleased }: { holds: Hold[]; tz: string; write: boolean; onReleased: () => void }) {
   return (
     <div class="table-wrap">
       <table class="grid" data-testid="hold-list">
@@ -730,7 +737,7 @@ export function HoldList({ holds, tz, onReleased }: { holds: Hold[]; tz: string;
         </thead>
         <tbody>
           {holds.map((h) => (
-            <HoldRow key={h.id} hold={h} tz={tz} onReleased={onReleased} />
+            <HoldRow key={h.id} hold={h} tz={tz} write={write} onReleased={onReleased} />
           ))}
         </tbody>
       </table>
@@ -738,7 +745,7 @@ export function HoldList({ holds, tz, onReleased }: { holds: Hold[]; tz: string;
   );
 }
 
-function HoldRow({ hold: h, tz, onReleased }: { hold: Hold; tz: string; onReleased: () => void }) {
+function HoldRow({ hold: h, tz, write, onReleased }: { hold: Hold; tz: string; write: boolean; onReleased: () => void }) {
   const [releasing, setReleasing] = useState(false);
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<string | null>(null);
@@ -786,7 +793,7 @@ function HoldRow({ hold: h, tz, onReleased }: { hold: Hold; tz: string; onReleas
                 reason: h.release_reason ?? '',
               })}
             </div>
-          ) : !releasing ? (
+          ) : write && !releasing ? (
             <>
               {' '}
               <button type="button" class="btn btn-small" onClick={() => setReleasing(true)}>

@@ -13,7 +13,7 @@ import { siteForm, siteKindName, sitePatch, sitePayload, type SiteForm } from '.
 import { useCustomsUnits } from './Cases';
 
 /** The two lists of the video pages, as tabs. */
-export function VideoTabs({ current }: { current: 'cameras' | 'sites' }) {
+export function VideoTabs({ current }: { current: 'cameras' | 'sites' | 'outages' }) {
   return (
     <nav class="tabs" aria-label={t('video.tabs')}>
       <a class="btn" href="#/cameras" aria-current={current === 'cameras' ? 'page' : undefined}>
@@ -21,6 +21,9 @@ export function VideoTabs({ current }: { current: 'cameras' | 'sites' }) {
       </a>
       <a class="btn" href="#/sites" aria-current={current === 'sites' ? 'page' : undefined}>
         {t('video.tabSites')}
+      </a>
+      <a class="btn" href="#/camera-outages" aria-current={current === 'outages' ? 'page' : undefined}>
+        {t('video.tabOutages')}
       </a>
     </nav>
   );
