@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "fuzz_check.h"
+#include "fuzz_sps.h"
 #include "video/h264.h"
 #include "video/rtp.h"
 
@@ -34,15 +35,6 @@ namespace h264 = watchfloor::video::h264;
 namespace rtsp = watchfloor::video::rtsp;
 
 namespace {
-
-void check_sps(std::string_view nal) {
-  auto info = h264::parse_sps(nal);
-  if (!info) return;
-  FUZZ_CHECK(h264::nal_type(nal) == h264::kSps && nal.size() >= 4);
-  FUZZ_CHECK(info->width >= 1 && info->width <= 16384);
-  FUZZ_CHECK(info->height >= 1 && info->height <= 16384);
-  FUZZ_CHECK(info->fps == 0 || (info->fps > 0 && info->fps <= 1000));
-}
 
 uint32_t be32(const std::vector<char>& d, size_t at) {
   return (uint32_t(uint8_t(d[at])) << 24) | (uint32_t(uint8_t(d[at + 1])) << 16) | (uint32_t(uint8_t(d[at + 2])) << 8) |

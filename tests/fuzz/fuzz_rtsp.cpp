@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "fuzz_check.h"
+#include "fuzz_sps.h"
 #include "video/h264.h"
 #include "video/rtp.h"
 
@@ -65,15 +66,6 @@ std::string base64(std::string_view in) {
     out.push_back(i + 2 < in.size() ? kAlpha[v & 63] : '=');
   }
   return out;
-}
-
-void check_sps(std::string_view nal) {
-  auto info = h264::parse_sps(nal);
-  if (!info) return;
-  FUZZ_CHECK(h264::nal_type(nal) == h264::kSps && nal.size() >= 4);
-  FUZZ_CHECK(info->width >= 1 && info->width <= 16384);
-  FUZZ_CHECK(info->height >= 1 && info->height <= 16384);
-  FUZZ_CHECK(info->fps == 0 || (info->fps > 0 && info->fps <= 1000));
 }
 
 void check_sprop(std::string_view sprop) {
