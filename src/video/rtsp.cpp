@@ -381,7 +381,12 @@ std::unique_ptr<RtspSession> RtspSession::open(const std::string& url_text, cons
     m->user = opt.credentials ? opt.credentials->first : url->user;
     m->password = opt.credentials ? opt.credentials->second : url->password;
     m->deadline_ms = mono_ms() + opt.timeout_ms;
-    if (m->fd >= 0) ::close(m->fd), m->fd = -1, m->rpos = m->wpos = 0;
+    if (m->fd >= 0) {  // redirected: a new connection
+      ::close(m->fd);
+      m->fd = -1;
+      m->rpos = m->wpos = 0;
+      m->challenge.reset();  // the new server challenges afresh
+    }
     if (!m->connect(failure)) return nullptr;
     described = m->request("DESCRIBE", m->url.url, "Accept: application/sdp\r\n", failure);
     if (!described) return nullptr;
