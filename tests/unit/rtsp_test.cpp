@@ -419,3 +419,26 @@ TEST(RtspSession, InBandParameterSetsFramesAndLoss) {
   EXPECT_LT(got[4].dts_90k, 15000) << "a jump backwards is passed on for the writer to end the run";
   EXPECT_EQ(s->lost_packets(), 1);
 }
+
+TEST(RtspSession, FollowsARedirectToAnotherServer) {
+  ScriptedCamera moved([](ScriptedCamera& c) {
+    c.request();
+    c.reply(401, "WWW-Authenticate: Digest realm=\"b\", nonce=\"second\"\r\n");
+    c.request();
+    c.reply(200, "", sdp("m=audio 0 RTP/AVP 0\r\n"));
+  });
+  ScriptedCamera first([&](ScriptedCamera& c) {
+    c.request();
+    c.reply(401, "WWW-Authenticate: Digest realm=\"a\", nonce=\"first\"\r\n");
+    c.request();
+    c.reply(302, "Location: " + moved.url("/moved") + "\r\n");
+  });
+  RtspFailure f;
+  auto o = quick();
+  o.credentials = std::pair<std::string, std::string>{"viewer", "pw"};
+  EXPECT_FALSE(RtspSession::open(first.url(), o, nullptr, f));
+  EXPECT_EQ(f.code, "no_video") << "followed the redirect and authenticated again there: " << f.en;
+  ASSERT_EQ(moved.requests.size(), 2u);
+  EXPECT_EQ(moved.requests[0].rfind("DESCRIBE " + moved.url("/moved") + " ", 0), 0u);
+  EXPECT_NE(moved.requests[1].find("nonce=\"second\""), std::string::npos);
+}
