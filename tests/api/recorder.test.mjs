@@ -242,7 +242,18 @@ describe('recorder', { timeout: 300_000 }, () => {
   test('kill -9 in the middle of a segment: every file plays, index and files agree, little is lost', async () => {
     const cam = cams[1];
     const db = path.join(server.dataDir, 'watchfloor.db');
-    await sleep(3000);  // into a segment
+    const dir = path.join(server.dataDir, 'video', 'default', String(cam), 'main');
+    // Into a segment: its file has been written for 1.5–3 s (at least one whole 1 s fragment, and
+    // segments of ~6 s are far from their end), not committed yet.
+    const seen = new Map();
+    await until('a segment being written for 1.5 s', () => {
+      if (!fs.existsSync(dir)) return false;
+      const committed = new Set(sql(db, `SELECT seq FROM segments WHERE camera_id = ${cam}`).map((r) => r.seq));
+      const now = Date.now();
+      const open = fs.readdirSync(dir).filter((f) => f.endsWith('.mp4')).map((f) => Number(f.slice(0, 12))).filter((q) => !committed.has(q));
+      for (const q of open) if (!seen.has(q)) seen.set(q, now);
+      return open.some((q) => now - seen.get(q) >= 1500 && now - seen.get(q) <= 3000);
+    }, 30_000, 100);
     const killedAt = Date.now();
     await server.kill9();
     server = await startServer({ config: { recorder: RECORDER }, dataDir: server.dataDir, demo: false });
@@ -252,7 +263,6 @@ describe('recorder', { timeout: 300_000 }, () => {
     assert.equal(recovered.length, 1, 'the torn segment was cut back and indexed');
     await until('recording again', () => sql(db, `SELECT 1 FROM segments WHERE camera_id = ${cam} AND start_90k > ${recovered[0].end_90k}`).length > 0, 30_000, 500);
     const segs = sql(db, `SELECT seq, bytes, frames, start_90k, end_90k FROM segments WHERE camera_id = ${cam} ORDER BY seq`);
-    const dir = path.join(server.dataDir, 'video', 'default', String(cam), 'main');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.mp4'));
     for (const s of segs) {
       const file = path.join(dir, String(s.seq).padStart(12, '0') + '.mp4');
