@@ -43,6 +43,7 @@ class Db {
   virtual std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
   // Runs a statement; returns the number of rows changed.
   virtual int64_t exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // The rowid of the calling thread's last INSERT through exec() (threads share the connection).
   virtual int64_t last_insert_id() = 0;
   // Runs several statements separated by ';' (migrations).
   virtual void exec_script(std::string_view sql) = 0;

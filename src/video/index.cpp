@@ -33,17 +33,6 @@ SegmentRow segment_from_row(const store::Row& r) {
   return s;
 }
 
-std::string hex(std::string_view b) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  out.reserve(b.size() * 2);
-  for (unsigned char c : b) {
-    out.push_back(d[c >> 4]);
-    out.push_back(d[c & 15]);
-  }
-  return out;
-}
-
 namespace {
 
 std::string boot_id() {

@@ -112,6 +112,4 @@ class Index {
 SegmentRow segment_from_row(const store::Row& r);
 extern const char* const kSegmentColumns;
 
-std::string hex(std::string_view bytes);
-
 }  // namespace watchfloor::video

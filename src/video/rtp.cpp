@@ -26,6 +26,17 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The `sep`-separated parts of s, each trimmed (empty parts kept, no part after a trailing separator).
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  while (!s.empty()) {
+    size_t end = s.find(sep);
+    out.push_back(trim(s.substr(0, end)));
+    s = end == std::string_view::npos ? std::string_view{} : s.substr(end + 1);
+  }
+  return out;
+}
+
 std::string upper(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = char(std::toupper(static_cast<unsigned char>(c)));
@@ -114,7 +125,8 @@ std::optional<Url> parse_url(std::string_view text) {
     authority = authority.substr(at + 1);
   }
   std::string_view host = authority, port;
-  if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port
+  const bool bracketed = !authority.empty() && authority.front() == '[';
+  if (bracketed) {  // [IPv6]:port
     size_t close = authority.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     host = authority.substr(1, close - 1);
@@ -126,11 +138,14 @@ std::optional<Url> parse_url(std::string_view text) {
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
   }
-  // A host name, an IPv4 address, or (bracketed) an IPv6 address: nothing that would read back differently.
-  bool bracketed = !authority.empty() && authority.front() == '[';
-  if (host.empty() || !std::all_of(host.begin(), host.end(), [&](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || (bracketed && (c == ':' || c == '%'));
-      }) || (bracketed && host.find(':') == std::string_view::npos))  // brackets hold IPv6 only
+  // A host name, an IPv4 address, or (bracketed, and only then) an IPv6 address: nothing that would
+  // read back differently.
+  auto host_char = [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+           (bracketed && (c == ':' || c == '%'));
+  };
+  if (host.empty() || !std::all_of(host.begin(), host.end(), host_char) ||
+      bracketed != (host.find(':') != std::string_view::npos))
     return std::nullopt;
   if (!port.empty()) {
     unsigned p = 0;
@@ -140,8 +155,7 @@ std::optional<Url> parse_url(std::string_view text) {
   }
   if (path.find_first_of(" \r\n") != std::string_view::npos) return std::nullopt;
   u.host = std::string(host);
-  bool v6 = u.host.find(':') != std::string::npos;
-  u.url = fmt::format("rtsp://{}{}{}{}{}", v6 ? "[" : "", u.host, v6 ? "]" : "",
+  u.url = fmt::format("rtsp://{}{}{}{}{}", bracketed ? "[" : "", u.host, bracketed ? "]" : "",
                       port.empty() ? "" : ":" + std::string(port), path);
   return u;
 }
@@ -187,11 +201,7 @@ ParseResult parse_message(std::string_view buf, Message& out, size_t& consumed) 
   } else if (first.find(" RTSP/") == std::string_view::npos) {
     return ParseResult::bad;  // neither a response nor a request: not RTSP
   }
-  size_t at = eol == std::string_view::npos ? head.size() : eol + 1;
-  while (at < head.size()) {
-    size_t nl = head.find('\n', at);
-    std::string_view line = trim(head.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
-    at = nl == std::string_view::npos ? head.size() : nl + 1;
+  for (auto line : split(eol == std::string_view::npos ? std::string_view{} : head.substr(eol + 1), '\n')) {
     if (line.empty()) continue;
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) return ParseResult::bad;
@@ -224,11 +234,7 @@ std::optional<Challenge> parse_challenge(const Message& m) {
       if (iequals(pk, "opaque")) c.opaque = pv;
       if (iequals(pk, "algorithm")) c.algorithm = pv;
       if (iequals(pk, "qop"))
-        for (size_t i = 0; i < pv.size();) {
-          size_t comma = pv.find(',', i);
-          if (iequals(trim(std::string_view(pv).substr(i, comma - i)), "auth")) c.qop_auth = true;
-          i = comma == std::string::npos ? pv.size() : comma + 1;
-        }
+        for (auto q : split(pv, ',')) c.qop_auth |= iequals(q, "auth");
     }
     if (iequals(scheme, "Digest") && !c.nonce.empty() && (c.algorithm.empty() || iequals(c.algorithm, "MD5"))) {
       c.digest = true;
@@ -267,11 +273,7 @@ Sdp parse_sdp(std::string_view text) {
     }
     have = false;
   };
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t nl = text.find('\n', at);
-    std::string_view line = trim(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
-    at = nl == std::string_view::npos ? text.size() : nl + 1;
+  for (auto line : split(text, '\n')) {
     if (line.size() < 2 || line[1] != '=') continue;
     std::string_view v = line.substr(2);
     if (line[0] == 'm') {
@@ -283,13 +285,11 @@ Sdp parse_sdp(std::string_view text) {
       formats.clear();
       sprops.clear();
       if (in_video) {
-        std::string_view rest = v;
-        for (int field = 0; !rest.empty(); ++field) {
-          size_t sp = rest.find(' ');
-          std::string_view tok = rest.substr(0, sp);
-          rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
+        auto fields = split(v, ' ');
+        for (size_t i = 3; i < fields.size(); ++i) {
           int f = -1;
-          if (field >= 3 && std::from_chars(tok.data(), tok.data() + tok.size(), f).ec == std::errc{} && f >= 0 && f < 128)
+          if (std::from_chars(fields[i].data(), fields[i].data() + fields[i].size(), f).ec == std::errc{} && f >= 0 &&
+              f < 128)
             formats.push_back(f);
         }
         int pt = formats.empty() ? -1 : formats.front();
@@ -338,10 +338,7 @@ Sdp parse_sdp(std::string_view text) {
       }
     } else if (v.substr(0, 5) == "fmtp:") {
       if (auto m = after_pt("fmtp:")) {
-        for (size_t i = 0; i < m->size();) {
-          size_t semi = m->find(';', i);
-          std::string_view kv = trim(m->substr(i, semi == std::string_view::npos ? std::string_view::npos : semi - i));
-          i = semi == std::string_view::npos ? m->size() : semi + 1;
+        for (auto kv : split(*m, ';')) {
           size_t eq = kv.find('=');
           if (eq != std::string_view::npos && iequals(trim(kv.substr(0, eq)), "sprop-parameter-sets"))
             sprops[pt] = std::string(trim(kv.substr(eq + 1)));
@@ -364,10 +361,8 @@ Sdp parse_sdp(std::string_view text) {
 
 std::optional<h264::ParameterSets> sprop_parameter_sets(std::string_view sprop) {
   h264::ParameterSets ps;
-  for (size_t i = 0; i < sprop.size();) {
-    size_t comma = sprop.find(',', i);
-    auto nal = base64_decode(trim(sprop.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i)));
-    i = comma == std::string_view::npos ? sprop.size() : comma + 1;
+  for (auto part : split(sprop, ',')) {
+    auto nal = base64_decode(part);
     if (!nal || nal->empty() || nal->size() > h264::kMaxParameterSet) return std::nullopt;
     if (h264::nal_type(*nal) == h264::kSps && ps.sps.empty()) ps.sps = std::move(*nal);
     else if (h264::nal_type(*nal) == h264::kPps && ps.pps.empty()) ps.pps = std::move(*nal);

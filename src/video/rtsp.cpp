@@ -242,27 +242,49 @@ struct RtspSession::Impl {
     return r;
   }
 
+  // The item at the head of the buffer: an interleaved frame (its channel and bytes, valid until the
+  // next fill) or a whole RTSP message; `more` when the buffer does not hold all of it yet.
+  enum class Item { frame, message, more, bad };
+  Item take(int& channel, std::string_view& data, rtsp::Message& m) {
+    if (wpos - rpos < 4) return Item::more;
+    if (buf[rpos] == '$') {
+      size_t len = (size_t(uint8_t(buf[rpos + 2])) << 8) | uint8_t(buf[rpos + 3]);
+      if (wpos - rpos < 4 + len) return Item::more;
+      channel = uint8_t(buf[rpos + 1]);
+      data = std::string_view(buf.data() + rpos + 4, len);
+      rpos += 4 + len;
+      return Item::frame;
+    }
+    size_t used = 0;
+    switch (rtsp::parse_message(std::string_view(buf).substr(rpos, wpos - rpos), m, used)) {
+      case rtsp::ParseResult::bad:
+        return Item::bad;
+      case rtsp::ParseResult::incomplete:
+        return Item::more;
+      case rtsp::ParseResult::ok:
+        break;
+    }
+    rpos += used;
+    return Item::message;
+  }
+
   // The next whole RTSP message in the stream, skipping interleaved data before it.
   bool next_message(rtsp::Message& m, RtspFailure& failure) {
+    int channel = 0;
+    std::string_view data;
     for (;;) {
-      while (wpos - rpos >= 4 && buf[rpos] == '$') {
-        size_t len = (size_t(uint8_t(buf[rpos + 2])) << 8) | uint8_t(buf[rpos + 3]);
-        if (wpos - rpos < 4 + len) break;
-        rpos += 4 + len;
-      }
-      if (wpos > rpos && buf[rpos] != '$') {
-        size_t used = 0;
-        auto r = rtsp::parse_message(std::string_view(buf).substr(rpos, wpos - rpos), m, used);
-        if (r == rtsp::ParseResult::bad) {
+      switch (take(channel, data, m)) {
+        case Item::message:
+          return true;
+        case Item::frame:
+          break;  // media before the answer: not ours to keep
+        case Item::bad:
           failure = bad_stream("Camera trả lời không đúng giao thức RTSP", "The camera's answer is not RTSP");
           return false;
-        }
-        if (r == rtsp::ParseResult::ok) {
-          rpos += used;
-          return true;
-        }
+        case Item::more:
+          if (!fill(failure)) return false;
+          break;
       }
-      if (!fill(failure)) return false;
     }
   }
 
@@ -313,34 +335,30 @@ struct RtspSession::Impl {
     return true;
   }
 
-  // The next interleaved RTP packet of the video channel, fed to the depacketizer. false on failure.
+  // Feeds the video channel's RTP packets to the depacketizer until it completes an access unit
+  // (in `ready`); false on failure.
   bool pump(RtspFailure& failure) {
+    int ch = 0;
+    std::string_view data;
+    rtsp::Message m;
     for (;;) {
-      while (wpos - rpos >= 4) {
-        if (buf[rpos] != '$') {
-          rtsp::Message m;  // a keep-alive answer or a request of the camera: nothing to do with it
-          size_t used = 0;
-          auto r = rtsp::parse_message(std::string_view(buf).substr(rpos, wpos - rpos), m, used);
-          if (r == rtsp::ParseResult::bad) {
-            failure = bad_stream("Dữ liệu RTSP không hợp lệ", "Malformed RTSP data");
-            return false;
+      switch (take(ch, data, m)) {
+        case Item::message:
+          break;  // a keep-alive answer or a request of the camera: nothing to do with it
+        case Item::bad:
+          failure = bad_stream("Dữ liệu RTSP không hợp lệ", "Malformed RTSP data");
+          return false;
+        case Item::more:
+          if (!fill(failure)) return false;
+          break;
+        case Item::frame:
+          if (ch != channel) break;  // RTCP
+          if (auto p = rtsp::parse_rtp(data); p && p->payload_type == payload_type) {
+            depack.push(*p, ready);
+            if (!ready.empty()) return true;
           }
-          if (r == rtsp::ParseResult::incomplete) break;
-          rpos += used;
-          continue;
-        }
-        int ch = uint8_t(buf[rpos + 1]);
-        size_t len = (size_t(uint8_t(buf[rpos + 2])) << 8) | uint8_t(buf[rpos + 3]);
-        if (wpos - rpos < 4 + len) break;
-        std::string_view data(buf.data() + rpos + 4, len);
-        rpos += 4 + len;
-        if (ch != channel) continue;  // RTCP
-        auto p = rtsp::parse_rtp(data);
-        if (!p || p->payload_type != payload_type) continue;
-        depack.push(*p, ready);
-        if (!ready.empty()) return true;
+          break;
       }
-      if (!fill(failure)) return false;
     }
   }
 

@@ -78,8 +78,7 @@ void StreamWriter::frame(const Frame& f) {
 
 void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k, bool key_flag, int64_t recv_mono_ns) {
   if (!run_id_ || au.avcc.empty()) return;
-  const Frame f{{}, dts_90k, pts_90k, key_flag, recv_mono_ns};
-  bool key = f.key || au.idr;
+  bool key = key_flag || au.idr;
   if (key && !waiting_key_) {
     // The real-time clock stepped (NTP, an operator) by more than 1 s since the run was anchored:
     // end the run at this keyframe and anchor the next one on the new clock (formats.md §3).
@@ -92,7 +91,7 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
       ++clock_steps_;
     }
   }
-  if (last_dts_ && (f.dts_90k <= *last_dts_ || f.dts_90k - *last_dts_ > 10 * 90'000)) {
+  if (last_dts_ && (dts_90k <= *last_dts_ || dts_90k - *last_dts_ > 10 * 90'000)) {
     // A timestamp discontinuity ends the run; the next one starts at the next keyframe (§3).
     auto entry = entry_;
     end_run("discontinuity", "discontinuity");
@@ -103,11 +102,11 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
     waiting_key_ = false;
   }
   bool new_params = key && au.sps && au.pps && (*au.sps != entry_.ps.sps || *au.pps != entry_.ps.pps);
-  int64_t local = local_90k(f.recv_mono_ns);
+  int64_t local = local_90k(recv_mono_ns);
   if (!pending_.empty()) {
     bool capped =
-        f.dts_90k - pending_.front().dts >= opt_.max_fragment_ms * 90 || pending_bytes_ >= opt_.max_fragment_bytes;
-    if (key || capped) flush_fragment(f.dts_90k);
+        dts_90k - pending_.front().dts >= opt_.max_fragment_ms * 90 || pending_bytes_ >= opt_.max_fragment_bytes;
+    if (key || capped) flush_fragment(dts_90k);
   }
   if (seg_ && key && (local >= seg_->rotate_at_90k || new_params || seg_->bytes > (4ull << 30) - (64ull << 20)))
     close_segment();
@@ -121,12 +120,12 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
   }
   if (!seg_) open_segment();
   if (!seg_->frames && pending_.empty()) {
-    seg_->first_dts = f.dts_90k;
+    seg_->first_dts = dts_90k;
     seg_->rotate_at_90k = rotation_time(local, stream_.id, opt_);
   }
   pending_bytes_ += au.avcc.size();
-  pending_.push_back({std::move(au.avcc), f.dts_90k, f.pts_90k, local, key});
-  last_dts_ = f.dts_90k;
+  pending_.push_back({std::move(au.avcc), dts_90k, pts_90k, local, key});
+  last_dts_ = dts_90k;
 }
 
 void StreamWriter::open_segment() {
