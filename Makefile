@@ -4,7 +4,7 @@ BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 FUZZ_TIME  ?= 60
 FUZZ_CXX   ?= clang++-14
-FUZZ_TARGETS := fuzz_init fuzz_recover fuzz_sample_index fuzz_h264 fuzz_range
+FUZZ_TARGETS := fuzz_init fuzz_recover fuzz_sample_index fuzz_h264 fuzz_range fuzz_rtsp fuzz_rtp fuzz_json
 DEMO_DATA  ?= var/demo
 DEMO_LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
@@ -64,7 +64,7 @@ fuzz: setup
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(BUILD_FUZZ)/corpus/$$t $(BUILD_FUZZ)/artifacts/$$t; \
 	  echo "make fuzz: $$t, $(FUZZ_TIME) s"; \
-	  case $$t in fuzz_init|fuzz_recover) dict=-dict=tests/fuzz/mp4.dict;; *) dict=;; esac; \
+	  case $$t in fuzz_init|fuzz_recover) dict=-dict=tests/fuzz/mp4.dict;; fuzz_json) dict=-dict=tests/fuzz/json.dict;; *) dict=;; esac; \
 	  $(BUILD_FUZZ)/tests/fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 $$dict \
 	    -artifact_prefix=$(BUILD_FUZZ)/artifacts/$$t/ $(BUILD_FUZZ)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

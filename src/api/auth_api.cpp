@@ -9,10 +9,11 @@ namespace {
 using auth::Action;
 using core::Need;
 
-std::string session_cookie(const std::string& token, bool clear) {
-  // HttpOnly: scripts cannot read it; SameSite=Strict: other sites cannot make the browser send it.
+std::string session_cookie(const http::Request& req, const std::string& token, bool clear) {
+  // HttpOnly: scripts cannot read it; SameSite=Strict: other sites cannot make the browser send it;
+  // Secure over HTTPS: never sent in clear text.
   return std::string(http::kSessionCookie) + "=" + (clear ? "" : token) + "; Path=/; HttpOnly; SameSite=Strict" +
-         (clear ? "; Max-Age=0" : "");
+         (req.secure ? "; Secure" : "") + (clear ? "; Max-Age=0" : "");
 }
 
 core::Problem wrong_credentials() {
@@ -60,7 +61,7 @@ void add_auth_routes(http::Router& r, Services& s) {
       s.audit.append(ctx.audit("auth.login", "user", std::to_string(user->id), user->unit_id));
     });
     return http::Response::json(200, me_json(s, *s.users.get(user->id), session.csrf_token))
-        .with_header("Set-Cookie", session_cookie(session.token, false));
+        .with_header("Set-Cookie", session_cookie(ctx.req, session.token, false));
   });
 
   r.add("POST", "/api/v1/auth/logout", Action::authenticated, [&s](http::Context& ctx) {
@@ -68,7 +69,7 @@ void add_auth_routes(http::Router& r, Services& s) {
       s.sessions.remove(ctx.req.cookie(http::kSessionCookie));
       s.audit.append(ctx.audit("auth.logout", "user", std::to_string(ctx.principal().user_id), ctx.principal().unit_id));
     });
-    return http::Response::no_content().with_header("Set-Cookie", session_cookie("", true));
+    return http::Response::no_content().with_header("Set-Cookie", session_cookie(ctx.req, "", true));
   }).during_password_change = true;
 
   r.add("GET", "/api/v1/auth/me", Action::authenticated, [&s](http::Context& ctx) {

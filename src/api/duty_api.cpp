@@ -209,6 +209,8 @@ void add_duty_routes(http::Router& r, Services& s) {
   });
 
   r.add("POST", "/api/v1/shifts/{id}/log", Action::shift_write, [&s](http::Context& ctx) {
+    auto sh = load_shift(ctx, s);
+    ctx.require(Action::shift_write, in_shift(sh, ctx));
     auto b = core::JsonBody::parse(ctx.req.body, {"kind", "text", "links", "corrects_id"});
     auto kind = b.string("kind", Need::required, 40);
     auto text = b.string("text", Need::required, 5000);
@@ -223,8 +225,6 @@ void add_duty_routes(http::Router& r, Services& s) {
       links = *l;
     }
     b.finish();
-    auto sh = load_shift(ctx, s);
-    ctx.require(Action::shift_write, in_shift(sh, ctx));
     require_writable(sh, s);
     duty::LogEntry e;
     write(s, [&] {
@@ -245,12 +245,12 @@ void add_duty_routes(http::Router& r, Services& s) {
   });
 
   r.add("POST", "/api/v1/shifts/{id}/focus", Action::shift_command, [&s](http::Context& ctx) {
+    auto sh = load_shift(ctx, s);
+    ctx.require(Action::shift_command, in_shift(sh, ctx));
     auto b = core::JsonBody::parse(ctx.req.body, {"text", "source"});
     auto text = b.string("text", Need::required, 2000);
     auto source = b.string("source", Need::required, 40);
     b.finish();
-    auto sh = load_shift(ctx, s);
-    ctx.require(Action::shift_command, in_shift(sh, ctx));
     duty::FocusItem f;
     write(s, [&] {
       f = s.duty.add_focus(sh.id, ctx.principal().user_id, *text, *source);
@@ -269,6 +269,8 @@ void add_duty_routes(http::Router& r, Services& s) {
   });
 
   r.add("POST", "/api/v1/shifts/{id}/orders", Action::shift_command, [&s](http::Context& ctx) {
+    auto sh = load_shift(ctx, s);
+    ctx.require(Action::shift_command, in_shift(sh, ctx));
     auto b = core::JsonBody::parse(ctx.req.body, {"kind", "target_type", "target_ref", "receiving_unit_id", "instructions"});
     duty::Order o;
     o.kind = b.string("kind", Need::required, 40).value_or("");
@@ -277,8 +279,6 @@ void add_duty_routes(http::Router& r, Services& s) {
     o.receiving_unit_id = b.integer("receiving_unit_id", Need::optional);
     o.instructions = b.string("instructions", Need::optional, 5000).value_or("");
     b.finish();
-    auto sh = load_shift(ctx, s);
-    ctx.require(Action::shift_command, in_shift(sh, ctx));
     require_writable(sh, s);
     duty::Order created;
     write(s, [&] {
@@ -290,13 +290,13 @@ void add_duty_routes(http::Router& r, Services& s) {
   });
 
   r.add("POST", "/api/v1/shifts/{id}/orders/{order_id}/outcome", Action::shift_write, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, {"outcome"});
-    auto outcome = b.string("outcome", Need::required, 5000);
-    b.finish();
     auto sh = load_shift(ctx, s);
     // The shift that issued the order reports back, or the shift on duty now when it was handed over.
     auto current = s.duty.shift_at(sh.unit_id, s.clock.now_ms());
     if (!ctx.may(Action::shift_write, in_shift(sh, ctx))) ctx.require(Action::shift_write, in_shift(current.value_or(sh), ctx));
+    auto b = core::JsonBody::parse(ctx.req.body, {"outcome"});
+    auto outcome = b.string("outcome", Need::required, 5000);
+    b.finish();
     duty::Order o;
     write(s, [&] {
       o = s.duty.report_outcome(sh.id, ctx.id_param("order_id"), ctx.principal().user_id, *outcome);
@@ -315,12 +315,12 @@ void add_duty_routes(http::Router& r, Services& s) {
   });
 
   r.add("POST", "/api/v1/shifts/{id}/handover", Action::shift_command, [&s](http::Context& ctx) {
+    auto sh = load_shift(ctx, s);
+    ctx.require(Action::shift_command, in_shift(sh, ctx));
     auto b = core::JsonBody::parse(ctx.req.body, {"summary", "notes"});
     auto summary = b.string("summary", Need::required, 10000);
     auto notes = b.string("notes", Need::optional, 10000);
     b.finish();
-    auto sh = load_shift(ctx, s);
-    ctx.require(Action::shift_command, in_shift(sh, ctx));
     if (sh.status(s.clock.now_ms()) == "planned")
       throw Problem::conflict("A shift that has not started cannot hand over.", "Ca trực chưa bắt đầu thì chưa thể giao ca.");
     duty::Handover h;

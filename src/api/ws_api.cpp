@@ -9,6 +9,8 @@
 //                    {"type":"ping"}
 // Close codes: 1001 server stopping, 1008 too slow (both: reconnect and resume), 4401 session ended
 // (log in again).
+#include <fmt/format.h>
+
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -30,34 +32,15 @@ nlohmann::json event_message(const events::Event& e) {
           {"at", core::iso8601(e.at_ms)}};
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// Cross-site WebSocket hijacking: a page elsewhere must not open a socket with our cookie. Browsers
-// always send Origin on a WebSocket handshake; a client without one is not a browser.
-bool origin_matches_host(const http::Request& req) {
-  std::string origin = lower(req.header("origin"));
-  if (origin.empty()) return true;
-  std::string host = lower(req.header("host"));
-  if (host.empty()) return false;
-  for (const auto& [scheme, port] : {std::pair{"http://", ":80"}, std::pair{"https://", ":443"}}) {
-    std::string_view prefix = scheme;
-    if (origin.compare(0, prefix.size(), prefix) != 0) continue;
-    std::string rest = origin.substr(prefix.size());
-    return rest == host || rest + port == host;
-  }
-  return false;  // "null" (sandboxed page, file:) or another scheme
-}
-
 class Hub;
 
 // One console connection.
 class Client final : public http::WsHandler, public std::enable_shared_from_this<Client> {
  public:
+  // The hub must have admitted the user (Hub::admit); the slot is given back when the client goes.
   Client(std::shared_ptr<Hub> hub, std::string session_token, auth::Principal principal)
       : hub_(std::move(hub)), token_(std::move(session_token)), user_id_(principal.user_id), principal_(std::move(principal)) {}
+  ~Client() override;
 
   int64_t user_id() const { return user_id_; }
   void on_open(std::shared_ptr<http::WsSender> sender) override;
@@ -103,6 +86,20 @@ class Hub final : public std::enable_shared_from_this<Hub> {
   events::Bus& bus() { return bus_; }
   http::Authenticator& authn() { return *authn_; }
 
+  // One user's consoles are bounded (ServerConfig::ws_max_per_user): a script opening sockets in a
+  // loop cannot take the server's connections or its memory. A slot is taken before the upgrade.
+  bool admit(int64_t user_id, int max) {
+    std::lock_guard lock(mu_);
+    int& n = admitted_[user_id];
+    if (max > 0 && n >= max) return false;
+    ++n;
+    return true;
+  }
+  void release(int64_t user_id) {
+    std::lock_guard lock(mu_);
+    if (auto it = admitted_.find(user_id); it != admitted_.end() && --it->second <= 0) admitted_.erase(it);
+  }
+
   void add(const std::shared_ptr<Client>& c) {
     std::lock_guard lock(mu_);
     clients_.insert(c);
@@ -143,7 +140,10 @@ class Hub final : public std::enable_shared_from_this<Hub> {
   std::mutex mu_;
   std::unordered_set<std::shared_ptr<Client>> clients_;
   std::unordered_multimap<int64_t, std::shared_ptr<Client>> by_user_;
+  std::unordered_map<int64_t, int> admitted_;  // slots taken per user, open or opening
 };
+
+Client::~Client() { hub_->release(user_id_); }
 
 void Client::on_open(std::shared_ptr<http::WsSender> sender) {
   std::lock_guard lock(mu_);
@@ -157,7 +157,11 @@ void Client::on_open(std::shared_ptr<http::WsSender> sender) {
 }
 
 void Client::on_message(const std::string& text) {
-  nlohmann::json msg = nlohmann::json::parse(text, nullptr, false);
+  nlohmann::json msg;
+  try {
+    msg = core::parse_json(text);  // the same depth and number bounds as request bodies
+  } catch (const core::Problem&) {
+  }
   std::string type =
       msg.is_object() && msg.contains("type") && msg["type"].is_string() ? msg["type"].get<std::string>() : "";
   if (type == "ping") {
@@ -214,7 +218,7 @@ void Client::on_close() {
 void add_ws_routes(http::Router& r, Services& s) {
   auto hub = std::make_shared<Hub>(s.bus, make_authenticator(s));
   // The dispatcher has checked the session (401), the password-change gate and the route's action.
-  r.add("GET", "/api/v1/ws", auth::Action::authenticated, [hub](http::Context& ctx) {
+  r.add("GET", "/api/v1/ws", auth::Action::authenticated, [hub, max = s.config.server.ws_max_per_user](http::Context& ctx) {
     if (!ctx.req.websocket_upgrade) {
       core::Problem p(426, "upgrade-required", "WebSocket upgrade required", "Cần nâng cấp lên WebSocket",
                       "Open this address as a WebSocket (Upgrade: websocket).",
@@ -222,11 +226,18 @@ void add_ws_routes(http::Router& r, Services& s) {
       p.headers.emplace_back("Upgrade", "websocket");
       throw p;
     }
-    if (!origin_matches_host(ctx.req)) {
+    if (!http::same_origin(ctx.req)) {  // cross-site WebSocket hijacking
       core::log_json({{"event", "ws.bad_origin"}, {"request_id", ctx.request_id}, {"origin", ctx.req.header("origin")}});
       throw core::Problem(403, "bad-origin", "Cross-site WebSocket refused", "Từ chối WebSocket từ trang khác",
                           "The Origin header does not match this server.",
                           "Tiêu đề Origin không khớp với máy chủ này.");
+    }
+    if (!hub->admit(ctx.principal().user_id, max)) {
+      core::Problem p(429, "too-many-websockets", "Too many open consoles", "Quá nhiều cửa sổ giám sát đang mở",
+                      fmt::format("At most {} live connections per user; close another window first.", max),
+                      fmt::format("Mỗi người dùng mở tối đa {} kết nối trực tiếp; hãy đóng bớt cửa sổ khác.", max));
+      p.headers.emplace_back("Retry-After", "30");
+      throw p;
     }
     return http::Response::upgrade(
         std::make_shared<Client>(hub, ctx.req.cookie(http::kSessionCookie), ctx.principal()));

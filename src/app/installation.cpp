@@ -43,6 +43,7 @@ Installation::Installation(core::Config cfg)
       sessions(*db, clock, config.security),
       throttle(clock, config.security),
       audit(*db, clock),
+      refusals(audit, clock),
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
       alerts(*db, clock, bus),
       duty(*db, clock, units),
@@ -192,16 +193,31 @@ int serve(Installation& inst, std::ostream& out) {
   opt.max_body_bytes = inst.config.server.max_body_bytes;
   opt.max_header_bytes = inst.config.server.max_header_bytes;
   opt.max_connections = inst.config.server.max_connections;
+  opt.max_connections_per_ip = inst.config.server.max_connections_per_ip;
+  opt.header_timeout_s = inst.config.server.header_timeout_s;
+  opt.idle_timeout_s = inst.config.server.idle_timeout_s;
+  opt.trusted_proxies = inst.config.server.trusted_proxies;
+  opt.tls_cert = inst.config.server.tls_cert;
+  opt.tls_key = inst.config.server.tls_key;
   opt.read_timeout_s = inst.config.server.read_timeout_s;
   opt.write_timeout_s = inst.config.server.write_timeout_s;
   opt.ws_tick_s = inst.config.server.ws_session_check_s;
-  http::Server server(opt, http::make_dispatcher(router, api::make_authenticator(services),
-                                                 http::DispatchOptions{inst.config.server.web_root}));
+  http::DispatchOptions dispatch{inst.config.server.web_root, nullptr};
+  dispatch.on_refused = [&inst](const http::Context& ctx, const http::Route& route, int status, const std::string& reason) {
+    audit::Refusal r{std::nullopt, {}, std::nullopt, ctx.req.remote_ip, ctx.req.method, route.pattern, status, reason};
+    if (ctx.identity) {
+      r.actor_id = ctx.identity->principal.user_id;
+      r.actor = ctx.identity->principal.username;
+      r.unit_id = ctx.identity->principal.unit_id;
+    }
+    inst.refusals.note(r);
+  };
+  http::Server server(opt, http::make_dispatcher(router, api::make_authenticator(services), dispatch));
   server.bind();
   if (!std::filesystem::exists(inst.config.server.web_root / "index.html"))
     core::log_warn("the console is not built (" + inst.config.server.web_root.string() + "/index.html missing); run make build");
   std::string host = opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host;
-  out << "watchfloor: listening on http://" << host << ":" << server.port() << std::endl;
+  out << "watchfloor: listening on " << (server.tls() ? "https://" : "http://") << host << ":" << server.port() << std::endl;
   core::log_info("serving; data in " + inst.config.data_dir.string());
   // The watch over the duty watch (alerts for missing members, late handovers and roster gaps, every
   // 30 s) and over the cases (escalation, acknowledgement timeouts, coordination deadlines, every 10 s).
@@ -222,6 +238,7 @@ int serve(Installation& inst, std::ostream& out) {
       } catch (const std::exception& e) {
         core::log_error(std::string("case escalation check failed: ") + e.what());
       }
+      inst.refusals.flush();
       lock.lock();
       if (watch_cv.wait_for(lock, std::chrono::seconds(10), [&] { return stopping; })) break;
     }
@@ -242,6 +259,7 @@ int serve(Installation& inst, std::ostream& out) {
   }
   watch_cv.notify_all();
   watchman.join();
+  inst.refusals.flush(true);
   core::log_info("stopped: every request finished, the database is closed cleanly");
   return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "audit/audit_log.h"
+#include "audit/refusals.h"
 #include "supervision/cases.h"
 #include "core/secret_box.h"
 #include "video/catalog.h"
@@ -35,6 +36,7 @@ struct Installation {
   auth::Sessions sessions;
   auth::LoginThrottle throttle;
   audit::AuditLog audit;
+  audit::RefusalLog refusals;  // refused requests, one audit entry per source and route a minute
   events::Bus bus;
   events::Alerts alerts;
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones

@@ -14,7 +14,16 @@ template <typename T>
 void read(const toml::table& t, std::string_view section, std::string_view key, T& out) {
   const auto* node = t.get(key);
   if (!node) return;
-  if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
+  if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    const auto* a = node->as_array();
+    if (!a) throw std::runtime_error(fmt::format("config: {}{} must be an array of strings", section, key));
+    out.clear();
+    for (const auto& item : *a) {
+      auto v = item.value<std::string>();
+      if (!v) throw std::runtime_error(fmt::format("config: {}{} must be an array of strings", section, key));
+      out.push_back(*v);
+    }
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
     auto v = node->value<std::string>();
     if (!v) throw std::runtime_error(fmt::format("config: {}{} must be a string", section, key));
     out = *v;
@@ -49,17 +58,30 @@ Config load_config(const std::filesystem::path& file) {
     c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
   if (const auto* s = root.get_as<toml::table>("server")) {
     reject_unknown(*s, "server.", {"listen", "threads", "max_body_bytes", "max_header_bytes", "max_connections",
-                                   "read_timeout_s", "write_timeout_s", "ws_session_check_s", "web_root"});
+                                   "max_connections_per_ip", "header_timeout_s", "idle_timeout_s", "read_timeout_s",
+                                   "write_timeout_s", "ws_session_check_s", "ws_max_per_user", "web_root", "tls_cert",
+                                   "tls_key", "trusted_proxies"});
     auto& v = c.server;
     read(*s, "server.", "listen", v.listen);
     read(*s, "server.", "threads", v.threads);
     read(*s, "server.", "max_body_bytes", v.max_body_bytes);
     read(*s, "server.", "max_header_bytes", v.max_header_bytes);
     read(*s, "server.", "max_connections", v.max_connections);
+    read(*s, "server.", "max_connections_per_ip", v.max_connections_per_ip);
+    read(*s, "server.", "header_timeout_s", v.header_timeout_s);
+    read(*s, "server.", "idle_timeout_s", v.idle_timeout_s);
     read(*s, "server.", "read_timeout_s", v.read_timeout_s);
     read(*s, "server.", "write_timeout_s", v.write_timeout_s);
     read(*s, "server.", "ws_session_check_s", v.ws_session_check_s);
+    read(*s, "server.", "ws_max_per_user", v.ws_max_per_user);
     read(*s, "server.", "web_root", v.web_root);
+    read(*s, "server.", "tls_cert", v.tls_cert);
+    read(*s, "server.", "tls_key", v.tls_key);
+    read(*s, "server.", "trusted_proxies", v.trusted_proxies);
+    if (v.tls_cert.empty() != v.tls_key.empty())
+      throw std::runtime_error("config: server.tls_cert and server.tls_key must be set together");
+    if (v.header_timeout_s < 1 || v.idle_timeout_s < 1 || v.read_timeout_s < 1 || v.write_timeout_s < 1)
+      throw std::runtime_error("config: server timeouts must be at least 1 s");
     if (v.threads < 1) throw std::runtime_error("config: server.threads must be at least 1");
     if (v.ws_session_check_s < 1 || v.ws_session_check_s > 60)
       throw std::runtime_error("config: server.ws_session_check_s must be between 1 and 60");

@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace watchfloor::core {
 
@@ -11,10 +12,18 @@ struct ServerConfig {
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 * 1024;
   int max_connections = 512;
-  int read_timeout_s = 30;
+  int max_connections_per_ip = 64;  // trusted proxies excepted
+  int header_timeout_s = 10;        // a new connection's first byte, a TLS handshake, each request head
+  int idle_timeout_s = 60;          // a keep-alive connection waiting for its next request
+  int read_timeout_s = 30;          // a request body
   int write_timeout_s = 30;
   // How often an open WebSocket re-checks its login session (logout, expiry, deactivation).
   int ws_session_check_s = 20;
+  int ws_max_per_user = 16;  // console WebSockets one user may hold open at once
+  // HTTPS and WSS: PEM certificate chain and private key (both or neither).
+  std::string tls_cert, tls_key;
+  // Reverse proxies (exact addresses) whose X-Forwarded-For / X-Forwarded-Proto are believed.
+  std::vector<std::string> trusted_proxies;
   std::filesystem::path web_root;  // empty: web/dist beside the build directory
 };
 

@@ -2,16 +2,51 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "core/log.h"
+
 namespace watchfloor::core {
+namespace {
+// Fields that hold a record's id ("id", "case_id") are positive by construction of the store.
+bool is_id(std::string_view f) { return f == "id" || (f.size() > 3 && f.substr(f.size() - 3) == "_id"); }
+}  // namespace
+
+size_t json_depth(std::string_view text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
 
 nlohmann::json parse_json(std::string_view text) {
+  // Copying, printing or comparing a value recurses once per level, so a deep enough body would
+  // overflow the stack wherever it is touched later: refuse it before anything is built.
+  if (json_depth(text) > kMaxJsonDepth)
+    throw Problem(400, "malformed-json", "JSON nested too deeply", "JSON lồng nhau quá sâu",
+                  fmt::format("Objects and arrays may be nested at most {} levels deep.", kMaxJsonDepth),
+                  fmt::format("Đối tượng và mảng chỉ được lồng nhau tối đa {} cấp.", kMaxJsonDepth));
   try {
     // nlohmann's lexer rejects ill-formed UTF-8 inside strings.
     return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, or out_of_range for a number beyond double (1e400). The message quotes the
+    // offending token, which may be a megabyte long: keep its head only.
     std::string why = e.what();
-    if (auto pos = why.find("parse error"); pos != std::string::npos) why = why.substr(pos);
-    throw Problem::malformed_json(why);
+    if (auto pos = why.find("] "); pos != std::string::npos) why = why.substr(pos + 2);
+    throw Problem::malformed_json(truncate_utf8(why, 200));
   }
 }
 
@@ -96,6 +131,10 @@ std::optional<int64_t> JsonBody::integer(std::string_view f, Need need) {
     error(path(f), "Phải là số nguyên", "Must be an integer");
     return std::nullopt;
   }
+  if (is_id(f) && v->get<int64_t>() <= 0) {
+    error(path(f), "Phải là mã số dương", "Must be a positive id");
+    return std::nullopt;
+  }
   return v->get<int64_t>();
 }
 
@@ -118,6 +157,10 @@ std::optional<std::optional<int64_t>> JsonBody::nullable_integer(std::string_vie
   if (v->is_null()) return std::optional<int64_t>{};
   if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))) {
     error(path(f), "Phải là số nguyên hoặc null", "Must be an integer or null");
+    return std::nullopt;
+  }
+  if (is_id(f) && v->get<int64_t>() <= 0) {
+    error(path(f), "Phải là mã số dương hoặc null", "Must be a positive id or null");
     return std::nullopt;
   }
   return std::optional<int64_t>{v->get<int64_t>()};

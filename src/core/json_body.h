@@ -16,8 +16,15 @@ namespace watchfloor::core {
 
 enum class Need { optional, required };
 
-// Parses text as JSON; throws Problem::malformed_json on bad syntax or invalid UTF-8.
+// Every JSON text from outside (request bodies, WebSocket messages, files) is read through
+// parse_json, which refuses nesting deeper than this before building anything.
+inline constexpr size_t kMaxJsonDepth = 64;
+
+// Parses text as JSON; throws a 400 Problem (malformed-json) on bad syntax, invalid UTF-8, a
+// number beyond the range of double, or nesting deeper than kMaxJsonDepth.
 nlohmann::json parse_json(std::string_view text);
+// The deepest nesting of arrays and objects in text (brackets inside strings do not count).
+size_t json_depth(std::string_view text);
 
 class JsonBody {
  public:
@@ -31,6 +38,7 @@ class JsonBody {
 
   bool has(std::string_view f) const;
   std::optional<std::string> string(std::string_view f, Need need, size_t max_chars = 500);
+  // Fields named "id" or "*_id" must also be positive.
   std::optional<int64_t> integer(std::string_view f, Need need);
   std::optional<bool> boolean(std::string_view f, Need need);
   // Present and null -> optional holding nullopt; absent -> nullopt.

@@ -1,5 +1,6 @@
 #include "http/message.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace watchfloor::http {
@@ -125,6 +126,47 @@ std::optional<std::pair<uint64_t, uint64_t>> parse_byte_range(const std::string&
   }
   if (first >= size) throw Problem(416, "range-not-satisfiable", "Range not satisfiable", "Khoảng byte không hợp lệ");
   return std::pair{first, last - first + 1};
+}
+
+bool same_origin(const Request& req) {
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::string origin = lower(req.header("origin"));
+  if (origin.empty()) return true;
+  std::string host = lower(req.header("host"));
+  if (host.empty()) return false;
+  for (const auto& [scheme, port] : {std::pair{"http://", ":80"}, std::pair{"https://", ":443"}}) {
+    std::string_view prefix = scheme;
+    if (origin.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string rest = origin.substr(prefix.size());
+    return rest == host || rest + port == host;
+  }
+  return false;
+}
+
+std::string client_address(const std::string& peer, const std::string& forwarded_for,
+                           const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](const std::string& a) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
+  };
+  if (!trusted(peer) || forwarded_for.empty()) return peer;
+  std::string client = peer;
+  size_t end = forwarded_for.size();
+  while (end > 0) {
+    size_t comma = forwarded_for.rfind(',', end - 1);
+    size_t begin = comma == std::string::npos ? 0 : comma + 1;
+    std::string hop = forwarded_for.substr(begin, end - begin);
+    hop.erase(0, hop.find_first_not_of(" \t"));
+    hop.erase(hop.find_last_not_of(" \t") + 1);
+    if (hop.empty() || hop.size() > 64) break;
+    client = hop;
+    if (!trusted(hop)) break;
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return client;
 }
 
 }  // namespace watchfloor::http

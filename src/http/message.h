@@ -24,7 +24,8 @@ struct Request {
   std::map<std::string, std::string> query;
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
-  std::string remote_ip;
+  std::string remote_ip;  // the client's address (from a trusted proxy's X-Forwarded-For when behind one)
+  bool secure = false;    // arrived over TLS, here or at a trusted proxy
   bool websocket_upgrade = false;  // a WebSocket handshake (GET with Upgrade: websocket)
 
   std::string header(std::string_view name) const;  // empty when absent
@@ -60,6 +61,18 @@ struct Response {
 };
 
 using Handler = std::function<Response(Request&)>;
+
+// A page elsewhere must not act with our cookie: true when the request has no Origin (not a
+// browser, or a same-origin GET) or an Origin whose host and port are the Host header's.
+// "null" (sandboxed pages, file:) and other schemes are cross-site. Behind a reverse proxy the
+// proxy must pass the client's Host through (docs/operator-guide.md).
+bool same_origin(const Request& req);
+
+// The client's address: the socket's peer, or — when the peer is a trusted proxy — the rightmost
+// address of X-Forwarded-For that is not itself a trusted proxy (the leftmost ones are the client's
+// own claims and can be forged).
+std::string client_address(const std::string& peer, const std::string& forwarded_for,
+                           const std::vector<std::string>& trusted_proxies);
 
 // Decodes %XX (and '+' as space when `form` is true). Returns false on a malformed escape.
 bool percent_decode(std::string_view in, std::string& out, bool form);

@@ -38,6 +38,16 @@ bool match_pattern(const std::string& pattern, const std::string& path, std::map
 
 bool is_unsafe(const std::string& m) { return m != "GET" && m != "HEAD" && m != "OPTIONS"; }
 
+// JSON is the only body the API reads. A browser sends text/plain, form and multipart bodies across
+// sites without asking (a "simple request"), so refusing them closes login CSRF even without Origin.
+bool is_json(const std::string& content_type) {
+  auto semi = content_type.find(';');
+  std::string type = content_type.substr(0, semi);
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type == "application/json";
+}
+
 bool constant_time_equal(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
@@ -132,9 +142,11 @@ Handler make_dispatcher(std::shared_ptr<Router> router, std::shared_ptr<Authenti
     std::string route_label = "static";
     bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics";
     Response res;
+    const Route* route = nullptr;
+    std::string refusal;  // the slug of a Problem that answered
     try {
       bool path_known = false;
-      const Route* route = router->match(req.method, req.path, ctx.params, path_known);
+      route = router->match(req.method, req.path, ctx.params, path_known);
       if (!route) {
         if (path_known) throw core::Problem::method_not_allowed();
         if (api || req.method != "GET") throw core::Problem::not_found("The route " + req.path, "Đường dẫn " + req.path);
@@ -143,6 +155,17 @@ Handler make_dispatcher(std::shared_ptr<Router> router, std::shared_ptr<Authenti
         res = std::move(*file);
       } else {
         route_label = route->pattern;
+        if (is_unsafe(req.method)) {
+          // Before the session is looked at: this holds for login too (a page elsewhere must not sign a
+          // browser into an attacker's account).
+          if (!same_origin(req))
+            throw core::Problem(403, "bad-origin", "Cross-site request refused", "Từ chối yêu cầu từ trang khác",
+                                "The Origin header does not match this server.",
+                                "Tiêu đề Origin không khớp với máy chủ này.");
+          if (!req.body.empty() && !is_json(req.header("content-type")))
+            throw core::Problem(415, "unsupported-media-type", "Body must be JSON", "Nội dung phải là JSON",
+                                "Send the body as application/json.", "Hãy gửi nội dung dạng application/json.");
+        }
         ctx.scope = authn->scope();
         if (route->action != auth::Action::public_access) {
           ctx.identity = authn->authenticate(req.cookie(kSessionCookie));
@@ -162,10 +185,14 @@ Handler make_dispatcher(std::shared_ptr<Router> router, std::shared_ptr<Authenti
       }
     } catch (const core::Problem& p) {
       res = Response::problem(p);
+      refusal = p.slug();
     } catch (const std::exception& e) {
       core::log_json({{"event", "http.error"}, {"request_id", ctx.request_id}, {"error", e.what()}});
       res = Response::problem(core::Problem::internal());
     }
+    if (route && opt.on_refused && !refusal.empty() &&
+        (res.status == 403 || res.status == 429 || (res.status == 404 && route->action != auth::Action::public_access)))
+      opt.on_refused(ctx, *route, res.status, refusal);
     add_security_headers(res, api);
     res.headers.emplace_back("X-Request-Id", ctx.request_id);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

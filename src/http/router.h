@@ -76,6 +76,9 @@ class Router {
 
 struct DispatchOptions {
   std::filesystem::path web_root;  // the built console (web/dist); empty: no static files
+  // Called for every refused request on a route: 403, 404 from a route that is not public (the
+  // object is missing or hidden), and 429. `reason` is the problem's slug.
+  std::function<void(const Context&, const Route&, int status, const std::string& reason)> on_refused;
 };
 
 // Builds the server's handler from the routes.

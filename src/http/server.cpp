@@ -10,8 +10,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <deque>
@@ -30,7 +33,9 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 namespace websocket = boost::beast::websocket;
+namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 void parse_listen(const std::string& listen, ServerOptions& out) {
   auto colon = listen.rfind(':');
@@ -75,12 +80,23 @@ struct Server::Impl {
   std::optional<net::steady_timer> deadline;
   std::atomic<int> open{0};
   std::atomic<bool> stopping{false};
+  std::optional<ssl::context> tls;  // set by bind() when a certificate is configured
   std::mutex mu;
-  std::unordered_map<uint64_t, std::weak_ptr<Connection>> sessions;
+  struct Open {
+    std::weak_ptr<Connection> connection;
+    std::string ip;
+  };
+  std::unordered_map<uint64_t, Open> sessions;
+  std::unordered_map<std::string, int> per_ip;  // open connections by peer address
   uint64_t next_id = 0;
   std::atomic<int> websockets{0};
 
   void do_accept();
+  // Takes a slot for a new connection from `ip`: its id, or nullopt with the refusal.
+  std::optional<uint64_t> admit(const std::string& ip, std::optional<core::Problem>& refusal);
+  bool trusted(const std::string& ip) const {
+    return std::find(opt.trusted_proxies.begin(), opt.trusted_proxies.end(), ip) != opt.trusted_proxies.end();
+  }
   void begin_stop();
   void session_ended(uint64_t id);
   // The connection `id` continues as `c` (an HTTP connection upgraded to a WebSocket).
@@ -90,7 +106,7 @@ struct Server::Impl {
 
 namespace {
 
-Request to_request(bhttp::request<bhttp::string_body>& r, const std::string& ip) {
+Request to_request(bhttp::request<bhttp::string_body>& r, const std::string& peer, bool tls, const ServerOptions& opt) {
   Request req;
   req.method = std::string(r.method_string());
   req.target = std::string(r.target());
@@ -103,7 +119,8 @@ Request to_request(bhttp::request<bhttp::string_body>& r, const std::string& ip)
     req.headers.emplace_back(std::move(name), std::string(f.value()));
   }
   req.body = std::move(r.body());
-  req.remote_ip = ip;
+  req.remote_ip = client_address(peer, req.header("x-forwarded-for"), opt.trusted_proxies);
+  req.secure = tls || (req.remote_ip != peer && req.header("x-forwarded-proto") == "https");
   return req;
 }
 
@@ -111,9 +128,12 @@ Request to_request(bhttp::request<bhttp::string_body>& r, const std::string& ip)
 
 // One WebSocket connection. Reads, writes, timers and the WsHandler calls run on the connection's
 // strand; send() and close() may come from any thread and only touch the queue under mu_.
-class WsSession final : public Connection, public WsSender, public std::enable_shared_from_this<WsSession> {
+template <class Stream>  // beast::tcp_stream, or TlsStream over it
+class WsSession final : public Connection, public WsSender, public std::enable_shared_from_this<WsSession<Stream>> {
+  using std::enable_shared_from_this<WsSession<Stream>>::shared_from_this;
+
  public:
-  WsSession(beast::tcp_stream&& stream, Server::Impl& impl, uint64_t id, bool counted,
+  WsSession(Stream&& stream, Server::Impl& impl, uint64_t id, bool counted,
             std::shared_ptr<WsHandler> handler, std::string ip)
       : ws_(std::move(stream)),
         strand_(ws_.get_executor()),
@@ -324,7 +344,7 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
     beast::get_lowest_layer(ws_).socket().close(ec);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   net::any_io_executor strand_;
   Server::Impl& impl_;
   uint64_t id_;
@@ -346,25 +366,39 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
   bool ended_ = false;
 };
 
-class Session final : public Connection, public std::enable_shared_from_this<Session> {
+template <class Stream>  // beast::tcp_stream, or TlsStream over it
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket&& socket, Server::Impl& impl, uint64_t id, bool counted)
-      : stream_(std::move(socket)), impl_(impl), id_(id), counted_(counted) {
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    ip_ = ec ? "" : ep.address().to_string();
-  }
+  Session(Stream&& stream, Server::Impl& impl, uint64_t id, bool counted, std::string ip)
+      : stream_(std::move(stream)), impl_(impl), id_(id), counted_(counted), ip_(std::move(ip)) {}
   ~Session() override {
     if (counted_) impl_.session_ended(id_);
   }
 
   void start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kTls) {
+        self->tcp().expires_after(std::chrono::seconds(self->impl_.opt.header_timeout_s));
+        self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->close();  // not TLS, a bad client, or too slow: nothing to answer
+          self->do_read();
+        });
+      } else {
+        self->do_read();
+      }
+    });
   }
 
-  // Refuses the connection with 503 without reading a request (connection cap reached).
+  // Refuses the connection without reading a request (a connection cap reached). Over TLS the
+  // socket is simply closed: a handshake would cost more than the refusal is worth.
   void reject(const core::Problem& p) {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this(), r = Response::problem(p)] { self->send(r, true); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), r = Response::problem(p)] {
+      if constexpr (kTls) self->close();
+      else self->send(r, true);
+    });
   }
 
   // Graceful stop: an idle connection closes now; a busy one closes after its response.
@@ -375,8 +409,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       // An idle keep-alive connection closes now. One whose request has already arrived (bytes
       // buffered or waiting in the socket) is still read and answered: it was sent before the stop.
       beast::error_code ec;
-      if (self->buffer_.size() == 0 && self->stream_.socket().available(ec) == 0) self->stream_.socket().cancel();
-      else self->stream_.expires_after(std::chrono::seconds(2));
+      if (self->buffer_.size() == 0 && self->tcp().socket().available(ec) == 0) self->tcp().socket().cancel();
+      else self->tcp().expires_after(std::chrono::seconds(2));
     });
   }
 
@@ -387,19 +421,42 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
  private:
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
+  // Three deadlines for one request: the next request's first byte (idle_timeout_s on a kept-alive
+  // connection, header_timeout_s on a new one), the head from there (header_timeout_s: a client
+  // trickling a header line every few seconds is cut off), and the body (read_timeout_s).
   void do_read() {
     if (closing_) return close();
     parser_.emplace();
     parser_->body_limit(impl_.opt.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(impl_.opt.max_header_bytes));
-    stream_.expires_after(std::chrono::seconds(impl_.opt.read_timeout_s));
     reading_ = true;
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    if (buffer_.size() > 0) return read_head();
+    tcp().expires_after(std::chrono::seconds(served_ ? impl_.opt.idle_timeout_s : impl_.opt.header_timeout_s));
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->on_read(ec);
+      self->buffer_.commit(n);
+      self->read_head();
+    });
+  }
+
+  void read_head() {
+    tcp().expires_after(std::chrono::seconds(impl_.opt.header_timeout_s));
+    bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec || self->parser_->is_done()) return self->on_read(ec);
+      self->tcp().expires_after(std::chrono::seconds(self->impl_.opt.read_timeout_s));
+      bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                        [self](beast::error_code ec2, size_t) { self->on_read(ec2); });
+    });
   }
 
   void on_read(beast::error_code ec) {
     reading_ = false;
+    if (ec == beast::error::timeout) {
+      core::Metrics::global().inc("watchfloor_http_timeouts_total", core::label("phase", served_ ? "idle_or_head" : "head"));
+      return close();
+    }
     if (ec == bhttp::error::body_limit) return reject_read(core::Problem::payload_too_large(impl_.opt.max_body_bytes));
     if (ec == bhttp::error::header_limit) return reject_read(core::Problem::headers_too_large());
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout)
@@ -412,7 +469,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     auto& msg = parser_->get();
     bool keep_alive = msg.keep_alive();
-    Request req = to_request(msg, ip_);
+    served_ = true;
+    Request req = to_request(msg, ip_, kTls, impl_.opt);
     req.websocket_upgrade = websocket::is_upgrade(msg);
     // The work guard keeps the I/O threads running until the answer is back on this connection.
     net::post(*impl_.workers, [self = shared_from_this(), req = std::move(req), keep_alive,
@@ -453,7 +511,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // Hands the socket to a WebSocket session, which takes over this connection's slot.
   void upgrade(bhttp::request<bhttp::string_body> msg, Response res) {
     upgraded_ = true;
-    auto ws = std::make_shared<WsSession>(std::move(stream_), impl_, id_, counted_, std::move(res.websocket), ip_);
+    auto ws = std::make_shared<WsSession<Stream>>(std::move(stream_), impl_, id_, counted_, std::move(res.websocket), ip_);
     if (counted_) impl_.replace(id_, ws);
     counted_ = false;
     ws->accept(std::move(msg), std::move(res.headers));
@@ -472,11 +530,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     res->result(static_cast<unsigned>(r.status));
     res->set(bhttp::field::server, "watchfloor");
     res->set(bhttp::field::content_type, r.content_type);
+    if constexpr (kTls) res->set(bhttp::field::strict_transport_security, "max-age=31536000");
     for (const auto& [k, v] : r.headers) res->insert(k, v);
     res->body() = r.body;
     res->keep_alive(!close_after);
     res->prepare_payload();
-    stream_.expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
+    tcp().expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res, close_after](beast::error_code ec, size_t) {
       if (ec) return self->close();
       if (close_after) return self->lingering_close();
@@ -491,11 +550,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     res->result(static_cast<unsigned>(r.status));
     res->set(bhttp::field::server, "watchfloor");
     res->set(bhttp::field::content_type, r.content_type);
+    if constexpr (kTls) res->set(bhttp::field::strict_transport_security, "max-age=31536000");
     for (const auto& [k, v] : r.headers) res->insert(k, v);
     res->content_length(r.source->size());
     res->keep_alive(!close_after);
     auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*res);
-    stream_.expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
+    tcp().expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
     bhttp::async_write_header(stream_, *sr, [self = shared_from_this(), res, sr, src = r.source, close_after](beast::error_code ec, size_t) {
       if (ec) return self->close();
       self->stream_body(src, 0, close_after);
@@ -517,7 +577,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     if (n == 0) return close();
     buf->resize(n);
-    stream_.expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
+    tcp().expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
     net::async_write(stream_, net::buffer(*buf), [self = shared_from_this(), buf, src, offset, n, close_after](beast::error_code ec, size_t) {
       if (ec) return self->close();
       self->stream_body(src, offset + n, close_after);
@@ -528,8 +588,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // instead of a connection reset.
   void lingering_close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(std::chrono::seconds(1));
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    tcp().expires_after(std::chrono::seconds(1));
     drain_ = std::make_shared<std::array<char, 8192>>();
     drain();
   }
@@ -543,11 +603,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp().socket().close(ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Server::Impl& impl_;
@@ -557,9 +617,22 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool reading_ = false;
   bool closing_ = false;
   bool upgraded_ = false;  // stream_ now belongs to a WsSession
+  bool served_ = false;    // a request was read: the wait for the next one is keep-alive idling
   std::shared_ptr<std::array<char, 8192>> drain_;
   size_t drained_ = 0;
 };
+
+template <class Stream>
+void start_session(Server::Impl& impl, Stream&& stream, std::optional<uint64_t> id, std::string ip,
+                   const std::optional<core::Problem>& refusal) {
+  auto s = std::make_shared<Session<Stream>>(std::move(stream), impl, id.value_or(0), id.has_value(), std::move(ip));
+  if (!id) return s->reject(*refusal);
+  {
+    std::lock_guard lock(impl.mu);
+    impl.sessions[*id].connection = s;
+  }
+  s->start();
+}
 
 void Server::Impl::do_accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -567,27 +640,42 @@ void Server::Impl::do_accept() {
       if (!stopping && acceptor.is_open()) do_accept();
       return;
     }
-    if (open.load() >= opt.max_connections) {
-      std::make_shared<Session>(std::move(socket), *this, 0, false)->reject(core::Problem::overloaded());
-    } else {
-      ++open;
-      std::shared_ptr<Session> s;
-      {
-        std::lock_guard lock(mu);
-        uint64_t id = ++next_id;
-        s = std::make_shared<Session>(std::move(socket), *this, id, true);
-        sessions[id] = s;
-      }
-      s->start();
-    }
+    beast::error_code ep_ec;
+    auto ep = socket.remote_endpoint(ep_ec);
+    std::string ip = ep_ec ? "" : ep.address().to_string();
+    std::optional<core::Problem> refusal;
+    auto id = admit(ip, refusal);
+    if (tls) start_session(*this, TlsStream(beast::tcp_stream(std::move(socket)), *tls), id, std::move(ip), refusal);
+    else start_session(*this, beast::tcp_stream(std::move(socket)), id, std::move(ip), refusal);
     if (!stopping) do_accept();
   });
+}
+
+std::optional<uint64_t> Server::Impl::admit(const std::string& ip, std::optional<core::Problem>& refusal) {
+  std::lock_guard lock(mu);
+  if (open.load() >= opt.max_connections) {
+    refusal = core::Problem::overloaded();
+  } else if (opt.max_connections_per_ip > 0 && !trusted(ip) && per_ip[ip] >= opt.max_connections_per_ip) {
+    refusal = core::Problem::throttled(5);
+  }
+  if (refusal) {
+    if (per_ip.count(ip) && per_ip[ip] == 0) per_ip.erase(ip);
+    core::Metrics::global().inc("watchfloor_http_rejected_total",
+                                core::label("status", std::to_string(refusal->status())) + "," +
+                                    core::label("reason", refusal->status() == 503 ? "max_connections" : "max_connections_per_ip"));
+    return std::nullopt;
+  }
+  ++open;
+  ++per_ip[ip];
+  uint64_t id = ++next_id;
+  sessions[id] = Open{{}, ip};
+  return id;
 }
 
 void Server::Impl::replace(uint64_t id, const std::shared_ptr<Connection>& c) {
   {
     std::lock_guard lock(mu);
-    sessions[id] = c;
+    sessions[id].connection = c;
   }
   // A stop that began while the connection was changing hands may have reached only the old one.
   if (stopping) c->shutdown();
@@ -596,15 +684,18 @@ void Server::Impl::replace(uint64_t id, const std::shared_ptr<Connection>& c) {
 std::vector<std::shared_ptr<Connection>> Server::Impl::live() {
   std::vector<std::shared_ptr<Connection>> out;
   std::lock_guard lock(mu);
-  for (auto& [_, w] : sessions)
-    if (auto c = w.lock()) out.push_back(std::move(c));
+  for (auto& [_, o] : sessions)
+    if (auto c = o.connection.lock()) out.push_back(std::move(c));
   return out;
 }
 
 void Server::Impl::session_ended(uint64_t id) {
   {
     std::lock_guard lock(mu);
-    sessions.erase(id);
+    if (auto it = sessions.find(id); it != sessions.end()) {
+      if (auto n = per_ip.find(it->second.ip); n != per_ip.end() && --n->second <= 0) per_ip.erase(n);
+      sessions.erase(it);
+    }
   }
   if (--open == 0 && stopping)
     net::post(ioc, [this] {
@@ -650,6 +741,20 @@ Server::~Server() {
 }
 
 void Server::bind() {
+  const auto& o = impl_->opt;
+  if (!o.tls_cert.empty() || !o.tls_key.empty()) {
+    if (o.tls_cert.empty() || o.tls_key.empty()) throw std::runtime_error("TLS needs both tls_cert and tls_key");
+    auto& ctx = impl_->tls.emplace(ssl::context::tls_server);
+    // TLS 1.2 and 1.3 only, the server's cipher order, no renegotiation or compression.
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::no_compression |
+                    ssl::context::single_dh_use);
+    beast::error_code ec;
+    ctx.use_certificate_chain_file(o.tls_cert, ec);
+    if (ec) throw std::runtime_error("cannot load tls_cert " + o.tls_cert + ": " + ec.message());
+    ctx.use_private_key_file(o.tls_key, ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("cannot load tls_key " + o.tls_key + ": " + ec.message());
+  }
   auto& a = impl_->acceptor;
   tcp::endpoint ep(net::ip::make_address(impl_->opt.host), impl_->opt.port);
   a.open(ep.protocol());
@@ -659,6 +764,8 @@ void Server::bind() {
 }
 
 uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+bool Server::tls() const { return impl_->tls.has_value(); }
 
 int Server::open_connections() const { return impl_->open.load(); }
 

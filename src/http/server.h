@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/message.h"
 
@@ -18,8 +19,20 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 * 1024;
   int max_connections = 512;
-  int read_timeout_s = 30;
+  // Slow clients (slowloris): a new connection's first byte, a TLS handshake, and each request's
+  // head (request line and headers, from its first byte) must arrive within header_timeout_s; a
+  // keep-alive connection with no next request is closed after idle_timeout_s; one address holds
+  // at most max_connections_per_ip connections (WebSockets included), trusted proxies excepted.
+  int header_timeout_s = 10;
+  int idle_timeout_s = 60;
+  int max_connections_per_ip = 64;
+  int read_timeout_s = 30;   // the body, after the head
   int write_timeout_s = 30;
+  // Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (exact addresses).
+  std::vector<std::string> trusted_proxies;
+  // PEM certificate chain and private key: when both are set the server speaks only HTTPS/WSS,
+  // sends HSTS, and requests are marked secure (cookies get the Secure attribute).
+  std::string tls_cert, tls_key;
   int shutdown_grace_s = 10;
   // WebSocket connections (a route answered the upgrade with Response::websocket).
   size_t ws_max_queue_messages = 1000;  // outgoing; beyond either bound the client is "too slow"
@@ -37,8 +50,10 @@ class Server {
  public:
   Server(ServerOptions options, Handler handler);
   ~Server();
-  // Binds the listening socket; afterwards port() is the real port (useful with port 0).
+  // Binds the listening socket (and loads the TLS certificate and key; a bad file throws
+  // std::runtime_error naming it); afterwards port() is the real port (useful with port 0).
   void bind();
+  bool tls() const;
   uint16_t port() const;
   // Serves until stop() or SIGINT/SIGTERM; in-flight requests finish before it returns and
   // WebSockets are closed with 1001 "going away". Connections still open after

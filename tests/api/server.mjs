@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.WATCHFLOOR_BIN || path.join(REPO, 'build', 'watchfloor');
 
-const LISTEN_RE = /watchfloor: listening on http:\/\/([0-9.]+):(\d+)/;
+const LISTEN_RE = /watchfloor: listening on https?:\/\/([0-9.]+):(\d+)/;
 const START_TIMEOUT_MS = 20_000;
 
 // Every process we start, so that a failing test never leaves a server behind.

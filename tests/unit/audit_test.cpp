@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "audit/audit_log.h"
+#include "audit/refusals.h"
 #include "core/hash.h"
 #include "core/random.h"
 
@@ -275,6 +276,60 @@ TEST_F(AuditTest, ChainSurvivesReopen) {
   auto r = log_->verify();
   EXPECT_TRUE(r.ok) << r.reason;
   EXPECT_EQ(r.entries, 6);
+}
+
+// Refusals (issue 11, finding 7): probing is visible, flooding is cheap.
+TEST_F(AuditTest, RefusalsAreOneEntryPerSourceRouteAndMinute) {
+  RefusalLog refusals(*log_, clock_);
+  Refusal throttled{std::nullopt, {}, std::nullopt, "127.0.0.9", "POST", "/api/v1/auth/login", 429, "throttled"};
+  for (int i = 0; i < 11'000; ++i) refusals.note(throttled);
+  Refusal forbidden{5, "canbo.hp", 12, "127.0.0.1", "GET", "/api/v1/audit", 403, "forbidden"};
+  for (int i = 0; i < 3; ++i) {
+    refusals.note(forbidden);
+    clock_.advance(1s);
+  }
+  EXPECT_EQ(refusals.flush(), 0) << "the minute has not ended";
+  clock_.advance(1min);
+  EXPECT_EQ(refusals.flush(), 2);
+  EXPECT_EQ(refusals.flush(), 0) << "written once";
+
+  Filter f;
+  f.action_prefix = "access.refused";
+  auto entries = log_->list(f);
+  ASSERT_EQ(entries.size(), 2u);
+  const Entry* flood = nullptr;
+  const Entry* probe = nullptr;
+  for (const auto& e : entries) (e.event.ip == "127.0.0.9" ? flood : probe) = &e;
+  ASSERT_TRUE(flood && probe);
+  EXPECT_FALSE(flood->event.actor_id);
+  EXPECT_EQ(flood->event.object_id, "POST /api/v1/auth/login");
+  auto fd = nlohmann::json::parse(flood->details_text);
+  EXPECT_EQ(fd["count"], 11'000);
+  EXPECT_EQ(fd["status"], 429);
+  EXPECT_EQ(fd["reason"], "throttled");
+  auto pd = nlohmann::json::parse(probe->details_text);
+  EXPECT_EQ(probe->event.actor, "canbo.hp");
+  EXPECT_EQ(probe->event.unit_id, 12) << "the caller's unit: its auditors see it";
+  EXPECT_EQ(pd["count"], 3);
+  EXPECT_NE(pd["first_at"], pd["last_at"]);
+  EXPECT_TRUE(log_->verify().ok);
+}
+
+TEST_F(AuditTest, RefusalsPastTheKeyBoundAreStillCounted) {
+  RefusalLog refusals(*log_, clock_, 10);
+  for (int i = 0; i < 25; ++i)
+    refusals.note({std::nullopt, {}, std::nullopt, "127.0.1." + std::to_string(i), "GET", "/api/v1/cases/{id}", 404, "not-found"});
+  EXPECT_EQ(refusals.flush(true), 11);
+  Filter f;
+  f.action_prefix = "access.refused";
+  int64_t total = 0, overflow = 0;
+  for (const auto& e : log_->list(f)) {
+    auto d = nlohmann::json::parse(e.details_text);
+    total += d["count"].get<int64_t>();
+    if (e.event.actor == "*") overflow = d["count"];
+  }
+  EXPECT_EQ(total, 25);
+  EXPECT_EQ(overflow, 15);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/json_body.h"
+#include "core/log.h"
 #include "core/metrics.h"
 #include "core/hash.h"
 #include "core/random.h"
@@ -209,6 +210,64 @@ TEST(ParseJson, RejectsInvalidUtf8) {
   EXPECT_EQ(parse_json("\"Hải quan\""), "Hải quan");
 }
 
+// Issue 11, finding 1: a body nested a few hundred thousand levels deep crashed the server when it
+// was copied; parse_json refuses it before building anything, for every route and the WebSocket.
+TEST(ParseJson, RefusesNestingDeeperThanTheBound) {
+  std::string arrays = std::string(300'000, '[') + std::string(300'000, ']');
+  auto p = problem_of([&] { parse_json(arrays); });
+  EXPECT_EQ(p.status(), 400);
+  EXPECT_EQ(p.slug(), "malformed-json");
+  EXPECT_NE(std::string(p.what()).find("nest"), std::string::npos) << p.what();
+
+  std::string objects;
+  for (int i = 0; i < 60'000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(60'000, '}');
+  EXPECT_EQ(problem_of([&] { parse_json(objects); }).status(), 400);
+
+  std::string at_bound = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  EXPECT_EQ(json_depth(at_bound), kMaxJsonDepth);
+  EXPECT_NO_THROW(parse_json(at_bound));
+  EXPECT_EQ(problem_of([&] { parse_json("[" + at_bound + "]"); }).status(), 400);
+}
+
+TEST(ParseJson, BracketsInsideStringsAreNotNesting) {
+  std::string text = "{\"text\":\"" + std::string(1000, '[') + "\\\"{{\"}";
+  EXPECT_EQ(json_depth(text), 1u);
+  EXPECT_EQ(parse_json(text)["text"].get<std::string>().size(), 1003u);
+}
+
+// Finding 8: 1e400 gave 500 (an exception other than parse_error), and a megabyte-long number was
+// echoed whole into the problem and the log.
+TEST(ParseJson, NumbersBeyondDoubleAreMalformedAndNotEchoedWhole) {
+  auto p = problem_of([&] { parse_json("{\"username\":1e400}"); });
+  EXPECT_EQ(p.status(), 400);
+  EXPECT_EQ(p.slug(), "malformed-json");
+  std::string huge = "{\"id\":1" + std::string(1 << 20, '0') + "e999}";
+  auto q = problem_of([&] { parse_json(huge); });
+  EXPECT_EQ(q.status(), 400);
+  EXPECT_LT(q.to_json().dump().size(), 2000u);
+}
+
+TEST(JsonBody, IdsMustBePositive) {
+  json v = {{"case_id", json::parse("-9223372036854775808")}, {"unit_id", 0}, {"camera_id", 7}, {"count", -3},
+            {"task_id", -1}};
+  JsonBody b(v, {"case_id", "unit_id", "camera_id", "count", "task_id"}, "links");
+  EXPECT_FALSE(b.integer("case_id", Need::optional));
+  EXPECT_FALSE(b.integer("unit_id", Need::optional));
+  EXPECT_EQ(b.integer("camera_id", Need::optional), 7);
+  EXPECT_EQ(b.integer("count", Need::optional), -3) << "only ids must be positive";
+  EXPECT_FALSE(b.nullable_integer("task_id"));
+  EXPECT_EQ(fields(problem_of([&] { b.finish(); })),
+            (std::vector<std::string>{"links.case_id", "links.unit_id", "links.task_id"}));
+}
+
+TEST(Log, TruncatesOnCharacterBoundaries) {
+  EXPECT_EQ(truncate_utf8("Hải quan", 100), "Hải quan");
+  std::string cut = truncate_utf8("Hải quan", 5);  // "H", then "ả" (3 bytes) would not fit with "…"
+  EXPECT_EQ(cut, "H…");
+  EXPECT_LE(truncate_utf8(std::string(1 << 20, 'x'), kMaxLogMessageBytes).size(), kMaxLogMessageBytes);
+}
+
 // ---- problems ------------------------------------------------------------------------------
 
 TEST(Problem, JsonHasBilingualTitlesAndFieldErrors) {
@@ -292,6 +351,28 @@ login_max_failures_per_user = 3
   EXPECT_EQ(c.security.session_idle_minutes, 10);
   EXPECT_EQ(c.security.login_max_failures_per_user, 3);
   EXPECT_EQ(c.security.login_window_minutes, 15);
+}
+
+TEST_F(ConfigTest, ReadsTheServerHardening) {
+  auto c = load_config(write(R"(
+[server]
+header_timeout_s = 5
+idle_timeout_s = 20
+max_connections_per_ip = 8
+ws_max_per_user = 4
+tls_cert = "/etc/watchfloor/cert.pem"
+tls_key = "/etc/watchfloor/key.pem"
+trusted_proxies = ["127.0.0.1", "::1"]
+)"));
+  EXPECT_EQ(c.server.header_timeout_s, 5);
+  EXPECT_EQ(c.server.idle_timeout_s, 20);
+  EXPECT_EQ(c.server.max_connections_per_ip, 8);
+  EXPECT_EQ(c.server.ws_max_per_user, 4);
+  EXPECT_EQ(c.server.tls_key, "/etc/watchfloor/key.pem");
+  EXPECT_EQ(c.server.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_NE(error_of("[server]\ntls_cert = \"a.pem\"\n").find("tls_key"), std::string::npos);
+  EXPECT_NE(error_of("[server]\ntrusted_proxies = \"127.0.0.1\"\n").find("server.trusted_proxies"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nheader_timeout_s = 0\n").find("timeouts"), std::string::npos);
 }
 
 TEST_F(ConfigTest, EmptyFileGivesDefaults) {
