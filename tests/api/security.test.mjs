@@ -4,6 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
@@ -334,5 +335,30 @@ describe('HTTPS', () => {
     const plain = await request(`http://127.0.0.1:${srv.port}`, 'GET', '/healthz', { timeout: 3000 }).catch((e) => e);
     assert.ok(plain instanceof Error || plain.status !== 200, 'plain HTTP is not served');
     assert.equal((await tlsRequest('GET', '/healthz')).status, 200, 'still serving after the plain attempt');
+
+    // WSS: the live channel over the same TLS port says hello.
+    const hello = await new Promise((resolve, reject) => {
+      const req = https.request({
+        host: '127.0.0.1', port: srv.port, path: '/api/v1/ws', ca,
+        headers: {
+          Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': crypto.randomBytes(16).toString('base64'),
+          Origin: `https://127.0.0.1:${srv.port}`, Cookie: cookie.split(';')[0],
+        },
+      });
+      req.setTimeout(5000, () => req.destroy(new Error('no WSS answer')));
+      req.on('response', (res) => reject(new Error(`WSS refused: ${res.statusCode}`)));
+      req.on('upgrade', (res, socket, head) => {
+        let data = head.toString('latin1');
+        if (data.includes('"hello"')) { socket.destroy(); resolve(data); return; }
+        socket.on('data', (d) => {
+          data += d.toString('latin1');
+          if (data.includes('"hello"')) { socket.destroy(); resolve(data); }
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.match(hello, /"type":"hello"/);
   });
 });
