@@ -85,6 +85,7 @@ class Matrix : public ::testing::Test {
     if (q != std::string::npos) req.query = http::parse_query(target.substr(q + 1));
     req.body = body;
     req.remote_ip = "127.0.0.1";
+    if (!body.empty()) req.headers.emplace_back("content-type", "application/json");
     if (c) {
       req.headers.emplace_back("cookie", c->cookie);
       req.headers.emplace_back("x-csrf-token", c->csrf);
