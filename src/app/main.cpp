@@ -17,14 +17,18 @@ namespace {
 
 struct Where {
   std::optional<std::filesystem::path> config, data;
-  std::optional<std::string> listen;
+  std::optional<std::string> listen, metrics_listen;
   void add_to(CLI::App* cmd, bool with_listen) {
     cmd->add_option("--config", config, "TOML configuration file");
     cmd->add_option("--data", data, "data directory (overrides the configuration)");
-    if (with_listen) cmd->add_option("--listen", listen, "HOST:PORT to listen on (overrides the configuration)");
+    if (with_listen) {
+      cmd->add_option("--listen", listen, "HOST:PORT to listen on (overrides the configuration)");
+      cmd->add_option("--metrics-listen", metrics_listen,
+                      "HOST:PORT of the metrics listener, \"\" for none (overrides the configuration)");
+    }
   }
   std::unique_ptr<app::Installation> open() const {
-    return std::make_unique<app::Installation>(app::resolve_config(config, data, listen));
+    return std::make_unique<app::Installation>(app::resolve_config(config, data, listen, metrics_listen));
   }
 };
 

@@ -49,7 +49,8 @@ Config load_config(const std::filesystem::path& file) {
     c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
   if (const auto* s = root.get_as<toml::table>("server")) {
     reject_unknown(*s, "server.", {"listen", "threads", "max_body_bytes", "max_header_bytes", "max_connections",
-                                   "read_timeout_s", "write_timeout_s", "ws_session_check_s", "web_root"});
+                                   "read_timeout_s", "write_timeout_s", "ws_session_check_s", "web_root",
+                                   "metrics_listen", "metrics_token"});
     auto& v = c.server;
     read(*s, "server.", "listen", v.listen);
     read(*s, "server.", "threads", v.threads);
@@ -60,9 +61,14 @@ Config load_config(const std::filesystem::path& file) {
     read(*s, "server.", "write_timeout_s", v.write_timeout_s);
     read(*s, "server.", "ws_session_check_s", v.ws_session_check_s);
     read(*s, "server.", "web_root", v.web_root);
+    read(*s, "server.", "metrics_listen", v.metrics_listen);
+    read(*s, "server.", "metrics_token", v.metrics_token);
     if (v.threads < 1) throw std::runtime_error("config: server.threads must be at least 1");
     if (v.ws_session_check_s < 1 || v.ws_session_check_s > 60)
       throw std::runtime_error("config: server.ws_session_check_s must be between 1 and 60");
+    // The token guards metrics on a listener that may face the network: a short one is guessable.
+    if (!v.metrics_token.empty() && v.metrics_token.size() < 16)
+      throw std::runtime_error("config: server.metrics_token must be at least 16 characters");
   } else if (root.get("server")) {
     throw std::runtime_error("config: [server] must be a table");
   }

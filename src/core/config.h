@@ -16,6 +16,12 @@ struct ServerConfig {
   // How often an open WebSocket re-checks its login session (logout, expiry, deactivation).
   int ws_session_check_s = 20;
   std::filesystem::path web_root;  // empty: web/dist beside the build directory
+  // Prometheus metrics on a listener of their own ("" = none), so that the public listener does
+  // not tell everyone the request rates, the open connections and the recorder's state.
+  std::string metrics_listen = "127.0.0.1:9464";
+  // When set, /metrics on the main listener answers to `Authorization: Bearer <token>`; when
+  // empty it answers 404 there. At least 16 characters.
+  std::string metrics_token;
 };
 
 struct SecurityConfig {

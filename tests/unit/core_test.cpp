@@ -331,9 +331,31 @@ TEST_F(ConfigTest, BooleansFloatsAndHugeNumbersAreNotIntegers) {
             std::string::npos);
 }
 
+TEST_F(ConfigTest, MetricsListenerAndToken) {
+  auto defaults = load_config(write(""));
+  EXPECT_EQ(defaults.server.metrics_listen, "127.0.0.1:9464");
+  EXPECT_EQ(defaults.server.metrics_token, "");
+  auto c = load_config(write("[server]\nmetrics_listen = \"\"\nmetrics_token = \"0123456789abcdef\"\n"));
+  EXPECT_EQ(c.server.metrics_listen, "");
+  EXPECT_EQ(c.server.metrics_token, "0123456789abcdef");
+  EXPECT_NE(error_of("[server]\nmetrics_token = \"short\"\n").find("server.metrics_token"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nmetrics_listen = 9464\n").find("server.metrics_listen"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nmetrics_port = 9464\n").find("server.metrics_port"), std::string::npos);
+}
+
 TEST_F(ConfigTest, SyntaxErrorsNameTheFile) {
   auto msg = error_of("[server\n");
   EXPECT_NE(msg.find("watchfloor.toml"), std::string::npos) << msg;
+}
+
+// ---- secrets --------------------------------------------------------------------------------
+
+TEST(SecretsEqual, ComparesWholeSecrets) {
+  EXPECT_TRUE(secrets_equal("0123456789abcdef", "0123456789abcdef"));
+  EXPECT_FALSE(secrets_equal("0123456789abcdeF", "0123456789abcdef"));
+  EXPECT_FALSE(secrets_equal("0123456789abcde", "0123456789abcdef"));
+  EXPECT_FALSE(secrets_equal("", "0123456789abcdef"));
+  EXPECT_FALSE(secrets_equal(std::string("0123456789abcdef\0", 17), "0123456789abcdef"));
 }
 
 // ---- time zones ----------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+// Security issue 11 ("Also"): metrics off the public listener.
+// Each test starts its own real server on ephemeral loopback ports.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { request, sleep, startServer } from './server.mjs';
+
+const TOKEN = 'hardening-metrics-token-0123456789';
+
+/** Waits until the server's stderr matches re (log lines may trail the listening line on stdout). */
+async function stderrMatching(srv, re, ms = 3000) {
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(50)) if (re.test(srv.stderr())) return true;
+  return re.test(srv.stderr());
+}
+
+function connects(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('connect', () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
+}
+
+describe('metrics listener', () => {
+  test('metrics are on their own listener, which serves nothing else, and stop with the server', async () => {
+    const srv = await startServer({ demo: false });
+    try {
+      assert.ok(srv.metricsUrl, `metrics line printed:\n${srv.output()}`);
+      const metricsPort = Number(new URL(srv.metricsUrl).port);
+      assert.notEqual(metricsPort, srv.port);
+      // The main listener's line comes first (tests and scripts look for it).
+      assert.ok(srv.output().indexOf('listening on') < srv.output().indexOf('metrics on'), srv.output());
+
+      await request(srv.url, 'GET', '/healthz');
+      const m = await request(srv.metricsUrl, 'GET', '/metrics');
+      assert.equal(m.status, 200, m.text.slice(0, 300));
+      assert.match(m.contentType, /^text\/plain/);
+      assert.match(m.text, /^watchfloor_uptime_seconds [0-9.e+-]+$/m);
+      assert.match(m.text, /^watchfloor_http_requests_total\{route="\/healthz"/m, 'counts the main listener');
+
+      for (const p of ['/healthz', '/readyz', '/api/v1/meta', '/', '/index.html', '/metrics/x']) {
+        const r = await request(srv.metricsUrl, 'GET', p);
+        assert.equal(r.status, 404, `${p} on the metrics listener: ${r.status} ${r.text.slice(0, 200)}`);
+      }
+      // No token configured: the public listener has no metrics for anyone.
+      assert.equal((await request(srv.url, 'GET', '/metrics')).status, 404);
+      assert.equal((await request(srv.url, 'GET', '/metrics', { headers: { Authorization: 'Bearer ' } })).status, 404);
+
+      const { code } = await srv.stop();
+      assert.equal(code, 0, srv.describe());
+      assert.equal(await connects(metricsPort), false, 'the metrics listener is closed after the stop');
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('with server.metrics_token the main listener answers /metrics to its bearer only', async () => {
+    const srv = await startServer({ demo: false, config: { server: { metrics_token: TOKEN } } });
+    try {
+      const ok = await request(srv.url, 'GET', '/metrics', { headers: { Authorization: `Bearer ${TOKEN}` } });
+      assert.equal(ok.status, 200, ok.text.slice(0, 300));
+      assert.match(ok.text, /^watchfloor_uptime_seconds /m);
+      for (const auth of [null, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, `Basic ${TOKEN}`, TOKEN]) {
+        const r = await request(srv.url, 'GET', '/metrics', { headers: auth ? { Authorization: auth } : {} });
+        assert.equal(r.status, 404, `Authorization ${auth}: ${r.status}`);
+      }
+      // The metrics listener itself needs no token (it is meant for a loopback or a monitoring network).
+      assert.equal((await request(srv.metricsUrl, 'GET', '/metrics')).status, 200);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('metrics_listen = "" starts no metrics listener', async () => {
+    const srv = await startServer({ demo: false, config: { server: { metrics_listen: '' } } });
+    try {
+      assert.equal(srv.metricsUrl, null, srv.output());
+      assert.doesNotMatch(srv.output(), /metrics on/);
+      assert.equal((await request(srv.url, 'GET', '/metrics')).status, 404);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('a metrics port that is taken is a warning, not a failed start', async () => {
+    const blocker = net.createServer();
+    await new Promise((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = blocker.address().port;
+    const srv = await startServer({ demo: true, config: { server: { metrics_listen: `127.0.0.1:${busy}` } } });
+    try {
+      assert.equal(srv.metricsUrl, null, srv.output());
+      assert.ok(await stderrMatching(srv, new RegExp(`metrics listener 127\\.0\\.0\\.1:${busy} not started`)),
+        `warning in the log:\n${srv.stderr()}`);
+      assert.equal((await request(srv.url, 'GET', '/healthz')).status, 200);
+      const { code } = await srv.stop();
+      assert.equal(code, 0, srv.describe());
+    } finally {
+      await srv.stop();
+      blocker.close();
+    }
+  });
+});
