@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "core/json_body.h"
 #include "core/log.h"
+#include "core/private_files.h"
 #include "core/random.h"
 #include "duty/report.h"
 #include "duty/watch.h"
@@ -185,6 +186,11 @@ void log_camera_health(Installation& inst, const video::HealthChange& h) {
   inst.bus.publish(std::move(e));
 }
 
+void warn_about_exposed_files(const core::Config& config) {
+  for (const auto& p : {config.data_dir, config.data_dir / "watchfloor.db", config.data_dir / "secret.key"})
+    if (auto warning = core::exposure_warning(p)) core::log_warn(*warning);
+}
+
 namespace {
 std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -192,6 +198,7 @@ std::string url_host(const std::string& host) {
 }  // namespace
 
 int serve(Installation& inst, std::ostream& out) {
+  warn_about_exposed_files(inst.config);
   api::Services services = inst.services();
   auto router = api::make_router(services);
   auto authenticator = api::make_authenticator(services);

@@ -73,6 +73,10 @@ int64_t system_user_id(Installation& inst);
 // A camera outage (or its end) goes into the current shift's duty log of the camera's duty watch.
 void log_camera_health(Installation& inst, const video::HealthChange& h);
 
+// Warns (one log line each) when group or others may read or write the data directory, the
+// database or secret.key.
+void warn_about_exposed_files(const core::Config& config);
+
 // Serves HTTP until SIGINT/SIGTERM. Prints "watchfloor: listening on http://HOST:PORT", then
 // "watchfloor: metrics on http://HOST:PORT" when the metrics listener is up (server.metrics_listen;
 // a port it cannot bind is a warning, not a failed start).

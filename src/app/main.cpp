@@ -1,5 +1,6 @@
 // watchfloor command line: serve, demo, migrate, user, org, audit verify, routes.
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <iostream>
@@ -56,6 +57,9 @@ org::User find_user(app::Installation& inst, const std::string& username) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything this process creates — the data directory, the database and its -wal/-shm, keys,
+  // recordings, exports — is for the service account alone (core/private_files.h).
+  ::umask(077);
   CLI::App cli{"watchfloor — hệ thống giám sát trực tuyến ngành Hải quan / customs online supervision platform"};
   cli.require_subcommand(1);
   bool verbose = false;

@@ -1,11 +1,21 @@
-// Security issue 11 ("Also"): metrics off the public listener.
+// Security issue 11 ("Also"): metrics off the public listener, owner-only data.
 // Each test starts its own real server on ephemeral loopback ports.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
-import { request, sleep, startServer } from './server.mjs';
+import path from 'node:path';
+import { makeTempDir, request, sleep, startServer } from './server.mjs';
 
 const TOKEN = 'hardening-metrics-token-0123456789';
+
+function modeOf(p) {
+  return fs.statSync(p).mode & 0o777;
+}
+
+function octal(m) {
+  return `0${m.toString(8)}`;
+}
 
 /** Waits until the server's stderr matches re (log lines may trail the listening line on stdout). */
 async function stderrMatching(srv, re, ms = 3000) {
@@ -97,6 +107,47 @@ describe('metrics listener', () => {
     } finally {
       await srv.stop();
       blocker.close();
+    }
+  });
+});
+
+describe('owner-only data', () => {
+  test('a new installation is owner-only, and a database opened up to others is reported at the next start', async () => {
+    const oldUmask = process.umask(0o022);  // the server must not rely on its parent's umask
+    const dataDir = path.join(makeTempDir(), 'data');  // does not exist yet: the server creates it
+    let srv;
+    try {
+      srv = await startServer({ demo: true, dataDir });
+      const db = path.join(dataDir, 'watchfloor.db');
+      const expected = [
+        [dataDir, 0o700], [db, 0o600], [path.join(dataDir, 'secret.key'), 0o600],
+        [path.join(dataDir, 'demo-logins.json'), 0o600], [path.join(dataDir, 'video'), 0o700],
+        [path.join(dataDir, 'video', 'default'), 0o700],
+      ];
+      for (const suffix of ['-wal', '-shm']) if (fs.existsSync(db + suffix)) expected.push([db + suffix, 0o600]);
+      for (const [p, mode] of expected) assert.equal(octal(modeOf(p)), octal(mode), p);
+      // Everything else the server created under the data directory (the recordings' tree, the identity file).
+      const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? [path.join(d, e.name), ...walk(path.join(d, e.name))] : [path.join(d, e.name)]);
+      const open = walk(dataDir).filter((p) => (modeOf(p) & 0o077) !== 0).map((p) => `${p} ${octal(modeOf(p))}`);
+      assert.deepEqual(open, [], 'files open to group or others');
+      assert.doesNotMatch(srv.stderr(), /readable or writable by group or others/);
+      assert.equal((await srv.stop()).code, 0, srv.describe());
+
+      fs.chmodSync(db, 0o644);
+      fs.chmodSync(dataDir, 0o755);
+      srv = await startServer({ demo: true, dataDir });
+      const dbWarning = new RegExp(`${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is readable or writable by group or others \\(mode 0644\\)`);
+      assert.ok(await stderrMatching(srv, dbWarning), `warning about the database:\n${srv.stderr()}`);
+      assert.ok(await stderrMatching(srv, /directory .* is readable or writable by group or others \(mode 0755\)/),
+        `warning about the data directory:\n${srv.stderr()}`);
+      assert.doesNotMatch(srv.stderr(), /secret\.key is readable/, 'secret.key was left owner-only');
+      // A warning, not a refusal, and the modes an administrator chose are left alone.
+      assert.equal((await request(srv.url, 'GET', '/healthz')).status, 200);
+      assert.equal(octal(modeOf(db)), '0644');
+    } finally {
+      process.umask(oldUmask);
+      if (srv) await srv.stop();
     }
   });
 });
