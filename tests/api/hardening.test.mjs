@@ -1,11 +1,11 @@
-// Security issue 11 ("Also"): metrics off the public listener, owner-only data.
+// Security issue 11 ("Also"): metrics off the public listener, owner-only data, no source maps.
 // Each test starts its own real server on ephemeral loopback ports.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { makeTempDir, request, sleep, startServer } from './server.mjs';
+import { REPO, makeTempDir, request, sleep, startServer } from './server.mjs';
 
 const TOKEN = 'hardening-metrics-token-0123456789';
 
@@ -149,5 +149,41 @@ describe('owner-only data', () => {
       process.umask(oldUmask);
       if (srv) await srv.stop();
     }
+  });
+});
+
+describe('source maps', () => {
+  test('a *.map in the web root is not served', async () => {
+    const webRoot = makeTempDir('wf-web-');
+    fs.mkdirSync(path.join(webRoot, 'assets'));
+    fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>t</title>');
+    fs.writeFileSync(path.join(webRoot, 'assets', 'x.js'), 'console.log(1);\n');
+    fs.writeFileSync(path.join(webRoot, 'assets', 'x.js.map'), '{"version":3,"sources":["secret.ts"]}');
+    fs.writeFileSync(path.join(webRoot, 'assets', 'y.js.MAP'), '{"version":3,"sources":["secret.ts"]}');
+    const srv = await startServer({ demo: false, config: { server: { web_root: webRoot } } });
+    try {
+      const js = await request(srv.url, 'GET', '/assets/x.js');
+      assert.equal(js.status, 200, 'the web root is served');
+      for (const p of ['/assets/x.js.map', '/assets/y.js.MAP']) {
+        const r = await request(srv.url, 'GET', p);
+        assert.equal(r.status, 404, `${p}: ${r.status} ${r.text.slice(0, 200)}`);
+        assert.ok(!r.text.includes('secret.ts'), p);
+      }
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('the console build emits no source maps', (t) => {
+    const dist = path.join(REPO, 'web', 'dist');
+    if (!fs.existsSync(path.join(dist, 'index.html'))) {
+      t.skip('web/dist is not built (make web)');
+      return;
+    }
+    const files = fs.readdirSync(dist, { recursive: true }).map(String);
+    assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'source maps in web/dist');
+    const js = files.filter((f) => f.endsWith('.js'));
+    assert.ok(js.length > 0, 'the build has scripts');
+    for (const f of js) assert.doesNotMatch(fs.readFileSync(path.join(dist, f), 'utf8'), /sourceMappingURL=/, f);
   });
 });
