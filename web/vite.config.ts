@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  // No source maps: the server would not serve them (src/http/static_files.cpp), and they would hand
+  // out the console's source; `npm run dev` has its own.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2022' },
   server: {
     proxy: { '/api': { target: process.env.WF_API ?? 'http://127.0.0.1:8080', changeOrigin: false, ws: true } },
   },

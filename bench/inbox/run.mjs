@@ -459,7 +459,7 @@ async function main() {
     const closedConsoles = perConsole.filter((c) => c.closeCode !== null);
     let tooSlow = null;
     try {
-      const m = await (await fetch(`${srv.url}/metrics`)).text();
+      const m = await (await fetch(`${srv.metricsUrl}/metrics`)).text();
       const line = m.split('\n').find((l) => l.startsWith('watchfloor_ws_too_slow_total'));
       tooSlow = line ? Number(line.trim().split(/\s+/).pop()) : 0;
     } catch { /* metrics are a bonus */ }

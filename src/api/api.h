@@ -46,5 +46,7 @@ struct Services {
 
 std::shared_ptr<http::Router> make_router(Services& s);
 std::shared_ptr<http::Authenticator> make_authenticator(Services& s);
+// The metrics listener's routes: GET /metrics (Prometheus text) and nothing else.
+std::shared_ptr<http::Router> make_metrics_router();
 
 }  // namespace watchfloor::api

@@ -1,5 +1,9 @@
 // Health, readiness, metrics, and the vocabulary the console needs.
 #include "api/routes.h"
+
+#include <cctype>
+
+#include "core/hash.h"
 #include "core/metrics.h"
 #include "org/vocabulary.h"
 
@@ -14,7 +18,31 @@ nlohmann::json terms(const std::vector<org::Term>& list) {
   return a;
 }
 
+http::Response metrics_text() {
+  http::Response res;
+  res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  res.body = core::Metrics::global().render();
+  return res;
+}
+
+// `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1).
+std::string bearer_token(const http::Request& req) {
+  std::string h = req.header("authorization");
+  if (h.size() < 7) return {};
+  for (size_t i = 0; i < 6; ++i)
+    if (std::tolower(static_cast<unsigned char>(h[i])) != "bearer"[i]) return {};
+  if (h[6] != ' ') return {};
+  auto start = h.find_first_not_of(' ', 7);
+  return start == std::string::npos ? std::string() : h.substr(start);
+}
+
 }  // namespace
+
+std::shared_ptr<http::Router> make_metrics_router() {
+  auto r = std::make_shared<http::Router>();
+  r->add("GET", "/metrics", Action::public_access, [](http::Context&) { return metrics_text(); });
+  return r;
+}
 
 void add_ops_routes(http::Router& r, Services& s) {
   core::Metrics::global().gauge("watchfloor_uptime_seconds", [&s] {
@@ -35,11 +63,13 @@ void add_ops_routes(http::Router& r, Services& s) {
     return http::Response::json(200, {{"status", "ready"}});
   });
 
-  r.add("GET", "/metrics", Action::public_access, [](http::Context&) {
-    http::Response res;
-    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    res.body = core::Metrics::global().render();
-    return res;
+  // On the public listener only for a scraper holding server.metrics_token; everyone else, and
+  // everyone when no token is configured, finds no such page (the metrics listener serves them).
+  r.add("GET", "/metrics", Action::public_access, [&s](http::Context& ctx) {
+    const auto& token = s.config.server.metrics_token;
+    if (token.empty() || !core::secrets_equal(bearer_token(ctx.req), token))
+      throw core::Problem::not_found("The route /metrics", "Đường dẫn /metrics");
+    return metrics_text();
   });
 
   r.add("GET", "/api/v1/meta", Action::authenticated, [](http::Context&) {

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "app/installation.h"
+#include "core/private_files.h"
 #include "core/random.h"
 #include "org/preset.h"
 
@@ -58,7 +59,8 @@ nlohmann::json ensure_demo(Installation& inst) {
   auto tmp = logins_file;
   tmp += ".tmp";
   {
-    std::ofstream out(tmp);
+    std::ofstream out(tmp, std::ios::trunc);
+    core::make_private(tmp);  // the passwords of every demo account
     out << logins.dump(2) << "\n";
     if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
   }

@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "core/json_body.h"
 #include "core/log.h"
+#include "core/private_files.h"
 #include "core/random.h"
 #include "duty/report.h"
 #include "duty/watch.h"
@@ -95,10 +96,12 @@ std::filesystem::path resources_dir() {
 
 core::Config resolve_config(const std::optional<std::filesystem::path>& config_file,
                             const std::optional<std::filesystem::path>& data_dir,
-                            const std::optional<std::string>& listen) {
+                            const std::optional<std::string>& listen,
+                            const std::optional<std::string>& metrics_listen) {
   core::Config c = config_file ? core::load_config(*config_file) : core::Config{};
   if (data_dir) c.data_dir = *data_dir;
   if (listen) c.server.listen = *listen;
+  if (metrics_listen) c.server.metrics_listen = *metrics_listen;
   if (c.server.web_root.empty()) c.server.web_root = resources_dir() / "web" / "dist";
   return c;
 }
@@ -184,9 +187,37 @@ void log_camera_health(Installation& inst, const video::HealthChange& h) {
   inst.bus.publish(std::move(e));
 }
 
+void warn_about_exposed_files(const core::Config& config) {
+  for (const auto& p : {config.data_dir, config.data_dir / "watchfloor.db", config.data_dir / "secret.key"})
+    if (auto warning = core::exposure_warning(p)) core::log_warn(*warning);
+}
+
+namespace {
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+}  // namespace
+
 int serve(Installation& inst, std::ostream& out) {
+  warn_about_exposed_files(inst.config);
   api::Services services = inst.services();
   auto router = api::make_router(services);
+  auto authenticator = api::make_authenticator(services);
+  // The metrics listener comes before the main server on purpose: an http::Server points the
+  // open-connection gauges at itself when constructed and at nothing when destroyed, and they must
+  // describe the main listener, which is therefore constructed last and destroyed first.
+  std::optional<http::Server> metrics_server;
+  http::ServerOptions metrics_opt;
+  if (!inst.config.server.metrics_listen.empty()) {
+    http::parse_listen(inst.config.server.metrics_listen, metrics_opt);
+    metrics_opt.threads = 1;
+    metrics_opt.max_body_bytes = 4096;
+    metrics_opt.max_connections = 16;
+    metrics_opt.read_timeout_s = 10;
+    metrics_opt.write_timeout_s = 10;
+    metrics_server.emplace(metrics_opt,
+                           http::make_dispatcher(api::make_metrics_router(), authenticator, http::DispatchOptions{}));
+  }
   http::ServerOptions opt;
   http::parse_listen(inst.config.server.listen, opt);
   opt.threads = inst.config.server.threads;
@@ -212,12 +243,24 @@ int serve(Installation& inst, std::ostream& out) {
     }
     inst.refusals.note(r);
   };
-  http::Server server(opt, http::make_dispatcher(router, api::make_authenticator(services), dispatch));
+  http::Server server(opt, http::make_dispatcher(router, authenticator, dispatch));
   server.bind();
   if (!std::filesystem::exists(inst.config.server.web_root / "index.html"))
     core::log_warn("the console is not built (" + inst.config.server.web_root.string() + "/index.html missing); run make build");
-  std::string host = opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host;
-  out << "watchfloor: listening on " << (server.tls() ? "https://" : "http://") << host << ":" << server.port() << std::endl;
+  // Metrics are for monitoring, not for serving: a port another instance holds (two demos on one
+  // machine) costs the metrics, not the start.
+  bool metrics_up = false;
+  if (metrics_server) {
+    try {
+      metrics_server->bind();
+      metrics_up = true;
+    } catch (const std::exception& e) {
+      core::log_warn(fmt::format("metrics listener {} not started: {}", inst.config.server.metrics_listen, e.what()));
+    }
+  }
+  out << "watchfloor: listening on " << (server.tls() ? "https://" : "http://") << url_host(opt.host) << ":" << server.port() << "\n";
+  if (metrics_up) out << "watchfloor: metrics on http://" << url_host(metrics_opt.host) << ":" << metrics_server->port() << "\n";
+  out << std::flush;
   core::log_info("serving; data in " + inst.config.data_dir.string());
   // The watch over the duty watch (alerts for missing members, late handovers and roster gaps, every
   // 30 s) and over the cases (escalation, acknowledgement timeouts, coordination deadlines, every 10 s).
@@ -251,7 +294,20 @@ int serve(Installation& inst, std::ostream& out) {
     }
   });
   inst.recorder.start();
+  std::thread metrics_thread;
+  if (metrics_up)
+    metrics_thread = std::thread([&] {
+      try {
+        metrics_server->run();
+      } catch (const std::exception& e) {
+        core::log_error(std::string("metrics listener failed: ") + e.what());
+      }
+    });
   server.run();
+  if (metrics_thread.joinable()) {
+    metrics_server->stop();
+    metrics_thread.join();
+  }
   inst.recorder.stop();
   {
     std::lock_guard lock(watch_mu);

@@ -58,10 +58,11 @@ struct Installation {
 // Where presets/ and web/dist are: the repository root above the build directory, else the working directory.
 std::filesystem::path resources_dir();
 
-// Configuration from --config (TOML), then --data and --listen on top.
+// Configuration from --config (TOML), then --data, --listen and --metrics-listen on top.
 core::Config resolve_config(const std::optional<std::filesystem::path>& config_file,
                             const std::optional<std::filesystem::path>& data_dir,
-                            const std::optional<std::string>& listen);
+                            const std::optional<std::string>& listen,
+                            const std::optional<std::string>& metrics_listen = std::nullopt);
 
 nlohmann::json read_json_file(const std::filesystem::path& file);
 
@@ -74,7 +75,13 @@ int64_t system_user_id(Installation& inst);
 // A camera outage (or its end) goes into the current shift's duty log of the camera's duty watch.
 void log_camera_health(Installation& inst, const video::HealthChange& h);
 
-// Serves HTTP until SIGINT/SIGTERM. Prints "watchfloor: listening on http://HOST:PORT".
+// Warns (one log line each) when group or others may read or write the data directory, the
+// database or secret.key.
+void warn_about_exposed_files(const core::Config& config);
+
+// Serves HTTP until SIGINT/SIGTERM. Prints "watchfloor: listening on http://HOST:PORT", then
+// "watchfloor: metrics on http://HOST:PORT" when the metrics listener is up (server.metrics_listen;
+// a port it cannot bind is a warning, not a failed start).
 int serve(Installation& inst, std::ostream& out);
 
 // Creates the demo installation (2017 organisation, demo users with random passwords) unless it

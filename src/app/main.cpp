@@ -1,5 +1,6 @@
 // watchfloor command line: serve, demo, migrate, user, org, audit verify, routes.
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <iostream>
@@ -17,14 +18,18 @@ namespace {
 
 struct Where {
   std::optional<std::filesystem::path> config, data;
-  std::optional<std::string> listen;
+  std::optional<std::string> listen, metrics_listen;
   void add_to(CLI::App* cmd, bool with_listen) {
     cmd->add_option("--config", config, "TOML configuration file");
     cmd->add_option("--data", data, "data directory (overrides the configuration)");
-    if (with_listen) cmd->add_option("--listen", listen, "HOST:PORT to listen on (overrides the configuration)");
+    if (with_listen) {
+      cmd->add_option("--listen", listen, "HOST:PORT to listen on (overrides the configuration)");
+      cmd->add_option("--metrics-listen", metrics_listen,
+                      "HOST:PORT of the metrics listener, \"\" for none (overrides the configuration)");
+    }
   }
   std::unique_ptr<app::Installation> open() const {
-    return std::make_unique<app::Installation>(app::resolve_config(config, data, listen));
+    return std::make_unique<app::Installation>(app::resolve_config(config, data, listen, metrics_listen));
   }
 };
 
@@ -52,6 +57,9 @@ org::User find_user(app::Installation& inst, const std::string& username) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything this process creates — the data directory, the database and its -wal/-shm, keys,
+  // recordings, exports — is for the service account alone (core/private_files.h).
+  ::umask(077);
   CLI::App cli{"watchfloor — hệ thống giám sát trực tuyến ngành Hải quan / customs online supervision platform"};
   cli.require_subcommand(1);
   bool verbose = false;

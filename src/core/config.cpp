@@ -60,7 +60,7 @@ Config load_config(const std::filesystem::path& file) {
     reject_unknown(*s, "server.", {"listen", "threads", "max_body_bytes", "max_header_bytes", "max_connections",
                                    "max_connections_per_ip", "header_timeout_s", "idle_timeout_s", "read_timeout_s",
                                    "write_timeout_s", "ws_session_check_s", "ws_max_per_user", "web_root", "tls_cert",
-                                   "tls_key", "trusted_proxies"});
+                                   "tls_key", "trusted_proxies", "metrics_listen", "metrics_token"});
     auto& v = c.server;
     read(*s, "server.", "listen", v.listen);
     read(*s, "server.", "threads", v.threads);
@@ -82,9 +82,14 @@ Config load_config(const std::filesystem::path& file) {
       throw std::runtime_error("config: server.tls_cert and server.tls_key must be set together");
     if (v.header_timeout_s < 1 || v.idle_timeout_s < 1 || v.read_timeout_s < 1 || v.write_timeout_s < 1)
       throw std::runtime_error("config: server timeouts must be at least 1 s");
+    read(*s, "server.", "metrics_listen", v.metrics_listen);
+    read(*s, "server.", "metrics_token", v.metrics_token);
     if (v.threads < 1) throw std::runtime_error("config: server.threads must be at least 1");
     if (v.ws_session_check_s < 1 || v.ws_session_check_s > 60)
       throw std::runtime_error("config: server.ws_session_check_s must be between 1 and 60");
+    // The token guards metrics on a listener that may face the network: a short one is guessable.
+    if (!v.metrics_token.empty() && v.metrics_token.size() < 16)
+      throw std::runtime_error("config: server.metrics_token must be at least 16 characters");
   } else if (root.get("server")) {
     throw std::runtime_error("config: [server] must be a table");
   }

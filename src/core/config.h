@@ -25,6 +25,12 @@ struct ServerConfig {
   // Reverse proxies (exact addresses) whose X-Forwarded-For / X-Forwarded-Proto are believed.
   std::vector<std::string> trusted_proxies;
   std::filesystem::path web_root;  // empty: web/dist beside the build directory
+  // Prometheus metrics on a listener of their own ("" = none), so that the public listener does
+  // not tell everyone the request rates, the open connections and the recorder's state.
+  std::string metrics_listen = "127.0.0.1:9464";
+  // When set, /metrics on the main listener answers to `Authorization: Bearer <token>`; when
+  // empty it answers 404 there. At least 16 characters.
+  std::string metrics_token;
 };
 
 struct SecurityConfig {

@@ -1,5 +1,6 @@
 #include "core/hash.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <stdexcept>
@@ -50,5 +51,14 @@ std::string Sha256::hex() {
 
 std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
 std::string md5_hex(std::string_view data) { return digest_hex(EVP_md5(), data); }
+
+bool secrets_equal(std::string_view given, std::string_view expected) {
+  unsigned char a[EVP_MAX_MD_SIZE], b[EVP_MAX_MD_SIZE];
+  unsigned na = 0, nb = 0;
+  if (!EVP_Digest(given.data(), given.size(), a, &na, EVP_sha256(), nullptr) ||
+      !EVP_Digest(expected.data(), expected.size(), b, &nb, EVP_sha256(), nullptr))
+    throw std::runtime_error("digest failed");
+  return na == nb && CRYPTO_memcmp(a, b, na) == 0;
+}
 
 }  // namespace watchfloor::core

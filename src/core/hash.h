@@ -24,6 +24,9 @@ class Sha256 {
 
 // Lower-case hex SHA-256.
 std::string sha256_hex(std::string_view data);
+// Whether a secret someone sent equals the expected one, in time that depends on neither: both are
+// hashed first, so that not even the length of the expected secret shows in the timing.
+bool secrets_equal(std::string_view given, std::string_view expected);
 // Lower-case hex MD5 — only where a protocol demands it (RTSP Digest authentication, RFC 2617).
 std::string md5_hex(std::string_view data);
 

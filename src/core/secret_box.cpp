@@ -1,10 +1,11 @@
 #include "core/secret_box.h"
 
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <fstream>
 #include <stdexcept>
+
+#include "core/private_files.h"
 
 namespace watchfloor::core {
 namespace {
@@ -40,12 +41,12 @@ SecretBox::SecretBox(const std::filesystem::path& key_file) {
   }
   key_.resize(crypto_secretbox_KEYBYTES);
   crypto_secretbox_keygen(reinterpret_cast<unsigned char*>(key_.data()));
-  std::filesystem::create_directories(key_file.parent_path());
+  create_private_directories(key_file.parent_path());
   auto tmp = key_file;
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    ::chmod(tmp.c_str(), 0600);
+    make_private(tmp);
     out.write(key_.data(), static_cast<std::streamsize>(key_.size()));
     if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
   }

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -12,7 +14,7 @@ std::string content_type_for(const std::filesystem::path& p) {
       {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
       {".svg", "image/svg+xml"},             {".png", "image/png"},
       {".ico", "image/x-icon"},              {".woff2", "font/woff2"},
-      {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"}};
+      {".txt", "text/plain; charset=utf-8"}};
   auto it = types.find(p.extension().string());
   return it == types.end() ? "application/octet-stream" : it->second;
 }
@@ -30,6 +32,14 @@ std::optional<Response> read_file(const std::filesystem::path& file, bool immuta
   return r;
 }
 
+// Source maps hand out the console's unminified source; the build makes none (web/vite.config.ts)
+// and one copied into the web root by hand is not served either.
+bool is_source_map(const std::filesystem::path& p) {
+  auto ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".map";
+}
+
 }  // namespace
 
 std::optional<Response> serve_static(const std::filesystem::path& root, const std::string& path) {
@@ -37,11 +47,12 @@ std::optional<Response> serve_static(const std::filesystem::path& root, const st
   std::error_code ec;
   fs::path base = fs::weakly_canonical(root, ec);
   if (ec || path.find('\0') != std::string::npos) return std::nullopt;
+  if (is_source_map(path)) return std::nullopt;
   fs::path wanted = fs::weakly_canonical(base / fs::path(path).relative_path(), ec);
   // Refuse anything that resolves outside the web root (../, symlinks).
   auto rel = wanted.lexically_relative(base);
   bool inside = !ec && !rel.empty() && *rel.begin() != "..";
-  if (inside && fs::is_regular_file(wanted, ec)) return read_file(wanted, path.rfind("/assets/", 0) == 0);
+  if (inside && !is_source_map(wanted) && fs::is_regular_file(wanted, ec)) return read_file(wanted, path.rfind("/assets/", 0) == 0);
   // Client-side routes: anything without a file extension gets the console's index.html.
   if (fs::path(path).extension().empty()) return read_file(base / "index.html", false);
   return std::nullopt;

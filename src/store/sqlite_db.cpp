@@ -1,13 +1,18 @@
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fmt/format.h>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
 #include "core/metrics.h"
+#include "core/private_files.h"
 #include "store/db.h"
 
 namespace watchfloor::store {
@@ -204,7 +209,20 @@ thread_local SqliteDb::LastInsert SqliteDb::last_insert;
 }  // namespace
 
 std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions options) {
-  if (options.create && file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  if (options.create && file.has_parent_path()) core::create_private_directories(file.parent_path());
+  if (options.create) {
+    // Created here, empty and owner-only, rather than by SQLite with the umask's mode: SQLite takes
+    // an empty file for a new database and gives the -wal and -shm files the database file's mode.
+    int fd = ::open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      int rc = ::fchmod(fd, 0600);
+      int err = errno;
+      ::close(fd);
+      if (rc != 0) throw std::system_error(err, std::generic_category(), "chmod " + file.string());
+    } else if (errno != EEXIST) {
+      throw std::system_error(errno, std::generic_category(), "create " + file.string());
+    }
+  }
   sqlite3* h = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(file.c_str(), &h, flags, nullptr) != SQLITE_OK) {

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/private_files.h"
 #include "core/hash.h"
 #include "core/random.h"
 #include "video/fsync.h"
@@ -48,6 +49,7 @@ void write_durably(const fs::path& path, const std::string& text) {
   tmp += ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    core::make_private(tmp);
     f << text;
     if (!f) throw std::runtime_error("cannot write " + tmp.string());
   }
@@ -60,7 +62,7 @@ void write_durably(const fs::path& path, const std::string& text) {
 
 void Index::open() {
   // The default sample directory and its identity file (formats.md §1, invariant 13).
-  fs::create_directories(root_ / "default");
+  core::create_private_directories(root_ / "default");
   auto dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
   auto ident_path = root_ / "default" / ".watchfloor-dir";
   if (!dir) {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/log.h"
+#include "core/private_files.h"
 #include "core/hash.h"
 #include "video/fsync.h"
 
@@ -37,7 +38,7 @@ std::string read_file(const fs::path& p) {
 
 void quarantine(Index& index, const StreamRow& s, const fs::path& file, RecoveryReport& rep, const std::string& why) {
   auto q = index.dir_path(s.sample_dir_id) / "quarantine";
-  fs::create_directories(q);
+  core::create_private_directories(q);
   auto to = q / fmt::format("{}-{}-{}", s.camera_id, s.kind, file.filename().string());
   std::error_code ec;
   fs::rename(file, to, ec);

@@ -13,6 +13,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/private_files.h"
 #include "video/fsync.h"
 
 namespace watchfloor::video {
@@ -131,7 +132,7 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
 void StreamWriter::open_segment() {
   auto dir = index_.stream_dir(stream_);
   if (!fs::exists(dir)) {
-    fs::create_directories(dir);
+    core::create_private_directories(dir);
     fsync_dir(dir.parent_path().parent_path());
     fsync_dir(dir.parent_path());
   }
@@ -139,7 +140,7 @@ void StreamWriter::open_segment() {
   for (;;) {
     seg->seq = next_seq_++;
     seg->path = index_.segment_path(stream_, seg->seq);
-    seg->fd = ::open(seg->path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0640);
+    seg->fd = ::open(seg->path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (seg->fd >= 0) break;
     if (errno != EEXIST) throw std::system_error(errno, std::generic_category(), "create " + seg->path.string());
   }

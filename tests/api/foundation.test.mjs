@@ -110,7 +110,8 @@ describe('demo server', () => {
 
     test('metrics is Prometheus text with request counters per route', async () => {
       for (let i = 0; i < 3; i++) await admin.get('/api/v1/units');
-      const m = await request(srv.url, 'GET', '/metrics');
+      assert.ok(srv.metricsUrl, `the server printed its metrics line:\n${srv.output()}`);
+      const m = await request(srv.metricsUrl, 'GET', '/metrics');
       assert.equal(m.status, 200, m.text.slice(0, 500));
       assert.match(m.contentType, /^text\/plain/, `metrics content-type: ${m.contentType}`);
       assert.match(m.text, /^watchfloor_http_requests_total\{/m, 'watchfloor_http_requests_total series');

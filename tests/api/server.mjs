@@ -12,6 +12,8 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const BIN = process.env.WATCHFLOOR_BIN || path.join(REPO, 'build', 'watchfloor');
 
 const LISTEN_RE = /watchfloor: listening on https?:\/\/([0-9.]+):(\d+)/;
+// Printed together with the listening line when the metrics listener is up.
+const METRICS_RE = /watchfloor: metrics on (http:\/\/[0-9.]+:(\d+))/;
 const START_TIMEOUT_MS = 20_000;
 
 // Every process we start, so that a failing test never leaves a server behind.
@@ -63,14 +65,20 @@ export function toToml(obj) {
 }
 
 /**
- * Starts `watchfloor demo` (or `serve`) on 127.0.0.1:0.
+ * Starts `watchfloor demo` (or `serve`) on 127.0.0.1:0, its metrics listener on another port 0
+ * unless config.server.metrics_listen says otherwise.
  * config: object with server.* / security.* keys; written to DIR/../<name>.toml and passed as --config.
- * Returns {url, port, dataDir, proc, logins, output(), stop(), kill9(), exited}.
+ * Returns {url, port, metricsUrl (null without a metrics listener), dataDir, proc, logins, output(),
+ * stop(), kill9(), exited}.
  */
 export async function startServer({ demo = true, config = null, dataDir = null, extraArgs = [] } = {}) {
   assertBinary();
   const dir = dataDir || makeTempDir();
   const args = [demo ? 'demo' : 'serve', '--data', dir, '--listen', '127.0.0.1:0'];
+  // Not the default 9464: tests run beside other servers.
+  if (!(config && config.server && 'metrics_listen' in config.server) && !extraArgs.includes('--metrics-listen')) {
+    args.push('--metrics-listen', '127.0.0.1:0');
+  }
   if (config) {
     const cfgDir = makeTempDir('wf-cfg-');
     const cfgFile = path.join(cfgDir, 'watchfloor.toml');
@@ -113,6 +121,8 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
   });
 
   const url = `http://127.0.0.1:${port}`;
+  const metricsMatch = stdout.match(METRICS_RE);
+  const metricsUrl = metricsMatch ? metricsMatch[1] : null;
   let logins = null;
   if (demo) {
     const file = path.join(dir, 'demo-logins.json');
@@ -132,7 +142,7 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     return exited;
   }
-  return { url, port, dataDir: dir, proc, logins, output: () => stdout, stderr: () => stderr, describe, stop, kill9, exited };
+  return { url, port, metricsUrl, dataDir: dir, proc, logins, output: () => stdout, stderr: () => stderr, describe, stop, kill9, exited };
 }
 
 /** Picks a demo login having `role` (name); options: unitPrefix, exclude (role names it must not have), unit. */

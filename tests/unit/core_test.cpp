@@ -1,5 +1,7 @@
-// core: time stamps, strict JSON bodies, problem documents, configuration, time zones, metrics.
+// core: time stamps, strict JSON bodies, problem documents, configuration, time zones, metrics,
+// owner-only files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +15,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/hash.h"
+#include "core/private_files.h"
 #include "core/random.h"
 #include "core/tz.h"
 
@@ -412,9 +415,75 @@ TEST_F(ConfigTest, BooleansFloatsAndHugeNumbersAreNotIntegers) {
             std::string::npos);
 }
 
+TEST_F(ConfigTest, MetricsListenerAndToken) {
+  auto defaults = load_config(write(""));
+  EXPECT_EQ(defaults.server.metrics_listen, "127.0.0.1:9464");
+  EXPECT_EQ(defaults.server.metrics_token, "");
+  auto c = load_config(write("[server]\nmetrics_listen = \"\"\nmetrics_token = \"0123456789abcdef\"\n"));
+  EXPECT_EQ(c.server.metrics_listen, "");
+  EXPECT_EQ(c.server.metrics_token, "0123456789abcdef");
+  EXPECT_NE(error_of("[server]\nmetrics_token = \"short\"\n").find("server.metrics_token"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nmetrics_listen = 9464\n").find("server.metrics_listen"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nmetrics_port = 9464\n").find("server.metrics_port"), std::string::npos);
+}
+
 TEST_F(ConfigTest, SyntaxErrorsNameTheFile) {
   auto msg = error_of("[server\n");
   EXPECT_NE(msg.find("watchfloor.toml"), std::string::npos) << msg;
+}
+
+// ---- owner-only files ----------------------------------------------------------------------
+
+mode_t mode_of(const fs::path& p) {
+  struct stat st {};
+  EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+  return st.st_mode & 07777;
+}
+
+TEST(PrivateFiles, DirectoriesAreOwnerOnlyWhateverTheUmask) {
+  auto base = fs::path(::testing::TempDir()) / ("wf-private-" + random_token(6));
+  mode_t old = ::umask(022);
+  create_private_directories(base / "data" / "video" / "default");
+  ::umask(old);
+  for (const auto& p : {base, base / "data", base / "data" / "video", base / "data" / "video" / "default"})
+    EXPECT_EQ(mode_of(p), 0700u) << p;
+  create_private_directories(base / "data");  // existing: nothing to do, no error
+  std::ofstream(base / "data" / "file") << "x";
+  EXPECT_THROW(create_private_directories(base / "data" / "file"), std::runtime_error);
+  fs::remove_all(base);
+}
+
+TEST(PrivateFiles, ExposureWarningNamesThePathAndItsMode) {
+  auto dir = fs::path(::testing::TempDir()) / ("wf-private-" + random_token(6));
+  create_private_directories(dir);
+  auto file = dir / "watchfloor.db";
+  std::ofstream(file) << "x";
+  make_private(file);
+  EXPECT_EQ(mode_of(file), 0600u);
+  EXPECT_FALSE(exposure_warning(file));
+  EXPECT_FALSE(exposure_warning(dir));
+  EXPECT_FALSE(exposure_warning(dir / "absent"));
+  ::chmod(file.c_str(), 0644);
+  auto w = exposure_warning(file);
+  ASSERT_TRUE(w);
+  EXPECT_NE(w->find(file.string()), std::string::npos) << *w;
+  EXPECT_NE(w->find("0644"), std::string::npos) << *w;
+  ::chmod(file.c_str(), 0620);  // writable by the group only
+  EXPECT_TRUE(exposure_warning(file));
+  ::chmod(dir.c_str(), 0755);
+  ASSERT_TRUE(exposure_warning(dir));
+  EXPECT_NE(exposure_warning(dir)->find("0755"), std::string::npos);
+  ::chmod(dir.c_str(), 0711);  // others may pass through but neither list nor create
+  EXPECT_FALSE(exposure_warning(dir));
+  fs::remove_all(dir);
+}
+
+TEST(SecretsEqual, ComparesWholeSecrets) {
+  EXPECT_TRUE(secrets_equal("0123456789abcdef", "0123456789abcdef"));
+  EXPECT_FALSE(secrets_equal("0123456789abcdeF", "0123456789abcdef"));
+  EXPECT_FALSE(secrets_equal("0123456789abcde", "0123456789abcdef"));
+  EXPECT_FALSE(secrets_equal("", "0123456789abcdef"));
+  EXPECT_FALSE(secrets_equal(std::string("0123456789abcdef\0", 17), "0123456789abcdef"));
 }
 
 // ---- time zones ----------------------------------------------------------------------------

@@ -24,6 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+const std::string kMetricsToken = "matrix-metrics-token-0123456789";
+
 struct Caller {
   std::string cookie, csrf;
   int64_t id = 0;
@@ -36,6 +38,7 @@ class Matrix : public ::testing::Test {
     core::Config cfg;
     cfg.data_dir = dir_;
     cfg.security.login_max_failures_per_ip = 1000;
+    cfg.server.metrics_token = kMetricsToken;
     inst_ = new app::Installation(cfg);
     logins_ = new nlohmann::json(app::ensure_demo(*inst_));
     app::ensure_demo_duty(*inst_, inst_->duty);
@@ -153,6 +156,24 @@ TEST_F(Matrix, AnonymousGetsOnlyPublicRoutes) {
   }
 }
 
+TEST_F(Matrix, MetricsOnTheMainListenerAnswerOnlyTheBearerOfTheToken) {
+  auto metrics = [](const std::string& authorization) {
+    std::vector<std::pair<std::string, std::string>> h;
+    if (!authorization.empty()) h.emplace_back("authorization", authorization);
+    return call_as(nullptr, "GET", "/metrics", "", h);
+  };
+  auto good = metrics("Bearer " + kMetricsToken);
+  EXPECT_EQ(good.status, 200) << good.body;
+  EXPECT_NE(good.body.find("watchfloor_http_requests_total"), std::string::npos);
+  EXPECT_EQ(metrics("bearer " + kMetricsToken).status, 200);  // the scheme is case-insensitive
+  EXPECT_EQ(metrics("").status, 404);
+  EXPECT_EQ(metrics("Bearer").status, 404);
+  EXPECT_EQ(metrics("Bearer " + kMetricsToken + "x").status, 404);
+  EXPECT_EQ(metrics("Bearer " + kMetricsToken.substr(0, kMetricsToken.size() - 1)).status, 404);
+  EXPECT_EQ(metrics("Basic " + kMetricsToken).status, 404);
+  EXPECT_EQ(metrics(kMetricsToken).status, 404);
+}
+
 TEST_F(Matrix, OrganisationIsSharedInsideCustomsButNotOutside) {
   size_t total = inst_->units.list().size();
   for (const auto& u : kEveryone) {
@@ -260,7 +281,9 @@ TEST_F(Matrix, EveryoneReachesTheirOwnSessionAndTheVocabulary) {
     EXPECT_EQ(call(u, "GET", "/api/v1/meta").status, 200) << u;
     auto wrong = call(u, "POST", "/api/v1/auth/password", {{"current_password", "not-it"}, {"new_password", "x"}});
     EXPECT_EQ(wrong.status, 400) << u;
-    for (const char* path : {"/healthz", "/readyz", "/metrics"}) EXPECT_TRUE(ok(call(u, "GET", path).status)) << path;
+    for (const char* path : {"/healthz", "/readyz"}) EXPECT_TRUE(ok(call(u, "GET", path).status)) << path;
+    // Metrics belong to the scraper holding the token, not to people: a session does not open them.
+    EXPECT_EQ(call(u, "GET", "/metrics").status, 404) << u;
   }
   // Logging out ends exactly that session.
   auto fresh = login(kHpShift, [] {

@@ -1,5 +1,6 @@
 // store: the SQLite database every module writes through.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
@@ -38,6 +39,24 @@ TEST_F(StoreTest, CreatesWalDatabaseWithForeignKeysOn) {
   EXPECT_EQ(db->query_one("PRAGMA journal_mode")->str(0), "wal");
   EXPECT_EQ(db->query_one("PRAGMA foreign_keys")->i64(0), 1);
   EXPECT_EQ(db->query_one("PRAGMA synchronous")->i64(0), 2);  // FULL
+}
+
+TEST_F(StoreTest, ANewDatabaseIsOwnerOnlyWhateverTheUmask) {
+  mode_t old = ::umask(022);
+  {
+    auto db = open_sqlite(file_);
+    insert_setting(*db, "k");  // something in the -wal
+    auto mode = [](const fs::path& p) {
+      struct stat st {};
+      EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+      return st.st_mode & 0777;
+    };
+    EXPECT_EQ(mode(file_.parent_path()), 0700u);
+    EXPECT_EQ(mode(file_), 0600u);
+    EXPECT_EQ(mode(fs::path(file_.string() + "-wal")), 0600u);
+    EXPECT_EQ(mode(fs::path(file_.string() + "-shm")), 0600u);
+  }
+  ::umask(old);
 }
 
 TEST_F(StoreTest, ForeignKeysAreEnforced) {
