@@ -12,7 +12,7 @@ struct ServerConfig {
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 * 1024;
   int max_connections = 512;
-  int max_connections_per_ip = 64;  // trusted proxies excepted
+  int max_connections_per_ip = 128;  // a quarter of max_connections; trusted proxies excepted
   int header_timeout_s = 10;        // a new connection's first byte, a TLS handshake, each request head
   int idle_timeout_s = 60;          // a keep-alive connection waiting for its next request
   int read_timeout_s = 30;          // a request body

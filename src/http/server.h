@@ -25,7 +25,7 @@ struct ServerOptions {
   // at most max_connections_per_ip connections (WebSockets included), trusted proxies excepted.
   int header_timeout_s = 10;
   int idle_timeout_s = 60;
-  int max_connections_per_ip = 64;
+  int max_connections_per_ip = 128;
   int read_timeout_s = 30;   // the body, after the head
   int write_timeout_s = 30;
   // Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (exact addresses).
