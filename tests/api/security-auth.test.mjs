@@ -112,6 +112,11 @@ describe('sign-in throttling', () => {
     const r = await c.post(`/api/v1/users/${ids[officer.username]}/unlock`);
     assert.ok([403, 404].includes(r.status), `${r.status} ${r.text}`);
     assert.equal((await admin.post('/api/v1/users/999999/unlock')).status, 404);
+    // Unlocking someone who is not throttled is harmless, and still audited.
+    assert.equal((await admin.post(`/api/v1/users/${ids[changer.username]}/unlock`)).status, 204);
+    const rows = await auditRows('user.unlock', ids[changer.username]);
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    assert.equal(rows[0].details.was_throttled, false);
   });
 
   test('30 concurrent wrong logins get at most 5 real password checks', async () => {
