@@ -28,7 +28,7 @@ struct SecurityConfig {
   int login_forget_minutes = 60;            // a pair quiet this long starts afresh
   int login_max_attempts_per_address = 30;  // failed or refused, all accounts; 0: no limit
   int login_address_window_minutes = 15;
-  int login_account_alarm_failures = 100;   // from all addresses: free failures end; 0: off
+  int login_account_alarm_failures = 100;  // from all addresses: free failures end; 0: off
 };
 
 // The recorder's timings (docs/formats.md §11); the defaults are the product's, tests shorten them.
