@@ -37,22 +37,23 @@ void add_auth_routes(http::Router& r, Services& s) {
     auto password = body.string("password", Need::required, 256);
     body.finish();
     const std::string& ip = ctx.req.remote_ip;
-    if (auto wait = s.throttle.blocked(*username, ip)) {
-      s.audit.append(ctx.audit("auth.login_throttled", "user", *username, std::nullopt, {{"username", *username}}));
-      throw core::Problem::throttled(*wait);
+    // Admitted before the slow password check, so that concurrent guesses each use up budget.
+    auto admission = s.throttle.begin(*username, ip);
+    if (!admission) {
+      ctx.refusal_subject = *username;  // audited with the other refusals, one entry a minute (audit/refusals.h)
+      throw core::Problem::throttled(admission.retry_after_s);
     }
     auto user = s.users.by_username(*username);
     bool ok = false;
     if (auto hash = user ? s.users.password_hash(user->id) : std::nullopt) ok = auth::verify_password(*hash, *password);
     else auth::verify_dummy(*password);
     if (!ok || !user->active) {
-      s.throttle.failure(*username, ip);
       s.audit.append(ctx.audit("auth.login_failed", "user", user ? std::to_string(user->id) : *username,
                                user ? std::optional(user->unit_id) : std::nullopt,
                                {{"username", *username}, {"reason", !user ? "unknown_user" : !ok ? "wrong_password" : "disabled"}}));
       throw wrong_credentials();
     }
-    s.throttle.success(*username);
+    s.throttle.succeeded(*username, ip, admission);
     auth::NewSession session;
     write(s, [&] {
       session = s.sessions.create(user->id, ip);
@@ -84,9 +85,20 @@ void add_auth_routes(http::Router& r, Services& s) {
     auto next = body.string("new_password", Need::required, 256);
     body.finish();
     const auto& p = ctx.principal();
+    // A stolen session guessing the password: the same budget as guesses at login.
+    const std::string& ip = ctx.req.remote_ip;
+    auto admission = s.throttle.begin(p.username, ip);
+    if (!admission) {
+      ctx.refusal_subject = p.username;
+      throw core::Problem::throttled(admission.retry_after_s);
+    }
     auto hash = s.users.password_hash(p.user_id);
-    if (!hash || !auth::verify_password(*hash, *current))
+    if (!hash || !auth::verify_password(*hash, *current)) {
+      s.audit.append(ctx.audit("auth.password_change_failed", "user", std::to_string(p.user_id), p.unit_id,
+                               {{"reason", "wrong_current_password"}}));
       throw core::Problem::field("current_password", "Mật khẩu hiện tại không đúng", "The current password is wrong");
+    }
+    s.throttle.succeeded(p.username, ip, admission);
     auto errs = auth::check_password_policy(*next, p.username, "new_password");
     if (*next == *current)
       errs.push_back({"new_password", "Mật khẩu mới phải khác mật khẩu hiện tại", "The new password must differ from the current one"});

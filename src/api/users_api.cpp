@@ -1,4 +1,4 @@
-// People: GET/POST /api/v1/users, GET/PATCH /api/v1/users/{id}.
+// People: GET/POST /api/v1/users, GET/PATCH /api/v1/users/{id}, POST /api/v1/users/{id}/unlock.
 #include "api/routes.h"
 #include "core/json_body.h"
 
@@ -103,7 +103,11 @@ void add_user_routes(http::Router& r, Services& s) {
     if (!u || !ctx.may(Action::user_read, {u->unit_id, u->id})) throw core::Problem::not_found("The user", "Người dùng");
     if (u->id != ctx.principal().user_id)  // reading someone else's record is a sensitive read
       s.audit.append(ctx.audit("user.read", "user", std::to_string(u->id), u->unit_id));
-    return http::Response::json(200, org::to_json(*u));
+    auto out = org::to_json(*u);
+    // Some address is made to wait before signing in again as this user (not a lock-out: see auth/throttle.h).
+    auto until = s.throttle.throttled_until(u->username);
+    out["locked_until"] = until ? nlohmann::json(core::iso8601(*until)) : nlohmann::json(nullptr);
+    return http::Response::json(200, out);
   });
 
   r.add("POST", "/api/v1/users", Action::user_write, [&s](http::Context& ctx) {
@@ -137,6 +141,20 @@ void add_user_routes(http::Router& r, Services& s) {
       s.audit.append(ctx.audit("user.update", "user", std::to_string(id), after.unit_id, audit_details(in)));
     });
     return http::Response::json(200, org::to_json(after));
+  });
+
+  // Clears the sign-in throttle of this user for every address (mở khóa đăng nhập).
+  r.add("POST", "/api/v1/users/{id}/unlock", Action::user_write, [&s](http::Context& ctx) {
+    auto u = s.users.get(ctx.id_param());
+    if (!u || !ctx.may(Action::user_read, {u->unit_id, u->id})) throw core::Problem::not_found("The user", "Người dùng");
+    ctx.require(Action::user_write, {u->unit_id});
+    auto until = s.throttle.throttled_until(u->username);
+    write(s, [&] {
+      s.audit.append(ctx.audit("user.unlock", "user", std::to_string(u->id), u->unit_id,
+                               {{"username", u->username}, {"was_throttled", until.has_value()}}));
+    });
+    s.throttle.unlock(u->username);
+    return http::Response::no_content();
   });
 }
 

@@ -235,7 +235,8 @@ int serve(Installation& inst, std::ostream& out) {
   opt.ws_tick_s = inst.config.server.ws_session_check_s;
   http::DispatchOptions dispatch{inst.config.server.web_root, nullptr};
   dispatch.on_refused = [&inst](const http::Context& ctx, const http::Route& route, int status, const std::string& reason) {
-    audit::Refusal r{std::nullopt, {}, std::nullopt, ctx.req.remote_ip, ctx.req.method, route.pattern, status, reason};
+    audit::Refusal r{std::nullopt, {}, std::nullopt, ctx.req.remote_ip, ctx.req.method, route.pattern, status, reason,
+                     ctx.refusal_subject};
     if (ctx.identity) {
       r.actor_id = ctx.identity->principal.user_id;
       r.actor = ctx.identity->principal.username;

@@ -11,16 +11,16 @@ void RefusalLog::note(const Refusal& r) {
   int64_t now = clock_.now_ms();
   int64_t minute = now / 60'000;
   std::lock_guard lock(mu_);
-  Key key{minute, r.actor_id ? r.actor : std::string(), r.ip, r.method, r.route, r.status, r.reason};
+  Key key{minute, r.actor_id ? r.actor : std::string(), r.ip, r.method, r.route, r.status, r.reason, r.subject};
   auto it = pending_.find(key);
   if (it == pending_.end()) {
     if (pending_.size() >= max_keys_) {
-      key = Key{minute, "*", "*", r.method, r.route, r.status, r.reason};
+      key = Key{minute, "*", "*", r.method, r.route, r.status, r.reason, ""};
       it = pending_.find(key);
     }
     if (it == pending_.end()) {
       Refusal first = r;
-      if (std::get<1>(key) == "*") first = Refusal{std::nullopt, "*", std::nullopt, "*", r.method, r.route, r.status, r.reason};
+      if (std::get<1>(key) == "*") first = Refusal{std::nullopt, "*", std::nullopt, "*", r.method, r.route, r.status, r.reason, ""};
       it = pending_.emplace(key, Count{std::move(first), 0, now, now}).first;
     }
   }
@@ -56,6 +56,7 @@ int RefusalLog::flush(bool all) {
                  {"count", c.count},
                  {"first_at", core::iso8601(c.first_ms)},
                  {"last_at", core::iso8601(c.last_ms)}};
+    if (!c.first.subject.empty()) e.details["subject"] = c.first.subject;
     e.request_id = "aggregate";
     e.ip = c.first.ip;
     try {

@@ -28,6 +28,7 @@ struct Refusal {
   std::string route;   // the route pattern, never the path's ids or the query
   int status = 0;
   std::string reason;  // the problem's slug: "forbidden", "not-found", "throttled", "csrf", …
+  std::string subject;  // optional: what the request was about (the account of a throttled login)
 };
 
 class RefusalLog {
@@ -42,8 +43,8 @@ class RefusalLog {
   int flush(bool all = false);
 
  private:
-  using Key = std::tuple<int64_t /*minute*/, std::string /*actor or ip*/, std::string /*ip*/, std::string /*method*/,
-                         std::string /*route*/, int /*status*/, std::string /*reason*/>;
+  using Key = std::tuple<int64_t /*minute*/, std::string /*actor*/, std::string /*ip*/, std::string /*method*/,
+                         std::string /*route*/, int /*status*/, std::string /*reason*/, std::string /*subject*/>;
   struct Count {
     Refusal first;
     int64_t count = 0;

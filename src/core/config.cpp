@@ -94,14 +94,29 @@ Config load_config(const std::filesystem::path& file) {
     throw std::runtime_error("config: [server] must be a table");
   }
   if (const auto* s = root.get_as<toml::table>("security")) {
-    reject_unknown(*s, "security.", {"session_idle_minutes", "session_absolute_hours", "login_max_failures_per_user",
-                                     "login_max_failures_per_ip", "login_window_minutes"});
+    reject_unknown(*s, "security.",
+                   {"session_idle_minutes", "session_absolute_hours", "login_free_failures", "login_delay_s",
+                    "login_max_delay_s", "login_forget_minutes", "login_max_attempts_per_address",
+                    "login_address_window_minutes", "login_account_alarm_failures",
+                    // The names before per-address throttling, still read so that an old file starts.
+                    "login_max_failures_per_user", "login_max_failures_per_ip", "login_window_minutes"});
     auto& v = c.security;
     read(*s, "security.", "session_idle_minutes", v.session_idle_minutes);
     read(*s, "security.", "session_absolute_hours", v.session_absolute_hours);
-    read(*s, "security.", "login_max_failures_per_user", v.login_max_failures_per_user);
-    read(*s, "security.", "login_max_failures_per_ip", v.login_max_failures_per_ip);
-    read(*s, "security.", "login_window_minutes", v.login_window_minutes);
+    read(*s, "security.", "login_max_failures_per_user", v.login_free_failures);
+    read(*s, "security.", "login_max_failures_per_ip", v.login_max_attempts_per_address);
+    read(*s, "security.", "login_window_minutes", v.login_address_window_minutes);
+    read(*s, "security.", "login_free_failures", v.login_free_failures);
+    read(*s, "security.", "login_delay_s", v.login_delay_s);
+    read(*s, "security.", "login_max_delay_s", v.login_max_delay_s);
+    read(*s, "security.", "login_forget_minutes", v.login_forget_minutes);
+    read(*s, "security.", "login_max_attempts_per_address", v.login_max_attempts_per_address);
+    read(*s, "security.", "login_address_window_minutes", v.login_address_window_minutes);
+    read(*s, "security.", "login_account_alarm_failures", v.login_account_alarm_failures);
+    if (v.login_delay_s < 1 || v.login_max_delay_s < v.login_delay_s)
+      throw std::runtime_error("config: security.login_delay_s must be at least 1 and at most login_max_delay_s");
+    if (int64_t(v.login_forget_minutes) * 60 < v.login_max_delay_s)
+      throw std::runtime_error("config: security.login_forget_minutes must be at least login_max_delay_s");
   }
   if (const auto* s = root.get_as<toml::table>("recorder")) {
     reject_unknown(*s, "recorder.", {"segment_s", "rtsp_timeout_s", "offline_alert_s", "backoff_max_s", "retention_interval_s",

@@ -36,9 +36,14 @@ struct ServerConfig {
 struct SecurityConfig {
   int session_idle_minutes = 30;
   int session_absolute_hours = 12;
-  int login_max_failures_per_user = 5;
-  int login_max_failures_per_ip = 20;
-  int login_window_minutes = 15;
+  // Sign-in throttling, at login and at password change; auth/throttle.h describes the model.
+  int login_free_failures = 5;              // per account and address, before delays start
+  int login_delay_s = 30;                   // the first delay, doubling per further failure
+  int login_max_delay_s = 900;              // the longest delay
+  int login_forget_minutes = 60;            // a pair quiet this long starts afresh
+  int login_max_attempts_per_address = 30;  // failed or refused, all accounts; 0: no limit
+  int login_address_window_minutes = 15;
+  int login_account_alarm_failures = 100;  // from all addresses: free failures end; 0: off
 };
 
 // The recorder's timings (docs/formats.md §11); the defaults are the product's, tests shorten them.

@@ -41,6 +41,9 @@ struct Context {
   std::optional<Identity> identity;
   std::shared_ptr<const auth::UnitScope> scope;
   std::map<std::string, std::string> params;
+  // What a refused request was about, when the route is not enough (the account a throttled login
+  // tried); goes into the aggregated audit entry of refusals.
+  std::string refusal_subject;
 
   const auth::Principal& principal() const;  // throws unauthenticated when absent
   int64_t id_param(const std::string& name = "id") const;  // 404 when not a positive integer

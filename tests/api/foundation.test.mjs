@@ -571,14 +571,14 @@ describe('restricted server (throttling and limits)', () => {
       demo: true,
       config: {
         server: { max_body_bytes: 1024, max_header_bytes: 8192, max_connections: 4 },
-        security: { login_max_failures_per_user: 3 },
+        security: { login_free_failures: 3 },
       },
     });
     adminLogin = pickLogin(srv.logins, 'admin');
   });
   after(async () => { if (srv) await srv.stop(); });
 
-  test('login throttling: after 3 failures even the right password gets 429', async () => {
+  test('login throttling: after 3 failures from one address even the right password gets 429 there', async () => {
     const l = pickLogin(srv.logins, 'duty_officer', { exclude: ['admin'] });
     const statuses = [];
     let last;

@@ -241,6 +241,10 @@ describe('refusals in the audit log (finding 7)', () => {
     const officer = await login(srv.url, l.username, l.password);
     for (let i = 0; i < 30; i++) assert.equal((await officer.get('/api/v1/audit')).status, 403);
     for (let i = 0; i < 4; i++) assert.equal((await officer.get('/api/v1/cases/99999999')).status, 404);
+    for (let i = 0; i < 40; i++) {
+      const g = await request(srv.url, 'POST', '/api/v1/auth/login', { body: { username: 'nobody.flood', password: `guess-${i}` } });
+      assert.ok([401, 429].includes(g.status), g.text);
+    }
     await srv.stop();  // a graceful stop writes the minute still being counted
     const again = await startServer({ dataDir: srv.dataDir });
     try {
@@ -256,6 +260,15 @@ describe('refusals in the audit log (finding 7)', () => {
       assert.equal(forbidden.ip, '127.0.0.1');
       const missing = mine.find((e) => e.object_id === 'GET /api/v1/cases/{id}');
       assert.ok(missing && missing.details.count === 4 && missing.details.status === 404, JSON.stringify(mine));
+      // 40 guesses at one account: the real checks each audited, the throttled rest one aggregated entry.
+      const flood = r.json.items.filter((e) => e.details.subject === 'nobody.flood');
+      assert.equal(flood.length, 1, JSON.stringify(flood));
+      assert.equal(flood[0].details.status, 429);
+      assert.equal(flood[0].object_id, 'POST /api/v1/auth/login');
+      const failed = (await auditor.get('/api/v1/audit?action=auth.login_failed&limit=500')).json.items
+        .filter((e) => e.details.username === 'nobody.flood');
+      assert.equal(flood[0].details.count + failed.length, 40, `${failed.length} checked, ${flood[0].details.count} throttled`);
+      assert.ok(failed.length <= 5, `${failed.length} real password checks`);
       const v = run(['audit', 'verify', '--data', srv.dataDir]);
       assert.equal(v.status, 0, v.stdout + v.stderr);
     } finally {

@@ -66,6 +66,29 @@ describe('operator console: organisation', { timeout: 120000 }, () => {
     }
   });
 
+  test('an administrator unlocks the sign-in of a throttled officer', async () => {
+    const who = pickLogin(server.logins, 'office_officer', { exclude: ['admin', 'duty_officer'] });
+    const admin = pickLogin(server.logins, 'admin');
+    const tryLogin = (password) => fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: who.username, password }),
+    });
+    for (let i = 0; i < 5; i++) assert.equal((await tryLogin(`${who.password}-wrong-${i}`)).status, 401);
+    assert.equal((await tryLogin(who.password)).status, 429, 'throttled from this address');
+    const page = await newPage();
+    try {
+      await login(page, admin.username, admin.password);
+      await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+      await page.goto(`${server.url}/#/users`);
+      await page.getByRole('button', { name: `Mở khóa đăng nhập: ${who.username}` }).click();
+      await page.getByText(`Đã mở khóa đăng nhập cho ${who.username}.`).waitFor();
+      assert.equal((await tryLogin(who.password)).status, 200, 'the right password works again');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('a wrong password shows the server’s message and stays on the login page', async () => {
     const who = pickLogin(server.logins, 'duty_officer');
     const page = await newPage();

@@ -1,7 +1,11 @@
 // auth: passwords, the password policy, login throttling and sessions.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <latch>
+#include <thread>
+#include <vector>
 
 #include "auth/password.h"
 #include "auth/sessions.h"
@@ -89,86 +93,183 @@ TEST(PasswordPolicy, ReportsEveryProblemUnderTheGivenField) {
 class ThrottleTest : public ::testing::Test {
  protected:
   ThrottleTest() {
-    cfg_.login_max_failures_per_user = 5;
-    cfg_.login_max_failures_per_ip = 20;
-    cfg_.login_window_minutes = 15;
+    cfg_.login_free_failures = 5;
+    cfg_.login_delay_s = 30;
+    cfg_.login_max_delay_s = 900;
+    cfg_.login_forget_minutes = 60;
+    cfg_.login_max_attempts_per_address = 1000;  // out of the way unless a test is about it
+    cfg_.login_address_window_minutes = 15;
+    cfg_.login_account_alarm_failures = 0;
+  }
+  // n admitted attempts that fail (the password was wrong): nothing to report back.
+  static void fail(LoginThrottle& t, const std::string& account, const std::string& address, int n = 1) {
+    for (int i = 0; i < n; ++i) ASSERT_TRUE(t.begin(account, address)) << account << "@" << address << " #" << i;
   }
   core::FakeClock clock_;
   core::SecurityConfig cfg_;
 };
 
-TEST_F(ThrottleTest, FailuresPerUsernameBlockUntilTheWindowPasses) {
+TEST_F(ThrottleTest, FailuresFromOneAddressDoNotSlowTheAccountFromAnother) {
   LoginThrottle t(clock_, cfg_);
-  for (int i = 0; i < 4; ++i) {
-    EXPECT_FALSE(t.blocked("alice", "10.0.0.1")) << i;
-    t.failure("alice", "10.0.0." + std::to_string(i));  // spread over addresses: still counted per user
-    clock_.advance(1s);
-  }
-  EXPECT_FALSE(t.blocked("alice", "10.0.0.9"));
-  t.failure("alice", "10.0.0.9");
-  // Blocked now, from any address: the caller never gets to check the (right) password.
-  auto wait = t.blocked("alice", "192.168.1.1");
-  ASSERT_TRUE(wait);
-  EXPECT_EQ(*wait, 15 * 60 - 4);  // until the oldest failure leaves the window
-  EXPECT_FALSE(t.blocked("bob", "192.168.1.1"));
+  fail(t, "alice", "203.0.113.5", 5);
+  auto refused = t.begin("alice", "203.0.113.5");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.retry_after_s, 30);
+  // The officer at her own desk still gets to check the right password, and it works.
+  auto desk = t.begin("alice", "10.1.2.3");
+  ASSERT_TRUE(desk);
+  t.succeeded("alice", "10.1.2.3", desk);
+  EXPECT_TRUE(t.begin("bob", "203.0.113.5"));  // other accounts from the attacker's address too
+  EXPECT_FALSE(t.begin("alice", "203.0.113.5"));  // while the attacker still waits
+}
 
-  clock_.advance(15min - 4s - 1s);
-  ASSERT_TRUE(t.blocked("alice", "10.0.0.1"));
-  EXPECT_EQ(*t.blocked("alice", "10.0.0.1"), 1);
-  clock_.advance(1s);  // the first failure is 15 minutes old: four remain
-  EXPECT_FALSE(t.blocked("alice", "10.0.0.1"));
+TEST_F(ThrottleTest, DelaysDoubleAfterTheFreeFailuresUpToTheCap) {
+  LoginThrottle t(clock_, cfg_);
+  fail(t, "alice", "10.0.0.1", 5);
+  std::vector<int> waits;
+  for (int i = 0; i < 8; ++i) {
+    auto r = t.begin("alice", "10.0.0.1");
+    ASSERT_FALSE(r) << i;
+    waits.push_back(r.retry_after_s);
+    clock_.advance(std::chrono::seconds(r.retry_after_s) - 1ms);
+    ASSERT_FALSE(t.begin("alice", "10.0.0.1")) << "a millisecond early, " << i;
+    clock_.advance(1ms);
+    fail(t, "alice", "10.0.0.1");  // the wait is over: one more guess, which fails
+  }
+  EXPECT_EQ(waits, (std::vector<int>{30, 60, 120, 240, 480, 900, 900, 900}));
 }
 
 TEST_F(ThrottleTest, WaitIsRoundedUpToWholeSeconds) {
   LoginThrottle t(clock_, cfg_);
-  for (int i = 0; i < 5; ++i) t.failure("alice", "10.0.0.1");
+  fail(t, "alice", "10.0.0.1", 5);
   clock_.advance(1500ms);
-  EXPECT_EQ(t.blocked("alice", "10.0.0.1"), 899);  // 898.5 s left
+  EXPECT_EQ(t.begin("alice", "10.0.0.1").retry_after_s, 29);  // 28.5 s left
 }
 
-TEST_F(ThrottleTest, SuccessClearsTheUsernameCount) {
+TEST_F(ThrottleTest, TheRightPasswordForgivesTheAttemptAndClearsThePair) {
   LoginThrottle t(clock_, cfg_);
-  for (int i = 0; i < 4; ++i) t.failure("alice", "10.0.0.1");
-  t.success("alice");
-  for (int i = 0; i < 4; ++i) t.failure("alice", "10.0.0.1");
-  EXPECT_FALSE(t.blocked("alice", "10.0.0.1"));
-  t.failure("alice", "10.0.0.1");
-  EXPECT_TRUE(t.blocked("alice", "10.0.0.1"));
+  fail(t, "alice", "10.0.0.1", 4);
+  auto right = t.begin("alice", "10.0.0.1");
+  ASSERT_TRUE(right);
+  t.succeeded("alice", "10.0.0.1", right);
+  fail(t, "alice", "10.0.0.1", 5);  // five free failures again
+  EXPECT_FALSE(t.begin("alice", "10.0.0.1"));
 }
 
-TEST_F(ThrottleTest, PerAddressLimitIsIndependentOfUsernames) {
+TEST_F(ThrottleTest, APairQuietForTheForgetTimeStartsAfresh) {
   LoginThrottle t(clock_, cfg_);
-  // One failure each for twenty different usernames from one address: none reaches the per-user limit.
-  for (int i = 0; i < 19; ++i) t.failure("user" + std::to_string(i), "203.0.113.5");
-  EXPECT_FALSE(t.blocked("someone", "203.0.113.5"));
-  t.failure("user19", "203.0.113.5");
-  auto wait = t.blocked("someone-new", "203.0.113.5");
-  ASSERT_TRUE(wait);
-  EXPECT_EQ(*wait, 15 * 60);
-  // The same usernames from another address are fine.
-  EXPECT_FALSE(t.blocked("user0", "198.51.100.7"));
-  // A successful login elsewhere does not lift the address block.
-  t.success("someone-new");
-  EXPECT_TRUE(t.blocked("someone-new", "203.0.113.5"));
+  fail(t, "alice", "10.0.0.1", 5);
+  clock_.advance(59min);
+  fail(t, "alice", "10.0.0.1");  // the 30 s delay is long over, but the count is remembered
+  EXPECT_EQ(t.begin("alice", "10.0.0.1").retry_after_s, 60);
+  clock_.advance(60min);
+  fail(t, "alice", "10.0.0.1", 5);
+  EXPECT_EQ(t.begin("alice", "10.0.0.1").retry_after_s, 30);
+}
+
+TEST_F(ThrottleTest, ConcurrentAttemptsEachUseUpBudgetBeforeThePasswordIsChecked) {
+  LoginThrottle t(clock_, cfg_);
+  // 30 guesses at once; none reports back, as if all their (slow) password checks were still running.
+  std::latch start(30);
+  std::atomic<int> admitted{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 30; ++i)
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      if (t.begin("alice", "10.0.0.1")) ++admitted;
+      else ++refused;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(admitted.load(), 5);
+  EXPECT_EQ(refused.load(), 25);
+}
+
+TEST_F(ThrottleTest, AddressLimitCountsRefusedAttempts) {
+  cfg_.login_max_attempts_per_address = 10;
+  LoginThrottle t(clock_, cfg_);
+  fail(t, "alice", "203.0.113.5", 5);
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(t.begin("alice", "203.0.113.5")) << i;  // throttled, and counted
+  auto r = t.begin("bob", "203.0.113.5");  // a fresh account: the address itself is now out
+  ASSERT_FALSE(r);
+  EXPECT_GT(r.retry_after_s, 14 * 60);
+  EXPECT_TRUE(t.begin("bob", "198.51.100.7"));  // another address is not
+  // Hammering while refused keeps the address out: the window slides with the refused attempts.
+  for (int i = 0; i < 20; ++i) {
+    clock_.advance(1min);
+    EXPECT_FALSE(t.begin("carol" + std::to_string(i), "203.0.113.5")) << i;
+  }
   clock_.advance(15min);
-  EXPECT_FALSE(t.blocked("someone-new", "203.0.113.5"));
+  EXPECT_TRUE(t.begin("carol", "203.0.113.5"));
 }
 
-TEST_F(ThrottleTest, LongestWaitWinsWhenBothLimitsApply) {
-  cfg_.login_max_failures_per_ip = 5;
+TEST_F(ThrottleTest, AddressLimitStopsOneAddressTryingManyAccounts) {
+  cfg_.login_max_attempts_per_address = 10;
   LoginThrottle t(clock_, cfg_);
-  for (int i = 0; i < 5; ++i) t.failure("other" + std::to_string(i), "10.0.0.1");  // address full first
-  clock_.advance(5min);
-  for (int i = 0; i < 5; ++i) t.failure("alice", "10.0.0.2");  // then the user
-  EXPECT_EQ(t.blocked("alice", "10.0.0.1"), 15 * 60);
-  EXPECT_EQ(t.blocked("bob", "10.0.0.1"), 10 * 60);
+  for (int i = 0; i < 10; ++i) fail(t, "user" + std::to_string(i), "203.0.113.5");
+  EXPECT_FALSE(t.begin("user10", "203.0.113.5"));
 }
 
-TEST_F(ThrottleTest, ZeroLimitDisablesThatLimit) {
-  cfg_.login_max_failures_per_user = 0;
+TEST_F(ThrottleTest, RightPasswordsDoNotFillTheAddressLimit) {
+  cfg_.login_max_attempts_per_address = 3;
+  LoginThrottle t(clock_, cfg_);  // an office behind one address, everyone signing in at shift change
+  for (int i = 0; i < 20; ++i) {
+    auto a = t.begin("officer" + std::to_string(i), "10.0.0.1");
+    ASSERT_TRUE(a) << i;
+    t.succeeded("officer" + std::to_string(i), "10.0.0.1", a);
+  }
+}
+
+TEST_F(ThrottleTest, ZeroAddressLimitDisablesIt) {
+  cfg_.login_max_attempts_per_address = 0;
   LoginThrottle t(clock_, cfg_);
-  for (int i = 0; i < 10; ++i) t.failure("alice", "10.0.0." + std::to_string(i));
-  EXPECT_FALSE(t.blocked("alice", "10.0.0.99"));
+  for (int i = 0; i < 100; ++i) fail(t, "user" + std::to_string(i), "203.0.113.5");
+}
+
+TEST_F(ThrottleTest, AccountSafetyNetSlowsFailedAddressesButNeverAFreshOne) {
+  cfg_.login_account_alarm_failures = 20;
+  LoginThrottle t(clock_, cfg_);
+  // Twenty addresses, one guess each: none reaches its free failures, but the account is under attack.
+  for (int i = 0; i < 19; ++i) fail(t, "alice", "198.51.100." + std::to_string(i));
+  EXPECT_TRUE(t.begin("alice", "198.51.100.0"));  // the 20th failure; the net is not tripped before it
+  auto r = t.begin("alice", "198.51.100.1");
+  ASSERT_FALSE(r);  // free failures are over for every address that has failed
+  EXPECT_EQ(r.retry_after_s, 30);
+  auto desk = t.begin("alice", "10.1.2.3");  // the owner's desk has no failure: never refused by the net
+  ASSERT_TRUE(desk);
+  t.succeeded("alice", "10.1.2.3", desk);
+  EXPECT_TRUE(t.begin("bob", "198.51.100.1"));
+}
+
+TEST_F(ThrottleTest, UnlockClearsTheAccountForEveryAddress) {
+  LoginThrottle t(clock_, cfg_);
+  fail(t, "alice", "10.0.0.2", 5);
+  clock_.advance(30s);
+  fail(t, "alice", "10.0.0.2");  // now 60 s to wait there
+  fail(t, "alice", "10.0.0.1", 5);  // 30 s here
+  fail(t, "bob", "10.0.0.1", 5);
+  auto until = t.throttled_until("alice");
+  ASSERT_TRUE(until);
+  EXPECT_EQ(*until, clock_.now_ms() + 60'000);  // the longer of the two waits
+  EXPECT_FALSE(t.throttled_until("carol"));
+  t.unlock("alice");
+  EXPECT_FALSE(t.throttled_until("alice"));
+  EXPECT_TRUE(t.begin("alice", "10.0.0.1"));
+  EXPECT_TRUE(t.begin("alice", "10.0.0.2"));
+  EXPECT_FALSE(t.begin("bob", "10.0.0.1"));  // only that account
+}
+
+TEST_F(ThrottleTest, MemoryIsBoundedAndAFloodDoesNotEvictPenalties) {
+  LoginThrottle t(clock_, cfg_, 50);
+  fail(t, "alice", "203.0.113.5", 5);
+  ASSERT_FALSE(t.begin("alice", "203.0.113.5"));
+  // Ten thousand distinct usernames from distinct addresses, one guess each.
+  for (int i = 0; i < 10'000; ++i) {
+    t.begin("flood" + std::to_string(i), "10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".1");
+    ASSERT_LE(t.tracked(), 150u) << i;
+  }
+  auto r = t.begin("alice", "203.0.113.5");
+  ASSERT_FALSE(r) << "the flood evicted the attacker's own penalty";
+  EXPECT_GT(r.retry_after_s, 0);
 }
 
 // ---- sessions ------------------------------------------------------------------------------

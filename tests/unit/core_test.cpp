@@ -344,7 +344,8 @@ threads = 8
 max_body_bytes = 2048
 [security]
 session_idle_minutes = 10
-login_max_failures_per_user = 3
+login_free_failures = 3
+login_delay_s = 10
 )"));
   EXPECT_EQ(c.data_dir, fs::path("/srv/watchfloor"));
   EXPECT_EQ(c.server.listen, "0.0.0.0:9090");
@@ -352,8 +353,23 @@ login_max_failures_per_user = 3
   EXPECT_EQ(c.server.max_body_bytes, 2048u);
   EXPECT_EQ(c.server.max_connections, 512);  // untouched default
   EXPECT_EQ(c.security.session_idle_minutes, 10);
-  EXPECT_EQ(c.security.login_max_failures_per_user, 3);
-  EXPECT_EQ(c.security.login_window_minutes, 15);
+  EXPECT_EQ(c.security.login_free_failures, 3);
+  EXPECT_EQ(c.security.login_delay_s, 10);
+  EXPECT_EQ(c.security.login_max_delay_s, 900);  // untouched default
+}
+
+TEST_F(ConfigTest, OldThrottleNamesStillStartTheServer) {
+  auto c = load_config(write("[security]\nlogin_max_failures_per_user = 4\nlogin_max_failures_per_ip = 40\n"
+                             "login_window_minutes = 20\n"));
+  EXPECT_EQ(c.security.login_free_failures, 4);
+  EXPECT_EQ(c.security.login_max_attempts_per_address, 40);
+  EXPECT_EQ(c.security.login_address_window_minutes, 20);
+}
+
+TEST_F(ConfigTest, ThrottleDelaysMustBeCoherent) {
+  EXPECT_NE(error_of("[security]\nlogin_delay_s = 0\n").find("login_delay_s"), std::string::npos);
+  EXPECT_NE(error_of("[security]\nlogin_delay_s = 60\nlogin_max_delay_s = 30\n").find("login_delay_s"), std::string::npos);
+  EXPECT_NE(error_of("[security]\nlogin_forget_minutes = 5\n").find("login_forget_minutes"), std::string::npos);
 }
 
 TEST_F(ConfigTest, ReadsTheServerHardening) {

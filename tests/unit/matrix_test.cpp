@@ -37,7 +37,7 @@ class Matrix : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("wf-matrix-" + core::random_token(6));
     core::Config cfg;
     cfg.data_dir = dir_;
-    cfg.security.login_max_failures_per_ip = 1000;
+    cfg.security.login_max_attempts_per_address = 1000;
     cfg.server.metrics_token = kMetricsToken;
     inst_ = new app::Installation(cfg);
     logins_ = new nlohmann::json(app::ensure_demo(*inst_));
@@ -262,6 +262,9 @@ TEST_F(Matrix, OnlyAnAdministratorInScopeChangesPeople) {
     auto patched = call(u, "PATCH", "/api/v1/users/" + std::to_string(user_id("canbo.hp")), {{"title", "Kiểm tra viên hải quan"}});
     if (u == kAdmin) EXPECT_EQ(patched.status, 200);
     else EXPECT_TRUE(denied(patched.status)) << u << " " << patched.status;
+    auto unlocked = call(u, "POST", "/api/v1/users/" + std::to_string(user_id("canbo.hp")) + "/unlock");
+    if (u == kAdmin) EXPECT_EQ(unlocked.status, 204) << unlocked.body;
+    else EXPECT_TRUE(denied(unlocked.status)) << u << " " << unlocked.status;
   }
 }
 

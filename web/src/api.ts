@@ -307,6 +307,8 @@ export const api = {
     id: number,
     patch: Partial<{ full_name: string; unit_id: number; title: string; active: boolean; roles: RoleGrant[]; password: string }>,
   ) => request<User>('PATCH', `/users/${id}`, patch),
+  // Lifts the sign-in throttle of this user for every address.
+  unlockUser: (id: number) => request<void>('POST', `/users/${id}/unlock`),
 
   audit: (f: {
     actor?: string;

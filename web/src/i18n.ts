@@ -154,6 +154,8 @@ const vi = {
   'users.noRoles': 'Chưa có vai trò.',
   'users.created': 'Đã tạo người dùng.',
   'users.actions': 'Thao tác',
+  'users.unlock': 'Mở khóa đăng nhập',
+  'users.unlocked': 'Đã mở khóa đăng nhập cho {username}.',
 
   'audit.title': 'Nhật ký kiểm toán',
   'audit.seq': 'Số TT',
@@ -983,6 +985,8 @@ const en: Record<Key, string> = {
   'users.noRoles': 'No roles yet.',
   'users.created': 'User created.',
   'users.actions': 'Actions',
+  'users.unlock': 'Unlock sign-in',
+  'users.unlocked': 'Sign-in unlocked for {username}.',
 
   'audit.title': 'Audit log',
   'audit.seq': 'Seq',

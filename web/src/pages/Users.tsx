@@ -158,6 +158,21 @@ export function UsersPage() {
                         }}
                       >
                         {t('common.edit')}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        aria-label={`${t('users.unlock')}: ${u.username}`}
+                        onClick={() => {
+                          setNotice(null);
+                          setError(null);
+                          api.unlockUser(u.id).then(
+                            () => setNotice(t('users.unlocked', { username: u.username })),
+                            (e) => setError(e),
+                          );
+                        }}
+                      >
+                        {t('users.unlock')}
                       </button>
                     </td>
                   ) : null}
