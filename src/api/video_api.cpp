@@ -213,9 +213,18 @@ void add_video_routes(http::Router& r, Services& s) {
     ctx.require(Action::camera_write, {c.unit_id});
     if (in.site_id) require_site_write(ctx, s, *in.site_id);
     write(s, [&] {
+      auto before = c;
       c = s.catalog.update_camera(c.id, in);
       json details = video::to_json(c);
-      if (in.credentials) details["credentials_changed"] = true;
+      // What happened to the credentials and the host:port they are bound to; never the secret.
+      if (in.credentials) {
+        details["credentials_changed"] = true;
+        const char* what = "set";
+        if (!c.credentials_set) what = "removed";
+        else if (before.credentials_set && !video::same_endpoint(before.main_url, c.main_url)) what = "rebound";
+        details["credentials"] = what;
+        details["credentials_host"] = c.credentials_host ? json(*c.credentials_host) : json();
+      }
       s.audit.append(ctx.audit("camera.update", "camera", std::to_string(c.id), c.unit_id, details));
     });
     s.recorder.sync();
@@ -241,7 +250,7 @@ void add_video_routes(http::Router& r, Services& s) {
     auto c = load_camera(ctx, s);
     ctx.require(Action::camera_write, {c.unit_id});
     video::RtspOptions o;
-    if (auto cr = s.catalog.credentials(c.id)) o.credentials = std::pair{cr->username, cr->password};
+    if (auto cr = s.catalog.credentials(c.id, c.main_url)) o.credentials = std::pair{cr->username, cr->password};
     auto res = video::probe(c.main_url, o, 3.0);
     json out = res.ok ? json{{"ok", true}, {"stream", "main"}, {"codec", res.codec}, {"width", res.width}, {"height", res.height},
                              {"fps", std::round(res.fps * 10) / 10}, {"kbps", std::round(res.kbps)}}

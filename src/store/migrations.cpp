@@ -547,6 +547,13 @@ CREATE TABLE camera_outages (
 CREATE UNIQUE INDEX camera_outages_open ON camera_outages(camera_id) WHERE ended_ms IS NULL;
 )sql"},
 
+    {7, "camera credentials bound to a host and port", R"sql(
+-- The host:port (video::rtsp_endpoint of main_url) the sealed credentials were entered for; they are
+-- handed out only for an address that connects there. NULL with credentials set: a row from before
+-- this migration, bound to the host:port of its main_url as it is now.
+ALTER TABLE cameras ADD COLUMN credentials_host TEXT;
+)sql"},
+
 };
 
 }  // namespace

@@ -1,8 +1,13 @@
 #include "video/catalog.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cctype>
 
 #include "core/error.h"
+#include "core/log.h"
+#include "video/rtp.h"
 
 namespace watchfloor::video {
 namespace {
@@ -18,7 +23,7 @@ Site site_from_row(const store::Row& r) {
 
 const char* kCameraSelect =
     "SELECT c.id, c.site_id, s.unit_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, c.sub_url, "
-    "c.credentials IS NOT NULL, c.enabled, c.retention_days, c.retention_bytes, c.created_at, c.updated_at "
+    "c.credentials IS NOT NULL, c.enabled, c.retention_days, c.retention_bytes, c.created_at, c.updated_at, c.credentials_host "
     "FROM cameras c JOIN sites s ON s.id = c.site_id";
 
 Camera camera_from_row(const store::Row& r) {
@@ -38,7 +43,65 @@ Camera camera_from_row(const store::Row& r) {
   c.retention_bytes = r.i64(12);
   c.created_at = r.i64(13);
   c.updated_at = r.i64(14);
+  c.credentials_host = r.opt_str(15);
   return c;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+int hex_digit(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+// One parameter: its name (what is before '=') and where its value lies in the address.
+struct QueryParam {
+  std::string_view name;
+  size_t value_begin, value_end;  // value_begin == value_end: no value
+  bool has_value;
+};
+
+// The parameters of the address: name=value pairs after the host, split at '/', '?', '&' and ';'
+// (cameras also take them in the path: /user=admin&password=…&channel=1), and bare names in the
+// query. The whole rest is scanned: the RTSP client sends it to the camera, '#' and all.
+std::vector<QueryParam> query_params(std::string_view url) {
+  std::vector<QueryParam> out;
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return out;
+  size_t i = url.find_first_of("/?", scheme + 3);
+  if (i == std::string_view::npos) return out;
+  size_t query = url.find('?', i);
+  while (i < url.size()) {
+    size_t begin = i + 1;
+    size_t stop = url.find_first_of("/?&;", begin);
+    if (stop == std::string_view::npos) stop = url.size();
+    std::string_view part = url.substr(begin, stop - begin);
+    size_t eq = part.find('=');
+    if (eq != std::string_view::npos) out.push_back({part.substr(0, eq), begin + eq + 1, stop, true});
+    else if (!part.empty() && query != std::string_view::npos && begin > query) out.push_back({part, stop, stop, false});
+    i = stop;
+  }
+  return out;
+}
+
+// A field error; 422 for a well-formed value that a rule refuses (credentials where they do not
+// belong), shaped as Problem::validation's 400.
+Problem field_problem(const std::string& field, const std::string& vi, const std::string& en, int status) {
+  if (status == 400) return Problem::field(field, vi, en);
+  return Problem(status, "validation", "Invalid request", "Yêu cầu không hợp lệ", "The request has invalid fields: " + field,
+                 "Yêu cầu có trường không hợp lệ: " + field, {core::FieldError{field, vi, en}});
+}
+
+// The endpoint the credentials of a stored row are bound to (see migration 7 for NULL).
+std::optional<std::string> bound_endpoint(const Camera& c) {
+  if (!c.credentials_set) return std::nullopt;
+  return c.credentials_host ? c.credentials_host : rtsp_endpoint(c.main_url);
 }
 
 std::string in_list(const std::vector<int64_t>& ids, std::vector<store::Value>& params) {
@@ -50,20 +113,85 @@ std::string in_list(const std::vector<int64_t>& ids, std::vector<store::Value>& 
 
 }  // namespace
 
-std::optional<std::pair<std::string, std::string>> check_rtsp_url(const std::string& url) {
-  if (url.size() > 1000) return std::pair{"Dài tối đa 1000 ký tự", "At most 1000 characters"};
+std::optional<UrlRefusal> check_rtsp_url(const std::string& url) {
+  if (url.size() > 1000) return UrlRefusal{"Dài tối đa 1000 ký tự", "At most 1000 characters"};
   std::string_view rest;
   for (std::string_view scheme : {"rtsp://", "rtsps://"})
     if (url.rfind(scheme, 0) == 0) rest = std::string_view(url).substr(scheme.size());
-  if (rest.empty()) return std::pair{"Địa chỉ phải bắt đầu bằng rtsp:// hoặc rtsps://", "The address must start with rtsp:// or rtsps://"};
+  if (rest.empty()) return UrlRefusal{"Địa chỉ phải bắt đầu bằng rtsp:// hoặc rtsps://", "The address must start with rtsp:// or rtsps://"};
   auto authority = rest.substr(0, rest.find('/'));
   if (authority.find('@') != std::string_view::npos)
-    return std::pair{"Không ghi tên đăng nhập, mật khẩu trong địa chỉ; nhập vào ô riêng (được mã hóa)",
-                     "Do not put a username or password in the address; use the credential fields (stored encrypted)"};
-  if (authority.empty() || authority.front() == ':') return std::pair{"Thiếu tên máy hoặc địa chỉ IP", "The host is missing"};
+    return UrlRefusal{"Không ghi tên đăng nhập, mật khẩu trong địa chỉ; nhập vào ô riêng (được mã hóa)",
+                     "Do not put a username or password in the address; use the credential fields (stored encrypted)", 422};
+  if (authority.empty() || authority.front() == ':') return UrlRefusal{"Thiếu tên máy hoặc địa chỉ IP", "The host is missing"};
   if (std::any_of(url.begin(), url.end(), [](unsigned char ch) { return ch <= ' ' || ch == 0x7f; }))
-    return std::pair{"Địa chỉ có ký tự không hợp lệ", "The address has invalid characters"};
+    return UrlRefusal{"Địa chỉ có ký tự không hợp lệ", "The address has invalid characters"};
+  for (const auto& p : query_params(url))
+    if (credential_like_parameter(p.name))
+      return UrlRefusal{fmt::format("Không ghi tên đăng nhập, mật khẩu hay mã truy cập trong địa chỉ (tham số “{}”); "
+                                   "nhập vào ô Tên đăng nhập và Mật khẩu (được mã hóa)", p.name),
+                       fmt::format("Do not put a username, password or token in the address (parameter “{}”); "
+                                   "use the username and password fields (stored encrypted)", p.name),
+                        422};
+  // The host and port the RTSP client would connect to, and that credentials are bound to.
+  if (!rtsp_endpoint(url)) return UrlRefusal{"Tên máy hoặc cổng không hợp lệ", "Not a valid host or port"};
   return std::nullopt;
+}
+
+bool credential_like_parameter(std::string_view name) {
+  // Percent-decoded, lower-cased, without separators: "Pass%77ord", "user_name", "access-token".
+  std::string n;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char ch = name[i];
+    if (ch == '%' && i + 2 < name.size() && hex_digit(name[i + 1]) >= 0 && hex_digit(name[i + 2]) >= 0) {
+      ch = char(hex_digit(name[i + 1]) * 16 + hex_digit(name[i + 2]));
+      i += 2;
+    }
+    if (ch == '_' || ch == '-' || ch == '.' || ch == ' ' || ch == '+') continue;
+    n.push_back(char(std::tolower(static_cast<unsigned char>(ch))));
+  }
+  static constexpr std::string_view kNames[] = {"user",  "username", "usr",    "login",  "pass",       "password",   "pwd",
+                                                "passwd", "auth",    "token",  "key",    "secret",     "credential", "credentials",
+                                                "userid", "loginname", "apikey", "passcode", "authorization"};
+  static constexpr std::string_view kEndings[] = {"token", "password", "passwd", "secret", "apikey"};
+  if (std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames)) return true;
+  return std::any_of(std::begin(kEndings), std::end(kEndings),
+                     [&](std::string_view e) { return n.size() >= e.size() && n.compare(n.size() - e.size(), e.size(), e) == 0; });
+}
+
+std::string redact_url(const std::string& url) {
+  std::string out;
+  size_t done = 0;
+  for (const auto& p : query_params(url)) {
+    if (!p.has_value || p.value_begin == p.value_end || !credential_like_parameter(p.name)) continue;
+    out.append(url, done, p.value_begin - done);
+    out += "***";
+    done = p.value_end;
+  }
+  if (done == 0) return url;
+  out.append(url, done, std::string::npos);
+  return out;
+}
+
+std::optional<std::string> rtsp_endpoint(std::string_view url) {
+  // rtsps:// is parsed as rtsp:// with its own default port (RFC 7826 §19.2).
+  constexpr std::string_view secure = "rtsps://";
+  uint16_t default_port = 554;
+  std::string text(url);
+  if (url.size() >= secure.size() && lower(url.substr(0, secure.size())) == secure) {
+    text = "rtsp://" + std::string(url.substr(secure.size()));
+    default_port = 322;
+  }
+  auto u = rtsp::parse_url(text);
+  if (!u) return std::nullopt;
+  std::string host = lower(u->host);
+  bool v6 = host.find(':') != std::string::npos;
+  return fmt::format("{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", u->port_given ? u->port : default_port);
+}
+
+bool same_endpoint(std::string_view a, std::string_view b) {
+  auto ea = rtsp_endpoint(a);
+  return ea && ea == rtsp_endpoint(b);
 }
 
 // ---- sites ------------------------------------------------------------------------------------
@@ -150,9 +278,9 @@ std::optional<Camera> Catalog::camera(int64_t id) {
 
 void Catalog::check_camera(const Camera& c) {
   if (!site(c.site_id)) throw Problem::field("site_id", "Địa điểm không tồn tại", "No such site");
-  if (auto why = check_rtsp_url(c.main_url)) throw Problem::field("main_url", why->first, why->second);
+  if (auto why = check_rtsp_url(c.main_url)) throw field_problem("main_url", why->vi, why->en, why->status);
   if (c.sub_url)
-    if (auto why = check_rtsp_url(*c.sub_url)) throw Problem::field("sub_url", why->first, why->second);
+    if (auto why = check_rtsp_url(*c.sub_url)) throw field_problem("sub_url", why->vi, why->en, why->status);
   if (c.owner != "customs" && c.owner_name.empty())
     throw Problem::field("owner_name", "Ghi tên doanh nghiệp hoặc cơ quan quản lý camera", "Name the enterprise or agency that owns it");
   if (c.retention_days < 1 || c.retention_days > 3650)
@@ -173,20 +301,23 @@ Camera Catalog::create_camera(const CameraInput& in) {
   c.retention_days = in.retention_days.value_or(30);
   c.retention_bytes = in.retention_bytes.value_or(0);
   check_camera(c);
-  std::optional<std::string> sealed;
-  if (in.credentials && *in.credentials)
+  std::optional<std::string> sealed, bound;
+  if (in.credentials && *in.credentials) {
     sealed = secrets_.seal(json{{"username", (*in.credentials)->first}, {"password", (*in.credentials)->second}}.dump());
+    bound = rtsp_endpoint(c.main_url);
+  }
   int64_t now = clock_.now_ms();
-  db_.exec("INSERT INTO cameras(site_id, name, owner, owner_name, connection, main_url, sub_url, credentials, enabled, retention_days, "
-           "retention_bytes, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  db_.exec("INSERT INTO cameras(site_id, name, owner, owner_name, connection, main_url, sub_url, credentials, credentials_host, enabled, "
+           "retention_days, retention_bytes, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
            {c.site_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, store::opt(c.sub_url), store::opt(sealed),
-            int64_t{c.enabled}, c.retention_days, c.retention_bytes, now, now});
+            store::opt(bound), int64_t{c.enabled}, c.retention_days, c.retention_bytes, now, now});
   return *camera(db_.last_insert_id());
 }
 
 Camera Catalog::update_camera(int64_t id, const CameraInput& in) {
   auto c = camera(id);
   if (!c) throw Problem::not_found("The camera", "Camera");
+  const auto bound = bound_endpoint(*c);  // before the address changes (a row from before migration 7)
   if (in.site_id) c->site_id = *in.site_id;
   if (in.name) c->name = *in.name;
   if (in.owner) c->owner = *in.owner;
@@ -198,15 +329,22 @@ Camera Catalog::update_camera(int64_t id, const CameraInput& in) {
   if (in.retention_days) c->retention_days = *in.retention_days;
   if (in.retention_bytes) c->retention_bytes = *in.retention_bytes;
   check_camera(*c);
+  // Credentials never follow the address to another host or port (they would be sent there): the
+  // change enters them again or removes them in the same request.
+  if (bound && !in.credentials && rtsp_endpoint(c->main_url) != bound)
+    throw field_problem("password", "Địa chỉ camera đã đổi máy chủ hoặc cổng: nhập lại tên đăng nhập và mật khẩu (hoặc xóa chúng)",
+                         "The camera's host or port changed: enter the username and password again (or remove them)", 422);
   db_.exec("UPDATE cameras SET site_id=?, name=?, owner=?, owner_name=?, connection=?, main_url=?, sub_url=?, enabled=?, "
            "retention_days=?, retention_bytes=?, updated_at=? WHERE id=?",
            {c->site_id, c->name, c->owner, c->owner_name, c->connection, c->main_url, store::opt(c->sub_url), int64_t{c->enabled},
             c->retention_days, c->retention_bytes, clock_.now_ms(), id});
   if (in.credentials) {
-    std::optional<std::string> sealed;
-    if (*in.credentials)
+    std::optional<std::string> sealed, host;
+    if (*in.credentials) {
       sealed = secrets_.seal(json{{"username", (*in.credentials)->first}, {"password", (*in.credentials)->second}}.dump());
-    db_.exec("UPDATE cameras SET credentials = ? WHERE id = ?", {store::opt(sealed), id});
+      host = rtsp_endpoint(c->main_url);
+    }
+    db_.exec("UPDATE cameras SET credentials = ?, credentials_host = ? WHERE id = ?", {store::opt(sealed), store::opt(host), id});
   }
   return *camera(id);
 }
@@ -216,7 +354,15 @@ void Catalog::remove_camera(int64_t id) {
   db_.exec("DELETE FROM cameras WHERE id = ?", {id});
 }
 
-std::optional<Credentials> Catalog::credentials(int64_t camera_id) {
+std::optional<Credentials> Catalog::credentials(int64_t camera_id, const std::string& url) {
+  auto c = camera(camera_id);
+  auto bound = c ? bound_endpoint(*c) : std::nullopt;
+  if (!bound) return std::nullopt;
+  if (auto target = rtsp_endpoint(url); target != bound) {
+    core::log_warn(fmt::format("camera {}: credentials withheld: they are bound to {}, the address connects to {}", camera_id, *bound,
+                               target.value_or("(no host)")));
+    return std::nullopt;
+  }
   auto r = db_.query_one("SELECT credentials FROM cameras WHERE id = ?", {camera_id});
   if (!r || r->is_null(0)) return std::nullopt;
   auto j = json::parse(secrets_.open(r->str(0)));
@@ -243,8 +389,8 @@ json to_json(const Camera& c) {
           {"owner", c.owner},
           {"owner_name", c.owner_name},
           {"connection", c.connection},
-          {"main_url", c.main_url},
-          {"sub_url", c.sub_url ? json(*c.sub_url) : json()},
+          {"main_url", redact_url(c.main_url)},
+          {"sub_url", c.sub_url ? json(redact_url(*c.sub_url)) : json()},
           {"credentials_set", c.credentials_set},
           {"enabled", c.enabled},
           {"retention_days", c.retention_days},

@@ -1,7 +1,9 @@
 #pragma once
 // Sites (địa điểm giám sát) and their cameras: what the recorder records and the centre watches.
 // Camera credentials are sealed at rest (core::SecretBox) and never leave this module except to
-// the recorder; JSON forms say only whether they are set.
+// the recorder and the probe; JSON forms say only whether they are set. They are bound to the host
+// and port they were entered for: they are handed out only for an address that connects there, and
+// an update that moves the main address elsewhere must enter them again or remove them.
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -39,6 +41,8 @@ struct Camera {
   std::optional<std::string> sub_url;
   bool credentials_set = false, enabled = true;
   int64_t retention_days = 30, retention_bytes = 0;  // 0 bytes: no byte limit of its own
+  // The host:port (rtsp_endpoint) the credentials are bound to; not in the JSON form.
+  std::optional<std::string> credentials_host;
 };
 
 struct CameraInput {
@@ -79,8 +83,9 @@ class Catalog {
   Camera create_camera(const CameraInput& in);
   Camera update_camera(int64_t id, const CameraInput& in);
   void remove_camera(int64_t id);
-  // For the recorder and the probe only.
-  std::optional<Credentials> credentials(int64_t camera_id);
+  // For the recorder and the probe only: the credentials to send to `url`, withheld (nullopt, and a
+  // log line without secrets) unless `url` connects to the host and port they are bound to.
+  std::optional<Credentials> credentials(int64_t camera_id, const std::string& url);
   // Outages, newest first; state: "open", "closed" or "all".
   std::vector<Outage> outages(const std::string& state);
   org::Units& units() { return units_; }
@@ -94,9 +99,30 @@ class Catalog {
   const core::SecretBox& secrets_;
 };
 
-// An RTSP address without credentials in it: rtsp:// or rtsps://, a host, at most 1000 characters.
-// Returns the reason (vi, en) when it is not one.
-std::optional<std::pair<std::string, std::string>> check_rtsp_url(const std::string& url);
+// An RTSP address without credentials in it: rtsp:// or rtsps://, a host, at most 1000 characters,
+// no user:pass@ and no credential-like parameter (user=, password=, token=, … in the query string, or
+// as name=value in the path, as some cameras take them).
+// Returns the reason when it is not one.
+struct UrlRefusal {
+  std::string vi, en;
+  int status = 400;  // 422: well-formed, but it carries credentials
+};
+std::optional<UrlRefusal> check_rtsp_url(const std::string& url);
+
+// Whether a query parameter's name looks like it carries a credential (case-insensitive).
+bool credential_like_parameter(std::string_view name);
+
+// The address with the values of credential-like parameters replaced by *** (rows stored
+// before such addresses were refused); any other address unchanged.
+std::string redact_url(const std::string& url);
+
+// Where an RTSP address connects, as "host:port" to compare: the host lower-cased (an IPv6 address
+// in brackets), the port written out (554 for rtsp://, 322 for rtsps:// when absent). Parsed as the
+// RTSP client parses it, so that it names the host the client would connect to; nullopt when the
+// client would not connect at all.
+std::optional<std::string> rtsp_endpoint(std::string_view url);
+// Whether two addresses connect to the same host and port; false when either connects nowhere.
+bool same_endpoint(std::string_view a, std::string_view b);
 
 nlohmann::json to_json(const Site& s);
 nlohmann::json to_json(const Camera& c);

@@ -248,7 +248,8 @@ void Recorder::run_worker(Worker& w) {
     }
     RtspOptions ro;
     ro.timeout_ms = opt_.rtsp_timeout_ms;
-    if (auto cr = catalog_.credentials(w.cam.id)) ro.credentials = std::pair{cr->username, cr->password};
+    // Withheld when the address this worker was started with no longer connects where they are bound.
+    if (auto cr = catalog_.credentials(w.cam.id, w.cam.main_url)) ro.credentials = std::pair{cr->username, cr->password};
     RtspFailure failure;
     auto session = RtspSession::open(w.cam.main_url, ro, &w.stop, failure);
     if (!session) {

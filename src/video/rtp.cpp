@@ -152,6 +152,7 @@ std::optional<Url> parse_url(std::string_view text) {
     auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
     if (ec != std::errc{} || end != port.data() + port.size() || p == 0 || p > 65535) return std::nullopt;
     u.port = uint16_t(p);
+    u.port_given = true;
   }
   if (path.find_first_of(" \r\n") != std::string_view::npos) return std::nullopt;
   u.host = std::string(host);

@@ -16,6 +16,7 @@ namespace watchfloor::video::rtsp {
 struct Url {
   std::string host;
   uint16_t port = 554;
+  bool port_given = false;     // the authority names a port (rtsps:// defaults differ)
   std::string user, password;  // from user:pass@ in the URL, percent-decoded (the API refuses them; tools may not)
   std::string url;             // the URL without user:pass@, as sent in requests
 };

@@ -159,6 +159,24 @@ describe('operator console: sites and cameras', { timeout: 120000 }, () => {
       await holdsPanel.getByText('Camera này chưa có yêu cầu giữ dữ liệu nào.').waitFor();
       await holdsPanel.getByRole('button', { name: 'Giữ dữ liệu' }).waitFor();
 
+      // ---- moved to another host, the credentials are asked for again and sent with the address
+      await page.getByRole('link', { name: 'Sửa', exact: true }).click();
+      const editForm = page.getByRole('form', { name: `Sửa camera “${cameraName}”` });
+      await editForm.waitFor();
+      assert.equal(await editForm.getByLabel('Mật khẩu camera').count(), 0, 'stored credentials are kept by default');
+      const movedUrl = 'rtsp://192.0.2.11:554/Streaming/Channels/101';
+      await editForm.getByLabel('Địa chỉ luồng chính (RTSP)').fill(movedUrl);
+      await editForm.getByTestId('credentials-rebind').getByText('nhập lại tên đăng nhập và mật khẩu', { exact: false }).waitFor();
+      await editForm.getByLabel('Tên đăng nhập camera').fill('giamsat2');
+      await editForm.getByLabel('Mật khẩu camera').fill(`${password}-2`);
+      const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/v1/cameras/${camera.id}`));
+      await editForm.getByRole('button', { name: 'Lưu' }).click();
+      const patchRes = await patched;
+      assert.equal(patchRes.status(), 200, `PATCH: ${patchRes.status()} ${await patchRes.text()}`);
+      assert.deepEqual(JSON.parse(patchRes.request().postData()), { main_url: movedUrl, username: 'giamsat2', password: `${password}-2` });
+      await page.getByRole('heading', { name: `Camera ${cameraName}`, level: 1 }).waitFor();
+      await page.getByText(movedUrl, { exact: true }).waitFor();
+
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();

@@ -808,7 +808,7 @@ TEST_F(Matrix, SitesAndCamerasAreReadInScopeAndChangedByCameraAdministrators) {
   for (const auto& u : {kHpLeader, kBranchOfficer, kCamera, kLsDuty})
     EXPECT_TRUE(denied(call(u, "PATCH", cp, {{"enabled", false}}).status)) << u;
   auto bad = call(kAdmin, "PATCH", cp, {{"main_url", "rtsp://admin:12345@10.1.2.3/stream1"}});
-  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.status, 422);
   EXPECT_NE(bad.body.find("main_url"), std::string::npos);
   EXPECT_EQ(bad.body.find("12345"), std::string::npos) << "a password typed in the address is not echoed";
   // Recordings, playback and snapshots: customs people who watch, in scope; not the auditor, not outside.
@@ -824,7 +824,10 @@ TEST_F(Matrix, SitesAndCamerasAreReadInScopeAndChangedByCameraAdministrators) {
   EXPECT_EQ(call(kHpShift, "GET", cp + "/recordings?from=2026-11-28T10:00:00Z&to=2026-11-28T09:00:00Z").status, 400);
   // "Test connection" is for camera administrators; a refused port is a clear answer, not an error.
   EXPECT_TRUE(denied(call(kHpLeader, "POST", cp + "/probe").status));
-  EXPECT_EQ(call(kAdmin, "PATCH", cp, {{"main_url", "rtsp://127.0.0.1:1/none"}}).status, 200);
+  // The credentials were entered for 10.1.2.3:554: another host takes them again.
+  EXPECT_EQ(call(kAdmin, "PATCH", cp, {{"main_url", "rtsp://127.0.0.1:1/none"}}).status, 422);
+  EXPECT_EQ(call(kAdmin, "PATCH", cp, {{"main_url", "rtsp://127.0.0.1:1/none"}, {"username", "viewer"}, {"password", "S3cret-pass"}}).status,
+            200);
   auto probe = call(kAdmin, "POST", cp + "/probe");
   EXPECT_EQ(probe.status, 200) << probe.body;
   EXPECT_FALSE(body_of(probe)["ok"].get<bool>());

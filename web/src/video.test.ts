@@ -8,6 +8,9 @@ import {
   cameraForm,
   cameraPatch,
   cameraPayload,
+  credentialsMode,
+  mustReenterCredentials,
+  rtspEndpoint,
   cameraStateName,
   causesIn,
   dayOf,
@@ -406,6 +409,42 @@ describe('the camera form', () => {
       name: 'Cổng C',
       sub_url: null,
       enabled: false,
+    });
+  });
+});
+
+describe('credentials bound to the host and port', () => {
+  it('compares addresses by host and port as the server does', () => {
+    expect(rtspEndpoint('rtsp://10.0.0.21/Streaming/Channels/101')).toBe('10.0.0.21:554');
+    expect(rtspEndpoint('rtsps://Cam-B.local/x')).toBe('cam-b.local:322');
+    expect(rtspEndpoint('RTSP://[FE80::1]:8554/x?channel=1')).toBe('[fe80::1]:8554');
+    expect(rtspEndpoint('rtsp://10.0.0.21:0/x')).toBeNull();
+    expect(rtspEndpoint('http://10.0.0.21/x')).toBeNull();
+    const c = { main_url: 'rtsp://10.0.0.21/Streaming/Channels/101', credentials_set: true };
+    expect(mustReenterCredentials(c, 'rtsp://10.0.0.21:554/Streaming/Channels/102')).toBe(false);
+    expect(mustReenterCredentials(c, 'rtsp://10.0.0.22/Streaming/Channels/101')).toBe(true);
+    expect(mustReenterCredentials(c, 'rtsp://10.0.0.21:8554/Streaming/Channels/101')).toBe(true);
+    expect(mustReenterCredentials({ ...c, credentials_set: false }, 'rtsp://10.0.0.22/x')).toBe(false);
+    expect(mustReenterCredentials(null, 'rtsp://10.0.0.22/x')).toBe(false);
+  });
+
+  it('asks for the credentials again when the address moves, and sends them', () => {
+    const c = camera(7, { credentials_set: true, main_url: 'rtsp://10.0.0.21/live' });
+    const f = { ...cameraForm(c, null), main_url: 'rtsp://203.0.113.9/live' };
+    expect(credentialsMode(f, c)).toBe('set');
+    expect(cameraPayload(f, false, c).errors).toEqual({ username: 'Bắt buộc', password: 'Bắt buộc' });
+    expect(cameraPatch(cameraPayload({ ...f, username: 'u', password: 'p' }, false, c).body, c)).toEqual({
+      main_url: 'rtsp://203.0.113.9/live',
+      username: 'u',
+      password: 'p',
+    });
+    expect(cameraPatch(cameraPayload({ ...f, credentials: 'remove' }, false, c).body, c)).toEqual({
+      main_url: 'rtsp://203.0.113.9/live',
+      username: null,
+    });
+    // Another path on the same host keeps them.
+    expect(cameraPatch(cameraPayload({ ...f, main_url: 'rtsp://10.0.0.21:554/sub' }, false, c).body, c)).toEqual({
+      main_url: 'rtsp://10.0.0.21:554/sub',
     });
   });
 });

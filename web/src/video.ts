@@ -416,10 +416,45 @@ export function cameraForm(c: Camera | null, siteId: number | null): CameraForm 
 const RTSP = /^rtsps?:\/\/[^\s]+$/i;
 
 /**
+ * Where an RTSP address connects, "host:port" as the server compares them: the host lower-cased (IPv6
+ * in brackets), the port written out (554 for rtsp://, 322 for rtsps://). Null when it has no host.
+ */
+export function rtspEndpoint(url: string): string | null {
+  const m = /^(rtsps?):\/\/([^/?]*)/i.exec(url.trim());
+  if (!m) return null;
+  const authority = m[2].slice(m[2].lastIndexOf('@') + 1).toLowerCase();
+  const hp = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d*))?$/.exec(authority);
+  if (!hp) return null;
+  const port = hp[2] ? Number(hp[2]) : m[1].toLowerCase() === 'rtsps' ? 322 : 554;
+  return port >= 1 && port <= 65535 ? `${hp[1]}:${port}` : null;
+}
+
+/**
+ * Stored credentials are bound to the host and port they were entered for: an address moved elsewhere
+ * needs them entered again (or removed), else the server refuses the change.
+ */
+export function mustReenterCredentials(c: Pick<Camera, 'main_url' | 'credentials_set'> | null, mainUrl: string): boolean {
+  if (!c?.credentials_set) return false;
+  const before = rtspEndpoint(c.main_url);
+  return before !== null && before !== rtspEndpoint(mainUrl);
+}
+
+/** What the form does with the credentials: "keep" becomes "set" when the address moved to another host or port. */
+export function credentialsMode(f: Pick<CameraForm, 'credentials' | 'main_url'>, c: Pick<Camera, 'main_url' | 'credentials_set'> | null): CredentialsChange {
+  return f.credentials === 'keep' && mustReenterCredentials(c, f.main_url) ? 'set' : f.credentials;
+}
+
+/**
  * The body of POST /cameras from the form (PATCH sends cameraPatch of it), and what is wrong before
  * sending. The server checks the address again, in particular that it holds no credentials.
+ * `camera`: the one being changed, whose stored credentials must be entered again when the address
+ * moves to another host or port.
  */
-export function cameraPayload(f: CameraForm, creating: boolean): { body: CameraInput; errors: Record<string, string> } {
+export function cameraPayload(
+  f: CameraForm,
+  creating: boolean,
+  camera: Pick<Camera, 'main_url' | 'credentials_set'> | null = null,
+): { body: CameraInput; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!f.site) errors.site_id = t('common.required');
   if (!f.name.trim()) errors.name = t('common.required');
@@ -446,11 +481,13 @@ export function cameraPayload(f: CameraForm, creating: boolean): { body: CameraI
     retention_days: days,
     retention_bytes: Math.round(gb * GB),
   };
-  if (f.credentials === 'remove') body.username = null;
-  if (f.credentials === 'set') {
+  const mode = credentialsMode(f, camera);
+  if (mode === 'remove') body.username = null;
+  if (mode === 'set') {
     const user = f.username.trim();
     // A new camera may have none; a change must give both.
     if (user || f.password || !creating) {
+      // The form says why above the fields when the address moved (camera.credentialsRebind).
       if (!user) errors.username = t('common.required');
       if (!f.password) errors.password = t('common.required');
       body.username = user;

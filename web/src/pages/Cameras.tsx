@@ -24,6 +24,8 @@ import {
   cameraForm,
   cameraPatch,
   cameraPayload,
+  credentialsMode,
+  mustReenterCredentials,
   cameraStateName,
   connectionName,
   formatFps,
@@ -297,7 +299,7 @@ function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: num
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const { body, errors } = cameraPayload(form, !camera);
+    const { body, errors } = cameraPayload(form, !camera, camera);
     setLocal(errors);
     if (Object.keys(errors).length) return;
     setBusy(true);
@@ -319,6 +321,9 @@ function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: num
   };
 
   const fe = (f: string) => local[f] ?? fieldError(error, f);
+  // Moved to another host or port: the stored credentials do not follow (the server refuses it).
+  const rebind = mustReenterCredentials(camera, form.main_url);
+  const mode = credentialsMode(form, camera);
   const title = camera ? t('camera.editTitle', { name: camera.name }) : t('camera.newTitle');
   const siteLabel = (s: Site) => {
     const unit = unitNameIn(s);
@@ -418,26 +423,31 @@ function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: num
               <span class={`badge ${camera.credentials_set ? 'cred-set' : 'cred-unset'}`} data-testid="credentials-state">
                 {camera.credentials_set ? t('camera.credentialsSet') : t('camera.credentialsNotSet')}
               </span>
-              {form.credentials === 'keep' ? (
-                <>
-                  <button type="button" class="btn btn-small" onClick={() => credentials('set')}>
-                    {camera.credentials_set ? t('camera.credentialsChange') : t('camera.credentialsSetNew')}
-                  </button>
-                  {camera.credentials_set ? (
-                    <button type="button" class="btn btn-small btn-danger" onClick={() => credentials('remove')}>
-                      {t('camera.credentialsRemove')}
-                    </button>
-                  ) : null}
-                </>
-              ) : (
+              {mode === 'keep' ? (
+                <button type="button" class="btn btn-small" onClick={() => credentials('set')}>
+                  {camera.credentials_set ? t('camera.credentialsChange') : t('camera.credentialsSetNew')}
+                </button>
+              ) : null}
+              {mode !== 'remove' && camera.credentials_set && (mode === 'keep' || rebind) ? (
+                <button type="button" class="btn btn-small btn-danger" onClick={() => credentials('remove')}>
+                  {t('camera.credentialsRemove')}
+                </button>
+              ) : null}
+              {mode !== 'keep' && !(mode === 'set' && rebind) ? (
                 <button type="button" class="btn btn-small" onClick={() => credentials('keep')}>
                   {t('camera.credentialsKeep')}
                 </button>
-              )}
+              ) : null}
             </div>
           ) : null}
-          {form.credentials === 'remove' ? <p class="alert alert-warn">{t('camera.credentialsWillRemove')}</p> : null}
-          {form.credentials === 'set' ? (
+          {rebind && mode === 'set' ? (
+            <p class="alert alert-warn" data-testid="credentials-rebind">
+              {t('camera.credentialsRebind')}
+            </p>
+          ) : null}
+          {mode === 'remove' ? <p class="alert alert-warn">{t('camera.credentialsWillRemove')}</p> : null}
+          {mode !== 'set' && fe('password') ? <p class="alert alert-error">{fe('password')}</p> : null}
+          {mode === 'set' ? (
             <div class="grid2">
               <Field id="camf-username" label={t('camera.username')} error={fe('username')}>
                 {(a) => (
