@@ -103,8 +103,8 @@ struct World {
   std::unique_ptr<Catalog> catalog;
 };
 
-TEST(Catalog, CredentialsAreSealedAtRestAndOnlyTheKeyOpensThem) {
-  World w;
+// A camera at 10.1.2.3 with credentials, for the tests of their binding.
+Camera camera_with_credentials(World& w, const std::string& password = "Mật-khẩu-A") {
   SiteInput si;
   si.unit_id = w.units->by_code("HP-CKKV1")->id;
   si.kind = "seaport";
@@ -113,9 +113,14 @@ TEST(Catalog, CredentialsAreSealedAtRestAndOnlyTheKeyOpensThem) {
   CameraInput ci;
   ci.site_id = site.id;
   ci.name = "Cổng B - camera 01";
-  ci.main_url = "rtsp://10.1.2.3:554/stream1";
-  ci.credentials = std::pair<std::string, std::string>{"viewer", "Mật-khẩu-2026"};
-  auto cam = w.catalog->create_camera(ci);
+  ci.main_url = "rtsp://10.1.2.3/stream1";
+  ci.credentials = std::pair<std::string, std::string>{"viewer", password};
+  return w.catalog->create_camera(ci);
+}
+
+TEST(Catalog, CredentialsAreSealedAtRestAndOnlyTheKeyOpensThem) {
+  World w;
+  auto cam = camera_with_credentials(w, "Mật-khẩu-2026");
   EXPECT_TRUE(cam.credentials_set);
   auto stored = w.db->query_one("SELECT credentials FROM cameras WHERE id = ?", {cam.id})->str(0);
   EXPECT_EQ(stored.find("viewer"), std::string::npos);
@@ -139,21 +144,6 @@ TEST(Catalog, CredentialsAreSealedAtRestAndOnlyTheKeyOpensThem) {
   clear.credentials = std::optional<std::pair<std::string, std::string>>();
   EXPECT_FALSE(w.catalog->update_camera(cam.id, clear).credentials_set);
   EXPECT_FALSE(w.catalog->credentials(cam.id, cam.main_url));
-}
-
-// A camera at 10.1.2.3 with credentials, for the tests of their binding.
-Camera camera_with_credentials(World& w) {
-  SiteInput si;
-  si.unit_id = w.units->by_code("HP-CKKV1")->id;
-  si.kind = "seaport";
-  si.name = "Cảng Tân Vũ";
-  auto site = w.catalog->create_site(si);
-  CameraInput ci;
-  ci.site_id = site.id;
-  ci.name = "Cổng B - camera 01";
-  ci.main_url = "rtsp://10.1.2.3/stream1";
-  ci.credentials = std::pair<std::string, std::string>{"viewer", "Mật-khẩu-A"};
-  return w.catalog->create_camera(ci);
 }
 
 TEST(CameraCredentials, MovingTheAddressToAnotherHostOrPortWithoutThemIsRefusedAndChangesNothing) {

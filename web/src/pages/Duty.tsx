@@ -60,13 +60,19 @@ export function DutyPage({ unitId }: { unitId: number | null }) {
     );
   }, []);
 
+  // The unit shown now: an answer for a unit the officer has already left (a slower request for the
+  // previous one) must not overwrite the board.
+  const shown = useRef(unit);
+  shown.current = unit;
   const load = useCallback(() => {
     dutyApi.current(unit).then(
       (c) => {
+        if (shown.current !== unit) return;
         setCurrent(c);
         setError(null);
       },
       (e) => {
+        if (shown.current !== unit) return;
         setError(e);
         setCurrent(null);
       },
