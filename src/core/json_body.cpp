@@ -38,6 +38,9 @@ nlohmann::json parse_json(std::string_view text) {
     throw Problem(400, "malformed-json", "JSON nested too deeply", "JSON lồng nhau quá sâu",
                   fmt::format("Objects and arrays may be nested at most {} levels deep.", kMaxJsonDepth),
                   fmt::format("Đối tượng và mảng chỉ được lồng nhau tối đa {} cấp.", kMaxJsonDepth));
+  // nlohmann's lexer takes a NUL byte for the end of the text and would read `{…}\0[anything]` as
+  // its first part; JSON has no NUL outside strings and none raw inside them (found by fuzz_json).
+  if (text.find('\0') != std::string_view::npos) throw Problem::malformed_json("NUL byte in the text");
   try {
     // nlohmann's lexer rejects ill-formed UTF-8 inside strings.
     return nlohmann::json::parse(text.begin(), text.end());

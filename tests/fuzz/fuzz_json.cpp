@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(!"parse_json threw something other than a 400 Problem");
   }
   FUZZ_CHECK(depth_of(value) <= kMaxJsonDepth);
-  FUZZ_CHECK(json_depth(text) == depth_of(value));
+  FUZZ_CHECK(depth_of(value) <= json_depth(text));  // equal unless a duplicate key dropped a deeper value
   auto printed = value.dump();
   FUZZ_CHECK(parse_json(printed) == value);
   try {

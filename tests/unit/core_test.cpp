@@ -233,6 +233,12 @@ TEST(ParseJson, RefusesNestingDeeperThanTheBound) {
   EXPECT_EQ(problem_of([&] { parse_json("[" + at_bound + "]"); }).status(), 400);
 }
 
+TEST(ParseJson, ANulByteIsNotTheEndOfTheText) {
+  // nlohmann alone reads this as {"a":1} and ignores the rest (fuzz_json found the difference).
+  std::string text("{\"a\":1}\0{\"admin\":true}", 21);
+  EXPECT_EQ(problem_of([&] { parse_json(text); }).slug(), "malformed-json");
+}
+
 TEST(ParseJson, BracketsInsideStringsAreNotNesting) {
   std::string text = "{\"text\":\"" + std::string(1000, '[') + "\\\"{{\"}";
   EXPECT_EQ(json_depth(text), 1u);
