@@ -653,13 +653,14 @@ void Server::Impl::do_accept() {
 
 std::optional<uint64_t> Server::Impl::admit(const std::string& ip, std::optional<core::Problem>& refusal) {
   std::lock_guard lock(mu);
+  auto held = per_ip.find(ip);
   if (open.load() >= opt.max_connections) {
     refusal = core::Problem::overloaded();
-  } else if (opt.max_connections_per_ip > 0 && !trusted(ip) && per_ip[ip] >= opt.max_connections_per_ip) {
+  } else if (opt.max_connections_per_ip > 0 && !trusted(ip) && held != per_ip.end() &&
+             held->second >= opt.max_connections_per_ip) {
     refusal = core::Problem::throttled(5);
   }
   if (refusal) {
-    if (per_ip.count(ip) && per_ip[ip] == 0) per_ip.erase(ip);
     core::Metrics::global().inc("watchfloor_http_rejected_total",
                                 core::label("status", std::to_string(refusal->status())) + "," +
                                     core::label("reason", refusal->status() == 503 ? "max_connections" : "max_connections_per_ip"));
@@ -745,7 +746,7 @@ void Server::bind() {
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
     if (o.tls_cert.empty() || o.tls_key.empty()) throw std::runtime_error("TLS needs both tls_cert and tls_key");
     auto& ctx = impl_->tls.emplace(ssl::context::tls_server);
-    // TLS 1.2 and 1.3 only, the server's cipher order, no renegotiation or compression.
+    // TLS 1.2 and 1.3 only, no compression.
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::no_compression |
                     ssl::context::single_dh_use);
