@@ -59,6 +59,18 @@ bool in_scope(const Principal& p, const std::vector<Role>& roles, int64_t unit, 
   });
 }
 
+// Art. 16.1 and 16.2.1: the lead unit for online supervision and the system operator run the online
+// supervision of the whole sector, so the people who watch there (not their camera administrators,
+// who administer only their own) view and play back every camera of every unit.
+bool watches_every_camera(const Principal& p, Action a, const UnitScope& scope) {
+  if (a != Action::camera_read && a != Action::video_playback) return false;
+  static const std::vector<Role> watchers = {Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
+                                             Role::supervision_officer};
+  return std::any_of(p.grants.begin(), p.grants.end(), [&](const Grant& g) {
+    return std::find(watchers.begin(), watchers.end(), g.role) != watchers.end() && scope.watches_sector(g.unit_id);
+  });
+}
+
 bool has_any(const Principal& p, const std::vector<Role>& roles) {
   return std::any_of(p.grants.begin(), p.grants.end(),
                      [&](const Grant& g) { return std::find(roles.begin(), roles.end(), g.role) != roles.end(); });
@@ -155,6 +167,7 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       [[fallthrough]];
     default: {
       if (is_external(p, scope)) return false;
+      if (t.unit && watches_every_camera(p, a, scope) && !scope.is_external(*t.unit)) return true;
       auto roles = roles_for(a);
       return t.unit ? in_scope(p, roles, *t.unit, scope) : has_any(p, roles);
     }
@@ -166,6 +179,7 @@ std::optional<std::vector<int64_t>> scope_roots(const Principal& p, Action a, co
   if (a == Action::unit_read) return std::vector<int64_t>{p.unit_id};
   std::vector<int64_t> roots;
   if (is_external(p, scope)) return roots;
+  if (watches_every_camera(p, a, scope)) return std::nullopt;
   auto roles = roles_for(a);
   for (const auto& g : p.grants)
     if (std::find(roles.begin(), roles.end(), g.role) != roles.end()) roots.push_back(g.unit_id);

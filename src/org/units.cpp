@@ -1,5 +1,7 @@
 #include "org/units.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <regex>
@@ -48,7 +50,14 @@ UnitTree::UnitTree(const std::vector<Unit>& units) {
   for (const auto& u : units) {
     parent_[u.id] = u.parent_id;
     external_[u.id] = u.external;
+    for (const char* kind : {"lead_supervision_unit", "system_operator"})
+      if (auto d = u.designations.find(kind); d != u.designations.end()) sector_watchers_.push_back(d->second);
   }
+}
+
+bool UnitTree::watches_sector(int64_t unit) const {
+  return !is_external(unit) &&
+         std::any_of(sector_watchers_.begin(), sector_watchers_.end(), [&](int64_t w) { return contains(w, unit); });
 }
 
 bool UnitTree::contains(int64_t ancestor, int64_t unit) const {
@@ -224,13 +233,21 @@ std::shared_ptr<const UnitTree> Units::tree() {
   // Built without holding tree_mu_: the query takes the database lock, and a writer holding the
   // database lock may itself be waiting for tree_mu_ (lock order: database, then tree).
   std::vector<Unit> units;
-  for (const auto& r : db_.query("SELECT id, parent_id, external FROM units")) {
-    Unit u;
-    u.id = r.i64(0);
-    u.parent_id = r.opt_i64(1);
-    u.external = r.boolean(2);
-    units.push_back(std::move(u));
-  }
+  std::unordered_map<int64_t, size_t> index;
+  db_.read([&] {
+    for (const auto& r : db_.query("SELECT id, parent_id, external FROM units")) {
+      Unit u;
+      u.id = r.i64(0);
+      u.parent_id = r.opt_i64(1);
+      u.external = r.boolean(2);
+      index[u.id] = units.size();
+      units.push_back(std::move(u));
+    }
+    // The designations the policy reads: who watches the whole sector.
+    for (const auto& r : db_.query("SELECT unit_id, kind, target_unit_id FROM unit_designations "
+                                   "WHERE kind IN ('lead_supervision_unit', 'system_operator')"))
+      if (auto it = index.find(r.i64(0)); it != index.end()) units[it->second].designations[r.str(1)] = r.i64(2);
+  });
   auto built = std::make_shared<const UnitTree>(units);
   std::lock_guard lock(tree_mu_);
   if (generation == generation_) tree_ = built;  // not cached when a write came in meanwhile

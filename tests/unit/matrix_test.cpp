@@ -804,6 +804,15 @@ TEST_F(Matrix, SitesAndCamerasAreReadInScopeAndChangedByCameraAdministrators) {
   }
   EXPECT_EQ(body_of(call(kLsDuty, "GET", "/api/v1/cameras"))["items"].size(), 0u);
   EXPECT_EQ(call(kExternal, "GET", "/api/v1/sites").status, 403);
+  // The Online Customs Supervision Division watches every camera of the sector (Art. 16.1, 16.2.1):
+  // its officers list, read and play back Hải Phòng's camera; its camera administrator still
+  // administers (and reads) only the division's own, and watching is not changing.
+  const std::string sector = "canbo.gstt";
+  for (const auto& path : {hsp, cp, cp + "/recordings"}) EXPECT_EQ(call(sector, "GET", path).status, 200) << path;
+  auto listed = call(sector, "GET", "/api/v1/cameras");
+  EXPECT_NE(listed.body.find("\"Cổng B - camera 01\""), std::string::npos) << listed.body;
+  EXPECT_EQ(call(kCamera, "GET", cp).status, 404);
+  EXPECT_TRUE(denied(call(sector, "PATCH", cp, {{"enabled", false}}).status));
   EXPECT_EQ(call(kHpLeader, "GET", "/api/v1/sites").status, 200);
   for (const auto& u : {kHpLeader, kBranchOfficer, kCamera, kLsDuty})
     EXPECT_TRUE(denied(call(u, "PATCH", cp, {{"enabled", false}}).status)) << u;

@@ -203,5 +203,46 @@ TEST(Roles, HasRole) {
   EXPECT_FALSE(p.has_role(Role::admin));
 }
 
+// ProvinceB stands for the unit designated lead unit for online supervision (Cục ĐTCBL): its subtree
+// watches the cameras of the whole sector (Art. 16.1, 16.2.1).
+class SectorTree final : public UnitScope {
+ public:
+  bool contains(int64_t ancestor, int64_t unit) const override { return tree_.contains(ancestor, unit); }
+  bool is_external(int64_t unit) const override { return tree_.is_external(unit); }
+  bool watches_sector(int64_t unit) const override { return tree_.contains(ProvinceB, unit); }
+
+ private:
+  FakeTree tree_;
+};
+
+TEST(SectorWatch, TheLeadUnitsOfficersViewAndPlayEveryCameraOfCustoms) {
+  SectorTree tree;
+  auto where = [&](const Principal& p, Action a) {
+    std::vector<int64_t> out;
+    for (auto u : kAllUnits)
+      if (allowed(p, a, Target{u}, tree)) out.push_back(u);
+    return out;
+  };
+  const std::vector<int64_t> customs = {HQ, ProvinceA, BranchA1, ProvinceB, BranchB1};
+  for (Role r : {Role::supervision_officer, Role::duty_officer, Role::shift_leader, Role::unit_leader}) {
+    auto officer = person(1, BranchB1, {{r, BranchB1}});
+    EXPECT_EQ(where(officer, Action::camera_read), customs) << role_name(r);
+    EXPECT_EQ(where(officer, Action::video_playback), customs) << role_name(r) << ": never a camera outside customs";
+    EXPECT_EQ(scope_roots(officer, Action::camera_read, tree), std::nullopt);
+  }
+  // Watching is not administering, nor holding evidence, nor reading the other units' duty logs.
+  auto sector = person(2, BranchB1, {{Role::supervision_officer, BranchB1}});
+  EXPECT_EQ(where(sector, Action::hold_write), (std::vector<int64_t>{BranchB1}));
+  EXPECT_EQ(where(sector, Action::case_read), (std::vector<int64_t>{BranchB1}));
+  auto admin_there = person(3, ProvinceB, {{Role::camera_admin, ProvinceB}});
+  EXPECT_EQ(where(admin_there, Action::camera_write), (std::vector<int64_t>{ProvinceB, BranchB1}));
+  EXPECT_EQ(where(admin_there, Action::camera_read), (std::vector<int64_t>{ProvinceB, BranchB1}));
+  // A provincial officer keeps to his own subtree, and an external user sees nothing.
+  auto provincial = person(4, BranchA1, {{Role::supervision_officer, ProvinceA}});
+  EXPECT_EQ(where(provincial, Action::video_playback), (std::vector<int64_t>{ProvinceA, BranchA1}));
+  auto outside = person(5, BorderGuard, {{Role::supervision_officer, BorderGuard}});
+  EXPECT_TRUE(where(outside, Action::camera_read).empty());
+}
+
 }  // namespace
 }  // namespace watchfloor::auth
