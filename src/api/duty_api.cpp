@@ -145,9 +145,17 @@ void add_duty_routes(http::Router& r, Services& s) {
 
   // ---- shifts (ca trực)
   r.add("GET", "/api/v1/shifts", Action::duty_read, [&s](http::Context& ctx) {
-    int64_t unit = query_id(ctx, "unit").value_or(ctx.principal().unit_id);
-    if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
     int64_t now = s.clock.now_ms();
+    const auto& p = ctx.principal();
+    int64_t unit = 0;
+    if (auto asked = query_id(ctx, "unit")) {
+      unit = *asked;
+      if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
+    } else {
+      // Without ?unit: the duty watch the caller serves in, else their own unit's.
+      unit = s.duty.duty_watch_of(p.user_id, p.unit_id, now);
+      if (!ctx.may(Action::duty_read, {unit})) unit = p.unit_id;
+    }
     int64_t from = query_time(ctx, "from", now - 7 * 86'400'000LL), to = query_time(ctx, "to", now + 31 * 86'400'000LL);
     if (to <= from || to - from > 400 * 86'400'000LL)
       throw Problem::field("to", "Khoảng thời gian phải dương và không quá 400 ngày", "The range must be positive and at most 400 days");
@@ -157,9 +165,17 @@ void add_duty_routes(http::Router& r, Services& s) {
   });
 
   r.add("GET", "/api/v1/shifts/current", Action::duty_read, [&s](http::Context& ctx) {
-    int64_t unit = query_id(ctx, "unit").value_or(ctx.principal().unit_id);
-    if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
     int64_t now = s.clock.now_ms();
+    const auto& p = ctx.principal();
+    int64_t unit = 0;
+    if (auto asked = query_id(ctx, "unit")) {
+      unit = *asked;
+      if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
+    } else {
+      // Without ?unit: the duty watch the caller serves in, else their own unit's.
+      unit = s.duty.duty_watch_of(p.user_id, p.unit_id, now);
+      if (!ctx.may(Action::duty_read, {unit})) unit = p.unit_id;
+    }
     auto current = s.duty.shift_at(unit, now);
     auto next = s.duty.next_shift(unit, current ? current->ends_at : now);
     // The shift before, while it still waits for its handover to be accepted.
@@ -412,9 +428,17 @@ void add_duty_routes(http::Router& r, Services& s) {
 
   // ---- coverage of units that must run 24/7
   r.add("GET", "/api/v1/coverage", Action::duty_read, [&s](http::Context& ctx) {
-    int64_t unit = query_id(ctx, "unit").value_or(ctx.principal().unit_id);
-    if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
     int64_t now = s.clock.now_ms();
+    const auto& p = ctx.principal();
+    int64_t unit = 0;
+    if (auto asked = query_id(ctx, "unit")) {
+      unit = *asked;
+      if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
+    } else {
+      // Without ?unit: the duty watch the caller serves in, else their own unit's.
+      unit = s.duty.duty_watch_of(p.user_id, p.unit_id, now);
+      if (!ctx.may(Action::duty_read, {unit})) unit = p.unit_id;
+    }
     int64_t from = query_time(ctx, "from", now), to = query_time(ctx, "to", now + 14 * 86'400'000LL);
     if (to <= from || to - from > 400 * 86'400'000LL)
       throw Problem::field("to", "Khoảng thời gian phải dương và không quá 400 ngày", "The range must be positive and at most 400 days");

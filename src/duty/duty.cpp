@@ -584,6 +584,21 @@ std::optional<Shift> Duty::next_shift(int64_t unit_id, int64_t after) {
   return shift_at(unit_id, row->i64(0));
 }
 
+int64_t Duty::duty_watch_of(int64_t user_id, int64_t user_unit, int64_t at) {
+  constexpr int64_t kWeek = 7 * 86'400'000LL;
+  // Distance 0 for a shift covering `at`, else how far its nearer end lies from it.
+  auto row = db_.query_one(
+      "SELECT s.unit_id FROM shifts s JOIN shift_members m ON m.shift_id = s.id "
+      "WHERE m.user_id = ? AND s.ends_at > ? AND s.starts_at < ? "
+      "ORDER BY CASE WHEN s.starts_at <= ? AND ? < s.ends_at THEN 0 "
+      "WHEN s.starts_at > ? THEN s.starts_at - ? ELSE ? - s.ends_at END, s.starts_at LIMIT 1",
+      {user_id, at - kWeek, at + kWeek, at, at, at, at, at});
+  if (row) return row->i64(0);
+  for (auto u = units_.get(user_unit); u; u = u->parent_id ? units_.get(*u->parent_id) : std::nullopt)
+    if (u->designations.count("duty_watch")) return u->id;
+  return user_unit;
+}
+
 void Duty::check_in(int64_t shift_id, int64_t user_id) {
   db_.exec("UPDATE shift_members SET checked_in_at = COALESCE(checked_in_at, ?) WHERE shift_id = ? AND user_id = ?",
            {clock_.now_ms(), shift_id, user_id});

@@ -122,6 +122,11 @@ class Duty {
   std::optional<Shift> shift(int64_t id);
   std::optional<Shift> shift_at(int64_t unit_id, int64_t at);
   std::optional<Shift> next_shift(int64_t unit_id, int64_t after);
+  // The unit whose duty watch the user serves in ("my duty watch"), which is often not the user's own
+  // unit (a shift leader of Lãnh đạo Cục serves in the Cục's watch): the unit of the user's shift at
+  // `at`; else of their nearest shift within a week before or after; else the nearest unit at or
+  // above `user_unit` that keeps a duty watch (designation duty_watch); else `user_unit`.
+  int64_t duty_watch_of(int64_t user_id, int64_t user_unit, int64_t at);
   void check_in(int64_t shift_id, int64_t user_id);
 
   std::vector<LogEntry> log(int64_t shift_id);

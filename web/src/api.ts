@@ -520,7 +520,8 @@ export interface Coverage {
 }
 
 export const dutyApi = {
-  current: (unit: number) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`),
+  // Without a unit: the duty watch the caller serves in (the answer's unit_id says which).
+  current: (unit?: number) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`),
   shifts: (unit: number, from: string, to: string) =>
     request<{ items: Shift[] }>('GET', `/shifts${query({ unit, from, to })}`).then((r) => r.items),
   shift: (id: number) => request<ShiftDetail>('GET', `/shifts/${id}`),

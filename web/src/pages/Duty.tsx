@@ -48,9 +48,12 @@ const REFRESH_MS = 60_000;
 export function DutyPage({ unitId }: { unitId: number | null }) {
   const { user } = useApp();
   const [units, setUnits] = useState<Unit[]>([]);
-  const unit = unitId ?? user.unit_id;
   const [current, setCurrent] = useState<CurrentShifts | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // Without a unit in the address the board opens on the duty watch the officer serves in, which the
+  // server works out from the roster and the designations (often not the officer's own unit).
+  const [mine, setMine] = useState<number | null>(null);
+  const unit = unitId ?? mine ?? user.unit_id;
   const connected = useLiveConnected();
 
   useEffect(() => {
@@ -60,24 +63,25 @@ export function DutyPage({ unitId }: { unitId: number | null }) {
     );
   }, []);
 
-  // The unit shown now: an answer for a unit the officer has already left (a slower request for the
-  // previous one) must not overwrite the board.
-  const shown = useRef(unit);
-  shown.current = unit;
+  // The unit asked for now: an answer for a unit the officer has already left (a slower request for
+  // the previous one) must not overwrite the board.
+  const shown = useRef(unitId);
+  shown.current = unitId;
   const load = useCallback(() => {
-    dutyApi.current(unit).then(
+    dutyApi.current(unitId ?? undefined).then(
       (c) => {
-        if (shown.current !== unit) return;
+        if (shown.current !== unitId) return;
+        if (unitId === null) setMine(c.unit_id);
         setCurrent(c);
         setError(null);
       },
       (e) => {
-        if (shown.current !== unit) return;
+        if (shown.current !== unitId) return;
         setError(e);
         setCurrent(null);
       },
     );
-  }, [unit]);
+  }, [unitId]);
 
   useEffect(() => {
     setCurrent(null);
