@@ -51,7 +51,7 @@ struct RecorderConfig {
   int segment_s = 60;            // segments of about a minute, cut on keyframes
   int rtsp_timeout_s = 10;       // no packet for this long: the camera is gone
   int offline_alert_s = 30;      // offline this long: an alert to the duty watch
-  int backoff_max_s = 30;        // reconnect backoff cap
+  int backoff_max_s = 3;         // reconnect backoff cap: a returning camera records again within ~5 s
   int retention_interval_s = 60;
   int floor_percent = 5;         // free-space floor of the video directory
 };

@@ -1,6 +1,6 @@
 #pragma once
 // The recorder: one ingest thread per enabled camera's main stream (RTSP over TCP, reconnect with
-// exponential backoff capped at 30 s), each feeding a StreamWriter; a health thread that keeps
+// exponential backoff capped at 3 s, so a returning camera records again within about 5 s), each feeding a StreamWriter; a health thread that keeps
 // every camera's state (online / offline / degraded), raises and closes outage alerts, and runs
 // retention. See docs/formats.md.
 #include <atomic>
@@ -32,7 +32,7 @@ struct RecorderOptions {
   WriterOptions writer;
   int rtsp_timeout_ms = 10'000;
   int64_t offline_alert_after_ms = 30'000;
-  int64_t backoff_max_ms = 30'000;
+  int64_t backoff_max_ms = 3'000;  // a connection attempt is cheap; a returning camera must record within ~5 s
   int64_t health_interval_ms = 1'000;
   int64_t retention_interval_ms = 60'000;
   double floor_percent = 5.0;

@@ -404,6 +404,9 @@ TEST_F(ConfigTest, EmptyFileGivesDefaults) {
   auto c = load_config(write(""));
   EXPECT_EQ(c.server.listen, "127.0.0.1:8080");
   EXPECT_EQ(c.security.session_absolute_hours, 12);
+  // A camera that comes back must be recording again within 5 s: the reconnect backoff (±20 %
+  // jitter) plus the RTSP handshake stays under it.
+  EXPECT_LE(c.recorder.backoff_max_s * 1.2 + 1, 5.0);
 }
 
 TEST_F(ConfigTest, RelativeDataDirIsBesideTheFile) {
