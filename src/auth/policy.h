@@ -48,7 +48,7 @@ class UnitScope {
   virtual bool is_external(int64_t unit) const = 0;
   // True when `unit` is, or lies beneath, a unit that watches the cameras of the whole sector: the
   // one designated lead unit for online supervision or system operator (Art. 16.1, 16.2.1).
-  virtual bool watches_sector(int64_t unit) const { return false; }
+  virtual bool watches_sector(int64_t /*unit*/) const { return false; }
 };
 
 enum class Action {

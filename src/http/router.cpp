@@ -138,7 +138,7 @@ Handler make_dispatcher(std::shared_ptr<Router> router, std::shared_ptr<Authenti
   metrics.help("watchfloor_http_request_duration_seconds", "histogram", "HTTP request latency");
   return [router, authn, opt](Request& req) -> Response {
     auto started = std::chrono::steady_clock::now();
-    Context ctx{req, core::random_token(12), std::nullopt, nullptr, {}};
+    Context ctx{req, core::random_token(12), std::nullopt, nullptr, {}, {}};
     std::string route_label = "static";
     bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics";
     Response res;

@@ -281,9 +281,9 @@ TEST_F(AuditTest, ChainSurvivesReopen) {
 // Refusals (issue 11, finding 7): probing is visible, flooding is cheap.
 TEST_F(AuditTest, RefusalsAreOneEntryPerSourceRouteAndMinute) {
   RefusalLog refusals(*log_, clock_);
-  Refusal throttled{std::nullopt, {}, std::nullopt, "127.0.0.9", "POST", "/api/v1/auth/login", 429, "throttled"};
+  Refusal throttled{std::nullopt, {}, std::nullopt, "127.0.0.9", "POST", "/api/v1/auth/login", 429, "throttled", "nobody"};
   for (int i = 0; i < 11'000; ++i) refusals.note(throttled);
-  Refusal forbidden{5, "canbo.hp", 12, "127.0.0.1", "GET", "/api/v1/audit", 403, "forbidden"};
+  Refusal forbidden{5, "canbo.hp", 12, "127.0.0.1", "GET", "/api/v1/audit", 403, "forbidden", ""};
   for (int i = 0; i < 3; ++i) {
     refusals.note(forbidden);
     clock_.advance(1s);
@@ -307,6 +307,7 @@ TEST_F(AuditTest, RefusalsAreOneEntryPerSourceRouteAndMinute) {
   EXPECT_EQ(fd["count"], 11'000);
   EXPECT_EQ(fd["status"], 429);
   EXPECT_EQ(fd["reason"], "throttled");
+  EXPECT_EQ(fd["subject"], "nobody") << "the account being guessed";
   auto pd = nlohmann::json::parse(probe->details_text);
   EXPECT_EQ(probe->event.actor, "canbo.hp");
   EXPECT_EQ(probe->event.unit_id, 12) << "the caller's unit: its auditors see it";
@@ -318,7 +319,7 @@ TEST_F(AuditTest, RefusalsAreOneEntryPerSourceRouteAndMinute) {
 TEST_F(AuditTest, RefusalsPastTheKeyBoundAreStillCounted) {
   RefusalLog refusals(*log_, clock_, 10);
   for (int i = 0; i < 25; ++i)
-    refusals.note({std::nullopt, {}, std::nullopt, "127.0.1." + std::to_string(i), "GET", "/api/v1/cases/{id}", 404, "not-found"});
+    refusals.note({std::nullopt, {}, std::nullopt, "127.0.1." + std::to_string(i), "GET", "/api/v1/cases/{id}", 404, "not-found", ""});
   EXPECT_EQ(refusals.flush(true), 11);
   Filter f;
   f.action_prefix = "access.refused";
