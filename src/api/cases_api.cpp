@@ -170,6 +170,7 @@ auth::Target case_target(http::Context& ctx, Services& s, const supervision::Cas
   auth::Target t{c.unit_id};
   if (c.status == "draft") t.owner_user = c.created_by;  // nobody else reads or acts on a draft
   t.relation = relation(ctx, s, c);
+  t.from_camera = c.cameras.is_array() && !c.cameras.empty();
   return t;
 }
 
@@ -325,6 +326,7 @@ void add_case_routes(http::Router& r, Services& s) {
     for (const auto& c : s.cases.list(q)) {
       auth::Target t{c.unit_id};
       if (c.status == "draft") t.owner_user = c.created_by;
+      t.from_camera = c.cameras.is_array() && !c.cameras.empty();
       if (!ctx.may(Action::case_read, t)) t.relation = s.cases.relation(c, ctx.principal().user_id);  // only when needed
       if (ctx.may(Action::case_read, t)) items.push_back(case_json(ctx, s, c, false));
     }

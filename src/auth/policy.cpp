@@ -61,14 +61,18 @@ bool in_scope(const Principal& p, const std::vector<Role>& roles, int64_t unit, 
 
 // Art. 16.1 and 16.2.1: the lead unit for online supervision and the system operator run the online
 // supervision of the whole sector, so the people who watch there (not their camera administrators,
-// who administer only their own) view and play back every camera of every unit.
-bool watches_every_camera(const Principal& p, Action a, const UnitScope& scope) {
-  if (a != Action::camera_read && a != Action::video_playback) return false;
+// who administer only their own) view and play back every camera of every unit, and read the cases
+// raised from camera footage.
+bool watches_sector(const Principal& p, const UnitScope& scope) {
   static const std::vector<Role> watchers = {Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
                                              Role::supervision_officer};
   return std::any_of(p.grants.begin(), p.grants.end(), [&](const Grant& g) {
     return std::find(watchers.begin(), watchers.end(), g.role) != watchers.end() && scope.watches_sector(g.unit_id);
   });
+}
+
+bool watches_every_camera(const Principal& p, Action a, const UnitScope& scope) {
+  return (a == Action::camera_read || a == Action::video_playback) && watches_sector(p, scope);
 }
 
 bool has_any(const Principal& p, const std::vector<Role>& roles) {
@@ -144,6 +148,7 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       if (is_external(p, scope)) return false;
       if (a == Action::case_read && t.owner_user && *t.owner_user != p.user_id) return false;  // a draft is its author's
       if (t.relation) return true;  // routed to them, reported by them, asked to coordinate, assigned
+      if (a == Action::case_read && t.from_camera && watches_sector(p, scope)) return true;
       break;
     case Action::case_write:
       // A draft is its author's until it is reported.

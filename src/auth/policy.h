@@ -88,6 +88,8 @@ struct Target {
   // What the caller is to the case or task concerned: "reporter", "recipient", "approver",
   // "coordinating" (a unit asked to coordinate), "assigned" (an officer of the task).
   std::optional<std::string> relation;
+  // A case raised from camera footage: the units that watch the whole sector read it (Art. 16.1).
+  bool from_camera = false;
 };
 
 bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope);

@@ -38,6 +38,32 @@ describe('who watches which cameras, and whose duty watch is mine', () => {
     assert.equal((await as['bienphong.bdbp'].get('/api/v1/cameras')).status, 403, 'outside customs');
   });
 
+  test('the division reads the cases raised from camera footage anywhere, and only those', async () => {
+    const l = srv.logins.find((x) => x.username === 'canbo.hpkv1');
+    const officer = await login(srv.url, l.username, l.password);
+    const report = (cameras) => officer.post('/api/v1/cases', {
+      unit_id: unit('HP-CKKV1').id,
+      observed_at: new Date(Date.now() - 60_000).toISOString(),
+      site: 'Cổng B cảng Tân Vũ',
+      subject: 'goods',
+      description: 'Xe 15C-999.99 chở container rời bãi khi chưa thông quan',
+      immediate_measure: 'Yêu cầu Đội Giám sát dừng xe tại cổng',
+      ...(cameras ? { cameras: [{ camera: 'Cổng B - camera 02', from: new Date(Date.now() - 120_000).toISOString(), to: new Date().toISOString() }] } : {}),
+      report: true,
+    });
+    const seen = await report(true);
+    assert.equal(seen.status, 201, seen.text);
+    const told = await report(false);
+    assert.equal(told.status, 201, told.text);
+    const gstt = as['canbo.gstt'];
+    assert.equal((await gstt.get(`/api/v1/cases/${seen.json.id}`)).status, 200, 'raised from footage');
+    assert.equal((await gstt.get(`/api/v1/cases/${told.json.id}`)).status, 404, 'no footage: Hải Phòng only');
+    const listed = (await gstt.get('/api/v1/cases')).json.items.map((c) => c.id);
+    assert.ok(listed.includes(seen.json.id) && !listed.includes(told.json.id), JSON.stringify(listed));
+    assert.equal((await as['trucban.ls'].get(`/api/v1/cases/${seen.json.id}`)).status, 404, 'another province does not');
+    assert.equal((await as['camera.gstt'].get(`/api/v1/cases/${seen.json.id}`)).status, 403, 'camera administrators read no cases');
+  });
+
   test('the duty board without a unit opens on the duty watch the officer serves in', async () => {
     // Both Hải Phòng shift leaders belong to Lãnh đạo Cục but serve in the Cục's duty watch.
     for (const name of ['truongca.hp', 'truongca2.hp']) {

@@ -237,6 +237,17 @@ TEST(SectorWatch, TheLeadUnitsOfficersViewAndPlayEveryCameraOfCustoms) {
   auto admin_there = person(3, ProvinceB, {{Role::camera_admin, ProvinceB}});
   EXPECT_EQ(where(admin_there, Action::camera_write), (std::vector<int64_t>{ProvinceB, BranchB1}));
   EXPECT_EQ(where(admin_there, Action::camera_read), (std::vector<int64_t>{ProvinceB, BranchB1}));
+  // The cases raised from camera footage, anywhere: read (not handled) by the watchers, and a draft
+  // stays its author's.
+  Target footage{ProvinceA};
+  footage.from_camera = true;
+  EXPECT_TRUE(allowed(sector, Action::case_read, footage, tree));
+  EXPECT_FALSE(allowed(sector, Action::case_read, Target{ProvinceA}, tree)) << "a case without footage";
+  EXPECT_FALSE(allowed(sector, Action::case_handle, footage, tree));
+  EXPECT_FALSE(allowed(admin_there, Action::case_read, footage, tree));
+  Target draft = footage;
+  draft.owner_user = 99;
+  EXPECT_FALSE(allowed(sector, Action::case_read, draft, tree));
   // A provincial officer keeps to his own subtree, and an external user sees nothing.
   auto provincial = person(4, BranchA1, {{Role::supervision_officer, ProvinceA}});
   EXPECT_EQ(where(provincial, Action::video_playback), (std::vector<int64_t>{ProvinceA, BranchA1}));
