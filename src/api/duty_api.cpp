@@ -45,6 +45,18 @@ json roster_json(Services& s, const duty::Roster& r) {
 
 json shift_json(Services& s, const duty::Shift& sh) { return with_names(s, duty::to_json(sh, s.clock.now_ms())); }
 
+// The duty reads' unit: ?unit (403 unless the caller may read its duty watch), or without it the duty
+// watch the caller serves in (their own unit when they may not read that one).
+int64_t board_unit(http::Context& ctx, Services& s, int64_t now) {
+  const auto& p = ctx.principal();
+  if (auto asked = query_id(ctx, "unit")) {
+    if (!ctx.may(Action::duty_read, {*asked})) throw Problem::forbidden();
+    return *asked;
+  }
+  int64_t mine = s.duty.duty_watch_of(p.user_id, p.unit_id, now);
+  return ctx.may(Action::duty_read, {mine}) ? mine : p.unit_id;
+}
+
 duty::Shift load_shift(http::Context& ctx, Services& s) {
   auto sh = s.duty.shift(ctx.id_param());
   if (!sh || !ctx.may(Action::duty_read, {sh->unit_id})) throw Problem::not_found("The shift", "Ca trực");
@@ -146,16 +158,7 @@ void add_duty_routes(http::Router& r, Services& s) {
   // ---- shifts (ca trực)
   r.add("GET", "/api/v1/shifts", Action::duty_read, [&s](http::Context& ctx) {
     int64_t now = s.clock.now_ms();
-    const auto& p = ctx.principal();
-    int64_t unit = 0;
-    if (auto asked = query_id(ctx, "unit")) {
-      unit = *asked;
-      if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
-    } else {
-      // Without ?unit: the duty watch the caller serves in, else their own unit's.
-      unit = s.duty.duty_watch_of(p.user_id, p.unit_id, now);
-      if (!ctx.may(Action::duty_read, {unit})) unit = p.unit_id;
-    }
+    int64_t unit = board_unit(ctx, s, now);
     int64_t from = query_time(ctx, "from", now - 7 * 86'400'000LL), to = query_time(ctx, "to", now + 31 * 86'400'000LL);
     if (to <= from || to - from > 400 * 86'400'000LL)
       throw Problem::field("to", "Khoảng thời gian phải dương và không quá 400 ngày", "The range must be positive and at most 400 days");
@@ -166,22 +169,14 @@ void add_duty_routes(http::Router& r, Services& s) {
 
   r.add("GET", "/api/v1/shifts/current", Action::duty_read, [&s](http::Context& ctx) {
     int64_t now = s.clock.now_ms();
-    const auto& p = ctx.principal();
-    int64_t unit = 0;
-    if (auto asked = query_id(ctx, "unit")) {
-      unit = *asked;
-      if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
-    } else {
-      // Without ?unit: the duty watch the caller serves in, else their own unit's.
-      unit = s.duty.duty_watch_of(p.user_id, p.unit_id, now);
-      if (!ctx.may(Action::duty_read, {unit})) unit = p.unit_id;
-    }
+    int64_t unit = board_unit(ctx, s, now);
     auto current = s.duty.shift_at(unit, now);
     auto next = s.duty.next_shift(unit, current ? current->ends_at : now);
     // The shift before, while it still waits for its handover to be accepted.
     std::optional<duty::Shift> previous;
     if (current)
-      if (auto p = s.duty.shift_at(unit, current->starts_at - 1); p && p->status(now) == "handover_pending") previous = p;
+      if (auto before = s.duty.shift_at(unit, current->starts_at - 1); before && before->status(now) == "handover_pending")
+        previous = before;
     auto tmpl = s.duty.template_for(unit);
     return http::Response::json(200, {{"unit_id", unit},
                                       {"previous", previous ? shift_json(s, *previous) : json()},
@@ -429,16 +424,7 @@ void add_duty_routes(http::Router& r, Services& s) {
   // ---- coverage of units that must run 24/7
   r.add("GET", "/api/v1/coverage", Action::duty_read, [&s](http::Context& ctx) {
     int64_t now = s.clock.now_ms();
-    const auto& p = ctx.principal();
-    int64_t unit = 0;
-    if (auto asked = query_id(ctx, "unit")) {
-      unit = *asked;
-      if (!ctx.may(Action::duty_read, {unit})) throw Problem::forbidden();
-    } else {
-      // Without ?unit: the duty watch the caller serves in, else their own unit's.
-      unit = s.duty.duty_watch_of(p.user_id, p.unit_id, now);
-      if (!ctx.may(Action::duty_read, {unit})) unit = p.unit_id;
-    }
+    int64_t unit = board_unit(ctx, s, now);
     int64_t from = query_time(ctx, "from", now), to = query_time(ctx, "to", now + 14 * 86'400'000LL);
     if (to <= from || to - from > 400 * 86'400'000LL)
       throw Problem::field("to", "Khoảng thời gian phải dương và không quá 400 ngày", "The range must be positive and at most 400 days");

@@ -203,9 +203,6 @@ int serve(Installation& inst, std::ostream& out) {
   api::Services services = inst.services();
   auto router = api::make_router(services);
   auto authenticator = api::make_authenticator(services);
-  // The metrics listener comes before the main server on purpose: an http::Server points the
-  // open-connection gauges at itself when constructed and at nothing when destroyed, and they must
-  // describe the main listener, which is therefore constructed last and destroyed first.
   std::optional<http::Server> metrics_server;
   http::ServerOptions metrics_opt;
   if (!inst.config.server.metrics_listen.empty()) {
@@ -215,6 +212,7 @@ int serve(Installation& inst, std::ostream& out) {
     metrics_opt.max_connections = 16;
     metrics_opt.read_timeout_s = 10;
     metrics_opt.write_timeout_s = 10;
+    metrics_opt.publish_gauges = false;  // the connection gauges describe the main listener
     metrics_server.emplace(metrics_opt,
                            http::make_dispatcher(api::make_metrics_router(), authenticator, http::DispatchOptions{}));
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
+
 namespace watchfloor::http {
 
 std::string Request::header(std::string_view name) const {
@@ -129,13 +131,9 @@ std::optional<std::pair<uint64_t, uint64_t>> parse_byte_range(const std::string&
 }
 
 bool same_origin(const Request& req) {
-  auto lower = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
-  std::string origin = lower(req.header("origin"));
+  std::string origin = core::ascii_lower(req.header("origin"));
   if (origin.empty()) return true;
-  std::string host = lower(req.header("host"));
+  std::string host = core::ascii_lower(req.header("host"));
   if (host.empty()) return false;
   for (const auto& [scheme, port] : {std::pair{"http://", ":80"}, std::pair{"https://", ":443"}}) {
     std::string_view prefix = scheme;

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "core/hash.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/random.h"
+#include "core/text.h"
 
 namespace watchfloor::http {
 namespace {
@@ -42,17 +44,9 @@ bool is_unsafe(const std::string& m) { return m != "GET" && m != "HEAD" && m != 
 // sites without asking (a "simple request"), so refusing them closes login CSRF even without Origin.
 bool is_json(const std::string& content_type) {
   auto semi = content_type.find(';');
-  std::string type = content_type.substr(0, semi);
+  std::string type = core::ascii_lower(content_type.substr(0, semi));
   while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type == "application/json";
-}
-
-bool constant_time_equal(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 void add_security_headers(Response& r, bool api) {
@@ -170,7 +164,7 @@ Handler make_dispatcher(std::shared_ptr<Router> router, std::shared_ptr<Authenti
         if (route->action != auth::Action::public_access) {
           ctx.identity = authn->authenticate(req.cookie(kSessionCookie));
           if (!ctx.identity) throw core::Problem::unauthenticated();
-          if (is_unsafe(req.method) && !constant_time_equal(req.header("x-csrf-token"), ctx.identity->csrf_token))
+          if (is_unsafe(req.method) && !core::secrets_equal(req.header("x-csrf-token"), ctx.identity->csrf_token))
             throw core::Problem(403, "csrf", "Missing or wrong CSRF token", "Thiếu hoặc sai mã chống giả mạo (CSRF)",
                                 "Send the csrf_token from login or /api/v1/auth/me in the X-CSRF-Token header.",
                                 "Gửi csrf_token nhận khi đăng nhập hoặc từ /api/v1/auth/me trong tiêu đề X-CSRF-Token.");

@@ -728,6 +728,7 @@ void Server::Impl::begin_stop() {
 
 Server::Server(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {
+  if (!impl_->opt.publish_gauges) return;
   core::Metrics::global().gauge("watchfloor_http_open_connections", [impl = impl_.get()] { return impl->open.load(); });
   core::Metrics::global().gauge("watchfloor_ws_open_connections", [impl = impl_.get()] { return impl->websockets.load(); });
   core::Metrics::global().help("watchfloor_ws_open_connections", "gauge", "Open WebSocket connections");
@@ -737,6 +738,7 @@ Server::Server(ServerOptions options, Handler handler)
 
 Server::~Server() {
   // The gauges read this server; after it is gone they read nothing.
+  if (!impl_->opt.publish_gauges) return;
   core::Metrics::global().gauge("watchfloor_http_open_connections", [] { return 0.0; });
   core::Metrics::global().gauge("watchfloor_ws_open_connections", [] { return 0.0; });
 }

@@ -34,6 +34,8 @@ struct ServerOptions {
   // sends HSTS, and requests are marked secure (cookies get the Secure attribute).
   std::string tls_cert, tls_key;
   int shutdown_grace_s = 10;
+  // The open-connection gauges describe this server (one per process: the main listener's).
+  bool publish_gauges = true;
   // WebSocket connections (a route answered the upgrade with Response::websocket).
   size_t ws_max_queue_messages = 1000;  // outgoing; beyond either bound the client is "too slow"
   size_t ws_max_queue_bytes = 4 << 20;

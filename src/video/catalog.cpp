@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "video/rtp.h"
 
 namespace watchfloor::video {
@@ -45,12 +46,6 @@ Camera camera_from_row(const store::Row& r) {
   c.updated_at = r.i64(14);
   c.credentials_host = r.opt_str(15);
   return c;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out) ch = char(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
 }
 
 int hex_digit(char ch) {
@@ -178,13 +173,13 @@ std::optional<std::string> rtsp_endpoint(std::string_view url) {
   constexpr std::string_view secure = "rtsps://";
   uint16_t default_port = 554;
   std::string text(url);
-  if (url.size() >= secure.size() && lower(url.substr(0, secure.size())) == secure) {
+  if (url.size() >= secure.size() && core::ascii_lower(url.substr(0, secure.size())) == secure) {
     text = "rtsp://" + std::string(url.substr(secure.size()));
     default_port = 322;
   }
   auto u = rtsp::parse_url(text);
   if (!u) return std::nullopt;
-  std::string host = lower(u->host);
+  std::string host = core::ascii_lower(u->host);
   bool v6 = host.find(':') != std::string::npos;
   return fmt::format("{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", u->port_given ? u->port : default_port);
 }

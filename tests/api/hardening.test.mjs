@@ -118,6 +118,10 @@ describe('owner-only data', () => {
     let srv;
     try {
       srv = await startServer({ demo: true, dataDir });
+      // The recorder starts (and makes video/) just after the listening line: wait for it, bounded.
+      for (const t0 = Date.now(); !fs.existsSync(path.join(dataDir, 'video', 'default')) && Date.now() - t0 < 10_000;) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const db = path.join(dataDir, 'watchfloor.db');
       const expected = [
         [dataDir, 0o700], [db, 0o600], [path.join(dataDir, 'secret.key'), 0o600],
