@@ -3,10 +3,9 @@ import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setCsrfToken, type Camera, type CameraOutage, type Hold, type ProbeResult, type Unit } from './api';
 import { setLang } from './i18n';
-import { HoldList, HoldsPanel, Probe, StatePanel, Timeline } from './pages/CameraDetail';
+import { HoldList, HoldsPanel, Probe, StatePanel } from './pages/CameraDetail';
 import { CameraOutagesPage, OutageBadge } from './pages/CameraOutages';
 import { CameraRows } from './pages/Cameras';
-import { dayOf, timelineBars } from './video';
 
 const VN = 'Asia/Ho_Chi_Minh';
 const at = (s: string) => Date.parse(s);
@@ -23,79 +22,6 @@ afterEach(() => {
   document.body.innerHTML = '';
   setLang('vi');
   vi.unstubAllGlobals();
-});
-
-describe('Timeline', () => {
-  const day = dayOf('2026-11-28', VN);
-  const now = at('2026-11-28T05:00:00Z'); // 12:00
-  const bars = timelineBars(
-    {
-      segments: [{ start: '2026-11-27T17:00:00Z', end: '2026-11-28T02:00:00Z', bytes: 1, frames: 1, recovered: false }],
-      gaps: [{ start: '2026-11-28T02:00:00Z', end: null, cause: 'disk_full' }],
-    },
-    day,
-    now,
-  );
-
-  function mountTimeline(selected: number | null, picks: [number, boolean][]) {
-    const root = mount(<Timeline day={day} bars={bars} selected={selected} now={now} onPick={(t, play) => picks.push([t, play])} />);
-    const track = root.querySelector('[data-testid="timeline-track"]') as HTMLElement;
-    // happy-dom lays nothing out: give the track a width of 1000 px at x = 100.
-    track.getBoundingClientRect = () => ({ left: 100, width: 1000, top: 0, height: 30, right: 1100, bottom: 30, x: 100, y: 0, toJSON: () => '' });
-    return { root, track };
-  }
-
-  it('draws recorded spans and gaps across the day with tooltips, ticks and a legend of what is there', () => {
-    const { root } = mountTimeline(null, []);
-    const drawn = [...root.querySelectorAll('.tl-bar')] as HTMLElement[];
-    expect(drawn.map((b) => b.dataset.kind)).toEqual(['recorded', 'gap']);
-    expect(drawn[0].style.left).toBe('0.0000%');
-    expect(drawn[0].style.width).toBe('37.5000%');
-    expect(drawn[0].getAttribute('title')).toBe('Có ghi hình: 00:00:00 – 09:00:00');
-    expect(drawn[1].classList.contains('gc-disk_full')).toBe(true);
-    expect(drawn[1].classList.contains('open')).toBe(true);
-    expect(drawn[1].getAttribute('title')).toBe('Đầy ổ lưu trữ: 09:00:00 – đang diễn ra');
-    expect([...root.querySelectorAll('.tl-ticks span')].map((s) => s.textContent)).toEqual([
-      '00:00', '03:00', '06:00', '09:00', '12:00', '15:00', '18:00', '21:00', '24:00',
-    ]);
-    expect([...root.querySelectorAll('.tl-legend li')].map((li) => li.textContent)).toEqual(['Có ghi hình', 'Đầy ổ lưu trữ', 'Không có dữ liệu']);
-    expect((root.querySelector('.tl-now') as HTMLElement).style.left).toBe('50.0000%');
-    const slider = root.querySelector('[role="slider"]')!;
-    expect(slider.getAttribute('aria-label')).toContain('28/11/2026');
-    expect(slider.getAttribute('aria-valuetext')).toBe('chưa chọn thời điểm');
-  });
-
-  it('plays from the point clicked', () => {
-    const picks: [number, boolean][] = [];
-    const { track } = mountTimeline(null, picks);
-    track.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: 100 + 375 })); // 3/8 of the day: 09:00
-    expect(picks).toEqual([[at('2026-11-28T02:00:00Z'), true]]);
-  });
-
-  it('moves the choice with the arrow keys and plays it with Enter', () => {
-    const picks: [number, boolean][] = [];
-    const sel = at('2026-11-28T01:30:00Z'); // 08:30
-    const { root, track } = mountTimeline(sel, picks);
-    expect(track.getAttribute('aria-valuetext')).toBe('08:30:00');
-    expect(track.getAttribute('aria-valuenow')).toBe(String(8 * 60 + 30));
-    expect(root.querySelector('.tl-cursor')).not.toBeNull();
-    track.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-    track.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', shiftKey: true, bubbles: true }));
-    track.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
-    track.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-    expect(picks).toEqual([
-      [sel + 60_000, false],
-      [sel - 15 * 60_000, false],
-      [day.start, false],
-      [sel, true],
-    ]);
-  });
-
-  it('speaks English when chosen', () => {
-    setLang('en');
-    const { root } = mountTimeline(null, []);
-    expect([...root.querySelectorAll('.tl-legend li')].map((li) => li.textContent)).toEqual(['Recorded', 'Storage full', 'No data']);
-  });
 });
 
 const camera = (over: Partial<Camera> = {}): Camera => ({

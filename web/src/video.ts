@@ -187,7 +187,7 @@ export function parseDay(text: string, timeZone = DISPLAY_TIME_ZONE): Day | null
 export const dayText = (day: Day) => formatYmd(day.date);
 
 /** The position of an instant across the day, from 0 to 1 (clamped). */
-export function fractionOf(at: number, day: Day): number {
+export function fractionOf(at: number, day: Pick<Day, 'start' | 'end'>): number {
   const f = (at - day.start) / (day.end - day.start);
   return Math.min(1, Math.max(0, f));
 }
@@ -225,7 +225,7 @@ const ms = (s: string | null | undefined) => (s ? Date.parse(s) : NaN);
  * future is blank), touching or overlapping pieces of the same kind (and cause) merged into one bar.
  * Recorded bars come first, then gaps, each in time order.
  */
-export function timelineBars(rec: Recordings | null | undefined, day: Day, now: number): Bar[] {
+export function timelineBars(rec: Recordings | null | undefined, day: Pick<Day, 'start' | 'end'>, now: number): Bar[] {
   const limit = Math.min(day.end, now);
   const pieces: Omit<Bar, 'left' | 'width'>[] = [];
   for (const s of rec?.segments ?? []) {

@@ -1,58 +1,38 @@
-// One camera: what it is, the recorder's live word on it (with a connection test), a day of its
-// recordings on a 24-hour timeline that plays from the point clicked and takes snapshots, and the
-// evidence holds (giữ dữ liệu làm chứng cứ) that keep its recordings from retention.
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, casesApi, GAP_CAUSES, videoApi, type Camera, type Hold, type ProbeResult, type Recordings } from '../api';
+// One camera: what it is, the recorder's live word on it (with a connection test), playback of its
+// recordings on a zoomable timeline (CameraPlayback.tsx), and the evidence holds (giữ dữ liệu làm chứng
+// cứ) that keep its recordings from retention.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError, casesApi, videoApi, type Camera, type Hold, type ProbeResult } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
-import { zonedToUtcMs } from '../calendar';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
 import { live, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { canPlayVideo, canWriteCameras, canWriteHolds, useApp } from '../session';
+import { announceHoldsChanged } from '../timeline';
 import { fold } from '../tree';
 import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
 import {
-  barTitle,
   bilingual,
-  causesIn,
-  clockTime,
   connectionName,
-  dayText,
   formatBytes,
   formatFps,
   formatKbps,
-  fractionOf,
-  gapAt,
-  gapCauseName,
   holdForm,
   holdPayload,
-  hourTicks,
-  instantAt,
   isCameraStateEvent,
   isHoldActive,
-  minuteOfDay,
-  moveDay,
   ownerName,
-  parseDay,
-  playbackAt,
   sortHolds,
   streamText,
   timeAgo,
-  timelineBars,
-  today,
   withState,
-  type Bar,
-  type Day,
   type HoldForm,
-  type Playback,
 } from '../video';
 import { useCustomsUnits } from './Cases';
 import { OpenOutage } from './CameraOutages';
+import { CameraPlayback } from './CameraPlayback';
 import { CameraStateBadge, RecordingDot, useNow } from './Cameras';
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const pct = (f: number) => `${(f * 100).toFixed(4)}%`;
 
 export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   const { user } = useApp();
@@ -109,7 +89,7 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
         </section>
       </div>
       {/* The timeline, playback and snapshots are all video_playback: without it the server refuses each. */}
-      {canPlayVideo(user) ? <TimelinePanel key={`${camera.id}-${tz}`} camera={camera} tz={tz} now={now} onSpan={setSpan} /> : null}
+      {canPlayVideo(user) ? <CameraPlayback key={`${camera.id}-${tz}`} camera={camera} tz={tz} now={now} onSpan={setSpan} /> : null}
       <HoldsPanel camera={camera} tz={tz} span={span} now={now} write={canWriteHolds(user)} />
     </section>
   );
@@ -284,348 +264,6 @@ export function Probe({ cameraId, probe = videoApi.probe }: { cameraId: number; 
   );
 }
 
-// ---- the timeline -------------------------------------------------------------------------------
-
-/**
- * A day across the track: recorded runs green, gaps coloured by cause, with tooltips, hour ticks
- * and a legend. A click (or Enter) picks the time under it; the arrow keys move the choice.
- */
-export function Timeline({
-  day,
-  bars,
-  selected,
-  now,
-  onPick,
-}: {
-  day: Day;
-  bars: Bar[];
-  selected: number | null;
-  now: number;
-  onPick: (at: number, play: boolean) => void;
-}) {
-  const tz = day.timeZone;
-  const sel = selected !== null && selected >= day.start && selected < day.end ? selected : null;
-  const causes = causesIn(bars, GAP_CAUSES);
-  const last = Math.min(now, day.end - 60_000);
-
-  const onClick = (e: MouseEvent) => {
-    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
-    if (r.width <= 0) return;
-    onPick(Math.min(instantAt((e.clientX - r.left) / r.width, day), day.end - 1), true);
-  };
-  const onKey = (e: KeyboardEvent) => {
-    const base = sel ?? Math.max(day.start, last);
-    const minute = 60_000;
-    const moves: Record<string, number> = {
-      ArrowLeft: -(e.shiftKey ? 15 : 1) * minute,
-      ArrowRight: (e.shiftKey ? 15 : 1) * minute,
-      ArrowDown: -minute,
-      ArrowUp: minute,
-      PageDown: -60 * minute,
-      PageUp: 60 * minute,
-    };
-    let at: number | null = null;
-    if (e.key in moves) at = base + moves[e.key];
-    else if (e.key === 'Home') at = day.start;
-    else if (e.key === 'End') at = Math.max(day.start, last);
-    else if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      onPick(base, true);
-      return;
-    } else return;
-    e.preventDefault();
-    onPick(Math.min(day.end - 1, Math.max(day.start, at)), false);
-  };
-
-  return (
-    <div class="tl" data-testid="timeline" data-day={day.date}>
-      <div
-        class="tl-track"
-        role="slider"
-        tabIndex={0}
-        aria-label={t('timeline.track', { day: dayText(day) })}
-        aria-valuemin={0}
-        aria-valuemax={24 * 60 - 1}
-        aria-valuenow={sel !== null ? minuteOfDay(sel, tz) : 0}
-        aria-valuetext={sel !== null ? clockTime(sel, tz) : t('timeline.noSelection')}
-        onClick={onClick}
-        onKeyDown={onKey}
-        data-testid="timeline-track"
-      >
-        {bars.map((b) => (
-          <div
-            key={`${b.kind}-${b.cause}-${b.start}`}
-            class={b.kind === 'recorded' ? 'tl-bar tl-rec' : `tl-bar tl-gap gc-${b.cause}${b.open ? ' open' : ''}`}
-            style={{ left: pct(b.left), width: pct(b.width) }}
-            title={barTitle(b, tz)}
-            data-kind={b.kind}
-            data-cause={b.cause || undefined}
-          />
-        ))}
-        {now > day.start && now < day.end ? <div class="tl-now" style={{ left: pct(fractionOf(now, day)) }} aria-hidden="true" /> : null}
-        {sel !== null ? <div class="tl-cursor" style={{ left: pct(fractionOf(sel, day)) }} aria-hidden="true" /> : null}
-      </div>
-      <div class="tl-ticks" aria-hidden="true">
-        {hourTicks(day, 3).map((tk, i, all) => (
-          <span key={tk.label} class={i === 0 ? 'first' : i === all.length - 1 ? 'last' : ''} style={{ left: pct(tk.left) }}>
-            {tk.label}
-          </span>
-        ))}
-      </div>
-      <ul class="tl-legend" aria-label={t('timeline.legend')}>
-        <li>
-          <span class="swatch tl-rec" aria-hidden="true" />
-          {t('timeline.recorded')}
-        </li>
-        {causes.map((c) => (
-          <li key={c}>
-            <span class={`swatch tl-gap gc-${c}`} aria-hidden="true" />
-            {gapCauseName(c)}
-          </li>
-        ))}
-        <li>
-          <span class="swatch tl-none" aria-hidden="true" />
-          {t('timeline.noData')}
-        </li>
-      </ul>
-      <ul class="sr-only" aria-label={t('timeline.spans')}>
-        {bars.map((b) => (
-          <li key={`${b.kind}-${b.cause}-${b.start}`}>{barTitle(b, tz)}</li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-function parseClock(text: string): number | null {
-  const m = /^\s*(\d{1,2})[:h.](\d{2})\s*$/.exec(text);
-  if (!m || +m[1] > 23 || +m[2] > 59) return null;
-  return +m[1] * 60 + +m[2];
-}
-
-function TimelinePanel({
-  camera,
-  tz,
-  now,
-  onSpan,
-}: {
-  camera: Camera;
-  tz: string;
-  now: number;
-  onSpan: (span: { from: number; to: number } | null) => void;
-}) {
-  const [day, setDay] = useState<Day>(() => today(tz));
-  const [dayInput, setDayInput] = useState(() => dayText(today(tz)));
-  const [dayError, setDayError] = useState<string | null>(null);
-  const [rec, setRec] = useState<Recordings | null>(null);
-  const [recError, setRecError] = useState<unknown>(null);
-  const [selected, setSelected] = useState<number | null>(null);
-  const [play, setPlay] = useState<Playback | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [position, setPosition] = useState<number | null>(null);
-  const [playError, setPlayError] = useState<unknown>(null);
-  const [clock, setClock] = useState('');
-  const [clockError, setClockError] = useState<string | null>(null);
-  const [snapAt, setSnapAt] = useState<number | null>(null);
-  const [snapError, setSnapError] = useState<unknown>(null);
-  const isToday = now >= day.start && now < day.end;
-
-  const load = useCallback(() => {
-    let on = true;
-    videoApi.recordings(camera.id, iso(day.start), iso(day.end)).then(
-      (r) => {
-        if (!on) return;
-        setRec(r);
-        setRecError(null);
-      },
-      (e) => {
-        if (on) setRecError(e);
-      },
-    );
-    return () => {
-      on = false;
-    };
-  }, [camera.id, day]);
-  useEffect(() => {
-    setRec(null);
-    return load();
-  }, [load]);
-  // Today's track grows: ask again every minute.
-  useEffect(() => {
-    if (!isToday) return;
-    const h = setInterval(load, 60_000);
-    return () => clearInterval(h);
-  }, [isToday, load]);
-
-  const bars = useMemo(() => timelineBars(rec, day, now), [rec, day, now]);
-
-  useEffect(() => {
-    onSpan(play ? { from: play.from, to: play.to } : selected !== null ? { from: selected, to: Math.min(selected + 60 * 60_000, Math.max(now, selected + 60_000)) } : null);
-  }, [play, selected]);
-
-  const goTo = (d: Day) => {
-    setDay(d);
-    setDayInput(dayText(d));
-    setDayError(null);
-    setSelected(null);
-    setPlay(null);
-    setMessage(null);
-    setPosition(null);
-    setPlayError(null);
-  };
-
-  const pick = (at: number, andPlay: boolean) => {
-    setSelected(at);
-    setSnapAt(null);
-    setSnapError(null);
-    if (!andPlay) return;
-    setPlayError(null);
-    setPosition(null);
-    const p = playbackAt(rec, at, Math.min(day.end, now));
-    if (!p) {
-      const gap = gapAt(rec, at, now);
-      setPlay(null);
-      setMessage(
-        gap
-          ? t('timeline.notRecordedAt', { time: clockTime(at, tz), cause: gapCauseName(gap.cause) })
-          : t('timeline.nothingAfter', { time: clockTime(at, tz) }),
-      );
-      return;
-    }
-    setPlay(p);
-    setPosition(p.from);
-    setMessage(p.snapped ? t('timeline.snapped', { time: clockTime(at, tz), start: clockTime(p.from, tz) }) : null);
-  };
-
-  const mediaUrl = play ? videoApi.mediaUrl(camera.id, iso(play.from), iso(play.to)) : null;
-  const shotAt = position ?? selected;
-  const snapUrl = snapAt !== null ? videoApi.snapshotUrl(camera.id, iso(snapAt)) : null;
-
-  return (
-    <section class="panel timeline-panel" aria-labelledby="timeline-h">
-      <h2 id="timeline-h">{t('timeline.title')}</h2>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const d = parseDay(dayInput, tz);
-          if (!d) {
-            setDayError(t('audit.badDate'));
-            return;
-          }
-          goTo(d);
-        }}
-      >
-        <Field id="tl-day" label={t('timeline.day')} error={dayError ?? undefined}>
-          {(a) => (
-            <input
-              {...a}
-              class="date"
-              inputMode="numeric"
-              placeholder={t('audit.datePlaceholder')}
-              value={dayInput}
-              onInput={(e) => setDayInput(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <div class="field field-buttons">
-          <button type="submit" class="btn">
-            {t('timeline.show')}
-          </button>
-          <button type="button" class="btn" onClick={() => goTo(moveDay(day, -1))}>
-            ‹ {t('timeline.prevDay')}
-          </button>
-          <button type="button" class="btn" onClick={() => goTo(today(tz))} disabled={isToday}>
-            {t('timeline.today')}
-          </button>
-          <button type="button" class="btn" onClick={() => goTo(moveDay(day, 1))} disabled={day.end > now}>
-            {t('timeline.nextDay')} ›
-          </button>
-        </div>
-      </form>
-      <p class="hint">{t('timeline.hint')}</p>
-      <Timeline day={day} bars={bars} selected={selected} now={now} onPick={pick} />
-      <ProblemBox error={recError} />
-      {rec && !recError && rec.segments.length === 0 ? <p class="muted">{t('timeline.nothing')}</p> : null}
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const minute = parseClock(clock);
-          if (minute === null) {
-            setClockError(t('timeline.badTime'));
-            return;
-          }
-          setClockError(null);
-          pick(zonedToUtcMs(day.date, minute, tz), true);
-        }}
-      >
-        <Field id="tl-clock" label={t('timeline.atTime')} error={clockError ?? undefined}>
-          {(a) => <input {...a} class="date" inputMode="numeric" placeholder="08:30" value={clock} onInput={(e) => setClock(e.currentTarget.value)} />}
-        </Field>
-        <div class="field field-buttons">
-          <button type="submit" class="btn">
-            {t('timeline.play')}
-          </button>
-          <button type="button" class="btn" disabled={shotAt === null} onClick={() => shotAt !== null && setSnapAt(shotAt)}>
-            {t('snapshot.button', { time: shotAt !== null ? clockTime(shotAt, tz) : '—' })}
-          </button>
-        </div>
-      </form>
-      <div role="status">
-        {selected !== null && !play ? <p>{t('timeline.selected', { time: clockTime(selected, tz) })}</p> : null}
-        {message ? <p class="alert alert-warn">{message}</p> : null}
-      </div>
-      {play && mediaUrl ? (
-        <div class="player">
-          <p>
-            {t('timeline.playing', { from: clockTime(play.from, tz), to: clockTime(play.to, tz) })}
-            {position !== null ? <span class="muted"> · {t('timeline.position', { time: clockTime(position, tz) })}</span> : null}
-          </p>
-          <video
-            key={mediaUrl}
-            src={mediaUrl}
-            controls
-            autoPlay
-            preload="metadata"
-            data-testid="player"
-            // Within one run nothing is collapsed: the wall clock is the start plus the play time.
-            onTimeUpdate={(e) => setPosition(play.from + e.currentTarget.currentTime * 1000)}
-            onError={() => {
-              void videoApi.mediaProblem(mediaUrl).then((p) => setPlayError(p ?? new Error(t('timeline.playError'))));
-            }}
-          />
-          <ProblemBox error={playError} />
-        </div>
-      ) : null}
-      {snapUrl && snapAt !== null ? (
-        <figure class="snapshot" data-testid="snapshot">
-          {snapError ? (
-            <ProblemBox error={snapError} />
-          ) : (
-            <img
-              src={snapUrl}
-              alt={t('snapshot.alt', { name: camera.name, time: formatDateTime(snapAt, { seconds: true, timeZone: tz }) })}
-              onError={() => {
-                void videoApi.mediaProblem(snapUrl).then((p) => setSnapError(p ?? new Error(t('snapshot.error'))));
-              }}
-            />
-          )}
-          <figcaption>
-            {formatDateTime(snapAt, { seconds: true, timeZone: tz })} ·{' '}
-            <a href={snapUrl} target="_blank" rel="noopener">
-              {t('snapshot.open')}
-            </a>{' '}
-            <button type="button" class="btn btn-small" onClick={() => setSnapAt(null)}>
-              {t('common.close')}
-            </button>
-          </figcaption>
-        </figure>
-      ) : null}
-    </section>
-  );
-}
-
 // ---- evidence holds -----------------------------------------------------------------------------
 
 /** A case number ("HP-2026-0012") or id → the case id; null when none is given; undefined when not found. */
@@ -701,6 +339,7 @@ export function HoldsPanel({
             setForm(null);
             setNotice(t('hold.created'));
             setTick((n) => n + 1);
+            announceHoldsChanged(camera.id);
           }}
         />
       ) : null}
@@ -715,6 +354,7 @@ export function HoldsPanel({
           onReleased={() => {
             setNotice(t('hold.releasedDone'));
             setTick((n) => n + 1);
+            announceHoldsChanged(camera.id);
           }}
         />
       ) : null}
