@@ -152,7 +152,8 @@ export function ticks(v: View, timeZone: string, max = 8): Tick[] {
 export function viewText(v: View, timeZone: string): string {
   const a = formatDateTime(v.start, { seconds: v.zoom >= 3, timeZone });
   const b = formatDateTime(v.end, { seconds: v.zoom >= 3, timeZone });
-  return a.slice(0, 10) === b.slice(0, 10) || v.zoom === DAY_ZOOM ? `${a} – ${b.slice(11)}` : `${a} – ${b}`;
+  if (v.zoom === DAY_ZOOM) return `${a} – 24:00`;
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} – ${b.slice(11)}` : `${a} – ${b}`;
 }
 
 // ---- holds and cases on the window --------------------------------------------------------------
