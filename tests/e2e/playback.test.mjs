@@ -1,0 +1,218 @@
+// Browser test of playback on the camera page against the real server recording the camera simulator:
+// the operator zooms the timeline to ten minutes, jumps to a typed time, plays at 2×, pauses and steps
+// one frame (the video's currentTime moves by one frame), sees the playhead follow, then places an
+// evidence hold and sees its band on the timeline.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { login as apiLogin, pickLogin, REPO, startServer } from '../api/server.mjs';
+import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
+
+const TIMEOUT = 20000;
+const ZONE = 'Asia/Ho_Chi_Minh';
+const CAMSIM = path.resolve(REPO, process.env.WATCHFLOOR_CAMSIM || 'build/watchfloor-camsim');
+const RECORDER = { segment_s: 6, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
+const FRAME = 1 / 25; // the simulator's rate
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+
+async function until(what, fn, timeoutMs = 30_000, everyMs = 250) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+/** dd/MM/yyyy and HH:mm:ss of an instant in Vietnam, as the operator types them. */
+function vnParts(ms) {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(ms))
+      .map((x) => [x.type, x.value]),
+  );
+  return { date: `${p.day}/${p.month}/${p.year}`, time: `${p.hour}:${p.minute}:${p.second}` };
+}
+
+describe('operator console: playback on the camera page', { timeout: 240_000 }, () => {
+  let sim;
+  let server;
+  let browser;
+  let admin;
+  let camera;
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-camsim-cache-'));
+
+  before(async () => {
+    assertConsoleBuilt();
+    const port = await freePort();
+    sim = spawn(CAMSIM, ['--cameras', '1', '--resolution', '360p', '--bitrate', '400', '--gop', '25', '--port', String(port), '--cache', cache, '--user', 'viewer', '--password', 'Cam-pass-1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    sim.stdout.setEncoding('utf8');
+    sim.stdout.on('data', (d) => (out += d));
+    sim.stderr.resume();
+    await until('camsim: ready', () => out.includes('camsim: ready'), 120_000, 100);
+
+    server = await startServer({ demo: true, config: { recorder: RECORDER } });
+    browser = await launchBrowser();
+    admin = pickLogin(server.logins, 'admin');
+    const api = await apiLogin(server.url, admin.username, admin.password);
+    const units = (await api.request('GET', '/api/v1/units')).json;
+    const unit = (units.items || units).find((u) => u.code === 'HP-CKKV1');
+    const site = await api.request('POST', '/api/v1/sites', { unit_id: unit.id, kind: 'seaport', name: 'Cảng Tân Vũ — xem lại' });
+    assert.equal(site.status, 201, site.text);
+    const c = await api.request('POST', '/api/v1/cameras', {
+      site_id: site.json.id,
+      name: 'Cổng B — xem lại',
+      main_url: `rtsp://127.0.0.1:${port}/cam1/main`,
+      username: 'viewer',
+      password: 'Cam-pass-1',
+    });
+    assert.equal(c.status, 201, c.text);
+    camera = c.json;
+    // Some 25 s recorded, a few segments committed.
+    await until(
+      '25 s recorded',
+      async () => {
+        const now = Date.now();
+        const r = await api.request('GET', `/api/v1/cameras/${camera.id}/recordings?from=${new Date(now - 3600_000).toISOString()}&to=${new Date(now + 60_000).toISOString()}`);
+        const recorded = (r.json?.segments || []).reduce((s, x) => s + Date.parse(x.end) - Date.parse(x.start), 0);
+        return recorded >= 25_000 && r.json.segments.some((x) => !x.live) ? r.json : null;
+      },
+      90_000,
+      1000,
+    );
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    sim?.kill('SIGTERM');
+  });
+
+  test('zoom to ten minutes, jump to a time, play at 2×, step a frame, and see a hold placed', async () => {
+    const context = await browser.newContext({ locale: 'vi-VN', timezoneId: ZONE });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByLabel('Tên đăng nhập').fill(admin.username);
+      await page.getByLabel('Mật khẩu', { exact: true }).fill(admin.password);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+      await page.goto(`${server.url}/#/cameras/${camera.id}`);
+      await page.getByRole('heading', { name: `Camera ${camera.name}`, level: 1 }).waitFor();
+
+      const timeline = page.getByTestId('timeline');
+      await timeline.waitFor();
+      assert.equal(await timeline.getAttribute('data-zoom'), '24h');
+      await timeline.locator('.tl-bar.tl-rec').first().waitFor();
+
+      // ---- zoom to ten minutes: the window is ten minutes wide, ticks every two minutes, now in view
+      await page.getByRole('group', { name: 'Thu phóng dòng thời gian' }).getByRole('button', { name: '10 phút', exact: true }).click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]')?.getAttribute('data-zoom') === '10m');
+      const span = Date.parse(await timeline.getAttribute('data-end')) - Date.parse(await timeline.getAttribute('data-start'));
+      assert.equal(span, 10 * 60_000);
+      const labels = await timeline.locator('.tl-ticks span').allTextContents();
+      assert.ok(labels.length >= 4 && labels.every((l) => /^\d{2}:\d{2}$/.test(l)), labels.join(' '));
+      await timeline.getByTestId('now-marker').waitFor();
+      await timeline.locator('.tl-bar.tl-rec').first().waitFor();
+
+      // ---- jump to a typed time: 5 s after the first recorded frame
+      const rec = await page.evaluate(async (id) => {
+        const now = Date.now();
+        const r = await fetch(`/api/v1/cameras/${id}/recordings?from=${new Date(now - 3600_000).toISOString()}&to=${new Date(now + 60_000).toISOString()}`);
+        return r.json();
+      }, camera.id);
+      const target = Math.ceil((Date.parse(rec.segments[0].start) + 5000) / 1000) * 1000;
+      const typed = vnParts(target);
+      const jumpForm = page.getByRole('form', { name: 'Đi đến thời điểm' });
+      await jumpForm.getByLabel('Ngày', { exact: true }).fill(typed.date);
+      await jumpForm.getByLabel('Giờ (HH:mm:ss)').fill(typed.time);
+      const clipAsked = page.waitForResponse((r) => r.url().includes(`/api/v1/cameras/${camera.id}/media.mp4?`));
+      await jumpForm.getByRole('button', { name: 'Đi đến' }).click();
+      const clipRes = await clipAsked;
+      assert.ok([200, 206].includes(clipRes.status()), `media.mp4: ${clipRes.status()}`);
+      assert.equal(new URL(clipRes.url()).searchParams.get('from'), new Date(target).toISOString());
+      const first = Date.parse(clipRes.headers()['x-recording-start']);
+      assert.ok(Math.abs(first - target) <= 40, `the first frame shown (${clipRes.headers()['x-recording-start']}) is the time typed`);
+      const player = page.getByTestId('player');
+      await player.waitFor();
+      await page.waitForFunction(() => {
+        const v = document.querySelector('video');
+        return v && v.readyState >= 2 && v.currentTime > 0;
+      });
+      const slider = page.getByRole('slider', { name: /^Dòng thời gian ngày/ });
+
+      // ---- play at 2×: media time runs about twice as fast as the wall clock
+      const speeds = page.getByRole('group', { name: 'Tốc độ phát' });
+      await speeds.getByRole('button', { name: '2×', exact: true }).click();
+      assert.equal(await speeds.getByRole('button', { name: '2×', exact: true }).getAttribute('aria-pressed'), 'true');
+      const rate = await page.evaluate(() => document.querySelector('video').playbackRate);
+      assert.equal(rate, 2);
+      const a = await page.evaluate(() => ({ t: document.querySelector('video').currentTime, at: performance.now() }));
+      await sleep(2000);
+      const b = await page.evaluate(() => ({ t: document.querySelector('video').currentTime, at: performance.now(), paused: document.querySelector('video').paused }));
+      assert.equal(b.paused, false);
+      const ratio = (b.t - a.t) / ((b.at - a.at) / 1000);
+      assert.ok(ratio > 1.5 && ratio < 2.5, `media time ran at ${ratio.toFixed(2)}× the wall clock`);
+      // The playhead follows: the slider says the time of the picture, past the time typed.
+      const shown = await slider.getAttribute('aria-valuetext');
+      assert.match(shown, /^\d{2}:\d{2}:\d{2}$/);
+      assert.ok(shown > typed.time, `the playhead (${shown}) did not move past ${typed.time}`);
+
+      // ---- pause, then one frame forward and back
+      await page.getByRole('group', { name: 'Điều khiển phát lại' }).getByTestId('play-pause').click();
+      await page.waitForFunction(() => document.querySelector('video').paused);
+      await sleep(300);
+      const t0 = await page.evaluate(() => document.querySelector('video').currentTime);
+      const stepped = page.evaluate(() => new Promise((r) => document.querySelector('video').addEventListener('seeked', () => r(document.querySelector('video').currentTime), { once: true })));
+      await page.getByRole('button', { name: /Tiến 1 khung hình/ }).click();
+      const t1 = await stepped;
+      assert.ok(Math.abs(t1 - t0 - FRAME) < 0.002, `one frame forward moved currentTime by ${(t1 - t0).toFixed(4)} s`);
+      const back = page.evaluate(() => new Promise((r) => document.querySelector('video').addEventListener('seeked', () => r(document.querySelector('video').currentTime), { once: true })));
+      await page.getByRole('button', { name: /Lùi 1 khung hình/ }).click();
+      assert.ok(Math.abs((await back) - t0) < 0.002, 'one frame back returns to the frame');
+      assert.equal(await page.evaluate(() => document.querySelector('video').paused), true, 'stepping keeps the video paused');
+
+      // ---- place a hold over the clip: its band appears on the timeline
+      assert.equal(await timeline.getByTestId('hold-band').count(), 0);
+      const holdsPanel = page.getByRole('region', { name: 'Giữ dữ liệu làm chứng cứ' });
+      await holdsPanel.getByRole('button', { name: 'Giữ dữ liệu' }).click();
+      const holdForm = page.getByRole('form', { name: 'Giữ đoạn ghi hình làm chứng cứ' });
+      await holdForm.waitFor();
+      await holdForm.getByLabel('Lý do', { exact: true }).fill('Kiểm thử xem lại: container nghi vấn');
+      const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/holds'));
+      await holdForm.getByRole('button', { name: 'Giữ dữ liệu' }).click();
+      const res = await created;
+      assert.equal(res.status(), 201, await res.text());
+      const band = timeline.getByTestId('hold-band');
+      await band.waitFor();
+      assert.match(await band.getAttribute('title'), /^Đang giữ dữ liệu .*Kiểm thử xem lại: container nghi vấn/);
+      assert.equal(await band.getAttribute('data-hold-id'), String((await res.json()).id));
+
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
