@@ -131,6 +131,15 @@ describe('ticks in the unit’s time zone', () => {
     expect(ticks(v, 'Asia/Kolkata').map((t) => t.label)).toEqual(['05:30', '05:40', '05:50', '06:00', '06:10', '06:20', '06:30']);
   });
 
+  it('places ticks on the local clock across a clock change (a 23-hour day)', () => {
+    const spring = dayView(at('2026-03-29T10:00:00Z'), 'Europe/Berlin');
+    expect((spring.end - spring.start) / H).toBe(23);
+    const tk = ticks(spring, 'Europe/Berlin', 4);
+    expect(tk.map((t) => t.label)).toEqual(['00:00', '06:00', '12:00', '18:00', '24:00']);
+    // 06:00 comes after five hours of the short day, not a quarter of it.
+    expect(tk[1].left).toBeCloseTo(5 / 23, 6);
+  });
+
   it('says what the window spans', () => {
     expect(viewText(DAY, VN)).toBe('28/11/2026 00:00 – 24:00');
     const across: View = { start: at('2026-11-27T16:55:00Z'), end: at('2026-11-27T17:05:00Z'), zoom: 3 };

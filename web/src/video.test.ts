@@ -23,16 +23,12 @@ import {
   groupBySite,
   holdForm,
   holdPayload,
-  hourTicks,
-  instantAt,
-  minuteOfDay,
   moveDay,
   outageFilterState,
   outageStatus,
   outageStatusName,
   parseCoordinate,
   parseDay,
-  playbackAt,
   siteForm,
   siteKindName,
   sitePatch,
@@ -130,8 +126,6 @@ describe('the day in the unit’s time zone', () => {
     expect((spring.end - spring.start) / H).toBe(23);
     const autumn = dayOf('2026-10-25', 'Europe/Berlin');
     expect((autumn.end - autumn.start) / H).toBe(25);
-    // The 06:00 tick sits after five hours of the short day, not a quarter of it.
-    expect(hourTicks(spring, 6)[1].left).toBeCloseTo(5 / 23, 6);
   });
 
   it('is today in Vietnam, whatever the UTC date', () => {
@@ -145,20 +139,11 @@ describe('the day in the unit’s time zone', () => {
     expect(parseDay('2026-11-28', VN)).toBeNull();
   });
 
-  it('maps instants to positions and back, clamped to the day', () => {
+  it('maps instants to positions across the day, clamped to it', () => {
     const d = dayOf('2026-11-28', VN);
     expect(fractionOf(at('2026-11-28T05:00:00Z'), d)).toBe(0.5); // 12:00 in Vietnam
     expect(fractionOf(d.start - H, d)).toBe(0);
     expect(fractionOf(d.end + H, d)).toBe(1);
-    expect(instantAt(0.25, d)).toBe(d.start + 6 * H);
-    expect(instantAt(2, d)).toBe(d.end);
-    expect(minuteOfDay(at('2026-11-28T01:30:00Z'), VN)).toBe(8 * 60 + 30);
-  });
-
-  it('puts hour ticks every three hours, 00:00 to 24:00', () => {
-    const ticks = hourTicks(dayOf('2026-11-28', VN));
-    expect(ticks.map((x) => x.label)).toEqual(['00:00', '03:00', '06:00', '09:00', '12:00', '15:00', '18:00', '21:00', '24:00']);
-    expect(ticks.map((x) => x.left)).toEqual([0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1]);
   });
 });
 
@@ -210,25 +195,6 @@ describe('the timeline', () => {
     expect(barTitle(bars[3], VN, 'vi')).toBe('Mất tín hiệu camera: 06:00:00 – 06:30:00');
     expect(barTitle(bars[0], VN, 'en')).toBe('Recorded: 00:00:00 – 06:00:00');
     expect(barTitle(bars[5], VN, 'vi')).toBe('Mất tín hiệu camera: 11:10:00 – đang diễn ra');
-  });
-
-  it('plays an hour from the click, or to the end of that run', () => {
-    const p = playbackAt(rec, at('2026-11-28T00:00:00Z'), day.end);
-    expect(p).toEqual({ from: at('2026-11-28T00:00:00Z'), to: at('2026-11-28T01:00:00Z'), snapped: false });
-    const q = playbackAt(rec, at('2026-11-28T03:40:00Z'), day.end);
-    expect(q).toEqual({ from: at('2026-11-28T03:40:00Z'), to: at('2026-11-28T04:10:00Z'), snapped: false });
-  });
-
-  it('plays from the next run when the click falls in a gap, and nothing when none follows', () => {
-    expect(playbackAt(rec, at('2026-11-28T02:30:00Z'), day.end)).toEqual({
-      from: at('2026-11-28T03:00:00Z'),
-      to: at('2026-11-28T04:00:00Z'),
-      snapped: true,
-    });
-    expect(playbackAt(rec, at('2026-11-28T04:30:00Z'), day.end)).toBeNull();
-    // The next run begins after the limit (the end of the day shown): nothing to play that day.
-    expect(playbackAt(rec, at('2026-11-28T02:30:00Z'), at('2026-11-28T02:59:00Z'))).toBeNull();
-    expect(playbackAt(null, now, day.end)).toBeNull();
   });
 
   it('says which gap covers a time (an open one up to now)', () => {

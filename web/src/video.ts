@@ -1,6 +1,6 @@
 // Pure helpers of the video pages: localised names of the codes, a camera's state and live numbers,
-// the day timeline (instants → positions across one calendar day in the unit's time zone, runs and
-// gaps clipped and merged, what a click plays), the site, camera and hold forms, and live updates.
+// calendar days in the unit's time zone and the bars of a timeline (runs and gaps clipped and merged;
+// zoom, ticks and clips are in timeline.ts), the site, camera and hold forms, and live updates.
 // Instants are UTC milliseconds; calendar days are "yyyy-MM-dd" without a zone.
 import {
   CAMERA_STATES,
@@ -18,7 +18,7 @@ import {
 } from './api';
 import { addDays, formatYmd, todayIn, zonedToUtcMs } from './calendar';
 import { utcIsoToZonedLocal, zonedLocalToUtcIso } from './cases';
-import { DISPLAY_TIME_ZONE, formatDateTime, formatTime, parseViDate } from './format';
+import { DISPLAY_TIME_ZONE, formatDateTime, parseViDate } from './format';
 import { getLang, pick, t, type Key, type Lang } from './i18n';
 
 function label(prefix: string, id: string | null | undefined, lang?: Lang): string {
@@ -192,22 +192,6 @@ export function fractionOf(at: number, day: Pick<Day, 'start' | 'end'>): number 
   return Math.min(1, Math.max(0, f));
 }
 
-/** The instant at a position across the day (0 → midnight, 1 → the next midnight). */
-export function instantAt(fraction: number, day: Day): number {
-  const f = Math.min(1, Math.max(0, fraction));
-  return Math.round(day.start + f * (day.end - day.start));
-}
-
-/** The ticks under the track: every `everyHours` wall-clock hours, labelled "HH:00" (24:00 at the end). */
-export function hourTicks(day: Day, everyHours = 3): { label: string; left: number }[] {
-  const out: { label: string; left: number }[] = [];
-  for (let h = 0; h <= 24; h += everyHours) {
-    const at = h === 24 ? day.end : zonedToUtcMs(day.date, h * 60, day.timeZone);
-    out.push({ label: `${String(h).padStart(2, '0')}:00`, left: fractionOf(at, day) });
-  }
-  return out;
-}
-
 export interface Bar {
   kind: 'recorded' | 'gap';
   cause: string; // the gap's cause; "" for recorded
@@ -268,33 +252,6 @@ export function barTitle(b: Pick<Bar, 'kind' | 'cause' | 'start' | 'end' | 'open
   return `${what}: ${time(b.start)} – ${to}`;
 }
 
-export interface Playback {
-  from: number;
-  to: number;
-  /** The click fell outside any recording and playback starts at the next run instead. */
-  snapped: boolean;
-}
-
-/** At most this much is asked for at once: an hour plays at once and seeks well. */
-export const PLAY_SPAN_MS = 60 * 60_000;
-
-/**
- * What a click at `at` plays: from there to an hour later or the end of that recorded run, whichever
- * comes first. A click in a gap plays from the start of the next run before `until` (the day's end).
- * Null when nothing is recorded from `at` to `until`.
- */
-export function playbackAt(rec: Recordings | null | undefined, at: number, until: number, spanMs = PLAY_SPAN_MS): Playback | null {
-  const runs = (rec?.segments ?? [])
-    .map((s) => ({ start: ms(s.start), end: ms(s.end) }))
-    .filter((r) => Number.isFinite(r.start) && Number.isFinite(r.end) && r.end > r.start)
-    .sort((a, b) => a.start - b.start);
-  const inside = runs.find((r) => r.start <= at && at < r.end);
-  if (inside) return { from: at, to: Math.min(at + spanMs, inside.end), snapped: false };
-  const next = runs.find((r) => r.start > at && r.start < until);
-  if (!next) return null;
-  return { from: next.start, to: Math.min(next.start + spanMs, next.end), snapped: true };
-}
-
 /** The gap that covers `at` (an open gap lasts until now), for saying why nothing plays there. */
 export function gapAt(rec: Recordings | null | undefined, at: number, now: number): Recordings['gaps'][number] | null {
   return (rec?.gaps ?? []).find((g) => ms(g.start) <= at && at < (g.end === null ? now : ms(g.end))) ?? null;
@@ -303,13 +260,6 @@ export function gapAt(rec: Recordings | null | undefined, at: number, now: numbe
 /** "HH:mm:ss" of an instant in the zone. */
 export function clockTime(at: number, timeZone: string): string {
   return formatDateTime(at, { seconds: true, timeZone }).slice(11);
-}
-
-/** Minute of the day (0..1439) of an instant, in wall-clock terms, for the track's keyboard value. */
-export function minuteOfDay(at: number, timeZone: string): number {
-  const hhmm = formatTime(at, timeZone);
-  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
-  return m ? +m[1] * 60 + +m[2] : 0;
 }
 
 // ---- the site form ------------------------------------------------------------------------------
