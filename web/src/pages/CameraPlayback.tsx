@@ -732,6 +732,9 @@ export function CameraPlayback({
               v.playbackRate = rate;
               const media = position !== null ? wallToMedia(clip.pieces, position) : null;
               if (media !== null && media > 0.05) v.currentTime = media;
+              // `autoplay` alone is not honoured everywhere once the clip comes after a fetch; a refusal
+              // leaves the player paused with its Play button.
+              if (v.paused) void v.play()?.catch(() => undefined);
             }}
             onTimeUpdate={onTime}
             onSeeked={onTime}
