@@ -667,7 +667,7 @@ export function CameraPlayback({
         <Field id="tl-day" label={t('timeline.day')} error={jumpErrors.date}>
           {(a) => <input {...a} class="date" inputMode="numeric" placeholder={t('audit.datePlaceholder')} value={dateInput} onInput={(e) => setDateInput(e.currentTarget.value)} />}
         </Field>
-        <Field id="tl-clock" label={t('playback.time')} error={jumpErrors.time} hint={t('cases.tzHint', { tz })}>
+        <Field id="tl-clock" label={t('playback.time')} error={jumpErrors.time}>
           {(a) => <input {...a} class="date" inputMode="numeric" placeholder="08:30:00" value={timeInput} onInput={(e) => setTimeInput(e.currentTarget.value)} />}
         </Field>
         <div class="field field-buttons">
@@ -685,7 +685,9 @@ export function CameraPlayback({
           </button>
         </div>
       </form>
-      <p class="hint">{t('timeline.hint')}</p>
+      <p class="hint">
+        {t('cases.tzHint', { tz })} {t('timeline.hint')}
+      </p>
       <Timeline
         view={view}
         tz={tz}
