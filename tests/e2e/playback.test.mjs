@@ -1,7 +1,7 @@
 // Browser test of playback on the camera page against the real server recording the camera simulator:
 // the operator zooms the timeline to ten minutes, jumps to a typed time, plays at 2×, pauses and steps
-// one frame (the video's currentTime moves by one frame), sees the playhead follow, then places an
-// evidence hold and sees its band on the timeline.
+// one frame (the video's currentTime moves by one frame), sees the playhead follow, places an evidence
+// hold and sees its band on the timeline, then opens the case raised from the camera by its marker.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,7 +56,9 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
   let server;
   let browser;
   let admin;
+  let officer; // supervision officer of HP-CKKV1: plays back, holds, reports cases
   let camera;
+  let kase;
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-camsim-cache-'));
 
   before(async () => {
@@ -74,6 +76,8 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
     server = await startServer({ demo: true, config: { recorder: RECORDER } });
     browser = await launchBrowser();
     admin = pickLogin(server.logins, 'admin');
+    officer = server.logins.find((l) => l.username === 'canbo.hpkv1');
+    assert.ok(officer, 'the demo has the supervision officer canbo.hpkv1');
     const api = await apiLogin(server.url, admin.username, admin.password);
     const units = (await api.request('GET', '/api/v1/units')).json;
     const unit = (units.items || units).find((u) => u.code === 'HP-CKKV1');
@@ -89,7 +93,7 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
     assert.equal(c.status, 201, c.text);
     camera = c.json;
     // Some 25 s recorded, two 6-second segments in the file.
-    await until(
+    const recorded = await until(
       '25 s recorded',
       async () => {
         const now = Date.now();
@@ -102,6 +106,21 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
       90_000,
       1000,
     );
+    // A case raised from this camera by the supervision officer of the branch who then plays it back (the
+    // camera named in the case; a draft is read by its reporter).
+    const first = Date.parse(recorded.segments[0].start);
+    const caseApi = await apiLogin(server.url, officer.username, officer.password);
+    const k = await caseApi.request('POST', '/api/v1/cases', {
+      unit_id: unit.id,
+      observed_at: new Date(first + 10_000).toISOString(),
+      site: 'Cổng B cảng Tân Vũ',
+      subject: 'goods',
+      description: 'Xe chở container rời bãi khi chưa thông quan',
+      immediate_measure: 'Yêu cầu dừng xe tại cổng',
+      cameras: [{ camera: camera.name, from: new Date(first).toISOString(), to: new Date(first + 20_000).toISOString() }],
+    });
+    assert.equal(k.status, 201, k.text);
+    kase = k.json;
   });
 
   after(async () => {
@@ -118,8 +137,8 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     try {
       await page.goto(`${server.url}/`);
-      await page.getByLabel('Tên đăng nhập').fill(admin.username);
-      await page.getByLabel('Mật khẩu', { exact: true }).fill(admin.password);
+      await page.getByLabel('Tên đăng nhập').fill(officer.username);
+      await page.getByLabel('Mật khẩu', { exact: true }).fill(officer.password);
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
       await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
       await page.goto(`${server.url}/#/cameras/${camera.id}`);
@@ -220,6 +239,15 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
       await band.waitFor();
       assert.match(await band.getAttribute('title'), /^Đang giữ dữ liệu .*Kiểm thử xem lại: container nghi vấn/);
       assert.equal(await band.getAttribute('data-hold-id'), String((await res.json()).id));
+
+      // ---- the case raised from this camera is marked where it was observed; a click opens it
+      const marker = timeline.locator(`[data-testid="case-marker"][data-case-id="${kase.id}"]`);
+      await page.getByRole('group', { name: 'Thu phóng dòng thời gian' }).getByRole('button', { name: '1 giờ', exact: true }).click();
+      await marker.waitFor();
+      assert.match(await marker.getAttribute('aria-label'), new RegExp(`^Vụ việc ${kase.number} lúc `));
+      await marker.click();
+      await page.waitForURL(new RegExp(`#/cases/${kase.id}$`));
+      await page.getByText(kase.number).first().waitFor();
 
       assert.deepEqual(pageErrors, []);
     } finally {
