@@ -1047,6 +1047,8 @@ export interface RecordedRun {
   bytes: number;
   frames: number;
   recovered: boolean;
+  /** The run being recorded: listed up to the time of the answer. */
+  live?: boolean;
 }
 
 /** A span without recording; `end` null while it lasts. */

@@ -234,6 +234,18 @@ describe('clips and the time of their frames', () => {
     expect(runsOf(null)).toEqual([]);
   });
 
+  it('lets the run being recorded reach now, so that playback goes on into what was recorded since', () => {
+    const live = { segments: [{ ...rec.segments[2], live: true }], gaps: [] };
+    expect(runsOf(live, at('2026-11-28T02:03:00Z'))).toEqual([{ start: at('2026-11-28T01:30:00Z'), end: at('2026-11-28T02:03:00Z') }]);
+    expect(runsOf(live)[0].end).toBe(at('2026-11-28T02:00:00Z'));
+    expect(runsOf(rec, at('2026-11-28T02:03:00Z'))[2].end).toBe(at('2026-11-28T02:00:00Z')); // a closed run does not grow
+    expect(clipAt(runsOf(live, at('2026-11-28T02:03:00Z')), at('2026-11-28T02:00:00Z'), at('2026-11-28T02:03:00Z'))).toEqual({
+      from: at('2026-11-28T02:00:00Z'),
+      to: at('2026-11-28T02:03:00Z'),
+      snapped: false,
+    });
+  });
+
   it('asks for an hour from the time picked, gaps included, or from the next recording', () => {
     expect(clipAt(runs, at('2026-11-28T01:05:00Z'), NOW)).toEqual({ from: at('2026-11-28T01:05:00Z'), to: at('2026-11-28T02:05:00Z'), snapped: false });
     expect(clipAt(runs, at('2026-11-28T01:12:00Z'), NOW)).toEqual({ from: at('2026-11-28T01:15:00Z'), to: at('2026-11-28T02:15:00Z'), snapped: true });

@@ -237,10 +237,13 @@ export interface Run {
   end: number;
 }
 
-/** The recorded runs, in time order, touching or overlapping ones merged. */
-export function runsOf(rec: Recordings | null | undefined): Run[] {
+/**
+ * The recorded runs, in time order, touching or overlapping ones merged. The run being recorded
+ * (`live`) reaches `now`: playback goes on into what was recorded since the list was fetched.
+ */
+export function runsOf(rec: Recordings | null | undefined, now?: number): Run[] {
   const runs = (rec?.segments ?? [])
-    .map((s) => ({ start: Date.parse(s.start), end: Date.parse(s.end) }))
+    .map((s) => ({ start: Date.parse(s.start), end: Math.max(Date.parse(s.end), s.live && now !== undefined ? now : -Infinity) }))
     .filter((r) => Number.isFinite(r.start) && Number.isFinite(r.end) && r.end > r.start)
     .sort((a, b) => a.start - b.start);
   const out: Run[] = [];

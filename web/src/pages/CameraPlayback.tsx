@@ -3,7 +3,7 @@
 // when paused, a typed time to jump to, a playhead that follows the picture, and clips chained one
 // after another. The logic lives in ../timeline.ts; this file draws it and talks to the server.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { casesApi, GAP_CAUSES, videoApi, type Camera, type Case, type Hold, type Recordings } from '../api';
+import { ApiError, casesApi, GAP_CAUSES, videoApi, type Camera, type Case, type Hold, type Recordings } from '../api';
 import { formatDateTime, parseViDate } from '../format';
 import { t } from '../i18n';
 import { Field, ProblemBox } from '../ui';
@@ -277,7 +277,7 @@ export function Timeline({
       </div>
       <div
         ref={trackRef}
-        class={`tl-track${drag.current?.moved ? ' dragging' : ''}`}
+        class="tl-track"
         role="slider"
         tabIndex={0}
         aria-label={t('timeline.track', { day: label })}
@@ -421,7 +421,8 @@ export function CameraPlayback({
   const [cases, setCases] = useState<Case[] | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [clip, setClip] = useState<Playing | null>(null);
-  const [pending, setPending] = useState<number | null>(null);
+  // A time to play once the recordings around it are loaded (a pick, or the next clip across a day).
+  const [pending, setPending] = useState<{ at: number; next: boolean } | null>(null);
   const [position, setPosition] = useState<number | null>(null);
   const [paused, setPaused] = useState(true);
   const [rate, setRate] = useState(1);
@@ -488,7 +489,7 @@ export function CameraPlayback({
   }, [spanKey]);
 
   const covered = rec && rec.span.from <= view.start && rec.span.to >= view.end ? rec : null;
-  const runs = useMemo(() => runsOf(rec?.data), [rec]);
+  const runs = useMemo(() => runsOf(rec?.data, now), [rec, now]);
   const bars = useMemo(() => timelineBars(rec?.data, view, now), [rec, view.start, view.end, now]);
   const bands = useMemo(() => holdBands(holds, view, tz), [holds, view.start, view.end, tz]);
   const markers = useMemo(() => caseMarkers(cases, camera, view, tz), [cases, camera.id, camera.name, view.start, view.end, tz]);
@@ -499,7 +500,7 @@ export function CameraPlayback({
   }, [clip, selected]);
 
   // ---- playing
-  const startClip = async (c: Clip, at: number) => {
+  const startClip = async (c: Clip, at: number, attempt = 0) => {
     const seq = ++clipSeq.current;
     setPlayError(null);
     setPending(null);
@@ -507,6 +508,12 @@ export function CameraPlayback({
     const b = await clipBounds(url);
     if (seq !== clipSeq.current) return;
     if (isProblem(b)) {
+      // Caught up with the camera: the next fragment is not in the file yet. Try again shortly.
+      if (attempt < 5 && c.from > Date.now() - 30_000 && b.problem instanceof ApiError && b.problem.status === 404) {
+        setMessage(t('playback.reachedLatest'));
+        setTimeout(() => seq === clipSeq.current && void startClip({ ...c, to: Date.now() }, at, attempt + 1), 2_000);
+        return;
+      }
       setClip(null);
       setPlayError(b.problem);
       return;
@@ -536,18 +543,26 @@ export function CameraPlayback({
       void v.play()?.catch(() => undefined);
       return;
     }
-    const c = clipAt(runs, at, limit);
-    if (!c) {
-      const gap = gapAt(rec?.data, at, now);
-      clipSeq.current++;
-      setClip(null);
-      setPosition(null);
-      setMessage(
-        gap ? t('timeline.notRecordedAt', { time: timeText(at, tz), cause: gapCauseName(gap.cause) }) : t('timeline.nothingAfter', { time: timeText(at, tz) }),
-      );
+    if (!rec || at < rec.span.from || at >= rec.span.to) {
+      // The window moved to days not loaded yet: play once they are.
+      setPending({ at, next: false });
       return;
     }
-    void startClip(c, at);
+    playFrom(at);
+  };
+
+  const playFrom = (at: number) => {
+    const c = clipAt(runs, at, limit);
+    if (c) {
+      void startClip(c, at);
+      return;
+    }
+    const gap = gapAt(rec?.data, at, now);
+    clipSeq.current++;
+    setPending(null);
+    setClip(null);
+    setPosition(null);
+    setMessage(gap ? t('timeline.notRecordedAt', { time: timeText(at, tz), cause: gapCauseName(gap.cause) }) : t('timeline.nothingAfter', { time: timeText(at, tz) }));
   };
 
   // The clip ended: the next one from where it stopped (gaps and day boundaries crossed).
@@ -561,19 +576,23 @@ export function CameraPlayback({
     }
     if (rec && from >= rec.span.to - 1000 && from < now) {
       // The recordings loaded stop here: show the next day and go on once it is loaded.
-      setPending(from);
+      setPending({ at: from, next: true });
       setView((v) => viewShowing(v, from + 1, tz, now));
       return;
     }
     setMessage(from > now - 5 * 60_000 ? t('playback.reachedLatest') : t('playback.endOfRecordings', { time: timeText(from, tz) }));
   };
   useEffect(() => {
-    if (pending === null || !rec || rec.span.to <= pending) return;
-    const c = clipAt(runs, pending, limit);
+    if (pending === null || !rec || pending.at < rec.span.from || pending.at >= rec.span.to) return;
+    if (!pending.next) {
+      playFrom(pending.at);
+      return;
+    }
+    const c = clipAt(runs, pending.at, limit);
     if (c) void startClip({ ...c, snapped: false }, c.from);
     else {
       setPending(null);
-      setMessage(t('playback.endOfRecordings', { time: timeText(pending, tz) }));
+      setMessage(t('playback.endOfRecordings', { time: timeText(pending.at, tz) }));
     }
   }, [pending, rec]);
 
