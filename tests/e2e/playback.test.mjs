@@ -1,7 +1,8 @@
 // Browser test of playback on the camera page against the real server recording the camera simulator:
 // the operator zooms the timeline to ten minutes, jumps to a typed time, plays at 2×, pauses and steps
 // one frame (the video's currentTime moves by one frame), sees the playhead follow, places an evidence
-// hold and sees its band on the timeline, then opens the case raised from the camera by its marker.
+// hold and sees its band on the timeline, plays on at 8× into the next clip, then opens the case raised
+// from the camera by its marker.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -239,6 +240,22 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
       await band.waitFor();
       assert.match(await band.getAttribute('title'), /^Đang giữ dữ liệu .*Kiểm thử xem lại: container nghi vấn/);
       assert.equal(await band.getAttribute('data-hold-id'), String((await res.json()).id));
+
+      // ---- at 8× the clip runs out: the next one is asked from where it ended, and plays on
+      const firstEnd = new Date(Date.parse(clipRes.headers()['x-recording-end'])).toISOString();
+      const nextAsked = page.waitForResponse((r) => r.url().includes('/media.mp4?') && new URL(r.url()).searchParams.get('from') === firstEnd, { timeout: 60_000 });
+      await speeds.getByRole('button', { name: '8×', exact: true }).click();
+      await page.getByRole('group', { name: 'Điều khiển phát lại' }).getByTestId('play-pause').click();
+      const next = await nextAsked;
+      assert.ok([200, 206].includes(next.status()), `next clip: ${next.status()}`);
+      await page.waitForFunction(
+        (from) => {
+          const v = document.querySelector('video');
+          return v && new URL(v.src).searchParams.get('from') === from && v.currentTime > 0 && v.playbackRate === 8;
+        },
+        firstEnd,
+        { timeout: 30_000 },
+      );
 
       // ---- the case raised from this camera is marked where it was observed; a click opens it
       const marker = timeline.locator(`[data-testid="case-marker"][data-case-id="${kase.id}"]`);
