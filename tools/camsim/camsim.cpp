@@ -1,7 +1,7 @@
-// watchfloor-camsim: an RTSP server that simulates N H.264 IP cameras for development and tests.
+// watchfloor-camsim: an RTSP server that simulates N H.264 or H.265 IP cameras for development and tests.
 //
 // The video is encoded once per distinct clip (clip.cpp) and cached; serving only loops the stored
-// access units through appsrc ! h264parse ! rtph264pay with fresh timestamps, paced in real time by
+// access units through appsrc ! rtph264pay (or rtph265pay) with fresh timestamps, paced in real time by
 // the RTSP server's sinks, so many 1080p cameras cost little CPU. See tools/camsim/README.md.
 #include "clip.h"
 
