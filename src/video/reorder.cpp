@@ -37,10 +37,10 @@ DecodeTimes::Times DecodeTimes::next(int64_t pts) {
   }
   recent_.push_back(pts);
   while (recent_.size() > kWindow) recent_.pop_front();
-  std::vector<int64_t> sorted(recent_.begin(), recent_.end());
-  size_t rank = std::min(size_t(depth_), sorted.size() - 1);
-  std::nth_element(sorted.begin(), sorted.begin() + long(rank), sorted.end(), std::greater<>());
-  t.dts = sorted[rank];
+  scratch_.assign(recent_.begin(), recent_.end());
+  size_t rank = std::min(size_t(depth_), scratch_.size() - 1);
+  std::nth_element(scratch_.begin(), scratch_.begin() + long(rank), scratch_.end(), std::greater<>());
+  t.dts = scratch_[rank];
   if (have_last_ && !t.discontinuity && t.dts <= last_dts_) {
     // Two frames with one presentation time (a camera's rounding): keep decode order strict.
     t.dts = last_dts_ + 1;

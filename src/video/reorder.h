@@ -12,6 +12,7 @@
 // rank yet: they get D nominal frame durations before the first frame's presentation time.
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 namespace watchfloor::video {
 
@@ -38,6 +39,7 @@ class DecodeTimes {
   int depth_;
   int64_t frame_;
   std::deque<int64_t> recent_;  // presentation times of the latest frames, in decode order (and seeds)
+  std::vector<int64_t> scratch_;
   bool started_ = false;
   int64_t last_dts_ = 0;
   bool have_last_ = false;
