@@ -69,7 +69,7 @@ afterEach(() => {
 });
 
 async function mountMap() {
-  const fetch = vi.fn(async () => new Response(JSON.stringify({ items: SITES, at: '2026-12-05T10:00:00Z' }), { status: 200 }));
+  const fetch = vi.fn(async (_url: string) => new Response(JSON.stringify({ items: SITES, at: '2026-12-05T10:00:00Z' }), { status: 200 }));
   vi.stubGlobal('fetch', fetch);
   vi.stubGlobal('WebSocket', FakeSocket);
   const root = document.createElement('div');
@@ -87,11 +87,12 @@ describe('MapPage', () => {
     expect(root.querySelectorAll('path.province').length).toBeGreaterThanOrEqual(60);
     expect([...root.querySelectorAll('.archipelago text')].map((t) => t.textContent)).toEqual(['Quần đảo Hoàng Sa', 'Quần đảo Trường Sa']);
     const markers = [...root.querySelectorAll('g.site-marker[data-site-id]')] as SVGGElement[];
+    // The worst last, drawn on top of a neighbour.
     expect(markers.map((m) => [m.getAttribute('data-site-id'), m.getAttribute('data-state')])).toEqual([
-      ['1', 'offline'],
       ['2', 'ok'],
+      ['1', 'offline'],
     ]);
-    expect(markers[0].getAttribute('aria-label')).toBe('Cảng Tân Vũ: Có camera mất tín hiệu');
+    expect(markers[1].getAttribute('aria-label')).toBe('Cảng Tân Vũ: Có camera mất tín hiệu');
     // The table has every site, the one without coordinates marked so.
     const rows = [...root.querySelectorAll('[data-testid="map-sites"] tbody tr')];
     expect(rows).toHaveLength(3);

@@ -169,6 +169,8 @@ export function MapPage() {
             ) : null}
             {placed
               .filter((p) => p.at)
+              // The worst drawn last, on top: two sites close together show the one that needs attention.
+              .sort((a, b) => SITE_STATES.indexOf(b.site.state) - SITE_STATES.indexOf(a.site.state))
               .map(({ site, at }) => {
                 const [x, y] = project(at!);
                 const label = t('map.markerLabel', { name: site.name, state: siteStateName(site.state) });
