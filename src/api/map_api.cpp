@@ -26,7 +26,8 @@ std::vector<supervision::OpenCase> readable_open_cases(http::Context& ctx, Servi
       supervision::OpenCase oc{c.id, c.site, {}};
       if (c.cameras.is_array())
         for (const auto& cam : c.cameras)
-          if (cam.is_object() && cam.contains("camera") && cam["camera"].is_string()) oc.cameras.push_back(cam["camera"]);
+          if (cam.is_object() && cam.contains("camera") && cam["camera"].is_string())
+            oc.cameras.push_back(cam["camera"]);
       out.push_back(std::move(oc));
     }
   }

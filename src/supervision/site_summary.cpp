@@ -37,7 +37,8 @@ std::vector<SiteSummary> summarize_sites(const std::vector<SiteRef>& sites, cons
   }
   std::map<int64_t, std::set<std::pair<std::string, int64_t>>> alerts_at;  // site -> {(kind, camera)}
   for (const auto& a : alerts)
-    if (auto it = site_of_camera.find(a.camera_id); it != site_of_camera.end()) alerts_at[it->second].insert({a.kind, a.camera_id});
+    if (auto it = site_of_camera.find(a.camera_id); it != site_of_camera.end())
+      alerts_at[it->second].insert({a.kind, a.camera_id});
 
   std::vector<SiteSummary> out;
   out.reserve(sites.size());
@@ -54,12 +55,18 @@ std::vector<SiteSummary> summarize_sites(const std::vector<SiteRef>& sites, cons
     for (const auto& c : cases)
       if (case_at_site(c, site, mine)) ++s.open_cases;
     int recording = s.camera_total - s.cameras["disabled"];
-    if (s.cameras["offline"] > 0) s.state = "offline";
-    else if (s.open_alerts > 0) s.state = "alert";
-    else if (s.open_cases > 0) s.state = "case";
-    else if (s.cameras["degraded"] > 0) s.state = "degraded";
-    else if (recording > 0) s.state = "ok";
-    else s.state = "none";
+    if (s.cameras["offline"] > 0)
+      s.state = "offline";
+    else if (s.open_alerts > 0)
+      s.state = "alert";
+    else if (s.open_cases > 0)
+      s.state = "case";
+    else if (s.cameras["degraded"] > 0)
+      s.state = "degraded";
+    else if (recording > 0)
+      s.state = "ok";
+    else
+      s.state = "none";
     out.push_back(std::move(s));
   }
   return out;
