@@ -126,6 +126,13 @@ describe('MapPage', () => {
     await tick();
     expect(svg.getAttribute('viewBox')).toBe(country);
     expect(svg.getAttribute('data-zoom')).toBe('');
+    // From the keyboard: the province list.
+    const select = root.querySelector('select[aria-label="Phóng to tỉnh, thành phố"]') as HTMLSelectElement;
+    select.value = 'VN-09';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await tick();
+    expect(svg.getAttribute('data-zoom')).toBe('VN-09');
+    expect([...root.querySelectorAll('[data-testid="map-sites"] tbody tr')].map((r) => r.getAttribute('data-site-id'))).toEqual(['2']);
   });
 
   it('names a province on hover', async () => {

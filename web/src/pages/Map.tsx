@@ -113,6 +113,20 @@ export function MapPage() {
       <div class="map-layout">
         <div class="map-frame">
           <div class="map-toolbar">
+            <select
+              aria-label={t('map.zoomTo')}
+              value={zoom?.id ?? ''}
+              onChange={(e) => setZoom(PROVINCES.find((p) => p.id === e.currentTarget.value) ?? null)}
+            >
+              <option value="">{t('map.country')}</option>
+              {[...PROVINCES]
+                .sort((a, b) => pick(a.name, a.nameEn).localeCompare(pick(b.name, b.nameEn), 'vi'))
+                .map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {pick(p.name, p.nameEn)}
+                  </option>
+                ))}
+            </select>
             <strong data-testid="map-zoom">{zoom ? t('map.zoomedTo', { name: pick(zoom.name, zoom.nameEn) }) : t('map.country')}</strong>
             {zoom ? (
               <button type="button" class="btn" onClick={() => setZoom(null)}>
