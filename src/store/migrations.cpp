@@ -554,6 +554,13 @@ CREATE UNIQUE INDEX camera_outages_open ON camera_outages(camera_id) WHERE ended
 ALTER TABLE cameras ADD COLUMN credentials_host TEXT;
 )sql"},
 
+    {8, "sub stream recording", R"sql(
+-- The sub stream is recorded too when record_sub is set (for instant replay and playback on a small
+-- screen, or where the browser cannot decode the main stream), kept sub_retention_days.
+ALTER TABLE cameras ADD COLUMN record_sub INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cameras ADD COLUMN sub_retention_days INTEGER NOT NULL DEFAULT 7;
+)sql"},
+
 };
 
 }  // namespace
