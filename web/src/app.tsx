@@ -20,8 +20,9 @@ import { RostersPage } from './pages/Rosters';
 import { SitesPage } from './pages/Sites';
 import { TasksPage } from './pages/Tasks';
 import { UsersPage } from './pages/Users';
+import { WallPage } from './pages/Wall';
 import { href, navigate, useRoute, type Route } from './router';
-import { AppContext, canSeeAudit, canSeeCameras, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
+import { AppContext, canPlayVideo, canSeeAudit, canSeeCameras, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
 import { Loading, ProblemBox, Topbar } from './ui';
 
 type Phase = 'loading' | 'login' | 'password' | 'ready';
@@ -165,6 +166,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
           label: t('nav.coordination'),
           show: cases,
         },
+        { page: 'wall' as const, route: { page: 'wall', viewId: null } as Route, label: t('nav.wall'), show: cameras && canPlayVideo(user) },
         { page: 'cameras' as const, route: { page: 'cameras' } as Route, label: t('nav.cameras'), show: cameras },
         {
           page: 'camera-outages' as const,
@@ -259,6 +261,8 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <SitesPage siteId={route.siteId} />
             ) : route.page === 'cameras' ? (
               <CamerasPage />
+            ) : route.page === 'wall' ? (
+              <WallPage viewId={route.viewId} />
             ) : route.page === 'camera-outages' ? (
               <CameraOutagesPage />
             ) : route.page === 'camera-new' ? (

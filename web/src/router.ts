@@ -19,6 +19,7 @@ export type Route =
   | { page: 'camera-outages' }
   | { page: 'camera-new'; siteId: number | null }
   | { page: 'camera'; cameraId: number; edit: boolean }
+  | { page: 'wall'; viewId: number | null }
   | { page: 'notfound' };
 
 const positiveInt = (s: string | undefined) => {
@@ -92,6 +93,12 @@ export function parseHash(hash: string): Route {
     }
     case 'camera-outages':
       return parts.length === 1 ? { page: 'camera-outages' } : { page: 'notfound' };
+    case 'wall': {
+      // #/wall opens the unit's default view; #/wall/{id} one saved view (one per browser window).
+      if (parts.length === 1) return { page: 'wall', viewId: null };
+      const id = positiveInt(parts[1]);
+      return parts.length === 2 && id ? { page: 'wall', viewId: id } : { page: 'notfound' };
+    }
     default:
       return { page: 'notfound' };
   }
@@ -132,6 +139,8 @@ export function href(route: Route): string {
       return route.siteId ? `#/cameras/new/${route.siteId}` : '#/cameras/new';
     case 'camera':
       return route.edit ? `#/cameras/${route.cameraId}/edit` : `#/cameras/${route.cameraId}`;
+    case 'wall':
+      return route.viewId ? `#/wall/${route.viewId}` : '#/wall';
     default:
       return '#/org';
   }
