@@ -75,6 +75,7 @@ std::shared_ptr<http::Router> make_router(Services& s) {
   add_duty_routes(*r, s);
   add_case_routes(*r, s);
   add_video_routes(*r, s);
+  add_wall_routes(*r, s);
   add_ws_routes(*r, s);
   return r;
 }

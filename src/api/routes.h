@@ -19,6 +19,7 @@ void add_ops_routes(http::Router& r, Services& s);
 void add_ws_routes(http::Router& r, Services& s);
 void add_case_routes(http::Router& r, Services& s);
 void add_video_routes(http::Router& r, Services& s);
+void add_wall_routes(http::Router& r, Services& s);
 
 // Adds "<field>_name" beside every field holding a user id ("full_name" and "username" beside
 // "user_id") and "<prefix>unit_name"/"_name_en" beside every "<prefix>unit_id".

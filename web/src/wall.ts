@@ -223,6 +223,8 @@ export interface WallView {
 }
 
 export interface WallViewInput {
+  /** On creation: the unit a shared view is shared with (the owner's own unit when absent). */
+  unit_id?: number;
   name?: string;
   layout?: Layout;
   tiles?: Slots;

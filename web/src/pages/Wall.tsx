@@ -9,7 +9,7 @@ import { pick, t } from '../i18n';
 import { LiveTile } from '../livetile';
 import { live, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
-import { canWriteHolds, useApp } from '../session';
+import { canWriteHolds, roleUnit, useApp } from '../session';
 import { Field, fieldError, Loading, Notice, ProblemBox } from '../ui';
 import { applyCameraState } from '../video';
 import {
@@ -526,6 +526,7 @@ function ViewsPanel({
   onSaved: (v: WallView) => void;
   onDeleted: (id: number) => void;
 }) {
+  const { user } = useApp();
   const [name, setName] = useState(current?.name ?? '');
   const [shared, setShared] = useState(current?.shared ?? false);
   const [isDefault, setDefault] = useState(current?.is_default ?? false);
@@ -563,7 +564,7 @@ function ViewsPanel({
       tour: tour ? { dwell_seconds: d, sets: tour.sets.map(tilesToSave) } : null,
     };
     try {
-      onSaved(current && !asNew ? await wallApi.update(current.id, body) : await wallApi.create(body));
+      onSaved(current && !asNew ? await wallApi.update(current.id, body) : await wallApi.create({ ...body, unit_id: roleUnit(user) }));
     } catch (e) {
       setError(e);
     } finally {
