@@ -134,11 +134,14 @@ void add_wall_routes(http::Router& r, Services& s) {
     video::WallView v;
     v.owner_id = me.user_id;
     // Shared with the owner's own unit, or with a unit where the owner holds a role (a provincial
-    // leader's own unit is often the leadership box under the province).
+    // leader's own unit is often the leadership box under the province), or, for a leader, with a
+    // unit they lead (a department's leader prepares the default wall of its division).
     v.unit_id = p.unit_id.value_or(me.unit_id);
     if (v.unit_id != me.unit_id &&
-        std::none_of(me.grants.begin(), me.grants.end(), [&](const auth::Grant& g) { return g.unit_id == v.unit_id; }))
-      throw Problem::field("unit_id", "Chỉ chia sẻ với đơn vị của mình hoặc đơn vị mình giữ vai trò", "Share only with your own unit or a unit where you hold a role");
+        std::none_of(me.grants.begin(), me.grants.end(), [&](const auth::Grant& g) { return g.unit_id == v.unit_id; }) &&
+        !ctx.may(Action::wall_view_write, auth::Target(v.unit_id)))
+      throw Problem::field("unit_id", "Chỉ chia sẻ với đơn vị của mình, đơn vị mình giữ vai trò hoặc mình lãnh đạo",
+                           "Share only with your own unit, a unit where you hold a role or one you lead");
     v.layout = "4";
     v = video::apply_input(v, p.in);
     check(ctx, s, v);

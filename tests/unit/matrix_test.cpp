@@ -972,7 +972,7 @@ TEST_F(Matrix, WallViewsArePrivateOrSharedWithAUnitAndOnlyItsLeadersChooseTheDef
   // Shared with Hải Phòng (where the shift leader holds his role, not his own leadership box).
   nlohmann::json shared = {{"name", "Hải Phòng — cổng cảng"}, {"layout", "1+5"}, {"shared", true}, {"unit_id", unit_id("HP")},
                            {"tour", {{"dwell_seconds", 20}, {"sets", nlohmann::json::array({nlohmann::json::array()})}}}};
-  EXPECT_EQ(call(kBranchOfficer, "POST", "/api/v1/wall-views", shared).status, 400) << "not a unit where he holds a role";
+  EXPECT_EQ(call(kBranchOfficer, "POST", "/api/v1/wall-views", shared).status, 400) << "not a unit where he holds a role or leads";
   auto made = call(kHpShift, "POST", "/api/v1/wall-views", shared);
   ASSERT_EQ(made.status, 201) << made.body;
   std::string sp = "/api/v1/wall-views/" + body_of(made)["id"].dump();
