@@ -999,7 +999,7 @@ TEST_F(Matrix, WallViewsArePrivateOrSharedWithAUnitAndOnlyItsLeadersChooseTheDef
   auto bad = call(kHpShift, "PATCH", sp, {{"tiles", {999999}}, {"tour", {{"dwell_seconds", 2}, {"sets", {{1}}}}}});
   EXPECT_EQ(bad.status, 400) << bad.body;
   std::set<std::string> fields;
-  for (const auto& e : body_of(bad)["errors"]) fields.insert(e["field"]);
+  for (const auto& e : body_of(bad)["errors"]) fields.insert(e["field"].get<std::string>());
   EXPECT_TRUE(fields.count("tiles[0]")) << bad.body;
   EXPECT_TRUE(fields.count("tour.dwell_seconds")) << bad.body;
   EXPECT_EQ(call(kHpShift, "POST", "/api/v1/wall-views", {{"name", "x"}, {"layout", "6"}}).status, 400);
