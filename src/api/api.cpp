@@ -77,6 +77,7 @@ std::shared_ptr<http::Router> make_router(Services& s) {
   add_video_routes(*r, s);
   add_wall_routes(*r, s);
   add_ws_routes(*r, s);
+  add_live_routes(*r, s);
   return r;
 }
 

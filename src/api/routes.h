@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "core/json_body.h"
+#include "video/catalog.h"
 
 namespace watchfloor::api {
 
@@ -20,6 +21,12 @@ void add_ws_routes(http::Router& r, Services& s);
 void add_case_routes(http::Router& r, Services& s);
 void add_video_routes(http::Router& r, Services& s);
 void add_wall_routes(http::Router& r, Services& s);
+void add_live_routes(http::Router& r, Services& s);
+
+// The camera of the route's {id}: 404 when unknown or outside what the caller may read.
+video::Camera load_camera(http::Context& ctx, Services& s);
+// A WebSocket route's checks before the upgrade: 426 without Upgrade, 403 `bad-origin` from another site.
+void require_websocket(const http::Context& ctx);
 
 // Adds "<field>_name" beside every field holding a user id ("full_name" and "username" beside
 // "user_id") and "<prefix>unit_name"/"_name_en" beside every "<prefix>unit_id".

@@ -81,12 +81,6 @@ video::Site load_site(http::Context& ctx, Services& s) {
   return *site;
 }
 
-video::Camera load_camera(http::Context& ctx, Services& s) {
-  auto cam = s.catalog.camera(ctx.id_param());
-  if (!cam || !ctx.may(Action::camera_read, {cam->unit_id})) throw Problem::not_found("The camera", "Camera");
-  return *cam;
-}
-
 // The site a camera is put at must be one the caller administers.
 void require_site_write(http::Context& ctx, Services& s, int64_t site_id) {
   auto site = s.catalog.site(site_id);
@@ -137,6 +131,12 @@ class ClipSource final : public http::BodySource {
 inline constexpr const char* kOutageStates[] = {"open", "closed", "all"};
 
 }  // namespace
+
+video::Camera load_camera(http::Context& ctx, Services& s) {
+  auto cam = s.catalog.camera(ctx.id_param());
+  if (!cam || !ctx.may(Action::camera_read, {cam->unit_id})) throw Problem::not_found("The camera", "Camera");
+  return *cam;
+}
 
 void add_video_routes(http::Router& r, Services& s) {
   r.add("GET", "/api/v1/sites", Action::camera_read, [&s](http::Context& ctx) {
@@ -314,7 +314,8 @@ void add_video_routes(http::Router& r, Services& s) {
     auto c = load_camera(ctx, s);
     ctx.require(Action::video_playback, {c.unit_id});
     auto [from, to] = span_90k(ctx, s, 3'600'000, 24LL * 3'600'000);
-    auto clip = video::build_clip(s.recorder.index(), main_stream(s, c), from, to);
+    // Instant replay: the segment being written plays too, up to its last fragment in the file.
+    auto clip = video::build_clip(s.recorder.index(), main_stream(s, c), from, to, s.recorder.open_segment(c.id));
     if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
     // One audit entry per clip and session; the Range requests of a playing video are not re-audited.
     std::string key = clip->etag + ctx.req.cookie("wf_session");
@@ -344,6 +345,9 @@ void add_video_routes(http::Router& r, Services& s) {
     res.content_type = "video/mp4";
     res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);
     res.with_header("X-Recording-Start", core::iso8601(video::t90k_to_ms(clip->first_frame_90k)));
+    // Where the clip ends: asked again with this as `to`, a clip reaching into the segment being
+    // written is the same bytes however much has been recorded since (a player's Range requests).
+    res.with_header("X-Recording-End", core::iso8601(video::t90k_to_ms(clip->end_90k)));
     res.with_header("Cache-Control", "private, max-age=3600");
     if (range) {
       res.status = 206;

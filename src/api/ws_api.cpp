@@ -215,23 +215,26 @@ void Client::on_close() {
 
 }  // namespace
 
+void require_websocket(const http::Context& ctx) {
+  if (!ctx.req.websocket_upgrade) {
+    core::Problem p(426, "upgrade-required", "WebSocket upgrade required", "Cần nâng cấp lên WebSocket",
+                    "Open this address as a WebSocket (Upgrade: websocket).",
+                    "Hãy mở địa chỉ này bằng WebSocket (Upgrade: websocket).");
+    p.headers.emplace_back("Upgrade", "websocket");
+    throw p;
+  }
+  if (!http::same_origin(ctx.req)) {  // cross-site WebSocket hijacking
+    core::log_json({{"event", "ws.bad_origin"}, {"request_id", ctx.request_id}, {"origin", ctx.req.header("origin")}});
+    throw core::Problem(403, "bad-origin", "Cross-site WebSocket refused", "Từ chối WebSocket từ trang khác",
+                        "The Origin header does not match this server.", "Tiêu đề Origin không khớp với máy chủ này.");
+  }
+}
+
 void add_ws_routes(http::Router& r, Services& s) {
   auto hub = std::make_shared<Hub>(s.bus, make_authenticator(s));
   // The dispatcher has checked the session (401), the password-change gate and the route's action.
   r.add("GET", "/api/v1/ws", auth::Action::authenticated, [hub, max = s.config.server.ws_max_per_user](http::Context& ctx) {
-    if (!ctx.req.websocket_upgrade) {
-      core::Problem p(426, "upgrade-required", "WebSocket upgrade required", "Cần nâng cấp lên WebSocket",
-                      "Open this address as a WebSocket (Upgrade: websocket).",
-                      "Hãy mở địa chỉ này bằng WebSocket (Upgrade: websocket).");
-      p.headers.emplace_back("Upgrade", "websocket");
-      throw p;
-    }
-    if (!http::same_origin(ctx.req)) {  // cross-site WebSocket hijacking
-      core::log_json({{"event", "ws.bad_origin"}, {"request_id", ctx.request_id}, {"origin", ctx.req.header("origin")}});
-      throw core::Problem(403, "bad-origin", "Cross-site WebSocket refused", "Từ chối WebSocket từ trang khác",
-                          "The Origin header does not match this server.",
-                          "Tiêu đề Origin không khớp với máy chủ này.");
-    }
+    require_websocket(ctx);
     if (!hub->admit(ctx.principal().user_id, max)) {
       core::Problem p(429, "too-many-websockets", "Too many open consoles", "Quá nhiều cửa sổ giám sát đang mở",
                       fmt::format("At most {} live connections per user; close another window first.", max),

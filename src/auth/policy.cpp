@@ -46,6 +46,7 @@ std::vector<Role> roles_for(Action a) {
               Role::supervision_officer, Role::office_officer, Role::camera_admin, Role::auditor};
     case Action::camera_write: return {Role::admin, Role::camera_admin};
     case Action::video_playback:
+    case Action::video_live:
       return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
               Role::supervision_officer, Role::camera_admin};
     case Action::hold_write: return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::supervision_officer};
@@ -72,7 +73,7 @@ bool watches_sector(const Principal& p, const UnitScope& scope) {
 }
 
 bool watches_every_camera(const Principal& p, Action a, const UnitScope& scope) {
-  return (a == Action::camera_read || a == Action::video_playback) && watches_sector(p, scope);
+  return (a == Action::camera_read || a == Action::video_playback || a == Action::video_live) && watches_sector(p, scope);
 }
 
 bool has_any(const Principal& p, const std::vector<Role>& roles) {

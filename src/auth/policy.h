@@ -76,6 +76,7 @@ enum class Action {
   camera_read,     // sites and cameras of a unit's subtree (no video: viewing and playback are audited reads)
   camera_write,    // add, change and remove sites and cameras (camera administrators)
   video_playback,  // recordings, playback and snapshots of a camera (each read audited)
+  video_live,      // watch a camera live (each view audited, from when to when)
   hold_write,      // place and release evidence holds on recordings
   wall_view_read,  // saved video wall views shared with a unit (màn hình giám sát); one's own always
   wall_view_write, // change a shared wall view: its owner, or the leaders of its unit; also the unit's default view

@@ -59,7 +59,7 @@ Config load_config(const std::filesystem::path& file) {
   if (const auto* s = root.get_as<toml::table>("server")) {
     reject_unknown(*s, "server.", {"listen", "threads", "max_body_bytes", "max_header_bytes", "max_connections",
                                    "max_connections_per_ip", "header_timeout_s", "idle_timeout_s", "read_timeout_s",
-                                   "write_timeout_s", "ws_session_check_s", "ws_max_per_user", "web_root", "tls_cert",
+                                   "write_timeout_s", "ws_session_check_s", "ws_max_per_user", "live_max_per_user", "web_root", "tls_cert",
                                    "tls_key", "trusted_proxies", "metrics_listen", "metrics_token"});
     auto& v = c.server;
     read(*s, "server.", "listen", v.listen);
@@ -74,6 +74,7 @@ Config load_config(const std::filesystem::path& file) {
     read(*s, "server.", "write_timeout_s", v.write_timeout_s);
     read(*s, "server.", "ws_session_check_s", v.ws_session_check_s);
     read(*s, "server.", "ws_max_per_user", v.ws_max_per_user);
+    read(*s, "server.", "live_max_per_user", v.live_max_per_user);
     read(*s, "server.", "web_root", v.web_root);
     read(*s, "server.", "tls_cert", v.tls_cert);
     read(*s, "server.", "tls_key", v.tls_key);

@@ -20,6 +20,7 @@ struct ServerConfig {
   // How often an open WebSocket re-checks its login session (logout, expiry, deactivation).
   int ws_session_check_s = 20;
   int ws_max_per_user = 16;  // console WebSockets one user may hold open at once
+  int live_max_per_user = 64;  // live-view sockets (GET /cameras/{id}/live) one user may hold open at once
   // HTTPS and WSS: PEM certificate chain and private key (both or neither).
   std::string tls_cert, tls_key;
   // Reverse proxies (exact addresses) whose X-Forwarded-For / X-Forwarded-Proto are believed.

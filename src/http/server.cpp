@@ -167,8 +167,14 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
   }
 
   bool send(std::string text) override { return send_shared(std::make_shared<const std::string>(std::move(text))); }
+  bool send_shared(std::shared_ptr<const std::string> text) override { return enqueue(std::move(text), false); }
+  bool send_binary(std::shared_ptr<const std::string> data) override { return enqueue(std::move(data), true); }
+  size_t backlog_bytes() const override {
+    std::lock_guard lock(mu_);
+    return queued_bytes_;
+  }
 
-  bool send_shared(std::shared_ptr<const std::string> text) override {
+  bool enqueue(std::shared_ptr<const std::string> text, bool binary) {
     bool kick = false, too_slow = false;
     {
       std::lock_guard lock(mu_);
@@ -182,7 +188,7 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
         too_slow = true;
       } else {
         queued_bytes_ += text->size();
-        queue_.push_back(std::move(text));
+        queue_.push_back({std::move(text), binary});
         kick = !writing_;
         writing_ = true;
       }
@@ -241,7 +247,7 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
   }
 
   void do_write() {
-    std::shared_ptr<const std::string> next;
+    Outgoing next;
     std::optional<websocket::close_reason> reason;
     {
       std::lock_guard lock(mu_);
@@ -256,7 +262,7 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
       } else {
         next = std::move(queue_.front());
         queue_.pop_front();
-        queued_bytes_ -= next->size();
+        queued_bytes_ -= next.data->size();
       }
     }
     if (reason) {
@@ -266,8 +272,8 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
       });
       return;
     }
-    ws_.text(true);
-    ws_.async_write(net::buffer(*next), [self = shared_from_this(), next](beast::error_code e, size_t) {
+    ws_.binary(next.binary);
+    ws_.async_write(net::buffer(*next.data), [self = shared_from_this(), data = next.data](beast::error_code e, size_t) {
       if (e) return self->finish();
       self->do_write();
     });
@@ -357,8 +363,12 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
   bool opened_ = false;    // strand only
   bool finished_ = false;  // strand only
 
-  std::mutex mu_;  // guards what send() and close() touch from other threads
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  struct Outgoing {
+    std::shared_ptr<const std::string> data;
+    bool binary = false;
+  };
+  mutable std::mutex mu_;  // guards what send() and close() touch from other threads
+  std::deque<Outgoing> queue_;
   size_t queued_bytes_ = 0;
   bool writing_ = false;  // a write or the close frame is in flight (or about to be)
   std::optional<websocket::close_reason> close_;

@@ -14,6 +14,7 @@ inline constexpr int kWsNormal = 1000;
 inline constexpr int kWsGoingAway = 1001;     // server stopping: reconnect and resume
 inline constexpr int kWsPolicy = 1008;        // too slow (outgoing queue overflowed): reconnect and resume
 inline constexpr int kWsSessionEnded = 4401;  // logged out or expired: log in again, do not reconnect
+inline constexpr int kWsForbidden = 4403;     // access withdrawn: do not reconnect
 
 // The server's side of one connection, handed to WsHandler::on_open. Thread-safe.
 class WsSender {
@@ -25,6 +26,10 @@ class WsSender {
   virtual bool send(std::string text) = 0;
   // The same message for many connections without copying it for each.
   virtual bool send_shared(std::shared_ptr<const std::string> text) = 0;
+  // A binary message (media), shared the same way and under the same bounds.
+  virtual bool send_binary(std::shared_ptr<const std::string> data) = 0;
+  // Bytes queued and not yet written: a sender of media skips ahead before the hard bound is hit.
+  virtual size_t backlog_bytes() const = 0;
   // Sends a close frame (queued messages are dropped) and ends the connection.
   virtual void close(int code, std::string reason) = 0;
 };

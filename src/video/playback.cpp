@@ -40,10 +40,15 @@ void walk(const SegmentRow& seg, const std::vector<mp4::IndexedFragment>& frags,
 
 }  // namespace
 
-std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k, int64_t to_90k) {
+std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k, int64_t to_90k,
+                               const std::optional<SegmentRow>& open_segment) {
   auto stream = index.stream_by_id(stream_id);
   if (!stream) return std::nullopt;
   auto segs = index.segments(stream_id, from_90k, to_90k);
+  // The segment being written, when it is not committed yet (it may just have been).
+  if (const auto& open = open_segment; open && open->stream_id == stream_id && open->start_90k < to_90k && open->end_90k > from_90k &&
+      (segs.empty() || open->seq > segs.back().seq))
+    segs.push_back(*open);
   std::vector<Picked> picked;
   std::vector<std::filesystem::path> files;
   std::optional<int64_t> entry_id;
@@ -58,8 +63,12 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
     if (!frags || !init) continue;
     entry_id = seg.sample_entry_id;
     files.push_back(index.segment_path(*stream, seg.seq));
-    clip.segment_ids.push_back(seg.id);
-    etag_src += fmt::format(":{}:{}", seg.id, seg.sha256_hex);
+    if (seg.id) {
+      clip.segment_ids.push_back(seg.id);
+      etag_src += fmt::format(":{}:{}", seg.id, seg.sha256_hex);
+    } else {
+      etag_src += fmt::format(":open:{}:{}", seg.seq, seg.frames);
+    }
     walk(seg, *frags, init->size(), [&](size_t fi, uint64_t off, const mp4::Sample& s, int64_t wall) {
       if (wall >= to_90k) return;
       if (wall <= from_90k && s.key) picked.clear();  // start at the last keyframe at or before `from`

@@ -28,8 +28,10 @@ struct Clip {
   std::vector<int64_t> segment_ids;
 };
 
-// nullopt when nothing is recorded in [from, to).
-std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k, int64_t to_90k);
+// nullopt when nothing is recorded in [from, to). `open` is the segment being written (instant
+// replay): its fragments already in the file are played after the committed segments.
+std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k, int64_t to_90k,
+                               const std::optional<SegmentRow>& open = std::nullopt);
 
 // Reads `n` bytes at `offset` of the clip into `out`; throws on a short read (a file changed under us).
 size_t read_clip(const Clip& clip, uint64_t offset, char* out, size_t n);

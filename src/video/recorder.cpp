@@ -45,10 +45,25 @@ json to_json(const CameraStatus& s) {
             {"recording", s.recording}}}};
 }
 
+// What a live viewer is told about the stream's state (docs/formats.md §11).
+json live_state(const CameraStatus& s) {
+  json reason;
+  if (s.last_error) reason = {{"code", s.last_error->code}, {"vi", s.last_error->vi}, {"en", s.last_error->en}};
+  return {{"type", "state"},
+          {"state", s.state},
+          {"since", s.since_ms ? json(core::iso8601(s.since_ms)) : json()},
+          {"reason", reason}};
+}
+
 struct Recorder::Worker {
   Camera cam;
+  std::string kind = "main";  // "sub": live only, while someone watches it
+  std::string url;
+  std::shared_ptr<LiveStream> live;
+  std::shared_ptr<OpenSegment> open = std::make_shared<OpenSegment>();
   std::thread thread;
   std::atomic<bool> stop{false};
+  std::atomic<bool> done{false};  // a sub stream's ingest ended by itself: nobody watched
   std::mutex wait_mu;
   std::condition_variable wait_cv;
   CameraStatus status;  // guarded by Recorder::mu_
@@ -109,16 +124,19 @@ void Recorder::stop() {
   { std::lock_guard lock(health_mu_); }
   health_cv_.notify_all();
   if (health_.joinable()) health_.join();
-  std::map<int64_t, std::unique_ptr<Worker>> workers;
+  std::vector<std::unique_ptr<Worker>> workers;
   {
     std::lock_guard lock(mu_);
-    workers.swap(workers_);
+    for (auto* m : {&workers_, &subs_})
+      for (auto& [id, w] : *m) workers.push_back(std::move(w));
+    workers_.clear();
+    subs_.clear();
   }
-  for (auto& [id, w] : workers) {
+  for (auto& w : workers) {
     w->stop = true;
     w->wait_cv.notify_all();
   }
-  for (auto& [id, w] : workers)
+  for (auto& w : workers)
     if (w->thread.joinable()) w->thread.join();
   index_->close();
   started_ = false;
@@ -135,12 +153,13 @@ void Recorder::sync() {
     std::map<int64_t, const Camera*> wanted;
     for (const auto& c : cams)
       if (c.enabled && index_->dir_online()) wanted[c.id] = &c;
-    for (const auto& [id, w] : workers_) {
-      auto it = wanted.find(id);
-      // A changed address, credentials or retention restarts the ingest with the new settings.
-      if (it == wanted.end() || it->second->main_url != w->cam.main_url || it->second->updated_at != w->cam.updated_at)
-        to_stop.push_back(id);
-    }
+    for (const auto* m : {&workers_, &subs_})
+      for (const auto& [id, w] : *m) {
+        auto it = wanted.find(id);
+        // A changed address, credentials or retention restarts the ingest with the new settings.
+        if (it == wanted.end() || it->second->main_url != w->cam.main_url || it->second->updated_at != w->cam.updated_at)
+          to_stop.push_back(id);
+      }
     disabled_.clear();
     for (const auto& c : cams) {
       if (!wanted.count(c.id)) {
@@ -148,28 +167,120 @@ void Recorder::sync() {
         st.state = "disabled";
         st.since_ms = c.updated_at;
         disabled_[c.id] = st;
+        if (auto it = live_.find({c.id, "main"}); it != live_.end()) it->second->state(live_state(st));
       }
     }
   }
-  for (int64_t id : to_stop) stop_worker(id);
+  for (int64_t id : to_stop) {
+    stop_worker(id);
+    stop_sub(id);
+  }
   {
     std::lock_guard lock(mu_);
     for (const auto& c : cams)
       if (c.enabled && index_->dir_online() && !workers_.count(c.id)) to_start.push_back(c);
   }
-  for (const auto& c : to_start) start_worker(c);
+  for (const auto& c : to_start) start_worker(c, "main");
 }
 
-void Recorder::start_worker(const Camera& c) {
+std::shared_ptr<LiveStream>& Recorder::live_locked(int64_t camera_id, const std::string& kind) {
+  auto& l = live_[{camera_id, kind}];
+  if (!l) l = std::make_shared<LiveStream>(opt_.live);
+  return l;
+}
+
+void Recorder::start_worker(const Camera& c, const std::string& kind) {
   auto w = std::make_unique<Worker>();
   w->cam = c;
+  w->kind = kind;
+  w->url = kind == "sub" ? c.sub_url.value_or("") : c.main_url;
   w->status.since_ms = clock_.now_ms();
   Worker* raw = w.get();
   {
     std::lock_guard lock(mu_);
-    workers_[c.id] = std::move(w);
+    w->live = live_locked(c.id, kind);
+    (kind == "sub" ? subs_ : workers_)[c.id] = std::move(w);
   }
+  raw->live->state(live_state(raw->status));
   raw->thread = std::thread([this, raw] { run_worker(*raw); });
+}
+
+std::shared_ptr<LiveStream> Recorder::watch(const Camera& cam, const std::string& kind,
+                                            std::shared_ptr<LiveViewer> viewer) {
+  reap_subs();
+  bool want_sub = kind == "sub" && cam.sub_url && cam.enabled;
+  for (int attempt = 0;; ++attempt) {
+    if (want_sub) {
+      std::lock_guard serial(sync_mu_);
+      bool start;
+      {
+        std::lock_guard lock(mu_);
+        auto it = subs_.find(cam.id);
+        start = started_ && !stopping_ && index_->dir_online() && (it == subs_.end() || it->second->done);
+      }
+      if (start) {
+        stop_sub(cam.id);  // one that just ended by itself
+        start_worker(cam, "sub");
+      }
+    }
+    std::lock_guard lock(mu_);
+    auto& l = live_locked(cam.id, kind);
+    auto& running = kind == "sub" ? subs_ : workers_;
+    auto it = running.find(cam.id);
+    // A sub stream's ingest decides to end under mu_ when it has no viewer: added here under mu_,
+    // the viewer is either seen by it or finds it done and starts another.
+    if (want_sub && attempt < 3 && (it == running.end() || it->second->done)) continue;
+    if (it == running.end()) {
+      CameraStatus idle;
+      if (auto d = disabled_.find(cam.id); d != disabled_.end()) idle = d->second;
+      else idle.state = "offline";
+      l->state(live_state(idle));
+    }
+    l->add(std::move(viewer));
+    return l;
+  }
+}
+
+void Recorder::stop_sub(int64_t camera_id) {
+  std::unique_ptr<Worker> w;
+  {
+    std::lock_guard lock(mu_);
+    auto it = subs_.find(camera_id);
+    if (it == subs_.end()) return;
+    w = std::move(it->second);
+    subs_.erase(it);
+  }
+  w->stop = true;
+  w->wait_cv.notify_all();
+  if (w->thread.joinable()) w->thread.join();
+}
+
+void Recorder::reap_subs() {
+  std::vector<std::unique_ptr<Worker>> done;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = subs_.begin(); it != subs_.end();) {
+      if (it->second->done) {
+        done.push_back(std::move(it->second));
+        it = subs_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& w : done)
+    if (w->thread.joinable()) w->thread.join();
+}
+
+std::optional<SegmentRow> Recorder::open_segment(int64_t camera_id) const {
+  std::shared_ptr<OpenSegment> open;
+  {
+    std::lock_guard lock(mu_);
+    auto it = workers_.find(camera_id);
+    if (it == workers_.end()) return std::nullopt;
+    open = it->second->open;
+  }
+  return open->get();
 }
 
 void Recorder::stop_worker(int64_t camera_id) {
@@ -211,10 +322,19 @@ void Recorder::set_state(Worker& w, const std::string& state, std::optional<Rtsp
     if (!w.status.recording) w.status.fps = w.status.kbps = 0;
   }
   if (changed) {
-    core::log_json(
-        {{"event", "camera.state"}, {"camera_id", w.cam.id}, {"state", state}, {"reason", err ? err->code : ""}});
-    publish_state(w.cam.id);
+    core::log_json({{"event", "camera.state"},
+                    {"camera_id", w.cam.id},
+                    {"stream", w.kind},
+                    {"state", state},
+                    {"reason", err ? err->code : ""}});
+    if (w.kind == "main") publish_state(w.cam.id);
   }
+  CameraStatus now;
+  {
+    std::lock_guard lock(mu_);
+    now = w.status;
+  }
+  w.live->state(live_state(now));
 }
 
 void Recorder::publish_state(int64_t camera_id) {
@@ -228,8 +348,25 @@ void Recorder::publish_state(int64_t camera_id) {
 
 void Recorder::run_worker(Worker& w) {
   std::mt19937 rng(std::random_device{}());
-  StreamRow stream = index_->stream(w.cam.id, "main");
-  StreamWriter writer(*index_, clock_, stream, opt_.writer);
+  // The main stream is recorded; a sub stream only feeds its live viewers, and ends when nobody has
+  // watched it for sub_idle_ms.
+  std::unique_ptr<StreamWriter> writer;
+  if (w.kind == "main") {
+    writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream(w.cam.id, "main"), opt_.writer);
+    writer->publish_open(w.open);
+  }
+  int64_t idle_since = 0;
+  auto unwatched = [&] {
+    if (writer) return false;
+    int64_t now = clock_.mono_ns();
+    if (w.live->viewers() > 0) idle_since = 0;
+    else if (!idle_since) idle_since = now;
+    if (!idle_since || now - idle_since < opt_.sub_idle_ms * 1'000'000) return false;
+    std::lock_guard lock(mu_);  // against Recorder::watch adding a viewer now
+    if (w.live->viewers() > 0) return false;
+    w.done = true;
+    return true;
+  };
   int64_t backoff = 1000;
   int64_t clock_steps = 0;
   auto wait_backoff = [&] {
@@ -237,8 +374,8 @@ void Recorder::run_worker(Worker& w) {
     w.pause(int64_t(double(backoff) * jitter(rng)));
     backoff = std::min(backoff * 2, opt_.backoff_max_ms);
   };
-  while (!w.stop) {
-    if (retention_->held_full()) {
+  while (!w.stop && !unwatched()) {
+    if (writer && retention_->held_full()) {
       // Only held data is left on the disk: no new segment until space is back (formats.md §8).
       set_state(w, "offline",
                 RtspFailure{"disk_full", "Hết dung lượng lưu trữ (chỉ còn dữ liệu đang giữ làm chứng cứ)",
@@ -249,9 +386,9 @@ void Recorder::run_worker(Worker& w) {
     RtspOptions ro;
     ro.timeout_ms = opt_.rtsp_timeout_ms;
     // Withheld when the address this worker was started with no longer connects where they are bound.
-    if (auto cr = catalog_.credentials(w.cam.id, w.cam.main_url)) ro.credentials = std::pair{cr->username, cr->password};
+    if (auto cr = catalog_.credentials(w.cam.id, w.url)) ro.credentials = std::pair{cr->username, cr->password};
     RtspFailure failure;
-    auto session = RtspSession::open(w.cam.main_url, ro, &w.stop, failure);
+    auto session = RtspSession::open(w.url, ro, &w.stop, failure);
     if (!session) {
       if (w.stop) break;
       set_state(w, "offline", failure);
@@ -268,16 +405,22 @@ void Recorder::run_worker(Worker& w) {
     }
     int64_t run_start = clock_.mono_ns();
     try {
-      writer.begin_run(session->entry());
+      if (writer) writer->begin_run(session->entry());
+      w.live->begin(session->entry());
       set_state(w, "online");
       RtspPacket p;
-      while (!w.stop && !retention_->held_full() && session->read(p, failure)) {
+      while (!w.stop && !(writer && retention_->held_full()) && session->read(p, failure)) {
         w.frames++;
         w.bytes += int64_t(p.au.avcc.size());
-        writer.frame(std::move(p.au), p.dts_90k, p.pts_90k, p.key, clock_.mono_ns());
-        if (writer.clock_steps() != clock_steps) {
-          clock_steps = writer.clock_steps();
-          double secs = double(writer.last_clock_step_ns()) / 1e9;
+        w.live->frame(p.au.avcc, p.dts_90k, p.pts_90k, p.key || p.au.idr, clock_.now_ms());
+        if (!writer) {
+          if (unwatched()) break;
+          continue;
+        }
+        writer->frame(std::move(p.au), p.dts_90k, p.pts_90k, p.key, clock_.mono_ns());
+        if (writer->clock_steps() != clock_steps) {
+          clock_steps = writer->clock_steps();
+          double secs = double(writer->last_clock_step_ns()) / 1e9;
           alerts_.raise(recorder_alert(
               db_, "video.clock_step", fmt::format("clock:{}", clock_.now_ms() / 60'000),
               fmt::format("Đồng hồ máy chủ ghi hình vừa nhảy {:+.1f} giây: đoạn ghi được nối lại theo giờ mới", secs),
@@ -285,16 +428,19 @@ void Recorder::run_worker(Worker& w) {
         }
         if (clock_.mono_ns() - run_start > 60'000'000'000) backoff = 1000;  // a minute recorded: reset
       }
-      if (w.stop) {
-        writer.end_run("shutdown", "recorder_down");
+      w.live->end();
+      if (!writer) {
+        if (w.stop || unwatched()) break;
+      } else if (w.stop) {
+        writer->end_run("shutdown", "recorder_down");
         break;
-      }
-      if (retention_->held_full()) {
+      } else if (retention_->held_full()) {
         // Only held evidence is left on the disk: finish this segment and stop (formats.md §8.4).
-        writer.end_run("disk_full", "disk_full");
+        writer->end_run("disk_full", "disk_full");
         continue;
+      } else {
+        writer->end_run("camera_down", "camera_down");
       }
-      writer.end_run("camera_down", "camera_down");
     } catch (const std::system_error& e) {
       // The writer cut the file back, committed what was complete and ended the run.
       core::log_error(fmt::format("video: camera {}: {}", w.cam.id, e.what()));
@@ -302,18 +448,20 @@ void Recorder::run_worker(Worker& w) {
     } catch (const std::exception& e) {
       core::log_error(fmt::format("video: camera {}: {}", w.cam.id, e.what()));
       try {
-        writer.end_run("discontinuity", "discontinuity");
+        if (writer) writer->end_run("discontinuity", "discontinuity");
       } catch (const std::exception&) {
       }
       failure = {"internal", "Lỗi bộ ghi", "Recorder error"};
     }
+    w.live->end();
     session.reset();
     set_state(w, "offline", failure);
     wait_backoff();
   }
-  if (writer.in_run()) {
+  w.done = true;
+  if (writer && writer->in_run()) {
     try {
-      writer.end_run("shutdown", "recorder_down");
+      writer->end_run("shutdown", "recorder_down");
     } catch (const std::exception& e) {
       core::log_error(std::string("video: shutdown commit failed: ") + e.what());
     }
@@ -347,6 +495,7 @@ std::optional<int64_t> designated(org::Units& units, int64_t unit_id, const std:
 }  // namespace
 
 void Recorder::check_health() {
+  reap_subs();
   int64_t now_ms = clock_.now_ms(), now_mono = clock_.mono_ns();
   std::vector<std::pair<Worker*, std::string>> transitions;  // degraded <-> online
   std::vector<Worker*> went_down, came_back;

@@ -1,8 +1,9 @@
 #pragma once
 // The recorder: one ingest thread per enabled camera's main stream (RTSP over TCP, reconnect with
-// exponential backoff capped at 3 s, so a returning camera records again within about 5 s), each feeding a StreamWriter; a health thread that keeps
-// every camera's state (online / offline / degraded), raises and closes outage alerts, and runs
-// retention. See docs/formats.md.
+// exponential backoff capped at 3 s, so a returning camera records again within about 5 s), each
+// feeding a StreamWriter and the camera's live fan-out (video/live.h); a sub stream's ingest runs
+// only while someone watches it live; a health thread that keeps every camera's state (online /
+// offline / degraded), raises and closes outage alerts, and runs retention. See docs/formats.md.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include "events/bus.h"
 #include "video/catalog.h"
 #include "video/index.h"
+#include "video/live.h"
 #include "video/recovery.h"
 #include "video/retention.h"
 #include "video/rtsp.h"
@@ -36,6 +38,8 @@ struct RecorderOptions {
   int64_t health_interval_ms = 1'000;
   int64_t retention_interval_ms = 60'000;
   double floor_percent = 5.0;
+  int64_t sub_idle_ms = 30'000;  // a sub stream nobody has watched for this long is disconnected
+  LiveOptions live;
 };
 
 struct CameraStatus {
@@ -71,8 +75,17 @@ class Recorder {
   // Re-reads the camera list after a change: starts, stops or restarts ingest as needed.
   void sync();
   // Stops recording a camera now (before it is removed).
-  void stop_camera(int64_t camera_id) { stop_worker(camera_id); }
+  void stop_camera(int64_t camera_id) {
+    stop_worker(camera_id);
+    stop_sub(camera_id);
+  }
   std::optional<CameraStatus> status(int64_t camera_id) const;
+  // Adds a viewer to the live fan-out of a camera's "main" or "sub" stream and returns the stream
+  // (to remove the viewer from). Watching the sub stream starts its ingest, which ends when nobody
+  // has watched it for sub_idle_ms; the viewers of a camera that is not recording see its state.
+  std::shared_ptr<LiveStream> watch(const Camera& cam, const std::string& kind, std::shared_ptr<LiveViewer> viewer);
+  // The main stream's segment being written, as far as it is in its file (instant replay).
+  std::optional<SegmentRow> open_segment(int64_t camera_id) const;
   Index& index() { return *index_; }
   Retention& retention() { return *retention_; }
   const RecoveryReport& recovery() const { return recovery_; }
@@ -86,8 +99,11 @@ class Recorder {
   void health_loop();
   void set_state(Worker& w, const std::string& state, std::optional<RtspFailure> err = std::nullopt);
   void publish_state(int64_t camera_id);
-  void start_worker(const Camera& c);
+  void start_worker(const Camera& c, const std::string& kind);
   void stop_worker(int64_t camera_id);
+  void stop_sub(int64_t camera_id);
+  void reap_subs();
+  std::shared_ptr<LiveStream>& live_locked(int64_t camera_id, const std::string& kind);
 
   store::Db& db_;
   const core::Clock& clock_;
@@ -103,7 +119,9 @@ class Recorder {
 
   mutable std::mutex mu_;
   std::mutex sync_mu_;  // one sync() at a time: two API requests must not both start a camera
-  std::map<int64_t, std::unique_ptr<Worker>> workers_;
+  std::map<int64_t, std::unique_ptr<Worker>> workers_;  // main streams
+  std::map<int64_t, std::unique_ptr<Worker>> subs_;     // sub streams being watched
+  std::map<std::pair<int64_t, std::string>, std::shared_ptr<LiveStream>> live_;
   std::map<int64_t, CameraStatus> disabled_;
   std::atomic<bool> stopping_{false};
   std::mutex health_mu_;

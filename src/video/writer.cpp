@@ -28,6 +28,7 @@ struct StreamWriter::Open {
   core::Sha256 sha;
   int64_t first_dts = 0, rotate_at_90k = 0, media = 0, frames = 0, keys = 0;
   std::optional<int64_t> local_start;
+  std::optional<int64_t> start_90k;  // a run's first segment: placed at its first fragment (row_of)
   std::vector<mp4::IndexedFragment> frags;
   uint32_t fragment_seq = 0;
   int64_t last_sync_mono = 0;
@@ -197,6 +198,14 @@ void StreamWriter::flush_fragment(std::optional<int64_t> next_dts) {
   bytes_total_ += int64_t(written);
   pending_.clear();
   pending_bytes_ = 0;
+  if (!seg_->start_90k || open_) {
+    SegmentRow row = row_of(*seg_);
+    seg_->start_90k = row.start_90k;
+    if (open_) {
+      row.sample_index = mp4::encode_sample_index(seg_->frags);
+      open_->set(std::move(row));
+    }
+  }
   int64_t now = clock_.mono_ns();
   if (now - seg_->last_sync_mono >= opt_.sync_interval_s * 1'000'000'000) {
     ::fdatasync(seg_->fd);
@@ -223,6 +232,13 @@ void StreamWriter::fail(int err) {
 void StreamWriter::close_segment() {
   if (!seg_) return;
   auto seg = std::move(seg_);
+  // Instant replay reads the open segment until its row is committed (or the segment is dropped).
+  struct Unpublish {
+    OpenSegment* open;
+    ~Unpublish() {
+      if (open) open->set(std::nullopt);
+    }
+  } unpublish{open_.get()};
   if (seg->frags.empty()) {
     ::close(seg->fd);
     ::unlink(seg->path.c_str());
@@ -235,26 +251,7 @@ void StreamWriter::close_segment() {
   if (rc != 0) throw std::system_error(errno, std::generic_category(), "fsync " + seg->path.string());
   fsync_dir(seg->path.parent_path());
 
-  SegmentRow row;
-  row.stream_id = stream_.id;
-  row.camera_id = stream_.camera_id;
-  row.seq = seg->seq;
-  row.sample_dir_id = stream_.sample_dir_id;
-  row.open_id = index_.open_id();
-  row.run_id = run_id_;
-  row.run_index = run_index_;
-  row.media_duration_90k = seg->media;
-  int64_t local_start = seg->local_start.value_or(0);
-  if (run_index_ == 0 || !prev_end_90k_) {
-    row.start_90k = local_start;
-    if (auto last = index_.last_end_90k(stream_.id); last && row.start_90k < *last) row.start_90k = *last;
-    row.end_90k = row.start_90k + seg->media;
-  } else {
-    row.start_90k = *prev_end_90k_;
-    int64_t slew = std::clamp(local_start - row.start_90k, -seg->media / 2000, seg->media / 2000);
-    row.end_90k = row.start_90k + seg->media + slew;
-  }
-  row.local_start_delta_90k = local_start - row.start_90k;
+  SegmentRow row = row_of(*seg);  // the start instant replay has used since the first fragment
   row.bytes = int64_t(seg->bytes);
   row.sha256_hex = seg->sha.hex();
   row.frames = seg->frames;
@@ -269,6 +266,39 @@ void StreamWriter::close_segment() {
   prev_end_90k_ = row.end_90k;
   ++run_index_;
   ++committed_;
+}
+
+SegmentRow StreamWriter::row_of(const Open& seg) {
+  SegmentRow row;
+  row.stream_id = stream_.id;
+  row.camera_id = stream_.camera_id;
+  row.seq = seg.seq;
+  row.sample_dir_id = stream_.sample_dir_id;
+  row.open_id = index_.open_id();
+  row.run_id = run_id_;
+  row.run_index = run_index_;
+  row.media_duration_90k = seg.media;
+  row.sample_entry_id = sample_entry_id_;
+  row.bytes = int64_t(seg.bytes);
+  row.frames = seg.frames;
+  int64_t local_start = seg.local_start.value_or(0);
+  if (run_index_ == 0 || !prev_end_90k_) {
+    // Placed once, at the segment's first fragment, so that instant replay asked twice for the
+    // same span of the open segment gets the same frames, and the committed row agrees with it.
+    if (seg.start_90k) {
+      row.start_90k = *seg.start_90k;
+    } else {
+      row.start_90k = local_start;
+      if (auto last = index_.last_end_90k(stream_.id); last && row.start_90k < *last) row.start_90k = *last;
+    }
+    row.end_90k = row.start_90k + seg.media;
+  } else {
+    row.start_90k = *prev_end_90k_;
+    int64_t slew = std::clamp(local_start - row.start_90k, -seg.media / 2000, seg.media / 2000);
+    row.end_90k = row.start_90k + seg.media + slew;
+  }
+  row.local_start_delta_90k = local_start - row.start_90k;
+  return row;
 }
 
 void StreamWriter::end_run(const std::string& reason, const std::string& cause) {

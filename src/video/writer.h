@@ -4,6 +4,7 @@
 // fsync file → fsync directory → index row. Plain code over a Clock; no libav here.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,24 @@ struct WriterOptions {
   int64_t sync_interval_s = 10;
 };
 
+// The segment being written, as far as its fragments are in its file: what instant replay reads
+// before the segment is committed (formats.md §9). Written by the ingest thread, read by playback.
+class OpenSegment {
+ public:
+  void set(std::optional<SegmentRow> row) {
+    std::lock_guard lock(mu_);
+    row_ = std::move(row);
+  }
+  std::optional<SegmentRow> get() const {
+    std::lock_guard lock(mu_);
+    return row_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::optional<SegmentRow> row_;
+};
+
 class StreamWriter {
  public:
   StreamWriter(Index& index, const core::Clock& clock, StreamRow stream, WriterOptions opt = {});
@@ -48,6 +67,8 @@ class StreamWriter {
   // Commits what was recorded and ends the run; the stream's gap opens with `cause`.
   void end_run(const std::string& reason, const std::string& cause);
   bool in_run() const { return run_id_ != 0; }
+  // Publishes the segment being written after each fragment (and clears it at commit).
+  void publish_open(std::shared_ptr<OpenSegment> to) { open_ = std::move(to); }
 
   // For health: frames and bytes accepted so far.
   int64_t frames_total() const { return frames_total_; }
@@ -68,6 +89,8 @@ class StreamWriter {
   void open_segment();
   void flush_fragment(std::optional<int64_t> next_dts);
   void close_segment();
+  // The index row of the open segment: its times from the segment's first fragment on.
+  SegmentRow row_of(const Open& seg);
   int64_t local_90k(int64_t mono_ns) const;
   int64_t realtime_ns() const;
   [[noreturn]] void fail(int err);
@@ -91,6 +114,7 @@ class StreamWriter {
   std::vector<Pending> pending_;
   size_t pending_bytes_ = 0;
   std::unique_ptr<Open> seg_;
+  std::shared_ptr<OpenSegment> open_;
 
   int64_t frames_total_ = 0, bytes_total_ = 0, committed_ = 0, clock_steps_ = 0, last_clock_step_ns_ = 0;
 };

@@ -122,10 +122,17 @@ export class WsConnection {
       this.wake();
       return undefined;
     }
+    if (opcode !== 0x0) this.dataOpcode = opcode;  // a continuation frame keeps its message's type
     this.fragments.push(payload);
     if (!fin) return undefined;
-    const text = Buffer.concat(this.fragments).toString('utf8');
+    const data = Buffer.concat(this.fragments);
     this.fragments = [];
+    if (this.dataOpcode === 0x2) {  // binary (live view media): kept as {binary: Buffer}
+      this.messages.push({ binary: data });
+      this.wake();
+      return undefined;
+    }
+    const text = data.toString('utf8');
     let msg;
     try { msg = JSON.parse(text); } catch { msg = { unparsed: text }; }
     this.messages.push(msg);
@@ -189,9 +196,9 @@ export class WsConnection {
     for (;;) {
       const found = this.messages.slice(from).find(pred);
       if (found) return found;
-      if (this.ended) throw new Error(`connection closed (${JSON.stringify(this.closeFrame)}) before ${what}; got ${JSON.stringify(this.messages)}`);
+      if (this.ended) throw new Error(`connection closed (${JSON.stringify(this.closeFrame)}) before ${what}; got ${JSON.stringify(this.messages.filter((m) => !m.binary))}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${timeout} ms; got ${JSON.stringify(this.messages)}`);
+      if (left <= 0) throw new Error(`no ${what} within ${timeout} ms; got ${JSON.stringify(this.messages.filter((m) => !m.binary))}`);
       await new Promise((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => { clearTimeout(t); resolve(); });

@@ -311,6 +311,13 @@ struct RecordingSender final : http::WsSender {
     return closed_with == 0;
   }
   bool send_shared(std::shared_ptr<const std::string> text) override { return send(*text); }
+  bool send_binary(std::shared_ptr<const std::string> data) override {
+    std::lock_guard lock(mu);
+    binary.push_back(std::move(data));
+    return closed_with == 0;
+  }
+  size_t backlog_bytes() const override { return 0; }
+  std::vector<std::shared_ptr<const std::string>> binary;
   void close(int code, std::string) override {
     std::lock_guard lock(mu);
     closed_with = code;
@@ -831,6 +838,44 @@ TEST_F(Matrix, SitesAndCamerasAreReadInScopeAndChangedByCameraAdministrators) {
   EXPECT_EQ(call(kHpShift, "GET", cp + "/media.mp4").status, 404) << "nothing recorded yet";
   EXPECT_EQ(call(kHpShift, "GET", cp + "/snapshot.jpg").status, 404);
   EXPECT_EQ(call(kHpShift, "GET", cp + "/recordings?from=2026-11-28T10:00:00Z&to=2026-11-28T09:00:00Z").status, 400);
+  // Live view: a same-site WebSocket for those who watch, in scope (and the sector's division); each
+  // view audited when it starts and when it ends.
+  auto live_as = [&](const std::string& u, const std::string& query) {
+    return call_as(&callers_->at(u), "GET", cp + "/live" + query, "", kSameSite, true);
+  };
+  EXPECT_EQ(live_as(kLsDuty, "").status, 404);
+  EXPECT_EQ(live_as(kExternal, "").status, 403);
+  EXPECT_TRUE(denied(live_as(kAuditor, "").status));
+  EXPECT_FALSE(live_as(kAuditor, "").websocket);
+  EXPECT_EQ(live_as(kHpShift, "?stream=sub").status, 400) << "no sub stream";
+  EXPECT_EQ(live_as(kHpShift, "?stream=4k").status, 400);
+  EXPECT_EQ(call(kHpShift, "GET", cp + "/live").status, 426) << "a WebSocket only";
+  EXPECT_EQ(call_as(&callers_->at(kHpShift), "GET", cp + "/live", "", {{"host", "127.0.0.1:8080"}, {"origin", "http://evil.example"}}, true)
+                .status,
+            403);
+  for (const auto& u : {kHpShift, kHpLeader, kBranchOfficer, sector}) {
+    auto up = live_as(u, "?stream=main");
+    ASSERT_EQ(up.status, 101) << u << " " << up.body;
+    ASSERT_TRUE(up.websocket);
+    auto sender = std::make_shared<RecordingSender>();
+    up.websocket->on_open(sender);
+    auto hello = sender->of_type("hello");
+    ASSERT_EQ(hello.size(), 1u);
+    EXPECT_EQ(hello[0]["camera"], "Cổng B - camera 01");
+    EXPECT_EQ(hello[0]["site"], "Cảng Tân Vũ");
+    EXPECT_EQ(hello[0]["time_zone"], "Asia/Ho_Chi_Minh");
+    ASSERT_FALSE(sender->of_type("state").empty()) << "the camera's state comes at once";
+    up.websocket->on_message(R"({"type":"ping"})");
+    EXPECT_EQ(sender->of_type("pong").size(), 1u);
+    up.websocket->on_close();
+  }
+  auto views = body_of(call(kAdmin, "GET", "/api/v1/audit?action=video.live&object_id=" + body_of(c)["id"].dump()))["items"];
+  std::multiset<std::string> audited;
+  for (const auto& e : views) audited.insert(e["actor"].get<std::string>() + " " + e["action"].get<std::string>());
+  for (const auto& u : {kHpShift, kHpLeader, kBranchOfficer, sector}) {
+    EXPECT_EQ(audited.count(u + " video.live.start"), 1u) << u << views;
+    EXPECT_EQ(audited.count(u + " video.live.end"), 1u) << u << views;
+  }
   // "Test connection" is for camera administrators; a refused port is a clear answer, not an error.
   EXPECT_TRUE(denied(call(kHpLeader, "POST", cp + "/probe").status));
   // The credentials were entered for 10.1.2.3:554: another host takes them again.

@@ -13,6 +13,7 @@
 #include "test_util.h"
 #include "video/catalog.h"
 #include "video/index.h"
+#include "video/live.h"
 #include "video/mp4.h"
 #include "video/playback.h"
 #include "video/recovery.h"
@@ -367,6 +368,196 @@ TEST(Playback, TheClipHoldsTheRecordedFramesFromTheKeyframeBeforeFrom) {
   }
   EXPECT_EQ(all, pieces);
   EXPECT_FALSE(build_clip(*w.index, stream.id, t0 - 100 * 90'000, t0 - 50 * 90'000));
+}
+
+// Instant replay: the seconds just recorded play before their segment is committed, from the
+// fragments already in its file, and asking twice for the same span gives the same bytes.
+TEST(Playback, InstantReplayReachesTheSegmentBeingWritten) {
+  World w;
+  auto stream = w.index->stream(w.camera_id, "main");
+  StreamWriter writer(*w.index, w.clock, stream);
+  auto open = std::make_shared<OpenSegment>();
+  writer.publish_open(open);
+  writer.begin_run(entry());
+  w.record(writer, 25, /*end=*/false);  // shorter than a segment: nothing committed yet
+  EXPECT_TRUE(w.index->segments(stream.id, 0, INT64_MAX).empty());
+  auto row = open->get();
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->frames, 24 * 25) << "the GOP still being gathered is not in the file yet";
+  int64_t now = ms_to_90k(w.clock.now_ms());
+  EXPECT_FALSE(build_clip(*w.index, stream.id, now - 10 * 90'000, now)) << "without the open segment: nothing";
+  auto clip = build_clip(*w.index, stream.id, now - 10 * 90'000, now, row);
+  ASSERT_TRUE(clip);
+  EXPECT_EQ(clip->end_90k, row->end_90k) << "up to the last flushed frame";
+  EXPECT_GE(clip->frames, 8 * 25);
+  std::string body(clip->size, '\0');
+  EXPECT_EQ(read_clip(*clip, 0, body.data(), body.size()), clip->size);
+  EXPECT_TRUE(clip->segment_ids.empty()) << "no committed segment in it";
+  // Two more seconds flushed: the same span asked again is the same clip.
+  w.record(writer, 2, false);
+  auto again = build_clip(*w.index, stream.id, now - 10 * 90'000, std::min(now, clip->end_90k), open->get());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->frames, clip->frames);
+  EXPECT_EQ(again->size, clip->size);
+  // Committed, the open segment is withdrawn and the index serves the same frames.
+  writer.end_run("camera_down", "camera_down");
+  EXPECT_FALSE(open->get());
+  auto committed = build_clip(*w.index, stream.id, now - 10 * 90'000, clip->end_90k, open->get());
+  ASSERT_TRUE(committed);
+  EXPECT_EQ(committed->frames, clip->frames);
+}
+
+// A viewer as the live fan-out sees it: what it was sent, and a backlog the test sets.
+struct FakeViewer final : LiveViewer {
+  std::vector<std::string> texts;
+  std::vector<std::shared_ptr<const std::string>> media_sent;
+  size_t backlog = 0;
+  void text(const std::string& json) override { texts.push_back(json); }
+  void media(const std::shared_ptr<const std::string>& bytes) override { media_sent.push_back(bytes); }
+  size_t backlog_bytes() const override { return backlog; }
+  std::vector<nlohmann::json> of_type(const std::string& type) const {
+    std::vector<nlohmann::json> out;
+    for (const auto& t : texts)
+      if (auto j = nlohmann::json::parse(t); j["type"] == type) out.push_back(j);
+    return out;
+  }
+};
+
+// A fragment's single sample: key flag, decode time and prft wall time, read back with our scanner.
+struct FragInfo {
+  bool key = false;
+  int64_t base_dts = 0, wall_90k = 0;
+  uint32_t size = 0;
+};
+FragInfo read_fragment(const std::string& init, const std::string& frag) {
+  // Our recovery scanner reads it once renumbered as a file's first fragment (it checks mfhd order)
+  // and, for a frame that is not a keyframe, after a keyframe fragment.
+  auto renumber = [](std::string f, uint32_t seq) {
+    size_t at = f.find("mfhd") + 8;
+    for (int i = 0; i < 4; ++i) f[at + i] = char(seq >> (24 - 8 * i));
+    return f;
+  };
+  static const std::string key = [] {
+    LiveStream one;
+    auto v = std::make_shared<FakeViewer>();
+    one.add(v);
+    one.begin(entry());
+    auto au = h264::to_sample(access_unit(true, 100, 3));
+    one.frame(au->avcc, 0, 0, true, 0);
+    return *v->media_sent.back();
+  }();
+  bool is_key = mp4::scan_segment(init + renumber(frag, 1)).value().fragments.size() == 1;
+  auto scan = mp4::scan_segment(init + (is_key ? renumber(frag, 1) : renumber(key, 1) + renumber(frag, 2)));
+  EXPECT_TRUE(scan);
+  EXPECT_EQ(scan->fragments.size(), is_key ? 1u : 2u);
+  const auto& f = scan->fragments.at(scan->fragments.size() - 1);
+  EXPECT_EQ(f.samples.size(), 1u) << "one frame per fragment: low latency";
+  return {f.samples.at(0).key, f.base_dts, f.wall_90k.value_or(-1), f.samples.at(0).size};
+}
+
+std::string sample(bool key, size_t size) {
+  auto au = h264::to_sample(access_unit(key, size, 7));
+  return au->avcc;
+}
+
+TEST(Live, ANewViewerStartsAtTheLatestKeyframeAndGetsEveryFrameAfterIt) {
+  LiveStream live;
+  live.state({{"type", "state"}, {"state", "online"}});
+  live.begin(entry());
+  int64_t dts = 5'000'000;
+  for (int i = 0; i < 60; ++i, dts += 3600) live.frame(sample(i % 50 == 0, 500), dts, dts, i % 50 == 0, 1'767'225'600'000 + i * 40);
+  auto v = std::make_shared<FakeViewer>();
+  live.add(v);
+  ASSERT_EQ(v->of_type("state").size(), 1u);
+  auto init = v->of_type("init");
+  ASSERT_EQ(init.size(), 1u);
+  EXPECT_EQ(init[0]["codec"], entry().codec);
+  EXPECT_EQ(init[0]["width"], 640);
+  ASSERT_EQ(v->media_sent.size(), 1u + 10u) << "the init, then the GOP from the keyframe at frame 50";
+  EXPECT_EQ(*v->media_sent[0], mp4::make_init(entry()));
+  const std::string& init_bytes = *v->media_sent[0];
+  auto first = read_fragment(init_bytes, *v->media_sent[1]);
+  EXPECT_TRUE(first.key);
+  EXPECT_EQ(first.base_dts, 50 * 3600) << "decode times continue from the run's first frame";
+  EXPECT_EQ(first.wall_90k, ms_to_90k(1'767'225'600'000 + 50 * 40)) << "prft: when the frame arrived";
+  // Live frames follow, one fragment each, with continuous decode times.
+  live.frame(sample(false, 500), dts, dts, false, 0);
+  ASSERT_EQ(v->media_sent.size(), 12u);
+  auto next = read_fragment(init_bytes, *v->media_sent.back());
+  EXPECT_FALSE(next.key);
+  EXPECT_EQ(next.base_dts, 60 * 3600);
+  // Removed, it gets nothing more.
+  live.remove(v.get());
+  live.frame(sample(false, 500), dts + 3600, dts + 3600, false, 0);
+  EXPECT_EQ(v->media_sent.size(), 12u);
+  EXPECT_EQ(live.viewers(), 0u);
+}
+
+TEST(Live, ASlowViewerSkipsToTheNextKeyframeAndIsTold) {
+  LiveOptions opt;
+  opt.max_backlog_bytes = 10'000;
+  LiveStream live(opt);
+  live.begin(entry());
+  auto fast = std::make_shared<FakeViewer>(), slow = std::make_shared<FakeViewer>();
+  live.add(fast);
+  live.add(slow);
+  int64_t dts = 0;
+  auto frames = [&](int n) {
+    for (int i = 0; i < n; ++i, dts += 3600) live.frame(sample(dts % (50 * 3600) == 0, 500), dts, dts, dts % (50 * 3600) == 0, 0);
+  };
+  frames(10);
+  slow->backlog = 20'000;  // its socket stopped draining
+  frames(20);
+  EXPECT_EQ(slow->media_sent.size(), 1u + 10u) << "nothing queued while it is behind";
+  slow->backlog = 0;  // drained, but mid-GOP: it waits for the keyframe
+  frames(30);
+  EXPECT_EQ(fast->media_sent.size(), 1u + 60u) << "the others are not held back";
+  auto skipped = slow->of_type("skipped");
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(skipped[0]["frames"], 40) << "frames 10 to 49";
+  ASSERT_EQ(slow->media_sent.size(), 1u + 10u + 10u);
+  EXPECT_TRUE(read_fragment(*slow->media_sent[0], *slow->media_sent[11]).key) << "it resumes at a keyframe";
+}
+
+TEST(Live, ANewRunSendsANewInitAndAViewerOfAStoppedStreamSeesOnlyItsState) {
+  LiveStream live;
+  auto v = std::make_shared<FakeViewer>();
+  live.add(v);
+  live.state({{"type", "state"}, {"state", "offline"}});
+  EXPECT_TRUE(v->media_sent.empty()) << "no init before the camera streams";
+  EXPECT_EQ(v->of_type("state").back()["state"], "offline");
+  live.begin(entry());
+  live.frame(sample(false, 300), 0, 0, false, 0);
+  EXPECT_EQ(v->media_sent.size(), 1u) << "the init; the frame before the first keyframe is not sent";
+  live.frame(sample(true, 300), 3600, 3600, true, 0);
+  EXPECT_EQ(v->media_sent.size(), 2u);
+  auto other = entry();
+  other.width = 1280, other.height = 720;
+  live.end();
+  live.begin(other);
+  EXPECT_EQ(v->of_type("init").size(), 2u);
+  EXPECT_EQ(v->of_type("init").back()["width"], 1280);
+  EXPECT_EQ(*v->media_sent.back(), mp4::make_init(other));
+  // The GOP of the old run is not handed to a new viewer of the new one.
+  auto late = std::make_shared<FakeViewer>();
+  live.add(late);
+  EXPECT_EQ(late->media_sent.size(), 1u);
+  EXPECT_EQ(*late->media_sent[0], mp4::make_init(other));
+}
+
+TEST(Live, AGopTooBigToHandOverIsNotKept) {
+  LiveOptions opt;
+  opt.max_backlog_bytes = 4'000;
+  LiveStream live(opt);
+  live.begin(entry());
+  for (int i = 0; i < 20; ++i) live.frame(sample(i == 0, 500), i * 3600, i * 3600, i == 0, 0);
+  EXPECT_EQ(live.gop_bytes(), 0u) << "bounded: memory does not grow with a long GOP";
+  auto v = std::make_shared<FakeViewer>();
+  live.add(v);
+  EXPECT_EQ(v->media_sent.size(), 1u) << "only the init: it starts at the next keyframe";
+  live.frame(sample(false, 500), 20 * 3600, 20 * 3600, false, 0);
+  live.frame(sample(true, 500), 21 * 3600, 21 * 3600, true, 0);
+  EXPECT_EQ(v->media_sent.size(), 2u);
 }
 
 }  // namespace

@@ -1,0 +1,167 @@
+// Live view: GET /api/v1/cameras/{id}/live?stream=main|sub upgrades to a WebSocket carrying the
+// camera's fMP4 live stream from the recorder's fan-out (video/live.h; protocol in docs/formats.md
+// §11). Who may watch is the one policy's `video_live`; every view is audited when it starts and
+// when it ends. The socket re-checks the session and the permission every tick: a logout ends it
+// with 4401, a withdrawn permission with 4403.
+#include <fmt/format.h>
+
+#include <mutex>
+#include <unordered_map>
+
+#include "api/routes.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "http/websocket.h"
+#include "video/catalog.h"
+#include "video/recorder.h"
+
+namespace watchfloor::api {
+namespace {
+
+using nlohmann::json;
+
+const char* const kLiveStreams[] = {"main", "sub"};
+
+// Live sockets per user (ServerConfig::live_max_per_user): a wall holds one per tile.
+class Seats {
+ public:
+  bool admit(int64_t user, int max) {
+    std::lock_guard lock(mu_);
+    if (taken_[user] >= max) return false;
+    ++taken_[user];
+    return true;
+  }
+  void release(int64_t user) {
+    std::lock_guard lock(mu_);
+    if (--taken_[user] <= 0) taken_.erase(user);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<int64_t, int> taken_;
+};
+
+class LiveClient final : public http::WsHandler,
+                         public video::LiveViewer,
+                         public std::enable_shared_from_this<LiveClient> {
+ public:
+  LiveClient(Services& s, std::shared_ptr<Seats> seats, std::shared_ptr<http::Authenticator> authn, std::string token,
+             audit::Event opened, video::Camera cam, std::string stream, json hello)
+      : s_(s),
+        seats_(std::move(seats)),
+        authn_(std::move(authn)),
+        token_(std::move(token)),
+        opened_(std::move(opened)),
+        cam_(std::move(cam)),
+        stream_(std::move(stream)),
+        hello_(std::move(hello)) {}
+  ~LiveClient() override { seats_->release(opened_.actor_id.value_or(0)); }
+
+  void on_open(std::shared_ptr<http::WsSender> sender) override {
+    sender_ = std::move(sender);
+    started_ms_ = s_.clock.now_ms();
+    sender_->send(hello_.dump());
+    write(s_, [&] { s_.audit.append(opened_); });
+    core::Metrics::global().inc("watchfloor_live_views_total");
+    live_ = s_.recorder.watch(cam_, stream_, shared_from_this());
+  }
+
+  void on_message(const std::string& text) override {
+    json msg;
+    try {
+      msg = core::parse_json(text);
+    } catch (const core::Problem&) {
+    }
+    if (msg.is_object() && msg.value("type", json()) == "ping") {
+      sender_->send(R"({"type":"pong"})");
+      return;
+    }
+    sender_->send(json{{"type", "error"},
+                       {"detail", "Expected {\"type\":\"ping\"}"},
+                       {"detail_vi", "Cần {\"type\":\"ping\"}"}}
+                      .dump());
+  }
+
+  // A logout or expiry ends the view; so does losing the permission to watch this camera.
+  void on_tick() override {
+    auto identity = authn_->recheck(token_);
+    if (!identity || identity->must_change_password) return sender_->close(http::kWsSessionEnded, "session ended");
+    auto scope = authn_->scope();
+    if (!auth::allowed(identity->principal, auth::Action::video_live, {cam_.unit_id}, *scope))
+      sender_->close(http::kWsForbidden, "forbidden");
+  }
+
+  void on_close() override {
+    if (live_) live_->remove(this);
+    live_.reset();
+    int64_t ended = s_.clock.now_ms();
+    audit::Event e = opened_;
+    e.action = "video.live.end";
+    e.details["from"] = core::iso8601(started_ms_);
+    e.details["to"] = core::iso8601(ended);
+    e.details["seconds"] = (ended - started_ms_) / 1000;
+    try {
+      write(s_, [&] { s_.audit.append(e); });
+    } catch (const std::exception& ex) {
+      core::log_error(std::string("live: the end of a view was not audited: ") + ex.what());
+    }
+    sender_.reset();
+  }
+
+  // video::LiveViewer: called by the fan-out while this viewer is added (between on_open and on_close).
+  void text(const std::string& msg) override { sender_->send(msg); }
+  void media(const std::shared_ptr<const std::string>& bytes) override { sender_->send_binary(bytes); }
+  size_t backlog_bytes() const override { return sender_->backlog_bytes(); }
+
+ private:
+  Services& s_;
+  std::shared_ptr<Seats> seats_;
+  std::shared_ptr<http::Authenticator> authn_;
+  const std::string token_;  // kept in memory only, to re-check the session
+  const audit::Event opened_;
+  const video::Camera cam_;
+  const std::string stream_;
+  const json hello_;
+  std::shared_ptr<http::WsSender> sender_;
+  std::shared_ptr<video::LiveStream> live_;
+  int64_t started_ms_ = 0;
+};
+
+}  // namespace
+
+void add_live_routes(http::Router& r, Services& s) {
+  auto seats = std::make_shared<Seats>();
+  auto authn = make_authenticator(s);
+  r.add("GET", "/api/v1/cameras/{id}/live", auth::Action::video_live, [&s, seats, authn](http::Context& ctx) {
+    auto cam = load_camera(ctx, s);
+    ctx.require(auth::Action::video_live, {cam.unit_id});
+    std::string stream = query_choice(ctx, "stream", kLiveStreams).value_or("main");
+    if (stream == "sub" && !cam.sub_url)
+      throw core::Problem::field("stream", "Camera này không có luồng phụ", "This camera has no sub stream");
+    require_websocket(ctx);
+    auto site = s.catalog.site(cam.site_id);
+    auto unit = s.units.get(cam.unit_id);
+    json hello = {{"type", "hello"},
+                  {"camera_id", cam.id},
+                  {"stream", stream},
+                  {"camera", cam.name},
+                  {"site", site ? json(site->name) : json()},
+                  {"unit", unit ? json(unit->name_vi) : json()},
+                  {"unit_en", unit ? json(unit->name_en) : json()},
+                  {"time_zone", unit && !unit->time_zone.empty() ? unit->time_zone : "Asia/Ho_Chi_Minh"}};
+    auto opened = ctx.audit("video.live.start", "camera", std::to_string(cam.id), cam.unit_id, {{"stream", stream}});
+    int max = s.config.server.live_max_per_user;
+    if (!seats->admit(ctx.principal().user_id, max)) {  // given back when the LiveClient goes
+      core::Problem p(429, "too-many-live-views", "Too many live views open", "Quá nhiều luồng xem trực tiếp đang mở",
+                      fmt::format("At most {} live views per user; close some tiles or windows first.", max),
+                      fmt::format("Mỗi người dùng xem trực tiếp tối đa {} luồng; hãy đóng bớt ô hoặc cửa sổ.", max));
+      p.headers.emplace_back("Retry-After", "10");
+      throw p;
+    }
+    return http::Response::upgrade(std::make_shared<LiveClient>(s, seats, authn, ctx.req.cookie(http::kSessionCookie),
+                                                                std::move(opened), std::move(cam), stream,
+                                                                std::move(hello)));
+  });
+}
+
+}  // namespace watchfloor::api
