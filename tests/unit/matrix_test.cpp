@@ -1010,7 +1010,8 @@ TEST_F(Matrix, WallViewsArePrivateOrSharedWithAUnitAndOnlyItsLeadersChooseTheDef
     EXPECT_EQ(call(u, "GET", mp).status, 404) << u;
     EXPECT_EQ(call(u, "PATCH", mp, {{"name", "đổi"}}).status, 404) << u;
     EXPECT_EQ(call(u, "DELETE", mp).status, 404) << u;
-    for (const auto& v : body_of(call(u, "GET", "/api/v1/wall-views"))["items"]) EXPECT_NE(v["id"], body_of(mine)["id"]) << u;
+    const auto listed = body_of(call(u, "GET", "/api/v1/wall-views"));
+    for (const auto& v : listed["items"]) EXPECT_NE(v["id"], body_of(mine)["id"]) << u;
   }
   EXPECT_EQ(call(kBranchOfficer, "PATCH", mp, {{"name", "Cổng B (riêng)"}}).status, 200);
 
@@ -1044,7 +1045,8 @@ TEST_F(Matrix, WallViewsArePrivateOrSharedWithAUnitAndOnlyItsLeadersChooseTheDef
   auto bad = call(kHpShift, "PATCH", sp, {{"tiles", {999999}}, {"tour", {{"dwell_seconds", 2}, {"sets", {{1}}}}}});
   EXPECT_EQ(bad.status, 400) << bad.body;
   std::set<std::string> fields;
-  for (const auto& e : body_of(bad)["errors"]) fields.insert(e["field"].get<std::string>());
+  const auto problem = body_of(bad);  // held: a range-for over a member of a temporary would dangle
+  for (const auto& e : problem["errors"]) fields.insert(e["field"].get<std::string>());
   EXPECT_TRUE(fields.count("tiles[0]")) << bad.body;
   EXPECT_TRUE(fields.count("tour.dwell_seconds")) << bad.body;
   EXPECT_EQ(call(kHpShift, "POST", "/api/v1/wall-views", {{"name", "x"}, {"layout", "6"}}).status, 400);
