@@ -63,6 +63,7 @@ function stubApi(views: WallView[]) {
       if (url.startsWith('/api/v1/sites')) return json({ items: sites });
       if (url.startsWith('/api/v1/units')) return json({ items: units });
       if (url === '/api/v1/wall-views' && method === 'GET') return json({ items: views });
+      if (url === '/api/v1/holds' && method === 'POST') return json({ id: 1, ...(calls.at(-1)!.body as object) }, 201);
       if (url === '/api/v1/wall-views' && method === 'POST') return json({ ...defaultView, ...(calls.at(-1)!.body as object), id: 8, is_default: false, can_edit: true }, 201);
       return json({ type: 'about:blank', status: 404, title: 'Not found' }, 404);
     }),
@@ -162,5 +163,50 @@ describe('the video wall', () => {
     search.dispatchEvent(new Event('input', { bubbles: true }));
     await settle();
     expect([...root.querySelectorAll('[data-testid=tree-camera]')].map((b) => b.textContent)).toEqual(['Làn xe tải']);
+  });
+
+  it('reports a case from a tile: the case form gets the camera, the last 5 minutes and a snapshot', async () => {
+    stubApi([defaultView]);
+    const root = mount(7);
+    await settle();
+    const before = Date.now();
+    (root.querySelector('[data-testid=live-tile][data-camera-id="100"] [data-testid=tile-report]') as HTMLButtonElement).click();
+    await settle();
+    expect(location.hash).toBe('#/cases/new');
+    const draft = JSON.parse(sessionStorage.getItem('watchfloor.caseDraft')!);
+    expect(draft.cameras).toHaveLength(1);
+    expect(draft.cameras[0].camera).toBe('Cổng B');
+    expect(draft.site).toBe('Cảng Đình Vũ');
+    const local = (s: string) => Date.parse(`${s}:00+07:00`);
+    expect(local(draft.cameras[0].to) - local(draft.cameras[0].from)).toBe(5 * 60_000);
+    expect(Math.abs(local(draft.cameras[0].to) - before)).toBeLessThan(61_000);
+    expect(draft.description).toMatch(/\/api\/v1\/cameras\/100\/snapshot\.jpg\?at=/);
+    sessionStorage.clear();
+  });
+
+  it('holds the last minutes of a tile as evidence, with a reason', async () => {
+    const calls = stubApi([defaultView]);
+    const root = mount(7);
+    await settle();
+    (root.querySelector('[data-testid=live-tile][data-camera-id="100"] [data-testid=tile-hold]') as HTMLButtonElement).click();
+    await settle();
+    const form = root.querySelector('[data-testid=wall-hold]') as HTMLFormElement;
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false); // no reason yet
+    expect(form.textContent).toContain('Ghi lý do.');
+    const reason = form.querySelector('textarea')!;
+    reason.value = 'Xe container rời bãi khi chưa thông quan';
+    reason.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await settle();
+    const post = calls.find((c) => c.method === 'POST')!;
+    const body = post.body as { camera_id: number; from: string; to: string; reason: string };
+    expect(post.url).toBe('/api/v1/holds');
+    expect(body.camera_id).toBe(100);
+    expect(body.reason).toBe('Xe container rời bãi khi chưa thông quan');
+    expect(Date.parse(body.to) - Date.parse(body.from)).toBe(10 * 60_000);
+    expect(root.textContent).toContain('Đã giữ dữ liệu camera Cổng B.');
   });
 });
