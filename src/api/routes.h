@@ -22,6 +22,7 @@ void add_case_routes(http::Router& r, Services& s);
 void add_video_routes(http::Router& r, Services& s);
 void add_wall_routes(http::Router& r, Services& s);
 void add_live_routes(http::Router& r, Services& s);
+void add_map_routes(http::Router& r, Services& s);
 
 // The camera of the route's {id}: 404 when unknown or outside what the caller may read.
 video::Camera load_camera(http::Context& ctx, Services& s);

@@ -49,7 +49,8 @@ video::SiteInput parse_site(const std::string& text, bool create) {
 
 video::CameraInput parse_camera(const std::string& text, bool create) {
   auto b = core::JsonBody::parse(text, {"site_id", "name", "owner", "owner_name", "connection", "main_url", "sub_url", "username",
-                                        "password", "enabled", "retention_days", "retention_bytes"});
+                                        "password", "enabled", "retention_days", "retention_bytes", "record_sub",
+                                        "sub_retention_days"});
   Need need = create ? Need::required : Need::optional;
   video::CameraInput in;
   in.site_id = b.integer("site_id", need);
@@ -62,6 +63,8 @@ video::CameraInput parse_camera(const std::string& text, bool create) {
   in.enabled = b.boolean("enabled", Need::optional);
   in.retention_days = b.integer("retention_days", Need::optional);
   in.retention_bytes = b.integer("retention_bytes", Need::optional);
+  in.record_sub = b.boolean("record_sub", Need::optional);
+  in.sub_retention_days = b.integer("sub_retention_days", Need::optional);
   // Credentials come as a pair; null username removes them. They are sealed before they are stored.
   const auto* user = b.raw("username");
   if (user && user->is_null()) {
@@ -107,7 +110,11 @@ std::pair<int64_t, int64_t> span_90k(http::Context& ctx, Services& s, int64_t de
   return {video::ms_to_90k(from), video::ms_to_90k(to)};
 }
 
-int64_t main_stream(Services& s, const video::Camera& c) { return s.recorder.index().stream(c.id, "main").id; }
+const char* const kStreamKinds[] = {"main", "sub"};
+
+// The recorded stream a playback request names (`?stream=main|sub`, main by default).
+std::string stream_kind(const http::Context& ctx) { return query_choice(ctx, "stream", kStreamKinds).value_or("main"); }
+int64_t stream_id(Services& s, const video::Camera& c, const std::string& kind) { return s.recorder.index().stream(c.id, kind).id; }
 
 json span_json(int64_t start_90k, std::optional<int64_t> end_90k) {
   return {{"start", core::iso8601(video::t90k_to_ms(start_90k))},
@@ -264,7 +271,8 @@ void add_video_routes(http::Router& r, Services& s) {
     auto c = load_camera(ctx, s);
     ctx.require(Action::video_playback, {c.unit_id});
     auto [from, to] = span_90k(ctx, s, 86'400'000, 31LL * 86'400'000);
-    int64_t stream = main_stream(s, c);
+    auto kind = stream_kind(ctx);
+    int64_t stream = stream_id(s, c, kind);
     // Segments coalesced per run: what a timeline draws. Neither segments nor gaps are clipped.
     json segs = json::array();
     for (const auto& seg : s.recorder.index().segments(stream, from, to)) {
@@ -284,7 +292,8 @@ void add_video_routes(http::Router& r, Services& s) {
     }
     for (auto& j : segs) j.erase("run_id");
     // The segment being written is not in the index yet: while recording, the timeline grows to now.
-    if (auto st = s.recorder.status(c.id); st && st->recording && to > video::ms_to_90k(st->since_ms)) {
+    auto st = kind == "main" || c.record_sub ? s.recorder.status(c.id) : std::nullopt;
+    if (st && st->recording && to > video::ms_to_90k(st->since_ms)) {
       int64_t start = video::ms_to_90k(st->since_ms), now = video::ms_to_90k(s.clock.now_ms());
       if (!segs.empty() && segs.back()["end_90k"].get<int64_t>() > start) {
         segs.back()["live"] = true;
@@ -315,7 +324,8 @@ void add_video_routes(http::Router& r, Services& s) {
     ctx.require(Action::video_playback, {c.unit_id});
     auto [from, to] = span_90k(ctx, s, 3'600'000, 24LL * 3'600'000);
     // Instant replay: the segment being written plays too, up to its last fragment in the file.
-    auto clip = video::build_clip(s.recorder.index(), main_stream(s, c), from, to, s.recorder.open_segment(c.id));
+    auto kind = stream_kind(ctx);
+    auto clip = video::build_clip(s.recorder.index(), stream_id(s, c, kind), from, to, s.recorder.open_segment(c.id, kind));
     if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
     // One audit entry per clip and session; the Range requests of a playing video are not re-audited.
     std::string key = clip->etag + ctx.req.cookie("wf_session");
@@ -364,7 +374,7 @@ void add_video_routes(http::Router& r, Services& s) {
     ctx.require(Action::video_playback, {c.unit_id});
     int64_t at = query_time(ctx, "at", s.clock.now_ms());
     auto& index = s.recorder.index();
-    auto key = video::nearest_keyframe(index, main_stream(s, c), video::ms_to_90k(at), 10 * 90'000);
+    auto key = video::nearest_keyframe(index, stream_id(s, c, stream_kind(ctx)), video::ms_to_90k(at), 10 * 90'000);
     if (!key) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
     std::string sample(key->length, '\0');
     video::Clip one;

@@ -1,5 +1,6 @@
-// The demo's cameras: sites at a seaport, a border gate and an enterprise's bonded warehouse, each
-// camera a stream of the camera simulator (tools/camsim) that `watchfloor demo --camsim` starts.
+// The demo's cameras: sites at a seaport, two border gates and an enterprise's bonded warehouse in the
+// three demo provinces (Hải Phòng, Lạng Sơn, Quảng Trị), each camera a main and a sub stream of the
+// camera simulator (tools/camsim) that `watchfloor demo --camsim` starts.
 #include <fcntl.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -34,11 +35,13 @@ struct DemoSite {
 };
 
 const DemoSite kSites[] = {
-    {"HP-CKKV1", "seaport", "Cảng Tân Vũ", "Phường Đông Hải 2, quận Hải An, TP. Hải Phòng", 20.8449, 106.7797},
+    {"HP-CKKV1", "seaport", "Cảng Tân Vũ", "Phường Đông Hải 2, quận Hải An, TP. Hải Phòng", 20.8355, 106.7695},
     {"LS-HN", "border_gate", "Cửa khẩu quốc tế Hữu Nghị", "Thị trấn Đồng Đăng, huyện Cao Lộc, tỉnh Lạng Sơn", 21.9756,
      106.7058},
-    {"HP-DV", "bonded_warehouse", "Kho ngoại quan Đình Vũ", "Khu kinh tế Đình Vũ, quận Hải An, TP. Hải Phòng", 20.8320,
-     106.7820},
+    {"HP-DV", "bonded_warehouse", "Kho ngoại quan Đình Vũ", "Khu kinh tế Đình Vũ, quận Hải An, TP. Hải Phòng", 20.8250,
+     106.8000},
+    {"QT-LB", "border_gate", "Cửa khẩu quốc tế Lao Bảo", "Thị trấn Lao Bảo, huyện Hướng Hóa, tỉnh Quảng Trị", 16.6200,
+     106.6000},
 };
 
 const DemoCamera kCameras[] = {
@@ -48,14 +51,30 @@ const DemoCamera kCameras[] = {
     {"Cửa khẩu quốc tế Hữu Nghị", "Làn xe hàng xuất khẩu", "customs", ""},
     {"Cửa khẩu quốc tế Hữu Nghị", "Bãi kiểm hóa", "customs", ""},
     {"Kho ngoại quan Đình Vũ", "Cửa kho số 2", "enterprise", "Công ty CP Kho vận Đình Vũ"},
+    {"Cửa khẩu quốc tế Lao Bảo", "Làn xe hàng nhập khẩu", "customs", ""},
 };
+
+std::string stream_url(int rtsp_port, int k, const char* stream) {
+  return "rtsp://127.0.0.1:" + std::to_string(rtsp_port) + "/cam" + std::to_string(k) + "/" + stream;
+}
+
+// A demo made before the cameras had sub streams gets them: the simulator serves one for every camera.
+void add_sub_streams(Installation& inst, int rtsp_port) {
+  for (int k = 1; k <= int(std::size(kCameras)); ++k)
+    for (const auto& c : inst.catalog.cameras(std::nullopt, std::nullopt))
+      if (c.main_url == stream_url(rtsp_port, k, "main") && !c.sub_url) {
+        video::CameraInput in;
+        in.sub_url = std::optional<std::string>(stream_url(rtsp_port, k, "sub"));
+        inst.catalog.update_camera(c.id, in);
+      }
+}
 
 }  // namespace
 
 int demo_camera_count() { return int(std::size(kCameras)); }
 
 void ensure_demo_cameras(Installation& inst, int rtsp_port) {
-  if (inst.db->query_one("SELECT 1 FROM sites LIMIT 1")) return;
+  if (inst.db->query_one("SELECT 1 FROM sites LIMIT 1")) return add_sub_streams(inst, rtsp_port);
   std::map<std::string, int64_t> site_ids;
   for (const auto& s : kSites) {
     auto unit = inst.units.by_code(s.unit);
@@ -78,7 +97,8 @@ void ensure_demo_cameras(Installation& inst, int rtsp_port) {
     in.owner = c.owner;
     in.owner_name = c.owner_name;
     in.connection = std::string(c.owner) == "enterprise" ? "internet" : "customs_network";
-    in.main_url = "rtsp://127.0.0.1:" + std::to_string(rtsp_port) + "/cam" + std::to_string(k) + "/main";
+    in.main_url = stream_url(rtsp_port, k, "main");
+    in.sub_url = std::optional<std::string>(stream_url(rtsp_port, k, "sub"));
     in.retention_days = 30;
     inst.catalog.create_camera(in);
   }
@@ -90,7 +110,7 @@ int start_camsim(const std::filesystem::path& binary, const std::filesystem::pat
   std::filesystem::create_directories(cache);
   std::vector<std::string> args = {binary.string(), "--cameras", std::to_string(demo_camera_count()), "--port",
                                    std::to_string(port), "--resolution", "720p", "--bitrate", "1200", "--cache",
-                                   cache.string(),
+                                   cache.string(), "--sub",
                                    // The enterprise warehouse camera goes dark for a while after 3 minutes, and then
                                    // every so often: the duty watch sees the alert and the gap.
                                    "--outage", "6:180:60", "--outage", "6:900:90"};

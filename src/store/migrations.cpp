@@ -554,7 +554,14 @@ CREATE UNIQUE INDEX camera_outages_open ON camera_outages(camera_id) WHERE ended
 ALTER TABLE cameras ADD COLUMN credentials_host TEXT;
 )sql"},
 
-    {8, "video wall views", R"sql(
+    {8, "sub stream recording", R"sql(
+-- The sub stream is recorded too when record_sub is set (for instant replay and playback on a small
+-- screen, or where the browser cannot decode the main stream), kept sub_retention_days.
+ALTER TABLE cameras ADD COLUMN record_sub INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cameras ADD COLUMN sub_retention_days INTEGER NOT NULL DEFAULT 7;
+)sql"},
+
+    {9, "video wall views", R"sql(
 -- Saved views of the video wall (video/wall_views.h): tiles and tour are JSON arrays of camera ids.
 -- A view is its owner's alone unless shared with its unit; at most one shared view per unit is the
 -- unit's default (the wall its online supervision officers open on).

@@ -24,7 +24,8 @@ Site site_from_row(const store::Row& r) {
 
 const char* kCameraSelect =
     "SELECT c.id, c.site_id, s.unit_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, c.sub_url, "
-    "c.credentials IS NOT NULL, c.enabled, c.retention_days, c.retention_bytes, c.created_at, c.updated_at, c.credentials_host "
+    "c.credentials IS NOT NULL, c.enabled, c.retention_days, c.retention_bytes, c.created_at, c.updated_at, c.credentials_host, "
+    "c.record_sub, c.sub_retention_days "
     "FROM cameras c JOIN sites s ON s.id = c.site_id";
 
 Camera camera_from_row(const store::Row& r) {
@@ -45,6 +46,8 @@ Camera camera_from_row(const store::Row& r) {
   c.created_at = r.i64(13);
   c.updated_at = r.i64(14);
   c.credentials_host = r.opt_str(15);
+  c.record_sub = r.boolean(16);
+  c.sub_retention_days = r.i64(17);
   return c;
 }
 
@@ -281,6 +284,10 @@ void Catalog::check_camera(const Camera& c) {
   if (c.retention_days < 1 || c.retention_days > 3650)
     throw Problem::field("retention_days", "Từ 1 đến 3650 ngày", "From 1 to 3650 days");
   if (c.retention_bytes < 0) throw Problem::field("retention_bytes", "Không được âm", "Must not be negative");
+  if (c.record_sub && !c.sub_url)
+    throw Problem::field("record_sub", "Cần địa chỉ luồng phụ (sub_url) để ghi luồng phụ", "Recording the sub stream needs its sub_url");
+  if (c.sub_retention_days < 1 || c.sub_retention_days > 3650)
+    throw Problem::field("sub_retention_days", "Từ 1 đến 3650 ngày", "From 1 to 3650 days");
 }
 
 Camera Catalog::create_camera(const CameraInput& in) {
@@ -295,6 +302,8 @@ Camera Catalog::create_camera(const CameraInput& in) {
   c.enabled = in.enabled.value_or(true);
   c.retention_days = in.retention_days.value_or(30);
   c.retention_bytes = in.retention_bytes.value_or(0);
+  c.record_sub = in.record_sub.value_or(false);
+  c.sub_retention_days = in.sub_retention_days.value_or(7);
   check_camera(c);
   std::optional<std::string> sealed, bound;
   if (in.credentials && *in.credentials) {
@@ -303,9 +312,11 @@ Camera Catalog::create_camera(const CameraInput& in) {
   }
   int64_t now = clock_.now_ms();
   db_.exec("INSERT INTO cameras(site_id, name, owner, owner_name, connection, main_url, sub_url, credentials, credentials_host, enabled, "
-           "retention_days, retention_bytes, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           "retention_days, retention_bytes, record_sub, sub_retention_days, created_at, updated_at) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
            {c.site_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, store::opt(c.sub_url), store::opt(sealed),
-            store::opt(bound), int64_t{c.enabled}, c.retention_days, c.retention_bytes, now, now});
+            store::opt(bound), int64_t{c.enabled}, c.retention_days, c.retention_bytes, int64_t{c.record_sub},
+            c.sub_retention_days, now, now});
   return *camera(db_.last_insert_id());
 }
 
@@ -323,6 +334,8 @@ Camera Catalog::update_camera(int64_t id, const CameraInput& in) {
   if (in.enabled) c->enabled = *in.enabled;
   if (in.retention_days) c->retention_days = *in.retention_days;
   if (in.retention_bytes) c->retention_bytes = *in.retention_bytes;
+  if (in.record_sub) c->record_sub = *in.record_sub;
+  if (in.sub_retention_days) c->sub_retention_days = *in.sub_retention_days;
   check_camera(*c);
   // Credentials never follow the address to another host or port (they would be sent there): the
   // change enters them again or removes them in the same request.
@@ -330,9 +343,9 @@ Camera Catalog::update_camera(int64_t id, const CameraInput& in) {
     throw field_problem("password", "Địa chỉ camera đã đổi máy chủ hoặc cổng: nhập lại tên đăng nhập và mật khẩu (hoặc xóa chúng)",
                          "The camera's host or port changed: enter the username and password again (or remove them)", 422);
   db_.exec("UPDATE cameras SET site_id=?, name=?, owner=?, owner_name=?, connection=?, main_url=?, sub_url=?, enabled=?, "
-           "retention_days=?, retention_bytes=?, updated_at=? WHERE id=?",
+           "retention_days=?, retention_bytes=?, record_sub=?, sub_retention_days=?, updated_at=? WHERE id=?",
            {c->site_id, c->name, c->owner, c->owner_name, c->connection, c->main_url, store::opt(c->sub_url), int64_t{c->enabled},
-            c->retention_days, c->retention_bytes, clock_.now_ms(), id});
+            c->retention_days, c->retention_bytes, int64_t{c->record_sub}, c->sub_retention_days, clock_.now_ms(), id});
   if (in.credentials) {
     std::optional<std::string> sealed, host;
     if (*in.credentials) {
@@ -390,6 +403,8 @@ json to_json(const Camera& c) {
           {"enabled", c.enabled},
           {"retention_days", c.retention_days},
           {"retention_bytes", c.retention_bytes},
+          {"record_sub", c.record_sub},
+          {"sub_retention_days", c.sub_retention_days},
           {"state", "unknown"},  // online / offline / degraded once the recorder runs (issue 5)
           {"created_at", core::iso8601(c.created_at)},
           {"updated_at", core::iso8601(c.updated_at)}};

@@ -41,6 +41,8 @@ struct Camera {
   std::optional<std::string> sub_url;
   bool credentials_set = false, enabled = true;
   int64_t retention_days = 30, retention_bytes = 0;  // 0 bytes: no byte limit of its own
+  bool record_sub = false;          // the sub stream is recorded too (it needs a sub_url)
+  int64_t sub_retention_days = 7;   // and kept this long
   // The host:port (rtsp_endpoint) the credentials are bound to; not in the JSON form.
   std::optional<std::string> credentials_host;
 };
@@ -49,7 +51,8 @@ struct CameraInput {
   std::optional<int64_t> site_id, retention_days, retention_bytes;
   std::optional<std::string> name, owner, owner_name, connection, main_url;
   std::optional<std::optional<std::string>> sub_url;
-  std::optional<bool> enabled;
+  std::optional<bool> enabled, record_sub;
+  std::optional<int64_t> sub_retention_days;
   // Present: set (username and password); present and null: remove.
   std::optional<std::optional<std::pair<std::string, std::string>>> credentials;
 };

@@ -4,9 +4,13 @@
 
 #include <algorithm>
 
+#include "video/bits.h"
+
 namespace watchfloor::video::h264 {
 
 namespace {
+
+using detail::Bits;
 
 uint32_t be32(std::string_view d, size_t at) {
   return (uint32_t(uint8_t(d[at])) << 24) | (uint32_t(uint8_t(d[at + 1])) << 16) | (uint32_t(uint8_t(d[at + 2])) << 8) |
@@ -32,57 +36,6 @@ size_t find_start(std::string_view d, size_t from) {
   return std::string_view::npos;
 }
 
-// Bits of an RBSP (emulation prevention bytes removed), read MSB first. Reading past the end sets
-// `bad` and yields zeros, so a parser checks once at the end.
-class Bits {
- public:
-  explicit Bits(std::string_view nal) {
-    rbsp_.reserve(nal.size());
-    int zeros = 0;
-    for (char c : nal) {
-      if (zeros >= 2 && c == 3) {  // 00 00 03: emulation prevention, not data
-        zeros = 0;
-        continue;
-      }
-      zeros = c == 0 ? zeros + 1 : 0;
-      rbsp_.push_back(c);
-    }
-  }
-  uint32_t u(int n) {
-    uint32_t v = 0;
-    for (int i = 0; i < n; ++i) v = (v << 1) | bit();
-    return v;
-  }
-  uint32_t ue() {
-    int zeros = 0;
-    while (!bit()) {
-      if (++zeros > 31 || bad) {
-        bad = true;
-        return 0;
-      }
-    }
-    return zeros ? ((1u << zeros) - 1 + u(zeros)) : 0;
-  }
-  int32_t se() {
-    uint32_t k = ue();
-    return k & 1 ? int32_t((k + 1) / 2) : -int32_t(k / 2);
-  }
-  bool bad = false;
-
- private:
-  uint32_t bit() {
-    if (pos_ >= rbsp_.size() * 8) {
-      bad = true;
-      return 0;
-    }
-    uint32_t b = (uint8_t(rbsp_[pos_ / 8]) >> (7 - pos_ % 8)) & 1;
-    ++pos_;
-    return b;
-  }
-  std::string rbsp_;
-  size_t pos_ = 0;
-};
-
 void skip_scaling_list(Bits& b, int size) {
   int last = 8, next = 8;
   for (int j = 0; j < size && !b.bad; ++j) {
@@ -98,13 +51,54 @@ void skip_scaling_list(Bits& b, int size) {
   }
 }
 
+// hrd_parameters() (Annex E.1.2), skipped.
+void skip_hrd(Bits& b) {
+  uint32_t cpb = b.ue() + 1;
+  if (cpb > 32) {
+    b.bad = true;
+    return;
+  }
+  b.u(8);  // bit_rate_scale, cpb_size_scale
+  for (uint32_t i = 0; i < cpb && !b.bad; ++i) {
+    b.ue();
+    b.ue();
+    b.u(1);
+  }
+  b.u(20);  // four delay and offset lengths
+}
+
+// From after timing_info to max_num_reorder_frames; -1 when the VUI has no bitstream_restriction.
+int vui_reorder(Bits& b) {
+  bool nal_hrd = b.u(1);
+  if (nal_hrd) skip_hrd(b);
+  bool vcl_hrd = b.u(1);
+  if (vcl_hrd) skip_hrd(b);
+  if (nal_hrd || vcl_hrd) b.u(1);  // low_delay_hrd_flag
+  b.u(1);                          // pic_struct_present_flag
+  if (!b.u(1)) return -1;          // bitstream_restriction_flag
+  b.u(1);                          // motion_vectors_over_pic_boundaries_flag
+  for (int i = 0; i < 4; ++i) b.ue();
+  uint32_t reorder = b.ue();
+  uint32_t dpb = b.ue();  // max_dec_frame_buffering
+  if (b.bad || reorder > 16 || reorder > dpb) {
+    b.bad = true;
+    return -1;
+  }
+  return int(reorder);
+}
+
+bool intra_profile(uint32_t profile) {
+  return profile == 44 || profile == 86 || profile == 100 || profile == 110 || profile == 122 || profile == 244;
+}
+
 }  // namespace
 
 std::optional<SpsInfo> parse_sps(std::string_view nal) {
   if (nal_type(nal) != kSps || nal.size() < 4) return std::nullopt;
   Bits b(nal.substr(1));
   uint32_t profile = b.u(8);
-  b.u(16);  // constraint flags, level
+  bool constraint3 = b.u(8) & 0x10;  // constraint_set3_flag
+  b.u(8);                            // level
   b.ue();   // seq_parameter_set_id
   uint32_t chroma = 1;
   bool separate_planes = false;
@@ -145,7 +139,9 @@ std::optional<SpsInfo> parse_sps(std::string_view nal) {
   if (b.u(1))
     for (auto& c : crop) c = b.ue();
   double fps = 0;
-  if (b.u(1)) {  // vui_parameters_present_flag
+  int reorder = -1;
+  bool vui = b.u(1);
+  if (vui) {
     if (b.u(1) && b.u(8) == 255) b.u(32);  // aspect ratio (Extended_SAR: sar width and height)
     if (b.u(1)) b.u(1);                    // overscan
     if (b.u(1)) {                          // video signal type
@@ -159,8 +155,17 @@ std::optional<SpsInfo> parse_sps(std::string_view nal) {
     if (b.u(1)) {  // timing_info_present_flag
       uint32_t units = b.u(32), scale = b.u(32);
       if (!b.bad && units && scale) fps = double(scale) / (2.0 * units);
+      b.u(1);  // fixed_frame_rate_flag
     }
+    // The rest of the VUI only for the reorder depth: a camera whose VUI we misread still records,
+    // with the depth learnt from its stream (reorder.h).
+    bool bad_before = b.bad;
+    reorder = vui_reorder(b);
+    if (b.bad && !bad_before) reorder = -1, b.bad = false;
   }
+  // Without the VUI's bitstream_restriction (Annex E.2.1) the depth is known only where no frame
+  // can be reordered: Baseline (no B slices), intra-only profiles, output order = decode order.
+  if (reorder < 0 && (profile == 66 || poc_type == 2 || (constraint3 && intra_profile(profile)))) reorder = 0;
   // At most 16384 × 16384 pixels; a field-coded stream has two map units per macroblock row pair.
   if (b.bad || w_mbs > 1024 || uint64_t(2 - frame_mbs_only) * h_units > 1024) return std::nullopt;
   uint32_t sub_w = (chroma == 1 || chroma == 2) && !separate_planes ? 2 : 1;
@@ -171,7 +176,7 @@ std::optional<SpsInfo> parse_sps(std::string_view nal) {
   int64_t height = int64_t(2 - frame_mbs_only) * h_units * 16 - int64_t(crop_y) * (int64_t(crop[2]) + crop[3]);
   if (width <= 0 || height <= 0) return std::nullopt;
   if (fps > 1000) fps = 0;
-  return SpsInfo{int(width), int(height), fps};
+  return SpsInfo{int(width), int(height), fps, reorder};
 }
 
 bool is_annexb(std::string_view d) {

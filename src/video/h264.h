@@ -24,26 +24,32 @@ std::optional<std::vector<std::string_view>> split_avcc(std::string_view data);
 // True when the data starts with a start code.
 bool is_annexb(std::string_view data);
 
+// One access unit (one picture) as an MP4 sample holds it; for H.264 and, from the H.265
+// depacketizer (rtp.h), for H.265.
 struct AccessUnit {
   std::string avcc;  // 4-byte length-prefixed NAL units, AUD and filler dropped
-  bool idr = false;
-  std::optional<std::string> sps, pps;  // in-band parameter sets, when present
+  bool idr = false;  // a random access point: IDR (H.264), IRAP (H.265 NAL types 16–21)
+  std::optional<std::string> vps, sps, pps;  // in-band parameter sets, when present (vps: H.265 only)
 };
 // Converts one packet from the camera (Annex B or already length-prefixed) to what an MP4 sample holds.
 std::optional<AccessUnit> to_sample(std::string_view packet);
 
 struct ParameterSets {
   std::string sps, pps;
+  std::string vps{};  // H.265 only (a default initialiser: {sps, pps} stays a complete H.264 initialiser)
 };
 // The first SPS and PPS in codec extradata: an avcC record or Annex B (as RTSP's sprop-parameter-sets
 // arrives from libavformat). nullopt when either is missing.
 std::optional<ParameterSets> parameter_sets(std::string_view extradata);
 
 // What the recorder needs from a sequence parameter set (ITU-T H.264 §7.3.2.1.1 and Annex E):
-// the displayed size after cropping and, when the VUI has timing, the frame rate.
+// the displayed size after cropping, when the VUI has timing the frame rate, and the reorder depth.
 struct SpsInfo {
   int width = 0, height = 0;
   double fps = 0;  // 0 when the SPS carries no timing
+  // max_num_reorder_frames (VUI bitstream_restriction, or 0 where the profile or POC type rules
+  // reordering out); -1 when the SPS does not say (reorder.h then learns it from the stream).
+  int reorder_frames = -1;
 };
 // nullopt when the NAL is not an SPS, is cut short, or describes an impossible picture.
 std::optional<SpsInfo> parse_sps(std::string_view nal);

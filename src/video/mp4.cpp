@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "video/h265.h"
+
 namespace watchfloor::video::mp4 {
 
 namespace {
@@ -157,16 +159,41 @@ void write_matrix(BoxWriter& w) {
   for (auto v : m) w.u32(v);
 }
 
-void write_avc1(BoxWriter& w, const SampleEntry& e) {
-  auto avc1 = w.begin("avc1");
+std::optional<SampleEntry> sample_entry(VideoCodec kind, const h264::ParameterSets& ps) {
+  SampleEntry e;
+  e.kind = kind;
+  e.ps = ps;
+  if (kind == VideoCodec::h265) {
+    auto info = h265::parse_sps(ps.sps);
+    if (!info || ps.vps.empty() || ps.pps.empty()) return std::nullopt;
+    e.codec = h265::codec_string(ps.sps);
+    e.width = info->width, e.height = info->height;
+  } else {
+    auto info = h264::parse_sps(ps.sps);
+    if (!info || ps.pps.empty()) return std::nullopt;
+    e.ps.vps.clear();
+    e.codec = h264::codec_string(ps.sps);
+    e.width = info->width, e.height = info->height;
+  }
+  return e;
+}
+
+std::string decoder_config(const SampleEntry& e) {
+  if (e.kind == VideoCodec::h265) return h265::hvcc_record(e.ps).value_or(std::string());
+  return h264::avcc_record(e.ps);
+}
+
+void write_sample_entry(BoxWriter& w, const SampleEntry& e) {
+  const bool hevc = e.kind == VideoCodec::h265;
+  auto avc1 = w.begin(hevc ? "hvc1" : "avc1");
   w.zeros(6), w.u16(1);  // data_reference_index
   w.zeros(16);
   w.u16(uint16_t(e.width)), w.u16(uint16_t(e.height));
   w.u32(0x00480000), w.u32(0x00480000), w.u32(0), w.u16(1);
   w.zeros(32);  // compressorname
   w.u16(0x0018), w.u16(0xffff);
-  auto avcc = w.begin("avcC");
-  w.bytes(h264::avcc_record(e.ps));
+  auto avcc = w.begin(hevc ? "hvcC" : "avcC");
+  w.bytes(decoder_config(e));
   w.end(avcc);
   w.end(avc1);
 }
@@ -195,7 +222,7 @@ OpenMedia open_media(BoxWriter& w, const SampleEntry& e, uint32_t media_duration
   o.stbl = w.begin("stbl");
   auto stsd = w.begin_full("stsd", 0, 0);
   w.u32(1);
-  write_avc1(w, e);
+  write_sample_entry(w, e);
   w.end(stsd);
   return o;
 }
@@ -205,7 +232,7 @@ std::string make_init(const SampleEntry& e) {
   auto ftyp = w.begin("ftyp");
   w.bytes("isom");
   w.u32(0x200);
-  w.bytes("isomiso6mp41avc1");
+  w.bytes(e.kind == VideoCodec::h265 ? "isomiso6mp41hvc1" : "isomiso6mp41avc1");
   w.end(ftyp);
 
   auto moov = w.begin("moov");
@@ -261,18 +288,20 @@ std::optional<Init> parse_init(std::string_view data) {
   auto stsd = path(moov->payload, {"trak", "mdia", "minf", "stbl", "stsd"});
   if (!stsd || stsd->payload.size() < 8) return std::nullopt;
   auto avc1 = box_at(stsd->payload.substr(8));
-  if (!avc1 || avc1->type != "avc1" || avc1->payload.size() < 78) return std::nullopt;
+  if (!avc1 || (avc1->type != "avc1" && avc1->type != "hvc1") || avc1->payload.size() < 78) return std::nullopt;
+  const bool hevc = avc1->type == "hvc1";
   Reader r(avc1->payload);
   r.skip(24);
   Init init;
+  init.entry.kind = hevc ? VideoCodec::h265 : VideoCodec::h264;
   init.entry.width = r.u16();
   init.entry.height = r.u16();
-  auto avcc = child(avc1->payload.substr(78), "avcC");
-  if (!avcc) return std::nullopt;
-  auto ps = h264::parse_avcc_record(avcc->payload);
+  auto config = child(avc1->payload.substr(78), hevc ? "hvcC" : "avcC");
+  if (!config) return std::nullopt;
+  auto ps = hevc ? h265::parse_hvcc_record(config->payload) : h264::parse_avcc_record(config->payload);
   if (!ps || init.entry.width == 0 || init.entry.height == 0) return std::nullopt;
   init.entry.ps = *ps;
-  init.entry.codec = h264::codec_string(ps->sps);
+  init.entry.codec = hevc ? h265::codec_string(ps->sps) : h264::codec_string(ps->sps);
   init.length = ftyp->size + moov->size;
   return init;
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "video/codec.h"
 #include "video/h264.h"
 
 namespace watchfloor::video::mp4 {
@@ -16,10 +17,16 @@ namespace watchfloor::video::mp4 {
 inline constexpr int64_t kTimescale = 90'000;
 
 struct SampleEntry {
-  std::string codec;  // RFC 6381, "avc1.640028"
+  std::string codec;  // RFC 6381, "avc1.640028" or "hvc1.1.6.L93.B0"
   int width = 0, height = 0;
-  h264::ParameterSets ps;
+  h264::ParameterSets ps;  // SPS and PPS; for H.265 also the VPS
+  VideoCodec kind = VideoCodec::h264;
 };
+// The entry for a stream's parameter sets: codec string and size from its SPS; nullopt when the
+// SPS cannot be read (or, for H.265, a set is missing).
+std::optional<SampleEntry> sample_entry(VideoCodec kind, const h264::ParameterSets& ps);
+// The decoder configuration record of the entry (avcC or hvcC payload), as FFmpeg's extradata.
+std::string decoder_config(const SampleEntry& e);
 
 struct Sample {
   uint32_t duration = 0;  // 90 kHz
@@ -47,8 +54,8 @@ class BoxWriter {
   std::string out_;
 };
 
-// The avc1 sample entry (with avcC) of an stsd box.
-void write_avc1(BoxWriter& w, const SampleEntry& e);
+// The avc1 (with avcC) or hvc1 (with hvcC) sample entry of an stsd box.
+void write_sample_entry(BoxWriter& w, const SampleEntry& e);
 void write_matrix(BoxWriter& w);
 // Opens mdia, writes mdhd, hdlr, opens minf, writes vmhd and dinf, opens stbl and writes its stsd:
 // what every video track of ours starts with. The caller adds the sample tables and closes the three.
@@ -57,7 +64,7 @@ struct OpenMedia {
 };
 OpenMedia open_media(BoxWriter& w, const SampleEntry& e, uint32_t media_duration);
 
-// ftyp + moov describing one H.264 track at 90 kHz with no samples (a fragmented file's head).
+// ftyp + moov describing one H.264 or H.265 track at 90 kHz with no samples (a fragmented file's head).
 // The same entry gives the same bytes every time.
 std::string make_init(const SampleEntry& e);
 // Parses an init segment at the start of `data`: the entry and the init's length.

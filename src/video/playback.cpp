@@ -106,7 +106,7 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
 
   mp4::BoxWriter w;
   auto ftyp = w.begin("ftyp");
-  w.bytes("isom"), w.u32(0x200), w.bytes("isomiso2avc1mp41");
+  w.bytes("isom"), w.u32(0x200), w.bytes(parsed->entry.kind == VideoCodec::h265 ? "isomiso2hvc1mp41" : "isomiso2avc1mp41");
   w.end(ftyp);
   auto moov = w.begin("moov");
   auto mvhd = w.begin_full("mvhd", 0, 0);
@@ -122,10 +122,13 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
   mp4::write_matrix(w);
   w.u32(uint32_t(parsed->entry.width) << 16), w.u32(uint32_t(parsed->entry.height) << 16);
   w.end(tkhd);
-  if (skip > 0) {
+  // The presentation starts `skip` after the first keyframe's composition time (its decode time 0
+  // plus its composition offset, > 0 when the stream has B-frames).
+  int64_t media_start = skip + std::max<int64_t>(0, picked.front().s.cts_offset);
+  if (media_start > 0) {
     auto edts = w.begin("edts");
     auto elst = w.begin_full("elst", 0, 0);
-    w.u32(1), w.u32(uint32_t(presented)), w.u32(uint32_t(skip)), w.u32(0x00010000);
+    w.u32(1), w.u32(uint32_t(presented)), w.u32(uint32_t(media_start)), w.u32(0x00010000);
     w.end(elst);
     w.end(edts);
   }

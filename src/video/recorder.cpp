@@ -147,7 +147,7 @@ void Recorder::sync() {
   if (!started_ || stopping_) return;
   auto cams = catalog_.cameras(std::nullopt, std::nullopt);
   std::vector<int64_t> to_stop;
-  std::vector<Camera> to_start;
+  std::vector<Camera> to_start, to_start_sub;
   {
     std::lock_guard lock(mu_);
     std::map<int64_t, const Camera*> wanted;
@@ -177,10 +177,14 @@ void Recorder::sync() {
   }
   {
     std::lock_guard lock(mu_);
-    for (const auto& c : cams)
-      if (c.enabled && index_->dir_online() && !workers_.count(c.id)) to_start.push_back(c);
+    for (const auto& c : cams) {
+      if (!c.enabled || !index_->dir_online()) continue;
+      if (!workers_.count(c.id)) to_start.push_back(c);
+      if (c.record_sub && c.sub_url && !subs_.count(c.id)) to_start_sub.push_back(c);
+    }
   }
   for (const auto& c : to_start) start_worker(c, "main");
+  for (const auto& c : to_start_sub) start_worker(c, "sub");
 }
 
 std::shared_ptr<LiveStream>& Recorder::live_locked(int64_t camera_id, const std::string& kind) {
@@ -272,12 +276,13 @@ void Recorder::reap_subs() {
     if (w->thread.joinable()) w->thread.join();
 }
 
-std::optional<SegmentRow> Recorder::open_segment(int64_t camera_id) const {
+std::optional<SegmentRow> Recorder::open_segment(int64_t camera_id, const std::string& kind) const {
   std::shared_ptr<OpenSegment> open;
   {
     std::lock_guard lock(mu_);
-    auto it = workers_.find(camera_id);
-    if (it == workers_.end()) return std::nullopt;
+    const auto& running = kind == "sub" ? subs_ : workers_;
+    auto it = running.find(camera_id);
+    if (it == running.end()) return std::nullopt;
     open = it->second->open;
   }
   return open->get();
@@ -348,11 +353,11 @@ void Recorder::publish_state(int64_t camera_id) {
 
 void Recorder::run_worker(Worker& w) {
   std::mt19937 rng(std::random_device{}());
-  // The main stream is recorded; a sub stream only feeds its live viewers, and ends when nobody has
-  // watched it for sub_idle_ms.
+  // The main stream is recorded, and the sub stream when the camera says so; otherwise a sub stream
+  // only feeds its live viewers, and ends when nobody has watched it for sub_idle_ms.
   std::unique_ptr<StreamWriter> writer;
-  if (w.kind == "main") {
-    writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream(w.cam.id, "main"), opt_.writer);
+  if (w.kind == "main" || w.cam.record_sub) {
+    writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream(w.cam.id, w.kind), opt_.writer);
     writer->publish_open(w.open);
   }
   int64_t idle_since = 0;

@@ -84,8 +84,8 @@ class Recorder {
   // (to remove the viewer from). Watching the sub stream starts its ingest, which ends when nobody
   // has watched it for sub_idle_ms; the viewers of a camera that is not recording see its state.
   std::shared_ptr<LiveStream> watch(const Camera& cam, const std::string& kind, std::shared_ptr<LiveViewer> viewer);
-  // The main stream's segment being written, as far as it is in its file (instant replay).
-  std::optional<SegmentRow> open_segment(int64_t camera_id) const;
+  // A recorded stream's segment being written, as far as it is in its file (instant replay).
+  std::optional<SegmentRow> open_segment(int64_t camera_id, const std::string& kind = "main") const;
   Index& index() { return *index_; }
   Retention& retention() { return *retention_; }
   const RecoveryReport& recovery() const { return recovery_; }

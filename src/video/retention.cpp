@@ -153,17 +153,21 @@ RetentionResult Retention::run() {
   RetentionResult res;
   auto& db = index_.db();
   int64_t now_90k = ms_to_90k(clock_.now_ms());
-  auto cameras = db.query("SELECT id, retention_days, retention_bytes FROM cameras");
+  auto cameras = db.query("SELECT id, retention_days, retention_bytes, sub_retention_days FROM cameras");
   for (const auto& c : cameras) {
     int64_t cam = c.i64(0);
-    // 1. Age.
-    int64_t cutoff = now_90k - c.i64(1) * 86'400 * 90'000;
-    for (;;) {
-      auto segs = oldest_unheld("camera_id = ? AND end_90k <= ?", {cam, cutoff}, 500);
-      if (segs.empty()) break;
-      res.deleted_bytes += delete_segments(segs, "retention");
-      res.deleted += int64_t(segs.size());
-      if (segs.size() < 500) break;
+    // 1. Age: the main stream's days, and the sub stream's own (a recorded sub stream is kept shorter).
+    for (auto [kind, days] : {std::pair<const char*, int64_t>{"main", c.i64(1)}, {"sub", c.i64(3)}}) {
+      int64_t cutoff = now_90k - days * 86'400 * 90'000;
+      for (;;) {
+        auto segs = oldest_unheld(
+            "camera_id = ? AND end_90k <= ? AND stream_id IN (SELECT id FROM streams WHERE camera_id = ? AND kind = ?)",
+            {cam, cutoff, cam, std::string(kind)}, 500);
+        if (segs.empty()) break;
+        res.deleted_bytes += delete_segments(segs, "retention");
+        res.deleted += int64_t(segs.size());
+        if (segs.size() < 500) break;
+      }
     }
     // 2. Bytes: held bytes do not count against the camera's quota.
     if (int64_t quota = c.i64(2); quota > 0) {

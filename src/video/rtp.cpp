@@ -7,8 +7,10 @@
 #include <cctype>
 #include <charconv>
 #include <map>
+#include <tuple>
 
 #include "core/hash.h"
+#include "video/h265.h"
 
 namespace watchfloor::video::rtsp {
 
@@ -266,14 +268,24 @@ Sdp parse_sdp(std::string_view text) {
   SdpVideo cur;  // the video medium being read, before it is kept
   bool in_media = false, in_video = false, have = false;
   std::vector<int> formats;          // payload types of the current m= line
-  std::map<int, std::string> sprops;  // fmtp sprop-parameter-sets by payload type
+  std::map<int, std::map<std::string, std::string>> fmtp;  // by payload type: lower-case key → value
   auto keep = [&] {
     if (have && !sdp.video) {
-      cur.sprop = sprops.count(cur.payload) ? sprops[cur.payload] : "";
+      auto& f = fmtp[cur.payload];
+      cur.sprop = f["sprop-parameter-sets"];
+      cur.sprop_vps = f["sprop-vps"];
+      cur.sprop_sps = f["sprop-sps"];
+      cur.sprop_pps = f["sprop-pps"];
+      std::string_view don = f["sprop-max-don-diff"];
+      int d = 0;
+      std::from_chars(don.data(), don.data() + don.size(), d);
+      cur.max_don_diff = d;
       sdp.video = cur;
     }
     have = false;
   };
+  // What we record, best first: H.264 plays in every browser, H.265 only in some.
+  auto rank = [](std::string_view encoding) { return encoding == "H264" ? 2 : encoding == "H265" ? 1 : 0; };
   for (auto line : split(text, '\n')) {
     if (line.size() < 2 || line[1] != '=') continue;
     std::string_view v = line.substr(2);
@@ -284,7 +296,7 @@ Sdp parse_sdp(std::string_view text) {
       // m=video 0 RTP/AVP 96 97 — the first format, unless an rtpmap below names H.264 among them
       in_video = v.substr(0, 6) == "video ";
       formats.clear();
-      sprops.clear();
+      fmtp.clear();
       if (in_video) {
         auto fields = split(v, ' ');
         for (size_t i = 3; i < fields.size(); ++i) {
@@ -325,8 +337,8 @@ Sdp parse_sdp(std::string_view text) {
       if (auto m = after_pt("rtpmap:")) {
         size_t slash = m->find('/');
         std::string encoding = upper(m->substr(0, slash));
-        // The chosen format is the first, or the first that is H.264 once one is named.
-        if (pt != cur.payload && (encoding != "H264" || cur.encoding == "H264")) continue;
+        // The chosen format is the first, or a later one that we record and rank higher.
+        if (pt != cur.payload && rank(encoding) <= rank(cur.encoding)) continue;
         cur.payload = pt;
         cur.encoding = std::move(encoding);
         cur.clock_rate = 90'000;
@@ -341,8 +353,10 @@ Sdp parse_sdp(std::string_view text) {
       if (auto m = after_pt("fmtp:")) {
         for (auto kv : split(*m, ';')) {
           size_t eq = kv.find('=');
-          if (eq != std::string_view::npos && iequals(trim(kv.substr(0, eq)), "sprop-parameter-sets"))
-            sprops[pt] = std::string(trim(kv.substr(eq + 1)));
+          if (eq == std::string_view::npos) continue;
+          std::string key(trim(kv.substr(0, eq)));
+          for (auto& c : key) c = char(std::tolower(static_cast<unsigned char>(c)));
+          fmtp[pt][key] = std::string(trim(kv.substr(eq + 1)));
         }
       }
     } else if (v.substr(0, 8) == "control:") {
@@ -372,6 +386,20 @@ std::optional<h264::ParameterSets> sprop_parameter_sets(std::string_view sprop) 
   return ps;
 }
 
+std::optional<h264::ParameterSets> sprop_h265(const SdpVideo& v) {
+  h264::ParameterSets ps;
+  for (auto [sprop, type, out] : {std::tuple{&v.sprop_vps, h265::kVps, &ps.vps},
+                                  std::tuple{&v.sprop_sps, h265::kSps, &ps.sps},
+                                  std::tuple{&v.sprop_pps, h265::kPps, &ps.pps}}) {
+    auto parts = split(*sprop, ',');
+    if (parts.empty()) return std::nullopt;
+    auto nal = base64_decode(parts.front());
+    if (!nal || nal->size() > h264::kMaxParameterSet || h265::nal_type(*nal) != type) return std::nullopt;
+    *out = std::move(*nal);
+  }
+  return ps;
+}
+
 std::optional<RtpPacket> parse_rtp(std::string_view d) {
   if (d.size() < 12 || (uint8_t(d[0]) >> 6) != 2) return std::nullopt;
   RtpPacket p;
@@ -397,7 +425,22 @@ std::optional<RtpPacket> parse_rtp(std::string_view d) {
   return p;
 }
 
-bool H264Depacketizer::note(std::string_view nal) {
+bool Depacketizer::note(std::string_view nal) {
+  if (hevc_) {
+    uint8_t t = h265::nal_type(nal);
+    if (t == h265::kAud || t == h265::kFiller) return false;
+    if (t >= h265::kAggregation) {  // an aggregation or fragment inside an aggregate, or unspecified
+      cur_.damaged = true;
+      return false;
+    }
+    if (h265::is_irap(t)) cur_.au.idr = true;
+    if (nal.size() <= h264::kMaxParameterSet) {
+      if (t == h265::kVps && !cur_.au.vps) cur_.au.vps = std::string(nal);
+      if (t == h265::kSps && !cur_.au.sps) cur_.au.sps = std::string(nal);
+      if (t == h265::kPps && !cur_.au.pps) cur_.au.pps = std::string(nal);
+    }
+    return true;
+  }
   uint8_t t = h264::nal_type(nal);
   if (nal.empty() || t == h264::kAud || t == h264::kFiller) return false;
   if (t == 0 || t >= 24) {  // reserved, or an aggregation type inside an aggregate: not a NAL we can store
@@ -416,7 +459,7 @@ void put_length(char* at, size_t n) {
 }
 }  // namespace
 
-void H264Depacketizer::add_nal(std::string_view nal) {
+void Depacketizer::add_nal(std::string_view nal) {
   if (!note(nal)) return;
   size_t at = cur_.au.avcc.size();
   cur_.au.avcc.resize(at + 4);
@@ -424,21 +467,21 @@ void H264Depacketizer::add_nal(std::string_view nal) {
   cur_.au.avcc.append(nal);
 }
 
-void H264Depacketizer::finish(std::vector<Unit>& out) {
+void Depacketizer::finish(std::vector<Unit>& out) {
   abort_fu();
   if (active_ && (!cur_.au.avcc.empty() || cur_.damaged)) out.push_back(std::move(cur_));
   cur_ = Unit{};
   active_ = false;
 }
 
-void H264Depacketizer::abort_fu() {
+void Depacketizer::abort_fu() {
   if (!in_fu_) return;  // a fragmented NAL that will never be whole: cut it off
   cur_.au.avcc.resize(fu_start_);
   cur_.damaged = true;
   in_fu_ = false;
 }
 
-void H264Depacketizer::push(const RtpPacket& p, std::vector<Unit>& out) {
+void Depacketizer::push(const RtpPacket& p, std::vector<Unit>& out) {
   if (last_seq_ && int16_t(uint16_t(p.seq - *last_seq_)) <= 0) return;  // a duplicate or a late packet
   bool loss = last_seq_ && uint16_t(p.seq - *last_seq_) != 1;
   if (loss) lost_ += uint16_t(p.seq - *last_seq_) - 1;
@@ -453,14 +496,17 @@ void H264Depacketizer::push(const RtpPacket& p, std::vector<Unit>& out) {
     abort_fu();
   }
   std::string_view d = p.payload;
-  uint8_t type = d.empty() ? 0 : uint8_t(d[0]) & 0x1f;
-  if (type != 28) abort_fu();  // anything but the next fragment while one is open: its end was lost
+  // The payload header: H.264's one byte, H.265's two (RFC 7798 §4.4); its type says the structure.
+  const size_t header = hevc_ ? 2 : 1;
+  const uint8_t kSingleMax = hevc_ ? 47 : 23, kAggregate = hevc_ ? 48 : 24, kFragment = hevc_ ? 49 : 28;
+  uint8_t type = d.size() < header ? 0xff : hevc_ ? h265::nal_type(d) : uint8_t(d[0]) & 0x1f;
+  if (type != kFragment) abort_fu();  // anything but the next fragment while one is open: its end was lost
   if (d.empty()) {
     // nothing to add; a marker still ends the access unit
-  } else if (type >= 1 && type <= 23) {
+  } else if (type <= kSingleMax && (hevc_ || type >= 1)) {
     add_nal(d);
-  } else if (type == 24) {  // STAP-A: 16-bit size + NAL, repeated
-    size_t at = 1;
+  } else if (type == kAggregate) {  // STAP-A / AP: 16-bit size + NAL, repeated
+    size_t at = header;
     while (at + 2 <= d.size()) {
       size_t n = (size_t(uint8_t(d[at])) << 8) | uint8_t(d[at + 1]);
       at += 2;
@@ -471,26 +517,31 @@ void H264Depacketizer::push(const RtpPacket& p, std::vector<Unit>& out) {
       add_nal(d.substr(at, n));
       at += n;
     }
-  } else if (type == 28 && d.size() >= 2) {  // FU-A
-    uint8_t fu = uint8_t(d[1]);
+  } else if (type == kFragment && d.size() >= header + 1) {  // FU-A / FU
+    uint8_t fu = uint8_t(d[header]);
     bool start = fu & 0x80, end = fu & 0x40;
-    uint8_t nal_type = fu & 0x1f;
+    uint8_t nal_type = hevc_ ? fu & 0x3f : fu & 0x1f;
     if (start) {
       abort_fu();
-      if (nal_type == 0 || nal_type >= 24) {
+      if (hevc_ ? nal_type >= h265::kAggregation : (nal_type == 0 || nal_type >= 24)) {
         cur_.damaged = true;
         in_fu_ = false;
       } else {
         fu_start_ = cur_.au.avcc.size();
         cur_.au.avcc.append(4, '\0');
-        cur_.au.avcc.push_back(char((uint8_t(d[0]) & 0xe0) | nal_type));
+        if (hevc_) {  // the NAL header: F and layer id from the payload header, the type from the FU header
+          cur_.au.avcc.push_back(char((uint8_t(d[0]) & 0x81) | (nal_type << 1)));
+          cur_.au.avcc.push_back(d[1]);
+        } else {
+          cur_.au.avcc.push_back(char((uint8_t(d[0]) & 0xe0) | nal_type));
+        }
         in_fu_ = true;
       }
     } else if (!in_fu_) {
       cur_.damaged = true;  // a middle or end without its start
     }
     if (in_fu_) {
-      cur_.au.avcc.append(d.substr(2));
+      cur_.au.avcc.append(d.substr(header + 1));
       if (end) {  // the NAL is whole: its length goes into the 4 bytes kept for it
         in_fu_ = false;
         auto& b = cur_.au.avcc;
@@ -501,7 +552,8 @@ void H264Depacketizer::push(const RtpPacket& p, std::vector<Unit>& out) {
       }
     }
   } else {
-    cur_.damaged = true;  // STAP-B, MTAP, FU-B: interleaved mode, which we do not request
+    // H.264: STAP-B, MTAP, FU-B (interleaved mode, which we do not request); H.265: PACI, unspecified
+    cur_.damaged = true;
   }
   if (p.marker) finish(out);
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The protocol pieces of our RTSP client (RFC 2326 RTSP 1.0, RFC 4566 SDP, RFC 3550 RTP, RFC 6184
-// H.264 payload, RFC 2617 Digest), as plain functions over bytes: no sockets, no clock. rtsp.cpp
+// H.264 payload, RFC 7798 H.265 payload, RFC 2617 Digest), as plain functions over bytes: no sockets, no clock. rtsp.cpp
 // drives them over one TCP connection; tests/fuzz feeds them whatever a camera could send.
 #include <cstdint>
 #include <optional>
@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "video/codec.h"
 #include "video/h264.h"
 
 namespace watchfloor::video::rtsp {
@@ -56,6 +57,8 @@ struct SdpVideo {
   uint32_t clock_rate = 90'000;
   std::string control;   // a=control of the medium (may be relative)
   std::string sprop;     // fmtp sprop-parameter-sets (base64, comma-separated)
+  std::string sprop_vps, sprop_sps, sprop_pps;  // H.265 fmtp (RFC 7798 §7.1)
+  int max_don_diff = 0;  // H.265 sprop-max-don-diff: > 0 means DONL fields, which we do not take
   double framerate = 0;  // a=framerate, 0 when absent
 };
 struct Sdp {
@@ -66,6 +69,9 @@ struct Sdp {
 Sdp parse_sdp(std::string_view text);
 // SPS and PPS from sprop-parameter-sets; nullopt when either is missing or not base64.
 std::optional<h264::ParameterSets> sprop_parameter_sets(std::string_view sprop);
+// VPS, SPS and PPS from H.265's sprop-vps, sprop-sps and sprop-pps (the first of each); nullopt when
+// one is missing, not base64 or not of its type.
+std::optional<h264::ParameterSets> sprop_h265(const SdpVideo& v);
 
 struct RtpPacket {
   uint8_t payload_type = 0;
@@ -77,13 +83,16 @@ struct RtpPacket {
 // RTP fixed header, CSRCs, extension and padding handled; nullopt when malformed.
 std::optional<RtpPacket> parse_rtp(std::string_view data);
 
-// Reassembles H.264 access units from RTP packets (single NAL units, STAP-A, FU-A; non-interleaved
-// mode, which is what cameras send). An access unit ends at the marker bit or when the timestamp
-// changes. A sequence number gap marks the access unit in progress damaged.
-class H264Depacketizer {
+// Reassembles access units from RTP packets. H.264 (RFC 6184): single NAL units, STAP-A, FU-A, in
+// non-interleaved mode, which is what cameras send. H.265 (RFC 7798): single NAL units, aggregation
+// packets (type 48) and fragmentation units (type 49), without DONL (sprop-max-don-diff 0). An
+// access unit ends at the marker bit or when the timestamp changes. A sequence number gap marks the
+// access unit in progress damaged.
+class Depacketizer {
  public:
+  explicit Depacketizer(VideoCodec codec = VideoCodec::h264) : hevc_(codec == VideoCodec::h265) {}
   struct Unit {
-    h264::AccessUnit au;  // length-prefixed NAL units, AUD and filler dropped; idr, sps, pps found
+    h264::AccessUnit au;  // length-prefixed NAL units, AUD and filler dropped; idr (IRAP), parameter sets found
     uint32_t timestamp = 0;
     bool damaged = false;  // a packet of it was lost, or it held a NAL type we cannot take
   };
@@ -103,6 +112,8 @@ class H264Depacketizer {
   bool in_fu_ = false;
   std::optional<uint16_t> last_seq_;
   int64_t lost_ = 0;
+  bool hevc_ = false;
 };
+using H264Depacketizer = Depacketizer;
 
 }  // namespace watchfloor::video::rtsp

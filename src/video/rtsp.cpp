@@ -16,6 +16,8 @@
 #include <thread>
 
 #include "core/random.h"
+#include "video/h265.h"
+#include "video/reorder.h"
 #include "video/rtp.h"
 
 namespace watchfloor::video {
@@ -90,12 +92,12 @@ struct RtspSession::Impl {
 
   int channel = 0, payload_type = 96;
   uint32_t clock_rate = 90'000;
-  rtsp::H264Depacketizer depack;
-  std::vector<rtsp::H264Depacketizer::Unit> ready;
+  rtsp::Depacketizer depack;
+  std::vector<rtsp::Depacketizer::Unit> ready;
   size_t ready_at = 0;
   std::optional<uint32_t> last_ts;
   int64_t ext_ts = 0;
-  std::optional<int64_t> last_dts;
+  std::optional<DecodeTimes> decode_times;  // set once the SPS is known
   bool waiting_key = false;
 
   mp4::SampleEntry entry;
@@ -315,7 +317,7 @@ struct RtspSession::Impl {
 
   // Turns a completed access unit into a packet; false when it is dropped (damaged, or waiting for a
   // keyframe after damage).
-  bool accept(rtsp::H264Depacketizer::Unit& u, RtspPacket& out) {
+  bool accept(rtsp::Depacketizer::Unit& u, RtspPacket& out) {
     if (u.damaged) {
       waiting_key = true;  // later frames may refer to the damaged one: start again at a keyframe
       return false;
@@ -325,12 +327,11 @@ struct RtspSession::Impl {
     ext_ts += last_ts ? int64_t(int32_t(u.timestamp - *last_ts)) : 0;
     last_ts = u.timestamp;
     int64_t t90 = clock_rate == 90'000 ? ext_ts : ext_ts * 90'000 / clock_rate;
-    // RTP carries presentation time only; cameras send no B-frames, so decode order is time order.
-    int64_t dts = last_dts && t90 <= *last_dts && *last_dts - t90 < 90'000 ? *last_dts + 1 : t90;
-    last_dts = dts;
+    // RTP carries presentation time only: decode times come from the reorder depth (reorder.h).
+    auto t = decode_times->next(t90);
     out.au = std::move(u.au);
-    out.pts_90k = std::max(t90, dts);
-    out.dts_90k = dts;
+    out.pts_90k = t.pts;
+    out.dts_90k = t.dts;
     out.key = out.au.idr;
     return true;
   }
@@ -422,12 +423,19 @@ std::unique_ptr<RtspSession> RtspSession::open(const std::string& url_text, cons
     failure = {"no_video", "Luồng không có hình ảnh (không phải luồng video)", "The stream has no video"};
     return nullptr;
   }
-  if (sdp.video->encoding != "H264") {
+  if (sdp.video->encoding != "H264" && sdp.video->encoding != "H265") {
     std::string name = sdp.video->encoding.empty() ? "?" : sdp.video->encoding;
-    failure = {"unsupported_codec", fmt::format("Chưa hỗ trợ ghi mã hóa {} (chỉ H.264)", name),
-               fmt::format("Recording {} is not supported yet (H.264 only)", name)};
+    failure = {"unsupported_codec", fmt::format("Chưa hỗ trợ ghi mã hóa {} (chỉ H.264 và H.265)", name),
+               fmt::format("Recording {} is not supported (H.264 and H.265 only)", name)};
     return nullptr;
   }
+  const VideoCodec kind = sdp.video->encoding == "H265" ? VideoCodec::h265 : VideoCodec::h264;
+  if (kind == VideoCodec::h265 && sdp.video->max_don_diff > 0) {
+    failure = {"unsupported_codec", "Camera gửi H.265 ở chế độ xen kẽ (DONL): hãy tắt chế độ này trên camera",
+               "The camera sends H.265 in interleaved mode (DONL): turn it off on the camera"};
+    return nullptr;
+  }
+  m->depack = rtsp::Depacketizer(kind);
   std::string base = m->url.url;
   if (auto b = described->header("Content-Base")) base = std::string(*b);
   else if (auto l = described->header("Content-Location")) base = std::string(*l);
@@ -470,30 +478,39 @@ std::unique_ptr<RtspSession> RtspSession::open(const std::string& url_text, cons
   }
 
   // Parameter sets: from the SDP, or else from the stream's first access unit that carries them.
-  auto ps = rtsp::sprop_parameter_sets(sdp.video->sprop);
+  auto ps = kind == VideoCodec::h265 ? rtsp::sprop_h265(*sdp.video) : rtsp::sprop_parameter_sets(sdp.video->sprop);
   m->deadline_ms = mono_ms() + opt.timeout_ms;
   while (!ps) {
     if (!m->pump(failure)) return nullptr;
     for (size_t i = 0; i < m->ready.size(); ++i) {
       auto& au = m->ready[i].au;
-      if (au.idr && au.sps && au.pps) {
-        ps = h264::ParameterSets{*au.sps, *au.pps};
+      if (au.idr && au.sps && au.pps && (kind == VideoCodec::h264 || au.vps)) {
+        ps = h264::ParameterSets{*au.sps, *au.pps, au.vps.value_or("")};
         m->ready.erase(m->ready.begin(), m->ready.begin() + long(i));
         break;
       }
     }
     if (!ps) m->ready.clear();
   }
-  auto info = h264::parse_sps(ps->sps);
-  if (!info) {
-    failure = bad_stream("Tham số SPS của luồng H.264 không đọc được", "The H.264 stream's SPS cannot be read");
+  auto entry = mp4::sample_entry(kind, *ps);
+  if (!entry) {
+    failure = kind == VideoCodec::h265
+                  ? bad_stream("Tham số SPS của luồng H.265 không đọc được", "The H.265 stream's SPS cannot be read")
+                  : bad_stream("Tham số SPS của luồng H.264 không đọc được", "The H.264 stream's SPS cannot be read");
     return nullptr;
   }
-  m->entry.ps = *ps;
-  m->entry.codec = h264::codec_string(ps->sps);
-  m->entry.width = info->width;
-  m->entry.height = info->height;
-  m->fps = sdp.video->framerate > 0 ? sdp.video->framerate : info->fps;
+  m->entry = *entry;
+  int reorder = -1;
+  double sps_fps = 0;
+  if (kind == VideoCodec::h265) {
+    reorder = h265::parse_sps(ps->sps)->reorder_frames;
+  } else {
+    auto info = h264::parse_sps(ps->sps);
+    reorder = info->reorder_frames;
+    sps_fps = info->fps;
+  }
+  m->fps = sdp.video->framerate > 0 ? sdp.video->framerate : sps_fps;
+  m->decode_times.emplace(reorder, m->fps > 0 ? int64_t(90'000 / m->fps) : 3'600);
   m->streaming = true;
   return std::unique_ptr<RtspSession>(new RtspSession(std::move(m)));
 }

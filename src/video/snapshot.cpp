@@ -30,7 +30,7 @@ struct Packet {
 std::optional<std::string> keyframe_to_jpeg(const mp4::SampleEntry& entry, std::string_view sample,
                                             std::string& error) {
   av_log_set_level(AV_LOG_QUIET);
-  const AVCodec* dec = avcodec_find_decoder(AV_CODEC_ID_H264);
+  const AVCodec* dec = avcodec_find_decoder(entry.kind == VideoCodec::h265 ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264);
   const AVCodec* enc = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
   if (!dec || !enc) {
     error = "codec missing";
@@ -38,7 +38,7 @@ std::optional<std::string> keyframe_to_jpeg(const mp4::SampleEntry& entry, std::
   }
   CodecCtx d;
   d.c = avcodec_alloc_context3(dec);
-  std::string avcc = h264::avcc_record(entry.ps);
+  std::string avcc = mp4::decoder_config(entry);  // avcC or hvcC: FFmpeg's extradata for MP4 samples
   d.c->extradata = static_cast<uint8_t*>(av_mallocz(avcc.size() + AV_INPUT_BUFFER_PADDING_SIZE));
   std::memcpy(d.c->extradata, avcc.data(), avcc.size());
   d.c->extradata_size = int(avcc.size());

@@ -103,7 +103,8 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
     if (!key) return;
     waiting_key_ = false;
   }
-  bool new_params = key && au.sps && au.pps && (*au.sps != entry_.ps.sps || *au.pps != entry_.ps.pps);
+  bool new_params = key && au.sps && au.pps &&
+                    (*au.sps != entry_.ps.sps || *au.pps != entry_.ps.pps || (au.vps && *au.vps != entry_.ps.vps));
   int64_t local = local_90k(recv_mono_ns);
   if (!pending_.empty()) {
     bool capped =
@@ -114,9 +115,14 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
     close_segment();
   if (new_params) {
     // The camera changed its configuration in band: a new sample entry from the next segment.
-    entry_.ps = {*au.sps, *au.pps};
-    entry_.codec = h264::codec_string(entry_.ps.sps);
-    if (auto info = h264::parse_sps(entry_.ps.sps)) entry_.width = info->width, entry_.height = info->height;
+    auto ps = entry_.ps;
+    ps.sps = *au.sps, ps.pps = *au.pps;
+    if (au.vps) ps.vps = *au.vps;
+    if (auto e = mp4::sample_entry(entry_.kind, ps)) {
+      entry_ = *e;
+    } else {  // an SPS we cannot read: keep its bytes, with the size and codec string of the last one
+      entry_.ps = ps;
+    }
     init_ = mp4::make_init(entry_);
     sample_entry_id_ = index_.sample_entry(entry_, init_);
   }

@@ -61,6 +61,7 @@ class StreamWriter {
   // Starts a run with the session's codec configuration; frames before its first keyframe are dropped.
   void begin_run(const mp4::SampleEntry& entry);
   // Throws std::system_error on a write error (after cutting the file back and committing).
+  // H.264 only (Annex B is split by H.264 NAL types); H.265 comes through the overload below.
   void frame(const Frame& f);
   // The same for an access unit already in MP4 form (the RTSP client builds them); takes its bytes.
   void frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k, bool key, int64_t recv_mono_ns);

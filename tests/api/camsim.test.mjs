@@ -1,5 +1,5 @@
 // watchfloor-camsim, the simulated RTSP cameras the recorder and e2e tests stream from: the streams
-// are real H.264 at the requested size, paced in real time, a scheduled outage makes DESCRIBE fail
+// are real H.264 (or H.265 with B-frames) at the requested size, paced in real time, a scheduled outage makes DESCRIBE fail
 // and then recover, Basic authentication rejects wrong credentials, and the clip cache is reused.
 // Needs ffprobe/ffmpeg (scripts/setup installs them).
 import { describe, test, before, after } from 'node:test';
@@ -191,6 +191,31 @@ describe('camsim streams and outage', () => {
       '-t', '3', '-c', 'copy', '-f', 'null', '-']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.ms >= 2500, `3 s of video arrived in ${r.ms} ms; it should take about 3 s`);
+  });
+});
+
+describe('camsim H.265 with B-frames', () => {
+  let sim;
+  before(async () => {
+    const port = await freePort();
+    sim = await startCamsim(['--cameras', '1', ...COMMON, '--gop', '25', '--clip-seconds', '2', '--codec', 'h265',
+      '--bframes', '3', '--port', String(port)]);
+  });
+  after(async () => { if (sim) await sim.stop(); });
+
+  test('serves HEVC whose frames arrive in decode order with presentation times', async () => {
+    const v = videoStream(await ffprobe(sim.urls.get(1)), sim.describe());
+    assert.equal(v.codec_name, 'hevc');
+    assert.equal(v.width, 640);
+    assert.ok(v.has_b_frames > 0, `the SPS announces reordering: ${v.has_b_frames}`);
+    // RTP carries presentation times: with B-frames they go back in arrival order.
+    const r = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-read_intervals', '%+2', '-select_streams', 'v:0',
+      '-show_entries', 'packet=pts', '-of', 'csv=p=0', sim.urls.get(1)]);
+    assert.equal(r.code, 0, r.stderr);
+    const pts = r.stdout.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number).slice(8);
+    assert.ok(pts.length > 10, r.stdout);
+    assert.ok(pts.some((p, i) => i > 0 && p < pts[i - 1]), `some frame is presented before the one sent ahead of it: ${pts.slice(0, 20)}`);
+    assert.equal(new Set(pts).size, pts.length, `no presentation time twice: ${pts}`);
   });
 });
 

@@ -216,6 +216,34 @@ describe('live view', { timeout: 240_000 }, () => {
     assert.ok(again.body.equals(first.body));
   });
 
+  test('the sub stream is recorded when the camera says so, and played back and replayed on its own', async () => {
+    const bad = await admin.request('POST', '/api/v1/cameras', { site_id: (await admin.request('GET', `/api/v1/cameras/${camId}`)).json.site_id,
+      name: 'không có luồng phụ', main_url: `rtsp://127.0.0.1:${simPort}/cam2/main`, record_sub: true });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.json.errors.some((e) => e.field === 'record_sub'), bad.text);
+    const on = await admin.request('PATCH', `/api/v1/cameras/${camId}`, { record_sub: true, sub_retention_days: 3 });
+    assert.equal(on.status, 200, on.text);
+    assert.equal(on.json.record_sub, true);
+    assert.equal(on.json.sub_retention_days, 3);
+    await until('the sub stream recording', async () => {
+      const r = await officer.request('GET', `/api/v1/cameras/${camId}/recordings?stream=sub`);
+      return r.status === 200 && r.json.segments.length > 0 && r.json.segments.at(-1).live;
+    });
+    await sleep(4000);
+    const now = Date.now();
+    const res = await clip(officer, `stream=sub&from=${new Date(now - 3000).toISOString()}&to=${new Date(now).toISOString()}`);
+    assert.equal(res.status, 200, res.body.toString());
+    const file = path.join(os.tmpdir(), `wf-sub-${process.pid}.mp4`);
+    fs.writeFileSync(file, res.body);
+    const d = decode(file);
+    fs.rmSync(file);
+    assert.ok(d.ok, d.err);
+    assert.ok(Number(d.stream.nb_read_frames) >= 25);
+    const main = await clip(officer, `from=${new Date(now - 3000).toISOString()}&to=${new Date(now).toISOString()}`);
+    assert.notEqual(main.headers.get('etag'), res.headers.get('etag'), 'two streams, two recordings');
+    assert.equal((await clip(officer, 'stream=hd')).status, 400);
+  });
+
   test('who may watch, and every view audited with when and from where', async () => {
     const pw = (u) => server.logins.find((l) => l.username === u).password;
     const other = await login(server.url, 'trucban.ls', pw('trucban.ls'));

@@ -74,7 +74,7 @@ describe('who watches which cameras, and whose duty watch is mine', () => {
     }
     const onDuty = (await as['truongca.hp'].get('/api/v1/shifts/current')).json.current;
     assert.ok(onDuty, 'Hải Phòng is on duty in the demo');
-    // The division keeps no roster of its own: its department's duty watch (designation duty_watch).
+    // The division's officers serve in its department's 24/7 duty watch (the demo roster; else the duty_watch designation).
     const g = await as['canbo.gstt'].get('/api/v1/shifts/current');
     assert.equal(g.json.unit_id, unit('DTCBL').id);
     // Asking for a unit still means that unit.

@@ -1,5 +1,5 @@
 // fuzz_init (docs/formats.md §10): video::mp4::parse_init on any bytes (a segment head, an index
-// `init`). Never crashes; an accepted init is self-delimiting, and parse → write → parse gives the
+// `init`; avc1/avcC or hvc1/hvcC). Never crashes; an accepted init is self-delimiting, and parse → write → parse gives the
 // same entry, with the writer's bytes a fixed point.
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +13,8 @@ namespace mp4 = watchfloor::video::mp4;
 namespace {
 
 bool same_entry(const mp4::SampleEntry& a, const mp4::SampleEntry& b) {
-  return a.width == b.width && a.height == b.height && a.ps.sps == b.ps.sps && a.ps.pps == b.ps.pps && a.codec == b.codec;
+  return a.kind == b.kind && a.width == b.width && a.height == b.height && a.ps.sps == b.ps.sps &&
+         a.ps.pps == b.ps.pps && a.ps.vps == b.ps.vps && a.codec == b.codec;
 }
 
 }  // namespace

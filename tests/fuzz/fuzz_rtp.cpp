@@ -1,11 +1,13 @@
 // fuzz_rtp (docs/formats.md §10): RTP packets as a camera sends them over the RTSP connection —
-// parse_rtp, the H.264 depacketizer (single NAL units, STAP-A, FU-A, loss) and h264::parse_sps.
+// parse_rtp, the H.264 depacketizer (single NAL units, STAP-A, FU-A, loss), the H.265 one (single
+// NAL units, AP, FU, PACI, loss; RFC 7798) and h264::parse_sps / h265::parse_sps.
 //
 // Input: a sequence of records, each a 2-byte big-endian length followed by that many bytes of one
 // RTP packet (the RTSP interleaved frame without its '$' and channel byte); a last record cut short
 // holds the bytes that are left. Each packet is copied into a buffer of exactly its size (so ASan sees
-// a read past its end) and parsed; those that parse are fed, in order, to one H264Depacketizer. At
-// the end a packet with the next sequence number and a new timestamp flushes the unit in progress.
+// a read past its end) and parsed; those that parse are fed, in order, to one H.264 and one H.265
+// Depacketizer. At the end a packet with the next sequence number and a new timestamp flushes the
+// unit in progress.
 //
 // Properties, not only "no crash":
 //  - parse_rtp: rejects version ≠ 2 and packets under 12 bytes; on ok the header fields are the
@@ -13,7 +15,9 @@
 //  - every unit: au.avcc is valid 4-byte-length-prefixed NAL units (h264::split_avcc succeeds; empty
 //    only when the unit is damaged); no AUD (9), filler (12), type 0 or ≥ 24 NAL in it; au.idr iff an
 //    IDR (5) NAL is in it; au.sps / au.pps are the first SPS / PPS NAL in it (of a size avcC can hold);
-//    its timestamp is one a fed packet carried; at most 2 units per packet.
+//    its timestamp is one a fed packet carried; at most 2 units per packet. H.265 alike, with its types:
+//    no AUD (35), filler (38) or type ≥ 48; au.idr iff an IRAP (16–21); vps / sps / pps the first of
+//    types 32 / 33 / 34.
 //  - lost_packets() never decreases, and grows only on a sequence number gap.
 //  - h264::parse_sps on every payload and every unit's SPS: when it returns a value, width and height
 //    are in 1..16384 and fps is 0 or in (0, 1000].
@@ -29,10 +33,13 @@
 #include "fuzz_check.h"
 #include "fuzz_sps.h"
 #include "video/h264.h"
+#include "video/h265.h"
 #include "video/rtp.h"
 
 namespace h264 = watchfloor::video::h264;
+namespace h265 = watchfloor::video::h265;
 namespace rtsp = watchfloor::video::rtsp;
+using watchfloor::video::VideoCodec;
 
 namespace {
 
@@ -56,14 +63,37 @@ void check_packet(const std::vector<char>& d, const std::optional<rtsp::RtpPacke
   FUZZ_CHECK(p->payload.data() + p->payload.size() <= d.data() + d.size());
 }
 
-void check_unit(const rtsp::H264Depacketizer::Unit& u, const std::set<uint32_t>& timestamps) {
+void check_h265_unit(const rtsp::Depacketizer::Unit& u) {
+  const auto& au = u.au;
+  auto nals = h264::split_avcc(au.avcc);
+  FUZZ_CHECK(nals && !nals->empty());
+  bool irap = false;
+  std::optional<std::string_view> vps, sps, pps;
+  for (auto n : *nals) {
+    auto t = h265::nal_type(n);
+    FUZZ_CHECK(n.size() >= 2 && t != h265::kAud && t != h265::kFiller && t < h265::kAggregation);
+    irap |= h265::is_irap(t);
+    if (n.size() > h264::kMaxParameterSet) continue;
+    if (t == h265::kVps && !vps) vps = n;
+    if (t == h265::kSps && !sps) sps = n;
+    if (t == h265::kPps && !pps) pps = n;
+  }
+  FUZZ_CHECK(au.idr == irap);
+  FUZZ_CHECK(au.vps.has_value() == vps.has_value() && (!vps || *au.vps == *vps));
+  FUZZ_CHECK(au.sps.has_value() == sps.has_value() && (!sps || *au.sps == *sps));
+  FUZZ_CHECK(au.pps.has_value() == pps.has_value() && (!pps || *au.pps == *pps));
+  if (au.sps) check_h265_sps(*au.sps);
+}
+
+void check_unit(const rtsp::Depacketizer::Unit& u, const std::set<uint32_t>& timestamps, bool hevc) {
   FUZZ_CHECK(timestamps.count(u.timestamp) == 1);
   const auto& au = u.au;
   if (au.avcc.empty()) {
     FUZZ_CHECK(u.damaged);
-    FUZZ_CHECK(!au.idr && !au.sps && !au.pps);
+    FUZZ_CHECK(!au.idr && !au.vps && !au.sps && !au.pps);
     return;
   }
+  if (hevc) return check_h265_unit(u);
   auto nals = h264::split_avcc(au.avcc);
   FUZZ_CHECK(nals && !nals->empty());
   bool idr = false;
@@ -85,8 +115,8 @@ void check_unit(const rtsp::H264Depacketizer::Unit& u, const std::set<uint32_t>&
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  rtsp::H264Depacketizer depack;
-  std::vector<rtsp::H264Depacketizer::Unit> units;
+  rtsp::Depacketizer depack[2] = {rtsp::Depacketizer(VideoCodec::h264), rtsp::Depacketizer(VideoCodec::h265)};
+  std::vector<rtsp::Depacketizer::Unit> units[2];
   std::set<uint32_t> timestamps;
   int64_t lost = 0;
   std::optional<rtsp::RtpPacket> last;  // the last packet fed (its views are not used after its buffer goes)
@@ -95,14 +125,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::optional<uint16_t> prev_seq;
     if (last) prev_seq = last->seq;
     timestamps.insert(p.timestamp);
-    size_t before = units.size();
-    depack.push(p, units);
-    FUZZ_CHECK(units.size() - before <= 2);
-    int64_t now = depack.lost_packets();
+    for (int k = 0; k < 2; ++k) {
+      size_t before = units[k].size();
+      depack[k].push(p, units[k]);
+      FUZZ_CHECK(units[k].size() - before <= 2);
+      for (size_t i = before; i < units[k].size(); ++i) check_unit(units[k][i], timestamps, k == 1);
+    }
+    int64_t now = depack[0].lost_packets();
+    FUZZ_CHECK(now == depack[1].lost_packets());
     FUZZ_CHECK(now >= lost);
     if (!prev_seq || uint16_t(*prev_seq + 1) == p.seq) FUZZ_CHECK(now == lost);
     lost = now;
-    for (size_t i = before; i < units.size(); ++i) check_unit(units[i], timestamps);
     last = p;
     last->payload = {};
   };
@@ -118,6 +151,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_packet(pkt, p);
     if (!p) continue;
     check_sps(p->payload);
+    check_h265_sps(p->payload);
     feed(*p);
   }
   // Flush: the next packet, a new timestamp, an AUD with the marker.

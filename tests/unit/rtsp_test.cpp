@@ -58,6 +58,31 @@ std::vector<std::string> fu_a(std::string_view nal, int pieces) {
   return out;
 }
 
+// H.265 (RFC 7798): x265's parameter sets for 1920×1080 with B-frames (reorder depth 2).
+const std::string kVps265 = unhex("40010c01ffff016000000300900000030000030078959409");
+const std::string kSps265 =
+    unhex("420101016000000300900000030000030078a003c08010e596565924caf0168080000003008000000c84");
+const std::string kPps265 = unhex("4401c172b46240");
+const std::string kSprop265 =
+    "sprop-vps=QAEMAf//AWAAAAMAkAAAAwAAAwB4lZQJ; sprop-sps=QgEBAWAAAAMAkAAAAwAAAwB4oAPAgBDlllZZJMrwFoCAAAADAIAAAAyE; "
+    "sprop-pps=RAHBcrRiQA==";
+std::string nal265(int type, std::string_view body) { return std::string{char(type << 1), 1} + std::string(body); }
+std::string ap(std::initializer_list<std::string_view> nals) {
+  std::string s = {char(48 << 1), 1};
+  for (auto n : nals) s += std::string{char(n.size() >> 8), char(n.size())} + std::string(n);
+  return s;
+}
+std::vector<std::string> fu265(std::string_view nal, int pieces) {
+  std::vector<std::string> out;
+  std::string_view body = nal.substr(2);
+  size_t step = (body.size() + pieces - 1) / pieces;
+  for (int i = 0; i < pieces; ++i) {
+    char fu = char((i == 0 ? 0x80 : 0) | (i == pieces - 1 ? 0x40 : 0) | ((nal[0] >> 1) & 0x3f));
+    out.push_back(std::string{char((nal[0] & 0x81) | (49 << 1)), nal[1], fu} + std::string(body.substr(i * step, step)));
+  }
+  return out;
+}
+
 // A camera on 127.0.0.1 that runs `script` on the first connection.
 class ScriptedCamera {
  public:
@@ -296,6 +321,96 @@ TEST(RtspProtocol, DepacketizerReassemblesAndMarksLoss) {
   EXPECT_EQ(h264::split_avcc(out[0].au.avcc)->size(), 2u) << "only the STAP-A's SPS and PPS, not the cut IDR";
 }
 
+TEST(RtspProtocol, H265SessionDescriptionAndDepacketizer) {
+  auto s = rtsp::parse_sdp(sdp("m=video 0 RTP/AVP 96\r\na=rtpmap:96 H265/90000\r\na=fmtp:96 " + kSprop265 + "\r\n"));
+  ASSERT_TRUE(s.video);
+  EXPECT_EQ(s.video->encoding, "H265");
+  EXPECT_EQ(s.video->max_don_diff, 0);
+  auto ps = rtsp::sprop_h265(*s.video);
+  ASSERT_TRUE(ps);
+  EXPECT_EQ(ps->vps, kVps265);
+  EXPECT_EQ(ps->sps, kSps265);
+  EXPECT_EQ(ps->pps, kPps265);
+  auto swapped = *s.video;
+  std::swap(swapped.sprop_vps, swapped.sprop_pps);
+  EXPECT_FALSE(rtsp::sprop_h265(swapped)) << "a set of the wrong type";
+  // Offered both, the H.264 format is recorded (it plays in every browser).
+  auto both = rtsp::parse_sdp(sdp("m=video 0 RTP/AVP 97 96\r\na=rtpmap:97 H265/90000\r\na=rtpmap:96 H264/90000\r\n"));
+  EXPECT_EQ(both.video->encoding, "H264");
+
+  rtsp::Depacketizer d(VideoCodec::h265);
+  std::vector<rtsp::Depacketizer::Unit> out;
+  std::string idr = nal265(19, std::string(3000, 'i'));  // IDR_W_RADL
+  uint16_t seq = 500;
+  d.push(*rtsp::parse_rtp(rtp(seq++, 1000, false, ap({nal265(35, "\x50"), kVps265, kSps265, kPps265}))), out);
+  auto frags = fu265(idr, 3);
+  for (size_t i = 0; i < frags.size(); ++i) d.push(*rtsp::parse_rtp(rtp(seq++, 1000, i + 1 == frags.size(), frags[i])), out);
+  ASSERT_EQ(out.size(), 1u);
+  auto nals = h264::split_avcc(out[0].au.avcc);
+  ASSERT_TRUE(nals);
+  ASSERT_EQ(nals->size(), 4u) << "AUD dropped; VPS, SPS, PPS and the IDR kept";
+  EXPECT_EQ((*nals)[3], idr) << "FU fragments joined with the 2-byte NAL header rebuilt";
+  EXPECT_TRUE(out[0].au.idr);
+  EXPECT_EQ(out[0].au.vps, kVps265);
+  EXPECT_EQ(out[0].au.sps, kSps265);
+  EXPECT_EQ(out[0].au.pps, kPps265);
+  EXPECT_FALSE(out[0].damaged);
+
+  out.clear();
+  d.push(*rtsp::parse_rtp(rtp(seq++, 4600, true, nal265(1, "trail"))), out);  // TRAIL_R: not a keyframe
+  auto cra = fu265(nal265(21, std::string(900, 'c')), 3);
+  d.push(*rtsp::parse_rtp(rtp(seq++, 8200, false, cra[0])), out);
+  seq++;  // cra[1] lost
+  d.push(*rtsp::parse_rtp(rtp(seq++, 8200, true, cra[2])), out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_FALSE(out[0].au.idr);
+  EXPECT_FALSE(out[0].damaged);
+  EXPECT_TRUE(out[1].damaged);
+  EXPECT_EQ(d.lost_packets(), 1);
+  out.clear();
+  d.push(*rtsp::parse_rtp(rtp(seq++, 11800, true, nal265(50, "paci"))), out);  // PACI: not taken
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].damaged);
+}
+
+TEST(RtspSession, H265WithBFramesGetsDecodeTimesAndCompositionOffsets) {
+  // Decode order I0 P4 B2 b1 b3 P8 … as RTP sends it, each with its presentation time.
+  const std::vector<int> shown{0, 4, 2, 1, 3, 8, 6, 5, 7};
+  ScriptedCamera cam([&](ScriptedCamera& c) {
+    c.handshake(sdp("m=video 0 RTP/AVP 96\r\na=rtpmap:96 H265/90000\r\na=fmtp:96 " + kSprop265 +
+                    "\r\na=framerate:25\r\na=control:track1\r\n"));
+    uint16_t seq = 1;
+    for (size_t i = 0; i < shown.size(); ++i) {
+      uint32_t ts = uint32_t(90'000 + shown[i] * 3600);
+      std::string nal = i == 0 ? nal265(19, std::string(2000, 'k')) : nal265(1, "frame" + std::to_string(i));
+      if (i == 0)
+        for (auto& f : fu265(nal, 2)) c.send(interleaved(0, rtp(seq++, ts, f == fu265(nal, 2).back(), f)));
+      else
+        c.send(interleaved(0, rtp(seq++, ts, true, nal)));
+    }
+  });
+  RtspFailure f;
+  auto s = RtspSession::open(cam.url(), quick(), nullptr, f);
+  ASSERT_TRUE(s) << f.code << " " << f.en;
+  EXPECT_EQ(s->entry().kind, VideoCodec::h265);
+  EXPECT_EQ(s->entry().codec, "hvc1.1.6.L120.90");
+  EXPECT_EQ(s->entry().width, 1920);
+  EXPECT_EQ(s->entry().height, 1080);
+  std::vector<RtspPacket> got;
+  RtspPacket p;
+  while (s->read(p, f)) got.push_back(std::move(p));
+  ASSERT_EQ(got.size(), shown.size());
+  EXPECT_TRUE(got[0].key);
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].pts_90k - got[0].pts_90k, shown[i] * 3600) << "presentation times as the camera sent them";
+    EXPECT_LE(got[i].dts_90k, got[i].pts_90k) << i;
+    if (i) {
+      EXPECT_GT(got[i].dts_90k, got[i - 1].dts_90k) << i;
+    }
+  }
+  EXPECT_EQ(got[0].pts_90k - got[0].dts_90k, 2 * 3600) << "two frames reordered (the SPS says so)";
+}
+
 TEST(RtspSession, DigestThenNoVideoIsAClearFailure) {
   ScriptedCamera cam([](ScriptedCamera& c) {
     c.request();
@@ -335,12 +450,22 @@ TEST(RtspSession, WrongCredentialsUnsupportedCodecSilenceAndNonsense) {
   {
     ScriptedCamera cam([](ScriptedCamera& c) {
       c.request();
-      c.reply(200, "", sdp("m=video 0 RTP/AVP 98\r\na=rtpmap:98 H265/90000\r\n"));
+      c.reply(200, "", sdp("m=video 0 RTP/AVP 98\r\na=rtpmap:98 MP4V-ES/90000\r\n"));
     });
     RtspFailure f;
     EXPECT_FALSE(RtspSession::open(cam.url(), quick(), nullptr, f));
     EXPECT_EQ(f.code, "unsupported_codec");
-    EXPECT_NE(f.en.find("H265"), std::string::npos) << f.en;
+    EXPECT_NE(f.en.find("MP4V-ES"), std::string::npos) << f.en;
+  }
+  {
+    ScriptedCamera cam([](ScriptedCamera& c) {  // H.265 with DONL fields (interleaved): refused, not misread
+      c.request();
+      c.reply(200, "", sdp("m=video 0 RTP/AVP 98\r\na=rtpmap:98 H265/90000\r\na=fmtp:98 sprop-max-don-diff=2\r\n"));
+    });
+    RtspFailure f;
+    EXPECT_FALSE(RtspSession::open(cam.url(), quick(), nullptr, f));
+    EXPECT_EQ(f.code, "unsupported_codec");
+    EXPECT_NE(f.en.find("DONL"), std::string::npos) << f.en;
   }
   {
     ScriptedCamera cam([](ScriptedCamera& c) {  // reads, never answers, until the client hangs up

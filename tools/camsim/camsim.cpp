@@ -1,7 +1,7 @@
-// watchfloor-camsim: an RTSP server that simulates N H.264 IP cameras for development and tests.
+// watchfloor-camsim: an RTSP server that simulates N H.264 or H.265 IP cameras for development and tests.
 //
 // The video is encoded once per distinct clip (clip.cpp) and cached; serving only loops the stored
-// access units through appsrc ! h264parse ! rtph264pay with fresh timestamps, paced in real time by
+// access units through appsrc ! rtph264pay (or rtph265pay) with fresh timestamps, paced in real time by
 // the RTSP server's sinks, so many 1080p cameras cost little CPU. See tools/camsim/README.md.
 #include "clip.h"
 
@@ -58,6 +58,8 @@ struct Options {
   std::vector<Outage> outages;
   bool control = false;
   std::string preset = "veryfast";
+  std::string codec = "h264";
+  int bframes = 0;
   int jobs = 0;  // 0: automatic
 };
 
@@ -172,9 +174,14 @@ void feeder_need_data(GstAppSrc* src, guint, gpointer user_data) {
   auto* f = static_cast<Feeder*>(user_data);
   const Clip& clip = *f->clip;
   const auto fps = static_cast<guint64>(clip.params().fps);
-  GstBuffer* buf = clip.buffer_for(static_cast<std::size_t>(f->frame % clip.units().size()));
+  const auto index = static_cast<std::size_t>(f->frame % clip.units().size());
+  GstBuffer* buf = clip.buffer_for(index);
   const GstClockTime pts = gst_util_uint64_scale(f->frame, GST_SECOND, fps);
-  GST_BUFFER_PTS(buf) = pts;
+  // With B-frames the frame is shown at its presentation index, trailing decode by the clip's reorder
+  // delay so that nothing is shown before it is decoded; the RTP timestamp is this PTS.
+  const auto shown = static_cast<guint64>(static_cast<std::int64_t>(f->frame) + clip.units()[index].pts_offset +
+                                          clip.reorder_delay());
+  GST_BUFFER_PTS(buf) = gst_util_uint64_scale(shown, GST_SECOND, fps);
   GST_BUFFER_DTS(buf) = pts;
   const auto step = static_cast<guint64>(std::max(1, f->every ? f->every->load() : 1));
   GST_BUFFER_DURATION(buf) = gst_util_uint64_scale(f->frame + step, GST_SECOND, fps) - pts;
@@ -201,7 +208,7 @@ void on_media_configure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer user
   gst_object_unref(bin);
   if (!src) return;
   const ClipParams& p = ctx->clip->params();
-  GstCaps* caps = gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "byte-stream", "alignment",
+  GstCaps* caps = gst_caps_new_simple(p.codec == "h265" ? "video/x-h265" : "video/x-h264", "stream-format", G_TYPE_STRING, "byte-stream", "alignment",
                                       G_TYPE_STRING, "au", "width", G_TYPE_INT, p.width, "height", G_TYPE_INT,
                                       p.height, "framerate", GST_TYPE_FRACTION, p.fps, 1, nullptr);
   g_object_set(src, "caps", caps, "format", GST_FORMAT_TIME, "is-live", TRUE, "do-timestamp", FALSE, nullptr);
@@ -228,6 +235,8 @@ constexpr const char* kRole = "camsim";
 // sends its own copy of SPS/PPS as a separate marked packet, which ffmpeg takes for an extra frame with
 // a duplicate timestamp ("non monotonically increasing dts" at every keyframe).
 constexpr const char* kLaunch = "( appsrc name=src is-live=true format=time ! rtph264pay name=pay0 pt=96 )";
+// H.265 likewise (VPS, SPS and PPS before every IRAP); rtph265pay puts them in the SDP's sprop-vps/sps/pps.
+constexpr const char* kLaunchH265 = "( appsrc name=src is-live=true format=time ! rtph265pay name=pay0 pt=96 )";
 
 struct App {
   Options opt;
@@ -245,7 +254,7 @@ struct App {
 
   void mount(Camera& cam, const std::string& path, const std::shared_ptr<const Clip>& clip) {
     GstRTSPMediaFactory* factory = gst_rtsp_media_factory_new();
-    gst_rtsp_media_factory_set_launch(factory, kLaunch);
+    gst_rtsp_media_factory_set_launch(factory, clip->params().codec == "h265" ? kLaunchH265 : kLaunch);
     gst_rtsp_media_factory_set_shared(factory, TRUE);
     if (auth) {
       gst_rtsp_media_factory_add_role(factory, kRole, GST_RTSP_PERM_MEDIA_FACTORY_ACCESS, G_TYPE_BOOLEAN, TRUE,
@@ -452,6 +461,8 @@ bool prepare_clips(App& app) {
     p.gop = gop;
     p.frames = frames;
     p.preset = o.preset;
+    p.codec = o.codec;
+    p.bframes = o.bframes;
     jobs.push_back(p);
     if (o.sub) {
       p.width = kSubWidth;
@@ -518,7 +529,7 @@ bool prepare_clips(App& app) {
 int run(int argc, char** argv) {
   App app;
   Options& o = app.opt;
-  CLI::App cli{"watchfloor-camsim: simulated H.264 RTSP cameras from pre-encoded, cached clips"};
+  CLI::App cli{"watchfloor-camsim: simulated H.264/H.265 RTSP cameras from pre-encoded, cached clips"};
   cli.add_option("--cameras", o.cameras, "number of cameras")->check(CLI::Range(1, 256))->capture_default_str();
   cli.add_option("--port", o.port, "RTSP port (0: pick a free one)")->check(CLI::Range(0, 65535))->capture_default_str();
   cli.add_option("--bind", o.bind, "address to listen on")->capture_default_str();
@@ -547,6 +558,13 @@ int run(int argc, char** argv) {
   cli.add_flag("--control", o.control, "read 'stop K', 'start K', 'slow K N' (every Nth frame only; N=1 restores), 'quit' on stdin; reply 'ok' or 'error ...'");
   cli.add_option("--preset", o.preset, "x264 speed preset used for the clips")
       ->check(CLI::IsMember({"ultrafast", "superfast", "veryfast"}))
+      ->capture_default_str();
+  cli.add_option("--codec", o.codec, "codec of the main and sub streams (x264 or x265)")
+      ->check(CLI::IsMember({"h264", "h265"}))
+      ->capture_default_str();
+  cli.add_option("--bframes", o.bframes, "B-frames between reference frames (decode order then differs from "
+                                         "presentation order, as with many cameras' 'smart' codecs)")
+      ->check(CLI::Range(0, 8))
       ->capture_default_str();
   cli.add_option("--jobs", o.jobs, "clips encoded in parallel on the first start (default: number of cores)")->check(CLI::Range(1, 64));
   try {

@@ -8,8 +8,11 @@
 // gstreamer1.0-x package.
 //
 // Cache file layout (all integers little-endian u32):
-//   "WFCAMSIM" | format version | index width height fps bitrate gop frames |
-//   frames × ( flags (bit 0 = keyframe) | size | size bytes of one Annex-B access unit )
+//   "WFCAMSIM" | format version | index width height fps bitrate gop frames codec+bframes |
+//   frames × ( flags | size | size bytes of one Annex-B access unit )
+// flags: bit 0 = keyframe, bits 16–31 = presentation index − decode index (signed 16-bit; B-frames).
+// codec+bframes: bit 0 = H.265, bits 8–15 = B-frames. Entries written before B-frames and H.265 have
+// zeros there, which read as what they are (H.264 without B-frames).
 #include "clip.h"
 
 #include <gst/app/gstappsink.h>
@@ -258,7 +261,8 @@ std::array<std::uint32_t, 8> header_fields(const ClipParams& p) {
   return {static_cast<std::uint32_t>(p.index),  static_cast<std::uint32_t>(p.width),
           static_cast<std::uint32_t>(p.height), static_cast<std::uint32_t>(p.fps),
           static_cast<std::uint32_t>(p.bitrate_kbps), static_cast<std::uint32_t>(p.gop),
-          static_cast<std::uint32_t>(p.frames), 0u};
+          static_cast<std::uint32_t>(p.frames),
+          (p.codec == "h265" ? 1u : 0u) | (static_cast<std::uint32_t>(p.bframes) << 8)};
 }
 
 void write_header(std::vector<std::uint8_t>& out, const ClipParams& p) {
@@ -313,7 +317,9 @@ bool parse(const ClipParams& p, const std::uint8_t* data, std::size_t len, std::
       return false;
     }
     AccessUnit au;
-    au.keyframe = (get_u32(data + pos) & 1u) != 0;
+    const std::uint32_t flags = get_u32(data + pos);
+    au.keyframe = (flags & 1u) != 0;
+    au.pts_offset = static_cast<std::int16_t>(flags >> 16);
     au.size = get_u32(data + pos + 4);
     au.offset = pos + 8;
     if (au.size > len - au.offset) {
@@ -331,14 +337,16 @@ bool parse(const ClipParams& p, const std::uint8_t* data, std::size_t len, std::
 
 bool encode(const ClipParams& p, std::vector<std::uint8_t>& out, std::string& err) {
   const Look look = look_for(p);
+  const bool hevc = p.codec == "h265";
   char desc[512];
   std::snprintf(desc, sizeof desc,
                 "videotestsrc name=bg num-buffers=%d ! "
                 "video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1,pixel-aspect-ratio=1/1 ! "
-                "overlaycomposition name=ov ! queue max-size-buffers=4 ! x264enc name=enc ! "
-                "h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! "
+                "overlaycomposition name=ov ! queue max-size-buffers=4 ! %s name=enc ! "
+                "%s config-interval=-1 ! video/x-%s,stream-format=byte-stream,alignment=au ! "
                 "appsink name=sink sync=false",
-                p.frames, p.width, p.height, p.fps);
+                p.frames, p.width, p.height, p.fps, hevc ? "x265enc" : "x264enc", hevc ? "h265parse" : "h264parse",
+                hevc ? "h265" : "h264");
   GError* gerr = nullptr;
   GstElement* pipeline = gst_parse_launch(desc, &gerr);
   if (!pipeline) {
@@ -360,10 +368,21 @@ bool encode(const ClipParams& p, std::vector<std::uint8_t>& out, std::string& er
 
   GstElement* enc = gst_bin_get_by_name(GST_BIN(pipeline), "enc");
   gst_util_set_object_arg(G_OBJECT(enc), "speed-preset", p.preset.c_str());
-  gst_util_set_object_arg(G_OBJECT(enc), "tune", "zerolatency");
-  // Regular keyframes (no scene cuts) and real CBR: HRD signalling plus filler data, as many cameras do.
-  g_object_set(enc, "bitrate", static_cast<guint>(p.bitrate_kbps), "key-int-max", static_cast<guint>(p.gop),
-               "bframes", 0u, "option-string", "scenecut=0:nal-hrd=cbr:filler=1", nullptr);
+  // zerolatency turns B-frames off in both encoders; a B-frame clip is encoded offline anyway.
+  if (p.bframes == 0) gst_util_set_object_arg(G_OBJECT(enc), "tune", "zerolatency");
+  if (hevc) {
+    // Regular closed GOPs starting with an IDR (no scene cuts, no open GOP), rate capped by the VBV.
+    const std::string opts = "scenecut=0:open-gop=0:bframes=" + std::to_string(p.bframes) +
+                             ":vbv-maxrate=" + std::to_string(p.bitrate_kbps) +
+                             ":vbv-bufsize=" + std::to_string(p.bitrate_kbps) + ":log-level=error";
+    g_object_set(enc, "bitrate", static_cast<guint>(p.bitrate_kbps), "key-int-max", static_cast<gint>(p.gop),
+                 "option-string", opts.c_str(), nullptr);
+  } else {
+    // Regular keyframes (no scene cuts) and real CBR: HRD signalling plus filler data, as many cameras do.
+    g_object_set(enc, "bitrate", static_cast<guint>(p.bitrate_kbps), "key-int-max", static_cast<guint>(p.gop),
+                 "bframes", static_cast<guint>(p.bframes), "option-string", "scenecut=0:nal-hrd=cbr:filler=1",
+                 nullptr);
+  }
   gst_object_unref(enc);
 
   Overlay overlay(p, look);
@@ -387,7 +406,13 @@ bool encode(const ClipParams& p, std::vector<std::uint8_t>& out, std::string& er
         AccessUnit au;
         au.keyframe = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
         au.size = static_cast<std::uint32_t>(map.size);
-        put_u32(out, au.keyframe ? 1u : 0u);
+        // The frame's presentation index from its PTS (the source stamps frame n at n/fps).
+        if (GST_BUFFER_PTS_IS_VALID(buf)) {
+          const auto shown = static_cast<std::int64_t>(
+              gst_util_uint64_scale_round(GST_BUFFER_PTS(buf), static_cast<guint64>(p.fps), GST_SECOND));
+          au.pts_offset = static_cast<std::int32_t>(shown - static_cast<std::int64_t>(units.size()));
+        }
+        put_u32(out, (au.keyframe ? 1u : 0u) | (static_cast<std::uint32_t>(static_cast<std::uint16_t>(au.pts_offset)) << 16));
         put_u32(out, au.size);
         au.offset = out.size();
         out.insert(out.end(), map.data, map.data + map.size);
@@ -491,16 +516,19 @@ std::shared_ptr<const Clip> from_vector(const ClipParams& p, std::vector<std::ui
 }  // namespace
 
 std::string ClipParams::cache_name() const {
-  char name[160];
-  std::snprintf(name, sizeof name, "clip%03d-%dx%d-%dfps-%dkbps-gop%d-%dframes-%s-v%d.wfclip", index, width, height,
-                fps, bitrate_kbps, gop, frames, preset.c_str(), kContentVersion);
+  char name[192];
+  // H.264 without B-frames keeps the names it always had, so existing caches stay valid.
+  const std::string variant =
+      (codec == "h265" ? "-h265" : "") + (bframes > 0 ? "-b" + std::to_string(bframes) : std::string());
+  std::snprintf(name, sizeof name, "clip%03d-%dx%d-%dfps-%dkbps-gop%d-%dframes-%s%s-v%d.wfclip", index, width, height,
+                fps, bitrate_kbps, gop, frames, preset.c_str(), variant.c_str(), kContentVersion);
   return name;
 }
 
 std::string ClipParams::describe() const {
   char text[128];
-  std::snprintf(text, sizeof text, "clip %d %dx%d %d fps %d kbps gop %d %d frames", index, width, height, fps,
-                bitrate_kbps, gop, frames);
+  std::snprintf(text, sizeof text, "clip %d %s %dx%d %d fps %d kbps gop %d %d frames %d B-frames", index,
+                codec.c_str(), width, height, fps, bitrate_kbps, gop, frames, bframes);
   return text;
 }
 

@@ -1,8 +1,10 @@
-// watchfloor-camsim: pre-encoded H.264 test clips (encode once with x264, cache on disk, serve forever).
+// watchfloor-camsim: pre-encoded H.264 or H.265 test clips (encode once with x264 or x265, cache on disk,
+// serve forever).
 #pragma once
 
 #include <gst/gst.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -21,6 +23,8 @@ struct ClipParams {
   int gop = 50;            ///< frames from one IDR to the next
   int frames = 250;        ///< loop length, a whole number of GOPs
   std::string preset = "veryfast";
+  std::string codec = "h264";  ///< "h264" (x264) or "h265" (x265)
+  int bframes = 0;             ///< B-frames between references; > 0 makes presentation order differ from decode order
 
   /// File name (without directory) of the cache entry for these parameters.
   [[nodiscard]] std::string cache_name() const;
@@ -33,6 +37,8 @@ struct AccessUnit {
   std::size_t offset = 0;
   std::uint32_t size = 0;
   bool keyframe = false;
+  /// Presentation index minus decode index, in frames (0 without B-frames; negative for a B-frame).
+  std::int32_t pts_offset = 0;
 };
 
 /// An encoded clip held in one read-only GstMemory (normally the mmapped cache file). Buffers handed to
@@ -49,6 +55,13 @@ class Clip {
   [[nodiscard]] const ClipParams& params() const { return params_; }
   [[nodiscard]] const std::vector<AccessUnit>& units() const { return units_; }
   [[nodiscard]] std::size_t total_bytes() const { return gst_memory_get_sizes(memory_, nullptr, nullptr); }
+  /// The largest −pts_offset (0 without B-frames): frames by which presentation must trail decode so
+  /// that no frame is presented before it is decoded.
+  [[nodiscard]] std::int32_t reorder_delay() const {
+    std::int32_t d = 0;
+    for (const auto& u : units_) d = std::max(d, -u.pts_offset);
+    return d;
+  }
 
   /// A new buffer (no copy) holding access unit `i`; timestamps are left to the caller.
   [[nodiscard]] GstBuffer* buffer_for(std::size_t i) const;

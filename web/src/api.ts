@@ -1130,7 +1130,31 @@ async function mediaProblem(url: string): Promise<ApiError | null> {
   return toApiError(res);
 }
 
+/** A site's overall state on the map, worst first (src/supervision/site_summary.h). */
+export const SITE_STATES = ['offline', 'alert', 'case', 'degraded', 'ok', 'none'] as const;
+export type SiteState = (typeof SITE_STATES)[number];
+
+/** One site on the map: where it is, its cameras and what is open about it (GET /sites/summary). */
+export interface SiteSummary {
+  site_id: number;
+  name: string;
+  kind: string;
+  address: string;
+  unit_id: number;
+  unit_name?: string;
+  unit_name_en?: string;
+  latitude: number | null;
+  longitude: number | null;
+  camera_counts: Record<string, number>;
+  camera_total: number;
+  cameras: { id: number; name: string; state: string }[];
+  open_alerts: number;
+  open_cases: number;
+  state: SiteState;
+}
+
 export const videoApi = {
+  summary: () => request<{ items: SiteSummary[]; at: string }>('GET', '/sites/summary'),
   sites: (unit?: number | null) => request<{ items: Site[] }>('GET', `/sites${query({ unit })}`).then((r) => r.items),
   site: (id: number) => request<Site>('GET', `/sites/${id}`),
   createSite: (s: SiteInput) => request<Site>('POST', '/sites', s),

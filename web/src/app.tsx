@@ -1,6 +1,8 @@
+import type { FunctionComponent } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { countOpen, countUnacknowledged, unitScope, useAlerts } from './alerts';
 import { api, ApiError, onProblem, type Meta, type Session, type Unit } from './api';
+import { homeRoute } from './home';
 import { pick, t } from './i18n';
 import { useLang } from './lang';
 import { InboxContext, useInbox } from './inbox';
@@ -21,11 +23,22 @@ import { SitesPage } from './pages/Sites';
 import { TasksPage } from './pages/Tasks';
 import { UsersPage } from './pages/Users';
 import { WallPage } from './pages/Wall';
-import { href, navigate, useRoute, type Route } from './router';
-import { AppContext, canPlayVideo, canSeeAudit, canSeeCameras, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
+import { href, useRoute, type Route } from './router';
+import { AppContext, canSeeAudit, canSeeCameras, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
 import { Loading, ProblemBox, Topbar } from './ui';
 
 type Phase = 'loading' | 'login' | 'password' | 'ready';
+
+/** The map page and its boundary data load only when the map is opened. */
+function LazyMapPage() {
+  const [Page, setPage] = useState<FunctionComponent | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    import('./pages/Map').then((m) => setPage(() => m.MapPage), setError);
+  }, []);
+  if (error) return <ProblemBox error={error} />;
+  return Page ? <Page /> : <Loading />;
+}
 
 export function App() {
   const lang = useLang();
@@ -138,10 +151,20 @@ function Shell({ onLogout }: { onLogout: () => void }) {
   const alertCount = countOpen(alerts);
   const unacknowledged = countUnacknowledged(alerts);
 
-  // The duty board is where an officer starts the day.
+  // `#/` (and a login without a page in the address) opens the home page of the user's post; replaced
+  // in the history, so that Back does not come here again. Wait for the own unit: outside customs
+  // the home is the organisation page.
+  const unitKnown = ownUnit !== null;
   useEffect(() => {
-    if (duty && (location.hash === '' || location.hash === '#' || location.hash === '#/')) navigate({ page: 'duty', unitId: null });
-  }, [duty]);
+    if (route.page !== 'home' || !unitKnown) return;
+    location.replace(href(homeRoute(user, ownUnit?.external ?? false)));
+  }, [route.page, unitKnown, user]);
+  useEffect(() => {
+    // Without the own unit (it failed to load), still leave `#/` after a moment.
+    if (route.page !== 'home' || unitKnown) return;
+    const h = setTimeout(() => location.replace(href(homeRoute(user))), 3000);
+    return () => clearTimeout(h);
+  }, [route.page, unitKnown, user]);
 
   const cameras = canSeeCameras(user) && !ownUnit?.external;
   const isCasePage = route.page === 'case' || route.page === 'case-new';
@@ -150,6 +173,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
   const nav = useMemo(
     () =>
       [
+        { page: 'wall' as const, route: { page: 'wall', viewId: null } as Route, label: t('nav.wall'), show: cameras },
         { page: 'duty' as const, route: { page: 'duty', unitId: null } as Route, label: t('nav.duty'), show: duty },
         {
           page: 'rosters' as const,
@@ -166,8 +190,8 @@ function Shell({ onLogout }: { onLogout: () => void }) {
           label: t('nav.coordination'),
           show: cases,
         },
-        { page: 'wall' as const, route: { page: 'wall', viewId: null } as Route, label: t('nav.wall'), show: cameras && canPlayVideo(user) },
         { page: 'cameras' as const, route: { page: 'cameras' } as Route, label: t('nav.cameras'), show: cameras },
+        { page: 'map' as const, route: { page: 'map' } as Route, label: t('nav.map'), show: cameras },
         {
           page: 'camera-outages' as const,
           route: { page: 'camera-outages' } as Route,
@@ -261,10 +285,14 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <SitesPage siteId={route.siteId} />
             ) : route.page === 'cameras' ? (
               <CamerasPage />
-            ) : route.page === 'wall' ? (
-              <WallPage viewId={route.viewId} />
             ) : route.page === 'camera-outages' ? (
               <CameraOutagesPage />
+            ) : route.page === 'map' ? (
+              <LazyMapPage />
+            ) : route.page === 'wall' ? (
+              <WallPage viewId={route.viewId} />
+            ) : route.page === 'home' ? (
+              <Loading />
             ) : route.page === 'camera-new' ? (
               <CameraFormPage key={`new-${route.siteId ?? ''}`} cameraId={null} siteId={route.siteId} />
             ) : route.page === 'camera' ? (

@@ -19,7 +19,10 @@ export type Route =
   | { page: 'camera-outages' }
   | { page: 'camera-new'; siteId: number | null }
   | { page: 'camera'; cameraId: number; edit: boolean }
+  | { page: 'map' }
   | { page: 'wall'; viewId: number | null }
+  // `#/` and no hash: the console sends the user to their post's home page (home.ts).
+  | { page: 'home' }
   | { page: 'notfound' };
 
 const positiveInt = (s: string | undefined) => {
@@ -28,8 +31,9 @@ const positiveInt = (s: string | undefined) => {
 };
 
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/org';
+  const path = hash.replace(/^#/, '').replace(/\/+$/, '');
   const parts = path.split('/').filter(Boolean);
+  if (parts.length === 0) return { page: 'home' };
   switch (parts[0]) {
     case 'org': {
       if (parts.length === 1) return { page: 'org', unitId: null };
@@ -93,8 +97,9 @@ export function parseHash(hash: string): Route {
     }
     case 'camera-outages':
       return parts.length === 1 ? { page: 'camera-outages' } : { page: 'notfound' };
+    case 'map':
+      return parts.length === 1 ? { page: 'map' } : { page: 'notfound' };
     case 'wall': {
-      // #/wall opens the unit's default view; #/wall/{id} one saved view (one per browser window).
       if (parts.length === 1) return { page: 'wall', viewId: null };
       const id = positiveInt(parts[1]);
       return parts.length === 2 && id ? { page: 'wall', viewId: id } : { page: 'notfound' };
@@ -139,8 +144,12 @@ export function href(route: Route): string {
       return route.siteId ? `#/cameras/new/${route.siteId}` : '#/cameras/new';
     case 'camera':
       return route.edit ? `#/cameras/${route.cameraId}/edit` : `#/cameras/${route.cameraId}`;
+    case 'map':
+      return '#/map';
     case 'wall':
       return route.viewId ? `#/wall/${route.viewId}` : '#/wall';
+    case 'home':
+      return '#/';
     default:
       return '#/org';
   }
