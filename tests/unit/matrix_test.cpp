@@ -1059,6 +1059,8 @@ TEST_F(Matrix, WallViewsArePrivateOrSharedWithAUnitAndOnlyItsLeadersChooseTheDef
   EXPECT_EQ(call(kHpShift, "DELETE", sp).status, 204);
   EXPECT_EQ(call(kBranchOfficer, "DELETE", mp).status, 204);
   EXPECT_EQ(call(kBranchOfficer, "GET", mp).status, 404);
+}
+
 // ---- The map (bản đồ): each site in the caller's camera scope with its state; the alerts and cases
 // counted are only those the caller may read.
 
