@@ -91,6 +91,8 @@ nlohmann::json ensure_demo(Installation& inst);
 void ensure_demo_duty(Installation& inst, duty::Duty& duty);
 // The demo's cameras at three sites, streamed by the camera simulator on `rtsp_port`.
 void ensure_demo_cameras(Installation& inst, int rtsp_port);
+// The default video wall of the Online Customs Supervision Division and of Hải Phòng (once cameras exist).
+void ensure_demo_walls(Installation& inst);
 // Starts tools/camsim with the demo's cameras (it ends with this process); returns its pid.
 int start_camsim(const std::filesystem::path& binary, const std::filesystem::path& cache, int port);
 

@@ -155,6 +155,20 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       // A draft is its author's until it is reported.
       if (t.owner_user && *t.owner_user != p.user_id) return false;
       break;
+    case Action::wall_view_read:
+    case Action::wall_view_write: {
+      // Wall views are for the people who watch cameras. One's own view, always; a view shared with a
+      // unit is read by the people of that unit (and below) and by those who watch it from above, and
+      // changed, or made the unit's default, by its owner or the unit's leaders. Private views never
+      // reach this far for anyone but their owner (the handler answers 404).
+      if (is_external(p, scope)) return false;
+      const auto watchers = roles_for(Action::camera_read);
+      if (!has_any(p, watchers)) return false;
+      if (t.owner_user && *t.owner_user == p.user_id) return true;
+      if (!t.unit) return !t.owner_user;
+      if (a == Action::wall_view_read) return in_scope(p, watchers, *t.unit, scope) || scope.contains(*t.unit, p.unit_id);
+      return in_scope(p, {Role::admin, Role::hq_leader, Role::unit_leader}, *t.unit, scope);
+    }
     default: break;
   }
   switch (a) {

@@ -78,6 +78,8 @@ enum class Action {
   video_playback,  // recordings, playback and snapshots of a camera (each read audited)
   video_live,      // watch a camera live (each view audited, from when to when)
   hold_write,      // place and release evidence holds on recordings
+  wall_view_read,  // saved video wall views shared with a unit (màn hình giám sát); one's own always
+  wall_view_write, // change a shared wall view: its owner, or the leaders of its unit; also the unit's default view
 };
 
 struct Target {

@@ -561,6 +561,29 @@ ALTER TABLE cameras ADD COLUMN record_sub INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cameras ADD COLUMN sub_retention_days INTEGER NOT NULL DEFAULT 7;
 )sql"},
 
+    {9, "video wall views", R"sql(
+-- Saved views of the video wall (video/wall_views.h): tiles and tour are JSON arrays of camera ids.
+-- A view is its owner's alone unless shared with its unit; at most one shared view per unit is the
+-- unit's default (the wall its online supervision officers open on).
+CREATE TABLE wall_views (
+  id INTEGER PRIMARY KEY,
+  owner_id INTEGER NOT NULL REFERENCES users(id),
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  name TEXT NOT NULL,
+  layout TEXT NOT NULL,
+  tiles TEXT NOT NULL DEFAULT '[]',
+  shared INTEGER NOT NULL DEFAULT 0,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  tour TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  CHECK (is_default = 0 OR shared = 1)
+);
+CREATE INDEX wall_views_unit ON wall_views(unit_id);
+CREATE INDEX wall_views_owner ON wall_views(owner_id);
+CREATE UNIQUE INDEX wall_views_default ON wall_views(unit_id) WHERE is_default = 1;
+)sql"},
+
 };
 
 }  // namespace

@@ -990,6 +990,77 @@ TEST_F(Matrix, EnterpriseCameraOutagesAreReadInScopeAndFallOverdueAtTheirDeadlin
   EXPECT_EQ(call(kAdmin, "DELETE", "/api/v1/sites/" + site_id).status, 204);
 }
 
+// Video wall views (màn hình giám sát): one's own view is one's own; a view shared with a unit is read
+// in that unit, below it and by those who watch it from above, changed by its owner or the unit's
+// leaders, and only the leaders choose the unit's default.
+TEST_F(Matrix, WallViewsArePrivateOrSharedWithAUnitAndOnlyItsLeadersChooseTheDefault) {
+  for (const auto& u : kEveryone) {
+    auto list = call(u, "GET", "/api/v1/wall-views");
+    if (u == kExternal) EXPECT_EQ(list.status, 403);
+    else EXPECT_EQ(list.status, 200) << u << " " << list.body;
+  }
+  EXPECT_EQ(call(kExternal, "POST", "/api/v1/wall-views", {{"name", "x"}, {"layout", "4"}}).status, 403);
+
+  // A private view: nobody else reads, changes or removes it, whatever their rank.
+  auto mine = call(kBranchOfficer, "POST", "/api/v1/wall-views", {{"name", "Cổng B riêng"}, {"layout", "4"}, {"tiles", nlohmann::json::array()}});
+  ASSERT_EQ(mine.status, 201) << mine.body;
+  std::string mp = "/api/v1/wall-views/" + body_of(mine)["id"].dump();
+  EXPECT_EQ(body_of(mine)["unit_id"], unit_id("HP-CKKV1"));
+  EXPECT_EQ(body_of(mine)["can_edit"], true);
+  for (const auto& u : {kAdmin, kHqLeader, kHpLeader, kAuditor, kLsDuty}) {
+    EXPECT_EQ(call(u, "GET", mp).status, 404) << u;
+    EXPECT_EQ(call(u, "PATCH", mp, {{"name", "đổi"}}).status, 404) << u;
+    EXPECT_EQ(call(u, "DELETE", mp).status, 404) << u;
+    const auto listed = body_of(call(u, "GET", "/api/v1/wall-views"));
+    for (const auto& v : listed["items"]) EXPECT_NE(v["id"], body_of(mine)["id"]) << u;
+  }
+  EXPECT_EQ(call(kBranchOfficer, "PATCH", mp, {{"name", "Cổng B (riêng)"}}).status, 200);
+
+  // Shared with Hải Phòng (where the shift leader holds his role, not his own leadership box).
+  nlohmann::json shared = {{"name", "Hải Phòng — cổng cảng"}, {"layout", "1+5"}, {"shared", true}, {"unit_id", unit_id("HP")},
+                           {"tour", {{"dwell_seconds", 20}, {"sets", nlohmann::json::array({nlohmann::json::array()})}}}};
+  EXPECT_EQ(call(kBranchOfficer, "POST", "/api/v1/wall-views", shared).status, 400) << "not a unit where he holds a role or leads";
+  auto made = call(kHpShift, "POST", "/api/v1/wall-views", shared);
+  ASSERT_EQ(made.status, 201) << made.body;
+  std::string sp = "/api/v1/wall-views/" + body_of(made)["id"].dump();
+  for (const auto& u : {kHpShift, kHpLeader, kBranchOfficer, kAuditor, kAdmin, kHqLeader, kHpOffice})
+    EXPECT_EQ(call(u, "GET", sp).status, 200) << u << ": in Hải Phòng, below it or above it";
+  for (const auto& u : {kLsDuty, kCamera}) EXPECT_EQ(call(u, "GET", sp).status, 404) << u << ": another province";
+  EXPECT_EQ(call(kExternal, "GET", sp).status, 403);
+  for (const auto& u : {kBranchOfficer, kAuditor, kHpOffice, kLsDuty}) EXPECT_TRUE(denied(call(u, "PATCH", sp, {{"name", "x"}}).status)) << u;
+  EXPECT_EQ(body_of(call(kBranchOfficer, "GET", sp))["can_edit"], false);
+  EXPECT_EQ(call(kHpLeader, "PATCH", sp, {{"layout", "9"}}).status, 200) << "the unit's leader changes a shared view";
+
+  // The unit's default view: the leaders' choice, one per unit.
+  auto refused = call(kHpShift, "PATCH", sp, {{"is_default", true}});
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(call(kHpLeader, "PATCH", sp, {{"is_default", true}}).status, 200);
+  auto second = call(kHpLeader, "POST", "/api/v1/wall-views",
+                     {{"name", "Hải Phòng — mặc định mới"}, {"layout", "4"}, {"shared", true}, {"is_default", true}, {"unit_id", unit_id("HP")}});
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(body_of(call(kHpShift, "GET", sp))["is_default"], false) << "the new default took the unit's default";
+  EXPECT_EQ(call(kHpShift, "PATCH", sp, {{"shared", false}}).status, 200) << "its owner takes it back";
+  EXPECT_EQ(call(kHpLeader, "GET", sp).status, 404);
+
+  // Validation names the field; nothing is written.
+  auto bad = call(kHpShift, "PATCH", sp, {{"tiles", {999999}}, {"tour", {{"dwell_seconds", 2}, {"sets", {{1}}}}}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  std::set<std::string> fields;
+  const auto problem = body_of(bad);  // held: a range-for over a member of a temporary would dangle
+  for (const auto& e : problem["errors"]) fields.insert(e["field"].get<std::string>());
+  EXPECT_TRUE(fields.count("tiles[0]")) << bad.body;
+  EXPECT_TRUE(fields.count("tour.dwell_seconds")) << bad.body;
+  EXPECT_EQ(call(kHpShift, "POST", "/api/v1/wall-views", {{"name", "x"}, {"layout", "6"}}).status, 400);
+
+  // Removal: the owner or the unit's leaders; the default only by the leaders.
+  std::string dp = "/api/v1/wall-views/" + body_of(second)["id"].dump();
+  EXPECT_TRUE(denied(call(kHpShift, "DELETE", dp).status));
+  EXPECT_EQ(call(kHpLeader, "DELETE", dp).status, 204);
+  EXPECT_EQ(call(kHpShift, "DELETE", sp).status, 204);
+  EXPECT_EQ(call(kBranchOfficer, "DELETE", mp).status, 204);
+  EXPECT_EQ(call(kBranchOfficer, "GET", mp).status, 404);
+}
+
 // ---- The map (bản đồ): each site in the caller's camera scope with its state; the alerts and cases
 // counted are only those the caller may read.
 

@@ -1186,3 +1186,13 @@ export const videoApi = {
   createHold: (h: HoldInput) => request<Hold>('POST', '/holds', h),
   releaseHold: (id: number, reason: string) => request<Hold | undefined>('DELETE', `/holds/${id}`, { reason }),
 };
+
+// ---- the video wall's saved views (màn hình giám sát) ---------------------------------------------
+
+export const wallApi = {
+  views: () => request<{ items: import('./wall').WallView[] }>('GET', '/wall-views').then((r) => r.items),
+  view: (id: number) => request<import('./wall').WallView>('GET', `/wall-views/${id}`),
+  create: (v: import('./wall').WallViewInput) => request<import('./wall').WallView>('POST', '/wall-views', v),
+  update: (id: number, v: import('./wall').WallViewInput) => request<import('./wall').WallView>('PATCH', `/wall-views/${id}`, v),
+  remove: (id: number) => request<void>('DELETE', `/wall-views/${id}`),
+};

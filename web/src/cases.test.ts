@@ -396,3 +396,19 @@ describe('unit names in the language', () => {
     expect(unitNameIn(null)).toBe('');
   });
 });
+
+describe('a case reported from a live tile', () => {
+  it('fills the camera, its window in the unit zone and a snapshot reference', async () => {
+    const { caseFromCamera } = await import('./cases');
+    const f = caseFromCamera(
+      { id: 4, name: 'HP-TV-CB-03', site_name: 'Cảng Đình Vũ' },
+      { from: Date.parse('2026-12-05T09:55:00Z'), to: Date.parse('2026-12-05T10:00:00Z') },
+      '/api/v1/cameras/4/snapshot.jpg?at=2026-12-05T10:00:00.000Z',
+      'Asia/Ho_Chi_Minh',
+    );
+    expect(f.cameras).toEqual([{ camera: 'HP-TV-CB-03', from: '2026-12-05T16:55', to: '2026-12-05T17:00' }]);
+    expect(f.site).toBe('Cảng Đình Vũ');
+    expect(f.observed_at).toBe('2026-12-05T17:00');
+    expect(f.description).toContain('/api/v1/cameras/4/snapshot.jpg?at=2026-12-05T10:00:00.000Z');
+  });
+});

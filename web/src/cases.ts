@@ -424,3 +424,47 @@ export function casePayload(
 export function unitTimeZone(units: { id: number; time_zone: string }[], id: number | null | undefined): string {
   return units.find((u) => u.id === id)?.time_zone || DISPLAY_TIME_ZONE;
 }
+
+// ---- a case reported from a live tile -----------------------------------------------------------
+
+const CASE_DRAFT_KEY = 'watchfloor.caseDraft';
+
+/** What the report form starts with when opened from a camera: the camera, its window and a snapshot. */
+export function caseFromCamera(
+  c: { id: number; name: string; site_name?: string },
+  window: { from: number; to: number },
+  snapshotUrl: string,
+  timeZone = DISPLAY_TIME_ZONE,
+): Partial<CaseForm> {
+  return {
+    site: c.site_name ?? '',
+    observed_at: utcIsoToZonedLocal(new Date(window.to), timeZone),
+    cameras: [
+      {
+        camera: c.name,
+        from: utcIsoToZonedLocal(new Date(window.from), timeZone),
+        to: utcIsoToZonedLocal(new Date(window.to), timeZone),
+      },
+    ],
+    description: t('wall.caseSnapshot', { url: snapshotUrl }),
+  };
+}
+
+/** Hands a prefilled form to the report page (same browser tab), which takes it once. */
+export function stashCaseDraft(f: Partial<CaseForm>): void {
+  try {
+    sessionStorage.setItem(CASE_DRAFT_KEY, JSON.stringify(f));
+  } catch {
+    // storage disabled: the form opens empty
+  }
+}
+
+export function takeCaseDraft(): Partial<CaseForm> {
+  try {
+    const s = sessionStorage.getItem(CASE_DRAFT_KEY);
+    sessionStorage.removeItem(CASE_DRAFT_KEY);
+    return s ? (JSON.parse(s) as Partial<CaseForm>) : {};
+  } catch {
+    return {};
+  }
+}

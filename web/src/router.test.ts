@@ -33,13 +33,15 @@ describe('router', () => {
       ['#/cameras/12', { page: 'camera', cameraId: 12, edit: false }],
       ['#/cameras/12/edit', { page: 'camera', cameraId: 12, edit: true }],
       ['#/camera-outages', { page: 'camera-outages' }],
+      ['#/wall', { page: 'wall', viewId: null }],
+      ['#/wall/3', { page: 'wall', viewId: 3 }],
     ];
     for (const [hash, route] of routes) {
       expect(parseHash(hash), hash).toEqual(route);
       expect(href(route)).toBe(hash);
     }
     expect(parseHash('#/cameras/')).toEqual({ page: 'cameras' });
-    for (const h of ['#/sites/0', '#/sites/x', '#/sites/4/edit', '#/cameras/x', '#/cameras/0', '#/cameras/12/delete', '#/cameras/12/edit/1', '#/cameras/new/x', '#/cameras/new/4/5', '#/camera-outages/1'])
+    for (const h of ['#/sites/0', '#/sites/x', '#/sites/4/edit', '#/cameras/x', '#/cameras/0', '#/cameras/12/delete', '#/cameras/12/edit/1', '#/cameras/new/x', '#/cameras/new/4/5', '#/camera-outages/1', '#/wall/0', '#/wall/x', '#/wall/3/4'])
       expect(parseHash(h), h).toEqual({ page: 'notfound' });
   });
 

@@ -10,6 +10,7 @@ import { live, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { canPlayVideo, canWriteCameras, canWriteHolds, useApp } from '../session';
 import { announceHoldsChanged } from '../timeline';
+import { LiveWithReplay } from '../livetile';
 import { fold } from '../tree';
 import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
 import {
@@ -79,6 +80,12 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
         </a>
       </div>
       <ProblemBox error={error} />
+      {canPlayVideo(user) ? (
+        <section class="panel live-panel" aria-labelledby="cam-live-h">
+          <h2 id="cam-live-h">{t('live.title')}</h2>
+          <LiveWithReplay camera={camera} tz={tz} canReplay={canPlayVideo(user)} mediaUrl={videoApi.mediaUrl} />
+        </section>
+      ) : null}
       {camera.owner === 'enterprise' ? <OpenOutage cameraId={camera.id} state={camera.state} tz={tz} now={now} /> : null}
       <div class="camera-top">
         <CameraFacts camera={camera} write={canWriteCameras(user)} />

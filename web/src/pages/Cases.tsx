@@ -31,6 +31,7 @@ import {
   NO_CASE_FILTERS,
   sortCases,
   subjectName,
+  takeCaseDraft,
   unitNameIn,
   unitTimeZone,
   type CaseFilters,
@@ -314,7 +315,8 @@ export function CaseFormPage({ caseId }: { caseId: number | null }) {
 function CaseFormView({ existing }: { existing: Case | null }) {
   const { user } = useApp();
   const units = useCustomsUnits();
-  const [form, setForm] = useState<CaseForm>(() => caseForm(existing, user.unit_id));
+  // Opened from a live tile ("report a case from here"): the camera, its window and a snapshot filled in.
+  const [form, setForm] = useState<CaseForm>(() => ({ ...caseForm(existing, user.unit_id), ...(existing ? {} : takeCaseDraft()) }));
   const [tasks, setTasks] = useState<Task[]>([]);
   const [draftId, setDraftId] = useState<number | null>(existing?.id ?? null);
   const [local, setLocal] = useState<Record<string, string>>({});
