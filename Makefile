@@ -78,3 +78,4 @@ clean:
 bench: native
 	node bench/inbox/run.mjs
 	node bench/recorder/run.mjs
+	node bench/live/run.mjs
