@@ -464,6 +464,15 @@ export function CameraPlayback({
   }, [live, load]);
 
   useEffect(() => onHoldsChanged((id) => id === camera.id && setHoldsTick((n) => n + 1)), [camera.id]);
+  // A new clip is a new <video> element: it takes the chosen speed at once, not only when its
+  // metadata has loaded.
+  useEffect(() => {
+    const v = video.current;
+    if (v && v.playbackRate !== rate) {
+      v.defaultPlaybackRate = rate;
+      v.playbackRate = rate;
+    }
+  });
   useEffect(() => {
     let on = true;
     videoApi.holds(camera.id).then(
