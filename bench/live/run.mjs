@@ -161,7 +161,9 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const simPort = await freePort();
   const sim = await startCamsim(o, simPort, Math.max(1, o.wall));
-  const server = await startServer({ config: { recorder: { rtsp_timeout_s: 5 } } });
+  // One user and one address open every viewer here: lift the per-user and per-address bounds.
+  const server = await startServer({ config: { recorder: { rtsp_timeout_s: 5 },
+    server: { live_max_per_user: o.viewers + o.wall + 10, max_connections_per_ip: 2 * (o.viewers + o.wall) + 50 } } });
   const pid = server.proc.pid;
   const result = { options: o };
   try {
