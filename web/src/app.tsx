@@ -23,7 +23,7 @@ import { SitesPage } from './pages/Sites';
 import { TasksPage } from './pages/Tasks';
 import { UsersPage } from './pages/Users';
 import { WallPage } from './pages/Wall';
-import { href, useRoute, type Route } from './router';
+import { href, parseHash, useRoute, type Route } from './router';
 import { AppContext, canSeeAudit, canSeeCameras, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
 import { Loading, ProblemBox, Topbar } from './ui';
 
@@ -155,14 +155,17 @@ function Shell({ onLogout }: { onLogout: () => void }) {
   // in the history, so that Back does not come here again. Wait for the own unit: outside customs
   // the home is the organisation page.
   const unitKnown = ownUnit !== null;
+  // The address is read again when the redirect runs: a page opened meanwhile (a link, a typed
+  // address whose hashchange this render has not seen yet) is never replaced by the home page.
+  const stillHome = () => parseHash(location.hash).page === 'home';
   useEffect(() => {
-    if (route.page !== 'home' || !unitKnown) return;
+    if (route.page !== 'home' || !unitKnown || !stillHome()) return;
     location.replace(href(homeRoute(user, ownUnit?.external ?? false)));
   }, [route.page, unitKnown, user]);
   useEffect(() => {
     // Without the own unit (it failed to load), still leave `#/` after a moment.
     if (route.page !== 'home' || unitKnown) return;
-    const h = setTimeout(() => location.replace(href(homeRoute(user))), 3000);
+    const h = setTimeout(() => stillHome() && location.replace(href(homeRoute(user))), 3000);
     return () => clearTimeout(h);
   }, [route.page, unitKnown, user]);
 

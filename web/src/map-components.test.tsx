@@ -146,12 +146,15 @@ describe('MapPage', () => {
     const { fetch } = await mountMap();
     const socket = FakeSocket.last!;
     socket.say({ type: 'hello', seq: 0 });
+    // The first load is in before counting (timers run late on a busy machine: wait, do not guess).
+    await vi.waitFor(() => expect(fetch.mock.calls.some((c) => String(c[0]).includes('/api/v1/sites/summary'))).toBe(true));
     await tick(50);
     const calls = fetch.mock.calls.length;
     socket.say({ type: 'event', seq: 1, topic: 'camera.state', unit_id: 5, payload: {}, at: '' });
     socket.say({ type: 'event', seq: 2, topic: 'alert.raised', unit_id: 5, payload: {}, at: '' });
     socket.say({ type: 'event', seq: 3, topic: 'case.changed', unit_id: 5, payload: {}, at: '' });
-    await tick(450);
+    await vi.waitFor(() => expect(fetch.mock.calls.length - calls).toBeGreaterThan(0), { timeout: 3000 });
+    await tick(400);
     expect(fetch.mock.calls.length - calls).toBe(1);
     expect(String(fetch.mock.calls.at(-1)![0])).toContain('/api/v1/sites/summary');
   });
