@@ -13,16 +13,15 @@
 // recorder alone) and the ratios against the baseline. Exit code 0 whatever the result (1 if it cannot run).
 //
 //   node bench/live/run.mjs [--viewers 100] [--seconds 20] [--wall 16] [--resolution 1080p] [--bitrate 4000]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO, login, startServer } from '../../tests/api/server.mjs';
+import { login, sleep, startServer } from '../../tests/api/server.mjs';
+import { startCamsim, until } from '../../tests/api/camsim.mjs';
 
-const CAMSIM = path.resolve(REPO, process.env.WATCHFLOOR_CAMSIM || 'build/watchfloor-camsim');
 const TICK = 100;  // USER_HZ on Linux
 const PAGE = 4096;
 
@@ -40,22 +39,6 @@ function parseArgs(argv) {
     o[key] = key === 'resolution' || key === 'json' ? v : Number(v);
   }
   return o;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((resolve, reject) => {
-  const srv = net.createServer();
-  srv.once('error', reject);
-  srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-});
-async function until(what, fn, timeoutMs = 60_000, everyMs = 200) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 // CPU seconds (user + system) and RSS of processes, from /proc.
@@ -126,15 +109,6 @@ function openViewer(url, p, cookie, { parse }) {
   });
 }
 
-function startCamsim(o, port, cameras) {
-  const proc = spawn(CAMSIM, ['--cameras', String(cameras), '--resolution', o.resolution, '--bitrate', String(o.bitrate),
-    '--sub', '--distinct', '4', '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout.setEncoding('utf8');
-  proc.stdout.on('data', (d) => { out += d; });
-  return until('camsim: ready', () => out.includes('camsim: ready'), 1_800_000).then(() => proc);
-}
-
 async function baseline(o, url) {
   const procs = [];
   const firsts = [];
@@ -159,8 +133,10 @@ async function baseline(o, url) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const simPort = await freePort();
-  const sim = await startCamsim(o, simPort, Math.max(1, o.wall));
+  // The clips are kept in camsim's own cache: a second run does not encode them again.
+  const sim = await startCamsim(['--cameras', String(Math.max(1, o.wall)), '--resolution', o.resolution, '--bitrate',
+    String(o.bitrate), '--sub', '--distinct', '4'], { cache: path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'watchfloor-camsim'),
+      readyTimeoutMs: 1_800_000 });
   // One user and one address open every viewer here: lift the per-user and per-address bounds.
   const server = await startServer({ config: { recorder: { rtsp_timeout_s: 5 },
     server: { live_max_per_user: o.viewers + o.wall + 10, max_connections_per_ip: 2 * (o.viewers + o.wall) + 50 } } });
@@ -172,9 +148,9 @@ async function main() {
     const unit = (units.items || units).find((u) => u.code === 'HP-CKKV1');
     const site = (await admin.post('/api/v1/sites', { unit_id: unit.id, kind: 'seaport', name: 'Cảng Tân Vũ' })).json;
     const add = async (k) => (await admin.post('/api/v1/cameras', { site_id: site.id, name: `Camera ${k}`,
-      main_url: `rtsp://127.0.0.1:${simPort}/cam${k}/main`, sub_url: `rtsp://127.0.0.1:${simPort}/cam${k}/sub` })).json.id;
+      main_url: sim.url(k), sub_url: sim.url(k, 'sub') })).json.id;
     const cam = await add(1);
-    await until('camera online', async () => (await admin.get(`/api/v1/cameras/${cam}`)).json.state === 'online');
+    await until('camera online', async () => (await admin.get(`/api/v1/cameras/${cam}`)).json.state === 'online', 60_000);
     await sleep(o.warmup * 1000);
     result.recorder = await measure([pid], o.seconds);
 
@@ -218,8 +194,8 @@ async function main() {
   } finally {
     await server.stop();
   }
-  result.ffmpeg = await baseline(o, `rtsp://127.0.0.1:${simPort}/cam1/main`);
-  sim.kill('SIGTERM');
+  result.ffmpeg = await baseline(o, sim.url(1));
+  await sim.stop();
 
   const r = result;
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '—');

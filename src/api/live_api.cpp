@@ -5,9 +5,6 @@
 // with 4401, a withdrawn permission with 4403.
 #include <fmt/format.h>
 
-#include <mutex>
-#include <unordered_map>
-
 #include "api/routes.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -20,32 +17,11 @@ namespace {
 
 using nlohmann::json;
 
-const char* const kLiveStreams[] = {"main", "sub"};
-
-// Live sockets per user (ServerConfig::live_max_per_user): a wall holds one per tile.
-class Seats {
- public:
-  bool admit(int64_t user, int max) {
-    std::lock_guard lock(mu_);
-    if (taken_[user] >= max) return false;
-    ++taken_[user];
-    return true;
-  }
-  void release(int64_t user) {
-    std::lock_guard lock(mu_);
-    if (--taken_[user] <= 0) taken_.erase(user);
-  }
-
- private:
-  std::mutex mu_;
-  std::unordered_map<int64_t, int> taken_;
-};
-
 class LiveClient final : public http::WsHandler,
                          public video::LiveViewer,
                          public std::enable_shared_from_this<LiveClient> {
  public:
-  LiveClient(Services& s, std::shared_ptr<Seats> seats, std::shared_ptr<http::Authenticator> authn, std::string token,
+  LiveClient(Services& s, std::shared_ptr<UserSlots> seats, std::shared_ptr<http::Authenticator> authn, std::string token,
              audit::Event opened, video::Camera cam, std::string stream, json hello)
       : s_(s),
         seats_(std::move(seats)),
@@ -115,7 +91,7 @@ class LiveClient final : public http::WsHandler,
 
  private:
   Services& s_;
-  std::shared_ptr<Seats> seats_;
+  std::shared_ptr<UserSlots> seats_;
   std::shared_ptr<http::Authenticator> authn_;
   const std::string token_;  // kept in memory only, to re-check the session
   const audit::Event opened_;
@@ -130,12 +106,12 @@ class LiveClient final : public http::WsHandler,
 }  // namespace
 
 void add_live_routes(http::Router& r, Services& s) {
-  auto seats = std::make_shared<Seats>();
+  auto seats = std::make_shared<UserSlots>();  // live_max_per_user: a wall holds one per tile
   auto authn = make_authenticator(s);
   r.add("GET", "/api/v1/cameras/{id}/live", auth::Action::video_live, [&s, seats, authn](http::Context& ctx) {
     auto cam = load_camera(ctx, s);
     ctx.require(auth::Action::video_live, {cam.unit_id});
-    std::string stream = query_choice(ctx, "stream", kLiveStreams).value_or("main");
+    std::string stream = stream_kind(ctx);
     if (stream == "sub" && !cam.sub_url)
       throw core::Problem::field("stream", "Camera này không có luồng phụ", "This camera has no sub stream");
     require_websocket(ctx);

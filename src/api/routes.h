@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <mutex>
+#include <unordered_map>
 
 #include "api/api.h"
 #include "core/json_body.h"
@@ -24,10 +26,25 @@ void add_wall_routes(http::Router& r, Services& s);
 void add_live_routes(http::Router& r, Services& s);
 void add_map_routes(http::Router& r, Services& s);
 
+// The stream a video request names (`?stream=main|sub`, main by default; 400 naming `stream` otherwise).
+std::string stream_kind(const http::Context& ctx);
 // The camera of the route's {id}: 404 when unknown or outside what the caller may read.
 video::Camera load_camera(http::Context& ctx, Services& s);
 // A WebSocket route's checks before the upgrade: 426 without Upgrade, 403 `bad-origin` from another site.
 void require_websocket(const http::Context& ctx);
+
+// The WebSockets of a kind one user holds open, bounded: a script opening sockets in a loop cannot
+// take the server's connections or its memory. A slot is taken before the upgrade and given back
+// when the connection's handler goes. Thread-safe.
+class UserSlots {
+ public:
+  bool admit(int64_t user_id, int max);  // false when the user holds `max` already (max ≤ 0: no bound)
+  void release(int64_t user_id);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<int64_t, int> taken_;
+};
 
 // Adds "<field>_name" beside every field holding a user id ("full_name" and "username" beside
 // "user_id") and "<prefix>unit_name"/"_name_en" beside every "<prefix>unit_id".

@@ -110,10 +110,6 @@ std::pair<int64_t, int64_t> span_90k(http::Context& ctx, Services& s, int64_t de
   return {video::ms_to_90k(from), video::ms_to_90k(to)};
 }
 
-const char* const kStreamKinds[] = {"main", "sub"};
-
-// The recorded stream a playback request names (`?stream=main|sub`, main by default).
-std::string stream_kind(const http::Context& ctx) { return query_choice(ctx, "stream", kStreamKinds).value_or("main"); }
 int64_t stream_id(Services& s, const video::Camera& c, const std::string& kind) { return s.recorder.index().stream(c.id, kind).id; }
 
 json span_json(int64_t start_90k, std::optional<int64_t> end_90k) {
@@ -138,6 +134,8 @@ class ClipSource final : public http::BodySource {
 inline constexpr const char* kOutageStates[] = {"open", "closed", "all"};
 
 }  // namespace
+
+std::string stream_kind(const http::Context& ctx) { return query_choice(ctx, "stream", video::kStreamKinds).value_or("main"); }
 
 video::Camera load_camera(http::Context& ctx, Services& s) {
   auto cam = s.catalog.camera(ctx.id_param());

@@ -37,7 +37,7 @@ class Hub;
 // One console connection.
 class Client final : public http::WsHandler, public std::enable_shared_from_this<Client> {
  public:
-  // The hub must have admitted the user (Hub::admit); the slot is given back when the client goes.
+  // The hub's slots must have admitted the user; the slot is given back when the client goes.
   Client(std::shared_ptr<Hub> hub, std::string session_token, auth::Principal principal)
       : hub_(std::move(hub)), token_(std::move(session_token)), user_id_(principal.user_id), principal_(std::move(principal)) {}
   ~Client() override;
@@ -86,19 +86,8 @@ class Hub final : public std::enable_shared_from_this<Hub> {
   events::Bus& bus() { return bus_; }
   http::Authenticator& authn() { return *authn_; }
 
-  // One user's consoles are bounded (ServerConfig::ws_max_per_user): a script opening sockets in a
-  // loop cannot take the server's connections or its memory. A slot is taken before the upgrade.
-  bool admit(int64_t user_id, int max) {
-    std::lock_guard lock(mu_);
-    int& n = admitted_[user_id];
-    if (max > 0 && n >= max) return false;
-    ++n;
-    return true;
-  }
-  void release(int64_t user_id) {
-    std::lock_guard lock(mu_);
-    if (auto it = admitted_.find(user_id); it != admitted_.end() && --it->second <= 0) admitted_.erase(it);
-  }
+  // One user's consoles are bounded (ServerConfig::ws_max_per_user).
+  UserSlots& slots() { return slots_; }
 
   void add(const std::shared_ptr<Client>& c) {
     std::lock_guard lock(mu_);
@@ -140,10 +129,10 @@ class Hub final : public std::enable_shared_from_this<Hub> {
   std::mutex mu_;
   std::unordered_set<std::shared_ptr<Client>> clients_;
   std::unordered_multimap<int64_t, std::shared_ptr<Client>> by_user_;
-  std::unordered_map<int64_t, int> admitted_;  // slots taken per user, open or opening
+  UserSlots slots_;
 };
 
-Client::~Client() { hub_->release(user_id_); }
+Client::~Client() { hub_->slots().release(user_id_); }
 
 void Client::on_open(std::shared_ptr<http::WsSender> sender) {
   std::lock_guard lock(mu_);
@@ -215,6 +204,19 @@ void Client::on_close() {
 
 }  // namespace
 
+bool UserSlots::admit(int64_t user_id, int max) {
+  std::lock_guard lock(mu_);
+  int& n = taken_[user_id];
+  if (max > 0 && n >= max) return false;
+  ++n;
+  return true;
+}
+
+void UserSlots::release(int64_t user_id) {
+  std::lock_guard lock(mu_);
+  if (auto it = taken_.find(user_id); it != taken_.end() && --it->second <= 0) taken_.erase(it);
+}
+
 void require_websocket(const http::Context& ctx) {
   if (!ctx.req.websocket_upgrade) {
     core::Problem p(426, "upgrade-required", "WebSocket upgrade required", "Cần nâng cấp lên WebSocket",
@@ -235,7 +237,7 @@ void add_ws_routes(http::Router& r, Services& s) {
   // The dispatcher has checked the session (401), the password-change gate and the route's action.
   r.add("GET", "/api/v1/ws", auth::Action::authenticated, [hub, max = s.config.server.ws_max_per_user](http::Context& ctx) {
     require_websocket(ctx);
-    if (!hub->admit(ctx.principal().user_id, max)) {
+    if (!hub->slots().admit(ctx.principal().user_id, max)) {
       core::Problem p(429, "too-many-websockets", "Too many open consoles", "Quá nhiều cửa sổ giám sát đang mở",
                       fmt::format("At most {} live connections per user; close another window first.", max),
                       fmt::format("Mỗi người dùng mở tối đa {} kết nối trực tiếp; hãy đóng bớt cửa sổ khác.", max));

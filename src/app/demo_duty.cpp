@@ -5,6 +5,8 @@
 // weeks later is still on duty.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "app/installation.h"
 #include "core/log.h"
 #include "duty/duty.h"
@@ -31,6 +33,33 @@ std::optional<std::pair<std::string, std::string>> days_to_cover(duty::Duty& dut
   return std::pair{first, last};
 }
 
+// Publishes a roster of `teams` taking turns daily over `days`, drafted by `office` and approved by
+// `leader`, and hands the shift on duty now to `fill` when nothing is logged in it yet: one transaction.
+void publish_roster(Installation& inst, duty::Duty& duty, const org::Unit& unit, const std::pair<std::string, std::string>& days,
+                    std::vector<std::vector<duty::Member>> teams, int64_t office, int64_t leader,
+                    const std::function<void(const duty::Shift&)>& fill) {
+  duty::RosterInput in;
+  in.unit_id = unit.id;
+  in.period_from = days.first;
+  in.period_to = days.second;
+  duty::Rotation rotation;
+  rotation.kind = "daily_rotation";
+  rotation.anchor_date = days.first;
+  rotation.teams = std::move(teams);
+  in.rotation = std::move(rotation);
+  inst.db->transaction([&] {
+    auto r = duty.create_roster(in, office);
+    duty.submit(r.id, office);
+    duty.approve(r.id, leader, std::nullopt);
+    duty.publish(r.id, office);
+    inst.audit.append(inst.system_event("roster.publish", "roster", std::to_string(r.id), unit.id, {{"demo", true}}));
+    auto shift = duty.shift_at(unit.id, inst.clock.now_ms());
+    if (!shift || !duty.log(shift->id).empty()) return;
+    for (const auto& m : shift->members) duty.check_in(shift->id, m.user_id);
+    fill(*shift);
+  });
+}
+
 // The department's 24/7 watch (must_run_24x7), run by the Online Customs Supervision Division in its
 // monitoring room: two teams of the division on alternate days, each a shift leader, a duty officer and
 // two supervision officers around the clock (its own template: no office-hours phase).
@@ -54,37 +83,20 @@ void ensure_sector_duty(Installation& inst, duty::Duty& duty) {
   auto days = days_to_cover(duty, *unit, now);
   if (!days) return;
   auto u = [&](const char* name) { return user_id(inst, name); };
-  duty::Rotation rotation;
-  rotation.kind = "daily_rotation";
-  rotation.anchor_date = days->first;
-  rotation.teams = {
-      {{u("truongca.gstt"), "shift_leader"}, {u("trucban.dtcbl"), "duty_officer"}, {u("canbo.gstt"), "supervision_officer"},
-       {u("canbo2.gstt"), "supervision_officer"}},
-      {{u("truongca.dtcbl"), "shift_leader"}, {u("trucban2.dtcbl"), "duty_officer"}, {u("canbo3.gstt"), "supervision_officer"},
-       {u("canbo4.gstt"), "supervision_officer"}},
-  };
-  duty::RosterInput in;
-  in.unit_id = unit->id;
-  in.period_from = days->first;
-  in.period_to = days->second;
-  in.rotation = rotation;
-  int64_t office = u("tonghop.vp"), leader = u("lanhdao.dtcbl");
-  inst.db->transaction([&] {
-    auto r = duty.create_roster(in, office);
-    duty.submit(r.id, office);
-    duty.approve(r.id, leader, std::nullopt);
-    duty.publish(r.id, office);
-    inst.audit.append(inst.system_event("roster.publish", "roster", std::to_string(r.id), unit->id, {{"demo", true}}));
-    auto shift = duty.shift_at(unit->id, now);
-    if (!shift || !duty.log(shift->id).empty()) return;
-    for (const auto& m : shift->members) duty.check_in(shift->id, m.user_id);
-    int64_t lead = shift->members.front().user_id;
-    duty.add_focus(shift->id, lead, "Giám sát trực tuyến 24/7 hình ảnh camera các cửa khẩu, cảng biển trọng điểm toàn ngành",
-                   "leadership_direction");
-    duty.add_log(shift->id, shift->members.back().user_id, "equipment_status",
-                 "Đầu ca: kiểm tra kết nối camera của Cục Hải quan Hải Phòng và Lạng Sơn; hệ thống hoạt động bình thường.",
-                 nlohmann::json::object(), std::nullopt);
-  });
+  publish_roster(inst, duty, *unit, *days,
+                 {{{u("truongca.gstt"), "shift_leader"}, {u("trucban.dtcbl"), "duty_officer"},
+                   {u("canbo.gstt"), "supervision_officer"}, {u("canbo2.gstt"), "supervision_officer"}},
+                  {{u("truongca.dtcbl"), "shift_leader"}, {u("trucban2.dtcbl"), "duty_officer"},
+                   {u("canbo3.gstt"), "supervision_officer"}, {u("canbo4.gstt"), "supervision_officer"}}},
+                 u("tonghop.vp"), u("lanhdao.dtcbl"), [&](const duty::Shift& shift) {
+                   int64_t lead = shift.members.front().user_id;
+                   duty.add_focus(shift.id, lead,
+                                  "Giám sát trực tuyến 24/7 hình ảnh camera các cửa khẩu, cảng biển trọng điểm toàn ngành",
+                                  "leadership_direction");
+                   duty.add_log(shift.id, shift.members.back().user_id, "equipment_status",
+                                "Đầu ca: kiểm tra kết nối camera của Cục Hải quan Hải Phòng và Lạng Sơn; hệ thống hoạt động bình thường.",
+                                nlohmann::json::object(), std::nullopt);
+                 });
   core::log_info(fmt::format("demo: published the sector duty roster of {} {} to {}", unit->code, days->first, days->second));
 }
 
@@ -99,47 +111,28 @@ void ensure_demo_duty(Installation& inst, duty::Duty& duty) {
   if (!days) return;
   std::string first = days->first, last = days->second;
   auto u = [&](const char* name) { return user_id(inst, name); };
-  duty::Rotation rotation;
-  rotation.kind = "daily_rotation";
-  rotation.anchor_date = first;
-  rotation.teams = {
-      {{u("truongca.hp"), "shift_leader"}, {u("phophong.hp"), "deputy_leader"}, {u("vanphong.hp"), "office_officer"},
-       {u("canbo.hp"), "supervision_officer"}, {u("canbo.hpkv1"), "supervision_officer"}, {u("trucban.hp"), "duty_officer"}},
-      {{u("truongca2.hp"), "shift_leader"}, {u("phophong2.hp"), "deputy_leader"}, {u("vanphong2.hp"), "office_officer"},
-       {u("canbo2.hp"), "supervision_officer"}, {u("canbo3.hp"), "supervision_officer"}},
-  };
-  duty::RosterInput in;
-  in.unit_id = unit->id;
-  in.period_from = first;
-  in.period_to = last;
-  in.rotation = rotation;
-  int64_t office = u("vanphong.hp"), leader = u("lanhdao.hp");
-  inst.db->transaction([&] {
-    auto r = duty.create_roster(in, office);
-    duty.submit(r.id, office);
-    duty.approve(r.id, leader, std::nullopt);
-    duty.publish(r.id, office);
-    inst.audit.append(inst.system_event("roster.publish", "roster", std::to_string(r.id), unit->id, {{"demo", true}}));
-
-    auto shift = duty.shift_at(unit->id, now);
-    if (!shift || !duty.log(shift->id).empty()) return;
+  publish_roster(inst, duty, *unit, *days,
+                 {{{u("truongca.hp"), "shift_leader"}, {u("phophong.hp"), "deputy_leader"}, {u("vanphong.hp"), "office_officer"},
+                   {u("canbo.hp"), "supervision_officer"}, {u("canbo.hpkv1"), "supervision_officer"}, {u("trucban.hp"), "duty_officer"}},
+                  {{u("truongca2.hp"), "shift_leader"}, {u("phophong2.hp"), "deputy_leader"}, {u("vanphong2.hp"), "office_officer"},
+                   {u("canbo2.hp"), "supervision_officer"}, {u("canbo3.hp"), "supervision_officer"}}},
+                 u("vanphong.hp"), u("lanhdao.hp"), [&](const duty::Shift& shift) {
     auto lead = [&]() -> int64_t {
-      for (const auto& m : shift->members)
+      for (const auto& m : shift.members)
         if (m.position == "shift_leader") return m.user_id;
-      return shift->members.front().user_id;
+      return shift.members.front().user_id;
     }();
     auto officer = [&]() -> int64_t {
-      for (const auto& m : shift->members)
+      for (const auto& m : shift.members)
         if (m.position == "supervision_officer") return m.user_id;
       return lead;
     }();
-    for (const auto& m : shift->members) duty.check_in(shift->id, m.user_id);
-    duty.add_focus(shift->id, lead, "Giám sát chặt container hàng đông lạnh tạm nhập tái xuất qua cảng Hải Phòng khu vực I",
+    duty.add_focus(shift.id, lead, "Giám sát chặt container hàng đông lạnh tạm nhập tái xuất qua cảng Hải Phòng khu vực I",
                    "leadership_direction");
-    duty.add_focus(shift->id, lead, "Theo dõi tờ khai luồng đỏ của doanh nghiệp có dấu hiệu rủi ro về xuất xứ", "channel_direction");
-    duty.add_log(shift->id, officer, "equipment_status", "Đầu ca: 42/44 camera hoạt động; camera cổng B và bãi số 3 mất tín hiệu.",
+    duty.add_focus(shift.id, lead, "Theo dõi tờ khai luồng đỏ của doanh nghiệp có dấu hiệu rủi ro về xuất xứ", "channel_direction");
+    duty.add_log(shift.id, officer, "equipment_status", "Đầu ca: 42/44 camera hoạt động; camera cổng B và bãi số 3 mất tín hiệu.",
                  nlohmann::json::object(), std::nullopt);
-    duty.add_log(shift->id, officer, "information_received",
+    duty.add_log(shift.id, officer, "information_received",
                  "Tiếp nhận thông tin container TGHU 812345-6 có sai lệch trọng lượng so với khai báo.", nlohmann::json::object(),
                  std::nullopt);
     duty::Order order;
@@ -148,8 +141,8 @@ void ensure_demo_duty(Installation& inst, duty::Duty& duty) {
     order.target_ref = "TGHU 812345-6";
     order.receiving_unit_id = inst.units.by_code("HP-CKKV1") ? std::optional(inst.units.by_code("HP-CKKV1")->id) : std::nullopt;
     order.instructions = "Dừng đưa container qua khu vực giám sát, phối hợp soi chiếu và báo cáo kết quả.";
-    duty.add_order(shift->id, lead, order);
-    duty.add_log(shift->id, lead, "instruction_given",
+    duty.add_order(shift.id, lead, order);
+    duty.add_log(shift.id, lead, "instruction_given",
                  "Lãnh đạo ca trực chỉ đạo dừng đưa container TGHU 812345-6 qua khu vực giám sát, chờ soi chiếu.",
                  nlohmann::json::object(), std::nullopt);
   });

@@ -20,9 +20,12 @@ inline int64_t ns_to_90k(int64_t ns) {
   return ns >= 0 ? ns / 100'000 * 9 + (ns % 100'000) * 9 / 100'000 : -ns_to_90k(-ns);
 }
 
+// A camera's streams: the main stream, and the smaller sub stream many cameras also send.
+inline constexpr const char* kStreamKinds[] = {"main", "sub"};
+
 struct StreamRow {
   int64_t id = 0, camera_id = 0, sample_dir_id = 0, next_seq = 1;
-  std::string kind;  // main | sub
+  std::string kind;  // one of kStreamKinds
 };
 
 struct SegmentRow {

@@ -5,40 +5,14 @@
 // snapshot of the H.265 camera is a JPEG. Needs ffprobe/ffmpeg and gstreamer1.0-plugins-bad (x265enc).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, login } from './server.mjs';
+import { startCamsim, until } from './camsim.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CAMSIM = path.resolve(REPO, process.env.WATCHFLOOR_CAMSIM || 'build/watchfloor-camsim');
 const RECORDER = { segment_s: 4, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
 const FPS = 25;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-async function until(what, fn, timeoutMs = 30_000, everyMs = 250) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 function sql(db, q) {
   const r = spawnSync('sqlite3', ['-json', db, q], { encoding: 'utf8' });
@@ -62,25 +36,13 @@ function probe(file) {
   return { ...j.streams[0], pts: j.frames.map((f) => Number(f.pts)) };
 }
 
-const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-camsim-cache-'));
 const sims = [];
 
-async function startCamsim(args) {
-  const port = await freePort();
-  const proc = spawn(CAMSIM, ['--cameras', '1', '--resolution', '360p', '--bitrate', '400', '--gop', '25',
-    '--clip-seconds', '4', '--port', String(port), '--cache', cache, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  sims.push(proc);
-  let out = '';
-  let err = '';
-  proc.stdout.setEncoding('utf8');
-  proc.stdout.on('data', (d) => { out += d; });
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d) => { err += d; });
-  await until(`camsim ${args.join(' ')} ready`, () => {
-    if (proc.exitCode !== null) throw new Error(`camsim exited ${proc.exitCode}: ${err}`);
-    return out.includes('camsim: ready');
-  }, 180_000, 100);
-  return `rtsp://127.0.0.1:${port}/cam1/main`;
+async function camera(args) {
+  const sim = await startCamsim(['--cameras', '1', '--resolution', '360p', '--bitrate', '400', '--gop', '25',
+    '--clip-seconds', '4', ...args]);
+  sims.push(sim);
+  return sim.url(1);
 }
 
 const STREAMS = [
@@ -96,7 +58,7 @@ describe('recorder codecs', { timeout: 420_000 }, () => {
 
   before(async () => {
     const urls = [];
-    for (const s of STREAMS) urls.push(await startCamsim(s.args));  // one at a time: encoding is CPU-bound
+    for (const s of STREAMS) urls.push(await camera(s.args));  // one at a time: encoding is CPU-bound
     server = await startServer({ config: { recorder: RECORDER } });
     const pw = (u) => server.logins.find((l) => l.username === u).password;
     admin = await login(server.url, 'admin.tchq', pw('admin.tchq'));
@@ -114,8 +76,7 @@ describe('recorder codecs', { timeout: 420_000 }, () => {
 
   after(async () => {
     if (server) await server.stop();
-    for (const p of sims) p.kill('SIGTERM');
-    if (process.env.WF_KEEP_DATA !== '1') fs.rmSync(cache, { recursive: true, force: true });
+    for (const sim of sims) await sim.stop();
   });
 
   for (const s of STREAMS) {

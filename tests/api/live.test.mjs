@@ -5,36 +5,13 @@
 // written; every view is audited with who, when and from where.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, login, REPO } from './server.mjs';
+import { startServer, login, sleep } from './server.mjs';
+import { startCamsim, until } from './camsim.mjs';
 import { connectWs } from './ws-client.mjs';
-
-const CAMSIM = path.resolve(REPO, process.env.WATCHFLOOR_CAMSIM || 'build/watchfloor-camsim');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-async function until(what, fn, timeoutMs = 30_000, everyMs = 200) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 // Established TCP connections to the simulator's port: one per RTSP session.
 function rtspConnections(port) {
@@ -64,13 +41,11 @@ function fragmentInfo(buf) {
 
 describe('live view', { timeout: 240_000 }, () => {
   let sim;
-  let simPort;
+  let simPort;  // the simulator's RTSP port, to count the connections to it
   let server;
   let admin;
   let officer;
   let camId;
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-camsim-cache-'));
-  let simOut = '';
 
   const live = (client, id, stream = 'main') =>
     connectWs(server.url, `/api/v1/cameras/${id}/live?stream=${stream}`, { cookie: client.cookie });
@@ -81,13 +56,8 @@ describe('live view', { timeout: 240_000 }, () => {
   };
 
   before(async () => {
-    simPort = await freePort();
-    sim = spawn(CAMSIM, ['--cameras', '2', '--resolution', '360p', '--bitrate', '500', '--gop', '25', '--sub', '--port',
-      String(simPort), '--cache', cache, '--control'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    sim.stdout.setEncoding('utf8');
-    sim.stdout.on('data', (d) => { simOut += d; });
-    sim.stderr.resume();
-    await until('camsim: ready', () => simOut.includes('camsim: ready'), 120_000, 100);
+    sim = await startCamsim(['--cameras', '2', '--resolution', '360p', '--bitrate', '500', '--gop', '25', '--sub'], { control: true });
+    simPort = sim.port;
     // Long segments: instant replay must reach frames that are not committed yet.
     server = await startServer({ config: { recorder: { segment_s: 60, rtsp_timeout_s: 2, backoff_max_s: 1 } } });
     const pw = (u) => server.logins.find((l) => l.username === u).password;
@@ -98,8 +68,7 @@ describe('live view', { timeout: 240_000 }, () => {
     const site = await admin.request('POST', '/api/v1/sites', { unit_id: unit.id, kind: 'seaport', name: 'Cảng Tân Vũ' });
     assert.equal(site.status, 201, site.text);
     const c = await admin.request('POST', '/api/v1/cameras', {
-      site_id: site.json.id, name: 'Cổng B - làn xe ra', main_url: `rtsp://127.0.0.1:${simPort}/cam1/main`,
-      sub_url: `rtsp://127.0.0.1:${simPort}/cam1/sub`,
+      site_id: site.json.id, name: 'Cổng B - làn xe ra', main_url: sim.url(1), sub_url: sim.url(1, 'sub'),
     });
     assert.equal(c.status, 201, c.text);
     camId = c.json.id;
@@ -108,8 +77,7 @@ describe('live view', { timeout: 240_000 }, () => {
 
   after(async () => {
     if (server) await server.stop();
-    if (sim) sim.kill('SIGTERM');
-    fs.rmSync(cache, { recursive: true, force: true });
+    if (sim) await sim.stop();
   });
 
   test('a viewer gets the init and then one decodable fragment per frame, starting at a keyframe', async () => {
@@ -182,10 +150,10 @@ describe('live view', { timeout: 240_000 }, () => {
     const ws = r.ws;
     await ws.next((m) => m.type === 'init', { timeout: 5000 });
     const before = ws.messages.length;
-    sim.stdin.write('stop 1\n');
+    await sim.control('stop 1');
     const down = await ws.next((m) => m.type === 'state' && m.state === 'offline', { from: before, timeout: 15_000 });
     assert.ok(down.reason && down.reason.vi, JSON.stringify(down));
-    sim.stdin.write('start 1\n');
+    await sim.control('start 1');
     await ws.next((m) => m.type === 'state' && m.state === 'online', { from: before, timeout: 15_000, what: 'online again' });
     const again = ws.messages.length;
     await ws.next((m) => m.type === 'init', { from: before, timeout: 5000 });
@@ -218,7 +186,7 @@ describe('live view', { timeout: 240_000 }, () => {
 
   test('the sub stream is recorded when the camera says so, and played back and replayed on its own', async () => {
     const bad = await admin.request('POST', '/api/v1/cameras', { site_id: (await admin.request('GET', `/api/v1/cameras/${camId}`)).json.site_id,
-      name: 'không có luồng phụ', main_url: `rtsp://127.0.0.1:${simPort}/cam2/main`, record_sub: true });
+      name: 'không có luồng phụ', main_url: sim.url(2), record_sub: true });
     assert.equal(bad.status, 400);
     assert.ok(bad.json.errors.some((e) => e.field === 'record_sub'), bad.text);
     const on = await admin.request('PATCH', `/api/v1/cameras/${camId}`, { record_sub: true, sub_retention_days: 3 });

@@ -4,40 +4,14 @@
 // index and files agree, little lost), and clear answers for bad addresses and wrong credentials.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer, login } from './server.mjs';
+import { startServer, login, sleep } from './server.mjs';
+import { startCamsim, until } from './camsim.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CAMSIM = path.resolve(REPO, process.env.WATCHFLOOR_CAMSIM || 'build/watchfloor-camsim');
 const RECORDER = { segment_s: 6, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
 const FPS = 25;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-async function until(what, fn, timeoutMs = 30_000, everyMs = 250) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 function sql(db, q) {
   const r = spawnSync('sqlite3', ['-json', db, q], { encoding: 'utf8' });
@@ -58,27 +32,6 @@ function frameCount(file) {
 }
 
 let sim;
-let simPort;
-const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-camsim-cache-'));
-
-async function startCamsim() {
-  simPort = simPort || (await freePort());
-  const proc = spawn(CAMSIM, ['--cameras', '3', '--resolution', '360p', '--bitrate', '400', '--gop', '25', '--port', String(simPort),
-    '--cache', cache, '--user', 'viewer', '--password', 'Cam-pass-1', '--control'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.setEncoding('utf8');
-  proc.stdout.on('data', (d) => { out += d; });
-  proc.stderr.resume();
-  await until('camsim: ready', () => out.includes('camsim: ready'), 120_000, 100);
-  return {
-    proc,
-    async control(cmd) {
-      const before = out.length;
-      proc.stdin.write(cmd + '\n');
-      await until(`camsim answer to ${cmd}`, () => /\b(ok|error)\b/.test(out.slice(before)), 5000, 50);
-    },
-  };
-}
 
 describe('recorder', { timeout: 300_000 }, () => {
   let server;
@@ -86,10 +39,11 @@ describe('recorder', { timeout: 300_000 }, () => {
   let trucban;
   let siteId;
   const cams = {};
-  const url = (k) => `rtsp://127.0.0.1:${simPort}/cam${k}/main`;
+  const url = (k) => sim.url(k);
 
   before(async () => {
-    sim = await startCamsim();
+    sim = await startCamsim(['--cameras', '3', '--resolution', '360p', '--bitrate', '400', '--gop', '25',
+      '--user', 'viewer', '--password', 'Cam-pass-1'], { control: true });
     server = await startServer({ config: { recorder: RECORDER } });
     const pw = (u) => server.logins.find((l) => l.username === u).password;
     admin = await login(server.url, 'admin.tchq', pw('admin.tchq'));
@@ -111,7 +65,7 @@ describe('recorder', { timeout: 300_000 }, () => {
 
   after(async () => {
     if (server) await server.stop();
-    if (sim) sim.proc.kill('SIGTERM');
+    if (sim) await sim.stop();
   });
 
   test('bad addresses, wrong credentials and a missing stream are clear answers', async () => {
@@ -132,7 +86,7 @@ describe('recorder', { timeout: 300_000 }, () => {
     assert.equal(wrong.code, 'unauthorized');
     assert.match(wrong.reason.vi, /mật khẩu/);
     assert.ok(!JSON.stringify(wrong).includes('wrong'), 'the password is not echoed');
-    assert.equal((await probe({ main_url: `rtsp://127.0.0.1:${simPort}/nothing-here`, username: 'viewer', password: 'Cam-pass-1' })).code, 'not_found');
+    assert.equal((await probe({ main_url: `rtsp://127.0.0.1:${sim.port}/nothing-here`, username: 'viewer', password: 'Cam-pass-1' })).code, 'not_found');
     assert.equal((await probe({ main_url: 'rtsp://127.0.0.1:1/x' })).code, 'refused');
     const bad = await admin.request('POST', '/api/v1/cameras', { site_id: siteId, name: 'x', main_url: 'http://127.0.0.1/x' });
     assert.equal(bad.status, 400);

@@ -3,26 +3,14 @@
 // shows the demo sites and the archipelagos, zooms to a province and lists a site's cameras; each
 // post lands on its own page after login.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, startServer } from '../api/server.mjs';
+import { startServer } from '../api/server.mjs';
+import { CAMSIM, freePort } from '../api/camsim.mjs';
 import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
 
 const TIMEOUT = 20000;
-const CAMSIM = path.resolve(REPO, process.env.WATCHFLOOR_CAMSIM || 'build/watchfloor-camsim');
 const DEMO_SITES = ['Cảng Tân Vũ', 'Cửa khẩu quốc tế Hữu Nghị', 'Kho ngoại quan Đình Vũ', 'Cửa khẩu quốc tế Lao Bảo'];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('operator console: map and home pages', { timeout: 240000 }, () => {
   let server;

@@ -4,43 +4,16 @@
 // hold and sees its band on the timeline, plays on at 8× into the next clip, then opens the case raised
 // from the camera by its marker.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { login as apiLogin, pickLogin, REPO, startServer } from '../api/server.mjs';
+import { login as apiLogin, pickLogin, sleep, startServer } from '../api/server.mjs';
+import { startCamsim, until } from '../api/camsim.mjs';
 import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
 
 const TIMEOUT = 20000;
 const ZONE = 'Asia/Ho_Chi_Minh';
-const CAMSIM = path.resolve(REPO, process.env.WATCHFLOOR_CAMSIM || 'build/watchfloor-camsim');
 const RECORDER = { segment_s: 6, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
 // One frame of the simulator's 25 fps, as the recorder measures it (24–26 fps).
 const ONE_FRAME = [1 / 27, 1 / 23];
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-async function until(what, fn, timeoutMs = 30_000, everyMs = 250) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 /** dd/MM/yyyy and HH:mm:ss of an instant in Vietnam, as the operator types them. */
 function vnParts(ms) {
@@ -60,19 +33,10 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
   let officer; // supervision officer of HP-CKKV1: plays back, holds, reports cases
   let camera;
   let kase;
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-camsim-cache-'));
 
   before(async () => {
     assertConsoleBuilt();
-    const port = await freePort();
-    sim = spawn(CAMSIM, ['--cameras', '1', '--resolution', '360p', '--bitrate', '400', '--gop', '25', '--port', String(port), '--cache', cache, '--user', 'viewer', '--password', 'Cam-pass-1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    sim.stdout.setEncoding('utf8');
-    sim.stdout.on('data', (d) => (out += d));
-    sim.stderr.resume();
-    await until('camsim: ready', () => out.includes('camsim: ready'), 120_000, 100);
+    sim = await startCamsim(['--cameras', '1', '--resolution', '360p', '--bitrate', '400', '--gop', '25', '--user', 'viewer', '--password', 'Cam-pass-1']);
 
     server = await startServer({ demo: true, config: { recorder: RECORDER } });
     browser = await launchBrowser();
@@ -87,7 +51,7 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
     const c = await api.request('POST', '/api/v1/cameras', {
       site_id: site.json.id,
       name: 'Cổng B — xem lại',
-      main_url: `rtsp://127.0.0.1:${port}/cam1/main`,
+      main_url: sim.url(1),
       username: 'viewer',
       password: 'Cam-pass-1',
     });
@@ -127,7 +91,7 @@ describe('operator console: playback on the camera page', { timeout: 240_000 }, 
   after(async () => {
     await browser?.close();
     await server?.stop();
-    sim?.kill('SIGTERM');
+    await sim?.stop();
   });
 
   test('zoom to ten minutes, jump to a time, play at 2×, step a frame, and see a hold placed', async () => {

@@ -4,56 +4,14 @@
 // again after a reload, and a tile of a camera outside the viewer's scope says "no permission" while
 // the live route answers 403.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, login as apiLogin, startServer } from '../api/server.mjs';
+import { login as apiLogin, sleep, startServer } from '../api/server.mjs';
+import { startCamsim, until } from '../api/camsim.mjs';
 import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
 
 const TIMEOUT = 30_000;
 const ZONE = 'Asia/Ho_Chi_Minh';
-const CAMSIM = path.resolve(REPO, process.env.WATCHFLOOR_CAMSIM || 'build/watchfloor-camsim');
 const RECORDER = { segment_s: 6, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-async function until(what, fn, timeoutMs = 30_000, everyMs = 250) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
-
-async function startCamsim(port) {
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-camsim-cache-'));
-  const proc = spawn(CAMSIM, ['--cameras', '2', '--sub', '--resolution', '360p', '--bitrate', '400', '--gop', '25', '--port', String(port), '--cache', cache], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout.setEncoding('utf8');
-  proc.stdout.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr.resume();
-  await until('camsim: ready', () => out.includes('camsim: ready'), 120_000, 100);
-  return proc;
-}
 
 /** currentTime now and 2 s later, and the pixel spread of the painted frame (0 for a blank one). */
 async function picture(page, selector) {
@@ -90,8 +48,7 @@ describe('live view and the video wall', { timeout: 300_000 }, () => {
 
   before(async () => {
     assertConsoleBuilt();
-    const simPort = await freePort();
-    sim = await startCamsim(simPort);
+    sim = await startCamsim(['--cameras', '2', '--sub', '--resolution', '360p', '--bitrate', '400', '--gop', '25']);
     server = await startServer({ config: { recorder: RECORDER } });
     browser = await launchBrowser();
     const admin = await apiLogin(server.url, 'admin.tchq', pw('admin.tchq'));
@@ -102,8 +59,8 @@ describe('live view and the video wall', { timeout: 300_000 }, () => {
     const cam = await admin.post('/api/v1/cameras', {
       site_id: site.json.id,
       name: 'Cổng B - camera trực tiếp',
-      main_url: `rtsp://127.0.0.1:${simPort}/cam1/main`,
-      sub_url: `rtsp://127.0.0.1:${simPort}/cam1/sub`,
+      main_url: sim.url(1),
+      sub_url: sim.url(1, 'sub'),
     });
     assert.equal(cam.status, 201, cam.text);
     camId = cam.json.id;
@@ -114,7 +71,7 @@ describe('live view and the video wall', { timeout: 300_000 }, () => {
   after(async () => {
     await browser?.close();
     await server?.stop();
-    sim?.kill('SIGTERM');
+    await sim?.stop();
   });
 
   async function open(user) {

@@ -19,6 +19,7 @@
 //   withdrawn (4403);
 // - latency = the browser's clock when the frame is shown − the server's receipt time of that frame
 //   (the fragment's `prft` box).
+import type { SocketLike } from './live';
 
 export type Stream = 'main' | 'sub';
 
@@ -64,14 +65,9 @@ export interface PlayerStatus {
 
 // ---- the browser objects, as far as the player uses them -----------------------------------------
 
-export interface PlayerSocket {
+/** The console channel's socket (live.ts), receiving binary media as ArrayBuffers. */
+export interface PlayerSocket extends SocketLike {
   binaryType: string;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason?: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
 }
 
 export interface RangesLike {
