@@ -76,8 +76,8 @@ async function mountMap() {
   document.body.appendChild(root);
   roots.push(root);
   render(<MapPage />, root);
-  await tick();
-  await tick();
+  // Loaded when the table lists the sites (fetch and render take a few turns, more on a busy machine).
+  await vi.waitFor(() => expect(root.querySelectorAll('[data-testid="map-sites"] tbody tr').length).toBe(SITES.length), { timeout: 3000 });
   return { root, fetch };
 }
 

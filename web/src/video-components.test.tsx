@@ -110,9 +110,7 @@ describe('Probe', () => {
     setLang('en');
     const root = mount(<Probe cameraId={3} probe={async () => ({ ok: false, reason: { vi: 'Sai mật khẩu', en: 'Wrong password' } })} />);
     root.querySelector('button')!.click();
-    await tick();
-    await tick();
-    expect(root.querySelector('[role="status"]')?.textContent).toBe('Cannot connect: Wrong password');
+    await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toBe('Cannot connect: Wrong password'));
   });
 });
 
@@ -178,8 +176,7 @@ describe('HoldList', () => {
     reason.dispatchEvent(new Event('input', { bubbles: true }));
     await tick();
     form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-    await tick();
-    await tick();
+    await vi.waitFor(() => expect(released).toBe(1));
     expect(calls.map((c) => [c.url, c.init.method, JSON.parse(String(c.init.body))])).toEqual([
       ['/api/v1/holds/5', 'DELETE', { reason: 'Vụ việc đã kết luận' }],
     ]);
@@ -217,9 +214,7 @@ describe('holds without hold_write', () => {
     const now = at('2026-11-28T05:00:00Z');
     const buttons = async (write: boolean) => {
       const root = mount(<HoldsPanel camera={{ id: 3, name: 'Cổng B' }} tz={VN} span={null} now={now} write={write} />);
-      await tick();
-      await tick();
-      expect(root.querySelectorAll('[data-hold-id]').length).toBe(1);
+      await vi.waitFor(() => expect(root.querySelectorAll('[data-hold-id]').length).toBe(1));
       return [...root.querySelectorAll('button')].map((b) => b.textContent);
     };
     expect(await buttons(true)).toEqual(['Giữ dữ liệu', 'Giải phóng']);
