@@ -59,7 +59,9 @@ class Client final : public http::WsHandler, public std::enable_shared_from_this
   bool visible(const events::Event& e, const auth::UnitScope& scope) const {
     if (e.only_user) return *e.only_user == principal_.user_id;
     if (std::find(e.also_users.begin(), e.also_users.end(), principal_.user_id) != e.also_users.end()) return true;
-    return auth::allowed(principal_, e.read_action, {e.unit_id}, scope);
+    auth::Target t{e.unit_id};
+    t.from_camera = e.from_camera;
+    return auth::allowed(principal_, e.read_action, t, scope);
   }
   void send(const nlohmann::json& msg) {
     if (sender_) sender_->send(msg.dump());

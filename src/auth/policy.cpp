@@ -171,6 +171,8 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
     }
     default: break;
   }
+  // An alert about a camera reaches those who watch every camera: a tile of the wall flashes for it.
+  if (a == Action::duty_read && t.from_camera && watches_sector(p, scope)) return true;
   switch (a) {
     case Action::duty_read:
       // The duty watch of one's own units and of the units above them: a branch officer reports to the

@@ -95,7 +95,13 @@ Alert Alerts::acknowledge(int64_t id, int64_t by) {
 }
 
 void Alerts::publish(const std::string& topic, const Alert& a) const {
-  bus_.publish(topic, a.unit_id, auth::Action::duty_read, to_json(a));
+  Event e;
+  e.topic = topic;
+  e.unit_id = a.unit_id;
+  e.read_action = auth::Action::duty_read;
+  e.from_camera = a.details.is_object() && a.details.contains("camera_id");
+  e.payload = to_json(a);
+  bus_.publish(std::move(e));
 }
 
 nlohmann::json to_json(const Alert& a) {

@@ -32,6 +32,8 @@ struct Event {
   std::vector<int64_t> also_users;
   // Addressed to one person only (an inbox notification): nobody else receives it.
   std::optional<int64_t> only_user;
+  // About a camera (its alert, a case raised from its footage): the sector's watchers see it too (Art. 16.1).
+  bool from_camera = false;
 };
 
 class Bus {

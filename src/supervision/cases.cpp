@@ -602,6 +602,7 @@ void Cases::changed(int64_t case_id) {
   e.topic = "case.changed";
   e.unit_id = c->unit_id;
   e.read_action = auth::Action::case_read;
+  e.from_camera = c->cameras.is_array() && !c->cameras.empty();
   e.payload = to_json(*c, false, clock_.now_ms());
   if (c->status == "draft") {
     e.only_user = c->created_by;  // a draft is its author's until it is reported

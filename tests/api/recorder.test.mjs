@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, login, sleep } from './server.mjs';
+import { openWs } from './ws-client.mjs';
 import { startCamsim, until } from './camsim.mjs';
 
 const RECORDER = { segment_s: 6, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
@@ -145,6 +146,10 @@ describe('recorder', { timeout: 300_000 }, () => {
   test('a camera that stops is a gap, an alert to the duty watch and a duty log entry; it comes back by itself', async () => {
     const cam = cams[2];
     const db = path.join(server.dataDir, 'watchfloor.db');
+    // The console channels: the sector's watch (Art. 16.1) sees the alert, another province's duty watch does not.
+    const pw = (u) => server.logins.find((l) => l.username === u).password;
+    const sectorWs = await openWs(server.url, (await login(server.url, 'canbo.gstt', pw('canbo.gstt'))).cookie);
+    const otherWs = await openWs(server.url, (await login(server.url, 'trucban.ls', pw('trucban.ls'))).cookie);
     await until('camera 2 online', async () => (await admin.request('GET', `/api/v1/cameras/${cam}`)).json.state === 'online');
     await until('camera 2 recorded a segment', () => sql(db, `SELECT 1 FROM segments WHERE camera_id = ${cam}`).length > 0, 30_000, 500);
     const stoppedAt = Date.now();
@@ -155,6 +160,11 @@ describe('recorder', { timeout: 300_000 }, () => {
       return a.json.items.find((x) => x.kind === 'camera.offline' && x.subject === `camera:${cam}`);
     }, 20_000);
     assert.match(alert.title_vi, /mất tín hiệu/);
+    const raised = (m) => m.type === 'event' && m.topic === 'alert.raised' && m.payload.subject === `camera:${cam}`;
+    await sectorWs.next(raised, { timeout: 5000, what: 'the alert on the sector watch' });
+    assert.ok(!otherWs.messages.some(raised), 'Lạng Sơn does not see Hải Phòng\'s camera alert');
+    sectorWs.close();
+    otherWs.close();
     assert.equal(sql(db, `SELECT 1 FROM camera_outages WHERE camera_id = ${cam} AND ended_ms IS NULL AND repair_due_ms > started_ms + 10*86400000`).length, 1,
       'an enterprise camera outage has a repair deadline of 10 working days');
     await sleep(1000);

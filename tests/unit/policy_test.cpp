@@ -248,6 +248,12 @@ TEST(SectorWatch, TheLeadUnitsOfficersViewAndPlayEveryCameraOfCustoms) {
   Target draft = footage;
   draft.owner_user = 99;
   EXPECT_FALSE(allowed(sector, Action::case_read, draft, tree));
+  // A camera's alert reaches them (their wall flashes); the province's own duty log does not.
+  Target camera_alert{ProvinceA};
+  camera_alert.from_camera = true;
+  EXPECT_TRUE(allowed(sector, Action::duty_read, camera_alert, tree));
+  EXPECT_FALSE(allowed(sector, Action::duty_read, Target{ProvinceA}, tree));
+  EXPECT_FALSE(allowed(admin_there, Action::duty_read, camera_alert, tree));
   // A provincial officer keeps to his own subtree, and an external user sees nothing.
   auto provincial = person(4, BranchA1, {{Role::supervision_officer, ProvinceA}});
   EXPECT_EQ(where(provincial, Action::video_playback), (std::vector<int64_t>{ProvinceA, BranchA1}));
