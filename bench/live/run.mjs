@@ -46,18 +46,20 @@ function procStat(pid) {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { cpu: (Number(f[11]) + Number(f[12])) / TICK, rss: Number(f[21]) * PAGE };
-  } catch { return { cpu: 0, rss: 0 }; }
+    return { cpu: (Number(f[11]) + Number(f[12])) / TICK, sys: Number(f[12]) / TICK, rss: Number(f[21]) * PAGE };
+  } catch { return { cpu: 0, sys: 0, rss: 0 }; }
 }
 async function measure(pids, seconds) {
-  const cpu0 = pids.map((p) => procStat(p).cpu);
+  const start = pids.map((p) => procStat(p));
   let rssMax = 0;
   for (let t = 0; t < seconds; t++) {
     await sleep(1000);
     rssMax = Math.max(rssMax, pids.reduce((a, p) => a + procStat(p).rss, 0));
   }
-  const cpu = pids.reduce((a, p, i) => a + procStat(p).cpu - cpu0[i], 0);
-  return { cpuPerSecond: cpu / seconds, rssMiB: rssMax / 2 ** 20 };
+  const end = pids.map((p) => procStat(p));
+  const used = (k) => end.reduce((a, e, i) => a + e[k] - start[i][k], 0) / seconds;
+  // Of which in the kernel (system time): for a relay, mostly copying the bytes into the viewers' sockets.
+  return { cpuPerSecond: used('cpu'), sysPerSecond: used('sys'), rssMiB: rssMax / 2 ** 20 };
 }
 
 const pct = (xs, p) => {
@@ -212,6 +214,8 @@ async function main() {
   console.log(`\nlatency added (server receipt → viewer read), p50/p95/p99: ${f(r.viewers.latencyP50, 1)}/${f(r.viewers.latencyP95, 1)}/${f(r.viewers.latencyP99, 1)} ms (goal < 300)`);
   console.log(`time to first frame p95: ${f(r.viewers.firstP95, 0)} ms (goal < 500); ffmpeg relay ${f(r.ffmpeg.firstP95, 0)} ms → ratio ${f(r.viewers.firstP95 / r.ffmpeg.firstP95, 3)}`);
   console.log(`recorder + ${o.viewers} viewers / recorder alone: ${f(r.viewers.cpuPerSecond / r.recorder.cpuPerSecond, 2)}× CPU (goal < 1.5×)`);
+  const addedSys = r.viewers.sysPerSecond - r.recorder.sysPerSecond;
+  console.log(`  of the ${f(addedCpu, 3)} cores the viewers add, ${f(addedSys, 3)} are the kernel's (system time: sending their bytes), ${f(addedCpu - addedSys, 3)} watchfloor's own`);
   console.log(`CPU per viewer: watchfloor ${f((addedCpu / o.viewers) * 1000, 2)} mcores, ffmpeg ${f((r.ffmpeg.cpuPerSecond / o.viewers) * 1000, 2)} mcores → ratio ${f(addedCpu / r.ffmpeg.cpuPerSecond, 3)}`);
   console.log(`memory per viewer: watchfloor ${f(((r.viewers.rssMiB - r.recorder.rssMiB) / o.viewers) * 1024, 0)} KiB, ffmpeg ${f((r.ffmpeg.rssMiB / o.viewers) * 1024, 0)} KiB`);
   console.log(`each viewer received ${f(r.viewers.mbitPerViewer, 2)} Mbit/s`);

@@ -162,6 +162,9 @@ class WsSession final : public Connection, public WsSender, public std::enable_s
       for (const auto& [k, v] : headers) r.insert(k, v);
     }));
     ws_.read_message_max(impl_.opt.ws_max_message_bytes);
+    // One frame per message, written with one gather write: Beast's default cuts a message into 4 KiB
+    // frames, one write each (a 1080p video frame was five).
+    ws_.auto_fragment(false);
     auto held = std::make_shared<bhttp::request<bhttp::string_body>>(std::move(req));
     ws_.async_accept(*held, [self = shared_from_this(), held](beast::error_code ec) { self->on_accept(ec); });
   }
