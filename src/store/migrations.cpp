@@ -583,6 +583,35 @@ CREATE INDEX wall_views_unit ON wall_views(unit_id);
 CREATE INDEX wall_views_owner ON wall_views(owner_id);
 CREATE UNIQUE INDEX wall_views_default ON wall_views(unit_id) WHERE is_default = 1;
 )sql"},
+    {10, "key-point authority and the 16.4(c) relay", R"sql(
+-- A key-point plan is in force once the leadership of its unit approves it; plans made before this
+-- migration were in force already.
+ALTER TABLE tasks ADD COLUMN approved_by INTEGER REFERENCES users(id);
+ALTER TABLE tasks ADD COLUMN approved_at INTEGER;
+UPDATE tasks SET approved_by = created_by, approved_at = created_at WHERE method = 'keypoint_plan';
+
+-- Art. 16.4(c): a case reported to headquarters leadership through the focal point, hop by hop.
+CREATE TABLE case_relays (
+  case_id       INTEGER PRIMARY KEY REFERENCES cases(id),
+  stage         TEXT NOT NULL,
+  focal_unit_id INTEGER NOT NULL REFERENCES units(id),
+  hq_unit_id    INTEGER NOT NULL REFERENCES units(id),
+  due_at        INTEGER,
+  leaders       TEXT NOT NULL DEFAULT '[]',
+  summary       TEXT,
+  proposal      TEXT,
+  forwarded_by  INTEGER REFERENCES users(id),
+  forwarded_at  INTEGER,
+  bypass_reason TEXT,
+  direction     TEXT,
+  directed_by   INTEGER REFERENCES users(id),
+  directed_at   INTEGER,
+  relay_note    TEXT,
+  relayed_by    INTEGER REFERENCES users(id),
+  relayed_at    INTEGER
+);
+CREATE INDEX case_relays_due ON case_relays(due_at) WHERE due_at IS NOT NULL;
+)sql"},
 
 };
 

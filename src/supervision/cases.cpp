@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "supervision/authority.h"
 
 namespace watchfloor::supervision {
 namespace {
@@ -21,9 +22,12 @@ thread_local std::vector<events::Event> t_outbox;
 // Alerts raised or resolved by this thread's writes: they publish at once, so they too wait for the commit.
 thread_local std::vector<std::function<void()>> t_after;
 
+// A rule of the regulation refuses the caller: 403, the rule named.
+Problem refused(const Refusal& r) { return Problem(403, "forbidden-by-rule", "Forbidden by the regulation", "Quy chế không cho phép", r.en, r.vi); }
+
 const char* kTaskSelect =
     "SELECT id, unit_id, method, title, description, period_from, period_to, status, directive, officers, targets, "
-    "created_by, created_at, updated_at FROM tasks";
+    "created_by, created_at, updated_at, approved_by, approved_at FROM tasks";
 
 Task task_from_row(const store::Row& r) {
   Task t;
@@ -41,6 +45,8 @@ Task task_from_row(const store::Row& r) {
   t.created_by = r.i64(11);
   t.created_at = r.i64(12);
   t.updated_at = r.i64(13);
+  t.approved_by = r.opt_i64(14);
+  t.approved_at = r.opt_i64(15);
   return t;
 }
 
@@ -213,10 +219,22 @@ Task Cases::create_task(const TaskInput& in, int64_t by) {
   t.created_by = by;
   t.created_at = t.updated_at = clock_.now_ms();
   check_task(t, units_, db_);
+  // Who may start key-point work (authority.h).
+  if (t.method == "keypoint_directive" || t.method == "keypoint_plan") {
+    Directory dir = directory(t.created_at);
+    if (t.method == "keypoint_directive") {
+      if (auto no = may_record_directive(dir, by, t.unit_id, t.directive.is_object())) throw refused(*no);
+    } else if (!may_approve_plan(dir, by, t.unit_id)) {
+      t.approved_by = by;  // its own leadership drew it up: in force at once
+      t.approved_at = t.created_at;
+    } else {
+      t.status = "awaiting_approval";
+    }
+  }
   db_.exec("INSERT INTO tasks(unit_id, method, title, description, period_from, period_to, status, directive, officers, targets, "
-           "created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           "created_by, created_at, updated_at, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
            {t.unit_id, t.method, t.title, t.description, t.period_from, store::opt(t.period_to), t.status, t.directive.dump(),
-            t.officers.dump(), t.targets.dump(), by, t.created_at, t.updated_at});
+            t.officers.dump(), t.targets.dump(), by, t.created_at, t.updated_at, store::opt(t.approved_by), store::opt(t.approved_at)});
   return *task(db_.last_insert_id());
 }
 
@@ -229,12 +247,28 @@ Task Cases::update_task(int64_t id, const TaskInput& in, int64_t) {
   if (in.officers) t->officers = *in.officers;
   if (in.targets) t->targets = *in.targets;
   if (in.directive && t->method == "keypoint_directive") t->directive = *in.directive;
-  if (in.status) t->status = *in.status;
+  if (in.status && *in.status != t->status) {
+    if (!t->approved_at && t->method == "keypoint_plan" && *in.status == "active")
+      throw Problem::field("status", "Kế hoạch chưa được lãnh đạo đơn vị phê duyệt: dùng thao tác phê duyệt",
+                           "The plan is not approved by its unit's leadership: approve it instead");
+    t->status = *in.status;
+  }
   t->updated_at = clock_.now_ms();
   check_task(*t, units_, db_);
   db_.exec("UPDATE tasks SET title=?, description=?, period_to=?, officers=?, targets=?, directive=?, status=?, updated_at=? WHERE id=?",
            {t->title, t->description, store::opt(t->period_to), t->officers.dump(), t->targets.dump(), t->directive.dump(),
             t->status, t->updated_at, id});
+  return *task(id);
+}
+
+Task Cases::approve_task(int64_t id, int64_t by) {
+  auto t = task(id);
+  if (!t) throw Problem::not_found("The task", "Nhiệm vụ");
+  if (t->method != "keypoint_plan" || t->status != "awaiting_approval")
+    throw Problem::conflict("Only a key-point plan awaiting approval is approved.", "Chỉ phê duyệt kế hoạch giám sát trọng điểm đang chờ phê duyệt.");
+  int64_t now = clock_.now_ms();
+  if (auto no = may_approve_plan(directory(now), by, t->unit_id)) throw refused(*no);
+  db_.exec("UPDATE tasks SET status = 'active', approved_by = ?, approved_at = ?, updated_at = ? WHERE id = ?", {by, now, now, id});
   return *task(id);
 }
 
@@ -274,6 +308,29 @@ std::optional<Case> Cases::get(int64_t id) {
     c.proposals.push_back({p.i64(0), p.i64(1), p.i64(3), p.i64(4), p.str(2), p.str(5), p.opt_i64(6), p.opt_i64(7), p.opt_i64(9),
                            p.opt_i64(10), p.opt_str(8), p.opt_str(11)});
   c.coordination = coordination(id);
+  if (auto r = db_.query_one("SELECT stage, focal_unit_id, hq_unit_id, due_at, leaders, summary, proposal, forwarded_by, forwarded_at, "
+                             "bypass_reason, direction, directed_by, directed_at, relay_note, relayed_by, relayed_at FROM case_relays "
+                             "WHERE case_id = ?",
+                             {id})) {
+    Relay x;
+    x.stage = r->str(0);
+    x.focal_unit_id = r->i64(1);
+    x.hq_unit_id = r->i64(2);
+    x.due_at = r->opt_i64(3);
+    x.leaders = json::parse(r->str(4)).get<std::vector<int64_t>>();
+    x.summary = r->opt_str(5);
+    x.proposal = r->opt_str(6);
+    x.forwarded_by = r->opt_i64(7);
+    x.forwarded_at = r->opt_i64(8);
+    x.bypass_reason = r->opt_str(9) ? json::parse(*r->opt_str(9)) : json();
+    x.direction = r->opt_str(10);
+    x.directed_by = r->opt_i64(11);
+    x.directed_at = r->opt_i64(12);
+    x.relay_note = r->opt_str(13);
+    x.relayed_by = r->opt_i64(14);
+    x.relayed_at = r->opt_i64(15);
+    c.relay = std::move(x);
+  }
   return c;
 }
 
@@ -319,6 +376,9 @@ void check_case(const Case& c, org::Units& units, Cases& cases) {
   if (c.task_id) {
     auto t = cases.task(*c.task_id);
     if (!t) throw Problem::field("task_id", "Nhiệm vụ không tồn tại", "No such task");
+    if (t->status == "awaiting_approval")
+      throw Problem::field("task_id", "Kế hoạch giám sát trọng điểm chưa được lãnh đạo đơn vị chủ trì phê duyệt (Điều 16 khoản 4 điểm b)",
+                           "The key-point plan is not yet approved by its unit's leadership (Art. 16(4)(b))");
     if (t->status != "active") throw Problem::field("task_id", "Nhiệm vụ đã kết thúc", "The task is closed");
     if (t->method != c.method)
       throw Problem::field("method", "Phương thức phải là phương thức của nhiệm vụ", "The method must be the task's method");
@@ -328,6 +388,35 @@ void check_case(const Case& c, org::Units& units, Cases& cases) {
   }
   if (c.site_unit_id && !units.get(*c.site_unit_id))
     throw Problem::field("site_unit_id", "Đơn vị không tồn tại", "No such unit");
+}
+
+// Art. 8: an officer on duty takes the immediate measure and records it. For passenger baggage the
+// measure, the operational team on site and who and what it concerns are needed whoever reports it: an
+// officer off shift reports to the duty watch, which takes the measure.
+void check_art8(const Case& c, bool reporter_on_duty) {
+  std::vector<core::FieldError> errors;
+  auto missing = [&](const char* kind) {
+    auto it = c.identifiers.find(kind);
+    return it == c.identifiers.end() || !it->is_array() || it->empty();
+  };
+  if (c.subject == "passenger_baggage") {
+    if (!c.site_unit_id)
+      errors.push_back({"site_unit_id", "Hành lý của hành khách: phải chọn đội nghiệp vụ tại hiện trường (Điều 8)",
+                        "Passenger baggage: choose the operational team on site (Art. 8)"});
+    if (c.immediate_measure.empty())
+      errors.push_back({"immediate_measure", "Hành lý của hành khách: ghi biện pháp ngăn chặn (do trực ban áp dụng nếu người báo cáo không trong ca) (Điều 8)",
+                        "Passenger baggage: record the immediate measure (taken by the duty watch when the reporter is off shift) (Art. 8)"});
+    if (missing("persons"))
+      errors.push_back({"identifiers.persons", "Hành lý của hành khách: ghi thông tin nhận dạng hành khách (họ tên, số hộ chiếu) (Điều 8)",
+                        "Passenger baggage: identify the passenger (name, passport number) (Art. 8)"});
+    if (missing("baggage"))
+      errors.push_back({"identifiers.baggage", "Hành lý của hành khách: ghi thông tin nhận dạng hành lý (số thẻ hành lý, mô tả) (Điều 8)",
+                        "Passenger baggage: identify the baggage (tag number, description) (Art. 8)"});
+  } else if (reporter_on_duty && c.immediate_measure.empty()) {
+    errors.push_back({"immediate_measure", "Cán bộ đang trực phải ghi biện pháp ngăn chặn đã áp dụng ngay (Điều 8)",
+                      "An officer on duty must record the immediate measure taken (Art. 8)"});
+  }
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
 }
 
 }  // namespace
@@ -399,13 +488,8 @@ Case Cases::report(int64_t id, int64_t by) {
   RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
   if (c.task_id)
     if (auto t = task(*c.task_id)) in.plan_unit_id = t->unit_id;
-  if (c.subject == "passenger_baggage" && !c.site_unit_id)
-    throw Problem::field("site_unit_id", "Hành lý của hành khách: phải chọn đội nghiệp vụ tại hiện trường (Điều 8)",
-                         "Passenger baggage: choose the operational team on site (Art. 8)");
   Routing r = route_case(in, dir);
-  if (r.reporter_on_duty && c.immediate_measure.empty())
-    throw Problem::field("immediate_measure", "Cán bộ đang trực phải ghi biện pháp ngăn chặn đã áp dụng ngay (Điều 8)",
-                         "An officer on duty must record the immediate measure taken (Art. 8)");
+  check_art8(c, r.reporter_on_duty);
   json routing = to_json(r);
   db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
            "clause=?, escalation=?, updated_at=? WHERE id=?",
@@ -420,6 +504,17 @@ Case Cases::report(int64_t id, int64_t by) {
   for (const auto& rc : r.recipients) names.push_back(rc.user_id);
   record(id, std::nullopt, "routed", r.explanation_vi, r.explanation_en,
          {{"recipients", names}, {"handling_unit_id", r.handling_unit_id}, {"warnings", routing["warnings"]}});
+  if (r.focal_unit_id) {
+    // 16.4(c): the first hop, at the focal point, with the deadline of the case's severity.
+    int64_t due = now + int64_t{policy(c.severity).relay_minutes} * 60'000;
+    db_.exec("INSERT INTO case_relays(case_id, stage, focal_unit_id, hq_unit_id, due_at) VALUES (?, 'at_focal_point', ?, ?, ?)",
+             {id, *r.focal_unit_id, r.handling_unit_id, due});
+    auto focal = units_.get(*r.focal_unit_id);
+    record(id, std::nullopt, "relay.at_focal_point",
+           fmt::format("Đến đầu mối {}: chuyển Lãnh đạo trước {}", focal ? focal->name_vi : "", core::iso8601(due)),
+           fmt::format("At the focal point, {}: to be forwarded to the leadership by {}", focal ? focal->name_en : "", core::iso8601(due)),
+           {{"focal_unit_id", *r.focal_unit_id}, {"due_at", core::iso8601(due)}});
+  }
   c.status = "reported";
   for (const auto& rc : r.recipients)
     notify(rc.user_id, "case_reported", c, std::nullopt,
@@ -573,6 +668,208 @@ Case Cases::execute(int64_t id, int64_t proposal_id, int64_t by, const std::stri
          {{"proposal_id", proposal_id}});
   changed(id);
   return require_case(id);
+}
+
+// ---- 16.4(c): through the focal point ---------------------------------------------------------
+
+std::string Cases::relay_role(int64_t case_id, int64_t user) {
+  auto r = db_.query_one("SELECT role FROM case_recipients WHERE case_id = ? AND user_id = ?", {case_id, user});
+  return r ? r->str(0) : "";
+}
+
+void Cases::add_recipients(const Case& c, const std::vector<int64_t>& users, const std::string& role, bool approver) {
+  for (auto user : users)
+    db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) "
+             "ON CONFLICT(case_id, user_id) DO UPDATE SET role = excluded.role, approver = MAX(approver, excluded.approver)",
+             {c.id, user, role, int64_t{approver}});
+}
+
+std::vector<int64_t> Cases::relay_candidates(const Case& c) {
+  std::vector<int64_t> out;
+  if (!c.relay) return out;
+  Directory dir = directory(clock_.now_ms());
+  if (const org::Unit* hq = dir.unit(c.relay->hq_unit_id))
+    for (const auto* p : leadership_of(dir, *hq)) out.push_back(p->user_id);
+  return out;
+}
+
+std::vector<std::string> Cases::relay_actions(const Case& c, int64_t user) {
+  std::vector<std::string> out;
+  if (!c.relay || !c.open()) return out;
+  std::string who = relay_role(c.id, user);
+  for (auto [name, action] : {std::pair{"forward", RelayAction::forward}, std::pair{"direct", RelayAction::direct},
+                              std::pair{"relay_direction", RelayAction::relay_direction}})
+    if (relay_step(c.relay->stage, action, who).next) out.push_back(name);
+  return out;
+}
+
+namespace {
+
+// The relay's next stage for `action` by `who`, or the refusal as a Problem.
+std::string relay_next(const Case& c, RelayAction action, const std::string& who) {
+  if (!c.relay)
+    throw Problem::conflict("Only a case reported to headquarters leadership through the focal point (16.4(c)) has this step.",
+                            "Chỉ vụ việc báo cáo Lãnh đạo qua đầu mối (Điều 16 khoản 4 điểm c) có bước này.");
+  if (!c.open()) throw Problem::conflict("The case is no longer open.", "Vụ việc đã kết thúc.");
+  auto step = relay_step(c.relay->stage, action, who);
+  if (step.next) return *step.next;
+  if (step.wrong_person) throw refused({step.refusal_vi, step.refusal_en});
+  throw Problem::conflict(step.refusal_en, step.refusal_vi);
+}
+
+std::string names_of(const Directory& dir, const std::vector<int64_t>& users) {
+  std::string out;
+  for (auto u : users)
+    if (const Person* p = dir.person(u)) out += (out.empty() ? "" : ", ") + p->full_name;
+  return out;
+}
+
+}  // namespace
+
+Case Cases::forward(int64_t id, int64_t by, const std::vector<int64_t>& leaders, const std::string& summary,
+                    const std::optional<std::string>& proposal) {
+  Case c = require_case(id);
+  std::string next = relay_next(c, RelayAction::forward, relay_role(id, by));
+  auto candidates = relay_candidates(c);
+  if (leaders.empty())
+    throw Problem::field("leader_ids", "Chọn ít nhất một Lãnh đạo để chuyển báo cáo", "Choose at least one leader to forward it to");
+  for (size_t i = 0; i < leaders.size(); ++i)
+    if (std::find(candidates.begin(), candidates.end(), leaders[i]) == candidates.end())
+      throw Problem::field(fmt::format("leader_ids[{}]", i), "Không phải Lãnh đạo nhận báo cáo theo Điều 16 khoản 4 điểm c",
+                           "Not a leader who receives reports under Art. 16(4)(c)");
+  int64_t now = clock_.now_ms();
+  Directory dir = directory(now);
+  db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, leaders = ?, summary = ?, proposal = ?, forwarded_by = ?, forwarded_at = ? "
+           "WHERE case_id = ?",
+           {next, json(leaders).dump(), summary, store::opt(proposal), by, now, id});
+  add_recipients(c, leaders, "hq_leadership", true);
+  for (auto leader : leaders)
+    notify(leader, "case_forwarded", c, std::nullopt,
+           fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, summary.substr(0, 160)),
+           fmt::format("The focal point forwards case {} for direction: {}", c.number, summary.substr(0, 160)));
+  std::string who = names_of(dir, leaders);
+  record(id, by, "relay.forwarded", fmt::format("Đầu mối chuyển báo cáo đến {}: {}", who, summary),
+         fmt::format("The focal point forwarded the report to {}: {}", who, summary),
+         {{"leaders", leaders}, {"summary", summary}, {"proposal", proposal ? json(*proposal) : json()}});
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::direct(int64_t id, int64_t by, const std::string& direction) {
+  Case c = require_case(id);
+  std::string next = relay_next(c, RelayAction::direct, relay_role(id, by));
+  int64_t now = clock_.now_ms();
+  int64_t due = now + int64_t{policy(c.severity).relay_minutes} * 60'000;
+  db_.exec("UPDATE case_relays SET stage = ?, due_at = ?, direction = ?, directed_by = ?, directed_at = ? WHERE case_id = ?",
+           {next, due, direction, by, now, id});
+  for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND role IN ('focal_point','focal_leadership')", {id}))
+    notify(r.i64(0), "case_directed", c, std::nullopt,
+           fmt::format("Lãnh đạo đã chỉ đạo về vụ việc {}: chuyển chỉ đạo đến đơn vị", c.number),
+           fmt::format("The leadership directed on case {}: pass the direction on to the units", c.number));
+  record(id, by, "relay.directed", fmt::format("Ý kiến chỉ đạo: {}", direction), fmt::format("Direction: {}", direction),
+         {{"direction", direction}, {"due_at", core::iso8601(due)}});
+  changed(id);
+  return require_case(id);
+}
+
+Case Cases::relay_direction(int64_t id, int64_t by, const std::optional<std::string>& note) {
+  Case c = require_case(id);
+  std::string next = relay_next(c, RelayAction::relay_direction, relay_role(id, by));
+  int64_t now = clock_.now_ms();
+  db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, relay_note = ?, relayed_by = ?, relayed_at = ? WHERE case_id = ?",
+           {next, store::opt(note), by, now, id});
+  record(id, by, "relay.direction_relayed",
+         note ? fmt::format("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị: {}", *note) : std::string("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị"),
+         note ? fmt::format("The focal point passed the direction on to the units: {}", *note)
+              : std::string("The focal point passed the direction on to the units"));
+  Directory dir = directory(now);
+  deliver_direction(require_case(id), dir);
+  changed(id);
+  return require_case(id);
+}
+
+void Cases::deliver_direction(const Case& c, Directory& dir) {
+  // The reporter and the leadership of the reporting unit and of the unit carrying out the work.
+  std::vector<int64_t> people;
+  auto add = [&](int64_t u) {
+    if (std::find(people.begin(), people.end(), u) == people.end()) people.push_back(u);
+  };
+  if (c.reported_by) add(*c.reported_by);
+  std::vector<int64_t> units{c.unit_id};
+  if (c.task_id)
+    if (auto t = task(*c.task_id)) units.push_back(t->unit_id);
+  std::vector<int64_t> leaders;
+  for (auto unit : units)
+    if (const org::Unit* owner = plan_approver_unit(dir, unit))
+      for (const auto* p : leadership_of(dir, *owner)) {
+        add(p->user_id);
+        leaders.push_back(p->user_id);
+      }
+  std::erase_if(leaders, [&](int64_t u) { return c.relay && std::find(c.relay->leaders.begin(), c.relay->leaders.end(), u) != c.relay->leaders.end(); });
+  add_recipients(c, leaders, "directed_unit", true);
+  std::string direction = c.relay && c.relay->direction ? *c.relay->direction : "";
+  for (auto u : people)
+    notify(u, "case_direction", c, std::nullopt, fmt::format("Ý kiến chỉ đạo về vụ việc {}: {}", c.number, direction.substr(0, 160)),
+           fmt::format("Direction on case {}: {}", c.number, direction.substr(0, 160)));
+}
+
+void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Directory& dir) {
+  const Relay& r = *c.relay;
+  int minutes = policy(c.severity).relay_minutes;
+  const org::Unit* focal = dir.unit(r.focal_unit_id);
+  const org::Unit* hq = dir.unit(r.hq_unit_id);
+  if (to == "at_focal_leadership") {
+    // The focal point's leadership: its own leaders, else those of the office above it.
+    std::vector<int64_t> people;
+    for (const org::Unit* u = focal; u && people.empty(); u = u->parent_id ? dir.unit(*u->parent_id) : nullptr) {
+      if (hq && u->id == hq->id) break;
+      for (const auto* p : dir.holding(u->id, {auth::Role::unit_leader})) people.push_back(p->user_id);
+    }
+    if (people.empty()) return lapse_relay(c, "sent_to_leaders", now, dir);  // nobody to ask: straight on
+    db_.exec("UPDATE case_relays SET stage = ?, due_at = ? WHERE case_id = ?", {to, now + int64_t{minutes} * 60'000, c.id});
+    add_recipients(c, people, "focal_leadership", false);
+    for (auto u : people)
+      notify(u, "case_relay_overdue", c, std::nullopt,
+             fmt::format("Quá {} phút đầu mối chưa chuyển vụ việc {} đến Lãnh đạo: đề nghị chỉ đạo chuyển ngay", minutes, c.number),
+             fmt::format("The focal point has not forwarded case {} to the leadership within {} minutes: please see it forwarded", c.number, minutes));
+    record(c.id, std::nullopt, "relay.escalated",
+           fmt::format("Quá {} phút đầu mối chưa chuyển: báo lãnh đạo đơn vị đầu mối ({})", minutes, names_of(dir, people)),
+           fmt::format("Not forwarded within {} minutes: the focal point's leadership is told ({})", minutes, names_of(dir, people)),
+           {{"users", people}});
+  } else if (to == "sent_to_leaders") {
+    std::vector<int64_t> leaders;
+    if (hq)
+      for (const auto* p : leadership_of(dir, *hq)) leaders.push_back(p->user_id);
+    json reason = {{"vi", fmt::format("Đầu mối không chuyển báo cáo trong thời hạn ({} phút mỗi bước): gửi thẳng Lãnh đạo", minutes)},
+                   {"en", fmt::format("The focal point did not forward the report in time ({} minutes a hop): sent to the leadership directly", minutes)}};
+    db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, leaders = ?, bypass_reason = ? WHERE case_id = ?",
+             {to, json(leaders).dump(), reason.dump(), c.id});
+    add_recipients(c, leaders, "hq_leadership", true);
+    for (auto u : leaders)
+      notify(u, "case_forwarded", c, std::nullopt, fmt::format("Vụ việc {} gửi thẳng Lãnh đạo (đầu mối quá hạn) xin ý kiến chỉ đạo", c.number),
+             fmt::format("Case {} sent to the leadership directly (focal point overdue) for direction", c.number));
+    record(c.id, std::nullopt, "relay.sent_to_leaders", reason["vi"].get<std::string>() + " (" + names_of(dir, leaders) + ")",
+           reason["en"].get<std::string>() + " (" + names_of(dir, leaders) + ")", {{"leaders", leaders}, {"reason", reason}});
+    if (leaders.empty()) {
+      events::Alert a;
+      a.kind = "case.relay_unanswered";
+      a.subject = fmt::format("case:{}", c.id);
+      a.unit_id = r.hq_unit_id;
+      a.severity = "high";
+      a.title_vi = fmt::format("Vụ việc {} không chuyển được đến Lãnh đạo: không có lãnh đạo nào trong hệ thống", c.number);
+      a.title_en = fmt::format("Case {} cannot reach the leadership: no leader is on record", c.number);
+      a.audience = {"admin", "office_officer", "unit_leader"};
+      a.details = {{"case_id", c.id}};
+      t_after.push_back([this, a] { alerts_.raise(a); });
+    }
+  } else if (to == "direction_sent") {
+    json reason = {{"vi", fmt::format("Đầu mối không chuyển ý kiến chỉ đạo trong {} phút: gửi thẳng đơn vị", minutes)},
+                   {"en", fmt::format("The focal point did not pass the direction on within {} minutes: sent to the units directly", minutes)}};
+    db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, bypass_reason = ? WHERE case_id = ?", {to, reason.dump(), c.id});
+    record(c.id, std::nullopt, "relay.direction_sent", reason["vi"].get<std::string>(), reason["en"].get<std::string>(), {{"reason", reason}});
+    deliver_direction(require_case(c.id), dir);
+  }
+  changed(c.id);
 }
 
 std::vector<TimelineEntry> Cases::timeline(int64_t case_id) {
@@ -794,7 +1091,7 @@ EscalationPolicy Cases::policy(const std::string& severity) {
     return policy_from_json(json::parse(r->str(0)), severity);
   for (auto& p : default_policies())
     if (p.severity == severity) return p;
-  return {severity, 0, {}};
+  return {severity, 0, default_relay_minutes(severity), {}};
 }
 
 EscalationPolicy Cases::set_policy(const EscalationPolicy& p, int64_t by) {
@@ -852,13 +1149,31 @@ void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Dire
     }
     return u->id;
   };
+  // Up the channel: the duty watch above the one handling it, or at headquarters the focal point.
+  auto above = [&](const std::string& role) {
+    std::pair<std::optional<int64_t>, std::vector<int64_t>> out;
+    const org::Unit* u = dir.unit(handling);
+    const org::Unit* watch = u ? dir.nearest_with(u->id, "duty_watch") : nullptr;
+    auto level = next_level(dir, watch ? *watch : *u);
+    if (!level.unit) return out;
+    out.first = level.unit->id;
+    for (const auto& [p, leads] : level.people)
+      if (role != "shift_leader" || leads || level.role == "focal_point") out.second.push_back(p->user_id);
+    return out;
+  };
   auto due = due_steps(p, state, clock, now);
   for (size_t k = 0; k < due.size(); ++k) {
     size_t i = due[k].step;
     const auto& step = p.steps[i];
     mark_fired(state, i, now);
-    auto unit = target_unit(step.notify_at);
-    std::vector<int64_t> people = unit ? resolve_role_at(dir, *unit, step.notify_role) : std::vector<int64_t>{};
+    std::optional<int64_t> unit;
+    std::vector<int64_t> people;
+    if (step.notify_at == "duty_watch_above" && dir.unit(handling)) {
+      std::tie(unit, people) = above(step.notify_role);
+    } else {
+      unit = target_unit(step.notify_at);
+      if (unit) people = resolve_role_at(dir, *unit, step.notify_role);
+    }
     const org::Unit* u = unit ? dir.unit(*unit) : nullptr;
     if (people.empty()) {
       // Nobody to notify (no one on duty): a coverage alert, and the next step now.
@@ -906,8 +1221,14 @@ void Cases::check(int64_t now) {
   // One read of every open case's escalation state; a transaction only for those with something due,
   // so that a centre with thousands of open cases does not hold the database every few seconds.
   std::vector<int64_t> due;
-  for (const auto& r : db_.query("SELECT id, status, severity, reported_at, acknowledged_at, escalation FROM cases "
-                                 "WHERE status IN ('reported','acknowledged','in_handling','coordination_requested')")) {
+  for (const auto& r : db_.query("SELECT c.id, c.status, c.severity, c.reported_at, c.acknowledged_at, c.escalation, x.stage, x.due_at "
+                                 "FROM cases c LEFT JOIN case_relays x ON x.case_id = c.id "
+                                 "WHERE c.status IN ('reported','acknowledged','in_handling','coordination_requested')")) {
+    // 16.4(c): while the focal point owes a hop, its own deadline runs instead of the escalation steps.
+    if (auto stage = r.opt_str(6); stage && relay_awaits_focal_point(*stage)) {
+      if (relay_lapse(*stage, r.opt_i64(7), now)) due.push_back(r.i64(0));
+      continue;
+    }
     const auto& p = pols[r.str(2)];
     auto state = state_from_json(json::parse(r.str(5)));
     CaseClock clock{r.str(1), r.opt_i64(3).value_or(now), r.opt_i64(4)};
@@ -920,7 +1241,12 @@ void Cases::check(int64_t now) {
     try {
       db_.transaction([&] {
         auto c = get(id);
-        if (c && c->open()) escalate(*c, pols[c->severity], now, *dir);
+        if (!c || !c->open()) return;
+        if (c->relay && relay_awaits_focal_point(c->relay->stage)) {
+          if (auto to = relay_lapse(c->relay->stage, c->relay->due_at, now)) lapse_relay(*c, *to, now, *dir);
+          return;
+        }
+        escalate(*c, pols[c->severity], now, *dir);
       });
       flush();
     } catch (...) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "supervision/escalation.h"
+#include "supervision/relay.h"
 #include "supervision/routing.h"
 #include "core/clock.h"
 #include "duty/duty.h"
@@ -24,11 +25,13 @@ namespace watchfloor::supervision {
 inline constexpr const char* kTargetTypes[] = {"site", "camera", "enterprise", "declaration", "route"};
 inline constexpr const char* kOutcomes[] = {"no_violation", "procedure_corrected", "administrative_violation",
                                             "criminal_transfer", "officer_discipline"};
-inline constexpr const char* kIdentifierKinds[] = {"declarations", "containers", "plates", "seals", "persons"};
+inline constexpr const char* kIdentifierKinds[] = {"declarations", "containers", "plates", "seals", "persons", "baggage"};
 
 struct Task {
   int64_t id = 0, unit_id = 0, created_by = 0, created_at = 0, updated_at = 0;
+  // "active"; "awaiting_approval" for a key-point plan its unit's leadership has not approved; "closed".
   std::string method, title, description, status = "active";
+  std::optional<int64_t> approved_by, approved_at;  // a key-point plan's approval
   int64_t period_from = 0;
   std::optional<int64_t> period_to;
   nlohmann::json directive;                              // {number, date, issuer} or null
@@ -60,6 +63,17 @@ struct CoordinationRequest {
   bool overdue(int64_t now) const { return status != "answered" && now > deadline; }
 };
 
+// A 16.4(c) case on its way to headquarters leadership and back (relay.h).
+struct Relay {
+  std::string stage;
+  int64_t focal_unit_id = 0, hq_unit_id = 0;
+  std::optional<int64_t> due_at;
+  std::vector<int64_t> leaders;  // the leaders it reached
+  std::optional<std::string> summary, proposal, direction, relay_note;
+  std::optional<int64_t> forwarded_by, forwarded_at, directed_by, directed_at, relayed_by, relayed_at;
+  nlohmann::json bypass_reason;  // {vi, en} when a hop went around the focal point, else null
+};
+
 struct Case {
   int64_t id = 0, unit_id = 0, observed_at = 0, created_by = 0, created_at = 0, updated_at = 0;
   std::string number, method, status = "draft", severity = "medium", site, subject, description, suspected_violation,
@@ -74,6 +88,7 @@ struct Case {
   std::optional<std::string> outcome, outcome_note;
   std::vector<Proposal> proposals;                   // filled by get()
   std::vector<CoordinationRequest> coordination;     // filled by get()
+  std::optional<Relay> relay;                        // filled by get(), 16.4(c) only
   bool open() const { return status != "draft" && status != "concluded" && status != "closed"; }
 };
 
@@ -120,6 +135,8 @@ class Cases {
   std::optional<Task> task(int64_t id);
   Task create_task(const TaskInput& in, int64_t by);
   Task update_task(int64_t id, const TaskInput& in, int64_t by);
+  // A key-point plan comes into force when the leadership of the unit that owns it approves it.
+  Task approve_task(int64_t id, int64_t by);
 
   // ---- cases
   // Matching cases, newest first, with the caller's relation (see relation()) for visibility checks.
@@ -138,6 +155,18 @@ class Cases {
   Case decide(int64_t id, int64_t proposal_id, int64_t by, bool approve, const std::optional<std::string>& remarks);
   Case execute(int64_t id, int64_t proposal_id, int64_t by, const std::string& note);
   std::vector<TimelineEntry> timeline(int64_t case_id);
+
+  // ---- 16.4(c): through the focal point (relay.h)
+  // The focal point forwards the case, with its summary and perhaps a proposal, to leaders it chooses.
+  Case forward(int64_t id, int64_t by, const std::vector<int64_t>& leaders, const std::string& summary,
+               const std::optional<std::string>& proposal);
+  // A leader it reached gives the direction; the focal point passes it to the units.
+  Case direct(int64_t id, int64_t by, const std::string& direction);
+  Case relay_direction(int64_t id, int64_t by, const std::optional<std::string>& note);
+  // The leaders the focal point may forward a case to (the leadership of headquarters).
+  std::vector<int64_t> relay_candidates(const Case& c);
+  // The relay steps `user` may take on the case now: "forward", "direct", "relay_direction".
+  std::vector<std::string> relay_actions(const Case& c, int64_t user);
   // "reporter", "approver", "recipient", or nullopt: what `user` is to the case. Besides those it was
   // sent to, a 16.4(a) case belongs to whoever is on the handling unit's shift now (the handover carries it).
   std::optional<std::string> relation(const Case& c, int64_t user);
@@ -185,6 +214,11 @@ class Cases {
   void escalate(const Case& c, const EscalationPolicy& p, int64_t now, Directory& dir);
   std::vector<int64_t> recipients_of(int64_t case_id);
   void resolve_alerts(int64_t case_id);
+  std::string relay_role(int64_t case_id, int64_t user);
+  void add_recipients(const Case& c, const std::vector<int64_t>& users, const std::string& role, bool approver);
+  void lapse_relay(const Case& c, const std::string& to, int64_t now, Directory& dir);
+  // The direction reaches the reporter and the leadership of the reporting and the carrying-out units.
+  void deliver_direction(const Case& c, Directory& dir);
   // The next number of a document series ("case:HP-CKKV1:2026"), within the caller's transaction.
   int64_t next_number(const std::string& series);
   // The unit handling a case and the unit it designates to run its duty watch (where shifts may be kept).

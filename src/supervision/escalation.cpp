@@ -48,18 +48,25 @@ bool ack_lapsed(const EscalationPolicy& p, const CaseClock& c, int64_t now) {
          now >= *c.acknowledged_at + p.ack_timeout_minutes * kMinute;
 }
 
+int default_relay_minutes(const std::string& severity) {
+  if (severity == "high") return 15;
+  if (severity == "low") return 240;
+  return 60;
+}
+
 std::vector<EscalationPolicy> default_policies() {
   return {
-      {"high", 15,
+      {"high", 15, default_relay_minutes("high"),
        {{5, "not_acknowledged", "shift_leader", "handling_unit", 2, 5},
         {15, "not_acknowledged", "unit_leader", "handling_unit", 1, 0},
-        {30, "not_acknowledged", "hq_leader", "headquarters", 1, 0},
+        {30, "not_acknowledged", "shift_leader", "duty_watch_above", 1, 0},
         {240, "not_closed", "unit_leader", "handling_unit", 1, 0}}},
-      {"medium", 30,
+      {"medium", 30, default_relay_minutes("medium"),
        {{15, "not_acknowledged", "shift_leader", "handling_unit", 2, 15},
         {60, "not_acknowledged", "unit_leader", "handling_unit", 1, 0},
+        {120, "not_acknowledged", "shift_leader", "duty_watch_above", 1, 0},
         {1440, "not_closed", "unit_leader", "handling_unit", 1, 0}}},
-      {"low", 60,
+      {"low", 60, default_relay_minutes("low"),
        {{60, "not_acknowledged", "shift_leader", "handling_unit", 1, 0},
         {240, "not_acknowledged", "unit_leader", "handling_unit", 1, 0}}},
   };
@@ -74,7 +81,7 @@ nlohmann::json to_json(const EscalationPolicy& p) {
                      {"notify_at", s.notify_at},
                      {"repeat", s.repeat},
                      {"every_minutes", s.every_minutes}});
-  return {{"severity", p.severity}, {"ack_timeout_minutes", p.ack_timeout_minutes}, {"steps", steps}};
+  return {{"severity", p.severity}, {"ack_timeout_minutes", p.ack_timeout_minutes}, {"relay_minutes", p.relay_minutes}, {"steps", steps}};
 }
 
 nlohmann::json to_json(const EscalationState& s) { return {{"since", s.since}, {"fired", s.fired}, {"last_at", s.last_at}}; }
@@ -90,7 +97,7 @@ EscalationState state_from_json(const nlohmann::json& j) {
 }
 
 EscalationPolicy policy_from_json(const nlohmann::json& j, const std::string& severity) {
-  core::JsonBody b(j, {"ack_timeout_minutes", "steps"});
+  core::JsonBody b(j, {"ack_timeout_minutes", "relay_minutes", "steps"});
   EscalationPolicy p;
   p.severity = severity;
   auto bounded = [&](core::JsonBody& body, std::string_view f, int lo, int hi, int fallback, core::Need need) {
@@ -101,6 +108,7 @@ EscalationPolicy policy_from_json(const nlohmann::json& j, const std::string& se
     return v ? static_cast<int>(*v) : fallback;
   };
   p.ack_timeout_minutes = bounded(b, "ack_timeout_minutes", 0, 10'080, 0, core::Need::required);
+  p.relay_minutes = bounded(b, "relay_minutes", 1, 10'080, default_relay_minutes(severity), core::Need::optional);
   const auto* steps = b.raw("steps");
   if (!steps || !steps->is_array() || steps->empty() || steps->size() > 20) {
     b.error("steps", "Cần từ 1 đến 20 bước", "Between 1 and 20 steps are needed");

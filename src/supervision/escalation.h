@@ -1,5 +1,5 @@
 #pragma once
-// Escalation (leo thang): making sure someone acts on a reported case in time. Policies are data (one
+// Escalation (chuyển cấp xử lý): making sure someone acts on a reported case in time. Policies are data (one
 // per severity); this file decides, from a case's state and the clock, which steps are due. Pure:
 // the caller resolves people from the roster and records what was sent.
 #include <nlohmann/json.hpp>
@@ -13,7 +13,9 @@ namespace watchfloor::supervision {
 
 inline constexpr const char* kSeverities[] = {"high", "medium", "low"};
 inline constexpr const char* kConditions[] = {"not_acknowledged", "not_closed"};
-inline constexpr const char* kNotifyAt[] = {"handling_unit", "parent_unit", "headquarters"};
+// duty_watch_above: the shift on duty of the nearest duty watch above the handling unit's, or at
+// headquarters the focal point (routing.h next_level): up the channel, never around it.
+inline constexpr const char* kNotifyAt[] = {"handling_unit", "duty_watch_above", "parent_unit", "headquarters"};
 inline constexpr const char* kNotifyRoles[] = {"shift_leader", "duty_officer", "unit_leader", "hq_leader", "office_officer"};
 
 struct EscalationStep {
@@ -30,6 +32,8 @@ struct EscalationPolicy {
   // An acknowledged case that is not taken into handling within this time returns to "reported" and
   // its escalation starts again (0: never).
   int ack_timeout_minutes = 0;
+  // 16.4(c): how long the focal point has for each hop of the relay (relay.h) before it goes up.
+  int relay_minutes = 60;
   std::vector<EscalationStep> steps;
 };
 
@@ -58,7 +62,11 @@ void mark_fired(EscalationState& s, size_t step, int64_t at);
 bool ack_lapsed(const EscalationPolicy& p, const CaseClock& c, int64_t now);
 bool condition_holds(const std::string& condition, const std::string& status);
 
-// The policies shipped with a new installation.
+// The focal point's time for a hop when a policy does not say: 15 min high, 60 medium, 240 low.
+int default_relay_minutes(const std::string& severity);
+
+// The policies shipped with a new installation: up the channel (shift leader, the unit's leadership,
+// the duty watch above), never from a branch straight to headquarters leadership.
 std::vector<EscalationPolicy> default_policies();
 
 nlohmann::json to_json(const EscalationPolicy& p);

@@ -38,10 +38,7 @@ bool is_leader_position(const std::string& pos) {
 // The leadership of `unit` (its nearest unit with a leadership designation).
 void add_leadership(Builder& b, const org::Unit& owner, const std::string& role, const std::string& vi,
                     const std::string& en) {
-  std::vector<const Person*> people = b.dir.holding(owner.id, {Role::unit_leader, Role::hq_leader});
-  if (auto it = owner.designations.find("leadership"); it != owner.designations.end())
-    for (const auto* p : b.dir.holding(it->second, {Role::unit_leader, Role::hq_leader}))
-      if (std::find(people.begin(), people.end(), p) == people.end()) people.push_back(p);
+  auto people = leadership_of(b.dir, owner);
   for (const auto* p : people) b.add(*p, owner.id, role, true, vi, en);
   if (people.empty())
     b.warn("no_leadership", fmt::format("Không có lãnh đạo nào của {} trong hệ thống để nhận báo cáo", owner.name_vi),
@@ -114,7 +111,8 @@ Routing route_case(const RouteInput& in, const Directory& dir) {
     b.out.explanation_en = "Key-point supervision by theme or plan: reported to the leadership of the unit that owns the plan, "
                            "who handle it and coordinate with related units (Appendix V form).";
   } else if (in.method == "keypoint_directive") {
-    // 16.4(c): headquarters leadership, through the designated focal point (General Affairs Division).
+    // 16.4(c): to headquarters leadership through the designated focal point (General Affairs Division),
+    // which forwards it (relay.h); the leadership is not told beside it.
     b.out.clause = "16.4.c";
     const org::Unit* hq = dir.nearest_with(in.unit_id, "leadership_focal_point");
     if (hq) {
@@ -122,23 +120,35 @@ Routing route_case(const RouteInput& in, const Directory& dir) {
       int64_t focal = hq->designations.at("leadership_focal_point");
       const org::Unit* focal_unit = dir.unit(focal);
       std::string focal_vi = focal_unit ? focal_unit->name_vi : "", focal_en = focal_unit ? focal_unit->name_en : "";
-      auto relays = dir.holding(focal, {Role::office_officer, Role::unit_leader, Role::supervision_officer, Role::duty_officer});
+      auto relays = focal_point_people(dir, *hq);
       for (const auto* p : relays)
         b.add(*p, focal, "focal_point", false, fmt::format("{}: đầu mối báo cáo Lãnh đạo {}", focal_vi, hq->name_vi),
               fmt::format("{}: focal point reporting to the leadership of {}", focal_en, hq->name_en));
-      if (relays.empty())
-        b.warn("no_focal_point", fmt::format("Không có cán bộ nào của {} (đầu mối) trong hệ thống", focal_vi),
-               fmt::format("Nobody of {} (the focal point) is on record", focal_en));
-      add_leadership(b, *hq, "hq_leadership", fmt::format("Lãnh đạo {}: cho ý kiến chỉ đạo", hq->name_vi),
-                     fmt::format("Leadership of {}: for direction", hq->name_en));
+      if (!relays.empty()) {
+        b.out.focal_unit_id = focal;
+      } else {
+        b.warn("no_focal_point", fmt::format("Không có cán bộ nào của {} (đầu mối) trong hệ thống: báo cáo thẳng Lãnh đạo", focal_vi),
+               fmt::format("Nobody of {} (the focal point) is on record: reported to the leadership directly", focal_en));
+        add_leadership(b, *hq, "hq_leadership", fmt::format("Lãnh đạo {}: cho ý kiến chỉ đạo", hq->name_vi),
+                       fmt::format("Leadership of {}: for direction", hq->name_en));
+      }
+      b.out.explanation_vi = fmt::format(
+          "Giám sát trọng điểm theo chỉ đạo trực tiếp của Lãnh đạo {0}: báo cáo Lãnh đạo {0} qua đầu mối {1} để xin ý kiến "
+          "chỉ đạo. Đầu mối chuyển báo cáo đến lãnh đạo trong thời hạn theo mức độ; quá hạn thì chuyển lãnh đạo đơn vị đầu mối, "
+          "sau đó gửi thẳng Lãnh đạo {0}. Ý kiến chỉ đạo được chuyển lại đơn vị qua đầu mối.",
+          hq->name_vi, focal_vi);
+      b.out.explanation_en = fmt::format(
+          "Key-point supervision on the direct instruction of the leadership of {0}: reported to the leadership of {0} through the "
+          "focal point, {1}, for direction. The focal point forwards it to the leaders within a deadline set by severity; when it "
+          "lapses, the focal point's leadership is asked, then the leadership of {0} receives it directly. The direction returns "
+          "to the units through the focal point.",
+          hq->name_en, focal_en);
     } else {
       b.out.handling_unit_id = in.unit_id;
-      b.warn("no_focal_point", "Chưa chỉ định đầu mối báo cáo Lãnh đạo Tổng cục", "No focal point to headquarters leadership is designated");
+      b.warn("no_focal_point", "Chưa chỉ định đầu mối báo cáo lãnh đạo cấp trên", "No focal point to headquarters leadership is designated");
+      b.out.explanation_vi = "Giám sát trọng điểm theo chỉ đạo trực tiếp của lãnh đạo cấp trên: chưa chỉ định đầu mối báo cáo.";
+      b.out.explanation_en = "Key-point supervision on the direct instruction of headquarters leadership: no focal point is designated.";
     }
-    b.out.explanation_vi = "Giám sát trọng điểm theo chỉ đạo trực tiếp của Lãnh đạo Tổng cục: báo cáo Lãnh đạo Tổng cục "
-                           "thông qua đầu mối (Phòng Tổng hợp - Văn phòng) để xin ý kiến chỉ đạo.";
-    b.out.explanation_en = "Key-point supervision on the direct instruction of headquarters leadership: reported to headquarters "
-                           "leadership through the focal point (General Affairs Division of the Office) for direction.";
   } else {
     // 16.4(a): regular supervision or a task of the duty watch -> the unit's duty watch, its shift on duty now.
     b.out.clause = "16.4.a";
@@ -176,6 +186,12 @@ Routing route_case(const RouteInput& in, const Directory& dir) {
                 fmt::format("Duty watch of {} (no rostered shift at this time)", watch->name_en));
         b.warn("nobody_on_duty", fmt::format("{} không có ca trực theo lịch vào lúc này", watch->name_vi),
                fmt::format("{} has no rostered shift on duty at this time", watch->name_en));
+        // The next level up the channel is told at once, not after the escalation timer.
+        auto above = next_level(dir, *watch);
+        for (const auto& [p, approver] : above.people)
+          b.add(*p, above.unit->id, above.role, approver,
+                fmt::format("Không có ca trực tại {}: báo ngay {}", watch->name_vi, above.unit->name_vi),
+                fmt::format("Nobody on duty at {}: {} is told at once", watch->name_en, above.unit->name_en));
       }
     }
   }
@@ -204,11 +220,65 @@ Routing route_case(const RouteInput& in, const Directory& dir) {
   }
   // The reporter is never their own recipient.
   std::erase_if(b.out.recipients, [&](const Recipient& r) { return r.user_id == in.reporter_id; });
+  // Someone must be able to approve the handling: if nobody it reached can, the handling unit's
+  // leadership is on it too. A 16.4(c) case reaches its approvers through the focal point.
+  bool approvable = b.out.focal_unit_id || std::any_of(b.out.recipients.begin(), b.out.recipients.end(),
+                                                         [](const Recipient& r) { return r.approver; });
+  if (!approvable)
+    if (const org::Unit* handling = dir.unit(b.out.handling_unit_id)) {
+      const org::Unit* owner = dir.nearest_with(handling->id, "leadership");
+      add_leadership(b, owner ? *owner : *handling, "leadership",
+                     fmt::format("Lãnh đạo {}: không người nhận nào khác có thẩm quyền duyệt phương án xử lý", handling->name_vi),
+                     fmt::format("Leadership of {}: nobody else it reached may approve the handling", handling->name_en));
+      std::erase_if(b.out.recipients, [&](const Recipient& r) { return r.user_id == in.reporter_id; });
+    }
 
   char point = b.out.clause.back();
   b.out.clause_vi = fmt::format("Điều 16 khoản 4 điểm {}", point);
   b.out.clause_en = fmt::format("Article 16(4)({})", point);
   return b.out;
+}
+
+std::vector<const Person*> leadership_of(const Directory& dir, const org::Unit& unit) {
+  std::vector<const Person*> people = dir.holding(unit.id, {Role::unit_leader, Role::hq_leader});
+  if (auto it = unit.designations.find("leadership"); it != unit.designations.end())
+    for (const auto* p : dir.holding(it->second, {Role::unit_leader, Role::hq_leader}))
+      if (std::find(people.begin(), people.end(), p) == people.end()) people.push_back(p);
+  return people;
+}
+
+std::vector<const Person*> focal_point_people(const Directory& dir, const org::Unit& hq) {
+  auto it = hq.designations.find("leadership_focal_point");
+  if (it == hq.designations.end()) return {};
+  return dir.holding(it->second, {Role::office_officer, Role::unit_leader, Role::supervision_officer, Role::duty_officer});
+}
+
+NextLevel next_level(const Directory& dir, const org::Unit& watch_unit) {
+  NextLevel out;
+  const org::Unit* u = &watch_unit;
+  for (int depth = 0; u->parent_id && depth < 64; ++depth) {
+    const org::Unit* above = dir.nearest_with(*u->parent_id, "duty_watch");
+    if (!above) break;
+    if (const OnDuty* s = dir.shift_for(*above)) {
+      out.unit = above;
+      out.role = "duty_watch_above";
+      bool has_leader = std::any_of(s->members.begin(), s->members.end(), [](const auto& m) { return m.second == "shift_leader"; });
+      for (const auto& [user, pos] : s->members)
+        if (const Person* p = dir.person(user))
+          out.people.push_back({p, pos == "shift_leader" || (!has_leader && pos == "deputy_leader")});
+      return out;
+    }
+    u = above;
+  }
+  // Headquarters (or nobody on duty anywhere above): the focal point.
+  if (const org::Unit* hq = dir.nearest_with(watch_unit.id, "leadership_focal_point")) {
+    const org::Unit* focal = dir.unit(hq->designations.at("leadership_focal_point"));
+    if (!focal || focal->id == watch_unit.id) return out;
+    out.unit = focal;
+    out.role = "focal_point";
+    for (const auto* p : focal_point_people(dir, *hq)) out.people.push_back({p, false});
+  }
+  return out;
 }
 
 std::vector<int64_t> resolve_role_at(const Directory& dir, int64_t unit_id, const std::string& role) {

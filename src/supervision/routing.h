@@ -76,6 +76,9 @@ struct Routing {
   int64_t handling_unit_id = 0;
   std::optional<int64_t> shift_id;  // the duty shift that handles it (16.4.a), or the reporter's shift
   bool reporter_on_duty = false;    // Art. 8 applies
+  // 16.4(c): the focal point the case waits at before it reaches the leadership (relay.h); nullopt when
+  // there is none to relay it and the leadership received it directly (with a warning).
+  std::optional<int64_t> focal_unit_id;
   std::vector<Recipient> recipients;
   std::vector<Warning> warnings;
 };
@@ -83,6 +86,22 @@ struct Routing {
 // Never throws for a gap in the organisation: a missing designation or nobody on duty becomes a
 // warning (and the escalation and coverage alerts take it from there).
 Routing route_case(const RouteInput& in, const Directory& dir);
+
+// The leadership of `unit`: those holding a leader's role there or at the unit its "leadership"
+// designation names (a director sits in the leadership unit and holds the role at the department).
+std::vector<const Person*> leadership_of(const Directory& dir, const org::Unit& unit);
+
+// The people of the focal point that reports to the leadership of `hq` (its leadership_focal_point).
+std::vector<const Person*> focal_point_people(const Directory& dir, const org::Unit& hq);
+
+// The next level up the channel from the duty watch at `watch_unit` (Art. 16.4, 16.2): the shift on duty
+// of the nearest duty watch above it that has one; at headquarters, the focal point. Empty when none.
+struct NextLevel {
+  const org::Unit* unit = nullptr;
+  std::string role;  // "duty_watch_above" or "focal_point"
+  std::vector<std::pair<const Person*, bool>> people;  // with whether they may approve the handling
+};
+NextLevel next_level(const Directory& dir, const org::Unit& watch_unit);
 
 // The people to notify for an escalation step: `role` at the unit, taken from the shift on duty for
 // shift_leader/duty_officer, else from the people holding the role there.

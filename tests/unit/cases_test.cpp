@@ -259,7 +259,7 @@ TEST(Cases, AnAcknowledgementNotFollowedByHandlingLapses) {
 
 TEST(Cases, NobodyToNotifyMovesToTheNextStepAndRaisesAnAlert) {
   World w;
-  EscalationPolicy p{"low", 0,
+  EscalationPolicy p{"low", 0, 60,
                      {{0, "not_acknowledged", "shift_leader", "parent_unit", 1, 0},
                       {120, "not_acknowledged", "hq_leader", "headquarters", 1, 0}}};
   w.cases->set_policy(p, w.hq_leader);

@@ -99,13 +99,32 @@ TEST_P(Routing16_4, PointA_ATaskOfTheDutyWatchRoutesTheSameWay) {
   EXPECT_EQ(users(r), (std::vector<int64_t>{5, 6, 7}));
 }
 
-TEST_P(Routing16_4, PointA_NobodyOnDutyFallsBackToTheDutyOfficersWithAWarning) {
+TEST_P(Routing16_4, PointA_NobodyOnDutyFallsBackToTheDutyOfficersAndTellsTheNextLevelAtOnce) {
   auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "goods", std::nullopt, 8}, dir);
   EXPECT_EQ(r.clause, "16.4.a");
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].code, "nobody_on_duty");
-  EXPECT_EQ(users(r), (std::vector<int64_t>{5, 6})) << "the unit's shift leaders and duty officers";
+  EXPECT_EQ(users(r), (std::vector<int64_t>{2, 5, 6})) << "the unit's shift leaders and duty officers, and the next level";
   EXPECT_TRUE(find(r, 5)->approver);
+  // Nobody on duty above either: at headquarters the next level is the focal point, not the leaders.
+  EXPECT_EQ(find(r, 2)->role, "focal_point");
+  EXPECT_EQ(find(r, 1), nullptr) << "never from a branch straight to headquarters leadership";
+}
+
+TEST_P(Routing16_4, Escalation_NobodyOnDutyTellsTheDutyWatchAboveAtOnce) {
+  // Headquarters' duty watch has a shift on duty; the province has none.
+  person(11, "Lãnh đạo ca trực cơ quan", GetParam().hq, Role::shift_leader, GetParam().hq);
+  person(12, "Cán bộ trực ban cơ quan", GetParam().hq, Role::duty_officer, GetParam().hq);
+  dir.on_duty[dir.unit(id(GetParam().hq))->designations.at("duty_watch")] = {77, "2026-11-28", {{11, "shift_leader"}, {12, "duty_officer"}}};
+  auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "goods", std::nullopt, 8}, dir);
+  ASSERT_NE(find(r, 11), nullptr);
+  EXPECT_EQ(find(r, 11)->role, "duty_watch_above");
+  EXPECT_TRUE(find(r, 11)->approver) << "the shift leader above may approve";
+  EXPECT_FALSE(find(r, 12)->approver);
+  EXPECT_EQ(find(r, 2), nullptr) << "the duty watch above answers; the focal point is not needed";
+  auto level = next_level(dir, *dir.unit(id(GetParam().province)));
+  ASSERT_NE(level.unit, nullptr);
+  EXPECT_EQ(level.role, "duty_watch_above");
 }
 
 TEST_P(Routing16_4, Art8_AnOfficerOnDutyReportsToTheShiftLeaderAndIsNotTheirOwnRecipient) {
@@ -142,16 +161,50 @@ TEST_P(Routing16_4, PointB_AnOfficerOnDutyAlsoTellsTheShiftLeaderWhoDoesNotAppro
   EXPECT_FALSE(find(r, 5)->approver) << "in 16.4(b) the leadership decides, not the shift";
 }
 
-TEST_P(Routing16_4, PointC_ALeadershipDirectiveGoesToHeadquartersLeadershipThroughTheFocalPoint) {
+TEST_P(Routing16_4, PointC_ALeadershipDirectiveGoesToTheFocalPointNotBesideIt) {
   auto r = route_case({"keypoint_directive", id(GetParam().branch), id(GetParam().asd), "goods", std::nullopt, 8}, dir);
   EXPECT_EQ(r.clause, "16.4.c");
   EXPECT_EQ(r.clause_en, "Article 16(4)(c)");
   EXPECT_EQ(r.handling_unit_id, id(GetParam().hq));
-  EXPECT_EQ(users(r), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(users(r), (std::vector<int64_t>{2})) << "the leadership hears of it from the focal point";
   EXPECT_EQ(find(r, 2)->role, "focal_point");
   EXPECT_FALSE(find(r, 2)->approver) << "the focal point relays; the leadership directs";
-  EXPECT_EQ(find(r, 1)->role, "hq_leadership");
+  EXPECT_EQ(r.focal_unit_id, id(GetParam().focal));
+  const auto& hq = *dir.unit(id(GetParam().hq));
+  EXPECT_NE(r.explanation_vi.find("qua đầu mối " + dir.unit(id(GetParam().focal))->name_vi), std::string::npos) << r.explanation_vi;
+  EXPECT_NE(r.explanation_vi.find("Lãnh đạo " + hq.name_vi), std::string::npos) << "the preset's own name: " << r.explanation_vi;
+  ASSERT_EQ(leadership_of(dir, hq).size(), 1u);
+  EXPECT_EQ(leadership_of(dir, hq)[0]->user_id, 1) << "whom the focal point may forward it to";
+}
+
+TEST_P(Routing16_4, PointC_WithoutAFocalPointOnRecordTheLeadershipReceivesItDirectlyWithAWarning) {
+  std::erase_if(dir.people, [](const Person& p) { return p.user_id == 2; });
+  auto r = route_case({"keypoint_directive", id(GetParam().branch), id(GetParam().asd), "goods", std::nullopt, 8}, dir);
+  EXPECT_EQ(users(r), (std::vector<int64_t>{1}));
   EXPECT_TRUE(find(r, 1)->approver);
+  EXPECT_FALSE(r.focal_unit_id);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].code, "no_focal_point");
+}
+
+// Every reported case reaches someone who may approve its handling, whatever reports it, wherever,
+// with or without a shift on duty (a 16.4(c) case reaches its approvers through the focal point).
+TEST_P(Routing16_4, EveryCaseHasARecipientWhoMayApproveItsHandling) {
+  const Parts& p = GetParam();
+  for (bool on_duty : {false, true}) {
+    dir.on_duty.clear();
+    if (on_duty) shift_on_duty();
+    for (const char* method : kMethods)
+      for (const char* subject : kSubjects)
+        for (const auto& [unit, reporter] : std::vector<std::pair<std::string, int64_t>>{
+                 {p.branch, 8}, {p.team, 8}, {p.province, 7}, {p.asd_division, 10}}) {
+          std::optional<int64_t> plan_unit = std::string(method) == "keypoint_plan" ? std::optional(id(unit)) : std::nullopt;
+          std::optional<int64_t> team = std::string(subject) == "passenger_baggage" ? std::optional(id(p.team)) : std::nullopt;
+          auto r = route_case({method, id(unit), plan_unit, subject, team, reporter}, dir);
+          bool approvable = r.focal_unit_id || std::any_of(r.recipients.begin(), r.recipients.end(), [](const auto& x) { return x.approver; });
+          EXPECT_TRUE(approvable) << method << " / " << subject << " at " << unit << (on_duty ? " (shift on duty)" : " (nobody on duty)");
+        }
+  }
 }
 
 TEST_P(Routing16_4, Art8_PassengerBaggageAlsoNotifiesTheTeamLeaderOnSite) {
