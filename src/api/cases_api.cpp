@@ -31,9 +31,25 @@ std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, Need ne
 
 inline constexpr const char* kCaseStatuses[] = {"draft", "reported", "acknowledged", "in_handling", "coordination_requested",
                                                 "concluded", "closed"};
-inline constexpr const char* kTaskStatuses[] = {"active", "closed"};
+inline constexpr const char* kTaskStatuses[] = {"active", "awaiting_approval", "closed"};
 
 // ---- parsing ------------------------------------------------------------------------------
+
+// A required, non-empty list of at most `max` positive ids.
+std::vector<int64_t> ids(core::JsonBody& b, std::string_view f, size_t max) {
+  std::vector<int64_t> out;
+  const auto* raw = b.raw(f);
+  if (!raw || !raw->is_array() || raw->empty() || raw->size() > max) {
+    b.error(b.path(f), fmt::format("Cần danh sách từ 1 đến {} mã", max), fmt::format("A list of 1 to {} ids is needed", max));
+    return out;
+  }
+  for (size_t i = 0; i < raw->size(); ++i) {
+    const auto& x = (*raw)[i];
+    if (!x.is_number_integer() || x.get<int64_t>() <= 0) b.error(fmt::format("{}[{}]", b.path(f), i), "Mã không hợp lệ", "Not a valid id");
+    else out.push_back(x.get<int64_t>());
+  }
+  return out;
+}
 
 // Array of objects, each read by `read` with its own field-named errors.
 template <typename Fn>
@@ -184,6 +200,15 @@ json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool
   json j = with_names(s, supervision::to_json(c, full, s.clock.now_ms()));
   j["my_role"] = full ? json(relation(ctx, s, c).value_or("")) : json();
   if (j["my_role"] == "") j["my_role"] = nullptr;
+  // 16.4(c): what the caller may do in the relay now, and whom the focal point may forward it to.
+  if (full && c.relay) {
+    auto actions = s.cases.relay_actions(c, ctx.principal().user_id);
+    j["relay"]["actions"] = actions;
+    json candidates = json::array();
+    if (std::find(actions.begin(), actions.end(), "forward") != actions.end())
+      for (auto u : s.cases.relay_candidates(c)) candidates.push_back({{"user_id", u}});
+    j["relay"]["candidates"] = with_names(s, candidates);
+  }
   j["task_title"] = nullptr;
   if (c.task_id)
     if (auto t = s.cases.task(*c.task_id)) j["task_title"] = t->title;
@@ -295,6 +320,16 @@ void add_case_routes(http::Router& r, Services& s) {
       s.audit.append(ctx.audit("task.create", "task", std::to_string(t.id), t.unit_id, supervision::to_json(t)));
     });
     return http::Response::json(201, task_json(s, t));
+  });
+
+  // Art. 16.4(b): a key-point plan comes into force when its unit's leadership approves it.
+  r.add("POST", "/api/v1/tasks/{id}/approve", Action::task_write, [&s](http::Context& ctx) {
+    auto t = load_task(ctx, s);
+    write(s, [&] {
+      t = s.cases.approve_task(t.id, ctx.principal().user_id);
+      s.audit.append(ctx.audit("task.approve", "task", std::to_string(t.id), t.unit_id, {{"status", t.status}}));
+    });
+    return http::Response::json(200, task_json(s, t));
   });
 
   r.add("GET", "/api/v1/tasks/{id}", Action::task_read, [&s](http::Context& ctx) {
@@ -455,6 +490,38 @@ void add_case_routes(http::Router& r, Services& s) {
     int64_t pid = ctx.id_param("proposal_id");
     return case_change(ctx, s, c, "case.execute", [&] { return s.cases.execute(c.id, pid, ctx.principal().user_id, *note); },
                        {{"proposal_id", pid}});
+  });
+
+  // ---- Art. 16.4(c): to headquarters leadership through the focal point, and the direction back
+  r.add("POST", "/api/v1/cases/{id}/forward", Action::case_handle, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, {"leader_ids", "summary", "proposal"});
+    auto leaders = ids(b, "leader_ids", 20);
+    auto summary = b.string("summary", Need::required, 5000);
+    auto proposal = b.string("proposal", Need::optional, 5000);
+    b.finish();
+    auto c = load_case(ctx, s);
+    ctx.require(Action::case_handle, case_target(ctx, s, c));
+    return case_change(ctx, s, c, "case.forward",
+                       [&] { return s.cases.forward(c.id, ctx.principal().user_id, leaders, *summary, proposal); },
+                       {{"leader_ids", leaders}});
+  });
+
+  r.add("POST", "/api/v1/cases/{id}/direct", Action::case_approve, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, {"direction"});
+    auto direction = b.string("direction", Need::required, 5000);
+    b.finish();
+    auto c = load_case(ctx, s);
+    ctx.require(Action::case_approve, case_target(ctx, s, c));
+    return case_change(ctx, s, c, "case.direct", [&] { return s.cases.direct(c.id, ctx.principal().user_id, *direction); });
+  });
+
+  r.add("POST", "/api/v1/cases/{id}/relay-direction", Action::case_handle, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body.empty() ? "{}" : ctx.req.body, {"note"});
+    auto note = b.string("note", Need::optional, 2000);
+    b.finish();
+    auto c = load_case(ctx, s);
+    ctx.require(Action::case_handle, case_target(ctx, s, c));
+    return case_change(ctx, s, c, "case.relay_direction", [&] { return s.cases.relay_direction(c.id, ctx.principal().user_id, note); });
   });
 
   // ---- coordination requests (Appendix V)

@@ -14,7 +14,8 @@ json with_names(Services& s, json j) {
       "author_id",   "set_by",       "issued_by",    "outcome_by",   "prepared_by", "accepted_by",     "user_id",
       "user_out",    "user_in",      "user_a",       "user_b",       "created_by",  "submitted_by",    "approved_by",
       "published_by", "by",          "reported_by",  "acknowledged_by", "proposed_by", "decided_by",   "executed_by",
-      "responded_by", "concluded_by", "closed_by",  "holder_id",    "released_by"};
+      "responded_by", "concluded_by", "closed_by",  "holder_id",    "released_by",
+      "forwarded_by", "directed_by",  "relayed_by"};
   std::map<int64_t, std::optional<org::User>> people;
   std::map<int64_t, std::optional<org::Unit>> units;
   auto ends_with = [](const std::string& k, const std::string& suffix) {

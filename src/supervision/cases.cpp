@@ -1311,6 +1311,8 @@ json to_json(const Task& t) {
           {"targets", t.targets},
           {"created_by", t.created_by},
           {"created_at", core::iso8601(t.created_at)},
+          {"approved_by", t.approved_by ? json(*t.approved_by) : json()},
+          {"approved_at", t.approved_at ? json(core::iso8601(*t.approved_at)) : json()},
           {"updated_at", core::iso8601(t.updated_at)}};
 }
 
@@ -1386,6 +1388,7 @@ json to_json(const Case& c, bool full, int64_t now) {
             {"created_by", c.created_by},
             {"created_at", core::iso8601(c.created_at)},
             {"updated_at", core::iso8601(c.updated_at)}};
+  j["relay"] = c.relay ? to_json(*c.relay, now) : json();
   if (full) {
     j["proposals"] = json::array();
     for (const auto& p : c.proposals) j["proposals"].push_back(to_json(p));
@@ -1393,6 +1396,30 @@ json to_json(const Case& c, bool full, int64_t now) {
     for (const auto& r : c.coordination) j["coordination"].push_back(to_json(r, now));
   }
   return j;
+}
+
+json to_json(const Relay& r, int64_t now) {
+  json leaders = json::array();
+  for (auto u : r.leaders) leaders.push_back({{"user_id", u}});
+  return {{"stage", r.stage},
+          {"stage_vi", relay_stage_vi(r.stage)},
+          {"stage_en", relay_stage_en(r.stage)},
+          {"focal_unit_id", r.focal_unit_id},
+          {"hq_unit_id", r.hq_unit_id},
+          {"due_at", opt_time(r.due_at)},
+          {"overdue", r.due_at && now >= *r.due_at},
+          {"leaders", leaders},
+          {"summary", opt_str(r.summary)},
+          {"proposal", opt_str(r.proposal)},
+          {"forwarded_by", opt_id(r.forwarded_by)},
+          {"forwarded_at", opt_time(r.forwarded_at)},
+          {"bypass_reason", r.bypass_reason},
+          {"direction", opt_str(r.direction)},
+          {"directed_by", opt_id(r.directed_by)},
+          {"directed_at", opt_time(r.directed_at)},
+          {"relay_note", opt_str(r.relay_note)},
+          {"relayed_by", opt_id(r.relayed_by)},
+          {"relayed_at", opt_time(r.relayed_at)}};
 }
 
 json to_json(const TimelineEntry& e) {

@@ -236,6 +236,7 @@ nlohmann::json to_json(const Task& t);
 nlohmann::json to_json(const Case& c, bool full, int64_t now);
 nlohmann::json to_json(const Proposal& p);
 nlohmann::json to_json(const CoordinationRequest& r, int64_t now);
+nlohmann::json to_json(const Relay& r, int64_t now);
 nlohmann::json to_json(const TimelineEntry& e);
 nlohmann::json to_json(const Notification& n);
 nlohmann::json to_json(const Routing& r);
