@@ -59,7 +59,9 @@ describe('operator console: map and home pages', { timeout: 240000 }, () => {
       await page.getByRole('heading', { name: 'Bản đồ giám sát', level: 1 }).waitFor();
       const map = page.getByTestId('vn-map');
       await map.locator('path.province').first().waitFor();
-      assert.ok((await map.locator('path.province').count()) >= 60, 'every province is drawn');
+      // Today's 34 provinces and centrally-run cities (Nghị quyết 202/2025/QH15), not the 64 of before 2008.
+      assert.equal(await map.locator('path.province').count(), 34, 'every province of 2025 is drawn, once');
+      assert.equal(await map.locator('path[data-province="VN-61"]').count(), 0, 'Hải Dương is part of Hải Phòng');
       // Hoàng Sa and Trường Sa are drawn and named as part of Viet Nam.
       await map.locator('[data-archipelago="hoang-sa"] text').getByText('Quần đảo Hoàng Sa').waitFor();
       await map.locator('[data-archipelago="truong-sa"] text').getByText('Quần đảo Trường Sa').waitFor();
@@ -86,10 +88,10 @@ describe('operator console: map and home pages', { timeout: 240000 }, () => {
       // Hovering a province names it; a click zooms to it and keeps to its sites.
       const hp = map.locator('path[data-province="VN-HP"]');
       await hp.dispatchEvent('mouseenter');
-      await page.getByTestId('map-hover').getByText('Tỉnh, thành phố: Hải Phòng').waitFor();
+      await page.getByTestId('map-hover').getByText('Thành phố Hải Phòng').waitFor();
       const wholeCountry = await map.getAttribute('viewBox');
       await hp.dispatchEvent('click');
-      await page.getByTestId('map-zoom').getByText('Đang xem: Hải Phòng').waitFor();
+      await page.getByTestId('map-zoom').getByText('Đang xem: Thành phố Hải Phòng').waitFor();
       assert.equal(await map.getAttribute('data-zoom'), 'VN-HP');
       assert.notEqual(await map.getAttribute('viewBox'), wholeCountry, 'the view closes in');
       const rows = await table.locator('tbody tr th button').allTextContents();

@@ -1,7 +1,8 @@
 // Drawing Viet Nam without a map library or a tile server: the province boundaries (GeoJSON shipped
 // with the console) projected to SVG coordinates, the archipelagos of Hoàng Sa and Trường Sa, which
 // the boundary data leaves out, and the geometry the map page needs (bounds, which province a point
-// is in). Plain functions, tested in geo.test.ts.
+// is in, the union of merged provinces). Plain functions, tested in geo.test.ts.
+import polygonClipping from 'polygon-clipping';
 
 export type Position = [number, number]; // [longitude, latitude]
 export type Ring = Position[];
@@ -10,9 +11,17 @@ export type Geometry = { type: 'Polygon'; coordinates: Ring[] } | { type: 'Multi
 
 export interface Province {
   id: string; // ISO 3166-2 as in the data: VN-HP, VN-09, …
-  name: string; // Vietnamese
+  name: string; // Vietnamese, without the kind: "Hải Phòng"
   nameEn: string;
+  /** A centrally-run city (thành phố trực thuộc trung ương), else a province (tỉnh). */
+  city: boolean;
   geometry: Geometry;
+}
+
+/** The name as an office writes it, with the kind: "Thành phố Hải Phòng" / "Hai Phong City", "Tỉnh Lạng Sơn". */
+export function provinceTitle(p: Province): { name: string; nameEn: string } {
+  if (!p.city) return { name: `Tỉnh ${p.name}`, nameEn: `${p.nameEn} Province` };
+  return { name: `Thành phố ${p.name}`, nameEn: p.nameEn.endsWith(' City') ? p.nameEn : `${p.nameEn} City` };
 }
 
 export interface Box {
@@ -99,6 +108,37 @@ export function contains(g: Geometry, p: Position): boolean {
   return polygons(g).some((poly) => poly.length > 0 && inRing(p, poly[0]) && !poly.slice(1).some((hole) => inRing(p, hole)));
 }
 
+/** The area of a ring in degrees² (shoelace; either winding). */
+export function ringArea(ring: Ring): number {
+  let s = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+  return Math.abs(s) / 2;
+}
+
+/** The area of a geometry in degrees²: its outer rings less their holes. */
+export function geometryArea(g: Geometry): number {
+  return polygons(g).reduce((sum, [outer, ...holes]) => sum + (outer ? ringArea(outer) : 0) - holes.reduce((h, r) => h + ringArea(r), 0), 0);
+}
+
+/**
+ * Interior rings smaller than this (degrees², about 60 km²) left by a union are speckles, not enclaves:
+ * where the low-detail boundaries of two neighbours do not share their vertices exactly, the gap
+ * between them becomes a thin hole inside the merged province. No provincial-level unit of Viet Nam
+ * has an enclave that small.
+ */
+export const SLIVER_DEG2 = 0.005;
+
+/**
+ * One geometry for the territory of several (provinces merged into one): their true polygon union,
+ * so that no former border is drawn inside, with the holes smaller than `minHole` filled.
+ */
+export function dissolve(members: Geometry[], minHole = SLIVER_DEG2): Geometry {
+  if (members.length === 0) return { type: 'MultiPolygon', coordinates: [] };
+  const [first, ...rest] = members.map((g) => g.coordinates);
+  const union = polygonClipping.union(first, ...rest).map(([outer, ...holes]) => [outer, ...holes.filter((h) => ringArea(h) >= minHole)]);
+  return union.length === 1 ? { type: 'Polygon', coordinates: union[0] } : { type: 'MultiPolygon', coordinates: union };
+}
+
 /** Distance² in degrees² from p to the segment a–b (flat: good enough over a few kilometres). */
 function segmentDistance2([px, py]: Position, [ax, ay]: Position, [bx, by]: Position): number {
   const dx = bx - ax;
@@ -136,7 +176,10 @@ interface FeatureLike {
   geometry?: { type?: string; coordinates?: unknown } | null;
 }
 
-/** The provinces of a GeoJSON FeatureCollection (amCharts geodata: properties id, name, NAME_ENG). */
+/**
+ * The provinces of a GeoJSON FeatureCollection (amCharts geodata: properties id, name, NAME_ENG, and
+ * TYPE_ENG "Municipality" for a centrally-run city).
+ */
 export function provincesOf(fc: { features?: FeatureLike[] }): Province[] {
   const out: Province[] = [];
   for (const f of fc.features ?? []) {
@@ -146,23 +189,22 @@ export function provincesOf(fc: { features?: FeatureLike[] }): Province[] {
     const id = String(props.id ?? f.id ?? '');
     const name = String(props.name ?? id);
     const nameEn = String(props.NAME_ENG ?? name).split('|')[0];
-    out.push({ id, name, nameEn, geometry: g as Geometry });
+    out.push({ id, name, nameEn, city: props.TYPE_ENG === 'Municipality', geometry: g as Geometry });
   }
   return out;
 }
 
 /**
- * The archipelagos of Hoàng Sa (huyện Hoàng Sa, thành phố Đà Nẵng) and Trường Sa (huyện Trường Sa,
- * tỉnh Khánh Hòa), part of Viet Nam. The boundary data has the mainland and the coastal islands only,
- * so the console draws the two archipelagos itself from the positions of their main islands.
+ * The archipelagos of Hoàng Sa (đặc khu Hoàng Sa, thành phố Đà Nẵng) and Trường Sa (đặc khu Trường Sa,
+ * tỉnh Khánh Hòa; both huyện until the 2025 reform, in the same city and province), part of Viet Nam.
+ * The boundary data has the mainland and the coastal islands only, so the console draws the two
+ * archipelagos itself from the positions of their main islands.
  */
 export interface Archipelago {
   id: 'hoang-sa' | 'truong-sa';
   name: string;
   nameEn: string;
-  provinceId: string;
-  provinceName: string;
-  provinceNameEn: string;
+  provinceId: string; // the province it belongs to (a unit of 2025: src/provinces2025.ts)
   islands: Position[];
 }
 
@@ -172,8 +214,6 @@ export const ARCHIPELAGOS: Archipelago[] = [
     name: 'Quần đảo Hoàng Sa',
     nameEn: 'Hoang Sa (Paracel) Archipelago',
     provinceId: 'VN-DN',
-    provinceName: 'Thành phố Đà Nẵng',
-    provinceNameEn: 'Da Nang City',
     islands: [
       [112.34, 16.83], // Phú Lâm
       [112.26, 16.98], // đảo Cây
@@ -192,8 +232,6 @@ export const ARCHIPELAGOS: Archipelago[] = [
     name: 'Quần đảo Trường Sa',
     nameEn: 'Truong Sa (Spratly) Archipelago',
     provinceId: 'VN-34',
-    provinceName: 'Tỉnh Khánh Hòa',
-    provinceNameEn: 'Khanh Hoa Province',
     islands: [
       [114.33, 11.43], // Song Tử Tây
       [114.35, 11.45], // Song Tử Đông

@@ -40,6 +40,8 @@ const SITES = [
     cameras: [{ id: 21, name: 'Làn xe hàng xuất khẩu', state: 'online' }],
   }),
   site({ site_id: 3, name: 'Kho chưa có tọa độ', latitude: null, longitude: null, state: 'none', cameras: [], camera_total: 0 }),
+  // In Hải Dương until 2025, in Hải Phòng since: listed with Hải Phòng's sites.
+  site({ site_id: 4, name: 'ICD Hải Dương', latitude: 20.94, longitude: 106.33, state: 'ok', open_alerts: 0, open_cases: 0, cameras: [], camera_total: 0 }),
 ];
 
 /** The live channel's socket, driven by the test. */
@@ -84,20 +86,29 @@ async function mountMap() {
 describe('MapPage', () => {
   it('draws the provinces, both archipelagos and a marker per site with coordinates, coloured by its state', async () => {
     const { root } = await mountMap();
-    expect(root.querySelectorAll('path.province').length).toBeGreaterThanOrEqual(60);
+    // Today's 34 provinces and centrally-run cities (Nghị quyết 202/2025/QH15), each drawn once.
+    const paths = [...root.querySelectorAll('path.province')];
+    expect(paths).toHaveLength(34);
+    expect(new Set(paths.map((p) => p.getAttribute('data-province'))).size).toBe(34);
+    expect(root.querySelector('path[data-province="VN-61"]')).toBeNull(); // Hải Dương, now in Hải Phòng
+    expect(root.querySelector('path[data-province="VN-15"]')).toBeNull(); // Hà Tây, in Hà Nội since 2008
+    expect(root.querySelector('path[data-province="VN-HP"] title')!.textContent).toBe('Thành phố Hải Phòng');
     expect([...root.querySelectorAll('.archipelago text')].map((t) => t.textContent)).toEqual(['Quần đảo Hoàng Sa', 'Quần đảo Trường Sa']);
     const markers = [...root.querySelectorAll('g.site-marker[data-site-id]')] as SVGGElement[];
     // The worst last, drawn on top of a neighbour.
     expect(markers.map((m) => [m.getAttribute('data-site-id'), m.getAttribute('data-state')])).toEqual([
       ['2', 'ok'],
+      ['4', 'ok'],
       ['1', 'offline'],
     ]);
-    expect(markers[1].getAttribute('aria-label')).toBe('Cảng Tân Vũ: Có camera mất tín hiệu');
-    // The table has every site, the one without coordinates marked so.
+    expect(markers[2].getAttribute('aria-label')).toBe('Cảng Tân Vũ: Có camera mất tín hiệu');
+    // The table has every site with its province of today, the one without coordinates marked so.
     const rows = [...root.querySelectorAll('[data-testid="map-sites"] tbody tr')];
-    expect(rows).toHaveLength(3);
-    expect(rows[0].textContent).toContain('Hải Phòng');
+    expect(rows).toHaveLength(4);
+    expect(rows[0].textContent).toContain('Thành phố Hải Phòng');
+    expect(rows[1].textContent).toContain('Tỉnh Lạng Sơn');
     expect(rows[2].textContent).toContain('Chưa có tọa độ');
+    expect(rows[3].textContent).toContain('Thành phố Hải Phòng');
     expect(root.textContent).toContain('Có vụ việc đang xử lý'); // in the legend
   });
 
@@ -119,8 +130,9 @@ describe('MapPage', () => {
     await tick();
     expect(svg.getAttribute('data-zoom')).toBe('VN-HP');
     expect(svg.getAttribute('viewBox')).not.toBe(country);
-    expect(root.querySelector('[data-testid="map-zoom"]')!.textContent).toBe('Đang xem: Hải Phòng');
-    expect([...root.querySelectorAll('[data-testid="map-sites"] tbody tr')].map((r) => r.getAttribute('data-site-id'))).toEqual(['1']);
+    expect(root.querySelector('[data-testid="map-zoom"]')!.textContent).toBe('Đang xem: Thành phố Hải Phòng');
+    expect(root.querySelector('[data-testid="map-sites"] caption')!.textContent).toBe('Địa điểm giám sát — Thành phố Hải Phòng');
+    expect([...root.querySelectorAll('[data-testid="map-sites"] tbody tr')].map((r) => r.getAttribute('data-site-id'))).toEqual(['1', '4']);
     const back = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Về toàn quốc')!;
     back.click();
     await tick();
@@ -128,18 +140,28 @@ describe('MapPage', () => {
     expect(svg.getAttribute('data-zoom')).toBe('');
     // From the keyboard: the province list.
     const select = root.querySelector('select[aria-label="Phóng to tỉnh, thành phố"]') as HTMLSelectElement;
+    const options = [...select.options].map((o) => o.textContent);
+    expect(options).toHaveLength(35); // the whole country and the 34
+    expect(options).toContain('Hải Phòng');
+    expect(options).not.toContain('Hải Dương');
+    expect(options).not.toContain('Hà Tây');
     select.value = 'VN-09';
     select.dispatchEvent(new Event('change', { bubbles: true }));
     await tick();
     expect(svg.getAttribute('data-zoom')).toBe('VN-09');
+    expect(root.querySelector('[data-testid="map-zoom"]')!.textContent).toBe('Đang xem: Tỉnh Lạng Sơn');
     expect([...root.querySelectorAll('[data-testid="map-sites"] tbody tr')].map((r) => r.getAttribute('data-site-id'))).toEqual(['2']);
   });
 
-  it('names a province on hover', async () => {
+  it('names a province on hover, in English too', async () => {
     const { root } = await mountMap();
     (root.querySelector('path[data-province="VN-09"]') as SVGPathElement).dispatchEvent(new MouseEvent('mouseenter'));
     await tick();
-    expect(root.querySelector('[data-testid="map-hover"]')!.textContent).toBe('Tỉnh, thành phố: Lạng Sơn');
+    expect(root.querySelector('[data-testid="map-hover"]')!.textContent).toBe('Tỉnh Lạng Sơn');
+    setLang('en');
+    (root.querySelector('path[data-province="VN-26"]') as SVGPathElement).dispatchEvent(new MouseEvent('mouseenter'));
+    await tick();
+    expect(root.querySelector('[data-testid="map-hover"]')!.textContent).toBe('Hue City');
   });
 
   it('reloads once after a burst of camera, alert and case events', async () => {

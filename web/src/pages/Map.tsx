@@ -1,17 +1,20 @@
 // The map (bản đồ giám sát): the sites on a map of Viet Nam coloured by their worst state, a province
 // to zoom into, a site's cameras one click away. Drawn as SVG from the province boundaries shipped
 // with the console (no tile server, no request leaves the centre); loaded only when opened (app.tsx).
-import vietnam from '@amcharts/amcharts5-geodata/vietnamLow';
+// The provinces are the 34 provincial-level units since 1 July 2025 (Nghị quyết 202/2025/QH15), made
+// from the amCharts geodata by web/scripts/provinces2025.ts.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, SITE_STATES, videoApi, type SiteState, type SiteSummary } from '../api';
-import { ARCHIPELAGOS, countryBox, geometryPath, project, provinceAt, provinceBox, provincesOf, viewBoxText, type Province } from '../geo';
+import { ARCHIPELAGOS, countryBox, geometryPath, project, provinceAt, provinceBox, provincesOf, provinceTitle, viewBoxText, type Province } from '../geo';
 import { pick, t, type Key } from '../i18n';
 import { live, useLiveConnected, useLiveTopic } from '../live';
 import { useLang } from '../lang';
 import { Loading, ProblemBox } from '../ui';
+import provinces2025 from '../provinces2025.json';
 import { cameraStateName, siteKindName, stateClass } from '../video';
 
-const PROVINCES: Province[] = provincesOf(vietnam as unknown as Parameters<typeof provincesOf>[0]);
+const PROVINCES: Province[] = provincesOf(provinces2025 as unknown as Parameters<typeof provincesOf>[0]);
+const BY_ID = new Map(PROVINCES.map((p) => [p.id, p]));
 const PATHS = new Map(PROVINCES.map((p) => [p.id, geometryPath(p.geometry)]));
 const COUNTRY = countryBox(PROVINCES);
 /** Roughly the drawing's width on screen in CSS pixels: marker and label sizes follow the zoom. */
@@ -20,6 +23,12 @@ const SCREEN_PX = 720;
 const TOPICS = ['camera.state', 'alert.raised', 'alert.acknowledged', 'alert.closed', 'case.changed'];
 const RELOAD_AFTER_EVENT_MS = 300;
 const POLL_MS = 30_000;
+
+/** "Thành phố Hải Phòng", "Tỉnh Lạng Sơn": wherever one province is named (the zoom list keeps the bare names, sorted). */
+const provinceName = (p: Province) => {
+  const title = provinceTitle(p);
+  return pick(title.name, title.nameEn);
+};
 
 export const siteStateName = (s: string) => {
   const key = `siteState.${s}` as Key;
@@ -116,7 +125,7 @@ export function MapPage() {
             <select
               aria-label={t('map.zoomTo')}
               value={zoom?.id ?? ''}
-              onChange={(e) => setZoom(PROVINCES.find((p) => p.id === e.currentTarget.value) ?? null)}
+              onChange={(e) => setZoom(BY_ID.get(e.currentTarget.value) ?? null)}
             >
               <option value="">{t('map.country')}</option>
               {[...PROVINCES]
@@ -127,14 +136,14 @@ export function MapPage() {
                   </option>
                 ))}
             </select>
-            <strong data-testid="map-zoom">{zoom ? t('map.zoomedTo', { name: pick(zoom.name, zoom.nameEn) }) : t('map.country')}</strong>
+            <strong data-testid="map-zoom">{zoom ? t('map.zoomedTo', { name: provinceName(zoom) }) : t('map.country')}</strong>
             {zoom ? (
               <button type="button" class="btn" onClick={() => setZoom(null)}>
                 {t('map.backToCountry')}
               </button>
             ) : null}
             <span class="map-hover muted" data-testid="map-hover" aria-live="polite">
-              {hover ? t('map.province', { name: pick(hover.name, hover.nameEn) }) : t('map.hint')}
+              {hover ? provinceName(hover) : t('map.hint')}
             </span>
           </div>
           <svg
@@ -157,12 +166,13 @@ export function MapPage() {
                 onMouseEnter={() => setHover(p)}
                 onMouseLeave={() => setHover((h) => (h?.id === p.id ? null : h))}
               >
-                <title>{pick(p.name, p.nameEn)}</title>
+                <title>{provinceName(p)}</title>
               </path>
             ))}
             {ARCHIPELAGOS.map((a) => {
               const [lx, ly] = project([Math.min(...a.islands.map((i) => i[0])), Math.max(...a.islands.map((i) => i[1]))]);
-              const label = t('map.archipelago', { name: pick(a.name, a.nameEn), province: pick(a.provinceName, a.provinceNameEn) });
+              const owner = BY_ID.get(a.provinceId);
+              const label = t('map.archipelago', { name: pick(a.name, a.nameEn), province: owner ? provinceName(owner) : a.provinceId });
               return (
                 <g key={a.id} class="archipelago" data-archipelago={a.id}>
                   <title>{label}</title>
@@ -178,7 +188,7 @@ export function MapPage() {
             })}
             {zoom ? (
               <text class="province-name" x={box.x + 8 * unit} y={box.y + 18 * unit} font-size={14 * unit}>
-                {pick(zoom.name, zoom.nameEn)}
+                {provinceName(zoom)}
               </text>
             ) : null}
             {placed
@@ -230,7 +240,7 @@ export function MapPage() {
           {shown.length > 0 ? (
             <div class="table-wrap">
               <table class="grid map-sites" data-testid="map-sites">
-                <caption>{zoom ? `${t('map.sites')} — ${pick(zoom.name, zoom.nameEn)}` : t('map.sites')}</caption>
+                <caption>{zoom ? `${t('map.sites')} — ${provinceName(zoom)}` : t('map.sites')}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('map.site')}</th>
@@ -248,7 +258,7 @@ export function MapPage() {
                           {site.name}
                         </button>
                         <div class="muted small">
-                          {province ? pick(province.name, province.nameEn) : at ? '' : t('map.noCoordinates')}
+                          {province ? provinceName(province) : at ? '' : t('map.noCoordinates')}
                           {site.unit_name ? ` — ${pick(site.unit_name, site.unit_name_en)}` : ''}
                         </div>
                       </th>
