@@ -819,11 +819,15 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
   const org::Unit* focal = dir.unit(r.focal_unit_id);
   const org::Unit* hq = dir.unit(r.hq_unit_id);
   if (to == "at_focal_leadership") {
-    // The focal point's leadership: its own leaders, else those of the office above it.
-    std::vector<int64_t> people;
+    // The focal point's leadership: its own leaders not already holding the case, else those of the
+    // office it belongs to (Phòng Tổng hợp, Văn phòng).
+    std::vector<int64_t> people, holding_it;
+    for (const auto& row : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND role = 'focal_point'", {c.id}))
+      holding_it.push_back(row.i64(0));
     for (const org::Unit* u = focal; u && people.empty(); u = u->parent_id ? dir.unit(*u->parent_id) : nullptr) {
       if (hq && u->id == hq->id) break;
-      for (const auto* p : dir.holding(u->id, {auth::Role::unit_leader})) people.push_back(p->user_id);
+      for (const auto* p : dir.holding(u->id, {auth::Role::unit_leader}))
+        if (std::find(holding_it.begin(), holding_it.end(), p->user_id) == holding_it.end()) people.push_back(p->user_id);
     }
     if (people.empty()) return lapse_relay(c, "sent_to_leaders", now, dir);  // nobody to ask: straight on
     db_.exec("UPDATE case_relays SET stage = ?, due_at = ? WHERE case_id = ?", {to, now + int64_t{minutes} * 60'000, c.id});

@@ -355,5 +355,221 @@ TEST(Cases, KeyPointPlanCoordinationHasADeadlineThatAlerts) {
   EXPECT_EQ(w.kinds_for(w.leader).back(), "coordination_answered");
 }
 
+// The status and the field names of the Problem `f` throws.
+template <typename F>
+std::pair<int, std::vector<std::string>> refusal(F&& f) {
+  try {
+    f();
+  } catch (const core::Problem& p) {
+    std::vector<std::string> fields;
+    for (const auto& e : p.errors()) fields.push_back(e.field);
+    return {p.status(), fields};
+  }
+  return {0, {}};
+}
+
+struct Headquarters : World {
+  Headquarters() {
+    focal = user("tonghop.vp", "VP-PTH", "office_officer", "TCHQ");
+    focal_head = user("chanhvanphong", "VP", "unit_leader", "VP");  // the Office the focal point belongs to
+    TaskInput t;
+    t.unit_id = unit("HP");
+    t.method = "keypoint_directive";
+    t.title = "Giám sát container phế liệu theo chỉ đạo của Lãnh đạo Tổng cục";
+    t.period_from = clock.now_ms() - 86'400'000;
+    t.directive = json{{"number", "125/TCHQ-ĐTCBL"}, {"date", "2026-11-20"}, {"issuer", "Phó Tổng cục trưởng"}};
+    task = tx([&] { return cases->create_task(t, hq_leader); }).id;
+  }
+  Case reported_directive(const std::string& severity = "medium") {
+    auto c = open_case(branch_officer, "HP-CKKV1", task, severity);
+    return tx([&] { return cases->report(c.id, branch_officer); });
+  }
+  int64_t focal = 0, focal_head = 0, task = 0;
+};
+
+TEST(Relay, Art16_4c_TheCaseWaitsAtTheFocalPointWhichForwardsItToTheLeadersItChooses) {
+  Headquarters w;
+  auto c = w.reported_directive();
+  EXPECT_EQ(c.routing["clause"], "16.4.c");
+  ASSERT_TRUE(c.relay);
+  EXPECT_EQ(c.relay->stage, "at_focal_point");
+  EXPECT_EQ(c.relay->due_at, w.clock.now_ms() + 60 * kMin) << "a medium case: an hour for the focal point";
+  EXPECT_EQ(w.kinds_for(w.focal), (std::vector<std::string>{"case_reported"}));
+  EXPECT_TRUE(w.kinds_for(w.hq_leader).empty()) << "the leadership hears of it through the focal point, not beside it";
+  EXPECT_EQ(w.cases->relay_actions(c, w.focal), (std::vector<std::string>{"forward"}));
+  EXPECT_TRUE(w.cases->relay_actions(c, w.hq_leader).empty());
+  EXPECT_EQ(w.cases->relay_candidates(c), (std::vector<int64_t>{w.hq_leader}));
+
+  // Only the focal point forwards, and only to the leadership.
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->forward(c.id, w.branch_officer, {w.hq_leader}, "Tóm tắt", std::nullopt); }); }).first, 403);
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->forward(c.id, w.focal, {w.leader}, "Tóm tắt", std::nullopt); }); }),
+            (std::pair<int, std::vector<std::string>>{400, {"leader_ids[0]"}}));
+  c = w.tx([&] {
+    return w.cases->forward(c.id, w.focal, {w.hq_leader}, "Container phế liệu rời bãi chưa thông quan tại cảng Tân Vũ",
+                            std::string("Đề nghị giao Cục ĐTCBL phối hợp Cục Hải quan Hải Phòng xác minh"));
+  });
+  EXPECT_EQ(c.relay->stage, "forwarded");
+  EXPECT_EQ(c.relay->leaders, (std::vector<int64_t>{w.hq_leader}));
+  EXPECT_FALSE(c.relay->due_at);
+  EXPECT_EQ(w.kinds_for(w.hq_leader), (std::vector<std::string>{"case_forwarded"}));
+  EXPECT_EQ(w.cases->relation(c, w.hq_leader), "approver");
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->forward(c.id, w.focal, {w.hq_leader}, "Lần hai", std::nullopt); }); }).first, 409)
+      << "forwarded once";
+
+  // The direction comes back through the focal point to the reporter and the units' leadership.
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->direct(c.id, w.focal, "Tự chỉ đạo"); }); }).first, 403);
+  c = w.tx([&] { return w.cases->direct(c.id, w.hq_leader, "Giao Cục Hải quan Hải Phòng kiểm tra thực tế 100%, báo cáo trước 17 giờ"); });
+  EXPECT_EQ(c.relay->stage, "directed");
+  EXPECT_EQ(w.kinds_for(w.focal).back(), "case_directed");
+  EXPECT_TRUE(w.kinds_for(w.branch_officer).empty()) << "not beside the focal point on the way back either";
+  c = w.tx([&] { return w.cases->relay_direction(c.id, w.focal, std::string("Đã gửi kèm công văn")); });
+  EXPECT_EQ(c.relay->stage, "direction_relayed");
+  EXPECT_EQ(w.kinds_for(w.branch_officer), (std::vector<std::string>{"case_direction"}));
+  EXPECT_EQ(w.kinds_for(w.leader), (std::vector<std::string>{"case_direction"})) << "the leadership of the unit carrying it out";
+  EXPECT_EQ(w.cases->relation(c, w.leader), "approver");
+  auto t = w.cases->timeline(c.id);
+  std::vector<std::string> hops;
+  for (const auto& e : t)
+    if (e.kind.rfind("relay.", 0) == 0) hops.push_back(e.kind);
+  EXPECT_EQ(hops, (std::vector<std::string>{"relay.at_focal_point", "relay.forwarded", "relay.directed", "relay.direction_relayed"}));
+}
+
+TEST(Relay, Art16_4c_NotForwardedInTimeGoesToTheFocalPointsLeadershipThenStraightToTheLeaders) {
+  Headquarters w;
+  auto c = w.reported_directive("high");
+  EXPECT_EQ(c.relay->due_at, w.clock.now_ms() + 15 * kMin) << "a high case: fifteen minutes a hop";
+  w.advance(14);
+  EXPECT_EQ(w.cases->get(c.id)->relay->stage, "at_focal_point");
+  w.advance(2);
+  c = *w.cases->get(c.id);
+  EXPECT_EQ(c.relay->stage, "at_focal_leadership");
+  EXPECT_EQ(w.kinds_for(w.focal_head), (std::vector<std::string>{"case_relay_overdue"}));
+  EXPECT_TRUE(w.kinds_for(w.hq_leader).empty());
+  EXPECT_EQ(w.cases->relay_actions(c, w.focal_head), (std::vector<std::string>{"forward"})) << "its leadership may forward it";
+  w.advance(16);
+  c = *w.cases->get(c.id);
+  EXPECT_EQ(c.relay->stage, "sent_to_leaders");
+  EXPECT_EQ(w.kinds_for(w.hq_leader), (std::vector<std::string>{"case_forwarded"}));
+  EXPECT_NE(c.relay->bypass_reason.value("vi", "").find("không chuyển báo cáo trong thời hạn"), std::string::npos);
+  EXPECT_EQ(w.cases->relay_actions(c, w.hq_leader), (std::vector<std::string>{"direct"}));
+  // The severity's escalation steps did not run beside the relay while the focal point held it.
+  for (auto u : {w.shift_leader, w.leader, w.hq_leader})
+    for (const auto& k : w.kinds_for(u)) EXPECT_NE(k, "case_escalated");
+  // Directed, but the focal point does not pass it on: the units get it directly, the reason recorded.
+  w.tx([&] { return w.cases->direct(c.id, w.hq_leader, "Kiểm tra ngay"); });
+  w.advance(16);
+  c = *w.cases->get(c.id);
+  EXPECT_EQ(c.relay->stage, "direction_sent");
+  EXPECT_EQ(w.kinds_for(w.branch_officer), (std::vector<std::string>{"case_direction"}));
+  EXPECT_EQ(w.count(w.cases->timeline(c.id), "relay.direction_sent"), 1);
+}
+
+TEST(RelayTable, Art16_4c_EachHopIsTakenByItsOwnPeopleAndTheClockMovesOnlyTheFocalPointsHops) {
+  EXPECT_EQ(relay_step("at_focal_point", RelayAction::forward, "focal_point").next, "forwarded");
+  EXPECT_EQ(relay_step("at_focal_leadership", RelayAction::forward, "focal_leadership").next, "forwarded");
+  EXPECT_TRUE(relay_step("at_focal_point", RelayAction::forward, "hq_leadership").wrong_person) << "a leader does not forward to himself";
+  EXPECT_TRUE(relay_step("at_focal_point", RelayAction::forward, "").wrong_person);
+  auto early = relay_step("at_focal_point", RelayAction::direct, "hq_leadership");
+  EXPECT_FALSE(early.next);
+  EXPECT_FALSE(early.wrong_person) << "the right person, too early: a conflict";
+  EXPECT_EQ(relay_step("sent_to_leaders", RelayAction::direct, "hq_leadership").next, "directed");
+  EXPECT_TRUE(relay_step("forwarded", RelayAction::direct, "focal_point").wrong_person);
+  EXPECT_EQ(relay_step("directed", RelayAction::relay_direction, "focal_point").next, "direction_relayed");
+  EXPECT_FALSE(relay_step("direction_relayed", RelayAction::relay_direction, "focal_point").next);
+  EXPECT_EQ(relay_lapse("at_focal_point", 100, 100), "at_focal_leadership");
+  EXPECT_FALSE(relay_lapse("at_focal_point", 100, 99));
+  EXPECT_EQ(relay_lapse("at_focal_leadership", 100, 200), "sent_to_leaders");
+  EXPECT_EQ(relay_lapse("directed", 100, 200), "direction_sent");
+  EXPECT_FALSE(relay_lapse("forwarded", 100, 200)) << "the leaders' time is the escalation policy's, not the relay's";
+  for (const char* stage : kRelayStages) {
+    EXPECT_STRNE(relay_stage_vi(stage), "") << stage;
+    EXPECT_STRNE(relay_stage_en(stage), "") << stage;
+    EXPECT_EQ(relay_awaits_focal_point(stage), relay_lapse(stage, 0, 1).has_value()) << stage;
+  }
+}
+
+TEST(KeyPoint, Art16_4b_APlanIsInForceOnlyOnceTheLeadershipOfItsUnitApprovesIt) {
+  World w;
+  TaskInput t;
+  t.unit_id = w.unit("HP");
+  t.method = "keypoint_plan";
+  t.title = "Kế hoạch giám sát trọng điểm hàng quá cảnh";
+  t.period_from = w.clock.now_ms() - 86'400'000;
+  auto plan = w.tx([&] { return w.cases->create_task(t, w.shift_leader); });
+  EXPECT_EQ(plan.status, "awaiting_approval");
+  CaseInput in;
+  in.unit_id = w.unit("HP-CKKV1");
+  in.task_id = plan.id;
+  in.observed_at = w.clock.now_ms();
+  in.site = "Cảng Tân Vũ";
+  in.subject = "goods";
+  in.description = "Container quá cảnh thay đổi niêm phong";
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->create(in, w.branch_officer); }); }),
+            (std::pair<int, std::vector<std::string>>{400, {"task_id"}}))
+      << "an unapproved plan cannot be used to report";
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->approve_task(plan.id, w.shift_leader); }); }).first, 403);
+  TaskInput activate;
+  activate.status = "active";
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->update_task(plan.id, activate, w.shift_leader); }); }).first, 400)
+      << "no way around the approval";
+  plan = w.tx([&] { return w.cases->approve_task(plan.id, w.leader); });
+  EXPECT_EQ(plan.status, "active");
+  EXPECT_EQ(plan.approved_by, w.leader);
+  EXPECT_NO_THROW(w.tx([&] { return w.cases->create(in, w.branch_officer); }));
+  // Drawn up by the leadership itself: in force at once.
+  EXPECT_EQ(w.tx([&] { return w.cases->create_task(t, w.leader); }).status, "active");
+}
+
+TEST(KeyPoint, Art16_4c_OnlyAHeadquartersLeaderOrTheFocalPointRecordsADirection) {
+  Headquarters w;
+  TaskInput t;
+  t.unit_id = w.unit("HP");
+  t.method = "keypoint_directive";
+  t.title = "Theo chỉ đạo của Lãnh đạo Tổng cục";
+  t.period_from = w.clock.now_ms();
+  t.directive = json{{"number", "Chỉ đạo tại giao ban ngày 01/12"}, {"date", "2026-12-01"}, {"issuer", "Tổng cục trưởng"}};
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->create_task(t, w.leader); }); }).first, 403) << "a provincial director";
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->create_task(t, w.shift_leader); }); }).first, 403);
+  EXPECT_EQ(w.tx([&] { return w.cases->create_task(t, w.focal); }).status, "active") << "the focal point, on a leader's behalf";
+  t.directive = json();
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->create_task(t, w.focal); }); }),
+            (std::pair<int, std::vector<std::string>>{400, {"directive"}}))
+      << "with the direction's reference";
+}
+
+TEST(Cases, Art8_PassengerBaggageNeedsTheMeasureTheTeamAndWhoAndWhatWhoeverReports) {
+  World w;
+  CaseInput in;
+  in.unit_id = w.unit("HP-CKKV1");
+  in.observed_at = w.clock.now_ms();
+  in.site = "Sảnh nhập cảnh";
+  in.subject = "passenger_baggage";
+  in.description = "Hành khách mang hành lý có dấu hiệu cất giấu";
+  auto c = w.tx([&] { return w.cases->create(in, w.branch_officer); });
+  auto [status, fields] = refusal([&] { w.tx([&] { return w.cases->report(c.id, w.branch_officer); }); });
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(fields, (std::vector<std::string>{"site_unit_id", "immediate_measure", "identifiers.persons", "identifiers.baggage"}))
+      << "an officer off shift too (the duty watch takes the measure)";
+  EXPECT_EQ(w.cases->get(c.id)->status, "draft") << "nothing changed";
+  in.site_unit_id = w.unit("HP-CKKV1");
+  in.immediate_measure = "Đề nghị đội nghiệp vụ giữ hành lý tại khu vực kiểm tra";
+  in.identifiers = json{{"persons", {"NGUYEN VAN A, hộ chiếu C1234567"}}, {"baggage", {"Thẻ hành lý VN123456, vali đen"}}};
+  w.tx([&] { return w.cases->update_draft(c.id, in, w.branch_officer); });
+  EXPECT_EQ(w.tx([&] { return w.cases->report(c.id, w.branch_officer); }).status, "reported");
+}
+
+TEST(Cases, EscalationFollowsTheChannelNeverFromABranchStraightToHeadquartersLeaders) {
+  for (const auto& p : default_policies())
+    for (const auto& step : p.steps) {
+      EXPECT_NE(step.notify_role, "hq_leader") << p.severity;
+      EXPECT_NE(step.notify_at, "headquarters") << p.severity;
+    }
+  World w;
+  auto c = w.reported(w.branch_officer, "HP-CKKV1", "high");
+  w.advance(300);
+  EXPECT_TRUE(w.kinds_for(w.hq_leader).empty()) << "four hours unanswered, and still not the HQ leaders";
+  EXPECT_FALSE(w.kinds_for(w.leader).empty()) << "the province's leadership was told";
+}
+
 }  // namespace
 }  // namespace watchfloor::supervision

@@ -752,6 +752,58 @@ TEST_F(Matrix, CoordinationIsRequestedByTheLeadershipAndAnsweredByTheUnitAsked) 
   EXPECT_EQ(call(kHpShift, "POST", rp + "/respond", {{"result", "Đã kiểm tra"}}).status, 200);
 }
 
+TEST_F(Matrix, Art16_4c_TheFocalPointRelaysAndOnlyTheRightPeopleTakeEachHop) {
+  const std::string kFocal = "tonghop.vp";  // office_officer, General Affairs Division of the Office (the focal point)
+  nlohmann::json t = {{"unit_id", unit_id("HP")}, {"method", "keypoint_directive"}, {"title", "Chỉ đạo giám sát hàng quá cảnh"},
+                      {"period_from", "2026-11-01T00:00:00Z"},
+                      {"directive", {{"number", "88/TCHQ-GSQL"}, {"date", "2026-11-30"}, {"issuer", "Phó Tổng cục trưởng"}}}};
+  for (const auto& u : {kHpLeader, kHpShift, kHpOffice}) {
+    auto refused = call(u, "POST", "/api/v1/tasks", t);
+    EXPECT_EQ(refused.status, 403) << u;
+    if (refused.status == 403) EXPECT_EQ(body_of(refused)["type"].get<std::string>().find("forbidden-by-rule") != std::string::npos, true) << refused.body;
+  }
+  auto task = call(kHqLeader, "POST", "/api/v1/tasks", t);
+  ASSERT_EQ(task.status, 201) << task.body;
+  auto created = call(kBranchOfficer, "POST", "/api/v1/cases", case_body(unit_id("HP-CKKV1"), "Hàng quá cảnh thay niêm phong", body_of(task)["id"]));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string path = "/api/v1/cases/" + body_of(created)["id"].dump();
+  auto c = body_of(call(kBranchOfficer, "POST", path + "/report"));
+  EXPECT_EQ(c["relay"]["stage"], "at_focal_point");
+  auto seen = body_of(call(kFocal, "GET", path));
+  EXPECT_EQ(seen["relay"]["actions"], nlohmann::json::array({"forward"}));
+  EXPECT_EQ(seen["relay"]["candidates"][0]["user_id"], user_id(kHqLeader));
+  auto not_yet = [&] {
+    for (const auto& n : body_of(call(kHqLeader, "GET", "/api/v1/inbox"))["items"])
+      if (n["case_id"] == c["id"]) return false;
+    return true;
+  };
+  EXPECT_TRUE(not_yet()) << "the leadership hears of it from the focal point";
+  nlohmann::json fwd = {{"leader_ids", {user_id(kHqLeader)}}, {"summary", "Hàng quá cảnh thay niêm phong tại cảng Tân Vũ"}};
+  for (const auto& u : {kBranchOfficer, kHqLeader, kHpLeader, kExternal}) EXPECT_TRUE(denied(call(u, "POST", path + "/forward", fwd).status)) << u;
+  EXPECT_EQ(call(kFocal, "POST", path + "/forward", {{"leader_ids", {user_id(kHpLeader)}}, {"summary", "x"}}).status, 400)
+      << "only to headquarters leadership";
+  EXPECT_EQ(call(kFocal, "POST", path + "/forward", fwd).status, 200);
+  nlohmann::json dir = {{"direction", "Kiểm tra thực tế toàn bộ lô hàng"}};
+  for (const auto& u : {kFocal, kHpLeader, kBranchOfficer}) EXPECT_TRUE(denied(call(u, "POST", path + "/direct", dir).status)) << u;
+  EXPECT_EQ(call(kHqLeader, "POST", path + "/direct", dir).status, 200);
+  EXPECT_EQ(call(kHqLeader, "POST", path + "/relay-direction").status, 403) << "the direction goes back through the focal point";
+  EXPECT_TRUE(denied(call(kBranchOfficer, "POST", path + "/relay-direction").status));
+  auto relayed = call(kFocal, "POST", path + "/relay-direction", {{"note", "Đã chuyển Cục Hải quan Hải Phòng"}});
+  ASSERT_EQ(relayed.status, 200) << relayed.body;
+  EXPECT_EQ(body_of(relayed)["relay"]["stage"], "direction_relayed");
+  // A key-point plan: approved by its unit's leadership only.
+  nlohmann::json plan = {{"unit_id", unit_id("HP")}, {"method", "keypoint_plan"}, {"title", "Kế hoạch trọng điểm quý IV"},
+                         {"period_from", "2026-11-01T00:00:00Z"}};
+  auto drafted = call(kHpShift, "POST", "/api/v1/tasks", plan);
+  ASSERT_EQ(drafted.status, 201) << drafted.body;
+  EXPECT_EQ(body_of(drafted)["status"], "awaiting_approval");
+  std::string tp = "/api/v1/tasks/" + body_of(drafted)["id"].dump();
+  for (const auto& u : {kHpShift, kHpOffice, kLsDuty}) EXPECT_TRUE(denied(call(u, "POST", tp + "/approve").status)) << u;
+  auto approved = call(kHpLeader, "POST", tp + "/approve");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(body_of(approved)["approved_by_name"], inst_->users.by_username(kHpLeader)->full_name);
+}
+
 TEST_F(Matrix, TheInboxIsOnesOwnAndEscalationPoliciesAreTheAdministrators) {
   auto d = duty_scene();
   auto inbox = body_of(call(d.leader, "GET", "/api/v1/inbox"));
