@@ -134,8 +134,26 @@ void ensure_demo_cases(Installation& inst) {
          "Kiểm tra thực tế, lấy mẫu phân tích và thông báo kết quả", "Đ/c Trịnh Hoàng Nam, Phòng GSQL, ĐT 0225 3836 123"},
         director);
   });
-  // Leadership-directed (16.4c): through the General Affairs Division to headquarters leadership.
-  d.reported("canbo.gstt", "DTCBL-GSTT", directive.id, "high", 30, "Cửa khẩu quốc tế Hữu Nghị",
+  // Leadership-directed (16.4c): through the General Affairs Division to headquarters leadership. One waits
+  // at the focal point (an hour to forward it); an earlier one went the whole way and back.
+  int64_t focal = d.user("tonghop.vp"), hq_leader = d.user("lanhdao.tchq");
+  auto earlier = d.reported("canbo.gstt", "DTCBL-GSTT", directive.id, "medium", 240, "Cửa khẩu quốc tế Hữu Nghị",
+                            "Xe 12C-031.22 chở linh kiện điện tử quá cảnh dừng đỗ ngoài tuyến đường quy định 40 phút",
+                            "Vận chuyển hàng quá cảnh không đúng tuyến đường", {{"plates", {"12C-031.22"}}, {"declarations", {"305111222001"}}},
+                            "Đề nghị Đội Kiểm soát hải quan theo dõi xe đến cửa khẩu");
+  d.write("case.acknowledge", [&] { return inst.cases.acknowledge(earlier.id, focal); });
+  d.write("case.forward", [&] {
+    return inst.cases.forward(earlier.id, focal, {hq_leader},
+                              "Xe chở hàng điện tử quá cảnh dừng ngoài tuyến 40 phút trên QL1A; Chi cục Hữu Nghị đã theo dõi, chưa kiểm tra",
+                              std::string("Đề nghị giao Cục Hải quan Lạng Sơn kiểm tra thực tế tại cửa khẩu"));
+  });
+  d.write("case.direct", [&] {
+    return inst.cases.direct(earlier.id, hq_leader, "Giao Cục Hải quan Lạng Sơn kiểm tra thực tế toàn bộ lô hàng, báo cáo kết quả trong ngày");
+  });
+  d.write("case.relay_direction", [&] {
+    return inst.cases.relay_direction(earlier.id, focal, std::string("Đã thông báo Cục Hải quan Lạng Sơn và Cục ĐTCBL"));
+  });
+  d.reported("canbo.gstt", "DTCBL-GSTT", directive.id, "medium", 30, "Cửa khẩu quốc tế Hữu Nghị",
              "Hàng điện tử quá cảnh trên xe 12C-045.67 có số kiện thực tế nhiều hơn khai báo", "Khai sai số lượng hàng quá cảnh",
              {{"plates", {"12C-045.67"}}, {"declarations", {"305111222333"}}}, "Đề nghị Chi cục Hữu Nghị giữ xe tại bãi kiểm hóa");
   core::log_info("demo: opened cases under each method of Article 16.4");

@@ -294,7 +294,11 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
   sql += " ORDER BY c.id DESC LIMIT ?";
   params.push_back(static_cast<int64_t>(q.limit));
   std::vector<Case> out;
-  for (const auto& r : db_.query(sql, params)) out.push_back(case_from_row(r));
+  for (const auto& r : db_.query(sql, params)) {
+    out.push_back(case_from_row(r));
+    if (const auto& routing = out.back().routing; routing.is_object() && routing.value("clause", "") == "16.4.c")
+      out.back().relay = relay_of(out.back().id);
+  }
   return out;
 }
 
@@ -308,30 +312,34 @@ std::optional<Case> Cases::get(int64_t id) {
     c.proposals.push_back({p.i64(0), p.i64(1), p.i64(3), p.i64(4), p.str(2), p.str(5), p.opt_i64(6), p.opt_i64(7), p.opt_i64(9),
                            p.opt_i64(10), p.opt_str(8), p.opt_str(11)});
   c.coordination = coordination(id);
-  if (auto r = db_.query_one("SELECT stage, focal_unit_id, hq_unit_id, due_at, leaders, summary, proposal, forwarded_by, forwarded_at, "
+  c.relay = relay_of(id);
+  return c;
+}
+
+std::optional<Relay> Cases::relay_of(int64_t id) {
+  auto r = db_.query_one("SELECT stage, focal_unit_id, hq_unit_id, due_at, leaders, summary, proposal, forwarded_by, forwarded_at, "
                              "bypass_reason, direction, directed_by, directed_at, relay_note, relayed_by, relayed_at FROM case_relays "
                              "WHERE case_id = ?",
-                             {id})) {
-    Relay x;
-    x.stage = r->str(0);
-    x.focal_unit_id = r->i64(1);
-    x.hq_unit_id = r->i64(2);
-    x.due_at = r->opt_i64(3);
-    x.leaders = json::parse(r->str(4)).get<std::vector<int64_t>>();
-    x.summary = r->opt_str(5);
-    x.proposal = r->opt_str(6);
-    x.forwarded_by = r->opt_i64(7);
-    x.forwarded_at = r->opt_i64(8);
-    x.bypass_reason = r->opt_str(9) ? json::parse(*r->opt_str(9)) : json();
-    x.direction = r->opt_str(10);
-    x.directed_by = r->opt_i64(11);
-    x.directed_at = r->opt_i64(12);
-    x.relay_note = r->opt_str(13);
-    x.relayed_by = r->opt_i64(14);
-    x.relayed_at = r->opt_i64(15);
-    c.relay = std::move(x);
-  }
-  return c;
+                             {id});
+  if (!r) return std::nullopt;
+  Relay x;
+  x.stage = r->str(0);
+  x.focal_unit_id = r->i64(1);
+  x.hq_unit_id = r->i64(2);
+  x.due_at = r->opt_i64(3);
+  x.leaders = json::parse(r->str(4)).get<std::vector<int64_t>>();
+  x.summary = r->opt_str(5);
+  x.proposal = r->opt_str(6);
+  x.forwarded_by = r->opt_i64(7);
+  x.forwarded_at = r->opt_i64(8);
+  x.bypass_reason = r->opt_str(9) ? json::parse(*r->opt_str(9)) : json();
+  x.direction = r->opt_str(10);
+  x.directed_by = r->opt_i64(11);
+  x.directed_at = r->opt_i64(12);
+  x.relay_note = r->opt_str(13);
+  x.relayed_by = r->opt_i64(14);
+  x.relayed_at = r->opt_i64(15);
+  return x;
 }
 
 Case Cases::require_case(int64_t id) {

@@ -214,6 +214,7 @@ class Cases {
   void escalate(const Case& c, const EscalationPolicy& p, int64_t now, Directory& dir);
   std::vector<int64_t> recipients_of(int64_t case_id);
   void resolve_alerts(int64_t case_id);
+  std::optional<Relay> relay_of(int64_t case_id);
   std::string relay_role(int64_t case_id, int64_t user);
   void add_recipients(const Case& c, const std::vector<int64_t>& users, const std::string& role, bool approver);
   void lapse_relay(const Case& c, const std::string& to, int64_t now, Directory& dir);

@@ -20,7 +20,7 @@ describe('cases', () => {
   let units;
   before(async () => {
     srv = await startServer({ demo: true });
-    for (const name of ['canbo.hpkv1', 'lanhdao.hp', 'trucban.ls', 'bienphong.bdbp']) {
+    for (const name of ['canbo.hpkv1', 'lanhdao.hp', 'trucban.ls', 'bienphong.bdbp', 'tonghop.vp', 'lanhdao.tchq', 'canbo.gstt', 'kiemtra.tchq']) {
       const l = byName(srv.logins, name);
       as[name] = await login(srv.url, l.username, l.password);
     }
@@ -110,6 +110,72 @@ describe('cases', () => {
     for (const r of reported.json.routing.recipients) assert.ok(r.full_name && r.unit_name, JSON.stringify(r));
     const mine = await officer.get('/api/v1/inbox');
     assert.ok(!mine.json.items.some((n) => n.case_id === draft.json.id));
+  });
+
+  test('16.4(c): the demo case waits at the focal point, which forwards it; the direction returns through it; refusals name the rule', async () => {
+    const focal = as['tonghop.vp'];
+    const leader = as['lanhdao.tchq'];
+    const reporter = as['canbo.gstt'];
+    const waiting = (await focal.get('/api/v1/cases?method=keypoint_directive')).json.items.find((c) => c.relay?.stage === 'at_focal_point');
+    assert.ok(waiting, 'make demo shows a 16.4(c) case waiting at the focal point');
+    const path = `/api/v1/cases/${waiting.id}`;
+    const c = (await focal.get(path)).json;
+    assert.ok(new Date(c.relay.due_at) > new Date(), 'with its deadline ahead');
+    assert.match(c.routing.explanation_vi, /qua đầu mối/);
+    assert.deepEqual(c.relay.actions, ['forward']);
+    const leaderId = c.relay.candidates[0].user_id;
+    assert.equal(c.relay.candidates[0].full_name.length > 0, true);
+    assert.ok(!(await leader.get('/api/v1/inbox')).json.items.some((n) => n.case_id === waiting.id), 'not beside the focal point');
+
+    // Refusals: the wrong person (403, the rule named in both languages), a non-leader (400, field named), bad input.
+    const notFocal = await reporter.post(`${path}/forward`, { leader_ids: [leaderId], summary: 'Tóm tắt' });
+    assert.ok([403, 404].includes(notFocal.status), notFocal.text);
+    const notLeader = await focal.post(`${path}/forward`, { leader_ids: [c.reported_by], summary: 'Tóm tắt' });
+    assert.equal(notLeader.status, 400, notLeader.text);
+    assert.equal(notLeader.json.errors[0].field, 'leader_ids[0]');
+    const bad = await focal.post(`${path}/forward`, { leader_ids: [], summary: '', extra: 1 });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.json.errors.map((e) => e.field).sort(), ['extra', 'leader_ids', 'summary']);
+    assert.equal((await focal.get(path)).json.relay.stage, 'at_focal_point', 'refusals change nothing');
+
+    const fwd = await focal.post(`${path}/forward`, { leader_ids: [leaderId], summary: 'Xe 12C-045.67: số kiện thực tế nhiều hơn khai báo', proposal: 'Giao Cục Hải quan Lạng Sơn kiểm tra' });
+    assert.equal(fwd.status, 200, fwd.text);
+    assert.equal(fwd.json.relay.stage, 'forwarded');
+    assert.ok((await leader.get('/api/v1/inbox')).json.items.some((n) => n.case_id === waiting.id && n.kind === 'case_forwarded'));
+    const early = await focal.post(`${path}/relay-direction`, {});
+    assert.equal(early.status, 409, early.text);
+    const wrong = await leader.post(`${path}/relay-direction`, {});
+    assert.equal(wrong.status, 403, wrong.text);
+    assert.match(wrong.json.type, /forbidden-by-rule/);
+    assert.match(wrong.json.detail_vi, /Điều 16 khoản 4 điểm c/);
+    assert.match(wrong.json.detail, /Art\. 16\(4\)\(c\)/);
+    assert.equal((await leader.post(`${path}/direct`, { direction: 'Kiểm tra thực tế toàn bộ lô hàng' })).status, 200);
+    const back = await focal.post(`${path}/relay-direction`, { note: 'Đã thông báo Cục Hải quan Lạng Sơn' });
+    assert.equal(back.status, 200, back.text);
+    assert.equal(back.json.relay.stage, 'direction_relayed');
+    assert.ok((await reporter.get('/api/v1/inbox')).json.items.some((n) => n.case_id === waiting.id && n.kind === 'case_direction'));
+
+    // Each hop is on the case's timeline and in the audit log.
+    const hops = (await focal.get(`${path}/timeline`)).json.items.map((e) => e.kind).filter((k) => k.startsWith('relay.'));
+    assert.deepEqual(hops, ['relay.at_focal_point', 'relay.forwarded', 'relay.directed', 'relay.direction_relayed']);
+    for (const action of ['case.forward', 'case.direct', 'case.relay_direction']) {
+      const audit = (await as['kiemtra.tchq'].get(`/api/v1/audit?action=${action}&limit=50`)).json.items;
+      assert.ok(audit.some((a) => a.object_id === String(waiting.id)), `${action} audited`);
+    }
+  });
+
+  test('who may start key-point work: a directive only from an HQ leader or the focal point, a plan in force once approved', async () => {
+    const directive = { unit_id: units.HP, method: 'keypoint_directive', title: 'Theo chỉ đạo', period_from: new Date().toISOString(),
+      directive: { number: '99/TCHQ-GSQL', date: '2026-12-01', issuer: 'Phó Tổng cục trưởng' } };
+    const refused = await as['lanhdao.hp'].post('/api/v1/tasks', directive);
+    assert.equal(refused.status, 403, refused.text);
+    assert.match(refused.json.type, /forbidden-by-rule/);
+    assert.match(refused.json.detail_vi, /Lãnh đạo cấp trên|đầu mối/);
+    assert.equal((await as['tonghop.vp'].post('/api/v1/tasks', directive)).status, 201);
+    const plan = await as['lanhdao.hp'].post('/api/v1/tasks', { unit_id: units.HP, method: 'keypoint_plan', title: 'Kế hoạch quý I/2027', period_from: new Date().toISOString() });
+    assert.equal(plan.status, 201);
+    assert.equal(plan.json.status, 'active', 'drawn up by the leadership itself');
+    assert.equal(plan.json.approved_by_name.length > 0, true);
   });
 
   test('the Appendix V form prints; a broken template of the installation is named, not crashed on', async () => {
