@@ -1,5 +1,5 @@
 #pragma once
-// Escalation (leo thang): making sure someone acts on a reported case in time. Policies are data (one
+// Escalation (chuyển cấp xử lý): making sure someone acts on a reported case in time. Policies are data (one
 // per severity); this file decides, from a case's state and the clock, which steps are due. Pure:
 // the caller resolves people from the roster and records what was sent.
 #include <nlohmann/json.hpp>
