@@ -15,16 +15,22 @@ using auth::Action;
 
 nlohmann::json terms(const std::vector<org::Term>& list, const org::HqWords& words) {
   auto a = nlohmann::json::array();
-  for (const auto& t : org::with_hq_words(list, words)) a.push_back({{"id", t.id}, {"name_vi", t.name_vi}, {"name_en", t.name_en}});
+  for (const auto& t : org::with_hq_words(list, words))
+    a.push_back({{"id", t.id}, {"name_vi", t.name_vi}, {"name_en", t.name_en}});
   return a;
 }
 
 nlohmann::json to_json(const org::HqWords& w) {
-  return {{"name_vi", w.name_vi},           {"name_en", w.name_en},
-          {"short_vi", w.short_vi},         {"short_en", w.short_en},
-          {"leadership_vi", w.leadership_vi}, {"leadership_en", w.leadership_en},
-          {"focal_point_vi", w.focal_point_vi}, {"focal_point_en", w.focal_point_en},
-          {"province_kind", w.province_kind}, {"province_vi", w.province_vi},
+  return {{"name_vi", w.name_vi},
+          {"name_en", w.name_en},
+          {"short_vi", w.short_vi},
+          {"short_en", w.short_en},
+          {"leadership_vi", w.leadership_vi},
+          {"leadership_en", w.leadership_en},
+          {"focal_point_vi", w.focal_point_vi},
+          {"focal_point_en", w.focal_point_en},
+          {"province_kind", w.province_kind},
+          {"province_vi", w.province_vi},
           {"province_en", w.province_en}};
 }
 

@@ -11,8 +11,8 @@ struct Level {
   std::string_view root_kind, short_vi, short_en, province_kind;
 };
 constexpr Level kLevels[] = {
-    {"headquarters", "Tổng cục", "General Department", "provincial_department"},     // Decision 888/QĐ-TCHQ, 2017
-    {"customs_department", "Cục", "Customs Department", "regional_branch"},         // from 2025, Ministry of Finance
+    {"headquarters", "Tổng cục", "General Department", "provincial_department"},  // Decision 888/QĐ-TCHQ, 2017
+    {"customs_department", "Cục", "Customs Department", "regional_branch"},       // from 2025, Ministry of Finance
 };
 
 const Unit* find(const std::vector<Unit>& units, std::optional<int64_t> id) {
