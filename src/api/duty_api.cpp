@@ -271,7 +271,7 @@ void add_duty_routes(http::Router& r, Services& s) {
     return http::Response::json(201, duty::to_json(f));
   });
 
-  // ---- orders of the shift leader (mệnh lệnh của lãnh đạo ca trực)
+  // ---- orders of the shift leader (chỉ đạo của lãnh đạo ca trực)
   r.add("GET", "/api/v1/shifts/{id}/orders", Action::duty_read, [&s](http::Context& ctx) {
     auto sh = load_shift(ctx, s);
     json items = json::array();

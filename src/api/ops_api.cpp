@@ -5,6 +5,7 @@
 
 #include "core/hash.h"
 #include "core/metrics.h"
+#include "org/hq_words.h"
 #include "org/vocabulary.h"
 
 namespace watchfloor::api {
@@ -12,10 +13,25 @@ namespace {
 
 using auth::Action;
 
-nlohmann::json terms(const std::vector<org::Term>& list) {
+nlohmann::json terms(const std::vector<org::Term>& list, const org::HqWords& words) {
   auto a = nlohmann::json::array();
-  for (const auto& t : list) a.push_back({{"id", t.id}, {"name_vi", t.name_vi}, {"name_en", t.name_en}});
+  for (const auto& t : org::with_hq_words(list, words))
+    a.push_back({{"id", t.id}, {"name_vi", t.name_vi}, {"name_en", t.name_en}});
   return a;
+}
+
+nlohmann::json to_json(const org::HqWords& w) {
+  return {{"name_vi", w.name_vi},
+          {"name_en", w.name_en},
+          {"short_vi", w.short_vi},
+          {"short_en", w.short_en},
+          {"leadership_vi", w.leadership_vi},
+          {"leadership_en", w.leadership_en},
+          {"focal_point_vi", w.focal_point_vi},
+          {"focal_point_en", w.focal_point_en},
+          {"province_kind", w.province_kind},
+          {"province_vi", w.province_vi},
+          {"province_en", w.province_en}};
 }
 
 http::Response metrics_text() {
@@ -72,11 +88,13 @@ void add_ops_routes(http::Router& r, Services& s) {
     return metrics_text();
   });
 
-  r.add("GET", "/api/v1/meta", Action::authenticated, [](http::Context&) {
+  r.add("GET", "/api/v1/meta", Action::authenticated, [&s](http::Context&) {
+    auto words = org::hq_words(s.units.list());
     return http::Response::json(200, {{"version", WATCHFLOOR_VERSION},
-                                      {"roles", terms(org::role_terms())},
-                                      {"unit_kinds", terms(org::unit_kinds())},
-                                      {"designation_kinds", terms(org::designation_kinds())}});
+                                      {"hq", to_json(words)},
+                                      {"roles", terms(org::role_terms(), words)},
+                                      {"unit_kinds", terms(org::unit_kinds(), words)},
+                                      {"designation_kinds", terms(org::designation_kinds(), words)}});
   });
 }
 

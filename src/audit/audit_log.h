@@ -1,5 +1,5 @@
 #pragma once
-// Append-only, hash-chained audit log (nhật ký kiểm toán). Each entry's hash is
+// Append-only, hash-chained audit log (nhật ký hệ thống). Each entry's hash is
 // SHA-256(prev_hash || canonical encoding of the entry), so rewriting, inserting or deleting any
 // entry breaks every hash after it.
 #include <nlohmann/json.hpp>

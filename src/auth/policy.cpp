@@ -60,20 +60,45 @@ bool in_scope(const Principal& p, const std::vector<Role>& roles, int64_t unit, 
   });
 }
 
+// The roles of the people who watch cameras (not camera administrators, who administer only their own).
+bool is_watcher(Role r) {
+  static const std::vector<Role> watchers = {Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
+                                             Role::supervision_officer};
+  return std::find(watchers.begin(), watchers.end(), r) != watchers.end();
+}
+
 // Art. 16.1 and 16.2.1: the lead unit for online supervision and the system operator run the online
 // supervision of the whole sector, so the people who watch there (not their camera administrators,
 // who administer only their own) view and play back every camera of every unit, and read the cases
 // raised from camera footage.
 bool watches_sector(const Principal& p, const UnitScope& scope) {
-  static const std::vector<Role> watchers = {Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
-                                             Role::supervision_officer};
-  return std::any_of(p.grants.begin(), p.grants.end(), [&](const Grant& g) {
-    return std::find(watchers.begin(), watchers.end(), g.role) != watchers.end() && scope.watches_sector(g.unit_id);
-  });
+  return std::any_of(p.grants.begin(), p.grants.end(),
+                     [&](const Grant& g) { return is_watcher(g.role) && scope.watches_sector(g.unit_id); });
+}
+
+bool is_camera_watch(Action a) {
+  return a == Action::camera_read || a == Action::video_playback || a == Action::video_live;
 }
 
 bool watches_every_camera(const Principal& p, Action a, const UnitScope& scope) {
-  return (a == Action::camera_read || a == Action::video_playback || a == Action::video_live) && watches_sector(p, scope);
+  return is_camera_watch(a) && watches_sector(p, scope);
+}
+
+// Art. 16.2.2: a unit's online supervision section (16.2.2a, in a unit with a camera room) or the focal
+// unit it assigns (16.2.2b, in a unit without one) watches that unit's cameras. The people who watch there
+// view and play back the cameras of the designating unit's subtree, as the sector's watchers do everywhere.
+std::vector<int64_t> section_roots(const Principal& p, const UnitScope& scope) {
+  std::vector<int64_t> roots;
+  for (const auto& g : p.grants)
+    if (is_watcher(g.role))
+      for (auto u : scope.watched_through_section(g.unit_id)) roots.push_back(u);
+  return roots;
+}
+
+bool watches_through_section(const Principal& p, int64_t unit, const UnitScope& scope) {
+  if (scope.is_external(unit)) return false;
+  auto roots = section_roots(p, scope);
+  return std::any_of(roots.begin(), roots.end(), [&](int64_t r) { return scope.contains(r, unit); });
 }
 
 bool has_any(const Principal& p, const std::vector<Role>& roles) {
@@ -172,7 +197,9 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
     default: break;
   }
   // An alert about a camera reaches those who watch every camera: a tile of the wall flashes for it.
-  if (a == Action::duty_read && t.from_camera && watches_sector(p, scope)) return true;
+  if (a == Action::duty_read && t.from_camera &&
+      (watches_sector(p, scope) || (t.unit && watches_through_section(p, *t.unit, scope))))
+    return true;
   switch (a) {
     case Action::duty_read:
       // The duty watch of one's own units and of the units above them: a branch officer reports to the
@@ -190,6 +217,7 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
     default: {
       if (is_external(p, scope)) return false;
       if (t.unit && watches_every_camera(p, a, scope) && !scope.is_external(*t.unit)) return true;
+      if (t.unit && is_camera_watch(a) && watches_through_section(p, *t.unit, scope)) return true;
       auto roles = roles_for(a);
       return t.unit ? in_scope(p, roles, *t.unit, scope) : has_any(p, roles);
     }
@@ -205,6 +233,8 @@ std::optional<std::vector<int64_t>> scope_roots(const Principal& p, Action a, co
   auto roles = roles_for(a);
   for (const auto& g : p.grants)
     if (std::find(roles.begin(), roles.end(), g.role) != roles.end()) roots.push_back(g.unit_id);
+  if (is_camera_watch(a))
+    for (auto u : section_roots(p, scope)) roots.push_back(u);
   return roots;
 }
 

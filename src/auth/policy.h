@@ -11,7 +11,7 @@ namespace watchfloor::auth {
 
 enum class Role {
   admin,
-  hq_leader,           // lãnh đạo Tổng cục
+  hq_leader,           // lãnh đạo Tổng cục (2017), lãnh đạo Cục (2025): org/hq_words.h
   unit_leader,         // lãnh đạo đơn vị
   shift_leader,        // lãnh đạo ca trực
   duty_officer,        // cán bộ trực ban
@@ -49,6 +49,9 @@ class UnitScope {
   // True when `unit` is, or lies beneath, a unit that watches the cameras of the whole sector: the
   // one designated lead unit for online supervision or system operator (Art. 16.1, 16.2.1).
   virtual bool watches_sector(int64_t /*unit*/) const { return false; }
+  // The units whose cameras the people at `unit` watch as their online supervision section or focal
+  // unit (Art. 16.2.2): every unit that designates `unit`, or a unit above it, as its supervision_section.
+  virtual std::vector<int64_t> watched_through_section(int64_t /*unit*/) const { return {}; }
 };
 
 enum class Action {
@@ -77,7 +80,7 @@ enum class Action {
   camera_write,    // add, change and remove sites and cameras (camera administrators)
   video_playback,  // recordings, playback and snapshots of a camera (each read audited)
   video_live,      // watch a camera live (each view audited, from when to when)
-  hold_write,      // place and release evidence holds on recordings
+  hold_write,      // place evidence holds on recordings and cancel them (hủy lưu giữ)
   wall_view_read,  // saved video wall views shared with a unit (màn hình giám sát); one's own always
   wall_view_write, // change a shared wall view: its owner, or the leaders of its unit; also the unit's default view
 };

@@ -613,9 +613,9 @@ std::vector<LogEntry> Duty::log(int64_t shift_id) {
 
 LogEntry Duty::add_log(int64_t shift_id, int64_t author, const std::string& kind, const std::string& text,
                        const json& links, std::optional<int64_t> corrects_id) {
-  if (!one_of(kLogKinds, kind)) throw Problem::field("kind", "Loại bút phê không hợp lệ", "Unknown kind of entry");
+  if (!one_of(kLogKinds, kind)) throw Problem::field("kind", "Loại nội dung ghi nhật ký trực ban không hợp lệ", "Unknown kind of entry");
   if (corrects_id && !db_.query_one("SELECT 1 FROM duty_log WHERE id = ? AND shift_id = ?", {*corrects_id, shift_id}))
-    throw Problem::field("corrects_id", "Chỉ đính chính được bút phê của cùng ca trực", "Only an entry of the same shift can be corrected");
+    throw Problem::field("corrects_id", "Chỉ đính chính được nội dung ghi nhật ký của cùng ca trực", "Only an entry of the same shift can be corrected");
   LogEntry e{0, shift_id, clock_.now_ms(), author, kind, text, links, corrects_id};
   db_.exec("INSERT INTO duty_log(shift_id, at, author_id, kind, text, links, corrects_id) VALUES (?,?,?,?,?,?,?)",
            {shift_id, e.at, author, kind, text, links.dump(), store::opt(corrects_id)});
@@ -657,7 +657,7 @@ std::vector<Order> Duty::orders(int64_t shift_id) {
 
 Order Duty::add_order(int64_t shift_id, int64_t by, const Order& o) {
   std::vector<core::FieldError> errs;
-  if (!one_of(kOrderKinds, o.kind)) errs.push_back({"kind", "Loại mệnh lệnh không hợp lệ", "Unknown kind of order"});
+  if (!one_of(kOrderKinds, o.kind)) errs.push_back({"kind", "Loại chỉ đạo không hợp lệ", "Unknown kind of order"});
   if (!one_of(kTargetTypes, o.target_type)) errs.push_back({"target_type", "Loại đối tượng không hợp lệ", "Unknown target type"});
   if (o.receiving_unit_id && !units_.get(*o.receiving_unit_id))
     errs.push_back({"receiving_unit_id", "Đơn vị không tồn tại", "The unit does not exist"});
@@ -670,8 +670,8 @@ Order Duty::add_order(int64_t shift_id, int64_t by, const Order& o) {
 
 Order Duty::report_outcome(int64_t shift_id, int64_t order_id, int64_t by, const std::string& outcome) {
   auto row = db_.query_one(std::string(kOrderSelect) + " WHERE id = ? AND shift_id = ?", {order_id, shift_id});
-  if (!row) throw Problem::not_found("The order", "Mệnh lệnh");
-  if (!row->is_null(9)) throw Problem::conflict("The outcome of this order was already reported.", "Kết quả thực hiện mệnh lệnh này đã được báo cáo.");
+  if (!row) throw Problem::not_found("The order", "Chỉ đạo");
+  if (!row->is_null(9)) throw Problem::conflict("The outcome of this order was already reported.", "Kết quả thực hiện chỉ đạo này đã được báo cáo.");
   db_.exec("UPDATE shift_orders SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ?", {outcome, by, clock_.now_ms(), order_id});
   return order_from_row(*db_.query_one(std::string(kOrderSelect) + " WHERE id = ?", {order_id}));
 }

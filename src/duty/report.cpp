@@ -70,7 +70,7 @@ ShiftReport build_shift_report(Duty& duty, org::Units& units, org::Users& users,
   }
   for (const auto& f : duty.focus(s.id)) r.focus_items.push_back(f.text + " (" + label(f.source) + ")");
   for (const auto& e : duty.log(s.id)) {
-    std::string text = e.corrects_id ? fmt::format("[Đính chính bút phê #{}] {}", *e.corrects_id, e.text) : e.text;
+    std::string text = e.corrects_id ? fmt::format("[Đính chính nội dung ghi #{}] {}", *e.corrects_id, e.text) : e.text;
     r.log.push_back({format_local(e.at, tz), name(e.author_id), label(e.kind), text});
   }
   for (const auto& o : duty.orders(s.id)) {

@@ -59,7 +59,7 @@ std::string render_shift_report_pdf(const ShiftReport& r) {
       pdf.table(columns, {"Thời gian", "Người ghi", "Loại", "Nội dung"}, rows);
     }
 
-    pdf.heading("IV. Mệnh lệnh của lãnh đạo ca trực");
+    pdf.heading("IV. Chỉ đạo của lãnh đạo ca trực");
     if (r.orders.empty()) pdf.paragraph(plain("Không có."), kBodyStyle);
     for (size_t i = 0; i < r.orders.size(); ++i) {
       const ReportOrder& o = r.orders[i];

@@ -16,7 +16,7 @@ struct ReportLine {
   std::string text;
 };
 
-// A shift-leader order (mệnh lệnh của lãnh đạo ca trực); an empty outcome prints as "not reported".
+// A shift-leader order (chỉ đạo của lãnh đạo ca trực); an empty outcome prints as "not reported".
 struct ReportOrder {
   std::string time_local, issuer, kind, target, receiving_unit, outcome;
 };

@@ -52,7 +52,16 @@ UnitTree::UnitTree(const std::vector<Unit>& units) {
     external_[u.id] = u.external;
     for (const char* kind : {"lead_supervision_unit", "system_operator"})
       if (auto d = u.designations.find(kind); d != u.designations.end()) sector_watchers_.push_back(d->second);
+    if (auto d = u.designations.find("supervision_section"); d != u.designations.end()) sections_.emplace_back(d->second, u.id);
   }
+}
+
+std::vector<int64_t> UnitTree::watched_through_section(int64_t unit) const {
+  std::vector<int64_t> out;
+  if (is_external(unit)) return out;
+  for (const auto& [section, designating] : sections_)
+    if (contains(section, unit) && !is_external(designating)) out.push_back(designating);
+  return out;
 }
 
 bool UnitTree::watches_sector(int64_t unit) const {
@@ -243,9 +252,9 @@ std::shared_ptr<const UnitTree> Units::tree() {
       index[u.id] = units.size();
       units.push_back(std::move(u));
     }
-    // The designations the policy reads: who watches the whole sector.
+    // The designations the policy reads: who watches the whole sector, and who a unit's cameras (16.2.2).
     for (const auto& r : db_.query("SELECT unit_id, kind, target_unit_id FROM unit_designations "
-                                   "WHERE kind IN ('lead_supervision_unit', 'system_operator')"))
+                                   "WHERE kind IN ('lead_supervision_unit', 'system_operator', 'supervision_section')"))
       if (auto it = index.find(r.i64(0)); it != index.end()) units[it->second].designations[r.str(1)] = r.i64(2);
   });
   auto built = std::make_shared<const UnitTree>(units);

@@ -40,6 +40,7 @@ class UnitTree final : public auth::UnitScope {
   bool contains(int64_t ancestor, int64_t unit) const override;
   bool is_external(int64_t unit) const override;
   bool watches_sector(int64_t unit) const override;
+  std::vector<int64_t> watched_through_section(int64_t unit) const override;
   bool exists(int64_t unit) const { return parent_.count(unit) > 0; }
   std::vector<int64_t> subtree(int64_t root) const;
 
@@ -47,6 +48,7 @@ class UnitTree final : public auth::UnitScope {
   std::unordered_map<int64_t, std::optional<int64_t>> parent_;
   std::unordered_map<int64_t, bool> external_;
   std::vector<int64_t> sector_watchers_;  // targets of lead_supervision_unit and system_operator
+  std::vector<std::pair<int64_t, int64_t>> sections_;  // (supervision_section target, the unit that designates it)
 };
 
 class Units {

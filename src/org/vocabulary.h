@@ -1,6 +1,7 @@
 #pragma once
 // The words of the organisation: unit kinds, designation kinds and roles, with their Vietnamese
-// and English names. The console shows these; validation accepts only these ids.
+// and English names. The console shows these (web/src/i18n.ts has the same words, and vocabulary.test.ts
+// checks it); validation accepts only these ids.
 #include <string_view>
 #include <vector>
 

@@ -618,9 +618,9 @@ void Recorder::health_loop() {
         if (r.held_warning) {  // raised once while it lasts (Alerts::raise keeps one open per subject)
           auto a = recorder_alert(
               db_, "video.disk_held_warning", "dir:default",
-              fmt::format("Dữ liệu đang giữ làm chứng cứ đã chiếm {:.0f} % ổ lưu video: cần giải phóng hoặc mở rộng",
+              fmt::format("Dữ liệu đang giữ làm chứng cứ đã chiếm {:.0f} % ổ lưu video: cần hủy lưu giữ dữ liệu không còn cần hoặc mở rộng ổ lưu",
                           100.0 * double(r.held_bytes) / double(r.disk.total)),
-              fmt::format("Held evidence fills {:.0f} % of the video disk: release holds or add space",
+              fmt::format("Held evidence fills {:.0f} % of the video disk: cancel the holds no longer needed or add space",
                           100.0 * double(r.held_bytes) / double(r.disk.total)),
               {"admin", "camera_admin"}, {{"held_bytes", r.held_bytes}, {"total_bytes", r.disk.total}});
           a.severity = "warning";

@@ -78,11 +78,11 @@ Hold Retention::create_hold(const HoldInput& in, int64_t by) {
 
 Hold Retention::release_hold(int64_t id, int64_t by, const std::string& reason) {
   if (reason.empty())
-    throw Problem::field("reason", "Cần ghi lý do hủy giữ dữ liệu", "A reason for the release is required");
+    throw Problem::field("reason", "Cần ghi lý do hủy lưu giữ", "A reason for cancelling the hold is required");
   if (index_.db().exec(
           "UPDATE holds SET released_ms = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_ms IS NULL",
           {clock_.now_ms(), by, reason, id}) == 0)
-    throw Problem(409, "hold-released", "The hold is already released", "Lệnh giữ dữ liệu đã được hủy trước đó");
+    throw Problem(409, "hold-released", "The hold is already cancelled", "Lệnh giữ dữ liệu đã được hủy lưu giữ trước đó");
   return *hold(id);
 }
 

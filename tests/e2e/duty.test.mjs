@@ -81,8 +81,8 @@ describe('operator console: duty board', { timeout: 180000 }, () => {
       });
       const text = `Tiếp nhận tin báo container nghi vấn — kiểm thử ${Date.now()}`;
       const form = writer.getByRole('form', { name: 'Ghi nhật ký' });
-      await form.getByLabel('Loại bút phê').selectOption('information_received');
-      await form.getByLabel('Nội dung').fill(text);
+      await form.getByLabel('Loại nội dung ghi').selectOption('information_received');
+      await form.getByLabel('Nội dung', { exact: true }).fill(text);
       const posted = writer.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/shifts\/\d+\/log$/.test(r.url()));
       await form.getByRole('button', { name: 'Ghi nhật ký' }).click();
       const res = await posted;
@@ -104,12 +104,12 @@ describe('operator console: duty board', { timeout: 180000 }, () => {
 
       // A correction points to the entry it corrects, live as well.
       const text2 = `Đính chính: container đã được kiểm tra ${Date.now()}`;
-      await form.getByLabel('Đính chính bút phê').selectOption(String(entry.id));
-      await form.getByLabel('Nội dung').fill(text2);
+      await form.getByLabel('Đính chính nội dung ghi').selectOption(String(entry.id));
+      await form.getByLabel('Nội dung', { exact: true }).fill(text2);
       await form.getByRole('button', { name: 'Ghi nhật ký' }).click();
       const correction = reader.locator('[data-testid="duty-log"] > li', { hasText: text2 });
-      await correction.getByText(`Đính chính bút phê #${entry.id}`).waitFor({ timeout: 3000 });
-      await readerEntry.getByText(/Đã được đính chính bởi bút phê/).waitFor();
+      await correction.getByText(`Đính chính nội dung ghi #${entry.id}`).waitFor({ timeout: 3000 });
+      await readerEntry.getByText(/Đã được đính chính bởi nội dung ghi/).waitFor();
     } finally {
       await writer.context().close();
       await reader.context().close();

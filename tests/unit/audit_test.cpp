@@ -1,4 +1,4 @@
-// audit: the append-only, hash-chained log (nhật ký kiểm toán).
+// audit: the append-only, hash-chained log (nhật ký hệ thống).
 #include <gtest/gtest.h>
 
 #include <filesystem>

@@ -15,6 +15,7 @@
 #include "test_util.h"
 #include "core/json_body.h"
 #include "core/random.h"
+#include "org/hq_words.h"
 #include "org/preset.h"
 #include "org/units.h"
 #include "org/users.h"
@@ -755,6 +756,125 @@ TEST_F(PresetTest, Imports2025Organisation) {
   EXPECT_EQ(org_.units->get(root->designations.at("lead_supervision_unit"))->name_vi, "Ban Điều tra chống buôn lậu");
   EXPECT_EQ(org_.units->by_code("KV7-HN")->kind, "border_gate_office");
   EXPECT_TRUE(org_.units->tree()->is_external(org_.id("CHQ-EXT-BDBP")));
+  // Trà Lĩnh's cameras do not reach the regional camera room: the region's control team is its focal unit.
+  auto tl = org_.units->by_code("KV7-TL");
+  ASSERT_TRUE(tl);
+  EXPECT_EQ(tl->kind, "border_gate_office");
+  EXPECT_FALSE(tl->has_camera_room);
+  EXPECT_EQ(org_.units->get(tl->designations.at("supervision_section"))->name_vi, "Đội Kiểm soát hải quan");
+}
+
+// ---- both presets: the words for headquarters, and Art. 16.2.2 -----------------------------------
+
+// What one preset says, and the codes that play each part in it.
+struct PresetParts {
+  std::string file;
+  std::string hq_vi, short_vi, leadership_vi, leadership_en, focal_point_vi, province_kind, province_vi;
+  // Art. 16.2.2(b): the unit without a camera room that designates a focal unit, the focal unit, a site
+  // under the first, and a site watched by a camera room elsewhere.
+  std::string without_room, focal, watched_site, other_site;
+};
+
+const PresetParts kParts2017{"org-2017.json", "Tổng cục Hải quan", "Tổng cục", "Lãnh đạo Tổng cục",
+                             "General Department leadership", "Phòng Tổng hợp, Văn phòng Tổng cục",
+                             "provincial_department", "Cục Hải quan tỉnh, thành phố", "QT", "QT-DKS", "QT-LB", "LS-HN"};
+const PresetParts kParts2025{"org-2025.json", "Cục Hải quan", "Cục", "Lãnh đạo Cục", "Customs Department leadership",
+                             "Phòng Tổng hợp, Văn phòng Cục Hải quan", "regional_branch", "Chi cục Hải quan khu vực",
+                             "KV7-TL", "KV7-DKS", "KV7-TL", "KV7-HN"};
+
+void PrintTo(const PresetParts& p, std::ostream* os) { *os << p.file; }
+
+class BothPresets : public ::testing::TestWithParam<PresetParts> {
+ protected:
+  void SetUp() override { import_org(*org_.db, *org_.units, read_preset(GetParam().file)); }
+  Org org_{"both"};
+};
+
+const NamedTerm& term(const std::vector<NamedTerm>& terms, const std::string& id) {
+  auto it = std::find_if(terms.begin(), terms.end(), [&](const NamedTerm& t) { return t.id == id; });
+  EXPECT_NE(it, terms.end()) << id;
+  return *it;
+}
+
+TEST_P(BothPresets, HeadquartersIsCalledWhatTheInstalledOrganisationCallsIt) {
+  const auto& p = GetParam();
+  auto w = hq_words(org_.units->list());
+  EXPECT_EQ(w.name_vi, p.hq_vi);
+  EXPECT_EQ(w.short_vi, p.short_vi);
+  EXPECT_EQ(w.leadership_vi, p.leadership_vi);
+  EXPECT_EQ(w.leadership_en, p.leadership_en);
+  EXPECT_EQ(w.focal_point_vi, p.focal_point_vi);
+  EXPECT_EQ(w.province_kind, p.province_kind);
+  EXPECT_EQ(w.province_vi, p.province_vi);
+  // The provincial level is a kind the preset really uses.
+  auto all = org_.units->list();
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(), [&](const Unit& u) { return u.kind == p.province_kind; }));
+  // The role and the designation that name the leadership say it the same way.
+  auto roles = with_hq_words(role_terms(), w);
+  EXPECT_EQ(term(roles, "hq_leader").name_vi, p.leadership_vi);
+  EXPECT_EQ(term(roles, "shift_leader").name_vi, "Lãnh đạo ca trực");
+  EXPECT_EQ(roles.size(), role_terms().size());
+  EXPECT_EQ(term(with_hq_words(designation_kinds(), w), "leadership_focal_point").name_vi,
+            "Đầu mối báo cáo " + p.leadership_vi);
+}
+
+TEST_P(BothPresets, Art16_2_2b_AUnitWithoutACameraRoomIsWatchedThroughItsFocalUnit) {
+  const auto& p = GetParam();
+  auto unit = org_.units->by_code(p.without_room);
+  ASSERT_TRUE(unit);
+  EXPECT_FALSE(unit->has_camera_room);
+  ASSERT_TRUE(unit->designations.count("supervision_section"));
+  EXPECT_EQ(unit->designations.at("supervision_section"), org_.id(p.focal));
+
+  using auth::Action;
+  auto at = [&](const std::string& code) { return auth::Target{org_.id(code)}; };
+  // An officer of the focal unit, with the role granted there and nowhere else.
+  auth::Principal officer{1, "focal", org_.id(p.focal), {{auth::Role::supervision_officer, org_.id(p.focal)}}};
+  auto tree = org_.units->tree();
+  for (auto a : {Action::camera_read, Action::video_live, Action::video_playback}) {
+    EXPECT_TRUE(auth::allowed(officer, a, at(p.watched_site), *tree)) << "the cameras the focal unit supervises";
+    EXPECT_FALSE(auth::allowed(officer, a, at(p.other_site), *tree)) << "a camera room watches those";
+  }
+  auto roots = auth::scope_roots(officer, Action::camera_read, *tree);
+  ASSERT_TRUE(roots);
+  EXPECT_NE(std::find(roots->begin(), roots->end(), unit->id), roots->end());
+  // A camera going dark there flashes on their wall; that unit's own duty log stays its own.
+  auto alert = at(p.watched_site);
+  alert.from_camera = true;
+  EXPECT_TRUE(auth::allowed(officer, Action::duty_read, alert, *tree));
+  EXPECT_FALSE(auth::allowed(officer, Action::duty_read, at(p.watched_site), *tree));
+  // Watching is neither administering the cameras nor holding evidence.
+  EXPECT_FALSE(auth::allowed(officer, Action::camera_write, at(p.watched_site), *tree));
+  EXPECT_FALSE(auth::allowed(officer, Action::hold_write, at(p.watched_site), *tree));
+  auth::Principal admin{2, "focal.admin", org_.id(p.focal), {{auth::Role::camera_admin, org_.id(p.focal)}}};
+  EXPECT_FALSE(auth::allowed(admin, Action::video_live, at(p.watched_site), *tree));
+
+  // It is the designation that does it: without it the focal unit sees only its own.
+  UnitInput undo;
+  undo.designations["supervision_section"] = std::nullopt;
+  org_.units->update(unit->id, undo);
+  EXPECT_FALSE(auth::allowed(officer, Action::video_live, at(p.watched_site), *org_.units->tree()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Org, BothPresets, ::testing::Values(kParts2017, kParts2025),
+                         [](const auto& info) { return info.param.file == "org-2017.json" ? std::string("Org2017") : std::string("Org2025"); });
+
+TEST(HqWords, AnEmptyInstallationSpeaksTheRegulationsWords) {
+  auto w = hq_words({});
+  EXPECT_EQ(w.leadership_vi, "Lãnh đạo Tổng cục");
+  EXPECT_EQ(w.province_vi, "Cục Hải quan tỉnh, thành phố");
+  EXPECT_TRUE(w.focal_point_vi.empty());
+  // The vocabulary's own names are the regulation's words.
+  for (const auto& t : with_hq_words(role_terms(), w)) {
+    auto it = std::find_if(role_terms().begin(), role_terms().end(), [&](const Term& r) { return r.id == t.id; });
+    EXPECT_EQ(t.name_vi, it->name_vi) << t.id;
+    EXPECT_EQ(t.name_en, it->name_en) << t.id;
+  }
+  for (const auto& t : with_hq_words(designation_kinds(), w)) {
+    auto it = std::find_if(designation_kinds().begin(), designation_kinds().end(), [&](const Term& r) { return r.id == t.id; });
+    EXPECT_EQ(t.name_vi, it->name_vi) << t.id;
+    EXPECT_EQ(t.name_en, it->name_en) << t.id;
+  }
 }
 
 json small_doc() {

@@ -261,5 +261,49 @@ TEST(SectorWatch, TheLeadUnitsOfficersViewAndPlayEveryCameraOfCustoms) {
   EXPECT_TRUE(where(outside, Action::camera_read).empty());
 }
 
+// ProvinceA has no camera room: its director assigned BranchA1 as the focal unit that supervises its
+// cameras online (Art. 16.2.2b).
+class FocalTree final : public UnitScope {
+ public:
+  bool contains(int64_t ancestor, int64_t unit) const override { return tree_.contains(ancestor, unit); }
+  bool is_external(int64_t unit) const override { return tree_.is_external(unit); }
+  std::vector<int64_t> watched_through_section(int64_t unit) const override {
+    return tree_.contains(BranchA1, unit) ? std::vector<int64_t>{ProvinceA} : std::vector<int64_t>{};
+  }
+
+ private:
+  FakeTree tree_;
+};
+
+TEST(SectionWatch, Art16_2_2b_TheFocalUnitsOfficersWatchTheCamerasOfTheUnitThatAssignedIt) {
+  FocalTree tree;
+  auto where = [&](const Principal& p, Action a) {
+    std::vector<int64_t> out;
+    for (auto u : kAllUnits)
+      if (allowed(p, a, Target{u}, tree)) out.push_back(u);
+    return out;
+  };
+  for (Role r : {Role::supervision_officer, Role::duty_officer, Role::shift_leader, Role::unit_leader}) {
+    auto officer = person(1, BranchA1, {{r, BranchA1}});
+    for (Action a : {Action::camera_read, Action::video_live, Action::video_playback})
+      EXPECT_EQ(where(officer, a), (std::vector<int64_t>{ProvinceA, BranchA1})) << role_name(r);
+    auto roots = scope_roots(officer, Action::camera_read, tree);
+    ASSERT_TRUE(roots);
+    EXPECT_NE(std::find(roots->begin(), roots->end(), ProvinceA), roots->end());
+  }
+  auto officer = person(1, BranchA1, {{Role::supervision_officer, BranchA1}});
+  EXPECT_EQ(where(officer, Action::hold_write), (std::vector<int64_t>{BranchA1})) << "watching is not holding evidence";
+  EXPECT_EQ(where(officer, Action::case_read), (std::vector<int64_t>{BranchA1}));
+  Target alert{ProvinceA};
+  alert.from_camera = true;
+  EXPECT_TRUE(allowed(officer, Action::duty_read, alert, tree)) << "a camera alert of the province reaches them";
+  alert.unit = ProvinceB;
+  EXPECT_FALSE(allowed(officer, Action::duty_read, alert, tree));
+  auto admin = person(2, BranchA1, {{Role::camera_admin, BranchA1}});
+  EXPECT_EQ(where(admin, Action::camera_read), (std::vector<int64_t>{BranchA1})) << "administrators keep to their own";
+  auto other = person(3, BranchB1, {{Role::supervision_officer, BranchB1}});
+  EXPECT_EQ(where(other, Action::video_live), (std::vector<int64_t>{BranchB1}));
+}
+
 }  // namespace
 }  // namespace watchfloor::auth

@@ -115,7 +115,7 @@ TEST(ReportPdf, LongLogFlowsOverPages) {
   EXPECT_NE(text.find("Mục 299:"), std::string::npos);
   EXPECT_NE(text.find("Mục 300: hết nhật ký ca."), std::string::npos);
   // The rest of the report follows the long table, the signature block last.
-  auto orders = text.find("IV. Mệnh lệnh của lãnh đạo ca trực");
+  auto orders = text.find("IV. Chỉ đạo của lãnh đạo ca trực");
   auto signer = text.rfind("LÃNH ĐẠO CA TRỰC");
   EXPECT_NE(orders, std::string::npos);
   EXPECT_NE(signer, std::string::npos);

@@ -19,10 +19,16 @@ using auth::Role;
 // The codes that play each part in one preset.
 struct Parts {
   std::string preset, hq, focal, hq_leadership_unit, asd, asd_division, province, province_leadership_unit, branch, team;
+  // Art. 16.2.2(b): a site without a camera room, watched through a focal unit, and the unit whose duty watch it reports to.
+  std::string watched_site, watched_site_province;
 };
 
-const Parts k2017{"org-2017.json", "TCHQ", "VP-PTH", "TCHQ-LD", "DTCBL", "DTCBL-GSTT", "HP", "HP-LD", "HP-CKKV1", "HP-CKKV1-GS"};
-const Parts k2025{"org-2025.json", "CHQ", "CHQ-VP-PTH", "CHQ-LD", "CHQ-DTCBL", "CHQ-DTCBL-GSTT", "KV3", "KV3-LD", "KV3-HP1", "KV3-HP1"};
+const Parts k2017{"org-2017.json", "TCHQ", "VP-PTH", "TCHQ-LD", "DTCBL", "DTCBL-GSTT", "HP", "HP-LD", "HP-CKKV1", "HP-CKKV1-GS",
+                  "QT-LB", "QT"};
+const Parts k2025{"org-2025.json", "CHQ", "CHQ-VP-PTH", "CHQ-LD", "CHQ-DTCBL", "CHQ-DTCBL-GSTT", "KV3", "KV3-LD", "KV3-HP1", "KV3-HP1",
+                  "KV7-TL", "KV7"};
+
+void PrintTo(const Parts& p, std::ostream* os) { *os << p.preset; }
 
 class Routing16_4 : public ::testing::TestWithParam<Parts> {
  protected:
@@ -221,6 +227,19 @@ TEST_P(Routing16_4, Art8_ATeamWithoutALeaderOnRecordIsAWarningNotASilence) {
   auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "passenger_baggage", id(GetParam().team), 8}, dir);
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].code, "no_team_leader");
+}
+
+TEST_P(Routing16_4, PointA_AFindingAtASiteWatchedThroughAFocalUnitGoesToTheDutyWatchAbove) {
+  // The focal unit watches the site's cameras (Art. 16.2.2b); it is not a duty watch: what it finds goes
+  // to the duty watch of the unit that assigned it, under 16.4(a).
+  const org::Unit* site = dir.unit(id(GetParam().watched_site));
+  ASSERT_TRUE(site);
+  EXPECT_FALSE(site->has_camera_room);
+  auto r = route_case({"regular", site->id, std::nullopt, "goods", std::nullopt, 8}, dir);
+  EXPECT_EQ(r.clause, "16.4.a");
+  EXPECT_EQ(r.handling_unit_id, id(GetParam().watched_site_province));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].code, "nobody_on_duty") << "nobody is rostered there in this test";
 }
 
 TEST_P(Routing16_4, EscalationResolvesShiftRolesFromTheRosterAndOthersFromGrants) {

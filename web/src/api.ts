@@ -1,6 +1,6 @@
 // The console's only door to the server (contract: /api/v1, cookie session, CSRF header on unsafe
 // methods, RFC 9457 problem+json errors with Vietnamese and English text).
-import { dictionaries, getLang, type Lang } from './i18n';
+import { dictionaries, getLang, type HqWords, type Lang } from './i18n';
 
 export interface RoleGrant {
   role: string;
@@ -55,6 +55,8 @@ export interface MetaItem {
 
 export interface Meta {
   version: string;
+  /** What the installed organisation calls headquarters; roles and designation kinds below already use it. */
+  hq: HqWords;
   roles: MetaItem[];
   unit_kinds: MetaItem[];
   designation_kinds: MetaItem[];

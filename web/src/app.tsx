@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { countOpen, countUnacknowledged, unitScope, useAlerts } from './alerts';
 import { api, ApiError, onProblem, type Meta, type Session, type Unit } from './api';
 import { homeRoute } from './home';
-import { pick, t } from './i18n';
+import { pick, setHqWords, t } from './i18n';
 import { useLang } from './lang';
 import { InboxContext, useInbox } from './inbox';
 import { AuditPage } from './pages/Audit';
@@ -83,7 +83,14 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (phase === 'ready' && !meta) api.meta().then(setMeta, () => setMeta(null));
+    if (phase === 'ready' && !meta)
+      api.meta().then(
+        (m) => {
+          setHqWords(m.hq);
+          setMeta(m);
+        },
+        () => setMeta(null),
+      );
   }, [phase, meta]);
 
   useEffect(() => {

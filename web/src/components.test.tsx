@@ -53,7 +53,7 @@ describe('TreeList', () => {
   it('shows only the open branches, with kind badges', () => {
     const root = mount([1]);
     expect(root.textContent).toContain('Cục Điều tra chống buôn lậu');
-    expect([...root.querySelectorAll('.badge')].map((b) => b.textContent)).toEqual(['Tổng cục', 'Cục']);
+    expect([...root.querySelectorAll('.badge')].map((b) => b.textContent)).toEqual(['Tổng cục', 'Cục / Vụ']);
     expect(root.textContent).not.toContain('Phòng Giám sát hải quan trực tuyến');
     const toggle = root.querySelector('button.twisty')!;
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
@@ -69,7 +69,7 @@ describe('TreeList', () => {
     setLang('en');
     const root = mount([1]);
     expect(root.textContent).toContain('Anti-Smuggling Investigation Department');
-    expect([...root.querySelectorAll('.badge')].map((b) => b.textContent)).toEqual(['Headquarters', 'Department']);
+    expect([...root.querySelectorAll('.badge')].map((b) => b.textContent)).toEqual(['General Department', 'Department']);
   });
 });
 

@@ -48,10 +48,10 @@ describe('DutyLog', () => {
     expect(items[1].textContent).toContain('Xử lý');
     expect(items[1].textContent).toContain('Trần Thị Bình');
     const link = items[2].querySelector('a.log-corrects')!;
-    expect(link.textContent).toBe('Đính chính bút phê #1');
+    expect(link.textContent).toBe('Đính chính nội dung ghi #1');
     expect(link.getAttribute('href')).toBe('#log-entry-1');
     expect(items[0].classList.contains('corrected')).toBe(true);
-    expect(items[0].textContent).toContain('Đã được đính chính bởi bút phê #3');
+    expect(items[0].textContent).toContain('Đã được đính chính bởi nội dung ghi #3');
   });
 
   it('says when the log is empty, in the chosen language', () => {

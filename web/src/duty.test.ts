@@ -62,7 +62,7 @@ describe('duty helpers', () => {
 
   it('describes open items of a handover', () => {
     expect(openItemText({ type: 'order', id: 4, kind: 'stop_goods', target: 'TCNU1234567' })).toBe(
-      'Mệnh lệnh #4: Dừng đưa hàng qua khu vực giám sát — TCNU1234567',
+      'Chỉ đạo #4: Dừng đưa hàng qua khu vực giám sát — TCNU1234567',
     );
   });
 

@@ -25,7 +25,7 @@ describe('i18n dictionaries', () => {
   });
 
   it('writes Vietnamese with its diacritics (NFC)', () => {
-    expect(vi['nav.audit']).toBe('Nhật ký kiểm toán');
+    expect(vi['nav.audit']).toBe('Nhật ký hệ thống');
     for (const v of Object.values(vi)) expect(v).toBe(v.normalize('NFC'));
   });
 
@@ -79,8 +79,23 @@ describe('duty watch strings', () => {
     expect(vi['rosterStatus.submitted']).toBe('Chờ duyệt');
     expect(vi['rosterStatus.published']).toBe('Đã ban hành');
     expect(vi['cal.gap']).toBe('Chưa có người trực');
-    expect(t('duty.logCorrection', { id: 4 }, 'vi')).toBe('Đính chính bút phê #4');
+    expect(t('duty.logCorrection', { id: 4 }, 'vi')).toBe('Đính chính nội dung ghi #4');
     expect(vi['nav.duty']).toBe('Trực ban');
     expect(vi['nav.rosters']).toBe('Lịch trực');
+  });
+
+  it('writes administrative terms as a customs office does', () => {
+    // What a shift leader directs is "chỉ đạo"; a duty-log entry is "nội dung ghi nhật ký trực ban" ("bút
+    // phê" is a leader's annotation on a document); the audit log is "nhật ký hệ thống"; a case goes up
+    // by "chuyển cấp xử lý"; a hold ends by "hủy lưu giữ"; a warehouse or yard is "kho, bãi", never "trụ sở".
+    const vi = dictionaries.vi;
+    const wrong = /Trưởng ca|mệnh lệnh|bút phê|kiểm toán|leo thang|giải phóng|trụ sở/i;
+    for (const [k, v] of Object.entries(vi)) expect(v, k).not.toMatch(wrong);
+    expect(vi['role.shift_leader']).toBe('Lãnh đạo ca trực');
+    expect(vi['duty.orders']).toBe('Chỉ đạo của lãnh đạo ca trực');
+    expect(vi['hold.release']).toBe('Hủy lưu giữ');
+    expect(vi['siteKind.enterprise_premises']).toBe('Kho, bãi của doanh nghiệp');
+    // English: a hold is cancelled, not released.
+    for (const [k, v] of Object.entries(dictionaries.en)) expect(v, k).not.toMatch(/releas/i);
   });
 });

@@ -13,7 +13,7 @@ const vi = {
   'nav.label': 'Điều hướng chính',
   'nav.org': 'Tổ chức',
   'nav.users': 'Người dùng',
-  'nav.audit': 'Nhật ký kiểm toán',
+  'nav.audit': 'Nhật ký hệ thống',
 
   'common.save': 'Lưu',
   'common.saving': 'Đang lưu…',
@@ -94,22 +94,22 @@ const vi = {
   'org.created': 'Đã tạo đơn vị.',
 
   'designation.lead_supervision_unit': 'Đơn vị chủ trì giám sát trực tuyến',
-  'designation.system_operator': 'Đơn vị vận hành hệ thống',
+  'designation.system_operator': 'Đơn vị quản lý, vận hành hệ thống',
   'designation.supervision_section': 'Bộ phận giám sát trực tuyến / đơn vị đầu mối',
   'designation.duty_watch': 'Trực ban đơn vị',
   'designation.leadership': 'Lãnh đạo đơn vị',
-  'designation.leadership_focal_point': 'Đầu mối báo cáo lãnh đạo Tổng cục',
+  'designation.leadership_focal_point': 'Đầu mối báo cáo Lãnh đạo Tổng cục',
 
   'kind.headquarters': 'Tổng cục',
   'kind.leadership': 'Lãnh đạo',
   'kind.office': 'Văn phòng',
-  'kind.department': 'Cục',
+  'kind.department': 'Cục / Vụ',
   'kind.division': 'Phòng',
   'kind.provincial_department': 'Cục Hải quan tỉnh, thành phố',
-  'kind.branch': 'Chi cục',
+  'kind.branch': 'Chi cục Hải quan',
   'kind.team': 'Đội',
   'kind.customs_department': 'Cục Hải quan',
-  'kind.central_unit': 'Đơn vị trung ương',
+  'kind.central_unit': 'Đơn vị thuộc cơ quan Cục',
   'kind.regional_branch': 'Chi cục Hải quan khu vực',
   'kind.border_gate_office': 'Hải quan cửa khẩu',
   'kind.external': 'Đơn vị ngoài ngành',
@@ -117,12 +117,12 @@ const vi = {
   'role.admin': 'Quản trị hệ thống',
   'role.hq_leader': 'Lãnh đạo Tổng cục',
   'role.unit_leader': 'Lãnh đạo đơn vị',
-  'role.shift_leader': 'Trưởng ca trực',
+  'role.shift_leader': 'Lãnh đạo ca trực',
   'role.duty_officer': 'Cán bộ trực ban',
-  'role.supervision_officer': 'Cán bộ giám sát trực tuyến',
+  'role.supervision_officer': 'Công chức giám sát trực tuyến',
   'role.office_officer': 'Cán bộ Văn phòng',
   'role.camera_admin': 'Quản trị camera',
-  'role.auditor': 'Cán bộ kiểm tra nhật ký',
+  'role.auditor': 'Cán bộ kiểm tra nội bộ',
   'role.external_requester': 'Người đề nghị ngoài ngành',
 
   'users.title': 'Người dùng',
@@ -157,7 +157,7 @@ const vi = {
   'users.unlock': 'Mở khóa đăng nhập',
   'users.unlocked': 'Đã mở khóa đăng nhập cho {username}.',
 
-  'audit.title': 'Nhật ký kiểm toán',
+  'audit.title': 'Nhật ký hệ thống',
   'audit.seq': 'Số TT',
   'audit.time': 'Thời gian',
   'audit.actor': 'Người thực hiện',
@@ -266,37 +266,37 @@ const vi = {
   'duty.focusAdd': 'Thêm nội dung trọng điểm',
   'duty.focusAdded': 'Đã thêm nội dung trọng điểm.',
   'duty.setBy': '{name}, {time}',
-  'duty.orders': 'Mệnh lệnh',
-  'duty.ordersEmpty': 'Chưa có mệnh lệnh nào.',
-  'duty.orderKind': 'Loại mệnh lệnh',
+  'duty.orders': 'Chỉ đạo của lãnh đạo ca trực',
+  'duty.ordersEmpty': 'Chưa có chỉ đạo nào.',
+  'duty.orderKind': 'Loại chỉ đạo',
   'duty.target': 'Đối tượng',
   'duty.targetType': 'Loại đối tượng',
   'duty.targetRef': 'Số hiệu đối tượng',
   'duty.targetRefHint': 'Số tờ khai, số container, biển số phương tiện hoặc họ tên, số hộ chiếu hành khách.',
   'duty.receivingUnit': 'Đơn vị thực hiện',
   'duty.instructions': 'Nội dung chỉ đạo',
-  'duty.issued': 'Người ra lệnh',
+  'duty.issued': 'Người chỉ đạo',
   'duty.outcome': 'Kết quả',
   'duty.orderOpen': 'Chưa có kết quả',
   'duty.orderDone': 'Đã có kết quả',
-  'duty.orderIssue': 'Ra mệnh lệnh',
-  'duty.orderIssued': 'Đã ra mệnh lệnh.',
+  'duty.orderIssue': 'Ra chỉ đạo',
+  'duty.orderIssued': 'Đã ghi chỉ đạo.',
   'duty.reportOutcome': 'Báo cáo kết quả',
   'duty.outcomeReported': 'Đã báo cáo kết quả.',
   'duty.outcomeBy': '{name}, {time}',
   'duty.log': 'Nhật ký trực ban',
-  'duty.logEmpty': 'Chưa có bút phê nào trong ca.',
-  'duty.logKind': 'Loại bút phê',
+  'duty.logEmpty': 'Chưa có nội dung nào được ghi trong ca.',
+  'duty.logKind': 'Loại nội dung ghi',
   'duty.logText': 'Nội dung',
-  'duty.logCorrects': 'Đính chính bút phê',
+  'duty.logCorrects': 'Đính chính nội dung ghi',
   'duty.logCorrectsNone': '(không đính chính)',
-  'duty.logCorrectsHint': 'Nhật ký không được sửa hay xóa; để đính chính, ghi một bút phê mới trỏ đến bút phê cần đính chính.',
+  'duty.logCorrectsHint': 'Nhật ký không được sửa hay xóa; để đính chính, ghi một nội dung mới trỏ đến nội dung ghi cần đính chính.',
   'duty.logWrite': 'Ghi nhật ký',
   'duty.logWritten': 'Đã ghi nhật ký.',
-  'duty.logCorrection': 'Đính chính bút phê #{id}',
-  'duty.logCorrectedBy': 'Đã được đính chính bởi bút phê #{ids}',
-  'duty.logEntry': 'Bút phê #{id}',
-  'duty.logNewestLast': 'Bút phê mới nhất ở cuối.',
+  'duty.logCorrection': 'Đính chính nội dung ghi #{id}',
+  'duty.logCorrectedBy': 'Đã được đính chính bởi nội dung ghi #{ids}',
+  'duty.logEntry': 'Nội dung ghi #{id}',
+  'duty.logNewestLast': 'Nội dung ghi mới nhất ở cuối.',
   'duty.logClosed': 'Ca trực chưa bắt đầu hoặc đã kết thúc: không ghi được nhật ký.',
   'duty.handover': 'Giao ca',
   'duty.report': 'In báo cáo ca trực (PDF)',
@@ -317,7 +317,7 @@ const vi = {
   'duty.handoverAccepted': 'Đã tiếp nhận ca trực.',
   'duty.handoverAcceptHint': 'Bạn là lãnh đạo ca kế tiếp: hãy tiếp nhận, kèm ý kiến nếu có.',
   'duty.previousPending': 'Ca trước đang chờ giao ca',
-  'duty.openItem.order': 'Mệnh lệnh #{id}: {kind} — {target}',
+  'duty.openItem.order': 'Chỉ đạo #{id}: {kind} — {target}',
   'duty.openItem.case': 'Vụ việc {target} — đang xử lý',
   'duty.openItem.other': '{type} #{id}',
   'duty.unknownUser': 'Người dùng #{id}',
@@ -410,7 +410,7 @@ const vi = {
   'method.regular': 'Giám sát thường xuyên, liên tục',
   'method.duty_task': 'Nhiệm vụ do trực ban giao',
   'method.keypoint_plan': 'Giám sát trọng điểm theo chuyên đề, kế hoạch',
-  'method.keypoint_directive': 'Giám sát trọng điểm theo chỉ đạo của Lãnh đạo Tổng cục',
+  'method.keypoint_directive': 'Giám sát trọng điểm theo chỉ đạo của {hqLeadership}',
   'taskStatus.active': 'Đang thực hiện',
   'taskStatus.closed': 'Đã kết thúc',
   'taskTarget.site': 'Địa điểm',
@@ -445,8 +445,8 @@ const vi = {
   'recipientRole.duty_watch': 'Trực ban đơn vị',
   'recipientRole.shift_leader': 'Lãnh đạo ca trực',
   'recipientRole.leadership': 'Lãnh đạo đơn vị',
-  'recipientRole.focal_point': 'Đầu mối báo cáo Lãnh đạo Tổng cục',
-  'recipientRole.hq_leadership': 'Lãnh đạo Tổng cục',
+  'recipientRole.focal_point': 'Đầu mối báo cáo {hqLeadership}',
+  'recipientRole.hq_leadership': '{hqLeadership}',
   'recipientRole.team_leader': 'Lãnh đạo đội nghiệp vụ tại hiện trường',
   'notificationKind.case_reported': 'Báo cáo vụ việc',
   'notificationKind.case_escalated': 'Vụ việc chuyển cấp',
@@ -496,7 +496,7 @@ const vi = {
   'cases.immediateMeasure': 'Biện pháp đã áp dụng ngay',
   'cases.immediateMeasureHint': 'Cán bộ đang trực phát hiện dấu hiệu vi phạm phải áp dụng ngay biện pháp ngăn chặn và ghi rõ tại đây (Điều 8).',
   'cases.reportTitle': 'Báo cáo vụ việc có dấu hiệu vi phạm',
-  'cases.reportHint': 'Báo cáo được chuyển theo Điều 16 khoản 4, tùy phương thức giám sát: trực ban đơn vị, lãnh đạo đơn vị hoặc Lãnh đạo Tổng cục.',
+  'cases.reportHint': 'Báo cáo được chuyển theo Điều 16 khoản 4, tùy phương thức giám sát: trực ban đơn vị, lãnh đạo đơn vị hoặc {hqLeadership}.',
   'cases.editDraft': 'Hoàn thiện vụ việc {number} (nháp)',
   'cases.savedNotReported': 'Đã lưu nháp vụ việc {number} nhưng chưa gửi được báo cáo; sửa các lỗi rồi gửi lại.',
   'cases.send': 'Gửi báo cáo',
@@ -603,8 +603,8 @@ const vi = {
   'tasks.periodToHint': 'Để trống nếu chưa xác định.',
   'tasks.openEnded': 'chưa xác định',
   'tasks.periodOrder': 'Thời điểm kết thúc phải sau thời điểm bắt đầu.',
-  'tasks.directive': 'Chỉ đạo của Lãnh đạo Tổng cục',
-  'tasks.directiveHint': 'Bắt buộc với giám sát trọng điểm theo chỉ đạo trực tiếp của Lãnh đạo Tổng cục, chuyển qua Phòng Tổng hợp – Văn phòng Tổng cục.',
+  'tasks.directive': 'Chỉ đạo của {hqLeadership}',
+  'tasks.directiveHint': 'Bắt buộc với giám sát trọng điểm theo chỉ đạo trực tiếp của {hqLeadership}, chuyển qua {focalPoint}.',
   'tasks.directiveNumber': 'Số văn bản',
   'tasks.directiveDate': 'Ngày văn bản',
   'tasks.directiveIssuer': 'Người ký / cơ quan ban hành',
@@ -646,7 +646,7 @@ const vi = {
   'siteKind.container_yard': 'Bãi container',
   'siteKind.bonded_warehouse': 'Kho ngoại quan',
   'siteKind.scanner_area': 'Khu vực máy soi',
-  'siteKind.enterprise_premises': 'Trụ sở doanh nghiệp',
+  'siteKind.enterprise_premises': 'Kho, bãi của doanh nghiệp',
   'cameraOwner.customs': 'Hải quan',
   'cameraOwner.enterprise': 'Doanh nghiệp',
   'cameraOwner.other_agency': 'Cơ quan khác',
@@ -789,10 +789,10 @@ const vi = {
   'playback.panBack': 'Lùi về trước',
   'playback.panForward': 'Tiến về sau',
   'playback.holdBand': 'Đang giữ dữ liệu {span} — {reason} (vụ việc {case})',
-  'playback.holdBandReleased': 'Lệnh giữ đã giải phóng {span} — {reason} (vụ việc {case})',
+  'playback.holdBandReleased': 'Đã hủy lưu giữ {span} — {reason} (vụ việc {case})',
   'playback.caseMarker': 'Vụ việc {number} lúc {time}: {subject}',
   'playback.legendHold': 'Đang giữ dữ liệu',
-  'playback.legendReleased': 'Lệnh giữ đã giải phóng',
+  'playback.legendReleased': 'Đã hủy lưu giữ',
   'playback.legendCase': 'Vụ việc (bấm để mở)',
   'playback.jumpTitle': 'Đi đến thời điểm',
   'playback.jump': 'Đi đến',
@@ -815,7 +815,7 @@ const vi = {
   'snapshot.open': 'Mở ảnh trong thẻ mới',
 
   'hold.title': 'Giữ dữ liệu làm chứng cứ',
-  'hold.intro': 'Đoạn ghi hình đang được giữ không bị xóa theo thời hạn lưu trữ cho đến khi được giải phóng.',
+  'hold.intro': 'Đoạn ghi hình đang được giữ không bị xóa theo thời hạn lưu trữ cho đến khi hủy lưu giữ.',
   'hold.new': 'Giữ dữ liệu',
   'hold.formTitle': 'Giữ đoạn ghi hình làm chứng cứ',
   'hold.from': 'Từ',
@@ -828,12 +828,12 @@ const vi = {
   'hold.holder': 'Người yêu cầu',
   'hold.status': 'Tình trạng',
   'hold.active': 'Đang giữ',
-  'hold.released': 'Đã giải phóng',
-  'hold.releasedBy': 'Giải phóng bởi {name} lúc {time}: {reason}',
-  'hold.release': 'Giải phóng',
-  'hold.releaseReason': 'Lý do giải phóng',
+  'hold.released': 'Đã hủy lưu giữ',
+  'hold.releasedBy': 'Hủy lưu giữ bởi {name} lúc {time}: {reason}',
+  'hold.release': 'Hủy lưu giữ',
+  'hold.releaseReason': 'Lý do hủy lưu giữ',
   'hold.created': 'Đã giữ dữ liệu.',
-  'hold.releasedDone': 'Đã giải phóng.',
+  'hold.releasedDone': 'Đã hủy lưu giữ.',
   'hold.empty': 'Camera này chưa có yêu cầu giữ dữ liệu nào.',
   'hold.order': 'Thời điểm kết thúc phải sau thời điểm bắt đầu.',
   'hold.reasonRequired': 'Ghi lý do.',
@@ -1071,34 +1071,34 @@ const en: Record<Key, string> = {
 
   'designation.lead_supervision_unit': 'Lead unit for online supervision',
   'designation.system_operator': 'System operator',
-  'designation.supervision_section': 'Online supervision section / focal unit',
+  'designation.supervision_section': 'Online supervision section or focal unit',
   'designation.duty_watch': 'Unit duty watch',
   'designation.leadership': 'Unit leadership',
-  'designation.leadership_focal_point': 'Focal point reporting to headquarters leadership',
+  'designation.leadership_focal_point': 'Focal point reporting to the General Department leadership',
 
-  'kind.headquarters': 'Headquarters',
+  'kind.headquarters': 'General Department',
   'kind.leadership': 'Leadership',
   'kind.office': 'Office',
   'kind.department': 'Department',
   'kind.division': 'Division',
   'kind.provincial_department': 'Provincial customs department',
-  'kind.branch': 'Branch',
+  'kind.branch': 'Customs branch',
   'kind.team': 'Team',
-  'kind.customs_department': 'Customs department',
-  'kind.central_unit': 'Central unit',
-  'kind.regional_branch': 'Regional branch',
-  'kind.border_gate_office': 'Border-gate office',
-  'kind.external': 'External unit',
+  'kind.customs_department': 'Customs Department',
+  'kind.central_unit': 'Central unit of the Customs Department',
+  'kind.regional_branch': 'Regional customs branch',
+  'kind.border_gate_office': 'Border-gate customs office',
+  'kind.external': 'Unit outside customs',
 
   'role.admin': 'System administrator',
-  'role.hq_leader': 'Headquarters leader',
+  'role.hq_leader': 'General Department leader',
   'role.unit_leader': 'Unit leader',
   'role.shift_leader': 'Shift leader',
   'role.duty_officer': 'Duty officer',
   'role.supervision_officer': 'Online supervision officer',
   'role.office_officer': 'Office officer',
   'role.camera_admin': 'Camera administrator',
-  'role.auditor': 'Auditor',
+  'role.auditor': 'Internal auditor',
   'role.external_requester': 'External requester',
 
   'users.title': 'Users',
@@ -1242,7 +1242,7 @@ const en: Record<Key, string> = {
   'duty.focusAdd': 'Add focus item',
   'duty.focusAdded': 'Focus item added.',
   'duty.setBy': '{name}, {time}',
-  'duty.orders': 'Orders',
+  'duty.orders': 'Shift leader\'s orders',
   'duty.ordersEmpty': 'No orders yet.',
   'duty.orderKind': 'Kind of order',
   'duty.target': 'Target',
@@ -1386,7 +1386,7 @@ const en: Record<Key, string> = {
   'method.regular': 'Regular, continuous supervision',
   'method.duty_task': 'Task given by the duty watch',
   'method.keypoint_plan': 'Key-point supervision by theme or plan',
-  'method.keypoint_directive': 'Key-point supervision directed by headquarters leadership',
+  'method.keypoint_directive': 'Key-point supervision directed by the {hqLeadership}',
   'taskStatus.active': 'Active',
   'taskStatus.closed': 'Closed',
   'taskTarget.site': 'Site',
@@ -1421,8 +1421,8 @@ const en: Record<Key, string> = {
   'recipientRole.duty_watch': 'Unit duty watch',
   'recipientRole.shift_leader': 'Shift leader',
   'recipientRole.leadership': 'Unit leadership',
-  'recipientRole.focal_point': 'Focal point to headquarters leadership',
-  'recipientRole.hq_leadership': 'Headquarters leadership',
+  'recipientRole.focal_point': 'Focal point reporting to the {hqLeadership}',
+  'recipientRole.hq_leadership': '{hqLeadership}',
   'recipientRole.team_leader': 'Leader of the operational team on site',
   'notificationKind.case_reported': 'Case reported',
   'notificationKind.case_escalated': 'Case escalated',
@@ -1472,7 +1472,7 @@ const en: Record<Key, string> = {
   'cases.immediateMeasure': 'Measure taken immediately',
   'cases.immediateMeasureHint': 'An officer on duty who finds signs of a violation must take a measure to stop it at once and record it here (Art. 8).',
   'cases.reportTitle': 'Report a case with signs of a violation',
-  'cases.reportHint': 'The report is routed under Article 16(4) by the supervision method: to the unit’s duty watch, its leadership, or headquarters leadership.',
+  'cases.reportHint': 'The report is routed under Article 16(4) by the supervision method: to the unit’s duty watch, its leadership, or the {hqLeadership}.',
   'cases.editDraft': 'Complete case {number} (draft)',
   'cases.savedNotReported': 'Case {number} was saved as a draft but the report was not sent; fix the errors and send again.',
   'cases.send': 'Send report',
@@ -1579,8 +1579,8 @@ const en: Record<Key, string> = {
   'tasks.periodToHint': 'Leave empty if open-ended.',
   'tasks.openEnded': 'open-ended',
   'tasks.periodOrder': 'The end must come after the start.',
-  'tasks.directive': 'Headquarters leadership directive',
-  'tasks.directiveHint': 'Required for key-point supervision on the direct instruction of headquarters leadership, relayed through the General Affairs Division of the Office.',
+  'tasks.directive': 'Directive of the {hqLeadership}',
+  'tasks.directiveHint': 'Required for key-point supervision on the direct instruction of the {hqLeadership}, relayed through the {focalPoint}.',
   'tasks.directiveNumber': 'Number',
   'tasks.directiveDate': 'Date',
   'tasks.directiveIssuer': 'Issued by',
@@ -1622,7 +1622,7 @@ const en: Record<Key, string> = {
   'siteKind.container_yard': 'Container yard',
   'siteKind.bonded_warehouse': 'Bonded warehouse',
   'siteKind.scanner_area': 'Scanner area',
-  'siteKind.enterprise_premises': 'Enterprise premises',
+  'siteKind.enterprise_premises': 'Enterprise warehouse or yard',
   'cameraOwner.customs': 'Customs',
   'cameraOwner.enterprise': 'Enterprise',
   'cameraOwner.other_agency': 'Other agency',
@@ -1765,10 +1765,10 @@ const en: Record<Key, string> = {
   'playback.panBack': 'Earlier',
   'playback.panForward': 'Later',
   'playback.holdBand': 'Held {span} — {reason} (case {case})',
-  'playback.holdBandReleased': 'Released hold {span} — {reason} (case {case})',
+  'playback.holdBandReleased': 'Cancelled hold {span} — {reason} (case {case})',
   'playback.caseMarker': 'Case {number} at {time}: {subject}',
   'playback.legendHold': 'Held',
-  'playback.legendReleased': 'Released hold',
+  'playback.legendReleased': 'Cancelled hold',
   'playback.legendCase': 'Case (click to open)',
   'playback.jumpTitle': 'Go to a time',
   'playback.jump': 'Go',
@@ -1791,7 +1791,7 @@ const en: Record<Key, string> = {
   'snapshot.open': 'Open the image in a new tab',
 
   'hold.title': 'Evidence holds',
-  'hold.intro': 'Recordings under a hold are not deleted by retention until the hold is released.',
+  'hold.intro': 'Recordings under a hold are not deleted by retention until the hold is cancelled.',
   'hold.new': 'Hold recordings',
   'hold.formTitle': 'Hold recordings as evidence',
   'hold.from': 'From',
@@ -1804,12 +1804,12 @@ const en: Record<Key, string> = {
   'hold.holder': 'Requested by',
   'hold.status': 'Status',
   'hold.active': 'In force',
-  'hold.released': 'Released',
-  'hold.releasedBy': 'Released by {name} at {time}: {reason}',
-  'hold.release': 'Release',
-  'hold.releaseReason': 'Reason for release',
+  'hold.released': 'Cancelled',
+  'hold.releasedBy': 'Cancelled by {name} at {time}: {reason}',
+  'hold.release': 'Cancel the hold',
+  'hold.releaseReason': 'Why the hold is cancelled',
   'hold.created': 'Hold placed.',
-  'hold.releasedDone': 'Hold released.',
+  'hold.releasedDone': 'Hold cancelled.',
   'hold.empty': 'No holds on this camera.',
   'hold.order': 'The end must be after the start.',
   'hold.reasonRequired': 'Give the reason.',
@@ -1990,15 +1990,75 @@ export function onLangChange(fn: (l: Lang) => void): () => void {
   return () => listeners.delete(fn);
 }
 
-/** Translate `key` in the current (or given) language, filling `{name}` placeholders. */
+/**
+ * Translate `key` in the current (or given) language, filling `{name}` placeholders; `{hqLeadership}`
+ * and `{focalPoint}` are the installed organisation's words (see setHqWords) unless given.
+ */
 export function t(key: Key, params?: Record<string, string | number>, lang: Lang = current): string {
   const s = dictionaries[lang][key] ?? dictionaries.vi[key] ?? key;
-  if (!params) return s;
-  return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  if (!s.includes('{')) return s;
+  const all: Record<string, string | number> = { ...hqParams(lang), ...params };
+  return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in all ? String(all[name]) : m));
 }
 
 /** Pick the Vietnamese or English member of a bilingual pair, falling back to Vietnamese. */
 export function pick(viText: string | null | undefined, enText: string | null | undefined, lang: Lang = current): string {
   if (lang === 'en' && enText) return enText;
   return viText || enText || '';
+}
+
+// ---- the installed organisation's words for headquarters ----------------------------------------
+
+/**
+ * What the installed organisation calls headquarters and its parts: GET /meta `hq`, made by the
+ * server's org/hq_words.h from the unit tree ("Lãnh đạo Tổng cục" in the 2017 structure, "Lãnh đạo
+ * Cục" from 2025).
+ */
+export interface HqWords {
+  name_vi: string;
+  name_en: string;
+  short_vi: string;
+  short_en: string;
+  leadership_vi: string;
+  leadership_en: string;
+  /** Empty when no focal point is designated. */
+  focal_point_vi: string;
+  focal_point_en: string;
+  province_kind: string;
+  province_vi: string;
+  province_en: string;
+}
+
+/** The regulation's own words (Decision 888/QĐ-TCHQ, 2017): what the console says until /meta answers. */
+export const REGULATION_HQ_WORDS: HqWords = {
+  name_vi: 'Tổng cục Hải quan',
+  name_en: 'General Department of Vietnam Customs',
+  short_vi: 'Tổng cục',
+  short_en: 'General Department',
+  leadership_vi: 'Lãnh đạo Tổng cục',
+  leadership_en: 'General Department leadership',
+  focal_point_vi: 'Phòng Tổng hợp, Văn phòng Tổng cục',
+  focal_point_en: 'General Affairs Division, Office of the General Department',
+  province_kind: 'provincial_department',
+  province_vi: 'Cục Hải quan tỉnh, thành phố',
+  province_en: 'Provincial customs department',
+};
+
+let hqWords: HqWords = REGULATION_HQ_WORDS;
+
+/** Set once the server has said what the installation calls headquarters; null goes back to the regulation's. */
+export function setHqWords(words: HqWords | null | undefined): void {
+  hqWords = words ?? REGULATION_HQ_WORDS;
+}
+
+export function getHqWords(): HqWords {
+  return hqWords;
+}
+
+function hqParams(lang: Lang): Record<string, string> {
+  const w = hqWords;
+  return {
+    hqLeadership: pick(w.leadership_vi, w.leadership_en, lang),
+    focalPoint: pick(w.focal_point_vi, w.focal_point_en, lang) || (lang === 'en' ? 'designated focal point' : 'đầu mối được chỉ định'),
+  };
 }

@@ -147,8 +147,8 @@ describe('HoldList', () => {
     expect(rows[0].querySelector('a')?.getAttribute('href')).toBe('#/cases/12');
     expect(rows[0].querySelector('a')?.textContent).toBe('HP-2026-0012');
     expect(rows[0].querySelector('.badge')?.textContent).toBe('Đang giữ');
-    expect(rows[1].querySelector('.badge')?.textContent).toBe('Đã giải phóng');
-    expect(rows[1].textContent).toContain('Giải phóng bởi Lương Văn Sơn lúc 28/11/2026 11:00: Đã kết luận');
+    expect(rows[1].querySelector('.badge')?.textContent).toBe('Đã hủy lưu giữ');
+    expect(rows[1].textContent).toContain('Hủy lưu giữ bởi Lương Văn Sơn lúc 28/11/2026 11:00: Đã kết luận');
     expect(rows[1].querySelector('button')).toBeNull();
   });
 
@@ -167,6 +167,7 @@ describe('HoldList', () => {
     (root.querySelector('tbody button') as HTMLButtonElement).click();
     await tick();
     const form = root.querySelector('form')!;
+    expect([...form.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Hủy lưu giữ', 'Đóng']);
     form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await tick();
     expect(root.querySelector('.field-error')?.textContent).toBe('Ghi lý do.');
@@ -217,7 +218,7 @@ describe('holds without hold_write', () => {
       await vi.waitFor(() => expect(root.querySelectorAll('[data-hold-id]').length).toBe(1));
       return [...root.querySelectorAll('button')].map((b) => b.textContent);
     };
-    expect(await buttons(true)).toEqual(['Giữ dữ liệu', 'Giải phóng']);
+    expect(await buttons(true)).toEqual(['Giữ dữ liệu', 'Hủy lưu giữ']);
     expect(await buttons(false)).toEqual([]);
   });
 });

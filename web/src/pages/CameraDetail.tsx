@@ -462,8 +462,9 @@ function HoldRow({ hold: h, tz, write, onReleased }: { hold: Hold; tz: string; w
                   <button type="submit" class="btn btn-danger" disabled={busy}>
                     {t('hold.release')}
                   </button>
+                  {/* "Đóng", not "Hủy": beside "Hủy lưu giữ" a plain "Hủy" would read as the same action. */}
                   <button type="button" class="btn" onClick={() => setReleasing(false)}>
-                    {t('common.cancel')}
+                    {t('common.close')}
                   </button>
                 </div>
               </form>
