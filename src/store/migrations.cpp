@@ -584,6 +584,13 @@ CREATE INDEX wall_views_owner ON wall_views(owner_id);
 CREATE UNIQUE INDEX wall_views_default ON wall_views(unit_id) WHERE is_default = 1;
 )sql"},
 
+    {12, "unit place (địa danh) for administrative documents", R"sql(
+-- The province or city where the unit has its seat, as a document it issues names it before the
+-- date (Nghị định 30/2020/NĐ-CP: "Hải Phòng, ngày 05 tháng 12 năm 2026"). Empty: the nearest unit
+-- above that has one.
+ALTER TABLE units ADD COLUMN place TEXT NOT NULL DEFAULT '';
+)sql"},
+
 };
 
 }  // namespace
