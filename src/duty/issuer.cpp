@@ -13,8 +13,9 @@ namespace watchfloor::duty {
 namespace {
 
 // Kinds that are agencies by themselves (org/vocabulary.cpp); the others are parts of one.
-constexpr std::string_view kAgencyKinds[] = {"headquarters",    "customs_department", "department", "provincial_department",
-                                             "regional_branch", "branch",             "border_gate_office"};
+constexpr std::string_view kAgencyKinds[] = {"headquarters",          "customs_department", "department",
+                                             "provincial_department", "regional_branch",    "branch",
+                                             "border_gate_office"};
 
 bool issues_documents(const org::Unit& u) {
   return u.designations.count("leadership") > 0 ||
@@ -149,7 +150,8 @@ std::vector<std::string> signature_lines(const std::string& head_title, const Si
   if (head.empty()) return own_position(s.title);
   if (same_words(s.title, head)) return {head};
   if (auto of = deputy_of(s.title); of && same_words(*of, head)) return {"KT. " + head, "Phó " + head};
-  if (s.leads && !names_position(s.title)) return s.head_is_other ? std::vector<std::string>{"KT. " + head, "Phó " + head} : std::vector<std::string>{head};
+  if (s.leads && !names_position(s.title))
+    return s.head_is_other ? std::vector<std::string>{"KT. " + head, "Phó " + head} : std::vector<std::string>{head};
   std::vector<std::string> lines{"TL. " + head};
   for (auto& l : own_position(s.title)) lines.push_back(std::move(l));
   return lines;

@@ -37,12 +37,12 @@ std::string document_number(int64_t number, std::string_view type, std::string_v
 
 // The issuing authority of a document written at some unit.
 struct Issuer {
-  org::Unit unit;                        // cơ quan ban hành, printed bold
-  std::optional<org::Unit> parent;       // cơ quan chủ quản, printed above it
-  std::optional<org::Unit> leadership;   // its leadership unit ("Lãnh đạo Cục ..."), when designated
-  std::string place;                     // địa danh; empty when no unit up the tree records one
-  std::string symbol;                    // its abbreviation in document symbols: the unit code
-  std::string head_title;                // "Cục trưởng"; empty when the name does not tell
+  org::Unit unit;                       // cơ quan ban hành, printed bold
+  std::optional<org::Unit> parent;      // cơ quan chủ quản, printed above it
+  std::optional<org::Unit> leadership;  // its leadership unit ("Lãnh đạo Cục ..."), when designated
+  std::string place;                    // địa danh; empty when no unit up the tree records one
+  std::string symbol;                   // its abbreviation in document symbols: the unit code
+  std::string head_title;               // "Cục trưởng"; empty when the name does not tell
 };
 
 // The issuer for a document written at `unit_id`: that unit or the nearest unit above it that issues

@@ -29,7 +29,8 @@ std::optional<int64_t> sequence_of(const std::string& number) {
 
 }  // namespace
 
-CoordinationForm build_coordination_form(Cases& cases, org::Units& units, org::Users& users, const CoordinationRequest& r) {
+CoordinationForm build_coordination_form(Cases& cases, org::Units& units, org::Users& users,
+                                         const CoordinationRequest& r) {
   const duty::Issuer issuer = duty::issuer_of(r.from_unit_id, units.list());
   const std::string& tz = issuer.unit.time_zone;
   const auto to = units.get(r.to_unit_id);
@@ -64,7 +65,8 @@ CoordinationForm build_coordination_form(Cases& cases, org::Units& units, org::U
   std::vector<std::string> copies;
   if (c && c->unit_id != issuer.unit.id && c->unit_id != r.to_unit_id)
     if (auto detecting = units.get(c->unit_id)) copies.push_back(detecting->name_vi + " (để biết);");
-  const bool for_the_head = !lines.empty() && (lines.front().rfind("KT. ", 0) == 0 || lines.front().rfind("TL. ", 0) == 0);
+  const bool for_the_head =
+      !lines.empty() && (lines.front().rfind("KT. ", 0) == 0 || lines.front().rfind("TL. ", 0) == 0);
   if (for_the_head) copies.push_back(lines.front().substr(4) + " (để báo cáo);");
   for (const auto& line : copies) f.copy_to += (f.copy_to.empty() ? "" : "\n") + line;
   return f;

@@ -18,6 +18,7 @@
 
 namespace watchfloor::supervision {
 
-CoordinationForm build_coordination_form(Cases& cases, org::Units& units, org::Users& users, const CoordinationRequest& r);
+CoordinationForm build_coordination_form(Cases& cases, org::Units& units, org::Users& users,
+                                         const CoordinationRequest& r);
 
 }  // namespace watchfloor::supervision

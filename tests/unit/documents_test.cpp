@@ -205,8 +205,8 @@ class Documents : public ::testing::TestWithParam<Preset> {
   }
 
   int64_t unit(const std::string& code) { return units_->by_code(code)->id; }
-  int64_t person(const std::string& username, const std::string& name, const std::string& title, const std::string& home,
-                 const std::string& role, const std::string& at_unit) {
+  int64_t person(const std::string& username, const std::string& name, const std::string& title,
+                 const std::string& home, const std::string& role, const std::string& at_unit) {
     db_->exec("INSERT INTO users(username, full_name, title, unit_id, password_hash, created_at) VALUES (?,?,?,?,?,0)",
               {username, name, title, unit(home), std::string("x")});
     const int64_t id = db_->last_insert_id();
@@ -307,7 +307,8 @@ TEST_P(Documents, ASignersPositionComesFromTheirRecords) {
   EXPECT_EQ(signature_lines(issuer.head_title, signer_at(issuer, *users_->get(deputy_), people)),
             (Lines{"KT. " + p.head, p.deputy}));
   // A second leader whose title is a rank: the head is someone else, so a deputy.
-  const int64_t other = person("other", "Vũ Đình Khải", "Kiểm tra viên cao cấp hải quan", p.leadership, "unit_leader", p.organ);
+  const int64_t other =
+      person("other", "Vũ Đình Khải", "Kiểm tra viên cao cấp hải quan", p.leadership, "unit_leader", p.organ);
   const auto signer = signer_at(issuer, *users_->get(other), users_->list(q));
   EXPECT_TRUE(signer.leads);
   EXPECT_TRUE(signer.head_is_other);
@@ -360,25 +361,26 @@ TEST_P(Documents, TheCoordinationRequestPrintsInTheAdministrativeForm) {
   PdfFile f(supervision::render_coordination_pdf(form, supervision::default_coordination_template()),
             "watchfloor-documents");
   const std::string left = f.text_in(0, 0, 266, 170, 1, 1);
-  expect_in_order(left, {p.parent_upper, p.organ_upper, "Số: 01/PĐN-" + p.organ, "V/v đề nghị phối hợp kiểm tra, giám sát"});
+  expect_in_order(left,
+                  {p.parent_upper, p.organ_upper, "Số: 01/PĐN-" + p.organ, "V/v đề nghị phối hợp kiểm tra, giám sát"});
   const std::string right = f.text_in(272, 0, 323, 140, 1, 1);
   expect_in_order(right, {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                           p.place + ", ngày 05 tháng 01 năm 2027"});
   const std::string text = f.body_text();
-  expect_in_order(text, {"PHIẾU ĐỀ NGHỊ PHỐI HỢP", "Kính gửi: " + p.other_name, kBasis + ";",
-                         "Container TCNU 123456-7 rời bãi", "Thời hạn trả lời: 10:00 ngày 07/01/2027",
-                         "Đầu mối liên hệ: Đ/c Trịnh Hoàng Nam"});
+  expect_in_order(
+      text, {"PHIẾU ĐỀ NGHỊ PHỐI HỢP", "Kính gửi: " + p.other_name, kBasis + ";", "Container TCNU 123456-7 rời bãi",
+             "Thời hạn trả lời: 10:00 ngày 07/01/2027", "Đầu mối liên hệ: Đ/c Trịnh Hoàng Nam"});
   // The shift leader is a deputy head: they sign for the head, who gets a copy.
   const int last = f.pages();
-  expect_in_order(f.text_in(272, 0, 323, 800, last, last),
-                  {"KT. " + p.head_upper, p.deputy_upper, "Dương Quang Vinh"});
+  expect_in_order(f.text_in(272, 0, 323, 800, last, last), {"KT. " + p.head_upper, p.deputy_upper, "Dương Quang Vinh"});
   expect_in_order(f.text_in(0, 0, 262, 800, last, last),
-                  {"Nơi nhận:", "- Như trên;", "- " + p.detecting_name + " (để biết);", "- " + p.head + " (để báo cáo);",
-                   "- Lưu: VT, " + p.organ + "."});
+                  {"Nơi nhận:", "- Như trên;", "- " + p.detecting_name + " (để biết);",
+                   "- " + p.head + " (để báo cáo);", "- Lưu: VT, " + p.organ + "."});
 }
 
-INSTANTIATE_TEST_SUITE_P(BothPresets, Documents, ::testing::Values(k2017, k2025),
-                         [](const auto& info) { return info.param.file == "org-2017.json" ? std::string("Org2017") : std::string("Org2025"); });
+INSTANTIATE_TEST_SUITE_P(BothPresets, Documents, ::testing::Values(k2017, k2025), [](const auto& info) {
+  return info.param.file == "org-2017.json" ? std::string("Org2017") : std::string("Org2025");
+});
 
 }  // namespace
 }  // namespace watchfloor::duty
