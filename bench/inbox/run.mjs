@@ -27,7 +27,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GOAL_P99_MS = 100;
 const REPORTER = 'canbo.hpkv1';      // supervision officer of HP-CKKV1 (Hải Phòng port area I)
 const REPORT_UNIT = 'HP-CKKV1';
-// Users whose scope covers HP-CKKV1 (all of Cục Hải quan TP. Hải Phòng); each logged in many times.
+// Users whose scope covers HP-CKKV1 (all of Cục Hải quan thành phố Hải Phòng); each logged in many times.
 const CONSOLE_USERS = ['lanhdao.hp', 'truongca.hp', 'trucban.hp', 'vanphong.hp', 'canbo.hp'];
 const WARMUP_CASES = 5;
 

@@ -8,10 +8,9 @@
 #include <sstream>
 
 #include "api/routes.h"
+#include "supervision/coordination_form.h"
 #include "supervision/coordination_pdf.h"
 #include "core/json_body.h"
-#include "core/tz.h"
-#include "duty/report.h"
 
 namespace watchfloor::api {
 namespace {
@@ -265,26 +264,7 @@ std::string coordination_template(Services& s) {
 }
 
 http::Response coordination_form(http::Context& ctx, Services& s, const supervision::CoordinationRequest& r) {
-  auto from = s.units.get(r.from_unit_id);
-  auto to = s.units.get(r.to_unit_id);
-  auto c = s.cases.get(r.case_id);
-  auto signer = s.users.get(r.created_by);
-  std::string tz = from ? from->time_zone : std::string(core::kDefaultTimeZone);
-  supervision::CoordinationForm f;
-  if (from && from->parent_id)
-    if (auto parent = s.units.get(*from->parent_id)) f.parent_unit_name = parent->name_vi;
-  f.unit_name = from ? from->name_vi : "";
-  f.document_number = "Số: " + r.number;
-  f.place_date = "Ngày " + duty::format_local(r.created_at, tz, "%d tháng %m năm %Y");
-  f.receiving_unit = to ? to->name_vi : "";
-  f.case_number = r.case_number;
-  f.case_summary = c ? c->description : "";
-  f.content = r.content;
-  f.requested_action = r.requested_action;
-  f.deadline_local = duty::format_local(r.deadline, tz, "%H:%M ngày %d/%m/%Y");
-  f.contacts = r.contacts;
-  f.signer_title = signer ? signer->title : "";
-  f.signer_name = signer ? signer->full_name : "";
+  const supervision::CoordinationForm f = supervision::build_coordination_form(s.cases, s.units, s.users, r);
   auto tmpl = coordination_template(s);
   if (auto wrong = supervision::check_coordination_template(tmpl))
     throw Problem::conflict("The coordination request template of this installation is not valid: " + *wrong,

@@ -11,7 +11,7 @@ using auth::Action;
 using core::Need;
 
 org::UnitInput parse_unit(const std::string& text, bool create) {
-  auto b = core::JsonBody::parse(text, {"parent_id", "code", "kind", "name_vi", "name_en", "time_zone",
+  auto b = core::JsonBody::parse(text, {"parent_id", "code", "kind", "name_vi", "name_en", "time_zone", "place",
                                         "has_camera_room", "must_run_24x7", "external", "designations"});
   Need need = create ? Need::required : Need::optional;
   org::UnitInput in;
@@ -21,6 +21,7 @@ org::UnitInput parse_unit(const std::string& text, bool create) {
   in.name_vi = b.string("name_vi", need, 200);
   in.name_en = b.string("name_en", need, 200);
   in.time_zone = b.string("time_zone", Need::optional, 64);
+  in.place = b.string("place", Need::optional, 100);
   in.has_camera_room = b.boolean("has_camera_room", Need::optional);
   in.must_run_24x7 = b.boolean("must_run_24x7", Need::optional);
   in.external = b.boolean("external", Need::optional);

@@ -273,9 +273,16 @@ struct AdminDocument::Impl {
     double row_y = std::max(left_y, right_y) + 8;
     Block n = place(plain(h.document_number), TextStyle{.size = kBodySize, .align = Align::centre}, kMarginLeft, row_y,
                     kLeftColumnWidth);
+    double left_bottom = row_y + n.height();
+    if (!h.subject.empty()) {
+      // Trích yếu of a công văn: "V/v ...", upright, centred under the number.
+      Block v = place(plain("V/v " + h.subject), TextStyle{.size = kHeaderSize, .align = Align::centre}, kMarginLeft,
+                      left_bottom + 2, kLeftColumnWidth);
+      left_bottom += 2 + v.height();
+    }
     Block d = place(plain(h.place_date), TextStyle{.size = kBodySize, .italic = true, .align = Align::centre},
                     kRightColumnX, row_y, kRightColumnWidth);
-    y_ = row_y + std::max(n.height(), d.height());
+    y_ = std::max(left_bottom, row_y + d.height());
   }
 
   void title(const std::string& text, const Spans& summary) {

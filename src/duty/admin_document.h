@@ -72,8 +72,9 @@ struct TableColumn {
 struct DocumentHeader {
   std::string parent_unit_name;  // tên cơ quan chủ quản, e.g. "Tổng cục Hải quan" (upper-cased; may be empty)
   std::string unit_name;         // tên cơ quan ban hành (upper-cased, bold)
-  std::string document_number;  // "Số: 12/BC-TB", printed as given
+  std::string document_number;  // "Số: 12/BC-HP", printed as given
   std::string place_date;       // "Hải Phòng, ngày 28 tháng 11 năm 2026", italic
+  std::string subject;          // trích yếu of a công văn, printed "V/v ..." under the number; may be empty
 };
 
 // One document being drawn, top to bottom. Paragraphs and tables continue on new pages by
@@ -106,8 +107,9 @@ class AdminDocument {
   // page is never split.
   void table(const std::vector<TableColumn>& columns, const std::vector<std::string>& header,
              const std::vector<std::vector<std::string>>& rows);
-  // The signer's title (upper case) and name under the right column, room for signature and seal
-  // between; "Nơi nhận:" and its lines (`copies`, each printed after "- ") in the left column beside it.
+  // The signer's authority and position (upper case, one line per "\n": "KT. CỤC TRƯỞNG" above
+  // "PHÓ CỤC TRƯỞNG") and name, bold, under the right column, room for signature and seal between;
+  // "Nơi nhận:" and its lines (`copies`, each printed after "- ") in the left column beside it.
   void signature(const std::string& signer_title, const std::string& signer_name,
                  const std::vector<Spans>& copies = {});
 

@@ -3,7 +3,11 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+
+#include "duty/issuer.h"
+#include "duty/schedule.h"
 
 namespace watchfloor::duty {
 namespace {
@@ -37,6 +41,16 @@ std::string label(const std::string& id) {
   return it == kLabels.end() ? id : it->second;
 }
 
+// The shift's place among the unit's shifts that end in the same local year as it does.
+int64_t report_number(Duty& duty, const Shift& s, const std::string& tz) {
+  const std::string year = local_date_of(s.ends_at, tz).substr(0, 4);
+  const int64_t year_start = local_to_utc_ms(year + "-01-01", 0, tz);
+  int64_t n = 0;
+  for (const Shift& other : duty.shifts(s.unit_id, year_start - 1, s.ends_at))
+    if (other.ends_at >= year_start && (other.ends_at < s.ends_at || (other.ends_at == s.ends_at && other.id <= s.id))) ++n;
+  return std::max<int64_t>(n, 1);
+}
+
 }  // namespace
 
 std::string format_local(int64_t utc_ms, const std::string& time_zone, const char* format) {
@@ -45,32 +59,40 @@ std::string format_local(int64_t utc_ms, const std::string& time_zone, const cha
 }
 
 ShiftReport build_shift_report(Duty& duty, org::Units& units, org::Users& users, const Shift& s) {
-  auto unit = units.get(s.unit_id);
-  std::string tz = unit ? unit->time_zone : "Asia/Ho_Chi_Minh";
+  const Issuer issuer = issuer_of(s.unit_id, units.list());
+  const std::string tz = duty.time_zone_of(s.unit_id);
   auto name = [&](int64_t user_id) {
     auto u = users.get(user_id);
     return u ? u->full_name : fmt::format("#{}", user_id);
   };
+  const std::string from = fmt::format("{} ngày {}", format_local(s.starts_at, tz, "%H:%M"), format_local(s.starts_at, tz, "%d/%m/%Y"));
+  const std::string to = fmt::format("{} ngày {}", format_local(s.ends_at, tz, "%H:%M"), format_local(s.ends_at, tz, "%d/%m/%Y"));
+
   ShiftReport r;
-  if (unit && unit->parent_id)
-    if (auto parent = units.get(*unit->parent_id)) r.parent_unit_name = parent->name_vi;
-  r.unit_name = unit ? unit->name_vi : "";
-  r.document_number = fmt::format("Số: {}/BC-TB", s.id);
-  r.place_date = "Ngày " + format_local(s.ends_at, tz, "%d tháng %m năm %Y");
-  r.title = "Báo cáo ca trực";
-  r.period = fmt::format("Từ {} ngày {} đến {} ngày {}", format_local(s.starts_at, tz, "%H:%M"),
-                         format_local(s.starts_at, tz, "%d/%m/%Y"), format_local(s.ends_at, tz, "%H:%M"),
-                         format_local(s.ends_at, tz, "%d/%m/%Y"));
+  if (issuer.parent) r.parent_unit_name = issuer.parent->name_vi;
+  r.unit_name = issuer.unit.name_vi;
+  r.document_number = document_number(report_number(duty, s, tz), kReportType, issuer.symbol);
+  r.place_date = place_date(issuer, s.ends_at);
+  r.title = "Báo cáo";
+  r.period = fmt::format("Kết quả ca trực từ {} đến {}", from, to);
+  r.addressee = issuer.leadership ? issuer.leadership->name_vi : "Lãnh đạo " + issuer.unit.name_vi;
+  r.introduction = fmt::format("Căn cứ {}, ca trực báo cáo kết quả thực hiện nhiệm vụ trong ca như sau:", kRegulation);
+  const ShiftMember* signer = nullptr;
   for (const auto& m : s.members) {
     r.members.emplace_back(label(m.position), name(m.user_id));
-    if (m.position == "shift_leader" && r.signer_name.empty()) {
-      r.signer_title = "Lãnh đạo ca trực";
-      r.signer_name = name(m.user_id);
-    }
+    if (m.position == "shift_leader" && (!signer || signer->position != "shift_leader")) signer = &m;
+    if (m.position == "deputy_leader" && !signer) signer = &m;
   }
+  r.signer_title = "Lãnh đạo ca trực";
+  if (signer) r.signer_name = name(signer->user_id);
+  r.copies.push_back("Như trên;");
+  if (auto next = duty.next_shift(s.unit_id, s.starts_at + 1))
+    r.copies.push_back(fmt::format("Ca trực từ {} ngày {} (để tiếp tục theo dõi);", format_local(next->starts_at, tz, "%H:%M"),
+                                   format_local(next->starts_at, tz, "%d/%m/%Y")));
+  r.copies.push_back(fmt::format("Lưu: VT, {}.", issuer.symbol));
   for (const auto& f : duty.focus(s.id)) r.focus_items.push_back(f.text + " (" + label(f.source) + ")");
   for (const auto& e : duty.log(s.id)) {
-    std::string text = e.corrects_id ? fmt::format("[Đính chính nội dung ghi #{}] {}", *e.corrects_id, e.text) : e.text;
+    std::string text = e.corrects_id ? fmt::format("[Đính chính nội dung ghi nhật ký số {}] {}", *e.corrects_id, e.text) : e.text;
     r.log.push_back({format_local(e.at, tz), name(e.author_id), label(e.kind), text});
   }
   for (const auto& o : duty.orders(s.id)) {

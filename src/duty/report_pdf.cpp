@@ -30,9 +30,11 @@ std::string render_shift_report_pdf(const ShiftReport& r) {
   std::string out;
   {
     AdminDocument pdf(out, "shift report PDF");
-    pdf.set_title_metadata(r.title);
-    pdf.header({r.parent_unit_name, r.unit_name, r.document_number, r.place_date});
+    pdf.set_title_metadata(r.period.empty() ? r.title : r.title + ": " + r.period);
+    pdf.header({r.parent_unit_name, r.unit_name, r.document_number, r.place_date, ""});
     pdf.title(r.title, plain(r.period));
+    if (!r.addressee.empty()) pdf.addressees({plain(r.addressee)});
+    if (!r.introduction.empty()) pdf.paragraph(plain(r.introduction));
 
     pdf.heading("I. Thành phần ca trực");
     if (r.members.empty()) pdf.paragraph(plain("Không có."), kBodyStyle);
@@ -80,7 +82,9 @@ std::string render_shift_report_pdf(const ShiftReport& r) {
     labelled(pdf, "Ý kiến của ca nhận", r.handover_remarks, "không có");
     labelled(pdf, "Người nhận ca", r.handover_accepted_by, "chưa nhận ca");
 
-    pdf.signature(r.signer_title, r.signer_name);
+    std::vector<Spans> copies;
+    for (const std::string& c : r.copies) copies.push_back(plain(c));
+    pdf.signature(r.signer_title, r.signer_name, copies);
     pdf.finish();
   }
   return out;

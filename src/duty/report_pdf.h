@@ -16,25 +16,30 @@ struct ReportLine {
   std::string text;
 };
 
-// A shift-leader order (chỉ đạo của lãnh đạo ca trực); an empty outcome prints as "not reported".
+// A shift leader's direction to stop goods, inspect or handle a violation (chỉ đạo của lãnh đạo ca trực);
+// an empty outcome prints as "not reported".
 struct ReportOrder {
   std::string time_local, issuer, kind, target, receiving_unit, outcome;
 };
 
 struct ShiftReport {
-  std::string parent_unit_name;  // issuing authority line 1, e.g. "TỔNG CỤC HẢI QUAN"
-  std::string unit_name;         // line 2, e.g. "CỤC ĐIỀU TRA CHỐNG BUÔN LẬU"
-  std::string document_number;   // e.g. "Số: 12/BC-TB"
-  std::string place_date;        // e.g. "Hà Nội, ngày 28 tháng 11 năm 2026"
-  std::string title;             // "BÁO CÁO CA TRỰC"
-  std::string period;            // "Từ 08:00 ngày 27/11/2026 đến 08:00 ngày 28/11/2026"
+  std::string parent_unit_name;  // issuing authority line 1, e.g. "Tổng cục Hải quan"
+  std::string unit_name;         // line 2, e.g. "Cục Hải quan thành phố Hải Phòng"
+  std::string document_number;   // e.g. "Số: 331/BC-HP"
+  std::string place_date;        // e.g. "Hải Phòng, ngày 28 tháng 11 năm 2026"
+  std::string title;             // tên loại: "Báo cáo"
+  std::string period;            // trích yếu: "Kết quả ca trực từ 08:00 ngày 27/11/2026 đến 08:00 ngày 28/11/2026"
+  std::string addressee;         // after "Kính gửi:", e.g. "Lãnh đạo Cục Hải quan thành phố Hải Phòng"; may be empty
+  std::string introduction;      // the legal basis and what follows ("Căn cứ Quy chế ..., ca trực báo cáo ...")
   std::vector<std::pair<std::string, std::string>> members;  // (position, full name)
   std::vector<std::string> focus_items;                      // nội dung trọng điểm
   std::vector<ReportLine> log;
   std::vector<ReportOrder> orders;
   std::vector<std::string> open_cases;  // one line each
   std::string handover_summary, handover_remarks, handover_accepted_by;
-  std::string signer_title, signer_name;  // signature block, e.g. "LÃNH ĐẠO CA TRỰC", "Nguyễn Văn An"
+  // Signature block: authority and position, one line per "\n" (e.g. "Lãnh đạo ca trực"), and name.
+  std::string signer_title, signer_name;
+  std::vector<std::string> copies;  // Nơi nhận, one recipient a line ("Như trên;", ..., "Lưu: VT, HP.")
 };
 
 // Returns the bytes of an A4 PDF. Authority names, the title and the signer's title are printed in

@@ -34,8 +34,8 @@ ImportResult import_org(store::Db& db, Units& units, const nlohmann::json& doc) 
       for (size_t i = 0; i < list->size(); ++i) {
         std::string prefix = fmt::format("units[{}]", i);
         core::JsonBody b((*list)[i],
-                         {"code", "parent", "kind", "name_vi", "name_en", "time_zone", "has_camera_room", "must_run_24x7",
-                          "external", "designations"},
+                         {"code", "parent", "kind", "name_vi", "name_en", "time_zone", "place", "has_camera_room",
+                          "must_run_24x7", "external", "designations"},
                          prefix);
         UnitInput in;
         in.code = b.string("code", core::Need::required, 40);
@@ -43,6 +43,7 @@ ImportResult import_org(store::Db& db, Units& units, const nlohmann::json& doc) 
         in.name_vi = b.string("name_vi", core::Need::required, 200);
         in.name_en = b.string("name_en", core::Need::required, 200);
         in.time_zone = b.string("time_zone", core::Need::optional);
+        in.place = b.string("place", core::Need::optional, 100);
         in.has_camera_room = b.boolean("has_camera_room", core::Need::optional);
         in.must_run_24x7 = b.boolean("must_run_24x7", core::Need::optional);
         in.external = b.boolean("external", core::Need::optional);
@@ -122,6 +123,7 @@ nlohmann::json export_org(Units& units) {
                      {"name_vi", u.name_vi},
                      {"name_en", u.name_en},
                      {"time_zone", u.time_zone},
+                     {"place", u.place},
                      {"has_camera_room", u.has_camera_room},
                      {"must_run_24x7", u.must_run_24x7},
                      {"external", u.external},

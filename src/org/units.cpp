@@ -15,7 +15,7 @@ namespace watchfloor::org {
 namespace {
 
 const char* kSelect =
-    "SELECT id, parent_id, code, kind, name_vi, name_en, time_zone, has_camera_room, must_run_24x7, external FROM units";
+    "SELECT id, parent_id, code, kind, name_vi, name_en, time_zone, has_camera_room, must_run_24x7, external, place FROM units";
 
 Unit from_row(const store::Row& r) {
   Unit u;
@@ -29,6 +29,7 @@ Unit from_row(const store::Row& r) {
   u.has_camera_room = r.boolean(7);
   u.must_run_24x7 = r.boolean(8);
   u.external = r.boolean(9);
+  u.place = r.str(10);
   return u;
 }
 
@@ -39,6 +40,7 @@ void apply(Unit& u, const UnitInput& in) {
   if (in.name_vi) u.name_vi = *in.name_vi;
   if (in.name_en) u.name_en = *in.name_en;
   if (in.time_zone) u.time_zone = *in.time_zone;
+  if (in.place) u.place = *in.place;
   if (in.has_camera_room) u.has_camera_room = *in.has_camera_room;
   if (in.must_run_24x7) u.must_run_24x7 = *in.must_run_24x7;
   if (in.external) u.external = *in.external;
@@ -179,9 +181,9 @@ Unit Units::create(const UnitInput& in) {
     validate(std::nullopt, u, in);
     int64_t now = clock_.now_ms();
     db_.exec(
-        "INSERT INTO units(parent_id, code, kind, name_vi, name_en, time_zone, has_camera_room, must_run_24x7, external, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        {store::opt(u.parent_id), u.code, u.kind, u.name_vi, u.name_en, u.time_zone, int64_t(u.has_camera_room),
+        "INSERT INTO units(parent_id, code, kind, name_vi, name_en, time_zone, place, has_camera_room, must_run_24x7, "
+        "external, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        {store::opt(u.parent_id), u.code, u.kind, u.name_vi, u.name_en, u.time_zone, u.place, int64_t(u.has_camera_room),
          int64_t(u.must_run_24x7), int64_t(u.external), now, now});
     id = db_.last_insert_id();
     invalidate();
@@ -198,9 +200,9 @@ Unit Units::update(int64_t id, const UnitInput& in) {
     apply(u, in);
     validate(before, u, in);
     db_.exec(
-        "UPDATE units SET parent_id=?, code=?, kind=?, name_vi=?, name_en=?, time_zone=?, has_camera_room=?, "
+        "UPDATE units SET parent_id=?, code=?, kind=?, name_vi=?, name_en=?, time_zone=?, place=?, has_camera_room=?, "
         "must_run_24x7=?, external=?, updated_at=? WHERE id=?",
-        {store::opt(u.parent_id), u.code, u.kind, u.name_vi, u.name_en, u.time_zone, int64_t(u.has_camera_room),
+        {store::opt(u.parent_id), u.code, u.kind, u.name_vi, u.name_en, u.time_zone, u.place, int64_t(u.has_camera_room),
          int64_t(u.must_run_24x7), int64_t(u.external), clock_.now_ms(), id});
     invalidate();
     write_designations(id, in);
@@ -276,6 +278,7 @@ nlohmann::json to_json(const Unit& u) {
           {"name_vi", u.name_vi},
           {"name_en", u.name_en},
           {"time_zone", u.time_zone},
+          {"place", u.place},
           {"has_camera_room", u.has_camera_room},
           {"must_run_24x7", u.must_run_24x7},
           {"external", u.external},

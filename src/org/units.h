@@ -21,6 +21,9 @@ struct Unit {
   int64_t id = 0;
   std::optional<int64_t> parent_id;
   std::string code, kind, name_vi, name_en, time_zone;
+  // Địa danh: the province or city of the unit's seat, printed before the date of its documents
+  // ("Hải Phòng"); empty when it is that of the unit above (see duty/issuer.h).
+  std::string place;
   bool has_camera_room = false, must_run_24x7 = false, external = false;
   std::map<std::string, int64_t> designations;  // kind -> target unit id
 };
@@ -28,7 +31,7 @@ struct Unit {
 // A change to a unit; absent fields are left as they are. For designations, a null target removes it.
 struct UnitInput {
   std::optional<std::optional<int64_t>> parent_id;
-  std::optional<std::string> code, kind, name_vi, name_en, time_zone;
+  std::optional<std::string> code, kind, name_vi, name_en, time_zone, place;
   std::optional<bool> has_camera_room, must_run_24x7, external;
   std::map<std::string, std::optional<int64_t>> designations;
 };

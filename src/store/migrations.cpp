@@ -613,6 +613,13 @@ CREATE TABLE case_relays (
 CREATE INDEX case_relays_due ON case_relays(due_at) WHERE due_at IS NOT NULL;
 )sql"},
 
+    {12, "unit place (địa danh) for administrative documents", R"sql(
+-- The province or city where the unit has its seat, as a document it issues names it before the
+-- date (Nghị định 30/2020/NĐ-CP: "Hải Phòng, ngày 05 tháng 12 năm 2026"). Empty: the nearest unit
+-- above that has one.
+ALTER TABLE units ADD COLUMN place TEXT NOT NULL DEFAULT '';
+)sql"},
+
 };
 
 }  // namespace

@@ -29,8 +29,10 @@ struct Field {
 constexpr Field kFields[] = {
     {"parent_unit_name", &CoordinationForm::parent_unit_name},
     {"unit_name", &CoordinationForm::unit_name},
+    {"unit_symbol", &CoordinationForm::unit_symbol},
     {"document_number", &CoordinationForm::document_number},
     {"place_date", &CoordinationForm::place_date},
+    {"legal_basis", &CoordinationForm::legal_basis},
     {"receiving_unit", &CoordinationForm::receiving_unit},
     {"case_number", &CoordinationForm::case_number},
     {"case_summary", &CoordinationForm::case_summary},
@@ -40,9 +42,10 @@ constexpr Field kFields[] = {
     {"contacts", &CoordinationForm::contacts},
     {"signer_title", &CoordinationForm::signer_title},
     {"signer_name", &CoordinationForm::signer_name},
+    {"copy_to", &CoordinationForm::copy_to},
 };
 
-enum class Kind { title, subtitle, to, heading, para, sign, cc };
+enum class Kind { title, subject, subtitle, to, heading, para, sign, cc };
 
 struct DirectiveName {
   std::string_view name;
@@ -50,8 +53,8 @@ struct DirectiveName {
 };
 
 constexpr DirectiveName kDirectives[] = {
-    {"title", Kind::title}, {"subtitle", Kind::subtitle}, {"to", Kind::to}, {"heading", Kind::heading},
-    {"para", Kind::para},   {"sign", Kind::sign},         {"cc", Kind::cc}};
+    {"title", Kind::title}, {"subject", Kind::subject}, {"subtitle", Kind::subtitle}, {"to", Kind::to},
+    {"heading", Kind::heading}, {"para", Kind::para}, {"sign", Kind::sign}, {"cc", Kind::cc}};
 
 // Template text after parsing: literal text, or a field (`field` set), bold or not.
 struct Piece {
@@ -262,9 +265,14 @@ std::vector<Directive> parse(std::string_view tmpl) {
         if (have_title) fail(number, "chỉ được có một dòng title:", "a second title: line");
         have_title = true;
         break;
-      case Kind::subtitle:
+      case Kind::subject:
         if (out.back().kind != Kind::title)
-          fail(number, "subtitle: phải đứng ngay sau title:", "subtitle: must directly follow title:");
+          fail(number, "subject: phải đứng ngay sau title:", "subject: must directly follow title:");
+        break;
+      case Kind::subtitle:
+        if (out.back().kind != Kind::title && out.back().kind != Kind::subject)
+          fail(number, "subtitle: phải đứng ngay sau title: hoặc subject:",
+               "subtitle: must directly follow title: or subject:");
         break;
       case Kind::to:
       case Kind::heading:
@@ -291,8 +299,9 @@ std::vector<Directive> parse(std::string_view tmpl) {
   return out;
 }
 
-// A field's value as printed: line breaks kept, surrounding space dropped, dots when empty.
-std::string value(const CoordinationForm& form, const Field& field) {
+// A field's value as printed: line breaks kept, surrounding space dropped, dots when empty (or nothing,
+// when `dots` is false).
+std::string value(const CoordinationForm& form, const Field& field, bool dots = true) {
   const std::string& raw = form.*field.member;
   std::string v;
   v.reserve(raw.size());
@@ -305,7 +314,7 @@ std::string value(const CoordinationForm& form, const Field& field) {
     }
   }
   const auto first = v.find_first_not_of(" \t\n");
-  if (first == std::string::npos) return std::string(kBlankField);
+  if (first == std::string::npos) return dots ? std::string(kBlankField) : std::string();
   return v.substr(first, v.find_last_not_of(" \t\n") - first + 1);
 }
 
@@ -315,10 +324,26 @@ Spans spans(const Pieces& pieces, const CoordinationForm& form) {
   return out;
 }
 
-std::string flatten(const Pieces& pieces, const CoordinationForm& form) {
+std::string flatten(const Pieces& pieces, const CoordinationForm& form, bool dots = true) {
   std::string out;
-  for (const Piece& p : pieces) out += p.field ? value(form, *p.field) : p.text;
+  for (const Piece& p : pieces) out += p.field ? value(form, *p.field, dots) : p.text;
   return std::string(trim(out));
+}
+
+// The "Nơi nhận" lines of a cc: directive: a line each of its text (a field may hold several
+// recipients), blank ones left out. Plain text, as Nghị định 30 prints them.
+std::vector<Spans> copy_lines(const Pieces& pieces, const CoordinationForm& form) {
+  std::vector<Spans> out;
+  const std::string text = flatten(pieces, form, false);
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line = trim(std::string_view(text).substr(pos, end - pos));
+    if (!line.empty()) out.push_back({TextSpan{std::string(line)}});
+    pos = end + 1;
+  }
+  return out;
 }
 
 // Nghị định 30: the number line always reads "Số: ..."; an unnumbered draft leaves room for it.
@@ -341,26 +366,29 @@ constexpr std::string_view kDefaultTemplate =
 #
 # Cách viết: mỗi dòng là "chỉ dẫn: nội dung", in theo đúng thứ tự trong tệp.
 #   title:    tên loại văn bản, in hoa, đậm, giữa trang; đúng một dòng và đứng đầu
-#   subtitle: trích yếu nội dung, ngay sau title (không bắt buộc)
+#   subject:  trích yếu nội dung, in "V/v ..." dưới số văn bản (kiểu công văn); ngay sau title
+#   subtitle: dòng trích yếu dưới tên loại, ngay sau title hoặc subject (không bắt buộc)
 #   to:       một nơi nhận sau "Kính gửi:"; nhiều dòng to: liền nhau thành danh sách
 #   heading:  đề mục in đậm
 #   para:     một đoạn văn (căn đều hai bên, thụt đầu dòng)
-#   sign:     chức vụ người ký | họ và tên người ký; đúng một dòng, sau các đoạn văn
-#   cc:       một dòng của mục "Nơi nhận:" bên trái chữ ký; chỉ đặt sau sign:
+#   sign:     quyền hạn, chức vụ người ký | họ và tên người ký; đúng một dòng, sau các đoạn văn
+#   cc:       một dòng của mục "Nơi nhận:" bên trái chữ ký; chỉ đặt sau sign:. Trường có nhiều dòng
+#             ({{copy_to}}) in thành nhiều dòng; dòng cc: không có nội dung thì bỏ qua
 # Dòng bắt đầu bằng dấu cách hoặc tab nối tiếp nội dung của dòng trên.
 # Dòng bắt đầu bằng # là ghi chú; dòng trống được bỏ qua. **chữ** in đậm phần nằm giữa hai cặp dấu sao.
 # Trường dữ liệu (thay bằng nội dung của phiếu; trường để trống in thành dòng chấm để điền tay):
 #   {{case_number}} {{case_summary}} {{content}} {{requested_action}} {{deadline_local}}
-#   {{contacts}} {{receiving_unit}} {{signer_title}} {{signer_name}} {{unit_name}}
-#   {{parent_unit_name}} {{document_number}} {{place_date}}
+#   {{contacts}} {{receiving_unit}} {{signer_title}} {{signer_name}} {{unit_name}} {{unit_symbol}}
+#   {{parent_unit_name}} {{document_number}} {{place_date}} {{legal_basis}} {{copy_to}}
+# {{legal_basis}} là tên đầy đủ của Quy chế và số, ngày của Quyết định ban hành; {{copy_to}} là các
+# nơi nhận khác (đơn vị phát hiện vụ việc, người đứng đầu khi cấp phó ký thay).
 
 title: PHIẾU ĐỀ NGHỊ PHỐI HỢP
-subtitle: Về việc phối hợp kiểm tra, giám sát vụ việc {{case_number}}
+subject: đề nghị phối hợp kiểm tra, giám sát
 
 to: {{receiving_unit}}
 
-para: Căn cứ Quy chế ban hành kèm theo Quyết định số 888/QĐ-TCHQ ngày 17/03/2017 của Tổng cục
-  trưởng Tổng cục Hải quan;
+para: Căn cứ {{legal_basis}};
 para: Qua công tác giám sát trực tuyến, {{unit_name}} đề nghị {{receiving_unit}} phối hợp với nội
   dung như sau:
 para: **1. Vụ việc:** {{case_number}} - {{case_summary}}
@@ -373,7 +401,8 @@ para: Đề nghị {{receiving_unit}} phối hợp thực hiện và thông báo
 
 sign: {{signer_title}} | {{signer_name}}
 cc: Như trên;
-cc: Lưu: VT.
+cc: {{copy_to}}
+cc: Lưu: VT, {{unit_symbol}}.
 )tmpl";
 
 }  // namespace
@@ -392,14 +421,16 @@ std::optional<std::string> check_coordination_template(const std::string& templa
 std::string render_coordination_pdf(const CoordinationForm& f, const std::string& template_text) {
   const std::vector<Directive> doc = parse(template_text);  // throws TemplateError, a std::runtime_error
   const std::string title = flatten(doc.front().text, f);
+  size_t i = 1;
+  std::string subject;
+  if (i < doc.size() && doc[i].kind == Kind::subject) subject = flatten(doc[i++].text, f);
+  Spans summary;
+  if (i < doc.size() && doc[i].kind == Kind::subtitle) summary = spans(doc[i++].text, f);
   std::string out;
   {
     duty::AdminDocument pdf(out, "coordination request PDF");
     pdf.set_title_metadata(title);
-    pdf.header({f.parent_unit_name, or_blank(f.unit_name), number_line(f.document_number), or_blank(f.place_date)});
-    size_t i = 1;
-    Spans summary;
-    if (i < doc.size() && doc[i].kind == Kind::subtitle) summary = spans(doc[i++].text, f);
+    pdf.header({f.parent_unit_name, or_blank(f.unit_name), number_line(f.document_number), or_blank(f.place_date), subject});
     pdf.title(title, summary);
 
     std::vector<Spans> to;  // consecutive to: lines, printed as one "Kính gửi:" block
@@ -426,9 +457,10 @@ std::string render_coordination_pdf(const CoordinationForm& f, const std::string
           signer_name = flatten(d.name, f);
           break;
         case Kind::cc:
-          copies.push_back(spans(d.text, f));
+          for (auto& line : copy_lines(d.text, f)) copies.push_back(std::move(line));
           break;
         case Kind::title:
+        case Kind::subject:
         case Kind::subtitle:
           break;  // parse() allows these only at the top
       }

@@ -7,12 +7,17 @@
 //
 // Template format, one directive a line, printed in file order:
 //   title: PHIẾU ĐỀ NGHỊ PHỐI HỢP          exactly one, first; printed in upper case
-//   subtitle: Về việc ... {{case_number}}   optional, right after title (trích yếu)
+//   subject: đề nghị phối hợp ...           optional, right after title: the trích yếu, printed
+//                                            "V/v ..." under the number (công văn style)
+//   subtitle: Về việc ... {{case_number}}   optional, right after title or subject: a summary line
+//                                            under the title
 //   to: {{receiving_unit}}                   after "Kính gửi:"; consecutive to: lines form a list
 //   heading: ...                             bold heading
 //   para: ...                                body paragraph, justified, first line indented
 //   sign: {{signer_title}} | {{signer_name}} exactly one, after the body
-//   cc: Lưu: VT.                             a "Nơi nhận:" line beside the signature; after sign
+//   cc: Lưu: VT, {{unit_symbol}}.            a "Nơi nhận:" line beside the signature; after sign.
+//                                            A field of several lines ({{copy_to}}) gives a line each;
+//                                            a cc: line that comes out empty is left out
 // A line starting with a space or tab continues the one above; lines starting with # are comments;
 // blank lines are ignored; **text** is bold. {{name}} inserts the CoordinationForm field of that
 // name as plain text (never interpreted: "<b>" or "**" in a value prints as is); an empty field
@@ -25,8 +30,10 @@ namespace watchfloor::supervision {
 struct CoordinationForm {
   std::string parent_unit_name;  // "Tổng cục Hải quan" (printed in upper case; may be empty)
   std::string unit_name;         // the requesting unit, "Cục Hải quan thành phố Hải Phòng"
-  std::string document_number;   // "Số: 03/PH-HP"; "Số: " is added when missing
+  std::string unit_symbol;       // its abbreviation, "HP" (in "Lưu: VT, HP.")
+  std::string document_number;   // "Số: 03/PĐN-HP"; "Số: " is added when missing
   std::string place_date;        // "Hải Phòng, ngày 28 tháng 11 năm 2026"
+  std::string legal_basis;       // the regulation cited, duty::kRegulation
   std::string receiving_unit;    // the unit asked to coordinate
   std::string case_number;
   std::string case_summary;
@@ -34,8 +41,9 @@ struct CoordinationForm {
   std::string requested_action;
   std::string deadline_local;  // already formatted in the unit's time zone
   std::string contacts;        // contact people and phone numbers
-  std::string signer_title;    // "Phó Cục trưởng" (printed in upper case)
+  std::string signer_title;    // "KT. Cục trưởng\nPhó Cục trưởng" (printed in upper case, a line per "\n")
   std::string signer_name;
+  std::string copy_to;         // further recipients (Nơi nhận), one a line: "Chi cục ... (để biết);"
 };
 
 // The PDF bytes. Throws std::runtime_error with check_coordination_template's message when the

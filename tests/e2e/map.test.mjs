@@ -143,7 +143,7 @@ describe('operator console: map and home pages', { timeout: 240000 }, () => {
         await page.waitForURL(/#\/duty$/);
         await page.getByRole('heading', { name: 'Trực ban', level: 1 }).waitFor();
         await page.getByTestId('current-shift').getByText('Đang trực').waitFor();
-        await page.getByText('Cục Hải quan TP. Hải Phòng').first().waitFor();
+        await page.getByText('Cục Hải quan thành phố Hải Phòng').first().waitFor();
       } finally {
         await page.context().close();
       }

@@ -24,8 +24,10 @@ CoordinationForm sample() {
   CoordinationForm f;
   f.parent_unit_name = "Tổng cục Hải quan";
   f.unit_name = "Cục Hải quan thành phố Hải Phòng";
-  f.document_number = "Số: 03/PH-HP";
+  f.unit_symbol = "HP";
+  f.document_number = "Số: 03/PĐN-HP";
   f.place_date = "Hải Phòng, ngày 28 tháng 11 năm 2026";
+  f.legal_basis = "Quy chế thực hiện trực ban, giám sát trực tuyến trong ngành hải quan";
   f.receiving_unit = "Chi cục Hải quan cửa khẩu cảng Hải Phòng khu vực I";
   f.case_number = "27/VV";
   f.case_summary = "Nghi vấn khai sai xuất xứ lô hàng linh kiện điện tử";
@@ -35,8 +37,9 @@ CoordinationForm sample() {
   f.requested_action = "Dừng đưa hàng qua khu vực giám sát và kiểm tra qua máy soi.";
   f.deadline_local = "16:00 ngày 29/11/2026";
   f.contacts = "Ông Trần Đức Minh, điện thoại 0912 345 678";
-  f.signer_title = "Phó Cục trưởng";
+  f.signer_title = "KT. Cục trưởng\nPhó Cục trưởng";
   f.signer_name = "Nguyễn Văn An";
+  f.copy_to = "Chi cục Hải quan cửa khẩu cảng Hải Phòng khu vực III (để biết);\nCục trưởng (để báo cáo);";
   return f;
 }
 
@@ -63,32 +66,34 @@ TEST(CoordinationPdf, FormPrintsWithDiacriticsIntact) {
   const std::string text = f.text();
   for (const char* expected : {
            "PHIẾU ĐỀ NGHỊ PHỐI HỢP",
-           "Về việc phối hợp kiểm tra, giám sát vụ việc 27/VV",
            "Kính gửi: Chi cục Hải quan cửa khẩu cảng Hải Phòng khu vực I",
-           "888/QĐ-TCHQ",
+           "Căn cứ Quy chế thực hiện trực ban, giám sát trực tuyến trong ngành hải quan;",
            "Nghi vấn khai sai xuất xứ lô hàng linh kiện điện tử",
            "đối chiếu xuất xứ ghi trên hàng hóa",
            "Dừng đưa hàng qua khu vực giám sát",
            "Thời hạn trả lời: 16:00 ngày 29/11/2026",
            "Đầu mối liên hệ: Ông Trần Đức Minh, điện thoại 0912 345 678",
-           "PHÓ CỤC TRƯỞNG",  // the signer's title in upper case
+           "KT. CỤC TRƯỞNG",  // the signer's authority and title in upper case
+           "PHÓ CỤC TRƯỞNG",
            "Nguyễn Văn An",
            "Nơi nhận:",
-           "Lưu: VT.",
        }) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\n--- extracted:\n" << text;
   }
   // The header's two columns (A4 is 595 pt wide; the left column ends at 266 pt): the authority,
   // upper-cased, and the number on the left; the motto and the place and date on the right.
-  const std::string left = f.text_in(0, 0, 262, 140);
+  const std::string left = f.text_in(0, 0, 266, 170);
   const std::string right = f.text_in(272, 0, 323, 140);
-  EXPECT_NE(left.find("TỔNG CỤC HẢI QUAN CỤC HẢI QUAN THÀNH PHỐ HẢI PHÒNG Số: 03/PH-HP"), std::string::npos) << left;
+  EXPECT_NE(left.find("TỔNG CỤC HẢI QUAN CỤC HẢI QUAN THÀNH PHỐ HẢI PHÒNG Số: 03/PĐN-HP "
+                      "V/v đề nghị phối hợp kiểm tra, giám sát"),
+            std::string::npos)
+      << left;
   EXPECT_NE(right.find("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
                        "Hải Phòng, ngày 28 tháng 11 năm 2026"),
             std::string::npos)
       << right;
   // Order on the page: header, title, addressee, body, signature.
-  EXPECT_LT(text.find("Số: 03/PH-HP"), text.find("PHIẾU ĐỀ NGHỊ PHỐI HỢP"));
+  EXPECT_LT(text.find("Số: 03/PĐN-HP"), text.find("PHIẾU ĐỀ NGHỊ PHỐI HỢP"));
   EXPECT_LT(text.find("PHIẾU ĐỀ NGHỊ PHỐI HỢP"), text.find("Kính gửi:"));
   EXPECT_LT(text.find("Kính gửi:"), text.find("Đầu mối liên hệ:"));
   EXPECT_LT(text.find("Đầu mối liên hệ:"), text.find("Nguyễn Văn An"));
@@ -114,7 +119,7 @@ TEST(CoordinationPdf, ReplacedTemplateChangesTheForm) {
   EXPECT_EQ(text.find("Đầu mối liên hệ"), std::string::npos) << text;
   EXPECT_EQ(text.find("Nơi nhận"), std::string::npos) << text;
   // The header does not come from the template.
-  EXPECT_NE(text.find("Số: 03/PH-HP"), std::string::npos) << text;
+  EXPECT_NE(text.find("Số: 03/PĐN-HP"), std::string::npos) << text;
   EXPECT_NE(text.find("Độc lập - Tự do - Hạnh phúc"), std::string::npos) << text;
 }
 
@@ -154,6 +159,8 @@ TEST(CoordinationPdf, OtherTemplateMistakesNameTheLine) {
            Case{"para: x\ntitle: A\n" + sign, "line 1: the first directive must be title:"},
            Case{"title: A\ntitle: B\n" + sign, "line 2: a second title: line"},
            Case{"title: A\npara: x\nsubtitle: y\n" + sign, "line 3: subtitle: must directly follow title:"},
+           Case{"title: A\npara: x\nsubject: y\n" + sign, "line 3: subject: must directly follow title:"},
+           Case{"title: A\nsubtitle: x\nsubject: y\n" + sign, "line 3: subject: must directly follow title:"},
            Case{"title: A\n" + sign + "para: x\n", "line 3: para: must come before sign:"},
            Case{"title: A\ncc: Lưu: VT.\n" + sign, "line 2: cc: must come after sign:"},
            Case{"title: A\nsign: chỉ có chức vụ\n", "line 2: sign: must read \"title | name\""},
@@ -218,6 +225,29 @@ TEST(CoordinationPdf, SignerTitleMayTakeTwoLines) {
   PdfFile f(render_coordination_pdf(form, tmpl), "watchfloor-coordination");
   const std::string text = f.text();
   EXPECT_NE(text.find("KT. CỤC TRƯỞNG PHÓ CỤC TRƯỞNG Nguyễn Văn An"), std::string::npos) << text;
+}
+
+// Nghị định 30: "Nơi nhận:" in the left column beside the signature, a recipient a line: "Như trên;", the
+// further recipients (a field of several lines gives a line each), "Lưu: VT, <unit>.". Without further
+// recipients their line is left out, not printed as dots.
+TEST(CoordinationPdf, RecipientsAreListedOneALineBesideTheSignature) {
+  REQUIRE_PDFTOTEXT();
+  {
+    PdfFile f(render_coordination_pdf(sample(), default_coordination_template()), "watchfloor-coordination");
+    const std::string left = f.text_in(0, 300, 262, 500);
+    EXPECT_NE(left.find("Nơi nhận: - Như trên; - Chi cục Hải quan cửa khẩu cảng Hải Phòng khu vực III (để biết); "
+                        "- Cục trưởng (để báo cáo); - Lưu: VT, HP."),
+              std::string::npos)
+        << left;
+    const std::string right = f.text_in(272, 300, 323, 500);
+    EXPECT_NE(right.find("KT. CỤC TRƯỞNG PHÓ CỤC TRƯỞNG Nguyễn Văn An"), std::string::npos) << right;
+  }
+  CoordinationForm form = sample();
+  form.copy_to = " \n";
+  PdfFile f(render_coordination_pdf(form, default_coordination_template()), "watchfloor-coordination");
+  const std::string left = f.text_in(0, 300, 262, 500);
+  EXPECT_NE(left.find("Nơi nhận: - Như trên; - Lưu: VT, HP."), std::string::npos) << left;
+  EXPECT_EQ(left.find("……"), std::string::npos) << left;
 }
 
 // A "Nơi nhận" list too long to stand beside the signature follows it instead; nothing is dropped.

@@ -678,7 +678,7 @@ TEST_F(Matrix, ACaseGoesToTheDutyWatchAndIsActedOnOnlyByItsRecipients) {
   ASSERT_EQ(reported.status, 200) << reported.body;
   auto c = body_of(reported);
   EXPECT_EQ(c["routing"]["clause"], "16.4.a");
-  EXPECT_EQ(c["routing"]["handling_unit_name"], "Cục Hải quan TP. Hải Phòng");
+  EXPECT_EQ(c["routing"]["handling_unit_name"], "Cục Hải quan thành phố Hải Phòng");
   std::set<std::string> to;
   for (const auto& r : c["routing"]["recipients"]) to.insert(r["username"]);
   EXPECT_TRUE(to.count(d.leader)) << "the shift leader on duty";

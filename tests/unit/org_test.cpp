@@ -643,6 +643,11 @@ TEST_F(PresetTest, Imports2017Organisation) {
   ASSERT_EQ(roots.size(), 1u);
   const auto& root = roots[0];
   EXPECT_EQ(root.name_vi, "Tổng cục Hải quan");
+  // Where each agency sits, for the place line of its documents; its parts take it from above.
+  EXPECT_EQ(root.place, "Hà Nội");
+  EXPECT_EQ(units.by_code("HP")->place, "Hải Phòng");
+  EXPECT_EQ(units.by_code("HP")->name_vi, "Cục Hải quan thành phố Hải Phòng");  // the full official name
+  EXPECT_EQ(units.by_code("HP-CKKV1")->place, "");
   ASSERT_TRUE(root.designations.count("leadership_focal_point"));
   EXPECT_EQ(units.get(root.designations.at("leadership_focal_point"))->name_vi, "Phòng Tổng hợp");
   ASSERT_TRUE(root.designations.count("lead_supervision_unit"));
@@ -719,6 +724,7 @@ TEST_F(PresetTest, ExportThenImportReproducesTheOrganisation) {
   // Make the source differ from the preset a little, so that the export is what is compared.
   auto in = unit("QT-LB-DKS", org_.id("QT-LB"), "team", "Đội Kiểm soát Lao Bảo");
   in.time_zone = "Asia/Bangkok";
+  in.place = "Quảng Trị";
   in.must_run_24x7 = true;
   in.designations["duty_watch"] = org_.id("QT-VP");
   org_.units->create(in);
@@ -755,6 +761,7 @@ TEST_F(PresetTest, Imports2025Organisation) {
   EXPECT_EQ(org_.units->get(root->designations.at("leadership_focal_point"))->name_vi, "Phòng Tổng hợp");
   EXPECT_EQ(org_.units->get(root->designations.at("lead_supervision_unit"))->name_vi, "Ban Điều tra chống buôn lậu");
   EXPECT_EQ(org_.units->by_code("KV7-HN")->kind, "border_gate_office");
+  EXPECT_EQ(org_.units->by_code("KV3")->place, "Hải Phòng");
   EXPECT_TRUE(org_.units->tree()->is_external(org_.id("CHQ-EXT-BDBP")));
   // Trà Lĩnh's cameras do not reach the regional camera room: the region's control team is its focal unit.
   auto tl = org_.units->by_code("KV7-TL");

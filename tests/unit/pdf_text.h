@@ -36,8 +36,10 @@ class PdfFile {
  public:
   PdfFile(const std::string& bytes, const std::string& prefix) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            (prefix + "-" + std::string(info->name()) + "-" + std::to_string(::getpid()) + ".pdf");
+    std::string name = info->name();  // "Test/Org2017" for a parameterised test
+    for (char& c : name)
+      if (c == '/') c = '_';
+    path_ = std::filesystem::temp_directory_path() / (prefix + "-" + name + "-" + std::to_string(::getpid()) + ".pdf");
     std::ofstream(path_, std::ios::binary) << bytes;
   }
   ~PdfFile() { std::filesystem::remove(path_); }

@@ -19,10 +19,12 @@ ShiftReport sample() {
   ShiftReport r;
   r.parent_unit_name = "Tổng cục Hải quan";  // upper-cased by the renderer
   r.unit_name = "Cục Hải quan thành phố Hải Phòng";
-  r.document_number = "Số: 12/BC-TB";
+  r.document_number = "Số: 12/BC-HP";
   r.place_date = "Hải Phòng, ngày 28 tháng 11 năm 2026";
-  r.title = "Báo cáo ca trực";
-  r.period = "Từ 08:00 ngày 27/11/2026 đến 08:00 ngày 28/11/2026";
+  r.title = "Báo cáo";
+  r.period = "Kết quả ca trực từ 08:00 ngày 27/11/2026 đến 08:00 ngày 28/11/2026";
+  r.addressee = "Lãnh đạo Cục Hải quan thành phố Hải Phòng";
+  r.introduction = "Căn cứ Quy chế thực hiện trực ban, giám sát trực tuyến, ca trực báo cáo như sau:";
   r.members = {{"Lãnh đạo ca trực", "Nguyễn Văn An"},
                {"Lãnh đạo cấp phòng", "Trần Đức Minh"},
                {"Cán bộ Văn phòng", "Phạm Thu Trang"},
@@ -44,6 +46,7 @@ ShiftReport sample() {
   r.handover_accepted_by = "Lê Hoàng Nam";
   r.signer_title = "Lãnh đạo ca trực";
   r.signer_name = "Nguyễn Văn An";
+  r.copies = {"Như trên;", "Ca trực từ 08:00 ngày 28/11/2026 (để tiếp tục theo dõi);", "Lưu: VT, HP."};
   return r;
 }
 
@@ -62,9 +65,11 @@ TEST(ReportPdf, VietnameseTextSurvivesExtraction) {
            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
            "Độc lập - Tự do - Hạnh phúc",
            "TỔNG CỤC HẢI QUAN",                 // upper-cased
-           "Số: 12/BC-TB",
+           "Số: 12/BC-HP",
            "Hải Phòng, ngày 28 tháng 11 năm 2026",
-           "BÁO CÁO CA TRỰC",
+           "BÁO CÁO",
+           "Kết quả ca trực từ 08:00 ngày 27/11/2026 đến 08:00 ngày 28/11/2026",
+           "Kính gửi: Lãnh đạo Cục Hải quan thành phố Hải Phòng",
            "I. Thành phần ca trực",
            "Nguyễn Thị Hương",
            "III. Nhật ký trực ban",
@@ -74,6 +79,8 @@ TEST(ReportPdf, VietnameseTextSurvivesExtraction) {
            "VI. Giao ca",
            "Lê Hoàng Nam",
            "LÃNH ĐẠO CA TRỰC",
+           "Nơi nhận:",
+           "- Lưu: VT, HP.",
        }) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\n--- extracted:\n" << text;
   }
@@ -88,7 +95,7 @@ TEST(ReportPdf, HeaderColumns) {
   std::string left = f.text_in(0, 0, 262, 140, 1, 1);
   std::string right = f.text_in(272, 0, 323, 140, 1, 1);
   EXPECT_NE(left.find("TỔNG CỤC HẢI QUAN CỤC HẢI QUAN THÀNH PHỐ HẢI PHÒNG"), std::string::npos) << left;
-  EXPECT_NE(left.find("Số: 12/BC-TB"), std::string::npos) << left;
+  EXPECT_NE(left.find("Số: 12/BC-HP"), std::string::npos) << left;
   EXPECT_EQ(left.find("CỘNG HÒA"), std::string::npos) << left;
   EXPECT_NE(right.find("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Hải Phòng, ngày 28"),
             std::string::npos)
@@ -141,7 +148,7 @@ TEST(ReportPdf, EntryTallerThanAPageIsSplit) {
 TEST(ReportPdf, EmptyReportAndInvalidUtf8StillRender) {
   ShiftReport r;
   r.unit_name = "C\xff\xfe\xc3";  // not UTF-8
-  r.title = "BÁO CÁO CA TRỰC";
+  r.title = "BÁO CÁO";
   std::string pdf = render_shift_report_pdf(r);
   EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
 }

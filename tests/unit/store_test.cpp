@@ -89,12 +89,17 @@ TEST_F(StoreTest, EachThreadGetsTheIdOfItsOwnInsert) {
 }
 
 TEST_F(StoreTest, MigrationsAreRecordedAndRunOnce) {
-  int64_t version = 0;
+  int64_t version = 0, applied = 0;
   {
     auto db = open_sqlite(file_);
     version = schema_version(*db);
     EXPECT_GE(version, 1);
-    EXPECT_EQ(count(*db, "schema_migrations"), version);
+    // One row per migration, the highest being the version. (Numbers are handed out per piece of work,
+    // so a branch may lack some below its own: the count is not the version.)
+    applied = count(*db, "schema_migrations");
+    EXPECT_GE(applied, 1);
+    EXPECT_EQ(db->query_one("SELECT COUNT(DISTINCT version) FROM schema_migrations")->i64(0), applied);
+    EXPECT_EQ(db->query_one("SELECT MAX(version) FROM schema_migrations")->i64(0), version);
     auto first = db->query_one("SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
     EXPECT_EQ(first->i64(0), 1);
     EXPECT_FALSE(first->str(1).empty());
@@ -104,7 +109,7 @@ TEST_F(StoreTest, MigrationsAreRecordedAndRunOnce) {
   }
   auto db = open_sqlite(file_);  // reopening must neither re-run nor fail on existing tables
   EXPECT_EQ(schema_version(*db), version);
-  EXPECT_EQ(count(*db, "schema_migrations"), version);
+  EXPECT_EQ(count(*db, "schema_migrations"), applied);
   EXPECT_EQ(db->query_one("SELECT value FROM installation WHERE key = 'kept'")->str(0), "v");
 }
 

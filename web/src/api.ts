@@ -39,6 +39,8 @@ export interface Unit {
   name_vi: string;
   name_en: string;
   time_zone: string;
+  /** Địa danh: the province or city of the seat, printed on its documents; '' = that of the unit above. */
+  place: string;
   has_camera_room: boolean;
   must_run_24x7: boolean;
   external: boolean;

@@ -11,6 +11,7 @@ function unit(id: number, parent_id: number | null, code: string, name_vi: strin
     name_vi,
     name_en,
     time_zone: 'Asia/Ho_Chi_Minh',
+    place: '',
     has_camera_room: false,
     must_run_24x7: false,
     external: false,

@@ -336,6 +336,8 @@ function UnitDetails({
         <dd>{unit.parent_id !== null ? <a href={`#/org/${unit.parent_id}`}>{nameOf(unit.parent_id)}</a> : t('org.root')}</dd>
         <dt>{t('org.timeZone')}</dt>
         <dd>{unit.time_zone}</dd>
+        <dt>{t('org.place')}</dt>
+        <dd>{unit.place || t('org.placeInherited')}</dd>
         <dt>{t('org.hasCameraRoom')}</dt>
         <dd>{yesNo(unit.has_camera_room)}</dd>
         <dt>{t('org.mustRun24x7')}</dt>
@@ -387,6 +389,7 @@ function toDraft(u: Unit | null, parentId: number | null): Draft {
       name_vi: '',
       name_en: '',
       time_zone: 'Asia/Ho_Chi_Minh',
+      place: '',
       has_camera_room: false,
       must_run_24x7: false,
       external: false,
@@ -399,6 +402,7 @@ function toDraft(u: Unit | null, parentId: number | null): Draft {
     name_vi: u.name_vi,
     name_en: u.name_en,
     time_zone: u.time_zone,
+    place: u.place,
     has_camera_room: u.has_camera_room,
     must_run_24x7: u.must_run_24x7,
     external: u.external,
@@ -475,6 +479,7 @@ function UnitForm({
     'name_vi',
     'name_en',
     'time_zone',
+    'place',
     'has_camera_room',
     'must_run_24x7',
     'external',
@@ -528,6 +533,11 @@ function UnitForm({
                 ))}
               </datalist>
             </>
+          )}
+        </Field>
+        <Field id="u-place" label={t('org.place')} error={fe('place')}>
+          {(a) => (
+            <input {...a} lang="vi" value={draft.place} placeholder={t('org.placeInherited')} onInput={(e) => set('place', e.currentTarget.value)} />
           )}
         </Field>
         <Field id="u-name-vi" label={t('org.nameVi')} error={fe('name_vi')}>
