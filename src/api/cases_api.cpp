@@ -184,6 +184,8 @@ json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool
   json j = with_names(s, supervision::to_json(c, full, s.clock.now_ms()));
   j["my_role"] = full ? json(relation(ctx, s, c).value_or("")) : json();
   if (j["my_role"] == "") j["my_role"] = nullptr;
+  // The units POST /coordination-requests accepts as to_unit_id for this case: the console offers exactly these.
+  if (full) j["coordination_targets"] = s.cases.coordination_targets(c);
   j["task_title"] = nullptr;
   if (c.task_id)
     if (auto t = s.cases.task(*c.task_id)) j["task_title"] = t->title;

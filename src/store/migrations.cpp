@@ -584,6 +584,11 @@ CREATE INDEX wall_views_owner ON wall_views(owner_id);
 CREATE UNIQUE INDEX wall_views_default ON wall_views(unit_id) WHERE is_default = 1;
 )sql"},
 
+    {11, "acting shift leader", R"sql(
+-- Quyền lãnh đạo ca trực: the deputy leader a roster names to act as the shift's leader (duty/schedule.h).
+ALTER TABLE shift_members ADD COLUMN acting_leader INTEGER NOT NULL DEFAULT 0;
+)sql"},
+
 };
 
 }  // namespace
