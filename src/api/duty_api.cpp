@@ -74,21 +74,23 @@ auth::Target in_shift(const duty::Shift& sh, const http::Context& ctx) {
 
 // Art. 7, refused: the rule named, with the field it concerns.
 Problem stop_order_refused() {
-  return Problem(403, "stop-order-shift-leader", "Only the shift leader directs a stop",
-                 "Chỉ lãnh đạo ca trực được ra chỉ đạo dừng",
-                 "Only the shift leader, or the division-level leader the roster names acting shift leader, may direct that "
-                 "goods or a means of transport be stopped from leaving the supervision area.",
-                 "Chỉ lãnh đạo ca trực, hoặc lãnh đạo cấp phòng được giao quyền lãnh đạo ca trực trong lịch trực, mới được "
-                 "ra chỉ đạo dừng đưa hàng hóa, phương tiện qua khu vực giám sát.",
-                 {{"kind", "Chỉ lãnh đạo ca trực (hoặc người được giao quyền lãnh đạo ca trực) ra chỉ đạo này",
-                   "Only the shift leader (or the acting shift leader) gives this direction"}});
+  return Problem(
+      403, "stop-order-shift-leader", "Only the shift leader directs a stop",
+      "Chỉ lãnh đạo ca trực được ra chỉ đạo dừng",
+      "Only the shift leader, or the division-level leader the roster names acting shift leader, may direct that "
+      "goods or a means of transport be stopped from leaving the supervision area.",
+      "Chỉ lãnh đạo ca trực, hoặc lãnh đạo cấp phòng được giao quyền lãnh đạo ca trực trong lịch trực, mới được "
+      "ra chỉ đạo dừng đưa hàng hóa, phương tiện qua khu vực giám sát.",
+      {{"kind", "Chỉ lãnh đạo ca trực (hoặc người được giao quyền lãnh đạo ca trực) ra chỉ đạo này",
+        "Only the shift leader (or the acting shift leader) gives this direction"}});
 }
 
 // The handover of `sh` is taken over by the leader of the shift that follows it.
 void require_incoming_leader(http::Context& ctx, Services& s, const duty::Shift& sh) {
   auto next = s.duty.next_shift(sh.unit_id, sh.ends_at);
   if (!next || next->starts_at != sh.ends_at)
-    throw Problem::conflict("No shift follows this one to accept the handover.", "Không có ca trực kế tiếp để nhận bàn giao.");
+    throw Problem::conflict("No shift follows this one to accept the handover.",
+                            "Không có ca trực kế tiếp để nhận bàn giao.");
   ctx.require(Action::shift_command, in_shift(*next, ctx));
 }
 
@@ -316,7 +318,8 @@ void add_duty_routes(http::Router& r, Services& s) {
     o.receiving_unit_id = b.integer("receiving_unit_id", Need::optional);
     o.instructions = b.string("instructions", Need::optional, 5000).value_or("");
     b.finish();
-    if (duty::stops_goods_or_transport(o.kind) && !ctx.may(Action::shift_stop_order, target)) throw stop_order_refused();
+    if (duty::stops_goods_or_transport(o.kind) && !ctx.may(Action::shift_stop_order, target))
+      throw stop_order_refused();
     require_writable(sh, s);
     duty::Order created;
     write(s, [&] {

@@ -134,7 +134,8 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       // Art. 7: stopping goods or a means of transport is the shift leader's direction; a division-level
       // leader gives it only when the roster names them acting leader of that shift.
       if (a == Action::shift_stop_order)
-        return t.shift_position && (*t.shift_position == "shift_leader" || (*t.shift_position == "deputy_leader" && t.acting_leader));
+        return t.shift_position &&
+               (*t.shift_position == "shift_leader" || (*t.shift_position == "deputy_leader" && t.acting_leader));
       return t.shift_position &&
              (*t.shift_position == "shift_leader" || *t.shift_position == "deputy_leader");
     case Action::case_handle:

@@ -50,7 +50,8 @@ std::vector<Member> members_from_json(const json& j, const std::string& field) {
 
 json members_json(const std::vector<Member>& ms) {
   json a = json::array();
-  for (const auto& m : ms) a.push_back({{"user_id", m.user_id}, {"position", m.position}, {"acting_leader", m.acting_leader}});
+  for (const auto& m : ms)
+    a.push_back({{"user_id", m.user_id}, {"position", m.position}, {"acting_leader", m.acting_leader}});
   return a;
 }
 
@@ -576,8 +577,10 @@ std::vector<Shift> Duty::shifts(int64_t unit_id, int64_t from, int64_t to) {
     for (const auto& r : db_.query(std::string(kShiftSelect) + " WHERE s.unit_id = ? AND s.ends_at > ? AND s.starts_at < ? ORDER BY s.starts_at",
                                    {unit_id, from, to})) {
       Shift s{r.i64(0), r.i64(1), r.i64(2), r.str(3), r.i64(4), r.i64(5), {}, r.opt_i64(6)};
-      for (const auto& m : db_.query("SELECT user_id, position, checked_in_at, acting_leader FROM shift_members WHERE shift_id = ? "
-                                     "ORDER BY rowid", {s.id}))
+      for (const auto& m :
+           db_.query("SELECT user_id, position, checked_in_at, acting_leader FROM shift_members WHERE shift_id = ? "
+                     "ORDER BY rowid",
+                     {s.id}))
         s.members.push_back({m.i64(0), m.str(1), m.opt_i64(2), m.boolean(3)});
       out.push_back(std::move(s));
     }
@@ -693,7 +696,9 @@ Order Duty::add_order(int64_t shift_id, int64_t by, const Order& o) {
 Order Duty::report_outcome(int64_t shift_id, int64_t order_id, int64_t by, const std::string& outcome) {
   auto row = db_.query_one(std::string(kOrderSelect) + " WHERE id = ? AND shift_id = ?", {order_id, shift_id});
   if (!row) throw Problem::not_found("The order", "Chỉ đạo");
-  if (!row->is_null(9)) throw Problem::conflict("The outcome of this order was already reported.", "Kết quả thực hiện chỉ đạo này đã được báo cáo.");
+  if (!row->is_null(9))
+    throw Problem::conflict("The outcome of this order was already reported.",
+                            "Kết quả thực hiện chỉ đạo này đã được báo cáo.");
   db_.exec("UPDATE shift_orders SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ?", {outcome, by, clock_.now_ms(), order_id});
   return order_from_row(*db_.query_one(std::string(kOrderSelect) + " WHERE id = ?", {order_id}));
 }
@@ -764,7 +769,8 @@ Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string&
       if (auto ph = handover(prev->i64(0)))
         for (auto item : ph->open_items)
           if (item.value("type", "") == "order" &&
-              db_.query_one("SELECT 1 FROM shift_orders WHERE id = ? AND outcome IS NULL", {item.value("id", int64_t(0))})) {
+              db_.query_one("SELECT 1 FROM shift_orders WHERE id = ? AND outcome IS NULL",
+                            {item.value("id", int64_t(0))})) {
             item.erase("acceptance");  // taken over by this shift, to be handed over afresh
             add(item);
           }
@@ -777,19 +783,23 @@ Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string&
   return result;
 }
 
-Handover Duty::decide_item(int64_t shift_id, int64_t by, const std::string& type, int64_t item_id, const std::string& decision,
-                           const std::string& note) {
+Handover Duty::decide_item(int64_t shift_id, int64_t by, const std::string& type, int64_t item_id,
+                           const std::string& decision, const std::string& note) {
   if (!one_of(kItemDecisions, decision))
     throw Problem::field("decision", "Phải là tiếp nhận (accepted) hoặc ghi nhận (noted)", "Must be accepted or noted");
   Handover result;
   db_.transaction([&] {
     auto h = handover(shift_id);
-    if (!h) throw Problem::conflict("The outgoing shift has not prepared the handover yet.", "Ca trực chưa lập biên bản giao ca.");
-    if (h->accepted_at) throw Problem::conflict("The handover was already accepted.", "Biên bản giao ca đã được tiếp nhận.");
+    if (!h)
+      throw Problem::conflict("The outgoing shift has not prepared the handover yet.",
+                              "Ca trực chưa lập biên bản giao ca.");
+    if (h->accepted_at)
+      throw Problem::conflict("The handover was already accepted.", "Biên bản giao ca đã được tiếp nhận.");
     json* item = find_item(h->open_items, type, item_id);
     if (!item)
       throw Problem::field("id", "Biên bản giao ca không có việc tồn đọng này", "The handover has no such open item");
-    (*item)["acceptance"] = {{"decision", decision}, {"note", note}, {"by", by}, {"at", core::iso8601(clock_.now_ms())}};
+    (*item)["acceptance"] = {
+        {"decision", decision}, {"note", note}, {"by", by}, {"at", core::iso8601(clock_.now_ms())}};
     db_.exec("UPDATE handovers SET open_items = ? WHERE shift_id = ?", {h->open_items.dump(), shift_id});
     result = *handover(shift_id);
   });

@@ -158,8 +158,8 @@ class Duty {
   Handover prepare_handover(int64_t shift_id, int64_t by, const std::string& summary, const std::string& notes);
   // The incoming leader accepts or notes one open item (identified by its type and id); may be changed
   // until the handover is accepted.
-  Handover decide_item(int64_t shift_id, int64_t by, const std::string& type, int64_t item_id, const std::string& decision,
-                       const std::string& note);
+  Handover decide_item(int64_t shift_id, int64_t by, const std::string& type, int64_t item_id,
+                       const std::string& decision, const std::string& note);
   // Refuses (409, naming them) while an open item is neither accepted nor noted.
   Handover accept_handover(int64_t shift_id, int64_t by, const std::optional<std::string>& remarks);
 

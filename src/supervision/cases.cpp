@@ -682,11 +682,13 @@ CoordinationRequest Cases::request_coordination(const CoordinationInput& in, int
   int64_t from_unit = c.routing.value("handling_unit_id", c.unit_id);
   if (auto targets = coordination_targets(c); std::find(targets.begin(), targets.end(), in.to_unit_id) == targets.end())
     throw from_unit == in.to_unit_id
-        ? Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì", "Cannot ask the handling unit itself")
+        ? Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì",
+                         "Cannot ask the handling unit itself")
         : Problem::field("to_unit_id", "Đơn vị không tồn tại", "No such unit");
   auto to = units_.get(in.to_unit_id);
   int64_t now = clock_.now_ms();
-  if (in.deadline <= now) throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
+  if (in.deadline <= now)
+    throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
   auto from = units_.get(from_unit);
   int year = year_of(now, from->time_zone);
   std::string number = fmt::format("{:02}/{}/PH-{}", next_number(fmt::format("coordination:{}:{}", from->code, year)), year, from->code);
@@ -981,9 +983,10 @@ json Cases::open_items(int64_t unit_id) {
   // Whether `unit` reports to the duty watch whose shifts are kept at `unit_id`.
   auto ours = [&](int64_t unit) { return duty_watch_units(units, unit).count(unit_id) > 0; };
   json items = json::array();
-  for (const auto& r : db_.query(std::string(kCaseSelect) +
-                                 " WHERE c.clause IN ('16.4.a','16.4.b','16.4.c') AND "
-                                 "c.status IN ('reported','acknowledged','in_handling','coordination_requested') ORDER BY c.id")) {
+  for (const auto& r :
+       db_.query(std::string(kCaseSelect) +
+                 " WHERE c.clause IN ('16.4.a','16.4.b','16.4.c') AND "
+                 "c.status IN ('reported','acknowledged','in_handling','coordination_requested') ORDER BY c.id")) {
     Case c = case_from_row(r);
     std::string clause = c.routing.value("clause", "");
     // 16.4(a): the duty watch that handles it within the shift. 16.4(b), (c): the leadership handles it,
@@ -992,7 +995,8 @@ json Cases::open_items(int64_t unit_id) {
     bool concerned = ours(c.routing.value("handling_unit_id", c.unit_id));
     if (clause != "16.4.a") {
       concerned = concerned || ours(c.unit_id);
-      for (const auto& rc : c.routing.value("recipients", json::array())) concerned = concerned || ours(rc.value("unit_id", int64_t{0}));
+      for (const auto& rc : c.routing.value("recipients", json::array()))
+        concerned = concerned || ours(rc.value("unit_id", int64_t{0}));
     }
     if (!concerned) continue;
     items.push_back({{"type", "case"},
@@ -1003,7 +1007,8 @@ json Cases::open_items(int64_t unit_id) {
                      {"target", c.number + ": " + core::utf8_prefix(c.description, 200)}});
   }
   // Appendix V requests still awaiting an answer, sent or received by a unit of this duty watch.
-  for (const auto& r : db_.query(std::string(kCoordSelect) + " WHERE r.status IN ('sent','acknowledged') ORDER BY r.id")) {
+  for (const auto& r :
+       db_.query(std::string(kCoordSelect) + " WHERE r.status IN ('sent','acknowledged') ORDER BY r.id")) {
     auto req = coord_from_row(r);
     bool sent = ours(req.from_unit_id);
     if (!sent && !ours(req.to_unit_id)) continue;
@@ -1019,7 +1024,8 @@ json Cases::open_items(int64_t unit_id) {
                      {"from_unit_id", req.from_unit_id},
                      {"to_unit_id", req.to_unit_id},
                      {"deadline", core::iso8601(req.deadline)},
-                     {"target", fmt::format("{} (vụ việc {}), {} {}", req.number, req.case_number, sent ? "gửi" : "của", other_name)}});
+                     {"target", fmt::format("{} (vụ việc {}), {} {}", req.number, req.case_number, sent ? "gửi" : "của",
+                                            other_name)}});
   }
   return items;
 }

@@ -1,13 +1,14 @@
 // Cases over a real database with a fake clock and the 2017 organisation: reporting and inbox,
 // handover of open cases, escalation by policy, acknowledgement timeouts, nobody on duty, handling
 // plans that wait for approval (Art. 15.1d), Art. 8 on duty, coordination deadlines.
+#include "supervision/cases.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 
-#include "supervision/cases.h"
 #include "core/random.h"
 #include "org/preset.h"
 #include "test_util.h"
@@ -134,8 +135,10 @@ struct World {
     TaskInput t;
     t.unit_id = unit(unit_code);
     t.method = method;
-    t.title = method == "keypoint_plan" ? "Chuyên đề chống buôn lậu phế liệu qua cảng" : "Giám sát hàng điện tử quá cảnh";
-    if (method == "keypoint_directive") t.directive = json{{"number", "1234/TCHQ-ĐTCBL"}, {"date", "2026-11-20"}, {"issuer", "Phó Tổng cục trưởng"}};
+    t.title =
+        method == "keypoint_plan" ? "Chuyên đề chống buôn lậu phế liệu qua cảng" : "Giám sát hàng điện tử quá cảnh";
+    if (method == "keypoint_directive")
+      t.directive = json{{"number", "1234/TCHQ-ĐTCBL"}, {"date", "2026-11-20"}, {"issuer", "Phó Tổng cục trưởng"}};
     t.period_from = clock.now_ms() - 86'400'000;
     return tx([&] { return cases->create_task(t, by); });
   }
@@ -439,8 +442,12 @@ TEST_P(Handover15_2, AppendixV_ARequestAwaitingAnAnswerIsHandedOverByTheSenderAn
   w.tx([&] { return w.cases->report(b.id, w.branch_officer); });
   w.tx([&] { return w.cases->acknowledge(b.id, w.leader); });
   auto ask = [&](const std::string& unit_code) {
-    CoordinationInput in{b.id, w.unit(unit_code), w.clock.now_ms() + 24 * 60 * kMin, "Phối hợp kiểm tra container TCNU1234567",
-                         "Kiểm tra thực tế hàng hóa", "Đ/c Khánh, 0225 3836 xxx"};
+    CoordinationInput in{b.id,
+                         w.unit(unit_code),
+                         w.clock.now_ms() + 24 * 60 * kMin,
+                         "Phối hợp kiểm tra container TCNU1234567",
+                         "Kiểm tra thực tế hàng hóa",
+                         "Đ/c Khánh, 0225 3836 xxx"};
     return w.tx([&] { return w.cases->request_coordination(in, w.leader); });
   };
   auto to_province = ask(c.other_province);
@@ -484,15 +491,17 @@ TEST_P(Handover15_2, AppendixV_TheHandlingUnitAsksAnyOtherUnitOfCustomsAndOnlyTh
   for (const auto& u : w.units->list()) {
     CoordinationInput in{b.id, u.id, w.clock.now_ms() + 60 * kMin, "Phối hợp", "Kiểm tra", "Đ/c Khánh"};
     if (listed(u.id)) continue;
-    EXPECT_EQ(problem_of([&] { w.tx([&] { return w.cases->request_coordination(in, w.leader); }); }).errors()[0].field, "to_unit_id")
+    EXPECT_EQ(problem_of([&] { w.tx([&] { return w.cases->request_coordination(in, w.leader); }); }).errors()[0].field,
+              "to_unit_id")
         << u.code;
   }
   CoordinationInput in{b.id, w.unit(c.branch), w.clock.now_ms() + 60 * kMin, "Phối hợp", "Kiểm tra", "Đ/c Khánh"};
   EXPECT_EQ(w.tx([&] { return w.cases->request_coordination(in, w.leader); }).to_unit_id, w.unit(c.branch));
 }
 
-INSTANTIATE_TEST_SUITE_P(BothPresets, Handover15_2, ::testing::Values(k2017, k2025),
-                         [](const auto& info) { return info.param.preset == "org-2017.json" ? std::string("Org2017") : std::string("Org2025"); });
+INSTANTIATE_TEST_SUITE_P(BothPresets, Handover15_2, ::testing::Values(k2017, k2025), [](const auto& info) {
+  return info.param.preset == "org-2017.json" ? std::string("Org2017") : std::string("Org2025");
+});
 
 }  // namespace
 }  // namespace watchfloor::supervision

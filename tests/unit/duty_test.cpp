@@ -1,18 +1,18 @@
 // The duty watch over a real database with a fake clock: roster lifecycle, composition exceptions,
 // publication into shifts, amendments, the append-only duty log, orders and handover.
-#include <gtest/gtest.h>
+#include "duty/duty.h"
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "core/error.h"
-#include "test_util.h"
 #include "core/random.h"
-#include "duty/duty.h"
 #include "duty/watch.h"
 #include "events/alerts.h"
 #include "org/units.h"
+#include "test_util.h"
 
 namespace watchfloor::duty {
 namespace {
@@ -279,17 +279,22 @@ TEST(Handover, Art15_2_TheIncomingLeaderAcceptsOrNotesEachOpenItemBeforeTheShift
   o.target_type = "declaration";
   o.target_ref = "TKHQ 105123456789";
   auto order = w.duty->add_order(s1.id, 1, o);
-  auto outage = w.duty->add_log(s1.id, 4, "system_outage", "Hệ thống VNACCS gián đoạn từ 15:20", json::object(), std::nullopt);
+  auto outage =
+      w.duty->add_log(s1.id, 4, "system_outage", "Hệ thống VNACCS gián đoạn từ 15:20", json::object(), std::nullopt);
   w.duty->prepare_handover(s1.id, 1, "Giao ca ngày 27/11", "");
 
   // Nothing carries over unseen: the whole handover waits for a decision on each item, and says which.
   auto pending = problem_of([&] { w.duty->accept_handover(s1.id, 6, std::nullopt); });
   EXPECT_EQ(pending.status(), 409);
   EXPECT_EQ(pending.slug(), "handover-items-pending");
-  EXPECT_NE(pending.to_json()["detail_vi"].get<std::string>().find(fmt::format("chỉ đạo #{}", order.id)), std::string::npos)
+  EXPECT_NE(pending.to_json()["detail_vi"].get<std::string>().find(fmt::format("chỉ đạo #{}", order.id)),
+            std::string::npos)
       << pending.to_json();
-  EXPECT_EQ(problem_of([&] { w.duty->decide_item(s1.id, 6, "order", order.id, "ok", ""); }).errors()[0].field, "decision");
-  EXPECT_EQ(problem_of([&] { w.duty->decide_item(s1.id, 6, "order", order.id + 100, "accepted", ""); }).errors()[0].field, "id");
+  EXPECT_EQ(problem_of([&] { w.duty->decide_item(s1.id, 6, "order", order.id, "ok", ""); }).errors()[0].field,
+            "decision");
+  EXPECT_EQ(
+      problem_of([&] { w.duty->decide_item(s1.id, 6, "order", order.id + 100, "accepted", ""); }).errors()[0].field,
+      "id");
 
   w.clock.set_ms(w.clock.now_ms() + 60'000);
   auto h = w.duty->decide_item(s1.id, 6, "order", order.id, "accepted", "");
@@ -323,7 +328,7 @@ TEST(Handover, Art15_2_TheIncomingLeaderAcceptsOrNotesEachOpenItemBeforeTheShift
 TEST(Roster, Art7_TheRosterNamesADivisionLevelLeaderActingShiftLeaderForTheirShifts) {
   World w;
   auto in = w.two_teams("2026-11-27", "2026-11-30");  // A, B, A, B
-  in.rotation->teams[1][1].acting_leader = true;  // team B's division-level leader acts as its leader
+  in.rotation->teams[1][1].acting_leader = true;      // team B's division-level leader acts as its leader
   auto r = w.duty->create_roster(in, 3);
   EXPECT_TRUE(to_json(r)["rotation"]["teams"][1][1]["acting_leader"]);
   EXPECT_FALSE(to_json(r)["rotation"]["teams"][0][1]["acting_leader"]);
@@ -345,7 +350,9 @@ TEST(Roster, Art7_TheRosterNamesADivisionLevelLeaderActingShiftLeaderForTheirShi
   EXPECT_FALSE(to_json(shifts[3], w.clock.now_ms())["members"][0]["acting_leader"]);
 
   // Only a division-level leader may be named, and one per shift.
-  auto field_of = [](const json& rotation) { return problem_of([&] { rotation_from_json(rotation, "rotation"); }).errors()[0].field; };
+  auto field_of = [](const json& rotation) {
+    return problem_of([&] { rotation_from_json(rotation, "rotation"); }).errors()[0].field;
+  };
   json rotation = to_json(*in.rotation);
   rotation["teams"][0][3]["acting_leader"] = true;
   EXPECT_EQ(field_of(rotation), "rotation.teams[0][3].acting_leader");

@@ -574,11 +574,13 @@ TEST_F(Matrix, OnlyTheShiftsMembersWriteItAndOnlyItsLeadersCommand) {
   auto handover = nlohmann::json::parse(call(d.leader, "GET", sh + "/handover").body);
   ASSERT_FALSE(handover["open_items"].empty()) << "the demo shift hands over an open chỉ đạo and outages";
   EXPECT_EQ(call(d.member, "POST", sh + "/handover/accept").status, 403) << "the incoming leader accepts";
-  EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/accept").status, 409) << "not before each open item is taken over";
+  EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/accept").status, 409)
+      << "not before each open item is taken over";
   for (const auto& item : handover["open_items"]) {
     nlohmann::json decision = {{"type", item["type"]}, {"id", item["id"]}, {"decision", "accepted"}};
     EXPECT_EQ(call(d.member, "POST", sh + "/handover/items", decision).status, 403);
-    EXPECT_EQ(call(d.leader, "POST", sh + "/handover/items", decision).status, 403) << "the outgoing leader does not accept";
+    EXPECT_EQ(call(d.leader, "POST", sh + "/handover/items", decision).status, 403)
+        << "the outgoing leader does not accept";
     EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/items", decision).status, 200);
   }
   EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/accept", {{"remarks", "Đã nhận đủ"}}).status, 200);
@@ -593,9 +595,12 @@ TEST_F(Matrix, Art7_OnlyTheShiftLeaderDirectsAStopOfGoodsOrAMeansOfTransport) {
   EXPECT_EQ(refused.status, 403);
   auto problem = nlohmann::json::parse(refused.body);
   EXPECT_EQ(problem["type"], "urn:watchfloor:problem:stop-order-shift-leader");
-  EXPECT_NE(problem["detail_vi"].get<std::string>().find("quyền lãnh đạo ca trực"), std::string::npos) << problem.dump();
+  EXPECT_NE(problem["detail_vi"].get<std::string>().find("quyền lãnh đạo ca trực"), std::string::npos)
+      << problem.dump();
   EXPECT_EQ(problem["errors"][0]["field"], "kind");
-  EXPECT_EQ(call(d.deputy, "POST", sh + "/orders", {{"kind", "inspection"}, {"target_type", "vehicle"}, {"target_ref", "15C-123.45"}}).status,
+  EXPECT_EQ(call(d.deputy, "POST", sh + "/orders",
+                 {{"kind", "inspection"}, {"target_type", "vehicle"}, {"target_ref", "15C-123.45"}})
+                .status,
             201)
       << "other directions are the shift's leaders' alike";
   EXPECT_EQ(call(d.leader, "POST", sh + "/orders", stop).status, 201);

@@ -143,7 +143,8 @@ TEST_F(PolicyTest, Art7_AStopIsDirectedOnlyByTheShiftLeaderOrTheRosteredActingLe
   EXPECT_TRUE(on_shift(officer, Action::shift_stop_order, "shift_leader", false));
   EXPECT_TRUE(on_shift(officer, Action::shift_stop_order, "deputy_leader", true));
   EXPECT_FALSE(on_shift(officer, Action::shift_stop_order, "deputy_leader", false));
-  EXPECT_FALSE(on_shift(officer, Action::shift_stop_order, "supervision_officer", true)) << "the flag names a deputy, nobody else";
+  EXPECT_FALSE(on_shift(officer, Action::shift_stop_order, "supervision_officer", true))
+      << "the flag names a deputy, nobody else";
   EXPECT_FALSE(on_shift(officer, Action::shift_stop_order, std::nullopt, false));
   EXPECT_TRUE(on_shift(officer, Action::shift_command, "deputy_leader", false)) << "the deputy directs everything else";
   auto leader = person(6, ProvinceA, {{Role::unit_leader, ProvinceA}, {Role::shift_leader, ProvinceA}});
