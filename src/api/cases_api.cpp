@@ -208,6 +208,8 @@ json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool
       for (auto u : s.cases.relay_candidates(c)) candidates.push_back({{"user_id", u}});
     j["relay"]["candidates"] = with_names(s, candidates);
   }
+  // The units POST /coordination-requests accepts as to_unit_id for this case: the console offers exactly these.
+  if (full) j["coordination_targets"] = s.cases.coordination_targets(c);
   j["task_title"] = nullptr;
   if (c.task_id)
     if (auto t = s.cases.task(*c.task_id)) j["task_title"] = t->title;

@@ -65,8 +65,33 @@ duty::Shift load_shift(http::Context& ctx, Services& s) {
 
 auth::Target in_shift(const duty::Shift& sh, const http::Context& ctx) {
   auth::Target t{sh.unit_id};
-  t.shift_position = sh.position_of(ctx.principal().user_id);
+  if (const auto* m = sh.member(ctx.principal().user_id)) {
+    t.shift_position = m->position;
+    t.acting_leader = m->acting_leader;
+  }
   return t;
+}
+
+// Art. 7, refused: the rule named, with the field it concerns.
+Problem stop_order_refused() {
+  return Problem(
+      403, "stop-order-shift-leader", "Only the shift leader directs a stop",
+      "Chỉ lãnh đạo ca trực được ra chỉ đạo dừng",
+      "Only the shift leader, or the division-level leader the roster names acting shift leader, may direct that "
+      "goods or a means of transport be stopped from leaving the supervision area.",
+      "Chỉ lãnh đạo ca trực, hoặc lãnh đạo cấp phòng được giao quyền lãnh đạo ca trực trong lịch trực, mới được "
+      "ra chỉ đạo dừng đưa hàng hóa, phương tiện qua khu vực giám sát.",
+      {{"kind", "Chỉ lãnh đạo ca trực (hoặc người được giao quyền lãnh đạo ca trực) ra chỉ đạo này",
+        "Only the shift leader (or the acting shift leader) gives this direction"}});
+}
+
+// The handover of `sh` is taken over by the leader of the shift that follows it.
+void require_incoming_leader(http::Context& ctx, Services& s, const duty::Shift& sh) {
+  auto next = s.duty.next_shift(sh.unit_id, sh.ends_at);
+  if (!next || next->starts_at != sh.ends_at)
+    throw Problem::conflict("No shift follows this one to accept the handover.",
+                            "Không có ca trực kế tiếp để nhận bàn giao.");
+  ctx.require(Action::shift_command, in_shift(*next, ctx));
 }
 
 void require_writable(const duty::Shift& sh, Services& s) {
@@ -196,6 +221,8 @@ void add_duty_routes(http::Router& r, Services& s) {
     j["orders"] = with_names(s, orders);
     j["handover"] = h ? with_names(s, duty::to_json(*h)) : json();
     j["my_position"] = sh.position_of(ctx.principal().user_id) ? json(*sh.position_of(ctx.principal().user_id)) : json();
+    // Whether the caller may direct a stop here (the console disables that choice otherwise).
+    j["can_order_stop"] = ctx.may(Action::shift_stop_order, in_shift(sh, ctx));
     return http::Response::json(200, j);
   });
 
@@ -271,7 +298,7 @@ void add_duty_routes(http::Router& r, Services& s) {
     return http::Response::json(201, duty::to_json(f));
   });
 
-  // ---- orders of the shift leader (chỉ đạo của lãnh đạo ca trực)
+  // ---- what the shift leader directs (chỉ đạo của lãnh đạo ca trực)
   r.add("GET", "/api/v1/shifts/{id}/orders", Action::duty_read, [&s](http::Context& ctx) {
     auto sh = load_shift(ctx, s);
     json items = json::array();
@@ -281,7 +308,8 @@ void add_duty_routes(http::Router& r, Services& s) {
 
   r.add("POST", "/api/v1/shifts/{id}/orders", Action::shift_command, [&s](http::Context& ctx) {
     auto sh = load_shift(ctx, s);
-    ctx.require(Action::shift_command, in_shift(sh, ctx));
+    auto target = in_shift(sh, ctx);
+    ctx.require(Action::shift_command, target);
     auto b = core::JsonBody::parse(ctx.req.body, {"kind", "target_type", "target_ref", "receiving_unit_id", "instructions"});
     duty::Order o;
     o.kind = b.string("kind", Need::required, 40).value_or("");
@@ -290,6 +318,8 @@ void add_duty_routes(http::Router& r, Services& s) {
     o.receiving_unit_id = b.integer("receiving_unit_id", Need::optional);
     o.instructions = b.string("instructions", Need::optional, 5000).value_or("");
     b.finish();
+    if (duty::stops_goods_or_transport(o.kind) && !ctx.may(Action::shift_stop_order, target))
+      throw stop_order_refused();
     require_writable(sh, s);
     duty::Order created;
     write(s, [&] {
@@ -351,11 +381,7 @@ void add_duty_routes(http::Router& r, Services& s) {
       b.finish();
     }
     auto sh = load_shift(ctx, s);
-    // The incoming shift's leader accepts.
-    auto next = s.duty.next_shift(sh.unit_id, sh.ends_at);
-    if (!next || next->starts_at != sh.ends_at)
-      throw Problem::conflict("No shift follows this one to accept the handover.", "Không có ca trực kế tiếp để nhận bàn giao.");
-    ctx.require(Action::shift_command, in_shift(*next, ctx));
+    require_incoming_leader(ctx, s, sh);
     duty::Handover h;
     write(s, [&] {
       h = s.duty.accept_handover(sh.id, ctx.principal().user_id, remarks);
@@ -363,6 +389,27 @@ void add_duty_routes(http::Router& r, Services& s) {
     });
     s.bus.publish("shift.updated", sh.unit_id, Action::duty_read, {{"shift_id", sh.id}, {"handover", duty::to_json(h)}});
     return http::Response::json(200, duty::to_json(h));
+  });
+
+  // The incoming leader takes the open items over one by one: accepted (tiếp nhận) or noted (ghi nhận).
+  r.add("POST", "/api/v1/shifts/{id}/handover/items", Action::shift_command, [&s](http::Context& ctx) {
+    auto b = core::JsonBody::parse(ctx.req.body, {"type", "id", "decision", "note"});
+    auto type = b.string("type", Need::required, 40);
+    auto item = b.integer("id", Need::required);
+    auto decision = b.string("decision", Need::required, 20);
+    auto note = b.string("note", Need::optional, 2000);
+    b.finish();
+    auto sh = load_shift(ctx, s);
+    require_incoming_leader(ctx, s, sh);
+    duty::Handover h;
+    write(s, [&] {
+      h = s.duty.decide_item(sh.id, ctx.principal().user_id, *type, *item, *decision, note.value_or(""));
+      s.audit.append(ctx.audit("handover.item", "shift", entity_id(sh), sh.unit_id,
+                               {{"type", *type}, {"id", *item}, {"decision", *decision}, {"note", note.value_or("")}}));
+    });
+    auto named = with_names(s, duty::to_json(h));
+    s.bus.publish("shift.updated", sh.unit_id, Action::duty_read, {{"shift_id", sh.id}, {"handover", named}});
+    return http::Response::json(200, named);
   });
 
   // ---- the shift report (báo cáo ca trực), printable

@@ -150,11 +150,17 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       return scope.contains(p.unit_id, *t.unit);
     case Action::shift_write:
     case Action::shift_command:
+    case Action::shift_stop_order:
       // Only the people on that shift write in it, whatever their roles elsewhere. Asked about no shift
       // in particular (the route-level check), anyone inside customs may be on some shift.
       if (is_external(p, scope)) return false;
       if (!t.unit && !t.shift_position) return true;
       if (a == Action::shift_write) return t.shift_position.has_value();
+      // Art. 7: stopping goods or a means of transport is the shift leader's direction; a division-level
+      // leader gives it only when the roster names them acting leader of that shift.
+      if (a == Action::shift_stop_order)
+        return t.shift_position &&
+               (*t.shift_position == "shift_leader" || (*t.shift_position == "deputy_leader" && t.acting_leader));
       return t.shift_position &&
              (*t.shift_position == "shift_leader" || *t.shift_position == "deputy_leader");
     case Action::case_handle:

@@ -67,6 +67,8 @@ enum class Action {
   roster_approve,  // approve rosters, record composition exceptions (unit leadership)
   shift_write,     // write in a shift: duty log, check-in (members of that shift only)
   shift_command,   // focus items, orders, handover (the shift's leaders only)
+  shift_stop_order,  // direct that goods or a means of transport be stopped (Art. 7): the shift leader, or
+                     // the deputy the roster names acting leader (quyền lãnh đạo ca trực) of that shift
   task_read,       // supervision tasks of a unit (nhiệm vụ giám sát); also the officers assigned
   task_write,      // assign supervision tasks (leadership, shift leaders, the focal point's Office)
   case_read,       // cases (vụ việc) of a unit's subtree; also the people a case is routed to
@@ -91,6 +93,7 @@ struct Target {
   std::optional<int64_t> unit;        // the unit the object belongs to; nullopt: the action in general
   std::optional<int64_t> owner_user;  // the user the object is about, when it is a person
   std::optional<std::string> shift_position;  // the caller's position in the shift concerned, if a member
+  bool acting_leader = false;                  // ... and the roster names them its acting leader
   // What the caller is to the case or task concerned: "reporter", "recipient", "approver",
   // "coordinating" (a unit asked to coordinate), "assigned" (an officer of the task).
   std::optional<std::string> relation;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/error.h"
 #include "core/json_body.h"
@@ -26,21 +27,31 @@ json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
 std::vector<Member> members_from_json(const json& j, const std::string& field) {
   if (!j.is_array()) throw Problem::field(field, "Phải là một mảng thành viên", "Must be an array of members");
   std::vector<Member> out;
+  bool acting_named = false;
   for (size_t i = 0; i < j.size(); ++i) {
     std::string f = fmt::format("{}[{}]", field, i);
-    core::JsonBody b(j[i], {"user_id", "position"}, f);
+    core::JsonBody b(j[i], {"user_id", "position", "acting_leader"}, f);
     auto user = b.integer("user_id", core::Need::required);
     auto pos = b.string("position", core::Need::required, 40);
+    bool acting = b.boolean("acting_leader", core::Need::optional).value_or(false);
     if (pos && !is_position(*pos)) b.error(b.path("position"), "Vị trí trong ca trực không hợp lệ", "Unknown position in the shift");
+    if (acting && pos != "deputy_leader")
+      b.error(b.path("acting_leader"), "Chỉ lãnh đạo cấp phòng trong ca mới được giao quyền lãnh đạo ca trực",
+              "Only a division-level leader of the shift can be named acting shift leader");
+    else if (acting && acting_named)
+      b.error(b.path("acting_leader"), "Mỗi ca trực chỉ giao quyền lãnh đạo ca cho một người",
+              "A shift has at most one acting shift leader");
+    acting_named = acting_named || acting;
     b.finish();
-    out.push_back({*user, *pos});
+    out.push_back({*user, *pos, acting});
   }
   return out;
 }
 
 json members_json(const std::vector<Member>& ms) {
   json a = json::array();
-  for (const auto& m : ms) a.push_back({{"user_id", m.user_id}, {"position", m.position}});
+  for (const auto& m : ms)
+    a.push_back({{"user_id", m.user_id}, {"position", m.position}, {"acting_leader", m.acting_leader}});
   return a;
 }
 
@@ -198,7 +209,10 @@ json to_json(const Roster& r) {
 json to_json(const Shift& s, int64_t now) {
   json members = json::array();
   for (const auto& m : s.members)
-    members.push_back({{"user_id", m.user_id}, {"position", m.position}, {"checked_in_at", opt_time(m.checked_in_at)}});
+    members.push_back({{"user_id", m.user_id},
+                       {"position", m.position},
+                       {"acting_leader", m.acting_leader},
+                       {"checked_in_at", opt_time(m.checked_in_at)}});
   return {{"id", s.id},       {"unit_id", s.unit_id},
           {"roster_id", s.roster_id},
           {"date", s.date},   {"starts_at", core::iso8601(s.starts_at)},
@@ -260,10 +274,17 @@ std::string Shift::status(int64_t now) const {
 }
 
 std::optional<std::string> Shift::position_of(int64_t user_id) const {
-  for (const auto& m : members)
-    if (m.user_id == user_id) return m.position;
+  if (const auto* m = member(user_id)) return m->position;
   return std::nullopt;
 }
+
+const ShiftMember* Shift::member(int64_t user_id) const {
+  for (const auto& m : members)
+    if (m.user_id == user_id) return &m;
+  return nullptr;
+}
+
+bool stops_goods_or_transport(const std::string& order_kind) { return order_kind == "stop_goods"; }
 
 // ---- Rosters --------------------------------------------------------------------------------
 
@@ -537,7 +558,8 @@ void Duty::materialise(const Roster& r, bool only_future) {
       shift_id = db_.last_insert_id();
     }
     for (const auto& m : p.members)
-      db_.exec("INSERT OR IGNORE INTO shift_members(shift_id, user_id, position) VALUES (?,?,?)", {shift_id, m.user_id, m.position});
+      db_.exec("INSERT OR IGNORE INTO shift_members(shift_id, user_id, position, acting_leader) VALUES (?,?,?,?)",
+               {shift_id, m.user_id, m.position, int64_t{m.acting_leader}});
   }
 }
 
@@ -555,8 +577,11 @@ std::vector<Shift> Duty::shifts(int64_t unit_id, int64_t from, int64_t to) {
     for (const auto& r : db_.query(std::string(kShiftSelect) + " WHERE s.unit_id = ? AND s.ends_at > ? AND s.starts_at < ? ORDER BY s.starts_at",
                                    {unit_id, from, to})) {
       Shift s{r.i64(0), r.i64(1), r.i64(2), r.str(3), r.i64(4), r.i64(5), {}, r.opt_i64(6)};
-      for (const auto& m : db_.query("SELECT user_id, position, checked_in_at FROM shift_members WHERE shift_id = ? ORDER BY rowid", {s.id}))
-        s.members.push_back({m.i64(0), m.str(1), m.opt_i64(2)});
+      for (const auto& m :
+           db_.query("SELECT user_id, position, checked_in_at, acting_leader FROM shift_members WHERE shift_id = ? "
+                     "ORDER BY rowid",
+                     {s.id}))
+        s.members.push_back({m.i64(0), m.str(1), m.opt_i64(2), m.boolean(3)});
       out.push_back(std::move(s));
     }
   });
@@ -671,7 +696,9 @@ Order Duty::add_order(int64_t shift_id, int64_t by, const Order& o) {
 Order Duty::report_outcome(int64_t shift_id, int64_t order_id, int64_t by, const std::string& outcome) {
   auto row = db_.query_one(std::string(kOrderSelect) + " WHERE id = ? AND shift_id = ?", {order_id, shift_id});
   if (!row) throw Problem::not_found("The order", "Chỉ đạo");
-  if (!row->is_null(9)) throw Problem::conflict("The outcome of this order was already reported.", "Kết quả thực hiện chỉ đạo này đã được báo cáo.");
+  if (!row->is_null(9))
+    throw Problem::conflict("The outcome of this order was already reported.",
+                            "Kết quả thực hiện chỉ đạo này đã được báo cáo.");
   db_.exec("UPDATE shift_orders SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ?", {outcome, by, clock_.now_ms(), order_id});
   return order_from_row(*db_.query_one(std::string(kOrderSelect) + " WHERE id = ?", {order_id}));
 }
@@ -685,6 +712,30 @@ std::optional<Handover> Duty::handover(int64_t shift_id) {
   return Handover{r->i64(0), r->i64(1), r->i64(2), r->str(3), r->str(4), json::parse(r->str(5)), r->opt_i64(6), r->opt_i64(7), r->opt_str(8)};
 }
 
+namespace {
+
+json* find_item(json& items, const std::string& type, int64_t id) {
+  for (auto& item : items)
+    if (item.value("type", "") == type && item.value("id", int64_t{0}) == id) return &item;
+  return nullptr;
+}
+
+// "vụ việc HP-CKKV1-2026-0001", "chỉ đạo #12": an open item as a message names it.
+std::string item_name(const json& item, bool vi) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kTypes = {
+      {"case", {"vụ việc", "case"}},
+      {"coordination", {"đề nghị phối hợp", "coordination request"}},
+      {"order", {"chỉ đạo", "order"}},
+      {"log", {"nội dung nhật ký trực ban", "duty log entry"}}};
+  std::string type = item.value("type", "");
+  auto it = kTypes.find(type);
+  std::string what = it == kTypes.end() ? type : vi ? it->second.first : it->second.second;
+  std::string number = item.value("number", "");
+  return what + " " + (number.empty() ? fmt::format("#{}", item.value("id", int64_t{0})) : number);
+}
+
+}  // namespace
+
 Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string& summary, const std::string& notes) {
   Handover result;
   db_.transaction([&] {
@@ -692,28 +743,64 @@ Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string&
     if (existing && existing->accepted_at)
       throw Problem::conflict("The handover was already accepted.", "Biên bản giao ca đã được tiếp nhận.");
     // Open items are collected, not typed: orders still without an outcome, and what the previous
-    // shift handed over and is still open (carried forward).
+    // shift handed over and is still open (carried forward). Each once, keeping a decision the
+    // incoming leader has already taken on it.
     json items = json::array();
+    auto add = [&](json item) {
+      std::string type = item.value("type", "");
+      int64_t id = item.value("id", int64_t{0});
+      if (find_item(items, type, id)) return;
+      if (existing)
+        if (const json* before = find_item(existing->open_items, type, id); before && before->contains("acceptance"))
+          item["acceptance"] = (*before)["acceptance"];
+      items.push_back(std::move(item));
+    };
     for (const auto& o : orders(shift_id))
-      if (!o.outcome) items.push_back({{"type", "order"}, {"id", o.id}, {"kind", o.kind}, {"target", o.target_ref}});
+      if (!o.outcome) add({{"type", "order"}, {"id", o.id}, {"kind", o.kind}, {"target", o.target_ref}});
     // Equipment and system outages recorded in this shift's log, so the incoming shift knows what is down.
     for (const auto& e : log(shift_id))
       if (e.kind == "equipment_status" || e.kind == "system_outage")
-        items.push_back({{"type", "log"}, {"id", e.id}, {"kind", e.kind}, {"target", e.text}});
+        add({{"type", "log"}, {"id", e.id}, {"kind", e.kind}, {"target", e.text}});
     auto s = shift(shift_id);
     for (const auto& source : open_item_sources_)
-      for (const auto& item : source(s->unit_id)) items.push_back(item);
+      for (const auto& item : source(s->unit_id)) add(item);
     if (auto prev = db_.query_one("SELECT s.id FROM shifts s WHERE s.unit_id = ? AND s.ends_at <= ? ORDER BY s.ends_at DESC LIMIT 1",
                                   {s->unit_id, s->starts_at}))
       if (auto ph = handover(prev->i64(0)))
-        for (const auto& item : ph->open_items)
+        for (auto item : ph->open_items)
           if (item.value("type", "") == "order" &&
-              db_.query_one("SELECT 1 FROM shift_orders WHERE id = ? AND outcome IS NULL", {item.value("id", int64_t(0))}))
-            items.push_back(item);
+              db_.query_one("SELECT 1 FROM shift_orders WHERE id = ? AND outcome IS NULL",
+                            {item.value("id", int64_t(0))})) {
+            item.erase("acceptance");  // taken over by this shift, to be handed over afresh
+            add(item);
+          }
     db_.exec("INSERT INTO handovers(shift_id, prepared_by, prepared_at, summary, notes, open_items) VALUES (?,?,?,?,?,?) "
              "ON CONFLICT(shift_id) DO UPDATE SET prepared_by=excluded.prepared_by, prepared_at=excluded.prepared_at, "
              "summary=excluded.summary, notes=excluded.notes, open_items=excluded.open_items",
              {shift_id, by, clock_.now_ms(), summary, notes, items.dump()});
+    result = *handover(shift_id);
+  });
+  return result;
+}
+
+Handover Duty::decide_item(int64_t shift_id, int64_t by, const std::string& type, int64_t item_id,
+                           const std::string& decision, const std::string& note) {
+  if (!one_of(kItemDecisions, decision))
+    throw Problem::field("decision", "Phải là tiếp nhận (accepted) hoặc ghi nhận (noted)", "Must be accepted or noted");
+  Handover result;
+  db_.transaction([&] {
+    auto h = handover(shift_id);
+    if (!h)
+      throw Problem::conflict("The outgoing shift has not prepared the handover yet.",
+                              "Ca trực chưa lập biên bản giao ca.");
+    if (h->accepted_at)
+      throw Problem::conflict("The handover was already accepted.", "Biên bản giao ca đã được tiếp nhận.");
+    json* item = find_item(h->open_items, type, item_id);
+    if (!item)
+      throw Problem::field("id", "Biên bản giao ca không có việc tồn đọng này", "The handover has no such open item");
+    (*item)["acceptance"] = {
+        {"decision", decision}, {"note", note}, {"by", by}, {"at", core::iso8601(clock_.now_ms())}};
+    db_.exec("UPDATE handovers SET open_items = ? WHERE shift_id = ?", {h->open_items.dump(), shift_id});
     result = *handover(shift_id);
   });
   return result;
@@ -725,6 +812,17 @@ Handover Duty::accept_handover(int64_t shift_id, int64_t by, const std::optional
     auto h = handover(shift_id);
     if (!h) throw Problem::conflict("The outgoing shift has not prepared the handover yet.", "Ca trực chưa lập biên bản giao ca.");
     if (h->accepted_at) throw Problem::conflict("The handover was already accepted.", "Biên bản giao ca đã được tiếp nhận.");
+    // Art. 15.2: nothing carries over unseen; each open item is taken over, or noted, by itself.
+    std::string pending_vi, pending_en;
+    for (const auto& item : h->open_items)
+      if (!item.contains("acceptance")) {
+        pending_vi += (pending_vi.empty() ? "" : "; ") + item_name(item, true);
+        pending_en += (pending_en.empty() ? "" : "; ") + item_name(item, false);
+      }
+    if (!pending_vi.empty())
+      throw Problem(409, "handover-items-pending", "Open items not taken over", "Còn việc tồn đọng chưa tiếp nhận",
+                    "Accept or note each open item of the handover first: " + pending_en + ".",
+                    "Hãy tiếp nhận hoặc ghi nhận từng việc tồn đọng của biên bản giao ca trước: " + pending_vi + ".");
     db_.exec("UPDATE handovers SET accepted_by = ?, accepted_at = ?, remarks = ? WHERE shift_id = ?",
              {by, clock_.now_ms(), store::opt(remarks), shift_id});
     result = *handover(shift_id);

@@ -50,6 +50,7 @@ struct ShiftMember {
   int64_t user_id = 0;
   std::string position;
   std::optional<int64_t> checked_in_at;
+  bool acting_leader = false;  // quyền lãnh đạo ca trực (see Member)
 };
 
 struct Shift {
@@ -61,12 +62,17 @@ struct Shift {
   // planned -> on_duty -> handover_pending (after the end, until the next leader accepts) -> closed
   std::string status(int64_t now) const;
   std::optional<std::string> position_of(int64_t user_id) const;
+  const ShiftMember* member(int64_t user_id) const;
 };
 
 inline constexpr const char* kLogKinds[] = {"information_received", "instruction_given", "action_taken",
                                             "equipment_status", "system_outage", "other"};
 inline constexpr const char* kFocusSources[] = {"leadership_direction", "situation", "channel_direction"};
+// What a shift leader directs (chỉ đạo của lãnh đạo ca trực).
 inline constexpr const char* kOrderKinds[] = {"inspection", "stop_goods", "handle_violation"};
+// Art. 7: a chỉ đạo to stop goods or a means of transport from leaving the supervision area, which only
+// the shift leader (or the deputy the roster names acting leader) gives; see auth::Action::shift_stop_order.
+bool stops_goods_or_transport(const std::string& order_kind);
 inline constexpr const char* kTargetTypes[] = {"declaration", "container", "vehicle", "passenger"};
 
 struct LogEntry {
@@ -89,9 +95,16 @@ struct Order {
   std::optional<int64_t> outcome_by, outcome_at;
 };
 
+// How the incoming shift's leader takes each open item over (Art. 15.2): "accepted" (tiếp nhận) when the
+// incoming shift carries it on, "noted" (ghi nhận) when it has read it and it is carried on elsewhere (a
+// key-point case the leadership handles, a coordination request awaiting the other unit's answer).
+inline constexpr const char* kItemDecisions[] = {"accepted", "noted"};
+
 struct Handover {
   int64_t shift_id = 0, prepared_by = 0, prepared_at = 0;
   std::string summary, notes;
+  // Each {type, id, kind, number, target, ...}; once the incoming leader has decided on it, also
+  // "acceptance": {decision, note, by, at}.
   nlohmann::json open_items = nlohmann::json::array();
   std::optional<int64_t> accepted_by, accepted_at;
   std::optional<std::string> remarks;
@@ -139,14 +152,22 @@ class Duty {
   Order report_outcome(int64_t shift_id, int64_t order_id, int64_t by, const std::string& outcome);
 
   std::optional<Handover> handover(int64_t shift_id);
-  // Collects the open items (orders without outcome, unaccepted items carried from before) automatically.
+  // Collects the open items (orders without outcome, outages in the log, the items of the sources below,
+  // orders still open from the handover before) automatically. Prepared again, it keeps the decisions
+  // already taken on the items that are still there.
   Handover prepare_handover(int64_t shift_id, int64_t by, const std::string& summary, const std::string& notes);
+  // The incoming leader accepts or notes one open item (identified by its type and id); may be changed
+  // until the handover is accepted.
+  Handover decide_item(int64_t shift_id, int64_t by, const std::string& type, int64_t item_id,
+                       const std::string& decision, const std::string& note);
+  // Refuses (409, naming them) while an open item is neither accepted nor noted.
   Handover accept_handover(int64_t shift_id, int64_t by, const std::optional<std::string>& remarks);
 
   std::vector<CoverageGap> coverage(int64_t unit_id, int64_t from, int64_t to);
 
-  // Modules above the duty watch hand over their own open items (the cases module: open cases
-  // handled by the unit's duty watch). Each returns JSON items {type, id, kind, target}.
+  // Modules above the duty watch hand over their own open items (the cases module: open cases and
+  // unanswered coordination requests that concern the unit's duty watch). Each returns JSON items
+  // {type, id, kind, number, target, ...}; type and id identify an item within a handover.
   using OpenItemsSource = std::function<nlohmann::json(int64_t unit_id)>;
   void add_open_items_source(OpenItemsSource source) { open_item_sources_.push_back(std::move(source)); }
 

@@ -104,11 +104,21 @@ ShiftReport build_shift_report(Duty& duty, org::Units& units, org::Users& users,
   }
   if (auto h = duty.handover(s.id)) {
     r.handover_summary = h->summary + (h->notes.empty() ? "" : "\n" + h->notes);
-    for (const auto& item : h->open_items)
-      r.open_cases.push_back(item.value("type", "") == "log"    ? fmt::format("{}: {}", label(item.value("kind", "")), item.value("target", ""))
-                             : item.value("type", "") == "case" ? fmt::format("Vụ việc {}: đang xử lý", item.value("target", ""))
-                                                                : fmt::format("{} {}: chưa có kết quả", label(item.value("kind", "")),
-                                                                              item.value("target", "")));
+    for (const auto& item : h->open_items) {
+      std::string type = item.value("type", "");
+      std::string line =
+          type == "log"    ? fmt::format("{}: {}", label(item.value("kind", "")), item.value("target", ""))
+          : type == "case" ? fmt::format("Vụ việc {}: đang xử lý", item.value("target", ""))
+          : type == "coordination"
+              ? fmt::format("Đề nghị phối hợp {}: chờ trả lời", item.value("target", ""))
+              : fmt::format("{} {}: chưa có kết quả", label(item.value("kind", "")), item.value("target", ""));
+      if (const auto a = item.find("acceptance"); a != item.end() && a->is_object()) {
+        std::string note = a->value("note", "");
+        line += fmt::format(" — ca sau {}{}", a->value("decision", "") == "noted" ? "ghi nhận" : "tiếp nhận",
+                            note.empty() ? "" : ": " + note);
+      }
+      r.open_cases.push_back(line);
+    }
     r.handover_remarks = h->remarks.value_or("");
     if (h->accepted_by) r.handover_accepted_by = name(*h->accepted_by) + ", " + format_local(*h->accepted_at, tz);
   }

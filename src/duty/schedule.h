@@ -22,6 +22,10 @@ bool is_position(const std::string& p);
 struct Member {
   int64_t user_id = 0;
   std::string position;
+  // Quyền lãnh đạo ca trực: a deputy_leader the roster names to act as the shift's leader, with the
+  // leader's authority (Art. 7: directing that goods or a means of transport be stopped). The flag
+  // belongs to the place in the shift, so whoever replaces them there (override, swap) acts too.
+  bool acting_leader = false;
   bool operator==(const Member&) const = default;
 };
 

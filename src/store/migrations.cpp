@@ -613,12 +613,17 @@ CREATE TABLE case_relays (
 CREATE INDEX case_relays_due ON case_relays(due_at) WHERE due_at IS NOT NULL;
 )sql"},
 
+    {11, "acting shift leader", R"sql(
+-- Quyền lãnh đạo ca trực: the deputy leader a roster names to act as the shift's leader (duty/schedule.h).
+ALTER TABLE shift_members ADD COLUMN acting_leader INTEGER NOT NULL DEFAULT 0;
+)sql"},
     {12, "unit place (địa danh) for administrative documents", R"sql(
 -- The province or city where the unit has its seat, as a document it issues names it before the
 -- date (Nghị định 30/2020/NĐ-CP: "Hải Phòng, ngày 05 tháng 12 năm 2026"). Empty: the nearest unit
 -- above that has one.
 ALTER TABLE units ADD COLUMN place TEXT NOT NULL DEFAULT '';
 )sql"},
+
 
 };
 

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "supervision/authority.h"
+#include "core/text.h"
 
 namespace watchfloor::supervision {
 namespace {
@@ -987,13 +988,16 @@ std::optional<CoordinationRequest> Cases::coordination_request(int64_t id) {
 
 CoordinationRequest Cases::request_coordination(const CoordinationInput& in, int64_t by) {
   Case c = in_status(in.case_id, {"acknowledged", "in_handling", "coordination_requested"}, "coordinated");
-  auto to = units_.get(in.to_unit_id);
-  if (!to || to->external) throw Problem::field("to_unit_id", "Đơn vị không tồn tại", "No such unit");
-  int64_t now = clock_.now_ms();
-  if (in.deadline <= now) throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
   int64_t from_unit = c.routing.value("handling_unit_id", c.unit_id);
-  if (from_unit == in.to_unit_id)
-    throw Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì", "Cannot ask the handling unit itself");
+  if (auto targets = coordination_targets(c); std::find(targets.begin(), targets.end(), in.to_unit_id) == targets.end())
+    throw from_unit == in.to_unit_id
+        ? Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì",
+                         "Cannot ask the handling unit itself")
+        : Problem::field("to_unit_id", "Đơn vị không tồn tại", "No such unit");
+  auto to = units_.get(in.to_unit_id);
+  int64_t now = clock_.now_ms();
+  if (in.deadline <= now)
+    throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
   auto from = units_.get(from_unit);
   int year = year_of(now, from->time_zone);
   std::string number = fmt::format("{:02}/{}/PH-{}", next_number(fmt::format("coordination:{}:{}", from->code, year)), year, from->code);
@@ -1295,16 +1299,81 @@ void Cases::check(int64_t now) {
   }
 }
 
+namespace {
+
+// The duty watch a unit reports to (Art. 16.4a): the nearest unit at or above it that designates one,
+// and the unit it designates to keep that watch (where its shifts may be rostered). Empty when none does.
+std::set<int64_t> duty_watch_units(const std::map<int64_t, org::Unit>& units, int64_t unit_id) {
+  for (auto it = units.find(unit_id); it != units.end();) {
+    const auto& u = it->second;
+    if (auto d = u.designations.find("duty_watch"); d != u.designations.end()) return {u.id, d->second};
+    if (!u.parent_id) break;
+    it = units.find(*u.parent_id);
+  }
+  return {};
+}
+
+}  // namespace
+
 json Cases::open_items(int64_t unit_id) {
+  std::map<int64_t, org::Unit> units;
+  for (auto& u : units_.list()) units.emplace(u.id, std::move(u));
+  // Whether `unit` reports to the duty watch whose shifts are kept at `unit_id`.
+  auto ours = [&](int64_t unit) { return duty_watch_units(units, unit).count(unit_id) > 0; };
   json items = json::array();
-  // The shift's unit handles them, or the unit whose duty watch it is designated to run.
-  for (const auto& r : db_.query("SELECT id, number, description FROM cases WHERE clause = '16.4.a' AND "
-                                 "status IN ('reported','acknowledged','in_handling','coordination_requested') AND "
-                                 "(handling_unit_id = ? OR handling_unit_id IN (SELECT unit_id FROM unit_designations "
-                                 "WHERE kind = 'duty_watch' AND target_unit_id = ?)) ORDER BY id",
-                                 {unit_id, unit_id}))
-    items.push_back({{"type", "case"}, {"id", r.i64(0)}, {"kind", "case"}, {"target", r.str(1) + ": " + r.str(2).substr(0, 200)}});
+  for (const auto& r :
+       db_.query(std::string(kCaseSelect) +
+                 " WHERE c.clause IN ('16.4.a','16.4.b','16.4.c') AND "
+                 "c.status IN ('reported','acknowledged','in_handling','coordination_requested') ORDER BY c.id")) {
+    Case c = case_from_row(r);
+    std::string clause = c.routing.value("clause", "");
+    // 16.4(a): the duty watch that handles it within the shift. 16.4(b), (c): the leadership handles it,
+    // and the duty watch of each unit it concerns keeps it in view from shift to shift (Art. 15.2): the
+    // handling unit's, the reporting unit's, and those of the units it was sent to.
+    bool concerned = ours(c.routing.value("handling_unit_id", c.unit_id));
+    if (clause != "16.4.a") {
+      concerned = concerned || ours(c.unit_id);
+      for (const auto& rc : c.routing.value("recipients", json::array()))
+        concerned = concerned || ours(rc.value("unit_id", int64_t{0}));
+    }
+    if (!concerned) continue;
+    items.push_back({{"type", "case"},
+                     {"id", c.id},
+                     {"kind", clause},
+                     {"number", c.number},
+                     {"status", c.status},
+                     {"target", c.number + ": " + core::utf8_prefix(c.description, 200)}});
+  }
+  // Appendix V requests still awaiting an answer, sent or received by a unit of this duty watch.
+  for (const auto& r :
+       db_.query(std::string(kCoordSelect) + " WHERE r.status IN ('sent','acknowledged') ORDER BY r.id")) {
+    auto req = coord_from_row(r);
+    bool sent = ours(req.from_unit_id);
+    if (!sent && !ours(req.to_unit_id)) continue;
+    auto other = units.find(sent ? req.to_unit_id : req.from_unit_id);
+    std::string other_name = other == units.end() ? "" : other->second.name_vi;
+    items.push_back({{"type", "coordination"},
+                     {"id", req.id},
+                     {"kind", sent ? "sent" : "received"},
+                     {"number", req.number},
+                     {"status", req.status},
+                     {"case_id", req.case_id},
+                     {"case_number", req.case_number},
+                     {"from_unit_id", req.from_unit_id},
+                     {"to_unit_id", req.to_unit_id},
+                     {"deadline", core::iso8601(req.deadline)},
+                     {"target", fmt::format("{} (vụ việc {}), {} {}", req.number, req.case_number, sent ? "gửi" : "của",
+                                            other_name)}});
+  }
   return items;
+}
+
+std::vector<int64_t> Cases::coordination_targets(const Case& c) {
+  int64_t from = c.routing.is_object() ? c.routing.value("handling_unit_id", c.unit_id) : c.unit_id;
+  std::vector<int64_t> out;
+  for (const auto& u : units_.list())
+    if (!u.external && u.id != from) out.push_back(u.id);
+  return out;
 }
 
 // ---- JSON -----------------------------------------------------------------------------------

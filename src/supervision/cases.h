@@ -174,6 +174,8 @@ class Cases {
   // ---- coordination requests (Appendix V)
   std::vector<CoordinationRequest> coordination(std::optional<int64_t> case_id);
   std::optional<CoordinationRequest> coordination_request(int64_t id);
+  // The units the case's handling unit may ask to coordinate (Appendix V): every unit of customs but itself.
+  std::vector<int64_t> coordination_targets(const Case& c);
   CoordinationRequest request_coordination(const CoordinationInput& in, int64_t by);
   CoordinationRequest acknowledge_coordination(int64_t id, int64_t by);
   CoordinationRequest respond_coordination(int64_t id, int64_t by, const std::string& result);
@@ -193,7 +195,9 @@ class Cases {
 
   // The organisation, people and shifts on duty at `now` (what routing reads).
   Directory directory(int64_t now);
-  // Open cases handled by the duty watch at `unit_id` (handover open items).
+  // The handover's open items of the duty watch whose shifts are kept at `unit_id` (Art. 15.2): open
+  // 16.4(a) cases it handles, open key-point cases (16.4b, c) of a unit that reports to it (handling,
+  // reporting or sent to), and coordination requests awaiting an answer that such a unit sent or received.
   nlohmann::json open_items(int64_t unit_id);
 
   // Events caused by this thread's writes: publish after the commit, or drop after a rollback.

@@ -1,5 +1,6 @@
 // Browser test of the duty board against the real server (demo installation): an entry written in
-// the duty log in one browser context appears in a second one, without reload, within a second.
+// the duty log in one browser context appears in a second one, without reload, within a second; the
+// incoming shift leader takes each open item of the handover over before accepting the shift.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { login as apiLogin, pickLogin, startServer } from '../api/server.mjs';
@@ -52,7 +53,8 @@ describe('operator console: duty board', { timeout: 180000 }, () => {
     await server?.stop();
   });
 
-  async function signedIn(who) {
+  // `member`: the board is that of a shift `who` is on, so its log form shows.
+  async function signedIn(who, { member = true } = {}) {
     const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
@@ -66,7 +68,7 @@ describe('operator console: duty board', { timeout: 180000 }, () => {
     // The board shows the current shift, and the live channel is up.
     await page.getByTestId('current-shift').getByText('Đang trực').waitFor();
     await page.getByTestId('live-state').getByText('Cập nhật trực tiếp').waitFor();
-    await page.getByRole('form', { name: 'Ghi nhật ký' }).waitFor();
+    if (member) await page.getByRole('form', { name: 'Ghi nhật ký' }).waitFor();
     return page;
   }
 
@@ -126,6 +128,43 @@ describe('operator console: duty board', { timeout: 180000 }, () => {
       assert.deepEqual(heads.map((h) => h.trim()), ['T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN']);
       // Today's cell (the unit's day) names the shift leader and counts the members.
       await page.getByTestId('calendar').locator('td.today .day-shift .count').waitFor();
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('the incoming shift leader accepts each open item of the handover, then the shift (Art. 15.2)', async () => {
+    const byUsername = new Map(server.logins.map((l) => [l.username, l]));
+    const admin = await apiLogin(server.url, pickLogin(server.logins, 'admin').username, pickLogin(server.logins, 'admin').password);
+    const { current, next } = (await admin.get(`/api/v1/shifts/current?unit=${unit.id}`)).json;
+    const leaderOf = (s) => byUsername.get(s.members.find((m) => m.position === 'shift_leader').username);
+    const outgoing = await apiLogin(server.url, leaderOf(current).username, leaderOf(current).password);
+    const prepared = await outgoing.post(`/api/v1/shifts/${current.id}/handover`, { summary: 'Ca trực bình thường' });
+    assert.equal(prepared.status, 200, prepared.text);
+    const items = prepared.json.open_items;
+    assert.ok(items.length > 0, 'the demo shift hands over open items');
+
+    const page = await signedIn(leaderOf(next), { member: false });
+    try {
+      const rows = page.getByTestId('handover-items').locator('tbody tr');
+      await rows.first().waitFor();
+      assert.equal(await rows.count(), items.length);
+      const acceptShift = page.getByRole('form', { name: 'Tiếp nhận ca trực' }).getByRole('button', { name: 'Tiếp nhận ca trực' });
+      assert.equal(await acceptShift.isDisabled(), true, 'not before each item is taken over');
+      await page.getByText(`Còn ${items.length} việc tồn đọng chưa tiếp nhận hoặc ghi nhận`).waitFor();
+      for (let i = 0; i < items.length; i += 1) {
+        const row = rows.nth(i);
+        await row.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
+        await row.locator('.item-decision').getByText('Đã tiếp nhận').waitFor();
+      }
+      await page.waitForFunction(
+        () => !document.querySelector('form[aria-label="Tiếp nhận ca trực"] button[type="submit"]')?.disabled,
+      );
+      await acceptShift.click();
+      await page.getByText('Đã tiếp nhận ca trực.').waitFor();
+      const after = (await admin.get(`/api/v1/shifts/${current.id}/handover`)).json;
+      assert.equal(after.status, 'accepted');
+      for (const item of after.open_items) assert.equal(item.acceptance?.decision, 'accepted', JSON.stringify(item));
     } finally {
       await page.context().close();
     }

@@ -1,11 +1,14 @@
 // Cases over a real database with a fake clock and the 2017 organisation: reporting and inbox,
 // handover of open cases, escalation by policy, acknowledgement timeouts, nobody on duty, handling
 // plans that wait for approval (Art. 15.1d), Art. 8 on duty, coordination deadlines.
+#include "supervision/cases.h"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
-#include "supervision/cases.h"
 #include "core/random.h"
 #include "org/preset.h"
 #include "test_util.h"
@@ -19,30 +22,38 @@ using nlohmann::json;
 int64_t at(const std::string& iso) { return *core::parse_iso8601(iso); }
 constexpr int64_t kMin = 60'000;
 
+// The codes that play each part in one organisation preset.
+struct Codes {
+  std::string preset, hq, hq_leadership, province, province_leadership, province_division, branch, other_branch,
+      other_province, other_province_leadership;
+};
+const Codes k2017{"org-2017.json", "TCHQ", "TCHQ-LD", "HP", "HP-LD", "HP-GSQL", "HP-CKKV1", "HP-DV", "LS", "LS-LD"};
+const Codes k2025{"org-2025.json", "CHQ", "CHQ-LD", "KV3", "KV3-LD", "KV3-GSQL", "KV3-HP1", "KV3-DV", "KV7", "KV7-LD"};
+
 struct World {
-  World() {
+  explicit World(const Codes& c = k2017) : codes(c) {
     dir = fs::path(::testing::TempDir()) / ("wf-cases-" + core::random_token(6));
     db = store::open_sqlite(dir / "watchfloor.db");
     clock.set_ms(at("2026-11-28T03:00:00Z"));  // 10:00 in Hải Phòng: the 08:00 shift is on duty
     units = std::make_unique<org::Units>(*db, clock);
-    org::import_org(*db, *units, read_preset("org-2017.json"));
+    org::import_org(*db, *units, read_preset(c.preset));
     duty = std::make_unique<duty::Duty>(*db, clock, *units);
     bus = std::make_unique<events::Bus>(clock);
     alerts = std::make_unique<events::Alerts>(*db, clock, *bus);
     cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts);
     duty->add_open_items_source([this](int64_t unit) { return cases->open_items(unit); });
     sub = bus->subscribe([this](const events::Event& e) { seen.push_back(e); });
-    leader = user("lanhdao.hp", "HP-LD", "unit_leader", "HP");
-    shift_leader = user("truongca.hp", "HP-LD", "shift_leader", "HP");
-    duty_officer = user("trucban.hp", "HP-GSQL", "duty_officer", "HP");
-    branch_officer = user("canbo.hpkv1", "HP-CKKV1", "supervision_officer", "HP-CKKV1");
-    hq_leader = user("lanhdao.tchq", "TCHQ-LD", "hq_leader", "TCHQ");
-    dv_leader = user("lanhdao.dv", "HP-DV", "unit_leader", "HP-DV");
-    next_leader = user("truongca2.hp", "HP-LD", "shift_leader", "HP");
-    next_officer = user("canbo2.hp", "HP-GSQL", "supervision_officer", "HP");
+    leader = user("lanhdao.hp", c.province_leadership, "unit_leader", c.province);
+    shift_leader = user("truongca.hp", c.province_leadership, "shift_leader", c.province);
+    duty_officer = user("trucban.hp", c.province_division, "duty_officer", c.province);
+    branch_officer = user("canbo.hpkv1", c.branch, "supervision_officer", c.branch);
+    hq_leader = user("lanhdao.tchq", c.hq_leadership, "hq_leader", c.hq);
+    dv_leader = user("lanhdao.dv", c.other_branch, "unit_leader", c.other_branch);
+    next_leader = user("truongca2.hp", c.province_leadership, "shift_leader", c.province);
+    next_officer = user("canbo2.hp", c.province_division, "supervision_officer", c.province);
     // Hải Phòng's roster: two teams taking turns, today's team first.
     duty::RosterInput in;
-    in.unit_id = unit("HP");
+    in.unit_id = unit(c.province);
     in.period_from = "2026-11-27";
     in.period_to = "2026-12-31";
     duty::Rotation r;
@@ -120,6 +131,19 @@ struct World {
     return static_cast<int>(std::count_if(t.begin(), t.end(), [&](const auto& e) { return e.kind == kind; }));
   }
 
+  Task task(const std::string& method, const std::string& unit_code, int64_t by) {
+    TaskInput t;
+    t.unit_id = unit(unit_code);
+    t.method = method;
+    t.title =
+        method == "keypoint_plan" ? "Chuyên đề chống buôn lậu phế liệu qua cảng" : "Giám sát hàng điện tử quá cảnh";
+    if (method == "keypoint_directive")
+      t.directive = json{{"number", "1234/TCHQ-ĐTCBL"}, {"date", "2026-11-20"}, {"issuer", "Phó Tổng cục trưởng"}};
+    t.period_from = clock.now_ms() - 86'400'000;
+    return tx([&] { return cases->create_task(t, by); });
+  }
+
+  Codes codes;
   fs::path dir;
   core::FakeClock clock;
   std::unique_ptr<store::Db> db;
@@ -570,6 +594,129 @@ TEST(Cases, EscalationFollowsTheChannelNeverFromABranchStraightToHeadquartersLea
   EXPECT_TRUE(w.kinds_for(w.hq_leader).empty()) << "four hours unanswered, and still not the HQ leaders";
   EXPECT_FALSE(w.kinds_for(w.leader).empty()) << "the province's leadership was told";
 }
+// ---- The handover carries what the duty watch must keep in view (Art. 15.2), over both presets.
+
+class Handover15_2 : public ::testing::TestWithParam<Codes> {};
+
+std::map<int64_t, json> items_of(const json& items, const std::string& type) {
+  std::map<int64_t, json> out;
+  for (const auto& i : items)
+    if (i["type"] == type) out[i["id"].get<int64_t>()] = i;
+  return out;
+}
+
+TEST_P(Handover15_2, KeyPointCasesOfPoints16_4bAnd16_4cTravelWithTheHandoverOfEachWatchTheyConcern) {
+  const Codes& c = GetParam();
+  World w(c);
+  auto plan = w.task("keypoint_plan", c.province, w.leader);
+  auto directive = w.task("keypoint_directive", c.hq, w.hq_leader);
+  auto b = w.open_case(w.branch_officer, c.branch, plan.id);
+  // A long description is cut for the handover between characters, never inside one.
+  CaseInput longer;
+  longer.description = "x";
+  for (int i = 0; i < 150; ++i) longer.description->append("ư");
+  w.tx([&] { return w.cases->update_draft(b.id, longer, w.branch_officer); });
+  b = w.tx([&] { return w.cases->report(b.id, w.branch_officer); });
+  auto cc = w.open_case(w.branch_officer, c.branch, directive.id);
+  cc = w.tx([&] { return w.cases->report(cc.id, w.branch_officer); });
+  ASSERT_EQ(b.routing["clause"], "16.4.b");
+  ASSERT_EQ(cc.routing["clause"], "16.4.c");
+  ASSERT_EQ(cc.routing["handling_unit_id"], w.unit(c.hq));
+
+  // The province's watch: the 16.4(b) case its leadership handles and the 16.4(c) case its branch reported.
+  auto shift = w.duty->shift_at(w.unit(c.province), w.clock.now_ms());
+  auto h = w.duty->prepare_handover(shift->id, w.shift_leader, "Bàn giao", "");
+  auto cases = items_of(h.open_items, "case");
+  ASSERT_EQ(cases.size(), 2u) << h.open_items;
+  EXPECT_EQ(cases[b.id]["kind"], "16.4.b");
+  EXPECT_EQ(cases[b.id]["number"], b.number);
+  EXPECT_EQ(cases[b.id]["target"], b.number + ": " + b.description.substr(0, 199)) << "the x and 99 whole characters";
+  EXPECT_EQ(cases[cc.id]["kind"], "16.4.c");
+  EXPECT_NO_THROW(to_json(*w.duty->handover(shift->id)).dump());
+  // Headquarters' watch keeps the 16.4(c) case it handles; another province's watch neither.
+  int64_t hq_watch = w.units->get(w.unit(c.hq))->designations.at("duty_watch");
+  auto at_hq = items_of(w.cases->open_items(hq_watch), "case");
+  EXPECT_TRUE(at_hq.count(cc.id));
+  EXPECT_FALSE(at_hq.count(b.id));
+  EXPECT_TRUE(items_of(w.cases->open_items(w.unit(c.other_province)), "case").empty());
+
+  // Concluded, a key-point case no longer travels.
+  w.tx([&] { return w.cases->acknowledge(b.id, w.leader); });
+  w.tx([&] { return w.cases->conclude(b.id, w.leader, "no_violation", "Hàng đúng khai báo"); });
+  cases = items_of(w.cases->open_items(w.unit(c.province)), "case");
+  EXPECT_FALSE(cases.count(b.id));
+  EXPECT_TRUE(cases.count(cc.id));
+}
+
+TEST_P(Handover15_2, AppendixV_ARequestAwaitingAnAnswerIsHandedOverByTheSenderAndTheReceiver) {
+  const Codes& c = GetParam();
+  World w(c);
+  int64_t other_leader = w.user("lanhdao.ls", c.other_province_leadership, "unit_leader", c.other_province);
+  auto plan = w.task("keypoint_plan", c.province, w.leader);
+  auto b = w.open_case(w.branch_officer, c.branch, plan.id);
+  w.tx([&] { return w.cases->report(b.id, w.branch_officer); });
+  w.tx([&] { return w.cases->acknowledge(b.id, w.leader); });
+  auto ask = [&](const std::string& unit_code) {
+    CoordinationInput in{b.id,
+                         w.unit(unit_code),
+                         w.clock.now_ms() + 24 * 60 * kMin,
+                         "Phối hợp kiểm tra container TCNU1234567",
+                         "Kiểm tra thực tế hàng hóa",
+                         "Đ/c Khánh, 0225 3836 xxx"};
+    return w.tx([&] { return w.cases->request_coordination(in, w.leader); });
+  };
+  auto to_province = ask(c.other_province);
+  auto to_branch = ask(c.other_branch);
+
+  auto ours = items_of(w.cases->open_items(w.unit(c.province)), "coordination");
+  ASSERT_EQ(ours.size(), 2u);
+  EXPECT_EQ(ours[to_province.id]["kind"], "sent");
+  EXPECT_EQ(ours[to_province.id]["number"], to_province.number);
+  EXPECT_EQ(ours[to_province.id]["case_number"], b.number);
+  EXPECT_EQ(ours[to_province.id]["to_unit_id"], w.unit(c.other_province));
+  EXPECT_EQ(ours[to_branch.id]["kind"], "sent") << "sent by the province to its own branch";
+  auto theirs = items_of(w.cases->open_items(w.unit(c.other_province)), "coordination");
+  ASSERT_EQ(theirs.size(), 1u);
+  EXPECT_EQ(theirs[to_province.id]["kind"], "received");
+
+  // Acknowledged is not answered; answered, it leaves both handovers.
+  w.tx([&] { return w.cases->acknowledge_coordination(to_province.id, other_leader); });
+  EXPECT_EQ(items_of(w.cases->open_items(w.unit(c.other_province)), "coordination").size(), 1u);
+  w.tx([&] { return w.cases->respond_coordination(to_branch.id, w.dv_leader, "Đã kiểm tra, hàng đúng khai báo"); });
+  ours = items_of(w.cases->open_items(w.unit(c.province)), "coordination");
+  EXPECT_EQ(ours.size(), 1u);
+  EXPECT_FALSE(ours.count(to_branch.id));
+  w.tx([&] { return w.cases->respond_coordination(to_province.id, other_leader, "Đã phối hợp kiểm tra"); });
+  EXPECT_TRUE(items_of(w.cases->open_items(w.unit(c.province)), "coordination").empty());
+  EXPECT_TRUE(items_of(w.cases->open_items(w.unit(c.other_province)), "coordination").empty());
+}
+
+TEST_P(Handover15_2, AppendixV_TheHandlingUnitAsksAnyOtherUnitOfCustomsAndOnlyThose) {
+  const Codes& c = GetParam();
+  World w(c);
+  auto plan = w.task("keypoint_plan", c.province, w.leader);
+  auto b = w.open_case(w.branch_officer, c.branch, plan.id);
+  b = w.tx([&] { return w.cases->report(b.id, w.branch_officer); });
+  b = w.tx([&] { return w.cases->acknowledge(b.id, w.leader); });
+  auto targets = w.cases->coordination_targets(b);
+  auto listed = [&](int64_t u) { return std::find(targets.begin(), targets.end(), u) != targets.end(); };
+  EXPECT_FALSE(listed(w.unit(c.province))) << "the handling unit";
+  EXPECT_TRUE(listed(w.unit(c.branch))) << "the unit that found it";
+  for (const auto& u : w.units->list()) EXPECT_EQ(listed(u.id), !u.external && u.id != w.unit(c.province)) << u.code;
+  for (const auto& u : w.units->list()) {
+    CoordinationInput in{b.id, u.id, w.clock.now_ms() + 60 * kMin, "Phối hợp", "Kiểm tra", "Đ/c Khánh"};
+    if (listed(u.id)) continue;
+    EXPECT_EQ(problem_of([&] { w.tx([&] { return w.cases->request_coordination(in, w.leader); }); }).errors()[0].field,
+              "to_unit_id")
+        << u.code;
+  }
+  CoordinationInput in{b.id, w.unit(c.branch), w.clock.now_ms() + 60 * kMin, "Phối hợp", "Kiểm tra", "Đ/c Khánh"};
+  EXPECT_EQ(w.tx([&] { return w.cases->request_coordination(in, w.leader); }).to_unit_id, w.unit(c.branch));
+}
+
+INSTANTIATE_TEST_SUITE_P(BothPresets, Handover15_2, ::testing::Values(k2017, k2025), [](const auto& info) {
+  return info.param.preset == "org-2017.json" ? std::string("Org2017") : std::string("Org2025");
+});
 
 }  // namespace
 }  // namespace watchfloor::supervision

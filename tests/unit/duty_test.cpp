@@ -1,16 +1,18 @@
 // The duty watch over a real database with a fake clock: roster lifecycle, composition exceptions,
 // publication into shifts, amendments, the append-only duty log, orders and handover.
+#include "duty/duty.h"
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "core/error.h"
-#include "test_util.h"
 #include "core/random.h"
-#include "duty/duty.h"
 #include "duty/watch.h"
 #include "events/alerts.h"
 #include "org/units.h"
+#include "test_util.h"
 
 namespace watchfloor::duty {
 namespace {
@@ -256,6 +258,7 @@ TEST(Handover, OpenOrdersAreCollectedAndCarriedUntilDone) {
   EXPECT_EQ(h1.open_items[0]["target"], "TGHU 123456-7");
   EXPECT_EQ(h1.open_items[1]["type"], "log");
   EXPECT_EQ(h1.open_items[1]["target"], "Camera cổng B mất tín hiệu từ 14:05");
+  for (const auto& item : h1.open_items) w.duty->decide_item(s1.id, 6, item["type"], item["id"], "accepted", "");
   w.duty->accept_handover(s1.id, 6, std::nullopt);
   EXPECT_EQ(problem_of([&] { w.duty->accept_handover(s1.id, 6, std::nullopt); }).status(), 409);
 
@@ -265,6 +268,100 @@ TEST(Handover, OpenOrdersAreCollectedAndCarriedUntilDone) {
   EXPECT_EQ(w.duty->prepare_handover(s2.id, 6, "Giao ca ngày 28/11", "").open_items.size(), 1u);
   w.duty->report_outcome(s1.id, stop.id, 8, "Đã cho thông quan sau kiểm tra");
   EXPECT_EQ(w.duty->prepare_handover(s2.id, 6, "Giao ca ngày 28/11 (lập lại)", "").open_items.size(), 0u);
+}
+
+TEST(Handover, Art15_2_TheIncomingLeaderAcceptsOrNotesEachOpenItemBeforeTheShift) {
+  World w;
+  w.published("2026-11-27", "2026-11-29");
+  auto s1 = *w.duty->shift_at(w.unit, w.clock.now_ms());
+  Order o;
+  o.kind = "inspection";
+  o.target_type = "declaration";
+  o.target_ref = "TKHQ 105123456789";
+  auto order = w.duty->add_order(s1.id, 1, o);
+  auto outage =
+      w.duty->add_log(s1.id, 4, "system_outage", "Hệ thống VNACCS gián đoạn từ 15:20", json::object(), std::nullopt);
+  w.duty->prepare_handover(s1.id, 1, "Giao ca ngày 27/11", "");
+
+  // Nothing carries over unseen: the whole handover waits for a decision on each item, and says which.
+  auto pending = problem_of([&] { w.duty->accept_handover(s1.id, 6, std::nullopt); });
+  EXPECT_EQ(pending.status(), 409);
+  EXPECT_EQ(pending.slug(), "handover-items-pending");
+  EXPECT_NE(pending.to_json()["detail_vi"].get<std::string>().find(fmt::format("chỉ đạo #{}", order.id)),
+            std::string::npos)
+      << pending.to_json();
+  EXPECT_EQ(problem_of([&] { w.duty->decide_item(s1.id, 6, "order", order.id, "ok", ""); }).errors()[0].field,
+            "decision");
+  EXPECT_EQ(
+      problem_of([&] { w.duty->decide_item(s1.id, 6, "order", order.id + 100, "accepted", ""); }).errors()[0].field,
+      "id");
+
+  w.clock.set_ms(w.clock.now_ms() + 60'000);
+  auto h = w.duty->decide_item(s1.id, 6, "order", order.id, "accepted", "");
+  EXPECT_EQ(h.open_items[0]["acceptance"]["decision"], "accepted");
+  EXPECT_EQ(h.open_items[0]["acceptance"]["by"], 6);
+  EXPECT_EQ(h.open_items[0]["acceptance"]["at"], "2026-11-27T12:01:00.000Z");
+  EXPECT_FALSE(h.open_items[1].contains("acceptance"));
+  // Prepared again (a late entry), the handover keeps what was already decided.
+  h = w.duty->prepare_handover(s1.id, 1, "Giao ca ngày 27/11 (bổ sung)", "");
+  ASSERT_EQ(h.open_items.size(), 2u);
+  EXPECT_EQ(h.open_items[0]["acceptance"]["decision"], "accepted");
+  EXPECT_EQ(problem_of([&] { w.duty->accept_handover(s1.id, 6, std::nullopt); }).status(), 409);
+
+  h = w.duty->decide_item(s1.id, 6, "log", outage.id, "noted", "Đã báo Cục CNTT, chờ khắc phục");
+  EXPECT_EQ(h.open_items[1]["acceptance"]["decision"], "noted");
+  EXPECT_EQ(h.open_items[1]["acceptance"]["note"], "Đã báo Cục CNTT, chờ khắc phục");
+  h = w.duty->accept_handover(s1.id, 6, std::string("Đã nhận đủ"));
+  EXPECT_TRUE(h.accepted_at.has_value());
+  EXPECT_EQ(w.duty->handover(s1.id)->open_items[1]["acceptance"]["by"], 6) << "each decision stays on the record";
+  EXPECT_EQ(problem_of([&] { w.duty->decide_item(s1.id, 6, "order", order.id, "noted", ""); }).status(), 409);
+
+  // An order still open is handed over afresh by the next shift: its earlier acceptance does not travel.
+  w.clock.set_ms(s1.ends_at + 3600'000);
+  auto s2 = *w.duty->shift_at(w.unit, w.clock.now_ms());
+  auto h2 = w.duty->prepare_handover(s2.id, 6, "Giao ca ngày 28/11", "");
+  ASSERT_EQ(h2.open_items.size(), 1u);
+  EXPECT_EQ(h2.open_items[0]["id"], order.id);
+  EXPECT_FALSE(h2.open_items[0].contains("acceptance"));
+}
+
+TEST(Roster, Art7_TheRosterNamesADivisionLevelLeaderActingShiftLeaderForTheirShifts) {
+  World w;
+  auto in = w.two_teams("2026-11-27", "2026-11-30");  // A, B, A, B
+  in.rotation->teams[1][1].acting_leader = true;      // team B's division-level leader acts as its leader
+  auto r = w.duty->create_roster(in, 3);
+  EXPECT_TRUE(to_json(r)["rotation"]["teams"][1][1]["acting_leader"]);
+  EXPECT_FALSE(to_json(r)["rotation"]["teams"][0][1]["acting_leader"]);
+  // The place carries the authority: whoever replaces the acting leader on a day acts that day.
+  w.duty->submit(r.id, 3);
+  w.duty->approve(r.id, 1, std::string("Thiếu cán bộ Văn phòng ca B"));
+  w.duty->publish(r.id, 3);
+  RosterInput amend;
+  amend.overrides = std::vector<Override>{{"2026-11-28", 7, 2, "Đổi người trực"}};
+  amend.reason = "Đổi người trực";
+  w.duty->update_roster(r.id, amend, 3);
+  auto shifts = w.duty->shifts(w.unit, at("2026-11-27T00:00:00Z"), at("2026-12-01T00:00:00Z"));
+  ASSERT_EQ(shifts.size(), 4u);
+  EXPECT_FALSE(shifts[0].member(2)->acting_leader) << "named for team B only";
+  EXPECT_TRUE(shifts[1].member(2)->acting_leader) << "standing in for the acting leader on 28/11";
+  EXPECT_EQ(shifts[1].member(7), nullptr);
+  EXPECT_TRUE(shifts[3].member(7)->acting_leader);
+  EXPECT_TRUE(to_json(shifts[3], w.clock.now_ms())["members"][1]["acting_leader"]);
+  EXPECT_FALSE(to_json(shifts[3], w.clock.now_ms())["members"][0]["acting_leader"]);
+
+  // Only a division-level leader may be named, and one per shift.
+  auto field_of = [](const json& rotation) {
+    return problem_of([&] { rotation_from_json(rotation, "rotation"); }).errors()[0].field;
+  };
+  json rotation = to_json(*in.rotation);
+  rotation["teams"][0][3]["acting_leader"] = true;
+  EXPECT_EQ(field_of(rotation), "rotation.teams[0][3].acting_leader");
+  rotation = to_json(*in.rotation);
+  rotation["teams"][1].push_back({{"user_id", 2}, {"position", "deputy_leader"}, {"acting_leader", true}});
+  EXPECT_EQ(field_of(rotation), "rotation.teams[1][4].acting_leader");
+  rotation = to_json(*in.rotation);
+  rotation["teams"][0][1]["acting_leader"] = "yes";
+  EXPECT_EQ(field_of(rotation), "rotation.teams[0][1].acting_leader");
 }
 
 TEST(Coverage, APublishedMonthHasNoGapsAndTheEndOfTheRosterDoes) {

@@ -454,7 +454,7 @@ TEST_F(Matrix, ALoggedOutSessionEndsItsLiveChannelAtTheNextCheck) {
 
 struct DutyScene {
   int64_t hp = 0, roster = 0, shift = 0, next_shift = 0;
-  std::string leader, member, next_leader;  // usernames on the current and next Hải Phòng shift
+  std::string leader, deputy, member, next_leader;  // usernames on the current and next Hải Phòng shift
 };
 
 DutyScene duty_scene() {
@@ -466,6 +466,7 @@ DutyScene duty_scene() {
   d.roster = cur["current"]["roster_id"];
   for (const auto& m : cur["current"]["members"]) {
     if (m["position"] == "shift_leader") d.leader = m["username"];
+    if (m["position"] == "deputy_leader") d.deputy = m["username"];
     if (m["position"] == "supervision_officer" && d.member.empty()) d.member = m["username"];
   }
   for (const auto& m : cur["next"]["members"])
@@ -570,9 +571,43 @@ TEST_F(Matrix, OnlyTheShiftsMembersWriteItAndOnlyItsLeadersCommand) {
 
   EXPECT_EQ(call(d.member, "POST", sh + "/handover", {{"summary", "Giao ca"}}).status, 403);
   EXPECT_EQ(call(d.leader, "POST", sh + "/handover", {{"summary", "Ca trực bình thường; 1 container đang dừng"}}).status, 200);
-  EXPECT_EQ(call(d.leader, "GET", sh + "/handover").status, 200);
+  auto handover = nlohmann::json::parse(call(d.leader, "GET", sh + "/handover").body);
+  ASSERT_FALSE(handover["open_items"].empty()) << "the demo shift hands over an open chỉ đạo and outages";
   EXPECT_EQ(call(d.member, "POST", sh + "/handover/accept").status, 403) << "the incoming leader accepts";
+  EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/accept").status, 409)
+      << "not before each open item is taken over";
+  for (const auto& item : handover["open_items"]) {
+    nlohmann::json decision = {{"type", item["type"]}, {"id", item["id"]}, {"decision", "accepted"}};
+    EXPECT_EQ(call(d.member, "POST", sh + "/handover/items", decision).status, 403);
+    EXPECT_EQ(call(d.leader, "POST", sh + "/handover/items", decision).status, 403)
+        << "the outgoing leader does not accept";
+    EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/items", decision).status, 200);
+  }
   EXPECT_EQ(call(d.next_leader, "POST", sh + "/handover/accept", {{"remarks", "Đã nhận đủ"}}).status, 200);
+}
+
+TEST_F(Matrix, Art7_OnlyTheShiftLeaderDirectsAStopOfGoodsOrAMeansOfTransport) {
+  auto d = duty_scene();
+  ASSERT_FALSE(d.deputy.empty()) << "the demo's Hải Phòng shift has a division-level leader";
+  std::string sh = "/api/v1/shifts/" + std::to_string(d.shift);
+  nlohmann::json stop = {{"kind", "stop_goods"}, {"target_type", "vehicle"}, {"target_ref", "15C-123.45"}};
+  auto refused = call(d.deputy, "POST", sh + "/orders", stop);
+  EXPECT_EQ(refused.status, 403);
+  auto problem = nlohmann::json::parse(refused.body);
+  EXPECT_EQ(problem["type"], "urn:watchfloor:problem:stop-order-shift-leader");
+  EXPECT_NE(problem["detail_vi"].get<std::string>().find("quyền lãnh đạo ca trực"), std::string::npos)
+      << problem.dump();
+  EXPECT_EQ(problem["errors"][0]["field"], "kind");
+  EXPECT_EQ(call(d.deputy, "POST", sh + "/orders",
+                 {{"kind", "inspection"}, {"target_type", "vehicle"}, {"target_ref", "15C-123.45"}})
+                .status,
+            201)
+      << "other directions are the shift's leaders' alike";
+  EXPECT_EQ(call(d.leader, "POST", sh + "/orders", stop).status, 201);
+  EXPECT_EQ(call(d.member, "POST", sh + "/orders", stop).status, 403);
+  // The console learns the same answer with the shift.
+  EXPECT_EQ(nlohmann::json::parse(call(d.deputy, "GET", sh).body)["can_order_stop"], false);
+  EXPECT_EQ(nlohmann::json::parse(call(d.leader, "GET", sh).body)["can_order_stop"], true);
 }
 
 TEST_F(Matrix, AlertsReachThoseWhoMayReadTheirUnit) {

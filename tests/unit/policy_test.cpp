@@ -131,6 +131,28 @@ TEST_F(PolicyTest, ExternalRequesterRoleAloneMakesAPrincipalExternal) {
   EXPECT_FALSE(is_external(mixed, tree_));
 }
 
+TEST_F(PolicyTest, Art7_AStopIsDirectedOnlyByTheShiftLeaderOrTheRosteredActingLeader) {
+  // What counts is the place in that shift, whatever the roles held elsewhere.
+  auto officer = person(5, ProvinceA, {{Role::duty_officer, ProvinceA}});
+  auto on_shift = [&](const Principal& p, Action a, std::optional<std::string> position, bool acting) {
+    Target t{ProvinceA};
+    t.shift_position = std::move(position);
+    t.acting_leader = acting;
+    return allowed(p, a, t, tree_);
+  };
+  EXPECT_TRUE(on_shift(officer, Action::shift_stop_order, "shift_leader", false));
+  EXPECT_TRUE(on_shift(officer, Action::shift_stop_order, "deputy_leader", true));
+  EXPECT_FALSE(on_shift(officer, Action::shift_stop_order, "deputy_leader", false));
+  EXPECT_FALSE(on_shift(officer, Action::shift_stop_order, "supervision_officer", true))
+      << "the flag names a deputy, nobody else";
+  EXPECT_FALSE(on_shift(officer, Action::shift_stop_order, std::nullopt, false));
+  EXPECT_TRUE(on_shift(officer, Action::shift_command, "deputy_leader", false)) << "the deputy directs everything else";
+  auto leader = person(6, ProvinceA, {{Role::unit_leader, ProvinceA}, {Role::shift_leader, ProvinceA}});
+  EXPECT_FALSE(on_shift(leader, Action::shift_stop_order, std::nullopt, false)) << "not on that shift";
+  auto guard = person(7, BorderGuard, {{Role::external_requester, BorderGuard}});
+  EXPECT_FALSE(on_shift(guard, Action::shift_stop_order, "shift_leader", false));
+}
+
 TEST_F(PolicyTest, EveryoneMayReadThemselves) {
   auto guard = person(6, BorderGuard, {{Role::external_requester, BorderGuard}});
   auto duty = person(5, BranchA1, {{Role::duty_officer, BranchA1}});

@@ -348,6 +348,8 @@ export const ROSTER_STATUSES = ['draft', 'submitted', 'approved', 'published'] a
 export interface ShiftMember {
   user_id: number;
   position: string;
+  /** Quyền lãnh đạo ca trực: a deputy_leader the roster names to act as the shift's leader. */
+  acting_leader?: boolean;
   checked_in_at: string | null;
   full_name?: string;
   username?: string;
@@ -389,11 +391,29 @@ export interface DutyOrder {
   status: 'open' | 'done';
 }
 
+/** How the incoming leader took an open item over (duty::kItemDecisions). */
+export const ITEM_DECISIONS = ['accepted', 'noted'] as const;
+export type ItemDecision = (typeof ITEM_DECISIONS)[number];
+
+export interface ItemAcceptance {
+  decision: ItemDecision;
+  note: string;
+  by: number;
+  by_name?: string;
+  at: string;
+}
+
+/**
+ * One open item of a handover. type: "order" | "log" | "case" (kind: its clause, "16.4.a" …) |
+ * "coordination" (kind: "sent" | "received"); type and id identify it within the handover.
+ */
 export interface OpenItem {
   type: string;
   id?: number;
   kind?: string;
+  number?: string;
   target?: string;
+  acceptance?: ItemAcceptance;
   [k: string]: unknown;
 }
 
@@ -415,6 +435,8 @@ export interface ShiftDetail extends Shift {
   orders: DutyOrder[];
   handover: Handover | null;
   my_position: string | null;
+  /** Whether the caller may direct that goods or a means of transport be stopped (Art. 7). */
+  can_order_stop: boolean;
 }
 
 export interface LogEntry {
@@ -437,6 +459,8 @@ export interface CurrentShifts {
 export interface RosterMember {
   user_id: number;
   position: string;
+  /** Only a deputy_leader, at most one per team or weekday. */
+  acting_leader?: boolean;
 }
 
 export interface Rotation {
@@ -543,6 +567,8 @@ export const dutyApi = {
   handover: (id: number) => request<Handover>('GET', `/shifts/${id}/handover`),
   prepareHandover: (id: number, h: { summary: string; notes?: string }) =>
     request<Handover>('POST', `/shifts/${id}/handover`, h),
+  decideHandoverItem: (id: number, d: { type: string; id: number; decision: ItemDecision; note?: string }) =>
+    request<Handover>('POST', `/shifts/${id}/handover/items`, d),
   acceptHandover: (id: number, remarks?: string) =>
     request<Handover>('POST', `/shifts/${id}/handover/accept`, remarks ? { remarks } : {}),
 
@@ -806,6 +832,8 @@ export interface Case {
   /** Only in GET /cases/{id} and the answers of the case's actions. */
   proposals?: Proposal[];
   coordination?: CoordinationRequest[];
+  /** The units the server accepts as to_unit_id of a coordination request for this case. */
+  coordination_targets?: number[];
   my_role: 'reporter' | 'recipient' | 'approver' | null;
   created_by: number;
   created_at: string;

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Notification, Routing } from './api';
+import type { Case, Notification, Routing, Unit } from './api';
 import { setLang } from './i18n';
-import { RoutingBox, Timeline } from './pages/CaseDetail';
+import { CoordinationForm, RoutingBox, Timeline } from './pages/CaseDetail';
 import { InboxItem } from './pages/Inbox';
 
 const routing: Routing = {
@@ -113,5 +113,41 @@ describe('InboxItem', () => {
     (root.querySelector('a') as HTMLAnchorElement).click();
     expect(read).toEqual([]);
     expect(root.querySelector('li')!.classList.contains('read')).toBe(true);
+  });
+});
+
+describe('CoordinationForm', () => {
+  const unit = (id: number, parent_id: number | null, code: string, name_vi: string, external = false): Unit => ({
+    id,
+    parent_id,
+    code,
+    kind: external ? 'external' : 'branch',
+    name_vi,
+    name_en: name_vi,
+    time_zone: 'Asia/Ho_Chi_Minh',
+    place: '',
+    has_camera_room: false,
+    must_run_24x7: false,
+    external,
+    designations: {},
+  });
+  const units = [
+    unit(1, null, 'TCHQ', 'Tổng cục Hải quan'),
+    unit(20, 1, 'HP', 'Cục Hải quan TP. Hải Phòng'),
+    unit(21, 20, 'HP-CKKV1', 'Chi cục Hải quan cửa khẩu cảng Hải Phòng khu vực I'),
+    unit(22, 20, 'HP-DV', 'Chi cục Hải quan Đình Vũ'),
+    unit(30, 1, 'LS', 'Cục Hải quan tỉnh Lạng Sơn'),
+    unit(50, 1, 'EXT-BDBP', 'Bộ đội Biên phòng', true),
+  ];
+
+  it('offers exactly the units the server accepts for the case: the unit that found it, never the handling unit', () => {
+    // A 16.4(b) case found at the branch HP-CKKV1 and handled by Hải Phòng's leadership.
+    const c = { id: 7, unit_id: 21, routing: { handling_unit_id: 20 }, coordination_targets: [1, 21, 22, 30] } as unknown as Case;
+    const root = document.createElement('div');
+    document.body.appendChild(root);
+    render(<CoordinationForm c={c} units={units} tz="Asia/Ho_Chi_Minh" onCancel={() => undefined} onCreated={() => undefined} />, root);
+    const options = [...root.querySelectorAll<HTMLOptionElement>('#co-to option')].map((o) => o.value);
+    expect(options).toEqual(['', '1', '21', '22', '30']);
+    expect(root.textContent).toContain('Mọi đơn vị trong ngành, trừ đơn vị chủ trì xử lý vụ việc.');
   });
 });

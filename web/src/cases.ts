@@ -14,7 +14,7 @@ import {
 } from './api';
 import { DISPLAY_TIME_ZONE, formatDateTime, parseViDate, zonedDateToUtcIso, zoneOffsetMinutes } from './format';
 import { pick, t, type Key, type Lang } from './i18n';
-import { fold } from './tree';
+import { fold, type TreeNode } from './tree';
 
 function label(prefix: string, id: string | null | undefined, lang?: Lang): string {
   if (!id) return '';
@@ -467,4 +467,13 @@ export function takeCaseDraft(): Partial<CaseForm> {
   } catch {
     return {};
   }
+}
+
+/**
+ * The units a coordination request of the case may go to, in tree order: exactly those the server
+ * lists (every unit of customs but the handling unit), never a guess made here.
+ */
+export function coordinationTargetNodes(nodes: TreeNode[], c: Pick<Case, 'coordination_targets'>): TreeNode[] {
+  const allowed = new Set(c.coordination_targets ?? []);
+  return nodes.filter((n) => allowed.has(n.unit.id));
 }

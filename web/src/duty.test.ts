@@ -1,6 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from './api';
-import { compositionGapText, correctionsOf, leaderOf, logKindName, mergeLog, openItemText, positionName, shiftStatusName, sortMembers } from './duty';
+import {
+  compositionGapText,
+  correctionsOf,
+  leaderOf,
+  logKindName,
+  memberRoleName,
+  mergeLog,
+  openItemHref,
+  openItemNumber,
+  openItemText,
+  openItemTypeName,
+  pendingItems,
+  positionName,
+  rosterMember,
+  shiftStatusName,
+  sortMembers,
+  stopsGoodsOrTransport,
+} from './duty';
 import { formatSpan, formatTimeDate } from './format';
 import { setLang } from './i18n';
 
@@ -58,6 +75,20 @@ describe('duty helpers', () => {
     expect(leaderOf({ members })!.user_id).toBe(3);
     expect(leaderOf({ members: members.slice(0, 2) })!.user_id).toBe(4);
     expect(leaderOf({ members: [] })).toBeNull();
+    // Without a shift leader, the deputy the roster names acting leader leads, before any other deputy.
+    const acting = { user_id: 6, position: 'deputy_leader', acting_leader: true, checked_in_at: null, full_name: 'D' };
+    expect(leaderOf({ members: [members[1], acting] })!.user_id).toBe(6);
+    expect(memberRoleName(acting)).toBe('Lãnh đạo cấp phòng — Quyền lãnh đạo ca trực');
+    expect(memberRoleName(acting, 'en')).toBe('Division-level leader — Acting shift leader');
+    expect(memberRoleName(members[1])).toBe('Lãnh đạo cấp phòng');
+  });
+
+  it('names an acting shift leader on the roster only for a division-level leader (Art. 7)', () => {
+    expect(rosterMember({ user: '6', position: 'deputy_leader', acting: true })).toEqual({ user_id: 6, position: 'deputy_leader', acting_leader: true });
+    expect(rosterMember({ user: '6', position: 'deputy_leader', acting: false })).toEqual({ user_id: 6, position: 'deputy_leader' });
+    expect(rosterMember({ user: '5', position: 'supervision_officer', acting: true })).toEqual({ user_id: 5, position: 'supervision_officer' });
+    expect(stopsGoodsOrTransport('stop_goods')).toBe(true);
+    expect(stopsGoodsOrTransport('inspection')).toBe(false);
   });
 
   it('describes open items of a handover', () => {
@@ -85,5 +116,35 @@ describe('openItemText for an outage noted in the log', () => {
     expect(openItemText({ type: 'log', id: 7, kind: 'equipment_status', target: 'Camera cổng B mất tín hiệu' }, 'vi')).toBe(
       'Tình trạng thiết bị: Camera cổng B mất tín hiệu',
     );
+  });
+});
+
+describe('the kind, number and page of a handover item (Art. 15.2)', () => {
+  const keypoint = { type: 'case', id: 12, kind: '16.4.b', number: 'HP-CKKV1-2026-0012', target: 'HP-CKKV1-2026-0012: Phế liệu' };
+  const received = { type: 'coordination', id: 5, kind: 'received', number: '02/2026/PH-LS', target: '02/2026/PH-LS (vụ việc LS-2026-0002)' };
+
+  it('says what kind of item it is, with its clause', () => {
+    expect(openItemTypeName({ type: 'case', id: 3, kind: '16.4.a' })).toBe('Vụ việc (Điều 16 khoản 4 điểm a)');
+    expect(openItemTypeName(keypoint)).toBe('Giám sát trọng điểm (Điều 16 khoản 4 điểm b)');
+    expect(openItemTypeName({ ...keypoint, kind: '16.4.c' }, 'en')).toBe('Key-point supervision (Article 16(4)(c))');
+    expect(openItemTypeName({ type: 'case', id: 3, kind: 'case' })).toBe('Vụ việc');
+    expect(openItemTypeName(received)).toBe('Đề nghị phối hợp nhận được');
+    expect(openItemTypeName({ ...received, kind: 'sent' }, 'en')).toBe('Coordination request sent');
+    expect(openItemTypeName({ type: 'log', id: 7, kind: 'system_outage' })).toBe('Sự cố hệ thống');
+  });
+
+  it('gives its number and where it opens', () => {
+    expect(openItemNumber(keypoint)).toBe('HP-CKKV1-2026-0012');
+    expect(openItemNumber({ type: 'order', id: 9 })).toBe('#9');
+    expect(openItemHref(keypoint)).toBe('#/cases/12');
+    expect(openItemHref(received)).toBe('#/coordination/incoming/5');
+    expect(openItemHref({ ...received, kind: 'sent' })).toBe('#/coordination/outgoing/5');
+    expect(openItemHref({ type: 'order', id: 9 })).toBeNull();
+    expect(openItemText(received)).toBe('Đề nghị phối hợp 02/2026/PH-LS (vụ việc LS-2026-0002) — chờ trả lời');
+  });
+
+  it('counts the items still to take over', () => {
+    const accepted = { ...keypoint, acceptance: { decision: 'noted' as const, note: '', by: 7, at: '2026-11-29T01:00:00Z' } };
+    expect(pendingItems({ open_items: [accepted, received] })).toEqual([received]);
   });
 });

@@ -6,6 +6,7 @@ import { api, ApiError, casesApi, OUTCOMES, type Case, type CoordinationRequest,
 import {
   caseActions,
   clauseText,
+  coordinationTargetNodes,
   identifierLines,
   methodName,
   outcomeName,
@@ -591,7 +592,7 @@ function Coordination({ c, canCreate, units, tz, onDone }: { c: Case; canCreate:
   );
 }
 
-function CoordinationForm({
+export function CoordinationForm({
   c,
   units,
   tz,
@@ -612,7 +613,7 @@ function CoordinationForm({
   const [local, setLocal] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const ordered = useMemo(() => flatten(buildTree(units)), [units]);
+  const targets = useMemo(() => coordinationTargetNodes(flatten(buildTree(units)), c), [units, c]);
   const submit = async (e: Event) => {
     e.preventDefault();
     const errs: Record<string, string> = {};
@@ -647,11 +648,11 @@ function CoordinationForm({
       <p class="hint">{t('coordination.createHint')}</p>
       <ProblemBox error={error} extra={unclaimedFieldErrors(error, ['to_unit_id', 'content', 'requested_action', 'deadline', 'contacts'])} />
       <div class="grid2">
-        <Field id="co-to" label={t('coordination.to')} error={fe('to_unit_id')}>
+        <Field id="co-to" label={t('coordination.to')} error={fe('to_unit_id')} hint={t('coordination.toHint')}>
           {(a) => (
             <select {...a} value={to} onChange={(e) => setTo(e.currentTarget.value)}>
               <option value="">{t('coordination.pickUnit')}</option>
-              {unitOptions(ordered.filter((n) => n.unit.id !== c.unit_id))}
+              {unitOptions(targets)}
             </select>
           )}
         </Field>

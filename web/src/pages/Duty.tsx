@@ -1,5 +1,5 @@
-// The duty board (trực ban): who is on duty now and next in a unit, the shift's focus items, orders,
-// the live duty log and the handover.
+// The duty board (trực ban): who is on duty now and next in a unit, the shift's focus items, the
+// shift leader's directions (chỉ đạo), the live duty log and the handover (./Handover).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   alertsApi,
@@ -13,7 +13,6 @@ import {
   type Alert,
   type CurrentShifts,
   type DutyOrder,
-  type Handover,
   type LogEntry,
   type Shift,
   type ShiftDetail,
@@ -25,11 +24,12 @@ import {
   focusSourceName,
   isLeaderPosition,
   logKindName,
+  memberRoleName,
   mergeLog,
-  openItemText,
   orderKindName,
   positionName,
   shiftStatusName,
+  stopsGoodsOrTransport,
   sortMembers,
   targetTypeName,
 } from '../duty';
@@ -41,6 +41,7 @@ import { navigate } from '../router';
 import { canSeeUsers, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions, FormButtons } from '../ui';
+import { HandoverSection, PendingHandovers } from './Handover';
 
 const POLL_MS = 5000;
 const REFRESH_MS = 60_000;
@@ -260,7 +261,7 @@ function ShiftCard({
             <tbody>
               {sortMembers(shift.members).map((m) => (
                 <tr key={`${m.user_id}-${m.position}`}>
-                  <td>{positionName(m.position)}</td>
+                  <td>{memberRoleName(m)}</td>
                   <td>{m.full_name ?? nameOf(m.user_id)}</td>
                   <td>
                     {m.checked_in_at ? (
@@ -464,7 +465,9 @@ function ShiftBoard({
             </table>
           </div>
         )}
-        {leader && writable ? <OrderForm shiftId={shiftId} units={units} onDone={() => done(t('duty.orderIssued'))} /> : null}
+        {leader && writable ? (
+          <OrderForm shiftId={shiftId} units={units} canStop={!!detail?.can_order_stop} onDone={() => done(t('duty.orderIssued'))} />
+        ) : null}
       </section>
 
       <section class="panel" aria-labelledby="log-h">
@@ -767,7 +770,11 @@ function OrderRow({
   );
 }
 
-function OrderForm({ shiftId, units, onDone }: { shiftId: number; units: Unit[]; onDone: () => void }) {
+/**
+ * A new direction of the shift's leaders. A stop of goods or a means of transport is the shift leader's
+ * alone (or the acting leader's, Art. 7): for anyone else the form says so and does not send it.
+ */
+export function OrderForm({ shiftId, units, canStop, onDone }: { shiftId: number; units: Unit[]; canStop: boolean; onDone: () => void }) {
   const [kind, setKind] = useState<string>('inspection');
   const [targetType, setTargetType] = useState<string>('declaration');
   const [targetRef, setTargetRef] = useState('');
@@ -776,8 +783,10 @@ function OrderForm({ shiftId, units, onDone }: { shiftId: number; units: Unit[];
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
+  const refused = stopsGoodsOrTransport(kind) && !canStop;
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (refused) return;
     setBusy(true);
     setError(null);
     try {
@@ -843,220 +852,21 @@ function OrderForm({ shiftId, units, onDone }: { shiftId: number; units: Unit[];
       <Field id="order-instructions" label={t('duty.instructions')} error={fe('instructions')}>
         {(a) => <textarea {...a} rows={2} value={instructions} onInput={(e) => setInstructions(e.currentTarget.value)} />}
       </Field>
-      <FormButtons busy={busy} label={t('duty.orderIssue')} />
-    </form>
-  );
-}
-
-function HandoverView({ handover: h, nameOf }: { handover: Handover; nameOf: (id: number | null) => string }) {
-  return (
-    <div class="handover" data-testid="handover">
-      <dl class="props">
-        <dt>{t('duty.handoverSummary')}</dt>
-        <dd class="pre">{h.summary}</dd>
-        {h.notes ? (
-          <>
-            <dt>{t('duty.handoverNotes')}</dt>
-            <dd class="pre">{h.notes}</dd>
-          </>
-        ) : null}
-        <dt>{t('duty.handoverOpenItems')}</dt>
-        <dd>
-          {h.open_items.length === 0 ? (
-            <span class="muted">{t('duty.handoverNoOpenItems')}</span>
-          ) : (
-            <ul>
-              {h.open_items.map((it, i) => (
-                <li key={i}>{openItemText(it)}</li>
-              ))}
-            </ul>
-          )}
-        </dd>
-      </dl>
-      <p class="muted small">{t('duty.handoverPreparedBy', { name: nameOf(h.prepared_by), time: formatDateTime(h.prepared_at) })}</p>
-      {h.accepted_at ? (
-        <p class="ok">
-          {t('duty.handoverAcceptedBy', { name: nameOf(h.accepted_by), time: formatDateTime(h.accepted_at) })}
-          {h.remarks ? <span class="pre"> — {h.remarks}</span> : null}
+      {refused ? (
+        <p class="alert alert-warn" id={`order-refused-${shiftId}`} role="note">
+          {t('duty.stopLeaderOnly')}
         </p>
-      ) : (
-        <p class="warn">{t('duty.handoverWaiting')}</p>
-      )}
-    </div>
-  );
-}
-
-function HandoverSection({
-  shift,
-  handover,
-  openOrders,
-  canPrepare,
-  canAccept,
-  nameOf,
-  onDone,
-  title,
-}: {
-  shift: Shift;
-  handover: Handover | null;
-  openOrders: DutyOrder[];
-  canPrepare: boolean;
-  canAccept: boolean;
-  nameOf: (id: number | null) => string;
-  onDone: (msg: string) => void;
-  title?: string;
-}) {
-  const [summary, setSummary] = useState(handover?.summary ?? '');
-  const [notes, setNotes] = useState(handover?.notes ?? '');
-  const [remarks, setRemarks] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const accepted = !!handover?.accepted_at;
-  const headId = `handover-h-${shift.id}`;
-
-  const run = async (fn: () => Promise<unknown>, msg: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      onDone(msg);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fe = (f: string) => fieldError(error, f);
-
-  return (
-    <section class="panel" aria-labelledby={headId}>
-      <h2 id={headId}>{title ?? t('duty.handover')}</h2>
-      {handover ? <HandoverView handover={handover} nameOf={nameOf} /> : <p class="muted">{t('duty.handoverNone')}</p>}
-      <ProblemBox error={error} extra={unclaimedFieldErrors(error, ['summary', 'notes', 'remarks'])} />
-      {canPrepare && !accepted ? (
-        <form
-          class="form"
-          noValidate
-          aria-label={handover ? t('duty.handoverUpdate') : t('duty.handoverPrepare')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            run(() => dutyApi.prepareHandover(shift.id, { summary, notes }), t('duty.handoverPrepared'));
-          }}
-        >
-          <h3>{handover ? t('duty.handoverUpdate') : t('duty.handoverPrepare')}</h3>
-          <p class="hint">{t('duty.handoverOpenItemsAuto')}</p>
-          {openOrders.length === 0 ? (
-            <p class="muted">{t('duty.handoverNoOpenItems')}</p>
-          ) : (
-            <ul>
-              {openOrders.map((o) => (
-                <li key={o.id}>{openItemText({ type: 'order', id: o.id, kind: o.kind, target: o.target_ref })}</li>
-              ))}
-            </ul>
-          )}
-          <Field id={`ho-summary-${shift.id}`} label={t('duty.handoverSummary')} error={fe('summary')}>
-            {(a) => <textarea {...a} rows={3} value={summary} onInput={(e) => setSummary(e.currentTarget.value)} />}
-          </Field>
-          <Field id={`ho-notes-${shift.id}`} label={t('duty.handoverNotes')} error={fe('notes')}>
-            {(a) => <textarea {...a} rows={2} value={notes} onInput={(e) => setNotes(e.currentTarget.value)} />}
-          </Field>
-          <div class="toolbar">
-            <button type="submit" class="btn btn-primary" disabled={busy}>
-              {busy ? t('common.saving') : handover ? t('duty.handoverUpdate') : t('duty.handoverPrepare')}
-            </button>
-          </div>
-        </form>
       ) : null}
-      {canAccept && handover && !accepted ? (
-        <form
-          class="form"
-          noValidate
-          aria-label={t('duty.handoverAccept')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            run(() => dutyApi.acceptHandover(shift.id, remarks.trim() || undefined), t('duty.handoverAccepted'));
-          }}
+      <div class="toolbar">
+        <button
+          type="submit"
+          class="btn btn-primary"
+          disabled={busy || refused}
+          aria-describedby={refused ? `order-refused-${shiftId}` : undefined}
         >
-          <h3>{t('duty.handoverAccept')}</h3>
-          <p class="hint">{t('duty.handoverAcceptHint')}</p>
-          <Field id={`ho-remarks-${shift.id}`} label={t('duty.handoverRemarks')} error={fe('remarks')}>
-            {(a) => <textarea {...a} rows={2} value={remarks} onInput={(e) => setRemarks(e.currentTarget.value)} />}
-          </Field>
-          <FormButtons busy={busy} label={t('duty.handoverAccept')} />
-        </form>
-      ) : null}
-    </section>
-  );
-}
-
-/**
- * A shift that has ended but whose handover the incoming leader has not accepted yet: the server's
- * "current" is already the next shift, so the board looks for it among the last days' shifts.
- */
-function PendingHandovers({
-  unit,
-  current,
-  names,
-  onChanged,
-}: {
-  unit: number;
-  current: Shift | null;
-  names: Map<number, string>;
-  onChanged: () => void;
-}) {
-  const { user } = useApp();
-  const [pending, setPending] = useState<ShiftDetail[]>([]);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    const now = Date.now();
-    dutyApi
-      .shifts(unit, new Date(now - 3 * 86_400_000).toISOString(), new Date(now).toISOString())
-      .then((items) => Promise.all(items.filter((s) => s.status === 'handover_pending').map((s) => dutyApi.shift(s.id))))
-      .then(
-        (details) => {
-          if (live) setPending(details);
-        },
-        () => {
-          if (live) setPending([]);
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [unit, current?.id, tick]);
-  const known = useMemo(() => {
-    const m = new Map(names);
-    for (const p of pending) for (const x of p.members) if (x.full_name) m.set(x.user_id, x.full_name);
-    return m;
-  }, [names, pending]);
-  const nameOf = useNames(known, [], canSeeUsers(user));
-  if (pending.length === 0) return null;
-  return (
-    <>
-      {pending.map((p) => {
-        const incomingLeader =
-          !!current &&
-          current.starts_at === p.ends_at &&
-          current.members.some((m) => m.user_id === user.id && isLeaderPosition(m.position));
-        return (
-          <div class="pending-handover" key={p.id}>
-            <HandoverSection
-              key={p.handover?.prepared_at ?? 'none'}
-              title={`${t('duty.previousPending')}: ${formatSpan(p.starts_at, p.ends_at)}`}
-              shift={p}
-              handover={p.handover}
-              openOrders={p.orders.filter((o) => !o.outcome)}
-              canPrepare={isLeaderPosition(p.my_position)}
-              canAccept={incomingLeader}
-              nameOf={nameOf}
-              onDone={() => {
-                setTick((n) => n + 1);
-                onChanged();
-              }}
-            />
-          </div>
-        );
-      })}
-    </>
+          {busy ? t('common.saving') : t('duty.orderIssue')}
+        </button>
+      </div>
+    </form>
   );
 }

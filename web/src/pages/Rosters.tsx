@@ -15,7 +15,7 @@ import {
   type User,
 } from '../api';
 import { addDays, formatYmd, gapOfDay, monthGrid, shiftSpan, todayIn, weekdayLabels, weekOf, type GridDay } from '../calendar';
-import { compositionGapText, leaderOf, positionName, rosterStatusName, rotationName } from '../duty';
+import { compositionGapText, leaderOf, memberRoleName, positionName, rosterMember, rosterStatusName, rotationName, type TeamRow } from '../duty';
 import { DISPLAY_TIME_ZONE, formatDateTime, parseViDate } from '../format';
 import { pick, t } from '../i18n';
 import { useNames } from '../people';
@@ -407,7 +407,7 @@ function RosterDetail({
       <ul class="inline-list">
         {ms.map((m, i) => (
           <li key={i}>
-            {nameOf(m.user_id)} <span class="muted">({positionName(m.position)})</span>
+            {nameOf(m.user_id)} <span class="muted">({memberRoleName(m)})</span>
           </li>
         ))}
       </ul>
@@ -730,7 +730,7 @@ function RosterForm({
   const [to, setTo] = useState('');
   const [kind, setKind] = useState<'daily_rotation' | 'weekday_owners'>('daily_rotation');
   const [anchor, setAnchor] = useState('');
-  const [teams, setTeams] = useState<{ user: string; position: string }[][]>([[{ user: '', position: 'shift_leader' }]]);
+  const [teams, setTeams] = useState<TeamRow[][]>([[{ user: '', position: 'shift_leader', acting: false }]]);
   const [weekdaysJson, setWeekdaysJson] = useState(WEEKDAYS_TEMPLATE);
   const [local, setLocal] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -752,7 +752,7 @@ function RosterForm({
       rotation = {
         kind,
         anchor_date: pa ?? '',
-        teams: teams.map((team) => team.filter((m) => m.user).map((m) => ({ user_id: Number(m.user), position: m.position }))),
+        teams: teams.map((team) => team.filter((m) => m.user).map(rosterMember)),
       };
     } else {
       let weekdays: Rotation['weekdays'] = [];
@@ -778,11 +778,19 @@ function RosterForm({
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const claimed = ['period_from', 'period_to', 'unit_id', 'rotation.anchor_date', 'rotation.weekdays', 'rotation.kind', 'rotation.teams'];
   const memberError = (ti: number, mi: number) =>
-    fieldError(error, `rotation.teams[${ti}][${mi}].user_id`) ?? fieldError(error, `rotation.teams[${ti}][${mi}].position`);
+    fieldError(error, `rotation.teams[${ti}][${mi}].user_id`) ??
+    fieldError(error, `rotation.teams[${ti}][${mi}].position`) ??
+    fieldError(error, `rotation.teams[${ti}][${mi}].acting_leader`);
   teams.forEach((team, ti) =>
-    team.forEach((_, mi) => claimed.push(`rotation.teams[${ti}][${mi}].user_id`, `rotation.teams[${ti}][${mi}].position`)),
+    team.forEach((_, mi) =>
+      claimed.push(
+        `rotation.teams[${ti}][${mi}].user_id`,
+        `rotation.teams[${ti}][${mi}].position`,
+        `rotation.teams[${ti}][${mi}].acting_leader`,
+      ),
+    ),
   );
-  const setMember = (ti: number, mi: number, patch: Partial<{ user: string; position: string }>) =>
+  const setMember = (ti: number, mi: number, patch: Partial<TeamRow>) =>
     setTeams((ts) => ts.map((team, i) => (i !== ti ? team : team.map((m, j) => (j === mi ? { ...m, ...patch } : m)))));
 
   return (
@@ -840,6 +848,16 @@ function RosterForm({
                       </option>
                     ))}
                   </select>
+                  {m.position === 'deputy_leader' ? (
+                    <label class="check" title={t('rosters.actingLeaderHint')}>
+                      <input
+                        type="checkbox"
+                        checked={m.acting}
+                        onChange={(e) => setMember(ti, mi, { acting: e.currentTarget.checked })}
+                      />{' '}
+                      {t('rosters.actingLeader')}
+                    </label>
+                  ) : null}
                   <button
                     type="button"
                     class="btn btn-small"
@@ -854,7 +872,9 @@ function RosterForm({
                 <button
                   type="button"
                   class="btn btn-small"
-                  onClick={() => setTeams((ts) => ts.map((x, i) => (i === ti ? [...x, { user: '', position: 'supervision_officer' }] : x)))}
+                  onClick={() =>
+                    setTeams((ts) => ts.map((x, i) => (i === ti ? [...x, { user: '', position: 'supervision_officer', acting: false }] : x)))
+                  }
                 >
                   {t('rosters.addMember')}
                 </button>
@@ -866,7 +886,11 @@ function RosterForm({
               </div>
             </fieldset>
           ))}
-          <button type="button" class="btn btn-small" onClick={() => setTeams((ts) => [...ts, [{ user: '', position: 'shift_leader' }]])}>
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={() => setTeams((ts) => [...ts, [{ user: '', position: 'shift_leader', acting: false }]])}
+          >
             {t('rosters.addTeam')}
           </button>
         </>
