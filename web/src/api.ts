@@ -617,7 +617,8 @@ export const alertsApi = {
 
 /** Art. 13 / 16.4: how the supervision that found something was being done. */
 export const METHODS = ['regular', 'duty_task', 'keypoint_plan', 'keypoint_directive'] as const;
-export const TASK_STATUSES = ['active', 'closed'] as const;
+/** `awaiting_approval`: a key-point plan its unit's leadership has not approved yet (no case is reported under it). */
+export const TASK_STATUSES = ['active', 'awaiting_approval', 'closed'] as const;
 export const TASK_TARGET_TYPES = ['site', 'camera', 'enterprise', 'declaration', 'route'] as const;
 export const CASE_SUBJECTS = ['passenger_baggage', 'goods', 'means_of_transport', 'officer_conduct', 'information_system'] as const;
 export const CASE_SEVERITIES = ['high', 'medium', 'low'] as const;
@@ -639,7 +640,16 @@ export const OUTCOMES = [
 ] as const;
 export const PROPOSAL_STATUSES = ['proposed', 'approved', 'rejected', 'executed'] as const;
 export const COORDINATION_STATUSES = ['sent', 'acknowledged', 'answered'] as const;
-export const RECIPIENT_ROLES = ['duty_watch', 'shift_leader', 'leadership', 'focal_point', 'hq_leadership', 'team_leader'] as const;
+export const RECIPIENT_ROLES = [
+  'duty_watch',
+  'shift_leader',
+  'leadership',
+  'focal_point',
+  'focal_leadership',
+  'hq_leadership',
+  'team_leader',
+  'directed_unit',
+] as const;
 export const NOTIFICATION_KINDS = [
   'case_reported',
   'case_escalated',
@@ -649,11 +659,16 @@ export const NOTIFICATION_KINDS = [
   'coordination_received',
   'coordination_answered',
   'coordination_overdue',
+  'case_forwarded',
+  'case_directed',
+  'case_direction',
+  'case_relay_overdue',
 ] as const;
-export const IDENTIFIER_KINDS = ['declarations', 'containers', 'plates', 'seals', 'persons'] as const;
+export const IDENTIFIER_KINDS = ['declarations', 'containers', 'plates', 'seals', 'persons', 'baggage'] as const;
 export const ESCALATION_CONDITIONS = ['not_acknowledged', 'not_closed'] as const;
 export const ESCALATION_ROLES = ['unit_leader', 'shift_leader', 'duty_officer', 'hq_leader', 'office_officer'] as const;
-export const ESCALATION_TARGETS = ['handling_unit', 'parent_unit', 'headquarters'] as const;
+/** `duty_watch_above`: the duty watch of the level above (at headquarters, the focal point). */
+export const ESCALATION_TARGETS = ['handling_unit', 'duty_watch_above', 'parent_unit', 'headquarters'] as const;
 
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 export type Identifiers = Record<IdentifierKind, string[]>;
@@ -700,6 +715,10 @@ export interface Task {
   created_by: number;
   created_by_name: string;
   created_at: string;
+  /** Who of the plan unit's leadership put a key-point plan in force, and when. */
+  approved_by: number | null;
+  approved_by_name?: string | null;
+  approved_at: string | null;
   updated_at: string;
 }
 
@@ -796,6 +815,63 @@ export interface CoordinationRequest {
   responded_at: string | null;
 }
 
+/** The hops of the 16.4(c) relay (src/supervision/relay.h). */
+export const RELAY_STAGES = [
+  'at_focal_point',
+  'at_focal_leadership',
+  'forwarded',
+  'sent_to_leaders',
+  'directed',
+  'direction_relayed',
+  'direction_sent',
+] as const;
+export type RelayStage = (typeof RELAY_STAGES)[number];
+export type RelayAction = 'forward' | 'direct' | 'relay_direction';
+
+export interface RelayPerson {
+  user_id: number;
+  full_name?: string;
+  username?: string;
+}
+
+/**
+ * Art. 16.4(c) (báo cáo Lãnh đạo qua đầu mối): the case waits at the focal point, which forwards it
+ * to the leaders it chooses; their direction (chỉ đạo) comes back through it to the units.
+ * `actions` and `candidates` are the caller's: what they may do now, whom they may forward to.
+ */
+export interface Relay {
+  stage: RelayStage;
+  stage_vi: string;
+  stage_en: string;
+  focal_unit_id: number;
+  focal_unit_name?: string;
+  focal_unit_name_en?: string;
+  hq_unit_id: number;
+  hq_unit_name?: string;
+  hq_unit_name_en?: string;
+  /** The deadline of the hop the focal point owes now (forwarding, or passing the direction on). */
+  due_at: string | null;
+  overdue: boolean;
+  leaders: RelayPerson[];
+  summary: string | null;
+  proposal: string | null;
+  forwarded_by: number | null;
+  forwarded_by_name?: string | null;
+  forwarded_at: string | null;
+  /** Why a hop went past the focal point (its deadline lapsed). */
+  bypass_reason: Bilingual | null;
+  direction: string | null;
+  directed_by: number | null;
+  directed_by_name?: string | null;
+  directed_at: string | null;
+  relay_note: string | null;
+  relayed_by: number | null;
+  relayed_by_name?: string | null;
+  relayed_at: string | null;
+  actions: RelayAction[];
+  candidates: RelayPerson[];
+}
+
 /** A case with signs of a violation (vụ việc có dấu hiệu vi phạm). */
 export interface Case {
   id: number;
@@ -829,6 +905,8 @@ export interface Case {
   outcome_note: string | null;
   concluded_at: string | null;
   closed_at: string | null;
+  /** Art. 16.4(c): the way to headquarters leadership through the focal point; null for other cases. */
+  relay: Relay | null;
   /** Only in GET /cases/{id} and the answers of the case's actions. */
   proposals?: Proposal[];
   coordination?: CoordinationRequest[];
@@ -903,6 +981,8 @@ export interface EscalationStep {
 export interface EscalationPolicy {
   severity: string;
   ack_timeout_minutes: number;
+  /** Art. 16.4(c): minutes the focal point has for each hop of the relay (1–10080). */
+  relay_minutes: number;
   steps: EscalationStep[];
 }
 
@@ -912,6 +992,8 @@ export const casesApi = {
   task: (id: number) => request<Task>('GET', `/tasks/${id}`),
   createTask: (t: TaskInput) => request<Task>('POST', '/tasks', t),
   updateTask: (id: number, patch: TaskInput) => request<Task>('PATCH', `/tasks/${id}`, patch),
+  /** A key-point plan comes into force when its unit's leadership approves it (403 for anyone else). */
+  approveTask: (id: number) => request<Task>('POST', `/tasks/${id}/approve`),
 
   cases: (f: CaseFilter = {}) => request<{ items: Case[]; total: number }>('GET', `/cases${query({ ...f })}`),
   case: (id: number) => request<Case>('GET', `/cases/${id}`),
@@ -925,6 +1007,11 @@ export const casesApi = {
   decide: (id: number, pid: number, decision: 'approve' | 'reject', remarks?: string) =>
     request<Case>('POST', `/cases/${id}/proposals/${pid}/decide`, remarks ? { decision, remarks } : { decision }),
   execute: (id: number, pid: number, note: string) => request<Case>('POST', `/cases/${id}/proposals/${pid}/execute`, { note }),
+  // Art. 16.4(c): the focal point forwards, a leader directs, the focal point passes the direction on.
+  forward: (id: number, body: { leader_ids: number[]; summary: string; proposal?: string }) =>
+    request<Case>('POST', `/cases/${id}/forward`, body),
+  direct: (id: number, direction: string) => request<Case>('POST', `/cases/${id}/direct`, { direction }),
+  relayDirection: (id: number, note?: string) => request<Case>('POST', `/cases/${id}/relay-direction`, note ? { note } : {}),
 
   coordination: (f: { case?: number | null; direction?: 'incoming' | 'outgoing'; status?: string } = {}) =>
     request<{ items: CoordinationRequest[] }>('GET', `/coordination-requests${query(f)}`).then((r) => r.items),

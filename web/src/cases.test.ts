@@ -96,7 +96,7 @@ function kase(id: number, over: Partial<Case> = {}): Case {
     description: 'Container có dấu hiệu bị cắt niêm phong',
     suspected_violation: '',
     immediate_measure: '',
-    identifiers: { declarations: ['105123456789'], containers: ['TCNU1234567'], plates: ['15C-123.45'], seals: [], persons: [] },
+    identifiers: { declarations: ['105123456789'], containers: ['TCNU1234567'], plates: ['15C-123.45'], seals: [], persons: [], baggage: [] },
     reported_by: 15,
     reported_by_name: 'Lương Văn Sơn',
     reported_at: '2026-11-28T04:12:00.000Z',
@@ -109,6 +109,7 @@ function kase(id: number, over: Partial<Case> = {}): Case {
     outcome_note: null,
     concluded_at: null,
     closed_at: null,
+    relay: null,
     my_role: null,
     created_by: 15,
     created_at: '2026-11-28T04:11:00.000Z',
@@ -366,7 +367,14 @@ describe('the report form', () => {
     expect(body.site_unit_id).toBeUndefined();
     expect(body.cameras).toEqual([{ camera: 'CAM-TV-03', from: '2026-11-28T04:00:00.000Z', to: '2026-11-28T04:20:00.000Z' }]);
     expect(cameraRows).toEqual([1]);
-    expect(body.identifiers).toEqual({ declarations: [], containers: ['TCNU1234567', 'MSCU7654321'], plates: ['15C-123.45'], seals: [], persons: [] });
+    expect(body.identifiers).toEqual({
+      declarations: [],
+      containers: ['TCNU1234567', 'MSCU7654321'],
+      plates: ['15C-123.45'],
+      seals: [],
+      persons: [],
+      baggage: [],
+    });
   });
 
   it('lets the task decide the method, and says which time is wrong', () => {

@@ -109,7 +109,7 @@ export function parseIdentifiers(text: string): string[] {
 export const identifiersText = (list: string[] | null | undefined) => (list ?? []).join(', ');
 
 export function emptyIdentifiers(): Identifiers {
-  return { declarations: [], containers: [], plates: [], seals: [], persons: [] };
+  return Object.fromEntries(IDENTIFIER_KINDS.map((k) => [k, []])) as unknown as Identifiers;
 }
 
 /** The kinds that have values, in the fixed order, with their localised names. */
@@ -363,13 +363,7 @@ export function caseForm(c: Case | null, unitId: number, timeZone = DISPLAY_TIME
     severity: c?.severity ?? 'medium',
     description: c?.description ?? '',
     suspected_violation: c?.suspected_violation ?? '',
-    identifiers: {
-      declarations: identifiersText(ids.declarations),
-      containers: identifiersText(ids.containers),
-      plates: identifiersText(ids.plates),
-      seals: identifiersText(ids.seals),
-      persons: identifiersText(ids.persons),
-    },
+    identifiers: Object.fromEntries(IDENTIFIER_KINDS.map((k) => [k, identifiersText(ids[k])])) as CaseForm['identifiers'],
     immediate_measure: c?.immediate_measure ?? '',
   };
 }
@@ -418,6 +412,14 @@ export function casePayload(
     identifiers,
   };
   return { body, errors, cameraRows };
+}
+
+/**
+ * Art. 8: a passenger-baggage report names the team on site, the measure taken at once and the
+ * person and the baggage, whoever reports it. The form marks these; the server decides.
+ */
+export function requiredBySubject(subject: string): string[] {
+  return subject === 'passenger_baggage' ? ['site_unit_id', 'immediate_measure', 'identifiers.persons', 'identifiers.baggage'] : [];
 }
 
 /** The time zone of a unit (the console's default while the units are not loaded). */

@@ -25,6 +25,8 @@ const task: Task = {
   created_by: 10,
   created_by_name: 'Ngô Văn Khánh',
   created_at: '2026-11-30T02:00:00.000Z',
+  approved_by: null,
+  approved_at: null,
   updated_at: '2026-11-30T02:00:00.000Z',
 };
 

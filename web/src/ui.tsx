@@ -52,27 +52,39 @@ export function uid(prefix: string): string {
 }
 
 /** What Field passes to its control: the id its label points at, and the error/hint wiring. */
-export type FieldAria = { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string };
+export type FieldAria = { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string; 'aria-required'?: boolean };
 
-/** Label, control and its error message, wired for screen readers. */
+/**
+ * Label, control and its error message, wired for screen readers. `required` marks the label (the
+ * server still decides what is required).
+ */
 export function Field({
   id,
   label,
   error,
   hint,
+  required,
   children,
 }: {
   id: string;
   label: string;
   error?: string;
   hint?: string;
+  required?: boolean;
   children: (aria: FieldAria) => JSX.Element;
 }) {
   const described = [hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`field${error ? ' has-error' : ''}`}>
-      <label for={id}>{label}</label>
-      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described })}
+    <div class={`field${error ? ' has-error' : ''}${required ? ' required' : ''}`}>
+      <label for={id}>
+        {label}
+        {required ? (
+          <abbr class="req-mark" title={t('common.required')}>
+            {' *'}
+          </abbr>
+        ) : null}
+      </label>
+      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, 'aria-required': required || undefined })}
       {hint ? (
         <div class="hint" id={`${id}-hint`}>
           {hint}

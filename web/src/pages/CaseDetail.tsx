@@ -28,6 +28,7 @@ import { useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 import { CaseStatusBadge, SeverityBadge } from './Cases';
+import { RelayPanel } from './CaseRelay';
 import { CoordinationTable } from './Coordination';
 
 export function CaseDetailPage({ caseId }: { caseId: number }) {
@@ -36,6 +37,8 @@ export function CaseDetailPage({ caseId }: { caseId: number }) {
   const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
   const [units, setUnits] = useState<Unit[]>([]);
   const [error, setError] = useState<unknown>(null);
+  // A step refused by the rule or at the wrong stage: kept through the reloads that follow it.
+  const [problem, setProblem] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
@@ -57,6 +60,7 @@ export function CaseDetailPage({ caseId }: { caseId: number }) {
     setCase(null);
     setTimeline(null);
     setNotice(null);
+    setProblem(null);
     load();
   }, [load]);
 
@@ -80,11 +84,22 @@ export function CaseDetailPage({ caseId }: { caseId: number }) {
   const done = useCallback(
     (after: Case | null, msg: string) => {
       if (after) setCase(after);
+      setProblem(null);
       setNotice(msg);
       casesApi.timeline(caseId).then(setTimeline, () => undefined);
       if (!after) load();
     },
     [caseId, load],
+  );
+
+  /** A refusal the page shows; at the wrong stage (409) the case has moved on: show where it is. */
+  const refused = useCallback(
+    (e: unknown) => {
+      setNotice(null);
+      setProblem(e);
+      if (e instanceof ApiError && e.status === 409) load();
+    },
+    [load],
   );
 
   if (error && !c) {
@@ -107,8 +122,9 @@ export function CaseDetailPage({ caseId }: { caseId: number }) {
         </a>
       </div>
       {notice ? <Notice>{notice}</Notice> : null}
-      <ProblemBox error={error} />
+      <ProblemBox error={problem ?? error} />
       {c.routing ? <RoutingBox c={c} /> : c.status === 'draft' ? <p class="alert alert-warn">{t('cases.draftNotice')}</p> : null}
+      <RelayPanel c={c} tz={tz} onDone={done} onProblem={refused} />
       <Facts c={c} tz={tz} />
       <Actions c={c} actions={actions} onDone={done} />
       <Proposals c={c} canPropose={actions.includes('propose')} tz={tz} onDone={done} />

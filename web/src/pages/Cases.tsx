@@ -29,6 +29,7 @@ import {
   isCase,
   methodName,
   NO_CASE_FILTERS,
+  requiredBySubject,
   sortCases,
   subjectName,
   takeCaseDraft,
@@ -337,6 +338,8 @@ function CaseFormView({ existing }: { existing: Case | null }) {
   const setCamera = (i: number, patch: Partial<CaseForm['cameras'][number]>) =>
     setForm((f) => ({ ...f, cameras: f.cameras.map((c, j) => (j === i ? { ...c, ...patch } : c)) }));
   const task = tasks.find((x) => String(x.id) === form.task) ?? null;
+  const required = requiredBySubject(form.subject);
+  const art8 = required.length > 0;
 
   const save = async (report: boolean) => {
     const { body, errors, cameraRows } = casePayload(form, tz);
@@ -441,7 +444,13 @@ function CaseFormView({ existing }: { existing: Case | null }) {
           <Field id="cr-site" label={t('cases.site')} error={fe('site')}>
             {(a) => <input {...a} value={form.site} onInput={(e) => set('site', e.currentTarget.value)} />}
           </Field>
-          <Field id="cr-site-unit" label={t('cases.siteUnit')} error={fe('site_unit_id')} hint={t('cases.siteUnitHint')}>
+          <Field
+            id="cr-site-unit"
+            label={t('cases.siteUnit')}
+            error={fe('site_unit_id')}
+            hint={t('cases.siteUnitHint')}
+            required={required.includes('site_unit_id')}
+          >
             {(a) => (
               <select {...a} value={form.site_unit} onChange={(e) => set('site_unit', e.currentTarget.value)}>
                 <option value="">{t('common.none')}</option>
@@ -449,7 +458,7 @@ function CaseFormView({ existing }: { existing: Case | null }) {
               </select>
             )}
           </Field>
-          <Field id="cr-subject" label={t('cases.subject')} error={fe('subject')}>
+          <Field id="cr-subject" label={t('cases.subject')} error={fe('subject')} hint={art8 ? t('cases.baggageHint') : undefined}>
             {(a) => (
               <select {...a} value={form.subject} onChange={(e) => set('subject', e.currentTarget.value)}>
                 {CASE_SUBJECTS.map((s) => (
@@ -518,7 +527,13 @@ function CaseFormView({ existing }: { existing: Case | null }) {
           <p class="hint">{t('cases.identifiersHint')}</p>
           <div class="grid2">
             {IDENTIFIER_KINDS.map((k) => (
-              <Field key={k} id={`cr-id-${k}`} label={identifierKindName(k)} error={errorsUnder(error, `identifiers.${k}`)}>
+              <Field
+                key={k}
+                id={`cr-id-${k}`}
+                label={identifierKindName(k)}
+                error={errorsUnder(error, `identifiers.${k}`)}
+                required={required.includes(`identifiers.${k}`)}
+              >
                 {(a) => (
                   <input
                     {...a}
@@ -534,7 +549,13 @@ function CaseFormView({ existing }: { existing: Case | null }) {
           </div>
         </fieldset>
 
-        <Field id="cr-measure" label={t('cases.immediateMeasure')} error={fe('immediate_measure')} hint={t('cases.immediateMeasureHint')}>
+        <Field
+          id="cr-measure"
+          label={t('cases.immediateMeasure')}
+          error={fe('immediate_measure')}
+          hint={t('cases.immediateMeasureHint')}
+          required={required.includes('immediate_measure')}
+        >
           {(a) => <textarea {...a} rows={2} value={form.immediate_measure} onInput={(e) => set('immediate_measure', e.currentTarget.value)} />}
         </Field>
 

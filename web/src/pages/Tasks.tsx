@@ -265,6 +265,17 @@ function TaskFormView({
       {task ? (
         <p class="muted small">{t('cases.byAt', { name: task.created_by_name, time: formatDateTime(task.created_at, { timeZone: tz }) })}</p>
       ) : null}
+      {task ? (
+        <PlanApproval
+          task={task}
+          tz={tz}
+          onApproved={(after) => {
+            onChanged(after);
+            setNotice(t('tasks.approvedDone'));
+            onSaved(after);
+          }}
+        />
+      ) : null}
       <ProblemBox error={error} extra={unclaimedFieldErrors(error, claimed).filter((m) => !/^(officers|targets)\[/.test(m))} />
       <div class="grid2">
         <Field id="tk-unit" label={t('duty.unit')} error={fe('unit_id')}>
@@ -308,14 +319,15 @@ function TaskFormView({
         <fieldset>
           <legend>{t('tasks.directive')}</legend>
           <p class="hint">{t('tasks.directiveHint')}</p>
+          <p class="hint">{t('tasks.directiveWho')}</p>
           {fe('directive') ? <div class="field-error">{fe('directive')}</div> : null}
           <div class="grid2">
-            <Field id="tk-dir-number" label={t('tasks.directiveNumber')} error={fe('directive.number')}>
+            <Field id="tk-dir-number" label={t('tasks.directiveNumber')} error={fe('directive.number')} required>
               {(a) => (
                 <input {...a} disabled={editing} value={form.directive_number} onInput={(e) => set('directive_number', e.currentTarget.value)} />
               )}
             </Field>
-            <Field id="tk-dir-date" label={t('tasks.directiveDate')} error={fe('directive.date')}>
+            <Field id="tk-dir-date" label={t('tasks.directiveDate')} error={fe('directive.date')} required>
               {(a) => (
                 <input
                   {...a}
@@ -327,7 +339,7 @@ function TaskFormView({
                 />
               )}
             </Field>
-            <Field id="tk-dir-issuer" label={t('tasks.directiveIssuer')} error={fe('directive.issuer')}>
+            <Field id="tk-dir-issuer" label={t('tasks.directiveIssuer')} error={fe('directive.issuer')} required>
               {(a) => (
                 <input {...a} disabled={editing} value={form.directive_issuer} onInput={(e) => set('directive_issuer', e.currentTarget.value)} />
               )}
@@ -408,5 +420,42 @@ function TaskFormView({
       </div>
       {task ? <p class="muted small">{t('tasks.editHint')}</p> : null}
     </form>
+  );
+}
+
+/**
+ * Art. 16.4(b): who put a key-point plan in force and when, or, while it awaits its unit's leadership,
+ * the button that approves it (the server refuses anyone else with a 403 that names the rule).
+ */
+export function PlanApproval({ task, tz, onApproved }: { task: Task; tz: string; onApproved: (t: Task) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (task.approved_at && task.status !== 'awaiting_approval') {
+    return (
+      <p class="small" data-testid="task-approved">
+        {t('tasks.approvedBy', { name: task.approved_by_name ?? '', time: formatDateTime(task.approved_at, { timeZone: tz }) })}
+      </p>
+    );
+  }
+  if (task.status !== 'awaiting_approval') return null;
+  const approve = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onApproved(await casesApi.approveTask(task.id));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="alert alert-warn plan-approval" data-testid="plan-approval">
+      <p>{t('tasks.awaitingHint')}</p>
+      <ProblemBox error={error} />
+      <button type="button" class="btn btn-primary" disabled={busy} onClick={approve}>
+        {t('tasks.approve')}
+      </button>
+    </div>
   );
 }
