@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "supervision/authority.h"
 #include "core/text.h"
+#include "org/hq_words.h"
 
 namespace watchfloor::supervision {
 namespace {
@@ -22,6 +23,13 @@ using nlohmann::json;
 thread_local std::vector<events::Event> t_outbox;
 // Alerts raised or resolved by this thread's writes: they publish at once, so they too wait for the commit.
 thread_local std::vector<std::function<void()>> t_after;
+
+// A role's Vietnamese name in messages (vocabulary.h), or the id when it is not a role.
+std::string role_vi(const std::string& role) {
+  for (const auto& t : org::role_terms())
+    if (t.id == role) return std::string(t.name_vi);
+  return role;
+}
 
 // A rule of the regulation refuses the caller: 403, the rule named.
 Problem refused(const Refusal& r) { return Problem(403, "forbidden-by-rule", "Forbidden by the regulation", "Quy chế không cho phép", r.en, r.vi); }
@@ -192,9 +200,11 @@ namespace {
 
 void check_task(const Task& t, org::Units& units, store::Db& db) {
   if (!units.get(t.unit_id)) throw Problem::field("unit_id", "Đơn vị không tồn tại", "No such unit");
-  if (t.method == "keypoint_directive" && !t.directive.is_object())
-    throw Problem::field("directive", "Nhiệm vụ theo chỉ đạo trực tiếp của Lãnh đạo Tổng cục phải ghi số, ngày, người chỉ đạo",
-                         "A leadership-directed task must give the directive's number, date and issuer");
+  if (t.method == "keypoint_directive" && !t.directive.is_object()) {
+    auto w = org::hq_words(units.list());
+    throw Problem::field("directive", fmt::format("Nhiệm vụ theo chỉ đạo trực tiếp của {} phải ghi số, ngày, người chỉ đạo", w.leadership_vi),
+                         fmt::format("A task directed by the {} must give the directive's number, date and issuer", w.leadership_en));
+  }
   if (t.period_to && *t.period_to < t.period_from)
     throw Problem::field("period_to", "Thời hạn kết thúc phải sau ngày bắt đầu", "The end must be after the start");
   for (size_t i = 0; i < t.officers.size(); ++i) {
@@ -527,8 +537,8 @@ Case Cases::report(int64_t id, int64_t by) {
   c.status = "reported";
   for (const auto& rc : r.recipients)
     notify(rc.user_id, "case_reported", c, std::nullopt,
-           fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, c.description.substr(0, 120)),
-           fmt::format("Case {} ({}): {}", c.number, r.clause_en, c.description.substr(0, 120)));
+           fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
+           fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
   for (const auto& w : r.warnings) {
     if (w.code != "nobody_on_duty") continue;
     events::Alert a;
@@ -754,8 +764,8 @@ Case Cases::forward(int64_t id, int64_t by, const std::vector<int64_t>& leaders,
   add_recipients(c, leaders, "hq_leadership", true);
   for (auto leader : leaders)
     notify(leader, "case_forwarded", c, std::nullopt,
-           fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, summary.substr(0, 160)),
-           fmt::format("The focal point forwards case {} for direction: {}", c.number, summary.substr(0, 160)));
+           fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, core::utf8_prefix(summary, 160)),
+           fmt::format("The focal point forwards case {} for direction: {}", c.number, core::utf8_prefix(summary, 160)));
   std::string who = names_of(dir, leaders);
   record(id, by, "relay.forwarded", fmt::format("Đầu mối chuyển báo cáo đến {}: {}", who, summary),
          fmt::format("The focal point forwarded the report to {}: {}", who, summary),
@@ -818,8 +828,8 @@ void Cases::deliver_direction(const Case& c, Directory& dir) {
   add_recipients(c, leaders, "directed_unit", true);
   std::string direction = c.relay && c.relay->direction ? *c.relay->direction : "";
   for (auto u : people)
-    notify(u, "case_direction", c, std::nullopt, fmt::format("Ý kiến chỉ đạo về vụ việc {}: {}", c.number, direction.substr(0, 160)),
-           fmt::format("Direction on case {}: {}", c.number, direction.substr(0, 160)));
+    notify(u, "case_direction", c, std::nullopt, fmt::format("Ý kiến chỉ đạo về vụ việc {}: {}", c.number, core::utf8_prefix(direction, 160)),
+           fmt::format("Direction on case {}: {}", c.number, core::utf8_prefix(direction, 160)));
 }
 
 void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Directory& dir) {
@@ -1198,13 +1208,13 @@ void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Dire
       a.subject = fmt::format("case:{}:step:{}", c.id, i);
       a.unit_id = unit ? unit : std::optional<int64_t>(handling);
       a.severity = "high";
-      a.title_vi = fmt::format("Không có ai ({}) để nhận cảnh báo leo thang vụ việc {}", step.notify_role, c.number);
+      a.title_vi = fmt::format("Không có ai ({}) để nhận cảnh báo chuyển cấp xử lý vụ việc {}", role_vi(step.notify_role), c.number);
       a.title_en = fmt::format("Nobody ({}) to receive the escalation of case {}", step.notify_role, c.number);
       a.audience = {"unit_leader", "office_officer"};
       a.details = {{"case_id", c.id}, {"step", i}};
       t_after.push_back([this, a] { alerts_.raise(a); });
       record(c.id, std::nullopt, "escalated",
-             fmt::format("Leo thang bước {}: không có người nhận ({}), chuyển bước tiếp theo", i + 1, step.notify_role),
+             fmt::format("Chuyển cấp xử lý bước {}: không có người nhận ({}), chuyển bước tiếp theo", i + 1, role_vi(step.notify_role)),
              fmt::format("Escalation step {}: nobody to notify ({}), moving to the next step", i + 1, step.notify_role),
              {{"step", i}, {"users", json::array()}});
       if (i + 1 < p.steps.size() && condition_holds(p.steps[i + 1].condition, clock.status) &&
@@ -1218,11 +1228,12 @@ void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Dire
                "ON CONFLICT(case_id, user_id) DO UPDATE SET approver = MAX(approver, excluded.approver)",
                {c.id, user, std::string("escalation"), int64_t{approver}});
       notify(user, "case_escalated", c, std::nullopt,
-             fmt::format("Leo thang: vụ việc {} chưa được {}", c.number, step.condition == "not_acknowledged" ? "tiếp nhận" : "xử lý xong"),
+             fmt::format("Chuyển cấp xử lý: vụ việc {} chưa được {}", c.number, step.condition == "not_acknowledged" ? "tiếp nhận" : "xử lý xong"),
              fmt::format("Escalation: case {} not yet {}", c.number, step.condition == "not_acknowledged" ? "acknowledged" : "closed"));
     }
     record(c.id, std::nullopt, "escalated",
-           fmt::format("Leo thang bước {} (lần {}): thông báo {} tại {}", i + 1, due[k].occurrence, step.notify_role, u ? u->name_vi : ""),
+           fmt::format("Chuyển cấp xử lý bước {} (lần {}): thông báo {} tại {}", i + 1, due[k].occurrence, role_vi(step.notify_role),
+                       u ? u->name_vi : ""),
            fmt::format("Escalation step {} (time {}): notified {} at {}", i + 1, due[k].occurrence, step.notify_role, u ? u->name_en : ""),
            {{"step", i}, {"users", people}});
     changed(c.id);
