@@ -31,6 +31,13 @@ struct Builder {
 
 const char* kLeaderPositions[] = {"shift_leader", "deputy_leader"};
 
+// Who leads a shift and approves within it: its shift leader, or a deputy when it has none.
+bool leads_shift(const OnDuty& shift, const std::string& pos) {
+  if (pos == "shift_leader") return true;
+  return pos == "deputy_leader" &&
+         std::none_of(shift.members.begin(), shift.members.end(), [](const auto& m) { return m.second == "shift_leader"; });
+}
+
 bool is_leader_position(const std::string& pos) {
   return std::find(std::begin(kLeaderPositions), std::end(kLeaderPositions), pos) != std::end(kLeaderPositions);
 }
@@ -163,13 +170,10 @@ Routing route_case(const RouteInput& in, const Directory& dir) {
       b.out.handling_unit_id = watch->id;
       if (shift) {
         b.out.shift_id = shift->shift_id;
-        bool has_leader = std::any_of(shift->members.begin(), shift->members.end(),
-                                      [](const auto& m) { return m.second == "shift_leader"; });
         for (const auto& [user, pos] : shift->members) {
           const Person* p = dir.person(user);
           if (!p) continue;
-          bool leads = pos == "shift_leader" || (!has_leader && pos == "deputy_leader");
-          if (leads)
+          if (leads_shift(*shift, pos))
             b.add(*p, watch->id, "shift_leader", true, fmt::format("Lãnh đạo ca trực ngày {}, {}", shift->date, watch->name_vi),
                   fmt::format("Shift leader on duty ({}), {}", shift->date, watch->name_en));
           else
@@ -262,10 +266,8 @@ NextLevel next_level(const Directory& dir, const org::Unit& watch_unit) {
     if (const OnDuty* s = dir.shift_for(*above)) {
       out.unit = above;
       out.role = "duty_watch_above";
-      bool has_leader = std::any_of(s->members.begin(), s->members.end(), [](const auto& m) { return m.second == "shift_leader"; });
       for (const auto& [user, pos] : s->members)
-        if (const Person* p = dir.person(user))
-          out.people.push_back({p, pos == "shift_leader" || (!has_leader && pos == "deputy_leader")});
+        if (const Person* p = dir.person(user)) out.people.push_back({p, leads_shift(*s, pos)});
       return out;
     }
     u = above;
