@@ -25,10 +25,11 @@ constexpr int64_t kMin = 60'000;
 // The codes that play each part in one organisation preset.
 struct Codes {
   std::string preset, hq, hq_leadership, province, province_leadership, province_division, branch, other_branch,
-      other_province, other_province_leadership;
+      other_province, other_province_leadership, focal_point, office;
 };
-const Codes k2017{"org-2017.json", "TCHQ", "TCHQ-LD", "HP", "HP-LD", "HP-GSQL", "HP-CKKV1", "HP-DV", "LS", "LS-LD"};
-const Codes k2025{"org-2025.json", "CHQ", "CHQ-LD", "KV3", "KV3-LD", "KV3-GSQL", "KV3-HP1", "KV3-DV", "KV7", "KV7-LD"};
+const Codes k2017{"org-2017.json", "TCHQ", "TCHQ-LD", "HP", "HP-LD", "HP-GSQL", "HP-CKKV1", "HP-DV", "LS", "LS-LD", "VP-PTH", "VP"};
+const Codes k2025{"org-2025.json", "CHQ", "CHQ-LD", "KV3", "KV3-LD", "KV3-GSQL", "KV3-HP1", "KV3-DV", "KV7", "KV7-LD", "CHQ-VP-PTH",
+                  "CHQ-VP"};
 
 struct World {
   explicit World(const Codes& c = k2017) : codes(c) {
@@ -393,11 +394,11 @@ std::pair<int, std::vector<std::string>> refusal(F&& f) {
 }
 
 struct Headquarters : World {
-  Headquarters() {
-    focal = user("tonghop.vp", "VP-PTH", "office_officer", "TCHQ");
-    focal_head = user("chanhvanphong", "VP", "unit_leader", "VP");  // the Office the focal point belongs to
+  explicit Headquarters(const Codes& c) : World(c) {
+    focal = user("tonghop.vp", c.focal_point, "office_officer", c.hq);
+    focal_head = user("chanhvanphong", c.office, "unit_leader", c.office);  // the Office the focal point belongs to
     TaskInput t;
-    t.unit_id = unit("HP");
+    t.unit_id = unit(c.province);
     t.method = "keypoint_directive";
     t.title = "Giám sát container phế liệu theo chỉ đạo của Lãnh đạo Tổng cục";
     t.period_from = clock.now_ms() - 86'400'000;
@@ -405,14 +406,17 @@ struct Headquarters : World {
     task = tx([&] { return cases->create_task(t, hq_leader); }).id;
   }
   Case reported_directive(const std::string& severity = "medium") {
-    auto c = open_case(branch_officer, "HP-CKKV1", task, severity);
+    auto c = open_case(branch_officer, codes.branch, task, severity);
     return tx([&] { return cases->report(c.id, branch_officer); });
   }
   int64_t focal = 0, focal_head = 0, task = 0;
 };
 
-TEST(Relay, Art16_4c_TheCaseWaitsAtTheFocalPointWhichForwardsItToTheLeadersItChooses) {
-  Headquarters w;
+// The rules of Art. 16.4(b), (c) and Art. 8 added for issue 13, over both presets.
+class Clause16_4 : public ::testing::TestWithParam<Codes> {};
+
+TEST_P(Clause16_4, Art16_4c_TheCaseWaitsAtTheFocalPointWhichForwardsItToTheLeadersItChooses) {
+  Headquarters w(GetParam());
   auto c = w.reported_directive();
   EXPECT_EQ(c.routing["clause"], "16.4.c");
   ASSERT_TRUE(c.relay);
@@ -458,8 +462,8 @@ TEST(Relay, Art16_4c_TheCaseWaitsAtTheFocalPointWhichForwardsItToTheLeadersItCho
   EXPECT_EQ(hops, (std::vector<std::string>{"relay.at_focal_point", "relay.forwarded", "relay.directed", "relay.direction_relayed"}));
 }
 
-TEST(Relay, Art16_4c_NotForwardedInTimeGoesToTheFocalPointsLeadershipThenStraightToTheLeaders) {
-  Headquarters w;
+TEST_P(Clause16_4, Art16_4c_NotForwardedInTimeGoesToTheFocalPointsLeadershipThenStraightToTheLeaders) {
+  Headquarters w(GetParam());
   auto c = w.reported_directive("high");
   EXPECT_EQ(c.relay->due_at, w.clock.now_ms() + 15 * kMin) << "a high case: fifteen minutes a hop";
   w.advance(14);
@@ -512,17 +516,17 @@ TEST(RelayTable, Art16_4c_EachHopIsTakenByItsOwnPeopleAndTheClockMovesOnlyTheFoc
   }
 }
 
-TEST(KeyPoint, Art16_4b_APlanIsInForceOnlyOnceTheLeadershipOfItsUnitApprovesIt) {
-  World w;
+TEST_P(Clause16_4, Art16_4b_APlanIsInForceOnlyOnceTheLeadershipOfItsUnitApprovesIt) {
+  World w(GetParam());
   TaskInput t;
-  t.unit_id = w.unit("HP");
+  t.unit_id = w.unit(w.codes.province);
   t.method = "keypoint_plan";
   t.title = "Kế hoạch giám sát trọng điểm hàng quá cảnh";
   t.period_from = w.clock.now_ms() - 86'400'000;
   auto plan = w.tx([&] { return w.cases->create_task(t, w.shift_leader); });
   EXPECT_EQ(plan.status, "awaiting_approval");
   CaseInput in;
-  in.unit_id = w.unit("HP-CKKV1");
+  in.unit_id = w.unit(w.codes.branch);
   in.task_id = plan.id;
   in.observed_at = w.clock.now_ms();
   in.site = "Cảng Tân Vũ";
@@ -544,10 +548,10 @@ TEST(KeyPoint, Art16_4b_APlanIsInForceOnlyOnceTheLeadershipOfItsUnitApprovesIt) 
   EXPECT_EQ(w.tx([&] { return w.cases->create_task(t, w.leader); }).status, "active");
 }
 
-TEST(KeyPoint, Art16_4c_OnlyAHeadquartersLeaderOrTheFocalPointRecordsADirection) {
-  Headquarters w;
+TEST_P(Clause16_4, Art16_4c_OnlyAHeadquartersLeaderOrTheFocalPointRecordsADirection) {
+  Headquarters w(GetParam());
   TaskInput t;
-  t.unit_id = w.unit("HP");
+  t.unit_id = w.unit(w.codes.province);
   t.method = "keypoint_directive";
   t.title = "Theo chỉ đạo của Lãnh đạo Tổng cục";
   t.period_from = w.clock.now_ms();
@@ -561,10 +565,10 @@ TEST(KeyPoint, Art16_4c_OnlyAHeadquartersLeaderOrTheFocalPointRecordsADirection)
       << "with the direction's reference";
 }
 
-TEST(Cases, Art8_PassengerBaggageNeedsTheMeasureTheTeamAndWhoAndWhatWhoeverReports) {
-  World w;
+TEST_P(Clause16_4, Art8_PassengerBaggageNeedsTheMeasureTheTeamAndWhoAndWhatWhoeverReports) {
+  World w(GetParam());
   CaseInput in;
-  in.unit_id = w.unit("HP-CKKV1");
+  in.unit_id = w.unit(w.codes.branch);
   in.observed_at = w.clock.now_ms();
   in.site = "Sảnh nhập cảnh";
   in.subject = "passenger_baggage";
@@ -575,21 +579,21 @@ TEST(Cases, Art8_PassengerBaggageNeedsTheMeasureTheTeamAndWhoAndWhatWhoeverRepor
   EXPECT_EQ(fields, (std::vector<std::string>{"site_unit_id", "immediate_measure", "identifiers.persons", "identifiers.baggage"}))
       << "an officer off shift too (the duty watch takes the measure)";
   EXPECT_EQ(w.cases->get(c.id)->status, "draft") << "nothing changed";
-  in.site_unit_id = w.unit("HP-CKKV1");
+  in.site_unit_id = w.unit(w.codes.branch);
   in.immediate_measure = "Đề nghị đội nghiệp vụ giữ hành lý tại khu vực kiểm tra";
   in.identifiers = json{{"persons", {"NGUYEN VAN A, hộ chiếu C1234567"}}, {"baggage", {"Thẻ hành lý VN123456, vali đen"}}};
   w.tx([&] { return w.cases->update_draft(c.id, in, w.branch_officer); });
   EXPECT_EQ(w.tx([&] { return w.cases->report(c.id, w.branch_officer); }).status, "reported");
 }
 
-TEST(Cases, EscalationFollowsTheChannelNeverFromABranchStraightToHeadquartersLeaders) {
+TEST_P(Clause16_4, EscalationFollowsTheChannelNeverFromABranchStraightToHeadquartersLeaders) {
   for (const auto& p : default_policies())
     for (const auto& step : p.steps) {
       EXPECT_NE(step.notify_role, "hq_leader") << p.severity;
       EXPECT_NE(step.notify_at, "headquarters") << p.severity;
     }
-  World w;
-  auto c = w.reported(w.branch_officer, "HP-CKKV1", "high");
+  World w(GetParam());
+  auto c = w.reported(w.branch_officer, w.codes.branch, "high");
   w.advance(300);
   EXPECT_TRUE(w.kinds_for(w.hq_leader).empty()) << "four hours unanswered, and still not the HQ leaders";
   EXPECT_FALSE(w.kinds_for(w.leader).empty()) << "the province's leadership was told";
@@ -715,6 +719,10 @@ TEST_P(Handover15_2, AppendixV_TheHandlingUnitAsksAnyOtherUnitOfCustomsAndOnlyTh
 }
 
 INSTANTIATE_TEST_SUITE_P(BothPresets, Handover15_2, ::testing::Values(k2017, k2025), [](const auto& info) {
+  return info.param.preset == "org-2017.json" ? std::string("Org2017") : std::string("Org2025");
+});
+
+INSTANTIATE_TEST_SUITE_P(BothPresets, Clause16_4, ::testing::Values(k2017, k2025), [](const auto& info) {
   return info.param.preset == "org-2017.json" ? std::string("Org2017") : std::string("Org2025");
 });
 
