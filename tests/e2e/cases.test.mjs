@@ -191,4 +191,42 @@ describe('operator console: cases', { timeout: 180000 }, () => {
       await page.context().close();
     }
   });
+  test('16.4(c) in the browser: the focal point forwards the waiting case, a leader directs, the focal point passes it on', async () => {
+    const byUsername = new Map(server.logins.map((l) => [l.username, l]));
+    const focal = byUsername.get('tonghop.vp');
+    const leader = byUsername.get('lanhdao.tchq');
+    const api = await apiLogin(server.url, focal.username, focal.password);
+    const waiting = (await api.get('/api/v1/cases?method=keypoint_directive')).json.items.find((c) => c.relay?.stage === 'at_focal_point');
+    assert.ok(waiting, 'the demo has a 16.4(c) case waiting at the focal point');
+
+    const page = await signedIn(focal, `#/cases/${waiting.id}`);
+    const panel = page.getByTestId('relay');
+    await panel.getByRole('heading', { name: 'Báo cáo Lãnh đạo qua đầu mối (Điều 16.4.c)' }).waitFor();
+    assert.equal(await panel.getAttribute('data-stage'), 'at_focal_point');
+    await panel.getByRole('button', { name: 'Chuyển Lãnh đạo' }).click();
+    const form = page.getByRole('form', { name: 'Chuyển Lãnh đạo' });
+    await form.getByRole('checkbox').first().check();
+    await form.getByLabel('Tóm tắt nội dung báo cáo').fill('Xe 12C-045.67: số kiện thực tế nhiều hơn khai báo, đề nghị chỉ đạo kiểm tra');
+    await form.getByRole('button', { name: 'Chuyển Lãnh đạo' }).click();
+    await page.locator('[data-testid="relay"][data-stage="forwarded"]').waitFor();
+    await page.context().close();
+
+    const leaderPage = await signedIn(leader, `#/cases/${waiting.id}`);
+    const lp = leaderPage.getByTestId('relay');
+    await lp.getByRole('button', { name: 'Cho ý kiến chỉ đạo' }).click();
+    const direct = leaderPage.getByRole('form', { name: 'Cho ý kiến chỉ đạo' });
+    await direct.getByLabel('Nội dung chỉ đạo').fill('Giao Cục Hải quan Lạng Sơn kiểm tra thực tế toàn bộ lô hàng');
+    await direct.getByRole('button', { name: 'Cho ý kiến chỉ đạo' }).click();
+    await leaderPage.locator('[data-testid="relay"][data-stage="directed"]').waitFor();
+    assert.equal(await lp.getByRole('button', { name: 'Chuyển chỉ đạo đến đơn vị' }).count(), 0, 'the leader does not pass it on himself');
+    await leaderPage.context().close();
+
+    const back = await signedIn(focal, `#/cases/${waiting.id}`);
+    const bp = back.getByTestId('relay');
+    await bp.getByRole('button', { name: 'Chuyển chỉ đạo đến đơn vị' }).click();
+    await back.getByRole('form', { name: 'Chuyển chỉ đạo đến đơn vị' }).getByRole('button', { name: 'Chuyển chỉ đạo đến đơn vị' }).click();
+    await back.locator('[data-testid="relay"][data-stage="direction_relayed"]').waitFor();
+    assert.match(await bp.textContent(), /Giao Cục Hải quan Lạng Sơn kiểm tra thực tế/);
+    await back.context().close();
+  });
 });
