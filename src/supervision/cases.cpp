@@ -24,6 +24,16 @@ thread_local std::vector<events::Event> t_outbox;
 // Alerts raised or resolved by this thread's writes: they publish at once, so they too wait for the commit.
 thread_local std::vector<std::function<void()>> t_after;
 
+// The shift as routing reads it.
+OnDuty on_duty_of(const duty::Shift& s) {
+  OnDuty od{s.id, s.date, {}, std::nullopt};
+  for (const auto& m : s.members) {
+    od.members.push_back({m.user_id, m.position});
+    if (m.acting_leader) od.acting_leader = m.user_id;
+  }
+  return od;
+}
+
 // A role's Vietnamese name in messages (vocabulary.h), or the id when it is not a role.
 std::string role_vi(const std::string& role) {
   for (const auto& t : org::role_terms())
@@ -374,7 +384,8 @@ std::optional<std::string> Cases::relation(const Case& c, int64_t user) {
   if (c.open() && c.routing.value("clause", "") == "16.4.a")
     for (auto unit : watch_units(c.routing.value("handling_unit_id", c.unit_id)))
       if (auto s = duty_.shift_at(unit, clock_.now_ms()))
-        if (auto pos = s->position_of(user); pos && user != c.reported_by) return *pos == "shift_leader" ? "approver" : "recipient";
+        if (auto pos = s->position_of(user); pos && user != c.reported_by)
+          return leads_shift(on_duty_of(*s), user, *pos) ? "approver" : "recipient";
   if (c.created_by == user || c.reported_by == user) return "reporter";
   return std::nullopt;
 }
@@ -1142,9 +1153,7 @@ Directory Cases::directory(int64_t now) {
       if (auto role = auth::parse_role(r.str(1))) d.people[it->second].grants.push_back({*role, r.i64(2)});
   for (const auto& r : db_.query("SELECT DISTINCT unit_id FROM shifts WHERE starts_at <= ? AND ends_at > ?", {now, now}))
     if (auto s = duty_.shift_at(r.i64(0), now)) {
-      OnDuty od{s->id, s->date, {}};
-      for (const auto& m : s->members) od.members.push_back({m.user_id, m.position});
-      d.on_duty[s->unit_id] = std::move(od);
+      d.on_duty[s->unit_id] = on_duty_of(*s);
     }
   return d;
 }

@@ -31,12 +31,6 @@ struct Builder {
 
 const char* kLeaderPositions[] = {"shift_leader", "deputy_leader"};
 
-// Who leads a shift and approves within it: its shift leader, or a deputy when it has none.
-bool leads_shift(const OnDuty& shift, const std::string& pos) {
-  if (pos == "shift_leader") return true;
-  return pos == "deputy_leader" &&
-         std::none_of(shift.members.begin(), shift.members.end(), [](const auto& m) { return m.second == "shift_leader"; });
-}
 
 bool is_leader_position(const std::string& pos) {
   return std::find(std::begin(kLeaderPositions), std::end(kLeaderPositions), pos) != std::end(kLeaderPositions);
@@ -173,7 +167,7 @@ Routing route_case(const RouteInput& in, const Directory& dir) {
         for (const auto& [user, pos] : shift->members) {
           const Person* p = dir.person(user);
           if (!p) continue;
-          if (leads_shift(*shift, pos))
+          if (leads_shift(*shift, user, pos))
             b.add(*p, watch->id, "shift_leader", true, fmt::format("Lãnh đạo ca trực ngày {}, {}", shift->date, watch->name_vi),
                   fmt::format("Shift leader on duty ({}), {}", shift->date, watch->name_en));
           else
@@ -243,6 +237,14 @@ Routing route_case(const RouteInput& in, const Directory& dir) {
   return b.out;
 }
 
+bool leads_shift(const OnDuty& shift, int64_t user, const std::string& pos) {
+  if (pos == "shift_leader") return true;
+  if (pos != "deputy_leader" ||
+      std::any_of(shift.members.begin(), shift.members.end(), [](const auto& m) { return m.second == "shift_leader"; }))
+    return false;
+  return !shift.acting_leader || *shift.acting_leader == user;
+}
+
 std::vector<const Person*> leadership_of(const Directory& dir, const org::Unit& unit) {
   std::vector<const Person*> people = dir.holding(unit.id, {Role::unit_leader, Role::hq_leader});
   if (auto it = unit.designations.find("leadership"); it != unit.designations.end())
@@ -267,7 +269,7 @@ NextLevel next_level(const Directory& dir, const org::Unit& watch_unit) {
       out.unit = above;
       out.role = "duty_watch_above";
       for (const auto& [user, pos] : s->members)
-        if (const Person* p = dir.person(user)) out.people.push_back({p, leads_shift(*s, pos)});
+        if (const Person* p = dir.person(user)) out.people.push_back({p, leads_shift(*s, user, pos)});
       return out;
     }
     u = above;

@@ -30,7 +30,12 @@ struct OnDuty {
   int64_t shift_id = 0;
   std::string date;
   std::vector<std::pair<int64_t, std::string>> members;
+  std::optional<int64_t> acting_leader;  // the deputy the roster names acting leader (quyền lãnh đạo ca trực)
 };
+
+// Who leads a shift and approves within it: its shift leader; without one, the deputy the roster names
+// acting leader, or failing that every deputy.
+bool leads_shift(const OnDuty& shift, int64_t user, const std::string& pos);
 
 // Everything routing reads, taken at one moment.
 struct Directory {

@@ -98,6 +98,19 @@ TEST_P(Routing16_4, PointA_RegularSupervisionAtABranchGoesToTheProvincesShiftOnD
   EXPECT_FALSE(r.reporter_on_duty);
 }
 
+TEST_P(Routing16_4, PointA_WithoutAShiftLeaderTheActingLeaderTheRosterNamesApproves) {
+  person(13, "Phó ca trực thứ hai", GetParam().province, Role::duty_officer, GetParam().province);
+  OnDuty s{42, "2026-11-28", {{5, "deputy_leader"}, {13, "deputy_leader"}, {7, "supervision_officer"}}};
+  dir.on_duty[id(GetParam().province)] = s;
+  auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "goods", std::nullopt, 8}, dir);
+  EXPECT_TRUE(find(r, 5)->approver && find(r, 13)->approver) << "no acting leader named: either deputy leads";
+  s.acting_leader = 13;
+  dir.on_duty[id(GetParam().province)] = s;
+  r = route_case({"regular", id(GetParam().branch), std::nullopt, "goods", std::nullopt, 8}, dir);
+  EXPECT_TRUE(find(r, 13)->approver) << "the acting leader (quyền lãnh đạo ca trực) approves";
+  EXPECT_FALSE(find(r, 5)->approver) << "the other deputy does not";
+}
+
 TEST_P(Routing16_4, PointA_ATaskOfTheDutyWatchRoutesTheSameWay) {
   shift_on_duty();
   auto r = route_case({"duty_task", id(GetParam().province), std::nullopt, "means_of_transport", std::nullopt, 8}, dir);
