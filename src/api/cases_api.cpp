@@ -339,6 +339,10 @@ void add_case_routes(http::Router& r, Services& s) {
     if (query(ctx, "from")) q.from = query_time(ctx, "from", 0);
     if (query(ctx, "to")) q.to = query_time(ctx, "to", 0);
     q.text = query(ctx, "q");
+    const auto& p = ctx.principal();
+    q.reader = supervision::CaseReader{p.user_id, auth::scope_roots(p, Action::case_read, *ctx.scope),
+                                       auth::scope_roots(p, Action::coordination_respond, *ctx.scope),
+                                       auth::watches_sector(p, *ctx.scope)};
     json items = json::array();
     for (const auto& c : s.cases.list(q)) {
       auth::Target t{c.unit_id};

@@ -67,14 +67,6 @@ bool is_watcher(Role r) {
   return std::find(watchers.begin(), watchers.end(), r) != watchers.end();
 }
 
-// Art. 16.1 and 16.2.1: the lead unit for online supervision and the system operator run the online
-// supervision of the whole sector, so the people who watch there (not their camera administrators,
-// who administer only their own) view and play back every camera of every unit, and read the cases
-// raised from camera footage.
-bool watches_sector(const Principal& p, const UnitScope& scope) {
-  return std::any_of(p.grants.begin(), p.grants.end(),
-                     [&](const Grant& g) { return is_watcher(g.role) && scope.watches_sector(g.unit_id); });
-}
 
 bool is_camera_watch(Action a) {
   return a == Action::camera_read || a == Action::video_playback || a == Action::video_live;
@@ -107,6 +99,15 @@ bool has_any(const Principal& p, const std::vector<Role>& roles) {
 }
 
 }  // namespace
+
+// Art. 16.1 and 16.2.1: the lead unit for online supervision and the system operator run the online
+// supervision of the whole sector, so the people who watch there (not their camera administrators,
+// who administer only their own) view and play back every camera of every unit, and read the cases
+// raised from camera footage.
+bool watches_sector(const Principal& p, const UnitScope& scope) {
+  return std::any_of(p.grants.begin(), p.grants.end(),
+                     [&](const Grant& g) { return is_watcher(g.role) && scope.watches_sector(g.unit_id); });
+}
 
 const std::vector<Role>& all_roles() {
   static const std::vector<Role> roles = [] {

@@ -106,6 +106,10 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
 // A principal whose unit is outside customs, or who holds only the external requester role.
 bool is_external(const Principal& p, const UnitScope& scope);
 
+// Art. 16.1, 16.2.1: the people who watch for the whole sector (the lead unit's and the system operator's
+// watchers): they view every camera and read the cases raised from footage.
+bool watches_sector(const Principal& p, const UnitScope& scope);
+
 // The units whose subtrees the principal may act on for `a` (for filtering lists).
 // nullopt means no restriction by unit.
 std::optional<std::vector<int64_t>> scope_roots(const Principal& p, Action a, const UnitScope& scope);

@@ -312,6 +312,37 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
   if (q.from) sql += " AND c.observed_at >= ?", params.push_back(*q.from);
   if (q.to) sql += " AND c.observed_at < ?", params.push_back(*q.to);
   if (q.text) sql += " AND c.search_text LIKE ? ESCAPE '\\'", params.push_back(like_pattern(*q.text));
+  if (q.reader) {
+    // What the policy lets them read (auth/policy.cpp, case_read), as a query: drafts are their authors';
+    // then their units' cases, the cases routed to them or reported by them, those of a 16.4(a) duty
+    // watch they are on now, those their units are asked to coordinate, and footage for the sector watch.
+    const CaseReader& rd = *q.reader;
+    auto units = [&](const std::vector<int64_t>& roots) {
+      std::string in = "(NULL";
+      for (auto root : roots)
+        for (auto id : units_.tree()->subtree(root)) in += ",?", params.push_back(id);
+      return in + ")";
+    };
+    sql += " AND (c.status <> 'draft' OR c.created_by = ?)";
+    params.push_back(rd.user_id);
+    if (rd.read_roots) {
+      sql += " AND (c.unit_id IN " + units(*rd.read_roots);
+      sql += " OR c.created_by = ? OR c.reported_by = ? OR c.id IN (SELECT case_id FROM case_recipients WHERE user_id = ?)";
+      for (int i = 0; i < 3; ++i) params.push_back(rd.user_id);
+      sql += " OR (c.clause = '16.4.a' AND (c.handling_unit_id IN (SELECT s.unit_id FROM shifts s JOIN shift_members m ON m.shift_id = s.id "
+             "WHERE m.user_id = ? AND s.starts_at <= ? AND s.ends_at > ?) OR c.handling_unit_id IN (SELECT d.unit_id FROM unit_designations d "
+             "JOIN shifts s ON s.unit_id = d.target_unit_id JOIN shift_members m ON m.shift_id = s.id WHERE d.kind = 'duty_watch' AND "
+             "m.user_id = ? AND s.starts_at <= ? AND s.ends_at > ?)))";
+      int64_t now = clock_.now_ms();
+      for (int i = 0; i < 2; ++i) params.insert(params.end(), {rd.user_id, now, now});
+      if (!rd.coordinate_roots || !rd.coordinate_roots->empty()) {
+        sql += " OR c.id IN (SELECT case_id FROM coordination_requests";
+        sql += rd.coordinate_roots ? " WHERE to_unit_id IN " + units(*rd.coordinate_roots) + ")" : ")";
+      }
+      if (rd.footage) sql += " OR c.cameras <> '[]'";
+      sql += ")";
+    }
+  }
   sql += " ORDER BY c.id DESC LIMIT ?";
   params.push_back(static_cast<int64_t>(q.limit));
   std::vector<Case> out;

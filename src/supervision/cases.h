@@ -99,10 +99,20 @@ struct CaseInput {
   std::optional<nlohmann::json> cameras, identifiers;
 };
 
+// Who is listing: the query keeps to the cases they may read before the limit applies (a superset the
+// policy then narrows), so that cases out of scope never crowd out the caller's own.
+struct CaseReader {
+  int64_t user_id = 0;
+  std::optional<std::vector<int64_t>> read_roots;        // case_read by unit scope; nullopt: every unit
+  std::optional<std::vector<int64_t>> coordinate_roots;  // units whose coordination requests they answer
+  bool footage = false;                                  // a sector watcher: every case raised from footage
+};
+
 struct CaseQuery {
   std::optional<int64_t> unit_id;   // this unit's subtree
   std::optional<std::string> method, status, severity, text;
   std::optional<int64_t> from, to;  // observed_at
+  std::optional<CaseReader> reader;
   int limit = 500;
 };
 

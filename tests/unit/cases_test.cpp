@@ -492,6 +492,32 @@ TEST_P(Clause16_4, Art16_4c_NotForwardedInTimeGoesToTheFocalPointsLeadershipThen
   EXPECT_EQ(w.count(w.cases->timeline(c.id), "relay.direction_sent"), 1);
 }
 
+TEST(Cases, AListKeepsToWhatTheReaderMayReadBeforeItsLimit) {
+  World w;
+  auto mine = w.reported(w.branch_officer, w.codes.branch);
+  auto draft = w.open_case(w.leader, w.codes.branch);  // someone else's draft in the same unit
+  for (int i = 0; i < 4; ++i) w.reported(w.leader, w.codes.other_province);  // newer, in another province
+  CaseQuery q;
+  q.limit = 3;
+  auto ids = [&] {
+    std::vector<int64_t> out;
+    for (const auto& c : w.cases->list(q)) out.push_back(c.id);
+    return out;
+  };
+  auto has = [](const std::vector<int64_t>& v, int64_t id) { return std::find(v.begin(), v.end(), id) != v.end(); };
+  EXPECT_FALSE(has(ids(), mine.id)) << "unscoped, the newest three crowd it out";
+  q.reader = CaseReader{w.next_officer, std::vector<int64_t>{w.unit(w.codes.branch)}, std::vector<int64_t>{}, false};
+  EXPECT_EQ(ids(), (std::vector<int64_t>{mine.id})) << "the unit's case, not the draft, not the other province's";
+  q.reader->read_roots = std::vector<int64_t>{};
+  EXPECT_TRUE(ids().empty()) << "no unit scope and nothing routed to them";
+  q.reader->user_id = w.leader;
+  q.limit = 10;
+  auto own = ids();
+  EXPECT_EQ(own.size(), 5u) << "what they reported, and their own draft";
+  EXPECT_TRUE(has(own, draft.id));
+  EXPECT_FALSE(has(own, mine.id));
+}
+
 TEST(RelayTable, Art16_4c_EachHopIsTakenByItsOwnPeopleAndTheClockMovesOnlyTheFocalPointsHops) {
   EXPECT_EQ(relay_step("at_focal_point", RelayAction::forward, "focal_point").next, "forwarded");
   EXPECT_EQ(relay_step("at_focal_leadership", RelayAction::forward, "focal_leadership").next, "forwarded");
