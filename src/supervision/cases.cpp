@@ -320,8 +320,12 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
     auto units = [&](const std::vector<int64_t>& roots) {
       std::string in = "(NULL";
       for (auto root : roots)
-        for (auto id : units_.tree()->subtree(root)) in += ",?", params.push_back(id);
-      return in + ")";
+        for (auto id : units_.tree()->subtree(root)) {
+          in += ",?";
+          params.emplace_back(id);
+        }
+      in += ")";
+      return in;
     };
     sql += " AND (c.status <> 'draft' OR c.created_by = ?)";
     params.push_back(rd.user_id);
@@ -334,7 +338,11 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
              "JOIN shifts s ON s.unit_id = d.target_unit_id JOIN shift_members m ON m.shift_id = s.id WHERE d.kind = 'duty_watch' AND "
              "m.user_id = ? AND s.starts_at <= ? AND s.ends_at > ?)))";
       int64_t now = clock_.now_ms();
-      for (int i = 0; i < 2; ++i) params.insert(params.end(), {rd.user_id, now, now});
+      for (int i = 0; i < 2; ++i) {
+        params.push_back(rd.user_id);
+        params.push_back(now);
+        params.push_back(now);
+      }
       if (!rd.coordinate_roots || !rd.coordinate_roots->empty()) {
         sql += " OR c.id IN (SELECT case_id FROM coordination_requests";
         sql += rd.coordinate_roots ? " WHERE to_unit_id IN " + units(*rd.coordinate_roots) + ")" : ")";

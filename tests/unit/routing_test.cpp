@@ -62,7 +62,7 @@ class Routing16_4 : public ::testing::TestWithParam<Parts> {
     dir.people.push_back({uid, name, id(home), {{role, id(at)}}});
   }
   // The province's duty watch on duty now: 5 leads, 6 and 7 are members.
-  void shift_on_duty() { dir.on_duty[id(GetParam().province)] = {42, "2026-11-28", {{5, "shift_leader"}, {6, "duty_officer"}, {7, "supervision_officer"}}}; }
+  void shift_on_duty() { dir.on_duty[id(GetParam().province)] = {42, "2026-11-28", {{5, "shift_leader"}, {6, "duty_officer"}, {7, "supervision_officer"}}, std::nullopt}; }
 
   static std::vector<int64_t> users(const Routing& r) {
     std::vector<int64_t> out;
@@ -100,7 +100,7 @@ TEST_P(Routing16_4, PointA_RegularSupervisionAtABranchGoesToTheProvincesShiftOnD
 
 TEST_P(Routing16_4, PointA_WithoutAShiftLeaderTheActingLeaderTheRosterNamesApproves) {
   person(13, "Phó ca trực thứ hai", GetParam().province, Role::duty_officer, GetParam().province);
-  OnDuty s{42, "2026-11-28", {{5, "deputy_leader"}, {13, "deputy_leader"}, {7, "supervision_officer"}}};
+  OnDuty s{42, "2026-11-28", {{5, "deputy_leader"}, {13, "deputy_leader"}, {7, "supervision_officer"}}, std::nullopt};
   dir.on_duty[id(GetParam().province)] = s;
   auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "goods", std::nullopt, 8}, dir);
   EXPECT_TRUE(find(r, 5)->approver && find(r, 13)->approver) << "no acting leader named: either deputy leads";
@@ -134,7 +134,7 @@ TEST_P(Routing16_4, Escalation_NobodyOnDutyTellsTheDutyWatchAboveAtOnce) {
   // Headquarters' duty watch has a shift on duty; the province has none.
   person(11, "Lãnh đạo ca trực cơ quan", GetParam().hq, Role::shift_leader, GetParam().hq);
   person(12, "Cán bộ trực ban cơ quan", GetParam().hq, Role::duty_officer, GetParam().hq);
-  dir.on_duty[dir.unit(id(GetParam().hq))->designations.at("duty_watch")] = {77, "2026-11-28", {{11, "shift_leader"}, {12, "duty_officer"}}};
+  dir.on_duty[dir.unit(id(GetParam().hq))->designations.at("duty_watch")] = {77, "2026-11-28", {{11, "shift_leader"}, {12, "duty_officer"}}, std::nullopt};
   auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "goods", std::nullopt, 8}, dir);
   ASSERT_NE(find(r, 11), nullptr);
   EXPECT_EQ(find(r, 11)->role, "duty_watch_above");
