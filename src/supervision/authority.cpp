@@ -11,13 +11,8 @@ bool leads(const Directory& dir, int64_t user, const org::Unit& unit) {
   return std::any_of(people.begin(), people.end(), [&](const Person* p) { return p->user_id == user; });
 }
 
-const org::Unit* plan_approver_unit(const Directory& dir, int64_t plan_unit) {
-  const org::Unit* owner = dir.nearest_with(plan_unit, "leadership");
-  return owner ? owner : dir.unit(plan_unit);
-}
-
 std::optional<Refusal> may_approve_plan(const Directory& dir, int64_t user, int64_t plan_unit) {
-  const org::Unit* owner = plan_approver_unit(dir, plan_unit);
+  const org::Unit* owner = leadership_unit(dir, plan_unit);  // the plan's unit's leadership approves it
   if (owner && leads(dir, user, *owner)) return std::nullopt;
   std::string vi = owner ? owner->name_vi : "", en = owner ? owner->name_en : "";
   return Refusal{fmt::format("Kế hoạch giám sát trọng điểm do lãnh đạo đơn vị chủ trì ({}) phê duyệt (Điều 16 khoản 4 điểm b)", vi),

@@ -15,9 +15,6 @@ struct Refusal {
   std::string vi, en;
 };
 
-// The leadership that approves a plan owned by `plan_unit`: its nearest unit with a leadership designation.
-const org::Unit* plan_approver_unit(const Directory& dir, int64_t plan_unit);
-
 std::optional<Refusal> may_approve_plan(const Directory& dir, int64_t user, int64_t plan_unit);
 
 // `has_reference`: the task carries the direction's number or instruction, date and who gave it.

@@ -753,13 +753,20 @@ void Cases::add_recipients(const Case& c, const std::vector<int64_t>& users, con
              {c.id, user, role, int64_t{approver}});
 }
 
-std::vector<int64_t> Cases::relay_candidates(const Case& c) {
+namespace {
+
+// The leadership of the headquarters the relay reports to: whom the focal point forwards it to.
+std::vector<int64_t> hq_leaders(const Relay& r, const Directory& dir) {
   std::vector<int64_t> out;
-  if (!c.relay) return out;
-  Directory dir = directory(clock_.now_ms());
-  if (const org::Unit* hq = dir.unit(c.relay->hq_unit_id))
+  if (const org::Unit* hq = dir.unit(r.hq_unit_id))
     for (const auto* p : leadership_of(dir, *hq)) out.push_back(p->user_id);
   return out;
+}
+
+}  // namespace
+
+std::vector<int64_t> Cases::relay_candidates(const Case& c) {
+  return c.relay ? hq_leaders(*c.relay, directory(clock_.now_ms())) : std::vector<int64_t>{};
 }
 
 std::vector<std::string> Cases::relay_actions(const Case& c, int64_t user) {
@@ -799,15 +806,15 @@ Case Cases::forward(int64_t id, int64_t by, const std::vector<int64_t>& leaders,
                     const std::optional<std::string>& proposal) {
   Case c = require_case(id);
   std::string next = relay_next(c, RelayAction::forward, relay_role(id, by));
-  auto candidates = relay_candidates(c);
+  int64_t now = clock_.now_ms();
+  Directory dir = directory(now);
+  auto candidates = hq_leaders(*c.relay, dir);
   if (leaders.empty())
     throw Problem::field("leader_ids", "Chọn ít nhất một Lãnh đạo để chuyển báo cáo", "Choose at least one leader to forward it to");
   for (size_t i = 0; i < leaders.size(); ++i)
     if (std::find(candidates.begin(), candidates.end(), leaders[i]) == candidates.end())
       throw Problem::field(fmt::format("leader_ids[{}]", i), "Không phải Lãnh đạo nhận báo cáo theo Điều 16 khoản 4 điểm c",
                            "Not a leader who receives reports under Art. 16(4)(c)");
-  int64_t now = clock_.now_ms();
-  Directory dir = directory(now);
   db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, leaders = ?, summary = ?, proposal = ?, forwarded_by = ?, forwarded_at = ? "
            "WHERE case_id = ?",
            {next, json(leaders).dump(), summary, store::opt(proposal), by, now, id});
@@ -869,7 +876,7 @@ void Cases::deliver_direction(const Case& c, Directory& dir) {
     if (auto t = task(*c.task_id)) units.push_back(t->unit_id);
   std::vector<int64_t> leaders;
   for (auto unit : units)
-    if (const org::Unit* owner = plan_approver_unit(dir, unit))
+    if (const org::Unit* owner = leadership_unit(dir, unit))
       for (const auto* p : leadership_of(dir, *owner)) {
         add(p->user_id);
         leaders.push_back(p->user_id);
@@ -910,9 +917,7 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
            fmt::format("Not forwarded within {} minutes: the focal point's leadership is told ({})", minutes, names_of(dir, people)),
            {{"users", people}});
   } else if (to == "sent_to_leaders") {
-    std::vector<int64_t> leaders;
-    if (hq)
-      for (const auto* p : leadership_of(dir, *hq)) leaders.push_back(p->user_id);
+    std::vector<int64_t> leaders = hq_leaders(r, dir);
     json reason = {{"vi", fmt::format("Đầu mối không chuyển báo cáo trong thời hạn ({} phút mỗi bước): gửi thẳng Lãnh đạo", minutes)},
                    {"en", fmt::format("The focal point did not forward the report in time ({} minutes a hop): sent to the leadership directly", minutes)}};
     db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, leaders = ?, bypass_reason = ? WHERE case_id = ?",

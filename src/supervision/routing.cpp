@@ -224,8 +224,7 @@ Routing route_case(const RouteInput& in, const Directory& dir) {
                                                          [](const Recipient& r) { return r.approver; });
   if (!approvable)
     if (const org::Unit* handling = dir.unit(b.out.handling_unit_id)) {
-      const org::Unit* owner = dir.nearest_with(handling->id, "leadership");
-      add_leadership(b, owner ? *owner : *handling, "leadership",
+      add_leadership(b, *leadership_unit(dir, handling->id), "leadership",
                      fmt::format("Lãnh đạo {}: không người nhận nào khác có thẩm quyền duyệt phương án xử lý", handling->name_vi),
                      fmt::format("Leadership of {}: nobody else it reached may approve the handling", handling->name_en));
       std::erase_if(b.out.recipients, [&](const Recipient& r) { return r.user_id == in.reporter_id; });
@@ -251,6 +250,11 @@ std::vector<const Person*> leadership_of(const Directory& dir, const org::Unit& 
     for (const auto* p : dir.holding(it->second, {Role::unit_leader, Role::hq_leader}))
       if (std::find(people.begin(), people.end(), p) == people.end()) people.push_back(p);
   return people;
+}
+
+const org::Unit* leadership_unit(const Directory& dir, int64_t unit) {
+  const org::Unit* owner = dir.nearest_with(unit, "leadership");
+  return owner ? owner : dir.unit(unit);
 }
 
 std::vector<const Person*> focal_point_people(const Directory& dir, const org::Unit& hq) {

@@ -96,6 +96,9 @@ Routing route_case(const RouteInput& in, const Directory& dir);
 // designation names (a director sits in the leadership unit and holds the role at the department).
 std::vector<const Person*> leadership_of(const Directory& dir, const org::Unit& unit);
 
+// The unit whose leadership decides for `unit`: its nearest unit with a leadership designation, else itself.
+const org::Unit* leadership_unit(const Directory& dir, int64_t unit);
+
 // The people of the focal point that reports to the leadership of `hq` (its leadership_focal_point).
 std::vector<const Person*> focal_point_people(const Directory& dir, const org::Unit& hq);
 
