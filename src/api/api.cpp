@@ -1,6 +1,7 @@
 #include "api/api.h"
 
 #include "api/routes.h"
+#include "store/work.h"
 
 namespace watchfloor::api {
 namespace {
@@ -55,14 +56,44 @@ int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fal
 }
 
 void write(Services& s, const std::function<void()>& body) {
-  try {
-    s.db.transaction(body);
-  } catch (...) {
-    s.units.invalidate();  // the cached tree may hold what was just rolled back
-    s.cases.discard();     // and the events it would have caused
-    throw;
+  store::Work::run(s.db, [&](store::Work& w) {
+    w.on_rollback([&s] { s.units.invalidate(); });  // the cached tree may hold what was just rolled back
+    body();
+  });
+}
+
+void add_routes(http::Router& r, Services& s, std::initializer_list<Handler> table) {
+  for (const auto& h : table) r.add(h.method, h.pattern, h.action, [&s, fn = h.fn](http::Context& ctx) { return fn(ctx, s); });
+}
+
+Page page(const http::Context& ctx) {
+  Page p;
+  if (auto v = query(ctx, "limit")) {
+    try {
+      size_t used = 0;
+      p.limit = std::stoll(*v, &used);
+      if (used != v->size()) p.limit = 0;
+    } catch (const std::exception&) {
+      p.limit = 0;
+    }
+    if (p.limit < 1 || p.limit > kMaxPage)
+      throw core::Problem::field("limit", "Phải là số từ 1 đến 500", "Must be a number from 1 to 500");
   }
-  s.cases.flush();  // committed: the case events and notifications go out
+  if (auto c = query(ctx, "cursor")) {
+    try {
+      size_t used = 0;
+      p.before = std::stoll(*c, &used);
+      if (used != c->size() || *p.before <= 0) p.before.reset();
+    } catch (const std::exception&) {
+    }
+    if (!p.before) throw core::Problem::field("cursor", "Con trỏ trang không hợp lệ", "Not a valid page cursor");
+  }
+  return p;
+}
+
+nlohmann::json paged(nlohmann::json items, const Page& p, size_t scanned, int64_t last) {
+  bool more = static_cast<int64_t>(scanned) >= p.limit && last > 0;
+  return {{"items", std::move(items)}, {"next_cursor", more ? nlohmann::json(std::to_string(last)) : nlohmann::json()}};
 }
 
 std::shared_ptr<http::Router> make_router(Services& s) {

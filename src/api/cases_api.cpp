@@ -1,6 +1,6 @@
 // Online supervision: tasks, cases, handling plans, coordination requests (Appendix V), the inbox
 // and escalation policies. Thin: parse, ask the policy with the caller's relation to the case, call
-// the cases module inside `write` (which publishes after the commit), answer with names.
+// the cases module (each call is one unit of work that audits itself), answer with names.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -242,18 +242,6 @@ supervision::CoordinationRequest load_request(http::Context& ctx, Services& s) {
 
 json request_json(Services& s, const supervision::CoordinationRequest& r) { return with_names(s, supervision::to_json(r, s.clock.now_ms())); }
 
-// Runs a change to a case, audits it, and answers with the case as it is now.
-http::Response case_change(http::Context& ctx, Services& s, const supervision::Case& c, const std::string& action,
-                           const std::function<supervision::Case()>& change, json details = json::object(), int status = 200) {
-  supervision::Case after;
-  write(s, [&] {
-    after = change();
-    details["status"] = after.status;
-    s.audit.append(ctx.audit(action, "case", std::to_string(c.id), c.unit_id, details));
-  });
-  return http::Response::json(status, case_json(ctx, s, after, true));
-}
-
 // The administrator's template (DATA/templates/coordination-request.tmpl) when there is one, else the
 // built-in text (the same as templates/coordination-request.tmpl in the repository).
 std::string coordination_template(Services& s) {
@@ -272,7 +260,7 @@ http::Response coordination_form(http::Context& ctx, Services& s, const supervis
     throw Problem::conflict("The coordination request template of this installation is not valid: " + *wrong,
                             "Mẫu phiếu đề nghị phối hợp của hệ thống không hợp lệ: " + *wrong);
   auto pdf = supervision::render_coordination_pdf(f, tmpl);
-  s.audit.append(ctx.audit("coordination.print", "coordination_request", std::to_string(r.id), r.to_unit_id));
+  s.cases.printed(r, ctx.actor());
   http::Response res;
   res.status = 200;
   res.content_type = "application/pdf";
@@ -281,342 +269,341 @@ http::Response coordination_form(http::Context& ctx, Services& s, const supervis
   return res;
 }
 
+// ---- supervision tasks (nhiệm vụ giám sát) ---------------------------------------------------
+
+http::Response list_tasks(http::Context& ctx, Services& s) {
+  auto pg = page(ctx);
+  auto tasks = s.cases.tasks({query_id(ctx, "unit"), query_choice(ctx, "method", supervision::kMethods),
+                              query_choice(ctx, "status", kTaskStatuses), pg.before, pg.limit});
+  json items = json::array();
+  for (const auto& t : tasks)
+    if (ctx.may(Action::task_read, task_target(ctx, t))) items.push_back(task_json(s, t));
+  return http::Response::json(200, paged(std::move(items), pg, tasks.size(), tasks.empty() ? 0 : tasks.back().id));
+}
+
+http::Response create_task(http::Context& ctx, Services& s) {
+  auto in = parse_task(ctx.req.body, true);
+  if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::task_write, {*in.unit_id});
+  return http::Response::json(201, task_json(s, s.cases.create_task(in, ctx.actor())));
+}
+
+// Art. 16.4(b): a key-point plan comes into force when its unit's leadership approves it.
+http::Response approve_task(http::Context& ctx, Services& s) {
+  auto t = load_task(ctx, s);
+  return http::Response::json(200, task_json(s, s.cases.approve_task(t.id, ctx.actor())));
+}
+
+http::Response get_task(http::Context& ctx, Services& s) { return http::Response::json(200, task_json(s, load_task(ctx, s))); }
+
+http::Response update_task(http::Context& ctx, Services& s) {
+  auto in = parse_task(ctx.req.body, false);
+  auto t = load_task(ctx, s);
+  ctx.require(Action::task_write, {t.unit_id});
+  return http::Response::json(200, task_json(s, s.cases.update_task(t.id, in, ctx.actor())));
+}
+
+// ---- cases (vụ việc) ------------------------------------------------------------------------
+
+http::Response list_cases(http::Context& ctx, Services& s) {
+  auto pg = page(ctx);
+  supervision::CaseQuery q;
+  q.unit_id = query_id(ctx, "unit");
+  q.method = query_choice(ctx, "method", supervision::kMethods);
+  q.status = query_choice(ctx, "status", kCaseStatuses);
+  q.severity = query_choice(ctx, "severity", supervision::kSeverities);
+  if (query(ctx, "from")) q.from = query_time(ctx, "from", 0);
+  if (query(ctx, "to")) q.to = query_time(ctx, "to", 0);
+  q.text = query(ctx, "q");
+  q.before = pg.before;
+  q.limit = pg.limit;
+  const auto& p = ctx.principal();
+  q.reader = supervision::CaseReader{p.user_id, auth::scope_roots(p, Action::case_read, *ctx.scope),
+                                     auth::scope_roots(p, Action::coordination_respond, *ctx.scope),
+                                     auth::watches_sector(p, *ctx.scope)};
+  auto cases = s.cases.list(q);
+  json items = json::array();
+  for (const auto& c : cases) {
+    auth::Target t{c.unit_id};
+    if (c.status == "draft") t.owner_user = c.created_by;
+    t.from_camera = c.cameras.is_array() && !c.cameras.empty();
+    if (!ctx.may(Action::case_read, t)) t.relation = s.cases.relation(c, ctx.principal().user_id);  // only when needed
+    if (ctx.may(Action::case_read, t)) items.push_back(case_json(ctx, s, c, false));
+  }
+  return http::Response::json(200, paged(std::move(items), pg, cases.size(), cases.empty() ? 0 : cases.back().id));
+}
+
+// Creating may also report at once ("report": true): one unit of work, so a refused report leaves no draft.
+http::Response create_case(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, kCaseCreateFields);
+  supervision::CaseInput in;
+  read_case_fields(b, in, true);
+  bool report = b.boolean("report", Need::optional).value_or(false);
+  b.finish();
+  if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::case_write, {*in.unit_id});
+  auto c = report ? s.cases.create_reported(in, ctx.actor()) : s.cases.create(in, ctx.actor());
+  return http::Response::json(201, case_json(ctx, s, c, true));
+}
+
+http::Response get_case(http::Context& ctx, Services& s) {
+  auto c = load_case(ctx, s);
+  s.cases.opened(c, ctx.actor());
+  return http::Response::json(200, case_json(ctx, s, c, true));
+}
+
+// A draft is edited by its author; after reporting, PATCH moves the case along its lifecycle.
+http::Response update_case(http::Context& ctx, Services& s) {
+  auto c = load_case(ctx, s);
+  auto t = case_target(ctx, s, c);
+  auto me = ctx.actor();
+  json body = core::parse_json(ctx.req.body);
+  auto answer = [&](const supervision::Case& after) { return http::Response::json(200, case_json(ctx, s, after, true)); };
+  if (body.is_object() && body.contains("status")) {
+    core::JsonBody b(body, {"status", "outcome", "outcome_note", "reason"});
+    auto status = choice(b, "status", Need::required, kCaseStatuses);
+    auto outcome = choice(b, "outcome", Need::optional, supervision::kOutcomes);
+    auto note = b.string("outcome_note", Need::optional, 5000);
+    auto reason = b.string("reason", Need::optional, 2000);
+    if (status == "concluded" && !outcome) b.error("outcome", "Phải chọn kết quả xử lý", "An outcome is required");
+    if (status == "concluded" && !note) b.error("outcome_note", "Phải ghi nội dung kết luận", "A conclusion note is required");
+    if (status && *status != "in_handling" && *status != "concluded" && *status != "closed")
+      b.error("status", "Chỉ chuyển sang: in_handling, concluded, closed", "Only in_handling, concluded or closed");
+    b.finish();
+    bool reopening = *status == "in_handling" && (c.status == "concluded" || c.status == "closed");
+    if (*status == "in_handling" && !reopening) {
+      ctx.require(Action::case_handle, t);
+      return answer(s.cases.start_handling(c.id, me));
+    }
+    ctx.require(Action::case_approve, t);
+    if (reopening) {
+      if (!reason) throw Problem::field("reason", "Phải nêu lý do mở lại", "A reason to reopen is required");
+      return answer(s.cases.reopen(c.id, me, *reason));
+    }
+    if (*status == "concluded") return answer(s.cases.conclude(c.id, me, *outcome, *note));
+    return answer(s.cases.close(c.id, me));
+  }
+  core::JsonBody b(body, kCaseFields);
+  supervision::CaseInput in;
+  read_case_fields(b, in, false);
+  b.finish();
+  ctx.require(Action::case_write, {c.unit_id, c.created_by});
+  if (in.unit_id) ctx.require(Action::case_write, {*in.unit_id});
+  return answer(s.cases.update_draft(c.id, in, me));
+}
+
+http::Response report_case(http::Context& ctx, Services& s) {
+  auto c = load_case(ctx, s);
+  ctx.require(Action::case_write, {c.unit_id, c.created_by});
+  return http::Response::json(200, case_json(ctx, s, s.cases.report(c.id, ctx.actor()), true));
+}
+
+http::Response acknowledge_case(http::Context& ctx, Services& s) {
+  auto c = load_case(ctx, s);
+  ctx.require(Action::case_handle, case_target(ctx, s, c));
+  return http::Response::json(200, case_json(ctx, s, s.cases.acknowledge(c.id, ctx.actor()), true));
+}
+
+http::Response case_timeline(http::Context& ctx, Services& s) {
+  auto c = load_case(ctx, s);
+  json items = json::array();
+  for (const auto& e : s.cases.timeline(c.id)) items.push_back(supervision::to_json(e));
+  return http::Response::json(200, {{"items", with_names(s, items)}});
+}
+
+// Art. 15.1(d): a handling plan is proposed, approved by the case's approver, then carried out.
+http::Response propose(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, {"text"});
+  auto text = b.string("text", Need::required, 5000);
+  b.finish();
+  auto c = load_case(ctx, s);
+  ctx.require(Action::case_propose, case_target(ctx, s, c));
+  return http::Response::json(201, case_json(ctx, s, s.cases.propose(c.id, ctx.actor(), *text), true));
+}
+
+http::Response decide(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, {"decision", "remarks"});
+  static const char* const kDecisions[] = {"approve", "reject"};
+  auto decision = choice(b, "decision", Need::required, kDecisions);
+  auto remarks = b.string("remarks", Need::optional, 2000);
+  b.finish();
+  auto c = load_case(ctx, s);
+  ctx.require(Action::case_approve, case_target(ctx, s, c));
+  auto after = s.cases.decide(c.id, ctx.id_param("proposal_id"), ctx.actor(), *decision == "approve", remarks);
+  return http::Response::json(200, case_json(ctx, s, after, true));
+}
+
+http::Response execute(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, {"note"});
+  auto note = b.string("note", Need::required, 5000);
+  b.finish();
+  auto c = load_case(ctx, s);
+  ctx.require(Action::case_handle, case_target(ctx, s, c));
+  return http::Response::json(200, case_json(ctx, s, s.cases.execute(c.id, ctx.id_param("proposal_id"), ctx.actor(), *note), true));
+}
+
+// ---- Art. 16.4(c): to headquarters leadership through the focal point, and the direction back
+
+http::Response forward(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, {"leader_ids", "summary", "proposal"});
+  auto leaders = ids(b, "leader_ids", 20);
+  auto summary = b.string("summary", Need::required, 5000);
+  auto proposal = b.string("proposal", Need::optional, 5000);
+  b.finish();
+  auto c = load_case(ctx, s);
+  ctx.require(Action::case_handle, case_target(ctx, s, c));
+  return http::Response::json(200, case_json(ctx, s, s.cases.forward(c.id, ctx.actor(), leaders, *summary, proposal), true));
+}
+
+http::Response direct(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, {"direction"});
+  auto direction = b.string("direction", Need::required, 5000);
+  b.finish();
+  auto c = load_case(ctx, s);
+  ctx.require(Action::case_approve, case_target(ctx, s, c));
+  return http::Response::json(200, case_json(ctx, s, s.cases.direct(c.id, ctx.actor(), *direction), true));
+}
+
+http::Response relay_direction(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body.empty() ? "{}" : ctx.req.body, {"note"});
+  auto note = b.string("note", Need::optional, 2000);
+  b.finish();
+  auto c = load_case(ctx, s);
+  ctx.require(Action::case_handle, case_target(ctx, s, c));
+  return http::Response::json(200, case_json(ctx, s, s.cases.relay_direction(c.id, ctx.actor(), note), true));
+}
+
+// ---- coordination requests (Appendix V) ------------------------------------------------------
+
+http::Response list_coordination(http::Context& ctx, Services& s) {
+  static const char* const kDirections[] = {"incoming", "outgoing"};
+  static const char* const kStatuses[] = {"sent", "acknowledged", "answered"};
+  auto direction = query_choice(ctx, "direction", kDirections);
+  auto pg = page(ctx);
+  auto requests = s.cases.coordination_requests({query_id(ctx, "case"), query_choice(ctx, "status", kStatuses), pg.before, pg.limit});
+  json items = json::array();
+  for (const auto& req : requests) {
+    bool incoming = ctx.may(Action::coordination_respond, {req.to_unit_id});
+    bool outgoing = [&] {
+      auto c = s.cases.get(req.case_id);
+      return c && ctx.may(Action::case_read, case_target(ctx, s, *c));
+    }();
+    if ((direction == "incoming" && !incoming) || (direction == "outgoing" && !outgoing) || (!incoming && !outgoing)) continue;
+    items.push_back(request_json(s, req));
+  }
+  return http::Response::json(200, paged(std::move(items), pg, requests.size(), requests.empty() ? 0 : requests.back().id));
+}
+
+http::Response request_coordination(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, {"case_id", "to_unit_id", "content", "requested_action", "deadline", "contacts"});
+  auto case_id = b.integer("case_id", Need::required);
+  auto to = b.integer("to_unit_id", Need::required);
+  auto content = b.string("content", Need::required, 10000);
+  auto action = b.string("requested_action", Need::required, 5000);
+  auto deadline = time_field(b, "deadline", Need::required);
+  auto contacts = b.string("contacts", Need::required, 1000);
+  b.finish();
+  auto c = s.cases.get(*case_id);
+  if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::not_found("The case", "Vụ việc");
+  ctx.require(Action::case_approve, case_target(ctx, s, *c));
+  supervision::CoordinationInput in{*case_id, *to, *deadline, *content, *action, *contacts};
+  return http::Response::json(201, request_json(s, s.cases.request_coordination(in, ctx.actor())));
+}
+
+http::Response get_coordination(http::Context& ctx, Services& s) {
+  return http::Response::json(200, request_json(s, load_request(ctx, s)));
+}
+
+http::Response coordination_pdf(http::Context& ctx, Services& s) { return coordination_form(ctx, s, load_request(ctx, s)); }
+
+http::Response acknowledge_coordination(http::Context& ctx, Services& s) {
+  auto req = load_request(ctx, s);
+  ctx.require(Action::coordination_respond, {req.to_unit_id});
+  return http::Response::json(200, request_json(s, s.cases.acknowledge_coordination(req.id, ctx.actor())));
+}
+
+http::Response respond_coordination(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, {"result"});
+  auto result = b.string("result", Need::required, 10000);
+  b.finish();
+  auto req = load_request(ctx, s);
+  ctx.require(Action::coordination_respond, {req.to_unit_id});
+  return http::Response::json(200, request_json(s, s.cases.respond_coordination(req.id, ctx.actor(), *result)));
+}
+
+// ---- inbox (hộp thư): one's own notifications ------------------------------------------------
+
+http::Response inbox(http::Context& ctx, Services& s) {
+  int64_t me = ctx.principal().user_id;
+  auto unread_only = query(ctx, "unread").value_or("");
+  auto pg = page(ctx);
+  auto notes = s.cases.inbox(me, unread_only == "1" || unread_only == "true", pg.before, pg.limit);
+  json items = json::array();
+  for (const auto& n : notes) items.push_back(supervision::to_json(n));
+  auto page = paged(std::move(items), pg, notes.size(), notes.empty() ? 0 : notes.back().id);
+  page["unread"] = s.cases.unread(me);
+  return http::Response::json(200, page);
+}
+
+http::Response read_notification(http::Context& ctx, Services& s) {
+  int64_t me = ctx.principal().user_id;
+  s.cases.mark_read(me, ctx.id_param());
+  return http::Response::json(200, {{"unread", s.cases.unread(me)}});
+}
+
+http::Response read_all(http::Context& ctx, Services& s) {
+  int64_t me = ctx.principal().user_id;
+  s.cases.mark_read(me, std::nullopt);
+  return http::Response::json(200, {{"unread", s.cases.unread(me)}});
+}
+
+// ---- escalation policies ---------------------------------------------------------------------
+
+http::Response list_policies(http::Context&, Services& s) {
+  json items = json::array();
+  for (const auto& p : s.cases.policies()) items.push_back(supervision::to_json(p));
+  return http::Response::json(200, {{"items", items}});
+}
+
+http::Response set_policy(http::Context& ctx, Services& s) {
+  std::string severity = ctx.params.at("severity");
+  if (std::none_of(std::begin(supervision::kSeverities), std::end(supervision::kSeverities), [&](const char* x) { return severity == x; }))
+    throw Problem::not_found("The severity", "Mức độ");
+  auto p = supervision::policy_from_json(core::parse_json(ctx.req.body), severity);
+  return http::Response::json(200, supervision::to_json(s.cases.set_policy(p, ctx.actor())));
+}
+
 }  // namespace
 
 void add_case_routes(http::Router& r, Services& s) {
-  // ---- supervision tasks (nhiệm vụ giám sát)
-  r.add("GET", "/api/v1/tasks", Action::task_read, [&s](http::Context& ctx) {
-    json items = json::array();
-    for (const auto& t : s.cases.tasks(query_id(ctx, "unit"), query_choice(ctx, "method", supervision::kMethods),
-                                       query_choice(ctx, "status", kTaskStatuses)))
-      if (ctx.may(Action::task_read, task_target(ctx, t))) items.push_back(task_json(s, t));
-    return http::Response::json(200, {{"items", items}});
-  });
-
-  r.add("POST", "/api/v1/tasks", Action::task_write, [&s](http::Context& ctx) {
-    auto in = parse_task(ctx.req.body, true);
-    if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::task_write, {*in.unit_id});
-    supervision::Task t;
-    write(s, [&] {
-      t = s.cases.create_task(in, ctx.principal().user_id);
-      s.audit.append(ctx.audit("task.create", "task", std::to_string(t.id), t.unit_id, supervision::to_json(t)));
-    });
-    return http::Response::json(201, task_json(s, t));
-  });
-
-  // Art. 16.4(b): a key-point plan comes into force when its unit's leadership approves it.
-  r.add("POST", "/api/v1/tasks/{id}/approve", Action::task_write, [&s](http::Context& ctx) {
-    auto t = load_task(ctx, s);
-    write(s, [&] {
-      t = s.cases.approve_task(t.id, ctx.principal().user_id);
-      s.audit.append(ctx.audit("task.approve", "task", std::to_string(t.id), t.unit_id, {{"status", t.status}}));
-    });
-    return http::Response::json(200, task_json(s, t));
-  });
-
-  r.add("GET", "/api/v1/tasks/{id}", Action::task_read, [&s](http::Context& ctx) {
-    return http::Response::json(200, task_json(s, load_task(ctx, s)));
-  });
-
-  r.add("PATCH", "/api/v1/tasks/{id}", Action::task_write, [&s](http::Context& ctx) {
-    auto in = parse_task(ctx.req.body, false);
-    auto t = load_task(ctx, s);
-    ctx.require(Action::task_write, {t.unit_id});
-    write(s, [&] {
-      t = s.cases.update_task(t.id, in, ctx.principal().user_id);
-      s.audit.append(ctx.audit("task.update", "task", std::to_string(t.id), t.unit_id, supervision::to_json(t)));
-    });
-    return http::Response::json(200, task_json(s, t));
-  });
-
-  // ---- cases (vụ việc)
-  r.add("GET", "/api/v1/cases", Action::case_read, [&s](http::Context& ctx) {
-    supervision::CaseQuery q;
-    q.unit_id = query_id(ctx, "unit");
-    q.method = query_choice(ctx, "method", supervision::kMethods);
-    q.status = query_choice(ctx, "status", kCaseStatuses);
-    q.severity = query_choice(ctx, "severity", supervision::kSeverities);
-    if (query(ctx, "from")) q.from = query_time(ctx, "from", 0);
-    if (query(ctx, "to")) q.to = query_time(ctx, "to", 0);
-    q.text = query(ctx, "q");
-    const auto& p = ctx.principal();
-    q.reader = supervision::CaseReader{p.user_id, auth::scope_roots(p, Action::case_read, *ctx.scope),
-                                       auth::scope_roots(p, Action::coordination_respond, *ctx.scope),
-                                       auth::watches_sector(p, *ctx.scope)};
-    json items = json::array();
-    for (const auto& c : s.cases.list(q)) {
-      auth::Target t{c.unit_id};
-      if (c.status == "draft") t.owner_user = c.created_by;
-      t.from_camera = c.cameras.is_array() && !c.cameras.empty();
-      if (!ctx.may(Action::case_read, t)) t.relation = s.cases.relation(c, ctx.principal().user_id);  // only when needed
-      if (ctx.may(Action::case_read, t)) items.push_back(case_json(ctx, s, c, false));
-    }
-    size_t total = items.size();
-    return http::Response::json(200, {{"items", items}, {"total", total}});
-  });
-
-  r.add("POST", "/api/v1/cases", Action::case_write, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, kCaseCreateFields);
-    supervision::CaseInput in;
-    read_case_fields(b, in, true);
-    bool report = b.boolean("report", Need::optional).value_or(false);
-    b.finish();
-    if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::case_write, {*in.unit_id});
-    supervision::Case c;
-    int64_t me = ctx.principal().user_id;
-    write(s, [&] {
-      c = s.cases.create(in, me);
-      s.audit.append(ctx.audit("case.create", "case", std::to_string(c.id), c.unit_id, supervision::to_json(c, false, s.clock.now_ms())));
-      if (!report) return;
-      c = s.cases.report(c.id, me);
-      s.audit.append(ctx.audit("case.report", "case", std::to_string(c.id), c.unit_id, {{"status", c.status}}));
-    });
-    return http::Response::json(201, case_json(ctx, s, c, true));
-  });
-
-  r.add("GET", "/api/v1/cases/{id}", Action::case_read, [&s](http::Context& ctx) {
-    auto c = load_case(ctx, s);
-    // A case names people and goods under suspicion: reading it is a sensitive read.
-    s.audit.append(ctx.audit("case.read", "case", std::to_string(c.id), c.unit_id));
-    return http::Response::json(200, case_json(ctx, s, c, true));
-  });
-
-  // A draft is edited by its author; after reporting, PATCH moves the case along its lifecycle.
-  r.add("PATCH", "/api/v1/cases/{id}", Action::case_read, [&s](http::Context& ctx) {
-    auto c = load_case(ctx, s);
-    auto t = case_target(ctx, s, c);
-    int64_t me = ctx.principal().user_id;
-    json body = core::parse_json(ctx.req.body);
-    if (body.is_object() && body.contains("status")) {
-      core::JsonBody b(body, {"status", "outcome", "outcome_note", "reason"});
-      auto status = choice(b, "status", Need::required, kCaseStatuses);
-      auto outcome = choice(b, "outcome", Need::optional, supervision::kOutcomes);
-      auto note = b.string("outcome_note", Need::optional, 5000);
-      auto reason = b.string("reason", Need::optional, 2000);
-      if (status == "concluded" && !outcome) b.error("outcome", "Phải chọn kết quả xử lý", "An outcome is required");
-      if (status == "concluded" && !note) b.error("outcome_note", "Phải ghi nội dung kết luận", "A conclusion note is required");
-      if (status && *status != "in_handling" && *status != "concluded" && *status != "closed")
-        b.error("status", "Chỉ chuyển sang: in_handling, concluded, closed", "Only in_handling, concluded or closed");
-      b.finish();
-      bool reopening = *status == "in_handling" && (c.status == "concluded" || c.status == "closed");
-      if (*status == "in_handling" && !reopening) {
-        ctx.require(Action::case_handle, t);
-        return case_change(ctx, s, c, "case.handle", [&] { return s.cases.start_handling(c.id, me); });
-      }
-      ctx.require(Action::case_approve, t);
-      if (reopening) {
-        if (!reason) throw Problem::field("reason", "Phải nêu lý do mở lại", "A reason to reopen is required");
-        return case_change(ctx, s, c, "case.reopen", [&] { return s.cases.reopen(c.id, me, *reason); }, {{"reason", *reason}});
-      }
-      if (*status == "concluded")
-        return case_change(ctx, s, c, "case.conclude", [&] { return s.cases.conclude(c.id, me, *outcome, *note); },
-                           {{"outcome", *outcome}});
-      return case_change(ctx, s, c, "case.close", [&] { return s.cases.close(c.id, me); });
-    }
-    core::JsonBody b(body, kCaseFields);
-    supervision::CaseInput in;
-    read_case_fields(b, in, false);
-    b.finish();
-    auth::Target own{c.unit_id, c.created_by};
-    ctx.require(Action::case_write, own);
-    if (in.unit_id) ctx.require(Action::case_write, {*in.unit_id});
-    return case_change(ctx, s, c, "case.update", [&] { return s.cases.update_draft(c.id, in, me); });
-  });
-
-  r.add("POST", "/api/v1/cases/{id}/report", Action::case_write, [&s](http::Context& ctx) {
-    auto c = load_case(ctx, s);
-    ctx.require(Action::case_write, {c.unit_id, c.created_by});
-    return case_change(ctx, s, c, "case.report", [&] { return s.cases.report(c.id, ctx.principal().user_id); });
-  });
-
-  r.add("POST", "/api/v1/cases/{id}/acknowledge", Action::case_handle, [&s](http::Context& ctx) {
-    auto c = load_case(ctx, s);
-    ctx.require(Action::case_handle, case_target(ctx, s, c));
-    return case_change(ctx, s, c, "case.acknowledge", [&] { return s.cases.acknowledge(c.id, ctx.principal().user_id); });
-  });
-
-  r.add("GET", "/api/v1/cases/{id}/timeline", Action::case_read, [&s](http::Context& ctx) {
-    auto c = load_case(ctx, s);
-    json items = json::array();
-    for (const auto& e : s.cases.timeline(c.id)) items.push_back(supervision::to_json(e));
-    return http::Response::json(200, {{"items", with_names(s, items)}});
-  });
-
-  // Art. 15.1(d): a handling plan is proposed, approved by the case's approver, then carried out.
-  r.add("POST", "/api/v1/cases/{id}/proposals", Action::case_propose, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, {"text"});
-    auto text = b.string("text", Need::required, 5000);
-    b.finish();
-    auto c = load_case(ctx, s);
-    ctx.require(Action::case_propose, case_target(ctx, s, c));
-    return case_change(ctx, s, c, "case.propose", [&] { return s.cases.propose(c.id, ctx.principal().user_id, *text); },
-                       {{"text", *text}}, 201);
-  });
-
-  r.add("POST", "/api/v1/cases/{id}/proposals/{proposal_id}/decide", Action::case_approve, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, {"decision", "remarks"});
-    static const char* const kDecisions[] = {"approve", "reject"};
-    auto decision = choice(b, "decision", Need::required, kDecisions);
-    auto remarks = b.string("remarks", Need::optional, 2000);
-    b.finish();
-    auto c = load_case(ctx, s);
-    ctx.require(Action::case_approve, case_target(ctx, s, c));
-    int64_t pid = ctx.id_param("proposal_id");
-    return case_change(ctx, s, c, "case.decide",
-                       [&] { return s.cases.decide(c.id, pid, ctx.principal().user_id, *decision == "approve", remarks); },
-                       {{"proposal_id", pid}, {"decision", *decision}});
-  });
-
-  r.add("POST", "/api/v1/cases/{id}/proposals/{proposal_id}/execute", Action::case_handle, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, {"note"});
-    auto note = b.string("note", Need::required, 5000);
-    b.finish();
-    auto c = load_case(ctx, s);
-    ctx.require(Action::case_handle, case_target(ctx, s, c));
-    int64_t pid = ctx.id_param("proposal_id");
-    return case_change(ctx, s, c, "case.execute", [&] { return s.cases.execute(c.id, pid, ctx.principal().user_id, *note); },
-                       {{"proposal_id", pid}});
-  });
-
-  // ---- Art. 16.4(c): to headquarters leadership through the focal point, and the direction back
-  r.add("POST", "/api/v1/cases/{id}/forward", Action::case_handle, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, {"leader_ids", "summary", "proposal"});
-    auto leaders = ids(b, "leader_ids", 20);
-    auto summary = b.string("summary", Need::required, 5000);
-    auto proposal = b.string("proposal", Need::optional, 5000);
-    b.finish();
-    auto c = load_case(ctx, s);
-    ctx.require(Action::case_handle, case_target(ctx, s, c));
-    return case_change(ctx, s, c, "case.forward",
-                       [&] { return s.cases.forward(c.id, ctx.principal().user_id, leaders, *summary, proposal); },
-                       {{"leader_ids", leaders}});
-  });
-
-  r.add("POST", "/api/v1/cases/{id}/direct", Action::case_approve, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, {"direction"});
-    auto direction = b.string("direction", Need::required, 5000);
-    b.finish();
-    auto c = load_case(ctx, s);
-    ctx.require(Action::case_approve, case_target(ctx, s, c));
-    return case_change(ctx, s, c, "case.direct", [&] { return s.cases.direct(c.id, ctx.principal().user_id, *direction); });
-  });
-
-  r.add("POST", "/api/v1/cases/{id}/relay-direction", Action::case_handle, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body.empty() ? "{}" : ctx.req.body, {"note"});
-    auto note = b.string("note", Need::optional, 2000);
-    b.finish();
-    auto c = load_case(ctx, s);
-    ctx.require(Action::case_handle, case_target(ctx, s, c));
-    return case_change(ctx, s, c, "case.relay_direction", [&] { return s.cases.relay_direction(c.id, ctx.principal().user_id, note); });
-  });
-
-  // ---- coordination requests (Appendix V)
-  r.add("GET", "/api/v1/coordination-requests", Action::case_read, [&s](http::Context& ctx) {
-    static const char* const kDirections[] = {"incoming", "outgoing"};
-    static const char* const kStatuses[] = {"sent", "acknowledged", "answered"};
-    auto direction = query_choice(ctx, "direction", kDirections);
-    auto status = query_choice(ctx, "status", kStatuses);
-    json items = json::array();
-    for (const auto& req : s.cases.coordination(query_id(ctx, "case"))) {
-      if (status && req.status != *status) continue;
-      bool incoming = ctx.may(Action::coordination_respond, {req.to_unit_id});
-      bool outgoing = [&] {
-        auto c = s.cases.get(req.case_id);
-        return c && ctx.may(Action::case_read, case_target(ctx, s, *c));
-      }();
-      if ((direction == "incoming" && !incoming) || (direction == "outgoing" && !outgoing) || (!incoming && !outgoing)) continue;
-      items.push_back(request_json(s, req));
-    }
-    return http::Response::json(200, {{"items", items}});
-  });
-
-  r.add("POST", "/api/v1/coordination-requests", Action::case_approve, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, {"case_id", "to_unit_id", "content", "requested_action", "deadline", "contacts"});
-    supervision::CoordinationInput in;
-    auto case_id = b.integer("case_id", Need::required);
-    auto to = b.integer("to_unit_id", Need::required);
-    auto content = b.string("content", Need::required, 10000);
-    auto action = b.string("requested_action", Need::required, 5000);
-    auto deadline = time_field(b, "deadline", Need::required);
-    auto contacts = b.string("contacts", Need::required, 1000);
-    b.finish();
-    auto c = s.cases.get(*case_id);
-    if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::not_found("The case", "Vụ việc");
-    ctx.require(Action::case_approve, case_target(ctx, s, *c));
-    in = {*case_id, *to, *deadline, *content, *action, *contacts};
-    supervision::CoordinationRequest created;
-    write(s, [&] {
-      created = s.cases.request_coordination(in, ctx.principal().user_id);
-      s.audit.append(ctx.audit("coordination.create", "coordination_request", std::to_string(created.id), created.to_unit_id,
-                               supervision::to_json(created, s.clock.now_ms())));
-    });
-    return http::Response::json(201, request_json(s, created));
-  });
-
-  r.add("GET", "/api/v1/coordination-requests/{id}", Action::case_read, [&s](http::Context& ctx) {
-    return http::Response::json(200, request_json(s, load_request(ctx, s)));
-  });
-
-  r.add("GET", "/api/v1/coordination-requests/{id}/form.pdf", Action::case_read, [&s](http::Context& ctx) {
-    return coordination_form(ctx, s, load_request(ctx, s));
-  });
-
-  for (const char* step : {"acknowledge", "respond"}) {
-    r.add("POST", std::string("/api/v1/coordination-requests/{id}/") + step, Action::coordination_respond, [&s, step](http::Context& ctx) {
-      bool respond = std::string(step) == "respond";
-      auto b = core::JsonBody::parse(ctx.req.body.empty() ? "{}" : ctx.req.body, {"result"});
-      auto result = b.string("result", respond ? Need::required : Need::optional, 10000);
-      b.finish();
-      auto req = load_request(ctx, s);
-      ctx.require(Action::coordination_respond, {req.to_unit_id});
-      write(s, [&] {
-        req = respond ? s.cases.respond_coordination(req.id, ctx.principal().user_id, *result)
-                      : s.cases.acknowledge_coordination(req.id, ctx.principal().user_id);
-        s.audit.append(ctx.audit(std::string("coordination.") + step, "coordination_request", std::to_string(req.id), req.to_unit_id,
-                                 respond ? json{{"result", *result}} : json::object()));
-      });
-      return http::Response::json(200, request_json(s, req));
-    });
-  }
-
-  // ---- inbox (hộp thư): one's own notifications
-  r.add("GET", "/api/v1/inbox", Action::authenticated, [&s](http::Context& ctx) {
-    int64_t me = ctx.principal().user_id;
-    bool unread_only = query(ctx, "unread").value_or("") == "1" || query(ctx, "unread").value_or("") == "true";
-    json items = json::array();
-    for (const auto& n : s.cases.inbox(me, unread_only)) items.push_back(supervision::to_json(n));
-    return http::Response::json(200, {{"items", items}, {"unread", s.cases.unread(me)}});
-  });
-
-  r.add("POST", "/api/v1/inbox/{id}/read", Action::authenticated, [&s](http::Context& ctx) {
-    int64_t me = ctx.principal().user_id;
-    write(s, [&] { s.cases.mark_read(me, ctx.id_param()); });
-    return http::Response::json(200, {{"unread", s.cases.unread(me)}});
-  });
-
-  r.add("POST", "/api/v1/inbox/read-all", Action::authenticated, [&s](http::Context& ctx) {
-    int64_t me = ctx.principal().user_id;
-    write(s, [&] { s.cases.mark_read(me, std::nullopt); });
-    return http::Response::json(200, {{"unread", s.cases.unread(me)}});
-  });
-
-  // ---- escalation policies
-  r.add("GET", "/api/v1/escalation-policies", Action::case_read, [&s](http::Context&) {
-    json items = json::array();
-    for (const auto& p : s.cases.policies()) items.push_back(supervision::to_json(p));
-    return http::Response::json(200, {{"items", items}});
-  });
-
-  r.add("PUT", "/api/v1/escalation-policies/{severity}", Action::config_write, [&s](http::Context& ctx) {
-    std::string severity = ctx.params.at("severity");
-    if (std::none_of(std::begin(supervision::kSeverities), std::end(supervision::kSeverities), [&](const char* x) { return severity == x; }))
-      throw Problem::not_found("The severity", "Mức độ");
-    auto p = supervision::policy_from_json(core::parse_json(ctx.req.body), severity);
-    write(s, [&] {
-      p = s.cases.set_policy(p, ctx.principal().user_id);
-      s.audit.append(ctx.audit("escalation_policy.update", "escalation_policy", severity, std::nullopt, supervision::to_json(p)));
-    });
-    return http::Response::json(200, supervision::to_json(p));
+  add_routes(r, s, {
+    {"GET", "/api/v1/tasks", Action::task_read, list_tasks},
+    {"POST", "/api/v1/tasks", Action::task_write, create_task},
+    {"POST", "/api/v1/tasks/{id}/approve", Action::task_write, approve_task},
+    {"GET", "/api/v1/tasks/{id}", Action::task_read, get_task},
+    {"PATCH", "/api/v1/tasks/{id}", Action::task_write, update_task},
+    {"GET", "/api/v1/cases", Action::case_read, list_cases},
+    {"POST", "/api/v1/cases", Action::case_write, create_case},
+    {"GET", "/api/v1/cases/{id}", Action::case_read, get_case},
+    {"PATCH", "/api/v1/cases/{id}", Action::case_read, update_case},
+    {"POST", "/api/v1/cases/{id}/report", Action::case_write, report_case},
+    {"POST", "/api/v1/cases/{id}/acknowledge", Action::case_handle, acknowledge_case},
+    {"GET", "/api/v1/cases/{id}/timeline", Action::case_read, case_timeline},
+    {"POST", "/api/v1/cases/{id}/proposals", Action::case_propose, propose},
+    {"POST", "/api/v1/cases/{id}/proposals/{proposal_id}/decide", Action::case_approve, decide},
+    {"POST", "/api/v1/cases/{id}/proposals/{proposal_id}/execute", Action::case_handle, execute},
+    {"POST", "/api/v1/cases/{id}/forward", Action::case_handle, forward},
+    {"POST", "/api/v1/cases/{id}/direct", Action::case_approve, direct},
+    {"POST", "/api/v1/cases/{id}/relay-direction", Action::case_handle, relay_direction},
+    {"GET", "/api/v1/coordination-requests", Action::case_read, list_coordination},
+    {"POST", "/api/v1/coordination-requests", Action::case_approve, request_coordination},
+    {"GET", "/api/v1/coordination-requests/{id}", Action::case_read, get_coordination},
+    {"GET", "/api/v1/coordination-requests/{id}/form.pdf", Action::case_read, coordination_pdf},
+    {"POST", "/api/v1/coordination-requests/{id}/acknowledge", Action::coordination_respond, acknowledge_coordination},
+    {"POST", "/api/v1/coordination-requests/{id}/respond", Action::coordination_respond, respond_coordination},
+    {"GET", "/api/v1/inbox", Action::authenticated, inbox},
+    {"POST", "/api/v1/inbox/{id}/read", Action::authenticated, read_notification},
+    {"POST", "/api/v1/inbox/read-all", Action::authenticated, read_all},
+    {"GET", "/api/v1/escalation-policies", Action::case_read, list_policies},
+    {"PUT", "/api/v1/escalation-policies/{severity}", Action::config_write, set_policy},
   });
 }
 

@@ -57,8 +57,29 @@ int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fal
 // A query parameter, or nullopt when absent or empty.
 std::optional<std::string> query(const http::Context& ctx, const std::string& key);
 
-// Runs a change and its audit entries in one transaction: both commit or neither does.
+// Runs a change and its audit entries in one unit of work (store/work.h): both commit or neither does.
 void write(Services& s, const std::function<void()>& body);
+
+// One route: the policy action that guards it and its handler, a named function of the resource's file.
+struct Handler {
+  const char* method;
+  const char* pattern;
+  auth::Action action;
+  http::Response (*fn)(http::Context&, Services&);
+};
+void add_routes(http::Router& r, Services& s, std::initializer_list<Handler> table);
+
+// Keyset paging of a long list, newest first: `limit` (1..500, default 100) and the `cursor` the previous
+// page answered. The cursor is opaque to clients (today the last row's id).
+struct Page {
+  int64_t limit = 100;
+  std::optional<int64_t> before;
+};
+inline constexpr int64_t kMaxPage = 500;
+Page page(const http::Context& ctx);
+// {"items", "next_cursor"}: the cursor is set when the query returned a whole page (`scanned` rows, the
+// last with key `last`), even if the policy then kept fewer of them.
+nlohmann::json paged(nlohmann::json items, const Page& p, size_t scanned, int64_t last);
 
 // A string field that must be one of `set`; the error lists the allowed values.
 template <size_t N>

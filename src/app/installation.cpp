@@ -48,7 +48,7 @@ Installation::Installation(core::Config cfg)
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
       alerts(*db, clock, bus),
       duty(*db, clock, units),
-      cases(*db, clock, units, duty, bus, alerts),
+      cases(*db, clock, units, duty, bus, alerts, audit),
       secrets(config.data_dir / "secret.key"),
       catalog(*db, clock, units, secrets),
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)) {

@@ -5,6 +5,21 @@
 #include "core/hash.h"
 
 namespace watchfloor::audit {
+
+Event Actor::event(std::string action, std::string object_type, std::string object_id, std::optional<int64_t> unit_id,
+                   nlohmann::json details) const {
+  Event e;
+  if (user_id) e.actor_id = user_id;
+  if (!username.empty()) e.actor = username;
+  e.unit_id = unit_id;
+  e.action = std::move(action);
+  e.object_type = std::move(object_type);
+  e.object_id = std::move(object_id);
+  e.details = std::move(details);
+  e.request_id = request_id;
+  e.ip = ip;
+  return e;
+}
 namespace {
 nlohmann::json opt_json(const std::optional<int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }

@@ -28,6 +28,19 @@ struct Event {
   std::string ip;
 };
 
+// Who acts and from where, carried into every audit entry an operation writes. A timer acting on its
+// own is the system (user 0); tests and the command line act as a bare user id.
+struct Actor {
+  int64_t user_id = 0;
+  std::string username, request_id, ip;
+  Actor() = default;
+  Actor(int64_t id) : user_id(id) {}  // NOLINT(google-explicit-constructor): a person without a request
+  Actor(int64_t id, std::string name, std::string request, std::string address)
+      : user_id(id), username(std::move(name)), request_id(std::move(request)), ip(std::move(address)) {}
+  Event event(std::string action, std::string object_type, std::string object_id, std::optional<int64_t> unit_id,
+              nlohmann::json details = nlohmann::json::object()) const;
+};
+
 struct Entry {
   int64_t seq = 0;
   int64_t at = 0;  // ms since epoch, UTC

@@ -89,21 +89,14 @@ void Context::require(auth::Action a, const auth::Target& t) const {
   if (!may(a, t)) throw core::Problem::forbidden();
 }
 
+audit::Actor Context::actor() const {
+  if (!identity) return audit::Actor(0, "", request_id, req.remote_ip);
+  return audit::Actor(identity->principal.user_id, identity->principal.username, request_id, req.remote_ip);
+}
+
 audit::Event Context::audit(std::string action, std::string object_type, std::string object_id,
                             std::optional<int64_t> unit_id, nlohmann::json details) const {
-  audit::Event e;
-  if (identity) {
-    e.actor_id = identity->principal.user_id;
-    e.actor = identity->principal.username;
-  }
-  e.unit_id = unit_id;
-  e.action = std::move(action);
-  e.object_type = std::move(object_type);
-  e.object_id = std::move(object_id);
-  e.details = std::move(details);
-  e.request_id = request_id;
-  e.ip = req.remote_ip;
-  return e;
+  return actor().event(std::move(action), std::move(object_type), std::move(object_id), unit_id, std::move(details));
 }
 
 Route& Router::add(std::string method, std::string pattern, auth::Action action, RouteHandler handler) {

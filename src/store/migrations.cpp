@@ -623,6 +623,35 @@ ALTER TABLE shift_members ADD COLUMN acting_leader INTEGER NOT NULL DEFAULT 0;
 -- above that has one.
 ALTER TABLE units ADD COLUMN place TEXT NOT NULL DEFAULT '';
 )sql"},
+    {13, "a store that stays fast with a year of data", R"sql(
+-- The inbox's unread count is kept with every notification and every read, not recounted.
+CREATE TABLE inbox_counts (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id),
+  unread  INTEGER NOT NULL
+);
+INSERT INTO inbox_counts(user_id, unread) SELECT user_id, COUNT(*) FROM notifications WHERE read_at IS NULL GROUP BY user_id;
+-- Escalation's queue: when a case next needs the escalation runner (a step, a lapse, a relay deadline);
+-- NULL when nothing is scheduled. 0 for the open cases of an older installation: looked at once, then scheduled.
+ALTER TABLE cases ADD COLUMN due_at INTEGER;
+UPDATE cases SET due_at = 0 WHERE status IN ('reported','acknowledged','in_handling','coordination_requested');
+CREATE INDEX cases_due ON cases(due_at) WHERE due_at IS NOT NULL;
+-- Full-text search over the case's number, site, description, suspected violation and identifiers,
+-- without diacritics ("hai phong" finds "Hải Phòng"); đ is a letter of its own to Unicode, so it is
+-- folded to d here (and in the query). Kept in step by triggers.
+CREATE VIRTUAL TABLE cases_fts USING fts5(search_text, content='cases', content_rowid='id',
+                                          tokenize='unicode61 remove_diacritics 2');
+INSERT INTO cases_fts(rowid, search_text) SELECT id, replace(replace(search_text, 'đ', 'd'), 'Đ', 'D') FROM cases;
+CREATE TRIGGER cases_fts_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO cases_fts(rowid, search_text) VALUES (new.id, replace(replace(new.search_text, 'đ', 'd'), 'Đ', 'D'));
+END;
+CREATE TRIGGER cases_fts_update AFTER UPDATE OF search_text ON cases BEGIN
+  INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, replace(replace(old.search_text, 'đ', 'd'), 'Đ', 'D'));
+  INSERT INTO cases_fts(rowid, search_text) VALUES (new.id, replace(replace(new.search_text, 'đ', 'd'), 'Đ', 'D'));
+END;
+CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN
+  INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, replace(replace(old.search_text, 'đ', 'd'), 'Đ', 'D'));
+END;
+)sql"},
 
 
 };

@@ -18,12 +18,6 @@ namespace {
 using core::Problem;
 using nlohmann::json;
 
-// Events waiting for their transaction to commit; one queue per thread, since each write transaction
-// runs on one thread and holds the database alone.
-thread_local std::vector<events::Event> t_outbox;
-// Alerts raised or resolved by this thread's writes: they publish at once, so they too wait for the commit.
-thread_local std::vector<std::function<void()>> t_after;
-
 // The shift as routing reads it.
 OnDuty on_duty_of(const duty::Shift& s) {
   OnDuty od{s.id, s.date, {}, std::nullopt};
@@ -153,13 +147,32 @@ std::string search_text(const Case& c) {
   return s;
 }
 
-std::string like_pattern(const std::string& text) {
-  std::string out = "%";
-  for (char ch : text) {
-    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-    out += ch;
+// The full-text query for what an officer typed: every word must appear, the last perhaps only begun
+// ("HP-CKKV1-2026-00" finds the case numbers it starts). Each word is a quoted phrase, so punctuation in
+// numbers, plates and seals is no syntax.
+std::string match_query(const std::string& text) {
+  std::string out, word;
+  auto flush = [&] {
+    bool searchable = std::any_of(word.begin(), word.end(), [](unsigned char ch) { return std::isalnum(ch) || ch >= 0x80; });
+    if (!searchable) return word.clear();
+    if (!out.empty()) out += ' ';
+    out += '"';
+    for (char ch : word) {
+      if (ch == '"') out += '"';
+      out += ch;
+    }
+    out += "\"*";
+    word.clear();
+  };
+  std::string folded = text;  // đ, Đ as the index holds them (migration 13)
+  for (auto [from, to] : {std::pair{"đ", "d"}, std::pair{"Đ", "D"}})
+    for (size_t at = folded.find(from); at != std::string::npos; at = folded.find(from, at)) folded.replace(at, 2, to);
+  for (char ch : folded) {
+    if (ch == ' ' || ch == '\t' || ch == '\n') flush();
+    else word += ch;
   }
-  return out + "%";
+  flush();
+  return out;
 }
 
 int year_of(int64_t ms, const std::string& tz) { return std::stoi(duty::local_date_of(ms, tz).substr(0, 4)); }
@@ -184,19 +197,20 @@ int64_t Cases::next_number(const std::string& series) {
 
 // ---- Tasks ----------------------------------------------------------------------------------
 
-std::vector<Task> Cases::tasks(std::optional<int64_t> unit_id, std::optional<std::string> method,
-                               std::optional<std::string> status) {
+std::vector<Task> Cases::tasks(const TaskQuery& q) {
   std::string sql = std::string(kTaskSelect) + " WHERE 1=1";
   std::vector<store::Value> params;
-  if (unit_id) {
+  if (q.unit_id) {
     sql += " AND unit_id IN (NULL";
-    for (auto id : units_.tree()->subtree(*unit_id)) sql += ",?", params.push_back(id);
+    for (auto id : units_.tree()->subtree(*q.unit_id)) sql += ",?", params.push_back(id);
     sql += ")";
   }
-  if (method) sql += " AND method = ?", params.push_back(*method);
-  if (status) sql += " AND status = ?", params.push_back(*status);
+  if (q.method) sql += " AND method = ?", params.push_back(*q.method);
+  if (q.status) sql += " AND status = ?", params.push_back(*q.status);
+  if (q.before) sql += " AND id < ?", params.push_back(*q.before);
+  params.push_back(q.limit);
   std::vector<Task> out;
-  for (const auto& r : db_.query(sql + " ORDER BY id DESC LIMIT 500", params)) out.push_back(task_from_row(r));
+  for (const auto& r : db_.query(sql + " ORDER BY id DESC LIMIT ?", params)) out.push_back(task_from_row(r));
   return out;
 }
 
@@ -226,71 +240,79 @@ void check_task(const Task& t, org::Units& units, store::Db& db) {
 
 }  // namespace
 
-Task Cases::create_task(const TaskInput& in, int64_t by) {
-  Task t;
-  t.unit_id = *in.unit_id;
-  t.method = *in.method;
-  t.title = *in.title;
-  t.description = in.description.value_or("");
-  t.period_from = *in.period_from;
-  t.period_to = in.period_to.value_or(std::nullopt);
-  t.directive = in.method == "keypoint_directive" ? in.directive.value_or(json()) : json();
-  t.officers = in.officers.value_or(json::array());
-  t.targets = in.targets.value_or(json::array());
-  t.created_by = by;
-  t.created_at = t.updated_at = clock_.now_ms();
-  check_task(t, units_, db_);
-  // Who may start key-point work (authority.h).
-  if (t.method == "keypoint_directive" || t.method == "keypoint_plan") {
-    Directory dir = directory(t.created_at);
-    if (t.method == "keypoint_directive") {
-      if (auto no = may_record_directive(dir, by, t.unit_id, t.directive.is_object())) throw refused(*no);
-    } else if (!may_approve_plan(dir, by, t.unit_id)) {
-      t.approved_by = by;  // its own leadership drew it up: in force at once
-      t.approved_at = t.created_at;
-    } else {
-      t.status = "awaiting_approval";
+Task Cases::create_task(const TaskInput& in, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Task t;
+    t.unit_id = *in.unit_id;
+    t.method = *in.method;
+    t.title = *in.title;
+    t.description = in.description.value_or("");
+    t.period_from = *in.period_from;
+    t.period_to = in.period_to.value_or(std::nullopt);
+    t.directive = in.method == "keypoint_directive" ? in.directive.value_or(json()) : json();
+    t.officers = in.officers.value_or(json::array());
+    t.targets = in.targets.value_or(json::array());
+    t.created_by = by;
+    t.created_at = t.updated_at = clock_.now_ms();
+    check_task(t, units_, db_);
+    // Who may start key-point work (authority.h).
+    if (t.method == "keypoint_directive" || t.method == "keypoint_plan") {
+      Directory dir = directory(t.created_at);
+      if (t.method == "keypoint_directive") {
+        if (auto no = may_record_directive(dir, by, t.unit_id, t.directive.is_object())) throw refused(*no);
+      } else if (!may_approve_plan(dir, by, t.unit_id)) {
+        t.approved_by = by;  // its own leadership drew it up: in force at once
+        t.approved_at = t.created_at;
+      } else {
+        t.status = "awaiting_approval";
+      }
     }
-  }
-  db_.exec("INSERT INTO tasks(unit_id, method, title, description, period_from, period_to, status, directive, officers, targets, "
-           "created_by, created_at, updated_at, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-           {t.unit_id, t.method, t.title, t.description, t.period_from, store::opt(t.period_to), t.status, t.directive.dump(),
-            t.officers.dump(), t.targets.dump(), by, t.created_at, t.updated_at, store::opt(t.approved_by), store::opt(t.approved_at)});
-  return *task(db_.last_insert_id());
+    db_.exec("INSERT INTO tasks(unit_id, method, title, description, period_from, period_to, status, directive, officers, targets, "
+             "created_by, created_at, updated_at, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             {t.unit_id, t.method, t.title, t.description, t.period_from, store::opt(t.period_to), t.status, t.directive.dump(),
+              t.officers.dump(), t.targets.dump(), by, t.created_at, t.updated_at, store::opt(t.approved_by), store::opt(t.approved_at)});
+    return task_done(who, "task.create", db_.last_insert_id(), std::nullopt);
+  });
 }
 
-Task Cases::update_task(int64_t id, const TaskInput& in, int64_t) {
-  auto t = task(id);
-  if (!t) throw Problem::not_found("The task", "Nhiệm vụ");
-  if (in.title) t->title = *in.title;
-  if (in.description) t->description = *in.description;
-  if (in.period_to) t->period_to = *in.period_to;
-  if (in.officers) t->officers = *in.officers;
-  if (in.targets) t->targets = *in.targets;
-  if (in.directive && t->method == "keypoint_directive") t->directive = *in.directive;
-  if (in.status && *in.status != t->status) {
-    if (!t->approved_at && t->method == "keypoint_plan" && *in.status == "active")
-      throw Problem::field("status", "Kế hoạch chưa được lãnh đạo đơn vị phê duyệt: dùng thao tác phê duyệt",
-                           "The plan is not approved by its unit's leadership: approve it instead");
-    t->status = *in.status;
-  }
-  t->updated_at = clock_.now_ms();
-  check_task(*t, units_, db_);
-  db_.exec("UPDATE tasks SET title=?, description=?, period_to=?, officers=?, targets=?, directive=?, status=?, updated_at=? WHERE id=?",
-           {t->title, t->description, store::opt(t->period_to), t->officers.dump(), t->targets.dump(), t->directive.dump(),
-            t->status, t->updated_at, id});
-  return *task(id);
+Task Cases::update_task(int64_t id, const TaskInput& in, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto t = task(id);
+    if (!t) throw Problem::not_found("The task", "Nhiệm vụ");
+    if (in.title) t->title = *in.title;
+    if (in.description) t->description = *in.description;
+    if (in.period_to) t->period_to = *in.period_to;
+    if (in.officers) t->officers = *in.officers;
+    if (in.targets) t->targets = *in.targets;
+    if (in.directive && t->method == "keypoint_directive") t->directive = *in.directive;
+    if (in.status && *in.status != t->status) {
+      if (!t->approved_at && t->method == "keypoint_plan" && *in.status == "active")
+        throw Problem::field("status", "Kế hoạch chưa được lãnh đạo đơn vị phê duyệt: dùng thao tác phê duyệt",
+                             "The plan is not approved by its unit's leadership: approve it instead");
+      t->status = *in.status;
+    }
+    t->updated_at = clock_.now_ms();
+    check_task(*t, units_, db_);
+    db_.exec("UPDATE tasks SET title=?, description=?, period_to=?, officers=?, targets=?, directive=?, status=?, updated_at=? WHERE id=?",
+             {t->title, t->description, store::opt(t->period_to), t->officers.dump(), t->targets.dump(), t->directive.dump(),
+              t->status, t->updated_at, id});
+    return task_done(who, "task.update", id, std::nullopt);
+  });
 }
 
-Task Cases::approve_task(int64_t id, int64_t by) {
-  auto t = task(id);
-  if (!t) throw Problem::not_found("The task", "Nhiệm vụ");
-  if (t->method != "keypoint_plan" || t->status != "awaiting_approval")
-    throw Problem::conflict("Only a key-point plan awaiting approval is approved.", "Chỉ phê duyệt kế hoạch giám sát trọng điểm đang chờ phê duyệt.");
-  int64_t now = clock_.now_ms();
-  if (auto no = may_approve_plan(directory(now), by, t->unit_id)) throw refused(*no);
-  db_.exec("UPDATE tasks SET status = 'active', approved_by = ?, approved_at = ?, updated_at = ? WHERE id = ?", {by, now, now, id});
-  return *task(id);
+Task Cases::approve_task(int64_t id, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    auto t = task(id);
+    if (!t) throw Problem::not_found("The task", "Nhiệm vụ");
+    if (t->method != "keypoint_plan" || t->status != "awaiting_approval")
+      throw Problem::conflict("Only a key-point plan awaiting approval is approved.", "Chỉ phê duyệt kế hoạch giám sát trọng điểm đang chờ phê duyệt.");
+    int64_t now = clock_.now_ms();
+    if (auto no = may_approve_plan(directory(now), by, t->unit_id)) throw refused(*no);
+    db_.exec("UPDATE tasks SET status = 'active', approved_by = ?, approved_at = ?, updated_at = ? WHERE id = ?", {by, now, now, id});
+    return task_done(who, "task.approve", id, json{{"status", "active"}});
+  });
 }
 
 // ---- Cases ----------------------------------------------------------------------------------
@@ -311,7 +333,12 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
   if (q.severity) sql += " AND c.severity = ?", params.push_back(*q.severity);
   if (q.from) sql += " AND c.observed_at >= ?", params.push_back(*q.from);
   if (q.to) sql += " AND c.observed_at < ?", params.push_back(*q.to);
-  if (q.text) sql += " AND c.search_text LIKE ? ESCAPE '\\'", params.push_back(like_pattern(*q.text));
+  if (q.text) {
+    // Nothing searchable ("%", "-"): nothing matches, rather than everything.
+    auto m = match_query(*q.text);
+    sql += m.empty() ? " AND 0" : " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)";
+    if (!m.empty()) params.push_back(m);
+  }
   if (q.reader) {
     // What the policy lets them read (auth/policy.cpp, case_read), as a query: drafts are their authors';
     // then their units' cases, the cases routed to them or reported by them, those of a 16.4(a) duty
@@ -351,8 +378,9 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
       sql += ")";
     }
   }
+  if (q.before) sql += " AND c.id < ?", params.push_back(*q.before);
   sql += " ORDER BY c.id DESC LIMIT ?";
-  params.push_back(static_cast<int64_t>(q.limit));
+  params.push_back(q.limit);
   std::vector<Case> out;
   for (const auto& r : db_.query(sql, params)) {
     out.push_back(case_from_row(r));
@@ -490,149 +518,172 @@ void check_art8(const Case& c, bool reporter_on_duty) {
 
 }  // namespace
 
-Case Cases::create(const CaseInput& in, int64_t by) {
-  Case c;
-  c.unit_id = *in.unit_id;
-  c.task_id = in.task_id.value_or(std::nullopt);
-  if (in.method) c.method = *in.method;
-  else if (c.task_id) c.method = task(*c.task_id) ? task(*c.task_id)->method : "regular";
-  else c.method = "regular";
-  c.severity = in.severity.value_or("medium");
-  c.observed_at = *in.observed_at;
-  c.site = *in.site;
-  c.site_unit_id = in.site_unit_id.value_or(std::nullopt);
-  c.cameras = in.cameras.value_or(json::array());
-  c.subject = *in.subject;
-  c.description = *in.description;
-  c.suspected_violation = in.suspected_violation.value_or("");
-  c.immediate_measure = in.immediate_measure.value_or("");
-  c.identifiers = in.identifiers.value_or(json::object());
-  check_case(c, units_, *this);
-  auto unit = units_.get(c.unit_id);
-  int64_t now = clock_.now_ms();
-  int year = year_of(now, unit->time_zone);
-  c.number = fmt::format("{}-{}-{:04}", unit->code, year, next_number(fmt::format("case:{}:{}", unit->code, year)));
-  db_.exec("INSERT INTO cases(number, unit_id, task_id, method, status, severity, observed_at, site, site_unit_id, cameras, subject, "
-           "description, suspected_violation, immediate_measure, identifiers, search_text, created_by, created_at, updated_at) "
-           "VALUES (?,?,?,?,'draft',?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-           {c.number, c.unit_id, store::opt(c.task_id), c.method, c.severity, c.observed_at, c.site, store::opt(c.site_unit_id),
-            c.cameras.dump(), c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers.dump(),
-            search_text(c), by, now, now});
-  c.id = db_.last_insert_id();
-  record(c.id, by, "created", "Lập vụ việc (bản nháp)", "Case opened (draft)");
-  changed(c.id);
-  return require_case(c.id);
+Case Cases::create(const CaseInput& in, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c;
+    c.unit_id = *in.unit_id;
+    c.task_id = in.task_id.value_or(std::nullopt);
+    if (in.method) c.method = *in.method;
+    else if (c.task_id) c.method = task(*c.task_id) ? task(*c.task_id)->method : "regular";
+    else c.method = "regular";
+    c.severity = in.severity.value_or("medium");
+    c.observed_at = *in.observed_at;
+    c.site = *in.site;
+    c.site_unit_id = in.site_unit_id.value_or(std::nullopt);
+    c.cameras = in.cameras.value_or(json::array());
+    c.subject = *in.subject;
+    c.description = *in.description;
+    c.suspected_violation = in.suspected_violation.value_or("");
+    c.immediate_measure = in.immediate_measure.value_or("");
+    c.identifiers = in.identifiers.value_or(json::object());
+    check_case(c, units_, *this);
+    auto unit = units_.get(c.unit_id);
+    int64_t now = clock_.now_ms();
+    int year = year_of(now, unit->time_zone);
+    c.number = fmt::format("{}-{}-{:04}", unit->code, year, next_number(fmt::format("case:{}:{}", unit->code, year)));
+    db_.exec("INSERT INTO cases(number, unit_id, task_id, method, status, severity, observed_at, site, site_unit_id, cameras, subject, "
+             "description, suspected_violation, immediate_measure, identifiers, search_text, created_by, created_at, updated_at) "
+             "VALUES (?,?,?,?,'draft',?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             {c.number, c.unit_id, store::opt(c.task_id), c.method, c.severity, c.observed_at, c.site, store::opt(c.site_unit_id),
+              c.cameras.dump(), c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers.dump(),
+              search_text(c), by, now, now});
+    c.id = db_.last_insert_id();
+    record(c.id, by, "created", "Lập vụ việc (bản nháp)", "Case opened (draft)");
+    changed(c.id);
+    Case created = require_case(c.id);
+    audit_.append(who.event("case.create", "case", std::to_string(c.id), c.unit_id, to_json(created, false, now)));
+    return created;
+  });
 }
 
-Case Cases::update_draft(int64_t id, const CaseInput& in, int64_t by) {
-  Case c = in_status(id, {"draft"}, "edited");
-  if (in.unit_id) c.unit_id = *in.unit_id;
-  if (in.task_id) c.task_id = *in.task_id;
-  if (in.method) c.method = *in.method;
-  if (in.severity) c.severity = *in.severity;
-  if (in.observed_at) c.observed_at = *in.observed_at;
-  if (in.site) c.site = *in.site;
-  if (in.site_unit_id) c.site_unit_id = *in.site_unit_id;
-  if (in.cameras) c.cameras = *in.cameras;
-  if (in.subject) c.subject = *in.subject;
-  if (in.description) c.description = *in.description;
-  if (in.suspected_violation) c.suspected_violation = *in.suspected_violation;
-  if (in.immediate_measure) c.immediate_measure = *in.immediate_measure;
-  if (in.identifiers) c.identifiers = *in.identifiers;
-  check_case(c, units_, *this);
-  db_.exec("UPDATE cases SET unit_id=?, task_id=?, method=?, severity=?, observed_at=?, site=?, site_unit_id=?, cameras=?, subject=?, "
-           "description=?, suspected_violation=?, immediate_measure=?, identifiers=?, search_text=?, updated_at=? WHERE id=?",
-           {c.unit_id, store::opt(c.task_id), c.method, c.severity, c.observed_at, c.site, store::opt(c.site_unit_id), c.cameras.dump(),
-            c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers.dump(), search_text(c),
-            clock_.now_ms(), id});
-  record(id, by, "edited", "Sửa bản nháp", "Draft edited");
-  changed(id);
-  return require_case(id);
+Case Cases::create_reported(const CaseInput& in, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) { return report(create(in, who).id, who); });
 }
 
-Case Cases::report(int64_t id, int64_t by) {
-  Case c = in_status(id, {"draft"}, "reported");
-  int64_t now = clock_.now_ms();
-  Directory dir = directory(now);
-  RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
-  if (c.task_id)
-    if (auto t = task(*c.task_id)) in.plan_unit_id = t->unit_id;
-  Routing r = route_case(in, dir);
-  check_art8(c, r.reporter_on_duty);
-  json routing = to_json(r);
-  db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
-           "clause=?, escalation=?, updated_at=? WHERE id=?",
-           {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
-            to_json(EscalationState{now, {}, {}}).dump(), now, id});
-  for (const auto& rc : r.recipients)
-    db_.exec("INSERT OR IGNORE INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?)",
-             {id, rc.user_id, rc.role, int64_t{rc.approver}});
-  record(id, by, "reported", fmt::format("Báo cáo vụ việc theo {}", r.clause_vi), fmt::format("Reported under {}", r.clause_en),
-         {{"clause", r.clause}});
-  json names = json::array();
-  for (const auto& rc : r.recipients) names.push_back(rc.user_id);
-  record(id, std::nullopt, "routed", r.explanation_vi, r.explanation_en,
-         {{"recipients", names}, {"handling_unit_id", r.handling_unit_id}, {"warnings", routing["warnings"]}});
-  if (r.focal_unit_id) {
-    // 16.4(c): the first hop, at the focal point, with the deadline of the case's severity.
-    int64_t due = now + int64_t{policy(c.severity).relay_minutes} * 60'000;
-    db_.exec("INSERT INTO case_relays(case_id, stage, focal_unit_id, hq_unit_id, due_at) VALUES (?, 'at_focal_point', ?, ?, ?)",
-             {id, *r.focal_unit_id, r.handling_unit_id, due});
-    auto focal = units_.get(*r.focal_unit_id);
-    record(id, std::nullopt, "relay.at_focal_point",
-           fmt::format("Đến đầu mối {}: chuyển Lãnh đạo trước {}", focal ? focal->name_vi : "", core::iso8601(due)),
-           fmt::format("At the focal point, {}: to be forwarded to the leadership by {}", focal ? focal->name_en : "", core::iso8601(due)),
-           {{"focal_unit_id", *r.focal_unit_id}, {"due_at", core::iso8601(due)}});
-  }
-  c.status = "reported";
-  for (const auto& rc : r.recipients)
-    notify(rc.user_id, "case_reported", c, std::nullopt,
-           fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
-           fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
-  for (const auto& w : r.warnings) {
-    if (w.code != "nobody_on_duty") continue;
-    events::Alert a;
-    a.kind = "case.nobody_on_duty";
-    a.subject = fmt::format("case:{}", id);
-    a.unit_id = r.handling_unit_id;
-    a.severity = "high";
-    a.title_vi = fmt::format("Vụ việc {} được báo cáo khi không có ca trực", c.number);
-    a.title_en = fmt::format("Case {} was reported while nobody is on duty", c.number);
-    a.audience = {"unit_leader", "office_officer", "duty_officer"};
-    a.details = {{"case_id", id}};
-    t_after.push_back([this, a] { alerts_.raise(a); });
-  }
-  // Art. 8: the measure and the report go into the shift's duty log when the reporter is on duty.
-  if (r.reporter_on_duty && r.shift_id) {
-    auto entry = duty_.add_log(*r.shift_id, by, "action_taken",
-                               fmt::format("Vụ việc {}: {}. Biện pháp ngăn chặn: {}. Đã báo cáo theo {}.", c.number, c.description,
-                                           c.immediate_measure, r.clause_vi),
-                               {{"case_id", id}}, std::nullopt);
-    events::Event e;
-    e.topic = "duty_log.created";
-    e.unit_id = duty_.shift(*r.shift_id)->unit_id;
-    e.read_action = auth::Action::duty_read;
-    e.payload = duty::to_json(entry);
-    t_outbox.push_back(std::move(e));
-  }
-  changed(id);
-  return require_case(id);
+void Cases::opened(const Case& c, const audit::Actor& who) {
+  audit_.append(who.event("case.read", "case", std::to_string(c.id), c.unit_id));
 }
 
-Case Cases::acknowledge(int64_t id, int64_t by) {
-  Case c = in_status(id, {"reported"}, "acknowledged");
-  int64_t now = clock_.now_ms();
-  db_.exec("UPDATE cases SET status='acknowledged', acknowledged_by=?, acknowledged_at=?, updated_at=? WHERE id=?", {by, now, now, id});
-  record(id, by, "acknowledged", "Tiếp nhận vụ việc", "Case acknowledged");
-  db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND case_id = ? AND read_at IS NULL", {now, by, id});
-  resolve_alerts(id);
-  changed(id);
-  return require_case(id);
+void Cases::printed(const CoordinationRequest& r, const audit::Actor& who) {
+  audit_.append(who.event("coordination.print", "coordination_request", std::to_string(r.id), r.to_unit_id));
+}
+
+Case Cases::update_draft(int64_t id, const CaseInput& in, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"draft"}, "edited");
+    if (in.unit_id) c.unit_id = *in.unit_id;
+    if (in.task_id) c.task_id = *in.task_id;
+    if (in.method) c.method = *in.method;
+    if (in.severity) c.severity = *in.severity;
+    if (in.observed_at) c.observed_at = *in.observed_at;
+    if (in.site) c.site = *in.site;
+    if (in.site_unit_id) c.site_unit_id = *in.site_unit_id;
+    if (in.cameras) c.cameras = *in.cameras;
+    if (in.subject) c.subject = *in.subject;
+    if (in.description) c.description = *in.description;
+    if (in.suspected_violation) c.suspected_violation = *in.suspected_violation;
+    if (in.immediate_measure) c.immediate_measure = *in.immediate_measure;
+    if (in.identifiers) c.identifiers = *in.identifiers;
+    check_case(c, units_, *this);
+    db_.exec("UPDATE cases SET unit_id=?, task_id=?, method=?, severity=?, observed_at=?, site=?, site_unit_id=?, cameras=?, subject=?, "
+             "description=?, suspected_violation=?, immediate_measure=?, identifiers=?, search_text=?, updated_at=? WHERE id=?",
+             {c.unit_id, store::opt(c.task_id), c.method, c.severity, c.observed_at, c.site, store::opt(c.site_unit_id), c.cameras.dump(),
+              c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers.dump(), search_text(c),
+              clock_.now_ms(), id});
+    record(id, by, "edited", "Sửa bản nháp", "Draft edited");
+    return done(who, "case.update", id);
+  });
+}
+
+Case Cases::report(int64_t id, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"draft"}, "reported");
+    int64_t now = clock_.now_ms();
+    Directory dir = directory(now);
+    RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
+    if (c.task_id)
+      if (auto t = task(*c.task_id)) in.plan_unit_id = t->unit_id;
+    Routing r = route_case(in, dir);
+    check_art8(c, r.reporter_on_duty);
+    json routing = to_json(r);
+    db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
+             "clause=?, escalation=?, updated_at=? WHERE id=?",
+             {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
+              to_json(EscalationState{now, {}, {}}).dump(), now, id});
+    for (const auto& rc : r.recipients)
+      db_.exec("INSERT OR IGNORE INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?)",
+               {id, rc.user_id, rc.role, int64_t{rc.approver}});
+    record(id, by, "reported", fmt::format("Báo cáo vụ việc theo {}", r.clause_vi), fmt::format("Reported under {}", r.clause_en),
+           {{"clause", r.clause}});
+    json names = json::array();
+    for (const auto& rc : r.recipients) names.push_back(rc.user_id);
+    record(id, std::nullopt, "routed", r.explanation_vi, r.explanation_en,
+           {{"recipients", names}, {"handling_unit_id", r.handling_unit_id}, {"warnings", routing["warnings"]}});
+    if (r.focal_unit_id) {
+      // 16.4(c): the first hop, at the focal point, with the deadline of the case's severity.
+      int64_t due = now + int64_t{policy(c.severity).relay_minutes} * 60'000;
+      db_.exec("INSERT INTO case_relays(case_id, stage, focal_unit_id, hq_unit_id, due_at) VALUES (?, 'at_focal_point', ?, ?, ?)",
+               {id, *r.focal_unit_id, r.handling_unit_id, due});
+      auto focal = units_.get(*r.focal_unit_id);
+      record(id, std::nullopt, "relay.at_focal_point",
+             fmt::format("Đến đầu mối {}: chuyển Lãnh đạo trước {}", focal ? focal->name_vi : "", core::iso8601(due)),
+             fmt::format("At the focal point, {}: to be forwarded to the leadership by {}", focal ? focal->name_en : "", core::iso8601(due)),
+             {{"focal_unit_id", *r.focal_unit_id}, {"due_at", core::iso8601(due)}});
+    }
+    c.status = "reported";
+    for (const auto& rc : r.recipients)
+      notify(rc.user_id, "case_reported", c, std::nullopt,
+             fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
+             fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
+    for (const auto& w : r.warnings) {
+      if (w.code != "nobody_on_duty") continue;
+      events::Alert a;
+      a.kind = "case.nobody_on_duty";
+      a.subject = fmt::format("case:{}", id);
+      a.unit_id = r.handling_unit_id;
+      a.severity = "high";
+      a.title_vi = fmt::format("Vụ việc {} được báo cáo khi không có ca trực", c.number);
+      a.title_en = fmt::format("Case {} was reported while nobody is on duty", c.number);
+      a.audience = {"unit_leader", "office_officer", "duty_officer"};
+      a.details = {{"case_id", id}};
+      after_commit([this, a] { alerts_.raise(a); });
+    }
+    // Art. 8: the measure and the report go into the shift's duty log when the reporter is on duty.
+    if (r.reporter_on_duty && r.shift_id) {
+      auto entry = duty_.add_log(*r.shift_id, by, "action_taken",
+                                 fmt::format("Vụ việc {}: {}. Biện pháp ngăn chặn: {}. Đã báo cáo theo {}.", c.number, c.description,
+                                             c.immediate_measure, r.clause_vi),
+                                 {{"case_id", id}}, std::nullopt);
+      events::Event e;
+      e.topic = "duty_log.created";
+      e.unit_id = duty_.shift(*r.shift_id)->unit_id;
+      e.read_action = auth::Action::duty_read;
+      e.payload = duty::to_json(entry);
+      publish(std::move(e));
+    }
+    return done(who, "case.report", id);
+  });
+}
+
+Case Cases::acknowledge(int64_t id, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"reported"}, "acknowledged");
+    int64_t now = clock_.now_ms();
+    db_.exec("UPDATE cases SET status='acknowledged', acknowledged_by=?, acknowledged_at=?, updated_at=? WHERE id=?", {by, now, now, id});
+    record(id, by, "acknowledged", "Tiếp nhận vụ việc", "Case acknowledged");
+    uncount(by, db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND case_id = ? AND read_at IS NULL", {now, by, id}));
+    resolve_alerts(id);
+    return done(who, "case.acknowledge", id);
+  });
 }
 
 // Someone acted: the alerts that said nobody had are over.
 void Cases::resolve_alerts(int64_t case_id) {
-  t_after.push_back([this, case_id] {
+  after_commit([this, case_id] {
     alerts_.resolve("case.nobody_on_duty", fmt::format("case:{}", case_id));
     std::string prefix = fmt::format("case:{}:step:", case_id);
     for (const auto& subject : alerts_.open_subjects("case.escalation_unanswered"))
@@ -647,96 +698,111 @@ void Cases::set_status(const Case& c, const std::string& status, int64_t by, con
   changed(c.id);
 }
 
-Case Cases::start_handling(int64_t id, int64_t by) {
-  Case c = in_status(id, {"reported", "acknowledged", "coordination_requested"}, "taken into handling");
-  if (!c.acknowledged_at) {
+Case Cases::start_handling(int64_t id, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"reported", "acknowledged", "coordination_requested"}, "taken into handling");
+    if (!c.acknowledged_at) {
+      int64_t now = clock_.now_ms();
+      db_.exec("UPDATE cases SET acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
+      resolve_alerts(id);
+    }
+    set_status(c, "in_handling", by, "status_changed", "Bắt đầu xử lý", "Handling started");
+    return done(who, "case.handle", id);
+  });
+}
+
+Case Cases::conclude(int64_t id, const audit::Actor& who, const std::string& outcome, const std::string& note) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"acknowledged", "in_handling", "coordination_requested"}, "concluded");
+    for (const auto& p : c.proposals)
+      if (p.status == "approved")
+        throw Problem::conflict("An approved handling plan has not been carried out yet.",
+                                "Phương án xử lý đã được phê duyệt nhưng chưa thực hiện.");
     int64_t now = clock_.now_ms();
-    db_.exec("UPDATE cases SET acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
+    db_.exec("UPDATE cases SET status='concluded', outcome=?, outcome_note=?, concluded_by=?, concluded_at=?, updated_at=? WHERE id=?",
+             {outcome, note, by, now, now, id});
+    record(id, by, "concluded", "Kết luận vụ việc: " + note, "Case concluded: " + note, {{"outcome", outcome}});
     resolve_alerts(id);
-  }
-  set_status(c, "in_handling", by, "status_changed", "Bắt đầu xử lý", "Handling started");
-  return require_case(id);
+    return done(who, "case.conclude", id, {{"outcome", outcome}});
+  });
 }
 
-Case Cases::conclude(int64_t id, int64_t by, const std::string& outcome, const std::string& note) {
-  Case c = in_status(id, {"acknowledged", "in_handling", "coordination_requested"}, "concluded");
-  for (const auto& p : c.proposals)
-    if (p.status == "approved")
-      throw Problem::conflict("An approved handling plan has not been carried out yet.",
-                              "Phương án xử lý đã được phê duyệt nhưng chưa thực hiện.");
-  int64_t now = clock_.now_ms();
-  db_.exec("UPDATE cases SET status='concluded', outcome=?, outcome_note=?, concluded_by=?, concluded_at=?, updated_at=? WHERE id=?",
-           {outcome, note, by, now, now, id});
-  record(id, by, "concluded", "Kết luận vụ việc: " + note, "Case concluded: " + note, {{"outcome", outcome}});
-  resolve_alerts(id);
-  changed(id);
-  return require_case(id);
+Case Cases::close(int64_t id, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"concluded"}, "closed");
+    int64_t now = clock_.now_ms();
+    db_.exec("UPDATE cases SET status='closed', closed_by=?, closed_at=?, updated_at=? WHERE id=?", {by, now, now, id});
+    record(id, by, "closed", "Đóng hồ sơ vụ việc", "Case closed");
+    return done(who, "case.close", id);
+  });
 }
 
-Case Cases::close(int64_t id, int64_t by) {
-  Case c = in_status(id, {"concluded"}, "closed");
-  int64_t now = clock_.now_ms();
-  db_.exec("UPDATE cases SET status='closed', closed_by=?, closed_at=?, updated_at=? WHERE id=?", {by, now, now, id});
-  record(id, by, "closed", "Đóng hồ sơ vụ việc", "Case closed");
-  changed(id);
-  return require_case(id);
+Case Cases::reopen(int64_t id, const audit::Actor& who, const std::string& reason) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"concluded", "closed"}, "reopened");
+    if (reason.empty()) throw Problem::field("reason", "Phải nêu lý do mở lại", "A reason to reopen is required");
+    db_.exec("UPDATE cases SET status='in_handling', outcome=NULL, outcome_note=NULL, concluded_by=NULL, concluded_at=NULL, "
+             "closed_by=NULL, closed_at=NULL, updated_at=? WHERE id=?", {clock_.now_ms(), id});
+    record(id, by, "reopened", "Mở lại vụ việc: " + reason, "Case reopened: " + reason, {{"reason", reason}});
+    return done(who, "case.reopen", id, {{"reason", reason}});
+  });
 }
 
-Case Cases::reopen(int64_t id, int64_t by, const std::string& reason) {
-  Case c = in_status(id, {"concluded", "closed"}, "reopened");
-  if (reason.empty()) throw Problem::field("reason", "Phải nêu lý do mở lại", "A reason to reopen is required");
-  db_.exec("UPDATE cases SET status='in_handling', outcome=NULL, outcome_note=NULL, concluded_by=NULL, concluded_at=NULL, "
-           "closed_by=NULL, closed_at=NULL, updated_at=? WHERE id=?", {clock_.now_ms(), id});
-  record(id, by, "reopened", "Mở lại vụ việc: " + reason, "Case reopened: " + reason, {{"reason", reason}});
-  changed(id);
-  return require_case(id);
+Case Cases::propose(int64_t id, const audit::Actor& who, const std::string& text) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "given a plan");
+    int64_t now = clock_.now_ms();
+    db_.exec("INSERT INTO case_proposals(case_id, text, proposed_by, proposed_at) VALUES (?,?,?,?)", {id, text, by, now});
+    int64_t pid = db_.last_insert_id();
+    record(id, by, "proposal_submitted", "Đề xuất phương án xử lý: " + text, "Handling plan proposed: " + text, {{"proposal_id", pid}});
+    for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND approver = 1", {id}))
+      if (r.i64(0) != by)
+        notify(r.i64(0), "proposal_submitted", c, std::nullopt, fmt::format("Vụ việc {}: đề xuất phương án xử lý chờ phê duyệt", c.number),
+               fmt::format("Case {}: a handling plan awaits approval", c.number));
+    return done(who, "case.propose", id, {{"text", text}});
+  });
 }
 
-Case Cases::propose(int64_t id, int64_t by, const std::string& text) {
-  Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "given a plan");
-  int64_t now = clock_.now_ms();
-  db_.exec("INSERT INTO case_proposals(case_id, text, proposed_by, proposed_at) VALUES (?,?,?,?)", {id, text, by, now});
-  int64_t pid = db_.last_insert_id();
-  record(id, by, "proposal_submitted", "Đề xuất phương án xử lý: " + text, "Handling plan proposed: " + text, {{"proposal_id", pid}});
-  for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND approver = 1", {id}))
-    if (r.i64(0) != by)
-      notify(r.i64(0), "proposal_submitted", c, std::nullopt, fmt::format("Vụ việc {}: đề xuất phương án xử lý chờ phê duyệt", c.number),
-             fmt::format("Case {}: a handling plan awaits approval", c.number));
-  changed(id);
-  return require_case(id);
+Case Cases::decide(int64_t id, int64_t proposal_id, const audit::Actor& who, bool approve, const std::optional<std::string>& remarks) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "decided on");
+    auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
+    if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
+    if (p->status != "proposed") throw Problem::conflict("The proposal was already decided.", "Đề xuất đã được quyết định.");
+    int64_t now = clock_.now_ms();
+    db_.exec("UPDATE case_proposals SET status=?, decided_by=?, decided_at=?, remarks=? WHERE id=?",
+             {std::string(approve ? "approved" : "rejected"), by, now, store::opt(remarks), proposal_id});
+    std::string r = remarks ? ": " + *remarks : "";
+    record(id, by, "proposal_decided", (approve ? "Phê duyệt phương án xử lý" : "Không phê duyệt phương án xử lý") + r,
+           (approve ? "Handling plan approved" : "Handling plan rejected") + r, {{"proposal_id", proposal_id}, {"approved", approve}});
+    notify(p->proposed_by, "proposal_decided", c, std::nullopt,
+           fmt::format("Vụ việc {}: phương án xử lý {}", c.number, approve ? "đã được phê duyệt" : "không được phê duyệt"),
+           fmt::format("Case {}: handling plan {}", c.number, approve ? "approved" : "rejected"));
+    return done(who, "case.decide", id, {{"proposal_id", proposal_id}, {"decision", approve ? "approve" : "reject"}});
+  });
 }
 
-Case Cases::decide(int64_t id, int64_t proposal_id, int64_t by, bool approve, const std::optional<std::string>& remarks) {
-  Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "decided on");
-  auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
-  if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
-  if (p->status != "proposed") throw Problem::conflict("The proposal was already decided.", "Đề xuất đã được quyết định.");
-  int64_t now = clock_.now_ms();
-  db_.exec("UPDATE case_proposals SET status=?, decided_by=?, decided_at=?, remarks=? WHERE id=?",
-           {std::string(approve ? "approved" : "rejected"), by, now, store::opt(remarks), proposal_id});
-  std::string r = remarks ? ": " + *remarks : "";
-  record(id, by, "proposal_decided", (approve ? "Phê duyệt phương án xử lý" : "Không phê duyệt phương án xử lý") + r,
-         (approve ? "Handling plan approved" : "Handling plan rejected") + r, {{"proposal_id", proposal_id}, {"approved", approve}});
-  notify(p->proposed_by, "proposal_decided", c, std::nullopt,
-         fmt::format("Vụ việc {}: phương án xử lý {}", c.number, approve ? "đã được phê duyệt" : "không được phê duyệt"),
-         fmt::format("Case {}: handling plan {}", c.number, approve ? "approved" : "rejected"));
-  changed(id);
-  return require_case(id);
-}
-
-Case Cases::execute(int64_t id, int64_t proposal_id, int64_t by, const std::string& note) {
-  Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "carried out");
-  auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
-  if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
-  if (p->status != "approved")
-    throw Problem::conflict("A handling plan is carried out only after it is approved (Art. 15.1d).",
-                            "Phương án xử lý chỉ được thực hiện sau khi được phê duyệt (Điều 15 khoản 1 điểm d).");
-  db_.exec("UPDATE case_proposals SET status='executed', executed_by=?, executed_at=?, execution_note=? WHERE id=?",
-           {by, clock_.now_ms(), note, proposal_id});
-  record(id, by, "proposal_executed", "Đã thực hiện phương án xử lý: " + note, "Handling plan carried out: " + note,
-         {{"proposal_id", proposal_id}});
-  changed(id);
-  return require_case(id);
+Case Cases::execute(int64_t id, int64_t proposal_id, const audit::Actor& who, const std::string& note) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "carried out");
+    auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
+    if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
+    if (p->status != "approved")
+      throw Problem::conflict("A handling plan is carried out only after it is approved (Art. 15.1d).",
+                              "Phương án xử lý chỉ được thực hiện sau khi được phê duyệt (Điều 15 khoản 1 điểm d).");
+    db_.exec("UPDATE case_proposals SET status='executed', executed_by=?, executed_at=?, execution_note=? WHERE id=?",
+             {by, clock_.now_ms(), note, proposal_id});
+    record(id, by, "proposal_executed", "Đã thực hiện phương án xử lý: " + note, "Handling plan carried out: " + note,
+           {{"proposal_id", proposal_id}});
+    return done(who, "case.execute", id, {{"proposal_id", proposal_id}});
+  });
 }
 
 // ---- 16.4(c): through the focal point ---------------------------------------------------------
@@ -802,66 +868,72 @@ std::string names_of(const Directory& dir, const std::vector<int64_t>& users) {
 
 }  // namespace
 
-Case Cases::forward(int64_t id, int64_t by, const std::vector<int64_t>& leaders, const std::string& summary,
+Case Cases::forward(int64_t id, const audit::Actor& who, const std::vector<int64_t>& leaders, const std::string& summary,
                     const std::optional<std::string>& proposal) {
-  Case c = require_case(id);
-  std::string next = relay_next(c, RelayAction::forward, relay_role(id, by));
-  int64_t now = clock_.now_ms();
-  Directory dir = directory(now);
-  auto candidates = hq_leaders(*c.relay, dir);
-  if (leaders.empty())
-    throw Problem::field("leader_ids", "Chọn ít nhất một Lãnh đạo để chuyển báo cáo", "Choose at least one leader to forward it to");
-  for (size_t i = 0; i < leaders.size(); ++i)
-    if (std::find(candidates.begin(), candidates.end(), leaders[i]) == candidates.end())
-      throw Problem::field(fmt::format("leader_ids[{}]", i), "Không phải Lãnh đạo nhận báo cáo theo Điều 16 khoản 4 điểm c",
-                           "Not a leader who receives reports under Art. 16(4)(c)");
-  db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, leaders = ?, summary = ?, proposal = ?, forwarded_by = ?, forwarded_at = ? "
-           "WHERE case_id = ?",
-           {next, json(leaders).dump(), summary, store::opt(proposal), by, now, id});
-  add_recipients(c, leaders, "hq_leadership", true);
-  for (auto leader : leaders)
-    notify(leader, "case_forwarded", c, std::nullopt,
-           fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, core::utf8_prefix(summary, 160)),
-           fmt::format("The focal point forwards case {} for direction: {}", c.number, core::utf8_prefix(summary, 160)));
-  std::string who = names_of(dir, leaders);
-  record(id, by, "relay.forwarded", fmt::format("Đầu mối chuyển báo cáo đến {}: {}", who, summary),
-         fmt::format("The focal point forwarded the report to {}: {}", who, summary),
-         {{"leaders", leaders}, {"summary", summary}, {"proposal", proposal ? json(*proposal) : json()}});
-  changed(id);
-  return require_case(id);
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = require_case(id);
+    std::string next = relay_next(c, RelayAction::forward, relay_role(id, by));
+    int64_t now = clock_.now_ms();
+    Directory dir = directory(now);
+    auto candidates = hq_leaders(*c.relay, dir);
+    if (leaders.empty())
+      throw Problem::field("leader_ids", "Chọn ít nhất một Lãnh đạo để chuyển báo cáo", "Choose at least one leader to forward it to");
+    for (size_t i = 0; i < leaders.size(); ++i)
+      if (std::find(candidates.begin(), candidates.end(), leaders[i]) == candidates.end())
+        throw Problem::field(fmt::format("leader_ids[{}]", i), "Không phải Lãnh đạo nhận báo cáo theo Điều 16 khoản 4 điểm c",
+                             "Not a leader who receives reports under Art. 16(4)(c)");
+    db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, leaders = ?, summary = ?, proposal = ?, forwarded_by = ?, forwarded_at = ? "
+             "WHERE case_id = ?",
+             {next, json(leaders).dump(), summary, store::opt(proposal), by, now, id});
+    add_recipients(c, leaders, "hq_leadership", true);
+    for (auto leader : leaders)
+      notify(leader, "case_forwarded", c, std::nullopt,
+             fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, core::utf8_prefix(summary, 160)),
+             fmt::format("The focal point forwards case {} for direction: {}", c.number, core::utf8_prefix(summary, 160)));
+    std::string names = names_of(dir, leaders);
+    record(id, by, "relay.forwarded", fmt::format("Đầu mối chuyển báo cáo đến {}: {}", names, summary),
+           fmt::format("The focal point forwarded the report to {}: {}", names, summary),
+           {{"leaders", leaders}, {"summary", summary}, {"proposal", proposal ? json(*proposal) : json()}});
+    return done(who, "case.forward", id, {{"leader_ids", leaders}});
+  });
 }
 
-Case Cases::direct(int64_t id, int64_t by, const std::string& direction) {
-  Case c = require_case(id);
-  std::string next = relay_next(c, RelayAction::direct, relay_role(id, by));
-  int64_t now = clock_.now_ms();
-  int64_t due = now + int64_t{policy(c.severity).relay_minutes} * 60'000;
-  db_.exec("UPDATE case_relays SET stage = ?, due_at = ?, direction = ?, directed_by = ?, directed_at = ? WHERE case_id = ?",
-           {next, due, direction, by, now, id});
-  for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND role IN ('focal_point','focal_leadership')", {id}))
-    notify(r.i64(0), "case_directed", c, std::nullopt,
-           fmt::format("Lãnh đạo đã chỉ đạo về vụ việc {}: chuyển chỉ đạo đến đơn vị", c.number),
-           fmt::format("The leadership directed on case {}: pass the direction on to the units", c.number));
-  record(id, by, "relay.directed", fmt::format("Ý kiến chỉ đạo: {}", direction), fmt::format("Direction: {}", direction),
-         {{"direction", direction}, {"due_at", core::iso8601(due)}});
-  changed(id);
-  return require_case(id);
+Case Cases::direct(int64_t id, const audit::Actor& who, const std::string& direction) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = require_case(id);
+    std::string next = relay_next(c, RelayAction::direct, relay_role(id, by));
+    int64_t now = clock_.now_ms();
+    int64_t due = now + int64_t{policy(c.severity).relay_minutes} * 60'000;
+    db_.exec("UPDATE case_relays SET stage = ?, due_at = ?, direction = ?, directed_by = ?, directed_at = ? WHERE case_id = ?",
+             {next, due, direction, by, now, id});
+    for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND role IN ('focal_point','focal_leadership')", {id}))
+      notify(r.i64(0), "case_directed", c, std::nullopt,
+             fmt::format("Lãnh đạo đã chỉ đạo về vụ việc {}: chuyển chỉ đạo đến đơn vị", c.number),
+             fmt::format("The leadership directed on case {}: pass the direction on to the units", c.number));
+    record(id, by, "relay.directed", fmt::format("Ý kiến chỉ đạo: {}", direction), fmt::format("Direction: {}", direction),
+           {{"direction", direction}, {"due_at", core::iso8601(due)}});
+    return done(who, "case.direct", id);
+  });
 }
 
-Case Cases::relay_direction(int64_t id, int64_t by, const std::optional<std::string>& note) {
-  Case c = require_case(id);
-  std::string next = relay_next(c, RelayAction::relay_direction, relay_role(id, by));
-  int64_t now = clock_.now_ms();
-  db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, relay_note = ?, relayed_by = ?, relayed_at = ? WHERE case_id = ?",
-           {next, store::opt(note), by, now, id});
-  record(id, by, "relay.direction_relayed",
-         note ? fmt::format("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị: {}", *note) : std::string("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị"),
-         note ? fmt::format("The focal point passed the direction on to the units: {}", *note)
-              : std::string("The focal point passed the direction on to the units"));
-  Directory dir = directory(now);
-  deliver_direction(require_case(id), dir);
-  changed(id);
-  return require_case(id);
+Case Cases::relay_direction(int64_t id, const audit::Actor& who, const std::optional<std::string>& note) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = require_case(id);
+    std::string next = relay_next(c, RelayAction::relay_direction, relay_role(id, by));
+    int64_t now = clock_.now_ms();
+    db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, relay_note = ?, relayed_by = ?, relayed_at = ? WHERE case_id = ?",
+             {next, store::opt(note), by, now, id});
+    record(id, by, "relay.direction_relayed",
+           note ? fmt::format("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị: {}", *note) : std::string("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị"),
+           note ? fmt::format("The focal point passed the direction on to the units: {}", *note)
+                : std::string("The focal point passed the direction on to the units"));
+    Directory dir = directory(now);
+    deliver_direction(require_case(id), dir);
+    return done(who, "case.relay_direction", id);
+  });
 }
 
 void Cases::deliver_direction(const Case& c, Directory& dir) {
@@ -938,7 +1010,7 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
       a.title_en = fmt::format("Case {} cannot reach the leadership: no leader is on record", c.number);
       a.audience = {"admin", "office_officer", "unit_leader"};
       a.details = {{"case_id", c.id}};
-      t_after.push_back([this, a] { alerts_.raise(a); });
+      after_commit([this, a] { alerts_.raise(a); });
     }
   } else if (to == "direction_sent") {
     json reason = {{"vi", fmt::format("Đầu mối không chuyển ý kiến chỉ đạo trong {} phút: gửi thẳng đơn vị", minutes)},
@@ -971,6 +1043,7 @@ std::vector<int64_t> Cases::recipients_of(int64_t case_id) {
 }
 
 void Cases::changed(int64_t case_id) {
+  schedule(case_id);
   auto c = get(case_id);
   if (!c) return;
   events::Event e;
@@ -985,9 +1058,8 @@ void Cases::changed(int64_t case_id) {
     e.also_users = recipients_of(case_id);
     e.also_users.push_back(c->created_by);
   }
-  // One event per case per transaction: the last state wins.
-  std::erase_if(t_outbox, [&](const events::Event& x) { return x.topic == e.topic && x.payload.value("id", int64_t{0}) == case_id; });
-  t_outbox.push_back(std::move(e));
+  // One event per case per unit of work: the last state wins.
+  publish(std::move(e), fmt::format("case.changed:{}", case_id));
 }
 
 void Cases::notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
@@ -1002,46 +1074,53 @@ void Cases::notify(int64_t user, const std::string& kind, const Case& c, std::op
   e.only_user = user;
   e.payload = {{"notification", to_json(Notification{db_.last_insert_id(), user, now, kind, vi, en, c.severity, c.id, coordination_id,
                                                      std::nullopt})}};
-  t_outbox.push_back(std::move(e));
+  // The count of unread items is kept, not recounted: a write costs the same at 100k cases as at 1k.
+  db_.exec("INSERT INTO inbox_counts(user_id, unread) VALUES (?, 1) ON CONFLICT(user_id) DO UPDATE SET unread = unread + 1", {user});
+  e.payload["unread"] = unread(user);
+  publish(std::move(e));
 }
 
-void Cases::flush() {
-  std::vector<events::Event> out;
-  out.swap(t_outbox);
-  std::vector<std::function<void()>> after;
-  after.swap(t_after);
-  // What the consoles show first, then the inbox counts (one query for every person addressed), then alerts.
-  std::vector<events::Event> inbox;
-  for (auto& e : out) {
-    if (e.topic == "inbox.notification") inbox.push_back(std::move(e));
-    else bus_.publish(std::move(e));
-  }
-  if (!inbox.empty()) {
-    std::string sql = "SELECT user_id, COUNT(*) FROM notifications WHERE read_at IS NULL AND user_id IN (NULL";
-    std::vector<store::Value> users;
-    for (const auto& e : inbox) sql += ",?", users.push_back(*e.only_user);
-    std::map<int64_t, int64_t> unread;
-    for (const auto& r : db_.query(sql + ") GROUP BY user_id", users)) unread[r.i64(0)] = r.i64(1);
-    for (auto& e : inbox) {
-      e.payload["unread"] = unread[*e.only_user];  // counted after the commit
-      bus_.publish(std::move(e));
-    }
-  }
-  for (auto& fn : after) fn();
+Case Cases::done(const audit::Actor& who, const char* action, int64_t id, json details) {
+  changed(id);
+  Case c = require_case(id);
+  details["status"] = c.status;
+  audit_.append(who.event(action, "case", std::to_string(id), c.unit_id, details));
+  return c;
 }
 
-void Cases::discard() {
-  t_outbox.clear();
-  t_after.clear();
+Task Cases::task_done(const audit::Actor& who, const char* action, int64_t id, std::optional<json> details) {
+  Task t = *task(id);
+  audit_.append(who.event(action, "task", std::to_string(id), t.unit_id, details ? *details : to_json(t)));
+  return t;
+}
+
+void Cases::after_commit(std::function<void()> fn, std::string key) {
+  auto* work = store::Work::current();
+  if (!work) throw std::logic_error("supervision::Cases: a write outside a unit of work");
+  work->after_commit(std::move(fn), std::move(key));
+}
+
+void Cases::publish(events::Event e, std::string key) {
+  after_commit([this, e = std::move(e)] { bus_.publish(e); }, std::move(key));
 }
 
 // ---- Coordination requests --------------------------------------------------------------------
 
-std::vector<CoordinationRequest> Cases::coordination(std::optional<int64_t> case_id) {
+std::vector<CoordinationRequest> Cases::coordination(int64_t case_id) {
   std::vector<CoordinationRequest> out;
-  auto rows = case_id ? db_.query(std::string(kCoordSelect) + " WHERE r.case_id = ? ORDER BY r.id", {*case_id})
-                      : db_.query(std::string(kCoordSelect) + " ORDER BY r.id DESC LIMIT 1000");
-  for (const auto& r : rows) out.push_back(coord_from_row(r));
+  for (const auto& r : db_.query(std::string(kCoordSelect) + " WHERE r.case_id = ? ORDER BY r.id", {case_id})) out.push_back(coord_from_row(r));
+  return out;
+}
+
+std::vector<CoordinationRequest> Cases::coordination_requests(const CoordinationQuery& q) {
+  std::string sql = std::string(kCoordSelect) + " WHERE 1=1";
+  std::vector<store::Value> params;
+  if (q.case_id) sql += " AND r.case_id = ?", params.push_back(*q.case_id);
+  if (q.status) sql += " AND r.status = ?", params.push_back(*q.status);
+  if (q.before) sql += " AND r.id < ?", params.push_back(*q.before);
+  params.push_back(q.limit);
+  std::vector<CoordinationRequest> out;
+  for (const auto& r : db_.query(sql + " ORDER BY r.id DESC LIMIT ?", params)) out.push_back(coord_from_row(r));
   return out;
 }
 
@@ -1051,76 +1130,88 @@ std::optional<CoordinationRequest> Cases::coordination_request(int64_t id) {
   return coord_from_row(*r);
 }
 
-CoordinationRequest Cases::request_coordination(const CoordinationInput& in, int64_t by) {
-  Case c = in_status(in.case_id, {"acknowledged", "in_handling", "coordination_requested"}, "coordinated");
-  int64_t from_unit = c.routing.value("handling_unit_id", c.unit_id);
-  if (auto targets = coordination_targets(c); std::find(targets.begin(), targets.end(), in.to_unit_id) == targets.end())
-    throw from_unit == in.to_unit_id
-        ? Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì",
-                         "Cannot ask the handling unit itself")
-        : Problem::field("to_unit_id", "Đơn vị không tồn tại", "No such unit");
-  auto to = units_.get(in.to_unit_id);
-  int64_t now = clock_.now_ms();
-  if (in.deadline <= now)
-    throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
-  auto from = units_.get(from_unit);
-  int year = year_of(now, from->time_zone);
-  std::string number = fmt::format("{:02}/{}/PH-{}", next_number(fmt::format("coordination:{}:{}", from->code, year)), year, from->code);
-  db_.exec("INSERT INTO coordination_requests(number, case_id, from_unit_id, to_unit_id, content, requested_action, deadline, contacts, "
-           "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-           {number, c.id, from_unit, in.to_unit_id, in.content, in.requested_action, in.deadline, in.contacts, by, now});
-  auto r = *coordination_request(db_.last_insert_id());
-  record(c.id, by, "coordination_requested", fmt::format("Đề nghị phối hợp số {} gửi {}", number, to->name_vi),
-         fmt::format("Coordination request {} sent to {}", number, to->name_en), {{"coordination_id", r.id}});
-  if (c.status != "coordination_requested")
-    db_.exec("UPDATE cases SET status='coordination_requested', updated_at=? WHERE id=?", {now, c.id});
-  // The receiving unit: its leaders and whoever is on duty there (or at the duty watch above it).
-  Directory dir = directory(now);
-  std::set<int64_t> people;
-  for (const auto* p : dir.holding(to->id, {auth::Role::unit_leader, auth::Role::duty_officer, auth::Role::shift_leader}))
-    people.insert(p->user_id);
-  if (const auto* w = dir.nearest_with(to->id, "duty_watch"))
-    for (auto u : resolve_role_at(dir, w->id, "duty_officer")) people.insert(u);
-  for (auto u : people)
-    notify(u, "coordination_received", c, r.id, fmt::format("Đề nghị phối hợp {} (vụ việc {})", number, c.number),
-           fmt::format("Coordination request {} (case {})", number, c.number));
-  coordination_changed(r);
-  changed(c.id);
-  return r;
+CoordinationRequest Cases::request_coordination(const CoordinationInput& in, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    Case c = in_status(in.case_id, {"acknowledged", "in_handling", "coordination_requested"}, "coordinated");
+    int64_t from_unit = c.routing.value("handling_unit_id", c.unit_id);
+    if (auto targets = coordination_targets(c); std::find(targets.begin(), targets.end(), in.to_unit_id) == targets.end())
+      throw from_unit == in.to_unit_id
+          ? Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì",
+                           "Cannot ask the handling unit itself")
+          : Problem::field("to_unit_id", "Đơn vị không tồn tại", "No such unit");
+    auto to = units_.get(in.to_unit_id);
+    int64_t now = clock_.now_ms();
+    if (in.deadline <= now)
+      throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
+    auto from = units_.get(from_unit);
+    int year = year_of(now, from->time_zone);
+    std::string number = fmt::format("{:02}/{}/PH-{}", next_number(fmt::format("coordination:{}:{}", from->code, year)), year, from->code);
+    db_.exec("INSERT INTO coordination_requests(number, case_id, from_unit_id, to_unit_id, content, requested_action, deadline, contacts, "
+             "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+             {number, c.id, from_unit, in.to_unit_id, in.content, in.requested_action, in.deadline, in.contacts, by, now});
+    auto r = *coordination_request(db_.last_insert_id());
+    record(c.id, by, "coordination_requested", fmt::format("Đề nghị phối hợp số {} gửi {}", number, to->name_vi),
+           fmt::format("Coordination request {} sent to {}", number, to->name_en), {{"coordination_id", r.id}});
+    if (c.status != "coordination_requested")
+      db_.exec("UPDATE cases SET status='coordination_requested', updated_at=? WHERE id=?", {now, c.id});
+    // The receiving unit: its leaders and whoever is on duty there (or at the duty watch above it).
+    Directory dir = directory(now);
+    std::set<int64_t> people;
+    for (const auto* p : dir.holding(to->id, {auth::Role::unit_leader, auth::Role::duty_officer, auth::Role::shift_leader}))
+      people.insert(p->user_id);
+    if (const auto* w = dir.nearest_with(to->id, "duty_watch"))
+      for (auto u : resolve_role_at(dir, w->id, "duty_officer")) people.insert(u);
+    for (auto u : people)
+      notify(u, "coordination_received", c, r.id, fmt::format("Đề nghị phối hợp {} (vụ việc {})", number, c.number),
+             fmt::format("Coordination request {} (case {})", number, c.number));
+    coordination_changed(r);
+    changed(c.id);
+    audit_.append(who.event("coordination.create", "coordination_request", std::to_string(r.id), r.to_unit_id, to_json(r, now)));
+    return r;
+  });
 }
 
-CoordinationRequest Cases::acknowledge_coordination(int64_t id, int64_t by) {
-  auto r = coordination_request(id);
-  if (!r) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
-  if (r->status != "sent") throw Problem::conflict("The request was already acknowledged.", "Đề nghị đã được tiếp nhận.");
-  int64_t now = clock_.now_ms();
-  db_.exec("UPDATE coordination_requests SET status='acknowledged', acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
-  record(r->case_id, by, "coordination_acknowledged", fmt::format("Đơn vị phối hợp tiếp nhận đề nghị {}", r->number),
-         fmt::format("Coordination request {} acknowledged", r->number), {{"coordination_id", id}});
-  r = coordination_request(id);
-  coordination_changed(*r);
-  changed(r->case_id);
-  return *r;
+CoordinationRequest Cases::acknowledge_coordination(int64_t id, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    auto r = coordination_request(id);
+    if (!r) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
+    if (r->status != "sent") throw Problem::conflict("The request was already acknowledged.", "Đề nghị đã được tiếp nhận.");
+    int64_t now = clock_.now_ms();
+    db_.exec("UPDATE coordination_requests SET status='acknowledged', acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
+    record(r->case_id, by, "coordination_acknowledged", fmt::format("Đơn vị phối hợp tiếp nhận đề nghị {}", r->number),
+           fmt::format("Coordination request {} acknowledged", r->number), {{"coordination_id", id}});
+    r = coordination_request(id);
+    coordination_changed(*r);
+    changed(r->case_id);
+    audit_.append(who.event("coordination.acknowledge", "coordination_request", std::to_string(id), r->to_unit_id));
+    return *r;
+  });
 }
 
-CoordinationRequest Cases::respond_coordination(int64_t id, int64_t by, const std::string& result) {
-  auto r = coordination_request(id);
-  if (!r) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
-  if (r->status == "answered") throw Problem::conflict("The request was already answered.", "Đề nghị đã được trả lời.");
-  int64_t now = clock_.now_ms();
-  db_.exec("UPDATE coordination_requests SET status='answered', result=?, responded_by=?, responded_at=?, "
-           "acknowledged_by=COALESCE(acknowledged_by, ?), acknowledged_at=COALESCE(acknowledged_at, ?) WHERE id=?",
-           {result, by, now, by, now, id});
-  record(r->case_id, by, "coordination_answered", fmt::format("Kết quả phối hợp ({}): {}", r->number, result),
-         fmt::format("Coordination result ({}): {}", r->number, result), {{"coordination_id", id}});
-  Case c = require_case(r->case_id);
-  notify(r->created_by, "coordination_answered", c, id, fmt::format("Đơn vị phối hợp đã trả lời đề nghị {}", r->number),
-         fmt::format("Coordination request {} answered", r->number));
-  t_after.push_back([this, id] { alerts_.resolve("coordination.overdue", fmt::format("coordination:{}", id)); });
-  r = coordination_request(id);
-  coordination_changed(*r);
-  changed(r->case_id);
-  return *r;
+CoordinationRequest Cases::respond_coordination(int64_t id, const audit::Actor& who, const std::string& result) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    auto r = coordination_request(id);
+    if (!r) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
+    if (r->status == "answered") throw Problem::conflict("The request was already answered.", "Đề nghị đã được trả lời.");
+    int64_t now = clock_.now_ms();
+    db_.exec("UPDATE coordination_requests SET status='answered', result=?, responded_by=?, responded_at=?, "
+             "acknowledged_by=COALESCE(acknowledged_by, ?), acknowledged_at=COALESCE(acknowledged_at, ?) WHERE id=?",
+             {result, by, now, by, now, id});
+    record(r->case_id, by, "coordination_answered", fmt::format("Kết quả phối hợp ({}): {}", r->number, result),
+           fmt::format("Coordination result ({}): {}", r->number, result), {{"coordination_id", id}});
+    Case c = require_case(r->case_id);
+    notify(r->created_by, "coordination_answered", c, id, fmt::format("Đơn vị phối hợp đã trả lời đề nghị {}", r->number),
+           fmt::format("Coordination request {} answered", r->number));
+    after_commit([this, id] { alerts_.resolve("coordination.overdue", fmt::format("coordination:{}", id)); });
+    r = coordination_request(id);
+    coordination_changed(*r);
+    changed(r->case_id);
+    audit_.append(who.event("coordination.respond", "coordination_request", std::to_string(id), r->to_unit_id, {{"result", result}}));
+    return *r;
+  });
 }
 
 void Cases::coordination_changed(const CoordinationRequest& r) {
@@ -1131,32 +1222,44 @@ void Cases::coordination_changed(const CoordinationRequest& r) {
   e.payload = to_json(r, clock_.now_ms());
   e.also_users = recipients_of(r.case_id);
   e.also_users.push_back(r.created_by);
-  t_outbox.push_back(std::move(e));
+  publish(std::move(e));
 }
 
 // ---- Inbox ----------------------------------------------------------------------------------
 
-std::vector<Notification> Cases::inbox(int64_t user, bool unread_only) {
+std::vector<Notification> Cases::inbox(int64_t user, bool unread_only, std::optional<int64_t> before, int64_t limit) {
+  std::string sql = std::string(kNotificationSelect) + " WHERE user_id = ?";
+  std::vector<store::Value> params{user};
+  if (unread_only) sql += " AND read_at IS NULL";
+  if (before) sql += " AND id < ?", params.push_back(*before);
+  params.push_back(limit);
   std::vector<Notification> out;
-  for (const auto& r : db_.query(std::string(kNotificationSelect) + " WHERE user_id = ?" + (unread_only ? " AND read_at IS NULL" : "") +
-                                     " ORDER BY id DESC LIMIT 200",
-                                 {user}))
-    out.push_back(notification_from_row(r));
+  for (const auto& r : db_.query(sql + " ORDER BY id DESC LIMIT ?", params)) out.push_back(notification_from_row(r));
   return out;
 }
 
 int64_t Cases::unread(int64_t user) {
-  return db_.query_one("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", {user})->i64(0);
+  auto r = db_.query_one("SELECT unread FROM inbox_counts WHERE user_id = ?", {user});
+  return r ? r->i64(0) : 0;
 }
 
 void Cases::mark_read(int64_t user, std::optional<int64_t> id) {
-  if (id) {
-    if (!db_.query_one("SELECT 1 FROM notifications WHERE id = ? AND user_id = ?", {*id, user}))
-      throw Problem::not_found("The notification", "Thông báo");
-    db_.exec("UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL", {clock_.now_ms(), *id});
-  } else {
-    db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", {clock_.now_ms(), user});
-  }
+  store::Work::run(db_, [&](store::Work&) {
+    int64_t now = clock_.now_ms();
+    int64_t read = 0;
+    if (id) {
+      if (!db_.query_one("SELECT 1 FROM notifications WHERE id = ? AND user_id = ?", {*id, user}))
+        throw Problem::not_found("The notification", "Thông báo");
+      read = db_.exec("UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL", {now, *id});
+    } else {
+      read = db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", {now, user});
+    }
+    uncount(user, read);
+  });
+}
+
+void Cases::uncount(int64_t user, int64_t read) {
+  if (read > 0) db_.exec("UPDATE inbox_counts SET unread = MAX(unread - ?, 0) WHERE user_id = ?", {read, user});
 }
 
 // ---- Escalation -----------------------------------------------------------------------------
@@ -1175,13 +1278,19 @@ EscalationPolicy Cases::policy(const std::string& severity) {
   return {severity, 0, default_relay_minutes(severity), {}};
 }
 
-EscalationPolicy Cases::set_policy(const EscalationPolicy& p, int64_t by) {
-  json j = to_json(p);
-  j.erase("severity");
-  db_.exec("INSERT INTO escalation_policies(severity, policy, updated_by, updated_at) VALUES (?,?,?,?) "
-           "ON CONFLICT(severity) DO UPDATE SET policy=excluded.policy, updated_by=excluded.updated_by, updated_at=excluded.updated_at",
-           {p.severity, j.dump(), by, clock_.now_ms()});
-  return policy(p.severity);
+EscalationPolicy Cases::set_policy(const EscalationPolicy& p, const audit::Actor& who) {
+  return store::Work::run(db_, [&](store::Work&) {
+    const int64_t by = who.user_id;
+    json j = to_json(p);
+    j.erase("severity");
+    db_.exec("INSERT INTO escalation_policies(severity, policy, updated_by, updated_at) VALUES (?,?,?,?) "
+             "ON CONFLICT(severity) DO UPDATE SET policy=excluded.policy, updated_by=excluded.updated_by, updated_at=excluded.updated_at",
+             {p.severity, j.dump(), by, clock_.now_ms()});
+    auto saved = policy(p.severity);
+    for (const auto& r : db_.query("SELECT id FROM cases WHERE severity = ? AND due_at IS NOT NULL", {p.severity})) schedule(r.i64(0));
+    audit_.append(who.event("escalation_policy.update", "escalation_policy", p.severity, std::nullopt, to_json(saved)));
+    return saved;
+  });
 }
 
 Directory Cases::directory(int64_t now) {
@@ -1265,7 +1374,7 @@ void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Dire
       a.title_en = fmt::format("Nobody ({}) to receive the escalation of case {}", step.notify_role, c.number);
       a.audience = {"unit_leader", "office_officer"};
       a.details = {{"case_id", c.id}, {"step", i}};
-      t_after.push_back([this, a] { alerts_.raise(a); });
+      after_commit([this, a] { alerts_.raise(a); });
       record(c.id, std::nullopt, "escalated",
              fmt::format("Chuyển cấp xử lý bước {}: không có người nhận ({}), chuyển bước tiếp theo", i + 1, role_vi(step.notify_role)),
              fmt::format("Escalation step {}: nobody to notify ({}), moving to the next step", i + 1, step.notify_role),
@@ -1295,45 +1404,47 @@ void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Dire
   if (auto after = to_json(state).dump(); after != before) db_.exec("UPDATE cases SET escalation = ? WHERE id = ?", {after, c.id});
 }
 
+void Cases::schedule(int64_t case_id) {
+  auto r = db_.query_one("SELECT c.status, c.severity, c.reported_at, c.acknowledged_at, c.escalation, x.stage, x.due_at "
+                         "FROM cases c LEFT JOIN case_relays x ON x.case_id = c.id WHERE c.id = ?",
+                         {case_id});
+  if (!r) return;
+  std::optional<int64_t> due;
+  const std::string status = r->str(0);
+  if (status == "reported" || status == "acknowledged" || status == "in_handling" || status == "coordination_requested") {
+    // 16.4(c): while the focal point owes a hop, its own deadline runs instead of the escalation steps.
+    if (auto stage = r->opt_str(5); stage && relay_awaits_focal_point(*stage)) {
+      due = r->opt_i64(6);
+    } else {
+      auto state = state_from_json(json::parse(r->str(4)));
+      CaseClock clock{status, r->opt_i64(2).value_or(clock_.now_ms()), r->opt_i64(3)};
+      if (state.since == 0) state.since = clock.reported_at;
+      due = next_due(policy(r->str(1)), state, clock);
+    }
+  }
+  db_.exec("UPDATE cases SET due_at = ? WHERE id = ?", {store::opt(due), case_id});
+}
+
 void Cases::check(int64_t now) {
   std::map<std::string, EscalationPolicy> pols;
   for (auto& p : policies()) pols[p.severity] = p;
-  // One read of every open case's escalation state; a transaction only for those with something due,
-  // so that a centre with thousands of open cases does not hold the database every few seconds.
+  // The queue: only the cases whose next step is due (indexed), never a scan of every open case.
   std::vector<int64_t> due;
-  for (const auto& r : db_.query("SELECT c.id, c.status, c.severity, c.reported_at, c.acknowledged_at, c.escalation, x.stage, x.due_at "
-                                 "FROM cases c LEFT JOIN case_relays x ON x.case_id = c.id "
-                                 "WHERE c.status IN ('reported','acknowledged','in_handling','coordination_requested')")) {
-    // 16.4(c): while the focal point owes a hop, its own deadline runs instead of the escalation steps.
-    if (auto stage = r.opt_str(6); stage && relay_awaits_focal_point(*stage)) {
-      if (relay_lapse(*stage, r.opt_i64(7), now)) due.push_back(r.i64(0));
-      continue;
-    }
-    const auto& p = pols[r.str(2)];
-    auto state = state_from_json(json::parse(r.str(5)));
-    CaseClock clock{r.str(1), r.opt_i64(3).value_or(now), r.opt_i64(4)};
-    if (state.since == 0) state.since = clock.reported_at;
-    if (ack_lapsed(p, clock, now) || !due_steps(p, state, clock, now).empty()) due.push_back(r.i64(0));
-  }
+  for (const auto& r : db_.query("SELECT id FROM cases WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT 1000", {now}))
+    due.push_back(r.i64(0));
   std::optional<Directory> dir;  // read once, and only when some step is due
   if (!due.empty()) dir = directory(now);
-  for (auto id : due) {
-    try {
-      db_.transaction([&] {
-        auto c = get(id);
-        if (!c || !c->open()) return;
+  for (auto id : due)
+    store::Work::run(db_, [&](store::Work&) {
+      if (auto c = get(id); c && c->open()) {
         if (c->relay && relay_awaits_focal_point(c->relay->stage)) {
           if (auto to = relay_lapse(c->relay->stage, c->relay->due_at, now)) lapse_relay(*c, *to, now, *dir);
-          return;
+        } else {
+          escalate(*c, pols[c->severity], now, *dir);
         }
-        escalate(*c, pols[c->severity], now, *dir);
-      });
-      flush();
-    } catch (...) {
-      discard();
-      throw;
-    }
-  }
+      }
+      schedule(id);
+    });
   // Coordination deadlines: overdue -> an alert to the receiving unit, and the requester is told once.
   for (const auto& row : db_.query(std::string(kCoordSelect) + " WHERE r.status != 'answered' AND r.deadline < ?", {now})) {
     auto r = coord_from_row(row);
@@ -1347,19 +1458,12 @@ void Cases::check(int64_t now) {
     a.title_en = fmt::format("Coordination request {} is overdue", r.number);
     a.audience = {"unit_leader", "duty_officer", "shift_leader"};
     a.details = {{"coordination_id", r.id}, {"case_id", r.case_id}};
-    if (alerts_.raise(std::move(a))) {
-      try {
-        db_.transaction([&] {
-          notify(r.created_by, "coordination_overdue", require_case(r.case_id), r.id,
-                 fmt::format("{} chưa trả lời đề nghị phối hợp {} đúng hạn", to ? to->name_vi : "", r.number),
-                 fmt::format("{} has not answered coordination request {} in time", to ? to->name_en : "", r.number));
-        });
-        flush();
-      } catch (...) {
-        discard();
-        throw;
-      }
-    }
+    if (alerts_.raise(std::move(a)))
+      store::Work::run(db_, [&](store::Work&) {
+        notify(r.created_by, "coordination_overdue", require_case(r.case_id), r.id,
+               fmt::format("{} chưa trả lời đề nghị phối hợp {} đúng hạn", to ? to->name_vi : "", r.number),
+               fmt::format("{} has not answered coordination request {} in time", to ? to->name_en : "", r.number));
+      });
   }
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Online supervision records (giám sát trực tuyến): supervision tasks, cases (vụ việc) with their
 // routing (routing.h), handling-plan approvals (Art. 15.1d), Appendix V coordination requests, the
-// per-person inbox and escalation (escalation.h). Every write runs inside the caller's transaction;
-// the events it causes wait in this thread's outbox until `flush` after the commit.
+// per-person inbox and escalation (escalation.h). Every write is one unit of work (store/work.h): its rows,
+// its audit entry and its timeline commit together, and its events go out only after the commit.
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -19,6 +19,8 @@
 #include "events/bus.h"
 #include "org/units.h"
 #include "store/db.h"
+#include "store/work.h"
+#include "audit/audit_log.h"
 
 namespace watchfloor::supervision {
 
@@ -113,7 +115,22 @@ struct CaseQuery {
   std::optional<std::string> method, status, severity, text;
   std::optional<int64_t> from, to;  // observed_at
   std::optional<CaseReader> reader;
-  int limit = 500;
+  std::optional<int64_t> before;  // keyset paging: only ids below this
+  int64_t limit = 500;
+};
+
+struct TaskQuery {
+  std::optional<int64_t> unit_id;  // this unit's subtree
+  std::optional<std::string> method, status;
+  std::optional<int64_t> before;
+  int64_t limit = 500;
+};
+
+struct CoordinationQuery {
+  std::optional<int64_t> case_id;
+  std::optional<std::string> status;
+  std::optional<int64_t> before;
+  int64_t limit = 500;
 };
 
 struct TimelineEntry {
@@ -137,42 +154,44 @@ struct CoordinationInput {
 class Cases {
  public:
   Cases(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, events::Bus& bus,
-        events::Alerts& alerts)
-      : db_(db), clock_(clock), units_(units), duty_(duty), bus_(bus), alerts_(alerts) {}
+        events::Alerts& alerts, audit::AuditLog& audit)
+      : db_(db), clock_(clock), units_(units), duty_(duty), bus_(bus), alerts_(alerts), audit_(audit) {}
 
   // ---- tasks
-  std::vector<Task> tasks(std::optional<int64_t> unit_id, std::optional<std::string> method, std::optional<std::string> status);
+  std::vector<Task> tasks(const TaskQuery& q);  // newest first
   std::optional<Task> task(int64_t id);
-  Task create_task(const TaskInput& in, int64_t by);
-  Task update_task(int64_t id, const TaskInput& in, int64_t by);
+  Task create_task(const TaskInput& in, const audit::Actor& by);
+  Task update_task(int64_t id, const TaskInput& in, const audit::Actor& by);
   // A key-point plan comes into force when the leadership of the unit that owns it approves it.
-  Task approve_task(int64_t id, int64_t by);
+  Task approve_task(int64_t id, const audit::Actor& by);
 
   // ---- cases
   // Matching cases, newest first, with the caller's relation (see relation()) for visibility checks.
   std::vector<Case> list(const CaseQuery& q);
   std::optional<Case> get(int64_t id);
-  Case create(const CaseInput& in, int64_t by);
-  Case update_draft(int64_t id, const CaseInput& in, int64_t by);
+  Case create(const CaseInput& in, const audit::Actor& by);
+  // Drafted and reported at once: a refused report leaves no draft.
+  Case create_reported(const CaseInput& in, const audit::Actor& by);
+  Case update_draft(int64_t id, const CaseInput& in, const audit::Actor& by);
   // Routes it (Art. 16.4, Art. 8) at this moment and notifies every recipient.
-  Case report(int64_t id, int64_t by);
-  Case acknowledge(int64_t id, int64_t by);
-  Case start_handling(int64_t id, int64_t by);
-  Case conclude(int64_t id, int64_t by, const std::string& outcome, const std::string& note);
-  Case close(int64_t id, int64_t by);
-  Case reopen(int64_t id, int64_t by, const std::string& reason);
-  Case propose(int64_t id, int64_t by, const std::string& text);
-  Case decide(int64_t id, int64_t proposal_id, int64_t by, bool approve, const std::optional<std::string>& remarks);
-  Case execute(int64_t id, int64_t proposal_id, int64_t by, const std::string& note);
+  Case report(int64_t id, const audit::Actor& by);
+  Case acknowledge(int64_t id, const audit::Actor& by);
+  Case start_handling(int64_t id, const audit::Actor& by);
+  Case conclude(int64_t id, const audit::Actor& by, const std::string& outcome, const std::string& note);
+  Case close(int64_t id, const audit::Actor& by);
+  Case reopen(int64_t id, const audit::Actor& by, const std::string& reason);
+  Case propose(int64_t id, const audit::Actor& by, const std::string& text);
+  Case decide(int64_t id, int64_t proposal_id, const audit::Actor& by, bool approve, const std::optional<std::string>& remarks);
+  Case execute(int64_t id, int64_t proposal_id, const audit::Actor& by, const std::string& note);
   std::vector<TimelineEntry> timeline(int64_t case_id);
 
   // ---- 16.4(c): through the focal point (relay.h)
   // The focal point forwards the case, with its summary and perhaps a proposal, to leaders it chooses.
-  Case forward(int64_t id, int64_t by, const std::vector<int64_t>& leaders, const std::string& summary,
+  Case forward(int64_t id, const audit::Actor& by, const std::vector<int64_t>& leaders, const std::string& summary,
                const std::optional<std::string>& proposal);
   // A leader it reached gives the direction; the focal point passes it to the units.
-  Case direct(int64_t id, int64_t by, const std::string& direction);
-  Case relay_direction(int64_t id, int64_t by, const std::optional<std::string>& note);
+  Case direct(int64_t id, const audit::Actor& by, const std::string& direction);
+  Case relay_direction(int64_t id, const audit::Actor& by, const std::optional<std::string>& note);
   // The leaders the focal point may forward a case to (the leadership of headquarters).
   std::vector<int64_t> relay_candidates(const Case& c);
   // The relay steps `user` may take on the case now: "forward", "direct", "relay_direction".
@@ -182,23 +201,24 @@ class Cases {
   std::optional<std::string> relation(const Case& c, int64_t user);
 
   // ---- coordination requests (Appendix V)
-  std::vector<CoordinationRequest> coordination(std::optional<int64_t> case_id);
+  std::vector<CoordinationRequest> coordination(int64_t case_id);  // the case's, oldest first
+  std::vector<CoordinationRequest> coordination_requests(const CoordinationQuery& q);  // newest first
   std::optional<CoordinationRequest> coordination_request(int64_t id);
   // The units the case's handling unit may ask to coordinate (Appendix V): every unit of customs but itself.
   std::vector<int64_t> coordination_targets(const Case& c);
-  CoordinationRequest request_coordination(const CoordinationInput& in, int64_t by);
-  CoordinationRequest acknowledge_coordination(int64_t id, int64_t by);
-  CoordinationRequest respond_coordination(int64_t id, int64_t by, const std::string& result);
+  CoordinationRequest request_coordination(const CoordinationInput& in, const audit::Actor& by);
+  CoordinationRequest acknowledge_coordination(int64_t id, const audit::Actor& by);
+  CoordinationRequest respond_coordination(int64_t id, const audit::Actor& by, const std::string& result);
 
   // ---- inbox
-  std::vector<Notification> inbox(int64_t user, bool unread_only);
+  std::vector<Notification> inbox(int64_t user, bool unread_only, std::optional<int64_t> before = std::nullopt, int64_t limit = 200);
   int64_t unread(int64_t user);
   void mark_read(int64_t user, std::optional<int64_t> notification_id);  // nullopt: all
 
   // ---- escalation
   std::vector<EscalationPolicy> policies();
   EscalationPolicy policy(const std::string& severity);
-  EscalationPolicy set_policy(const EscalationPolicy& p, int64_t by);
+  EscalationPolicy set_policy(const EscalationPolicy& p, const audit::Actor& by);
   // Runs escalation steps, acknowledgement timeouts and coordination deadlines due at `now`.
   // Own transactions; publishes what it caused.
   void check(int64_t now);
@@ -210,12 +230,23 @@ class Cases {
   // reporting or sent to), and coordination requests awaiting an answer that such a unit sent or received.
   nlohmann::json open_items(int64_t unit_id);
 
-  // Events caused by this thread's writes: publish after the commit, or drop after a rollback.
-  void flush();
-  void discard();
+  // Reading a case is a sensitive read (it names people and goods under suspicion): audited.
+  void opened(const Case& c, const audit::Actor& by);
+  // The Appendix V form was printed (it leaves the system on paper): audited.
+  void printed(const CoordinationRequest& r, const audit::Actor& by);
 
  private:
   Case require_case(int64_t id);
+  // The end of a change to a case: its event, its audit entry, and the case as it is now.
+  Case done(const audit::Actor& who, const char* action, int64_t id, nlohmann::json details = nlohmann::json::object());
+  Task task_done(const audit::Actor& who, const char* action, int64_t id, std::optional<nlohmann::json> details);
+  // After the unit of work commits (store/work.h): publish, raise or resolve alerts. `key` as Work::after_commit.
+  void after_commit(std::function<void()> fn, std::string key = {});
+  void publish(events::Event e, std::string key = {});
+  // `read` notifications of `user` were marked read.
+  void uncount(int64_t user, int64_t read);
+  // The escalation runner's queue (cases.due_at): when it next has something to do for the case.
+  void schedule(int64_t case_id);
   Case in_status(int64_t id, std::initializer_list<const char*> statuses, const char* step);
   void record(int64_t case_id, std::optional<int64_t> by, const std::string& kind, const std::string& vi,
               const std::string& en, const nlohmann::json& details = nlohmann::json::object());
@@ -245,6 +276,7 @@ class Cases {
   duty::Duty& duty_;
   events::Bus& bus_;
   events::Alerts& alerts_;
+  audit::AuditLog& audit_;
 };
 
 nlohmann::json to_json(const Task& t);

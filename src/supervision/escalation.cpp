@@ -34,6 +34,20 @@ std::vector<DueStep> due_steps(const EscalationPolicy& p, const EscalationState&
   return due;
 }
 
+std::optional<int64_t> next_due(const EscalationPolicy& p, const EscalationState& s, const CaseClock& c) {
+  std::optional<int64_t> out;
+  auto earliest = [&](int64_t at) { out = out ? std::min(*out, at) : at; };
+  for (size_t i = 0; i < p.steps.size(); ++i) {
+    const auto& step = p.steps[i];
+    int fired = i < s.fired.size() ? s.fired[i] : 0;
+    if (fired >= std::max(step.repeat, 1) || !condition_holds(step.condition, c.status)) continue;
+    earliest(fired == 0 ? s.since + step.after_minutes * kMinute : s.last_at[i] + std::max(step.every_minutes, 1) * kMinute);
+  }
+  if (p.ack_timeout_minutes > 0 && c.status == "acknowledged" && c.acknowledged_at)
+    earliest(*c.acknowledged_at + p.ack_timeout_minutes * kMinute);
+  return out;
+}
+
 void mark_fired(EscalationState& s, size_t step, int64_t at) {
   if (s.fired.size() <= step) {
     s.fired.resize(step + 1, 0);

@@ -58,6 +58,9 @@ struct DueStep {
 // The steps due at `now`, in order; does not change the state (see mark_fired).
 std::vector<DueStep> due_steps(const EscalationPolicy& p, const EscalationState& s, const CaseClock& c, int64_t now);
 void mark_fired(EscalationState& s, size_t step, int64_t at);
+// When the runner next has something to do for the case: the earliest step that will fall due while its
+// condition holds, or the acknowledgement lapsing; nullopt when nothing ever will (the runner's queue).
+std::optional<int64_t> next_due(const EscalationPolicy& p, const EscalationState& s, const CaseClock& c);
 // True when the acknowledgement has lapsed at `now` (the case goes back to "reported").
 bool ack_lapsed(const EscalationPolicy& p, const CaseClock& c, int64_t now);
 bool condition_holds(const std::string& condition, const std::string& status);

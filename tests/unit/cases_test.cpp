@@ -41,7 +41,8 @@ struct World {
     duty = std::make_unique<duty::Duty>(*db, clock, *units);
     bus = std::make_unique<events::Bus>(clock);
     alerts = std::make_unique<events::Alerts>(*db, clock, *bus);
-    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts);
+    audit = std::make_unique<audit::AuditLog>(*db, clock);
+    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts, *audit);
     duty->add_open_items_source([this](int64_t unit) { return cases->open_items(unit); });
     sub = bus->subscribe([this](const events::Event& e) { seen.push_back(e); });
     leader = user("lanhdao.hp", c.province_leadership, "unit_leader", c.province);
@@ -87,18 +88,10 @@ struct World {
     return id;
   }
 
-  // Runs a write as the API does: one transaction, events after the commit.
+  // Runs a write as the API does: one unit of work, events after the commit.
   template <typename F>
   auto tx(F&& f) {
-    decltype(f()) out;
-    try {
-      db->transaction([&] { out = f(); });
-    } catch (...) {
-      cases->discard();
-      throw;
-    }
-    cases->flush();
-    return out;
+    return store::Work::run(*db, [&](store::Work&) { return f(); });
   }
 
   Case open_case(int64_t by, const std::string& unit_code, std::optional<int64_t> task = std::nullopt,
@@ -152,6 +145,7 @@ struct World {
   std::unique_ptr<duty::Duty> duty;
   std::unique_ptr<events::Bus> bus;
   std::unique_ptr<events::Alerts> alerts;
+  std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<Cases> cases;
   std::vector<events::Event> seen;
   uint64_t sub = 0;
@@ -208,7 +202,8 @@ TEST(Cases, TheNextShiftTakesOverWhatTheHandoverCarries) {
 TEST(Cases, FoundByAnyIdentifierNumberOrSite) {
   World w;
   auto c = w.reported(w.branch_officer, "HP-CKKV1");
-  for (const char* q : {"TCNU1234567", "tcnu123", "HP-CKKV1-2026", "Tân Vũ"}) {
+  // Words in any order, the last perhaps only begun, with or without Vietnamese diacritics.
+  for (const char* q : {"TCNU1234567", "tcnu123", "HP-CKKV1-2026", "Tân Vũ", "tan vu", "Vũ Tân"}) {
     CaseQuery query;
     query.text = q;
     auto found = w.cases->list(query);
@@ -220,6 +215,25 @@ TEST(Cases, FoundByAnyIdentifierNumberOrSite) {
   EXPECT_TRUE(w.cases->list(none).empty());
   none.text = "%";
   EXPECT_TRUE(w.cases->list(none).empty()) << "a wildcard is a character, not a pattern";
+  CaseQuery quoted;
+  quoted.text = "\"TCNU1234567 OR";
+  EXPECT_TRUE(w.cases->list(quoted).empty()) << "quotes and OR are words to find, not query syntax";
+  quoted.text = "\"TCNU1234567";
+  EXPECT_EQ(w.cases->list(quoted).size(), 1u);
+  // A redrafted case is found by its new text only (the index follows every edit).
+  auto draft = w.open_case(w.branch_officer, "HP-CKKV1");
+  CaseInput edit;
+  edit.site = "Kho ngoại quan Đông Lạch Huyện";
+  w.cases->update_draft(draft.id, edit, w.branch_officer);
+  CaseQuery site;
+  site.text = "dong lach huyen";  // đ is folded to d as the officer types it
+  auto found = w.cases->list(site);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, draft.id);
+  site.text = "Cổng B";
+  found = w.cases->list(site);
+  ASSERT_EQ(found.size(), 1u) << "only the first case is still at gate B";
+  EXPECT_EQ(found[0].id, c.id);
 }
 
 TEST(Cases, AFailedWriteSendsNothing) {
@@ -751,6 +765,58 @@ INSTANTIATE_TEST_SUITE_P(BothPresets, Handover15_2, ::testing::Values(k2017, k20
 INSTANTIATE_TEST_SUITE_P(BothPresets, Clause16_4, ::testing::Values(k2017, k2025), [](const auto& info) {
   return info.param.preset == "org-2017.json" ? std::string("Org2017") : std::string("Org2025");
 });
+
+// ---- the escalation runner's rules, pure (escalation.h)
+
+TEST(EscalationRules, StepsFallDueInOrderRepeatAndStopWhenTheirConditionEnds) {
+  EscalationPolicy high = default_policies()[0];  // 5 min shift leader ×2 every 5, 15 unit leader, 30 above, 240 not closed
+  EscalationState s{1'000'000, {}, {}};
+  CaseClock reported{"reported", 1'000'000, std::nullopt};
+  EXPECT_TRUE(due_steps(high, s, reported, 1'000'000 + 4 * kMin).empty());
+  EXPECT_EQ(next_due(high, s, reported), 1'000'000 + 5 * kMin) << "the runner's queue wakes at the first step";
+  auto due = due_steps(high, s, reported, 1'000'000 + 5 * kMin);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].step, 0u);
+  mark_fired(s, 0, 1'000'000 + 5 * kMin);
+  EXPECT_EQ(next_due(high, s, reported), 1'000'000 + 10 * kMin) << "the repeat, five minutes on";
+  mark_fired(s, 0, 1'000'000 + 10 * kMin);
+  EXPECT_EQ(next_due(high, s, reported), 1'000'000 + 15 * kMin) << "repeated twice: the unit's leadership next";
+  // Acknowledged: the not-acknowledged steps stop; what remains is the lapse and the not-closed step.
+  CaseClock acked{"acknowledged", 1'000'000, 1'000'000 + 12 * kMin};
+  EXPECT_TRUE(due_steps(high, s, acked, 1'000'000 + 20 * kMin).empty());
+  EXPECT_FALSE(ack_lapsed(high, acked, 1'000'000 + 26 * kMin));
+  EXPECT_TRUE(ack_lapsed(high, acked, 1'000'000 + 27 * kMin)) << "15 minutes after the acknowledgement";
+  EXPECT_EQ(next_due(high, s, acked), 1'000'000 + 27 * kMin);
+  CaseClock handling{"in_handling", 1'000'000, 1'000'000 + 12 * kMin};
+  EXPECT_EQ(next_due(high, s, handling), 1'000'000 + 240 * kMin) << "only the not-closed step is left";
+  EXPECT_FALSE(ack_lapsed(high, handling, 1'000'000 + 999 * kMin));
+  mark_fired(s, 3, 1'000'000 + 240 * kMin);
+  EXPECT_EQ(next_due(high, s, handling), std::nullopt) << "nothing more to do: out of the queue";
+}
+
+TEST(Cases, TheEscalationRunnerLooksOnlyAtTheCasesDueAndTheInboxCountIsKept) {
+  World w;
+  auto c = w.reported(w.branch_officer, "HP-CKKV1");
+  auto due_at = [&](int64_t id) { return w.db->query_one("SELECT due_at FROM cases WHERE id = ?", {id})->opt_i64(0); };
+  ASSERT_TRUE(due_at(c.id));
+  EXPECT_EQ(*due_at(c.id), *c.reported_at + 15 * kMin) << "medium: the shift leader after 15 minutes";
+  auto closed_draft = w.open_case(w.branch_officer, "HP-CKKV1");
+  EXPECT_EQ(due_at(closed_draft.id), std::nullopt) << "a draft is not in the queue";
+  EXPECT_EQ(w.cases->unread(w.shift_leader), 1) << "the report";
+  w.advance(14);
+  EXPECT_EQ(w.count(w.cases->timeline(c.id), "escalated"), 0);
+  w.advance(1);
+  EXPECT_EQ(w.count(w.cases->timeline(c.id), "escalated"), 1);
+  EXPECT_EQ(w.cases->unread(w.shift_leader), 2) << "the escalation notice is counted";
+  EXPECT_EQ(*due_at(c.id), w.clock.now_ms() + 15 * kMin) << "rescheduled at the repeat";
+  w.cases->acknowledge(c.id, w.shift_leader);
+  EXPECT_EQ(w.cases->unread(w.shift_leader), 0) << "acknowledging reads the case's notices";
+  EXPECT_EQ(*due_at(c.id), w.clock.now_ms() + 30 * kMin) << "now the acknowledgement's lapse";
+  w.cases->start_handling(c.id, w.shift_leader);
+  EXPECT_EQ(*due_at(c.id), *c.reported_at + 1440 * kMin) << "only the not-closed step is left";
+  w.cases->conclude(c.id, w.leader, "no_violation", "Đã kiểm tra, không vi phạm");
+  EXPECT_EQ(due_at(c.id), std::nullopt) << "concluded: out of the queue";
+}
 
 }  // namespace
 }  // namespace watchfloor::supervision

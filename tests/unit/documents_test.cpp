@@ -172,7 +172,8 @@ class Documents : public ::testing::TestWithParam<Preset> {
     duty_ = std::make_unique<Duty>(*db_, clock_, *units_);
     bus_ = std::make_unique<events::Bus>(clock_);
     alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_);
-    cases_ = std::make_unique<supervision::Cases>(*db_, clock_, *units_, *duty_, *bus_, *alerts_);
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    cases_ = std::make_unique<supervision::Cases>(*db_, clock_, *units_, *duty_, *bus_, *alerts_, *audit_);
     head_ = person("head", "Ngô Văn Khánh", p.head, p.leadership, "unit_leader", p.organ);
     deputy_ = person("deputy", "Dương Quang Vinh", p.deputy, p.leadership, "shift_leader", p.organ);
     officer_ = person("officer", "Trịnh Hoàng Nam", "Kiểm tra viên hải quan", p.office, "supervision_officer", p.organ);
@@ -215,10 +216,7 @@ class Documents : public ::testing::TestWithParam<Preset> {
   }
   template <typename F>
   auto tx(F&& f) {
-    decltype(f()) out;
-    db_->transaction([&] { out = f(); });
-    cases_->flush();
-    return out;
+    return store::Work::run(*db_, [&](store::Work&) { return f(); });
   }
 
   // A 16.4(a) case found at the border gate, taken up by the shift leader (a deputy head), who asks
@@ -253,6 +251,7 @@ class Documents : public ::testing::TestWithParam<Preset> {
   std::unique_ptr<Duty> duty_;
   std::unique_ptr<events::Bus> bus_;
   std::unique_ptr<events::Alerts> alerts_;
+  std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<supervision::Cases> cases_;
   int64_t head_ = 0, deputy_ = 0, officer_ = 0, branch_officer_ = 0;
 };

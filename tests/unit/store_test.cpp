@@ -10,6 +10,7 @@
 
 #include "core/random.h"
 #include "store/db.h"
+#include "store/work.h"
 
 namespace watchfloor::store {
 namespace {
@@ -246,6 +247,70 @@ TEST_F(StoreTest, DamagedPagesFailTheIntegrityCheck) {
     for (uintmax_t i = 4096; i < size; ++i) f.put(static_cast<char>(0xA5));
   }
   EXPECT_THROW(open_sqlite(file_), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace watchfloor::store
+
+namespace watchfloor::store {
+namespace {
+
+// ---- the unit of work (store/work.h)
+
+TEST_F(StoreTest, AUnitOfWorkDoesWhatFollowsItsCommitOnlyAfterTheCommitAndNeverAfterARollback) {
+  auto db = open_sqlite(file_);
+  db->exec("CREATE TABLE t (v INTEGER)");
+  std::vector<std::string> seen;
+  Work::run(*db, [&](Work& w) {
+    db->exec("INSERT INTO t VALUES (1)");
+    w.after_commit([&] {
+      // Durable by now: another connection sees the row.
+      auto other = open_sqlite(file_);
+      seen.push_back("published with " + std::to_string(other->query_one("SELECT COUNT(*) FROM t")->i64(0)) + " row");
+    });
+    EXPECT_TRUE(seen.empty()) << "nothing goes out before the commit";
+  });
+  EXPECT_EQ(seen, std::vector<std::string>{"published with 1 row"});
+
+  bool undone = false;
+  EXPECT_THROW(Work::run(*db, [&](Work& w) {
+                 db->exec("INSERT INTO t VALUES (2)");
+                 w.after_commit([&] { seen.push_back("must not be published"); });
+                 w.on_rollback([&] { undone = true; });
+                 throw std::runtime_error("disk full");
+               }),
+               std::runtime_error);
+  EXPECT_EQ(seen.size(), 1u) << "a rolled-back change publishes nothing";
+  EXPECT_TRUE(undone);
+  EXPECT_EQ(db->query_one("SELECT COUNT(*) FROM t")->i64(0), 1);
+}
+
+TEST_F(StoreTest, AnOperationCalledFromAnotherJoinsItsUnitAndTheLastStateOfAKeyWins) {
+  auto db = open_sqlite(file_);
+  db->exec("CREATE TABLE t (v INTEGER)");
+  std::vector<std::string> seen;
+  auto inner = [&](int v) {
+    return Work::run(*db, [&](Work& w) {
+      db->exec("INSERT INTO t VALUES (?)", {int64_t{v}});
+      w.after_commit([&seen, v] { seen.push_back("case 7 is " + std::to_string(v)); }, "case:7");
+      return v;
+    });
+  };
+  EXPECT_THROW(Work::run(*db, [&](Work&) {
+                 inner(1);
+                 EXPECT_TRUE(seen.empty()) << "the inner operation waits for the outer commit";
+                 throw std::runtime_error("refused later");
+               }),
+               std::runtime_error);
+  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(db->query_one("SELECT COUNT(*) FROM t")->i64(0), 0) << "one transaction: the inner write is undone too";
+
+  Work::run(*db, [&](Work& w) {
+    inner(1);
+    w.after_commit([&] { seen.push_back("inbox"); });
+    inner(2);
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"inbox", "case 7 is 2"})) << "one event per key, with its final state, last";
 }
 
 }  // namespace

@@ -1,0 +1,34 @@
+#include "store/work.h"
+
+#include <algorithm>
+
+namespace watchfloor::store {
+namespace {
+thread_local Work* t_current = nullptr;
+}  // namespace
+
+Work* Work::current() { return t_current; }
+
+void Work::after_commit(std::function<void()> f, std::string key) {
+  if (!key.empty()) std::erase_if(after_, [&](const After& a) { return a.key == key; });
+  after_.push_back({std::move(key), std::move(f)});
+}
+
+void Work::on_rollback(std::function<void()> f) { undo_.push_back(std::move(f)); }
+
+void Work::commit(const std::function<void()>& body) {
+  t_current = this;
+  try {
+    db_.transaction(body);
+  } catch (...) {
+    t_current = nullptr;
+    for (auto& f : undo_) f();
+    throw;
+  }
+  t_current = nullptr;
+  // Durable now: what follows may publish, and may itself start new units of work.
+  auto after = std::move(after_);
+  for (auto& a : after) a.fn();
+}
+
+}  // namespace watchfloor::store

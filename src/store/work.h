@@ -1,0 +1,65 @@
+#pragma once
+// The unit of work: one domain operation's writes, committed in one transaction together with its
+// audit entries, and what may only happen once they are durable (publishing events, raising alerts).
+// Nothing registered with after_commit runs for a change that rolled back.
+//
+//   return store::Work::run(db_, [&](store::Work& w) {
+//     db_.exec("UPDATE ...");
+//     audit_.append(by.event("case.acknowledge", ...));   // same transaction
+//     w.after_commit([=] { bus_.publish(e); });           // after COMMIT, in order
+//     return result;
+//   });
+//
+// An operation that calls another joins the caller's unit: one transaction, one commit, and the
+// inner operation's after-commit work waits for the outer commit.
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "store/db.h"
+
+namespace watchfloor::store {
+
+class Work {
+ public:
+  template <class F>
+  static auto run(Db& db, F&& body) -> std::invoke_result_t<F&, Work&> {
+    using R = std::invoke_result_t<F&, Work&>;
+    if (Work* outer = current()) return body(*outer);
+    Work w(db);
+    if constexpr (std::is_void_v<R>) {
+      w.commit([&] { body(w); });
+    } else {
+      std::optional<R> out;
+      w.commit([&] { out.emplace(body(w)); });
+      return std::move(*out);
+    }
+  }
+
+  // Runs after the commit, in the order registered. A non-empty `key` replaces what an earlier call with
+  // the same key registered (and moves it last): one "case 7 changed" per unit, with its final state.
+  void after_commit(std::function<void()> f, std::string key = {});
+  // Runs when the unit rolls back (a cache that may hold what was just undone).
+  void on_rollback(std::function<void()> f);
+
+  Db& db() { return db_; }
+  // The unit the calling thread is inside, or nullptr.
+  static Work* current();
+
+ private:
+  explicit Work(Db& db) : db_(db) {}
+  void commit(const std::function<void()>& body);
+
+  struct After {
+    std::string key;
+    std::function<void()> fn;
+  };
+  Db& db_;
+  std::vector<After> after_;
+  std::vector<std::function<void()>> undo_;
+};
+
+}  // namespace watchfloor::store
