@@ -80,20 +80,17 @@ Page page(const http::Context& ctx) {
       throw core::Problem::field("limit", "Phải là số từ 1 đến 500", "Must be a number from 1 to 500");
   }
   if (auto c = query(ctx, "cursor")) {
-    try {
-      size_t used = 0;
-      p.before = std::stoll(*c, &used);
-      if (used != c->size() || *p.before <= 0) p.before.reset();
-    } catch (const std::exception&) {
-    }
-    if (!p.before) throw core::Problem::field("cursor", "Con trỏ trang không hợp lệ", "Not a valid page cursor");
+    auto key = nlohmann::json::parse(*c, nullptr, false);
+    if (key.is_number_integer() && key.get<int64_t>() > 0) p.before = key.get<int64_t>();
+    else if (key.is_array() && !key.empty()) p.after = std::move(key);
+    else throw core::Problem::field("cursor", "Con trỏ trang không hợp lệ", "Not a valid page cursor");
   }
   return p;
 }
 
-nlohmann::json paged(nlohmann::json items, const Page& p, size_t scanned, int64_t last) {
-  bool more = static_cast<int64_t>(scanned) >= p.limit && last > 0;
-  return {{"items", std::move(items)}, {"next_cursor", more ? nlohmann::json(std::to_string(last)) : nlohmann::json()}};
+nlohmann::json paged(nlohmann::json items, const Page& p, size_t scanned, const nlohmann::json& last) {
+  bool more = static_cast<int64_t>(scanned) >= p.limit && !last.is_null();
+  return {{"items", std::move(items)}, {"next_cursor", more ? nlohmann::json(last.dump()) : nlohmann::json()}};
 }
 
 std::shared_ptr<http::Router> make_router(Services& s) {

@@ -278,7 +278,7 @@ http::Response list_tasks(http::Context& ctx, Services& s) {
   json items = json::array();
   for (const auto& t : tasks)
     if (ctx.may(Action::task_read, task_target(ctx, t))) items.push_back(task_json(s, t));
-  return http::Response::json(200, paged(std::move(items), pg, tasks.size(), tasks.empty() ? 0 : tasks.back().id));
+  return http::Response::json(200, paged(std::move(items), pg, tasks.size(), tasks.empty() ? json() : json(tasks.back().id)));
 }
 
 http::Response create_task(http::Context& ctx, Services& s) {
@@ -329,7 +329,7 @@ http::Response list_cases(http::Context& ctx, Services& s) {
     if (!ctx.may(Action::case_read, t)) t.relation = s.cases.relation(c, ctx.principal().user_id);  // only when needed
     if (ctx.may(Action::case_read, t)) items.push_back(case_json(ctx, s, c, false));
   }
-  return http::Response::json(200, paged(std::move(items), pg, cases.size(), cases.empty() ? 0 : cases.back().id));
+  return http::Response::json(200, paged(std::move(items), pg, cases.size(), cases.empty() ? json() : json(cases.back().id)));
 }
 
 // Creating may also report at once ("report": true): one unit of work, so a refused report leaves no draft.
@@ -489,7 +489,7 @@ http::Response list_coordination(http::Context& ctx, Services& s) {
     if ((direction == "incoming" && !incoming) || (direction == "outgoing" && !outgoing) || (!incoming && !outgoing)) continue;
     items.push_back(request_json(s, req));
   }
-  return http::Response::json(200, paged(std::move(items), pg, requests.size(), requests.empty() ? 0 : requests.back().id));
+  return http::Response::json(200, paged(std::move(items), pg, requests.size(), requests.empty() ? json() : json(requests.back().id)));
 }
 
 http::Response request_coordination(http::Context& ctx, Services& s) {
@@ -538,7 +538,7 @@ http::Response inbox(http::Context& ctx, Services& s) {
   auto notes = s.cases.inbox(me, unread_only == "1" || unread_only == "true", pg.before, pg.limit);
   json items = json::array();
   for (const auto& n : notes) items.push_back(supervision::to_json(n));
-  auto page = paged(std::move(items), pg, notes.size(), notes.empty() ? 0 : notes.back().id);
+  auto page = paged(std::move(items), pg, notes.size(), notes.empty() ? json() : json(notes.back().id));
   page["unread"] = s.cases.unread(me);
   return http::Response::json(200, page);
 }

@@ -69,17 +69,19 @@ struct Handler {
 };
 void add_routes(http::Router& r, Services& s, std::initializer_list<Handler> table);
 
-// Keyset paging of a long list, newest first: `limit` (1..500, default 100) and the `cursor` the previous
-// page answered. The cursor is opaque to clients (today the last row's id).
+// Keyset paging of a long list: `limit` (1..500, default 100) and the `cursor` the previous page answered.
+// The cursor is opaque to clients: the last row's id for lists newest first (`before`), the last row's
+// sort key as a JSON array for lists in name order (`after`).
 struct Page {
   int64_t limit = 100;
   std::optional<int64_t> before;
+  std::optional<nlohmann::json> after;
 };
 inline constexpr int64_t kMaxPage = 500;
 Page page(const http::Context& ctx);
 // {"items", "next_cursor"}: the cursor is set when the query returned a whole page (`scanned` rows, the
-// last with key `last`), even if the policy then kept fewer of them.
-nlohmann::json paged(nlohmann::json items, const Page& p, size_t scanned, int64_t last);
+// last with key `last`: an id or a JSON array), even if the policy then kept fewer of them.
+nlohmann::json paged(nlohmann::json items, const Page& p, size_t scanned, const nlohmann::json& last);
 
 // A string field that must be one of `set`; the error lists the allowed values.
 template <size_t N>

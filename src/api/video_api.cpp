@@ -189,10 +189,23 @@ void add_video_routes(http::Router& r, Services& s) {
   });
 
   r.add("GET", "/api/v1/cameras", Action::camera_read, [&s](http::Context& ctx) {
+    auto pg = page(ctx);
+    video::Catalog::Query q{query_id(ctx, "site"), query_id(ctx, "unit"),
+                            auth::scope_roots(ctx.principal(), Action::camera_read, *ctx.scope), std::nullopt, pg.limit};
+    if (pg.after) {
+      const json& k = *pg.after;
+      if (k.size() != 3 || !k[0].is_string() || !k[1].is_string() || !k[2].is_number_integer())
+        throw Problem::field("cursor", "Con trỏ trang không hợp lệ", "Not a valid page cursor");
+      q.after = std::tuple{k[0].get<std::string>(), k[1].get<std::string>(), k[2].get<int64_t>()};
+    }
+    auto cameras = s.catalog.cameras(q);
     json items = json::array();
-    for (const auto& c : s.catalog.cameras(query_id(ctx, "site"), query_id(ctx, "unit")))
+    for (const auto& c : cameras)
       if (ctx.may(Action::camera_read, {c.unit_id})) items.push_back(camera_json(s, c));
-    return http::Response::json(200, {{"items", items}});
+    json last;
+    if (!cameras.empty())
+      if (auto site = s.catalog.site(cameras.back().site_id)) last = json::array({site->name, cameras.back().name, cameras.back().id});
+    return http::Response::json(200, paged(std::move(items), pg, cameras.size(), last));
   });
 
   r.add("POST", "/api/v1/cameras", Action::camera_write, [&s](http::Context& ctx) {

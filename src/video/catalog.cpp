@@ -268,6 +268,29 @@ std::vector<Camera> Catalog::cameras(std::optional<int64_t> site_id, std::option
   return out;
 }
 
+std::vector<Camera> Catalog::cameras(const Query& q) {
+  std::vector<store::Value> params;
+  std::string sql = std::string(kCameraSelect) + " WHERE 1=1";
+  if (q.site_id) sql += " AND c.site_id = ?", params.push_back(*q.site_id);
+  if (q.unit_id) sql += " AND s.unit_id IN " + in_list(units_.tree()->subtree(*q.unit_id), params);
+  if (q.readable_roots) {
+    std::vector<int64_t> ids;
+    for (auto root : *q.readable_roots)
+      for (auto id : units_.tree()->subtree(root)) ids.push_back(id);
+    sql += " AND s.unit_id IN " + in_list(ids, params);
+  }
+  if (q.after) {
+    sql += " AND (s.name, c.name, c.id) > (?, ?, ?)";
+    params.push_back(std::get<0>(*q.after));
+    params.push_back(std::get<1>(*q.after));
+    params.push_back(std::get<2>(*q.after));
+  }
+  params.push_back(q.limit);
+  std::vector<Camera> out;
+  for (const auto& r : db_.query(sql + " ORDER BY s.name, c.name, c.id LIMIT ?", params)) out.push_back(camera_from_row(r));
+  return out;
+}
+
 std::optional<Camera> Catalog::camera(int64_t id) {
   auto r = db_.query_one(std::string(kCameraSelect) + " WHERE c.id = ?", {id});
   if (!r) return std::nullopt;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/clock.h"
@@ -82,6 +83,15 @@ class Catalog {
   void remove_site(int64_t id);  // 409 while it has cameras
 
   std::vector<Camera> cameras(std::optional<int64_t> site_id, std::optional<int64_t> unit_id);
+  // A page of cameras in site then camera name order, after the key (site name, camera name, id) of the
+  // last one of the previous page; `readable_roots` (nullopt: every unit) keeps to what the reader may see.
+  struct Query {
+    std::optional<int64_t> site_id, unit_id;
+    std::optional<std::vector<int64_t>> readable_roots;
+    std::optional<std::tuple<std::string, std::string, int64_t>> after;
+    int64_t limit = 100;
+  };
+  std::vector<Camera> cameras(const Query& q);
   std::optional<Camera> camera(int64_t id);
   Camera create_camera(const CameraInput& in);
   Camera update_camera(int64_t id, const CameraInput& in);

@@ -45,7 +45,7 @@ describe('cases', () => {
 
   test('bad input is refused with every field named, in Vietnamese and English, and nothing is written', async () => {
     const officer = as['canbo.hpkv1'];
-    const before = (await officer.get('/api/v1/cases')).json.total;
+    const before = (await officer.get('/api/v1/cases')).json.items.length;
     const bad = {
       ...goodCase(),
       subject: 'smuggling',
@@ -77,7 +77,47 @@ describe('cases', () => {
     const atOnce = await officer.post('/api/v1/cases', { ...goodCase(), subject: 'passenger_baggage', report: true });
     assert.equal(atOnce.status, 400, atOnce.text);
     assert.equal(atOnce.json.errors[0].field, 'site_unit_id');
-    assert.equal((await officer.get('/api/v1/cases')).json.total, before + 1, 'only the valid draft was written');
+    assert.equal((await officer.get('/api/v1/cases')).json.items.length, before + 1, 'only the valid draft was written');
+  });
+
+  test('long lists come in pages: limit and cursor page through every case, camera and notification once', async () => {
+    const officer = as['lanhdao.hp'];
+    const all = (await officer.get('/api/v1/cases?limit=500')).json.items.map((c) => c.id);
+    assert.ok(all.length >= 3, 'the demo has cases for Hải Phòng');
+    const paged = [];
+    let cursor = null;
+    for (let i = 0; i < 100; i++) {
+      const r = await officer.get(`/api/v1/cases?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.items.length <= 2);
+      paged.push(...r.json.items.map((c) => c.id));
+      cursor = r.json.next_cursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(paged, all, 'newest first, each case once');
+    // Cameras in site then name order, across pages, only the caller's.
+    const cams = (await officer.get('/api/v1/cameras?limit=500')).json.items.map((c) => c.id);
+    const camPages = [];
+    cursor = null;
+    do {
+      const r = await officer.get(`/api/v1/cameras?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      camPages.push(...r.json.items.map((c) => c.id));
+      cursor = r.json.next_cursor;
+    } while (cursor);
+    assert.deepEqual(camPages, cams);
+    const inbox = await officer.get('/api/v1/inbox?limit=1');
+    assert.equal(inbox.json.items.length, 1);
+    assert.equal(typeof inbox.json.unread, 'number');
+    // Bad paging is named and answered in both languages.
+    for (const [q, field] of [['limit=0', 'limit'], ['limit=501', 'limit'], ['limit=x', 'limit'], ['cursor=abc', 'cursor'], ['cursor=-4', 'cursor']]) {
+      const r = await officer.get(`/api/v1/cases?${q}`);
+      assert.equal(r.status, 400, q);
+      assert.equal(r.json.errors[0].field, field, q);
+    }
+    const badCam = await officer.get(`/api/v1/cameras?cursor=${encodeURIComponent('["a", 1]')}`);
+    assert.equal(badCam.status, 400);
+    assert.equal(badCam.json.errors[0].field, 'cursor');
   });
 
   test('a reported case reaches the consoles that may see it within a second, and no other', async () => {
