@@ -229,8 +229,11 @@ RecoveryReport recover(Index& index, Fs& fs) {
     db.exec("UPDATE runs SET end_reason = 'crash' WHERE stream_id = ? AND end_reason IS NULL AND open_id <> ?",
             {s.id, index.open_id()});
     if (auto gap = index.open_gap_of(s.id); gap && index.crashed_alive_ms() && gap->cause != "recorder_down") {
-      int64_t end = std::max(gap->start_90k + 1, ms_to_90k(*index.crashed_alive_ms()));
-      db.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {end, gap->id});
+      int64_t alive = ms_to_90k(*index.crashed_alive_ms());
+      if (alive > gap->start_90k)
+        db.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {alive, gap->id});
+      else  // the recorder died before the gap's cause could last: the whole gap is its being down
+        db.exec("UPDATE gaps SET cause = 'recorder_down' WHERE id = ?", {gap->id});
     }
     if (auto last = index.last_end_90k(s.id)) {
       auto gap = index.open_gap_of(s.id);

@@ -131,8 +131,15 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
 
 void StreamWriter::open_segment() {
   auto dir = index_.stream_dir(stream_);
-  // New camera and stream directories are fsynced with their parents (formats.md §1).
-  if (auto s = make_dirs(fs_, dir); !s.ok()) end_on_error(s, false);
+  // New camera and stream directories are fsynced with their parents (formats.md §1). Once more by
+  // each writer: a directory whose parent's fsync failed before exists without being durable.
+  if (!dirs_synced_) {
+    Status s = make_dirs(fs_, dir);
+    if (s.ok()) s = fs_.sync_dir(dir.parent_path().parent_path());
+    if (s.ok()) s = fs_.sync_dir(dir.parent_path());
+    if (!s.ok()) end_on_error(s, false);
+    dirs_synced_ = true;
+  }
   auto seg = std::make_unique<Open>();
   for (;;) {
     seg->seq = next_seq_++;
@@ -340,7 +347,7 @@ void StreamWriter::end_run(const std::string& reason, const std::string& cause) 
     if (auto s = close_segment(); !s.ok()) end_on_error(s, true);
   } catch (const DiskError&) {
     throw;  // the run is ended already
-  } catch (...) {
+  } catch (const std::exception&) {
     index_.end_run(run_id_, prev_end_90k_, reason, cause);
     run_id_ = 0;
     throw;

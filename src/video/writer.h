@@ -126,6 +126,7 @@ class StreamWriter {
   WriterOptions opt_;
   Fs& fs_;
   int64_t next_seq_;
+  bool dirs_synced_ = false;  // the stream directory's entries made durable by this writer
 
   int64_t run_id_ = 0, run_index_ = 0, offset_ns_ = 0;
   std::optional<int64_t> prev_end_90k_;  // end of this run's last committed segment
