@@ -644,6 +644,8 @@ void Recorder::disk_ok(int64_t camera_id, const std::string& kind) {
 }
 
 void Recorder::scrub() {
+  // An offline directory (unmounted, swapped) is not ours to judge: nothing in the index changes.
+  if (!index_->dir_online()) return;
   for (const auto& r : scrubber_->step()) {
     if (r.state != "damaged" && r.state != "missing") continue;
     auto cam = catalog_.camera(r.camera_id);

@@ -218,6 +218,8 @@ TEST(Scrub, ReHashesAtItsRateAndAlertsTheSystemOperatorToADamagedSegment) {
   RecorderOptions ro;
   ro.scrub = opt;
   Alerting a(w, posix_fs(), ro);
+  w.index.reset();              // the recorder's own index takes the directory's lock
+  a.recorder.index().open();
   for (int i = 0; i < 10'000 && a.open("video.segment_damaged").empty(); ++i) {
     w.clock.advance(1s);
     a.recorder.scrub();
@@ -226,7 +228,7 @@ TEST(Scrub, ReHashesAtItsRateAndAlertsTheSystemOperatorToADamagedSegment) {
   ASSERT_EQ(raised.size(), 1u);
   EXPECT_EQ(raised[0].unit_id, w.units->by_code("DTCBL-GSTT")->id);
   EXPECT_EQ(raised[0].details.at("segment_id"), segs[1].id);
-  EXPECT_EQ(w.index->segment(stream.id, segs[1].seq)->state, "damaged") << "playback skips it from now on";
+  EXPECT_EQ(a.recorder.index().segment(stream.id, segs[1].seq)->state, "damaged") << "playback skips it from now on";
   EXPECT_EQ(metric(), mismatches + 1);
 }
 
