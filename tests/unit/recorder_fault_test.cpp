@@ -187,6 +187,11 @@ Case run_case(const std::function<void(FaultFs&)>& arm, const std::string& fault
   World w(files, false);
   w.db->exec("PRAGMA synchronous = OFF");  // the database's durability is not under test here
   Outcome o = scenario(w, files);
+  std::string call = files.failed_call();
+  if (o.power_cut)
+    call = files.log().empty() ? "before the first call"
+                               : fmt::format("after {} #{} {}", op_name(files.log().back().first), files.calls(),
+                                             files.log().back().second);
   files.apply_power_cut();  // what was not made durable is lost now in any case
   for (auto op : {Op::create, Op::write, Op::fsync, Op::fdatasync, Op::close, Op::sync_dir, Op::rename, Op::unlink,
                   Op::mkdir, Op::truncate, Op::list, Op::stat, Op::read, Op::open, Op::statvfs, Op::lock})
@@ -194,8 +199,6 @@ Case run_case(const std::function<void(FaultFs&)>& arm, const std::string& fault
   w.reopen();
   auto rep = recover(*w.index, files);
   auto bad = violations(w);
-  std::string call = files.failed_call();
-  if (o.power_cut) call = files.log().empty() ? "-" : fmt::format("after {} #{}", op_name(files.log().back().first), files.calls());
   auto segs = w.db->query_one("SELECT COUNT(*) FROM segments")->i64(0);
   std::string outcome = fmt::format("{}{} disk errors, {} segments kept, {} recovered, {} quarantined: {}",
                                     o.power_cut ? "power cut, " : "", o.disk_errors, segs, rep.recovered,
@@ -205,8 +208,8 @@ Case run_case(const std::function<void(FaultFs&)>& arm, const std::string& fault
 }
 
 std::string short_path(std::string p) {
-  auto at = p.find("/video/");
-  return at == std::string::npos ? p : p.substr(at + 7);
+  auto at = p.find("/video/"), from = p.find('/');
+  return at == std::string::npos ? p : p.substr(0, from) + p.substr(at + 7);
 }
 
 TEST(RecorderFaults, EveryCallSiteFailingOrLosingPowerLeavesTheIndexAndFilesConsistent) {
