@@ -32,6 +32,7 @@ video::RecorderOptions recorder_options(const core::RecorderConfig& c) {
   o.backoff_max_ms = int64_t(c.backoff_max_s) * 1000;
   o.retention_interval_ms = int64_t(c.retention_interval_s) * 1000;
   o.floor_percent = c.floor_percent;
+  o.scrub.bytes_per_s = int64_t(c.scrub_mb_per_s) << 20;
   return o;
 }
 }  // namespace

@@ -1,4 +1,4 @@
-// watchfloor command line: serve, demo, migrate, user, org, audit verify, routes.
+// watchfloor command line: serve, demo, migrate, user, org, audit verify, video fsck, routes.
 #include <CLI/CLI.hpp>
 #include <sys/stat.h>
 
@@ -11,6 +11,7 @@
 #include "core/random.h"
 #include "org/preset.h"
 #include "store/db.h"
+#include "video/fsck.h"
 
 using namespace watchfloor;
 
@@ -114,6 +115,17 @@ int main(int argc, char** argv) {
   audit_verify->fallthrough();
 
   auto* routes = cli.add_subcommand("routes", "print every HTTP route");
+
+  // The recorder's store against its index (docs/formats.md §6); exit 1 when problems remain.
+  Where video_w;
+  auto* video_cmd = cli.add_subcommand("video", "recordings");
+  video_cmd->require_subcommand(1);
+  video_w.add_to(video_cmd, false);
+  video::FsckOptions fsck_opt;
+  auto* video_fsck = video_cmd->add_subcommand("fsck", "check the video index against the files");
+  video_fsck->add_flag("--repair", fsck_opt.repair, "do what is safe: drop rows of lost files, remove orphans");
+  video_fsck->add_flag("--hash", fsck_opt.hash, "also re-hash every segment");
+  video_fsck->fallthrough();
 
   CLI11_PARSE(cli, argc, argv);
   core::init_logging(verbose);
@@ -220,6 +232,14 @@ int main(int argc, char** argv) {
       }
       std::cout << "BROKEN: first broken entry seq " << *v.first_broken_seq << " (" << v.reason << ")\n";
       return 1;
+    }
+    if (*video_cmd && *video_fsck) {
+      auto inst = video_w.open();
+      auto r = video::fsck(inst->recorder.index(), video::posix_fs(), inst->clock, fsck_opt);
+      video::print(r, std::cout);
+      if (r.repaired())
+        inst->audit.append(inst->system_event("video.fsck.repair", "video", "store", std::nullopt, video::to_json(r)));
+      return r.problems_left() ? 1 : 0;
     }
     if (*routes) {
       // Routes are registered against services; a throwaway in-memory installation is enough to list them.

@@ -121,7 +121,7 @@ Config load_config(const std::filesystem::path& file) {
   }
   if (const auto* s = root.get_as<toml::table>("recorder")) {
     reject_unknown(*s, "recorder.", {"segment_s", "rtsp_timeout_s", "offline_alert_s", "backoff_max_s", "retention_interval_s",
-                                     "floor_percent"});
+                                     "floor_percent", "scrub_mb_per_s"});
     auto& v = c.recorder;
     read(*s, "recorder.", "segment_s", v.segment_s);
     read(*s, "recorder.", "rtsp_timeout_s", v.rtsp_timeout_s);
@@ -129,9 +129,12 @@ Config load_config(const std::filesystem::path& file) {
     read(*s, "recorder.", "backoff_max_s", v.backoff_max_s);
     read(*s, "recorder.", "retention_interval_s", v.retention_interval_s);
     read(*s, "recorder.", "floor_percent", v.floor_percent);
+    read(*s, "recorder.", "scrub_mb_per_s", v.scrub_mb_per_s);
     if (v.segment_s < 4 || v.segment_s > 600) throw std::runtime_error("config: recorder.segment_s must be between 4 and 600");
     if (v.rtsp_timeout_s < 1 || v.backoff_max_s < 1 || v.retention_interval_s < 1 || v.floor_percent > 50)
       throw std::runtime_error("config: recorder timings must be at least 1 s and floor_percent at most 50");
+    if (v.scrub_mb_per_s < 0 || v.scrub_mb_per_s > 1000)
+      throw std::runtime_error("config: recorder.scrub_mb_per_s must be between 0 (off) and 1000");
   }
   return c;
 }

@@ -55,6 +55,7 @@ struct RecorderConfig {
   int backoff_max_s = 3;         // reconnect backoff cap: a returning camera records again within ~5 s
   int retention_interval_s = 60;
   int floor_percent = 5;         // free-space floor of the video directory
+  int scrub_mb_per_s = 10;       // background re-hash of recordings (formats.md §6, invariant 1); 0: off
 };
 
 struct Config {

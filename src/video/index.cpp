@@ -1,9 +1,6 @@
 #include "video/index.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,10 +8,8 @@
 
 #include "core/error.h"
 #include "core/log.h"
-#include "core/private_files.h"
 #include "core/hash.h"
 #include "core/random.h"
-#include "video/fsync.h"
 
 namespace watchfloor::video {
 
@@ -43,51 +38,44 @@ std::string boot_id() {
   return id.empty() ? "unknown" : id;
 }
 
-// Writes `text` to `path` durably: temporary file, fsync, rename, fsync of the directory.
-void write_durably(const fs::path& path, const std::string& text) {
-  auto tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    core::make_private(tmp);
-    f << text;
-    if (!f) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fsync_file(tmp);
-  fs::rename(tmp, path);
-  fsync_dir(path.parent_path());
-}
-
 }  // namespace
 
 void Index::open() {
-  // The default sample directory and its identity file (formats.md §1, invariant 13).
-  core::create_private_directories(root_ / "default");
+  // The default sample directory and its identity file (formats.md §1, invariant 13). The file is
+  // written before the row that names its uuid, so a failure between the two is retried next start.
+  auto dir_path = root_ / "default";
+  auto ident_path = dir_path / ".watchfloor-dir";
   auto dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
-  auto ident_path = root_ / "default" / ".watchfloor-dir";
-  if (!dir) {
+  Status s = make_dirs(fs_, dir_path);
+  if (s.ok() && !dir) {
     std::string uuid = core::random_token(16);
-    db_.exec("INSERT INTO sample_dirs(label, path, uuid) VALUES ('default', ?, ?)",
-             {(root_ / "default").string(), uuid});
-    write_durably(ident_path, nlohmann::json{{"format", 1}, {"dir_uuid", uuid}, {"label", "default"}}.dump() + "\n");
-    dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
+    s = write_durably(fs_, ident_path,
+                      nlohmann::json{{"format", 1}, {"dir_uuid", uuid}, {"label", "default"}}.dump() + "\n");
+    if (s.ok()) {
+      db_.exec("INSERT INTO sample_dirs(label, path, uuid) VALUES ('default', ?, ?)", {dir_path.string(), uuid});
+      dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
+    }
   }
   bool ok = false;
-  try {
-    std::ifstream f(ident_path);
-    auto j = nlohmann::json::parse(f);
-    ok = j.at("format") == 1 && j.at("dir_uuid") == dir->str(1);
-  } catch (const std::exception&) {
-    ok = false;
+  if (s.ok()) {
+    std::string text;
+    s = read_file(fs_, ident_path, text);
+    try {
+      auto j = nlohmann::json::parse(text);
+      ok = s.ok() && j.at("format") == 1 && j.at("dir_uuid") == dir->str(1);
+    } catch (const std::exception&) {
+      ok = false;
+    }
   }
   if (ok) {
-    lock_fd_ = ::open(ident_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) ok = false;
+    s = fs_.lock(ident_path, lock_);
+    ok = s.ok();
   }
-  db_.exec("UPDATE sample_dirs SET state = ? WHERE id = ?", {std::string(ok ? "online" : "offline"), dir->i64(0)});
+  if (dir)
+    db_.exec("UPDATE sample_dirs SET state = ? WHERE id = ?", {std::string(ok ? "online" : "offline"), dir->i64(0)});
   if (!ok)
-    core::log_error("video: sample directory " + (root_ / "default").string() +
-                    " is not ours or is in use; not recording");
+    core::log_error("video: sample directory " + dir_path.string() + " is not ours, unreadable or in use" +
+                    (s.ok() ? "" : " (" + s.message() + ")") + "; not recording");
   dir_online_ = ok;
 
   int64_t now = clock_.now_ms();
@@ -105,9 +93,7 @@ void Index::open() {
   });
 }
 
-Index::~Index() {
-  if (lock_fd_ >= 0) ::close(lock_fd_);
-}
+Index::~Index() = default;
 
 void Index::close() {
   if (open_id_)
@@ -254,6 +240,10 @@ int64_t Index::commit_segment(SegmentRow& s) {
     }
   });
   return s.id;
+}
+
+void Index::skip_seq(int64_t stream_id, int64_t seq) {
+  db_.exec("UPDATE streams SET next_seq = MAX(next_seq, ?) WHERE id = ?", {seq + 1, stream_id});
 }
 
 void Index::open_gap(int64_t stream_id, int64_t start_90k, const std::string& cause, const std::string& detail) {

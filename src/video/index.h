@@ -1,15 +1,18 @@
 #pragma once
 // The recorder's index in the database (docs/formats.md §4): sample directories, opens, streams,
 // runs, segments, gaps, garbage. Every method that writes runs in its own transaction unless the
-// caller already holds one. File I/O lives in the segment writer and the recovery, not here.
+// caller already holds one. Segment file I/O lives in the writer and the recovery; the identity
+// file of the sample directory (its lock) goes through the same Fs.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "store/db.h"
+#include "video/fs.h"
 #include "video/mp4.h"
 
 namespace watchfloor::video {
@@ -48,8 +51,8 @@ struct RunRow {
 
 class Index {
  public:
-  Index(store::Db& db, const core::Clock& clock, std::filesystem::path video_root)
-      : db_(db), clock_(clock), root_(std::move(video_root)) {}
+  Index(store::Db& db, const core::Clock& clock, std::filesystem::path video_root, Fs& fs = posix_fs())
+      : db_(db), clock_(clock), root_(std::move(video_root)), fs_(fs) {}
   ~Index();
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
@@ -90,6 +93,9 @@ class Index {
   // start on its first segment and closes the stream's open gap at the segment's start.
   // Throws when the segment would overlap an earlier one (invariant 6).
   int64_t commit_segment(SegmentRow& row);
+  // A segment that will never be indexed (its data was not made durable): next_seq moves past it,
+  // so its file, if left behind, is unexplained and quarantined (invariant 2), never recovered.
+  void skip_seq(int64_t stream_id, int64_t seq);
 
   // Opens a gap on the stream at `start_90k` unless one is open already.
   void open_gap(int64_t stream_id, int64_t start_90k, const std::string& cause, const std::string& detail = "{}");
@@ -108,7 +114,8 @@ class Index {
   std::filesystem::path root_;
   int64_t open_id_ = 0;
   std::optional<int64_t> crashed_alive_ms_;
-  int lock_fd_ = -1;
+  Fs& fs_;
+  std::unique_ptr<File> lock_;
   bool dir_online_ = false;
 };
 

@@ -227,7 +227,7 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
   return clip;
 }
 
-size_t read_clip(const Clip& clip, uint64_t offset, char* out, size_t n) {
+size_t read_clip(const Clip& clip, uint64_t offset, char* out, size_t n, Fs& fs) {
   size_t done = 0;
   uint64_t base = 0;
   for (const auto& s : clip.slices) {
@@ -239,11 +239,11 @@ size_t read_clip(const Clip& clip, uint64_t offset, char* out, size_t n) {
       if (!s.mem.empty()) {
         std::copy_n(s.mem.data() + in, take, out + done);
       } else {
-        int fd = ::open(s.file.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw std::runtime_error("segment file missing: " + s.file.string());
-        ssize_t r = ::pread(fd, out + done, take, off_t(s.offset + in));
-        ::close(fd);
-        if (r != ssize_t(take)) throw std::runtime_error("short read of " + s.file.string());
+        std::unique_ptr<File> f;
+        Status st = fs.open_read(s.file, f);
+        if (st.ok()) st = f->read_at(s.offset + in, out + done, take);
+        if (st.ok()) st = f->close();
+        if (!st.ok()) throw std::runtime_error(st.message());
       }
       done += take;
     }

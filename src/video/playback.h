@@ -34,7 +34,7 @@ std::optional<Clip> build_clip(Index& index, int64_t stream_id, int64_t from_90k
                                const std::optional<SegmentRow>& open = std::nullopt);
 
 // Reads `n` bytes at `offset` of the clip into `out`; throws on a short read (a file changed under us).
-size_t read_clip(const Clip& clip, uint64_t offset, char* out, size_t n);
+size_t read_clip(const Clip& clip, uint64_t offset, char* out, size_t n, Fs& fs = posix_fs());
 
 // The keyframe nearest `at` (within ±window) of a stream: its segment file, byte run and wall time.
 struct KeyframeRef {

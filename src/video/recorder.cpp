@@ -27,6 +27,26 @@ events::Alert recorder_alert(store::Db& db, std::string kind, std::string subjec
   a.details = std::move(details);
   return a;
 }
+
+std::optional<int64_t> designated(org::Units& units, int64_t unit_id, const std::string& kind) {
+  auto u = units.get(unit_id);
+  for (int depth = 0; u && depth < 64; ++depth) {
+    if (auto it = u->designations.find(kind); it != u->designations.end()) return it->second;
+    u = u->parent_id ? units.get(*u->parent_id) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// An alert for the system operator (đơn vị quản lý, vận hành hệ thống): at the unit the top of the
+// tree designates as such, else at the top.
+events::Alert operator_alert(store::Db& db, org::Units& units, std::string kind, std::string subject, std::string vi,
+                             std::string en, json details) {
+  auto a = recorder_alert(db, std::move(kind), std::move(subject), std::move(vi), std::move(en),
+                          {"admin", "camera_admin"}, std::move(details));
+  if (a.unit_id)
+    if (auto op = designated(units, *a.unit_id, "system_operator")) a.unit_id = *op;
+  return a;
+}
 }  // namespace
 
 json to_json(const CameraStatus& s) {
@@ -82,17 +102,25 @@ struct Recorder::Worker {
 };
 
 Recorder::Recorder(store::Db& db, const core::Clock& clock, Catalog& catalog, events::Alerts& alerts, events::Bus& bus,
-                   std::filesystem::path video_root, RecorderOptions opt)
-    : db_(db), clock_(clock), catalog_(catalog), alerts_(alerts), bus_(bus), root_(std::move(video_root)), opt_(opt) {
-  index_ = std::make_unique<Index>(db_, clock_, root_);
-  retention_ = std::make_unique<Retention>(*index_, clock_, opt_.floor_percent);
+                   std::filesystem::path video_root, RecorderOptions opt, Fs& fs)
+    : db_(db),
+      clock_(clock),
+      catalog_(catalog),
+      alerts_(alerts),
+      bus_(bus),
+      root_(std::move(video_root)),
+      opt_(opt),
+      fs_(fs) {
+  index_ = std::make_unique<Index>(db_, clock_, root_, fs_);
+  retention_ = std::make_unique<Retention>(*index_, clock_, opt_.floor_percent, Retention::SpaceFn{}, fs_);
+  scrubber_ = std::make_unique<Scrubber>(*index_, clock_, opt_.scrub, fs_);
 }
 
 Recorder::~Recorder() { stop(); }
 
 void Recorder::start() {
   index_->open();
-  if (index_->dir_online()) recovery_ = recover(*index_);
+  if (index_->dir_online()) recovery_ = recover(*index_, fs_);
   if (!recovery_.problems.empty()) {
     alerts_.raise(recorder_alert(db_, "video.recovery", fmt::format("open:{}", index_->open_id()),
                                  fmt::format("Khởi động lại bộ ghi: {} tệp bị cách ly, {} tệp thiếu hoặc hỏng",
@@ -107,6 +135,11 @@ void Recorder::start() {
                                  "The video directory is not ours or is in use elsewhere: not recording"));
   }
   auto& m = core::Metrics::global();
+  // Shown from the start, at 0, so that a dashboard can alert on any increase.
+  for (const char* c : {"watchfloor_fsync_errors_total", "watchfloor_scrub_segments_total",
+                        "watchfloor_scrub_mismatches_total", "watchfloor_scrub_bytes_total",
+                        "watchfloor_video_unlink_failures_total", "watchfloor_video_segments_dropped_total"})
+    m.inc(c, "", 0);
   m.gauge("watchfloor_video_disk_free_bytes", [this] { return double(retention_->space().free); });
   m.gauge("watchfloor_video_disk_total_bytes", [this] { return double(retention_->space().total); });
   started_ = true;
@@ -357,7 +390,7 @@ void Recorder::run_worker(Worker& w) {
   // only feeds its live viewers, and ends when nobody has watched it for sub_idle_ms.
   std::unique_ptr<StreamWriter> writer;
   if (w.kind == "main" || w.cam.record_sub) {
-    writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream(w.cam.id, w.kind), opt_.writer);
+    writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream(w.cam.id, w.kind), opt_.writer, fs_);
     writer->publish_open(w.open);
   }
   int64_t idle_since = 0;
@@ -374,6 +407,7 @@ void Recorder::run_worker(Worker& w) {
   };
   int64_t backoff = 1000;
   int64_t clock_steps = 0;
+  int64_t disk_alert_at = -1;  // segments committed when a disk error was alerted, or -1
   auto wait_backoff = [&] {
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
     w.pause(int64_t(double(backoff) * jitter(rng)));
@@ -423,6 +457,10 @@ void Recorder::run_worker(Worker& w) {
           continue;
         }
         writer->frame(std::move(p.au), p.dts_90k, p.pts_90k, p.key, clock_.mono_ns());
+        if (disk_alert_at >= 0 && writer->segments_committed() > disk_alert_at) {
+          disk_ok(w.cam.id, w.kind);
+          disk_alert_at = -1;
+        }
         if (writer->clock_steps() != clock_steps) {
           clock_steps = writer->clock_steps();
           double secs = double(writer->last_clock_step_ns()) / 1e9;
@@ -446,10 +484,13 @@ void Recorder::run_worker(Worker& w) {
       } else {
         writer->end_run("camera_down", "camera_down");
       }
-    } catch (const std::system_error& e) {
-      // The writer cut the file back, committed what was complete and ended the run.
+    } catch (const DiskError& e) {
+      // The writer kept what was durable, ended the run; a fresh segment starts after the back-off.
       core::log_error(fmt::format("video: camera {}: {}", w.cam.id, e.what()));
-      failure = {e.code().value() == ENOSPC ? "disk_full" : "disk_error", "Lỗi ghi đĩa", "Disk write error"};
+      disk_error(w.cam, w.kind, e);
+      disk_alert_at = writer ? writer->segments_committed() : 0;
+      failure = {e.disk_full() ? "disk_full" : "disk_error", e.disk_full() ? "Ổ lưu video đầy" : "Lỗi ghi đĩa",
+                 e.disk_full() ? "The video disk is full" : "Disk write error"};
     } catch (const std::exception& e) {
       core::log_error(fmt::format("video: camera {}: {}", w.cam.id, e.what()));
       try {
@@ -486,15 +527,6 @@ int64_t ten_working_days(int64_t from_ms) {
     if (weekday != 0 && weekday != 6) ++n;
   }
   return t;
-}
-
-std::optional<int64_t> designated(org::Units& units, int64_t unit_id, const std::string& kind) {
-  auto u = units.get(unit_id);
-  for (int depth = 0; u && depth < 64; ++depth) {
-    if (auto it = u->designations.find(kind); it != u->designations.end()) return it->second;
-    u = u->parent_id ? units.get(*u->parent_id) : std::nullopt;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -592,12 +624,51 @@ void Recorder::check_health() {
   }
 }
 
+void Recorder::disk_error(const Camera& cam, const std::string& kind, const DiskError& e) {
+  std::string what_vi = e.sync_failed()
+                            ? "đồng bộ dữ liệu xuống đĩa (fsync) thất bại, đoạn ghi đang dở không được lưu vào chỉ mục"
+                            : (e.disk_full() ? "ổ lưu video đầy, đã giữ phần ghi hoàn chỉnh"
+                                             : "lỗi ghi đĩa, đã giữ phần ghi hoàn chỉnh");
+  std::string what_en = e.sync_failed() ? "a disk sync (fsync) failed; the segment being written is not indexed"
+                                        : (e.disk_full() ? "the video disk is full; what was complete is kept"
+                                                         : "a disk write failed; what was complete is kept");
+  alerts_.raise(operator_alert(
+      db_, catalog_.units(), "video.disk_error", fmt::format("stream:{}:{}", cam.id, kind),
+      fmt::format("Camera {} ({}): {}; bộ ghi thử ghi lại sau vài giây", cam.name, kind, what_vi),
+      fmt::format("Camera {} ({}): {}; the recorder tries again in a few seconds", cam.name, kind, what_en),
+      {{"camera_id", cam.id}, {"stream", kind}, {"error", e.what()}, {"sync_failed", e.sync_failed()}}));
+}
+
+void Recorder::disk_ok(int64_t camera_id, const std::string& kind) {
+  alerts_.resolve("video.disk_error", fmt::format("stream:{}:{}", camera_id, kind));
+}
+
+void Recorder::scrub() {
+  // An offline directory (unmounted, swapped) is not ours to judge: nothing in the index changes.
+  if (!index_->dir_online()) return;
+  for (const auto& r : scrubber_->step()) {
+    if (r.state != "damaged" && r.state != "missing") continue;
+    auto cam = catalog_.camera(r.camera_id);
+    std::string name = cam ? cam->name : std::to_string(r.camera_id);
+    std::string vi = r.state == "missing" ? "mất tệp" : "dữ liệu không khớp mã băm đã lưu";
+    std::string en = r.state == "missing" ? "its file is gone" : "its bytes no longer match the stored hash";
+    alerts_.raise(operator_alert(
+        db_, catalog_.units(), "video.segment_damaged", fmt::format("segment:{}", r.segment_id),
+        fmt::format("Đoạn ghi hình của camera {} lúc {} bị hỏng ({}): phát lại sẽ bỏ qua đoạn này", name,
+                    core::iso8601(t90k_to_ms(r.start_90k)), vi),
+        fmt::format("A recording of camera {} at {} is damaged ({}): playback skips it", name,
+                    core::iso8601(t90k_to_ms(r.start_90k)), en),
+        {{"camera_id", r.camera_id}, {"segment_id", r.segment_id}, {"state", r.state}, {"detail", r.detail}}));
+  }
+}
+
 void Recorder::health_loop() {
   int64_t last_heartbeat = 0, last_retention = 0;
   while (!stopping_) {
     try {
       check_health();
       int64_t now = clock_.now_ms();
+      scrub();
       if (now - last_heartbeat >= 10'000) {
         index_->heartbeat();
         last_heartbeat = now;

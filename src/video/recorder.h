@@ -26,6 +26,7 @@
 #include "video/recovery.h"
 #include "video/retention.h"
 #include "video/rtsp.h"
+#include "video/scrub.h"
 #include "video/writer.h"
 
 namespace watchfloor::video {
@@ -39,6 +40,7 @@ struct RecorderOptions {
   int64_t retention_interval_ms = 60'000;
   double floor_percent = 5.0;
   int64_t sub_idle_ms = 30'000;  // a sub stream nobody has watched for this long is disconnected
+  ScrubOptions scrub;
   LiveOptions live;
 };
 
@@ -63,7 +65,7 @@ struct HealthChange {
 class Recorder {
  public:
   Recorder(store::Db& db, const core::Clock& clock, Catalog& catalog, events::Alerts& alerts, events::Bus& bus,
-           std::filesystem::path video_root, RecorderOptions opt = {});
+           std::filesystem::path video_root, RecorderOptions opt = {}, Fs& fs = posix_fs());
   ~Recorder();
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
@@ -92,6 +94,13 @@ class Recorder {
   void on_health(std::function<void(const HealthChange&)> f) { on_health_ = std::move(f); }
   // Runs one health check now (tests).
   void check_health();
+  // A stream's run ended on a disk error: an alert to the system operator, open until the stream
+  // commits a segment again (disk_ok). Called by the ingest thread; public for tests.
+  void disk_error(const Camera& cam, const std::string& kind, const DiskError& e);
+  void disk_ok(int64_t camera_id, const std::string& kind);
+  // One step of the background hash scrub (the health thread runs it every tick; tests call it):
+  // a damaged or missing segment raises an alert to the system operator.
+  void scrub();
 
  private:
   struct Worker;
@@ -114,6 +123,8 @@ class Recorder {
   RecorderOptions opt_;
   std::unique_ptr<Index> index_;
   std::unique_ptr<Retention> retention_;
+  std::unique_ptr<Scrubber> scrubber_;
+  Fs& fs_;
   RecoveryReport recovery_;
   std::function<void(const HealthChange&)> on_health_;
 

@@ -1,27 +1,20 @@
 #include "video/recovery.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 
-#include "core/log.h"
-#include "core/private_files.h"
 #include "core/hash.h"
-#include "video/fsync.h"
+#include "core/log.h"
+#include "core/metrics.h"
 
 namespace watchfloor::video {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::optional<int64_t> seq_of(const fs::path& p) {
-  auto name = p.filename().string();
+std::optional<int64_t> segment_seq(const std::string& name) {
   if (name.size() != 16 || name.substr(12) != ".mp4") return std::nullopt;
   int64_t v = 0;
   for (int i = 0; i < 12; ++i) {
@@ -31,44 +24,96 @@ std::optional<int64_t> seq_of(const fs::path& p) {
   return v;
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
+Status quarantine_file(Index& index, Fs& fs, const StreamRow& s, const fs::path& file) {
+  auto q = index.dir_path(s.sample_dir_id) / "quarantine";
+  auto to = q / fmt::format("{}-{}-{}", s.camera_id, s.kind, file.filename().string());
+  if (auto st = make_dirs(fs, q); !st.ok()) return st;
+  if (auto st = fs.rename(file, to); !st.ok()) return st;
+  if (auto st = fs.sync_dir(q); !st.ok()) return st;
+  return fs.sync_dir(file.parent_path());
 }
 
-void quarantine(Index& index, const StreamRow& s, const fs::path& file, RecoveryReport& rep, const std::string& why) {
-  auto q = index.dir_path(s.sample_dir_id) / "quarantine";
-  core::create_private_directories(q);
-  auto to = q / fmt::format("{}-{}-{}", s.camera_id, s.kind, file.filename().string());
-  std::error_code ec;
-  fs::rename(file, to, ec);
-  fsync_dir(q);
-  fsync_dir(file.parent_path());
+GarbageResult collect_garbage(Index& index, Fs& fs) {
+  GarbageResult res;
+  auto& db = index.db();
+  // Per directory: the rows whose file is gone, deleted once the directory is synced.
+  std::map<fs::path, std::vector<std::pair<int64_t, std::string>>> done;
+  for (const auto& g : db.query("SELECT sample_dir_id, rel_path FROM garbage ORDER BY sample_dir_id, rel_path")) {
+    auto p = index.dir_path(g.i64(0)) / g.str(1);
+    auto s = fs.unlink(p);
+    if (s.ok()) res.removed++;
+    if (s.ok() || s.code() == ENOENT) {
+      done[p.parent_path()].emplace_back(g.i64(0), g.str(1));
+    } else {
+      res.failed++;
+      res.problems.push_back(s.message());
+    }
+  }
+  for (const auto& [dir, rows] : done) {
+    // A directory that is gone has nothing left to sync.
+    if (auto s = fs.sync_dir(dir); !s.ok() && s.code() != ENOENT) {
+      res.failed += int64_t(rows.size());
+      res.problems.push_back(s.message());
+      continue;
+    }
+    db.transaction([&] {
+      for (const auto& [dir_id, rel] : rows)
+        db.exec("DELETE FROM garbage WHERE sample_dir_id = ? AND rel_path = ?", {dir_id, rel});
+    });
+  }
+  if (res.failed) core::Metrics::global().inc("watchfloor_video_unlink_failures_total", "", double(res.failed));
+  return res;
+}
+
+namespace {
+
+void quarantine(Index& index, Fs& fs, const StreamRow& s, const fs::path& file, RecoveryReport& rep,
+                const std::string& why) {
+  if (auto st = quarantine_file(index, fs, s, file); !st.ok()) {
+    rep.problems.push_back(fmt::format("{} ({}) cannot be quarantined: {}", file.string(), why, st.message()));
+    return;
+  }
   rep.quarantined++;
   rep.problems.push_back(fmt::format("{} quarantined: {}", file.string(), why));
 }
 
-// Indexes one uncommitted file (formats.md §7 step 5).
-void recover_file(Index& index, const StreamRow& s, int64_t seq, const fs::path& file, RecoveryReport& rep) {
-  std::string data = read_file(file);
+// Indexes one uncommitted file (formats.md §7 step 5). Nothing is indexed unless the file's kept
+// part and its directory were synced (invariant 3).
+void recover_file(Index& index, Fs& fs, const StreamRow& s, int64_t seq, const fs::path& file, RecoveryReport& rep) {
+  std::string data;
+  if (auto st = read_file(fs, file, data); !st.ok()) {
+    rep.problems.push_back(st.message());
+    return;
+  }
   auto scan = mp4::scan_segment(data);
-  if (!scan) return quarantine(index, s, file, rep, "no valid init segment");
+  if (!scan) return quarantine(index, fs, s, file, rep, "no valid init segment");
   if (scan->fragments.empty()) {
-    fs::remove(file);
-    fsync_dir(file.parent_path());
+    Status st = fs.unlink(file);
+    if (st.ok()) st = fs.sync_dir(file.parent_path());
+    if (!st.ok()) {
+      rep.problems.push_back(st.message());
+      return;
+    }
     rep.removed++;
+    return;
+  }
+  Status st;
+  {
+    std::unique_ptr<File> f;
+    st = fs.open_write(file, f);
+    if (st.ok() && scan->valid_length < data.size()) st = f->truncate(scan->valid_length);
+    if (st.ok()) st = f->fsync();
+    if (st.ok()) st = f->close();
+  }
+  if (st.ok()) st = fs.sync_dir(file.parent_path());
+  if (!st.ok()) {
+    rep.problems.push_back(fmt::format("{} not recovered: {}", file.string(), st.message()));
     return;
   }
   if (scan->valid_length < data.size()) {
     rep.bytes_cut += int64_t(data.size() - scan->valid_length);
-    if (::truncate(file.c_str(), off_t(scan->valid_length)) != 0) {
-      rep.problems.push_back(fmt::format("{}: cannot truncate", file.string()));
-      return;
-    }
     data.resize(scan->valid_length);
   }
-  fsync_file(file);
-  fsync_dir(file.parent_path());
 
   SegmentRow row;
   row.stream_id = s.id;
@@ -124,42 +169,41 @@ void recover_file(Index& index, const StreamRow& s, int64_t seq, const fs::path&
 
 }  // namespace
 
-RecoveryReport recover(Index& index) {
+RecoveryReport recover(Index& index, Fs& fs) {
   RecoveryReport rep;
   auto& db = index.db();
   // Garbage first: files whose rows are already gone (invariant 9).
-  for (const auto& g : db.query("SELECT sample_dir_id, rel_path FROM garbage")) {
-    auto p = index.dir_path(g.i64(0)) / g.str(1);
-    std::error_code ec;
-    if (fs::remove(p, ec)) rep.removed++;
-    fsync_dir(p.parent_path());
-    db.exec("DELETE FROM garbage WHERE sample_dir_id = ? AND rel_path = ?", {g.i64(0), g.str(1)});
-  }
+  auto garbage = collect_garbage(index, fs);
+  rep.removed += garbage.removed;
+  for (auto& p : garbage.problems) rep.problems.push_back(std::move(p));
   for (const auto& s : index.streams()) {
     auto dir = index.stream_dir(s);
     std::map<int64_t, int64_t> indexed;  // seq -> bytes
     for (const auto& r : db.query("SELECT seq, bytes FROM segments WHERE stream_id = ?", {s.id}))
       indexed[r.i64(0)] = r.i64(1);
+    std::vector<std::string> names;
+    if (auto st = fs.list_dir(dir, names); !st.ok() && st.code() != ENOENT) {
+      // A directory we cannot read: nothing about it is changed (its rows stay as they are).
+      rep.problems.push_back(st.message());
+      continue;
+    }
     std::map<int64_t, fs::path> on_disk;
-    std::error_code ec;
-    if (fs::is_directory(dir, ec)) {
-      for (const auto& e : fs::directory_iterator(dir, ec)) {
-        auto seq = seq_of(e.path());
-        if (!seq) {
-          quarantine(index, s, e.path(), rep, "not a segment name");
-          continue;
-        }
-        on_disk[*seq] = e.path();
+    for (const auto& name : names) {
+      auto seq = segment_seq(name);
+      if (!seq) {
+        quarantine(index, fs, s, dir / name, rep, "not a segment name");
+        continue;
       }
+      on_disk[*seq] = dir / name;
     }
     for (const auto& [seq, path] : on_disk) {
       if (indexed.count(seq)) continue;
       if (seq < s.next_seq) {
-        quarantine(index, s, path, rep, "below next_seq and not indexed");
+        quarantine(index, fs, s, path, rep, "below next_seq and not indexed");
         continue;
       }
       try {
-        recover_file(index, s, seq, path, rep);
+        recover_file(index, fs, s, seq, path, rep);
       } catch (const std::exception& e) {
         rep.problems.push_back(fmt::format("{}: {}", path.string(), e.what()));
       }
@@ -167,8 +211,13 @@ RecoveryReport recover(Index& index) {
     // Invariant 1 (size part): every indexed file is there with its length.
     for (const auto& [seq, bytes] : indexed) {
       auto p = index.segment_path(s, seq);
-      auto size = fs::file_size(p, ec);
-      std::string state = ec ? "missing" : (int64_t(size) != bytes ? "damaged" : "ok");
+      FileInfo info;
+      auto st = fs.stat(p, info);
+      if (!st.ok() && st.code() != ENOENT) {
+        rep.problems.push_back(st.message());  // cannot tell: the row keeps its state
+        continue;
+      }
+      std::string state = !st.ok() ? "missing" : (int64_t(info.size) != bytes ? "damaged" : "ok");
       if (state == "ok") continue;
       db.exec("UPDATE segments SET state = ? WHERE stream_id = ? AND seq = ? AND state = 'ok'", {state, s.id, seq});
       rep.missing++;
@@ -180,8 +229,11 @@ RecoveryReport recover(Index& index) {
     db.exec("UPDATE runs SET end_reason = 'crash' WHERE stream_id = ? AND end_reason IS NULL AND open_id <> ?",
             {s.id, index.open_id()});
     if (auto gap = index.open_gap_of(s.id); gap && index.crashed_alive_ms() && gap->cause != "recorder_down") {
-      int64_t end = std::max(gap->start_90k + 1, ms_to_90k(*index.crashed_alive_ms()));
-      db.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {end, gap->id});
+      int64_t alive = ms_to_90k(*index.crashed_alive_ms());
+      if (alive > gap->start_90k)
+        db.exec("UPDATE gaps SET end_90k = ? WHERE id = ?", {alive, gap->id});
+      else  // the recorder died before the gap's cause could last: the whole gap is its being down
+        db.exec("UPDATE gaps SET cause = 'recorder_down' WHERE id = ?", {gap->id});
     }
     if (auto last = index.last_end_90k(s.id)) {
       auto gap = index.open_gap_of(s.id);

@@ -1,13 +1,12 @@
 #include "video/retention.h"
 
 #include <fmt/format.h>
-#include <sys/statvfs.h>
 
 #include <set>
 
 #include "core/error.h"
 #include "core/log.h"
-#include "video/fsync.h"
+#include "video/recovery.h"
 
 namespace watchfloor::video {
 
@@ -34,19 +33,19 @@ constexpr const char* kHoldColumns =
 
 }  // namespace
 
-DiskSpace statvfs_space(const fs::path& p) {
-  struct statvfs st {};
-  if (::statvfs(p.c_str(), &st) != 0) return {};
-  return {uint64_t(st.f_blocks) * st.f_frsize, uint64_t(st.f_bavail) * st.f_frsize};
+Retention::Retention(Index& index, const core::Clock& clock, double floor_percent, SpaceFn space, Fs& fs)
+    : index_(index), clock_(clock), floor_percent_(floor_percent), space_(std::move(space)), fs_(fs) {}
+
+DiskSpace Retention::space() {
+  if (space_) return space_(index_.default_dir());
+  DiskSpace d;
+  if (auto s = fs_.statvfs(index_.default_dir(), d); !s.ok()) {
+    // Unknown: reported as an empty disk, so the floor deletes nothing on a guess.
+    core::log_error("video: " + s.message());
+    return {};
+  }
+  return d;
 }
-
-Retention::Retention(Index& index, const core::Clock& clock, double floor_percent, SpaceFn space)
-    : index_(index),
-      clock_(clock),
-      floor_percent_(floor_percent),
-      space_(space ? std::move(space) : SpaceFn(statvfs_space)) {}
-
-DiskSpace Retention::space() { return space_(index_.default_dir()); }
 
 std::vector<Hold> Retention::holds(std::optional<int64_t> camera_id, bool active_only) {
   std::string q = fmt::format("SELECT {} FROM holds WHERE (? IS NULL OR camera_id = ?){} ORDER BY id DESC",
@@ -86,6 +85,10 @@ Hold Retention::release_hold(int64_t id, int64_t by, const std::string& reason) 
   return *hold(id);
 }
 
+bool Retention::is_held(int64_t segment_id) {
+  return !index_.db().query_one(fmt::format("SELECT 1 FROM segments WHERE id = ? AND {}", kUnheld), {segment_id});
+}
+
 int64_t Retention::held_bytes(std::optional<int64_t> camera_id) {
   auto r = index_.db().query_one(
       fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE (? IS NULL OR camera_id = ?) AND NOT {}",
@@ -105,10 +108,10 @@ std::vector<SegmentRow> Retention::oldest_unheld(const std::string& where, const
   return out;
 }
 
-int64_t Retention::delete_segments(const std::vector<SegmentRow>& segs, const std::string& reason) {
+int64_t Retention::delete_segments(const std::vector<SegmentRow>& segs, const std::string& reason,
+                                   const std::string& gap_cause) {
   if (segs.empty()) return 0;
   auto& db = index_.db();
-  std::vector<std::pair<fs::path, std::string>> files;
   int64_t bytes = 0;
   db.transaction([&] {
     std::set<int64_t> streams;
@@ -120,11 +123,15 @@ int64_t Retention::delete_segments(const std::vector<SegmentRow>& segs, const st
       db.exec("DELETE FROM segments WHERE id = ?", {s.id});
       db.exec("INSERT OR REPLACE INTO garbage(sample_dir_id, rel_path, reason, queued_ms) VALUES (?,?,?,?)",
               {s.sample_dir_id, rel, reason, clock_.now_ms()});
+      // The stream's last segment: its open gap now starts where the deleted one did (invariant 8).
+      auto open = index_.open_gap_of(s.stream_id);
+      if (open && open->start_90k == s.end_90k &&
+          !db.query_one("SELECT 1 FROM segments WHERE stream_id = ? AND end_90k > ?", {s.stream_id, s.start_90k}))
+        db.exec("UPDATE gaps SET start_90k = ? WHERE id = ?", {s.start_90k, open->id});
       // A deleted span with recordings on both sides becomes a retention gap (invariant 8).
-      if (db.query_one("SELECT 1 FROM segments WHERE stream_id = ? AND end_90k <= ?", {s.stream_id, s.start_90k}))
-        db.exec("INSERT INTO gaps(stream_id, camera_id, start_90k, end_90k, cause) VALUES (?,?,?,?, 'retention')",
-                {s.stream_id, s.camera_id, s.start_90k, s.end_90k});
-      files.emplace_back(index_.dir_path(s.sample_dir_id), rel);
+      else if (db.query_one("SELECT 1 FROM segments WHERE stream_id = ? AND end_90k <= ?", {s.stream_id, s.start_90k}))
+        db.exec("INSERT INTO gaps(stream_id, camera_id, start_90k, end_90k, cause) VALUES (?,?,?,?,?)",
+                {s.stream_id, s.camera_id, s.start_90k, s.end_90k, gap_cause});
       bytes += s.bytes;
       streams.insert(s.stream_id);
     }
@@ -136,22 +143,20 @@ int64_t Retention::delete_segments(const std::vector<SegmentRow>& segs, const st
         db.exec("DELETE FROM gaps WHERE stream_id = ? AND end_90k IS NOT NULL", {st});
     }
   });
-  std::set<fs::path> dirs;
-  for (const auto& [dir, rel] : files) {
-    std::error_code ec;
-    fs::remove(dir / rel, ec);
-    dirs.insert((dir / rel).parent_path());
-  }
-  for (const auto& d : dirs) fsync_dir(d);
-  db.transaction([&] {
-    for (const auto& [dir, rel] : files) db.exec("DELETE FROM garbage WHERE rel_path = ?", {rel});
-  });
+  // The files go after their rows; what cannot be removed now stays listed for the next pass.
+  auto g = collect_garbage(index_, fs_);
+  unlink_failures_ = g.failed;
+  for (const auto& p : g.problems) core::log_error("video retention: " + p);
   return bytes;
 }
 
 RetentionResult Retention::run() {
   RetentionResult res;
   auto& db = index_.db();
+  // Files left over from an earlier pass (a failed unlink) first.
+  auto left = collect_garbage(index_, fs_);
+  unlink_failures_ = left.failed;
+  for (const auto& p : left.problems) core::log_error("video retention: " + p);
   int64_t now_90k = ms_to_90k(clock_.now_ms());
   auto cameras = db.query("SELECT id, retention_days, retention_bytes, sub_retention_days FROM cameras");
   for (const auto& c : cameras) {
@@ -186,14 +191,16 @@ RetentionResult Retention::run() {
   // 3. The free-space floor of the directory.
   res.disk = space();
   auto floor = [&] { return uint64_t(double(res.disk.total) * floor_percent_ / 100.0); };
-  while (res.disk.total > 0 && res.disk.free < floor()) {
+  // Deleting frees nothing while unlinks fail: the floor then stops rather than empty the index.
+  while (res.disk.total > 0 && res.disk.free < floor() && !unlink_failures_) {
     auto segs = oldest_unheld("1 = 1", {}, 1);
     if (segs.empty()) break;
     res.deleted_bytes += delete_segments(segs, "floor");
     res.deleted++;
     res.disk = space();
   }
-  res.held_full = res.disk.total > 0 && res.disk.free < floor();
+  res.unlink_failures = unlink_failures_;
+  res.held_full = res.disk.total > 0 && res.disk.free < floor() && !unlink_failures_;
   res.held_bytes = held_bytes(std::nullopt);
   res.held_warning = res.disk.total > 0 && double(res.held_bytes) > 0.8 * double(res.disk.total);
   held_full_ = res.held_full;

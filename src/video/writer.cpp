@@ -1,27 +1,21 @@
 #include "video/writer.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <system_error>
 
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/metrics.h"
-#include "core/private_files.h"
-#include "video/fsync.h"
+#include "video/recovery.h"
 
 namespace watchfloor::video {
 
 namespace fs = std::filesystem;
 
 struct StreamWriter::Open {
-  int fd = -1;
+  std::unique_ptr<File> file;
   int64_t seq = 0;
   fs::path path;
   uint64_t bytes = 0;
@@ -42,12 +36,11 @@ int64_t rotation_time(int64_t start_90k, int64_t stream_id, const WriterOptions&
   return k * seg + off;
 }
 
-StreamWriter::StreamWriter(Index& index, const core::Clock& clock, StreamRow stream, WriterOptions opt)
-    : index_(index), clock_(clock), stream_(std::move(stream)), opt_(opt), next_seq_(stream_.next_seq) {}
+StreamWriter::StreamWriter(Index& index, const core::Clock& clock, StreamRow stream, WriterOptions opt, Fs& fs)
+    : index_(index), clock_(clock), stream_(std::move(stream)), opt_(opt), fs_(fs), next_seq_(stream_.next_seq) {}
 
-StreamWriter::~StreamWriter() {
-  if (seg_ && seg_->fd >= 0) ::close(seg_->fd);
-}
+// Dropped without end_run ("kill -9" in tests): the open file is closed, its tail left to recovery.
+StreamWriter::~StreamWriter() = default;
 
 int64_t StreamWriter::local_90k(int64_t mono_ns) const { return ns_to_90k(mono_ns + offset_ns_); }
 
@@ -112,7 +105,7 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
     if (key || capped) flush_fragment(dts_90k);
   }
   if (seg_ && key && (local >= seg_->rotate_at_90k || new_params || seg_->bytes > (4ull << 30) - (64ull << 20)))
-    close_segment();
+    if (auto s = close_segment(); !s.ok()) end_on_error(s, true);
   if (new_params) {
     // The camera changed its configuration in band: a new sample entry from the next segment.
     auto ps = entry_.ps;
@@ -138,30 +131,33 @@ void StreamWriter::frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k
 
 void StreamWriter::open_segment() {
   auto dir = index_.stream_dir(stream_);
-  if (!fs::exists(dir)) {
-    core::create_private_directories(dir);
-    fsync_dir(dir.parent_path().parent_path());
-    fsync_dir(dir.parent_path());
+  // New camera and stream directories are fsynced with their parents (formats.md §1). Once more by
+  // each writer: a directory whose parent's fsync failed before exists without being durable.
+  if (!dirs_synced_) {
+    Status s = make_dirs(fs_, dir);
+    if (s.ok()) s = fs_.sync_dir(dir.parent_path().parent_path());
+    if (s.ok()) s = fs_.sync_dir(dir.parent_path());
+    if (!s.ok()) end_on_error(s, false);
+    dirs_synced_ = true;
   }
   auto seg = std::make_unique<Open>();
   for (;;) {
     seg->seq = next_seq_++;
     seg->path = index_.segment_path(stream_, seg->seq);
-    seg->fd = ::open(seg->path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (seg->fd >= 0) break;
-    if (errno != EEXIST) throw std::system_error(errno, std::generic_category(), "create " + seg->path.string());
+    auto s = fs_.create_new(seg->path, seg->file);
+    if (s.ok()) break;
+    if (s.code() != EEXIST) end_on_error(s, false);
   }
   seg->last_sync_mono = clock_.mono_ns();
-  seg_ = std::move(seg);
-  if (!write_all(seg_->fd, {init_})) {
-    int err = errno;
-    ::close(seg_->fd);
-    ::unlink(seg_->path.c_str());
-    seg_.reset();
-    throw std::system_error(err, std::generic_category(), "write");
+  if (auto s = seg->file->append({init_}); !s.ok()) {
+    // A file without a whole init is nobody's: remove it (recovery would quarantine it otherwise).
+    if (auto c = seg->file->close(); !c.ok()) core::log_error("video: " + c.message());
+    if (auto u = fs_.unlink(seg->path); !u.ok()) core::log_error("video: " + u.message());
+    end_on_error(s, false);
   }
-  seg_->sha.update(init_);
-  seg_->bytes = init_.size();
+  seg->sha.update(init_);
+  seg->bytes = init_.size();
+  seg_ = std::move(seg);
 }
 
 void StreamWriter::flush_fragment(std::optional<int64_t> next_dts) {
@@ -180,7 +176,7 @@ void StreamWriter::flush_fragment(std::optional<int64_t> next_dts) {
                                             pending_.front().local_90k, samples);
   std::vector<std::string_view> parts{header};
   for (const auto& p : pending_) parts.push_back(p.avcc);
-  if (!write_all(seg_->fd, parts)) return fail(errno);
+  if (auto s = seg_->file->append(parts); !s.ok()) fail(s, false);
   for (auto part : parts) seg_->sha.update(part);
   mp4::IndexedFragment frag;
   // moof size = header − prft − mdat header.
@@ -214,30 +210,59 @@ void StreamWriter::flush_fragment(std::optional<int64_t> next_dts) {
   }
   int64_t now = clock_.mono_ns();
   if (now - seg_->last_sync_mono >= opt_.sync_interval_s * 1'000'000'000) {
-    ::fdatasync(seg_->fd);
+    if (auto s = seg_->file->fdatasync(); !s.ok()) {
+      core::Metrics::global().inc("watchfloor_fsync_errors_total");
+      fail(s, true);
+    }
     seg_->last_sync_mono = now;
   }
 }
 
-void StreamWriter::fail(int err) {
-  // Cut the torn fragment off, keep what is complete, end the run (formats.md §5).
-  if (::ftruncate(seg_->fd, off_t(seg_->bytes)) != 0) core::log_error("video: cannot cut back " + seg_->path.string());
+void StreamWriter::fail(const Status& s, bool sync_failed) {
   pending_.clear();
   pending_bytes_ = 0;
-  std::string cause = err == ENOSPC || err == EDQUOT ? "disk_full" : "disk_error";
-  try {
-    close_segment();
-  } catch (const std::exception& e) {
-    core::log_error(std::string("video: cannot commit after a write error: ") + e.what());
+  if (seg_) {
+    if (sync_failed) {
+      abandon_segment(s);
+    } else if (auto cut = seg_->file->truncate(seg_->bytes); !cut.ok()) {
+      // Cut the torn fragment off and keep what is complete (formats.md §5); a file that cannot
+      // even be cut back is not indexed.
+      abandon_segment(cut);
+    } else if (auto closed = close_segment(); !closed.ok()) {
+      core::log_error("video: cannot commit after a write error: " + closed.message());
+    }
   }
-  index_.end_run(run_id_, prev_end_90k_, cause, cause);
-  run_id_ = 0;
-  throw std::system_error(err, std::generic_category(), "write " + stream_dir_label());
+  end_on_error(s, sync_failed);
 }
 
-void StreamWriter::close_segment() {
-  if (!seg_) return;
+void StreamWriter::end_on_error(const Status& s, bool sync_failed) {
+  if (seg_) abandon_segment(s);
+  std::string cause = s.disk_full() ? "disk_full" : "disk_error";
+  index_.end_run(run_id_, prev_end_90k_, cause, cause);
+  run_id_ = 0;
+  throw DiskError(s, sync_failed);
+}
+
+void StreamWriter::abandon_segment(const Status& why) {
   auto seg = std::move(seg_);
+  if (open_) open_->set(std::nullopt);
+  if (auto c = seg->file->close(); !c.ok()) core::log_error("video: " + c.message());
+  // Never indexed: the seq is skipped, so the file can only be quarantined, by us now or by the
+  // next start-up when the rename fails too (invariants 2 and 3).
+  index_.skip_seq(stream_.id, seg->seq);
+  core::log_json({{"event", "video.segment_dropped"},
+                  {"camera_id", stream_.camera_id},
+                  {"stream", stream_.kind},
+                  {"seq", seg->seq},
+                  {"frames", seg->frames},
+                  {"reason", why.message()}});
+  core::Metrics::global().inc("watchfloor_video_segments_dropped_total");
+  if (auto q = quarantine_file(index_, fs_, stream_, seg->path); !q.ok())
+    core::log_error("video: cannot quarantine a dropped segment: " + q.message());
+}
+
+Status StreamWriter::close_segment() {
+  if (!seg_) return {};
   // Instant replay reads the open segment until its row is committed (or the segment is dropped).
   struct Unpublish {
     OpenSegment* open;
@@ -245,18 +270,25 @@ void StreamWriter::close_segment() {
       if (open) open->set(std::nullopt);
     }
   } unpublish{open_.get()};
-  if (seg->frags.empty()) {
-    ::close(seg->fd);
-    ::unlink(seg->path.c_str());
-    fsync_dir(seg->path.parent_path());
-    return;
+  if (seg_->frags.empty()) {
+    // Nothing but the init: remove it. Left behind, recovery removes it (no complete fragment).
+    auto seg = std::move(seg_);
+    Status s = seg->file->close();
+    if (s.ok()) s = fs_.unlink(seg->path);
+    if (s.ok()) s = fs_.sync_dir(seg->path.parent_path());
+    if (!s.ok()) core::log_error("video: cannot remove an empty segment: " + s.message());
+    return {};
   }
   auto started = std::chrono::steady_clock::now();
-  int rc = ::fsync(seg->fd);
-  ::close(seg->fd);
-  if (rc != 0) throw std::system_error(errno, std::generic_category(), "fsync " + seg->path.string());
-  fsync_dir(seg->path.parent_path());
-
+  Status s = seg_->file->fsync();
+  if (s.ok()) s = seg_->file->close();
+  if (s.ok()) s = fs_.sync_dir(seg_->path.parent_path());
+  if (!s.ok()) {
+    core::Metrics::global().inc("watchfloor_fsync_errors_total");
+    abandon_segment(s);
+    return s;
+  }
+  auto seg = std::move(seg_);
   SegmentRow row = row_of(*seg);  // the start instant replay has used since the first fragment
   row.bytes = int64_t(seg->bytes);
   row.sha256_hex = seg->sha.hex();
@@ -272,6 +304,7 @@ void StreamWriter::close_segment() {
   prev_end_90k_ = row.end_90k;
   ++run_index_;
   ++committed_;
+  return {};
 }
 
 SegmentRow StreamWriter::row_of(const Open& seg) {
@@ -311,18 +344,16 @@ void StreamWriter::end_run(const std::string& reason, const std::string& cause) 
   if (!run_id_) return;
   try {
     flush_fragment(std::nullopt);
-    close_segment();
-  } catch (...) {
+    if (auto s = close_segment(); !s.ok()) end_on_error(s, true);
+  } catch (const DiskError&) {
+    throw;  // the run is ended already
+  } catch (const std::exception&) {
     index_.end_run(run_id_, prev_end_90k_, reason, cause);
     run_id_ = 0;
     throw;
   }
   index_.end_run(run_id_, prev_end_90k_, reason, cause);
   run_id_ = 0;
-}
-
-std::string StreamWriter::stream_dir_label() const {
-  return fmt::format("camera {} {}", stream_.camera_id, stream_.kind);
 }
 
 }  // namespace watchfloor::video

@@ -2,15 +2,18 @@
 // Writes one stream's frames into segment files and commits them to the index (docs/formats.md
 // §2, §3, §5): remux only, one fragment per GOP, segments of about a minute cut on keyframes,
 // fsync file → fsync directory → index row. Plain code over a Clock; no libav here.
+#include <cerrno>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "core/clock.h"
+#include "video/fs.h"
 #include "video/h264.h"
 #include "video/index.h"
 #include "video/mp4.h"
@@ -51,17 +54,32 @@ class OpenSegment {
   std::optional<SegmentRow> row_;
 };
 
+// A disk error that ended the run (formats.md §5). After a write error (ENOSPC, EIO) the segment
+// being written is cut back to its last complete fragment and committed; after an fsync or
+// fdatasync error (`sync_failed`) it is not indexed at all — the kernel may have dropped the pages
+// it could not write — and its file goes to quarantine/.
+class DiskError : public std::system_error {
+ public:
+  DiskError(const Status& s, bool sync_failed)
+      : std::system_error(s.code(), std::generic_category(), s.message()), sync_failed_(sync_failed) {}
+  bool sync_failed() const { return sync_failed_; }
+  bool disk_full() const { return code().value() == ENOSPC || code().value() == EDQUOT; }
+
+ private:
+  bool sync_failed_;
+};
+
 class StreamWriter {
  public:
-  StreamWriter(Index& index, const core::Clock& clock, StreamRow stream, WriterOptions opt = {});
+  StreamWriter(Index& index, const core::Clock& clock, StreamRow stream, WriterOptions opt = {},
+               Fs& fs = posix_fs());
   ~StreamWriter();
   StreamWriter(const StreamWriter&) = delete;
   StreamWriter& operator=(const StreamWriter&) = delete;
 
   // Starts a run with the session's codec configuration; frames before its first keyframe are dropped.
   void begin_run(const mp4::SampleEntry& entry);
-  // Throws std::system_error on a write error (after cutting the file back and committing).
-  // H.264 only (Annex B is split by H.264 NAL types); H.265 comes through the overload below.
+  // Throws DiskError on a disk error, after ending the run (see DiskError). H.264 only (Annex B is split by H.264 NAL types); H.265 comes through the overload below.
   void frame(const Frame& f);
   // The same for an access unit already in MP4 form (the RTSP client builds them); takes its bytes.
   void frame(h264::AccessUnit&& au, int64_t dts_90k, int64_t pts_90k, bool key, int64_t recv_mono_ns);
@@ -89,19 +107,26 @@ class StreamWriter {
 
   void open_segment();
   void flush_fragment(std::optional<int64_t> next_dts);
-  void close_segment();
+  // Makes the open segment durable (fsync file, close, fsync directory) and commits its row; on a
+  // failure the segment is abandoned (never indexed) and the failure returned.
+  Status close_segment();
+  // Drops the open segment from the index for good: its seq is skipped and its file quarantined.
+  void abandon_segment(const Status& why);
+  // A disk error: keeps what can be kept of the open segment, ends the run, throws DiskError.
+  [[noreturn]] void fail(const Status& s, bool sync_failed);
+  [[noreturn]] void end_on_error(const Status& s, bool sync_failed);
   // The index row of the open segment: its times from the segment's first fragment on.
   SegmentRow row_of(const Open& seg);
   int64_t local_90k(int64_t mono_ns) const;
   int64_t realtime_ns() const;
-  [[noreturn]] void fail(int err);
-  std::string stream_dir_label() const;
 
   Index& index_;
   const core::Clock& clock_;
   StreamRow stream_;
   WriterOptions opt_;
+  Fs& fs_;
   int64_t next_seq_;
+  bool dirs_synced_ = false;  // the stream directory's entries made durable by this writer
 
   int64_t run_id_ = 0, run_index_ = 0, offset_ns_ = 0;
   std::optional<int64_t> prev_end_90k_;  // end of this run's last committed segment
