@@ -109,7 +109,7 @@ export function CameraRows({ cameras, now, tz }: { cameras: Camera[]; now: numbe
   );
 }
 
-const STATE_FILTER = [...CAMERA_STATES, 'unknown'] as const;
+
 
 export function CamerasPage() {
   const { user } = useApp();
@@ -131,7 +131,7 @@ export function CamerasPage() {
     videoApi.cameras({ site: filter.site ? Number(filter.site) : null }).then(
       (items) => {
         if (gen !== generation.current) return;
-        setCameras(items);
+        setCameras(items.items);
         setError(null);
       },
       (e) => {
@@ -196,7 +196,7 @@ export function CamerasPage() {
           id="camf-state"
           label={t('camera.state')}
           value={filter.state}
-          values={STATE_FILTER}
+          values={CAMERA_STATES}
           name={(s) => cameraStateName(s)}
           onChange={(v) => setFilter((f) => ({ ...f, state: v }))}
         />

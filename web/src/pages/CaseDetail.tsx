@@ -2,7 +2,7 @@
 // user's part in it allow, the handling plans (Art. 15.1d), the coordination requests (Appendix V)
 // and the timeline, refreshed live.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, casesApi, OUTCOMES, type Case, type CoordinationRequest, type Proposal, type TimelineItem, type Unit } from '../api';
+import { api, ApiError, casesApi, CASE_OUTCOMES, type Case, type CoordinationRequest, type Proposal, type TimelineItem, type Unit } from '../api';
 import {
   caseActions,
   clauseText,
@@ -302,7 +302,7 @@ type Done = (after: Case | null, msg: string) => void;
 
 function Actions({ c, actions, onDone }: { c: Case; actions: CaseAction[]; onDone: Done }) {
   const [open, setOpen] = useState<'conclude' | 'reopen' | null>(null);
-  const [outcome, setOutcome] = useState<string>(OUTCOMES[0]);
+  const [outcome, setOutcome] = useState<string>(CASE_OUTCOMES[0]);
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -398,7 +398,7 @@ function Actions({ c, actions, onDone }: { c: Case; actions: CaseAction[]; onDon
             <Field id="case-outcome" label={t('cases.outcome')} error={fe('outcome')}>
               {(a) => (
                 <select {...a} value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
-                  {OUTCOMES.map((o) => (
+                  {CASE_OUTCOMES.map((o) => (
                     <option key={o} value={o}>
                       {outcomeName(o)}
                     </option>

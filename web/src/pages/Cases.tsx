@@ -2,14 +2,16 @@
 // the report form (Art. 8, Art. 16.4) that saves a draft or sends the report.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
+  allPages,
   api,
   ApiError,
-  CASE_SEVERITIES,
+  SEVERITIES,
   CASE_STATUSES,
   CASE_SUBJECTS,
   casesApi,
   IDENTIFIER_KINDS,
-  METHODS,
+  MAX_PAGE,
+  SUPERVISION_METHODS,
   type Case,
   type Task,
   type Unit,
@@ -171,7 +173,7 @@ export function CasesPage() {
           id="cf-method"
           label={t('cases.method')}
           value={draft.method}
-          values={METHODS}
+          values={SUPERVISION_METHODS}
           name={methodName}
           onChange={(v) => setF('method', v)}
         />
@@ -187,7 +189,7 @@ export function CasesPage() {
           id="cf-severity"
           label={t('alerts.severity')}
           value={draft.severity}
-          values={CASE_SEVERITIES}
+          values={SEVERITIES}
           name={severityName}
           onChange={(v) => setF('severity', v)}
         />
@@ -331,7 +333,7 @@ function CaseFormView({ existing }: { existing: Case | null }) {
   // Every active task the user may see: a task is often given at a department and carried out by
   // officers of its divisions and branches, so the detecting unit's own tasks are not enough.
   useEffect(() => {
-    casesApi.tasks({ status: 'active' }).then(setTasks, () => setTasks([]));
+    allPages((cursor) => casesApi.tasks({ status: 'active', limit: MAX_PAGE }, cursor)).then(setTasks, () => setTasks([]));
   }, []);
 
   const set = <K extends keyof CaseForm>(k: K, v: CaseForm[K]) => setForm((f) => ({ ...f, [k]: v }));
@@ -430,7 +432,7 @@ function CaseFormView({ existing }: { existing: Case | null }) {
           <Field id="cr-method" label={t('cases.method')} error={fe('method')}>
             {(a) => (
               <select {...a} value={task ? task.method : form.method} disabled={!!task} onChange={(e) => set('method', e.currentTarget.value)}>
-                {METHODS.map((m) => (
+                {SUPERVISION_METHODS.map((m) => (
                   <option key={m} value={m}>
                     {methodName(m)}
                   </option>
@@ -472,7 +474,7 @@ function CaseFormView({ existing }: { existing: Case | null }) {
           <Field id="cr-severity" label={t('alerts.severity')} error={fe('severity')}>
             {(a) => (
               <select {...a} value={form.severity} onChange={(e) => set('severity', e.currentTarget.value)}>
-                {CASE_SEVERITIES.map((s) => (
+                {SEVERITIES.map((s) => (
                   <option key={s} value={s}>
                     {severityName(s)}
                   </option>

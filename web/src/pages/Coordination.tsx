@@ -22,7 +22,7 @@ export function CoordinationPage({ tab, id }: { tab: Tab; id: number | null }) {
   const load = useCallback(() => {
     Promise.all([casesApi.coordination({ direction: 'incoming' }), casesApi.coordination({ direction: 'outgoing' })]).then(
       ([incoming, outgoing]) => {
-        setLists({ incoming, outgoing });
+        setLists({ incoming: incoming.items, outgoing: outgoing.items });
         setError(null);
       },
       (e) => setError(e),

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { dutyApi, type DutyOrder, type Handover, type ItemDecision, type OpenItem, type Shift, type ShiftDetail } from '../api';
 import { isLeaderPosition, openItemHref, openItemNumber, openItemText, openItemTypeName, pendingItems } from '../duty';
 import { formatDateTime, formatSpan } from '../format';
-import { t } from '../i18n';
+import { label, t } from '../i18n';
 import { useNames } from '../people';
 import { canSeeUsers, useApp } from '../session';
 import { Field, fieldError, ProblemBox, unclaimedFieldErrors } from '../ui';
@@ -56,7 +56,7 @@ function ItemRow({
       <td class="item-decision">
         {a ? (
           <>
-            <span class={`badge decision-${a.decision}`}>{t(`duty.item.decision.${a.decision}`)}</span>
+            <span class={`badge decision-${a.decision}`}>{label('duty.item.decision', a.decision)}</span>
             <div class="muted small">{t('duty.item.decidedBy', { name: a.by_name ?? nameOf(a.by), time: formatDateTime(a.at) })}</div>
             {a.note ? <div class="pre">{a.note}</div> : null}
           </>

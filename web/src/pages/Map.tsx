@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, SITE_STATES, videoApi, type SiteState, type SiteSummary } from '../api';
 import { ARCHIPELAGOS, countryBox, geometryPath, project, provinceAt, provinceBox, provincesOf, provinceTitle, viewBoxText, type Province } from '../geo';
-import { pick, t, type Key } from '../i18n';
+import { label, pick, t } from '../i18n';
 import { live, useLiveConnected, useLiveTopic } from '../live';
 import { useLang } from '../lang';
 import { Loading, ProblemBox } from '../ui';
@@ -30,11 +30,7 @@ const provinceName = (p: Province) => {
   return pick(title.name, title.nameEn);
 };
 
-export const siteStateName = (s: string) => {
-  const key = `siteState.${s}` as Key;
-  const text = t(key);
-  return text === key ? s : text;
-};
+export const siteStateName = (s: string) => label('siteState', s);
 
 function useSiteSummary() {
   const [items, setItems] = useState<SiteSummary[] | null>(null);

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, DESIGNATION_KINDS, type DesignationKind, type Designations, type Unit, type UnitInput } from '../api';
+import { api, ApiError, DESIGNATION_KINDS, UNIT_KINDS, type DesignationKind, type Designations, type Unit, type UnitInput } from '../api';
 import { pick, t } from '../i18n';
 import { navigate } from '../router';
-import { isAdmin, metaIds, metaName, UNIT_KIND_IDS, useApp } from '../session';
+import { isAdmin, metaIds, metaName, useApp } from '../session';
 import { buildTree, flatten, pathTo, subtreeIds, visibleIds, type TreeNode } from '../tree';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 
@@ -488,7 +488,7 @@ function UnitForm({
   const fe = (f: string) => fieldError(error, f);
   const orderedOptions = (exclude?: Set<number>) =>
     unitOptions(ordered.filter((n) => !exclude || !exclude.has(n.unit.id)));
-  const kinds = metaIds(meta, 'unit_kinds', UNIT_KIND_IDS);
+  const kinds = metaIds(meta, 'unit_kinds', UNIT_KINDS);
 
   return (
     <form class="form unit-form" onSubmit={submit} aria-labelledby="unit-form-title" noValidate>

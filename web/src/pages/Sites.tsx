@@ -55,7 +55,7 @@ export function SitesPage({ siteId }: { siteId: number | 'new' | null }) {
       },
     );
     // Only for counting cameras per site: the list stands without it.
-    videoApi.cameras({ unit }).then(
+    videoApi.allCameras({ unit }).then(
       (items) => on && setCameras(items),
       () => on && setCameras([]),
     );

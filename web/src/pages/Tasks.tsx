@@ -2,7 +2,7 @@
 // long, on whose direction (a headquarters leadership directive for Art. 16.4.c), by whom and in
 // which scope (Art. 15), and on which targets.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, casesApi, METHODS, TASK_STATUSES, TASK_TARGET_TYPES, type Task, type Unit, type User } from '../api';
+import { api, ApiError, casesApi, SUPERVISION_METHODS, TASK_STATUSES, SUPERVISION_TARGET_TYPES, type Task, type Unit, type User } from '../api';
 import { methodName, taskStatusName, taskTargetTypeName, unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
 import { t, type Key } from '../i18n';
@@ -30,7 +30,7 @@ export function TasksPage({ taskId }: { taskId: number | 'new' | null }) {
       .then(
         (items) => {
           if (!on) return;
-          setTasks(items);
+          setTasks(items.items);
           setError(null);
         },
         (e) => {
@@ -61,7 +61,7 @@ export function TasksPage({ taskId }: { taskId: number | 'new' | null }) {
           id="tf-method"
           label={t('cases.method')}
           value={filter.method}
-          values={METHODS}
+          values={SUPERVISION_METHODS}
           name={methodName}
           onChange={(v) => setF('method', v)}
         />
@@ -291,7 +291,7 @@ function TaskFormView({
         <Field id="tk-method" label={t('cases.method')} error={fe('method')}>
           {(a) => (
             <select {...a} value={form.method} disabled={editing} onChange={(e) => set('method', e.currentTarget.value)}>
-              {METHODS.map((m) => (
+              {SUPERVISION_METHODS.map((m) => (
                 <option key={m} value={m}>
                   {methodName(m)}
                 </option>
@@ -385,7 +385,7 @@ function TaskFormView({
           <div class="role-row" key={i}>
             <label for={`tk-tg-${i}-type`}>{t('tasks.targetType')}</label>
             <select id={`tk-tg-${i}-type`} value={x.type} onChange={(e) => setRow('targets', i, { type: e.currentTarget.value })}>
-              {TASK_TARGET_TYPES.map((k) => (
+              {SUPERVISION_TARGET_TYPES.map((k) => (
                 <option key={k} value={k}>
                   {taskTargetTypeName(k)}
                 </option>

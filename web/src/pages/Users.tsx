@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, type RoleGrant, type Unit, type User } from '../api';
+import { api, ApiError, ROLES, type RoleGrant, type Unit, type User } from '../api';
 import { formatDateTime } from '../format';
 import { pick, t } from '../i18n';
-import { isAdmin, metaIds, metaName, ROLE_IDS, useApp } from '../session';
+import { isAdmin, metaIds, metaName, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { ChoiceFilter, Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 
@@ -218,7 +218,7 @@ function UserForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
-  const roleIds = metaIds(meta, 'roles', ROLE_IDS);
+  const roleIds = metaIds(meta, 'roles', ROLES);
 
   const unitSelect = (a: Record<string, unknown>, value: number, onChange: (v: number) => void) => (
     <select {...a} value={String(value)} onChange={(e) => onChange(Number(e.currentTarget.value))}>

@@ -62,7 +62,7 @@ export function WallPage({ viewId }: { viewId: number | null }) {
   const seenCases = useRef(new Set<number>());
 
   const load = useCallback(() => {
-    Promise.all([videoApi.cameras(), videoApi.sites(), api.units(), wallApi.views()]).then(
+    Promise.all([videoApi.allCameras(), videoApi.sites(), api.units(), wallApi.views()]).then(
       ([c, s, u, v]) => {
         setCameras(c);
         setSites(s);
