@@ -127,16 +127,20 @@ const keyOf = (x: unknown) => (x as { id?: unknown } | null)?.id;
 /**
  * A list the server answers page by page: `fetchPage(null)` is the first page, `fetchPage(next)`
  * the one after (the adapters in api.ts turn `next_cursor` or `next_before_seq` into `next`). A row
- * already shown is not shown twice when a later page repeats it.
+ * already shown is not shown twice when a later page repeats it. `order` sorts what is loaded when
+ * the page shows it in another order than the server's.
  */
 export function usePagedList<T>(
   fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<Page<T>>,
   deps: readonly unknown[],
-  options: LoadOptions = {},
+  options: LoadOptions & { order?: (items: T[]) => T[] } = {},
 ): PagedList<T> {
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
-  const load = useLoad((signal) => fetchRef.current(null, signal), deps, options);
+  const order = options.order ?? ((items: T[]) => items);
+  const orderRef = useRef(order);
+  orderRef.current = order;
+  const load = useLoad((signal) => fetchRef.current(null, signal).then((p) => ({ ...p, items: orderRef.current(p.items) })), deps, options);
   const more = useAction();
   const { setData, signal } = load;
 
@@ -151,7 +155,7 @@ export function usePagedList<T>(
         if (!prev) return prev;
         const seen = new Set(prev.items.map(keyOf));
         const added = page.items.filter((x) => keyOf(x) === undefined || !seen.has(keyOf(x)));
-        return { items: [...prev.items, ...added], next: page.next };
+        return { items: orderRef.current([...prev.items, ...added]), next: page.next };
       });
     });
   }, [load.data, signal, setData, more]);

@@ -5,7 +5,7 @@ import type { ComponentChildren, JSX } from 'preact';
 import { ApiError } from './api';
 import type { PagedList } from './hooks';
 import { t } from './i18n';
-import { Loading, ProblemBox } from './ui';
+import { Field, Loading, ProblemBox } from './ui';
 
 export interface Column<T> {
   head: ComponentChildren;
@@ -123,5 +123,54 @@ export function ListPage<T>(p: ListPageProps<T>) {
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** "Từ ngày / Đến ngày" of a filter, typed dd/MM/yyyy, each with the message of a date that cannot be read. */
+export function DayRangeFields({
+  idPrefix,
+  from,
+  to,
+  errors,
+  onChange,
+}: {
+  idPrefix: string;
+  from: string;
+  to: string;
+  errors: { from?: string; to?: string };
+  onChange: (k: 'from' | 'to', v: string) => void;
+}) {
+  const value = { from, to };
+  return (
+    <>
+      {(['from', 'to'] as const).map((k) => (
+        <Field key={k} id={`${idPrefix}-${k}`} label={t(k === 'from' ? 'audit.from' : 'audit.to')} error={errors[k]}>
+          {(a) => (
+            <input
+              {...a}
+              class="date"
+              inputMode="numeric"
+              placeholder={t('audit.datePlaceholder')}
+              value={value[k]}
+              onInput={(e) => onChange(k, e.currentTarget.value)}
+            />
+          )}
+        </Field>
+      ))}
+    </>
+  );
+}
+
+/** "Lọc" (submits the filters) and "Xóa bộ lọc". */
+export function FilterButtons({ onReset }: { onReset: () => void }) {
+  return (
+    <div class="field field-buttons">
+      <button type="submit" class="btn btn-primary">
+        {t('audit.apply')}
+      </button>
+      <button type="button" class="btn" onClick={onReset}>
+        {t('audit.reset')}
+      </button>
+    </div>
   );
 }

@@ -30,7 +30,7 @@ import {
   withState,
   type HoldForm,
 } from '../video';
-import { useCustomsUnits } from './Cases';
+import { useCustomsUnits } from '../hooks';
 import { OpenOutage } from './CameraOutages';
 import { CameraPlayback } from './CameraPlayback';
 import { CameraStateBadge, RecordingDot, useNow } from './Cameras';

@@ -7,7 +7,7 @@ import { formatDateTime } from '../format';
 import { t } from '../i18n';
 import { ChoiceFilter, Loading, ProblemBox } from '../ui';
 import { outageFilterState, outageStatus, outageStatusName } from '../video';
-import { useCustomsUnits } from './Cases';
+import { useCustomsUnits } from '../hooks';
 import { useNow } from './Cameras';
 import { VideoTabs } from './Sites';
 

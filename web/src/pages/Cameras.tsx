@@ -38,7 +38,7 @@ import {
   type CameraForm,
   type CredentialsChange,
 } from '../video';
-import { useCustomsUnits } from './Cases';
+import { useCustomsUnits } from '../hooks';
 import { VideoTabs } from './Sites';
 
 const POLL_MS = 15_000;

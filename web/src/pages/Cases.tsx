@@ -1,9 +1,8 @@
 // Cases with signs of a violation (vụ việc có dấu hiệu vi phạm): the live list with its filters, and
 // the report form (Art. 8, Art. 16.4) that saves a draft or sends the report.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import {
   allPages,
-  api,
   ApiError,
   SEVERITIES,
   CASE_STATUSES,
@@ -14,7 +13,6 @@ import {
   SUPERVISION_METHODS,
   type Case,
   type Task,
-  type Unit,
 } from '../api';
 import { severityName } from '../alerts';
 import {
@@ -42,13 +40,13 @@ import {
 } from '../cases';
 import { formatDateTime } from '../format';
 import { pick, t } from '../i18n';
-import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
+import { useCustomsUnits, usePagedList } from '../hooks';
+import { DayRangeFields, FilterButtons, ListPage } from '../listpage';
+import { useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { useApp } from '../session';
 import { buildTree, flatten, subtreeIds } from '../tree';
 import { ChoiceFilter, Field, fieldError, Loading, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
-
-const POLL_MS = 15_000;
 
 export function CaseStatusBadge({ status }: { status: string }) {
   return <span class={`badge case-status cs-${status}`}>{caseStatusName(status)}</span>;
@@ -62,220 +60,148 @@ export function SeverityBadge({ severity }: { severity: string }) {
   );
 }
 
-/** Units inside customs, in tree order. */
-export function useCustomsUnits(): Unit[] {
-  const [units, setUnits] = useState<Unit[]>([]);
-  useEffect(() => {
-    api.units().then(
-      (u) => setUnits(u.filter((x) => !x.external)),
-      () => setUnits([]),
-    );
-  }, []);
-  return units;
-}
-
 export function CasesPage() {
   const units = useCustomsUnits();
   const [draft, setDraft] = useState<CaseFilters>(NO_CASE_FILTERS);
   const [applied, setApplied] = useState<CaseFilters>(NO_CASE_FILTERS);
-  const [list, setList] = useState<{ items: Case[]; total: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [dateErrors, setDateErrors] = useState<{ from?: string; to?: string }>({});
+  const [total, setTotal] = useState<number | null>(null);
   const connected = useLiveConnected();
-  const generation = useRef(0);
-
-  const load = useCallback(() => {
-    const gen = ++generation.current;
-    casesApi.cases(caseQuery(applied)).then(
-      (r) => {
-        if (gen !== generation.current) return;
-        setList({ items: sortCases(r.items), total: r.total ?? r.items.length });
-        setError(null);
-      },
-      (e) => {
-        if (gen !== generation.current) return;
-        setError(e);
-        setList(null);
-      },
-    );
-  }, [applied]);
-
-  useEffect(() => {
-    setList(null);
-    load();
-  }, [load]);
+  const list = usePagedList(
+    async (cursor, signal) => {
+      const page = await casesApi.cases(caseQuery(applied), cursor, signal);
+      if (!signal.aborted) setTotal(page.total ?? null);
+      return page;
+    },
+    [applied],
+    { live: true, order: sortCases },
+  );
 
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const scope = useMemo(() => (applied.unit ? subtreeIds(buildTree(units), Number(applied.unit)) : null), [units, applied.unit]);
 
   // Live: a case reported, acknowledged or closed anywhere the user may see comes in as it is.
+  const { setItems, reload, hasMore } = list;
   const onChanged = useCallback(
     (e: LiveEvent) => {
       const c = e.payload;
       if (!isCase(c)) return;
       if (applied.unit && !scope?.size) {
-        load(); // which units are below the filter is not known yet: ask the server
+        reload(); // which units are below the filter is not known yet: ask the server
         return;
       }
-      setList((prev) => {
-        if (!prev) return prev;
-        const items = applyCaseEvent(prev.items, c, (x) => caseMatches(x, applied, (id) => !!scope?.has(id)));
-        return items === prev.items ? prev : { items, total: Math.max(0, prev.total + items.length - prev.items.length) };
+      setItems((prev) => {
+        // A new case comes on the first page (the server's newest first); an old one not shown waits for its page.
+        if (hasMore && prev.length && c.id < Math.min(...prev.map((x) => x.id)) && !prev.some((x) => x.id === c.id)) return prev;
+        const items = applyCaseEvent(prev, c, (x) => caseMatches(x, applied, (id) => !!scope?.has(id)));
+        if (items !== prev) setTotal((n) => (n === null ? n : Math.max(0, n + items.length - prev.length)));
+        return items;
       });
     },
-    [applied, scope, load],
+    [applied, scope, reload, setItems, hasMore],
   );
   useLiveTopic('case.changed', onChanged);
-  useEffect(() => live.onResync(load), [load]);
-  const wasConnected = useRef(connected);
-  useEffect(() => {
-    if (connected && !wasConnected.current) load();
-    wasConnected.current = connected;
-    if (connected) return;
-    const h = setInterval(load, POLL_MS);
-    return () => clearInterval(h);
-  }, [connected, load]);
 
   const setF = (k: keyof CaseFilters, v: string) => setDraft((d) => ({ ...d, [k]: v }));
-  const forbidden = error instanceof ApiError && error.status === 403;
   const unitName = (c: Case) => {
     const u = units.find((x) => x.id === c.unit_id);
     return u ? pick(u.name_vi, u.name_en) : unitNameIn(c);
   };
 
   return (
-    <section class="cases">
-      <div class="page-head">
-        <h1>{t('cases.title')}</h1>
-        <span class={`live-state ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
-          {connected ? t('duty.live') : t('cases.polling')}
-        </span>
-        <a class="btn btn-primary push-right" href="#/cases/new">
-          {t('cases.report')}
-        </a>
-      </div>
-      <form
-        class="filters"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const bad = badFilterDates(draft);
-          const errs = { from: bad.from ? t('audit.badDate') : undefined, to: bad.to ? t('audit.badDate') : undefined };
-          setDateErrors(errs);
-          if (errs.from || errs.to) return;
-          setApplied({ ...draft });
-        }}
-      >
-        <ChoiceFilter id="cf-unit" label={t('duty.unit')} value={draft.unit} onChange={(v) => setF('unit', v)}>
-          {unitOptions(ordered)}
-        </ChoiceFilter>
-        <ChoiceFilter
-          id="cf-method"
-          label={t('cases.method')}
-          value={draft.method}
-          values={SUPERVISION_METHODS}
-          name={methodName}
-          onChange={(v) => setF('method', v)}
-        />
-        <ChoiceFilter
-          id="cf-status"
-          label={t('cases.status')}
-          value={draft.status}
-          values={CASE_STATUSES}
-          name={caseStatusName}
-          onChange={(v) => setF('status', v)}
-        />
-        <ChoiceFilter
-          id="cf-severity"
-          label={t('alerts.severity')}
-          value={draft.severity}
-          values={SEVERITIES}
-          name={severityName}
-          onChange={(v) => setF('severity', v)}
-        />
-        {(['from', 'to'] as const).map((k) => (
-          <Field key={k} id={`cf-${k}`} label={t(k === 'from' ? 'audit.from' : 'audit.to')} error={dateErrors[k]}>
-            {(a) => (
-              <input
-                {...a}
-                class="date"
-                inputMode="numeric"
-                placeholder={t('audit.datePlaceholder')}
-                value={draft[k]}
-                onInput={(e) => setF(k, e.currentTarget.value)}
-              />
-            )}
-          </Field>
-        ))}
-        <div class="field">
-          <label for="cf-q">{t('cases.search')}</label>
-          <input id="cf-q" placeholder={t('cases.searchPlaceholder')} value={draft.q} onInput={(e) => setF('q', e.currentTarget.value)} />
-        </div>
-        <div class="field field-buttons">
-          <button type="submit" class="btn btn-primary">
-            {t('audit.apply')}
-          </button>
-          <button
-            type="button"
-            class="btn"
-            onClick={() => {
+    <ListPage
+      class="cases"
+      title={t('cases.title')}
+      actions={
+        <>
+          <span class={`live-state ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
+            {connected ? t('duty.live') : t('cases.polling')}
+          </span>
+          <a class="btn btn-primary push-right" href="#/cases/new">
+            {t('cases.report')}
+          </a>
+        </>
+      }
+      onFilter={() => {
+        const bad = badFilterDates(draft);
+        const errs = { from: bad.from ? t('audit.badDate') : undefined, to: bad.to ? t('audit.badDate') : undefined };
+        setDateErrors(errs);
+        if (errs.from || errs.to) return;
+        setApplied({ ...draft });
+      }}
+      filters={
+        <>
+          <ChoiceFilter id="cf-unit" label={t('duty.unit')} value={draft.unit} onChange={(v) => setF('unit', v)}>
+            {unitOptions(ordered)}
+          </ChoiceFilter>
+          <ChoiceFilter
+            id="cf-method"
+            label={t('cases.method')}
+            value={draft.method}
+            values={SUPERVISION_METHODS}
+            name={methodName}
+            onChange={(v) => setF('method', v)}
+          />
+          <ChoiceFilter
+            id="cf-status"
+            label={t('cases.status')}
+            value={draft.status}
+            values={CASE_STATUSES}
+            name={caseStatusName}
+            onChange={(v) => setF('status', v)}
+          />
+          <ChoiceFilter
+            id="cf-severity"
+            label={t('alerts.severity')}
+            value={draft.severity}
+            values={SEVERITIES}
+            name={severityName}
+            onChange={(v) => setF('severity', v)}
+          />
+          <DayRangeFields idPrefix="cf" from={draft.from} to={draft.to} errors={dateErrors} onChange={setF} />
+          <div class="field">
+            <label for="cf-q">{t('cases.search')}</label>
+            <input id="cf-q" placeholder={t('cases.searchPlaceholder')} value={draft.q} onInput={(e) => setF('q', e.currentTarget.value)} />
+          </div>
+          <FilterButtons
+            onReset={() => {
               setDraft(NO_CASE_FILTERS);
               setDateErrors({});
               setApplied(NO_CASE_FILTERS);
             }}
-          >
-            {t('audit.reset')}
-          </button>
-        </div>
-      </form>
-      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
-      {!list && !error ? <Loading /> : null}
-      {list && list.items.length === 0 ? <p class="muted">{t('cases.empty')}</p> : null}
-      {list && list.items.length > 0 ? (
-        <>
-          <div class="table-wrap">
-            <table class="grid" data-testid="case-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('cases.number')}</th>
-                  <th scope="col">{t('cases.observedAt')}</th>
-                  <th scope="col">{t('duty.unit')}</th>
-                  <th scope="col">{t('cases.subject')}</th>
-                  <th scope="col">{t('alerts.severity')}</th>
-                  <th scope="col">{t('cases.status')}</th>
-                  <th scope="col">{t('cases.clause')}</th>
-                </tr>
-              </thead>
-              <tbody aria-live="polite">
-                {list.items.map((c) => (
-                  <tr key={c.id} data-case-id={c.id} class={`sev-${c.severity}`}>
-                    <td>
-                      <a href={`#/cases/${c.id}`} class="case-number">
-                        {c.number}
-                      </a>
-                    </td>
-                    <td>{formatDateTime(c.observed_at, { timeZone: unitTimeZone(units, c.unit_id) })}</td>
-                    <td>{unitName(c)}</td>
-                    <td>
-                      {subjectName(c.subject)}
-                      {c.site ? <div class="muted small">{c.site}</div> : null}
-                    </td>
-                    <td>
-                      <SeverityBadge severity={c.severity} />
-                    </td>
-                    <td>
-                      <CaseStatusBadge status={c.status} />
-                    </td>
-                    <td>{clauseName(c.routing) || <span class="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <p class="muted small">{t('cases.shown', { n: list.items.length, total: list.total })}</p>
+          />
         </>
-      ) : null}
-    </section>
+      }
+      list={list}
+      empty={t('cases.empty')}
+      testId="case-list"
+      rowProps={(c) => ({ 'data-case-id': c.id, class: `sev-${c.severity}` })}
+      columns={[
+        {
+          head: t('cases.number'),
+          cell: (c) => (
+            <a href={`#/cases/${c.id}`} class="case-number">
+              {c.number}
+            </a>
+          ),
+        },
+        { head: t('cases.observedAt'), cell: (c) => formatDateTime(c.observed_at, { timeZone: unitTimeZone(units, c.unit_id) }) },
+        { head: t('duty.unit'), cell: unitName },
+        {
+          head: t('cases.subject'),
+          cell: (c) => (
+            <>
+              {subjectName(c.subject)}
+              {c.site ? <div class="muted small">{c.site}</div> : null}
+            </>
+          ),
+        },
+        { head: t('alerts.severity'), cell: (c) => <SeverityBadge severity={c.severity} /> },
+        { head: t('cases.status'), cell: (c) => <CaseStatusBadge status={c.status} /> },
+        { head: t('cases.clause'), cell: (c) => clauseName(c.routing) || <span class="muted">—</span> },
+      ]}
+      footer={(items) => <span class="muted small">{t('cases.shown', { n: items.length, total: total ?? items.length })}</span>}
+    />
   );
 }
 

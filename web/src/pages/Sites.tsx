@@ -10,7 +10,7 @@ import { canWriteCameras, roleUnit, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { ChoiceFilter, Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 import { siteForm, siteKindName, sitePatch, sitePayload, type SiteForm } from '../video';
-import { useCustomsUnits } from './Cases';
+import { useCustomsUnits } from '../hooks';
 
 /** The two lists of the video pages, as tabs. */
 export function VideoTabs({ current }: { current: 'cameras' | 'sites' | 'outages' }) {

@@ -11,7 +11,7 @@ import { canSeeUsers, roleUnit, useApp } from '../session';
 import { emptyOfficer, emptyTarget, needsDirective, taskForm, taskPatch, taskPayload, type TaskForm } from '../tasks';
 import { buildTree, flatten } from '../tree';
 import { ChoiceFilter, Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
-import { useCustomsUnits } from './Cases';
+import { useCustomsUnits } from '../hooks';
 
 export function TasksPage({ taskId }: { taskId: number | 'new' | null }) {
   const { user } = useApp();
