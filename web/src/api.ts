@@ -344,14 +344,14 @@ export const api = {
   meta: () => request<Meta>('GET', '/meta'),
 
   units: (signal?: AbortSignal) => request<{ items: Unit[] }>('GET', '/units', undefined, signal).then((r) => r.items),
-  unit: (id: number) => request<Unit>('GET', `/units/${id}`),
+  unit: (id: number, signal?: AbortSignal) => request<Unit>('GET', `/units/${id}`, undefined, signal),
   createUnit: (u: Partial<UnitInput>) => request<Unit>('POST', '/units', u),
   updateUnit: (id: number, patch: Partial<UnitInput>) => request<Unit>('PATCH', `/units/${id}`, patch),
   deleteUnit: (id: number) => request<void>('DELETE', `/units/${id}`),
 
   users: (filter: { unit?: number | null; q?: string }, signal?: AbortSignal) =>
     request<{ items: User[] }>('GET', `/users${query({ unit: filter.unit, q: filter.q })}`, undefined, signal).then((r) => r.items),
-  user: (id: number) => request<User>('GET', `/users/${id}`),
+  user: (id: number, signal?: AbortSignal) => request<User>('GET', `/users/${id}`, undefined, signal),
   createUser: (u: {
     username: string;
     full_name: string;
@@ -582,9 +582,9 @@ export const dutyApi = {
   current: (unit?: number) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`),
   shifts: (unit: number, from: string, to: string) =>
     request<{ items: Shift[] }>('GET', `/shifts${query({ unit, from, to })}`).then((r) => r.items),
-  shift: (id: number) => request<ShiftDetail>('GET', `/shifts/${id}`),
+  shift: (id: number, signal?: AbortSignal) => request<ShiftDetail>('GET', `/shifts/${id}`, undefined, signal),
   checkIn: (id: number) => request<Shift>('POST', `/shifts/${id}/checkin`),
-  log: (id: number) => request<{ items: LogEntry[] }>('GET', `/shifts/${id}/log`).then((r) => r.items),
+  log: (id: number, signal?: AbortSignal) => request<{ items: LogEntry[] }>('GET', `/shifts/${id}/log`, undefined, signal).then((r) => r.items),
   addLog: (id: number, e: { kind: string; text: string; corrects_id?: number }) =>
     request<LogEntry>('POST', `/shifts/${id}/log`, e),
   addFocus: (id: number, f: { text: string; source: string }) => request<FocusItem>('POST', `/shifts/${id}/focus`, f),
@@ -594,7 +594,7 @@ export const dutyApi = {
   ) => request<DutyOrder>('POST', `/shifts/${id}/orders`, o),
   reportOutcome: (id: number, orderId: number, outcome: string) =>
     request<DutyOrder>('POST', `/shifts/${id}/orders/${orderId}/outcome`, { outcome }),
-  handover: (id: number) => request<Handover>('GET', `/shifts/${id}/handover`),
+  handover: (id: number, signal?: AbortSignal) => request<Handover>('GET', `/shifts/${id}/handover`, undefined, signal),
   prepareHandover: (id: number, h: { summary: string; notes?: string }) =>
     request<Handover>('POST', `/shifts/${id}/handover`, h),
   decideHandoverItem: (id: number, d: { type: string; id: number; decision: ItemDecision; note?: string }) =>
@@ -603,7 +603,7 @@ export const dutyApi = {
     request<Handover>('POST', `/shifts/${id}/handover/accept`, remarks ? { remarks } : {}),
 
   rosters: (unit: number) => request<{ items: Roster[] }>('GET', `/rosters${query({ unit })}`).then((r) => r.items),
-  roster: (id: number) => request<Roster>('GET', `/rosters/${id}`),
+  roster: (id: number, signal?: AbortSignal) => request<Roster>('GET', `/rosters/${id}`, undefined, signal),
   createRoster: (r: RosterInput) => request<Roster>('POST', '/rosters', r),
   updateRoster: (id: number, r: RosterInput) => request<Roster>('PATCH', `/rosters/${id}`, r),
   rosterStep: (id: number, step: 'submit' | 'approve' | 'publish', composition_exception?: string) =>
@@ -948,7 +948,7 @@ export interface EscalationPolicy {
 export const casesApi = {
   tasks: (f: { unit?: number | null; method?: string; status?: string; limit?: number } = {}, cursor: string | null = null, signal?: AbortSignal) =>
     listPage<Task>('/tasks', f, cursor, signal),
-  task: (id: number) => request<Task>('GET', `/tasks/${id}`),
+  task: (id: number, signal?: AbortSignal) => request<Task>('GET', `/tasks/${id}`, undefined, signal),
   createTask: (t: TaskInput) => request<Task>('POST', '/tasks', t),
   updateTask: (id: number, patch: TaskInput) => request<Task>('PATCH', `/tasks/${id}`, patch),
   /** A key-point plan comes into force when its unit's leadership approves it (403 for anyone else). */
@@ -957,13 +957,13 @@ export const casesApi = {
   /** `total`: how many cases match the filters (all pages). */
   cases: (f: CaseFilter = {}, cursor: string | null = null, signal?: AbortSignal) =>
     listPage<Case, { total?: number }>('/cases', { ...f }, cursor, signal),
-  case: (id: number) => request<Case>('GET', `/cases/${id}`),
+  case: (id: number, signal?: AbortSignal) => request<Case>('GET', `/cases/${id}`, undefined, signal),
   createCase: (c: CaseInput) => request<Case>('POST', '/cases', c),
   updateCase: (id: number, patch: CaseInput | { status: string; outcome?: string; outcome_note?: string; reason?: string }) =>
     request<Case>('PATCH', `/cases/${id}`, patch),
   reportCase: (id: number) => request<Case>('POST', `/cases/${id}/report`),
   acknowledgeCase: (id: number) => request<Case>('POST', `/cases/${id}/acknowledge`),
-  timeline: (id: number) => request<{ items: TimelineItem[] }>('GET', `/cases/${id}/timeline`).then((r) => r.items),
+  timeline: (id: number, signal?: AbortSignal) => request<{ items: TimelineItem[] }>('GET', `/cases/${id}/timeline`, undefined, signal).then((r) => r.items),
   propose: (id: number, text: string) => request<Case>('POST', `/cases/${id}/proposals`, { text }),
   decide: (id: number, pid: number, decision: 'approve' | 'reject', remarks?: string) =>
     request<Case>('POST', `/cases/${id}/proposals/${pid}/decide`, remarks ? { decision, remarks } : { decision }),
@@ -979,7 +979,7 @@ export const casesApi = {
     cursor: string | null = null,
     signal?: AbortSignal,
   ) => listPage<CoordinationRequest>('/coordination-requests', f, cursor, signal),
-  coordinationRequest: (id: number) => request<CoordinationRequest>('GET', `/coordination-requests/${id}`),
+  coordinationRequest: (id: number, signal?: AbortSignal) => request<CoordinationRequest>('GET', `/coordination-requests/${id}`, undefined, signal),
   createCoordination: (c: {
     case_id: number;
     to_unit_id: number;
@@ -1210,7 +1210,7 @@ export const videoApi = {
   summary: () => request<{ items: SiteSummary[]; at: string }>('GET', '/sites/summary'),
   sites: (unit?: number | null, signal?: AbortSignal) =>
     request<{ items: Site[] }>('GET', `/sites${query({ unit })}`, undefined, signal).then((r) => r.items),
-  site: (id: number) => request<Site>('GET', `/sites/${id}`),
+  site: (id: number, signal?: AbortSignal) => request<Site>('GET', `/sites/${id}`, undefined, signal),
   createSite: (s: SiteInput) => request<Site>('POST', '/sites', s),
   updateSite: (id: number, patch: SiteInput) => request<Site>('PATCH', `/sites/${id}`, patch),
   deleteSite: (id: number) => request<void>('DELETE', `/sites/${id}`),
@@ -1220,7 +1220,7 @@ export const videoApi = {
   /** Every camera of the filter, for choosers and counts. */
   allCameras: (f: { site?: number | null; unit?: number | null } = {}, signal?: AbortSignal) =>
     allPages((cursor) => listPage<Camera>('/cameras', { ...f, limit: MAX_PAGE }, cursor, signal)),
-  camera: (id: number) => request<Camera>('GET', `/cameras/${id}`),
+  camera: (id: number, signal?: AbortSignal) => request<Camera>('GET', `/cameras/${id}`, undefined, signal),
   createCamera: (c: CameraInput) => request<Camera>('POST', '/cameras', c),
   updateCamera: (id: number, patch: CameraInput) => request<Camera>('PATCH', `/cameras/${id}`, patch),
   deleteCamera: (id: number) => request<void>('DELETE', `/cameras/${id}`),
@@ -1246,7 +1246,7 @@ export const videoApi = {
 
 export const wallApi = {
   views: () => request<{ items: import('./wall').WallView[] }>('GET', '/wall-views').then((r) => r.items),
-  view: (id: number) => request<import('./wall').WallView>('GET', `/wall-views/${id}`),
+  view: (id: number, signal?: AbortSignal) => request<import('./wall').WallView>('GET', `/wall-views/${id}`, undefined, signal),
   create: (v: import('./wall').WallViewInput) => request<import('./wall').WallView>('POST', '/wall-views', v),
   update: (id: number, v: import('./wall').WallViewInput) => request<import('./wall').WallView>('PATCH', `/wall-views/${id}`, v),
   remove: (id: number) => request<void>('DELETE', `/wall-views/${id}`),

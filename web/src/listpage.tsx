@@ -9,7 +9,8 @@ import { Field, Loading, ProblemBox } from './ui';
 
 export interface Column<T> {
   head: ComponentChildren;
-  cell: (x: T) => ComponentChildren;
+  /** Without it the page renders the rows itself (`rows`, `body`). */
+  cell?: (x: T) => ComponentChildren;
   /** The class of its head and cells ("num", "center"). */
   class?: string;
 }
@@ -64,7 +65,7 @@ export function ListPage<T>(p: ListPageProps<T>) {
     <tr key={rowKey(x)} {...p.rowProps?.(x)}>
       {columns.map((c, i) => (
         <td key={i} class={c.class}>
-          {c.cell(x)}
+          {c.cell?.(x)}
         </td>
       ))}
     </tr>

@@ -33,7 +33,8 @@ import {
 import { useCustomsUnits } from '../hooks';
 import { OpenOutage } from './CameraOutages';
 import { CameraPlayback } from './CameraPlayback';
-import { CameraStateBadge, RecordingDot, useNow } from './Cameras';
+import { CameraStateBadge, RecordingDot } from './Cameras';
+import { useNow } from '../hooks';
 
 export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   const { user } = useApp();

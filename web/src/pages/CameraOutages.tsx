@@ -8,7 +8,7 @@ import { t } from '../i18n';
 import { ChoiceFilter, Loading, ProblemBox } from '../ui';
 import { outageFilterState, outageStatus, outageStatusName } from '../video';
 import { useCustomsUnits } from '../hooks';
-import { useNow } from './Cameras';
+import { useNow } from '../hooks';
 import { VideoTabs } from './Sites';
 
 /** New outages and repairs show up without a reload; the badges turn overdue on their own. */

@@ -40,7 +40,7 @@ import {
   type View,
 } from '../timeline';
 import { barTitle, causesIn, gapAt, gapCauseName, timelineBars, type Bar } from '../video';
-import { useNow } from './Cameras';
+import { useNow } from '../hooks';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const pct = (f: number) => `${(f * 100).toFixed(4)}%`;
