@@ -195,10 +195,10 @@ export interface Action {
   run: (fn: () => Promise<unknown>, tag?: string) => Promise<boolean>;
 }
 
-/** The busy state and error of a form's submit or a button's call. */
-export function useAction(): Action {
+/** The busy state and error of a form's submit or a button's call (`initialError` shown until the first run). */
+export function useAction(initialError: unknown = null): Action {
   const [busy, setBusy] = useState<string | boolean>(false);
-  const [error, setError] = useState<unknown>(null);
+  const [error, setError] = useState<unknown>(initialError);
   const running = useRef(false);
   const run = useCallback(async (fn: () => Promise<unknown>, tag?: string) => {
     if (running.current) return false;

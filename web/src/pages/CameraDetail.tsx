@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, casesApi, videoApi, type Camera, type Hold, type ProbeResult } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
+import { useAction, useCustomsUnits, useNow } from '../hooks';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
 import { live, useLiveTopic, type LiveEvent } from '../live';
@@ -30,11 +31,9 @@ import {
   withState,
   type HoldForm,
 } from '../video';
-import { useCustomsUnits } from '../hooks';
 import { OpenOutage } from './CameraOutages';
 import { CameraPlayback } from './CameraPlayback';
 import { CameraStateBadge, RecordingDot } from './Cameras';
-import { useNow } from '../hooks';
 
 export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   const { user } = useApp();
@@ -118,20 +117,15 @@ function CameraFacts({ camera: c, write }: { camera: Camera; write: boolean }) {
     };
   }, [c.site_id, c.site_name]);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const del = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    const ok = await action.run(async () => {
       await videoApi.deleteCamera(c.id);
       navigate({ page: 'cameras' });
-    } catch (e) {
-      setError(e);
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) setConfirming(false);
   };
   return (
     <section class="panel" aria-labelledby="cam-info-h">
@@ -230,20 +224,13 @@ export function StatePanel({ camera: c, now, tz }: { camera: Pick<Camera, 'state
 
 /** "Kiểm tra kết nối": one connection attempt from the server (up to ~15 s), then what it found. */
 export function Probe({ cameraId, probe = videoApi.probe }: { cameraId: number; probe?: (id: number) => Promise<ProbeResult> }) {
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ProbeResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const run = async () => {
-    setBusy(true);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
+  const run = () => {
     setResult(null);
-    setError(null);
-    try {
-      setResult(await probe(cameraId));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    return action.run(async () => setResult(await probe(cameraId)));
   };
   return (
     <div class="probe" data-testid="probe">
@@ -397,8 +384,9 @@ function HoldRow({ hold: h, tz, write, onReleased }: { hold: Hold; tz: string; w
   const [releasing, setReleasing] = useState(false);
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const active = isHoldActive(h);
   const release = async (e: Event) => {
     e.preventDefault();
@@ -407,17 +395,11 @@ function HoldRow({ hold: h, tz, write, onReleased }: { hold: Hold; tz: string; w
       return;
     }
     setLocal(null);
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await videoApi.releaseHold(h.id, reason.trim());
       setReleasing(false);
       onReleased();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <>
@@ -493,8 +475,9 @@ function HoldFormView({
 }) {
   const [form, setForm] = useState<HoldForm>(initial);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const set = (k: keyof HoldForm, v: string) => setForm((f) => ({ ...f, [k]: v }));
 
   const submit = async (e: Event) => {
@@ -502,9 +485,7 @@ function HoldFormView({
     const p = holdPayload(form, tz);
     setLocal(p.errors);
     if (Object.keys(p.errors).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const caseId = await resolveCase(p.caseRef);
       if (caseId === undefined) {
         setLocal({ case_id: t('hold.caseNotFound') });
@@ -513,11 +494,7 @@ function HoldFormView({
       onSaved(
         await videoApi.createHold({ camera_id: cameraId, from: p.from, to: p.to, reason: p.reason, ...(caseId ? { case_id: caseId } : {}) }),
       );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const extra = unclaimedFieldErrors(error, ['from', 'to', 'reason', 'case_id']);

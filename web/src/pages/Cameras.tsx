@@ -13,8 +13,8 @@ import {
 } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
-import { t } from '../i18n';
 import { useAction, useCustomsUnits, useLoad, useNow, usePagedList } from '../hooks';
+import { t } from '../i18n';
 import { ListPage, type Column } from '../listpage';
 import { useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';

@@ -22,6 +22,7 @@ import {
   type CaseAction,
 } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction } from '../hooks';
 import { pick, t } from '../i18n';
 import { live, useLiveTopic, type LiveEvent } from '../live';
 import { useApp } from '../session';
@@ -305,26 +306,21 @@ function Actions({ c, actions, onDone }: { c: Case; actions: CaseAction[]; onDon
   const [outcome, setOutcome] = useState<string>(CASE_OUTCOMES[0]);
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const [local, setLocal] = useState<Record<string, string>>({});
   const buttons = actions.filter((a) => a !== 'propose' && a !== 'coordinate');
   if (buttons.length === 0) return null;
 
   const run = async (fn: () => Promise<Case>, msg: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const after = await fn();
       setOpen(null);
       setNote('');
       setReason('');
       onDone(after, msg);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
 
@@ -442,23 +438,18 @@ function Actions({ c, actions, onDone }: { c: Case; actions: CaseAction[]; onDon
 
 function Proposals({ c, canPropose, tz, onDone }: { c: Case; canPropose: boolean; tz: string; onDone: Done }) {
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const list = c.proposals ?? [];
   if (list.length === 0 && !canPropose) return null;
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const after = await casesApi.propose(c.id, text.trim());
       setText('');
       onDone(after, t('cases.proposed'));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section class="panel" aria-labelledby="proposals-h">
@@ -489,19 +480,14 @@ function Proposals({ c, canPropose, tz, onDone }: { c: Case; canPropose: boolean
 function ProposalItem({ c, p, tz, onDone }: { c: Case; p: Proposal; tz: string; onDone: Done }) {
   const [remarks, setRemarks] = useState('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const can = proposalActions(p, c);
   const run = async (fn: () => Promise<Case>, msg: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       onDone(await fn(), msg);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <li class={`proposal proposal-${p.status}`} data-proposal-id={p.id}>
@@ -627,8 +613,9 @@ export function CoordinationForm({
   const [deadline, setDeadline] = useState('');
   const [contacts, setContacts] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useAction();
+  const busy = !!save.busy;
+  const { error } = save;
   const targets = useMemo(() => coordinationTargetNodes(flatten(buildTree(units)), c), [units, c]);
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -638,9 +625,7 @@ export function CoordinationForm({
     if (!iso) errs.deadline = t('cases.badDateTime');
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await save.run(async () => {
       onCreated(
         await casesApi.createCoordination({
           case_id: c.id,
@@ -651,11 +636,7 @@ export function CoordinationForm({
           contacts: contacts.trim(),
         }),
       );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   return (

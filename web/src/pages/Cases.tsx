@@ -1,6 +1,6 @@
 // Cases with signs of a violation (vụ việc có dấu hiệu vi phạm): the live list with its filters, and
 // the report form (Art. 8, Art. 16.4) that saves a draft or sends the report.
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useMemo, useState } from 'preact/hooks';
 import {
   allPages,
   ApiError,
@@ -40,7 +40,7 @@ import {
 } from '../cases';
 import { formatDateTime } from '../format';
 import { pick, t } from '../i18n';
-import { useCustomsUnits, usePagedList } from '../hooks';
+import { useAction, useCustomsUnits, useLoad, usePagedList } from '../hooks';
 import { DayRangeFields, FilterButtons, ListPage } from '../listpage';
 import { useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
@@ -232,13 +232,9 @@ const CLAIMED = [
 
 /** New case (`existing` null) or a draft being completed (#/cases/{id}/edit). */
 export function CaseFormPage({ caseId }: { caseId: number | null }) {
-  const [existing, setExisting] = useState<Case | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (caseId) casesApi.case(caseId).then(setExisting, setError);
-  }, [caseId]);
-  if (caseId && !existing) return error ? <ProblemBox error={error} /> : <Loading />;
-  return <CaseFormView existing={existing} />;
+  const load = useLoad((signal) => (caseId ? casesApi.case(caseId, signal) : Promise.resolve(null)), [caseId]);
+  if (caseId && !load.data) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
+  return <CaseFormView existing={load.data} />;
 }
 
 function CaseFormView({ existing }: { existing: Case | null }) {
@@ -246,11 +242,10 @@ function CaseFormView({ existing }: { existing: Case | null }) {
   const units = useCustomsUnits();
   // Opened from a live tile ("report a case from here"): the camera, its window and a snapshot filled in.
   const [form, setForm] = useState<CaseForm>(() => ({ ...caseForm(existing, user.unit_id), ...(existing ? {} : takeCaseDraft()) }));
-  const [tasks, setTasks] = useState<Task[]>([]);
   const [draftId, setDraftId] = useState<number | null>(existing?.id ?? null);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState<'draft' | 'report' | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const { busy, error } = action;
   const [savedNotice, setSavedNotice] = useState<string | null>(null);
   const [sentRows, setSentRows] = useState<number[]>([]);
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
@@ -258,9 +253,11 @@ function CaseFormView({ existing }: { existing: Case | null }) {
 
   // Every active task the user may see: a task is often given at a department and carried out by
   // officers of its divisions and branches, so the detecting unit's own tasks are not enough.
-  useEffect(() => {
-    allPages((cursor) => casesApi.tasks({ status: 'active', limit: MAX_PAGE }, cursor)).then(setTasks, () => setTasks([]));
-  }, []);
+  const tasks =
+    useLoad(
+      (signal) => allPages((cursor) => casesApi.tasks({ status: 'active', limit: MAX_PAGE }, cursor, signal)).catch(() => [] as Task[]),
+      [],
+    ).data ?? [];
 
   const set = <K extends keyof CaseForm>(k: K, v: CaseForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const setCamera = (i: number, patch: Partial<CaseForm['cameras'][number]>) =>
@@ -280,25 +277,26 @@ function CaseFormView({ existing }: { existing: Case | null }) {
       if (!form.task) body.task_id = null;
       if (!form.site_unit) body.site_unit_id = null;
     }
-    setBusy(report ? 'report' : 'draft');
-    setError(null);
-    let saved: Case | null = null;
-    try {
-      if (draftId) {
-        saved = await casesApi.updateCase(draftId, body);
-        if (report) saved = await casesApi.reportCase(saved.id);
-      } else {
-        // A new case is created and reported in one step: a refused report leaves no draft behind.
-        saved = await casesApi.createCase(report ? { ...body, report: true } : body);
-        setDraftId(saved.id);
-      }
-      navigate({ page: 'case', caseId: saved.id, edit: false });
-    } catch (err) {
-      setError(err);
-      if (saved && report) setSavedNotice(t('cases.savedNotReported', { number: saved.number }));
-    } finally {
-      setBusy(null);
-    }
+    await action.run(
+      async () => {
+        let saved: Case | null = null;
+        try {
+          if (draftId) {
+            saved = await casesApi.updateCase(draftId, body);
+            if (report) saved = await casesApi.reportCase(saved.id);
+          } else {
+            // A new case is created and reported in one step: a refused report leaves no draft behind.
+            saved = await casesApi.createCase(report ? { ...body, report: true } : body);
+            setDraftId(saved.id);
+          }
+        } catch (err) {
+          if (saved && report) setSavedNotice(t('cases.savedNotReported', { number: saved.number }));
+          throw err;
+        }
+        navigate({ page: 'case', caseId: saved.id, edit: false });
+      },
+      report ? 'report' : 'draft',
+    );
   };
 
   const fe = (f: string) => local[f] ?? fieldError(error, f);
@@ -488,10 +486,10 @@ function CaseFormView({ existing }: { existing: Case | null }) {
         </Field>
 
         <div class="toolbar">
-          <button type="submit" class="btn btn-primary" disabled={busy !== null}>
+          <button type="submit" class="btn btn-primary" disabled={!!busy}>
             {busy === 'report' ? t('cases.reporting') : t('cases.send')}
           </button>
-          <button type="button" class="btn" disabled={busy !== null} onClick={() => void save(false)}>
+          <button type="button" class="btn" disabled={!!busy} onClick={() => void save(false)}>
             {busy === 'draft' ? t('common.saving') : t('cases.saveDraft')}
           </button>
           <button

@@ -34,6 +34,7 @@ import {
   targetTypeName,
 } from '../duty';
 import { formatDateTime, formatSpan, formatTime } from '../format';
+import { useAction } from '../hooks';
 import { pick, t } from '../i18n';
 import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
 import { useNames } from '../people';
@@ -185,18 +186,13 @@ export function AlertsPanel({ unit, units }: { unit: number; units: Unit[] }) {
 }
 
 export function AlertItem({ alert: a, onAcknowledged }: { alert: Alert; onAcknowledged: (a: Alert) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const acknowledge = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       onAcknowledged(await alertsApi.acknowledge(a.id));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <li class={`alert-item sev-${a.severity} alert-${a.status}`} data-alert-id={a.id}>
@@ -505,8 +501,9 @@ function ShiftBoard({
 }
 
 function CheckInButton({ shiftId, onDone }: { shiftId: number; onDone: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   return (
     <>
       <button
@@ -514,16 +511,10 @@ function CheckInButton({ shiftId, onDone }: { shiftId: number; onDone: () => voi
         class="btn btn-primary"
         disabled={busy}
         onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
+          await action.run(async () => {
             await dutyApi.checkIn(shiftId);
             onDone();
-          } catch (e) {
-            setError(e);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         {t('duty.checkInButton')}
@@ -580,15 +571,14 @@ function LogForm({ shiftId, entries, onWritten }: { shiftId: number; entries: Lo
   const [kind, setKind] = useState<string>('information_received');
   const [text, setText] = useState('');
   const [corrects, setCorrects] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const textRef = useRef<HTMLTextAreaElement>(null);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const entry = await dutyApi.addLog(shiftId, {
         kind,
         text,
@@ -598,11 +588,7 @@ function LogForm({ shiftId, entries, onWritten }: { shiftId: number; entries: Lo
       setCorrects('');
       onWritten(entry);
       textRef.current?.focus();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => fieldError(error, f);
   return (
@@ -644,21 +630,16 @@ function LogForm({ shiftId, entries, onWritten }: { shiftId: number; entries: Lo
 function FocusForm({ shiftId, onDone }: { shiftId: number; onDone: () => void }) {
   const [text, setText] = useState('');
   const [source, setSource] = useState<string>('leadership_direction');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await dutyApi.addFocus(shiftId, { text, source });
       setText('');
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => fieldError(error, f);
   return (
@@ -701,21 +682,16 @@ function OrderRow({
 }) {
   const [open, setOpen] = useState(false);
   const [outcome, setOutcome] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await dutyApi.reportOutcome(o.shift_id, o.id, outcome);
       setOpen(false);
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <tr class={o.outcome ? 'order-done' : 'order-open'}>
@@ -780,16 +756,15 @@ export function OrderForm({ shiftId, units, canStop, onDone }: { shiftId: number
   const [targetRef, setTargetRef] = useState('');
   const [receiving, setReceiving] = useState('');
   const [instructions, setInstructions] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const refused = stopsGoodsOrTransport(kind) && !canStop;
   const submit = async (e: Event) => {
     e.preventDefault();
     if (refused) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await dutyApi.addOrder(shiftId, {
         kind,
         target_type: targetType,
@@ -800,11 +775,7 @@ export function OrderForm({ shiftId, units, canStop, onDone }: { shiftId: number
       setTargetRef('');
       setInstructions('');
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => fieldError(error, f);
   return (

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { dutyApi, type DutyOrder, type Handover, type ItemDecision, type OpenItem, type Shift, type ShiftDetail } from '../api';
 import { isLeaderPosition, openItemHref, openItemNumber, openItemText, openItemTypeName, pendingItems } from '../duty';
 import { formatDateTime, formatSpan } from '../format';
+import { useAction } from '../hooks';
 import { label, t } from '../i18n';
 import { useNames } from '../people';
 import { canSeeUsers, useApp } from '../session';
@@ -30,21 +31,16 @@ function ItemRow({
   onDecided: (msg: string) => void;
 }) {
   const [note, setNote] = useState(item.acceptance?.note ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const link = openItemHref(item);
   const number = openItemNumber(item);
   const decide = async (decision: ItemDecision) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await dutyApi.decideHandoverItem(shiftId, { type: item.type, id: item.id ?? 0, decision, note: note.trim() });
       onDecided(t('duty.item.decided', { number }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const a = item.acceptance;
   const noteId = `ho-item-${shiftId}-${itemKey(item).replace(':', '-')}`;
@@ -179,23 +175,18 @@ export function HandoverSection({
   const [summary, setSummary] = useState(handover?.summary ?? '');
   const [notes, setNotes] = useState(handover?.notes ?? '');
   const [remarks, setRemarks] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const accepted = !!handover?.accepted_at;
   const headId = `handover-h-${shift.id}`;
   const pending = handover ? pendingItems(handover).length : 0;
 
   const run = async (fn: () => Promise<unknown>, msg: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await fn();
       onDone(msg);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => fieldError(error, f);
 

@@ -17,6 +17,7 @@ import {
 import { addDays, formatYmd, gapOfDay, monthGrid, shiftSpan, todayIn, weekdayLabels, weekOf, type GridDay } from '../calendar';
 import { compositionGapText, leaderOf, memberRoleName, positionName, rosterMember, rosterStatusName, rotationName, type TeamRow } from '../duty';
 import { DISPLAY_TIME_ZONE, formatDateTime, parseViDate } from '../format';
+import { useAction, useLoad } from '../hooks';
 import { pick, t } from '../i18n';
 import { useNames } from '../people';
 import { navigate } from '../router';
@@ -366,17 +367,15 @@ function RosterDetail({
   onChanged: () => void;
 }) {
   const { user } = useApp();
-  const [roster, setRoster] = useState<Roster | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const load = useLoad((signal) => dutyApi.roster(id, signal), [id]);
+  const roster = load.data;
+  const setRoster = (r: Roster) => load.setData(() => r);
+  const action = useAction();
+  const busy = !!action.busy;
+  const actionError = action.error;
   const [notice, setNotice] = useState<string | null>(null);
   const [exception, setException] = useState('');
   const [exceptionMissing, setExceptionMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    dutyApi.roster(id).then(setRoster, setError);
-  }, [id]);
 
   const wanted = useMemo(() => {
     if (!roster) return [];
@@ -389,8 +388,7 @@ function RosterDetail({
   }, [roster]);
   const nameOf = useNames(knownNames, wanted, canSeeUsers(user));
 
-  if (error) return <ProblemBox error={error} />;
-  if (!roster) return <Loading />;
+  if (!roster) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
 
   const gaps = roster.composition_gaps ?? [];
   const writer = canWriteRoster(user);
@@ -419,19 +417,13 @@ function RosterDetail({
       return;
     }
     setExceptionMissing(false);
-    setBusy(true);
-    setActionError(null);
     setNotice(null);
-    try {
+    await action.run(async () => {
       const after = await dutyApi.rosterStep(id, s, s === 'approve' && gaps.length > 0 ? exception.trim() : undefined);
       setRoster(after);
       setNotice(s === 'submit' ? t('rosters.submitted') : s === 'approve' ? t('rosters.approvedDone') : t('rosters.publishedDone'));
       onChanged();
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const exceptionError = exceptionMissing ? t('rosters.reasonRequired') : fieldError(actionError, 'composition_exception');
   const labels = weekdayLabels();
@@ -647,8 +639,9 @@ function AmendForm({
   const [inn, setIn] = useState('');
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const ids = useMemo(() => [...new Set(memberIds(roster.rotation))], [roster]);
   const index = roster.overrides.length;
 
@@ -662,9 +655,7 @@ function AmendForm({
     if (!reason.trim()) errs.reason = t('rosters.reasonRequired');
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const after = await dutyApi.updateRoster(roster.id, {
         overrides: [...roster.overrides, { date: iso!, user_out: Number(out), user_in: Number(inn), reason: reason.trim() }],
         reason: reason.trim(),
@@ -674,11 +665,7 @@ function AmendForm({
       setIn('');
       setReason('');
       onDone(after);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, `overrides[${index}].${f}`) ?? (f === 'reason' ? fieldError(error, 'reason') : undefined);
   const claimed = ['reason', 'overrides', ...['date', 'user_out', 'user_in', 'reason'].map((f) => `overrides[${index}].${f}`)];
@@ -733,8 +720,9 @@ function RosterForm({
   const [teams, setTeams] = useState<TeamRow[][]>([[{ user: '', position: 'shift_leader', acting: false }]]);
   const [weekdaysJson, setWeekdaysJson] = useState(WEEKDAYS_TEMPLATE);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const nameOf = (id: number) => knownNames.get(id) ?? t('duty.unknownUser', { id });
 
   const submit = async (e: Event) => {
@@ -765,15 +753,9 @@ function RosterForm({
     }
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       onCreated(await dutyApi.createRoster({ unit_id: unit, period_from: pf!, period_to: pt!, rotation }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const claimed = ['period_from', 'period_to', 'unit_id', 'rotation.anchor_date', 'rotation.weekdays', 'rotation.kind', 'rotation.teams'];

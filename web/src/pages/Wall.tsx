@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, videoApi, wallApi, type Camera, type Site, type Unit } from '../api';
 import { caseFromCamera, stashCaseDraft, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction } from '../hooks';
 import { pick, t } from '../i18n';
 import { LiveTile } from '../livetile';
 import { live, useLiveTopic, type LiveEvent } from '../live';
@@ -465,8 +466,9 @@ function HoldForm({ camera, tz, onDone }: { camera: { id: number; name: string }
   const [minutes, setMinutes] = useState('10');
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const submit = async (e: Event) => {
     e.preventDefault();
     const m = Number(minutes);
@@ -475,16 +477,10 @@ function HoldForm({ camera, tz, onDone }: { camera: { id: number; name: string }
     if (!reason.trim()) errs.reason = t('hold.reasonRequired');
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await videoApi.createHold({ camera_id: camera.id, from: iso(to - m * 60_000), to: iso(to), reason: reason.trim() });
       onDone(t('wall.holdDone', { name: camera.name }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="form panel" onSubmit={submit} noValidate aria-label={t('wall.holdTitle', { name: camera.name })} data-testid="wall-hold">
@@ -532,8 +528,9 @@ function ViewsPanel({
   const [isDefault, setDefault] = useState(current?.is_default ?? false);
   const [tour, setTour] = useState<Tour | null>(current?.tour ?? null);
   const [dwell, setDwell] = useState(String(current?.tour?.dwell_seconds ?? 20));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error, setError } = action;
   const [local, setLocal] = useState<Record<string, string>>({});
   const [other, setOther] = useState('');
   useEffect(() => {
@@ -553,8 +550,6 @@ function ViewsPanel({
     if (tour && (!Number.isInteger(d) || d < MIN_DWELL_S)) errs['tour.dwell_seconds'] = t('wall.dwellBad', { min: MIN_DWELL_S });
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
     const body = {
       name: name.trim(),
       layout,
@@ -563,25 +558,16 @@ function ViewsPanel({
       is_default: shared && isDefault,
       tour: tour ? { dwell_seconds: d, sets: tour.sets.map(tilesToSave) } : null,
     };
-    try {
-      onSaved(current && !asNew ? await wallApi.update(current.id, body) : await wallApi.create({ ...body, unit_id: roleUnit(user) }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    await action.run(async () =>
+      onSaved(current && !asNew ? await wallApi.update(current.id, body) : await wallApi.create({ ...body, unit_id: roleUnit(user) })),
+    );
   };
   const del = async () => {
     if (!current) return;
-    setBusy(true);
-    try {
+    await action.run(async () => {
       await wallApi.remove(current.id);
       onDeleted(current.id);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const mine = views.filter((v) => !v.shared);
