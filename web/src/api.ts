@@ -579,7 +579,7 @@ export interface Coverage {
 
 export const dutyApi = {
   // Without a unit: the duty watch the caller serves in (the answer's unit_id says which).
-  current: (unit?: number) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`),
+  current: (unit?: number, signal?: AbortSignal) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`, undefined, signal),
   shifts: (unit: number, from: string, to: string) =>
     request<{ items: Shift[] }>('GET', `/shifts${query({ unit, from, to })}`).then((r) => r.items),
   shift: (id: number, signal?: AbortSignal) => request<ShiftDetail>('GET', `/shifts/${id}`, undefined, signal),

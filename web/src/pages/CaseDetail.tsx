@@ -2,7 +2,7 @@
 // user's part in it allow, the handling plans (Art. 15.1d), the coordination requests (Appendix V)
 // and the timeline, refreshed live.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, casesApi, CASE_OUTCOMES, type Case, type CoordinationRequest, type Proposal, type TimelineItem, type Unit } from '../api';
+import { ApiError, casesApi, CASE_OUTCOMES, type Case, type CoordinationRequest, type Proposal, type TimelineItem, type Unit } from '../api';
 import {
   caseActions,
   clauseText,
@@ -22,9 +22,9 @@ import {
   type CaseAction,
 } from '../cases';
 import { formatDateTime } from '../format';
-import { useAction } from '../hooks';
+import { useAction, useLoad, useUnits } from '../hooks';
 import { pick, t } from '../i18n';
-import { live, useLiveTopic, type LiveEvent } from '../live';
+import { useLiveTopic, type LiveEvent } from '../live';
 import { useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
@@ -34,36 +34,27 @@ import { CoordinationTable } from './Coordination';
 
 export function CaseDetailPage({ caseId }: { caseId: number }) {
   const { user } = useApp();
-  const [c, setCase] = useState<Case | null>(null);
-  const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const units = useUnits();
+  // The case follows the live channel (resync, reconnect); its timeline is asked again with it.
+  const caseLoad = useLoad((signal) => casesApi.case(caseId, signal), [caseId], { live: true });
+  const timelineLoad = useLoad((signal) => casesApi.timeline(caseId, signal).catch(() => [] as TimelineItem[]), [caseId], { live: true });
+  const c = caseLoad.data;
+  const timeline = timelineLoad.data;
+  const error = caseLoad.error;
   // A step refused by the rule or at the wrong stage: kept through the reloads that follow it.
   const [problem, setProblem] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    api.units().then(setUnits, () => setUnits([]));
-  }, []);
-
+  const { setData: setCaseData, reload: reloadCase } = caseLoad;
+  const { reload: reloadTimeline } = timelineLoad;
   const load = useCallback(() => {
-    casesApi.case(caseId).then(
-      (x) => {
-        setCase(x);
-        setError(null);
-      },
-      (e) => setError(e),
-    );
-    casesApi.timeline(caseId).then(setTimeline, () => setTimeline((prev) => prev ?? []));
-  }, [caseId]);
+    reloadCase();
+    reloadTimeline();
+  }, [reloadCase, reloadTimeline]);
 
   useEffect(() => {
-    setCase(null);
-    setTimeline(null);
     setNotice(null);
     setProblem(null);
-    load();
-  }, [load]);
+  }, [caseId]);
 
   const onCase = useCallback(
     (e: LiveEvent) => {
@@ -79,18 +70,17 @@ export function CaseDetailPage({ caseId }: { caseId: number }) {
   );
   useLiveTopic('case.changed', onCase);
   useLiveTopic('coordination.changed', onCoordination);
-  useEffect(() => live.onResync(load), [load]);
 
   /** An action answered with the case: show it, say so, and fetch the timeline that grew. */
   const done = useCallback(
     (after: Case | null, msg: string) => {
-      if (after) setCase(after);
+      if (after) setCaseData(() => after);
       setProblem(null);
       setNotice(msg);
-      casesApi.timeline(caseId).then(setTimeline, () => undefined);
-      if (!after) load();
+      reloadTimeline();
+      if (!after) reloadCase();
     },
-    [caseId, load],
+    [setCaseData, reloadTimeline, reloadCase],
   );
 
   /** A refusal the page shows; at the wrong stage (409) the case has moved on: show where it is. */
