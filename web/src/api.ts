@@ -580,8 +580,8 @@ export interface Coverage {
 export const dutyApi = {
   // Without a unit: the duty watch the caller serves in (the answer's unit_id says which).
   current: (unit?: number, signal?: AbortSignal) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`, undefined, signal),
-  shifts: (unit: number, from: string, to: string) =>
-    request<{ items: Shift[] }>('GET', `/shifts${query({ unit, from, to })}`).then((r) => r.items),
+  shifts: (unit: number, from: string, to: string, signal?: AbortSignal) =>
+    request<{ items: Shift[] }>('GET', `/shifts${query({ unit, from, to })}`, undefined, signal).then((r) => r.items),
   shift: (id: number, signal?: AbortSignal) => request<ShiftDetail>('GET', `/shifts/${id}`, undefined, signal),
   checkIn: (id: number) => request<Shift>('POST', `/shifts/${id}/checkin`),
   log: (id: number, signal?: AbortSignal) => request<{ items: LogEntry[] }>('GET', `/shifts/${id}/log`, undefined, signal).then((r) => r.items),
@@ -1207,7 +1207,7 @@ export interface SiteSummary {
 }
 
 export const videoApi = {
-  summary: () => request<{ items: SiteSummary[]; at: string }>('GET', '/sites/summary'),
+  summary: (signal?: AbortSignal) => request<{ items: SiteSummary[]; at: string }>('GET', '/sites/summary', undefined, signal),
   sites: (unit?: number | null, signal?: AbortSignal) =>
     request<{ items: Site[] }>('GET', `/sites${query({ unit })}`, undefined, signal).then((r) => r.items),
   site: (id: number, signal?: AbortSignal) => request<Site>('GET', `/sites/${id}`, undefined, signal),
@@ -1237,7 +1237,8 @@ export const videoApi = {
   outages: (f: { state: OutageState; camera?: number | null; site?: number | null }, signal?: AbortSignal) =>
     request<{ items: CameraOutage[] }>('GET', `/camera-outages${query(f)}`, undefined, signal).then((r) => r.items),
 
-  holds: (camera: number) => request<{ items: Hold[] }>('GET', `/holds${query({ camera })}`).then((r) => r.items),
+  holds: (camera: number, signal?: AbortSignal) =>
+    request<{ items: Hold[] }>('GET', `/holds${query({ camera })}`, undefined, signal).then((r) => r.items),
   createHold: (h: HoldInput) => request<Hold>('POST', '/holds', h),
   releaseHold: (id: number, reason: string) => request<Hold | undefined>('DELETE', `/holds/${id}`, { reason }),
 };

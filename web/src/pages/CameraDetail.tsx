@@ -1,13 +1,13 @@
 // One camera: what it is, the recorder's live word on it (with a connection test), playback of its
 // recordings on a zoomable timeline (CameraPlayback.tsx), and the evidence holds (giữ dữ liệu làm chứng
 // cứ) that keep its recordings from retention.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { ApiError, casesApi, videoApi, type Camera, type Hold, type ProbeResult } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
-import { useAction, useCustomsUnits, useNow } from '../hooks';
 import { formatDateTime } from '../format';
+import { useAction, useCustomsUnits, useLoad, useNow } from '../hooks';
 import { t } from '../i18n';
-import { live, useLiveTopic, type LiveEvent } from '../live';
+import { useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { canPlayVideo, canWriteCameras, canWriteHolds, useApp } from '../session';
 import { announceHoldsChanged } from '../timeline';
@@ -38,30 +38,21 @@ import { CameraStateBadge, RecordingDot } from './Cameras';
 export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   const { user } = useApp();
   const units = useCustomsUnits();
-  const [camera, setCamera] = useState<Camera | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const load = useLoad((signal) => videoApi.camera(cameraId, signal), [cameraId], { live: true });
+  const camera = load.data;
+  const { error } = load;
   const [span, setSpan] = useState<{ from: number; to: number } | null>(null);
   const now = useNow(15_000);
 
-  const load = useCallback(() => {
-    videoApi.camera(cameraId).then(
-      (c) => {
-        setCamera(c);
-        setError(null);
-      },
-      setError,
-    );
-  }, [cameraId]);
-  useEffect(load, [load]);
+  const { setData } = load;
   const onState = useCallback(
     (e: LiveEvent) => {
       if (isCameraStateEvent(e.payload) && e.payload.camera_id === cameraId)
-        setCamera((c) => (c && isCameraStateEvent(e.payload) ? withState(c, e.payload) : c));
+        setData((c) => (c && isCameraStateEvent(e.payload) ? withState(c, e.payload) : c));
     },
-    [cameraId],
+    [cameraId, setData],
   );
   useLiveTopic('camera.state', onState);
-  useEffect(() => live.onResync(load), [load]);
 
   if (error && !camera) {
     const forbidden = error instanceof ApiError && error.status === 403;
@@ -104,18 +95,10 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
 
 function CameraFacts({ camera: c, write }: { camera: Camera; write: boolean }) {
   // Older answers name the site only by id: ask for it then.
-  const [siteName, setSiteName] = useState<string | null>(null);
-  useEffect(() => {
-    if (c.site_name) return;
-    let on = true;
-    videoApi.site(c.site_id).then(
-      (s) => on && setSiteName(s.name),
-      () => undefined,
-    );
-    return () => {
-      on = false;
-    };
-  }, [c.site_id, c.site_name]);
+  const siteName = useLoad(
+    (signal) => (c.site_name ? Promise.resolve(null) : videoApi.site(c.site_id, signal).then((s) => s.name, () => null)),
+    [c.site_id, c.site_name],
+  ).data;
   const [confirming, setConfirming] = useState(false);
   const action = useAction();
   const busy = !!action.busy;
@@ -283,28 +266,11 @@ export function HoldsPanel({
   /** Places and releases holds (hold_write); everyone who sees the camera sees its holds. */
   write: boolean;
 }) {
-  const [holds, setHolds] = useState<Hold[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const load = useLoad((signal) => videoApi.holds(camera.id, signal).then(sortHolds), [camera.id]);
+  const holds = load.data;
+  const { error } = load;
   const [form, setForm] = useState<HoldForm | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    let on = true;
-    videoApi.holds(camera.id).then(
-      (items) => {
-        if (!on) return;
-        setHolds(sortHolds(items));
-        setError(null);
-      },
-      (e) => {
-        if (on) setError(e);
-      },
-    );
-    return () => {
-      on = false;
-    };
-  }, [camera.id, tick]);
 
   const open = () => {
     setNotice(null);
@@ -333,7 +299,7 @@ export function HoldsPanel({
           onSaved={() => {
             setForm(null);
             setNotice(t('hold.created'));
-            setTick((n) => n + 1);
+            load.reload();
             announceHoldsChanged(camera.id);
           }}
         />
@@ -348,7 +314,7 @@ export function HoldsPanel({
           write={write}
           onReleased={() => {
             setNotice(t('hold.releasedDone'));
-            setTick((n) => n + 1);
+            load.reload();
             announceHoldsChanged(camera.id);
           }}
         />

@@ -2,11 +2,11 @@
 // lists the open items (chỉ đạo without an outcome, outages, open cases including key-point ones,
 // coordination requests awaiting an answer), and the incoming leader takes each item over — accepted
 // or noted — before accepting the shift.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { dutyApi, type DutyOrder, type Handover, type ItemDecision, type OpenItem, type Shift, type ShiftDetail } from '../api';
 import { isLeaderPosition, openItemHref, openItemNumber, openItemText, openItemTypeName, pendingItems } from '../duty';
 import { formatDateTime, formatSpan } from '../format';
-import { useAction } from '../hooks';
+import { useAction, useLoad } from '../hooks';
 import { label, t } from '../i18n';
 import { useNames } from '../people';
 import { canSeeUsers, useApp } from '../session';
@@ -286,26 +286,17 @@ export function PendingHandovers({
   onChanged: () => void;
 }) {
   const { user } = useApp();
-  const [pending, setPending] = useState<ShiftDetail[]>([]);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    const now = Date.now();
-    dutyApi
-      .shifts(unit, new Date(now - 3 * 86_400_000).toISOString(), new Date(now).toISOString())
-      .then((items) => Promise.all(items.filter((s) => s.status === 'handover_pending').map((s) => dutyApi.shift(s.id))))
-      .then(
-        (details) => {
-          if (live) setPending(details);
-        },
-        () => {
-          if (live) setPending([]);
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [unit, current?.id, tick]);
+  const load = useLoad(
+    (signal) => {
+      const now = Date.now();
+      return dutyApi
+        .shifts(unit, new Date(now - 3 * 86_400_000).toISOString(), new Date(now).toISOString(), signal)
+        .then((items) => Promise.all(items.filter((s) => s.status === 'handover_pending').map((s) => dutyApi.shift(s.id, signal))))
+        .catch(() => [] as ShiftDetail[]);
+    },
+    [unit, current?.id],
+  );
+  const pending = load.data ?? NO_SHIFTS;
   const known = useMemo(() => {
     const m = new Map(names);
     for (const p of pending) for (const x of p.members) if (x.full_name) m.set(x.user_id, x.full_name);
@@ -332,7 +323,7 @@ export function PendingHandovers({
               canAccept={incomingLeader}
               nameOf={nameOf}
               onDone={() => {
-                setTick((n) => n + 1);
+                load.reload();
                 onChanged();
               }}
             />
@@ -342,3 +333,5 @@ export function PendingHandovers({
     </>
   );
 }
+
+const NO_SHIFTS: ShiftDetail[] = [];
