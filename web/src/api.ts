@@ -602,7 +602,8 @@ export const dutyApi = {
   acceptHandover: (id: number, remarks?: string) =>
     request<Handover>('POST', `/shifts/${id}/handover/accept`, remarks ? { remarks } : {}),
 
-  rosters: (unit: number) => request<{ items: Roster[] }>('GET', `/rosters${query({ unit })}`).then((r) => r.items),
+  rosters: (unit: number, signal?: AbortSignal) =>
+    request<{ items: Roster[] }>('GET', `/rosters${query({ unit })}`, undefined, signal).then((r) => r.items),
   roster: (id: number, signal?: AbortSignal) => request<Roster>('GET', `/rosters/${id}`, undefined, signal),
   createRoster: (r: RosterInput) => request<Roster>('POST', '/rosters', r),
   updateRoster: (id: number, r: RosterInput) => request<Roster>('PATCH', `/rosters/${id}`, r),
@@ -613,7 +614,8 @@ export const dutyApi = {
       composition_exception !== undefined ? { composition_exception } : undefined,
     ),
 
-  coverage: (unit: number, from: string, to: string) => request<Coverage>('GET', `/coverage${query({ unit, from, to })}`),
+  coverage: (unit: number, from: string, to: string, signal?: AbortSignal) =>
+    request<Coverage>('GET', `/coverage${query({ unit, from, to })}`, undefined, signal),
 };
 
 /** A condition the people on duty must look at (see src/events/alerts.cpp). */
