@@ -1248,7 +1248,7 @@ export const videoApi = {
 // ---- the video wall's saved views (màn hình giám sát) ---------------------------------------------
 
 export const wallApi = {
-  views: () => request<{ items: import('./wall').WallView[] }>('GET', '/wall-views').then((r) => r.items),
+  views: (signal?: AbortSignal) => request<{ items: import('./wall').WallView[] }>('GET', '/wall-views', undefined, signal).then((r) => r.items),
   view: (id: number, signal?: AbortSignal) => request<import('./wall').WallView>('GET', `/wall-views/${id}`, undefined, signal),
   create: (v: import('./wall').WallViewInput) => request<import('./wall').WallView>('POST', '/wall-views', v),
   update: (id: number, v: import('./wall').WallViewInput) => request<import('./wall').WallView>('PATCH', `/wall-views/${id}`, v),

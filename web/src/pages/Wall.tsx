@@ -5,10 +5,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, videoApi, wallApi, type Camera, type Site, type Unit } from '../api';
 import { caseFromCamera, stashCaseDraft, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
-import { useAction } from '../hooks';
+import { useAction, useLoad } from '../hooks';
 import { pick, t } from '../i18n';
 import { LiveTile } from '../livetile';
-import { live, useLiveTopic, type LiveEvent } from '../live';
+import { useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { canWriteHolds, roleUnit, useApp } from '../session';
 import { Field, fieldError, Loading, Notice, ProblemBox } from '../ui';
@@ -45,11 +45,29 @@ type Picked = { camera: number } | { site: number } | null;
 
 export function WallPage({ viewId }: { viewId: number | null }) {
   const { user } = useApp();
-  const [cameras, setCameras] = useState<Camera[] | null>(null);
-  const [sites, setSites] = useState<Site[]>([]);
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [views, setViews] = useState<WallView[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  // Cameras, sites, units and saved views together; again after the live channel resyncs.
+  const load = useLoad(
+    async (signal) => {
+      const [cameras, sites, units, views] = await Promise.all([
+        videoApi.allCameras({}, signal),
+        videoApi.sites(undefined, signal),
+        api.units(signal),
+        wallApi.views(signal),
+      ]);
+      return { cameras, sites, units, views };
+    },
+    [],
+    { live: true },
+  );
+  const cameras = load.data?.cameras ?? null;
+  const sites = load.data?.sites ?? NO_SITES;
+  const units = load.data?.units ?? NO_UNITS;
+  const views = load.data?.views ?? NO_VIEWS;
+  const [viewError, setError] = useState<unknown>(null);
+  const error = load.error ?? viewError;
+  const { setData } = load;
+  const setCameras = useCallback((fn: (list: Camera[]) => Camera[]) => setData((d) => d && { ...d, cameras: fn(d.cameras) }), [setData]);
+  const setViews = (fn: (list: WallView[]) => WallView[]) => setData((d) => d && { ...d, views: fn(d.views) });
   const [layout, setLayout] = useState<Layout>('4');
   const [slots, setSlots] = useState<Slots>(() => fitSlots([], '4'));
   const [view, setView] = useState<WallView | null>(null);
@@ -62,20 +80,6 @@ export function WallPage({ viewId }: { viewId: number | null }) {
   const gridRef = useRef<HTMLDivElement>(null);
   const seenCases = useRef(new Set<number>());
 
-  const load = useCallback(() => {
-    Promise.all([videoApi.allCameras(), videoApi.sites(), api.units(), wallApi.views()]).then(
-      ([c, s, u, v]) => {
-        setCameras(c);
-        setSites(s);
-        setUnits(u);
-        setViews(v);
-        setError(null);
-      },
-      setError,
-    );
-  }, []);
-  useEffect(load, [load]);
-  useEffect(() => live.onResync(load), [load]);
 
   const apply = useCallback((v: WallView | null) => {
     setView(v);
@@ -121,7 +125,7 @@ export function WallPage({ viewId }: { viewId: number | null }) {
   }, [tourOn, view]);
 
   // The live channel: camera states, and alerts and new cases that flash the tiles they concern.
-  const onState = useCallback((e: LiveEvent) => setCameras((list) => (list ? applyCameraState(list, e.payload) : list)), []);
+  const onState = useCallback((e: LiveEvent) => setCameras((list) => applyCameraState(list, e.payload)), [setCameras]);
   useLiveTopic('camera.state', onState);
   const flashFor = useCallback((ids: number[]) => {
     if (!ids.length) return;
@@ -710,3 +714,7 @@ function ViewsPanel({
     </section>
   );
 }
+
+const NO_SITES: Site[] = [];
+const NO_UNITS: Unit[] = [];
+const NO_VIEWS: WallView[] = [];
