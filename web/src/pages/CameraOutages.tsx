@@ -4,11 +4,11 @@ import { useState } from 'preact/hooks';
 import { videoApi, wholeList, type CameraOutage } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
+import { useCustomsUnits, useLoad, useNow, usePagedList } from '../hooks';
 import { t } from '../i18n';
 import { ListPage } from '../listpage';
 import { ChoiceFilter } from '../ui';
 import { outageFilterState, outageStatus, outageStatusName } from '../video';
-import { useCustomsUnits, useLoad, useNow, usePagedList } from '../hooks';
 import { VideoTabs } from './Sites';
 
 /** New outages and repairs show up without a reload; the badges turn overdue on their own. */
