@@ -905,6 +905,8 @@ export interface CaseFilter {
   from?: string | null;
   to?: string | null;
   q?: string;
+  /** Rows a page (1–500, the server's default 100). */
+  limit?: number;
 }
 
 export interface TimelineItem {
