@@ -3,18 +3,11 @@
 // and a short beep for a new high-severity alert unless the operator has muted it.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { alertsApi, type Alert, type Unit } from './api';
-import { t, type Key, type Lang } from './i18n';
+import { label, type Lang } from './i18n';
 import { live, type LiveChannel, type LiveEvent } from './live';
 import { buildTree, subtreeIds } from './tree';
 
 export const ALERT_TOPICS = ['alert.raised', 'alert.acknowledged', 'alert.closed'] as const;
-
-function label(prefix: string, id: string | null | undefined, lang?: Lang): string {
-  if (!id) return '';
-  const key = `${prefix}.${id}` as Key;
-  const s = t(key, undefined, lang);
-  return s === key ? id : s;
-}
 
 /** "Cao" / "Trung bình" / "Thấp" (High / Medium / Low); an unknown code as it is. */
 export const severityName = (s: string, lang?: Lang) => label('alertSeverity', s, lang);

@@ -1,6 +1,10 @@
 // The console's only door to the server (contract: /api/v1, cookie session, CSRF header on unsafe
 // methods, RFC 9457 problem+json errors with Vietnamese and English text).
+import type { DesignationKind, IdentifierKind, ItemDecision, OutageState, RelayAction, RelayStage, SiteState } from './enums.generated';
 import { dictionaries, getLang, type HqWords, type Lang } from './i18n';
+
+// The enumerations the server defines, generated from docs/openapi.yaml.
+export * from './enums.generated';
 
 export interface RoleGrant {
   role: string;
@@ -20,15 +24,6 @@ export interface User {
   last_login_at: string | null;
 }
 
-export const DESIGNATION_KINDS = [
-  'lead_supervision_unit',
-  'system_operator',
-  'supervision_section',
-  'duty_watch',
-  'leadership',
-  'leadership_focal_point',
-] as const;
-export type DesignationKind = (typeof DESIGNATION_KINDS)[number];
 export type Designations = Record<DesignationKind, number | null>;
 
 export interface Unit {
@@ -88,6 +83,16 @@ export interface AuditEntry {
 export interface AuditPage {
   items: AuditEntry[];
   next_before_seq: number | null;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  object_type?: string;
+  object_id?: string;
+  from?: string | null;
+  to?: string | null;
+  limit?: number;
 }
 
 export interface AuditVerify {
@@ -202,7 +207,8 @@ export function onProblem(fn: ProblemListener | null): void {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const API_BASE = '/api/v1';
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** `signal` aborts the call: it then rejects with the AbortError itself, which no page shows. */
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -213,8 +219,10 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       headers,
       credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
-  } catch {
+  } catch (e) {
+    if (signal?.aborted) throw e;
     const err = new ApiError(synthetic('network', 0));
     problemListener?.(err, path);
     throw err;
@@ -267,12 +275,58 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(synthetic('unexpected', res.status), retryAfter);
 }
 
-function query(params: Record<string, string | number | null | undefined>): string {
+function query(params: object): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params) as [string, string | number | null | undefined][]) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+// ---- lists that page (issue 14): `limit` (1..500, default 100) and an opaque `cursor`; the answer's
+// `next_cursor` asks for the next page, null on the last. /audit pages by `before_seq` instead.
+
+/** One page of a list, whichever way the route pages: `next` asks for the page after, null on the last. */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** The answer of a list route that pages by cursor; one without `next_cursor` is the whole list. */
+interface Listed<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
+
+/** A page of the list route `path` (the first when `cursor` is null), with the answer's other fields. */
+function listPage<T, Extra extends object = object>(
+  path: string,
+  params: object,
+  cursor: string | null,
+  signal?: AbortSignal,
+): Promise<Page<T> & Extra> {
+  return request<Listed<T> & Extra>('GET', `${path}${query({ ...params, cursor })}`, undefined, signal).then(({ next_cursor, ...rest }) => ({
+    ...(rest as unknown as Extra & { items: T[] }),
+    next: next_cursor ?? null,
+  }));
+}
+
+/** The largest page a list route gives. */
+export const MAX_PAGE = 500;
+
+/** Every page of a list, for the choosers and counts that need all of it (pages of MAX_PAGE). */
+export async function allPages<T>(page: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const p: Page<T> = await page(cursor);
+    out.push(...p.items);
+    cursor = p.next;
+  } while (cursor);
+  return out;
+}
+
+/** A list route that answers in one piece, as a page. */
+export const wholeList = <T>(items: T[]): Page<T> => ({ items, next: null });
 
 function rememberSession(s: Session): Session {
   setCsrfToken(s.csrf_token);
@@ -289,15 +343,15 @@ export const api = {
 
   meta: () => request<Meta>('GET', '/meta'),
 
-  units: () => request<{ items: Unit[] }>('GET', '/units').then((r) => r.items),
-  unit: (id: number) => request<Unit>('GET', `/units/${id}`),
+  units: (signal?: AbortSignal) => request<{ items: Unit[] }>('GET', '/units', undefined, signal).then((r) => r.items),
+  unit: (id: number, signal?: AbortSignal) => request<Unit>('GET', `/units/${id}`, undefined, signal),
   createUnit: (u: Partial<UnitInput>) => request<Unit>('POST', '/units', u),
   updateUnit: (id: number, patch: Partial<UnitInput>) => request<Unit>('PATCH', `/units/${id}`, patch),
   deleteUnit: (id: number) => request<void>('DELETE', `/units/${id}`),
 
-  users: (filter: { unit?: number | null; q?: string }) =>
-    request<{ items: User[] }>('GET', `/users${query({ unit: filter.unit, q: filter.q })}`).then((r) => r.items),
-  user: (id: number) => request<User>('GET', `/users/${id}`),
+  users: (filter: { unit?: number | null; q?: string }, signal?: AbortSignal) =>
+    request<{ items: User[] }>('GET', `/users${query({ unit: filter.unit, q: filter.q })}`, undefined, signal).then((r) => r.items),
+  user: (id: number, signal?: AbortSignal) => request<User>('GET', `/users/${id}`, undefined, signal),
   createUser: (u: {
     username: string;
     full_name: string;
@@ -314,36 +368,16 @@ export const api = {
   // Lifts the sign-in throttle of this user for every address.
   unlockUser: (id: number) => request<void>('POST', `/users/${id}/unlock`),
 
-  audit: (f: {
-    actor?: string;
-    action?: string;
-    object_type?: string;
-    object_id?: string;
-    from?: string | null;
-    to?: string | null;
-    limit?: number;
-    before_seq?: number | null;
-  }) => request<AuditPage>('GET', `/audit${query(f)}`),
+  audit: (f: AuditFilter & { before_seq?: string | number | null }, signal?: AbortSignal) => request<AuditPage>('GET', `/audit${query(f)}`, undefined, signal),
+  /** The audit log as pages of a list: `cursor` is the `before_seq` of the older entries. */
+  auditPage: (f: AuditFilter, cursor: string | null, signal?: AbortSignal) =>
+    request<AuditPage>('GET', `/audit${query({ ...f, before_seq: cursor })}`, undefined, signal).then(
+      (r): Page<AuditEntry> => ({ items: r.items, next: r.next_before_seq === null ? null : String(r.next_before_seq) }),
+    ),
   auditVerify: () => request<AuditVerify>('GET', '/audit/verify'),
 };
 
 // ---- duty watch (trực ban) -------------------------------------------------------------------
-
-export const POSITIONS = ['shift_leader', 'deputy_leader', 'office_officer', 'supervision_officer', 'duty_officer'] as const;
-export type Position = (typeof POSITIONS)[number];
-export const LOG_KINDS = [
-  'information_received',
-  'instruction_given',
-  'action_taken',
-  'equipment_status',
-  'system_outage',
-  'other',
-] as const;
-export const FOCUS_SOURCES = ['leadership_direction', 'situation', 'channel_direction'] as const;
-export const ORDER_KINDS = ['inspection', 'stop_goods', 'handle_violation'] as const;
-export const TARGET_TYPES = ['declaration', 'container', 'vehicle', 'passenger'] as const;
-export const SHIFT_STATUSES = ['planned', 'on_duty', 'handover_pending', 'closed'] as const;
-export const ROSTER_STATUSES = ['draft', 'submitted', 'approved', 'published'] as const;
 
 export interface ShiftMember {
   user_id: number;
@@ -390,10 +424,6 @@ export interface DutyOrder {
   outcome_at: string | null;
   status: 'open' | 'done';
 }
-
-/** How the incoming leader took an open item over (duty::kItemDecisions). */
-export const ITEM_DECISIONS = ['accepted', 'noted'] as const;
-export type ItemDecision = (typeof ITEM_DECISIONS)[number];
 
 export interface ItemAcceptance {
   decision: ItemDecision;
@@ -549,12 +579,12 @@ export interface Coverage {
 
 export const dutyApi = {
   // Without a unit: the duty watch the caller serves in (the answer's unit_id says which).
-  current: (unit?: number) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`),
-  shifts: (unit: number, from: string, to: string) =>
-    request<{ items: Shift[] }>('GET', `/shifts${query({ unit, from, to })}`).then((r) => r.items),
-  shift: (id: number) => request<ShiftDetail>('GET', `/shifts/${id}`),
+  current: (unit?: number, signal?: AbortSignal) => request<CurrentShifts>('GET', `/shifts/current${query({ unit })}`, undefined, signal),
+  shifts: (unit: number, from: string, to: string, signal?: AbortSignal) =>
+    request<{ items: Shift[] }>('GET', `/shifts${query({ unit, from, to })}`, undefined, signal).then((r) => r.items),
+  shift: (id: number, signal?: AbortSignal) => request<ShiftDetail>('GET', `/shifts/${id}`, undefined, signal),
   checkIn: (id: number) => request<Shift>('POST', `/shifts/${id}/checkin`),
-  log: (id: number) => request<{ items: LogEntry[] }>('GET', `/shifts/${id}/log`).then((r) => r.items),
+  log: (id: number, signal?: AbortSignal) => request<{ items: LogEntry[] }>('GET', `/shifts/${id}/log`, undefined, signal).then((r) => r.items),
   addLog: (id: number, e: { kind: string; text: string; corrects_id?: number }) =>
     request<LogEntry>('POST', `/shifts/${id}/log`, e),
   addFocus: (id: number, f: { text: string; source: string }) => request<FocusItem>('POST', `/shifts/${id}/focus`, f),
@@ -564,7 +594,7 @@ export const dutyApi = {
   ) => request<DutyOrder>('POST', `/shifts/${id}/orders`, o),
   reportOutcome: (id: number, orderId: number, outcome: string) =>
     request<DutyOrder>('POST', `/shifts/${id}/orders/${orderId}/outcome`, { outcome }),
-  handover: (id: number) => request<Handover>('GET', `/shifts/${id}/handover`),
+  handover: (id: number, signal?: AbortSignal) => request<Handover>('GET', `/shifts/${id}/handover`, undefined, signal),
   prepareHandover: (id: number, h: { summary: string; notes?: string }) =>
     request<Handover>('POST', `/shifts/${id}/handover`, h),
   decideHandoverItem: (id: number, d: { type: string; id: number; decision: ItemDecision; note?: string }) =>
@@ -572,8 +602,9 @@ export const dutyApi = {
   acceptHandover: (id: number, remarks?: string) =>
     request<Handover>('POST', `/shifts/${id}/handover/accept`, remarks ? { remarks } : {}),
 
-  rosters: (unit: number) => request<{ items: Roster[] }>('GET', `/rosters${query({ unit })}`).then((r) => r.items),
-  roster: (id: number) => request<Roster>('GET', `/rosters/${id}`),
+  rosters: (unit: number, signal?: AbortSignal) =>
+    request<{ items: Roster[] }>('GET', `/rosters${query({ unit })}`, undefined, signal).then((r) => r.items),
+  roster: (id: number, signal?: AbortSignal) => request<Roster>('GET', `/rosters/${id}`, undefined, signal),
   createRoster: (r: RosterInput) => request<Roster>('POST', '/rosters', r),
   updateRoster: (id: number, r: RosterInput) => request<Roster>('PATCH', `/rosters/${id}`, r),
   rosterStep: (id: number, step: 'submit' | 'approve' | 'publish', composition_exception?: string) =>
@@ -583,10 +614,9 @@ export const dutyApi = {
       composition_exception !== undefined ? { composition_exception } : undefined,
     ),
 
-  coverage: (unit: number, from: string, to: string) => request<Coverage>('GET', `/coverage${query({ unit, from, to })}`),
+  coverage: (unit: number, from: string, to: string, signal?: AbortSignal) =>
+    request<Coverage>('GET', `/coverage${query({ unit, from, to })}`, undefined, signal),
 };
-
-export const ALERT_SEVERITIES = ['high', 'medium', 'low'] as const;
 
 /** A condition the people on duty must look at (see src/events/alerts.cpp). */
 export interface Alert {
@@ -615,62 +645,6 @@ export const alertsApi = {
 
 // ---- online supervision (giám sát trực tuyến): tasks, cases, coordination, inbox --------------
 
-/** Art. 13 / 16.4: how the supervision that found something was being done. */
-export const METHODS = ['regular', 'duty_task', 'keypoint_plan', 'keypoint_directive'] as const;
-/** `awaiting_approval`: a key-point plan its unit's leadership has not approved yet (no case is reported under it). */
-export const TASK_STATUSES = ['active', 'awaiting_approval', 'closed'] as const;
-export const TASK_TARGET_TYPES = ['site', 'camera', 'enterprise', 'declaration', 'route'] as const;
-export const CASE_SUBJECTS = ['passenger_baggage', 'goods', 'means_of_transport', 'officer_conduct', 'information_system'] as const;
-export const CASE_SEVERITIES = ['high', 'medium', 'low'] as const;
-export const CASE_STATUSES = [
-  'draft',
-  'reported',
-  'acknowledged',
-  'in_handling',
-  'coordination_requested',
-  'concluded',
-  'closed',
-] as const;
-export const OUTCOMES = [
-  'no_violation',
-  'procedure_corrected',
-  'administrative_violation',
-  'criminal_transfer',
-  'officer_discipline',
-] as const;
-export const PROPOSAL_STATUSES = ['proposed', 'approved', 'rejected', 'executed'] as const;
-export const COORDINATION_STATUSES = ['sent', 'acknowledged', 'answered'] as const;
-export const RECIPIENT_ROLES = [
-  'duty_watch',
-  'shift_leader',
-  'leadership',
-  'focal_point',
-  'focal_leadership',
-  'hq_leadership',
-  'team_leader',
-  'directed_unit',
-] as const;
-export const NOTIFICATION_KINDS = [
-  'case_reported',
-  'case_escalated',
-  'case_updated',
-  'proposal_submitted',
-  'proposal_decided',
-  'coordination_received',
-  'coordination_answered',
-  'coordination_overdue',
-  'case_forwarded',
-  'case_directed',
-  'case_direction',
-  'case_relay_overdue',
-] as const;
-export const IDENTIFIER_KINDS = ['declarations', 'containers', 'plates', 'seals', 'persons', 'baggage'] as const;
-export const ESCALATION_CONDITIONS = ['not_acknowledged', 'not_closed'] as const;
-export const ESCALATION_ROLES = ['unit_leader', 'shift_leader', 'duty_officer', 'hq_leader', 'office_officer'] as const;
-/** `duty_watch_above`: the duty watch of the level above (at headquarters, the focal point). */
-export const ESCALATION_TARGETS = ['handling_unit', 'duty_watch_above', 'parent_unit', 'headquarters'] as const;
-
-export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 export type Identifiers = Record<IdentifierKind, string[]>;
 
 export interface Directive {
@@ -815,19 +789,6 @@ export interface CoordinationRequest {
   responded_at: string | null;
 }
 
-/** The hops of the 16.4(c) relay (src/supervision/relay.h). */
-export const RELAY_STAGES = [
-  'at_focal_point',
-  'at_focal_leadership',
-  'forwarded',
-  'sent_to_leaders',
-  'directed',
-  'direction_relayed',
-  'direction_sent',
-] as const;
-export type RelayStage = (typeof RELAY_STAGES)[number];
-export type RelayAction = 'forward' | 'direct' | 'relay_direction';
-
 export interface RelayPerson {
   user_id: number;
   full_name?: string;
@@ -944,6 +905,8 @@ export interface CaseFilter {
   from?: string | null;
   to?: string | null;
   q?: string;
+  /** Rows a page (1–500, the server's default 100). */
+  limit?: number;
 }
 
 export interface TimelineItem {
@@ -987,22 +950,24 @@ export interface EscalationPolicy {
 }
 
 export const casesApi = {
-  tasks: (f: { unit?: number | null; method?: string; status?: string } = {}) =>
-    request<{ items: Task[] }>('GET', `/tasks${query(f)}`).then((r) => r.items),
-  task: (id: number) => request<Task>('GET', `/tasks/${id}`),
+  tasks: (f: { unit?: number | null; method?: string; status?: string; limit?: number } = {}, cursor: string | null = null, signal?: AbortSignal) =>
+    listPage<Task>('/tasks', f, cursor, signal),
+  task: (id: number, signal?: AbortSignal) => request<Task>('GET', `/tasks/${id}`, undefined, signal),
   createTask: (t: TaskInput) => request<Task>('POST', '/tasks', t),
   updateTask: (id: number, patch: TaskInput) => request<Task>('PATCH', `/tasks/${id}`, patch),
   /** A key-point plan comes into force when its unit's leadership approves it (403 for anyone else). */
   approveTask: (id: number) => request<Task>('POST', `/tasks/${id}/approve`),
 
-  cases: (f: CaseFilter = {}) => request<{ items: Case[]; total: number }>('GET', `/cases${query({ ...f })}`),
-  case: (id: number) => request<Case>('GET', `/cases/${id}`),
+  /** `total`: how many cases match the filters (all pages). */
+  cases: (f: CaseFilter = {}, cursor: string | null = null, signal?: AbortSignal) =>
+    listPage<Case, { total?: number }>('/cases', { ...f }, cursor, signal),
+  case: (id: number, signal?: AbortSignal) => request<Case>('GET', `/cases/${id}`, undefined, signal),
   createCase: (c: CaseInput) => request<Case>('POST', '/cases', c),
   updateCase: (id: number, patch: CaseInput | { status: string; outcome?: string; outcome_note?: string; reason?: string }) =>
     request<Case>('PATCH', `/cases/${id}`, patch),
   reportCase: (id: number) => request<Case>('POST', `/cases/${id}/report`),
   acknowledgeCase: (id: number) => request<Case>('POST', `/cases/${id}/acknowledge`),
-  timeline: (id: number) => request<{ items: TimelineItem[] }>('GET', `/cases/${id}/timeline`).then((r) => r.items),
+  timeline: (id: number, signal?: AbortSignal) => request<{ items: TimelineItem[] }>('GET', `/cases/${id}/timeline`, undefined, signal).then((r) => r.items),
   propose: (id: number, text: string) => request<Case>('POST', `/cases/${id}/proposals`, { text }),
   decide: (id: number, pid: number, decision: 'approve' | 'reject', remarks?: string) =>
     request<Case>('POST', `/cases/${id}/proposals/${pid}/decide`, remarks ? { decision, remarks } : { decision }),
@@ -1013,9 +978,12 @@ export const casesApi = {
   direct: (id: number, direction: string) => request<Case>('POST', `/cases/${id}/direct`, { direction }),
   relayDirection: (id: number, note?: string) => request<Case>('POST', `/cases/${id}/relay-direction`, note ? { note } : {}),
 
-  coordination: (f: { case?: number | null; direction?: 'incoming' | 'outgoing'; status?: string } = {}) =>
-    request<{ items: CoordinationRequest[] }>('GET', `/coordination-requests${query(f)}`).then((r) => r.items),
-  coordinationRequest: (id: number) => request<CoordinationRequest>('GET', `/coordination-requests/${id}`),
+  coordination: (
+    f: { case?: number | null; direction?: 'incoming' | 'outgoing'; status?: string } = {},
+    cursor: string | null = null,
+    signal?: AbortSignal,
+  ) => listPage<CoordinationRequest>('/coordination-requests', f, cursor, signal),
+  coordinationRequest: (id: number, signal?: AbortSignal) => request<CoordinationRequest>('GET', `/coordination-requests/${id}`, undefined, signal),
   createCoordination: (c: {
     case_id: number;
     to_unit_id: number;
@@ -1030,8 +998,8 @@ export const casesApi = {
   /** The printable form (PDF): a link target, not a JSON call. */
   coordinationFormUrl: (id: number) => `${API_BASE}/coordination-requests/${id}/form.pdf`,
 
-  inbox: (unreadOnly = false) =>
-    request<{ items: Notification[]; unread: number }>('GET', `/inbox${unreadOnly ? '?unread=1' : ''}`),
+  inbox: (unreadOnly = false, cursor: string | null = null, signal?: AbortSignal) =>
+    listPage<Notification, { unread: number }>('/inbox', { unread: unreadOnly ? 1 : undefined }, cursor, signal),
   markRead: (id: number) => request<{ unread: number }>('POST', `/inbox/${id}/read`),
   markAllRead: () => request<{ unread: number }>('POST', '/inbox/read-all'),
 
@@ -1041,30 +1009,6 @@ export const casesApi = {
 };
 
 // ---- video (issue 5): sites (địa điểm giám sát), cameras, recordings, evidence holds --------------
-
-export const SITE_KINDS = [
-  'border_gate',
-  'seaport',
-  'airport',
-  'container_yard',
-  'bonded_warehouse',
-  'scanner_area',
-  'enterprise_premises',
-] as const;
-export const CAMERA_OWNERS = ['customs', 'enterprise', 'other_agency'] as const;
-export const CAMERA_CONNECTIONS = ['customs_network', 'internet', 'leased_line'] as const;
-/** What the recorder says of a camera; "unknown" only before the recorder runs. */
-export const CAMERA_STATES = ['online', 'degraded', 'offline', 'starting', 'disabled'] as const;
-export const GAP_CAUSES = [
-  'camera_down',
-  'recorder_down',
-  'disk_full',
-  'disk_error',
-  'retention',
-  'clock_step',
-  'discontinuity',
-  'disabled',
-] as const;
 
 /** A message the server gives in both languages. */
 export interface Bilingual {
@@ -1200,10 +1144,6 @@ export interface Hold {
   release_reason: string | null;
 }
 
-/** Which outages the list asks for; the server's default is `open`. */
-export const OUTAGE_STATES = ['open', 'closed', 'all'] as const;
-export type OutageState = (typeof OUTAGE_STATES)[number];
-
 /**
  * An enterprise camera's outage (sự cố camera doanh nghiệp): the enterprise repairs it within 10
  * working days (`repair_due_at`). `overdue` as the server saw it when answering.
@@ -1251,10 +1191,6 @@ async function mediaProblem(url: string): Promise<ApiError | null> {
   return toApiError(res);
 }
 
-/** A site's overall state on the map, worst first (src/supervision/site_summary.h). */
-export const SITE_STATES = ['offline', 'alert', 'case', 'degraded', 'ok', 'none'] as const;
-export type SiteState = (typeof SITE_STATES)[number];
-
 /** One site on the map: where it is, its cameras and what is open about it (GET /sites/summary). */
 export interface SiteSummary {
   site_id: number;
@@ -1275,16 +1211,20 @@ export interface SiteSummary {
 }
 
 export const videoApi = {
-  summary: () => request<{ items: SiteSummary[]; at: string }>('GET', '/sites/summary'),
-  sites: (unit?: number | null) => request<{ items: Site[] }>('GET', `/sites${query({ unit })}`).then((r) => r.items),
-  site: (id: number) => request<Site>('GET', `/sites/${id}`),
+  summary: (signal?: AbortSignal) => request<{ items: SiteSummary[]; at: string }>('GET', '/sites/summary', undefined, signal),
+  sites: (unit?: number | null, signal?: AbortSignal) =>
+    request<{ items: Site[] }>('GET', `/sites${query({ unit })}`, undefined, signal).then((r) => r.items),
+  site: (id: number, signal?: AbortSignal) => request<Site>('GET', `/sites/${id}`, undefined, signal),
   createSite: (s: SiteInput) => request<Site>('POST', '/sites', s),
   updateSite: (id: number, patch: SiteInput) => request<Site>('PATCH', `/sites/${id}`, patch),
   deleteSite: (id: number) => request<void>('DELETE', `/sites/${id}`),
 
-  cameras: (f: { site?: number | null; unit?: number | null } = {}) =>
-    request<{ items: Camera[] }>('GET', `/cameras${query(f)}`).then((r) => r.items),
-  camera: (id: number) => request<Camera>('GET', `/cameras/${id}`),
+  cameras: (f: { site?: number | null; unit?: number | null; limit?: number } = {}, cursor: string | null = null, signal?: AbortSignal) =>
+    listPage<Camera>('/cameras', f, cursor, signal),
+  /** Every camera of the filter, for choosers and counts. */
+  allCameras: (f: { site?: number | null; unit?: number | null } = {}, signal?: AbortSignal) =>
+    allPages((cursor) => listPage<Camera>('/cameras', { ...f, limit: MAX_PAGE }, cursor, signal)),
+  camera: (id: number, signal?: AbortSignal) => request<Camera>('GET', `/cameras/${id}`, undefined, signal),
   createCamera: (c: CameraInput) => request<Camera>('POST', '/cameras', c),
   updateCamera: (id: number, patch: CameraInput) => request<Camera>('PATCH', `/cameras/${id}`, patch),
   deleteCamera: (id: number) => request<void>('DELETE', `/cameras/${id}`),
@@ -1298,10 +1238,11 @@ export const videoApi = {
   snapshotUrl: (id: number, at: string) => `${API_BASE}/cameras/${id}/snapshot.jpg${query({ at })}`,
   mediaProblem,
 
-  outages: (f: { state: OutageState; camera?: number | null; site?: number | null }) =>
-    request<{ items: CameraOutage[] }>('GET', `/camera-outages${query(f)}`).then((r) => r.items),
+  outages: (f: { state: OutageState; camera?: number | null; site?: number | null }, signal?: AbortSignal) =>
+    request<{ items: CameraOutage[] }>('GET', `/camera-outages${query(f)}`, undefined, signal).then((r) => r.items),
 
-  holds: (camera: number) => request<{ items: Hold[] }>('GET', `/holds${query({ camera })}`).then((r) => r.items),
+  holds: (camera: number, signal?: AbortSignal) =>
+    request<{ items: Hold[] }>('GET', `/holds${query({ camera })}`, undefined, signal).then((r) => r.items),
   createHold: (h: HoldInput) => request<Hold>('POST', '/holds', h),
   releaseHold: (id: number, reason: string) => request<Hold | undefined>('DELETE', `/holds/${id}`, { reason }),
 };
@@ -1309,8 +1250,8 @@ export const videoApi = {
 // ---- the video wall's saved views (màn hình giám sát) ---------------------------------------------
 
 export const wallApi = {
-  views: () => request<{ items: import('./wall').WallView[] }>('GET', '/wall-views').then((r) => r.items),
-  view: (id: number) => request<import('./wall').WallView>('GET', `/wall-views/${id}`),
+  views: (signal?: AbortSignal) => request<{ items: import('./wall').WallView[] }>('GET', '/wall-views', undefined, signal).then((r) => r.items),
+  view: (id: number, signal?: AbortSignal) => request<import('./wall').WallView>('GET', `/wall-views/${id}`, undefined, signal),
   create: (v: import('./wall').WallViewInput) => request<import('./wall').WallView>('POST', '/wall-views', v),
   update: (id: number, v: import('./wall').WallViewInput) => request<import('./wall').WallView>('PATCH', `/wall-views/${id}`, v),
   remove: (id: number) => request<void>('DELETE', `/wall-views/${id}`),

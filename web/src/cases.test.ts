@@ -4,13 +4,13 @@ import {
   CASE_SUBJECTS,
   COORDINATION_STATUSES,
   IDENTIFIER_KINDS,
-  METHODS,
+  SUPERVISION_METHODS,
   NOTIFICATION_KINDS,
-  OUTCOMES,
+  CASE_OUTCOMES,
   PROPOSAL_STATUSES,
   RECIPIENT_ROLES,
   TASK_STATUSES,
-  TASK_TARGET_TYPES,
+  SUPERVISION_TARGET_TYPES,
   type Case,
   type Routing,
 } from './api';
@@ -121,12 +121,12 @@ function kase(id: number, over: Partial<Case> = {}): Case {
 describe('names of the supervision codes', () => {
   it('names every code in both languages', () => {
     const keys = [
-      ...METHODS.map((k) => `method.${k}`),
+      ...SUPERVISION_METHODS.map((k) => `method.${k}`),
       ...TASK_STATUSES.map((k) => `taskStatus.${k}`),
-      ...TASK_TARGET_TYPES.map((k) => `taskTarget.${k}`),
+      ...SUPERVISION_TARGET_TYPES.map((k) => `taskTarget.${k}`),
       ...CASE_SUBJECTS.map((k) => `subject.${k}`),
       ...CASE_STATUSES.map((k) => `caseStatus.${k}`),
-      ...OUTCOMES.map((k) => `outcome.${k}`),
+      ...CASE_OUTCOMES.map((k) => `outcome.${k}`),
       ...PROPOSAL_STATUSES.map((k) => `proposalStatus.${k}`),
       ...COORDINATION_STATUSES.map((k) => `coordinationStatus.${k}`),
       ...RECIPIENT_ROLES.map((k) => `recipientRole.${k}`),

@@ -13,15 +13,8 @@ import {
   type TimelineItem,
 } from './api';
 import { DISPLAY_TIME_ZONE, formatDateTime, parseViDate, zonedDateToUtcIso, zoneOffsetMinutes } from './format';
-import { pick, t, type Key, type Lang } from './i18n';
+import { label, pick, t, type Lang } from './i18n';
 import { fold, type TreeNode } from './tree';
-
-function label(prefix: string, id: string | null | undefined, lang?: Lang): string {
-  if (!id) return '';
-  const key = `${prefix}.${id}` as Key;
-  const s = t(key, undefined, lang);
-  return s === key ? id : s;
-}
 
 export const methodName = (m: string | null | undefined, lang?: Lang) => label('method', m, lang);
 export const taskStatusName = (s: string, lang?: Lang) => label('taskStatus', s, lang);

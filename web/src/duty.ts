@@ -3,15 +3,8 @@
 import type { CompositionGap, Handover, LogEntry, OpenItem, RosterMember, Shift, ShiftMember } from './api';
 import { formatYmd } from './calendar';
 import { clauseFromCode } from './cases';
-import { t, type Key, type Lang } from './i18n';
+import { label, t, type Lang } from './i18n';
 import { href } from './router';
-
-function label(prefix: string, id: string | null | undefined, lang?: Lang): string {
-  if (!id) return '';
-  const key = `${prefix}.${id}` as Key;
-  const s = t(key, undefined, lang);
-  return s === key ? id : s;
-}
 
 export const positionName = (p: string | null | undefined, lang?: Lang) => label('position', p, lang);
 export const shiftStatusName = (s: string, lang?: Lang) => label('shiftStatus', s, lang);

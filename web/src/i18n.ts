@@ -1,6 +1,8 @@
 // Every string the console shows lives here, Vietnamese first (the users are Vietnamese customs
 // officers), English second. `en` is typed against `vi`, and i18n.test.ts checks both at run time.
 
+import type * as E from './enums.generated';
+
 export type Lang = 'vi' | 'en';
 
 const vi = {
@@ -30,6 +32,7 @@ const vi = {
   'common.close': 'Đóng',
   'common.saved': 'Đã lưu.',
   'common.required': 'Bắt buộc',
+  'list.more': 'Xem thêm',
 
   'error.network': 'Không kết nối được máy chủ',
   'error.networkDetail': 'Kiểm tra kết nối mạng hoặc trạng thái máy chủ rồi thử lại.',
@@ -483,7 +486,6 @@ const vi = {
   'recipientRole.directed_unit': 'Lãnh đạo đơn vị nhận chỉ đạo',
   'notificationKind.case_reported': 'Báo cáo vụ việc',
   'notificationKind.case_escalated': 'Vụ việc chuyển cấp xử lý',
-  'notificationKind.case_updated': 'Cập nhật vụ việc',
   'notificationKind.proposal_submitted': 'Đề xuất phương án xử lý',
   'notificationKind.proposal_decided': 'Quyết định phương án xử lý',
   'notificationKind.coordination_received': 'Nhận đề nghị phối hợp',
@@ -1092,6 +1094,7 @@ const en: Record<Key, string> = {
   'common.close': 'Close',
   'common.saved': 'Saved.',
   'common.required': 'Required',
+  'list.more': 'Load more',
 
   'error.network': 'Cannot reach the server',
   'error.networkDetail': 'Check the network connection or the server, then try again.',
@@ -1545,7 +1548,6 @@ const en: Record<Key, string> = {
   'recipientRole.directed_unit': 'Leadership of a unit receiving the direction',
   'notificationKind.case_reported': 'Case reported',
   'notificationKind.case_escalated': 'Case referred up',
-  'notificationKind.case_updated': 'Case updated',
   'notificationKind.proposal_submitted': 'Handling plan proposed',
   'notificationKind.proposal_decided': 'Handling plan decided',
   'notificationKind.coordination_received': 'Coordination request received',
@@ -2177,6 +2179,63 @@ export function t(key: Key, params?: Record<string, string | number>, lang: Lang
 export function pick(viText: string | null | undefined, enText: string | null | undefined, lang: Lang = current): string {
   if (lang === 'en' && enText) return enText;
   return viText || enText || '';
+}
+
+// ---- the names of the server's enumerations -------------------------------------------------------
+
+/**
+ * Which labels name which enumeration of the server (enums.generated.ts, from docs/openapi.yaml): the
+ * label of value v is `<prefix>.<v>`. A value the server adds does not compile (EveryValueLabelled
+ * below names it) until both dictionaries have its label.
+ */
+export interface Vocabulary {
+  method: E.SupervisionMethod;
+  taskStatus: E.TaskStatus;
+  taskTarget: E.SupervisionTargetType;
+  subject: E.CaseSubject;
+  caseStatus: E.CaseStatus;
+  outcome: E.CaseOutcome;
+  proposalStatus: E.ProposalStatus;
+  coordinationStatus: E.CoordinationStatus;
+  recipientRole: E.RecipientRole;
+  notificationKind: E.NotificationKind;
+  identifier: E.IdentifierKind;
+  siteKind: E.SiteKind;
+  siteState: E.SiteState;
+  cameraOwner: E.CameraOwner;
+  connection: E.CameraConnection;
+  cameraState: E.CameraState;
+  gapCause: E.GapCause;
+  alertSeverity: E.Severity;
+  alertStatus: E.AlertStatus;
+  position: E.Position;
+  shiftStatus: E.ShiftStatus;
+  logKind: E.LogKind;
+  focusSource: E.FocusSource;
+  orderKind: E.OrderKind;
+  targetType: E.TargetType;
+  rosterStatus: E.RosterStatus;
+  rotation: E.RotationKind;
+  phase: E.DutyPhase;
+  role: E.Role;
+  kind: E.UnitKind;
+  designation: E.DesignationKind;
+  'duty.item.decision': E.ItemDecision;
+  /** The console's own reading of an outage (video.ts outageStatus), not the server's. */
+  outageStatus: 'open' | 'overdue' | 'closed' | 'closed_late';
+}
+
+type Unlabelled = { [P in keyof Vocabulary]: Exclude<`${P}.${Vocabulary[P]}`, Key> }[keyof Vocabulary];
+type NoneLeft<T extends never> = T;
+/** Compiles only while every value of every enumeration has its label. */
+export type EveryValueLabelled = NoneLeft<Unlabelled>;
+
+/** The name of a code in the language; a code the console does not know is shown as it is. */
+export function label<P extends keyof Vocabulary>(prefix: P, id: Vocabulary[P] | string | null | undefined, lang?: Lang): string {
+  if (!id) return '';
+  const key = `${prefix}.${id}` as Key;
+  const s = t(key, undefined, lang);
+  return s === key ? id : s;
 }
 
 // ---- the installed organisation's words for headquarters ----------------------------------------

@@ -5,6 +5,7 @@ import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { beep, isMuted } from './alerts';
 import { casesApi, type Notification } from './api';
+import { useAction } from './hooks';
 import { live, type LiveChannel, type LiveEvent } from './live';
 
 export const INBOX_TOPIC = 'inbox.notification';
@@ -84,6 +85,10 @@ export interface Inbox extends InboxState {
   reload: () => void;
   markRead: (id: number) => Promise<void>;
   markAllRead: () => Promise<void>;
+  /** Older notifications, a page at a time ("Xem thêm"). */
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => void;
 }
 
 export const InboxContext = createContext<Inbox | null>(null);
@@ -96,6 +101,8 @@ export function useInboxContext(): Inbox | null {
 export function useInbox(enabled: boolean, channel: LiveChannel = live): Inbox {
   const [state, setState] = useState<InboxState>({ items: null, unread: 0 });
   const [error, setError] = useState<unknown>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const more = useAction();
   const generation = useRef(0);
   // Events that arrive while a load is in flight are applied again on top of its answer.
   const pending = useRef<unknown[] | null>(null);
@@ -111,6 +118,7 @@ export function useInbox(enabled: boolean, channel: LiveChannel = live): Inbox {
         for (const p of pending.current ?? []) s = applyInboxEvent(s, p);
         pending.current = null;
         setState(s);
+        setNext(r.next);
         setError(null);
       },
       (e) => {
@@ -163,5 +171,19 @@ export function useInbox(enabled: boolean, channel: LiveChannel = live): Inbox {
     setState((s) => applyAllRead(s, new Date().toISOString()));
   }, []);
 
-  return { ...state, error, reload, markRead, markAllRead };
+  const loadMore = useCallback(() => {
+    if (!next) return;
+    const gen = generation.current;
+    void more.run(async () => {
+      const r = await casesApi.inbox(false, next);
+      if (gen !== generation.current) return;
+      setState((s) => {
+        const known = new Set((s.items ?? []).map((n) => n.id));
+        return { items: newestFirst([...(s.items ?? []), ...r.items.filter((n) => !known.has(n.id))]), unread: r.unread };
+      });
+      setNext(r.next);
+    });
+  }, [next, more]);
+
+  return { ...state, error: error ?? more.error, reload, markRead, markAllRead, hasMore: !!next, loadingMore: !!more.busy, loadMore };
 }

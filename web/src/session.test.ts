@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from './api';
-import { canPlayVideo, canWriteHolds, ROLE_IDS } from './session';
+import { ROLES } from './api';
+import { canPlayVideo, canWriteHolds } from './session';
 
 const as = (...roles: string[]) => ({ id: 1, username: 'u', full_name: 'U', unit_id: 1, roles: roles.map((role) => ({ role, unit_id: 1 })) }) as unknown as User;
-const allowed = (can: (u: User) => boolean) => ROLE_IDS.filter((r) => can(as(r)));
+const allowed = (can: (u: User) => boolean) => ROLES.filter((r) => can(as(r)));
 
 // The role lists of src/auth/policy.cpp, written out: the buttons a role cannot use are not shown.
 describe('camera buttons by role', () => {

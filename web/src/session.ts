@@ -72,32 +72,3 @@ export function metaIds(meta: Meta | null, list: MetaList, fallback: readonly st
   const items = meta?.[list];
   return items && items.length ? items.map((m) => m.id) : [...fallback];
 }
-
-export const ROLE_IDS = [
-  'admin',
-  'hq_leader',
-  'unit_leader',
-  'shift_leader',
-  'duty_officer',
-  'supervision_officer',
-  'office_officer',
-  'camera_admin',
-  'auditor',
-  'external_requester',
-] as const;
-
-export const UNIT_KIND_IDS = [
-  'headquarters',
-  'leadership',
-  'office',
-  'department',
-  'division',
-  'provincial_department',
-  'branch',
-  'team',
-  'customs_department',
-  'central_unit',
-  'regional_branch',
-  'border_gate_office',
-  'external',
-] as const;

@@ -65,7 +65,7 @@ describe('names', () => {
     expect(siteKindName('border_gate', 'vi')).toBe('Cửa khẩu biên giới');
     expect(siteKindName('bonded_warehouse', 'vi')).toBe('Kho ngoại quan');
     expect(siteKindName('scanner_area', 'en')).toBe('Scanner area');
-    expect(CAMERA_STATES.map((s) => cameraStateName(s, 'vi'))).toEqual(['Trực tuyến', 'Suy giảm', 'Mất tín hiệu', 'Đang kết nối', 'Tắt']);
+    expect(CAMERA_STATES.map((s) => cameraStateName(s, 'vi'))).toEqual(['Trực tuyến', 'Suy giảm', 'Mất tín hiệu', 'Đang kết nối', 'Tắt', 'Chưa rõ']);
     expect(gapCauseName('camera_down', 'vi')).toBe('Mất tín hiệu camera');
     expect(gapCauseName('retention', 'en')).toBe('Deleted by retention');
     expect(gapCauseName('something_new', 'vi')).toBe('something_new');

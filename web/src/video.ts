@@ -19,14 +19,7 @@ import {
 import { addDays, formatYmd, todayIn, zonedToUtcMs } from './calendar';
 import { utcIsoToZonedLocal, zonedLocalToUtcIso } from './cases';
 import { DISPLAY_TIME_ZONE, formatDateTime, parseViDate } from './format';
-import { getLang, pick, t, type Key, type Lang } from './i18n';
-
-function label(prefix: string, id: string | null | undefined, lang?: Lang): string {
-  if (!id) return '';
-  const key = `${prefix}.${id}` as Key;
-  const s = t(key, undefined, lang);
-  return s === key ? id : s;
-}
+import { getLang, label, pick, t, type Lang } from './i18n';
 
 export const siteKindName = (k: string, lang?: Lang) => label('siteKind', k, lang);
 export const ownerName = (o: string, lang?: Lang) => label('cameraOwner', o, lang);
@@ -151,8 +144,7 @@ export function groupBySite(cameras: Camera[], sites: Pick<Site, 'id' | 'name' |
 /** The state filter: "" for all, "unknown" for what the console cannot name. */
 export function stateMatches(c: Pick<Camera, 'state'>, state: string): boolean {
   if (!state) return true;
-  if (state === 'unknown') return !(CAMERA_STATES as readonly string[]).includes(c.state);
-  return c.state === state;
+  return ((CAMERA_STATES as readonly string[]).includes(c.state) ? c.state : 'unknown') === state;
 }
 
 // ---- one day in the unit's time zone ------------------------------------------------------------

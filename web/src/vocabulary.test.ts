@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import reportSource from '../../src/duty/report.cpp?raw';
 import vocabularySource from '../../src/org/vocabulary.cpp?raw';
-import { DESIGNATION_KINDS, FOCUS_SOURCES, LOG_KINDS, ORDER_KINDS, POSITIONS, TARGET_TYPES } from './api';
+import { DESIGNATION_KINDS, FOCUS_SOURCES, LOG_KINDS, ORDER_KINDS, POSITIONS, ROLES, TARGET_TYPES, UNIT_KINDS } from './api';
 import { dictionaries, getHqWords, REGULATION_HQ_WORDS, setHqWords, t, type Key } from './i18n';
-import { metaName, ROLE_IDS, UNIT_KIND_IDS } from './session';
+import { metaName } from './session';
 
 interface ServerTerm {
   id: string;
@@ -33,11 +33,11 @@ function expectSameWords(prefix: string, terms: ServerTerm[], ids: readonly stri
 
 describe('one vocabulary with the server (src/org/vocabulary.cpp)', () => {
   it('names every role as the server does', () => {
-    expectSameWords('role', table(vocabularySource, 'role_terms()'), ROLE_IDS);
+    expectSameWords('role', table(vocabularySource, 'role_terms()'), ROLES);
   });
 
   it('names every unit kind as the server does', () => {
-    expectSameWords('kind', table(vocabularySource, 'unit_kinds()'), UNIT_KIND_IDS);
+    expectSameWords('kind', table(vocabularySource, 'unit_kinds()'), UNIT_KINDS);
   });
 
   it('names every designation kind as the server does', () => {

@@ -1,12 +1,13 @@
 // One camera: what it is, the recorder's live word on it (with a connection test), playback of its
 // recordings on a zoomable timeline (CameraPlayback.tsx), and the evidence holds (giữ dữ liệu làm chứng
 // cứ) that keep its recordings from retention.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { ApiError, casesApi, videoApi, type Camera, type Hold, type ProbeResult } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction, useCustomsUnits, useLoad, useNow } from '../hooks';
 import { t } from '../i18n';
-import { live, useLiveTopic, type LiveEvent } from '../live';
+import { useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { canPlayVideo, canWriteCameras, canWriteHolds, useApp } from '../session';
 import { announceHoldsChanged } from '../timeline';
@@ -30,38 +31,28 @@ import {
   withState,
   type HoldForm,
 } from '../video';
-import { useCustomsUnits } from './Cases';
 import { OpenOutage } from './CameraOutages';
 import { CameraPlayback } from './CameraPlayback';
-import { CameraStateBadge, RecordingDot, useNow } from './Cameras';
+import { CameraStateBadge, RecordingDot } from './Cameras';
 
 export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   const { user } = useApp();
   const units = useCustomsUnits();
-  const [camera, setCamera] = useState<Camera | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const load = useLoad((signal) => videoApi.camera(cameraId, signal), [cameraId], { live: true });
+  const camera = load.data;
+  const { error } = load;
   const [span, setSpan] = useState<{ from: number; to: number } | null>(null);
   const now = useNow(15_000);
 
-  const load = useCallback(() => {
-    videoApi.camera(cameraId).then(
-      (c) => {
-        setCamera(c);
-        setError(null);
-      },
-      setError,
-    );
-  }, [cameraId]);
-  useEffect(load, [load]);
+  const { setData } = load;
   const onState = useCallback(
     (e: LiveEvent) => {
       if (isCameraStateEvent(e.payload) && e.payload.camera_id === cameraId)
-        setCamera((c) => (c && isCameraStateEvent(e.payload) ? withState(c, e.payload) : c));
+        setData((c) => (c && isCameraStateEvent(e.payload) ? withState(c, e.payload) : c));
     },
-    [cameraId],
+    [cameraId, setData],
   );
   useLiveTopic('camera.state', onState);
-  useEffect(() => live.onResync(load), [load]);
 
   if (error && !camera) {
     const forbidden = error instanceof ApiError && error.status === 403;
@@ -104,33 +95,20 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
 
 function CameraFacts({ camera: c, write }: { camera: Camera; write: boolean }) {
   // Older answers name the site only by id: ask for it then.
-  const [siteName, setSiteName] = useState<string | null>(null);
-  useEffect(() => {
-    if (c.site_name) return;
-    let on = true;
-    videoApi.site(c.site_id).then(
-      (s) => on && setSiteName(s.name),
-      () => undefined,
-    );
-    return () => {
-      on = false;
-    };
-  }, [c.site_id, c.site_name]);
+  const siteName = useLoad(
+    (signal) => (c.site_name ? Promise.resolve(null) : videoApi.site(c.site_id, signal).then((s) => s.name, () => null)),
+    [c.site_id, c.site_name],
+  ).data;
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const del = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    const ok = await action.run(async () => {
       await videoApi.deleteCamera(c.id);
       navigate({ page: 'cameras' });
-    } catch (e) {
-      setError(e);
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) setConfirming(false);
   };
   return (
     <section class="panel" aria-labelledby="cam-info-h">
@@ -229,20 +207,13 @@ export function StatePanel({ camera: c, now, tz }: { camera: Pick<Camera, 'state
 
 /** "Kiểm tra kết nối": one connection attempt from the server (up to ~15 s), then what it found. */
 export function Probe({ cameraId, probe = videoApi.probe }: { cameraId: number; probe?: (id: number) => Promise<ProbeResult> }) {
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ProbeResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const run = async () => {
-    setBusy(true);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
+  const run = () => {
     setResult(null);
-    setError(null);
-    try {
-      setResult(await probe(cameraId));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    return action.run(async () => setResult(await probe(cameraId)));
   };
   return (
     <div class="probe" data-testid="probe">
@@ -295,28 +266,11 @@ export function HoldsPanel({
   /** Places and releases holds (hold_write); everyone who sees the camera sees its holds. */
   write: boolean;
 }) {
-  const [holds, setHolds] = useState<Hold[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const load = useLoad((signal) => videoApi.holds(camera.id, signal).then(sortHolds), [camera.id]);
+  const holds = load.data;
+  const { error } = load;
   const [form, setForm] = useState<HoldForm | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    let on = true;
-    videoApi.holds(camera.id).then(
-      (items) => {
-        if (!on) return;
-        setHolds(sortHolds(items));
-        setError(null);
-      },
-      (e) => {
-        if (on) setError(e);
-      },
-    );
-    return () => {
-      on = false;
-    };
-  }, [camera.id, tick]);
 
   const open = () => {
     setNotice(null);
@@ -345,7 +299,7 @@ export function HoldsPanel({
           onSaved={() => {
             setForm(null);
             setNotice(t('hold.created'));
-            setTick((n) => n + 1);
+            load.reload();
             announceHoldsChanged(camera.id);
           }}
         />
@@ -360,7 +314,7 @@ export function HoldsPanel({
           write={write}
           onReleased={() => {
             setNotice(t('hold.releasedDone'));
-            setTick((n) => n + 1);
+            load.reload();
             announceHoldsChanged(camera.id);
           }}
         />
@@ -396,8 +350,9 @@ function HoldRow({ hold: h, tz, write, onReleased }: { hold: Hold; tz: string; w
   const [releasing, setReleasing] = useState(false);
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const active = isHoldActive(h);
   const release = async (e: Event) => {
     e.preventDefault();
@@ -406,17 +361,11 @@ function HoldRow({ hold: h, tz, write, onReleased }: { hold: Hold; tz: string; w
       return;
     }
     setLocal(null);
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await videoApi.releaseHold(h.id, reason.trim());
       setReleasing(false);
       onReleased();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <>
@@ -492,8 +441,9 @@ function HoldFormView({
 }) {
   const [form, setForm] = useState<HoldForm>(initial);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const set = (k: keyof HoldForm, v: string) => setForm((f) => ({ ...f, [k]: v }));
 
   const submit = async (e: Event) => {
@@ -501,9 +451,7 @@ function HoldFormView({
     const p = holdPayload(form, tz);
     setLocal(p.errors);
     if (Object.keys(p.errors).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const caseId = await resolveCase(p.caseRef);
       if (caseId === undefined) {
         setLocal({ case_id: t('hold.caseNotFound') });
@@ -512,11 +460,7 @@ function HoldFormView({
       onSaved(
         await videoApi.createHold({ camera_id: cameraId, from: p.from, to: p.to, reason: p.reason, ...(caseId ? { case_id: caseId } : {}) }),
       );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const extra = unclaimedFieldErrors(error, ['from', 'to', 'reason', 'case_id']);

@@ -1,14 +1,14 @@
 // Enterprise camera outages (sự cố camera doanh nghiệp): each time an enterprise's camera went
 // offline, the repair deadline of 10 working days (Art. 16) and whether it was missed.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, videoApi, type CameraOutage } from '../api';
+import { useState } from 'preact/hooks';
+import { videoApi, wholeList, type CameraOutage } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
+import { useCustomsUnits, useLoad, useNow, usePagedList } from '../hooks';
 import { t } from '../i18n';
-import { ChoiceFilter, Loading, ProblemBox } from '../ui';
+import { ListPage } from '../listpage';
+import { ChoiceFilter } from '../ui';
 import { outageFilterState, outageStatus, outageStatusName } from '../video';
-import { useCustomsUnits } from './Cases';
-import { useNow } from './Cameras';
 import { VideoTabs } from './Sites';
 
 /** New outages and repairs show up without a reload; the badges turn overdue on their own. */
@@ -26,45 +26,23 @@ export function OutageBadge({ outage, now }: { outage: Pick<CameraOutage, 'ended
 export function CameraOutagesPage() {
   const units = useCustomsUnits();
   const [state, setState] = useState('open');
-  const [items, setItems] = useState<CameraOutage[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const now = useNow();
-  const generation = useRef(0);
-
-  const load = useCallback(() => {
-    const gen = ++generation.current;
-    videoApi.outages({ state: outageFilterState(state) }).then(
-      (list) => {
-        if (gen !== generation.current) return;
-        setItems(list);
-        setError(null);
-      },
-      (e) => {
-        if (gen !== generation.current) return;
-        setError(e);
-        setItems(null);
-      },
-    );
-  }, [state]);
-
-  useEffect(() => {
-    setItems(null);
-    load();
-    const h = setInterval(load, RELOAD_MS);
-    return () => clearInterval(h);
-  }, [load]);
-
-  const forbidden = error instanceof ApiError && error.status === 403;
+  const list = usePagedList((_, signal) => videoApi.outages({ state: outageFilterState(state) }, signal).then(wholeList), [state], {
+    everyMs: RELOAD_MS,
+  });
 
   return (
-    <section class="camera-outages">
-      <div class="page-head">
-        <h1>{t('outage.title')}</h1>
-        {items ? <span class="muted">{t('outage.count', { n: items.length })}</span> : null}
-      </div>
-      <VideoTabs current="outages" />
-      <p class="hint">{t('outage.intro')}</p>
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+    <ListPage
+      class="camera-outages"
+      title={t('outage.title')}
+      actions={list.items ? <span class="muted">{t('outage.count', { n: list.items.length })}</span> : null}
+      top={
+        <>
+          <VideoTabs current="outages" />
+          <p class="hint">{t('outage.intro')}</p>
+        </>
+      }
+      filters={
         <ChoiceFilter
           id="outf-state"
           label={t('outage.status')}
@@ -73,67 +51,41 @@ export function CameraOutagesPage() {
           name={(v) => t(v === 'open' ? 'outageFilter.open' : 'outageFilter.closed')}
           onChange={setState}
         />
-      </form>
-      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
-      {!items && !error ? <Loading /> : null}
-      {items && items.length === 0 ? <p class="muted">{t('outage.empty')}</p> : null}
-      {items && items.length > 0 ? (
-        <div class="table-wrap">
-          <table class="grid" data-testid="outage-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('outage.camera')}</th>
-                <th scope="col">{t('outage.site')}</th>
-                <th scope="col">{t('outage.enterprise')}</th>
-                <th scope="col">{t('outage.started')}</th>
-                <th scope="col">{t('outage.ended')}</th>
-                <th scope="col">{t('outage.repairDue')}</th>
-                <th scope="col">{t('outage.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((o) => {
-                const tz = unitTimeZone(units, o.unit_id);
-                return (
-                  <tr key={o.id} data-outage-id={o.id}>
-                    <td>
-                      <a href={`#/cameras/${o.camera_id}`}>{o.camera_name}</a>
-                    </td>
-                    <td>
-                      {o.site_name}
-                      <div class="muted small">{unitNameIn(o)}</div>
-                    </td>
-                    <td>{o.owner_name}</td>
-                    <td>{formatDateTime(o.started_at, { timeZone: tz })}</td>
-                    <td>{o.ended_at ? formatDateTime(o.ended_at, { timeZone: tz }) : <span class="muted">—</span>}</td>
-                    <td>{formatDateTime(o.repair_due_at, { timeZone: tz })}</td>
-                    <td>
-                      <OutageBadge outage={o} now={now} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </section>
+      }
+      list={list}
+      empty={t('outage.empty')}
+      testId="outage-list"
+      rowProps={(o) => ({ 'data-outage-id': o.id })}
+      columns={[
+        { head: t('outage.camera'), cell: (o) => <a href={`#/cameras/${o.camera_id}`}>{o.camera_name}</a> },
+        {
+          head: t('outage.site'),
+          cell: (o) => (
+            <>
+              {o.site_name}
+              <div class="muted small">{unitNameIn(o)}</div>
+            </>
+          ),
+        },
+        { head: t('outage.enterprise'), cell: (o) => o.owner_name },
+        { head: t('outage.started'), cell: (o) => formatDateTime(o.started_at, { timeZone: unitTimeZone(units, o.unit_id) }) },
+        {
+          head: t('outage.ended'),
+          cell: (o) => (o.ended_at ? formatDateTime(o.ended_at, { timeZone: unitTimeZone(units, o.unit_id) }) : <span class="muted">—</span>),
+        },
+        { head: t('outage.repairDue'), cell: (o) => formatDateTime(o.repair_due_at, { timeZone: unitTimeZone(units, o.unit_id) }) },
+        { head: t('outage.status'), cell: (o) => <OutageBadge outage={o} now={now} /> },
+      ]}
+    />
   );
 }
 
 /** A camera's outage still open, with its deadline (nothing when there is none); asked again when its state changes. */
 export function OpenOutage({ cameraId, state, tz, now }: { cameraId: number; state: string; tz: string; now: number }) {
-  const [outage, setOutage] = useState<CameraOutage | null>(null);
-  useEffect(() => {
-    let on = true;
-    videoApi.outages({ state: 'open', camera: cameraId }).then(
-      (list) => on && setOutage(list[0] ?? null),
-      () => on && setOutage(null),
-    );
-    return () => {
-      on = false;
-    };
-  }, [cameraId, state]);
+  const outage = useLoad(
+    (signal) => videoApi.outages({ state: 'open', camera: cameraId }, signal).then((list) => list[0] ?? null, () => null),
+    [cameraId, state],
+  ).data;
   if (!outage) return null;
   return (
     <div class="alert alert-warn" role="status" data-testid="open-outage">

@@ -3,7 +3,7 @@
 // when paused, a typed time to jump to, a playhead that follows the picture, and clips chained one
 // after another. The logic lives in ../timeline.ts; this file draws it and talks to the server.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, casesApi, GAP_CAUSES, videoApi, type Camera, type Case, type Hold, type Recordings } from '../api';
+import { ApiError, casesApi, GAP_CAUSES, MAX_PAGE, videoApi, type Camera, type Case, type Hold, type Recordings } from '../api';
 import { formatDateTime, parseViDate } from '../format';
 import { t } from '../i18n';
 import { Field, ProblemBox } from '../ui';
@@ -40,7 +40,7 @@ import {
   type View,
 } from '../timeline';
 import { barTitle, causesIn, gapAt, gapCauseName, timelineBars, type Bar } from '../video';
-import { useNow } from './Cameras';
+import { useLoad, useNow } from '../hooks';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const pct = (f: number) => `${(f * 100).toFixed(4)}%`;
@@ -416,9 +416,6 @@ export function CameraPlayback({
   const now = Math.max(pageNow, tickNow);
   const [rec, setRec] = useState<{ span: { from: number; to: number }; data: Recordings } | null>(null);
   const [recError, setRecError] = useState<unknown>(null);
-  const [holds, setHolds] = useState<Hold[] | null>(null);
-  const [holdsTick, setHoldsTick] = useState(0);
-  const [cases, setCases] = useState<Case[] | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [clip, setClip] = useState<Playing | null>(null);
   // A time to play once the recordings around it are loaded (a pick, or the next clip across a day).
@@ -463,7 +460,10 @@ export function CameraPlayback({
     return () => clearInterval(h);
   }, [live, load]);
 
-  useEffect(() => onHoldsChanged((id) => id === camera.id && setHoldsTick((n) => n + 1)), [camera.id]);
+  const holdsLoad = useLoad((signal) => videoApi.holds(camera.id, signal).catch(() => [] as Hold[]), [camera.id]);
+  const holds = holdsLoad.data;
+  const { reload: reloadHolds } = holdsLoad;
+  useEffect(() => onHoldsChanged((id) => id === camera.id && reloadHolds()), [camera.id, reloadHolds]);
   // A new clip is a new <video> element: it takes the chosen speed at once, not only when its
   // metadata has loaded.
   useEffect(() => {
@@ -473,29 +473,15 @@ export function CameraPlayback({
       v.playbackRate = rate;
     }
   });
-  useEffect(() => {
-    let on = true;
-    videoApi.holds(camera.id).then(
-      (items) => on && setHolds(items),
-      () => on && setHolds([]),
-    );
-    return () => {
-      on = false;
-    };
-  }, [camera.id, holdsTick]);
-
-  useEffect(() => {
-    let on = true;
-    // Cases name cameras inside their windows, not as a filter: ask for the days around and keep those
-    // that name this camera. Those who may not read cases see no markers.
-    casesApi.cases({ from: iso(span.from - DAY), to: iso(span.to + DAY) }).then(
-      (r) => on && setCases(r.items),
-      () => on && setCases([]),
-    );
-    return () => {
-      on = false;
-    };
-  }, [spanKey]);
+  // Cases name cameras inside their windows, not as a filter: ask for the days around (the newest
+  // MAX_PAGE) and keep those that name this camera. Those who may not read cases see no markers.
+  const cases = useLoad(
+    (signal) =>
+      casesApi
+        .cases({ from: iso(span.from - DAY), to: iso(span.to + DAY), limit: MAX_PAGE }, null, signal)
+        .then((r) => r.items, () => [] as Case[]),
+    [spanKey],
+  ).data;
 
   const covered = rec && rec.span.from <= view.start && rec.span.to >= view.end ? rec : null;
   const runs = useMemo(() => runsOf(rec?.data, now), [rec, now]);

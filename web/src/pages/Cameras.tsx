@@ -1,9 +1,8 @@
 // Cameras (camera giám sát): the list grouped by site with each camera's state as the recorder
 // reports it, live; and the form that adds or changes a camera. Credentials are write-only: the form
 // says whether they are set and offers to change or remove them.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import {
-  ApiError,
   CAMERA_CONNECTIONS,
   CAMERA_OWNERS,
   CAMERA_STATES,
@@ -14,8 +13,10 @@ import {
 } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction, useCustomsUnits, useLoad, useNow, usePagedList } from '../hooks';
 import { t } from '../i18n';
-import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
+import { ListPage, type Column } from '../listpage';
+import { useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { canWriteCameras, useApp } from '../session';
 import { ChoiceFilter, Field, fieldError, Loading, ProblemBox, unclaimedFieldErrors } from '../ui';
@@ -38,20 +39,7 @@ import {
   type CameraForm,
   type CredentialsChange,
 } from '../video';
-import { useCustomsUnits } from './Cases';
 import { VideoTabs } from './Sites';
-
-const POLL_MS = 15_000;
-
-/** The clock that "since" texts are measured against, ticking every `everyMs`. */
-export function useNow(everyMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const h = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(h);
-  }, [everyMs]);
-  return now;
-}
 
 export function CameraStateBadge({ state }: { state: string }) {
   return (
@@ -109,153 +97,111 @@ export function CameraRows({ cameras, now, tz }: { cameras: Camera[]; now: numbe
   );
 }
 
-const STATE_FILTER = [...CAMERA_STATES, 'unknown'] as const;
+
 
 export function CamerasPage() {
   const { user } = useApp();
   const units = useCustomsUnits();
-  const [sites, setSites] = useState<Site[]>([]);
+  const sites = useLoad((signal) => videoApi.sites(undefined, signal).catch(() => [] as Site[]), []).data ?? NO_SITES;
   const [filter, setFilter] = useState({ site: '', state: '' });
-  const [cameras, setCameras] = useState<Camera[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const connected = useLiveConnected();
   const now = useNow();
-  const generation = useRef(0);
-
-  useEffect(() => {
-    videoApi.sites().then(setSites, () => setSites([]));
-  }, []);
-
-  const load = useCallback(() => {
-    const gen = ++generation.current;
-    videoApi.cameras({ site: filter.site ? Number(filter.site) : null }).then(
-      (items) => {
-        if (gen !== generation.current) return;
-        setCameras(items);
-        setError(null);
-      },
-      (e) => {
-        if (gen !== generation.current) return;
-        setError(e);
-        setCameras(null);
-      },
-    );
-  }, [filter.site]);
-
-  useEffect(() => {
-    setCameras(null);
-    load();
-  }, [load]);
+  const list = usePagedList((cursor, signal) => videoApi.cameras({ site: filter.site ? Number(filter.site) : null }, cursor, signal), [filter.site], {
+    live: true,
+  });
 
   // Live: the recorder's word on each camera (state, numbers, last error) as it changes.
-  const onState = useCallback((e: LiveEvent) => setCameras((prev) => (prev ? applyCameraState(prev, e.payload) : prev)), []);
+  const { setItems } = list;
+  const onState = useCallback((e: LiveEvent) => setItems((prev) => applyCameraState(prev, e.payload)), [setItems]);
   useLiveTopic('camera.state', onState);
-  useEffect(() => live.onResync(load), [load]);
-  const wasConnected = useRef(connected);
-  useEffect(() => {
-    if (connected && !wasConnected.current) load();
-    wasConnected.current = connected;
-    if (connected) return;
-    const h = setInterval(load, POLL_MS);
-    return () => clearInterval(h);
-  }, [connected, load]);
 
-  const groups = useMemo(
-    () => groupBySite((cameras ?? []).filter((c) => stateMatches(c, filter.state)), sites),
-    [cameras, sites, filter.state],
-  );
+  const cameras = list.items;
+  const matching = useMemo(() => (cameras ?? []).filter((c) => stateMatches(c, filter.state)), [cameras, filter.state]);
   const siteById = useMemo(() => new Map(sites.map((s) => [s.id, s])), [sites]);
-  const forbidden = error instanceof ApiError && error.status === 403;
   const write = canWriteCameras(user);
-  const shown = groups.reduce((n, g) => n + g.cameras.length, 0);
+  // The rows are CameraRows, grouped by site: the columns give the heads.
+  const columns: Column<Camera>[] = [
+    { head: t('camera.name') },
+    { head: t('camera.state') },
+    { head: t('camera.since') },
+    { head: t('camera.fps'), class: 'num' },
+    { head: t('camera.kbps'), class: 'num' },
+    { head: t('camera.recording') },
+    { head: t('camera.owner') },
+    { head: t('camera.connection') },
+  ];
 
   return (
-    <section class="cameras">
-      <div class="page-head">
-        <h1>{t('camera.title')}</h1>
-        {cameras ? <span class="muted">{t('camera.count', { n: shown })}</span> : null}
-        <span class={`live-state ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
-          {connected ? t('duty.live') : t('cases.polling')}
-        </span>
-        {write ? (
-          <a class="btn btn-primary push-right" href={filter.site ? `#/cameras/new/${filter.site}` : '#/cameras/new'}>
-            {t('camera.new')}
-          </a>
-        ) : null}
-      </div>
-      <VideoTabs current="cameras" />
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <ChoiceFilter id="camf-site" label={t('camera.site')} value={filter.site} onChange={(v) => setFilter((f) => ({ ...f, site: v }))}>
-          {sites.map((s) => (
-            <option key={s.id} value={String(s.id)}>
-              {s.name}
-            </option>
-          ))}
-        </ChoiceFilter>
-        <ChoiceFilter
-          id="camf-state"
-          label={t('camera.state')}
-          value={filter.state}
-          values={STATE_FILTER}
-          name={(s) => cameraStateName(s)}
-          onChange={(v) => setFilter((f) => ({ ...f, state: v }))}
-        />
-      </form>
-      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
-      {!cameras && !error ? <Loading /> : null}
-      {cameras && cameras.length === 0 ? <p class="muted">{t('camera.empty')}</p> : null}
-      {cameras && cameras.length > 0 && shown === 0 ? <p class="muted">{t('camera.noMatch')}</p> : null}
-      {shown > 0 ? (
-        <div class="table-wrap">
-          <table class="grid camera-list" data-testid="camera-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('camera.name')}</th>
-                <th scope="col">{t('camera.state')}</th>
-                <th scope="col">{t('camera.since')}</th>
-                <th scope="col" class="num">
-                  {t('camera.fps')}
+    <ListPage
+      class="cameras"
+      title={t('camera.title')}
+      actions={
+        <>
+          {cameras ? <span class="muted">{t('camera.count', { n: matching.length })}</span> : null}
+          <span class={`live-state ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
+            {connected ? t('duty.live') : t('cases.polling')}
+          </span>
+          {write ? (
+            <a class="btn btn-primary push-right" href={filter.site ? `#/cameras/new/${filter.site}` : '#/cameras/new'}>
+              {t('camera.new')}
+            </a>
+          ) : null}
+        </>
+      }
+      top={<VideoTabs current="cameras" />}
+      filters={
+        <>
+          <ChoiceFilter id="camf-site" label={t('camera.site')} value={filter.site} onChange={(v) => setFilter((f) => ({ ...f, site: v }))}>
+            {sites.map((s) => (
+              <option key={s.id} value={String(s.id)}>
+                {s.name}
+              </option>
+            ))}
+          </ChoiceFilter>
+          <ChoiceFilter
+            id="camf-state"
+            label={t('camera.state')}
+            value={filter.state}
+            values={CAMERA_STATES}
+            name={(s) => cameraStateName(s)}
+            onChange={(v) => setFilter((f) => ({ ...f, state: v }))}
+          />
+        </>
+      }
+      list={{ ...list, items: cameras && matching }}
+      empty={cameras && cameras.length > 0 ? t('camera.noMatch') : t('camera.empty')}
+      tableClass="grid camera-list"
+      testId="camera-list"
+      columns={columns}
+      body={(items) =>
+        groupBySite(items, sites).map((g) => {
+          const site = siteById.get(g.siteId);
+          return (
+            <tbody key={g.siteId} data-site-id={g.siteId} aria-live="polite">
+              <tr class="group-row">
+                <th scope="colgroup" colSpan={columns.length}>
+                  {g.name}
+                  {site || g.cameras[0] ? <span class="muted small"> — {unitNameIn(site ?? g.cameras[0])}</span> : null}
                 </th>
-                <th scope="col" class="num">
-                  {t('camera.kbps')}
-                </th>
-                <th scope="col">{t('camera.recording')}</th>
-                <th scope="col">{t('camera.owner')}</th>
-                <th scope="col">{t('camera.connection')}</th>
               </tr>
-            </thead>
-            {groups.map((g) => {
-              const site = siteById.get(g.siteId);
-              return (
-                <tbody key={g.siteId} data-site-id={g.siteId} aria-live="polite">
-                  <tr class="group-row">
-                    <th scope="colgroup" colSpan={8}>
-                      {g.name}
-                      {site || g.cameras[0] ? <span class="muted small"> — {unitNameIn(site ?? g.cameras[0])}</span> : null}
-                    </th>
-                  </tr>
-                  <CameraRows cameras={g.cameras} now={now} tz={unitTimeZone(units, g.unitId)} />
-                </tbody>
-              );
-            })}
-          </table>
-        </div>
-      ) : null}
-    </section>
+              <CameraRows cameras={g.cameras} now={now} tz={unitTimeZone(units, g.unitId)} />
+            </tbody>
+          );
+        })
+      }
+    />
   );
 }
+
+const NO_SITES: Site[] = [];
 
 // ---- the form -----------------------------------------------------------------------------------
 
 /** New camera (at `siteId` when given) or a camera being changed (#/cameras/{id}/edit). */
 export function CameraFormPage({ cameraId, siteId }: { cameraId: number | null; siteId: number | null }) {
-  const [camera, setCamera] = useState<Camera | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (cameraId) videoApi.camera(cameraId).then(setCamera, setError);
-  }, [cameraId]);
-  if (cameraId && !camera) return error ? <ProblemBox error={error} /> : <Loading />;
-  return <CameraFormView camera={camera} siteId={siteId} />;
+  const load = useLoad((signal) => (cameraId ? videoApi.camera(cameraId, signal) : Promise.resolve(null)), [cameraId]);
+  if (cameraId && !load.data) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
+  return <CameraFormView camera={load.data} siteId={siteId} />;
 }
 
 const CLAIMED = [
@@ -274,25 +220,19 @@ const CLAIMED = [
 ];
 
 function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: number | null }) {
-  const [sites, setSites] = useState<Site[] | null>(null);
+  const sitesLoad = useLoad((signal) => videoApi.sites(undefined, signal), []);
+  const sites = sitesLoad.data ?? (sitesLoad.error ? NO_SITES : null);
   const [form, setForm] = useState<CameraForm>(() => cameraForm(camera, siteId));
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useAction();
+  const busy = !!save.busy;
+  const error = save.error ?? sitesLoad.error;
 
+  // A single site needs no choosing.
   useEffect(() => {
-    videoApi.sites().then(
-      (items) => {
-        setSites(items);
-        // A single site needs no choosing.
-        if (items.length === 1) setForm((f) => (f.site ? f : { ...f, site: String(items[0].id) }));
-      },
-      (e) => {
-        setSites([]);
-        setError(e);
-      },
-    );
-  }, []);
+    const items = sitesLoad.data;
+    if (items?.length === 1) setForm((f) => (f.site ? f : { ...f, site: String(items[0].id) }));
+  }, [sitesLoad.data]);
 
   const set = <K extends keyof CameraForm>(k: K, v: CameraForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const credentials = (c: CredentialsChange) => setForm((f) => ({ ...f, credentials: c, username: '', password: '' }));
@@ -302,9 +242,7 @@ function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: num
     const { body, errors } = cameraPayload(form, !camera, camera);
     setLocal(errors);
     if (Object.keys(errors).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await save.run(async () => {
       let saved: Camera;
       if (camera) {
         const patch = cameraPatch(body, camera);
@@ -313,11 +251,7 @@ function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: num
         saved = await videoApi.createCamera(body);
       }
       navigate({ page: 'camera', cameraId: saved.id, edit: false });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const fe = (f: string) => local[f] ?? fieldError(error, f);

@@ -2,7 +2,7 @@
 // user's part in it allow, the handling plans (Art. 15.1d), the coordination requests (Appendix V)
 // and the timeline, refreshed live.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, casesApi, OUTCOMES, type Case, type CoordinationRequest, type Proposal, type TimelineItem, type Unit } from '../api';
+import { ApiError, casesApi, CASE_OUTCOMES, type Case, type CoordinationRequest, type Proposal, type TimelineItem, type Unit } from '../api';
 import {
   caseActions,
   clauseText,
@@ -22,8 +22,9 @@ import {
   type CaseAction,
 } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction, useLoad, useUnits } from '../hooks';
 import { pick, t } from '../i18n';
-import { live, useLiveTopic, type LiveEvent } from '../live';
+import { useLiveTopic, type LiveEvent } from '../live';
 import { useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
@@ -33,36 +34,27 @@ import { CoordinationTable } from './Coordination';
 
 export function CaseDetailPage({ caseId }: { caseId: number }) {
   const { user } = useApp();
-  const [c, setCase] = useState<Case | null>(null);
-  const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const units = useUnits();
+  // The case follows the live channel (resync, reconnect); its timeline is asked again with it.
+  const caseLoad = useLoad((signal) => casesApi.case(caseId, signal), [caseId], { live: true });
+  const timelineLoad = useLoad((signal) => casesApi.timeline(caseId, signal).catch(() => [] as TimelineItem[]), [caseId], { live: true });
+  const c = caseLoad.data;
+  const timeline = timelineLoad.data;
+  const error = caseLoad.error;
   // A step refused by the rule or at the wrong stage: kept through the reloads that follow it.
   const [problem, setProblem] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    api.units().then(setUnits, () => setUnits([]));
-  }, []);
-
+  const { setData: setCaseData, reload: reloadCase } = caseLoad;
+  const { reload: reloadTimeline } = timelineLoad;
   const load = useCallback(() => {
-    casesApi.case(caseId).then(
-      (x) => {
-        setCase(x);
-        setError(null);
-      },
-      (e) => setError(e),
-    );
-    casesApi.timeline(caseId).then(setTimeline, () => setTimeline((prev) => prev ?? []));
-  }, [caseId]);
+    reloadCase();
+    reloadTimeline();
+  }, [reloadCase, reloadTimeline]);
 
   useEffect(() => {
-    setCase(null);
-    setTimeline(null);
     setNotice(null);
     setProblem(null);
-    load();
-  }, [load]);
+  }, [caseId]);
 
   const onCase = useCallback(
     (e: LiveEvent) => {
@@ -78,18 +70,17 @@ export function CaseDetailPage({ caseId }: { caseId: number }) {
   );
   useLiveTopic('case.changed', onCase);
   useLiveTopic('coordination.changed', onCoordination);
-  useEffect(() => live.onResync(load), [load]);
 
   /** An action answered with the case: show it, say so, and fetch the timeline that grew. */
   const done = useCallback(
     (after: Case | null, msg: string) => {
-      if (after) setCase(after);
+      if (after) setCaseData(() => after);
       setProblem(null);
       setNotice(msg);
-      casesApi.timeline(caseId).then(setTimeline, () => undefined);
-      if (!after) load();
+      reloadTimeline();
+      if (!after) reloadCase();
     },
-    [caseId, load],
+    [setCaseData, reloadTimeline, reloadCase],
   );
 
   /** A refusal the page shows; at the wrong stage (409) the case has moved on: show where it is. */
@@ -302,29 +293,24 @@ type Done = (after: Case | null, msg: string) => void;
 
 function Actions({ c, actions, onDone }: { c: Case; actions: CaseAction[]; onDone: Done }) {
   const [open, setOpen] = useState<'conclude' | 'reopen' | null>(null);
-  const [outcome, setOutcome] = useState<string>(OUTCOMES[0]);
+  const [outcome, setOutcome] = useState<string>(CASE_OUTCOMES[0]);
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const [local, setLocal] = useState<Record<string, string>>({});
   const buttons = actions.filter((a) => a !== 'propose' && a !== 'coordinate');
   if (buttons.length === 0) return null;
 
   const run = async (fn: () => Promise<Case>, msg: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const after = await fn();
       setOpen(null);
       setNote('');
       setReason('');
       onDone(after, msg);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
 
@@ -398,7 +384,7 @@ function Actions({ c, actions, onDone }: { c: Case; actions: CaseAction[]; onDon
             <Field id="case-outcome" label={t('cases.outcome')} error={fe('outcome')}>
               {(a) => (
                 <select {...a} value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
-                  {OUTCOMES.map((o) => (
+                  {CASE_OUTCOMES.map((o) => (
                     <option key={o} value={o}>
                       {outcomeName(o)}
                     </option>
@@ -442,23 +428,18 @@ function Actions({ c, actions, onDone }: { c: Case; actions: CaseAction[]; onDon
 
 function Proposals({ c, canPropose, tz, onDone }: { c: Case; canPropose: boolean; tz: string; onDone: Done }) {
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const list = c.proposals ?? [];
   if (list.length === 0 && !canPropose) return null;
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const after = await casesApi.propose(c.id, text.trim());
       setText('');
       onDone(after, t('cases.proposed'));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section class="panel" aria-labelledby="proposals-h">
@@ -489,19 +470,14 @@ function Proposals({ c, canPropose, tz, onDone }: { c: Case; canPropose: boolean
 function ProposalItem({ c, p, tz, onDone }: { c: Case; p: Proposal; tz: string; onDone: Done }) {
   const [remarks, setRemarks] = useState('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const can = proposalActions(p, c);
   const run = async (fn: () => Promise<Case>, msg: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       onDone(await fn(), msg);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <li class={`proposal proposal-${p.status}`} data-proposal-id={p.id}>
@@ -627,8 +603,9 @@ export function CoordinationForm({
   const [deadline, setDeadline] = useState('');
   const [contacts, setContacts] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useAction();
+  const busy = !!save.busy;
+  const { error } = save;
   const targets = useMemo(() => coordinationTargetNodes(flatten(buildTree(units)), c), [units, c]);
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -638,9 +615,7 @@ export function CoordinationForm({
     if (!iso) errs.deadline = t('cases.badDateTime');
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await save.run(async () => {
       onCreated(
         await casesApi.createCoordination({
           case_id: c.id,
@@ -651,11 +626,7 @@ export function CoordinationForm({
           contacts: contacts.trim(),
         }),
       );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   return (

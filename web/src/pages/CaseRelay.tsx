@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, casesApi, type Case, type Relay } from '../api';
 import { unitNameIn } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction } from '../hooks';
 import { pick, t, type Key } from '../i18n';
 import {
   bypassHop,
@@ -174,23 +175,19 @@ type FormProps = { caseId: number; onCancel: () => void } & Handlers;
  * other refusal goes to the page's problem box.
  */
 function useStep({ onCancel, onDone, onProblem }: FormProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (fn: () => Promise<Case>, msg: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const after = await fn();
-      onCancel();
-      onDone(after, msg);
-    } catch (e) {
-      if (e instanceof ApiError && Object.keys(e.fieldErrors()).length) setError(e);
-      else onProblem(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
+  const action = useAction();
+  const run = (fn: () => Promise<Case>, msg: string) =>
+    action.run(async () => {
+      try {
+        const after = await fn();
+        onCancel();
+        onDone(after, msg);
+      } catch (e) {
+        if (e instanceof ApiError && Object.keys(e.fieldErrors()).length) throw e;
+        onProblem(e);
+      }
+    });
+  return { busy: !!action.busy, error: action.error, run };
 }
 
 function ForwardForm(props: FormProps & { relay: Relay }) {

@@ -1,18 +1,18 @@
 // Cases with signs of a violation (vụ việc có dấu hiệu vi phạm): the live list with its filters, and
 // the report form (Art. 8, Art. 16.4) that saves a draft or sends the report.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useMemo, useState } from 'preact/hooks';
 import {
-  api,
+  allPages,
   ApiError,
-  CASE_SEVERITIES,
+  SEVERITIES,
   CASE_STATUSES,
   CASE_SUBJECTS,
   casesApi,
   IDENTIFIER_KINDS,
-  METHODS,
+  MAX_PAGE,
+  SUPERVISION_METHODS,
   type Case,
   type Task,
-  type Unit,
 } from '../api';
 import { severityName } from '../alerts';
 import {
@@ -40,13 +40,13 @@ import {
 } from '../cases';
 import { formatDateTime } from '../format';
 import { pick, t } from '../i18n';
-import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
+import { useAction, useCustomsUnits, useLoad, usePagedList } from '../hooks';
+import { DayRangeFields, FilterButtons, ListPage } from '../listpage';
+import { useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { useApp } from '../session';
 import { buildTree, flatten, subtreeIds } from '../tree';
 import { ChoiceFilter, Field, fieldError, Loading, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
-
-const POLL_MS = 15_000;
 
 export function CaseStatusBadge({ status }: { status: string }) {
   return <span class={`badge case-status cs-${status}`}>{caseStatusName(status)}</span>;
@@ -60,220 +60,148 @@ export function SeverityBadge({ severity }: { severity: string }) {
   );
 }
 
-/** Units inside customs, in tree order. */
-export function useCustomsUnits(): Unit[] {
-  const [units, setUnits] = useState<Unit[]>([]);
-  useEffect(() => {
-    api.units().then(
-      (u) => setUnits(u.filter((x) => !x.external)),
-      () => setUnits([]),
-    );
-  }, []);
-  return units;
-}
-
 export function CasesPage() {
   const units = useCustomsUnits();
   const [draft, setDraft] = useState<CaseFilters>(NO_CASE_FILTERS);
   const [applied, setApplied] = useState<CaseFilters>(NO_CASE_FILTERS);
-  const [list, setList] = useState<{ items: Case[]; total: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [dateErrors, setDateErrors] = useState<{ from?: string; to?: string }>({});
+  const [total, setTotal] = useState<number | null>(null);
   const connected = useLiveConnected();
-  const generation = useRef(0);
-
-  const load = useCallback(() => {
-    const gen = ++generation.current;
-    casesApi.cases(caseQuery(applied)).then(
-      (r) => {
-        if (gen !== generation.current) return;
-        setList({ items: sortCases(r.items), total: r.total ?? r.items.length });
-        setError(null);
-      },
-      (e) => {
-        if (gen !== generation.current) return;
-        setError(e);
-        setList(null);
-      },
-    );
-  }, [applied]);
-
-  useEffect(() => {
-    setList(null);
-    load();
-  }, [load]);
+  const list = usePagedList(
+    async (cursor, signal) => {
+      const page = await casesApi.cases(caseQuery(applied), cursor, signal);
+      if (!signal.aborted) setTotal(page.total ?? null);
+      return page;
+    },
+    [applied],
+    { live: true, order: sortCases },
+  );
 
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const scope = useMemo(() => (applied.unit ? subtreeIds(buildTree(units), Number(applied.unit)) : null), [units, applied.unit]);
 
   // Live: a case reported, acknowledged or closed anywhere the user may see comes in as it is.
+  const { setItems, reload, hasMore } = list;
   const onChanged = useCallback(
     (e: LiveEvent) => {
       const c = e.payload;
       if (!isCase(c)) return;
       if (applied.unit && !scope?.size) {
-        load(); // which units are below the filter is not known yet: ask the server
+        reload(); // which units are below the filter is not known yet: ask the server
         return;
       }
-      setList((prev) => {
-        if (!prev) return prev;
-        const items = applyCaseEvent(prev.items, c, (x) => caseMatches(x, applied, (id) => !!scope?.has(id)));
-        return items === prev.items ? prev : { items, total: Math.max(0, prev.total + items.length - prev.items.length) };
+      setItems((prev) => {
+        // A new case comes on the first page (the server's newest first); an old one not shown waits for its page.
+        if (hasMore && prev.length && c.id < Math.min(...prev.map((x) => x.id)) && !prev.some((x) => x.id === c.id)) return prev;
+        const items = applyCaseEvent(prev, c, (x) => caseMatches(x, applied, (id) => !!scope?.has(id)));
+        if (items !== prev) setTotal((n) => (n === null ? n : Math.max(0, n + items.length - prev.length)));
+        return items;
       });
     },
-    [applied, scope, load],
+    [applied, scope, reload, setItems, hasMore],
   );
   useLiveTopic('case.changed', onChanged);
-  useEffect(() => live.onResync(load), [load]);
-  const wasConnected = useRef(connected);
-  useEffect(() => {
-    if (connected && !wasConnected.current) load();
-    wasConnected.current = connected;
-    if (connected) return;
-    const h = setInterval(load, POLL_MS);
-    return () => clearInterval(h);
-  }, [connected, load]);
 
   const setF = (k: keyof CaseFilters, v: string) => setDraft((d) => ({ ...d, [k]: v }));
-  const forbidden = error instanceof ApiError && error.status === 403;
   const unitName = (c: Case) => {
     const u = units.find((x) => x.id === c.unit_id);
     return u ? pick(u.name_vi, u.name_en) : unitNameIn(c);
   };
 
   return (
-    <section class="cases">
-      <div class="page-head">
-        <h1>{t('cases.title')}</h1>
-        <span class={`live-state ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
-          {connected ? t('duty.live') : t('cases.polling')}
-        </span>
-        <a class="btn btn-primary push-right" href="#/cases/new">
-          {t('cases.report')}
-        </a>
-      </div>
-      <form
-        class="filters"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const bad = badFilterDates(draft);
-          const errs = { from: bad.from ? t('audit.badDate') : undefined, to: bad.to ? t('audit.badDate') : undefined };
-          setDateErrors(errs);
-          if (errs.from || errs.to) return;
-          setApplied({ ...draft });
-        }}
-      >
-        <ChoiceFilter id="cf-unit" label={t('duty.unit')} value={draft.unit} onChange={(v) => setF('unit', v)}>
-          {unitOptions(ordered)}
-        </ChoiceFilter>
-        <ChoiceFilter
-          id="cf-method"
-          label={t('cases.method')}
-          value={draft.method}
-          values={METHODS}
-          name={methodName}
-          onChange={(v) => setF('method', v)}
-        />
-        <ChoiceFilter
-          id="cf-status"
-          label={t('cases.status')}
-          value={draft.status}
-          values={CASE_STATUSES}
-          name={caseStatusName}
-          onChange={(v) => setF('status', v)}
-        />
-        <ChoiceFilter
-          id="cf-severity"
-          label={t('alerts.severity')}
-          value={draft.severity}
-          values={CASE_SEVERITIES}
-          name={severityName}
-          onChange={(v) => setF('severity', v)}
-        />
-        {(['from', 'to'] as const).map((k) => (
-          <Field key={k} id={`cf-${k}`} label={t(k === 'from' ? 'audit.from' : 'audit.to')} error={dateErrors[k]}>
-            {(a) => (
-              <input
-                {...a}
-                class="date"
-                inputMode="numeric"
-                placeholder={t('audit.datePlaceholder')}
-                value={draft[k]}
-                onInput={(e) => setF(k, e.currentTarget.value)}
-              />
-            )}
-          </Field>
-        ))}
-        <div class="field">
-          <label for="cf-q">{t('cases.search')}</label>
-          <input id="cf-q" placeholder={t('cases.searchPlaceholder')} value={draft.q} onInput={(e) => setF('q', e.currentTarget.value)} />
-        </div>
-        <div class="field field-buttons">
-          <button type="submit" class="btn btn-primary">
-            {t('audit.apply')}
-          </button>
-          <button
-            type="button"
-            class="btn"
-            onClick={() => {
+    <ListPage
+      class="cases"
+      title={t('cases.title')}
+      actions={
+        <>
+          <span class={`live-state ${connected ? 'on' : 'off'}`} role="status" data-testid="live-state">
+            {connected ? t('duty.live') : t('cases.polling')}
+          </span>
+          <a class="btn btn-primary push-right" href="#/cases/new">
+            {t('cases.report')}
+          </a>
+        </>
+      }
+      onFilter={() => {
+        const bad = badFilterDates(draft);
+        const errs = { from: bad.from ? t('audit.badDate') : undefined, to: bad.to ? t('audit.badDate') : undefined };
+        setDateErrors(errs);
+        if (errs.from || errs.to) return;
+        setApplied({ ...draft });
+      }}
+      filters={
+        <>
+          <ChoiceFilter id="cf-unit" label={t('duty.unit')} value={draft.unit} onChange={(v) => setF('unit', v)}>
+            {unitOptions(ordered)}
+          </ChoiceFilter>
+          <ChoiceFilter
+            id="cf-method"
+            label={t('cases.method')}
+            value={draft.method}
+            values={SUPERVISION_METHODS}
+            name={methodName}
+            onChange={(v) => setF('method', v)}
+          />
+          <ChoiceFilter
+            id="cf-status"
+            label={t('cases.status')}
+            value={draft.status}
+            values={CASE_STATUSES}
+            name={caseStatusName}
+            onChange={(v) => setF('status', v)}
+          />
+          <ChoiceFilter
+            id="cf-severity"
+            label={t('alerts.severity')}
+            value={draft.severity}
+            values={SEVERITIES}
+            name={severityName}
+            onChange={(v) => setF('severity', v)}
+          />
+          <DayRangeFields idPrefix="cf" from={draft.from} to={draft.to} errors={dateErrors} onChange={setF} />
+          <div class="field">
+            <label for="cf-q">{t('cases.search')}</label>
+            <input id="cf-q" placeholder={t('cases.searchPlaceholder')} value={draft.q} onInput={(e) => setF('q', e.currentTarget.value)} />
+          </div>
+          <FilterButtons
+            onReset={() => {
               setDraft(NO_CASE_FILTERS);
               setDateErrors({});
               setApplied(NO_CASE_FILTERS);
             }}
-          >
-            {t('audit.reset')}
-          </button>
-        </div>
-      </form>
-      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
-      {!list && !error ? <Loading /> : null}
-      {list && list.items.length === 0 ? <p class="muted">{t('cases.empty')}</p> : null}
-      {list && list.items.length > 0 ? (
-        <>
-          <div class="table-wrap">
-            <table class="grid" data-testid="case-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('cases.number')}</th>
-                  <th scope="col">{t('cases.observedAt')}</th>
-                  <th scope="col">{t('duty.unit')}</th>
-                  <th scope="col">{t('cases.subject')}</th>
-                  <th scope="col">{t('alerts.severity')}</th>
-                  <th scope="col">{t('cases.status')}</th>
-                  <th scope="col">{t('cases.clause')}</th>
-                </tr>
-              </thead>
-              <tbody aria-live="polite">
-                {list.items.map((c) => (
-                  <tr key={c.id} data-case-id={c.id} class={`sev-${c.severity}`}>
-                    <td>
-                      <a href={`#/cases/${c.id}`} class="case-number">
-                        {c.number}
-                      </a>
-                    </td>
-                    <td>{formatDateTime(c.observed_at, { timeZone: unitTimeZone(units, c.unit_id) })}</td>
-                    <td>{unitName(c)}</td>
-                    <td>
-                      {subjectName(c.subject)}
-                      {c.site ? <div class="muted small">{c.site}</div> : null}
-                    </td>
-                    <td>
-                      <SeverityBadge severity={c.severity} />
-                    </td>
-                    <td>
-                      <CaseStatusBadge status={c.status} />
-                    </td>
-                    <td>{clauseName(c.routing) || <span class="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <p class="muted small">{t('cases.shown', { n: list.items.length, total: list.total })}</p>
+          />
         </>
-      ) : null}
-    </section>
+      }
+      list={list}
+      empty={t('cases.empty')}
+      testId="case-list"
+      rowProps={(c) => ({ 'data-case-id': c.id, class: `sev-${c.severity}` })}
+      columns={[
+        {
+          head: t('cases.number'),
+          cell: (c) => (
+            <a href={`#/cases/${c.id}`} class="case-number">
+              {c.number}
+            </a>
+          ),
+        },
+        { head: t('cases.observedAt'), cell: (c) => formatDateTime(c.observed_at, { timeZone: unitTimeZone(units, c.unit_id) }) },
+        { head: t('duty.unit'), cell: unitName },
+        {
+          head: t('cases.subject'),
+          cell: (c) => (
+            <>
+              {subjectName(c.subject)}
+              {c.site ? <div class="muted small">{c.site}</div> : null}
+            </>
+          ),
+        },
+        { head: t('alerts.severity'), cell: (c) => <SeverityBadge severity={c.severity} /> },
+        { head: t('cases.status'), cell: (c) => <CaseStatusBadge status={c.status} /> },
+        { head: t('cases.clause'), cell: (c) => clauseName(c.routing) || <span class="muted">—</span> },
+      ]}
+      footer={(items) => <span class="muted small">{t('cases.shown', { n: items.length, total: total ?? items.length })}</span>}
+    />
   );
 }
 
@@ -304,13 +232,9 @@ const CLAIMED = [
 
 /** New case (`existing` null) or a draft being completed (#/cases/{id}/edit). */
 export function CaseFormPage({ caseId }: { caseId: number | null }) {
-  const [existing, setExisting] = useState<Case | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (caseId) casesApi.case(caseId).then(setExisting, setError);
-  }, [caseId]);
-  if (caseId && !existing) return error ? <ProblemBox error={error} /> : <Loading />;
-  return <CaseFormView existing={existing} />;
+  const load = useLoad((signal) => (caseId ? casesApi.case(caseId, signal) : Promise.resolve(null)), [caseId]);
+  if (caseId && !load.data) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
+  return <CaseFormView existing={load.data} />;
 }
 
 function CaseFormView({ existing }: { existing: Case | null }) {
@@ -318,11 +242,10 @@ function CaseFormView({ existing }: { existing: Case | null }) {
   const units = useCustomsUnits();
   // Opened from a live tile ("report a case from here"): the camera, its window and a snapshot filled in.
   const [form, setForm] = useState<CaseForm>(() => ({ ...caseForm(existing, user.unit_id), ...(existing ? {} : takeCaseDraft()) }));
-  const [tasks, setTasks] = useState<Task[]>([]);
   const [draftId, setDraftId] = useState<number | null>(existing?.id ?? null);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState<'draft' | 'report' | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const { busy, error } = action;
   const [savedNotice, setSavedNotice] = useState<string | null>(null);
   const [sentRows, setSentRows] = useState<number[]>([]);
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
@@ -330,9 +253,11 @@ function CaseFormView({ existing }: { existing: Case | null }) {
 
   // Every active task the user may see: a task is often given at a department and carried out by
   // officers of its divisions and branches, so the detecting unit's own tasks are not enough.
-  useEffect(() => {
-    casesApi.tasks({ status: 'active' }).then(setTasks, () => setTasks([]));
-  }, []);
+  const tasks =
+    useLoad(
+      (signal) => allPages((cursor) => casesApi.tasks({ status: 'active', limit: MAX_PAGE }, cursor, signal)).catch(() => [] as Task[]),
+      [],
+    ).data ?? [];
 
   const set = <K extends keyof CaseForm>(k: K, v: CaseForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const setCamera = (i: number, patch: Partial<CaseForm['cameras'][number]>) =>
@@ -352,25 +277,26 @@ function CaseFormView({ existing }: { existing: Case | null }) {
       if (!form.task) body.task_id = null;
       if (!form.site_unit) body.site_unit_id = null;
     }
-    setBusy(report ? 'report' : 'draft');
-    setError(null);
-    let saved: Case | null = null;
-    try {
-      if (draftId) {
-        saved = await casesApi.updateCase(draftId, body);
-        if (report) saved = await casesApi.reportCase(saved.id);
-      } else {
-        // A new case is created and reported in one step: a refused report leaves no draft behind.
-        saved = await casesApi.createCase(report ? { ...body, report: true } : body);
-        setDraftId(saved.id);
-      }
-      navigate({ page: 'case', caseId: saved.id, edit: false });
-    } catch (err) {
-      setError(err);
-      if (saved && report) setSavedNotice(t('cases.savedNotReported', { number: saved.number }));
-    } finally {
-      setBusy(null);
-    }
+    await action.run(
+      async () => {
+        let saved: Case | null = null;
+        try {
+          if (draftId) {
+            saved = await casesApi.updateCase(draftId, body);
+            if (report) saved = await casesApi.reportCase(saved.id);
+          } else {
+            // A new case is created and reported in one step: a refused report leaves no draft behind.
+            saved = await casesApi.createCase(report ? { ...body, report: true } : body);
+            setDraftId(saved.id);
+          }
+        } catch (err) {
+          if (saved && report) setSavedNotice(t('cases.savedNotReported', { number: saved.number }));
+          throw err;
+        }
+        navigate({ page: 'case', caseId: saved.id, edit: false });
+      },
+      report ? 'report' : 'draft',
+    );
   };
 
   const fe = (f: string) => local[f] ?? fieldError(error, f);
@@ -430,7 +356,7 @@ function CaseFormView({ existing }: { existing: Case | null }) {
           <Field id="cr-method" label={t('cases.method')} error={fe('method')}>
             {(a) => (
               <select {...a} value={task ? task.method : form.method} disabled={!!task} onChange={(e) => set('method', e.currentTarget.value)}>
-                {METHODS.map((m) => (
+                {SUPERVISION_METHODS.map((m) => (
                   <option key={m} value={m}>
                     {methodName(m)}
                   </option>
@@ -472,7 +398,7 @@ function CaseFormView({ existing }: { existing: Case | null }) {
           <Field id="cr-severity" label={t('alerts.severity')} error={fe('severity')}>
             {(a) => (
               <select {...a} value={form.severity} onChange={(e) => set('severity', e.currentTarget.value)}>
-                {CASE_SEVERITIES.map((s) => (
+                {SEVERITIES.map((s) => (
                   <option key={s} value={s}>
                     {severityName(s)}
                   </option>
@@ -560,10 +486,10 @@ function CaseFormView({ existing }: { existing: Case | null }) {
         </Field>
 
         <div class="toolbar">
-          <button type="submit" class="btn btn-primary" disabled={busy !== null}>
+          <button type="submit" class="btn btn-primary" disabled={!!busy}>
             {busy === 'report' ? t('cases.reporting') : t('cases.send')}
           </button>
-          <button type="button" class="btn" disabled={busy !== null} onClick={() => void save(false)}>
+          <button type="button" class="btn" disabled={!!busy} onClick={() => void save(false)}>
             {busy === 'draft' ? t('common.saving') : t('cases.saveDraft')}
           </button>
           <button

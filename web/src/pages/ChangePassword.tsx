@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type User } from '../api';
 import { useLang } from '../lang';
+import { useAction } from '../hooks';
 import { t } from '../i18n';
 import { Field, fieldError, ProblemBox, Topbar, unclaimedFieldErrors, type FieldAria } from '../ui';
 
@@ -36,8 +37,9 @@ export function ChangePasswordPage({ user, onDone, onLogout }: { user: User; onD
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error, setError } = action;
   const [mismatch, setMismatch] = useState(false);
 
   const submit = async (e: Event) => {
@@ -48,15 +50,10 @@ export function ChangePasswordPage({ user, onDone, onLogout }: { user: User; onD
       return;
     }
     setMismatch(false);
-    setBusy(true);
-    try {
+    await action.run(async () => {
       await api.changePassword(current, next);
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const claimed = ['current_password', 'new_password'];

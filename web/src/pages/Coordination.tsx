@@ -1,99 +1,76 @@
 // Coordination requests (đề nghị phối hợp, Appendix V): those the user's unit received, to
 // acknowledge and answer, and those it sent; overdue ones stand out; each prints as the form.
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, ApiError, casesApi, type CoordinationRequest, type Unit } from '../api';
+import { useCallback, useRef, useState } from 'preact/hooks';
+import { casesApi, type CoordinationRequest, type Unit } from '../api';
 import { coordinationStatusName, isOverdue, unitNameIn, unitTimeZone, upsertCoordination } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction, useLoad, usePagedList, useUnits } from '../hooks';
 import { t } from '../i18n';
-import { live, useLiveTopic, type LiveEvent } from '../live';
+import { ListPage } from '../listpage';
+import { useLiveTopic, type LiveEvent } from '../live';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
 
 type Tab = 'incoming' | 'outgoing';
 
 export function CoordinationPage({ tab, id }: { tab: Tab; id: number | null }) {
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [lists, setLists] = useState<Record<Tab, CoordinationRequest[] | null>>({ incoming: null, outgoing: null });
-  const [error, setError] = useState<unknown>(null);
+  const units = useUnits();
+  const incoming = usePagedList((cursor, signal) => casesApi.coordination({ direction: 'incoming' }, cursor, signal), [], { live: true });
+  const outgoing = usePagedList((cursor, signal) => casesApi.coordination({ direction: 'outgoing' }, cursor, signal), [], { live: true });
+  const lists = { incoming, outgoing };
 
-  useEffect(() => {
-    api.units().then(setUnits, () => setUnits([]));
-  }, []);
-
-  const load = useCallback(() => {
-    Promise.all([casesApi.coordination({ direction: 'incoming' }), casesApi.coordination({ direction: 'outgoing' })]).then(
-      ([incoming, outgoing]) => {
-        setLists({ incoming, outgoing });
-        setError(null);
-      },
-      (e) => setError(e),
-    );
-  }, []);
-  useEffect(load, [load]);
-  useEffect(() => live.onResync(load), [load]);
-
-  const onChanged = useCallback(
-    (e: LiveEvent) => {
-      const r = e.payload as unknown as CoordinationRequest;
-      if (!r || typeof r.id !== 'number') return;
-      const known = [...(lists.incoming ?? []), ...(lists.outgoing ?? [])].some((x) => x.id === r.id);
-      if (!known) {
-        load(); // a new request: which side the user is on is the server's to say
-        return;
-      }
-      setLists((prev) => ({
-        incoming: prev.incoming && upsertCoordination(prev.incoming, r, false),
-        outgoing: prev.outgoing && upsertCoordination(prev.outgoing, r, false),
-      }));
-    },
-    [lists, load],
+  const update = (r: CoordinationRequest) => {
+    incoming.setItems((prev) => upsertCoordination(prev, r, false));
+    outgoing.setItems((prev) => upsertCoordination(prev, r, false));
+  };
+  const onChanged = (e: LiveEvent) => {
+    const r = e.payload as unknown as CoordinationRequest;
+    if (!r || typeof r.id !== 'number') return;
+    const known = [...(incoming.items ?? []), ...(outgoing.items ?? [])].some((x) => x.id === r.id);
+    if (known) return update(r);
+    // A new request: which side the user is on is the server's to say.
+    incoming.reload();
+    outgoing.reload();
+  };
+  const onChangedRef = useRef(onChanged);
+  onChangedRef.current = onChanged;
+  useLiveTopic(
+    'coordination.changed',
+    useCallback((e: LiveEvent) => onChangedRef.current(e), []),
   );
-  useLiveTopic('coordination.changed', onChanged);
 
   const list = lists[tab];
-  const forbidden = error instanceof ApiError && error.status === 403;
-  const incomingIds = new Set((lists.incoming ?? []).map((r) => r.id));
+  const incomingIds = new Set((incoming.items ?? []).map((r) => r.id));
+  const count = (k: Tab) => (lists[k].items ? ` (${lists[k].items!.length}${lists[k].hasMore ? '+' : ''})` : '');
 
   return (
-    <section class="coordination">
-      <div class="page-head">
-        <h1>{t('coordination.title')}</h1>
-      </div>
-      <nav class="tabs" aria-label={t('coordination.title')}>
-        {(['incoming', 'outgoing'] as const).map((k) => (
-          <a key={k} class="btn" href={`#/coordination/${k}`} aria-current={k === tab ? 'page' : undefined}>
-            {t(k === 'incoming' ? 'coordination.incoming' : 'coordination.outgoing')}
-            {lists[k] ? ` (${lists[k]!.length})` : ''}
-          </a>
-        ))}
-      </nav>
-      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
-      {id ? (
-        <CoordinationDetail
-          key={id}
-          id={id}
-          units={units}
-          incoming={incomingIds.has(id)}
-          onChanged={(r) =>
-            setLists((prev) => ({
-              incoming: prev.incoming && upsertCoordination(prev.incoming, r, false),
-              outgoing: prev.outgoing && upsertCoordination(prev.outgoing, r, false),
-            }))
-          }
-        />
-      ) : null}
-      {!list && !error ? <Loading /> : null}
-      {list && list.length === 0 ? <p class="muted">{t('coordination.empty')}</p> : null}
-      {list && list.length > 0 ? (
+    <ListPage
+      class="coordination"
+      title={t('coordination.title')}
+      top={
+        <nav class="tabs" aria-label={t('coordination.title')}>
+          {(['incoming', 'outgoing'] as const).map((k) => (
+            <a key={k} class="btn" href={`#/coordination/${k}`} aria-current={k === tab ? 'page' : undefined}>
+              {t(k === 'incoming' ? 'coordination.incoming' : 'coordination.outgoing')}
+              {count(k)}
+            </a>
+          ))}
+        </nav>
+      }
+      list={{ ...list, error: incoming.error ?? outgoing.error }}
+      empty={t('coordination.empty')}
+      view={(items) => (
         <CoordinationTable
-          list={list}
+          list={items}
           tab={tab}
           tzOf={(r) => unitTimeZone(units, tab === 'incoming' ? r.to_unit_id : r.from_unit_id)}
           showCase
           selectedId={id}
           testId={`coordination-${tab}`}
         />
-      ) : null}
-    </section>
+      )}
+    >
+      {id ? <CoordinationDetail key={id} id={id} units={units} incoming={incomingIds.has(id)} onChanged={update} /> : null}
+    </ListPage>
   );
 }
 
@@ -199,45 +176,34 @@ function CoordinationDetail({
   incoming: boolean;
   onChanged: (r: CoordinationRequest) => void;
 }) {
-  const [r, setR] = useState<CoordinationRequest | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const load = useLoad((signal) => casesApi.coordinationRequest(id, signal), [id]);
+  const r = load.data;
+  const action = useAction();
   const [result, setResult] = useState('');
-  const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    casesApi.coordinationRequest(id).then(setR, setError);
-  }, [id]);
-  useEffect(load, [load]);
+  const { setData } = load;
   const onLive = useCallback(
     (e: LiveEvent) => {
-      if (e.payload.id === id) setR(e.payload as unknown as CoordinationRequest);
+      if (e.payload.id === id) setData(() => e.payload as unknown as CoordinationRequest);
     },
-    [id],
+    [id, setData],
   );
   useLiveTopic('coordination.changed', onLive);
 
-  if (error) return <ProblemBox error={error} />;
-  if (!r) return <Loading />;
+  if (!r) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
 
   const tz = unitTimeZone(units, r.to_unit_id);
   const overdue = isOverdue(r);
-  const run = async (fn: () => Promise<CoordinationRequest>, msg: string) => {
-    setBusy(true);
-    setActionError(null);
-    try {
+  const run = (fn: () => Promise<CoordinationRequest>, msg: string) =>
+    action.run(async () => {
       const after = await fn();
-      setR(after);
+      setData(() => after);
       onChanged(after);
       setNotice(msg);
       setResult('');
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
+  const actionError = action.error;
+  const busy = !!action.busy;
 
   return (
     <article class={`panel coordination-detail${overdue ? ' overdue' : ''}`} aria-labelledby="co-detail-h" data-testid="coordination-detail">

@@ -1,9 +1,8 @@
 // The duty board (trực ban): who is on duty now and next in a unit, the shift's focus items, the
 // shift leader's directions (chỉ đạo), the live duty log and the handover (./Handover).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import {
   alertsApi,
-  api,
   ApiError,
   dutyApi,
   FOCUS_SOURCES,
@@ -11,11 +10,9 @@ import {
   ORDER_KINDS,
   TARGET_TYPES,
   type Alert,
-  type CurrentShifts,
   type DutyOrder,
   type LogEntry,
   type Shift,
-  type ShiftDetail,
   type Unit,
 } from '../api';
 import { alertStatusName, countOpen, severityName, unitScope, useAlerts, useAlertsMuted } from '../alerts';
@@ -34,8 +31,9 @@ import {
   targetTypeName,
 } from '../duty';
 import { formatDateTime, formatSpan, formatTime } from '../format';
+import { useAction, useCustomsUnits, useLoad } from '../hooks';
 import { pick, t } from '../i18n';
-import { live, useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
+import { useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
 import { useNames } from '../people';
 import { navigate } from '../router';
 import { canSeeUsers, useApp } from '../session';
@@ -48,49 +46,26 @@ const REFRESH_MS = 60_000;
 
 export function DutyPage({ unitId }: { unitId: number | null }) {
   const { user } = useApp();
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [current, setCurrent] = useState<CurrentShifts | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const units = useCustomsUnits();
   // Without a unit in the address the board opens on the duty watch the officer serves in, which the
   // server works out from the roster and the designations (often not the officer's own unit).
   const [mine, setMine] = useState<number | null>(null);
   const unit = unitId ?? mine ?? user.unit_id;
   const connected = useLiveConnected();
 
-  useEffect(() => {
-    api.units().then(
-      (u) => setUnits(u.filter((x) => !x.external)),
-      () => setUnits([]),
-    );
-  }, []);
-
-  // The unit asked for now: an answer for a unit the officer has already left (a slower request for
-  // the previous one) must not overwrite the board.
-  const shown = useRef(unitId);
-  shown.current = unitId;
-  const load = useCallback(() => {
-    dutyApi.current(unitId ?? undefined).then(
-      (c) => {
-        if (shown.current !== unitId) return;
-        if (unitId === null) setMine(c.unit_id);
-        setCurrent(c);
-        setError(null);
-      },
-      (e) => {
-        if (shown.current !== unitId) return;
-        setError(e);
-        setCurrent(null);
-      },
-    );
-  }, [unitId]);
-
-  useEffect(() => {
-    setCurrent(null);
-    load();
-    // Shifts turn over at their boundary by themselves: look again now and then.
-    const h = setInterval(load, REFRESH_MS);
-    return () => clearInterval(h);
-  }, [load]);
+  // Shifts turn over at their boundary by themselves: look again now and then.
+  const board = useLoad(
+    async (signal) => {
+      const c = await dutyApi.current(unitId ?? undefined, signal);
+      if (unitId === null && !signal.aborted) setMine(c.unit_id);
+      return c;
+    },
+    [unitId],
+    { everyMs: REFRESH_MS },
+  );
+  const current = board.data;
+  const error = board.error;
+  const load = board.reload;
 
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const unitObj = units.find((u) => u.id === unit) ?? null;
@@ -128,7 +103,6 @@ export function DutyPage({ unitId }: { unitId: number | null }) {
             summary={current.current}
             next={current.next}
             units={units}
-            connected={connected}
             onTurnover={load}
           />
         ) : (
@@ -185,18 +159,13 @@ export function AlertsPanel({ unit, units }: { unit: number; units: Unit[] }) {
 }
 
 export function AlertItem({ alert: a, onAcknowledged }: { alert: Alert; onAcknowledged: (a: Alert) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const acknowledge = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       onAcknowledged(await alertsApi.acknowledge(a.id));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <li class={`alert-item sev-${a.severity} alert-${a.status}`} data-alert-id={a.id}>
@@ -284,43 +253,30 @@ function ShiftBoard({
   summary,
   next,
   units,
-  connected,
   onTurnover,
 }: {
   summary: Shift;
   next: Shift | null;
   units: Unit[];
-  connected: boolean;
   onTurnover: () => void;
 }) {
   const { user } = useApp();
   const shiftId = summary.id;
-  const [detail, setDetail] = useState<ShiftDetail | null>(null);
-  const [log, setLog] = useState<LogEntry[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const detailLoad = useLoad((signal) => dutyApi.shift(shiftId, signal), [shiftId], { live: true });
+  // Entries come live as well as from the server: an answer is merged with what is shown, not put in its place.
+  const logRef = useRef<LogEntry[] | null>(null);
+  const logLoad = useLoad((signal) => dutyApi.log(shiftId, signal).then((items) => mergeLog(logRef.current ?? [], items)), [shiftId], {
+    live: true,
+    pollMs: POLL_MS,
+  });
+  const detail = detailLoad.data;
+  const log = logLoad.data;
+  logRef.current = log;
+  const error = detailLoad.error ?? logLoad.error;
+  const loadDetail = detailLoad.reload;
+  const { setData: setLogData } = logLoad;
+  const setLog = useCallback((fn: (prev: LogEntry[] | null) => LogEntry[]) => setLogData(fn), [setLogData]);
   const [notice, setNotice] = useState<string | null>(null);
-
-  const loadDetail = useCallback(() => {
-    dutyApi.shift(shiftId).then(
-      (d) => {
-        setDetail(d);
-        setError(null);
-      },
-      (e) => setError(e),
-    );
-  }, [shiftId]);
-
-  const loadLog = useCallback(() => {
-    dutyApi.log(shiftId).then(
-      (items) => setLog((prev) => mergeLog(prev ?? [], items)),
-      (e) => setError(e),
-    );
-  }, [shiftId]);
-
-  useEffect(() => {
-    loadDetail();
-    loadLog();
-  }, [loadDetail, loadLog]);
 
   // Live: entries by others appear as they are written; without the socket, poll.
   const onLog = useCallback(
@@ -328,7 +284,7 @@ function ShiftBoard({
       const entry = e.payload as unknown as LogEntry;
       if (entry && entry.shift_id === shiftId && typeof entry.id === 'number') setLog((prev) => mergeLog(prev ?? [], [entry]));
     },
-    [shiftId],
+    [shiftId, setLog],
   );
   const onShift = useCallback(
     (e: LiveEvent) => {
@@ -338,22 +294,6 @@ function ShiftBoard({
   );
   useLiveTopic('duty_log.created', onLog);
   useLiveTopic('shift.updated', onShift);
-  useEffect(
-    () =>
-      live.onResync(() => {
-        loadDetail();
-        loadLog();
-      }),
-    [loadDetail, loadLog],
-  );
-  useEffect(() => {
-    if (connected) {
-      loadLog(); // catch up with what was written while the socket was away
-      return;
-    }
-    const h = setInterval(loadLog, POLL_MS);
-    return () => clearInterval(h);
-  }, [connected, loadLog]);
 
   const known = useMemo(() => {
     const m = new Map<number, string>();
@@ -505,8 +445,9 @@ function ShiftBoard({
 }
 
 function CheckInButton({ shiftId, onDone }: { shiftId: number; onDone: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   return (
     <>
       <button
@@ -514,16 +455,10 @@ function CheckInButton({ shiftId, onDone }: { shiftId: number; onDone: () => voi
         class="btn btn-primary"
         disabled={busy}
         onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
+          await action.run(async () => {
             await dutyApi.checkIn(shiftId);
             onDone();
-          } catch (e) {
-            setError(e);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         {t('duty.checkInButton')}
@@ -580,15 +515,14 @@ function LogForm({ shiftId, entries, onWritten }: { shiftId: number; entries: Lo
   const [kind, setKind] = useState<string>('information_received');
   const [text, setText] = useState('');
   const [corrects, setCorrects] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const textRef = useRef<HTMLTextAreaElement>(null);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const entry = await dutyApi.addLog(shiftId, {
         kind,
         text,
@@ -598,11 +532,7 @@ function LogForm({ shiftId, entries, onWritten }: { shiftId: number; entries: Lo
       setCorrects('');
       onWritten(entry);
       textRef.current?.focus();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => fieldError(error, f);
   return (
@@ -644,21 +574,16 @@ function LogForm({ shiftId, entries, onWritten }: { shiftId: number; entries: Lo
 function FocusForm({ shiftId, onDone }: { shiftId: number; onDone: () => void }) {
   const [text, setText] = useState('');
   const [source, setSource] = useState<string>('leadership_direction');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await dutyApi.addFocus(shiftId, { text, source });
       setText('');
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => fieldError(error, f);
   return (
@@ -701,21 +626,16 @@ function OrderRow({
 }) {
   const [open, setOpen] = useState(false);
   const [outcome, setOutcome] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await dutyApi.reportOutcome(o.shift_id, o.id, outcome);
       setOpen(false);
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <tr class={o.outcome ? 'order-done' : 'order-open'}>
@@ -780,16 +700,15 @@ export function OrderForm({ shiftId, units, canStop, onDone }: { shiftId: number
   const [targetRef, setTargetRef] = useState('');
   const [receiving, setReceiving] = useState('');
   const [instructions, setInstructions] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const refused = stopsGoodsOrTransport(kind) && !canStop;
   const submit = async (e: Event) => {
     e.preventDefault();
     if (refused) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await dutyApi.addOrder(shiftId, {
         kind,
         target_type: targetType,
@@ -800,11 +719,7 @@ export function OrderForm({ shiftId, units, canStop, onDone }: { shiftId: number
       setTargetRef('');
       setInstructions('');
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => fieldError(error, f);
   return (

@@ -2,11 +2,12 @@
 // lists the open items (chỉ đạo without an outcome, outages, open cases including key-point ones,
 // coordination requests awaiting an answer), and the incoming leader takes each item over — accepted
 // or noted — before accepting the shift.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { dutyApi, type DutyOrder, type Handover, type ItemDecision, type OpenItem, type Shift, type ShiftDetail } from '../api';
 import { isLeaderPosition, openItemHref, openItemNumber, openItemText, openItemTypeName, pendingItems } from '../duty';
 import { formatDateTime, formatSpan } from '../format';
-import { t } from '../i18n';
+import { useAction, useLoad } from '../hooks';
+import { label, t } from '../i18n';
 import { useNames } from '../people';
 import { canSeeUsers, useApp } from '../session';
 import { Field, fieldError, ProblemBox, unclaimedFieldErrors } from '../ui';
@@ -30,21 +31,16 @@ function ItemRow({
   onDecided: (msg: string) => void;
 }) {
   const [note, setNote] = useState(item.acceptance?.note ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const link = openItemHref(item);
   const number = openItemNumber(item);
   const decide = async (decision: ItemDecision) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await dutyApi.decideHandoverItem(shiftId, { type: item.type, id: item.id ?? 0, decision, note: note.trim() });
       onDecided(t('duty.item.decided', { number }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const a = item.acceptance;
   const noteId = `ho-item-${shiftId}-${itemKey(item).replace(':', '-')}`;
@@ -56,7 +52,7 @@ function ItemRow({
       <td class="item-decision">
         {a ? (
           <>
-            <span class={`badge decision-${a.decision}`}>{t(`duty.item.decision.${a.decision}`)}</span>
+            <span class={`badge decision-${a.decision}`}>{label('duty.item.decision', a.decision)}</span>
             <div class="muted small">{t('duty.item.decidedBy', { name: a.by_name ?? nameOf(a.by), time: formatDateTime(a.at) })}</div>
             {a.note ? <div class="pre">{a.note}</div> : null}
           </>
@@ -179,23 +175,18 @@ export function HandoverSection({
   const [summary, setSummary] = useState(handover?.summary ?? '');
   const [notes, setNotes] = useState(handover?.notes ?? '');
   const [remarks, setRemarks] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const accepted = !!handover?.accepted_at;
   const headId = `handover-h-${shift.id}`;
   const pending = handover ? pendingItems(handover).length : 0;
 
   const run = async (fn: () => Promise<unknown>, msg: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await fn();
       onDone(msg);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => fieldError(error, f);
 
@@ -295,26 +286,17 @@ export function PendingHandovers({
   onChanged: () => void;
 }) {
   const { user } = useApp();
-  const [pending, setPending] = useState<ShiftDetail[]>([]);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    const now = Date.now();
-    dutyApi
-      .shifts(unit, new Date(now - 3 * 86_400_000).toISOString(), new Date(now).toISOString())
-      .then((items) => Promise.all(items.filter((s) => s.status === 'handover_pending').map((s) => dutyApi.shift(s.id))))
-      .then(
-        (details) => {
-          if (live) setPending(details);
-        },
-        () => {
-          if (live) setPending([]);
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [unit, current?.id, tick]);
+  const load = useLoad(
+    (signal) => {
+      const now = Date.now();
+      return dutyApi
+        .shifts(unit, new Date(now - 3 * 86_400_000).toISOString(), new Date(now).toISOString(), signal)
+        .then((items) => Promise.all(items.filter((s) => s.status === 'handover_pending').map((s) => dutyApi.shift(s.id, signal))))
+        .catch(() => [] as ShiftDetail[]);
+    },
+    [unit, current?.id],
+  );
+  const pending = load.data ?? NO_SHIFTS;
   const known = useMemo(() => {
     const m = new Map(names);
     for (const p of pending) for (const x of p.members) if (x.full_name) m.set(x.user_id, x.full_name);
@@ -341,7 +323,7 @@ export function PendingHandovers({
               canAccept={incomingLeader}
               nameOf={nameOf}
               onDone={() => {
-                setTick((n) => n + 1);
+                load.reload();
                 onChanged();
               }}
             />
@@ -351,3 +333,5 @@ export function PendingHandovers({
     </>
   );
 }
+
+const NO_SHIFTS: ShiftDetail[] = [];

@@ -1,64 +1,52 @@
 // The user's inbox (hộp thư): newest first, unread in bold; opening one marks it read.
-import { useState } from 'preact/hooks';
 import { useAlertsMuted } from '../alerts';
 import type { Notification } from '../api';
 import { notificationKindName } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction } from '../hooks';
 import { pick, t } from '../i18n';
 import { notificationHref, useInboxContext, type Inbox } from '../inbox';
-import { Loading, ProblemBox } from '../ui';
+import { ListPage } from '../listpage';
+import { Loading } from '../ui';
 import { SeverityBadge } from './Cases';
 
 export function InboxPage() {
   const inbox = useInboxContext();
   const [muted, setMuted] = useAlertsMuted();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   if (!inbox) return <Loading />;
 
-  const readAll = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await inbox.markAllRead();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <section class="inbox">
-      <div class="page-head">
-        <h1>{t('inbox.title')}</h1>
-        {inbox.unread > 0 ? <span class="badge alert-count">{t('inbox.unread', { n: inbox.unread })}</span> : null}
-        <button
-          type="button"
-          class="btn btn-small push-right mute-toggle"
-          aria-pressed={muted}
-          title={t('inbox.muteHint')}
-          onClick={() => setMuted(!muted)}
-        >
-          {t('alerts.mute')}
-        </button>
-        <button type="button" class="btn" disabled={busy || inbox.unread === 0} onClick={readAll}>
-          {t('inbox.readAll')}
-        </button>
-      </div>
-      <ProblemBox error={inbox.error ?? error} />
-      {inbox.items === null ? (
-        inbox.error ? null : <Loading />
-      ) : inbox.items.length === 0 ? (
-        <p class="muted">{t('inbox.empty')}</p>
-      ) : (
+    <ListPage
+      class="inbox"
+      title={t('inbox.title')}
+      actions={
+        <>
+          {inbox.unread > 0 ? <span class="badge alert-count">{t('inbox.unread', { n: inbox.unread })}</span> : null}
+          <button
+            type="button"
+            class="btn btn-small push-right mute-toggle"
+            aria-pressed={muted}
+            title={t('inbox.muteHint')}
+            onClick={() => setMuted(!muted)}
+          >
+            {t('alerts.mute')}
+          </button>
+          <button type="button" class="btn" disabled={!!action.busy || inbox.unread === 0} onClick={() => action.run(inbox.markAllRead)}>
+            {t('inbox.readAll')}
+          </button>
+        </>
+      }
+      list={{ ...inbox, error: inbox.error ?? action.error }}
+      empty={t('inbox.empty')}
+      view={(items) => (
         <ul class="inbox-list" aria-live="polite" data-testid="inbox-list">
-          {inbox.items.map((n) => (
-            <InboxItem key={n.id} n={n} inbox={inbox} onError={setError} />
+          {items.map((n) => (
+            <InboxItem key={n.id} n={n} inbox={inbox} onError={action.setError} />
           ))}
         </ul>
       )}
-    </section>
+    />
   );
 }
 

@@ -1,29 +1,22 @@
 import { useState } from 'preact/hooks';
 import { api, type Session } from '../api';
-import { useLang } from '../lang';
+import { useAction } from '../hooks';
 import { t } from '../i18n';
+import { useLang } from '../lang';
 import { ProblemBox, Topbar } from '../ui';
 
 export function LoginPage({ onLoggedIn, initialError }: { onLoggedIn: (s: Session) => void; initialError?: unknown }) {
   useLang();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(initialError ?? null);
+  const action = useAction(initialError);
+  const busy = !!action.busy;
+  const { error } = action;
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const s = await api.login(username.trim(), password);
-      onLoggedIn(s);
-    } catch (err) {
-      setError(err);
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    const ok = await action.run(async () => onLoggedIn(await api.login(username.trim(), password)));
+    if (!ok) setPassword('');
   };
 
   return (

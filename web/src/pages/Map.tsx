@@ -6,8 +6,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, SITE_STATES, videoApi, type SiteState, type SiteSummary } from '../api';
 import { ARCHIPELAGOS, countryBox, geometryPath, project, provinceAt, provinceBox, provincesOf, provinceTitle, viewBoxText, type Province } from '../geo';
-import { pick, t, type Key } from '../i18n';
-import { live, useLiveConnected, useLiveTopic } from '../live';
+import { useLoad } from '../hooks';
+import { label, pick, t } from '../i18n';
+import { useLiveConnected, useLiveTopic } from '../live';
 import { useLang } from '../lang';
 import { Loading, ProblemBox } from '../ui';
 import provinces2025 from '../provinces2025.json';
@@ -30,55 +31,24 @@ const provinceName = (p: Province) => {
   return pick(title.name, title.nameEn);
 };
 
-export const siteStateName = (s: string) => {
-  const key = `siteState.${s}` as Key;
-  const text = t(key);
-  return text === key ? s : text;
-};
+export const siteStateName = (s: string) => label('siteState', s);
 
 function useSiteSummary() {
-  const [items, setItems] = useState<SiteSummary[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const generation = useRef(0);
-  const load = useCallback(() => {
-    const gen = ++generation.current;
-    videoApi.summary().then(
-      (r) => {
-        if (gen !== generation.current) return;
-        setItems(r.items);
-        setError(null);
-      },
-      (e) => {
-        if (gen !== generation.current) return;
-        setError(e);
-      },
-    );
-  }, []);
+  const load = useLoad((signal) => videoApi.summary(signal).then((r) => r.items), [], { live: true, pollMs: POLL_MS });
+  const { reload } = load;
   // Live: a camera's state, an alert or a case changes the colours; a burst of events is one reload.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const soon = useCallback(() => {
     if (pending.current) return;
     pending.current = setTimeout(() => {
       pending.current = null;
-      load();
+      reload();
     }, RELOAD_AFTER_EVENT_MS);
-  }, [load]);
+  }, [reload]);
   useEffect(() => () => (pending.current ? clearTimeout(pending.current) : undefined), []);
   for (const topic of TOPICS) useLiveTopic(topic, soon); // a fixed list: the hooks run in the same order
-  useEffect(() => live.onResync(load), [load]);
   const connected = useLiveConnected();
-  const wasConnected = useRef(connected);
-  useEffect(() => {
-    load();
-  }, [load]);
-  useEffect(() => {
-    if (connected && !wasConnected.current) load();
-    wasConnected.current = connected;
-    if (connected) return;
-    const h = setInterval(load, POLL_MS);
-    return () => clearInterval(h);
-  }, [connected, load]);
-  return { items, error, connected };
+  return { items: load.data, error: load.error, connected };
 }
 
 export function MapPage() {

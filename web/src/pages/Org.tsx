@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, DESIGNATION_KINDS, type DesignationKind, type Designations, type Unit, type UnitInput } from '../api';
+import { api, ApiError, DESIGNATION_KINDS, UNIT_KINDS, type DesignationKind, type Designations, type Unit, type UnitInput } from '../api';
+import { useAction } from '../hooks';
 import { pick, t } from '../i18n';
 import { navigate } from '../router';
-import { isAdmin, metaIds, metaName, UNIT_KIND_IDS, useApp } from '../session';
+import { isAdmin, metaIds, metaName, useApp } from '../session';
 import { buildTree, flatten, pathTo, subtreeIds, visibleIds, type TreeNode } from '../tree';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 
@@ -268,8 +269,9 @@ function UnitDetails({
 }) {
   const { meta } = useApp();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error, setError } = action;
 
   useEffect(() => {
     setConfirming(false);
@@ -278,17 +280,11 @@ function UnitDetails({
 
   const yesNo = (b: boolean) => (b ? t('common.yes') : t('common.no'));
   const del = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    const ok = await action.run(async () => {
       await api.deleteUnit(unit.id);
       onDeleted();
-    } catch (e) {
-      setError(e);
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) setConfirming(false);
   };
 
   const designationKinds = metaIds(meta, 'designation_kinds', DESIGNATION_KINDS);
@@ -441,8 +437,9 @@ function UnitForm({
 }) {
   const { meta } = useApp();
   const [draft, setDraft] = useState<Draft>(() => toDraft(initial, parentId));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const zones = useMemo(timeZones, []);
   const ordered = useMemo(() => flatten(roots), [roots]);
   // A unit cannot move under itself or its own descendants.
@@ -458,18 +455,12 @@ function UnitForm({
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const saved = initial
         ? await api.updateUnit(initial.id, unitPatch(toDraft(initial, initial.parent_id), draft))
         : await api.createUnit(draft);
       onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const claimed = [
@@ -488,7 +479,7 @@ function UnitForm({
   const fe = (f: string) => fieldError(error, f);
   const orderedOptions = (exclude?: Set<number>) =>
     unitOptions(ordered.filter((n) => !exclude || !exclude.has(n.unit.id)));
-  const kinds = metaIds(meta, 'unit_kinds', UNIT_KIND_IDS);
+  const kinds = metaIds(meta, 'unit_kinds', UNIT_KINDS);
 
   return (
     <form class="form unit-form" onSubmit={submit} aria-labelledby="unit-form-title" noValidate>

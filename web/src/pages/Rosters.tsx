@@ -1,12 +1,11 @@
 // The roster calendar (lịch trực ban): the unit's rosters and their approval flow, and a month or
 // week view of the planned shifts with the coverage gaps in red.
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useMemo, useState } from 'preact/hooks';
 import {
   api,
   ApiError,
   dutyApi,
   POSITIONS,
-  type Coverage,
   type Roster,
   type RosterMember,
   type Rotation,
@@ -17,6 +16,7 @@ import {
 import { addDays, formatYmd, gapOfDay, monthGrid, shiftSpan, todayIn, weekdayLabels, weekOf, type GridDay } from '../calendar';
 import { compositionGapText, leaderOf, memberRoleName, positionName, rosterMember, rosterStatusName, rotationName, type TeamRow } from '../duty';
 import { DISPLAY_TIME_ZONE, formatDateTime, parseViDate } from '../format';
+import { useAction, useCustomsUnits, useLoad } from '../hooks';
 import { pick, t } from '../i18n';
 import { useNames } from '../people';
 import { navigate } from '../router';
@@ -29,41 +29,17 @@ const MAX_GAP_LINES = 30;
 export function RostersPage({ unitId, rosterId }: { unitId: number | null; rosterId: number | null }) {
   const { user } = useApp();
   const unit = unitId ?? user.unit_id;
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [rosters, setRosters] = useState<Roster[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const units = useCustomsUnits();
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
-  const [people, setPeople] = useState<User[]>([]);
   const [shiftNames, setShiftNames] = useState<Map<number, string>>(new Map());
-
-  useEffect(() => {
-    api.units().then(
-      (u) => setUnits(u.filter((x) => !x.external)),
-      () => setUnits([]),
-    );
-    if (canSeeUsers(user)) api.users({}).then(setPeople, () => setPeople([]));
-  }, [user]);
-
-  useEffect(() => {
-    let live = true;
-    setRosters(null);
-    dutyApi.rosters(unit).then(
-      (items) => {
-        if (!live) return;
-        setRosters(items);
-        setError(null);
-      },
-      (e) => {
-        if (!live) return;
-        setError(e);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [unit, tick]);
+  const people =
+    useLoad((signal) => (canSeeUsers(user) ? api.users({}, signal).catch(() => [] as User[]) : Promise.resolve([] as User[])), [user]).data ??
+    NO_PEOPLE;
+  const rostersLoad = useLoad((signal) => dutyApi.rosters(unit, signal), [unit, tick]);
+  const rosters = rostersLoad.data;
+  const { error } = rostersLoad;
 
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const unitObj = units.find((u) => u.id === unit) ?? null;
@@ -193,48 +169,37 @@ function Calendar({
   const today = todayIn(tz);
   const [view, setView] = useState<'month' | 'week'>('month');
   const [anchor, setAnchor] = useState(today);
-  const [shifts, setShifts] = useState<Shift[] | null>(null);
-  const [coverage, setCoverage] = useState<Coverage | null>(null);
-  const [error, setError] = useState<unknown>(null);
 
   const [y, m] = anchor.split('-').map(Number);
   const weeks: GridDay[][] = useMemo(() => (view === 'month' ? monthGrid(y, m) : [weekOf(anchor)]), [view, y, m, anchor]);
   const first = weeks[0][0].date;
   const last = weeks[weeks.length - 1][6].date;
 
-  useEffect(() => {
-    let live = true;
-    const span = { from: shiftSpan(first, tz).from, to: shiftSpan(last, tz).to };
-    const from = new Date(span.from - 86_400_000).toISOString();
-    const to = new Date(span.to).toISOString();
-    setError(null);
-    // A gap is something to fix: only what is still ahead counts, the past is history.
-    const coverFrom = Math.max(span.from, Date.now());
-    Promise.all([
-      dutyApi.shifts(unitId, from, to),
-      coverFrom < span.to
-        ? dutyApi.coverage(unitId, new Date(coverFrom).toISOString(), new Date(span.to).toISOString())
-        : Promise.resolve(null),
-    ]).then(
-      ([s, c]) => {
-        if (!live) return;
-        setShifts(s);
-        setCoverage(c);
+  const calendar = useLoad(
+    async (signal) => {
+      const span = { from: shiftSpan(first, tz).from, to: shiftSpan(last, tz).to };
+      const from = new Date(span.from - 86_400_000).toISOString();
+      const to = new Date(span.to).toISOString();
+      // A gap is something to fix: only what is still ahead counts, the past is history.
+      const coverFrom = Math.max(span.from, Date.now());
+      const [s, c] = await Promise.all([
+        dutyApi.shifts(unitId, from, to, signal),
+        coverFrom < span.to
+          ? dutyApi.coverage(unitId, new Date(coverFrom).toISOString(), new Date(span.to).toISOString(), signal)
+          : Promise.resolve(null),
+      ]);
+      if (!signal.aborted) {
         const names = new Map<number, string>();
         for (const sh of s) for (const mm of sh.members) if (mm.full_name) names.set(mm.user_id, mm.full_name);
         onNames(names);
-      },
-      (e) => {
-        if (!live) return;
-        setError(e);
-        setShifts(null);
-        setCoverage(null);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [unitId, first, last, tz, tick, onNames]);
+      }
+      return { shifts: s, coverage: c };
+    },
+    [unitId, first, last, tz, tick, onNames],
+  );
+  const shifts = calendar.data?.shifts ?? null;
+  const coverage = calendar.data?.coverage ?? null;
+  const { error } = calendar;
 
   const byDate = useMemo(() => {
     const map = new Map<string, Shift[]>();
@@ -366,17 +331,15 @@ function RosterDetail({
   onChanged: () => void;
 }) {
   const { user } = useApp();
-  const [roster, setRoster] = useState<Roster | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const load = useLoad((signal) => dutyApi.roster(id, signal), [id]);
+  const roster = load.data;
+  const setRoster = (r: Roster) => load.setData(() => r);
+  const action = useAction();
+  const busy = !!action.busy;
+  const actionError = action.error;
   const [notice, setNotice] = useState<string | null>(null);
   const [exception, setException] = useState('');
   const [exceptionMissing, setExceptionMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    dutyApi.roster(id).then(setRoster, setError);
-  }, [id]);
 
   const wanted = useMemo(() => {
     if (!roster) return [];
@@ -389,8 +352,7 @@ function RosterDetail({
   }, [roster]);
   const nameOf = useNames(knownNames, wanted, canSeeUsers(user));
 
-  if (error) return <ProblemBox error={error} />;
-  if (!roster) return <Loading />;
+  if (!roster) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
 
   const gaps = roster.composition_gaps ?? [];
   const writer = canWriteRoster(user);
@@ -419,19 +381,13 @@ function RosterDetail({
       return;
     }
     setExceptionMissing(false);
-    setBusy(true);
-    setActionError(null);
     setNotice(null);
-    try {
+    await action.run(async () => {
       const after = await dutyApi.rosterStep(id, s, s === 'approve' && gaps.length > 0 ? exception.trim() : undefined);
       setRoster(after);
       setNotice(s === 'submit' ? t('rosters.submitted') : s === 'approve' ? t('rosters.approvedDone') : t('rosters.publishedDone'));
       onChanged();
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const exceptionError = exceptionMissing ? t('rosters.reasonRequired') : fieldError(actionError, 'composition_exception');
   const labels = weekdayLabels();
@@ -647,8 +603,9 @@ function AmendForm({
   const [inn, setIn] = useState('');
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const ids = useMemo(() => [...new Set(memberIds(roster.rotation))], [roster]);
   const index = roster.overrides.length;
 
@@ -662,9 +619,7 @@ function AmendForm({
     if (!reason.trim()) errs.reason = t('rosters.reasonRequired');
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const after = await dutyApi.updateRoster(roster.id, {
         overrides: [...roster.overrides, { date: iso!, user_out: Number(out), user_in: Number(inn), reason: reason.trim() }],
         reason: reason.trim(),
@@ -674,11 +629,7 @@ function AmendForm({
       setIn('');
       setReason('');
       onDone(after);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, `overrides[${index}].${f}`) ?? (f === 'reason' ? fieldError(error, 'reason') : undefined);
   const claimed = ['reason', 'overrides', ...['date', 'user_out', 'user_in', 'reason'].map((f) => `overrides[${index}].${f}`)];
@@ -733,8 +684,9 @@ function RosterForm({
   const [teams, setTeams] = useState<TeamRow[][]>([[{ user: '', position: 'shift_leader', acting: false }]]);
   const [weekdaysJson, setWeekdaysJson] = useState(WEEKDAYS_TEMPLATE);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const nameOf = (id: number) => knownNames.get(id) ?? t('duty.unknownUser', { id });
 
   const submit = async (e: Event) => {
@@ -765,15 +717,9 @@ function RosterForm({
     }
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       onCreated(await dutyApi.createRoster({ unit_id: unit, period_from: pf!, period_to: pt!, rotation }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const claimed = ['period_from', 'period_to', 'unit_id', 'rotation.anchor_date', 'rotation.weekdays', 'rotation.kind', 'rotation.teams'];
@@ -912,3 +858,5 @@ function RosterForm({
     </form>
   );
 }
+
+const NO_PEOPLE: User[] = [];

@@ -1,16 +1,17 @@
 // Sites (địa điểm giám sát): the border gates, ports, yards and premises that cameras watch, each
 // managed by a customs unit. Camera administrators add, change and remove them; everyone who may see
 // cameras sees the list.
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, SITE_KINDS, videoApi, type Camera, type Site, type Unit } from '../api';
+import { useMemo, useState } from 'preact/hooks';
+import { SITE_KINDS, videoApi, wholeList, type Site, type Unit } from '../api';
 import { unitNameIn } from '../cases';
+import { useAction, useCustomsUnits, useLoad, usePagedList } from '../hooks';
 import { t } from '../i18n';
+import { ListPage } from '../listpage';
 import { navigate } from '../router';
 import { canWriteCameras, roleUnit, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { ChoiceFilter, Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 import { siteForm, siteKindName, sitePatch, sitePayload, type SiteForm } from '../video';
-import { useCustomsUnits } from './Cases';
 
 /** The two lists of the video pages, as tabs. */
 export function VideoTabs({ current }: { current: 'cameras' | 'sites' | 'outages' }) {
@@ -33,153 +34,114 @@ export function SitesPage({ siteId }: { siteId: number | 'new' | null }) {
   const { user } = useApp();
   const units = useCustomsUnits();
   const [filter, setFilter] = useState({ unit: '', kind: '' });
-  const [sites, setSites] = useState<Site[] | null>(null);
-  const [cameras, setCameras] = useState<Camera[]>([]);
-  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const write = canWriteCameras(user);
+  const unit = filter.unit ? Number(filter.unit) : null;
+  const list = usePagedList((_, signal) => videoApi.sites(unit, signal).then(wholeList), [unit]);
+  // Only for counting cameras per site: the list stands without it.
+  const cameras = useLoad((signal) => videoApi.allCameras({ unit }, signal).catch(() => []), [unit]).data;
 
-  useEffect(() => {
-    let on = true;
-    const unit = filter.unit ? Number(filter.unit) : null;
-    videoApi.sites(unit).then(
-      (items) => {
-        if (!on) return;
-        setSites(items);
-        setError(null);
-      },
-      (e) => {
-        if (on) setError(e);
-      },
-    );
-    // Only for counting cameras per site: the list stands without it.
-    videoApi.cameras({ unit }).then(
-      (items) => on && setCameras(items),
-      () => on && setCameras([]),
-    );
-    return () => {
-      on = false;
-    };
-  }, [filter.unit, tick]);
-
+  const sites = list.items;
   const shown = useMemo(() => (sites ?? []).filter((s) => !filter.kind || s.kind === filter.kind), [sites, filter.kind]);
   const cameraCount = useMemo(() => {
     const m = new Map<number, number>();
-    for (const c of cameras) m.set(c.site_id, (m.get(c.site_id) ?? 0) + 1);
+    for (const c of cameras ?? []) m.set(c.site_id, (m.get(c.site_id) ?? 0) + 1);
     return m;
   }, [cameras]);
   const editing = typeof siteId === 'number' ? (sites ?? []).find((s) => s.id === siteId) ?? null : null;
-  const forbidden = error instanceof ApiError && error.status === 403;
+  const saved = (text: string) => {
+    setNotice(text);
+    list.reload();
+    navigate({ page: 'sites', siteId: null });
+  };
 
   return (
-    <section class="sites">
-      <div class="page-head">
-        <h1>{t('site.title')}</h1>
-        {sites ? <span class="muted">{t('site.count', { n: shown.length })}</span> : null}
-        {write ? (
-          <a class="btn btn-primary push-right" href="#/sites/new" onClick={() => setNotice(null)}>
-            {t('site.new')}
-          </a>
-        ) : null}
-      </div>
-      <VideoTabs current="sites" />
-      {notice ? <Notice>{notice}</Notice> : null}
-      {siteId === 'new' ? (
-        <SiteFormView
-          key="new"
-          site={null}
-          units={units}
-          onCancel={() => navigate({ page: 'sites', siteId: null })}
-          onSaved={() => {
-            setNotice(t('site.created'));
-            setTick((n) => n + 1);
-            navigate({ page: 'sites', siteId: null });
+    <ListPage
+      class="sites"
+      title={t('site.title')}
+      actions={
+        <>
+          {sites ? <span class="muted">{t('site.count', { n: shown.length })}</span> : null}
+          {write ? (
+            <a class="btn btn-primary push-right" href="#/sites/new" onClick={() => setNotice(null)}>
+              {t('site.new')}
+            </a>
+          ) : null}
+        </>
+      }
+      top={
+        <>
+          <VideoTabs current="sites" />
+          {notice ? <Notice>{notice}</Notice> : null}
+          {siteId === 'new' ? (
+            <SiteFormView key="new" site={null} units={units} onCancel={() => navigate({ page: 'sites', siteId: null })} onSaved={() => saved(t('site.created'))} />
+          ) : typeof siteId === 'number' ? (
+            editing ? (
+              <SiteFormView
+                key={editing.id}
+                site={editing}
+                units={units}
+                onCancel={() => navigate({ page: 'sites', siteId: null })}
+                onSaved={() => saved(t('common.saved'))}
+              />
+            ) : sites ? (
+              <SiteLoader siteId={siteId} units={units} onSaved={list.reload} />
+            ) : null
+          ) : null}
+        </>
+      }
+      filters={
+        <>
+          <ChoiceFilter id="sf-unit" label={t('duty.unit')} value={filter.unit} onChange={(v) => setFilter((f) => ({ ...f, unit: v }))}>
+            {unitOptions(ordered)}
+          </ChoiceFilter>
+          <ChoiceFilter
+            id="sf-kind"
+            label={t('site.kind')}
+            value={filter.kind}
+            values={SITE_KINDS}
+            name={siteKindName}
+            onChange={(v) => setFilter((f) => ({ ...f, kind: v }))}
+          />
+        </>
+      }
+      list={{ ...list, items: sites && shown }}
+      empty={t('site.empty')}
+      testId="site-list"
+      columns={[
+        { head: t('site.name') },
+        { head: t('site.kind') },
+        { head: t('site.unit') },
+        { head: t('site.address') },
+        { head: t('site.coordinates') },
+        { head: t('site.cameras'), class: 'num' },
+        ...(write ? [{ head: t('site.actions') }] : []),
+      ]}
+      rows={(s) => (
+        <SiteRow
+          key={s.id}
+          site={s}
+          cameras={cameraCount.get(s.id) ?? 0}
+          write={write}
+          selected={s.id === siteId}
+          onDeleted={() => {
+            setNotice(t('site.deleted'));
+            list.reload();
           }}
         />
-      ) : typeof siteId === 'number' ? (
-        editing ? (
-          <SiteFormView
-            key={editing.id}
-            site={editing}
-            units={units}
-            onCancel={() => navigate({ page: 'sites', siteId: null })}
-            onSaved={() => {
-              setNotice(t('common.saved'));
-              setTick((n) => n + 1);
-              navigate({ page: 'sites', siteId: null });
-            }}
-          />
-        ) : sites ? (
-          <SiteLoader siteId={siteId} units={units} onSaved={() => setTick((n) => n + 1)} />
-        ) : null
-      ) : null}
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <ChoiceFilter id="sf-unit" label={t('duty.unit')} value={filter.unit} onChange={(v) => setFilter((f) => ({ ...f, unit: v }))}>
-          {unitOptions(ordered)}
-        </ChoiceFilter>
-        <ChoiceFilter
-          id="sf-kind"
-          label={t('site.kind')}
-          value={filter.kind}
-          values={SITE_KINDS}
-          name={siteKindName}
-          onChange={(v) => setFilter((f) => ({ ...f, kind: v }))}
-        />
-      </form>
-      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
-      {!sites && !error ? <Loading /> : null}
-      {sites && shown.length === 0 ? <p class="muted">{t('site.empty')}</p> : null}
-      {sites && shown.length > 0 ? (
-        <div class="table-wrap">
-          <table class="grid" data-testid="site-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('site.name')}</th>
-                <th scope="col">{t('site.kind')}</th>
-                <th scope="col">{t('site.unit')}</th>
-                <th scope="col">{t('site.address')}</th>
-                <th scope="col">{t('site.coordinates')}</th>
-                <th scope="col" class="num">
-                  {t('site.cameras')}
-                </th>
-                {write ? <th scope="col">{t('site.actions')}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((s) => (
-                <SiteRow
-                  key={s.id}
-                  site={s}
-                  cameras={cameraCount.get(s.id) ?? 0}
-                  write={write}
-                  selected={s.id === siteId}
-                  onDeleted={() => {
-                    setNotice(t('site.deleted'));
-                    setTick((n) => n + 1);
-                  }}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </section>
+      )}
+    />
   );
 }
 
 /** A site outside the list's filter, opened through its link. */
 function SiteLoader({ siteId, units, onSaved }: { siteId: number; units: Unit[]; onSaved: () => void }) {
-  const [site, setSite] = useState<Site | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    videoApi.site(siteId).then(setSite, setError);
-  }, [siteId]);
-  if (!site) return error ? <ProblemBox error={error} /> : <Loading />;
+  const load = useLoad((signal) => videoApi.site(siteId, signal), [siteId]);
+  if (!load.data) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
   return (
     <SiteFormView
-      site={site}
+      site={load.data}
       units={units}
       onCancel={() => navigate({ page: 'sites', siteId: null })}
       onSaved={() => {
@@ -204,23 +166,19 @@ function SiteRow({
   onDeleted: () => void;
 }) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const del = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await videoApi.deleteSite(site.id);
-      setConfirming(false);
+  const deletion = useAction();
+  const { error, setError } = deletion;
+  const busy = !!deletion.busy;
+  // A 409 while the site has cameras: the server says so in both languages.
+  const del = () =>
+    deletion.run(async () => {
+      try {
+        await videoApi.deleteSite(site.id);
+      } finally {
+        setConfirming(false);
+      }
       onDeleted();
-    } catch (e) {
-      // 409 while the site has cameras: the server says so in both languages.
-      setError(e);
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const coords = site.latitude !== null && site.longitude !== null ? `${site.latitude}, ${site.longitude}` : '';
   return (
     <>
@@ -294,30 +252,24 @@ export function SiteFormView({
   const { user } = useApp();
   const [form, setForm] = useState<SiteForm>(() => siteForm(site, roleUnit(user)));
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useAction();
+  const { error } = save;
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const set = (k: keyof SiteForm, v: string) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const { body, errors } = sitePayload(form);
     setLocal(errors);
     if (Object.keys(errors).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void save.run(async () => {
       if (site) {
         const patch = sitePatch(body, site);
         onSaved(Object.keys(patch).length ? await videoApi.updateSite(site.id, patch) : site);
       } else {
         onSaved(await videoApi.createSite(body));
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const fe = (f: string) => local[f] ?? fieldError(error, f);
@@ -361,7 +313,7 @@ export function SiteFormView({
           {(a) => <input {...a} inputMode="decimal" value={form.longitude} onInput={(e) => set('longitude', e.currentTarget.value)} />}
         </Field>
       </div>
-      <FormButtons busy={busy} onCancel={onCancel} />
+      <FormButtons busy={!!save.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,144 +1,113 @@
 // Supervision tasks (nhiệm vụ giám sát): what a unit watches, how (the method of Art. 13), for how
 // long, on whose direction (a headquarters leadership directive for Art. 16.4.c), by whom and in
 // which scope (Art. 15), and on which targets.
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, casesApi, METHODS, TASK_STATUSES, TASK_TARGET_TYPES, type Task, type Unit, type User } from '../api';
+import { useMemo, useState } from 'preact/hooks';
+import { api, ApiError, casesApi, SUPERVISION_METHODS, TASK_STATUSES, SUPERVISION_TARGET_TYPES, type Task, type Unit, type User } from '../api';
 import { methodName, taskStatusName, taskTargetTypeName, unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction, useCustomsUnits, useLoad, usePagedList } from '../hooks';
 import { t, type Key } from '../i18n';
+import { ListPage } from '../listpage';
 import { navigate } from '../router';
 import { canSeeUsers, roleUnit, useApp } from '../session';
 import { emptyOfficer, emptyTarget, needsDirective, taskForm, taskPatch, taskPayload, type TaskForm } from '../tasks';
 import { buildTree, flatten } from '../tree';
 import { ChoiceFilter, Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
-import { useCustomsUnits } from './Cases';
 
 export function TasksPage({ taskId }: { taskId: number | 'new' | null }) {
   const { user } = useApp();
   const units = useCustomsUnits();
   const [filter, setFilter] = useState({ unit: String(roleUnit(user)), method: '', status: 'active' });
-  const [tasks, setTasks] = useState<Task[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
-
-  useEffect(() => {
-    let on = true;
-    setTasks(null);
-    casesApi
-      .tasks({ unit: filter.unit ? Number(filter.unit) : null, method: filter.method || undefined, status: filter.status || undefined })
-      .then(
-        (items) => {
-          if (!on) return;
-          setTasks(items);
-          setError(null);
-        },
-        (e) => {
-          if (on) setError(e);
-        },
-      );
-    return () => {
-      on = false;
-    };
-  }, [filter, tick]);
-
-  const forbidden = error instanceof ApiError && error.status === 403;
+  const list = usePagedList(
+    (cursor, signal) =>
+      casesApi.tasks(
+        { unit: filter.unit ? Number(filter.unit) : null, method: filter.method || undefined, status: filter.status || undefined },
+        cursor,
+        signal,
+      ),
+    [filter],
+  );
   const setF = (k: keyof typeof filter, v: string) => setFilter((f) => ({ ...f, [k]: v }));
 
   return (
-    <section class="tasks">
-      <div class="page-head">
-        <h1>{t('tasks.title')}</h1>
+    <ListPage
+      class="tasks"
+      title={t('tasks.title')}
+      actions={
         <a class="btn btn-primary push-right" href="#/tasks/new">
           {t('tasks.new')}
         </a>
-      </div>
-      <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <ChoiceFilter id="tf-unit" label={t('duty.unit')} value={filter.unit} onChange={(v) => setF('unit', v)}>
-          {unitOptions(ordered)}
-        </ChoiceFilter>
-        <ChoiceFilter
-          id="tf-method"
-          label={t('cases.method')}
-          value={filter.method}
-          values={METHODS}
-          name={methodName}
-          onChange={(v) => setF('method', v)}
-        />
-        <ChoiceFilter
-          id="tf-status"
-          label={t('cases.status')}
-          value={filter.status}
-          values={TASK_STATUSES}
-          name={taskStatusName}
-          onChange={(v) => setF('status', v)}
-        />
-      </form>
+      }
+      filters={
+        <>
+          <ChoiceFilter id="tf-unit" label={t('duty.unit')} value={filter.unit} onChange={(v) => setF('unit', v)}>
+            {unitOptions(ordered)}
+          </ChoiceFilter>
+          <ChoiceFilter
+            id="tf-method"
+            label={t('cases.method')}
+            value={filter.method}
+            values={SUPERVISION_METHODS}
+            name={methodName}
+            onChange={(v) => setF('method', v)}
+          />
+          <ChoiceFilter
+            id="tf-status"
+            label={t('cases.status')}
+            value={filter.status}
+            values={TASK_STATUSES}
+            name={taskStatusName}
+            onChange={(v) => setF('status', v)}
+          />
+        </>
+      }
+      list={list}
+      empty={t('tasks.empty')}
+      testId="task-list"
+      rowProps={(x) => ({ class: x.id === taskId ? 'selected' : '' })}
+      columns={[
+        { head: t('tasks.taskTitle'), cell: (x) => <a href={`#/tasks/${x.id}`}>{x.title}</a> },
+        { head: t('duty.unit'), cell: (x) => unitNameIn(x) },
+        { head: t('cases.method'), cell: (x) => methodName(x.method) },
+        {
+          head: t('tasks.period'),
+          cell: (x) => {
+            const tz = unitTimeZone(units, x.unit_id);
+            return (
+              <>
+                {formatDateTime(x.period_from, { timeZone: tz })} –{' '}
+                {x.period_to ? formatDateTime(x.period_to, { timeZone: tz }) : t('tasks.openEnded')}
+              </>
+            );
+          },
+        },
+        { head: t('tasks.officers'), cell: (x) => x.officers.length },
+        { head: t('cases.status'), cell: (x) => <span class={`badge task-status ts-${x.status}`}>{taskStatusName(x.status)}</span> },
+      ]}
+    >
       {taskId !== null ? (
         <TaskEditor
           key={String(taskId)}
           taskId={taskId}
           units={units}
           onSaved={(task) => {
-            setTick((n) => n + 1);
+            list.reload();
             navigate({ page: 'tasks', taskId: task.id });
           }}
         />
       ) : null}
-      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
-      {!tasks && !error ? <Loading /> : null}
-      {tasks && tasks.length === 0 ? <p class="muted">{t('tasks.empty')}</p> : null}
-      {tasks && tasks.length > 0 ? (
-        <div class="table-wrap">
-          <table class="grid" data-testid="task-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('tasks.taskTitle')}</th>
-                <th scope="col">{t('duty.unit')}</th>
-                <th scope="col">{t('cases.method')}</th>
-                <th scope="col">{t('tasks.period')}</th>
-                <th scope="col">{t('tasks.officers')}</th>
-                <th scope="col">{t('cases.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tasks.map((x) => {
-                const tz = unitTimeZone(units, x.unit_id);
-                return (
-                  <tr key={x.id} class={x.id === taskId ? 'selected' : ''}>
-                    <td>
-                      <a href={`#/tasks/${x.id}`}>{x.title}</a>
-                    </td>
-                    <td>{unitNameIn(x)}</td>
-                    <td>{methodName(x.method)}</td>
-                    <td>
-                      {formatDateTime(x.period_from, { timeZone: tz })} –{' '}
-                      {x.period_to ? formatDateTime(x.period_to, { timeZone: tz }) : t('tasks.openEnded')}
-                    </td>
-                    <td>{x.officers.length}</td>
-                    <td>
-                      <span class={`badge task-status ts-${x.status}`}>{taskStatusName(x.status)}</span>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </section>
+    </ListPage>
   );
 }
 
 function TaskEditor({ taskId, units, onSaved }: { taskId: number | 'new'; units: Unit[]; onSaved: (t: Task) => void }) {
-  const [task, setTask] = useState<Task | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (taskId !== 'new') casesApi.task(taskId).then(setTask, setError);
-  }, [taskId]);
-  if (taskId !== 'new' && !task) return error ? <ProblemBox error={error} /> : <Loading />;
-  return <TaskFormView task={task} units={units} onSaved={onSaved} onChanged={setTask} />;
+  const load = useLoad((signal) => (taskId === 'new' ? Promise.resolve(null) : casesApi.task(taskId, signal)), [taskId]);
+  if (taskId !== 'new' && !load.data) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
+  return <TaskFormView task={load.data} units={units} onSaved={onSaved} onChanged={(x) => load.setData(() => x)} />;
 }
+
+const NO_PEOPLE: User[] = [];
 
 const CLAIMED = [
   'unit_id',
@@ -168,19 +137,19 @@ function TaskFormView({
   const { user } = useApp();
   const tzOf = (id: number) => unitTimeZone(units, id);
   const [form, setForm] = useState<TaskForm>(() => taskForm(task, roleUnit(user), tzOf(task?.unit_id ?? roleUnit(user))));
-  const [people, setPeople] = useState<User[]>([]);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useAction();
+  const { busy, error } = save;
   const [notice, setNotice] = useState<string | null>(null);
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
   const editing = !!task;
   const closed = task?.status === 'closed';
   const tz = tzOf(Number(form.unit));
 
-  useEffect(() => {
-    if (canSeeUsers(user)) api.users({ unit: Number(form.unit) }).then(setPeople, () => setPeople([]));
-  }, [user, form.unit]);
+  const people = useLoad((signal) => (canSeeUsers(user) ? api.users({ unit: Number(form.unit) }, signal).catch(() => []) : Promise.resolve([])), [
+    user,
+    form.unit,
+  ]).data ?? NO_PEOPLE;
 
   const personOptions = useMemo(() => {
     const m = new Map<number, string>();
@@ -199,9 +168,7 @@ function TaskFormView({
     setLocal(errors);
     setNotice(null);
     if (Object.keys(errors).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await save.run(async () => {
       if (task) {
         const after = await casesApi.updateTask(task.id, taskPatch(body, task));
         onChanged(after);
@@ -210,29 +177,18 @@ function TaskFormView({
       } else {
         onSaved(await casesApi.createTask(body));
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const closeTask = async () => {
-    if (!task) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const closeTask = () =>
+    task &&
+    save.run(async () => {
       const after = await casesApi.updateTask(task.id, { status: 'closed' });
       onChanged(after);
       setForm(taskForm(after, roleUnit(user), tz));
       setNotice(t('tasks.closedDone'));
       onSaved(after);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const claimed = [...CLAIMED];
@@ -291,7 +247,7 @@ function TaskFormView({
         <Field id="tk-method" label={t('cases.method')} error={fe('method')}>
           {(a) => (
             <select {...a} value={form.method} disabled={editing} onChange={(e) => set('method', e.currentTarget.value)}>
-              {METHODS.map((m) => (
+              {SUPERVISION_METHODS.map((m) => (
                 <option key={m} value={m}>
                   {methodName(m)}
                 </option>
@@ -385,7 +341,7 @@ function TaskFormView({
           <div class="role-row" key={i}>
             <label for={`tk-tg-${i}-type`}>{t('tasks.targetType')}</label>
             <select id={`tk-tg-${i}-type`} value={x.type} onChange={(e) => setRow('targets', i, { type: e.currentTarget.value })}>
-              {TASK_TARGET_TYPES.map((k) => (
+              {SUPERVISION_TARGET_TYPES.map((k) => (
                 <option key={k} value={k}>
                   {taskTargetTypeName(k)}
                 </option>
@@ -405,12 +361,12 @@ function TaskFormView({
 
       <div class="toolbar">
         {!closed ? (
-          <button type="submit" class="btn btn-primary" disabled={busy}>
+          <button type="submit" class="btn btn-primary" disabled={!!busy}>
             {busy ? t('common.saving') : task ? t('common.save') : t('tasks.create')}
           </button>
         ) : null}
         {task && !closed ? (
-          <button type="button" class="btn btn-danger" disabled={busy} onClick={closeTask}>
+          <button type="button" class="btn btn-danger" disabled={!!busy} onClick={closeTask}>
             {t('tasks.close')}
           </button>
         ) : null}
@@ -428,8 +384,7 @@ function TaskFormView({
  * the button that approves it (the server refuses anyone else with a 403 that names the rule).
  */
 export function PlanApproval({ task, tz, onApproved }: { task: Task; tz: string; onApproved: (t: Task) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const approval = useAction();
   if (task.approved_at && task.status !== 'awaiting_approval') {
     return (
       <p class="small" data-testid="task-approved">
@@ -438,22 +393,12 @@ export function PlanApproval({ task, tz, onApproved }: { task: Task; tz: string;
     );
   }
   if (task.status !== 'awaiting_approval') return null;
-  const approve = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onApproved(await casesApi.approveTask(task.id));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const approve = () => approval.run(async () => onApproved(await casesApi.approveTask(task.id)));
   return (
     <div class="alert alert-warn plan-approval" data-testid="plan-approval">
       <p>{t('tasks.awaitingHint')}</p>
-      <ProblemBox error={error} />
-      <button type="button" class="btn btn-primary" disabled={busy} onClick={approve}>
+      <ProblemBox error={approval.error} />
+      <button type="button" class="btn btn-primary" disabled={!!approval.busy} onClick={approve}>
         {t('tasks.approve')}
       </button>
     </div>

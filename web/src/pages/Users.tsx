@@ -1,26 +1,22 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, type RoleGrant, type Unit, type User } from '../api';
+import { api, ROLES, wholeList, type RoleGrant, type Unit, type User } from '../api';
 import { formatDateTime } from '../format';
+import { useAction, usePagedList, useUnits } from '../hooks';
 import { pick, t } from '../i18n';
-import { isAdmin, metaIds, metaName, ROLE_IDS, useApp } from '../session';
+import { ListPage, type Column } from '../listpage';
+import { isAdmin, metaIds, metaName, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
-import { ChoiceFilter, Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
+import { ChoiceFilter, Field, fieldError, FormButtons, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 
 export function UsersPage() {
   const { user: me, meta } = useApp();
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const units = useUnits();
   const [unitFilter, setUnitFilter] = useState<number | null>(null);
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [reloadTick, setReloadTick] = useState(0);
-
-  useEffect(() => {
-    api.units().then(setUnits, () => setUnits([]));
-  }, []);
+  const unlock = useAction();
 
   // Typing settles for a moment before the list is asked again.
   useEffect(() => {
@@ -28,24 +24,7 @@ export function UsersPage() {
     return () => clearTimeout(h);
   }, [text]);
 
-  useEffect(() => {
-    let live = true;
-    api.users({ unit: unitFilter, q }).then(
-      (items) => {
-        if (!live) return;
-        setUsers(items);
-        setError(null);
-      },
-      (e) => {
-        if (!live) return;
-        setError(e);
-        setUsers(null);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [unitFilter, q, reloadTick]);
+  const list = usePagedList((_, signal) => api.users({ unit: unitFilter, q }, signal).then(wholeList), [unitFilter, q]);
 
   const byId = useMemo(() => new Map(units.map((u) => [u.id, u])), [units]);
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
@@ -55,134 +34,126 @@ export function UsersPage() {
   };
   const unitCode = (id: number) => byId.get(id)?.code ?? `#${id}`;
   const admin = isAdmin(me);
-  const forbidden = error instanceof ApiError && error.status === 403;
-
-  return (
-    <section>
-      <div class="page-head">
-        <h1>{t('users.title')}</h1>
-        {users ? <span class="muted">{t('users.count', { n: users.length })}</span> : null}
-        {admin ? (
+  const columns: Column<User>[] = [
+    { head: t('users.username'), class: 'code', cell: (u) => u.username },
+    { head: t('users.fullName'), cell: (u) => u.full_name },
+    { head: t('users.unit'), cell: (u) => <a href={`#/org/${u.unit_id}`}>{unitName(u.unit_id)}</a> },
+    { head: t('users.jobTitle'), cell: (u) => u.title ?? '' },
+    {
+      head: t('users.roles'),
+      cell: (u) =>
+        u.roles.map((r) => (
+          <span key={`${r.role}@${r.unit_id}`} class="badge role">
+            {metaName(meta, 'roles', r.role)} <span class="code">@{unitCode(r.unit_id)}</span>
+          </span>
+        )),
+    },
+    { head: t('users.active'), cell: (u) => (u.active ? t('common.yes') : t('users.inactive')) },
+    {
+      head: t('users.lastLogin'),
+      cell: (u) => (u.last_login_at ? formatDateTime(u.last_login_at) : <span class="muted">{t('users.never')}</span>),
+    },
+  ];
+  if (admin)
+    columns.push({
+      head: t('users.actions'),
+      cell: (u) => (
+        <>
           <button
             type="button"
-            class="btn btn-primary push-right"
+            class="btn btn-small"
+            aria-label={`${t('common.edit')}: ${u.username}`}
             onClick={() => {
               setNotice(null);
-              setEditing('new');
+              setEditing(u);
             }}
           >
-            {t('users.create')}
+            {t('common.edit')}
+          </button>{' '}
+          <button
+            type="button"
+            class="btn btn-small"
+            aria-label={`${t('users.unlock')}: ${u.username}`}
+            onClick={() => {
+              setNotice(null);
+              void unlock.run(async () => {
+                await api.unlockUser(u.id);
+                setNotice(t('users.unlocked', { username: u.username }));
+              });
+            }}
+          >
+            {t('users.unlock')}
           </button>
-        ) : null}
-      </div>
-      {notice ? <Notice>{notice}</Notice> : null}
-      {editing ? (
-        <UserForm
-          key={editing === 'new' ? 'new' : editing.id}
-          initial={editing === 'new' ? null : editing}
-          units={units}
-          defaultUnit={unitFilter ?? me.unit_id}
-          onCancel={() => setEditing(null)}
-          onSaved={(created) => {
-            setEditing(null);
-            setNotice(created ? t('users.created') : t('common.saved'));
-            setReloadTick((n) => n + 1);
-          }}
-        />
-      ) : null}
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <ChoiceFilter
-          id="users-unit"
-          label={t('users.filterUnit')}
-          value={unitFilter === null ? '' : String(unitFilter)}
-          onChange={(v) => setUnitFilter(v ? Number(v) : null)}
-        >
-          {unitOptions(ordered)}
-        </ChoiceFilter>
-        <div class="field">
-          <label for="users-q">{t('users.filterText')}</label>
-          <input
-            id="users-q"
-            type="search"
-            placeholder={t('users.filterTextPlaceholder')}
-            value={text}
-            onInput={(e) => setText(e.currentTarget.value)}
-          />
-        </div>
-      </form>
-      <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />
-      {!users && !error ? <Loading /> : null}
-      {users && users.length === 0 ? <p class="muted">{t('users.empty')}</p> : null}
-      {users && users.length > 0 ? (
-        <div class="table-wrap">
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{t('users.username')}</th>
-                <th scope="col">{t('users.fullName')}</th>
-                <th scope="col">{t('users.unit')}</th>
-                <th scope="col">{t('users.jobTitle')}</th>
-                <th scope="col">{t('users.roles')}</th>
-                <th scope="col">{t('users.active')}</th>
-                <th scope="col">{t('users.lastLogin')}</th>
-                {admin ? <th scope="col">{t('users.actions')}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id} class={u.active ? '' : 'inactive'}>
-                  <td class="code">{u.username}</td>
-                  <td>{u.full_name}</td>
-                  <td>
-                    <a href={`#/org/${u.unit_id}`}>{unitName(u.unit_id)}</a>
-                  </td>
-                  <td>{u.title ?? ''}</td>
-                  <td>
-                    {u.roles.map((r) => (
-                      <span key={`${r.role}@${r.unit_id}`} class="badge role">
-                        {metaName(meta, 'roles', r.role)} <span class="code">@{unitCode(r.unit_id)}</span>
-                      </span>
-                    ))}
-                  </td>
-                  <td>{u.active ? t('common.yes') : t('users.inactive')}</td>
-                  <td>{u.last_login_at ? formatDateTime(u.last_login_at) : <span class="muted">{t('users.never')}</span>}</td>
-                  {admin ? (
-                    <td>
-                      <button
-                        type="button"
-                        class="btn btn-small"
-                        aria-label={`${t('common.edit')}: ${u.username}`}
-                        onClick={() => {
-                          setNotice(null);
-                          setEditing(u);
-                        }}
-                      >
-                        {t('common.edit')}
-                      </button>{' '}
-                      <button
-                        type="button"
-                        class="btn btn-small"
-                        aria-label={`${t('users.unlock')}: ${u.username}`}
-                        onClick={() => {
-                          setNotice(null);
-                          setError(null);
-                          api.unlockUser(u.id).then(
-                            () => setNotice(t('users.unlocked', { username: u.username })),
-                            (e) => setError(e),
-                          );
-                        }}
-                      >
-                        {t('users.unlock')}
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </section>
+        </>
+      ),
+    });
+
+  return (
+    <ListPage
+      title={t('users.title')}
+      actions={
+        <>
+          {list.items ? <span class="muted">{t('users.count', { n: list.items.length })}</span> : null}
+          {admin ? (
+            <button
+              type="button"
+              class="btn btn-primary push-right"
+              onClick={() => {
+                setNotice(null);
+                setEditing('new');
+              }}
+            >
+              {t('users.create')}
+            </button>
+          ) : null}
+        </>
+      }
+      top={
+        <>
+          {notice ? <Notice>{notice}</Notice> : null}
+          {editing ? (
+            <UserForm
+              key={editing === 'new' ? 'new' : editing.id}
+              initial={editing === 'new' ? null : editing}
+              units={units}
+              defaultUnit={unitFilter ?? me.unit_id}
+              onCancel={() => setEditing(null)}
+              onSaved={(created) => {
+                setEditing(null);
+                setNotice(created ? t('users.created') : t('common.saved'));
+                list.reload();
+              }}
+            />
+          ) : null}
+        </>
+      }
+      filters={
+        <>
+          <ChoiceFilter
+            id="users-unit"
+            label={t('users.filterUnit')}
+            value={unitFilter === null ? '' : String(unitFilter)}
+            onChange={(v) => setUnitFilter(v ? Number(v) : null)}
+          >
+            {unitOptions(ordered)}
+          </ChoiceFilter>
+          <div class="field">
+            <label for="users-q">{t('users.filterText')}</label>
+            <input
+              id="users-q"
+              type="search"
+              placeholder={t('users.filterTextPlaceholder')}
+              value={text}
+              onInput={(e) => setText(e.currentTarget.value)}
+            />
+          </div>
+        </>
+      }
+      list={{ ...list, error: list.error ?? unlock.error }}
+      empty={t('users.empty')}
+      rowProps={(u) => ({ class: u.active ? '' : 'inactive' })}
+      columns={columns}
+    />
   );
 }
 
@@ -215,10 +186,10 @@ function UserForm({
   const [roles, setRoles] = useState<RoleGrant[]>(initial?.roles.map((r) => ({ ...r })) ?? []);
   const [password, setPassword] = useState('');
   const [mustChange, setMustChange] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useAction();
+  const { error } = save;
   const ordered = useMemo(() => flatten(buildTree(units)), [units]);
-  const roleIds = metaIds(meta, 'roles', ROLE_IDS);
+  const roleIds = metaIds(meta, 'roles', ROLES);
 
   const unitSelect = (a: Record<string, unknown>, value: number, onChange: (v: number) => void) => (
     <select {...a} value={String(value)} onChange={(e) => onChange(Number(e.currentTarget.value))}>
@@ -227,11 +198,9 @@ function UserForm({
     </select>
   );
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void save.run(async () => {
       if (!initial) {
         await api.createUser({
           username: username.trim(),
@@ -254,11 +223,7 @@ function UserForm({
         if (Object.keys(patch).length) await api.updateUser(initial.id, patch);
         onSaved(false);
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const fe = (f: string) => fieldError(error, f);
@@ -356,7 +321,7 @@ function UserForm({
           {t('users.addRole')}
         </button>
       </fieldset>
-      <FormButtons busy={busy} onCancel={onCancel} />
+      <FormButtons busy={!!save.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -5,9 +5,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, videoApi, wallApi, type Camera, type Site, type Unit } from '../api';
 import { caseFromCamera, stashCaseDraft, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
+import { useAction, useLoad } from '../hooks';
 import { pick, t } from '../i18n';
 import { LiveTile } from '../livetile';
-import { live, useLiveTopic, type LiveEvent } from '../live';
+import { useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
 import { canWriteHolds, roleUnit, useApp } from '../session';
 import { Field, fieldError, Loading, Notice, ProblemBox } from '../ui';
@@ -44,11 +45,29 @@ type Picked = { camera: number } | { site: number } | null;
 
 export function WallPage({ viewId }: { viewId: number | null }) {
   const { user } = useApp();
-  const [cameras, setCameras] = useState<Camera[] | null>(null);
-  const [sites, setSites] = useState<Site[]>([]);
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [views, setViews] = useState<WallView[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  // Cameras, sites, units and saved views together; again after the live channel resyncs.
+  const load = useLoad(
+    async (signal) => {
+      const [cameras, sites, units, views] = await Promise.all([
+        videoApi.allCameras({}, signal),
+        videoApi.sites(undefined, signal),
+        api.units(signal),
+        wallApi.views(signal),
+      ]);
+      return { cameras, sites, units, views };
+    },
+    [],
+    { live: true },
+  );
+  const cameras = load.data?.cameras ?? null;
+  const sites = load.data?.sites ?? NO_SITES;
+  const units = load.data?.units ?? NO_UNITS;
+  const views = load.data?.views ?? NO_VIEWS;
+  const [viewError, setError] = useState<unknown>(null);
+  const error = load.error ?? viewError;
+  const { setData } = load;
+  const setCameras = useCallback((fn: (list: Camera[]) => Camera[]) => setData((d) => d && { ...d, cameras: fn(d.cameras) }), [setData]);
+  const setViews = (fn: (list: WallView[]) => WallView[]) => setData((d) => d && { ...d, views: fn(d.views) });
   const [layout, setLayout] = useState<Layout>('4');
   const [slots, setSlots] = useState<Slots>(() => fitSlots([], '4'));
   const [view, setView] = useState<WallView | null>(null);
@@ -61,20 +80,6 @@ export function WallPage({ viewId }: { viewId: number | null }) {
   const gridRef = useRef<HTMLDivElement>(null);
   const seenCases = useRef(new Set<number>());
 
-  const load = useCallback(() => {
-    Promise.all([videoApi.cameras(), videoApi.sites(), api.units(), wallApi.views()]).then(
-      ([c, s, u, v]) => {
-        setCameras(c);
-        setSites(s);
-        setUnits(u);
-        setViews(v);
-        setError(null);
-      },
-      setError,
-    );
-  }, []);
-  useEffect(load, [load]);
-  useEffect(() => live.onResync(load), [load]);
 
   const apply = useCallback((v: WallView | null) => {
     setView(v);
@@ -120,7 +125,7 @@ export function WallPage({ viewId }: { viewId: number | null }) {
   }, [tourOn, view]);
 
   // The live channel: camera states, and alerts and new cases that flash the tiles they concern.
-  const onState = useCallback((e: LiveEvent) => setCameras((list) => (list ? applyCameraState(list, e.payload) : list)), []);
+  const onState = useCallback((e: LiveEvent) => setCameras((list) => applyCameraState(list, e.payload)), [setCameras]);
   useLiveTopic('camera.state', onState);
   const flashFor = useCallback((ids: number[]) => {
     if (!ids.length) return;
@@ -465,8 +470,9 @@ function HoldForm({ camera, tz, onDone }: { camera: { id: number; name: string }
   const [minutes, setMinutes] = useState('10');
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error } = action;
   const submit = async (e: Event) => {
     e.preventDefault();
     const m = Number(minutes);
@@ -475,16 +481,10 @@ function HoldForm({ camera, tz, onDone }: { camera: { id: number; name: string }
     if (!reason.trim()) errs.reason = t('hold.reasonRequired');
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await videoApi.createHold({ camera_id: camera.id, from: iso(to - m * 60_000), to: iso(to), reason: reason.trim() });
       onDone(t('wall.holdDone', { name: camera.name }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="form panel" onSubmit={submit} noValidate aria-label={t('wall.holdTitle', { name: camera.name })} data-testid="wall-hold">
@@ -532,8 +532,9 @@ function ViewsPanel({
   const [isDefault, setDefault] = useState(current?.is_default ?? false);
   const [tour, setTour] = useState<Tour | null>(current?.tour ?? null);
   const [dwell, setDwell] = useState(String(current?.tour?.dwell_seconds ?? 20));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const busy = !!action.busy;
+  const { error, setError } = action;
   const [local, setLocal] = useState<Record<string, string>>({});
   const [other, setOther] = useState('');
   useEffect(() => {
@@ -553,8 +554,6 @@ function ViewsPanel({
     if (tour && (!Number.isInteger(d) || d < MIN_DWELL_S)) errs['tour.dwell_seconds'] = t('wall.dwellBad', { min: MIN_DWELL_S });
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
     const body = {
       name: name.trim(),
       layout,
@@ -563,25 +562,16 @@ function ViewsPanel({
       is_default: shared && isDefault,
       tour: tour ? { dwell_seconds: d, sets: tour.sets.map(tilesToSave) } : null,
     };
-    try {
-      onSaved(current && !asNew ? await wallApi.update(current.id, body) : await wallApi.create({ ...body, unit_id: roleUnit(user) }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    await action.run(async () =>
+      onSaved(current && !asNew ? await wallApi.update(current.id, body) : await wallApi.create({ ...body, unit_id: roleUnit(user) })),
+    );
   };
   const del = async () => {
     if (!current) return;
-    setBusy(true);
-    try {
+    await action.run(async () => {
       await wallApi.remove(current.id);
       onDeleted(current.id);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const mine = views.filter((v) => !v.shared);
@@ -724,3 +714,7 @@ function ViewsPanel({
     </section>
   );
 }
+
+const NO_SITES: Site[] = [];
+const NO_UNITS: Unit[] = [];
+const NO_VIEWS: WallView[] = [];
