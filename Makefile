@@ -8,16 +8,22 @@ FUZZ_TARGETS := fuzz_init fuzz_recover fuzz_sample_index fuzz_h264 fuzz_range fu
 DEMO_DATA  ?= var/demo
 DEMO_LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
+# Node.js 22 from the npm registry, installed here by scripts/setup when the system's is older than 20
+# (stock Debian 12) or when WATCHFLOOR_LOCAL_NODE=1; when present, every recipe finds it first on PATH.
+WATCHFLOOR_NODE_DIR ?= $(CURDIR)/tools/node
+export WATCHFLOOR_NODE_DIR WATCHFLOOR_LOCAL_NODE
+export PATH := $(abspath $(WATCHFLOOR_NODE_DIR))/node_modules/.bin:$(PATH)
 ifneq ($(CI),)
   CMAKE_FLAGS += -DWATCHFLOOR_WERROR=ON
 endif
 
-.PHONY: all setup build native web demo test test-unit test-web test-api test-e2e asan fuzz clean bench
+.PHONY: all setup build native web demo test test-unit test-web test-api test-e2e test-setup asan fuzz clean bench
 
 all: build
 
 setup:
 	@bash scripts/setup
+	@echo "make: Node.js $$(node --version) at $$(command -v node)"
 
 native: setup
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
@@ -43,8 +49,12 @@ test-api: native
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
 
+# Set-up on a machine whose Node.js is older than 20, forced (tests/ops/setup_old_node_test.sh).
+test-setup: build
+	bash tests/ops/setup_old_node_test.sh
+
 test: build
-	@$(MAKE) --no-print-directory test-unit test-web test-api test-e2e
+	@$(MAKE) --no-print-directory test-unit test-web test-setup test-api test-e2e
 	@echo "make test: every suite passed"
 
 # AddressSanitizer + UBSan build of the server and the unit tests; the API tests run against it too.
