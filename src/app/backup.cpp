@@ -206,12 +206,21 @@ BackupResult backup(Installation& inst, const fs::path& dest) {
   core::create_private_directories(dest);
   BackupResult r;
   r.dir = dest;
-  store::backup_sqlite(inst.db_path(), dest / kDb);
-  std::optional<std::string> key_sha;
-  if (auto key = inst.config.data_dir / kKey; fs::exists(key)) key_sha = copy_durably(key, dest / kKey);
-  r.segments = write_manifest(inst, dest / kDb, key_sha, dest / kManifest, r);
-  fsync_file(dest / kDb);
-  fsync_dir(dest);
+  try {
+    store::backup_sqlite(inst.db_path(), dest / kDb);
+    std::optional<std::string> key_sha;
+    if (auto key = inst.config.data_dir / kKey; fs::exists(key)) key_sha = copy_durably(key, dest / kKey);
+    r.segments = write_manifest(inst, dest / kDb, key_sha, dest / kManifest, r);
+    fsync_file(dest / kDb);
+    fsync_dir(dest);
+  } catch (...) {
+    // Half a backup must not pass for one, nor block the next attempt at the same place.
+    std::error_code ec;
+    std::vector<fs::path> written;
+    for (const auto& entry : fs::directory_iterator(dest, ec)) written.push_back(entry.path());
+    for (const auto& p : written) fs::remove(p, ec);
+    throw;
+  }
   inst.db->transaction([&] {
     inst.audit.append(inst.system_event("system.backup", "installation", dest.string(), std::nullopt,
                                         {{"dest", fs::absolute(dest).string()},
