@@ -55,12 +55,14 @@ test-api: native
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
 
-# Set-up on a machine whose Node.js is older than 20, forced (tests/ops/setup_old_node_test.sh).
-test-setup: build
+# Set-up on a machine whose Node.js is older than 20, forced (tests/ops/setup_old_node_test.sh, which
+# runs make setup itself).
+test-setup:
 	bash tests/ops/setup_old_node_test.sh
 
-# The package's contents, control fields, unit and configuration (tests/ops/package_test.sh).
-test-package: build
+# The package's contents, control fields, unit and configuration (tests/ops/package_test.sh, which runs
+# make package itself).
+test-package:
 	bash tests/ops/package_test.sh
 
 test: build
