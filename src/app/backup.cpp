@@ -85,9 +85,7 @@ std::string copy_durably(const fs::path& from, const fs::path& to) {
   return sha;
 }
 
-bool empty_or_absent(const fs::path& dir) {
-  return !fs::exists(dir) || (fs::is_directory(dir) && fs::is_empty(dir));
-}
+bool empty_or_absent(const fs::path& dir) { return !fs::exists(dir) || (fs::is_directory(dir) && fs::is_empty(dir)); }
 
 // Every indexed segment of `db`, in id order, a page at a time, with the path the recorder derives for it.
 template <typename F>
@@ -97,8 +95,8 @@ void for_each_segment(store::Db& db, const core::Clock& clock, const fs::path& v
   for (auto& s : index.streams()) streams.emplace(s.id, s);
   int64_t after = 0;
   for (;;) {
-    auto rows = db.query("SELECT id, stream_id, seq, bytes, sha256, state FROM segments WHERE id > ? ORDER BY id LIMIT 2000",
-                         {after});
+    auto rows = db.query(
+        "SELECT id, stream_id, seq, bytes, sha256, state FROM segments WHERE id > ? ORDER BY id LIMIT 2000", {after});
     if (rows.empty()) return;
     for (const auto& r : rows) {
       const auto& stream = streams.at(r.i64(1));
@@ -122,11 +120,12 @@ int64_t write_manifest(Installation& inst, const fs::path& db_file, const std::o
     auto copy = store::open_sqlite(db_file, {.create = false});
     result.schema_version = store::schema_version(*copy);
     nlohmann::ordered_json head = {{"format", kManifestFormat},
-                           {"watchfloor_version", WATCHFLOOR_VERSION},
-                           {"created_at", core::iso8601(inst.clock.now_ms())},
-                           {"source_data_dir", fs::absolute(inst.config.data_dir).string()},
-                           {"schema_version", result.schema_version},
-                           {"secret_key", key_sha ? nlohmann::ordered_json{{"file", kKey}, {"sha256", *key_sha}} : nlohmann::ordered_json()}};
+                                   {"watchfloor_version", WATCHFLOOR_VERSION},
+                                   {"created_at", core::iso8601(inst.clock.now_ms())},
+                                   {"source_data_dir", fs::absolute(inst.config.data_dir).string()},
+                                   {"schema_version", result.schema_version},
+                                   {"secret_key", key_sha ? nlohmann::ordered_json{{"file", kKey}, {"sha256", *key_sha}}
+                                                          : nlohmann::ordered_json()}};
     nlohmann::ordered_json dirs = nlohmann::ordered_json::array();
     for (const auto& r : copy->query("SELECT label, path, uuid FROM sample_dirs ORDER BY id"))
       dirs.push_back({{"label", r.str(0)}, {"path", r.str(1)}, {"uuid", r.str(2)}});
@@ -137,16 +136,21 @@ int64_t write_manifest(Installation& inst, const fs::path& db_file, const std::o
                      [&](const video::StreamRow& s, int64_t seq, const fs::path& path, int64_t bytes,
                          const std::string& sha, const std::string& state) {
                        out << (segments++ ? ",\n    " : "\n    ")
-                           << nlohmann::ordered_json{{"camera_id", s.camera_id}, {"stream", s.kind}, {"seq", seq},
-                                             {"path", path.string()}, {"bytes", bytes}, {"sha256", sha},
-                                             {"state", state}}
+                           << nlohmann::ordered_json{{"camera_id", s.camera_id},
+                                                     {"stream", s.kind},
+                                                     {"seq", seq},
+                                                     {"path", path.string()},
+                                                     {"bytes", bytes},
+                                                     {"sha256", sha},
+                                                     {"state", state}}
                                   .dump();
                      });
   }
   result.db_bytes = int64_t(fs::file_size(db_file));
   result.db_sha256 = sha256_of(db_file);
   out << (segments ? "\n  ],\n" : "],\n") << "  \"segment_count\": " << segments << ",\n  \"database\": "
-      << nlohmann::ordered_json{{"file", kDb}, {"bytes", result.db_bytes}, {"sha256", result.db_sha256}}.dump() << "\n}\n";
+      << nlohmann::ordered_json{{"file", kDb}, {"bytes", result.db_bytes}, {"sha256", result.db_sha256}}.dump()
+      << "\n}\n";
   if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
   out.close();
   fsync_file(tmp);
@@ -190,7 +194,8 @@ void refuse_if_served(const fs::path& data_dir) {
   if (fd < 0) return;
   bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);
-  if (held) throw std::runtime_error("a watchfloor server is using " + data_dir.string() + "; stop it before restoring");
+  if (held)
+    throw std::runtime_error("a watchfloor server is using " + data_dir.string() + "; stop it before restoring");
 }
 
 void give_to_owner_of(const fs::path& dir, const fs::path& file) {
@@ -202,7 +207,8 @@ void give_to_owner_of(const fs::path& dir, const fs::path& file) {
 }  // namespace
 
 BackupResult backup(Installation& inst, const fs::path& dest) {
-  if (!empty_or_absent(dest)) throw std::runtime_error(dest.string() + " exists and is not empty; back up into a new directory");
+  if (!empty_or_absent(dest))
+    throw std::runtime_error(dest.string() + " exists and is not empty; back up into a new directory");
   core::create_private_directories(dest);
   BackupResult r;
   r.dir = dest;
@@ -241,7 +247,8 @@ RestoreResult restore(const core::Config& config, const fs::path& source, bool f
 
   const auto& data = config.data_dir;
   if (!empty_or_absent(data) && !force)
-    throw std::runtime_error(data.string() + " is not empty; restore with --force to replace its database and secret.key");
+    throw std::runtime_error(data.string() +
+                             " is not empty; restore with --force to replace its database and secret.key");
   refuse_if_served(data);
   core::create_private_directories(data);
   // A -wal left beside the old database would be replayed into the restored one.
@@ -258,17 +265,18 @@ RestoreResult restore(const core::Config& config, const fs::path& source, bool f
   r.backup_version = manifest.value("watchfloor_version", "");
   Installation inst(config);
   r.schema_version = store::schema_version(*inst.db);
-  for_each_segment(*inst.db, inst.clock, data / "video",
-                   [&](const video::StreamRow& s, int64_t seq, const fs::path& path, int64_t bytes, const std::string&,
-                       const std::string&) {
-                     ++r.segments;
-                     std::error_code ec;
-                     auto size = fs::file_size(path, ec);
-                     if (ec)
-                       r.missing.push_back({path, s.camera_id, s.kind, seq, "missing"});
-                     else if (int64_t(size) != bytes)
-                       r.missing.push_back({path, s.camera_id, s.kind, seq, fmt::format("size {}, indexed {}", size, bytes)});
-                   });
+  for_each_segment(
+      *inst.db, inst.clock, data / "video",
+      [&](const video::StreamRow& s, int64_t seq, const fs::path& path, int64_t bytes, const std::string&,
+          const std::string&) {
+        ++r.segments;
+        std::error_code ec;
+        auto size = fs::file_size(path, ec);
+        if (ec)
+          r.missing.push_back({path, s.camera_id, s.kind, seq, "missing"});
+        else if (int64_t(size) != bytes)
+          r.missing.push_back({path, s.camera_id, s.kind, seq, fmt::format("size {}, indexed {}", size, bytes)});
+      });
   for (const auto& d : inst.db->query("SELECT path, uuid FROM sample_dirs ORDER BY id")) {
     bool ours = false;
     try {
@@ -301,12 +309,13 @@ void print_restore(const RestoreResult& r, std::ostream& out) {
     out << "watchfloor: video: " << r.missing.size() << " of " << r.segments
         << " indexed segment files are missing or changed on this machine:\n";
     for (const auto& m : r.missing)
-      out << "  " << m.path.string() << " (camera " << m.camera_id << ", " << m.stream << ", seq " << m.seq << "): "
-          << m.problem << "\n";
+      out << "  " << m.path.string() << " (camera " << m.camera_id << ", " << m.stream << ", seq " << m.seq
+          << "): " << m.problem << "\n";
   }
   for (const auto& d : r.offline_dirs)
     out << "watchfloor: video directory " << d.string()
-        << " has no identity file of this installation: the recorder keeps it offline until its recordings are put back\n";
+        << " has no identity file of this installation: the recorder keeps it offline until its recordings are put "
+           "back\n";
 }
 
 }  // namespace watchfloor::app

@@ -25,7 +25,8 @@ Handle open(const std::filesystem::path& file, int flags) {
   int rc = sqlite3_open_v2(file.c_str(), &h, flags, nullptr);
   Handle handle(h);
   if (rc != SQLITE_OK)
-    throw std::runtime_error(fmt::format("cannot open database {}: {}", file.string(), h ? sqlite3_errmsg(h) : "out of memory"));
+    throw std::runtime_error(
+        fmt::format("cannot open database {}: {}", file.string(), h ? sqlite3_errmsg(h) : "out of memory"));
   sqlite3_busy_timeout(h, 5000);
   return handle;
 }
@@ -46,7 +47,8 @@ void copy_pages(const std::filesystem::path& source, const std::filesystem::path
   }
   sqlite3_backup_finish(b);
   if (rc != SQLITE_DONE)
-    throw std::runtime_error(fmt::format("cannot back up {} to {}: {}", source.string(), dest.string(), sqlite3_errstr(rc)));
+    throw std::runtime_error(
+        fmt::format("cannot back up {} to {}: {}", source.string(), dest.string(), sqlite3_errstr(rc)));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // watchfloor backup / restore: the online copy is one consistent snapshot while a writer commits, the
 // restored installation's audit log verifies and records the restore, and restore refuses what it must.
+#include "app/backup.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,7 +9,6 @@
 #include <sstream>
 #include <thread>
 
-#include "app/backup.h"
 #include "app/installation.h"
 #include "core/random.h"
 #include "store/backup.h"
@@ -30,13 +31,12 @@ class BackupTest : public ::testing::Test {
   fs::path dir_;
 };
 
-int64_t count(store::Db& db, const std::string& table) {
-  return db.query_one("SELECT count(*) FROM " + table)->i64(0);
-}
+int64_t count(store::Db& db, const std::string& table) { return db.query_one("SELECT count(*) FROM " + table)->i64(0); }
 
 TEST_F(BackupTest, TheOnlineCopyIsOneConsistentSnapshotWhileAWriterCommits) {
   auto db = store::open_sqlite(dir_ / "live.db");
-  db->exec_script("CREATE TABLE orders (id INTEGER PRIMARY KEY, pad TEXT); CREATE TABLE lines (id INTEGER PRIMARY KEY, pad TEXT)");
+  db->exec_script(
+      "CREATE TABLE orders (id INTEGER PRIMARY KEY, pad TEXT); CREATE TABLE lines (id INTEGER PRIMARY KEY, pad TEXT)");
   std::atomic<bool> stop = false;
   std::atomic<int64_t> commits = 0;
   // Each commit adds one row to both tables: a copy taken between two statements of a commit would
@@ -60,7 +60,8 @@ TEST_F(BackupTest, TheOnlineCopyIsOneConsistentSnapshotWhileAWriterCommits) {
   writer.join();
 
   EXPECT_GT(commits.load(), during) << "the writer went on committing after the copy";
-  EXPECT_EQ((fs::status(dir_ / "copy.db").permissions() & fs::perms::all), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ((fs::status(dir_ / "copy.db").permissions() & fs::perms::all),
+            fs::perms::owner_read | fs::perms::owner_write);
   auto copy = store::open_sqlite(dir_ / "copy.db", {.create = false});  // runs PRAGMA integrity_check
   int64_t orders = count(*copy, "orders");
   EXPECT_EQ(orders, count(*copy, "lines"));
@@ -106,7 +107,8 @@ TEST_F(BackupTest, TheRestoredInstallationVerifiesAndRecordsTheBackupAndTheResto
   EXPECT_TRUE(v.ok) << v.reason;
   EXPECT_EQ(restored.db->query_one("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1")->str(0), "system.restore");
   EXPECT_TRUE(restored.users.by_username("admin")) << "the people came back";
-  std::ifstream a(dir_ / "live" / "secret.key", std::ios::binary), b(dir_ / "restored" / "secret.key", std::ios::binary);
+  std::ifstream a(dir_ / "live" / "secret.key", std::ios::binary),
+      b(dir_ / "restored" / "secret.key", std::ios::binary);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}), std::string(std::istreambuf_iterator<char>(b), {}))
       << "camera passwords stay readable";
 }
