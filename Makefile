@@ -7,17 +7,24 @@ FUZZ_CXX   ?= clang++-14
 FUZZ_TARGETS := fuzz_init fuzz_recover fuzz_sample_index fuzz_h264 fuzz_range fuzz_rtsp fuzz_rtp fuzz_json
 DEMO_DATA  ?= var/demo
 DEMO_LISTEN ?= 127.0.0.1:8080
+PACKAGE_DIR ?= $(BUILD)/package
 CMAKE_FLAGS ?=
+# Node.js 22 from the npm registry, installed here by scripts/setup when the system's is older than 20
+# (stock Debian 12) or when WATCHFLOOR_LOCAL_NODE=1; when present, every recipe finds it first on PATH.
+WATCHFLOOR_NODE_DIR ?= $(CURDIR)/tools/node
+export WATCHFLOOR_NODE_DIR WATCHFLOOR_LOCAL_NODE
+export PATH := $(abspath $(WATCHFLOOR_NODE_DIR))/node_modules/.bin:$(PATH)
 ifneq ($(CI),)
   CMAKE_FLAGS += -DWATCHFLOOR_WERROR=ON
 endif
 
-.PHONY: all setup build native web demo test test-unit test-web test-api test-e2e asan fuzz clean bench
+.PHONY: all setup build native web demo package test test-unit test-web test-api test-e2e test-setup test-package asan fuzz clean bench
 
 all: build
 
 setup:
 	@bash scripts/setup
+	@echo "make: Node.js $$(node --version) at $$(command -v node)"
 
 native: setup
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
@@ -31,6 +38,11 @@ build: native web
 demo: build
 	./$(BUILD)/watchfloor demo --data $(DEMO_DATA) --listen $(DEMO_LISTEN) --camsim $(BUILD)/watchfloor-camsim
 
+# The Debian package (CPack): the server, the console, presets, templates, the systemd unit and a
+# default configuration; written to $(PACKAGE_DIR)/watchfloor_<version>_amd64.deb.
+package: build
+	cd $(BUILD) && cpack -G DEB -B $(abspath $(PACKAGE_DIR))
+
 test-unit: native
 	cd $(BUILD) && ctest --output-on-failure --timeout 120
 
@@ -43,8 +55,18 @@ test-api: native
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
 
+# Set-up on a machine whose Node.js is older than 20, forced (tests/ops/setup_old_node_test.sh, which
+# runs make setup itself).
+test-setup:
+	bash tests/ops/setup_old_node_test.sh
+
+# The package's contents, control fields, unit and configuration (tests/ops/package_test.sh, which runs
+# make package itself).
+test-package:
+	bash tests/ops/package_test.sh
+
 test: build
-	@$(MAKE) --no-print-directory test-unit test-web test-api test-e2e
+	@$(MAKE) --no-print-directory test-unit test-web test-setup test-package test-api test-e2e
 	@echo "make test: every suite passed"
 
 # AddressSanitizer + UBSan build of the server and the unit tests; the API tests run against it too.

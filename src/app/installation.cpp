@@ -91,7 +91,9 @@ std::filesystem::path resources_dir() {
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec)
     for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
-      if (std::filesystem::exists(dir / "presets" / "org-2017.json")) return dir;
+      // The repository (build/watchfloor), or an installation's PREFIX/share/watchfloor (/usr/bin/watchfloor).
+      for (const auto& candidate : {dir, dir / "share" / "watchfloor"})
+        if (std::filesystem::exists(candidate / "presets" / "org-2017.json")) return candidate;
   return std::filesystem::current_path();
 }
 

@@ -55,7 +55,8 @@ struct Installation {
                             std::optional<int64_t> unit_id, nlohmann::json details = nlohmann::json::object());
 };
 
-// Where presets/ and web/dist are: the repository root above the build directory, else the working directory.
+// Where presets/ and web/dist are: the repository root above the build directory, or PREFIX/share/watchfloor
+// of an installed binary in PREFIX/bin (the .deb: /usr/share/watchfloor), else the working directory.
 std::filesystem::path resources_dir();
 
 // Configuration from --config (TOML), then --data, --listen and --metrics-listen on top.

@@ -1,4 +1,4 @@
-// watchfloor command line: serve, demo, migrate, user, org, audit verify, video fsck, routes.
+// watchfloor command line: serve, demo, migrate, user, org, audit verify, video fsck, backup, restore, routes.
 #include <CLI/CLI.hpp>
 #include <sys/stat.h>
 
@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "api/api.h"
+#include "app/backup.h"
 #include "app/installation.h"
 #include "core/log.h"
 #include "core/random.h"
@@ -66,7 +67,7 @@ int main(int argc, char** argv) {
   bool verbose = false;
   cli.add_flag("-v,--verbose", verbose, "debug logging");
 
-  Where serve_w, demo_w, migrate_w, user_w, org_w, audit_w;
+  Where serve_w, demo_w, migrate_w, user_w, org_w, audit_w, backup_w, restore_w;
   auto* serve = cli.add_subcommand("serve", "serve the console and the API");
   serve_w.add_to(serve, true);
 
@@ -113,6 +114,16 @@ int main(int argc, char** argv) {
   audit_w.add_to(audit_cmd, false);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "check the hash chain; exit 1 when broken");
   audit_verify->fallthrough();
+
+  std::filesystem::path backup_dir;
+  auto* backup = cli.add_subcommand("backup", "copy the database (while the server runs), secret.key and a manifest of the video index into DEST");
+  backup_w.add_to(backup, false);
+  backup->add_option("dest", backup_dir, "a new or empty directory")->required();
+  bool restore_force = false;
+  auto* restore = cli.add_subcommand("restore", "restore a backup into the data directory and report missing video files");
+  restore_w.add_to(restore, false);
+  restore->add_option("src", backup_dir, "a directory written by watchfloor backup")->required();
+  restore->add_flag("--force", restore_force, "replace the database and secret.key of a data directory that is not empty");
 
   auto* routes = cli.add_subcommand("routes", "print every HTTP route");
 
@@ -240,6 +251,19 @@ int main(int argc, char** argv) {
       if (r.repaired())
         inst->audit.append(inst->system_event("video.fsck.repair", "video", "store", std::nullopt, video::to_json(r)));
       return r.problems_left() ? 1 : 0;
+    }
+    if (*backup) {
+      auto inst = backup_w.open();
+      auto r = app::backup(*inst, backup_dir);
+      std::cout << "watchfloor: backup in " << r.dir.string() << ": database " << r.db_bytes << " bytes (SHA-256 "
+                << r.db_sha256 << "), schema version " << r.schema_version << ", " << r.segments
+                << " indexed video segments in manifest.json\n";
+      return 0;
+    }
+    if (*restore) {
+      app::print_restore(app::restore(app::resolve_config(restore_w.config, restore_w.data, std::nullopt), backup_dir, restore_force),
+                         std::cout);
+      return 0;
     }
     if (*routes) {
       // Routes are registered against services; a throwaway in-memory installation is enough to list them.
