@@ -28,8 +28,6 @@ std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, Need ne
   return ms;
 }
 
-inline constexpr const char* kCaseStatuses[] = {"draft", "reported", "acknowledged", "in_handling", "coordination_requested",
-                                                "concluded", "closed"};
 inline constexpr const char* kTaskStatuses[] = {"active", "awaiting_approval", "closed"};
 
 // ---- parsing ------------------------------------------------------------------------------
@@ -309,7 +307,7 @@ http::Response list_cases(http::Context& ctx, Services& s) {
   supervision::CaseQuery q;
   q.unit_id = query_id(ctx, "unit");
   q.method = query_choice(ctx, "method", supervision::kMethods);
-  q.status = query_choice(ctx, "status", kCaseStatuses);
+  q.status = query_choice(ctx, "status", supervision::kCaseStatuses);
   q.severity = query_choice(ctx, "severity", supervision::kSeverities);
   if (query(ctx, "from")) q.from = query_time(ctx, "from", 0);
   if (query(ctx, "to")) q.to = query_time(ctx, "to", 0);
@@ -359,7 +357,7 @@ http::Response update_case(http::Context& ctx, Services& s) {
   auto answer = [&](const supervision::Case& after) { return http::Response::json(200, case_json(ctx, s, after, true)); };
   if (body.is_object() && body.contains("status")) {
     core::JsonBody b(body, {"status", "outcome", "outcome_note", "reason"});
-    auto status = choice(b, "status", Need::required, kCaseStatuses);
+    auto status = choice(b, "status", Need::required, supervision::kCaseStatuses);
     auto outcome = choice(b, "outcome", Need::optional, supervision::kOutcomes);
     auto note = b.string("outcome_note", Need::optional, 5000);
     auto reason = b.string("reason", Need::optional, 2000);

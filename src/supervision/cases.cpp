@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "supervision/authority.h"
+#include "supervision/lifecycle.h"
 #include "core/text.h"
 #include "org/hq_words.h"
 
@@ -436,12 +437,10 @@ Case Cases::require_case(int64_t id) {
   return *c;
 }
 
-Case Cases::in_status(int64_t id, std::initializer_list<const char*> statuses, const char* step) {
+Case Cases::in_step(int64_t id, CaseStep step) {
   Case c = require_case(id);
-  for (const char* s : statuses)
-    if (c.status == s) return c;
-  throw Problem::conflict(fmt::format("The case cannot be {} while it is {}.", step, c.status),
-                          fmt::format("Không thể thực hiện bước này khi vụ việc đang ở trạng thái {}.", c.status));
+  if (auto t = case_step(c.status, step); !t.next) throw Problem::conflict(t.refusal_en, t.refusal_vi);
+  return c;
 }
 
 std::optional<std::string> Cases::relation(const Case& c, int64_t user) {
@@ -572,7 +571,7 @@ void Cases::printed(const CoordinationRequest& r, const audit::Actor& who) {
 Case Cases::update_draft(int64_t id, const CaseInput& in, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"draft"}, "edited");
+    Case c = in_step(id, CaseStep::edit);
     if (in.unit_id) c.unit_id = *in.unit_id;
     if (in.task_id) c.task_id = *in.task_id;
     if (in.method) c.method = *in.method;
@@ -600,7 +599,7 @@ Case Cases::update_draft(int64_t id, const CaseInput& in, const audit::Actor& wh
 Case Cases::report(int64_t id, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"draft"}, "reported");
+    Case c = in_step(id, CaseStep::report);
     int64_t now = clock_.now_ms();
     Directory dir = directory(now);
     RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
@@ -671,7 +670,7 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
 Case Cases::acknowledge(int64_t id, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"reported"}, "acknowledged");
+    Case c = in_step(id, CaseStep::acknowledge);
     int64_t now = clock_.now_ms();
     db_.exec("UPDATE cases SET status='acknowledged', acknowledged_by=?, acknowledged_at=?, updated_at=? WHERE id=?", {by, now, now, id});
     record(id, by, "acknowledged", "Tiếp nhận vụ việc", "Case acknowledged");
@@ -701,7 +700,7 @@ void Cases::set_status(const Case& c, const std::string& status, int64_t by, con
 Case Cases::start_handling(int64_t id, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"reported", "acknowledged", "coordination_requested"}, "taken into handling");
+    Case c = in_step(id, CaseStep::start_handling);
     if (!c.acknowledged_at) {
       int64_t now = clock_.now_ms();
       db_.exec("UPDATE cases SET acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
@@ -715,7 +714,7 @@ Case Cases::start_handling(int64_t id, const audit::Actor& who) {
 Case Cases::conclude(int64_t id, const audit::Actor& who, const std::string& outcome, const std::string& note) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"acknowledged", "in_handling", "coordination_requested"}, "concluded");
+    Case c = in_step(id, CaseStep::conclude);
     for (const auto& p : c.proposals)
       if (p.status == "approved")
         throw Problem::conflict("An approved handling plan has not been carried out yet.",
@@ -732,7 +731,7 @@ Case Cases::conclude(int64_t id, const audit::Actor& who, const std::string& out
 Case Cases::close(int64_t id, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"concluded"}, "closed");
+    Case c = in_step(id, CaseStep::close);
     int64_t now = clock_.now_ms();
     db_.exec("UPDATE cases SET status='closed', closed_by=?, closed_at=?, updated_at=? WHERE id=?", {by, now, now, id});
     record(id, by, "closed", "Đóng hồ sơ vụ việc", "Case closed");
@@ -743,7 +742,7 @@ Case Cases::close(int64_t id, const audit::Actor& who) {
 Case Cases::reopen(int64_t id, const audit::Actor& who, const std::string& reason) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"concluded", "closed"}, "reopened");
+    Case c = in_step(id, CaseStep::reopen);
     if (reason.empty()) throw Problem::field("reason", "Phải nêu lý do mở lại", "A reason to reopen is required");
     db_.exec("UPDATE cases SET status='in_handling', outcome=NULL, outcome_note=NULL, concluded_by=NULL, concluded_at=NULL, "
              "closed_by=NULL, closed_at=NULL, updated_at=? WHERE id=?", {clock_.now_ms(), id});
@@ -755,7 +754,7 @@ Case Cases::reopen(int64_t id, const audit::Actor& who, const std::string& reaso
 Case Cases::propose(int64_t id, const audit::Actor& who, const std::string& text) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "given a plan");
+    Case c = in_step(id, CaseStep::propose);
     int64_t now = clock_.now_ms();
     db_.exec("INSERT INTO case_proposals(case_id, text, proposed_by, proposed_at) VALUES (?,?,?,?)", {id, text, by, now});
     int64_t pid = db_.last_insert_id();
@@ -771,7 +770,7 @@ Case Cases::propose(int64_t id, const audit::Actor& who, const std::string& text
 Case Cases::decide(int64_t id, int64_t proposal_id, const audit::Actor& who, bool approve, const std::optional<std::string>& remarks) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "decided on");
+    Case c = in_step(id, CaseStep::decide);
     auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
     if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
     if (p->status != "proposed") throw Problem::conflict("The proposal was already decided.", "Đề xuất đã được quyết định.");
@@ -791,7 +790,7 @@ Case Cases::decide(int64_t id, int64_t proposal_id, const audit::Actor& who, boo
 Case Cases::execute(int64_t id, int64_t proposal_id, const audit::Actor& who, const std::string& note) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(id, {"reported", "acknowledged", "in_handling", "coordination_requested"}, "carried out");
+    Case c = in_step(id, CaseStep::execute);
     auto p = std::find_if(c.proposals.begin(), c.proposals.end(), [&](const Proposal& x) { return x.id == proposal_id; });
     if (p == c.proposals.end()) throw Problem::not_found("The proposal", "Đề xuất");
     if (p->status != "approved")
@@ -1133,7 +1132,7 @@ std::optional<CoordinationRequest> Cases::coordination_request(int64_t id) {
 CoordinationRequest Cases::request_coordination(const CoordinationInput& in, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
-    Case c = in_status(in.case_id, {"acknowledged", "in_handling", "coordination_requested"}, "coordinated");
+    Case c = in_step(in.case_id, CaseStep::request_coordination);
     int64_t from_unit = c.routing.value("handling_unit_id", c.unit_id);
     if (auto targets = coordination_targets(c); std::find(targets.begin(), targets.end(), in.to_unit_id) == targets.end())
       throw from_unit == in.to_unit_id
@@ -1318,7 +1317,8 @@ void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Dire
   CaseClock clock{c.status, c.reported_at.value_or(now), c.acknowledged_at};
   if (ack_lapsed(p, clock, now)) {
     // Acknowledged but not taken into handling in time: it is as if nobody had seen it.
-    db_.exec("UPDATE cases SET status='reported', acknowledged_by=NULL, acknowledged_at=NULL, updated_at=? WHERE id=?", {now, c.id});
+    db_.exec("UPDATE cases SET status=?, acknowledged_by=NULL, acknowledged_at=NULL, updated_at=? WHERE id=?",
+             {*case_step(c.status, CaseStep::lapse_acknowledgement).next, now, c.id});
     record(c.id, std::nullopt, "ack_lapsed",
            fmt::format("Quá {} phút sau khi tiếp nhận chưa xử lý: vụ việc trở lại chờ tiếp nhận", p.ack_timeout_minutes),
            fmt::format("Not taken into handling {} minutes after acknowledgement: back to awaiting acknowledgement", p.ack_timeout_minutes));

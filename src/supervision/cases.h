@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "supervision/escalation.h"
+#include "supervision/lifecycle.h"
 #include "supervision/relay.h"
 #include "supervision/routing.h"
 #include "core/clock.h"
@@ -91,7 +92,7 @@ struct Case {
   std::vector<Proposal> proposals;                   // filled by get()
   std::vector<CoordinationRequest> coordination;     // filled by get()
   std::optional<Relay> relay;                        // filled by get(), 16.4(c) only
-  bool open() const { return status != "draft" && status != "concluded" && status != "closed"; }
+  bool open() const { return case_open(status); }
 };
 
 struct CaseInput {
@@ -247,7 +248,8 @@ class Cases {
   void uncount(int64_t user, int64_t read);
   // The escalation runner's queue (cases.due_at): when it next has something to do for the case.
   void schedule(int64_t case_id);
-  Case in_status(int64_t id, std::initializer_list<const char*> statuses, const char* step);
+  // The case, when the lifecycle (lifecycle.h) allows `step` in its status; 409 naming why otherwise.
+  Case in_step(int64_t id, CaseStep step);
   void record(int64_t case_id, std::optional<int64_t> by, const std::string& kind, const std::string& vi,
               const std::string& en, const nlohmann::json& details = nlohmann::json::object());
   void set_status(const Case& c, const std::string& status, int64_t by, const std::string& kind, const std::string& vi,

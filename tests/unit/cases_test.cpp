@@ -820,3 +820,53 @@ TEST(Cases, TheEscalationRunnerLooksOnlyAtTheCasesDueAndTheInboxCountIsKept) {
 
 }  // namespace
 }  // namespace watchfloor::supervision
+
+namespace watchfloor::supervision {
+namespace {
+
+// ---- the lifecycle table (lifecycle.h), every status against every step
+
+TEST(CaseLifecycle, EveryStatusAllowsExactlyItsStepsAndNamesTheStatusWhenItRefuses) {
+  const std::map<std::string, std::map<CaseStep, std::string>> allowed = {
+      {"draft", {{CaseStep::edit, "draft"}, {CaseStep::report, "reported"}}},
+      {"reported",
+       {{CaseStep::acknowledge, "acknowledged"}, {CaseStep::start_handling, "in_handling"}, {CaseStep::propose, "reported"},
+        {CaseStep::decide, "reported"}, {CaseStep::execute, "reported"}}},
+      {"acknowledged",
+       {{CaseStep::start_handling, "in_handling"}, {CaseStep::propose, "acknowledged"}, {CaseStep::decide, "acknowledged"},
+        {CaseStep::execute, "acknowledged"}, {CaseStep::request_coordination, "coordination_requested"},
+        {CaseStep::conclude, "concluded"}, {CaseStep::lapse_acknowledgement, "reported"}}},
+      {"in_handling",
+       {{CaseStep::propose, "in_handling"}, {CaseStep::decide, "in_handling"}, {CaseStep::execute, "in_handling"},
+        {CaseStep::request_coordination, "coordination_requested"}, {CaseStep::conclude, "concluded"}}},
+      {"coordination_requested",
+       {{CaseStep::start_handling, "in_handling"}, {CaseStep::propose, "coordination_requested"},
+        {CaseStep::decide, "coordination_requested"}, {CaseStep::execute, "coordination_requested"},
+        {CaseStep::request_coordination, "coordination_requested"}, {CaseStep::conclude, "concluded"}}},
+      {"concluded", {{CaseStep::close, "closed"}, {CaseStep::reopen, "in_handling"}}},
+      {"closed", {{CaseStep::reopen, "in_handling"}}},
+  };
+  const CaseStep steps[] = {CaseStep::edit,    CaseStep::report,  CaseStep::acknowledge,          CaseStep::start_handling,
+                            CaseStep::propose, CaseStep::decide,  CaseStep::execute,              CaseStep::request_coordination,
+                            CaseStep::conclude, CaseStep::close,  CaseStep::reopen,               CaseStep::lapse_acknowledgement};
+  for (const char* status : kCaseStatuses) {
+    ASSERT_TRUE(allowed.count(status)) << status;
+    for (auto step : steps) {
+      auto t = case_step(status, step);
+      auto it = allowed.at(status).find(step);
+      if (it != allowed.at(status).end()) {
+        EXPECT_EQ(t.next, it->second) << status << " step " << static_cast<int>(step);
+      } else {
+        EXPECT_EQ(t.next, std::nullopt) << status << " step " << static_cast<int>(step);
+        EXPECT_NE(t.refusal_vi.find(status), std::string::npos) << "the refusal names the status";
+        EXPECT_NE(t.refusal_en.find(status), std::string::npos);
+      }
+    }
+  }
+  EXPECT_FALSE(case_open("draft"));
+  EXPECT_TRUE(case_open("coordination_requested"));
+  EXPECT_FALSE(case_open("concluded"));
+}
+
+}  // namespace
+}  // namespace watchfloor::supervision
