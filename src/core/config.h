@@ -57,8 +57,14 @@ struct RecorderConfig {
   int floor_percent = 5;         // free-space floor of the video directory
 };
 
+struct StoreConfig {
+  // Read-only SQLite connections beside the one writer (store/db.h): reads do not wait for commits.
+  int readers = 4;
+};
+
 struct Config {
   std::filesystem::path data_dir = "./var";
+  StoreConfig store;
   ServerConfig server;
   SecurityConfig security;
   RecorderConfig recorder;
