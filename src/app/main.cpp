@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   bool verbose = false;
   cli.add_flag("-v,--verbose", verbose, "debug logging");
 
-  Where serve_w, demo_w, migrate_w, user_w, org_w, audit_w;
+  Where serve_w, demo_w, migrate_w, user_w, org_w, audit_w, seed_w;
   auto* serve = cli.add_subcommand("serve", "serve the console and the API");
   serve_w.add_to(serve, true);
 
@@ -114,6 +114,12 @@ int main(int argc, char** argv) {
   audit_verify->fallthrough();
 
   auto* routes = cli.add_subcommand("routes", "print every HTTP route");
+
+  auto* seed = cli.add_subcommand("seed", "grow a demo installation to N cases and N cameras (bench/growth)");
+  seed_w.add_to(seed, false);
+  int64_t seed_cases = 0, seed_cameras = 0;
+  seed->add_option("--cases", seed_cases, "reported cases in all")->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
+  seed->add_option("--cameras", seed_cameras, "cameras in all")->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
 
   CLI11_PARSE(cli, argc, argv);
   core::init_logging(verbose);
@@ -220,6 +226,14 @@ int main(int argc, char** argv) {
       }
       std::cout << "BROKEN: first broken entry seq " << *v.first_broken_seq << " (" << v.reason << ")\n";
       return 1;
+    }
+    if (*seed) {
+      if (!seed_w.data && !seed_w.config) throw std::runtime_error("seed needs --data (a demo installation's directory)");
+      auto inst = seed_w.open();
+      auto r = app::seed(*inst, seed_cases, seed_cameras);
+      std::cout << "watchfloor: " << r.cases << " cases (" << r.cases_added << " new), " << r.cameras << " cameras ("
+                << r.cameras_added << " new)\n";
+      return 0;
     }
     if (*routes) {
       // Routes are registered against services; a throwaway in-memory installation is enough to list them.
