@@ -22,7 +22,9 @@ using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
 
 // One result row. Read it by column name (`r.i64("id")`): a mapper that names its columns keeps
 // working when a SELECT gains, loses or reorders columns; a name that is not in the result throws
-// std::logic_error naming it. The names are shared by every row of one result.
+// std::logic_error naming it. The names are shared by every row of one result. A column's name is
+// its alias (`COUNT(*) AS n`), else the column's own (`s.id` is "id"): alias expressions and
+// columns that two joined tables share.
 struct Row {
   std::vector<Value> cols;
   std::shared_ptr<const std::vector<std::string>> names;
