@@ -96,8 +96,10 @@ clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) web/dist
 
 # Timing goals (bench/README.md): issue 4, WebSocket delivery under load; the recorder against one
-# ffmpeg per stream (16 simulated 1080p cameras, 60 s). Not part of `make test`.
+# ffmpeg per stream (16 simulated 1080p cameras, 60 s); issue 14, the store as the data grows to
+# 100k cases (seeding 100k takes a while). Not part of `make test`.
 bench: native
 	node bench/inbox/run.mjs
 	node bench/recorder/run.mjs
+	node bench/growth/run.mjs
 	node bench/live/run.mjs

@@ -217,7 +217,7 @@ void add_video_routes(http::Router& r, Services& s) {
       // The audit entry says that credentials were set, never what they are.
       s.audit.append(ctx.audit("camera.create", "camera", std::to_string(c.id), c.unit_id, video::to_json(c)));
     });
-    s.recorder.sync();
+    s.recorder.sync(c.id);
     return http::Response::json(201, camera_json(s, c));
   });
 
@@ -245,7 +245,7 @@ void add_video_routes(http::Router& r, Services& s) {
       }
       s.audit.append(ctx.audit("camera.update", "camera", std::to_string(c.id), c.unit_id, details));
     });
-    s.recorder.sync();
+    s.recorder.sync(c.id);
     return http::Response::json(200, camera_json(s, c));
   });
 
@@ -259,7 +259,7 @@ void add_video_routes(http::Router& r, Services& s) {
       s.catalog.remove_camera(c.id);
       s.audit.append(ctx.audit("camera.delete", "camera", std::to_string(c.id), c.unit_id, video::to_json(c)));
     });
-    s.recorder.sync();
+    s.recorder.sync(c.id);
     return http::Response::no_content();
   });
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -39,7 +40,7 @@ video::RecorderOptions recorder_options(const core::RecorderConfig& c) {
 
 Installation::Installation(core::Config cfg)
     : config(std::move(cfg)),
-      db(store::open_sqlite(config.data_dir / "watchfloor.db")),
+      db(store::open_sqlite(config.data_dir / "watchfloor.db", {.readers = config.store.readers})),
       units(*db, clock),
       users(*db, clock, units),
       sessions(*db, clock, config.security),
@@ -63,7 +64,7 @@ api::Services Installation::services() {
 
 std::optional<std::string> Installation::setting(const std::string& key) {
   auto row = db->query_one("SELECT value FROM installation WHERE key = ?", {key});
-  return row ? std::optional(row->str(0)) : std::nullopt;
+  return row ? std::optional(row->str("value")) : std::nullopt;
 }
 
 void Installation::set_setting(const std::string& key, const std::string& value) {
@@ -134,10 +135,10 @@ void bootstrap(Installation& inst, std::ostream& out) {
     in.username = "admin";
     in.full_name = "Quản trị hệ thống";
     in.title = "Quản trị hệ thống";
-    in.unit_id = root->i64(0);
+    in.unit_id = root->i64("id");
     in.password = password;
     in.must_change_password = true;
-    in.roles = std::vector<auth::Grant>{{auth::Role::admin, root->i64(0)}};
+    in.roles = std::vector<auth::Grant>{{auth::Role::admin, root->i64("id")}};
     auto admin = inst.users.create(in);
     inst.audit.append(inst.system_event("user.create", "user", std::to_string(admin.id), admin.unit_id,
                                         {{"username", "admin"}, {"first_start", true}}));
@@ -149,13 +150,13 @@ void bootstrap(Installation& inst, std::ostream& out) {
 }
 
 int64_t system_user_id(Installation& inst) {
-  if (auto r = inst.db->query_one("SELECT id FROM users WHERE username = 'system'")) return r->i64(0);
+  if (auto r = inst.db->query_one("SELECT id FROM users WHERE username = 'system'")) return r->i64("id");
   auto root = inst.db->query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
   if (!root) throw std::runtime_error("no unit for the system account");
   // An inactive account with no password hash that any verifier accepts: it cannot log in.
   inst.db->exec("INSERT INTO users(username, full_name, unit_id, title, password_hash, active, created_at) "
                 "VALUES ('system', 'Hệ thống watchfloor', ?, '', '!', 0, ?)",
-                {root->i64(0), inst.clock.now_ms()});
+                {root->i64("id"), inst.clock.now_ms()});
   return inst.db->last_insert_id();
 }
 
@@ -201,6 +202,20 @@ std::string url_host(const std::string& host) {
 }
 }  // namespace
 
+void stop_within(std::chrono::milliseconds limit) {
+  static std::once_flag once;
+  std::call_once(once, [limit] {
+    std::thread([limit] {
+      std::this_thread::sleep_for(limit);
+      // Only what is safe while the rest of the process may be tearing down: no logger, no locks.
+      static const char msg[] =
+          "watchfloor: still stopping after the time allowed; exiting now (committed data is on disk)\n";
+      [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+      std::_Exit(0);
+    }).detach();
+  });
+}
+
 int serve(Installation& inst, std::ostream& out) {
   warn_about_exposed_files(inst.config);
   api::Services services = inst.services();
@@ -245,6 +260,19 @@ int serve(Installation& inst, std::ostream& out) {
     }
     inst.refusals.note(r);
   };
+  // The watch over the duty watch and the cases (below) ends with the server; and whatever still runs
+  // 1.8 s after the stop began does not hold the process (stop_within).
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;
+  bool stopping = false;
+  opt.on_stop = [&] {
+    stop_within(std::chrono::milliseconds(1800));
+    {
+      std::lock_guard lock(watch_mu);
+      stopping = true;
+    }
+    watch_cv.notify_all();
+  };
   http::Server server(opt, http::make_dispatcher(router, authenticator, dispatch));
   server.bind();
   if (!std::filesystem::exists(inst.config.server.web_root / "index.html"))
@@ -266,9 +294,6 @@ int serve(Installation& inst, std::ostream& out) {
   core::log_info("serving; data in " + inst.config.data_dir.string());
   // The watch over the duty watch (alerts for missing members, late handovers and roster gaps, every
   // 30 s) and over the cases (escalation, acknowledgement timeouts, coordination deadlines, every 10 s).
-  std::mutex watch_mu;
-  std::condition_variable watch_cv;
-  bool stopping = false;
   std::thread watchman([&] {
     std::unique_lock lock(watch_mu);
     for (int round = 0;; ++round) {
@@ -311,11 +336,6 @@ int serve(Installation& inst, std::ostream& out) {
     metrics_thread.join();
   }
   inst.recorder.stop();
-  {
-    std::lock_guard lock(watch_mu);
-    stopping = true;
-  }
-  watch_cv.notify_all();
   watchman.join();
   inst.refusals.flush(true);
   core::log_info("stopped: every request finished, the database is closed cleanly");

@@ -1,5 +1,6 @@
 #pragma once
 // One installation: its configuration, data directory, database and the services over it.
+#include <chrono>
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
@@ -80,6 +81,13 @@ void log_camera_health(Installation& inst, const video::HealthChange& h);
 // database or secret.key.
 void warn_about_exposed_files(const core::Config& config);
 
+// Ends the process (exit status 0) `limit` from the first call unless it has ended by then: a stop
+// must not wait for work that does not finish in time (an escalation pass over thousands of cases,
+// a request stuck behind it). Safe because every acknowledged write is committed with
+// synchronous=FULL, an unfinished transaction rolls back, and the recorder recovers a partial
+// segment at the next start (docs/formats.md).
+void stop_within(std::chrono::milliseconds limit);
+
 // Serves HTTP until SIGINT/SIGTERM. Prints "watchfloor: listening on http://HOST:PORT", then
 // "watchfloor: metrics on http://HOST:PORT" when the metrics listener is up (server.metrics_listen;
 // a port it cannot bind is a warning, not a failed start).
@@ -99,5 +107,13 @@ int start_camsim(const std::filesystem::path& binary, const std::filesystem::pat
 
 // The demo's online supervision: tasks of each method and cases in several states.
 void ensure_demo_cases(Installation& inst);
+
+// Grows the demo installation (created when absent) to at least `cases` reported cases and `cameras`
+// (disabled) cameras through the domain layer, many per transaction: the growth benchmark's data.
+struct SeedResult {
+  int64_t cases = 0, cameras = 0;              // totals after
+  int64_t cases_added = 0, cameras_added = 0;
+};
+SeedResult seed(Installation& inst, int64_t cases, int64_t cameras);
 
 }  // namespace watchfloor::app

@@ -1,4 +1,4 @@
-// watchfloor command line: serve, demo, migrate, user, org, audit verify, video fsck, backup, restore, routes.
+// watchfloor command line: serve, demo, migrate, user, org, audit verify, video fsck, backup, restore, seed, routes.
 #include <CLI/CLI.hpp>
 #include <sys/stat.h>
 
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   bool verbose = false;
   cli.add_flag("-v,--verbose", verbose, "debug logging");
 
-  Where serve_w, demo_w, migrate_w, user_w, org_w, audit_w, backup_w, restore_w;
+  Where serve_w, demo_w, migrate_w, user_w, org_w, audit_w, backup_w, restore_w, seed_w;
   auto* serve = cli.add_subcommand("serve", "serve the console and the API");
   serve_w.add_to(serve, true);
 
@@ -137,6 +137,11 @@ int main(int argc, char** argv) {
   video_fsck->add_flag("--repair", fsck_opt.repair, "do what is safe: drop rows of lost files, remove orphans");
   video_fsck->add_flag("--hash", fsck_opt.hash, "also re-hash every segment");
   video_fsck->fallthrough();
+  auto* seed = cli.add_subcommand("seed", "grow a demo installation to N cases and N cameras (bench/growth)");
+  seed_w.add_to(seed, false);
+  int64_t seed_cases = 0, seed_cameras = 0;
+  seed->add_option("--cases", seed_cases, "reported cases in all")->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
+  seed->add_option("--cameras", seed_cameras, "cameras in all")->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
 
   CLI11_PARSE(cli, argc, argv);
   core::init_logging(verbose);
@@ -263,6 +268,14 @@ int main(int argc, char** argv) {
     if (*restore) {
       app::print_restore(app::restore(app::resolve_config(restore_w.config, restore_w.data, std::nullopt), backup_dir, restore_force),
                          std::cout);
+      return 0;
+    }
+    if (*seed) {
+      if (!seed_w.data && !seed_w.config) throw std::runtime_error("seed needs --data (a demo installation's directory)");
+      auto inst = seed_w.open();
+      auto r = app::seed(*inst, seed_cases, seed_cameras);
+      std::cout << "watchfloor: " << r.cases << " cases (" << r.cases_added << " new), " << r.cameras << " cameras ("
+                << r.cameras_added << " new)\n";
       return 0;
     }
     if (*routes) {

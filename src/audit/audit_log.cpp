@@ -29,19 +29,19 @@ const char* kColumns =
 
 Entry from_row(const store::Row& r) {
   Entry e;
-  e.seq = r.i64(0);
-  e.at = r.i64(1);
-  e.event.actor_id = r.opt_i64(2);
-  e.event.actor = r.opt_str(3);
-  e.event.unit_id = r.opt_i64(4);
-  e.event.action = r.str(5);
-  e.event.object_type = r.str(6);
-  e.event.object_id = r.str(7);
-  e.details_text = r.str(8);
-  e.event.request_id = r.str(9);
-  e.event.ip = r.str(10);
-  e.prev_hash = r.str(11);
-  e.hash = r.str(12);
+  e.seq = r.i64("seq");
+  e.at = r.i64("at");
+  e.event.actor_id = r.opt_i64("actor_id");
+  e.event.actor = r.opt_str("actor");
+  e.event.unit_id = r.opt_i64("unit_id");
+  e.event.action = r.str("action");
+  e.event.object_type = r.str("object_type");
+  e.event.object_id = r.str("object_id");
+  e.details_text = r.str("details");
+  e.event.request_id = r.str("request_id");
+  e.event.ip = r.str("ip");
+  e.prev_hash = r.str("prev_hash");
+  e.hash = r.str("hash");
   return e;
 }
 }  // namespace
@@ -59,8 +59,8 @@ int64_t AuditLog::append(const Event& e) {
   int64_t seq = 0;
   db_.transaction([&] {
     auto last = db_.query_one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-    seq = last ? last->i64(0) + 1 : 1;
-    std::string prev = last ? last->str(1) : kGenesisHash;
+    seq = last ? last->i64("seq") + 1 : 1;
+    std::string prev = last ? last->str("hash") : kGenesisHash;
     int64_t at = clock_.now_ms();
     std::string details = e.details.dump();
     std::string hash = core::sha256_hex(prev + canonical(seq, at, e, details, prev));

@@ -21,13 +21,13 @@ std::optional<Session> Sessions::find(const std::string& token, bool touch) {
   int64_t now = clock_.now_ms();
   int64_t idle_ms = int64_t(cfg_.session_idle_minutes) * 60'000;
   int64_t absolute_ms = int64_t(cfg_.session_absolute_hours) * 3'600'000;
-  if (now - row->i64(3) > idle_ms || now - row->i64(2) > absolute_ms) {
+  if (now - row->i64("last_seen_at") > idle_ms || now - row->i64("created_at") > absolute_ms) {
     db_.exec("DELETE FROM sessions WHERE token_hash = ?", {h});
     return std::nullopt;
   }
   // Refresh the idle clock at most once a minute, so that reads do not turn into writes.
-  if (touch && now - row->i64(3) > 60'000) db_.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", {now, h});
-  return Session{row->i64(0), row->str(1), row->i64(2)};
+  if (touch && now - row->i64("last_seen_at") > 60'000) db_.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", {now, h});
+  return Session{row->i64("user_id"), row->str("csrf_token"), row->i64("created_at")};
 }
 
 void Sessions::remove(const std::string& token) {

@@ -52,7 +52,7 @@ Config load_config(const std::filesystem::path& file) {
     throw std::runtime_error(fmt::format("config: {}: {}", file.string(), e.description()));
   }
   Config c;
-  reject_unknown(root, "", {"data_dir", "server", "security", "recorder"});
+  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store"});
   read(root, "", "data_dir", c.data_dir);
   if (c.data_dir.is_relative() && root.get("data_dir"))
     c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
@@ -135,6 +135,11 @@ Config load_config(const std::filesystem::path& file) {
       throw std::runtime_error("config: recorder timings must be at least 1 s and floor_percent at most 50");
     if (v.scrub_mb_per_s < 0 || v.scrub_mb_per_s > 1000)
       throw std::runtime_error("config: recorder.scrub_mb_per_s must be between 0 (off) and 1000");
+  }
+  if (const auto* s = root.get_as<toml::table>("store")) {
+    reject_unknown(*s, "store.", {"readers"});
+    read(*s, "store.", "readers", c.store.readers);
+    if (c.store.readers > 64) throw std::runtime_error("config: store.readers must be between 0 and 64");
   }
   return c;
 }

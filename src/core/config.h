@@ -58,8 +58,14 @@ struct RecorderConfig {
   int scrub_mb_per_s = 10;       // background re-hash of recordings (formats.md §6, invariant 1); 0: off
 };
 
+struct StoreConfig {
+  // Read-only SQLite connections beside the one writer (store/db.h): reads do not wait for commits.
+  int readers = 4;
+};
+
 struct Config {
   std::filesystem::path data_dir = "./var";
+  StoreConfig store;
   ServerConfig server;
   SecurityConfig security;
   RecorderConfig recorder;

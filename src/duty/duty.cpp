@@ -57,24 +57,24 @@ json members_json(const std::vector<Member>& ms) {
 
 Roster roster_from_row(const store::Row& r) {
   Roster x;
-  x.id = r.i64(0);
-  x.unit_id = r.i64(1);
-  x.period_from = r.str(2);
-  x.period_to = r.str(3);
-  x.status = r.str(4);
-  x.rotation = rotation_from_json(json::parse(r.str(5)), "rotation");
-  x.overrides = overrides_from_json(json::parse(r.str(6)), "overrides");
-  x.swaps = swaps_from_json(json::parse(r.str(7)), "swaps");
-  x.composition_exception = r.opt_str(8);
-  x.created_by = r.opt_i64(9);
-  x.created_at = r.i64(10);
-  x.submitted_by = r.opt_i64(11);
-  x.submitted_at = r.opt_i64(12);
-  x.approved_by = r.opt_i64(13);
-  x.approved_at = r.opt_i64(14);
-  x.published_by = r.opt_i64(15);
-  x.published_at = r.opt_i64(16);
-  x.updated_at = r.i64(17);
+  x.id = r.i64("id");
+  x.unit_id = r.i64("unit_id");
+  x.period_from = r.str("period_from");
+  x.period_to = r.str("period_to");
+  x.status = r.str("status");
+  x.rotation = rotation_from_json(json::parse(r.str("rotation")), "rotation");
+  x.overrides = overrides_from_json(json::parse(r.str("overrides")), "overrides");
+  x.swaps = swaps_from_json(json::parse(r.str("swaps")), "swaps");
+  x.composition_exception = r.opt_str("composition_exception");
+  x.created_by = r.opt_i64("created_by");
+  x.created_at = r.i64("created_at");
+  x.submitted_by = r.opt_i64("submitted_by");
+  x.submitted_at = r.opt_i64("submitted_at");
+  x.approved_by = r.opt_i64("approved_by");
+  x.approved_at = r.opt_i64("approved_at");
+  x.published_by = r.opt_i64("published_by");
+  x.published_at = r.opt_i64("published_at");
+  x.updated_at = r.i64("updated_at");
   return x;
 }
 
@@ -290,7 +290,7 @@ bool stops_goods_or_transport(const std::string& order_kind) { return order_kind
 
 ShiftTemplate Duty::template_for(int64_t unit_id) {
   auto row = db_.query_one("SELECT body FROM shift_templates WHERE unit_id = ?", {unit_id});
-  return row ? template_from_json(json::parse(row->str(0))) : default_template();
+  return row ? template_from_json(json::parse(row->str("body"))) : default_template();
 }
 
 ShiftTemplate Duty::set_template(int64_t unit_id, const ShiftTemplate& t) {
@@ -363,7 +363,7 @@ std::optional<Roster> Duty::roster(int64_t id) {
   if (!row) return std::nullopt;
   Roster r = roster_from_row(*row);
   for (const auto& a : db_.query("SELECT at, by_user, reason, change FROM roster_amendments WHERE roster_id = ? ORDER BY id", {id}))
-    r.amendments.push_back({a.i64(0), a.i64(1), a.str(2), json::parse(a.str(3))});
+    r.amendments.push_back({a.i64("at"), a.i64("by_user"), a.str("reason"), json::parse(a.str("change"))});
   return r;
 }
 
@@ -532,8 +532,8 @@ Roster Duty::publish(int64_t id, int64_t by) {
     auto r = roster_in(id, "approved", "published");
     if (auto clash = db_.query_one("SELECT date FROM shifts WHERE unit_id = ? AND date BETWEEN ? AND ? LIMIT 1",
                                    {r.unit_id, r.period_from, r.period_to}))
-      throw Problem::conflict(fmt::format("Another published roster already covers {}.", clash->str(0)),
-                              fmt::format("Ngày {} đã có trong một lịch trực khác đã ban hành.", clash->str(0)));
+      throw Problem::conflict(fmt::format("Another published roster already covers {}.", clash->str("date")),
+                              fmt::format("Ngày {} đã có trong một lịch trực khác đã ban hành.", clash->str("date")));
     db_.exec("UPDATE rosters SET status='published', published_by=?, published_at=?, updated_at=? WHERE id=?",
              {by, clock_.now_ms(), clock_.now_ms(), id});
     materialise(r, false);
@@ -550,7 +550,7 @@ void Duty::materialise(const Roster& r, bool only_future) {
     if (existing) {
       // An amendment changes only shifts that have not started: the past stays as it was worked.
       if (only_future && p.starts_at <= now) continue;
-      shift_id = existing->i64(0);
+      shift_id = existing->i64("id");
       db_.exec("DELETE FROM shift_members WHERE shift_id = ?", {shift_id});
     } else {
       db_.exec("INSERT INTO shifts(unit_id, roster_id, date, starts_at, ends_at) VALUES (?,?,?,?,?)",
@@ -576,12 +576,13 @@ std::vector<Shift> Duty::shifts(int64_t unit_id, int64_t from, int64_t to) {
   db_.read([&] {
     for (const auto& r : db_.query(std::string(kShiftSelect) + " WHERE s.unit_id = ? AND s.ends_at > ? AND s.starts_at < ? ORDER BY s.starts_at",
                                    {unit_id, from, to})) {
-      Shift s{r.i64(0), r.i64(1), r.i64(2), r.str(3), r.i64(4), r.i64(5), {}, r.opt_i64(6)};
+      Shift s{r.i64("id"), r.i64("unit_id"), r.i64("roster_id"), r.str("date"),
+              r.i64("starts_at"), r.i64("ends_at"), {}, r.opt_i64("accepted_at")};
       for (const auto& m :
            db_.query("SELECT user_id, position, checked_in_at, acting_leader FROM shift_members WHERE shift_id = ? "
                      "ORDER BY rowid",
                      {s.id}))
-        s.members.push_back({m.i64(0), m.str(1), m.opt_i64(2), m.boolean(3)});
+        s.members.push_back({m.i64("user_id"), m.str("position"), m.opt_i64("checked_in_at"), m.boolean("acting_leader")});
       out.push_back(std::move(s));
     }
   });
@@ -591,7 +592,7 @@ std::vector<Shift> Duty::shifts(int64_t unit_id, int64_t from, int64_t to) {
 std::optional<Shift> Duty::shift(int64_t id) {
   auto row = db_.query_one("SELECT unit_id, starts_at FROM shifts WHERE id = ?", {id});
   if (!row) return std::nullopt;
-  auto list = shifts(row->i64(0), row->i64(1), row->i64(1) + 1);
+  auto list = shifts(row->i64("unit_id"), row->i64("starts_at"), row->i64("starts_at") + 1);
   for (auto& s : list)
     if (s.id == id) return s;
   return std::nullopt;
@@ -606,7 +607,7 @@ std::optional<Shift> Duty::shift_at(int64_t unit_id, int64_t at) {
 std::optional<Shift> Duty::next_shift(int64_t unit_id, int64_t after) {
   auto row = db_.query_one("SELECT starts_at FROM shifts WHERE unit_id = ? AND starts_at >= ? ORDER BY starts_at LIMIT 1", {unit_id, after});
   if (!row) return std::nullopt;
-  return shift_at(unit_id, row->i64(0));
+  return shift_at(unit_id, row->i64("starts_at"));
 }
 
 int64_t Duty::duty_watch_of(int64_t user_id, int64_t user_unit, int64_t at) {
@@ -618,7 +619,7 @@ int64_t Duty::duty_watch_of(int64_t user_id, int64_t user_unit, int64_t at) {
       "ORDER BY CASE WHEN s.starts_at <= ? AND ? < s.ends_at THEN 0 "
       "WHEN s.starts_at > ? THEN s.starts_at - ? ELSE ? - s.ends_at END, s.starts_at LIMIT 1",
       {user_id, at - kWeek, at + kWeek, at, at, at, at, at});
-  if (row) return row->i64(0);
+  if (row) return row->i64("unit_id");
   for (auto u = units_.get(user_unit); u; u = u->parent_id ? units_.get(*u->parent_id) : std::nullopt)
     if (u->designations.count("duty_watch")) return u->id;
   return user_unit;
@@ -632,7 +633,8 @@ void Duty::check_in(int64_t shift_id, int64_t user_id) {
 std::vector<LogEntry> Duty::log(int64_t shift_id) {
   std::vector<LogEntry> out;
   for (const auto& r : db_.query("SELECT id, shift_id, at, author_id, kind, text, links, corrects_id FROM duty_log WHERE shift_id = ? ORDER BY id", {shift_id}))
-    out.push_back({r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.str(4), r.str(5), json::parse(r.str(6)), r.opt_i64(7)});
+    out.push_back({r.i64("id"), r.i64("shift_id"), r.i64("at"), r.i64("author_id"), r.str("kind"), r.str("text"),
+                   json::parse(r.str("links")), r.opt_i64("corrects_id")});
   return out;
 }
 
@@ -651,7 +653,7 @@ LogEntry Duty::add_log(int64_t shift_id, int64_t author, const std::string& kind
 std::vector<FocusItem> Duty::focus(int64_t shift_id) {
   std::vector<FocusItem> out;
   for (const auto& r : db_.query("SELECT id, shift_id, set_by, at, text, source FROM focus_items WHERE shift_id = ? ORDER BY id", {shift_id}))
-    out.push_back({r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.str(4), r.str(5)});
+    out.push_back({r.i64("id"), r.i64("shift_id"), r.i64("set_by"), r.i64("at"), r.str("text"), r.str("source")});
   return out;
 }
 
@@ -670,7 +672,9 @@ const char* kOrderSelect =
     "SELECT id, shift_id, issued_by, issued_at, kind, target_type, target_ref, instructions, receiving_unit_id, outcome, "
     "outcome_by, outcome_at FROM shift_orders";
 Order order_from_row(const store::Row& r) {
-  return {r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.str(4), r.str(5), r.str(6), r.str(7), r.opt_i64(8), r.opt_str(9), r.opt_i64(10), r.opt_i64(11)};
+  return {r.i64("id"), r.i64("shift_id"), r.i64("issued_by"), r.i64("issued_at"),
+          r.str("kind"), r.str("target_type"), r.str("target_ref"), r.str("instructions"),
+          r.opt_i64("receiving_unit_id"), r.opt_str("outcome"), r.opt_i64("outcome_by"), r.opt_i64("outcome_at")};
 }
 }  // namespace
 
@@ -696,7 +700,7 @@ Order Duty::add_order(int64_t shift_id, int64_t by, const Order& o) {
 Order Duty::report_outcome(int64_t shift_id, int64_t order_id, int64_t by, const std::string& outcome) {
   auto row = db_.query_one(std::string(kOrderSelect) + " WHERE id = ? AND shift_id = ?", {order_id, shift_id});
   if (!row) throw Problem::not_found("The order", "Chỉ đạo");
-  if (!row->is_null(9))
+  if (!row->is_null("outcome"))
     throw Problem::conflict("The outcome of this order was already reported.",
                             "Kết quả thực hiện chỉ đạo này đã được báo cáo.");
   db_.exec("UPDATE shift_orders SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ?", {outcome, by, clock_.now_ms(), order_id});
@@ -709,7 +713,9 @@ std::optional<Handover> Duty::handover(int64_t shift_id) {
   auto r = db_.query_one("SELECT shift_id, prepared_by, prepared_at, summary, notes, open_items, accepted_by, accepted_at, remarks "
                          "FROM handovers WHERE shift_id = ?", {shift_id});
   if (!r) return std::nullopt;
-  return Handover{r->i64(0), r->i64(1), r->i64(2), r->str(3), r->str(4), json::parse(r->str(5)), r->opt_i64(6), r->opt_i64(7), r->opt_str(8)};
+  return Handover{r->i64("shift_id"), r->i64("prepared_by"), r->i64("prepared_at"),
+                  r->str("summary"), r->str("notes"), json::parse(r->str("open_items")),
+                  r->opt_i64("accepted_by"), r->opt_i64("accepted_at"), r->opt_str("remarks")};
 }
 
 namespace {
@@ -766,7 +772,7 @@ Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string&
       for (const auto& item : source(s->unit_id)) add(item);
     if (auto prev = db_.query_one("SELECT s.id FROM shifts s WHERE s.unit_id = ? AND s.ends_at <= ? ORDER BY s.ends_at DESC LIMIT 1",
                                   {s->unit_id, s->starts_at}))
-      if (auto ph = handover(prev->i64(0)))
+      if (auto ph = handover(prev->i64("id")))
         for (auto item : ph->open_items)
           if (item.value("type", "") == "order" &&
               db_.query_one("SELECT 1 FROM shift_orders WHERE id = ? AND outcome IS NULL",

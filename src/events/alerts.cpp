@@ -13,19 +13,19 @@ const char* kSelect =
 
 Alert from_row(const store::Row& r) {
   Alert a;
-  a.id = r.i64(0);
-  a.kind = r.str(1);
-  a.subject = r.str(2);
-  a.unit_id = r.opt_i64(3);
-  a.severity = r.str(4);
-  a.title_vi = r.str(5);
-  a.title_en = r.str(6);
-  a.audience = nlohmann::json::parse(r.str(7)).get<std::vector<std::string>>();
-  a.details = nlohmann::json::parse(r.str(8));
-  a.raised_at = r.i64(9);
-  a.acknowledged_at = r.opt_i64(10);
-  a.acknowledged_by = r.opt_i64(11);
-  a.closed_at = r.opt_i64(12);
+  a.id = r.i64("id");
+  a.kind = r.str("kind");
+  a.subject = r.str("subject");
+  a.unit_id = r.opt_i64("unit_id");
+  a.severity = r.str("severity");
+  a.title_vi = r.str("title_vi");
+  a.title_en = r.str("title_en");
+  a.audience = nlohmann::json::parse(r.str("audience")).get<std::vector<std::string>>();
+  a.details = nlohmann::json::parse(r.str("details"));
+  a.raised_at = r.i64("raised_at");
+  a.acknowledged_at = r.opt_i64("acknowledged_at");
+  a.acknowledged_by = r.opt_i64("acknowledged_by");
+  a.closed_at = r.opt_i64("closed_at");
   return a;
 }
 
@@ -62,7 +62,7 @@ bool Alerts::resolve(const std::string& kind, const std::string& subject) {
 
 std::vector<std::string> Alerts::open_subjects(const std::string& kind) {
   std::vector<std::string> out;
-  for (const auto& r : db_.query("SELECT subject FROM alerts WHERE kind = ? AND closed_at IS NULL", {kind})) out.push_back(r.str(0));
+  for (const auto& r : db_.query("SELECT subject FROM alerts WHERE kind = ? AND closed_at IS NULL", {kind})) out.push_back(r.str("subject"));
   return out;
 }
 

@@ -80,6 +80,7 @@ struct Server::Impl {
   std::optional<net::steady_timer> deadline;
   std::atomic<int> open{0};
   std::atomic<bool> stopping{false};
+  std::atomic<bool> grace_over{false};  // requests still queued for a worker are not run
   std::optional<ssl::context> tls;  // set by bind() when a certificate is configured
   std::mutex mu;
   struct Open {
@@ -427,9 +428,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     });
   }
 
+  // A connection whose request is being handled keeps going: dropping it would not end the handler
+  // sooner, only lose its answer; it closes after answering.
   void abort() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->upgraded_) self->close();
+      if (!self->upgraded_ && !self->handling_) self->close();
     });
   }
 
@@ -486,8 +489,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     Request req = to_request(msg, ip_, kTls, impl_.opt);
     req.websocket_upgrade = websocket::is_upgrade(msg);
     // The work guard keeps the I/O threads running until the answer is back on this connection.
+    handling_ = true;
     net::post(*impl_.workers, [self = shared_from_this(), req = std::move(req), keep_alive,
                                work = net::make_work_guard(impl_.ioc)]() mutable {
+      // Under load the queue for the workers can be long; once the grace period is over, running
+      // what has not started would only hold the stop up.
+      if (self->impl_.grace_over) {
+        return net::post(self->stream_.get_executor(), [self] {
+          self->handling_ = false;
+          self->close();
+        });
+      }
       Response res = self->handle(req);
       net::post(self->stream_.get_executor(), [self, upgrade = req.websocket_upgrade, keep_alive, res = std::move(res)]() mutable {
         self->answer(upgrade, keep_alive, std::move(res));
@@ -508,6 +520,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // Back on the connection's strand with the handler's response.
   void answer(bool websocket_upgrade, bool keep_alive, Response res) {
+    handling_ = false;
     if (res.websocket) {
       if (websocket_upgrade && !closing_ && !impl_.stopping) return upgrade(parser_->release(), std::move(res));
       if (!websocket_upgrade) {
@@ -628,6 +641,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool counted_;
   std::string ip_;
   bool reading_ = false;
+  bool handling_ = false;  // a worker has the request; the answer is not back yet
   bool closing_ = false;
   bool upgraded_ = false;  // stream_ now belongs to a WsSession
   bool served_ = false;    // a request was read: the wait for the next one is keep-alive idling
@@ -723,12 +737,14 @@ void Server::Impl::begin_stop() {
     beast::error_code ec;
     acceptor.close(ec);
     signals.cancel(ec);
+    if (opt.on_stop) opt.on_stop();
     for (auto& c : live()) c->shutdown();
     if (open.load() > 0) {
-      deadline.emplace(ioc, std::chrono::seconds(opt.shutdown_grace_s));
+      deadline.emplace(ioc, std::chrono::milliseconds(opt.shutdown_grace_ms));
       deadline->async_wait([this](beast::error_code e) {
         if (e) return;
         // Grace period over: drop the stragglers, so that their handlers end and run() returns.
+        grace_over = true;
         for (auto& c : live()) c->abort();
         deadline->expires_after(std::chrono::seconds(2));
         deadline->async_wait([this](beast::error_code e2) {

@@ -33,7 +33,12 @@ struct ServerOptions {
   // PEM certificate chain and private key: when both are set the server speaks only HTTPS/WSS,
   // sends HSTS, and requests are marked secure (cookies get the Secure attribute).
   std::string tls_cert, tls_key;
-  int shutdown_grace_s = 10;
+  // A stop (SIGTERM) gives idle connections and closing WebSockets this long, then drops them;
+  // requests not yet started are not run after it. Requests being handled answer when they are done
+  // (serve() ends the process 1.8 s after the signal whatever still runs: issue 14's 2 s).
+  int shutdown_grace_ms = 1500;
+  // Called once, on an I/O thread, when a stop begins (the signal, or stop()).
+  std::function<void()> on_stop;
   // The open-connection gauges describe this server (one per process: the main listener's).
   bool publish_gauges = true;
   // WebSocket connections (a route answered the upgrade with Response::websocket).
@@ -58,8 +63,9 @@ class Server {
   bool tls() const;
   uint16_t port() const;
   // Serves until stop() or SIGINT/SIGTERM; in-flight requests finish before it returns and
-  // WebSockets are closed with 1001 "going away". Connections still open after
-  // shutdown_grace_s are dropped.
+  // WebSockets are closed with 1001 "going away". Connections still open after shutdown_grace_ms
+  // are dropped unless their request is being handled; requests not started by then are not run.
+  // A handler still running 2 s later is not waited for by the I/O threads.
   void run();
   void stop();
   int open_connections() const;

@@ -19,17 +19,17 @@ const char* kSelect =
 
 Unit from_row(const store::Row& r) {
   Unit u;
-  u.id = r.i64(0);
-  u.parent_id = r.opt_i64(1);
-  u.code = r.str(2);
-  u.kind = r.str(3);
-  u.name_vi = r.str(4);
-  u.name_en = r.str(5);
-  u.time_zone = r.str(6);
-  u.has_camera_room = r.boolean(7);
-  u.must_run_24x7 = r.boolean(8);
-  u.external = r.boolean(9);
-  u.place = r.str(10);
+  u.id = r.i64("id");
+  u.parent_id = r.opt_i64("parent_id");
+  u.code = r.str("code");
+  u.kind = r.str("kind");
+  u.name_vi = r.str("name_vi");
+  u.name_en = r.str("name_en");
+  u.time_zone = r.str("time_zone");
+  u.has_camera_room = r.boolean("has_camera_room");
+  u.must_run_24x7 = r.boolean("must_run_24x7");
+  u.external = r.boolean("external");
+  u.place = r.str("place");
   return u;
 }
 
@@ -106,11 +106,12 @@ std::vector<Unit> Units::list() {
   std::unordered_map<int64_t, size_t> index;
   db_.read([&] {
     for (const auto& r : db_.query(std::string(kSelect) + " ORDER BY parent_id IS NOT NULL, parent_id, code")) {
-      index[r.i64(0)] = units.size();
+      index[r.i64("id")] = units.size();
       units.push_back(from_row(r));
     }
     for (const auto& r : db_.query("SELECT unit_id, kind, target_unit_id FROM unit_designations"))
-      if (auto it = index.find(r.i64(0)); it != index.end()) units[it->second].designations[r.str(1)] = r.i64(2);
+      if (auto it = index.find(r.i64("unit_id")); it != index.end())
+        units[it->second].designations[r.str("kind")] = r.i64("target_unit_id");
   });
   return units;
 }
@@ -122,14 +123,14 @@ std::optional<Unit> Units::get(int64_t id) {
     if (!row) return;
     u = from_row(*row);
     for (const auto& r : db_.query("SELECT kind, target_unit_id FROM unit_designations WHERE unit_id = ?", {id}))
-      u->designations[r.str(0)] = r.i64(1);
+      u->designations[r.str("kind")] = r.i64("target_unit_id");
   });
   return u;
 }
 
 std::optional<Unit> Units::by_code(const std::string& code) {
   auto row = db_.query_one("SELECT id FROM units WHERE code = ?", {code});
-  return row ? get(row->i64(0)) : std::nullopt;
+  return row ? get(row->i64("id")) : std::nullopt;
 }
 
 void Units::validate(const std::optional<Unit>& before, const Unit& u, const UnitInput& in) {
@@ -219,10 +220,10 @@ void Units::remove(int64_t id) {
     if (db_.query_one("SELECT 1 FROM users WHERE unit_id = ? UNION SELECT 1 FROM role_grants WHERE unit_id = ?", {id, id}))
       throw core::Problem::conflict("People belong to the unit or hold roles at it; move them first.",
                                     "Đơn vị còn cán bộ hoặc vai trò được giao; hãy chuyển họ trước.");
-    if (auto r = db_.query_one("SELECT u.code, d.kind FROM unit_designations d JOIN units u ON u.id = d.unit_id "
+    if (auto r = db_.query_one("SELECT u.code AS unit_code, d.kind FROM unit_designations d JOIN units u ON u.id = d.unit_id "
                                "WHERE d.target_unit_id = ? AND d.unit_id <> ?", {id, id}))
-      throw core::Problem::conflict(fmt::format("The unit is designated as {} of unit {}.", r->str(1), r->str(0)),
-                                    fmt::format("Đơn vị đang được chỉ định ({}) cho đơn vị {}.", r->str(1), r->str(0)));
+      throw core::Problem::conflict(fmt::format("The unit is designated as {} of unit {}.", r->str("kind"), r->str("unit_code")),
+                                    fmt::format("Đơn vị đang được chỉ định ({}) cho đơn vị {}.", r->str("kind"), r->str("unit_code")));
     db_.exec("DELETE FROM units WHERE id = ?", {id});
     invalidate();
   });
@@ -242,22 +243,25 @@ std::shared_ptr<const UnitTree> Units::tree() {
     generation = generation_;
   }
   // Built without holding tree_mu_: the query takes the database lock, and a writer holding the
-  // database lock may itself be waiting for tree_mu_ (lock order: database, then tree).
+  // database lock may itself be waiting for tree_mu_ (lock order: database, then tree). Read on the
+  // writer, not on a reader: a write invalidates inside its transaction, before its commit, so a
+  // reader's snapshot taken in between would be cached as current; the writer waits for the commit.
   std::vector<Unit> units;
   std::unordered_map<int64_t, size_t> index;
-  db_.read([&] {
+  db_.transaction([&] {
     for (const auto& r : db_.query("SELECT id, parent_id, external FROM units")) {
       Unit u;
-      u.id = r.i64(0);
-      u.parent_id = r.opt_i64(1);
-      u.external = r.boolean(2);
+      u.id = r.i64("id");
+      u.parent_id = r.opt_i64("parent_id");
+      u.external = r.boolean("external");
       index[u.id] = units.size();
       units.push_back(std::move(u));
     }
     // The designations the policy reads: who watches the whole sector, and who a unit's cameras (16.2.2).
     for (const auto& r : db_.query("SELECT unit_id, kind, target_unit_id FROM unit_designations "
                                    "WHERE kind IN ('lead_supervision_unit', 'system_operator', 'supervision_section')"))
-      if (auto it = index.find(r.i64(0)); it != index.end()) units[it->second].designations[r.str(1)] = r.i64(2);
+      if (auto it = index.find(r.i64("unit_id")); it != index.end())
+        units[it->second].designations[r.str("kind")] = r.i64("target_unit_id");
   });
   auto built = std::make_shared<const UnitTree>(units);
   std::lock_guard lock(tree_mu_);

@@ -12,15 +12,15 @@ const char* kSelect =
 
 User from_row(const store::Row& r) {
   User u;
-  u.id = r.i64(0);
-  u.username = r.str(1);
-  u.full_name = r.str(2);
-  u.title = r.str(3);
-  u.unit_id = r.i64(4);
-  u.active = r.boolean(5);
-  u.must_change_password = r.boolean(6);
-  u.created_at = r.i64(7);
-  u.last_login_at = r.opt_i64(8);
+  u.id = r.i64("id");
+  u.username = r.str("username");
+  u.full_name = r.str("full_name");
+  u.title = r.str("title");
+  u.unit_id = r.i64("unit_id");
+  u.active = r.boolean("active");
+  u.must_change_password = r.boolean("must_change_password");
+  u.created_at = r.i64("created_at");
+  u.last_login_at = r.opt_i64("last_login_at");
   return u;
 }
 }  // namespace
@@ -43,7 +43,7 @@ std::vector<User> Users::list(const UserQuery& q) {
     }
     for (auto& u : out)
       for (const auto& g : db_.query("SELECT role, unit_id FROM role_grants WHERE user_id = ? ORDER BY role", {u.id}))
-        if (auto role = auth::parse_role(g.str(0))) u.roles.push_back({*role, g.i64(1)});
+        if (auto role = auth::parse_role(g.str("role"))) u.roles.push_back({*role, g.i64("unit_id")});
   });
   return out;
 }
@@ -55,19 +55,19 @@ std::optional<User> Users::get(int64_t id) {
     if (!row) return;
     u = from_row(*row);
     for (const auto& g : db_.query("SELECT role, unit_id FROM role_grants WHERE user_id = ? ORDER BY role", {id}))
-      if (auto role = auth::parse_role(g.str(0))) u->roles.push_back({*role, g.i64(1)});
+      if (auto role = auth::parse_role(g.str("role"))) u->roles.push_back({*role, g.i64("unit_id")});
   });
   return u;
 }
 
 std::optional<User> Users::by_username(const std::string& username) {
   auto row = db_.query_one("SELECT id FROM users WHERE username = ?", {username});
-  return row ? get(row->i64(0)) : std::nullopt;
+  return row ? get(row->i64("id")) : std::nullopt;
 }
 
 std::optional<std::string> Users::password_hash(int64_t id) {
   auto row = db_.query_one("SELECT password_hash FROM users WHERE id = ?", {id});
-  return row ? std::optional(row->str(0)) : std::nullopt;
+  return row ? std::optional(row->str("password_hash")) : std::nullopt;
 }
 
 void Users::validate(const std::optional<User>& before, const UserInput& in) {

@@ -20,8 +20,18 @@ struct Blob {
 };
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
 
+// One result row. Read it by column name (`r.i64("id")`): a mapper that names its columns keeps
+// working when a SELECT gains, loses or reorders columns; a name that is not in the result throws
+// std::logic_error naming it. The names are shared by every row of one result. A column's name is
+// its alias (`COUNT(*) AS n`), else the column's own (`s.id` is "id"): alias expressions and
+// columns that two joined tables share.
 struct Row {
   std::vector<Value> cols;
+  std::shared_ptr<const std::vector<std::string>> names;
+
+  // The position of `column` in the result; throws std::logic_error when there is none.
+  size_t index(std::string_view column) const;
+
   bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols.at(i)); }
   int64_t i64(size_t i) const;
   std::optional<int64_t> opt_i64(size_t i) const;
@@ -29,6 +39,17 @@ struct Row {
   std::optional<std::string> opt_str(size_t i) const;
   std::optional<double> opt_f64(size_t i) const;
   bool boolean(size_t i) const { return i64(i) != 0; }
+
+  bool is_null(std::string_view column) const { return is_null(index(column)); }
+  int64_t i64(std::string_view column) const { return i64(index(column)); }
+  std::optional<int64_t> opt_i64(std::string_view column) const { return opt_i64(index(column)); }
+  std::string str(std::string_view column) const { return str(index(column)); }
+  std::optional<std::string> opt_str(std::string_view column) const { return opt_str(index(column)); }
+  std::optional<double> opt_f64(std::string_view column) const { return opt_f64(index(column)); }
+  bool boolean(std::string_view column) const { return boolean(index(column)); }
+
+ private:
+  std::string name_of(size_t i) const;  // for error messages
 };
 
 // Wraps optional values for binding: std::nullopt binds NULL.
@@ -36,22 +57,29 @@ Value opt(const std::optional<int64_t>& v);
 Value opt(const std::optional<std::string>& v);
 Value opt(const std::optional<double>& v);
 
+// Threads: any thread may call any method. One writer connection serves exec(), exec_script() and
+// everything inside transaction(); queries outside a transaction run on a small pool of read-only
+// connections (WAL readers), so that a read never waits behind another thread's commit and its fsync.
+// A reader sees only committed data; a query inside transaction() runs on the writer and sees the
+// transaction's own writes.
 class Db {
  public:
   virtual ~Db() = default;
-  // Runs a statement and returns every row.
+  // Runs a statement and returns every row (a read-only statement: outside a transaction it runs on
+  // a reader; use exec() for writes).
   virtual std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
-  // Runs a statement; returns the number of rows changed.
+  // Runs a statement on the writer; returns the number of rows changed.
   virtual int64_t exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
-  // The rowid of the calling thread's last INSERT through exec() (threads share the connection).
+  // The rowid of the calling thread's last INSERT through exec() (threads share the writer).
   virtual int64_t last_insert_id() = 0;
   // Runs several statements separated by ';' (migrations).
   virtual void exec_script(std::string_view sql) = 0;
   // Runs `body` in one write transaction (BEGIN IMMEDIATE ... COMMIT); any exception rolls back
-  // and is rethrown. Nested calls join the outer transaction. The database is held exclusively
-  // by the calling thread for the duration.
+  // and is rethrown. Nested calls join the outer transaction. The writer is held exclusively by the
+  // calling thread for the duration; other threads' queries go on, on readers.
   virtual void transaction(const std::function<void()>& body) = 0;
-  // Runs `body` with the connection held, without a write transaction (consistent reads).
+  // Runs `body` with one reader held in one read transaction: every query of the calling thread in
+  // it sees the same committed snapshot. Inside transaction() it simply runs `body` on the writer.
   virtual void read(const std::function<void()>& body) = 0;
 
   std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
@@ -59,10 +87,13 @@ class Db {
 
 struct OpenOptions {
   bool create = true;
+  // Read-only connections beside the writer ([store] readers); 0: every query runs on the writer.
+  int readers = 4;
 };
 
 // Opens (and creates) the SQLite database in WAL mode with foreign keys on and synchronous=FULL,
-// runs PRAGMA integrity_check (throws when it fails) and applies pending migrations.
+// runs PRAGMA integrity_check (throws when it fails), applies pending migrations, then opens the
+// readers.
 std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions options = {});
 
 // Schema version after migrations.

@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fmt/format.h>
 #include <mutex>
 #include <stdexcept>
@@ -17,11 +20,26 @@
 
 namespace watchfloor::store {
 
+size_t Row::index(std::string_view column) const {
+  if (names)
+    for (size_t i = 0; i < names->size(); ++i)
+      if ((*names)[i] == column) return i;
+  std::string have;
+  if (names)
+    for (const auto& n : *names) have += (have.empty() ? "" : ", ") + n;
+  throw std::logic_error(fmt::format("column '{}' is not in the result (columns: {})", column, have));
+}
+
+std::string Row::name_of(size_t i) const {
+  if (names && i < names->size()) return fmt::format("'{}'", (*names)[i]);
+  return std::to_string(i);
+}
+
 int64_t Row::i64(size_t i) const {
   const auto& v = cols.at(i);
   if (auto p = std::get_if<int64_t>(&v)) return *p;
   if (auto p = std::get_if<double>(&v)) return static_cast<int64_t>(*p);
-  throw std::logic_error(fmt::format("column {} is not an integer", i));
+  throw std::logic_error(fmt::format("column {} is not an integer", name_of(i)));
 }
 std::optional<int64_t> Row::opt_i64(size_t i) const {
   if (is_null(i)) return std::nullopt;
@@ -32,7 +50,7 @@ std::string Row::str(size_t i) const {
   if (auto p = std::get_if<std::string>(&v)) return *p;
   if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
   if (is_null(i)) return {};
-  throw std::logic_error(fmt::format("column {} is not text", i));
+  throw std::logic_error(fmt::format("column {} is not text", name_of(i)));
 }
 std::optional<std::string> Row::opt_str(size_t i) const {
   if (is_null(i)) return std::nullopt;
@@ -58,64 +76,18 @@ std::optional<Row> Db::query_one(std::string_view sql, const std::vector<Value>&
 
 namespace {
 
-class SqliteDb final : public Db {
+// One SQLite connection and its prepared statements; the caller serialises its use.
+class Conn {
  public:
-  explicit SqliteDb(sqlite3* h) : h_(h) {}
-  ~SqliteDb() override {
-    std::lock_guard lock(mu_);
+  explicit Conn(sqlite3* h) : h_(h) {}
+  ~Conn() {
     for (auto& [_, s] : cache_) sqlite3_finalize(s);
-    // Checkpoint so that a clean shutdown leaves everything in the main file.
-    sqlite3_wal_checkpoint_v2(h_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
     sqlite3_close_v2(h_);
   }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
 
-  std::vector<Row> query(std::string_view sql, const std::vector<Value>& params) override {
-    std::lock_guard lock(mu_);
-    return run(sql, params);
-  }
-
-  int64_t exec(std::string_view sql, const std::vector<Value>& params) override {
-    std::lock_guard lock(mu_);
-    run(sql, params);
-    last_insert = {this, sqlite3_last_insert_rowid(h_)};
-    return sqlite3_changes(h_);
-  }
-
-  // The rowid of the calling thread's last INSERT. The connection is shared by every thread, and
-  // sqlite3_last_insert_rowid() is per connection: read after the lock is released it may be
-  // another thread's row (the recorder's 64 cameras showed it).
-  int64_t last_insert_id() override { return last_insert.db == this ? last_insert.rowid : 0; }
-
-  void exec_script(std::string_view sql) override {
-    std::lock_guard lock(mu_);
-    raw_exec(std::string(sql).c_str());
-  }
-
-  void transaction(const std::function<void()>& body) override {
-    std::lock_guard lock(mu_);
-    if (depth_ > 0) {
-      ++depth_;
-      try { body(); } catch (...) { --depth_; throw; }
-      --depth_;
-      return;
-    }
-    raw_exec("BEGIN IMMEDIATE");
-    depth_ = 1;
-    try {
-      body();
-      raw_exec("COMMIT");
-      depth_ = 0;
-    } catch (...) {
-      depth_ = 0;
-      sqlite3_exec(h_, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-  }
-
-  void read(const std::function<void()>& body) override {
-    std::lock_guard lock(mu_);
-    body();
-  }
+  sqlite3* handle() const { return h_; }
 
   void raw_exec(const char* sql) {
     char* err = nullptr;
@@ -126,7 +98,6 @@ class SqliteDb final : public Db {
     }
   }
 
- private:
   std::vector<Row> run(std::string_view sql, const std::vector<Value>& params) {
     auto started = std::chrono::steady_clock::now();
     sqlite3_stmt* s = prepared(sql);
@@ -147,6 +118,8 @@ class SqliteDb final : public Db {
           params[i]);
     }
     std::vector<Row> rows;
+    std::shared_ptr<const std::vector<std::string>> names;
+    int n = sqlite3_column_count(s);
     for (;;) {
       int rc = sqlite3_step(s);
       if (rc == SQLITE_DONE) break;
@@ -156,8 +129,14 @@ class SqliteDb final : public Db {
         sqlite3_reset(s);
         throw std::runtime_error(fmt::format("sqlite error {} ({}) in: {}", msg, ext, sql));
       }
+      if (!names) {
+        std::vector<std::string> v;
+        v.reserve(n);
+        for (int c = 0; c < n; ++c) v.emplace_back(sqlite3_column_name(s, c));
+        names = std::make_shared<const std::vector<std::string>>(std::move(v));
+      }
       Row row;
-      int n = sqlite3_column_count(s);
+      row.names = names;
       row.cols.reserve(n);
       for (int c = 0; c < n; ++c) {
         switch (sqlite3_column_type(s, c)) {
@@ -183,6 +162,7 @@ class SqliteDb final : public Db {
     return rows;
   }
 
+ private:
   sqlite3_stmt* prepared(std::string_view sql) {
     std::string key(sql);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
@@ -194,17 +174,173 @@ class SqliteDb final : public Db {
   }
 
   sqlite3* h_;
-  std::recursive_mutex mu_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+sqlite3* open_handle(const std::filesystem::path& file, int flags) {
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &h, flags | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = h ? sqlite3_errmsg(h) : "out of memory";
+    sqlite3_close_v2(h);
+    throw std::runtime_error(fmt::format("cannot open database {}: {}", file.string(), msg));
+  }
+  sqlite3_busy_timeout(h, 5000);
+  return h;
+}
+
+class SqliteDb final : public Db {
+ public:
+  explicit SqliteDb(sqlite3* h) : writer_(h) {}
+  ~SqliteDb() override {
+    readers_.clear();
+    std::lock_guard lock(mu_);
+    // Checkpoint so that a clean shutdown leaves everything in the main file (no reader is open now).
+    sqlite3_wal_checkpoint_v2(writer_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  }
+
+  // Opens `n` read-only connections; called once, after the migrations.
+  void open_readers(const std::filesystem::path& file, int n) {
+    for (int i = 0; i < n; ++i) {
+      auto c = std::make_unique<Conn>(open_handle(file, SQLITE_OPEN_READONLY));
+      // Per connection; the writer keeps the large page cache, the readers share the OS's.
+      c->raw_exec("PRAGMA cache_size=-16384");
+      c->raw_exec("PRAGMA foreign_keys=ON");
+      c->raw_exec("PRAGMA synchronous=FULL");
+      free_.push_back(c.get());
+      readers_.push_back(std::move(c));
+    }
+  }
+
+  std::vector<Row> query(std::string_view sql, const std::vector<Value>& params) override {
+    if (readers_.empty() || in_transaction()) {
+      std::lock_guard lock(mu_);
+      return writer_.run(sql, params);
+    }
+    if (Conn* held = held_reader()) return held->run(sql, params);
+    Lease lease(*this);
+    return lease.conn->run(sql, params);
+  }
+
+  int64_t exec(std::string_view sql, const std::vector<Value>& params) override {
+    std::lock_guard lock(mu_);
+    writer_.run(sql, params);
+    last_insert = {this, sqlite3_last_insert_rowid(writer_.handle())};
+    return sqlite3_changes(writer_.handle());
+  }
+
+  // The rowid of the calling thread's last INSERT. The writer is shared by every thread, and
+  // sqlite3_last_insert_rowid() is per connection: read after the lock is released it may be
+  // another thread's row (the recorder's 64 cameras showed it).
+  int64_t last_insert_id() override { return last_insert.db == this ? last_insert.rowid : 0; }
+
+  void exec_script(std::string_view sql) override {
+    std::lock_guard lock(mu_);
+    writer_.raw_exec(std::string(sql).c_str());
+  }
+
+  void transaction(const std::function<void()>& body) override {
+    std::lock_guard lock(mu_);
+    if (depth_ > 0) {
+      ++depth_;
+      try { body(); } catch (...) { --depth_; throw; }
+      --depth_;
+      return;
+    }
+    writer_.raw_exec("BEGIN IMMEDIATE");
+    depth_ = 1;
+    tx_thread_ = std::this_thread::get_id();
+    try {
+      body();
+      writer_.raw_exec("COMMIT");
+      end_transaction();
+    } catch (...) {
+      end_transaction();
+      sqlite3_exec(writer_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  void read(const std::function<void()>& body) override {
+    if (readers_.empty() || in_transaction()) {
+      std::lock_guard lock(mu_);
+      return body();
+    }
+    if (held_reader()) return body();
+    Lease lease(*this);
+    held.push_back({this, lease.conn});
+    // A deferred read transaction: the snapshot is taken by the first query and kept to the end.
+    lease.conn->raw_exec("BEGIN");
+    try {
+      body();
+    } catch (...) {
+      held.pop_back();
+      sqlite3_exec(lease.conn->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    held.pop_back();
+    lease.conn->raw_exec("COMMIT");
+  }
+
+  void raw_exec(const char* sql) {
+    std::lock_guard lock(mu_);
+    writer_.raw_exec(sql);
+  }
+
+ private:
+  // A reader taken from the pool for one query or one read(); waits while every reader is busy.
+  struct Lease {
+    explicit Lease(SqliteDb& db) : db(db) {
+      std::unique_lock lock(db.pool_mu_);
+      db.pool_cv_.wait(lock, [&] { return !db.free_.empty(); });
+      conn = db.free_.back();
+      db.free_.pop_back();
+    }
+    ~Lease() {
+      {
+        std::lock_guard lock(db.pool_mu_);
+        db.free_.push_back(conn);
+      }
+      db.pool_cv_.notify_one();
+    }
+    SqliteDb& db;
+    Conn* conn = nullptr;
+  };
+
+  // True on the thread that runs the open write transaction (only that thread can see its own id there).
+  bool in_transaction() const { return tx_thread_.load() == std::this_thread::get_id(); }
+  void end_transaction() {
+    depth_ = 0;
+    tx_thread_ = std::thread::id();
+  }
+  Conn* held_reader() const {
+    for (const auto& h : held)
+      if (h.db == this) return h.conn;
+    return nullptr;
+  }
+
+  Conn writer_;
+  std::recursive_mutex mu_;  // the writer
   int depth_ = 0;
+  std::atomic<std::thread::id> tx_thread_{};
+  std::vector<std::unique_ptr<Conn>> readers_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<Conn*> free_;
   struct LastInsert {
     const SqliteDb* db = nullptr;
     int64_t rowid = 0;
   };
   static thread_local LastInsert last_insert;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  // The readers the calling thread holds in read(), one per database.
+  struct Held {
+    const SqliteDb* db;
+    Conn* conn;
+  };
+  static thread_local std::vector<Held> held;
 };
 
 thread_local SqliteDb::LastInsert SqliteDb::last_insert;
+thread_local std::vector<SqliteDb::Held> SqliteDb::held;
 
 }  // namespace
 
@@ -223,15 +359,8 @@ std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions o
       throw std::system_error(errno, std::generic_category(), "create " + file.string());
     }
   }
-  sqlite3* h = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(file.c_str(), &h, flags, nullptr) != SQLITE_OK) {
-    std::string msg = h ? sqlite3_errmsg(h) : "out of memory";
-    sqlite3_close_v2(h);
-    throw std::runtime_error(fmt::format("cannot open database {}: {}", file.string(), msg));
-  }
+  sqlite3* h = open_handle(file, SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
   auto db = std::make_unique<SqliteDb>(h);
-  sqlite3_busy_timeout(h, 5000);
   db->raw_exec("PRAGMA journal_mode=WAL");
   // FULL: a commit that returned is on disk, even across power loss.
   db->raw_exec("PRAGMA synchronous=FULL");
@@ -244,6 +373,7 @@ std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions o
     throw std::runtime_error(fmt::format("database {} failed its integrity check: {}", file.string(),
                                          check.empty() ? "no answer" : check.front().str(0)));
   migrate(*db);
+  db->open_readers(file, std::max(0, options.readers));
   return db;
 }
 

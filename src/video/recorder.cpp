@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <random>
+#include <set>
 
 #include "core/log.h"
 #include "core/metrics.h"
@@ -179,45 +180,60 @@ void Recorder::sync() {
   std::lock_guard serial(sync_mu_);
   if (!started_ || stopping_) return;
   auto cams = catalog_.cameras(std::nullopt, std::nullopt);
-  std::vector<int64_t> to_stop;
-  std::vector<Camera> to_start, to_start_sub;
+  std::set<int64_t> listed;
+  for (const auto& c : cams) listed.insert(c.id);
+  std::vector<int64_t> gone;
   {
     std::lock_guard lock(mu_);
-    std::map<int64_t, const Camera*> wanted;
-    for (const auto& c : cams)
-      if (c.enabled && index_->dir_online()) wanted[c.id] = &c;
     for (const auto* m : {&workers_, &subs_})
-      for (const auto& [id, w] : *m) {
-        auto it = wanted.find(id);
-        // A changed address, credentials or retention restarts the ingest with the new settings.
-        if (it == wanted.end() || it->second->main_url != w->cam.main_url || it->second->updated_at != w->cam.updated_at)
-          to_stop.push_back(id);
-      }
-    disabled_.clear();
-    for (const auto& c : cams) {
-      if (!wanted.count(c.id)) {
-        CameraStatus st;
-        st.state = "disabled";
-        st.since_ms = c.updated_at;
-        disabled_[c.id] = st;
-        if (auto it = live_.find({c.id, "main"}); it != live_.end()) it->second->state(live_state(st));
-      }
-    }
+      for (const auto& [id, _] : *m)
+        if (!listed.count(id)) gone.push_back(id);
+    for (const auto& [id, _] : disabled_)
+      if (!listed.count(id)) gone.push_back(id);
   }
-  for (int64_t id : to_stop) {
-    stop_worker(id);
-    stop_sub(id);
-  }
+  for (int64_t id : gone) apply(id, std::nullopt);
+  for (const auto& c : cams) apply(c.id, c);
+}
+
+void Recorder::sync(int64_t camera_id) {
+  std::lock_guard serial(sync_mu_);
+  if (!started_ || stopping_) return;
+  apply(camera_id, catalog_.camera(camera_id));
+}
+
+// With sync_mu_ held: brings one camera's ingest in line with `c` (nullopt: the camera is gone).
+void Recorder::apply(int64_t camera_id, const std::optional<Camera>& c) {
+  bool wanted = c && c->enabled && index_->dir_online();
+  bool restart = false;
   {
     std::lock_guard lock(mu_);
-    for (const auto& c : cams) {
-      if (!c.enabled || !index_->dir_online()) continue;
-      if (!workers_.count(c.id)) to_start.push_back(c);
-      if (c.record_sub && c.sub_url && !subs_.count(c.id)) to_start_sub.push_back(c);
+    for (const auto* m : {&workers_, &subs_})
+      if (auto it = m->find(camera_id); it != m->end())
+        // A changed address, credentials or retention restarts the ingest with the new settings.
+        restart = restart || !wanted || it->second->cam.main_url != c->main_url || it->second->cam.updated_at != c->updated_at;
+    if (c && !wanted) {
+      CameraStatus st;
+      st.state = "disabled";
+      st.since_ms = c->updated_at;
+      disabled_[camera_id] = st;
+      if (auto it = live_.find({camera_id, "main"}); it != live_.end()) it->second->state(live_state(st));
+    } else {
+      disabled_.erase(camera_id);
     }
   }
-  for (const auto& c : to_start) start_worker(c, "main");
-  for (const auto& c : to_start_sub) start_worker(c, "sub");
+  if (restart) {
+    stop_worker(camera_id);
+    stop_sub(camera_id);
+  }
+  if (!wanted) return;
+  bool main = false, sub = false;
+  {
+    std::lock_guard lock(mu_);
+    main = !workers_.count(camera_id);
+    sub = c->record_sub && c->sub_url && !subs_.count(camera_id);
+  }
+  if (main) start_worker(*c, "main");
+  if (sub) start_worker(*c, "sub");
 }
 
 std::shared_ptr<LiveStream>& Recorder::live_locked(int64_t camera_id, const std::string& kind) {

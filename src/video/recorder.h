@@ -74,8 +74,11 @@ class Recorder {
   void start();
   // Orderly stop: every segment committed, runs ended with "shutdown".
   void stop();
-  // Re-reads the camera list after a change: starts, stops or restarts ingest as needed.
+  // Re-reads the whole camera list (at start): starts, stops or restarts ingest as needed.
   void sync();
+  // Applies a change to one camera (created, updated or removed): starts, stops or restarts that
+  // camera's streams only; the others are not read, and their ingest goes on untouched.
+  void sync(int64_t camera_id);
   // Stops recording a camera now (before it is removed).
   void stop_camera(int64_t camera_id) {
     stop_worker(camera_id);
@@ -108,6 +111,7 @@ class Recorder {
   void health_loop();
   void set_state(Worker& w, const std::string& state, std::optional<RtspFailure> err = std::nullopt);
   void publish_state(int64_t camera_id);
+  void apply(int64_t camera_id, const std::optional<Camera>& c);
   void start_worker(const Camera& c, const std::string& kind);
   void stop_worker(int64_t camera_id);
   void stop_sub(int64_t camera_id);

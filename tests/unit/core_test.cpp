@@ -409,6 +409,13 @@ TEST_F(ConfigTest, EmptyFileGivesDefaults) {
   EXPECT_LE(c.recorder.backoff_max_s * 1.2 + 1, 5.0);
 }
 
+TEST_F(ConfigTest, ReadsTheStoresReaderConnections) {
+  EXPECT_EQ(load_config(write("")).store.readers, 4);
+  EXPECT_EQ(load_config(write("[store]\nreaders = 0\n")).store.readers, 0);
+  EXPECT_NE(error_of("[store]\nreaders = 65\n").find("store.readers"), std::string::npos);
+  EXPECT_NE(error_of("[store]\nreader = 2\n").find("store.reader"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RelativeDataDirIsBesideTheFile) {
   auto c = load_config(write("data_dir = \"var\"\n"));
   EXPECT_EQ(c.data_dir, fs::absolute(dir_) / "var");

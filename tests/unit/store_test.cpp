@@ -3,7 +3,12 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <future>
+#include <mutex>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -247,6 +252,133 @@ TEST_F(StoreTest, DamagedPagesFailTheIntegrityCheck) {
     for (uintmax_t i = 4096; i < size; ++i) f.put(static_cast<char>(0xA5));
   }
   EXPECT_THROW(open_sqlite(file_), std::runtime_error);
+}
+
+// Holds a write transaction open on its own thread (with one uncommitted row) until released.
+class OpenWrite {
+ public:
+  OpenWrite(Db& db, std::function<void()> write) {
+    thread_ = std::thread([&db, this, write = std::move(write)] {
+      db.transaction([&] {
+        write();
+        std::unique_lock lock(mu_);
+        open_ = true;
+        cv_.notify_all();
+        cv_.wait(lock, [&] { return released_; });
+      });
+    });
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return open_; });
+  }
+  void commit() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  ~OpenWrite() { commit(); }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false, released_ = false;
+  std::thread thread_;
+};
+
+TEST_F(StoreTest, AReadDoesNotWaitForAnotherThreadsOpenWriteTransaction) {
+  auto db = open_sqlite(file_);
+  OpenWrite writer(*db, [&] { insert_setting(*db, "uncommitted"); });
+  // With one connection behind one lock this query waited for the writer's commit (and its fsync).
+  auto read = std::async(std::launch::async, [&] { return count(*db, "installation"); });
+  ASSERT_EQ(read.wait_for(std::chrono::seconds(5)), std::future_status::ready) << "the read waited for the writer";
+  EXPECT_EQ(read.get(), 0) << "a reader saw uncommitted data";
+  auto in_read = std::async(std::launch::async, [&] {
+    int64_t n = -1;
+    db->read([&] { n = count(*db, "installation"); });
+    return n;
+  });
+  ASSERT_EQ(in_read.wait_for(std::chrono::seconds(5)), std::future_status::ready) << "read() waited for the writer";
+  EXPECT_EQ(in_read.get(), 0);
+  writer.commit();
+  EXPECT_EQ(count(*db, "installation"), 1) << "a committed row is seen by the next read";
+}
+
+TEST_F(StoreTest, QueriesInsideATransactionSeeItsOwnWrites) {
+  auto db = open_sqlite(file_);
+  db->transaction([&] {
+    insert_setting(*db, "mine");
+    EXPECT_EQ(count(*db, "installation"), 1);
+    db->read([&] { EXPECT_EQ(count(*db, "installation"), 1); });
+    EXPECT_EQ(db->query_one("SELECT value FROM installation WHERE key = 'mine'")->str("value"), "v");
+  });
+}
+
+TEST_F(StoreTest, ReadSeesOneSnapshotThroughout) {
+  auto db = open_sqlite(file_);
+  insert_setting(*db, "before");
+  db->read([&] {
+    EXPECT_EQ(count(*db, "installation"), 1);
+    std::thread([&] { insert_setting(*db, "during"); }).join();  // committed by another thread meanwhile
+    EXPECT_EQ(count(*db, "installation"), 1) << "two queries of one read() saw different data";
+  });
+  EXPECT_EQ(count(*db, "installation"), 2);
+}
+
+TEST_F(StoreTest, ManyThreadsReadAndWriteAtOnce) {
+  // More threads than readers: they queue for a reader, none is lost, every committed row is seen.
+  auto db = open_sqlite(file_, {.readers = 2});
+  db->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int n = 0; n < 8; ++n)
+    threads.emplace_back([&, n] {
+      for (int i = 0; i < 100; ++i) {
+        db->transaction([&] { db->exec("INSERT INTO t(n) VALUES (?)", {int64_t{n}}); });
+        int64_t id = db->last_insert_id();
+        db->read([&] {
+          if (!db->query_one("SELECT n FROM t WHERE id = ?", {id})) ++wrong;
+        });
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(count(*db, "t"), 800);
+}
+
+TEST_F(StoreTest, WithoutReadersEveryQueryRunsOnTheWriter) {
+  auto db = open_sqlite(file_, {.readers = 0});
+  insert_setting(*db, "a");
+  db->read([&] { EXPECT_EQ(count(*db, "installation"), 1); });
+}
+
+TEST_F(StoreTest, RowsAreReadByColumnName) {
+  auto db = open_sqlite(file_);
+  auto rows = db->query("SELECT 7 AS id, 'Quảng Trị' AS name, NULL AS closed_at, 1 AS active UNION ALL "
+                        "SELECT 8, 'Lao Bảo', 5, 0");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].i64("id"), 7);
+  EXPECT_EQ(rows[0].str("name"), "Quảng Trị");
+  EXPECT_TRUE(rows[0].is_null("closed_at"));
+  EXPECT_EQ(rows[0].opt_i64("closed_at"), std::nullopt);
+  EXPECT_TRUE(rows[0].boolean("active"));
+  EXPECT_EQ(rows[1].opt_i64("closed_at"), 5);
+  EXPECT_EQ(rows[1].opt_str("name"), "Lao Bảo");
+  EXPECT_FALSE(rows[1].boolean("active"));
+  EXPECT_EQ(rows[0].names, rows[1].names) << "the names are shared by the rows of one result";
+  try {
+    rows[0].i64("unit_id");
+    FAIL() << "a column that is not in the result was read";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'unit_id'"), std::string::npos) << e.what();
+  }
+  try {
+    rows[0].i64("name");
+    FAIL() << "text was read as an integer";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'name'"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
