@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "store/work.h"
 #include "app/installation.h"
 #include "core/log.h"
 
@@ -46,7 +47,7 @@ std::vector<org::User> reporters(Installation& inst, const json& logins) {
     auto u = officer ? inst.users.by_username(l.at("username").get<std::string>()) : std::nullopt;
     if (!u) continue;
     try {
-      inst.db->transaction([&] {
+      store::Work::run(*inst.db, [&](store::Work&) {
         auto c = inst.cases.create(case_input(u->unit_id, 0, inst.clock.now_ms()), u->id);
         inst.cases.report(c.id, u->id);
         throw std::runtime_error("trial");  // rolled back: only asking whether it routes
@@ -55,7 +56,6 @@ std::vector<org::User> reporters(Installation& inst, const json& logins) {
       if (std::string(e.what()) == "trial") out.push_back(*u);
     } catch (const std::exception&) {
     }
-    inst.cases.discard();
   }
   if (out.empty()) throw std::runtime_error("seed: no supervision officer of the demo can report a case");
   return out;
@@ -67,17 +67,10 @@ void batched(Installation& inst, const std::string& action, int64_t from, int64_
   auto started = std::chrono::steady_clock::now();
   for (int64_t at = from; at < to; at += kBatch) {
     int64_t end = std::min(to, at + kBatch);
-    try {
-      inst.db->transaction([&] {
-        for (int64_t i = at; i < end; ++i) make(i);
-        inst.audit.append(inst.system_event(action, "seed", fmt::format("{}-{}", at + 1, end), std::nullopt,
-                                            {{"count", end - at}}));
-      });
-    } catch (...) {
-      inst.cases.discard();
-      throw;
-    }
-    inst.cases.flush();
+    store::Work::run(*inst.db, [&](store::Work&) {
+      for (int64_t i = at; i < end; ++i) make(i);
+      inst.audit.append(inst.system_event(action, "seed", fmt::format("{}-{}", at + 1, end), std::nullopt, {{"count", end - at}}));
+    });
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     core::log_info(fmt::format("seed: {} {} of {} ({:.0f}/s)", action, end, to, double(end - from) / std::max(secs, 1e-3)));
   }

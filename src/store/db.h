@@ -81,6 +81,8 @@ class Db {
   // Runs `body` with one reader held in one read transaction: every query of the calling thread in
   // it sees the same committed snapshot. Inside transaction() it simply runs `body` on the writer.
   virtual void read(const std::function<void()>& body) = 0;
+  // Whether the calling thread is inside transaction().
+  virtual bool in_transaction() const = 0;
 
   std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
 };

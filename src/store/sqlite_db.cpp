@@ -307,7 +307,7 @@ class SqliteDb final : public Db {
   };
 
   // True on the thread that runs the open write transaction (only that thread can see its own id there).
-  bool in_transaction() const { return tx_thread_.load() == std::this_thread::get_id(); }
+  bool in_transaction() const override { return tx_thread_.load() == std::this_thread::get_id(); }
   void end_transaction() {
     depth_ = 0;
     tx_thread_ = std::thread::id();

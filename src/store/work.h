@@ -13,6 +13,7 @@
 // An operation that calls another joins the caller's unit: one transaction, one commit, and the
 // inner operation's after-commit work waits for the outer commit.
 #include <functional>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -29,6 +30,9 @@ class Work {
   static auto run(Db& db, F&& body) -> std::invoke_result_t<F&, Work&> {
     using R = std::invoke_result_t<F&, Work&>;
     if (Work* outer = current()) return body(*outer);
+    // A bare transaction around an operation would publish its events at the inner "commit", before the
+    // real one (and after a rollback): every caller that writes through the domain runs a unit instead.
+    if (db.in_transaction()) throw std::logic_error("store::Work inside a bare Db::transaction: use store::Work::run");
     Work w(db);
     if constexpr (std::is_void_v<R>) {
       w.commit([&] { body(w); });
