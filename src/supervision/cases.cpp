@@ -45,22 +45,22 @@ const char* kTaskSelect =
 
 Task task_from_row(const store::Row& r) {
   Task t;
-  t.id = r.i64(0);
-  t.unit_id = r.i64(1);
-  t.method = r.str(2);
-  t.title = r.str(3);
-  t.description = r.str(4);
-  t.period_from = r.i64(5);
-  t.period_to = r.opt_i64(6);
-  t.status = r.str(7);
-  t.directive = json::parse(r.str(8));
-  t.officers = json::parse(r.str(9));
-  t.targets = json::parse(r.str(10));
-  t.created_by = r.i64(11);
-  t.created_at = r.i64(12);
-  t.updated_at = r.i64(13);
-  t.approved_by = r.opt_i64(14);
-  t.approved_at = r.opt_i64(15);
+  t.id = r.i64("id");
+  t.unit_id = r.i64("unit_id");
+  t.method = r.str("method");
+  t.title = r.str("title");
+  t.description = r.str("description");
+  t.period_from = r.i64("period_from");
+  t.period_to = r.opt_i64("period_to");
+  t.status = r.str("status");
+  t.directive = json::parse(r.str("directive"));
+  t.officers = json::parse(r.str("officers"));
+  t.targets = json::parse(r.str("targets"));
+  t.created_by = r.i64("created_by");
+  t.created_at = r.i64("created_at");
+  t.updated_at = r.i64("updated_at");
+  t.approved_by = r.opt_i64("approved_by");
+  t.approved_at = r.opt_i64("approved_at");
   return t;
 }
 
@@ -72,65 +72,65 @@ const char* kCaseSelect =
 
 Case case_from_row(const store::Row& r) {
   Case c;
-  c.id = r.i64(0);
-  c.number = r.str(1);
-  c.unit_id = r.i64(2);
-  c.task_id = r.opt_i64(3);
-  c.method = r.str(4);
-  c.status = r.str(5);
-  c.severity = r.str(6);
-  c.observed_at = r.i64(7);
-  c.site = r.str(8);
-  c.site_unit_id = r.opt_i64(9);
-  c.cameras = json::parse(r.str(10));
-  c.subject = r.str(11);
-  c.description = r.str(12);
-  c.suspected_violation = r.str(13);
-  c.immediate_measure = r.str(14);
-  c.identifiers = json::parse(r.str(15));
-  c.reported_by = r.opt_i64(16);
-  c.reported_at = r.opt_i64(17);
-  c.reporter_on_duty = r.boolean(18);
-  c.routing = json::parse(r.str(19));
-  c.acknowledged_by = r.opt_i64(20);
-  c.acknowledged_at = r.opt_i64(21);
-  c.outcome = r.opt_str(22);
-  c.outcome_note = r.opt_str(23);
-  c.concluded_by = r.opt_i64(24);
-  c.concluded_at = r.opt_i64(25);
-  c.closed_by = r.opt_i64(26);
-  c.closed_at = r.opt_i64(27);
-  c.created_by = r.i64(28);
-  c.created_at = r.i64(29);
-  c.updated_at = r.i64(30);
+  c.id = r.i64("id");
+  c.number = r.str("number");
+  c.unit_id = r.i64("unit_id");
+  c.task_id = r.opt_i64("task_id");
+  c.method = r.str("method");
+  c.status = r.str("status");
+  c.severity = r.str("severity");
+  c.observed_at = r.i64("observed_at");
+  c.site = r.str("site");
+  c.site_unit_id = r.opt_i64("site_unit_id");
+  c.cameras = json::parse(r.str("cameras"));
+  c.subject = r.str("subject");
+  c.description = r.str("description");
+  c.suspected_violation = r.str("suspected_violation");
+  c.immediate_measure = r.str("immediate_measure");
+  c.identifiers = json::parse(r.str("identifiers"));
+  c.reported_by = r.opt_i64("reported_by");
+  c.reported_at = r.opt_i64("reported_at");
+  c.reporter_on_duty = r.boolean("reporter_on_duty");
+  c.routing = json::parse(r.str("routing"));
+  c.acknowledged_by = r.opt_i64("acknowledged_by");
+  c.acknowledged_at = r.opt_i64("acknowledged_at");
+  c.outcome = r.opt_str("outcome");
+  c.outcome_note = r.opt_str("outcome_note");
+  c.concluded_by = r.opt_i64("concluded_by");
+  c.concluded_at = r.opt_i64("concluded_at");
+  c.closed_by = r.opt_i64("closed_by");
+  c.closed_at = r.opt_i64("closed_at");
+  c.created_by = r.i64("created_by");
+  c.created_at = r.i64("created_at");
+  c.updated_at = r.i64("updated_at");
   return c;
 }
 
 const char* kCoordSelect =
-    "SELECT r.id, r.number, r.case_id, c.number, r.from_unit_id, r.to_unit_id, r.content, r.requested_action, r.deadline, "
+    "SELECT r.id, r.number, r.case_id, c.number AS case_number, r.from_unit_id, r.to_unit_id, r.content, r.requested_action, r.deadline, "
     "r.contacts, r.status, r.created_by, r.created_at, r.acknowledged_by, r.acknowledged_at, r.result, r.responded_by, "
     "r.responded_at FROM coordination_requests r JOIN cases c ON c.id = r.case_id";
 
 CoordinationRequest coord_from_row(const store::Row& r) {
   CoordinationRequest c;
-  c.id = r.i64(0);
-  c.number = r.str(1);
-  c.case_id = r.i64(2);
-  c.case_number = r.str(3);
-  c.from_unit_id = r.i64(4);
-  c.to_unit_id = r.i64(5);
-  c.content = r.str(6);
-  c.requested_action = r.str(7);
-  c.deadline = r.i64(8);
-  c.contacts = r.str(9);
-  c.status = r.str(10);
-  c.created_by = r.i64(11);
-  c.created_at = r.i64(12);
-  c.acknowledged_by = r.opt_i64(13);
-  c.acknowledged_at = r.opt_i64(14);
-  c.result = r.opt_str(15);
-  c.responded_by = r.opt_i64(16);
-  c.responded_at = r.opt_i64(17);
+  c.id = r.i64("id");
+  c.number = r.str("number");
+  c.case_id = r.i64("case_id");
+  c.case_number = r.str("case_number");
+  c.from_unit_id = r.i64("from_unit_id");
+  c.to_unit_id = r.i64("to_unit_id");
+  c.content = r.str("content");
+  c.requested_action = r.str("requested_action");
+  c.deadline = r.i64("deadline");
+  c.contacts = r.str("contacts");
+  c.status = r.str("status");
+  c.created_by = r.i64("created_by");
+  c.created_at = r.i64("created_at");
+  c.acknowledged_by = r.opt_i64("acknowledged_by");
+  c.acknowledged_at = r.opt_i64("acknowledged_at");
+  c.result = r.opt_str("result");
+  c.responded_by = r.opt_i64("responded_by");
+  c.responded_at = r.opt_i64("responded_at");
   return c;
 }
 
@@ -138,7 +138,7 @@ const char* kNotificationSelect =
     "SELECT id, user_id, kind, case_id, coordination_id, title_vi, title_en, severity, created_at, read_at FROM notifications";
 
 Notification notification_from_row(const store::Row& r) {
-  return {r.i64(0), r.i64(1), r.i64(8), r.str(2), r.str(5), r.str(6), r.str(7), r.opt_i64(3), r.opt_i64(4), r.opt_i64(9)};
+  return {r.i64("id"), r.i64("user_id"), r.i64("created_at"), r.str("kind"), r.str("title_vi"), r.str("title_en"), r.str("severity"), r.opt_i64("case_id"), r.opt_i64("coordination_id"), r.opt_i64("read_at")};
 }
 
 std::string search_text(const Case& c) {
@@ -398,8 +398,9 @@ std::optional<Case> Cases::get(int64_t id) {
   for (const auto& p : db_.query("SELECT id, case_id, text, proposed_by, proposed_at, status, decided_by, decided_at, remarks, "
                                  "executed_by, executed_at, execution_note FROM case_proposals WHERE case_id = ? ORDER BY id",
                                  {id}))
-    c.proposals.push_back({p.i64(0), p.i64(1), p.i64(3), p.i64(4), p.str(2), p.str(5), p.opt_i64(6), p.opt_i64(7), p.opt_i64(9),
-                           p.opt_i64(10), p.opt_str(8), p.opt_str(11)});
+    c.proposals.push_back({p.i64("id"), p.i64("case_id"), p.i64("proposed_by"), p.i64("proposed_at"), p.str("text"), p.str("status"),
+                           p.opt_i64("decided_by"), p.opt_i64("decided_at"), p.opt_i64("executed_by"), p.opt_i64("executed_at"),
+                           p.opt_str("remarks"), p.opt_str("execution_note")});
   c.coordination = coordination(id);
   c.relay = relay_of(id);
   return c;
@@ -412,22 +413,22 @@ std::optional<Relay> Cases::relay_of(int64_t id) {
                              {id});
   if (!r) return std::nullopt;
   Relay x;
-  x.stage = r->str(0);
-  x.focal_unit_id = r->i64(1);
-  x.hq_unit_id = r->i64(2);
-  x.due_at = r->opt_i64(3);
-  x.leaders = json::parse(r->str(4)).get<std::vector<int64_t>>();
-  x.summary = r->opt_str(5);
-  x.proposal = r->opt_str(6);
-  x.forwarded_by = r->opt_i64(7);
-  x.forwarded_at = r->opt_i64(8);
-  x.bypass_reason = r->opt_str(9) ? json::parse(*r->opt_str(9)) : json();
-  x.direction = r->opt_str(10);
-  x.directed_by = r->opt_i64(11);
-  x.directed_at = r->opt_i64(12);
-  x.relay_note = r->opt_str(13);
-  x.relayed_by = r->opt_i64(14);
-  x.relayed_at = r->opt_i64(15);
+  x.stage = r->str("stage");
+  x.focal_unit_id = r->i64("focal_unit_id");
+  x.hq_unit_id = r->i64("hq_unit_id");
+  x.due_at = r->opt_i64("due_at");
+  x.leaders = json::parse(r->str("leaders")).get<std::vector<int64_t>>();
+  x.summary = r->opt_str("summary");
+  x.proposal = r->opt_str("proposal");
+  x.forwarded_by = r->opt_i64("forwarded_by");
+  x.forwarded_at = r->opt_i64("forwarded_at");
+  x.bypass_reason = r->opt_str("bypass_reason") ? json::parse(*r->opt_str("bypass_reason")) : json();
+  x.direction = r->opt_str("direction");
+  x.directed_by = r->opt_i64("directed_by");
+  x.directed_at = r->opt_i64("directed_at");
+  x.relay_note = r->opt_str("relay_note");
+  x.relayed_by = r->opt_i64("relayed_by");
+  x.relayed_at = r->opt_i64("relayed_at");
   return x;
 }
 
@@ -1025,7 +1026,8 @@ std::vector<TimelineEntry> Cases::timeline(int64_t case_id) {
   std::vector<TimelineEntry> out;
   for (const auto& r : db_.query("SELECT id, case_id, at, by, kind, text_vi, text_en, details FROM case_events WHERE case_id = ? ORDER BY id",
                                  {case_id}))
-    out.push_back({r.i64(0), r.i64(1), r.i64(2), r.opt_i64(3), r.str(4), r.str(5), r.str(6), json::parse(r.str(7))});
+    out.push_back({r.i64("id"), r.i64("case_id"), r.i64("at"), r.opt_i64("by"), r.str("kind"), r.str("text_vi"), r.str("text_en"),
+                   json::parse(r.str("details"))});
   return out;
 }
 
@@ -1297,12 +1299,12 @@ Directory Cases::directory(int64_t now) {
   d.units = units_.list();
   std::map<int64_t, size_t> index;
   for (const auto& r : db_.query("SELECT id, full_name, unit_id FROM users WHERE active = 1 ORDER BY id")) {
-    index[r.i64(0)] = d.people.size();
-    d.people.push_back({r.i64(0), r.str(1), r.i64(2), {}});
+    index[r.i64("id")] = d.people.size();
+    d.people.push_back({r.i64("id"), r.str("full_name"), r.i64("unit_id"), {}});
   }
   for (const auto& r : db_.query("SELECT user_id, role, unit_id FROM role_grants"))
     if (auto it = index.find(r.i64(0)); it != index.end())
-      if (auto role = auth::parse_role(r.str(1))) d.people[it->second].grants.push_back({*role, r.i64(2)});
+      if (auto role = auth::parse_role(r.str("role"))) d.people[it->second].grants.push_back({*role, r.i64("unit_id")});
   for (const auto& r : db_.query("SELECT DISTINCT unit_id FROM shifts WHERE starts_at <= ? AND ends_at > ?", {now, now}))
     if (auto s = duty_.shift_at(r.i64(0), now)) {
       d.on_duty[s->unit_id] = on_duty_of(*s);
