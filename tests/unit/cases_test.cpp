@@ -38,10 +38,11 @@ struct World {
     clock.set_ms(at("2026-11-28T03:00:00Z"));  // 10:00 in Hải Phòng: the 08:00 shift is on duty
     units = std::make_unique<org::Units>(*db, clock);
     org::import_org(*db, *units, read_preset(c.preset));
-    duty = std::make_unique<duty::Duty>(*db, clock, *units);
+    users = std::make_unique<org::Users>(*db, clock, *units);
     bus = std::make_unique<events::Bus>(clock);
-    alerts = std::make_unique<events::Alerts>(*db, clock, *bus);
     audit = std::make_unique<audit::AuditLog>(*db, clock);
+    duty = std::make_unique<duty::Duty>(*db, clock, *units, *users, *audit, *bus);
+    alerts = std::make_unique<events::Alerts>(*db, clock, *bus, *audit);
     cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts, *audit);
     duty->add_open_items_source([this](int64_t unit) { return cases->open_items(unit); });
     sub = bus->subscribe([this](const events::Event& e) { seen.push_back(e); });
@@ -142,6 +143,7 @@ struct World {
   core::FakeClock clock;
   std::unique_ptr<store::Db> db;
   std::unique_ptr<org::Units> units;
+  std::unique_ptr<org::Users> users;
   std::unique_ptr<duty::Duty> duty;
   std::unique_ptr<events::Bus> bus;
   std::unique_ptr<events::Alerts> alerts;

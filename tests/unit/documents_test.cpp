@@ -169,10 +169,10 @@ class Documents : public ::testing::TestWithParam<Preset> {
     units_ = std::make_unique<org::Units>(*db_, clock_);
     org::import_org(*db_, *units_, read_preset(p.file));
     users_ = std::make_unique<org::Users>(*db_, clock_, *units_);
-    duty_ = std::make_unique<Duty>(*db_, clock_, *units_);
     bus_ = std::make_unique<events::Bus>(clock_);
-    alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_);
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    duty_ = std::make_unique<Duty>(*db_, clock_, *units_, *users_, *audit_, *bus_);
+    alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_, *audit_);
     cases_ = std::make_unique<supervision::Cases>(*db_, clock_, *units_, *duty_, *bus_, *alerts_, *audit_);
     head_ = person("head", "Ngô Văn Khánh", p.head, p.leadership, "unit_leader", p.organ);
     deputy_ = person("deputy", "Dương Quang Vinh", p.deputy, p.leadership, "shift_leader", p.organ);
