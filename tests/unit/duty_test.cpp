@@ -28,9 +28,10 @@ struct World {
     dir = fs::path(::testing::TempDir()) / ("wf-duty-" + core::random_token(6));
     db = store::open_sqlite(dir / "watchfloor.db");
     clock.set_ms(at("2026-11-27T12:00:00Z"));
-    units = std::make_unique<org::Units>(*db, clock);
-    users = std::make_unique<org::Users>(*db, clock, *units);
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
+    sessions = std::make_unique<auth::Sessions>(*db, clock, security);
+    units = std::make_unique<org::Units>(*db, clock, *audit_log, duty_bus);
+    users = std::make_unique<org::Users>(*db, clock, *units, *audit_log, *sessions);
     duty = std::make_unique<Duty>(*db, clock, *units, *users, *audit_log, duty_bus);
     org::UnitInput u;
     u.code = "HP";
@@ -78,10 +79,12 @@ struct World {
   fs::path dir;
   core::FakeClock clock;
   std::unique_ptr<store::Db> db;
+  std::unique_ptr<audit::AuditLog> audit_log;
+  core::SecurityConfig security;
+  std::unique_ptr<auth::Sessions> sessions;
+  events::Bus duty_bus{clock};  // what the organisation and the duty watch publish
   std::unique_ptr<org::Units> units;
   std::unique_ptr<org::Users> users;
-  std::unique_ptr<audit::AuditLog> audit_log;
-  events::Bus duty_bus{clock};  // what the duty watch publishes
   std::unique_ptr<Duty> duty;
   int64_t unit = 0;
 };
