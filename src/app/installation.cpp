@@ -51,7 +51,7 @@ Installation::Installation(core::Config cfg)
       duty(*db, clock, units, users, audit, bus),
       cases(*db, clock, units, duty, bus, alerts, audit),
       secrets(config.data_dir / "secret.key"),
-      catalog(*db, clock, units, secrets),
+      catalog(*db, clock, units, secrets, audit),
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });

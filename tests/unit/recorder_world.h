@@ -58,7 +58,7 @@ struct World {
     units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
     org::import_org(*db, *units, read_preset("org-2017.json"));
     secrets = std::make_unique<core::SecretBox>(dir / "secret.key");
-    catalog = std::make_unique<Catalog>(*db, clock, *units, *secrets);
+    catalog = std::make_unique<Catalog>(*db, clock, *units, *secrets, *audit_log);
     SiteInput si;
     si.unit_id = units->by_code("HP-CKKV1")->id;
     si.kind = "seaport";
