@@ -117,7 +117,7 @@ struct Store {
 
 TEST(WallViews, StoredAndReadBackWithItsTour) {
   Store s;
-  WallViews views(*s.db, s.clock);
+  WallViews views(*s.db, s.clock, *s.audit_log);
   auto v = view("1+5", {7, std::nullopt, 9});
   v.owner_id = s.owner;
   v.unit_id = s.unit;
@@ -137,7 +137,7 @@ TEST(WallViews, StoredAndReadBackWithItsTour) {
 
 TEST(WallViews, ANewDefaultTakesTheUnitsDefaultFromTheOldOne) {
   Store s;
-  WallViews views(*s.db, s.clock);
+  WallViews views(*s.db, s.clock, *s.audit_log);
   auto v = view("4", {});
   v.owner_id = s.owner;
   v.unit_id = s.unit;
