@@ -111,7 +111,8 @@ class Catalog {
   Camera update_camera(int64_t id, const CameraInput& in, const audit::Actor& by);
   void remove_camera(int64_t id, const audit::Actor& by);
   // Audited uses of a camera: "camera.probe" (it uses the credentials) and the sensitive reads of its
-  // footage ("video.recordings", "video.playback", "video.snapshot"), with what was seen.
+  // footage ("video.recordings", "video.playback", "video.snapshot", "video.live.start", "video.live.end"),
+  // with what was seen.
   void used(const Camera& c, const std::string& action, const nlohmann::json& details, const audit::Actor& by);
   // Evidence holds on a camera's footage, kept by the recorder's retention, by a person: one unit of work
   // with its audit entry ("hold.create", "hold.release") at the camera's unit.
