@@ -202,6 +202,45 @@ void Users::unlocked(const User& u, bool was_throttled, const audit::Actor& by) 
                          {{"username", u.username}, {"was_throttled", was_throttled}}));
 }
 
+auth::NewSession Users::signed_in(const User& u, const audit::Actor& from) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto session = sessions_.create(u.id, from.ip);
+    record_login(u.id);
+    audit::Actor who(u.id, u.username, from.request_id, from.ip);
+    audit_.append(who.event("auth.login", "user", std::to_string(u.id), u.unit_id));
+    return session;
+  });
+}
+
+void Users::sign_in_refused(const std::string& username, const std::optional<User>& u, const std::string& reason,
+                            const audit::Actor& from) {
+  audit_.append(from.event("auth.login_failed", "user", u ? std::to_string(u->id) : username,
+                           u ? std::optional(u->unit_id) : std::nullopt, {{"username", username}, {"reason", reason}}));
+}
+
+void Users::sign_out(const std::string& token, const audit::Actor& by) {
+  store::Work::run(db_, [&](store::Work&) {
+    sessions_.remove(token);
+    auto u = get(by.user_id);
+    audit_.append(by.event("auth.logout", "user", std::to_string(by.user_id), u ? std::optional(u->unit_id) : std::nullopt));
+  });
+}
+
+void Users::change_password(const audit::Actor& by, const std::string& password, const std::string& keep_token) {
+  store::Work::run(db_, [&](store::Work&) {
+    set_password(by.user_id, password, false);
+    sessions_.remove_all_for_user(by.user_id, keep_token);  // other sessions of this user end; this one stays
+    auto u = get(by.user_id);
+    audit_.append(by.event("auth.password_change", "user", std::to_string(by.user_id), u ? std::optional(u->unit_id) : std::nullopt));
+  });
+}
+
+void Users::password_change_refused(const audit::Actor& by, const std::string& reason) {
+  auto u = get(by.user_id);
+  audit_.append(by.event("auth.password_change_failed", "user", std::to_string(by.user_id),
+                         u ? std::optional(u->unit_id) : std::nullopt, {{"reason", reason}}));
+}
+
 void Users::set_password(int64_t id, const std::string& password, bool must_change) {
   std::string hash = auth::hash_password(password);
   db_.exec("UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?", {hash, int64_t(must_change), id});

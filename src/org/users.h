@@ -61,6 +61,15 @@ class Users {
   void listed(const nlohmann::json& query, size_t count, const auth::Principal& reader, const audit::Actor& by);
   void opened(const User& u, const audit::Actor& by);
   void unlocked(const User& u, bool was_throttled, const audit::Actor& by);
+  // Signing in and out, audited ("auth.login", "auth.login_failed" with the username tried and why,
+  // "auth.logout"). `from` is the request (its address); a session is created for `u`.
+  auth::NewSession signed_in(const User& u, const audit::Actor& from);
+  void sign_in_refused(const std::string& username, const std::optional<User>& u, const std::string& reason,
+                       const audit::Actor& from);
+  void sign_out(const std::string& token, const audit::Actor& by);
+  // A person's own password change ("auth.password_change"): their other sessions end, `keep_token`'s stays.
+  void change_password(const audit::Actor& by, const std::string& password, const std::string& keep_token);
+  void password_change_refused(const audit::Actor& by, const std::string& reason);
   void set_password(int64_t id, const std::string& password, bool must_change);
   void record_login(int64_t id);
   auth::Principal principal(const User& u) const;
