@@ -363,9 +363,10 @@ async function main() {
   const busyBefore = ((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 100;
   if (busyBefore > 20) log(`warning: the machine is already ${busyBefore.toFixed(0)} % busy before the run (a build?): results will be disturbed`);
   // 200 consoles share a few demo accounts and one address: lift the per-user bound on console sockets
-  // (16 by default) and the sign-in attempts allowed per address, which a real centre never meets at once.
+  // (16 by default), the connections and the sign-in attempts allowed per address, which a real centre never
+  // meets from one machine.
   const config = {
-    server: { ws_max_per_user: 0, ...(o.serverThreads ? { threads: o.serverThreads } : {}) },
+    server: { ws_max_per_user: 0, max_connections_per_ip: 0, ...(o.serverThreads ? { threads: o.serverThreads } : {}) },
     security: { login_max_attempts_per_address: 100000 },
   };
   const dataDir = o.dataParent ? fs.mkdtempSync(path.join(o.dataParent, 'wf-bench-inbox-')) : null;

@@ -1,7 +1,6 @@
 #include "api/api.h"
 
 #include "api/routes.h"
-#include "store/work.h"
 
 namespace watchfloor::api {
 namespace {
@@ -53,13 +52,6 @@ int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fal
   auto ms = core::parse_iso8601(*v);
   if (!ms) throw core::Problem::field(key, "Thời gian phải theo ISO 8601", "Time must be ISO 8601");
   return *ms;
-}
-
-void write(Services& s, const std::function<void()>& body) {
-  store::Work::run(s.db, [&](store::Work& w) {
-    w.on_rollback([&s] { s.units.invalidate(); });  // the cached tree may hold what was just rolled back
-    body();
-  });
 }
 
 void add_routes(http::Router& r, Services& s, std::initializer_list<Handler> table) {

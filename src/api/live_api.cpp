@@ -22,22 +22,22 @@ class LiveClient final : public http::WsHandler,
                          public std::enable_shared_from_this<LiveClient> {
  public:
   LiveClient(Services& s, std::shared_ptr<UserSlots> seats, std::shared_ptr<http::Authenticator> authn, std::string token,
-             audit::Event opened, video::Camera cam, std::string stream, json hello)
+             audit::Actor viewer, video::Camera cam, std::string stream, json hello)
       : s_(s),
         seats_(std::move(seats)),
         authn_(std::move(authn)),
         token_(std::move(token)),
-        opened_(std::move(opened)),
+        viewer_(std::move(viewer)),
         cam_(std::move(cam)),
         stream_(std::move(stream)),
         hello_(std::move(hello)) {}
-  ~LiveClient() override { seats_->release(opened_.actor_id.value_or(0)); }
+  ~LiveClient() override { seats_->release(viewer_.user_id); }
 
   void on_open(std::shared_ptr<http::WsSender> sender) override {
     sender_ = std::move(sender);
     started_ms_ = s_.clock.now_ms();
     sender_->send(hello_.dump());
-    write(s_, [&] { s_.audit.append(opened_); });
+    s_.catalog.used(cam_, "video.live.start", {{"stream", stream_}}, viewer_);
     core::Metrics::global().inc("watchfloor_live_views_total");
     live_ = s_.recorder.watch(cam_, stream_, shared_from_this());
   }
@@ -71,13 +71,12 @@ class LiveClient final : public http::WsHandler,
     if (live_) live_->remove(this);
     live_.reset();
     int64_t ended = s_.clock.now_ms();
-    audit::Event e = opened_;
-    e.action = "video.live.end";
-    e.details["from"] = core::iso8601(started_ms_);
-    e.details["to"] = core::iso8601(ended);
-    e.details["seconds"] = (ended - started_ms_) / 1000;
+    json details = {{"stream", stream_},
+                    {"from", core::iso8601(started_ms_)},
+                    {"to", core::iso8601(ended)},
+                    {"seconds", (ended - started_ms_) / 1000}};
     try {
-      write(s_, [&] { s_.audit.append(e); });
+      s_.catalog.used(cam_, "video.live.end", details, viewer_);
     } catch (const std::exception& ex) {
       core::log_error(std::string("live: the end of a view was not audited: ") + ex.what());
     }
@@ -94,7 +93,7 @@ class LiveClient final : public http::WsHandler,
   std::shared_ptr<UserSlots> seats_;
   std::shared_ptr<http::Authenticator> authn_;
   const std::string token_;  // kept in memory only, to re-check the session
-  const audit::Event opened_;
+  const audit::Actor viewer_;
   const video::Camera cam_;
   const std::string stream_;
   const json hello_;
@@ -103,41 +102,45 @@ class LiveClient final : public http::WsHandler,
   int64_t started_ms_ = 0;
 };
 
+// The route, with the router's live seats and an authenticator to re-check the session with.
+http::Response watch_live(http::Context& ctx, Services& s, const std::shared_ptr<UserSlots>& seats,
+                          const std::shared_ptr<http::Authenticator>& authn) {
+  auto cam = load_camera(ctx, s);
+  ctx.require(auth::Action::video_live, {cam.unit_id});
+  std::string stream = stream_kind(ctx);
+  if (stream == "sub" && !cam.sub_url)
+    throw core::Problem::field("stream", "Camera này không có luồng phụ", "This camera has no sub stream");
+  require_websocket(ctx);
+  auto site = s.catalog.site(cam.site_id);
+  auto unit = s.units.get(cam.unit_id);
+  json hello = {{"type", "hello"},
+                {"camera_id", cam.id},
+                {"stream", stream},
+                {"camera", cam.name},
+                {"site", site ? json(site->name) : json()},
+                {"unit", unit ? json(unit->name_vi) : json()},
+                {"unit_en", unit ? json(unit->name_en) : json()},
+                {"time_zone", unit && !unit->time_zone.empty() ? unit->time_zone : "Asia/Ho_Chi_Minh"}};
+  int max = s.config.server.live_max_per_user;
+  if (!seats->admit(ctx.principal().user_id, max)) {  // given back when the LiveClient goes
+    core::Problem p(429, "too-many-live-views", "Too many live views open", "Quá nhiều luồng xem trực tiếp đang mở",
+                    fmt::format("At most {} live views per user; close some tiles or windows first.", max),
+                    fmt::format("Mỗi người dùng xem trực tiếp tối đa {} luồng; hãy đóng bớt ô hoặc cửa sổ.", max));
+    p.headers.emplace_back("Retry-After", "10");
+    throw p;
+  }
+  return http::Response::upgrade(std::make_shared<LiveClient>(s, seats, authn, ctx.req.cookie(http::kSessionCookie),
+                                                              ctx.actor(), std::move(cam), stream,
+                                                              std::move(hello)));
+}
+
 }  // namespace
 
 void add_live_routes(http::Router& r, Services& s) {
   auto seats = std::make_shared<UserSlots>();  // live_max_per_user: a wall holds one per tile
   auto authn = make_authenticator(s);
-  r.add("GET", "/api/v1/cameras/{id}/live", auth::Action::video_live, [&s, seats, authn](http::Context& ctx) {
-    auto cam = load_camera(ctx, s);
-    ctx.require(auth::Action::video_live, {cam.unit_id});
-    std::string stream = stream_kind(ctx);
-    if (stream == "sub" && !cam.sub_url)
-      throw core::Problem::field("stream", "Camera này không có luồng phụ", "This camera has no sub stream");
-    require_websocket(ctx);
-    auto site = s.catalog.site(cam.site_id);
-    auto unit = s.units.get(cam.unit_id);
-    json hello = {{"type", "hello"},
-                  {"camera_id", cam.id},
-                  {"stream", stream},
-                  {"camera", cam.name},
-                  {"site", site ? json(site->name) : json()},
-                  {"unit", unit ? json(unit->name_vi) : json()},
-                  {"unit_en", unit ? json(unit->name_en) : json()},
-                  {"time_zone", unit && !unit->time_zone.empty() ? unit->time_zone : "Asia/Ho_Chi_Minh"}};
-    auto opened = ctx.audit("video.live.start", "camera", std::to_string(cam.id), cam.unit_id, {{"stream", stream}});
-    int max = s.config.server.live_max_per_user;
-    if (!seats->admit(ctx.principal().user_id, max)) {  // given back when the LiveClient goes
-      core::Problem p(429, "too-many-live-views", "Too many live views open", "Quá nhiều luồng xem trực tiếp đang mở",
-                      fmt::format("At most {} live views per user; close some tiles or windows first.", max),
-                      fmt::format("Mỗi người dùng xem trực tiếp tối đa {} luồng; hãy đóng bớt ô hoặc cửa sổ.", max));
-      p.headers.emplace_back("Retry-After", "10");
-      throw p;
-    }
-    return http::Response::upgrade(std::make_shared<LiveClient>(s, seats, authn, ctx.req.cookie(http::kSessionCookie),
-                                                                std::move(opened), std::move(cam), stream,
-                                                                std::move(hello)));
-  });
+  r.add("GET", "/api/v1/cameras/{id}/live", auth::Action::video_live,
+        [&s, seats, authn](http::Context& ctx) { return watch_live(ctx, s, seats, authn); });
 }
 
 }  // namespace watchfloor::api

@@ -57,9 +57,6 @@ int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fal
 // A query parameter, or nullopt when absent or empty.
 std::optional<std::string> query(const http::Context& ctx, const std::string& key);
 
-// Runs a change and its audit entries in one unit of work (store/work.h): both commit or neither does.
-void write(Services& s, const std::function<void()>& body);
-
 // One route: the policy action that guards it and its handler, a named function of the resource's file.
 struct Handler {
   const char* method;

@@ -1,5 +1,5 @@
 // Organisation units: GET/POST /api/v1/units, GET/PATCH/DELETE /api/v1/units/{id}.
-// Changes are published on the bus (unit.created / unit.updated / unit.deleted) after they commit.
+// Each change is one org::Units operation: audited, and published on the bus after it commits.
 #include "api/routes.h"
 #include "core/json_body.h"
 #include "org/vocabulary.h"
@@ -48,71 +48,61 @@ void require_root_admin(http::Context& ctx, Services& s) {
     if (!u.parent_id) ctx.require(Action::unit_write, {u.id});
 }
 
-nlohmann::json changes_of(const std::string& body) { return core::parse_json(body); }
+// ---- routes -----------------------------------------------------------------------------------
+
+http::Response list_units(http::Context& ctx, Services& s) {
+  auto items = nlohmann::json::array();
+  for (const auto& u : s.units.list())
+    if (ctx.may(Action::unit_read, {u.id})) items.push_back(org::to_json(u));
+  return http::Response::json(200, {{"items", items}});
+}
+
+org::Unit load_unit(http::Context& ctx, Services& s) {
+  auto u = s.units.get(ctx.id_param());
+  if (!u || !ctx.may(Action::unit_read, {u->id})) throw core::Problem::not_found("The unit", "Đơn vị");
+  return *u;
+}
+
+http::Response get_unit(http::Context& ctx, Services& s) { return http::Response::json(200, org::to_json(load_unit(ctx, s))); }
+
+http::Response create_unit(http::Context& ctx, Services& s) {
+  auto in = parse_unit(ctx.req.body, true);
+  // A parent that does not exist is a validation error (reported by create), not a permission one.
+  if (in.parent_id && *in.parent_id) {
+    if (s.units.tree()->exists(**in.parent_id)) ctx.require(Action::unit_write, {**in.parent_id});
+  } else {
+    require_root_admin(ctx, s);
+  }
+  auto created = s.units.create(in, ctx.actor());
+  return http::Response::json(201, org::to_json(created)).with_header("Location", "/api/v1/units/" + std::to_string(created.id));
+}
+
+http::Response update_unit(http::Context& ctx, Services& s) {
+  auto in = parse_unit(ctx.req.body, false);
+  auto before = load_unit(ctx, s);
+  ctx.require(Action::unit_write, {before.id});
+  if (in.parent_id && *in.parent_id && *in.parent_id != before.parent_id && s.units.tree()->exists(**in.parent_id))
+    ctx.require(Action::unit_write, {**in.parent_id});
+  if (in.parent_id && !*in.parent_id && before.parent_id) require_root_admin(ctx, s);
+  return http::Response::json(200, org::to_json(s.units.update(before.id, in, ctx.actor(), core::parse_json(ctx.req.body))));
+}
+
+http::Response delete_unit(http::Context& ctx, Services& s) {
+  auto before = load_unit(ctx, s);
+  ctx.require(Action::unit_write, {before.id});
+  s.units.remove(before.id, ctx.actor());
+  return http::Response::no_content();
+}
 
 }  // namespace
 
 void add_unit_routes(http::Router& r, Services& s) {
-  r.add("GET", "/api/v1/units", Action::unit_read, [&s](http::Context& ctx) {
-    auto items = nlohmann::json::array();
-    for (const auto& u : s.units.list())
-      if (ctx.may(Action::unit_read, {u.id})) items.push_back(org::to_json(u));
-    return http::Response::json(200, {{"items", items}});
-  });
-
-  r.add("GET", "/api/v1/units/{id}", Action::unit_read, [&s](http::Context& ctx) {
-    auto u = s.units.get(ctx.id_param());
-    if (!u || !ctx.may(Action::unit_read, {u->id})) throw core::Problem::not_found("The unit", "Đơn vị");
-    return http::Response::json(200, org::to_json(*u));
-  });
-
-  r.add("POST", "/api/v1/units", Action::unit_write, [&s](http::Context& ctx) {
-    auto in = parse_unit(ctx.req.body, true);
-    // A parent that does not exist is a validation error (reported by create), not a permission one.
-    if (in.parent_id && *in.parent_id) {
-      if (s.units.tree()->exists(**in.parent_id)) ctx.require(Action::unit_write, {**in.parent_id});
-    } else {
-      require_root_admin(ctx, s);
-    }
-    org::Unit created;
-    write(s, [&] {
-      created = s.units.create(in);
-      s.audit.append(ctx.audit("unit.create", "unit", std::to_string(created.id), created.id, org::to_json(created)));
-    });
-    s.bus.publish("unit.created", created.id, Action::unit_read, org::to_json(created));
-    return http::Response::json(201, org::to_json(created)).with_header("Location", "/api/v1/units/" + std::to_string(created.id));
-  });
-
-  r.add("PATCH", "/api/v1/units/{id}", Action::unit_write, [&s](http::Context& ctx) {
-    int64_t id = ctx.id_param();
-    auto in = parse_unit(ctx.req.body, false);
-    auto before = s.units.get(id);
-    if (!before || !ctx.may(Action::unit_read, {id})) throw core::Problem::not_found("The unit", "Đơn vị");
-    ctx.require(Action::unit_write, {id});
-    if (in.parent_id && *in.parent_id && *in.parent_id != before->parent_id && s.units.tree()->exists(**in.parent_id))
-      ctx.require(Action::unit_write, {**in.parent_id});
-    if (in.parent_id && !*in.parent_id && before->parent_id) require_root_admin(ctx, s);
-    org::Unit after;
-    write(s, [&] {
-      after = s.units.update(id, in);
-      s.audit.append(ctx.audit("unit.update", "unit", std::to_string(id), id,
-                               {{"before", org::to_json(*before)}, {"change", changes_of(ctx.req.body)}}));
-    });
-    s.bus.publish("unit.updated", id, Action::unit_read, org::to_json(after));
-    return http::Response::json(200, org::to_json(after));
-  });
-
-  r.add("DELETE", "/api/v1/units/{id}", Action::unit_write, [&s](http::Context& ctx) {
-    int64_t id = ctx.id_param();
-    auto before = s.units.get(id);
-    if (!before || !ctx.may(Action::unit_read, {id})) throw core::Problem::not_found("The unit", "Đơn vị");
-    ctx.require(Action::unit_write, {id});
-    write(s, [&] {
-      s.units.remove(id);
-      s.audit.append(ctx.audit("unit.delete", "unit", std::to_string(id), before->parent_id, org::to_json(*before)));
-    });
-    s.bus.publish("unit.deleted", id, Action::unit_read, org::to_json(*before));
-    return http::Response::no_content();
+  add_routes(r, s, {
+    {"GET", "/api/v1/units", Action::unit_read, list_units},
+    {"GET", "/api/v1/units/{id}", Action::unit_read, get_unit},
+    {"POST", "/api/v1/units", Action::unit_write, create_unit},
+    {"PATCH", "/api/v1/units/{id}", Action::unit_write, update_unit},
+    {"DELETE", "/api/v1/units/{id}", Action::unit_write, delete_unit},
   });
 }
 

@@ -143,359 +143,337 @@ video::Camera load_camera(http::Context& ctx, Services& s) {
   return *cam;
 }
 
-void add_video_routes(http::Router& r, Services& s) {
-  r.add("GET", "/api/v1/sites", Action::camera_read, [&s](http::Context& ctx) {
-    json items = json::array();
-    for (const auto& site : s.catalog.sites(query_id(ctx, "unit")))
-      if (ctx.may(Action::camera_read, {site.unit_id})) items.push_back(site_json(s, site));
-    return http::Response::json(200, {{"items", items}});
-  });
+namespace {
 
-  r.add("POST", "/api/v1/sites", Action::camera_write, [&s](http::Context& ctx) {
-    auto in = parse_site(ctx.req.body, true);
-    if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::camera_write, {*in.unit_id});
-    video::Site site;
-    write(s, [&] {
-      site = s.catalog.create_site(in);
-      s.audit.append(ctx.audit("site.create", "site", std::to_string(site.id), site.unit_id, video::to_json(site)));
-    });
-    return http::Response::json(201, site_json(s, site));
-  });
+http::Response list_sites(http::Context& ctx, Services& s) {
+  json items = json::array();
+  for (const auto& site : s.catalog.sites(query_id(ctx, "unit")))
+    if (ctx.may(Action::camera_read, {site.unit_id})) items.push_back(site_json(s, site));
+  return http::Response::json(200, {{"items", items}});
+}
 
-  r.add("GET", "/api/v1/sites/{id}", Action::camera_read, [&s](http::Context& ctx) {
-    return http::Response::json(200, site_json(s, load_site(ctx, s)));
-  });
+http::Response create_site(http::Context& ctx, Services& s) {
+  auto in = parse_site(ctx.req.body, true);
+  if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::camera_write, {*in.unit_id});
+  return http::Response::json(201, site_json(s, s.catalog.create_site(in, ctx.actor())));
+}
 
-  r.add("PATCH", "/api/v1/sites/{id}", Action::camera_write, [&s](http::Context& ctx) {
-    auto in = parse_site(ctx.req.body, false);
-    auto site = load_site(ctx, s);
-    ctx.require(Action::camera_write, {site.unit_id});
-    if (in.unit_id && s.units.tree()->exists(*in.unit_id)) ctx.require(Action::camera_write, {*in.unit_id});
-    write(s, [&] {
-      site = s.catalog.update_site(site.id, in);
-      s.audit.append(ctx.audit("site.update", "site", std::to_string(site.id), site.unit_id, video::to_json(site)));
-    });
-    return http::Response::json(200, site_json(s, site));
-  });
+http::Response get_site(http::Context& ctx, Services& s) {
+  return http::Response::json(200, site_json(s, load_site(ctx, s)));
+}
 
-  r.add("DELETE", "/api/v1/sites/{id}", Action::camera_write, [&s](http::Context& ctx) {
-    auto site = load_site(ctx, s);
-    ctx.require(Action::camera_write, {site.unit_id});
-    write(s, [&] {
-      s.catalog.remove_site(site.id);
-      s.audit.append(ctx.audit("site.delete", "site", std::to_string(site.id), site.unit_id, video::to_json(site)));
-    });
-    return http::Response::no_content();
-  });
+http::Response update_site(http::Context& ctx, Services& s) {
+  auto in = parse_site(ctx.req.body, false);
+  auto site = load_site(ctx, s);
+  ctx.require(Action::camera_write, {site.unit_id});
+  if (in.unit_id && s.units.tree()->exists(*in.unit_id)) ctx.require(Action::camera_write, {*in.unit_id});
+  return http::Response::json(200, site_json(s, s.catalog.update_site(site.id, in, ctx.actor())));
+}
 
-  r.add("GET", "/api/v1/cameras", Action::camera_read, [&s](http::Context& ctx) {
-    auto pg = page(ctx);
-    video::Catalog::Query q{query_id(ctx, "site"), query_id(ctx, "unit"),
-                            auth::scope_roots(ctx.principal(), Action::camera_read, *ctx.scope), std::nullopt, pg.limit};
-    if (pg.after) {
-      const json& k = *pg.after;
-      if (k.size() != 3 || !k[0].is_string() || !k[1].is_string() || !k[2].is_number_integer())
-        throw Problem::field("cursor", "Con trỏ trang không hợp lệ", "Not a valid page cursor");
-      q.after = std::tuple{k[0].get<std::string>(), k[1].get<std::string>(), k[2].get<int64_t>()};
+http::Response delete_site(http::Context& ctx, Services& s) {
+  auto site = load_site(ctx, s);
+  ctx.require(Action::camera_write, {site.unit_id});
+  s.catalog.remove_site(site.id, ctx.actor());
+  return http::Response::no_content();
+}
+
+http::Response list_cameras(http::Context& ctx, Services& s) {
+  auto pg = page(ctx);
+  video::Catalog::Query q{query_id(ctx, "site"), query_id(ctx, "unit"),
+                          auth::scope_roots(ctx.principal(), Action::camera_read, *ctx.scope), std::nullopt, pg.limit};
+  if (pg.after) {
+    const json& k = *pg.after;
+    if (k.size() != 3 || !k[0].is_string() || !k[1].is_string() || !k[2].is_number_integer())
+      throw Problem::field("cursor", "Con trỏ trang không hợp lệ", "Not a valid page cursor");
+    q.after = std::tuple{k[0].get<std::string>(), k[1].get<std::string>(), k[2].get<int64_t>()};
+  }
+  auto cameras = s.catalog.cameras(q);
+  json items = json::array();
+  for (const auto& c : cameras)
+    if (ctx.may(Action::camera_read, {c.unit_id})) items.push_back(camera_json(s, c));
+  json last;
+  if (!cameras.empty())
+    if (auto site = s.catalog.site(cameras.back().site_id)) last = json::array({site->name, cameras.back().name, cameras.back().id});
+  return http::Response::json(200, paged(std::move(items), pg, cameras.size(), last));
+}
+
+http::Response create_camera(http::Context& ctx, Services& s) {
+  auto in = parse_camera(ctx.req.body, true);
+  require_site_write(ctx, s, *in.site_id);
+  auto c = s.catalog.create_camera(in, ctx.actor());
+  s.recorder.sync(c.id);
+  return http::Response::json(201, camera_json(s, c));
+}
+
+http::Response get_camera(http::Context& ctx, Services& s) {
+  return http::Response::json(200, camera_json(s, load_camera(ctx, s)));
+}
+
+http::Response update_camera(http::Context& ctx, Services& s) {
+  auto in = parse_camera(ctx.req.body, false);
+  auto c = load_camera(ctx, s);
+  ctx.require(Action::camera_write, {c.unit_id});
+  if (in.site_id) require_site_write(ctx, s, *in.site_id);
+  c = s.catalog.update_camera(c.id, in, ctx.actor());
+  s.recorder.sync(c.id);
+  return http::Response::json(200, camera_json(s, c));
+}
+
+http::Response delete_camera(http::Context& ctx, Services& s) {
+  auto c = load_camera(ctx, s);
+  ctx.require(Action::camera_write, {c.unit_id});
+  s.recorder.retention().check_removable(c.id);  // before recording stops
+  s.recorder.stop_camera(c.id);
+  s.recorder.retention().remove_camera(c.id);
+  s.catalog.remove_camera(c.id, ctx.actor());
+  s.recorder.sync(c.id);
+  return http::Response::no_content();
+}
+
+// "Test connection": what the camera sends, or why it cannot be reached. Audited (it uses the credentials).
+http::Response probe_camera(http::Context& ctx, Services& s) {
+  auto c = load_camera(ctx, s);
+  ctx.require(Action::camera_write, {c.unit_id});
+  video::RtspOptions o;
+  if (auto cr = s.catalog.credentials(c.id, c.main_url)) o.credentials = std::pair{cr->username, cr->password};
+  auto res = video::probe(c.main_url, o, 3.0);
+  json out = res.ok ? json{{"ok", true}, {"stream", "main"}, {"codec", res.codec}, {"width", res.width}, {"height", res.height},
+                           {"fps", std::round(res.fps * 10) / 10}, {"kbps", std::round(res.kbps)}}
+                    : json{{"ok", false}, {"stream", "main"}, {"code", res.failure.code},
+                           {"reason", {{"vi", res.failure.vi}, {"en", res.failure.en}}}};
+  s.catalog.used(c, "camera.probe", out, ctx.actor());
+  return http::Response::json(200, out);
+}
+
+http::Response list_recordings(http::Context& ctx, Services& s) {
+  auto c = load_camera(ctx, s);
+  ctx.require(Action::video_playback, {c.unit_id});
+  auto [from, to] = span_90k(ctx, s, 86'400'000, 31LL * 86'400'000);
+  auto kind = stream_kind(ctx);
+  int64_t stream = stream_id(s, c, kind);
+  // Segments coalesced per run: what a timeline draws. Neither segments nor gaps are clipped.
+  json segs = json::array();
+  for (const auto& seg : s.recorder.index().segments(stream, from, to)) {
+    if (seg.state != "ok") continue;
+    if (!segs.empty() && segs.back()["run_id"] == seg.run_id && segs.back()["end_90k"] == seg.start_90k) {
+      auto& b = segs.back();
+      b["end_90k"] = seg.end_90k;
+      b["end"] = core::iso8601(video::t90k_to_ms(seg.end_90k));
+      b["bytes"] = b["bytes"].get<int64_t>() + seg.bytes;
+      b["frames"] = b["frames"].get<int64_t>() + seg.frames;
+      b["recovered"] = b["recovered"].get<bool>() || (seg.flags & 1);
+      continue;
     }
-    auto cameras = s.catalog.cameras(q);
-    json items = json::array();
-    for (const auto& c : cameras)
-      if (ctx.may(Action::camera_read, {c.unit_id})) items.push_back(camera_json(s, c));
-    json last;
-    if (!cameras.empty())
-      if (auto site = s.catalog.site(cameras.back().site_id)) last = json::array({site->name, cameras.back().name, cameras.back().id});
-    return http::Response::json(200, paged(std::move(items), pg, cameras.size(), last));
-  });
-
-  r.add("POST", "/api/v1/cameras", Action::camera_write, [&s](http::Context& ctx) {
-    auto in = parse_camera(ctx.req.body, true);
-    require_site_write(ctx, s, *in.site_id);
-    video::Camera c;
-    write(s, [&] {
-      c = s.catalog.create_camera(in);
-      // The audit entry says that credentials were set, never what they are.
-      s.audit.append(ctx.audit("camera.create", "camera", std::to_string(c.id), c.unit_id, video::to_json(c)));
-    });
-    s.recorder.sync(c.id);
-    return http::Response::json(201, camera_json(s, c));
-  });
-
-  r.add("GET", "/api/v1/cameras/{id}", Action::camera_read, [&s](http::Context& ctx) {
-    return http::Response::json(200, camera_json(s, load_camera(ctx, s)));
-  });
-
-  r.add("PATCH", "/api/v1/cameras/{id}", Action::camera_write, [&s](http::Context& ctx) {
-    auto in = parse_camera(ctx.req.body, false);
-    auto c = load_camera(ctx, s);
-    ctx.require(Action::camera_write, {c.unit_id});
-    if (in.site_id) require_site_write(ctx, s, *in.site_id);
-    write(s, [&] {
-      auto before = c;
-      c = s.catalog.update_camera(c.id, in);
-      json details = video::to_json(c);
-      // What happened to the credentials and the host:port they are bound to; never the secret.
-      if (in.credentials) {
-        details["credentials_changed"] = true;
-        const char* what = "set";
-        if (!c.credentials_set) what = "removed";
-        else if (before.credentials_set && !video::same_endpoint(before.main_url, c.main_url)) what = "rebound";
-        details["credentials"] = what;
-        details["credentials_host"] = c.credentials_host ? json(*c.credentials_host) : json();
-      }
-      s.audit.append(ctx.audit("camera.update", "camera", std::to_string(c.id), c.unit_id, details));
-    });
-    s.recorder.sync(c.id);
-    return http::Response::json(200, camera_json(s, c));
-  });
-
-  r.add("DELETE", "/api/v1/cameras/{id}", Action::camera_write, [&s](http::Context& ctx) {
-    auto c = load_camera(ctx, s);
-    ctx.require(Action::camera_write, {c.unit_id});
-    s.recorder.retention().check_removable(c.id);  // before recording stops
-    s.recorder.stop_camera(c.id);
-    s.recorder.retention().remove_camera(c.id);
-    write(s, [&] {
-      s.catalog.remove_camera(c.id);
-      s.audit.append(ctx.audit("camera.delete", "camera", std::to_string(c.id), c.unit_id, video::to_json(c)));
-    });
-    s.recorder.sync(c.id);
-    return http::Response::no_content();
-  });
-
-  // "Test connection": what the camera sends, or why it cannot be reached. Audited (it uses the credentials).
-  r.add("POST", "/api/v1/cameras/{id}/probe", Action::camera_write, [&s](http::Context& ctx) {
-    auto c = load_camera(ctx, s);
-    ctx.require(Action::camera_write, {c.unit_id});
-    video::RtspOptions o;
-    if (auto cr = s.catalog.credentials(c.id, c.main_url)) o.credentials = std::pair{cr->username, cr->password};
-    auto res = video::probe(c.main_url, o, 3.0);
-    json out = res.ok ? json{{"ok", true}, {"stream", "main"}, {"codec", res.codec}, {"width", res.width}, {"height", res.height},
-                             {"fps", std::round(res.fps * 10) / 10}, {"kbps", std::round(res.kbps)}}
-                      : json{{"ok", false}, {"stream", "main"}, {"code", res.failure.code},
-                             {"reason", {{"vi", res.failure.vi}, {"en", res.failure.en}}}};
-    write(s, [&] { s.audit.append(ctx.audit("camera.probe", "camera", std::to_string(c.id), c.unit_id, out)); });
-    return http::Response::json(200, out);
-  });
-
-  r.add("GET", "/api/v1/cameras/{id}/recordings", Action::video_playback, [&s](http::Context& ctx) {
-    auto c = load_camera(ctx, s);
-    ctx.require(Action::video_playback, {c.unit_id});
-    auto [from, to] = span_90k(ctx, s, 86'400'000, 31LL * 86'400'000);
-    auto kind = stream_kind(ctx);
-    int64_t stream = stream_id(s, c, kind);
-    // Segments coalesced per run: what a timeline draws. Neither segments nor gaps are clipped.
-    json segs = json::array();
-    for (const auto& seg : s.recorder.index().segments(stream, from, to)) {
-      if (seg.state != "ok") continue;
-      if (!segs.empty() && segs.back()["run_id"] == seg.run_id && segs.back()["end_90k"] == seg.start_90k) {
-        auto& b = segs.back();
-        b["end_90k"] = seg.end_90k;
-        b["end"] = core::iso8601(video::t90k_to_ms(seg.end_90k));
-        b["bytes"] = b["bytes"].get<int64_t>() + seg.bytes;
-        b["frames"] = b["frames"].get<int64_t>() + seg.frames;
-        b["recovered"] = b["recovered"].get<bool>() || (seg.flags & 1);
-        continue;
-      }
-      json j = span_json(seg.start_90k, seg.end_90k);
-      j.update({{"run_id", seg.run_id}, {"bytes", seg.bytes}, {"frames", seg.frames}, {"recovered", bool(seg.flags & 1)}});
+    json j = span_json(seg.start_90k, seg.end_90k);
+    j.update({{"run_id", seg.run_id}, {"bytes", seg.bytes}, {"frames", seg.frames}, {"recovered", bool(seg.flags & 1)}});
+    segs.push_back(j);
+  }
+  for (auto& j : segs) j.erase("run_id");
+  // The segment being written is not in the index yet: while recording, the timeline grows to now.
+  auto st = kind == "main" || c.record_sub ? s.recorder.status(c.id) : std::nullopt;
+  if (st && st->recording && to > video::ms_to_90k(st->since_ms)) {
+    int64_t start = video::ms_to_90k(st->since_ms), now = video::ms_to_90k(s.clock.now_ms());
+    if (!segs.empty() && segs.back()["end_90k"].get<int64_t>() > start) {
+      segs.back()["live"] = true;
+      start = segs.back()["end_90k"].get<int64_t>();
+      segs.back()["end_90k"] = now;
+      segs.back()["end"] = core::iso8601(video::t90k_to_ms(now));
+    } else if (now > start) {
+      json j = span_json(start, now);
+      j.update({{"bytes", 0}, {"frames", 0}, {"recovered", false}, {"live", true}});
       segs.push_back(j);
     }
-    for (auto& j : segs) j.erase("run_id");
-    // The segment being written is not in the index yet: while recording, the timeline grows to now.
-    auto st = kind == "main" || c.record_sub ? s.recorder.status(c.id) : std::nullopt;
-    if (st && st->recording && to > video::ms_to_90k(st->since_ms)) {
-      int64_t start = video::ms_to_90k(st->since_ms), now = video::ms_to_90k(s.clock.now_ms());
-      if (!segs.empty() && segs.back()["end_90k"].get<int64_t>() > start) {
-        segs.back()["live"] = true;
-        start = segs.back()["end_90k"].get<int64_t>();
-        segs.back()["end_90k"] = now;
-        segs.back()["end"] = core::iso8601(video::t90k_to_ms(now));
-      } else if (now > start) {
-        json j = span_json(start, now);
-        j.update({{"bytes", 0}, {"frames", 0}, {"recovered", false}, {"live", true}});
-        segs.push_back(j);
-      }
-    }
-    json gaps = json::array();
-    for (const auto& g : s.recorder.index().gaps(stream, from, to)) {
-      json j = span_json(g.start_90k, g.end_90k);
-      j["cause"] = g.cause;
-      gaps.push_back(j);
-    }
-    write(s, [&] {
-      s.audit.append(ctx.audit("video.recordings", "camera", std::to_string(c.id), c.unit_id,
-                               {{"from", core::iso8601(video::t90k_to_ms(from))}, {"to", core::iso8601(video::t90k_to_ms(to))}}));
-    });
-    return http::Response::json(200, {{"segments", segs}, {"gaps", gaps}});
-  });
+  }
+  json gaps = json::array();
+  for (const auto& g : s.recorder.index().gaps(stream, from, to)) {
+    json j = span_json(g.start_90k, g.end_90k);
+    j["cause"] = g.cause;
+    gaps.push_back(j);
+  }
+  s.catalog.used(c, "video.recordings",
+                 {{"from", core::iso8601(video::t90k_to_ms(from))}, {"to", core::iso8601(video::t90k_to_ms(to))}}, ctx.actor());
+  return http::Response::json(200, {{"segments", segs}, {"gaps", gaps}});
+}
 
-  r.add("GET", "/api/v1/cameras/{id}/media.mp4", Action::video_playback, [&s](http::Context& ctx) {
-    auto c = load_camera(ctx, s);
-    ctx.require(Action::video_playback, {c.unit_id});
-    auto [from, to] = span_90k(ctx, s, 3'600'000, 24LL * 3'600'000);
-    // Instant replay: the segment being written plays too, up to its last fragment in the file.
-    auto kind = stream_kind(ctx);
-    auto clip = video::build_clip(s.recorder.index(), stream_id(s, c, kind), from, to, s.recorder.open_segment(c.id, kind));
-    if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
-    // One audit entry per clip and session; the Range requests of a playing video are not re-audited.
-    std::string key = clip->etag + ctx.req.cookie("wf_session");
-    static std::mutex mu;
-    static std::set<std::string> seen;
-    bool first;
-    {
-      std::lock_guard lock(mu);
-      if (seen.size() > 10'000) seen.clear();
-      first = seen.insert(key).second;
-    }
-    if (first) {
-      write(s, [&] {
-        s.audit.append(ctx.audit("video.playback", "camera", std::to_string(c.id), c.unit_id,
-                                 {{"from", core::iso8601(video::t90k_to_ms(from))},
-                                  {"to", core::iso8601(video::t90k_to_ms(to))},
-                                  {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
-                                  {"segments", clip->segment_ids},
-                                  {"bytes", clip->size}}));
-      });
-    }
-    uint64_t size = clip->size;
-    std::optional<std::pair<uint64_t, uint64_t>> range;
-    std::string if_range = ctx.req.header("if-range");
-    if (if_range.empty() || if_range == clip->etag) range = http::parse_byte_range(ctx.req.header("range"), size);
-    http::Response res;
-    res.content_type = "video/mp4";
-    res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);
-    res.with_header("X-Recording-Start", core::iso8601(video::t90k_to_ms(clip->first_frame_90k)));
-    // Where the clip ends: asked again with this as `to`, a clip reaching into the segment being
-    // written is the same bytes however much has been recorded since (a player's Range requests).
-    res.with_header("X-Recording-End", core::iso8601(video::t90k_to_ms(clip->end_90k)));
-    res.with_header("Cache-Control", "private, max-age=3600");
-    if (range) {
-      res.status = 206;
-      res.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->first + range->second - 1, size));
-      res.source = std::make_shared<ClipSource>(std::move(*clip), range->first, range->second);
-    } else {
-      res.source = std::make_shared<ClipSource>(std::move(*clip), 0, size);
-    }
-    return res;
-  });
+http::Response media(http::Context& ctx, Services& s) {
+  auto c = load_camera(ctx, s);
+  ctx.require(Action::video_playback, {c.unit_id});
+  auto [from, to] = span_90k(ctx, s, 3'600'000, 24LL * 3'600'000);
+  // Instant replay: the segment being written plays too, up to its last fragment in the file.
+  auto kind = stream_kind(ctx);
+  auto clip = video::build_clip(s.recorder.index(), stream_id(s, c, kind), from, to, s.recorder.open_segment(c.id, kind));
+  if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
+  // One audit entry per clip and session; the Range requests of a playing video are not re-audited.
+  std::string key = clip->etag + ctx.req.cookie("wf_session");
+  static std::mutex mu;
+  static std::set<std::string> seen;
+  bool first;
+  {
+    std::lock_guard lock(mu);
+    if (seen.size() > 10'000) seen.clear();
+    first = seen.insert(key).second;
+  }
+  if (first) {
+    s.catalog.used(c, "video.playback",
+                   {{"from", core::iso8601(video::t90k_to_ms(from))},
+                    {"to", core::iso8601(video::t90k_to_ms(to))},
+                    {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
+                    {"segments", clip->segment_ids},
+                    {"bytes", clip->size}},
+                   ctx.actor());
+  }
+  uint64_t size = clip->size;
+  std::optional<std::pair<uint64_t, uint64_t>> range;
+  std::string if_range = ctx.req.header("if-range");
+  if (if_range.empty() || if_range == clip->etag) range = http::parse_byte_range(ctx.req.header("range"), size);
+  http::Response res;
+  res.content_type = "video/mp4";
+  res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);
+  res.with_header("X-Recording-Start", core::iso8601(video::t90k_to_ms(clip->first_frame_90k)));
+  // Where the clip ends: asked again with this as `to`, a clip reaching into the segment being
+  // written is the same bytes however much has been recorded since (a player's Range requests).
+  res.with_header("X-Recording-End", core::iso8601(video::t90k_to_ms(clip->end_90k)));
+  res.with_header("Cache-Control", "private, max-age=3600");
+  if (range) {
+    res.status = 206;
+    res.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->first + range->second - 1, size));
+    res.source = std::make_shared<ClipSource>(std::move(*clip), range->first, range->second);
+  } else {
+    res.source = std::make_shared<ClipSource>(std::move(*clip), 0, size);
+  }
+  return res;
+}
 
-  r.add("GET", "/api/v1/cameras/{id}/snapshot.jpg", Action::video_playback, [&s](http::Context& ctx) {
-    auto c = load_camera(ctx, s);
-    ctx.require(Action::video_playback, {c.unit_id});
-    int64_t at = query_time(ctx, "at", s.clock.now_ms());
-    auto& index = s.recorder.index();
-    auto key = video::nearest_keyframe(index, stream_id(s, c, stream_kind(ctx)), video::ms_to_90k(at), 10 * 90'000);
-    if (!key) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
-    std::string sample(key->length, '\0');
-    video::Clip one;
-    one.slices.push_back({{}, key->file, key->offset, key->length});
-    video::read_clip(one, 0, sample.data(), sample.size());
-    auto init = video::mp4::parse_init(*index.init_bytes(key->sample_entry_id));
-    std::string error;
-    auto jpeg = init ? video::keyframe_to_jpeg(init->entry, sample, error) : std::nullopt;
-    if (!jpeg) throw Problem(500, "snapshot-failed", "The frame could not be decoded", "Không giải mã được khung hình");
-    write(s, [&] {
-      s.audit.append(ctx.audit("video.snapshot", "camera", std::to_string(c.id), c.unit_id,
-                               {{"at", core::iso8601(at)}, {"frame_time", core::iso8601(video::t90k_to_ms(key->at_90k))}}));
-    });
-    http::Response res;
-    res.content_type = "image/jpeg";
-    res.body = std::move(*jpeg);
-    res.with_header("X-Frame-Time", core::iso8601(video::t90k_to_ms(key->at_90k)));
-    return res;
-  });
+http::Response snapshot(http::Context& ctx, Services& s) {
+  auto c = load_camera(ctx, s);
+  ctx.require(Action::video_playback, {c.unit_id});
+  int64_t at = query_time(ctx, "at", s.clock.now_ms());
+  auto& index = s.recorder.index();
+  auto key = video::nearest_keyframe(index, stream_id(s, c, stream_kind(ctx)), video::ms_to_90k(at), 10 * 90'000);
+  if (!key) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
+  std::string sample(key->length, '\0');
+  video::Clip one;
+  one.slices.push_back({{}, key->file, key->offset, key->length});
+  video::read_clip(one, 0, sample.data(), sample.size());
+  auto init = video::mp4::parse_init(*index.init_bytes(key->sample_entry_id));
+  std::string error;
+  auto jpeg = init ? video::keyframe_to_jpeg(init->entry, sample, error) : std::nullopt;
+  if (!jpeg) throw Problem(500, "snapshot-failed", "The frame could not be decoded", "Không giải mã được khung hình");
+  s.catalog.used(c, "video.snapshot", {{"at", core::iso8601(at)}, {"frame_time", core::iso8601(video::t90k_to_ms(key->at_90k))}},
+                 ctx.actor());
+  http::Response res;
+  res.content_type = "image/jpeg";
+  res.body = std::move(*jpeg);
+  res.with_header("X-Frame-Time", core::iso8601(video::t90k_to_ms(key->at_90k)));
+  return res;
+}
 
-  // Outages of enterprise cameras (sự cố camera doanh nghiệp), newest first; read like the cameras.
-  r.add("GET", "/api/v1/camera-outages", Action::camera_read, [&s](http::Context& ctx) {
-    std::string state = query_choice(ctx, "state", kOutageStates).value_or("open");
-    auto camera = query_id(ctx, "camera");
-    std::map<int64_t, video::Camera> readable;
-    for (const auto& c : s.catalog.cameras(query_id(ctx, "site"), std::nullopt))
-      if (ctx.may(Action::camera_read, {c.unit_id}) && (!camera || c.id == *camera)) readable.emplace(c.id, c);
-    int64_t now = s.clock.now_ms();
-    std::map<int64_t, std::string> site_names;
-    for (const auto& site : s.catalog.sites(std::nullopt)) site_names[site.id] = site.name;
-    json items = json::array();
-    for (const auto& o : s.catalog.outages(state)) {
-      auto it = readable.find(o.camera_id);
-      if (it == readable.end()) continue;
-      const auto& c = it->second;
-      items.push_back({{"id", o.id},
-                       {"camera_id", c.id},
-                       {"camera_name", c.name},
-                       {"site_id", c.site_id},
-                       {"site_name", site_names[c.site_id]},
-                       {"unit_id", c.unit_id},
-                       {"owner_name", o.owner_name},
-                       {"started_at", core::iso8601(o.started_ms)},
-                       {"ended_at", o.ended_ms ? json(core::iso8601(*o.ended_ms)) : json()},
-                       {"repair_due_at", core::iso8601(o.repair_due_ms)},
-                       {"overdue", o.overdue(now)},
-                       {"duration_s", (o.ended_ms.value_or(now) - o.started_ms) / 1000}});
-    }
-    return http::Response::json(200, with_names(s, json{{"items", items}}));
-  });
+// Outages of enterprise cameras (sự cố camera doanh nghiệp), newest first; read like the cameras.
+http::Response camera_outages(http::Context& ctx, Services& s) {
+  std::string state = query_choice(ctx, "state", kOutageStates).value_or("open");
+  auto camera = query_id(ctx, "camera");
+  std::map<int64_t, video::Camera> readable;
+  for (const auto& c : s.catalog.cameras(query_id(ctx, "site"), std::nullopt))
+    if (ctx.may(Action::camera_read, {c.unit_id}) && (!camera || c.id == *camera)) readable.emplace(c.id, c);
+  int64_t now = s.clock.now_ms();
+  std::map<int64_t, std::string> site_names;
+  for (const auto& site : s.catalog.sites(std::nullopt)) site_names[site.id] = site.name;
+  json items = json::array();
+  for (const auto& o : s.catalog.outages(state)) {
+    auto it = readable.find(o.camera_id);
+    if (it == readable.end()) continue;
+    const auto& c = it->second;
+    items.push_back({{"id", o.id},
+                     {"camera_id", c.id},
+                     {"camera_name", c.name},
+                     {"site_id", c.site_id},
+                     {"site_name", site_names[c.site_id]},
+                     {"unit_id", c.unit_id},
+                     {"owner_name", o.owner_name},
+                     {"started_at", core::iso8601(o.started_ms)},
+                     {"ended_at", o.ended_ms ? json(core::iso8601(*o.ended_ms)) : json()},
+                     {"repair_due_at", core::iso8601(o.repair_due_ms)},
+                     {"overdue", o.overdue(now)},
+                     {"duration_s", (o.ended_ms.value_or(now) - o.started_ms) / 1000}});
+  }
+  return http::Response::json(200, with_names(s, json{{"items", items}}));
+}
 
-  // Evidence holds (giữ dữ liệu làm chứng cứ).
-  r.add("GET", "/api/v1/holds", Action::camera_read, [&s](http::Context& ctx) {
-    auto camera = query_id(ctx, "camera");
-    json items = json::array();
-    for (const auto& h : s.recorder.retention().holds(camera, false)) {
-      auto c = s.catalog.camera(h.camera_id);
-      if (!c || !ctx.may(Action::camera_read, {c->unit_id})) continue;
-      json j = video::to_json(h);
-      j["camera_name"] = c->name;
-      if (h.case_id)
-        if (auto r = s.db.query_one("SELECT number FROM cases WHERE id = ?", {*h.case_id})) j["case_number"] = r->str(0);
-      items.push_back(with_names(s, j));
-    }
-    return http::Response::json(200, {{"items", items}});
-  });
-
-  r.add("POST", "/api/v1/holds", Action::hold_write, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body, {"camera_id", "from", "to", "reason", "case_id", "holder_id"});
-    video::HoldInput in;
-    auto cam = b.integer("camera_id", Need::required);
-    auto from = b.string("from", Need::required, 40);
-    auto to = b.string("to", Need::required, 40);
-    auto reason = b.string("reason", Need::required, 2000);
-    in.case_id = b.integer("case_id", Need::optional);
-    auto holder = b.integer("holder_id", Need::optional);
-    auto from_ms = from ? core::parse_iso8601(*from) : std::nullopt;
-    auto to_ms = to ? core::parse_iso8601(*to) : std::nullopt;
-    if (from && !from_ms) b.error("from", "Thời điểm không hợp lệ (ISO-8601)", "Not an ISO-8601 time");
-    if (to && !to_ms) b.error("to", "Thời điểm không hợp lệ (ISO-8601)", "Not an ISO-8601 time");
-    b.finish();
-    auto c = s.catalog.camera(*cam);
-    if (!c || !ctx.may(Action::camera_read, {c->unit_id})) throw Problem::field("camera_id", "Không có camera này", "No such camera");
-    ctx.require(Action::hold_write, {c->unit_id});
-    in.camera_id = c->id, in.from_ms = *from_ms, in.to_ms = *to_ms, in.reason = *reason;
-    in.holder_id = holder.value_or(ctx.principal().user_id);
-    video::Hold h;
-    write(s, [&] {
-      h = s.recorder.retention().create_hold(in, ctx.principal().user_id);
-      s.audit.append(ctx.audit("hold.create", "hold", std::to_string(h.id), c->unit_id, video::to_json(h)));
-    });
+// Evidence holds (giữ dữ liệu làm chứng cứ).
+http::Response list_holds(http::Context& ctx, Services& s) {
+  auto camera = query_id(ctx, "camera");
+  json items = json::array();
+  for (const auto& h : s.recorder.retention().holds(camera, false)) {
+    auto c = s.catalog.camera(h.camera_id);
+    if (!c || !ctx.may(Action::camera_read, {c->unit_id})) continue;
     json j = video::to_json(h);
     j["camera_name"] = c->name;
-    return http::Response::json(201, with_names(s, j));
-  });
+    if (h.case_id)
+      if (auto r = s.db.query_one("SELECT number FROM cases WHERE id = ?", {*h.case_id})) j["case_number"] = r->str(0);
+    items.push_back(with_names(s, j));
+  }
+  return http::Response::json(200, {{"items", items}});
+}
 
-  r.add("DELETE", "/api/v1/holds/{id}", Action::hold_write, [&s](http::Context& ctx) {
-    auto b = core::JsonBody::parse(ctx.req.body.empty() ? "{}" : ctx.req.body, {"reason"});
-    auto reason = b.string("reason", Need::required, 2000);
-    b.finish();
-    auto h = s.recorder.retention().hold(ctx.id_param());
-    auto c = h ? s.catalog.camera(h->camera_id) : std::nullopt;
-    if (!h || !c || !ctx.may(Action::camera_read, {c->unit_id})) throw Problem::not_found("The hold", "Lệnh giữ dữ liệu");
-    ctx.require(Action::hold_write, {c->unit_id});
-    video::Hold released;
-    write(s, [&] {
-      released = s.recorder.retention().release_hold(h->id, ctx.principal().user_id, *reason);
-      s.audit.append(ctx.audit("hold.release", "hold", std::to_string(h->id), c->unit_id, video::to_json(released)));
-    });
-    return http::Response::json(200, with_names(s, video::to_json(released)));
+http::Response create_hold(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body, {"camera_id", "from", "to", "reason", "case_id", "holder_id"});
+  video::HoldInput in;
+  auto cam = b.integer("camera_id", Need::required);
+  auto from = b.string("from", Need::required, 40);
+  auto to = b.string("to", Need::required, 40);
+  auto reason = b.string("reason", Need::required, 2000);
+  in.case_id = b.integer("case_id", Need::optional);
+  auto holder = b.integer("holder_id", Need::optional);
+  auto from_ms = from ? core::parse_iso8601(*from) : std::nullopt;
+  auto to_ms = to ? core::parse_iso8601(*to) : std::nullopt;
+  if (from && !from_ms) b.error("from", "Thời điểm không hợp lệ (ISO-8601)", "Not an ISO-8601 time");
+  if (to && !to_ms) b.error("to", "Thời điểm không hợp lệ (ISO-8601)", "Not an ISO-8601 time");
+  b.finish();
+  auto c = s.catalog.camera(*cam);
+  if (!c || !ctx.may(Action::camera_read, {c->unit_id})) throw Problem::field("camera_id", "Không có camera này", "No such camera");
+  ctx.require(Action::hold_write, {c->unit_id});
+  in.camera_id = c->id, in.from_ms = *from_ms, in.to_ms = *to_ms, in.reason = *reason;
+  in.holder_id = holder.value_or(ctx.principal().user_id);
+  auto h = s.catalog.create_hold(s.recorder.retention(), in, ctx.actor());
+  json j = video::to_json(h);
+  j["camera_name"] = c->name;
+  return http::Response::json(201, with_names(s, j));
+}
+
+http::Response release_hold(http::Context& ctx, Services& s) {
+  auto b = core::JsonBody::parse(ctx.req.body.empty() ? "{}" : ctx.req.body, {"reason"});
+  auto reason = b.string("reason", Need::required, 2000);
+  b.finish();
+  auto h = s.recorder.retention().hold(ctx.id_param());
+  auto c = h ? s.catalog.camera(h->camera_id) : std::nullopt;
+  if (!h || !c || !ctx.may(Action::camera_read, {c->unit_id})) throw Problem::not_found("The hold", "Lệnh giữ dữ liệu");
+  ctx.require(Action::hold_write, {c->unit_id});
+  auto released = s.catalog.release_hold(s.recorder.retention(), h->id, *reason, ctx.actor());
+  return http::Response::json(200, with_names(s, video::to_json(released)));
+}
+
+}  // namespace
+
+void add_video_routes(http::Router& r, Services& s) {
+  add_routes(r, s, {
+    {"GET", "/api/v1/sites", Action::camera_read, list_sites},
+    {"POST", "/api/v1/sites", Action::camera_write, create_site},
+    {"GET", "/api/v1/sites/{id}", Action::camera_read, get_site},
+    {"PATCH", "/api/v1/sites/{id}", Action::camera_write, update_site},
+    {"DELETE", "/api/v1/sites/{id}", Action::camera_write, delete_site},
+    {"GET", "/api/v1/cameras", Action::camera_read, list_cameras},
+    {"POST", "/api/v1/cameras", Action::camera_write, create_camera},
+    {"GET", "/api/v1/cameras/{id}", Action::camera_read, get_camera},
+    {"PATCH", "/api/v1/cameras/{id}", Action::camera_write, update_camera},
+    {"DELETE", "/api/v1/cameras/{id}", Action::camera_write, delete_camera},
+    {"POST", "/api/v1/cameras/{id}/probe", Action::camera_write, probe_camera},
+    {"GET", "/api/v1/cameras/{id}/recordings", Action::video_playback, list_recordings},
+    {"GET", "/api/v1/cameras/{id}/media.mp4", Action::video_playback, media},
+    {"GET", "/api/v1/cameras/{id}/snapshot.jpg", Action::video_playback, snapshot},
+    {"GET", "/api/v1/camera-outages", Action::camera_read, camera_outages},
+    {"GET", "/api/v1/holds", Action::camera_read, list_holds},
+    {"POST", "/api/v1/holds", Action::hold_write, create_hold},
+    {"DELETE", "/api/v1/holds/{id}", Action::hold_write, release_hold},
   });
 }
 

@@ -116,79 +116,77 @@ void require_default_right(http::Context& ctx, int64_t unit_id) {
                                     "Only the unit's leaders choose its default view"}});
 }
 
+http::Response list_views(http::Context& ctx, Services& s) {
+  video::WallViews views(s.db, s.clock, s.audit);
+  const auto me = ctx.principal().user_id;
+  json items = json::array();
+  for (const auto& v : views.list())
+    if (v.owner_id == me || (v.shared && ctx.may(Action::wall_view_read, {v.unit_id}))) items.push_back(view_json(s, ctx, v));
+  return http::Response::json(200, {{"items", items}});
+}
+
+http::Response create_view(http::Context& ctx, Services& s) {
+  auto p = parse_view(ctx.req.body, true);
+  const auto& me = ctx.principal();
+  video::WallView v;
+  v.owner_id = me.user_id;
+  // Shared with the owner's own unit, or with a unit where the owner holds a role (a provincial
+  // leader's own unit is often the leadership box under the province), or, for a leader, with a
+  // unit they lead (a department's leader prepares the default wall of its division).
+  v.unit_id = p.unit_id.value_or(me.unit_id);
+  if (v.unit_id != me.unit_id &&
+      std::none_of(me.grants.begin(), me.grants.end(), [&](const auth::Grant& g) { return g.unit_id == v.unit_id; }) &&
+      !ctx.may(Action::wall_view_write, auth::Target(v.unit_id)))
+    throw Problem::field("unit_id", "Chỉ chia sẻ với đơn vị của mình, đơn vị mình giữ vai trò hoặc mình lãnh đạo",
+                         "Share only with your own unit, a unit where you hold a role or one you lead");
+  v.layout = "4";
+  v = video::apply_input(v, p.in);
+  check(ctx, s, v);
+  if (v.is_default) require_default_right(ctx, v.unit_id);
+  video::WallViews views(s.db, s.clock, s.audit);
+  v = views.create(v, ctx.actor());
+  return http::Response::json(201, view_json(s, ctx, v));
+}
+
+http::Response get_view(http::Context& ctx, Services& s) {
+  video::WallViews views(s.db, s.clock, s.audit);
+  return http::Response::json(200, view_json(s, ctx, load_view(ctx, views)));
+}
+
+http::Response update_view(http::Context& ctx, Services& s) {
+  auto p = parse_view(ctx.req.body, false);
+  video::WallViews views(s.db, s.clock, s.audit);
+  auto old = load_view(ctx, views);
+  if (!may_change(ctx, old)) throw Problem::forbidden();
+  auto v = video::apply_input(old, p.in);
+  if (!v.shared) v.is_default = false;  // a private view is nobody's default
+  check(ctx, s, v);
+  if (v.is_default != old.is_default) require_default_right(ctx, v.unit_id);
+  // Only the owner takes a shared view back to private.
+  if (old.shared && !v.shared && old.owner_id != ctx.principal().user_id)
+    throw Problem::field("shared", "Chỉ người tạo màn hình mới thôi chia sẻ được", "Only the view's owner can stop sharing it");
+  v = views.update(old, v, ctx.actor());
+  return http::Response::json(200, view_json(s, ctx, v));
+}
+
+http::Response delete_view(http::Context& ctx, Services& s) {
+  video::WallViews views(s.db, s.clock, s.audit);
+  auto v = load_view(ctx, views);
+  if (!may_change(ctx, v)) throw Problem::forbidden();
+  if (v.is_default) require_default_right(ctx, v.unit_id);
+  views.remove(v, ctx.actor());
+  return http::Response::no_content();
+}
+
 }  // namespace
 
 void add_wall_routes(http::Router& r, Services& s) {
-  r.add("GET", "/api/v1/wall-views", Action::wall_view_read, [&s](http::Context& ctx) {
-    video::WallViews views(s.db, s.clock);
-    const auto me = ctx.principal().user_id;
-    json items = json::array();
-    for (const auto& v : views.list())
-      if (v.owner_id == me || (v.shared && ctx.may(Action::wall_view_read, {v.unit_id}))) items.push_back(view_json(s, ctx, v));
-    return http::Response::json(200, {{"items", items}});
-  });
-
-  r.add("POST", "/api/v1/wall-views", Action::wall_view_write, [&s](http::Context& ctx) {
-    auto p = parse_view(ctx.req.body, true);
-    const auto& me = ctx.principal();
-    video::WallView v;
-    v.owner_id = me.user_id;
-    // Shared with the owner's own unit, or with a unit where the owner holds a role (a provincial
-    // leader's own unit is often the leadership box under the province), or, for a leader, with a
-    // unit they lead (a department's leader prepares the default wall of its division).
-    v.unit_id = p.unit_id.value_or(me.unit_id);
-    if (v.unit_id != me.unit_id &&
-        std::none_of(me.grants.begin(), me.grants.end(), [&](const auth::Grant& g) { return g.unit_id == v.unit_id; }) &&
-        !ctx.may(Action::wall_view_write, auth::Target(v.unit_id)))
-      throw Problem::field("unit_id", "Chỉ chia sẻ với đơn vị của mình, đơn vị mình giữ vai trò hoặc mình lãnh đạo",
-                           "Share only with your own unit, a unit where you hold a role or one you lead");
-    v.layout = "4";
-    v = video::apply_input(v, p.in);
-    check(ctx, s, v);
-    if (v.is_default) require_default_right(ctx, v.unit_id);
-    video::WallViews views(s.db, s.clock);
-    write(s, [&] {
-      v = views.create(v);
-      s.audit.append(ctx.audit("wall_view.create", "wall_view", std::to_string(v.id), v.unit_id, video::to_json(v)));
-    });
-    return http::Response::json(201, view_json(s, ctx, v));
-  });
-
-  r.add("GET", "/api/v1/wall-views/{id}", Action::wall_view_read, [&s](http::Context& ctx) {
-    video::WallViews views(s.db, s.clock);
-    return http::Response::json(200, view_json(s, ctx, load_view(ctx, views)));
-  });
-
-  r.add("PATCH", "/api/v1/wall-views/{id}", Action::wall_view_write, [&s](http::Context& ctx) {
-    auto p = parse_view(ctx.req.body, false);
-    video::WallViews views(s.db, s.clock);
-    auto old = load_view(ctx, views);
-    if (!may_change(ctx, old)) throw Problem::forbidden();
-    auto v = video::apply_input(old, p.in);
-    if (!v.shared) v.is_default = false;  // a private view is nobody's default
-    check(ctx, s, v);
-    if (v.is_default != old.is_default) require_default_right(ctx, v.unit_id);
-    // Only the owner takes a shared view back to private.
-    if (old.shared && !v.shared && old.owner_id != ctx.principal().user_id)
-      throw Problem::field("shared", "Chỉ người tạo màn hình mới thôi chia sẻ được", "Only the view's owner can stop sharing it");
-    write(s, [&] {
-      v = views.update(v);
-      s.audit.append(ctx.audit("wall_view.update", "wall_view", std::to_string(v.id), v.unit_id,
-                               {{"before", video::to_json(old)}, {"after", video::to_json(v)}}));
-    });
-    return http::Response::json(200, view_json(s, ctx, v));
-  });
-
-  r.add("DELETE", "/api/v1/wall-views/{id}", Action::wall_view_write, [&s](http::Context& ctx) {
-    video::WallViews views(s.db, s.clock);
-    auto v = load_view(ctx, views);
-    if (!may_change(ctx, v)) throw Problem::forbidden();
-    if (v.is_default) require_default_right(ctx, v.unit_id);
-    write(s, [&] {
-      views.remove(v.id);
-      s.audit.append(ctx.audit("wall_view.delete", "wall_view", std::to_string(v.id), v.unit_id, video::to_json(v)));
-    });
-    return http::Response::no_content();
+  add_routes(r, s, {
+    {"GET", "/api/v1/wall-views", Action::wall_view_read, list_views},
+    {"POST", "/api/v1/wall-views", Action::wall_view_write, create_view},
+    {"GET", "/api/v1/wall-views/{id}", Action::wall_view_read, get_view},
+    {"PATCH", "/api/v1/wall-views/{id}", Action::wall_view_write, update_view},
+    {"DELETE", "/api/v1/wall-views/{id}", Action::wall_view_write, delete_view},
   });
 }
 

@@ -78,7 +78,7 @@ void ensure_sector_duty(Installation& inst, duty::Duty& duty) {
     duty::ShiftTemplate t;
     t.phases = {{"round_the_clock", "Cả ngày", "Round the clock", 0, 24 * 60,
                  {{"shift_leader", 1}, {"duty_officer", 1}, {"supervision_officer", 2}}}};
-    duty.set_template(unit->id, t);
+    duty.set_template(unit->id, t, audit::Actor());  // the system sets it up
   }
   auto days = days_to_cover(duty, *unit, now);
   if (!days) return;

@@ -38,7 +38,7 @@ void ensure_default(Installation& inst, video::WallViews& views, const char* uni
 }  // namespace
 
 void ensure_demo_walls(Installation& inst) {
-  video::WallViews views(*inst.db, inst.clock);
+  video::WallViews views(*inst.db, inst.clock, inst.audit);
   ensure_default(inst, views, "DTCBL-GSTT", "lanhdao.dtcbl", "Toàn ngành — camera các cửa khẩu, cảng", "1+7", {});
   if (auto hp = inst.units.by_code("HP"))
     ensure_default(inst, views, "HP", "lanhdao.hp", "Hải Phòng — cảng và kho ngoại quan", "4", {hp->id});

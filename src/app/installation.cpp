@@ -41,18 +41,18 @@ video::RecorderOptions recorder_options(const core::RecorderConfig& c) {
 Installation::Installation(core::Config cfg)
     : config(std::move(cfg)),
       db(store::open_sqlite(config.data_dir / "watchfloor.db", {.readers = config.store.readers})),
-      units(*db, clock),
-      users(*db, clock, units),
-      sessions(*db, clock, config.security),
-      throttle(clock, config.security),
       audit(*db, clock),
       refusals(audit, clock),
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
-      alerts(*db, clock, bus),
-      duty(*db, clock, units),
+      sessions(*db, clock, config.security),
+      throttle(clock, config.security),
+      units(*db, clock, audit, bus),
+      users(*db, clock, units, audit, sessions),
+      alerts(*db, clock, bus, audit),
+      duty(*db, clock, units, users, audit, bus),
       cases(*db, clock, units, duty, bus, alerts, audit),
       secrets(config.data_dir / "secret.key"),
-      catalog(*db, clock, units, secrets),
+      catalog(*db, clock, units, secrets, audit),
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
@@ -179,16 +179,8 @@ void log_camera_health(Installation& inst, const video::HealthChange& h) {
           ? fmt::format("Camera {} mất tín hiệu từ {} (hệ thống tự ghi).", h.camera_name,
                         duty::format_local(h.outage_started_ms, tz, "%H:%M %d/%m/%Y"))
           : fmt::format("Camera {} đã có tín hiệu trở lại (hệ thống tự ghi).", h.camera_name);
-  duty::LogEntry entry;
-  inst.db->transaction([&] {
-    entry = inst.duty.add_log(shift->id, system_user_id(inst), "equipment_status", text, {{"camera_id", h.camera_id}}, std::nullopt);
-  });
-  events::Event e;
-  e.topic = "duty_log.created";
-  e.unit_id = shift->unit_id;
-  e.read_action = auth::Action::duty_read;
-  e.payload = duty::to_json(entry);
-  inst.bus.publish(std::move(e));
+  // Audited and published ("duty_log.created") by the duty watch itself.
+  inst.duty.add_log(shift->id, system_user_id(inst), "equipment_status", text, {{"camera_id", h.camera_id}}, std::nullopt);
 }
 
 void warn_about_exposed_files(const core::Config& config) {

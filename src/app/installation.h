@@ -32,13 +32,13 @@ struct Installation {
   core::Config config;
   core::SystemClock clock;
   std::unique_ptr<store::Db> db;
-  org::Units units;
-  org::Users users;
-  auth::Sessions sessions;
-  auth::LoginThrottle throttle;
   audit::AuditLog audit;
   audit::RefusalLog refusals;  // refused requests, one audit entry per source and route a minute
   events::Bus bus;
+  auth::Sessions sessions;
+  auth::LoginThrottle throttle;
+  org::Units units;
+  org::Users users;
   events::Alerts alerts;
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
   supervision::Cases cases;

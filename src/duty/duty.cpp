@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/json_body.h"
 #include "core/tz.h"
+#include "org/names.h"
 
 namespace watchfloor::duty {
 namespace {
@@ -293,11 +294,15 @@ ShiftTemplate Duty::template_for(int64_t unit_id) {
   return row ? template_from_json(json::parse(row->str("body"))) : default_template();
 }
 
-ShiftTemplate Duty::set_template(int64_t unit_id, const ShiftTemplate& t) {
-  db_.exec("INSERT INTO shift_templates(unit_id, body, updated_at) VALUES (?,?,?) ON CONFLICT(unit_id) DO UPDATE SET "
-           "body = excluded.body, updated_at = excluded.updated_at",
-           {unit_id, to_json(t).dump(), clock_.now_ms()});
-  return template_for(unit_id);
+ShiftTemplate Duty::set_template(int64_t unit_id, const ShiftTemplate& t, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    db_.exec("INSERT INTO shift_templates(unit_id, body, updated_at) VALUES (?,?,?) ON CONFLICT(unit_id) DO UPDATE SET "
+             "body = excluded.body, updated_at = excluded.updated_at",
+             {unit_id, to_json(t).dump(), clock_.now_ms()});
+    auto saved = template_for(unit_id);
+    audit_.append(by.event("shift_template.update", "unit", std::to_string(unit_id), unit_id, to_json(saved)));
+    return saved;
+  });
 }
 
 ShiftTemplate template_from_json(const json& j) {
@@ -412,7 +417,7 @@ void validate_people(store::Db& db, const Roster& r) {
 }
 }  // namespace
 
-Roster Duty::create_roster(const RosterInput& in, int64_t by) {
+Roster Duty::create_roster(const RosterInput& in, const audit::Actor& by) {
   std::vector<core::FieldError> missing;
   if (!in.unit_id) missing.push_back({"unit_id", "Trường bắt buộc", "Required field"});
   if (!in.period_from) missing.push_back({"period_from", "Trường bắt buộc", "Required field"});
@@ -430,20 +435,20 @@ Roster Duty::create_roster(const RosterInput& in, int64_t by) {
   r.swaps = in.swaps.value_or(std::vector<Swap>{});
   validate_people(db_, r);
   plan(r);  // refuses rules that cannot produce a schedule
-  int64_t now = clock_.now_ms(), id = 0;
-  db_.transaction([&] {
+  int64_t now = clock_.now_ms();
+  return store::Work::run(db_, [&](store::Work&) {
     db_.exec("INSERT INTO rosters(unit_id, period_from, period_to, status, rotation, overrides, swaps, created_by, "
              "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
              {r.unit_id, r.period_from, r.period_to, std::string("draft"), to_json(r.rotation).dump(),
-              to_json(r)["overrides"].dump(), to_json(r)["swaps"].dump(), by, now, now});
-    id = db_.last_insert_id();
+              to_json(r)["overrides"].dump(), to_json(r)["swaps"].dump(), by.user_id, now, now});
+    auto created = *roster(db_.last_insert_id());
+    audit_.append(by.event("roster.create", "roster", std::to_string(created.id), created.unit_id, to_json(created)));
+    return created;
   });
-  return *roster(id);
 }
 
-Roster Duty::update_roster(int64_t id, const RosterInput& in, int64_t by) {
-  Roster result;
-  db_.transaction([&] {
+Roster Duty::update_roster(int64_t id, const RosterInput& in, const audit::Actor& by, const json& asked) {
+  return store::Work::run(db_, [&](store::Work&) {
     auto before = roster(id);
     if (!before) throw Problem::not_found("The roster", "Lịch trực");
     Roster r = *before;
@@ -472,16 +477,17 @@ Roster Duty::update_roster(int64_t id, const RosterInput& in, int64_t by) {
              {r.period_from, r.period_to, j["rotation"].dump(), j["overrides"].dump(), j["swaps"].dump(), status,
               clock_.now_ms(), status, id});
     if (published) {
-      json change = json::object();
+      json change = json::object();  // what the amendment changed, as stored with it
       if (in.overrides) change["overrides"] = j["overrides"];
       if (in.swaps) change["swaps"] = j["swaps"];
       db_.exec("INSERT INTO roster_amendments(roster_id, at, by_user, reason, change) VALUES (?,?,?,?,?)",
-               {id, clock_.now_ms(), by, *in.reason, change.dump()});
+               {id, clock_.now_ms(), by.user_id, *in.reason, change.dump()});
       materialise(r, true);
     }
-    result = *roster(id);
+    audit_.append(by.event(published ? "roster.amend" : "roster.update", "roster", std::to_string(id), r.unit_id,
+                           {{"change", asked}}));
+    return *roster(id);
   });
-  return result;
 }
 
 Roster Duty::roster_in(int64_t id, const char* status, const char* step) {
@@ -491,21 +497,20 @@ Roster Duty::roster_in(int64_t id, const char* status, const char* step) {
   return *r;
 }
 
-Roster Duty::submit(int64_t id, int64_t by) {
-  Roster result;
-  db_.transaction([&] {
-    roster_in(id, "draft", "submitted");
+Roster Duty::submit(int64_t id, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto r = roster_in(id, "draft", "submitted");
     db_.exec("UPDATE rosters SET status='submitted', submitted_by=?, submitted_at=?, updated_at=? WHERE id=?",
-             {by, clock_.now_ms(), clock_.now_ms(), id});
-    result = *roster(id);
+             {by.user_id, clock_.now_ms(), clock_.now_ms(), id});
+    audit_.append(by.event("roster.submit", "roster", std::to_string(id), r.unit_id));
+    return *roster(id);
   });
-  return result;
 }
 
-Roster Duty::approve(int64_t id, int64_t by, const std::optional<std::string>& exception) {
-  Roster result;
-  db_.transaction([&] {
-    auto gaps = composition_gaps(roster_in(id, "submitted", "approved"));
+Roster Duty::approve(int64_t id, const audit::Actor& by, const std::optional<std::string>& exception) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto r = roster_in(id, "submitted", "approved");
+    auto gaps = composition_gaps(r);
     if (!gaps.empty() && (!exception || exception->empty())) {
       std::vector<core::FieldError> errs;
       for (const auto& g : gaps) {
@@ -520,26 +525,26 @@ Roster Duty::approve(int64_t id, int64_t by, const std::optional<std::string>& e
       throw p;
     }
     db_.exec("UPDATE rosters SET status='approved', approved_by=?, approved_at=?, updated_at=?, composition_exception=? WHERE id=?",
-             {by, clock_.now_ms(), clock_.now_ms(), gaps.empty() ? store::Value(nullptr) : store::Value(*exception), id});
-    result = *roster(id);
+             {by.user_id, clock_.now_ms(), clock_.now_ms(), gaps.empty() ? store::Value(nullptr) : store::Value(*exception), id});
+    audit_.append(by.event("roster.approve", "roster", std::to_string(id), r.unit_id,
+                           exception ? json{{"composition_exception", *exception}} : json::object()));
+    return *roster(id);
   });
-  return result;
 }
 
-Roster Duty::publish(int64_t id, int64_t by) {
-  Roster result;
-  db_.transaction([&] {
+Roster Duty::publish(int64_t id, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
     auto r = roster_in(id, "approved", "published");
     if (auto clash = db_.query_one("SELECT date FROM shifts WHERE unit_id = ? AND date BETWEEN ? AND ? LIMIT 1",
                                    {r.unit_id, r.period_from, r.period_to}))
       throw Problem::conflict(fmt::format("Another published roster already covers {}.", clash->str("date")),
                               fmt::format("Ngày {} đã có trong một lịch trực khác đã ban hành.", clash->str("date")));
     db_.exec("UPDATE rosters SET status='published', published_by=?, published_at=?, updated_at=? WHERE id=?",
-             {by, clock_.now_ms(), clock_.now_ms(), id});
+             {by.user_id, clock_.now_ms(), clock_.now_ms(), id});
     materialise(r, false);
-    result = *roster(id);
+    audit_.append(by.event("roster.publish", "roster", std::to_string(id), r.unit_id));
+    return *roster(id);
   });
-  return result;
 }
 
 void Duty::materialise(const Roster& r, bool only_future) {
@@ -625,9 +630,39 @@ int64_t Duty::duty_watch_of(int64_t user_id, int64_t user_unit, int64_t at) {
   return user_unit;
 }
 
-void Duty::check_in(int64_t shift_id, int64_t user_id) {
-  db_.exec("UPDATE shift_members SET checked_in_at = COALESCE(checked_in_at, ?) WHERE shift_id = ? AND user_id = ?",
-           {clock_.now_ms(), shift_id, user_id});
+namespace {
+Problem shift_not_found() { return Problem::not_found("The shift", "Ca trực"); }
+}  // namespace
+
+void Duty::shift_updated(store::Work& w, int64_t unit_id, json payload) {
+  w.after_commit([this, unit_id, payload = std::move(payload)] {
+    bus_.publish("shift.updated", unit_id, auth::Action::duty_read, payload);
+  });
+}
+
+Shift Duty::writable_shift(int64_t shift_id) {
+  auto sh = shift(shift_id);
+  if (!sh) throw shift_not_found();
+  auto status = sh->status(clock_.now_ms());
+  if (status == "planned" || status == "closed")
+    throw Problem::conflict("The duty log of a shift can be written only while it is on duty or handing over.",
+                            "Chỉ ghi nhật ký trực ban khi ca đang trực hoặc đang giao ca.");
+  return *sh;
+}
+
+void Duty::check_in(int64_t shift_id, const audit::Actor& by) {
+  store::Work::run(db_, [&](store::Work& w) {
+    auto sh = shift(shift_id);
+    if (!sh) throw shift_not_found();
+    db_.exec("UPDATE shift_members SET checked_in_at = COALESCE(checked_in_at, ?) WHERE shift_id = ? AND user_id = ?",
+             {clock_.now_ms(), shift_id, by.user_id});
+    audit_.append(by.event("shift.checkin", "shift", std::to_string(shift_id), sh->unit_id));
+    shift_updated(w, sh->unit_id, {{"shift_id", shift_id}, {"checkin", by.user_id}});
+  });
+}
+
+void Duty::report_printed(const Shift& sh, const audit::Actor& by) {
+  audit_.append(by.event("shift.report", "shift", std::to_string(sh.id), sh.unit_id));
 }
 
 std::vector<LogEntry> Duty::log(int64_t shift_id) {
@@ -638,16 +673,23 @@ std::vector<LogEntry> Duty::log(int64_t shift_id) {
   return out;
 }
 
-LogEntry Duty::add_log(int64_t shift_id, int64_t author, const std::string& kind, const std::string& text,
+LogEntry Duty::add_log(int64_t shift_id, const audit::Actor& author, const std::string& kind, const std::string& text,
                        const json& links, std::optional<int64_t> corrects_id) {
   if (!one_of(kLogKinds, kind)) throw Problem::field("kind", "Loại nội dung ghi nhật ký trực ban không hợp lệ", "Unknown kind of entry");
   if (corrects_id && !db_.query_one("SELECT 1 FROM duty_log WHERE id = ? AND shift_id = ?", {*corrects_id, shift_id}))
     throw Problem::field("corrects_id", "Chỉ đính chính được nội dung ghi nhật ký của cùng ca trực", "Only an entry of the same shift can be corrected");
-  LogEntry e{0, shift_id, clock_.now_ms(), author, kind, text, links, corrects_id};
-  db_.exec("INSERT INTO duty_log(shift_id, at, author_id, kind, text, links, corrects_id) VALUES (?,?,?,?,?,?,?)",
-           {shift_id, e.at, author, kind, text, links.dump(), store::opt(corrects_id)});
-  e.id = db_.last_insert_id();
-  return e;
+  auto sh = writable_shift(shift_id);
+  LogEntry e{0, shift_id, clock_.now_ms(), author.user_id, kind, text, links, corrects_id};
+  return store::Work::run(db_, [&](store::Work& w) {
+    db_.exec("INSERT INTO duty_log(shift_id, at, author_id, kind, text, links, corrects_id) VALUES (?,?,?,?,?,?,?)",
+             {shift_id, e.at, author.user_id, kind, text, links.dump(), store::opt(corrects_id)});
+    e.id = db_.last_insert_id();
+    audit_.append(author.event("duty_log.create", "duty_log", std::to_string(e.id), sh.unit_id, to_json(e)));
+    w.after_commit([this, unit = sh.unit_id, named = org::with_names(users_, units_, to_json(e))] {
+      bus_.publish("duty_log.created", unit, auth::Action::duty_read, named);
+    });
+    return e;
+  });
 }
 
 std::vector<FocusItem> Duty::focus(int64_t shift_id) {
@@ -657,14 +699,20 @@ std::vector<FocusItem> Duty::focus(int64_t shift_id) {
   return out;
 }
 
-FocusItem Duty::add_focus(int64_t shift_id, int64_t by, const std::string& text, const std::string& source) {
+FocusItem Duty::add_focus(int64_t shift_id, const audit::Actor& by, const std::string& text, const std::string& source) {
   if (!one_of(kFocusSources, source))
     throw Problem::field("source", "Nguồn phải là chỉ đạo của lãnh đạo, tình hình, hoặc chỉ đạo phân luồng",
                          "The source must be leadership_direction, situation or channel_direction");
-  FocusItem f{0, shift_id, by, clock_.now_ms(), text, source};
-  db_.exec("INSERT INTO focus_items(shift_id, text, source, set_by, at) VALUES (?,?,?,?,?)", {shift_id, text, source, by, f.at});
-  f.id = db_.last_insert_id();
-  return f;
+  auto sh = shift(shift_id);
+  if (!sh) throw shift_not_found();
+  FocusItem f{0, shift_id, by.user_id, clock_.now_ms(), text, source};
+  return store::Work::run(db_, [&](store::Work& w) {
+    db_.exec("INSERT INTO focus_items(shift_id, text, source, set_by, at) VALUES (?,?,?,?,?)", {shift_id, text, source, by.user_id, f.at});
+    f.id = db_.last_insert_id();
+    audit_.append(by.event("focus.create", "shift", std::to_string(shift_id), sh->unit_id, to_json(f)));
+    shift_updated(w, sh->unit_id, {{"shift_id", shift_id}, {"focus_item", to_json(f)}});
+    return f;
+  });
 }
 
 namespace {
@@ -684,27 +732,40 @@ std::vector<Order> Duty::orders(int64_t shift_id) {
   return out;
 }
 
-Order Duty::add_order(int64_t shift_id, int64_t by, const Order& o) {
+Order Duty::add_order(int64_t shift_id, const audit::Actor& by, const Order& o) {
+  auto sh = writable_shift(shift_id);
   std::vector<core::FieldError> errs;
   if (!one_of(kOrderKinds, o.kind)) errs.push_back({"kind", "Loại chỉ đạo không hợp lệ", "Unknown kind of order"});
   if (!one_of(kTargetTypes, o.target_type)) errs.push_back({"target_type", "Loại đối tượng không hợp lệ", "Unknown target type"});
   if (o.receiving_unit_id && !units_.get(*o.receiving_unit_id))
     errs.push_back({"receiving_unit_id", "Đơn vị không tồn tại", "The unit does not exist"});
   if (!errs.empty()) throw Problem::validation(std::move(errs));
-  db_.exec("INSERT INTO shift_orders(shift_id, kind, target_type, target_ref, receiving_unit_id, instructions, issued_by, issued_at) "
-           "VALUES (?,?,?,?,?,?,?,?)",
-           {shift_id, o.kind, o.target_type, o.target_ref, store::opt(o.receiving_unit_id), o.instructions, by, clock_.now_ms()});
-  return order_from_row(*db_.query_one(std::string(kOrderSelect) + " WHERE id = ?", {db_.last_insert_id()}));
+  return store::Work::run(db_, [&](store::Work& w) {
+    db_.exec("INSERT INTO shift_orders(shift_id, kind, target_type, target_ref, receiving_unit_id, instructions, issued_by, issued_at) "
+             "VALUES (?,?,?,?,?,?,?,?)",
+             {shift_id, o.kind, o.target_type, o.target_ref, store::opt(o.receiving_unit_id), o.instructions, by.user_id, clock_.now_ms()});
+    auto created = order_from_row(*db_.query_one(std::string(kOrderSelect) + " WHERE id = ?", {db_.last_insert_id()}));
+    audit_.append(by.event("order.create", "order", std::to_string(created.id), sh.unit_id, to_json(created)));
+    shift_updated(w, sh.unit_id, {{"shift_id", shift_id}, {"order", to_json(created)}});
+    return created;
+  });
 }
 
-Order Duty::report_outcome(int64_t shift_id, int64_t order_id, int64_t by, const std::string& outcome) {
+Order Duty::report_outcome(int64_t shift_id, int64_t order_id, const audit::Actor& by, const std::string& outcome) {
+  auto sh = shift(shift_id);
+  if (!sh) throw shift_not_found();
   auto row = db_.query_one(std::string(kOrderSelect) + " WHERE id = ? AND shift_id = ?", {order_id, shift_id});
   if (!row) throw Problem::not_found("The order", "Chỉ đạo");
   if (!row->is_null("outcome"))
     throw Problem::conflict("The outcome of this order was already reported.",
                             "Kết quả thực hiện chỉ đạo này đã được báo cáo.");
-  db_.exec("UPDATE shift_orders SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ?", {outcome, by, clock_.now_ms(), order_id});
-  return order_from_row(*db_.query_one(std::string(kOrderSelect) + " WHERE id = ?", {order_id}));
+  return store::Work::run(db_, [&](store::Work& w) {
+    db_.exec("UPDATE shift_orders SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ?", {outcome, by.user_id, clock_.now_ms(), order_id});
+    auto o = order_from_row(*db_.query_one(std::string(kOrderSelect) + " WHERE id = ?", {order_id}));
+    audit_.append(by.event("order.outcome", "order", std::to_string(o.id), sh->unit_id, {{"outcome", outcome}}));
+    shift_updated(w, sh->unit_id, {{"shift_id", shift_id}, {"order", to_json(o)}});
+    return o;
+  });
 }
 
 // ---- Handover -------------------------------------------------------------------------------
@@ -742,9 +803,12 @@ std::string item_name(const json& item, bool vi) {
 
 }  // namespace
 
-Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string& summary, const std::string& notes) {
-  Handover result;
-  db_.transaction([&] {
+Handover Duty::prepare_handover(int64_t shift_id, const audit::Actor& by, const std::string& summary, const std::string& notes) {
+  auto s = shift(shift_id);
+  if (!s) throw shift_not_found();
+  if (s->status(clock_.now_ms()) == "planned")
+    throw Problem::conflict("A shift that has not started cannot hand over.", "Ca trực chưa bắt đầu thì chưa thể giao ca.");
+  return store::Work::run(db_, [&](store::Work& w) {
     auto existing = handover(shift_id);
     if (existing && existing->accepted_at)
       throw Problem::conflict("The handover was already accepted.", "Biên bản giao ca đã được tiếp nhận.");
@@ -767,7 +831,6 @@ Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string&
     for (const auto& e : log(shift_id))
       if (e.kind == "equipment_status" || e.kind == "system_outage")
         add({{"type", "log"}, {"id", e.id}, {"kind", e.kind}, {"target", e.text}});
-    auto s = shift(shift_id);
     for (const auto& source : open_item_sources_)
       for (const auto& item : source(s->unit_id)) add(item);
     if (auto prev = db_.query_one("SELECT s.id FROM shifts s WHERE s.unit_id = ? AND s.ends_at <= ? ORDER BY s.ends_at DESC LIMIT 1",
@@ -783,18 +846,21 @@ Handover Duty::prepare_handover(int64_t shift_id, int64_t by, const std::string&
     db_.exec("INSERT INTO handovers(shift_id, prepared_by, prepared_at, summary, notes, open_items) VALUES (?,?,?,?,?,?) "
              "ON CONFLICT(shift_id) DO UPDATE SET prepared_by=excluded.prepared_by, prepared_at=excluded.prepared_at, "
              "summary=excluded.summary, notes=excluded.notes, open_items=excluded.open_items",
-             {shift_id, by, clock_.now_ms(), summary, notes, items.dump()});
-    result = *handover(shift_id);
+             {shift_id, by.user_id, clock_.now_ms(), summary, notes, items.dump()});
+    auto h = *handover(shift_id);
+    audit_.append(by.event("handover.prepare", "shift", std::to_string(shift_id), s->unit_id, to_json(h)));
+    shift_updated(w, s->unit_id, {{"shift_id", shift_id}, {"handover", to_json(h)}});
+    return h;
   });
-  return result;
 }
 
-Handover Duty::decide_item(int64_t shift_id, int64_t by, const std::string& type, int64_t item_id,
+Handover Duty::decide_item(int64_t shift_id, const audit::Actor& by, const std::string& type, int64_t item_id,
                            const std::string& decision, const std::string& note) {
   if (!one_of(kItemDecisions, decision))
     throw Problem::field("decision", "Phải là tiếp nhận (accepted) hoặc ghi nhận (noted)", "Must be accepted or noted");
-  Handover result;
-  db_.transaction([&] {
+  auto sh = shift(shift_id);
+  if (!sh) throw shift_not_found();
+  return store::Work::run(db_, [&](store::Work& w) {
     auto h = handover(shift_id);
     if (!h)
       throw Problem::conflict("The outgoing shift has not prepared the handover yet.",
@@ -805,16 +871,20 @@ Handover Duty::decide_item(int64_t shift_id, int64_t by, const std::string& type
     if (!item)
       throw Problem::field("id", "Biên bản giao ca không có việc tồn đọng này", "The handover has no such open item");
     (*item)["acceptance"] = {
-        {"decision", decision}, {"note", note}, {"by", by}, {"at", core::iso8601(clock_.now_ms())}};
+        {"decision", decision}, {"note", note}, {"by", by.user_id}, {"at", core::iso8601(clock_.now_ms())}};
     db_.exec("UPDATE handovers SET open_items = ? WHERE shift_id = ?", {h->open_items.dump(), shift_id});
-    result = *handover(shift_id);
+    auto after = *handover(shift_id);
+    audit_.append(by.event("handover.item", "shift", std::to_string(shift_id), sh->unit_id,
+                           {{"type", type}, {"id", item_id}, {"decision", decision}, {"note", note}}));
+    shift_updated(w, sh->unit_id, {{"shift_id", shift_id}, {"handover", org::with_names(users_, units_, to_json(after))}});
+    return after;
   });
-  return result;
 }
 
-Handover Duty::accept_handover(int64_t shift_id, int64_t by, const std::optional<std::string>& remarks) {
-  Handover result;
-  db_.transaction([&] {
+Handover Duty::accept_handover(int64_t shift_id, const audit::Actor& by, const std::optional<std::string>& remarks) {
+  auto sh = shift(shift_id);
+  if (!sh) throw shift_not_found();
+  return store::Work::run(db_, [&](store::Work& w) {
     auto h = handover(shift_id);
     if (!h) throw Problem::conflict("The outgoing shift has not prepared the handover yet.", "Ca trực chưa lập biên bản giao ca.");
     if (h->accepted_at) throw Problem::conflict("The handover was already accepted.", "Biên bản giao ca đã được tiếp nhận.");
@@ -830,10 +900,12 @@ Handover Duty::accept_handover(int64_t shift_id, int64_t by, const std::optional
                     "Accept or note each open item of the handover first: " + pending_en + ".",
                     "Hãy tiếp nhận hoặc ghi nhận từng việc tồn đọng của biên bản giao ca trước: " + pending_vi + ".");
     db_.exec("UPDATE handovers SET accepted_by = ?, accepted_at = ?, remarks = ? WHERE shift_id = ?",
-             {by, clock_.now_ms(), store::opt(remarks), shift_id});
-    result = *handover(shift_id);
+             {by.user_id, clock_.now_ms(), store::opt(remarks), shift_id});
+    auto after = *handover(shift_id);
+    audit_.append(by.event("handover.accept", "shift", std::to_string(shift_id), sh->unit_id, to_json(after)));
+    shift_updated(w, sh->unit_id, {{"shift_id", shift_id}, {"handover", to_json(after)}});
+    return after;
   });
-  return result;
 }
 
 std::vector<CoverageGap> Duty::coverage(int64_t unit_id, int64_t from, int64_t to) {

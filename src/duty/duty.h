@@ -9,10 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "core/clock.h"
 #include "duty/schedule.h"
+#include "events/bus.h"
 #include "org/units.h"
+#include "org/users.h"
 #include "store/db.h"
+#include "store/work.h"
 
 namespace watchfloor::duty {
 
@@ -110,24 +114,30 @@ struct Handover {
   std::optional<std::string> remarks;
 };
 
+// Each change is one unit of work (store/work.h) that writes its own audit entry and publishes its
+// event ("shift.updated", "duty_log.created") once it has committed.
 class Duty {
  public:
-  Duty(store::Db& db, const core::Clock& clock, org::Units& units) : db_(db), clock_(clock), units_(units) {}
+  Duty(store::Db& db, const core::Clock& clock, org::Units& units, org::Users& users, audit::AuditLog& audit,
+       events::Bus& bus)
+      : db_(db), clock_(clock), units_(units), users_(users), audit_(audit), bus_(bus) {}
 
   // The unit's shift template (mẫu ca trực): stored per unit, else the default.
   ShiftTemplate template_for(int64_t unit_id);
   // Applies to shifts published from now on; shifts already published keep their times.
-  ShiftTemplate set_template(int64_t unit_id, const ShiftTemplate& t);
+  ShiftTemplate set_template(int64_t unit_id, const ShiftTemplate& t, const audit::Actor& by);
   std::string time_zone_of(int64_t unit_id);
 
   std::vector<Roster> rosters(std::optional<int64_t> unit_id);
   std::optional<Roster> roster(int64_t id);
-  Roster create_roster(const RosterInput& in, int64_t by);
-  Roster update_roster(int64_t id, const RosterInput& in, int64_t by);
-  Roster submit(int64_t id, int64_t by);
+  Roster create_roster(const RosterInput& in, const audit::Actor& by);
+  // `change` is what the caller asked for, as it goes into the audit entry.
+  Roster update_roster(int64_t id, const RosterInput& in, const audit::Actor& by,
+                       const nlohmann::json& change = nlohmann::json::object());
+  Roster submit(int64_t id, const audit::Actor& by);
   // Refuses (409, listing the gaps) when the composition is not met, unless `exception` says why.
-  Roster approve(int64_t id, int64_t by, const std::optional<std::string>& exception);
-  Roster publish(int64_t id, int64_t by);
+  Roster approve(int64_t id, const audit::Actor& by, const std::optional<std::string>& exception);
+  Roster publish(int64_t id, const audit::Actor& by);
   std::vector<PlannedShift> plan(const Roster& r);
   std::vector<CompositionGap> composition_gaps(const Roster& r);
 
@@ -140,28 +150,32 @@ class Duty {
   // `at`; else of their nearest shift within a week before or after; else the nearest unit at or
   // above `user_unit` that keeps a duty watch (designation duty_watch); else `user_unit`.
   int64_t duty_watch_of(int64_t user_id, int64_t user_unit, int64_t at);
-  void check_in(int64_t shift_id, int64_t user_id);
+  void check_in(int64_t shift_id, const audit::Actor& by);
+  // The shift report was printed (a sensitive read, audited).
+  void report_printed(const Shift& shift, const audit::Actor& by);
 
   std::vector<LogEntry> log(int64_t shift_id);
-  LogEntry add_log(int64_t shift_id, int64_t author, const std::string& kind, const std::string& text,
+  // Only while the shift is on duty or handing over (409 otherwise).
+  LogEntry add_log(int64_t shift_id, const audit::Actor& author, const std::string& kind, const std::string& text,
                    const nlohmann::json& links, std::optional<int64_t> corrects_id);
   std::vector<FocusItem> focus(int64_t shift_id);
-  FocusItem add_focus(int64_t shift_id, int64_t by, const std::string& text, const std::string& source);
+  FocusItem add_focus(int64_t shift_id, const audit::Actor& by, const std::string& text, const std::string& source);
   std::vector<Order> orders(int64_t shift_id);
-  Order add_order(int64_t shift_id, int64_t by, const Order& o);
-  Order report_outcome(int64_t shift_id, int64_t order_id, int64_t by, const std::string& outcome);
+  // Only while the shift is on duty or handing over (409 otherwise).
+  Order add_order(int64_t shift_id, const audit::Actor& by, const Order& o);
+  Order report_outcome(int64_t shift_id, int64_t order_id, const audit::Actor& by, const std::string& outcome);
 
   std::optional<Handover> handover(int64_t shift_id);
   // Collects the open items (orders without outcome, outages in the log, the items of the sources below,
-  // orders still open from the handover before) automatically. Prepared again, it keeps the decisions
+  // orders still open from the handover before) automatically; 409 before the shift has started. Prepared again, it keeps the decisions
   // already taken on the items that are still there.
-  Handover prepare_handover(int64_t shift_id, int64_t by, const std::string& summary, const std::string& notes);
+  Handover prepare_handover(int64_t shift_id, const audit::Actor& by, const std::string& summary, const std::string& notes);
   // The incoming leader accepts or notes one open item (identified by its type and id); may be changed
   // until the handover is accepted.
-  Handover decide_item(int64_t shift_id, int64_t by, const std::string& type, int64_t item_id,
+  Handover decide_item(int64_t shift_id, const audit::Actor& by, const std::string& type, int64_t item_id,
                        const std::string& decision, const std::string& note);
   // Refuses (409, naming them) while an open item is neither accepted nor noted.
-  Handover accept_handover(int64_t shift_id, int64_t by, const std::optional<std::string>& remarks);
+  Handover accept_handover(int64_t shift_id, const audit::Actor& by, const std::optional<std::string>& remarks);
 
   std::vector<CoverageGap> coverage(int64_t unit_id, int64_t from, int64_t to);
 
@@ -175,9 +189,16 @@ class Duty {
   // The roster, which must be in `status` for `step`: else 404 or 409.
   Roster roster_in(int64_t id, const char* status, const char* step);
   void materialise(const Roster& r, bool only_future);
+  // The shift, whose duty log and orders must be open for writing: else 404 or 409.
+  Shift writable_shift(int64_t shift_id);
+  // "shift.updated" for the shift's unit, once the unit of work commits.
+  void shift_updated(store::Work& w, int64_t unit_id, nlohmann::json payload);
   store::Db& db_;
   const core::Clock& clock_;
   org::Units& units_;
+  org::Users& users_;
+  audit::AuditLog& audit_;
+  events::Bus& bus_;
   std::vector<OpenItemsSource> open_item_sources_;
 };
 

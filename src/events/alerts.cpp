@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "store/work.h"
 
 namespace watchfloor::events {
 namespace {
@@ -86,12 +87,16 @@ std::optional<Alert> Alerts::get(int64_t id) {
   return r ? std::optional(from_row(*r)) : std::nullopt;
 }
 
-Alert Alerts::acknowledge(int64_t id, int64_t by) {
-  db_.exec("UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?) WHERE id = ?",
-           {clock_.now_ms(), by, id});
-  auto a = get(id);
-  if (!a) throw core::Problem::not_found("The alert", "Cảnh báo");
-  return *a;
+Alert Alerts::acknowledge(int64_t id, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work& w) {
+    db_.exec("UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?) WHERE id = ?",
+             {clock_.now_ms(), by.user_id, id});
+    auto a = get(id);
+    if (!a) throw core::Problem::not_found("The alert", "Cảnh báo");
+    audit_.append(by.event("alert.acknowledge", "alert", std::to_string(a->id), a->unit_id));
+    w.after_commit([this, acked = *a] { publish("alert.acknowledged", acked); });
+    return *a;
+  });
 }
 
 void Alerts::publish(const std::string& topic, const Alert& a) const {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "core/clock.h"
 #include "events/bus.h"
 #include "store/db.h"
@@ -30,7 +31,8 @@ struct Alert {
 
 class Alerts {
  public:
-  Alerts(store::Db& db, const core::Clock& clock, Bus& bus) : db_(db), clock_(clock), bus_(bus) {}
+  Alerts(store::Db& db, const core::Clock& clock, Bus& bus, audit::AuditLog& audit)
+      : db_(db), clock_(clock), bus_(bus), audit_(audit) {}
   // Returns the new alert, or nullopt when one is already open for (kind, subject).
   std::optional<Alert> raise(Alert a);
   // Closes the open alert of (kind, subject), if any; returns whether one was closed.
@@ -39,14 +41,15 @@ class Alerts {
   std::vector<std::string> open_subjects(const std::string& kind);
   std::vector<Alert> list(const std::optional<std::vector<int64_t>>& unit_ids, bool open_only, int limit = 200);
   std::optional<Alert> get(int64_t id);
-  // Records who saw it first; the caller publishes "alert.acknowledged" once its transaction commits.
-  Alert acknowledge(int64_t id, int64_t by);
+  // Records who saw it first, audited; "alert.acknowledged" is published once the change commits.
+  Alert acknowledge(int64_t id, const audit::Actor& by);
   void publish(const std::string& topic, const Alert& a) const;
 
  private:
   store::Db& db_;
   const core::Clock& clock_;
   Bus& bus_;
+  audit::AuditLog& audit_;
 };
 
 nlohmann::json to_json(const Alert& a);

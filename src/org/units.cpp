@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/tz.h"
 #include "org/vocabulary.h"
+#include "store/work.h"
 
 namespace watchfloor::org {
 namespace {
@@ -226,6 +227,42 @@ void Units::remove(int64_t id) {
                                     fmt::format("Đơn vị đang được chỉ định ({}) cho đơn vị {}.", r->str("kind"), r->str("unit_code")));
     db_.exec("DELETE FROM units WHERE id = ?", {id});
     invalidate();
+  });
+}
+
+template <class F>
+auto Units::work(F&& body) {
+  return store::Work::run(db_, [&](store::Work& w) {
+    w.on_rollback([this] { invalidate(); });  // the cached tree may hold what was just rolled back
+    return body(w);
+  });
+}
+
+Unit Units::create(const UnitInput& in, const audit::Actor& by) {
+  return work([&](store::Work& w) {
+    auto created = create(in);
+    audit_.append(by.event("unit.create", "unit", std::to_string(created.id), created.id, to_json(created)));
+    w.after_commit([this, created] { bus_.publish("unit.created", created.id, auth::Action::unit_read, to_json(created)); });
+    return created;
+  });
+}
+
+Unit Units::update(int64_t id, const UnitInput& in, const audit::Actor& by, const nlohmann::json& change) {
+  return work([&](store::Work& w) {
+    auto before = get(id);
+    auto after = update(id, in);
+    audit_.append(by.event("unit.update", "unit", std::to_string(id), id, {{"before", to_json(*before)}, {"change", change}}));
+    w.after_commit([this, after] { bus_.publish("unit.updated", after.id, auth::Action::unit_read, to_json(after)); });
+    return after;
+  });
+}
+
+void Units::remove(int64_t id, const audit::Actor& by) {
+  work([&](store::Work& w) {
+    auto before = get(id);
+    remove(id);
+    audit_.append(by.event("unit.delete", "unit", std::to_string(id), before->parent_id, to_json(*before)));
+    w.after_commit([this, before = *before] { bus_.publish("unit.deleted", before.id, auth::Action::unit_read, to_json(before)); });
   });
 }
 

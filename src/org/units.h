@@ -11,8 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "auth/policy.h"
 #include "core/clock.h"
+#include "events/bus.h"
 #include "store/db.h"
 
 namespace watchfloor::org {
@@ -56,7 +58,8 @@ class UnitTree final : public auth::UnitScope {
 
 class Units {
  public:
-  Units(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
+  Units(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, events::Bus& bus)
+      : db_(db), clock_(clock), audit_(audit), bus_(bus) {}
   std::vector<Unit> list();
   std::optional<Unit> get(int64_t id);
   std::optional<Unit> by_code(const std::string& code);
@@ -64,6 +67,13 @@ class Units {
   Unit create(const UnitInput& in);
   Unit update(int64_t id, const UnitInput& in);
   void remove(int64_t id);
+  // The same by a person, each one unit of work: audited ("unit.create"; "unit.update" with the unit before
+  // and the `change` asked for; "unit.delete") and published ("unit.created", "unit.updated", "unit.deleted")
+  // after the commit; a rollback drops the cached tree. The forms above are for the organisation's import,
+  // which audits itself as a whole.
+  Unit create(const UnitInput& in, const audit::Actor& by);
+  Unit update(int64_t id, const UnitInput& in, const audit::Actor& by, const nlohmann::json& change);
+  void remove(int64_t id, const audit::Actor& by);
   std::shared_ptr<const UnitTree> tree();
   // Drops the cached tree (after a write, or a rolled-back transaction that wrote).
   void invalidate();
@@ -71,8 +81,13 @@ class Units {
  private:
   void validate(const std::optional<Unit>& before, const Unit& after, const UnitInput& in);
   void write_designations(int64_t id, const UnitInput& in);
+  // Runs `body` as one unit of work whose rollback drops the cached tree.
+  template <class F>
+  auto work(F&& body);
   store::Db& db_;
   const core::Clock& clock_;
+  audit::AuditLog& audit_;
+  events::Bus& bus_;
   std::mutex tree_mu_;
   std::shared_ptr<const UnitTree> tree_;
   uint64_t generation_ = 0;

@@ -4,6 +4,7 @@
 
 #include "auth/password.h"
 #include "core/error.h"
+#include "store/work.h"
 
 namespace watchfloor::org {
 namespace {
@@ -145,6 +146,99 @@ User Users::update(int64_t id, const UserInput& in) {
     }
   });
   return *get(id);
+}
+
+namespace {
+
+nlohmann::json audit_details(const UserInput& in) {
+  nlohmann::json d = nlohmann::json::object();
+  if (in.username) d["username"] = *in.username;
+  if (in.full_name) d["full_name"] = *in.full_name;
+  if (in.unit_id) d["unit_id"] = *in.unit_id;
+  if (in.title) d["title"] = *in.title;
+  if (in.active) d["active"] = *in.active;
+  if (in.must_change_password) d["must_change_password"] = *in.must_change_password;
+  if (in.password) d["password_reset"] = true;  // never the password itself
+  if (in.roles) {
+    d["roles"] = nlohmann::json::array();
+    for (const auto& g : *in.roles) d["roles"].push_back({{"role", auth::role_name(g.role)}, {"unit_id", g.unit_id}});
+  }
+  return d;
+}
+
+}  // namespace
+
+User Users::create(const UserInput& in, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto created = create(in);
+    audit_.append(by.event("user.create", "user", std::to_string(created.id), created.unit_id, audit_details(in)));
+    return created;
+  });
+}
+
+User Users::update(int64_t id, const UserInput& asked, const audit::Actor& by) {
+  if (id == by.user_id && asked.active && !*asked.active)
+    throw core::Problem::field("active", "Không thể tự khóa tài khoản của mình", "You cannot disable your own account");
+  UserInput in = asked;
+  if (in.password && id != by.user_id) in.must_change_password = true;  // a one-time password
+  return store::Work::run(db_, [&](store::Work&) {
+    auto after = update(id, in);
+    if ((in.active && !*in.active) || in.password) sessions_.remove_all_for_user(id);
+    audit_.append(by.event("user.update", "user", std::to_string(id), after.unit_id, audit_details(in)));
+    return after;
+  });
+}
+
+void Users::listed(const nlohmann::json& query, size_t count, const auth::Principal& reader, const audit::Actor& by) {
+  audit_.append(by.event("user.read_list", "user", "*", reader.unit_id, {{"query", query}, {"count", count}}));
+}
+
+void Users::opened(const User& u, const audit::Actor& by) {
+  if (u.id != by.user_id) audit_.append(by.event("user.read", "user", std::to_string(u.id), u.unit_id));
+}
+
+void Users::unlocked(const User& u, bool was_throttled, const audit::Actor& by) {
+  audit_.append(by.event("user.unlock", "user", std::to_string(u.id), u.unit_id,
+                         {{"username", u.username}, {"was_throttled", was_throttled}}));
+}
+
+auth::NewSession Users::signed_in(const User& u, const audit::Actor& from) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto session = sessions_.create(u.id, from.ip);
+    record_login(u.id);
+    audit::Actor who(u.id, u.username, from.request_id, from.ip);
+    audit_.append(who.event("auth.login", "user", std::to_string(u.id), u.unit_id));
+    return session;
+  });
+}
+
+void Users::sign_in_refused(const std::string& username, const std::optional<User>& u, const std::string& reason,
+                            const audit::Actor& from) {
+  audit_.append(from.event("auth.login_failed", "user", u ? std::to_string(u->id) : username,
+                           u ? std::optional(u->unit_id) : std::nullopt, {{"username", username}, {"reason", reason}}));
+}
+
+void Users::sign_out(const std::string& token, const audit::Actor& by) {
+  store::Work::run(db_, [&](store::Work&) {
+    sessions_.remove(token);
+    auto u = get(by.user_id);
+    audit_.append(by.event("auth.logout", "user", std::to_string(by.user_id), u ? std::optional(u->unit_id) : std::nullopt));
+  });
+}
+
+void Users::change_password(const audit::Actor& by, const std::string& password, const std::string& keep_token) {
+  store::Work::run(db_, [&](store::Work&) {
+    set_password(by.user_id, password, false);
+    sessions_.remove_all_for_user(by.user_id, keep_token);  // other sessions of this user end; this one stays
+    auto u = get(by.user_id);
+    audit_.append(by.event("auth.password_change", "user", std::to_string(by.user_id), u ? std::optional(u->unit_id) : std::nullopt));
+  });
+}
+
+void Users::password_change_refused(const audit::Actor& by, const std::string& reason) {
+  auto u = get(by.user_id);
+  audit_.append(by.event("auth.password_change_failed", "user", std::to_string(by.user_id),
+                         u ? std::optional(u->unit_id) : std::nullopt, {{"reason", reason}}));
 }
 
 void Users::set_password(int64_t id, const std::string& password, bool must_change) {

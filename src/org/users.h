@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "auth/policy.h"
+#include "auth/sessions.h"
 #include "core/clock.h"
 #include "org/units.h"
 #include "store/db.h"
@@ -39,7 +41,8 @@ struct UserQuery {
 
 class Users {
  public:
-  Users(store::Db& db, const core::Clock& clock, Units& units) : db_(db), clock_(clock), units_(units) {}
+  Users(store::Db& db, const core::Clock& clock, Units& units, audit::AuditLog& audit, auth::Sessions& sessions)
+      : db_(db), clock_(clock), units_(units), audit_(audit), sessions_(sessions) {}
   std::vector<User> list(const UserQuery& q);
   std::optional<User> get(int64_t id);
   std::optional<User> by_username(const std::string& username);
@@ -47,6 +50,26 @@ class Users {
   std::optional<std::string> password_hash(int64_t id);
   User create(const UserInput& in);
   User update(int64_t id, const UserInput& in);
+  // The same by a person, each one unit of work with its audit entry ("user.create", "user.update"; what was
+  // set, never a password). Nobody disables their own account; a password someone else sets is for one use;
+  // disabling or setting a password ends the person's sessions. The forms above are for set-up and the
+  // command line, which audit what they do themselves.
+  User create(const UserInput& in, const audit::Actor& by);
+  User update(int64_t id, const UserInput& in, const audit::Actor& by);
+  // Sensitive reads and the sign-in unlock, audited: a list of people (`query` and how many it answered,
+  // at the reader's unit), another person's record, the unlock of a person's sign-in throttle.
+  void listed(const nlohmann::json& query, size_t count, const auth::Principal& reader, const audit::Actor& by);
+  void opened(const User& u, const audit::Actor& by);
+  void unlocked(const User& u, bool was_throttled, const audit::Actor& by);
+  // Signing in and out, audited ("auth.login", "auth.login_failed" with the username tried and why,
+  // "auth.logout"). `from` is the request (its address); a session is created for `u`.
+  auth::NewSession signed_in(const User& u, const audit::Actor& from);
+  void sign_in_refused(const std::string& username, const std::optional<User>& u, const std::string& reason,
+                       const audit::Actor& from);
+  void sign_out(const std::string& token, const audit::Actor& by);
+  // A person's own password change ("auth.password_change"): their other sessions end, `keep_token`'s stays.
+  void change_password(const audit::Actor& by, const std::string& password, const std::string& keep_token);
+  void password_change_refused(const audit::Actor& by, const std::string& reason);
   void set_password(int64_t id, const std::string& password, bool must_change);
   void record_login(int64_t id);
   auth::Principal principal(const User& u) const;
@@ -56,6 +79,8 @@ class Users {
   store::Db& db_;
   const core::Clock& clock_;
   Units& units_;
+  audit::AuditLog& audit_;
+  auth::Sessions& sessions_;
 };
 
 nlohmann::json to_json(const User& u);

@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "store/work.h"
+#include "video/retention.h"
 #include "video/rtp.h"
 
 namespace watchfloor::video {
@@ -441,6 +443,90 @@ std::vector<Outage> Catalog::outages(const std::string& state) {
   for (const auto& r : db_.query(sql + " ORDER BY started_ms DESC, id DESC"))
     out.push_back({r.i64(0), r.i64(1), r.i64(3), r.i64(5), r.opt_i64(4), r.str(2)});
   return out;
+}
+
+// ---- changes by a person, audited ---------------------------------------------------------------
+
+Site Catalog::create_site(const SiteInput& in, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto site = create_site(in);
+    audit_.append(by.event("site.create", "site", std::to_string(site.id), site.unit_id, to_json(site)));
+    return site;
+  });
+}
+
+Site Catalog::update_site(int64_t id, const SiteInput& in, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto site = update_site(id, in);
+    audit_.append(by.event("site.update", "site", std::to_string(site.id), site.unit_id, to_json(site)));
+    return site;
+  });
+}
+
+void Catalog::remove_site(int64_t id, const audit::Actor& by) {
+  store::Work::run(db_, [&](store::Work&) {
+    auto site = this->site(id);
+    remove_site(id);
+    audit_.append(by.event("site.delete", "site", std::to_string(id), site->unit_id, to_json(*site)));
+  });
+}
+
+Camera Catalog::create_camera(const CameraInput& in, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto c = create_camera(in);
+    // The audit entry says that credentials were set, never what they are.
+    audit_.append(by.event("camera.create", "camera", std::to_string(c.id), c.unit_id, to_json(c)));
+    return c;
+  });
+}
+
+Camera Catalog::update_camera(int64_t id, const CameraInput& in, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto before = camera(id);
+    auto c = update_camera(id, in);
+    nlohmann::json details = to_json(c);
+    // What happened to the credentials and the host:port they are bound to; never the secret.
+    if (in.credentials) {
+      details["credentials_changed"] = true;
+      const char* what = "set";
+      if (!c.credentials_set) what = "removed";
+      else if (before->credentials_set && !same_endpoint(before->main_url, c.main_url)) what = "rebound";
+      details["credentials"] = what;
+      details["credentials_host"] = c.credentials_host ? nlohmann::json(*c.credentials_host) : nlohmann::json();
+    }
+    audit_.append(by.event("camera.update", "camera", std::to_string(c.id), c.unit_id, details));
+    return c;
+  });
+}
+
+void Catalog::remove_camera(int64_t id, const audit::Actor& by) {
+  store::Work::run(db_, [&](store::Work&) {
+    auto c = camera(id);
+    remove_camera(id);
+    audit_.append(by.event("camera.delete", "camera", std::to_string(id), c->unit_id, to_json(*c)));
+  });
+}
+
+void Catalog::used(const Camera& c, const std::string& action, const nlohmann::json& details, const audit::Actor& by) {
+  audit_.append(by.event(action, "camera", std::to_string(c.id), c.unit_id, details));
+}
+
+Hold Catalog::create_hold(Retention& retention, const HoldInput& in, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto h = retention.create_hold(in, by.user_id);
+    auto c = camera(h.camera_id);
+    audit_.append(by.event("hold.create", "hold", std::to_string(h.id), c ? std::optional(c->unit_id) : std::nullopt, to_json(h)));
+    return h;
+  });
+}
+
+Hold Catalog::release_hold(Retention& retention, int64_t hold_id, const std::string& reason, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto h = retention.release_hold(hold_id, by.user_id, reason);
+    auto c = camera(h.camera_id);
+    audit_.append(by.event("hold.release", "hold", std::to_string(h.id), c ? std::optional(c->unit_id) : std::nullopt, to_json(h)));
+    return h;
+  });
 }
 
 }  // namespace watchfloor::video

@@ -12,12 +12,17 @@
 #include <tuple>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/secret_box.h"
 #include "org/units.h"
 #include "store/db.h"
 
 namespace watchfloor::video {
+
+class Retention;  // video/retention.h
+struct Hold;
+struct HoldInput;
 
 inline constexpr const char* kSiteKinds[] = {"border_gate", "seaport", "airport", "container_yard", "bonded_warehouse",
                                              "scanner_area", "enterprise_premises"};
@@ -73,8 +78,8 @@ struct Outage {
 
 class Catalog {
  public:
-  Catalog(store::Db& db, const core::Clock& clock, org::Units& units, const core::SecretBox& secrets)
-      : db_(db), clock_(clock), units_(units), secrets_(secrets) {}
+  Catalog(store::Db& db, const core::Clock& clock, org::Units& units, const core::SecretBox& secrets, audit::AuditLog& audit)
+      : db_(db), clock_(clock), units_(units), secrets_(secrets), audit_(audit) {}
 
   std::vector<Site> sites(std::optional<int64_t> unit_id);
   std::optional<Site> site(int64_t id);
@@ -96,6 +101,23 @@ class Catalog {
   Camera create_camera(const CameraInput& in);
   Camera update_camera(int64_t id, const CameraInput& in);
   void remove_camera(int64_t id);
+  // The same by a person, each one unit of work with its audit entry ("site.create", "site.update",
+  // "site.delete", "camera.create", "camera.update" saying what happened to the credentials, never the secret,
+  // "camera.delete"). The forms above are for the demo and tests.
+  Site create_site(const SiteInput& in, const audit::Actor& by);
+  Site update_site(int64_t id, const SiteInput& in, const audit::Actor& by);
+  void remove_site(int64_t id, const audit::Actor& by);
+  Camera create_camera(const CameraInput& in, const audit::Actor& by);
+  Camera update_camera(int64_t id, const CameraInput& in, const audit::Actor& by);
+  void remove_camera(int64_t id, const audit::Actor& by);
+  // Audited uses of a camera: "camera.probe" (it uses the credentials) and the sensitive reads of its
+  // footage ("video.recordings", "video.playback", "video.snapshot", "video.live.start", "video.live.end"),
+  // with what was seen.
+  void used(const Camera& c, const std::string& action, const nlohmann::json& details, const audit::Actor& by);
+  // Evidence holds on a camera's footage, kept by the recorder's retention, by a person: one unit of work
+  // with its audit entry ("hold.create", "hold.release") at the camera's unit.
+  Hold create_hold(Retention& retention, const HoldInput& in, const audit::Actor& by);
+  Hold release_hold(Retention& retention, int64_t hold_id, const std::string& reason, const audit::Actor& by);
   // For the recorder and the probe only: the credentials to send to `url`, withheld (nullopt, and a
   // log line without secrets) unless `url` connects to the host and port they are bound to.
   std::optional<Credentials> credentials(int64_t camera_id, const std::string& url);
@@ -110,6 +132,7 @@ class Catalog {
   const core::Clock& clock_;
   org::Units& units_;
   const core::SecretBox& secrets_;
+  audit::AuditLog& audit_;
 };
 
 // An RTSP address without credentials in it: rtsp:// or rtsps://, a host, at most 1000 characters,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "store/work.h"
 
 namespace watchfloor::video {
 namespace {
@@ -204,6 +205,30 @@ json to_json(const WallView& v) {
           {"tour", tour},
           {"created_at", core::iso8601(v.created_at)},
           {"updated_at", core::iso8601(v.updated_at)}};
+}
+
+WallView WallViews::create(WallView v, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto created = create(std::move(v));
+    audit_.append(by.event("wall_view.create", "wall_view", std::to_string(created.id), created.unit_id, to_json(created)));
+    return created;
+  });
+}
+
+WallView WallViews::update(const WallView& before, const WallView& v, const audit::Actor& by) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto after = update(v);
+    audit_.append(by.event("wall_view.update", "wall_view", std::to_string(after.id), after.unit_id,
+                           {{"before", to_json(before)}, {"after", to_json(after)}}));
+    return after;
+  });
+}
+
+void WallViews::remove(const WallView& v, const audit::Actor& by) {
+  store::Work::run(db_, [&](store::Work&) {
+    remove(v.id);
+    audit_.append(by.event("wall_view.delete", "wall_view", std::to_string(v.id), v.unit_id, to_json(v)));
+  });
 }
 
 }  // namespace watchfloor::video

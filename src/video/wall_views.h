@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "store/db.h"
@@ -68,7 +69,7 @@ WallView apply_input(WallView base, const WallViewInput& in);
 
 class WallViews {
  public:
-  WallViews(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
+  WallViews(store::Db& db, const core::Clock& clock, audit::AuditLog& audit) : db_(db), clock_(clock), audit_(audit) {}
 
   std::vector<WallView> list();
   std::optional<WallView> get(int64_t id);
@@ -77,11 +78,17 @@ class WallViews {
   // Replaces a stored view's fields with `v`'s (already checked); same rule for the default.
   WallView update(const WallView& v);
   void remove(int64_t id);
+  // The same by a person, each one unit of work with its audit entry ("wall_view.create", "wall_view.update"
+  // with the view before and after, "wall_view.delete"). The forms above are for the demo.
+  WallView create(WallView v, const audit::Actor& by);
+  WallView update(const WallView& before, const WallView& v, const audit::Actor& by);
+  void remove(const WallView& v, const audit::Actor& by);
 
  private:
   void take_default(int64_t unit_id, int64_t except_id);
   store::Db& db_;
   const core::Clock& clock_;
+  audit::AuditLog& audit_;
 };
 
 nlohmann::json to_json(const WallView& v);

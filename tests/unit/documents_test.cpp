@@ -166,13 +166,14 @@ class Documents : public ::testing::TestWithParam<Preset> {
     db_ = store::open_sqlite(dir_ / "watchfloor.db");
     // 10:00 on 5 January 2027 in Việt Nam: the shift of the 5th is on duty.
     clock_.set_ms(at("2027-01-05T03:00:00Z"));
-    units_ = std::make_unique<org::Units>(*db_, clock_);
-    org::import_org(*db_, *units_, read_preset(p.file));
-    users_ = std::make_unique<org::Users>(*db_, clock_, *units_);
-    duty_ = std::make_unique<Duty>(*db_, clock_, *units_);
     bus_ = std::make_unique<events::Bus>(clock_);
-    alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_);
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    sessions_ = std::make_unique<auth::Sessions>(*db_, clock_, security_);
+    units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, *bus_);
+    org::import_org(*db_, *units_, read_preset(p.file));
+    users_ = std::make_unique<org::Users>(*db_, clock_, *units_, *audit_, *sessions_);
+    duty_ = std::make_unique<Duty>(*db_, clock_, *units_, *users_, *audit_, *bus_);
+    alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_, *audit_);
     cases_ = std::make_unique<supervision::Cases>(*db_, clock_, *units_, *duty_, *bus_, *alerts_, *audit_);
     head_ = person("head", "Ngô Văn Khánh", p.head, p.leadership, "unit_leader", p.organ);
     deputy_ = person("deputy", "Dương Quang Vinh", p.deputy, p.leadership, "shift_leader", p.organ);
@@ -248,6 +249,8 @@ class Documents : public ::testing::TestWithParam<Preset> {
   std::unique_ptr<store::Db> db_;
   std::unique_ptr<org::Units> units_;
   std::unique_ptr<org::Users> users_;
+  core::SecurityConfig security_;
+  std::unique_ptr<auth::Sessions> sessions_;
   std::unique_ptr<Duty> duty_;
   std::unique_ptr<events::Bus> bus_;
   std::unique_ptr<events::Alerts> alerts_;

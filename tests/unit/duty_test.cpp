@@ -12,6 +12,7 @@
 #include "duty/watch.h"
 #include "events/alerts.h"
 #include "org/units.h"
+#include "org/users.h"
 #include "test_util.h"
 
 namespace watchfloor::duty {
@@ -27,8 +28,11 @@ struct World {
     dir = fs::path(::testing::TempDir()) / ("wf-duty-" + core::random_token(6));
     db = store::open_sqlite(dir / "watchfloor.db");
     clock.set_ms(at("2026-11-27T12:00:00Z"));
-    units = std::make_unique<org::Units>(*db, clock);
-    duty = std::make_unique<Duty>(*db, clock, *units);
+    audit_log = std::make_unique<audit::AuditLog>(*db, clock);
+    sessions = std::make_unique<auth::Sessions>(*db, clock, security);
+    units = std::make_unique<org::Units>(*db, clock, *audit_log, duty_bus);
+    users = std::make_unique<org::Users>(*db, clock, *units, *audit_log, *sessions);
+    duty = std::make_unique<Duty>(*db, clock, *units, *users, *audit_log, duty_bus);
     org::UnitInput u;
     u.code = "HP";
     u.kind = "provincial_department";
@@ -42,6 +46,8 @@ struct World {
   }
   ~World() {
     duty.reset();
+    audit_log.reset();
+    users.reset();
     units.reset();
     db.reset();
     fs::remove_all(dir);
@@ -73,13 +79,18 @@ struct World {
   fs::path dir;
   core::FakeClock clock;
   std::unique_ptr<store::Db> db;
+  std::unique_ptr<audit::AuditLog> audit_log;
+  core::SecurityConfig security;
+  std::unique_ptr<auth::Sessions> sessions;
+  events::Bus duty_bus{clock};  // what the organisation and the duty watch publish
   std::unique_ptr<org::Units> units;
+  std::unique_ptr<org::Users> users;
   std::unique_ptr<Duty> duty;
   int64_t unit = 0;
 };
 
 struct Watched : World {
-  Watched() : bus(clock), alerts(*db, clock, bus) {}
+  Watched() : bus(clock), alerts(*db, clock, bus, *audit_log) {}
   ~Watched() { bus.unsubscribe(sub); }
   void check() { check_duty(*duty, *units, alerts, clock.now_ms()); }
   std::vector<events::Alert> open() { return alerts.list(std::nullopt, true); }
@@ -111,7 +122,7 @@ TEST(Roster, TheUnitsTemplateSetsTheShiftHoursOfWhatIsPublishedNext) {
   t.start_minute = 7 * 60 + 30;
   t.length_minutes = 12 * 60;
   t.phases = {{"day", "Ca ngày", "Day", 0, 12 * 60, {{"shift_leader", 1}}}};
-  w.duty->set_template(w.unit, t);
+  w.duty->set_template(w.unit, t, 1);
   EXPECT_EQ(w.duty->template_for(w.unit).start_minute, 450);
   w.published("2026-12-01", "2026-12-01");
   auto s = w.duty->shifts(w.unit, at("2026-11-30T00:00:00Z"), at("2026-12-02T00:00:00Z"));

@@ -44,8 +44,10 @@ struct Org {
   explicit Org(const std::string& tag) {
     dir = fs::path(::testing::TempDir()) / ("wf-org-" + tag + "-" + core::random_token(6));
     db = store::open_sqlite(dir / "watchfloor.db");
-    units = std::make_unique<Units>(*db, clock);
-    users = std::make_unique<Users>(*db, clock, *units);
+    audit = std::make_unique<audit::AuditLog>(*db, clock);
+    sessions = std::make_unique<auth::Sessions>(*db, clock, security);
+    units = std::make_unique<Units>(*db, clock, *audit, bus);
+    users = std::make_unique<Users>(*db, clock, *units, *audit, *sessions);
   }
   ~Org() {
     users.reset();
@@ -63,6 +65,10 @@ struct Org {
   fs::path dir;
   core::FakeClock clock;
   std::unique_ptr<store::Db> db;
+  std::unique_ptr<audit::AuditLog> audit;
+  core::SecurityConfig security;
+  std::unique_ptr<auth::Sessions> sessions;
+  events::Bus bus{clock};
   std::unique_ptr<Units> units;
   std::unique_ptr<Users> users;
 };
@@ -422,7 +428,7 @@ TEST(UnitsConcurrency, ReaderRebuildingTheTreeDoesNotDeadlockAWriter) {
   struct World {
     Org org{"deadlock"};
     SignallingDb db{*org.db};
-    Units units{db, org.clock};
+    Units units{db, org.clock, *org.audit, org.bus};
     std::thread reader;
   };
   auto* w = new World;

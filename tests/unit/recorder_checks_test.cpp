@@ -25,7 +25,7 @@ void set_old_mtime(const fs::path& p, int64_t ms) {
 
 struct Alerting {
   explicit Alerting(World& w, Fs& files = posix_fs(), RecorderOptions opt = {})
-      : bus(w.clock), alerts(*w.db, w.clock, bus), recorder(*w.db, w.clock, *w.catalog, alerts, bus, w.dir / "video", opt, files) {}
+      : bus(w.clock), audit(*w.db, w.clock), alerts(*w.db, w.clock, bus, audit), recorder(*w.db, w.clock, *w.catalog, alerts, bus, w.dir / "video", opt, files) {}
   std::vector<events::Alert> open(const std::string& kind) {
     std::vector<events::Alert> out;
     for (auto& a : alerts.list(std::nullopt, true))
@@ -33,6 +33,7 @@ struct Alerting {
     return out;
   }
   events::Bus bus;
+  audit::AuditLog audit;
   events::Alerts alerts;
   Recorder recorder;
 };

@@ -54,10 +54,11 @@ struct World {
   explicit World(Fs& files = posix_fs(), bool open = true) : files(files) {
     dir = fs::path(::testing::TempDir()) / ("wf-rec-" + core::random_token(6));
     db = store::open_sqlite(dir / "watchfloor.db");
-    units = std::make_unique<org::Units>(*db, clock);
+    audit_log = std::make_unique<audit::AuditLog>(*db, clock);
+    units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
     org::import_org(*db, *units, read_preset("org-2017.json"));
     secrets = std::make_unique<core::SecretBox>(dir / "secret.key");
-    catalog = std::make_unique<Catalog>(*db, clock, *units, *secrets);
+    catalog = std::make_unique<Catalog>(*db, clock, *units, *secrets, *audit_log);
     SiteInput si;
     si.unit_id = units->by_code("HP-CKKV1")->id;
     si.kind = "seaport";
@@ -96,6 +97,8 @@ struct World {
   fs::path dir;
   core::FakeClock clock{1'767'225'600'000};
   std::unique_ptr<store::Db> db;
+  std::unique_ptr<audit::AuditLog> audit_log;
+  events::Bus org_bus{clock};  // what the organisation publishes
   std::unique_ptr<org::Units> units;
   std::unique_ptr<core::SecretBox> secrets;
   std::unique_ptr<Catalog> catalog;

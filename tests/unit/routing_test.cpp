@@ -36,7 +36,8 @@ class Routing16_4 : public ::testing::TestWithParam<Parts> {
     const Parts& p = GetParam();
     dir_ = fs::path(::testing::TempDir()) / ("wf-routing-" + core::random_token(6));
     db_ = store::open_sqlite(dir_ / "watchfloor.db");
-    units_ = std::make_unique<org::Units>(*db_, clock_);
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, bus_);
     org::import_org(*db_, *units_, read_preset(p.preset));
     dir.units = units_->list();
     // People: id, name, home unit, grants.
@@ -80,6 +81,8 @@ class Routing16_4 : public ::testing::TestWithParam<Parts> {
   fs::path dir_;
   core::FakeClock clock_;
   std::unique_ptr<store::Db> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  events::Bus bus_{clock_};
   std::unique_ptr<org::Units> units_;
 };
 

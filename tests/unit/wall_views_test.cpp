@@ -94,7 +94,8 @@ struct Store {
   Store() {
     dir = fs::path(::testing::TempDir()) / ("wf-wall-" + core::random_token(6));
     db = store::open_sqlite(dir / "watchfloor.db");
-    units = std::make_unique<org::Units>(*db, clock);
+    audit_log = std::make_unique<audit::AuditLog>(*db, clock);
+    units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
     org::import_org(*db, *units, read_preset("org-2017.json"));
     unit = units->by_code("HP")->id;
     db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES ('a', 'A', ?, 'x', 0)", {unit});
@@ -108,13 +109,15 @@ struct Store {
   fs::path dir;
   core::FakeClock clock;
   std::unique_ptr<store::Db> db;
+  std::unique_ptr<audit::AuditLog> audit_log;
+  events::Bus org_bus{clock};  // what the organisation publishes
   std::unique_ptr<org::Units> units;
   int64_t unit = 0, owner = 0;
 };
 
 TEST(WallViews, StoredAndReadBackWithItsTour) {
   Store s;
-  WallViews views(*s.db, s.clock);
+  WallViews views(*s.db, s.clock, *s.audit_log);
   auto v = view("1+5", {7, std::nullopt, 9});
   v.owner_id = s.owner;
   v.unit_id = s.unit;
@@ -134,7 +137,7 @@ TEST(WallViews, StoredAndReadBackWithItsTour) {
 
 TEST(WallViews, ANewDefaultTakesTheUnitsDefaultFromTheOldOne) {
   Store s;
-  WallViews views(*s.db, s.clock);
+  WallViews views(*s.db, s.clock, *s.audit_log);
   auto v = view("4", {});
   v.owner_id = s.owner;
   v.unit_id = s.unit;
