@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/secret_box.h"
@@ -28,17 +29,18 @@ class RecorderSync : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) / ("wf-recsync-" + core::random_token(6));
     db_ = store::open_sqlite(dir_ / "watchfloor.db");
-    units_ = std::make_unique<org::Units>(*db_, clock_);
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    bus_ = std::make_unique<events::Bus>(clock_);
+    units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, *bus_);
     org::import_org(*db_, *units_, read_preset("org-2017.json"));
     secrets_ = std::make_unique<core::SecretBox>(dir_ / "secret.key");
-    catalog_ = std::make_unique<Catalog>(*db_, clock_, *units_, *secrets_);
+    catalog_ = std::make_unique<Catalog>(*db_, clock_, *units_, *secrets_, *audit_);
     SiteInput si;
     si.unit_id = units_->by_code("HP-CKKV1")->id;
     si.kind = "seaport";
     si.name = "Cảng Tân Vũ";
     site_id_ = catalog_->create_site(si).id;
-    bus_ = std::make_unique<events::Bus>(clock_);
-    alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_);
+    alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_, *audit_);
     RecorderOptions opt;
     opt.backoff_max_ms = 200;
     recorder_ = std::make_unique<Recorder>(*db_, clock_, *catalog_, *alerts_, *bus_, dir_ / "video", opt);
@@ -46,9 +48,10 @@ class RecorderSync : public ::testing::Test {
   void TearDown() override {
     recorder_.reset();
     alerts_.reset();
-    bus_.reset();
     catalog_.reset();
     units_.reset();
+    bus_.reset();
+    audit_.reset();
     db_.reset();
     fs::remove_all(dir_);
   }
@@ -74,10 +77,11 @@ class RecorderSync : public ::testing::Test {
   fs::path dir_;
   core::FakeClock clock_{1'767'225'600'000};
   std::unique_ptr<store::Db> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<events::Bus> bus_;
   std::unique_ptr<org::Units> units_;
   std::unique_ptr<core::SecretBox> secrets_;
   std::unique_ptr<Catalog> catalog_;
-  std::unique_ptr<events::Bus> bus_;
   std::unique_ptr<events::Alerts> alerts_;
   std::unique_ptr<Recorder> recorder_;
   int64_t site_id_ = 0;
