@@ -2,6 +2,7 @@
 // random passwords written to DATA/demo-logins.json. Demo passwords exist only here.
 #include <fstream>
 
+#include "store/work.h"
 #include "app/installation.h"
 #include "core/private_files.h"
 #include "core/random.h"
@@ -19,7 +20,7 @@ nlohmann::json ensure_demo(Installation& inst) {
   auto dir = resources_dir() / "presets";
   auto people = read_json_file(dir / "demo-users-2017.json");
   auto logins = nlohmann::json::array();
-  inst.db->transaction([&] {
+  store::Work::run(*inst.db, [&](store::Work&) {
     inst.set_setting("kind", "demo");
     auto result = org::import_org(*inst.db, inst.units, read_json_file(dir / "org-2017.json"));
     inst.audit.append(inst.system_event("org.import", "organisation", "org-2017", std::nullopt,

@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "store/work.h"
 #include "app/installation.h"
 #include "core/log.h"
 #include "duty/duty.h"
@@ -47,7 +48,7 @@ void publish_roster(Installation& inst, duty::Duty& duty, const org::Unit& unit,
   rotation.anchor_date = days.first;
   rotation.teams = std::move(teams);
   in.rotation = std::move(rotation);
-  inst.db->transaction([&] {
+  store::Work::run(*inst.db, [&](store::Work&) {
     auto r = duty.create_roster(in, office);
     duty.submit(r.id, office);
     duty.approve(r.id, leader, std::nullopt);

@@ -1,3 +1,4 @@
+#include "store/work.h"
 #include "app/installation.h"
 
 #include <unistd.h>
@@ -124,7 +125,7 @@ nlohmann::json read_json_file(const std::filesystem::path& file) {
 void bootstrap(Installation& inst, std::ostream& out) {
   if (inst.db->query_one("SELECT 1 FROM users LIMIT 1")) return;
   std::string password = core::random_password();
-  inst.db->transaction([&] {
+  store::Work::run(*inst.db, [&](store::Work&) {
     if (!inst.db->query_one("SELECT 1 FROM units LIMIT 1")) {
       auto result = org::import_org(*inst.db, inst.units, read_json_file(resources_dir() / "presets" / "org-2017.json"));
       inst.audit.append(inst.system_event("org.import", "organisation", "org-2017", std::nullopt,

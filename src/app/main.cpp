@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "store/work.h"
 #include "api/api.h"
 #include "app/backup.h"
 #include "app/installation.h"
@@ -193,7 +194,7 @@ int main(int argc, char** argv) {
           if (!grant_unit) throw std::runtime_error("no unit with code '" + spec.substr(at + 1) + "'");
           in.roles->push_back({*role, grant_unit->id});
         }
-        inst->db->transaction([&] {
+        store::Work::run(*inst->db, [&](store::Work&) {
           auto u = inst->users.create(in);
           inst->audit.append(inst->system_event("user.create", "user", std::to_string(u.id), u.unit_id, {{"username", username}}));
         });
@@ -201,7 +202,7 @@ int main(int argc, char** argv) {
       } else if (*user_passwd) {
         auto u = find_user(*inst, username);
         std::string pw = core::random_password();
-        inst->db->transaction([&] {
+        store::Work::run(*inst->db, [&](store::Work&) {
           inst->users.set_password(u.id, pw, true);
           inst->sessions.remove_all_for_user(u.id);
           inst->audit.append(inst->system_event("user.update", "user", std::to_string(u.id), u.unit_id, {{"password_reset", true}}));
@@ -209,7 +210,7 @@ int main(int argc, char** argv) {
         std::cout << "watchfloor: new one-time password for \"" << username << "\": " << pw << "\n";
       } else if (*user_disable) {
         auto u = find_user(*inst, username);
-        inst->db->transaction([&] {
+        store::Work::run(*inst->db, [&](store::Work&) {
           org::UserInput in;
           in.active = false;
           inst->users.update(u.id, in);
@@ -225,7 +226,7 @@ int main(int argc, char** argv) {
       if (*org_import) {
         auto doc = app::read_json_file(org_file);
         org::ImportResult r;
-        inst->db->transaction([&] {
+        store::Work::run(*inst->db, [&](store::Work&) {
           r = org::import_org(*inst->db, inst->units, doc);
           inst->audit.append(inst->system_event("org.import", "organisation", org_file.filename().string(), std::nullopt,
                                                 {{"created", r.created}, {"updated", r.updated}}));

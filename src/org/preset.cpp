@@ -1,3 +1,4 @@
+#include "store/work.h"
 #include "org/preset.h"
 
 #include <fmt/format.h>
@@ -30,7 +31,7 @@ ImportResult import_org(store::Db& db, Units& units, const nlohmann::json& doc) 
 
   ImportResult res;
   try {
-    db.transaction([&] {
+    store::Work::run(db, [&](store::Work&) {
       for (size_t i = 0; i < list->size(); ++i) {
         std::string prefix = fmt::format("units[{}]", i);
         core::JsonBody b((*list)[i],
