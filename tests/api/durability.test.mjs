@@ -115,7 +115,7 @@ describe('kill -9', () => {
     let enoughAcks;
     const enoughAcksSeen = new Promise((r) => { enoughAcks = r; });
     const pending = [];
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 400; i++) {  // enough that a fast server is still busy when the kill comes
       pending.push(admin.post('/api/v1/units', {
         parent_id: root.id, code: `${prefix}-${i}`, kind: 'division',
         name_vi: `Đội ${i}`, name_en: `Team ${i}`,
@@ -131,18 +131,18 @@ describe('kill -9', () => {
     await srv.kill9(); // with most of the burst still in flight
     const ackedAtKill = acked.length;
     const outcomes = await Promise.all(pending);
-    assert.ok(ackedAtKill >= 5, `the burst made progress before the kill (${ackedAtKill} of 60 acknowledged within 10 s; ` +
+    assert.ok(ackedAtKill >= 5, `the burst made progress before the kill (${ackedAtKill} of 400 acknowledged within 10 s; ` +
       'a stalled server makes this test meaningless)');
     assert.ok(acked.length > 0, `some creates were acknowledged before the kill: ${JSON.stringify(outcomes)}`);
     assert.ok(outcomes.some((o) => o !== 201), 'the kill happened while creates were still in flight');
-    t.diagnostic(`acknowledged: ${acked.length} of 60 (${ackedAtKill} when the kill was sent)`);
+    t.diagnostic(`acknowledged: ${acked.length} of 400 (${ackedAtKill} when the kill was sent)`);
 
     const again = await start({ demo: true, dataDir: srv.dataDir });
     await waitReady(again.url);
     const admin2 = await adminClient(again);
     const units = await listUnits(admin2);
     const missing = acked.filter((a) => !units.some((u) => u.id === a.id && u.code === a.code));
-    assert.deepEqual(missing.map((m) => m.code), [], `acknowledged before kill -9 (${acked.length} of 60)`);
+    assert.deepEqual(missing.map((m) => m.code), [], `acknowledged before kill -9 (${acked.length} of 400)`);
     // Nothing half-written: every unit of the burst that exists is whole.
     for (const u of units.filter((x) => x.code.startsWith(prefix))) {
       const i = u.code.slice(prefix.length + 1);
