@@ -34,15 +34,20 @@ std::optional<std::string> query(const http::Context& ctx, const std::string& ke
   return it->second;
 }
 
+std::optional<int64_t> parse_int(const std::string& text, int64_t lo, int64_t hi) {
+  try {
+    size_t used = 0;
+    int64_t n = std::stoll(text, &used);
+    if (used == text.size() && n >= lo && n <= hi) return n;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
 std::optional<int64_t> query_id(const http::Context& ctx, const std::string& key) {
   auto v = query(ctx, key);
   if (!v) return std::nullopt;
-  try {
-    size_t used = 0;
-    int64_t n = std::stoll(*v, &used);
-    if (used == v->size() && n > 0) return n;
-  } catch (const std::exception&) {
-  }
+  if (auto n = parse_int(*v, 1, INT64_MAX)) return n;
   throw core::Problem::field(key, "Phải là mã số", "Must be an id");
 }
 
@@ -61,15 +66,9 @@ void add_routes(http::Router& r, Services& s, std::initializer_list<Handler> tab
 Page page(const http::Context& ctx) {
   Page p;
   if (auto v = query(ctx, "limit")) {
-    try {
-      size_t used = 0;
-      p.limit = std::stoll(*v, &used);
-      if (used != v->size()) p.limit = 0;
-    } catch (const std::exception&) {
-      p.limit = 0;
-    }
-    if (p.limit < 1 || p.limit > kMaxPage)
-      throw core::Problem::field("limit", "Phải là số từ 1 đến 500", "Must be a number from 1 to 500");
+    auto n = parse_int(*v, 1, kMaxPage);
+    if (!n) throw core::Problem::field("limit", "Phải là số từ 1 đến 500", "Must be a number from 1 to 500");
+    p.limit = *n;
   }
   if (auto c = query(ctx, "cursor")) {
     auto key = nlohmann::json::parse(*c, nullptr, false);

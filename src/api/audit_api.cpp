@@ -31,16 +31,11 @@ audit::Filter parse_filter(const http::Context& ctx) {
   auto integer = [&](const char* key, int64_t lo, int64_t hi) -> std::optional<int64_t> {
     auto v = query(ctx, key);
     if (!v) return std::nullopt;
-    try {
-      size_t used = 0;
-      int64_t n = std::stoll(*v, &used);
-      if (used == v->size() && n >= lo && n <= hi) return n;
-    } catch (const std::exception&) {
-    }
+    if (auto n = parse_int(*v, lo, hi)) return n;
     errs.push_back({key, fmt::format("Phải là số nguyên từ {} đến {}", lo, hi), fmt::format("Must be an integer from {} to {}", lo, hi)});
     return std::nullopt;
   };
-  f.limit = static_cast<int>(integer("limit", 1, 500).value_or(100));
+  f.limit = static_cast<int>(integer("limit", 1, kMaxPage).value_or(100));
   f.before_seq = integer("before_seq", 1, INT64_MAX);
   if (!errs.empty()) throw core::Problem::validation(std::move(errs));
   return f;

@@ -54,6 +54,9 @@ nlohmann::json with_names(Services& s, nlohmann::json j);
 std::optional<int64_t> query_id(const http::Context& ctx, const std::string& key);
 int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fallback);
 
+// The whole of `text` as an integer in [lo, hi], or nullopt.
+std::optional<int64_t> parse_int(const std::string& text, int64_t lo, int64_t hi);
+
 // A query parameter, or nullopt when absent or empty.
 std::optional<std::string> query(const http::Context& ctx, const std::string& key);
 

@@ -22,29 +22,35 @@ bool condition_holds(const std::string& condition, const std::string& status) {
   return false;
 }
 
+namespace {
+
+// When step `i` next falls due, or nullopt when it never will again (repeated enough, or its condition ended).
+std::optional<int64_t> step_due_at(const EscalationPolicy& p, size_t i, const EscalationState& s, const CaseClock& c) {
+  const auto& step = p.steps[i];
+  int fired = i < s.fired.size() ? s.fired[i] : 0;
+  if (fired >= std::max(step.repeat, 1) || !condition_holds(step.condition, c.status)) return std::nullopt;
+  return fired == 0 ? s.since + step.after_minutes * kMinute : s.last_at[i] + std::max(step.every_minutes, 1) * kMinute;
+}
+
+// When the acknowledgement lapses, or nullopt when it cannot.
+std::optional<int64_t> ack_lapses_at(const EscalationPolicy& p, const CaseClock& c) {
+  if (p.ack_timeout_minutes <= 0 || c.status != "acknowledged" || !c.acknowledged_at) return std::nullopt;
+  return *c.acknowledged_at + p.ack_timeout_minutes * kMinute;
+}
+
+}  // namespace
+
 std::vector<DueStep> due_steps(const EscalationPolicy& p, const EscalationState& s, const CaseClock& c, int64_t now) {
   std::vector<DueStep> due;
-  for (size_t i = 0; i < p.steps.size(); ++i) {
-    const auto& step = p.steps[i];
-    int fired = i < s.fired.size() ? s.fired[i] : 0;
-    if (fired >= std::max(step.repeat, 1) || !condition_holds(step.condition, c.status)) continue;
-    int64_t next = fired == 0 ? s.since + step.after_minutes * kMinute : s.last_at[i] + std::max(step.every_minutes, 1) * kMinute;
-    if (now >= next) due.push_back({i, fired + 1});
-  }
+  for (size_t i = 0; i < p.steps.size(); ++i)
+    if (auto at = step_due_at(p, i, s, c); at && now >= *at) due.push_back({i, (i < s.fired.size() ? s.fired[i] : 0) + 1});
   return due;
 }
 
 std::optional<int64_t> next_due(const EscalationPolicy& p, const EscalationState& s, const CaseClock& c) {
-  std::optional<int64_t> out;
-  auto earliest = [&](int64_t at) { out = out ? std::min(*out, at) : at; };
-  for (size_t i = 0; i < p.steps.size(); ++i) {
-    const auto& step = p.steps[i];
-    int fired = i < s.fired.size() ? s.fired[i] : 0;
-    if (fired >= std::max(step.repeat, 1) || !condition_holds(step.condition, c.status)) continue;
-    earliest(fired == 0 ? s.since + step.after_minutes * kMinute : s.last_at[i] + std::max(step.every_minutes, 1) * kMinute);
-  }
-  if (p.ack_timeout_minutes > 0 && c.status == "acknowledged" && c.acknowledged_at)
-    earliest(*c.acknowledged_at + p.ack_timeout_minutes * kMinute);
+  std::optional<int64_t> out = ack_lapses_at(p, c);
+  for (size_t i = 0; i < p.steps.size(); ++i)
+    if (auto at = step_due_at(p, i, s, c)) out = out ? std::min(*out, *at) : *at;
   return out;
 }
 
@@ -58,8 +64,8 @@ void mark_fired(EscalationState& s, size_t step, int64_t at) {
 }
 
 bool ack_lapsed(const EscalationPolicy& p, const CaseClock& c, int64_t now) {
-  return p.ack_timeout_minutes > 0 && c.status == "acknowledged" && c.acknowledged_at &&
-         now >= *c.acknowledged_at + p.ack_timeout_minutes * kMinute;
+  auto at = ack_lapses_at(p, c);
+  return at && now >= *at;
 }
 
 int default_relay_minutes(const std::string& severity) {
