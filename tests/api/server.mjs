@@ -97,8 +97,16 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
   proc.stderr.setEncoding('utf8');
   proc.stdout.on('data', (d) => { stdout += d; });
   proc.stderr.on('data', (d) => { stderr += d; });
+  let stopping = false;
   const exited = new Promise((resolve) => {
-    proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
+    proc.on('exit', (code, signal) => {
+      live.delete(proc);
+      // A server that dies under a test shows up as "fetch failed" there; say here why it died.
+      if (!stopping && (signal || code !== 0)) {
+        console.error(`watchfloor server exited unexpectedly (code ${code}, signal ${signal})\n${describe().slice(-8000)}`);
+      }
+      resolve({ code, signal });
+    });
   });
   proc.on('error', () => { /* reported through exit / timeout */ });
 
@@ -109,6 +117,7 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
     let done = false;
     const finish = (fn, v) => { if (!done) { done = true; clearTimeout(timer); fn(v); } };
     const timer = setTimeout(() => {
+      stopping = true;
       proc.kill('SIGKILL');
       finish(reject, new Error(`server did not print its listening line within ${START_TIMEOUT_MS} ms\n${describe()}`));
     }, START_TIMEOUT_MS);
@@ -132,6 +141,7 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
 
   async function stop(timeoutMs = 10_000) {
     if (proc.exitCode !== null || proc.signalCode !== null) return exited;
+    stopping = true;
     proc.kill('SIGTERM');
     const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
     const r = await exited;
@@ -139,6 +149,7 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
     return r;
   }
   async function kill9() {
+    stopping = true;
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     return exited;
   }
