@@ -53,6 +53,9 @@ Installation::Installation(core::Config cfg)
       duty(*db, clock, units, users, audit, bus),
       cases(*db, clock, units, duty, bus, alerts, audit),
       secrets(config.data_dir / "secret.key"),
+      signing(config.data_dir / "signing.key"),
+      checkpoints(*db, clock, signing,
+                  {config.audit.checkpoint_entries, int64_t{config.audit.checkpoint_minutes} * 60'000}),
       catalog(*db, clock, units, secrets, audit),
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
@@ -185,7 +188,8 @@ void log_camera_health(Installation& inst, const video::HealthChange& h) {
 }
 
 void warn_about_exposed_files(const core::Config& config) {
-  for (const auto& p : {config.data_dir, config.data_dir / "watchfloor.db", config.data_dir / "secret.key"})
+  for (const auto& p : {config.data_dir, config.data_dir / "watchfloor.db", config.data_dir / "secret.key",
+                        config.data_dir / "signing.key"})
     if (auto warning = core::exposure_warning(p)) core::log_warn(*warning);
 }
 
@@ -302,6 +306,11 @@ int serve(Installation& inst, std::ostream& out) {
         core::log_error(std::string("case escalation check failed: ") + e.what());
       }
       inst.refusals.flush();
+      try {
+        inst.checkpoints.take_if_due();
+      } catch (const std::exception& e) {
+        core::log_error(std::string("audit checkpoint failed: ") + e.what());
+      }
       lock.lock();
       if (watch_cv.wait_for(lock, std::chrono::seconds(10), [&] { return stopping; })) break;
     }
@@ -331,6 +340,7 @@ int serve(Installation& inst, std::ostream& out) {
   inst.recorder.stop();
   watchman.join();
   inst.refusals.flush(true);
+  inst.checkpoints.take();  // the log as it was left
   core::log_info("stopped: every request finished, the database is closed cleanly");
   return 0;
 }

@@ -9,9 +9,11 @@
 
 #include "api/api.h"
 #include "audit/audit_log.h"
+#include "audit/checkpoints.h"
 #include "audit/refusals.h"
 #include "supervision/cases.h"
 #include "core/secret_box.h"
+#include "core/signing.h"
 #include "video/catalog.h"
 #include "video/recorder.h"
 #include "auth/sessions.h"
@@ -43,6 +45,8 @@ struct Installation {
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
   supervision::Cases cases;
   core::SecretBox secrets;  // DATA/secret.key
+  core::SigningKey signing;  // DATA/signing.key: audit checkpoints, evidence manifests
+  audit::Checkpoints checkpoints;
   video::Catalog catalog;
   video::Recorder recorder;  // DATA/video; started by serve()
 

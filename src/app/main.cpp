@@ -113,8 +113,15 @@ int main(int argc, char** argv) {
   auto* audit_cmd = cli.add_subcommand("audit", "audit log");
   audit_cmd->require_subcommand(1);
   audit_w.add_to(audit_cmd, false);
-  auto* audit_verify = audit_cmd->add_subcommand("verify", "check the hash chain; exit 1 when broken");
+  auto* audit_verify = audit_cmd->add_subcommand(
+      "verify", "check the hash chain and the newest signed checkpoint (and FILE's); exit 1 when broken or cut short");
+  std::optional<std::filesystem::path> checkpoint_file;
+  audit_verify->add_option("--checkpoint", checkpoint_file, "a checkpoint file downloaded earlier or kept by another unit");
   audit_verify->fallthrough();
+  std::optional<std::filesystem::path> checkpoint_out;
+  auto* audit_checkpoint = audit_cmd->add_subcommand("checkpoint", "sign the log's head now and print the checkpoint (JSON)");
+  audit_checkpoint->add_option("--out", checkpoint_out, "write it to this file instead");
+  audit_checkpoint->fallthrough();
 
   std::filesystem::path backup_dir;
   auto* backup = cli.add_subcommand("backup", "copy the database (while the server runs), secret.key and a manifest of the video index into DEST");
@@ -243,12 +250,42 @@ int main(int argc, char** argv) {
     if (*audit_cmd && *audit_verify) {
       auto inst = audit_w.open();
       auto v = inst->audit.verify();
-      if (v.ok) {
-        std::cout << "OK: " << v.entries << " entries\n";
-        return 0;
+      if (!v.ok) {
+        std::cout << "BROKEN: first broken entry seq " << *v.first_broken_seq << " (" << v.reason << ")\n";
+        return 1;
       }
-      std::cout << "BROKEN: first broken entry seq " << *v.first_broken_seq << " (" << v.reason << ")\n";
-      return 1;
+      std::cout << "OK: " << v.entries << " entries, hash chain intact\n";
+      auto report = [](const char* what, const audit::CheckpointCheck& c) {
+        std::cout << (c.ok ? "OK: " : "BROKEN: ") << what << (c.ok ? "" : ": " + c.reason_en) << "\n";
+        return c.ok;
+      };
+      bool ok = report("the newest stored checkpoint", inst->checkpoints.check_latest());
+      if (checkpoint_file) {
+        auto cp = audit::checkpoint_from_json(app::read_json_file(*checkpoint_file));
+        if (!cp) {
+          std::cout << "BROKEN: " << checkpoint_file->string() << " is not a watchfloor audit checkpoint\n";
+          return 1;
+        }
+        ok = report(("checkpoint of entry " + std::to_string(cp->seq) + " in " + checkpoint_file->string()).c_str(),
+                    inst->checkpoints.check(*cp)) && ok;
+      }
+      return ok ? 0 : 1;
+    }
+    if (*audit_cmd && *audit_checkpoint) {
+      auto inst = audit_w.open();
+      auto cp = inst->checkpoints.take();
+      if (!cp) {
+        std::cerr << "the audit log is empty: nothing to sign\n";
+        return 1;
+      }
+      auto text = audit::to_json(*cp).dump(2) + "\n";
+      if (checkpoint_out) {
+        std::ofstream(*checkpoint_out) << text;
+        std::cout << "checkpoint of entry " << cp->seq << " written to " << checkpoint_out->string() << "\n";
+      } else {
+        std::cout << text;
+      }
+      return 0;
     }
     if (*video_cmd && *video_fsck) {
       auto inst = video_w.open();

@@ -52,7 +52,7 @@ Config load_config(const std::filesystem::path& file) {
     throw std::runtime_error(fmt::format("config: {}: {}", file.string(), e.description()));
   }
   Config c;
-  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store"});
+  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store", "audit"});
   read(root, "", "data_dir", c.data_dir);
   if (c.data_dir.is_relative() && root.get("data_dir"))
     c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
@@ -140,6 +140,13 @@ Config load_config(const std::filesystem::path& file) {
     reject_unknown(*s, "store.", {"readers"});
     read(*s, "store.", "readers", c.store.readers);
     if (c.store.readers > 64) throw std::runtime_error("config: store.readers must be between 0 and 64");
+  }
+  if (const auto* s = root.get_as<toml::table>("audit")) {
+    reject_unknown(*s, "audit.", {"checkpoint_entries", "checkpoint_minutes"});
+    read(*s, "audit.", "checkpoint_entries", c.audit.checkpoint_entries);
+    read(*s, "audit.", "checkpoint_minutes", c.audit.checkpoint_minutes);
+    if (c.audit.checkpoint_entries < 1 || c.audit.checkpoint_minutes < 1)
+      throw std::runtime_error("config: audit.checkpoint_entries and audit.checkpoint_minutes must be at least 1");
   }
   return c;
 }

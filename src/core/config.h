@@ -63,9 +63,17 @@ struct StoreConfig {
   int readers = 4;
 };
 
+// Signed checkpoints of the audit log (audit/checkpoints.h): after this many entries, and this long after
+// the last one while entries arrive.
+struct AuditConfig {
+  int checkpoint_entries = 1000;
+  int checkpoint_minutes = 60;
+};
+
 struct Config {
   std::filesystem::path data_dir = "./var";
   StoreConfig store;
+  AuditConfig audit;
   ServerConfig server;
   SecurityConfig security;
   RecorderConfig recorder;

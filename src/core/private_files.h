@@ -15,6 +15,9 @@ namespace watchfloor::core {
 void create_private_directories(const std::filesystem::path& dir);
 // Sets mode 0600 on a file this process has just created; throws std::system_error.
 void make_private(const std::filesystem::path& file);
+// The bytes of a key file; when it does not exist, `size` fresh random bytes written to it atomically
+// (mode 0600). Throws std::runtime_error naming the file when it has another size.
+std::string read_or_create_key(const std::filesystem::path& file, size_t size);
 // A one-line warning naming `p` and its mode when group or others may read or write it; nullopt
 // when they may not or when `p` does not exist.
 std::optional<std::string> exposure_warning(const std::filesystem::path& p);

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/base64.h"
+
 namespace watchfloor::core {
 namespace {
 void ensure_sodium() {
@@ -15,12 +17,9 @@ void ensure_sodium() {
 
 std::string random_token(size_t bytes) {
   ensure_sodium();
-  std::vector<unsigned char> buf(bytes);
+  std::string buf(bytes, '\0');
   randombytes_buf(buf.data(), buf.size());
-  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.find('\0'));
-  return out;
+  return to_base64url(buf);
 }
 
 std::string random_password() {

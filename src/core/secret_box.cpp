@@ -2,55 +2,16 @@
 
 #include <sodium.h>
 
-#include <fstream>
 #include <stdexcept>
 
+#include "core/base64.h"
 #include "core/private_files.h"
 
 namespace watchfloor::core {
-namespace {
-
-std::string to_base64(const std::string& bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.find('\0'));
-  return out;
-}
-
-std::string from_base64(const std::string& text) {
-  std::string out(text.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr, &len,
-                        nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    throw std::runtime_error("sealed secret: not base64");
-  out.resize(len);
-  return out;
-}
-
-}  // namespace
 
 SecretBox::SecretBox(const std::filesystem::path& key_file) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
-  std::ifstream in(key_file, std::ios::binary);
-  if (in) {
-    key_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (key_.size() != crypto_secretbox_KEYBYTES)
-      throw std::runtime_error("secret key file " + key_file.string() + " has the wrong size");
-    return;
-  }
-  key_.resize(crypto_secretbox_KEYBYTES);
-  crypto_secretbox_keygen(reinterpret_cast<unsigned char*>(key_.data()));
-  create_private_directories(key_file.parent_path());
-  auto tmp = key_file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    make_private(tmp);
-    out.write(key_.data(), static_cast<std::streamsize>(key_.size()));
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, key_file);
+  key_ = read_or_create_key(key_file, crypto_secretbox_KEYBYTES);
 }
 
 std::string SecretBox::seal(const std::string& plaintext) const {
@@ -63,7 +24,9 @@ std::string SecretBox::seal(const std::string& plaintext) const {
 }
 
 std::string SecretBox::open(const std::string& sealed) const {
-  std::string box = from_base64(sealed);
+  auto decoded = from_base64(sealed);
+  if (!decoded) throw std::runtime_error("sealed secret: not base64");
+  std::string box = std::move(*decoded);
   if (box.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) throw std::runtime_error("sealed secret: too short");
   std::string plain(box.size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   const auto* nonce = reinterpret_cast<const unsigned char*>(box.data());

@@ -652,8 +652,22 @@ CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN
   INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, replace(replace(old.search_text, 'đ', 'd'), 'Đ', 'D'));
 END;
 )sql"},
-
-
+    {14, "signed checkpoints of the audit log", R"sql(
+-- The newest entry's sequence number and hash, signed with the installation's Ed25519 key
+-- (docs/formats.md §14). Append-only, like the log.
+CREATE TABLE audit_checkpoints (
+  seq        INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  head_hash  TEXT NOT NULL,
+  key_id     TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  signature  TEXT NOT NULL
+);
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+)sql"},
 };
 
 }  // namespace

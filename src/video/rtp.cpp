@@ -1,7 +1,6 @@
 #include "video/rtp.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
@@ -9,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "core/base64.h"
 #include "core/hash.h"
 #include "video/h265.h"
 
@@ -58,27 +58,6 @@ std::string percent_decode(std::string_view s) {
       out.push_back(s[i]);
     }
   }
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view in) {
-  std::string out(in.size(), '\0');
-  size_t len = 0;
-  for (int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING}) {
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(), in.size(), nullptr,
-                          &len, nullptr, variant) == 0) {
-      out.resize(len);
-      return out;
-    }
-  }
-  return std::nullopt;
-}
-
-std::string base64_encode(std::string_view in) {
-  std::string out(sodium_base64_ENCODED_LEN(in.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(in.data()), in.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.find('\0'));
   return out;
 }
 
@@ -250,7 +229,7 @@ std::optional<Challenge> parse_challenge(const Message& m) {
 
 std::string authorization(const Challenge& c, std::string_view user, std::string_view password,
                           std::string_view method, std::string_view uri, uint32_t nc, std::string_view cnonce) {
-  if (!c.digest) return "Basic " + base64_encode(fmt::format("{}:{}", user, password));
+  if (!c.digest) return "Basic " + core::to_base64(fmt::format("{}:{}", user, password));
   std::string ha1 = core::md5_hex(fmt::format("{}:{}:{}", user, c.realm, password));
   std::string ha2 = core::md5_hex(fmt::format("{}:{}", method, uri));
   std::string nc_hex = fmt::format("{:08x}", nc);
@@ -377,7 +356,7 @@ Sdp parse_sdp(std::string_view text) {
 std::optional<h264::ParameterSets> sprop_parameter_sets(std::string_view sprop) {
   h264::ParameterSets ps;
   for (auto part : split(sprop, ',')) {
-    auto nal = base64_decode(part);
+    auto nal = core::from_base64(part);
     if (!nal || nal->empty() || nal->size() > h264::kMaxParameterSet) return std::nullopt;
     if (h264::nal_type(*nal) == h264::kSps && ps.sps.empty()) ps.sps = std::move(*nal);
     else if (h264::nal_type(*nal) == h264::kPps && ps.pps.empty()) ps.pps = std::move(*nal);
@@ -393,7 +372,7 @@ std::optional<h264::ParameterSets> sprop_h265(const SdpVideo& v) {
                                   std::tuple{&v.sprop_pps, h265::kPps, &ps.pps}}) {
     auto parts = split(*sprop, ',');
     if (parts.empty()) return std::nullopt;
-    auto nal = base64_decode(parts.front());
+    auto nal = core::from_base64(parts.front());
     if (!nal || nal->size() > h264::kMaxParameterSet || h265::nal_type(*nal) != type) return std::nullopt;
     *out = std::move(*nal);
   }

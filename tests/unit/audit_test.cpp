@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "audit/audit_log.h"
+#include "audit/checkpoints.h"
 #include "audit/refusals.h"
 #include "core/hash.h"
 #include "core/random.h"
@@ -331,6 +332,85 @@ TEST_F(AuditTest, RefusalsPastTheKeyBoundAreStillCounted) {
   }
   EXPECT_EQ(total, 25);
   EXPECT_EQ(overflow, 15);
+}
+
+// Signed checkpoints (docs/formats.md §14).
+class CheckpointTest : public AuditTest {
+ protected:
+  void SetUp() override {
+    AuditTest::SetUp();
+    key_ = std::make_unique<core::SigningKey>(dir_ / "signing.key");
+    checkpoints_ = std::make_unique<Checkpoints>(*db_, clock_, *key_, CheckpointOptions{3, 3'600'000});
+  }
+  void TearDown() override {
+    checkpoints_.reset();
+    AuditTest::TearDown();
+  }
+  std::unique_ptr<core::SigningKey> key_;
+  std::unique_ptr<Checkpoints> checkpoints_;
+};
+
+TEST_F(CheckpointTest, ATruncatedTailPassesTheChainButNotTheCheckpoint) {
+  fill();
+  auto cp = checkpoints_->take();
+  ASSERT_TRUE(cp);
+  EXPECT_EQ(cp->seq, 5);
+  EXPECT_TRUE(checkpoints_->check(*cp).ok);
+  drop_triggers();
+  db_->exec("DELETE FROM audit_log WHERE seq >= 4");
+  EXPECT_TRUE(log_->verify().ok) << "the chain alone cannot see a removed tail";
+  auto c = checkpoints_->check(*cp);
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.reason_en.find("ends at entry 3"), std::string::npos) << c.reason_en;
+  EXPECT_NE(c.reason_vi.find("cắt cụt"), std::string::npos) << c.reason_vi;
+  EXPECT_FALSE(checkpoints_->check_latest().ok) << "the stored checkpoint sees it too";
+}
+
+TEST_F(CheckpointTest, AChangedFileOrAnotherKeyOrARewrittenEntryIsRefused) {
+  fill();
+  auto cp = *checkpoints_->take();
+  // The file as downloaded, read back.
+  auto back = checkpoint_from_json(nlohmann::json::parse(to_json(cp).dump()));
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(checkpoints_->check(*back).ok);
+  auto moved = *back;
+  moved.seq = 4;  // claims to cover less than was signed
+  EXPECT_NE(checkpoints_->check(moved).reason_en.find("signature is not valid"), std::string::npos);
+  EXPECT_FALSE(checkpoint_from_json({{"format", "something else"}}));
+
+  core::SigningKey other(dir_ / "other.key");
+  Checkpoint foreign = cp;
+  foreign.public_key = other.public_key();
+  foreign.key_id = other.key_id();
+  foreign.signature = other.sign(signed_text(foreign));
+  EXPECT_NE(checkpoints_->check(foreign).reason_en.find("another installation"), std::string::npos);
+
+  drop_triggers();
+  db_->exec("UPDATE audit_log SET hash = 'x' WHERE seq = 5");
+  EXPECT_NE(checkpoints_->check(cp).reason_en.find("Entry 5 is not what it was"), std::string::npos);
+}
+
+TEST_F(CheckpointTest, TakenEveryNEntriesAndEveryHourWhileEntriesArrive) {
+  EXPECT_FALSE(checkpoints_->take_if_due()) << "an empty log";
+  log_->append(event("unit.create", "1", 10));
+  log_->append(event("unit.create", "2", 10));
+  EXPECT_FALSE(checkpoints_->take_if_due()) << "two entries, within the hour";
+  log_->append(event("unit.create", "3", 10));
+  auto first = checkpoints_->take_if_due();
+  ASSERT_TRUE(first) << "three entries";
+  EXPECT_EQ(first->seq, 3);
+  clock_.advance(2h);
+  EXPECT_FALSE(checkpoints_->take_if_due()) << "an hour without entries: nothing new to sign";
+  log_->append(event("unit.update", "3", 10));
+  auto hourly = checkpoints_->take_if_due();
+  ASSERT_TRUE(hourly) << "one entry, more than an hour after the last checkpoint";
+  EXPECT_EQ(hourly->seq, 4);
+  EXPECT_EQ(checkpoints_->take()->seq, 4) << "the head is covered already: the same checkpoint";
+  auto all = checkpoints_->list(std::nullopt, 10);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].seq, 4);
+  EXPECT_EQ(checkpoints_->list(4, 10).front().seq, 3);
+  EXPECT_THROW(db_->exec("DELETE FROM audit_checkpoints"), std::exception) << "append-only";
 }
 
 }  // namespace

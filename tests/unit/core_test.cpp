@@ -17,6 +17,8 @@
 #include "core/hash.h"
 #include "core/private_files.h"
 #include "core/random.h"
+#include "core/base64.h"
+#include "core/signing.h"
 #include "core/tz.h"
 
 namespace watchfloor::core {
@@ -584,6 +586,42 @@ TEST(Random, TokensAreUrlSafeAndDistinct) {
   EXPECT_NE(a, b);
   EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Base64, RoundTripsEveryByteAndRefusesWhatIsNotBase64) {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  EXPECT_EQ(from_base64(to_base64(all)), all);
+  EXPECT_EQ(to_base64("ab"), "YWI=");
+  EXPECT_EQ(from_base64("YWI"), "ab");  // without its padding too
+  EXPECT_EQ(to_base64url("\xfb\xff"), "-_8");
+  EXPECT_FALSE(from_base64("not base64!"));
+}
+
+TEST(SigningKey, SignsWhatAnotherProgramVerifiesWithThePublicKeyAlone) {
+  auto dir = fs::path(::testing::TempDir()) / ("wf-sign-" + random_token(6));
+  SigningKey key(dir / "signing.key");
+  EXPECT_EQ(mode_of(dir / "signing.key"), 0600u);
+  auto sig = key.sign("manifest v1");
+  EXPECT_TRUE(signature_valid(key.public_key(), "manifest v1", sig));
+  EXPECT_FALSE(signature_valid(key.public_key(), "manifest v2", sig)) << "a changed message";
+  auto bad = *from_base64(sig);
+  bad[10] = static_cast<char>(bad[10] ^ 1);
+  EXPECT_FALSE(signature_valid(key.public_key(), "manifest v1", to_base64(bad))) << "a changed signature";
+  EXPECT_FALSE(signature_valid("short", "manifest v1", sig));
+  EXPECT_FALSE(signature_valid(key.public_key(), "manifest v1", "%%%"));
+  EXPECT_EQ(key.key_id().size(), 16u);
+  EXPECT_EQ(key_id_of(key.public_key()), key.key_id());
+
+  // The same key after a restart; another installation's key does not verify it.
+  SigningKey again(dir / "signing.key");
+  EXPECT_EQ(again.public_key(), key.public_key());
+  SigningKey other(dir / "other.key");
+  EXPECT_NE(other.public_key(), key.public_key());
+  EXPECT_FALSE(signature_valid(other.public_key(), "manifest v1", sig));
+  std::ofstream(dir / "short.key") << "too short";
+  EXPECT_THROW(SigningKey(dir / "short.key"), std::runtime_error);
+  fs::remove_all(dir);
 }
 
 }  // namespace
