@@ -336,12 +336,12 @@ function rememberSession(s: Session): Session {
 export const api = {
   login: (username: string, password: string) =>
     request<Session>('POST', '/auth/login', { username, password }).then(rememberSession),
-  me: () => request<Session>('GET', '/auth/me').then(rememberSession),
+  me: (signal?: AbortSignal) => request<Session>('GET', '/auth/me', undefined, signal).then(rememberSession),
   logout: () => request<void>('POST', '/auth/logout').finally(() => setCsrfToken(null)),
   changePassword: (current_password: string, new_password: string) =>
     request<void>('POST', '/auth/password', { current_password, new_password }),
 
-  meta: () => request<Meta>('GET', '/meta'),
+  meta: (signal?: AbortSignal) => request<Meta>('GET', '/meta', undefined, signal),
 
   units: (signal?: AbortSignal) => request<{ items: Unit[] }>('GET', '/units', undefined, signal).then((r) => r.items),
   unit: (id: number, signal?: AbortSignal) => request<Unit>('GET', `/units/${id}`, undefined, signal),
@@ -638,8 +638,8 @@ export interface Alert {
 
 export const alertsApi = {
   /** Alerts of `unit` and the units under it; "open" means not closed (acknowledged ones included). */
-  list: (unit: number, status: 'open' | 'all' = 'open') =>
-    request<{ items: Alert[] }>('GET', `/alerts${query({ unit, status })}`).then((r) => r.items),
+  list: (unit: number, status: 'open' | 'all' = 'open', signal?: AbortSignal) =>
+    request<{ items: Alert[] }>('GET', `/alerts${query({ unit, status })}`, undefined, signal).then((r) => r.items),
   acknowledge: (id: number) => request<Alert>('POST', `/alerts/${id}/acknowledge`),
 };
 
@@ -1231,8 +1231,8 @@ export const videoApi = {
   /** Connects to the camera once (up to ~15 s): a refusal by the camera is an answer, not an error. */
   probe: (id: number) => request<ProbeResult>('POST', `/cameras/${id}/probe`),
 
-  recordings: (id: number, from: string, to: string) =>
-    request<Recordings>('GET', `/cameras/${id}/recordings${query({ from, to })}`),
+  recordings: (id: number, from: string, to: string, signal?: AbortSignal) =>
+    request<Recordings>('GET', `/cameras/${id}/recordings${query({ from, to })}`, undefined, signal),
   /** Link targets, not JSON calls: a <video> and an <img> load them (both audited by the server). */
   mediaUrl: (id: number, from: string, to: string) => `${API_BASE}/cameras/${id}/media.mp4${query({ from, to })}`,
   snapshotUrl: (id: number, at: string) => `${API_BASE}/cameras/${id}/snapshot.jpg${query({ at })}`,
