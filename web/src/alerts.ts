@@ -2,7 +2,7 @@
 // live channel (alert.raised / alert.acknowledged / alert.closed), the count shown in the navigation,
 // and a short beep for a new high-severity alert unless the operator has muted it.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { alertsApi, type Alert, type Unit } from './api';
+import { alertsApi, SEVERITIES, type Alert, type Unit } from './api';
 import { useLoad } from './hooks';
 import { label, type Lang } from './i18n';
 import { live, type LiveChannel, type LiveEvent } from './live';
@@ -15,8 +15,11 @@ export const severityName = (s: string, lang?: Lang) => label('alertSeverity', s
 /** The state of an alert: not yet acknowledged, acknowledged, closed. */
 export const alertStatusName = (s: string, lang?: Lang) => label('alertStatus', s, lang);
 
-const SEVERITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
-const rank = (s: string) => SEVERITY_RANK[s] ?? 3;
+// SEVERITIES runs from the most severe; a severity the console does not know comes last.
+const rank = (s: string) => {
+  const i = (SEVERITIES as readonly string[]).indexOf(s);
+  return i < 0 ? SEVERITIES.length : i;
+};
 
 /** Most severe first, then newest first. */
 export function sortAlerts(list: Alert[]): Alert[] {

@@ -1,12 +1,23 @@
 // The console's only door to the server (contract: /api/v1, cookie session, CSRF header on unsafe
 // methods, RFC 9457 problem+json errors with Vietnamese and English text).
-import type { DesignationKind, IdentifierKind, ItemDecision, OutageState, RelayAction, RelayStage, SiteState } from './enums.generated';
+import type {
+  AlertStatus,
+  DesignationKind,
+  IdentifierKind,
+  ItemDecision,
+  OutageState,
+  RelayAction,
+  RelayStage,
+  RotationKind,
+  SiteState,
+} from './enums.generated';
 import { dictionaries, getLang, type HqWords, type Lang } from './i18n';
 
 // The enumerations the server defines, generated from docs/openapi.yaml.
 export * from './enums.generated';
 
 export interface RoleGrant {
+  /** A Role; kept a string so that a role the server adds is shown, not refused. */
   role: string;
   unit_id: number;
 }
@@ -494,7 +505,7 @@ export interface RosterMember {
 }
 
 export interface Rotation {
-  kind: 'daily_rotation' | 'weekday_owners' | string;
+  kind: RotationKind;
   anchor_date?: string;
   teams?: RosterMember[][];
   weekdays?: { owner_unit_id: number | null; members: RosterMember[] }[];
@@ -624,7 +635,8 @@ export interface Alert {
   kind: string; // shift.member_missing | shift.handover_overdue | coverage.gap
   subject: string;
   unit_id: number | null;
-  severity: string; // high | medium | low
+  /** A Severity; one the console does not know sorts last. */
+  severity: string;
   title_vi: string;
   title_en: string;
   audience: string[];
@@ -633,7 +645,7 @@ export interface Alert {
   acknowledged_at: string | null;
   acknowledged_by: number | null;
   closed_at: string | null;
-  status: 'open' | 'acknowledged' | 'closed';
+  status: AlertStatus;
 }
 
 export const alertsApi = {
