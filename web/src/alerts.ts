@@ -2,7 +2,8 @@
 // live channel (alert.raised / alert.acknowledged / alert.closed), the count shown in the navigation,
 // and a short beep for a new high-severity alert unless the operator has muted it.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { alertsApi, type Alert, type Unit } from './api';
+import { alertsApi, SEVERITIES, type Alert, type Unit } from './api';
+import { useLoad } from './hooks';
 import { label, type Lang } from './i18n';
 import { live, type LiveChannel, type LiveEvent } from './live';
 import { buildTree, subtreeIds } from './tree';
@@ -14,8 +15,11 @@ export const severityName = (s: string, lang?: Lang) => label('alertSeverity', s
 /** The state of an alert: not yet acknowledged, acknowledged, closed. */
 export const alertStatusName = (s: string, lang?: Lang) => label('alertStatus', s, lang);
 
-const SEVERITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
-const rank = (s: string) => SEVERITY_RANK[s] ?? 3;
+// SEVERITIES runs from the most severe; a severity the console does not know comes last.
+const rank = (s: string) => {
+  const i = (SEVERITIES as readonly string[]).indexOf(s);
+  return i < 0 ? SEVERITIES.length : i;
+};
 
 /** Most severe first, then newest first. */
 export function sortAlerts(list: Alert[]): Alert[] {
@@ -187,8 +191,6 @@ export function beepFor(topic: string, alert: unknown, play: () => void = beep):
 
 // ---- the hook
 
-const POLL_MS = 15_000;
-
 export interface AlertsState {
   /** Open alerts, most severe first; null while loading (or when `unit` is null). */
   alerts: Alert[] | null;
@@ -201,104 +203,48 @@ export interface AlertsState {
 /**
  * The open alerts of `unit` and the units under it (`scope`: their ids, null while unknown). An
  * event the scope cannot place (no scope yet, or a unit created since the list was loaded) makes
- * the list reload from the server instead. Live while the socket is up, polled while it is not.
- * A null `unit` does nothing (and keeps no socket open).
+ * the list reload from the server instead; an event that arrives while the list loads is applied
+ * again on top of the answer. Live while the socket is up, polled while it is not. A null `unit`
+ * does nothing (and keeps no socket open).
  */
 export function useAlerts(unit: number | null, scope: AlertScope | null, channel: LiveChannel = live): AlertsState {
-  const [alerts, setAlerts] = useState<Alert[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [connected, setConnected] = useState(channel.connected);
-  const generation = useRef(0);
-  // Events that arrive while a load is in flight are applied again on top of its answer.
-  const pending = useRef<{ topic: string; payload: unknown }[] | null>(null);
+  const load = useLoad(
+    (signal) => (unit === null ? Promise.resolve(null) : alertsApi.list(unit, 'open', signal).then((items) => sortAlerts(items.filter(isOpen)))),
+    [unit],
+    { live: unit !== null, channel, replay: true },
+  );
+  const { setData, reload } = load;
   const scopeRef = useRef(scope);
   scopeRef.current = scope;
   const inScope = useCallback((id: number | null) => id !== null && !!scopeRef.current?.ids.has(id), []);
 
-  /** Load the list; `then` sees the fresh list (to beep for the event that asked for it). */
-  const load = useCallback(
-    (then?: (list: Alert[]) => void) => {
-      if (unit === null) return;
-      const gen = ++generation.current;
-      pending.current = [];
-      alertsApi.list(unit, 'open').then(
-        (items) => {
-          if (gen !== generation.current) return;
-          let list = sortAlerts(items.filter(isOpen));
-          for (const e of pending.current ?? []) list = applyAlertEvent(list, e.topic, e.payload, inScope);
-          pending.current = null;
-          setAlerts(list);
-          setError(null);
-          then?.(list);
-        },
-        (e) => {
-          if (gen !== generation.current) return;
-          pending.current = null;
-          setError(e);
-        },
-      );
-    },
-    [unit, inScope],
-  );
-  const reload = useCallback(() => load(), [load]);
-
-  useEffect(() => {
-    setAlerts(null);
-    setError(null);
-    reload();
-    return () => {
-      generation.current += 1; // answers for another unit are dropped
-    };
-  }, [reload]);
-
   useEffect(() => {
     if (unit === null) return;
     const release = channel.retain();
-    setConnected(channel.connected);
     const onEvent = (e: LiveEvent) => {
       if (!isAlert(e.payload)) return;
-      const unitId = e.payload.unit_id;
-      if (!scopeRef.current || (unitId !== null && !scopeRef.current.known.has(unitId))) {
-        // Which units are below `unit` is not known (yet): ask the server.
-        const alert = e.payload;
-        load((list) => {
-          if (list.some((a) => a.id === alert.id)) beepFor(e.topic, alert);
+      const alert = e.payload;
+      if (!scopeRef.current || (alert.unit_id !== null && !scopeRef.current.known.has(alert.unit_id))) {
+        // Which units are below `unit` is not known (yet): ask the server, and beep if it lists the alert.
+        void reload().then((list) => {
+          if (list?.some((a) => a.id === alert.id)) beepFor(e.topic, alert);
         });
         return;
       }
-      if (inScope(unitId)) beepFor(e.topic, e.payload);
-      pending.current?.push({ topic: e.topic, payload: e.payload });
-      setAlerts((prev) => (prev ? applyAlertEvent(prev, e.topic, e.payload, inScope) : prev));
+      if (inScope(alert.unit_id)) beepFor(e.topic, alert);
+      setData((prev) => (prev ? applyAlertEvent(prev, e.topic, alert, inScope) : prev));
     };
     const offs = ALERT_TOPICS.map((topic) => channel.subscribe(topic, onEvent));
-    const offStatus = channel.onStatus(setConnected);
-    const offResync = channel.onResync(reload);
     return () => {
       for (const off of offs) off();
-      offStatus();
-      offResync();
       release();
     };
-  }, [unit, channel, load, reload, inScope]);
-
-  useEffect(() => {
-    if (unit === null) return;
-    if (connected) return; // the first load and the reconnect below cover it
-    const h = setInterval(reload, POLL_MS);
-    return () => clearInterval(h);
-  }, [unit, connected, reload]);
-
-  // Catch up with what happened while the socket was away.
-  const wasConnected = useRef(connected);
-  useEffect(() => {
-    if (connected && !wasConnected.current) reload();
-    wasConnected.current = connected;
-  }, [connected, reload]);
+  }, [unit, channel, reload, setData, inScope]);
 
   const put = useCallback(
-    (a: Alert) => setAlerts((prev) => applyAlertEvent(prev ?? [], a.closed_at ? 'alert.closed' : 'alert.acknowledged', a, () => true)),
-    [],
+    (a: Alert) => setData((prev) => applyAlertEvent(prev ?? [], a.closed_at ? 'alert.closed' : 'alert.acknowledged', a, () => true)),
+    [setData],
   );
 
-  return { alerts: unit === null ? null : alerts, error, reload, put };
+  return { alerts: unit === null ? null : load.data, error: load.error, reload, put };
 }

@@ -1,12 +1,23 @@
 // The console's only door to the server (contract: /api/v1, cookie session, CSRF header on unsafe
 // methods, RFC 9457 problem+json errors with Vietnamese and English text).
-import type { DesignationKind, IdentifierKind, ItemDecision, OutageState, RelayAction, RelayStage, SiteState } from './enums.generated';
+import type {
+  AlertStatus,
+  DesignationKind,
+  IdentifierKind,
+  ItemDecision,
+  OutageState,
+  RelayAction,
+  RelayStage,
+  RotationKind,
+  SiteState,
+} from './enums.generated';
 import { dictionaries, getLang, type HqWords, type Lang } from './i18n';
 
 // The enumerations the server defines, generated from docs/openapi.yaml.
 export * from './enums.generated';
 
 export interface RoleGrant {
+  /** A Role; kept a string so that a role the server adds is shown, not refused. */
   role: string;
   unit_id: number;
 }
@@ -336,12 +347,12 @@ function rememberSession(s: Session): Session {
 export const api = {
   login: (username: string, password: string) =>
     request<Session>('POST', '/auth/login', { username, password }).then(rememberSession),
-  me: () => request<Session>('GET', '/auth/me').then(rememberSession),
+  me: (signal?: AbortSignal) => request<Session>('GET', '/auth/me', undefined, signal).then(rememberSession),
   logout: () => request<void>('POST', '/auth/logout').finally(() => setCsrfToken(null)),
   changePassword: (current_password: string, new_password: string) =>
     request<void>('POST', '/auth/password', { current_password, new_password }),
 
-  meta: () => request<Meta>('GET', '/meta'),
+  meta: (signal?: AbortSignal) => request<Meta>('GET', '/meta', undefined, signal),
 
   units: (signal?: AbortSignal) => request<{ items: Unit[] }>('GET', '/units', undefined, signal).then((r) => r.items),
   unit: (id: number, signal?: AbortSignal) => request<Unit>('GET', `/units/${id}`, undefined, signal),
@@ -494,7 +505,7 @@ export interface RosterMember {
 }
 
 export interface Rotation {
-  kind: 'daily_rotation' | 'weekday_owners' | string;
+  kind: RotationKind;
   anchor_date?: string;
   teams?: RosterMember[][];
   weekdays?: { owner_unit_id: number | null; members: RosterMember[] }[];
@@ -624,7 +635,8 @@ export interface Alert {
   kind: string; // shift.member_missing | shift.handover_overdue | coverage.gap
   subject: string;
   unit_id: number | null;
-  severity: string; // high | medium | low
+  /** A Severity; one the console does not know sorts last. */
+  severity: string;
   title_vi: string;
   title_en: string;
   audience: string[];
@@ -633,13 +645,13 @@ export interface Alert {
   acknowledged_at: string | null;
   acknowledged_by: number | null;
   closed_at: string | null;
-  status: 'open' | 'acknowledged' | 'closed';
+  status: AlertStatus;
 }
 
 export const alertsApi = {
   /** Alerts of `unit` and the units under it; "open" means not closed (acknowledged ones included). */
-  list: (unit: number, status: 'open' | 'all' = 'open') =>
-    request<{ items: Alert[] }>('GET', `/alerts${query({ unit, status })}`).then((r) => r.items),
+  list: (unit: number, status: 'open' | 'all' = 'open', signal?: AbortSignal) =>
+    request<{ items: Alert[] }>('GET', `/alerts${query({ unit, status })}`, undefined, signal).then((r) => r.items),
   acknowledge: (id: number) => request<Alert>('POST', `/alerts/${id}/acknowledge`),
 };
 
@@ -1231,8 +1243,8 @@ export const videoApi = {
   /** Connects to the camera once (up to ~15 s): a refusal by the camera is an answer, not an error. */
   probe: (id: number) => request<ProbeResult>('POST', `/cameras/${id}/probe`),
 
-  recordings: (id: number, from: string, to: string) =>
-    request<Recordings>('GET', `/cameras/${id}/recordings${query({ from, to })}`),
+  recordings: (id: number, from: string, to: string, signal?: AbortSignal) =>
+    request<Recordings>('GET', `/cameras/${id}/recordings${query({ from, to })}`, undefined, signal),
   /** Link targets, not JSON calls: a <video> and an <img> load them (both audited by the server). */
   mediaUrl: (id: number, from: string, to: string) => `${API_BASE}/cameras/${id}/media.mp4${query({ from, to })}`,
   snapshotUrl: (id: number, at: string) => `${API_BASE}/cameras/${id}/snapshot.jpg${query({ at })}`,

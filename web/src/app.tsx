@@ -1,7 +1,7 @@
-import type { FunctionComponent } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { countOpen, countUnacknowledged, unitScope, useAlerts } from './alerts';
-import { api, ApiError, onProblem, type Meta, type Session, type Unit } from './api';
+import { api, ApiError, onProblem, type Session } from './api';
+import { useLoad, useUnits } from './hooks';
 import { homeRoute } from './home';
 import { pick, setHqWords, t } from './i18n';
 import { useLang } from './lang';
@@ -31,76 +31,64 @@ type Phase = 'loading' | 'login' | 'password' | 'ready';
 
 /** The map page and its boundary data load only when the map is opened. */
 function LazyMapPage() {
-  const [Page, setPage] = useState<FunctionComponent | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    import('./pages/Map').then((m) => setPage(() => m.MapPage), setError);
-  }, []);
+  const { data: Page, error } = useLoad(() => import('./pages/Map').then((m) => m.MapPage), []);
   if (error) return <ProblemBox error={error} />;
   return Page ? <Page /> : <Loading />;
 }
 
 export function App() {
   const lang = useLang();
-  const [phase, setPhase] = useState<Phase>('loading');
-  const [session, setSession] = useState<Session | null>(null);
-  const [meta, setMeta] = useState<Meta | null>(null);
-  const [startError, setStartError] = useState<unknown>(null);
+  // Who is signed in: /auth/me at start-up, then whoever signs in; null while nobody is.
+  const me = useLoad((signal) => api.me(signal), []);
+  const session = me.data;
+  const { setData: setSession, reload: reloadSession } = me;
+  // A start-up that failed otherwise than "not signed in" is said on the login page.
+  const startError = me.error instanceof ApiError && me.error.status !== 401 ? me.error : null;
+  // Why the login page came back: the session ended under the console.
   const [loginNotice, setLoginNotice] = useState<unknown>(null);
+  const phase: Phase = !session ? (me.loading ? 'loading' : 'login') : session.user.must_change_password ? 'password' : 'ready';
 
-  const enter = useCallback((s: Session) => {
-    setSession(s);
-    setLoginNotice(null);
-    setPhase(s.user.must_change_password ? 'password' : 'ready');
-  }, []);
-
-  const start = useCallback(() => {
-    setStartError(null);
-    api.me().then(enter, (e: unknown) => {
-      if (e instanceof ApiError && e.status !== 401) setStartError(e);
-      setPhase('login');
-    });
-  }, [enter]);
-
-  useEffect(() => {
-    start();
-  }, [start]);
+  const enter = useCallback(
+    (s: Session) => {
+      setSession(() => s);
+      setLoginNotice(null);
+    },
+    [setSession],
+  );
 
   // A session that ends under the console (expiry, deactivation) brings back the login page.
   useEffect(() => {
     onProblem((err, path) => {
       if (path === '/auth/login' || path === '/auth/me') return;
       if (err.status === 401) {
-        setSession(null);
-        setMeta(null);
+        setSession(() => null);
         setLoginNotice(err);
-        setPhase('login');
       } else if (err.slug === 'password-change-required') {
-        setPhase('password');
+        setSession((s) => s && { ...s, user: { ...s.user, must_change_password: true } });
       }
     });
     return () => onProblem(null);
-  }, []);
+  }, [setSession]);
 
-  useEffect(() => {
-    if (phase === 'ready' && !meta)
-      api.meta().then(
-        (m) => {
-          setHqWords(m.hq);
-          setMeta(m);
-        },
-        () => setMeta(null),
-      );
-  }, [phase, meta]);
+  const ready = phase === 'ready';
+  const meta = useLoad(
+    (signal) =>
+      ready
+        ? api.meta(signal).then((m) => {
+            setHqWords(m.hq);
+            return m;
+          })
+        : Promise.resolve(null),
+    [ready],
+  ).data;
 
   useEffect(() => {
     document.title = t('app.name');
   }, [lang]);
 
   const refreshUser = useCallback(async () => {
-    const s = await api.me();
-    setSession(s);
-  }, []);
+    await reloadSession();
+  }, [reloadSession]);
 
   const logout = useCallback(async () => {
     try {
@@ -108,10 +96,8 @@ export function App() {
     } catch {
       // the session is gone either way for this browser
     }
-    setSession(null);
-    setMeta(null);
-    setPhase('login');
-  }, []);
+    setSession(() => null);
+  }, [setSession]);
 
   if (phase === 'loading') return <Loading />;
   if (phase === 'login' || !session)
@@ -120,7 +106,11 @@ export function App() {
     return (
       <ChangePasswordPage
         user={session.user}
-        onDone={() => api.me().then(enter, () => setPhase('login'))}
+        onDone={() =>
+          void reloadSession().then((s) => {
+            if (!s) setSession(() => null);
+          })
+        }
         onLogout={logout}
       />
     );
@@ -136,12 +126,8 @@ export function App() {
 function Shell({ onLogout }: { onLogout: () => void }) {
   const lang = useLang();
   const route = useRoute();
-  const [ownUnit, setUnit] = useState<Unit | null>(null);
   const { user } = useApp();
-
-  useEffect(() => {
-    api.unit(user.unit_id).then(setUnit, () => setUnit(null));
-  }, [user.unit_id]);
+  const ownUnit = useLoad((signal) => api.unit(user.unit_id, signal).catch(() => null), [user.unit_id]).data;
 
   const duty = canSeeDuty(user) && !ownUnit?.external;
   const cases = canSeeCases(user) && !ownUnit?.external;
@@ -149,10 +135,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
   const inbox = useInbox(cases);
 
   // The open alerts of the user's own unit (and below), counted on the duty board's nav item.
-  const [units, setUnits] = useState<Unit[]>([]);
-  useEffect(() => {
-    if (duty) api.units().then(setUnits, () => setUnits([]));
-  }, [duty]);
+  const units = useUnits(duty);
   const scope = useMemo(() => unitScope(units, user.unit_id), [units, user.unit_id]);
   const { alerts } = useAlerts(duty && ownUnit ? user.unit_id : null, scope);
   const alertCount = countOpen(alerts);

@@ -1,6 +1,6 @@
 // Pure helpers of the duty pages: localised names of the duty watch's codes, the duty log's order
 // and corrections, and the lines the roster page writes.
-import type { CompositionGap, Handover, LogEntry, OpenItem, RosterMember, Shift, ShiftMember } from './api';
+import { POSITIONS, type CompositionGap, type Handover, type LogEntry, type OpenItem, type RosterMember, type Shift, type ShiftMember } from './api';
 import { formatYmd } from './calendar';
 import { clauseFromCode } from './cases';
 import { label, t, type Lang } from './i18n';
@@ -19,7 +19,6 @@ export const phaseName = (p: string, lang?: Lang) => label('phase', p, lang);
 /** Art. 7: the kinds of chỉ đạo that stop goods or a means of transport (duty::stops_goods_or_transport). */
 export const stopsGoodsOrTransport = (kind: string) => kind === 'stop_goods';
 
-const POSITION_ORDER = ['shift_leader', 'deputy_leader', 'office_officer', 'supervision_officer', 'duty_officer'];
 
 /** A row of the roster page's team editor; `acting` (quyền lãnh đạo ca trực) counts for a division-level leader only. */
 export interface TeamRow {
@@ -38,8 +37,9 @@ export const rosterMember = (m: TeamRow): RosterMember => ({
 /** Members in the order of the shift's composition (leader first), then by name. */
 export function sortMembers<M extends { position: string; full_name?: string; user_id: number }>(members: M[]): M[] {
   const rank = (p: string) => {
-    const i = POSITION_ORDER.indexOf(p);
-    return i < 0 ? POSITION_ORDER.length : i;
+    // POSITIONS is in the order of the composition.
+    const i = (POSITIONS as readonly string[]).indexOf(p);
+    return i < 0 ? POSITIONS.length : i;
   };
   return [...members].sort(
     (a, b) =>

@@ -3,7 +3,7 @@
 // duty board of the duty watch they serve in (`#/duty` without a unit: the server resolves "my duty
 // watch" from the roster); a leader on the inbox, where cases wait for a decision. The others open on
 // what they use most. Everyone can switch from the navigation; this only picks the first page.
-import type { RoleGrant } from './api';
+import type { Role, RoleGrant } from './api';
 import type { Route } from './router';
 
 export interface HomeUser {
@@ -11,7 +11,7 @@ export interface HomeUser {
 }
 
 /** The roles in the order they decide the home page: the first the user holds wins. */
-const HOMES: [string, Route][] = [
+const HOMES: [Role, Route][] = [
   ['shift_leader', { page: 'duty', unitId: null }],
   ['hq_leader', { page: 'inbox' }],
   ['unit_leader', { page: 'inbox' }],

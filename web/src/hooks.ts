@@ -22,6 +22,13 @@ export interface LoadOptions {
   everyMs?: number;
   pollMs?: number;
   channel?: LiveChannel;
+  /**
+   * Changes made with `setData` while a load is in flight (live events it may not contain yet) are
+   * made again on top of its answer, in order, instead of being lost when the answer replaces them.
+   */
+  replay?: boolean;
+  /** Keep showing the last answer while the dependencies change (a timeline moving to other days), not null. */
+  keep?: boolean;
 }
 
 export interface Load<T> {
@@ -30,8 +37,11 @@ export interface Load<T> {
   /** Why the last load failed (null once one succeeds). */
   error: unknown;
   loading: boolean;
-  /** Ask again; the answer shown stays until the new one comes. */
-  reload: () => void;
+  /**
+   * Ask again; the answer shown stays until the new one comes. Resolves, once it is in, with what is
+   * shown then, or null when the call failed or was given up (it never rejects).
+   */
+  reload: () => Promise<T | null>;
   /** Change the answer in place (a live event, the result of an action). */
   setData: (fn: (prev: T | null) => T | null) => void;
   /** The signal of the load in flight or last made: aborted when the dependencies change or on unmount. */
@@ -50,29 +60,41 @@ export function useLoad<T>(fetch: (signal: AbortSignal) => Promise<T>, deps: rea
   const fetchRef = useRef(fetch);
   fetchRef.current = fetch;
   const current = useRef<AbortController>(new AbortController());
+  const { live: followLive, everyMs, pollMs = POLL_MS, channel = live, replay = false, keep = false } = options;
+  // The changes to make again on top of the answer in flight (with `replay`).
+  const pending = useRef<((prev: T | null) => T | null)[] | null>(null);
 
   const reload = useCallback(() => {
     current.current.abort();
     const ctl = new AbortController();
     current.current = ctl;
+    const changes: ((prev: T | null) => T | null)[] | null = replay ? [] : null;
+    pending.current = changes;
     setState((s) => (s.loading ? s : { ...s, loading: true }));
-    fetchRef.current(ctl.signal).then(
-      (data) => {
-        if (!ctl.signal.aborted) setState({ data, error: null, loading: false });
+    return fetchRef.current(ctl.signal).then(
+      (answer) => {
+        if (ctl.signal.aborted) return null;
+        let data: T | null = answer;
+        for (const change of changes ?? []) data = change(data);
+        pending.current = null;
+        setState({ data, error: null, loading: false });
+        return data;
       },
       (error) => {
-        if (!ctl.signal.aborted) setState((s) => ({ data: s.data, error, loading: false }));
+        if (ctl.signal.aborted) return null;
+        pending.current = null;
+        setState((s) => ({ data: s.data, error, loading: false }));
+        return null;
       },
     );
-  }, deps);
+  }, [...deps, replay]);
 
   useEffect(() => {
-    setState({ data: null, error: null, loading: true });
-    reload();
+    setState((s) => ({ data: keep ? s.data : null, error: null, loading: true }));
+    void reload();
     return () => current.current.abort();
   }, [reload]);
 
-  const { live: followLive, everyMs, pollMs = POLL_MS, channel = live } = options;
   useEffect(() => {
     if (!everyMs) return;
     const h = setInterval(reload, everyMs);
@@ -89,7 +111,7 @@ export function useLoad<T>(fetch: (signal: AbortSignal) => Promise<T>, deps: rea
     let was = channel.connected;
     poll(was);
     const offStatus = channel.onStatus((c) => {
-      if (c && !was) reload(); // catch up with what happened while the socket was away
+      if (c && !was) void reload(); // catch up with what happened while the socket was away
       was = c;
       poll(c);
     });
@@ -102,14 +124,19 @@ export function useLoad<T>(fetch: (signal: AbortSignal) => Promise<T>, deps: rea
     };
   }, [followLive, pollMs, channel, reload]);
 
-  const setData = useCallback((fn: (prev: T | null) => T | null) => setState((s) => ({ ...s, data: fn(s.data) })), []);
+  const setData = useCallback((fn: (prev: T | null) => T | null) => {
+    pending.current?.push(fn);
+    setState((s) => ({ ...s, data: fn(s.data) }));
+  }, []);
   const signal = useCallback(() => current.current.signal, []);
   return { ...state, reload, setData, signal };
 }
 
-export interface PagedList<T> {
+export interface PagedList<T, X extends object = object> {
   /** What is loaded so far, in the server's order; null before the first page. */
   items: T[] | null;
+  /** The answer so far: every item loaded, with the latest page's cursor and other fields (a count). */
+  data: (Page<T> & X) | null;
   error: unknown;
   loading: boolean;
   /** Whether the server has more ("Xem thêm / Load more"). */
@@ -120,6 +147,8 @@ export interface PagedList<T> {
   reload: () => void;
   /** Change the loaded items in place (a live event, a row changed by an action). */
   setItems: (fn: (prev: T[]) => T[]) => void;
+  /** Change the answer in place, its other fields too. */
+  setData: (fn: (prev: (Page<T> & X) | null) => (Page<T> & X) | null) => void;
 }
 
 const keyOf = (x: unknown) => (x as { id?: unknown } | null)?.id;
@@ -128,13 +157,14 @@ const keyOf = (x: unknown) => (x as { id?: unknown } | null)?.id;
  * A list the server answers page by page: `fetchPage(null)` is the first page, `fetchPage(next)`
  * the one after (the adapters in api.ts turn `next_cursor` or `next_before_seq` into `next`). A row
  * already shown is not shown twice when a later page repeats it. `order` sorts what is loaded when
- * the page shows it in another order than the server's.
+ * the page shows it in another order than the server's. The answer's other fields (`X`, e.g. an
+ * unread count) are those of the latest page.
  */
-export function usePagedList<T>(
-  fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<Page<T>>,
+export function usePagedList<T, X extends object = object>(
+  fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<Page<T> & X>,
   deps: readonly unknown[],
   options: LoadOptions & { order?: (items: T[]) => T[] } = {},
-): PagedList<T> {
+): PagedList<T, X> {
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
   const order = options.order ?? ((items: T[]) => items);
@@ -155,7 +185,7 @@ export function usePagedList<T>(
         if (!prev) return prev;
         const seen = new Set(prev.items.map(keyOf));
         const added = page.items.filter((x) => keyOf(x) === undefined || !seen.has(keyOf(x)));
-        return { items: orderRef.current([...prev.items, ...added]), next: page.next };
+        return { ...prev, ...page, items: orderRef.current([...prev.items, ...added]) };
       });
     });
   }, [load.data, signal, setData, more]);
@@ -164,13 +194,14 @@ export function usePagedList<T>(
   const { setError: clearMore } = more;
   const reload = useCallback(() => {
     clearMore(null);
-    load.reload();
+    void load.reload();
   }, [clearMore, load.reload]);
   // A "load more" that failed under other filters is not this list's error.
   useEffect(() => clearMore(null), deps);
 
   return {
     items: load.data?.items ?? null,
+    data: load.data,
     error: load.error ?? more.error,
     loading: load.loading,
     hasMore: !!load.data?.next,
@@ -178,6 +209,7 @@ export function usePagedList<T>(
     loadMore,
     reload,
     setItems,
+    setData,
   };
 }
 
@@ -232,9 +264,9 @@ export function useNow(everyMs = 30_000): number {
   return now;
 }
 
-/** Every unit the user may see (an empty list until they come, or if they cannot be had). */
-export function useUnits(): Unit[] {
-  const { data } = useLoad((signal) => api.units(signal).catch(() => []), []);
+/** Every unit the user may see (an empty list until they come, if they cannot be had, or while not `wanted`). */
+export function useUnits(wanted = true): Unit[] {
+  const { data } = useLoad((signal) => (wanted ? api.units(signal).catch(() => NO_UNITS) : Promise.resolve(NO_UNITS)), [wanted]);
   return data ?? NO_UNITS;
 }
 

@@ -2,6 +2,7 @@
 // officers), English second. `en` is typed against `vi`, and i18n.test.ts checks both at run time.
 
 import type * as E from './enums.generated';
+import type { OutageStatus } from './video';
 
 export type Lang = 'vi' | 'en';
 
@@ -2222,7 +2223,7 @@ export interface Vocabulary {
   designation: E.DesignationKind;
   'duty.item.decision': E.ItemDecision;
   /** The console's own reading of an outage (video.ts outageStatus), not the server's. */
-  outageStatus: 'open' | 'overdue' | 'closed' | 'closed_late';
+  outageStatus: OutageStatus;
 }
 
 type Unlabelled = { [P in keyof Vocabulary]: Exclude<`${P}.${Vocabulary[P]}`, Key> }[keyof Vocabulary];

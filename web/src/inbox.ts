@@ -2,10 +2,10 @@
 // count on the navigation kept current from the live channel ("inbox.notification", sent only to
 // the addressed user), and the alerts' beep for a new high-severity notification unless muted.
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect } from 'preact/hooks';
 import { beep, isMuted } from './alerts';
 import { casesApi, type Notification } from './api';
-import { useAction } from './hooks';
+import { usePagedList } from './hooks';
 import { live, type LiveChannel, type LiveEvent } from './live';
 
 export const INBOX_TOPIC = 'inbox.notification';
@@ -99,91 +99,59 @@ export function useInboxContext(): Inbox | null {
 
 /** The user's inbox, live; `enabled` false does nothing (and keeps no socket open). */
 export function useInbox(enabled: boolean, channel: LiveChannel = live): Inbox {
-  const [state, setState] = useState<InboxState>({ items: null, unread: 0 });
-  const [error, setError] = useState<unknown>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const more = useAction();
-  const generation = useRef(0);
-  // Events that arrive while a load is in flight are applied again on top of its answer.
-  const pending = useRef<unknown[] | null>(null);
-
-  const reload = useCallback(() => {
-    if (!enabled) return;
-    const gen = ++generation.current;
-    pending.current = [];
-    casesApi.inbox().then(
-      (r) => {
-        if (gen !== generation.current) return;
-        let s: InboxState = { items: newestFirst(r.items), unread: r.unread };
-        for (const p of pending.current ?? []) s = applyInboxEvent(s, p);
-        pending.current = null;
-        setState(s);
-        setNext(r.next);
-        setError(null);
-      },
-      (e) => {
-        if (gen !== generation.current) return;
-        pending.current = null;
-        setError(e);
-      },
-    );
-  }, [enabled]);
-
-  useEffect(() => {
-    reload();
-    return () => {
-      generation.current += 1;
-    };
-  }, [reload]);
+  // Events that arrive while the first page loads are applied again on top of its answer.
+  const list = usePagedList(
+    (cursor, signal) => (enabled ? casesApi.inbox(false, cursor, signal) : Promise.resolve({ items: [], next: null, unread: 0 })),
+    [enabled],
+    { live: enabled, channel, replay: true, order: newestFirst },
+  );
+  const { setData } = list;
+  const change = useCallback(
+    (fn: (s: InboxState) => InboxState) =>
+      setData((prev) => {
+        if (!prev) return prev;
+        const s = fn(prev);
+        return { ...prev, items: s.items ?? prev.items, unread: s.unread };
+      }),
+    [setData],
+  );
 
   useEffect(() => {
     if (!enabled) return;
     const release = channel.retain();
-    const onEvent = (e: LiveEvent) => {
+    const off = channel.subscribe(INBOX_TOPIC, (e: LiveEvent) => {
       const p = e.payload as { notification?: unknown };
       beepForNotification(p.notification);
-      pending.current?.push(e.payload);
-      setState((s) => applyInboxEvent(s, e.payload));
-    };
-    const off = channel.subscribe(INBOX_TOPIC, onEvent);
-    const offResync = channel.onResync(reload);
-    // Catch up with what arrived while the socket was away.
-    let was = channel.connected;
-    const offStatus = channel.onStatus((c) => {
-      if (c && !was) reload();
-      was = c;
+      change((s) => applyInboxEvent(s, e.payload));
     });
     return () => {
       off();
-      offResync();
-      offStatus();
       release();
     };
-  }, [enabled, channel, reload]);
+  }, [enabled, channel, change]);
 
-  const markRead = useCallback(async (id: number) => {
-    const r = await casesApi.markRead(id);
-    setState((s) => applyRead(s, id, r?.unread ?? null, new Date().toISOString()));
-  }, []);
+  const markRead = useCallback(
+    async (id: number) => {
+      const r = await casesApi.markRead(id);
+      change((s) => applyRead(s, id, r?.unread ?? null, new Date().toISOString()));
+    },
+    [change],
+  );
 
   const markAllRead = useCallback(async () => {
     await casesApi.markAllRead();
-    setState((s) => applyAllRead(s, new Date().toISOString()));
-  }, []);
+    change((s) => applyAllRead(s, new Date().toISOString()));
+  }, [change]);
 
-  const loadMore = useCallback(() => {
-    if (!next) return;
-    const gen = generation.current;
-    void more.run(async () => {
-      const r = await casesApi.inbox(false, next);
-      if (gen !== generation.current) return;
-      setState((s) => {
-        const known = new Set((s.items ?? []).map((n) => n.id));
-        return { items: newestFirst([...(s.items ?? []), ...r.items.filter((n) => !known.has(n.id))]), unread: r.unread };
-      });
-      setNext(r.next);
-    });
-  }, [next, more]);
-
-  return { ...state, error: error ?? more.error, reload, markRead, markAllRead, hasMore: !!next, loadingMore: !!more.busy, loadMore };
+  return {
+    items: enabled ? list.items : null,
+    unread: list.data?.unread ?? 0,
+    error: list.error,
+    reload: list.reload,
+    markRead,
+    markAllRead,
+    hasMore: list.hasMore,
+    loadingMore: list.loadingMore,
+    loadMore: list.loadMore,
+  };
 }

@@ -3,10 +3,10 @@
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, casesApi, type Case } from './api';
-import { useAction, useLoad, usePagedList } from './hooks';
+import { useAction, useLoad, usePagedList, type Load } from './hooks';
 import { setLang } from './i18n';
 import { ListPage } from './listpage';
-import { LiveChannel, type SocketLike } from './live';
+import { fakeChannel } from './testlive';
 import { ProblemBox } from './ui';
 
 const roots: HTMLElement[] = [];
@@ -211,28 +211,61 @@ describe('useLoad', () => {
     expect(seen!.aborted).toBe(true);
   });
 
+  it('with `replay`, makes again on top of the answer what changed while it was loading (a live event)', async () => {
+    const answer = deferred<number[]>();
+    const fetch = vi.fn(() => answer.promise);
+    let load: Load<number[]> | null = null;
+    function Probe() {
+      load = useLoad(fetch, [], { replay: true });
+      return <p>{load.data?.join(',') ?? 'loading'}</p>;
+    }
+    const root = mount(<Probe />);
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalled());
+    load!.setData((prev) => prev && [...prev, 3]); // nothing shown yet: only remembered
+    answer.resolve([1, 2]);
+    await vi.waitFor(() => expect(root.textContent).toBe('1,2,3'));
+    load!.setData((prev) => prev && [...prev, 4]); // after the answer: made once
+    await vi.waitFor(() => expect(root.textContent).toBe('1,2,3,4'));
+  });
+
+  it('with `keep`, shows the last answer while the next one loads, instead of nothing', async () => {
+    const answers = { a: deferred<string>(), b: deferred<string>() };
+    function Probe({ day }: { day: 'a' | 'b' }) {
+      const load = useLoad(() => answers[day].promise, [day], { keep: true });
+      return <p>{load.data ?? 'loading'}</p>;
+    }
+    const root = mount(<Probe day="a" />);
+    answers.a.resolve('day a');
+    await vi.waitFor(() => expect(root.textContent).toBe('day a'));
+    render(<Probe day="b" />, root);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(root.textContent).toBe('day a');
+    answers.b.resolve('day b');
+    await vi.waitFor(() => expect(root.textContent).toBe('day b'));
+  });
+
+  it('reload resolves with the new answer, and with null when the call fails, the last answer staying shown', async () => {
+    let n = 0;
+    let fail = false;
+    let load: Load<number> | null = null;
+    function Probe() {
+      load = useLoad(async () => {
+        if (fail) throw new Error('down');
+        return ++n;
+      }, []);
+      return <p>{load.data}</p>;
+    }
+    const root = mount(<Probe />);
+    await vi.waitFor(() => expect(root.textContent).toBe('1'));
+    expect(await load!.reload()).toBe(2);
+    fail = true;
+    expect(await load!.reload()).toBeNull();
+    await vi.waitFor(() => expect(load!.error).toBeInstanceOf(Error));
+    expect(root.textContent).toBe('2');
+  });
+
   it('with `live`, loads again when the channel resyncs and when it comes back after an outage', async () => {
-    const sockets: (SocketLike & { server: (m: unknown) => void })[] = [];
-    const channel = new LiveChannel({
-      url: () => 'ws://console/api/v1/ws',
-      connect: () => {
-        const s = {
-          send: () => undefined,
-          close: () => undefined,
-          onopen: null,
-          onmessage: null,
-          onclose: null,
-          onerror: null,
-          server(m: unknown) {
-            this.onmessage?.({ data: JSON.stringify(m) });
-          },
-        } as SocketLike & { server: (m: unknown) => void };
-        sockets.push(s);
-        return s;
-      },
-      schedule: (fn) => setTimeout(fn, 0),
-      cancel: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    });
+    const { channel, sockets } = fakeChannel();
     let loads = 0;
     function Probe() {
       const load = useLoad(async () => ++loads, [], { live: true, channel });

@@ -311,6 +311,30 @@ describe('CameraPlayback', () => {
     expect(media()).toEqual([]);
   });
 
+  it('asks for the day before when it is shown, and draws it once it comes (not "nothing recorded" meanwhile)', async () => {
+    const root = mount(<CameraPlayback camera={CAMERA} tz={VN} now={NOW} onSpan={() => undefined} />);
+    await settle();
+    expect(root.querySelectorAll('.tl-rec:not(.swatch)')).toHaveLength(2);
+    const dayBefore = (x: string) => new Date(Date.parse(x) - 86_400_000).toISOString();
+    let answer!: (r: Response) => void;
+    const served = globalThis.fetch;
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
+      url.includes('/recordings?') ? new Promise<Response>((r) => (answer = r)) : served(url, init),
+    );
+    button(root, '‹ Ngày trước').click();
+    await settle();
+    expect(answer).toBeTypeOf('function');
+    expect(root.textContent).not.toContain('Không có ghi hình trong ngày này.');
+    const earlier: Recordings = {
+      segments: REC.segments.map((g) => ({ ...g, start: dayBefore(g.start), end: dayBefore(g.end) })),
+      gaps: [],
+    };
+    answer(new Response(JSON.stringify(earlier), { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    await settle();
+    expect(root.querySelector('[data-testid="timeline"]')?.getAttribute('data-start')).toBe(new Date(DAY.start - 86_400_000).toISOString());
+    expect(root.querySelectorAll('.tl-rec:not(.swatch)')).toHaveLength(2);
+  });
+
   it('draws a hold as soon as the holds panel places it', async () => {
     const root = mount(<CameraPlayback camera={CAMERA} tz={VN} now={NOW} onSpan={() => undefined} />);
     await settle();

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Meta, MetaItem, User } from './api';
+import type { Meta, MetaItem, Role, User } from './api';
 import { getLang, pick, t, type Key, type Lang } from './i18n';
 
 export interface AppState {
@@ -19,8 +19,8 @@ export function useApp(): AppState {
   return s;
 }
 
-export function hasRole(user: User, ...roles: string[]): boolean {
-  return user.roles.some((r) => roles.includes(r.role));
+export function hasRole(user: User, ...roles: Role[]): boolean {
+  return user.roles.some((r) => (roles as string[]).includes(r.role));
 }
 
 // What the navigation offers; the server decides every access anyway (a 403 is shown plainly).
@@ -52,8 +52,6 @@ export const canWriteHolds = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit
 export const canWriteRoster = (u: User) => hasRole(u, 'admin', 'office_officer');
 /** Approves rosters (and may publish them). */
 export const canApproveRoster = (u: User) => hasRole(u, 'unit_leader', 'hq_leader');
-/** Positions in a shift that command it: focus items, orders, handover. */
-export const LEADER_POSITIONS = ['shift_leader', 'deputy_leader'];
 
 type MetaList = 'roles' | 'unit_kinds' | 'designation_kinds';
 const FALLBACK_PREFIX: Record<MetaList, string> = { roles: 'role.', unit_kinds: 'kind.', designation_kinds: 'designation.' };

@@ -113,6 +113,26 @@ describe('the video wall', () => {
     expect(unseen.textContent).toContain('Không có quyền xem trực tiếp camera này.');
   });
 
+  it('opens a view the list lacks (another unit’s, by a link) by asking for it, and says in Vietnamese why one cannot be had', async () => {
+    stubApi([defaultView]);
+    const listed = globalThis.fetch;
+    const json = (b: unknown, status = 200) => new Response(JSON.stringify(b), { status, headers: { 'content-type': 'application/json' } });
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      if (url === '/api/v1/wall-views/9') return Promise.resolve(json({ ...defaultView, id: 9, name: 'Cảng Đình Vũ — ca đêm', tiles: [101], unit_id: 4, is_default: false }));
+      if (url === '/api/v1/wall-views/10')
+        return Promise.resolve(json({ type: 'urn:watchfloor:problem:not-found', title: 'Not found', title_vi: 'Không tìm thấy bố cục màn hình', status: 404 }, 404));
+      return listed(url, init);
+    });
+    const root = mount(9);
+    await settle();
+    expect(root.querySelector('h1')!.textContent).toContain('Cảng Đình Vũ — ca đêm');
+    expect(tiles(root)).toEqual([101]);
+    render(null, root);
+    const other = mount(10);
+    await settle();
+    expect(other.querySelector('[role=alert]')!.textContent).toContain('Không tìm thấy bố cục màn hình');
+  });
+
   it('maximises a tile on the main stream by double click', async () => {
     stubApi([defaultView]);
     const root = mount(7);

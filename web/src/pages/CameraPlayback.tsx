@@ -2,8 +2,8 @@
 // gaps with their cause, evidence holds and case markers; a player with speeds ¼× to 8×, frame steps
 // when paused, a typed time to jump to, a playhead that follows the picture, and clips chained one
 // after another. The logic lives in ../timeline.ts; this file draws it and talks to the server.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, casesApi, GAP_CAUSES, MAX_PAGE, videoApi, type Camera, type Case, type Hold, type Recordings } from '../api';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, casesApi, GAP_CAUSES, MAX_PAGE, videoApi, type Camera, type Case, type Hold } from '../api';
 import { formatDateTime, parseViDate } from '../format';
 import { t } from '../i18n';
 import { Field, ProblemBox } from '../ui';
@@ -414,8 +414,6 @@ export function CameraPlayback({
   const [view, setView] = useState<View>(() => dayView(pageNow, tz));
   const tickNow = useNow(view.zoom >= 2 ? 1_000 : 15_000);
   const now = Math.max(pageNow, tickNow);
-  const [rec, setRec] = useState<{ span: { from: number; to: number }; data: Recordings } | null>(null);
-  const [recError, setRecError] = useState<unknown>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [clip, setClip] = useState<Playing | null>(null);
   // A time to play once the recordings around it are loaded (a pick, or the next clip across a day).
@@ -438,27 +436,15 @@ export function CameraPlayback({
   const span = fetchSpan(view, tz);
   const spanKey = `${span.from}-${span.to}`;
   const live = span.to > now;
-  const load = useCallback(() => {
-    let on = true;
-    videoApi.recordings(camera.id, iso(span.from), iso(span.to)).then(
-      (data) => {
-        if (!on) return;
-        setRec({ span, data });
-        setRecError(null);
-      },
-      (e) => on && setRecError(e),
-    );
-    return () => {
-      on = false;
-    };
-  }, [camera.id, spanKey]);
-  useEffect(load, [load]);
-  // A day that reaches now grows: ask again every minute.
-  useEffect(() => {
-    if (!live) return;
-    const h = setInterval(load, 60_000);
-    return () => clearInterval(h);
-  }, [live, load]);
+  // The days shown so far stay drawn while the next ones load; a day that reaches now grows, so it
+  // is asked for again every minute.
+  const recLoad = useLoad(
+    (signal) => videoApi.recordings(camera.id, iso(span.from), iso(span.to), signal).then((data) => ({ span, data })),
+    [camera.id, spanKey],
+    { keep: true, everyMs: live ? 60_000 : undefined },
+  );
+  const rec = recLoad.data;
+  const recError = recLoad.error;
 
   const holdsLoad = useLoad((signal) => videoApi.holds(camera.id, signal).catch(() => [] as Hold[]), [camera.id]);
   const holds = holdsLoad.data;

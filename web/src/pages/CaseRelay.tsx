@@ -3,7 +3,7 @@
 // user may take now, as the server lists it in `relay.actions`.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, casesApi, type Case, type Relay } from '../api';
+import { ApiError, casesApi, type Case, type Relay, type RelayAction } from '../api';
 import { unitNameIn } from '../cases';
 import { formatDateTime } from '../format';
 import { useAction } from '../hooks';
@@ -144,12 +144,11 @@ function Hop({ hop, state, children }: { hop: RelayHop; state: HopState; childre
   );
 }
 
-type Step = 'forward' | 'direct' | 'relay_direction';
-const STEP_LABEL: Record<Step, Key> = { forward: 'relay.forward', direct: 'relay.direct', relay_direction: 'relay.relayDirection' };
+const STEP_LABEL: Record<RelayAction, Key> = { forward: 'relay.forward', direct: 'relay.direct', relay_direction: 'relay.relayDirection' };
 
 function RelayActions({ caseId, relay, onDone, onProblem }: { caseId: number; relay: Relay } & Handlers) {
-  const [open, setOpen] = useState<Step | null>(null);
-  const steps = (Object.keys(STEP_LABEL) as Step[]).filter((s) => relay.actions?.includes(s));
+  const [open, setOpen] = useState<RelayAction | null>(null);
+  const steps = (Object.keys(STEP_LABEL) as RelayAction[]).filter((s) => relay.actions?.includes(s));
   if (steps.length === 0) return null;
   const props = { caseId, onCancel: () => setOpen(null), onDone, onProblem };
   return (

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, DESIGNATION_KINDS, UNIT_KINDS, type DesignationKind, type Designations, type Unit, type UnitInput } from '../api';
-import { useAction } from '../hooks';
+import { useAction, useLoad } from '../hooks';
 import { pick, t } from '../i18n';
 import { navigate } from '../router';
 import { isAdmin, metaIds, metaName, useApp } from '../session';
@@ -11,34 +11,20 @@ type Mode = { kind: 'view' } | { kind: 'edit' } | { kind: 'create'; parentId: nu
 
 export function OrgPage({ unitId }: { unitId: number | null }) {
   const { user } = useApp();
-  const [units, setUnits] = useState<Unit[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const unitsLoad = useLoad((signal) => api.units(signal), []);
+  const units = unitsLoad.data;
+  const loadError = unitsLoad.error;
+  const { reload } = unitsLoad;
   const [query, setQuery] = useState('');
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [notice, setNotice] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const list = await api.units();
-      setUnits(list);
-      setLoadError(null);
-      return list;
-    } catch (e) {
-      setLoadError(e);
-      return null;
-    }
-  }, []);
-
+  // Open the top two levels once the tree first comes, so that the departments under headquarters show at once.
+  const loaded = units !== null;
   useEffect(() => {
-    load().then((list) => {
-      if (!list) return;
-      // Open the top two levels so that the departments under headquarters show at once.
-      const open = new Set<number>();
-      for (const n of buildTree(list)) open.add(n.unit.id);
-      setExpanded(open);
-    });
-  }, [load]);
+    if (units) setExpanded(new Set(buildTree(units).map((n) => n.unit.id)));
+  }, [loaded]);
 
   const roots = useMemo(() => buildTree(units ?? []), [units]);
   const byId = useMemo(() => new Map((units ?? []).map((u) => [u.id, u])), [units]);
@@ -69,7 +55,7 @@ export function OrgPage({ unitId }: { unitId: number | null }) {
       <section>
         <h1>{t('org.title')}</h1>
         <ProblemBox error={loadError} extra={loadError instanceof ApiError && loadError.status === 403 ? [t('error.forbiddenPage')] : undefined} />
-        <button type="button" class="btn" onClick={() => load()}>
+        <button type="button" class="btn" onClick={reload}>
           {t('common.retry')}
         </button>
       </section>
@@ -135,7 +121,7 @@ export function OrgPage({ unitId }: { unitId: number | null }) {
               parentId={mode.parentId}
               onCancel={() => setMode({ kind: 'view' })}
               onSaved={async (u) => {
-                await load();
+                await reload();
                 setNotice(t('org.created'));
                 setMode({ kind: 'view' });
                 navigate({ page: 'org', unitId: u.id });
@@ -153,7 +139,7 @@ export function OrgPage({ unitId }: { unitId: number | null }) {
               parentId={selected.parent_id}
               onCancel={() => setMode({ kind: 'view' })}
               onSaved={async () => {
-                await load();
+                await reload();
                 setNotice(t('common.saved'));
                 setMode({ kind: 'view' });
               }}
@@ -172,7 +158,7 @@ export function OrgPage({ unitId }: { unitId: number | null }) {
                 setMode({ kind: 'create', parentId: selected.id });
               }}
               onDeleted={async () => {
-                await load();
+                await reload();
                 setNotice(t('org.deleted'));
                 navigate({ page: 'org', unitId: selected.parent_id });
               }}

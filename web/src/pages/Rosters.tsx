@@ -9,6 +9,7 @@ import {
   type Roster,
   type RosterMember,
   type Rotation,
+  type RotationKind,
   type Shift,
   type Unit,
   type User,
@@ -679,7 +680,7 @@ function RosterForm({
 }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [kind, setKind] = useState<'daily_rotation' | 'weekday_owners'>('daily_rotation');
+  const [kind, setKind] = useState<RotationKind>('daily_rotation');
   const [anchor, setAnchor] = useState('');
   const [teams, setTeams] = useState<TeamRow[][]>([[{ user: '', position: 'shift_leader', acting: false }]]);
   const [weekdaysJson, setWeekdaysJson] = useState(WEEKDAYS_TEMPLATE);

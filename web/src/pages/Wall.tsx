@@ -63,8 +63,10 @@ export function WallPage({ viewId }: { viewId: number | null }) {
   const sites = load.data?.sites ?? NO_SITES;
   const units = load.data?.units ?? NO_UNITS;
   const views = load.data?.views ?? NO_VIEWS;
-  const [viewError, setError] = useState<unknown>(null);
-  const error = load.error ?? viewError;
+  // A view the list lacks (another unit's, opened by a link) is asked for by itself.
+  const unlisted = cameras && viewId && !views.some((x) => x.id === viewId) ? viewId : null;
+  const asked = useLoad((signal) => (unlisted ? wallApi.view(unlisted, signal) : Promise.resolve(null)), [unlisted]);
+  const error = load.error ?? asked.error;
   const { setData } = load;
   const setCameras = useCallback((fn: (list: Camera[]) => Camera[]) => setData((d) => d && { ...d, cameras: fn(d.cameras) }), [setData]);
   const setViews = (fn: (list: WallView[]) => WallView[]) => setData((d) => d && { ...d, views: fn(d.views) });
@@ -95,16 +97,11 @@ export function WallPage({ viewId }: { viewId: number | null }) {
   const [opened, setOpened] = useState<number | null | undefined>(undefined);
   useEffect(() => {
     if (!cameras || opened === viewId) return;
+    const v = viewId ? (views.find((x) => x.id === viewId) ?? (asked.data?.id === viewId ? asked.data : null)) : defaultViewFor(views, units, user.unit_id);
+    if (viewId && !v) return; // still coming
     setOpened(viewId);
-    if (viewId) {
-      const v = views.find((x) => x.id === viewId);
-      if (v) apply(v);
-      else wallApi.view(viewId).then(apply, setError);
-    } else {
-      const d = defaultViewFor(views, units, user.unit_id);
-      if (d) apply(d);
-    }
-  }, [cameras, views, units, viewId, opened, apply, user.unit_id]);
+    if (v) apply(v);
+  }, [cameras, views, units, viewId, opened, apply, user.unit_id, asked.data]);
 
   // Tours: the view's camera sets in turn, every dwell seconds.
   useEffect(() => {
