@@ -99,9 +99,10 @@ void for_each_segment(store::Db& db, const core::Clock& clock, const fs::path& v
         "SELECT id, stream_id, seq, bytes, sha256, state FROM segments WHERE id > ? ORDER BY id LIMIT 2000", {after});
     if (rows.empty()) return;
     for (const auto& r : rows) {
-      const auto& stream = streams.at(r.i64(1));
-      f(stream, r.i64(2), index.segment_path(stream, r.i64(2)), r.i64(3), r.str(4), r.str(5));
-      after = r.i64(0);
+      const auto& stream = streams.at(r.i64("stream_id"));
+      int64_t seq = r.i64("seq");
+      f(stream, seq, index.segment_path(stream, seq), r.i64("bytes"), r.str("sha256"), r.str("state"));
+      after = r.i64("id");
     }
   }
 }
@@ -128,7 +129,7 @@ int64_t write_manifest(Installation& inst, const fs::path& db_file, const std::o
                                                           : nlohmann::ordered_json()}};
     nlohmann::ordered_json dirs = nlohmann::ordered_json::array();
     for (const auto& r : copy->query("SELECT label, path, uuid FROM sample_dirs ORDER BY id"))
-      dirs.push_back({{"label", r.str(0)}, {"path", r.str(1)}, {"uuid", r.str(2)}});
+      dirs.push_back({{"label", r.str("label")}, {"path", r.str("path")}, {"uuid", r.str("uuid")}});
     head["sample_dirs"] = dirs;
     auto text = head.dump(2);
     out << text.substr(0, text.size() - 2) << ",\n  \"segments\": [";
@@ -280,11 +281,11 @@ RestoreResult restore(const core::Config& config, const fs::path& source, bool f
   for (const auto& d : inst.db->query("SELECT path, uuid FROM sample_dirs ORDER BY id")) {
     bool ours = false;
     try {
-      std::ifstream f(fs::path(d.str(0)) / ".watchfloor-dir");
-      ours = f && nlohmann::json::parse(f).value("dir_uuid", "") == d.str(1);
+      std::ifstream f(fs::path(d.str("path")) / ".watchfloor-dir");
+      ours = f && nlohmann::json::parse(f).value("dir_uuid", "") == d.str("uuid");
     } catch (const nlohmann::json::exception&) {
     }
-    if (!ours) r.offline_dirs.push_back(d.str(0));
+    if (!ours) r.offline_dirs.push_back(d.str("path"));
   }
   inst.db->transaction([&] {
     inst.audit.append(inst.system_event("system.restore", "installation", fs::absolute(data).string(), std::nullopt,

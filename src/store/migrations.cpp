@@ -673,8 +673,8 @@ CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
 }  // namespace
 
 int64_t schema_version(Db& db) {
-  auto row = db.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-  return row ? row->i64(0) : 0;
+  auto row = db.query_one("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations");
+  return row ? row->i64("version") : 0;
 }
 
 int migrate(Db& db) {

@@ -369,9 +369,9 @@ std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions o
   // today's shifts, sessions) stays in memory instead of being read back from the OS on every query.
   db->raw_exec("PRAGMA cache_size=-65536");
   auto check = static_cast<Db&>(*db).query("PRAGMA integrity_check", {});
-  if (check.empty() || check.front().str(0) != "ok")
+  if (check.empty() || check.front().str("integrity_check") != "ok")
     throw std::runtime_error(fmt::format("database {} failed its integrity check: {}", file.string(),
-                                         check.empty() ? "no answer" : check.front().str(0)));
+                                         check.empty() ? "no answer" : check.front().str("integrity_check")));
   migrate(*db);
   db->open_readers(file, std::max(0, options.readers));
   return db;

@@ -21,35 +21,36 @@ using nlohmann::json;
 const char* kSiteSelect = "SELECT id, unit_id, kind, name, address, latitude, longitude, created_at, updated_at FROM sites";
 
 Site site_from_row(const store::Row& r) {
-  return {r.i64(0), r.i64(1), r.i64(7), r.i64(8), r.str(2), r.str(3), r.str(4), r.opt_f64(5), r.opt_f64(6)};
+  return {r.i64("id"),   r.i64("unit_id"), r.i64("created_at"),   r.i64("updated_at"),   r.str("kind"),
+          r.str("name"), r.str("address"), r.opt_f64("latitude"), r.opt_f64("longitude")};
 }
 
 const char* kCameraSelect =
     "SELECT c.id, c.site_id, s.unit_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, c.sub_url, "
-    "c.credentials IS NOT NULL, c.enabled, c.retention_days, c.retention_bytes, c.created_at, c.updated_at, c.credentials_host, "
-    "c.record_sub, c.sub_retention_days "
+    "c.credentials IS NOT NULL AS credentials_set, c.enabled, c.retention_days, c.retention_bytes, c.created_at, "
+    "c.updated_at, c.credentials_host, c.record_sub, c.sub_retention_days "
     "FROM cameras c JOIN sites s ON s.id = c.site_id";
 
 Camera camera_from_row(const store::Row& r) {
   Camera c;
-  c.id = r.i64(0);
-  c.site_id = r.i64(1);
-  c.unit_id = r.i64(2);
-  c.name = r.str(3);
-  c.owner = r.str(4);
-  c.owner_name = r.str(5);
-  c.connection = r.str(6);
-  c.main_url = r.str(7);
-  c.sub_url = r.opt_str(8);
-  c.credentials_set = r.boolean(9);
-  c.enabled = r.boolean(10);
-  c.retention_days = r.i64(11);
-  c.retention_bytes = r.i64(12);
-  c.created_at = r.i64(13);
-  c.updated_at = r.i64(14);
-  c.credentials_host = r.opt_str(15);
-  c.record_sub = r.boolean(16);
-  c.sub_retention_days = r.i64(17);
+  c.id = r.i64("id");
+  c.site_id = r.i64("site_id");
+  c.unit_id = r.i64("unit_id");
+  c.name = r.str("name");
+  c.owner = r.str("owner");
+  c.owner_name = r.str("owner_name");
+  c.connection = r.str("connection");
+  c.main_url = r.str("main_url");
+  c.sub_url = r.opt_str("sub_url");
+  c.credentials_set = r.boolean("credentials_set");
+  c.enabled = r.boolean("enabled");
+  c.retention_days = r.i64("retention_days");
+  c.retention_bytes = r.i64("retention_bytes");
+  c.created_at = r.i64("created_at");
+  c.updated_at = r.i64("updated_at");
+  c.credentials_host = r.opt_str("credentials_host");
+  c.record_sub = r.boolean("record_sub");
+  c.sub_retention_days = r.i64("sub_retention_days");
   return c;
 }
 
@@ -397,8 +398,8 @@ std::optional<Credentials> Catalog::credentials(int64_t camera_id, const std::st
     return std::nullopt;
   }
   auto r = db_.query_one("SELECT credentials FROM cameras WHERE id = ?", {camera_id});
-  if (!r || r->is_null(0)) return std::nullopt;
-  auto j = json::parse(secrets_.open(r->str(0)));
+  if (!r || r->is_null("credentials")) return std::nullopt;
+  auto j = json::parse(secrets_.open(r->str("credentials")));
   return Credentials{j.value("username", ""), j.value("password", "")};
 }
 
@@ -441,7 +442,8 @@ std::vector<Outage> Catalog::outages(const std::string& state) {
   if (state == "closed") sql += " WHERE ended_ms IS NOT NULL";
   std::vector<Outage> out;
   for (const auto& r : db_.query(sql + " ORDER BY started_ms DESC, id DESC"))
-    out.push_back({r.i64(0), r.i64(1), r.i64(3), r.i64(5), r.opt_i64(4), r.str(2)});
+    out.push_back({r.i64("id"), r.i64("camera_id"), r.i64("started_ms"), r.i64("repair_due_ms"), r.opt_i64("ended_ms"),
+                   r.str("owner_name")});
   return out;
 }
 

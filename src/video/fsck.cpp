@@ -182,7 +182,7 @@ FsckReport fsck(Index& index, Fs& fs, const core::Clock& clock, const FsckOption
     }
   }
   std::set<std::string> garbage;
-  for (const auto& g : index.db().query("SELECT rel_path FROM garbage")) garbage.insert(g.str(0));
+  for (const auto& g : index.db().query("SELECT rel_path FROM garbage")) garbage.insert(g.str("rel_path"));
   for (const auto& s : streams) {
     std::set<int64_t> indexed;
     for (const auto& row : index.segments(s.id, INT64_MIN, INT64_MAX)) {

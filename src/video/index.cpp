@@ -21,11 +21,27 @@ const char* const kSegmentColumns =
 
 SegmentRow segment_from_row(const store::Row& r) {
   SegmentRow s;
-  s.id = r.i64(0), s.stream_id = r.i64(1), s.camera_id = r.i64(2), s.seq = r.i64(3), s.sample_dir_id = r.i64(4);
-  s.open_id = r.i64(5), s.run_id = r.i64(6), s.run_index = r.i64(7), s.start_90k = r.i64(8), s.end_90k = r.i64(9);
-  s.media_duration_90k = r.i64(10), s.local_start_delta_90k = r.i64(11), s.bytes = r.i64(12), s.sha256_hex = r.str(13);
-  s.frames = r.i64(14), s.keyframes = r.i64(15), s.fragments = r.i64(16), s.sample_entry_id = r.i64(17);
-  s.sample_index = r.str(18), s.flags = r.i64(19), s.state = r.str(20);
+  s.id = r.i64("id");
+  s.stream_id = r.i64("stream_id");
+  s.camera_id = r.i64("camera_id");
+  s.seq = r.i64("seq");
+  s.sample_dir_id = r.i64("sample_dir_id");
+  s.open_id = r.i64("open_id");
+  s.run_id = r.i64("run_id");
+  s.run_index = r.i64("run_index");
+  s.start_90k = r.i64("start_90k");
+  s.end_90k = r.i64("end_90k");
+  s.media_duration_90k = r.i64("media_duration_90k");
+  s.local_start_delta_90k = r.i64("local_start_delta_90k");
+  s.bytes = r.i64("bytes");
+  s.sha256_hex = r.str("sha256");
+  s.frames = r.i64("frames");
+  s.keyframes = r.i64("keyframes");
+  s.fragments = r.i64("fragments");
+  s.sample_entry_id = r.i64("sample_entry_id");
+  s.sample_index = r.str("sample_index");
+  s.flags = r.i64("flags");
+  s.state = r.str("state");
   return s;
 }
 
@@ -62,7 +78,7 @@ void Index::open() {
     s = read_file(fs_, ident_path, text);
     try {
       auto j = nlohmann::json::parse(text);
-      ok = s.ok() && j.at("format") == 1 && j.at("dir_uuid") == dir->str(1);
+      ok = s.ok() && j.at("format") == 1 && j.at("dir_uuid") == dir->str("uuid");
     } catch (const std::exception&) {
       ok = false;
     }
@@ -72,7 +88,7 @@ void Index::open() {
     ok = s.ok();
   }
   if (dir)
-    db_.exec("UPDATE sample_dirs SET state = ? WHERE id = ?", {std::string(ok ? "online" : "offline"), dir->i64(0)});
+    db_.exec("UPDATE sample_dirs SET state = ? WHERE id = ?", {std::string(ok ? "online" : "offline"), dir->i64("id")});
   if (!ok)
     core::log_error("video: sample directory " + dir_path.string() + " is not ours, unreadable or in use" +
                     (s.ok() ? "" : " (" + s.message() + ")") + "; not recording");
@@ -83,9 +99,9 @@ void Index::open() {
   db_.transaction([&] {
     if (auto prev = db_.query_one(
             "SELECT id, alive_ms, boot_id FROM recorder_opens WHERE ended_ms IS NULL ORDER BY id DESC LIMIT 1")) {
-      crashed_alive_ms_ = prev->i64(1);
+      crashed_alive_ms_ = prev->i64("alive_ms");
       db_.exec("UPDATE recorder_opens SET end_kind = ? WHERE ended_ms IS NULL",
-               {std::string(prev->str(2) == boot ? "crash" : "power_loss")});
+               {std::string(prev->str("boot_id") == boot ? "crash" : "power_loss")});
       db_.exec("UPDATE recorder_opens SET ended_ms = alive_ms WHERE ended_ms IS NULL");
     }
     db_.exec("INSERT INTO recorder_opens(boot_id, started_ms, alive_ms) VALUES (?, ?, ?)", {boot, now, now});
@@ -108,7 +124,7 @@ void Index::heartbeat() {
 fs::path Index::dir_path(int64_t id) {
   auto r = db_.query_one("SELECT path FROM sample_dirs WHERE id = ?", {id});
   if (!r) throw std::runtime_error(fmt::format("no sample directory {}", id));
-  return r->str(0);
+  return r->str("path");
 }
 
 fs::path Index::stream_dir(const StreamRow& s) {
@@ -120,8 +136,16 @@ fs::path Index::segment_path(const StreamRow& s, int64_t seq) {
 }
 
 namespace {
-StreamRow stream_from_row(const store::Row& r) { return {r.i64(0), r.i64(1), r.i64(3), r.i64(4), r.str(2)}; }
+StreamRow stream_from_row(const store::Row& r) {
+  return {r.i64("id"), r.i64("camera_id"), r.i64("sample_dir_id"), r.i64("next_seq"), r.str("kind")};
+}
 constexpr const char* kStreamColumns = "id, camera_id, kind, sample_dir_id, next_seq";
+
+GapRow gap_from_row(const store::Row& r) {
+  return {r.i64("id"),        r.i64("stream_id"),   r.i64("camera_id"),
+          r.i64("start_90k"), r.opt_i64("end_90k"), r.str("cause")};
+}
+constexpr const char* kGapColumns = "id, stream_id, camera_id, start_90k, end_90k, cause";
 }  // namespace
 
 StreamRow Index::stream(int64_t camera_id, const std::string& kind) {
@@ -150,14 +174,14 @@ std::optional<StreamRow> Index::stream_by_id(int64_t id) {
 
 int64_t Index::sample_entry(const mp4::SampleEntry& e, const std::string& init) {
   std::string h = core::sha256_hex(init);
-  if (auto r = db_.query_one("SELECT id FROM video_sample_entries WHERE sha256 = ?", {h})) return r->i64(0);
+  if (auto r = db_.query_one("SELECT id FROM video_sample_entries WHERE sha256 = ?", {h})) return r->i64("id");
   db_.exec("INSERT INTO video_sample_entries(sha256, codec, width, height, init, created_ms) VALUES (?,?,?,?,?,?)",
            {h, e.codec, int64_t(e.width), int64_t(e.height), store::Blob{init}, clock_.now_ms()});
   return db_.last_insert_id();
 }
 
 std::optional<std::string> Index::init_bytes(int64_t id) {
-  if (auto r = db_.query_one("SELECT init FROM video_sample_entries WHERE id = ?", {id})) return r->str(0);
+  if (auto r = db_.query_one("SELECT init FROM video_sample_entries WHERE id = ?", {id})) return r->str("init");
   return std::nullopt;
 }
 
@@ -173,7 +197,7 @@ std::optional<RunRow> Index::run_for_seq(int64_t stream_id, int64_t seq) {
       "ORDER BY first_seq DESC, id DESC LIMIT 1",
       {stream_id, seq});
   if (!r) return std::nullopt;
-  return RunRow{r->i64(0), r->i64(1), r->i64(2), r->opt_i64(3), r->opt_i64(4)};
+  return RunRow{r->i64("id"), r->i64("stream_id"), r->i64("first_seq"), r->opt_i64("start_90k"), r->opt_i64("end_90k")};
 }
 
 void Index::end_run(int64_t run_id, std::optional<int64_t> end_90k, const std::string& reason,
@@ -183,13 +207,13 @@ void Index::end_run(int64_t run_id, std::optional<int64_t> end_90k, const std::s
     auto run = db_.query_one("SELECT stream_id FROM runs WHERE id = ?", {run_id});
     if (!run) return;
     // The gap starts where the stream's recording ends (this run's last segment, or an earlier one).
-    if (auto last = last_end_90k(run->i64(0))) open_gap(run->i64(0), *last, cause);
+    if (auto last = last_end_90k(run->i64("stream_id"))) open_gap(run->i64("stream_id"), *last, cause);
   });
 }
 
 std::optional<int64_t> Index::last_end_90k(int64_t stream_id) {
-  auto r = db_.query_one("SELECT MAX(end_90k) FROM segments WHERE stream_id = ?", {stream_id});
-  return r ? r->opt_i64(0) : std::nullopt;
+  auto r = db_.query_one("SELECT MAX(end_90k) AS end_90k FROM segments WHERE stream_id = ?", {stream_id});
+  return r ? r->opt_i64("end_90k") : std::nullopt;
 }
 
 std::optional<SegmentRow> Index::segment(int64_t stream_id, int64_t seq) {
@@ -255,11 +279,10 @@ void Index::open_gap(int64_t stream_id, int64_t start_90k, const std::string& ca
 }
 
 std::optional<GapRow> Index::open_gap_of(int64_t stream_id) {
-  auto r = db_.query_one(
-      "SELECT id, stream_id, camera_id, start_90k, end_90k, cause FROM gaps WHERE stream_id = ? AND end_90k IS NULL",
-      {stream_id});
+  auto r = db_.query_one(fmt::format("SELECT {} FROM gaps WHERE stream_id = ? AND end_90k IS NULL", kGapColumns),
+                         {stream_id});
   if (!r) return std::nullopt;
-  return GapRow{r->i64(0), r->i64(1), r->i64(2), r->i64(3), r->opt_i64(4), r->str(5)};
+  return gap_from_row(*r);
 }
 
 std::vector<SegmentRow> Index::segments(int64_t stream_id, int64_t from_90k, int64_t to_90k) {
@@ -275,11 +298,12 @@ std::vector<SegmentRow> Index::segments(int64_t stream_id, int64_t from_90k, int
 
 std::vector<GapRow> Index::gaps(int64_t stream_id, int64_t from_90k, int64_t to_90k) {
   std::vector<GapRow> out;
-  for (const auto& r :
-       db_.query("SELECT id, stream_id, camera_id, start_90k, end_90k, cause FROM gaps WHERE stream_id = ? "
-                 "AND start_90k < ? AND (end_90k IS NULL OR end_90k > ?) ORDER BY start_90k",
-                 {stream_id, to_90k, from_90k}))
-    out.push_back(GapRow{r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.opt_i64(4), r.str(5)});
+  for (const auto& r : db_.query(
+           fmt::format("SELECT {} FROM gaps WHERE stream_id = ? AND start_90k < ? AND (end_90k IS NULL OR end_90k > ?) "
+                       "ORDER BY start_90k",
+                       kGapColumns),
+           {stream_id, to_90k, from_90k}))
+    out.push_back(gap_from_row(r));
   return out;
 }
 

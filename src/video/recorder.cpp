@@ -20,7 +20,8 @@ events::Alert recorder_alert(store::Db& db, std::string kind, std::string subjec
   events::Alert a;
   a.kind = std::move(kind);
   a.subject = std::move(subject);
-  if (auto r = db.query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")) a.unit_id = r->i64(0);
+  if (auto r = db.query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1"))
+    a.unit_id = r->i64("id");
   a.severity = "high";
   a.title_vi = std::move(vi);
   a.title_en = std::move(en);

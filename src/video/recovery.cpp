@@ -39,11 +39,11 @@ GarbageResult collect_garbage(Index& index, Fs& fs) {
   // Per directory: the rows whose file is gone, deleted once the directory is synced.
   std::map<fs::path, std::vector<std::pair<int64_t, std::string>>> done;
   for (const auto& g : db.query("SELECT sample_dir_id, rel_path FROM garbage ORDER BY sample_dir_id, rel_path")) {
-    auto p = index.dir_path(g.i64(0)) / g.str(1);
+    auto p = index.dir_path(g.i64("sample_dir_id")) / g.str("rel_path");
     auto s = fs.unlink(p);
     if (s.ok()) res.removed++;
     if (s.ok() || s.code() == ENOENT) {
-      done[p.parent_path()].emplace_back(g.i64(0), g.str(1));
+      done[p.parent_path()].emplace_back(g.i64("sample_dir_id"), g.str("rel_path"));
     } else {
       res.failed++;
       res.problems.push_back(s.message());
@@ -180,7 +180,7 @@ RecoveryReport recover(Index& index, Fs& fs) {
     auto dir = index.stream_dir(s);
     std::map<int64_t, int64_t> indexed;  // seq -> bytes
     for (const auto& r : db.query("SELECT seq, bytes FROM segments WHERE stream_id = ?", {s.id}))
-      indexed[r.i64(0)] = r.i64(1);
+      indexed[r.i64("seq")] = r.i64("bytes");
     std::vector<std::string> names;
     if (auto st = fs.list_dir(dir, names); !st.ok() && st.code() != ENOENT) {
       // A directory we cannot read: nothing about it is changed (its rows stay as they are).
@@ -239,9 +239,9 @@ RecoveryReport recover(Index& index, Fs& fs) {
       auto gap = index.open_gap_of(s.id);
       if (!gap) {
         int64_t start = *last;
-        if (auto closed = db.query_one("SELECT MAX(end_90k) FROM gaps WHERE stream_id = ?", {s.id});
-            closed && !closed->is_null(0))
-          start = std::max(start, closed->i64(0));
+        if (auto closed = db.query_one("SELECT MAX(end_90k) AS end_90k FROM gaps WHERE stream_id = ?", {s.id});
+            closed && !closed->is_null("end_90k"))
+          start = std::max(start, closed->i64("end_90k"));
         index.open_gap(s.id, start, "recorder_down");
       }
     }

@@ -22,9 +22,10 @@ constexpr const char* kUnheld =
 
 Hold hold_from_row(const store::Row& r) {
   Hold h;
-  h.id = r.i64(0), h.camera_id = r.i64(1), h.from_ms = r.i64(2), h.to_ms = r.i64(3), h.reason = r.str(4);
-  h.case_id = r.opt_i64(5), h.holder_id = r.i64(6), h.created_ms = r.i64(7), h.created_by = r.i64(8);
-  h.released_ms = r.opt_i64(9), h.released_by = r.opt_i64(10), h.release_reason = r.opt_str(11);
+  h.id = r.i64("id"), h.camera_id = r.i64("camera_id"), h.from_ms = r.i64("from_ms"), h.to_ms = r.i64("to_ms");
+  h.reason = r.str("reason"), h.case_id = r.opt_i64("case_id"), h.holder_id = r.i64("holder_id");
+  h.created_ms = r.i64("created_ms"), h.created_by = r.i64("created_by"), h.released_ms = r.opt_i64("released_ms");
+  h.released_by = r.opt_i64("released_by"), h.release_reason = r.opt_str("release_reason");
   return h;
 }
 constexpr const char* kHoldColumns =
@@ -91,10 +92,10 @@ bool Retention::is_held(int64_t segment_id) {
 
 int64_t Retention::held_bytes(std::optional<int64_t> camera_id) {
   auto r = index_.db().query_one(
-      fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE (? IS NULL OR camera_id = ?) AND NOT {}",
+      fmt::format("SELECT COALESCE(SUM(bytes), 0) AS bytes FROM segments WHERE (? IS NULL OR camera_id = ?) AND NOT {}",
                   kUnheld),
       {store::opt(camera_id), store::opt(camera_id)});
-  return r ? r->i64(0) : 0;
+  return r ? r->i64("bytes") : 0;
 }
 
 std::vector<SegmentRow> Retention::oldest_unheld(const std::string& where, const std::vector<store::Value>& params,
@@ -136,9 +137,10 @@ int64_t Retention::delete_segments(const std::vector<SegmentRow>& segs, const st
       streams.insert(s.stream_id);
     }
     for (int64_t st : streams) {
-      auto first = db.query_one("SELECT MIN(start_90k) FROM segments WHERE stream_id = ?", {st});
-      if (first && !first->is_null(0))
-        db.exec("DELETE FROM gaps WHERE stream_id = ? AND end_90k IS NOT NULL AND end_90k <= ?", {st, first->i64(0)});
+      auto first = db.query_one("SELECT MIN(start_90k) AS start_90k FROM segments WHERE stream_id = ?", {st});
+      if (first && !first->is_null("start_90k"))
+        db.exec("DELETE FROM gaps WHERE stream_id = ? AND end_90k IS NOT NULL AND end_90k <= ?",
+                {st, first->i64("start_90k")});
       else
         db.exec("DELETE FROM gaps WHERE stream_id = ? AND end_90k IS NOT NULL", {st});
     }
@@ -160,9 +162,10 @@ RetentionResult Retention::run() {
   int64_t now_90k = ms_to_90k(clock_.now_ms());
   auto cameras = db.query("SELECT id, retention_days, retention_bytes, sub_retention_days FROM cameras");
   for (const auto& c : cameras) {
-    int64_t cam = c.i64(0);
+    int64_t cam = c.i64("id");
     // 1. Age: the main stream's days, and the sub stream's own (a recorded sub stream is kept shorter).
-    for (auto [kind, days] : {std::pair<const char*, int64_t>{"main", c.i64(1)}, {"sub", c.i64(3)}}) {
+    for (auto [kind, days] :
+         {std::pair<const char*, int64_t>{"main", c.i64("retention_days")}, {"sub", c.i64("sub_retention_days")}}) {
       int64_t cutoff = now_90k - days * 86'400 * 90'000;
       for (;;) {
         auto segs = oldest_unheld(
@@ -175,11 +178,12 @@ RetentionResult Retention::run() {
       }
     }
     // 2. Bytes: held bytes do not count against the camera's quota.
-    if (int64_t quota = c.i64(2); quota > 0) {
+    if (int64_t quota = c.i64("retention_bytes"); quota > 0) {
       for (;;) {
         auto r = db.query_one(
-            fmt::format("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE camera_id = ? AND {}", kUnheld), {cam});
-        int64_t over = r->i64(0) - quota;
+            fmt::format("SELECT COALESCE(SUM(bytes), 0) AS bytes FROM segments WHERE camera_id = ? AND {}", kUnheld),
+            {cam});
+        int64_t over = r->i64("bytes") - quota;
         if (over <= 0) break;
         auto segs = oldest_unheld("camera_id = ?", {cam}, 1);
         if (segs.empty()) break;

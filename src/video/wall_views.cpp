@@ -52,17 +52,17 @@ const char* kSelect =
 
 WallView from_row(const store::Row& r) {
   WallView v;
-  v.id = r.i64(0);
-  v.owner_id = r.i64(1);
-  v.unit_id = r.i64(2);
-  v.name = r.str(3);
-  v.layout = r.str(4);
-  v.tiles = tiles_from_json(json::parse(r.str(5), nullptr, false));
-  v.shared = r.boolean(6);
-  v.is_default = r.boolean(7);
-  v.tour = tour_from_text(r.opt_str(8));
-  v.created_at = r.i64(9);
-  v.updated_at = r.i64(10);
+  v.id = r.i64("id");
+  v.owner_id = r.i64("owner_id");
+  v.unit_id = r.i64("unit_id");
+  v.name = r.str("name");
+  v.layout = r.str("layout");
+  v.tiles = tiles_from_json(json::parse(r.str("tiles"), nullptr, false));
+  v.shared = r.boolean("shared");
+  v.is_default = r.boolean("is_default");
+  v.tour = tour_from_text(r.opt_str("tour"));
+  v.created_at = r.i64("created_at");
+  v.updated_at = r.i64("updated_at");
   return v;
 }
 
