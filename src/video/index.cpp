@@ -151,8 +151,11 @@ constexpr const char* kGapColumns = "id, stream_id, camera_id, start_90k, end_90
 StreamRow Index::stream(int64_t camera_id, const std::string& kind) {
   std::string q = fmt::format("SELECT {} FROM streams WHERE camera_id = ? AND kind = ?", kStreamColumns);
   if (auto r = db_.query_one(q, {camera_id, kind})) return stream_from_row(*r);
+  // The recorder's ingest and a request for the recordings may both come first: the second insert is a no-op,
+  // never a UNIQUE error (which, in the ingest's thread, ended the process).
   db_.exec(
-      "INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = 'default'",
+      "INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = 'default' "
+      "ON CONFLICT(camera_id, kind) DO NOTHING",
       {camera_id, kind});
   auto r = db_.query_one(q, {camera_id, kind});
   if (!r) throw core::Problem(503, "recorder-not-open", "The recorder has not started", "Bộ ghi hình chưa khởi động");

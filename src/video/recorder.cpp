@@ -406,9 +406,23 @@ void Recorder::run_worker(Worker& w) {
   // The main stream is recorded, and the sub stream when the camera says so; otherwise a sub stream
   // only feeds its live viewers, and ends when nobody has watched it for sub_idle_ms.
   std::unique_ptr<StreamWriter> writer;
-  if (w.kind == "main" || w.cam.record_sub) {
-    writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream(w.cam.id, w.kind), opt_.writer, fs_);
-    writer->publish_open(w.open);
+  int64_t backoff = 1000;
+  std::uniform_real_distribution<double> jitter(0.8, 1.2);
+  auto wait_backoff = [&] {
+    w.pause(int64_t(double(backoff) * jitter(rng)));
+    backoff = std::min(backoff * 2, opt_.backoff_max_ms);
+  };
+  // An error of the store here (this thread's first use of it) is retried like a camera that does not
+  // answer: an exception must never leave a worker's thread, which would end the process.
+  while ((w.kind == "main" || w.cam.record_sub) && !writer && !w.stop) {
+    try {
+      writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream(w.cam.id, w.kind), opt_.writer, fs_);
+      writer->publish_open(w.open);
+    } catch (const std::exception& e) {
+      core::log_error(fmt::format("video: camera {}: cannot open its stream's index: {}", w.cam.id, e.what()));
+      set_state(w, "offline", RtspFailure{"internal", "Lỗi bộ ghi", "Recorder error"});
+      wait_backoff();
+    }
   }
   int64_t idle_since = 0;
   auto unwatched = [&] {
@@ -422,14 +436,9 @@ void Recorder::run_worker(Worker& w) {
     w.done = true;
     return true;
   };
-  int64_t backoff = 1000;
+  backoff = 1000;
   int64_t clock_steps = 0;
   int64_t disk_alert_at = -1;  // segments committed when a disk error was alerted, or -1
-  auto wait_backoff = [&] {
-    std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    w.pause(int64_t(double(backoff) * jitter(rng)));
-    backoff = std::min(backoff * 2, opt_.backoff_max_ms);
-  };
   while (!w.stop && !unwatched()) {
     if (writer && retention_->held_full()) {
       // Only held data is left on the disk: no new segment until space is back (formats.md §8).

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/hash.h"
 #include "core/random.h"
@@ -480,6 +482,39 @@ TEST(Live, AGopTooBigToHandOverIsNotKept) {
   live.frame(sample(false, 500), 20 * 3600, 20 * 3600, false, 0);
   live.frame(sample(true, 500), 21 * 3600, 21 * 3600, true, 0);
   EXPECT_EQ(v->media_sent.size(), 2u);
+}
+
+}  // namespace
+}  // namespace watchfloor::video
+
+namespace watchfloor::video {
+namespace {
+
+// A camera just added: its ingest and a console asking for its recordings may both make the stream's index
+// row first. Both get the same row; neither gets a UNIQUE error (in the ingest's thread it ended the process).
+TEST(Index, TheIngestAndARequestMayBothMakeAStreamFirst) {
+  World w;
+  for (int round = 0; round < 200; ++round) {
+    w.db->exec("DELETE FROM streams WHERE camera_id = ?", {w.camera_id});
+    std::atomic<int> ready{0};
+    int64_t ids[2] = {0, 0};
+    std::string errors[2];
+    auto make = [&](int i) {
+      ++ready;
+      while (ready < 2) {
+      }
+      try {
+        ids[i] = w.index->stream(w.camera_id, "main").id;
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    };
+    std::thread a(make, 0), b(make, 1);
+    a.join();
+    b.join();
+    ASSERT_EQ(errors[0] + errors[1], "") << "round " << round;
+    ASSERT_EQ(ids[0], ids[1]);
+  }
 }
 
 }  // namespace
