@@ -11,6 +11,10 @@
 #include "audit/audit_log.h"
 #include "audit/refusals.h"
 #include "supervision/cases.h"
+#include "supervision/coordination.h"
+#include "supervision/escalation_runner.h"
+#include "supervision/inbox.h"
+#include "supervision/tasks.h"
 #include "core/secret_box.h"
 #include "video/catalog.h"
 #include "video/recorder.h"
@@ -41,7 +45,11 @@ struct Installation {
   org::Users users;
   events::Alerts alerts;
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
+  supervision::Inbox inbox;
+  supervision::Tasks tasks;
   supervision::Cases cases;
+  supervision::Coordination coordination;
+  supervision::Escalation escalation;
   core::SecretBox secrets;  // DATA/secret.key
   video::Catalog catalog;
   video::Recorder recorder;  // DATA/video; started by serve()
