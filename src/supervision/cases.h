@@ -22,6 +22,7 @@
 #include "supervision/inbox.h"
 #include "supervision/lifecycle.h"
 #include "supervision/records.h"
+#include "supervision/relay.h"
 #include "supervision/routing.h"
 #include "supervision/tasks.h"
 
