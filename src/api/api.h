@@ -7,6 +7,10 @@
 
 #include "audit/audit_log.h"
 #include "supervision/cases.h"
+#include "supervision/coordination.h"
+#include "supervision/escalation_runner.h"
+#include "supervision/inbox.h"
+#include "supervision/tasks.h"
 #include "video/catalog.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
@@ -38,7 +42,11 @@ struct Services {
   events::Bus& bus;  // publish after the write commits
   duty::Duty& duty;
   events::Alerts& alerts;
+  supervision::Tasks& tasks;
   supervision::Cases& cases;
+  supervision::Coordination& coordination;
+  supervision::Inbox& inbox;
+  supervision::Escalation& escalation;
   video::Catalog& catalog;
   video::Recorder& recorder;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

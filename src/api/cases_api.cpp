@@ -1,6 +1,6 @@
 // Online supervision: tasks, cases, handling plans, coordination requests (Appendix V), the inbox
 // and escalation policies. Thin: parse, ask the policy with the caller's relation to the case, call
-// the cases module (each call is one unit of work that audits itself), answer with names.
+// the supervision module's classes (each call is one unit of work that audits itself), answer with names.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -207,10 +207,10 @@ json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool
     j["relay"]["candidates"] = with_names(s, candidates);
   }
   // The units POST /coordination-requests accepts as to_unit_id for this case: the console offers exactly these.
-  if (full) j["coordination_targets"] = s.cases.coordination_targets(c);
+  if (full) j["coordination_targets"] = s.coordination.targets(c);
   j["task_title"] = nullptr;
   if (c.task_id)
-    if (auto t = s.cases.task(*c.task_id)) j["task_title"] = t->title;
+    if (auto t = s.tasks.get(*c.task_id)) j["task_title"] = t->title;
   return j;
 }
 
@@ -223,13 +223,13 @@ auth::Target task_target(http::Context& ctx, const supervision::Task& t) {
 }
 
 supervision::Task load_task(http::Context& ctx, Services& s) {
-  auto t = s.cases.task(ctx.id_param());
+  auto t = s.tasks.get(ctx.id_param());
   if (!t || !ctx.may(Action::task_read, task_target(ctx, *t))) throw Problem::not_found("The task", "Nhiệm vụ");
   return *t;
 }
 
 supervision::CoordinationRequest load_request(http::Context& ctx, Services& s) {
-  auto r = s.cases.coordination_request(ctx.id_param());
+  auto r = s.coordination.get(ctx.id_param());
   bool visible = r && (ctx.may(Action::coordination_respond, {r->to_unit_id}) || [&] {
                    auto c = s.cases.get(r->case_id);
                    return c && ctx.may(Action::case_read, case_target(ctx, s, *c));
@@ -258,7 +258,7 @@ http::Response coordination_form(http::Context& ctx, Services& s, const supervis
     throw Problem::conflict("The coordination request template of this installation is not valid: " + *wrong,
                             "Mẫu phiếu đề nghị phối hợp của hệ thống không hợp lệ: " + *wrong);
   auto pdf = supervision::render_coordination_pdf(f, tmpl);
-  s.cases.printed(r, ctx.actor());
+  s.coordination.printed(r, ctx.actor());
   http::Response res;
   res.status = 200;
   res.content_type = "application/pdf";
@@ -271,8 +271,8 @@ http::Response coordination_form(http::Context& ctx, Services& s, const supervis
 
 http::Response list_tasks(http::Context& ctx, Services& s) {
   auto pg = page(ctx);
-  auto tasks = s.cases.tasks({query_id(ctx, "unit"), query_choice(ctx, "method", supervision::kMethods),
-                              query_choice(ctx, "status", kTaskStatuses), pg.before, pg.limit});
+  auto tasks = s.tasks.list({query_id(ctx, "unit"), query_choice(ctx, "method", supervision::kMethods),
+                             query_choice(ctx, "status", kTaskStatuses), pg.before, pg.limit});
   json items = json::array();
   for (const auto& t : tasks)
     if (ctx.may(Action::task_read, task_target(ctx, t))) items.push_back(task_json(s, t));
@@ -282,13 +282,13 @@ http::Response list_tasks(http::Context& ctx, Services& s) {
 http::Response create_task(http::Context& ctx, Services& s) {
   auto in = parse_task(ctx.req.body, true);
   if (s.units.tree()->exists(*in.unit_id)) ctx.require(Action::task_write, {*in.unit_id});
-  return http::Response::json(201, task_json(s, s.cases.create_task(in, ctx.actor())));
+  return http::Response::json(201, task_json(s, s.tasks.create(in, ctx.actor())));
 }
 
 // Art. 16.4(b): a key-point plan comes into force when its unit's leadership approves it.
 http::Response approve_task(http::Context& ctx, Services& s) {
   auto t = load_task(ctx, s);
-  return http::Response::json(200, task_json(s, s.cases.approve_task(t.id, ctx.actor())));
+  return http::Response::json(200, task_json(s, s.tasks.approve(t.id, ctx.actor())));
 }
 
 http::Response get_task(http::Context& ctx, Services& s) { return http::Response::json(200, task_json(s, load_task(ctx, s))); }
@@ -297,7 +297,7 @@ http::Response update_task(http::Context& ctx, Services& s) {
   auto in = parse_task(ctx.req.body, false);
   auto t = load_task(ctx, s);
   ctx.require(Action::task_write, {t.unit_id});
-  return http::Response::json(200, task_json(s, s.cases.update_task(t.id, in, ctx.actor())));
+  return http::Response::json(200, task_json(s, s.tasks.update(t.id, in, ctx.actor())));
 }
 
 // ---- cases (vụ việc) ------------------------------------------------------------------------
@@ -476,7 +476,7 @@ http::Response list_coordination(http::Context& ctx, Services& s) {
   static const char* const kStatuses[] = {"sent", "acknowledged", "answered"};
   auto direction = query_choice(ctx, "direction", kDirections);
   auto pg = page(ctx);
-  auto requests = s.cases.coordination_requests({query_id(ctx, "case"), query_choice(ctx, "status", kStatuses), pg.before, pg.limit});
+  auto requests = s.coordination.list({query_id(ctx, "case"), query_choice(ctx, "status", kStatuses), pg.before, pg.limit});
   json items = json::array();
   for (const auto& req : requests) {
     bool incoming = ctx.may(Action::coordination_respond, {req.to_unit_id});
@@ -503,7 +503,7 @@ http::Response request_coordination(http::Context& ctx, Services& s) {
   if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::not_found("The case", "Vụ việc");
   ctx.require(Action::case_approve, case_target(ctx, s, *c));
   supervision::CoordinationInput in{*case_id, *to, *deadline, *content, *action, *contacts};
-  return http::Response::json(201, request_json(s, s.cases.request_coordination(in, ctx.actor())));
+  return http::Response::json(201, request_json(s, s.coordination.request(in, ctx.actor())));
 }
 
 http::Response get_coordination(http::Context& ctx, Services& s) {
@@ -515,7 +515,7 @@ http::Response coordination_pdf(http::Context& ctx, Services& s) { return coordi
 http::Response acknowledge_coordination(http::Context& ctx, Services& s) {
   auto req = load_request(ctx, s);
   ctx.require(Action::coordination_respond, {req.to_unit_id});
-  return http::Response::json(200, request_json(s, s.cases.acknowledge_coordination(req.id, ctx.actor())));
+  return http::Response::json(200, request_json(s, s.coordination.acknowledge(req.id, ctx.actor())));
 }
 
 http::Response respond_coordination(http::Context& ctx, Services& s) {
@@ -524,7 +524,7 @@ http::Response respond_coordination(http::Context& ctx, Services& s) {
   b.finish();
   auto req = load_request(ctx, s);
   ctx.require(Action::coordination_respond, {req.to_unit_id});
-  return http::Response::json(200, request_json(s, s.cases.respond_coordination(req.id, ctx.actor(), *result)));
+  return http::Response::json(200, request_json(s, s.coordination.respond(req.id, ctx.actor(), *result)));
 }
 
 // ---- inbox (hộp thư): one's own notifications ------------------------------------------------
@@ -533,31 +533,31 @@ http::Response inbox(http::Context& ctx, Services& s) {
   int64_t me = ctx.principal().user_id;
   auto unread_only = query(ctx, "unread").value_or("");
   auto pg = page(ctx);
-  auto notes = s.cases.inbox(me, unread_only == "1" || unread_only == "true", pg.before, pg.limit);
+  auto notes = s.inbox.list(me, unread_only == "1" || unread_only == "true", pg.before, pg.limit);
   json items = json::array();
   for (const auto& n : notes) items.push_back(supervision::to_json(n));
   auto page = paged(std::move(items), pg, notes.size(), notes.empty() ? json() : json(notes.back().id));
-  page["unread"] = s.cases.unread(me);
+  page["unread"] = s.inbox.unread(me);
   return http::Response::json(200, page);
 }
 
 http::Response read_notification(http::Context& ctx, Services& s) {
   int64_t me = ctx.principal().user_id;
-  s.cases.mark_read(me, ctx.id_param());
-  return http::Response::json(200, {{"unread", s.cases.unread(me)}});
+  s.inbox.mark_read(me, ctx.id_param());
+  return http::Response::json(200, {{"unread", s.inbox.unread(me)}});
 }
 
 http::Response read_all(http::Context& ctx, Services& s) {
   int64_t me = ctx.principal().user_id;
-  s.cases.mark_read(me, std::nullopt);
-  return http::Response::json(200, {{"unread", s.cases.unread(me)}});
+  s.inbox.mark_read(me, std::nullopt);
+  return http::Response::json(200, {{"unread", s.inbox.unread(me)}});
 }
 
 // ---- escalation policies ---------------------------------------------------------------------
 
 http::Response list_policies(http::Context&, Services& s) {
   json items = json::array();
-  for (const auto& p : s.cases.policies()) items.push_back(supervision::to_json(p));
+  for (const auto& p : s.escalation.policies()) items.push_back(supervision::to_json(p));
   return http::Response::json(200, {{"items", items}});
 }
 
@@ -566,7 +566,7 @@ http::Response set_policy(http::Context& ctx, Services& s) {
   if (std::none_of(std::begin(supervision::kSeverities), std::end(supervision::kSeverities), [&](const char* x) { return severity == x; }))
     throw Problem::not_found("The severity", "Mức độ");
   auto p = supervision::policy_from_json(core::parse_json(ctx.req.body), severity);
-  return http::Response::json(200, supervision::to_json(s.cases.set_policy(p, ctx.actor())));
+  return http::Response::json(200, supervision::to_json(s.escalation.set_policy(p, ctx.actor())));
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ struct Demo {
     in.officers = std::move(officers);
     in.targets = std::move(targets);
     if (!directive.is_null()) in.directive = std::move(directive);
-    return write("task.create", [&] { return inst.cases.create_task(in, user(by)); });
+    return write("task.create", [&] { return inst.tasks.create(in, user(by)); });
   }
   supervision::Case reported(const std::string& by, const std::string& unit_code, std::optional<int64_t> task, const std::string& severity,
                        int minutes_ago, const std::string& site, const std::string& description, const std::string& violation,
@@ -117,7 +117,7 @@ void ensure_demo_cases(Installation& inst) {
   int64_t director = d.user("lanhdao.hp");
   d.write("case.acknowledge", [&] { return inst.cases.acknowledge(scrap.id, director); });
   d.write("coordination.create", [&] {
-    return inst.cases.request_coordination(
+    return inst.coordination.request(
         {scrap.id, d.unit("HP-DV"), inst.clock.now_ms() + 2 * 86'400'000LL,
          "Lô hàng cùng chủ hàng đang lưu tại kho ngoại quan Đình Vũ (tờ khai 105123456790)",
          "Kiểm tra thực tế, lấy mẫu phân tích và thông báo kết quả", "Đ/c Trịnh Hoàng Nam, Phòng GSQL, ĐT 0225 3836 123"},

@@ -51,7 +51,11 @@ Installation::Installation(core::Config cfg)
       users(*db, clock, units, audit, sessions),
       alerts(*db, clock, bus, audit),
       duty(*db, clock, units, users, audit, bus),
-      cases(*db, clock, units, duty, bus, alerts, audit),
+      inbox(*db, clock, bus),
+      tasks(*db, clock, units, duty, audit),
+      cases(*db, clock, units, duty, bus, alerts, audit, inbox, tasks),
+      coordination(*db, clock, units, duty, bus, alerts, audit, inbox, cases),
+      escalation(*db, clock, units, duty, alerts, audit, inbox, cases),
       secrets(config.data_dir / "secret.key"),
       signing(config.data_dir / "signing.key"),
       checkpoints(*db, clock, signing,
@@ -63,7 +67,8 @@ Installation::Installation(core::Config cfg)
 }
 
 api::Services Installation::services() {
-  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts, cases, catalog, recorder};
+  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts,
+                       tasks, cases, coordination, inbox, escalation, catalog, recorder};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {
@@ -301,7 +306,7 @@ int serve(Installation& inst, std::ostream& out) {
         core::log_error(std::string("duty watch check failed: ") + e.what());
       }
       try {
-        inst.cases.check(inst.clock.now_ms());
+        inst.escalation.check(inst.clock.now_ms());
       } catch (const std::exception& e) {
         core::log_error(std::string("case escalation check failed: ") + e.what());
       }

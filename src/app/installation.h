@@ -12,6 +12,10 @@
 #include "audit/checkpoints.h"
 #include "audit/refusals.h"
 #include "supervision/cases.h"
+#include "supervision/coordination.h"
+#include "supervision/escalation_runner.h"
+#include "supervision/inbox.h"
+#include "supervision/tasks.h"
 #include "core/secret_box.h"
 #include "core/signing.h"
 #include "video/catalog.h"
@@ -43,7 +47,11 @@ struct Installation {
   org::Users users;
   events::Alerts alerts;
   duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
+  supervision::Inbox inbox;
+  supervision::Tasks tasks;
   supervision::Cases cases;
+  supervision::Coordination coordination;
+  supervision::Escalation escalation;
   core::SecretBox secrets;  // DATA/secret.key
   core::SigningKey signing;  // DATA/signing.key: audit checkpoints, evidence manifests
   audit::Checkpoints checkpoints;

@@ -3,143 +3,22 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <set>
 
 #include "core/error.h"
-#include "supervision/authority.h"
-#include "supervision/lifecycle.h"
 #include "core/text.h"
-#include "org/hq_words.h"
+#include "store/work.h"
+#include "supervision/authority.h"
+#include "supervision/escalation.h"
+#include "supervision/relay.h"
+#include "supervision/shared.h"
 
 namespace watchfloor::supervision {
 namespace {
 
 using core::Problem;
 using nlohmann::json;
-
-// The shift as routing reads it.
-OnDuty on_duty_of(const duty::Shift& s) {
-  OnDuty od{s.id, s.date, {}, std::nullopt};
-  for (const auto& m : s.members) {
-    od.members.push_back({m.user_id, m.position});
-    if (m.acting_leader) od.acting_leader = m.user_id;
-  }
-  return od;
-}
-
-// A role's Vietnamese name in messages (vocabulary.h), or the id when it is not a role.
-std::string role_vi(const std::string& role) {
-  for (const auto& t : org::role_terms())
-    if (t.id == role) return std::string(t.name_vi);
-  return role;
-}
-
-// A rule of the regulation refuses the caller: 403, the rule named.
-Problem refused(const Refusal& r) { return Problem(403, "forbidden-by-rule", "Forbidden by the regulation", "Quy chế không cho phép", r.en, r.vi); }
-
-const char* kTaskSelect =
-    "SELECT id, unit_id, method, title, description, period_from, period_to, status, directive, officers, targets, "
-    "created_by, created_at, updated_at, approved_by, approved_at FROM tasks";
-
-Task task_from_row(const store::Row& r) {
-  Task t;
-  t.id = r.i64("id");
-  t.unit_id = r.i64("unit_id");
-  t.method = r.str("method");
-  t.title = r.str("title");
-  t.description = r.str("description");
-  t.period_from = r.i64("period_from");
-  t.period_to = r.opt_i64("period_to");
-  t.status = r.str("status");
-  t.directive = json::parse(r.str("directive"));
-  t.officers = json::parse(r.str("officers"));
-  t.targets = json::parse(r.str("targets"));
-  t.created_by = r.i64("created_by");
-  t.created_at = r.i64("created_at");
-  t.updated_at = r.i64("updated_at");
-  t.approved_by = r.opt_i64("approved_by");
-  t.approved_at = r.opt_i64("approved_at");
-  return t;
-}
-
-const char* kCaseSelect =
-    "SELECT c.id, c.number, c.unit_id, c.task_id, c.method, c.status, c.severity, c.observed_at, c.site, c.site_unit_id, "
-    "c.cameras, c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers, c.reported_by, "
-    "c.reported_at, c.reporter_on_duty, c.routing, c.acknowledged_by, c.acknowledged_at, c.outcome, c.outcome_note, "
-    "c.concluded_by, c.concluded_at, c.closed_by, c.closed_at, c.created_by, c.created_at, c.updated_at FROM cases c";
-
-Case case_from_row(const store::Row& r) {
-  Case c;
-  c.id = r.i64("id");
-  c.number = r.str("number");
-  c.unit_id = r.i64("unit_id");
-  c.task_id = r.opt_i64("task_id");
-  c.method = r.str("method");
-  c.status = r.str("status");
-  c.severity = r.str("severity");
-  c.observed_at = r.i64("observed_at");
-  c.site = r.str("site");
-  c.site_unit_id = r.opt_i64("site_unit_id");
-  c.cameras = json::parse(r.str("cameras"));
-  c.subject = r.str("subject");
-  c.description = r.str("description");
-  c.suspected_violation = r.str("suspected_violation");
-  c.immediate_measure = r.str("immediate_measure");
-  c.identifiers = json::parse(r.str("identifiers"));
-  c.reported_by = r.opt_i64("reported_by");
-  c.reported_at = r.opt_i64("reported_at");
-  c.reporter_on_duty = r.boolean("reporter_on_duty");
-  c.routing = json::parse(r.str("routing"));
-  c.acknowledged_by = r.opt_i64("acknowledged_by");
-  c.acknowledged_at = r.opt_i64("acknowledged_at");
-  c.outcome = r.opt_str("outcome");
-  c.outcome_note = r.opt_str("outcome_note");
-  c.concluded_by = r.opt_i64("concluded_by");
-  c.concluded_at = r.opt_i64("concluded_at");
-  c.closed_by = r.opt_i64("closed_by");
-  c.closed_at = r.opt_i64("closed_at");
-  c.created_by = r.i64("created_by");
-  c.created_at = r.i64("created_at");
-  c.updated_at = r.i64("updated_at");
-  return c;
-}
-
-const char* kCoordSelect =
-    "SELECT r.id, r.number, r.case_id, c.number AS case_number, r.from_unit_id, r.to_unit_id, r.content, r.requested_action, r.deadline, "
-    "r.contacts, r.status, r.created_by, r.created_at, r.acknowledged_by, r.acknowledged_at, r.result, r.responded_by, "
-    "r.responded_at FROM coordination_requests r JOIN cases c ON c.id = r.case_id";
-
-CoordinationRequest coord_from_row(const store::Row& r) {
-  CoordinationRequest c;
-  c.id = r.i64("id");
-  c.number = r.str("number");
-  c.case_id = r.i64("case_id");
-  c.case_number = r.str("case_number");
-  c.from_unit_id = r.i64("from_unit_id");
-  c.to_unit_id = r.i64("to_unit_id");
-  c.content = r.str("content");
-  c.requested_action = r.str("requested_action");
-  c.deadline = r.i64("deadline");
-  c.contacts = r.str("contacts");
-  c.status = r.str("status");
-  c.created_by = r.i64("created_by");
-  c.created_at = r.i64("created_at");
-  c.acknowledged_by = r.opt_i64("acknowledged_by");
-  c.acknowledged_at = r.opt_i64("acknowledged_at");
-  c.result = r.opt_str("result");
-  c.responded_by = r.opt_i64("responded_by");
-  c.responded_at = r.opt_i64("responded_at");
-  return c;
-}
-
-const char* kNotificationSelect =
-    "SELECT id, user_id, kind, case_id, coordination_id, title_vi, title_en, severity, created_at, read_at FROM notifications";
-
-Notification notification_from_row(const store::Row& r) {
-  return {r.i64("id"), r.i64("user_id"), r.i64("created_at"), r.str("kind"), r.str("title_vi"), r.str("title_en"), r.str("severity"), r.opt_i64("case_id"), r.opt_i64("coordination_id"), r.opt_i64("read_at")};
-}
 
 std::string search_text(const Case& c) {
   std::string s = c.number + " " + c.site + " " + c.description + " " + c.suspected_violation;
@@ -176,147 +55,7 @@ std::string match_query(const std::string& text) {
   return out;
 }
 
-int year_of(int64_t ms, const std::string& tz) { return std::stoi(duty::local_date_of(ms, tz).substr(0, 4)); }
-
-template <size_t N>
-bool one_of(const std::string& v, const char* const (&set)[N]) {
-  return std::any_of(std::begin(set), std::end(set), [&](const char* x) { return v == x; });
-}
-
 }  // namespace
-
-bool Task::assigned(int64_t user) const {
-  for (const auto& o : officers)
-    if (o.value("user_id", int64_t{0}) == user) return true;
-  return false;
-}
-
-int64_t Cases::next_number(const std::string& series) {
-  db_.exec("INSERT INTO number_series(series, last) VALUES (?, 1) ON CONFLICT(series) DO UPDATE SET last = last + 1", {series});
-  return db_.query_one("SELECT last FROM number_series WHERE series = ?", {series})->i64(0);
-}
-
-// ---- Tasks ----------------------------------------------------------------------------------
-
-std::vector<Task> Cases::tasks(const TaskQuery& q) {
-  std::string sql = std::string(kTaskSelect) + " WHERE 1=1";
-  std::vector<store::Value> params;
-  if (q.unit_id) {
-    sql += " AND unit_id IN (NULL";
-    for (auto id : units_.tree()->subtree(*q.unit_id)) sql += ",?", params.push_back(id);
-    sql += ")";
-  }
-  if (q.method) sql += " AND method = ?", params.push_back(*q.method);
-  if (q.status) sql += " AND status = ?", params.push_back(*q.status);
-  if (q.before) sql += " AND id < ?", params.push_back(*q.before);
-  params.push_back(q.limit);
-  std::vector<Task> out;
-  for (const auto& r : db_.query(sql + " ORDER BY id DESC LIMIT ?", params)) out.push_back(task_from_row(r));
-  return out;
-}
-
-std::optional<Task> Cases::task(int64_t id) {
-  auto r = db_.query_one(std::string(kTaskSelect) + " WHERE id = ?", {id});
-  if (!r) return std::nullopt;
-  return task_from_row(*r);
-}
-
-namespace {
-
-void check_task(const Task& t, org::Units& units, store::Db& db) {
-  if (!units.get(t.unit_id)) throw Problem::field("unit_id", "Đơn vị không tồn tại", "No such unit");
-  if (t.method == "keypoint_directive" && !t.directive.is_object()) {
-    auto w = org::hq_words(units.list());
-    throw Problem::field("directive", fmt::format("Nhiệm vụ theo chỉ đạo trực tiếp của {} phải ghi số, ngày, người chỉ đạo", w.leadership_vi),
-                         fmt::format("A task directed by the {} must give the directive's number, date and issuer", w.leadership_en));
-  }
-  if (t.period_to && *t.period_to < t.period_from)
-    throw Problem::field("period_to", "Thời hạn kết thúc phải sau ngày bắt đầu", "The end must be after the start");
-  for (size_t i = 0; i < t.officers.size(); ++i) {
-    int64_t uid = t.officers[i].value("user_id", int64_t{0});
-    if (!db.query_one("SELECT 1 FROM users WHERE id = ? AND active = 1", {uid}))
-      throw Problem::field(fmt::format("officers[{}].user_id", i), "Không có cán bộ này", "No such active officer");
-  }
-}
-
-}  // namespace
-
-Task Cases::create_task(const TaskInput& in, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) {
-    const int64_t by = who.user_id;
-    Task t;
-    t.unit_id = *in.unit_id;
-    t.method = *in.method;
-    t.title = *in.title;
-    t.description = in.description.value_or("");
-    t.period_from = *in.period_from;
-    t.period_to = in.period_to.value_or(std::nullopt);
-    t.directive = in.method == "keypoint_directive" ? in.directive.value_or(json()) : json();
-    t.officers = in.officers.value_or(json::array());
-    t.targets = in.targets.value_or(json::array());
-    t.created_by = by;
-    t.created_at = t.updated_at = clock_.now_ms();
-    check_task(t, units_, db_);
-    // Who may start key-point work (authority.h).
-    if (t.method == "keypoint_directive" || t.method == "keypoint_plan") {
-      Directory dir = directory(t.created_at);
-      if (t.method == "keypoint_directive") {
-        if (auto no = may_record_directive(dir, by, t.unit_id, t.directive.is_object())) throw refused(*no);
-      } else if (!may_approve_plan(dir, by, t.unit_id)) {
-        t.approved_by = by;  // its own leadership drew it up: in force at once
-        t.approved_at = t.created_at;
-      } else {
-        t.status = "awaiting_approval";
-      }
-    }
-    db_.exec("INSERT INTO tasks(unit_id, method, title, description, period_from, period_to, status, directive, officers, targets, "
-             "created_by, created_at, updated_at, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-             {t.unit_id, t.method, t.title, t.description, t.period_from, store::opt(t.period_to), t.status, t.directive.dump(),
-              t.officers.dump(), t.targets.dump(), by, t.created_at, t.updated_at, store::opt(t.approved_by), store::opt(t.approved_at)});
-    return task_done(who, "task.create", db_.last_insert_id(), std::nullopt);
-  });
-}
-
-Task Cases::update_task(int64_t id, const TaskInput& in, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) {
-    auto t = task(id);
-    if (!t) throw Problem::not_found("The task", "Nhiệm vụ");
-    if (in.title) t->title = *in.title;
-    if (in.description) t->description = *in.description;
-    if (in.period_to) t->period_to = *in.period_to;
-    if (in.officers) t->officers = *in.officers;
-    if (in.targets) t->targets = *in.targets;
-    if (in.directive && t->method == "keypoint_directive") t->directive = *in.directive;
-    if (in.status && *in.status != t->status) {
-      if (!t->approved_at && t->method == "keypoint_plan" && *in.status == "active")
-        throw Problem::field("status", "Kế hoạch chưa được lãnh đạo đơn vị phê duyệt: dùng thao tác phê duyệt",
-                             "The plan is not approved by its unit's leadership: approve it instead");
-      t->status = *in.status;
-    }
-    t->updated_at = clock_.now_ms();
-    check_task(*t, units_, db_);
-    db_.exec("UPDATE tasks SET title=?, description=?, period_to=?, officers=?, targets=?, directive=?, status=?, updated_at=? WHERE id=?",
-             {t->title, t->description, store::opt(t->period_to), t->officers.dump(), t->targets.dump(), t->directive.dump(),
-              t->status, t->updated_at, id});
-    return task_done(who, "task.update", id, std::nullopt);
-  });
-}
-
-Task Cases::approve_task(int64_t id, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) {
-    const int64_t by = who.user_id;
-    auto t = task(id);
-    if (!t) throw Problem::not_found("The task", "Nhiệm vụ");
-    if (t->method != "keypoint_plan" || t->status != "awaiting_approval")
-      throw Problem::conflict("Only a key-point plan awaiting approval is approved.", "Chỉ phê duyệt kế hoạch giám sát trọng điểm đang chờ phê duyệt.");
-    int64_t now = clock_.now_ms();
-    if (auto no = may_approve_plan(directory(now), by, t->unit_id)) throw refused(*no);
-    db_.exec("UPDATE tasks SET status = 'active', approved_by = ?, approved_at = ?, updated_at = ? WHERE id = ?", {by, now, now, id});
-    return task_done(who, "task.approve", id, json{{"status", "active"}});
-  });
-}
-
-// ---- Cases ----------------------------------------------------------------------------------
 
 std::vector<Case> Cases::list(const CaseQuery& q) {
   std::string sql = std::string(kCaseSelect) + " WHERE 1=1";
@@ -401,7 +140,7 @@ std::optional<Case> Cases::get(int64_t id) {
     c.proposals.push_back({p.i64("id"), p.i64("case_id"), p.i64("proposed_by"), p.i64("proposed_at"), p.str("text"), p.str("status"),
                            p.opt_i64("decided_by"), p.opt_i64("decided_at"), p.opt_i64("executed_by"), p.opt_i64("executed_at"),
                            p.opt_str("remarks"), p.opt_str("execution_note")});
-  c.coordination = coordination(id);
+  c.coordination = coordination_of(db_, id);
   c.relay = relay_of(id);
   return c;
 }
@@ -446,7 +185,7 @@ Case Cases::in_step(int64_t id, CaseStep step) {
 
 std::optional<std::string> Cases::relation(const Case& c, int64_t user) {
   if (auto r = db_.query_one("SELECT approver FROM case_recipients WHERE case_id = ? AND user_id = ?", {c.id, user}))
-    return r->boolean(0) ? "approver" : "recipient";
+    return r->boolean("approver") ? "approver" : "recipient";
   // 16.4(a): handled within the shift and carried by the handover, so the shift on duty now acts on it.
   if (c.open() && c.routing.value("clause", "") == "16.4.a")
     for (auto unit : watch_units(c.routing.value("handling_unit_id", c.unit_id)))
@@ -467,11 +206,11 @@ std::vector<int64_t> Cases::watch_units(int64_t handling_unit) {
 
 namespace {
 
-void check_case(const Case& c, org::Units& units, Cases& cases) {
+void check_case(const Case& c, org::Units& units, Tasks& tasks) {
   auto unit = units.get(c.unit_id);
   if (!unit || unit->external) throw Problem::field("unit_id", "Đơn vị không tồn tại", "No such unit");
   if (c.task_id) {
-    auto t = cases.task(*c.task_id);
+    auto t = tasks.get(*c.task_id);
     if (!t) throw Problem::field("task_id", "Nhiệm vụ không tồn tại", "No such task");
     if (t->status == "awaiting_approval")
       throw Problem::field("task_id", "Kế hoạch giám sát trọng điểm chưa được lãnh đạo đơn vị chủ trì phê duyệt (Điều 16 khoản 4 điểm b)",
@@ -525,7 +264,7 @@ Case Cases::create(const CaseInput& in, const audit::Actor& who) {
     c.unit_id = *in.unit_id;
     c.task_id = in.task_id.value_or(std::nullopt);
     if (in.method) c.method = *in.method;
-    else if (c.task_id) c.method = task(*c.task_id) ? task(*c.task_id)->method : "regular";
+    else if (c.task_id) c.method = tasks_.get(*c.task_id) ? tasks_.get(*c.task_id)->method : "regular";
     else c.method = "regular";
     c.severity = in.severity.value_or("medium");
     c.observed_at = *in.observed_at;
@@ -537,11 +276,11 @@ Case Cases::create(const CaseInput& in, const audit::Actor& who) {
     c.suspected_violation = in.suspected_violation.value_or("");
     c.immediate_measure = in.immediate_measure.value_or("");
     c.identifiers = in.identifiers.value_or(json::object());
-    check_case(c, units_, *this);
+    check_case(c, units_, tasks_);
     auto unit = units_.get(c.unit_id);
     int64_t now = clock_.now_ms();
     int year = year_of(now, unit->time_zone);
-    c.number = fmt::format("{}-{}-{:04}", unit->code, year, next_number(fmt::format("case:{}:{}", unit->code, year)));
+    c.number = fmt::format("{}-{}-{:04}", unit->code, year, next_number(db_, fmt::format("case:{}:{}", unit->code, year)));
     db_.exec("INSERT INTO cases(number, unit_id, task_id, method, status, severity, observed_at, site, site_unit_id, cameras, subject, "
              "description, suspected_violation, immediate_measure, identifiers, search_text, created_by, created_at, updated_at) "
              "VALUES (?,?,?,?,'draft',?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -565,9 +304,6 @@ void Cases::opened(const Case& c, const audit::Actor& who) {
   audit_.append(who.event("case.read", "case", std::to_string(c.id), c.unit_id));
 }
 
-void Cases::printed(const CoordinationRequest& r, const audit::Actor& who) {
-  audit_.append(who.event("coordination.print", "coordination_request", std::to_string(r.id), r.to_unit_id));
-}
 
 Case Cases::update_draft(int64_t id, const CaseInput& in, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {
@@ -586,7 +322,7 @@ Case Cases::update_draft(int64_t id, const CaseInput& in, const audit::Actor& wh
     if (in.suspected_violation) c.suspected_violation = *in.suspected_violation;
     if (in.immediate_measure) c.immediate_measure = *in.immediate_measure;
     if (in.identifiers) c.identifiers = *in.identifiers;
-    check_case(c, units_, *this);
+    check_case(c, units_, tasks_);
     db_.exec("UPDATE cases SET unit_id=?, task_id=?, method=?, severity=?, observed_at=?, site=?, site_unit_id=?, cameras=?, subject=?, "
              "description=?, suspected_violation=?, immediate_measure=?, identifiers=?, search_text=?, updated_at=? WHERE id=?",
              {c.unit_id, store::opt(c.task_id), c.method, c.severity, c.observed_at, c.site, store::opt(c.site_unit_id), c.cameras.dump(),
@@ -602,10 +338,10 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
     const int64_t by = who.user_id;
     Case c = in_step(id, CaseStep::report);
     int64_t now = clock_.now_ms();
-    Directory dir = directory(now);
+    Directory dir = read_directory(db_, units_, duty_, now);
     RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
     if (c.task_id)
-      if (auto t = task(*c.task_id)) in.plan_unit_id = t->unit_id;
+      if (auto t = tasks_.get(*c.task_id)) in.plan_unit_id = t->unit_id;
     Routing r = route_case(in, dir);
     check_art8(c, r.reporter_on_duty);
     json routing = to_json(r);
@@ -624,7 +360,7 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
            {{"recipients", names}, {"handling_unit_id", r.handling_unit_id}, {"warnings", routing["warnings"]}});
     if (r.focal_unit_id) {
       // 16.4(c): the first hop, at the focal point, with the deadline of the case's severity.
-      int64_t due = now + int64_t{policy(c.severity).relay_minutes} * 60'000;
+      int64_t due = now + int64_t{read_policy(db_, c.severity).relay_minutes} * 60'000;
       db_.exec("INSERT INTO case_relays(case_id, stage, focal_unit_id, hq_unit_id, due_at) VALUES (?, 'at_focal_point', ?, ?, ?)",
                {id, *r.focal_unit_id, r.handling_unit_id, due});
       auto focal = units_.get(*r.focal_unit_id);
@@ -635,9 +371,9 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
     }
     c.status = "reported";
     for (const auto& rc : r.recipients)
-      notify(rc.user_id, "case_reported", c, std::nullopt,
-             fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
-             fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
+      inbox_.notify(rc.user_id, "case_reported", c, std::nullopt,
+                    fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
+                    fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
     for (const auto& w : r.warnings) {
       if (w.code != "nobody_on_duty") continue;
       events::Alert a;
@@ -662,7 +398,7 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
       e.unit_id = duty_.shift(*r.shift_id)->unit_id;
       e.read_action = auth::Action::duty_read;
       e.payload = duty::to_json(entry);
-      publish(std::move(e));
+      publish(bus_, std::move(e));
     }
     return done(who, "case.report", id);
   });
@@ -675,7 +411,7 @@ Case Cases::acknowledge(int64_t id, const audit::Actor& who) {
     int64_t now = clock_.now_ms();
     db_.exec("UPDATE cases SET status='acknowledged', acknowledged_by=?, acknowledged_at=?, updated_at=? WHERE id=?", {by, now, now, id});
     record(id, by, "acknowledged", "Tiếp nhận vụ việc", "Case acknowledged");
-    uncount(by, db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND case_id = ? AND read_at IS NULL", {now, by, id}));
+    inbox_.mark_case_read(by, id);
     resolve_alerts(id);
     return done(who, "case.acknowledge", id);
   });
@@ -761,9 +497,9 @@ Case Cases::propose(int64_t id, const audit::Actor& who, const std::string& text
     int64_t pid = db_.last_insert_id();
     record(id, by, "proposal_submitted", "Đề xuất phương án xử lý: " + text, "Handling plan proposed: " + text, {{"proposal_id", pid}});
     for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND approver = 1", {id}))
-      if (r.i64(0) != by)
-        notify(r.i64(0), "proposal_submitted", c, std::nullopt, fmt::format("Vụ việc {}: đề xuất phương án xử lý chờ phê duyệt", c.number),
-               fmt::format("Case {}: a handling plan awaits approval", c.number));
+      if (r.i64("user_id") != by)
+        inbox_.notify(r.i64("user_id"), "proposal_submitted", c, std::nullopt, fmt::format("Vụ việc {}: đề xuất phương án xử lý chờ phê duyệt", c.number),
+                      fmt::format("Case {}: a handling plan awaits approval", c.number));
     return done(who, "case.propose", id, {{"text", text}});
   });
 }
@@ -781,9 +517,9 @@ Case Cases::decide(int64_t id, int64_t proposal_id, const audit::Actor& who, boo
     std::string r = remarks ? ": " + *remarks : "";
     record(id, by, "proposal_decided", (approve ? "Phê duyệt phương án xử lý" : "Không phê duyệt phương án xử lý") + r,
            (approve ? "Handling plan approved" : "Handling plan rejected") + r, {{"proposal_id", proposal_id}, {"approved", approve}});
-    notify(p->proposed_by, "proposal_decided", c, std::nullopt,
-           fmt::format("Vụ việc {}: phương án xử lý {}", c.number, approve ? "đã được phê duyệt" : "không được phê duyệt"),
-           fmt::format("Case {}: handling plan {}", c.number, approve ? "approved" : "rejected"));
+    inbox_.notify(p->proposed_by, "proposal_decided", c, std::nullopt,
+                  fmt::format("Vụ việc {}: phương án xử lý {}", c.number, approve ? "đã được phê duyệt" : "không được phê duyệt"),
+                  fmt::format("Case {}: handling plan {}", c.number, approve ? "approved" : "rejected"));
     return done(who, "case.decide", id, {{"proposal_id", proposal_id}, {"decision", approve ? "approve" : "reject"}});
   });
 }
@@ -809,7 +545,7 @@ Case Cases::execute(int64_t id, int64_t proposal_id, const audit::Actor& who, co
 
 std::string Cases::relay_role(int64_t case_id, int64_t user) {
   auto r = db_.query_one("SELECT role FROM case_recipients WHERE case_id = ? AND user_id = ?", {case_id, user});
-  return r ? r->str(0) : "";
+  return r ? r->str("role") : "";
 }
 
 void Cases::add_recipients(const Case& c, const std::vector<int64_t>& users, const std::string& role, bool approver) {
@@ -832,7 +568,7 @@ std::vector<int64_t> hq_leaders(const Relay& r, const Directory& dir) {
 }  // namespace
 
 std::vector<int64_t> Cases::relay_candidates(const Case& c) {
-  return c.relay ? hq_leaders(*c.relay, directory(clock_.now_ms())) : std::vector<int64_t>{};
+  return c.relay ? hq_leaders(*c.relay, read_directory(db_, units_, duty_, clock_.now_ms())) : std::vector<int64_t>{};
 }
 
 std::vector<std::string> Cases::relay_actions(const Case& c, int64_t user) {
@@ -875,7 +611,7 @@ Case Cases::forward(int64_t id, const audit::Actor& who, const std::vector<int64
     Case c = require_case(id);
     std::string next = relay_next(c, RelayAction::forward, relay_role(id, by));
     int64_t now = clock_.now_ms();
-    Directory dir = directory(now);
+    Directory dir = read_directory(db_, units_, duty_, now);
     auto candidates = hq_leaders(*c.relay, dir);
     if (leaders.empty())
       throw Problem::field("leader_ids", "Chọn ít nhất một Lãnh đạo để chuyển báo cáo", "Choose at least one leader to forward it to");
@@ -888,9 +624,9 @@ Case Cases::forward(int64_t id, const audit::Actor& who, const std::vector<int64
              {next, json(leaders).dump(), summary, store::opt(proposal), by, now, id});
     add_recipients(c, leaders, "hq_leadership", true);
     for (auto leader : leaders)
-      notify(leader, "case_forwarded", c, std::nullopt,
-             fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, core::utf8_prefix(summary, 160)),
-             fmt::format("The focal point forwards case {} for direction: {}", c.number, core::utf8_prefix(summary, 160)));
+      inbox_.notify(leader, "case_forwarded", c, std::nullopt,
+                    fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, core::utf8_prefix(summary, 160)),
+                    fmt::format("The focal point forwards case {} for direction: {}", c.number, core::utf8_prefix(summary, 160)));
     std::string names = names_of(dir, leaders);
     record(id, by, "relay.forwarded", fmt::format("Đầu mối chuyển báo cáo đến {}: {}", names, summary),
            fmt::format("The focal point forwarded the report to {}: {}", names, summary),
@@ -905,13 +641,13 @@ Case Cases::direct(int64_t id, const audit::Actor& who, const std::string& direc
     Case c = require_case(id);
     std::string next = relay_next(c, RelayAction::direct, relay_role(id, by));
     int64_t now = clock_.now_ms();
-    int64_t due = now + int64_t{policy(c.severity).relay_minutes} * 60'000;
+    int64_t due = now + int64_t{read_policy(db_, c.severity).relay_minutes} * 60'000;
     db_.exec("UPDATE case_relays SET stage = ?, due_at = ?, direction = ?, directed_by = ?, directed_at = ? WHERE case_id = ?",
              {next, due, direction, by, now, id});
     for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND role IN ('focal_point','focal_leadership')", {id}))
-      notify(r.i64(0), "case_directed", c, std::nullopt,
-             fmt::format("Lãnh đạo đã chỉ đạo về vụ việc {}: chuyển chỉ đạo đến đơn vị", c.number),
-             fmt::format("The leadership directed on case {}: pass the direction on to the units", c.number));
+      inbox_.notify(r.i64("user_id"), "case_directed", c, std::nullopt,
+                    fmt::format("Lãnh đạo đã chỉ đạo về vụ việc {}: chuyển chỉ đạo đến đơn vị", c.number),
+                    fmt::format("The leadership directed on case {}: pass the direction on to the units", c.number));
     record(id, by, "relay.directed", fmt::format("Ý kiến chỉ đạo: {}", direction), fmt::format("Direction: {}", direction),
            {{"direction", direction}, {"due_at", core::iso8601(due)}});
     return done(who, "case.direct", id);
@@ -930,7 +666,7 @@ Case Cases::relay_direction(int64_t id, const audit::Actor& who, const std::opti
            note ? fmt::format("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị: {}", *note) : std::string("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị"),
            note ? fmt::format("The focal point passed the direction on to the units: {}", *note)
                 : std::string("The focal point passed the direction on to the units"));
-    Directory dir = directory(now);
+    Directory dir = read_directory(db_, units_, duty_, now);
     deliver_direction(require_case(id), dir);
     return done(who, "case.relay_direction", id);
   });
@@ -945,7 +681,7 @@ void Cases::deliver_direction(const Case& c, Directory& dir) {
   if (c.reported_by) add(*c.reported_by);
   std::vector<int64_t> units{c.unit_id};
   if (c.task_id)
-    if (auto t = task(*c.task_id)) units.push_back(t->unit_id);
+    if (auto t = tasks_.get(*c.task_id)) units.push_back(t->unit_id);
   std::vector<int64_t> leaders;
   for (auto unit : units)
     if (const org::Unit* owner = leadership_unit(dir, unit))
@@ -957,13 +693,13 @@ void Cases::deliver_direction(const Case& c, Directory& dir) {
   add_recipients(c, leaders, "directed_unit", true);
   std::string direction = c.relay && c.relay->direction ? *c.relay->direction : "";
   for (auto u : people)
-    notify(u, "case_direction", c, std::nullopt, fmt::format("Ý kiến chỉ đạo về vụ việc {}: {}", c.number, core::utf8_prefix(direction, 160)),
-           fmt::format("Direction on case {}: {}", c.number, core::utf8_prefix(direction, 160)));
+    inbox_.notify(u, "case_direction", c, std::nullopt, fmt::format("Ý kiến chỉ đạo về vụ việc {}: {}", c.number, core::utf8_prefix(direction, 160)),
+                  fmt::format("Direction on case {}: {}", c.number, core::utf8_prefix(direction, 160)));
 }
 
 void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Directory& dir) {
   const Relay& r = *c.relay;
-  int minutes = policy(c.severity).relay_minutes;
+  int minutes = read_policy(db_, c.severity).relay_minutes;
   const org::Unit* focal = dir.unit(r.focal_unit_id);
   const org::Unit* hq = dir.unit(r.hq_unit_id);
   if (to == "at_focal_leadership") {
@@ -971,7 +707,7 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
     // office it belongs to (Phòng Tổng hợp, Văn phòng).
     std::vector<int64_t> people, holding_it;
     for (const auto& row : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND role = 'focal_point'", {c.id}))
-      holding_it.push_back(row.i64(0));
+      holding_it.push_back(row.i64("user_id"));
     for (const org::Unit* u = focal; u && people.empty(); u = u->parent_id ? dir.unit(*u->parent_id) : nullptr) {
       if (hq && u->id == hq->id) break;
       for (const auto* p : dir.holding(u->id, {auth::Role::unit_leader}))
@@ -981,9 +717,9 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
     db_.exec("UPDATE case_relays SET stage = ?, due_at = ? WHERE case_id = ?", {to, now + int64_t{minutes} * 60'000, c.id});
     add_recipients(c, people, "focal_leadership", false);
     for (auto u : people)
-      notify(u, "case_relay_overdue", c, std::nullopt,
-             fmt::format("Quá {} phút đầu mối chưa chuyển vụ việc {} đến Lãnh đạo: đề nghị chỉ đạo chuyển ngay", minutes, c.number),
-             fmt::format("The focal point has not forwarded case {} to the leadership within {} minutes: please see it forwarded", c.number, minutes));
+      inbox_.notify(u, "case_relay_overdue", c, std::nullopt,
+                    fmt::format("Quá {} phút đầu mối chưa chuyển vụ việc {} đến Lãnh đạo: đề nghị chỉ đạo chuyển ngay", minutes, c.number),
+                    fmt::format("The focal point has not forwarded case {} to the leadership within {} minutes: please see it forwarded", c.number, minutes));
     record(c.id, std::nullopt, "relay.escalated",
            fmt::format("Quá {} phút đầu mối chưa chuyển: báo lãnh đạo đơn vị đầu mối ({})", minutes, names_of(dir, people)),
            fmt::format("Not forwarded within {} minutes: the focal point's leadership is told ({})", minutes, names_of(dir, people)),
@@ -996,8 +732,8 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
              {to, json(leaders).dump(), reason.dump(), c.id});
     add_recipients(c, leaders, "hq_leadership", true);
     for (auto u : leaders)
-      notify(u, "case_forwarded", c, std::nullopt, fmt::format("Vụ việc {} gửi thẳng Lãnh đạo (đầu mối quá hạn) xin ý kiến chỉ đạo", c.number),
-             fmt::format("Case {} sent to the leadership directly (focal point overdue) for direction", c.number));
+      inbox_.notify(u, "case_forwarded", c, std::nullopt, fmt::format("Vụ việc {} gửi thẳng Lãnh đạo (đầu mối quá hạn) xin ý kiến chỉ đạo", c.number),
+                    fmt::format("Case {} sent to the leadership directly (focal point overdue) for direction", c.number));
     record(c.id, std::nullopt, "relay.sent_to_leaders", reason["vi"].get<std::string>() + " (" + names_of(dir, leaders) + ")",
            reason["en"].get<std::string>() + " (" + names_of(dir, leaders) + ")", {{"leaders", leaders}, {"reason", reason}});
     if (leaders.empty()) {
@@ -1022,6 +758,8 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
   changed(c.id);
 }
 
+// ---- the timeline, the case's event, the escalation runner's queue ----------------------------
+
 std::vector<TimelineEntry> Cases::timeline(int64_t case_id) {
   std::vector<TimelineEntry> out;
   for (const auto& r : db_.query("SELECT id, case_id, at, by, kind, text_vi, text_en, details FROM case_events WHERE case_id = ? ORDER BY id",
@@ -1039,7 +777,7 @@ void Cases::record(int64_t case_id, std::optional<int64_t> by, const std::string
 
 std::vector<int64_t> Cases::recipients_of(int64_t case_id) {
   std::vector<int64_t> out;
-  for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ?", {case_id})) out.push_back(r.i64(0));
+  for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ?", {case_id})) out.push_back(r.i64("user_id"));
   return out;
 }
 
@@ -1060,25 +798,7 @@ void Cases::changed(int64_t case_id) {
     e.also_users.push_back(c->created_by);
   }
   // One event per case per unit of work: the last state wins.
-  publish(std::move(e), fmt::format("case.changed:{}", case_id));
-}
-
-void Cases::notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
-                   const std::string& vi, const std::string& en) {
-  int64_t now = clock_.now_ms();
-  db_.exec("INSERT INTO notifications(user_id, kind, case_id, coordination_id, title_vi, title_en, severity, created_at) "
-           "VALUES (?,?,?,?,?,?,?,?)",
-           {user, kind, c.id, store::opt(coordination_id), vi, en, c.severity, now});
-  events::Event e;
-  e.topic = "inbox.notification";
-  e.read_action = auth::Action::authenticated;
-  e.only_user = user;
-  e.payload = {{"notification", to_json(Notification{db_.last_insert_id(), user, now, kind, vi, en, c.severity, c.id, coordination_id,
-                                                     std::nullopt})}};
-  // The count of unread items is kept, not recounted: a write costs the same at 100k cases as at 1k.
-  db_.exec("INSERT INTO inbox_counts(user_id, unread) VALUES (?, 1) ON CONFLICT(user_id) DO UPDATE SET unread = unread + 1", {user});
-  e.payload["unread"] = unread(user);
-  publish(std::move(e));
+  publish(bus_, std::move(e), fmt::format("case.changed:{}", case_id));
 }
 
 Case Cases::done(const audit::Actor& who, const char* action, int64_t id, json details) {
@@ -1089,322 +809,6 @@ Case Cases::done(const audit::Actor& who, const char* action, int64_t id, json d
   return c;
 }
 
-Task Cases::task_done(const audit::Actor& who, const char* action, int64_t id, std::optional<json> details) {
-  Task t = *task(id);
-  audit_.append(who.event(action, "task", std::to_string(id), t.unit_id, details ? *details : to_json(t)));
-  return t;
-}
-
-void Cases::after_commit(std::function<void()> fn, std::string key) {
-  auto* work = store::Work::current();
-  if (!work) throw std::logic_error("supervision::Cases: a write outside a unit of work");
-  work->after_commit(std::move(fn), std::move(key));
-}
-
-void Cases::publish(events::Event e, std::string key) {
-  after_commit([this, e = std::move(e)] { bus_.publish(e); }, std::move(key));
-}
-
-// ---- Coordination requests --------------------------------------------------------------------
-
-std::vector<CoordinationRequest> Cases::coordination(int64_t case_id) {
-  std::vector<CoordinationRequest> out;
-  for (const auto& r : db_.query(std::string(kCoordSelect) + " WHERE r.case_id = ? ORDER BY r.id", {case_id})) out.push_back(coord_from_row(r));
-  return out;
-}
-
-std::vector<CoordinationRequest> Cases::coordination_requests(const CoordinationQuery& q) {
-  std::string sql = std::string(kCoordSelect) + " WHERE 1=1";
-  std::vector<store::Value> params;
-  if (q.case_id) sql += " AND r.case_id = ?", params.push_back(*q.case_id);
-  if (q.status) sql += " AND r.status = ?", params.push_back(*q.status);
-  if (q.before) sql += " AND r.id < ?", params.push_back(*q.before);
-  params.push_back(q.limit);
-  std::vector<CoordinationRequest> out;
-  for (const auto& r : db_.query(sql + " ORDER BY r.id DESC LIMIT ?", params)) out.push_back(coord_from_row(r));
-  return out;
-}
-
-std::optional<CoordinationRequest> Cases::coordination_request(int64_t id) {
-  auto r = db_.query_one(std::string(kCoordSelect) + " WHERE r.id = ?", {id});
-  if (!r) return std::nullopt;
-  return coord_from_row(*r);
-}
-
-CoordinationRequest Cases::request_coordination(const CoordinationInput& in, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) {
-    const int64_t by = who.user_id;
-    Case c = in_step(in.case_id, CaseStep::request_coordination);
-    int64_t from_unit = c.routing.value("handling_unit_id", c.unit_id);
-    if (auto targets = coordination_targets(c); std::find(targets.begin(), targets.end(), in.to_unit_id) == targets.end())
-      throw from_unit == in.to_unit_id
-          ? Problem::field("to_unit_id", "Không gửi đề nghị phối hợp cho chính đơn vị chủ trì",
-                           "Cannot ask the handling unit itself")
-          : Problem::field("to_unit_id", "Đơn vị không tồn tại", "No such unit");
-    auto to = units_.get(in.to_unit_id);
-    int64_t now = clock_.now_ms();
-    if (in.deadline <= now)
-      throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
-    auto from = units_.get(from_unit);
-    int year = year_of(now, from->time_zone);
-    std::string number = fmt::format("{:02}/{}/PH-{}", next_number(fmt::format("coordination:{}:{}", from->code, year)), year, from->code);
-    db_.exec("INSERT INTO coordination_requests(number, case_id, from_unit_id, to_unit_id, content, requested_action, deadline, contacts, "
-             "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-             {number, c.id, from_unit, in.to_unit_id, in.content, in.requested_action, in.deadline, in.contacts, by, now});
-    auto r = *coordination_request(db_.last_insert_id());
-    record(c.id, by, "coordination_requested", fmt::format("Đề nghị phối hợp số {} gửi {}", number, to->name_vi),
-           fmt::format("Coordination request {} sent to {}", number, to->name_en), {{"coordination_id", r.id}});
-    if (c.status != "coordination_requested")
-      db_.exec("UPDATE cases SET status='coordination_requested', updated_at=? WHERE id=?", {now, c.id});
-    // The receiving unit: its leaders and whoever is on duty there (or at the duty watch above it).
-    Directory dir = directory(now);
-    std::set<int64_t> people;
-    for (const auto* p : dir.holding(to->id, {auth::Role::unit_leader, auth::Role::duty_officer, auth::Role::shift_leader}))
-      people.insert(p->user_id);
-    if (const auto* w = dir.nearest_with(to->id, "duty_watch"))
-      for (auto u : resolve_role_at(dir, w->id, "duty_officer")) people.insert(u);
-    for (auto u : people)
-      notify(u, "coordination_received", c, r.id, fmt::format("Đề nghị phối hợp {} (vụ việc {})", number, c.number),
-             fmt::format("Coordination request {} (case {})", number, c.number));
-    coordination_changed(r);
-    changed(c.id);
-    audit_.append(who.event("coordination.create", "coordination_request", std::to_string(r.id), r.to_unit_id, to_json(r, now)));
-    return r;
-  });
-}
-
-CoordinationRequest Cases::acknowledge_coordination(int64_t id, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) {
-    const int64_t by = who.user_id;
-    auto r = coordination_request(id);
-    if (!r) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
-    if (r->status != "sent") throw Problem::conflict("The request was already acknowledged.", "Đề nghị đã được tiếp nhận.");
-    int64_t now = clock_.now_ms();
-    db_.exec("UPDATE coordination_requests SET status='acknowledged', acknowledged_by=?, acknowledged_at=? WHERE id=?", {by, now, id});
-    record(r->case_id, by, "coordination_acknowledged", fmt::format("Đơn vị phối hợp tiếp nhận đề nghị {}", r->number),
-           fmt::format("Coordination request {} acknowledged", r->number), {{"coordination_id", id}});
-    r = coordination_request(id);
-    coordination_changed(*r);
-    changed(r->case_id);
-    audit_.append(who.event("coordination.acknowledge", "coordination_request", std::to_string(id), r->to_unit_id));
-    return *r;
-  });
-}
-
-CoordinationRequest Cases::respond_coordination(int64_t id, const audit::Actor& who, const std::string& result) {
-  return store::Work::run(db_, [&](store::Work&) {
-    const int64_t by = who.user_id;
-    auto r = coordination_request(id);
-    if (!r) throw Problem::not_found("The coordination request", "Đề nghị phối hợp");
-    if (r->status == "answered") throw Problem::conflict("The request was already answered.", "Đề nghị đã được trả lời.");
-    int64_t now = clock_.now_ms();
-    db_.exec("UPDATE coordination_requests SET status='answered', result=?, responded_by=?, responded_at=?, "
-             "acknowledged_by=COALESCE(acknowledged_by, ?), acknowledged_at=COALESCE(acknowledged_at, ?) WHERE id=?",
-             {result, by, now, by, now, id});
-    record(r->case_id, by, "coordination_answered", fmt::format("Kết quả phối hợp ({}): {}", r->number, result),
-           fmt::format("Coordination result ({}): {}", r->number, result), {{"coordination_id", id}});
-    Case c = require_case(r->case_id);
-    notify(r->created_by, "coordination_answered", c, id, fmt::format("Đơn vị phối hợp đã trả lời đề nghị {}", r->number),
-           fmt::format("Coordination request {} answered", r->number));
-    after_commit([this, id] { alerts_.resolve("coordination.overdue", fmt::format("coordination:{}", id)); });
-    r = coordination_request(id);
-    coordination_changed(*r);
-    changed(r->case_id);
-    audit_.append(who.event("coordination.respond", "coordination_request", std::to_string(id), r->to_unit_id, {{"result", result}}));
-    return *r;
-  });
-}
-
-void Cases::coordination_changed(const CoordinationRequest& r) {
-  events::Event e;
-  e.topic = "coordination.changed";
-  e.unit_id = r.to_unit_id;
-  e.read_action = auth::Action::coordination_respond;
-  e.payload = to_json(r, clock_.now_ms());
-  e.also_users = recipients_of(r.case_id);
-  e.also_users.push_back(r.created_by);
-  publish(std::move(e));
-}
-
-// ---- Inbox ----------------------------------------------------------------------------------
-
-std::vector<Notification> Cases::inbox(int64_t user, bool unread_only, std::optional<int64_t> before, int64_t limit) {
-  std::string sql = std::string(kNotificationSelect) + " WHERE user_id = ?";
-  std::vector<store::Value> params{user};
-  if (unread_only) sql += " AND read_at IS NULL";
-  if (before) sql += " AND id < ?", params.push_back(*before);
-  params.push_back(limit);
-  std::vector<Notification> out;
-  for (const auto& r : db_.query(sql + " ORDER BY id DESC LIMIT ?", params)) out.push_back(notification_from_row(r));
-  return out;
-}
-
-int64_t Cases::unread(int64_t user) {
-  auto r = db_.query_one("SELECT unread FROM inbox_counts WHERE user_id = ?", {user});
-  return r ? r->i64(0) : 0;
-}
-
-void Cases::mark_read(int64_t user, std::optional<int64_t> id) {
-  store::Work::run(db_, [&](store::Work&) {
-    int64_t now = clock_.now_ms();
-    int64_t read = 0;
-    if (id) {
-      if (!db_.query_one("SELECT 1 FROM notifications WHERE id = ? AND user_id = ?", {*id, user}))
-        throw Problem::not_found("The notification", "Thông báo");
-      read = db_.exec("UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL", {now, *id});
-    } else {
-      read = db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", {now, user});
-    }
-    uncount(user, read);
-  });
-}
-
-void Cases::uncount(int64_t user, int64_t read) {
-  if (read > 0) db_.exec("UPDATE inbox_counts SET unread = MAX(unread - ?, 0) WHERE user_id = ?", {read, user});
-}
-
-// ---- Escalation -----------------------------------------------------------------------------
-
-std::vector<EscalationPolicy> Cases::policies() {
-  std::vector<EscalationPolicy> out;
-  for (const char* sev : kSeverities) out.push_back(policy(sev));
-  return out;
-}
-
-EscalationPolicy Cases::policy(const std::string& severity) {
-  if (auto r = db_.query_one("SELECT policy FROM escalation_policies WHERE severity = ?", {severity}))
-    return policy_from_json(json::parse(r->str(0)), severity);
-  for (auto& p : default_policies())
-    if (p.severity == severity) return p;
-  return {severity, 0, default_relay_minutes(severity), {}};
-}
-
-EscalationPolicy Cases::set_policy(const EscalationPolicy& p, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) {
-    const int64_t by = who.user_id;
-    json j = to_json(p);
-    j.erase("severity");
-    db_.exec("INSERT INTO escalation_policies(severity, policy, updated_by, updated_at) VALUES (?,?,?,?) "
-             "ON CONFLICT(severity) DO UPDATE SET policy=excluded.policy, updated_by=excluded.updated_by, updated_at=excluded.updated_at",
-             {p.severity, j.dump(), by, clock_.now_ms()});
-    auto saved = policy(p.severity);
-    for (const auto& r : db_.query("SELECT id FROM cases WHERE severity = ? AND due_at IS NOT NULL", {p.severity})) schedule(r.i64(0));
-    audit_.append(who.event("escalation_policy.update", "escalation_policy", p.severity, std::nullopt, to_json(saved)));
-    return saved;
-  });
-}
-
-Directory Cases::directory(int64_t now) {
-  Directory d;
-  d.units = units_.list();
-  std::map<int64_t, size_t> index;
-  for (const auto& r : db_.query("SELECT id, full_name, unit_id FROM users WHERE active = 1 ORDER BY id")) {
-    index[r.i64("id")] = d.people.size();
-    d.people.push_back({r.i64("id"), r.str("full_name"), r.i64("unit_id"), {}});
-  }
-  for (const auto& r : db_.query("SELECT user_id, role, unit_id FROM role_grants"))
-    if (auto it = index.find(r.i64(0)); it != index.end())
-      if (auto role = auth::parse_role(r.str("role"))) d.people[it->second].grants.push_back({*role, r.i64("unit_id")});
-  for (const auto& r : db_.query("SELECT DISTINCT unit_id FROM shifts WHERE starts_at <= ? AND ends_at > ?", {now, now}))
-    if (auto s = duty_.shift_at(r.i64(0), now)) {
-      d.on_duty[s->unit_id] = on_duty_of(*s);
-    }
-  return d;
-}
-
-void Cases::escalate(const Case& c, const EscalationPolicy& p, int64_t now, Directory& dir) {
-  auto state = state_from_json(json::parse(db_.query_one("SELECT escalation FROM cases WHERE id = ?", {c.id})->str(0)));
-  if (state.since == 0) state.since = c.reported_at.value_or(now);
-  const std::string before = to_json(state).dump();
-  CaseClock clock{c.status, c.reported_at.value_or(now), c.acknowledged_at};
-  if (ack_lapsed(p, clock, now)) {
-    // Acknowledged but not taken into handling in time: it is as if nobody had seen it.
-    db_.exec("UPDATE cases SET status=?, acknowledged_by=NULL, acknowledged_at=NULL, updated_at=? WHERE id=?",
-             {*case_step(c.status, CaseStep::lapse_acknowledgement).next, now, c.id});
-    record(c.id, std::nullopt, "ack_lapsed",
-           fmt::format("Quá {} phút sau khi tiếp nhận chưa xử lý: vụ việc trở lại chờ tiếp nhận", p.ack_timeout_minutes),
-           fmt::format("Not taken into handling {} minutes after acknowledgement: back to awaiting acknowledgement", p.ack_timeout_minutes));
-    state = EscalationState{now, {}, {}};
-    clock = CaseClock{"reported", clock.reported_at, std::nullopt};
-    changed(c.id);
-  }
-  int64_t handling = c.routing.value("handling_unit_id", c.unit_id);
-  auto target_unit = [&](const std::string& at) -> std::optional<int64_t> {
-    const org::Unit* u = dir.unit(handling);
-    if (!u) return std::nullopt;
-    if (at == "parent_unit") return u->parent_id;
-    if (at == "headquarters") {
-      while (u->parent_id && dir.unit(*u->parent_id)) u = dir.unit(*u->parent_id);
-      return u->id;
-    }
-    return u->id;
-  };
-  // Up the channel: the duty watch above the one handling it, or at headquarters the focal point.
-  auto above = [&](const std::string& role) {
-    std::pair<std::optional<int64_t>, std::vector<int64_t>> out;
-    const org::Unit* u = dir.unit(handling);
-    const org::Unit* watch = u ? dir.nearest_with(u->id, "duty_watch") : nullptr;
-    auto level = next_level(dir, watch ? *watch : *u);
-    if (!level.unit) return out;
-    out.first = level.unit->id;
-    for (const auto& [p, leads] : level.people)
-      if (role != "shift_leader" || leads || level.role == "focal_point") out.second.push_back(p->user_id);
-    return out;
-  };
-  auto due = due_steps(p, state, clock, now);
-  for (size_t k = 0; k < due.size(); ++k) {
-    size_t i = due[k].step;
-    const auto& step = p.steps[i];
-    mark_fired(state, i, now);
-    std::optional<int64_t> unit;
-    std::vector<int64_t> people;
-    if (step.notify_at == "duty_watch_above" && dir.unit(handling)) {
-      std::tie(unit, people) = above(step.notify_role);
-    } else {
-      unit = target_unit(step.notify_at);
-      if (unit) people = resolve_role_at(dir, *unit, step.notify_role);
-    }
-    const org::Unit* u = unit ? dir.unit(*unit) : nullptr;
-    if (people.empty()) {
-      // Nobody to notify (no one on duty): a coverage alert, and the next step now.
-      events::Alert a;
-      a.kind = "case.escalation_unanswered";
-      a.subject = fmt::format("case:{}:step:{}", c.id, i);
-      a.unit_id = unit ? unit : std::optional<int64_t>(handling);
-      a.severity = "high";
-      a.title_vi = fmt::format("Không có ai ({}) để nhận cảnh báo chuyển cấp xử lý vụ việc {}", role_vi(step.notify_role), c.number);
-      a.title_en = fmt::format("Nobody ({}) to receive the escalation of case {}", step.notify_role, c.number);
-      a.audience = {"unit_leader", "office_officer"};
-      a.details = {{"case_id", c.id}, {"step", i}};
-      after_commit([this, a] { alerts_.raise(a); });
-      record(c.id, std::nullopt, "escalated",
-             fmt::format("Chuyển cấp xử lý bước {}: không có người nhận ({}), chuyển bước tiếp theo", i + 1, role_vi(step.notify_role)),
-             fmt::format("Escalation step {}: nobody to notify ({}), moving to the next step", i + 1, step.notify_role),
-             {{"step", i}, {"users", json::array()}});
-      if (i + 1 < p.steps.size() && condition_holds(p.steps[i + 1].condition, clock.status) &&
-          std::none_of(due.begin(), due.end(), [&](const DueStep& d) { return d.step == i + 1; }))
-        due.push_back({i + 1, (i + 1 < state.fired.size() ? state.fired[i + 1] : 0) + 1});
-      continue;
-    }
-    bool approver = step.notify_role == "unit_leader" || step.notify_role == "hq_leader" || step.notify_role == "shift_leader";
-    for (auto user : people) {
-      db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) "
-               "ON CONFLICT(case_id, user_id) DO UPDATE SET approver = MAX(approver, excluded.approver)",
-               {c.id, user, std::string("escalation"), int64_t{approver}});
-      notify(user, "case_escalated", c, std::nullopt,
-             fmt::format("Chuyển cấp xử lý: vụ việc {} chưa được {}", c.number, step.condition == "not_acknowledged" ? "tiếp nhận" : "xử lý xong"),
-             fmt::format("Escalation: case {} not yet {}", c.number, step.condition == "not_acknowledged" ? "acknowledged" : "closed"));
-    }
-    record(c.id, std::nullopt, "escalated",
-           fmt::format("Chuyển cấp xử lý bước {} (lần {}): thông báo {} tại {}", i + 1, due[k].occurrence, role_vi(step.notify_role),
-                       u ? u->name_vi : ""),
-           fmt::format("Escalation step {} (time {}): notified {} at {}", i + 1, due[k].occurrence, step.notify_role, u ? u->name_en : ""),
-           {{"step", i}, {"users", people}});
-    changed(c.id);
-  }
-  // Written only when a step fired or the acknowledgement lapsed: most checks change nothing.
-  if (auto after = to_json(state).dump(); after != before) db_.exec("UPDATE cases SET escalation = ? WHERE id = ?", {after, c.id});
-}
 
 void Cases::schedule(int64_t case_id) {
   auto r = db_.query_one("SELECT c.status, c.severity, c.reported_at, c.acknowledged_at, c.escalation, x.stage, x.due_at "
@@ -1412,62 +816,22 @@ void Cases::schedule(int64_t case_id) {
                          {case_id});
   if (!r) return;
   std::optional<int64_t> due;
-  const std::string status = r->str(0);
+  const std::string status = r->str("status");
   if (status == "reported" || status == "acknowledged" || status == "in_handling" || status == "coordination_requested") {
     // 16.4(c): while the focal point owes a hop, its own deadline runs instead of the escalation steps.
-    if (auto stage = r->opt_str(5); stage && relay_awaits_focal_point(*stage)) {
-      due = r->opt_i64(6);
+    if (auto stage = r->opt_str("stage"); stage && relay_awaits_focal_point(*stage)) {
+      due = r->opt_i64("due_at");
     } else {
-      auto state = state_from_json(json::parse(r->str(4)));
-      CaseClock clock{status, r->opt_i64(2).value_or(clock_.now_ms()), r->opt_i64(3)};
+      auto state = state_from_json(json::parse(r->str("escalation")));
+      CaseClock clock{status, r->opt_i64("reported_at").value_or(clock_.now_ms()), r->opt_i64("acknowledged_at")};
       if (state.since == 0) state.since = clock.reported_at;
-      due = next_due(policy(r->str(1)), state, clock);
+      due = next_due(read_policy(db_, r->str("severity")), state, clock);
     }
   }
   db_.exec("UPDATE cases SET due_at = ? WHERE id = ?", {store::opt(due), case_id});
 }
 
-void Cases::check(int64_t now) {
-  std::map<std::string, EscalationPolicy> pols;
-  for (auto& p : policies()) pols[p.severity] = p;
-  // The queue: only the cases whose next step is due (indexed), never a scan of every open case.
-  std::vector<int64_t> due;
-  for (const auto& r : db_.query("SELECT id FROM cases WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT 1000", {now}))
-    due.push_back(r.i64(0));
-  std::optional<Directory> dir;  // read once, and only when some step is due
-  if (!due.empty()) dir = directory(now);
-  for (auto id : due)
-    store::Work::run(db_, [&](store::Work&) {
-      if (auto c = get(id); c && c->open()) {
-        if (c->relay && relay_awaits_focal_point(c->relay->stage)) {
-          if (auto to = relay_lapse(c->relay->stage, c->relay->due_at, now)) lapse_relay(*c, *to, now, *dir);
-        } else {
-          escalate(*c, pols[c->severity], now, *dir);
-        }
-      }
-      schedule(id);
-    });
-  // Coordination deadlines: overdue -> an alert to the receiving unit, and the requester is told once.
-  for (const auto& row : db_.query(std::string(kCoordSelect) + " WHERE r.status != 'answered' AND r.deadline < ?", {now})) {
-    auto r = coord_from_row(row);
-    auto to = units_.get(r.to_unit_id);
-    events::Alert a;
-    a.kind = "coordination.overdue";
-    a.subject = fmt::format("coordination:{}", r.id);
-    a.unit_id = r.to_unit_id;
-    a.severity = "high";
-    a.title_vi = fmt::format("Quá hạn trả lời đề nghị phối hợp {}", r.number);
-    a.title_en = fmt::format("Coordination request {} is overdue", r.number);
-    a.audience = {"unit_leader", "duty_officer", "shift_leader"};
-    a.details = {{"coordination_id", r.id}, {"case_id", r.case_id}};
-    if (alerts_.raise(std::move(a)))
-      store::Work::run(db_, [&](store::Work&) {
-        notify(r.created_by, "coordination_overdue", require_case(r.case_id), r.id,
-               fmt::format("{} chưa trả lời đề nghị phối hợp {} đúng hạn", to ? to->name_vi : "", r.number),
-               fmt::format("{} has not answered coordination request {} in time", to ? to->name_en : "", r.number));
-      });
-  }
-}
+// ---- the handover (Art. 15.2) -----------------------------------------------------------------
 
 namespace {
 
@@ -1516,8 +880,8 @@ json Cases::open_items(int64_t unit_id) {
   }
   // Appendix V requests still awaiting an answer, sent or received by a unit of this duty watch.
   for (const auto& r :
-       db_.query(std::string(kCoordSelect) + " WHERE r.status IN ('sent','acknowledged') ORDER BY r.id")) {
-    auto req = coord_from_row(r);
+       db_.query(std::string(kCoordinationSelect) + " WHERE r.status IN ('sent','acknowledged') ORDER BY r.id")) {
+    auto req = coordination_from_row(r);
     bool sent = ours(req.from_unit_id);
     if (!sent && !ours(req.to_unit_id)) continue;
     auto other = units.find(sent ? req.to_unit_id : req.from_unit_id);
@@ -1536,177 +900,6 @@ json Cases::open_items(int64_t unit_id) {
                                             other_name)}});
   }
   return items;
-}
-
-std::vector<int64_t> Cases::coordination_targets(const Case& c) {
-  int64_t from = c.routing.is_object() ? c.routing.value("handling_unit_id", c.unit_id) : c.unit_id;
-  std::vector<int64_t> out;
-  for (const auto& u : units_.list())
-    if (!u.external && u.id != from) out.push_back(u.id);
-  return out;
-}
-
-// ---- JSON -----------------------------------------------------------------------------------
-
-json to_json(const Task& t) {
-  return {{"id", t.id},
-          {"unit_id", t.unit_id},
-          {"method", t.method},
-          {"title", t.title},
-          {"description", t.description},
-          {"period_from", core::iso8601(t.period_from)},
-          {"period_to", t.period_to ? json(core::iso8601(*t.period_to)) : json()},
-          {"status", t.status},
-          {"directive", t.directive},
-          {"officers", t.officers},
-          {"targets", t.targets},
-          {"created_by", t.created_by},
-          {"created_at", core::iso8601(t.created_at)},
-          {"approved_by", t.approved_by ? json(*t.approved_by) : json()},
-          {"approved_at", t.approved_at ? json(core::iso8601(*t.approved_at)) : json()},
-          {"updated_at", core::iso8601(t.updated_at)}};
-}
-
-namespace {
-json opt_time(const std::optional<int64_t>& t) { return t ? json(core::iso8601(*t)) : json(); }
-json opt_id(const std::optional<int64_t>& v) { return v ? json(*v) : json(); }
-json opt_str(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
-}  // namespace
-
-json to_json(const Proposal& p) {
-  return {{"id", p.id},
-          {"text", p.text},
-          {"proposed_by", p.proposed_by},
-          {"proposed_at", core::iso8601(p.proposed_at)},
-          {"status", p.status},
-          {"decided_by", opt_id(p.decided_by)},
-          {"decided_at", opt_time(p.decided_at)},
-          {"remarks", opt_str(p.remarks)},
-          {"executed_by", opt_id(p.executed_by)},
-          {"executed_at", opt_time(p.executed_at)},
-          {"execution_note", opt_str(p.execution_note)}};
-}
-
-json to_json(const CoordinationRequest& r, int64_t now) {
-  return {{"id", r.id},
-          {"number", r.number},
-          {"case_id", r.case_id},
-          {"case_number", r.case_number},
-          {"from_unit_id", r.from_unit_id},
-          {"to_unit_id", r.to_unit_id},
-          {"content", r.content},
-          {"requested_action", r.requested_action},
-          {"deadline", core::iso8601(r.deadline)},
-          {"contacts", r.contacts},
-          {"status", r.status},
-          {"overdue", r.overdue(now)},
-          {"created_by", r.created_by},
-          {"created_at", core::iso8601(r.created_at)},
-          {"acknowledged_by", opt_id(r.acknowledged_by)},
-          {"acknowledged_at", opt_time(r.acknowledged_at)},
-          {"result", opt_str(r.result)},
-          {"responded_by", opt_id(r.responded_by)},
-          {"responded_at", opt_time(r.responded_at)}};
-}
-
-json to_json(const Case& c, bool full, int64_t now) {
-  json j = {{"id", c.id},
-            {"number", c.number},
-            {"unit_id", c.unit_id},
-            {"task_id", opt_id(c.task_id)},
-            {"method", c.method},
-            {"status", c.status},
-            {"severity", c.severity},
-            {"observed_at", core::iso8601(c.observed_at)},
-            {"site", c.site},
-            {"site_unit_id", opt_id(c.site_unit_id)},
-            {"cameras", c.cameras},
-            {"subject", c.subject},
-            {"description", c.description},
-            {"suspected_violation", c.suspected_violation},
-            {"immediate_measure", c.immediate_measure},
-            {"identifiers", c.identifiers},
-            {"reported_by", opt_id(c.reported_by)},
-            {"reported_at", opt_time(c.reported_at)},
-            {"reporter_on_duty", c.reporter_on_duty},
-            {"routing", c.routing},
-            {"acknowledged_by", opt_id(c.acknowledged_by)},
-            {"acknowledged_at", opt_time(c.acknowledged_at)},
-            {"outcome", opt_str(c.outcome)},
-            {"outcome_note", opt_str(c.outcome_note)},
-            {"concluded_at", opt_time(c.concluded_at)},
-            {"closed_at", opt_time(c.closed_at)},
-            {"created_by", c.created_by},
-            {"created_at", core::iso8601(c.created_at)},
-            {"updated_at", core::iso8601(c.updated_at)}};
-  j["relay"] = c.relay ? to_json(*c.relay, now) : json();
-  if (full) {
-    j["proposals"] = json::array();
-    for (const auto& p : c.proposals) j["proposals"].push_back(to_json(p));
-    j["coordination"] = json::array();
-    for (const auto& r : c.coordination) j["coordination"].push_back(to_json(r, now));
-  }
-  return j;
-}
-
-json to_json(const Relay& r, int64_t now) {
-  json leaders = json::array();
-  for (auto u : r.leaders) leaders.push_back({{"user_id", u}});
-  return {{"stage", r.stage},
-          {"stage_vi", relay_stage_vi(r.stage)},
-          {"stage_en", relay_stage_en(r.stage)},
-          {"focal_unit_id", r.focal_unit_id},
-          {"hq_unit_id", r.hq_unit_id},
-          {"due_at", opt_time(r.due_at)},
-          {"overdue", r.due_at && now >= *r.due_at},
-          {"leaders", leaders},
-          {"summary", opt_str(r.summary)},
-          {"proposal", opt_str(r.proposal)},
-          {"forwarded_by", opt_id(r.forwarded_by)},
-          {"forwarded_at", opt_time(r.forwarded_at)},
-          {"bypass_reason", r.bypass_reason},
-          {"direction", opt_str(r.direction)},
-          {"directed_by", opt_id(r.directed_by)},
-          {"directed_at", opt_time(r.directed_at)},
-          {"relay_note", opt_str(r.relay_note)},
-          {"relayed_by", opt_id(r.relayed_by)},
-          {"relayed_at", opt_time(r.relayed_at)}};
-}
-
-json to_json(const TimelineEntry& e) {
-  return {{"id", e.id}, {"at", core::iso8601(e.at)}, {"by", opt_id(e.by)}, {"kind", e.kind},
-          {"text_vi", e.text_vi}, {"text_en", e.text_en}, {"details", e.details}};
-}
-
-json to_json(const Notification& n) {
-  return {{"id", n.id},
-          {"kind", n.kind},
-          {"case_id", opt_id(n.case_id)},
-          {"coordination_id", opt_id(n.coordination_id)},
-          {"title_vi", n.title_vi},
-          {"title_en", n.title_en},
-          {"severity", n.severity},
-          {"created_at", core::iso8601(n.created_at)},
-          {"read_at", opt_time(n.read_at)}};
-}
-
-json to_json(const Routing& r) {
-  json recipients = json::array();
-  for (const auto& x : r.recipients)
-    recipients.push_back({{"user_id", x.user_id}, {"unit_id", x.unit_id}, {"role", x.role}, {"approver", x.approver},
-                          {"reason_vi", x.reason_vi}, {"reason_en", x.reason_en}});
-  json warnings = json::array();
-  for (const auto& w : r.warnings) warnings.push_back({{"code", w.code}, {"message_vi", w.message_vi}, {"message_en", w.message_en}});
-  return {{"clause", r.clause},
-          {"clause_vi", r.clause_vi},
-          {"clause_en", r.clause_en},
-          {"explanation_vi", r.explanation_vi},
-          {"explanation_en", r.explanation_en},
-          {"handling_unit_id", r.handling_unit_id},
-          {"shift_id", opt_id(r.shift_id)},
-          {"reporter_on_duty", r.reporter_on_duty},
-          {"recipients", recipients},
-          {"warnings", warnings}};
 }
 
 }  // namespace watchfloor::supervision

@@ -1,7 +1,7 @@
 #pragma once
 // Escalation (chuyển cấp xử lý): making sure someone acts on a reported case in time. Policies are data (one
 // per severity); this file decides, from a case's state and the clock, which steps are due. Pure:
-// the caller resolves people from the roster and records what was sent.
+// the runner (escalation_runner.h) resolves people from the roster and records what was sent.
 #include <nlohmann/json.hpp>
 
 #include <cstdint>

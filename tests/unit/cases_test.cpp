@@ -1,6 +1,7 @@
-// Cases over a real database with a fake clock and the 2017 organisation: reporting and inbox,
-// handover of open cases, escalation by policy, acknowledgement timeouts, nobody on duty, handling
-// plans that wait for approval (Art. 15.1d), Art. 8 on duty, coordination deadlines.
+// Cases with their tasks, coordination requests, inbox and escalation runner over a real database with
+// a fake clock and the 2017 organisation: reporting and inbox, handover of open cases, escalation by
+// policy, acknowledgement timeouts, nobody on duty, handling plans that wait for approval (Art. 15.1d),
+// Art. 8 on duty, coordination deadlines.
 #include "supervision/cases.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,11 @@
 
 #include "core/random.h"
 #include "org/preset.h"
+#include "supervision/coordination.h"
+#include "supervision/escalation_runner.h"
+#include "supervision/inbox.h"
+#include "supervision/relay.h"
+#include "supervision/tasks.h"
 #include "test_util.h"
 
 namespace watchfloor::supervision {
@@ -44,7 +50,11 @@ struct World {
     users = std::make_unique<org::Users>(*db, clock, *units, *audit, *sessions);
     duty = std::make_unique<duty::Duty>(*db, clock, *units, *users, *audit, *bus);
     alerts = std::make_unique<events::Alerts>(*db, clock, *bus, *audit);
-    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts, *audit);
+    inbox = std::make_unique<Inbox>(*db, clock, *bus);
+    tasks = std::make_unique<Tasks>(*db, clock, *units, *duty, *audit);
+    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts, *audit, *inbox, *tasks);
+    coordination = std::make_unique<Coordination>(*db, clock, *units, *duty, *bus, *alerts, *audit, *inbox, *cases);
+    escalation = std::make_unique<Escalation>(*db, clock, *units, *duty, *alerts, *audit, *inbox, *cases);
     duty->add_open_items_source([this](int64_t unit) { return cases->open_items(unit); });
     sub = bus->subscribe([this](const events::Event& e) { seen.push_back(e); });
     leader = user("lanhdao.hp", c.province_leadership, "unit_leader", c.province);
@@ -72,7 +82,11 @@ struct World {
   }
   ~World() {
     bus->unsubscribe(sub);
+    escalation.reset();
+    coordination.reset();
     cases.reset();
+    tasks.reset();
+    inbox.reset();
     alerts.reset();
     bus.reset();
     duty.reset();
@@ -116,11 +130,11 @@ struct World {
   }
   void advance(int64_t minutes) {
     clock.set_ms(clock.now_ms() + minutes * kMin);
-    cases->check(clock.now_ms());
+    escalation->check(clock.now_ms());
   }
   std::vector<std::string> kinds_for(int64_t user) {
     std::vector<std::string> out;
-    for (const auto& n : cases->inbox(user, false)) out.insert(out.begin(), n.kind);
+    for (const auto& n : inbox->list(user, false)) out.insert(out.begin(), n.kind);
     return out;
   }
   int count(const std::vector<TimelineEntry>& t, const std::string& kind) {
@@ -136,7 +150,7 @@ struct World {
     if (method == "keypoint_directive")
       t.directive = json{{"number", "1234/TCHQ-ĐTCBL"}, {"date", "2026-11-20"}, {"issuer", "Phó Tổng cục trưởng"}};
     t.period_from = clock.now_ms() - 86'400'000;
-    return tx([&] { return cases->create_task(t, by); });
+    return tx([&] { return tasks->create(t, by); });
   }
 
   Codes codes;
@@ -151,7 +165,11 @@ struct World {
   std::unique_ptr<events::Bus> bus;
   std::unique_ptr<events::Alerts> alerts;
   std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<Inbox> inbox;
+  std::unique_ptr<Tasks> tasks;
   std::unique_ptr<Cases> cases;
+  std::unique_ptr<Coordination> coordination;
+  std::unique_ptr<Escalation> escalation;
   std::vector<events::Event> seen;
   uint64_t sub = 0;
   int64_t leader = 0, shift_leader = 0, duty_officer = 0, branch_officer = 0, hq_leader = 0, dv_leader = 0, next_leader = 0,
@@ -164,9 +182,9 @@ TEST(Cases, AReportReachesTheShiftOnDutyInboxAndTheHandover) {
   EXPECT_EQ(c.status, "reported");
   EXPECT_EQ(c.number, "HP-CKKV1-2026-0001");
   EXPECT_EQ(c.routing["clause"], "16.4.a");
-  EXPECT_EQ(w.cases->unread(w.shift_leader), 1);
-  EXPECT_EQ(w.cases->unread(w.duty_officer), 1);
-  EXPECT_EQ(w.cases->unread(w.leader), 0) << "16.4(a) is the duty watch's, not the leadership's";
+  EXPECT_EQ(w.inbox->unread(w.shift_leader), 1);
+  EXPECT_EQ(w.inbox->unread(w.duty_officer), 1);
+  EXPECT_EQ(w.inbox->unread(w.leader), 0) << "16.4(a) is the duty watch's, not the leadership's";
   EXPECT_EQ(w.cases->relation(c, w.shift_leader), "approver");
   EXPECT_EQ(w.cases->relation(c, w.duty_officer), "recipient");
   EXPECT_EQ(w.cases->relation(c, w.branch_officer), "reporter");
@@ -253,7 +271,7 @@ TEST(Cases, AFailedWriteSendsNothing) {
                std::runtime_error);
   EXPECT_TRUE(w.seen.empty()) << "no notification for a report that did not commit";
   EXPECT_EQ(w.cases->get(c.id)->status, "draft");
-  EXPECT_EQ(w.cases->unread(w.shift_leader), 0);
+  EXPECT_EQ(w.inbox->unread(w.shift_leader), 0);
 }
 
 TEST(Cases, EscalationFollowsThePolicyStepByStepOnTheClock) {
@@ -306,7 +324,7 @@ TEST(Cases, NobodyToNotifyMovesToTheNextStepAndRaisesAnAlert) {
   EscalationPolicy p{"low", 0, 60,
                      {{0, "not_acknowledged", "shift_leader", "parent_unit", 1, 0},
                       {120, "not_acknowledged", "hq_leader", "headquarters", 1, 0}}};
-  w.cases->set_policy(p, w.hq_leader);
+  w.escalation->set_policy(p, w.hq_leader);
   auto c = w.reported(w.branch_officer, "HP-CKKV1", "low");
   w.advance(0);  // headquarters (HP's parent) has no shift on duty
   EXPECT_EQ(w.kinds_for(w.hq_leader), (std::vector<std::string>{"case_escalated"})) << "step 2 at once";
@@ -372,7 +390,7 @@ TEST(Cases, KeyPointPlanCoordinationHasADeadlineThatAlerts) {
   t.method = "keypoint_plan";
   t.title = "Chuyên đề chống buôn lậu phế liệu qua cảng";
   t.period_from = w.clock.now_ms() - 86'400'000;
-  auto task = w.tx([&] { return w.cases->create_task(t, w.leader); });
+  auto task = w.tx([&] { return w.tasks->create(t, w.leader); });
   auto c = w.open_case(w.branch_officer, "HP-CKKV1", task.id);
   EXPECT_EQ(c.method, "keypoint_plan") << "the task's method";
   c = w.tx([&] { return w.cases->report(c.id, w.branch_officer); });
@@ -382,7 +400,7 @@ TEST(Cases, KeyPointPlanCoordinationHasADeadlineThatAlerts) {
   w.tx([&] { return w.cases->acknowledge(c.id, w.leader); });
   CoordinationInput in{c.id, w.unit("HP-DV"), w.clock.now_ms() + 60 * kMin, "Phối hợp kiểm tra container TCNU1234567",
                        "Kiểm tra thực tế hàng hóa", "Đ/c Ngô Văn Khánh, 0225 3836 xxx"};
-  auto r = w.tx([&] { return w.cases->request_coordination(in, w.leader); });
+  auto r = w.tx([&] { return w.coordination->request(in, w.leader); });
   EXPECT_EQ(r.number, "01/2026/PH-HP");
   EXPECT_EQ(w.cases->get(c.id)->status, "coordination_requested");
   EXPECT_EQ(w.kinds_for(w.dv_leader), (std::vector<std::string>{"coordination_received"}));
@@ -394,7 +412,7 @@ TEST(Cases, KeyPointPlanCoordinationHasADeadlineThatAlerts) {
   EXPECT_EQ(w.kinds_for(w.leader).back(), "coordination_overdue");
   w.advance(10);
   EXPECT_EQ(w.kinds_for(w.leader), (std::vector<std::string>{"case_reported", "coordination_overdue"})) << "told once";
-  w.tx([&] { return w.cases->respond_coordination(r.id, w.dv_leader, "Đã kiểm tra, phát hiện 2 container khai sai tên hàng"); });
+  w.tx([&] { return w.coordination->respond(r.id, w.dv_leader, "Đã kiểm tra, phát hiện 2 container khai sai tên hàng"); });
   EXPECT_TRUE(w.alerts->list(std::nullopt, true).empty());
   EXPECT_EQ(w.kinds_for(w.leader).back(), "coordination_answered");
 }
@@ -422,7 +440,7 @@ struct Headquarters : World {
     t.title = "Giám sát container phế liệu theo chỉ đạo của Lãnh đạo Tổng cục";
     t.period_from = clock.now_ms() - 86'400'000;
     t.directive = json{{"number", "125/TCHQ-ĐTCBL"}, {"date", "2026-11-20"}, {"issuer", "Phó Tổng cục trưởng"}};
-    task = tx([&] { return cases->create_task(t, hq_leader); }).id;
+    task = tx([&] { return tasks->create(t, hq_leader); }).id;
   }
   Case reported_directive(const std::string& severity = "medium") {
     auto c = open_case(branch_officer, codes.branch, task, severity);
@@ -568,7 +586,7 @@ TEST_P(Clause16_4, Art16_4b_APlanIsInForceOnlyOnceTheLeadershipOfItsUnitApproves
   t.method = "keypoint_plan";
   t.title = "Kế hoạch giám sát trọng điểm hàng quá cảnh";
   t.period_from = w.clock.now_ms() - 86'400'000;
-  auto plan = w.tx([&] { return w.cases->create_task(t, w.shift_leader); });
+  auto plan = w.tx([&] { return w.tasks->create(t, w.shift_leader); });
   EXPECT_EQ(plan.status, "awaiting_approval");
   CaseInput in;
   in.unit_id = w.unit(w.codes.branch);
@@ -580,17 +598,17 @@ TEST_P(Clause16_4, Art16_4b_APlanIsInForceOnlyOnceTheLeadershipOfItsUnitApproves
   EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->create(in, w.branch_officer); }); }),
             (std::pair<int, std::vector<std::string>>{400, {"task_id"}}))
       << "an unapproved plan cannot be used to report";
-  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->approve_task(plan.id, w.shift_leader); }); }).first, 403);
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.tasks->approve(plan.id, w.shift_leader); }); }).first, 403);
   TaskInput activate;
   activate.status = "active";
-  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->update_task(plan.id, activate, w.shift_leader); }); }).first, 400)
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.tasks->update(plan.id, activate, w.shift_leader); }); }).first, 400)
       << "no way around the approval";
-  plan = w.tx([&] { return w.cases->approve_task(plan.id, w.leader); });
+  plan = w.tx([&] { return w.tasks->approve(plan.id, w.leader); });
   EXPECT_EQ(plan.status, "active");
   EXPECT_EQ(plan.approved_by, w.leader);
   EXPECT_NO_THROW(w.tx([&] { return w.cases->create(in, w.branch_officer); }));
   // Drawn up by the leadership itself: in force at once.
-  EXPECT_EQ(w.tx([&] { return w.cases->create_task(t, w.leader); }).status, "active");
+  EXPECT_EQ(w.tx([&] { return w.tasks->create(t, w.leader); }).status, "active");
 }
 
 TEST_P(Clause16_4, Art16_4c_OnlyAHeadquartersLeaderOrTheFocalPointRecordsADirection) {
@@ -601,11 +619,11 @@ TEST_P(Clause16_4, Art16_4c_OnlyAHeadquartersLeaderOrTheFocalPointRecordsADirect
   t.title = "Theo chỉ đạo của Lãnh đạo Tổng cục";
   t.period_from = w.clock.now_ms();
   t.directive = json{{"number", "Chỉ đạo tại giao ban ngày 01/12"}, {"date", "2026-12-01"}, {"issuer", "Tổng cục trưởng"}};
-  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->create_task(t, w.leader); }); }).first, 403) << "a provincial director";
-  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->create_task(t, w.shift_leader); }); }).first, 403);
-  EXPECT_EQ(w.tx([&] { return w.cases->create_task(t, w.focal); }).status, "active") << "the focal point, on a leader's behalf";
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.tasks->create(t, w.leader); }); }).first, 403) << "a provincial director";
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.tasks->create(t, w.shift_leader); }); }).first, 403);
+  EXPECT_EQ(w.tx([&] { return w.tasks->create(t, w.focal); }).status, "active") << "the focal point, on a leader's behalf";
   t.directive = json();
-  EXPECT_EQ(refusal([&] { w.tx([&] { return w.cases->create_task(t, w.focal); }); }),
+  EXPECT_EQ(refusal([&] { w.tx([&] { return w.tasks->create(t, w.focal); }); }),
             (std::pair<int, std::vector<std::string>>{400, {"directive"}}))
       << "with the direction's reference";
 }
@@ -712,7 +730,7 @@ TEST_P(Handover15_2, AppendixV_ARequestAwaitingAnAnswerIsHandedOverByTheSenderAn
                          "Phối hợp kiểm tra container TCNU1234567",
                          "Kiểm tra thực tế hàng hóa",
                          "Đ/c Khánh, 0225 3836 xxx"};
-    return w.tx([&] { return w.cases->request_coordination(in, w.leader); });
+    return w.tx([&] { return w.coordination->request(in, w.leader); });
   };
   auto to_province = ask(c.other_province);
   auto to_branch = ask(c.other_branch);
@@ -729,13 +747,13 @@ TEST_P(Handover15_2, AppendixV_ARequestAwaitingAnAnswerIsHandedOverByTheSenderAn
   EXPECT_EQ(theirs[to_province.id]["kind"], "received");
 
   // Acknowledged is not answered; answered, it leaves both handovers.
-  w.tx([&] { return w.cases->acknowledge_coordination(to_province.id, other_leader); });
+  w.tx([&] { return w.coordination->acknowledge(to_province.id, other_leader); });
   EXPECT_EQ(items_of(w.cases->open_items(w.unit(c.other_province)), "coordination").size(), 1u);
-  w.tx([&] { return w.cases->respond_coordination(to_branch.id, w.dv_leader, "Đã kiểm tra, hàng đúng khai báo"); });
+  w.tx([&] { return w.coordination->respond(to_branch.id, w.dv_leader, "Đã kiểm tra, hàng đúng khai báo"); });
   ours = items_of(w.cases->open_items(w.unit(c.province)), "coordination");
   EXPECT_EQ(ours.size(), 1u);
   EXPECT_FALSE(ours.count(to_branch.id));
-  w.tx([&] { return w.cases->respond_coordination(to_province.id, other_leader, "Đã phối hợp kiểm tra"); });
+  w.tx([&] { return w.coordination->respond(to_province.id, other_leader, "Đã phối hợp kiểm tra"); });
   EXPECT_TRUE(items_of(w.cases->open_items(w.unit(c.province)), "coordination").empty());
   EXPECT_TRUE(items_of(w.cases->open_items(w.unit(c.other_province)), "coordination").empty());
 }
@@ -747,7 +765,7 @@ TEST_P(Handover15_2, AppendixV_TheHandlingUnitAsksAnyOtherUnitOfCustomsAndOnlyTh
   auto b = w.open_case(w.branch_officer, c.branch, plan.id);
   b = w.tx([&] { return w.cases->report(b.id, w.branch_officer); });
   b = w.tx([&] { return w.cases->acknowledge(b.id, w.leader); });
-  auto targets = w.cases->coordination_targets(b);
+  auto targets = w.coordination->targets(b);
   auto listed = [&](int64_t u) { return std::find(targets.begin(), targets.end(), u) != targets.end(); };
   EXPECT_FALSE(listed(w.unit(c.province))) << "the handling unit";
   EXPECT_TRUE(listed(w.unit(c.branch))) << "the unit that found it";
@@ -755,12 +773,12 @@ TEST_P(Handover15_2, AppendixV_TheHandlingUnitAsksAnyOtherUnitOfCustomsAndOnlyTh
   for (const auto& u : w.units->list()) {
     CoordinationInput in{b.id, u.id, w.clock.now_ms() + 60 * kMin, "Phối hợp", "Kiểm tra", "Đ/c Khánh"};
     if (listed(u.id)) continue;
-    EXPECT_EQ(problem_of([&] { w.tx([&] { return w.cases->request_coordination(in, w.leader); }); }).errors()[0].field,
+    EXPECT_EQ(problem_of([&] { w.tx([&] { return w.coordination->request(in, w.leader); }); }).errors()[0].field,
               "to_unit_id")
         << u.code;
   }
   CoordinationInput in{b.id, w.unit(c.branch), w.clock.now_ms() + 60 * kMin, "Phối hợp", "Kiểm tra", "Đ/c Khánh"};
-  EXPECT_EQ(w.tx([&] { return w.cases->request_coordination(in, w.leader); }).to_unit_id, w.unit(c.branch));
+  EXPECT_EQ(w.tx([&] { return w.coordination->request(in, w.leader); }).to_unit_id, w.unit(c.branch));
 }
 
 INSTANTIATE_TEST_SUITE_P(BothPresets, Handover15_2, ::testing::Values(k2017, k2025), [](const auto& info) {
@@ -802,20 +820,20 @@ TEST(EscalationRules, StepsFallDueInOrderRepeatAndStopWhenTheirConditionEnds) {
 TEST(Cases, TheEscalationRunnerLooksOnlyAtTheCasesDueAndTheInboxCountIsKept) {
   World w;
   auto c = w.reported(w.branch_officer, "HP-CKKV1");
-  auto due_at = [&](int64_t id) { return w.db->query_one("SELECT due_at FROM cases WHERE id = ?", {id})->opt_i64(0); };
+  auto due_at = [&](int64_t id) { return w.db->query_one("SELECT due_at FROM cases WHERE id = ?", {id})->opt_i64("due_at"); };
   ASSERT_TRUE(due_at(c.id));
   EXPECT_EQ(*due_at(c.id), *c.reported_at + 15 * kMin) << "medium: the shift leader after 15 minutes";
   auto closed_draft = w.open_case(w.branch_officer, "HP-CKKV1");
   EXPECT_EQ(due_at(closed_draft.id), std::nullopt) << "a draft is not in the queue";
-  EXPECT_EQ(w.cases->unread(w.shift_leader), 1) << "the report";
+  EXPECT_EQ(w.inbox->unread(w.shift_leader), 1) << "the report";
   w.advance(14);
   EXPECT_EQ(w.count(w.cases->timeline(c.id), "escalated"), 0);
   w.advance(1);
   EXPECT_EQ(w.count(w.cases->timeline(c.id), "escalated"), 1);
-  EXPECT_EQ(w.cases->unread(w.shift_leader), 2) << "the escalation notice is counted";
+  EXPECT_EQ(w.inbox->unread(w.shift_leader), 2) << "the escalation notice is counted";
   EXPECT_EQ(*due_at(c.id), w.clock.now_ms() + 15 * kMin) << "rescheduled at the repeat";
   w.cases->acknowledge(c.id, w.shift_leader);
-  EXPECT_EQ(w.cases->unread(w.shift_leader), 0) << "acknowledging reads the case's notices";
+  EXPECT_EQ(w.inbox->unread(w.shift_leader), 0) << "acknowledging reads the case's notices";
   EXPECT_EQ(*due_at(c.id), w.clock.now_ms() + 30 * kMin) << "now the acknowledgement's lapse";
   w.cases->start_handling(c.id, w.shift_leader);
   EXPECT_EQ(*due_at(c.id), *c.reported_at + 1440 * kMin) << "only the not-closed step is left";

@@ -12,6 +12,7 @@
 #include "org/preset.h"
 #include "pdf_text.h"
 #include "supervision/cases.h"
+#include "supervision/coordination.h"
 #include "supervision/coordination_form.h"
 #include "test_util.h"
 
@@ -174,7 +175,11 @@ class Documents : public ::testing::TestWithParam<Preset> {
     users_ = std::make_unique<org::Users>(*db_, clock_, *units_, *audit_, *sessions_);
     duty_ = std::make_unique<Duty>(*db_, clock_, *units_, *users_, *audit_, *bus_);
     alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_, *audit_);
-    cases_ = std::make_unique<supervision::Cases>(*db_, clock_, *units_, *duty_, *bus_, *alerts_, *audit_);
+    inbox_ = std::make_unique<supervision::Inbox>(*db_, clock_, *bus_);
+    tasks_ = std::make_unique<supervision::Tasks>(*db_, clock_, *units_, *duty_, *audit_);
+    cases_ = std::make_unique<supervision::Cases>(*db_, clock_, *units_, *duty_, *bus_, *alerts_, *audit_, *inbox_, *tasks_);
+    coordination_ = std::make_unique<supervision::Coordination>(*db_, clock_, *units_, *duty_, *bus_, *alerts_, *audit_, *inbox_,
+                                                                *cases_);
     head_ = person("head", "Ngô Văn Khánh", p.head, p.leadership, "unit_leader", p.organ);
     deputy_ = person("deputy", "Dương Quang Vinh", p.deputy, p.leadership, "shift_leader", p.organ);
     officer_ = person("officer", "Trịnh Hoàng Nam", "Kiểm tra viên hải quan", p.office, "supervision_officer", p.organ);
@@ -196,7 +201,10 @@ class Documents : public ::testing::TestWithParam<Preset> {
     duty_->publish(roster.id, head_);
   }
   void TearDown() override {
+    coordination_.reset();
     cases_.reset();
+    tasks_.reset();
+    inbox_.reset();
     alerts_.reset();
     bus_.reset();
     duty_.reset();
@@ -241,7 +249,7 @@ class Documents : public ::testing::TestWithParam<Preset> {
     req.content = "Lô hàng cùng chủ hàng đang lưu tại kho ngoại quan Đình Vũ";
     req.requested_action = "Kiểm tra thực tế, lấy mẫu phân tích và thông báo kết quả";
     req.contacts = "Đ/c Trịnh Hoàng Nam, ĐT 0225 3836 123";
-    return tx([&] { return cases_->request_coordination(req, deputy_); });
+    return tx([&] { return coordination_->request(req, deputy_); });
   }
 
   fs::path dir_;
@@ -255,7 +263,10 @@ class Documents : public ::testing::TestWithParam<Preset> {
   std::unique_ptr<events::Bus> bus_;
   std::unique_ptr<events::Alerts> alerts_;
   std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<supervision::Inbox> inbox_;
+  std::unique_ptr<supervision::Tasks> tasks_;
   std::unique_ptr<supervision::Cases> cases_;
+  std::unique_ptr<supervision::Coordination> coordination_;
   int64_t head_ = 0, deputy_ = 0, officer_ = 0, branch_officer_ = 0;
 };
 

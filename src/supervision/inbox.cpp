@@ -1,0 +1,69 @@
+#include "supervision/inbox.h"
+
+#include "core/error.h"
+#include "store/work.h"
+#include "supervision/shared.h"
+
+namespace watchfloor::supervision {
+
+using core::Problem;
+
+std::vector<Notification> Inbox::list(int64_t user, bool unread_only, std::optional<int64_t> before, int64_t limit) {
+  std::string sql = std::string(kNotificationSelect) + " WHERE user_id = ?";
+  std::vector<store::Value> params{user};
+  if (unread_only) sql += " AND read_at IS NULL";
+  if (before) sql += " AND id < ?", params.emplace_back(*before);
+  params.emplace_back(limit);
+  std::vector<Notification> out;
+  for (const auto& r : db_.query(sql + " ORDER BY id DESC LIMIT ?", params)) out.push_back(notification_from_row(r));
+  return out;
+}
+
+int64_t Inbox::unread(int64_t user) {
+  auto r = db_.query_one("SELECT unread FROM inbox_counts WHERE user_id = ?", {user});
+  return r ? r->i64("unread") : 0;
+}
+
+void Inbox::mark_read(int64_t user, std::optional<int64_t> id) {
+  store::Work::run(db_, [&](store::Work&) {
+    int64_t now = clock_.now_ms();
+    int64_t read = 0;
+    if (id) {
+      if (!db_.query_one("SELECT 1 FROM notifications WHERE id = ? AND user_id = ?", {*id, user}))
+        throw Problem::not_found("The notification", "Thông báo");
+      read = db_.exec("UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL", {now, *id});
+    } else {
+      read = db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", {now, user});
+    }
+    uncount(user, read);
+  });
+}
+
+void Inbox::mark_case_read(int64_t user, int64_t case_id) {
+  uncount(user, db_.exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND case_id = ? AND read_at IS NULL",
+                         {clock_.now_ms(), user, case_id}));
+}
+
+void Inbox::uncount(int64_t user, int64_t read) {
+  if (read > 0) db_.exec("UPDATE inbox_counts SET unread = MAX(unread - ?, 0) WHERE user_id = ?", {read, user});
+}
+
+void Inbox::notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
+                   const std::string& vi, const std::string& en) {
+  int64_t now = clock_.now_ms();
+  db_.exec("INSERT INTO notifications(user_id, kind, case_id, coordination_id, title_vi, title_en, severity, created_at) "
+           "VALUES (?,?,?,?,?,?,?,?)",
+           {user, kind, c.id, store::opt(coordination_id), vi, en, c.severity, now});
+  events::Event e;
+  e.topic = "inbox.notification";
+  e.read_action = auth::Action::authenticated;
+  e.only_user = user;
+  e.payload = {{"notification", to_json(Notification{db_.last_insert_id(), user, now, kind, vi, en, c.severity, c.id, coordination_id,
+                                                     std::nullopt})}};
+  // The count of unread items is kept, not recounted: a write costs the same at 100k cases as at 1k.
+  db_.exec("INSERT INTO inbox_counts(user_id, unread) VALUES (?, 1) ON CONFLICT(user_id) DO UPDATE SET unread = unread + 1", {user});
+  e.payload["unread"] = unread(user);
+  publish(bus_, std::move(e));
+}
+
+}  // namespace watchfloor::supervision
