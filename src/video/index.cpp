@@ -127,8 +127,11 @@ constexpr const char* kStreamColumns = "id, camera_id, kind, sample_dir_id, next
 StreamRow Index::stream(int64_t camera_id, const std::string& kind) {
   std::string q = fmt::format("SELECT {} FROM streams WHERE camera_id = ? AND kind = ?", kStreamColumns);
   if (auto r = db_.query_one(q, {camera_id, kind})) return stream_from_row(*r);
+  // OR IGNORE: another thread may add it between the read and the write (the recorder starting the camera
+  // while a request reads its recordings); either row will do.
   db_.exec(
-      "INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = 'default'",
+      "INSERT OR IGNORE INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs "
+      "WHERE label = 'default'",
       {camera_id, kind});
   auto r = db_.query_one(q, {camera_id, kind});
   if (!r) throw core::Problem(503, "recorder-not-open", "The recorder has not started", "Bộ ghi hình chưa khởi động");
