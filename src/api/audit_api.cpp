@@ -41,42 +41,34 @@ audit::Filter parse_filter(const http::Context& ctx) {
   return f;
 }
 
+// Reading the audit log is itself a sensitive read: the log audits it.
+http::Response list_audit(http::Context& ctx, Services& s) {
+  auto f = parse_filter(ctx);
+  const auto& p = ctx.principal();
+  f.unit_ids = org::audit_scope(p, *s.units.tree());
+  auto entries = s.audit.read(f, ctx.req.query, p.unit_id, ctx.actor());
+  auto items = nlohmann::json::array();
+  for (const auto& e : entries) items.push_back(audit::to_json(e));
+  nlohmann::json next =
+      entries.size() == static_cast<size_t>(f.limit) ? nlohmann::json(entries.back().seq) : nlohmann::json();
+  return http::Response::json(200, {{"items", items}, {"next_before_seq", next}});
+}
+
+http::Response verify_audit(http::Context& ctx, Services& s) {
+  auto v = s.audit.verified(ctx.principal().unit_id, ctx.actor());
+  return http::Response::json(
+      200, {{"ok", v.ok},
+            {"entries", v.entries},
+            {"first_broken_seq", v.first_broken_seq ? nlohmann::json(*v.first_broken_seq) : nlohmann::json()},
+            {"reason", v.reason}});
+}
+
 }  // namespace
 
 void add_audit_routes(http::Router& r, Services& s) {
-  r.add("GET", "/api/v1/audit", Action::audit_read, [&s](http::Context& ctx) {
-    auto f = parse_filter(ctx);
-    const auto& p = ctx.principal();
-    // An auditor sees the entries of the units in their scope; one whose scope holds every top-level
-    // unit also sees entries that belong to no unit (failed logins of unknown names, for instance).
-    auto roots = auth::scope_roots(p, Action::audit_read, *ctx.scope);
-    bool everything = true;
-    for (const auto& u : s.units.list())
-      if (!u.parent_id) everything = everything && ctx.may(Action::audit_read, {u.id});
-    if (!everything) {
-      std::vector<int64_t> ids;
-      auto tree = s.units.tree();
-      for (auto root : roots.value_or(std::vector<int64_t>{}))
-        for (auto id : tree->subtree(root)) ids.push_back(id);
-      f.unit_ids = ids;
-    }
-    auto entries = s.audit.list(f);
-    auto items = nlohmann::json::array();
-    for (const auto& e : entries) items.push_back(audit::to_json(e));
-    nlohmann::json next = entries.size() == static_cast<size_t>(f.limit) ? nlohmann::json(entries.back().seq) : nlohmann::json();
-    // Reading the audit log is itself a sensitive read.
-    s.audit.append(ctx.audit("audit.read", "audit_log", "*", p.unit_id, {{"query", ctx.req.query}, {"count", items.size()}}));
-    return http::Response::json(200, {{"items", items}, {"next_before_seq", next}});
-  });
-
-  r.add("GET", "/api/v1/audit/verify", Action::audit_read, [&s](http::Context& ctx) {
-    auto v = s.audit.verify();
-    s.audit.append(ctx.audit("audit.verify", "audit_log", "*", ctx.principal().unit_id,
-                             {{"ok", v.ok}, {"entries", v.entries}}));
-    return http::Response::json(200, {{"ok", v.ok},
-                                      {"entries", v.entries},
-                                      {"first_broken_seq", v.first_broken_seq ? nlohmann::json(*v.first_broken_seq) : nlohmann::json()},
-                                      {"reason", v.reason}});
+  add_routes(r, s, {
+    {"GET", "/api/v1/audit", Action::audit_read, list_audit},
+    {"GET", "/api/v1/audit/verify", Action::audit_read, verify_audit},
   });
 }
 

@@ -52,6 +52,33 @@ std::string bearer_token(const http::Request& req) {
   return start == std::string::npos ? std::string() : h.substr(start);
 }
 
+http::Response healthz(http::Context&, Services&) { return http::Response::json(200, {{"status", "ok"}}); }
+
+http::Response readyz(http::Context&, Services& s) {
+  if (!s.db.ping())
+    throw core::Problem(503, "not-ready", "Not ready", "Chưa sẵn sàng", "The database is not available.",
+                        "Cơ sở dữ liệu chưa sẵn sàng.");
+  return http::Response::json(200, {{"status", "ready"}});
+}
+
+// On the public listener only for a scraper holding server.metrics_token; everyone else, and
+// everyone when no token is configured, finds no such page (the metrics listener serves them).
+http::Response metrics(http::Context& ctx, Services& s) {
+  const auto& token = s.config.server.metrics_token;
+  if (token.empty() || !core::secrets_equal(bearer_token(ctx.req), token))
+    throw core::Problem::not_found("The route /metrics", "Đường dẫn /metrics");
+  return metrics_text();
+}
+
+http::Response meta(http::Context&, Services& s) {
+  auto words = org::hq_words(s.units.list());
+  return http::Response::json(200, {{"version", WATCHFLOOR_VERSION},
+                                    {"hq", to_json(words)},
+                                    {"roles", terms(org::role_terms(), words)},
+                                    {"unit_kinds", terms(org::unit_kinds(), words)},
+                                    {"designation_kinds", terms(org::designation_kinds(), words)}});
+}
+
 }  // namespace
 
 std::shared_ptr<http::Router> make_metrics_router() {
@@ -64,37 +91,11 @@ void add_ops_routes(http::Router& r, Services& s) {
   core::Metrics::global().gauge("watchfloor_uptime_seconds", [&s] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
   });
-
-  r.add("GET", "/healthz", Action::public_access, [](http::Context&) {
-    return http::Response::json(200, {{"status", "ok"}});
-  });
-
-  r.add("GET", "/readyz", Action::public_access, [&s](http::Context&) {
-    try {
-      s.db.query("SELECT 1 FROM units LIMIT 1");
-    } catch (const std::exception&) {
-      throw core::Problem(503, "not-ready", "Not ready", "Chưa sẵn sàng", "The database is not available.",
-                          "Cơ sở dữ liệu chưa sẵn sàng.");
-    }
-    return http::Response::json(200, {{"status", "ready"}});
-  });
-
-  // On the public listener only for a scraper holding server.metrics_token; everyone else, and
-  // everyone when no token is configured, finds no such page (the metrics listener serves them).
-  r.add("GET", "/metrics", Action::public_access, [&s](http::Context& ctx) {
-    const auto& token = s.config.server.metrics_token;
-    if (token.empty() || !core::secrets_equal(bearer_token(ctx.req), token))
-      throw core::Problem::not_found("The route /metrics", "Đường dẫn /metrics");
-    return metrics_text();
-  });
-
-  r.add("GET", "/api/v1/meta", Action::authenticated, [&s](http::Context&) {
-    auto words = org::hq_words(s.units.list());
-    return http::Response::json(200, {{"version", WATCHFLOOR_VERSION},
-                                      {"hq", to_json(words)},
-                                      {"roles", terms(org::role_terms(), words)},
-                                      {"unit_kinds", terms(org::unit_kinds(), words)},
-                                      {"designation_kinds", terms(org::designation_kinds(), words)}});
+  add_routes(r, s, {
+    {"GET", "/healthz", Action::public_access, healthz},
+    {"GET", "/readyz", Action::public_access, readyz},
+    {"GET", "/metrics", Action::public_access, metrics},
+    {"GET", "/api/v1/meta", Action::authenticated, meta},
   });
 }
 

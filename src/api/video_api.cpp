@@ -409,8 +409,7 @@ http::Response list_holds(http::Context& ctx, Services& s) {
     json j = video::to_json(h);
     j["camera_name"] = c->name;
     if (h.case_id)
-      if (auto r = s.db.query_one("SELECT number FROM cases WHERE id = ?", {*h.case_id}))
-        j["case_number"] = r->str("number");
+      if (auto kase = s.cases.get(*h.case_id)) j["case_number"] = kase->number;
     items.push_back(with_names(s, j));
   }
   return http::Response::json(200, {{"items", items}});

@@ -229,7 +229,7 @@ BackupResult backup(Installation& inst, const fs::path& dest) {
     throw;
   }
   inst.db->transaction([&] {
-    inst.audit.append(inst.system_event("system.backup", "installation", dest.string(), std::nullopt,
+    inst.audit.append(cli_actor().event("system.backup", "installation", dest.string(), std::nullopt,
                                         {{"dest", fs::absolute(dest).string()},
                                          {"database_sha256", r.db_sha256},
                                          {"database_bytes", r.db_bytes},
@@ -288,7 +288,7 @@ RestoreResult restore(const core::Config& config, const fs::path& source, bool f
     if (!ours) r.offline_dirs.push_back(d.str("path"));
   }
   inst.db->transaction([&] {
-    inst.audit.append(inst.system_event("system.restore", "installation", fs::absolute(data).string(), std::nullopt,
+    inst.audit.append(cli_actor().event("system.restore", "installation", fs::absolute(data).string(), std::nullopt,
                                         {{"source", fs::absolute(source).string()},
                                          {"backup_created_at", r.backup_created_at},
                                          {"backup_version", r.backup_version},

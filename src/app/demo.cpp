@@ -20,11 +20,10 @@ nlohmann::json ensure_demo(Installation& inst) {
   auto dir = resources_dir() / "presets";
   auto people = read_json_file(dir / "demo-users-2017.json");
   auto logins = nlohmann::json::array();
+  auto demo = audit::Actor::system("demo");
   store::Work::run(*inst.db, [&](store::Work&) {
     inst.set_setting("kind", "demo");
-    auto result = org::import_org(*inst.db, inst.units, read_json_file(dir / "org-2017.json"));
-    inst.audit.append(inst.system_event("org.import", "organisation", "org-2017", std::nullopt,
-                                        {{"preset", "2017"}, {"created", result.created}, {"updated", result.updated}}));
+    org::import_org(inst.units, read_json_file(dir / "org-2017.json"), "org-2017.json", demo);
     for (const auto& p : people) {
       auto unit = inst.units.by_code(p.at("unit").get<std::string>());
       if (!unit) throw std::runtime_error("demo user " + p.at("username").get<std::string>() + ": unknown unit");
@@ -45,10 +44,8 @@ nlohmann::json ensure_demo(Installation& inst) {
       }
       // Idempotent: a start that died before writing the logins file gets new passwords here.
       auto existing = inst.users.by_username(*in.username);
-      if (existing) inst.users.set_password(existing->id, *in.password, false);
-      auto user = existing ? *existing : inst.users.create(in);
-      inst.audit.append(inst.system_event(existing ? "user.update" : "user.create", "user", std::to_string(user.id),
-                                          user.unit_id, {{"username", user.username}, {"demo", true}}));
+      if (existing) inst.users.set_password(existing->id, *in.password, false, demo);
+      auto user = existing ? *existing : inst.users.create(in, demo);
       logins.push_back({{"username", user.username},
                         {"password", *in.password},
                         {"roles", role_names},

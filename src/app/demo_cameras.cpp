@@ -65,7 +65,7 @@ void add_sub_streams(Installation& inst, int rtsp_port) {
       if (c.main_url == stream_url(rtsp_port, k, "main") && !c.sub_url) {
         video::CameraInput in;
         in.sub_url = std::optional<std::string>(stream_url(rtsp_port, k, "sub"));
-        inst.catalog.update_camera(c.id, in);
+        inst.catalog.update_camera(c.id, in, audit::Actor::system("demo"));
       }
 }
 
@@ -86,7 +86,7 @@ void ensure_demo_cameras(Installation& inst, int rtsp_port) {
     in.address = s.address;
     in.latitude = std::optional<double>(s.lat);
     in.longitude = std::optional<double>(s.lon);
-    site_ids[s.name] = inst.catalog.create_site(in).id;
+    site_ids[s.name] = inst.catalog.create_site(in, audit::Actor::system("demo")).id;
   }
   int k = 0;
   for (const auto& c : kCameras) {
@@ -100,7 +100,7 @@ void ensure_demo_cameras(Installation& inst, int rtsp_port) {
     in.main_url = stream_url(rtsp_port, k, "main");
     in.sub_url = std::optional<std::string>(stream_url(rtsp_port, k, "sub"));
     in.retention_days = 30;
-    inst.catalog.create_camera(in);
+    inst.catalog.create_camera(in, audit::Actor::system("demo"));
   }
   spdlog::info("demo: {} cameras at {} sites, streamed by the camera simulator on port {}", k, std::size(kSites),
                rtsp_port);

@@ -53,7 +53,8 @@ void publish_roster(Installation& inst, duty::Duty& duty, const org::Unit& unit,
     duty.submit(r.id, office);
     duty.approve(r.id, leader, std::nullopt);
     duty.publish(r.id, office);
-    inst.audit.append(inst.system_event("roster.publish", "roster", std::to_string(r.id), unit.id, {{"demo", true}}));
+    inst.audit.append(audit::Actor::system("demo").event("roster.publish", "roster", std::to_string(r.id), unit.id,
+                                                         {{"demo", true}}));
     auto shift = duty.shift_at(unit.id, inst.clock.now_ms());
     if (!shift || !duty.log(shift->id).empty()) return;
     for (const auto& m : shift->members) duty.check_in(shift->id, m.user_id);
@@ -79,7 +80,7 @@ void ensure_sector_duty(Installation& inst, duty::Duty& duty) {
     duty::ShiftTemplate t;
     t.phases = {{"round_the_clock", "Cả ngày", "Round the clock", 0, 24 * 60,
                  {{"shift_leader", 1}, {"duty_officer", 1}, {"supervision_officer", 2}}}};
-    duty.set_template(unit->id, t, audit::Actor());  // the system sets it up
+    duty.set_template(unit->id, t, audit::Actor::system("demo"));
   }
   auto days = days_to_cover(duty, *unit, now);
   if (!days) return;

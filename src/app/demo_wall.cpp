@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "store/work.h"
 #include "app/installation.h"
 #include "video/wall_views.h"
 
@@ -32,7 +31,7 @@ void ensure_default(Installation& inst, video::WallViews& views, const char* uni
     if (wanted && static_cast<int>(v.tiles.size()) < video::layout_tiles(layout)) v.tiles.emplace_back(c.id);
   }
   if (v.tiles.empty()) return;
-  store::Work::run(*inst.db, [&](store::Work&) { views.create(v); });
+  views.create(v, audit::Actor::system("demo"));
   spdlog::info("demo: default video wall of {} ({} cameras)", unit_code, v.tiles.size());
 }
 

@@ -81,19 +81,9 @@ void Installation::set_setting(const std::string& key, const std::string& value)
            {key, value});
 }
 
-audit::Event Installation::system_event(std::string action, std::string object_type, std::string object_id,
-                                        std::optional<int64_t> unit_id, nlohmann::json details) {
-  audit::Event e;
+audit::Actor cli_actor() {
   const char* login = getlogin();
-  e.actor = std::string("system:") + (login ? login : "cli");
-  e.unit_id = unit_id;
-  e.action = std::move(action);
-  e.object_type = std::move(object_type);
-  e.object_id = std::move(object_id);
-  e.details = std::move(details);
-  e.request_id = "cli";
-  e.ip = "local";
-  return e;
+  return audit::Actor::system(login ? std::string("cli:") + login : "cli");
 }
 
 std::filesystem::path resources_dir() {
@@ -133,12 +123,11 @@ nlohmann::json read_json_file(const std::filesystem::path& file) {
 void bootstrap(Installation& inst, std::ostream& out) {
   if (inst.db->query_one("SELECT 1 FROM users LIMIT 1")) return;
   std::string password = core::random_password();
+  auto setup = audit::Actor::system("setup");
   store::Work::run(*inst.db, [&](store::Work&) {
-    if (!inst.db->query_one("SELECT 1 FROM units LIMIT 1")) {
-      auto result = org::import_org(*inst.db, inst.units, read_json_file(resources_dir() / "presets" / "org-2017.json"));
-      inst.audit.append(inst.system_event("org.import", "organisation", "org-2017", std::nullopt,
-                                          {{"preset", "2017"}, {"created", result.created}}));
-    }
+    if (!inst.db->query_one("SELECT 1 FROM units LIMIT 1"))
+      org::import_org(inst.units, read_json_file(resources_dir() / "presets" / "org-2017.json"), "org-2017.json",
+                      setup);
     auto root = inst.db->query_one("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
     org::UserInput in;
     in.username = "admin";
@@ -148,9 +137,7 @@ void bootstrap(Installation& inst, std::ostream& out) {
     in.password = password;
     in.must_change_password = true;
     in.roles = std::vector<auth::Grant>{{auth::Role::admin, root->i64("id")}};
-    auto admin = inst.users.create(in);
-    inst.audit.append(inst.system_event("user.create", "user", std::to_string(admin.id), admin.unit_id,
-                                        {{"username", "admin"}, {"first_start", true}}));
+    inst.users.create(in, setup);
     if (!inst.setting("kind")) inst.set_setting("kind", "real");
   });
   out << "watchfloor: created administrator \"admin\" with one-time password: " << password << "\n"

@@ -63,10 +63,11 @@ struct Installation {
   std::filesystem::path db_path() const { return config.data_dir / "watchfloor.db"; }
   std::optional<std::string> setting(const std::string& key);
   void set_setting(const std::string& key, const std::string& value);
-  // An audit event for work done from the command line (no HTTP request, no logged-in actor).
-  audit::Event system_event(std::string action, std::string object_type, std::string object_id,
-                            std::optional<int64_t> unit_id, nlohmann::json details = nlohmann::json::object());
 };
+
+// Who acts in what the command line does: the system, with the login that ran it when there is one
+// ("system:cli:hq.admin", else "system:cli").
+audit::Actor cli_actor();
 
 // Where presets/ and web/dist are: the repository root above the build directory, or PREFIX/share/watchfloor
 // of an installed binary in PREFIX/bin (the .deb: /usr/share/watchfloor), else the working directory.

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <iostream>
 
-#include "store/work.h"
 #include "api/api.h"
 #include "app/backup.h"
 #include "app/installation.h"
@@ -201,29 +200,18 @@ int main(int argc, char** argv) {
           if (!grant_unit) throw std::runtime_error("no unit with code '" + spec.substr(at + 1) + "'");
           in.roles->push_back({*role, grant_unit->id});
         }
-        store::Work::run(*inst->db, [&](store::Work&) {
-          auto u = inst->users.create(in);
-          inst->audit.append(inst->system_event("user.create", "user", std::to_string(u.id), u.unit_id, {{"username", username}}));
-        });
+        inst->users.create(in, app::cli_actor());
         std::cout << "watchfloor: created \"" << username << "\" with one-time password: " << *in.password << "\n";
       } else if (*user_passwd) {
         auto u = find_user(*inst, username);
         std::string pw = core::random_password();
-        store::Work::run(*inst->db, [&](store::Work&) {
-          inst->users.set_password(u.id, pw, true);
-          inst->sessions.remove_all_for_user(u.id);
-          inst->audit.append(inst->system_event("user.update", "user", std::to_string(u.id), u.unit_id, {{"password_reset", true}}));
-        });
+        inst->users.set_password(u.id, pw, true, app::cli_actor());
         std::cout << "watchfloor: new one-time password for \"" << username << "\": " << pw << "\n";
       } else if (*user_disable) {
         auto u = find_user(*inst, username);
-        store::Work::run(*inst->db, [&](store::Work&) {
-          org::UserInput in;
-          in.active = false;
-          inst->users.update(u.id, in);
-          inst->sessions.remove_all_for_user(u.id);
-          inst->audit.append(inst->system_event("user.update", "user", std::to_string(u.id), u.unit_id, {{"active", false}}));
-        });
+        org::UserInput in;
+        in.active = false;
+        inst->users.update(u.id, in, app::cli_actor());  // ends the person's sessions
         std::cout << "watchfloor: disabled \"" << username << "\"\n";
       }
       return 0;
@@ -232,12 +220,7 @@ int main(int argc, char** argv) {
       auto inst = org_w.open();
       if (*org_import) {
         auto doc = app::read_json_file(org_file);
-        org::ImportResult r;
-        store::Work::run(*inst->db, [&](store::Work&) {
-          r = org::import_org(*inst->db, inst->units, doc);
-          inst->audit.append(inst->system_event("org.import", "organisation", org_file.filename().string(), std::nullopt,
-                                                {{"created", r.created}, {"updated", r.updated}}));
-        });
+        auto r = org::import_org(inst->units, doc, org_file.filename().string(), app::cli_actor());
         std::cout << "watchfloor: imported " << r.created << " new and " << r.updated << " updated units\n";
       } else {
         std::ofstream out(org_file);
@@ -292,7 +275,8 @@ int main(int argc, char** argv) {
       auto r = video::fsck(inst->recorder.index(), video::posix_fs(), inst->clock, fsck_opt);
       video::print(r, std::cout);
       if (r.repaired())
-        inst->audit.append(inst->system_event("video.fsck.repair", "video", "store", std::nullopt, video::to_json(r)));
+        inst->audit.append(
+            app::cli_actor().event("video.fsck.repair", "video", "store", std::nullopt, video::to_json(r)));
       return r.problems_left() ? 1 : 0;
     }
     if (*backup) {

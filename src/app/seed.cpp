@@ -61,15 +61,17 @@ std::vector<org::User> reporters(Installation& inst, const json& logins) {
   return out;
 }
 
-// Runs `make(i)` for i in [from, to) in transactions of kBatch, with one audit entry per transaction.
+// Runs `make(i)` for i in [from, to) in units of work of kBatch, with one audit entry by `by` per unit.
 template <typename F>
-void batched(Installation& inst, const std::string& action, int64_t from, int64_t to, F&& make) {
+void batched(Installation& inst, const audit::Actor& by, const std::string& action, int64_t from, int64_t to,
+             F&& make) {
   auto started = std::chrono::steady_clock::now();
   for (int64_t at = from; at < to; at += kBatch) {
     int64_t end = std::min(to, at + kBatch);
     store::Work::run(*inst.db, [&](store::Work&) {
       for (int64_t i = at; i < end; ++i) make(i);
-      inst.audit.append(inst.system_event(action, "seed", fmt::format("{}-{}", at + 1, end), std::nullopt, {{"count", end - at}}));
+      inst.audit.append(
+          by.event(action, "seed", fmt::format("{}-{}", at + 1, end), std::nullopt, {{"count", end - at}}));
     });
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     core::log_info(fmt::format("seed: {} {} of {} ({:.0f}/s)", action, end, to, double(end - from) / std::max(secs, 1e-3)));
@@ -79,6 +81,7 @@ void batched(Installation& inst, const std::string& action, int64_t from, int64_
 }  // namespace
 
 SeedResult seed(Installation& inst, int64_t cases, int64_t cameras) {
+  const auto by = audit::Actor::system("seed");
   auto logins = ensure_demo(inst);
   ensure_demo_duty(inst, inst.duty);
   ensure_demo_cases(inst);
@@ -87,7 +90,7 @@ SeedResult seed(Installation& inst, int64_t cases, int64_t cameras) {
   if (have_cases < cases) {
     auto people = reporters(inst, logins);
     int64_t now = inst.clock.now_ms();
-    batched(inst, "seed.cases", have_cases, cases, [&](int64_t n) {
+    batched(inst, by, "seed.cases", have_cases, cases, [&](int64_t n) {
       const auto& u = people[n % people.size()];
       auto c = inst.cases.create(case_input(u.unit_id, n, now), u.id);
       inst.cases.report(c.id, u.id);
@@ -103,20 +106,20 @@ SeedResult seed(Installation& inst, int64_t cases, int64_t cameras) {
     for (auto& u : inst.units.list())
       if (!tree->is_external(u.id)) units.push_back(std::move(u));
     std::optional<int64_t> site;
-    batched(inst, "seed.cameras", have_cameras, cameras, [&](int64_t n) {
+    batched(inst, by, "seed.cameras", have_cameras, cameras, [&](int64_t n) {
       if (!site || n % 10 == 0) {
         video::SiteInput s;
         s.unit_id = units[size_t(n / 10) % units.size()].id;
         s.kind = "seaport";
         s.name = fmt::format("Địa điểm tăng trưởng {}", n / 10);
-        site = inst.catalog.create_site(s).id;
+        site = inst.catalog.create_site(s, by).id;
       }
       video::CameraInput in;
       in.site_id = site;
       in.name = fmt::format("Camera tăng trưởng {:05}", n);
       in.main_url = fmt::format("rtsp://192.0.2.{}:554/growth/{}", n % 250 + 1, n);
       in.enabled = false;
-      inst.catalog.create_camera(in);
+      inst.catalog.create_camera(in, by);
     });
     r.cameras_added = cameras - have_cameras;
   }

@@ -20,6 +20,9 @@ Event Actor::event(std::string action, std::string object_type, std::string obje
   e.ip = ip;
   return e;
 }
+
+Actor Actor::system(const std::string& what) { return Actor(0, "system:" + what, "", "local"); }
+
 namespace {
 nlohmann::json opt_json(const std::optional<int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
@@ -118,6 +121,18 @@ VerifyResult AuditLog::verify() {
     }
   }
   return res;
+}
+
+std::vector<Entry> AuditLog::read(const Filter& f, const nlohmann::json& query, int64_t reader_unit, const Actor& by) {
+  auto entries = list(f);
+  append(by.event("audit.read", "audit_log", "*", reader_unit, {{"query", query}, {"count", entries.size()}}));
+  return entries;
+}
+
+VerifyResult AuditLog::verified(int64_t reader_unit, const Actor& by) {
+  auto v = verify();
+  append(by.event("audit.verify", "audit_log", "*", reader_unit, {{"ok", v.ok}, {"entries", v.entries}}));
+  return v;
 }
 
 nlohmann::json to_json(const Entry& e) {

@@ -29,7 +29,7 @@ struct Event {
 };
 
 // Who acts and from where, carried into every audit entry an operation writes. A timer acting on its
-// own is the system (user 0); tests and the command line act as a bare user id.
+// own is the system (user 0, no name); a person without a request (a test) is a bare user id.
 struct Actor {
   int64_t user_id = 0;
   std::string username, request_id, ip;
@@ -37,6 +37,9 @@ struct Actor {
   Actor(int64_t id) : user_id(id) {}  // NOLINT(google-explicit-constructor): a person without a request
   Actor(int64_t id, std::string name, std::string request, std::string address)
       : user_id(id), username(std::move(name)), request_id(std::move(request)), ip(std::move(address)) {}
+  // The installation acting on the machine itself, for no person: user 0 named "system:<what>" ("system:setup"
+  // at the first start, "system:demo", "system:seed", "system:cli" for the command line), from "local".
+  static Actor system(const std::string& what);
   Event event(std::string action, std::string object_type, std::string object_id, std::optional<int64_t> unit_id,
               nlohmann::json details = nlohmann::json::object()) const;
 };
@@ -80,6 +83,10 @@ class AuditLog {
   int64_t append(const Event& e);
   std::vector<Entry> list(const Filter& f);  // newest first
   VerifyResult verify();
+  // The same as sensitive reads, each audited at the reader's unit: "audit.read" with the `query` asked and
+  // how many entries it answered, "audit.verify" with ok and entries.
+  std::vector<Entry> read(const Filter& f, const nlohmann::json& query, int64_t reader_unit, const Actor& by);
+  VerifyResult verified(int64_t reader_unit, const Actor& by);
 
  private:
   store::Db& db_;

@@ -94,11 +94,6 @@ audit::Actor Context::actor() const {
   return audit::Actor(identity->principal.user_id, identity->principal.username, request_id, req.remote_ip);
 }
 
-audit::Event Context::audit(std::string action, std::string object_type, std::string object_id,
-                            std::optional<int64_t> unit_id, nlohmann::json details) const {
-  return actor().event(std::move(action), std::move(object_type), std::move(object_id), unit_id, std::move(details));
-}
-
 Route& Router::add(std::string method, std::string pattern, auth::Action action, RouteHandler handler) {
   routes_.push_back(Route{std::move(method), std::move(pattern), action, std::move(handler)});
   return routes_.back();

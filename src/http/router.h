@@ -52,9 +52,6 @@ struct Context {
   bool may(auth::Action a, const auth::Target& t) const;
   // Who is acting, from where and in which request (what the domain writes into its audit entries).
   audit::Actor actor() const;
-  // An audit event filled with who, from where and which request.
-  audit::Event audit(std::string action, std::string object_type, std::string object_id,
-                     std::optional<int64_t> unit_id, nlohmann::json details = nlohmann::json::object()) const;
 };
 
 using RouteHandler = std::function<Response(Context&)>;

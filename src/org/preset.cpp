@@ -1,4 +1,3 @@
-#include "store/work.h"
 #include "org/preset.h"
 
 #include <fmt/format.h>
@@ -23,83 +22,83 @@ namespace {
 
 }  // namespace
 
-ImportResult import_org(store::Db& db, Units& units, const nlohmann::json& doc) {
+ImportResult import_org(Units& units, const nlohmann::json& doc, const std::string& name, const audit::Actor& by) {
   core::JsonBody top(doc, {"preset", "name_vi", "name_en", "units"});
   const auto* list = top.raw("units");
+  const auto* preset = top.raw("preset");
   if (!list || !list->is_array()) top.error("units", "Phải là một mảng đơn vị", "Must be an array of units");
   top.finish();
 
   ImportResult res;
-  try {
-    store::Work::run(db, [&](store::Work&) {
-      for (size_t i = 0; i < list->size(); ++i) {
-        std::string prefix = fmt::format("units[{}]", i);
-        core::JsonBody b((*list)[i],
-                         {"code", "parent", "kind", "name_vi", "name_en", "time_zone", "place", "has_camera_room",
-                          "must_run_24x7", "external", "designations"},
-                         prefix);
-        UnitInput in;
-        in.code = b.string("code", core::Need::required, 40);
-        in.kind = b.string("kind", core::Need::required);
-        in.name_vi = b.string("name_vi", core::Need::required, 200);
-        in.name_en = b.string("name_en", core::Need::required, 200);
-        in.time_zone = b.string("time_zone", core::Need::optional);
-        in.place = b.string("place", core::Need::optional, 100);
-        in.has_camera_room = b.boolean("has_camera_room", core::Need::optional);
-        in.must_run_24x7 = b.boolean("must_run_24x7", core::Need::optional);
-        in.external = b.boolean("external", core::Need::optional);
-        if (const auto* parent = b.raw("parent"); parent && !parent->is_null()) {
-          if (!parent->is_string()) {
-            b.error(b.path("parent"), "Phải là mã đơn vị", "Must be a unit code");
-          } else if (auto p = units.by_code(parent->get<std::string>())) {
-            in.parent_id = std::optional<int64_t>(p->id);
-          } else {
-            b.error(b.path("parent"), "Đơn vị cấp trên phải có trong tệp, trước đơn vị này, hoặc đã có sẵn",
-                    "The parent must exist already or come earlier in the file");
-          }
+  units.work([&](store::Work&) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      std::string prefix = fmt::format("units[{}]", i);
+      core::JsonBody b((*list)[i],
+                       {"code", "parent", "kind", "name_vi", "name_en", "time_zone", "place", "has_camera_room",
+                        "must_run_24x7", "external", "designations"},
+                       prefix);
+      UnitInput in;
+      in.code = b.string("code", core::Need::required, 40);
+      in.kind = b.string("kind", core::Need::required);
+      in.name_vi = b.string("name_vi", core::Need::required, 200);
+      in.name_en = b.string("name_en", core::Need::required, 200);
+      in.time_zone = b.string("time_zone", core::Need::optional);
+      in.place = b.string("place", core::Need::optional, 100);
+      in.has_camera_room = b.boolean("has_camera_room", core::Need::optional);
+      in.must_run_24x7 = b.boolean("must_run_24x7", core::Need::optional);
+      in.external = b.boolean("external", core::Need::optional);
+      if (const auto* parent = b.raw("parent"); parent && !parent->is_null()) {
+        if (!parent->is_string()) {
+          b.error(b.path("parent"), "Phải là mã đơn vị", "Must be a unit code");
+        } else if (auto p = units.by_code(parent->get<std::string>())) {
+          in.parent_id = std::optional<int64_t>(p->id);
         } else {
-          in.parent_id = std::optional<int64_t>();
+          b.error(b.path("parent"), "Đơn vị cấp trên phải có trong tệp, trước đơn vị này, hoặc đã có sẵn",
+                  "The parent must exist already or come earlier in the file");
         }
-        b.finish();
-        try {
-          if (auto existing = units.by_code(*in.code)) {
-            units.update(existing->id, in);
-            ++res.updated;
-          } else {
-            units.create(in);
-            ++res.created;
-          }
-        } catch (const core::Problem& p) {
-          rethrow_prefixed(p, prefix);
-        }
+      } else {
+        in.parent_id = std::optional<int64_t>();
       }
-      // Second pass: designations may point to units later in the file.
-      for (size_t i = 0; i < list->size(); ++i) {
-        const auto& item = (*list)[i];
-        auto d = item.find("designations");
-        if (d == item.end() || d->is_null()) continue;
-        std::string prefix = fmt::format("units[{}].designations", i);
-        if (!d->is_object()) throw core::Problem::field(prefix, "Phải là một đối tượng", "Must be an object");
-        UnitInput in;
-        for (const auto& [kind, target] : d->items()) {
-          if (target.is_null()) { in.designations[kind] = std::nullopt; continue; }
-          auto t = target.is_string() ? units.by_code(target.get<std::string>()) : std::nullopt;
-          if (!t)
-            throw core::Problem::field(prefix + "." + kind, "Không tìm thấy đơn vị có mã này",
-                                       "No unit has this code");
-          in.designations[kind] = t->id;
+      b.finish();
+      try {
+        if (auto existing = units.by_code(*in.code)) {
+          units.update(existing->id, in);
+          ++res.updated;
+        } else {
+          units.create(in);
+          ++res.created;
         }
-        try {
-          units.update(units.by_code(item.at("code").get<std::string>())->id, in);
-        } catch (const core::Problem& p) {
-          rethrow_prefixed(p, fmt::format("units[{}]", i));
-        }
+      } catch (const core::Problem& p) {
+        rethrow_prefixed(p, prefix);
       }
-    });
-  } catch (...) {
-    units.invalidate();
-    throw;
-  }
+    }
+    // Second pass: designations may point to units later in the file.
+    for (size_t i = 0; i < list->size(); ++i) {
+      const auto& item = (*list)[i];
+      auto d = item.find("designations");
+      if (d == item.end() || d->is_null()) continue;
+      std::string prefix = fmt::format("units[{}].designations", i);
+      if (!d->is_object()) throw core::Problem::field(prefix, "Phải là một đối tượng", "Must be an object");
+      UnitInput in;
+      for (const auto& [kind, target] : d->items()) {
+        if (target.is_null()) { in.designations[kind] = std::nullopt; continue; }
+        auto t = target.is_string() ? units.by_code(target.get<std::string>()) : std::nullopt;
+        if (!t)
+          throw core::Problem::field(prefix + "." + kind, "Không tìm thấy đơn vị có mã này",
+                                     "No unit has this code");
+        in.designations[kind] = t->id;
+      }
+      try {
+        units.update(units.by_code(item.at("code").get<std::string>())->id, in);
+      } catch (const core::Problem& p) {
+        rethrow_prefixed(p, fmt::format("units[{}]", i));
+      }
+    }
+    units.audit_.append(by.event("org.import", "organisation", name, std::nullopt,
+                                 {{"preset", preset && preset->is_string() ? *preset : nlohmann::json()},
+                                  {"created", res.created},
+                                  {"updated", res.updated}}));
+  });
   return res;
 }
 

@@ -4,8 +4,10 @@
 // installations.
 #include <nlohmann/json.hpp>
 
+#include <string>
+
+#include "audit/audit_log.h"
 #include "org/units.h"
-#include "store/db.h"
 
 namespace watchfloor::org {
 
@@ -14,9 +16,11 @@ struct ImportResult {
   int updated = 0;
 };
 
-// Creates units that are new and updates those whose code exists, in one transaction; designations
-// are applied after every unit exists. Throws core::Problem with fields like "units[3].parent".
-ImportResult import_org(store::Db& db, Units& units, const nlohmann::json& doc);
+// Creates units that are new and updates those whose code exists, as one unit of work; designations
+// are applied after every unit exists. Audited as a whole by `by`: one "org.import" entry naming the
+// file (`name`, e.g. "org-2017.json"), its preset and how many units were created and updated.
+// Throws core::Problem with fields like "units[3].parent", and nothing changes.
+ImportResult import_org(Units& units, const nlohmann::json& doc, const std::string& name, const audit::Actor& by);
 nlohmann::json export_org(Units& units);
 
 }  // namespace watchfloor::org

@@ -102,6 +102,24 @@ std::vector<int64_t> UnitTree::subtree(int64_t root) const {
   return out;
 }
 
+std::vector<int64_t> UnitTree::roots() const {
+  std::vector<int64_t> out;
+  for (const auto& [id, parent] : parent_)
+    if (!parent) out.push_back(id);
+  return out;
+}
+
+std::optional<std::vector<int64_t>> audit_scope(const auth::Principal& p, const UnitTree& tree) {
+  auto top = tree.roots();
+  if (std::all_of(top.begin(), top.end(),
+                  [&](int64_t u) { return auth::allowed(p, auth::Action::audit_read, {u}, tree); }))
+    return std::nullopt;
+  std::vector<int64_t> ids;
+  for (auto root : auth::scope_roots(p, auth::Action::audit_read, tree).value_or(std::vector<int64_t>{}))
+    for (auto id : tree.subtree(root)) ids.push_back(id);
+  return ids;
+}
+
 std::vector<Unit> Units::list() {
   std::vector<Unit> units;
   std::unordered_map<int64_t, size_t> index;
@@ -227,14 +245,6 @@ void Units::remove(int64_t id) {
                                     fmt::format("Đơn vị đang được chỉ định ({}) cho đơn vị {}.", r->str("kind"), r->str("unit_code")));
     db_.exec("DELETE FROM units WHERE id = ?", {id});
     invalidate();
-  });
-}
-
-template <class F>
-auto Units::work(F&& body) {
-  return store::Work::run(db_, [&](store::Work& w) {
-    w.on_rollback([this] { invalidate(); });  // the cached tree may hold what was just rolled back
-    return body(w);
   });
 }
 

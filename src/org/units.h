@@ -16,8 +16,11 @@
 #include "core/clock.h"
 #include "events/bus.h"
 #include "store/db.h"
+#include "store/work.h"
 
 namespace watchfloor::org {
+
+struct ImportResult;  // org/preset.h
 
 struct Unit {
   int64_t id = 0;
@@ -48,6 +51,7 @@ class UnitTree final : public auth::UnitScope {
   std::vector<int64_t> watched_through_section(int64_t unit) const override;
   bool exists(int64_t unit) const { return parent_.count(unit) > 0; }
   std::vector<int64_t> subtree(int64_t root) const;
+  std::vector<int64_t> roots() const;  // the top-level units
 
  private:
   std::unordered_map<int64_t, std::optional<int64_t>> parent_;
@@ -63,27 +67,36 @@ class Units {
   std::vector<Unit> list();
   std::optional<Unit> get(int64_t id);
   std::optional<Unit> by_code(const std::string& code);
-  // Validate and write; throw core::Problem naming the field on bad input.
-  Unit create(const UnitInput& in);
-  Unit update(int64_t id, const UnitInput& in);
-  void remove(int64_t id);
-  // The same by a person, each one unit of work: audited ("unit.create"; "unit.update" with the unit before
-  // and the `change` asked for; "unit.delete") and published ("unit.created", "unit.updated", "unit.deleted")
-  // after the commit; a rollback drops the cached tree. The forms above are for the organisation's import,
-  // which audits itself as a whole.
+  // Each change one unit of work, validated (core::Problem naming the field on bad input), audited
+  // ("unit.create"; "unit.update" with the unit before and the `change` asked for; "unit.delete") and
+  // published ("unit.created", "unit.updated", "unit.deleted") after the commit; a rollback drops the
+  // cached tree.
   Unit create(const UnitInput& in, const audit::Actor& by);
-  Unit update(int64_t id, const UnitInput& in, const audit::Actor& by, const nlohmann::json& change);
+  Unit update(int64_t id, const UnitInput& in, const audit::Actor& by,
+              const nlohmann::json& change = nlohmann::json::object());
   void remove(int64_t id, const audit::Actor& by);
   std::shared_ptr<const UnitTree> tree();
   // Drops the cached tree (after a write, or a rolled-back transaction that wrote).
   void invalidate();
 
  private:
+  // The organisation's import (org/preset.h) writes a whole file through the unaudited forms below, in one
+  // unit of work with one audit entry of its own.
+  friend ImportResult import_org(Units& units, const nlohmann::json& doc, const std::string& name,
+                                 const audit::Actor& by);
+  Unit create(const UnitInput& in);
+  Unit update(int64_t id, const UnitInput& in);
+  void remove(int64_t id);
   void validate(const std::optional<Unit>& before, const Unit& after, const UnitInput& in);
   void write_designations(int64_t id, const UnitInput& in);
   // Runs `body` as one unit of work whose rollback drops the cached tree.
   template <class F>
-  auto work(F&& body);
+  auto work(F&& body) {
+    return store::Work::run(db_, [&](store::Work& w) {
+      w.on_rollback([this] { invalidate(); });  // the cached tree may hold what was just rolled back
+      return body(w);
+    });
+  }
   store::Db& db_;
   const core::Clock& clock_;
   audit::AuditLog& audit_;
@@ -94,5 +107,10 @@ class Units {
 };
 
 nlohmann::json to_json(const Unit& u);
+
+// The units whose audit entries `p` may read (auth::Action::audit_read): nullopt, every entry, for a reader
+// whose scope holds every top-level unit, who also sees the entries that belong to no unit (a failed login
+// of an unknown name); otherwise the units of the subtrees the reader's grants cover (perhaps none).
+std::optional<std::vector<int64_t>> audit_scope(const auth::Principal& p, const UnitTree& tree);
 
 }  // namespace watchfloor::org

@@ -228,7 +228,7 @@ void Users::sign_out(const std::string& token, const audit::Actor& by) {
 
 void Users::change_password(const audit::Actor& by, const std::string& password, const std::string& keep_token) {
   store::Work::run(db_, [&](store::Work&) {
-    set_password(by.user_id, password, false);
+    write_password(by.user_id, password, false);
     sessions_.remove_all_for_user(by.user_id, keep_token);  // other sessions of this user end; this one stays
     auto u = get(by.user_id);
     audit_.append(by.event("auth.password_change", "user", std::to_string(by.user_id), u ? std::optional(u->unit_id) : std::nullopt));
@@ -241,7 +241,17 @@ void Users::password_change_refused(const audit::Actor& by, const std::string& r
                          u ? std::optional(u->unit_id) : std::nullopt, {{"reason", reason}}));
 }
 
-void Users::set_password(int64_t id, const std::string& password, bool must_change) {
+void Users::set_password(int64_t id, const std::string& password, bool must_change, const audit::Actor& by) {
+  store::Work::run(db_, [&](store::Work&) {
+    auto u = get(id);
+    if (!u) throw core::Problem::not_found("The user", "Người dùng");
+    write_password(id, password, must_change);
+    sessions_.remove_all_for_user(id);
+    audit_.append(by.event("user.update", "user", std::to_string(id), u->unit_id, {{"password_reset", true}}));
+  });
+}
+
+void Users::write_password(int64_t id, const std::string& password, bool must_change) {
   std::string hash = auth::hash_password(password);
   db_.exec("UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?", {hash, int64_t(must_change), id});
 }

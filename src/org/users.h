@@ -48,14 +48,14 @@ class Users {
   std::optional<User> by_username(const std::string& username);
   // The stored argon2id hash, for login only.
   std::optional<std::string> password_hash(int64_t id);
-  User create(const UserInput& in);
-  User update(int64_t id, const UserInput& in);
-  // The same by a person, each one unit of work with its audit entry ("user.create", "user.update"; what was
-  // set, never a password). Nobody disables their own account; a password someone else sets is for one use;
-  // disabling or setting a password ends the person's sessions. The forms above are for set-up and the
-  // command line, which audit what they do themselves.
+  // Each one unit of work with its audit entry ("user.create", "user.update"; what was set, never a
+  // password). Nobody disables their own account; a password someone else sets is for one use; disabling
+  // or setting a password ends the person's sessions.
   User create(const UserInput& in, const audit::Actor& by);
   User update(int64_t id, const UserInput& in, const audit::Actor& by);
+  // A password the installation sets for a person (the demo's, usable at once unless `must_change`): one
+  // unit of work with its audit entry ("user.update", password_reset); the person's sessions end.
+  void set_password(int64_t id, const std::string& password, bool must_change, const audit::Actor& by);
   // Sensitive reads and the sign-in unlock, audited: a list of people (`query` and how many it answered,
   // at the reader's unit), another person's record, the unlock of a person's sign-in throttle.
   void listed(const nlohmann::json& query, size_t count, const auth::Principal& reader, const audit::Actor& by);
@@ -70,11 +70,13 @@ class Users {
   // A person's own password change ("auth.password_change"): their other sessions end, `keep_token`'s stays.
   void change_password(const audit::Actor& by, const std::string& password, const std::string& keep_token);
   void password_change_refused(const audit::Actor& by, const std::string& reason);
-  void set_password(int64_t id, const std::string& password, bool must_change);
-  void record_login(int64_t id);
   auth::Principal principal(const User& u) const;
 
  private:
+  User create(const UserInput& in);
+  User update(int64_t id, const UserInput& in);
+  void write_password(int64_t id, const std::string& password, bool must_change);
+  void record_login(int64_t id);
   void validate(const std::optional<User>& before, const UserInput& in);
   store::Db& db_;
   const core::Clock& clock_;

@@ -85,6 +85,8 @@ class Db {
   virtual bool in_transaction() const = 0;
 
   std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
+  // Whether the database answers a query that reads its schema (readiness): false instead of an exception.
+  bool ping();
 };
 
 struct OpenOptions {

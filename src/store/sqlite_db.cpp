@@ -74,6 +74,15 @@ std::optional<Row> Db::query_one(std::string_view sql, const std::vector<Value>&
   return std::move(rows.front());
 }
 
+bool Db::ping() {
+  try {
+    query("SELECT version FROM schema_migrations LIMIT 1");
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 namespace {
 
 // One SQLite connection and its prepared statements; the caller serialises its use.

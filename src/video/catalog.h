@@ -83,9 +83,6 @@ class Catalog {
 
   std::vector<Site> sites(std::optional<int64_t> unit_id);
   std::optional<Site> site(int64_t id);
-  Site create_site(const SiteInput& in);
-  Site update_site(int64_t id, const SiteInput& in);
-  void remove_site(int64_t id);  // 409 while it has cameras
 
   std::vector<Camera> cameras(std::optional<int64_t> site_id, std::optional<int64_t> unit_id);
   // A page of cameras in site then camera name order, after the key (site name, camera name, id) of the
@@ -98,12 +95,9 @@ class Catalog {
   };
   std::vector<Camera> cameras(const Query& q);
   std::optional<Camera> camera(int64_t id);
-  Camera create_camera(const CameraInput& in);
-  Camera update_camera(int64_t id, const CameraInput& in);
-  void remove_camera(int64_t id);
-  // The same by a person, each one unit of work with its audit entry ("site.create", "site.update",
-  // "site.delete", "camera.create", "camera.update" saying what happened to the credentials, never the secret,
-  // "camera.delete"). The forms above are for the demo and tests.
+  // Changes to sites and cameras, each one unit of work with its audit entry ("site.create", "site.update",
+  // "site.delete" (409 while the site has cameras), "camera.create", "camera.update" saying what happened to
+  // the credentials, never the secret, "camera.delete").
   Site create_site(const SiteInput& in, const audit::Actor& by);
   Site update_site(int64_t id, const SiteInput& in, const audit::Actor& by);
   void remove_site(int64_t id, const audit::Actor& by);
@@ -126,6 +120,12 @@ class Catalog {
   org::Units& units() { return units_; }
 
  private:
+  Site create_site(const SiteInput& in);
+  Site update_site(int64_t id, const SiteInput& in);
+  void remove_site(int64_t id);
+  Camera create_camera(const CameraInput& in);
+  Camera update_camera(int64_t id, const CameraInput& in);
+  void remove_camera(int64_t id);
   void check_site(const Site& s);
   void check_camera(const Camera& c);
   store::Db& db_;

@@ -73,18 +73,17 @@ class WallViews {
 
   std::vector<WallView> list();
   std::optional<WallView> get(int64_t id);
-  // Stores a new view (already checked); a default view takes the unit's default from any other.
-  WallView create(WallView v);
-  // Replaces a stored view's fields with `v`'s (already checked); same rule for the default.
-  WallView update(const WallView& v);
-  void remove(int64_t id);
-  // The same by a person, each one unit of work with its audit entry ("wall_view.create", "wall_view.update"
-  // with the view before and after, "wall_view.delete"). The forms above are for the demo.
+  // Each one unit of work with its audit entry ("wall_view.create", "wall_view.update" with the view before
+  // and after, "wall_view.delete"). `create` stores a new view, `update` replaces a stored view's fields with
+  // `v`'s (both already checked); a default view takes the unit's default from any other.
   WallView create(WallView v, const audit::Actor& by);
   WallView update(const WallView& before, const WallView& v, const audit::Actor& by);
   void remove(const WallView& v, const audit::Actor& by);
 
  private:
+  WallView create(WallView v);
+  WallView update(const WallView& v);
+  void remove(int64_t id);
   void take_default(int64_t unit_id, int64_t except_id);
   store::Db& db_;
   const core::Clock& clock_;

@@ -242,6 +242,47 @@ TEST_F(AuditTest, ListFilters) {
   EXPECT_EQ(q([](Filter& f) { f.actor = "admin"; f.action_prefix = "unit."; f.unit_ids = V{10}; }), (V{2, 1}));
 }
 
+TEST_F(AuditTest, ReadingTheLogIsItselfAnEntryWithTheQueryAndTheCount) {
+  fill();
+  Actor reader(3, "kiemtra.hp", "req-9", "10.0.0.9");
+  auto page = log_->read(where([](Filter& f) { f.action_prefix = "unit."; }), {{"action", "unit."}}, 20, reader);
+  EXPECT_EQ(seqs(page), (std::vector<int64_t>{2, 1}));  // the read's own entry comes after the page
+  auto e = log_->list({}).front();
+  EXPECT_EQ(e.seq, 6);
+  EXPECT_EQ(e.event.action, "audit.read");
+  EXPECT_EQ(e.event.object_type, "audit_log");
+  EXPECT_EQ(e.event.object_id, "*");
+  EXPECT_EQ(e.event.unit_id, 20);  // the reader's unit
+  EXPECT_EQ(e.event.actor, "kiemtra.hp");
+  EXPECT_EQ(e.event.request_id, "req-9");
+  EXPECT_EQ(nlohmann::json::parse(e.details_text), (nlohmann::json{{"query", {{"action", "unit."}}}, {"count", 2}}));
+}
+
+TEST_F(AuditTest, CheckingTheChainIsItselfAnEntryWithTheResult) {
+  fill();
+  auto v = log_->verified(10, Actor(3, "kiemtra.hp", "req-9", "10.0.0.9"));
+  EXPECT_TRUE(v.ok);
+  EXPECT_EQ(v.entries, 5);
+  auto e = log_->list({}).front();
+  EXPECT_EQ(e.event.action, "audit.verify");
+  EXPECT_EQ(e.event.unit_id, 10);
+  EXPECT_EQ(nlohmann::json::parse(e.details_text), (nlohmann::json{{"ok", true}, {"entries", 5}}));
+  EXPECT_TRUE(log_->verify().ok);
+}
+
+TEST_F(AuditTest, TheSystemActsAsNoPersonUnderItsOwnName) {
+  log_->append(Actor::system("cli").event("user.update", "user", "7", 20, {{"active", false}}));
+  auto j = to_json(log_->list({}).front());
+  EXPECT_TRUE(j["actor_id"].is_null());  // no person: the console shows the name
+  EXPECT_EQ(j["actor"], "system:cli");
+  EXPECT_EQ(j["ip"], "local");
+  // A timer acting on its own has no name at all (the console says "Hệ thống").
+  log_->append(Actor().event("case.escalate", "case", "1", 20));
+  j = to_json(log_->list({}).front());
+  EXPECT_TRUE(j["actor_id"].is_null());
+  EXPECT_TRUE(j["actor"].is_null());
+}
+
 TEST_F(AuditTest, ActionPrefixIsNotAPattern) {
   using V = std::vector<int64_t>;
   auto q = [&](const std::function<void(Filter&)>& set) { return seqs(log_->list(where(set))); };

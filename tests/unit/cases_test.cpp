@@ -46,7 +46,7 @@ struct World {
     audit = std::make_unique<audit::AuditLog>(*db, clock);
     sessions = std::make_unique<auth::Sessions>(*db, clock, security);
     units = std::make_unique<org::Units>(*db, clock, *audit, *bus);
-    org::import_org(*db, *units, read_preset(c.preset));
+    org::import_org(*units, read_preset(c.preset), "test", audit::Actor::system("test"));
     users = std::make_unique<org::Users>(*db, clock, *units, *audit, *sessions);
     duty = std::make_unique<duty::Duty>(*db, clock, *units, *users, *audit, *bus);
     alerts = std::make_unique<events::Alerts>(*db, clock, *bus, *audit);

@@ -171,7 +171,7 @@ class Documents : public ::testing::TestWithParam<Preset> {
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     sessions_ = std::make_unique<auth::Sessions>(*db_, clock_, security_);
     units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, *bus_);
-    org::import_org(*db_, *units_, read_preset(p.file));
+    org::import_org(*units_, read_preset(p.file), "test", audit::Actor::system("test"));
     users_ = std::make_unique<org::Users>(*db_, clock_, *units_, *audit_, *sessions_);
     duty_ = std::make_unique<Duty>(*db_, clock_, *units_, *users_, *audit_, *bus_);
     alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_, *audit_);

@@ -39,7 +39,7 @@ struct World {
     u.name_vi = "Cục Hải quan TP. Hải Phòng";
     u.name_en = "Hai Phong Customs Department";
     u.must_run_24x7 = true;
-    unit = units->create(u).id;
+    unit = units->create(u, audit::Actor::system("test")).id;
     for (int i = 1; i <= 8; ++i)
       db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES (?,?,?,?,?)",
                {"u" + std::to_string(i), "Cán bộ " + std::to_string(i), unit, std::string("x"), int64_t(0)});

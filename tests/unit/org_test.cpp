@@ -31,6 +31,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+const audit::Actor kBy = audit::Actor::system("test");
+
 
 std::vector<std::string> fields(const core::Problem& p) {
   std::vector<std::string> out;
@@ -89,10 +91,10 @@ UnitInput unit(const std::string& code, std::optional<int64_t> parent, const std
 class UnitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hq_ = org_.units->create(unit("HQ", std::nullopt, "headquarters", "Tổng cục Hải quan")).id;
-    a_ = org_.units->create(unit("PA", hq_, "provincial_department", "Cục Hải quan tỉnh A")).id;
-    a1_ = org_.units->create(unit("PA-B1", a_, "branch", "Chi cục A1")).id;
-    b_ = org_.units->create(unit("PB", hq_, "provincial_department", "Cục Hải quan tỉnh B")).id;
+    hq_ = org_.units->create(unit("HQ", std::nullopt, "headquarters", "Tổng cục Hải quan"), kBy).id;
+    a_ = org_.units->create(unit("PA", hq_, "provincial_department", "Cục Hải quan tỉnh A"), kBy).id;
+    a1_ = org_.units->create(unit("PA-B1", a_, "branch", "Chi cục A1"), kBy).id;
+    b_ = org_.units->create(unit("PB", hq_, "provincial_department", "Cục Hải quan tỉnh B"), kBy).id;
   }
   Org org_{"units"};
   int64_t hq_ = 0, a_ = 0, a1_ = 0, b_ = 0;
@@ -102,7 +104,7 @@ TEST_F(UnitsTest, CreateStoresEveryFieldWithDefaults) {
   auto in = unit("PA-B2", a_, "branch", "Chi cục Hải quan cửa khẩu quốc tế Lao Bảo");
   in.has_camera_room = true;
   in.must_run_24x7 = true;
-  auto u = org_.units->create(in);
+  auto u = org_.units->create(in, kBy);
   EXPECT_GT(u.id, 0);
   EXPECT_EQ(u.parent_id, a_);
   EXPECT_EQ(u.code, "PA-B2");
@@ -126,7 +128,7 @@ TEST_F(UnitsTest, VietnameseNamesRoundTripByteForByte) {
   const std::string nfd = "Đo\u0302\u0323i";  // "Đội" with combining marks
   auto in = unit("PA-T1", a1_, "team", nfc);
   in.name_en = nfd;
-  auto id = org_.units->create(in).id;
+  auto id = org_.units->create(in, kBy).id;
   auto u = org_.units->get(id);
   EXPECT_EQ(u->name_vi, nfc);
   EXPECT_EQ(u->name_en, nfd);
@@ -136,64 +138,65 @@ TEST_F(UnitsTest, VietnameseNamesRoundTripByteForByte) {
 }
 
 TEST_F(UnitsTest, DuplicateCodeIsRefusedOnTheCodeField) {
-  auto p = problem_of([&] { org_.units->create(unit("PA", hq_)); });
+  auto p = problem_of([&] { org_.units->create(unit("PA", hq_), kBy); });
   EXPECT_EQ(p.status(), 400);
   EXPECT_EQ(fields(p), std::vector<std::string>{"code"});
   EXPECT_FALSE(p.errors()[0].message_vi.empty());
   // Renaming another unit onto a taken code is refused too; keeping one's own code is fine.
   UnitInput rename;
   rename.code = "PB";
-  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, rename); })), std::vector<std::string>{"code"});
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, rename, kBy); })), std::vector<std::string>{"code"});
   rename.code = "PA";
-  EXPECT_NO_THROW(org_.units->update(a_, rename));
+  EXPECT_NO_THROW(org_.units->update(a_, rename, kBy));
   EXPECT_EQ(org_.units->list().size(), 4u);
 }
 
 TEST_F(UnitsTest, BadCodesAreRefused) {
   for (const char* code : {"", "pa-lower", "-DASH", "HAS SPACE", "ĐỘI", "A1234567890123456789012345678901234567890"})
-    EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit(code, hq_)); })), std::vector<std::string>{"code"})
+    EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit(code, hq_), kBy); })), std::vector<std::string>{"code"})
         << code;
 }
 
 TEST_F(UnitsTest, UnknownKindIsRefused) {
-  EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit("X1", hq_, "castle")); })),
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit("X1", hq_, "castle"), kBy); })),
             std::vector<std::string>{"kind"});
 }
 
 TEST_F(UnitsTest, BadTimeZoneIsRefused) {
   auto in = unit("X1", hq_);
   in.time_zone = "Mars/Base";
-  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in); })), std::vector<std::string>{"time_zone"});
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in, kBy); })), std::vector<std::string>{"time_zone"});
   in.time_zone = "Asia/Bangkok";
-  EXPECT_EQ(org_.units->create(in).time_zone, "Asia/Bangkok");
+  EXPECT_EQ(org_.units->create(in, kBy).time_zone, "Asia/Bangkok");
 }
 
 TEST_F(UnitsTest, EmptyNamesAreRefused) {
   auto in = unit("X1", hq_, "branch", "");
   in.name_en = "";
-  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in); })), (std::vector<std::string>{"name_vi", "name_en"}));
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in, kBy); })), (std::vector<std::string>{"name_vi", "name_en"}));
 }
 
 TEST_F(UnitsTest, MissingParentIsRefused) {
-  EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit("X1", 9999)); })), std::vector<std::string>{"parent_id"});
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(unit("X1", 9999), kBy); })),
+            std::vector<std::string>{"parent_id"});
   UnitInput move;
   move.parent_id = std::optional<int64_t>(9999);
-  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a1_, move); })), std::vector<std::string>{"parent_id"});
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a1_, move, kBy); })), std::vector<std::string>{"parent_id"});
 }
 
 TEST_F(UnitsTest, AUnitCannotMoveUnderItselfOrItsDescendants) {
   UnitInput move;
   move.parent_id = std::optional<int64_t>(a1_);  // PA under its own branch
-  auto p = problem_of([&] { org_.units->update(a_, move); });
+  auto p = problem_of([&] { org_.units->update(a_, move, kBy); });
   EXPECT_EQ(fields(p), std::vector<std::string>{"parent_id"});
   move.parent_id = std::optional<int64_t>(a_);  // under itself
-  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, move); })), std::vector<std::string>{"parent_id"});
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, move, kBy); })), std::vector<std::string>{"parent_id"});
   move.parent_id = std::optional<int64_t>(a_);  // HQ under its grandchild's parent
-  EXPECT_EQ(fields(problem_of([&] { org_.units->update(hq_, move); })), std::vector<std::string>{"parent_id"});
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(hq_, move, kBy); })), std::vector<std::string>{"parent_id"});
   EXPECT_EQ(org_.units->get(a_)->parent_id, hq_);  // nothing changed
   // A legitimate move works and the tree follows it.
   move.parent_id = std::optional<int64_t>(b_);
-  EXPECT_EQ(org_.units->update(a1_, move).parent_id, b_);
+  EXPECT_EQ(org_.units->update(a1_, move, kBy).parent_id, b_);
   EXPECT_TRUE(org_.units->tree()->contains(b_, a1_));
   EXPECT_FALSE(org_.units->tree()->contains(a_, a1_));
 }
@@ -201,7 +204,7 @@ TEST_F(UnitsTest, AUnitCannotMoveUnderItselfOrItsDescendants) {
 TEST_F(UnitsTest, ErrorsAreReportedTogether) {
   auto in = unit("PA", 9999, "castle");
   in.time_zone = "Nowhere/Land";
-  auto p = problem_of([&] { org_.units->create(in); });
+  auto p = problem_of([&] { org_.units->create(in, kBy); });
   EXPECT_EQ(fields(p), (std::vector<std::string>{"code", "kind", "time_zone", "parent_id"}));
   auto j = p.to_json();
   EXPECT_EQ(j["status"], 400);
@@ -211,14 +214,16 @@ TEST_F(UnitsTest, ErrorsAreReportedTogether) {
 TEST_F(UnitsTest, DesignationsPointToExistingUnits) {
   UnitInput d;
   d.designations["leadership"] = 9999;
-  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, d); })),
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, d, kBy); })),
             std::vector<std::string>{"designations.leadership"});
   d.designations.clear();
   d.designations["bogus_kind"] = a1_;
-  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, d); })), std::vector<std::string>{"designations.bogus_kind"});
+  EXPECT_EQ(fields(problem_of([&] { org_.units->update(a_, d, kBy); })),
+            std::vector<std::string>{"designations.bogus_kind"});
   auto in = unit("X1", hq_);
   in.designations["duty_watch"] = 9999;
-  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in); })), std::vector<std::string>{"designations.duty_watch"});
+  EXPECT_EQ(fields(problem_of([&] { org_.units->create(in, kBy); })),
+            std::vector<std::string>{"designations.duty_watch"});
   EXPECT_FALSE(org_.units->by_code("X1"));
   EXPECT_EQ(org_.count("unit_designations"), 0);
 }
@@ -227,18 +232,18 @@ TEST_F(UnitsTest, DesignationsAreSetReplacedAndRemoved) {
   UnitInput d;
   d.designations["leadership"] = a1_;
   d.designations["duty_watch"] = a_;  // a unit may designate itself
-  auto u = org_.units->update(a_, d);
+  auto u = org_.units->update(a_, d, kBy);
   EXPECT_EQ(u.designations, (std::map<std::string, int64_t>{{"leadership", a1_}, {"duty_watch", a_}}));
 
   UnitInput change;
   change.designations["leadership"] = b_;
   change.designations["duty_watch"] = std::nullopt;
-  u = org_.units->update(a_, change);
+  u = org_.units->update(a_, change, kBy);
   EXPECT_EQ(u.designations, (std::map<std::string, int64_t>{{"leadership", b_}}));
   // Untouched designations stay when other fields change.
   UnitInput rename;
   rename.name_vi = "Cục Hải quan tỉnh A (mới)";
-  EXPECT_EQ(org_.units->update(a_, rename).designations, (std::map<std::string, int64_t>{{"leadership", b_}}));
+  EXPECT_EQ(org_.units->update(a_, rename, kBy).designations, (std::map<std::string, int64_t>{{"leadership", b_}}));
 
   auto j = to_json(*org_.units->get(a_));
   EXPECT_EQ(j["designations"]["leadership"], b_);
@@ -247,18 +252,18 @@ TEST_F(UnitsTest, DesignationsAreSetReplacedAndRemoved) {
 }
 
 TEST_F(UnitsTest, UpdateOfAMissingUnitIsNotFound) {
-  EXPECT_EQ(problem_of([&] { org_.units->update(9999, UnitInput{}); }).status(), 404);
-  EXPECT_EQ(problem_of([&] { org_.units->remove(9999); }).status(), 404);
+  EXPECT_EQ(problem_of([&] { org_.units->update(9999, UnitInput{}, kBy); }).status(), 404);
+  EXPECT_EQ(problem_of([&] { org_.units->remove(9999, kBy); }).status(), 404);
 }
 
 TEST_F(UnitsTest, DeleteLeafWorks) {
-  org_.units->remove(a1_);
+  org_.units->remove(a1_, kBy);
   EXPECT_FALSE(org_.units->get(a1_));
   EXPECT_FALSE(org_.units->tree()->exists(a1_));
 }
 
 TEST_F(UnitsTest, DeleteWithSubunitsConflicts) {
-  auto p = problem_of([&] { org_.units->remove(a_); });
+  auto p = problem_of([&] { org_.units->remove(a_, kBy); });
   EXPECT_EQ(p.status(), 409);
   EXPECT_TRUE(org_.units->get(a_));
 }
@@ -266,22 +271,22 @@ TEST_F(UnitsTest, DeleteWithSubunitsConflicts) {
 TEST_F(UnitsTest, DeleteOfADesignatedUnitConflicts) {
   UnitInput d;
   d.designations["supervision_section"] = a1_;
-  org_.units->update(a_, d);
-  auto p = problem_of([&] { org_.units->remove(a1_); });
+  org_.units->update(a_, d, kBy);
+  auto p = problem_of([&] { org_.units->remove(a1_, kBy); });
   EXPECT_EQ(p.status(), 409);
   EXPECT_NE(p.to_json()["detail"].get<std::string>().find("supervision_section"), std::string::npos);
   EXPECT_TRUE(org_.units->get(a1_));
   // Once the designation is removed the unit may go.
   d.designations["supervision_section"] = std::nullopt;
-  org_.units->update(a_, d);
-  EXPECT_NO_THROW(org_.units->remove(a1_));
+  org_.units->update(a_, d, kBy);
+  EXPECT_NO_THROW(org_.units->remove(a1_, kBy));
 }
 
 TEST_F(UnitsTest, DeleteOfAUnitDesignatingItselfWorks) {
   UnitInput d;
   d.designations["duty_watch"] = a1_;
-  org_.units->update(a1_, d);
-  EXPECT_NO_THROW(org_.units->remove(a1_));
+  org_.units->update(a1_, d, kBy);
+  EXPECT_NO_THROW(org_.units->remove(a1_, kBy));
   EXPECT_EQ(org_.count("unit_designations"), 0);
 }
 
@@ -289,20 +294,20 @@ TEST_F(UnitsTest, DeleteWithPeopleConflicts) {
   // A person is written directly: hashing a password here would only cost time.
   org_.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES (?,?,?,?,0)",
                 {std::string("nvan.a"), std::string("Nguyễn Văn A"), a1_, std::string("x")});
-  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_); }).status(), 409);
+  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_, kBy); }).status(), 409);
   // A role held at the unit by someone elsewhere blocks deletion too.
   org_.db->exec("UPDATE users SET unit_id = ?", {b_});
   org_.db->exec("INSERT INTO role_grants(user_id, role, unit_id) SELECT id, 'auditor', ? FROM users", {a1_});
-  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_); }).status(), 409);
+  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_, kBy); }).status(), 409);
   org_.db->exec("DELETE FROM role_grants");
-  EXPECT_NO_THROW(org_.units->remove(a1_));
+  EXPECT_NO_THROW(org_.units->remove(a1_, kBy));
 }
 
 TEST_F(UnitsTest, FailedCreateWritesNothing) {
   auto before = org_.count("units");
   auto in = unit("X1", hq_);
   in.designations["leadership"] = 9999;
-  EXPECT_THROW(org_.units->create(in), core::Problem);
+  EXPECT_THROW(org_.units->create(in, kBy), core::Problem);
   EXPECT_EQ(org_.count("units"), before);
   EXPECT_FALSE(org_.units->by_code("X1"));
 }
@@ -346,6 +351,35 @@ TEST(UnitTree, ContainsExternalAndSubtree) {
   EXPECT_TRUE(t.subtree(99).empty());
 }
 
+TEST(UnitTree, AnAuditorReadsTheEntriesOfTheUnitsInTheirScope) {
+  auto mk = [](int64_t id, std::optional<int64_t> parent) {
+    Unit u;
+    u.id = id;
+    u.parent_id = parent;
+    return u;
+  };
+  // 1 HQ ─┬─ 2 ─ 3        7 (a second top-level unit)
+  //       └─ 4
+  UnitTree t({mk(1, {}), mk(2, 1), mk(3, 2), mk(4, 1), mk(7, {})});
+  auto reader = [](std::vector<auth::Grant> grants) { return auth::Principal{9, "kiemtra", 2, std::move(grants)}; };
+  auto sorted = [](std::optional<std::vector<int64_t>> ids) {
+    if (ids) std::sort(ids->begin(), ids->end());
+    return ids;
+  };
+  using Ids = std::optional<std::vector<int64_t>>;
+  // Every top-level unit in scope: every entry, those of no unit too (nullopt).
+  EXPECT_EQ(audit_scope(reader({{auth::Role::auditor, 1}, {auth::Role::auditor, 7}}), t), Ids());
+  EXPECT_EQ(audit_scope(reader({{auth::Role::admin, 1}, {auth::Role::auditor, 7}}), t), Ids());
+  // One of two: the units of its subtree only.
+  EXPECT_EQ(sorted(audit_scope(reader({{auth::Role::auditor, 1}}), t)), Ids(std::vector<int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(sorted(audit_scope(reader({{auth::Role::auditor, 2}}), t)), Ids(std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(sorted(audit_scope(reader({{auth::Role::auditor, 3}, {auth::Role::admin, 4}}), t)),
+            Ids(std::vector<int64_t>{3, 4}));
+  // A role that does not read the log: no unit at all.
+  EXPECT_EQ(audit_scope(reader({{auth::Role::duty_officer, 1}, {auth::Role::duty_officer, 7}}), t),
+            Ids(std::vector<int64_t>{}));
+}
+
 TEST(UnitTree, SurvivesACycleInBadData) {
   Unit a, b;
   a.id = 1;
@@ -361,15 +395,15 @@ TEST(UnitTree, SurvivesACycleInBadData) {
 TEST_F(UnitsTest, TreeFollowsExternalFlagFromTheDatabase) {
   auto ext_in = unit("EXT", hq_, "external", "Các đơn vị ngoài ngành");
   ext_in.external = true;
-  auto ext = org_.units->create(ext_in).id;
-  auto guard = org_.units->create(unit("EXT-BDBP", ext, "external", "Bộ đội Biên phòng")).id;
+  auto ext = org_.units->create(ext_in, kBy).id;
+  auto guard = org_.units->create(unit("EXT-BDBP", ext, "external", "Bộ đội Biên phòng"), kBy).id;
   auto tree = org_.units->tree();
   EXPECT_TRUE(tree->is_external(guard));
   EXPECT_FALSE(tree->is_external(a1_));
   EXPECT_TRUE(tree->contains(hq_, guard));
   UnitInput in;
   in.external = false;
-  org_.units->update(ext, in);
+  org_.units->update(ext, in, kBy);
   EXPECT_FALSE(org_.units->tree()->is_external(guard));
 }
 
@@ -432,11 +466,11 @@ TEST(UnitsConcurrency, ReaderRebuildingTheTreeDoesNotDeadlockAWriter) {
     std::thread reader;
   };
   auto* w = new World;
-  int64_t hq = w->units.create(unit("HQ", std::nullopt, "headquarters", "Tổng cục")).id;
+  int64_t hq = w->units.create(unit("HQ", std::nullopt, "headquarters", "Tổng cục"), kBy).id;
   w->units.invalidate();  // the next reader rebuilds the tree from the database
 
   auto finished = std::async(std::launch::async, [w, hq] {
-    w->db.transaction([&] {
+    store::Work::run(w->db, [&](store::Work&) {  // the administrator's change holds the writer
       w->reader = std::thread([w] {
         w->db.watch(std::this_thread::get_id());
         w->units.tree();
@@ -444,7 +478,7 @@ TEST(UnitsConcurrency, ReaderRebuildingTheTreeDoesNotDeadlockAWriter) {
       w->db.wait_for_watched();  // the reader now waits for the connection this thread holds
       UnitInput rename;
       rename.name_vi = "Tổng cục Hải quan";
-      w->units.update(hq, rename);  // drops the cached tree
+      w->units.update(hq, rename, kBy);  // drops the cached tree
     });
     w->reader.join();
   });
@@ -477,7 +511,8 @@ class UsersTest : public UnitsTest {
 };
 
 TEST_F(UsersTest, CreateStoresThePersonAndAVerifiablePassword) {
-  auto u = org_.users->create(person("nguyen.t.hong", a1_, {{auth::Role::duty_officer, a1_}, {auth::Role::auditor, a_}}));
+  auto u = org_.users->create(
+      person("nguyen.t.hong", a1_, {{auth::Role::duty_officer, a1_}, {auth::Role::auditor, a_}}), kBy);
   EXPECT_GT(u.id, 0);
   EXPECT_EQ(u.username, "nguyen.t.hong");
   EXPECT_EQ(u.full_name, "Nguyễn Thị Hồng");
@@ -502,7 +537,7 @@ TEST_F(UsersTest, CreateStoresThePersonAndAVerifiablePassword) {
 
   // The JSON never carries the hash.
   org_.clock.advance(std::chrono::minutes(5));
-  org_.users->record_login(u.id);
+  org_.users->signed_in(u, kBy);  // records the time of the login
   auto j = to_json(*org_.users->get(u.id));
   EXPECT_EQ(j.dump().find("argon2"), std::string::npos);
   EXPECT_EQ(j.dump().find(*hash), std::string::npos);
@@ -517,7 +552,7 @@ TEST_F(UsersTest, CreateStoresThePersonAndAVerifiablePassword) {
   UserInput change;
   change.roles = std::vector<auth::Grant>{{auth::Role::shift_leader, b_}};
   change.title = "Lãnh đạo ca";
-  auto updated = org_.users->update(u.id, change);
+  auto updated = org_.users->update(u.id, change, kBy);
   ASSERT_EQ(updated.roles.size(), 1u);
   EXPECT_EQ(updated.roles[0].role, auth::Role::shift_leader);
   EXPECT_EQ(updated.roles[0].unit_id, b_);
@@ -526,30 +561,47 @@ TEST_F(UsersTest, CreateStoresThePersonAndAVerifiablePassword) {
   EXPECT_EQ(*org_.users->password_hash(u.id), *hash);  // untouched
   change = UserInput{};
   change.roles = std::vector<auth::Grant>{};
-  EXPECT_TRUE(org_.users->update(u.id, change).roles.empty());
+  EXPECT_TRUE(org_.users->update(u.id, change, kBy).roles.empty());
   EXPECT_EQ(org_.count("role_grants"), 0);
 
   // Validation on update, without hashing anything.
   UserInput bad;
   bad.unit_id = 9999;
   bad.roles = std::vector<auth::Grant>{{auth::Role::admin, 9999}};
-  EXPECT_EQ(fields(problem_of([&] { org_.users->update(u.id, bad); })),
+  EXPECT_EQ(fields(problem_of([&] { org_.users->update(u.id, bad, kBy); })),
             (std::vector<std::string>{"unit_id", "roles[0].unit_id"}));
   UserInput weak;
   weak.password = "nguyen.t.hong-A1";
-  EXPECT_EQ(fields(problem_of([&] { org_.users->update(u.id, weak); })), std::vector<std::string>{"password"});
-  EXPECT_EQ(problem_of([&] { org_.users->update(9999, change); }).status(), 404);
+  EXPECT_EQ(fields(problem_of([&] { org_.users->update(u.id, weak, kBy); })), std::vector<std::string>{"password"});
+  EXPECT_EQ(problem_of([&] { org_.users->update(9999, change, kBy); }).status(), 404);
 
   // The person now blocks deletion of the unit.
-  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_); }).status(), 409);
+  EXPECT_EQ(problem_of([&] { org_.units->remove(a1_, kBy); }).status(), 409);
+}
+
+TEST_F(UsersTest, APasswordTheInstallationSetsIsAuditedAndEndsTheSessions) {
+  auto u = org_.users->create(person("nguyen.t.hong", a1_), kBy);
+  auto session = org_.sessions->create(u.id, "10.0.0.1");
+  org_.users->set_password(u.id, "Mat-Khau-Moi-2026!", false, audit::Actor::system("demo"));
+  EXPECT_TRUE(auth::verify_password(*org_.users->password_hash(u.id), "Mat-Khau-Moi-2026!"));
+  EXPECT_FALSE(org_.users->get(u.id)->must_change_password);  // the demo's: usable at once
+  EXPECT_FALSE(org_.sessions->find(session.token));
+  auto e = org_.audit->list({}).front();
+  EXPECT_EQ(e.event.action, "user.update");
+  EXPECT_EQ(e.event.object_id, std::to_string(u.id));
+  EXPECT_EQ(e.event.actor, "system:demo");
+  EXPECT_EQ(e.details_text.find("Mat-Khau"), std::string::npos);
+  org_.users->set_password(u.id, "Mot-Lan-Nua-2026!", true, audit::Actor::system("cli"));
+  EXPECT_TRUE(org_.users->get(u.id)->must_change_password);
+  EXPECT_EQ(problem_of([&] { org_.users->set_password(9999, "Mot-Lan-Nua-2026!", true, kBy); }).status(), 404);
 }
 
 TEST_F(UsersTest, UsernamePatternIsEnforced) {
   for (const char* name : {"ab", "Nguyen", "nguyễn", "-leading", ".dot", "has space", "a@b.vn", ""}) {
-    auto p = problem_of([&] { org_.users->create(person(name, a1_)); });
+    auto p = problem_of([&] { org_.users->create(person(name, a1_), kBy); });
     EXPECT_EQ(fields(p), std::vector<std::string>{"username"}) << name;
   }
-  EXPECT_EQ(fields(problem_of([&] { org_.users->create(person(std::string(65, 'a'), a1_)); })),
+  EXPECT_EQ(fields(problem_of([&] { org_.users->create(person(std::string(65, 'a'), a1_), kBy); })),
             std::vector<std::string>{"username"});
   EXPECT_EQ(org_.count("users"), 0);
 }
@@ -557,7 +609,7 @@ TEST_F(UsersTest, UsernamePatternIsEnforced) {
 TEST_F(UsersTest, DuplicateUsernameIsRefused) {
   org_.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES (?,?,?,?,0)",
                 {std::string("taken.name"), std::string("Trần Văn B"), a_, std::string("x")});
-  auto p = problem_of([&] { org_.users->create(person("taken.name", a1_)); });
+  auto p = problem_of([&] { org_.users->create(person("taken.name", a1_), kBy); });
   EXPECT_EQ(fields(p), std::vector<std::string>{"username"});
   EXPECT_EQ(p.errors()[0].message_en, "This username is already taken");
   EXPECT_EQ(org_.count("users"), 1);
@@ -566,25 +618,25 @@ TEST_F(UsersTest, DuplicateUsernameIsRefused) {
 TEST_F(UsersTest, PasswordPolicyAppliesOnCreate) {
   auto in = person("le.van.c", a1_);
   in.password = "short1A";
-  EXPECT_EQ(fields(problem_of([&] { org_.users->create(in); })), std::vector<std::string>{"password"});
+  EXPECT_EQ(fields(problem_of([&] { org_.users->create(in, kBy); })), std::vector<std::string>{"password"});
   in.password = "xx-le.van.c-2026-XX";  // contains the username
-  auto p = problem_of([&] { org_.users->create(in); });
+  auto p = problem_of([&] { org_.users->create(in, kBy); });
   EXPECT_EQ(fields(p), std::vector<std::string>{"password"});
   EXPECT_NE(p.errors()[0].message_en.find("username"), std::string::npos);
   EXPECT_EQ(org_.count("users"), 0);
 }
 
 TEST_F(UsersTest, RequiredFieldsAndReferencesAreChecked) {
-  auto p = problem_of([&] { org_.users->create(UserInput{}); });
+  auto p = problem_of([&] { org_.users->create(UserInput{}, kBy); });
   EXPECT_EQ(fields(p), (std::vector<std::string>{"username", "full_name", "unit_id", "password"}));
 
   auto in = person("pham.d", 9999, {{auth::Role::admin, a_}, {auth::Role::auditor, 8888}});
   in.full_name = "";
-  p = problem_of([&] { org_.users->create(in); });
+  p = problem_of([&] { org_.users->create(in, kBy); });
   EXPECT_EQ(fields(p), (std::vector<std::string>{"full_name", "unit_id", "roles[1].unit_id"}));
 
   in = person("pham.d", a1_, {{auth::Role::admin, 8888}});
-  EXPECT_EQ(fields(problem_of([&] { org_.users->create(in); })), std::vector<std::string>{"roles[0].unit_id"});
+  EXPECT_EQ(fields(problem_of([&] { org_.users->create(in, kBy); })), std::vector<std::string>{"roles[0].unit_id"});
   EXPECT_EQ(org_.count("users"), 0);
   EXPECT_EQ(org_.count("role_grants"), 0);
 }
@@ -629,7 +681,7 @@ class PresetTest : public ::testing::Test {
 
 TEST_F(PresetTest, Imports2017Organisation) {
   auto doc = read_preset("org-2017.json");
-  auto res = import_org(*org_.db, *org_.units, doc);
+  auto res = import_org(*org_.units, doc, "test", kBy);
   EXPECT_EQ(res.created, static_cast<int>(doc["units"].size()));
   EXPECT_EQ(res.updated, 0);
   auto& units = *org_.units;
@@ -686,10 +738,10 @@ TEST_F(PresetTest, Imports2017Organisation) {
 
 TEST_F(PresetTest, ImportIsIdempotent) {
   auto doc = read_preset("org-2017.json");
-  import_org(*org_.db, *org_.units, doc);
+  import_org(*org_.units, doc, "test", kBy);
   auto before = org_.units->list();
   auto designations = org_.count("unit_designations");
-  auto res = import_org(*org_.db, *org_.units, doc);
+  auto res = import_org(*org_.units, doc, "test", kBy);
   EXPECT_EQ(res.created, 0);
   EXPECT_EQ(res.updated, static_cast<int>(doc["units"].size()));
   auto after = org_.units->list();
@@ -700,11 +752,11 @@ TEST_F(PresetTest, ImportIsIdempotent) {
 
 TEST_F(PresetTest, ImportUpdatesExistingUnitsByCode) {
   auto doc = read_preset("org-2017.json");
-  import_org(*org_.db, *org_.units, doc);
+  import_org(*org_.units, doc, "test", kBy);
   UnitInput rename;
   rename.name_vi = "Tên cũ";
-  org_.units->update(org_.id("QT"), rename);
-  import_org(*org_.db, *org_.units, doc);
+  org_.units->update(org_.id("QT"), rename, kBy);
+  import_org(*org_.units, doc, "test", kBy);
   EXPECT_EQ(org_.units->by_code("QT")->name_vi, "Cục Hải quan tỉnh Quảng Trị");
 }
 
@@ -727,14 +779,14 @@ std::map<std::string, json> by_code(Units& units) {
 
 TEST_F(PresetTest, ExportThenImportReproducesTheOrganisation) {
   auto doc = read_preset("org-2017.json");
-  import_org(*org_.db, *org_.units, doc);
+  import_org(*org_.units, doc, "test", kBy);
   // Make the source differ from the preset a little, so that the export is what is compared.
   auto in = unit("QT-LB-DKS", org_.id("QT-LB"), "team", "Đội Kiểm soát Lao Bảo");
   in.time_zone = "Asia/Bangkok";
   in.place = "Quảng Trị";
   in.must_run_24x7 = true;
   in.designations["duty_watch"] = org_.id("QT-VP");
-  org_.units->create(in);
+  org_.units->create(in, kBy);
 
   auto exported = export_org(*org_.units);
   EXPECT_EQ(exported["units"].size(), doc["units"].size() + 1);
@@ -749,7 +801,7 @@ TEST_F(PresetTest, ExportThenImportReproducesTheOrganisation) {
 
   Org fresh("fresh");
   // Through text, as `org export` > file > `org import` would.
-  auto res = import_org(*fresh.db, *fresh.units, core::parse_json(exported.dump(2)));
+  auto res = import_org(*fresh.units, core::parse_json(exported.dump(2)), "test", kBy);
   EXPECT_EQ(res.created, static_cast<int>(exported["units"].size()));
   auto a = by_code(*org_.units), b = by_code(*fresh.units);
   EXPECT_EQ(a.size(), b.size());
@@ -759,7 +811,7 @@ TEST_F(PresetTest, ExportThenImportReproducesTheOrganisation) {
 
 TEST_F(PresetTest, Imports2025Organisation) {
   auto doc = read_preset("org-2025.json");
-  auto res = import_org(*org_.db, *org_.units, doc);
+  auto res = import_org(*org_.units, doc, "test", kBy);
   EXPECT_EQ(res.created, static_cast<int>(doc["units"].size()));
   auto root = org_.units->by_code("CHQ");
   ASSERT_TRUE(root);
@@ -800,7 +852,7 @@ void PrintTo(const PresetParts& p, std::ostream* os) { *os << p.file; }
 
 class BothPresets : public ::testing::TestWithParam<PresetParts> {
  protected:
-  void SetUp() override { import_org(*org_.db, *org_.units, read_preset(GetParam().file)); }
+  void SetUp() override { import_org(*org_.units, read_preset(GetParam().file), "test", kBy); }
   Org org_{"both"};
 };
 
@@ -866,7 +918,7 @@ TEST_P(BothPresets, Art16_2_2b_AUnitWithoutACameraRoomIsWatchedThroughItsFocalUn
   // It is the designation that does it: without it the focal unit sees only its own.
   UnitInput undo;
   undo.designations["supervision_section"] = std::nullopt;
-  org_.units->update(unit->id, undo);
+  org_.units->update(unit->id, undo, kBy);
   EXPECT_FALSE(auth::allowed(officer, Action::video_live, at(p.watched_site), *org_.units->tree()));
 }
 
@@ -900,7 +952,7 @@ json small_doc() {
 }
 
 TEST_F(PresetTest, DesignationsMayPointForward) {
-  auto res = import_org(*org_.db, *org_.units, small_doc());
+  auto res = import_org(*org_.units, small_doc(), "test", kBy);
   EXPECT_EQ(res.created, 2);
   EXPECT_EQ(org_.units->by_code("R")->designations.at("duty_watch"), org_.id("C"));
 }
@@ -908,7 +960,7 @@ TEST_F(PresetTest, DesignationsMayPointForward) {
 TEST_F(PresetTest, BadParentReferenceFailsAndWritesNothing) {
   auto doc = small_doc();
   doc["units"][1]["parent"] = "NOPE";
-  auto p = problem_of([&] { import_org(*org_.db, *org_.units, doc); });
+  auto p = problem_of([&] { import_org(*org_.units, doc, "test", kBy); });
   EXPECT_EQ(p.status(), 400);
   EXPECT_EQ(fields(p), std::vector<std::string>{"units[1].parent"});
   EXPECT_EQ(org_.count("units"), 0);  // units[0] was created, then rolled back
@@ -916,19 +968,42 @@ TEST_F(PresetTest, BadParentReferenceFailsAndWritesNothing) {
   EXPECT_FALSE(org_.units->tree()->exists(1));
 }
 
+TEST_F(PresetTest, AnImportIsOneAuditEntryByWhoeverRanIt) {
+  import_org(*org_.units, small_doc(), "org-small.json", audit::Actor::system("cli"));
+  auto entries = org_.audit->list({});
+  ASSERT_EQ(entries.size(), 1u);  // not one per unit
+  const auto& e = entries.front().event;
+  EXPECT_EQ(e.action, "org.import");
+  EXPECT_EQ(e.object_type, "organisation");
+  EXPECT_EQ(e.object_id, "org-small.json");
+  EXPECT_EQ(e.actor, "system:cli");
+  EXPECT_EQ(nlohmann::json::parse(entries.front().details_text),
+            (json{{"preset", "test"}, {"created", 2}, {"updated", 0}}));
+  import_org(*org_.units, small_doc(), "org-small.json", audit::Actor(7));
+  entries = org_.audit->list({});
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries.front().event.actor_id, 7);
+  EXPECT_EQ(nlohmann::json::parse(entries.front().details_text)["updated"], 2);
+  // A refused file changes nothing and is not in the log.
+  auto doc = small_doc();
+  doc["units"][1]["parent"] = "NOPE";
+  EXPECT_THROW(import_org(*org_.units, doc, "bad.json", kBy), core::Problem);
+  EXPECT_EQ(org_.audit->list({}).size(), 2u);
+}
+
 TEST_F(PresetTest, ParentMustComeEarlierInTheFile) {
   auto doc = small_doc();
   std::swap(doc["units"][0], doc["units"][1]);
-  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.units, doc, "test", kBy); })),
             std::vector<std::string>{"units[0].parent"});
   EXPECT_EQ(org_.count("units"), 0);
 }
 
 TEST_F(PresetTest, CycleThroughReimportNamesTheFileField) {
-  import_org(*org_.db, *org_.units, small_doc());
+  import_org(*org_.units, small_doc(), "test", kBy);
   auto doc = small_doc();
   doc["units"][0]["parent"] = "C";  // the root under its own office
-  auto p = problem_of([&] { import_org(*org_.db, *org_.units, doc); });
+  auto p = problem_of([&] { import_org(*org_.units, doc, "test", kBy); });
   // The file calls it "parent", so the error does too.
   EXPECT_EQ(fields(p), std::vector<std::string>{"units[0].parent"});
   EXPECT_FALSE(org_.units->by_code("R")->parent_id);
@@ -937,13 +1012,13 @@ TEST_F(PresetTest, CycleThroughReimportNamesTheFileField) {
 TEST_F(PresetTest, BadDesignationReferenceFailsAndWritesNothing) {
   auto doc = small_doc();
   doc["units"][0]["designations"]["duty_watch"] = "NOPE";
-  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.units, doc, "test", kBy); })),
             std::vector<std::string>{"units[0].designations.duty_watch"});
   EXPECT_EQ(org_.count("units"), 0);
 
   doc = small_doc();
   doc["units"][0]["designations"] = {{"castle_keeper", "C"}};
-  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.units, doc, "test", kBy); })),
             std::vector<std::string>{"units[0].designations.castle_keeper"});
   EXPECT_EQ(org_.count("units"), 0);
 }
@@ -952,30 +1027,31 @@ TEST_F(PresetTest, UnitErrorsNameTheirPlaceInTheFile) {
   auto doc = small_doc();
   doc["units"][1]["kind"] = "castle";
   doc["units"][1]["time_zone"] = "Mars/Base";
-  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.units, doc, "test", kBy); })),
             (std::vector<std::string>{"units[1].kind", "units[1].time_zone"}));
 
   doc = small_doc();
   doc["units"][1]["colour"] = "red";
   doc["units"][1].erase("name_vi");
   doc["units"][1]["external"] = "yes";
-  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, doc); })),
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.units, doc, "test", kBy); })),
             (std::vector<std::string>{"units[1].colour", "units[1].name_vi", "units[1].external"}));
 
   doc = small_doc();
   doc["units"].push_back(doc["units"][1]);  // the same code twice: the second one updates the first
-  EXPECT_EQ(import_org(*org_.db, *org_.units, doc).updated, 1);
+  EXPECT_EQ(import_org(*org_.units, doc, "test", kBy).updated, 1);
   EXPECT_EQ(org_.count("units"), 2);
 }
 
 TEST_F(PresetTest, DocumentShapeIsChecked) {
-  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, json::object()); })),
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.units, json::object(), "test", kBy); })),
             std::vector<std::string>{"units"});
-  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, json{{"units", "all"}}); })),
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.units, json{{"units", "all"}}, "test", kBy); })),
             std::vector<std::string>{"units"});
-  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.db, *org_.units, json{{"units", json::array()}, {"x", 1}}); })),
+  auto extra = json{{"units", json::array()}, {"x", 1}};
+  EXPECT_EQ(fields(problem_of([&] { import_org(*org_.units, extra, "test", kBy); })),
             std::vector<std::string>{"x"});
-  auto p = problem_of([&] { import_org(*org_.db, *org_.units, json{{"units", json::array({1})}}); });
+  auto p = problem_of([&] { import_org(*org_.units, json{{"units", json::array({1})}}, "test", kBy); });
   ASSERT_FALSE(p.errors().empty());
   EXPECT_EQ(p.errors()[0].field, "units[0]");
   EXPECT_EQ(p.errors()[0].message_en, "Must be a JSON object");

@@ -24,6 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+const audit::Actor kBy = audit::Actor::system("test");  // who acts is not what these tests are about
+
 class RecorderSync : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,14 +34,14 @@ class RecorderSync : public ::testing::Test {
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     bus_ = std::make_unique<events::Bus>(clock_);
     units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, *bus_);
-    org::import_org(*db_, *units_, read_preset("org-2017.json"));
+    org::import_org(*units_, read_preset("org-2017.json"), "test", kBy);
     secrets_ = std::make_unique<core::SecretBox>(dir_ / "secret.key");
     catalog_ = std::make_unique<Catalog>(*db_, clock_, *units_, *secrets_, *audit_);
     SiteInput si;
     si.unit_id = units_->by_code("HP-CKKV1")->id;
     si.kind = "seaport";
     si.name = "Cảng Tân Vũ";
-    site_id_ = catalog_->create_site(si).id;
+    site_id_ = catalog_->create_site(si, kBy).id;
     alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_, *audit_);
     RecorderOptions opt;
     opt.backoff_max_ms = 200;
@@ -62,7 +64,7 @@ class RecorderSync : public ::testing::Test {
     ci.site_id = site_id_;
     ci.name = name;
     ci.main_url = "rtsp://127.0.0.1:9/" + name;
-    return catalog_->create_camera(ci).id;
+    return catalog_->create_camera(ci, kBy).id;
   }
   // Waits until the camera's ingest has tried once and reported itself offline.
   CameraStatus offline(int64_t camera_id) {
@@ -97,7 +99,7 @@ TEST_F(RecorderSync, ChangingOneCameraRestartsOnlyThatCamerasStream) {
   clock_.advance(60s);
   CameraInput change;
   change.main_url = "rtsp://127.0.0.1:9/gate-2";
-  catalog_->update_camera(gate, change);
+  catalog_->update_camera(gate, change, kBy);
   recorder_->sync(gate);
   EXPECT_EQ(offline(gate).since_ms, clock_.now_ms()) << "the changed camera's stream restarted";
   auto berth_after = offline(berth);
@@ -114,12 +116,12 @@ TEST_F(RecorderSync, ChangingOneCameraRestartsOnlyThatCamerasStream) {
   // Disabled, then removed: that camera stops, the others go on.
   CameraInput off;
   off.enabled = false;
-  catalog_->update_camera(quay, off);
+  catalog_->update_camera(quay, off, kBy);
   recorder_->sync(quay);
   EXPECT_EQ(recorder_->status(quay)->state, "disabled");
   recorder_->stop_camera(quay);  // as DELETE /cameras/{id} does
   recorder_->retention().remove_camera(quay);
-  catalog_->remove_camera(quay);
+  catalog_->remove_camera(quay, kBy);
   recorder_->sync(quay);
   EXPECT_FALSE(recorder_->status(quay)) << "a removed camera has no status";
   EXPECT_EQ(offline(berth).since_ms, berth_before.since_ms);

@@ -56,19 +56,19 @@ struct World {
     db = store::open_sqlite(dir / "watchfloor.db");
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
     units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
-    org::import_org(*db, *units, read_preset("org-2017.json"));
+    org::import_org(*units, read_preset("org-2017.json"), "test", audit::Actor::system("test"));
     secrets = std::make_unique<core::SecretBox>(dir / "secret.key");
     catalog = std::make_unique<Catalog>(*db, clock, *units, *secrets, *audit_log);
     SiteInput si;
     si.unit_id = units->by_code("HP-CKKV1")->id;
     si.kind = "seaport";
     si.name = "Cảng Tân Vũ";
-    auto site = catalog->create_site(si);
+    auto site = catalog->create_site(si, audit::Actor::system("test"));
     CameraInput ci;
     ci.site_id = site.id;
     ci.name = "Cổng B";
     ci.main_url = "rtsp://127.0.0.1/cam1/main";
-    camera_id = catalog->create_camera(ci).id;
+    camera_id = catalog->create_camera(ci, audit::Actor::system("test")).id;
     if (open) reopen();
   }
   ~World() {

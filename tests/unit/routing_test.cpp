@@ -38,7 +38,7 @@ class Routing16_4 : public ::testing::TestWithParam<Parts> {
     db_ = store::open_sqlite(dir_ / "watchfloor.db");
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, bus_);
-    org::import_org(*db_, *units_, read_preset(p.preset));
+    org::import_org(*units_, read_preset(p.preset), "test", audit::Actor::system("test"));
     dir.units = units_->list();
     // People: id, name, home unit, grants.
     person(1, "Lãnh đạo Tổng cục", p.hq_leadership_unit, Role::hq_leader, p.hq);

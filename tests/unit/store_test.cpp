@@ -218,6 +218,13 @@ TEST_F(StoreTest, BadSqlThrows) {
   EXPECT_THROW(db->exec_script("CREATE TABLE t(x); SELEC nonsense;"), std::runtime_error);
 }
 
+TEST_F(StoreTest, PingSaysWhetherTheDatabaseAnswersInsteadOfThrowing) {
+  auto db = open_sqlite(file_);
+  EXPECT_TRUE(db->ping());
+  db->exec("ALTER TABLE schema_migrations RENAME TO schema_gone");  // the schema it reads is not there
+  EXPECT_FALSE(db->ping());
+}
+
 TEST_F(StoreTest, MissingFileWithoutCreateThrows) {
   EXPECT_THROW(open_sqlite(dir_ / "absent.db", OpenOptions{.create = false}), std::runtime_error);
   EXPECT_FALSE(fs::exists(dir_ / "absent.db"));

@@ -17,6 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+const audit::Actor kBy = audit::Actor::system("test");  // who acts is not what these tests are about
+
 TEST(RtspUrl, AcceptsRtspAddressesAndRefusesCredentialsInThem) {
   EXPECT_FALSE(check_rtsp_url("rtsp://10.1.2.3:554/Streaming/Channels/101"));
   EXPECT_FALSE(check_rtsp_url("rtsps://cam-b.cangtanvu.local/stream1"));
@@ -86,7 +88,7 @@ struct World {
     db = store::open_sqlite(dir / "watchfloor.db");
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
     units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
-    org::import_org(*db, *units, read_preset("org-2017.json"));
+    org::import_org(*units, read_preset("org-2017.json"), "test", kBy);
     secrets = std::make_unique<core::SecretBox>(dir / "secret.key");
     catalog = std::make_unique<Catalog>(*db, clock, *units, *secrets, *audit_log);
   }
@@ -112,13 +114,13 @@ Camera camera_with_credentials(World& w, const std::string& password = "Mật-kh
   si.unit_id = w.units->by_code("HP-CKKV1")->id;
   si.kind = "seaport";
   si.name = "Cảng Tân Vũ";
-  auto site = w.catalog->create_site(si);
+  auto site = w.catalog->create_site(si, kBy);
   CameraInput ci;
   ci.site_id = site.id;
   ci.name = "Cổng B - camera 01";
   ci.main_url = "rtsp://10.1.2.3/stream1";
   ci.credentials = std::pair<std::string, std::string>{"viewer", password};
-  return w.catalog->create_camera(ci);
+  return w.catalog->create_camera(ci, kBy);
 }
 
 TEST(Catalog, CredentialsAreSealedAtRestAndOnlyTheKeyOpensThem) {
@@ -145,7 +147,7 @@ TEST(Catalog, CredentialsAreSealedAtRestAndOnlyTheKeyOpensThem) {
   // Removing them: null.
   CameraInput clear;
   clear.credentials = std::optional<std::pair<std::string, std::string>>();
-  EXPECT_FALSE(w.catalog->update_camera(cam.id, clear).credentials_set);
+  EXPECT_FALSE(w.catalog->update_camera(cam.id, clear, kBy).credentials_set);
   EXPECT_FALSE(w.catalog->credentials(cam.id, cam.main_url));
 }
 
@@ -157,7 +159,7 @@ TEST(CameraCredentials, MovingTheAddressToAnotherHostOrPortWithoutThemIsRefusedA
     CameraInput move;
     move.main_url = url;
     move.name = "đổi tên";
-    auto p = problem_of([&] { w.catalog->update_camera(cam.id, move); });
+    auto p = problem_of([&] { w.catalog->update_camera(cam.id, move, kBy); });
     EXPECT_EQ(p.status(), 422) << url;
     ASSERT_EQ(p.errors().size(), 1u);
     EXPECT_EQ(p.errors()[0].field, "password");
@@ -171,7 +173,7 @@ TEST(CameraCredentials, MovingTheAddressToAnotherHostOrPortWithoutThemIsRefusedA
   // Another path on the same host and port keeps them.
   CameraInput path;
   path.main_url = "rtsp://10.1.2.3:554/stream2";
-  auto moved = w.catalog->update_camera(cam.id, path);
+  auto moved = w.catalog->update_camera(cam.id, path, kBy);
   EXPECT_TRUE(moved.credentials_set);
   EXPECT_EQ(w.catalog->credentials(cam.id, moved.main_url)->password, "Mật-khẩu-A");
 }
@@ -182,21 +184,21 @@ TEST(CameraCredentials, MovingWithNewCredentialsRebindsThemAndRemovingThemAlsoPa
   CameraInput move;
   move.main_url = "rtsp://203.0.113.66:8554/live";
   move.credentials = std::pair<std::string, std::string>{"viewer-b", "Mật-khẩu-B"};
-  auto moved = w.catalog->update_camera(cam.id, move);
+  auto moved = w.catalog->update_camera(cam.id, move, kBy);
   EXPECT_EQ(moved.credentials_host, "203.0.113.66:8554");
   EXPECT_EQ(w.catalog->credentials(cam.id, moved.main_url)->password, "Mật-khẩu-B");
   EXPECT_FALSE(w.catalog->credentials(cam.id, "rtsp://10.1.2.3/stream1")) << "no longer for the old host";
   CameraInput away;
   away.main_url = "rtsp://10.9.9.9/live";
   away.credentials = std::optional<std::pair<std::string, std::string>>();
-  auto cleared = w.catalog->update_camera(cam.id, away);
+  auto cleared = w.catalog->update_camera(cam.id, away, kBy);
   EXPECT_FALSE(cleared.credentials_set);
   EXPECT_FALSE(cleared.credentials_host);
   EXPECT_FALSE(w.catalog->credentials(cam.id, cleared.main_url));
   // Without credentials the address moves freely.
   CameraInput again;
   again.main_url = "rtsp://10.9.9.10/live";
-  EXPECT_EQ(w.catalog->update_camera(cam.id, again).main_url, "rtsp://10.9.9.10/live");
+  EXPECT_EQ(w.catalog->update_camera(cam.id, again, kBy).main_url, "rtsp://10.9.9.10/live");
 }
 
 TEST(CameraCredentials, WithheldForAnAddressThatConnectsElsewhere) {
@@ -217,7 +219,7 @@ TEST(CameraCredentials, WithheldForAnAddressThatConnectsElsewhere) {
   EXPECT_FALSE(w.catalog->credentials(cam.id, "rtsp://203.0.113.66/stream1"));
   CameraInput move;
   move.main_url = "rtsp://203.0.113.66/stream1";
-  EXPECT_EQ(problem_of([&] { w.catalog->update_camera(cam.id, move); }).errors()[0].field, "password");
+  EXPECT_EQ(problem_of([&] { w.catalog->update_camera(cam.id, move, kBy); }).errors()[0].field, "password");
 }
 
 TEST(CameraCredentials, QueryStringCredentialsAreRefusedAndStoredOnesNeverShown) {
@@ -225,12 +227,12 @@ TEST(CameraCredentials, QueryStringCredentialsAreRefusedAndStoredOnesNeverShown)
   auto cam = camera_with_credentials(w);
   CameraInput q;
   q.main_url = "rtsp://10.1.2.3/stream1?user=x&password=y";
-  auto p = problem_of([&] { w.catalog->update_camera(cam.id, q); });
+  auto p = problem_of([&] { w.catalog->update_camera(cam.id, q, kBy); });
   EXPECT_EQ(p.status(), 422);
   EXPECT_EQ(p.errors()[0].field, "main_url");
   CameraInput sub;
   sub.sub_url = std::optional<std::string>("rtsp://10.1.2.3/stream2?token=abc");
-  EXPECT_EQ(problem_of([&] { w.catalog->update_camera(cam.id, sub); }).errors()[0].field, "sub_url");
+  EXPECT_EQ(problem_of([&] { w.catalog->update_camera(cam.id, sub, kBy); }).errors()[0].field, "sub_url");
   // A row stored before they were refused: readers see *** instead.
   w.db->exec("UPDATE cameras SET main_url = 'rtsp://10.1.2.3/s?channel=1&password=hunter2', sub_url = 'rtsp://10.1.2.3/t?pwd=hunter3' "
              "WHERE id = ?", {cam.id});
@@ -248,24 +250,24 @@ TEST(Catalog, ASiteWithCamerasStaysAndBadValuesNameTheirField) {
   si.kind = "container_yard";
   si.name = "Bãi container số 3";
   si.latitude = std::optional<double>(120.0);
-  EXPECT_EQ(problem_of([&] { w.catalog->create_site(si); }).errors()[0].field, "latitude");
+  EXPECT_EQ(problem_of([&] { w.catalog->create_site(si, kBy); }).errors()[0].field, "latitude");
   si.latitude = std::optional<double>(20.86);
   si.longitude = std::optional<double>(106.75);
-  auto site = w.catalog->create_site(si);
+  auto site = w.catalog->create_site(si, kBy);
   CameraInput ci;
   ci.site_id = site.id;
   ci.name = "Camera doanh nghiệp";
   ci.main_url = "rtsp://203.0.113.5/live";
   ci.owner = "enterprise";
-  EXPECT_EQ(problem_of([&] { w.catalog->create_camera(ci); }).errors()[0].field, "owner_name");
+  EXPECT_EQ(problem_of([&] { w.catalog->create_camera(ci, kBy); }).errors()[0].field, "owner_name");
   ci.owner_name = "Công ty CP Cảng Tân Vũ";
   ci.retention_days = 0;
-  EXPECT_EQ(problem_of([&] { w.catalog->create_camera(ci); }).errors()[0].field, "retention_days");
+  EXPECT_EQ(problem_of([&] { w.catalog->create_camera(ci, kBy); }).errors()[0].field, "retention_days");
   ci.retention_days = 90;
-  auto cam = w.catalog->create_camera(ci);
-  EXPECT_EQ(problem_of([&] { w.catalog->remove_site(site.id); }).status(), 409);
-  w.catalog->remove_camera(cam.id);
-  w.catalog->remove_site(site.id);
+  auto cam = w.catalog->create_camera(ci, kBy);
+  EXPECT_EQ(problem_of([&] { w.catalog->remove_site(site.id, kBy); }).status(), 409);
+  w.catalog->remove_camera(cam.id, kBy);
+  w.catalog->remove_site(site.id, kBy);
   EXPECT_FALSE(w.catalog->site(site.id));
 }
 

@@ -16,6 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+const audit::Actor kBy = audit::Actor::system("test");  // who acts is not what these tests are about
+
 WallView view(std::string layout, Tiles tiles) {
   WallView v;
   v.name = "Cổng cảng Đình Vũ";
@@ -96,7 +98,7 @@ struct Store {
     db = store::open_sqlite(dir / "watchfloor.db");
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
     units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
-    org::import_org(*db, *units, read_preset("org-2017.json"));
+    org::import_org(*units, read_preset("org-2017.json"), "test", kBy);
     unit = units->by_code("HP")->id;
     db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) VALUES ('a', 'A', ?, 'x', 0)", {unit});
     owner = db->last_insert_id();
@@ -122,7 +124,7 @@ TEST(WallViews, StoredAndReadBackWithItsTour) {
   v.owner_id = s.owner;
   v.unit_id = s.unit;
   v.tour = WallTour{15, {{7}, {9, 7}}};
-  auto created = views.create(v);
+  auto created = views.create(v, kBy);
   auto back = views.get(created.id);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->layout, "1+5");
@@ -131,7 +133,7 @@ TEST(WallViews, StoredAndReadBackWithItsTour) {
   EXPECT_EQ(back->tour->dwell_seconds, 15);
   EXPECT_EQ(back->tour->sets, (std::vector<Tiles>{{7}, {9, 7}}));
   EXPECT_EQ(to_json(*back)["tiles"].dump(), "[7,null,9]");
-  views.remove(created.id);
+  views.remove(created, kBy);
   EXPECT_FALSE(views.get(created.id));
 }
 
@@ -142,13 +144,14 @@ TEST(WallViews, ANewDefaultTakesTheUnitsDefaultFromTheOldOne) {
   v.owner_id = s.owner;
   v.unit_id = s.unit;
   v.shared = v.is_default = true;
-  auto first = views.create(v);
-  auto second = views.create(v);
+  auto first = views.create(v, kBy);
+  auto second = views.create(v, kBy);
   EXPECT_FALSE(views.get(first.id)->is_default);
   EXPECT_TRUE(views.get(second.id)->is_default);
-  auto again = *views.get(first.id);
+  auto before = *views.get(first.id);
+  auto again = before;
   again.is_default = true;
-  views.update(again);
+  views.update(before, again, kBy);
   EXPECT_TRUE(views.get(first.id)->is_default);
   EXPECT_FALSE(views.get(second.id)->is_default);
 }
