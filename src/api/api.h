@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "audit/audit_log.h"
+#include "audit/checkpoints.h"
 #include "supervision/cases.h"
 #include "supervision/coordination.h"
 #include "supervision/escalation_runner.h"
@@ -39,6 +40,7 @@ struct Services {
   auth::Sessions& sessions;
   auth::LoginThrottle& throttle;
   audit::AuditLog& audit;
+  audit::Checkpoints& checkpoints;  // and the installation's signing key
   events::Bus& bus;  // publish after the write commits
   duty::Duty& duty;
   events::Alerts& alerts;

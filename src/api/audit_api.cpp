@@ -54,13 +54,51 @@ http::Response list_audit(http::Context& ctx, Services& s) {
   return http::Response::json(200, {{"items", items}, {"next_before_seq", next}});
 }
 
+// The hash chain, and the newest signed checkpoint against it (a removed tail shows there).
 http::Response verify_audit(http::Context& ctx, Services& s) {
   auto v = s.audit.verified(ctx.principal().unit_id, ctx.actor());
+  auto c = s.checkpoints.check_latest();
   return http::Response::json(
-      200, {{"ok", v.ok},
+      200, {{"ok", v.ok && c.ok},
             {"entries", v.entries},
             {"first_broken_seq", v.first_broken_seq ? nlohmann::json(*v.first_broken_seq) : nlohmann::json()},
-            {"reason", v.reason}});
+            {"reason", v.reason},
+            {"checkpoint", {{"ok", c.ok}, {"reason_vi", c.reason_vi}, {"reason_en", c.reason_en}}}});
+}
+
+http::Response list_checkpoints(http::Context& ctx, Services& s) {
+  auto limit = parse_int(query(ctx, "limit").value_or("100"), 1, kMaxPage);
+  auto before = query(ctx, "before_seq");
+  auto before_seq = before ? parse_int(*before, 1, INT64_MAX) : std::nullopt;
+  std::vector<core::FieldError> errs;
+  if (!limit) errs.push_back({"limit", fmt::format("Phải là số nguyên từ 1 đến {}", kMaxPage), fmt::format("Must be an integer from 1 to {}", kMaxPage)});
+  if (before && !before_seq) errs.push_back({"before_seq", "Phải là số nguyên dương", "Must be a positive integer"});
+  if (!errs.empty()) throw core::Problem::validation(std::move(errs));
+  auto list = s.checkpoints.list(before_seq, static_cast<int>(*limit));
+  auto items = nlohmann::json::array();
+  for (const auto& c : list) items.push_back(audit::to_json(c));
+  nlohmann::json next = list.size() == static_cast<size_t>(*limit) ? nlohmann::json(list.back().seq) : nlohmann::json();
+  return http::Response::json(200, {{"items", items}, {"next_before_seq", next}});
+}
+
+// A checkpoint signed now, to be handed to another unit.
+http::Response take_checkpoint(http::Context& ctx, Services& s) {
+  return http::Response::json(201, audit::to_json(s.checkpoints.take(ctx.principal().unit_id, ctx.actor())));
+}
+
+// One checkpoint as a file (docs/formats.md §14).
+http::Response download_checkpoint(http::Context& ctx, Services& s) {
+  auto c = s.checkpoints.get(ctx.id_param("seq"));
+  if (!c) throw core::Problem::not_found("checkpoint", "điểm kiểm tra");
+  auto res = http::Response::json(200, audit::to_json(*c));
+  res.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"audit-checkpoint-{}.json\"", c->seq));
+  return res;
+}
+
+// The installation's public signing key: what another unit needs to check its checkpoints and evidence.
+http::Response public_key(http::Context&, Services& s) {
+  const auto& key = s.checkpoints.key();
+  return http::Response::json(200, {{"algorithm", "Ed25519"}, {"key_id", key.key_id()}, {"public_key", key.public_key()}});
 }
 
 }  // namespace
@@ -69,6 +107,10 @@ void add_audit_routes(http::Router& r, Services& s) {
   add_routes(r, s, {
     {"GET", "/api/v1/audit", Action::audit_read, list_audit},
     {"GET", "/api/v1/audit/verify", Action::audit_read, verify_audit},
+    {"GET", "/api/v1/audit/checkpoints", Action::audit_read, list_checkpoints},
+    {"POST", "/api/v1/audit/checkpoints", Action::audit_read, take_checkpoint},
+    {"GET", "/api/v1/audit/checkpoints/{seq}", Action::audit_read, download_checkpoint},
+    {"GET", "/api/v1/keys/public", Action::authenticated, public_key},
   });
 }
 

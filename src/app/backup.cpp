@@ -28,7 +28,9 @@ namespace {
 
 constexpr int kManifestFormat = 1;
 constexpr const char* kDb = "watchfloor.db";
-constexpr const char* kKey = "secret.key";
+// The installation's keys, as the manifest names them: secret.key seals camera passwords, signing.key signs
+// audit checkpoints and evidence (a restored installation must go on signing with the same key).
+constexpr std::pair<const char*, const char*> kKeys[] = {{"secret_key", "secret.key"}, {"signing_key", "signing.key"}};
 constexpr const char* kManifest = "manifest.json";
 
 [[noreturn]] void fail_errno(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
@@ -109,7 +111,7 @@ void for_each_segment(store::Db& db, const core::Clock& clock, const fs::path& v
 
 // Writes the manifest of the database copy `db_file` to `dest` (segments streamed: a year of video is
 // millions of them), then the copy's own size and hash, taken after the copy is closed.
-int64_t write_manifest(Installation& inst, const fs::path& db_file, const std::optional<std::string>& key_sha,
+int64_t write_manifest(Installation& inst, const fs::path& db_file, const std::map<std::string, std::string>& key_sha,
                        const fs::path& dest, BackupResult& result) {
   auto tmp = dest;
   tmp += ".tmp";
@@ -124,9 +126,10 @@ int64_t write_manifest(Installation& inst, const fs::path& db_file, const std::o
                                    {"watchfloor_version", WATCHFLOOR_VERSION},
                                    {"created_at", core::iso8601(inst.clock.now_ms())},
                                    {"source_data_dir", fs::absolute(inst.config.data_dir).string()},
-                                   {"schema_version", result.schema_version},
-                                   {"secret_key", key_sha ? nlohmann::ordered_json{{"file", kKey}, {"sha256", *key_sha}}
-                                                          : nlohmann::ordered_json()}};
+                                   {"schema_version", result.schema_version}};
+    for (const auto& [name, file] : kKeys)
+      head[name] = key_sha.count(name) ? nlohmann::ordered_json{{"file", file}, {"sha256", key_sha.at(name)}}
+                                       : nlohmann::ordered_json();
     nlohmann::ordered_json dirs = nlohmann::ordered_json::array();
     for (const auto& r : copy->query("SELECT label, path, uuid FROM sample_dirs ORDER BY id"))
       dirs.push_back({{"label", r.str("label")}, {"path", r.str("path")}, {"uuid", r.str("uuid")}});
@@ -215,8 +218,9 @@ BackupResult backup(Installation& inst, const fs::path& dest) {
   r.dir = dest;
   try {
     store::backup_sqlite(inst.db_path(), dest / kDb);
-    std::optional<std::string> key_sha;
-    if (auto key = inst.config.data_dir / kKey; fs::exists(key)) key_sha = copy_durably(key, dest / kKey);
+    std::map<std::string, std::string> key_sha;
+    for (const auto& [name, file] : kKeys)
+      if (auto key = inst.config.data_dir / file; fs::exists(key)) key_sha[name] = copy_durably(key, dest / file);
     r.segments = write_manifest(inst, dest / kDb, key_sha, dest / kManifest, r);
     fsync_file(dest / kDb);
     fsync_dir(dest);
@@ -243,23 +247,26 @@ RestoreResult restore(const core::Config& config, const fs::path& source, bool f
   auto manifest = read_manifest(source / kManifest);
   std::string db_sha = manifest["database"]["sha256"];
   check_hash(source / kDb, db_sha);
-  const auto& key = manifest["secret_key"];
-  if (!key.is_null()) check_hash(source / kKey, key.at("sha256").get<std::string>());
+  // A key the manifest lists must be the one copied; one it does not list (an older backup) stays as it is.
+  for (const auto& [name, file] : kKeys)
+    if (manifest.contains(name) && !manifest[name].is_null())
+      check_hash(source / file, manifest[name].at("sha256").get<std::string>());
 
   const auto& data = config.data_dir;
   if (!empty_or_absent(data) && !force)
     throw std::runtime_error(data.string() +
-                             " is not empty; restore with --force to replace its database and secret.key");
+                             " is not empty; restore with --force to replace its database and keys");
   refuse_if_served(data);
   core::create_private_directories(data);
   // A -wal left beside the old database would be replayed into the restored one.
   for (const char* suffix : {"-wal", "-shm", "-journal"}) fs::remove(data / (std::string(kDb) + suffix));
   copy_durably(source / kDb, data / kDb);
   give_to_owner_of(data, data / kDb);
-  if (!key.is_null()) {
-    copy_durably(source / kKey, data / kKey);
-    give_to_owner_of(data, data / kKey);
-  }
+  for (const auto& [name, file] : kKeys)
+    if (manifest.contains(name) && !manifest[name].is_null()) {
+      copy_durably(source / file, data / file);
+      give_to_owner_of(data, data / file);
+    }
 
   RestoreResult r;
   r.backup_created_at = manifest["created_at"];

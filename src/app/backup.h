@@ -2,6 +2,7 @@
 // `watchfloor backup DEST` and `watchfloor restore SRC` (sao lưu, khôi phục). A backup is a directory:
 //   watchfloor.db   an online copy of the database (store::backup_sqlite), made while the server runs
 //   secret.key      the key that seals camera passwords (when the installation has one)
+//   signing.key     the key that signs audit checkpoints and evidence (when the installation has one)
 //   manifest.json   what the copy holds: format, watchfloor version, time, schema version, the SHA-256 of
 //                   the database copy and of secret.key, the sample directories and every indexed video
 //                   segment (camera, stream, seq, path, bytes, sha256, state) as the copy's index has them

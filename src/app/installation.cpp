@@ -58,7 +58,7 @@ Installation::Installation(core::Config cfg)
       escalation(*db, clock, units, duty, alerts, audit, inbox, cases),
       secrets(config.data_dir / "secret.key"),
       signing(config.data_dir / "signing.key"),
-      checkpoints(*db, clock, signing,
+      checkpoints(*db, clock, audit, signing,
                   {config.audit.checkpoint_entries, int64_t{config.audit.checkpoint_minutes} * 60'000}),
       catalog(*db, clock, units, secrets, audit),
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)) {
@@ -67,7 +67,7 @@ Installation::Installation(core::Config cfg)
 }
 
 api::Services Installation::services() {
-  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, bus, duty, alerts,
+  return api::Services{*db, clock, config, units, users, sessions, throttle, audit, checkpoints, bus, duty, alerts,
                        tasks, cases, coordination, inbox, escalation, catalog, recorder};
 }
 

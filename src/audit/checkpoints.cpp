@@ -72,6 +72,15 @@ std::optional<Checkpoint> Checkpoints::take() {
   return out;
 }
 
+Checkpoint Checkpoints::take(int64_t reader_unit, const Actor& by) {
+  Checkpoint out;
+  db_.transaction([&] {
+    log_.append(by.event("audit.checkpoint", "audit_log", "*", reader_unit));
+    out = *take();
+  });
+  return out;
+}
+
 std::vector<Checkpoint> Checkpoints::list(std::optional<int64_t> before_seq, int limit) {
   std::vector<Checkpoint> out;
   for (const auto& r : db_.query(fmt::format("SELECT {} FROM audit_checkpoints WHERE seq < ? ORDER BY seq DESC LIMIT ?", kColumns),

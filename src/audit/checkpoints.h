@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/signing.h"
 #include "store/db.h"
@@ -41,14 +42,18 @@ struct CheckpointOptions {
 
 class Checkpoints {
  public:
-  Checkpoints(store::Db& db, const core::Clock& clock, const core::SigningKey& key, CheckpointOptions opt = {})
-      : db_(db), clock_(clock), key_(key), opt_(opt) {}
+  Checkpoints(store::Db& db, const core::Clock& clock, AuditLog& log, const core::SigningKey& key,
+              CheckpointOptions opt = {})
+      : db_(db), clock_(clock), log_(log), key_(key), opt_(opt) {}
   // Signs the head of the log when `every_entries` entries were appended since the last checkpoint, or
   // when `every_ms` has passed and any entry was; the new checkpoint, or nullopt when none was due.
   std::optional<Checkpoint> take_if_due();
   // Signs the head now unless the newest checkpoint already covers it (then returns that one); nullopt
   // for an empty log.
   std::optional<Checkpoint> take();
+  // The same asked by a person (to hand it to another unit): audited ("audit.checkpoint" at their unit), and
+  // the checkpoint covers that entry too.
+  Checkpoint take(int64_t reader_unit, const Actor& by);
   std::vector<Checkpoint> list(std::optional<int64_t> before_seq, int limit);  // newest first
   std::optional<Checkpoint> get(int64_t seq);
   // `c` against the log as it is: signed by this installation's key, and the log still holds entry
@@ -56,11 +61,13 @@ class Checkpoints {
   CheckpointCheck check(const Checkpoint& c);
   // The newest stored checkpoint against the log (ok when there is none).
   CheckpointCheck check_latest();
+  const core::SigningKey& key() const { return key_; }
 
  private:
   Checkpoint sign(int64_t seq, const std::string& hash);
   store::Db& db_;
   const core::Clock& clock_;
+  AuditLog& log_;
   const core::SigningKey& key_;
   CheckpointOptions opt_;
 };

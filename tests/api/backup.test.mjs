@@ -89,6 +89,7 @@ describe('backup and restore', { timeout: 240_000 }, () => {
     assert.equal(manifest.database.sha256, sha256(copy));
     assert.equal(manifest.database.bytes, fs.statSync(copy).size);
     assert.equal(manifest.secret_key.sha256, sha256(path.join(server.dataDir, 'secret.key')));
+    assert.equal(manifest.signing_key.sha256, sha256(path.join(server.dataDir, 'signing.key')));
     assert.equal(manifest.watchfloor_version, (await admin.request('GET', '/api/v1/meta')).json.version);
     assert.equal(manifest.schema_version, sql(copy, 'SELECT max(version) AS v FROM schema_migrations')[0].v);
     assert.ok(Math.abs(Date.parse(manifest.created_at) - Date.now()) < 60_000, manifest.created_at);

@@ -381,7 +381,7 @@ class CheckpointTest : public AuditTest {
   void SetUp() override {
     AuditTest::SetUp();
     key_ = std::make_unique<core::SigningKey>(dir_ / "signing.key");
-    checkpoints_ = std::make_unique<Checkpoints>(*db_, clock_, *key_, CheckpointOptions{3, 3'600'000});
+    checkpoints_ = std::make_unique<Checkpoints>(*db_, clock_, *log_, *key_, CheckpointOptions{3, 3'600'000});
   }
   void TearDown() override {
     checkpoints_.reset();

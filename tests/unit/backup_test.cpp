@@ -99,6 +99,7 @@ TEST_F(BackupTest, TheRestoredInstallationVerifiesAndRecordsTheBackupAndTheResto
   EXPECT_EQ(manifest["database"]["sha256"], db_sha);
   EXPECT_EQ(manifest["segments"], nlohmann::json::array());
   EXPECT_TRUE(manifest["secret_key"].is_object());
+  EXPECT_EQ(manifest["signing_key"]["file"], "signing.key");
 
   auto r = app::restore(config("restored"), dir_ / "backup", false);
   EXPECT_TRUE(r.missing.empty());
@@ -111,6 +112,8 @@ TEST_F(BackupTest, TheRestoredInstallationVerifiesAndRecordsTheBackupAndTheResto
       b(dir_ / "restored" / "secret.key", std::ios::binary);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}), std::string(std::istreambuf_iterator<char>(b), {}))
       << "camera passwords stay readable";
+  EXPECT_EQ(restored.signing.public_key(), core::SigningKey(dir_ / "live" / "signing.key").public_key())
+      << "the restored installation signs with the same key, so its earlier checkpoints still verify";
 }
 
 TEST_F(BackupTest, RestoreReplacesANonEmptyDataDirectoryOnlyWithForce) {

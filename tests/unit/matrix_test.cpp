@@ -268,13 +268,19 @@ TEST_F(Matrix, OnlyAnAdministratorInScopeChangesPeople) {
   }
 }
 
-TEST_F(Matrix, OnlyAuditorsAndAdministratorsReadTheAuditLog) {
+TEST_F(Matrix, OnlyAuditorsAndAdministratorsReadTheAuditLogAndItsCheckpoints) {
   for (const auto& u : kEveryone) {
-    for (const char* path : {"/api/v1/audit", "/api/v1/audit/verify"}) {
+    bool auditor = u == kAdmin || u == kAuditor;
+    auto taken = call(u, "POST", "/api/v1/audit/checkpoints");
+    EXPECT_EQ(taken.status, auditor ? 201 : 403) << u << " " << taken.body;
+    std::string one = "/api/v1/audit/checkpoints/" + (auditor ? nlohmann::json::parse(taken.body).at("seq").dump() : "1");
+    for (const std::string& path : {std::string("/api/v1/audit"), std::string("/api/v1/audit/verify"),
+                                    std::string("/api/v1/audit/checkpoints"), one}) {
       auto res = call(u, "GET", path);
-      if (u == kAdmin || u == kAuditor) EXPECT_EQ(res.status, 200) << u << " " << path;
-      else EXPECT_EQ(res.status, 403) << u << " " << path;
+      EXPECT_EQ(res.status, auditor ? 200 : 403) << u << " " << path;
     }
+    // The public key is for anyone who checks what the installation signed.
+    EXPECT_EQ(call(u, "GET", "/api/v1/keys/public").status, 200) << u;
   }
 }
 
@@ -1027,7 +1033,7 @@ TEST_F(Matrix, EnterpriseCameraOutagesAreReadInScopeAndFallOverdueAtTheirDeadlin
 
   core::FakeClock clock(t0 + 3'600'000);
   api::Services at_clock{*inst_->db, clock, inst_->config, inst_->units, inst_->users, inst_->sessions, inst_->throttle,
-                         inst_->audit, inst_->bus, inst_->duty, inst_->alerts, inst_->tasks, inst_->cases, inst_->coordination,
+                         inst_->audit, inst_->checkpoints, inst_->bus, inst_->duty, inst_->alerts, inst_->tasks, inst_->cases, inst_->coordination,
                          inst_->inbox, inst_->escalation, inst_->catalog, inst_->recorder};
   auto handler = http::make_dispatcher(api::make_router(at_clock), api::make_authenticator(at_clock), {});
   auto list = [&](const std::string& user, const std::string& query) {

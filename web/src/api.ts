@@ -110,6 +110,15 @@ export interface AuditVerify {
   ok: boolean;
   entries: number;
   first_broken_seq: number | null;
+  /** The newest signed checkpoint against the log (docs/formats.md §14). */
+  checkpoint?: { ok: boolean; reason_vi?: string; reason_en?: string };
+}
+
+export interface AuditCheckpoint {
+  seq: number;
+  head_hash: string;
+  at: string;
+  key_id: string;
 }
 
 export interface FieldError {
@@ -386,6 +395,7 @@ export const api = {
       (r): Page<AuditEntry> => ({ items: r.items, next: r.next_before_seq === null ? null : String(r.next_before_seq) }),
     ),
   auditVerify: () => request<AuditVerify>('GET', '/audit/verify'),
+  takeCheckpoint: () => request<AuditCheckpoint>('POST', '/audit/checkpoints'),
 };
 
 // ---- duty watch (trực ban) -------------------------------------------------------------------

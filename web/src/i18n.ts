@@ -189,6 +189,10 @@ const vi = {
   'audit.verifying': 'Đang kiểm tra…',
   'audit.verifyOk': 'Chuỗi nhật ký toàn vẹn: {n} bản ghi.',
   'audit.verifyBroken': 'Chuỗi nhật ký bị phá vỡ từ bản ghi số {seq}.',
+  'audit.checkpointBroken': 'Chuỗi nhật ký liền nhưng không khớp điểm kiểm tra đã ký: {reason}',
+  'audit.checkpoint': 'Ký điểm kiểm tra',
+  'audit.checkpointSigned': 'Đã ký điểm kiểm tra đến bản ghi số {seq} (khóa {key}).',
+  'audit.checkpointDownload': 'Tải tệp để giao đơn vị khác giữ',
   'audit.shown': 'Đang hiển thị {n} bản ghi',
 
   'nav.duty': 'Trực ban',
@@ -1251,6 +1255,10 @@ const en: Record<Key, string> = {
   'audit.verifying': 'Verifying…',
   'audit.verifyOk': 'The audit chain is intact: {n} entries.',
   'audit.verifyBroken': 'The audit chain is broken from entry {seq}.',
+  'audit.checkpointBroken': 'The chain is unbroken but does not match the signed checkpoint: {reason}',
+  'audit.checkpoint': 'Sign a checkpoint',
+  'audit.checkpointSigned': 'Checkpoint signed up to entry {seq} (key {key}).',
+  'audit.checkpointDownload': 'Download the file for another unit to keep',
   'audit.shown': 'Showing {n} entries',
 
   'nav.duty': 'Duty board',

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, type AuditVerify } from '../api';
+import { api, API_BASE, type AuditCheckpoint, type AuditVerify } from '../api';
 import { formatDateTime, parseViDate, zonedDateToUtcIso } from '../format';
 import { useAction, usePagedList } from '../hooks';
-import { t } from '../i18n';
+import { pick, t } from '../i18n';
 import { DayRangeFields, FilterButtons, ListPage } from '../listpage';
 import { ProblemBox } from '../ui';
 
@@ -43,12 +43,18 @@ export function AuditPage() {
   const [open, setOpen] = useState<Set<number>>(new Set());
   const [verify, setVerify] = useState<AuditVerify | null>(null);
   const verifying = useAction();
+  const [checkpoint, setCheckpoint] = useState<AuditCheckpoint | null>(null);
+  const signing = useAction();
   const [dateErrors, setDateErrors] = useState<{ from?: string; to?: string }>({});
   const list = usePagedList((cursor, signal) => api.auditPage(auditQuery(applied), cursor, signal), [applied]);
 
   const runVerify = () => {
     setVerify(null);
     void verifying.run(async () => setVerify(await api.auditVerify()));
+  };
+  const sign = () => {
+    setCheckpoint(null);
+    void signing.run(async () => setCheckpoint(await api.takeCheckpoint()));
   };
 
   const toggle = (seq: number) =>
@@ -65,20 +71,36 @@ export function AuditPage() {
     <ListPage
       title={t('audit.title')}
       actions={
-        <button type="button" class="btn push-right" onClick={runVerify} disabled={!!verifying.busy}>
-          {verifying.busy ? t('audit.verifying') : t('audit.verify')}
-        </button>
+        <>
+          <button type="button" class="btn push-right" onClick={runVerify} disabled={!!verifying.busy}>
+            {verifying.busy ? t('audit.verifying') : t('audit.verify')}
+          </button>
+          <button type="button" class="btn" onClick={sign} disabled={!!signing.busy}>
+            {t('audit.checkpoint')}
+          </button>
+        </>
       }
       top={
         <>
           {verify ? (
             <div class={`alert ${verify.ok ? 'alert-ok' : 'alert-error'}`} role="status" data-testid="audit-verify">
-              {verify.ok
-                ? t('audit.verifyOk', { n: verify.entries })
-                : t('audit.verifyBroken', { seq: verify.first_broken_seq ?? '?' })}
+              {verify.first_broken_seq != null
+                ? t('audit.verifyBroken', { seq: verify.first_broken_seq })
+                : verify.checkpoint && !verify.checkpoint.ok
+                  ? t('audit.checkpointBroken', { reason: pick(verify.checkpoint.reason_vi, verify.checkpoint.reason_en) })
+                  : t('audit.verifyOk', { n: verify.entries })}
             </div>
           ) : null}
           <ProblemBox error={verifying.error} />
+          {checkpoint ? (
+            <div class="alert alert-ok" role="status" data-testid="audit-checkpoint">
+              {t('audit.checkpointSigned', { seq: checkpoint.seq, key: checkpoint.key_id })}{' '}
+              <a href={`${API_BASE}/audit/checkpoints/${checkpoint.seq}`} download={`audit-checkpoint-${checkpoint.seq}.json`}>
+                {t('audit.checkpointDownload')}
+              </a>
+            </div>
+          ) : null}
+          <ProblemBox error={signing.error} />
         </>
       }
       onFilter={() => {
