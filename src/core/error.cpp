@@ -90,6 +90,14 @@ Problem Problem::overloaded() {
                  "Too many open connections; try again shortly.", "Quá nhiều kết nối; vui lòng thử lại sau ít phút.");
 }
 
+Problem Problem::too_many_connections(int retry_after_s) {
+  Problem p(429, "too-many-connections", "Too many connections", "Quá nhiều kết nối",
+            fmt::format("This address has too many open connections; try again in {} seconds.", retry_after_s),
+            fmt::format("Địa chỉ này đang mở quá nhiều kết nối; vui lòng thử lại sau {} giây.", retry_after_s));
+  p.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+  return p;
+}
+
 Problem Problem::throttled(int retry_after_s) {
   Problem p(429, "throttled", "Too many attempts", "Quá nhiều lần thử",
             fmt::format("Too many failed logins; try again in {} seconds.", retry_after_s),

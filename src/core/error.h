@@ -43,6 +43,8 @@ class Problem : public std::runtime_error {
   static Problem headers_too_large();
   static Problem overloaded();
   static Problem throttled(int retry_after_s);
+  // One address holds as many connections as it may (server.max_connections_per_ip).
+  static Problem too_many_connections(int retry_after_s);
   static Problem method_not_allowed();
   static Problem internal();
 

@@ -685,7 +685,7 @@ std::optional<uint64_t> Server::Impl::admit(const std::string& ip, std::optional
     refusal = core::Problem::overloaded();
   } else if (opt.max_connections_per_ip > 0 && !trusted(ip) && held != per_ip.end() &&
              held->second >= opt.max_connections_per_ip) {
-    refusal = core::Problem::throttled(5);
+    refusal = core::Problem::too_many_connections(5);
   }
   if (refusal) {
     core::Metrics::global().inc("watchfloor_http_rejected_total",

@@ -200,6 +200,9 @@ describe('slow clients (finding 2)', () => {
     assert.equal(open, 0, 'every trickling connection was cut off');
     const refused = attack.filter((c) => /^HTTP\/1\.1 429/.test(c.data)).length;
     assert.ok(refused >= 80 - 12, `connections beyond the per-address cap are refused at once: ${refused}`);
+    const answer = attack.find((c) => /^HTTP\/1\.1 429/.test(c.data)).data;
+    assert.match(answer, /"type":"[^"]*too-many-connections"/, 'not the message of failed logins');
+    assert.match(Buffer.from(answer, 'latin1').toString('utf8'), /"detail_vi":"Địa chỉ này đang mở quá nhiều kết nối/);
     const cut = attack.filter((c) => c.data === '').map((c) => c.closedAt - started);
     assert.ok(cut.length > 0 && cut.length <= 12, `admitted: ${cut.length}`);
     assert.ok(Math.max(...cut) < 5000, `the head deadline ends them: ${JSON.stringify(cut)}`);
