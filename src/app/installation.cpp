@@ -332,7 +332,11 @@ int serve(Installation& inst, std::ostream& out) {
   inst.recorder.stop();
   watchman.join();
   inst.refusals.flush(true);
-  inst.checkpoints.take();  // the log as it was left
+  try {
+    inst.checkpoints.take();  // the log as it was left
+  } catch (const std::exception& e) {
+    core::log_error(std::string("audit checkpoint at stop failed: ") + e.what());
+  }
   core::log_info("stopped: every request finished, the database is closed cleanly");
   return 0;
 }
