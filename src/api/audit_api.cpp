@@ -1,4 +1,5 @@
-// The audit log: GET /api/v1/audit (filters), GET /api/v1/audit/verify.
+// The audit log: GET /api/v1/audit (filters), GET /api/v1/audit/verify, its signed checkpoints, and the
+// installation's public key.
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -10,6 +11,32 @@ namespace watchfloor::api {
 namespace {
 
 using auth::Action;
+
+// Newest-first paging by sequence number, for the log and its checkpoints: `limit` and `before_seq`.
+struct SeqPage {
+  int limit = 100;
+  std::optional<int64_t> before_seq;
+};
+
+SeqPage seq_page(const http::Context& ctx, std::vector<core::FieldError>& errs) {
+  auto integer = [&](const char* key, int64_t lo, int64_t hi) -> std::optional<int64_t> {
+    auto v = query(ctx, key);
+    if (!v) return std::nullopt;
+    if (auto n = parse_int(*v, lo, hi)) return n;
+    errs.push_back({key, fmt::format("Phải là số nguyên từ {} đến {}", lo, hi), fmt::format("Must be an integer from {} to {}", lo, hi)});
+    return std::nullopt;
+  };
+  return {static_cast<int>(integer("limit", 1, kMaxPage).value_or(100)), integer("before_seq", 1, INT64_MAX)};
+}
+
+// The page's items and the `before_seq` of the next page (null after a short page: the end).
+template <class T>
+http::Response seq_page_json(const std::vector<T>& rows, const SeqPage& page) {
+  auto items = nlohmann::json::array();
+  for (const auto& r : rows) items.push_back(audit::to_json(r));
+  nlohmann::json next = rows.size() == static_cast<size_t>(page.limit) ? nlohmann::json(rows.back().seq) : nlohmann::json();
+  return http::Response::json(200, {{"items", items}, {"next_before_seq", next}});
+}
 
 audit::Filter parse_filter(const http::Context& ctx) {
   static const std::set<std::string> known = {"actor", "action", "object_type", "object_id", "from", "to", "limit", "before_seq"};
@@ -28,15 +55,9 @@ audit::Filter parse_filter(const http::Context& ctx) {
                                "Time must be ISO 8601, e.g. 2026-11-28T08:00:00+07:00"});
       (std::string(key) == "from" ? f.from_ms : f.to_ms) = ms;
     }
-  auto integer = [&](const char* key, int64_t lo, int64_t hi) -> std::optional<int64_t> {
-    auto v = query(ctx, key);
-    if (!v) return std::nullopt;
-    if (auto n = parse_int(*v, lo, hi)) return n;
-    errs.push_back({key, fmt::format("Phải là số nguyên từ {} đến {}", lo, hi), fmt::format("Must be an integer from {} to {}", lo, hi)});
-    return std::nullopt;
-  };
-  f.limit = static_cast<int>(integer("limit", 1, kMaxPage).value_or(100));
-  f.before_seq = integer("before_seq", 1, INT64_MAX);
+  auto page = seq_page(ctx, errs);
+  f.limit = page.limit;
+  f.before_seq = page.before_seq;
   if (!errs.empty()) throw core::Problem::validation(std::move(errs));
   return f;
 }
@@ -46,12 +67,7 @@ http::Response list_audit(http::Context& ctx, Services& s) {
   auto f = parse_filter(ctx);
   const auto& p = ctx.principal();
   f.unit_ids = org::audit_scope(p, *s.units.tree());
-  auto entries = s.audit.read(f, ctx.req.query, p.unit_id, ctx.actor());
-  auto items = nlohmann::json::array();
-  for (const auto& e : entries) items.push_back(audit::to_json(e));
-  nlohmann::json next =
-      entries.size() == static_cast<size_t>(f.limit) ? nlohmann::json(entries.back().seq) : nlohmann::json();
-  return http::Response::json(200, {{"items", items}, {"next_before_seq", next}});
+  return seq_page_json(s.audit.read(f, ctx.req.query, p.unit_id, ctx.actor()), {f.limit, f.before_seq});
 }
 
 // The hash chain, and the newest signed checkpoint against it (a removed tail shows there).
@@ -67,18 +83,10 @@ http::Response verify_audit(http::Context& ctx, Services& s) {
 }
 
 http::Response list_checkpoints(http::Context& ctx, Services& s) {
-  auto limit = parse_int(query(ctx, "limit").value_or("100"), 1, kMaxPage);
-  auto before = query(ctx, "before_seq");
-  auto before_seq = before ? parse_int(*before, 1, INT64_MAX) : std::nullopt;
   std::vector<core::FieldError> errs;
-  if (!limit) errs.push_back({"limit", fmt::format("Phải là số nguyên từ 1 đến {}", kMaxPage), fmt::format("Must be an integer from 1 to {}", kMaxPage)});
-  if (before && !before_seq) errs.push_back({"before_seq", "Phải là số nguyên dương", "Must be a positive integer"});
+  auto page = seq_page(ctx, errs);
   if (!errs.empty()) throw core::Problem::validation(std::move(errs));
-  auto list = s.checkpoints.list(before_seq, static_cast<int>(*limit));
-  auto items = nlohmann::json::array();
-  for (const auto& c : list) items.push_back(audit::to_json(c));
-  nlohmann::json next = list.size() == static_cast<size_t>(*limit) ? nlohmann::json(list.back().seq) : nlohmann::json();
-  return http::Response::json(200, {{"items", items}, {"next_before_seq", next}});
+  return seq_page_json(s.checkpoints.list(page.before_seq, page.limit), page);
 }
 
 // A checkpoint signed now, to be handed to another unit.

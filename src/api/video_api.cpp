@@ -403,13 +403,16 @@ http::Response camera_outages(http::Context& ctx, Services& s) {
 http::Response list_holds(http::Context& ctx, Services& s) {
   auto camera = query_id(ctx, "camera");
   json items = json::array();
+  std::map<int64_t, std::optional<video::Camera>> cameras;  // holds cluster on a few cameras: read each once
   for (const auto& h : s.recorder.retention().holds(camera, false)) {
-    auto c = s.catalog.camera(h.camera_id);
+    auto [it, fresh] = cameras.try_emplace(h.camera_id);
+    if (fresh) it->second = s.catalog.camera(h.camera_id);
+    const auto& c = it->second;
     if (!c || !ctx.may(Action::camera_read, {c->unit_id})) continue;
     json j = video::to_json(h);
     j["camera_name"] = c->name;
     if (h.case_id)
-      if (auto kase = s.cases.get(*h.case_id)) j["case_number"] = kase->number;
+      if (auto number = s.cases.number_of(*h.case_id)) j["case_number"] = *number;
     items.push_back(with_names(s, j));
   }
   return http::Response::json(200, {{"items", items}});

@@ -263,7 +263,10 @@ int main(int argc, char** argv) {
       }
       auto text = audit::to_json(*cp).dump(2) + "\n";
       if (checkpoint_out) {
-        std::ofstream(*checkpoint_out) << text;
+        if (!(std::ofstream(*checkpoint_out) << text)) {
+          std::cerr << "cannot write " << checkpoint_out->string() << "\n";
+          return 1;
+        }
         std::cout << "checkpoint of entry " << cp->seq << " written to " << checkpoint_out->string() << "\n";
       } else {
         std::cout << text;

@@ -14,6 +14,9 @@ Checkpoint from_row(const store::Row& r) {
 
 CheckpointCheck refuse(std::string vi, std::string en) { return {false, std::move(vi), std::move(en)}; }
 
+// The newest entry of the log: its seq and hash.
+std::optional<store::Row> head_of(store::Db& db) { return db.query_one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"); }
+
 }  // namespace
 
 std::string signed_text(const Checkpoint& c) {
@@ -49,7 +52,7 @@ Checkpoint Checkpoints::sign(int64_t seq, const std::string& hash) {
 std::optional<Checkpoint> Checkpoints::take_if_due() {
   std::optional<Checkpoint> made;
   db_.transaction([&] {
-    auto head = db_.query_one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    auto head = head_of(db_);
     if (!head) return;
     auto last = db_.query_one("SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1");
     int64_t since = head->i64("seq") - (last ? last->i64("seq") : 0);
@@ -64,7 +67,7 @@ std::optional<Checkpoint> Checkpoints::take_if_due() {
 std::optional<Checkpoint> Checkpoints::take() {
   std::optional<Checkpoint> out;
   db_.transaction([&] {
-    auto head = db_.query_one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    auto head = head_of(db_);
     if (!head) return;
     if (auto c = get(head->i64("seq"))) out = c;
     else out = sign(head->i64("seq"), head->str("hash"));

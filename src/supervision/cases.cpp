@@ -130,6 +130,11 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
   return out;
 }
 
+std::optional<std::string> Cases::number_of(int64_t id) {
+  auto r = db_.query_one("SELECT number FROM cases WHERE id = ?", {id});
+  return r ? std::optional(r->str("number")) : std::nullopt;
+}
+
 std::optional<Case> Cases::get(int64_t id) {
   auto r = db_.query_one(std::string(kCaseSelect) + " WHERE c.id = ?", {id});
   if (!r) return std::nullopt;

@@ -37,6 +37,8 @@ class Cases {
   // Matching cases, newest first, with the caller's relation (see relation()) for visibility checks.
   std::vector<Case> list(const CaseQuery& q);
   std::optional<Case> get(int64_t id);
+  // Only its number (VV-…), for lists that name the case beside something else (evidence holds).
+  std::optional<std::string> number_of(int64_t id);
   Case create(const CaseInput& in, const audit::Actor& by);
   // Drafted and reported at once: a refused report leaves no draft.
   Case create_reported(const CaseInput& in, const audit::Actor& by);
