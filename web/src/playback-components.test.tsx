@@ -74,18 +74,18 @@ const CASE = {
 const CAMERA = { id: 3, name: 'Cổng B', live: null };
 
 describe('Timeline', () => {
-  function mountTimeline(view: View, selected: number | null = null) {
+  function mountTimeline(view: View, selected: number | null = null, now = NOW) {
     const picks: [number, boolean][] = [];
     const views: View[] = [];
     const props = {
       view,
       tz: VN,
-      bars: timelineBars(REC, view, NOW),
+      bars: timelineBars(REC, view, now),
       holds: holdBands([HOLD], view, VN),
       markers: caseMarkers([CASE as never], CAMERA, view, VN),
       selected,
       playhead: null,
-      now: NOW,
+      now,
       onPick: (t: number, play: boolean) => picks.push([t, play]),
       onView: (v: View) => views.push(v),
     };
@@ -138,6 +138,16 @@ describe('Timeline', () => {
     const { track, picks } = mountTimeline(DAY);
     track.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: 100 + 375 })); // 3/8 of the day: 09:00
     expect(picks).toEqual([[at('2026-11-28T02:00:00Z'), true]]);
+  });
+
+  it('with nothing chosen, zooming today keeps now in view, also in the afternoon', () => {
+    const afternoon = at('2026-11-28T08:12:00Z'); // 15:12 in Vietnam
+    const { root, views } = mountTimeline(DAY, null, afternoon);
+    const button = [...root.querySelectorAll('.tl-zoom button')].find((b) => b.textContent === '10 phút') as HTMLButtonElement;
+    button.click();
+    expect(views[0].end - views[0].start).toBe(10 * 60_000);
+    expect(afternoon).toBeGreaterThan(views[0].start);
+    expect(afternoon).toBeLessThan(views[0].end);
   });
 
   it('zooms with the buttons, the wheel about the pointer, and + / −', () => {

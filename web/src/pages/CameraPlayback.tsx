@@ -114,7 +114,9 @@ export function Timeline({
     if (zoom < 0 || zoom >= ZOOMS.length || zoom === view.zoom) return;
     onView(zoomView(view, zoom, anchor, tz, now));
   };
-  const anchorOf = () => (inView(cursor) ? (cursor as number) : Math.min(now, view.start + span / 2));
+  // The playhead or the selected instant; else now when the window holds it (today's afternoon zooms to now,
+  // not to noon); else the middle of the window.
+  const anchorOf = () => (inView(cursor) ? (cursor as number) : now >= view.start && now < view.end ? now : view.start + span / 2);
 
   const onClick = (e: MouseEvent) => {
     if (drag.current?.moved) return;
