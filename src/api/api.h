@@ -27,6 +27,8 @@
 
 namespace watchfloor::video {
 class Recorder;  // video/recorder.h
+class Evidence;  // video/evidence.h
+class Exports;   // video/export.h
 }
 
 namespace watchfloor::api {
@@ -51,6 +53,8 @@ struct Services {
   supervision::Escalation& escalation;
   video::Catalog& catalog;
   video::Recorder& recorder;
+  video::Evidence& evidence;  // evidence on cases
+  video::Exports& exports;    // signed evidence bundles
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

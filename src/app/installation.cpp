@@ -37,6 +37,14 @@ video::RecorderOptions recorder_options(const core::RecorderConfig& c) {
   o.scrub.bytes_per_s = int64_t(c.scrub_mb_per_s) << 20;
   return o;
 }
+
+video::ExportOptions export_options(const core::EvidenceConfig& c) {
+  video::ExportOptions o;
+  o.queue = size_t(c.export_queue);
+  o.link_ms = int64_t(c.link_minutes) * 60'000;
+  o.watermark.preset = c.x264_preset;
+  return o;
+}
 }  // namespace
 
 Installation::Installation(core::Config cfg)
@@ -61,14 +69,17 @@ Installation::Installation(core::Config cfg)
       checkpoints(*db, clock, audit, signing,
                   {config.audit.checkpoint_entries, int64_t{config.audit.checkpoint_minutes} * 60'000}),
       catalog(*db, clock, units, secrets, audit),
-      recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)) {
+      recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)),
+      evidence(*db, clock, catalog, recorder, audit, config.data_dir / "evidence", int64_t{config.evidence.max_clip_minutes} * 60'000),
+      exports(*db, clock, audit, bus, recorder, signing, config.data_dir / "exports", config.data_dir / "evidence",
+              export_options(config.evidence)) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
 }
 
 api::Services Installation::services() {
   return api::Services{*db, clock, config, units, users, sessions, throttle, audit, checkpoints, bus, duty, alerts,
-                       tasks, cases, coordination, inbox, escalation, catalog, recorder};
+                       tasks, cases, coordination, inbox, escalation, catalog, recorder, evidence, exports};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {
@@ -315,6 +326,7 @@ int serve(Installation& inst, std::ostream& out) {
     }
   });
   inst.recorder.start();
+  inst.exports.start();
   std::thread metrics_thread;
   if (metrics_up)
     metrics_thread = std::thread([&] {
@@ -329,6 +341,7 @@ int serve(Installation& inst, std::ostream& out) {
     metrics_server->stop();
     metrics_thread.join();
   }
+  inst.exports.stop();
   inst.recorder.stop();
   watchman.join();
   inst.refusals.flush(true);

@@ -19,6 +19,8 @@
 #include "core/secret_box.h"
 #include "core/signing.h"
 #include "video/catalog.h"
+#include "video/evidence.h"
+#include "video/export.h"
 #include "video/recorder.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
@@ -57,6 +59,8 @@ struct Installation {
   audit::Checkpoints checkpoints;
   video::Catalog catalog;
   video::Recorder recorder;  // DATA/video; started by serve()
+  video::Evidence evidence;  // DATA/evidence: stills attached to cases
+  video::Exports exports;    // DATA/exports: signed bundles; its worker started by serve()
 
   // The services the HTTP API works with.
   api::Services services();
