@@ -8,6 +8,7 @@
 #include "core/tz.h"
 #include "video/evidence.h"
 #include "video/export.h"
+#include "video/recorder.h"
 #include "video/zip.h"
 
 namespace watchfloor::api {
@@ -156,11 +157,11 @@ http::Response create_export(http::Context& ctx, Services& s) {
       throw Problem::field("to", fmt::format("Trích xuất tối đa {} phút một lần", max_ms / 60'000),
                            fmt::format("At most {} minutes at a time", max_ms / 60'000));
     auth = authorise_export(ctx, s, cam, *from, *to);
-    if (!video::recorded_in(s.recorder, cam.id, *from, *to))
+    if (!video::recorded_in(s.recorder.index(), cam.id, *from, *to))
       throw Problem::field("from", "Không có dữ liệu ghi hình của camera trong khoảng thời gian này",
                            "Nothing of this camera is recorded in this period");
     for (size_t i = 0; i < snapshots.size(); ++i)
-      if (!video::recorded_in(s.recorder, cam.id, snapshots[i] - 10'000, snapshots[i] + 10'000))
+      if (!video::recorded_in(s.recorder.index(), cam.id, snapshots[i] - 10'000, snapshots[i] + 10'000))
         throw Problem::field(fmt::format("snapshots[{}]", i), "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này",
                              "No recorded frame within 10 s of this time");
     in.camera_id = cam.id, in.unit_id = cam.unit_id, in.from_ms = *from, in.to_ms = *to;

@@ -70,7 +70,7 @@ Installation::Installation(core::Config cfg)
                   {config.audit.checkpoint_entries, int64_t{config.audit.checkpoint_minutes} * 60'000}),
       catalog(*db, clock, units, secrets, audit),
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)),
-      evidence(*db, clock, catalog, recorder, audit, config.data_dir / "evidence", int64_t{config.evidence.max_clip_minutes} * 60'000),
+      evidence(*db, clock, catalog, recorder.index(), recorder.retention(), audit, config.data_dir / "evidence", int64_t{config.evidence.max_clip_minutes} * 60'000),
       exports(*db, clock, audit, bus, recorder, signing, config.data_dir / "exports", config.data_dir / "evidence",
               export_options(config.evidence)) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
@@ -238,6 +238,7 @@ int serve(Installation& inst, std::ostream& out) {
   http::parse_listen(inst.config.server.listen, opt);
   opt.threads = inst.config.server.threads;
   opt.max_body_bytes = inst.config.server.max_body_bytes;
+  opt.large_bodies = {{"/api/v1/evidence/verify", size_t(inst.config.evidence.verify_max_mb) << 20}};
   opt.max_header_bytes = inst.config.server.max_header_bytes;
   opt.max_connections = inst.config.server.max_connections;
   opt.max_connections_per_ip = inst.config.server.max_connections_per_ip;

@@ -75,7 +75,7 @@ struct EvidenceConfig {
   int max_clip_minutes = 60;       // the longest clip attached to a case or exported at once
   int link_minutes = 10;           // a bundle's download link: used once, within this time
   int export_queue = 8;            // exports waiting beyond the running one
-  int verify_max_mb = 2048;        // the largest bundle POST /api/v1/evidence/verify accepts
+  int verify_max_mb = 512;         // the largest bundle POST /api/v1/evidence/verify accepts
   std::string x264_preset = "veryfast";  // the watermarked clip's encoder preset
 };
 

@@ -9,7 +9,7 @@
 #include "store/work.h"
 #include "video/catalog.h"
 #include "video/playback.h"
-#include "video/recorder.h"
+#include "video/index.h"
 #include "video/retention.h"
 #include "video/snapshot.h"
 
@@ -50,15 +50,13 @@ json opt_time(const std::optional<int64_t>& ms) { return ms ? json(core::iso8601
 
 }  // namespace
 
-bool recorded_in(Recorder& recorder, int64_t camera_id, int64_t from_ms, int64_t to_ms) {
-  auto& index = recorder.index();
+bool recorded_in(Index& index, int64_t camera_id, int64_t from_ms, int64_t to_ms) {
   for (const auto& s : index.segments(index.stream(camera_id, "main").id, ms_to_90k(from_ms), ms_to_90k(to_ms)))
     if (s.state == "ok") return true;
   return false;
 }
 
-std::optional<Still> still_at(Recorder& recorder, int64_t camera_id, int64_t at_ms) {
-  auto& index = recorder.index();
+std::optional<Still> still_at(Index& index, int64_t camera_id, int64_t at_ms) {
   auto key = nearest_keyframe(index, index.stream(camera_id, "main").id, ms_to_90k(at_ms), 10 * 90'000);
   if (!key) return std::nullopt;
   std::string sample(key->length, '\0');
@@ -103,13 +101,13 @@ EvidenceItem Evidence::attach(const EvidenceInput& in, int64_t case_unit_id, con
     if (*in.to_ms - *in.from_ms > max_clip_ms_)
       throw Problem::field("to", fmt::format("Đoạn video dài tối đa {} phút", max_clip_ms_ / 60'000),
                            fmt::format("A clip is at most {} minutes long", max_clip_ms_ / 60'000));
-    if (!recorded_in(recorder_, cam->id, *in.from_ms, *in.to_ms))
+    if (!recorded_in(index_, cam->id, *in.from_ms, *in.to_ms))
       throw Problem::field("from", "Không có dữ liệu ghi hình của camera trong khoảng thời gian này",
                            "Nothing of this camera is recorded in this period");
     hold.from_ms = *in.from_ms, hold.to_ms = *in.to_ms;
   } else {
     if (!in.at_ms) throw Problem::field("at", "Thiếu thời điểm chụp", "`at` is required");
-    still = still_at(recorder_, cam->id, *in.at_ms);
+    still = still_at(index_, cam->id, *in.at_ms);
     if (!still)
       throw Problem::field("at", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này",
                            "No recorded frame within 10 s of this time");
@@ -126,7 +124,7 @@ EvidenceItem Evidence::attach(const EvidenceInput& in, int64_t case_unit_id, con
   }
   try {
     return store::Work::run(db_, [&](store::Work&) {
-      auto h = catalog_.create_hold(recorder_.retention(), hold, by);
+      auto h = catalog_.create_hold(retention_, hold, by);
       db_.exec("INSERT INTO case_evidence(case_id, kind, camera_id, from_ms, to_ms, at_ms, frame_ms, hold_id, note, file, sha256, bytes, "
                "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                {in.case_id, in.kind, cam->id, store::opt(in.kind == "clip" ? in.from_ms : std::nullopt),
@@ -150,8 +148,8 @@ EvidenceItem Evidence::remove(int64_t id, const std::string& reason, int64_t cas
     auto e = get(id);
     if (!e) throw Problem::not_found("The evidence", "Chứng cứ");
     if (e->removed_at) throw Problem::conflict("This evidence was removed already.", "Chứng cứ này đã được gỡ.");
-    if (auto h = recorder_.retention().hold(e->hold_id); h && !h->released_ms)
-      catalog_.release_hold(recorder_.retention(), e->hold_id, reason, by);
+    if (auto h = retention_.hold(e->hold_id); h && !h->released_ms)
+      catalog_.release_hold(retention_, e->hold_id, reason, by);
     db_.exec("UPDATE case_evidence SET removed_at = ?, removed_by = ?, remove_reason = ? WHERE id = ?",
              {clock_.now_ms(), by.user_id, reason, id});
     auto out = *get(id);

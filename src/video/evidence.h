@@ -21,7 +21,8 @@
 namespace watchfloor::video {
 
 class Catalog;
-class Recorder;
+class Index;
+class Retention;
 
 inline constexpr const char* kEvidenceKinds[] = {"clip", "snapshot"};
 inline constexpr int64_t kSnapshotHoldMs = 30'000;  // a still holds its footage ±30 s
@@ -47,9 +48,9 @@ struct EvidenceInput {
 
 class Evidence {
  public:
-  Evidence(store::Db& db, const core::Clock& clock, Catalog& catalog, Recorder& recorder, audit::AuditLog& audit,
+  Evidence(store::Db& db, const core::Clock& clock, Catalog& catalog, Index& index, Retention& retention, audit::AuditLog& audit,
            std::filesystem::path dir, int64_t max_clip_ms, Fs& fs = posix_fs())
-      : db_(db), clock_(clock), catalog_(catalog), recorder_(recorder), audit_(audit), dir_(std::move(dir)),
+      : db_(db), clock_(clock), catalog_(catalog), index_(index), retention_(retention), audit_(audit), dir_(std::move(dir)),
         max_clip_ms_(max_clip_ms), fs_(fs) {}
 
   std::vector<EvidenceItem> list(int64_t case_id, bool with_removed = false);
@@ -67,7 +68,8 @@ class Evidence {
   store::Db& db_;
   const core::Clock& clock_;
   Catalog& catalog_;
-  Recorder& recorder_;
+  Index& index_;
+  Retention& retention_;
   audit::AuditLog& audit_;
   std::filesystem::path dir_;
   int64_t max_clip_ms_;
@@ -82,9 +84,9 @@ struct Still {
   std::string jpeg;
   int64_t frame_ms = 0;
 };
-std::optional<Still> still_at(Recorder& recorder, int64_t camera_id, int64_t at_ms);
+std::optional<Still> still_at(Index& index, int64_t camera_id, int64_t at_ms);
 
 // Whether the main stream has committed recording in [from_ms, to_ms).
-bool recorded_in(Recorder& recorder, int64_t camera_id, int64_t from_ms, int64_t to_ms);
+bool recorded_in(Index& index, int64_t camera_id, int64_t from_ms, int64_t to_ms);
 
 }  // namespace watchfloor::video

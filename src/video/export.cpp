@@ -394,7 +394,7 @@ void Exports::build(const ExportJob& job, const ExportInput& in) {
       if (it.stored_sha256 && core::sha256_hex(jpeg) != *it.stored_sha256)
         throw std::runtime_error(fmt::format("the stored still {} is not what was attached (SHA-256 differs)", *it.stored_jpeg));
     } else {
-      auto still = still_at(recorder_, it.camera_id, it.at_ms);
+      auto still = still_at(recorder_.index(), it.camera_id, it.at_ms);
       if (!still) throw std::runtime_error(fmt::format("no recorded frame for {}", it.name));
       jpeg = std::move(still->jpeg);
     }

@@ -272,6 +272,8 @@ bool watermark_mp4(ByteSource& src, const std::filesystem::path& out, const std:
   bool write_failed = false;
   auto drain_encoder = [&]() {
     while (avcodec_receive_packet(e.c, outp.p) >= 0) {
+      // The last sample's duration too (the MP4's stts), else players and counters drop the last frame.
+      if (outp.p->duration <= 0 && fps.num > 0) outp.p->duration = av_rescale_q(1, av_inv_q(fps), e.c->time_base);
       av_packet_rescale_ts(outp.p, e.c->time_base, ost->time_base);
       outp.p->stream_index = ost->index;
       if (av_interleaved_write_frame(o.fmt, outp.p) < 0) write_failed = true;
