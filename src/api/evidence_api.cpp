@@ -280,6 +280,10 @@ http::Response download_export(http::Context& ctx, Services& s) {
 // Checking a bundle brought from elsewhere: anyone logged in inside customs.
 http::Response verify_evidence(http::Context& ctx, Services& s) {
   if (auth::is_external(ctx.principal(), *ctx.scope)) throw Problem::forbidden();
+  auto type = ctx.req.header("content-type");
+  if (!ctx.req.body.empty() && type.rfind("application/zip", 0) != 0)
+    throw Problem(415, "unsupported-media-type", "Send the bundle as application/zip", "Hãy gửi gói chứng cứ dạng application/zip",
+                  "The body must be the bundle's ZIP file.", "Nội dung phải là tệp ZIP của gói chứng cứ.");
   auto check = s.exports.verify(video::memory_source(ctx.req.body), ctx.principal().unit_id, ctx.actor());
   return http::Response::json(200, video::to_json(check));
 }
