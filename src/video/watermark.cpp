@@ -236,6 +236,7 @@ bool watermark_mp4(ByteSource& src, const std::filesystem::path& out, const std:
   d.c = avcodec_alloc_context3(dec);
   avcodec_parameters_to_context(d.c, ist->codecpar);
   d.c->pkt_timebase = ist->time_base;
+  d.c->thread_count = 0;  // as many as the machine has, as ffmpeg does
   if (avcodec_open2(d.c, dec, nullptr) < 0) return fail("cannot open the decoder");
 
   const AVCodec* enc = avcodec_find_encoder_by_name("libx264");
@@ -246,6 +247,7 @@ bool watermark_mp4(ByteSource& src, const std::filesystem::path& out, const std:
   e.c->height = ist->codecpar->height;
   e.c->pix_fmt = AV_PIX_FMT_YUV420P;
   e.c->time_base = ist->time_base;
+  e.c->thread_count = 0;
   AVRational fps = av_guess_frame_rate(in.fmt, ist, nullptr);
   if (fps.num > 0 && fps.den > 0) {
     e.c->framerate = fps;
