@@ -12,7 +12,11 @@
 #include "core/signing.h"
 #include "recorder_world.h"
 #include "video/bundle.h"
+#include "events/alerts.h"
 #include "video/evidence.h"
+#include "video/export.h"
+#include "video/playback.h"
+#include "video/recorder.h"
 #include "video/retention.h"
 #include "video/watermark.h"
 #include "video/zip.h"
@@ -75,8 +79,9 @@ TEST(Zip, WhatIsWrittenIsReadBackByteForByte) {
   std::string archive = slurp(dir / "a.zip");
   EXPECT_NE(archive.find(big.substr(1000, 5000)), std::string::npos);
   // unzip agrees (CRC-32 and sizes from the data descriptors and the central directory), when it is there.
-  if (std::system("command -v unzip >/dev/null 2>&1") == 0)
+  if (std::system("command -v unzip >/dev/null 2>&1") == 0) {
     EXPECT_EQ(std::system(("unzip -tq " + (dir / "a.zip").string() + " >/dev/null").c_str()), 0);
+  }
   std::string error;
   auto not_zip = memory_source("this is not a zip file, just text long enough to look for an end record");
   EXPECT_FALSE(read_zip(*not_zip, error));
@@ -331,6 +336,103 @@ TEST(Evidence, AnAttachedClipHoldsItsFootageAgainstRetention) {
   EXPECT_TRUE(ev.list(42).empty());
   EXPECT_EQ(ev.list(42, true).size(), 1u);
   EXPECT_THROW(ev.remove(e.id, "lần nữa", unit, audit::Actor(officer)), core::Problem);
+}
+
+// ---- exports --------------------------------------------------------------------------------------
+
+TEST(Exports, ABundleIsSignedItsLinkIsSpentAtFirstUseAndExpiresAndNoJobOutlivesItsProcess) {
+  World w(posix_fs(), false);
+  events::Bus bus(w.clock);
+  events::Alerts alerts(*w.db, w.clock, bus, *w.audit_log);
+  Recorder recorder(*w.db, w.clock, *w.catalog, alerts, bus, w.dir / "video", {});
+  recorder.index().open();
+  auto stream = recorder.index().stream(w.camera_id, "main");
+  const int64_t start = w.clock.now_ms();
+  {
+    StreamWriter writer(recorder.index(), w.clock, stream);
+    writer.begin_run(entry());
+    w.record(writer, 30);
+  }
+  w.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) SELECT 'a', 'A', id, '!', 0 FROM units LIMIT 1");
+  int64_t creator = w.db->last_insert_id();
+  w.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) SELECT 'b', 'B', id, '!', 0 FROM units LIMIT 1");
+  int64_t someone_else = w.db->last_insert_id();
+  core::SigningKey key(w.dir / "signing.key");
+  ExportOptions opt;
+  opt.link_ms = 60'000;
+  const int64_t unit = w.units->by_code("HP-CKKV1")->id;
+  ExportInput in;
+  in.unit_id = unit, in.camera_id = w.camera_id, in.from_ms = start + 1000, in.to_ms = start + 20'000;
+  in.items.push_back({"clip", w.camera_id, in.from_ms, in.to_ms, 0, std::nullopt, std::nullopt, "clip-camera-1.mp4", {{"kind", "clip"}}});
+  in.manifest = {{"camera", {{"id", w.camera_id}, {"name", "Cổng B"}}}, {"watermark", nullptr}};
+  std::vector<int64_t> progress;
+  bus.subscribe([&](const events::Event& e) {
+    if (e.topic == "export.progress" && e.only_user == creator) progress.push_back(e.payload["progress"].get<int64_t>());
+  });
+
+  // A job queued by a process that stopped is failed at the next start, not left "queued".
+  {
+    Exports before(*w.db, w.clock, *w.audit_log, bus, recorder, key, w.dir / "exports", w.dir / "evidence", opt);
+    auto orphan = before.submit(in, audit::Actor(creator));
+    Exports after(*w.db, w.clock, *w.audit_log, bus, recorder, key, w.dir / "exports", w.dir / "evidence", opt);
+    after.start();
+    EXPECT_EQ(after.get(orphan.id)->state, "failed");
+    after.stop();
+  }
+
+  Exports exports(*w.db, w.clock, *w.audit_log, bus, recorder, key, w.dir / "exports", w.dir / "evidence", opt);
+  exports.start();
+  progress.clear();
+  auto job = exports.submit(in, audit::Actor(creator));
+  ASSERT_TRUE(exports.idle(60'000));
+  auto done = *exports.get(job.id);
+  ASSERT_EQ(done.state, "done") << done.error.value_or("");
+  EXPECT_EQ(done.progress, 100);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), 100) << "the creator's console sees it reach 100";
+  EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+
+  // The bundle: the clip's bytes as playback serves them, a manifest signed by the installation's key.
+  auto path = w.dir / "exports" / std::to_string(job.id) / "bundle.zip";
+  auto back = read_back(path);
+  auto clip = build_clip(recorder.index(), stream.id, ms_to_90k(in.from_ms), ms_to_90k(in.to_ms));
+  ASSERT_TRUE(clip);
+  std::string played(clip->size, '\0');
+  read_clip(*clip, 0, played.data(), played.size());
+  EXPECT_EQ(back["clip-camera-1.mp4"], played);
+  auto manifest = nlohmann::json::parse(back[kManifestName]);
+  EXPECT_EQ(manifest["format"], kBundleFormat);
+  EXPECT_EQ(manifest["signing"]["key_id"], key.key_id());
+  EXPECT_EQ(manifest["files"][0]["sha256"], core::sha256_hex(played));
+  EXPECT_TRUE(core::signature_valid(key.public_key(), back[kManifestName], back[kSignatureName].substr(0, back[kSignatureName].size() - 1)));
+  std::string error;
+  auto bundle = open_bundle(path, error);
+  ASSERT_TRUE(bundle) << error;
+  EXPECT_TRUE(verify_bundle(*bundle, key.public_key()).ok);
+
+  // The link: the creator's, once, within its minute.
+  auto token = exports.link(job.id);
+  ASSERT_TRUE(token);
+  auto slug_of = [&](const std::string& t, int64_t user) {
+    try {
+      exports.redeem(job.id, t, audit::Actor(user));
+    } catch (const core::Problem& p) {
+      return std::to_string(p.status()) + " " + p.slug();
+    }
+    return std::string("200");
+  };
+  EXPECT_EQ(slug_of(*token, someone_else).substr(0, 3), "404") << "another account";
+  EXPECT_EQ(slug_of("not-the-token", creator).substr(0, 3), "404");
+  EXPECT_EQ(slug_of(*token, creator), "200");
+  EXPECT_EQ(slug_of(*token, creator), "410 export-link-used");
+  EXPECT_FALSE(exports.link(job.id));
+  auto fresh = exports.new_link(job.id, audit::Actor(creator));
+  w.clock.advance(std::chrono::milliseconds(61'000));
+  EXPECT_EQ(slug_of(fresh, creator), "410 export-link-expired");
+  auto refused = w.db->query("SELECT details FROM audit_log WHERE action = 'evidence.export.download_refused'");
+  EXPECT_EQ(refused.size(), 4u) << "each refusal is audited";
+  EXPECT_EQ(w.db->query("SELECT 1 FROM audit_log WHERE action = 'evidence.export.download'").size(), 1u);
+  exports.stop();
 }
 
 }  // namespace
