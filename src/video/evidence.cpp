@@ -56,8 +56,8 @@ bool recorded_in(Index& index, int64_t camera_id, int64_t from_ms, int64_t to_ms
   return false;
 }
 
-std::optional<Still> still_at(Index& index, int64_t camera_id, int64_t at_ms) {
-  auto key = nearest_keyframe(index, index.stream(camera_id, "main").id, ms_to_90k(at_ms), 10 * 90'000);
+std::optional<Still> still_at(Index& index, int64_t camera_id, int64_t at_ms, const std::string& stream_kind) {
+  auto key = nearest_keyframe(index, index.stream(camera_id, stream_kind).id, ms_to_90k(at_ms), 10 * 90'000);
   if (!key) return std::nullopt;
   std::string sample(key->length, '\0');
   Clip one;
@@ -66,7 +66,7 @@ std::optional<Still> still_at(Index& index, int64_t camera_id, int64_t at_ms) {
   auto init = mp4::parse_init(*index.init_bytes(key->sample_entry_id));
   std::string error;
   auto jpeg = init ? keyframe_to_jpeg(init->entry, sample, error) : std::nullopt;
-  if (!jpeg) return std::nullopt;
+  if (!jpeg) throw Problem(500, "snapshot-failed", "The frame could not be decoded", "Không giải mã được khung hình");
   return Still{std::move(*jpeg), t90k_to_ms(key->at_90k)};
 }
 

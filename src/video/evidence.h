@@ -78,13 +78,14 @@ class Evidence {
 
 nlohmann::json to_json(const EvidenceItem& e);
 
-// The JPEG of the keyframe of a camera's main stream nearest `at_ms` (within 10 s) and that frame's time;
-// nullopt when there is none or it does not decode.
+// The JPEG of the keyframe of a camera's stream nearest `at_ms` (within 10 s) and that frame's time: the still
+// of a snapshot, of evidence and of an export. nullopt when there is none; a frame that does not decode is a 500
+// problem (`snapshot-failed`).
 struct Still {
   std::string jpeg;
   int64_t frame_ms = 0;
 };
-std::optional<Still> still_at(Index& index, int64_t camera_id, int64_t at_ms);
+std::optional<Still> still_at(Index& index, int64_t camera_id, int64_t at_ms, const std::string& stream_kind = "main");
 
 // Whether the main stream has committed recording in [from_ms, to_ms).
 bool recorded_in(Index& index, int64_t camera_id, int64_t from_ms, int64_t to_ms);
