@@ -215,7 +215,6 @@ http::Response create_export(http::Context& ctx, Services& s) {
   in.grant_id = auth ? auth->grant_id : std::nullopt;
   in.watermark = auth ? auth->watermark : std::nullopt;
   manifest["grant_id"] = in.grant_id ? json(*in.grant_id) : json();
-  manifest["watermark"] = in.watermark ? json{{"text", *in.watermark}, {"burned_in", true}} : json();
   in.manifest = manifest;
   auto job = s.exports.submit(in, ctx.actor());
   return http::Response::json(202, with_names(s, video::to_json(job)));

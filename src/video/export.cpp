@@ -411,6 +411,8 @@ void Exports::build(const ExportJob& job, const ExportInput& in) {
   manifest["format"] = kBundleFormat;
   auto name = db_.query_one("SELECT value FROM installation WHERE key = 'name'");
   manifest["installation"] = {{"name", name ? json(name->str("value")) : json()}};
+  // What the footage carries is the exporter's to say, whoever described the rest.
+  manifest["watermark"] = in.watermark ? json{{"text", *in.watermark}, {"burned_in", true}} : json();
   manifest["exported_at"] = core::iso8601(now);
   manifest["signing"] = {{"algorithm", "Ed25519"}, {"key_id", key_.key_id()}, {"public_key", key_.public_key()}};
   manifest["files"] = files;

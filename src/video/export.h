@@ -52,8 +52,8 @@ struct ExportInput {
   int64_t from_ms = 0, to_ms = 0;
   std::optional<std::string> watermark;
   std::vector<ExportItem> items;
-  // The manifest's descriptive fields (installation, camera, site, unit, time_range, case, grant, exported_by,
-  // watermark); the exporter adds format, exported_at, signing and files.
+  // The manifest's descriptive fields (camera, site, unit, time_range, case, grant_id, exported_by); the exporter
+  // adds format, installation, exported_at, watermark, signing and files.
   nlohmann::json manifest = nlohmann::json::object();
 };
 

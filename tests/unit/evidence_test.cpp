@@ -403,6 +403,7 @@ TEST(Exports, ABundleIsSignedItsLinkIsSpentAtFirstUseAndExpiresAndNoJobOutlivesI
   auto manifest = nlohmann::json::parse(back[kManifestName]);
   EXPECT_EQ(manifest["format"], kBundleFormat);
   EXPECT_EQ(manifest["signing"]["key_id"], key.key_id());
+  EXPECT_TRUE(manifest["watermark"].is_null()) << "no watermark, and the manifest says so";
   EXPECT_EQ(manifest["files"][0]["sha256"], core::sha256_hex(played));
   EXPECT_TRUE(core::signature_valid(key.public_key(), back[kManifestName], back[kSignatureName].substr(0, back[kSignatureName].size() - 1)));
   std::string error;
