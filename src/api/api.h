@@ -30,6 +30,8 @@
 
 namespace watchfloor::video {
 class Recorder;  // video/recorder.h
+class Evidence;  // video/evidence.h
+class Exports;   // video/export.h
 }
 
 namespace watchfloor::api {
@@ -57,6 +59,8 @@ struct Services {
   sharing::Relationships& relationships;  // Art. 16.3
   sharing::Requests& requests;
   sharing::Grants& grants;
+  video::Evidence& evidence;  // evidence on cases
+  video::Exports& exports;    // signed evidence bundles
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

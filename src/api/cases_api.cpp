@@ -13,6 +13,29 @@
 #include "core/json_body.h"
 
 namespace watchfloor::api {
+
+// What the caller is to the case: from its routing and authorship, or a unit asked to coordinate.
+std::optional<std::string> relation(http::Context& ctx, Services& s, const supervision::Case& c) {
+  if (auto r = s.cases.relation(c, ctx.principal().user_id)) return r;
+  for (const auto& req : c.coordination)
+    if (ctx.may(auth::Action::coordination_respond, {req.to_unit_id})) return "coordinating";
+  return std::nullopt;
+}
+
+auth::Target case_target(http::Context& ctx, Services& s, const supervision::Case& c) {
+  auth::Target t{c.unit_id};
+  if (c.status == "draft") t.owner_user = c.created_by;  // nobody else reads or acts on a draft
+  t.relation = relation(ctx, s, c);
+  t.from_camera = c.cameras.is_array() && !c.cameras.empty();
+  return t;
+}
+
+supervision::Case load_case(http::Context& ctx, Services& s, const std::string& param) {
+  auto c = s.cases.get(ctx.id_param(param));
+  if (!c || !ctx.may(auth::Action::case_read, case_target(ctx, s, *c))) throw core::Problem::not_found("The case", "Vụ việc");
+  return *c;
+}
+
 namespace {
 
 using auth::Action;
@@ -146,28 +169,6 @@ void read_case_fields(core::JsonBody& b, supervision::CaseInput& in, bool create
 }
 
 // ---- views ----------------------------------------------------------------------------------
-
-// What the caller is to the case: from its routing and authorship, or a unit asked to coordinate.
-std::optional<std::string> relation(http::Context& ctx, Services& s, const supervision::Case& c) {
-  if (auto r = s.cases.relation(c, ctx.principal().user_id)) return r;
-  for (const auto& req : c.coordination)
-    if (ctx.may(Action::coordination_respond, {req.to_unit_id})) return "coordinating";
-  return std::nullopt;
-}
-
-auth::Target case_target(http::Context& ctx, Services& s, const supervision::Case& c) {
-  auth::Target t{c.unit_id};
-  if (c.status == "draft") t.owner_user = c.created_by;  // nobody else reads or acts on a draft
-  t.relation = relation(ctx, s, c);
-  t.from_camera = c.cameras.is_array() && !c.cameras.empty();
-  return t;
-}
-
-supervision::Case load_case(http::Context& ctx, Services& s, const std::string& param = "id") {
-  auto c = s.cases.get(ctx.id_param(param));
-  if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::not_found("The case", "Vụ việc");
-  return *c;
-}
 
 json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool full) {
   json j = with_names(s, supervision::to_json(c, full, s.clock.now_ms()));

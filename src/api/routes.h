@@ -26,6 +26,7 @@ void add_wall_routes(http::Router& r, Services& s);
 void add_live_routes(http::Router& r, Services& s);
 void add_map_routes(http::Router& r, Services& s);
 void add_sharing_routes(http::Router& r, Services& s);
+void add_evidence_routes(http::Router& r, Services& s);
 
 // The stream a video request names (`?stream=main|sub`, main by default; 400 naming `stream` otherwise).
 std::string stream_kind(const http::Context& ctx);
@@ -36,6 +37,11 @@ video::Camera load_camera(http::Context& ctx, Services& s);
 // through a data-sharing grant (Art. 16.3), whose id it returns (the use counted, to be named in the use's
 // audit entry). Refused: a 403 problem naming what the grant lacks (grant-*), audited; else 403.
 std::optional<int64_t> require_video(http::Context& ctx, Services& s, const video::Camera& c, auth::Action a, auth::Target t);
+// What the caller is to a case (the policy's relation), the policy target of the case, and the case of the
+// route's {id} (404 when unknown or not readable by the caller).
+std::optional<std::string> relation(http::Context& ctx, Services& s, const supervision::Case& c);
+auth::Target case_target(http::Context& ctx, Services& s, const supervision::Case& c);
+supervision::Case load_case(http::Context& ctx, Services& s, const std::string& param = "id");
 // A WebSocket route's checks before the upgrade: 426 without Upgrade, 403 `bad-origin` from another site.
 void require_websocket(const http::Context& ctx);
 

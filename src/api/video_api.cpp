@@ -9,9 +9,9 @@
 
 #include "api/routes.h"
 #include "video/catalog.h"
+#include "video/evidence.h"
 #include "video/playback.h"
 #include "video/recorder.h"
-#include "video/snapshot.h"
 
 namespace watchfloor::api {
 namespace {
@@ -420,24 +420,14 @@ http::Response snapshot(http::Context& ctx, Services& s) {
   t.span_ms = std::pair{at, at};
   t.snapshot = true;
   auto grant = require_video(ctx, s, c, Action::video_playback, t);
-  auto& index = s.recorder.index();
-  auto key = video::nearest_keyframe(index, stream_id(s, c, stream_kind(ctx)), video::ms_to_90k(at), 10 * 90'000);
-  if (!key) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
-  std::string sample(key->length, '\0');
-  video::Clip one;
-  one.slices.push_back({{}, key->file, key->offset, key->length});
-  video::read_clip(one, 0, sample.data(), sample.size());
-  auto init = video::mp4::parse_init(*index.init_bytes(key->sample_entry_id));
-  std::string error;
-  auto jpeg = init ? video::keyframe_to_jpeg(init->entry, sample, error) : std::nullopt;
-  if (!jpeg) throw Problem(500, "snapshot-failed", "The frame could not be decoded", "Không giải mã được khung hình");
-  s.catalog.used(c, "video.snapshot",
-                 with_grant({{"at", core::iso8601(at)}, {"frame_time", core::iso8601(video::t90k_to_ms(key->at_90k))}}, grant),
+  auto still = video::still_at(s.recorder.index(), c.id, at, stream_kind(ctx));
+  if (!still) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
+  s.catalog.used(c, "video.snapshot", with_grant({{"at", core::iso8601(at)}, {"frame_time", core::iso8601(still->frame_ms)}}, grant),
                  ctx.actor());
   http::Response res;
   res.content_type = "image/jpeg";
-  res.body = std::move(*jpeg);
-  res.with_header("X-Frame-Time", core::iso8601(video::t90k_to_ms(key->at_90k)));
+  res.body = std::move(still->jpeg);
+  res.with_header("X-Frame-Time", core::iso8601(still->frame_ms));
   return res;
 }
 

@@ -37,6 +37,14 @@ video::RecorderOptions recorder_options(const core::RecorderConfig& c) {
   o.scrub.bytes_per_s = int64_t(c.scrub_mb_per_s) << 20;
   return o;
 }
+
+video::ExportOptions export_options(const core::EvidenceConfig& c) {
+  video::ExportOptions o;
+  o.queue = size_t(c.export_queue);
+  o.link_ms = int64_t(c.link_minutes) * 60'000;
+  o.watermark.preset = c.x264_preset;
+  return o;
+}
 }  // namespace
 
 Installation::Installation(core::Config cfg)
@@ -64,14 +72,18 @@ Installation::Installation(core::Config cfg)
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)),
       relationships(*db, clock, audit, units),
       grants(*db, clock, audit, bus, inbox),
-      requests(*db, clock, audit, units, duty, inbox, catalog, relationships, grants, config.sharing) {
+      requests(*db, clock, audit, units, duty, inbox, catalog, relationships, grants, config.sharing),
+      evidence(*db, clock, catalog, recorder.index(), recorder.retention(), audit, config.data_dir / "evidence", int64_t{config.evidence.max_clip_minutes} * 60'000),
+      exports(*db, clock, audit, bus, recorder, signing, config.data_dir / "exports", config.data_dir / "evidence",
+              export_options(config.evidence)) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
 }
 
 api::Services Installation::services() {
   return api::Services{*db, clock, config, units, users, sessions, throttle, audit, checkpoints, bus, duty, alerts,
-                       tasks, cases, coordination, inbox, escalation, catalog, recorder, relationships, requests, grants};
+                       tasks, cases, coordination, inbox, escalation, catalog, recorder, relationships, requests, grants,
+                       evidence, exports};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {
@@ -230,6 +242,7 @@ int serve(Installation& inst, std::ostream& out) {
   http::parse_listen(inst.config.server.listen, opt);
   opt.threads = inst.config.server.threads;
   opt.max_body_bytes = inst.config.server.max_body_bytes;
+  opt.large_bodies = {{"/api/v1/evidence/verify", size_t(inst.config.evidence.verify_max_mb) << 20}};
   opt.max_header_bytes = inst.config.server.max_header_bytes;
   opt.max_connections = inst.config.server.max_connections;
   opt.max_connections_per_ip = inst.config.server.max_connections_per_ip;
@@ -318,6 +331,7 @@ int serve(Installation& inst, std::ostream& out) {
     }
   });
   inst.recorder.start();
+  inst.exports.start();
   std::thread metrics_thread;
   if (metrics_up)
     metrics_thread = std::thread([&] {
@@ -332,6 +346,7 @@ int serve(Installation& inst, std::ostream& out) {
     metrics_server->stop();
     metrics_thread.join();
   }
+  inst.exports.stop();
   inst.recorder.stop();
   watchman.join();
   inst.refusals.flush(true);

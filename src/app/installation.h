@@ -19,6 +19,8 @@
 #include "core/secret_box.h"
 #include "core/signing.h"
 #include "video/catalog.h"
+#include "video/evidence.h"
+#include "video/export.h"
 #include "video/recorder.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
@@ -60,6 +62,8 @@ struct Installation {
   sharing::Relationships relationships;  // Art. 16.3: working relationships, data requests, grants
   sharing::Grants grants;
   sharing::Requests requests;
+  video::Evidence evidence;  // DATA/evidence: stills attached to cases
+  video::Exports exports;    // DATA/exports: signed bundles; its worker started by serve()
 
   // The services the HTTP API works with.
   api::Services services();

@@ -52,7 +52,7 @@ Config load_config(const std::filesystem::path& file) {
     throw std::runtime_error(fmt::format("config: {}: {}", file.string(), e.description()));
   }
   Config c;
-  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store", "audit"});
+  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store", "audit", "evidence"});
   read(root, "", "data_dir", c.data_dir);
   if (c.data_dir.is_relative() && root.get("data_dir"))
     c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
@@ -161,6 +161,21 @@ Config load_config(const std::filesystem::path& file) {
     if (v.ordinary_cameras < 1 || v.ordinary_range_hours < 1 || v.ordinary_access_days < 1 || v.max_cameras < v.ordinary_cameras ||
         v.max_range_days * 24 < v.ordinary_range_hours || v.max_access_days < v.ordinary_access_days)
       throw std::runtime_error("config: sharing limits must be at least 1, and each maximum at least its ordinary scale");
+  }
+  if (const auto* s = root.get_as<toml::table>("evidence")) {
+    reject_unknown(*s, "evidence.", {"max_clip_minutes", "link_minutes", "export_queue", "verify_max_mb", "x264_preset"});
+    auto& v = c.evidence;
+    read(*s, "evidence.", "max_clip_minutes", v.max_clip_minutes);
+    read(*s, "evidence.", "link_minutes", v.link_minutes);
+    read(*s, "evidence.", "export_queue", v.export_queue);
+    read(*s, "evidence.", "verify_max_mb", v.verify_max_mb);
+    read(*s, "evidence.", "x264_preset", v.x264_preset);
+    if (v.max_clip_minutes < 1 || v.max_clip_minutes > 24 * 60)
+      throw std::runtime_error("config: evidence.max_clip_minutes must be between 1 and 1440");
+    if (v.link_minutes < 1 || v.export_queue < 1 || v.verify_max_mb < 1)
+      throw std::runtime_error("config: evidence.link_minutes, export_queue and verify_max_mb must be at least 1");
+    static const std::set<std::string> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"};
+    if (!presets.count(v.x264_preset)) throw std::runtime_error("config: evidence.x264_preset must be an x264 preset (veryfast, medium, …)");
   }
   return c;
 }

@@ -82,8 +82,18 @@ struct SharingConfig {
   int max_access_days = 90;
 };
 
+// Evidence on cases and signed exports (video/evidence.h, video/export.h, docs/formats.md §15).
+struct EvidenceConfig {
+  int max_clip_minutes = 60;       // the longest clip attached to a case or exported at once
+  int link_minutes = 10;           // a bundle's download link: used once, within this time
+  int export_queue = 8;            // exports waiting beyond the running one
+  int verify_max_mb = 512;         // the largest bundle POST /api/v1/evidence/verify accepts
+  std::string x264_preset = "veryfast";  // the watermarked clip's encoder preset
+};
+
 struct Config {
   std::filesystem::path data_dir = "./var";
+  EvidenceConfig evidence;
   StoreConfig store;
   AuditConfig audit;
   SharingConfig sharing;

@@ -40,13 +40,14 @@ bool match_pattern(const std::string& pattern, const std::string& path, std::map
 
 bool is_unsafe(const std::string& m) { return m != "GET" && m != "HEAD" && m != "OPTIONS"; }
 
-// JSON is the only body the API reads. A browser sends text/plain, form and multipart bodies across
+// JSON is the only body the API reads, but for the few routes that take a file of another type (never one a
+// browser sends across sites without asking). A browser sends text/plain, form and multipart bodies across
 // sites without asking (a "simple request"), so refusing them closes login CSRF even without Origin.
-bool is_json(const std::string& content_type) {
+bool is_type(const std::string& content_type, const std::string& wanted) {
   auto semi = content_type.find(';');
   std::string type = core::ascii_lower(content_type.substr(0, semi));
   while (!type.empty() && type.back() == ' ') type.pop_back();
-  return type == "application/json";
+  return type == wanted;
 }
 
 void add_security_headers(Response& r, bool api) {
@@ -144,7 +145,10 @@ Handler make_dispatcher(std::shared_ptr<Router> router, std::shared_ptr<Authenti
             throw core::Problem(403, "bad-origin", "Cross-site request refused", "Từ chối yêu cầu từ trang khác",
                                 "The Origin header does not match this server.",
                                 "Tiêu đề Origin không khớp với máy chủ này.");
-          if (!req.body.empty() && !is_json(req.header("content-type")))
+          // JSON, or the route's own type (checked again by its handler, after the login: an anonymous caller
+          // learns only that a login is needed).
+          if (!req.body.empty() && !is_type(req.header("content-type"), "application/json") &&
+              !is_type(req.header("content-type"), route->body_type))
             throw core::Problem(415, "unsupported-media-type", "Body must be JSON", "Nội dung phải là JSON",
                                 "Send the body as application/json.", "Hãy gửi nội dung dạng application/json.");
         }

@@ -62,6 +62,9 @@ struct Route {
   auth::Action action;
   RouteHandler handler;
   bool during_password_change = false;  // reachable while the user must still change the password
+  // A media type of a request body the route takes besides JSON (never text/plain, a form or multipart:
+  // see router.cpp); its handler checks which one came.
+  std::string body_type = "application/json";
 };
 
 class Router {

@@ -461,6 +461,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     tcp().expires_after(std::chrono::seconds(impl_.opt.header_timeout_s));
     bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec || self->parser_->is_done()) return self->on_read(ec);
+      self->body_limit_ = self->impl_.opt.max_body_bytes;
+      auto target = self->parser_->get().target();
+      auto path = target.substr(0, target.find('?'));
+      for (const auto& [p, limit] : self->impl_.opt.large_bodies)
+        if (path == p) self->parser_->body_limit(self->body_limit_ = limit);
       self->tcp().expires_after(std::chrono::seconds(self->impl_.opt.read_timeout_s));
       bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
                         [self](beast::error_code ec2, size_t) { self->on_read(ec2); });
@@ -473,7 +478,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       core::Metrics::global().inc("watchfloor_http_timeouts_total", core::label("phase", served_ ? "idle_or_head" : "head"));
       return close();
     }
-    if (ec == bhttp::error::body_limit) return reject_read(core::Problem::payload_too_large(impl_.opt.max_body_bytes));
+    if (ec == bhttp::error::body_limit) return reject_read(core::Problem::payload_too_large(body_limit_));
     if (ec == bhttp::error::header_limit) return reject_read(core::Problem::headers_too_large());
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout)
       return close();
@@ -645,6 +650,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool closing_ = false;
   bool upgraded_ = false;  // stream_ now belongs to a WsSession
   bool served_ = false;    // a request was read: the wait for the next one is keep-alive idling
+  size_t body_limit_ = 0;   // the body limit of the request being read (server.max_body_bytes unless its path has its own)
   std::shared_ptr<std::array<char, 8192>> drain_;
   size_t drained_ = 0;
 };

@@ -17,6 +17,8 @@ struct ServerOptions {
   uint16_t port = 8080;
   int threads = 4;
   size_t max_body_bytes = 1 << 20;
+  // Paths (exact, without the query) whose requests may carry a larger body: an evidence bundle to check.
+  std::vector<std::pair<std::string, size_t>> large_bodies;
   size_t max_header_bytes = 16 * 1024;
   int max_connections = 512;
   // Slow clients (slowloris): a new connection's first byte, a TLS handshake, and each request's

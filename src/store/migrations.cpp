@@ -763,6 +763,57 @@ CREATE INDEX data_grants_user ON data_grants(user_id, expires_at) WHERE revoked_
 
 ALTER TABLE notifications ADD COLUMN data_request_id INTEGER REFERENCES data_requests(id);
 )sql"},
+    {16, "evidence on cases and signed evidence exports", R"sql(
+-- A clip [from, to) or a still (at, the keyframe's time, its stored JPEG and SHA-256) of a camera attached
+-- to a case; the hold it placed keeps the footage. Removal keeps the row (removed_at, by whom, why).
+CREATE TABLE case_evidence (
+  id            INTEGER PRIMARY KEY,
+  case_id       INTEGER NOT NULL REFERENCES cases(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('clip', 'snapshot')),
+  camera_id     INTEGER NOT NULL REFERENCES cameras(id),
+  from_ms       INTEGER,
+  to_ms         INTEGER,
+  at_ms         INTEGER,
+  frame_ms      INTEGER,
+  hold_id       INTEGER NOT NULL REFERENCES holds(id),
+  note          TEXT NOT NULL DEFAULT '',
+  file          TEXT,
+  sha256        TEXT,
+  bytes         INTEGER,
+  created_by    INTEGER NOT NULL REFERENCES users(id),
+  created_at    INTEGER NOT NULL,
+  removed_at    INTEGER,
+  removed_by    INTEGER REFERENCES users(id),
+  remove_reason TEXT,
+  CHECK ((kind = 'clip' AND to_ms > from_ms) OR (kind = 'snapshot' AND at_ms IS NOT NULL AND file IS NOT NULL))
+);
+CREATE INDEX case_evidence_case ON case_evidence(case_id);
+-- Export jobs (docs/formats.md §15): the bundle is DATA/exports/{id}/bundle.zip; its download link is kept
+-- as a hash, spent at its first use.
+CREATE TABLE exports (
+  id              INTEGER PRIMARY KEY,
+  created_by      INTEGER NOT NULL REFERENCES users(id),
+  created_at      INTEGER NOT NULL,
+  unit_id         INTEGER NOT NULL REFERENCES units(id),
+  camera_id       INTEGER REFERENCES cameras(id),
+  case_id         INTEGER REFERENCES cases(id),
+  grant_id        INTEGER,
+  from_ms         INTEGER NOT NULL,
+  to_ms           INTEGER NOT NULL,
+  watermark       TEXT,
+  state           TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  progress        INTEGER NOT NULL DEFAULT 0,
+  error           TEXT,
+  bytes           INTEGER,
+  manifest_sha256 TEXT,
+  finished_at     INTEGER,
+  link_hash       TEXT,
+  link_expires    INTEGER,
+  link_used_at    INTEGER
+);
+CREATE INDEX exports_creator ON exports(created_by, id);
+CREATE INDEX exports_unfinished ON exports(state) WHERE state IN ('queued', 'running');
+)sql"},
 };
 
 }  // namespace

@@ -1,38 +1,20 @@
 #include "video/snapshot.h"
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavutil/imgutils.h>
-#include <libavutil/mem.h>
-#include <libswscale/swscale.h>
-}
-
 #include <cstring>
-#include <memory>
+
+#include "video/libav.h"
 
 namespace watchfloor::video {
 
-namespace {
-struct CodecCtx {
-  AVCodecContext* c = nullptr;
-  ~CodecCtx() { avcodec_free_context(&c); }
-};
-struct Frame {
-  AVFrame* f = av_frame_alloc();
-  ~Frame() { av_frame_free(&f); }
-};
-struct Packet {
-  AVPacket* p = av_packet_alloc();
-  ~Packet() { av_packet_free(&p); }
-};
-}  // namespace
+using libav::CodecCtx;
+using libav::Frame;
+using libav::Packet;
 
 std::optional<std::string> keyframe_to_jpeg(const mp4::SampleEntry& entry, std::string_view sample,
                                             std::string& error) {
   av_log_set_level(AV_LOG_QUIET);
   const AVCodec* dec = avcodec_find_decoder(entry.kind == VideoCodec::h265 ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264);
-  const AVCodec* enc = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
-  if (!dec || !enc) {
+  if (!dec) {
     error = "codec missing";
     return std::nullopt;
   }
@@ -61,10 +43,19 @@ std::optional<std::string> keyframe_to_jpeg(const mp4::SampleEntry& entry, std::
     error = "the keyframe does not decode";
     return std::nullopt;
   }
+  return libav::encode_jpeg(pic.f, error);
+}
+
+std::optional<std::string> libav::encode_jpeg(const AVFrame* pic, std::string& error) {
+  const AVCodec* enc = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
+  if (!enc) {
+    error = "codec missing";
+    return std::nullopt;
+  }
   CodecCtx e;
   e.c = avcodec_alloc_context3(enc);
-  e.c->width = pic.f->width;
-  e.c->height = pic.f->height;
+  e.c->width = pic->width;
+  e.c->height = pic->height;
   e.c->pix_fmt = AV_PIX_FMT_YUVJ420P;
   e.c->time_base = {1, 25};
   e.c->flags |= AV_CODEC_FLAG_QSCALE;
@@ -75,13 +66,13 @@ std::optional<std::string> keyframe_to_jpeg(const mp4::SampleEntry& entry, std::
   }
   Frame yuv;
   yuv.f->format = AV_PIX_FMT_YUVJ420P;
-  yuv.f->width = pic.f->width;
-  yuv.f->height = pic.f->height;
+  yuv.f->width = pic->width;
+  yuv.f->height = pic->height;
   if (av_frame_get_buffer(yuv.f, 0) < 0) return std::nullopt;
-  SwsContext* sws = sws_getContext(pic.f->width, pic.f->height, AVPixelFormat(pic.f->format), yuv.f->width,
+  SwsContext* sws = sws_getContext(pic->width, pic->height, AVPixelFormat(pic->format), yuv.f->width,
                                    yuv.f->height, AV_PIX_FMT_YUVJ420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
   if (!sws) return std::nullopt;
-  sws_scale(sws, pic.f->data, pic.f->linesize, 0, pic.f->height, yuv.f->data, yuv.f->linesize);
+  sws_scale(sws, pic->data, pic->linesize, 0, pic->height, yuv.f->data, yuv.f->linesize);
   sws_freeContext(sws);
   yuv.f->pts = 0;
   Packet out;

@@ -1036,7 +1036,7 @@ TEST_F(Matrix, EnterpriseCameraOutagesAreReadInScopeAndFallOverdueAtTheirDeadlin
   api::Services at_clock{*inst_->db, clock, inst_->config, inst_->units, inst_->users, inst_->sessions, inst_->throttle,
                          inst_->audit, inst_->checkpoints, inst_->bus, inst_->duty, inst_->alerts, inst_->tasks, inst_->cases, inst_->coordination,
                          inst_->inbox, inst_->escalation, inst_->catalog, inst_->recorder, inst_->relationships,
-                         inst_->requests, inst_->grants};
+                         inst_->requests, inst_->grants, inst_->evidence, inst_->exports};
   auto handler = http::make_dispatcher(api::make_router(at_clock), api::make_authenticator(at_clock), {});
   auto list = [&](const std::string& user, const std::string& query) {
     auto res = call_as(&callers_->at(user), "GET", "/api/v1/camera-outages?camera=" + std::to_string(camera) + query, "", {},
@@ -1451,6 +1451,84 @@ TEST_F(Matrix, Art16_3_AGrantGivesExactlyWhatWasDecidedForAsLongAsDecided) {
   EXPECT_EQ(call(kExternal, "POST", "/api/v1/data-requests/" + body_of(pending)["id"].dump() + "/withdraw",
                  {{"reason", "Đã xác minh bằng nguồn khác"}}).status, 200);
   EXPECT_EQ(call(kHpLeader, "GET", gp).status, 200);
+}
+
+// Evidence on a case: read with the case; attached and removed by the people the case was sent to, who must
+// also be allowed to play the camera back. Exports: whoever may play the camera back, each their own; the
+// download link is the creator's. Checking a bundle: anyone logged in inside customs.
+TEST_F(Matrix, EvidenceIsAttachedByTheCasesRecipientsAndExportedByThoseWhoMayPlayTheCameraBack) {
+  auto d = duty_scene();
+  nlohmann::json site = {{"unit_id", unit_id("HP-CKKV1")}, {"kind", "border_gate"}, {"name", "Cổng C - cảng Đình Vũ"}};
+  auto st = call(kAdmin, "POST", "/api/v1/sites", site);
+  ASSERT_EQ(st.status, 201) << st.body;
+  auto cam = call(kAdmin, "POST", "/api/v1/cameras",
+                  {{"site_id", body_of(st)["id"]}, {"name", "Cổng C - camera 01"}, {"main_url", "rtsp://127.0.0.1:1/c"}, {"enabled", false}});
+  ASSERT_EQ(cam.status, 201) << cam.body;
+  auto camera = body_of(cam)["id"];
+  auto body = case_body(unit_id("HP-CKKV1"), "Xe đầu kéo dừng lâu bất thường tại cổng C");
+  body["report"] = true;
+  auto reported = call(kBranchOfficer, "POST", "/api/v1/cases", body);
+  ASSERT_EQ(reported.status, 201) << reported.body;
+  std::string ev = "/api/v1/cases/" + body_of(reported)["id"].dump() + "/evidence";
+  for (const auto& u : {kBranchOfficer, kHpLeader, kAuditor, d.member}) EXPECT_EQ(call(u, "GET", ev).status, 200) << u;
+  EXPECT_EQ(call(kLsDuty, "GET", ev).status, 404);
+  EXPECT_EQ(call(kExternal, "GET", ev).status, 403);
+  nlohmann::json clip = {{"kind", "clip"}, {"camera_id", camera}, {"from", "2026-11-28T01:00:00Z"}, {"to", "2026-11-28T01:05:00Z"}};
+  // Not a recipient (the reporter, the leadership under 16.4(a)), another province, outside customs.
+  for (const auto& u : {kBranchOfficer, kHpLeader, kAuditor, kExternal}) EXPECT_EQ(call(u, "POST", ev, clip).status, 403) << u;
+  EXPECT_EQ(call(kLsDuty, "POST", ev, clip).status, 404);
+  // A recipient passes the policy and meets the rules: nothing is recorded then, a camera that is not there.
+  auto none = call(d.member, "POST", ev, clip);
+  EXPECT_EQ(none.status, 400) << none.body;
+  EXPECT_EQ(body_of(none)["errors"][0]["field"], "from") << none.body;
+  auto unknown = clip;
+  unknown["camera_id"] = 999999;
+  EXPECT_EQ(body_of(call(d.member, "POST", ev, unknown))["errors"][0]["field"], "camera_id");
+  auto backwards = clip;
+  backwards["to"] = "2026-11-28T00:59:00Z";
+  EXPECT_EQ(body_of(call(d.member, "POST", ev, backwards))["errors"][0]["field"], "to");
+  EXPECT_EQ(body_of(call(d.member, "POST", ev, {{"kind", "video"}, {"camera_id", camera}}))["errors"][0]["field"], "kind");
+  EXPECT_EQ(body_of(call(d.member, "GET", ev))["items"].size(), 0u) << "nothing was attached";
+  EXPECT_EQ(call(kBranchOfficer, "DELETE", ev + "/1", {{"reason", "x"}}).status, 403);
+  EXPECT_EQ(call(d.member, "DELETE", ev + "/999999", {{"reason", "x"}}).status, 404);
+  EXPECT_EQ(call(d.member, "DELETE", ev + "/999999", nlohmann::json::object()).status, 400) << "a removal needs its reason";
+
+  // Exports of the camera: those who may play it back (the shift leader), not the auditor, not another province.
+  nlohmann::json exp = {{"camera_id", camera}, {"from", "2026-11-28T01:00:00Z"}, {"to", "2026-11-28T01:05:00Z"}};
+  EXPECT_EQ(call(kAuditor, "POST", "/api/v1/exports", exp).status, 403);
+  EXPECT_EQ(body_of(call(kLsDuty, "POST", "/api/v1/exports", exp))["errors"][0]["field"], "camera_id") << "a camera it cannot see";
+  EXPECT_EQ(body_of(call(kExternal, "POST", "/api/v1/exports", exp))["errors"][0]["field"], "camera_id");
+  auto ex = call(kHpShift, "POST", "/api/v1/exports", exp);
+  EXPECT_EQ(ex.status, 400) << ex.body;
+  EXPECT_EQ(body_of(ex)["errors"][0]["field"], "from") << "nothing recorded";
+  auto too_long = exp;
+  too_long["to"] = "2026-11-28T03:00:00Z";
+  EXPECT_EQ(body_of(call(kHpShift, "POST", "/api/v1/exports", too_long))["errors"][0]["field"], "to");
+  auto of_case = call(d.member, "POST", "/api/v1/exports", {{"case_id", body_of(reported)["id"]}});
+  EXPECT_EQ(body_of(of_case)["errors"][0]["field"], "case_id") << "the case has no evidence yet";
+  EXPECT_EQ(body_of(call(kLsDuty, "POST", "/api/v1/exports", {{"case_id", body_of(reported)["id"]}}))["errors"][0]["field"], "case_id");
+  for (const auto& u : kEveryone) {
+    auto mine = call(u, "GET", "/api/v1/exports");
+    EXPECT_EQ(mine.status, 200) << u;
+    EXPECT_EQ(body_of(mine)["items"].size(), 0u) << u;
+  }
+  EXPECT_EQ(call(kHpShift, "GET", "/api/v1/exports/999999").status, 404);
+  EXPECT_EQ(call(kHpShift, "POST", "/api/v1/exports/999999/link").status, 404);
+  EXPECT_EQ(call(kHpShift, "GET", "/api/v1/exports/999999/bundle?token=abc").status, 404);
+  EXPECT_EQ(call(kHpShift, "GET", "/api/v1/exports/999999/bundle").status, 400) << "the token is named";
+
+  // Checking a bundle: inside customs, any role; the answer says what fails.
+  auto verify = [&](const std::string& u) {
+    return call_as(&callers_->at(u), "POST", "/api/v1/evidence/verify", "", {{"content-type", "application/zip"}});
+  };
+  EXPECT_EQ(verify(kExternal).status, 403);
+  for (const auto& u : {kAuditor, kCamera, kHpOffice}) {
+    auto v = verify(u);
+    EXPECT_EQ(v.status, 200) << u << v.body;
+    EXPECT_FALSE(body_of(v)["ok"].get<bool>());
+    EXPECT_FALSE(body_of(v)["reason_vi"].get<std::string>().empty());
+  }
+  EXPECT_EQ(call(kAuditor, "POST", "/api/v1/evidence/verify", {{"zip", "no"}}).status, 415) << "a zip file, not JSON";
 }
 
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is
