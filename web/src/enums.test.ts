@@ -58,6 +58,13 @@ describe('every value has its label in Vietnamese and English', () => {
     ['rotation', enums.ROTATION_KINDS],
     ['phase', enums.DUTY_PHASES],
     ['duty.item.decision', enums.ITEM_DECISIONS],
+    ['dataType', enums.DATA_TYPES],
+    ['accessMode', enums.ACCESS_MODES],
+    ['dataRequestStatus', enums.DATA_REQUEST_STATUSES],
+    ['dataDecision', enums.DATA_DECISIONS],
+    ['relationshipBasis', enums.RELATIONSHIP_BASISES],
+    ['grantStatus', enums.GRANT_STATUSES],
+    ['sharingRoute', enums.SHARING_ROUTES],
   ];
   it.each(lists)('%s', (prefix, values) => {
     for (const v of values) {
