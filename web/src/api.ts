@@ -1,7 +1,14 @@
 // The console's only door to the server (contract: /api/v1, cookie session, CSRF header on unsafe
 // methods, RFC 9457 problem+json errors with Vietnamese and English text).
 import type {
+  AccessMode,
   AlertStatus,
+  DataDecision,
+  DataRequestStatus,
+  DataType,
+  GrantStatus,
+  RelationshipBasis,
+  SharingRoute,
   DesignationKind,
   IdentifierKind,
   ItemDecision,
@@ -947,6 +954,8 @@ export interface Notification {
   kind: string;
   case_id: number | null;
   coordination_id: number | null;
+  /** Set on the notifications about a data request (Art. 16.3). */
+  data_request_id?: number | null;
   title_vi: string;
   title_en: string;
   severity: string;
@@ -1093,6 +1102,8 @@ export interface Camera {
   state: string;
   state_since?: string | null;
   live?: CameraLive | null;
+  /** For a user outside customs: the grant the camera is seen under (its window). */
+  grant?: CameraGrant | null;
   created_at: string;
   updated_at: string;
 }
@@ -1277,4 +1288,214 @@ export const wallApi = {
   create: (v: import('./wall').WallViewInput) => request<import('./wall').WallView>('POST', '/wall-views', v),
   update: (id: number, v: import('./wall').WallViewInput) => request<import('./wall').WallView>('PATCH', `/wall-views/${id}`, v),
   remove: (id: number) => request<void>('DELETE', `/wall-views/${id}`),
+};
+
+// ---- data sharing (Art. 16.3): working relationships, data requests, grants ---------------------
+
+/** A coordination relationship between two units (quan hệ phối hợp công tác), the basis of sharing. */
+export interface Relationship {
+  id: number;
+  unit_id: number;
+  unit_name: string;
+  partner_unit_id: number;
+  partner_unit_name: string;
+  partner_external: boolean;
+  basis_kind: RelationshipBasis;
+  basis_number: string;
+  basis_date: string; // yyyy-MM-dd
+  basis_title: string;
+  data_types: DataType[];
+  /** The units whose cameras it covers; [] = unit_id's whole subtree. */
+  unit_ids: number[];
+  unit_names: string[];
+  download: boolean;
+  valid_from: string;
+  valid_to: string | null;
+  note: string;
+  in_force: boolean;
+  ended_at: string | null;
+  end_reason: string | null;
+  created_at: string;
+  created_by: number;
+  created_by_name: string;
+  can_edit: boolean;
+}
+
+export interface RelationshipInput {
+  unit_id?: number;
+  partner_unit_id?: number;
+  basis_kind?: RelationshipBasis;
+  basis_number?: string;
+  basis_date?: string;
+  basis_title?: string;
+  data_types?: DataType[];
+  unit_ids?: number[];
+  download?: boolean;
+  valid_from?: string;
+  valid_to?: string | null;
+  note?: string;
+}
+
+/** What may be asked for: sites and their cameras, by name only. */
+export interface CatalogueSite {
+  id: number;
+  name: string;
+  kind: string;
+  unit_id: number;
+  unit_name: string;
+  cameras: { id: number; name: string }[];
+}
+
+export interface SharedCamera {
+  id: number;
+  name: string;
+  site_name: string;
+  unit_id: number;
+  unit_name: string;
+}
+
+/** What a decision gives (or a narrower decision keeps). */
+export interface DataScope {
+  camera_ids: number[];
+  from: string | null;
+  to: string | null;
+  mode: AccessMode;
+  access_days: number;
+  data_types: DataType[];
+}
+
+export interface SharingRouting {
+  route: SharingRoute;
+  operating_unit_id: number;
+  operating_unit_name: string;
+  decider_unit_id: number;
+  decider_unit_name: string;
+  focal_unit_id: number | null;
+  focal_unit_name: string | null;
+  relationship_id: number | null;
+  basis_vi: string;
+  basis_en: string;
+  explanation_vi: string;
+  explanation_en: string;
+  reasons: { code: string; vi: string; en: string }[];
+}
+
+export interface DataRequestEvent {
+  at: string;
+  by: number | null;
+  by_name: string | null;
+  action: 'submitted' | 'forwarded' | 'info_requested' | 'answered' | 'decided' | 'withdrawn' | string;
+  text: string | null;
+}
+
+/** A data request (yêu cầu khai thác dữ liệu). */
+export interface DataRequest {
+  id: number;
+  number: string;
+  status: DataRequestStatus;
+  requester_id: number;
+  requester_name: string;
+  requester_unit_id: number;
+  requester_unit_name: string;
+  requester_external: boolean;
+  purpose: string;
+  reference: string;
+  case_id: number | null;
+  case_number: string | null;
+  data_types: DataType[];
+  camera_ids: number[];
+  cameras: SharedCamera[];
+  from: string | null;
+  to: string | null;
+  mode: AccessMode;
+  access_days: number;
+  created_at: string;
+  routing: SharingRouting | null;
+  history: DataRequestEvent[];
+  decision: null | {
+    decision: DataDecision;
+    reasons: string;
+    decided_by: number;
+    decided_by_name: string;
+    decided_at: string;
+    scope: DataScope | null;
+  };
+  grant_id: number | null;
+  can: { forward: boolean; decide: boolean; answer: boolean; withdraw: boolean };
+}
+
+export interface DataRequestInput {
+  purpose: string;
+  reference: string;
+  case_id?: number;
+  data_types: DataType[];
+  camera_ids: number[];
+  from?: string;
+  to?: string;
+  mode: AccessMode;
+  access_days: number;
+}
+
+export type DataRequestView = 'mine' | 'to_decide' | 'all';
+
+/** Access granted by an approved request (quyền khai thác). */
+export interface Grant {
+  id: number;
+  request_id: number;
+  request_number: string;
+  user_id: number;
+  user_name: string;
+  unit_id: number;
+  unit_name: string;
+  camera_ids: number[];
+  cameras: SharedCamera[];
+  data_types: DataType[];
+  mode: AccessMode;
+  from: string | null;
+  to: string | null;
+  starts_at: string;
+  expires_at: string;
+  status: GrantStatus;
+  revoked_at: string | null;
+  revoked_by: number | null;
+  revoked_by_name: string | null;
+  revoke_reason: string | null;
+  uses: number;
+  can_revoke: boolean;
+}
+
+/** What a camera of `/cameras` carries for an outside user: the grant it is seen under. */
+export interface CameraGrant {
+  id: number;
+  expires_at: string;
+  from: string | null;
+  to: string | null;
+  mode: AccessMode;
+  data_types: DataType[];
+}
+
+export const sharingApi = {
+  relationships: (f: { unit?: number | null; in_force?: boolean } = {}, signal?: AbortSignal) =>
+    request<{ items: Relationship[] }>('GET', `/working-relationships${query({ unit: f.unit, in_force: f.in_force ? 'true' : undefined })}`, undefined, signal).then(
+      (r) => r.items,
+    ),
+  createRelationship: (r: RelationshipInput) => request<Relationship>('POST', '/working-relationships', r),
+  updateRelationship: (id: number, r: RelationshipInput) => request<Relationship>('PATCH', `/working-relationships/${id}`, r),
+  endRelationship: (id: number, reason: string) => request<Relationship>('POST', `/working-relationships/${id}/end`, { reason }),
+
+  catalogue: (signal?: AbortSignal) => request<{ sites: CatalogueSite[] }>('GET', '/data-requests/catalogue', undefined, signal).then((r) => r.sites),
+  requests: (f: { view?: DataRequestView; status?: string; limit?: number } = {}, cursor: string | null = null, signal?: AbortSignal) =>
+    listPage<DataRequest>('/data-requests', f, cursor, signal),
+  request: (id: number, signal?: AbortSignal) => request<DataRequest>('GET', `/data-requests/${id}`, undefined, signal),
+  createRequest: (r: DataRequestInput) => request<DataRequest>('POST', '/data-requests', r),
+  forward: (id: number, note: string) => request<DataRequest>('POST', `/data-requests/${id}/forward`, { note }),
+  decide: (id: number, d: { decision: DataDecision; reasons: string; narrower?: Partial<DataScope> }) =>
+    request<DataRequest>('POST', `/data-requests/${id}/decide`, d),
+  answer: (id: number, text: string) => request<DataRequest>('POST', `/data-requests/${id}/answer`, { text }),
+  withdraw: (id: number, reason: string) => request<DataRequest>('POST', `/data-requests/${id}/withdraw`, { reason }),
+
+  grants: (f: { view?: 'mine' | 'issued' | 'all'; status?: string } = {}, signal?: AbortSignal) =>
+    request<{ items: Grant[] }>('GET', `/grants${query(f)}`, undefined, signal).then((r) => r.items),
+  grant: (id: number, signal?: AbortSignal) => request<Grant>('GET', `/grants/${id}`, undefined, signal),
+  revoke: (id: number, reason: string) => request<Grant>('POST', `/grants/${id}/revoke`, { reason }),
 };

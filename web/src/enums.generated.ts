@@ -134,7 +134,7 @@ export const IDENTIFIER_KINDS = ['declarations', 'containers', 'plates', 'seals'
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 /** #/components/schemas/NotificationKind */
-export const NOTIFICATION_KINDS = ['case_reported', 'case_escalated', 'proposal_submitted', 'proposal_decided', 'coordination_received', 'coordination_answered', 'coordination_overdue', 'case_forwarded', 'case_directed', 'case_direction', 'case_relay_overdue'] as const;
+export const NOTIFICATION_KINDS = ['case_reported', 'case_escalated', 'proposal_submitted', 'proposal_decided', 'coordination_received', 'coordination_answered', 'coordination_overdue', 'case_forwarded', 'case_directed', 'case_direction', 'case_relay_overdue', 'data_request.to_decide', 'data_request.at_focal_point', 'data_request.decided', 'data_request.info_requested', 'grant.revoked'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** #/components/schemas/EscalationCondition */
@@ -152,3 +152,31 @@ export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 /** #/components/schemas/CoordinationStatus */
 export const COORDINATION_STATUSES = ['sent', 'acknowledged', 'answered'] as const;
 export type CoordinationStatus = (typeof COORDINATION_STATUSES)[number];
+
+/** #/components/schemas/DataType */
+export const DATA_TYPES = ['live', 'recordings', 'snapshots', 'case_data'] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+
+/** #/components/schemas/AccessMode */
+export const ACCESS_MODES = ['view', 'download'] as const;
+export type AccessMode = (typeof ACCESS_MODES)[number];
+
+/** #/components/schemas/DataRequestStatus */
+export const DATA_REQUEST_STATUSES = ['at_focal_point', 'pending', 'info_requested', 'approved', 'refused', 'withdrawn'] as const;
+export type DataRequestStatus = (typeof DATA_REQUEST_STATUSES)[number];
+
+/** #/components/schemas/DataDecision */
+export const DATA_DECISIONS = ['approve', 'approve_narrower', 'ask_info', 'refuse'] as const;
+export type DataDecision = (typeof DATA_DECISIONS)[number];
+
+/** #/components/schemas/RelationshipBasis */
+export const RELATIONSHIP_BASISES = ['regulation', 'agreement', 'direction'] as const;
+export type RelationshipBasis = (typeof RELATIONSHIP_BASISES)[number];
+
+/** #/components/schemas/GrantStatus */
+export const GRANT_STATUSES = ['active', 'expired', 'revoked'] as const;
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
+
+/** #/components/schemas/SharingRoute */
+export const SHARING_ROUTES = ['operating_unit', 'hq_leadership'] as const;
+export type SharingRoute = (typeof SHARING_ROUTES)[number];

@@ -48,6 +48,14 @@ export const canPlayVideo = (u: User) =>
   hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'camera_admin');
 /** Places and releases evidence holds (hold_write). */
 export const canWriteHolds = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'supervision_officer');
+/**
+ * Files or decides data requests and holds or issues grants (Art. 16.3): the requesters (outside agencies,
+ * officers and leaders inside), the deciders and the auditors; the server decides each step.
+ */
+export const canShareData = (u: User) =>
+  hasRole(u, 'external_requester', 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'auditor');
+/** The register of working relationships: inside customs, those who keep or consult it. */
+export const canSeeRelationships = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'auditor');
 /** Drafts, submits and publishes rosters. */
 export const canWriteRoster = (u: User) => hasRole(u, 'admin', 'office_officer');
 /** Approves rosters (and may publish them). */

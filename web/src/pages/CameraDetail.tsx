@@ -2,8 +2,8 @@
 // recordings on a zoomable timeline (CameraPlayback.tsx), and the evidence holds (giữ dữ liệu làm chứng
 // cứ) that keep its recordings from retention.
 import { useCallback, useState } from 'preact/hooks';
-import { ApiError, casesApi, videoApi, type Camera, type Hold, type ProbeResult } from '../api';
-import { unitNameIn, unitTimeZone } from '../cases';
+import { ApiError, videoApi, type Camera, type Hold, type ProbeResult } from '../api';
+import { resolveCase, unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
 import { useAction, useCustomsUnits, useLoad, useNow } from '../hooks';
 import { t } from '../i18n';
@@ -12,7 +12,6 @@ import { navigate } from '../router';
 import { canPlayVideo, canWriteCameras, canWriteHolds, useApp } from '../session';
 import { announceHoldsChanged } from '../timeline';
 import { LiveWithReplay } from '../livetile';
-import { fold } from '../tree';
 import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
 import {
   bilingual,
@@ -34,6 +33,7 @@ import {
 import { OpenOutage } from './CameraOutages';
 import { CameraPlayback } from './CameraPlayback';
 import { CameraStateBadge, RecordingDot } from './Cameras';
+import { GrantWindow } from './SharingParts';
 
 export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   const { user } = useApp();
@@ -60,35 +60,42 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   }
   if (!camera) return <Loading />;
   const tz = unitTimeZone(units, camera.unit_id);
+  // Outside customs the camera is seen under a grant (Art. 16.3): only what it gives, with its window.
+  const grant = camera.grant ?? null;
+  const live = grant ? grant.data_types.includes('live') : canPlayVideo(user);
+  const playback = grant ? grant.data_types.some((d) => d === 'recordings' || d === 'snapshots') : canPlayVideo(user);
 
   return (
     <section class="camera-detail" data-camera-id={camera.id}>
       <div class="page-head">
         <h1>{t('camera.detailTitle', { name: camera.name })}</h1>
         <CameraStateBadge state={camera.state} />
-        <a class="btn push-right" href="#/cameras">
-          {t('camera.backToList')}
+        <a class="btn push-right" href={grant ? '#/grants' : '#/cameras'}>
+          {grant ? t('grant.title') : t('camera.backToList')}
         </a>
       </div>
       <ProblemBox error={error} />
-      {canPlayVideo(user) ? (
+      {grant ? <GrantWindow grant={grant} tz={tz} now={now} /> : null}
+      {live ? (
         <section class="panel live-panel" aria-labelledby="cam-live-h">
           <h2 id="cam-live-h">{t('live.title')}</h2>
-          <LiveWithReplay camera={camera} tz={tz} canReplay={canPlayVideo(user)} mediaUrl={videoApi.mediaUrl} />
+          <LiveWithReplay camera={camera} tz={tz} canReplay={playback} mediaUrl={videoApi.mediaUrl} />
         </section>
       ) : null}
-      {camera.owner === 'enterprise' ? <OpenOutage cameraId={camera.id} state={camera.state} tz={tz} now={now} /> : null}
-      <div class="camera-top">
-        <CameraFacts camera={camera} write={canWriteCameras(user)} />
-        <section class="panel" aria-labelledby="cam-status-h">
-          <h2 id="cam-status-h">{t('camera.status')}</h2>
-          <StatePanel camera={camera} now={now} tz={tz} />
-          <Probe cameraId={camera.id} />
-        </section>
-      </div>
-      {/* The timeline, playback and snapshots are all video_playback: without it the server refuses each. */}
-      {canPlayVideo(user) ? <CameraPlayback key={`${camera.id}-${tz}`} camera={camera} tz={tz} now={now} onSpan={setSpan} /> : null}
-      <HoldsPanel camera={camera} tz={tz} span={span} now={now} write={canWriteHolds(user)} />
+      {!grant && camera.owner === 'enterprise' ? <OpenOutage cameraId={camera.id} state={camera.state} tz={tz} now={now} /> : null}
+      {grant ? null : (
+        <div class="camera-top">
+          <CameraFacts camera={camera} write={canWriteCameras(user)} />
+          <section class="panel" aria-labelledby="cam-status-h">
+            <h2 id="cam-status-h">{t('camera.status')}</h2>
+            <StatePanel camera={camera} now={now} tz={tz} />
+            <Probe cameraId={camera.id} />
+          </section>
+        </div>
+      )}
+      {/* The timeline, playback and snapshots are all video_playback (or a grant's recordings): without it the server refuses each. */}
+      {playback ? <CameraPlayback key={`${camera.id}-${tz}`} camera={camera} tz={tz} now={now} onSpan={setSpan} grant={grant} /> : null}
+      {grant ? null : <HoldsPanel camera={camera} tz={tz} span={span} now={now} write={canWriteHolds(user)} />}
     </section>
   );
 }
@@ -243,14 +250,6 @@ export function Probe({ cameraId, probe = videoApi.probe }: { cameraId: number; 
 }
 
 // ---- evidence holds -----------------------------------------------------------------------------
-
-/** A case number ("HP-2026-0012") or id → the case id; null when none is given; undefined when not found. */
-async function resolveCase(ref: string): Promise<number | null | undefined> {
-  if (!ref) return null;
-  if (/^\d+$/.test(ref)) return Number(ref);
-  const found = await casesApi.cases({ q: ref });
-  return found.items.find((c) => fold(c.number) === fold(ref))?.id;
-}
 
 export function HoldsPanel({
   camera,
