@@ -234,10 +234,19 @@ export function onProblem(fn: ProblemListener | null): void {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const API_BASE = '/api/v1';
 
+/** A body sent as it is (a file's bytes), not as JSON. */
+export class RawBody {
+  constructor(
+    readonly data: Blob | ArrayBuffer | Uint8Array<ArrayBuffer>,
+    readonly type: string,
+  ) {}
+}
+
 /** `signal` aborts the call: it then rejects with the AbortError itself, which no page shows. */
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = body instanceof RawBody ? body : null;
+  if (body !== undefined) headers['Content-Type'] = raw ? raw.type : 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
@@ -245,7 +254,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.data : body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
   } catch (e) {
@@ -1498,4 +1507,85 @@ export const sharingApi = {
     request<{ items: Grant[] }>('GET', `/grants${query(f)}`, undefined, signal).then((r) => r.items),
   grant: (id: number, signal?: AbortSignal) => request<Grant>('GET', `/grants/${id}`, undefined, signal),
   revoke: (id: number, reason: string) => request<Grant>('POST', `/grants/${id}/revoke`, { reason }),
+};
+
+// ---- evidence (issue 15): clips and stills attached to a case, signed export bundles, verification ------
+
+/** A clip or a still of a camera's recording attached to a case (chứng cứ); attaching places a hold. */
+export interface EvidenceItem {
+  id: number;
+  case_id: number;
+  kind: 'clip' | 'snapshot' | string;
+  camera_id: number;
+  camera_name?: string;
+  from: string | null;
+  to: string | null;
+  at: string | null;
+  /** A still: the time of the frame taken (the keyframe nearest `at`). */
+  frame_time: string | null;
+  hold_id: number;
+  note: string;
+  file: string | null;
+  sha256: string | null;
+  bytes: number | null;
+  created_by: number;
+  created_by_name?: string;
+  created_at: string;
+  removed_at: string | null;
+  remove_reason: string | null;
+}
+
+export type EvidenceInput =
+  | { kind: 'clip'; camera_id: number; from: string; to: string; note?: string }
+  | { kind: 'snapshot'; camera_id: number; at: string; note?: string };
+
+/** What to export: a camera's period (with stills at some instants), or all of a case's evidence. */
+export type ExportInput = { camera_id: number; from: string; to: string; snapshots?: string[]; case_id?: number } | { case_id: number };
+
+/** An export job: its progress, then its one-time download link (`download_url`, null once used or expired). */
+export interface ExportJob {
+  id: number;
+  state: 'queued' | 'running' | 'done' | 'failed' | string;
+  progress: number;
+  camera_id: number | null;
+  case_id: number | null;
+  grant_id: number | null;
+  from: string;
+  to: string;
+  watermark: string | null;
+  error: string | null;
+  error_vi?: string | null;
+  bytes: number | null;
+  manifest_sha256: string | null;
+  created_at: string;
+  finished_at: string | null;
+  link_expires_at: string | null;
+  link_used: boolean;
+  download_url: string | null;
+}
+
+/** The verification of a bundle: the signature, then each file the manifest lists. */
+export interface BundleCheck {
+  ok: boolean;
+  key_id: string | null;
+  public_key: string | null;
+  /** Whether the manifest was signed with this installation's key; null when not known. */
+  signed_by_this_installation: boolean | null;
+  /** Who exported it, when the server reads it from the manifest. */
+  exported_by?: { full_name?: string; username?: string; unit?: { name?: string } | null } | null;
+  files: { name: string; ok: boolean; reason_vi: string | null; reason_en: string | null }[];
+  reason_vi: string | null;
+  reason_en: string | null;
+}
+
+export const evidenceApi = {
+  list: (caseId: number, signal?: AbortSignal) =>
+    request<{ items: EvidenceItem[]; max_clip_minutes?: number }>('GET', `/cases/${caseId}/evidence`, undefined, signal),
+  attach: (caseId: number, e: EvidenceInput) => request<EvidenceItem>('POST', `/cases/${caseId}/evidence`, e),
+  remove: (caseId: number, id: number, reason: string) => request<EvidenceItem>('DELETE', `/cases/${caseId}/evidence/${id}`, { reason }),
+  createExport: (e: ExportInput) => request<ExportJob>('POST', '/exports', e),
+  export: (id: number, signal?: AbortSignal) => request<ExportJob>('GET', `/exports/${id}`, undefined, signal),
+  /** A new one-time link, the last one used or expired. */
+  newLink: (id: number) => request<ExportJob>('POST', `/exports/${id}/link`),
+  verify: (bundle: Blob | ArrayBuffer) => request<BundleCheck>('POST', '/evidence/verify', new RawBody(bundle, 'application/zip')),
 };

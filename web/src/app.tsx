@@ -17,6 +17,7 @@ import { CoordinationPage } from './pages/Coordination';
 import { DataRequestDetailPage } from './pages/DataRequestDetail';
 import { DataRequestFormPage, DataRequestsPage } from './pages/DataRequests';
 import { DutyPage } from './pages/Duty';
+import { EvidenceVerifyPage } from './pages/Evidence';
 import { GrantsPage } from './pages/Grants';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
@@ -225,6 +226,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
         },
         { page: 'users' as const, route: { page: 'users' } as Route, label: t('nav.users'), show: canSeeUsers(user) },
         { page: 'audit' as const, route: { page: 'audit' } as Route, label: t('nav.audit'), show: canSeeAudit(user) },
+        { page: 'evidence-verify' as const, route: { page: 'evidence-verify' } as Route, label: t('nav.evidenceVerify'), show: cases },
       ].filter((n) => n.show),
     [user, lang, duty, cases, cameras, external],
   );
@@ -330,6 +332,8 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <GrantsPage tab={route.tab} id={route.id} />
             ) : route.page === 'working-relationships' ? (
               <RelationshipsPage />
+            ) : route.page === 'evidence-verify' ? (
+              <EvidenceVerifyPage />
             ) : route.page === 'home' ? (
               <Loading />
             ) : route.page === 'camera-new' ? (

@@ -41,6 +41,7 @@ import {
 } from '../timeline';
 import { barTitle, causesIn, gapAt, gapCauseName, timelineBars, type Bar } from '../video';
 import { useLoad, useNow } from '../hooks';
+import { ExportDialog } from './Evidence';
 import { GrantWindow } from './SharingParts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -488,8 +489,11 @@ export function CameraPlayback({
   const markers = useMemo(() => caseMarkers(cases, camera, view, tz), [cases, camera.id, camera.name, view.start, view.end, tz]);
   const limit = Math.min(rec ? rec.span.to : now, now);
 
+  // The span chosen: the clip playing, else an hour from the time picked (what a hold or an export takes).
+  const chosen = clip ? { from: clip.first, to: clip.last } : selected !== null ? { from: selected, to: Math.min(selected + HOUR, Math.max(now, selected + 60_000)) } : null;
+  const [exporting, setExporting] = useState<{ from: number; to: number } | null>(null);
   useEffect(() => {
-    onSpan(clip ? { from: clip.first, to: clip.last } : selected !== null ? { from: selected, to: Math.min(selected + HOUR, Math.max(now, selected + 60_000)) } : null);
+    onSpan(chosen);
   }, [clip, selected]);
 
   // ---- playing
@@ -786,7 +790,21 @@ export function CameraPlayback({
         <button type="button" class="btn" disabled={shotAt === null} onClick={() => shotAt !== null && setSnapAt(shotAt)}>
           {t('snapshot.button', { time: shotAt !== null ? timeText(shotAt, tz) : '—' })}
         </button>
+        {!grant || grant.mode === 'download' ? (
+          <button type="button" class="btn" disabled={!chosen} onClick={() => setExporting(chosen)} data-testid="export-range">
+            {t('export.button')}
+          </button>
+        ) : null}
       </div>
+      {exporting ? (
+        <ExportDialog
+          key={`${exporting.from}-${exporting.to}`}
+          input={{ camera_id: camera.id, from: iso(exporting.from), to: iso(exporting.to) }}
+          what={t('export.ofRange', { name: camera.name })}
+          tz={tz}
+          onClose={() => setExporting(null)}
+        />
+      ) : null}
       {snapUrl && snapAt !== null ? (
         <figure class="snapshot" data-testid="snapshot">
           {snapError ? (
