@@ -54,8 +54,9 @@ export const canWriteHolds = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit
  */
 export const canShareData = (u: User) =>
   hasRole(u, 'external_requester', 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'auditor');
-/** The register of working relationships: inside customs, those who keep or consult it. */
-export const canSeeRelationships = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'auditor');
+/** The register of working relationships: everyone inside customs reads it (admin and the system operator's leadership keep it). */
+export const canSeeRelationships = (u: User) =>
+  hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'camera_admin', 'auditor');
 /** Drafts, submits and publishes rosters. */
 export const canWriteRoster = (u: User) => hasRole(u, 'admin', 'office_officer');
 /** Approves rosters (and may publish them). */
