@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setCsrfToken, type DataRequest, type Grant, type Notification, type Unit, type User } from './api';
 import { setLang } from './i18n';
 import { notificationHref } from './inbox';
-import { DecideForm } from './pages/DataRequestDetail';
+import { DataRequestDetailPage, DecideForm } from './pages/DataRequestDetail';
 import { DataRequestFormPage } from './pages/DataRequests';
 import { GrantsPage } from './pages/Grants';
 import { InboxItem } from './pages/Inbox';
@@ -374,5 +374,84 @@ describe('a notification about a data request', () => {
   it('a data request wins over a case it names', () => {
     expect(notificationHref({ ...n, case_id: 12 })).toBe('#/data-requests/9');
     expect(notificationHref({ ...n, data_request_id: null, case_id: 12 })).toBe('#/cases/12');
+  });
+});
+
+describe('the request page', () => {
+  it('shows who decides and on what basis, the history, the decision with its reasons and the grant, and only the steps allowed', async () => {
+    const r = request({
+      status: 'approved',
+      routing: {
+        route: 'hq_leadership',
+        operating_unit_id: 30,
+        operating_unit_name: 'Cục Hải quan tỉnh Lạng Sơn',
+        decider_unit_id: 2,
+        decider_unit_name: 'Lãnh đạo Tổng cục',
+        focal_unit_id: 3,
+        focal_unit_name: 'Phòng Tổng hợp - Văn phòng Tổng cục',
+        relationship_id: null,
+        basis_vi: 'Điều 16 khoản 3: ngoài quan hệ phối hợp công tác',
+        basis_en: 'Art. 16(3): outside any working relationship',
+        explanation_vi: 'Đơn vị ngoài ngành đề nghị tải về: trình Lãnh đạo Tổng cục qua đầu mối.',
+        explanation_en: 'Download by an outside agency: to the leadership through the focal point.',
+        reasons: [{ code: 'outside_download', vi: 'Đơn vị ngoài ngành đề nghị tải về', en: 'Download by an outside agency' }],
+      },
+      history: [
+        { at: '2026-12-05T02:00:00Z', by: 70, by_name: 'Hoàng Văn Biên', action: 'submitted', text: null },
+        { at: '2026-12-05T03:00:00Z', by: 9, by_name: 'Nguyễn Văn Cẩn', action: 'decided', text: 'Chấp thuận phạm vi hẹp hơn' },
+      ],
+      decision: {
+        decision: 'approve_narrower',
+        reasons: 'Chỉ camera làn xe nhập liên quan',
+        decided_by: 9,
+        decided_by_name: 'Nguyễn Văn Cẩn',
+        decided_at: '2026-12-05T03:00:00Z',
+        scope: { camera_ids: [11], from: '2026-12-01T01:00:00.000Z', to: '2026-12-01T03:00:00.000Z', mode: 'view', access_days: 7, data_types: ['recordings'] },
+      },
+      grant_id: 4,
+      can: { forward: false, decide: false, answer: false, withdraw: false },
+    });
+    stubFetch((c) => (c.path === '/data-requests/9' ? json(r) : json({ items: [] })));
+    const root = mount(<DataRequestDetailPage id={9} />);
+    await vi.waitFor(() => expect(root.querySelector('h1')?.textContent).toBe('Yêu cầu khai thác dữ liệu YC-2026-9'));
+    const routing = root.querySelector('[data-testid="sharing-routing"]')!;
+    expect(routing.querySelector('.routing-clause')?.textContent).toBe('Trình Lãnh đạo Tổng cục qua đầu mối');
+    expect(routing.textContent).toContain('Căn cứ: Điều 16 khoản 3: ngoài quan hệ phối hợp công tác');
+    expect(routing.textContent).toContain('Đầu mối trìnhPhòng Tổng hợp - Văn phòng Tổng cục');
+    expect(routing.querySelector('.routing-reasons')?.textContent).toBe('Đơn vị ngoài ngành đề nghị tải về');
+    const decision = root.querySelector('[data-testid="request-decision"]')!;
+    expect(decision.textContent).toContain('Chấp thuận phạm vi hẹp hơn');
+    expect(decision.querySelector('.decision-reasons')?.textContent).toBe('Chỉ camera làn xe nhập liên quan');
+    expect(decision.textContent).toContain('Làn xe nhập (Cửa khẩu Hữu Nghị)');
+    expect(decision.textContent).not.toContain('Bãi kiểm hóa');
+    expect(decision.textContent).toContain('01/12/2026 08:00 – 01/12/2026 10:00');
+    expect(root.querySelector('[data-testid="grant-link"]')?.getAttribute('href')).toBe('#/grants/4');
+    expect([...root.querySelectorAll('[data-testid="request-history"] li')].map((li) => li.querySelector('.tl-text strong')?.textContent)).toEqual([
+      'Gửi yêu cầu',
+      'Quyết định',
+    ]);
+    // Nothing is left to do on a decided request.
+    expect(root.querySelector('#dr-actions-h')).toBeNull();
+  });
+
+  it('offers the requester the answer to a request for information, and sends it', async () => {
+    const calls = stubFetch((c) =>
+      c.path === '/data-requests/9/answer'
+        ? json(request({ status: 'pending', can: { forward: false, decide: false, answer: false, withdraw: true } }))
+        : c.path === '/data-requests/9'
+          ? json(request({ status: 'info_requested', can: { forward: false, decide: false, answer: true, withdraw: true } }))
+          : json({ items: [] }),
+    );
+    const root = mount(<DataRequestDetailPage id={9} />);
+    await vi.waitFor(() => expect(root.querySelector('#dr-actions-h')).not.toBeNull());
+    const buttons = [...root.querySelectorAll<HTMLButtonElement>('.toolbar button')];
+    expect(buttons.map((b) => b.textContent)).toEqual(['Bổ sung thông tin', 'Rút yêu cầu']);
+    buttons[0].click();
+    await vi.waitFor(() => expect(root.querySelector('#dr-answer')).not.toBeNull());
+    type(root.querySelector('#dr-answer'), 'Biển số xe 12C-345.67, khoảng 9 giờ sáng');
+    await submit(root.querySelector('form[aria-label="Bổ sung thông tin"]'));
+    await vi.waitFor(() => expect(root.textContent).toContain('Đã gửi thông tin bổ sung.'));
+    expect(calls.find((c) => c.method === 'POST')).toEqual({ method: 'POST', path: '/data-requests/9/answer', body: { text: 'Biển số xe 12C-345.67, khoảng 9 giờ sáng' } });
+    expect(root.querySelector('.badge.request-status')?.textContent).toBe('Chờ quyết định');
   });
 });

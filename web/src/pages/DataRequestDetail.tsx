@@ -52,7 +52,7 @@ export function DataRequestDetailPage({ id }: { id: number }) {
       <RequestActions r={r} tz={tz} onDone={done} />
       <section class="panel" aria-labelledby="dr-history-h">
         <h2 id="dr-history-h">{t('sharing.history')}</h2>
-        {r.history.length === 0 ? (
+        {(r.history ?? []).length === 0 ? (
           <p class="muted">{t('cases.timelineEmpty')}</p>
         ) : (
           <ol class="timeline" data-testid="request-history">
@@ -99,7 +99,7 @@ export function SharingRoutingBox({ routing: g }: { routing: SharingRouting }) {
           </>
         ) : null}
       </dl>
-      {g.reasons.length ? (
+      {g.reasons?.length ? (
         <ul class="routing-reasons">
           {g.reasons.map((x) => (
             <li key={x.code}>{pick(x.vi, x.en)}</li>
@@ -157,7 +157,7 @@ function DecisionBox({ r, tz }: { r: DataRequest; tz: string }) {
   const d = r.decision;
   if (!d) return null;
   const scope = d.scope;
-  const names = new Map(r.cameras.map((c) => [c.id, c]));
+  const names = new Map((r.cameras ?? []).map((c) => [c.id, c]));
   return (
     <section class="panel decision" aria-labelledby="dr-decision-h" data-testid="request-decision">
       <h2 id="dr-decision-h">{t('sharing.decision')}</h2>
@@ -321,7 +321,7 @@ export function DecideForm({ r, tz, onCancel, onDone }: { r: DataRequest; tz: st
           {fe('narrower') ? <div class="field-error">{fe('narrower')}</div> : null}
           <fieldset class={`checks${fe('narrower.camera_ids') ? ' has-error' : ''}`} id="dr-n-cameras">
             <legend>{t('sharing.cameras')}</legend>
-            {r.cameras.map((c) => (
+            {(r.cameras ?? []).map((c) => (
               <label key={c.id} class="check" data-camera-id={c.id}>
                 <input type="checkbox" checked={scope.cameras.has(c.id)} onChange={(e) => setS('cameras', toggle(scope.cameras, c.id, e.currentTarget.checked))} />{' '}
                 {c.name} <span class="muted small">{c.site_name}</span>

@@ -101,7 +101,7 @@ export function Expiry({ g, tz, now }: { g: Pick<Grant, 'expires_at' | 'status' 
 function GrantCameras({ g }: { g: Grant }) {
   return (
     <ul class="plain grant-cameras">
-      {g.cameras.map((c) => (
+      {(g.cameras ?? []).map((c) => (
         <li key={c.id}>
           {g.status === 'active' ? <a href={`#/cameras/${c.id}`}>{c.name}</a> : c.name}
           {c.site_name ? <span class="muted small"> ({c.site_name})</span> : null}

@@ -49,7 +49,7 @@ export function RelationshipsPage() {
       ),
     },
     { head: t('sharing.dataTypes'), cell: (r) => `${dataTypesText(r.data_types)}${r.download ? ` · ${t('rel.downloadAllowed')}` : ''}` },
-    { head: t('rel.coveredUnits'), cell: (r) => (r.unit_names.length ? r.unit_names.join(', ') : t('rel.wholeSubtree')) },
+    { head: t('rel.coveredUnits'), cell: (r) => (r.unit_names?.length ? r.unit_names.join(', ') : t('rel.wholeSubtree')) },
     { head: t('rel.validity'), cell: (r) => `${dmy(r.valid_from)} – ${r.valid_to ? dmy(r.valid_to) : t('rel.noEnd')}` },
     {
       head: t('cases.status'),

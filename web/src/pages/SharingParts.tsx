@@ -13,10 +13,10 @@ export function GrantStatusBadge({ status }: { status: string }) {
   return <span class={`badge grant-status gs-${status}`}>{grantStatusName(status)}</span>;
 }
 
-export const dataTypesText = (types: readonly string[]) => types.map((d) => dataTypeName(d)).join(', ');
+export const dataTypesText = (types: readonly string[] | null | undefined) => (types ?? []).map((d) => dataTypeName(d)).join(', ');
 
 /** "Cổng A (Cửa khẩu Hữu Nghị), …" */
-export const camerasText = (cameras: SharedCamera[]) => cameras.map((c) => (c.site_name ? `${c.name} (${c.site_name})` : c.name)).join(', ');
+export const camerasText = (cameras: SharedCamera[] | null | undefined) => (cameras ?? []).map((c) => (c.site_name ? `${c.name} (${c.site_name})` : c.name)).join(', ');
 
 /** The data types as boxes to tick; `allowed` limits them (a narrower scope keeps within the request). */
 export function DataTypeChecks({
