@@ -79,7 +79,7 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
       {live ? (
         <section class="panel live-panel" aria-labelledby="cam-live-h">
           <h2 id="cam-live-h">{t('live.title')}</h2>
-          <LiveWithReplay camera={camera} tz={tz} canReplay={playback} mediaUrl={videoApi.mediaUrl} />
+          <LiveWithReplay camera={camera} tz={tz} canReplay={playback && (!grant?.to || Date.parse(grant.to) > now)} mediaUrl={videoApi.mediaUrl} />
         </section>
       ) : null}
       {!grant && camera.owner === 'enterprise' ? <OpenOutage cameraId={camera.id} state={camera.state} tz={tz} now={now} /> : null}
