@@ -1453,7 +1453,9 @@ export interface Grant {
   request_id: number;
   request_number: string;
   user_id: number;
-  user_name: string;
+  /** The holder's name: `user_name`, or `full_name` as the server names a `user_id`. */
+  user_name?: string;
+  full_name?: string;
   unit_id: number;
   unit_name: string;
   camera_ids: number[];

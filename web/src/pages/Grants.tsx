@@ -43,7 +43,7 @@ export function GrantsPage({ tab, id }: { tab: GrantTab; id: number | null }) {
       head: t('grant.holder'),
       cell: (g) => (
         <>
-          {g.user_name}
+          {holderName(g)}
           <div class="muted small">{unitNameIn(g)}</div>
         </>
       ),
@@ -83,6 +83,8 @@ export function GrantsPage({ tab, id }: { tab: GrantTab; id: number | null }) {
     />
   );
 }
+
+const holderName = (g: Pick<Grant, 'user_name' | 'full_name'>) => g.user_name ?? g.full_name ?? '';
 
 const windowText = (g: Pick<Grant, 'from' | 'to'>, tz: string) =>
   g.from && g.to ? `${formatDateTime(g.from, { timeZone: tz })} – ${formatDateTime(g.to, { timeZone: tz })}` : t('grant.noWindow');
@@ -178,7 +180,7 @@ function GrantPanel({ id, now, onRevoked }: { id: number; now: number; onRevoked
         </dd>
         <dt>{t('grant.holder')}</dt>
         <dd>
-          {g.user_name} — {unitNameIn(g)}
+          {holderName(g)} — {unitNameIn(g)}
         </dd>
         <dt>{t('sharing.cameras')}</dt>
         <dd>
