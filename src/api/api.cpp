@@ -1,5 +1,7 @@
 #include "api/api.h"
 
+#include <fmt/format.h>
+
 #include "api/routes.h"
 
 namespace watchfloor::api {
@@ -20,7 +22,9 @@ class SessionAuthenticator final : public http::Authenticator {
     if (!session) return std::nullopt;
     auto user = s_.users.get(session->user_id);
     if (!user || !user->active) return std::nullopt;
-    return http::Identity{s_.users.principal(*user), session->csrf_token, user->must_change_password};
+    auto principal = s_.users.principal(*user);
+    principal.data_grants = s_.grants.held(user->id);  // revoked or expired: from the next request on
+    return http::Identity{std::move(principal), session->csrf_token, user->must_change_password};
   }
 
   Services& s_;
@@ -59,6 +63,29 @@ int64_t query_time(const http::Context& ctx, const std::string& key, int64_t fal
   return *ms;
 }
 
+std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, core::Need need) {
+  auto v = b.string(f, need, 40);
+  if (!v) return std::nullopt;
+  auto ms = core::parse_iso8601(*v);
+  if (!ms) b.error(b.path(f), "Thời gian phải theo ISO 8601", "Time must be ISO 8601");
+  return ms;
+}
+
+std::vector<int64_t> ids(core::JsonBody& b, std::string_view f, size_t max) {
+  std::vector<int64_t> out;
+  const auto* raw = b.raw(f);
+  if (!raw || !raw->is_array() || raw->empty() || raw->size() > max) {
+    b.error(b.path(f), fmt::format("Cần danh sách từ 1 đến {} mã", max), fmt::format("A list of 1 to {} ids is needed", max));
+    return out;
+  }
+  for (size_t i = 0; i < raw->size(); ++i) {
+    const auto& x = (*raw)[i];
+    if (!x.is_number_integer() || x.get<int64_t>() <= 0) b.error(fmt::format("{}[{}]", b.path(f), i), "Mã không hợp lệ", "Not a valid id");
+    else out.push_back(x.get<int64_t>());
+  }
+  return out;
+}
+
 void add_routes(http::Router& r, Services& s, std::initializer_list<Handler> table) {
   for (const auto& h : table) r.add(h.method, h.pattern, h.action, [&s, fn = h.fn](http::Context& ctx) { return fn(ctx, s); });
 }
@@ -94,6 +121,7 @@ std::shared_ptr<http::Router> make_router(Services& s) {
   add_duty_routes(*r, s);
   add_case_routes(*r, s);
   add_map_routes(*r, s);  // before the video routes: /sites/summary is not /sites/{id}
+  add_sharing_routes(*r, s);
   add_video_routes(*r, s);
   add_wall_routes(*r, s);
   add_ws_routes(*r, s);

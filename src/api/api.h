@@ -12,6 +12,9 @@
 #include "supervision/escalation_runner.h"
 #include "supervision/inbox.h"
 #include "supervision/tasks.h"
+#include "sharing/grants.h"
+#include "sharing/relationships.h"
+#include "sharing/requests.h"
 #include "video/catalog.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
@@ -51,6 +54,9 @@ struct Services {
   supervision::Escalation& escalation;
   video::Catalog& catalog;
   video::Recorder& recorder;
+  sharing::Relationships& relationships;  // Art. 16.3
+  sharing::Requests& requests;
+  sharing::Grants& grants;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -20,33 +20,9 @@ using core::Need;
 using core::Problem;
 using nlohmann::json;
 
-std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, Need need) {
-  auto v = b.string(f, need, 40);
-  if (!v) return std::nullopt;
-  auto ms = core::parse_iso8601(*v);
-  if (!ms) b.error(b.path(f), "Thời gian phải theo ISO 8601", "Time must be ISO 8601");
-  return ms;
-}
-
 inline constexpr const char* kTaskStatuses[] = {"active", "awaiting_approval", "closed"};
 
 // ---- parsing ------------------------------------------------------------------------------
-
-// A required, non-empty list of at most `max` positive ids.
-std::vector<int64_t> ids(core::JsonBody& b, std::string_view f, size_t max) {
-  std::vector<int64_t> out;
-  const auto* raw = b.raw(f);
-  if (!raw || !raw->is_array() || raw->empty() || raw->size() > max) {
-    b.error(b.path(f), fmt::format("Cần danh sách từ 1 đến {} mã", max), fmt::format("A list of 1 to {} ids is needed", max));
-    return out;
-  }
-  for (size_t i = 0; i < raw->size(); ++i) {
-    const auto& x = (*raw)[i];
-    if (!x.is_number_integer() || x.get<int64_t>() <= 0) b.error(fmt::format("{}[{}]", b.path(f), i), "Mã không hợp lệ", "Not a valid id");
-    else out.push_back(x.get<int64_t>());
-  }
-  return out;
-}
 
 // Array of objects, each read by `read` with its own field-named errors.
 template <typename Fn>

@@ -22,7 +22,7 @@ class LiveClient final : public http::WsHandler,
                          public std::enable_shared_from_this<LiveClient> {
  public:
   LiveClient(Services& s, std::shared_ptr<UserSlots> seats, std::shared_ptr<http::Authenticator> authn, std::string token,
-             audit::Actor viewer, video::Camera cam, std::string stream, json hello)
+             audit::Actor viewer, video::Camera cam, std::string stream, json hello, std::optional<int64_t> grant)
       : s_(s),
         seats_(std::move(seats)),
         authn_(std::move(authn)),
@@ -30,14 +30,15 @@ class LiveClient final : public http::WsHandler,
         viewer_(std::move(viewer)),
         cam_(std::move(cam)),
         stream_(std::move(stream)),
-        hello_(std::move(hello)) {}
+        hello_(std::move(hello)),
+        grant_(grant) {}
   ~LiveClient() override { seats_->release(viewer_.user_id); }
 
   void on_open(std::shared_ptr<http::WsSender> sender) override {
     sender_ = std::move(sender);
     started_ms_ = s_.clock.now_ms();
     sender_->send(hello_.dump());
-    s_.catalog.used(cam_, "video.live.start", {{"stream", stream_}}, viewer_);
+    s_.catalog.used(cam_, "video.live.start", details(), viewer_);
     core::Metrics::global().inc("watchfloor_live_views_total");
     live_ = s_.recorder.watch(cam_, stream_, shared_from_this());
   }
@@ -63,7 +64,7 @@ class LiveClient final : public http::WsHandler,
     auto identity = authn_->recheck(token_);
     if (!identity || identity->must_change_password) return sender_->close(http::kWsSessionEnded, "session ended");
     auto scope = authn_->scope();
-    if (!auth::allowed(identity->principal, auth::Action::video_live, {cam_.unit_id}, *scope))
+    if (!auth::allowed(identity->principal, auth::Action::video_live, auth::Target::of_camera(cam_.unit_id, cam_.id), *scope))
       sender_->close(http::kWsForbidden, "forbidden");
   }
 
@@ -71,12 +72,10 @@ class LiveClient final : public http::WsHandler,
     if (live_) live_->remove(this);
     live_.reset();
     int64_t ended = s_.clock.now_ms();
-    json details = {{"stream", stream_},
-                    {"from", core::iso8601(started_ms_)},
-                    {"to", core::iso8601(ended)},
-                    {"seconds", (ended - started_ms_) / 1000}};
+    json end = details();
+    end.update({{"from", core::iso8601(started_ms_)}, {"to", core::iso8601(ended)}, {"seconds", (ended - started_ms_) / 1000}});
     try {
-      s_.catalog.used(cam_, "video.live.end", details, viewer_);
+      s_.catalog.used(cam_, "video.live.end", end, viewer_);
     } catch (const std::exception& ex) {
       core::log_error(std::string("live: the end of a view was not audited: ") + ex.what());
     }
@@ -89,6 +88,12 @@ class LiveClient final : public http::WsHandler,
   size_t backlog_bytes() const override { return sender_->backlog_bytes(); }
 
  private:
+  json details() const {
+    json d = {{"stream", stream_}};
+    if (grant_) d["grant_id"] = *grant_;
+    return d;
+  }
+
   Services& s_;
   std::shared_ptr<UserSlots> seats_;
   std::shared_ptr<http::Authenticator> authn_;
@@ -97,6 +102,7 @@ class LiveClient final : public http::WsHandler,
   const video::Camera cam_;
   const std::string stream_;
   const json hello_;
+  const std::optional<int64_t> grant_;  // the data-sharing grant the view goes through (Art. 16.3)
   std::shared_ptr<http::WsSender> sender_;
   std::shared_ptr<video::LiveStream> live_;
   int64_t started_ms_ = 0;
@@ -106,7 +112,7 @@ class LiveClient final : public http::WsHandler,
 http::Response watch_live(http::Context& ctx, Services& s, const std::shared_ptr<UserSlots>& seats,
                           const std::shared_ptr<http::Authenticator>& authn) {
   auto cam = load_camera(ctx, s);
-  ctx.require(auth::Action::video_live, {cam.unit_id});
+  auto grant = require_video(ctx, s, cam, auth::Action::video_live, {});
   std::string stream = stream_kind(ctx);
   if (stream == "sub" && !cam.sub_url)
     throw core::Problem::field("stream", "Camera này không có luồng phụ", "This camera has no sub stream");
@@ -131,7 +137,7 @@ http::Response watch_live(http::Context& ctx, Services& s, const std::shared_ptr
   }
   return http::Response::upgrade(std::make_shared<LiveClient>(s, seats, authn, ctx.req.cookie(http::kSessionCookie),
                                                               ctx.actor(), std::move(cam), stream,
-                                                              std::move(hello)));
+                                                              std::move(hello), grant));
 }
 
 }  // namespace

@@ -25,11 +25,17 @@ void add_video_routes(http::Router& r, Services& s);
 void add_wall_routes(http::Router& r, Services& s);
 void add_live_routes(http::Router& r, Services& s);
 void add_map_routes(http::Router& r, Services& s);
+void add_sharing_routes(http::Router& r, Services& s);
 
 // The stream a video request names (`?stream=main|sub`, main by default; 400 naming `stream` otherwise).
 std::string stream_kind(const http::Context& ctx);
-// The camera of the route's {id}: 404 when unknown or outside what the caller may read.
+// The camera of the route's {id}: 404 when unknown or outside what the caller may read; 403 saying so when a
+// grant that gave it has expired or was revoked.
 video::Camera load_camera(http::Context& ctx, Services& s);
+// The one check of a use of a camera's video (`a` on `t`, its camera and unit filled in from `c`): by role, or
+// through a data-sharing grant (Art. 16.3), whose id it returns (the use counted, to be named in the use's
+// audit entry). Refused: a 403 problem naming what the grant lacks (grant-*), audited; else 403.
+std::optional<int64_t> require_video(http::Context& ctx, Services& s, const video::Camera& c, auth::Action a, auth::Target t);
 // A WebSocket route's checks before the upgrade: 426 without Upgrade, 403 `bad-origin` from another site.
 void require_websocket(const http::Context& ctx);
 
@@ -82,6 +88,10 @@ Page page(const http::Context& ctx);
 // {"items", "next_cursor"}: the cursor is set when the query returned a whole page (`scanned` rows, the
 // last with key `last`: an id or a JSON array), even if the policy then kept fewer of them.
 nlohmann::json paged(nlohmann::json items, const Page& p, size_t scanned, const nlohmann::json& last);
+
+// Body fields: an ISO 8601 time; a required, non-empty list of at most `max` positive ids (field-named errors).
+std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, core::Need need);
+std::vector<int64_t> ids(core::JsonBody& b, std::string_view f, size_t max);
 
 // A string field that must be one of `set`; the error lists the allowed values.
 template <size_t N>

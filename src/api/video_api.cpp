@@ -139,8 +139,30 @@ std::string stream_kind(const http::Context& ctx) { return query_choice(ctx, "st
 
 video::Camera load_camera(http::Context& ctx, Services& s) {
   auto cam = s.catalog.camera(ctx.id_param());
-  if (!cam || !ctx.may(Action::camera_read, {cam->unit_id})) throw Problem::not_found("The camera", "Camera");
+  if (!cam) throw Problem::not_found("The camera", "Camera");
+  auto t = auth::Target::of_camera(cam->unit_id, cam->id);
+  if (!ctx.may(Action::camera_read, t)) {
+    if (auto why = auth::grant_shortfall(ctx.principal(), Action::camera_read, t)) s.grants.refuse(*why, cam->id, cam->unit_id, {}, ctx.actor());
+    throw Problem::not_found("The camera", "Camera");
+  }
   return *cam;
+}
+
+std::optional<int64_t> require_video(http::Context& ctx, Services& s, const video::Camera& c, auth::Action a, auth::Target t) {
+  t.camera = c.id;
+  t.unit = c.unit_id;
+  const auto& p = ctx.principal();
+  if (ctx.may(a, t)) {
+    auto grant = auth::via_grant(p, a, t, *ctx.scope);
+    if (grant) s.grants.used(*grant);
+    return grant;
+  }
+  if (auto why = auth::grant_shortfall(p, a, t)) {
+    json details = {{"action", a == Action::video_live ? "live" : t.snapshot ? "snapshot" : t.download ? "download" : "playback"}};
+    if (t.span_ms) details["from"] = core::iso8601(t.span_ms->first), details["to"] = core::iso8601(t.span_ms->second);
+    s.grants.refuse(*why, c.id, c.unit_id, details, ctx.actor());
+  }
+  throw Problem::forbidden();
 }
 
 namespace {
@@ -189,8 +211,28 @@ http::Response list_cameras(http::Context& ctx, Services& s) {
   }
   auto cameras = s.catalog.cameras(q);
   json items = json::array();
+  std::set<int64_t> listed;
   for (const auto& c : cameras)
-    if (ctx.may(Action::camera_read, {c.unit_id})) items.push_back(camera_json(s, c));
+    if (ctx.may(Action::camera_read, auth::Target::of_camera(c.unit_id, c.id))) items.push_back(camera_json(s, c)), listed.insert(c.id);
+  // Art. 16.3: the cameras a grant gives, on the first page, each with the grant's window.
+  const auto& grants = ctx.principal().data_grants;
+  if (!grants.empty() && !pg.after) {
+    for (const auto& g : grants)
+      for (int64_t id : g.lapsed ? std::vector<int64_t>{} : g.cameras)
+        if (auto c = s.catalog.camera(id); c && !listed.count(id) && (!q.site_id || *q.site_id == c->site_id)) {
+          items.push_back(camera_json(s, *c));
+          listed.insert(id);
+        }
+    for (auto& item : items)
+      for (const auto& g : grants)
+        if (!g.lapsed && std::find(g.cameras.begin(), g.cameras.end(), item["id"].get<int64_t>()) != g.cameras.end())
+          if (auto rec = s.grants.get(g.id)) {
+            json w = sharing::to_json(*rec, s.clock.now_ms());
+            item["grant"] = {{"id", rec->id}, {"expires_at", w["expires_at"]}, {"from", w["from"]}, {"to", w["to"]},
+                             {"mode", w["mode"]}, {"data_types", w["data_types"]}};
+            break;
+          }
+  }
   json last;
   if (!cameras.empty())
     if (auto site = s.catalog.site(cameras.back().site_id)) last = json::array({site->name, cameras.back().name, cameras.back().id});
@@ -245,10 +287,27 @@ http::Response probe_camera(http::Context& ctx, Services& s) {
   return http::Response::json(200, out);
 }
 
+// Under a grant (Art. 16.3), the part of [from, to) inside the grant's window; the whole span otherwise.
+std::pair<int64_t, int64_t> within_grant(const http::Context& ctx, std::optional<int64_t> grant, int64_t from_90k, int64_t to_90k) {
+  for (const auto& g : ctx.principal().data_grants)
+    if (grant && g.id == *grant && g.from_ms && g.to_ms) {
+      from_90k = std::max(from_90k, video::ms_to_90k(*g.from_ms));
+      to_90k = std::max(from_90k, std::min(to_90k, video::ms_to_90k(*g.to_ms)));
+    }
+  return {from_90k, to_90k};
+}
+
+// What the audit entry of a use says about the grant it went through.
+json with_grant(json details, std::optional<int64_t> grant) {
+  if (grant) details["grant_id"] = *grant;
+  return details;
+}
+
 http::Response list_recordings(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
-  ctx.require(Action::video_playback, {c.unit_id});
-  auto [from, to] = span_90k(ctx, s, 86'400'000, 31LL * 86'400'000);
+  auto grant = require_video(ctx, s, c, Action::video_playback, {});
+  auto asked = span_90k(ctx, s, 86'400'000, 31LL * 86'400'000);
+  auto [from, to] = within_grant(ctx, grant, asked.first, asked.second);
   auto kind = stream_kind(ctx);
   int64_t stream = stream_id(s, c, kind);
   // Segments coalesced per run: what a timeline draws. Neither segments nor gaps are clipped.
@@ -291,14 +350,20 @@ http::Response list_recordings(http::Context& ctx, Services& s) {
     gaps.push_back(j);
   }
   s.catalog.used(c, "video.recordings",
-                 {{"from", core::iso8601(video::t90k_to_ms(from))}, {"to", core::iso8601(video::t90k_to_ms(to))}}, ctx.actor());
+                 with_grant({{"from", core::iso8601(video::t90k_to_ms(from))}, {"to", core::iso8601(video::t90k_to_ms(to))}}, grant),
+                 ctx.actor());
   return http::Response::json(200, {{"segments", segs}, {"gaps", gaps}});
 }
 
 http::Response media(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
-  ctx.require(Action::video_playback, {c.unit_id});
   auto [from, to] = span_90k(ctx, s, 3'600'000, 24LL * 3'600'000);
+  // ?download=1: saved as a file (Content-Disposition: attachment), which a view-only grant does not give.
+  bool download = query(ctx, "download") == "1";
+  auth::Target t;
+  t.span_ms = std::pair{video::t90k_to_ms(from), video::t90k_to_ms(to)};
+  t.download = download;
+  auto grant = require_video(ctx, s, c, Action::video_playback, t);
   // Instant replay: the segment being written plays too, up to its last fragment in the file.
   auto kind = stream_kind(ctx);
   auto clip = video::build_clip(s.recorder.index(), stream_id(s, c, kind), from, to, s.recorder.open_segment(c.id, kind));
@@ -314,12 +379,13 @@ http::Response media(http::Context& ctx, Services& s) {
     first = seen.insert(key).second;
   }
   if (first) {
-    s.catalog.used(c, "video.playback",
-                   {{"from", core::iso8601(video::t90k_to_ms(from))},
-                    {"to", core::iso8601(video::t90k_to_ms(to))},
-                    {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
-                    {"segments", clip->segment_ids},
-                    {"bytes", clip->size}},
+    s.catalog.used(c, download ? "video.download" : "video.playback",
+                   with_grant({{"from", core::iso8601(video::t90k_to_ms(from))},
+                               {"to", core::iso8601(video::t90k_to_ms(to))},
+                               {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
+                               {"segments", clip->segment_ids},
+                               {"bytes", clip->size}},
+                              grant),
                    ctx.actor());
   }
   uint64_t size = clip->size;
@@ -334,6 +400,9 @@ http::Response media(http::Context& ctx, Services& s) {
   // written is the same bytes however much has been recorded since (a player's Range requests).
   res.with_header("X-Recording-End", core::iso8601(video::t90k_to_ms(clip->end_90k)));
   res.with_header("Cache-Control", "private, max-age=3600");
+  if (download)
+    res.with_header("Content-Disposition", fmt::format("attachment; filename=\"camera-{}-{}.mp4\"", c.id,
+                                                       core::iso8601(video::t90k_to_ms(clip->first_frame_90k))));
   if (range) {
     res.status = 206;
     res.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->first + range->second - 1, size));
@@ -346,8 +415,11 @@ http::Response media(http::Context& ctx, Services& s) {
 
 http::Response snapshot(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
-  ctx.require(Action::video_playback, {c.unit_id});
   int64_t at = query_time(ctx, "at", s.clock.now_ms());
+  auth::Target t;
+  t.span_ms = std::pair{at, at};
+  t.snapshot = true;
+  auto grant = require_video(ctx, s, c, Action::video_playback, t);
   auto& index = s.recorder.index();
   auto key = video::nearest_keyframe(index, stream_id(s, c, stream_kind(ctx)), video::ms_to_90k(at), 10 * 90'000);
   if (!key) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
@@ -359,7 +431,8 @@ http::Response snapshot(http::Context& ctx, Services& s) {
   std::string error;
   auto jpeg = init ? video::keyframe_to_jpeg(init->entry, sample, error) : std::nullopt;
   if (!jpeg) throw Problem(500, "snapshot-failed", "The frame could not be decoded", "Không giải mã được khung hình");
-  s.catalog.used(c, "video.snapshot", {{"at", core::iso8601(at)}, {"frame_time", core::iso8601(video::t90k_to_ms(key->at_90k))}},
+  s.catalog.used(c, "video.snapshot",
+                 with_grant({{"at", core::iso8601(at)}, {"frame_time", core::iso8601(video::t90k_to_ms(key->at_90k))}}, grant),
                  ctx.actor());
   http::Response res;
   res.content_type = "image/jpeg";

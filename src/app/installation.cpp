@@ -61,14 +61,17 @@ Installation::Installation(core::Config cfg)
       checkpoints(*db, clock, audit, signing,
                   {config.audit.checkpoint_entries, int64_t{config.audit.checkpoint_minutes} * 60'000}),
       catalog(*db, clock, units, secrets, audit),
-      recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)) {
+      recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)),
+      relationships(*db, clock, audit, units),
+      grants(*db, clock, audit, inbox),
+      requests(*db, clock, audit, units, duty, inbox, catalog, relationships, grants, config.sharing) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
 }
 
 api::Services Installation::services() {
   return api::Services{*db, clock, config, units, users, sessions, throttle, audit, checkpoints, bus, duty, alerts,
-                       tasks, cases, coordination, inbox, escalation, catalog, recorder};
+                       tasks, cases, coordination, inbox, escalation, catalog, recorder, relationships, requests, grants};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {

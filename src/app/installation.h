@@ -57,6 +57,9 @@ struct Installation {
   audit::Checkpoints checkpoints;
   video::Catalog catalog;
   video::Recorder recorder;  // DATA/video; started by serve()
+  sharing::Relationships relationships;  // Art. 16.3: working relationships, data requests, grants
+  sharing::Grants grants;
+  sharing::Requests requests;
 
   // The services the HTTP API works with.
   api::Services services();

@@ -50,6 +50,13 @@ std::vector<Role> roles_for(Action a) {
       return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
               Role::supervision_officer, Role::camera_admin};
     case Action::hold_write: return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::supervision_officer};
+    case Action::data_request_write:
+      return {Role::external_requester, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
+              Role::supervision_officer, Role::office_officer};
+    case Action::data_request_read: return {Role::admin, Role::hq_leader, Role::unit_leader, Role::auditor};
+    case Action::relationship_read:
+      return {Role::admin, Role::hq_leader, Role::unit_leader, Role::shift_leader, Role::duty_officer,
+              Role::supervision_officer, Role::office_officer, Role::camera_admin, Role::auditor};
     default: return {};
   }
 }
@@ -98,6 +105,13 @@ bool has_any(const Principal& p, const std::vector<Role>& roles) {
                      [&](const Grant& g) { return std::find(roles.begin(), roles.end(), g.role) != roles.end(); });
 }
 
+bool leads_system_operator(const Principal& p, const UnitScope& scope) {
+  auto op = scope.system_operator();
+  return op && std::any_of(p.grants.begin(), p.grants.end(), [&](const Grant& g) {
+           return (g.role == Role::unit_leader || g.role == Role::hq_leader) && scope.contains(g.unit_id, *op);
+         });
+}
+
 }  // namespace
 
 // Art. 16.1 and 16.2.1: the lead unit for online supervision and the system operator run the online
@@ -140,7 +154,9 @@ bool is_external(const Principal& p, const UnitScope& scope) {
                                           [](const Grant& g) { return g.role == Role::external_requester; });
 }
 
-bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope) {
+namespace {
+
+bool allowed_by_role(const Principal& p, Action a, const Target& t, const UnitScope& scope) {
   switch (a) {
     case Action::public_access:
     case Action::authenticated: return true;
@@ -176,6 +192,27 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       if (a == Action::case_propose && *t.relation == "reporter") return true;
       return *t.relation == "approver" || *t.relation == "recipient";
     }
+    case Action::data_request_write:
+      // Outside requesters file for their own unit; inside customs, officers and leaders.
+      return has_any(p, roles_for(a));
+    case Action::data_request_read:
+      // Its requester and the people it is routed to, wherever they are; leaders and auditors above.
+      if (t.relation) return true;
+      if (!t.unit) return has_any(p, roles_for(a)) || has_any(p, roles_for(Action::data_request_write));
+      return !is_external(p, scope) && in_scope(p, roles_for(a), *t.unit, scope);
+    case Action::data_decide:
+      // Decided by the request's routing (Art. 16.3), as a case's approval is by its routing.
+      if (is_external(p, scope)) return false;
+      return (!t.unit && !t.relation) || (t.relation && (*t.relation == "decider" || *t.relation == "focal_point"));
+    case Action::grant_revoke:
+    case Action::relationship_write:
+      // Admin, and the leadership of the unit that operates the system for the sector; a grant also by the
+      // leadership that decided it. Asked about no grant in particular, anyone inside customs.
+      if (is_external(p, scope)) return false;
+      if (a == Action::grant_revoke && (t.relation ? *t.relation == "decider" : !t.unit)) return true;
+      return has_any(p, {Role::admin}) || leads_system_operator(p, scope);
+    case Action::relationship_read:
+      return !is_external(p, scope) && has_any(p, roles_for(a));
     case Action::case_read:
     case Action::task_read:
       if (is_external(p, scope)) return false;
@@ -229,6 +266,58 @@ bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& sco
       return t.unit ? in_scope(p, roles, *t.unit, scope) : has_any(p, roles);
     }
   }
+}
+
+// What a grant gives for `a` on the camera of `t`: the first shortfall, or nullopt when it covers it.
+std::optional<std::string> shortfall(const DataGrant& g, Action a, const Target& t) {
+  if (a == Action::video_live && !g.live) return "grant-data-type";
+  if (a == Action::video_playback) {
+    if (t.snapshot ? !(g.snapshots || g.recordings) : !g.recordings) return "grant-data-type";
+    if (t.span_ms && (!g.from_ms || !g.to_ms || t.span_ms->first < *g.from_ms || t.span_ms->second > *g.to_ms))
+      return "grant-outside-range";
+    if (t.download && !g.download) return "grant-mode";
+  }
+  return std::nullopt;
+}
+
+bool names_camera(const DataGrant& g, int64_t camera) {
+  return std::find(g.cameras.begin(), g.cameras.end(), camera) != g.cameras.end();
+}
+
+}  // namespace
+
+std::optional<int64_t> via_grant(const Principal& p, Action a, const Target& t, const UnitScope& scope) {
+  if (!is_camera_watch(a) || p.data_grants.empty() || allowed_by_role(p, a, t, scope)) return std::nullopt;
+  for (const auto& g : p.data_grants) {
+    if (!t.camera) {
+      // Asked about no camera in particular (the route): any grant, even a lapsed one, lets the handler say
+      // exactly what the grant gives or why it no longer does.
+      if (!t.unit) return g.id;
+      continue;
+    }
+    if (!g.lapsed && names_camera(g, *t.camera) && !shortfall(g, a, t)) return g.id;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> grant_shortfall(const Principal& p, Action a, const Target& t) {
+  if (!t.camera) return std::nullopt;
+  std::optional<std::string> why, lapsed;
+  for (const auto& g : p.data_grants) {
+    if (!names_camera(g, *t.camera)) continue;
+    if (g.lapsed) {
+      lapsed = g.lapsed;
+      continue;
+    }
+    auto s = shortfall(g, a, t);
+    if (!s) return std::nullopt;
+    why = s;
+  }
+  return why ? why : lapsed;
+}
+
+bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope) {
+  return allowed_by_role(p, a, t, scope) || via_grant(p, a, t, scope).has_value();
 }
 
 std::optional<std::vector<int64_t>> scope_roots(const Principal& p, Action a, const UnitScope& scope) {

@@ -31,11 +31,24 @@ struct Grant {
   int64_t unit_id;
 };
 
+// A data-sharing grant (quyền khai thác, Art. 16.3; sharing/grants.h) the principal holds: exactly these cameras,
+// these kinds of data, this recordings window, view or download, while it is in force.
+struct DataGrant {
+  int64_t id = 0;
+  std::vector<int64_t> cameras;
+  bool live = false, recordings = false, snapshots = false;
+  bool download = false;                  // mode "download"; otherwise view only
+  std::optional<int64_t> from_ms, to_ms;  // the recordings window (with recordings or snapshots)
+  // "grant-expired" or "grant-revoked" for one no longer in force: it gives nothing, and a refusal says why.
+  std::optional<std::string> lapsed;
+};
+
 struct Principal {
   int64_t user_id = 0;
   std::string username;
   int64_t unit_id = 0;
   std::vector<Grant> grants;
+  std::vector<DataGrant> data_grants;  // loaded with each request: in force, and lately lapsed
   bool has_role(Role r) const;
 };
 
@@ -52,6 +65,8 @@ class UnitScope {
   // The units whose cameras the people at `unit` watch as their online supervision section or focal
   // unit (Art. 16.2.2): every unit that designates `unit`, or a unit above it, as its supervision_section.
   virtual std::vector<int64_t> watched_through_section(int64_t /*unit*/) const { return {}; }
+  // The unit that operates the system for the sector (its system_operator designation), if any.
+  virtual std::optional<int64_t> system_operator() const { return std::nullopt; }
 };
 
 enum class Action {
@@ -85,6 +100,13 @@ enum class Action {
   hold_write,      // place evidence holds on recordings and cancel them (hủy lưu giữ)
   wall_view_read,  // saved video wall views shared with a unit (màn hình giám sát); one's own always
   wall_view_write, // change a shared wall view: its owner, or the leaders of its unit; also the unit's default view
+  // Art. 16.3, data sharing (sharing/):
+  data_request_write,  // file a data request: outside requesters, and officers and leaders inside customs
+  data_request_read,   // a data request: its requester, its deciders and focal point; leaders and auditors above
+  data_decide,         // forward (the focal point) and decide (the decider's leadership) a data request
+  grant_revoke,        // revoke a grant: its decider's leadership, the system operator's leadership, admin
+  relationship_read,   // the register of working relationships: everyone inside customs
+  relationship_write,  // maintain it: admin and the system operator's leadership
 };
 
 struct Target {
@@ -99,9 +121,28 @@ struct Target {
   std::optional<std::string> relation;
   // A case raised from camera footage: the units that watch the whole sector read it (Art. 16.1).
   bool from_camera = false;
+  // A camera's video: which camera, the span of recordings read ([from, to) in ms), whether it is a
+  // still or a download. Role rules look at `unit`; data-sharing grants at these.
+  std::optional<int64_t> camera;
+  std::optional<std::pair<int64_t, int64_t>> span_ms;
+  bool snapshot = false, download = false;
+  static Target of_camera(int64_t unit_id, int64_t camera_id) {
+    Target t(unit_id);
+    t.camera = camera_id;
+    return t;
+  }
 };
 
 bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope);
+
+// The data-sharing grant through which `a` on `t` is allowed when the role rules alone do not allow it,
+// or nullopt (the role rules allow it, or nothing does). Every use through a grant is audited with its id.
+std::optional<int64_t> via_grant(const Principal& p, Action a, const Target& t, const UnitScope& scope);
+
+// Why the principal's grants do not cover `a` on `t` though one of them names the camera: the problem slug
+// "grant-data-type", "grant-outside-range", "grant-mode", or "grant-expired"/"grant-revoked" when only lapsed
+// grants name it; nullopt when one covers it or none names the camera.
+std::optional<std::string> grant_shortfall(const Principal& p, Action a, const Target& t);
 
 // A principal whose unit is outside customs, or who holds only the external requester role.
 bool is_external(const Principal& p, const UnitScope& scope);

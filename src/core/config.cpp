@@ -148,6 +148,20 @@ Config load_config(const std::filesystem::path& file) {
     if (c.audit.checkpoint_entries < 1 || c.audit.checkpoint_minutes < 1)
       throw std::runtime_error("config: audit.checkpoint_entries and audit.checkpoint_minutes must be at least 1");
   }
+  if (const auto* s = root.get_as<toml::table>("sharing")) {
+    auto& v = c.sharing;
+    reject_unknown(*s, "sharing.", {"ordinary_cameras", "ordinary_range_hours", "ordinary_access_days", "max_cameras",
+                                    "max_range_days", "max_access_days"});
+    read(*s, "sharing.", "ordinary_cameras", v.ordinary_cameras);
+    read(*s, "sharing.", "ordinary_range_hours", v.ordinary_range_hours);
+    read(*s, "sharing.", "ordinary_access_days", v.ordinary_access_days);
+    read(*s, "sharing.", "max_cameras", v.max_cameras);
+    read(*s, "sharing.", "max_range_days", v.max_range_days);
+    read(*s, "sharing.", "max_access_days", v.max_access_days);
+    if (v.ordinary_cameras < 1 || v.ordinary_range_hours < 1 || v.ordinary_access_days < 1 || v.max_cameras < v.ordinary_cameras ||
+        v.max_range_days * 24 < v.ordinary_range_hours || v.max_access_days < v.ordinary_access_days)
+      throw std::runtime_error("config: sharing limits must be at least 1, and each maximum at least its ordinary scale");
+  }
   return c;
 }
 

@@ -70,10 +70,23 @@ struct AuditConfig {
   int checkpoint_minutes = 60;
 };
 
+// Data sharing (Art. 16.3, sharing/decision.h). Within a working relationship, a request up to the ordinary
+// scale is decided by the unit that operates the data; beyond it, by headquarters leadership. No request may
+// exceed the maxima at all.
+struct SharingConfig {
+  int ordinary_cameras = 4;
+  int ordinary_range_hours = 24;
+  int ordinary_access_days = 30;
+  int max_cameras = 50;
+  int max_range_days = 31;
+  int max_access_days = 90;
+};
+
 struct Config {
   std::filesystem::path data_dir = "./var";
   StoreConfig store;
   AuditConfig audit;
+  SharingConfig sharing;
   ServerConfig server;
   SecurityConfig security;
   RecorderConfig recorder;

@@ -15,7 +15,7 @@ json with_names(Users& users, Units& units, json j) {
       "user_out",    "user_in",      "user_a",       "user_b",       "created_by",  "submitted_by",    "approved_by",
       "published_by", "by",          "reported_by",  "acknowledged_by", "proposed_by", "decided_by",   "executed_by",
       "responded_by", "concluded_by", "closed_by",  "holder_id",    "released_by",
-      "forwarded_by", "directed_by",  "relayed_by"};
+      "forwarded_by", "directed_by",  "relayed_by",   "requester_id", "revoked_by",  "ended_by"};
   std::map<int64_t, std::optional<User>> people;
   std::map<int64_t, std::optional<Unit>> seen_units;
   auto ends_with = [](const std::string& k, const std::string& suffix) {
@@ -31,7 +31,7 @@ json with_names(Users& users, Units& units, json j) {
           int64_t id = x.get<int64_t>();
           if (!people.count(id)) people[id] = users.get(id);
           if (const auto& u = people[id]) {
-            added[k == "user_id" ? "full_name" : k == "holder_id" ? "holder_name" : k + "_name"] = u->full_name;
+            added[k == "user_id" ? "full_name" : k == "holder_id" ? "holder_name" : k == "requester_id" ? "requester_name" : k + "_name"] = u->full_name;
             if (k == "user_id") added["username"] = u->username;
           }
         } else if (ends_with(k, "unit_id") && x.is_number_integer()) {

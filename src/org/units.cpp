@@ -55,6 +55,7 @@ UnitTree::UnitTree(const std::vector<Unit>& units) {
     external_[u.id] = u.external;
     for (const char* kind : {"lead_supervision_unit", "system_operator"})
       if (auto d = u.designations.find(kind); d != u.designations.end()) sector_watchers_.push_back(d->second);
+    if (auto d = u.designations.find("system_operator"); d != u.designations.end() && !u.parent_id) system_operator_ = d->second;
     if (auto d = u.designations.find("supervision_section"); d != u.designations.end()) sections_.emplace_back(d->second, u.id);
   }
 }

@@ -49,6 +49,7 @@ class UnitTree final : public auth::UnitScope {
   bool is_external(int64_t unit) const override;
   bool watches_sector(int64_t unit) const override;
   std::vector<int64_t> watched_through_section(int64_t unit) const override;
+  std::optional<int64_t> system_operator() const override { return system_operator_; }
   bool exists(int64_t unit) const { return parent_.count(unit) > 0; }
   std::vector<int64_t> subtree(int64_t root) const;
   std::vector<int64_t> roots() const;  // the top-level units
@@ -57,6 +58,7 @@ class UnitTree final : public auth::UnitScope {
   std::unordered_map<int64_t, std::optional<int64_t>> parent_;
   std::unordered_map<int64_t, bool> external_;
   std::vector<int64_t> sector_watchers_;  // targets of lead_supervision_unit and system_operator
+  std::optional<int64_t> system_operator_;  // the top unit's system_operator target
   std::vector<std::pair<int64_t, int64_t>> sections_;  // (supervision_section target, the unit that designates it)
 };
 

@@ -258,7 +258,7 @@ void Users::write_password(int64_t id, const std::string& password, bool must_ch
 
 void Users::record_login(int64_t id) { db_.exec("UPDATE users SET last_login_at = ? WHERE id = ?", {clock_.now_ms(), id}); }
 
-auth::Principal Users::principal(const User& u) const { return auth::Principal{u.id, u.username, u.unit_id, u.roles}; }
+auth::Principal Users::principal(const User& u) const { return auth::Principal{u.id, u.username, u.unit_id, u.roles, {}}; }
 
 nlohmann::json to_json(const User& u) {
   auto roles = nlohmann::json::array();

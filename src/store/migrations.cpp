@@ -668,6 +668,101 @@ CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
 CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
   BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
 )sql"},
+    {15, "data sharing: working relationships, data requests, grants (Art. 16.3)", R"sql(
+-- Quan hệ phối hợp công tác: the basis on which one unit's data is shared with another (Art. 16.3).
+-- unit_id operates the data (its subtree's cameras); partner_unit_id receives it (inside customs or an
+-- outside agency). Coverage: data types, the units whose cameras it covers (JSON array; [] = unit_id's
+-- subtree), whether downloads are allowed. Dates are calendar dates (YYYY-MM-DD) in the unit's zone.
+CREATE TABLE working_relationships (
+  id              INTEGER PRIMARY KEY,
+  unit_id         INTEGER NOT NULL REFERENCES units(id),
+  partner_unit_id INTEGER NOT NULL REFERENCES units(id),
+  basis_kind      TEXT NOT NULL,
+  basis_number    TEXT NOT NULL,
+  basis_date      TEXT NOT NULL,
+  basis_title     TEXT NOT NULL,
+  data_types      TEXT NOT NULL,
+  unit_ids        TEXT NOT NULL,
+  download        INTEGER NOT NULL,
+  valid_from      TEXT NOT NULL,
+  valid_to        TEXT,
+  note            TEXT NOT NULL DEFAULT '',
+  ended_at        INTEGER,
+  ended_by        INTEGER REFERENCES users(id),
+  end_reason      TEXT,
+  created_at      INTEGER NOT NULL,
+  created_by      INTEGER NOT NULL REFERENCES users(id),
+  updated_at      INTEGER NOT NULL
+);
+
+-- Yêu cầu khai thác dữ liệu. camera_ids and data_types are JSON arrays; routing is the decision rule's
+-- answer at submission (sharing/decision.h), kept as JSON with its explanation.
+CREATE TABLE data_requests (
+  id                INTEGER PRIMARY KEY,
+  number            TEXT NOT NULL UNIQUE,
+  status            TEXT NOT NULL,
+  requester_id      INTEGER NOT NULL REFERENCES users(id),
+  requester_unit_id INTEGER NOT NULL REFERENCES units(id),
+  purpose           TEXT NOT NULL,
+  reference         TEXT NOT NULL,
+  case_id           INTEGER REFERENCES cases(id),
+  data_types        TEXT NOT NULL,
+  camera_ids        TEXT NOT NULL,
+  from_ms           INTEGER,
+  to_ms             INTEGER,
+  mode              TEXT NOT NULL,
+  access_days       INTEGER NOT NULL,
+  route             TEXT NOT NULL,
+  operating_unit_id INTEGER NOT NULL REFERENCES units(id),
+  decider_unit_id   INTEGER NOT NULL REFERENCES units(id),
+  focal_unit_id     INTEGER REFERENCES units(id),
+  relationship_id   INTEGER REFERENCES working_relationships(id),
+  routing           TEXT NOT NULL,
+  decision          TEXT,
+  decided_by        INTEGER REFERENCES users(id),
+  decided_at        INTEGER,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+CREATE INDEX data_requests_requester ON data_requests(requester_id, id);
+CREATE INDEX data_requests_unit ON data_requests(requester_unit_id, id);
+CREATE INDEX data_requests_open ON data_requests(status) WHERE status IN ('at_focal_point', 'pending', 'info_requested');
+
+-- What happened to a request, in order: submitted, forwarded, info_requested, answered, decided, withdrawn.
+CREATE TABLE data_request_events (
+  id         INTEGER PRIMARY KEY,
+  request_id INTEGER NOT NULL REFERENCES data_requests(id),
+  at         INTEGER NOT NULL,
+  by_user    INTEGER NOT NULL REFERENCES users(id),
+  action     TEXT NOT NULL,
+  text       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX data_request_events_request ON data_request_events(request_id, id);
+
+-- Quyền khai thác: what an approved request gives its requester, enforced by the permission policy.
+CREATE TABLE data_grants (
+  id             INTEGER PRIMARY KEY,
+  request_id     INTEGER NOT NULL UNIQUE REFERENCES data_requests(id),
+  user_id        INTEGER NOT NULL REFERENCES users(id),
+  unit_id        INTEGER NOT NULL REFERENCES units(id),
+  camera_ids     TEXT NOT NULL,
+  data_types     TEXT NOT NULL,
+  mode           TEXT NOT NULL,
+  from_ms        INTEGER,
+  to_ms          INTEGER,
+  starts_at      INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  revoked_at     INTEGER,
+  revoked_by     INTEGER REFERENCES users(id),
+  revoke_reason  TEXT,
+  issued_by      INTEGER NOT NULL REFERENCES users(id),
+  decider_unit_id INTEGER NOT NULL REFERENCES units(id),
+  uses           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX data_grants_user ON data_grants(user_id, expires_at) WHERE revoked_at IS NULL;
+
+ALTER TABLE notifications ADD COLUMN data_request_id INTEGER REFERENCES data_requests(id);
+)sql"},
 };
 
 }  // namespace

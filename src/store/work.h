@@ -66,4 +66,8 @@ class Work {
   std::vector<std::function<void()>> undo_;
 };
 
+// The next number of a document series ("case:HP-CKKV1:2026"), within the caller's unit of work: read and
+// bumped in the transaction that uses it, never counted from the documents themselves.
+int64_t next_number(Db& db, const std::string& series);
+
 }  // namespace watchfloor::store

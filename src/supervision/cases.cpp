@@ -285,7 +285,7 @@ Case Cases::create(const CaseInput& in, const audit::Actor& who) {
     auto unit = units_.get(c.unit_id);
     int64_t now = clock_.now_ms();
     int year = year_of(now, unit->time_zone);
-    c.number = fmt::format("{}-{}-{:04}", unit->code, year, next_number(db_, fmt::format("case:{}:{}", unit->code, year)));
+    c.number = fmt::format("{}-{}-{:04}", unit->code, year, store::next_number(db_, fmt::format("case:{}:{}", unit->code, year)));
     db_.exec("INSERT INTO cases(number, unit_id, task_id, method, status, severity, observed_at, site, site_unit_id, cameras, subject, "
              "description, suspected_violation, immediate_measure, identifiers, search_text, created_by, created_at, updated_at) "
              "VALUES (?,?,?,?,'draft',?,?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -55,7 +55,7 @@ CoordinationRequest Coordination::request(const CoordinationInput& in, const aud
       throw Problem::field("deadline", "Thời hạn phải ở tương lai", "The deadline must be in the future");
     auto from = units_.get(from_unit);
     int year = year_of(now, from->time_zone);
-    std::string number = fmt::format("{:02}/{}/PH-{}", next_number(db_, fmt::format("coordination:{}:{}", from->code, year)), year, from->code);
+    std::string number = fmt::format("{:02}/{}/PH-{}", store::next_number(db_, fmt::format("coordination:{}:{}", from->code, year)), year, from->code);
     db_.exec("INSERT INTO coordination_requests(number, case_id, from_unit_id, to_unit_id, content, requested_action, deadline, contacts, "
              "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
              {number, c.id, from_unit, in.to_unit_id, in.content, in.requested_action, in.deadline, in.contacts, by, now});

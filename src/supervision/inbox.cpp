@@ -50,19 +50,30 @@ void Inbox::uncount(int64_t user, int64_t read) {
 
 void Inbox::notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
                    const std::string& vi, const std::string& en) {
-  int64_t now = clock_.now_ms();
-  db_.exec("INSERT INTO notifications(user_id, kind, case_id, coordination_id, title_vi, title_en, severity, created_at) "
-           "VALUES (?,?,?,?,?,?,?,?)",
-           {user, kind, c.id, store::opt(coordination_id), vi, en, c.severity, now});
+  add({0, user, 0, kind, vi, en, c.severity, c.id, coordination_id, std::nullopt, std::nullopt});
+}
+
+void Inbox::notify_request(int64_t user, const std::string& kind, int64_t request_id, const std::string& vi,
+                           const std::string& en) {
+  add({0, user, 0, kind, vi, en, "medium", std::nullopt, std::nullopt, std::nullopt, request_id});
+}
+
+void Inbox::add(Notification n) {
+  n.created_at = clock_.now_ms();
+  db_.exec("INSERT INTO notifications(user_id, kind, case_id, coordination_id, data_request_id, title_vi, title_en, severity, "
+           "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+           {n.user_id, n.kind, store::opt(n.case_id), store::opt(n.coordination_id), store::opt(n.data_request_id), n.title_vi,
+            n.title_en, n.severity, n.created_at});
+  n.id = db_.last_insert_id();
   events::Event e;
   e.topic = "inbox.notification";
   e.read_action = auth::Action::authenticated;
-  e.only_user = user;
-  e.payload = {{"notification", to_json(Notification{db_.last_insert_id(), user, now, kind, vi, en, c.severity, c.id, coordination_id,
-                                                     std::nullopt})}};
+  e.only_user = n.user_id;
+  e.payload = {{"notification", to_json(n)}};
   // The count of unread items is kept, not recounted: a write costs the same at 100k cases as at 1k.
-  db_.exec("INSERT INTO inbox_counts(user_id, unread) VALUES (?, 1) ON CONFLICT(user_id) DO UPDATE SET unread = unread + 1", {user});
-  e.payload["unread"] = unread(user);
+  db_.exec("INSERT INTO inbox_counts(user_id, unread) VALUES (?, 1) ON CONFLICT(user_id) DO UPDATE SET unread = unread + 1",
+           {n.user_id});
+  e.payload["unread"] = unread(n.user_id);
   publish(bus_, std::move(e));
 }
 

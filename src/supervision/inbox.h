@@ -26,10 +26,13 @@ class Inbox {
   // tells `user` about the case (and the coordination request); "inbox.notification" goes out after the commit.
   void notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
               const std::string& vi, const std::string& en);
+  // tells `user` about a data request or its grant (sharing/); severity "medium".
+  void notify_request(int64_t user, const std::string& kind, int64_t request_id, const std::string& vi, const std::string& en);
   // `user`'s notifications about the case are read (acknowledging a case reads them).
   void mark_case_read(int64_t user, int64_t case_id);
 
  private:
+  void add(Notification n);
   // `read` notifications of `user` were marked read.
   void uncount(int64_t user, int64_t read);
 

@@ -148,6 +148,7 @@ json to_json(const Notification& n) {
           {"kind", n.kind},
           {"case_id", opt_id(n.case_id)},
           {"coordination_id", opt_id(n.coordination_id)},
+          {"data_request_id", opt_id(n.data_request_id)},
           {"title_vi", n.title_vi},
           {"title_en", n.title_en},
           {"severity", n.severity},

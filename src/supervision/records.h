@@ -135,6 +135,7 @@ struct Notification {
   int64_t id = 0, user_id = 0, created_at = 0;
   std::string kind, title_vi, title_en, severity;
   std::optional<int64_t> case_id, coordination_id, read_at;
+  std::optional<int64_t> data_request_id;  // a data request (Art. 16.3, sharing/) instead of a case
 };
 
 struct CoordinationInput {

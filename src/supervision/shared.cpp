@@ -106,11 +106,13 @@ CoordinationRequest coordination_from_row(const store::Row& r) {
 }
 
 const char* const kNotificationSelect =
-    "SELECT id, user_id, kind, case_id, coordination_id, title_vi, title_en, severity, created_at, read_at FROM notifications";
+    "SELECT id, user_id, kind, case_id, coordination_id, data_request_id, title_vi, title_en, severity, created_at, read_at "
+    "FROM notifications";
 
 Notification notification_from_row(const store::Row& r) {
   return {r.i64("id"), r.i64("user_id"), r.i64("created_at"), r.str("kind"), r.str("title_vi"), r.str("title_en"),
-          r.str("severity"), r.opt_i64("case_id"), r.opt_i64("coordination_id"), r.opt_i64("read_at")};
+          r.str("severity"), r.opt_i64("case_id"), r.opt_i64("coordination_id"), r.opt_i64("read_at"),
+          r.opt_i64("data_request_id")};
 }
 
 std::vector<CoordinationRequest> coordination_of(store::Db& db, int64_t case_id) {
@@ -118,11 +120,6 @@ std::vector<CoordinationRequest> coordination_of(store::Db& db, int64_t case_id)
   for (const auto& r : db.query(std::string(kCoordinationSelect) + " WHERE r.case_id = ? ORDER BY r.id", {case_id}))
     out.push_back(coordination_from_row(r));
   return out;
-}
-
-int64_t next_number(store::Db& db, const std::string& series) {
-  db.exec("INSERT INTO number_series(series, last) VALUES (?, 1) ON CONFLICT(series) DO UPDATE SET last = last + 1", {series});
-  return db.query_one("SELECT last FROM number_series WHERE series = ?", {series})->i64("last");
 }
 
 int year_of(int64_t ms, const std::string& tz) { return std::stoi(duty::local_date_of(ms, tz).substr(0, 4)); }

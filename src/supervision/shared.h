@@ -14,6 +14,7 @@
 #include "org/units.h"
 #include "store/db.h"
 #include "supervision/authority.h"
+#include "supervision/directory.h"
 #include "supervision/escalation.h"
 #include "supervision/records.h"
 #include "supervision/routing.h"
@@ -35,15 +36,11 @@ std::vector<CoordinationRequest> coordination_of(store::Db& db, int64_t case_id)
 
 // ---- numbers, the roster, the policy
 
-// The next number of a document series ("case:HP-CKKV1:2026"), within the caller's transaction.
-int64_t next_number(store::Db& db, const std::string& series);
 // The year of `ms` in a unit's time zone: a series starts again each year.
 int year_of(int64_t ms, const std::string& tz);
 
 // The shift as routing reads it.
 OnDuty on_duty_of(const duty::Shift& s);
-// The organisation, people and shifts on duty at `now` (what routing and authority.h read).
-Directory read_directory(store::Db& db, org::Units& units, duty::Duty& duty, int64_t now);
 // The escalation policy of a severity: the one stored, else the installation's default.
 EscalationPolicy read_policy(store::Db& db, const std::string& severity);
 

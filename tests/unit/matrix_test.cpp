@@ -814,7 +814,8 @@ TEST_F(Matrix, Art16_4c_TheFocalPointRelaysAndOnlyTheRightPeopleTakeEachHop) {
   EXPECT_EQ(seen["relay"]["actions"], nlohmann::json::array({"forward"}));
   EXPECT_EQ(seen["relay"]["candidates"][0]["user_id"], user_id(kHqLeader));
   auto not_yet = [&] {
-    for (const auto& n : body_of(call(kHqLeader, "GET", "/api/v1/inbox"))["items"])
+    auto inbox = body_of(call(kHqLeader, "GET", "/api/v1/inbox"));  // kept: the loop must not read a destroyed temporary
+    for (const auto& n : inbox["items"])
       if (n["case_id"] == c["id"]) return false;
     return true;
   };
@@ -1034,7 +1035,8 @@ TEST_F(Matrix, EnterpriseCameraOutagesAreReadInScopeAndFallOverdueAtTheirDeadlin
   core::FakeClock clock(t0 + 3'600'000);
   api::Services at_clock{*inst_->db, clock, inst_->config, inst_->units, inst_->users, inst_->sessions, inst_->throttle,
                          inst_->audit, inst_->checkpoints, inst_->bus, inst_->duty, inst_->alerts, inst_->tasks, inst_->cases, inst_->coordination,
-                         inst_->inbox, inst_->escalation, inst_->catalog, inst_->recorder};
+                         inst_->inbox, inst_->escalation, inst_->catalog, inst_->recorder, inst_->relationships,
+                         inst_->requests, inst_->grants};
   auto handler = http::make_dispatcher(api::make_router(at_clock), api::make_authenticator(at_clock), {});
   auto list = [&](const std::string& user, const std::string& query) {
     auto res = call_as(&callers_->at(user), "GET", "/api/v1/camera-outages?camera=" + std::to_string(camera) + query, "", {},
@@ -1248,6 +1250,207 @@ TEST_F(Matrix, TheMapShowsTheSitesInScopeWithWhatTheCallerMayReadAboutThem) {
   auto after = summary(kBranchOfficer).at(hp);
   EXPECT_EQ(after["open_alerts"], 0);
   EXPECT_EQ(after["state"], "case") << "the alert closed, the case still open";
+}
+
+// Art. 16.3: the register of working relationships is kept by admin and the system operator's leadership.
+TEST_F(Matrix, Art16_3_WorkingRelationshipsAreKeptByAdminAndTheSystemOperatorsLeadership) {
+  const std::string kOperatorLeader = "lanhdao.dtcbl";  // unit_leader of the department holding the system operator
+  nlohmann::json rel = {{"unit_id", unit_id("LS")}, {"partner_unit_id", unit_id("EXT-CSKT")}, {"basis_kind", "agreement"},
+                        {"basis_number", "05/TTPH-HQLS-CSKT"}, {"basis_date", "2025-06-01"}, {"basis_title", "Thỏa thuận phối hợp"},
+                        {"data_types", {"recordings"}}, {"unit_ids", nlohmann::json::array()}, {"download", false},
+                        {"valid_from", "2025-06-01"}, {"valid_to", nullptr}};
+  for (const auto& u : {kHpLeader, kAuditor, kCamera, kExternal, kLsDuty})
+    EXPECT_TRUE(denied(call(u, "POST", "/api/v1/working-relationships", rel).status)) << u;
+  auto same = rel;
+  same["partner_unit_id"] = unit_id("LS");
+  auto bad = call(kAdmin, "POST", "/api/v1/working-relationships", same);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(body_of(bad)["errors"][0]["field"], "partner_unit_id") << bad.body;
+  auto by_operator = call(kOperatorLeader, "POST", "/api/v1/working-relationships", rel);
+  ASSERT_EQ(by_operator.status, 201) << by_operator.body;
+  auto created = body_of(by_operator);
+  EXPECT_TRUE(created["partner_external"].get<bool>());
+  EXPECT_EQ(created["basis_vi"], "Thỏa thuận phối hợp số 05/TTPH-HQLS-CSKT ngày 01/06/2025");
+  std::string path = "/api/v1/working-relationships/" + created["id"].dump();
+  for (const auto& u : {kAdmin, kAuditor, kHpLeader, kLsDuty, kCamera}) EXPECT_EQ(call(u, "GET", "/api/v1/working-relationships").status, 200) << u;
+  EXPECT_TRUE(denied(call(kExternal, "GET", "/api/v1/working-relationships").status)) << "the register is internal";
+  EXPECT_TRUE(denied(call(kHpLeader, "PATCH", path, {{"download", true}}).status));
+  auto patched = call(kAdmin, "PATCH", path, {{"download", true}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_TRUE(body_of(patched)["download"].get<bool>());
+  EXPECT_EQ(call(kAdmin, "POST", path + "/end", nlohmann::json::object()).status, 400) << "a reason is required";
+  EXPECT_TRUE(denied(call(kLsDuty, "POST", path + "/end", {{"reason", "x"}}).status));
+  auto ended = call(kAdmin, "POST", path + "/end", {{"reason", "Thỏa thuận hết hiệu lực"}});
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  EXPECT_FALSE(body_of(ended)["in_force"].get<bool>());
+  EXPECT_EQ(inst_->audit.list({.action_prefix = "relationship.", .object_type = "working_relationship", .object_id = created["id"].dump()}).size(), 3u)
+      << "created, changed, ended: each audited";
+}
+
+// Art. 16.3 end to end through the dispatcher: the Border Guard asks for recordings of a Hải Phòng camera inside
+// the coordination regulation; Hải Phòng's leadership decides; the grant gives exactly that and nothing more.
+TEST_F(Matrix, Art16_3_AGrantGivesExactlyWhatWasDecidedForAsLongAsDecided) {
+  auto rel = call(kAdmin, "POST", "/api/v1/working-relationships",
+                  {{"unit_id", unit_id("HP")}, {"partner_unit_id", unit_id("EXT-BDBP")}, {"basis_kind", "regulation"},
+                   {"basis_number", "12/QCPH-HQHP-BĐBP"}, {"basis_date", "2024-03-01"}, {"basis_title", "Quy chế phối hợp"},
+                   {"data_types", {"recordings", "snapshots"}}, {"download", false}, {"valid_from", "2024-03-01"}});
+  ASSERT_EQ(rel.status, 201) << rel.body;
+  auto site = call(kAdmin, "POST", "/api/v1/sites", {{"unit_id", unit_id("HP-CKKV1")}, {"kind", "seaport"}, {"name", "Cảng Chùa Vẽ"}});
+  ASSERT_EQ(site.status, 201) << site.body;
+  auto camera = [&](const std::string& name) {
+    auto c = call(kAdmin, "POST", "/api/v1/cameras",
+                  {{"site_id", body_of(site)["id"]}, {"name", name}, {"main_url", "rtsp://127.0.0.1:1/cv"}, {"enabled", false}});
+    EXPECT_EQ(c.status, 201) << c.body;
+    return body_of(c)["id"].get<int64_t>();
+  };
+  int64_t cam = camera("Cổng cảng Chùa Vẽ"), other = camera("Bãi container Chùa Vẽ");
+  int64_t now = inst_->clock.now_ms(), hour = 3'600'000;
+  auto at = [](int64_t ms) { return core::iso8601(ms); };
+  nlohmann::json ask = {{"purpose", "Xác minh phương tiện nghi vấn"}, {"reference", "Công văn 123/BĐBP-PCMT"},
+                        {"data_types", {"recordings"}}, {"camera_ids", {cam}}, {"from", at(now - 26 * hour)},
+                        {"to", at(now - 24 * hour)}, {"mode", "view"}, {"access_days", 7}};
+
+  // What may be asked for: names, no addresses.
+  auto cat = call(kExternal, "GET", "/api/v1/data-requests/catalogue");
+  ASSERT_EQ(cat.status, 200) << cat.body;
+  EXPECT_NE(cat.body.find("Cổng cảng Chùa Vẽ"), std::string::npos);
+  EXPECT_EQ(cat.body.find("rtsp://"), std::string::npos);
+  EXPECT_TRUE(denied(call(kAuditor, "GET", "/api/v1/data-requests/catalogue").status)) << "an auditor does not request";
+
+  // Bad input: a clear problem naming the field, nothing written.
+  auto count = [&] { return inst_->db->query_one("SELECT COUNT(*) AS n FROM data_requests")->i64("n"); };
+  int64_t before = count();
+  auto with = [&](const char* f, nlohmann::json v) { auto b = ask; b[f] = std::move(v); return b; };
+  for (const auto& [body, field] : std::vector<std::pair<nlohmann::json, std::string>>{
+           {with("camera_ids", {999999}), "camera_ids"},
+           {with("from", at(now - 40 * 24 * hour)), "to"},
+           {with("to", at(now + hour)), "to"},
+           {with("access_days", 365), "access_days"},
+           {with("mode", "copy"), "mode"}}) {
+    auto r = call(kExternal, "POST", "/api/v1/data-requests", body);
+    EXPECT_EQ(r.status, 400) << field << " " << r.body;
+    EXPECT_EQ(body_of(r)["errors"][0]["field"], field) << r.body;
+  }
+  EXPECT_EQ(count(), before);
+
+  auto filed = call(kExternal, "POST", "/api/v1/data-requests", ask);
+  ASSERT_EQ(filed.status, 201) << filed.body;
+  auto req = body_of(filed);
+  EXPECT_EQ(req["status"], "pending");
+  EXPECT_EQ(req["routing"]["route"], "operating_unit");
+  EXPECT_EQ(req["routing"]["decider_unit_id"], unit_id("HP"));
+  EXPECT_EQ(req["routing"]["basis_vi"], "Quy chế phối hợp số 12/QCPH-HQHP-BĐBP ngày 01/03/2024");
+  std::string rp = "/api/v1/data-requests/" + req["id"].dump();
+  bool told = false;
+  auto inbox = body_of(call(kHpLeader, "GET", "/api/v1/inbox"));
+  for (const auto& n : inbox["items"]) told = told || (n["data_request_id"] == req["id"] && n["kind"] == "data_request.to_decide");
+  EXPECT_TRUE(told) << "the decider's inbox carries the pending decision";
+  EXPECT_EQ(call(kAuditor, "GET", rp).status, 200);
+  EXPECT_TRUE(denied(call(kLsDuty, "GET", rp).status)) << "another province";
+  nlohmann::json approve = {{"decision", "approve"}, {"reasons", "Phù hợp Quy chế phối hợp"}};
+  for (const auto& u : {kExternal, kHpShift, kHqLeader, kHpOffice, kLsDuty})
+    EXPECT_TRUE(denied(call(u, "POST", rp + "/decide", approve).status)) << u;
+  EXPECT_EQ(call(kHpLeader, "POST", rp + "/decide", {{"decision", "approve"}}).status, 400) << "always with reasons";
+  auto decided = call(kHpLeader, "POST", rp + "/decide", approve);
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  EXPECT_EQ(body_of(decided)["status"], "approved");
+  std::string gp = "/api/v1/grants/" + body_of(decided)["grant_id"].dump();
+  auto seen = body_of(call(kExternal, "GET", rp));
+  EXPECT_EQ(seen["decision"]["reasons"], "Phù hợp Quy chế phối hợp") << "the requester sees the decision and its reasons";
+  auto mine = body_of(call(kExternal, "GET", "/api/v1/grants"));
+  ASSERT_EQ(mine["items"].size(), 1u);
+  EXPECT_EQ(mine["items"][0]["status"], "active");
+
+  // The outside user sees only the granted camera, with the grant's window.
+  auto cams = body_of(call(kExternal, "GET", "/api/v1/cameras"))["items"];
+  ASSERT_EQ(cams.size(), 1u) << cams;
+  EXPECT_EQ(cams[0]["id"], cam);
+  EXPECT_EQ(cams[0]["grant"]["mode"], "view");
+
+  // The grant-enforcement matrix: each refusal a 403 problem saying why, audited with the camera.
+  auto refusals = [&] { return inst_->audit.list({.action_prefix = "grant.refused"}).size(); };
+  auto media = [&](int64_t c, int64_t from, int64_t to, const std::string& extra = "") {
+    return call(kExternal, "GET", fmt::format("/api/v1/cameras/{}/media.mp4?from={}&to={}{}", c, at(from), at(to), extra));
+  };
+  auto slug = [&](const http::Response& r) { return r.status == 403 ? body_of(r)["type"].get<std::string>() : std::to_string(r.status); };
+  auto inside = media(cam, now - 25 * hour, now - 25 * hour + 60'000);
+  EXPECT_NE(inside.status, 403) << "within the grant: only the recording is missing: " << inside.body;
+  EXPECT_EQ(inside.status, 404);
+  size_t r0 = refusals();
+  EXPECT_NE(slug(media(cam, now - 30 * hour, now - 29 * hour)).find("grant-outside-range"), std::string::npos) << "outside the time range";
+  EXPECT_NE(slug(media(cam, now - 25 * hour, now - 25 * hour + 60'000, "&download=1")).find("grant-mode"), std::string::npos)
+      << "download under a view grant";
+  EXPECT_NE(slug(call_as(&callers_->at(kExternal), "GET", fmt::format("/api/v1/cameras/{}/live", cam), "", kSameSite, true)).find("grant-data-type"),
+            std::string::npos)
+      << "live under a recordings-only grant";
+  EXPECT_EQ(refusals(), r0 + 3) << "each refusal audited";
+  EXPECT_TRUE(denied(media(other, now - 25 * hour, now - 25 * hour + 60'000).status)) << "another camera";
+  EXPECT_TRUE(denied(call(kLsDuty, "GET", fmt::format("/api/v1/cameras/{}/media.mp4?from={}&to={}", cam, at(now - 25 * hour),
+                                                        at(now - 25 * hour + 60'000))).status))
+      << "the grant used from another account";
+
+  // Revoked at once; then refused, saying so.
+  for (const auto& u : {kExternal, kHpOffice, kLsDuty, kBranchOfficer}) EXPECT_TRUE(denied(call(u, "POST", gp + "/revoke", {{"reason", "x"}}).status)) << u;
+  auto revoked = call(kHpLeader, "POST", gp + "/revoke", {{"reason", "Đã hoàn thành xác minh"}});
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(body_of(revoked)["status"], "revoked");
+  EXPECT_NE(slug(media(cam, now - 25 * hour, now - 25 * hour + 60'000)).find("grant-revoked"), std::string::npos);
+  EXPECT_TRUE(body_of(call(kExternal, "GET", "/api/v1/cameras"))["items"].empty());
+  EXPECT_EQ(call(kHpLeader, "POST", gp + "/revoke", {{"reason", "again"}}).status, 409);
+
+  // Expired: a second, narrower approval whose time has run out.
+  auto again = call(kExternal, "POST", "/api/v1/data-requests", ask);
+  ASSERT_EQ(again.status, 201) << again.body;
+  std::string rp2 = "/api/v1/data-requests/" + body_of(again)["id"].dump();
+  auto wider = call(kHpLeader, "POST", rp2 + "/decide",
+                    {{"decision", "approve_narrower"}, {"reasons", "x"}, {"narrower", {{"access_days", 30}}}});
+  EXPECT_EQ(wider.status, 400) << "a narrower scope cannot be longer than asked";
+  EXPECT_EQ(body_of(wider)["errors"][0]["field"], "narrower.access_days") << wider.body;
+  auto narrow = call(kHpLeader, "POST", rp2 + "/decide",
+                     {{"decision", "approve_narrower"}, {"reasons", "Chỉ cấp 1 ngày"}, {"narrower", {{"access_days", 1}}}});
+  ASSERT_EQ(narrow.status, 200) << narrow.body;
+  EXPECT_EQ(body_of(narrow)["decision"]["scope"]["access_days"], 1);
+  inst_->db->exec("UPDATE data_grants SET expires_at = ? WHERE id = ?", {now - 1, body_of(narrow)["grant_id"].get<int64_t>()});
+  EXPECT_NE(slug(media(cam, now - 25 * hour, now - 25 * hour + 60'000)).find("grant-expired"), std::string::npos);
+
+  // Outside the relationship's scale (live view by an outside agency): headquarters leadership, through the focal point.
+  const std::string kFocal = "tonghop.vp";
+  auto live = ask;
+  live["data_types"] = {"live"};
+  live.erase("from");
+  live.erase("to");
+  auto hq = call(kExternal, "POST", "/api/v1/data-requests", live);
+  ASSERT_EQ(hq.status, 201) << hq.body;
+  EXPECT_EQ(body_of(hq)["status"], "at_focal_point");
+  EXPECT_EQ(body_of(hq)["routing"]["route"], "hq_leadership");
+  std::string rp3 = "/api/v1/data-requests/" + body_of(hq)["id"].dump();
+  EXPECT_EQ(call(kHqLeader, "POST", rp3 + "/decide", approve).status, 409) << "it reaches the leadership through the focal point";
+  for (const auto& u : {kHpLeader, kExternal, kAuditor}) EXPECT_TRUE(denied(call(u, "POST", rp3 + "/forward").status)) << u;
+  ASSERT_EQ(call(kFocal, "POST", rp3 + "/forward", {{"note", "Kính trình Lãnh đạo Tổng cục"}}).status, 200);
+  EXPECT_TRUE(denied(call(kHpLeader, "POST", rp3 + "/decide", approve).status)) << "not Hải Phòng's to decide";
+  auto info = call(kHqLeader, "POST", rp3 + "/decide", {{"decision", "ask_info"}, {"reasons", "Nêu rõ phương tiện cần xác minh"}});
+  ASSERT_EQ(info.status, 200) << info.body;
+  EXPECT_EQ(body_of(info)["status"], "info_requested");
+  EXPECT_TRUE(denied(call(kHpLeader, "POST", rp3 + "/answer", {{"text", "x"}}).status)) << "only the requester answers";
+  ASSERT_EQ(call(kExternal, "POST", rp3 + "/answer", {{"text", "Xe biển kiểm soát 15C-123.45"}}).status, 200);
+  auto refused = call(kHqLeader, "POST", rp3 + "/decide", {{"decision", "refuse"}, {"reasons", "Không cần xem trực tiếp"}});
+  ASSERT_EQ(refused.status, 200) << refused.body;
+  EXPECT_EQ(body_of(refused)["status"], "refused");
+  EXPECT_TRUE(body_of(refused)["grant_id"].is_null());
+  EXPECT_EQ(call(kExternal, "POST", rp3 + "/withdraw", {{"reason", "x"}}).status, 409) << "decided already";
+
+  // Lists: the requester's own; the decider's queue; everything in scope for leaders and auditors, not outside.
+  EXPECT_EQ(body_of(call(kExternal, "GET", "/api/v1/data-requests"))["items"].size(), 3u);
+  auto pending = call(kExternal, "POST", "/api/v1/data-requests", ask);
+  ASSERT_EQ(pending.status, 201);
+  auto queue = body_of(call(kHpLeader, "GET", "/api/v1/data-requests?view=to_decide"))["items"];
+  ASSERT_EQ(queue.size(), 1u) << queue;
+  EXPECT_TRUE(queue[0]["can"]["decide"].get<bool>());
+  EXPECT_EQ(call(kAuditor, "GET", "/api/v1/data-requests?view=all").status, 200);
+  EXPECT_TRUE(denied(call(kExternal, "GET", "/api/v1/data-requests?view=all").status));
+  EXPECT_EQ(call(kExternal, "POST", "/api/v1/data-requests/" + body_of(pending)["id"].dump() + "/withdraw",
+                 {{"reason", "Đã xác minh bằng nguồn khác"}}).status, 200);
+  EXPECT_EQ(call(kHpLeader, "GET", gp).status, 200);
 }
 
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is

@@ -361,7 +361,7 @@ TEST(UnitTree, AnAuditorReadsTheEntriesOfTheUnitsInTheirScope) {
   // 1 HQ ─┬─ 2 ─ 3        7 (a second top-level unit)
   //       └─ 4
   UnitTree t({mk(1, {}), mk(2, 1), mk(3, 2), mk(4, 1), mk(7, {})});
-  auto reader = [](std::vector<auth::Grant> grants) { return auth::Principal{9, "kiemtra", 2, std::move(grants)}; };
+  auto reader = [](std::vector<auth::Grant> grants) { return auth::Principal{9, "kiemtra", 2, std::move(grants), {}}; };
   auto sorted = [](std::optional<std::vector<int64_t>> ids) {
     if (ids) std::sort(ids->begin(), ids->end());
     return ids;
@@ -895,7 +895,7 @@ TEST_P(BothPresets, Art16_2_2b_AUnitWithoutACameraRoomIsWatchedThroughItsFocalUn
   using auth::Action;
   auto at = [&](const std::string& code) { return auth::Target{org_.id(code)}; };
   // An officer of the focal unit, with the role granted there and nowhere else.
-  auth::Principal officer{1, "focal", org_.id(p.focal), {{auth::Role::supervision_officer, org_.id(p.focal)}}};
+  auth::Principal officer{1, "focal", org_.id(p.focal), {{auth::Role::supervision_officer, org_.id(p.focal)}}, {}};
   auto tree = org_.units->tree();
   for (auto a : {Action::camera_read, Action::video_live, Action::video_playback}) {
     EXPECT_TRUE(auth::allowed(officer, a, at(p.watched_site), *tree)) << "the cameras the focal unit supervises";
@@ -912,7 +912,7 @@ TEST_P(BothPresets, Art16_2_2b_AUnitWithoutACameraRoomIsWatchedThroughItsFocalUn
   // Watching is neither administering the cameras nor holding evidence.
   EXPECT_FALSE(auth::allowed(officer, Action::camera_write, at(p.watched_site), *tree));
   EXPECT_FALSE(auth::allowed(officer, Action::hold_write, at(p.watched_site), *tree));
-  auth::Principal admin{2, "focal.admin", org_.id(p.focal), {{auth::Role::camera_admin, org_.id(p.focal)}}};
+  auth::Principal admin{2, "focal.admin", org_.id(p.focal), {{auth::Role::camera_admin, org_.id(p.focal)}}, {}};
   EXPECT_FALSE(auth::allowed(admin, Action::video_live, at(p.watched_site), *tree));
 
   // It is the designation that does it: without it the focal unit sees only its own.

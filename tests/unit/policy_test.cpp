@@ -39,7 +39,7 @@ class FakeTree final : public UnitScope {
 const std::vector<int64_t> kAllUnits = {HQ, ProvinceA, BranchA1, ProvinceB, BranchB1, External, BorderGuard};
 
 Principal person(int64_t id, int64_t unit, std::vector<Grant> grants) {
-  return Principal{id, "user" + std::to_string(id), unit, std::move(grants)};
+  return Principal{id, "user" + std::to_string(id), unit, std::move(grants), {}};
 }
 
 class PolicyTest : public ::testing::Test {
