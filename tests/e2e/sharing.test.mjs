@@ -4,7 +4,7 @@
 // grant, and only the granted camera, with the grant's window on its page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { login as apiLogin, startServer } from '../api/server.mjs';
+import { login as apiLogin, pickLogin, startServer } from '../api/server.mjs';
 import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
 
 const TIMEOUT = 20000;
@@ -29,6 +29,8 @@ describe('operator console: data sharing', { timeout: 240000 }, () => {
   let server;
   let browser;
   let outsider; // bienphong.bdbp: Border Guard Command, external_requester
+  let site; // a border gate of Lạng Sơn with two cameras, made for the test
+  const cameraIds = [];
 
   before(async () => {
     assertConsoleBuilt();
@@ -36,6 +38,19 @@ describe('operator console: data sharing', { timeout: 240000 }, () => {
     browser = await launchBrowser();
     outsider = server.logins.find((l) => l.username === 'bienphong.bdbp');
     assert.ok(outsider, `the demo login bienphong.bdbp is missing: ${server.logins.map((l) => l.username).join(', ')}`);
+    const admin = pickLogin(server.logins, 'admin');
+    const api = await apiLogin(server.url, admin.username, admin.password);
+    const units = (await api.get('/api/v1/units')).json.items;
+    const ls = units.find((u) => u.code === 'LS' || u.code.endsWith('-LS')) ?? units.find((u) => !u.external && u.kind === 'provincial_department');
+    assert.ok(ls, 'the demo has no provincial department');
+    const s = await api.post('/api/v1/sites', { unit_id: ls.id, kind: 'border_gate', name: 'Cửa khẩu Hữu Nghị — kiểm thử chia sẻ' });
+    assert.equal(s.status, 201, s.text);
+    site = s.json;
+    for (const name of ['Làn xe nhập', 'Bãi kiểm hóa']) {
+      const c = await api.post('/api/v1/cameras', { site_id: site.id, name, main_url: 'rtsp://127.0.0.1:9/none', enabled: false });
+      assert.equal(c.status, 201, c.text);
+      cameraIds.push(c.json.id);
+    }
   });
 
   after(async () => {
@@ -78,16 +93,15 @@ describe('operator console: data sharing', { timeout: 240000 }, () => {
     await form.getByLabel('Mục đích khai thác').fill('Xác minh phương tiện nghi vận chuyển hàng lậu qua biên giới');
     await form.getByLabel('Căn cứ (công văn số …)').fill('Công văn số 215/BTL-PCMT');
     await form.getByLabel('Dữ liệu ghi hình').check();
-    // A site with at least two cameras: its box chooses both.
-    const site = form.locator('.site-choice').filter({ has: asker.locator('.site-cameras label:nth-child(2)') }).first();
-    await site.waitFor();
-    await site.locator('.site-check input').check();
-    const cameraIds = await site.locator('.site-cameras label').evaluateAll((ls) => ls.map((l) => Number(l.getAttribute('data-camera-id'))));
-    assert.ok(cameraIds.length >= 2, `the site offers ${cameraIds.length} cameras`);
+    // The site's box chooses both its cameras.
+    const choice = form.locator(`.site-choice[data-site-id="${site.id}"]`);
+    await choice.locator('.site-check input').check();
+    const chosen = await choice.locator('.site-cameras input').evaluateAll((is) => is.map((i) => i.checked));
+    assert.deepEqual(chosen, [true, true]);
     const to = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
     const from = to - 2 * HOUR;
-    await form.getByLabel('Từ', { exact: true }).fill(localInput(from));
-    await form.getByLabel('Đến', { exact: true }).fill(localInput(to));
+    await form.locator('#dr-from').fill(localInput(from));
+    await form.locator('#dr-to').fill(localInput(to));
     await form.getByLabel('Hình thức khai thác').selectOption('view');
     await form.getByLabel('Thời hạn khai thác (ngày)').fill('7');
     const filed = asker.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/data-requests$/.test(r.url()));

@@ -2,14 +2,14 @@
 // recordings on a zoomable timeline (CameraPlayback.tsx), and the evidence holds (giữ dữ liệu làm chứng
 // cứ) that keep its recordings from retention.
 import { useCallback, useState } from 'preact/hooks';
-import { ApiError, videoApi, type Camera, type Hold, type ProbeResult } from '../api';
+import { ApiError, sharingApi, videoApi, type Camera, type CameraGrant, type Grant, type Hold, type ProbeResult } from '../api';
 import { resolveCase, unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
 import { useAction, useCustomsUnits, useLoad, useNow } from '../hooks';
 import { t } from '../i18n';
 import { useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
-import { canPlayVideo, canWriteCameras, canWriteHolds, useApp } from '../session';
+import { canPlayVideo, canSeeCameras, canWriteCameras, canWriteHolds, useApp } from '../session';
 import { announceHoldsChanged } from '../timeline';
 import { LiveWithReplay } from '../livetile';
 import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
@@ -40,6 +40,14 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   const units = useCustomsUnits();
   const load = useLoad((signal) => videoApi.camera(cameraId, signal), [cameraId], { live: true });
   const camera = load.data;
+  // Without a role that reads cameras, the camera is seen under a grant (Art. 16.3): the grant in force
+  // that names it, when the camera's answer does not carry it.
+  const viaGrant = !canSeeCameras(user);
+  const heldLoad = useLoad(
+    (signal) => (viaGrant ? sharingApi.grants({ view: 'mine', status: 'active' }, signal).then((gs) => grantOf(gs, cameraId)) : Promise.resolve(null)),
+    [viaGrant, cameraId],
+  );
+  const held = heldLoad.data;
   const { error } = load;
   const [span, setSpan] = useState<{ from: number; to: number } | null>(null);
   const now = useNow(15_000);
@@ -58,10 +66,10 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
     const forbidden = error instanceof ApiError && error.status === 403;
     return <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />;
   }
-  if (!camera) return <Loading />;
+  if (!camera || (viaGrant && !camera.grant && heldLoad.loading)) return <Loading />;
   const tz = unitTimeZone(units, camera.unit_id);
   // Outside customs the camera is seen under a grant (Art. 16.3): only what it gives, with its window.
-  const grant = camera.grant ?? null;
+  const grant = camera.grant ?? held ?? null;
   const live = grant ? grant.data_types.includes('live') : canPlayVideo(user);
   const playback = grant ? grant.data_types.some((d) => d === 'recordings' || d === 'snapshots') : canPlayVideo(user);
 
@@ -98,6 +106,12 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
       {grant ? null : <HoldsPanel camera={camera} tz={tz} span={span} now={now} write={canWriteHolds(user)} />}
     </section>
   );
+}
+
+/** The window of the first grant in force that names the camera. */
+export function grantOf(grants: Grant[], cameraId: number): CameraGrant | null {
+  const g = grants.find((x) => x.status === 'active' && x.camera_ids.includes(cameraId));
+  return g ? { id: g.id, expires_at: g.expires_at, from: g.from, to: g.to, mode: g.mode, data_types: g.data_types } : null;
 }
 
 function CameraFacts({ camera: c, write }: { camera: Camera; write: boolean }) {
