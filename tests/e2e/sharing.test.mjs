@@ -147,8 +147,10 @@ describe('operator console: data sharing', { timeout: 240000 }, () => {
     assert.ok(after.grant_id, JSON.stringify(after));
     await page.getByTestId('request-decision').getByText('Chấp thuận phạm vi hẹp hơn').waitFor();
 
-    // ---- the Border Guard sees the decision, its reasons and the grant: one camera, with its window
-    await asker.reload();
+    // ---- the Border Guard is told in their inbox, which opens the request: the decision, its reasons, the grant
+    await asker.goto(`${server.url}/#/inbox`);
+    await asker.locator(`a.inbox-title[href="#/data-requests/${request.id}"]`).first().click();
+    await asker.waitForURL(new RegExp(`#/data-requests/${request.id}$`));
     await asker.getByTestId('request-decision').getByText('Chỉ camera làn xe nhập liên quan đến phương tiện cần xác minh').waitFor();
     await asker.getByTestId('grant-link').click();
     await asker.getByTestId('grant-detail').waitFor();
