@@ -149,6 +149,24 @@ describe('a case’s evidence', () => {
   });
 });
 
+describe('removing evidence', () => {
+  it('asks for the reason, then removes with it', async () => {
+    const item = { id: 1, case_id: 7, kind: 'snapshot', camera_id: 3, camera_name: 'Cổng A', from: null, to: null, at: '2026-12-01T01:00:00Z', frame_time: '2026-12-01T00:59:58Z', hold_id: 4, note: '', file: 'e1.jpg', sha256: 'ab'.repeat(32), bytes: 1000, created_by: 2, created_at: '2026-12-01T02:00:00Z', removed_at: null, remove_reason: null };
+    const calls = stubFetch((c) => (c.method === 'GET' ? json({ items: [item], max_clip_minutes: 30 }) : json({ ...item, removed_at: '2026-12-06T05:00:00Z' })));
+    const root = mount(<CaseEvidence caseId={7} tz="Asia/Ho_Chi_Minh" canAttach />);
+    await vi.waitFor(() => expect(root.querySelector('[data-evidence-id="1"]')?.textContent).toContain('01/12/2026 07:59:58'));
+    button(root, 'Gỡ').click();
+    await vi.waitFor(() => expect(root.querySelector('#ev-remove-1')).not.toBeNull());
+    root.querySelector('form[aria-label="Gỡ"]')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await vi.waitFor(() => expect(root.querySelector('#ev-remove-1-err')?.textContent).toBe('Phải nêu lý do.'));
+    type(root.querySelector('#ev-remove-1'), 'Gắn nhầm camera');
+    await flush();
+    root.querySelector('form[aria-label="Gỡ"]')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await vi.waitFor(() => expect(root.textContent).toContain('Đã gỡ chứng cứ'));
+    expect(calls.filter((c) => c.method !== 'GET').map((c) => [c.method, c.path, c.body])).toEqual([['DELETE', '/cases/7/evidence/1', { reason: 'Gắn nhầm camera' }]]);
+  });
+});
+
 const broken: BundleCheck = {
   ok: false,
   key_id: '3f2a9c0d11e2b7a4',

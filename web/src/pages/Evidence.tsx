@@ -65,12 +65,35 @@ export function CaseEvidence({ caseId, tz, canAttach }: { caseId: number; tz: st
       <ProblemBox error={load.error} />
       {!items && !load.error ? <Loading /> : null}
       {items && items.length === 0 ? <p class="muted">{t('evidence.empty')}</p> : null}
-      {items && items.length > 0 ? <EvidenceTable items={items} tz={tz} /> : null}
+      {items && items.length > 0 ? (
+        <EvidenceTable
+          items={items}
+          tz={tz}
+          caseId={caseId}
+          canRemove={canAttach}
+          onRemoved={() => {
+            setNotice(t('evidence.removed'));
+            void load.reload();
+          }}
+        />
+      ) : null}
     </section>
   );
 }
 
-function EvidenceTable({ items, tz }: { items: EvidenceItem[]; tz: string }) {
+function EvidenceTable({
+  items,
+  tz,
+  caseId,
+  canRemove,
+  onRemoved,
+}: {
+  items: EvidenceItem[];
+  tz: string;
+  caseId: number;
+  canRemove: boolean;
+  onRemoved: () => void;
+}) {
   const time = (v: string | null) => formatDateTime(v, { seconds: true, timeZone: tz });
   return (
     <div class="table-wrap">
@@ -82,6 +105,11 @@ function EvidenceTable({ items, tz }: { items: EvidenceItem[]; tz: string }) {
             <th scope="col">{t('evidence.when')}</th>
             <th scope="col">{t('sharing.note')}</th>
             <th scope="col">{t('evidence.by')}</th>
+            {canRemove ? (
+              <th scope="col">
+                <span class="sr-only">{t('cases.actions')}</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -99,11 +127,48 @@ function EvidenceTable({ items, tz }: { items: EvidenceItem[]; tz: string }) {
               <td>
                 {e.created_by_name ?? ''} <span class="muted small">{time(e.created_at)}</span>
               </td>
+              {canRemove ? <td>{e.removed_at ? null : <RemoveEvidence caseId={caseId} e={e} onRemoved={onRemoved} />}</td> : null}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Removing asks for the reason; the hold it placed is cancelled, the record stays. */
+function RemoveEvidence({ caseId, e, onRemoved }: { caseId: number; e: EvidenceItem; onRemoved: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [local, setLocal] = useState<string | undefined>();
+  const action = useAction();
+  if (!open)
+    return (
+      <button type="button" class="btn btn-small" onClick={() => setOpen(true)}>
+        {t('evidence.remove')}
+      </button>
+    );
+  return (
+    <form
+      class="form"
+      noValidate
+      aria-label={t('evidence.remove')}
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        if (!reason.trim()) return setLocal(t('rosters.reasonRequired'));
+        setLocal(undefined);
+        void action.run(async () => {
+          await evidenceApi.remove(caseId, e.id, reason.trim());
+          onRemoved();
+        });
+      }}
+    >
+      <ProblemBox error={action.error} extra={unclaimedFieldErrors(action.error, ['reason'])} />
+      <Field id={`ev-remove-${e.id}`} label={t('evidence.removeReason')} required error={local ?? fieldError(action.error, 'reason')}>
+        {(a) => <textarea {...a} rows={2} value={reason} onInput={(x) => setReason(x.currentTarget.value)} />}
+      </Field>
+      <FormButtons busy={!!action.busy} label={t('evidence.remove')} onCancel={() => setOpen(false)} />
+    </form>
   );
 }
 
