@@ -176,4 +176,40 @@ describe('operator console: data sharing', { timeout: 240000 }, () => {
     const refused = await outsideApi.get(`/api/v1/cameras/${cameraIds[1]}`);
     assert.ok(refused.status === 403 || refused.status === 404, `${refused.status} ${refused.text}`);
   });
+  test('an administrator registers a working relationship with the Border Guard, then ends it with a reason', async () => {
+    const admin = pickLogin(server.logins, 'admin');
+    const page = await signedIn(admin, '#/working-relationships');
+    await page.getByRole('heading', { name: 'Quan hệ phối hợp công tác', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Thêm quan hệ phối hợp' }).click();
+    const form = page.getByTestId('relationship-form');
+    await form.locator('#rel-unit').selectOption(String(site.unit_id));
+    const partner = await form.locator('#rel-partner option').filter({ hasText: 'Bộ Tư lệnh Bộ đội Biên phòng' }).getAttribute('value');
+    await form.locator('#rel-partner').selectOption(partner);
+    await form.locator('#rel-basis-kind').selectOption('regulation');
+    await form.locator('#rel-basis-number').fill('15/QCPH-HQ-BĐBP');
+    await form.locator('#rel-basis_date').fill('12/03/2024');
+    await form.locator('#rel-basis-title').fill('Quy chế phối hợp trong công tác phòng, chống buôn lậu tại khu vực biên giới');
+    await form.getByLabel('Dữ liệu ghi hình').check();
+    await form.getByLabel('Ảnh chụp').check();
+    await form.locator('#rel-valid_from').fill('01/04/2024');
+    const saved = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/working-relationships$/.test(r.url()));
+    await form.getByRole('button', { name: 'Lưu' }).click();
+    const res = await saved;
+    assert.equal(res.status(), 201, `POST /working-relationships: ${res.status()} ${await res.text()}\nrequest: ${res.request().postData()}`);
+    const body = JSON.parse(res.request().postData());
+    assert.deepEqual(
+      { basis_date: body.basis_date, valid_from: body.valid_from, valid_to: body.valid_to, data_types: body.data_types, unit_ids: body.unit_ids, download: body.download },
+      { basis_date: '2024-03-12', valid_from: '2024-04-01', valid_to: null, data_types: ['recordings', 'snapshots'], unit_ids: [], download: false },
+    );
+    const rel = await res.json();
+    const row = page.locator(`[data-testid="relationships"] tr[data-relationship-id="${rel.id}"]`);
+    await row.getByText('Quy chế phối hợp số 15/QCPH-HQ-BĐBP ngày 12/03/2024').waitFor();
+    await row.getByText('Đang hiệu lực').waitFor();
+    await row.getByRole('button', { name: 'Chấm dứt' }).click();
+    await row.getByLabel('Lý do chấm dứt').fill('Quy chế được thay thế');
+    const ended = page.waitForResponse((r) => r.request().method() === 'POST' && /\/end$/.test(r.url()));
+    await row.getByRole('button', { name: 'Chấm dứt' }).click();
+    assert.equal((await ended).status(), 200);
+    await page.getByText('Đã chấm dứt quan hệ phối hợp.').waitFor();
+  });
 });
