@@ -232,7 +232,7 @@ function RequestActions({ r, tz, onDone }: { r: DataRequest; tz: string; onDone:
 
   return (
     <section class="panel" aria-labelledby="dr-actions-h">
-      <h2 id="dr-actions-h">{t('cases.actions')}</h2>
+      <h2 id="dr-actions-h">{t('sharing.actions')}</h2>
       <ProblemBox error={open === 'decide' ? null : error} extra={open === 'decide' ? undefined : unclaimedFieldErrors(error, ['note', 'text', 'reason'])} />
       <div class="toolbar">
         {buttons.map(([k, label]) => (
