@@ -32,12 +32,23 @@ class LiveClient final : public http::WsHandler,
         stream_(std::move(stream)),
         hello_(std::move(hello)),
         grant_(grant) {}
-  ~LiveClient() override { seats_->release(viewer_.user_id); }
+  ~LiveClient() override {
+    seats_->release(viewer_.user_id);
+    if (revoked_sub_) s_.bus.unsubscribe(revoked_sub_);
+  }
 
   void on_open(std::shared_ptr<http::WsSender> sender) override {
     sender_ = std::move(sender);
     started_ms_ = s_.clock.now_ms();
     sender_->send(hello_.dump());
+    if (grant_) {
+      // A revoked grant ends the view at once, not at the next check.
+      std::weak_ptr<http::WsSender> weak = sender_;
+      revoked_sub_ = s_.bus.subscribe([weak, grant = *grant_](const events::Event& e) {
+        if (e.topic != "grant.revoked" || e.payload.value("grant_id", int64_t{0}) != grant) return;
+        if (auto sender = weak.lock()) sender->close(http::kWsForbidden, "grant revoked");
+      });
+    }
     s_.catalog.used(cam_, "video.live.start", details(), viewer_);
     core::Metrics::global().inc("watchfloor_live_views_total");
     live_ = s_.recorder.watch(cam_, stream_, shared_from_this());
@@ -69,6 +80,7 @@ class LiveClient final : public http::WsHandler,
   }
 
   void on_close() override {
+    if (revoked_sub_) s_.bus.unsubscribe(std::exchange(revoked_sub_, 0));
     if (live_) live_->remove(this);
     live_.reset();
     int64_t ended = s_.clock.now_ms();
@@ -103,6 +115,7 @@ class LiveClient final : public http::WsHandler,
   const std::string stream_;
   const json hello_;
   const std::optional<int64_t> grant_;  // the data-sharing grant the view goes through (Art. 16.3)
+  uint64_t revoked_sub_ = 0;             // the bus subscription that ends the view when the grant is revoked
   std::shared_ptr<http::WsSender> sender_;
   std::shared_ptr<video::LiveStream> live_;
   int64_t started_ms_ = 0;

@@ -63,7 +63,7 @@ Installation::Installation(core::Config cfg)
       catalog(*db, clock, units, secrets, audit),
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)),
       relationships(*db, clock, audit, units),
-      grants(*db, clock, audit, inbox),
+      grants(*db, clock, audit, bus, inbox),
       requests(*db, clock, audit, units, duty, inbox, catalog, relationships, grants, config.sharing) {
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });

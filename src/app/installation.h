@@ -121,6 +121,10 @@ void ensure_demo_walls(Installation& inst);
 // Starts tools/camsim with the demo's cameras (it ends with this process); returns its pid.
 int start_camsim(const std::filesystem::path& binary, const std::filesystem::path& cache, int port);
 
+// The demo's data sharing (Art. 16.3), once its cameras exist: working relationships, requests waiting for a
+// decision, and a decided one whose grant is in force.
+void ensure_demo_sharing(Installation& inst);
+
 // The demo's online supervision: tasks of each method and cases in several states.
 void ensure_demo_cases(Installation& inst);
 

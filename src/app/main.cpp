@@ -169,6 +169,7 @@ int main(int argc, char** argv) {
         if (!std::filesystem::exists(camsim_path)) throw std::runtime_error("no camera simulator at " + camsim_path);
         app::ensure_demo_cameras(*inst, camsim_port);
         app::ensure_demo_walls(*inst);
+        app::ensure_demo_sharing(*inst);
         app::start_camsim(camsim_path, inst->config.data_dir / "camsim-cache", camsim_port);
       }
       print_logins(logins, inst->config.data_dir / "demo-logins.json");

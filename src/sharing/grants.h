@@ -11,6 +11,7 @@
 #include "audit/audit_log.h"
 #include "auth/policy.h"
 #include "core/clock.h"
+#include "events/bus.h"
 #include "sharing/records.h"
 #include "store/db.h"
 #include "supervision/inbox.h"
@@ -25,8 +26,8 @@ struct GrantQuery {
 
 class Grants {
  public:
-  Grants(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, supervision::Inbox& inbox)
-      : db_(db), clock_(clock), audit_(audit), inbox_(inbox) {}
+  Grants(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, events::Bus& bus, supervision::Inbox& inbox)
+      : db_(db), clock_(clock), audit_(audit), bus_(bus), inbox_(inbox) {}
 
   // The grants of `user` as the policy reads them: those in force now, and those that lapsed (expired or were
   // revoked) in the last 90 days, marked so.
@@ -35,7 +36,8 @@ class Grants {
   std::vector<GrantRecord> list(const GrantQuery& q);
   // Within the caller's unit of work: the grant an approval of `r` gives, for `s.access_days` from now.
   GrantRecord issue(const DataRequest& r, const Scope& s, int64_t by);
-  // "grant.revoke" at the decider's unit; the grantee is told; 409 when revoked already.
+  // "grant.revoke" at the decider's unit; the grantee is told; 409 when revoked already. After the commit the
+  // event "grant.revoked" {grant_id} goes to the grantee: open live views under the grant close on it.
   GrantRecord revoke(int64_t id, const std::string& reason, const audit::Actor& by);
   // One more use of the grant (its audit entry is the use's own, carrying the grant's id).
   void used(int64_t id);
@@ -49,6 +51,7 @@ class Grants {
   store::Db& db_;
   const core::Clock& clock_;
   audit::AuditLog& audit_;
+  events::Bus& bus_;
   supervision::Inbox& inbox_;
 };
 
