@@ -54,6 +54,9 @@ export const canWriteHolds = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit
  */
 export const canShareData = (u: User) =>
   hasRole(u, 'external_requester', 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'auditor');
+/** Files a data request (data_request_write): outside requesters, and officers and leaders inside customs. */
+export const canFileRequest = (u: User) =>
+  hasRole(u, 'external_requester', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer');
 /** The register of working relationships: everyone inside customs reads it (admin and the system operator's leadership keep it). */
 export const canSeeRelationships = (u: User) =>
   hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'camera_admin', 'auditor');

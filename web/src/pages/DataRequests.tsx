@@ -9,7 +9,7 @@ import { useAction, useLoad, usePagedList, useUnits } from '../hooks';
 import { t } from '../i18n';
 import { ListPage, type Column } from '../listpage';
 import { navigate } from '../router';
-import { hasRole, useApp } from '../session';
+import { canFileRequest, hasRole, useApp } from '../session';
 import { accessModeName, emptyRequestForm, needsRange, requestPayload, requestStatusName, type RequestForm } from '../sharing';
 import { ChoiceFilter, Field, fieldError, FormButtons, Loading, ProblemBox, unclaimedFieldErrors } from '../ui';
 import { CameraPicker, camerasText, DataTypeChecks, dataTypesText, RequestStatusBadge } from './SharingParts';
@@ -52,9 +52,11 @@ export function DataRequestsPage({ tab }: { tab: RequestTab }) {
       class="data-requests"
       title={t('sharing.title')}
       actions={
-        <a class="btn btn-primary push-right" href="#/data-requests/new">
-          {t('sharing.new')}
-        </a>
+        canFileRequest(user) ? (
+          <a class="btn btn-primary push-right" href="#/data-requests/new">
+            {t('sharing.new')}
+          </a>
+        ) : null
       }
       top={
         <nav class="tabs" aria-label={t('sharing.title')}>
