@@ -1,7 +1,14 @@
 // The console's only door to the server (contract: /api/v1, cookie session, CSRF header on unsafe
 // methods, RFC 9457 problem+json errors with Vietnamese and English text).
 import type {
+  AccessMode,
   AlertStatus,
+  DataDecision,
+  DataRequestStatus,
+  DataType,
+  GrantStatus,
+  RelationshipBasis,
+  SharingRoute,
   DesignationKind,
   IdentifierKind,
   ItemDecision,
@@ -227,10 +234,19 @@ export function onProblem(fn: ProblemListener | null): void {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const API_BASE = '/api/v1';
 
+/** A body sent as it is (a file's bytes), not as JSON. */
+export class RawBody {
+  constructor(
+    readonly data: Blob | ArrayBuffer | Uint8Array<ArrayBuffer>,
+    readonly type: string,
+  ) {}
+}
+
 /** `signal` aborts the call: it then rejects with the AbortError itself, which no page shows. */
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = body instanceof RawBody ? body : null;
+  if (body !== undefined) headers['Content-Type'] = raw ? raw.type : 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
@@ -238,7 +254,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.data : body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
   } catch (e) {
@@ -947,6 +963,8 @@ export interface Notification {
   kind: string;
   case_id: number | null;
   coordination_id: number | null;
+  /** Set on the notifications about a data request (Art. 16.3). */
+  data_request_id?: number | null;
   title_vi: string;
   title_en: string;
   severity: string;
@@ -1093,6 +1111,8 @@ export interface Camera {
   state: string;
   state_since?: string | null;
   live?: CameraLive | null;
+  /** For a user outside customs: the grant the camera is seen under (its window). */
+  grant?: CameraGrant | null;
   created_at: string;
   updated_at: string;
 }
@@ -1277,4 +1297,297 @@ export const wallApi = {
   create: (v: import('./wall').WallViewInput) => request<import('./wall').WallView>('POST', '/wall-views', v),
   update: (id: number, v: import('./wall').WallViewInput) => request<import('./wall').WallView>('PATCH', `/wall-views/${id}`, v),
   remove: (id: number) => request<void>('DELETE', `/wall-views/${id}`),
+};
+
+// ---- data sharing (Art. 16.3): working relationships, data requests, grants ---------------------
+
+/** A coordination relationship between two units (quan hệ phối hợp công tác), the basis of sharing. */
+export interface Relationship {
+  id: number;
+  unit_id: number;
+  unit_name: string;
+  partner_unit_id: number;
+  partner_unit_name: string;
+  partner_external: boolean;
+  basis_kind: RelationshipBasis;
+  basis_number: string;
+  basis_date: string; // yyyy-MM-dd
+  basis_title: string;
+  data_types: DataType[];
+  /** The units whose cameras it covers; [] = unit_id's whole subtree. */
+  unit_ids: number[];
+  unit_names: string[];
+  download: boolean;
+  valid_from: string;
+  valid_to: string | null;
+  note: string;
+  in_force: boolean;
+  ended_at: string | null;
+  end_reason: string | null;
+  created_at: string;
+  created_by: number;
+  created_by_name: string;
+  can_edit: boolean;
+}
+
+export interface RelationshipInput {
+  unit_id?: number;
+  partner_unit_id?: number;
+  basis_kind?: RelationshipBasis;
+  basis_number?: string;
+  basis_date?: string;
+  basis_title?: string;
+  data_types?: DataType[];
+  unit_ids?: number[];
+  download?: boolean;
+  valid_from?: string;
+  valid_to?: string | null;
+  note?: string;
+}
+
+/** What may be asked for: sites and their cameras, by name only. */
+export interface CatalogueSite {
+  id: number;
+  name: string;
+  kind: string;
+  unit_id: number;
+  unit_name: string;
+  cameras: { id: number; name: string }[];
+}
+
+export interface SharedCamera {
+  id: number;
+  name: string;
+  site_name: string;
+  unit_id: number;
+  unit_name: string;
+}
+
+/** What a decision gives (or a narrower decision keeps). */
+export interface DataScope {
+  camera_ids: number[];
+  from: string | null;
+  to: string | null;
+  mode: AccessMode;
+  access_days: number;
+  data_types: DataType[];
+}
+
+export interface SharingRouting {
+  route: SharingRoute;
+  operating_unit_id: number;
+  operating_unit_name: string;
+  decider_unit_id: number;
+  decider_unit_name: string;
+  focal_unit_id: number | null;
+  focal_unit_name: string | null;
+  relationship_id: number | null;
+  basis_vi: string;
+  basis_en: string;
+  explanation_vi: string;
+  explanation_en: string;
+  reasons: { code: string; vi: string; en: string }[];
+}
+
+export interface DataRequestEvent {
+  at: string;
+  by: number | null;
+  by_name: string | null;
+  action: 'submitted' | 'forwarded' | 'info_requested' | 'answered' | 'decided' | 'withdrawn' | string;
+  text: string | null;
+}
+
+/** A data request (yêu cầu khai thác dữ liệu). */
+export interface DataRequest {
+  id: number;
+  number: string;
+  status: DataRequestStatus;
+  requester_id: number;
+  requester_name: string;
+  requester_unit_id: number;
+  requester_unit_name: string;
+  requester_external: boolean;
+  purpose: string;
+  reference: string;
+  case_id: number | null;
+  case_number: string | null;
+  data_types: DataType[];
+  camera_ids: number[];
+  cameras: SharedCamera[];
+  from: string | null;
+  to: string | null;
+  mode: AccessMode;
+  access_days: number;
+  created_at: string;
+  routing: SharingRouting | null;
+  history: DataRequestEvent[];
+  decision: null | {
+    decision: DataDecision;
+    reasons: string;
+    decided_by: number;
+    decided_by_name: string;
+    decided_at: string;
+    scope: DataScope | null;
+  };
+  grant_id: number | null;
+  can: { forward: boolean; decide: boolean; answer: boolean; withdraw: boolean };
+}
+
+export interface DataRequestInput {
+  purpose: string;
+  reference: string;
+  case_id?: number;
+  data_types: DataType[];
+  camera_ids: number[];
+  from?: string;
+  to?: string;
+  mode: AccessMode;
+  access_days: number;
+}
+
+export type DataRequestView = 'mine' | 'to_decide' | 'all';
+
+/** Access granted by an approved request (quyền khai thác). */
+export interface Grant {
+  id: number;
+  request_id: number;
+  request_number: string;
+  user_id: number;
+  /** The holder's name: `user_name`, or `full_name` as the server names a `user_id`. */
+  user_name?: string;
+  full_name?: string;
+  unit_id: number;
+  unit_name: string;
+  camera_ids: number[];
+  cameras: SharedCamera[];
+  data_types: DataType[];
+  mode: AccessMode;
+  from: string | null;
+  to: string | null;
+  starts_at: string;
+  expires_at: string;
+  status: GrantStatus;
+  revoked_at: string | null;
+  revoked_by: number | null;
+  revoked_by_name: string | null;
+  revoke_reason: string | null;
+  uses: number;
+  can_revoke: boolean;
+}
+
+/** What a camera of `/cameras` carries for an outside user: the grant it is seen under. */
+export interface CameraGrant {
+  id: number;
+  expires_at: string;
+  from: string | null;
+  to: string | null;
+  mode: AccessMode;
+  data_types: DataType[];
+}
+
+export const sharingApi = {
+  relationships: (f: { unit?: number | null; in_force?: boolean } = {}, signal?: AbortSignal) =>
+    request<{ items: Relationship[] }>('GET', `/working-relationships${query({ unit: f.unit, in_force: f.in_force ? 'true' : undefined })}`, undefined, signal).then(
+      (r) => r.items,
+    ),
+  createRelationship: (r: RelationshipInput) => request<Relationship>('POST', '/working-relationships', r),
+  updateRelationship: (id: number, r: RelationshipInput) => request<Relationship>('PATCH', `/working-relationships/${id}`, r),
+  endRelationship: (id: number, reason: string) => request<Relationship>('POST', `/working-relationships/${id}/end`, { reason }),
+
+  catalogue: (signal?: AbortSignal) => request<{ sites: CatalogueSite[] }>('GET', '/data-requests/catalogue', undefined, signal).then((r) => r.sites),
+  requests: (f: { view?: DataRequestView; status?: string; limit?: number } = {}, cursor: string | null = null, signal?: AbortSignal) =>
+    listPage<DataRequest>('/data-requests', f, cursor, signal),
+  request: (id: number, signal?: AbortSignal) => request<DataRequest>('GET', `/data-requests/${id}`, undefined, signal),
+  createRequest: (r: DataRequestInput) => request<DataRequest>('POST', '/data-requests', r),
+  forward: (id: number, note: string) => request<DataRequest>('POST', `/data-requests/${id}/forward`, { note }),
+  decide: (id: number, d: { decision: DataDecision; reasons: string; narrower?: Partial<DataScope> }) =>
+    request<DataRequest>('POST', `/data-requests/${id}/decide`, d),
+  answer: (id: number, text: string) => request<DataRequest>('POST', `/data-requests/${id}/answer`, { text }),
+  withdraw: (id: number, reason: string) => request<DataRequest>('POST', `/data-requests/${id}/withdraw`, { reason }),
+
+  grants: (f: { view?: 'mine' | 'issued' | 'all'; status?: string } = {}, signal?: AbortSignal) =>
+    request<{ items: Grant[] }>('GET', `/grants${query(f)}`, undefined, signal).then((r) => r.items),
+  grant: (id: number, signal?: AbortSignal) => request<Grant>('GET', `/grants/${id}`, undefined, signal),
+  revoke: (id: number, reason: string) => request<Grant>('POST', `/grants/${id}/revoke`, { reason }),
+};
+
+// ---- evidence (issue 15): clips and stills attached to a case, signed export bundles, verification ------
+
+/** A clip or a still of a camera's recording attached to a case (chứng cứ); attaching places a hold. */
+export interface EvidenceItem {
+  id: number;
+  case_id: number;
+  kind: 'clip' | 'snapshot' | string;
+  camera_id: number;
+  camera_name?: string;
+  from: string | null;
+  to: string | null;
+  at: string | null;
+  /** A still: the time of the frame taken (the keyframe nearest `at`). */
+  frame_time: string | null;
+  hold_id: number;
+  note: string;
+  file: string | null;
+  sha256: string | null;
+  bytes: number | null;
+  created_by: number;
+  created_by_name?: string;
+  created_at: string;
+  removed_at: string | null;
+  remove_reason: string | null;
+}
+
+export type EvidenceInput =
+  | { kind: 'clip'; camera_id: number; from: string; to: string; note?: string }
+  | { kind: 'snapshot'; camera_id: number; at: string; note?: string };
+
+/** What to export: a camera's period (with stills at some instants), or all of a case's evidence. */
+export type ExportInput = { camera_id: number; from: string; to: string; snapshots?: string[]; case_id?: number } | { case_id: number };
+
+/** An export job: its progress, then its one-time download link (`download_url`, null once used or expired). */
+export interface ExportJob {
+  id: number;
+  state: 'queued' | 'running' | 'done' | 'failed' | string;
+  progress: number;
+  camera_id: number | null;
+  case_id: number | null;
+  grant_id: number | null;
+  from: string;
+  to: string;
+  watermark: string | null;
+  error: string | null;
+  error_vi?: string | null;
+  bytes: number | null;
+  manifest_sha256: string | null;
+  created_at: string;
+  finished_at: string | null;
+  link_expires_at: string | null;
+  link_used: boolean;
+  download_url: string | null;
+}
+
+/** The verification of a bundle: the signature, then each file the manifest lists. */
+export interface BundleCheck {
+  ok: boolean;
+  key_id: string | null;
+  public_key: string | null;
+  /** Whether the manifest was signed with this installation's key; null when not known. */
+  signed_by_this_installation: boolean | null;
+  /** Who exported it, when the server reads it from the manifest. */
+  exported_by?: { full_name?: string; username?: string; unit?: { name?: string } | null } | null;
+  files: { name: string; ok: boolean; reason_vi: string | null; reason_en: string | null }[];
+  reason_vi: string | null;
+  reason_en: string | null;
+}
+
+export const evidenceApi = {
+  list: (caseId: number, signal?: AbortSignal) =>
+    request<{ items: EvidenceItem[]; max_clip_minutes?: number }>('GET', `/cases/${caseId}/evidence`, undefined, signal),
+  attach: (caseId: number, e: EvidenceInput) => request<EvidenceItem>('POST', `/cases/${caseId}/evidence`, e),
+  remove: (caseId: number, id: number, reason: string) => request<EvidenceItem>('DELETE', `/cases/${caseId}/evidence/${id}`, { reason }),
+  createExport: (e: ExportInput) => request<ExportJob>('POST', '/exports', e),
+  export: (id: number, signal?: AbortSignal) => request<ExportJob>('GET', `/exports/${id}`, undefined, signal),
+  /** A new one-time link, the last one used or expired. */
+  newLink: (id: number) => request<ExportJob>('POST', `/exports/${id}/link`),
+  verify: (bundle: Blob | ArrayBuffer) => request<BundleCheck>('POST', '/evidence/verify', new RawBody(bundle, 'application/zip')),
 };

@@ -14,17 +14,33 @@ import { CameraFormPage, CamerasPage } from './pages/Cameras';
 import { CaseFormPage, CasesPage } from './pages/Cases';
 import { ChangePasswordPage } from './pages/ChangePassword';
 import { CoordinationPage } from './pages/Coordination';
+import { DataRequestDetailPage } from './pages/DataRequestDetail';
+import { DataRequestFormPage, DataRequestsPage } from './pages/DataRequests';
 import { DutyPage } from './pages/Duty';
+import { EvidenceVerifyPage } from './pages/Evidence';
+import { GrantsPage } from './pages/Grants';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { OrgPage } from './pages/Org';
+import { RelationshipsPage } from './pages/Relationships';
 import { RostersPage } from './pages/Rosters';
 import { SitesPage } from './pages/Sites';
 import { TasksPage } from './pages/Tasks';
 import { UsersPage } from './pages/Users';
 import { WallPage } from './pages/Wall';
 import { href, parseHash, useRoute, type Route } from './router';
-import { AppContext, canSeeAudit, canSeeCameras, canSeeCases, canSeeDuty, canSeeUsers, useApp, type AppState } from './session';
+import {
+  AppContext,
+  canSeeAudit,
+  canSeeCameras,
+  canSeeCases,
+  canSeeDuty,
+  canSeeRelationships,
+  canSeeUsers,
+  canShareData,
+  useApp,
+  type AppState,
+} from './session';
 import { Loading, ProblemBox, Topbar } from './ui';
 
 type Phase = 'loading' | 'login' | 'password' | 'ready';
@@ -131,8 +147,10 @@ function Shell({ onLogout }: { onLogout: () => void }) {
 
   const duty = canSeeDuty(user) && !ownUnit?.external;
   const cases = canSeeCases(user) && !ownUnit?.external;
-  // The user's notifications about cases, counted on the inbox's nav item and kept live.
-  const inbox = useInbox(cases);
+  const external = !!ownUnit?.external;
+  // The user's notifications about cases and data requests, counted on the inbox's nav item and kept
+  // live; outside customs, the decisions on their data requests.
+  const inbox = useInbox(cases || (external && canShareData(user)));
 
   // The open alerts of the user's own unit (and below), counted on the duty board's nav item.
   const units = useUnits(duty);
@@ -161,6 +179,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
 
   const cameras = canSeeCameras(user) && !ownUnit?.external;
   const isCasePage = route.page === 'case' || route.page === 'case-new';
+  const isRequestPage = route.page === 'data-request' || route.page === 'data-request-new';
   // The camera list, one camera, its form and the sites are all under "Camera".
   const isVideoPage = route.page === 'cameras' || route.page === 'camera' || route.page === 'camera-new' || route.page === 'sites';
   const nav = useMemo(
@@ -174,7 +193,14 @@ function Shell({ onLogout }: { onLogout: () => void }) {
           label: t('nav.rosters'),
           show: duty,
         },
-        { page: 'inbox' as const, route: { page: 'inbox' } as Route, label: t('nav.inbox'), show: cases },
+        {
+          page: 'data-requests' as const,
+          route: { page: 'data-requests', tab: 'mine' } as Route,
+          label: t('nav.dataRequests'),
+          show: canShareData(user),
+        },
+        { page: 'grants' as const, route: { page: 'grants', tab: 'mine', id: null } as Route, label: t('nav.grants'), show: canShareData(user) },
+        { page: 'inbox' as const, route: { page: 'inbox' } as Route, label: t('nav.inbox'), show: cases || (external && canShareData(user)) },
         { page: 'cases' as const, route: { page: 'cases' } as Route, label: t('nav.cases'), show: cases },
         { page: 'tasks' as const, route: { page: 'tasks', taskId: null } as Route, label: t('nav.tasks'), show: cases },
         {
@@ -192,10 +218,17 @@ function Shell({ onLogout }: { onLogout: () => void }) {
           show: cameras,
         },
         { page: 'org' as const, route: { page: 'org', unitId: null } as Route, label: t('nav.org'), show: true },
+        {
+          page: 'working-relationships' as const,
+          route: { page: 'working-relationships' } as Route,
+          label: t('nav.relationships'),
+          show: canSeeRelationships(user) && !external,
+        },
         { page: 'users' as const, route: { page: 'users' } as Route, label: t('nav.users'), show: canSeeUsers(user) },
         { page: 'audit' as const, route: { page: 'audit' } as Route, label: t('nav.audit'), show: canSeeAudit(user) },
+        { page: 'evidence-verify' as const, route: { page: 'evidence-verify' } as Route, label: t('nav.evidenceVerify'), show: cases },
       ].filter((n) => n.show),
-    [user, lang, duty, cases, cameras],
+    [user, lang, duty, cases, cameras, external],
   );
 
   return (
@@ -217,7 +250,12 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                 <a
                   href={href(n.route)}
                   aria-current={
-                    route.page === n.page || (n.page === 'cases' && isCasePage) || (n.page === 'cameras' && isVideoPage) ? 'page' : undefined
+                    route.page === n.page ||
+                    (n.page === 'cases' && isCasePage) ||
+                    (n.page === 'cameras' && isVideoPage) ||
+                    (n.page === 'data-requests' && isRequestPage)
+                      ? 'page'
+                      : undefined
                   }
                 >
                   {n.label}
@@ -284,6 +322,18 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <LazyMapPage />
             ) : route.page === 'wall' ? (
               <WallPage viewId={route.viewId} />
+            ) : route.page === 'data-requests' ? (
+              <DataRequestsPage key={route.tab} tab={route.tab} />
+            ) : route.page === 'data-request-new' ? (
+              <DataRequestFormPage />
+            ) : route.page === 'data-request' ? (
+              <DataRequestDetailPage key={route.id} id={route.id} />
+            ) : route.page === 'grants' ? (
+              <GrantsPage tab={route.tab} id={route.id} />
+            ) : route.page === 'working-relationships' ? (
+              <RelationshipsPage />
+            ) : route.page === 'evidence-verify' ? (
+              <EvidenceVerifyPage />
             ) : route.page === 'home' ? (
               <Loading />
             ) : route.page === 'camera-new' ? (

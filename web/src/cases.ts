@@ -2,6 +2,7 @@
 // Art. 16.4 clause as officers cite it, identifiers typed as comma-separated lists, the case list's
 // filters and its live updates, the actions a case offers, and times in the unit's time zone.
 import {
+  casesApi,
   IDENTIFIER_KINDS,
   type CameraWindow,
   type Case,
@@ -471,4 +472,12 @@ export function takeCaseDraft(): Partial<CaseForm> {
 export function coordinationTargetNodes(nodes: TreeNode[], c: Pick<Case, 'coordination_targets'>): TreeNode[] {
   const allowed = new Set(c.coordination_targets ?? []);
   return nodes.filter((n) => allowed.has(n.unit.id));
+}
+
+/** A case number ("HP-2026-0012") or id → the case id; null when none is given; undefined when not found. */
+export async function resolveCase(ref: string): Promise<number | null | undefined> {
+  if (!ref) return null;
+  if (/^\d+$/.test(ref)) return Number(ref);
+  const found = await casesApi.cases({ q: ref });
+  return found.items.find((c) => fold(c.number) === fold(ref))?.id;
 }

@@ -29,10 +29,10 @@ describe('home page of each post', () => {
     expect(home('auditor')).toBe('#/audit');
     expect(home('admin')).toBe('#/org');
     expect(home()).toBe('#/org');
-    expect(home('external_requester')).toBe('#/org');
+    expect(home('external_requester')).toBe('#/data-requests');
   });
 
-  it('keeps someone of a unit outside customs on the organisation page', () => {
-    expect(href(homeRoute(as('supervision_officer'), true))).toBe('#/org');
+  it('opens their data requests for someone of a unit outside customs (Art. 16.3)', () => {
+    expect(href(homeRoute(as('supervision_officer'), true))).toBe('#/data-requests');
   });
 });

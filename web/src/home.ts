@@ -24,13 +24,14 @@ const HOMES: [Role, Route][] = [
 ];
 
 /**
- * The home page of a user. `external`: the user's own unit is outside customs (the console then offers
- * the organisation page only, whatever grants the account holds).
+ * The home page of a user. `external`: the user's own unit is outside customs: their data requests
+ * (Art. 16.3), what they asked for and what was granted.
  */
 export function homeRoute(user: HomeUser, external = false): Route {
-  if (external) return { page: 'org', unitId: null };
+  if (external) return { page: 'data-requests', tab: 'mine' };
   const held = new Set(user.roles.map((r) => r.role));
   for (const [role, route] of HOMES) if (held.has(role)) return route;
-  // Someone inside customs with no role above still has the duty board; outside customs, the organisation.
-  return user.roles.some((r) => r.role !== 'external_requester') ? { page: 'duty', unitId: null } : { page: 'org', unitId: null };
+  // Someone inside customs with no role above still has the duty board; outside customs, their requests.
+  if (user.roles.some((r) => r.role !== 'external_requester')) return { page: 'duty', unitId: null };
+  return held.has('external_requester') ? { page: 'data-requests', tab: 'mine' } : { page: 'org', unitId: null };
 }

@@ -53,8 +53,9 @@ export function applyAllRead(state: InboxState, at: string): InboxState {
   return { items: state.items?.map((n) => (n.read_at ? n : { ...n, read_at: at })) ?? null, unread: 0 };
 }
 
-/** Where clicking a notification leads: the coordination request, else the case. */
-export function notificationHref(n: Pick<Notification, 'kind' | 'case_id' | 'coordination_id'>): string | null {
+/** Where clicking a notification leads: the data request, the coordination request, else the case. */
+export function notificationHref(n: Pick<Notification, 'kind' | 'case_id' | 'coordination_id' | 'data_request_id'>): string | null {
+  if (n.data_request_id !== null && n.data_request_id !== undefined) return `#/data-requests/${n.data_request_id}`;
   if (n.coordination_id !== null && n.coordination_id !== undefined) {
     const tab = n.kind === 'coordination_answered' ? 'outgoing' : 'incoming';
     return `#/coordination/${tab}/${n.coordination_id}`;

@@ -21,6 +21,12 @@ export type Route =
   | { page: 'camera'; cameraId: number; edit: boolean }
   | { page: 'map' }
   | { page: 'wall'; viewId: number | null }
+  | { page: 'data-requests'; tab: 'mine' | 'to_decide' | 'all' }
+  | { page: 'data-request-new' }
+  | { page: 'data-request'; id: number }
+  | { page: 'grants'; tab: 'mine' | 'issued' | 'all'; id: number | null }
+  | { page: 'working-relationships' }
+  | { page: 'evidence-verify' }
   // `#/` and no hash: the console sends the user to their post's home page (home.ts).
   | { page: 'home' }
   | { page: 'notfound' };
@@ -104,6 +110,25 @@ export function parseHash(hash: string): Route {
       const id = positiveInt(parts[1]);
       return parts.length === 2 && id ? { page: 'wall', viewId: id } : { page: 'notfound' };
     }
+    case 'data-requests': {
+      if (parts.length === 1) return { page: 'data-requests', tab: 'mine' };
+      if (parts.length > 2) return { page: 'notfound' };
+      if (parts[1] === 'new') return { page: 'data-request-new' };
+      if (parts[1] === 'mine' || parts[1] === 'to_decide' || parts[1] === 'all') return { page: 'data-requests', tab: parts[1] };
+      const id = positiveInt(parts[1]);
+      return id ? { page: 'data-request', id } : { page: 'notfound' };
+    }
+    case 'grants': {
+      if (parts.length === 1) return { page: 'grants', tab: 'mine', id: null };
+      if (parts.length > 2) return { page: 'notfound' };
+      if (parts[1] === 'mine' || parts[1] === 'issued' || parts[1] === 'all') return { page: 'grants', tab: parts[1], id: null };
+      const id = positiveInt(parts[1]);
+      return id ? { page: 'grants', tab: 'mine', id } : { page: 'notfound' };
+    }
+    case 'working-relationships':
+      return parts.length === 1 ? { page: 'working-relationships' } : { page: 'notfound' };
+    case 'evidence':
+      return parts.length === 2 && parts[1] === 'verify' ? { page: 'evidence-verify' } : { page: 'notfound' };
     default:
       return { page: 'notfound' };
   }
@@ -148,6 +173,18 @@ export function href(route: Route): string {
       return '#/map';
     case 'wall':
       return route.viewId ? `#/wall/${route.viewId}` : '#/wall';
+    case 'data-requests':
+      return route.tab === 'mine' ? '#/data-requests' : `#/data-requests/${route.tab}`;
+    case 'data-request-new':
+      return '#/data-requests/new';
+    case 'data-request':
+      return `#/data-requests/${route.id}`;
+    case 'grants':
+      return route.id ? `#/grants/${route.id}` : route.tab === 'mine' ? '#/grants' : `#/grants/${route.tab}`;
+    case 'working-relationships':
+      return '#/working-relationships';
+    case 'evidence-verify':
+      return '#/evidence/verify';
     case 'home':
       return '#/';
     default:

@@ -48,6 +48,18 @@ export const canPlayVideo = (u: User) =>
   hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'camera_admin');
 /** Places and releases evidence holds (hold_write). */
 export const canWriteHolds = (u: User) => hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'supervision_officer');
+/**
+ * Files or decides data requests and holds or issues grants (Art. 16.3): the requesters (outside agencies,
+ * officers and leaders inside), the deciders and the auditors; the server decides each step.
+ */
+export const canShareData = (u: User) =>
+  hasRole(u, 'external_requester', 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'auditor');
+/** Files a data request (data_request_write): outside requesters, and officers and leaders inside customs. */
+export const canFileRequest = (u: User) =>
+  hasRole(u, 'external_requester', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer');
+/** The register of working relationships: everyone inside customs reads it (admin and the system operator's leadership keep it). */
+export const canSeeRelationships = (u: User) =>
+  hasRole(u, 'admin', 'hq_leader', 'unit_leader', 'shift_leader', 'duty_officer', 'supervision_officer', 'office_officer', 'camera_admin', 'auditor');
 /** Drafts, submits and publishes rosters. */
 export const canWriteRoster = (u: User) => hasRole(u, 'admin', 'office_officer');
 /** Approves rosters (and may publish them). */

@@ -2,17 +2,16 @@
 // recordings on a zoomable timeline (CameraPlayback.tsx), and the evidence holds (giữ dữ liệu làm chứng
 // cứ) that keep its recordings from retention.
 import { useCallback, useState } from 'preact/hooks';
-import { ApiError, casesApi, videoApi, type Camera, type Hold, type ProbeResult } from '../api';
-import { unitNameIn, unitTimeZone } from '../cases';
+import { ApiError, sharingApi, videoApi, type Camera, type CameraGrant, type Grant, type Hold, type ProbeResult } from '../api';
+import { resolveCase, unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
 import { useAction, useCustomsUnits, useLoad, useNow } from '../hooks';
 import { t } from '../i18n';
 import { useLiveTopic, type LiveEvent } from '../live';
 import { navigate } from '../router';
-import { canPlayVideo, canWriteCameras, canWriteHolds, useApp } from '../session';
+import { canPlayVideo, canSeeCameras, canWriteCameras, canWriteHolds, useApp } from '../session';
 import { announceHoldsChanged } from '../timeline';
 import { LiveWithReplay } from '../livetile';
-import { fold } from '../tree';
 import { Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
 import {
   bilingual,
@@ -34,12 +33,21 @@ import {
 import { OpenOutage } from './CameraOutages';
 import { CameraPlayback } from './CameraPlayback';
 import { CameraStateBadge, RecordingDot } from './Cameras';
+import { GrantWindow } from './SharingParts';
 
 export function CameraDetailPage({ cameraId }: { cameraId: number }) {
   const { user } = useApp();
   const units = useCustomsUnits();
   const load = useLoad((signal) => videoApi.camera(cameraId, signal), [cameraId], { live: true });
   const camera = load.data;
+  // Without a role that reads cameras, the camera is seen under a grant (Art. 16.3): the grant in force
+  // that names it, when the camera's answer does not carry it.
+  const viaGrant = !canSeeCameras(user);
+  const heldLoad = useLoad(
+    (signal) => (viaGrant ? sharingApi.grants({ view: 'mine', status: 'active' }, signal).then((gs) => grantOf(gs, cameraId)) : Promise.resolve(null)),
+    [viaGrant, cameraId],
+  );
+  const held = heldLoad.data;
   const { error } = load;
   const [span, setSpan] = useState<{ from: number; to: number } | null>(null);
   const now = useNow(15_000);
@@ -58,39 +66,52 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
     const forbidden = error instanceof ApiError && error.status === 403;
     return <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />;
   }
-  if (!camera) return <Loading />;
+  if (!camera || (viaGrant && !camera.grant && heldLoad.loading)) return <Loading />;
   const tz = unitTimeZone(units, camera.unit_id);
+  // Outside customs the camera is seen under a grant (Art. 16.3): only what it gives, with its window.
+  const grant = camera.grant ?? held ?? null;
+  const live = grant ? grant.data_types.includes('live') : canPlayVideo(user);
+  const playback = grant ? grant.data_types.some((d) => d === 'recordings' || d === 'snapshots') : canPlayVideo(user);
 
   return (
     <section class="camera-detail" data-camera-id={camera.id}>
       <div class="page-head">
         <h1>{t('camera.detailTitle', { name: camera.name })}</h1>
         <CameraStateBadge state={camera.state} />
-        <a class="btn push-right" href="#/cameras">
-          {t('camera.backToList')}
+        <a class="btn push-right" href={grant ? '#/grants' : '#/cameras'}>
+          {grant ? t('grant.title') : t('camera.backToList')}
         </a>
       </div>
       <ProblemBox error={error} />
-      {canPlayVideo(user) ? (
+      {grant ? <GrantWindow grant={grant} tz={tz} now={now} /> : null}
+      {live ? (
         <section class="panel live-panel" aria-labelledby="cam-live-h">
           <h2 id="cam-live-h">{t('live.title')}</h2>
-          <LiveWithReplay camera={camera} tz={tz} canReplay={canPlayVideo(user)} mediaUrl={videoApi.mediaUrl} />
+          <LiveWithReplay camera={camera} tz={tz} canReplay={playback && (!grant?.to || Date.parse(grant.to) > now)} mediaUrl={videoApi.mediaUrl} />
         </section>
       ) : null}
-      {camera.owner === 'enterprise' ? <OpenOutage cameraId={camera.id} state={camera.state} tz={tz} now={now} /> : null}
-      <div class="camera-top">
-        <CameraFacts camera={camera} write={canWriteCameras(user)} />
-        <section class="panel" aria-labelledby="cam-status-h">
-          <h2 id="cam-status-h">{t('camera.status')}</h2>
-          <StatePanel camera={camera} now={now} tz={tz} />
-          <Probe cameraId={camera.id} />
-        </section>
-      </div>
-      {/* The timeline, playback and snapshots are all video_playback: without it the server refuses each. */}
-      {canPlayVideo(user) ? <CameraPlayback key={`${camera.id}-${tz}`} camera={camera} tz={tz} now={now} onSpan={setSpan} /> : null}
-      <HoldsPanel camera={camera} tz={tz} span={span} now={now} write={canWriteHolds(user)} />
+      {!grant && camera.owner === 'enterprise' ? <OpenOutage cameraId={camera.id} state={camera.state} tz={tz} now={now} /> : null}
+      {grant ? null : (
+        <div class="camera-top">
+          <CameraFacts camera={camera} write={canWriteCameras(user)} />
+          <section class="panel" aria-labelledby="cam-status-h">
+            <h2 id="cam-status-h">{t('camera.status')}</h2>
+            <StatePanel camera={camera} now={now} tz={tz} />
+            <Probe cameraId={camera.id} />
+          </section>
+        </div>
+      )}
+      {/* The timeline, playback and snapshots are all video_playback (or a grant's recordings): without it the server refuses each. */}
+      {playback ? <CameraPlayback key={`${camera.id}-${tz}`} camera={camera} tz={tz} now={now} onSpan={setSpan} grant={grant} /> : null}
+      {grant ? null : <HoldsPanel camera={camera} tz={tz} span={span} now={now} write={canWriteHolds(user)} />}
     </section>
   );
+}
+
+/** The window of the first grant in force that names the camera. */
+export function grantOf(grants: Grant[], cameraId: number): CameraGrant | null {
+  const g = grants.find((x) => x.status === 'active' && x.camera_ids.includes(cameraId));
+  return g ? { id: g.id, expires_at: g.expires_at, from: g.from, to: g.to, mode: g.mode, data_types: g.data_types } : null;
 }
 
 function CameraFacts({ camera: c, write }: { camera: Camera; write: boolean }) {
@@ -243,14 +264,6 @@ export function Probe({ cameraId, probe = videoApi.probe }: { cameraId: number; 
 }
 
 // ---- evidence holds -----------------------------------------------------------------------------
-
-/** A case number ("HP-2026-0012") or id → the case id; null when none is given; undefined when not found. */
-async function resolveCase(ref: string): Promise<number | null | undefined> {
-  if (!ref) return null;
-  if (/^\d+$/.test(ref)) return Number(ref);
-  const found = await casesApi.cases({ q: ref });
-  return found.items.find((c) => fold(c.number) === fold(ref))?.id;
-}
 
 export function HoldsPanel({
   camera,

@@ -3,7 +3,7 @@
 // when paused, a typed time to jump to, a playhead that follows the picture, and clips chained one
 // after another. The logic lives in ../timeline.ts; this file draws it and talks to the server.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, casesApi, GAP_CAUSES, MAX_PAGE, videoApi, type Camera, type Case, type Hold } from '../api';
+import { ApiError, casesApi, GAP_CAUSES, MAX_PAGE, videoApi, type Camera, type CameraGrant, type Case, type Hold } from '../api';
 import { formatDateTime, parseViDate } from '../format';
 import { t } from '../i18n';
 import { Field, ProblemBox } from '../ui';
@@ -41,6 +41,8 @@ import {
 } from '../timeline';
 import { barTitle, causesIn, gapAt, gapCauseName, timelineBars, type Bar } from '../video';
 import { useLoad, useNow } from '../hooks';
+import { ExportDialog } from './Evidence';
+import { GrantWindow } from './SharingParts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const pct = (f: number) => `${(f * 100).toFixed(4)}%`;
@@ -402,18 +404,27 @@ async function clipBounds(url: string): Promise<{ first: number | null; last: nu
 
 const isProblem = (x: unknown): x is { problem: unknown } => !!x && typeof x === 'object' && 'problem' in x;
 
+/** The day the timeline opens on: today, or the last day of a grant's window that ended before now. */
+function grantDay(grant: CameraGrant | null, now: number): number {
+  const end = grant?.to ? Date.parse(grant.to) : NaN;
+  return Number.isFinite(end) && end < now ? end - 1 : now;
+}
+
 export function CameraPlayback({
   camera,
   tz,
   now: pageNow,
   onSpan,
+  grant = null,
 }: {
   camera: Pick<Camera, 'id' | 'name' | 'live'>;
   tz: string;
   now: number;
   onSpan: (span: { from: number; to: number } | null) => void;
+  /** Outside customs: the grant the camera is played under; the timeline opens on its window. */
+  grant?: CameraGrant | null;
 }) {
-  const [view, setView] = useState<View>(() => dayView(pageNow, tz));
+  const [view, setView] = useState<View>(() => dayView(grantDay(grant, pageNow), tz));
   const tickNow = useNow(view.zoom >= 2 ? 1_000 : 15_000);
   const now = Math.max(pageNow, tickNow);
   const [selected, setSelected] = useState<number | null>(null);
@@ -478,8 +489,11 @@ export function CameraPlayback({
   const markers = useMemo(() => caseMarkers(cases, camera, view, tz), [cases, camera.id, camera.name, view.start, view.end, tz]);
   const limit = Math.min(rec ? rec.span.to : now, now);
 
+  // The span chosen: the clip playing, else an hour from the time picked (what a hold or an export takes).
+  const chosen = clip ? { from: clip.first, to: clip.last } : selected !== null ? { from: selected, to: Math.min(selected + HOUR, Math.max(now, selected + 60_000)) } : null;
+  const [exporting, setExporting] = useState<{ from: number; to: number } | null>(null);
   useEffect(() => {
-    onSpan(clip ? { from: clip.first, to: clip.last } : selected !== null ? { from: selected, to: Math.min(selected + HOUR, Math.max(now, selected + 60_000)) } : null);
+    onSpan(chosen);
   }, [clip, selected]);
 
   // ---- playing
@@ -665,6 +679,7 @@ export function CameraPlayback({
   return (
     <section class="panel timeline-panel" aria-labelledby="timeline-h" data-testid="playback">
       <h2 id="timeline-h">{t('timeline.title')}</h2>
+      {grant ? <GrantWindow grant={grant} tz={tz} now={now} /> : null}
       <form class="filters" onSubmit={jump} aria-label={t('playback.jumpTitle')} noValidate>
         <Field id="tl-day" label={t('timeline.day')} error={jumpErrors.date}>
           {(a) => <input {...a} class="date" inputMode="numeric" placeholder={t('audit.datePlaceholder')} value={dateInput} onInput={(e) => setDateInput(e.currentTarget.value)} />}
@@ -775,7 +790,21 @@ export function CameraPlayback({
         <button type="button" class="btn" disabled={shotAt === null} onClick={() => shotAt !== null && setSnapAt(shotAt)}>
           {t('snapshot.button', { time: shotAt !== null ? timeText(shotAt, tz) : '—' })}
         </button>
+        {!grant || grant.mode === 'download' ? (
+          <button type="button" class="btn" disabled={!chosen} onClick={() => setExporting(chosen)} data-testid="export-range">
+            {t('export.button')}
+          </button>
+        ) : null}
       </div>
+      {exporting ? (
+        <ExportDialog
+          key={`${exporting.from}-${exporting.to}`}
+          input={{ camera_id: camera.id, from: iso(exporting.from), to: iso(exporting.to) }}
+          what={t('export.ofRange', { name: camera.name })}
+          tz={tz}
+          onClose={() => setExporting(null)}
+        />
+      ) : null}
       {snapUrl && snapAt !== null ? (
         <figure class="snapshot" data-testid="snapshot">
           {snapError ? (

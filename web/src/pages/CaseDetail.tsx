@@ -25,12 +25,13 @@ import { formatDateTime } from '../format';
 import { useAction, useLoad, useUnits } from '../hooks';
 import { pick, t } from '../i18n';
 import { useLiveTopic, type LiveEvent } from '../live';
-import { useApp } from '../session';
+import { canPlayVideo, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 import { CaseStatusBadge, SeverityBadge } from './Cases';
 import { RelayPanel } from './CaseRelay';
 import { CoordinationTable } from './Coordination';
+import { CaseEvidence } from './Evidence';
 
 export function CaseDetailPage({ caseId }: { caseId: number }) {
   const { user } = useApp();
@@ -120,6 +121,7 @@ export function CaseDetailPage({ caseId }: { caseId: number }) {
       <Actions c={c} actions={actions} onDone={done} />
       <Proposals c={c} canPropose={actions.includes('propose')} tz={tz} onDone={done} />
       <Coordination c={c} canCreate={actions.includes('coordinate')} units={units} tz={tz} onDone={done} />
+      {c.status === 'draft' ? null : <CaseEvidence caseId={c.id} tz={tz} canAttach={canPlayVideo(user) && c.status !== 'closed'} />}
       <section class="panel" aria-labelledby="timeline-h">
         <h2 id="timeline-h">{t('cases.timeline')}</h2>
         <Timeline items={timeline} tz={tz} />
