@@ -15,16 +15,32 @@ namespace watchfloor::api {
 namespace {
 
 // What an export of a camera's footage may be, decided in one place: who may take footage out, under which
-// data-sharing grant, and with which watermark. Today: those who may play the camera back, no grant, no
-// watermark. (Art. 16.3: an export under a grant carries the grant's id and a watermark naming the requester.)
+// data-sharing grant, and with which watermark. Taking footage out is a download: by role, those who may play the
+// camera back; under a grant (Art. 16.3), only a `download` grant covering the range. An export for anyone outside
+// the unit that operates the camera (a grant's holder, the sector's watchers, another province) carries a visible
+// watermark naming who took it, under which grant, and when.
 struct ExportAuth {
   std::optional<int64_t> grant_id;
   std::optional<std::string> watermark;
 };
 
-ExportAuth authorise_export(http::Context& ctx, Services& /*s*/, const video::Camera& camera, int64_t /*from_ms*/, int64_t /*to_ms*/) {
-  ctx.require(auth::Action::video_playback, {camera.unit_id});
-  return {};
+ExportAuth authorise_export(http::Context& ctx, Services& s, const video::Camera& camera, int64_t from_ms, int64_t to_ms) {
+  auth::Target t;
+  t.span_ms = std::pair{from_ms, to_ms};
+  t.download = true;
+  ExportAuth out;
+  out.grant_id = require_video(ctx, s, camera, auth::Action::video_playback, t);
+  const auto& p = ctx.principal();
+  if (!out.grant_id && ctx.scope->contains(s.requests.operating_unit(camera.unit_id), p.unit_id)) return out;
+  auto user = s.users.get(p.user_id);
+  auto unit = s.units.get(p.unit_id);
+  std::string at = video::local_iso8601(s.clock.now_ms(), std::string(core::kDefaultTimeZone));  // 2026-12-06T14:05:09+07:00
+  std::string when = at.substr(8, 2) + "/" + at.substr(5, 2) + "/" + at.substr(0, 4) + " " + at.substr(11, 5);
+  out.watermark = fmt::format("Trích xuất cho: {} – {}\n{}\nLúc {} (giờ Việt Nam)", user ? user->full_name : p.username,
+                              unit ? unit->name_vi : "",
+                              out.grant_id ? fmt::format("Theo quyền khai thác số {}", *out.grant_id) : std::string("Ngoài đơn vị quản lý camera"),
+                              when);
+  return out;
 }
 
 using auth::Action;
@@ -32,18 +48,10 @@ using core::Need;
 using core::Problem;
 using nlohmann::json;
 
-std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, Need need) {
-  auto v = b.string(f, need, 40);
-  if (!v) return std::nullopt;
-  auto ms = core::parse_iso8601(*v);
-  if (!ms) b.error(b.path(f), "Thời gian phải theo ISO 8601", "Time must be ISO 8601");
-  return ms;
-}
-
 // The camera a body names: unknown, or hidden from the caller, is the field's error.
 video::Camera body_camera(http::Context& ctx, Services& s, int64_t id) {
   auto c = s.catalog.camera(id);
-  if (!c || !ctx.may(Action::camera_read, {c->unit_id})) throw Problem::field("camera_id", "Không có camera này", "No such camera");
+  if (!c || !ctx.may(Action::camera_read, auth::Target::of_camera(c->unit_id, c->id))) throw Problem::field("camera_id", "Không có camera này", "No such camera");
   return *c;
 }
 

@@ -195,10 +195,11 @@ http::Response list_requests(http::Context& ctx, Services& s) {
       throw Problem(403, "forbidden", "Only leaders and auditors see all requests", "Chỉ lãnh đạo và kiểm tra viên xem được mọi yêu cầu");
   }
   size_t scanned = 0;
-  auto rows = s.requests.list(q, &scanned);
+  int64_t last = 0;
+  auto rows = s.requests.list(q, &scanned, &last);
   json items = json::array();
   for (const auto& r : rows) items.push_back(request_json(ctx, s, r));
-  return http::Response::json(200, paged(std::move(items), pg, scanned, rows.empty() ? json() : json(rows.back().id)));
+  return http::Response::json(200, paged(std::move(items), pg, scanned, last ? json(last) : json()));
 }
 
 http::Response create_request(http::Context& ctx, Services& s) {
@@ -211,6 +212,10 @@ http::Response create_request(http::Context& ctx, Services& s) {
   b.finish();
   if (in.case_id && ctx.scope->is_external(ctx.principal().unit_id))
     throw Problem::field("case_id", "Đơn vị ngoài ngành nêu vụ việc trong phần căn cứ", "An outside agency names the case in the reference");
+  if (in.case_id) {  // only a case the requester may read
+    auto c = s.cases.get(*in.case_id);
+    if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::field("case_id", "Không có vụ việc này", "No such case");
+  }
   auto r = s.requests.submit(in, ctx.principal().unit_id, ctx.actor());
   return http::Response::json(201, request_json(ctx, s, r));
 }
@@ -243,8 +248,8 @@ http::Response decide_request(http::Context& ctx, Services& s) {
     sharing::Scope given = r.scope;  // what the narrower scope leaves out stays as asked
     if (nb.has("data_types")) given.data_types = strings(nb, "data_types", Need::required, sharing::kDataTypes).value_or(given.data_types);
     if (nb.has("camera_ids")) given.camera_ids = ids(nb, "camera_ids", 200);
-    if (nb.has("from")) given.from_ms = time_field(nb, "from", Need::required);
-    if (nb.has("to")) given.to_ms = time_field(nb, "to", Need::required);
+    if (nb.has("from")) given.from_ms = nb.raw("from")->is_null() ? std::nullopt : time_field(nb, "from", Need::required);
+    if (nb.has("to")) given.to_ms = nb.raw("to")->is_null() ? std::nullopt : time_field(nb, "to", Need::required);
     if (nb.has("mode")) given.mode = choice(nb, "mode", Need::required, sharing::kModes).value_or(given.mode);
     if (nb.has("access_days")) given.access_days = nb.integer("access_days", Need::required).value_or(given.access_days);
     b.adopt(nb);

@@ -98,6 +98,24 @@ json camera_json(Services& s, const video::Camera& c) {
   return with_names(s, j);
 }
 
+// A camera as the caller may see it. Seen only through a data-sharing grant (Art. 16.3): its name, place and
+// state, and the grant's window — not its addresses, credentials or retention.
+json camera_json(http::Context& ctx, Services& s, const video::Camera& c) {
+  json j = camera_json(s, c);
+  auto grant = auth::via_grant(ctx.principal(), Action::camera_read, auth::Target::of_camera(c.unit_id, c.id), *ctx.scope);
+  if (!grant) return j;
+  json shown = json::object();
+  for (const char* k : {"id", "name", "site_id", "unit_id", "unit_name", "unit_name_en", "owner", "owner_name", "enabled", "state",
+                        "state_since", "live"})
+    if (j.contains(k)) shown[k] = j[k];
+  if (auto rec = s.grants.get(*grant)) {
+    json w = sharing::to_json(*rec, s.clock.now_ms());
+    shown["grant"] = {{"id", rec->id},       {"expires_at", w["expires_at"]}, {"from", w["from"]},
+                      {"to", w["to"]},       {"mode", w["mode"]},             {"data_types", w["data_types"]}};
+  }
+  return shown;
+}
+
 // ?from=&to= as 90 kHz wall times; to − from within `max_ms`.
 std::pair<int64_t, int64_t> span_90k(http::Context& ctx, Services& s, int64_t default_ms, int64_t max_ms) {
   int64_t now = s.clock.now_ms();
@@ -213,26 +231,15 @@ http::Response list_cameras(http::Context& ctx, Services& s) {
   json items = json::array();
   std::set<int64_t> listed;
   for (const auto& c : cameras)
-    if (ctx.may(Action::camera_read, auth::Target::of_camera(c.unit_id, c.id))) items.push_back(camera_json(s, c)), listed.insert(c.id);
-  // Art. 16.3: the cameras a grant gives, on the first page, each with the grant's window.
-  const auto& grants = ctx.principal().data_grants;
-  if (!grants.empty() && !pg.after) {
-    for (const auto& g : grants)
+    if (ctx.may(Action::camera_read, auth::Target::of_camera(c.unit_id, c.id))) items.push_back(camera_json(ctx, s, c)), listed.insert(c.id);
+  // Art. 16.3: the cameras a grant gives, on the first page.
+  if (!pg.after)
+    for (const auto& g : ctx.principal().data_grants)
       for (int64_t id : g.lapsed ? std::vector<int64_t>{} : g.cameras)
         if (auto c = s.catalog.camera(id); c && !listed.count(id) && (!q.site_id || *q.site_id == c->site_id)) {
-          items.push_back(camera_json(s, *c));
+          items.push_back(camera_json(ctx, s, *c));
           listed.insert(id);
         }
-    for (auto& item : items)
-      for (const auto& g : grants)
-        if (!g.lapsed && std::find(g.cameras.begin(), g.cameras.end(), item["id"].get<int64_t>()) != g.cameras.end())
-          if (auto rec = s.grants.get(g.id)) {
-            json w = sharing::to_json(*rec, s.clock.now_ms());
-            item["grant"] = {{"id", rec->id}, {"expires_at", w["expires_at"]}, {"from", w["from"]}, {"to", w["to"]},
-                             {"mode", w["mode"]}, {"data_types", w["data_types"]}};
-            break;
-          }
-  }
   json last;
   if (!cameras.empty())
     if (auto site = s.catalog.site(cameras.back().site_id)) last = json::array({site->name, cameras.back().name, cameras.back().id});
@@ -248,7 +255,7 @@ http::Response create_camera(http::Context& ctx, Services& s) {
 }
 
 http::Response get_camera(http::Context& ctx, Services& s) {
-  return http::Response::json(200, camera_json(s, load_camera(ctx, s)));
+  return http::Response::json(200, camera_json(ctx, s, load_camera(ctx, s)));
 }
 
 http::Response update_camera(http::Context& ctx, Services& s) {

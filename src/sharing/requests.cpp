@@ -137,7 +137,7 @@ std::optional<DataRequest> Requests::get(int64_t id) {
   return r;
 }
 
-std::vector<DataRequest> Requests::list(const RequestQuery& q, size_t* scanned) {
+std::vector<DataRequest> Requests::list(const RequestQuery& q, size_t* scanned, int64_t* last_id) {
   std::string sql = std::string(kSelect) + " WHERE 1 = 1";
   std::vector<store::Value> params;
   if (q.view == "mine") sql += " AND (r.requester_id = ? OR r.requester_unit_id = ?)", params.insert(params.end(), {q.user, q.user_unit});
@@ -146,6 +146,7 @@ std::vector<DataRequest> Requests::list(const RequestQuery& q, size_t* scanned) 
   if (q.before) sql += " AND r.id < ?", params.emplace_back(*q.before);
   auto rows = db_.query(sql + " ORDER BY r.id DESC LIMIT ?", [&] { auto p = params; p.emplace_back(q.limit); return p; }());
   if (scanned) *scanned = rows.size();
+  if (last_id && !rows.empty()) *last_id = rows.back().i64("id");
   std::vector<DataRequest> out;
   auto tree = units_.tree();
   std::optional<supervision::Directory> dir;
@@ -165,6 +166,10 @@ std::vector<DataRequest> Requests::list(const RequestQuery& q, size_t* scanned) 
     out.push_back(std::move(r));
   }
   return out;
+}
+
+int64_t Requests::operating_unit(int64_t camera_unit) {
+  return sharing::operating_unit(supervision::read_directory(db_, units_, duty_, clock_.now_ms()), camera_unit);
 }
 
 std::vector<int64_t> Requests::deciders(const DataRequest& r) {
@@ -292,8 +297,9 @@ DataRequest Requests::decide(int64_t id, const std::string& decision, const std:
     std::optional<Scope> given;
     if (decision == "approve") given = r.scope;
     if (decision == "approve_narrower") {
-      check_scope(*narrower, "narrower.");
-      const Scope& n = *narrower;
+      Scope n = *narrower;
+      if (!needs_range(n)) n.from_ms = n.to_ms = std::nullopt;  // live only: the recordings' range falls away
+      check_scope(n, "narrower.");
       if (!contains_all(r.scope.camera_ids, n.camera_ids))
         throw Problem::field("narrower.camera_ids", "Chỉ được chọn trong các camera đã yêu cầu", "Only cameras the request asked for");
       if (!contains_all(r.scope.data_types, n.data_types))

@@ -44,11 +44,13 @@ class Requests {
   // missing, reversed, in the future or longer than the maximum, too many cameras, too long an access.
   DataRequest submit(const RequestInput& in, int64_t requester_unit, const audit::Actor& by);
   std::optional<DataRequest> get(int64_t id);
-  // Newest first; the scanned count for paging is the size of the answer before filtering by relation.
-  std::vector<DataRequest> list(const RequestQuery& q, size_t* scanned = nullptr);
+  // Newest first. For paging: the rows read and the id of the last one, before filtering by relation and scope.
+  std::vector<DataRequest> list(const RequestQuery& q, size_t* scanned = nullptr, int64_t* last_id = nullptr);
   // What `user` is to the request now: "requester" (or of the requesting unit), "focal_point" while it waits
   // there, "decider" (the leadership that decides), or nullopt.
   std::optional<std::string> relation(const DataRequest& r, int64_t user);
+  // The unit that operates a camera's data (decision.h), for a camera of `camera_unit`.
+  int64_t operating_unit(int64_t camera_unit);
   // What `user` may do with it now: forward, decide, answer, withdraw.
   nlohmann::json can(const DataRequest& r, int64_t user);
 

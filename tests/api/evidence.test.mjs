@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startServer, login, run, makeTempDir } from './server.mjs';
 import { openWs } from './ws-client.mjs';
 import { startCamsim, until } from './camsim.mjs';
+import { zipEntries } from './bundle.mjs';
 
 const RECORDER = { segment_s: 6, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
 
@@ -23,24 +24,6 @@ function sql(db, q) {
 function filesUnder(dir) {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
-}
-
-// The entries of a stored ZIP (our bundles): name and where its bytes start, from the central directory.
-function zipEntries(buf) {
-  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = buf.readUInt16LE(end + 10);
-  let p = buf.readUInt32LE(end + 16);
-  const out = [];
-  for (let i = 0; i < count; i++) {
-    const nameLen = buf.readUInt16LE(p + 28);
-    const size = buf.readUInt32LE(p + 24);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
-    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    out.push({ name, data, size });
-    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-  }
-  return out;
 }
 
 let sim;

@@ -2,13 +2,15 @@
 // camera inside their coordination regulation; Hải Phòng's leadership approves; the requester plays the granted
 // recordings (a clip ffprobe decodes) and watches live, each use audited with the grant's id; a download under a
 // view grant is refused saying so; revoking the grant closes the open live view (4403) and refuses what follows.
+// Under a download grant, an export is a signed bundle naming the grant, its clip watermarked with the requester.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, login } from './server.mjs';
+import { startServer, login, run } from './server.mjs';
+import { zipEntries } from './bundle.mjs';
 import { startCamsim, until } from './camsim.mjs';
 import { connectWs } from './ws-client.mjs';
 
@@ -33,7 +35,7 @@ describe('data sharing under a grant', { timeout: 180_000 }, () => {
     const rel = await admin.post('/api/v1/working-relationships', {
       unit_id: unit('HP'), partner_unit_id: unit('LS'), basis_kind: 'regulation', basis_number: '38/QCPH-HQHP-HQLS',
       basis_date: '2025-01-10', basis_title: 'Quy chế phối hợp giám sát hàng quá cảnh', data_types: ['live', 'recordings'],
-      download: false, valid_from: '2025-01-10', valid_to: null,
+      download: true, valid_from: '2025-01-10', valid_to: null,
     });
     assert.equal(rel.status, 201, rel.text);
     const site = await admin.post('/api/v1/sites', { unit_id: unit('HP-CKKV1'), kind: 'seaport', name: 'Cảng Tân Vũ' });
@@ -120,5 +122,48 @@ describe('data sharing under a grant', { timeout: 180_000 }, () => {
     const grant = (await requester.get(`/api/v1/grants/${grantId}`)).json;
     assert.equal(grant.status, 'revoked');
     assert.ok(grant.uses >= 2, `uses counted: ${grant.uses}`);
+  });
+
+  test('an export under a download grant names the grant and burns in who took it, and still verifies', async () => {
+    const to = new Date(recordedFrom.getTime() + 5000);
+    const filed = await requester.post('/api/v1/data-requests', {
+      purpose: 'Lưu hồ sơ lô hàng quá cảnh', reference: 'Tờ trình số 58/TTr-HQLS', data_types: ['recordings'],
+      camera_ids: [camId], from: recordedFrom.toISOString(), to: to.toISOString(), mode: 'download', access_days: 1,
+    });
+    assert.equal(filed.status, 201, filed.text);
+    const decided = await decider.post(`/api/v1/data-requests/${filed.json.id}/decide`, { decision: 'approve', reasons: 'Đồng ý cung cấp' });
+    assert.equal(decided.status, 200, decided.text);
+    const from = new Date(recordedFrom.getTime() + 1000).toISOString();
+    const job = await requester.post('/api/v1/exports', { camera_id: camId, from, to: to.toISOString() });
+    assert.equal(job.status, 202, job.text);
+    const done = await until('the export', async () => {
+      const j = (await requester.get(`/api/v1/exports/${job.json.id}`)).json;
+      assert.notEqual(j.state, 'failed', JSON.stringify(j));
+      return j.state === 'done' ? j : null;
+    }, 90_000, 250);
+    const res = await fetch(server.url + done.download_url, { headers: { cookie: requester.cookie } });
+    assert.equal(res.status, 200);
+    const zip = Buffer.from(await res.arrayBuffer());
+    const entry = (name) => zipEntries(zip).find((e) => name.test(e.name));
+    const m = entry(/^manifest\.json$/);
+    const manifest = JSON.parse(zip.subarray(m.data, m.data + m.size).toString('utf8'));
+    assert.equal(manifest.grant_id, decided.json.grant_id);
+    assert.match(manifest.watermark.text, /Lý Thị Mai/);
+    assert.match(manifest.watermark.text, new RegExp(`quyền khai thác số ${decided.json.grant_id}`));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-share-'));
+    const file = path.join(dir, 'bundle.zip');
+    fs.writeFileSync(file, zip);
+    const verified = run(['evidence', 'verify', file]);
+    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    // The clip is re-encoded with the watermark: not the recording's bytes, and it decodes.
+    const clip = entry(/\.mp4$/);
+    const mp4 = path.join(dir, 'clip.mp4');
+    fs.writeFileSync(mp4, zip.subarray(clip.data, clip.data + clip.size));
+    const played = await fetch(`${server.url}/api/v1/cameras/${camId}/media.mp4?from=${from}&to=${to.toISOString()}`, { headers: { Cookie: admin.cookie } });
+    assert.ok(!Buffer.from(await played.arrayBuffer()).equals(zip.subarray(clip.data, clip.data + clip.size)));
+    const probe = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', mp4], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, probe.stderr);
+    assert.equal(probe.stderr.trim(), '');
+    assert.ok(Number(probe.stdout.trim()) > 10, probe.stdout);
   });
 });

@@ -1366,6 +1366,8 @@ TEST_F(Matrix, Art16_3_AGrantGivesExactlyWhatWasDecidedForAsLongAsDecided) {
   ASSERT_EQ(cams.size(), 1u) << cams;
   EXPECT_EQ(cams[0]["id"], cam);
   EXPECT_EQ(cams[0]["grant"]["mode"], "view");
+  EXPECT_FALSE(cams[0].contains("main_url")) << "an outside grantee does not learn the camera's address";
+  EXPECT_FALSE(body_of(call(kExternal, "GET", fmt::format("/api/v1/cameras/{}", cam))).contains("main_url"));
 
   // The grant-enforcement matrix: each refusal a 403 problem saying why, audited with the camera.
   auto refusals = [&] { return inst_->audit.list({.action_prefix = "grant.refused"}).size(); };
@@ -1383,7 +1385,9 @@ TEST_F(Matrix, Art16_3_AGrantGivesExactlyWhatWasDecidedForAsLongAsDecided) {
   EXPECT_NE(slug(call_as(&callers_->at(kExternal), "GET", fmt::format("/api/v1/cameras/{}/live", cam), "", kSameSite, true)).find("grant-data-type"),
             std::string::npos)
       << "live under a recordings-only grant";
-  EXPECT_EQ(refusals(), r0 + 3) << "each refusal audited";
+  auto exported = call(kExternal, "POST", "/api/v1/exports", {{"camera_id", cam}, {"from", at(now - 25 * hour)}, {"to", at(now - 25 * hour + 60'000)}});
+  EXPECT_NE(slug(exported).find("grant-mode"), std::string::npos) << "an export is a download: " << exported.body;
+  EXPECT_EQ(refusals(), r0 + 4) << "each refusal audited";
   EXPECT_TRUE(denied(media(other, now - 25 * hour, now - 25 * hour + 60'000).status)) << "another camera";
   EXPECT_TRUE(denied(call(kLsDuty, "GET", fmt::format("/api/v1/cameras/{}/media.mp4?from={}&to={}", cam, at(now - 25 * hour),
                                                         at(now - 25 * hour + 60'000))).status))
