@@ -8,6 +8,7 @@ import { formatDateTime } from '../format';
 import { useAction, useLoad } from '../hooks';
 import { pick, t } from '../i18n';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
+import { ReasonAction } from './SharingParts';
 import { formatBytes } from '../video';
 
 // ---- the case's evidence ---------------------------------------------------------------------------
@@ -138,37 +139,16 @@ function EvidenceTable({
 
 /** Removing asks for the reason; the hold it placed is cancelled, the record stays. */
 function RemoveEvidence({ caseId, e, onRemoved }: { caseId: number; e: EvidenceItem; onRemoved: () => void }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<string | undefined>();
-  const action = useAction();
-  if (!open)
-    return (
-      <button type="button" class="btn btn-small" onClick={() => setOpen(true)}>
-        {t('evidence.remove')}
-      </button>
-    );
   return (
-    <form
-      class="form"
-      noValidate
-      aria-label={t('evidence.remove')}
-      onSubmit={(ev) => {
-        ev.preventDefault();
-        if (!reason.trim()) return setLocal(t('rosters.reasonRequired'));
-        setLocal(undefined);
-        void action.run(async () => {
-          await evidenceApi.remove(caseId, e.id, reason.trim());
-          onRemoved();
-        });
+    <ReasonAction
+      id={`ev-remove-${e.id}`}
+      label={t('evidence.remove')}
+      reasonLabel={t('evidence.removeReason')}
+      act={async (reason) => {
+        await evidenceApi.remove(caseId, e.id, reason);
+        onRemoved();
       }}
-    >
-      <ProblemBox error={action.error} extra={unclaimedFieldErrors(action.error, ['reason'])} />
-      <Field id={`ev-remove-${e.id}`} label={t('evidence.removeReason')} required error={local ?? fieldError(action.error, 'reason')}>
-        {(a) => <textarea {...a} rows={2} value={reason} onInput={(x) => setReason(x.currentTarget.value)} />}
-      </Field>
-      <FormButtons busy={!!action.busy} label={t('evidence.remove')} onCancel={() => setOpen(false)} />
-    </form>
+    />
   );
 }
 

@@ -4,14 +4,14 @@ import { useState } from 'preact/hooks';
 import { GRANT_STATUSES, sharingApi, wholeList, type Grant } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
-import { useAction, useLoad, useNow, usePagedList, useUnits } from '../hooks';
+import { useLoad, useNow, usePagedList, useUnits } from '../hooks';
 import { t } from '../i18n';
 import { ListPage, type Column } from '../listpage';
 import { useApp } from '../session';
 import { accessModeName, expiryText } from '../sharing';
-import { ChoiceFilter, Field, fieldError, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
+import { ChoiceFilter, Loading, Notice, ProblemBox } from '../ui';
 import { canSeeAllRequests } from './DataRequests';
-import { dataTypesText, GrantStatusBadge } from './SharingParts';
+import { dataTypesText, GrantStatusBadge, ReasonAction } from './SharingParts';
 
 export type GrantTab = 'mine' | 'issued' | 'all';
 
@@ -115,48 +115,18 @@ function GrantCameras({ g }: { g: Grant }) {
 
 /** Revoking asks for the reason and takes effect at once (open live views close, downloads stop). */
 export function Revoke({ g, onRevoked }: { g: Grant; onRevoked: (g: Grant) => void }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<string | undefined>();
-  const action = useAction();
-  if (!open)
-    return (
-      <button type="button" class="btn btn-small btn-danger" onClick={() => setOpen(true)}>
-        {t('grant.revoke')}
-      </button>
-    );
   return (
-    <form
-      class="form revoke-form"
-      noValidate
-      aria-label={t('grant.revoke')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!reason.trim()) {
-          setLocal(t('grant.reasonRequired'));
-          return;
-        }
-        setLocal(undefined);
-        void action.run(async () => {
-          onRevoked(await sharingApi.revoke(g.id, reason.trim()));
-          setOpen(false);
-        });
-      }}
-    >
-      <p class="hint">{t('grant.revokeHint')}</p>
-      <ProblemBox error={action.error} extra={unclaimedFieldErrors(action.error, ['reason'])} />
-      <Field id={`revoke-${g.id}`} label={t('grant.revokeReason')} required error={local ?? fieldError(action.error, 'reason')}>
-        {(a) => <textarea {...a} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
-      </Field>
-      <div class="toolbar">
-        <button type="submit" class="btn btn-danger" disabled={!!action.busy}>
-          {t('grant.revokeConfirm')}
-        </button>
-        <button type="button" class="btn" onClick={() => setOpen(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
+    <ReasonAction
+      id={`revoke-${g.id}`}
+      label={t('grant.revoke')}
+      reasonLabel={t('grant.revokeReason')}
+      confirmLabel={t('grant.revokeConfirm')}
+      hint={t('grant.revokeHint')}
+      danger
+      formClass="form revoke-form"
+      requiredText={t('grant.reasonRequired')}
+      act={async (reason) => onRevoked(await sharingApi.revoke(g.id, reason))}
+    />
   );
 }
 

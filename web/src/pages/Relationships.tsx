@@ -10,7 +10,7 @@ import { hasRole, useApp } from '../session';
 import { basisName, relationshipForm, relationshipPatch, relationshipPayload, type RelationshipForm } from '../sharing';
 import { buildTree, flatten } from '../tree';
 import { Field, fieldError, FormButtons, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
-import { DataTypeChecks, dataTypesText } from './SharingParts';
+import { DataTypeChecks, dataTypesText, ReasonAction } from './SharingParts';
 
 const dmy = (iso: string | null) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
 
@@ -116,34 +116,14 @@ export function RelationshipsPage() {
 }
 
 function EndRelationship({ r, onEnded }: { r: Relationship; onEnded: (r: Relationship) => void }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<string | undefined>();
-  const action = useAction();
-  if (!open)
-    return (
-      <button type="button" class="btn btn-small btn-danger" onClick={() => setOpen(true)}>
-        {t('rel.end')}
-      </button>
-    );
   return (
-    <form
-      class="form"
-      noValidate
-      aria-label={t('rel.end')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!reason.trim()) return setLocal(t('rosters.reasonRequired'));
-        setLocal(undefined);
-        void action.run(async () => onEnded(await sharingApi.endRelationship(r.id, reason.trim())));
-      }}
-    >
-      <ProblemBox error={action.error} extra={unclaimedFieldErrors(action.error, ['reason'])} />
-      <Field id={`rel-end-${r.id}`} label={t('rel.endReason')} required error={local ?? fieldError(action.error, 'reason')}>
-        {(a) => <textarea {...a} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
-      </Field>
-      <FormButtons busy={!!action.busy} label={t('rel.end')} onCancel={() => setOpen(false)} />
-    </form>
+    <ReasonAction
+      id={`rel-end-${r.id}`}
+      label={t('rel.end')}
+      reasonLabel={t('rel.endReason')}
+      danger
+      act={async (reason) => onEnded(await sharingApi.endRelationship(r.id, reason))}
+    />
   );
 }
 

@@ -1,8 +1,11 @@
 // The pieces the data-sharing pages share (Art. 16.3): the data types ticked, the cameras chosen by
 // site from the catalogue, a grant's window and the badges of a request's and a grant's status.
+import { useState } from 'preact/hooks';
 import { DATA_TYPES, type CameraGrant, type CatalogueSite, type DataType, type SharedCamera } from '../api';
 import { formatDateTime } from '../format';
+import { useAction } from '../hooks';
 import { t } from '../i18n';
+import { Field, fieldError, ProblemBox, unclaimedFieldErrors } from '../ui';
 import { accessModeName, chooseSite, dataTypeName, expiryText, grantStatusName, requestStatusName, siteChoice, toggle } from '../sharing';
 
 export function RequestStatusBadge({ status }: { status: string }) {
@@ -120,5 +123,72 @@ export function GrantWindow({ grant, tz, now }: { grant: Pick<CameraGrant, 'expi
       · {dataTypesText(grant.data_types)} · {accessModeName(grant.mode)} ·{' '}
       {t('grant.expiresAt', { time: formatDateTime(grant.expires_at, { timeZone: tz }) })} ({expiryText(grant.expires_at, now)})
     </div>
+  );
+}
+
+/**
+ * A button that opens a short form asking for the reason, then runs `act(reason)`: ending a relationship,
+ * revoking a grant, removing evidence. The reason is required; the server's field error shows at the field.
+ */
+export function ReasonAction({
+  id,
+  label,
+  reasonLabel,
+  confirmLabel,
+  hint,
+  danger = false,
+  formClass = 'form',
+  requiredText = t('rosters.reasonRequired'),
+  act,
+}: {
+  id: string;
+  label: string;
+  reasonLabel: string;
+  confirmLabel?: string;
+  hint?: string;
+  danger?: boolean;
+  formClass?: string;
+  requiredText?: string;
+  act: (reason: string) => Promise<unknown>;
+}) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [local, setLocal] = useState<string | undefined>();
+  const action = useAction();
+  if (!open)
+    return (
+      <button type="button" class={`btn btn-small${danger ? ' btn-danger' : ''}`} onClick={() => setOpen(true)}>
+        {label}
+      </button>
+    );
+  return (
+    <form
+      class={formClass}
+      noValidate
+      aria-label={label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!reason.trim()) return setLocal(requiredText);
+        setLocal(undefined);
+        void action.run(async () => {
+          await act(reason.trim());
+          setOpen(false);
+        });
+      }}
+    >
+      {hint ? <p class="hint">{hint}</p> : null}
+      <ProblemBox error={action.error} extra={unclaimedFieldErrors(action.error, ['reason'])} />
+      <Field id={id} label={reasonLabel} required error={local ?? fieldError(action.error, 'reason')}>
+        {(a) => <textarea {...a} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+      </Field>
+      <div class="toolbar">
+        <button type="submit" class={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={!!action.busy}>
+          {action.busy ? t('common.saving') : (confirmLabel ?? label)}
+        </button>
+        <button type="button" class="btn" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }
