@@ -169,11 +169,22 @@ std::vector<DataRequest> Requests::list(const RequestQuery& q, size_t* scanned, 
 }
 
 int64_t Requests::operating_unit(int64_t camera_unit) {
-  return sharing::operating_unit(supervision::read_directory(db_, units_, duty_, clock_.now_ms()), camera_unit);
+  return sharing::operating_unit(*directory(), camera_unit);
+}
+
+std::shared_ptr<const supervision::Directory> Requests::directory() {
+  int64_t now = clock_.now_ms();
+  std::lock_guard lock(directory_mu_);
+  if (!directory_ || now - directory_at_ >= 1000 || now < directory_at_) {
+    directory_ = std::make_shared<const supervision::Directory>(supervision::read_directory(db_, units_, duty_, now));
+    directory_at_ = now;
+  }
+  return directory_;
 }
 
 std::vector<int64_t> Requests::deciders(const DataRequest& r) {
-  auto dir = supervision::read_directory(db_, units_, duty_, clock_.now_ms());
+  auto held = directory();  // keeps the snapshot alive while it is read
+  const auto& dir = *held;
   std::vector<int64_t> out;
   if (const auto* u = dir.unit(r.routing.decider_unit_id))
     for (const auto* p : supervision::leadership_of(dir, *u)) out.push_back(p->user_id);
@@ -181,7 +192,8 @@ std::vector<int64_t> Requests::deciders(const DataRequest& r) {
 }
 
 std::vector<int64_t> Requests::focal_people(const DataRequest& r) {
-  auto dir = supervision::read_directory(db_, units_, duty_, clock_.now_ms());
+  auto held = directory();  // keeps the snapshot alive while it is read
+  const auto& dir = *held;
   std::vector<int64_t> out;
   if (const auto* top = dir.unit(r.routing.decider_unit_id))
     for (const auto* p : supervision::focal_point_people(dir, *top)) out.push_back(p->user_id);

@@ -5,6 +5,8 @@
 // refuses, always with reasons; an approval issues a grant (grants.h). Each step is one unit of work with its
 // audit entry and the notifications it owes (the inbox).
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "sharing/relationships.h"
 #include "store/db.h"
 #include "supervision/inbox.h"
+#include "supervision/routing.h"
 #include "video/catalog.h"
 
 namespace watchfloor::sharing {
@@ -62,6 +65,9 @@ class Requests {
 
  private:
   void check_scope(const Scope& s, const char* prefix);
+  // Who leads and who is the focal point, read at most once a second: a list of a hundred requests asks it for
+  // each of them. Routing at submission reads its own, current one.
+  std::shared_ptr<const supervision::Directory> directory();
   std::vector<int64_t> deciders(const DataRequest& r);
   std::vector<int64_t> focal_people(const DataRequest& r);
   DataRequest load(int64_t id);  // 404 when unknown
@@ -78,6 +84,9 @@ class Requests {
   Relationships& relationships_;
   Grants& grants_;
   const core::SharingConfig& limits_;
+  std::mutex directory_mu_;
+  std::shared_ptr<const supervision::Directory> directory_;
+  int64_t directory_at_ = 0;
 };
 
 }  // namespace watchfloor::sharing

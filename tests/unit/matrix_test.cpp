@@ -1283,7 +1283,10 @@ TEST_F(Matrix, Art16_3_WorkingRelationshipsAreKeptByAdminAndTheSystemOperatorsLe
   auto ended = call(kAdmin, "POST", path + "/end", {{"reason", "Thỏa thuận hết hiệu lực"}});
   ASSERT_EQ(ended.status, 200) << ended.body;
   EXPECT_FALSE(body_of(ended)["in_force"].get<bool>());
-  EXPECT_EQ(inst_->audit.list({.action_prefix = "relationship.", .object_type = "working_relationship", .object_id = created["id"].dump()}).size(), 3u)
+  audit::Filter changes;
+  changes.action_prefix = "relationship.";
+  changes.object_id = created["id"].dump();
+  EXPECT_EQ(inst_->audit.list(changes).size(), 3u)
       << "created, changed, ended: each audited";
 }
 
@@ -1370,7 +1373,9 @@ TEST_F(Matrix, Art16_3_AGrantGivesExactlyWhatWasDecidedForAsLongAsDecided) {
   EXPECT_FALSE(body_of(call(kExternal, "GET", fmt::format("/api/v1/cameras/{}", cam))).contains("main_url"));
 
   // The grant-enforcement matrix: each refusal a 403 problem saying why, audited with the camera.
-  auto refusals = [&] { return inst_->audit.list({.action_prefix = "grant.refused"}).size(); };
+  audit::Filter refused_filter;
+  refused_filter.action_prefix = "grant.refused";
+  auto refusals = [&] { return inst_->audit.list(refused_filter).size(); };
   auto media = [&](int64_t c, int64_t from, int64_t to, const std::string& extra = "") {
     return call(kExternal, "GET", fmt::format("/api/v1/cameras/{}/media.mp4?from={}&to={}{}", c, at(from), at(to), extra));
   };
