@@ -138,30 +138,28 @@ SharingRoute route_request(const Ask& ask, const std::vector<Relationship>& rela
                            const Directory& dir, const std::string& today) {
   SharingRoute out;
   // One operating unit for all the cameras asked for; cameras of several units are the sector's data.
-  std::optional<int64_t> op;
-  for (int64_t cu : ask.camera_units) {
-    int64_t o = operating_unit(dir, cu);
-    if (op && *op != o) {
-      op.reset();
-      break;
-    }
-    op = o;
-  }
   const org::Unit* requester = dir.unit(ask.requester_unit);
   const org::Unit* top = top_of(dir, ask.camera_units.empty() ? ask.requester_unit : ask.camera_units.front());
-  if (!op || ask.camera_units.empty()) {
+  int64_t op = 0;
+  bool one = !ask.camera_units.empty();
+  for (int64_t cu : ask.camera_units) {
+    int64_t o = operating_unit(dir, cu);
+    if (op != 0 && op != o) one = false;
+    op = o;
+  }
+  if (!one) {
     auto so = top ? top->designations.find("system_operator") : std::map<std::string, int64_t>::const_iterator{};
     op = top && so != top->designations.end() ? so->second : (top ? top->id : ask.requester_unit);
   }
-  out.operating_unit_id = *op;
-  const org::Unit* operating = dir.unit(*op);
+  out.operating_unit_id = op;
+  const org::Unit* operating = dir.unit(op);
   bool outside = requester && requester->external;
 
   // The relationships between the requester and the operating unit in force today, the one covering all first.
   const Relationship* basis = nullptr;
   std::vector<Reason> gaps;
   for (const auto& r : relationships) {
-    if (!r.in_force(today) || !contains(dir, r.partner_unit_id, ask.requester_unit) || !contains(dir, r.unit_id, *op)) continue;
+    if (!r.in_force(today) || !contains(dir, r.partner_unit_id, ask.requester_unit) || !contains(dir, r.unit_id, op)) continue;
     auto missing = uncovered(r, ask, dir);
     if (missing.empty()) {
       basis = &r;
@@ -173,9 +171,9 @@ SharingRoute route_request(const Ask& ask, const std::vector<Relationship>& rela
   std::string op_vi = operating ? operating->name_vi : "", op_en = operating ? operating->name_en : "";
 
   if (basis && scale.empty()) {
-    const org::Unit* decider = supervision::leadership_unit(dir, *op);
+    const org::Unit* decider = supervision::leadership_unit(dir, op);
     out.route = "operating_unit";
-    out.decider_unit_id = decider ? decider->id : *op;
+    out.decider_unit_id = decider ? decider->id : op;
     out.relationship_id = basis->id;
     out.basis_vi = basis->basis_vi();
     out.basis_en = basis->basis_en();
@@ -194,7 +192,7 @@ SharingRoute route_request(const Ask& ask, const std::vector<Relationship>& rela
   // Headquarters leadership, through the focal point (as Art. 16.4(c)).
   auto words = org::hq_words(dir.units);
   out.route = "hq_leadership";
-  out.decider_unit_id = top ? top->id : *op;
+  out.decider_unit_id = top ? top->id : op;
   if (top)
     if (auto f = top->designations.find("leadership_focal_point"); f != top->designations.end()) out.focal_unit_id = f->second;
   if (!basis && gaps.empty())
