@@ -37,3 +37,17 @@ export async function launchBrowser() {
     args: CHROMIUM_ARGS,
   });
 }
+
+/** "yyyy-MM-ddTHH:mm" of an instant in Vietnam time, as a datetime-local input takes it. */
+export function localInput(ms, zone = 'Asia/Ho_Chi_Minh') {
+  const s = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(ms));
+  return s.replace(' ', 'T');
+}

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { login as apiLogin, pickLogin, startServer } from '../api/server.mjs';
-import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
+import { assertConsoleBuilt, launchBrowser, localInput } from './browser.mjs';
 
 const TIMEOUT = 20000;
 const LIVE_WITHIN_MS = 1000;
@@ -12,20 +12,6 @@ const ZONE = 'Asia/Ho_Chi_Minh';
 
 function unitByCode(units, code) {
   return units.find((u) => u.code === code) ?? units.find((u) => u.code.endsWith(`-${code}`)) ?? null;
-}
-
-/** "yyyy-MM-ddTHH:mm" of an instant in Vietnam time, as a datetime-local input takes it. */
-function localInput(ms) {
-  const s = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(ms));
-  return s.replace(' ', 'T');
 }
 
 describe('operator console: cases', { timeout: 180000 }, () => {

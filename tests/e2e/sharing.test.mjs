@@ -5,25 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { login as apiLogin, pickLogin, startServer } from '../api/server.mjs';
-import { assertConsoleBuilt, launchBrowser } from './browser.mjs';
+import { assertConsoleBuilt, launchBrowser, localInput } from './browser.mjs';
 
 const TIMEOUT = 20000;
 const ZONE = 'Asia/Ho_Chi_Minh';
 const HOUR = 3600_000;
-
-/** "yyyy-MM-ddTHH:mm" of an instant in Vietnam time, as a datetime-local input takes it. */
-function localInput(ms) {
-  const s = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(ms));
-  return s.replace(' ', 'T');
-}
 
 describe('operator console: data sharing', { timeout: 240000 }, () => {
   let server;
