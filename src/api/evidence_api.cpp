@@ -30,6 +30,7 @@ ExportAuth authorise_export(http::Context& ctx, Services& s, const video::Camera
   t.download = true;
   ExportAuth out;
   out.grant_id = require_video(ctx, s, camera, auth::Action::video_playback, t);
+  if (out.grant_id) s.grants.used(*out.grant_id);  // the export's audit entry names it
   const auto& p = ctx.principal();
   if (!out.grant_id && ctx.scope->contains(s.requests.operating_unit(camera.unit_id), p.unit_id)) return out;
   auto user = s.users.get(p.user_id);

@@ -49,7 +49,7 @@ class LiveClient final : public http::WsHandler,
         if (auto sender = weak.lock()) sender->close(http::kWsForbidden, "grant revoked");
       });
     }
-    s_.catalog.used(cam_, "video.live.start", details(), viewer_);
+    record_use(s_, cam_, "video.live.start", {{"stream", stream_}}, grant_, viewer_);
     core::Metrics::global().inc("watchfloor_live_views_total");
     live_ = s_.recorder.watch(cam_, stream_, shared_from_this());
   }
@@ -84,8 +84,8 @@ class LiveClient final : public http::WsHandler,
     if (live_) live_->remove(this);
     live_.reset();
     int64_t ended = s_.clock.now_ms();
-    json end = details();
-    end.update({{"from", core::iso8601(started_ms_)}, {"to", core::iso8601(ended)}, {"seconds", (ended - started_ms_) / 1000}});
+    json end = {{"stream", stream_}, {"from", core::iso8601(started_ms_)}, {"to", core::iso8601(ended)}, {"seconds", (ended - started_ms_) / 1000}};
+    if (grant_) end["grant_id"] = *grant_;
     try {
       s_.catalog.used(cam_, "video.live.end", end, viewer_);
     } catch (const std::exception& ex) {
@@ -100,11 +100,6 @@ class LiveClient final : public http::WsHandler,
   size_t backlog_bytes() const override { return sender_->backlog_bytes(); }
 
  private:
-  json details() const {
-    json d = {{"stream", stream_}};
-    if (grant_) d["grant_id"] = *grant_;
-    return d;
-  }
 
   Services& s_;
   std::shared_ptr<UserSlots> seats_;

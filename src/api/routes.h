@@ -34,9 +34,12 @@ std::string stream_kind(const http::Context& ctx);
 // grant that gave it has expired or was revoked.
 video::Camera load_camera(http::Context& ctx, Services& s);
 // The one check of a use of a camera's video (`a` on `t`, its camera and unit filled in from `c`): by role, or
-// through a data-sharing grant (Art. 16.3), whose id it returns (the use counted, to be named in the use's
-// audit entry). Refused: a 403 problem naming what the grant lacks (grant-*), audited; else 403.
+// through a data-sharing grant (Art. 16.3), whose id it returns (for record_use). Refused: a 403 problem naming
+// what the grant lacks (grant-*), audited; else 403.
 std::optional<int64_t> require_video(http::Context& ctx, Services& s, const video::Camera& c, auth::Action a, auth::Target t);
+// The audit entry of one use of a camera's video, naming the grant it went through, which counts the use.
+void record_use(Services& s, const video::Camera& c, const std::string& action, nlohmann::json details,
+                std::optional<int64_t> grant, const audit::Actor& by);
 // What the caller is to a case (the policy's relation), the policy target of the case, and the case of the
 // route's {id} (404 when unknown or not readable by the caller).
 std::optional<std::string> relation(http::Context& ctx, Services& s, const supervision::Case& c);

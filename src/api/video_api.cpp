@@ -166,15 +166,18 @@ video::Camera load_camera(http::Context& ctx, Services& s) {
   return *cam;
 }
 
+void record_use(Services& s, const video::Camera& c, const std::string& action, json details, std::optional<int64_t> grant,
+                const audit::Actor& by) {
+  if (grant) details["grant_id"] = *grant;
+  s.catalog.used(c, action, details, by);
+  if (grant) s.grants.used(*grant);
+}
+
 std::optional<int64_t> require_video(http::Context& ctx, Services& s, const video::Camera& c, auth::Action a, auth::Target t) {
   t.camera = c.id;
   t.unit = c.unit_id;
   const auto& p = ctx.principal();
-  if (ctx.may(a, t)) {
-    auto grant = auth::via_grant(p, a, t, *ctx.scope);
-    if (grant) s.grants.used(*grant);
-    return grant;
-  }
+  if (ctx.may(a, t)) return auth::via_grant(p, a, t, *ctx.scope);
   if (auto why = auth::grant_shortfall(p, a, t)) {
     json details = {{"action", a == Action::video_live ? "live" : t.snapshot ? "snapshot" : t.download ? "download" : "playback"}};
     if (t.span_ms) details["from"] = core::iso8601(t.span_ms->first), details["to"] = core::iso8601(t.span_ms->second);
@@ -304,11 +307,6 @@ std::pair<int64_t, int64_t> within_grant(const http::Context& ctx, std::optional
   return {from_90k, to_90k};
 }
 
-// What the audit entry of a use says about the grant it went through.
-json with_grant(json details, std::optional<int64_t> grant) {
-  if (grant) details["grant_id"] = *grant;
-  return details;
-}
 
 http::Response list_recordings(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
@@ -356,9 +354,8 @@ http::Response list_recordings(http::Context& ctx, Services& s) {
     j["cause"] = g.cause;
     gaps.push_back(j);
   }
-  s.catalog.used(c, "video.recordings",
-                 with_grant({{"from", core::iso8601(video::t90k_to_ms(from))}, {"to", core::iso8601(video::t90k_to_ms(to))}}, grant),
-                 ctx.actor());
+  record_use(s, c, "video.recordings",
+             {{"from", core::iso8601(video::t90k_to_ms(from))}, {"to", core::iso8601(video::t90k_to_ms(to))}}, grant, ctx.actor());
   return http::Response::json(200, {{"segments", segs}, {"gaps", gaps}});
 }
 
@@ -386,14 +383,13 @@ http::Response media(http::Context& ctx, Services& s) {
     first = seen.insert(key).second;
   }
   if (first) {
-    s.catalog.used(c, download ? "video.download" : "video.playback",
-                   with_grant({{"from", core::iso8601(video::t90k_to_ms(from))},
-                               {"to", core::iso8601(video::t90k_to_ms(to))},
-                               {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
-                               {"segments", clip->segment_ids},
-                               {"bytes", clip->size}},
-                              grant),
-                   ctx.actor());
+    record_use(s, c, download ? "video.download" : "video.playback",
+               {{"from", core::iso8601(video::t90k_to_ms(from))},
+                {"to", core::iso8601(video::t90k_to_ms(to))},
+                {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
+                {"segments", clip->segment_ids},
+                {"bytes", clip->size}},
+               grant, ctx.actor());
   }
   uint64_t size = clip->size;
   std::optional<std::pair<uint64_t, uint64_t>> range;
@@ -429,8 +425,7 @@ http::Response snapshot(http::Context& ctx, Services& s) {
   auto grant = require_video(ctx, s, c, Action::video_playback, t);
   auto still = video::still_at(s.recorder.index(), c.id, at, stream_kind(ctx));
   if (!still) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
-  s.catalog.used(c, "video.snapshot", with_grant({{"at", core::iso8601(at)}, {"frame_time", core::iso8601(still->frame_ms)}}, grant),
-                 ctx.actor());
+  record_use(s, c, "video.snapshot", {{"at", core::iso8601(at)}, {"frame_time", core::iso8601(still->frame_ms)}}, grant, ctx.actor());
   http::Response res;
   res.content_type = "image/jpeg";
   res.body = std::move(still->jpeg);

@@ -306,7 +306,7 @@ std::optional<std::string> grant_shortfall(const Principal& p, Action a, const T
   for (const auto& g : p.data_grants) {
     if (!names_camera(g, *t.camera)) continue;
     if (g.lapsed) {
-      lapsed = g.lapsed;
+      if (!lapsed) lapsed = g.lapsed;  // the newest grant's reason (data_grants come newest first)
       continue;
     }
     auto s = shortfall(g, a, t);

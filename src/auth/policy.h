@@ -48,7 +48,7 @@ struct Principal {
   std::string username;
   int64_t unit_id = 0;
   std::vector<Grant> grants;
-  std::vector<DataGrant> data_grants;  // loaded with each request: in force, and lately lapsed
+  std::vector<DataGrant> data_grants;  // loaded with each request, newest first: in force, and lately lapsed
   bool has_role(Role r) const;
 };
 

@@ -9,7 +9,9 @@
 //     download by an agency outside customs): headquarters leadership decides, and the request reaches it through
 //     the focal point, as a case does under Art. 16.4(c).
 // The answer names its basis and every reason, in Vietnamese and English.
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,12 @@ namespace watchfloor::sharing {
 inline constexpr const char* kDataTypes[] = {"live", "recordings", "snapshots", "case_data"};
 inline constexpr const char* kModes[] = {"view", "download"};
 inline constexpr const char* kBasisKinds[] = {"regulation", "agreement", "direction"};
+
+// Whether `v` is one of the values of such a list.
+template <size_t N>
+bool one_of(const std::string& v, const char* const (&set)[N]) {
+  return std::any_of(std::begin(set), std::end(set), [&](const char* x) { return v == x; });
+}
 
 // Quan hệ phối hợp công tác: `unit_id` operates the data, `partner_unit_id` receives it.
 struct Relationship {

@@ -53,7 +53,8 @@ std::string GrantRecord::status(int64_t now) const {
 std::vector<auth::DataGrant> Grants::held(int64_t user) {
   std::vector<auth::DataGrant> out;
   int64_t now = clock_.now_ms(), since = now - 90LL * 86'400'000;
-  for (const auto& row : db_.query(std::string(kSelect) + " WHERE g.user_id = ? AND g.expires_at > ? AND COALESCE(g.revoked_at, ?) > ?",
+  for (const auto& row : db_.query(std::string(kSelect) + " WHERE g.user_id = ? AND g.expires_at > ? AND COALESCE(g.revoked_at, ?) > ? "
+                                                          "ORDER BY g.id DESC",
                                    {user, since, now, since})) {
     auto g = from_row(row);
     const auto& t = g.scope.data_types;

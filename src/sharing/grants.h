@@ -29,8 +29,8 @@ class Grants {
   Grants(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, events::Bus& bus, supervision::Inbox& inbox)
       : db_(db), clock_(clock), audit_(audit), bus_(bus), inbox_(inbox) {}
 
-  // The grants of `user` as the policy reads them: those in force now, and those that lapsed (expired or were
-  // revoked) in the last 90 days, marked so.
+  // The grants of `user` as the policy reads them, newest first: those in force now, and those that lapsed
+  // (expired or were revoked) in the last 90 days, marked so.
   std::vector<auth::DataGrant> held(int64_t user);
   std::optional<GrantRecord> get(int64_t id);
   std::vector<GrantRecord> list(const GrantQuery& q);

@@ -48,11 +48,6 @@ bool is_date(const std::string& s) {
   return std::regex_match(s, re);
 }
 
-template <size_t N>
-bool one_of(const std::string& v, const char* const (&set)[N]) {
-  return std::any_of(std::begin(set), std::end(set), [&](const char* x) { return v == x; });
-}
-
 void apply(Relationship& r, const RelationshipInput& in) {
   if (in.unit_id) r.unit_id = *in.unit_id;
   if (in.partner_unit_id) r.partner_unit_id = *in.partner_unit_id;

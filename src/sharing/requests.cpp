@@ -62,11 +62,6 @@ DataRequest from_row(const store::Row& r) {
   return x;
 }
 
-template <size_t N>
-bool one_of(const std::string& v, const char* const (&set)[N]) {
-  return std::any_of(std::begin(set), std::end(set), [&](const char* x) { return v == x; });
-}
-
 bool needs_range(const Scope& s) {
   return std::any_of(s.data_types.begin(), s.data_types.end(), [](const std::string& t) { return t == "recordings" || t == "snapshots"; });
 }
@@ -182,28 +177,27 @@ std::shared_ptr<const supervision::Directory> Requests::directory() {
   return directory_;
 }
 
-std::vector<int64_t> Requests::deciders(const DataRequest& r) {
+std::vector<int64_t> Requests::people(int64_t unit, bool focal_point) {
   auto held = directory();  // keeps the snapshot alive while it is read
   const auto& dir = *held;
   std::vector<int64_t> out;
-  if (const auto* u = dir.unit(r.routing.decider_unit_id))
-    for (const auto* p : supervision::leadership_of(dir, *u)) out.push_back(p->user_id);
+  if (const auto* u = dir.unit(unit))
+    for (const auto* p : focal_point ? supervision::focal_point_people(dir, *u) : supervision::leadership_of(dir, *u))
+      out.push_back(p->user_id);
   return out;
 }
 
-std::vector<int64_t> Requests::focal_people(const DataRequest& r) {
-  auto held = directory();  // keeps the snapshot alive while it is read
-  const auto& dir = *held;
-  std::vector<int64_t> out;
-  if (const auto* top = dir.unit(r.routing.decider_unit_id))
-    for (const auto* p : supervision::focal_point_people(dir, *top)) out.push_back(p->user_id);
-  return out;
+std::vector<int64_t> Requests::deciders(const DataRequest& r) { return people(r.routing.decider_unit_id, false); }
+
+bool Requests::leads(int64_t unit, int64_t user) {
+  auto v = people(unit, false);
+  return std::find(v.begin(), v.end(), user) != v.end();
 }
 
 std::optional<std::string> Requests::relation(const DataRequest& r, int64_t user) {
   auto in = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
-  if (r.status == "at_focal_point" && in(focal_people(r), user)) return "focal_point";
-  if (in(deciders(r), user)) return "decider";
+  if (r.status == "at_focal_point" && in(people(r.routing.decider_unit_id, true), user)) return "focal_point";
+  if (leads(r.routing.decider_unit_id, user)) return "decider";
   if (r.requester_id == user) return "requester";
   return std::nullopt;
 }

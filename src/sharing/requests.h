@@ -54,6 +54,8 @@ class Requests {
   std::optional<std::string> relation(const DataRequest& r, int64_t user);
   // The unit that operates a camera's data (decision.h), for a camera of `camera_unit`.
   int64_t operating_unit(int64_t camera_unit);
+  // Whether `user` is of the leadership of `unit` (who decided a grant there may revoke it).
+  bool leads(int64_t unit, int64_t user);
   // What `user` may do with it now: forward, decide, answer, withdraw.
   nlohmann::json can(const DataRequest& r, int64_t user);
 
@@ -68,8 +70,9 @@ class Requests {
   // Who leads and who is the focal point, read at most once a second: a list of a hundred requests asks it for
   // each of them. Routing at submission reads its own, current one.
   std::shared_ptr<const supervision::Directory> directory();
+  // The leadership of `unit`, or the focal point reporting to it (supervision/routing.h).
+  std::vector<int64_t> people(int64_t unit, bool focal_point);
   std::vector<int64_t> deciders(const DataRequest& r);
-  std::vector<int64_t> focal_people(const DataRequest& r);
   DataRequest load(int64_t id);  // 404 when unknown
   void record(int64_t id, int64_t by, const std::string& action, const std::string& text);
   void set_status(int64_t id, const std::string& status);

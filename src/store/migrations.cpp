@@ -759,7 +759,8 @@ CREATE TABLE data_grants (
   decider_unit_id INTEGER NOT NULL REFERENCES units(id),
   uses           INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX data_grants_user ON data_grants(user_id, expires_at) WHERE revoked_at IS NULL;
+-- Read with every request of its holder (the policy sees the grants in force and the recently lapsed ones).
+CREATE INDEX data_grants_user ON data_grants(user_id, expires_at);
 
 ALTER TABLE notifications ADD COLUMN data_request_id INTEGER REFERENCES data_requests(id);
 )sql"},
