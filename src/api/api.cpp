@@ -71,11 +71,12 @@ std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, core::N
   return ms;
 }
 
-std::vector<int64_t> ids(core::JsonBody& b, std::string_view f, size_t max) {
+std::vector<int64_t> ids(core::JsonBody& b, std::string_view f, size_t max, size_t min) {
   std::vector<int64_t> out;
   const auto* raw = b.raw(f);
-  if (!raw || !raw->is_array() || raw->empty() || raw->size() > max) {
-    b.error(b.path(f), fmt::format("Cần danh sách từ 1 đến {} mã", max), fmt::format("A list of 1 to {} ids is needed", max));
+  if (min == 0 && (!raw || raw->is_null() || (raw->is_array() && raw->empty()))) return out;
+  if (!raw || !raw->is_array() || raw->size() < min || raw->size() > max) {
+    b.error(b.path(f), fmt::format("Cần danh sách từ {} đến {} mã", min, max), fmt::format("A list of {} to {} ids is needed", min, max));
     return out;
   }
   for (size_t i = 0; i < raw->size(); ++i) {

@@ -319,10 +319,37 @@ http::Response create_case(http::Context& ctx, Services& s) {
   return http::Response::json(201, case_json(ctx, s, c, true));
 }
 
+// A case read through a data-sharing grant of case data (Art. 16.3): what was seen, where and when, and what came
+// of it; not its routing, its people, its handling or what the reader could do.
+json shared_case_json(Services& s, const supervision::Case& c, const sharing::GrantRecord& g) {
+  json full = with_names(s, supervision::to_json(c, false, s.clock.now_ms()));
+  json j = json::object();
+  for (const char* k : {"id", "number", "status", "method", "severity", "observed_at", "site", "unit_id", "unit_name", "unit_name_en",
+                        "cameras", "subject", "description", "suspected_violation", "identifiers", "reported_at", "outcome",
+                        "concluded_at", "closed_at"})
+    if (full.contains(k)) j[k] = full[k];
+  j["shared"] = {{"grant_id", g.id}, {"request_number", g.request_number}, {"expires_at", core::iso8601(g.expires_at)}};
+  return j;
+}
+
+// The one route through which a grant of case data reads a case; the case's other routes are for its readers by role.
 http::Response get_case(http::Context& ctx, Services& s) {
-  auto c = load_case(ctx, s);
-  s.cases.opened(c, ctx.actor());
-  return http::Response::json(200, case_json(ctx, s, c, true));
+  auto c = s.cases.get(ctx.id_param());
+  if (!c) throw Problem::not_found("The case", "Vụ việc");
+  auto t = case_target(ctx, s, *c);
+  t.case_id = c->id;
+  const auto& p = ctx.principal();
+  if (auto grant = auth::via_grant(p, Action::case_read, t, *ctx.scope)) {
+    s.cases.opened(*c, ctx.actor(), grant);
+    s.grants.used(*grant);
+    return http::Response::json(200, shared_case_json(s, *c, *s.grants.get(*grant)));
+  }
+  if (!ctx.may(Action::case_read, t)) {
+    if (auto why = auth::grant_shortfall(p, Action::case_read, t)) s.grants.refuse(*why, "case", c->id, c->unit_id, {}, ctx.actor());
+    throw Problem::not_found("The case", "Vụ việc");
+  }
+  s.cases.opened(*c, ctx.actor());
+  return http::Response::json(200, case_json(ctx, s, *c, true));
 }
 
 // A draft is edited by its author; after reporting, PATCH moves the case along its lifecycle.

@@ -98,9 +98,9 @@ Page page(const http::Context& ctx);
 // last with key `last`: an id or a JSON array), even if the policy then kept fewer of them.
 nlohmann::json paged(nlohmann::json items, const Page& p, size_t scanned, const nlohmann::json& last);
 
-// Body fields: an ISO 8601 time; a required, non-empty list of at most `max` positive ids (field-named errors).
+// Body fields: an ISO 8601 time; a list of `min` to `max` positive ids (field-named errors).
 std::optional<int64_t> time_field(core::JsonBody& b, std::string_view f, core::Need need);
-std::vector<int64_t> ids(core::JsonBody& b, std::string_view f, size_t max);
+std::vector<int64_t> ids(core::JsonBody& b, std::string_view f, size_t max, size_t min = 1);  // min 0: absent, null or [] is none
 
 // A string field that must be one of `set`; the error lists the allowed values.
 template <size_t N>

@@ -53,7 +53,7 @@ sharing::RelationshipInput parse_relationship(const std::string& text, bool crea
   in.basis_date = b.string("basis_date", need, 10);
   in.basis_title = b.string("basis_title", Need::optional, 500);
   in.data_types = strings(b, "data_types", need, sharing::kDataTypes);
-  if (const auto* u = b.raw("unit_ids")) in.unit_ids = u->is_array() && u->empty() ? std::vector<int64_t>{} : ids(b, "unit_ids", 100);
+  if (b.has("unit_ids")) in.unit_ids = ids(b, "unit_ids", 100, 0);
   in.download = b.boolean("download", Need::optional);
   in.valid_from = b.string("valid_from", need, 10);
   if (const auto* v = b.raw("valid_to")) in.valid_to = v->is_null() ? std::optional<std::string>() : b.string("valid_to", Need::optional, 10);
@@ -140,8 +140,6 @@ json request_json(http::Context& ctx, Services& s, const sharing::DataRequest& r
   j["cameras"] = camera_refs(s, r.scope.camera_ids);
   j["requester_external"] = ctx.scope->is_external(r.requester_unit_id);
   j["can"] = s.requests.can(r, ctx.principal().user_id);
-  if (r.case_id && !ctx.scope->is_external(ctx.principal().unit_id))
-    if (auto c = s.cases.get(*r.case_id)) j["case_number"] = c->number;
   return with_names(s, j);
 }
 
@@ -155,7 +153,7 @@ sharing::DataRequest load_request(http::Context& ctx, Services& s) {
 sharing::Scope parse_scope(core::JsonBody& b) {
   sharing::Scope sc;
   sc.data_types = strings(b, "data_types", Need::required, sharing::kDataTypes).value_or(std::vector<std::string>{});
-  sc.camera_ids = ids(b, "camera_ids", 200);
+  sc.camera_ids = ids(b, "camera_ids", 200, 0);  // none: case data alone (the request's rules say when cameras are needed)
   sc.from_ms = time_field(b, "from", Need::optional);
   sc.to_ms = time_field(b, "to", Need::optional);
   sc.mode = choice(b, "mode", Need::required, sharing::kModes).value_or("view");
@@ -203,16 +201,19 @@ http::Response list_requests(http::Context& ctx, Services& s) {
 }
 
 http::Response create_request(http::Context& ctx, Services& s) {
-  auto b = core::JsonBody::parse(ctx.req.body, {"purpose", "reference", "case_id", "data_types", "camera_ids", "from", "to", "mode", "access_days"});
+  auto b = core::JsonBody::parse(ctx.req.body, {"purpose", "reference", "case_id", "case_number", "data_types", "camera_ids", "from", "to", "mode", "access_days"});
   sharing::RequestInput in;
   in.purpose = b.string("purpose", Need::required, 4000).value_or("");
   in.reference = b.string("reference", Need::optional, 500).value_or("");
   in.case_id = b.integer("case_id", Need::optional);
+  in.case_number = b.string("case_number", Need::optional, 50);
   in.scope = parse_scope(b);
   b.finish();
+  // By id, a case the requester reads (its own reference); by number, any reported case (outside agencies, and case
+  // data of another unit's case).
   if (in.case_id && ctx.scope->is_external(ctx.principal().unit_id))
-    throw Problem::field("case_id", "Đơn vị ngoài ngành nêu vụ việc trong phần căn cứ", "An outside agency names the case in the reference");
-  if (in.case_id) {  // only a case the requester may read
+    throw Problem::field("case_id", "Đơn vị ngoài ngành nêu vụ việc bằng số vụ việc (case_number)", "An outside agency names the case by its number (case_number)");
+  if (in.case_id) {
     auto c = s.cases.get(*in.case_id);
     if (!c || !ctx.may(Action::case_read, case_target(ctx, s, *c))) throw Problem::field("case_id", "Không có vụ việc này", "No such case");
   }
@@ -247,7 +248,7 @@ http::Response decide_request(http::Context& ctx, Services& s) {
     core::JsonBody nb(*n, {"data_types", "camera_ids", "from", "to", "mode", "access_days"}, "narrower");
     sharing::Scope given = r.scope;  // what the narrower scope leaves out stays as asked
     if (nb.has("data_types")) given.data_types = strings(nb, "data_types", Need::required, sharing::kDataTypes).value_or(given.data_types);
-    if (nb.has("camera_ids")) given.camera_ids = ids(nb, "camera_ids", 200);
+    if (nb.has("camera_ids")) given.camera_ids = ids(nb, "camera_ids", 200, 0);
     if (nb.has("from")) given.from_ms = nb.raw("from")->is_null() ? std::nullopt : time_field(nb, "from", Need::required);
     if (nb.has("to")) given.to_ms = nb.raw("to")->is_null() ? std::nullopt : time_field(nb, "to", Need::required);
     if (nb.has("mode")) given.mode = choice(nb, "mode", Need::required, sharing::kModes).value_or(given.mode);

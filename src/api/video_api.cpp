@@ -160,7 +160,7 @@ video::Camera load_camera(http::Context& ctx, Services& s) {
   if (!cam) throw Problem::not_found("The camera", "Camera");
   auto t = auth::Target::of_camera(cam->unit_id, cam->id);
   if (!ctx.may(Action::camera_read, t)) {
-    if (auto why = auth::grant_shortfall(ctx.principal(), Action::camera_read, t)) s.grants.refuse(*why, cam->id, cam->unit_id, {}, ctx.actor());
+    if (auto why = auth::grant_shortfall(ctx.principal(), Action::camera_read, t)) s.grants.refuse(*why, "camera", cam->id, cam->unit_id, {}, ctx.actor());
     throw Problem::not_found("The camera", "Camera");
   }
   return *cam;
@@ -181,7 +181,7 @@ std::optional<int64_t> require_video(http::Context& ctx, Services& s, const vide
   if (auto why = auth::grant_shortfall(p, a, t)) {
     json details = {{"action", a == Action::video_live ? "live" : t.snapshot ? "snapshot" : t.download ? "download" : "playback"}};
     if (t.span_ms) details["from"] = core::iso8601(t.span_ms->first), details["to"] = core::iso8601(t.span_ms->second);
-    s.grants.refuse(*why, c.id, c.unit_id, details, ctx.actor());
+    s.grants.refuse(*why, "camera", c.id, c.unit_id, details, ctx.actor());
   }
   throw Problem::forbidden();
 }

@@ -280,31 +280,34 @@ std::optional<std::string> shortfall(const DataGrant& g, Action a, const Target&
   return std::nullopt;
 }
 
-bool names_camera(const DataGrant& g, int64_t camera) {
-  return std::find(g.cameras.begin(), g.cameras.end(), camera) != g.cameras.end();
+// Whether the grant names the object of `t` that `a` is about: the case for case_read, else the camera.
+bool names(const DataGrant& g, Action a, const Target& t) {
+  if (a == Action::case_read) return t.case_id && g.case_id == t.case_id;
+  return t.camera && std::find(g.cameras.begin(), g.cameras.end(), *t.camera) != g.cameras.end();
 }
 
 }  // namespace
 
 std::optional<int64_t> via_grant(const Principal& p, Action a, const Target& t, const UnitScope& scope) {
-  if (!is_camera_watch(a) || p.data_grants.empty() || allowed_by_role(p, a, t, scope)) return std::nullopt;
+  if (!(is_camera_watch(a) || a == Action::case_read) || p.data_grants.empty() || allowed_by_role(p, a, t, scope))
+    return std::nullopt;
   for (const auto& g : p.data_grants) {
-    if (!t.camera) {
-      // Asked about no camera in particular (the route): any grant, even a lapsed one, lets the handler say
-      // exactly what the grant gives or why it no longer does.
+    if (a == Action::case_read && !g.case_id) continue;
+    if (!t.camera && !t.case_id) {
+      // Asked about no camera or case in particular (the route): any grant, even a lapsed one, lets the handler
+      // say exactly what the grant gives or why it no longer does.
       if (!t.unit) return g.id;
       continue;
     }
-    if (!g.lapsed && names_camera(g, *t.camera) && !shortfall(g, a, t)) return g.id;
+    if (!g.lapsed && names(g, a, t) && !shortfall(g, a, t)) return g.id;
   }
   return std::nullopt;
 }
 
 std::optional<std::string> grant_shortfall(const Principal& p, Action a, const Target& t) {
-  if (!t.camera) return std::nullopt;
   std::optional<std::string> why, lapsed;
   for (const auto& g : p.data_grants) {
-    if (!names_camera(g, *t.camera)) continue;
+    if (!names(g, a, t)) continue;
     if (g.lapsed) {
       if (!lapsed) lapsed = g.lapsed;  // the newest grant's reason (data_grants come newest first)
       continue;

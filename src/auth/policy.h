@@ -39,6 +39,7 @@ struct DataGrant {
   bool live = false, recordings = false, snapshots = false;
   bool download = false;                  // mode "download"; otherwise view only
   std::optional<int64_t> from_ms, to_ms;  // the recordings window (with recordings or snapshots)
+  std::optional<int64_t> case_id;         // case data: the case whose record it lets its holder read
   // "grant-expired" or "grant-revoked" for one no longer in force: it gives nothing, and a refusal says why.
   std::optional<std::string> lapsed;
 };
@@ -126,6 +127,8 @@ struct Target {
   std::optional<int64_t> camera;
   std::optional<std::pair<int64_t, int64_t>> span_ms;
   bool snapshot = false, download = false;
+  // The case concerned: a grant of case data names the case it lets its holder read.
+  std::optional<int64_t> case_id;
   static Target of_camera(int64_t unit_id, int64_t camera_id) {
     Target t(unit_id);
     t.camera = camera_id;
@@ -136,12 +139,13 @@ struct Target {
 bool allowed(const Principal& p, Action a, const Target& t, const UnitScope& scope);
 
 // The data-sharing grant through which `a` on `t` is allowed when the role rules alone do not allow it,
-// or nullopt (the role rules allow it, or nothing does). Every use through a grant is audited with its id.
+// or nullopt (the role rules allow it, or nothing does): a camera's video (the camera of `t`) or a case's record
+// (case_read, the case of `t`). Every use through a grant is audited with its id.
 std::optional<int64_t> via_grant(const Principal& p, Action a, const Target& t, const UnitScope& scope);
 
-// Why the principal's grants do not cover `a` on `t` though one of them names the camera: the problem slug
-// "grant-data-type", "grant-outside-range", "grant-mode", or "grant-expired"/"grant-revoked" when only lapsed
-// grants name it; nullopt when one covers it or none names the camera.
+// Why the principal's grants do not cover `a` on `t` though one of them names the camera (or, for case_read,
+// the case): the problem slug "grant-data-type", "grant-outside-range", "grant-mode", or
+// "grant-expired"/"grant-revoked" when only lapsed grants name it; nullopt when one covers it or none names it.
 std::optional<std::string> grant_shortfall(const Principal& p, Action a, const Target& t);
 
 // A principal whose unit is outside customs, or who holds only the external requester role.

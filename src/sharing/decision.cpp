@@ -66,12 +66,13 @@ std::vector<Reason> uncovered(const Relationship& r, const Ask& a, const Directo
       out.push_back({"type_not_covered", fmt::format("{} không bao gồm {}", r.basis_vi(), type_vi(t)),
                      fmt::format("{} does not cover {}", r.basis_en(), type_en(t))});
   std::vector<int64_t> covered = r.unit_ids.empty() ? std::vector<int64_t>{r.unit_id} : r.unit_ids;
-  bool cameras = std::all_of(a.camera_units.begin(), a.camera_units.end(), [&](int64_t cu) {
-    return std::any_of(covered.begin(), covered.end(), [&](int64_t c) { return contains(dir, c, cu); });
-  });
-  if (!cameras)
+  auto covers = [&](int64_t unit) { return std::any_of(covered.begin(), covered.end(), [&](int64_t c) { return contains(dir, c, unit); }); };
+  if (!std::all_of(a.camera_units.begin(), a.camera_units.end(), covers))
     out.push_back({"cameras_not_covered", fmt::format("{} không bao gồm camera của đơn vị được yêu cầu", r.basis_vi()),
                    fmt::format("{} does not cover the cameras of a unit asked for", r.basis_en())});
+  if (a.case_unit && !covers(*a.case_unit))
+    out.push_back({"case_not_covered", fmt::format("{} không bao gồm vụ việc của đơn vị được yêu cầu", r.basis_vi()),
+                   fmt::format("{} does not cover the cases of the unit asked for", r.basis_en())});
   if (a.mode == "download" && !r.download)
     out.push_back({"download_not_covered", fmt::format("{} chỉ cho phép xem, không cho phép tải về", r.basis_vi()),
                    fmt::format("{} allows viewing only, not downloading", r.basis_en())});
@@ -137,12 +138,15 @@ int64_t operating_unit(const Directory& dir, int64_t camera_unit) {
 SharingRoute route_request(const Ask& ask, const std::vector<Relationship>& relationships, const Limits& limits,
                            const Directory& dir, const std::string& today) {
   SharingRoute out;
-  // One operating unit for all the cameras asked for; cameras of several units are the sector's data.
+  // One operating unit for all the data asked for; data of several units is the sector's.
   const org::Unit* requester = dir.unit(ask.requester_unit);
-  const org::Unit* top = top_of(dir, ask.camera_units.empty() ? ask.requester_unit : ask.camera_units.front());
+  // The units whose data is asked for: the cameras', and the case's for case data.
+  std::vector<int64_t> data_units = ask.camera_units;
+  if (ask.case_unit) data_units.push_back(*ask.case_unit);
+  const org::Unit* top = top_of(dir, data_units.empty() ? ask.requester_unit : data_units.front());
   int64_t op = 0;
-  bool one = !ask.camera_units.empty();
-  for (int64_t cu : ask.camera_units) {
+  bool one = !data_units.empty();
+  for (int64_t cu : data_units) {
     int64_t o = operating_unit(dir, cu);
     if (op != 0 && op != o) one = false;
     op = o;

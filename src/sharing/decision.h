@@ -66,6 +66,7 @@ struct Ask {
   std::string mode;                   // view | download
   std::optional<int64_t> range_ms;    // length of the recordings asked for
   int64_t access_days = 0;
+  std::optional<int64_t> case_unit;   // case data: the unit of the case asked for (its record is that unit's data)
 };
 
 struct Reason {

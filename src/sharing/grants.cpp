@@ -14,8 +14,11 @@ using nlohmann::json;
 
 constexpr const char* kSelect =
     "SELECT g.id, g.request_id, r.number, g.user_id, g.unit_id, g.camera_ids, g.data_types, g.mode, g.from_ms, g.to_ms, "
-    "g.starts_at, g.expires_at, g.revoked_at, g.revoked_by, g.revoke_reason, g.issued_by, g.decider_unit_id, g.uses "
-    "FROM data_grants g JOIN data_requests r ON r.id = g.request_id";
+    "g.starts_at, g.expires_at, g.revoked_at, g.revoked_by, g.revoke_reason, g.issued_by, g.decider_unit_id, g.uses, "
+    "r.case_id, c.number AS case_number FROM data_grants g JOIN data_requests r ON r.id = g.request_id "
+    "LEFT JOIN cases c ON c.id = r.case_id";
+
+bool has(const std::vector<std::string>& v, const char* x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 GrantRecord from_row(const store::Row& r) {
   GrantRecord g;
@@ -26,6 +29,10 @@ GrantRecord from_row(const store::Row& r) {
   g.unit_id = r.i64("unit_id");
   g.scope.camera_ids = json::parse(r.str("camera_ids")).get<std::vector<int64_t>>();
   g.scope.data_types = json::parse(r.str("data_types")).get<std::vector<std::string>>();
+  if (has(g.scope.data_types, "case_data")) {
+    g.case_id = r.opt_i64("case_id");
+    g.case_number = r.opt_str("case_number");
+  }
   g.scope.mode = r.str("mode");
   g.scope.from_ms = r.opt_i64("from_ms");
   g.scope.to_ms = r.opt_i64("to_ms");
@@ -40,8 +47,6 @@ GrantRecord from_row(const store::Row& r) {
   g.uses = r.i64("uses");
   return g;
 }
-
-bool has(const std::vector<std::string>& v, const char* x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 }  // namespace
 
@@ -60,7 +65,8 @@ std::vector<auth::DataGrant> Grants::held(int64_t user) {
     const auto& t = g.scope.data_types;
     auto status = g.status(now);
     out.push_back({g.id, g.scope.camera_ids, has(t, "live"), has(t, "recordings"), has(t, "snapshots"), g.scope.mode == "download",
-                   g.scope.from_ms, g.scope.to_ms, status == "active" ? std::nullopt : std::optional<std::string>("grant-" + status)});
+                   g.scope.from_ms, g.scope.to_ms, g.case_id,
+                   status == "active" ? std::nullopt : std::optional<std::string>("grant-" + status)});
   }
   return out;
 }
@@ -125,7 +131,8 @@ GrantRecord Grants::revoke(int64_t id, const std::string& reason, const audit::A
 
 void Grants::used(int64_t id) { db_.exec("UPDATE data_grants SET uses = uses + 1 WHERE id = ?", {id}); }
 
-void Grants::refuse(const std::string& slug, int64_t camera, int64_t camera_unit, const json& details, const audit::Actor& by) {
+void Grants::refuse(const std::string& slug, const std::string& object, int64_t id, int64_t unit, const json& details,
+                    const audit::Actor& by) {
   static const std::map<std::string, std::pair<const char*, const char*>> why = {
       {"grant-expired", {"Quyền khai thác đã hết hạn", "The grant has expired"}},
       {"grant-revoked", {"Quyền khai thác đã bị thu hồi", "The grant was revoked"}},
@@ -136,8 +143,8 @@ void Grants::refuse(const std::string& slug, int64_t camera, int64_t camera_unit
   const auto& [vi, en] = it != why.end() ? it->second : std::pair{"Không có quyền", "Forbidden"};
   json d = details;
   d["reason"] = slug;
-  d["camera_id"] = camera;
-  audit_.append(by.event("grant.refused", "camera", std::to_string(camera), camera_unit, d));
+  d[object + "_id"] = id;
+  audit_.append(by.event("grant.refused", object, std::to_string(id), unit, d));
   throw Problem(403, slug, en, vi, std::string(en) + ".", std::string(vi) + ".");
 }
 

@@ -41,11 +41,12 @@ class Grants {
   GrantRecord revoke(int64_t id, const std::string& reason, const audit::Actor& by);
   // One more use of the grant (its audit entry is the use's own, carrying the grant's id).
   void used(int64_t id);
-  // A use of `camera` that the caller's grants do not give, for the reason `slug` (grant-expired, grant-revoked,
-  // grant-outside-range, grant-mode, grant-data-type): audited ("grant.refused"), then thrown as a 403 problem
-  // saying why, in Vietnamese and English.
-  [[noreturn]] void refuse(const std::string& slug, int64_t camera, int64_t camera_unit, const nlohmann::json& details,
-                           const audit::Actor& by);
+  // A use of a camera's data or of a case's record (`object` "camera" or "case", with its id and unit) that the
+  // caller's grants do not give, for the reason `slug` (grant-expired, grant-revoked, grant-outside-range,
+  // grant-mode, grant-data-type): audited ("grant.refused"), then thrown as a 403 problem saying why, in
+  // Vietnamese and English.
+  [[noreturn]] void refuse(const std::string& slug, const std::string& object, int64_t id, int64_t unit,
+                           const nlohmann::json& details, const audit::Actor& by);
 
  private:
   store::Db& db_;

@@ -27,6 +27,7 @@ struct Scope {
 struct RequestInput {
   std::string purpose, reference;
   std::optional<int64_t> case_id;
+  std::optional<std::string> case_number;  // the case by its number (outside agencies name it so)
   Scope scope;
 };
 
@@ -47,6 +48,7 @@ struct DataRequest {
   int64_t requester_id = 0, requester_unit_id = 0;
   std::string purpose, reference;
   std::optional<int64_t> case_id;
+  std::optional<std::string> case_number;
   Scope scope;
   SharingRoute routing;
   std::vector<RequestEvent> history;
@@ -58,6 +60,8 @@ struct DataRequest {
 struct GrantRecord {
   int64_t id = 0, request_id = 0, user_id = 0, unit_id = 0, decider_unit_id = 0, issued_by = 0;
   std::string request_number;
+  std::optional<int64_t> case_id;  // with case data: the case the request named
+  std::optional<std::string> case_number;
   Scope scope;
   int64_t starts_at = 0, expires_at = 0, uses = 0;
   std::optional<int64_t> revoked_at, revoked_by;

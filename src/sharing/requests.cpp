@@ -19,7 +19,8 @@ using nlohmann::json;
 constexpr const char* kSelect =
     "SELECT r.id, r.number, r.status, r.requester_id, r.requester_unit_id, r.purpose, r.reference, r.case_id, r.data_types, "
     "r.camera_ids, r.from_ms, r.to_ms, r.mode, r.access_days, r.routing, r.decision, r.decided_by, r.decided_at, "
-    "r.created_at, r.updated_at, g.id AS grant_id FROM data_requests r LEFT JOIN data_grants g ON g.request_id = r.id";
+    "r.created_at, r.updated_at, g.id AS grant_id, c.number AS case_number FROM data_requests r "
+    "LEFT JOIN data_grants g ON g.request_id = r.id LEFT JOIN cases c ON c.id = r.case_id";
 
 constexpr int64_t kDay = 86'400'000;
 
@@ -44,6 +45,7 @@ DataRequest from_row(const store::Row& r) {
   x.purpose = r.str("purpose");
   x.reference = r.str("reference");
   x.case_id = r.opt_i64("case_id");
+  x.case_number = r.opt_str("case_number");
   x.scope.data_types = json::parse(r.str("data_types")).get<std::vector<std::string>>();
   x.scope.camera_ids = json::parse(r.str("camera_ids")).get<std::vector<int64_t>>();
   x.scope.from_ms = r.opt_i64("from_ms");
@@ -88,7 +90,8 @@ void Requests::check_scope(const Scope& s, const char* prefix) {
     throw Problem::field(f("data_types"), "Chọn ít nhất một loại dữ liệu: live, recordings, snapshots, case_data",
                          "At least one of live, recordings, snapshots, case_data");
   if (!one_of(s.mode, kModes)) throw Problem::field(f("mode"), "Chọn view hoặc download", "One of view, download");
-  if (s.camera_ids.empty()) throw Problem::field(f("camera_ids"), "Chọn ít nhất một camera", "Choose at least one camera");
+  bool case_only = s.data_types == std::vector<std::string>{"case_data"};
+  if (s.camera_ids.empty() && !case_only) throw Problem::field(f("camera_ids"), "Chọn ít nhất một camera", "Choose at least one camera");
   if (static_cast<int64_t>(s.camera_ids.size()) > limits_.max_cameras)
     throw Problem::field(f("camera_ids"), fmt::format("Mỗi yêu cầu tối đa {} camera", limits_.max_cameras),
                          fmt::format("At most {} cameras per request", limits_.max_cameras));
@@ -226,11 +229,24 @@ DataRequest Requests::submit(const RequestInput& in, int64_t requester_unit, con
   text_field(in.purpose, "purpose", 4000, true);
   text_field(in.reference, "reference", 500, false);
   check_scope(in.scope, "");
-  if (in.case_id && !db_.query_one("SELECT 1 FROM cases WHERE id = ? AND status <> 'draft'", {*in.case_id}))
-    throw Problem::field("case_id", "Không có vụ việc này", "No such case");
+  // The case, by id or by number: a reported one. Case data names the case whose record it asks for.
+  std::optional<int64_t> case_id = in.case_id, case_unit;
+  if (in.case_number) {
+    auto c = db_.query_one("SELECT id FROM cases WHERE number = ? AND status <> 'draft'", {*in.case_number});
+    if (!c || (case_id && *case_id != c->i64("id")))
+      throw Problem::field("case_number", fmt::format("Không có vụ việc số {}", *in.case_number), fmt::format("No case numbered {}", *in.case_number));
+    case_id = c->i64("id");
+  }
+  if (case_id) {
+    auto c = db_.query_one("SELECT unit_id FROM cases WHERE id = ? AND status <> 'draft'", {*case_id});
+    if (!c) throw Problem::field("case_id", "Không có vụ việc này", "No such case");
+    case_unit = c->i64("unit_id");
+  }
+  if (!case_id && std::find(in.scope.data_types.begin(), in.scope.data_types.end(), "case_data") != in.scope.data_types.end())
+    throw Problem::field("case_number", "Nêu số vụ việc cần khai thác thông tin", "Name the case whose data you need");
   int64_t now = clock_.now_ms();
   auto dir = supervision::read_directory(db_, units_, duty_, now);
-  Ask ask{requester_unit, {}, in.scope.data_types, in.scope.mode, std::nullopt, in.scope.access_days};
+  Ask ask{requester_unit, {}, in.scope.data_types, in.scope.mode, std::nullopt, in.scope.access_days, case_unit};
   for (int64_t id : in.scope.camera_ids) ask.camera_units.push_back(catalog_.camera(id)->unit_id);
   if (in.scope.from_ms && in.scope.to_ms) ask.range_ms = *in.scope.to_ms - *in.scope.from_ms;
   Limits limits{limits_.ordinary_cameras, limits_.ordinary_range_hours, limits_.ordinary_access_days};
@@ -247,7 +263,7 @@ DataRequest Requests::submit(const RequestInput& in, int64_t requester_unit, con
     db_.exec("INSERT INTO data_requests(number, status, requester_id, requester_unit_id, purpose, reference, case_id, data_types, "
              "camera_ids, from_ms, to_ms, mode, access_days, route, operating_unit_id, decider_unit_id, focal_unit_id, "
              "relationship_id, routing, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-             {number, status, by.user_id, requester_unit, in.purpose, in.reference, store::opt(in.case_id),
+             {number, status, by.user_id, requester_unit, in.purpose, in.reference, store::opt(case_id),
               json(in.scope.data_types).dump(), json(in.scope.camera_ids).dump(), store::opt(in.scope.from_ms),
               store::opt(in.scope.to_ms), in.scope.mode, in.scope.access_days, route.route, route.operating_unit_id,
               route.decider_unit_id, store::opt(route.focal_unit_id), store::opt(route.relationship_id), to_json(route).dump(),

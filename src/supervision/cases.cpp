@@ -305,10 +305,9 @@ Case Cases::create_reported(const CaseInput& in, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) { return report(create(in, who).id, who); });
 }
 
-void Cases::opened(const Case& c, const audit::Actor& who) {
-  audit_.append(who.event("case.read", "case", std::to_string(c.id), c.unit_id));
+void Cases::opened(const Case& c, const audit::Actor& who, std::optional<int64_t> grant) {
+  audit_.append(who.event("case.read", "case", std::to_string(c.id), c.unit_id, grant ? json{{"grant_id", *grant}} : json()));
 }
-
 
 Case Cases::update_draft(int64_t id, const CaseInput& in, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {

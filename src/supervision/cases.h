@@ -76,7 +76,7 @@ class Cases {
   nlohmann::json open_items(int64_t unit_id);
 
   // Reading a case is a sensitive read (it names people and goods under suspicion): audited.
-  void opened(const Case& c, const audit::Actor& by);
+  void opened(const Case& c, const audit::Actor& by, std::optional<int64_t> grant = std::nullopt);  // read through a data-sharing grant
 
   // ---- for the classes built on cases (coordination.h, escalation_runner.h), within their unit of work
   // The case, or 404.

@@ -1462,6 +1462,92 @@ TEST_F(Matrix, Art16_3_AGrantGivesExactlyWhatWasDecidedForAsLongAsDecided) {
   EXPECT_EQ(call(kHpLeader, "GET", gp).status, 200);
 }
 
+// Art. 16.3, case data: an outside agency names a case by its number; the grant lets its holder read that case's
+// shared record through GET /cases/{id} alone (not its routing, people, timeline or evidence), until revoked.
+TEST_F(Matrix, Art16_3_ACaseDataGrantReadsThatCasesSharedRecordAndNothingElse) {
+  auto rel = call(kAdmin, "POST", "/api/v1/working-relationships",
+                  {{"unit_id", unit_id("HP")}, {"partner_unit_id", unit_id("EXT-BDBP")}, {"basis_kind", "regulation"},
+                   {"basis_number", "12/QCPH-HQHP-BĐBP"}, {"basis_date", "2024-03-01"}, {"basis_title", "Quy chế phối hợp"},
+                   {"data_types", {"recordings", "case_data"}}, {"download", false}, {"valid_from", "2024-03-01"}});
+  ASSERT_EQ(rel.status, 201) << rel.body;
+  auto body = case_body(unit_id("HP-CKKV1"), "Xe đầu kéo 15C-123.45 rời cảng khi chưa thông quan");
+  body["report"] = true;
+  auto reported = call(kBranchOfficer, "POST", "/api/v1/cases", body);
+  ASSERT_EQ(reported.status, 201) << reported.body;
+  auto the_case = body_of(reported);
+  std::string cp = "/api/v1/cases/" + the_case["id"].dump();
+  auto other = call(kBranchOfficer, "POST", "/api/v1/cases", [&] { auto b = case_body(unit_id("HP-CKKV1"), "Vụ việc khác"); b["report"] = true; return b; }());
+  ASSERT_EQ(other.status, 201) << other.body;
+  std::string other_path = "/api/v1/cases/" + body_of(other)["id"].dump();
+  EXPECT_EQ(call(kExternal, "GET", cp).status, 403) << "no grant, no case";
+
+  // Asked by number; a case that does not exist, an id from outside, case data without a case: field-named, nothing filed.
+  nlohmann::json ask = {{"purpose", "Phối hợp xác minh phương tiện"}, {"reference", "Công văn 45/BĐBP-PCMT"},
+                        {"data_types", {"case_data"}}, {"case_number", the_case["number"]}, {"mode", "view"}, {"access_days", 7}};
+  auto count = [&] { return inst_->db->query_one("SELECT COUNT(*) AS n FROM data_requests")->i64("n"); };
+  int64_t before = count();
+  auto with = [&](const char* f, nlohmann::json v) { auto b = ask; b[f] = std::move(v); return b; };
+  auto without_case = ask;
+  without_case.erase("case_number");
+  for (const auto& [b, field] : std::vector<std::pair<nlohmann::json, std::string>>{
+           {with("case_number", "HP-1999-9999"), "case_number"}, {without_case, "case_number"},
+           {with("case_id", the_case["id"]), "case_id"}, {with("data_types", {"recordings", "case_data"}), "camera_ids"}}) {
+    auto r = call(kExternal, "POST", "/api/v1/data-requests", b);
+    EXPECT_EQ(r.status, 400) << field << " " << r.body;
+    EXPECT_EQ(body_of(r)["errors"][0]["field"], field) << r.body;
+  }
+  EXPECT_EQ(count(), before);
+  auto filed = call(kExternal, "POST", "/api/v1/data-requests", ask);
+  ASSERT_EQ(filed.status, 201) << filed.body;
+  auto req = body_of(filed);
+  EXPECT_EQ(req["case_id"], the_case["id"]);
+  EXPECT_EQ(req["case_number"], the_case["number"]) << "the requester sees the case it named";
+  EXPECT_EQ(req["routing"]["route"], "operating_unit") << "inside the regulation, which covers case data";
+  EXPECT_EQ(req["routing"]["decider_unit_id"], unit_id("HP"));
+  auto decided = call(kHpLeader, "POST", "/api/v1/data-requests/" + req["id"].dump() + "/decide",
+                      {{"decision", "approve"}, {"reasons", "Phù hợp Quy chế phối hợp"}});
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  std::string gp = "/api/v1/grants/" + body_of(decided)["grant_id"].dump();
+  EXPECT_EQ(body_of(call(kExternal, "GET", gp))["case_number"], the_case["number"]);
+
+  // The shared record: what was seen, where, when; not who handles it or how.
+  auto read = call(kExternal, "GET", cp);
+  ASSERT_EQ(read.status, 200) << read.body;
+  auto shared = body_of(read);
+  EXPECT_EQ(shared["number"], the_case["number"]);
+  EXPECT_NE(shared["description"].get<std::string>().find("15C-123.45"), std::string::npos);
+  EXPECT_EQ(shared["identifiers"]["containers"][0], "TCNU1234567");
+  EXPECT_EQ(shared["shared"]["grant_id"], body_of(decided)["grant_id"]);
+  for (const char* k : {"routing", "relay", "proposals", "coordination", "my_role", "reported_by", "created_by", "immediate_measure", "outcome_note"})
+    EXPECT_FALSE(shared.contains(k)) << k;
+  audit::Filter reads;
+  reads.action_prefix = "case.read";
+  reads.object_id = the_case["id"].dump();
+  auto entries = inst_->audit.list(reads);
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(nlohmann::json::parse(entries.front().details_text)["grant_id"], body_of(decided)["grant_id"]) << "the use is audited with the grant";
+  EXPECT_EQ(body_of(call(kExternal, "GET", gp))["uses"], 1);
+
+  // That route alone, that case alone, that account alone.
+  for (const auto& path : {cp + "/timeline", cp + "/evidence", other_path, std::string("/api/v1/coordination-requests/1")})
+    EXPECT_TRUE(denied(call(kExternal, "GET", path).status)) << path;
+  auto list = call(kExternal, "GET", "/api/v1/cases");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_TRUE(body_of(list)["items"].empty()) << "no case list through a grant";
+  EXPECT_TRUE(denied(call(kExternal, "PATCH", cp, {{"status", "in_handling"}}).status));
+  EXPECT_EQ(call(kLsDuty, "GET", cp).status, 404) << "the grant used from another account";
+
+  // Revoked: refused, saying so, audited with the case.
+  ASSERT_EQ(call(kHpLeader, "POST", gp + "/revoke", {{"reason", "Đã hoàn thành xác minh"}}).status, 200);
+  auto after = call(kExternal, "GET", cp);
+  EXPECT_EQ(after.status, 403);
+  EXPECT_NE(body_of(after)["type"].get<std::string>().find("grant-revoked"), std::string::npos) << after.body;
+  audit::Filter refused;
+  refused.action_prefix = "grant.refused";
+  refused.object_id = the_case["id"].dump();
+  EXPECT_EQ(inst_->audit.list(refused).size(), 1u);
+}
+
 // Evidence on a case: read with the case; attached and removed by the people the case was sent to, who must
 // also be allowed to play the camera back. Exports: whoever may play the camera back, each their own; the
 // download link is the creator's. Checking a bundle: anyone logged in inside customs.

@@ -181,6 +181,36 @@ TEST_P(Sharing16_3, WhatTheRelationshipDoesNotCoverIsNamedWithItsBasis) {
   EXPECT_TRUE(has_reason(route(ask(), {rel}), "cameras_not_covered"));
 }
 
+TEST_P(Sharing16_3, CaseDataIsTheDataOfTheCasesUnit) {
+  // A case's record alone (no camera): the unit operating the case's unit's data decides, when the relationship
+  // covers case data.
+  auto rel = border_guard_regulation();
+  rel.data_types.push_back("case_data");
+  Ask a = ask(0);
+  a.data_types = {"case_data"};
+  a.range_ms.reset();
+  a.case_unit = id(GetParam().branch);
+  auto r = route(a, {rel});
+  EXPECT_EQ(r.route, "operating_unit");
+  EXPECT_EQ(r.operating_unit_id, id(GetParam().province));
+  // A case of another province: the relationship with this province is no basis, headquarters decides.
+  a.case_unit = id(GetParam().other_province);
+  r = route(a, {rel});
+  EXPECT_EQ(r.route, "hq_leadership");
+  EXPECT_EQ(r.operating_unit_id, id(GetParam().other_province));
+  // The province's cameras with another province's case: data of two operating units is the sector's.
+  a = ask();
+  a.data_types = {"recordings", "case_data"};
+  a.case_unit = id(GetParam().other_province);
+  EXPECT_EQ(route(a, {rel}).route, "hq_leadership");
+  // A relationship covering only the branch's cameras does not cover a case of the province's other units.
+  rel.unit_ids = {id(GetParam().branch)};
+  a = ask();
+  a.data_types = {"recordings", "case_data"};
+  a.case_unit = id(GetParam().province_leadership);
+  EXPECT_TRUE(has_reason(route(a, {rel}), "case_not_covered"));
+}
+
 TEST_P(Sharing16_3, ARelationshipWithTheAgencyAboveTheRequesterCoversItsUnits) {
   auto rel = border_guard_regulation();
   rel.partner_unit_id = id(GetParam().outside_parent);
