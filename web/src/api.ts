@@ -1437,8 +1437,11 @@ export interface DataRequestInput {
   purpose: string;
   reference: string;
   case_id?: number;
+  /** The case by its number (HP-2026-0003), for everyone; required with case_data. */
+  case_number?: string;
   data_types: DataType[];
-  camera_ids: number[];
+  /** May be left out when data_types is exactly ['case_data']. */
+  camera_ids?: number[];
   from?: string;
   to?: string;
   mode: AccessMode;

@@ -150,8 +150,8 @@ describe('the data request form', () => {
     });
     const root = mount(<DataRequestFormPage />);
     await vi.waitFor(() => expect(root.querySelectorAll('.site-choice').length).toBe(2));
-    // Outside customs no case can be named.
-    expect(root.querySelector('#dr-case')).toBeNull();
+    // Outside customs too a case can be named, by its number; without case data no case is needed.
+    expect(root.querySelector('label[for="dr-case"]')?.textContent).toBe('Số vụ việc');
     type(root.querySelector('#dr-purpose'), 'Xác minh xe nghi vận chuyển hàng lậu');
     type(root.querySelector('#dr-reference'), 'Công văn số 215/ĐBP');
     tick(labelled(root, 'Dữ liệu ghi hình'));
@@ -222,6 +222,63 @@ describe('the data request form', () => {
     await vi.waitFor(() => expect(root.querySelector('#dr-cameras-err')?.textContent).toBe('Chọn ít nhất một camera.'));
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
   });
+
+  it('asks an outside agency for case information by the case number alone: no camera, no time range', async () => {
+    const calls = stubFetch((c) => {
+      if (c.path === '/units') return json({ items: [unit(50, 'Đồn Biên phòng cửa khẩu Hữu Nghị', 'Asia/Ho_Chi_Minh', true)] });
+      if (c.path === '/data-requests/catalogue') return json(catalogue);
+      if (c.path === '/data-requests' && c.method === 'POST') return json(request({ id: 32, number: 'YC-2026-32' }), 201);
+      return json({ items: [] });
+    });
+    const root = mount(<DataRequestFormPage />);
+    await vi.waitFor(() => expect(root.querySelectorAll('.site-choice').length).toBe(2));
+    type(root.querySelector('#dr-purpose'), 'Phối hợp điều tra vụ vận chuyển hàng lậu');
+    tick(labelled(root, 'Thông tin vụ việc'));
+    await vi.waitFor(() => expect(root.querySelector('#dr-cameras-hint')?.textContent).toBe('Không bắt buộc khi chỉ đề nghị thông tin vụ việc.'));
+    expect(root.querySelector('#dr-from')).toBeNull();
+    // Case data asked for without naming the case: said at the field, nothing sent.
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(root.querySelector('#dr-case-err')?.textContent).toBe('Nêu số vụ việc cần khai thác thông tin.'));
+    expect(root.querySelector('#dr-cameras-err')).toBeNull();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    type(root.querySelector('#dr-case'), ' HP-2026-0003 ');
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(location.hash).toBe('#/data-requests/32'));
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
+      { purpose: 'Phối hợp điều tra vụ vận chuyển hàng lậu', reference: '', case_number: 'HP-2026-0003', data_types: ['case_data'], mode: 'view', access_days: 7 },
+    ]);
+    // The server resolves the number: the console looks no case up.
+    expect(calls.some((c) => c.path.startsWith('/cases'))).toBe(false);
+  });
+
+  it('shows the server’s answer that no case has that number at the case field', async () => {
+    stubFetch((c) => {
+      if (c.path === '/data-requests/catalogue') return json(catalogue);
+      if (c.path === '/data-requests' && c.method === 'POST')
+        return json(
+          {
+            type: 'urn:watchfloor:problem:validation',
+            title: 'Invalid input',
+            title_vi: 'Dữ liệu không hợp lệ',
+            status: 400,
+            errors: [{ field: 'case_number', message: 'No case numbered HP-2026-9999', message_vi: 'Không có vụ việc số HP-2026-9999' }],
+          },
+          400,
+        );
+      return json({ items: [] });
+    });
+    const root = mount(<DataRequestFormPage />);
+    await vi.waitFor(() => expect(root.querySelectorAll('.site-choice').length).toBe(2));
+    type(root.querySelector('#dr-purpose'), 'Xác minh');
+    type(root.querySelector('#dr-case'), 'HP-2026-9999');
+    tick(labelled(root, 'Thông tin vụ việc'));
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(root.querySelector('#dr-case-err')?.textContent).toBe('Không có vụ việc số HP-2026-9999'));
+    expect(root.querySelector('#dr-case')?.getAttribute('aria-invalid')).toBe('true');
+    // Claimed by its field, not repeated in the box above the form.
+    expect(root.querySelector('.alert-error')?.textContent).not.toContain('case_number');
+    expect(location.hash).toBe('');
+  });
 });
 
 describe('the decision on a data request', () => {
@@ -253,6 +310,29 @@ describe('the decision on a data request', () => {
       reasons: 'Chỉ camera làn xe nhập liên quan; không cần tải về.',
       narrower: { camera_ids: [11], from: '2026-12-01T01:00:00.000Z', to: '2026-12-01T03:00:00.000Z', mode: 'view', access_days: 7 },
     });
+  });
+
+  it('lets the decider keep only the case information, with no camera and no time range', async () => {
+    const calls = stubFetch(() => json(request({ status: 'approved', grant_id: 4 })));
+    const r = request({ data_types: ['recordings', 'case_data'], case_id: 3, case_number: 'HP-2026-0003' });
+    const root = mount(<DecideForm r={r} tz="Asia/Ho_Chi_Minh" onCancel={() => undefined} onDone={() => undefined} />);
+    tick(root.querySelector('input[value="approve_narrower"]'));
+    await vi.waitFor(() => expect(root.querySelector('[data-testid="narrower"]')).not.toBeNull());
+    expect(root.querySelector('#dr-n-from')).not.toBeNull();
+    expect(root.querySelector('#dr-n-cameras-hint')).toBeNull();
+    // With recordings kept, a camera is still needed.
+    tick(root.querySelector('#dr-n-cameras label[data-camera-id="11"] input'), false);
+    await vi.waitFor(() => expect((root.querySelector('#dr-n-cameras label[data-camera-id="11"] input') as HTMLInputElement).checked).toBe(false));
+    tick(root.querySelector('#dr-n-cameras label[data-camera-id="12"] input'), false);
+    type(root.querySelector('#dr-reasons'), 'Chỉ cung cấp thông tin vụ việc.');
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(root.querySelector('#dr-n-cameras-err')?.textContent).toBe('Chọn ít nhất một camera.'));
+    tick(labelled(root.querySelector('#dr-n-types')!, 'Dữ liệu ghi hình'), false);
+    await vi.waitFor(() => expect(root.querySelector('#dr-n-from')).toBeNull());
+    expect(root.querySelector('#dr-n-cameras-hint')?.textContent).toBe('Không bắt buộc khi chỉ đề nghị thông tin vụ việc.');
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0].body).toEqual({ decision: 'approve_narrower', reasons: 'Chỉ cung cấp thông tin vụ việc.', narrower: { camera_ids: [], data_types: ['case_data'] } });
   });
 
   it('refuses a "narrower" scope wider than the request, and one that narrows nothing', async () => {
@@ -432,6 +512,16 @@ describe('the request page', () => {
     ]);
     // Nothing is left to do on a decided request.
     expect(root.querySelector('#dr-actions-h')).toBeNull();
+  });
+
+  it('names the case: as a link inside customs, as text for the outside requester', async () => {
+    stubFetch((c) => (c.path === '/data-requests/9' ? json(request({ data_types: ['case_data'], case_id: 3, case_number: 'HP-2026-0003' })) : json({ items: [] })));
+    const outside = mount(<DataRequestDetailPage id={9} />);
+    await vi.waitFor(() => expect(outside.querySelector('[data-testid="request-case"]')?.textContent).toBe('HP-2026-0003'));
+    expect(outside.querySelector('[data-testid="request-case"] a')).toBeNull();
+    const officer: User = { ...borderGuard, id: 8, unit_id: 30, roles: [{ role: 'supervision_officer', unit_id: 30 }] };
+    const inside = mount(<DataRequestDetailPage id={9} />, officer);
+    await vi.waitFor(() => expect(inside.querySelector('[data-testid="request-case"] a')?.getAttribute('href')).toBe('#/cases/3'));
   });
 
   it('offers the requester the answer to a request for information, and sends it', async () => {
