@@ -1470,6 +1470,9 @@ export interface Grant {
   starts_at: string;
   expires_at: string;
   status: GrantStatus;
+  /** The case whose data the grant gives (set when data_types include case_data). */
+  case_id: number | null;
+  case_number: string | null;
   revoked_at: string | null;
   revoked_by: number | null;
   revoked_by_name: string | null;

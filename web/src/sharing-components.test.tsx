@@ -374,6 +374,8 @@ const grant = (over: Partial<Grant> = {}): Grant => ({
   starts_at: '2026-12-05T03:00:00Z',
   expires_at: '2026-12-12T16:30:00Z',
   status: 'active',
+  case_id: null,
+  case_number: null,
   revoked_at: null,
   revoked_by: null,
   revoked_by_name: null,
@@ -401,6 +403,20 @@ describe('grants', () => {
     expect(root.querySelector('[data-grant-id="5"] .grant-cameras a')).toBeNull();
     // Outside customs there is only one tab: theirs.
     expect(root.querySelector('nav.tabs')).toBeNull();
+    expect(root.querySelector('.grant-case')).toBeNull();
+  });
+
+  it('opens the case whose information a grant gives', async () => {
+    stubFetch((c) =>
+      c.path === '/grants'
+        ? json({ items: [grant({ id: 6, data_types: ['case_data'], camera_ids: [], cameras: [], from: null, to: null, case_id: 3, case_number: 'HP-2026-0003' })] })
+        : json({ items: [] }),
+    );
+    const root = mount(<GrantsPage tab="mine" id={null} />);
+    await vi.waitFor(() => expect(root.querySelector('[data-grant-id="6"]')).not.toBeNull());
+    const link = root.querySelector('[data-grant-id="6"] .grant-case a') as HTMLAnchorElement;
+    expect(link.textContent).toBe('Xem thông tin vụ việc HP-2026-0003');
+    expect(link.getAttribute('href')).toBe('#/cases/3');
   });
 
   it('says how long is left in both languages', () => {
