@@ -2,9 +2,10 @@
 // The data-sharing pages (Art. 16.3): filing a request, deciding it, grants and their revocation.
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setCsrfToken, type DataRequest, type Grant, type Notification, type Unit, type User } from './api';
+import { setCsrfToken, type DataRequest, type Grant, type Notification, type SharedCase, type Unit, type User } from './api';
 import { setLang } from './i18n';
 import { notificationHref } from './inbox';
+import { CaseDetailPage } from './pages/CaseDetail';
 import { DataRequestDetailPage, DecideForm } from './pages/DataRequestDetail';
 import { DataRequestFormPage } from './pages/DataRequests';
 import { GrantsPage } from './pages/Grants';
@@ -559,5 +560,86 @@ describe('the request page', () => {
     await vi.waitFor(() => expect(root.textContent).toContain('Đã gửi thông tin bổ sung.'));
     expect(calls.find((c) => c.method === 'POST')).toEqual({ method: 'POST', path: '/data-requests/9/answer', body: { text: 'Biển số xe 12C-345.67, khoảng 9 giờ sáng' } });
     expect(root.querySelector('.badge.request-status')?.textContent).toBe('Chờ quyết định');
+  });
+});
+
+class NoSocket {
+  onopen: unknown = null;
+  onclose: unknown = null;
+  onmessage: unknown = null;
+  onerror: unknown = null;
+  close() {}
+  send() {}
+}
+
+describe('a case read through a grant of case information', () => {
+  const shared: SharedCase = {
+    id: 3,
+    number: 'HP-2026-0003',
+    status: 'concluded',
+    method: 'regular',
+    severity: 'high',
+    observed_at: '2026-11-28T02:10:00Z',
+    site: 'Cảng Hải Phòng, bãi container số 3',
+    unit_id: 20,
+    unit_name: 'Cục Hải quan TP. Hải Phòng',
+    unit_name_en: 'Hai Phong Customs Department',
+    cameras: [],
+    subject: 'goods',
+    description: 'Xe đầu kéo rời bãi khi chưa hoàn thành thủ tục',
+    suspected_violation: 'Đưa hàng ra khỏi khu vực giám sát trái phép',
+    identifiers: { declarations: [], containers: ['TGHU1234567'], plates: ['15C-123.45'], seals: [], persons: [], baggage: [] },
+    reported_at: '2026-11-28T02:15:00Z',
+    outcome: 'administrative_violation',
+    concluded_at: '2026-11-29T08:00:00Z',
+    closed_at: null,
+    shared: { grant_id: 4, request_number: 'YC-2026-9', expires_at: '2026-12-12T16:30:00Z' },
+  };
+
+  it('shows the facts and the outcome read-only, says under which grant until when, and asks for nothing else', async () => {
+    vi.stubGlobal('WebSocket', NoSocket);
+    const calls = stubFetch((c) => (c.path === '/cases/3' ? json(shared) : json({ items: [] })));
+    const root = mount(<CaseDetailPage caseId={3} />);
+    await vi.waitFor(() => expect(root.querySelector('[data-testid="case-shared"]')).not.toBeNull());
+    // 16:30 UTC is 23:30 in Vietnam.
+    expect(root.querySelector('[data-testid="case-shared"]')?.textContent).toBe('Thông tin vụ việc được chia sẻ theo quyền khai thác YC-2026-9, hết hạn 12/12/2026 23:30.');
+    expect(root.querySelector('h1')?.textContent).toBe('Vụ việc HP-2026-0003');
+    const facts = root.querySelector('dl.props')!.textContent;
+    expect(facts).toContain('Xe đầu kéo rời bãi khi chưa hoàn thành thủ tục');
+    expect(facts).toContain('Đưa hàng ra khỏi khu vực giám sát trái phép');
+    expect(facts).toContain('TGHU1234567');
+    expect(facts).toContain('Cảng Hải Phòng, bãi container số 3');
+    expect(facts).toContain('Xử lý vi phạm hành chính');
+    expect(facts).not.toContain('Người báo cáo');
+    expect(root.querySelector('a.btn')?.getAttribute('href')).toBe('#/grants/4');
+    // No step to take, no timeline, no evidence, no relay: and none of them asked for.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(root.querySelectorAll('button')).toHaveLength(0);
+    expect(root.querySelector('#timeline-h, [data-testid="relay"], [data-testid="routing"]')).toBeNull();
+    expect(calls.map((c) => c.path).filter((p) => p !== '/units')).toEqual(['/cases/3']);
+  });
+
+  it('after the grant lapses, says so with the server’s words only', async () => {
+    vi.stubGlobal('WebSocket', NoSocket);
+    stubFetch((c) =>
+      c.path === '/cases/3'
+        ? json(
+            {
+              type: 'urn:watchfloor:problem:grant-expired',
+              title: 'The grant has expired',
+              title_vi: 'Quyền khai thác đã hết hạn',
+              status: 403,
+              detail: 'Grant 4 expired on 12/12/2026 23:30',
+              detail_vi: 'Quyền khai thác số 4 đã hết hạn lúc 12/12/2026 23:30',
+            },
+            403,
+          )
+        : json({ items: [] }),
+    );
+    const root = mount(<CaseDetailPage caseId={3} />);
+    await vi.waitFor(() => expect(root.querySelector('.alert-error')?.textContent).toContain('Quyền khai thác đã hết hạn'));
+    expect(root.querySelector('.alert-error')?.textContent).toContain('Quyền khai thác số 4 đã hết hạn lúc 12/12/2026 23:30');
+    // Not the "ask an administrator" of a page one may never open.
+    expect(root.querySelector('.alert-error ul')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 // Pure helpers of the data-sharing pages (Art. 16.3, khai thác dữ liệu): the names of the codes, the
 // request form and what it sends, the narrower scope a decider may give, the cameras chosen by site,
 // and how long a grant has left.
-import { DATA_TYPES, type AccessMode, type CatalogueSite, type DataRequest, type DataRequestInput, type DataScope, type DataType, type RelationshipInput, type Relationship } from './api';
+import { ApiError, DATA_TYPES, type AccessMode, type CatalogueSite, type DataRequest, type DataRequestInput, type DataScope, type DataType, type RelationshipInput, type Relationship } from './api';
 import { utcIsoToZonedLocal, zonedLocalToUtcIso } from './cases';
 import { DISPLAY_TIME_ZONE, parseViDate } from './format';
 import { label, t, type Lang } from './i18n';
@@ -190,6 +190,9 @@ export function expiryText(expiresAt: string, now: number, lang?: Lang): string 
   const days = Math.floor(left / DAY);
   return days >= 1 ? t('grant.daysLeft', { n: days }, lang) : t('grant.lessThanDay', undefined, lang);
 }
+
+/** A refusal because the grant relied on has expired or was revoked: the server's message says all there is to do. */
+export const grantLapsed = (e: unknown) => e instanceof ApiError && /grant-(expired|revoked)$/.test(e.problem.type ?? '');
 
 // ---- working relationships ----------------------------------------------------------------------
 
