@@ -915,7 +915,42 @@ export interface Case {
   created_by: number;
   created_at: string;
   updated_at: string;
+  /** Set only on the view of a case read through a grant (SharedCase). */
+  shared?: undefined;
 }
+
+/** The grant through which a case is read (Art. 16.3, case data): its request and until when. */
+export interface CaseShare {
+  grant_id: number;
+  request_number: string;
+  expires_at: string;
+}
+
+/**
+ * GET /cases/{id} for someone who reads the case only through a grant of case data: its facts and
+ * outcome, nothing of its handling (no routing, relay, proposals, coordination, people or timeline).
+ */
+export type SharedCase = Pick<
+  Case,
+  | 'id'
+  | 'number'
+  | 'status'
+  | 'method'
+  | 'severity'
+  | 'observed_at'
+  | 'site'
+  | 'unit_id'
+  | 'unit_name'
+  | 'cameras'
+  | 'subject'
+  | 'description'
+  | 'suspected_violation'
+  | 'identifiers'
+  | 'reported_at'
+  | 'outcome'
+  | 'concluded_at'
+  | 'closed_at'
+> & { unit_name_en?: string; shared: CaseShare };
 
 export interface CaseInput {
   unit_id?: number;
@@ -1001,7 +1036,8 @@ export const casesApi = {
   /** `total`: how many cases match the filters (all pages). */
   cases: (f: CaseFilter = {}, cursor: string | null = null, signal?: AbortSignal) =>
     listPage<Case, { total?: number }>('/cases', { ...f }, cursor, signal),
-  case: (id: number, signal?: AbortSignal) => request<Case>('GET', `/cases/${id}`, undefined, signal),
+  /** The whole case, or only its shared view for one who reads it through a grant (`shared` set). */
+  case: (id: number, signal?: AbortSignal) => request<Case | SharedCase>('GET', `/cases/${id}`, undefined, signal),
   createCase: (c: CaseInput) => request<Case>('POST', '/cases', c),
   updateCase: (id: number, patch: CaseInput | { status: string; outcome?: string; outcome_note?: string; reason?: string }) =>
     request<Case>('PATCH', `/cases/${id}`, patch),
@@ -1437,8 +1473,11 @@ export interface DataRequestInput {
   purpose: string;
   reference: string;
   case_id?: number;
+  /** The case by its number (HP-2026-0003), for everyone; required with case_data. */
+  case_number?: string;
   data_types: DataType[];
-  camera_ids: number[];
+  /** May be left out when data_types is exactly ['case_data']. */
+  camera_ids?: number[];
   from?: string;
   to?: string;
   mode: AccessMode;
@@ -1467,6 +1506,9 @@ export interface Grant {
   starts_at: string;
   expires_at: string;
   status: GrantStatus;
+  /** The case whose data the grant gives (set when data_types include case_data). */
+  case_id: number | null;
+  case_number: string | null;
   revoked_at: string | null;
   revoked_by: number | null;
   revoked_by_name: string | null;

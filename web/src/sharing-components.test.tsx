@@ -2,9 +2,10 @@
 // The data-sharing pages (Art. 16.3): filing a request, deciding it, grants and their revocation.
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setCsrfToken, type DataRequest, type Grant, type Notification, type Unit, type User } from './api';
+import { setCsrfToken, type DataRequest, type Grant, type Notification, type SharedCase, type Unit, type User } from './api';
 import { setLang } from './i18n';
 import { notificationHref } from './inbox';
+import { CaseDetailPage } from './pages/CaseDetail';
 import { DataRequestDetailPage, DecideForm } from './pages/DataRequestDetail';
 import { DataRequestFormPage } from './pages/DataRequests';
 import { GrantsPage } from './pages/Grants';
@@ -150,8 +151,8 @@ describe('the data request form', () => {
     });
     const root = mount(<DataRequestFormPage />);
     await vi.waitFor(() => expect(root.querySelectorAll('.site-choice').length).toBe(2));
-    // Outside customs no case can be named.
-    expect(root.querySelector('#dr-case')).toBeNull();
+    // Outside customs too a case can be named, by its number; without case data no case is needed.
+    expect(root.querySelector('label[for="dr-case"]')?.textContent).toBe('Số vụ việc');
     type(root.querySelector('#dr-purpose'), 'Xác minh xe nghi vận chuyển hàng lậu');
     type(root.querySelector('#dr-reference'), 'Công văn số 215/ĐBP');
     tick(labelled(root, 'Dữ liệu ghi hình'));
@@ -222,6 +223,63 @@ describe('the data request form', () => {
     await vi.waitFor(() => expect(root.querySelector('#dr-cameras-err')?.textContent).toBe('Chọn ít nhất một camera.'));
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
   });
+
+  it('asks an outside agency for case information by the case number alone: no camera, no time range', async () => {
+    const calls = stubFetch((c) => {
+      if (c.path === '/units') return json({ items: [unit(50, 'Đồn Biên phòng cửa khẩu Hữu Nghị', 'Asia/Ho_Chi_Minh', true)] });
+      if (c.path === '/data-requests/catalogue') return json(catalogue);
+      if (c.path === '/data-requests' && c.method === 'POST') return json(request({ id: 32, number: 'YC-2026-32' }), 201);
+      return json({ items: [] });
+    });
+    const root = mount(<DataRequestFormPage />);
+    await vi.waitFor(() => expect(root.querySelectorAll('.site-choice').length).toBe(2));
+    type(root.querySelector('#dr-purpose'), 'Phối hợp điều tra vụ vận chuyển hàng lậu');
+    tick(labelled(root, 'Thông tin vụ việc'));
+    await vi.waitFor(() => expect(root.querySelector('#dr-cameras-hint')?.textContent).toBe('Không bắt buộc khi chỉ đề nghị thông tin vụ việc.'));
+    expect(root.querySelector('#dr-from')).toBeNull();
+    // Case data asked for without naming the case: said at the field, nothing sent.
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(root.querySelector('#dr-case-err')?.textContent).toBe('Nêu số vụ việc cần khai thác thông tin.'));
+    expect(root.querySelector('#dr-cameras-err')).toBeNull();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    type(root.querySelector('#dr-case'), ' HP-2026-0003 ');
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(location.hash).toBe('#/data-requests/32'));
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
+      { purpose: 'Phối hợp điều tra vụ vận chuyển hàng lậu', reference: '', case_number: 'HP-2026-0003', data_types: ['case_data'], mode: 'view', access_days: 7 },
+    ]);
+    // The server resolves the number: the console looks no case up.
+    expect(calls.some((c) => c.path.startsWith('/cases'))).toBe(false);
+  });
+
+  it('shows the server’s answer that no case has that number at the case field', async () => {
+    stubFetch((c) => {
+      if (c.path === '/data-requests/catalogue') return json(catalogue);
+      if (c.path === '/data-requests' && c.method === 'POST')
+        return json(
+          {
+            type: 'urn:watchfloor:problem:validation',
+            title: 'Invalid input',
+            title_vi: 'Dữ liệu không hợp lệ',
+            status: 400,
+            errors: [{ field: 'case_number', message: 'No case numbered HP-2026-9999', message_vi: 'Không có vụ việc số HP-2026-9999' }],
+          },
+          400,
+        );
+      return json({ items: [] });
+    });
+    const root = mount(<DataRequestFormPage />);
+    await vi.waitFor(() => expect(root.querySelectorAll('.site-choice').length).toBe(2));
+    type(root.querySelector('#dr-purpose'), 'Xác minh');
+    type(root.querySelector('#dr-case'), 'HP-2026-9999');
+    tick(labelled(root, 'Thông tin vụ việc'));
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(root.querySelector('#dr-case-err')?.textContent).toBe('Không có vụ việc số HP-2026-9999'));
+    expect(root.querySelector('#dr-case')?.getAttribute('aria-invalid')).toBe('true');
+    // Claimed by its field, not repeated in the box above the form.
+    expect(root.querySelector('.alert-error')?.textContent).not.toContain('case_number');
+    expect(location.hash).toBe('');
+  });
 });
 
 describe('the decision on a data request', () => {
@@ -253,6 +311,29 @@ describe('the decision on a data request', () => {
       reasons: 'Chỉ camera làn xe nhập liên quan; không cần tải về.',
       narrower: { camera_ids: [11], from: '2026-12-01T01:00:00.000Z', to: '2026-12-01T03:00:00.000Z', mode: 'view', access_days: 7 },
     });
+  });
+
+  it('lets the decider keep only the case information, with no camera and no time range', async () => {
+    const calls = stubFetch(() => json(request({ status: 'approved', grant_id: 4 })));
+    const r = request({ data_types: ['recordings', 'case_data'], case_id: 3, case_number: 'HP-2026-0003' });
+    const root = mount(<DecideForm r={r} tz="Asia/Ho_Chi_Minh" onCancel={() => undefined} onDone={() => undefined} />);
+    tick(root.querySelector('input[value="approve_narrower"]'));
+    await vi.waitFor(() => expect(root.querySelector('[data-testid="narrower"]')).not.toBeNull());
+    expect(root.querySelector('#dr-n-from')).not.toBeNull();
+    expect(root.querySelector('#dr-n-cameras-hint')).toBeNull();
+    // With recordings kept, a camera is still needed.
+    tick(root.querySelector('#dr-n-cameras label[data-camera-id="11"] input'), false);
+    await vi.waitFor(() => expect((root.querySelector('#dr-n-cameras label[data-camera-id="11"] input') as HTMLInputElement).checked).toBe(false));
+    tick(root.querySelector('#dr-n-cameras label[data-camera-id="12"] input'), false);
+    type(root.querySelector('#dr-reasons'), 'Chỉ cung cấp thông tin vụ việc.');
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(root.querySelector('#dr-n-cameras-err')?.textContent).toBe('Chọn ít nhất một camera.'));
+    tick(labelled(root.querySelector('#dr-n-types')!, 'Dữ liệu ghi hình'), false);
+    await vi.waitFor(() => expect(root.querySelector('#dr-n-from')).toBeNull());
+    expect(root.querySelector('#dr-n-cameras-hint')?.textContent).toBe('Không bắt buộc khi chỉ đề nghị thông tin vụ việc.');
+    await submit(root.querySelector('form'));
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0].body).toEqual({ decision: 'approve_narrower', reasons: 'Chỉ cung cấp thông tin vụ việc.', narrower: { camera_ids: [], data_types: ['case_data'] } });
   });
 
   it('refuses a "narrower" scope wider than the request, and one that narrows nothing', async () => {
@@ -294,6 +375,8 @@ const grant = (over: Partial<Grant> = {}): Grant => ({
   starts_at: '2026-12-05T03:00:00Z',
   expires_at: '2026-12-12T16:30:00Z',
   status: 'active',
+  case_id: null,
+  case_number: null,
   revoked_at: null,
   revoked_by: null,
   revoked_by_name: null,
@@ -321,6 +404,20 @@ describe('grants', () => {
     expect(root.querySelector('[data-grant-id="5"] .grant-cameras a')).toBeNull();
     // Outside customs there is only one tab: theirs.
     expect(root.querySelector('nav.tabs')).toBeNull();
+    expect(root.querySelector('.grant-case')).toBeNull();
+  });
+
+  it('opens the case whose information a grant gives', async () => {
+    stubFetch((c) =>
+      c.path === '/grants'
+        ? json({ items: [grant({ id: 6, data_types: ['case_data'], camera_ids: [], cameras: [], from: null, to: null, case_id: 3, case_number: 'HP-2026-0003' })] })
+        : json({ items: [] }),
+    );
+    const root = mount(<GrantsPage tab="mine" id={null} />);
+    await vi.waitFor(() => expect(root.querySelector('[data-grant-id="6"]')).not.toBeNull());
+    const link = root.querySelector('[data-grant-id="6"] .grant-case a') as HTMLAnchorElement;
+    expect(link.textContent).toBe('Xem thông tin vụ việc HP-2026-0003');
+    expect(link.getAttribute('href')).toBe('#/cases/3');
   });
 
   it('says how long is left in both languages', () => {
@@ -434,6 +531,16 @@ describe('the request page', () => {
     expect(root.querySelector('#dr-actions-h')).toBeNull();
   });
 
+  it('names the case: as a link inside customs, as text for the outside requester', async () => {
+    stubFetch((c) => (c.path === '/data-requests/9' ? json(request({ data_types: ['case_data'], case_id: 3, case_number: 'HP-2026-0003' })) : json({ items: [] })));
+    const outside = mount(<DataRequestDetailPage id={9} />);
+    await vi.waitFor(() => expect(outside.querySelector('[data-testid="request-case"]')?.textContent).toBe('HP-2026-0003'));
+    expect(outside.querySelector('[data-testid="request-case"] a')).toBeNull();
+    const officer: User = { ...borderGuard, id: 8, unit_id: 30, roles: [{ role: 'supervision_officer', unit_id: 30 }] };
+    const inside = mount(<DataRequestDetailPage id={9} />, officer);
+    await vi.waitFor(() => expect(inside.querySelector('[data-testid="request-case"] a')?.getAttribute('href')).toBe('#/cases/3'));
+  });
+
   it('offers the requester the answer to a request for information, and sends it', async () => {
     const calls = stubFetch((c) =>
       c.path === '/data-requests/9/answer'
@@ -453,5 +560,86 @@ describe('the request page', () => {
     await vi.waitFor(() => expect(root.textContent).toContain('Đã gửi thông tin bổ sung.'));
     expect(calls.find((c) => c.method === 'POST')).toEqual({ method: 'POST', path: '/data-requests/9/answer', body: { text: 'Biển số xe 12C-345.67, khoảng 9 giờ sáng' } });
     expect(root.querySelector('.badge.request-status')?.textContent).toBe('Chờ quyết định');
+  });
+});
+
+class NoSocket {
+  onopen: unknown = null;
+  onclose: unknown = null;
+  onmessage: unknown = null;
+  onerror: unknown = null;
+  close() {}
+  send() {}
+}
+
+describe('a case read through a grant of case information', () => {
+  const shared: SharedCase = {
+    id: 3,
+    number: 'HP-2026-0003',
+    status: 'concluded',
+    method: 'regular',
+    severity: 'high',
+    observed_at: '2026-11-28T02:10:00Z',
+    site: 'Cảng Hải Phòng, bãi container số 3',
+    unit_id: 20,
+    unit_name: 'Cục Hải quan TP. Hải Phòng',
+    unit_name_en: 'Hai Phong Customs Department',
+    cameras: [],
+    subject: 'goods',
+    description: 'Xe đầu kéo rời bãi khi chưa hoàn thành thủ tục',
+    suspected_violation: 'Đưa hàng ra khỏi khu vực giám sát trái phép',
+    identifiers: { declarations: [], containers: ['TGHU1234567'], plates: ['15C-123.45'], seals: [], persons: [], baggage: [] },
+    reported_at: '2026-11-28T02:15:00Z',
+    outcome: 'administrative_violation',
+    concluded_at: '2026-11-29T08:00:00Z',
+    closed_at: null,
+    shared: { grant_id: 4, request_number: 'YC-2026-9', expires_at: '2026-12-12T16:30:00Z' },
+  };
+
+  it('shows the facts and the outcome read-only, says under which grant until when, and asks for nothing else', async () => {
+    vi.stubGlobal('WebSocket', NoSocket);
+    const calls = stubFetch((c) => (c.path === '/cases/3' ? json(shared) : json({ items: [] })));
+    const root = mount(<CaseDetailPage caseId={3} />);
+    await vi.waitFor(() => expect(root.querySelector('[data-testid="case-shared"]')).not.toBeNull());
+    // 16:30 UTC is 23:30 in Vietnam.
+    expect(root.querySelector('[data-testid="case-shared"]')?.textContent).toBe('Thông tin vụ việc được chia sẻ theo quyền khai thác YC-2026-9, hết hạn 12/12/2026 23:30.');
+    expect(root.querySelector('h1')?.textContent).toBe('Vụ việc HP-2026-0003');
+    const facts = root.querySelector('dl.props')!.textContent;
+    expect(facts).toContain('Xe đầu kéo rời bãi khi chưa hoàn thành thủ tục');
+    expect(facts).toContain('Đưa hàng ra khỏi khu vực giám sát trái phép');
+    expect(facts).toContain('TGHU1234567');
+    expect(facts).toContain('Cảng Hải Phòng, bãi container số 3');
+    expect(facts).toContain('Xử lý vi phạm hành chính');
+    expect(facts).not.toContain('Người báo cáo');
+    expect(root.querySelector('a.btn')?.getAttribute('href')).toBe('#/grants/4');
+    // No step to take, no timeline, no evidence, no relay: and none of them asked for.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(root.querySelectorAll('button')).toHaveLength(0);
+    expect(root.querySelector('#timeline-h, [data-testid="relay"], [data-testid="routing"]')).toBeNull();
+    expect(calls.map((c) => c.path).filter((p) => p !== '/units')).toEqual(['/cases/3']);
+  });
+
+  it('after the grant lapses, says so with the server’s words only', async () => {
+    vi.stubGlobal('WebSocket', NoSocket);
+    stubFetch((c) =>
+      c.path === '/cases/3'
+        ? json(
+            {
+              type: 'urn:watchfloor:problem:grant-expired',
+              title: 'The grant has expired',
+              title_vi: 'Quyền khai thác đã hết hạn',
+              status: 403,
+              detail: 'Grant 4 expired on 12/12/2026 23:30',
+              detail_vi: 'Quyền khai thác số 4 đã hết hạn lúc 12/12/2026 23:30',
+            },
+            403,
+          )
+        : json({ items: [] }),
+    );
+    const root = mount(<CaseDetailPage caseId={3} />);
+    await vi.waitFor(() => expect(root.querySelector('.alert-error')?.textContent).toContain('Quyền khai thác đã hết hạn'));
+    expect(root.querySelector('.alert-error')?.textContent).toContain('Quyền khai thác số 4 đã hết hạn lúc 12/12/2026 23:30');
+    // Not the "ask an administrator" of a page one may never open.
+    expect(root.querySelector('.alert-error ul')).toBeNull();
   });
 });

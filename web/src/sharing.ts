@@ -1,7 +1,7 @@
 // Pure helpers of the data-sharing pages (Art. 16.3, khai thác dữ liệu): the names of the codes, the
 // request form and what it sends, the narrower scope a decider may give, the cameras chosen by site,
 // and how long a grant has left.
-import type { AccessMode, CatalogueSite, DataRequest, DataRequestInput, DataScope, DataType, RelationshipInput, Relationship } from './api';
+import { ApiError, DATA_TYPES, type AccessMode, type CatalogueSite, type DataRequest, type DataRequestInput, type DataScope, type DataType, type RelationshipInput, type Relationship } from './api';
 import { utcIsoToZonedLocal, zonedLocalToUtcIso } from './cases';
 import { DISPLAY_TIME_ZONE, parseViDate } from './format';
 import { label, t, type Lang } from './i18n';
@@ -20,6 +20,9 @@ export const MAX_ACCESS_DAYS = 90;
 
 /** Recordings and snapshots are of a time range; live view and case data are not. */
 export const needsRange = (types: readonly string[]) => types.includes('recordings') || types.includes('snapshots');
+
+/** Case data alone is of a case, not of cameras: then no camera need be chosen. */
+export const camerasOptional = (types: readonly string[]) => types.length > 0 && types.every((d) => d === 'case_data');
 
 // ---- cameras chosen by site ----------------------------------------------------------------------
 
@@ -52,7 +55,8 @@ export const inOrder = <T>(all: readonly T[], chosen: ReadonlySet<T>): T[] => al
 export interface RequestForm {
   purpose: string;
   reference: string;
-  caseRef: string;
+  /** The case's number as typed (HP-2026-0003): the server resolves it. */
+  caseNumber: string;
   dataTypes: Set<DataType>;
   cameras: Set<number>;
   from: string; // datetime-local in the requester's zone
@@ -64,7 +68,7 @@ export interface RequestForm {
 export const emptyRequestForm = (): RequestForm => ({
   purpose: '',
   reference: '',
-  caseRef: '',
+  caseNumber: '',
   dataTypes: new Set(),
   cameras: new Set(),
   from: '',
@@ -91,21 +95,25 @@ function range(from: string, to: string, timeZone: string, errors: Record<string
 
 /**
  * What POST /data-requests is sent, and the errors the form can tell before sending (named by the
- * server's field names so that they show where the server's would). The case is resolved by the page.
+ * server's field names so that they show where the server's would). The case goes by its number,
+ * which the server resolves; cameras are left out when none is chosen (case data alone).
  */
 export function requestPayload(f: RequestForm, timeZone = DISPLAY_TIME_ZONE): { body: DataRequestInput; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const data_types = inOrder(['live', 'recordings', 'snapshots', 'case_data'] as DataType[], f.dataTypes);
+  const data_types = inOrder(DATA_TYPES, f.dataTypes);
   if (!f.purpose.trim()) errors.purpose = t('common.required');
   if (data_types.length === 0) errors.data_types = t('sharing.pickType');
-  if (f.cameras.size === 0 && data_types.some((d) => d !== 'case_data')) errors.camera_ids = t('sharing.pickCamera');
+  const caseNumber = f.caseNumber.trim();
+  if (!caseNumber && data_types.includes('case_data')) errors.case_number = t('sharing.caseRequired');
+  if (f.cameras.size === 0 && !camerasOptional(data_types)) errors.camera_ids = t('sharing.pickCamera');
   const days = accessDays(f.accessDays, MAX_ACCESS_DAYS);
   if (days === null) errors.access_days = t('sharing.badDays', { max: MAX_ACCESS_DAYS });
   const body: DataRequestInput = {
     purpose: f.purpose.trim(),
     reference: f.reference.trim(),
+    ...(caseNumber ? { case_number: caseNumber } : {}),
     data_types,
-    camera_ids: [...f.cameras].sort((a, b) => a - b),
+    ...(f.cameras.size ? { camera_ids: [...f.cameras].sort((a, b) => a - b) } : {}),
     mode: f.mode,
     access_days: days ?? 0,
   };
@@ -144,12 +152,12 @@ export function scopeForm(r: DataRequest, timeZone = DISPLAY_TIME_ZONE): ScopeFo
 export function narrowerScope(r: DataRequest, f: ScopeForm, timeZone = DISPLAY_TIME_ZONE): { narrower: Partial<DataScope>; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const narrower: Partial<DataScope> = {};
-  const cams = r.camera_ids.filter((id) => f.cameras.has(id));
-  if (cams.length === 0 && r.camera_ids.length > 0) errors['narrower.camera_ids'] = t('sharing.pickCamera');
-  else if (cams.length < r.camera_ids.length) narrower.camera_ids = cams;
   const types = r.data_types.filter((d) => f.dataTypes.has(d));
   if (types.length === 0) errors['narrower.data_types'] = t('sharing.pickType');
   else if (types.length < r.data_types.length) narrower.data_types = types;
+  const cams = r.camera_ids.filter((id) => f.cameras.has(id));
+  if (cams.length === 0 && r.camera_ids.length > 0 && !camerasOptional(types)) errors['narrower.camera_ids'] = t('sharing.pickCamera');
+  else if (cams.length < r.camera_ids.length) narrower.camera_ids = cams;
   if (r.from && r.to && needsRange(types)) {
     const e: Record<string, string> = {};
     const w = range(f.from, f.to, timeZone, e);
@@ -182,6 +190,9 @@ export function expiryText(expiresAt: string, now: number, lang?: Lang): string 
   const days = Math.floor(left / DAY);
   return days >= 1 ? t('grant.daysLeft', { n: days }, lang) : t('grant.lessThanDay', undefined, lang);
 }
+
+/** A refusal because the grant relied on has expired or was revoked: the server's message says all there is to do. */
+export const grantLapsed = (e: unknown) => e instanceof ApiError && /grant-(expired|revoked)$/.test(e.problem.type ?? '');
 
 // ---- working relationships ----------------------------------------------------------------------
 
@@ -234,7 +245,7 @@ export function relationshipPayload(f: RelationshipForm): { body: RelationshipIn
   if (!f.unit_id) errors.unit_id = t('common.required');
   if (!f.partner_unit_id) errors.partner_unit_id = t('common.required');
   if (!f.basis_number.trim()) errors.basis_number = t('common.required');
-  const data_types = inOrder(['live', 'recordings', 'snapshots', 'case_data'] as DataType[], f.data_types);
+  const data_types = inOrder(DATA_TYPES, f.data_types);
   if (data_types.length === 0) errors.data_types = t('sharing.pickType');
   const basis_date = date('basis_date', f.basis_date, true);
   const valid_from = date('valid_from', f.valid_from, true);

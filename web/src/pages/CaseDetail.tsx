@@ -1,8 +1,9 @@
 // One case: where its report went and why (Art. 16.4), the facts, the actions its status and the
 // user's part in it allow, the handling plans (Art. 15.1d), the coordination requests (Appendix V)
-// and the timeline, refreshed live.
+// and the timeline, refreshed live. One who reads the case only through a grant of case data
+// (Art. 16.3) gets its shared view: the facts and the outcome, read-only, nothing more asked.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, casesApi, CASE_OUTCOMES, type Case, type CoordinationRequest, type Proposal, type TimelineItem, type Unit } from '../api';
+import { ApiError, casesApi, CASE_OUTCOMES, type Case, type CoordinationRequest, type Proposal, type SharedCase, type TimelineItem, type Unit } from '../api';
 import {
   caseActions,
   clauseText,
@@ -22,10 +23,11 @@ import {
   type CaseAction,
 } from '../cases';
 import { formatDateTime } from '../format';
-import { useAction, useLoad, useUnits } from '../hooks';
+import { useAction, useLoad, useUnits, type Load } from '../hooks';
 import { pick, t } from '../i18n';
 import { useLiveTopic, type LiveEvent } from '../live';
 import { canPlayVideo, useApp } from '../session';
+import { grantLapsed } from '../sharing';
 import { buildTree, flatten } from '../tree';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 import { CaseStatusBadge, SeverityBadge } from './Cases';
@@ -34,12 +36,48 @@ import { CoordinationTable } from './Coordination';
 import { CaseEvidence } from './Evidence';
 
 export function CaseDetailPage({ caseId }: { caseId: number }) {
-  const { user } = useApp();
   const units = useUnits();
-  // The case follows the live channel (resync, reconnect); its timeline is asked again with it.
+  // The case follows the live channel (resync, reconnect).
   const caseLoad = useLoad((signal) => casesApi.case(caseId, signal), [caseId], { live: true });
-  const timelineLoad = useLoad((signal) => casesApi.timeline(caseId, signal).catch(() => [] as TimelineItem[]), [caseId], { live: true });
   const c = caseLoad.data;
+  const error = caseLoad.error;
+  if (error && !c) {
+    // A grant that expired or was revoked says so itself; any other refusal is a page not open to the user.
+    const forbidden = error instanceof ApiError && error.status === 403 && !grantLapsed(error);
+    return <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />;
+  }
+  if (!c) return <Loading />;
+  const tz = unitTimeZone(units, c.unit_id);
+  return c.shared ? <SharedCaseView c={c} tz={tz} error={error} /> : <HandledCase c={c} caseLoad={caseLoad} units={units} tz={tz} />;
+}
+
+/** A case read through a grant of case data: its facts and outcome, no step, no timeline, no evidence. */
+function SharedCaseView({ c, tz, error }: { c: SharedCase; tz: string; error: unknown }) {
+  return (
+    <section class="case-detail case-shared" data-case-id={c.id}>
+      <div class="page-head">
+        <h1>{t('cases.detailTitle', { number: c.number })}</h1>
+        <CaseStatusBadge status={c.status} />
+        <SeverityBadge severity={c.severity} />
+        <a class="btn push-right" href={`#/grants/${c.shared.grant_id}`}>
+          {t('sharing.openGrant')}
+        </a>
+      </div>
+      <p class="alert alert-info" role="note" data-testid="case-shared">
+        {t('cases.sharedNotice', { request: c.shared.request_number, time: formatDateTime(c.shared.expires_at, { timeZone: tz }) })}
+      </p>
+      <ProblemBox error={error} />
+      <Facts c={c} tz={tz} />
+    </section>
+  );
+}
+
+/** The case as those who handle it see it: its steps, plans, coordination, evidence and timeline. */
+function HandledCase({ c, caseLoad, units, tz }: { c: Case; caseLoad: Load<Case | SharedCase>; units: Unit[]; tz: string }) {
+  const { user } = useApp();
+  const caseId = c.id;
+  // The timeline is asked again with the case (live channel, every step taken).
+  const timelineLoad = useLoad((signal) => casesApi.timeline(caseId, signal).catch(() => [] as TimelineItem[]), [caseId], { live: true });
   const timeline = timelineLoad.data;
   const error = caseLoad.error;
   // A step refused by the rule or at the wrong stage: kept through the reloads that follow it.
@@ -94,13 +132,6 @@ export function CaseDetailPage({ caseId }: { caseId: number }) {
     [load],
   );
 
-  if (error && !c) {
-    const forbidden = error instanceof ApiError && error.status === 403;
-    return <ProblemBox error={error} extra={forbidden ? [t('error.forbiddenPage')] : undefined} />;
-  }
-  if (!c) return <Loading />;
-
-  const tz = unitTimeZone(units, c.unit_id);
   const actions = caseActions(c, user.id);
 
   return (
@@ -187,8 +218,10 @@ export function RoutingBox({ c }: { c: Pick<Case, 'routing'> }) {
   );
 }
 
-function Facts({ c, tz }: { c: Case; tz: string }) {
+function Facts({ c, tz }: { c: Case | SharedCase; tz: string }) {
   const ids = identifierLines(c.identifiers);
+  // A shared view carries the facts and the outcome only: nothing of the task, the people or the measures taken.
+  const full = c.shared ? null : c;
   return (
     <section class="panel" aria-labelledby="facts-h">
       <h2 id="facts-h">{t('cases.facts')}</h2>
@@ -197,11 +230,11 @@ function Facts({ c, tz }: { c: Case; tz: string }) {
         <dd>{unitNameIn(c)}</dd>
         <dt>{t('cases.method')}</dt>
         <dd>{methodName(c.method)}</dd>
-        {c.task_title ? (
+        {full?.task_title ? (
           <>
             <dt>{t('cases.task')}</dt>
             <dd>
-              <a href={`#/tasks/${c.task_id}`}>{c.task_title}</a>
+              <a href={`#/tasks/${full.task_id}`}>{full.task_title}</a>
             </dd>
           </>
         ) : null}
@@ -209,10 +242,10 @@ function Facts({ c, tz }: { c: Case; tz: string }) {
         <dd>{formatDateTime(c.observed_at, { timeZone: tz })}</dd>
         <dt>{t('cases.site')}</dt>
         <dd>{c.site}</dd>
-        {c.site_unit_name ? (
+        {full?.site_unit_name ? (
           <>
             <dt>{t('cases.siteUnit')}</dt>
-            <dd>{unitNameIn(c, 'site_')}</dd>
+            <dd>{unitNameIn(full, 'site_')}</dd>
           </>
         ) : null}
         <dt>{t('cases.subject')}</dt>
@@ -225,8 +258,12 @@ function Facts({ c, tz }: { c: Case; tz: string }) {
             <dd class="pre">{c.suspected_violation}</dd>
           </>
         ) : null}
-        <dt>{t('cases.immediateMeasure')}</dt>
-        <dd class="pre">{c.immediate_measure || <span class="muted">{t('common.none')}</span>}</dd>
+        {full ? (
+          <>
+            <dt>{t('cases.immediateMeasure')}</dt>
+            <dd class="pre">{full.immediate_measure || <span class="muted">{t('common.none')}</span>}</dd>
+          </>
+        ) : null}
         <dt>{t('cases.identifiers')}</dt>
         <dd>
           {ids.length === 0 ? (
@@ -261,19 +298,24 @@ function Facts({ c, tz }: { c: Case; tz: string }) {
             </ul>
           )}
         </dd>
-        {c.reported_at ? (
+        {full?.reported_at ? (
           <>
             <dt>{t('cases.reportedBy')}</dt>
             <dd>
-              {t('cases.byAt', { name: c.reported_by_name ?? '', time: formatDateTime(c.reported_at, { timeZone: tz }) })}
-              {c.reporter_on_duty ? <span class="badge on-duty">{t('cases.onDuty')}</span> : null}
+              {t('cases.byAt', { name: full.reported_by_name ?? '', time: formatDateTime(full.reported_at, { timeZone: tz }) })}
+              {full.reporter_on_duty ? <span class="badge on-duty">{t('cases.onDuty')}</span> : null}
             </dd>
           </>
+        ) : c.reported_at ? (
+          <>
+            <dt>{t('cases.reportedAt')}</dt>
+            <dd>{formatDateTime(c.reported_at, { timeZone: tz })}</dd>
+          </>
         ) : null}
-        {c.acknowledged_at ? (
+        {full?.acknowledged_at ? (
           <>
             <dt>{t('cases.acknowledgedBy')}</dt>
-            <dd>{t('cases.byAt', { name: c.acknowledged_by_name ?? '', time: formatDateTime(c.acknowledged_at, { timeZone: tz }) })}</dd>
+            <dd>{t('cases.byAt', { name: full.acknowledged_by_name ?? '', time: formatDateTime(full.acknowledged_at, { timeZone: tz }) })}</dd>
           </>
         ) : null}
         {c.outcome ? (
@@ -282,7 +324,7 @@ function Facts({ c, tz }: { c: Case; tz: string }) {
             <dd>
               <strong>{outcomeName(c.outcome)}</strong>
               {c.concluded_at ? <span class="muted small"> ({formatDateTime(c.concluded_at, { timeZone: tz })})</span> : null}
-              {c.outcome_note ? <div class="pre">{c.outcome_note}</div> : null}
+              {full?.outcome_note ? <div class="pre">{full.outcome_note}</div> : null}
             </dd>
           </>
         ) : null}

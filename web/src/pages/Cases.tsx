@@ -234,6 +234,13 @@ const CLAIMED = [
 export function CaseFormPage({ caseId }: { caseId: number | null }) {
   const load = useLoad((signal) => (caseId ? casesApi.case(caseId, signal) : Promise.resolve(null)), [caseId]);
   if (caseId && !load.data) return load.error ? <ProblemBox error={load.error} /> : <Loading />;
+  // A case read through a grant of case data is read-only: its page shows what is shared.
+  if (load.data?.shared)
+    return (
+      <p class="alert alert-warn">
+        {t('cases.sharedReadOnly')} <a href={`#/cases/${load.data.id}`}>{t('cases.detailTitle', { number: load.data.number })}</a>
+      </p>
+    );
   return <CaseFormView existing={load.data} />;
 }
 

@@ -7,18 +7,22 @@ import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
 import { useAction, useLoad, useUnits } from '../hooks';
 import { pick, t } from '../i18n';
+import { canSeeCases, useApp } from '../session';
 import {
   accessModeName,
+  camerasOptional,
   decisionName,
   historyActionName,
+  inOrder,
   narrowerScope,
+  needsRange,
   routeName,
   scopeForm,
   toggle,
   type ScopeForm,
 } from '../sharing';
 import { Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors } from '../ui';
-import { camerasText, DataTypeChecks, dataTypesText, RequestStatusBadge } from './SharingParts';
+import { camerasText, DataTypeChecks, dataTypesText, describedBy, FieldsetHint, RequestStatusBadge } from './SharingParts';
 
 export function DataRequestDetailPage({ id }: { id: number }) {
   const units = useUnits();
@@ -115,6 +119,8 @@ function windowText(from: string | null, to: string | null, tz: string): string 
 }
 
 function RequestFacts({ r, tz }: { r: DataRequest; tz: string }) {
+  const { user } = useApp();
+  const caseNumber = r.case_number ?? (r.case_id ? `#${r.case_id}` : null);
   return (
     <section class="panel" aria-labelledby="dr-facts-h">
       <h2 id="dr-facts-h">{t('sharing.facts')}</h2>
@@ -128,12 +134,11 @@ function RequestFacts({ r, tz }: { r: DataRequest; tz: string }) {
         <dd class="pre">{r.purpose}</dd>
         <dt>{t('sharing.reference')}</dt>
         <dd>{r.reference || <span class="muted">{t('common.none')}</span>}</dd>
-        {r.case_id ? (
+        {caseNumber ? (
           <>
-            <dt>{t('hold.case')}</dt>
-            <dd>
-              <a href={`#/cases/${r.case_id}`}>{r.case_number ?? `#${r.case_id}`}</a>
-            </dd>
+            <dt>{t('sharing.caseNumber')}</dt>
+            {/* Outside customs the case is opened from the grant that gives its data. */}
+            <dd data-testid="request-case">{r.case_id && canSeeCases(user) ? <a href={`#/cases/${r.case_id}`}>{caseNumber}</a> : caseNumber}</dd>
           </>
         ) : null}
         <dt>{t('sharing.dataTypes')}</dt>
@@ -286,6 +291,9 @@ export function DecideForm({ r, tz, onCancel, onDone }: { r: DataRequest; tz: st
   const setS = <K extends keyof ScopeForm>(k: K, v: ScopeForm[K]) => setScope((s) => ({ ...s, [k]: v }));
   const fe = (f: string) => local[f] ?? fieldError(error, f);
   const narrower = decision === 'approve_narrower';
+  // What the scope keeps: case data alone needs no camera, and only recordings and snapshots a window.
+  const types = inOrder(r.data_types, scope.dataTypes);
+  const camerasHint = camerasOptional(types) ? t('sharing.camerasOptional') : undefined;
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -319,16 +327,27 @@ export function DecideForm({ r, tz, onCancel, onDone }: { r: DataRequest; tz: st
           <legend>{t('sharing.narrowerScope')}</legend>
           <p class="hint">{t('sharing.narrowerHint')}</p>
           {fe('narrower') ? <div class="field-error">{fe('narrower')}</div> : null}
-          <fieldset class={`checks${fe('narrower.camera_ids') ? ' has-error' : ''}`} id="dr-n-cameras">
-            <legend>{t('sharing.cameras')}</legend>
-            {(r.cameras ?? []).map((c) => (
-              <label key={c.id} class="check" data-camera-id={c.id}>
-                <input type="checkbox" checked={scope.cameras.has(c.id)} onChange={(e) => setS('cameras', toggle(scope.cameras, c.id, e.currentTarget.checked))} />{' '}
-                {c.name} <span class="muted small">{c.site_name}</span>
-              </label>
-            ))}
-            {fe('narrower.camera_ids') ? <div class="field-error">{fe('narrower.camera_ids')}</div> : null}
-          </fieldset>
+          {r.camera_ids.length ? (
+            <fieldset
+              class={`checks${fe('narrower.camera_ids') ? ' has-error' : ''}`}
+              id="dr-n-cameras"
+              aria-describedby={describedBy('dr-n-cameras', camerasHint, fe('narrower.camera_ids'))}
+            >
+              <legend>{t('sharing.cameras')}</legend>
+              <FieldsetHint id="dr-n-cameras" hint={camerasHint} />
+              {(r.cameras ?? []).map((c) => (
+                <label key={c.id} class="check" data-camera-id={c.id}>
+                  <input type="checkbox" checked={scope.cameras.has(c.id)} onChange={(e) => setS('cameras', toggle(scope.cameras, c.id, e.currentTarget.checked))} />{' '}
+                  {c.name} <span class="muted small">{c.site_name}</span>
+                </label>
+              ))}
+              {fe('narrower.camera_ids') ? (
+                <div class="field-error" id="dr-n-cameras-err">
+                  {fe('narrower.camera_ids')}
+                </div>
+              ) : null}
+            </fieldset>
+          ) : null}
           <DataTypeChecks
             id="dr-n-types"
             legend={t('sharing.dataTypes')}
@@ -337,7 +356,7 @@ export function DecideForm({ r, tz, onCancel, onDone }: { r: DataRequest; tz: st
             error={fe('narrower.data_types')}
             onChange={(v) => setS('dataTypes', v)}
           />
-          {r.from && r.to ? (
+          {r.from && r.to && needsRange(types) ? (
             <div class="grid2">
               <Field id="dr-n-from" label={t('hold.from')} error={fe('narrower.from')} hint={t('cases.tzHint', { tz })}>
                 {(a) => <input {...a} type="datetime-local" value={scope.from} onInput={(e) => setS('from', e.currentTarget.value)} />}

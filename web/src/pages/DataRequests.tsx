@@ -2,15 +2,15 @@
 // waiting for the user's decision (as focal point or decider) and, for the leadership and auditors,
 // all they may see; and the form that files one, for outside agencies too.
 import { useMemo, useState } from 'preact/hooks';
-import { ACCESS_MODES, DATA_REQUEST_STATUSES, sharingApi, type DataRequest, type DataRequestView } from '../api';
-import { resolveCase, unitNameIn, unitTimeZone } from '../cases';
+import { ACCESS_MODES, DATA_REQUEST_STATUSES, DATA_TYPES, sharingApi, type DataRequest, type DataRequestView } from '../api';
+import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
 import { useAction, useLoad, usePagedList, useUnits } from '../hooks';
 import { t } from '../i18n';
 import { ListPage, type Column } from '../listpage';
 import { navigate } from '../router';
 import { canFileRequest, hasRole, useApp } from '../session';
-import { accessModeName, emptyRequestForm, needsRange, requestPayload, requestStatusName, type RequestForm } from '../sharing';
+import { accessModeName, camerasOptional, emptyRequestForm, inOrder, needsRange, requestPayload, requestStatusName, type RequestForm } from '../sharing';
 import { ChoiceFilter, Field, fieldError, FormButtons, Loading, ProblemBox, unclaimedFieldErrors } from '../ui';
 import { CameraPicker, camerasText, DataTypeChecks, dataTypesText, RequestStatusBadge } from './SharingParts';
 
@@ -87,7 +87,6 @@ export function DataRequestsPage({ tab }: { tab: RequestTab }) {
 export function DataRequestFormPage() {
   const { user } = useApp();
   const units = useUnits();
-  const ownUnit = units.find((u) => u.id === user.unit_id);
   const tz = unitTimeZone(units, user.unit_id);
   const catalogue = useLoad((signal) => sharingApi.catalogue(signal), []);
   const [form, setForm] = useState<RequestForm>(emptyRequestForm);
@@ -96,9 +95,8 @@ export function DataRequestFormPage() {
   const busy = !!save.busy;
   const { error } = save;
   const set = <K extends keyof RequestForm>(k: K, v: RequestForm[K]) => setForm((f) => ({ ...f, [k]: v }));
-  const ranged = needsRange([...form.dataTypes]);
-  // A case can be named by those inside customs only; outside agencies cite their own documents.
-  const inside = !!ownUnit && !ownUnit.external;
+  const types = inOrder(DATA_TYPES, form.dataTypes);
+  const ranged = needsRange(types);
   const sites = useMemo(() => catalogue.data ?? [], [catalogue.data]);
 
   const submit = async (e: Event) => {
@@ -107,17 +105,12 @@ export function DataRequestFormPage() {
     setLocal(p.errors);
     if (Object.keys(p.errors).length) return;
     await save.run(async () => {
-      const caseId = await resolveCase(form.caseRef.trim());
-      if (caseId === undefined) {
-        setLocal({ case_id: t('hold.caseNotFound') });
-        return;
-      }
-      const created = await sharingApi.createRequest(caseId ? { ...p.body, case_id: caseId } : p.body);
+      const created = await sharingApi.createRequest(p.body);
       navigate({ page: 'data-request', id: created.id });
     });
   };
   const fe = (f: string) => local[f] ?? fieldError(error, f);
-  const claimed = ['purpose', 'reference', 'case_id', 'data_types', 'camera_ids', 'from', 'to', 'mode', 'access_days'];
+  const claimed = ['purpose', 'reference', 'case_number', 'data_types', 'camera_ids', 'from', 'to', 'mode', 'access_days'];
 
   return (
     <section class="data-request-form">
@@ -137,15 +130,21 @@ export function DataRequestFormPage() {
           <Field id="dr-reference" label={t('sharing.reference')} hint={t('sharing.referenceHint')} error={fe('reference')}>
             {(a) => <input {...a} value={form.reference} onInput={(e) => set('reference', e.currentTarget.value)} />}
           </Field>
-          {inside ? (
-            <Field id="dr-case" label={t('hold.case')} hint={t('hold.caseHint')} error={fe('case_id')}>
-              {(a) => <input {...a} value={form.caseRef} onInput={(e) => set('caseRef', e.currentTarget.value)} />}
-            </Field>
-          ) : null}
+          <Field id="dr-case" label={t('sharing.caseNumber')} hint={t('sharing.caseNumberHint')} error={fe('case_number')}>
+            {(a) => <input {...a} value={form.caseNumber} onInput={(e) => set('caseNumber', e.currentTarget.value)} />}
+          </Field>
         </div>
         <DataTypeChecks id="dr-types" legend={t('sharing.dataTypes')} value={form.dataTypes} error={fe('data_types')} onChange={(v) => set('dataTypes', v)} />
         {catalogue.error ? <ProblemBox error={catalogue.error} /> : !catalogue.data ? <Loading /> : null}
-        <CameraPicker id="dr-cameras" legend={t('sharing.cameras')} sites={sites} value={form.cameras} error={fe('camera_ids')} onChange={(v) => set('cameras', v)} />
+        <CameraPicker
+          id="dr-cameras"
+          legend={t('sharing.cameras')}
+          hint={camerasOptional(types) ? t('sharing.camerasOptional') : undefined}
+          sites={sites}
+          value={form.cameras}
+          error={fe('camera_ids')}
+          onChange={(v) => set('cameras', v)}
+        />
         {ranged ? (
           <div class="grid2">
             <Field id="dr-from" label={t('hold.from')} required error={fe('from')} hint={t('cases.tzHint', { tz })}>

@@ -49,7 +49,15 @@ export function GrantsPage({ tab, id }: { tab: GrantTab; id: number | null }) {
       ),
     },
     { head: t('sharing.cameras'), cell: (g) => <GrantCameras g={g} /> },
-    { head: t('sharing.dataTypes'), cell: (g) => `${dataTypesText(g.data_types)} · ${accessModeName(g.mode)}` },
+    {
+      head: t('sharing.dataTypes'),
+      cell: (g) => (
+        <>
+          {dataTypesText(g.data_types)} · {accessModeName(g.mode)}
+          <GrantCase g={g} />
+        </>
+      ),
+    },
     { head: t('sharing.range'), cell: (g) => windowText(g, tzOf(g)) },
     { head: t('grant.expires'), cell: (g) => <Expiry g={g} tz={tzOf(g)} now={now} /> },
     { head: t('cases.status'), cell: (g) => <GrantStatusBadge status={g.status} /> },
@@ -113,6 +121,16 @@ function GrantCameras({ g }: { g: Grant }) {
   );
 }
 
+/** The case whose data the grant gives: its shared view (or the whole case, for those who handle it). */
+function GrantCase({ g }: { g: Pick<Grant, 'case_id' | 'case_number'> }) {
+  if (!g.case_id) return null;
+  return (
+    <div class="small grant-case">
+      <a href={`#/cases/${g.case_id}`}>{t('grant.openCase', { number: g.case_number ?? `#${g.case_id}` })}</a>
+    </div>
+  );
+}
+
 /** Revoking asks for the reason and takes effect at once (open live views close, downloads stop). */
 export function Revoke({ g, onRevoked }: { g: Grant; onRevoked: (g: Grant) => void }) {
   return (
@@ -157,7 +175,10 @@ function GrantPanel({ id, now, onRevoked }: { id: number; now: number; onRevoked
           <GrantCameras g={g} />
         </dd>
         <dt>{t('sharing.dataTypes')}</dt>
-        <dd>{dataTypesText(g.data_types)}</dd>
+        <dd>
+          {dataTypesText(g.data_types)}
+          <GrantCase g={g} />
+        </dd>
         <dt>{t('sharing.mode')}</dt>
         <dd>{accessModeName(g.mode)}</dd>
         <dt>{t('sharing.range')}</dt>

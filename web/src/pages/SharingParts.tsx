@@ -54,6 +54,17 @@ export function DataTypeChecks({
   );
 }
 
+/** The ids a fieldset's hint and error carry, for its aria-describedby. */
+export const describedBy = (id: string, hint?: string, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
+
+/** A fieldset's hint under its legend (as Field shows one under its control). */
+export const FieldsetHint = ({ id, hint }: { id: string; hint?: string }) =>
+  hint ? (
+    <p class="hint" id={`${id}-hint`}>
+      {hint}
+    </p>
+  ) : null;
+
 /**
  * The cameras, grouped by site: a site's box chooses (or clears) all its cameras and shows "mixed"
  * when some are chosen.
@@ -63,6 +74,7 @@ export function CameraPicker({
   legend,
   sites,
   value,
+  hint,
   error,
   onChange,
 }: {
@@ -70,12 +82,14 @@ export function CameraPicker({
   legend: string;
   sites: CatalogueSite[];
   value: ReadonlySet<number>;
+  hint?: string;
   error?: string;
   onChange: (v: Set<number>) => void;
 }) {
   return (
-    <fieldset class={`checks camera-picker${error ? ' has-error' : ''}`} id={id} aria-describedby={error ? `${id}-err` : undefined} data-testid="camera-picker">
+    <fieldset class={`checks camera-picker${error ? ' has-error' : ''}`} id={id} aria-describedby={describedBy(id, hint, error)} data-testid="camera-picker">
       <legend>{legend}</legend>
+      <FieldsetHint id={id} hint={hint} />
       {sites.length === 0 ? <p class="muted">{t('sharing.noCatalogue')}</p> : null}
       {sites.map((s) => {
         const state = siteChoice(s, value);
