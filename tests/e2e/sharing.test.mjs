@@ -162,6 +162,54 @@ describe('operator console: data sharing', { timeout: 240000 }, () => {
     const refused = await outsideApi.get(`/api/v1/cameras/${cameraIds[1]}`);
     assert.ok(refused.status === 403 || refused.status === 404, `${refused.status} ${refused.text}`);
   });
+  test('the Border Guard asks for a case by its number, and once granted reads only what the case shares', async () => {
+    // A reported case of the demo, as one who reads it sees it.
+    let wanted = null;
+    for (const l of server.logins) {
+      if (wanted || l.username === outsider.username) continue;
+      const api = await apiLogin(server.url, l.username, l.password).catch(() => null);
+      const r = api && (await api.get('/api/v1/cases'));
+      wanted = r?.status === 200 ? (r.json.items.find((c) => c.status !== 'draft') ?? null) : null;
+    }
+    assert.ok(wanted, 'the demo has no reported case');
+
+    const asker = await signedIn(outsider, '#/data-requests/new');
+    const form = asker.getByRole('form', { name: 'Tạo yêu cầu' });
+    await form.getByLabel('Mục đích khai thác').fill('Phối hợp xác minh vụ việc tại cửa khẩu');
+    await form.getByLabel('Thông tin vụ việc').check();
+    await form.getByLabel('Số vụ việc').fill(` ${wanted.number} `);
+    await form.getByLabel('Hình thức khai thác').selectOption('view');
+    await form.getByLabel('Thời hạn khai thác (ngày)').fill('3');
+    const filed = asker.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/data-requests$/.test(r.url()));
+    await form.getByRole('button', { name: 'Gửi yêu cầu' }).click();
+    const res = await filed;
+    assert.equal(res.status(), 201, `POST /api/v1/data-requests: ${res.status()} ${await res.text()}\nrequest: ${res.request().postData()}`);
+    const sent = JSON.parse(res.request().postData());
+    assert.equal(sent.case_number, wanted.number);
+    assert.deepEqual(sent.data_types, ['case_data']);
+    assert.ok(!sent.camera_ids?.length, 'no camera for case information alone');
+    const request = await res.json();
+    if (request.status === 'at_focal_point') {
+      const focal = await whoMay(request.id, 'forward');
+      assert.ok(focal, 'nobody of the demo may forward the request');
+      assert.equal((await focal.api.post(`/api/v1/data-requests/${request.id}/forward`, { note: 'Kính trình' })).status, 200);
+    }
+    const decider = await whoMay(request.id, 'decide');
+    assert.ok(decider, 'nobody of the demo may decide the request');
+    const d = await decider.api.post(`/api/v1/data-requests/${request.id}/decide`, { decision: 'approve', reasons: 'Phục vụ phối hợp xác minh' });
+    assert.equal(d.status, 200, d.text);
+
+    // From the grant to the case's shared view: the facts, no step to take, no timeline.
+    await asker.goto(`${server.url}/#/grants`);
+    await asker.getByRole('link', { name: `Xem thông tin vụ việc ${wanted.number}` }).first().click();
+    await asker.waitForURL(new RegExp(`#/cases/${wanted.id}$`));
+    await asker.getByTestId('case-shared').waitFor();
+    assert.ok((await asker.getByTestId('case-shared').textContent()).includes(request.number));
+    await asker.getByText(wanted.description.split('\n')[0].slice(0, 40)).first().waitFor();
+    assert.equal(await asker.locator('.case-detail button').count(), 0, 'no action on a shared case');
+    assert.equal(await asker.getByRole('heading', { name: 'Diễn biến' }).count(), 0, 'no timeline');
+  });
+
   test('an administrator registers a working relationship with the Border Guard, then ends it with a reason', async () => {
     const admin = pickLogin(server.logins, 'admin');
     const page = await signedIn(admin, '#/working-relationships');
