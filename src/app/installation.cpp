@@ -49,7 +49,7 @@ video::ExportOptions export_options(const core::EvidenceConfig& c) {
 
 Installation::Installation(core::Config cfg)
     : config(std::move(cfg)),
-      db(store::open_sqlite(config.data_dir / "watchfloor.db", {.readers = config.store.readers})),
+      db(store::open(config.store.url, config.data_dir / "watchfloor.db", {.readers = config.store.readers})),
       audit(*db, clock),
       refusals(audit, clock),
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),

@@ -85,7 +85,7 @@ std::vector<Entry> AuditLog::list(const Filter& f) {
   if (f.to_ms) { sql += " AND at < ?"; p.emplace_back(*f.to_ms); }
   if (f.before_seq) { sql += " AND seq < ?"; p.emplace_back(*f.before_seq); }
   if (f.unit_ids) {
-    sql += " AND unit_id IN (SELECT value FROM json_each(?))";
+    sql += " AND unit_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))";
     p.emplace_back(nlohmann::json(*f.unit_ids).dump());
   }
   sql += " ORDER BY seq DESC LIMIT ?";

@@ -137,7 +137,8 @@ Config load_config(const std::filesystem::path& file) {
       throw std::runtime_error("config: recorder.scrub_mb_per_s must be between 0 (off) and 1000");
   }
   if (const auto* s = root.get_as<toml::table>("store")) {
-    reject_unknown(*s, "store.", {"readers"});
+    reject_unknown(*s, "store.", {"url", "readers"});
+    read(*s, "store.", "url", c.store.url);
     read(*s, "store.", "readers", c.store.readers);
     if (c.store.readers > 64) throw std::runtime_error("config: store.readers must be between 0 and 64");
   }

@@ -59,7 +59,10 @@ struct RecorderConfig {
 };
 
 struct StoreConfig {
-  // Read-only SQLite connections beside the one writer (store/db.h): reads do not wait for commits.
+  // Where the data lives: empty, the SQLite file watchfloor.db of the data directory (one machine); or
+  // "postgresql://user@host:port/database" (store/pg.h), shared by several servers and recorder nodes.
+  std::string url;
+  // Read-only connections beside the one writer (store/db.h): reads do not wait for commits.
   int readers = 4;
 };
 

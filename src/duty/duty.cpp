@@ -562,9 +562,12 @@ void Duty::materialise(const Roster& r, bool only_future) {
                {r.unit_id, r.id, p.date, p.starts_at, p.ends_at});
       shift_id = db_.last_insert_id();
     }
-    for (const auto& m : p.members)
-      db_.exec("INSERT OR IGNORE INTO shift_members(shift_id, user_id, position, acting_leader) VALUES (?,?,?,?)",
-               {shift_id, m.user_id, m.position, int64_t{m.acting_leader}});
+    for (size_t i = 0; i < p.members.size(); ++i) {
+      const auto& m = p.members[i];
+      db_.exec("INSERT INTO shift_members(shift_id, user_id, position, acting_leader, member_order) VALUES (?,?,?,?,?) "
+               "ON CONFLICT DO NOTHING",
+               {shift_id, m.user_id, m.position, int64_t{m.acting_leader}, static_cast<int64_t>(i + 1)});
+    }
   }
 }
 
@@ -585,7 +588,7 @@ std::vector<Shift> Duty::shifts(int64_t unit_id, int64_t from, int64_t to) {
               r.i64("starts_at"), r.i64("ends_at"), {}, r.opt_i64("accepted_at")};
       for (const auto& m :
            db_.query("SELECT user_id, position, checked_in_at, acting_leader FROM shift_members WHERE shift_id = ? "
-                     "ORDER BY rowid",
+                     "ORDER BY member_order",
                      {s.id}))
         s.members.push_back({m.i64("user_id"), m.str("position"), m.opt_i64("checked_in_at"), m.boolean("acting_leader")});
       out.push_back(std::move(s));

@@ -72,7 +72,7 @@ std::vector<Alert> Alerts::list(const std::optional<std::vector<int64_t>>& unit_
   std::vector<store::Value> p;
   if (open_only) sql += " AND closed_at IS NULL";
   if (unit_ids) {
-    sql += " AND unit_id IN (SELECT value FROM json_each(?))";
+    sql += " AND unit_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))";
     p.emplace_back(nlohmann::json(*unit_ids).dump());
   }
   sql += " ORDER BY id DESC LIMIT ?";

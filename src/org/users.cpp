@@ -116,7 +116,7 @@ User Users::create(const UserInput& in) {
               int64_t(in.must_change_password.value_or(false)), clock_.now_ms()});
     id = db_.last_insert_id();
     for (const auto& g : in.roles.value_or(std::vector<auth::Grant>{}))
-      db_.exec("INSERT OR IGNORE INTO role_grants(user_id, role, unit_id) VALUES (?,?,?)",
+      db_.exec("INSERT INTO role_grants(user_id, role, unit_id) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                {id, std::string(auth::role_name(g.role)), g.unit_id});
   });
   return *get(id);
@@ -141,7 +141,7 @@ User Users::update(int64_t id, const UserInput& in) {
     if (in.roles) {
       db_.exec("DELETE FROM role_grants WHERE user_id = ?", {id});
       for (const auto& g : *in.roles)
-        db_.exec("INSERT OR IGNORE INTO role_grants(user_id, role, unit_id) VALUES (?,?,?)",
+        db_.exec("INSERT INTO role_grants(user_id, role, unit_id) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                  {id, std::string(auth::role_name(g.role)), g.unit_id});
     }
   });

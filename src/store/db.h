@@ -1,6 +1,6 @@
 #pragma once
-// The narrow storage interface every repository uses. SQL stays in the portable subset so that a
-// PostgreSQL implementation can stand behind the same interface later.
+// The narrow storage interface every repository uses: SQLite (one machine, the default) or PostgreSQL
+// (store/pg.h). The SQL is SQLite's, kept to the subset PostgreSQL shares; store/dialect.h rewrites the rest.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -52,6 +52,8 @@ struct Row {
   std::string name_of(size_t i) const;  // for error messages
 };
 
+enum class Dialect { sqlite, postgres };
+
 // Wraps optional values for binding: std::nullopt binds NULL.
 Value opt(const std::optional<int64_t>& v);
 Value opt(const std::optional<std::string>& v);
@@ -83,6 +85,8 @@ class Db {
   virtual void read(const std::function<void()>& body) = 0;
   // Whether the calling thread is inside transaction().
   virtual bool in_transaction() const = 0;
+  // The few statements that differ by database (full-text search) ask; everything else is the same SQL.
+  virtual Dialect dialect() const { return Dialect::sqlite; }
 
   std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
   // Whether the database answers a query that reads its schema (readiness): false instead of an exception.
@@ -99,6 +103,9 @@ struct OpenOptions {
 // runs PRAGMA integrity_check (throws when it fails), applies pending migrations, then opens the
 // readers.
 std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions options = {});
+
+// The store that `url` names ([store] url): "postgresql://…" (store/pg.h), else the SQLite file `sqlite_file`.
+std::unique_ptr<Db> open(const std::string& url, const std::filesystem::path& sqlite_file, OpenOptions options = {});
 
 // Schema version after migrations.
 int64_t schema_version(Db& db);

@@ -9,10 +9,14 @@
 namespace watchfloor::store {
 namespace {
 
+// `sql` runs on both stores (store/dialect.h rewrites its types and append-only guards for PostgreSQL); what
+// only one of them has (SQLite's FTS5, PostgreSQL's trigram index) follows it there.
 struct Migration {
   int64_t version;
   const char* name;
   const char* sql;
+  const char* sqlite_only = nullptr;
+  const char* postgres_only = nullptr;
 };
 
 const Migration kMigrations[] = {
@@ -635,6 +639,7 @@ INSERT INTO inbox_counts(user_id, unread) SELECT user_id, COUNT(*) FROM notifica
 ALTER TABLE cases ADD COLUMN due_at INTEGER;
 UPDATE cases SET due_at = 0 WHERE status IN ('reported','acknowledged','in_handling','coordination_requested');
 CREATE INDEX cases_due ON cases(due_at) WHERE due_at IS NOT NULL;
+)sql", R"sql(
 -- Full-text search over the case's number, site, description, suspected violation and identifiers,
 -- without diacritics ("hai phong" finds "Hải Phòng"); đ is a letter of its own to Unicode, so it is
 -- folded to d here (and in the query). Kept in step by triggers.
@@ -651,6 +656,15 @@ END;
 CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN
   INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, replace(replace(old.search_text, 'đ', 'd'), 'Đ', 'D'));
 END;
+)sql", R"sql(
+-- The same search on PostgreSQL: the text folded (no diacritics, đ as d, lower case) in a generated column
+-- with a trigram index, which serves LIKE '%word%' for each word asked (supervision/cases.cpp).
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE FUNCTION wf_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $wf$ SELECT lower(unaccent('unaccent'::regdictionary, replace(replace(t, 'đ', 'd'), 'Đ', 'D'))) $wf$;
+ALTER TABLE cases ADD COLUMN search_fold TEXT GENERATED ALWAYS AS (wf_fold(search_text)) STORED;
+CREATE INDEX cases_search_fold ON cases USING gin (search_fold gin_trgm_ops);
 )sql"},
     {14, "signed checkpoints of the audit log", R"sql(
 -- The newest entry's sequence number and hash, signed with the installation's Ed25519 key
@@ -815,6 +829,11 @@ CREATE TABLE exports (
 CREATE INDEX exports_creator ON exports(created_by, id);
 CREATE INDEX exports_unfinished ON exports(state) WHERE state IN ('queued', 'running');
 )sql"},
+    {17, "the order of a shift's members as a column (PostgreSQL has no rowid)", R"sql(
+ALTER TABLE shift_members ADD COLUMN member_order INTEGER NOT NULL DEFAULT 0;
+)sql", R"sql(
+UPDATE shift_members SET member_order = rowid;
+)sql"},
 };
 
 }  // namespace
@@ -825,7 +844,7 @@ int64_t schema_version(Db& db) {
 }
 
 int migrate(Db& db) {
-  db.exec(
+  db.exec_script(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
       "applied_at INTEGER NOT NULL)");
   int applied = 0;
@@ -833,6 +852,7 @@ int migrate(Db& db) {
     db.transaction([&] {
       if (m.version <= schema_version(db)) return;
       db.exec_script(m.sql);
+      if (const char* only = db.dialect() == Dialect::postgres ? m.postgres_only : m.sqlite_only) db.exec_script(only);
       auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch()).count();
       db.exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",

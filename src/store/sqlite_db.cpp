@@ -17,6 +17,7 @@
 #include "core/metrics.h"
 #include "core/private_files.h"
 #include "store/db.h"
+#include "store/pg.h"
 
 namespace watchfloor::store {
 
@@ -384,6 +385,17 @@ std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions o
   migrate(*db);
   db->open_readers(file, std::max(0, options.readers));
   return db;
+}
+
+}  // namespace watchfloor::store
+
+namespace watchfloor::store {
+
+std::unique_ptr<Db> open(const std::string& url, const std::filesystem::path& sqlite_file, OpenOptions options) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return open_postgres(url, options);
+  if (!url.empty() && url.rfind("sqlite:", 0) != 0)
+    throw std::runtime_error("store: url must be postgresql://… or sqlite:PATH (or empty for the data directory's file)");
+  return open_sqlite(url.empty() ? sqlite_file : std::filesystem::path(url.substr(7)), options);
 }
 
 }  // namespace watchfloor::store

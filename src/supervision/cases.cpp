@@ -27,32 +27,49 @@ std::string search_text(const Case& c) {
   return s;
 }
 
-// The full-text query for what an officer typed: every word must appear, the last perhaps only begun
-// ("HP-CKKV1-2026-00" finds the case numbers it starts). Each word is a quoted phrase, so punctuation in
-// numbers, plates and seals is no syntax.
-std::string match_query(const std::string& text) {
-  std::string out, word;
-  auto flush = [&] {
-    bool searchable = std::any_of(word.begin(), word.end(), [](unsigned char ch) { return std::isalnum(ch) || ch >= 0x80; });
-    if (!searchable) return word.clear();
-    if (!out.empty()) out += ' ';
-    out += '"';
-    for (char ch : word) {
-      if (ch == '"') out += '"';
-      out += ch;
-    }
-    out += "\"*";
-    word.clear();
-  };
-  std::string folded = text;  // đ, Đ as the index holds them (migration 13)
+// The words of a search, each with something to find in it ("%", "-" alone are nothing), đ and Đ folded to d as
+// the index holds them (migration 13).
+std::vector<std::string> search_words(const std::string& text) {
+  std::vector<std::string> out;
+  std::string folded = text, word;
   for (auto [from, to] : {std::pair{"đ", "d"}, std::pair{"Đ", "D"}})
     for (size_t at = folded.find(from); at != std::string::npos; at = folded.find(from, at)) folded.replace(at, 2, to);
+  auto flush = [&] {
+    if (std::any_of(word.begin(), word.end(), [](unsigned char ch) { return std::isalnum(ch) || ch >= 0x80; })) out.push_back(word);
+    word.clear();
+  };
   for (char ch : folded) {
     if (ch == ' ' || ch == '\t' || ch == '\n') flush();
     else word += ch;
   }
   flush();
   return out;
+}
+
+// What an officer typed, as a condition: every word must appear, perhaps only begun ("HP-CKKV1-2026-00" finds the
+// case numbers it starts). SQLite: one FTS5 query, each word a quoted phrase (punctuation in numbers, plates and
+// seals is no syntax) taken as a prefix. PostgreSQL: each word within the folded text (trigram index).
+void match_words(store::Dialect dialect, const std::vector<std::string>& words, std::string& sql, std::vector<store::Value>& params) {
+  if (dialect == store::Dialect::postgres) {
+    for (const auto& w : words) {
+      std::string escaped;  // LIKE's own characters taken literally
+      for (char ch : w) {
+        if (ch == '%' || ch == '_' || ch == '\\') escaped += '\\';
+        escaped += ch;
+      }
+      sql += " AND c.search_fold LIKE '%' || wf_fold(?) || '%'";
+      params.push_back(escaped);
+    }
+    return;
+  }
+  std::string m;
+  for (const auto& w : words) {
+    m += (m.empty() ? "\"" : " \"");
+    for (char ch : w) m += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    m += "\"*";
+  }
+  sql += " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)";
+  params.push_back(m);
 }
 
 }  // namespace
@@ -75,9 +92,9 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
   if (q.to) sql += " AND c.observed_at < ?", params.push_back(*q.to);
   if (q.text) {
     // Nothing searchable ("%", "-"): nothing matches, rather than everything.
-    auto m = match_query(*q.text);
-    sql += m.empty() ? " AND 0" : " AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)";
-    if (!m.empty()) params.push_back(m);
+    auto words = search_words(*q.text);
+    if (words.empty()) sql += " AND 1 = 0";
+    else match_words(db_.dialect(), words, sql, params);
   }
   if (q.reader) {
     // What the policy lets them read (auth/policy.cpp, case_read), as a query: drafts are their authors';
@@ -354,7 +371,7 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
              {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
               to_json(EscalationState{now, {}, {}}).dump(), now, id});
     for (const auto& rc : r.recipients)
-      db_.exec("INSERT OR IGNORE INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?)",
+      db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                {id, rc.user_id, rc.role, int64_t{rc.approver}});
     record(id, by, "reported", fmt::format("Báo cáo vụ việc theo {}", r.clause_vi), fmt::format("Reported under {}", r.clause_en),
            {{"clause", r.clause}});

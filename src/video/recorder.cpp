@@ -635,7 +635,7 @@ void Recorder::check_health() {
     }
     if (cam->owner == "enterprise") {
       db_.exec(
-          "INSERT OR IGNORE INTO camera_outages(camera_id, started_ms, repair_due_ms, owner_name) VALUES (?,?,?,?)",
+          "INSERT INTO camera_outages(camera_id, started_ms, repair_due_ms, owner_name) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
           {cam->id, st.since_ms, ten_working_days(st.since_ms), cam->owner_name});
     }
     if (on_health_) on_health_({cam->id, cam->unit_id, now_ms, cam->name, "outage_started", st.since_ms});

@@ -122,7 +122,8 @@ int64_t Retention::delete_segments(const std::vector<SegmentRow>& segs, const st
       auto stream = index_.stream_by_id(s.stream_id);
       std::string rel = fmt::format("{}/{}/{:012d}.mp4", s.camera_id, stream->kind, s.seq);
       db.exec("DELETE FROM segments WHERE id = ?", {s.id});
-      db.exec("INSERT OR REPLACE INTO garbage(sample_dir_id, rel_path, reason, queued_ms) VALUES (?,?,?,?)",
+      db.exec("INSERT INTO garbage(sample_dir_id, rel_path, reason, queued_ms) VALUES (?,?,?,?) "
+              "ON CONFLICT(sample_dir_id, rel_path) DO UPDATE SET reason = excluded.reason, queued_ms = excluded.queued_ms",
               {s.sample_dir_id, rel, reason, clock_.now_ms()});
       // The stream's last segment: its open gap now starts where the deleted one did (invariant 8).
       auto open = index_.open_gap_of(s.stream_id);

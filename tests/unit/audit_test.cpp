@@ -10,6 +10,7 @@
 #include "audit/refusals.h"
 #include "core/hash.h"
 #include "core/random.h"
+#include "test_store.h"
 
 namespace watchfloor::audit {
 namespace {
@@ -21,7 +22,7 @@ class AuditTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) / ("wf-audit-" + core::random_token(6));
-    db_ = store::open_sqlite(dir_ / "watchfloor.db");
+    db_ = test::open_store(dir_ / "watchfloor.db");
     log_ = std::make_unique<AuditLog>(*db_, clock_);
   }
   void TearDown() override {
@@ -312,7 +313,7 @@ TEST_F(AuditTest, ChainSurvivesReopen) {
   fill();
   log_.reset();
   db_.reset();
-  db_ = store::open_sqlite(dir_ / "watchfloor.db");
+  db_ = test::open_store(dir_ / "watchfloor.db");
   log_ = std::make_unique<AuditLog>(*db_, clock_);
   EXPECT_EQ(log_->append(event("unit.delete", "1", 10)), 6);
   auto r = log_->verify();

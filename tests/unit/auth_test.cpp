@@ -12,6 +12,7 @@
 #include "auth/throttle.h"
 #include "core/hash.h"
 #include "core/random.h"
+#include "test_store.h"
 
 namespace watchfloor::auth {
 namespace {
@@ -278,7 +279,7 @@ class SessionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) / ("wf-sessions-" + core::random_token(6));
-    db_ = store::open_sqlite(dir_ / "watchfloor.db");
+    db_ = test::open_store(dir_ / "watchfloor.db");
     db_->exec("INSERT INTO units(id, code, kind, name_vi, name_en, time_zone, created_at, updated_at) "
               "VALUES (1, 'HQ', 'headquarters', 'Tổng cục', 'HQ', 'Asia/Ho_Chi_Minh', 0, 0)");
     for (int64_t id : {1, 2})

@@ -18,6 +18,7 @@
 #include "supervision/relay.h"
 #include "supervision/tasks.h"
 #include "test_util.h"
+#include "test_store.h"
 
 namespace watchfloor::supervision {
 namespace {
@@ -40,7 +41,7 @@ const Codes k2025{"org-2025.json", "CHQ", "CHQ-LD", "KV3", "KV3-LD", "KV3-GSQL",
 struct World {
   explicit World(const Codes& c = k2017) : codes(c) {
     dir = fs::path(::testing::TempDir()) / ("wf-cases-" + core::random_token(6));
-    db = store::open_sqlite(dir / "watchfloor.db");
+    db = test::open_store(dir / "watchfloor.db");
     clock.set_ms(at("2026-11-28T03:00:00Z"));  // 10:00 in Hải Phòng: the 08:00 shift is on duty
     bus = std::make_unique<events::Bus>(clock);
     audit = std::make_unique<audit::AuditLog>(*db, clock);

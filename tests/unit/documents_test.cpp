@@ -15,6 +15,7 @@
 #include "supervision/coordination.h"
 #include "supervision/coordination_form.h"
 #include "test_util.h"
+#include "test_store.h"
 
 namespace watchfloor::duty {
 namespace {
@@ -164,7 +165,7 @@ class Documents : public ::testing::TestWithParam<Preset> {
   void SetUp() override {
     const Preset& p = GetParam();
     dir_ = fs::path(::testing::TempDir()) / ("wf-documents-" + core::random_token(6));
-    db_ = store::open_sqlite(dir_ / "watchfloor.db");
+    db_ = test::open_store(dir_ / "watchfloor.db");
     // 10:00 on 5 January 2027 in Việt Nam: the shift of the 5th is on duty.
     clock_.set_ms(at("2027-01-05T03:00:00Z"));
     bus_ = std::make_unique<events::Bus>(clock_);

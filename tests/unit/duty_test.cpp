@@ -14,6 +14,7 @@
 #include "org/units.h"
 #include "org/users.h"
 #include "test_util.h"
+#include "test_store.h"
 
 namespace watchfloor::duty {
 namespace {
@@ -26,7 +27,7 @@ int64_t at(const std::string& iso) { return *core::parse_iso8601(iso); }
 struct World {
   World() {
     dir = fs::path(::testing::TempDir()) / ("wf-duty-" + core::random_token(6));
-    db = store::open_sqlite(dir / "watchfloor.db");
+    db = test::open_store(dir / "watchfloor.db");
     clock.set_ms(at("2026-11-27T12:00:00Z"));
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
     sessions = std::make_unique<auth::Sessions>(*db, clock, security);

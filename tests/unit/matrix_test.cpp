@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 #include "http/websocket.h"
+#include "test_store.h"
 
 namespace watchfloor {
 namespace {
@@ -37,6 +38,7 @@ class Matrix : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("wf-matrix-" + core::random_token(6));
     core::Config cfg;
     cfg.data_dir = dir_;
+    cfg.store.url = test::store_url(dir_ / "watchfloor.db");
     cfg.security.login_max_attempts_per_address = 1000;
     cfg.server.metrics_token = kMetricsToken;
     inst_ = new app::Installation(cfg);

@@ -20,6 +20,7 @@
 #include "org/units.h"
 #include "org/users.h"
 #include "org/vocabulary.h"
+#include "test_store.h"
 
 #ifndef WATCHFLOOR_SOURCE_DIR
 #error "WATCHFLOOR_SOURCE_DIR must name the repository root (tests/unit/CMakeLists.txt sets it)"
@@ -45,7 +46,7 @@ std::vector<std::string> fields(const core::Problem& p) {
 struct Org {
   explicit Org(const std::string& tag) {
     dir = fs::path(::testing::TempDir()) / ("wf-org-" + tag + "-" + core::random_token(6));
-    db = store::open_sqlite(dir / "watchfloor.db");
+    db = test::open_store(dir / "watchfloor.db");
     audit = std::make_unique<audit::AuditLog>(*db, clock);
     sessions = std::make_unique<auth::Sessions>(*db, clock, security);
     units = std::make_unique<Units>(*db, clock, *audit, bus);

@@ -17,6 +17,7 @@
 #include "test_util.h"
 #include "video/catalog.h"
 #include "video/recorder.h"
+#include "test_store.h"
 
 namespace watchfloor::video {
 namespace {
@@ -30,7 +31,7 @@ class RecorderSync : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) / ("wf-recsync-" + core::random_token(6));
-    db_ = store::open_sqlite(dir_ / "watchfloor.db");
+    db_ = test::open_store(dir_ / "watchfloor.db");
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     bus_ = std::make_unique<events::Bus>(clock_);
     units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, *bus_);

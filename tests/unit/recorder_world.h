@@ -17,6 +17,7 @@
 #include "video/index.h"
 #include "video/mp4.h"
 #include "video/writer.h"
+#include "test_store.h"
 
 namespace watchfloor::video {
 
@@ -53,7 +54,7 @@ struct World {
   // `open`: the index is opened at once (else the test calls reopen()).
   explicit World(Fs& files = posix_fs(), bool open = true) : files(files) {
     dir = fs::path(::testing::TempDir()) / ("wf-rec-" + core::random_token(6));
-    db = store::open_sqlite(dir / "watchfloor.db");
+    db = test::open_store(dir / "watchfloor.db");
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
     units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
     org::import_org(*units, read_preset("org-2017.json"), "test", audit::Actor::system("test"));

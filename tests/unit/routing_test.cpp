@@ -9,6 +9,7 @@
 #include "core/random.h"
 #include "org/preset.h"
 #include "test_util.h"
+#include "test_store.h"
 
 namespace watchfloor::supervision {
 namespace {
@@ -35,7 +36,7 @@ class Routing16_4 : public ::testing::TestWithParam<Parts> {
   void SetUp() override {
     const Parts& p = GetParam();
     dir_ = fs::path(::testing::TempDir()) / ("wf-routing-" + core::random_token(6));
-    db_ = store::open_sqlite(dir_ / "watchfloor.db");
+    db_ = test::open_store(dir_ / "watchfloor.db");
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, bus_);
     org::import_org(*units_, read_preset(p.preset), "test", audit::Actor::system("test"));

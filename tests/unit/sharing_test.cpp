@@ -8,6 +8,7 @@
 #include "org/preset.h"
 #include "sharing/decision.h"
 #include "test_util.h"
+#include "test_store.h"
 
 namespace watchfloor::sharing {
 namespace {
@@ -33,7 +34,7 @@ class Sharing16_3 : public ::testing::TestWithParam<Parts> {
  protected:
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) / ("wf-sharing-" + core::random_token(6));
-    db_ = store::open_sqlite(dir_ / "watchfloor.db");
+    db_ = test::open_store(dir_ / "watchfloor.db");
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     units_ = std::make_unique<org::Units>(*db_, clock_, *audit_, bus_);
     org::import_org(*units_, read_preset(GetParam().preset), "test", audit::Actor::system("test"));

@@ -11,6 +11,7 @@
 #include "org/preset.h"
 #include "test_util.h"
 #include "video/catalog.h"
+#include "test_store.h"
 
 namespace watchfloor::video {
 namespace {
@@ -85,7 +86,7 @@ TEST(RtspEndpoint, SameEndpointComparesHostAndPort) {
 struct World {
   World() {
     dir = fs::path(::testing::TempDir()) / ("wf-video-" + core::random_token(6));
-    db = store::open_sqlite(dir / "watchfloor.db");
+    db = test::open_store(dir / "watchfloor.db");
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
     units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
     org::import_org(*units, read_preset("org-2017.json"), "test", kBy);

@@ -10,6 +10,7 @@
 #include "org/preset.h"
 #include "org/units.h"
 #include "test_util.h"
+#include "test_store.h"
 
 namespace watchfloor::video {
 namespace {
@@ -95,7 +96,7 @@ TEST(WallViews, APatchChangesOnlyWhatItNamesAndDropsTrailingEmptyTiles) {
 struct Store {
   Store() {
     dir = fs::path(::testing::TempDir()) / ("wf-wall-" + core::random_token(6));
-    db = store::open_sqlite(dir / "watchfloor.db");
+    db = test::open_store(dir / "watchfloor.db");
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
     units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
     org::import_org(*units, read_preset("org-2017.json"), "test", kBy);

@@ -1,0 +1,385 @@
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fmt/format.h>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "core/metrics.h"
+#include "store/dialect.h"
+#include "store/pg.h"
+
+namespace watchfloor::store {
+
+namespace pg {
+
+namespace {
+// scheme://[user[:password]@]host[:port][/database][?query]
+const std::regex kUrl(R"(^(postgres(?:ql)?://)([^@/]*@)?([^/?]*)(/[^?]*)?(\?.*)?$)");
+}  // namespace
+
+std::string with_database(const std::string& url, const std::string& database) {
+  std::smatch m;
+  if (!std::regex_match(url, m, kUrl)) throw std::invalid_argument("not a postgresql:// URL: " + redacted(url));
+  return m[1].str() + m[2].str() + m[3].str() + "/" + database + m[5].str();
+}
+
+std::string redacted(const std::string& url) {
+  std::smatch m;
+  if (!std::regex_match(url, m, kUrl)) return "postgresql://…";
+  std::string user = m[2].str();
+  if (auto colon = user.find(':'); colon != std::string::npos) user = user.substr(0, colon) + ":***@";
+  return m[1].str() + user + m[3].str() + m[4].str();
+}
+
+}  // namespace pg
+
+namespace {
+
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701,
+              kNumeric = 1700;
+// The key of the one advisory lock that every write transaction takes ("watchfloor" in ASCII, folded).
+constexpr int64_t kWriterLock = 0x77666c6f6f72;
+
+struct PgResult {
+  PGresult* r;
+  explicit PgResult(PGresult* x) : r(x) {}
+  ~PgResult() { PQclear(r); }
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+};
+
+PGconn* connect(const std::string& url) {
+  PGconn* c = PQconnectdb(url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string msg = c ? PQerrorMessage(c) : "out of memory";
+    PQfinish(c);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    throw std::runtime_error(fmt::format("cannot connect to {}: {}", pg::redacted(url), msg));
+  }
+  return c;
+}
+
+// Throws when `res` is an error, with the server's message and SQLSTATE.
+void check(PGconn* c, const PGresult* res, std::string_view sql) {
+  auto st = PQresultStatus(res);
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) return;
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  throw std::runtime_error(fmt::format("postgresql error {} ({}) in: {}", msg, state ? state : "?", sql));
+}
+
+Value value_of(const PGresult* res, int row, int col) {
+  if (PQgetisnull(res, row, col)) return nullptr;
+  const char* text = PQgetvalue(res, row, col);
+  int len = PQgetlength(res, row, col);
+  switch (PQftype(res, col)) {
+    case kBool: return int64_t(text[0] == 't' ? 1 : 0);
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid: return int64_t(std::stoll(text));
+    case kFloat4:
+    case kFloat8: return std::stod(text);
+    case kNumeric: {
+      std::string_view v(text, static_cast<size_t>(len));
+      if (v.find_first_of(".eE") == std::string_view::npos) return int64_t(std::stoll(text));
+      return std::stod(text);
+    }
+    case kBytea: {
+      size_t n = 0;
+      unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &n);
+      std::string bytes(reinterpret_cast<const char*>(raw), n);
+      PQfreemem(raw);
+      return bytes;
+    }
+    default: return std::string(text, static_cast<size_t>(len));
+  }
+}
+
+// One connection and its prepared statements; the caller serialises its use.
+class Conn {
+ public:
+  explicit Conn(PGconn* c) : c_(c) {}
+  ~Conn() { PQfinish(c_); }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  void raw(std::string_view sql) {
+    std::string s(sql);
+    PgResult res(PQexec(c_, s.c_str()));
+    check(c_, res.r, sql);
+  }
+
+  // Runs `sql` (the code's SQL: translated and prepared once per connection). `returning`: the identity column
+  // to return from an INSERT (for last_insert_id), or empty.
+  std::vector<Row> run(std::string_view sql, const std::vector<Value>& params, int64_t* changed = nullptr,
+                       std::optional<int64_t>* inserted = nullptr, const std::string& returning = {}) {
+    auto started = std::chrono::steady_clock::now();
+    const Prepared& p = prepared(sql, returning);
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size());
+    std::vector<int> lengths(params.size()), formats(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      std::visit(
+          [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) values[i] = nullptr;
+            else {
+              if constexpr (std::is_same_v<T, int64_t>) text[i] = std::to_string(v);
+              else if constexpr (std::is_same_v<T, double>) text[i] = fmt::format("{}", v);
+              else if constexpr (std::is_same_v<T, Blob>) text[i] = v.bytes, formats[i] = 1;
+              else text[i] = v;
+              values[i] = text[i].data();
+              lengths[i] = static_cast<int>(text[i].size());
+            }
+          },
+          params[i]);
+    }
+    PgResult res(PQexecPrepared(c_, p.name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
+                                formats.data(), 0));
+    check(c_, res.r, p.sql);
+    if (changed) {
+      const char* n = PQcmdTuples(res.r);
+      *changed = n && *n ? std::stoll(n) : 0;
+    }
+    std::vector<Row> rows;
+    int nrows = PQntuples(res.r), ncols = PQnfields(res.r);
+    if (!p.returning.empty()) {
+      if (inserted && nrows > 0) *inserted = std::get<int64_t>(value_of(res.r, nrows - 1, 0));
+    } else if (nrows > 0) {
+      std::vector<std::string> names;
+      for (int c = 0; c < ncols; ++c) names.emplace_back(PQfname(res.r, c));
+      auto shared = std::make_shared<const std::vector<std::string>>(std::move(names));
+      rows.reserve(nrows);
+      for (int r = 0; r < nrows; ++r) {
+        Row row;
+        row.names = shared;
+        row.cols.reserve(ncols);
+        for (int c = 0; c < ncols; ++c) row.cols.push_back(value_of(res.r, r, c));
+        rows.push_back(std::move(row));
+      }
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    core::Metrics::global().observe("watchfloor_db_query_duration_seconds", "", secs);
+    return rows;
+  }
+
+  PGconn* handle() const { return c_; }
+
+ private:
+  struct Prepared {
+    std::string name, sql, returning;
+  };
+
+  const Prepared& prepared(std::string_view sql, const std::string& returning) {
+    std::string key(sql);
+    key += '\0';
+    key += returning;
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    Prepared p{fmt::format("wf{}", cache_.size() + 1), pg::statement(sql), returning};
+    if (!returning.empty()) p.sql += " RETURNING " + returning;
+    // Parameter types are left to the server to infer from where each `$n` stands, as SQLite takes any value.
+    // A blob is bytea; the server infers that too.
+    PgResult res(PQprepare(c_, p.name.c_str(), p.sql.c_str(), 0, nullptr));
+    check(c_, res.r, p.sql);
+    return cache_.emplace(std::move(key), std::move(p)).first->second;
+  }
+
+  PGconn* c_;
+  std::unordered_map<std::string, Prepared> cache_;
+};
+
+class PgDb final : public Db {
+ public:
+  PgDb(std::string url) : url_(std::move(url)), writer_(connect(url_)) { writer_.raw("SET client_min_messages = warning"); }
+
+  Dialect dialect() const override { return Dialect::postgres; }
+
+  void open_readers(int n) {
+    for (int i = 0; i < n; ++i) {
+      auto c = std::make_unique<Conn>(connect(url_));
+      free_.push_back(c.get());
+      readers_.push_back(std::move(c));
+    }
+  }
+
+  // The identity column of each table (`id`, or `seq` for the audit log): an INSERT returns it.
+  void load_identities() {
+    std::lock_guard lock(mu_);
+    load_identities_locked();
+  }
+
+  std::vector<Row> query(std::string_view sql, const std::vector<Value>& params) override {
+    if (readers_.empty() || in_transaction()) {
+      std::lock_guard lock(mu_);
+      return writer_.run(sql, params);
+    }
+    if (Conn* held = held_reader()) return held->run(sql, params);
+    Lease lease(*this);
+    return lease.conn->run(sql, params);
+  }
+
+  int64_t exec(std::string_view sql, const std::vector<Value>& params) override {
+    std::lock_guard lock(mu_);
+    int64_t changed = 0;
+    std::optional<int64_t> inserted;
+    writer_.run(sql, params, &changed, &inserted, returning(sql));
+    if (inserted) last_insert = {this, *inserted};
+    return changed;
+  }
+
+  int64_t last_insert_id() override { return last_insert.db == this ? last_insert.id : 0; }
+
+  void exec_script(std::string_view sql) override {
+    std::lock_guard lock(mu_);
+    writer_.raw(pg::migration(sql));
+    if (depth_ == 0) load_identities_locked();
+    else identities_stale_ = true;
+  }
+
+  void transaction(const std::function<void()>& body) override {
+    std::lock_guard lock(mu_);
+    if (depth_ > 0) {
+      ++depth_;
+      try { body(); } catch (...) { --depth_; throw; }
+      --depth_;
+      return;
+    }
+    writer_.raw(fmt::format("BEGIN; SELECT pg_advisory_xact_lock({})", kWriterLock));
+    depth_ = 1;
+    tx_thread_ = std::this_thread::get_id();
+    try {
+      body();
+      writer_.raw("COMMIT");
+      end_transaction();
+    } catch (...) {
+      end_transaction();
+      PgResult res(PQexec(writer_.handle(), "ROLLBACK"));
+      throw;
+    }
+    if (identities_stale_) load_identities_locked();
+  }
+
+  void read(const std::function<void()>& body) override {
+    if (readers_.empty() || in_transaction()) {
+      std::lock_guard lock(mu_);
+      return body();
+    }
+    if (held_reader()) return body();
+    Lease lease(*this);
+    held.push_back({this, lease.conn});
+    lease.conn->raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    try {
+      body();
+    } catch (...) {
+      held.pop_back();
+      PgResult res(PQexec(lease.conn->handle(), "ROLLBACK"));
+      throw;
+    }
+    held.pop_back();
+    lease.conn->raw("COMMIT");
+  }
+
+  bool in_transaction() const override { return tx_thread_.load() == std::this_thread::get_id(); }
+
+ private:
+  struct Lease {
+    explicit Lease(PgDb& db) : db(db) {
+      std::unique_lock lock(db.pool_mu_);
+      db.pool_cv_.wait(lock, [&] { return !db.free_.empty(); });
+      conn = db.free_.back();
+      db.free_.pop_back();
+    }
+    ~Lease() {
+      {
+        std::lock_guard lock(db.pool_mu_);
+        db.free_.push_back(conn);
+      }
+      db.pool_cv_.notify_one();
+    }
+    PgDb& db;
+    Conn* conn = nullptr;
+  };
+
+  void load_identities_locked() {
+    identities_stale_ = false;
+    identity_.clear();
+    for (const auto& r : writer_.run("SELECT table_name, column_name FROM information_schema.columns "
+                                     "WHERE table_schema = current_schema() AND is_identity = 'YES'",
+                                     {}))
+      identity_[r.str("table_name")] = r.str("column_name");
+  }
+
+  // The column an INSERT into a table with an identity returns, unless the statement returns something itself.
+  std::string returning(std::string_view sql) const {
+    static const std::regex insert(R"(^\s*INSERT\s+INTO\s+(\w+))", std::regex::icase);
+    std::match_results<std::string_view::const_iterator> m;
+    if (!std::regex_search(sql.begin(), sql.end(), m, insert)) return {};
+    std::string upper(sql);
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (upper.find("RETURNING") != std::string::npos) return {};
+    auto it = identity_.find(m[1].str());
+    return it == identity_.end() ? std::string() : it->second;
+  }
+
+  void end_transaction() {
+    depth_ = 0;
+    tx_thread_ = std::thread::id();
+  }
+  Conn* held_reader() const {
+    for (const auto& h : held)
+      if (h.db == this) return h.conn;
+    return nullptr;
+  }
+
+  std::string url_;
+  Conn writer_;
+  std::recursive_mutex mu_;
+  int depth_ = 0;
+  bool identities_stale_ = false;
+  std::atomic<std::thread::id> tx_thread_{};
+  std::unordered_map<std::string, std::string> identity_;
+  std::vector<std::unique_ptr<Conn>> readers_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<Conn*> free_;
+  struct LastInsert {
+    const PgDb* db = nullptr;
+    int64_t id = 0;
+  };
+  static thread_local LastInsert last_insert;
+  struct Held {
+    const PgDb* db;
+    Conn* conn;
+  };
+  static thread_local std::vector<Held> held;
+};
+
+thread_local PgDb::LastInsert PgDb::last_insert;
+thread_local std::vector<PgDb::Held> PgDb::held;
+
+}  // namespace
+
+std::unique_ptr<Db> open_postgres(const std::string& url, OpenOptions options) {
+  auto db = std::make_unique<PgDb>(url);
+  db->load_identities();
+  migrate(*db);
+  db->open_readers(std::max(0, options.readers));
+  return db;
+}
+
+void pg::admin_exec(const std::string& url, const std::string& sql) {
+  Conn c(connect(url));
+  c.raw(sql);
+}
+
+}  // namespace watchfloor::store
