@@ -32,7 +32,7 @@ void Work::commit(const std::function<void()>& body) {
 }
 
 int64_t next_number(Db& db, const std::string& series) {
-  db.exec("INSERT INTO number_series(series, last) VALUES (?, 1) ON CONFLICT(series) DO UPDATE SET last = last + 1", {series});
+  db.exec("INSERT INTO number_series(series, last) VALUES (?, 1) ON CONFLICT(series) DO UPDATE SET last = number_series.last + 1", {series});
   return db.query_one("SELECT last FROM number_series WHERE series = ?", {series})->i64("last");
 }
 

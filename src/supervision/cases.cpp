@@ -51,7 +51,13 @@ std::vector<std::string> search_words(const std::string& text) {
 // seals is no syntax) taken as a prefix. PostgreSQL: each word within the folded text (trigram index).
 void match_words(store::Dialect dialect, const std::vector<std::string>& words, std::string& sql, std::vector<store::Value>& params) {
   if (dialect == store::Dialect::postgres) {
-    for (const auto& w : words) {
+    auto letter = [](unsigned char ch) { return std::isalnum(ch) || ch >= 0x80; };
+    for (const auto& word : words) {
+      // As FTS5's tokenizer: punctuation around a word is no part of it ("\"TCNU1234567" finds the container).
+      size_t b = 0, e = word.size();
+      while (!letter(word[b])) ++b;
+      while (!letter(word[e - 1])) --e;
+      std::string_view w(word.data() + b, e - b);
       std::string escaped;  // LIKE's own characters taken literally
       for (char ch : w) {
         if (ch == '%' || ch == '_' || ch == '\\') escaped += '\\';
@@ -572,7 +578,7 @@ std::string Cases::relay_role(int64_t case_id, int64_t user) {
 void Cases::add_recipients(const Case& c, const std::vector<int64_t>& users, const std::string& role, bool approver) {
   for (auto user : users)
     db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) "
-             "ON CONFLICT(case_id, user_id) DO UPDATE SET role = excluded.role, approver = MAX(approver, excluded.approver)",
+             "ON CONFLICT(case_id, user_id) DO UPDATE SET role = excluded.role, approver = MAX(case_recipients.approver, excluded.approver)",
              {c.id, user, role, int64_t{approver}});
 }
 

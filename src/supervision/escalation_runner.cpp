@@ -127,7 +127,7 @@ void Escalation::escalate(const Case& c, const EscalationPolicy& p, int64_t now,
     bool approver = step.notify_role == "unit_leader" || step.notify_role == "hq_leader" || step.notify_role == "shift_leader";
     for (auto user : people) {
       db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) "
-               "ON CONFLICT(case_id, user_id) DO UPDATE SET approver = MAX(approver, excluded.approver)",
+               "ON CONFLICT(case_id, user_id) DO UPDATE SET approver = MAX(case_recipients.approver, excluded.approver)",
                {c.id, user, std::string("escalation"), int64_t{approver}});
       inbox_.notify(user, "case_escalated", c, std::nullopt,
                     fmt::format("Chuyển cấp xử lý: vụ việc {} chưa được {}", c.number, step.condition == "not_acknowledged" ? "tiếp nhận" : "xử lý xong"),

@@ -49,10 +49,12 @@ DiskSpace Retention::space() {
 }
 
 std::vector<Hold> Retention::holds(std::optional<int64_t> camera_id, bool active_only) {
-  std::string q = fmt::format("SELECT {} FROM holds WHERE (? IS NULL OR camera_id = ?){} ORDER BY id DESC",
-                              kHoldColumns, active_only ? " AND released_ms IS NULL" : "");
+  std::string q = fmt::format("SELECT {} FROM holds WHERE 1 = 1{}{} ORDER BY id DESC", kHoldColumns,
+                              camera_id ? " AND camera_id = ?" : "", active_only ? " AND released_ms IS NULL" : "");
   std::vector<Hold> out;
-  for (const auto& r : index_.db().query(q, {store::opt(camera_id), store::opt(camera_id)}))
+  std::vector<store::Value> params;
+  if (camera_id) params.emplace_back(*camera_id);
+  for (const auto& r : index_.db().query(q, params))
     out.push_back(hold_from_row(r));
   return out;
 }
@@ -92,9 +94,9 @@ bool Retention::is_held(int64_t segment_id) {
 
 int64_t Retention::held_bytes(std::optional<int64_t> camera_id) {
   auto r = index_.db().query_one(
-      fmt::format("SELECT COALESCE(SUM(bytes), 0) AS bytes FROM segments WHERE (? IS NULL OR camera_id = ?) AND NOT {}",
-                  kUnheld),
-      {store::opt(camera_id), store::opt(camera_id)});
+      fmt::format("SELECT COALESCE(SUM(bytes), 0) AS bytes FROM segments WHERE {} AND NOT {}",
+                  camera_id ? "camera_id = ?" : "1 = 1", kUnheld),
+      camera_id ? std::vector<store::Value>{*camera_id} : std::vector<store::Value>{});
   return r ? r->i64("bytes") : 0;
 }
 

@@ -59,10 +59,7 @@ class AuditTest : public ::testing::Test {
     log_->append(event("auth.login_failed", "x", std::nullopt, std::nullopt));
   }
 
-  void drop_triggers() {
-    db_->exec("DROP TRIGGER audit_log_no_update");
-    db_->exec("DROP TRIGGER audit_log_no_delete");
-  }
+  void drop_triggers() { test::drop_append_only_guards(*db_, "audit_log"); }
 
   static Filter where(const std::function<void(Filter&)>& set) {
     Filter f;

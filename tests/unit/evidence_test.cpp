@@ -278,7 +278,7 @@ TEST(Evidence, AnAttachedClipHoldsItsFootageAgainstRetention) {
   auto before = w.index->segments(stream.id, 0, INT64_MAX);
   ASSERT_GE(before.size(), 5u);
   // The case and the person are rows this test does not need in full.
-  w.db->exec("PRAGMA foreign_keys = OFF");
+  test::foreign_keys_off(*w.db);
   w.db->exec("INSERT INTO users(username, full_name, unit_id, password_hash, created_at) SELECT 'u', 'U', id, '!', 0 FROM units LIMIT 1");
   int64_t officer = w.db->last_insert_id();
   w.db->exec("INSERT INTO cases(id, number, unit_id, method, status, severity, observed_at, site, subject, description, created_by, "

@@ -185,7 +185,7 @@ Case run_case(const std::function<void(FaultFs&)>& arm, const std::string& fault
   FaultFs files;
   arm(files);
   World w(files, false);
-  w.db->exec("PRAGMA synchronous = OFF");  // the database's durability is not under test here
+  test::commits_unsynced(*w.db);  // the database's durability is not under test here
   Outcome o = scenario(w, files);
   std::string call = files.failed_call();
   if (o.power_cut)

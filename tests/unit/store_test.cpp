@@ -1,4 +1,5 @@
-// store: the SQLite database every module writes through.
+// store: the database every module writes through, on SQLite and (WATCHFLOOR_TEST_PG) on PostgreSQL; the
+// SQLite file itself (WAL, owner-only, integrity check) is tested on SQLite.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -16,6 +17,7 @@
 #include "core/random.h"
 #include "store/db.h"
 #include "store/work.h"
+#include "test_store.h"
 
 namespace watchfloor::store {
 namespace {
@@ -66,7 +68,7 @@ TEST_F(StoreTest, ANewDatabaseIsOwnerOnlyWhateverTheUmask) {
 }
 
 TEST_F(StoreTest, ForeignKeysAreEnforced) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   EXPECT_THROW(db->exec("INSERT INTO units(parent_id, code, kind, name_vi, name_en, time_zone, created_at, updated_at) "
                         "VALUES (999, 'X', 'branch', 'x', 'x', 'UTC', 0, 0)"),
                std::runtime_error);
@@ -76,8 +78,8 @@ TEST_F(StoreTest, ForeignKeysAreEnforced) {
 TEST_F(StoreTest, EachThreadGetsTheIdOfItsOwnInsert) {
   // One connection serves every thread (64 camera threads insert runs and segments at once): the id
   // after an INSERT must be that thread's row, never the row another thread inserted meanwhile.
-  auto db = open_sqlite(file_);
-  db->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, who TEXT NOT NULL)");
+  auto db = test::open_store(file_);
+  db->exec_script("CREATE TABLE t(id INTEGER PRIMARY KEY, who TEXT NOT NULL)");
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
   for (int n = 0; n < 4; ++n)
@@ -97,7 +99,7 @@ TEST_F(StoreTest, EachThreadGetsTheIdOfItsOwnInsert) {
 TEST_F(StoreTest, MigrationsAreRecordedAndRunOnce) {
   int64_t version = 0, applied = 0;
   {
-    auto db = open_sqlite(file_);
+    auto db = test::open_store(file_);
     version = schema_version(*db);
     EXPECT_GE(version, 1);
     // One row per migration, 1 to the version: a migration listed out of order would be skipped (migrate
@@ -113,14 +115,14 @@ TEST_F(StoreTest, MigrationsAreRecordedAndRunOnce) {
     EXPECT_EQ(migrate(*db), 0);  // already current
     insert_setting(*db, "kept");
   }
-  auto db = open_sqlite(file_);  // reopening must neither re-run nor fail on existing tables
+  auto db = test::open_store(file_);  // reopening must neither re-run nor fail on existing tables
   EXPECT_EQ(schema_version(*db), version);
   EXPECT_EQ(count(*db, "schema_migrations"), applied);
   EXPECT_EQ(db->query_one("SELECT value FROM installation WHERE key = 'kept'")->str(0), "v");
 }
 
 TEST_F(StoreTest, TransactionCommits) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   db->transaction([&] {
     insert_setting(*db, "a");
     insert_setting(*db, "b");
@@ -129,7 +131,7 @@ TEST_F(StoreTest, TransactionCommits) {
 }
 
 TEST_F(StoreTest, ExceptionRollsBackEverythingAndIsRethrown) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   EXPECT_THROW(db->transaction([&] {
     insert_setting(*db, "a");
     insert_setting(*db, "b");
@@ -143,7 +145,7 @@ TEST_F(StoreTest, ExceptionRollsBackEverythingAndIsRethrown) {
 }
 
 TEST_F(StoreTest, FailingStatementRollsBackEarlierWrites) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   EXPECT_THROW(db->transaction([&] {
     insert_setting(*db, "dup");
     insert_setting(*db, "dup");  // primary key violation
@@ -153,8 +155,8 @@ TEST_F(StoreTest, FailingStatementRollsBackEarlierWrites) {
 }
 
 TEST_F(StoreTest, NestedTransactionsJoinTheOuterOne) {
-  auto db = open_sqlite(file_);
-  auto other = open_sqlite(file_);  // a second connection sees only committed data
+  auto db = test::open_store(file_);
+  auto other = test::open_store(file_);  // a second connection sees only committed data
   db->transaction([&] {
     insert_setting(*db, "outer");
     db->transaction([&] {
@@ -168,7 +170,7 @@ TEST_F(StoreTest, NestedTransactionsJoinTheOuterOne) {
 }
 
 TEST_F(StoreTest, InnerFailureRollsBackTheWholeOuterTransaction) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   EXPECT_THROW(db->transaction([&] {
     insert_setting(*db, "outer");
     db->transaction([&] {
@@ -183,8 +185,9 @@ TEST_F(StoreTest, InnerFailureRollsBackTheWholeOuterTransaction) {
 }
 
 TEST_F(StoreTest, BindsAndReadsEveryValueType) {
-  auto db = open_sqlite(file_);
-  auto row = db->query_one("SELECT ?, ?, ?, ?, ?", {Value(nullptr), int64_t{-42}, 2.5,
+  auto db = test::open_store(file_);
+  // A parameter takes its type from where it stands (PostgreSQL infers it; a bare one would be text).
+  auto row = db->query_one("SELECT ?, CAST(? AS INTEGER), CAST(? AS REAL), ?, ?", {Value(nullptr), int64_t{-42}, 2.5,
                                                      std::string("Cục Hải quan tỉnh Quảng Trị"),
                                                      opt(std::optional<int64_t>{})});
   ASSERT_TRUE(row);
@@ -198,11 +201,11 @@ TEST_F(StoreTest, BindsAndReadsEveryValueType) {
   EXPECT_THROW(row->i64(3), std::logic_error);
   EXPECT_TRUE(row->is_null(4));
   EXPECT_EQ(opt(std::optional<std::string>("x")), Value(std::string("x")));
-  EXPECT_FALSE(db->query_one("SELECT 1 WHERE 0"));
+  EXPECT_FALSE(db->query_one("SELECT 1 WHERE 1 = 0"));
 }
 
 TEST_F(StoreTest, ExecReportsChangedRowsAndLastId) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   insert_setting(*db, "a");
   insert_setting(*db, "b");
   EXPECT_EQ(db->exec("UPDATE installation SET value = 'w'"), 2);
@@ -213,13 +216,13 @@ TEST_F(StoreTest, ExecReportsChangedRowsAndLastId) {
 }
 
 TEST_F(StoreTest, BadSqlThrows) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   EXPECT_THROW(db->query("SELEC nonsense"), std::runtime_error);
   EXPECT_THROW(db->exec_script("CREATE TABLE t(x); SELEC nonsense;"), std::runtime_error);
 }
 
 TEST_F(StoreTest, PingSaysWhetherTheDatabaseAnswersInsteadOfThrowing) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   EXPECT_TRUE(db->ping());
   db->exec("ALTER TABLE schema_migrations RENAME TO schema_gone");  // the schema it reads is not there
   EXPECT_FALSE(db->ping());
@@ -295,7 +298,7 @@ class OpenWrite {
 };
 
 TEST_F(StoreTest, AReadDoesNotWaitForAnotherThreadsOpenWriteTransaction) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   OpenWrite writer(*db, [&] { insert_setting(*db, "uncommitted"); });
   // With one connection behind one lock this query waited for the writer's commit (and its fsync).
   auto read = std::async(std::launch::async, [&] { return count(*db, "installation"); });
@@ -313,7 +316,7 @@ TEST_F(StoreTest, AReadDoesNotWaitForAnotherThreadsOpenWriteTransaction) {
 }
 
 TEST_F(StoreTest, QueriesInsideATransactionSeeItsOwnWrites) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   db->transaction([&] {
     insert_setting(*db, "mine");
     EXPECT_EQ(count(*db, "installation"), 1);
@@ -323,7 +326,7 @@ TEST_F(StoreTest, QueriesInsideATransactionSeeItsOwnWrites) {
 }
 
 TEST_F(StoreTest, ReadSeesOneSnapshotThroughout) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   insert_setting(*db, "before");
   db->read([&] {
     EXPECT_EQ(count(*db, "installation"), 1);
@@ -335,8 +338,8 @@ TEST_F(StoreTest, ReadSeesOneSnapshotThroughout) {
 
 TEST_F(StoreTest, ManyThreadsReadAndWriteAtOnce) {
   // More threads than readers: they queue for a reader, none is lost, every committed row is seen.
-  auto db = open_sqlite(file_, {.readers = 2});
-  db->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
+  auto db = test::open_store(file_, {.readers = 2});
+  db->exec_script("CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
   for (int n = 0; n < 8; ++n)
@@ -355,13 +358,13 @@ TEST_F(StoreTest, ManyThreadsReadAndWriteAtOnce) {
 }
 
 TEST_F(StoreTest, WithoutReadersEveryQueryRunsOnTheWriter) {
-  auto db = open_sqlite(file_, {.readers = 0});
+  auto db = test::open_store(file_, {.readers = 0});
   insert_setting(*db, "a");
   db->read([&] { EXPECT_EQ(count(*db, "installation"), 1); });
 }
 
 TEST_F(StoreTest, RowsAreReadByColumnName) {
-  auto db = open_sqlite(file_);
+  auto db = test::open_store(file_);
   auto rows = db->query("SELECT 7 AS id, 'Quảng Trị' AS name, NULL AS closed_at, 1 AS active UNION ALL "
                         "SELECT 8, 'Lao Bảo', 5, 0");
   ASSERT_EQ(rows.size(), 2u);
@@ -397,14 +400,14 @@ namespace {
 // ---- the unit of work (store/work.h)
 
 TEST_F(StoreTest, AUnitOfWorkDoesWhatFollowsItsCommitOnlyAfterTheCommitAndNeverAfterARollback) {
-  auto db = open_sqlite(file_);
-  db->exec("CREATE TABLE t (v INTEGER)");
+  auto db = test::open_store(file_);
+  db->exec_script("CREATE TABLE t (v INTEGER)");
   std::vector<std::string> seen;
   Work::run(*db, [&](Work& w) {
     db->exec("INSERT INTO t VALUES (1)");
     w.after_commit([&] {
       // Durable by now: another connection sees the row.
-      auto other = open_sqlite(file_);
+      auto other = test::open_store(file_);
       seen.push_back("published with " + std::to_string(other->query_one("SELECT COUNT(*) FROM t")->i64(0)) + " row");
     });
     EXPECT_TRUE(seen.empty()) << "nothing goes out before the commit";
@@ -425,8 +428,8 @@ TEST_F(StoreTest, AUnitOfWorkDoesWhatFollowsItsCommitOnlyAfterTheCommitAndNeverA
 }
 
 TEST_F(StoreTest, AnOperationCalledFromAnotherJoinsItsUnitAndTheLastStateOfAKeyWins) {
-  auto db = open_sqlite(file_);
-  db->exec("CREATE TABLE t (v INTEGER)");
+  auto db = test::open_store(file_);
+  db->exec_script("CREATE TABLE t (v INTEGER)");
   std::vector<std::string> seen;
   auto inner = [&](int v) {
     return Work::run(*db, [&](Work& w) {
@@ -450,6 +453,37 @@ TEST_F(StoreTest, AnOperationCalledFromAnotherJoinsItsUnitAndTheLastStateOfAKeyW
     inner(2);
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"inbox", "case 7 is 2"})) << "one event per key, with its final state, last";
+}
+
+}  // namespace
+}  // namespace watchfloor::store
+
+namespace watchfloor::store {
+namespace {
+
+// Several servers on one database (PostgreSQL; on SQLite, two processes on one file): their write
+// transactions take turns, so a numbering series read and advanced in one never gives a number twice.
+TEST_F(StoreTest, TwoServersOnOneDatabaseNeverGiveTheSameNumberTwice) {
+  auto first = test::open_store(file_);
+  auto second = test::open_store(file_);
+  std::vector<int64_t> a, b;
+  auto take = [&](Db& db, std::vector<int64_t>& out) {
+    for (int i = 0; i < 100; ++i)
+      db.transaction([&] {
+        auto row = db.query_one("SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) AS n FROM installation WHERE key LIKE 'n-%'");
+        int64_t n = row->i64("n") + 1;  // read, then written: a lost update if two ran at once
+        db.exec("INSERT INTO installation(key, value) VALUES (?, ?)", {"n-" + std::to_string(n), std::to_string(n)});
+        out.push_back(n);
+      });
+  };
+  std::thread t([&] { take(*second, b); });
+  take(*first, a);
+  t.join();
+  std::vector<int64_t> all(a);
+  all.insert(all.end(), b.begin(), b.end());
+  std::sort(all.begin(), all.end());
+  ASSERT_EQ(all.size(), 200u);
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], static_cast<int64_t>(i + 1));
 }
 
 }  // namespace

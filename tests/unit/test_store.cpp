@@ -84,4 +84,17 @@ std::unique_ptr<store::Db> open_store(const std::filesystem::path& file, store::
   return store::open_postgres(store_url(file), options);
 }
 
+void drop_append_only_guards(store::Db& db, const std::string& table) {
+  for (const char* what : {"_no_update", "_no_delete"})
+    db.exec(on_postgres() ? fmt::format("DROP TRIGGER IF EXISTS {0}{1} ON {0}", table, what)
+                          : fmt::format("DROP TRIGGER IF EXISTS {}{}", table, what));
+}
+
+void foreign_keys_off(store::Db& db) {
+  // PostgreSQL checks references with internal triggers, which a replica's session does not fire.
+  db.exec(on_postgres() ? "SET session_replication_role = replica" : "PRAGMA foreign_keys = OFF");
+}
+
+void commits_unsynced(store::Db& db) { db.exec(on_postgres() ? "SET synchronous_commit = off" : "PRAGMA synchronous = OFF"); }
+
 }  // namespace watchfloor::test

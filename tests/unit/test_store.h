@@ -18,4 +18,11 @@ std::string store_url(const std::filesystem::path& file);
 // Opens the store of `file` on the store under test.
 std::unique_ptr<store::Db> open_store(const std::filesystem::path& file, store::OpenOptions options = {});
 
+// Set-ups that reach below the code, on either store: a tamperer who removed `table`'s append-only guards
+// (its triggers `<table>_no_update` and `<table>_no_delete`); rows written without their references checked;
+// commits that do not wait for the disk (when the database's durability is not under test).
+void drop_append_only_guards(store::Db& db, const std::string& table);
+void foreign_keys_off(store::Db& db);
+void commits_unsynced(store::Db& db);
+
 }  // namespace watchfloor::test
