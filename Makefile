@@ -43,8 +43,10 @@ demo: build
 package: build
 	cd $(BUILD) && cpack -G DEB -B $(abspath $(PACKAGE_DIR))
 
+# The unit tests and the permission matrix on SQLite, then again on a throw-away PostgreSQL cluster.
 test-unit: native
 	cd $(BUILD) && ctest --output-on-failure --timeout 120
+	bash scripts/pg-test-cluster run sh -c 'cd $(BUILD) && ctest --output-on-failure --timeout 120 -j2'
 
 test-web: setup
 	cd web && npm test --silent

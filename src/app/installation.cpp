@@ -118,6 +118,8 @@ core::Config resolve_config(const std::optional<std::filesystem::path>& config_f
                             const std::optional<std::string>& metrics_listen) {
   core::Config c = config_file ? core::load_config(*config_file) : core::Config{};
   if (data_dir) c.data_dir = *data_dir;
+  // The store's URL may carry a password: the environment keeps it out of the configuration file.
+  if (const char* url = std::getenv("WATCHFLOOR_STORE_URL"); url && *url) c.store.url = url;
   if (listen) c.server.listen = *listen;
   if (metrics_listen) c.server.metrics_listen = *metrics_listen;
   if (c.server.web_root.empty()) c.server.web_root = resources_dir() / "web" / "dist";

@@ -80,7 +80,8 @@ audit::Actor cli_actor();
 // of an installed binary in PREFIX/bin (the .deb: /usr/share/watchfloor), else the working directory.
 std::filesystem::path resources_dir();
 
-// Configuration from --config (TOML), then --data, --listen and --metrics-listen on top.
+// Configuration from --config (TOML), then --data, the environment's WATCHFLOOR_STORE_URL ([store] url), --listen
+// and --metrics-listen on top.
 core::Config resolve_config(const std::optional<std::filesystem::path>& config_file,
                             const std::optional<std::filesystem::path>& data_dir,
                             const std::optional<std::string>& listen,

@@ -200,7 +200,7 @@ class Conn {
 
 class PgDb final : public Db {
  public:
-  PgDb(std::string url) : url_(std::move(url)), writer_(connect(url_)) { writer_.raw("SET client_min_messages = warning"); }
+  explicit PgDb(std::string url) : url_(std::move(url)), writer_(connect(url_)) { writer_.raw("SET client_min_messages = warning"); }
 
   Dialect dialect() const override { return Dialect::postgres; }
 

@@ -184,7 +184,7 @@ struct Case {
 Case run_case(const std::function<void(FaultFs&)>& arm, const std::string& fault) {
   FaultFs files;
   arm(files);
-  World w(files, false);
+  World w(files, false, true);  // the files are under test, not the store
   test::commits_unsynced(*w.db);  // the database's durability is not under test here
   Outcome o = scenario(w, files);
   std::string call = files.failed_call();
@@ -216,7 +216,7 @@ TEST(RecorderFaults, EveryCallSiteFailingOrLosingPowerLeavesTheIndexAndFilesCons
   // The calls the scenario makes, by kind, without faults.
   FaultFs counting;
   {
-    World w(counting, false);
+    World w(counting, false, true);
     auto o = scenario(w, counting);
     ASSERT_EQ(o.disk_errors, 0);
     ASSERT_GE(w.db->query_one("SELECT COUNT(*) FROM segments")->i64(0), 3);

@@ -51,10 +51,11 @@ inline std::string slurp(const fs::path& p) {
 }
 
 struct World {
-  // `open`: the index is opened at once (else the test calls reopen()).
-  explicit World(Fs& files = posix_fs(), bool open = true) : files(files) {
+  // `open`: the index is opened at once (else the test calls reopen()). `sqlite`: on SQLite whatever the store
+  // under test, for the tests of the files alone (hundreds of worlds).
+  explicit World(Fs& files = posix_fs(), bool open = true, bool sqlite = false) : files(files) {
     dir = fs::path(::testing::TempDir()) / ("wf-rec-" + core::random_token(6));
-    db = test::open_store(dir / "watchfloor.db");
+    db = sqlite ? store::open_sqlite(dir / "watchfloor.db") : test::open_store(dir / "watchfloor.db");
     audit_log = std::make_unique<audit::AuditLog>(*db, clock);
     units = std::make_unique<org::Units>(*db, clock, *audit_log, org_bus);
     org::import_org(*units, read_preset("org-2017.json"), "test", audit::Actor::system("test"));

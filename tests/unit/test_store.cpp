@@ -23,13 +23,15 @@ std::string admin_url() {
 
 // CREATE DATABASE copies its template only while nobody else is connected to it: another test process may be
 // copying it, or making it. Tried again for a while.
-void create_database(const std::string& admin, const std::string& sql) {
+// Whether it made the database (false: it was there already).
+bool create_database(const std::string& admin, const std::string& sql) {
   for (int attempt = 0;; ++attempt) {
     try {
-      return store::pg::admin_exec(admin, sql);
+      store::pg::admin_exec(admin, sql);
+      return true;
     } catch (const std::runtime_error& e) {
       std::string what = e.what();
-      if (what.find("(42P04)") != std::string::npos) return;  // made already: the same path again
+      if (what.find("(42P04)") != std::string::npos) return false;  // made already: the same path again
       if (what.find("being accessed by other users") == std::string::npos || attempt > 300) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -42,8 +44,8 @@ std::string template_database(const std::string& admin) {
   static std::string name;
   std::call_once(once, [&] {
     name = "wf_template";
-    create_database(admin, "CREATE DATABASE " + name);
-    store::open_postgres(store::pg::with_database(admin, name), {.readers = 0});  // migrates, then disconnects
+    // Migrated by the process that made it (connected meanwhile, so that nobody copies it half made).
+    if (create_database(admin, "CREATE DATABASE " + name)) store::open_postgres(store::pg::with_database(admin, name), {.readers = 0});
   });
   return name;
 }
@@ -86,15 +88,17 @@ std::unique_ptr<store::Db> open_store(const std::filesystem::path& file, store::
 
 void drop_append_only_guards(store::Db& db, const std::string& table) {
   for (const char* what : {"_no_update", "_no_delete"})
-    db.exec(on_postgres() ? fmt::format("DROP TRIGGER IF EXISTS {0}{1} ON {0}", table, what)
+    db.exec(db.dialect() == store::Dialect::postgres ? fmt::format("DROP TRIGGER IF EXISTS {0}{1} ON {0}", table, what)
                           : fmt::format("DROP TRIGGER IF EXISTS {}{}", table, what));
 }
 
 void foreign_keys_off(store::Db& db) {
   // PostgreSQL checks references with internal triggers, which a replica's session does not fire.
-  db.exec(on_postgres() ? "SET session_replication_role = replica" : "PRAGMA foreign_keys = OFF");
+  db.exec(db.dialect() == store::Dialect::postgres ? "SET session_replication_role = replica" : "PRAGMA foreign_keys = OFF");
 }
 
-void commits_unsynced(store::Db& db) { db.exec(on_postgres() ? "SET synchronous_commit = off" : "PRAGMA synchronous = OFF"); }
+void commits_unsynced(store::Db& db) {
+  db.exec(db.dialect() == store::Dialect::postgres ? "SET synchronous_commit = off" : "PRAGMA synchronous = OFF");
+}
 
 }  // namespace watchfloor::test
