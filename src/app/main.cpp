@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "app/backup.h"
 #include "app/installation.h"
+#include "app/migrate_store.h"
 #include "core/log.h"
 #include "core/random.h"
 #include "org/preset.h"
@@ -82,6 +83,11 @@ int main(int argc, char** argv) {
 
   auto* migrate = cli.add_subcommand("migrate", "apply database migrations and exit");
   migrate_w.add_to(migrate, false);
+
+  auto* migrate_store = cli.add_subcommand("migrate-store", "move an installation from its SQLite file into PostgreSQL");
+  std::string store_from, store_to;
+  migrate_store->add_option("--from", store_from, "sqlite:PATH of the installation's watchfloor.db")->required();
+  migrate_store->add_option("--to", store_to, "postgresql://… of an empty database (default: WATCHFLOOR_STORE_URL)");
 
   auto* user = cli.add_subcommand("user", "manage people");
   user->require_subcommand(1);
@@ -192,6 +198,11 @@ int main(int argc, char** argv) {
       auto inst = migrate_w.open();  // opening applies the migrations
       std::cout << "watchfloor: schema version " << store::schema_version(*inst->db) << "\n";
       return 0;
+    }
+    if (*migrate_store) {
+      if (store_to.empty())
+        if (const char* url = std::getenv("WATCHFLOOR_STORE_URL")) store_to = url;
+      return app::migrate_store(store_from, store_to, std::cout);
     }
     if (*user) {
       auto inst = user_w.open();

@@ -2,6 +2,7 @@
 // log in as a user (cookie + CSRF header), speak raw HTTP when fetch would hide what the
 // server did (oversized headers, connection limits), and run CLI subcommands.
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -34,6 +35,26 @@ function assertBinary() {
   if (!fs.existsSync(BIN)) {
     throw new Error(`server binary not found at ${BIN} (build it first, or set WATCHFLOOR_BIN)`);
   }
+}
+
+/**
+ * The environment of a watchfloor process on the data directory `dir`: with WATCHFLOOR_TEST_PG (the
+ * administrative URL of a throw-away cluster, scripts/pg-test-cluster), its store is a PostgreSQL database of
+ * its own, made on first use (WATCHFLOOR_STORE_URL); the same directory, the same database.
+ */
+export function storeEnv(dir) {
+  const admin = process.env.WATCHFLOOR_TEST_PG;
+  if (!admin || !dir) return process.env;
+  const name = `wf_api_${crypto.createHash('sha1').update(path.resolve(dir)).digest('hex').slice(0, 16)}`;
+  const made = spawnSync('psql', [admin, '-qAtc', `SELECT 1 FROM pg_database WHERE datname = '${name}'`], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`psql: ${made.stderr}`);
+  if (made.stdout.trim() !== '1') {
+    const r = spawnSync('psql', [admin, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { ...process.env, WATCHFLOOR_STORE_URL: url.toString() };
 }
 
 export function makeTempDir(prefix = 'wf-api-') {
@@ -89,7 +110,7 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
   }
   args.push(...extraArgs);
 
-  const proc = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: storeEnv(dir) });
   live.add(proc);
   let stdout = '';
   let stderr = '';
@@ -269,7 +290,9 @@ export async function login(url, username, password) {
 /** Runs a CLI subcommand synchronously. */
 export function run(args, { timeout = 60_000, input } = {}) {
   assertBinary();
-  const r = spawnSync(BIN, args, { cwd: REPO, encoding: 'utf8', timeout, input });
+  const data = args.indexOf('--data');
+  const env = storeEnv(data >= 0 ? args[data + 1] : null);
+  const r = spawnSync(BIN, args, { cwd: REPO, encoding: 'utf8', timeout, input, env });
   return { status: r.status, signal: r.signal, stdout: r.stdout || '', stderr: r.stderr || '', error: r.error };
 }
 
