@@ -210,7 +210,18 @@ void give_to_owner_of(const fs::path& dir, const fs::path& file) {
 
 }  // namespace
 
+namespace {
+// A PostgreSQL store is PostgreSQL's to back up (pg_basebackup and WAL archiving, docs/deploy.md).
+void require_sqlite(const core::Config& config, const char* what) {
+  if (!config.store.url.empty() && config.store.url.rfind("sqlite:", 0) != 0)
+    throw std::runtime_error(std::string(what) +
+                             " copies the SQLite file; this installation's store is PostgreSQL: back it up with "
+                             "pg_basebackup and WAL archiving (docs/deploy.md)");
+}
+}  // namespace
+
 BackupResult backup(Installation& inst, const fs::path& dest) {
+  require_sqlite(inst.config, "backup");
   if (!empty_or_absent(dest))
     throw std::runtime_error(dest.string() + " exists and is not empty; back up into a new directory");
   core::create_private_directories(dest);
@@ -244,6 +255,7 @@ BackupResult backup(Installation& inst, const fs::path& dest) {
 }
 
 RestoreResult restore(const core::Config& config, const fs::path& source, bool force) {
+  require_sqlite(config, "restore");
   auto manifest = read_manifest(source / kManifest);
   std::string db_sha = manifest["database"]["sha256"];
   check_hash(source / kDb, db_sha);

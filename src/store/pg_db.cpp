@@ -1,20 +1,17 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <fmt/format.h>
 #include <mutex>
 #include <regex>
-#include <set>
 #include <stdexcept>
-#include <thread>
 #include <unordered_map>
 
 #include "core/metrics.h"
 #include "store/dialect.h"
 #include "store/pg.h"
+#include "store/pooled.h"
 
 namespace watchfloor::store {
 
@@ -45,8 +42,8 @@ namespace {
 
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701,
               kNumeric = 1700;
-// The key of the one advisory lock that every write transaction takes ("watchfloor" in ASCII, folded).
-constexpr int64_t kWriterLock = 0x77666c6f6f72;
+// Every write transaction takes one advisory lock, whose key is "wfloor" in ASCII (0x77666c6f6f72).
+constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(131281789611890)";
 
 struct PgResult {
   PGresult* r;
@@ -118,6 +115,7 @@ class Conn {
     PgResult res(PQexec(c_, s.c_str()));
     check(c_, res.r, sql);
   }
+  void rollback() noexcept { PgResult res(PQexec(c_, "ROLLBACK")); }
 
   // Runs `sql` (the code's SQL: translated and prepared once per connection). `returning`: the identity column
   // to return from an INSERT (for last_insert_id), or empty.
@@ -198,125 +196,50 @@ class Conn {
   std::unordered_map<std::string, Prepared> cache_;
 };
 
-class PgDb final : public Db {
+class PgDb final : public PooledDb<Conn> {
  public:
-  explicit PgDb(std::string url) : url_(std::move(url)), writer_(connect(url_)) { writer_.raw("SET client_min_messages = warning"); }
+  explicit PgDb(const std::string& url) : PooledDb(std::make_unique<Conn>(connect(url))), url_(url) {
+    writer_->raw("SET client_min_messages = warning");
+  }
 
   Dialect dialect() const override { return Dialect::postgres; }
 
   void open_readers(int n) {
-    for (int i = 0; i < n; ++i) {
-      auto c = std::make_unique<Conn>(connect(url_));
-      free_.push_back(c.get());
-      readers_.push_back(std::move(c));
-    }
+    for (int i = 0; i < n; ++i) add_reader(std::make_unique<Conn>(connect(url_)));
   }
 
   // The identity column of each table (`id`, or `seq` for the audit log): an INSERT returns it.
   void load_identities() {
     std::lock_guard lock(mu_);
-    load_identities_locked();
-  }
-
-  std::vector<Row> query(std::string_view sql, const std::vector<Value>& params) override {
-    if (readers_.empty() || in_transaction()) {
-      std::lock_guard lock(mu_);
-      return writer_.run(sql, params);
-    }
-    if (Conn* held = held_reader()) return held->run(sql, params);
-    Lease lease(*this);
-    return lease.conn->run(sql, params);
+    identities_stale_ = false;
+    identity_.clear();
+    for (const auto& r : writer_->run("SELECT table_name, column_name FROM information_schema.columns "
+                                      "WHERE table_schema = current_schema() AND is_identity = 'YES'",
+                                      {}))
+      identity_[r.str("table_name")] = r.str("column_name");
   }
 
   int64_t exec(std::string_view sql, const std::vector<Value>& params) override {
     std::lock_guard lock(mu_);
     int64_t changed = 0;
-    std::optional<int64_t> inserted;
-    writer_.run(sql, params, &changed, &inserted, returning(sql));
-    if (inserted) last_insert = {this, *inserted};
+    std::optional<int64_t> id;
+    writer_->run(sql, params, &changed, &id, returning(sql));
+    if (id) inserted(*id);
     return changed;
   }
 
-  int64_t last_insert_id() override { return last_insert.db == this ? last_insert.id : 0; }
-
   void exec_script(std::string_view sql) override {
     std::lock_guard lock(mu_);
-    writer_.raw(pg::migration(sql));
-    if (depth_ == 0) load_identities_locked();
-    else identities_stale_ = true;
+    writer_->raw(pg::migration(sql));
+    identities_stale_ = true;  // a migration may have made tables
+    if (depth() == 0) load_identities();
   }
-
-  void transaction(const std::function<void()>& body) override {
-    std::lock_guard lock(mu_);
-    if (depth_ > 0) {
-      ++depth_;
-      try { body(); } catch (...) { --depth_; throw; }
-      --depth_;
-      return;
-    }
-    writer_.raw(fmt::format("BEGIN; SELECT pg_advisory_xact_lock({})", kWriterLock));
-    depth_ = 1;
-    tx_thread_ = std::this_thread::get_id();
-    try {
-      body();
-      writer_.raw("COMMIT");
-      end_transaction();
-    } catch (...) {
-      end_transaction();
-      PgResult res(PQexec(writer_.handle(), "ROLLBACK"));
-      throw;
-    }
-    if (identities_stale_) load_identities_locked();
-  }
-
-  void read(const std::function<void()>& body) override {
-    if (readers_.empty() || in_transaction()) {
-      std::lock_guard lock(mu_);
-      return body();
-    }
-    if (held_reader()) return body();
-    Lease lease(*this);
-    held.push_back({this, lease.conn});
-    lease.conn->raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    try {
-      body();
-    } catch (...) {
-      held.pop_back();
-      PgResult res(PQexec(lease.conn->handle(), "ROLLBACK"));
-      throw;
-    }
-    held.pop_back();
-    lease.conn->raw("COMMIT");
-  }
-
-  bool in_transaction() const override { return tx_thread_.load() == std::this_thread::get_id(); }
 
  private:
-  struct Lease {
-    explicit Lease(PgDb& db) : db(db) {
-      std::unique_lock lock(db.pool_mu_);
-      db.pool_cv_.wait(lock, [&] { return !db.free_.empty(); });
-      conn = db.free_.back();
-      db.free_.pop_back();
-    }
-    ~Lease() {
-      {
-        std::lock_guard lock(db.pool_mu_);
-        db.free_.push_back(conn);
-      }
-      db.pool_cv_.notify_one();
-    }
-    PgDb& db;
-    Conn* conn = nullptr;
-  };
-
-  void load_identities_locked() {
-    identities_stale_ = false;
-    identity_.clear();
-    for (const auto& r : writer_.run("SELECT table_name, column_name FROM information_schema.columns "
-                                     "WHERE table_schema = current_schema() AND is_identity = 'YES'",
-                                     {}))
-      identity_[r.str("table_name")] = r.str("column_name");
+  const char* begin_write() const override { return kBeginWrite; }
+  const char* begin_read() const override { return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"; }
+  void committed() override {
+    if (identities_stale_) load_identities();
   }
 
   // The column an INSERT into a table with an identity returns, unless the statement returns something itself.
@@ -331,41 +254,10 @@ class PgDb final : public Db {
     return it == identity_.end() ? std::string() : it->second;
   }
 
-  void end_transaction() {
-    depth_ = 0;
-    tx_thread_ = std::thread::id();
-  }
-  Conn* held_reader() const {
-    for (const auto& h : held)
-      if (h.db == this) return h.conn;
-    return nullptr;
-  }
-
   std::string url_;
-  Conn writer_;
-  std::recursive_mutex mu_;
-  int depth_ = 0;
   bool identities_stale_ = false;
-  std::atomic<std::thread::id> tx_thread_{};
   std::unordered_map<std::string, std::string> identity_;
-  std::vector<std::unique_ptr<Conn>> readers_;
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<Conn*> free_;
-  struct LastInsert {
-    const PgDb* db = nullptr;
-    int64_t id = 0;
-  };
-  static thread_local LastInsert last_insert;
-  struct Held {
-    const PgDb* db;
-    Conn* conn;
-  };
-  static thread_local std::vector<Held> held;
 };
-
-thread_local PgDb::LastInsert PgDb::last_insert;
-thread_local std::vector<PgDb::Held> PgDb::held;
 
 }  // namespace
 

@@ -4,20 +4,18 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <fmt/format.h>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
-#include <thread>
 #include <unordered_map>
 
 #include "core/metrics.h"
 #include "core/private_files.h"
 #include "store/db.h"
 #include "store/pg.h"
+#include "store/pooled.h"
 
 namespace watchfloor::store {
 
@@ -99,7 +97,7 @@ class Conn {
 
   sqlite3* handle() const { return h_; }
 
-  void raw_exec(const char* sql) {
+  void raw(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(h_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown";
@@ -107,6 +105,7 @@ class Conn {
       throw std::runtime_error(fmt::format("sqlite: {}: {}", sql, msg));
     }
   }
+  void rollback() noexcept { sqlite3_exec(h_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
   std::vector<Row> run(std::string_view sql, const std::vector<Value>& params) {
     auto started = std::chrono::steady_clock::now();
@@ -198,14 +197,14 @@ sqlite3* open_handle(const std::filesystem::path& file, int flags) {
   return h;
 }
 
-class SqliteDb final : public Db {
+class SqliteDb final : public PooledDb<Conn> {
  public:
-  explicit SqliteDb(sqlite3* h) : writer_(h) {}
+  explicit SqliteDb(sqlite3* h) : PooledDb(std::make_unique<Conn>(h)) {}
   ~SqliteDb() override {
-    readers_.clear();
+    close_readers();
     std::lock_guard lock(mu_);
     // Checkpoint so that a clean shutdown leaves everything in the main file (no reader is open now).
-    sqlite3_wal_checkpoint_v2(writer_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_wal_checkpoint_v2(writer_->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
   }
 
   // Opens `n` read-only connections; called once, after the migrations.
@@ -213,144 +212,34 @@ class SqliteDb final : public Db {
     for (int i = 0; i < n; ++i) {
       auto c = std::make_unique<Conn>(open_handle(file, SQLITE_OPEN_READONLY));
       // Per connection; the writer keeps the large page cache, the readers share the OS's.
-      c->raw_exec("PRAGMA cache_size=-16384");
-      c->raw_exec("PRAGMA foreign_keys=ON");
-      c->raw_exec("PRAGMA synchronous=FULL");
-      free_.push_back(c.get());
-      readers_.push_back(std::move(c));
+      c->raw("PRAGMA cache_size=-16384");
+      c->raw("PRAGMA foreign_keys=ON");
+      c->raw("PRAGMA synchronous=FULL");
+      add_reader(std::move(c));
     }
-  }
-
-  std::vector<Row> query(std::string_view sql, const std::vector<Value>& params) override {
-    if (readers_.empty() || in_transaction()) {
-      std::lock_guard lock(mu_);
-      return writer_.run(sql, params);
-    }
-    if (Conn* held = held_reader()) return held->run(sql, params);
-    Lease lease(*this);
-    return lease.conn->run(sql, params);
   }
 
   int64_t exec(std::string_view sql, const std::vector<Value>& params) override {
     std::lock_guard lock(mu_);
-    writer_.run(sql, params);
-    last_insert = {this, sqlite3_last_insert_rowid(writer_.handle())};
-    return sqlite3_changes(writer_.handle());
+    writer_->run(sql, params);
+    inserted(sqlite3_last_insert_rowid(writer_->handle()));
+    return sqlite3_changes(writer_->handle());
   }
-
-  // The rowid of the calling thread's last INSERT. The writer is shared by every thread, and
-  // sqlite3_last_insert_rowid() is per connection: read after the lock is released it may be
-  // another thread's row (the recorder's 64 cameras showed it).
-  int64_t last_insert_id() override { return last_insert.db == this ? last_insert.rowid : 0; }
 
   void exec_script(std::string_view sql) override {
     std::lock_guard lock(mu_);
-    writer_.raw_exec(std::string(sql).c_str());
+    writer_->raw(std::string(sql).c_str());
   }
 
-  void transaction(const std::function<void()>& body) override {
+  void raw(const char* sql) {
     std::lock_guard lock(mu_);
-    if (depth_ > 0) {
-      ++depth_;
-      try { body(); } catch (...) { --depth_; throw; }
-      --depth_;
-      return;
-    }
-    writer_.raw_exec("BEGIN IMMEDIATE");
-    depth_ = 1;
-    tx_thread_ = std::this_thread::get_id();
-    try {
-      body();
-      writer_.raw_exec("COMMIT");
-      end_transaction();
-    } catch (...) {
-      end_transaction();
-      sqlite3_exec(writer_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-  }
-
-  void read(const std::function<void()>& body) override {
-    if (readers_.empty() || in_transaction()) {
-      std::lock_guard lock(mu_);
-      return body();
-    }
-    if (held_reader()) return body();
-    Lease lease(*this);
-    held.push_back({this, lease.conn});
-    // A deferred read transaction: the snapshot is taken by the first query and kept to the end.
-    lease.conn->raw_exec("BEGIN");
-    try {
-      body();
-    } catch (...) {
-      held.pop_back();
-      sqlite3_exec(lease.conn->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-    held.pop_back();
-    lease.conn->raw_exec("COMMIT");
-  }
-
-  void raw_exec(const char* sql) {
-    std::lock_guard lock(mu_);
-    writer_.raw_exec(sql);
+    writer_->raw(sql);
   }
 
  private:
-  // A reader taken from the pool for one query or one read(); waits while every reader is busy.
-  struct Lease {
-    explicit Lease(SqliteDb& db) : db(db) {
-      std::unique_lock lock(db.pool_mu_);
-      db.pool_cv_.wait(lock, [&] { return !db.free_.empty(); });
-      conn = db.free_.back();
-      db.free_.pop_back();
-    }
-    ~Lease() {
-      {
-        std::lock_guard lock(db.pool_mu_);
-        db.free_.push_back(conn);
-      }
-      db.pool_cv_.notify_one();
-    }
-    SqliteDb& db;
-    Conn* conn = nullptr;
-  };
-
-  // True on the thread that runs the open write transaction (only that thread can see its own id there).
-  bool in_transaction() const override { return tx_thread_.load() == std::this_thread::get_id(); }
-  void end_transaction() {
-    depth_ = 0;
-    tx_thread_ = std::thread::id();
-  }
-  Conn* held_reader() const {
-    for (const auto& h : held)
-      if (h.db == this) return h.conn;
-    return nullptr;
-  }
-
-  Conn writer_;
-  std::recursive_mutex mu_;  // the writer
-  int depth_ = 0;
-  std::atomic<std::thread::id> tx_thread_{};
-  std::vector<std::unique_ptr<Conn>> readers_;
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<Conn*> free_;
-  struct LastInsert {
-    const SqliteDb* db = nullptr;
-    int64_t rowid = 0;
-  };
-  static thread_local LastInsert last_insert;
-  // The readers the calling thread holds in read(), one per database.
-  struct Held {
-    const SqliteDb* db;
-    Conn* conn;
-  };
-  static thread_local std::vector<Held> held;
+  const char* begin_write() const override { return "BEGIN IMMEDIATE"; }
+  const char* begin_read() const override { return "BEGIN"; }  // deferred: the snapshot is the first query's
 };
-
-thread_local SqliteDb::LastInsert SqliteDb::last_insert;
-thread_local std::vector<SqliteDb::Held> SqliteDb::held;
 
 }  // namespace
 
@@ -371,13 +260,13 @@ std::unique_ptr<Db> open_sqlite(const std::filesystem::path& file, OpenOptions o
   }
   sqlite3* h = open_handle(file, SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
   auto db = std::make_unique<SqliteDb>(h);
-  db->raw_exec("PRAGMA journal_mode=WAL");
+  db->raw("PRAGMA journal_mode=WAL");
   // FULL: a commit that returned is on disk, even across power loss.
-  db->raw_exec("PRAGMA synchronous=FULL");
-  db->raw_exec("PRAGMA foreign_keys=ON");
+  db->raw("PRAGMA synchronous=FULL");
+  db->raw("PRAGMA foreign_keys=ON");
   // 64 MiB of page cache instead of SQLite's 2 MiB: the working set of a busy centre (open cases,
   // today's shifts, sessions) stays in memory instead of being read back from the OS on every query.
-  db->raw_exec("PRAGMA cache_size=-65536");
+  db->raw("PRAGMA cache_size=-65536");
   auto check = static_cast<Db&>(*db).query("PRAGMA integrity_check", {});
   if (check.empty() || check.front().str("integrity_check") != "ok")
     throw std::runtime_error(fmt::format("database {} failed its integrity check: {}", file.string(),

@@ -4,14 +4,7 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { startServer, login, pickLogin, run, makeTempDir } from './server.mjs';
-
-function sqlite(db, sql) {
-  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 ${sql}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+import { startServer, login, pickLogin, run, makeTempDir, sqlText, dropAppendOnlyGuards } from './server.mjs';
 
 describe('audit checkpoints', () => {
   let srv;
@@ -41,9 +34,9 @@ describe('audit checkpoints', () => {
     await srv.stop();  // a clean stop signs the head
     const dir = srv.dataDir;
     const db = path.join(dir, 'watchfloor.db');
-    const stored = Number(sqlite(db, 'SELECT COUNT(*) FROM audit_checkpoints'));
+    const stored = Number(sqlText(db, 'SELECT COUNT(*) FROM audit_checkpoints'));
     assert.ok(stored >= 2, `checkpoints every 5 entries and at the stop: ${stored}`);
-    assert.equal(sqlite(db, 'SELECT MAX(seq) FROM audit_checkpoints'), sqlite(db, 'SELECT MAX(seq) FROM audit_log'));
+    assert.equal(sqlText(db, 'SELECT MAX(seq) FROM audit_checkpoints'), sqlText(db, 'SELECT MAX(seq) FROM audit_log'));
     assert.equal(fs.statSync(path.join(dir, 'signing.key')).mode & 0o777, 0o600);
 
     const out = path.join(makeTempDir('wf-cp-'), 'checkpoint.json');
@@ -51,7 +44,7 @@ describe('audit checkpoints', () => {
     assert.equal(cli.status, 0, cli.stderr);
     const cp = JSON.parse(fs.readFileSync(out, 'utf8'));
     assert.equal(cp.format, 'watchfloor-audit-checkpoint/1');
-    assert.equal(String(cp.seq), sqlite(db, 'SELECT MAX(seq) FROM audit_log'));
+    assert.equal(String(cp.seq), sqlText(db, 'SELECT MAX(seq) FROM audit_log'));
     let v = run(['audit', 'verify', '--checkpoint', out, '--data', dir]);
     assert.equal(v.status, 0, v.stdout + v.stderr);
     assert.match(v.stdout, /OK: checkpoint of entry \d+/);
@@ -65,7 +58,8 @@ describe('audit checkpoints', () => {
 
     // Someone with the database removes the last entry (and the trigger that refuses it): the auditor's read of
     // the log after the checkpoint they downloaded.
-    sqlite(db, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)');
+    dropAppendOnlyGuards(db, 'audit_log');
+    sqlText(db, 'DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)');
     v = run(['audit', 'verify', '--checkpoint', out, '--data', dir]);
     assert.equal(v.status, 1, v.stdout);
     assert.match(v.stdout, /OK: \d+ entries, hash chain intact/, 'the chain alone cannot see it');

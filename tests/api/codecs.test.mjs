@@ -8,17 +8,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, login } from './server.mjs';
+import { startServer, login, sql } from './server.mjs';
 import { startCamsim, until } from './camsim.mjs';
 
 const RECORDER = { segment_s: 4, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
 const FPS = 25;
-
-function sql(db, q) {
-  const r = spawnSync('sqlite3', ['-json', db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 ${q}: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
-}
 
 /** Decodes the whole file; every message ffmpeg prints at level error is a failure. */
 function decodeErrors(file) {

@@ -5,21 +5,14 @@
 // writes nothing.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, login, run, makeTempDir } from './server.mjs';
+import { startServer, login, run, makeTempDir, sql } from './server.mjs';
 import { openWs } from './ws-client.mjs';
 import { startCamsim, until } from './camsim.mjs';
 import { zipEntries } from './bundle.mjs';
 
 const RECORDER = { segment_s: 6, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
-
-function sql(db, q) {
-  const r = spawnSync('sqlite3', ['-json', db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 ${q}: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
-}
 
 function filesUnder(dir) {
   if (!fs.existsSync(dir)) return [];

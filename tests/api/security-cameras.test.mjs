@@ -5,10 +5,9 @@
 // Two fake RTSP cameras on 127.0.0.1 challenge every request (401 Basic) and record what they receive.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { startServer, login } from './server.mjs';
+import { startServer, login, sql } from './server.mjs';
 
 const PASSWORD_A = 'Cam-pass-A-7731';
 const PASSWORD_B = 'Cam-pass-B-4402';
@@ -53,12 +52,6 @@ function fakeCamera() {
       });
     });
   });
-}
-
-function sql(db, q) {
-  const r = spawnSync('sqlite3', ['-json', db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 ${q}: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
 }
 
 describe('camera credentials are bound to their host and port', () => {

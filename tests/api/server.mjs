@@ -57,6 +57,34 @@ export function storeEnv(dir) {
   return { ...process.env, WATCHFLOOR_STORE_URL: url.toString() };
 }
 
+/**
+ * Runs `q` on the store of the installation whose SQLite file is `db` (DATA/watchfloor.db), or on the PostgreSQL
+ * database that stands for it (storeEnv): the rows as objects (sql), or the output as text, a row a line and
+ * columns separated by "|" (sqlText, also for statements that change something).
+ */
+export function sql(db, q) {
+  const out = sqlText(db, process.env.WATCHFLOOR_TEST_PG ? `SELECT COALESCE(json_agg(t), '[]') FROM (${q}) t` : q, ['-json']);
+  return out ? JSON.parse(out) : [];
+}
+
+export function sqlText(db, q, sqliteFlags = []) {
+  const url = process.env.WATCHFLOOR_TEST_PG && storeEnv(path.dirname(db)).WATCHFLOOR_STORE_URL;
+  const r = url
+    ? spawnSync('psql', [url, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [...sqliteFlags, db, q], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${url ? 'psql' : 'sqlite3'} ${q}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** Whether the tests run on PostgreSQL (a second pass of `make test`); a test of the SQLite file itself skips then. */
+export const onPostgres = !!process.env.WATCHFLOOR_TEST_PG;
+
+/** A tamperer's first step: `table`'s append-only guards (its triggers <table>_no_update, _no_delete) dropped. */
+export function dropAppendOnlyGuards(db, table) {
+  for (const what of ['_no_update', '_no_delete'])
+    sqlText(db, onPostgres ? `DROP TRIGGER IF EXISTS ${table}${what} ON ${table}` : `DROP TRIGGER IF EXISTS ${table}${what}`);
+}
+
 export function makeTempDir(prefix = 'wf-api-') {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   tempDirs.add(d);

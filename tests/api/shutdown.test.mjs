@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login } from './server.mjs';
+import { startServer, login, onPostgres, storeEnv } from './server.mjs';
 import { openWs } from './ws-client.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -91,9 +91,14 @@ describe('stopping a busy server', () => {
         before.push(r.json.id);
       }
       // Another connection holds the database's write lock, as a long escalation pass would: every
-      // write of the server waits for it (SQLite's busy timeout is 5 s).
-      holder = spawn('sqlite3', [path.join(srv.dataDir, 'watchfloor.db')], { stdio: ['pipe', 'pipe', 'inherit'] });
-      holder.stdin.write("BEGIN IMMEDIATE; SELECT 'held';\n");
+      // write of the server waits for it (SQLite's busy timeout is 5 s; on PostgreSQL the writers' advisory
+      // lock of store/pg_db.cpp, kWriterLock, waited for without end).
+      const db = path.join(srv.dataDir, 'watchfloor.db');
+      holder = onPostgres
+        ? spawn('psql', [storeEnv(srv.dataDir).WATCHFLOOR_STORE_URL, '-XAtq'], { stdio: ['pipe', 'pipe', 'inherit'] })
+        : spawn('sqlite3', [db], { stdio: ['pipe', 'pipe', 'inherit'] });
+      holder.stdin.write(onPostgres ? "BEGIN; SELECT pg_advisory_xact_lock(131281789611890); SELECT 'held';\n"
+                                    : "BEGIN IMMEDIATE; SELECT 'held';\n");
       await new Promise((resolve) => holder.stdout.once('data', resolve));
       const stuck = Array.from({ length: 8 }, (_, i) => reporter.post('/api/v1/cases', caseBody(unitId, `kẹt ${i}`)).catch(() => null));
       await sleep(300);
