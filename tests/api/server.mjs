@@ -63,7 +63,8 @@ export function storeEnv(dir) {
  * columns separated by "|" (sqlText, also for statements that change something).
  */
 export function sql(db, q) {
-  const out = sqlText(db, process.env.WATCHFLOOR_TEST_PG ? `SELECT COALESCE(json_agg(t), '[]') FROM (${q}) t` : q, ['-json']);
+  const rows = process.env.WATCHFLOOR_TEST_PG && /^\s*(SELECT|WITH)\b/i.test(q);
+  const out = sqlText(db, rows ? `SELECT COALESCE(json_agg(t), '[]') FROM (${q}) t` : q, ['-json']);
   return out ? JSON.parse(out) : [];
 }
 
