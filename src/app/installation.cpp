@@ -305,19 +305,21 @@ int serve(Installation& inst, std::ostream& out) {
     std::unique_lock lock(watch_mu);
     for (int round = 0;; ++round) {
       lock.unlock();
+      // With several servers on one store, one of them keeps this watch (store::Db::leads).
+      bool lead = inst.db->leads("watchman");
       try {
-        if (round % 3 == 0) duty::check_duty(inst.duty, inst.units, inst.alerts, inst.clock.now_ms());
+        if (lead && round % 3 == 0) duty::check_duty(inst.duty, inst.units, inst.alerts, inst.clock.now_ms());
       } catch (const std::exception& e) {
         core::log_error(std::string("duty watch check failed: ") + e.what());
       }
       try {
-        inst.escalation.check(inst.clock.now_ms());
+        if (lead) inst.escalation.check(inst.clock.now_ms());
       } catch (const std::exception& e) {
         core::log_error(std::string("case escalation check failed: ") + e.what());
       }
       inst.refusals.flush();
       try {
-        inst.checkpoints.take_if_due();
+        if (lead) inst.checkpoints.take_if_due();
       } catch (const std::exception& e) {
         core::log_error(std::string("audit checkpoint failed: ") + e.what());
       }

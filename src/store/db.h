@@ -87,6 +87,11 @@ class Db {
   virtual bool in_transaction() const = 0;
   // The few statements that differ by database (full-text search) ask; everything else is the same SQL.
   virtual Dialect dialect() const { return Dialect::sqlite; }
+  // Whether this process leads `duty` (the timers that must run once however many servers share the store:
+  // escalation, the duty watch's checks, audit checkpoints). SQLite: always (one process owns the file).
+  // PostgreSQL: the one process holding the duty's session advisory lock; asked again on each round, so that
+  // another takes over within a round when the holder stops or dies (its connection, and the lock, go with it).
+  virtual bool leads(const std::string& /*duty*/) { return true; }
 
   std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
   // Whether the database answers a query that reads its schema (readiness): false instead of an exception.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -228,6 +229,24 @@ class PgDb final : public PooledDb<Conn> {
     return changed;
   }
 
+  bool leads(const std::string& duty) override {
+    std::lock_guard lock(lead_mu_);
+    if (lead_ && PQstatus(lead_->handle()) != CONNECTION_OK) lead_.reset(), led_.clear();  // the server went away
+    if (led_.count(duty)) return true;
+    try {
+      if (!lead_) lead_ = std::make_unique<Conn>(connect(url_));
+      // FNV-1a of the duty's name, in the signed 64-bit range of advisory lock keys.
+      uint64_t h = 14695981039346656037ull;
+      for (unsigned char c : "watchfloor:" + duty) h = (h ^ c) * 1099511628211ull;
+      auto row = lead_->run("SELECT pg_try_advisory_lock(CAST(? AS BIGINT)) AS got", {static_cast<int64_t>(h)});
+      if (row.at(0).boolean("got")) led_.insert(duty);
+    } catch (const std::exception&) {
+      lead_.reset();
+      led_.clear();
+    }
+    return led_.count(duty) > 0;
+  }
+
   void exec_script(std::string_view sql) override {
     std::lock_guard lock(mu_);
     writer_->raw(pg::migration(sql));
@@ -255,6 +274,9 @@ class PgDb final : public PooledDb<Conn> {
   }
 
   std::string url_;
+  std::mutex lead_mu_;
+  std::unique_ptr<Conn> lead_;  // the session that holds the duties' locks
+  std::set<std::string> led_;
   bool identities_stale_ = false;
   std::unordered_map<std::string, std::string> identity_;
 };

@@ -486,5 +486,24 @@ TEST_F(StoreTest, TwoServersOnOneDatabaseNeverGiveTheSameNumberTwice) {
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], static_cast<int64_t>(i + 1));
 }
 
+// The timers that must run once (escalation, the duty watch's checks, checkpoints): one server leads them; when
+// it stops, another takes over at its next round.
+TEST_F(StoreTest, OneServerLeadsTheTimersAndAnotherTakesOverWhenItStops) {
+  auto first = test::open_store(file_);
+  auto second = test::open_store(file_);
+  EXPECT_TRUE(first->leads("watchman"));
+  EXPECT_TRUE(first->leads("watchman")) << "and keeps leading";
+  if (!test::on_postgres()) return;  // SQLite: one process owns the file, and leads everything
+  EXPECT_FALSE(second->leads("watchman"));
+  EXPECT_TRUE(second->leads("retention")) << "each duty has its own leader";
+  first.reset();
+  bool took_over = false;
+  for (int i = 0; i < 50 && !took_over; ++i) {
+    took_over = second->leads("watchman");
+    if (!took_over) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(took_over);
+}
+
 }  // namespace
 }  // namespace watchfloor::store
