@@ -114,6 +114,19 @@ class Matrix : public ::testing::Test {
     return call_as(&callers_->at(user), method, target, body.is_null() ? "" : body.dump());
   }
 
+  // Each body POSTed by `user` to `path` is refused with a 400 naming its field, and no row of `table` is written.
+  static void expect_refused(const std::string& user, const std::string& path, const std::string& table,
+                             const std::vector<std::pair<nlohmann::json, std::string>>& bodies) {
+    auto count = [&] { return inst_->db->query_one("SELECT COUNT(*) AS n FROM " + table)->i64("n"); };
+    int64_t before = count();
+    for (const auto& [body, field] : bodies) {
+      auto r = call(user, "POST", path, body);
+      EXPECT_EQ(r.status, 400) << field << " " << r.body;
+      EXPECT_EQ(nlohmann::json::parse(r.body).value("errors", nlohmann::json::array())[0].value("field", ""), field) << r.body;
+    }
+    EXPECT_EQ(count(), before) << "nothing written";
+  }
+
   static int64_t unit_id_of(const std::string& code) { return unit_id(code); }
   static http::Response call_of(const std::string& user, const std::string& method, const std::string& target) {
     return call(user, method, target);
@@ -1323,20 +1336,13 @@ TEST_F(Matrix, Art16_3_AGrantGivesExactlyWhatWasDecidedForAsLongAsDecided) {
   EXPECT_TRUE(denied(call(kAuditor, "GET", "/api/v1/data-requests/catalogue").status)) << "an auditor does not request";
 
   // Bad input: a clear problem naming the field, nothing written.
-  auto count = [&] { return inst_->db->query_one("SELECT COUNT(*) AS n FROM data_requests")->i64("n"); };
-  int64_t before = count();
   auto with = [&](const char* f, nlohmann::json v) { auto b = ask; b[f] = std::move(v); return b; };
-  for (const auto& [body, field] : std::vector<std::pair<nlohmann::json, std::string>>{
-           {with("camera_ids", {999999}), "camera_ids"},
-           {with("from", at(now - 40 * 24 * hour)), "to"},
-           {with("to", at(now + hour)), "to"},
-           {with("access_days", 365), "access_days"},
-           {with("mode", "copy"), "mode"}}) {
-    auto r = call(kExternal, "POST", "/api/v1/data-requests", body);
-    EXPECT_EQ(r.status, 400) << field << " " << r.body;
-    EXPECT_EQ(body_of(r)["errors"][0]["field"], field) << r.body;
-  }
-  EXPECT_EQ(count(), before);
+  expect_refused(kExternal, "/api/v1/data-requests", "data_requests",
+                 {{with("camera_ids", {999999}), "camera_ids"},
+                  {with("from", at(now - 40 * 24 * hour)), "to"},
+                  {with("to", at(now + hour)), "to"},
+                  {with("access_days", 365), "access_days"},
+                  {with("mode", "copy"), "mode"}});
 
   auto filed = call(kExternal, "POST", "/api/v1/data-requests", ask);
   ASSERT_EQ(filed.status, 201) << filed.body;
@@ -1486,19 +1492,14 @@ TEST_F(Matrix, Art16_3_ACaseDataGrantReadsThatCasesSharedRecordAndNothingElse) {
   // Asked by number; a case that does not exist, an id from outside, case data without a case: field-named, nothing filed.
   nlohmann::json ask = {{"purpose", "Phối hợp xác minh phương tiện"}, {"reference", "Công văn 45/BĐBP-PCMT"},
                         {"data_types", {"case_data"}}, {"case_number", the_case["number"]}, {"mode", "view"}, {"access_days", 7}};
-  auto count = [&] { return inst_->db->query_one("SELECT COUNT(*) AS n FROM data_requests")->i64("n"); };
-  int64_t before = count();
   auto with = [&](const char* f, nlohmann::json v) { auto b = ask; b[f] = std::move(v); return b; };
   auto without_case = ask;
   without_case.erase("case_number");
-  for (const auto& [b, field] : std::vector<std::pair<nlohmann::json, std::string>>{
-           {with("case_number", "HP-1999-9999"), "case_number"}, {without_case, "case_number"},
-           {with("case_id", the_case["id"]), "case_id"}, {with("data_types", {"recordings", "case_data"}), "camera_ids"}}) {
-    auto r = call(kExternal, "POST", "/api/v1/data-requests", b);
-    EXPECT_EQ(r.status, 400) << field << " " << r.body;
-    EXPECT_EQ(body_of(r)["errors"][0]["field"], field) << r.body;
-  }
-  EXPECT_EQ(count(), before);
+  expect_refused(kExternal, "/api/v1/data-requests", "data_requests",
+                 {{with("case_number", "HP-1999-9999"), "case_number"},
+                  {without_case, "case_number"},
+                  {with("case_id", the_case["id"]), "case_id"},
+                  {with("data_types", {"recordings", "case_data"}), "camera_ids"}});
   auto filed = call(kExternal, "POST", "/api/v1/data-requests", ask);
   ASSERT_EQ(filed.status, 201) << filed.body;
   auto req = body_of(filed);

@@ -24,6 +24,9 @@ afterEach(() => {
 });
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });
+/** The server's 400 naming one field, in English and Vietnamese. */
+const fieldProblem = (field: string, message: string, message_vi: string) =>
+  json({ type: 'urn:watchfloor:problem:validation', title: 'Invalid input', title_vi: 'Dữ liệu không hợp lệ', status: 400, errors: [{ field, message, message_vi }] }, 400);
 
 interface Call {
   method: string;
@@ -185,16 +188,7 @@ describe('the data request form', () => {
     stubFetch((c) => {
       if (c.path === '/data-requests/catalogue') return json(catalogue);
       if (c.path === '/data-requests' && c.method === 'POST')
-        return json(
-          {
-            type: 'urn:watchfloor:problem:validation',
-            title: 'Invalid input',
-            title_vi: 'Dữ liệu không hợp lệ',
-            status: 422,
-            errors: [{ field: 'to', message: 'The range is longer than 24 hours', message_vi: 'Khoảng thời gian dài quá 24 giờ' }],
-          },
-          422,
-        );
+        return fieldProblem('to', 'The range is longer than 24 hours', 'Khoảng thời gian dài quá 24 giờ');
       return json({ items: [] });
     });
     const root = mount(<DataRequestFormPage />);
@@ -256,16 +250,7 @@ describe('the data request form', () => {
     stubFetch((c) => {
       if (c.path === '/data-requests/catalogue') return json(catalogue);
       if (c.path === '/data-requests' && c.method === 'POST')
-        return json(
-          {
-            type: 'urn:watchfloor:problem:validation',
-            title: 'Invalid input',
-            title_vi: 'Dữ liệu không hợp lệ',
-            status: 400,
-            errors: [{ field: 'case_number', message: 'No case numbered HP-2026-9999', message_vi: 'Không có vụ việc số HP-2026-9999' }],
-          },
-          400,
-        );
+        return fieldProblem('case_number', 'No case numbered HP-2026-9999', 'Không có vụ việc số HP-2026-9999');
       return json({ items: [] });
     });
     const root = mount(<DataRequestFormPage />);
