@@ -51,8 +51,11 @@ test-unit: native
 test-web: setup
 	cd web && npm test --silent
 
+# The API tests on SQLite; on PostgreSQL, the test of two API servers sharing one store (the whole suite on
+# PostgreSQL: bash scripts/pg-test-cluster run node --test --test-concurrency=1 tests/api/).
 test-api: native
 	node --test --test-concurrency=1 tests/api/
+	bash scripts/pg-test-cluster run node --test --test-concurrency=1 tests/api/cluster.test.mjs
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/

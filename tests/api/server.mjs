@@ -121,7 +121,7 @@ export function toToml(obj) {
  * Returns {url, port, metricsUrl (null without a metrics listener), dataDir, proc, logins, output(),
  * stop(), kill9(), exited}.
  */
-export async function startServer({ demo = true, config = null, dataDir = null, extraArgs = [] } = {}) {
+export async function startServer({ demo = true, config = null, dataDir = null, extraArgs = [], storeOf = null } = {}) {
   assertBinary();
   const dir = dataDir || makeTempDir();
   const args = [demo ? 'demo' : 'serve', '--data', dir, '--listen', '127.0.0.1:0'];
@@ -139,7 +139,8 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
   }
   args.push(...extraArgs);
 
-  const proc = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: storeEnv(dir) });
+  // storeOf: another server's data directory, whose store this one shares (several API servers on PostgreSQL).
+  const proc = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: storeEnv(storeOf || dir) });
   live.add(proc);
   let stdout = '';
   let stderr = '';

@@ -1,0 +1,54 @@
+// Several API servers on one PostgreSQL store (issue 16; docs/deploy.md §3): what one server writes the other
+// reads at once, a session signed in on one is good on the other, and cases filed on both at the same time get
+// numbers that never repeat (the writers' lock across processes). Runs in the PostgreSQL pass only.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, login, makeClient, makeTempDir, onPostgres } from './server.mjs';
+
+function caseBody(unitId, what) {
+  return {
+    unit_id: unitId, observed_at: new Date().toISOString(), site: 'Cổng B cảng Tân Vũ', subject: 'goods',
+    description: `Hai máy chủ ${what}: container rời bãi khi chưa thông quan`,
+    immediate_measure: 'Đề nghị Đội Giám sát dừng xe tại cổng ra', report: true,
+  };
+}
+
+describe('two API servers on one PostgreSQL store', { skip: !onPostgres && 'needs PostgreSQL (the PostgreSQL pass)' }, () => {
+  test('share what they write, the sessions, and one numbering of cases', async () => {
+    const a = await startServer({ demo: true });
+    // The second server: its own data directory with the installation's keys (camera credentials are sealed,
+    // evidence and checkpoints signed, with them), the same store.
+    const dirB = makeTempDir();
+    for (const key of ['secret.key', 'signing.key'])
+      if (fs.existsSync(path.join(a.dataDir, key))) fs.copyFileSync(path.join(a.dataDir, key), path.join(dirB, key));
+    const b = await startServer({ demo: false, dataDir: dirB, storeOf: a.dataDir });
+    try {
+      const who = a.logins.find((l) => l.username === 'canbo.hpkv1');
+      const onA = await login(a.url, who.username, who.password);
+      // The session signed in on A, used on B.
+      const onB = makeClient(b.url, onA.cookie, onA.csrf);
+      const me = await onB.get('/api/v1/auth/me');
+      assert.equal(me.status, 200, me.text);
+      assert.equal(me.json.user.username, who.username);
+      const unitId = (await onA.get('/api/v1/units')).json.items.find((u) => u.code === 'HP-CKKV1').id;
+
+      // Filed on both at once: every case acknowledged, each with its own number.
+      const servers = Array.from({ length: 20 }, (_, i) => (i % 2 ? [onA, onB] : [onB, onA]));
+      const filed = await Promise.all(servers.map(([by], i) => by.post('/api/v1/cases', caseBody(unitId, `vụ ${i}`))));
+      for (const r of filed) assert.equal(r.status, 201, r.text);
+      const numbers = filed.map((r) => r.json.number);
+      assert.equal(new Set(numbers).size, numbers.length, `numbers repeat: ${numbers.join(', ')}`);
+      // What one server wrote, the other reads at once.
+      for (const [i, r] of filed.entries()) {
+        const seen = await servers[i][1].get(`/api/v1/cases/${r.json.id}`);
+        assert.equal(seen.status, 200, seen.text);
+        assert.equal(seen.json.number, r.json.number);
+      }
+    } finally {
+      await b.stop();
+      await a.stop();
+    }
+  });
+});
