@@ -11,7 +11,7 @@
 
 namespace watchfloor::app {
 
-int migrate_store(const std::string& from, const std::string& to, std::ostream& out) {
+int migrate_store(const std::string& from, const std::string& to, std::ostream& out, size_t page_rows) {
   if (from.rfind("sqlite:", 0) != 0) throw std::runtime_error("migrate-store: --from must be sqlite:PATH");
   if (to.rfind("postgresql://", 0) != 0 && to.rfind("postgres://", 0) != 0)
     throw std::runtime_error("migrate-store: --to must be postgresql://…");
@@ -20,7 +20,7 @@ int migrate_store(const std::string& from, const std::string& to, std::ostream& 
   out << fmt::format("watchfloor: copying {} into {}\n", from.substr(7), store::pg::redacted(to));
   auto copied = store::copy_sqlite_to_postgres(*source, *dest, [&](const std::string& table, int64_t rows) {
     out << fmt::format("  {:<28} {:>10} rows\n", table, rows);
-  });
+  }, page_rows);
   bool same = true;
   for (const auto& [table, rows] : copied) {
     int64_t there = dest->query_one(fmt::format("SELECT COUNT(*) AS n FROM \"{}\"", table))->i64("n");

@@ -8,6 +8,6 @@ namespace watchfloor::app {
 
 // Copies everything (store/copy.h), then verifies the audit chain on both sides; says what it did on `out`.
 // Returns the process's exit status: 0 when both chains verify and every table has as many rows on both sides.
-int migrate_store(const std::string& from, const std::string& to, std::ostream& out);
+int migrate_store(const std::string& from, const std::string& to, std::ostream& out, size_t page_rows = 10000);
 
 }  // namespace watchfloor::app

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -62,12 +64,16 @@ std::vector<Table> in_order(std::vector<Table> tables) {
   return out;
 }
 
-// A table's rows, each after the rows it references in the same table (a unit after its parent).
-std::vector<Row> rows_of(Db& from, const Table& t) {
+std::string column_list(const Table& t) {
   std::string cols;
   for (const auto& c : t.columns) cols += (cols.empty() ? "\"" : ", \"") + c + "\"";
-  auto rows = from.query(fmt::format("SELECT {} FROM \"{}\" ORDER BY rowid", cols, t.name));
-  if (t.self_refs.empty()) return rows;
+  return cols;
+}
+
+// A table whose rows reference its own (units): every row, each after the rows it references (a unit after its
+// parent). Such tables are small.
+std::vector<Row> ordered_rows(Db& from, const Table& t) {
+  auto rows = from.query(fmt::format("SELECT {} FROM \"{}\" ORDER BY rowid", column_list(t), t.name));
   size_t id_col = std::find(t.columns.begin(), t.columns.end(), "id") - t.columns.begin();
   std::vector<size_t> refs;
   for (const auto& s : t.self_refs) refs.push_back(std::find(t.columns.begin(), t.columns.end(), s) - t.columns.begin());
@@ -88,10 +94,34 @@ std::vector<Row> rows_of(Db& from, const Table& t) {
   return out;
 }
 
+// Gives `each` the table's rows `page` at a time (a year's audit log does not fit in memory at once), their
+// columns in the order of t.columns.
+void for_pages(Db& from, const Table& t, size_t page_rows, const std::function<void(std::vector<Row>&)>& each) {
+  if (!t.self_refs.empty()) {
+    auto rows = ordered_rows(from, t);
+    for (size_t at = 0; at < rows.size(); at += page_rows) {
+      std::vector<Row> page(std::make_move_iterator(rows.begin() + at),
+                            std::make_move_iterator(rows.begin() + std::min(rows.size(), at + page_rows)));
+      each(page);
+    }
+    return;
+  }
+  std::string sql = fmt::format("SELECT rowid AS wf_rowid, {} FROM \"{}\" WHERE rowid > ? ORDER BY rowid LIMIT {}",
+                                column_list(t), t.name, page_rows);
+  for (int64_t after = std::numeric_limits<int64_t>::min();;) {
+    auto page = from.query(sql, {after});
+    if (page.empty()) return;
+    after = page.back().i64(size_t{0});
+    for (auto& r : page) r.cols.erase(r.cols.begin());  // the columns as listed
+    each(page);
+  }
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, int64_t>> copy_sqlite_to_postgres(Db& from, Db& to,
-                                                                     const std::function<void(const std::string&, int64_t)>& progress) {
+                                                                     const std::function<void(const std::string&, int64_t)>& progress,
+                                                                     size_t page_rows) {
   if (from.dialect() != Dialect::sqlite || to.dialect() != Dialect::postgres)
     throw std::runtime_error("migrate-store: from SQLite to PostgreSQL only");
   if (schema_version(from) != schema_version(to))
@@ -103,28 +133,29 @@ std::vector<std::pair<std::string, int64_t>> copy_sqlite_to_postgres(Db& from, D
   auto tables = in_order(tables_of(from, to));
   to.transaction([&] {
     for (const auto& t : tables) {
-      auto rows = rows_of(from, t);
-      std::string cols;
-      for (const auto& c : t.columns) cols += (cols.empty() ? "\"" : ", \"") + c + "\"";
-      for (size_t at = 0; at < rows.size(); at += kBatch) {
-        size_t n = std::min(kBatch, rows.size() - at);
-        std::string sql = fmt::format("INSERT INTO \"{}\"({}) VALUES ", t.name, cols);
-        std::vector<Value> params;
-        params.reserve(n * t.columns.size());
-        for (size_t i = 0; i < n; ++i) {
-          sql += i ? ", (" : "(";
-          for (size_t c = 0; c < t.columns.size(); ++c) {
-            sql += c ? ", ?" : "?";
-            Value v = rows[at + i].cols[c];
-            if (t.bytea.count(t.columns[c]) && std::holds_alternative<std::string>(v)) v = Blob{std::get<std::string>(v)};
-            params.push_back(std::move(v));
+      int64_t count = 0;
+      for_pages(from, t, std::max<size_t>(1, page_rows), [&](std::vector<Row>& rows) {
+        for (size_t at = 0; at < rows.size(); at += kBatch) {
+          size_t n = std::min(kBatch, rows.size() - at);
+          std::string sql = fmt::format("INSERT INTO \"{}\"({}) VALUES ", t.name, column_list(t));
+          std::vector<Value> params;
+          params.reserve(n * t.columns.size());
+          for (size_t i = 0; i < n; ++i) {
+            sql += i ? ", (" : "(";
+            for (size_t c = 0; c < t.columns.size(); ++c) {
+              sql += c ? ", ?" : "?";
+              Value v = std::move(rows[at + i].cols[c]);
+              if (t.bytea.count(t.columns[c]) && std::holds_alternative<std::string>(v)) v = Blob{std::get<std::string>(v)};
+              params.push_back(std::move(v));
+            }
+            sql += ")";
           }
-          sql += ")";
+          to.exec(sql, params);
         }
-        to.exec(sql, params);
-      }
-      copied.emplace_back(t.name, static_cast<int64_t>(rows.size()));
-      if (progress) progress(t.name, static_cast<int64_t>(rows.size()));
+        count += static_cast<int64_t>(rows.size());
+      });
+      copied.emplace_back(t.name, count);
+      if (progress) progress(t.name, count);
     }
     // Identity columns go on after the copied ids.
     for (const auto& r : to.query("SELECT table_name, column_name FROM information_schema.columns "
