@@ -387,6 +387,10 @@ DataRequest Requests::withdraw(int64_t id, const std::string& reason, const audi
     set_status(id, "withdrawn");
     record(id, by.user_id, "withdrawn", reason);
     audit_.append(by.event("data_request.withdraw", "data_request", std::to_string(id), r.routing.operating_unit_id, {{"reason", reason}}));
+    // Whoever it waited for is told: the focal point, or the deciders (who may have asked for information).
+    for (int64_t u : r.status == "at_focal_point" ? people(r.routing.decider_unit_id, true) : deciders(r))
+      inbox_.notify_request(u, "data_request.withdrawn", id, "Yêu cầu khai thác dữ liệu " + r.number + " đã được rút: " + reason,
+                            "Data request " + r.number + " was withdrawn: " + reason);
     return load(id);
   });
 }

@@ -1467,6 +1467,11 @@ TEST_F(Matrix, Art16_3_AGrantGivesExactlyWhatWasDecidedForAsLongAsDecided) {
   EXPECT_TRUE(denied(call(kExternal, "GET", "/api/v1/data-requests?view=all").status));
   EXPECT_EQ(call(kExternal, "POST", "/api/v1/data-requests/" + body_of(pending)["id"].dump() + "/withdraw",
                  {{"reason", "Đã xác minh bằng nguồn khác"}}).status, 200);
+  bool withdrawn_told = false;
+  auto decider_inbox = body_of(call(kHpLeader, "GET", "/api/v1/inbox"));
+  for (const auto& n : decider_inbox["items"])
+    withdrawn_told = withdrawn_told || (n["data_request_id"] == body_of(pending)["id"] && n["kind"] == "data_request.withdrawn");
+  EXPECT_TRUE(withdrawn_told) << "the decider it waited for is told it was withdrawn";
   EXPECT_EQ(call(kHpLeader, "GET", gp).status, 200);
 }
 

@@ -134,7 +134,7 @@ export const IDENTIFIER_KINDS = ['declarations', 'containers', 'plates', 'seals'
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 /** #/components/schemas/NotificationKind */
-export const NOTIFICATION_KINDS = ['case_reported', 'case_escalated', 'proposal_submitted', 'proposal_decided', 'coordination_received', 'coordination_answered', 'coordination_overdue', 'case_forwarded', 'case_directed', 'case_direction', 'case_relay_overdue', 'data_request.at_focal_point', 'data_request.to_decide', 'data_request.decided', 'data_request.info_requested', 'grant.revoked'] as const;
+export const NOTIFICATION_KINDS = ['case_reported', 'case_escalated', 'proposal_submitted', 'proposal_decided', 'coordination_received', 'coordination_answered', 'coordination_overdue', 'case_forwarded', 'case_directed', 'case_direction', 'case_relay_overdue', 'data_request.at_focal_point', 'data_request.to_decide', 'data_request.decided', 'data_request.info_requested', 'data_request.withdrawn', 'grant.revoked'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** #/components/schemas/EscalationCondition */
