@@ -123,7 +123,7 @@ std::string migration(std::string_view script) {
         }
         return j - i;
       },
-      [](std::string& out) { out += '?'; });
+      [](std::string& out) { out += '?'; });  // none left: statement() numbered them
 
   static const std::regex guard(
       R"(CREATE\s+TRIGGER\s+(\w+)\s+BEFORE\s+(UPDATE|DELETE)\s+ON\s+(\w+)\s+BEGIN\s+SELECT\s+RAISE\s*\(\s*ABORT\s*,\s*'([^']*)'\s*\)\s*;\s*END\s*;)",

@@ -214,6 +214,7 @@ class PgDb final : public PooledDb<Conn> {
     std::lock_guard lock(mu_);
     identities_stale_ = false;
     identity_.clear();
+    returning_.clear();
     for (const auto& r : writer_->run("SELECT table_name, column_name FROM information_schema.columns "
                                       "WHERE table_schema = current_schema() AND is_identity = 'YES'",
                                       {}))
@@ -261,16 +262,17 @@ class PgDb final : public PooledDb<Conn> {
     if (identities_stale_) load_identities();
   }
 
-  // The column an INSERT into a table with an identity returns, unless the statement returns something itself.
-  std::string returning(std::string_view sql) const {
+  // The column an INSERT into a table with an identity returns, unless the statement returns something itself;
+  // worked out once per statement (with the writer held), again after a migration.
+  const std::string& returning(std::string_view sql) {
+    auto [it, fresh] = returning_.try_emplace(std::string(sql));
+    if (!fresh) return it->second;
     static const std::regex insert(R"(^\s*INSERT\s+INTO\s+(\w+))", std::regex::icase);
+    static const std::regex returns(R"(\bRETURNING\b)", std::regex::icase);
     std::match_results<std::string_view::const_iterator> m;
-    if (!std::regex_search(sql.begin(), sql.end(), m, insert)) return {};
-    std::string upper(sql);
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-    if (upper.find("RETURNING") != std::string::npos) return {};
-    auto it = identity_.find(m[1].str());
-    return it == identity_.end() ? std::string() : it->second;
+    if (std::regex_search(sql.begin(), sql.end(), m, insert) && !std::regex_search(sql.begin(), sql.end(), returns))
+      if (auto id = identity_.find(m[1].str()); id != identity_.end()) it->second = id->second;
+    return it->second;
   }
 
   std::string url_;
@@ -279,6 +281,7 @@ class PgDb final : public PooledDb<Conn> {
   std::set<std::string> led_;
   bool identities_stale_ = false;
   std::unordered_map<std::string, std::string> identity_;
+  std::unordered_map<std::string, std::string> returning_;  // statement → the column its INSERT returns, or ""
 };
 
 }  // namespace
