@@ -53,6 +53,7 @@ Installation::Installation(core::Config cfg)
       audit(*db, clock),
       refusals(audit, clock),
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
+      cluster_events(*db, clock),
       sessions(*db, clock, config.security),
       throttle(clock, config.security),
       units(*db, clock, audit, bus),
@@ -76,6 +77,7 @@ Installation::Installation(core::Config cfg)
       evidence(*db, clock, catalog, recorder.index(), recorder.retention(), audit, config.data_dir / "evidence", int64_t{config.evidence.max_clip_minutes} * 60'000),
       exports(*db, clock, audit, bus, recorder, signing, config.data_dir / "exports", config.data_dir / "evidence",
               export_options(config.evidence)) {
+  if (db->dialect() == store::Dialect::postgres) cluster_events.start(bus);
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
 }

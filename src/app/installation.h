@@ -29,6 +29,7 @@
 #include "duty/duty.h"
 #include "events/alerts.h"
 #include "events/bus.h"
+#include "events/cluster.h"
 #include "org/units.h"
 #include "org/users.h"
 #include "store/db.h"
@@ -42,13 +43,15 @@ struct Installation {
   std::unique_ptr<store::Db> db;
   audit::AuditLog audit;
   audit::RefusalLog refusals;  // refused requests, one audit entry per source and route a minute
-  events::Bus bus;
+  events::Bus bus;  // SQLite: sequence numbers start at the start time in µs, so each process issues new ones
+  // On a PostgreSQL store, every server's events reach this one's bus, and this one's reach them (events/cluster.h).
+  events::ClusterLog cluster_events;
   auth::Sessions sessions;
   auth::LoginThrottle throttle;
   org::Units units;
   org::Users users;
   events::Alerts alerts;
-  duty::Duty duty;  // sequence numbers start at the start time in µs, so each process issues new ones
+  duty::Duty duty;
   supervision::Inbox inbox;
   supervision::Tasks tasks;
   supervision::Cases cases;

@@ -637,10 +637,8 @@ namespace {
 Problem shift_not_found() { return Problem::not_found("The shift", "Ca trực"); }
 }  // namespace
 
-void Duty::shift_updated(store::Work& w, int64_t unit_id, json payload) {
-  w.after_commit([this, unit_id, payload = std::move(payload)] {
-    bus_.publish("shift.updated", unit_id, auth::Action::duty_read, payload);
-  });
+void Duty::shift_updated(store::Work&, int64_t unit_id, json payload) {
+  bus_.publish_on_commit("shift.updated", unit_id, auth::Action::duty_read, std::move(payload));
 }
 
 Shift Duty::writable_shift(int64_t shift_id) {
@@ -683,14 +681,13 @@ LogEntry Duty::add_log(int64_t shift_id, const audit::Actor& author, const std::
     throw Problem::field("corrects_id", "Chỉ đính chính được nội dung ghi nhật ký của cùng ca trực", "Only an entry of the same shift can be corrected");
   auto sh = writable_shift(shift_id);
   LogEntry e{0, shift_id, clock_.now_ms(), author.user_id, kind, text, links, corrects_id};
-  return store::Work::run(db_, [&](store::Work& w) {
+  return store::Work::run(db_, [&](store::Work&) {
     db_.exec("INSERT INTO duty_log(shift_id, at, author_id, kind, text, links, corrects_id) VALUES (?,?,?,?,?,?,?)",
              {shift_id, e.at, author.user_id, kind, text, links.dump(), store::opt(corrects_id)});
     e.id = db_.last_insert_id();
     audit_.append(author.event("duty_log.create", "duty_log", std::to_string(e.id), sh.unit_id, to_json(e)));
-    w.after_commit([this, unit = sh.unit_id, named = org::with_names(users_, units_, to_json(e))] {
-      bus_.publish("duty_log.created", unit, auth::Action::duty_read, named);
-    });
+    bus_.publish_on_commit("duty_log.created", sh.unit_id, auth::Action::duty_read,
+                           org::with_names(users_, units_, to_json(e)));
     return e;
   });
 }

@@ -34,7 +34,7 @@ Alert from_row(const store::Row& r) {
 
 std::optional<Alert> Alerts::raise(Alert a) {
   std::optional<Alert> created;
-  db_.transaction([&] {
+  store::Work::run(db_, [&](store::Work&) {
     if (db_.query_one("SELECT 1 FROM alerts WHERE kind = ? AND subject = ? AND closed_at IS NULL", {a.kind, a.subject})) return;
     a.raised_at = clock_.now_ms();
     db_.exec("INSERT INTO alerts(kind, subject, unit_id, severity, title_vi, title_en, audience, details, raised_at) "
@@ -43,21 +43,21 @@ std::optional<Alert> Alerts::raise(Alert a) {
               a.details.dump(), a.raised_at});
     a.id = db_.last_insert_id();
     created = a;
+    bus_.publish_on_commit(event("alert.raised", a));
   });
-  if (created) publish("alert.raised", *created);
   return created;
 }
 
 bool Alerts::resolve(const std::string& kind, const std::string& subject) {
   std::optional<Alert> closed;
-  db_.transaction([&] {
+  store::Work::run(db_, [&](store::Work&) {
     auto row = db_.query_one(std::string(kSelect) + " WHERE kind = ? AND subject = ? AND closed_at IS NULL", {kind, subject});
     if (!row) return;
     closed = from_row(*row);
     closed->closed_at = clock_.now_ms();
     db_.exec("UPDATE alerts SET closed_at = ? WHERE id = ?", {*closed->closed_at, closed->id});
+    bus_.publish_on_commit(event("alert.closed", *closed));
   });
-  if (closed) publish("alert.closed", *closed);
   return closed.has_value();
 }
 
@@ -88,25 +88,25 @@ std::optional<Alert> Alerts::get(int64_t id) {
 }
 
 Alert Alerts::acknowledge(int64_t id, const audit::Actor& by) {
-  return store::Work::run(db_, [&](store::Work& w) {
+  return store::Work::run(db_, [&](store::Work&) {
     db_.exec("UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?) WHERE id = ?",
              {clock_.now_ms(), by.user_id, id});
     auto a = get(id);
     if (!a) throw core::Problem::not_found("The alert", "Cảnh báo");
     audit_.append(by.event("alert.acknowledge", "alert", std::to_string(a->id), a->unit_id));
-    w.after_commit([this, acked = *a] { publish("alert.acknowledged", acked); });
+    bus_.publish_on_commit(event("alert.acknowledged", *a));
     return *a;
   });
 }
 
-void Alerts::publish(const std::string& topic, const Alert& a) const {
+Event Alerts::event(const std::string& topic, const Alert& a) {
   Event e;
   e.topic = topic;
   e.unit_id = a.unit_id;
   e.read_action = auth::Action::duty_read;
   e.from_camera = a.details.is_object() && a.details.contains("camera_id");
   e.payload = to_json(a);
-  bus_.publish(std::move(e));
+  return e;
 }
 
 nlohmann::json to_json(const Alert& a) {

@@ -43,7 +43,7 @@ class Alerts {
   std::optional<Alert> get(int64_t id);
   // Records who saw it first, audited; "alert.acknowledged" is published once the change commits.
   Alert acknowledge(int64_t id, const audit::Actor& by);
-  void publish(const std::string& topic, const Alert& a) const;
+  static Event event(const std::string& topic, const Alert& a);
 
  private:
   store::Db& db_;

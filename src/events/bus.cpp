@@ -1,6 +1,10 @@
 #include "events/bus.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "core/log.h"
+#include "store/work.h"
 
 namespace watchfloor::events {
 namespace {
@@ -25,13 +29,11 @@ int64_t Bus::publish(std::string topic, std::optional<int64_t> unit_id, auth::Ac
 
 int64_t Bus::publish(Event e) {
   e.at_ms = clock_.now_ms();
+  if (log_) return log_->append(e);  // delivered when the log hands it back (receive)
   auto issue = [this, &e] {
     std::lock_guard lock(mu_);
-    e.seq = ++seq_;
-    if (capacity_ > 0) {
-      ring_.push_back(e);
-      if (ring_.size() > capacity_) ring_.pop_front();
-    }
+    e.seq = seq_ + 1;
+    remember(e);
   };
   if (t_delivering == this) {
     // Published from inside a subscriber: this thread already holds deliver_mu_, and delivering
@@ -42,6 +44,52 @@ int64_t Bus::publish(Event e) {
   }
   std::lock_guard delivering(deliver_mu_);
   issue();
+  deliver_in_order(e);
+  return e.seq;
+}
+
+void Bus::publish_on_commit(Event e, std::string key) {
+  auto* work = store::Work::current();
+  if (!work) throw std::logic_error("events: publish_on_commit outside a unit of work");
+  if (log_) work->before_commit([this, e] { publish(e); }, std::move(key));
+  else work->after_commit([this, e] { publish(e); }, std::move(key));
+}
+
+void Bus::publish_on_commit(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action,
+                            nlohmann::json payload) {
+  Event e;
+  e.topic = std::move(topic);
+  e.unit_id = unit_id;
+  e.read_action = read_action;
+  e.payload = std::move(payload);
+  publish_on_commit(std::move(e));
+}
+
+void Bus::attach(Log& log, int64_t last_seq) {
+  std::lock_guard lock(mu_);
+  log_ = &log;
+  seq_ = last_seq;
+  ring_.clear();
+}
+
+void Bus::receive(Event e) {
+  std::lock_guard delivering(deliver_mu_);
+  {
+    std::lock_guard lock(mu_);
+    if (e.seq <= seq_) return;  // already delivered (read twice after a reconnect)
+    remember(e);
+  }
+  deliver_in_order(e);
+}
+
+void Bus::remember(const Event& e) {
+  seq_ = e.seq;
+  if (capacity_ == 0) return;
+  ring_.push_back(e);
+  if (ring_.size() > capacity_) ring_.pop_front();
+}
+
+void Bus::deliver_in_order(const Event& e) {
   const Bus* outer = t_delivering;
   t_delivering = this;
   deliver(e);
@@ -51,7 +99,6 @@ int64_t Bus::publish(Event e) {
     deliver(next);
   }
   t_delivering = outer;
-  return e.seq;
 }
 
 void Bus::deliver(const Event& e) {
@@ -96,13 +143,18 @@ void Bus::unsubscribe(uint64_t id) {
 }
 
 std::optional<std::vector<Event>> Bus::since(int64_t seq) const {
-  std::lock_guard lock(mu_);
-  if (seq > seq_) return std::nullopt;
-  int64_t first = ring_.empty() ? seq_ + 1 : ring_.front().seq;
-  if (seq < first - 1) return std::nullopt;
-  std::vector<Event> out;
-  for (size_t i = static_cast<size_t>(seq + 1 - first); i < ring_.size(); ++i) out.push_back(ring_[i]);
-  return out;
+  {
+    std::lock_guard lock(mu_);
+    int64_t first = ring_.empty() ? seq_ + 1 : ring_.front().seq;
+    if (seq <= seq_ && seq >= first - 1) {
+      // A log's sequence may have gaps (a rolled-back change took a number): search, do not count.
+      auto from = std::upper_bound(ring_.begin(), ring_.end(), seq, [](int64_t s, const Event& e) { return s < e.seq; });
+      return std::vector<Event>(from, ring_.end());
+    }
+  }
+  // Older than the ring, or newer than what reached this server yet: the cluster's log may still have them.
+  if (log_) return log_->since(seq);
+  return std::nullopt;
 }
 
 int64_t Bus::seq() const {

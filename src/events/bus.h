@@ -3,6 +3,10 @@
 // consoles, later the escalation scheduler) never see uncommitted state. Each event names the unit
 // whose scope may see it and the policy action needed, so that delivery can be filtered by
 // `auth::allowed` — the browser never receives what its user may not see.
+//
+// When several servers share a PostgreSQL store, a Log is attached (events/cluster.h): publish() appends the
+// event to it, and every server's Bus delivers what the log hands back, from all servers, in commit order, with
+// the cluster's sequence numbers.
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -40,6 +44,16 @@ class Bus {
  public:
   static constexpr size_t kDefaultCapacity = 10'000;
 
+  // The events of every server sharing the store (events/cluster.h).
+  class Log {
+   public:
+    virtual ~Log() = default;
+    // Appends `e` (inside the caller's write transaction when there is one) and returns its sequence number.
+    virtual int64_t append(const Event& e) = 0;
+    // The events after `seq`, or nullopt when some are gone or `seq` was never issued.
+    virtual std::optional<std::vector<Event>> since(int64_t seq) = 0;
+  };
+
   // Sequence numbers continue from `start_seq` (the first event gets start_seq + 1). Starting each
   // process at a different, larger value (the installation uses the start time in microseconds)
   // makes a client's `seq` from an earlier process "too old" instead of silently wrong.
@@ -53,6 +67,20 @@ class Bus {
   int64_t publish(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action, nlohmann::json payload);
   // The same with the audience fields set (seq and at_ms are assigned here).
   int64_t publish(Event e);
+
+  // Inside a unit of work (store/work.h): publishes `e` once the unit commits, nothing when it rolls back. `key`
+  // replaces an earlier event of the unit with the same key. With a log attached the event is appended inside
+  // the unit's transaction, so that its place in the cluster's order is its change's place. Throws
+  // std::logic_error outside a unit of work.
+  void publish_on_commit(Event e, std::string key = {});
+  void publish_on_commit(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action,
+                         nlohmann::json payload);
+
+  // From then on publish() appends to `log`, and only receive() delivers. `last_seq` is the log's last
+  // sequence number (what hello tells a console that connects before anything new arrives).
+  void attach(Log& log, int64_t last_seq);
+  // An event of the attached log (from any server), in the log's order: delivered to the subscribers.
+  void receive(Event e);
 
   // A subscriber must not block: it runs on the publishing thread, and every later publish waits.
   using Subscriber = std::function<void(const Event&)>;
@@ -75,6 +103,10 @@ class Bus {
     Subscriber fn;
     bool active = true;  // guarded by mu_
   };
+  // With mu_ held: `e` becomes the last event.
+  void remember(const Event& e);
+  // With deliver_mu_ held: delivers `e`, then what subscribers published meanwhile.
+  void deliver_in_order(const Event& e);
   void deliver(const Event& e);
 
   const core::Clock& clock_;
@@ -86,6 +118,7 @@ class Bus {
   std::map<uint64_t, std::shared_ptr<Entry>> subs_;
   uint64_t next_sub_ = 0;
   std::deque<Event> reentrant_;  // published from inside a callback; guarded by deliver_mu_
+  Log* log_ = nullptr;           // set once, before the first publish
 };
 
 }  // namespace watchfloor::events

@@ -98,6 +98,9 @@ ImportResult import_org(Units& units, const nlohmann::json& doc, const std::stri
                                  {{"preset", preset && preset->is_string() ? *preset : nlohmann::json()},
                                   {"created", res.created},
                                   {"updated", res.updated}}));
+    // The other servers sharing the store drop their cached tree on it (Units listens for "unit." and "org.").
+    units.bus_.publish_on_commit("org.imported", std::nullopt, auth::Action::unit_read,
+                                 {{"created", res.created}, {"updated", res.updated}});
   });
   return res;
 }

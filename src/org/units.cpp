@@ -250,32 +250,41 @@ void Units::remove(int64_t id) {
 }
 
 Unit Units::create(const UnitInput& in, const audit::Actor& by) {
-  return work([&](store::Work& w) {
+  return work([&](store::Work&) {
     auto created = create(in);
     audit_.append(by.event("unit.create", "unit", std::to_string(created.id), created.id, to_json(created)));
-    w.after_commit([this, created] { bus_.publish("unit.created", created.id, auth::Action::unit_read, to_json(created)); });
+    bus_.publish_on_commit("unit.created", created.id, auth::Action::unit_read, to_json(created));
     return created;
   });
 }
 
 Unit Units::update(int64_t id, const UnitInput& in, const audit::Actor& by, const nlohmann::json& change) {
-  return work([&](store::Work& w) {
+  return work([&](store::Work&) {
     auto before = get(id);
     auto after = update(id, in);
     audit_.append(by.event("unit.update", "unit", std::to_string(id), id, {{"before", to_json(*before)}, {"change", change}}));
-    w.after_commit([this, after] { bus_.publish("unit.updated", after.id, auth::Action::unit_read, to_json(after)); });
+    bus_.publish_on_commit("unit.updated", after.id, auth::Action::unit_read, to_json(after));
     return after;
   });
 }
 
 void Units::remove(int64_t id, const audit::Actor& by) {
-  work([&](store::Work& w) {
+  work([&](store::Work&) {
     auto before = get(id);
     remove(id);
     audit_.append(by.event("unit.delete", "unit", std::to_string(id), before->parent_id, to_json(*before)));
-    w.after_commit([this, before = *before] { bus_.publish("unit.deleted", before.id, auth::Action::unit_read, to_json(before)); });
+    bus_.publish_on_commit("unit.deleted", before->id, auth::Action::unit_read, to_json(*before));
   });
 }
+
+Units::Units(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, events::Bus& bus)
+    : db_(db), clock_(clock), audit_(audit), bus_(bus) {
+  sub_ = bus_.subscribe([this](const events::Event& e) {
+    if (e.topic.starts_with("unit.") || e.topic.starts_with("org.")) invalidate();
+  });
+}
+
+Units::~Units() { bus_.unsubscribe(sub_); }
 
 void Units::invalidate() {
   std::lock_guard lock(tree_mu_);

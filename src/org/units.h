@@ -64,8 +64,11 @@ class UnitTree final : public auth::UnitScope {
 
 class Units {
  public:
-  Units(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, events::Bus& bus)
-      : db_(db), clock_(clock), audit_(audit), bus_(bus) {}
+  // Drops its cached tree on every "unit.*" and "org.*" event, which may come from another server sharing the store.
+  Units(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, events::Bus& bus);
+  ~Units();
+  Units(const Units&) = delete;
+  Units& operator=(const Units&) = delete;
   std::vector<Unit> list();
   std::optional<Unit> get(int64_t id);
   std::optional<Unit> by_code(const std::string& code);
@@ -106,6 +109,7 @@ class Units {
   std::mutex tree_mu_;
   std::shared_ptr<const UnitTree> tree_;
   uint64_t generation_ = 0;
+  uint64_t sub_ = 0;
 };
 
 nlohmann::json to_json(const Unit& u);

@@ -107,7 +107,7 @@ GrantRecord Grants::issue(const DataRequest& r, const Scope& s, int64_t by) {
 GrantRecord Grants::revoke(int64_t id, const std::string& reason, const audit::Actor& by) {
   if (reason.empty() || reason.size() > 2000)
     throw Problem::field("reason", "Cần nêu lý do thu hồi (tối đa 2000 ký tự)", "A reason is required (at most 2000 characters)");
-  return store::Work::run(db_, [&](store::Work& w) {
+  return store::Work::run(db_, [&](store::Work&) {
     auto g = get(id);
     if (!g) throw Problem::not_found("The grant", "Quyền khai thác");
     if (g->revoked_at) throw Problem::conflict("The grant has been revoked already", "Quyền khai thác đã bị thu hồi trước đó");
@@ -124,7 +124,7 @@ GrantRecord Grants::revoke(int64_t id, const std::string& reason, const audit::A
     e.read_action = auth::Action::authenticated;
     e.only_user = g->user_id;
     e.payload = {{"grant_id", id}};
-    w.after_commit([this, e] { bus_.publish(e); });
+    bus_.publish_on_commit(e);
     return *get(id);
   });
 }

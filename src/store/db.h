@@ -59,6 +59,15 @@ Value opt(const std::optional<int64_t>& v);
 Value opt(const std::optional<std::string>& v);
 Value opt(const std::optional<double>& v);
 
+// What other processes sharing the store announce with Db::notify (PostgreSQL's LISTEN/NOTIFY).
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // Waits up to `timeout_ms`; true when one or more notifications arrived (all are consumed), or when the
+  // connection was lost and made again, since what was announced meanwhile is lost: read the state anew.
+  virtual bool wait(int timeout_ms) = 0;
+};
+
 // Threads: any thread may call any method. One writer connection serves exec(), exec_script() and
 // everything inside transaction(); queries outside a transaction run on a small pool of read-only
 // connections (WAL readers), so that a read never waits behind another thread's commit and its fsync.
@@ -92,6 +101,11 @@ class Db {
   // PostgreSQL: the one process holding the duty's session advisory lock; asked again on each round, so that
   // another takes over within a round when the holder stops or dies (its connection, and the lock, go with it).
   virtual bool leads(const std::string& /*duty*/) { return true; }
+  // Inside a write transaction: announce on `channel`, to every process listening, once the transaction commits
+  // (nothing when it rolls back). SQLite: nothing (one process owns the file, nobody else to tell).
+  virtual void notify(const std::string& /*channel*/) {}
+  // A listener of `channel` on its own connection; nullptr on SQLite.
+  virtual std::unique_ptr<Listener> listen(const std::string& /*channel*/) { return nullptr; }
 
   std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
   // Whether the database answers a query that reads its schema (readiness): false instead of an exception.

@@ -834,6 +834,20 @@ ALTER TABLE shift_members ADD COLUMN member_order INTEGER NOT NULL DEFAULT 0;
 )sql", R"sql(
 UPDATE shift_members SET member_order = rowid;
 )sql"},
+    {18, "the events of every server sharing a PostgreSQL store (events/cluster.h)", "", nullptr, R"sql(
+CREATE TABLE cluster_events (
+  seq         INTEGER PRIMARY KEY,
+  at_ms       INTEGER NOT NULL,
+  topic       TEXT NOT NULL,
+  unit_id     INTEGER,
+  read_action INTEGER NOT NULL,
+  payload     TEXT NOT NULL,
+  also_users  TEXT NOT NULL,
+  only_user   INTEGER,
+  from_camera INTEGER NOT NULL
+);
+CREATE INDEX cluster_events_at ON cluster_events(at_ms);
+)sql"},
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <chrono>
@@ -197,6 +198,53 @@ class Conn {
   std::unordered_map<std::string, Prepared> cache_;
 };
 
+// LISTEN on a connection of its own; reconnects when the server went away.
+class PgListener final : public Listener {
+ public:
+  PgListener(std::string url, std::string channel) : url_(std::move(url)), channel_(std::move(channel)) { open(); }
+
+  bool wait(int timeout_ms) override {
+    if (!conn_ || PQstatus(conn_->handle()) != CONNECTION_OK) {
+      try {
+        open();
+        return true;  // whatever was announced while it was down is gone: the caller reads anew
+      } catch (const std::exception&) {
+        conn_.reset();
+        ::poll(nullptr, 0, timeout_ms);
+        return false;
+      }
+    }
+    if (drain()) return true;
+    pollfd p{PQsocket(conn_->handle()), POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return false;
+    return drain() || PQstatus(conn_->handle()) != CONNECTION_OK;
+  }
+
+ private:
+  void open() {
+    conn_.reset();
+    auto c = std::make_unique<Conn>(connect(url_));
+    char* id = PQescapeIdentifier(c->handle(), channel_.c_str(), channel_.size());
+    std::string listen = fmt::format("LISTEN {}", id);
+    PQfreemem(id);
+    c->raw(listen);
+    conn_ = std::move(c);
+  }
+  // Consumes what the socket holds; true when it held a notification.
+  bool drain() {
+    if (!PQconsumeInput(conn_->handle())) return true;  // the connection broke: the next wait reconnects
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_->handle())) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  }
+
+  std::string url_, channel_;
+  std::unique_ptr<Conn> conn_;
+};
+
 class PgDb final : public PooledDb<Conn> {
  public:
   explicit PgDb(const std::string& url) : PooledDb(std::make_unique<Conn>(connect(url))), url_(url) {
@@ -246,6 +294,15 @@ class PgDb final : public PooledDb<Conn> {
       led_.clear();
     }
     return led_.count(duty) > 0;
+  }
+
+  void notify(const std::string& channel) override {
+    if (!in_transaction()) throw std::logic_error("Db::notify outside a write transaction");
+    exec("SELECT pg_notify(?, '')", {channel});
+  }
+
+  std::unique_ptr<Listener> listen(const std::string& channel) override {
+    return std::make_unique<PgListener>(url_, channel);
   }
 
   void exec_script(std::string_view sql) override {

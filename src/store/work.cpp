@@ -9,17 +9,24 @@ thread_local Work* t_current = nullptr;
 
 Work* Work::current() { return t_current; }
 
-void Work::after_commit(std::function<void()> f, std::string key) {
-  if (!key.empty()) std::erase_if(after_, [&](const After& a) { return a.key == key; });
-  after_.push_back({std::move(key), std::move(f)});
+void Work::add(std::vector<After>& list, std::function<void()> f, std::string key) {
+  if (!key.empty()) std::erase_if(list, [&](const After& a) { return a.key == key; });
+  list.push_back({std::move(key), std::move(f)});
 }
+
+void Work::after_commit(std::function<void()> f, std::string key) { add(after_, std::move(f), std::move(key)); }
+
+void Work::before_commit(std::function<void()> f, std::string key) { add(before_, std::move(f), std::move(key)); }
 
 void Work::on_rollback(std::function<void()> f) { undo_.push_back(std::move(f)); }
 
 void Work::commit(const std::function<void()>& body) {
   t_current = this;
   try {
-    db_.transaction(body);
+    db_.transaction([&] {
+      body();
+      for (auto& b : before_) b.fn();
+    });
   } catch (...) {
     t_current = nullptr;
     for (auto& f : undo_) f();

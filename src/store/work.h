@@ -46,6 +46,9 @@ class Work {
   // Runs after the commit, in the order registered. A non-empty `key` replaces what an earlier call with
   // the same key registered (and moves it last): one "case 7 changed" per unit, with its final state.
   void after_commit(std::function<void()> f, std::string key = {});
+  // Runs inside the transaction, after the body and just before COMMIT, in the order registered; `key` as above.
+  // For what must commit with the change but is known only at its end (an event's row in the cluster's log).
+  void before_commit(std::function<void()> f, std::string key = {});
   // Runs when the unit rolls back (a cache that may hold what was just undone).
   void on_rollback(std::function<void()> f);
 
@@ -61,8 +64,9 @@ class Work {
     std::string key;
     std::function<void()> fn;
   };
+  static void add(std::vector<After>& list, std::function<void()> f, std::string key);
   Db& db_;
-  std::vector<After> after_;
+  std::vector<After> before_, after_;
   std::vector<std::function<void()>> undo_;
 };
 

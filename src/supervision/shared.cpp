@@ -168,7 +168,7 @@ void after_commit(std::function<void()> fn, std::string key) {
 }
 
 void publish(events::Bus& bus, events::Event e, std::string key) {
-  after_commit([&bus, e = std::move(e)] { bus.publish(e); }, std::move(key));
+  bus.publish_on_commit(std::move(e), std::move(key));
 }
 
 }  // namespace watchfloor::supervision

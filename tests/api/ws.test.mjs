@@ -141,7 +141,8 @@ describe('live channel', () => {
     const done = await second.next((m) => m.type === 'resumed');
     assert.ok(done.replayed >= 1);
 
-    second.send({ type: 'resume', after_seq: 1 });  // a seq this process never issued
+    // A seq never issued (another installation's; on SQLite, one from before a restart is as old as that).
+    second.send({ type: 'resume', after_seq: hello2.seq + 1_000_000_000 });
     await second.next((m) => m.type === 'resync', { what: 'resync' });
     await second.close();
   });

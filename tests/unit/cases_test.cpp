@@ -89,9 +89,9 @@ struct World {
     tasks.reset();
     inbox.reset();
     alerts.reset();
-    bus.reset();
     duty.reset();
     units.reset();
+    bus.reset();  // after what publishes on it and listens to it
     db.reset();
     fs::remove_all(dir);
   }

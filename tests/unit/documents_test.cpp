@@ -207,10 +207,10 @@ class Documents : public ::testing::TestWithParam<Preset> {
     tasks_.reset();
     inbox_.reset();
     alerts_.reset();
-    bus_.reset();
     duty_.reset();
     users_.reset();
     units_.reset();
+    bus_.reset();  // after what publishes on it and listens to it
     db_.reset();
     fs::remove_all(dir_);
   }
