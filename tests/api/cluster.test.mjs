@@ -1,11 +1,14 @@
 // Several API servers on one PostgreSQL store (issue 16; docs/deploy.md §3): what one server writes the other
-// reads at once, a session signed in on one is good on the other, and cases filed on both at the same time get
-// numbers that never repeat (the writers' lock across processes). Runs in the PostgreSQL pass only.
-import { describe, test } from 'node:test';
+// reads at once, a session signed in on one is good on the other, cases filed on both at the same time get
+// numbers that never repeat (the writers' lock across processes), and sign-in throttling is one budget for both
+// (auth/throttle.h). Runs in the PostgreSQL pass only.
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, login, makeClient, makeTempDir, onPostgres } from './server.mjs';
+import {
+  startServer, login, makeClient, makeTempDir, onPostgres, pickLogin, loginFrom, assertThrottled,
+} from './server.mjs';
 
 function caseBody(unitId, what) {
   return {
@@ -16,39 +19,78 @@ function caseBody(unitId, what) {
 }
 
 describe('two API servers on one PostgreSQL store', { skip: !onPostgres && 'needs PostgreSQL (the PostgreSQL pass)' }, () => {
-  test('share what they write, the sessions, and one numbering of cases', async () => {
-    const a = await startServer({ demo: true });
+  let a;
+  let b;
+  before(async () => {
+    a = await startServer({ demo: true });
     // The second server: its own data directory with the installation's keys (camera credentials are sealed,
     // evidence and checkpoints signed, with them), the same store.
     const dirB = makeTempDir();
     for (const key of ['secret.key', 'signing.key'])
       if (fs.existsSync(path.join(a.dataDir, key))) fs.copyFileSync(path.join(a.dataDir, key), path.join(dirB, key));
-    const b = await startServer({ demo: false, dataDir: dirB, storeOf: a.dataDir });
-    try {
-      const who = a.logins.find((l) => l.username === 'canbo.hpkv1');
-      const onA = await login(a.url, who.username, who.password);
-      // The session signed in on A, used on B.
-      const onB = makeClient(b.url, onA.cookie, onA.csrf);
-      const me = await onB.get('/api/v1/auth/me');
-      assert.equal(me.status, 200, me.text);
-      assert.equal(me.json.user.username, who.username);
-      const unitId = (await onA.get('/api/v1/units')).json.items.find((u) => u.code === 'HP-CKKV1').id;
+    b = await startServer({ demo: false, dataDir: dirB, storeOf: a.dataDir });
+  });
+  after(async () => {
+    if (b) await b.stop();
+    if (a) await a.stop();
+  });
 
-      // Filed on both at once: every case acknowledged, each with its own number.
-      const servers = Array.from({ length: 20 }, (_, i) => (i % 2 ? [onA, onB] : [onB, onA]));
-      const filed = await Promise.all(servers.map(([by], i) => by.post('/api/v1/cases', caseBody(unitId, `vụ ${i}`))));
-      for (const r of filed) assert.equal(r.status, 201, r.text);
-      const numbers = filed.map((r) => r.json.number);
-      assert.equal(new Set(numbers).size, numbers.length, `numbers repeat: ${numbers.join(', ')}`);
-      // What one server wrote, the other reads at once.
-      for (const [i, r] of filed.entries()) {
-        const seen = await servers[i][1].get(`/api/v1/cases/${r.json.id}`);
-        assert.equal(seen.status, 200, seen.text);
-        assert.equal(seen.json.number, r.json.number);
-      }
-    } finally {
-      await b.stop();
-      await a.stop();
+  test('share what they write, the sessions, and one numbering of cases', async () => {
+    const who = a.logins.find((l) => l.username === 'canbo.hpkv1');
+    const onA = await login(a.url, who.username, who.password);
+    // The session signed in on A, used on B.
+    const onB = makeClient(b.url, onA.cookie, onA.csrf);
+    const me = await onB.get('/api/v1/auth/me');
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.json.user.username, who.username);
+    const unitId = (await onA.get('/api/v1/units')).json.items.find((u) => u.code === 'HP-CKKV1').id;
+
+    // Filed on both at once: every case acknowledged, each with its own number.
+    const servers = Array.from({ length: 20 }, (_, i) => (i % 2 ? [onA, onB] : [onB, onA]));
+    const filed = await Promise.all(servers.map(([by], i) => by.post('/api/v1/cases', caseBody(unitId, `vụ ${i}`))));
+    for (const r of filed) assert.equal(r.status, 201, r.text);
+    const numbers = filed.map((r) => r.json.number);
+    assert.equal(new Set(numbers).size, numbers.length, `numbers repeat: ${numbers.join(', ')}`);
+    // What one server wrote, the other reads at once.
+    for (const [i, r] of filed.entries()) {
+      const seen = await servers[i][1].get(`/api/v1/cases/${r.json.id}`);
+      assert.equal(seen.status, 200, seen.text);
+      assert.equal(seen.json.number, r.json.number);
     }
+  });
+
+  test('wrong passwords spread over both servers are throttled as on one; an unlock on A lets the user in on B', async () => {
+    const adminLogin = pickLogin(a.logins, 'admin');
+    const adminOnA = await login(a.url, adminLogin.username, adminLogin.password);
+    const adminOnB = makeClient(b.url, adminOnA.cookie, adminOnA.csrf);
+    const officer = pickLogin(a.logins, 'duty_officer', { exclude: ['admin'] });
+    const found = await adminOnA.get(`/api/v1/users?q=${encodeURIComponent(officer.username)}`);
+    const id = found.json.items.find((u) => u.username === officer.username).id;
+
+    // The installation's free failures (5 by default), alternating between the servers: each is checked.
+    const attacker = '127.0.0.7';
+    for (let i = 0; i < 5; i++) {
+      const r = await loginFrom((i % 2 ? b : a).port, attacker, officer.username, `wrong-${i}`);
+      assert.equal(r.status, 401, `attempt ${i + 1} on ${i % 2 ? 'B' : 'A'}: ${r.text}`);
+    }
+    // The next waits on either server, even with the right password, as it would on one.
+    for (const srv of [a, b]) {
+      const r = await loginFrom(srv.port, attacker, officer.username, officer.password);
+      assertThrottled(r);
+      assert.equal(r.headers['set-cookie'], undefined, 'no session while throttled');
+    }
+    // Both servers show the administrator the wait.
+    for (const admin of [adminOnA, adminOnB]) {
+      const seen = await admin.get(`/api/v1/users/${id}`);
+      assert.equal(seen.status, 200, seen.text);
+      assert.ok(seen.json.locked_until && Date.parse(seen.json.locked_until) > Date.now(), seen.text);
+    }
+
+    // The administrator unlocks on A; B lets the officer in at once.
+    const un = await adminOnA.post(`/api/v1/users/${id}/unlock`);
+    assert.equal(un.status, 204, un.text);
+    assert.equal((await adminOnB.get(`/api/v1/users/${id}`)).json.locked_until, null);
+    const inOnB = await loginFrom(b.port, attacker, officer.username, officer.password);
+    assert.equal(inOnB.status, 200, inOnB.text);
   });
 });
