@@ -34,7 +34,8 @@
 //       do on one. Times are wall time (Clock::now_ms), since monotonic time is per machine: the
 //       servers' clocks must agree (NTP), and a step of the wall clock shortens or lengthens the
 //       waits in progress. Rows past the forget time or the address window are deleted as attempts
-//       come, so the tables hold only what is still in force.
+//       come (by each server at most once a minute), so the tables hold little more than what is
+//       still in force.
 //
 // Thread-safe; nothing slow runs under the lock (the password check runs between begin() and
 // succeeded()). Call outside a transaction of the store: a refused attempt must count although

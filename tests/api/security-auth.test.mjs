@@ -6,6 +6,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, pickLogin, loginFrom, assertThrottled } from './server.mjs';
 
+const PROBLEM = 'application/problem+json';
+
 describe('sign-in throttling', () => {
   let srv;
   let admin;
