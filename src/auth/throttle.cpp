@@ -62,9 +62,7 @@ bool ThrottleRules::address_full(Stamps& q, int64_t now) const {
   return limits_addresses() && static_cast<int>(q.size()) >= cfg_.login_max_attempts_per_address;
 }
 
-void ThrottleRules::count_address(Stamps& q, int64_t now) const {
-  stamp(q, cfg_.login_max_attempts_per_address, now);
-}
+void ThrottleRules::count_address(Stamps& q, int64_t now) const { stamp(q, cfg_.login_max_attempts_per_address, now); }
 
 int64_t ThrottleRules::address_wait_ms(const Stamps& q, int64_t now) const {
   return q.empty() ? 0 : q.front() + address_window_ms() - now;

@@ -147,8 +147,10 @@ class MemoryState final : public ThrottleState {
   }
   template <typename Worth>
   static void set_stamps(BoundedMap<Stamps>& map, const std::string& key, const Stamps& q, Worth worth) {
-    if (q.empty()) map.erase(key);
-    else map.get(key, worth) = q;
+    if (q.empty())
+      map.erase(key);
+    else
+      map.get(key, worth) = q;
   }
 
   const core::Clock& clock_;

@@ -31,7 +31,7 @@ class ThrottleState {
   virtual void set_pair(const std::string& account, const std::string& address, const Pair& p) = 0;
   virtual void erase_pair(const std::string& account, const std::string& address) = 0;
   virtual std::vector<Pair> pairs_of(const std::string& account) = 0;
-  virtual Stamps address(const std::string& address) = 0;  // none: empty
+  virtual Stamps address(const std::string& address) = 0;                     // none: empty
   virtual void set_address(const std::string& address, const Stamps& q) = 0;  // empty: none
   virtual Stamps account(const std::string& account) = 0;
   virtual void set_account(const std::string& account, const Stamps& q) = 0;

@@ -39,12 +39,14 @@ struct StampTable {
 
 const StampTable kAddresses{
     "SELECT array_to_string(stamps, ' ') AS stamps FROM login_throttle_addresses WHERE address = ?",
-    "INSERT INTO login_throttle_addresses(address, stamps, last_ms) VALUES (?, CAST(string_to_array(?, ' ') AS BIGINT[]), ?) "
+    "INSERT INTO login_throttle_addresses(address, stamps, last_ms) "
+    "VALUES (?, CAST(string_to_array(?, ' ') AS BIGINT[]), ?) "
     "ON CONFLICT (address) DO UPDATE SET stamps = excluded.stamps, last_ms = excluded.last_ms",
     "DELETE FROM login_throttle_addresses WHERE address = ?"};
 const StampTable kAccounts{
     "SELECT array_to_string(stamps, ' ') AS stamps FROM login_throttle_accounts WHERE account = ?",
-    "INSERT INTO login_throttle_accounts(account, stamps, last_ms) VALUES (?, CAST(string_to_array(?, ' ') AS BIGINT[]), ?) "
+    "INSERT INTO login_throttle_accounts(account, stamps, last_ms) "
+    "VALUES (?, CAST(string_to_array(?, ' ') AS BIGINT[]), ?) "
     "ON CONFLICT (account) DO UPDATE SET stamps = excluded.stamps, last_ms = excluded.last_ms",
     "DELETE FROM login_throttle_accounts WHERE account = ?"};
 
@@ -63,9 +65,10 @@ class StoreState final : public ThrottleState {
     return r ? pair_of(*r) : Pair{};
   }
   void set_pair(const std::string& account, const std::string& address, const Pair& p) override {
-    db_.exec("INSERT INTO login_throttle_pairs(account, address, failures, last_ms) VALUES (?, ?, ?, ?) "
-             "ON CONFLICT (account, address) DO UPDATE SET failures = excluded.failures, last_ms = excluded.last_ms",
-             {account, address, int64_t{p.failures}, p.last_ms});
+    db_.exec(
+        "INSERT INTO login_throttle_pairs(account, address, failures, last_ms) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (account, address) DO UPDATE SET failures = excluded.failures, last_ms = excluded.last_ms",
+        {account, address, int64_t{p.failures}, p.last_ms});
   }
   void erase_pair(const std::string& account, const std::string& address) override {
     db_.exec("DELETE FROM login_throttle_pairs WHERE account = ? AND address = ?", {account, address});
@@ -112,8 +115,10 @@ class StoreState final : public ThrottleState {
     return r ? parse_stamps(r->str("stamps")) : Stamps{};
   }
   void set_stamps(const StampTable& t, const std::string& key, const Stamps& q) {
-    if (q.empty()) db_.exec(t.erase, {key});
-    else db_.exec(t.upsert, {key, stamps_text(q), q.back()});
+    if (q.empty())
+      db_.exec(t.erase, {key});
+    else
+      db_.exec(t.upsert, {key, stamps_text(q), q.back()});
   }
 
   store::Db& db_;
