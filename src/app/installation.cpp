@@ -55,7 +55,8 @@ Installation::Installation(core::Config cfg)
       bus(clock, events::Bus::kDefaultCapacity, clock.now_ms() * 1000),
       cluster_events(*db, clock),
       sessions(*db, clock, config.security),
-      throttle(clock, config.security),
+      // On PostgreSQL every server shares one sign-in budget (auth/throttle.h); on SQLite one server owns the store.
+      throttle(clock, config.security, db->dialect() == store::Dialect::postgres ? db.get() : nullptr),
       units(*db, clock, audit, bus),
       users(*db, clock, units, audit, sessions),
       alerts(*db, clock, bus, audit),

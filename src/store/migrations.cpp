@@ -848,6 +848,35 @@ CREATE TABLE cluster_events (
 );
 CREATE INDEX cluster_events_at ON cluster_events(at_ms);
 )sql"},
+    {19, "sign-in throttling shared by the servers on a PostgreSQL store", R"sql(
+-- SQLite: sign-in throttling lives in the server's memory (one server owns the file; auth/throttle.h).
+)sql", nullptr, R"sql(
+-- Sign-in throttling (auth/throttle.h) shared by every API server on the store. Times are wall time (ms); a row
+-- whose last_ms is past the forget time (pairs, accounts) or the address window (addresses) counts for nothing
+-- and is deleted as attempts come.
+CREATE TABLE login_throttle_pairs (
+  account  TEXT NOT NULL,
+  address  TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  last_ms  INTEGER NOT NULL,
+  PRIMARY KEY (account, address)
+);
+CREATE INDEX login_throttle_pairs_last ON login_throttle_pairs(last_ms);
+-- Failed or refused attempts from an address, any account: their times, oldest first, at most the limit.
+CREATE TABLE login_throttle_addresses (
+  address TEXT PRIMARY KEY,
+  stamps  BIGINT[] NOT NULL,
+  last_ms INTEGER NOT NULL
+);
+CREATE INDEX login_throttle_addresses_last ON login_throttle_addresses(last_ms);
+-- Failures on an account, from any address (the account-wide safety net).
+CREATE TABLE login_throttle_accounts (
+  account TEXT PRIMARY KEY,
+  stamps  BIGINT[] NOT NULL,
+  last_ms INTEGER NOT NULL
+);
+CREATE INDEX login_throttle_accounts_last ON login_throttle_accounts(last_ms);
+)sql"},
 };
 
 }  // namespace

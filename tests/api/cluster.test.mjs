@@ -1,12 +1,15 @@
 // Several API servers on one PostgreSQL store (issue 16; docs/deploy.md §3): what one server writes the other
 // reads at once, a session signed in on one is good on the other, events committed on either reach the consoles of
-// both in one order (and a console resumes on either), and cases filed on both at the same time get
-// numbers that never repeat (the writers' lock across processes). Runs in the PostgreSQL pass only.
+// both in one order (and a console resumes on either), cases filed on both at the same time get numbers that never
+// repeat (the writers' lock across processes), and sign-in throttling is one budget for both (auth/throttle.h).
+// Runs in the PostgreSQL pass only.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, login, makeClient, makeTempDir, onPostgres, sleep } from './server.mjs';
+import {
+  startServer, login, makeClient, makeTempDir, onPostgres, pickLogin, loginFrom, assertThrottled, sleep,
+} from './server.mjs';
 import { openWs } from './ws-client.mjs';
 
 function caseBody(unitId, what) {
@@ -97,5 +100,40 @@ describe('two API servers on one PostgreSQL store', { skip: !onPostgres && 'need
     assert.ok((await again.next((m) => m.type === 'resumed')).replayed >= 1);
     await again.close();
     await wsA.close();
+  });
+
+  test('wrong passwords spread over both servers are throttled as on one; an unlock on A lets the user in on B', async () => {
+    const adminLogin = pickLogin(a.logins, 'admin');
+    const adminOnA = await login(a.url, adminLogin.username, adminLogin.password);
+    const adminOnB = makeClient(b.url, adminOnA.cookie, adminOnA.csrf);
+    const officer = pickLogin(a.logins, 'duty_officer', { exclude: ['admin'] });
+    const found = await adminOnA.get(`/api/v1/users?q=${encodeURIComponent(officer.username)}`);
+    const id = found.json.items.find((u) => u.username === officer.username).id;
+
+    // The installation's free failures (5 by default), alternating between the servers: each is checked.
+    const attacker = '127.0.0.7';
+    for (let i = 0; i < 5; i++) {
+      const r = await loginFrom((i % 2 ? b : a).port, attacker, officer.username, `wrong-${i}`);
+      assert.equal(r.status, 401, `attempt ${i + 1} on ${i % 2 ? 'B' : 'A'}: ${r.text}`);
+    }
+    // The next waits on either server, even with the right password, as it would on one.
+    for (const srv of [a, b]) {
+      const r = await loginFrom(srv.port, attacker, officer.username, officer.password);
+      assertThrottled(r);
+      assert.equal(r.headers['set-cookie'], undefined, 'no session while throttled');
+    }
+    // Both servers show the administrator the wait.
+    for (const admin of [adminOnA, adminOnB]) {
+      const seen = await admin.get(`/api/v1/users/${id}`);
+      assert.equal(seen.status, 200, seen.text);
+      assert.ok(seen.json.locked_until && Date.parse(seen.json.locked_until) > Date.now(), seen.text);
+    }
+
+    // The administrator unlocks on A; B lets the officer in at once.
+    const un = await adminOnA.post(`/api/v1/users/${id}/unlock`);
+    assert.equal(un.status, 204, un.text);
+    assert.equal((await adminOnB.get(`/api/v1/users/${id}`)).json.locked_until, null);
+    const inOnB = await loginFrom(b.port, attacker, officer.username, officer.password);
+    assert.equal(inOnB.status, 200, inOnB.text);
   });
 });

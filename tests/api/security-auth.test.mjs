@@ -4,42 +4,9 @@
 // addresses (127.0.0.0/8 is all loopback on Linux) with http.request's localAddress.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { startServer, login, pickLogin } from './server.mjs';
+import { startServer, login, pickLogin, loginFrom, assertThrottled } from './server.mjs';
 
 const PROBLEM = 'application/problem+json';
-
-/** POST /api/v1/auth/login from `localAddress`. Returns {status, headers, json}. */
-function loginFrom(port, localAddress, username, password) {
-  const body = JSON.stringify({ username, password });
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port, localAddress, method: 'POST', path: '/api/v1/auth/login', agent: false,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-      timeout: 30_000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => {
-        let json = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`login from ${localAddress}: no answer`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function assertThrottled(r) {
-  assert.equal(r.status, 429, `${r.status} ${r.text}`);
-  assert.ok((r.headers['content-type'] || '').startsWith(PROBLEM), r.headers['content-type']);
-  assert.ok(r.json.type.endsWith('throttled'), r.text);
-  assert.ok(r.json.title_vi, r.text);
-  assert.match(String(r.headers['retry-after']), /^[1-9]\d*$/);
-}
 
 describe('sign-in throttling', () => {
   let srv;

@@ -1,9 +1,11 @@
 // Helpers for the API tests: start a real watchfloor server on an ephemeral loopback port,
 // log in as a user (cookie + CSRF header), speak raw HTTP when fetch would hide what the
 // server did (oversized headers, connection limits), and run CLI subcommands.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -302,6 +304,42 @@ export function makeClient(url, cookie, csrf, user = null) {
     del(p, opts) { return client.request('DELETE', p, undefined, opts); },
   };
   return client;
+}
+
+/**
+ * POST /api/v1/auth/login from `localAddress` (127.0.0.0/8 is all loopback on Linux: another address is another
+ * source to the server's sign-in throttling). Returns {status, headers, text, json}.
+ */
+export function loginFrom(port, localAddress, username, password) {
+  const body = JSON.stringify({ username, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port, localAddress, method: 'POST', path: '/api/v1/auth/login', agent: false,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      timeout: 30_000,
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`login from ${localAddress}: no answer`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A sign-in refused by the throttle: 429 problem+json `throttled`, in Vietnamese too, with Retry-After. */
+export function assertThrottled(r) {
+  assert.equal(r.status, 429, `${r.status} ${r.text}`);
+  assert.ok((r.headers['content-type'] || '').startsWith('application/problem+json'), r.headers['content-type']);
+  assert.ok(r.json.type.endsWith('throttled'), r.text);
+  assert.ok(r.json.title_vi, r.text);
+  assert.match(String(r.headers['retry-after']), /^[1-9]\d*$/);
 }
 
 /** Logs in; throws (with the server's answer) unless the login succeeds. */

@@ -31,7 +31,8 @@ bool create_database(const std::string& admin, const std::string& sql) {
       return true;
     } catch (const std::runtime_error& e) {
       std::string what = e.what();
-      if (what.find("(42P04)") != std::string::npos) return false;  // made already: the same path again
+      // Made already (the same path again), or being made by another process this instant (its unique index).
+      if (what.find("(42P04)") != std::string::npos || what.find("(23505)") != std::string::npos) return false;
       if (what.find("being accessed by other users") == std::string::npos || attempt > 300) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
