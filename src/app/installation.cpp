@@ -337,7 +337,8 @@ int serve(Installation& inst, std::ostream& out) {
       core::log_error(std::string("camera health to duty log: ") + e.what());
     }
   });
-  inst.recorder.start();
+  if (inst.config.recorder.enabled) inst.recorder.start();
+  else core::log_json({{"event", "recorder.disabled"}, {"reason", "[recorder] enabled = false: another server records"}});
   inst.exports.start();
   std::thread metrics_thread;
   if (metrics_up)

@@ -23,6 +23,10 @@ void read(const toml::table& t, std::string_view section, std::string_view key, 
       if (!v) throw std::runtime_error(fmt::format("config: {}{} must be an array of strings", section, key));
       out.push_back(*v);
     }
+  } else if constexpr (std::is_same_v<T, bool>) {
+    auto v = node->value_exact<bool>();
+    if (!v) throw std::runtime_error(fmt::format("config: {}{} must be true or false", section, key));
+    out = *v;
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
     auto v = node->value<std::string>();
     if (!v) throw std::runtime_error(fmt::format("config: {}{} must be a string", section, key));
@@ -121,8 +125,9 @@ Config load_config(const std::filesystem::path& file) {
   }
   if (const auto* s = root.get_as<toml::table>("recorder")) {
     reject_unknown(*s, "recorder.", {"segment_s", "rtsp_timeout_s", "offline_alert_s", "backoff_max_s", "retention_interval_s",
-                                     "floor_percent", "scrub_mb_per_s"});
+                                     "floor_percent", "scrub_mb_per_s", "enabled"});
     auto& v = c.recorder;
+    read(*s, "recorder.", "enabled", v.enabled);
     read(*s, "recorder.", "segment_s", v.segment_s);
     read(*s, "recorder.", "rtsp_timeout_s", v.rtsp_timeout_s);
     read(*s, "recorder.", "offline_alert_s", v.offline_alert_s);

@@ -49,6 +49,9 @@ struct SecurityConfig {
 
 // The recorder's timings (docs/formats.md §11); the defaults are the product's, tests shorten them.
 struct RecorderConfig {
+  // Whether this server records the cameras. Several API servers on one PostgreSQL store: exactly one records
+  // (until recorder nodes take the cameras over, docs/deploy.md §3); the others set it false.
+  bool enabled = true;
   int segment_s = 60;            // segments of about a minute, cut on keyframes
   int rtsp_timeout_s = 10;       // no packet for this long: the camera is gone
   int offline_alert_s = 30;      // offline this long: an alert to the duty watch

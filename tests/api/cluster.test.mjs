@@ -29,7 +29,8 @@ describe('two API servers on one PostgreSQL store', { skip: !onPostgres && 'need
     const dirB = makeTempDir();
     for (const key of ['secret.key', 'signing.key'])
       if (fs.existsSync(path.join(a.dataDir, key))) fs.copyFileSync(path.join(a.dataDir, key), path.join(dirB, key));
-    b = await startServer({ demo: false, dataDir: dirB, storeOf: a.dataDir });
+    // One server records the cameras; the other is told not to (until recorder nodes take them over).
+    b = await startServer({ demo: false, dataDir: dirB, storeOf: a.dataDir, config: { recorder: { enabled: false } } });
   });
   after(async () => {
     await b?.stop();
@@ -41,6 +42,7 @@ describe('two API servers on one PostgreSQL store', { skip: !onPostgres && 'need
     const onA = await login(a.url, who.username, who.password);
     // The session signed in on A, used on B.
     const onB = makeClient(b.url, onA.cookie, onA.csrf);
+    assert.match(b.output() + b.stderr(), /recorder\.disabled/, 'B does not record what A records');
     const me = await onB.get('/api/v1/auth/me');
     assert.equal(me.status, 200, me.text);
     assert.equal(me.json.user.username, who.username);

@@ -418,6 +418,12 @@ TEST_F(ConfigTest, ReadsTheStoresReaderConnections) {
   EXPECT_NE(error_of("[store]\nreader = 2\n").find("store.reader"), std::string::npos);
 }
 
+TEST_F(ConfigTest, AServerCanBeToldNotToRecord) {
+  EXPECT_TRUE(load_config(write("")).recorder.enabled);
+  EXPECT_FALSE(load_config(write("[recorder]\nenabled = false\n")).recorder.enabled);
+  EXPECT_NE(error_of("[recorder]\nenabled = 0\n").find("recorder.enabled must be true or false"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RelativeDataDirIsBesideTheFile) {
   auto c = load_config(write("data_dir = \"var\"\n"));
   EXPECT_EQ(c.data_dir, fs::absolute(dir_) / "var");
