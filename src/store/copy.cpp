@@ -163,6 +163,9 @@ std::vector<std::pair<std::string, int64_t>> copy_sqlite_to_postgres(Db& from, D
       to.query(fmt::format("SELECT setval(pg_get_serial_sequence('{0}', '{1}'), COALESCE(MAX({1}), 0) + 1, false) AS v FROM {0}",
                            r.str("table_name"), r.str("column_name")));
   });
+  // The planner's statistics of the new rows (autovacuum would gather them later; until then a list could be
+  // planned as if its tables were empty).
+  to.exec_script("ANALYZE");
   return copied;
 }
 

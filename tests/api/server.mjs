@@ -123,7 +123,7 @@ export function toToml(obj) {
  * Returns {url, port, metricsUrl (null without a metrics listener), dataDir, proc, logins, output(),
  * stop(), kill9(), exited}.
  */
-export async function startServer({ demo = true, config = null, dataDir = null, extraArgs = [], storeOf = null } = {}) {
+export async function startServer({ demo = true, config = null, dataDir = null, extraArgs = [], storeOf = null, storeUrl = null } = {}) {
   assertBinary();
   const dir = dataDir || makeTempDir();
   const args = [demo ? 'demo' : 'serve', '--data', dir, '--listen', '127.0.0.1:0'];
@@ -141,8 +141,10 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
   }
   args.push(...extraArgs);
 
-  // storeOf: another server's data directory, whose store this one shares (several API servers on PostgreSQL).
-  const proc = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: storeEnv(storeOf || dir) });
+  // storeOf: another server's data directory, whose store this one shares (several API servers on PostgreSQL);
+  // storeUrl: a store named outright (a benchmark's own database).
+  const env = storeUrl ? { ...process.env, WATCHFLOOR_STORE_URL: storeUrl } : storeEnv(storeOf || dir);
+  const proc = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env });
   live.add(proc);
   let stdout = '';
   let stderr = '';

@@ -64,6 +64,7 @@ export class WsConnection {
     this.socket = socket;
     this.headers = headers;
     this.messages = [];       // parsed JSON text messages, in order
+    this.arrivals = [];       // Date.now() when each of them arrived (benchmarks)
     this.closeFrame = null;   // {code, reason} the server sent
     this.waiters = [];
     this.buf = Buffer.alloc(0);
@@ -129,6 +130,7 @@ export class WsConnection {
     this.fragments = [];
     if (this.dataOpcode === 0x2) {  // binary (live view media): kept as {binary: Buffer}
       this.messages.push({ binary: data });
+      this.arrivals.push(Date.now());
       this.wake();
       return undefined;
     }
@@ -136,6 +138,7 @@ export class WsConnection {
     let msg;
     try { msg = JSON.parse(text); } catch { msg = { unparsed: text }; }
     this.messages.push(msg);
+    this.arrivals.push(Date.now());
     this.wake();
     return undefined;
   }

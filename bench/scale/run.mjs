@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+// Benchmark for issue 16: one installation, three ways of running it, measured in one invocation —
+//   SQLITE-1  one server on the installation's SQLite file (the single-machine layout, the baseline)
+//   PG-1      one API server on PostgreSQL (the same data, moved with `watchfloor migrate-store`)
+//   PG-2      two API servers on that PostgreSQL store, the second not recording ([recorder] enabled = false)
+// For each: the case creation rate (cases created and reported through the API, `--concurrency` in flight per
+// server, spread over the servers), p50/p99 of the main list and detail routes (on every server), and the
+// delivery of new cases to `--consoles` live consoles (split over the servers; each case created on one server
+// in turn): from the event's `at` (its commit) to its arrival at each console.
+// The installation is grown by `watchfloor seed` (the demo, then cases and cameras through the domain layer). The
+// PostgreSQL cluster is a throw-away one (scripts/pg-test-cluster, with PG_DURABLE=1: fsync and synchronous commit
+// on, as SQLite's synchronous=FULL). Goals (issue 16): every list p99 < 200 ms; delivery p99 < 200 ms at 500
+// consoles; two API servers sustain ≥ 1.6× the case rate of one.
+//
+//   node bench/scale/run.mjs [--cases 1000000] [--cameras 3000] [--create 800] [--concurrency 16] [--samples 40]
+//                            [--consoles 500] [--rate 20] [--seconds 15] [--data-parent DIR] [--keep] [--json FILE]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BIN, login, startServer } from '../../tests/api/server.mjs';
+import { connectWs } from '../../tests/api/ws-client.mjs';
+import { create, reads, request, seed, summary } from '../lib/api.mjs';
+
+const GOAL_LIST_P99_MS = 200;
+const GOAL_DELIVERY_P99_MS = 200;
+const GOAL_SCALE = 1.6;
+const REPORTER = 'canbo.hpkv1';
+const REPORT_UNIT = 'HP-CKKV1';
+const READER = 'truongca.hp';
+const CAMERA_READER = 'admin.tchq';
+// Users whose scope covers HP-CKKV1; each signed in many times for the consoles.
+const CONSOLE_USERS = ['lanhdao.hp', 'truongca.hp', 'trucban.hp', 'vanphong.hp', 'canbo.hp'];
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+const HELP = `usage: node bench/scale/run.mjs [options]
+  --cases N          reported cases in the installation (default 1000000)
+  --cameras N        cameras in the catalogue (default 3000)
+  --create N         cases created through the API in each layout (default 800)
+  --concurrency C    requests in flight per server while creating (default 16)
+  --samples N        requests per read route and server (default 40)
+  --consoles N       live consoles (default 500)
+  --rate R           cases per second while measuring delivery (default 20)
+  --seconds S        length of the delivery measurement (default 15)
+  --data-parent DIR  where the installation and the cluster are made (default: the OS temp dir)
+  --keep             keep the data directory (it is printed)
+  --json FILE        also write the results as JSON`;
+
+function parseArgs(argv) {
+  const o = { cases: 1_000_000, cameras: 3000, create: 800, concurrency: 16, samples: 40, consoles: 500, rate: 20,
+    seconds: 15, dataParent: null, keep: false, json: null };
+  const names = { '--cases': 'cases', '--cameras': 'cameras', '--create': 'create', '--concurrency': 'concurrency',
+    '--samples': 'samples', '--consoles': 'consoles', '--rate': 'rate', '--seconds': 'seconds' };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    if (a === '-h' || a === '--help') { console.log(HELP); process.exit(0); }
+    if (a === '--keep') { o.keep = true; continue; }
+    if (a.includes('=')) [a, v] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
+    else v = argv[++i];
+    if (a === '--data-parent') { o.dataParent = v; continue; }
+    if (a === '--json') { o.json = v; continue; }
+    if (!names[a]) { console.error(`unknown option ${a}\n${HELP}`); process.exit(2); }
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) { console.error(`${a} needs a positive whole number, got ${v}`); process.exit(2); }
+    o[names[a]] = n;
+  }
+  return o;
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// 500 consoles share a few accounts and one address: lift the per-user socket bound, the connections and the
+// sign-in attempts allowed per address, which a real centre never meets from one machine.
+const SERVER_CONFIG = {
+  server: { ws_max_per_user: 0, max_connections_per_ip: 0, metrics_listen: '' },
+  security: { login_max_attempts_per_address: 1_000_000 },
+};
+
+// A server on `dataDir`, on the SQLite file or on `storeUrl`.
+function serve(dataDir, { storeUrl = null, demo = true, recorder = true } = {}) {
+  const config = { ...SERVER_CONFIG, ...(recorder ? {} : { recorder: { enabled: false } }) };
+  return startServer({ demo, dataDir, config, storeUrl });
+}
+
+// ---- one layout ---------------------------------------------------------------------------------
+
+async function measure(name, servers, logins, o) {
+  const find = (u) => logins.find((l) => l.username === u);
+  const on = async (srv, u) => ({ ...(await login(srv.url, u, find(u).password)), url: srv.url });
+  const reporters = await Promise.all(servers.map((s) => on(s, REPORTER)));
+  const readers = await Promise.all(servers.map((s) => on(s, READER)));
+  const cameraReaders = await Promise.all(servers.map((s) => on(s, CAMERA_READER)));
+  const units = JSON.parse((await request(servers[0].url, reporters[0], 'GET', '/api/v1/units')).text);
+  const unitId = units.items.find((u) => u.code === REPORT_UNIT).id;
+
+  // CREATE: every server at once, each with its share of the cases.
+  const t0 = performance.now();
+  const parts = await Promise.all(servers.map((s, i) =>
+    create(s.url, reporters[i], unitId, Math.ceil(o.create / servers.length), o.concurrency)));
+  const seconds = (performance.now() - t0) / 1000;
+  const created = { rate: parts.reduce((n, p) => n + p.rate * p.seconds, 0) / seconds, perServer: parts.map((p) => p.rate) };
+  console.log(`   create: ${created.rate.toFixed(1)} cases/s (${servers.length} server(s): ${created.perServer.map((r) => r.toFixed(1)).join(' + ')})`);
+
+  // READ: the main routes on every server.
+  const list = JSON.parse((await request(servers[0].url, readers[0], 'GET', '/api/v1/cases')).text);
+  const caseId = list.items[0].id;
+  const detail = JSON.parse((await request(servers[0].url, readers[0], 'GET', `/api/v1/cases/${caseId}`)).text);
+  const q = detail.identifiers?.containers?.[0] || detail.number;
+  const read = {};
+  for (const [i, s] of servers.entries()) {
+    const r = await reads(s.url, readers[i], cameraReaders[i], caseId, q, o.samples);
+    for (const [route, v] of Object.entries(r)) {
+      const key = servers.length > 1 ? `${route} (server ${i + 1})` : route;
+      read[key] = v;
+      console.log(`   ${key.padEnd(40)} p50 ${v.p50.toFixed(1).padStart(8)} ms   p99 ${v.p99.toFixed(1).padStart(8)} ms`);
+    }
+  }
+
+  // DELIVERY: consoles spread over the servers; cases created on each server in turn at the rate.
+  const delivery = await deliver(servers, logins, reporters, unitId, o);
+  console.log(`   delivery to ${o.consoles} consoles: p50 ${delivery.p50.toFixed(1)} ms, p99 ${delivery.p99.toFixed(1)} ms, ` +
+    `max ${delivery.max.toFixed(1)} ms; ${delivery.n} of ${delivery.expected} events`);
+  return { name, servers: servers.length, created, read, delivery };
+}
+
+async function deliver(servers, logins, reporters, unitId, o) {
+  const sockets = [];
+  const latencies = [];
+  const mine = new Set();
+  for (let i = 0; i < o.consoles; i++) {
+    const user = CONSOLE_USERS[i % CONSOLE_USERS.length];
+    const srv = servers[i % servers.length];
+    const session = await login(srv.url, user, logins.find((l) => l.username === user).password);
+    const r = await connectWs(srv.url, '/api/v1/ws', { cookie: session.cookie });
+    if (!r.ok) throw new Error(`console ${i}: ${r.status} ${r.text}`);
+    sockets.push(r.ws);
+  }
+  // Each socket keeps its messages and their arrival times; they are read at the end.
+  let created = 0;
+  const start = performance.now();
+  const stamps = sockets.map((ws) => ws.messages.length);
+  while (performance.now() - start < o.seconds * 1000) {
+    const i = created++;
+    const srv = i % servers.length;
+    const t = performance.now();
+    const r = await request(servers[srv].url, reporters[srv], 'POST', '/api/v1/cases', {
+      unit_id: unitId, observed_at: new Date().toISOString(), site: 'Cổng B cảng Tân Vũ', subject: 'goods',
+      description: `Bench scale ${i}: container rời bãi khi chưa thông quan`, immediate_measure: 'Dừng xe tại cổng ra',
+      report: true,
+    });
+    if (r.status !== 201) throw new Error(`POST /api/v1/cases: ${r.status} ${r.text.slice(0, 300)}`);
+    mine.add(JSON.parse(r.text).id);
+    const wait = 1000 / o.rate - (performance.now() - t);
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+  }
+  await new Promise((res) => setTimeout(res, 1000));
+  for (const [k, ws] of sockets.entries())
+    for (let j = stamps[k]; j < ws.messages.length; j++) {
+      const m = ws.messages[j];
+      if (m.type !== 'event' || m.topic !== 'case.changed' || m.payload?.status !== 'reported' || !mine.has(m.payload.id)) continue;
+      latencies.push(ws.arrivals[j] - Date.parse(m.at));
+    }
+  for (const ws of sockets) ws.drop();
+  return { ...summary(latencies), expected: mine.size * o.consoles, cases: mine.size };
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
+  const parent = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-scale-'));
+  const dataDir = path.join(parent, 'sqlite');
+  // Not under `parent`: the cluster runs as postgres, which may not enter a directory of root's.
+  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-scale-pg-'));
+  console.log(`bench/scale: data in ${parent}; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const results = [];
+  let cluster = false;
+  try {
+    fs.mkdirSync(dataDir);
+    const seeded = seed(dataDir, o.cases, o.cameras);
+    console.log(`seeded ${o.cases} cases and ${o.cameras} cameras in ${seeded.seconds.toFixed(0)} s (${seeded.said})`);
+
+    console.log('\n== SQLITE-1: one server on the SQLite file');
+    const srv = await serve(dataDir);
+    try {
+      results.push(await measure('SQLite, one server', [srv], srv.logins, o));
+    } finally {
+      await srv.stop(30_000);
+    }
+
+    const admin = run('bash', [path.join(REPO, 'scripts/pg-test-cluster'), 'start', pgDir], { env: { ...process.env, PG_DURABLE: '1' } });
+    cluster = true;
+    run('psql', [admin, '-qc', 'CREATE DATABASE wf_scale']);
+    const url = admin.replace(/\/postgres$/, '/wf_scale');
+    const t0 = performance.now();
+    console.log(`\nmigrate-store: ${run(BIN, ['migrate-store', '--from', `sqlite:${path.join(dataDir, 'watchfloor.db')}`, '--to', url]).split('\n').pop()}` +
+      ` (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    // The API servers' own directories, with the installation's keys.
+    const dirs = [1, 2].map((n) => {
+      const d = path.join(parent, `api${n}`);
+      fs.mkdirSync(d);
+      for (const key of ['secret.key', 'signing.key']) fs.copyFileSync(path.join(dataDir, key), path.join(d, key));
+      return d;
+    });
+
+    console.log('\n== PG-1: one API server on PostgreSQL');
+    const a = await serve(dirs[0], { storeUrl: url });
+    try {
+      // The demo prints its logins again at each start (with passwords of its own).
+      results.push(await measure('PostgreSQL, one server', [a], a.logins, o));
+      console.log('\n== PG-2: two API servers on PostgreSQL');
+      const b = await serve(dirs[1], { storeUrl: url, demo: false, recorder: false });
+      try {
+        results.push(await measure('PostgreSQL, two servers', [a, b], a.logins, o));
+      } finally {
+        await b.stop(30_000);
+      }
+    } finally {
+      await a.stop(30_000);
+    }
+  } finally {
+    if (cluster) spawnSync('bash', [path.join(REPO, 'scripts/pg-test-cluster'), 'stop', pgDir]);
+    if (!o.keep) fs.rmSync(parent, { recursive: true, force: true });
+  }
+
+  // ---- the table ----
+  const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
+  console.log(`\n${o.cases.toLocaleString('en')} cases, ${o.cameras.toLocaleString('en')} cameras`);
+  console.log('| | ' + results.map((r) => r.name).join(' | ') + ' |');
+  console.log('|---|' + results.map(() => '---').join('|') + '|');
+  console.log('| case creation (cases/s) | ' + results.map((r) => f(r.created.rate)).join(' | ') + ' |');
+  const routes = Object.keys(results[0].read);
+  const worst = (r, route) => Math.max(...Object.entries(r.read).filter(([k]) => k.startsWith(route)).map(([, v]) => v.p99));
+  for (const route of routes) console.log(`| \`${route}\` p99 (ms, worst server) | ` + results.map((r) => f(worst(r, route))).join(' | ') + ' |');
+  console.log(`| delivery to ${o.consoles} consoles p50 / p99 (ms) | ` + results.map((r) => `${f(r.delivery.p50)} / ${f(r.delivery.p99)}`).join(' | ') + ' |');
+
+  const verdict = (ok) => (ok ? 'met' : 'NOT met');
+  const lists = results.flatMap((r) => Object.entries(r.read).filter(([, v]) => v.list).map(([, v]) => v.p99));
+  const worstList = Math.max(...lists);
+  const worstDelivery = Math.max(...results.map((r) => r.delivery.p99));
+  const scale = results[2].created.rate / results[1].created.rate;
+  console.log(`\nworst list p99: ${f(worstList)} ms (goal < ${GOAL_LIST_P99_MS} ms: ${verdict(worstList < GOAL_LIST_P99_MS)})`);
+  console.log(`worst delivery p99: ${f(worstDelivery)} ms (goal < ${GOAL_DELIVERY_P99_MS} ms: ${verdict(worstDelivery < GOAL_DELIVERY_P99_MS)})`);
+  console.log(`two API servers / one on PostgreSQL, case rate: ${scale.toFixed(2)}× (goal ≥ ${GOAL_SCALE}: ${verdict(scale >= GOAL_SCALE)}); ` +
+    `against one on SQLite: ${(results[2].created.rate / results[0].created.rate).toFixed(2)}×`);
+  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ options: o, results }, null, 2));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
