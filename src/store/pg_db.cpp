@@ -298,7 +298,10 @@ class PgDb final : public PooledDb<Conn> {
 
   void notify(const std::string& channel) override {
     if (!in_transaction()) throw std::logic_error("Db::notify outside a write transaction");
-    exec("SELECT pg_notify(?, '')", {channel});
+    std::lock_guard lock(mu_);
+    // PostgreSQL delivers one notification per channel and transaction however many are sent: send one.
+    if (notified_in_ != transactions()) notified_.clear(), notified_in_ = transactions();
+    if (notified_.insert(channel).second) exec("SELECT pg_notify(?, '')", {channel});
   }
 
   std::unique_ptr<Listener> listen(const std::string& channel) override {
@@ -339,6 +342,8 @@ class PgDb final : public PooledDb<Conn> {
   bool identities_stale_ = false;
   std::unordered_map<std::string, std::string> identity_;
   std::unordered_map<std::string, std::string> returning_;  // statement → the column its INSERT returns, or ""
+  uint64_t notified_in_ = 0;         // the write transaction that notified_ belongs to
+  std::set<std::string> notified_;   // the channels it has notified
 };
 
 }  // namespace

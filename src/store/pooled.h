@@ -40,6 +40,7 @@ class PooledDb : public Db {
       return;
     }
     writer_->raw(begin_write());
+    ++transactions_;
     depth_ = 1;
     tx_thread_ = std::this_thread::get_id();
     try {
@@ -98,6 +99,8 @@ class PooledDb : public Db {
   // The calling thread's last INSERT (the writer is shared: a connection's own last id may be another thread's).
   void inserted(int64_t id) { last_insert = {this, id}; }
   int depth() const { return depth_; }
+  // How many write transactions have begun: tells one transaction from the next.
+  uint64_t transactions() const { return transactions_; }
 
   std::unique_ptr<Conn> writer_;
   std::recursive_mutex mu_;  // the writer
@@ -133,6 +136,7 @@ class PooledDb : public Db {
   }
 
   int depth_ = 0;
+  uint64_t transactions_ = 0;
   std::atomic<std::thread::id> tx_thread_{};
   std::vector<std::unique_ptr<Conn>> readers_;
   std::mutex pool_mu_;
