@@ -8,6 +8,8 @@
 // (Bus::receive), whose consoles then receive them with the cluster's sequence numbers: a console that reconnects
 // to another server resumes where it was (Bus::since falls back to the table). Rows older than `keep` are pruned
 // by the one server that leads "events.prune"; a console away longer than that reloads over REST (resync).
+// An event's read action is stored as auth::Action's number: the servers of one installation run the same build
+// (upgrade them together, as for a migration).
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
