@@ -170,8 +170,10 @@ void read_case_fields(core::JsonBody& b, supervision::CaseInput& in, bool create
 
 // ---- views ----------------------------------------------------------------------------------
 
-json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool full) {
-  json j = with_names(s, supervision::to_json(c, full, s.clock.now_ms()));
+// A case as the console shows it, without the names of its people and units (case_json adds them; a list names
+// all its cases at once).
+json case_view(http::Context& ctx, Services& s, const supervision::Case& c, bool full) {
+  json j = supervision::to_json(c, full, s.clock.now_ms());
   j["my_role"] = full ? json(relation(ctx, s, c).value_or("")) : json();
   if (j["my_role"] == "") j["my_role"] = nullptr;
   // 16.4(c): what the caller may do in the relay now, and whom the focal point may forward it to.
@@ -181,7 +183,7 @@ json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool
     json candidates = json::array();
     if (std::find(actions.begin(), actions.end(), "forward") != actions.end())
       for (auto u : s.cases.relay_candidates(c)) candidates.push_back({{"user_id", u}});
-    j["relay"]["candidates"] = with_names(s, candidates);
+    j["relay"]["candidates"] = candidates;
   }
   // The units POST /coordination-requests accepts as to_unit_id for this case: the console offers exactly these.
   if (full) j["coordination_targets"] = s.coordination.targets(c);
@@ -189,6 +191,10 @@ json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool
   if (c.task_id)
     if (auto t = s.tasks.get(*c.task_id)) j["task_title"] = t->title;
   return j;
+}
+
+json case_json(http::Context& ctx, Services& s, const supervision::Case& c, bool full) {
+  return with_names(s, case_view(ctx, s, c, full));
 }
 
 json task_json(Services& s, const supervision::Task& t) { return with_names(s, supervision::to_json(t)); }
@@ -302,9 +308,9 @@ http::Response list_cases(http::Context& ctx, Services& s) {
     if (c.status == "draft") t.owner_user = c.created_by;
     t.from_camera = c.cameras.is_array() && !c.cameras.empty();
     if (!ctx.may(Action::case_read, t)) t.relation = s.cases.relation(c, ctx.principal().user_id);  // only when needed
-    if (ctx.may(Action::case_read, t)) items.push_back(case_json(ctx, s, c, false));
+    if (ctx.may(Action::case_read, t)) items.push_back(case_view(ctx, s, c, false));
   }
-  return http::Response::json(200, paged(std::move(items), pg, cases.size(), cases.empty() ? json() : json(cases.back().id)));
+  return http::Response::json(200, paged(with_names(s, std::move(items)), pg, cases.size(), cases.empty() ? json() : json(cases.back().id)));
 }
 
 // Creating may also report at once ("report": true): one unit of work, so a refused report leaves no draft.

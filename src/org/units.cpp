@@ -136,6 +136,15 @@ std::vector<Unit> Units::list() {
   return units;
 }
 
+std::map<int64_t, std::pair<std::string, std::string>> Units::names(const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::pair<std::string, std::string>> out;
+  if (ids.empty()) return out;
+  for (const auto& r : db_.query("SELECT id, name_vi, name_en FROM units WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
+                                 {nlohmann::json(ids).dump()}))
+    out[r.i64("id")] = {r.str("name_vi"), r.str("name_en")};
+  return out;
+}
+
 std::optional<Unit> Units::get(int64_t id) {
   std::optional<Unit> u;
   db_.read([&] {

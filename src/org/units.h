@@ -71,6 +71,8 @@ class Units {
   Units& operator=(const Units&) = delete;
   std::vector<Unit> list();
   std::optional<Unit> get(int64_t id);
+  // The Vietnamese and English names of each of `ids` that exists, in one query (naming units in a list).
+  std::map<int64_t, std::pair<std::string, std::string>> names(const std::vector<int64_t>& ids);
   std::optional<Unit> by_code(const std::string& code);
   // Each change one unit of work, validated (core::Problem naming the field on bad input), audited
   // ("unit.create"; "unit.update" with the unit before and the `change` asked for; "unit.delete") and

@@ -61,6 +61,15 @@ std::optional<User> Users::get(int64_t id) {
   return u;
 }
 
+std::map<int64_t, Users::Name> Users::names(const std::vector<int64_t>& ids) {
+  std::map<int64_t, Name> out;
+  if (ids.empty()) return out;
+  for (const auto& r : db_.query("SELECT id, username, full_name FROM users WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
+                                 {nlohmann::json(ids).dump()}))
+    out[r.i64("id")] = {r.str("username"), r.str("full_name")};
+  return out;
+}
+
 std::optional<User> Users::by_username(const std::string& username) {
   auto row = db_.query_one("SELECT id FROM users WHERE username = ?", {username});
   return row ? get(row->i64("id")) : std::nullopt;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,11 @@ class Users {
       : db_(db), clock_(clock), units_(units), audit_(audit), sessions_(sessions) {}
   std::vector<User> list(const UserQuery& q);
   std::optional<User> get(int64_t id);
+  // Username and full name of each of `ids` that exists, in one query (naming people in a list).
+  struct Name {
+    std::string username, full_name;
+  };
+  std::map<int64_t, Name> names(const std::vector<int64_t>& ids);
   std::optional<User> by_username(const std::string& username);
   // The stored argon2id hash, for login only.
   std::optional<std::string> password_hash(int64_t id);

@@ -53,7 +53,12 @@ struct Server {
 };
 
 Event named(const std::string& topic, int64_t unit = 1) {
-  return {.topic = topic, .unit_id = unit, .read_action = auth::Action::unit_read, .payload = {{"topic", topic}}};
+  Event e;
+  e.topic = topic;
+  e.unit_id = unit;
+  e.read_action = auth::Action::unit_read;
+  e.payload = {{"topic", topic}};
+  return e;
 }
 
 std::vector<std::string> topics(const std::vector<Event>& events) {
@@ -102,7 +107,8 @@ TEST_F(ClusterEvents, EveryServerReceivesEveryServersEventsInOneOrder) {
   for (const char* p : {"a0", "a1", "b0", "b1"}) {
     int next = 0;
     for (const auto& e : on_a) {
-      if (e.topic.starts_with(std::string(p) + ".")) EXPECT_EQ(e.topic, fmt::format("{}.{}", p, next++));
+      if (!e.topic.starts_with(std::string(p) + ".")) continue;
+      EXPECT_EQ(e.topic, fmt::format("{}.{}", p, next++));
     }
     EXPECT_EQ(next, 25) << p;
   }
