@@ -71,9 +71,11 @@ void Inbox::add(Notification n) {
   e.only_user = n.user_id;
   e.payload = {{"notification", to_json(n)}};
   // The count of unread items is kept, not recounted: a write costs the same at 100k cases as at 1k.
-  db_.exec("INSERT INTO inbox_counts(user_id, unread) VALUES (?, 1) ON CONFLICT(user_id) DO UPDATE SET unread = inbox_counts.unread + 1",
-           {n.user_id});
-  e.payload["unread"] = unread(n.user_id);
+  e.payload["unread"] = db_.query("INSERT INTO inbox_counts(user_id, unread) VALUES (?, 1) "
+                                  "ON CONFLICT(user_id) DO UPDATE SET unread = inbox_counts.unread + 1 RETURNING unread",
+                                  {n.user_id})
+                            .at(0)
+                            .i64("unread");
   publish(bus_, std::move(e));
 }
 
