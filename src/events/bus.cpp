@@ -12,6 +12,15 @@ namespace {
 // The bus whose delivery loop runs on this thread (it holds that bus's deliver_mu_).
 thread_local const Bus* t_delivering = nullptr;
 
+Event event(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action, nlohmann::json payload) {
+  Event e;
+  e.topic = std::move(topic);
+  e.unit_id = unit_id;
+  e.read_action = read_action;
+  e.payload = std::move(payload);
+  return e;
+}
+
 }  // namespace
 
 Bus::Bus(const core::Clock& clock, size_t capacity, int64_t start_seq)
@@ -19,12 +28,7 @@ Bus::Bus(const core::Clock& clock, size_t capacity, int64_t start_seq)
 
 int64_t Bus::publish(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action,
                      nlohmann::json payload) {
-  Event e;
-  e.topic = std::move(topic);
-  e.unit_id = unit_id;
-  e.read_action = read_action;
-  e.payload = std::move(payload);
-  return publish(std::move(e));
+  return publish(event(std::move(topic), unit_id, read_action, std::move(payload)));
 }
 
 int64_t Bus::publish(Event e) {
@@ -57,12 +61,7 @@ void Bus::publish_on_commit(Event e, std::string key) {
 
 void Bus::publish_on_commit(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action,
                             nlohmann::json payload) {
-  Event e;
-  e.topic = std::move(topic);
-  e.unit_id = unit_id;
-  e.read_action = read_action;
-  e.payload = std::move(payload);
-  publish_on_commit(std::move(e));
+  publish_on_commit(event(std::move(topic), unit_id, read_action, std::move(payload)));
 }
 
 void Bus::attach(Log& log, int64_t last_seq) {
