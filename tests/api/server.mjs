@@ -144,17 +144,14 @@ function demoTemplate() {
   fs.mkdirSync(TEMPLATE_ROOT, { recursive: true, mode: 0o700 });
   let best = null;
   for (const f of fs.readdirSync(TEMPLATE_ROOT)) {
-    const m = f.match(/^(\w+)-(\d+)-\d+\.ready$/);
+    const m = f.match(/^(\w+)-(\d+)-\d+(\.ready)?$/);
     if (!m) continue;
     const made = Number(m[2]);
-    const dir = path.join(TEMPLATE_ROOT, f.slice(0, -'.ready'.length));
-    if (now - made > 2 * TEMPLATE_MAX_AGE_MS && m[1] !== key) continue;  // another pass's: its own to remove
-    if (now - made > 2 * TEMPLATE_MAX_AGE_MS) {
-      fs.rmSync(path.join(TEMPLATE_ROOT, f), { force: true });
-      fs.rmSync(dir, { recursive: true, force: true });
-      continue;
+    if (now - made > 5 * TEMPLATE_MAX_AGE_MS) {
+      fs.rmSync(path.join(TEMPLATE_ROOT, f), { recursive: true, force: true });  // nobody uses it any more
+    } else if (m[3] && m[1] === key && now - made <= TEMPLATE_MAX_AGE_MS && hour(made) === hour(now) && (!best || made > best.made)) {
+      best = { dir: path.join(TEMPLATE_ROOT, f.slice(0, -m[3].length)), made };
     }
-    if (m[1] === key && now - made <= TEMPLATE_MAX_AGE_MS && hour(made) === hour(now) && (!best || made > best.made)) best = { dir, made };
   }
   if (best) return best.dir;
   const dir = path.join(TEMPLATE_ROOT, `${key}-${now}-${process.pid}`);
