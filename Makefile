@@ -51,11 +51,16 @@ test-unit: native
 test-web: setup
 	cd web && npm test --silent
 
-# The API tests on SQLite; on PostgreSQL, the test of two API servers sharing one store (the whole suite on
-# PostgreSQL: bash scripts/pg-test-cluster run node --test --test-concurrency=1 tests/api/).
+# Every API test on both stores, the two passes at the same time (each server on its own free ports, data
+# directory and database): on SQLite, and on a throw-away PostgreSQL cluster, where the tests of the SQLite
+# file itself skip. Each pass's report goes to $(BUILD)/test-api-<store>.log and is shown when both have ended.
 test-api: native
-	node --test --test-concurrency=1 tests/api/
-	bash scripts/pg-test-cluster run node --test --test-concurrency=1 tests/api/cluster.test.mjs
+	@echo "test-api: SQLite and PostgreSQL passes ($(BUILD)/test-api-sqlite.log, $(BUILD)/test-api-postgresql.log)"
+	@node --test --test-concurrency=1 --test-reporter=spec tests/api/ >$(BUILD)/test-api-sqlite.log 2>&1 & sqlite=$$!; \
+	bash scripts/pg-test-cluster run node --test --test-concurrency=1 --test-reporter=spec tests/api/ \
+	  >$(BUILD)/test-api-postgresql.log 2>&1; pg=$$?; wait $$sqlite; sqlite=$$?; \
+	for s in sqlite postgresql; do echo "--- test-api on $$s"; cat $(BUILD)/test-api-$$s.log; done; \
+	echo "test-api: SQLite exit $$sqlite, PostgreSQL exit $$pg"; [ $$sqlite = 0 ] && [ $$pg = 0 ]
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/

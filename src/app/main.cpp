@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
   int camsim_port = 8554;
   demo->add_option("--camsim", camsim_path, "start this camera simulator (build/watchfloor-camsim) and record its cameras");
   demo->add_option("--camsim-port", camsim_port, "RTSP port of the simulator")->check(CLI::Range(1, 65535));
+  // The API and browser tests make one demo, copy it for each server they start and save its creation each time.
+  bool demo_create_only = false;
+  demo->add_flag("--create-only", demo_create_only, "create (if absent) the demo installation and exit without serving")
+      ->excludes(demo->get_option("--camsim"));
 
   auto* migrate = cli.add_subcommand("migrate", "apply database migrations and exit");
   migrate_w.add_to(migrate, false);
@@ -192,6 +196,7 @@ int main(int argc, char** argv) {
         app::start_camsim(camsim_path, inst->config.data_dir / "camsim-cache", camsim_port);
       }
       print_logins(logins, inst->config.data_dir / "demo-logins.json");
+      if (demo_create_only) return 0;
       return app::serve(*inst, std::cout);
     }
     if (*migrate) {

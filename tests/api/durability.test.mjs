@@ -4,8 +4,9 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
-import { startServer, login, loginRaw, request, pickLogin, run, makeTempDir, sleep, uniq, sqlText, dropAppendOnlyGuards, onPostgres } from './server.mjs';
+import { startServer, login, loginRaw, request, parseResponse, pickLogin, run, makeTempDir, sleep, uniq, sqlText, dropAppendOnlyGuards, onPostgres } from './server.mjs';
 
 const servers = [];
 async function start(opts) {
@@ -16,6 +17,23 @@ async function start(opts) {
 after(async () => {
   for (const s of servers) await s.kill9();
 });
+
+// A JSON POST written whole to the server over a connection of its own: {sent, once every byte is with the
+// kernel (so in the server's socket: loopback), and answer, the response once the server has closed}.
+function sendWhole(port, p, body) {
+  const sock = net.connect(port, '127.0.0.1');
+  const payload = Buffer.from(JSON.stringify(body));
+  const head = `POST ${p} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${payload.length}\r\nConnection: close\r\n\r\n`;
+  const chunks = [];
+  const sent = new Promise((resolve, reject) => {
+    sock.once('connect', () => sock.write(Buffer.concat([Buffer.from(head), payload]), (e) => (e ? reject(e) : resolve())));
+    sock.once('error', reject);
+  });
+  sock.on('data', (d) => chunks.push(d));
+  const answer = new Promise((resolve) => sock.on('close', () => resolve(parseResponse(Buffer.concat(chunks)))));
+  return { sent, answer };
+}
 
 async function adminClient(srv, logins) {
   const l = pickLogin(logins || srv.logins, 'admin');
@@ -296,10 +314,17 @@ describe('graceful stop', () => {
     // Each login spends tens of milliseconds in argon2id (hundreds on a busy 2-core machine), so several
     // are in flight at once; four, because the stop waits for them at most 1.8 s (issue 14: 2 s).
     const people = s.logins.filter((l) => !l.roles.includes('external_requester')).slice(0, 4);
-    const inflight = people.map((l) => loginRaw(s.url, l.username, l.password));
-    await sleep(30);
+    // Accepted before the signal: each request whole in its socket (a connection without its request yet is an
+    // idle one, which the stop closes at once) and the server holding the four connections (its gauge, read on
+    // the metrics listener; one still in the listen queue is not the server's yet).
+    const inflight = people.map((l) => sendWhole(s.port, '/api/v1/auth/login', { username: l.username, password: l.password }));
+    await Promise.all(inflight.map((r) => r.sent));
+    for (let open = 0; open < people.length; await sleep(5)) {
+      const m = (await request(s.metricsUrl, 'GET', '/metrics')).text.match(/^watchfloor_http_open_connections (\d+)/m);
+      open = Number(m && m[1]);
+    }
     s.proc.kill('SIGTERM');
-    const results = await Promise.all(inflight);
+    const results = await Promise.all(inflight.map((r) => r.answer));
     for (const r of results) assert.equal(r.status, 200, 'a request accepted before SIGTERM was answered');
     const { code, signal } = await s.exited;
     assert.equal(code, 0);

@@ -47,7 +47,7 @@ function assertBinary() {
 export function storeEnv(dir) {
   const admin = process.env.WATCHFLOOR_TEST_PG;
   if (!admin || !dir) return process.env;
-  const name = `wf_api_${crypto.createHash('sha1').update(path.resolve(dir)).digest('hex').slice(0, 16)}`;
+  const name = pgName(dir);
   const made = spawnSync('psql', [admin, '-qAtc', `SELECT 1 FROM pg_database WHERE datname = '${name}'`], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`psql: ${made.stderr}`);
   if (made.stdout.trim() !== '1') {
@@ -116,6 +116,77 @@ export function toToml(obj) {
   return lines.join('\n') + '\n';
 }
 
+// A demo installation is made once and copied for each demo server a test starts: making one hashes thirty
+// passwords with argon2id, about ten seconds of a 2-core machine, forty times a pass. The copy is the demo a
+// start would have made: the same binary made it, without serving (demo --create-only), at most
+// TEMPLATE_MAX_AGE_MS ago and in the same hour (the demo's duty shift, its cases' escalation steps from 5
+// minutes and their "minutes ago" are those of a demo made just now). Only a configuration that the making
+// does not read may be given (DEMO_NEUTRAL_CONFIG); otherwise, and with --camsim, the server makes its own.
+// On PostgreSQL the template's database is copied with CREATE DATABASE … TEMPLATE. WF_NO_DEMO_TEMPLATE=1: none.
+const TEMPLATE_MAX_AGE_MS = 2 * 60_000;
+const TEMPLATE_ROOT = path.join(os.tmpdir(), 'wf-demo-templates');
+const DEMO_NEUTRAL_CONFIG = new Set(['server', 'security', 'recorder', 'evidence']);
+
+function pgName(dir) {
+  return `wf_api_${crypto.createHash('sha1').update(path.resolve(dir)).digest('hex').slice(0, 16)}`;
+}
+
+function psqlAdmin(q) {
+  const r = spawnSync('psql', [process.env.WATCHFLOOR_TEST_PG, '-XqAtc', q], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql ${q}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+function demoTemplate() {
+  const bin = fs.statSync(BIN);
+  const store = process.env.WATCHFLOOR_TEST_PG || 'sqlite';
+  const key = crypto.createHash('sha1').update([fs.realpathSync(BIN), bin.mtimeMs, bin.size, store].join('\n')).digest('hex').slice(0, 12);
+  const now = Date.now();
+  const hour = (ms) => Math.floor(ms / 3_600_000);
+  fs.mkdirSync(TEMPLATE_ROOT, { recursive: true, mode: 0o700 });
+  let best = null;
+  for (const f of fs.readdirSync(TEMPLATE_ROOT)) {
+    const m = f.match(/^(\w+)-(\d+)-\d+(\.ready)?$/);
+    if (!m) continue;
+    const made = Number(m[2]);
+    if (now - made > 5 * TEMPLATE_MAX_AGE_MS) {
+      fs.rmSync(path.join(TEMPLATE_ROOT, f), { recursive: true, force: true });  // nobody uses it any more
+    } else if (m[3] && m[1] === key && now - made <= TEMPLATE_MAX_AGE_MS && hour(made) === hour(now) && (!best || made > best.made)) {
+      best = { dir: path.join(TEMPLATE_ROOT, f.slice(0, -m[3].length)), made };
+    }
+  }
+  if (best) return best.dir;
+  const dir = path.join(TEMPLATE_ROOT, `${key}-${now}-${process.pid}`);
+  fs.mkdirSync(dir, { mode: 0o700 });
+  const r = spawnSync(BIN, ['demo', '--create-only', '--data', dir], { cwd: REPO, encoding: 'utf8', env: storeEnv(dir), timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`watchfloor demo --create-only --data ${dir}: ${r.status} ${r.signal}\n${r.stdout}\n${r.stderr}`);
+  fs.writeFileSync(`${dir}.ready`, '');
+  return dir;
+}
+
+/** A fresh demo data directory (and database), a copy of the template; null when none may be used. */
+function copyOfDemo(config, extraArgs) {
+  if (process.env.WF_NO_DEMO_TEMPLATE === '1' || extraArgs.includes('--camsim')) return null;
+  if (config && Object.keys(config).some((k) => !DEMO_NEUTRAL_CONFIG.has(k))) return null;
+  const template = demoTemplate();
+  const dir = makeTempDir();
+  const cp = spawnSync('cp', ['-a', `${template}/.`, `${dir}/`], { encoding: 'utf8' });
+  if (cp.status !== 0) throw new Error(`cp ${template}: ${cp.stderr}`);
+  if (process.env.WATCHFLOOR_TEST_PG) {
+    // No connection to the template may be open meanwhile: another CREATE … TEMPLATE of it waits its turn.
+    for (let i = 0; ; i++) {
+      try {
+        psqlAdmin(`CREATE DATABASE ${pgName(dir)} TEMPLATE ${pgName(template)}`);
+        break;
+      } catch (e) {
+        if (i >= 50 || !/being accessed by other users/.test(e.message)) throw e;
+        spawnSync('sleep', ['0.1']);
+      }
+    }
+  }
+  return dir;
+}
+
 /**
  * Starts `watchfloor demo` (or `serve`) on 127.0.0.1:0, its metrics listener on another port 0
  * unless config.server.metrics_listen says otherwise.
@@ -125,7 +196,7 @@ export function toToml(obj) {
  */
 export async function startServer({ demo = true, config = null, dataDir = null, extraArgs = [], storeOf = null, storeUrl = null } = {}) {
   assertBinary();
-  const dir = dataDir || makeTempDir();
+  const dir = dataDir || (demo && copyOfDemo(config, extraArgs)) || makeTempDir();
   const args = [demo ? 'demo' : 'serve', '--data', dir, '--listen', '127.0.0.1:0'];
   // Not the default 9464: tests run beside other servers.
   if (!(config && config.server && 'metrics_listen' in config.server) && !extraArgs.includes('--metrics-listen')) {
