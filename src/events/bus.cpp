@@ -24,7 +24,7 @@ Event event(std::string topic, std::optional<int64_t> unit_id, auth::Action read
 }  // namespace
 
 Bus::Bus(const core::Clock& clock, size_t capacity, int64_t start_seq)
-    : clock_(clock), capacity_(capacity), seq_(start_seq) {}
+    : clock_(clock), capacity_(capacity), seq_(start_seq), delivered_(start_seq) {}
 
 int64_t Bus::publish(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action,
                      nlohmann::json payload) {
@@ -67,7 +67,7 @@ void Bus::publish_on_commit(std::string topic, std::optional<int64_t> unit_id, a
 void Bus::attach(Log& log, int64_t last_seq) {
   std::lock_guard lock(mu_);
   log_ = &log;
-  seq_ = last_seq;
+  seq_ = delivered_ = last_seq;
   ring_.clear();
 }
 
@@ -92,12 +92,16 @@ void Bus::deliver_in_order(const Event& e) {
   const Bus* outer = t_delivering;
   t_delivering = this;
   deliver(e);
+  int64_t last = e.seq;
   while (!reentrant_.empty()) {
     Event next = std::move(reentrant_.front());
     reentrant_.pop_front();
     deliver(next);
+    last = next.seq;
   }
   t_delivering = outer;
+  std::lock_guard lock(mu_);
+  delivered_ = last;
 }
 
 void Bus::deliver(const Event& e) {
@@ -154,6 +158,11 @@ std::optional<std::vector<Event>> Bus::since(int64_t seq) const {
   // Older than the ring, or newer than what reached this server yet: the cluster's log may still have them.
   if (log_) return log_->since(seq);
   return std::nullopt;
+}
+
+int64_t Bus::delivered() const {
+  std::lock_guard lock(mu_);
+  return delivered_;
 }
 
 int64_t Bus::seq() const {

@@ -97,6 +97,8 @@ class Bus {
 
   // The last issued sequence number (start_seq before the first publish).
   int64_t seq() const;
+  // The last sequence number whose delivery to every subscriber has ended.
+  int64_t delivered() const;
 
  private:
   struct Entry {
@@ -114,6 +116,7 @@ class Bus {
   mutable std::mutex mu_;  // seq_, ring_, subs_ and Entry::active; never held while calling out
   std::mutex deliver_mu_;  // one publisher delivers at a time, so every subscriber sees seq order
   int64_t seq_;
+  int64_t delivered_;
   std::deque<Event> ring_;
   std::map<uint64_t, std::shared_ptr<Entry>> subs_;
   uint64_t next_sub_ = 0;

@@ -33,6 +33,7 @@ TEST(Bus, DeliversEveryEventInSequenceOrderWithItsData) {
   EXPECT_FALSE(got[1].unit_id.has_value());
   EXPECT_EQ(got[1].at_ms, 1'767'225'600'250);
   EXPECT_EQ(bus.seq(), 5002);
+  EXPECT_EQ(bus.delivered(), 5002) << "every subscriber has had it";
 }
 
 TEST(Bus, ConcurrentPublishersReachEverySubscriberInTheSameIncreasingOrder) {
