@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
-import { startServer, login, pickLogin, request, run, makeTempDir } from './server.mjs';
+import { startServer, login, loginFrom, pickLogin, request, run, makeTempDir } from './server.mjs';
 import { connectWs, openWs } from './ws-client.mjs';
 
 const PROBLEM = 'application/problem+json';
@@ -244,8 +244,10 @@ describe('refusals in the audit log (finding 7)', () => {
     const officer = await login(srv.url, l.username, l.password);
     for (let i = 0; i < 30; i++) assert.equal((await officer.get('/api/v1/audit')).status, 403);
     for (let i = 0; i < 4; i++) assert.equal((await officer.get('/api/v1/cases/99999999')).status, 404);
+    // From an address of its own: the throttle of that address outlives the restart below where it is kept in a
+    // shared store (PostgreSQL), and would keep the auditor out too.
     for (let i = 0; i < 40; i++) {
-      const g = await request(srv.url, 'POST', '/api/v1/auth/login', { body: { username: 'nobody.flood', password: `guess-${i}` } });
+      const g = await loginFrom(srv.port, '127.0.0.6', 'nobody.flood', `guess-${i}`);
       assert.ok([401, 429].includes(g.status), g.text);
     }
     await srv.stop();  // a graceful stop writes the minute still being counted
