@@ -6,7 +6,7 @@
 //   return store::Work::run(db_, [&](store::Work& w) {
 //     db_.exec("UPDATE ...");
 //     audit_.append(by.event("case.acknowledge", ...));   // same transaction
-//     w.after_commit([=] { bus_.publish(e); });           // after COMMIT, in order
+//     bus_.publish_on_commit(e);                          // after COMMIT (or with it, in a cluster)
 //     return result;
 //   });
 //
