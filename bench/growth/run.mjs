@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BIN, login, startServer } from '../../tests/api/server.mjs';
-import { create, reads, request, seed, startProbe } from '../lib/api.mjs';
+import { create, parseOptions, reads, request, seed, startProbe } from '../lib/api.mjs';
 
 const GOAL_CREATE_RATIO = 0.8;
 const GOAL_LIST_P99_MS = 100;
@@ -39,40 +39,13 @@ const HELP = `usage: node bench/growth/run.mjs [options]
   --json FILE        also write the results as JSON
 env WATCHFLOOR_BIN   server binary (default build/watchfloor)`;
 
-function parseArgs(argv) {
-  const o = { sizes: [1000, 10000, 100000], cameras: 3000, create: 800, concurrency: 16, samples: 40, dataParent: null,
-    json: null, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    let v;
-    if (a === '-h' || a === '--help') { console.log(HELP); process.exit(0); }
-    if (a === '--keep') { o.keep = true; continue; }
-    if (a.includes('=')) [a, v] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
-    else v = argv[++i];
-    if (a === '--sizes') {
-      o.sizes = String(v).split(',').map(Number);
-      if (!o.sizes.length || o.sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
-        console.error('--sizes needs positive whole numbers, e.g. 1000,10000'); process.exit(2);
-      }
-      continue;
-    }
-    if (a === '--data-parent') { o.dataParent = v; continue; }
-    if (a === '--json') { o.json = v; continue; }
-    const key = { '--cameras': 'cameras', '--create': 'create', '--concurrency': 'concurrency', '--samples': 'samples' }[a];
-    if (!key) { console.error(`unknown option ${a}\n${HELP}`); process.exit(2); }
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) { console.error(`${a} needs a whole number, got ${v}`); process.exit(2); }
-    o[key] = n;
-  }
-  return o;
-}
-
 // ---- main ---------------------------------------------------------------------------------------
 
 const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
+  const o = parseOptions(process.argv.slice(2), { sizes: [1000, 10000, 100000], cameras: 3000, create: 800,
+    concurrency: 16, samples: 40, dataParent: null, json: null, keep: false }, HELP);
   if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
   const dataDir = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-growth-'));
   console.log(`bench/growth: data in ${dataDir}; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);

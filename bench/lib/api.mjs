@@ -5,6 +5,34 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BIN } from '../../tests/api/server.mjs';
 
+// Command-line options named after `defaults` ("--data-parent" sets dataParent), typed by their default: a boolean is
+// a flag, a number a whole number of at least `min`, an array a comma-separated list of positive whole numbers,
+// anything else a string. --help prints `help`; a wrong option exits with status 2.
+export function parseOptions(argv, defaults, help, { min = 0 } = {}) {
+  const o = { ...defaults };
+  const fail = (msg) => { console.error(msg); process.exit(2); };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    if (a === '-h' || a === '--help') { console.log(help); process.exit(0); }
+    if (a.includes('=')) [a, v] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
+    const key = a.replace(/^--/, '').replace(/-(\w)/g, (_, c) => c.toUpperCase());
+    if (!a.startsWith('--') || !(key in defaults)) fail(`unknown option ${a}\n${help}`);
+    if (typeof defaults[key] === 'boolean') { o[key] = true; continue; }
+    if (v === undefined) v = argv[++i];
+    if (Array.isArray(defaults[key])) {
+      o[key] = String(v).split(',').map(Number);
+      if (!o[key].length || o[key].some((n) => !Number.isInteger(n) || n <= 0)) fail(`${a} needs positive whole numbers, e.g. 1000,10000`);
+    } else if (typeof defaults[key] === 'number') {
+      o[key] = Number(v);
+      if (!Number.isInteger(o[key]) || o[key] < min) fail(`${a} needs a whole number of at least ${min}, got ${v}`);
+    } else {
+      o[key] = v;
+    }
+  }
+  return o;
+}
+
 // ---- HTTP, lean: keep-alive, no response log ------------------------------------------------------
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });

@@ -19,9 +19,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BIN, login, startServer } from '../../tests/api/server.mjs';
+import { BIN, REPO, login, startServer } from '../../tests/api/server.mjs';
 import { connectWs } from '../../tests/api/ws-client.mjs';
-import { create, reads, request, seed, summary } from '../lib/api.mjs';
+import { create, parseOptions, reads, request, seed, summary } from '../lib/api.mjs';
 
 const GOAL_LIST_P99_MS = 200;
 const GOAL_DELIVERY_P99_MS = 200;
@@ -32,7 +32,6 @@ const READER = 'truongca.hp';
 const CAMERA_READER = 'admin.tchq';
 // Users whose scope covers HP-CKKV1; each signed in many times for the consoles.
 const CONSOLE_USERS = ['lanhdao.hp', 'truongca.hp', 'trucban.hp', 'vanphong.hp', 'canbo.hp'];
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 const HELP = `usage: node bench/scale/run.mjs [options]
   --cases N          reported cases in the installation (default 1000000)
@@ -46,28 +45,6 @@ const HELP = `usage: node bench/scale/run.mjs [options]
   --data-parent DIR  where the installation and the cluster are made (default: the OS temp dir)
   --keep             keep the data directory (it is printed)
   --json FILE        also write the results as JSON`;
-
-function parseArgs(argv) {
-  const o = { cases: 1_000_000, cameras: 3000, create: 800, concurrency: 16, samples: 40, consoles: 500, rate: 20,
-    seconds: 15, dataParent: null, keep: false, json: null };
-  const names = { '--cases': 'cases', '--cameras': 'cameras', '--create': 'create', '--concurrency': 'concurrency',
-    '--samples': 'samples', '--consoles': 'consoles', '--rate': 'rate', '--seconds': 'seconds' };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    let v;
-    if (a === '-h' || a === '--help') { console.log(HELP); process.exit(0); }
-    if (a === '--keep') { o.keep = true; continue; }
-    if (a.includes('=')) [a, v] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
-    else v = argv[++i];
-    if (a === '--data-parent') { o.dataParent = v; continue; }
-    if (a === '--json') { o.json = v; continue; }
-    if (!names[a]) { console.error(`unknown option ${a}\n${HELP}`); process.exit(2); }
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) { console.error(`${a} needs a positive whole number, got ${v}`); process.exit(2); }
-    o[names[a]] = n;
-  }
-  return o;
-}
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
@@ -173,7 +150,8 @@ async function deliver(servers, logins, reporters, unitId, o) {
 // ---- main ---------------------------------------------------------------------------------------
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
+  const o = parseOptions(process.argv.slice(2), { cases: 1_000_000, cameras: 3000, create: 800, concurrency: 16,
+    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, keep: false, json: null }, HELP, { min: 1 });
   if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
   const parent = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-scale-'));
   const dataDir = path.join(parent, 'sqlite');

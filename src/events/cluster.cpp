@@ -45,9 +45,10 @@ void ClusterLog::start(Bus& bus) {
       l->wait(kWaitMs);  // and read on every round: a notification may have been missed
       try {
         run(bus);
-        if (clock_.now_ms() - pruned_at >= kPruneEveryMs && db_.leads("events.prune")) {
+        // Asked once a minute, not on every notification: asking costs a query where another server leads.
+        if (clock_.now_ms() - pruned_at >= kPruneEveryMs) {
           pruned_at = clock_.now_ms();
-          prune();
+          if (db_.leads("events.prune")) prune();
         }
       } catch (const std::exception& ex) {
         core::log_error(std::string("cluster events: ") + ex.what());
