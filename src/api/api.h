@@ -32,6 +32,7 @@ namespace watchfloor::video {
 class Recorder;  // video/recorder.h
 class Evidence;  // video/evidence.h
 class Exports;   // video/export.h
+class Nodes;     // video/nodes.h
 }
 
 namespace watchfloor::api {
@@ -61,6 +62,7 @@ struct Services {
   sharing::Grants& grants;
   video::Evidence& evidence;  // evidence on cases
   video::Exports& exports;    // signed evidence bundles
+  video::Nodes& nodes;        // recorder nodes, and where a camera's video is
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

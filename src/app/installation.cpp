@@ -77,7 +77,8 @@ Installation::Installation(core::Config cfg)
       requests(*db, clock, audit, units, duty, inbox, catalog, relationships, grants, config.sharing),
       evidence(*db, clock, catalog, recorder.index(), recorder.retention(), audit, config.data_dir / "evidence", int64_t{config.evidence.max_clip_minutes} * 60'000),
       exports(*db, clock, audit, bus, recorder, signing, config.data_dir / "exports", config.data_dir / "evidence",
-              export_options(config.evidence)) {
+              export_options(config.evidence)),
+      nodes(*db, clock, secrets, audit, alerts, bus, catalog) {
   if (db->dialect() == store::Dialect::postgres) cluster_events.start(bus);
   // Open cases of the duty watch travel with the handover (Art. 16.4a).
   duty.add_open_items_source([this](int64_t unit_id) { return cases.open_items(unit_id); });
@@ -86,7 +87,7 @@ Installation::Installation(core::Config cfg)
 api::Services Installation::services() {
   return api::Services{*db, clock, config, units, users, sessions, throttle, audit, checkpoints, bus, duty, alerts,
                        tasks, cases, coordination, inbox, escalation, catalog, recorder, relationships, requests, grants,
-                       evidence, exports};
+                       evidence, exports, nodes};
 }
 
 std::optional<std::string> Installation::setting(const std::string& key) {

@@ -21,6 +21,7 @@
 #include "video/catalog.h"
 #include "video/evidence.h"
 #include "video/export.h"
+#include "video/nodes.h"
 #include "video/recorder.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
@@ -67,6 +68,7 @@ struct Installation {
   sharing::Requests requests;
   video::Evidence evidence;  // DATA/evidence: stills attached to cases
   video::Exports exports;    // DATA/exports: signed bundles; its worker started by serve()
+  video::Nodes nodes;        // recorder nodes (PostgreSQL store only)
 
   // The services the HTTP API works with.
   api::Services services();

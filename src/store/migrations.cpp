@@ -877,6 +877,49 @@ CREATE TABLE login_throttle_accounts (
 );
 CREATE INDEX login_throttle_accounts_last ON login_throttle_accounts(last_ms);
 )sql"},
+    {20, "recorder nodes: machines with disks that record the cameras assigned to them (video/nodes.h)", R"sql(
+-- A recorder node, registered by the administrator; its key is sealed with the installation's secret.key (the API
+-- servers sign their requests to the node with it). last_seen_ms: its latest heart-beat; down_since_ms: set by the
+-- leader when it found the node silent (and raised recorder.down), cleared when it is back.
+CREATE TABLE recorder_nodes (
+  id              INTEGER PRIMARY KEY,
+  name            TEXT NOT NULL UNIQUE,
+  address         TEXT NOT NULL,
+  capacity        INTEGER NOT NULL,
+  key_sealed      TEXT NOT NULL,
+  standby_node_id INTEGER REFERENCES recorder_nodes(id),
+  created_at      INTEGER NOT NULL,
+  revoked_at      INTEGER,
+  started_ms      INTEGER,
+  last_seen_ms    INTEGER,
+  down_since_ms   INTEGER,
+  disk_total      INTEGER NOT NULL DEFAULT 0,
+  disk_free       INTEGER NOT NULL DEFAULT 0,
+  sample_dirs     TEXT NOT NULL DEFAULT '[]',
+  version         TEXT NOT NULL DEFAULT ''
+);
+-- node_id: the node the administrator assigned the camera to (NULL: the API server's own recorder);
+-- recording_node_id: the node recording it now (its standby while it is down).
+ALTER TABLE cameras ADD COLUMN node_id INTEGER REFERENCES recorder_nodes(id);
+ALTER TABLE cameras ADD COLUMN recording_node_id INTEGER REFERENCES recorder_nodes(id);
+CREATE INDEX cameras_node ON cameras(node_id);
+CREATE INDEX cameras_recording_node ON cameras(recording_node_id);
+-- Each recorder (an API server's own, or a node) has its sample directory and its opens.
+ALTER TABLE sample_dirs ADD COLUMN node_id INTEGER REFERENCES recorder_nodes(id);
+ALTER TABLE recorder_opens ADD COLUMN sample_dir_id INTEGER REFERENCES sample_dirs(id);
+UPDATE recorder_opens SET sample_dir_id = (SELECT id FROM sample_dirs WHERE label = 'default');
+-- The state of each camera a node records, as its latest heart-beat said (JSON of video::CameraStatus).
+CREATE TABLE camera_states (
+  camera_id  INTEGER PRIMARY KEY REFERENCES cameras(id),
+  node_id    INTEGER NOT NULL REFERENCES recorder_nodes(id),
+  status     TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+)sql", nullptr, R"sql(
+-- Nodes on different machines may each use the same path for their sample directory.
+ALTER TABLE sample_dirs DROP CONSTRAINT sample_dirs_path_key;
+ALTER TABLE sample_dirs ADD CONSTRAINT sample_dirs_node_path UNIQUE (node_id, path);
+)sql"},
 };
 
 }  // namespace
