@@ -28,7 +28,7 @@ Site site_from_row(const store::Row& r) {
 const char* kCameraSelect =
     "SELECT c.id, c.site_id, s.unit_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, c.sub_url, "
     "c.credentials IS NOT NULL AS credentials_set, c.enabled, c.retention_days, c.retention_bytes, c.created_at, "
-    "c.updated_at, c.credentials_host, c.record_sub, c.sub_retention_days "
+    "c.updated_at, c.credentials_host, c.record_sub, c.sub_retention_days, c.node_id, c.recording_node_id "
     "FROM cameras c JOIN sites s ON s.id = c.site_id";
 
 Camera camera_from_row(const store::Row& r) {
@@ -51,6 +51,8 @@ Camera camera_from_row(const store::Row& r) {
   c.credentials_host = r.opt_str("credentials_host");
   c.record_sub = r.boolean("record_sub");
   c.sub_retention_days = r.i64("sub_retention_days");
+  c.node_id = r.opt_i64("node_id");
+  c.recording_node_id = r.opt_i64("recording_node_id");
   return c;
 }
 
@@ -385,6 +387,7 @@ Camera Catalog::update_camera(int64_t id, const CameraInput& in) {
 
 void Catalog::remove_camera(int64_t id) {
   if (!camera(id)) throw Problem::not_found("The camera", "Camera");
+  db_.exec("DELETE FROM camera_states WHERE camera_id = ?", {id});
   db_.exec("DELETE FROM cameras WHERE id = ?", {id});
 }
 
@@ -431,6 +434,8 @@ json to_json(const Camera& c) {
           {"retention_bytes", c.retention_bytes},
           {"record_sub", c.record_sub},
           {"sub_retention_days", c.sub_retention_days},
+          {"node_id", c.node_id ? json(*c.node_id) : json()},
+          {"recording_node_id", c.recording_node_id ? json(*c.recording_node_id) : json()},
           {"state", "unknown"},  // online / offline / degraded once the recorder runs (issue 5)
           {"created_at", core::iso8601(c.created_at)},
           {"updated_at", core::iso8601(c.updated_at)}};

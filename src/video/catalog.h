@@ -51,6 +51,9 @@ struct Camera {
   int64_t sub_retention_days = 7;   // and kept this long
   // The host:port (rtsp_endpoint) the credentials are bound to; not in the JSON form.
   std::optional<std::string> credentials_host;
+  // The recorder node it is assigned to, and the one recording it now (its standby while it is down); nullopt: the
+  // API server's own recorder (video/nodes.h).
+  std::optional<int64_t> node_id, recording_node_id;
 };
 
 struct CameraInput {

@@ -12,11 +12,9 @@ namespace watchfloor::video {
 
 using nlohmann::json;
 
-namespace {
 // An alert about the recorder itself: high, at the top of the unit tree (the system's operators see it).
 events::Alert recorder_alert(store::Db& db, std::string kind, std::string subject, std::string vi, std::string en,
-                             std::vector<std::string> audience = {"admin", "camera_admin"},
-                             json details = json::object()) {
+                             std::vector<std::string> audience, json details) {
   events::Alert a;
   a.kind = std::move(kind);
   a.subject = std::move(subject);
@@ -30,6 +28,7 @@ events::Alert recorder_alert(store::Db& db, std::string kind, std::string subjec
   return a;
 }
 
+namespace {
 std::optional<int64_t> designated(org::Units& units, int64_t unit_id, const std::string& kind) {
   auto u = units.get(unit_id);
   for (int depth = 0; u && depth < 64; ++depth) {

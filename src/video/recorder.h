@@ -62,6 +62,11 @@ struct HealthChange {
   int64_t outage_started_ms = 0;
 };
 
+// An alert about the recording itself: high, at the top of the unit tree (the system's operators see it).
+events::Alert recorder_alert(store::Db& db, std::string kind, std::string subject, std::string vi, std::string en,
+                             std::vector<std::string> audience = {"admin", "camera_admin"},
+                             nlohmann::json details = nlohmann::json::object());
+
 class Recorder {
  public:
   Recorder(store::Db& db, const core::Clock& clock, Catalog& catalog, events::Alerts& alerts, events::Bus& bus,
