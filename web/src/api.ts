@@ -291,7 +291,7 @@ async function toApiError(res: Response): Promise<ApiError> {
     parsed = null;
   }
   if (parsed && typeof parsed === 'object' && ('title' in parsed || 'title_vi' in parsed || 'type' in parsed)) {
-    const p = parsed as Partial<Problem>;
+    const p = parsed as Partial<Problem> & { field?: unknown };
     const problem: Problem = {
       type: typeof p.type === 'string' ? p.type : 'about:blank',
       title: typeof p.title === 'string' ? p.title : '',
@@ -308,8 +308,8 @@ async function toApiError(res: Response): Promise<ApiError> {
               return { field: e.field, message_vi: e.message_vi ?? pair.vi ?? '', message_en: e.message_en ?? pair.en ?? '' };
             })
         : // A problem about one field may name it at the top level; its detail is the field's message.
-          typeof (parsed as { field?: unknown }).field === 'string'
-          ? [{ field: (parsed as { field: string }).field, message_vi: '', message_en: '' }]
+          typeof p.field === 'string'
+          ? [{ field: p.field, message_vi: '', message_en: '' }]
           : undefined,
     };
     return new ApiError(problem, retryAfter);
