@@ -219,4 +219,46 @@ describe('video calls', () => {
     expect(e.fieldErrors('vi')).toEqual({ main_url: 'Sai địa chỉ' });
     expect(e.fieldErrors('en')).toEqual({ main_url: 'Bad address' });
   });
+
+  it('puts the detail of a problem that names its field without a message at that field', async () => {
+    const full = {
+      type: 'urn:watchfloor:problem:node-full',
+      title: 'The recorder node is full',
+      title_vi: 'Máy ghi hình đã đủ số camera',
+      status: 409,
+      detail: 'hp-node-1 records at most 64 cameras.',
+      detail_vi: 'Máy hp-node-1 ghi tối đa 64 camera.',
+    };
+    // As the server writes it (an entry of `errors` with empty messages), and with `field` at the top level.
+    for (const body of [{ ...full, errors: [{ field: 'node_id', message_vi: '', message_en: '' }] }, { ...full, field: 'node_id' }]) {
+      vi.stubGlobal('fetch', respond(409, body));
+      const e = (await videoApi.updateCamera(3, { node_id: 1 }).catch((x: unknown) => x)) as ApiError;
+      expect(e.status).toBe(409);
+      expect(e.fieldErrors('vi')).toEqual({ node_id: 'Máy hp-node-1 ghi tối đa 64 camera.' });
+      expect(e.fieldErrors('en')).toEqual({ node_id: 'hp-node-1 records at most 64 cameras.' });
+    }
+    expect(calls.map((c) => [c.url, c.init.method, c.init.body])).toEqual([
+      ['/api/v1/cameras/3', 'PATCH', '{"node_id":1}'],
+      ['/api/v1/cameras/3', 'PATCH', '{"node_id":1}'],
+    ]);
+  });
+
+  it('calls the recorder-node routes', async () => {
+    setCsrfToken('tok');
+    const node = { id: 4, name: 'hp-node-1' };
+    vi.stubGlobal('fetch', respond(200, { node, key: 'k' }));
+    await videoApi.createRecorderNode({ name: 'hp-node-1', address: '10.0.3.11:8443', capacity: 64 });
+    await videoApi.updateRecorderNode(4, { standby_node_id: null });
+    await videoApi.revokeRecorderNode(4);
+    await videoApi.rekeyRecorderNode(4);
+    await videoApi.recorderNodes();
+    expect(calls.map((c) => [c.url, c.init.method, c.init.body ?? null])).toEqual([
+      ['/api/v1/recorder-nodes', 'POST', '{"name":"hp-node-1","address":"10.0.3.11:8443","capacity":64}'],
+      ['/api/v1/recorder-nodes/4', 'PATCH', '{"standby_node_id":null}'],
+      ['/api/v1/recorder-nodes/4/revoke', 'POST', null],
+      ['/api/v1/recorder-nodes/4/key', 'POST', null],
+      ['/api/v1/recorder-nodes', 'GET', null],
+    ]);
+    expect((calls[2].init.headers as Record<string, string>)['X-CSRF-Token']).toBe('tok');
+  });
 });

@@ -176,11 +176,14 @@ export class ApiError extends Error {
     return (lang === 'vi' ? p.detail_vi || p.detail : p.detail || p.detail_vi) ?? '';
   }
 
-  /** Field → message in the language, for showing next to form fields. */
+  /**
+   * Field → message in the language, for showing next to form fields. A field named without a message of
+   * its own (a 409 "node-full" names node_id) takes the problem's detail.
+   */
   fieldErrors(lang: Lang = getLang()): Record<string, string> {
     const out: Record<string, string> = {};
     for (const e of this.problem.errors ?? []) {
-      const msg = lang === 'vi' ? e.message_vi || e.message_en : e.message_en || e.message_vi;
+      const msg = (lang === 'vi' ? e.message_vi || e.message_en : e.message_en || e.message_vi) || this.detail(lang);
       out[e.field] = out[e.field] ? `${out[e.field]}\n${msg}` : msg;
     }
     return out;
@@ -288,7 +291,7 @@ async function toApiError(res: Response): Promise<ApiError> {
     parsed = null;
   }
   if (parsed && typeof parsed === 'object' && ('title' in parsed || 'title_vi' in parsed || 'type' in parsed)) {
-    const p = parsed as Partial<Problem>;
+    const p = parsed as Partial<Problem> & { field?: unknown };
     const problem: Problem = {
       type: typeof p.type === 'string' ? p.type : 'about:blank',
       title: typeof p.title === 'string' ? p.title : '',
@@ -304,7 +307,10 @@ async function toApiError(res: Response): Promise<ApiError> {
               const pair = e as unknown as { vi?: string; en?: string };
               return { field: e.field, message_vi: e.message_vi ?? pair.vi ?? '', message_en: e.message_en ?? pair.en ?? '' };
             })
-        : undefined,
+        : // A problem about one field may name it at the top level; its detail is the field's message.
+          typeof p.field === 'string'
+          ? [{ field: p.field, message_vi: '', message_en: '' }]
+          : undefined,
     };
     return new ApiError(problem, retryAfter);
   }
@@ -1149,6 +1155,12 @@ export interface Camera {
   live?: CameraLive | null;
   /** For a user outside customs: the grant the camera is seen under (its window). */
   grant?: CameraGrant | null;
+  /** The recorder node it is assigned to; null: this server records it (absent from servers before issue 16). */
+  node_id?: number | null;
+  node_name?: string | null;
+  /** The node recording it now: its standby while its own is down; null when nobody does. */
+  recording_node_id?: number | null;
+  recording_node_name?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -1167,6 +1179,8 @@ export interface CameraInput {
   enabled?: boolean;
   retention_days?: number;
   retention_bytes?: number;
+  /** Assigns it to a recorder node; null: this server. A node at capacity answers 409 node-full (field node_id). */
+  node_id?: number | null;
 }
 
 /** Payload of the live topic "camera.state". */
@@ -1269,6 +1283,47 @@ async function mediaProblem(url: string): Promise<ApiError | null> {
   return toApiError(res);
 }
 
+/**
+ * A recorder node (máy ghi hình): a machine with disks that records the cameras assigned to it. `state`:
+ * new (never connected), up, down (silent past the server's limit), revoked. Disk figures and `sample_dirs`
+ * are as its latest heart-beat said; `cameras` are assigned to it, `recording` is what it records now (with
+ * the cameras of a node it stands in for).
+ */
+export interface RecorderNode {
+  id: number;
+  name: string;
+  address: string;
+  capacity: number;
+  standby_node_id: number | null;
+  standby_node_name?: string | null;
+  state: string;
+  created_at: string;
+  started_at: string | null;
+  last_seen_at: string | null;
+  down_since: string | null;
+  revoked_at: string | null;
+  disk_total_bytes: number;
+  disk_free_bytes: number;
+  sample_dirs: string[];
+  version: string;
+  cameras: number;
+  recording: number;
+}
+
+/** GET /recorder-nodes; on the "sqlite" store nodes cannot be used (one server records everything). */
+export interface RecorderNodeList {
+  items: RecorderNode[];
+  store: string;
+}
+
+/** The name is given once, when the node is registered; `standby_node_id: null` clears the standby. */
+export interface RecorderNodeInput {
+  name?: string;
+  address?: string;
+  capacity?: number;
+  standby_node_id?: number | null;
+}
+
 /** One site on the map: where it is, its cameras and what is open about it (GET /sites/summary). */
 export interface SiteSummary {
   site_id: number;
@@ -1323,6 +1378,14 @@ export const videoApi = {
     request<{ items: Hold[] }>('GET', `/holds${query({ camera })}`, undefined, signal).then((r) => r.items),
   createHold: (h: HoldInput) => request<Hold>('POST', '/holds', h),
   releaseHold: (id: number, reason: string) => request<Hold | undefined>('DELETE', `/holds/${id}`, { reason }),
+
+  recorderNodes: (signal?: AbortSignal) => request<RecorderNodeList>('GET', '/recorder-nodes', undefined, signal),
+  /** The key comes this once: the server keeps it sealed and never shows it again. */
+  createRecorderNode: (n: RecorderNodeInput) => request<{ node: RecorderNode; key: string }>('POST', '/recorder-nodes', n),
+  updateRecorderNode: (id: number, patch: RecorderNodeInput) => request<RecorderNode>('PATCH', `/recorder-nodes/${id}`, patch),
+  revokeRecorderNode: (id: number) => request<RecorderNode>('POST', `/recorder-nodes/${id}/revoke`),
+  /** A new key, shown once; the old one is refused from then on. */
+  rekeyRecorderNode: (id: number) => request<{ key: string }>('POST', `/recorder-nodes/${id}/key`),
 };
 
 // ---- the video wall's saved views (màn hình giám sát) ---------------------------------------------

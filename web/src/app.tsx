@@ -22,6 +22,7 @@ import { GrantsPage } from './pages/Grants';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { OrgPage } from './pages/Org';
+import { RecorderNodesPage } from './pages/RecorderNodes';
 import { RelationshipsPage } from './pages/Relationships';
 import { RostersPage } from './pages/Rosters';
 import { SitesPage } from './pages/Sites';
@@ -180,8 +181,9 @@ function Shell({ onLogout }: { onLogout: () => void }) {
   const cameras = canSeeCameras(user) && !ownUnit?.external;
   const isCasePage = route.page === 'case' || route.page === 'case-new';
   const isRequestPage = route.page === 'data-request' || route.page === 'data-request-new';
-  // The camera list, one camera, its form and the sites are all under "Camera".
-  const isVideoPage = route.page === 'cameras' || route.page === 'camera' || route.page === 'camera-new' || route.page === 'sites';
+  // The camera list, one camera, its form, the sites and the recorder nodes are all under "Camera".
+  const isVideoPage =
+    route.page === 'cameras' || route.page === 'camera' || route.page === 'camera-new' || route.page === 'sites' || route.page === 'recorder-nodes';
   const nav = useMemo(
     () =>
       [
@@ -318,6 +320,8 @@ function Shell({ onLogout }: { onLogout: () => void }) {
               <CamerasPage />
             ) : route.page === 'camera-outages' ? (
               <CameraOutagesPage />
+            ) : route.page === 'recorder-nodes' ? (
+              <RecorderNodesPage nodeId={route.nodeId} />
             ) : route.page === 'map' ? (
               <LazyMapPage />
             ) : route.page === 'wall' ? (

@@ -2,6 +2,7 @@
 // officers), English second. `en` is typed against `vi`, and i18n.test.ts checks both at run time.
 
 import type * as E from './enums.generated';
+import type { NodeState } from './nodes';
 import type { OutageStatus } from './video';
 
 export type Lang = 'vi' | 'en';
@@ -729,6 +730,7 @@ const vi = {
   'video.tabCameras': 'Camera',
   'video.tabSites': 'Địa điểm',
   'video.tabOutages': 'Sự cố camera doanh nghiệp',
+  'video.tabNodes': 'Máy ghi hình',
   'video.justNow': 'vừa xong',
   'video.minutesAgo': '{n} phút trước',
   'video.hoursAgo': '{h} giờ trước',
@@ -755,6 +757,7 @@ const vi = {
   'cameraState.disabled': 'Tắt',
   'cameraState.starting': 'Đang kết nối',
   'cameraState.unknown': 'Chưa rõ',
+  'cameraState.recorder_down': 'Máy ghi hình mất kết nối',
   'gapCause.camera_down': 'Mất tín hiệu camera',
   'gapCause.recorder_down': 'Bộ ghi hình ngừng',
   'gapCause.disk_full': 'Đầy ổ lưu trữ',
@@ -763,6 +766,67 @@ const vi = {
   'gapCause.clock_step': 'Đồng hồ bị chỉnh',
   'gapCause.discontinuity': 'Luồng bị gián đoạn',
   'gapCause.disabled': 'Camera bị tắt',
+
+  // ---- recorder nodes (issue 16): máy ghi hình
+  'nodeState.new': 'Chưa kết nối',
+  'nodeState.up': 'Hoạt động',
+  'nodeState.down': 'Mất kết nối',
+  'nodeState.revoked': 'Đã thu hồi',
+  'node.title': 'Máy ghi hình',
+  'node.intro':
+    'Máy ghi hình là máy chủ có ổ lưu trữ, ghi hình các camera được phân công cho nó. Khi một máy mất kết nối, máy dự phòng của nó (nếu có) ghi hình thay cho đến khi máy hoạt động trở lại.',
+  'node.sqlite':
+    'Hệ thống đang dùng cơ sở dữ liệu nhúng (SQLite): không dùng được máy ghi hình, máy chủ này ghi hình tất cả camera. Cần chuyển sang PostgreSQL để thêm máy ghi hình.',
+  'node.thisServer': 'Máy chủ trung tâm',
+  'node.new': 'Đăng ký máy ghi hình',
+  'node.newTitle': 'Đăng ký máy ghi hình mới',
+  'node.editTitle': 'Sửa máy ghi hình “{name}”',
+  'node.notFound': 'Không tìm thấy máy ghi hình.',
+  'node.name': 'Tên máy',
+  'node.nameHint': 'Chữ thường không dấu, chữ số, “-”, “.”, “_”. Không đổi được sau khi đăng ký.',
+  'node.badName': 'Tên gồm chữ thường không dấu, chữ số, “-”, “.”, “_”, bắt đầu bằng chữ hoặc số, tối đa 63 ký tự.',
+  'node.address': 'Địa chỉ (máy:cổng)',
+  'node.addressHint': 'Địa chỉ các máy chủ trung tâm dùng để kết nối tới máy ghi hình, ví dụ 10.0.3.11:8443.',
+  'node.badAddress': 'Địa chỉ dạng máy:cổng, ví dụ 10.0.3.11:8443.',
+  'node.capacity': 'Số camera tối đa',
+  'node.badCapacity': 'Một số nguyên từ 1 đến 10000.',
+  'node.standby': 'Máy dự phòng',
+  'node.standbyHint': 'Ghi hình thay các camera của máy này khi máy mất kết nối.',
+  'node.state': 'Trạng thái',
+  'node.lastSeen': 'Tín hiệu gần nhất',
+  'node.never': 'Chưa kết nối lần nào',
+  'node.secondsAgo': '{n} giây trước',
+  'node.downSince': 'mất kết nối từ {time}',
+  'node.revokedAt': 'thu hồi lúc {time}',
+  'node.cameras': 'Camera',
+  'node.capacityText': '{n}/{max}',
+  'node.capacityLabel': '{n} trên tối đa {max} camera',
+  'node.full': 'Đã đủ',
+  'node.recording': 'đang ghi {n} camera',
+  'node.disk': 'Ổ lưu trữ (trống / tổng)',
+  'node.diskText': '{free} / {total}',
+  'node.version': 'phiên bản {version}',
+  'node.actions': 'Thao tác',
+  'node.empty': 'Chưa có máy ghi hình nào: máy chủ trung tâm ghi hình tất cả camera.',
+  'node.count': '{n} máy ghi hình',
+  'node.created': 'Đã đăng ký máy ghi hình {name}.',
+  'node.revoke': 'Thu hồi',
+  'node.revokeConfirm':
+    'Thu hồi máy ghi hình “{name}”? Khóa của máy bị từ chối từ nay. {n} camera được phân công cho máy sẽ không được ghi hình cho đến khi được phân công cho máy khác.',
+  'node.confirmRevoke': 'Xác nhận thu hồi',
+  'node.revokedDone': 'Đã thu hồi máy ghi hình {name}.',
+  'node.rekey': 'Cấp khóa mới',
+  'node.rekeyConfirm':
+    'Cấp khóa mới cho máy ghi hình “{name}”? Khóa cũ hết hiệu lực ngay: máy sẽ mất kết nối cho đến khi tệp cấu hình của máy có khóa mới.',
+  'node.confirmRekey': 'Xác nhận cấp khóa mới',
+  'node.keyTitle': 'Khóa của máy ghi hình {name}',
+  'node.keyIntro': 'Ghi khóa này vào tệp cấu hình của máy ghi hình, trong mục [node]:',
+  'node.keyOnce': 'Khóa chỉ hiển thị một lần này: sau khi đóng sẽ không xem lại được. Nếu làm mất, hãy cấp khóa mới.',
+  'node.key': 'Khóa',
+  'node.copy': 'Sao chép khóa',
+  'node.copied': 'Đã sao chép khóa.',
+  'node.copyFailed': 'Không sao chép được: hãy chọn khóa và sao chép thủ công.',
+  'node.keyDone': 'Đã ghi khóa, đóng',
 
   'site.title': 'Địa điểm giám sát',
   'site.new': 'Thêm địa điểm',
@@ -847,6 +911,11 @@ const vi = {
   'camera.noSites': 'Chưa có địa điểm nào: hãy thêm địa điểm trước.',
   'camera.chooseSite': '(chọn địa điểm)',
   'camera.status': 'Tình trạng kết nối',
+  'camera.node': 'Máy ghi hình',
+  'camera.nodeHint': 'Máy lưu video của camera. Máy đã đủ số camera hoặc đã bị thu hồi không chọn được.',
+  'camera.nodeOption': '{name} — {n}/{max} camera, {state}',
+  'camera.nodeOptionFull': '{name} — đã đủ {max} camera, {state}',
+  'camera.recordedBy': 'Đang do máy dự phòng {name} ghi hình',
 
   'probe.button': 'Kiểm tra kết nối',
   'probe.running': 'Đang kiểm tra kết nối… (có thể mất đến 15 giây)',
@@ -2009,6 +2078,7 @@ const en: Record<Key, string> = {
   'video.tabCameras': 'Cameras',
   'video.tabSites': 'Sites',
   'video.tabOutages': 'Enterprise camera outages',
+  'video.tabNodes': 'Recorder nodes',
   'video.justNow': 'just now',
   'video.minutesAgo': '{n} min ago',
   'video.hoursAgo': '{h} h ago',
@@ -2035,6 +2105,7 @@ const en: Record<Key, string> = {
   'cameraState.disabled': 'Disabled',
   'cameraState.starting': 'Connecting',
   'cameraState.unknown': 'Unknown',
+  'cameraState.recorder_down': 'Recorder node down',
   'gapCause.camera_down': 'Camera down',
   'gapCause.recorder_down': 'Recorder down',
   'gapCause.disk_full': 'Storage full',
@@ -2043,6 +2114,67 @@ const en: Record<Key, string> = {
   'gapCause.clock_step': 'Clock adjusted',
   'gapCause.discontinuity': 'Stream discontinuity',
   'gapCause.disabled': 'Camera disabled',
+
+  // ---- recorder nodes (issue 16)
+  'nodeState.new': 'Not yet connected',
+  'nodeState.up': 'Up',
+  'nodeState.down': 'Down',
+  'nodeState.revoked': 'Revoked',
+  'node.title': 'Recorder nodes',
+  'node.intro':
+    'A recorder node is a server with disks that records the cameras assigned to it. While a node is down, its standby (if it has one) records them until it is back.',
+  'node.sqlite':
+    'This installation uses the embedded database (SQLite): recorder nodes cannot be used, and this server records every camera. Move to PostgreSQL to add recorder nodes.',
+  'node.thisServer': 'This server',
+  'node.new': 'Register a node',
+  'node.newTitle': 'Register a recorder node',
+  'node.editTitle': 'Edit recorder node “{name}”',
+  'node.notFound': 'No such recorder node.',
+  'node.name': 'Name',
+  'node.nameHint': 'Lower-case letters, digits, “-”, “.”, “_”. It cannot change once registered.',
+  'node.badName': 'Lower-case letters, digits, “-”, “.”, “_”, starting with a letter or digit, at most 63 characters.',
+  'node.address': 'Address (host:port)',
+  'node.addressHint': 'Where the central servers reach the node, e.g. 10.0.3.11:8443.',
+  'node.badAddress': 'Host and port, e.g. 10.0.3.11:8443.',
+  'node.capacity': 'Cameras at most',
+  'node.badCapacity': 'A whole number from 1 to 10000.',
+  'node.standby': 'Standby node',
+  'node.standbyHint': 'Records this node’s cameras while it is down.',
+  'node.state': 'State',
+  'node.lastSeen': 'Last heart-beat',
+  'node.never': 'Never connected',
+  'node.secondsAgo': '{n} s ago',
+  'node.downSince': 'down since {time}',
+  'node.revokedAt': 'revoked at {time}',
+  'node.cameras': 'Cameras',
+  'node.capacityText': '{n}/{max}',
+  'node.capacityLabel': '{n} of at most {max} cameras',
+  'node.full': 'Full',
+  'node.recording': 'recording {n} cameras',
+  'node.disk': 'Disk (free / total)',
+  'node.diskText': '{free} / {total}',
+  'node.version': 'version {version}',
+  'node.actions': 'Actions',
+  'node.empty': 'No recorder nodes: this server records every camera.',
+  'node.count': '{n} nodes',
+  'node.created': 'Recorder node {name} registered.',
+  'node.revoke': 'Revoke',
+  'node.revokeConfirm':
+    'Revoke the recorder node “{name}”? Its key is refused from now on. Its {n} assigned cameras are not recorded until they are assigned elsewhere.',
+  'node.confirmRevoke': 'Revoke it',
+  'node.revokedDone': 'Recorder node {name} revoked.',
+  'node.rekey': 'New key',
+  'node.rekeyConfirm':
+    'Issue a new key for the recorder node “{name}”? The old key stops working at once: the node is cut off until its configuration file has the new one.',
+  'node.confirmRekey': 'Issue the new key',
+  'node.keyTitle': 'Key of recorder node {name}',
+  'node.keyIntro': 'Put this key in the node’s configuration file, under [node]:',
+  'node.keyOnce': 'The key is shown this once: after closing it cannot be seen again. If it is lost, issue a new key.',
+  'node.key': 'Key',
+  'node.copy': 'Copy key',
+  'node.copied': 'Key copied.',
+  'node.copyFailed': 'Could not copy: select the key and copy it by hand.',
+  'node.keyDone': 'I have saved it, close',
 
   'site.title': 'Monitored sites',
   'site.new': 'Add site',
@@ -2127,6 +2259,11 @@ const en: Record<Key, string> = {
   'camera.noSites': 'There are no sites yet: add a site first.',
   'camera.chooseSite': '(choose a site)',
   'camera.status': 'Connection status',
+  'camera.node': 'Recorder node',
+  'camera.nodeHint': 'The machine that stores the camera’s video. A node that is full or revoked cannot be chosen.',
+  'camera.nodeOption': '{name} — {n}/{max} cameras, {state}',
+  'camera.nodeOptionFull': '{name} — full ({max} cameras), {state}',
+  'camera.recordedBy': 'Recorded by the standby {name} meanwhile',
 
   'probe.button': 'Test connection',
   'probe.running': 'Testing the connection… (may take up to 15 seconds)',
@@ -2668,6 +2805,8 @@ export interface Vocabulary {
   'duty.item.decision': E.ItemDecision;
   /** The console's own reading of an outage (video.ts outageStatus), not the server's. */
   outageStatus: OutageStatus;
+  /** A recorder node's state (nodes.ts, until docs/openapi.yaml names it). */
+  nodeState: NodeState;
 }
 
 type Unlabelled = { [P in keyof Vocabulary]: Exclude<`${P}.${Vocabulary[P]}`, Key> }[keyof Vocabulary];

@@ -33,6 +33,9 @@ describe('router', () => {
       ['#/cameras/12', { page: 'camera', cameraId: 12, edit: false }],
       ['#/cameras/12/edit', { page: 'camera', cameraId: 12, edit: true }],
       ['#/camera-outages', { page: 'camera-outages' }],
+      ['#/recorder-nodes', { page: 'recorder-nodes', nodeId: null }],
+      ['#/recorder-nodes/new', { page: 'recorder-nodes', nodeId: 'new' }],
+      ['#/recorder-nodes/2', { page: 'recorder-nodes', nodeId: 2 }],
       ['#/wall', { page: 'wall', viewId: null }],
       ['#/wall/3', { page: 'wall', viewId: 3 }],
     ];
@@ -41,7 +44,7 @@ describe('router', () => {
       expect(href(route)).toBe(hash);
     }
     expect(parseHash('#/cameras/')).toEqual({ page: 'cameras' });
-    for (const h of ['#/sites/0', '#/sites/x', '#/sites/4/edit', '#/cameras/x', '#/cameras/0', '#/cameras/12/delete', '#/cameras/12/edit/1', '#/cameras/new/x', '#/cameras/new/4/5', '#/camera-outages/1', '#/wall/0', '#/wall/x', '#/wall/3/4'])
+    for (const h of ['#/sites/0', '#/sites/x', '#/sites/4/edit', '#/cameras/x', '#/cameras/0', '#/cameras/12/delete', '#/cameras/12/edit/1', '#/cameras/new/x', '#/cameras/new/4/5', '#/camera-outages/1', '#/recorder-nodes/0', '#/recorder-nodes/x', '#/recorder-nodes/2/edit', '#/wall/0', '#/wall/x', '#/wall/3/4'])
       expect(parseHash(h), h).toEqual({ page: 'notfound' });
   });
 

@@ -17,6 +17,7 @@ export type Route =
   | { page: 'sites'; siteId: number | 'new' | null }
   | { page: 'cameras' }
   | { page: 'camera-outages' }
+  | { page: 'recorder-nodes'; nodeId: number | 'new' | null }
   | { page: 'camera-new'; siteId: number | null }
   | { page: 'camera'; cameraId: number; edit: boolean }
   | { page: 'map' }
@@ -103,6 +104,11 @@ export function parseHash(hash: string): Route {
     }
     case 'camera-outages':
       return parts.length === 1 ? { page: 'camera-outages' } : { page: 'notfound' };
+    case 'recorder-nodes': {
+      if (parts.length === 1) return { page: 'recorder-nodes', nodeId: null };
+      const id = parts[1] === 'new' ? 'new' : positiveInt(parts[1]);
+      return parts.length === 2 && id ? { page: 'recorder-nodes', nodeId: id } : { page: 'notfound' };
+    }
     case 'map':
       return parts.length === 1 ? { page: 'map' } : { page: 'notfound' };
     case 'wall': {
@@ -165,6 +171,8 @@ export function href(route: Route): string {
       return '#/cameras';
     case 'camera-outages':
       return '#/camera-outages';
+    case 'recorder-nodes':
+      return route.nodeId ? `#/recorder-nodes/${route.nodeId}` : '#/recorder-nodes';
     case 'camera-new':
       return route.siteId ? `#/cameras/new/${route.siteId}` : '#/cameras/new';
     case 'camera':

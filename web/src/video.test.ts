@@ -23,6 +23,7 @@ import {
   groupBySite,
   holdForm,
   holdPayload,
+  KNOWN_CAMERA_STATES,
   moveDay,
   outageFilterState,
   outageStatus,
@@ -76,6 +77,16 @@ describe('names', () => {
     expect(cameraStateName('rebooting', 'en')).toBe('Unknown');
     expect(stateClass('online')).toBe('cam-state st-online');
     expect(stateClass('rebooting')).toBe('cam-state st-unknown');
+  });
+
+  it('names a camera whose recorder node is down, and filters on it', () => {
+    expect(cameraStateName('recorder_down', 'vi')).toBe('Máy ghi hình mất kết nối');
+    expect(cameraStateName('recorder_down', 'en')).toBe('Recorder node down');
+    // Styled like offline (styles.css gives st-recorder_down the colours of st-offline).
+    expect(stateClass('recorder_down')).toBe('cam-state st-recorder_down');
+    expect(KNOWN_CAMERA_STATES).toContain('recorder_down');
+    expect(stateMatches({ state: 'recorder_down' }, 'recorder_down')).toBe(true);
+    expect(stateMatches({ state: 'recorder_down' }, 'unknown')).toBe(false);
   });
 
   it('picks a bilingual message in either form the server writes', () => {
@@ -376,6 +387,22 @@ describe('the camera form', () => {
       sub_url: null,
       enabled: false,
     });
+  });
+
+  it('assigns the camera to a recorder node, or back to this server', () => {
+    expect(cameraPayload({ ...filled, node: '2' }, true).body.node_id).toBe(2);
+    // A new camera on this server sends no node_id at all.
+    expect(cameraPayload(filled, true).body).not.toHaveProperty('node_id');
+    const onNode = camera(7, { node_id: 2, node_name: 'hp-node-1' });
+    const f = cameraForm(onNode, null);
+    expect(f.node).toBe('2');
+    expect(cameraPatch(cameraPayload(f, false).body, onNode)).toEqual({});
+    expect(cameraPatch(cameraPayload({ ...f, node: '3' }, false).body, onNode)).toEqual({ node_id: 3 });
+    expect(cameraPatch(cameraPayload({ ...f, node: '' }, false).body, onNode)).toEqual({ node_id: null });
+    // A camera from a server without nodes (no node_id in its answer) is on this server: nothing to send.
+    const old = camera(8);
+    expect(cameraForm(old, null).node).toBe('');
+    expect(cameraPatch(cameraPayload(cameraForm(old, null), false).body, old)).toEqual({});
   });
 });
 

@@ -25,13 +25,20 @@ export const siteKindName = (k: string, lang?: Lang) => label('siteKind', k, lan
 export const ownerName = (o: string, lang?: Lang) => label('cameraOwner', o, lang);
 export const connectionName = (c: string, lang?: Lang) => label('connection', c, lang);
 export const gapCauseName = (c: string, lang?: Lang) => label('gapCause', c, lang);
-/** trực tuyến / mất tín hiệu / suy giảm / tắt / đang kết nối; anything else reads "chưa rõ". */
+/**
+ * The camera states the console names: the server's (docs/openapi.yaml) and recorder_down, which recorder nodes
+ * (issue 16) add for a camera whose node is down or revoked. Once openapi.yaml lists it the set adds nothing.
+ */
+export const KNOWN_CAMERA_STATES: readonly string[] = [...new Set<string>([...CAMERA_STATES, 'recorder_down'])];
+const knownState = (state: string | null | undefined) => KNOWN_CAMERA_STATES.includes(state ?? '');
+
+/** trực tuyến / mất tín hiệu / suy giảm / tắt / đang kết nối / máy ghi hình mất kết nối; anything else reads "chưa rõ". */
 export function cameraStateName(state: string | null | undefined, lang?: Lang): string {
-  return (CAMERA_STATES as readonly string[]).includes(state ?? '') ? label('cameraState', state, lang) : t('cameraState.unknown', undefined, lang);
+  return knownState(state) ? label('cameraState', state, lang) : t('cameraState.unknown', undefined, lang);
 }
 /** The CSS class of a state badge (a state the console does not know is shown as unknown). */
 export function stateClass(state: string | null | undefined): string {
-  return `cam-state st-${(CAMERA_STATES as readonly string[]).includes(state ?? '') ? state : 'unknown'}`;
+  return `cam-state st-${knownState(state) ? state : 'unknown'}`;
 }
 
 /** A bilingual message as the server writes it ({vi, en}, or message_vi / message_en), in the language. */
@@ -144,7 +151,7 @@ export function groupBySite(cameras: Camera[], sites: Pick<Site, 'id' | 'name' |
 /** The state filter: "" for all, "unknown" for what the console cannot name. */
 export function stateMatches(c: Pick<Camera, 'state'>, state: string): boolean {
   if (!state) return true;
-  return ((CAMERA_STATES as readonly string[]).includes(c.state) ? c.state : 'unknown') === state;
+  return (knownState(c.state) ? c.state : 'unknown') === state;
 }
 
 // ---- one day in the unit's time zone ------------------------------------------------------------
@@ -332,6 +339,7 @@ export interface CameraForm {
   credentials: CredentialsChange;
   username: string;
   password: string;
+  node: string; // the recorder node's id, "" for this server
 }
 
 const GB = 1e9;
@@ -352,6 +360,7 @@ export function cameraForm(c: Camera | null, siteId: number | null): CameraForm 
     credentials: c ? 'keep' : 'set',
     username: '',
     password: '',
+    node: c?.node_id ? String(c.node_id) : '',
   };
 }
 
@@ -422,7 +431,10 @@ export function cameraPayload(
     enabled: f.enabled,
     retention_days: days,
     retention_bytes: Math.round(gb * GB),
+    node_id: f.node ? Number(f.node) : null,
   };
+  // A new camera on this server says nothing of nodes: a server without them knows no node_id.
+  if (creating && body.node_id === null) delete body.node_id;
   const mode = credentialsMode(f, camera);
   if (mode === 'remove') body.username = null;
   if (mode === 'set') {
@@ -444,6 +456,8 @@ export function cameraPatch(body: CameraInput, c: Camera): CameraInput {
   const out: CameraInput = {};
   const keys = ['site_id', 'name', 'owner', 'owner_name', 'connection', 'main_url', 'sub_url', 'enabled', 'retention_days', 'retention_bytes'] as const;
   for (const k of keys) if (body[k] !== undefined && body[k] !== c[k]) (out as Record<string, unknown>)[k] = body[k];
+  // A camera from a server without nodes has no node_id: this server, as the form's "" says.
+  if (body.node_id !== undefined && body.node_id !== (c.node_id ?? null)) out.node_id = body.node_id;
   if (body.username !== undefined) out.username = body.username;
   if (body.password !== undefined) out.password = body.password;
   return out;

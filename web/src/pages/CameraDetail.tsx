@@ -32,7 +32,7 @@ import {
 } from '../video';
 import { OpenOutage } from './CameraOutages';
 import { CameraPlayback } from './CameraPlayback';
-import { CameraStateBadge, RecordingDot } from './Cameras';
+import { CameraNode, CameraStateBadge, RecordingDot } from './Cameras';
 import { GrantWindow } from './SharingParts';
 
 export function CameraDetailPage({ cameraId }: { cameraId: number }) {
@@ -61,6 +61,13 @@ export function CameraDetailPage({ cameraId }: { cameraId: number }) {
     [cameraId, setData],
   );
   useLiveTopic('camera.state', onState);
+  // Assigned to another recorder node, or its node went down or came back: asked again.
+  const { reload } = load;
+  const onChanged = useCallback(
+    (e: LiveEvent) => (e.payload?.camera_id === cameraId ? void reload() : undefined),
+    [cameraId, reload],
+  );
+  useLiveTopic('camera.changed', onChanged);
 
   if (error && !camera) {
     const forbidden = error instanceof ApiError && error.status === 403;
@@ -168,6 +175,15 @@ function CameraFacts({ camera: c, write }: { camera: Camera; write: boolean }) {
         </dd>
         <dt>{t('camera.connection')}</dt>
         <dd>{connectionName(c.connection)}</dd>
+        {/* Servers before recorder nodes say nothing of them. */}
+        {c.node_id !== undefined ? (
+          <>
+            <dt>{t('camera.node')}</dt>
+            <dd>
+              <CameraNode camera={c} />
+            </dd>
+          </>
+        ) : null}
         <dt>{t('camera.mainUrl')}</dt>
         <dd class="code">{c.main_url}</dd>
         {c.sub_url ? (

@@ -1,22 +1,15 @@
 // Cameras (camera giám sát): the list grouped by site with each camera's state as the recorder
 // reports it, live; and the form that adds or changes a camera. Credentials are write-only: the form
 // says whether they are set and offers to change or remove them.
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import {
-  CAMERA_CONNECTIONS,
-  CAMERA_OWNERS,
-  CAMERA_STATES,
-  videoApi,
-  type Camera,
-  type CameraLive,
-  type Site,
-} from '../api';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { CAMERA_CONNECTIONS, CAMERA_OWNERS, videoApi, type Camera, type CameraLive, type Site } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
 import { useAction, useCustomsUnits, useLoad, useNow, usePagedList } from '../hooks';
 import { t } from '../i18n';
 import { ListPage, type Column } from '../listpage';
 import { useLiveConnected, useLiveTopic, type LiveEvent } from '../live';
+import { anyOnNodes, cameraNode, nodeChoices } from '../nodes';
 import { navigate } from '../router';
 import { canWriteCameras, useApp } from '../session';
 import { ChoiceFilter, Field, fieldError, Loading, ProblemBox, unclaimedFieldErrors } from '../ui';
@@ -32,6 +25,7 @@ import {
   formatFps,
   formatKbps,
   groupBySite,
+  KNOWN_CAMERA_STATES,
   ownerName,
   stateClass,
   stateMatches,
@@ -66,8 +60,19 @@ export function Since({ at, now, tz }: { at: string | null | undefined; now: num
   );
 }
 
-/** The rows of one site's cameras in the grouped list. */
-export function CameraRows({ cameras, now, tz }: { cameras: Camera[]; now: number; tz: string }) {
+/** The recorder node a camera is assigned to ("Máy chủ trung tâm" when none), and the standby recording it meanwhile. */
+export function CameraNode({ camera }: { camera: Pick<Camera, 'node_id' | 'node_name' | 'recording_node_id' | 'recording_node_name'> }) {
+  const { node, standby } = cameraNode(camera);
+  return (
+    <div data-testid="camera-node">
+      {node}
+      {standby ? <div class="muted small">{t('camera.recordedBy', { name: standby })}</div> : null}
+    </div>
+  );
+}
+
+/** The rows of one site's cameras in the grouped list; `showNode` adds the recorder node's column. */
+export function CameraRows({ cameras, now, tz, showNode = false }: { cameras: Camera[]; now: number; tz: string; showNode?: boolean }) {
   return (
     <>
       {cameras.map((c) => (
@@ -86,6 +91,11 @@ export function CameraRows({ cameras, now, tz }: { cameras: Camera[]; now: numbe
           <td class="center">
             <RecordingDot live={c.live} />
           </td>
+          {showNode ? (
+            <td>
+              <CameraNode camera={c} />
+            </td>
+          ) : null}
           <td>
             {ownerName(c.owner)}
             {c.owner !== 'customs' && c.owner_name ? <div class="muted small">{c.owner_name}</div> : null}
@@ -111,14 +121,27 @@ export function CamerasPage() {
   });
 
   // Live: the recorder's word on each camera (state, numbers, last error) as it changes.
-  const { setItems } = list;
+  const { setItems, reload } = list;
   const onState = useCallback((e: LiveEvent) => setItems((prev) => applyCameraState(prev, e.payload)), [setItems]);
   useLiveTopic('camera.state', onState);
+  // A camera assigned elsewhere, or a recorder node down or back: its cameras change together (one event each),
+  // and a burst is one reload.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onChanged = useCallback(() => {
+    if (pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      reload();
+    }, RELOAD_AFTER_EVENT_MS);
+  }, [reload]);
+  useEffect(() => () => (pending.current ? clearTimeout(pending.current) : undefined), []);
+  useLiveTopic('camera.changed', onChanged);
 
   const cameras = list.items;
   const matching = useMemo(() => (cameras ?? []).filter((c) => stateMatches(c, filter.state)), [cameras, filter.state]);
   const siteById = useMemo(() => new Map(sites.map((s) => [s.id, s])), [sites]);
   const write = canWriteCameras(user);
+  const showNode = useMemo(() => anyOnNodes(cameras ?? []), [cameras]);
   // The rows are CameraRows, grouped by site: the columns give the heads.
   const columns: Column<Camera>[] = [
     { head: t('camera.name') },
@@ -127,6 +150,7 @@ export function CamerasPage() {
     { head: t('camera.fps'), class: 'num' },
     { head: t('camera.kbps'), class: 'num' },
     { head: t('camera.recording') },
+    ...(showNode ? [{ head: t('camera.node') }] : []),
     { head: t('camera.owner') },
     { head: t('camera.connection') },
   ];
@@ -162,7 +186,7 @@ export function CamerasPage() {
             id="camf-state"
             label={t('camera.state')}
             value={filter.state}
-            values={CAMERA_STATES}
+            values={KNOWN_CAMERA_STATES}
             name={(s) => cameraStateName(s)}
             onChange={(v) => setFilter((f) => ({ ...f, state: v }))}
           />
@@ -184,7 +208,7 @@ export function CamerasPage() {
                   {site || g.cameras[0] ? <span class="muted small"> — {unitNameIn(site ?? g.cameras[0])}</span> : null}
                 </th>
               </tr>
-              <CameraRows cameras={g.cameras} now={now} tz={unitTimeZone(units, g.unitId)} />
+              <CameraRows cameras={g.cameras} now={now} tz={unitTimeZone(units, g.unitId)} showNode={showNode} />
             </tbody>
           );
         })
@@ -194,6 +218,7 @@ export function CamerasPage() {
 }
 
 const NO_SITES: Site[] = [];
+const RELOAD_AFTER_EVENT_MS = 300;
 
 // ---- the form -----------------------------------------------------------------------------------
 
@@ -217,6 +242,7 @@ const CLAIMED = [
   'enabled',
   'retention_days',
   'retention_bytes',
+  'node_id',
 ];
 
 function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: number | null }) {
@@ -227,6 +253,14 @@ function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: num
   const save = useAction();
   const busy = !!save.busy;
   const error = save.error ?? sitesLoad.error;
+  // The recorder nodes to choose from. Without any (SQLite, none registered, no answer) there is nothing to choose:
+  // the field stays away and the camera stays where it is.
+  const nodeList = useLoad((signal) => videoApi.recorderNodes(signal).catch(() => null), []).data;
+  const currentNode = camera?.node_id ?? null;
+  const nodeOptions =
+    nodeList && nodeList.store !== 'sqlite' && (nodeList.items.some((n) => n.state !== 'revoked') || currentNode !== null)
+      ? nodeChoices(nodeList.items, currentNode, camera?.node_name)
+      : null;
 
   // A single site needs no choosing.
   useEffect(() => {
@@ -321,7 +355,21 @@ function CameraFormView({ camera, siteId }: { camera: Camera | null; siteId: num
               </select>
             )}
           </Field>
+          {nodeOptions ? (
+            <Field id="camf-node" label={t('camera.node')} error={fe('node_id')} hint={t('camera.nodeHint')}>
+              {(a) => (
+                <select {...a} value={form.node} onChange={(e) => set('node', e.currentTarget.value)}>
+                  {nodeOptions.map((o) => (
+                    <option key={o.value} value={o.value} disabled={o.disabled}>
+                      {o.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : null}
         </div>
+        {!nodeOptions && fe('node_id') ? <p class="alert alert-error">{fe('node_id')}</p> : null}
         <Field id="camf-main" label={t('camera.mainUrl')} error={fe('main_url')} hint={t('camera.urlHint')}>
           {(a) => (
             <input

@@ -1,20 +1,22 @@
 // Sites (địa điểm giám sát): the border gates, ports, yards and premises that cameras watch, each
 // managed by a customs unit. Camera administrators add, change and remove them; everyone who may see
 // cameras sees the list.
-import { useMemo, useState } from 'preact/hooks';
+import { useContext, useMemo, useState } from 'preact/hooks';
 import { SITE_KINDS, videoApi, wholeList, type Site, type Unit } from '../api';
 import { unitNameIn } from '../cases';
 import { useAction, useCustomsUnits, useLoad, usePagedList } from '../hooks';
 import { t } from '../i18n';
 import { ListPage } from '../listpage';
 import { navigate } from '../router';
-import { canWriteCameras, roleUnit, useApp } from '../session';
+import { AppContext, canWriteCameras, roleUnit, useApp } from '../session';
 import { buildTree, flatten } from '../tree';
 import { ChoiceFilter, Field, fieldError, FormButtons, Loading, Notice, ProblemBox, unclaimedFieldErrors, unitOptions } from '../ui';
 import { siteForm, siteKindName, sitePatch, sitePayload, type SiteForm } from '../video';
 
-/** The two lists of the video pages, as tabs. */
-export function VideoTabs({ current }: { current: 'cameras' | 'sites' | 'outages' }) {
+/** The lists of the video pages, as tabs. */
+export function VideoTabs({ current }: { current: 'cameras' | 'sites' | 'outages' | 'nodes' }) {
+  // The recorder nodes are the camera administrators' (the server answers 403 to others).
+  const user = useContext(AppContext)?.user;
   return (
     <nav class="tabs" aria-label={t('video.tabs')}>
       <a class="btn" href="#/cameras" aria-current={current === 'cameras' ? 'page' : undefined}>
@@ -26,6 +28,11 @@ export function VideoTabs({ current }: { current: 'cameras' | 'sites' | 'outages
       <a class="btn" href="#/camera-outages" aria-current={current === 'outages' ? 'page' : undefined}>
         {t('video.tabOutages')}
       </a>
+      {user && canWriteCameras(user) ? (
+        <a class="btn" href="#/recorder-nodes" aria-current={current === 'nodes' ? 'page' : undefined}>
+          {t('video.tabNodes')}
+        </a>
+      ) : null}
     </nav>
   );
 }
