@@ -124,6 +124,7 @@ std::shared_ptr<http::Router> make_router(Services& s) {
   add_map_routes(*r, s);  // before the video routes: /sites/summary is not /sites/{id}
   add_sharing_routes(*r, s);
   add_video_routes(*r, s);
+  add_recorder_node_routes(*r, s);
   add_evidence_routes(*r, s);
   add_wall_routes(*r, s);
   add_ws_routes(*r, s);

@@ -22,6 +22,7 @@ void add_ops_routes(http::Router& r, Services& s);
 void add_ws_routes(http::Router& r, Services& s);
 void add_case_routes(http::Router& r, Services& s);
 void add_video_routes(http::Router& r, Services& s);
+void add_recorder_node_routes(http::Router& r, Services& s);
 void add_wall_routes(http::Router& r, Services& s);
 void add_live_routes(http::Router& r, Services& s);
 void add_map_routes(http::Router& r, Services& s);

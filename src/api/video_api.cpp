@@ -8,6 +8,8 @@
 #include <set>
 
 #include "api/routes.h"
+#include "store/work.h"
+#include "video/nodes.h"
 #include "video/catalog.h"
 #include "video/evidence.h"
 #include "video/playback.h"
@@ -50,7 +52,7 @@ video::SiteInput parse_site(const std::string& text, bool create) {
 video::CameraInput parse_camera(const std::string& text, bool create) {
   auto b = core::JsonBody::parse(text, {"site_id", "name", "owner", "owner_name", "connection", "main_url", "sub_url", "username",
                                         "password", "enabled", "retention_days", "retention_bytes", "record_sub",
-                                        "sub_retention_days"});
+                                        "sub_retention_days", "node_id"});
   Need need = create ? Need::required : Need::optional;
   video::CameraInput in;
   in.site_id = b.integer("site_id", need);
@@ -65,6 +67,7 @@ video::CameraInput parse_camera(const std::string& text, bool create) {
   in.retention_bytes = b.integer("retention_bytes", Need::optional);
   in.record_sub = b.boolean("record_sub", Need::optional);
   in.sub_retention_days = b.integer("sub_retention_days", Need::optional);
+  in.node_id = b.nullable_integer("node_id");
   // Credentials come as a pair; null username removes them. They are sealed before they are stored.
   const auto* user = b.raw("username");
   if (user && user->is_null()) {
@@ -92,16 +95,25 @@ void require_site_write(http::Context& ctx, Services& s, int64_t site_id) {
 }
 
 json site_json(Services& s, const video::Site& site) { return with_names(s, video::to_json(site)); }
-json camera_json(Services& s, const video::Camera& c) {
+// `states`: the states of the cameras recorded by nodes, when a list has them already (Nodes::statuses).
+json camera_json(Services& s, const video::Camera& c, const std::map<int64_t, video::CameraStatus>* states = nullptr) {
   json j = video::to_json(c);
-  if (auto st = s.recorder.status(c.id)) j.update(video::to_json(*st));
+  std::optional<video::CameraStatus> st;
+  if (!c.recording_node_id) st = s.recorder.status(c.id);
+  else if (!states) st = s.nodes.status(c);
+  else if (auto it = states->find(c.id); it != states->end()) st = it->second;
+  if (st) j.update(video::to_json(*st));
+  for (auto [field, id] : {std::pair{"node_name", c.node_id}, {"recording_node_name", c.recording_node_id}})
+    if (id)
+      if (auto n = s.nodes.get(*id)) j[field] = n->name;
   return with_names(s, j);
 }
 
 // A camera as the caller may see it. Seen only through a data-sharing grant (Art. 16.3): its name, place and
 // state, and the grant's window — not its addresses, credentials or retention.
-json camera_json(http::Context& ctx, Services& s, const video::Camera& c) {
-  json j = camera_json(s, c);
+json camera_json(http::Context& ctx, Services& s, const video::Camera& c,
+                 const std::map<int64_t, video::CameraStatus>* states = nullptr) {
+  json j = camera_json(s, c, states);
   auto grant = auth::via_grant(ctx.principal(), Action::camera_read, auth::Target::of_camera(c.unit_id, c.id), *ctx.scope);
   if (!grant) return j;
   json shown = json::object();
@@ -231,10 +243,12 @@ http::Response list_cameras(http::Context& ctx, Services& s) {
     q.after = std::tuple{k[0].get<std::string>(), k[1].get<std::string>(), k[2].get<int64_t>()};
   }
   auto cameras = s.catalog.cameras(q);
+  auto states = s.nodes.statuses(cameras);
   json items = json::array();
   std::set<int64_t> listed;
   for (const auto& c : cameras)
-    if (ctx.may(Action::camera_read, auth::Target::of_camera(c.unit_id, c.id))) items.push_back(camera_json(ctx, s, c)), listed.insert(c.id);
+    if (ctx.may(Action::camera_read, auth::Target::of_camera(c.unit_id, c.id)))
+      items.push_back(camera_json(ctx, s, c, &states)), listed.insert(c.id);
   // Art. 16.3: the cameras a grant gives, on the first page.
   if (!pg.after)
     for (const auto& g : ctx.principal().data_grants)
@@ -252,7 +266,11 @@ http::Response list_cameras(http::Context& ctx, Services& s) {
 http::Response create_camera(http::Context& ctx, Services& s) {
   auto in = parse_camera(ctx.req.body, true);
   require_site_write(ctx, s, *in.site_id);
-  auto c = s.catalog.create_camera(in, ctx.actor());
+  auto c = store::Work::run(s.db, [&](store::Work&) {
+    auto created = s.catalog.create_camera(in, ctx.actor());
+    if (in.node_id) s.nodes.assign(created.id, *in.node_id, ctx.actor());
+    return *s.catalog.camera(created.id);
+  });
   s.recorder.sync(c.id);
   return http::Response::json(201, camera_json(s, c));
 }
@@ -266,7 +284,11 @@ http::Response update_camera(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
   ctx.require(Action::camera_write, {c.unit_id});
   if (in.site_id) require_site_write(ctx, s, *in.site_id);
-  c = s.catalog.update_camera(c.id, in, ctx.actor());
+  c = store::Work::run(s.db, [&](store::Work&) {
+    s.catalog.update_camera(c.id, in, ctx.actor());
+    if (in.node_id) s.nodes.assign(c.id, *in.node_id, ctx.actor());
+    return *s.catalog.camera(c.id);
+  });
   s.recorder.sync(c.id);
   return http::Response::json(200, camera_json(s, c));
 }

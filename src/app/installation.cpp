@@ -70,7 +70,7 @@ Installation::Installation(core::Config cfg)
       signing(config.data_dir / "signing.key"),
       checkpoints(*db, clock, audit, signing,
                   {config.audit.checkpoint_entries, int64_t{config.audit.checkpoint_minutes} * 60'000}),
-      catalog(*db, clock, units, secrets, audit),
+      catalog(*db, clock, units, secrets, audit, &bus),
       recorder(*db, clock, catalog, alerts, bus, config.data_dir / "video", recorder_options(config.recorder)),
       relationships(*db, clock, audit, units),
       grants(*db, clock, audit, bus, inbox),
@@ -317,6 +317,11 @@ int serve(Installation& inst, std::ostream& out) {
         core::log_error(std::string("duty watch check failed: ") + e.what());
       }
       try {
+        if (inst.db->leads("recorders")) inst.nodes.check();
+      } catch (const std::exception& e) {
+        core::log_error(std::string("recorder nodes check failed: ") + e.what());
+      }
+      try {
         if (lead) inst.escalation.check(inst.clock.now_ms());
       } catch (const std::exception& e) {
         core::log_error(std::string("case escalation check failed: ") + e.what());
@@ -338,6 +343,10 @@ int serve(Installation& inst, std::ostream& out) {
       core::log_error(std::string("camera health to duty log: ") + e.what());
     }
   });
+  // A camera changed on another server (or given to a node, or taken back) is started or stopped here too.
+  uint64_t camera_changes = inst.bus.subscribe([&inst](const events::Event& e) {
+    if (e.topic == "camera.changed") inst.recorder.request_sync(e.payload.value("camera_id", int64_t{0}));
+  });
   if (inst.config.recorder.enabled) inst.recorder.start();
   else core::log_json({{"event", "recorder.disabled"}, {"reason", "[recorder] enabled = false: another server records"}});
   inst.exports.start();
@@ -356,6 +365,7 @@ int serve(Installation& inst, std::ostream& out) {
     metrics_thread.join();
   }
   inst.exports.stop();
+  inst.bus.unsubscribe(camera_changes);
   inst.recorder.stop();
   watchman.join();
   inst.refusals.flush(true);

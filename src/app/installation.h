@@ -119,6 +119,10 @@ void stop_within(std::chrono::milliseconds limit);
 // a port it cannot bind is a warning, not a failed start).
 int serve(Installation& inst, std::ostream& out);
 
+// Runs this process as recorder node [node] name (`watchfloor recorder`) until SIGINT/SIGTERM, or until the node is
+// revoked or given a new key (exit status 3). Needs the cluster's PostgreSQL store.
+int serve_node(Installation& inst, std::ostream& out);
+
 // Creates the demo installation (2017 organisation, demo users with random passwords) unless it
 // exists; writes DATA/demo-logins.json and returns its content.
 nlohmann::json ensure_demo(Installation& inst);

@@ -85,6 +85,9 @@ int main(int argc, char** argv) {
   demo->add_flag("--create-only", demo_create_only, "create (if absent) the demo installation and exit without serving")
       ->excludes(demo->get_option("--camsim"));
 
+  auto* recorder = cli.add_subcommand("recorder", "run this machine as a recorder node of a cluster ([node] in --config)");
+  Where recorder_w;
+  recorder_w.add_to(recorder, false);
   auto* migrate = cli.add_subcommand("migrate", "apply database migrations and exit");
   migrate_w.add_to(migrate, false);
 
@@ -199,6 +202,7 @@ int main(int argc, char** argv) {
       if (demo_create_only) return 0;
       return app::serve(*inst, std::cout);
     }
+    if (*recorder) return app::serve_node(*recorder_w.open(), std::cout);
     if (*migrate) {
       auto inst = migrate_w.open();  // opening applies the migrations
       std::cout << "watchfloor: schema version " << store::schema_version(*inst->db) << "\n";

@@ -56,7 +56,7 @@ Config load_config(const std::filesystem::path& file) {
     throw std::runtime_error(fmt::format("config: {}: {}", file.string(), e.description()));
   }
   Config c;
-  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store", "audit", "evidence"});
+  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store", "audit", "evidence", "sharing", "node"});
   read(root, "", "data_dir", c.data_dir);
   if (c.data_dir.is_relative() && root.get("data_dir"))
     c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
@@ -140,6 +140,17 @@ Config load_config(const std::filesystem::path& file) {
       throw std::runtime_error("config: recorder timings must be at least 1 s and floor_percent at most 50");
     if (v.scrub_mb_per_s < 0 || v.scrub_mb_per_s > 1000)
       throw std::runtime_error("config: recorder.scrub_mb_per_s must be between 0 (off) and 1000");
+  }
+  if (const auto* s = root.get_as<toml::table>("node")) {
+    reject_unknown(*s, "node.", {"name", "key", "listen", "tls_cert", "tls_key"});
+    auto& v = c.node;
+    read(*s, "node.", "name", v.name);
+    read(*s, "node.", "key", v.key);
+    read(*s, "node.", "listen", v.listen);
+    read(*s, "node.", "tls_cert", v.tls_cert);
+    read(*s, "node.", "tls_key", v.tls_key);
+    if (v.tls_cert.empty() != v.tls_key.empty())
+      throw std::runtime_error("config: node.tls_cert and node.tls_key go together");
   }
   if (const auto* s = root.get_as<toml::table>("store")) {
     reject_unknown(*s, "store.", {"url", "readers"});

@@ -97,6 +97,14 @@ struct EvidenceConfig {
   std::string x264_preset = "veryfast";  // the watermarked clip's encoder preset
 };
 
+// This process as a recorder node (`watchfloor recorder`, video/nodes.h): the name and key the administrator
+// registered it with, and where it serves the API servers (HTTPS when both TLS files are set).
+struct NodeConfig {
+  std::string name, key;
+  std::string listen = "0.0.0.0:8443";
+  std::string tls_cert, tls_key;
+};
+
 struct Config {
   std::filesystem::path data_dir = "./var";
   EvidenceConfig evidence;
@@ -106,6 +114,7 @@ struct Config {
   ServerConfig server;
   SecurityConfig security;
   RecorderConfig recorder;
+  NodeConfig node;
 };
 
 // Reads a TOML file. Unknown keys and wrong types are errors (std::runtime_error naming the key),

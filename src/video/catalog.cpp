@@ -483,6 +483,7 @@ Camera Catalog::create_camera(const CameraInput& in, const audit::Actor& by) {
     auto c = create_camera(in);
     // The audit entry says that credentials were set, never what they are.
     audit_.append(by.event("camera.create", "camera", std::to_string(c.id), c.unit_id, to_json(c)));
+    changed(c);
     return c;
   });
 }
@@ -502,6 +503,7 @@ Camera Catalog::update_camera(int64_t id, const CameraInput& in, const audit::Ac
       details["credentials_host"] = c.credentials_host ? nlohmann::json(*c.credentials_host) : nlohmann::json();
     }
     audit_.append(by.event("camera.update", "camera", std::to_string(c.id), c.unit_id, details));
+    changed(c);
     return c;
   });
 }
@@ -511,7 +513,15 @@ void Catalog::remove_camera(int64_t id, const audit::Actor& by) {
     auto c = camera(id);
     remove_camera(id);
     audit_.append(by.event("camera.delete", "camera", std::to_string(id), c->unit_id, to_json(*c)));
+    changed(*c);
   });
+}
+
+void Catalog::changed(const Camera& c) {
+  if (bus_)
+    bus_->publish_on_commit({.topic = "camera.changed", .unit_id = c.unit_id, .read_action = auth::Action::camera_read,
+                             .payload = {{"camera_id", c.id}}},
+                            "camera:" + std::to_string(c.id));
 }
 
 void Catalog::used(const Camera& c, const std::string& action, const nlohmann::json& details, const audit::Actor& by) {

@@ -15,6 +15,7 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/secret_box.h"
+#include "events/bus.h"
 #include "org/units.h"
 #include "store/db.h"
 
@@ -64,6 +65,8 @@ struct CameraInput {
   std::optional<int64_t> sub_retention_days;
   // Present: set (username and password); present and null: remove.
   std::optional<std::optional<std::pair<std::string, std::string>>> credentials;
+  // The recorder node to record it (Nodes::assign, not the catalog); present and null: the API server's own.
+  std::optional<std::optional<int64_t>> node_id;
 };
 
 struct Credentials {
@@ -81,8 +84,11 @@ struct Outage {
 
 class Catalog {
  public:
-  Catalog(store::Db& db, const core::Clock& clock, org::Units& units, const core::SecretBox& secrets, audit::AuditLog& audit)
-      : db_(db), clock_(clock), units_(units), secrets_(secrets), audit_(audit) {}
+  // `bus`: where a change to a camera is announced ("camera.changed"), so that whichever process records it (this
+  // server, another, a recorder node) starts, restarts or stops it.
+  Catalog(store::Db& db, const core::Clock& clock, org::Units& units, const core::SecretBox& secrets, audit::AuditLog& audit,
+          events::Bus* bus = nullptr)
+      : db_(db), clock_(clock), units_(units), secrets_(secrets), audit_(audit), bus_(bus) {}
 
   std::vector<Site> sites(std::optional<int64_t> unit_id);
   std::optional<Site> site(int64_t id);
@@ -123,6 +129,7 @@ class Catalog {
   org::Units& units() { return units_; }
 
  private:
+  void changed(const Camera& c);
   Site create_site(const SiteInput& in);
   Site update_site(int64_t id, const SiteInput& in);
   void remove_site(int64_t id);
@@ -136,6 +143,7 @@ class Catalog {
   org::Units& units_;
   const core::SecretBox& secrets_;
   audit::AuditLog& audit_;
+  events::Bus* bus_;
 };
 
 // An RTSP address without credentials in it: rtsp:// or rtsps://, a host, at most 1000 characters,

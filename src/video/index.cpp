@@ -59,19 +59,21 @@ std::string boot_id() {
 void Index::open() {
   // The default sample directory and its identity file (formats.md §1, invariant 13). The file is
   // written before the row that names its uuid, so a failure between the two is retried next start.
-  auto dir_path = root_ / "default";
+  auto dir_path = own_dir();
   auto ident_path = dir_path / ".watchfloor-dir";
-  auto dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
+  auto dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = ?", {label_});
   Status s = make_dirs(fs_, dir_path);
   if (s.ok() && !dir) {
     std::string uuid = core::random_token(16);
     s = write_durably(fs_, ident_path,
-                      nlohmann::json{{"format", 1}, {"dir_uuid", uuid}, {"label", "default"}}.dump() + "\n");
+                      nlohmann::json{{"format", 1}, {"dir_uuid", uuid}, {"label", label_}}.dump() + "\n");
     if (s.ok()) {
-      db_.exec("INSERT INTO sample_dirs(label, path, uuid) VALUES ('default', ?, ?)", {dir_path.string(), uuid});
-      dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = 'default'");
+      db_.exec("INSERT INTO sample_dirs(label, path, uuid, node_id) VALUES (?, ?, ?, ?)",
+               {label_, dir_path.string(), uuid, store::opt(node_id_)});
+      dir = db_.query_one("SELECT id, uuid, path FROM sample_dirs WHERE label = ?", {label_});
     }
   }
+  if (dir) dir_id_ = dir->i64("id");
   bool ok = false;
   if (s.ok()) {
     std::string text;
@@ -97,14 +99,16 @@ void Index::open() {
   int64_t now = clock_.now_ms();
   std::string boot = boot_id();
   db_.transaction([&] {
-    if (auto prev = db_.query_one(
-            "SELECT id, alive_ms, boot_id FROM recorder_opens WHERE ended_ms IS NULL ORDER BY id DESC LIMIT 1")) {
+    if (auto prev = db_.query_one("SELECT id, alive_ms, boot_id FROM recorder_opens WHERE ended_ms IS NULL "
+                                  "AND sample_dir_id = ? ORDER BY id DESC LIMIT 1",
+                                  {dir_id_})) {
       crashed_alive_ms_ = prev->i64("alive_ms");
-      db_.exec("UPDATE recorder_opens SET end_kind = ? WHERE ended_ms IS NULL",
-               {std::string(prev->str("boot_id") == boot ? "crash" : "power_loss")});
-      db_.exec("UPDATE recorder_opens SET ended_ms = alive_ms WHERE ended_ms IS NULL");
+      db_.exec("UPDATE recorder_opens SET end_kind = ? WHERE ended_ms IS NULL AND sample_dir_id = ?",
+               {std::string(prev->str("boot_id") == boot ? "crash" : "power_loss"), dir_id_});
+      db_.exec("UPDATE recorder_opens SET ended_ms = alive_ms WHERE ended_ms IS NULL AND sample_dir_id = ?", {dir_id_});
     }
-    db_.exec("INSERT INTO recorder_opens(boot_id, started_ms, alive_ms) VALUES (?, ?, ?)", {boot, now, now});
+    db_.exec("INSERT INTO recorder_opens(boot_id, started_ms, alive_ms, sample_dir_id) VALUES (?, ?, ?, ?)",
+             {boot, now, now, dir_id_});
     open_id_ = db_.last_insert_id();
   });
 }
@@ -154,12 +158,29 @@ StreamRow Index::stream(int64_t camera_id, const std::string& kind) {
   // The recorder's ingest and a request for the recordings may both come first: the second insert is a no-op,
   // never a UNIQUE error (which, in the ingest's thread, ended the process).
   db_.exec(
-      "INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = 'default' "
+      "INSERT INTO streams(camera_id, kind, sample_dir_id) SELECT ?, ?, id FROM sample_dirs WHERE label = ? "
       "ON CONFLICT(camera_id, kind) DO NOTHING",
-      {camera_id, kind});
+      {camera_id, kind, label_});
   auto r = db_.query_one(q, {camera_id, kind});
   if (!r) throw core::Problem(503, "recorder-not-open", "The recorder has not started", "Bộ ghi hình chưa khởi động");
   return stream_from_row(*r);
+}
+
+StreamRow Index::stream_to_record(int64_t camera_id, const std::string& kind) {
+  StreamRow s = stream(camera_id, kind);
+  if (s.sample_dir_id == dir_id_ || !dir_id_) return s;
+  db_.transaction([&] {
+    auto r = db_.query_one(fmt::format("SELECT {} FROM streams WHERE id = ?", kStreamColumns), {s.id});
+    s = stream_from_row(*r);
+    if (s.sample_dir_id == dir_id_) return;
+    // The other recorder may be finishing seq next_seq: this one starts after it, so both commit.
+    db_.exec("UPDATE streams SET sample_dir_id = ?, next_seq = next_seq + 1 WHERE id = ?", {dir_id_, s.id});
+    db_.exec("UPDATE runs SET end_reason = 'moved' WHERE stream_id = ? AND end_reason IS NULL", {s.id});
+    if (auto last = last_end_90k(s.id)) open_gap(s.id, *last, "recorder_down");
+    s.sample_dir_id = dir_id_;
+    s.next_seq += 1;
+  });
+  return s;
 }
 
 std::vector<StreamRow> Index::streams() {

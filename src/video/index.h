@@ -51,14 +51,22 @@ struct RunRow {
 
 class Index {
  public:
-  Index(store::Db& db, const core::Clock& clock, std::filesystem::path video_root, Fs& fs = posix_fs())
-      : db_(db), clock_(clock), root_(std::move(video_root)), fs_(fs) {}
+  // `label` names this recorder's sample directory (video_root/label): "default" for an API server's own
+  // recorder, "node-NAME" for a recorder node (`node_id`), whose directory row names the node.
+  Index(store::Db& db, const core::Clock& clock, std::filesystem::path video_root, Fs& fs = posix_fs(),
+        std::string label = "default", std::optional<int64_t> node_id = std::nullopt)
+      : db_(db), clock_(clock), root_(std::move(video_root)), fs_(fs), label_(std::move(label)), node_id_(node_id) {}
   ~Index();
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
 
-  // The default sample directory (created with its identity file on first use) and a new open.
-  // Earlier opens that never ended are marked crashed (or power_loss after a reboot).
+  // Makes this the index of recorder node `node_id`, whose directory is labelled `label` (before open()).
+  void set_dir(std::string label, std::optional<int64_t> node_id) {
+    label_ = std::move(label);
+    node_id_ = node_id;
+  }
+  // This recorder's sample directory (created with its identity file on first use) and a new open.
+  // Earlier opens of the directory that never ended are marked crashed (or power_loss after a reboot).
   void open();
   // Sets ended_ms on this open (an orderly shutdown).
   void close();
@@ -73,7 +81,13 @@ class Index {
   std::filesystem::path stream_dir(const StreamRow& s);
   std::filesystem::path segment_path(const StreamRow& s, int64_t seq);
 
-  StreamRow stream(int64_t camera_id, const std::string& kind);  // created on first use
+  StreamRow stream(int64_t camera_id, const std::string& kind);  // created on first use (in this directory)
+  // The stream this recorder is to record into: when another recorder recorded it last (a camera moved to this
+  // node, or taken over while its node is down), it moves here. The seq that recorder may still be writing is
+  // skipped, its open run ends ("moved"), and the time until this recorder's first segment is a gap.
+  StreamRow stream_to_record(int64_t camera_id, const std::string& kind);
+  // This recorder's sample directory (its row's id, once open()).
+  int64_t dir_id() const { return dir_id_; }
   std::vector<StreamRow> streams();
   std::optional<StreamRow> stream_by_id(int64_t id);
 
@@ -105,8 +119,8 @@ class Index {
   std::vector<GapRow> gaps(int64_t stream_id, int64_t from_90k, int64_t to_90k);
 
   store::Db& db() { return db_; }
-  // The default sample directory (no database access: safe inside a metrics gauge).
-  std::filesystem::path default_dir() const { return root_ / "default"; }
+  // This recorder's sample directory (no database access: safe inside a metrics gauge).
+  std::filesystem::path own_dir() const { return root_ / label_; }
 
  private:
   store::Db& db_;
@@ -117,6 +131,9 @@ class Index {
   Fs& fs_;
   std::unique_ptr<File> lock_;
   bool dir_online_ = false;
+  std::string label_;
+  std::optional<int64_t> node_id_;
+  int64_t dir_id_ = 0;
 };
 
 SegmentRow segment_from_row(const store::Row& r);

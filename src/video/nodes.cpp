@@ -245,7 +245,9 @@ void Nodes::assign(int64_t camera_id, std::optional<int64_t> node_id, const audi
     audit_.append(actor.event("camera.assign", "camera", std::to_string(camera_id), cam->unit_id,
                               {{"node_id", node_id ? json(*node_id) : json()},
                                {"previous_node_id", cam->node_id ? json(*cam->node_id) : json()}}));
-    bus_.publish_on_commit("camera.changed", cam->unit_id, auth::Action::camera_read, {{"camera_id", camera_id}});
+    bus_.publish_on_commit({.topic = "camera.changed", .unit_id = cam->unit_id, .read_action = auth::Action::camera_read,
+                            .payload = {{"camera_id", camera_id}}},
+                           fmt::format("camera:{}", camera_id));
   });
 }
 
@@ -265,9 +267,11 @@ std::optional<Node> Nodes::sign_in(const std::string& name, const std::string& k
   return get(r->i64("id"));
 }
 
-void Nodes::heartbeat(int64_t node_id, const Heartbeat& hb) {
+bool Nodes::heartbeat(int64_t node_id, const std::string& key, const Heartbeat& hb) {
   int64_t now = clock_.now_ms();
-  store::Work::run(db_, [&](store::Work&) {
+  return store::Work::run(db_, [&](store::Work&) {
+    auto r = db_.query_one("SELECT key_sealed, revoked_at FROM recorder_nodes WHERE id = ?", {node_id});
+    if (!r || !r->is_null("revoked_at") || !core::secrets_equal(key, secrets_.open(r->str("key_sealed")))) return false;
     db_.exec("UPDATE recorder_nodes SET last_seen_ms = ?, disk_total = ?, disk_free = ?, sample_dirs = ?, version = ? "
              "WHERE id = ?",
              {now, hb.disk_total_bytes, hb.disk_free_bytes, json(hb.sample_dirs).dump(), hb.version, node_id});
@@ -277,6 +281,7 @@ void Nodes::heartbeat(int64_t node_id, const Heartbeat& hb) {
                "ON CONFLICT(camera_id) DO UPDATE SET node_id = excluded.node_id, status = excluded.status, "
                "updated_ms = excluded.updated_ms",
                {node_id, to_json(st).dump(), now, camera_id});
+    return true;
   });
 }
 
@@ -327,7 +332,11 @@ std::map<int64_t, CameraStatus> Nodes::statuses(const std::vector<Camera>& cams)
   for (auto& n : list())
     if (on_nodes.count(n.id)) nodes.emplace(n.id, std::move(n));
   std::map<int64_t, std::pair<int64_t, json>> told;  // camera -> (node, status)
-  for (const auto& r : db_.query("SELECT camera_id, node_id, status FROM camera_states")) try {
+  std::string sql = "SELECT camera_id, node_id, status FROM camera_states WHERE camera_id IN (";
+  std::vector<store::Value> params;
+  for (const auto& c : cams)
+    if (c.recording_node_id) sql += params.empty() ? "?" : ",?", params.push_back(c.id);
+  for (const auto& r : db_.query(sql + ")", params)) try {
       told[r.i64("camera_id")] = {r.i64("node_id"), json::parse(r.str("status"))};
     } catch (const std::exception&) {
     }

@@ -112,7 +112,7 @@ Recorder::Recorder(store::Db& db, const core::Clock& clock, Catalog& catalog, ev
       root_(std::move(video_root)),
       opt_(opt),
       fs_(fs) {
-  index_ = std::make_unique<Index>(db_, clock_, root_, fs_);
+  index_ = std::make_unique<Index>(db_, clock_, root_, fs_, opt_.dir_label, opt_.node_id);
   retention_ = std::make_unique<Retention>(*index_, clock_, opt_.floor_percent, Retention::SpaceFn{}, fs_);
   scrubber_ = std::make_unique<Scrubber>(*index_, clock_, opt_.scrub, fs_);
 }
@@ -131,7 +131,7 @@ void Recorder::start() {
                                  {"admin", "camera_admin"}, {{"problems", recovery_.problems}}));
   }
   if (!index_->dir_online()) {
-    alerts_.raise(recorder_alert(db_, "video.dir_offline", "dir:default",
+    alerts_.raise(recorder_alert(db_, "video.dir_offline", dir_subject(),
                                  "Thư mục lưu video không đúng hoặc đang bị máy khác dùng: không ghi hình",
                                  "The video directory is not ours or is in use elsewhere: not recording"));
   }
@@ -180,6 +180,7 @@ void Recorder::sync() {
   std::lock_guard serial(sync_mu_);
   if (!started_ || stopping_) return;
   auto cams = catalog_.cameras(std::nullopt, std::nullopt);
+  std::erase_if(cams, [&](const Camera& c) { return c.recording_node_id != opt_.node_id; });
   std::set<int64_t> listed;
   for (const auto& c : cams) listed.insert(c.id);
   std::vector<int64_t> gone;
@@ -201,8 +202,18 @@ void Recorder::sync(int64_t camera_id) {
   apply(camera_id, catalog_.camera(camera_id));
 }
 
-// With sync_mu_ held: brings one camera's ingest in line with `c` (nullopt: the camera is gone).
+void Recorder::request_sync(int64_t camera_id) {
+  {
+    std::lock_guard lock(health_mu_);
+    pending_sync_.insert(camera_id);
+  }
+  health_cv_.notify_all();
+}
+
+// With sync_mu_ held: brings one camera's ingest in line with `c` (nullopt: the camera is gone, or another
+// recorder records it).
 void Recorder::apply(int64_t camera_id, const std::optional<Camera>& c) {
+  if (c && c->recording_node_id != opt_.node_id) return apply(camera_id, std::nullopt);
   bool wanted = c && c->enabled && index_->dir_online();
   bool restart = false;
   {
@@ -415,7 +426,7 @@ void Recorder::run_worker(Worker& w) {
   // answer: an exception must never leave a worker's thread, which would end the process.
   while ((w.kind == "main" || w.cam.record_sub) && !writer && !w.stop) {
     try {
-      writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream(w.cam.id, w.kind), opt_.writer, fs_);
+      writer = std::make_unique<StreamWriter>(*index_, clock_, index_->stream_to_record(w.cam.id, w.kind), opt_.writer, fs_);
       writer->publish_open(w.open);
     } catch (const std::exception& e) {
       core::log_error(fmt::format("video: camera {}: cannot open its stream's index: {}", w.cam.id, e.what()));
@@ -691,6 +702,12 @@ void Recorder::health_loop() {
   int64_t last_heartbeat = 0, last_retention = 0;
   while (!stopping_) {
     try {
+      std::set<int64_t> changed;
+      {
+        std::lock_guard lock(health_mu_);
+        changed.swap(pending_sync_);
+      }
+      for (int64_t id : changed) sync(id);
       check_health();
       int64_t now = clock_.now_ms();
       scrub();
@@ -703,17 +720,17 @@ void Recorder::health_loop() {
         bool was_full = retention_->held_full();
         auto r = retention_->run();
         if (r.held_full && !was_full) {
-          alerts_.raise(recorder_alert(db_, "video.disk_held_full", "dir:default",
+          alerts_.raise(recorder_alert(db_, "video.disk_held_full", dir_subject(),
                                        "Ổ lưu video chỉ còn dữ liệu đang giữ làm chứng cứ: đã dừng ghi hình",
                                        "The video disk holds only evidence under hold: recording stopped",
                                        {"admin", "camera_admin", "duty_officer", "shift_leader"},
                                        {{"held_bytes", r.held_bytes}, {"free_bytes", r.disk.free}}));
         } else if (!r.held_full && was_full) {
-          alerts_.resolve("video.disk_held_full", "dir:default");
+          alerts_.resolve("video.disk_held_full", dir_subject());
         }
         if (r.held_warning) {  // raised once while it lasts (Alerts::raise keeps one open per subject)
           auto a = recorder_alert(
-              db_, "video.disk_held_warning", "dir:default",
+              db_, "video.disk_held_warning", dir_subject(),
               fmt::format("Dữ liệu đang giữ làm chứng cứ đã chiếm {:.0f} % ổ lưu video: cần hủy lưu giữ dữ liệu không còn cần hoặc mở rộng ổ lưu",
                           100.0 * double(r.held_bytes) / double(r.disk.total)),
               fmt::format("Held evidence fills {:.0f} % of the video disk: cancel the holds no longer needed or add space",
@@ -722,14 +739,15 @@ void Recorder::health_loop() {
           a.severity = "warning";
           alerts_.raise(std::move(a));
         } else {
-          alerts_.resolve("video.disk_held_warning", "dir:default");
+          alerts_.resolve("video.disk_held_warning", dir_subject());
         }
       }
     } catch (const std::exception& e) {
       core::log_error(std::string("video health: ") + e.what());
     }
     std::unique_lock lock(health_mu_);
-    health_cv_.wait_for(lock, std::chrono::milliseconds(opt_.health_interval_ms), [&] { return stopping_.load(); });
+    health_cv_.wait_for(lock, std::chrono::milliseconds(opt_.health_interval_ms),
+                        [&] { return stopping_.load() || !pending_sync_.empty(); });
   }
 }
 

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -32,6 +33,10 @@
 namespace watchfloor::video {
 
 struct RecorderOptions {
+  // Which recorder this is (video/nodes.h): an API server's own ("default", no node), or recorder node `node_id`
+  // with its sample directory "node-NAME". It records the cameras whose recording_node_id is node_id.
+  std::string dir_label = "default";
+  std::optional<int64_t> node_id;
   WriterOptions writer;
   int rtsp_timeout_ms = 10'000;
   int64_t offline_alert_after_ms = 30'000;
@@ -75,6 +80,13 @@ class Recorder {
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
+  // Makes this recorder node `node_id` (video/nodes.h), with its sample directory "node-NAME"; before start().
+  void set_node(int64_t node_id, const std::string& name) {
+    opt_.node_id = node_id;
+    opt_.dir_label = "node-" + name;
+    index_->set_dir(opt_.dir_label, node_id);
+  }
+  std::optional<int64_t> node_id() const { return opt_.node_id; }
   // Opens the index, recovers, starts ingest for every enabled camera and the health thread.
   void start();
   // Orderly stop: every segment committed, runs ended with "shutdown".
@@ -84,6 +96,9 @@ class Recorder {
   // Applies a change to one camera (created, updated or removed): starts, stops or restarts that
   // camera's streams only; the others are not read, and their ingest goes on untouched.
   void sync(int64_t camera_id);
+  // The same, later, on the recorder's own thread: for a bus subscriber (a change made on another server, a
+  // camera assigned to or taken from this node), which must not block.
+  void request_sync(int64_t camera_id);
   // Stops recording a camera now (before it is removed).
   void stop_camera(int64_t camera_id) {
     stop_worker(camera_id);
@@ -147,7 +162,9 @@ class Recorder {
   std::mutex health_mu_;
   std::condition_variable health_cv_;
   std::thread health_;
+  std::set<int64_t> pending_sync_;  // guarded by health_mu_
   bool started_ = false;
+  std::string dir_subject() const { return "dir:" + opt_.dir_label; }
 };
 
 }  // namespace watchfloor::video

@@ -38,7 +38,10 @@ GarbageResult collect_garbage(Index& index, Fs& fs) {
   auto& db = index.db();
   // Per directory: the rows whose file is gone, deleted once the directory is synced.
   std::map<fs::path, std::vector<std::pair<int64_t, std::string>>> done;
-  for (const auto& g : db.query("SELECT sample_dir_id, rel_path FROM garbage ORDER BY sample_dir_id, rel_path")) {
+  // This recorder's directory only: another node removes its own files.
+  for (const auto& g : db.query("SELECT sample_dir_id, rel_path FROM garbage WHERE sample_dir_id = ? "
+                                "ORDER BY sample_dir_id, rel_path",
+                                {index.dir_id()})) {
     auto p = index.dir_path(g.i64("sample_dir_id")) / g.str("rel_path");
     auto s = fs.unlink(p);
     if (s.ok()) res.removed++;
@@ -176,17 +179,22 @@ RecoveryReport recover(Index& index, Fs& fs) {
   auto garbage = collect_garbage(index, fs);
   rep.removed += garbage.removed;
   for (auto& p : garbage.problems) rep.problems.push_back(std::move(p));
-  for (const auto& s : index.streams()) {
+  for (auto s : index.streams()) {
+    // A stream another recorder records now (it moved to a node, or was taken over) may still have files here,
+    // from before: those indexed are checked, the others were never committed and are quarantined.
+    bool mine = s.sample_dir_id == index.dir_id();
+    s.sample_dir_id = index.dir_id();
     auto dir = index.stream_dir(s);
-    std::map<int64_t, int64_t> indexed;  // seq -> bytes
-    for (const auto& r : db.query("SELECT seq, bytes FROM segments WHERE stream_id = ?", {s.id}))
-      indexed[r.i64("seq")] = r.i64("bytes");
     std::vector<std::string> names;
-    if (auto st = fs.list_dir(dir, names); !st.ok() && st.code() != ENOENT) {
+    if (auto st = fs.list_dir(dir, names); !st.ok() && (st.code() != ENOENT || !mine)) {
       // A directory we cannot read: nothing about it is changed (its rows stay as they are).
-      rep.problems.push_back(st.message());
+      if (st.code() != ENOENT) rep.problems.push_back(st.message());
       continue;
     }
+    std::map<int64_t, int64_t> indexed;  // seq -> bytes
+    for (const auto& r :
+         db.query("SELECT seq, bytes FROM segments WHERE stream_id = ? AND sample_dir_id = ?", {s.id, s.sample_dir_id}))
+      indexed[r.i64("seq")] = r.i64("bytes");
     std::map<int64_t, fs::path> on_disk;
     for (const auto& name : names) {
       auto seq = segment_seq(name);
@@ -198,8 +206,8 @@ RecoveryReport recover(Index& index, Fs& fs) {
     }
     for (const auto& [seq, path] : on_disk) {
       if (indexed.count(seq)) continue;
-      if (seq < s.next_seq) {
-        quarantine(index, fs, s, path, rep, "below next_seq and not indexed");
+      if (!mine || seq < s.next_seq) {
+        quarantine(index, fs, s, path, rep, mine ? "below next_seq and not indexed" : "not indexed, and the stream moved to another recorder");
         continue;
       }
       try {
@@ -223,6 +231,7 @@ RecoveryReport recover(Index& index, Fs& fs) {
       rep.missing++;
       rep.problems.push_back(fmt::format("{} is {}", p.string(), state));
     }
+    if (!mine) continue;  // its seq, runs and gaps are the other recorder's
     int64_t max_seq = on_disk.empty() ? 0 : on_disk.rbegin()->first;
     db.exec("UPDATE streams SET next_seq = MAX(next_seq, ?) WHERE id = ?", {max_seq + 1, s.id});
     // Open runs of the crashed open end here; the time the recorder was down is a gap.

@@ -38,9 +38,9 @@ Retention::Retention(Index& index, const core::Clock& clock, double floor_percen
     : index_(index), clock_(clock), floor_percent_(floor_percent), space_(std::move(space)), fs_(fs) {}
 
 DiskSpace Retention::space() {
-  if (space_) return space_(index_.default_dir());
+  if (space_) return space_(index_.own_dir());
   DiskSpace d;
-  if (auto s = fs_.statvfs(index_.default_dir(), d); !s.ok()) {
+  if (auto s = fs_.statvfs(index_.own_dir(), d); !s.ok()) {
     // Unknown: reported as an empty disk, so the floor deletes nothing on a guess.
     core::log_error("video: " + s.message());
     return {};
@@ -163,6 +163,8 @@ RetentionResult Retention::run() {
   unlink_failures_ = left.failed;
   for (const auto& p : left.problems) core::log_error("video retention: " + p);
   int64_t now_90k = ms_to_90k(clock_.now_ms());
+  // This recorder's directory only: each node ages and frees its own disks (a camera's byte quota counts per node).
+  const int64_t dir = index_.dir_id();
   auto cameras = db.query("SELECT id, retention_days, retention_bytes, sub_retention_days FROM cameras");
   for (const auto& c : cameras) {
     int64_t cam = c.i64("id");
@@ -172,8 +174,9 @@ RetentionResult Retention::run() {
       int64_t cutoff = now_90k - days * 86'400 * 90'000;
       for (;;) {
         auto segs = oldest_unheld(
-            "camera_id = ? AND end_90k <= ? AND stream_id IN (SELECT id FROM streams WHERE camera_id = ? AND kind = ?)",
-            {cam, cutoff, cam, std::string(kind)}, 500);
+            "sample_dir_id = ? AND camera_id = ? AND end_90k <= ? AND "
+            "stream_id IN (SELECT id FROM streams WHERE camera_id = ? AND kind = ?)",
+            {dir, cam, cutoff, cam, std::string(kind)}, 500);
         if (segs.empty()) break;
         res.deleted_bytes += delete_segments(segs, "retention");
         res.deleted += int64_t(segs.size());
@@ -184,11 +187,13 @@ RetentionResult Retention::run() {
     if (int64_t quota = c.i64("retention_bytes"); quota > 0) {
       for (;;) {
         auto r = db.query_one(
-            fmt::format("SELECT COALESCE(SUM(bytes), 0) AS bytes FROM segments WHERE camera_id = ? AND {}", kUnheld),
-            {cam});
+            fmt::format("SELECT COALESCE(SUM(bytes), 0) AS bytes FROM segments WHERE sample_dir_id = ? AND camera_id = ? "
+                        "AND {}",
+                        kUnheld),
+            {dir, cam});
         int64_t over = r->i64("bytes") - quota;
         if (over <= 0) break;
-        auto segs = oldest_unheld("camera_id = ?", {cam}, 1);
+        auto segs = oldest_unheld("sample_dir_id = ? AND camera_id = ?", {dir, cam}, 1);
         if (segs.empty()) break;
         res.deleted_bytes += delete_segments(segs, "retention");
         res.deleted++;
@@ -200,7 +205,7 @@ RetentionResult Retention::run() {
   auto floor = [&] { return uint64_t(double(res.disk.total) * floor_percent_ / 100.0); };
   // Deleting frees nothing while unlinks fail: the floor then stops rather than empty the index.
   while (res.disk.total > 0 && res.disk.free < floor() && !unlink_failures_) {
-    auto segs = oldest_unheld("1 = 1", {}, 1);
+    auto segs = oldest_unheld("sample_dir_id = ?", {dir}, 1);
     if (segs.empty()) break;
     res.deleted_bytes += delete_segments(segs, "floor");
     res.deleted++;

@@ -25,10 +25,10 @@ Scrubber::~Scrubber() = default;
 bool Scrubber::pick() {
   int64_t before = clock_.now_ms() - opt_.rescan_after_ms;
   auto r = index_.db().query_one(
-      fmt::format("SELECT {} FROM segments WHERE state = 'ok' AND (verified_ms IS NULL OR verified_ms <= ?) "
-                  "ORDER BY verified_ms IS NOT NULL, verified_ms, id LIMIT 1",
+      fmt::format("SELECT {} FROM segments WHERE state = 'ok' AND sample_dir_id = ? AND "
+                  "(verified_ms IS NULL OR verified_ms <= ?) ORDER BY verified_ms IS NOT NULL, verified_ms, id LIMIT 1",
                   kSegmentColumns),
-      {before});
+      {index_.dir_id(), before});
   if (!r) return false;
   cur_ = std::make_unique<Current>();
   cur_->row = segment_from_row(*r);
