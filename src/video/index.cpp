@@ -108,7 +108,7 @@ void Index::open() {
       db_.exec("UPDATE recorder_opens SET ended_ms = alive_ms WHERE ended_ms IS NULL AND sample_dir_id = ?", {dir_id_});
     }
     db_.exec("INSERT INTO recorder_opens(boot_id, started_ms, alive_ms, sample_dir_id) VALUES (?, ?, ?, ?)",
-             {boot, now, now, dir_id_});
+             {boot, now, now, dir_id_ ? store::Value(dir_id_) : store::Value(nullptr)});
     open_id_ = db_.last_insert_id();
   });
 }

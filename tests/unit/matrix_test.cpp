@@ -1649,6 +1649,54 @@ TEST_F(Matrix, EvidenceIsAttachedByTheCasesRecipientsAndExportedByThoseWhoMayPla
   EXPECT_EQ(call(kAuditor, "POST", "/api/v1/evidence/verify", {{"zip", "no"}}).status, 415) << "a zip file, not JSON";
 }
 
+// Recorder nodes: camera administrators see them (to assign cameras); only the administrator registers, changes,
+// re-keys and revokes them. A node's key is answered once, never listed, never audited.
+TEST_F(Matrix, RecorderNodesAreSeenByCameraAdministratorsAndManagedByTheAdministrator) {
+  for (const auto& u : kEveryone) {
+    auto r = call(u, "GET", "/api/v1/recorder-nodes");
+    if (u == kAdmin || u == kCamera) EXPECT_EQ(r.status, 200) << u;
+    else EXPECT_TRUE(denied(r.status)) << u << " " << r.status;
+  }
+  nlohmann::json in = {{"name", "hp-node-1"}, {"address", "10.0.3.11:8443"}, {"capacity", 1}};
+  for (const auto& u : kEveryone)
+    if (u != kAdmin) {
+      EXPECT_TRUE(denied(call(u, "POST", "/api/v1/recorder-nodes", in).status)) << u;
+      EXPECT_TRUE(denied(call(u, "PATCH", "/api/v1/recorder-nodes/1", {{"capacity", 5}}).status)) << u;
+      EXPECT_TRUE(denied(call(u, "POST", "/api/v1/recorder-nodes/1/revoke").status)) << u;
+      EXPECT_TRUE(denied(call(u, "POST", "/api/v1/recorder-nodes/1/key").status)) << u;
+    }
+  auto made = call(kAdmin, "POST", "/api/v1/recorder-nodes", in);
+  if (inst_->db->dialect() != store::Dialect::postgres) {
+    EXPECT_EQ(made.status, 409) << "one server on its SQLite file records every camera itself";
+    EXPECT_EQ(body_of(call(kAdmin, "GET", "/api/v1/recorder-nodes"))["store"], "sqlite");
+    EXPECT_EQ(call(kAdmin, "PATCH", "/api/v1/recorder-nodes/1", {{"capacity", 5}}).status, 404);
+    EXPECT_EQ(call(kAdmin, "POST", "/api/v1/recorder-nodes/1/revoke").status, 404);
+    EXPECT_EQ(call(kAdmin, "POST", "/api/v1/recorder-nodes/1/key").status, 404);
+    return;
+  }
+  ASSERT_EQ(made.status, 201) << made.body;
+  std::string key = body_of(made)["key"];
+  EXPECT_GE(key.size(), 32u);
+  std::string np = "/api/v1/recorder-nodes/" + body_of(made)["node"]["id"].dump();
+  EXPECT_EQ(body_of(made)["node"]["state"], "new");
+  EXPECT_EQ(call(kAdmin, "POST", "/api/v1/recorder-nodes", in).status, 400) << "names are unique";
+  auto bad = call(kAdmin, "POST", "/api/v1/recorder-nodes", {{"name", "Máy 1"}, {"address", "nowhere"}, {"capacity", 0}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(body_of(bad)["errors"][0]["field"], "name");
+  auto listed = call(kCamera, "GET", "/api/v1/recorder-nodes");
+  EXPECT_EQ(body_of(listed)["items"].size(), 1u);
+  EXPECT_EQ(listed.body.find(key), std::string::npos) << "a key is shown once";
+  EXPECT_EQ(body_of(call(kAdmin, "PATCH", np, {{"capacity", 2}}))["capacity"], 2);
+  auto rekeyed = call(kAdmin, "POST", np + "/key");
+  ASSERT_EQ(rekeyed.status, 200);
+  EXPECT_NE(body_of(rekeyed)["key"], key);
+  auto audit = call(kAdmin, "GET", "/api/v1/audit?object_type=recorder_node");
+  EXPECT_EQ(audit.body.find(key), std::string::npos);
+  EXPECT_EQ(audit.body.find(body_of(rekeyed)["key"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(body_of(call(kAdmin, "POST", np + "/revoke"))["state"], "revoked");
+  EXPECT_EQ(call(kAdmin, "POST", np + "/key").status, 409) << "a revoked node gets no key";
+}
+
 // Runs last (gtest keeps declaration order within a file): a route that no test above reached is
 // a route whose permissions nobody checked.
 TEST_F(Matrix, ZZEveryRegisteredRouteIsInTheMatrix) {
