@@ -74,8 +74,8 @@ int serve_node(Installation& inst, std::ostream& out) {
     }
   });
   inst.recorder.start();
-  out << "watchfloor: recorder node " << node->name << " listening on " << (server.tls() ? "https://" : "http://")
-      << nc.listen.substr(0, nc.listen.rfind(':')) << ":" << server.port() << "\n"
+  out << "watchfloor: listening on " << (server.tls() ? "https://" : "http://") << opt.host << ":" << server.port()
+      << " (recorder node " << node->name << ")\n"
       << std::flush;
   core::log_info(fmt::format("recorder node {} (id {}) recording into {}", node->name, node->id,
                              inst.recorder.index().own_dir().string()));

@@ -349,16 +349,7 @@ std::map<int64_t, CameraStatus> Nodes::statuses(const std::vector<Camera>& cams)
       st.state = "recorder_down";
       st.since_ms = n == nodes.end() ? now : n->second.down_since_ms.value_or(n->second.last_seen_ms.value_or(now));
     } else if (t != told.end() && t->second.first == n->first) {
-      const json& j = t->second.second;
-      st.state = j.value("state", "starting");
-      st.since_ms = j.contains("since") && j["since"].is_string() ? core::parse_iso8601(j["since"].get<std::string>()).value_or(now) : now;
-      st.fps = j.value("fps", 0.0);
-      st.kbps = j.value("kbps", 0.0);
-      st.nominal_fps = j.value("nominal_fps", 0.0);
-      st.codec = j.value("codec", "");
-      st.width = j.value("width", 0);
-      st.height = j.value("height", 0);
-      st.recording = j.value("recording", false);
+      st = camera_status_from_json(t->second.second);
     } else {
       st.state = "starting";
       st.since_ms = n->second.started_ms.value_or(now);

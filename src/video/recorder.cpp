@@ -66,6 +66,24 @@ json to_json(const CameraStatus& s) {
             {"recording", s.recording}}}};
 }
 
+CameraStatus camera_status_from_json(const json& j) {
+  CameraStatus s;
+  auto text = [](const json& o, const char* k) { return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : ""; };
+  auto num = [](const json& o, const char* k) { return o.contains(k) && o[k].is_number() ? o[k].get<double>() : 0.0; };
+  s.state = text(j, "state");
+  s.since_ms = core::parse_iso8601(text(j, "state_since")).value_or(0);
+  const json& live = j.contains("live") && j["live"].is_object() ? j["live"] : json::object();
+  s.fps = num(live, "fps");
+  s.kbps = num(live, "kbps");
+  s.codec = text(live, "codec");
+  s.width = int(num(live, "width"));
+  s.height = int(num(live, "height"));
+  s.recording = live.value("recording", false);
+  if (live.contains("last_error") && live["last_error"].is_object())
+    s.last_error = RtspFailure{text(live["last_error"], "code"), text(live["last_error"], "vi"), text(live["last_error"], "en")};
+  return s;
+}
+
 // What a live viewer is told about the stream's state (docs/formats.md §11).
 json live_state(const CameraStatus& s) {
   json reason;

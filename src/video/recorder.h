@@ -59,6 +59,8 @@ struct CameraStatus {
   bool recording = false;
 };
 nlohmann::json to_json(const CameraStatus& s);
+// The inverse of to_json (a node's heart-beat, read back by the API servers).
+CameraStatus camera_status_from_json(const nlohmann::json& j);
 
 // What the health thread tells the layers above (the duty log is written there, not here).
 struct HealthChange {

@@ -194,19 +194,20 @@ function copyOfDemo(config, extraArgs) {
  * Returns {url, port, metricsUrl (null without a metrics listener), dataDir, proc, logins, output(),
  * stop(), kill9(), exited}.
  */
-export async function startServer({ demo = true, config = null, dataDir = null, extraArgs = [], storeOf = null, storeUrl = null } = {}) {
+export async function startServer({ demo = true, node = false, config = null, dataDir = null, extraArgs = [], storeOf = null, storeUrl = null } = {}) {
   assertBinary();
-  const dir = dataDir || (demo && copyOfDemo(config, extraArgs)) || makeTempDir();
-  const args = [demo ? 'demo' : 'serve', '--data', dir, '--listen', '127.0.0.1:0'];
+  const dir = dataDir || (demo && !node && copyOfDemo(config, extraArgs)) || makeTempDir();
+  // node: `watchfloor recorder`, a recorder node of the store's cluster ([node] in config).
+  const args = node ? ['recorder', '--data', dir] : [demo ? 'demo' : 'serve', '--data', dir, '--listen', '127.0.0.1:0'];
   // Not the default 9464: tests run beside other servers.
-  if (!(config && config.server && 'metrics_listen' in config.server) && !extraArgs.includes('--metrics-listen')) {
+  if (!node && !(config && config.server && 'metrics_listen' in config.server) && !extraArgs.includes('--metrics-listen')) {
     args.push('--metrics-listen', '127.0.0.1:0');
   }
   if (config) {
     const cfgDir = makeTempDir('wf-cfg-');
     const cfgFile = path.join(cfgDir, 'watchfloor.toml');
     const full = { data_dir: dir, ...config };
-    full.server = { listen: '127.0.0.1:0', ...(config.server || {}) };
+    if (!node) full.server = { listen: '127.0.0.1:0', ...(config.server || {}) };
     fs.writeFileSync(cfgFile, toToml(full));
     args.push('--config', cfgFile);
   }
@@ -259,7 +260,7 @@ export async function startServer({ demo = true, config = null, dataDir = null, 
   const metricsMatch = stdout.match(METRICS_RE);
   const metricsUrl = metricsMatch ? metricsMatch[1] : null;
   let logins = null;
-  if (demo) {
+  if (demo && !node) {
     const file = path.join(dir, 'demo-logins.json');
     if (!fs.existsSync(file)) throw new Error(`demo did not write ${file}\n${describe()}`);
     logins = JSON.parse(fs.readFileSync(file, 'utf8'));
