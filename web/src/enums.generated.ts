@@ -21,8 +21,12 @@ export type CameraConnection = (typeof CAMERA_CONNECTIONS)[number];
 export const OUTAGE_STATES = ['open', 'closed', 'all'] as const;
 export type OutageState = (typeof OUTAGE_STATES)[number];
 
+/** #/components/schemas/RecorderNodeState */
+export const RECORDER_NODE_STATES = ['new', 'up', 'down', 'revoked'] as const;
+export type RecorderNodeState = (typeof RECORDER_NODE_STATES)[number];
+
 /** #/components/schemas/CameraState */
-export const CAMERA_STATES = ['online', 'degraded', 'offline', 'starting', 'disabled', 'unknown'] as const;
+export const CAMERA_STATES = ['online', 'degraded', 'offline', 'starting', 'disabled', 'unknown', 'recorder_down'] as const;
 export type CameraState = (typeof CAMERA_STATES)[number];
 
 /** #/components/schemas/GapCause */

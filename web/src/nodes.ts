@@ -9,8 +9,8 @@ import { timeAgo } from './video';
  * new (registered, never connected), up, down (silent past the server's limit), revoked (its key refused).
  * Kept here until docs/openapi.yaml names the enumeration; enums.generated.ts then has it.
  */
-export const NODE_STATES = ['new', 'up', 'down', 'revoked'] as const;
-export type NodeState = (typeof NODE_STATES)[number];
+export { RECORDER_NODE_STATES as NODE_STATES, type RecorderNodeState as NodeState } from './enums.generated';
+import { RECORDER_NODE_STATES as NODE_STATES, type RecorderNodeState as NodeState } from './enums.generated';
 
 const known = (s: string | null | undefined): s is NodeState => (NODE_STATES as readonly string[]).includes(s ?? '');
 

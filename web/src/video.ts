@@ -25,12 +25,7 @@ export const siteKindName = (k: string, lang?: Lang) => label('siteKind', k, lan
 export const ownerName = (o: string, lang?: Lang) => label('cameraOwner', o, lang);
 export const connectionName = (c: string, lang?: Lang) => label('connection', c, lang);
 export const gapCauseName = (c: string, lang?: Lang) => label('gapCause', c, lang);
-/**
- * The camera states the console names: the server's (docs/openapi.yaml) and recorder_down, which recorder nodes
- * (issue 16) add for a camera whose node is down or revoked. Once openapi.yaml lists it the set adds nothing.
- */
-export const KNOWN_CAMERA_STATES: readonly string[] = [...new Set<string>([...CAMERA_STATES, 'recorder_down'])];
-const knownState = (state: string | null | undefined) => KNOWN_CAMERA_STATES.includes(state ?? '');
+const knownState = (state: string | null | undefined) => (CAMERA_STATES as readonly string[]).includes(state ?? '');
 
 /** trực tuyến / mất tín hiệu / suy giảm / tắt / đang kết nối / máy ghi hình mất kết nối; anything else reads "chưa rõ". */
 export function cameraStateName(state: string | null | undefined, lang?: Lang): string {

@@ -2,7 +2,7 @@
 // reports it, live; and the form that adds or changes a camera. Credentials are write-only: the form
 // says whether they are set and offers to change or remove them.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { CAMERA_CONNECTIONS, CAMERA_OWNERS, videoApi, type Camera, type CameraLive, type Site } from '../api';
+import { CAMERA_CONNECTIONS, CAMERA_OWNERS, CAMERA_STATES, videoApi, type Camera, type CameraLive, type Site } from '../api';
 import { unitNameIn, unitTimeZone } from '../cases';
 import { formatDateTime } from '../format';
 import { useAction, useCustomsUnits, useLoad, useNow, usePagedList } from '../hooks';
@@ -25,7 +25,6 @@ import {
   formatFps,
   formatKbps,
   groupBySite,
-  KNOWN_CAMERA_STATES,
   ownerName,
   stateClass,
   stateMatches,
@@ -186,7 +185,7 @@ export function CamerasPage() {
             id="camf-state"
             label={t('camera.state')}
             value={filter.state}
-            values={KNOWN_CAMERA_STATES}
+            values={CAMERA_STATES}
             name={(s) => cameraStateName(s)}
             onChange={(v) => setFilter((f) => ({ ...f, state: v }))}
           />
