@@ -1066,7 +1066,7 @@ TEST_F(Matrix, EnterpriseCameraOutagesAreReadInScopeAndFallOverdueAtTheirDeadlin
   api::Services at_clock{*inst_->db, clock, inst_->config, inst_->units, inst_->users, inst_->sessions, inst_->throttle,
                          inst_->audit, inst_->checkpoints, inst_->bus, inst_->duty, inst_->alerts, inst_->tasks, inst_->cases, inst_->coordination,
                          inst_->inbox, inst_->escalation, inst_->catalog, inst_->recorder, inst_->relationships,
-                         inst_->requests, inst_->grants, inst_->evidence, inst_->exports};
+                         inst_->requests, inst_->grants, inst_->evidence, inst_->exports, inst_->nodes};
   auto handler = http::make_dispatcher(api::make_router(at_clock), api::make_authenticator(at_clock), {});
   auto list = [&](const std::string& user, const std::string& query) {
     auto res = call_as(&callers_->at(user), "GET", "/api/v1/camera-outages?camera=" + std::to_string(camera) + query, "", {},
