@@ -66,6 +66,16 @@ struct Services {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
+// The node API of a recorder node (api/node_api.cpp): what the API servers ask of it, each request signed with
+// the node's key; no users, sessions or audit here (the API server did those).
+struct NodeApi {
+  video::Recorder& recorder;
+  video::Catalog& catalog;
+  const core::Clock& clock;
+  std::string key;
+};
+http::Handler make_node_handler(NodeApi deps);
+
 std::shared_ptr<http::Router> make_router(Services& s);
 std::shared_ptr<http::Authenticator> make_authenticator(Services& s);
 // The metrics listener's routes: GET /metrics (Prometheus text) and nothing else.

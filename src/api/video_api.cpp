@@ -116,18 +116,6 @@ json camera_json(http::Context& ctx, Services& s, const video::Camera& c) {
   return shown;
 }
 
-// ?from=&to= as 90 kHz wall times; to − from within `max_ms`.
-std::pair<int64_t, int64_t> span_90k(http::Context& ctx, Services& s, int64_t default_ms, int64_t max_ms) {
-  int64_t now = s.clock.now_ms();
-  int64_t to = query_time(ctx, "to", now);
-  int64_t from = query_time(ctx, "from", to - default_ms);
-  if (to <= from) throw Problem::field("to", "Thời điểm kết thúc phải sau thời điểm bắt đầu", "`to` must be after `from`");
-  if (to - from > max_ms)
-    throw Problem::field("to", fmt::format("Khoảng thời gian tối đa {} giờ", max_ms / 3'600'000),
-                         fmt::format("At most {} hours at a time", max_ms / 3'600'000));
-  return {video::ms_to_90k(from), video::ms_to_90k(to)};
-}
-
 int64_t stream_id(Services& s, const video::Camera& c, const std::string& kind) { return s.recorder.index().stream(c.id, kind).id; }
 
 json span_json(int64_t start_90k, std::optional<int64_t> end_90k) {
@@ -152,6 +140,62 @@ class ClipSource final : public http::BodySource {
 inline constexpr const char* kOutageStates[] = {"open", "closed", "all"};
 
 }  // namespace
+
+std::pair<int64_t, int64_t> span_90k(const http::Context& ctx, const core::Clock& clock, int64_t default_ms, int64_t max_ms) {
+  int64_t to = query_time(ctx, "to", clock.now_ms());
+  int64_t from = query_time(ctx, "from", to - default_ms);
+  if (to <= from) throw Problem::field("to", "Thời điểm kết thúc phải sau thời điểm bắt đầu", "`to` must be after `from`");
+  if (to - from > max_ms)
+    throw Problem::field("to", fmt::format("Khoảng thời gian tối đa {} giờ", max_ms / 3'600'000),
+                         fmt::format("At most {} hours at a time", max_ms / 3'600'000));
+  return {video::ms_to_90k(from), video::ms_to_90k(to)};
+}
+
+ServedClip serve_clip(video::Recorder& recorder, int64_t camera_id, const std::string& kind, int64_t from_90k, int64_t to_90k,
+                      bool download, const http::Request& req) {
+  // Instant replay: the segment being written plays too, up to its last fragment in the file.
+  auto clip = video::build_clip(recorder.index(), recorder.index().stream(camera_id, kind).id, from_90k, to_90k,
+                                recorder.open_segment(camera_id, kind));
+  if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
+  ServedClip out;
+  out.etag = clip->etag;
+  out.first_frame = core::iso8601(video::t90k_to_ms(clip->first_frame_90k));
+  out.segments = clip->segment_ids;
+  out.bytes = static_cast<int64_t>(clip->size);
+  uint64_t size = clip->size;
+  std::optional<std::pair<uint64_t, uint64_t>> range;
+  std::string if_range = req.header("if-range");
+  if (if_range.empty() || if_range == clip->etag) range = http::parse_byte_range(req.header("range"), size);
+  auto& res = out.res;
+  res.content_type = "video/mp4";
+  res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);
+  res.with_header("X-Recording-Start", out.first_frame);
+  // Where the clip ends: asked again with this as `to`, a clip reaching into the segment being
+  // written is the same bytes however much has been recorded since (a player's Range requests).
+  res.with_header("X-Recording-End", core::iso8601(video::t90k_to_ms(clip->end_90k)));
+  res.with_header("Cache-Control", "private, max-age=3600");
+  if (download)
+    res.with_header("Content-Disposition", fmt::format("attachment; filename=\"camera-{}-{}.mp4\"", camera_id, out.first_frame));
+  if (range) {
+    res.status = 206;
+    res.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->first + range->second - 1, size));
+    res.source = std::make_shared<ClipSource>(std::move(*clip), range->first, range->second);
+  } else {
+    res.source = std::make_shared<ClipSource>(std::move(*clip), 0, size);
+  }
+  return out;
+}
+
+ServedStill serve_still(video::Recorder& recorder, int64_t camera_id, int64_t at_ms, const std::string& kind) {
+  auto still = video::still_at(recorder.index(), camera_id, at_ms, kind);
+  if (!still) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
+  ServedStill out;
+  out.frame_time = core::iso8601(still->frame_ms);
+  out.res.content_type = "image/jpeg";
+  out.res.body = std::move(still->jpeg);
+  out.res.with_header("X-Frame-Time", out.frame_time);
+  return out;
+}
 
 std::string stream_kind(const http::Context& ctx) { return query_choice(ctx, "stream", video::kStreamKinds).value_or("main"); }
 
@@ -311,7 +355,7 @@ std::pair<int64_t, int64_t> within_grant(const http::Context& ctx, std::optional
 http::Response list_recordings(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
   auto grant = require_video(ctx, s, c, Action::video_playback, {});
-  auto asked = span_90k(ctx, s, 86'400'000, 31LL * 86'400'000);
+  auto asked = span_90k(ctx, s.clock, 86'400'000, 31LL * 86'400'000);
   auto [from, to] = within_grant(ctx, grant, asked.first, asked.second);
   auto kind = stream_kind(ctx);
   int64_t stream = stream_id(s, c, kind);
@@ -361,19 +405,17 @@ http::Response list_recordings(http::Context& ctx, Services& s) {
 
 http::Response media(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
-  auto [from, to] = span_90k(ctx, s, 3'600'000, 24LL * 3'600'000);
+  auto [from, to] = span_90k(ctx, s.clock, 3'600'000, 24LL * 3'600'000);
   // ?download=1: saved as a file (Content-Disposition: attachment), which a view-only grant does not give.
   bool download = query(ctx, "download") == "1";
   auth::Target t;
   t.span_ms = std::pair{video::t90k_to_ms(from), video::t90k_to_ms(to)};
   t.download = download;
   auto grant = require_video(ctx, s, c, Action::video_playback, t);
-  // Instant replay: the segment being written plays too, up to its last fragment in the file.
   auto kind = stream_kind(ctx);
-  auto clip = video::build_clip(s.recorder.index(), stream_id(s, c, kind), from, to, s.recorder.open_segment(c.id, kind));
-  if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
+  auto clip = serve_clip(s.recorder, c.id, kind, from, to, download, ctx.req);
   // One audit entry per clip and session; the Range requests of a playing video are not re-audited.
-  std::string key = clip->etag + ctx.req.cookie("wf_session");
+  std::string key = clip.etag + ctx.req.cookie("wf_session");
   static std::mutex mu;
   static std::set<std::string> seen;
   bool first;
@@ -386,34 +428,12 @@ http::Response media(http::Context& ctx, Services& s) {
     record_use(s, c, download ? "video.download" : "video.playback",
                {{"from", core::iso8601(video::t90k_to_ms(from))},
                 {"to", core::iso8601(video::t90k_to_ms(to))},
-                {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
-                {"segments", clip->segment_ids},
-                {"bytes", clip->size}},
+                {"first_frame", clip.first_frame},
+                {"segments", clip.segments},
+                {"bytes", clip.bytes}},
                grant, ctx.actor());
   }
-  uint64_t size = clip->size;
-  std::optional<std::pair<uint64_t, uint64_t>> range;
-  std::string if_range = ctx.req.header("if-range");
-  if (if_range.empty() || if_range == clip->etag) range = http::parse_byte_range(ctx.req.header("range"), size);
-  http::Response res;
-  res.content_type = "video/mp4";
-  res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);
-  res.with_header("X-Recording-Start", core::iso8601(video::t90k_to_ms(clip->first_frame_90k)));
-  // Where the clip ends: asked again with this as `to`, a clip reaching into the segment being
-  // written is the same bytes however much has been recorded since (a player's Range requests).
-  res.with_header("X-Recording-End", core::iso8601(video::t90k_to_ms(clip->end_90k)));
-  res.with_header("Cache-Control", "private, max-age=3600");
-  if (download)
-    res.with_header("Content-Disposition", fmt::format("attachment; filename=\"camera-{}-{}.mp4\"", c.id,
-                                                       core::iso8601(video::t90k_to_ms(clip->first_frame_90k))));
-  if (range) {
-    res.status = 206;
-    res.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->first + range->second - 1, size));
-    res.source = std::make_shared<ClipSource>(std::move(*clip), range->first, range->second);
-  } else {
-    res.source = std::make_shared<ClipSource>(std::move(*clip), 0, size);
-  }
-  return res;
+  return std::move(clip.res);
 }
 
 http::Response snapshot(http::Context& ctx, Services& s) {
@@ -423,14 +443,10 @@ http::Response snapshot(http::Context& ctx, Services& s) {
   t.span_ms = std::pair{at, at};
   t.snapshot = true;
   auto grant = require_video(ctx, s, c, Action::video_playback, t);
-  auto still = video::still_at(s.recorder.index(), c.id, at, stream_kind(ctx));
-  if (!still) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
-  record_use(s, c, "video.snapshot", {{"at", core::iso8601(at)}, {"frame_time", core::iso8601(still->frame_ms)}}, grant, ctx.actor());
-  http::Response res;
-  res.content_type = "image/jpeg";
-  res.body = std::move(still->jpeg);
-  res.with_header("X-Frame-Time", core::iso8601(still->frame_ms));
-  return res;
+  auto kind = stream_kind(ctx);
+  auto still = serve_still(s.recorder, c.id, at, kind);
+  record_use(s, c, "video.snapshot", {{"at", core::iso8601(at)}, {"frame_time", still.frame_time}}, grant, ctx.actor());
+  return std::move(still.res);
 }
 
 // Outages of enterprise cameras (sự cố camera doanh nghiệp), newest first; read like the cameras.
