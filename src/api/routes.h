@@ -9,7 +9,12 @@
 
 #include "api/api.h"
 #include "core/json_body.h"
+#include "http/client.h"
 #include "video/catalog.h"
+
+namespace watchfloor::video {
+struct NodeEndpoint;  // video/nodes.h
+}
 
 namespace watchfloor::api {
 
@@ -70,6 +75,8 @@ struct ServedStill {
 };
 // The JPEG of the keyframe nearest `at_ms` (within 10 s); 404 `no-recording` when there is none.
 ServedStill serve_still(video::Recorder& recorder, int64_t camera_id, int64_t at_ms, const std::string& kind);
+// How this server reaches a recorder node ([nodes] tls and ca_file of the configuration).
+http::ClientTarget node_target(Services& s, const video::NodeEndpoint& ep);
 
 // A WebSocket route's checks before the upgrade: 426 without Upgrade, 403 `bad-origin` from another site.
 void require_websocket(const http::Context& ctx);

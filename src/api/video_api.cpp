@@ -2,14 +2,20 @@
 // above it; changing them is for camera administrators in scope. Credentials go in, never out.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "api/routes.h"
+#include "core/log.h"
+#include "core/request_signature.h"
+#include "http/client.h"
 #include "video/catalog.h"
 #include "video/evidence.h"
+#include "video/nodes.h"
 #include "video/playback.h"
 #include "video/recorder.h"
 
@@ -139,6 +145,60 @@ class ClipSource final : public http::BodySource {
 
 inline constexpr const char* kOutageStates[] = {"open", "closed", "all"};
 
+std::string response_header(const http::Response& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers)
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return v;
+  return {};
+}
+
+// The node's answer to `target` (the span as this server resolved it, so that the node serves exactly what was
+// allowed), with the browser's Range and If-Range. A node that refuses the signature is this installation's
+// fault, not the user's: it must not reach the console as a 401, which means "log in again".
+http::Response from_node(Services& s, const video::NodeEndpoint& ep, const std::string& target, const http::Request& req) {
+  auto headers = core::sign_request(ep.key, "GET", target, s.clock.now_ms());
+  for (const char* h : {"Range", "If-Range"})
+    if (auto v = req.header(h); !v.empty()) headers.emplace_back(h, v);
+  auto res = http::fetch(node_target(s, ep), "GET", target, std::move(headers));
+  if (res.status == 401) {
+    core::log_json({{"event", "node.refused"}, {"node", ep.name}, {"target", target}});
+    throw Problem(502, "recorder-refused", "The recorder node refused this server's request", "Máy ghi hình từ chối yêu cầu của máy chủ",
+                  fmt::format("The recorder node {} did not accept the signature: its key or its clock differs from this "
+                              "server's. An administrator should check the node.", ep.name),
+                  fmt::format("Máy ghi hình {} không chấp nhận chữ ký: khoá hoặc đồng hồ của máy ghi hình khác với máy chủ này. "
+                              "Quản trị viên cần kiểm tra máy ghi hình.", ep.name));
+  }
+  return res;
+}
+
+// A clip from the node holding it: the node's answer, and what the audit names from its X-Clip-* headers, which
+// stay between the servers.
+ServedClip clip_from_node(Services& s, const video::NodeEndpoint& ep, int64_t camera_id, const std::string& kind,
+                          int64_t from_90k, int64_t to_90k, bool download, const http::Request& req) {
+  std::string target = fmt::format("/node/v1/cameras/{}/media.mp4?from={}&to={}&stream={}{}", camera_id,
+                                    core::iso8601(video::t90k_to_ms(from_90k)), core::iso8601(video::t90k_to_ms(to_90k)), kind,
+                                    download ? "&download=1" : "");
+  ServedClip out;
+  out.res = from_node(s, ep, target, req);
+  out.etag = response_header(out.res, "ETag");
+  out.first_frame = response_header(out.res, "X-Recording-Start");
+  std::string segments = response_header(out.res, "X-Clip-Segments");
+  for (size_t at = 0; at < segments.size();) {
+    size_t comma = std::min(segments.find(',', at), segments.size());
+    if (auto id = parse_int(segments.substr(at, comma - at), 1, INT64_MAX)) out.segments.push_back(*id);
+    at = comma + 1;
+  }
+  out.bytes = parse_int(response_header(out.res, "X-Clip-Bytes"), 0, INT64_MAX).value_or(0);
+  std::erase_if(out.res.headers, [](const auto& h) {
+    std::string lower = h.first;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.rfind("x-clip-", 0) == 0;
+  });
+  return out;
+}
+
 }  // namespace
 
 std::pair<int64_t, int64_t> span_90k(const http::Context& ctx, const core::Clock& clock, int64_t default_ms, int64_t max_ms) {
@@ -149,6 +209,10 @@ std::pair<int64_t, int64_t> span_90k(const http::Context& ctx, const core::Clock
     throw Problem::field("to", fmt::format("Khoảng thời gian tối đa {} giờ", max_ms / 3'600'000),
                          fmt::format("At most {} hours at a time", max_ms / 3'600'000));
   return {video::ms_to_90k(from), video::ms_to_90k(to)};
+}
+
+http::ClientTarget node_target(Services& s, const video::NodeEndpoint& ep) {
+  return http::ClientTarget::parse(ep.address, s.config.nodes.tls, s.config.nodes.ca_file, ep.name);
 }
 
 ServedClip serve_clip(video::Recorder& recorder, int64_t camera_id, const std::string& kind, int64_t from_90k, int64_t to_90k,
@@ -413,7 +477,11 @@ http::Response media(http::Context& ctx, Services& s) {
   t.download = download;
   auto grant = require_video(ctx, s, c, Action::video_playback, t);
   auto kind = stream_kind(ctx);
-  auto clip = serve_clip(s.recorder, c.id, kind, from, to, download, ctx.req);
+  auto clip = [&] {
+    if (auto ep = s.nodes.playback_endpoint(c, kind, from, to)) return clip_from_node(s, *ep, c.id, kind, from, to, download, ctx.req);
+    return serve_clip(s.recorder, c.id, kind, from, to, download, ctx.req);
+  }();
+  if (clip.res.status >= 300) return std::move(clip.res);  // the node's 404 or 416: nothing was served
   // One audit entry per clip and session; the Range requests of a playing video are not re-audited.
   std::string key = clip.etag + ctx.req.cookie("wf_session");
   static std::mutex mu;
@@ -444,7 +512,14 @@ http::Response snapshot(http::Context& ctx, Services& s) {
   t.snapshot = true;
   auto grant = require_video(ctx, s, c, Action::video_playback, t);
   auto kind = stream_kind(ctx);
-  auto still = serve_still(s.recorder, c.id, at, kind);
+  ServedStill still;
+  if (auto ep = s.nodes.playback_endpoint(c, kind, video::ms_to_90k(at), video::ms_to_90k(at))) {
+    still.res = from_node(s, *ep, fmt::format("/node/v1/cameras/{}/snapshot.jpg?at={}&stream={}", c.id, core::iso8601(at), kind), ctx.req);
+    still.frame_time = response_header(still.res, "X-Frame-Time");
+  } else {
+    still = serve_still(s.recorder, c.id, at, kind);
+  }
+  if (still.res.status >= 300) return std::move(still.res);
   record_use(s, c, "video.snapshot", {{"at", core::iso8601(at)}, {"frame_time", still.frame_time}}, grant, ctx.actor());
   return std::move(still.res);
 }
