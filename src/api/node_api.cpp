@@ -53,7 +53,10 @@ http::Response media(const NodeApi& d, http::Context& ctx, int64_t camera_id) {
   auto clip = serve_clip(d.recorder, camera_id, stream_kind(ctx), from, to, query(ctx, "download") == "1", ctx.req);
   // What the API server's audit entry names (the segments and the clip's size, whatever range was asked).
   std::string segments;
-  for (int64_t id : clip.segments) segments += (segments.empty() ? "" : ",") + std::to_string(id);
+  for (int64_t id : clip.segments) {
+    if (!segments.empty()) segments += ',';
+    segments += std::to_string(id);
+  }
   clip.res.with_header("X-Clip-Segments", segments).with_header("X-Clip-Bytes", std::to_string(clip.bytes));
   return std::move(clip.res);
 }
