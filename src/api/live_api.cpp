@@ -2,14 +2,18 @@
 // camera's fMP4 live stream from the recorder's fan-out (video/live.h; protocol in docs/formats.md
 // §11). Who may watch is the one policy's `video_live`; every view is audited when it starts and
 // when it ends. The socket re-checks the session and the permission every tick: a logout ends it
-// with 4401, a withdrawn permission with 4403.
+// with 4401, a withdrawn permission with 4403. A camera recorded by a recorder node is relayed from the node's
+// live socket (api/node_api.cpp); the browser sees the same protocol either way.
 #include <fmt/format.h>
 
 #include "api/routes.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/request_signature.h"
+#include "http/client.h"
 #include "http/websocket.h"
 #include "video/catalog.h"
+#include "video/nodes.h"
 #include "video/recorder.h"
 
 namespace watchfloor::api {
@@ -17,12 +21,18 @@ namespace {
 
 using nlohmann::json;
 
+// While the browser has more than this queued, nothing more is read from the node: the node's fan-out then skips
+// ahead to the next keyframe, and this server holds at most this much (below the WebSocket's own 4 MiB bound, so
+// a viewer that falls behind skips instead of being dropped as too slow).
+constexpr size_t kRelayBacklogBytes = 1u << 20;
+
 class LiveClient final : public http::WsHandler,
                          public video::LiveViewer,
                          public std::enable_shared_from_this<LiveClient> {
  public:
   LiveClient(Services& s, std::shared_ptr<UserSlots> seats, std::shared_ptr<http::Authenticator> authn, std::string token,
-             audit::Actor viewer, video::Camera cam, std::string stream, json hello, std::optional<int64_t> grant)
+             audit::Actor viewer, video::Camera cam, std::string stream, json hello, std::optional<int64_t> grant,
+             std::unique_ptr<http::WsClient> node)
       : s_(s),
         seats_(std::move(seats)),
         authn_(std::move(authn)),
@@ -31,7 +41,8 @@ class LiveClient final : public http::WsHandler,
         cam_(std::move(cam)),
         stream_(std::move(stream)),
         hello_(std::move(hello)),
-        grant_(grant) {}
+        grant_(grant),
+        node_(std::move(node)) {}
   ~LiveClient() override {
     seats_->release(viewer_.user_id);
     if (revoked_sub_) s_.bus.unsubscribe(revoked_sub_);
@@ -51,6 +62,7 @@ class LiveClient final : public http::WsHandler,
     }
     record_use(s_, cam_, "video.live.start", {{"stream", stream_}}, grant_, viewer_);
     core::Metrics::global().inc("watchfloor_live_views_total");
+    if (node_) return relay();
     live_ = s_.recorder.watch(cam_, stream_, shared_from_this());
   }
 
@@ -83,6 +95,8 @@ class LiveClient final : public http::WsHandler,
     if (revoked_sub_) s_.bus.unsubscribe(std::exchange(revoked_sub_, 0));
     if (live_) live_->remove(this);
     live_.reset();
+    if (node_) node_->close();  // the relay's callbacks are over once this returns
+    node_.reset();
     int64_t ended = s_.clock.now_ms();
     json end = {{"stream", stream_}, {"from", core::iso8601(started_ms_)}, {"to", core::iso8601(ended)}, {"seconds", (ended - started_ms_) / 1000}};
     if (grant_) end["grant_id"] = *grant_;
@@ -100,6 +114,19 @@ class LiveClient final : public http::WsHandler,
   size_t backlog_bytes() const override { return sender_->backlog_bytes(); }
 
  private:
+  // The node's messages go to the browser as they come. The callbacks run on the relay's reader thread and hold
+  // the sender until on_close has closed the relay.
+  void relay() {
+    http::WsClient::Callbacks cb;
+    auto sender = sender_;
+    cb.on_text = [sender](std::string text) { sender->send(std::move(text)); };
+    cb.on_binary = [sender](std::shared_ptr<const std::string> data) { sender->send_binary(std::move(data)); };
+    cb.hold = [sender] { return sender->backlog_bytes() > kRelayBacklogBytes; };
+    // The node stopped, or its connection broke: the console reconnects (and reaches the standby, or is told
+    // the recorder is down).
+    cb.on_closed = [sender](int) { sender->close(http::kWsGoingAway, "recorder node gone"); };
+    node_->start(std::move(cb));
+  }
 
   Services& s_;
   std::shared_ptr<UserSlots> seats_;
@@ -113,6 +140,7 @@ class LiveClient final : public http::WsHandler,
   uint64_t revoked_sub_ = 0;             // the bus subscription that ends the view when the grant is revoked
   std::shared_ptr<http::WsSender> sender_;
   std::shared_ptr<video::LiveStream> live_;
+  std::unique_ptr<http::WsClient> node_;  // the recorder node's live socket, when a node records the camera
   int64_t started_ms_ = 0;
 };
 
@@ -125,6 +153,7 @@ http::Response watch_live(http::Context& ctx, Services& s, const std::shared_ptr
   if (stream == "sub" && !cam.sub_url)
     throw core::Problem::field("stream", "Camera này không có luồng phụ", "This camera has no sub stream");
   require_websocket(ctx);
+  auto node = s.nodes.live_endpoint(cam);  // a 503 problem when the node recording it is down
   auto site = s.catalog.site(cam.site_id);
   auto unit = s.units.get(cam.unit_id);
   json hello = {{"type", "hello"},
@@ -143,9 +172,20 @@ http::Response watch_live(http::Context& ctx, Services& s, const std::shared_ptr
     p.headers.emplace_back("Retry-After", "10");
     throw p;
   }
+  // Connected before the browser's upgrade, so that an unreachable node is an HTTP 503 the console shows.
+  std::unique_ptr<http::WsClient> relay;
+  if (node) {
+    std::string target = fmt::format("/node/v1/cameras/{}/live?stream={}", cam.id, stream);
+    try {
+      relay = http::WsClient::connect(node_target(s, *node), target, core::sign_request(node->key, "GET", target, s.clock.now_ms()));
+    } catch (...) {
+      seats->release(ctx.principal().user_id);
+      throw;
+    }
+  }
   return http::Response::upgrade(std::make_shared<LiveClient>(s, seats, authn, ctx.req.cookie(http::kSessionCookie),
                                                               ctx.actor(), std::move(cam), stream,
-                                                              std::move(hello), grant));
+                                                              std::move(hello), grant, std::move(relay)));
 }
 
 }  // namespace

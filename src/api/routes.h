@@ -9,7 +9,12 @@
 
 #include "api/api.h"
 #include "core/json_body.h"
+#include "http/client.h"
 #include "video/catalog.h"
+
+namespace watchfloor::video {
+struct NodeEndpoint;  // video/nodes.h
+}
 
 namespace watchfloor::api {
 
@@ -46,6 +51,34 @@ void record_use(Services& s, const video::Camera& c, const std::string& action, 
 std::optional<std::string> relation(http::Context& ctx, Services& s, const supervision::Case& c);
 auth::Target case_target(http::Context& ctx, Services& s, const supervision::Case& c);
 supervision::Case load_case(http::Context& ctx, Services& s, const std::string& param = "id");
+// ?from=&to= (ISO 8601; `to` defaults to now, `from` to default_ms before it) as 90 kHz wall times; to − from
+// within `max_ms` (422 naming `to` otherwise).
+std::pair<int64_t, int64_t> span_90k(const http::Context& ctx, const core::Clock& clock, int64_t default_ms, int64_t max_ms);
+
+// Recorded video as served, by this server's recorder or a recorder node's (node_api.cpp): one function each, so
+// that a clip is the same bytes, ETag and headers wherever it is read. No permission check and no audit here: the
+// caller's, which audits from the rest of the struct.
+struct ServedClip {
+  http::Response res;
+  std::string etag;
+  std::string first_frame;  // ISO 8601: X-Recording-Start
+  std::vector<int64_t> segments;
+  int64_t bytes = 0;        // of the whole clip, whatever range was asked
+};
+// The clip of [from, to) of a camera's stream (instant replay included), with the request's Range and If-Range:
+// ETag, X-Recording-Start / End, Cache-Control, Content-Disposition when `download`. 404 `no-recording` when
+// nothing is recorded there; 416 for a range beyond it.
+ServedClip serve_clip(video::Recorder& recorder, int64_t camera_id, const std::string& kind, int64_t from_90k, int64_t to_90k,
+                      bool download, const http::Request& req);
+struct ServedStill {
+  http::Response res;
+  std::string frame_time;  // ISO 8601: X-Frame-Time
+};
+// The JPEG of the keyframe nearest `at_ms` (within 10 s); 404 `no-recording` when there is none.
+ServedStill serve_still(video::Recorder& recorder, int64_t camera_id, int64_t at_ms, const std::string& kind);
+// How this server reaches a recorder node ([nodes] tls and ca_file of the configuration).
+http::ClientTarget node_target(Services& s, const video::NodeEndpoint& ep);
+
 // A WebSocket route's checks before the upgrade: 426 without Upgrade, 403 `bad-origin` from another site.
 void require_websocket(const http::Context& ctx);
 

@@ -2,16 +2,22 @@
 // above it; changing them is for camera administrators in scope. Credentials go in, never out.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "api/routes.h"
+#include "core/log.h"
+#include "core/request_signature.h"
+#include "http/client.h"
 #include "store/work.h"
 #include "video/nodes.h"
 #include "video/catalog.h"
 #include "video/evidence.h"
+#include "video/nodes.h"
 #include "video/playback.h"
 #include "video/recorder.h"
 
@@ -128,18 +134,6 @@ json camera_json(http::Context& ctx, Services& s, const video::Camera& c,
   return shown;
 }
 
-// ?from=&to= as 90 kHz wall times; to − from within `max_ms`.
-std::pair<int64_t, int64_t> span_90k(http::Context& ctx, Services& s, int64_t default_ms, int64_t max_ms) {
-  int64_t now = s.clock.now_ms();
-  int64_t to = query_time(ctx, "to", now);
-  int64_t from = query_time(ctx, "from", to - default_ms);
-  if (to <= from) throw Problem::field("to", "Thời điểm kết thúc phải sau thời điểm bắt đầu", "`to` must be after `from`");
-  if (to - from > max_ms)
-    throw Problem::field("to", fmt::format("Khoảng thời gian tối đa {} giờ", max_ms / 3'600'000),
-                         fmt::format("At most {} hours at a time", max_ms / 3'600'000));
-  return {video::ms_to_90k(from), video::ms_to_90k(to)};
-}
-
 int64_t stream_id(Services& s, const video::Camera& c, const std::string& kind) { return s.recorder.index().stream(c.id, kind).id; }
 
 json span_json(int64_t start_90k, std::optional<int64_t> end_90k) {
@@ -163,7 +157,121 @@ class ClipSource final : public http::BodySource {
 
 inline constexpr const char* kOutageStates[] = {"open", "closed", "all"};
 
+std::string response_header(const http::Response& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers)
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return v;
+  return {};
+}
+
+// The node's answer to `target` (the span as this server resolved it, so that the node serves exactly what was
+// allowed), with the browser's Range and If-Range. A node that refuses the signature is this installation's
+// fault, not the user's: it must not reach the console as a 401, which means "log in again".
+http::Response from_node(Services& s, const video::NodeEndpoint& ep, const std::string& target, const http::Request& req) {
+  auto headers = core::sign_request(ep.key, "GET", target, s.clock.now_ms());
+  for (const char* h : {"Range", "If-Range"})
+    if (auto v = req.header(h); !v.empty()) headers.emplace_back(h, v);
+  auto res = http::fetch(node_target(s, ep), "GET", target, std::move(headers));
+  if (res.status == 401) {
+    core::log_json({{"event", "node.refused"}, {"node", ep.name}, {"target", target}});
+    throw Problem(502, "recorder-refused", "The recorder node refused this server's request", "Máy ghi hình từ chối yêu cầu của máy chủ",
+                  fmt::format("The recorder node {} did not accept the signature: its key or its clock differs from this "
+                              "server's. An administrator should check the node.", ep.name),
+                  fmt::format("Máy ghi hình {} không chấp nhận chữ ký: khoá hoặc đồng hồ của máy ghi hình khác với máy chủ này. "
+                              "Quản trị viên cần kiểm tra máy ghi hình.", ep.name));
+  }
+  return res;
+}
+
+// A clip from the node holding it: the node's answer, and what the audit names from its X-Clip-* headers, which
+// stay between the servers.
+ServedClip clip_from_node(Services& s, const video::NodeEndpoint& ep, int64_t camera_id, const std::string& kind,
+                          int64_t from_90k, int64_t to_90k, bool download, const http::Request& req) {
+  std::string target = fmt::format("/node/v1/cameras/{}/media.mp4?from={}&to={}&stream={}{}", camera_id,
+                                    core::iso8601(video::t90k_to_ms(from_90k)), core::iso8601(video::t90k_to_ms(to_90k)), kind,
+                                    download ? "&download=1" : "");
+  ServedClip out;
+  out.res = from_node(s, ep, target, req);
+  out.etag = response_header(out.res, "ETag");
+  out.first_frame = response_header(out.res, "X-Recording-Start");
+  std::string segments = response_header(out.res, "X-Clip-Segments");
+  for (size_t at = 0; at < segments.size();) {
+    size_t comma = std::min(segments.find(',', at), segments.size());
+    if (auto id = parse_int(segments.substr(at, comma - at), 1, INT64_MAX)) out.segments.push_back(*id);
+    at = comma + 1;
+  }
+  out.bytes = parse_int(response_header(out.res, "X-Clip-Bytes"), 0, INT64_MAX).value_or(0);
+  std::erase_if(out.res.headers, [](const auto& h) {
+    std::string lower = h.first;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.rfind("x-clip-", 0) == 0;
+  });
+  return out;
+}
+
 }  // namespace
+
+std::pair<int64_t, int64_t> span_90k(const http::Context& ctx, const core::Clock& clock, int64_t default_ms, int64_t max_ms) {
+  int64_t to = query_time(ctx, "to", clock.now_ms());
+  int64_t from = query_time(ctx, "from", to - default_ms);
+  if (to <= from) throw Problem::field("to", "Thời điểm kết thúc phải sau thời điểm bắt đầu", "`to` must be after `from`");
+  if (to - from > max_ms)
+    throw Problem::field("to", fmt::format("Khoảng thời gian tối đa {} giờ", max_ms / 3'600'000),
+                         fmt::format("At most {} hours at a time", max_ms / 3'600'000));
+  return {video::ms_to_90k(from), video::ms_to_90k(to)};
+}
+
+http::ClientTarget node_target(Services& s, const video::NodeEndpoint& ep) {
+  return http::ClientTarget::parse(ep.address, s.config.nodes.tls, s.config.nodes.ca_file, ep.name);
+}
+
+ServedClip serve_clip(video::Recorder& recorder, int64_t camera_id, const std::string& kind, int64_t from_90k, int64_t to_90k,
+                      bool download, const http::Request& req) {
+  // Instant replay: the segment being written plays too, up to its last fragment in the file.
+  auto clip = video::build_clip(recorder.index(), recorder.index().stream(camera_id, kind).id, from_90k, to_90k,
+                                recorder.open_segment(camera_id, kind));
+  if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
+  ServedClip out;
+  out.etag = clip->etag;
+  out.first_frame = core::iso8601(video::t90k_to_ms(clip->first_frame_90k));
+  out.segments = clip->segment_ids;
+  out.bytes = static_cast<int64_t>(clip->size);
+  uint64_t size = clip->size;
+  std::optional<std::pair<uint64_t, uint64_t>> range;
+  std::string if_range = req.header("if-range");
+  if (if_range.empty() || if_range == clip->etag) range = http::parse_byte_range(req.header("range"), size);
+  auto& res = out.res;
+  res.content_type = "video/mp4";
+  res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);
+  res.with_header("X-Recording-Start", out.first_frame);
+  // Where the clip ends: asked again with this as `to`, a clip reaching into the segment being
+  // written is the same bytes however much has been recorded since (a player's Range requests).
+  res.with_header("X-Recording-End", core::iso8601(video::t90k_to_ms(clip->end_90k)));
+  res.with_header("Cache-Control", "private, max-age=3600");
+  if (download)
+    res.with_header("Content-Disposition", fmt::format("attachment; filename=\"camera-{}-{}.mp4\"", camera_id, out.first_frame));
+  if (range) {
+    res.status = 206;
+    res.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->first + range->second - 1, size));
+    res.source = std::make_shared<ClipSource>(std::move(*clip), range->first, range->second);
+  } else {
+    res.source = std::make_shared<ClipSource>(std::move(*clip), 0, size);
+  }
+  return out;
+}
+
+ServedStill serve_still(video::Recorder& recorder, int64_t camera_id, int64_t at_ms, const std::string& kind) {
+  auto still = video::still_at(recorder.index(), camera_id, at_ms, kind);
+  if (!still) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
+  ServedStill out;
+  out.frame_time = core::iso8601(still->frame_ms);
+  out.res.content_type = "image/jpeg";
+  out.res.body = std::move(still->jpeg);
+  out.res.with_header("X-Frame-Time", out.frame_time);
+  return out;
+}
 
 std::string stream_kind(const http::Context& ctx) { return query_choice(ctx, "stream", video::kStreamKinds).value_or("main"); }
 
@@ -333,7 +441,7 @@ std::pair<int64_t, int64_t> within_grant(const http::Context& ctx, std::optional
 http::Response list_recordings(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
   auto grant = require_video(ctx, s, c, Action::video_playback, {});
-  auto asked = span_90k(ctx, s, 86'400'000, 31LL * 86'400'000);
+  auto asked = span_90k(ctx, s.clock, 86'400'000, 31LL * 86'400'000);
   auto [from, to] = within_grant(ctx, grant, asked.first, asked.second);
   auto kind = stream_kind(ctx);
   int64_t stream = stream_id(s, c, kind);
@@ -383,19 +491,21 @@ http::Response list_recordings(http::Context& ctx, Services& s) {
 
 http::Response media(http::Context& ctx, Services& s) {
   auto c = load_camera(ctx, s);
-  auto [from, to] = span_90k(ctx, s, 3'600'000, 24LL * 3'600'000);
+  auto [from, to] = span_90k(ctx, s.clock, 3'600'000, 24LL * 3'600'000);
   // ?download=1: saved as a file (Content-Disposition: attachment), which a view-only grant does not give.
   bool download = query(ctx, "download") == "1";
   auth::Target t;
   t.span_ms = std::pair{video::t90k_to_ms(from), video::t90k_to_ms(to)};
   t.download = download;
   auto grant = require_video(ctx, s, c, Action::video_playback, t);
-  // Instant replay: the segment being written plays too, up to its last fragment in the file.
   auto kind = stream_kind(ctx);
-  auto clip = video::build_clip(s.recorder.index(), stream_id(s, c, kind), from, to, s.recorder.open_segment(c.id, kind));
-  if (!clip) throw Problem(404, "no-recording", "Nothing is recorded in this period", "Không có dữ liệu ghi hình trong khoảng thời gian này");
+  auto clip = [&] {
+    if (auto ep = s.nodes.playback_endpoint(c, kind, from, to)) return clip_from_node(s, *ep, c.id, kind, from, to, download, ctx.req);
+    return serve_clip(s.recorder, c.id, kind, from, to, download, ctx.req);
+  }();
+  if (clip.res.status >= 300) return std::move(clip.res);  // the node's 404 or 416: nothing was served
   // One audit entry per clip and session; the Range requests of a playing video are not re-audited.
-  std::string key = clip->etag + ctx.req.cookie("wf_session");
+  std::string key = clip.etag + ctx.req.cookie("wf_session");
   static std::mutex mu;
   static std::set<std::string> seen;
   bool first;
@@ -408,34 +518,12 @@ http::Response media(http::Context& ctx, Services& s) {
     record_use(s, c, download ? "video.download" : "video.playback",
                {{"from", core::iso8601(video::t90k_to_ms(from))},
                 {"to", core::iso8601(video::t90k_to_ms(to))},
-                {"first_frame", core::iso8601(video::t90k_to_ms(clip->first_frame_90k))},
-                {"segments", clip->segment_ids},
-                {"bytes", clip->size}},
+                {"first_frame", clip.first_frame},
+                {"segments", clip.segments},
+                {"bytes", clip.bytes}},
                grant, ctx.actor());
   }
-  uint64_t size = clip->size;
-  std::optional<std::pair<uint64_t, uint64_t>> range;
-  std::string if_range = ctx.req.header("if-range");
-  if (if_range.empty() || if_range == clip->etag) range = http::parse_byte_range(ctx.req.header("range"), size);
-  http::Response res;
-  res.content_type = "video/mp4";
-  res.with_header("Accept-Ranges", "bytes").with_header("ETag", clip->etag);
-  res.with_header("X-Recording-Start", core::iso8601(video::t90k_to_ms(clip->first_frame_90k)));
-  // Where the clip ends: asked again with this as `to`, a clip reaching into the segment being
-  // written is the same bytes however much has been recorded since (a player's Range requests).
-  res.with_header("X-Recording-End", core::iso8601(video::t90k_to_ms(clip->end_90k)));
-  res.with_header("Cache-Control", "private, max-age=3600");
-  if (download)
-    res.with_header("Content-Disposition", fmt::format("attachment; filename=\"camera-{}-{}.mp4\"", c.id,
-                                                       core::iso8601(video::t90k_to_ms(clip->first_frame_90k))));
-  if (range) {
-    res.status = 206;
-    res.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->first + range->second - 1, size));
-    res.source = std::make_shared<ClipSource>(std::move(*clip), range->first, range->second);
-  } else {
-    res.source = std::make_shared<ClipSource>(std::move(*clip), 0, size);
-  }
-  return res;
+  return std::move(clip.res);
 }
 
 http::Response snapshot(http::Context& ctx, Services& s) {
@@ -445,14 +533,17 @@ http::Response snapshot(http::Context& ctx, Services& s) {
   t.span_ms = std::pair{at, at};
   t.snapshot = true;
   auto grant = require_video(ctx, s, c, Action::video_playback, t);
-  auto still = video::still_at(s.recorder.index(), c.id, at, stream_kind(ctx));
-  if (!still) throw Problem(404, "no-recording", "No recorded frame within 10 s of this time", "Không có khung hình ghi trong vòng 10 giây quanh thời điểm này");
-  record_use(s, c, "video.snapshot", {{"at", core::iso8601(at)}, {"frame_time", core::iso8601(still->frame_ms)}}, grant, ctx.actor());
-  http::Response res;
-  res.content_type = "image/jpeg";
-  res.body = std::move(still->jpeg);
-  res.with_header("X-Frame-Time", core::iso8601(still->frame_ms));
-  return res;
+  auto kind = stream_kind(ctx);
+  ServedStill still;
+  if (auto ep = s.nodes.playback_endpoint(c, kind, video::ms_to_90k(at), video::ms_to_90k(at))) {
+    still.res = from_node(s, *ep, fmt::format("/node/v1/cameras/{}/snapshot.jpg?at={}&stream={}", c.id, core::iso8601(at), kind), ctx.req);
+    still.frame_time = response_header(still.res, "X-Frame-Time");
+  } else {
+    still = serve_still(s.recorder, c.id, at, kind);
+  }
+  if (still.res.status >= 300) return std::move(still.res);
+  record_use(s, c, "video.snapshot", {{"at", core::iso8601(at)}, {"frame_time", still.frame_time}}, grant, ctx.actor());
+  return std::move(still.res);
 }
 
 // Outages of enterprise cameras (sự cố camera doanh nghiệp), newest first; read like the cameras.

@@ -56,7 +56,7 @@ Config load_config(const std::filesystem::path& file) {
     throw std::runtime_error(fmt::format("config: {}: {}", file.string(), e.description()));
   }
   Config c;
-  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store", "audit", "evidence", "sharing", "node"});
+  reject_unknown(root, "", {"data_dir", "server", "security", "recorder", "store", "audit", "evidence", "sharing", "node", "nodes"});
   read(root, "", "data_dir", c.data_dir);
   if (c.data_dir.is_relative() && root.get("data_dir"))
     c.data_dir = std::filesystem::absolute(file).parent_path() / c.data_dir;
@@ -193,6 +193,13 @@ Config load_config(const std::filesystem::path& file) {
       throw std::runtime_error("config: evidence.link_minutes, export_queue and verify_max_mb must be at least 1");
     static const std::set<std::string> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"};
     if (!presets.count(v.x264_preset)) throw std::runtime_error("config: evidence.x264_preset must be an x264 preset (veryfast, medium, …)");
+  }
+  if (const auto* s = root.get_as<toml::table>("nodes")) {
+    reject_unknown(*s, "nodes.", {"tls", "ca_file"});
+    read(*s, "nodes.", "tls", c.nodes.tls);
+    read(*s, "nodes.", "ca_file", c.nodes.ca_file);
+    if (!c.nodes.ca_file.empty() && !c.nodes.tls)
+      throw std::runtime_error("config: nodes.ca_file is for nodes.tls = true");
   }
   return c;
 }

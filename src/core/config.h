@@ -105,8 +105,17 @@ struct NodeConfig {
   std::string tls_cert, tls_key;
 };
 
+// How API servers reach recorder nodes (docs/deploy.md §3): their node API over HTTPS and WSS when `tls`, each
+// node's certificate signed by the authority in `ca_file` (empty: the system's trusted authorities) and naming
+// the address the node is registered with.
+struct NodesConfig {
+  bool tls = false;
+  std::string ca_file;
+};
+
 struct Config {
   std::filesystem::path data_dir = "./var";
+  NodesConfig nodes;
   EvidenceConfig evidence;
   StoreConfig store;
   AuditConfig audit;

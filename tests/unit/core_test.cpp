@@ -467,6 +467,27 @@ TEST_F(ConfigTest, MetricsListenerAndToken) {
   EXPECT_NE(error_of("[server]\nmetrics_port = 9464\n").find("server.metrics_port"), std::string::npos);
 }
 
+TEST_F(ConfigTest, ReadsHowToReachRecorderNodes) {
+  auto defaults = load_config(write(""));
+  EXPECT_FALSE(defaults.nodes.tls);
+  EXPECT_EQ(defaults.nodes.ca_file, "");
+  auto c = load_config(write("[nodes]\ntls = true\nca_file = \"/etc/watchfloor/nodes-ca.pem\"\n"));
+  EXPECT_TRUE(c.nodes.tls);
+  EXPECT_EQ(c.nodes.ca_file, "/etc/watchfloor/nodes-ca.pem");
+  EXPECT_NE(error_of("[nodes]\ntls = 1\n").find("nodes.tls must be true or false"), std::string::npos);
+  EXPECT_NE(error_of("[nodes]\nca = \"x.pem\"\n").find("nodes.ca"), std::string::npos);
+  // An authority without TLS would be ignored: refused, as a misspelt setting is.
+  EXPECT_NE(error_of("[nodes]\nca_file = \"x.pem\"\n").find("nodes.ca_file"), std::string::npos);
+}
+
+TEST_F(ConfigTest, ReadsTheSharingScale) {
+  // The operator guide tells administrators to set these; a [sharing] section must start the server.
+  auto c = load_config(write("[sharing]\nordinary_cameras = 6\nmax_cameras = 60\n"));
+  EXPECT_EQ(c.sharing.ordinary_cameras, 6);
+  EXPECT_EQ(c.sharing.max_cameras, 60);
+  EXPECT_EQ(c.sharing.max_range_days, 31);
+}
+
 TEST_F(ConfigTest, SyntaxErrorsNameTheFile) {
   auto msg = error_of("[server\n");
   EXPECT_NE(msg.find("watchfloor.toml"), std::string::npos) << msg;
