@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, login, makeClient, makeTempDir, onPostgres } from './server.mjs';
 import { freePort, startCamsim, until } from './camsim.mjs';
+import { connectWs } from './ws-client.mjs';
 
 const RECORDER = { segment_s: 4, rtsp_timeout_s: 2, offline_alert_s: 2, backoff_max_s: 2, retention_interval_s: 5 };
 
@@ -132,6 +133,22 @@ describe('recorder nodes', { skip: !onPostgres && 'needs PostgreSQL (the Postgre
     const audit = await admin.get(`/api/v1/audit?action=video.playback&object_id=${cams[1].id}`);
     assert.equal(audit.status, 200, audit.text);
     assert.ok(audit.json.items.length >= 1, 'the playback is audited by the API server that served it');
+  });
+
+  test('live view of a node\'s camera through either API server: hello there, video from the node', async () => {
+    for (const [client, c] of [[admin, cams[0]], [onB, cams[1]]]) {
+      const r = await connectWs(client.url, `/api/v1/cameras/${c.id}/live?stream=main`, { cookie: client.cookie });
+      assert.ok(r.ok, `${r.status} ${r.text}`);
+      const hello = await r.ws.next((m) => m.type === 'hello');
+      assert.equal(hello.camera_id, c.id);
+      assert.equal((await r.ws.next((m) => m.type === 'state')).state, 'online');
+      assert.match((await r.ws.next((m) => m.type === 'init')).codec, /^avc1\./);
+      await until('video fragments from the node', () => r.ws.messages.filter((m) => m.binary).length >= 10, 10_000, 50);
+      assert.equal(r.ws.messages.find((m) => m.binary).binary.toString('latin1', 4, 8), 'ftyp', 'the init segment first');
+      await r.ws.close();
+    }
+    const audit = await admin.get(`/api/v1/audit?action=video.live&object_id=${cams[1].id}&limit=10`);
+    assert.ok(audit.json.items.some((e) => e.action === 'video.live.start'), 'the view is audited by the API server');
   });
 
   test('a node killed with kill -9: an alert within 30 s, its standby takes its cameras over, the gap is recorded', async () => {
