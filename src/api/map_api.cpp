@@ -47,7 +47,7 @@ http::Response site_summary(http::Context& ctx, Services& s) {
   std::vector<supervision::SiteCamera> cameras;
   for (const auto& c : s.catalog.cameras(std::nullopt, unit)) {
     if (!ctx.may(Action::camera_read, {c.unit_id})) continue;
-    auto st = s.recorder.status(c.id);
+    auto st = camera_status(s, c);
     cameras.push_back({c.id, c.site_id, c.name, st ? st->state : (c.enabled ? "starting" : "disabled")});
   }
   std::vector<supervision::CameraAlert> alerts;

@@ -14,6 +14,7 @@
 
 namespace watchfloor::video {
 struct NodeEndpoint;  // video/nodes.h
+struct CameraStatus;  // video/recorder.h
 }
 
 namespace watchfloor::api {
@@ -36,6 +37,8 @@ void add_evidence_routes(http::Router& r, Services& s);
 
 // The stream a video request names (`?stream=main|sub`, main by default; 400 naming `stream` otherwise).
 std::string stream_kind(const http::Context& ctx);
+// A camera's state: from this server's recorder, or as the recorder node recording it last told it.
+std::optional<video::CameraStatus> camera_status(Services& s, const video::Camera& c);
 // The camera of the route's {id}: 404 when unknown or outside what the caller may read; 403 saying so when a
 // grant that gave it has expired or was revoked.
 video::Camera load_camera(http::Context& ctx, Services& s);

@@ -14,7 +14,6 @@
 #include "core/request_signature.h"
 #include "http/client.h"
 #include "store/work.h"
-#include "video/nodes.h"
 #include "video/catalog.h"
 #include "video/evidence.h"
 #include "video/nodes.h"
@@ -105,8 +104,7 @@ json site_json(Services& s, const video::Site& site) { return with_names(s, vide
 json camera_json(Services& s, const video::Camera& c, const std::map<int64_t, video::CameraStatus>* states = nullptr) {
   json j = video::to_json(c);
   std::optional<video::CameraStatus> st;
-  if (!c.recording_node_id) st = s.recorder.status(c.id);
-  else if (!states) st = s.nodes.status(c);
+  if (!states || !c.recording_node_id) st = camera_status(s, c);
   else if (auto it = states->find(c.id); it != states->end()) st = it->second;
   if (st) j.update(video::to_json(*st));
   for (auto [field, id] : {std::pair{"node_name", c.node_id}, {"recording_node_name", c.recording_node_id}})
@@ -271,6 +269,10 @@ ServedStill serve_still(video::Recorder& recorder, int64_t camera_id, int64_t at
   out.res.body = std::move(still->jpeg);
   out.res.with_header("X-Frame-Time", out.frame_time);
   return out;
+}
+
+std::optional<video::CameraStatus> camera_status(Services& s, const video::Camera& c) {
+  return c.recording_node_id ? s.nodes.status(c) : s.recorder.status(c.id);
 }
 
 std::string stream_kind(const http::Context& ctx) { return query_choice(ctx, "stream", video::kStreamKinds).value_or("main"); }
@@ -464,7 +466,7 @@ http::Response list_recordings(http::Context& ctx, Services& s) {
   }
   for (auto& j : segs) j.erase("run_id");
   // The segment being written is not in the index yet: while recording, the timeline grows to now.
-  auto st = kind == "main" || c.record_sub ? s.recorder.status(c.id) : std::nullopt;
+  auto st = kind == "main" || c.record_sub ? camera_status(s, c) : std::nullopt;
   if (st && st->recording && to > video::ms_to_90k(st->since_ms)) {
     int64_t start = video::ms_to_90k(st->since_ms), now = video::ms_to_90k(s.clock.now_ms());
     if (!segs.empty() && segs.back()["end_90k"].get<int64_t>() > start) {
