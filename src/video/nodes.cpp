@@ -386,6 +386,14 @@ void Nodes::check() {
                                        {n.id}))
           moved.emplace_back(r.i64("id"), r.i64("unit_id"));
         if (take_over) db_.exec("UPDATE cameras SET recording_node_id = ? WHERE recording_node_id = ?", {standby->id, n.id});
+        // The timeline shows the hole now, not when the node comes back: from each of its streams' last committed
+        // end, closed by the next segment of whichever recorder records the stream.
+        db_.exec("INSERT INTO gaps(stream_id, camera_id, start_90k, cause) "
+                 "SELECT s.id, s.camera_id, (SELECT MAX(g.end_90k) FROM segments g WHERE g.stream_id = s.id), "
+                 "'recorder_down' FROM streams s JOIN sample_dirs d ON d.id = s.sample_dir_id WHERE d.node_id = ? "
+                 "AND EXISTS (SELECT 1 FROM segments g WHERE g.stream_id = s.id) "
+                 "AND NOT EXISTS (SELECT 1 FROM gaps x WHERE x.stream_id = s.id AND x.end_90k IS NULL)",
+                 {n.id});
         alerts_.raise(recorder_alert(
             db_, "recorder.down", fmt::format("node:{}", n.id),
             take_over ? fmt::format("Máy ghi hình {} mất kết nối từ {}: {} camera chuyển sang máy dự phòng {}", n.name,

@@ -36,7 +36,8 @@ done
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/bin/watchfloor ./usr/share/watchfloor/web/dist/index.html ./usr/share/watchfloor/presets/org-2017.json \
   ./usr/share/watchfloor/presets/org-2025.json ./usr/share/watchfloor/templates/coordination-request.tmpl \
-  ./usr/lib/systemd/system/watchfloor.service ./etc/watchfloor/watchfloor.toml ./usr/share/doc/watchfloor/operator-guide.md; do
+  ./usr/lib/systemd/system/watchfloor.service ./usr/lib/systemd/system/watchfloor-recorder.service \
+  ./etc/watchfloor/watchfloor.toml ./usr/share/doc/watchfloor/operator-guide.md ./usr/share/doc/watchfloor/recorder.toml.example; do
   check "contains $f" grep -qxF "$f" <<<"$contents"
 done
 check "holds no simulator, test or build files" bash -c '! grep -Eq "camsim|unit_tests|fuzz|CMakeFiles|node_modules" <<<"$1"' _ "$contents"
@@ -60,14 +61,21 @@ done
 config=$tmp/root/etc/watchfloor/watchfloor.toml
 check "the configuration's data_dir is the directory the unit lets the service write" \
   grep -qxF "data_dir = \"$(sed -n 's/^ReadWritePaths=//p' "$unit")\"" "$config"
+recorder_unit=$tmp/root/usr/lib/systemd/system/watchfloor-recorder.service
+for line in User=watchfloor ProtectSystem=strict ReadWritePaths=/var/lib/watchfloor NoNewPrivileges=yes \
+  "ExecStart=/usr/bin/watchfloor recorder --config /etc/watchfloor/recorder.toml" RestartPreventExitStatus=3; do
+  check "recorder unit: $line" grep -qxF "$line" "$recorder_unit"
+done
 if command -v systemd-analyze >/dev/null; then
   # verify wants ExecStart's program on this machine: point it at the unpacked one.
   mkdir -p "$tmp/unit"
-  sed "s|^ExecStart=/usr/bin/watchfloor|ExecStart=$tmp/root/usr/bin/watchfloor|" "$unit" >"$tmp/unit/watchfloor.service"
-  verify=$(systemd-analyze verify "$tmp/unit/watchfloor.service" 2>&1)
-  rc=$?
-  [ -n "$verify" ] && echo "$verify" | sed 's/^/    /'
-  check "systemd-analyze verify accepts the unit without a warning" test "$rc" -eq 0 -a -z "$verify"
+  for u in "$unit" "$recorder_unit"; do
+    sed "s|^ExecStart=/usr/bin/watchfloor|ExecStart=$tmp/root/usr/bin/watchfloor|" "$u" >"$tmp/unit/$(basename "$u")"
+    verify=$(systemd-analyze verify "$tmp/unit/$(basename "$u")" 2>&1)
+    rc=$?
+    [ -n "$verify" ] && echo "$verify" | sed 's/^/    /'
+    check "systemd-analyze verify accepts $(basename "$u") without a warning" test "$rc" -eq 0 -a -z "$verify"
+  done
 else
   echo "skip - systemd-analyze verify (no systemd-analyze on this machine)"
 fi

@@ -105,6 +105,16 @@ TEST(Nodes, WithoutAStandbyTheCamerasOfADownNodeShowRecorderDown) {
   auto a = c.node("hp-node-a", 4);
   c.nodes->assign(c.camera_id, a.node.id, kAdmin);
   ASSERT_TRUE(c.nodes->sign_in("hp-node-a", a.key, "test"));
+  Index ia(*c.db, c.clock, c.dir / "video-a", posix_fs(), "node-hp-node-a", a.node.id);
+  ia.open();
+  auto stream = ia.stream_to_record(c.camera_id, "main");
+  {
+    StreamWriter w(ia, c.clock, stream);
+    w.begin_run(entry());
+    c.record(w, 70, false);  // and the node dies while writing
+  }
+  int64_t recorded_to = *ia.last_end_90k(stream.id);
+  EXPECT_FALSE(ia.open_gap_of(stream.id));
   c.nodes->heartbeat(a.node.id, a.key, {.cameras = {{c.camera_id, c.online()}}});
   int64_t last = c.clock.now_ms();
   c.clock.advance(20s);
@@ -112,6 +122,10 @@ TEST(Nodes, WithoutAStandbyTheCamerasOfADownNodeShowRecorderDown) {
   c.nodes->check();
   EXPECT_TRUE(c.alert_open(a.node.id));
   EXPECT_EQ(c.recording_node(), a.node.id) << "nobody else records it";
+  auto gap = ia.open_gap_of(stream.id);
+  ASSERT_TRUE(gap) << "the timeline shows the hole while the node is down";
+  EXPECT_EQ(gap->cause, "recorder_down");
+  EXPECT_EQ(gap->start_90k, recorded_to);
   auto st = c.nodes->status(*c.catalog->camera(c.camera_id));
   EXPECT_EQ(st->state, "recorder_down");
   EXPECT_EQ(st->since_ms, last) << "down since its last heart-beat";
