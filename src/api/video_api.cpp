@@ -155,15 +155,6 @@ class ClipSource final : public http::BodySource {
 
 inline constexpr const char* kOutageStates[] = {"open", "closed", "all"};
 
-std::string response_header(const http::Response& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        }))
-      return v;
-  return {};
-}
-
 // The node's answer to `target` (the span as this server resolved it, so that the node serves exactly what was
 // allowed), with the browser's Range and If-Range. A node that refuses the signature is this installation's
 // fault, not the user's: it must not reach the console as a 401, which means "log in again".
@@ -192,15 +183,15 @@ ServedClip clip_from_node(Services& s, const video::NodeEndpoint& ep, int64_t ca
                                     download ? "&download=1" : "");
   ServedClip out;
   out.res = from_node(s, ep, target, req);
-  out.etag = response_header(out.res, "ETag");
-  out.first_frame = response_header(out.res, "X-Recording-Start");
-  std::string segments = response_header(out.res, "X-Clip-Segments");
+  out.etag = out.res.header("ETag");
+  out.first_frame = out.res.header("X-Recording-Start");
+  std::string segments = out.res.header("X-Clip-Segments");
   for (size_t at = 0; at < segments.size();) {
     size_t comma = std::min(segments.find(',', at), segments.size());
     if (auto id = parse_int(segments.substr(at, comma - at), 1, INT64_MAX)) out.segments.push_back(*id);
     at = comma + 1;
   }
-  out.bytes = parse_int(response_header(out.res, "X-Clip-Bytes"), 0, INT64_MAX).value_or(0);
+  out.bytes = parse_int(out.res.header("X-Clip-Bytes"), 0, INT64_MAX).value_or(0);
   std::erase_if(out.res.headers, [](const auto& h) {
     std::string lower = h.first;
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -539,7 +530,7 @@ http::Response snapshot(http::Context& ctx, Services& s) {
   ServedStill still;
   if (auto ep = s.nodes.playback_endpoint(c, kind, video::ms_to_90k(at), video::ms_to_90k(at))) {
     still.res = from_node(s, *ep, fmt::format("/node/v1/cameras/{}/snapshot.jpg?at={}&stream={}", c.id, core::iso8601(at), kind), ctx.req);
-    still.frame_time = response_header(still.res, "X-Frame-Time");
+    still.frame_time = still.res.header("X-Frame-Time");
   } else {
     still = serve_still(s.recorder, c.id, at, kind);
   }

@@ -7,14 +7,24 @@
 
 namespace watchfloor::http {
 
+namespace {
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+}  // namespace
+
 std::string Request::header(std::string_view name) const {
-  for (const auto& [k, v] : headers) {
-    if (k.size() != name.size()) continue;
-    bool eq = true;
-    for (size_t i = 0; i < k.size() && eq; ++i)
-      eq = k[i] == std::tolower(static_cast<unsigned char>(name[i]));
-    if (eq) return v;
-  }
+  for (const auto& [k, v] : headers)
+    if (same_name(k, name)) return v;
+  return {};
+}
+
+std::string Response::header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (same_name(k, name)) return v;
   return {};
 }
 

@@ -58,6 +58,8 @@ struct Response {
   static Response no_content();
   static Response upgrade(std::shared_ptr<WsHandler> handler);
   Response& with_header(std::string name, std::string value);
+  // The first value of a header (any case), empty when absent.
+  std::string header(std::string_view name) const;
 };
 
 using Handler = std::function<Response(Request&)>;

@@ -11,6 +11,7 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "recorder_world.h"
+#include "test_util.h"
 #include "video/playback.h"
 #include "video/recorder.h"
 
@@ -58,24 +59,6 @@ class NodeApiTest : public ::testing::Test {
     return "/node/v1/cameras/" + std::to_string(w_.camera_id) + "/media.mp4?from=" + core::iso8601(from_ms) +
            "&to=" + core::iso8601(to_ms) + "&stream=main";
   }
-  static std::string header(const http::Response& r, std::string name) {
-    for (const auto& [k, v] : r.headers) {
-      std::string lower = k;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lower == name) return v;
-    }
-    return {};
-  }
-  static std::string body(const http::Response& r) {
-    if (!r.source) return r.body;
-    std::string out(r.source->size(), '\0');
-    for (size_t at = 0; at < out.size();) {
-      size_t n = r.source->read(at, out.data() + at, std::min<size_t>(256 * 1024, out.size() - at));
-      if (n == 0) break;
-      at += n;
-    }
-    return out;
-  }
 
   World w_;
   events::Bus bus_{w_.clock};
@@ -120,28 +103,28 @@ TEST_F(NodeApiTest, ServesTheClipAsPlaybackDoesWithWhatTheAuditNames) {
   auto res = get(media_target(from, to));
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.content_type, "video/mp4");
-  EXPECT_EQ(header(res, "etag"), clip->etag);
-  EXPECT_EQ(header(res, "x-recording-start"), core::iso8601(t90k_to_ms(clip->first_frame_90k)));
-  EXPECT_EQ(header(res, "x-recording-end"), core::iso8601(t90k_to_ms(clip->end_90k)));
+  EXPECT_EQ(res.header("etag"), clip->etag);
+  EXPECT_EQ(res.header("x-recording-start"), core::iso8601(t90k_to_ms(clip->first_frame_90k)));
+  EXPECT_EQ(res.header("x-recording-end"), core::iso8601(t90k_to_ms(clip->end_90k)));
   std::string segments;
   for (int64_t id : clip->segment_ids) segments += (segments.empty() ? "" : ",") + std::to_string(id);
   EXPECT_FALSE(segments.empty());
-  EXPECT_EQ(header(res, "x-clip-segments"), segments);
-  EXPECT_EQ(header(res, "x-clip-bytes"), std::to_string(clip->size));
-  EXPECT_TRUE(body(res) == expected) << "the node's clip differs from the one playback builds";
+  EXPECT_EQ(res.header("x-clip-segments"), segments);
+  EXPECT_EQ(res.header("x-clip-bytes"), std::to_string(clip->size));
+  EXPECT_TRUE(test::body_of(res) == expected) << "the node's clip differs from the one playback builds";
 
   // A player's Range request: the part asked, and the whole clip's size for the audit.
   auto part = get(media_target(from, to), {{"Range", "bytes=100-1099"}});
   EXPECT_EQ(part.status, 206);
-  EXPECT_EQ(header(part, "content-range"), "bytes 100-1099/" + std::to_string(clip->size));
-  EXPECT_EQ(header(part, "x-clip-bytes"), std::to_string(clip->size));
-  EXPECT_EQ(body(part), expected.substr(100, 1000));
+  EXPECT_EQ(part.header("content-range"), "bytes 100-1099/" + std::to_string(clip->size));
+  EXPECT_EQ(part.header("x-clip-bytes"), std::to_string(clip->size));
+  EXPECT_EQ(test::body_of(part), expected.substr(100, 1000));
   // If-Range with another clip's ETag: the whole clip, not a piece of a different one.
   auto stale = get(media_target(from, to), {{"Range", "bytes=100-1099"}, {"If-Range", "\"another\""}});
   EXPECT_EQ(stale.status, 200);
 
   auto download = get(media_target(from, to) + "&download=1");
-  EXPECT_NE(header(download, "content-disposition").find("attachment"), std::string::npos);
+  EXPECT_NE(download.header("content-disposition").find("attachment"), std::string::npos);
 
   auto nothing = get(media_target(start_ms_ - 7'200'000, start_ms_ - 3'600'000));
   EXPECT_EQ(nothing.status, 404);

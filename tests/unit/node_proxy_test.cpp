@@ -15,6 +15,7 @@
 #include "http/server.h"
 #include "http/websocket.h"
 #include "recorder_world.h"
+#include "test_util.h"
 #include "test_store.h"
 #include "video/playback.h"
 
@@ -171,24 +172,6 @@ class NodeProxy : public ::testing::Test {
     return "/api/v1/cameras/" + std::to_string(camera_) + "/media.mp4?from=" + core::iso8601(start_ms_ + 1000) +
            "&to=" + core::iso8601(start_ms_ + 20'000);
   }
-  static std::string header(const http::Response& r, std::string name) {
-    for (const auto& [k, v] : r.headers) {
-      std::string lower = k;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lower == name) return v;
-    }
-    return {};
-  }
-  static std::string body(const http::Response& r) {
-    if (!r.source) return r.body;
-    std::string out(r.source->size(), '\0');
-    for (size_t at = 0; at < out.size();) {
-      size_t n = r.source->read(at, out.data() + at, std::min<size_t>(256 * 1024, out.size() - at));
-      if (n == 0) break;
-      at += n;
-    }
-    return out;
-  }
   std::vector<nlohmann::json> audited(const std::string& action) {
     std::vector<nlohmann::json> out;
     for (const auto& r : inst_->db->query("SELECT details FROM audit_log WHERE action = ? AND object_id = ? ORDER BY seq",
@@ -218,10 +201,10 @@ TEST_F(NodeProxy, PlaybackIsTheNodesClipAuditedOnceWithWhatTheNodeServed) {
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_GT(node_requests_.load(), 0) << "served by the node";
   EXPECT_EQ(res.content_type, "video/mp4");
-  EXPECT_EQ(header(res, "etag"), clip_.etag);
-  EXPECT_EQ(header(res, "x-recording-start"), core::iso8601(video::t90k_to_ms(clip_.first_frame_90k)));
-  EXPECT_EQ(header(res, "x-clip-segments"), "") << "between the servers only";
-  EXPECT_TRUE(body(res) == expected);
+  EXPECT_EQ(res.header("etag"), clip_.etag);
+  EXPECT_EQ(res.header("x-recording-start"), core::iso8601(video::t90k_to_ms(clip_.first_frame_90k)));
+  EXPECT_EQ(res.header("x-clip-segments"), "") << "between the servers only";
+  EXPECT_TRUE(test::body_of(res) == expected);
 
   auto entries = audited("video.playback");
   ASSERT_EQ(entries.size(), 1u);
@@ -232,8 +215,8 @@ TEST_F(NodeProxy, PlaybackIsTheNodesClipAuditedOnceWithWhatTheNodeServed) {
   // The player's Range requests: passed to the node, not audited again.
   auto part = call("GET", media(), "", {{"range", "bytes=100-1099"}, {"if-range", clip_.etag}});
   EXPECT_EQ(part.status, 206);
-  EXPECT_EQ(header(part, "content-range"), "bytes 100-1099/" + std::to_string(clip_.size));
-  EXPECT_EQ(body(part), expected.substr(100, 1000));
+  EXPECT_EQ(part.header("content-range"), "bytes 100-1099/" + std::to_string(clip_.size));
+  EXPECT_EQ(test::body_of(part), expected.substr(100, 1000));
   EXPECT_EQ(audited("video.playback").size(), 1u);
 
   // The node's "nothing here" reaches the user as it is, unaudited.

@@ -9,6 +9,7 @@ import { CameraDetailPage } from './pages/CameraDetail';
 import { CameraFormPage, CameraRows } from './pages/Cameras';
 import { RecorderNodesPage } from './pages/RecorderNodes';
 import { AppContext, type AppState } from './session';
+import { node } from './testnodes';
 
 const NOW = new Date('2026-12-06T03:00:12Z');
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -92,27 +93,7 @@ const calls = (fetch: ReturnType<typeof serve>, method: string, prefix: string) 
     .filter((c) => ((c[1] as RequestInit | undefined)?.method ?? 'GET') === method && String(c[0]).startsWith(`/api/v1${prefix}`))
     .map((c) => ({ url: String(c[0]), body: (c[1] as RequestInit | undefined)?.body ? JSON.parse(String((c[1] as RequestInit).body)) : null }));
 
-const node = (over: Partial<RecorderNode> = {}): RecorderNode => ({
-  id: 1,
-  name: 'hp-node-1',
-  address: '10.0.3.11:8443',
-  capacity: 64,
-  standby_node_id: null,
-  standby_node_name: null,
-  state: 'up',
-  created_at: '2026-12-01T00:00:00Z',
-  started_at: '2026-12-01T00:05:00Z',
-  last_seen_at: '2026-12-06T03:00:00Z',
-  down_since: null,
-  revoked_at: null,
-  disk_total_bytes: 4_000_000_000_000,
-  disk_free_bytes: 1_234_500_000_000,
-  sample_dirs: ['/var/lib/watchfloor/video/node-hp-node-1'],
-  version: '0.16.0',
-  cameras: 12,
-  recording: 12,
-  ...over,
-});
+
 
 // Listed by name, as the server lists them: hp-node-0 was revoked; hp-node-2 is down and hp-node-1, its standby, records its cameras.
 const NODES = [
