@@ -518,10 +518,17 @@ void Catalog::remove_camera(int64_t id, const audit::Actor& by) {
 }
 
 void Catalog::changed(const Camera& c) {
-  if (bus_)
-    bus_->publish_on_commit({.topic = "camera.changed", .unit_id = c.unit_id, .read_action = auth::Action::camera_read,
-                             .payload = {{"camera_id", c.id}}},
-                            "camera:" + std::to_string(c.id));
+  if (bus_) publish_camera_changed(*bus_, c.id, c.unit_id);
+}
+
+void publish_camera_changed(events::Bus& bus, int64_t camera_id, int64_t unit_id, nlohmann::json extra) {
+  events::Event e;
+  e.topic = "camera.changed";
+  e.unit_id = unit_id;
+  e.read_action = auth::Action::camera_read;
+  e.payload = std::move(extra);
+  e.payload["camera_id"] = camera_id;
+  bus.publish_on_commit(std::move(e), "camera:" + std::to_string(camera_id));
 }
 
 void Catalog::used(const Camera& c, const std::string& action, const nlohmann::json& details, const audit::Actor& by) {

@@ -82,6 +82,11 @@ struct Outage {
   bool overdue(int64_t now_ms) const { return ended_ms.value_or(now_ms) > repair_due_ms; }
 };
 
+// Inside a unit of work: "camera.changed" once it commits (one per camera and unit), so that whichever process
+// records the camera starts, restarts or stops it, and consoles refresh it.
+void publish_camera_changed(events::Bus& bus, int64_t camera_id, int64_t unit_id,
+                            nlohmann::json extra = nlohmann::json::object());
+
 class Catalog {
  public:
   // `bus`: where a change to a camera is announced ("camera.changed"), so that whichever process records it (this

@@ -245,9 +245,7 @@ void Nodes::assign(int64_t camera_id, std::optional<int64_t> node_id, const audi
     audit_.append(actor.event("camera.assign", "camera", std::to_string(camera_id), cam->unit_id,
                               {{"node_id", node_id ? json(*node_id) : json()},
                                {"previous_node_id", cam->node_id ? json(*cam->node_id) : json()}}));
-    bus_.publish_on_commit({.topic = "camera.changed", .unit_id = cam->unit_id, .read_action = auth::Action::camera_read,
-                            .payload = {{"camera_id", camera_id}}},
-                           fmt::format("camera:{}", camera_id));
+    publish_camera_changed(bus_, camera_id, cam->unit_id);
   });
 }
 
@@ -407,10 +405,7 @@ void Nodes::check() {
             {"admin", "camera_admin"},
             {{"node_id", n.id}, {"node", n.name}, {"cameras", moved.size()},
              {"standby", take_over ? json(standby->name) : json()}}));
-        for (const auto& [camera, unit] : moved)
-          bus_.publish_on_commit({.topic = "camera.changed", .unit_id = unit, .read_action = auth::Action::camera_read,
-                                  .payload = {{"camera_id", camera}, {"state", "recorder_down"}}},
-                                 fmt::format("camera:{}", camera));
+        for (const auto& [camera, unit] : moved) publish_camera_changed(bus_, camera, unit, {{"state", "recorder_down"}});
         bus_.publish_on_commit("recorder.changed", std::nullopt, auth::Action::camera_read, {{"node_id", n.id}});
       });
       core::log_warn(fmt::format("recorder node {} is down (silent since {})", n.name, core::iso8601(*n.last_seen_ms)));
@@ -425,10 +420,7 @@ void Nodes::check() {
           home.emplace_back(r.i64("id"), r.i64("unit_id"));
         db_.exec("UPDATE cameras SET recording_node_id = node_id WHERE node_id = ?", {n.id});
         alerts_.resolve("recorder.down", fmt::format("node:{}", n.id));
-        for (const auto& [camera, unit] : home)
-          bus_.publish_on_commit({.topic = "camera.changed", .unit_id = unit, .read_action = auth::Action::camera_read,
-                                  .payload = {{"camera_id", camera}}},
-                                 fmt::format("camera:{}", camera));
+        for (const auto& [camera, unit] : home) publish_camera_changed(bus_, camera, unit);
         bus_.publish_on_commit("recorder.changed", std::nullopt, auth::Action::camera_read, {{"node_id", n.id}});
       });
       core::log_info(fmt::format("recorder node {} is back", n.name));
