@@ -157,6 +157,7 @@ describe('recorder nodes', { skip: !onPostgres && 'needs PostgreSQL (the Postgre
     await nodes['hp-node-1'].proc.kill9();
     const alert = await until('recorder.down for hp-node-1', () => openAlert('hp-node-1'), 40_000, 500);
     const took = Date.now() - killedAt;
+    console.log(`nodes: recorder.down ${took} ms after kill -9`);
     assert.ok(took < 30_000, `alert after ${took} ms`);
     assert.equal(alert.details.standby, 'hp-node-2');
     for (const c of n1) {
