@@ -232,7 +232,9 @@ void Nodes::assign(int64_t camera_id, std::optional<int64_t> node_id, const audi
       if (n->cameras >= n->capacity) {
         Problem p(409, "node-full", "The recorder node is full", "Máy ghi hình đã đủ số camera",
                   fmt::format("{} records at most {} cameras.", n->name, n->capacity),
-                  fmt::format("Máy {} ghi tối đa {} camera.", n->name, n->capacity), {{"node_id", ""}});
+                  fmt::format("Máy {} ghi tối đa {} camera.", n->name, n->capacity),
+                  {{"node_id", fmt::format("Máy {} đã đủ {} camera", n->name, n->capacity),
+                    fmt::format("{} already records {} cameras", n->name, n->capacity)}});
         throw p;
       }
       // A node that is down hands the camera to its standby at once, as the leader would.
