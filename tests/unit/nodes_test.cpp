@@ -43,6 +43,13 @@ struct Cluster : World {
     st.recording = true;
     return st;
   }
+  Heartbeat beat(std::map<int64_t, CameraStatus> cameras, int64_t free_bytes = 0) {
+    Heartbeat hb;
+    hb.disk_total_bytes = 4'000;
+    hb.disk_free_bytes = free_bytes;
+    hb.cameras = std::move(cameras);
+    return hb;
+  }
   std::optional<int64_t> recording_node() { return catalog->camera(camera_id)->recording_node_id; }
   std::string state() { return nodes->status(*catalog->camera(camera_id))->state; }
   bool alert_open(int64_t node_id) {
@@ -66,8 +73,7 @@ TEST(Nodes, ANodeSilentFifteenSecondsIsDownItsCamerasGoToTheStandbyAndComeHomeWh
   ASSERT_TRUE(c.nodes->sign_in("hp-node-a", a.key, "test"));
   ASSERT_TRUE(c.nodes->sign_in("hp-node-b", b.key, "test"));
   EXPECT_EQ(c.state(), "starting") << "signed in, not yet told the camera's state";
-  ASSERT_TRUE(c.nodes->heartbeat(a.node.id, a.key, {.disk_total_bytes = 4'000, .disk_free_bytes = 1'000,
-                                                   .cameras = {{c.camera_id, c.online()}}}));
+  ASSERT_TRUE(c.nodes->heartbeat(a.node.id, a.key, c.beat({{c.camera_id, c.online()}}, 1'000)));
   EXPECT_EQ(c.state(), "online");
   EXPECT_EQ(c.nodes->get(a.node.id)->disk_free_bytes, 1'000);
 
@@ -115,7 +121,7 @@ TEST(Nodes, WithoutAStandbyTheCamerasOfADownNodeShowRecorderDown) {
   }
   int64_t recorded_to = *ia.last_end_90k(stream.id);
   EXPECT_FALSE(ia.open_gap_of(stream.id));
-  c.nodes->heartbeat(a.node.id, a.key, {.cameras = {{c.camera_id, c.online()}}});
+  c.nodes->heartbeat(a.node.id, a.key, c.beat({{c.camera_id, c.online()}}));
   int64_t last = c.clock.now_ms();
   c.clock.advance(20s);
   EXPECT_EQ(c.state(), "recorder_down") << "shown as soon as the node is silent, before the leader's check";
