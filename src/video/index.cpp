@@ -57,7 +57,7 @@ std::string boot_id() {
 }  // namespace
 
 void Index::open() {
-  // The default sample directory and its identity file (formats.md §1, invariant 13). The file is
+  // This recorder's sample directory and its identity file (formats.md §1, invariant 13). The file is
   // written before the row that names its uuid, so a failure between the two is retried next start.
   auto dir_path = own_dir();
   auto ident_path = dir_path / ".watchfloor-dir";
