@@ -66,10 +66,10 @@ export function summary(ms) {
 
 // ---- phases -------------------------------------------------------------------------------------
 
-export function seed(dataDir, cases, cameras) {
+export function seed(dataDir, cases, cameras, { users = 0, audit = 0 } = {}) {
   const t0 = performance.now();
-  const r = spawnSync(BIN, ['seed', '--data', dataDir, '--cases', String(cases), '--cameras', String(cameras)],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(BIN, ['seed', '--data', dataDir, '--cases', String(cases), '--cameras', String(cameras),
+    '--users', String(users), '--audit', String(audit)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`watchfloor seed failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return { seconds: (performance.now() - t0) / 1000, said: r.stdout.trim() };
 }

@@ -36,6 +36,8 @@ const CONSOLE_USERS = ['lanhdao.hp', 'truongca.hp', 'trucban.hp', 'vanphong.hp',
 const HELP = `usage: node bench/scale/run.mjs [options]
   --cases N          reported cases in the installation (default 1000000)
   --cameras N        cameras in the catalogue (default 3000)
+  --users N          people (default 2000)
+  --audit N          audit log entries (default 10000000)
   --create N         cases created through the API in each layout (default 800)
   --concurrency C    requests in flight per server while creating (default 16)
   --samples N        requests per read route and server (default 40)
@@ -150,7 +152,7 @@ async function deliver(servers, logins, reporters, unitId, o) {
 // ---- main ---------------------------------------------------------------------------------------
 
 async function main() {
-  const o = parseOptions(process.argv.slice(2), { cases: 1_000_000, cameras: 3000, create: 800, concurrency: 16,
+  const o = parseOptions(process.argv.slice(2), { cases: 1_000_000, cameras: 3000, users: 2000, audit: 10_000_000, create: 800, concurrency: 16,
     samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, keep: false, json: null }, HELP, { min: 1 });
   if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
   const parent = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-scale-'));
@@ -162,8 +164,8 @@ async function main() {
   let cluster = false;
   try {
     fs.mkdirSync(dataDir);
-    const seeded = seed(dataDir, o.cases, o.cameras);
-    console.log(`seeded ${o.cases} cases and ${o.cameras} cameras in ${seeded.seconds.toFixed(0)} s (${seeded.said})`);
+    const seeded = seed(dataDir, o.cases, o.cameras, { users: o.users, audit: o.audit });
+    console.log(`seeded in ${seeded.seconds.toFixed(0)} s (${seeded.said})`);
 
     console.log('\n== SQLITE-1: one server on the SQLite file');
     const srv = await serve(dataDir);

@@ -142,12 +142,13 @@ void ensure_demo_sharing(Installation& inst);
 // The demo's online supervision: tasks of each method and cases in several states.
 void ensure_demo_cases(Installation& inst);
 
-// Grows the demo installation (created when absent) to at least `cases` reported cases and `cameras`
-// (disabled) cameras through the domain layer, many per transaction: the growth benchmark's data.
+// Grows the demo installation (created when absent) to at least `cases` reported cases, `cameras` (disabled)
+// cameras, `users` people and `audit_entries` entries of the audit log, through the domain layer, many per
+// transaction: the growth and scale benchmarks' data.
 struct SeedResult {
-  int64_t cases = 0, cameras = 0;              // totals after
-  int64_t cases_added = 0, cameras_added = 0;
+  int64_t cases = 0, cameras = 0, users = 0, audit = 0;  // totals after
+  int64_t cases_added = 0, cameras_added = 0, users_added = 0, audit_added = 0;
 };
-SeedResult seed(Installation& inst, int64_t cases, int64_t cameras);
+SeedResult seed(Installation& inst, int64_t cases, int64_t cameras, int64_t users = 0, int64_t audit_entries = 0);
 
 }  // namespace watchfloor::app

@@ -1,6 +1,7 @@
-// `watchfloor seed`: the demo installation grown to a year's worth of a busy province, for the
-// growth benchmark (bench/growth). Everything goes through the domain layer (Cases, Catalog), as
-// the API would do it, but many creations share one transaction so that 100,000 cases take minutes.
+// `watchfloor seed`: the demo installation grown to a year's worth of a busy province, or to the sector's size, for
+// the growth and scale benchmarks (bench/growth, bench/scale). Everything goes through the domain layer (Cases,
+// Catalog, Users, AuditLog), as the API would do it, but many creations share one transaction so that 100,000 cases
+// take minutes.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include "store/work.h"
 #include "app/installation.h"
 #include "core/log.h"
+#include "core/random.h"
 
 namespace watchfloor::app {
 namespace {
@@ -80,7 +82,7 @@ void batched(Installation& inst, const audit::Actor& by, const std::string& acti
 
 }  // namespace
 
-SeedResult seed(Installation& inst, int64_t cases, int64_t cameras) {
+SeedResult seed(Installation& inst, int64_t cases, int64_t cameras, int64_t users, int64_t audit_entries) {
   const auto by = audit::Actor::system("seed");
   auto logins = ensure_demo(inst);
   ensure_demo_duty(inst, inst.duty);
@@ -123,8 +125,48 @@ SeedResult seed(Installation& inst, int64_t cases, int64_t cameras) {
     });
     r.cameras_added = cameras - have_cameras;
   }
+  int64_t have_users = inst.db->query_one("SELECT COUNT(*) AS n FROM users")->i64("n");
+  if (have_users < users) {
+    // Supervision officers spread over every customs unit, one password for all (each is still hashed).
+    std::vector<int64_t> units;
+    auto tree = inst.units.tree();
+    for (const auto& u : inst.units.list())
+      if (!tree->is_external(u.id)) units.push_back(u.id);
+    const std::string password = core::random_password();
+    batched(inst, by, "seed.users", have_users, users, [&](int64_t n) {
+      org::UserInput in;
+      in.username = fmt::format("seed.user{:06}", n);
+      in.full_name = fmt::format("Công chức tăng trưởng {}", n);
+      in.title = "Công chức";
+      in.unit_id = units[size_t(n) % units.size()];
+      in.password = password;
+      in.roles = std::vector<auth::Grant>{{auth::Role::supervision_officer, *in.unit_id}};
+      inst.users.create(in, by);
+    });
+    r.users_added = users - have_users;
+  }
+  int64_t have_audit = inst.db->query_one("SELECT COUNT(*) AS n FROM audit_log")->i64("n");
+  if (have_audit < audit_entries) {
+    // Entries of the chain like the reads an officer's day leaves (a case looked at), appended by the audit log
+    // itself so that `audit verify` checks every one; thousands to a transaction.
+    constexpr int64_t kAuditBatch = 5'000;
+    auto started = std::chrono::steady_clock::now();
+    for (int64_t at = have_audit; at < audit_entries; at += kAuditBatch) {
+      int64_t end = std::min(audit_entries, at + kAuditBatch);
+      store::Work::run(*inst.db, [&](store::Work&) {
+        for (int64_t i = at; i < end; ++i)
+          inst.audit.append(by.event("seed.audit", "case", std::to_string(i % 1'000'000 + 1), std::nullopt, {{"n", i}}));
+      });
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      core::log_info(fmt::format("seed: audit {} of {} ({:.0f}/s)", end, audit_entries,
+                                 double(end - have_audit) / std::max(secs, 1e-3)));
+    }
+    r.audit_added = audit_entries - have_audit;
+  }
   r.cases = std::max(cases, have_cases);
   r.cameras = std::max(cameras, have_cameras);
+  r.users = std::max(users, have_users);
+  r.audit = std::max(audit_entries, have_audit);
   return r;
 }
 
