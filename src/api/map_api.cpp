@@ -2,6 +2,7 @@
 // part is filtered by the one policy: sites and cameras by camera_read, alerts by duty_read on the
 // alert's unit, cases by case_read as the case list decides.
 #include "api/routes.h"
+#include "video/nodes.h"
 #include "supervision/site_summary.h"
 #include "video/recorder.h"
 
@@ -45,9 +46,13 @@ http::Response site_summary(http::Context& ctx, Services& s) {
       sites.push_back(std::move(site));
     }
   std::vector<supervision::SiteCamera> cameras;
-  for (const auto& c : s.catalog.cameras(std::nullopt, unit)) {
+  auto catalogued = s.catalog.cameras(std::nullopt, unit);
+  auto on_nodes = s.nodes.statuses(catalogued);  // the states of the cameras nodes record, in one query
+  for (const auto& c : catalogued) {
     if (!ctx.may(Action::camera_read, {c.unit_id})) continue;
-    auto st = camera_status(s, c);
+    std::optional<video::CameraStatus> st;
+    if (!c.recording_node_id) st = s.recorder.status(c.id);
+    else if (auto it = on_nodes.find(c.id); it != on_nodes.end()) st = it->second;
     cameras.push_back({c.id, c.site_id, c.name, st ? st->state : (c.enabled ? "starting" : "disabled")});
   }
   std::vector<supervision::CameraAlert> alerts;

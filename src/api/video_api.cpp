@@ -107,9 +107,6 @@ json camera_json(Services& s, const video::Camera& c, const std::map<int64_t, vi
   if (!states || !c.recording_node_id) st = camera_status(s, c);
   else if (auto it = states->find(c.id); it != states->end()) st = it->second;
   if (st) j.update(video::to_json(*st));
-  for (auto [field, id] : {std::pair{"node_name", c.node_id}, {"recording_node_name", c.recording_node_id}})
-    if (id)
-      if (auto n = s.nodes.get(*id)) j[field] = n->name;
   return with_names(s, j);
 }
 

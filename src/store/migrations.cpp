@@ -896,7 +896,9 @@ CREATE TABLE recorder_nodes (
   disk_total      INTEGER NOT NULL DEFAULT 0,
   disk_free       INTEGER NOT NULL DEFAULT 0,
   sample_dirs     TEXT NOT NULL DEFAULT '[]',
-  version         TEXT NOT NULL DEFAULT ''
+  version         TEXT NOT NULL DEFAULT '',
+  -- The state of each camera it records, as its latest heart-beat said: {"camera id": video::CameraStatus JSON}.
+  camera_states   TEXT NOT NULL DEFAULT '{}'
 );
 -- node_id: the node the administrator assigned the camera to (NULL: the API server's own recorder);
 -- recording_node_id: the node recording it now (its standby while it is down).
@@ -908,13 +910,6 @@ CREATE INDEX cameras_recording_node ON cameras(recording_node_id);
 ALTER TABLE sample_dirs ADD COLUMN node_id INTEGER REFERENCES recorder_nodes(id);
 ALTER TABLE recorder_opens ADD COLUMN sample_dir_id INTEGER REFERENCES sample_dirs(id);
 UPDATE recorder_opens SET sample_dir_id = (SELECT id FROM sample_dirs WHERE label = 'default');
--- The state of each camera a node records, as its latest heart-beat said (JSON of video::CameraStatus).
-CREATE TABLE camera_states (
-  camera_id  INTEGER PRIMARY KEY REFERENCES cameras(id),
-  node_id    INTEGER NOT NULL REFERENCES recorder_nodes(id),
-  status     TEXT NOT NULL,
-  updated_ms INTEGER NOT NULL
-);
 )sql", nullptr, R"sql(
 -- Nodes on different machines may each use the same path for their sample directory.
 ALTER TABLE sample_dirs DROP CONSTRAINT sample_dirs_path_key;

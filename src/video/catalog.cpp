@@ -28,7 +28,9 @@ Site site_from_row(const store::Row& r) {
 const char* kCameraSelect =
     "SELECT c.id, c.site_id, s.unit_id, c.name, c.owner, c.owner_name, c.connection, c.main_url, c.sub_url, "
     "c.credentials IS NOT NULL AS credentials_set, c.enabled, c.retention_days, c.retention_bytes, c.created_at, "
-    "c.updated_at, c.credentials_host, c.record_sub, c.sub_retention_days, c.node_id, c.recording_node_id "
+    "c.updated_at, c.credentials_host, c.record_sub, c.sub_retention_days, c.node_id, c.recording_node_id, "
+    "(SELECT name FROM recorder_nodes WHERE id = c.node_id) AS node_name, "
+    "(SELECT name FROM recorder_nodes WHERE id = c.recording_node_id) AS recording_node_name "
     "FROM cameras c JOIN sites s ON s.id = c.site_id";
 
 Camera camera_from_row(const store::Row& r) {
@@ -53,6 +55,8 @@ Camera camera_from_row(const store::Row& r) {
   c.sub_retention_days = r.i64("sub_retention_days");
   c.node_id = r.opt_i64("node_id");
   c.recording_node_id = r.opt_i64("recording_node_id");
+  c.node_name = r.opt_str("node_name");
+  c.recording_node_name = r.opt_str("recording_node_name");
   return c;
 }
 
@@ -387,7 +391,6 @@ Camera Catalog::update_camera(int64_t id, const CameraInput& in) {
 
 void Catalog::remove_camera(int64_t id) {
   if (!camera(id)) throw Problem::not_found("The camera", "Camera");
-  db_.exec("DELETE FROM camera_states WHERE camera_id = ?", {id});
   db_.exec("DELETE FROM cameras WHERE id = ?", {id});
 }
 
@@ -436,6 +439,8 @@ json to_json(const Camera& c) {
           {"sub_retention_days", c.sub_retention_days},
           {"node_id", c.node_id ? json(*c.node_id) : json()},
           {"recording_node_id", c.recording_node_id ? json(*c.recording_node_id) : json()},
+          {"node_name", c.node_name ? json(*c.node_name) : json()},
+          {"recording_node_name", c.recording_node_name ? json(*c.recording_node_name) : json()},
           {"state", "unknown"},  // online / offline / degraded once the recorder runs (issue 5)
           {"created_at", core::iso8601(c.created_at)},
           {"updated_at", core::iso8601(c.updated_at)}};

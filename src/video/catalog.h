@@ -55,6 +55,7 @@ struct Camera {
   // The recorder node it is assigned to, and the one recording it now (its standby while it is down); nullopt: the
   // API server's own recorder (video/nodes.h).
   std::optional<int64_t> node_id, recording_node_id;
+  std::optional<std::string> node_name, recording_node_name;
 };
 
 struct CameraInput {

@@ -243,7 +243,6 @@ void Nodes::assign(int64_t camera_id, std::optional<int64_t> node_id, const audi
     }
     db_.exec("UPDATE cameras SET node_id = ?, recording_node_id = ? WHERE id = ?",
              {store::opt(node_id), store::opt(recording), camera_id});
-    db_.exec("DELETE FROM camera_states WHERE camera_id = ?", {camera_id});
     audit_.append(actor.event("camera.assign", "camera", std::to_string(camera_id), cam->unit_id,
                               {{"node_id", node_id ? json(*node_id) : json()},
                                {"previous_node_id", cam->node_id ? json(*cam->node_id) : json()}}));
@@ -272,15 +271,13 @@ bool Nodes::heartbeat(int64_t node_id, const std::string& key, const Heartbeat& 
   return store::Work::run(db_, [&](store::Work&) {
     auto r = db_.query_one("SELECT key_sealed, revoked_at FROM recorder_nodes WHERE id = ?", {node_id});
     if (!r || !r->is_null("revoked_at") || !core::secrets_equal(key, secrets_.open(r->str("key_sealed")))) return false;
-    db_.exec("UPDATE recorder_nodes SET last_seen_ms = ?, disk_total = ?, disk_free = ?, sample_dirs = ?, version = ? "
-             "WHERE id = ?",
-             {now, hb.disk_total_bytes, hb.disk_free_bytes, json(hb.sample_dirs).dump(), hb.version, node_id});
-    for (const auto& [camera_id, st] : hb.cameras)
-      db_.exec("INSERT INTO camera_states(camera_id, node_id, status, updated_ms) "
-               "SELECT id, ?, ?, ? FROM cameras WHERE id = ? "
-               "ON CONFLICT(camera_id) DO UPDATE SET node_id = excluded.node_id, status = excluded.status, "
-               "updated_ms = excluded.updated_ms",
-               {node_id, to_json(st).dump(), now, camera_id});
+    // One row a beat, whatever the number of cameras: every write holds the cluster's writers' lock.
+    json states = json::object();
+    for (const auto& [camera_id, st] : hb.cameras) states[std::to_string(camera_id)] = to_json(st);
+    db_.exec("UPDATE recorder_nodes SET last_seen_ms = ?, disk_total = ?, disk_free = ?, sample_dirs = ?, version = ?, "
+             "camera_states = ? WHERE id = ?",
+             {now, hb.disk_total_bytes, hb.disk_free_bytes, json(hb.sample_dirs).dump(), hb.version, states.dump(),
+              node_id});
     return true;
   });
 }
@@ -327,29 +324,37 @@ std::map<int64_t, CameraStatus> Nodes::statuses(const std::vector<Camera>& cams)
   for (const auto& c : cams)
     if (c.recording_node_id) on_nodes.insert(c.recording_node_id.value());
   if (on_nodes.empty()) return out;
+  // Only what a node's state and its cameras' states need, of the nodes these cameras are recorded by.
   int64_t now = clock_.now_ms();
-  std::map<int64_t, Node> nodes;
-  for (auto& n : list())
-    if (on_nodes.count(n.id)) nodes.emplace(n.id, std::move(n));
-  std::map<int64_t, std::pair<int64_t, json>> told;  // camera -> (node, status)
-  std::string sql = "SELECT camera_id, node_id, status FROM camera_states WHERE camera_id IN (";
+  std::string sql = "SELECT id, revoked_at, started_ms, last_seen_ms, down_since_ms, camera_states FROM recorder_nodes "
+                    "WHERE id IN (";
   std::vector<store::Value> params;
-  for (const auto& c : cams)
-    if (c.recording_node_id) sql += params.empty() ? "?" : ",?", params.push_back(c.id);
-  for (const auto& r : db_.query(sql + ")", params)) try {
-      told[r.i64("camera_id")] = {r.i64("node_id"), json::parse(r.str("status"))};
-    } catch (const std::exception&) {
-    }
+  for (int64_t id : on_nodes) sql += params.empty() ? "?" : ",?", params.push_back(id);
+  std::map<int64_t, Node> nodes;
+  std::map<int64_t, json> told;  // node -> {"camera id": status}
+  for (const auto& r : db_.query(sql + ")", params)) {
+    Node n;
+    n.id = r.i64("id");
+    n.revoked_at = r.opt_i64("revoked_at");
+    n.started_ms = r.opt_i64("started_ms");
+    n.last_seen_ms = r.opt_i64("last_seen_ms");
+    n.down_since_ms = r.opt_i64("down_since_ms");
+    told[n.id] = json::parse(r.str("camera_states"), nullptr, false);
+    nodes.emplace(n.id, n);
+  }
   for (const auto& c : cams) {
     if (!c.recording_node_id) continue;
     CameraStatus st;
     auto n = nodes.find(*c.recording_node_id);
-    auto t = told.find(c.id);
+    const json* told_st = nullptr;
+    if (n != nodes.end())
+      if (const auto& j = told[n->first]; j.is_object() && j.contains(std::to_string(c.id)))
+        told_st = &j[std::to_string(c.id)];
     if (n == nodes.end() || n->second.state(now) != "up") {
       st.state = "recorder_down";
       st.since_ms = n == nodes.end() ? now : n->second.down_since_ms.value_or(n->second.last_seen_ms.value_or(now));
-    } else if (t != told.end() && t->second.first == n->first) {
-      st = camera_status_from_json(t->second.second);
+    } else if (told_st) {
+      st = camera_status_from_json(*told_st);
     } else {
       st.state = "starting";
       st.since_ms = n->second.started_ms.value_or(now);
