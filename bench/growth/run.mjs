@@ -68,7 +68,7 @@ async function main() {
         const detail = JSON.parse((await request(srv.url, reader, 'GET', `/api/v1/cases/${caseId}`)).text);
         const q = (detail.identifiers && detail.identifiers.containers && detail.identifiers.containers[0]) || detail.number;
         const probe = startProbe(srv.url, reader, caseId);
-        const created = await create(srv.url, reporter, unitId, o.create, o.concurrency);
+        const created = await create(srv.url, { client: reporter, unitId }, o.create, o.concurrency);
         console.log(`   create: ${fmt(created.rate)} cases/s (${o.create} at ${o.concurrency} in flight; p50 ${fmt(created.p50)} ms, p99 ${fmt(created.p99)} ms)`);
         const read = await reads(srv.url, reader, cameraReader, caseId, q, o.samples);
         for (const [name, r] of Object.entries(read))

@@ -89,11 +89,15 @@ export function startProbe(base, client, caseId) {
   return { async end() { stop = true; await done; return summary(times); } };
 }
 
-export async function create(base, client, unitId, count, concurrency) {
+// Creates and reports `count` cases, `concurrency` at a time. `reporters`: one { client, unitId } or several, the
+// requests in flight taking them in turn (cases of several units at once, as in a national installation).
+export async function create(base, reporters, count, concurrency) {
+  const by = [reporters].flat();
   let next = 0;
   const ms = [];
   const t0 = performance.now();
-  const one = async () => {
+  const one = async (k) => {
+    const { client, unitId } = by[k % by.length];
     while (next < count) {
       const i = next++;
       const r = await request(base, client, 'POST', '/api/v1/cases', {
@@ -106,7 +110,7 @@ export async function create(base, client, unitId, count, concurrency) {
       ms.push(r.ms);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, one));
+  await Promise.all(Array.from({ length: concurrency }, (_, k) => one(k)));
   const seconds = (performance.now() - t0) / 1000;
   return { rate: count / seconds, seconds, ...summary(ms) };
 }

@@ -28,6 +28,10 @@ const GOAL_DELIVERY_P99_MS = 200;
 const GOAL_SCALE = 1.6;
 const REPORTER = 'canbo.hpkv1';
 const REPORT_UNIT = 'HP-CKKV1';
+// The officers who file cases while the rate is measured, each in a unit of their own: a national installation's
+// cases come from many units at once. One unit's cases are numbered one at a time (its series is gap-free), so
+// `--units 1` (every case in HP-CKKV1) measures the rate of one unit instead.
+const FILERS = [['canbo.hpkv1', 'HP-CKKV1'], ['canbo.qt', 'QT-DKS'], ['canbo.gstt', 'DTCBL-GSTT'], ['canbo.hp', 'HP-GSQL']];
 const READER = 'truongca.hp';
 const CAMERA_READER = 'admin.tchq';
 // Users whose scope covers HP-CKKV1; each signed in many times for the consoles.
@@ -39,12 +43,15 @@ const HELP = `usage: node bench/scale/run.mjs [options]
   --users N          people (default 2000)
   --audit N          audit log entries (default 10000000)
   --create N         cases created through the API in each layout (default 800)
+  --units N          units those cases are filed in at once, 1 to ${FILERS.length} (default ${FILERS.length})
   --concurrency C    requests in flight per server while creating (default 16)
   --samples N        requests per read route and server (default 40)
   --consoles N       live consoles (default 500)
   --rate R           cases per second while measuring delivery (default 20)
   --seconds S        length of the delivery measurement (default 15)
   --data-parent DIR  where the installation and the cluster are made (default: the OS temp dir)
+  --seeded DIR       an installation seeded before (\`watchfloor seed --data DIR …\` with these sizes; the seed adds
+                     what is missing): its copy is measured, so a national-sized one is seeded once
   --keep             keep the data directory (it is printed)
   --json FILE        also write the results as JSON`;
 
@@ -75,13 +82,15 @@ async function measure(name, servers, logins, o) {
   const reporters = await Promise.all(servers.map((s) => on(s, REPORTER)));
   const readers = await Promise.all(servers.map((s) => on(s, READER)));
   const cameraReaders = await Promise.all(servers.map((s) => on(s, CAMERA_READER)));
-  const units = JSON.parse((await request(servers[0].url, reporters[0], 'GET', '/api/v1/units')).text);
+  const units = JSON.parse((await request(servers[0].url, cameraReaders[0], 'GET', '/api/v1/units')).text);
   const unitId = units.items.find((u) => u.code === REPORT_UNIT).id;
 
-  // CREATE: every server at once, each with its share of the cases.
+  // CREATE: every server at once, each with its share of the cases, filed by officers of `--units` units.
+  const filers = await Promise.all(servers.map((s) => Promise.all(FILERS.slice(0, o.units).map(async ([user, code]) =>
+    ({ client: await on(s, user), unitId: units.items.find((u) => u.code === code).id })))));
   const t0 = performance.now();
   const parts = await Promise.all(servers.map((s, i) =>
-    create(s.url, reporters[i], unitId, Math.ceil(o.create / servers.length), o.concurrency)));
+    create(s.url, filers[i], Math.ceil(o.create / servers.length), o.concurrency)));
   const seconds = (performance.now() - t0) / 1000;
   const created = { rate: parts.reduce((n, p) => n + p.rate * p.seconds, 0) / seconds, perServer: parts.map((p) => p.rate) };
   console.log(`   create: ${created.rate.toFixed(1)} cases/s (${servers.length} server(s): ${created.perServer.map((r) => r.toFixed(1)).join(' + ')})`);
@@ -152,8 +161,9 @@ async function deliver(servers, logins, reporters, unitId, o) {
 // ---- main ---------------------------------------------------------------------------------------
 
 async function main() {
-  const o = parseOptions(process.argv.slice(2), { cases: 1_000_000, cameras: 3000, users: 2000, audit: 10_000_000, create: 800, concurrency: 16,
-    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, keep: false, json: null }, HELP, { min: 1 });
+  const o = parseOptions(process.argv.slice(2), { cases: 1_000_000, cameras: 3000, users: 2000, audit: 10_000_000, create: 800, units: FILERS.length, concurrency: 16,
+    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, seeded: null, keep: false, json: null }, HELP, { min: 1 });
+  if (o.units > FILERS.length) { console.error(`--units: at most ${FILERS.length}`); process.exit(2); }
   if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
   const parent = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-scale-'));
   const dataDir = path.join(parent, 'sqlite');
@@ -163,7 +173,8 @@ async function main() {
   const results = [];
   let cluster = false;
   try {
-    fs.mkdirSync(dataDir);
+    if (o.seeded) fs.cpSync(o.seeded, dataDir, { recursive: true });
+    else fs.mkdirSync(dataDir);
     const seeded = seed(dataDir, o.cases, o.cameras, { users: o.users, audit: o.audit });
     console.log(`seeded in ${seeded.seconds.toFixed(0)} s (${seeded.said})`);
 
@@ -212,7 +223,7 @@ async function main() {
 
   // ---- the table ----
   const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
-  console.log(`\n${o.cases.toLocaleString('en')} cases, ${o.cameras.toLocaleString('en')} cameras`);
+  console.log(`\n${o.cases.toLocaleString('en')} cases, ${o.cameras.toLocaleString('en')} cameras; cases filed in ${o.units} unit(s) at once`);
   console.log('| | ' + results.map((r) => r.name).join(' | ') + ' |');
   console.log('|---|' + results.map(() => '---').join('|') + '|');
   console.log('| case creation (cases/s) | ' + results.map((r) => f(r.created.rate)).join(' | ') + ' |');

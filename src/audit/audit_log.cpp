@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/hash.h"
+#include "store/work.h"
 
 namespace watchfloor::audit {
 
@@ -59,8 +60,17 @@ std::string canonical(int64_t seq, int64_t at, const Event& e, const std::string
 }
 
 int64_t AuditLog::append(const Event& e) {
+  if (auto* w = store::Work::current(); w && w->writers() == store::Writers::shared) {
+    w->before_commit([this, e] { write(e); });
+    return 0;
+  }
+  return write(e);
+}
+
+int64_t AuditLog::write(const Event& e) {
   int64_t seq = 0;
   db_.transaction([&] {
+    db_.commit_order();  // the chain's end, read and added to by one transaction at a time
     auto last = db_.query_one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     seq = last ? last->i64("seq") + 1 : 1;
     std::string prev = last ? last->str("hash") : kGenesisHash;

@@ -79,7 +79,8 @@ class AuditLog {
  public:
   AuditLog(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
   // Appends inside the caller's transaction when there is one, so a change and its audit entry
-  // commit together or not at all. Returns the sequence number.
+  // commit together or not at all. Returns the sequence number; 0 inside a store::Writers::shared unit of work,
+  // which writes its entries at its end, in commit order (store/work.h).
   int64_t append(const Event& e);
   std::vector<Entry> list(const Filter& f);  // newest first
   VerifyResult verify();
@@ -89,6 +90,8 @@ class AuditLog {
   VerifyResult verified(int64_t reader_unit, const Actor& by);
 
  private:
+  int64_t write(const Event& e);
+
   store::Db& db_;
   const core::Clock& clock_;
 };

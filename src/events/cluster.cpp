@@ -73,6 +73,7 @@ void ClusterLog::run(Bus& bus) {
 int64_t ClusterLog::append(const Event& e) {
   int64_t seq = 0;
   db_.transaction([&] {
+    db_.commit_order();  // the table's sequence is the order of commits
     db_.exec("INSERT INTO cluster_events(at_ms, topic, unit_id, read_action, payload, also_users, only_user, from_camera) "
              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
              {e.at_ms, e.topic, store::opt(e.unit_id), static_cast<int64_t>(e.read_action), e.payload.dump(),

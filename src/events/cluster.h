@@ -2,8 +2,8 @@
 // Events across several API servers on one PostgreSQL store (docs/deploy.md, "Several API servers").
 //
 // Every server appends what it publishes to the table `cluster_events`, inside the write transaction of the
-// change the event announces (Bus::publish_on_commit). Write transactions are serialised across servers by one
-// advisory lock (store/pg.h), so the table's sequence is the order in which the changes committed. A NOTIFY sent at
+// change the event announces (Bus::publish_on_commit), holding the cluster's commit-order lock from there to COMMIT
+// (Db::commit_order), so the table's sequence is the order in which the changes committed. A NOTIFY sent at
 // commit wakes every server's listener, which reads the new rows in that order and hands them to its own Bus
 // (Bus::receive), whose consoles then receive them with the cluster's sequence numbers: a console that reconnects
 // to another server resumes where it was (Bus::since falls back to the table). Rows older than `keep` are pruned

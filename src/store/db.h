@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -59,6 +60,25 @@ Value opt(const std::optional<int64_t>& v);
 Value opt(const std::optional<std::string>& v);
 Value opt(const std::optional<double>& v);
 
+// How a write transaction runs beside the writers of other API servers sharing a PostgreSQL store. SQLite has one
+// writer: every transaction runs alone there, whatever it asks.
+enum class Writers {
+  // Alone among the cluster's writers from BEGIN to COMMIT, as on SQLite: every rule written for one writer holds.
+  exclusive,
+  // Beside other `shared` transactions, under PostgreSQL's row locks (READ COMMITTED), never beside an `exclusive`
+  // one; alone only from Db::commit_order() to COMMIT, where what must follow commit order is appended (the audit
+  // chain, the cluster's events). For the hot paths whose rules were checked to hold under row locks against each
+  // other (supervision/cases.cpp: creating and reporting cases); a deadlock or serialisation failure between two of
+  // them throws store::Conflict, and store::Work runs the unit again.
+  shared,
+};
+
+// A transaction that lost a deadlock or a serialisation conflict to another (PostgreSQL SQLSTATE 40P01, 40001): it was
+// rolled back and may simply be run again.
+struct Conflict : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // What other processes sharing the store announce with Db::notify (PostgreSQL's LISTEN/NOTIFY).
 class Listener {
  public:
@@ -88,7 +108,13 @@ class Db {
   // Runs `body` in one write transaction (BEGIN IMMEDIATE ... COMMIT); any exception rolls back
   // and is rethrown. Nested calls join the outer transaction. The writer is held exclusively by the
   // calling thread for the duration; other threads' queries go on, on readers.
-  virtual void transaction(const std::function<void()>& body) = 0;
+  virtual void transaction(const std::function<void()>& body) { transaction(body, Writers::exclusive); }
+  // The same, beside other servers' `shared` transactions when `writers` says so (see Writers).
+  virtual void transaction(const std::function<void()>& body, Writers writers) = 0;
+  // Inside a write transaction: from here to COMMIT, alone among the cluster's writers (an `exclusive` transaction
+  // already is). Whatever reads the end of an append-only sequence to add to it (the audit chain, the cluster's
+  // events) calls this first. SQLite: nothing.
+  virtual void commit_order() {}
   // Runs `body` with one reader held in one read transaction: every query of the calling thread in
   // it sees the same committed snapshot. Inside transaction() it simply runs `body` on the writer.
   virtual void read(const std::function<void()>& body) = 0;

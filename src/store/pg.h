@@ -1,8 +1,9 @@
 #pragma once
 // PostgreSQL behind store::Db (libpq), for an installation that outgrows one machine: several API servers and
 // recorder nodes share one database ([store] url = "postgresql://…"). The SQL is the code's own (store/dialect.h
-// rewrites what differs). Write transactions are serialised across every process on the database by one
-// transaction-scoped advisory lock, so that each runs as it would on SQLite's single writer; reads run beside them.
+// rewrites what differs). Write transactions are serialised across every process on the database by transaction-scoped
+// advisory locks, so that each runs as it would on SQLite's single writer, but for the `shared` ones (store::Writers),
+// which run beside each other until their commit order; reads run beside them all.
 #include <memory>
 #include <string>
 

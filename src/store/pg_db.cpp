@@ -44,8 +44,15 @@ namespace {
 
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701,
               kNumeric = 1700;
-// Every write transaction takes one advisory lock, whose key is "wfloor" in ASCII (0x77666c6f6f72).
-constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(131281789611890)";
+// Two advisory locks order the cluster's writers (store::Writers). The writers' lock ("wfloor" in ASCII,
+// 0x77666c6f6f72) is taken exclusively by an `exclusive` transaction and shared by a `shared` one, so that the two
+// kinds never run side by side; the commit-order lock ("wforde", 0x77666f726465) is held from Db::commit_order()
+// (an `exclusive` transaction: from BEGIN) to COMMIT, so that appends that must follow commit order (the audit
+// chain, the cluster's events) come one transaction at a time. Always taken in that order: no cycle between them.
+constexpr const char* kBeginExclusive =
+    "BEGIN; SELECT pg_advisory_xact_lock(131281789611890), pg_advisory_xact_lock(131281840137317)";
+constexpr const char* kBeginShared = "BEGIN; SELECT pg_advisory_xact_lock_shared(131281789611890)";
+constexpr const char* kCommitOrder = "SELECT pg_advisory_xact_lock(131281840137317)";
 
 struct PgResult {
   PGresult* r;
@@ -73,7 +80,10 @@ void check(PGconn* c, const PGresult* res, std::string_view sql) {
   const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
   std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  throw std::runtime_error(fmt::format("postgresql error {} ({}) in: {}", msg, state ? state : "?", sql));
+  std::string what = fmt::format("postgresql error {} ({}) in: {}", msg, state ? state : "?", sql);
+  // A deadlock or a serialisation failure: the transaction is lost, and may be run again.
+  if (state && (std::string_view(state) == "40P01" || std::string_view(state) == "40001")) throw Conflict(what);
+  throw std::runtime_error(what);
 }
 
 Value value_of(const PGresult* res, int row, int col) {
@@ -296,6 +306,14 @@ class PgDb final : public PooledDb<Conn> {
     return led_.count(duty) > 0;
   }
 
+  void commit_order() override {
+    if (!in_transaction()) throw std::logic_error("Db::commit_order outside a write transaction");
+    std::lock_guard lock(mu_);
+    if (writers() == Writers::exclusive || ordered_in_ == transactions()) return;
+    writer_->raw(kCommitOrder);
+    ordered_in_ = transactions();
+  }
+
   void notify(const std::string& channel) override {
     if (!in_transaction()) throw std::logic_error("Db::notify outside a write transaction");
     std::lock_guard lock(mu_);
@@ -316,7 +334,9 @@ class PgDb final : public PooledDb<Conn> {
   }
 
  private:
-  const char* begin_write() const override { return kBeginWrite; }
+  const char* begin_write(Writers writers) const override {
+    return writers == Writers::shared ? kBeginShared : kBeginExclusive;
+  }
   const char* begin_read() const override { return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"; }
   void committed() override {
     if (identities_stale_) load_identities();
@@ -342,6 +362,7 @@ class PgDb final : public PooledDb<Conn> {
   bool identities_stale_ = false;
   std::unordered_map<std::string, std::string> identity_;
   std::unordered_map<std::string, std::string> returning_;  // statement → the column its INSERT returns, or ""
+  uint64_t ordered_in_ = 0;          // the last `shared` write transaction that took the commit-order lock
   uint64_t notified_in_ = 0;         // the write transaction that notified_ belongs to
   std::set<std::string> notified_;   // the channels it has notified
 };

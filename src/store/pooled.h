@@ -31,7 +31,8 @@ class PooledDb : public Db {
 
   int64_t last_insert_id() override { return last_insert.db == this ? last_insert.id : 0; }
 
-  void transaction(const std::function<void()>& body) override {
+  using Db::transaction;
+  void transaction(const std::function<void()>& body, Writers writers) override {
     std::lock_guard lock(mu_);
     if (depth_ > 0) {
       ++depth_;
@@ -39,8 +40,9 @@ class PooledDb : public Db {
       --depth_;
       return;
     }
-    writer_->raw(begin_write());
+    writer_->raw(begin_write(writers));
     ++transactions_;
+    writers_ = writers;
     depth_ = 1;
     tx_thread_ = std::this_thread::get_id();
     try {
@@ -83,7 +85,7 @@ class PooledDb : public Db {
   explicit PooledDb(std::unique_ptr<Conn> writer) : writer_(std::move(writer)) {}
   ~PooledDb() override { readers_.clear(); }
 
-  virtual const char* begin_write() const = 0;
+  virtual const char* begin_write(Writers writers) const = 0;
   virtual const char* begin_read() const = 0;
   // After a write transaction committed, with the writer held.
   virtual void committed() {}
@@ -99,6 +101,8 @@ class PooledDb : public Db {
   // The calling thread's last INSERT (the writer is shared: a connection's own last id may be another thread's).
   void inserted(int64_t id) { last_insert = {this, id}; }
   int depth() const { return depth_; }
+  // How the open write transaction runs beside other servers' writers.
+  Writers writers() const { return writers_; }
   // How many write transactions have begun: tells one transaction from the next.
   uint64_t transactions() const { return transactions_; }
 
@@ -137,6 +141,7 @@ class PooledDb : public Db {
 
   int depth_ = 0;
   uint64_t transactions_ = 0;
+  Writers writers_ = Writers::exclusive;
   std::atomic<std::thread::id> tx_thread_{};
   std::vector<std::unique_ptr<Conn>> readers_;
   std::mutex pool_mu_;

@@ -237,7 +237,7 @@ class SqliteDb final : public PooledDb<Conn> {
   }
 
  private:
-  const char* begin_write() const override { return "BEGIN IMMEDIATE"; }
+  const char* begin_write(Writers) const override { return "BEGIN IMMEDIATE"; }
   const char* begin_read() const override { return "BEGIN"; }  // deferred: the snapshot is the first query's
 };
 

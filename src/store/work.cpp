@@ -20,27 +20,48 @@ void Work::before_commit(std::function<void()> f, std::string key) { add(before_
 
 void Work::on_rollback(std::function<void()> f) { undo_.push_back(std::move(f)); }
 
-void Work::commit(const std::function<void()>& body) {
+void Work::attempt(const std::function<void()>& body) {
   t_current = this;
   try {
-    db_.transaction([&] {
-      body();
-      for (auto& b : before_) b.fn();
-    });
+    db_.transaction(
+        [&] {
+          body();
+          // By index, on a copy: a hook may register more (an audit entry of what it writes).
+          for (size_t i = 0; i < before_.size(); ++i) {
+            auto fn = before_[i].fn;
+            fn();
+          }
+        },
+        writers_);
   } catch (...) {
     t_current = nullptr;
     for (auto& f : undo_) f();
     throw;
   }
   t_current = nullptr;
+}
+
+void Work::commit(const std::function<void()>& body) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      this->attempt(body);
+      break;
+    } catch (const Conflict&) {
+      if (writers_ != Writers::shared || attempt == kAttempts) throw;
+      before_.clear(), after_.clear(), undo_.clear();
+    }
+  }
   // Durable now: what follows may publish, and may itself start new units of work.
   auto after = std::move(after_);
   for (auto& a : after) a.fn();
 }
 
 int64_t next_number(Db& db, const std::string& series) {
-  db.exec("INSERT INTO number_series(series, last) VALUES (?, 1) ON CONFLICT(series) DO UPDATE SET last = number_series.last + 1", {series});
-  return db.query_one("SELECT last FROM number_series WHERE series = ?", {series})->i64("last");
+  if (!db.in_transaction()) throw std::logic_error("store::next_number outside a write transaction");
+  return db.query_one("INSERT INTO number_series(series, last) VALUES (?, 1) "
+                      "ON CONFLICT(series) DO UPDATE SET last = number_series.last + 1 RETURNING last",
+                      {series})
+      ->i64("last");
 }
 
 }  // namespace watchfloor::store

@@ -12,6 +12,12 @@
 //
 // An operation that calls another joins the caller's unit: one transaction, one commit, and the
 // inner operation's after-commit work waits for the outer commit.
+//
+// On a PostgreSQL store shared by several API servers, a unit runs alone among the cluster's writers (Writers::
+// exclusive) unless it is started `Writers::shared` by an operation whose rules hold under row locks against the
+// other shared ones (store/db.h). A shared unit writes its audit entries and events at its end, in commit order;
+// when it loses a deadlock to another, it is rolled back (its on_rollback work runs) and run again from the start,
+// up to kAttempts times: its body must do nothing outside the store but through after_commit.
 #include <functional>
 #include <stdexcept>
 #include <optional>
@@ -26,14 +32,17 @@ namespace watchfloor::store {
 
 class Work {
  public:
+  static constexpr int kAttempts = 5;
+
+  // `writers` applies to a unit that begins here; an inner one joins the outer unit, as it runs.
   template <class F>
-  static auto run(Db& db, F&& body) -> std::invoke_result_t<F&, Work&> {
+  static auto run(Db& db, F&& body, Writers writers = Writers::exclusive) -> std::invoke_result_t<F&, Work&> {
     using R = std::invoke_result_t<F&, Work&>;
     if (Work* outer = current()) return body(*outer);
     // A bare transaction around an operation would publish its events at the inner "commit", before the
     // real one (and after a rollback): every caller that writes through the domain runs a unit instead.
     if (db.in_transaction()) throw std::logic_error("store::Work inside a bare Db::transaction: use store::Work::run");
-    Work w(db);
+    Work w(db, writers);
     if constexpr (std::is_void_v<R>) {
       w.commit([&] { body(w); });
     } else {
@@ -53,12 +62,14 @@ class Work {
   void on_rollback(std::function<void()> f);
 
   Db& db() { return db_; }
+  Writers writers() const { return writers_; }
   // The unit the calling thread is inside, or nullptr.
   static Work* current();
 
  private:
-  explicit Work(Db& db) : db_(db) {}
+  Work(Db& db, Writers writers) : db_(db), writers_(writers) {}
   void commit(const std::function<void()>& body);
+  void attempt(const std::function<void()>& body);
 
   struct After {
     std::string key;
@@ -66,6 +77,7 @@ class Work {
   };
   static void add(std::vector<After>& list, std::function<void()> f, std::string key);
   Db& db_;
+  const Writers writers_;
   std::vector<After> before_, after_;
   std::vector<std::function<void()>> undo_;
 };

@@ -285,6 +285,13 @@ void check_art8(const Case& c, bool reporter_on_duty) {
 
 }  // namespace
 
+// Creating and reporting a case run beside each other on several API servers (store::Writers::shared): what they
+// write is the case's own rows, the unit's number series (a row lock: one unit's cases are numbered one at a time,
+// gap-free), its recipients' notifications and unread counts (increments, in the order of user ids), a duty-log
+// entry; what they read (units, people, shifts, tasks, policies) only exclusive transactions change, which never run
+// beside them. Reporting a draft twice at once is refused by the update itself (report()).
+constexpr store::Writers kCaseWriters = store::Writers::shared;
+
 Case Cases::create(const CaseInput& in, const audit::Actor& who) {
   return store::Work::run(db_, [&](store::Work&) {
     const int64_t by = who.user_id;
@@ -317,15 +324,14 @@ Case Cases::create(const CaseInput& in, const audit::Actor& who) {
               search_text(c), by, now, now});
     c.id = db_.last_insert_id();
     record(c.id, by, "created", "Lập vụ việc (bản nháp)", "Case opened (draft)");
-    changed(c.id);
-    Case created = require_case(c.id);
+    Case created = changed(c.id);
     audit_.append(who.event("case.create", "case", std::to_string(c.id), c.unit_id, to_json(created, false, now)));
     return created;
-  });
+  }, kCaseWriters);
 }
 
 Case Cases::create_reported(const CaseInput& in, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) { return report(create(in, who).id, who); });
+  return store::Work::run(db_, [&](store::Work&) { return report(create(in, who).id, who); }, kCaseWriters);
 }
 
 void Cases::opened(const Case& c, const audit::Actor& who, std::optional<int64_t> grant) {
@@ -372,10 +378,13 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
     Routing r = route_case(in, dir);
     check_art8(c, r.reporter_on_duty);
     json routing = to_json(r);
-    db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
-             "clause=?, escalation=?, updated_at=? WHERE id=?",
-             {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
-              to_json(EscalationState{now, {}, {}}).dump(), now, id});
+    // Only a draft is reported, once: two servers reporting it at once both read it a draft (kCaseWriters), and the
+    // second's update, made after the first's commit, finds it reported.
+    if (db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
+                 "clause=?, escalation=?, updated_at=? WHERE id=? AND status='draft'",
+                 {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
+                  to_json(EscalationState{now, {}, {}}).dump(), now, id}) != 1)
+      throw Problem::conflict(case_step("reported", CaseStep::report).refusal_en, case_step("reported", CaseStep::report).refusal_vi);
     for (const auto& rc : r.recipients)
       db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                {id, rc.user_id, rc.role, int64_t{rc.approver}});
@@ -397,7 +406,10 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
              {{"focal_unit_id", *r.focal_unit_id}, {"due_at", core::iso8601(due)}});
     }
     c.status = "reported";
-    for (const auto& rc : r.recipients)
+    // In the order of their ids: two cases reported at once lock their recipients' unread counts in one order.
+    auto by_id = r.recipients;
+    std::sort(by_id.begin(), by_id.end(), [](const auto& a, const auto& b) { return a.user_id < b.user_id; });
+    for (const auto& rc : by_id)
       inbox_.notify(rc.user_id, "case_reported", c, std::nullopt,
                     fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
                     fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
@@ -428,7 +440,7 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
       publish(bus_, std::move(e));
     }
     return done(who, "case.report", id);
-  });
+  }, kCaseWriters);
 }
 
 Case Cases::acknowledge(int64_t id, const audit::Actor& who) {
@@ -808,29 +820,28 @@ std::vector<int64_t> Cases::recipients_of(int64_t case_id) {
   return out;
 }
 
-void Cases::changed(int64_t case_id) {
+Case Cases::changed(int64_t case_id) {
   schedule(case_id);
-  auto c = get(case_id);
-  if (!c) return;
+  auto c = require_case(case_id);
   events::Event e;
   e.topic = "case.changed";
-  e.unit_id = c->unit_id;
+  e.unit_id = c.unit_id;
   e.read_action = auth::Action::case_read;
-  e.from_camera = c->cameras.is_array() && !c->cameras.empty();
-  e.payload = to_json(*c, false, clock_.now_ms());
-  if (c->status == "draft") {
-    e.only_user = c->created_by;  // a draft is its author's until it is reported
+  e.from_camera = c.cameras.is_array() && !c.cameras.empty();
+  e.payload = to_json(c, false, clock_.now_ms());
+  if (c.status == "draft") {
+    e.only_user = c.created_by;  // a draft is its author's until it is reported
   } else {
     e.also_users = recipients_of(case_id);
-    e.also_users.push_back(c->created_by);
+    e.also_users.push_back(c.created_by);
   }
   // One event per case per unit of work: the last state wins.
   publish(bus_, std::move(e), fmt::format("case.changed:{}", case_id));
+  return c;
 }
 
 Case Cases::done(const audit::Actor& who, const char* action, int64_t id, json details) {
-  changed(id);
-  Case c = require_case(id);
+  Case c = changed(id);
   details["status"] = c.status;
   audit_.append(who.event(action, "case", std::to_string(id), c.unit_id, details));
   return c;

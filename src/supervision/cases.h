@@ -87,8 +87,8 @@ class Cases {
   void record(int64_t case_id, std::optional<int64_t> by, const std::string& kind, const std::string& vi,
               const std::string& en, const nlohmann::json& details = nlohmann::json::object());
   // The case changed: "case.changed" after the commit (one per case per unit, its final state), and
-  // its place in the escalation runner's queue again.
-  void changed(int64_t case_id);
+  // its place in the escalation runner's queue again. Returns the case as it is now.
+  Case changed(int64_t case_id);
   // Everyone the case was sent to (its recipients).
   std::vector<int64_t> recipients_of(int64_t case_id);
   // The escalation runner's queue (cases.due_at): when it next has something to do for the case.

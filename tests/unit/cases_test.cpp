@@ -6,11 +6,17 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <atomic>
+#include <future>
+#include <thread>
 #include <filesystem>
 #include <map>
 
 #include "core/random.h"
+#include "events/cluster.h"
 #include "org/preset.h"
 #include "supervision/coordination.h"
 #include "supervision/escalation_runner.h"
@@ -890,6 +896,130 @@ TEST(CaseLifecycle, EveryStatusAllowsExactlyItsStepsAndNamesTheStatusWhenItRefus
   EXPECT_FALSE(case_open("draft"));
   EXPECT_TRUE(case_open("coordination_requested"));
   EXPECT_FALSE(case_open("concluded"));
+}
+
+// A second API server on the PostgreSQL store of `w`: its own connections, bus, cluster log and domain objects.
+struct SecondServer {
+  explicit SecondServer(World& w) {
+    clock.set_ms(w.clock.now_ms());
+    db = test::open_store(w.dir / "watchfloor.db");
+    bus = std::make_unique<events::Bus>(clock);
+    log = std::make_unique<events::ClusterLog>(*db, clock);
+    log->start(*bus);
+    audit = std::make_unique<audit::AuditLog>(*db, clock);
+    sessions = std::make_unique<auth::Sessions>(*db, clock, security);
+    units = std::make_unique<org::Units>(*db, clock, *audit, *bus);
+    users = std::make_unique<org::Users>(*db, clock, *units, *audit, *sessions);
+    duty = std::make_unique<duty::Duty>(*db, clock, *units, *users, *audit, *bus);
+    alerts = std::make_unique<events::Alerts>(*db, clock, *bus, *audit);
+    inbox = std::make_unique<Inbox>(*db, clock, *bus);
+    tasks = std::make_unique<Tasks>(*db, clock, *units, *duty, *audit);
+    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts, *audit, *inbox, *tasks);
+  }
+  ~SecondServer() { log->stop(); }
+
+  core::FakeClock clock;
+  core::SecurityConfig security;
+  std::unique_ptr<store::Db> db;
+  std::unique_ptr<events::Bus> bus;
+  std::unique_ptr<events::ClusterLog> log;
+  std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<auth::Sessions> sessions;
+  std::unique_ptr<org::Units> units;
+  std::unique_ptr<org::Users> users;
+  std::unique_ptr<duty::Duty> duty;
+  std::unique_ptr<events::Alerts> alerts;
+  std::unique_ptr<Inbox> inbox;
+  std::unique_ptr<Tasks> tasks;
+  std::unique_ptr<Cases> cases;
+};
+
+CaseInput goods_at(int64_t unit, int64_t observed_at, int i) {
+  CaseInput in;
+  in.unit_id = unit;
+  in.observed_at = observed_at;
+  in.site = "Cổng B cảng Tân Vũ";
+  in.subject = "goods";
+  in.description = fmt::format("Container TCNU{:07} rời bãi khi chưa có quyết định thông quan", i);
+  in.identifiers = json{{"containers", {fmt::format("TCNU{:07}", i)}}};
+  return in;
+}
+
+// Cases created and reported on two servers at once (store::Writers::shared): every number of each unit's series
+// given once and none skipped, every case routed with its recipients notified once and their unread counts exact,
+// the audit chain whole with every creation and report in it.
+TEST(CasesOnTwoServers, CasesReportedOnBothAtOnceAreNumberedRoutedAndAuditedAsOneAtATime) {
+  if (!test::on_postgres()) GTEST_SKIP() << "one process owns a SQLite store";
+  World w;
+  SecondServer b(w);
+  const int64_t units[] = {w.unit("HP-CKKV1"), w.unit(w.codes.other_branch)};
+  constexpr int kEach = 12;
+  std::atomic<int> ready{0};
+  auto file = [&](Cases& cases, int first) {
+    ++ready;
+    while (ready < 2) std::this_thread::yield();
+    for (int i = 0; i < kEach; ++i)
+      cases.create_reported(goods_at(units[i % 2], w.clock.now_ms() - 5 * kMin, first + i), w.branch_officer);
+  };
+  std::thread on_b([&] { file(*b.cases, 100); });
+  file(*w.cases, 0);
+  on_b.join();
+
+  for (int64_t unit : units) {
+    auto code = w.units->get(unit)->code;
+    auto rows = w.db->query("SELECT number FROM cases WHERE unit_id = ? AND status = 'reported' ORDER BY number", {unit});
+    ASSERT_EQ(rows.size(), size_t{kEach}) << code;
+    for (int i = 0; i < kEach; ++i) EXPECT_EQ(rows[i].str("number"), fmt::format("{}-2026-{:04}", code, i + 1));
+  }
+  int64_t notified = 0;
+  for (const auto& r : w.db->query("SELECT c.id, COUNT(DISTINCT p.user_id) AS recipients, COUNT(n.id) AS notices FROM cases c "
+                                   "JOIN case_recipients p ON p.case_id = c.id LEFT JOIN notifications n ON n.case_id = c.id "
+                                   "AND n.user_id = p.user_id GROUP BY c.id")) {
+    EXPECT_GT(r.i64("recipients"), 0);
+    EXPECT_EQ(r.i64("notices"), r.i64("recipients")) << "case " << r.i64("id");
+    notified += r.i64("notices");
+  }
+  EXPECT_GT(notified, 2 * kEach);
+  for (const auto& r : w.db->query("SELECT user_id, unread, (SELECT COUNT(*) FROM notifications n WHERE n.user_id = k.user_id) AS n "
+                                   "FROM inbox_counts k"))
+    EXPECT_EQ(r.i64("unread"), r.i64("n")) << "user " << r.i64("user_id") << ": an increment lost";
+  auto v = w.audit->verify();
+  EXPECT_TRUE(v.ok) << v.reason << " at " << v.first_broken_seq.value_or(0);
+  EXPECT_EQ(w.db->query_one("SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('case.create', 'case.report')")->i64("n"),
+            4 * kEach);
+}
+
+// Two servers reporting one draft at once: both read it a draft; the second's report, reaching the case after the
+// first's commit, is refused, and the case is routed once.
+TEST(CasesOnTwoServers, ADraftReportedOnBothAtOnceIsReportedOnce) {
+  if (!test::on_postgres()) GTEST_SKIP() << "one process owns a SQLite store";
+  World w;
+  SecondServer b(w);
+  auto draft = w.open_case(w.branch_officer, "HP-CKKV1");
+  std::promise<void> reported, release;
+  std::thread first([&] {
+    store::Work::run(*w.db, [&](store::Work&) {
+      w.cases->report(draft.id, w.branch_officer);
+      reported.set_value();
+      release.get_future().wait();  // still uncommitted
+    }, store::Writers::shared);
+  });
+  reported.get_future().wait();
+  auto second = std::async(std::launch::async, [&] { return b.cases->report(draft.id, w.branch_officer); });
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+      << "the second report reached the case before the first committed";
+  release.set_value();
+  first.join();
+  try {
+    second.get();
+    ADD_FAILURE() << "the draft was reported twice";
+  } catch (const core::Problem& p) {
+    EXPECT_EQ(p.status(), 409);
+  }
+  EXPECT_EQ(w.cases->get(draft.id)->status, "reported");
+  auto routed = w.db->query_one("SELECT COUNT(*) AS n FROM case_events WHERE case_id = ? AND kind = 'routed'", {draft.id});
+  EXPECT_EQ(routed->i64("n"), 1);
+  EXPECT_EQ(w.inbox->unread(w.shift_leader), 1);
 }
 
 }  // namespace

@@ -434,9 +434,10 @@ class SignallingDb final : public store::Db {
   int64_t last_insert_id() override { return inner_.last_insert_id(); }
   void exec_script(std::string_view sql) override { inner_.exec_script(sql); }
   bool in_transaction() const override { return inner_.in_transaction(); }
-  void transaction(const std::function<void()>& body) override {
+  using store::Db::transaction;
+  void transaction(const std::function<void()>& body, store::Writers writers) override {
     signal();
-    inner_.transaction(body);
+    inner_.transaction(body, writers);
   }
   void read(const std::function<void()>& body) override {
     signal();

@@ -505,5 +505,102 @@ TEST_F(StoreTest, OneServerLeadsTheTimersAndAnotherTakesOverWhenItStops) {
   EXPECT_TRUE(took_over);
 }
 
+// Writers::shared (PostgreSQL): two servers' shared transactions run side by side; an exclusive one waits for them
+// and they for it; what follows commit order waits only from Db::commit_order() on.
+class SharedWriters : public StoreTest {
+ protected:
+  void SetUp() override {
+    if (!test::on_postgres()) GTEST_SKIP() << "SQLite has one writer";
+    StoreTest::SetUp();
+    a_ = test::open_store(file_), b_ = test::open_store(file_), c_ = test::open_store(file_);
+  }
+  // Runs `body` in a transaction of `db` on a thread of its own; the future is ready once it committed.
+  std::future<void> begin(Db& db, Writers writers, std::function<void()> body) {
+    return std::async(std::launch::async, [&db, writers, body] { db.transaction(body, writers); });
+  }
+  static bool done_within(std::future<void>& f, int ms) {
+    return f.wait_for(std::chrono::milliseconds(ms)) == std::future_status::ready;
+  }
+  std::unique_ptr<Db> a_, b_, c_;
+};
+
+TEST_F(SharedWriters, SharedTransactionsRunSideBySideAndAnExclusiveOneWaitsForThem) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> inside;
+  auto first = begin(*a_, Writers::shared, [&] {
+    insert_setting(*a_, "a");
+    inside.set_value();
+    released.wait();
+  });
+  inside.get_future().wait();
+  // A second server's shared transaction commits while the first is still open.
+  auto second = begin(*b_, Writers::shared, [&] { insert_setting(*b_, "b"); });
+  EXPECT_TRUE(done_within(second, 5000)) << "a shared transaction waited for another";
+  // An exclusive one does not begin until the shared one ended.
+  auto exclusive = begin(*c_, Writers::exclusive, [&] { insert_setting(*c_, "c"); });
+  EXPECT_FALSE(done_within(exclusive, 300)) << "an exclusive transaction ran beside a shared one";
+  release.set_value();
+  first.get();
+  EXPECT_TRUE(done_within(exclusive, 5000));
+  exclusive.get();
+  EXPECT_EQ(count(*c_, "installation WHERE key IN ('a', 'b', 'c')"), 3);
+}
+
+TEST_F(SharedWriters, ASharedTransactionWaitsForAnotherOnlyFromItsCommitOrderOn) {
+  std::promise<void> release, ordered;
+  std::shared_future<void> released = release.get_future().share();
+  auto first = begin(*a_, Writers::shared, [&] {
+    a_->commit_order();
+    ordered.set_value();
+    released.wait();
+  });
+  ordered.get_future().wait();
+  std::atomic<bool> body_ran{false};
+  auto second = begin(*b_, Writers::shared, [&] {
+    insert_setting(*b_, "b");
+    body_ran = true;
+    b_->commit_order();
+  });
+  EXPECT_FALSE(done_within(second, 300)) << "two transactions held the commit order at once";
+  EXPECT_TRUE(body_ran) << "the body before its commit order waited";
+  release.set_value();
+  first.get();
+  EXPECT_TRUE(done_within(second, 5000));
+  second.get();
+}
+
+// Two shared units that lock the same rows in opposite orders: PostgreSQL kills one with a deadlock, and the unit
+// runs again, with what it registered the first time forgotten.
+TEST_F(SharedWriters, AUnitThatLosesADeadlockRunsAgainAndCommitsOnce) {
+  insert_setting(*a_, "x");
+  insert_setting(*a_, "y");
+  std::atomic<int> runs{0}, after{0};
+  std::promise<void> a_locked, b_locked;
+  std::shared_future<void> a_has = a_locked.get_future().share(), b_has = b_locked.get_future().share();
+  auto unit = [&](Db& db, const char* first, const char* second, std::promise<void>& mine, std::shared_future<void> theirs) {
+    return std::async(std::launch::async, [&, first, second, theirs] {
+      Work::run(db, [&](Work& w) {
+        int run = ++runs;
+        db.exec("UPDATE installation SET value = value || '+' WHERE key = ?", {std::string(first)});
+        if (run <= 2) {  // the first run of each: hold one row, then reach for the other's
+          mine.set_value();
+          theirs.wait();
+        }
+        db.exec("UPDATE installation SET value = value || '+' WHERE key = ?", {std::string(second)});
+        w.after_commit([&] { ++after; });
+      }, Writers::shared);
+    });
+  };
+  auto one = unit(*a_, "x", "y", a_locked, b_has);
+  auto two = unit(*b_, "y", "x", b_locked, a_has);
+  one.get();
+  two.get();
+  EXPECT_EQ(runs, 3) << "one of the two ran again";
+  EXPECT_EQ(after, 2) << "each unit's after-commit work ran once";
+  EXPECT_EQ(a_->query_one("SELECT value FROM installation WHERE key = 'x'")->str("value"), "v++");
+  EXPECT_EQ(a_->query_one("SELECT value FROM installation WHERE key = 'y'")->str("value"), "v++");
+}
+
 }  // namespace
 }  // namespace watchfloor::store
