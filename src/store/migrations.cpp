@@ -915,6 +915,22 @@ UPDATE recorder_opens SET sample_dir_id = (SELECT id FROM sample_dirs WHERE labe
 ALTER TABLE sample_dirs DROP CONSTRAINT sample_dirs_path_key;
 ALTER TABLE sample_dirs ADD CONSTRAINT sample_dirs_node_path UNIQUE (node_id, path);
 )sql"},
+    {21, "case search by words on PostgreSQL, as on SQLite", "", nullptr, R"sql(
+-- The words of the folded text (letters and digits; anything else parts them, as FTS5's tokenizer does) with
+-- their positions, in a GIN index: a word asked, or the beginning of one, is one lookup, where the trigrams of
+-- a container number shared by a million others ("BGRU1…") were a million. Searched by supervision/cases.cpp.
+CREATE FUNCTION wf_words(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $wf$ SELECT to_tsvector('simple'::regconfig, regexp_replace(wf_fold(t), '[^a-z0-9]+', ' ', 'g')) $wf$;
+-- A word asked as a query: its parts in a row, the last perhaps only begun ("HP-CKKV1-2026-00" finds the numbers
+-- it starts, as FTS5's prefix phrase); NULL when nothing in it is searchable.
+CREATE FUNCTION wf_word_query(w text) RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $wf$ SELECT CASE WHEN p = '' THEN NULL ELSE to_tsquery('simple'::regconfig, replace(p, ' ', ' <-> ') || ':*') END
+          FROM (SELECT btrim(regexp_replace(wf_fold(w), '[^a-z0-9]+', ' ', 'g')) AS p) x $wf$;
+ALTER TABLE cases ADD COLUMN search_words tsvector GENERATED ALWAYS AS (wf_words(search_text)) STORED;
+CREATE INDEX cases_search_words ON cases USING gin (search_words);
+DROP INDEX cases_search_fold;
+ALTER TABLE cases DROP COLUMN search_fold;
+)sql"},
 };
 
 }  // namespace

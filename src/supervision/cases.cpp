@@ -46,25 +46,15 @@ std::vector<std::string> search_words(const std::string& text) {
   return out;
 }
 
-// What an officer typed, as a condition: every word must appear, perhaps only begun ("HP-CKKV1-2026-00" finds the
-// case numbers it starts). SQLite: one FTS5 query, each word a quoted phrase (punctuation in numbers, plates and
-// seals is no syntax) taken as a prefix. PostgreSQL: each word within the folded text (trigram index).
+// What an officer typed, as a condition: every word must appear, perhaps only begun ("HP-CKKV1-2026-00" finds the case
+// numbers it starts). SQLite: one FTS5 query, each word a quoted phrase (punctuation in numbers, plates and seals is
+// no syntax) taken as a prefix. PostgreSQL: the same, each word a phrase of its parts, the last a prefix, against the
+// case's words (wf_word_query, migration 21).
 void match_words(store::Dialect dialect, const std::vector<std::string>& words, std::string& sql, std::vector<store::Value>& params) {
   if (dialect == store::Dialect::postgres) {
-    auto letter = [](unsigned char ch) { return std::isalnum(ch) || ch >= 0x80; };
     for (const auto& word : words) {
-      // As FTS5's tokenizer: punctuation around a word is no part of it ("\"TCNU1234567" finds the container).
-      size_t b = 0, e = word.size();
-      while (!letter(word[b])) ++b;
-      while (!letter(word[e - 1])) --e;
-      std::string_view w(word.data() + b, e - b);
-      std::string escaped;  // LIKE's own characters taken literally
-      for (char ch : w) {
-        if (ch == '%' || ch == '_' || ch == '\\') escaped += '\\';
-        escaped += ch;
-      }
-      sql += " AND c.search_fold LIKE '%' || wf_fold(?) || '%'";
-      params.push_back(escaped);
+      sql += " AND c.search_words @@ wf_word_query(?)";
+      params.push_back(word);
     }
     return;
   }
