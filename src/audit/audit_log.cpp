@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "core/hash.h"
 #include "store/work.h"
 
@@ -61,25 +63,38 @@ std::string canonical(int64_t seq, int64_t at, const Event& e, const std::string
 
 int64_t AuditLog::append(const Event& e) {
   if (auto* w = store::Work::current(); w && w->writers() == store::Writers::shared) {
-    w->before_commit([this, e] { write(e); });
+    // Written at the unit's end, all at once (the unit holds the writer: no other thread is here meanwhile).
+    if (pending_.empty()) {
+      w->before_commit([this] { write(std::exchange(pending_, {})); }, "audit.entries");
+      w->on_rollback([this] { pending_.clear(); });
+    }
+    pending_.push_back(e);
     return 0;
   }
-  return write(e);
+  return write({e});
 }
 
-int64_t AuditLog::write(const Event& e) {
+int64_t AuditLog::write(const std::vector<Event>& events) {
   int64_t seq = 0;
   db_.transaction([&] {
     db_.commit_order();  // the chain's end, read and added to by one transaction at a time
     auto last = db_.query_one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-    seq = last ? last->i64("seq") + 1 : 1;
+    seq = last ? last->i64("seq") : 0;
     std::string prev = last ? last->str("hash") : kGenesisHash;
     int64_t at = clock_.now_ms();
-    std::string details = e.details.dump();
-    std::string hash = core::sha256_hex(prev + canonical(seq, at, e, details, prev));
-    db_.exec(fmt::format("INSERT INTO audit_log({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", kColumns),
-             {seq, at, store::opt(e.actor_id), store::opt(e.actor), store::opt(e.unit_id), e.action, e.object_type,
-              e.object_id, details, e.request_id, e.ip, prev, hash});
+    std::string sql = fmt::format("INSERT INTO audit_log({}) VALUES ", kColumns);
+    std::vector<store::Value> params;
+    for (const auto& e : events) {
+      std::string details = e.details.dump();
+      std::string hash = core::sha256_hex(prev + canonical(++seq, at, e, details, prev));
+      sql += params.empty() ? "(?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      for (store::Value v : {store::Value(seq), store::Value(at), store::opt(e.actor_id), store::opt(e.actor), store::opt(e.unit_id),
+                             store::Value(e.action), store::Value(e.object_type), store::Value(e.object_id), store::Value(details),
+                             store::Value(e.request_id), store::Value(e.ip), store::Value(prev), store::Value(hash)})
+        params.push_back(std::move(v));
+      prev = std::move(hash);
+    }
+    db_.exec(sql, params);
   });
   return seq;
 }

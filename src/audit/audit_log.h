@@ -90,10 +90,12 @@ class AuditLog {
   VerifyResult verified(int64_t reader_unit, const Actor& by);
 
  private:
-  int64_t write(const Event& e);
+  // Appends `events` in one statement; returns the last one's sequence number.
+  int64_t write(const std::vector<Event>& events);
 
   store::Db& db_;
   const core::Clock& clock_;
+  std::vector<Event> pending_;  // a shared unit's entries, until its end
 };
 
 nlohmann::json to_json(const Entry& e);
