@@ -53,6 +53,7 @@ const HELP = `usage: node bench/scale/run.mjs [options]
   --seeded DIR       an installation seeded before (\`watchfloor seed --data DIR …\` with these sizes; the seed adds
                      what is missing): its copy is measured, so a national-sized one is seeded once
   --keep             keep the data directory (it is printed)
+  --sqlite-only      measure the SQLite layout only (no PostgreSQL cluster, no migration)
   --json FILE        also write the results as JSON`;
 
 function run(cmd, args, opts = {}) {
@@ -71,7 +72,7 @@ const SERVER_CONFIG = {
 // A server on `dataDir`, on the SQLite file or on `storeUrl`.
 function serve(dataDir, { storeUrl = null, demo = true, recorder = true } = {}) {
   const config = { ...SERVER_CONFIG, ...(recorder ? {} : { recorder: { enabled: false } }) };
-  return startServer({ demo, dataDir, config, storeUrl });
+  return startServer({ demo, dataDir, config, storeUrl, startTimeoutMs: 15 * 60_000 });
 }
 
 // ---- one layout ---------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ async function deliver(servers, logins, reporters, unitId, o) {
     const user = CONSOLE_USERS[i % CONSOLE_USERS.length];
     const srv = servers[i % servers.length];
     const session = await login(srv.url, user, logins.find((l) => l.username === user).password);
-    const r = await connectWs(srv.url, '/api/v1/ws', { cookie: session.cookie });
+    const r = await connectWs(srv.url, '/api/v1/ws', { cookie: session.cookie, raw: true });
     if (!r.ok) throw new Error(`console ${i}: ${r.status} ${r.text}`);
     sockets.push(r.ws);
   }
@@ -150,7 +151,7 @@ async function deliver(servers, logins, reporters, unitId, o) {
   await new Promise((res) => setTimeout(res, 1000));
   for (const [k, ws] of sockets.entries())
     for (let j = stamps[k]; j < ws.messages.length; j++) {
-      const m = ws.messages[j];
+      const m = JSON.parse(ws.messages[j]);
       if (m.type !== 'event' || m.topic !== 'case.changed' || m.payload?.status !== 'reported' || !mine.has(m.payload.id)) continue;
       latencies.push(ws.arrivals[j] - Date.parse(m.at));
     }
@@ -162,7 +163,7 @@ async function deliver(servers, logins, reporters, unitId, o) {
 
 async function main() {
   const o = parseOptions(process.argv.slice(2), { cases: 1_000_000, cameras: 3000, users: 2000, audit: 10_000_000, create: 800, units: FILERS.length, concurrency: 16,
-    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, seeded: null, keep: false, json: null }, HELP, { min: 1 });
+    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, seeded: null, sqliteOnly: false, keep: false, json: null }, HELP, { min: 1 });
   if (o.units > FILERS.length) { console.error(`--units: at most ${FILERS.length}`); process.exit(2); }
   if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
   const parent = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-scale-'));
@@ -186,6 +187,7 @@ async function main() {
       await srv.stop(30_000);
     }
 
+    if (o.sqliteOnly) return report(o, results);
     const admin = run('bash', [path.join(REPO, 'scripts/pg-test-cluster'), 'start', pgDir], { env: { ...process.env, PG_DURABLE: '1' } });
     cluster = true;
     run('psql', [admin, '-qc', 'CREATE DATABASE wf_scale']);
@@ -221,7 +223,11 @@ async function main() {
     if (!o.keep) fs.rmSync(parent, { recursive: true, force: true });
   }
 
-  // ---- the table ----
+  report(o, results);
+}
+
+// ---- the table ----
+function report(o, results) {
   const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
   console.log(`\n${o.cases.toLocaleString('en')} cases, ${o.cameras.toLocaleString('en')} cameras; cases filed in ${o.units} unit(s) at once`);
   console.log('| | ' + results.map((r) => r.name).join(' | ') + ' |');
@@ -237,10 +243,10 @@ async function main() {
   const lists = results.flatMap((r) => Object.entries(r.read).filter(([, v]) => v.list).map(([, v]) => v.p99));
   const worstList = Math.max(...lists);
   const worstDelivery = Math.max(...results.map((r) => r.delivery.p99));
-  const scale = results[2].created.rate / results[1].created.rate;
   console.log(`\nworst list p99: ${f(worstList)} ms (goal < ${GOAL_LIST_P99_MS} ms: ${verdict(worstList < GOAL_LIST_P99_MS)})`);
   console.log(`worst delivery p99: ${f(worstDelivery)} ms (goal < ${GOAL_DELIVERY_P99_MS} ms: ${verdict(worstDelivery < GOAL_DELIVERY_P99_MS)})`);
-  console.log(`two API servers / one on PostgreSQL, case rate: ${scale.toFixed(2)}× (goal ≥ ${GOAL_SCALE}: ${verdict(scale >= GOAL_SCALE)}); ` +
+  const scale = results.length === 3 && results[2].created.rate / results[1].created.rate;
+  if (scale) console.log(`two API servers / one on PostgreSQL, case rate: ${scale.toFixed(2)}× (goal ≥ ${GOAL_SCALE}: ${verdict(scale >= GOAL_SCALE)}); ` +
     `against one on SQLite: ${(results[2].created.rate / results[0].created.rate).toFixed(2)}×`);
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ options: o, results }, null, 2));
 }

@@ -926,8 +926,21 @@ CREATE FUNCTION wf_words(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLE
 CREATE FUNCTION wf_word_query(w text) RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $wf$ SELECT CASE WHEN p = '' THEN NULL ELSE to_tsquery('simple'::regconfig, replace(p, ' ', ' <-> ') || ':*') END
           FROM (SELECT btrim(regexp_replace(wf_fold(w), '[^a-z0-9]+', ' ', 'g')) AS p) x $wf$;
-ALTER TABLE cases ADD COLUMN search_words tsvector GENERATED ALWAYS AS (wf_words(search_text)) STORED;
-CREATE INDEX cases_search_words ON cases USING gin (search_words);
+-- In a table of their own, as FTS5's: a case's row is written again at each step (status, deadlines), and each
+-- new version of a row carrying the words wrote all their index entries anew; these change when the text does.
+CREATE TABLE case_words (
+  case_id BIGINT NOT NULL PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+  words   tsvector NOT NULL
+);
+INSERT INTO case_words(case_id, words) SELECT id, wf_words(search_text) FROM cases;
+CREATE INDEX case_words_words ON case_words USING gin (words);
+CREATE FUNCTION cases_words_fn() RETURNS trigger LANGUAGE plpgsql AS $wf$
+BEGIN
+  INSERT INTO case_words(case_id, words) VALUES (NEW.id, wf_words(NEW.search_text))
+    ON CONFLICT (case_id) DO UPDATE SET words = EXCLUDED.words;
+  RETURN NULL;
+END $wf$;
+CREATE TRIGGER cases_words AFTER INSERT OR UPDATE OF search_text ON cases FOR EACH ROW EXECUTE FUNCTION cases_words_fn();
 DROP INDEX cases_search_fold;
 ALTER TABLE cases DROP COLUMN search_fold;
 )sql"},

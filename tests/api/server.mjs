@@ -194,7 +194,9 @@ function copyOfDemo(config, extraArgs) {
  * Returns {url, port, metricsUrl (null without a metrics listener), dataDir, proc, logins, output(),
  * stop(), kill9(), exited}.
  */
-export async function startServer({ demo = true, node = false, config = null, dataDir = null, extraArgs = [], storeOf = null, storeUrl = null } = {}) {
+// startTimeoutMs: how long the server may take to listen (a national-sized SQLite file's integrity check takes minutes).
+export async function startServer({ demo = true, node = false, config = null, dataDir = null, extraArgs = [], storeOf = null, storeUrl = null,
+  startTimeoutMs = START_TIMEOUT_MS } = {}) {
   assertBinary();
   const dir = dataDir || (demo && !node && copyOfDemo(config, extraArgs)) || makeTempDir();
   // node: `watchfloor recorder`, a recorder node of the store's cluster ([node] in config).
@@ -246,8 +248,8 @@ export async function startServer({ demo = true, node = false, config = null, da
     const timer = setTimeout(() => {
       stopping = true;
       proc.kill('SIGKILL');
-      finish(reject, new Error(`server did not print its listening line within ${START_TIMEOUT_MS} ms\n${describe()}`));
-    }, START_TIMEOUT_MS);
+      finish(reject, new Error(`server did not print its listening line within ${startTimeoutMs} ms\n${describe()}`));
+    }, startTimeoutMs);
     proc.stdout.on('data', () => {
       const m = stdout.match(LISTEN_RE);
       if (m) finish(resolve, Number(m[2]));

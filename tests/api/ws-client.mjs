@@ -10,7 +10,9 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
  * Opens ws://127.0.0.1:port/path. Resolves to {ok: true, ws} after a 101, or to
  * {ok: false, status, headers, text, json} when the server answers with anything else.
  */
-export function connectWs(url, path = '/api/v1/ws', { cookie = null, origin = undefined, headers = {}, timeout = 5000 } = {}) {
+// raw: keep text messages as received (strings), parsed by the caller later: a benchmark's hundreds of consoles stamp
+// each arrival without parsing it first.
+export function connectWs(url, path = '/api/v1/ws', { cookie = null, origin = undefined, headers = {}, timeout = 5000, raw = false } = {}) {
   const u = new URL(url);
   const key = crypto.randomBytes(16).toString('base64');
   const h = {
@@ -34,7 +36,7 @@ export function connectWs(url, path = '/api/v1/ws', { cookie = null, origin = un
         reject(new Error(`bad Sec-WebSocket-Accept: ${res.headers['sec-websocket-accept']}`));
         return;
       }
-      resolve({ ok: true, ws: new WsConnection(socket, head, res.headers) });
+      resolve({ ok: true, ws: new WsConnection(socket, head, res.headers, { raw }) });
     });
     req.on('response', (res) => {
       clearTimeout(timer);
@@ -60,10 +62,11 @@ export async function openWs(url, cookie, opts = {}) {
 }
 
 export class WsConnection {
-  constructor(socket, head, headers) {
+  constructor(socket, head, headers, { raw = false } = {}) {
     this.socket = socket;
     this.headers = headers;
-    this.messages = [];       // parsed JSON text messages, in order
+    this.raw = raw;
+    this.messages = [];       // parsed JSON text messages (raw: their text), in order
     this.arrivals = [];       // Date.now() when each of them arrived (benchmarks)
     this.closeFrame = null;   // {code, reason} the server sent
     this.waiters = [];
@@ -135,8 +138,8 @@ export class WsConnection {
       return undefined;
     }
     const text = data.toString('utf8');
-    let msg;
-    try { msg = JSON.parse(text); } catch { msg = { unparsed: text }; }
+    let msg = text;
+    if (!this.raw) try { msg = JSON.parse(text); } catch { msg = { unparsed: text }; }
     this.messages.push(msg);
     this.arrivals.push(Date.now());
     this.wake();
