@@ -366,7 +366,7 @@ int main(int argc, char** argv) {
       if (!seed_w.data && !seed_w.config) throw std::runtime_error("seed needs --data (a demo installation's directory)");
       auto inst = seed_w.open();
       auto r = app::seed(*inst, seed_cases, seed_cameras, seed_users, seed_audit);
-      std::cout << "watchfloor: " << r.cases << " cases (" << r.cases_added << " new), " << r.cameras << " cameras ("
+      std::cout << "watchfloor: " << r.cases << " cases (" << r.cases_added << " new, " << r.cases_closed << " closed), " << r.cameras << " cameras ("
                 << r.cameras_added << " new), " << r.users << " people (" << r.users_added << " new), " << r.audit
                 << " audit entries (" << r.audit_added << " new)\n";
       return 0;

@@ -25,8 +25,19 @@ TEST(Seed, GrowsTheDemoToTheSizesAskedWithAnIntactAuditChainAndAddsNothingTheSec
     return inst.db->query_one(std::string("SELECT COUNT(*) AS n FROM ") + table)->i64("n");
   };
   int64_t people = count("users");
-  auto r = app::seed(inst, 40, 12, people + 3, 3'000);
+  auto r = app::seed(inst, 40, 12, people + 3, 3'000, 10);
   EXPECT_EQ(count("cases"), 40);
+  // The seeded cases but the newest ten are closed, each with its conclusion and closing on its timeline; the
+  // escalation runner has nothing to do for them.
+  const char* kSeeded = "FROM cases WHERE description LIKE 'Tăng trưởng %'";
+  int64_t seeded_cases = inst.db->query_one(fmt::format("SELECT COUNT(*) AS n {}", kSeeded))->i64("n");
+  EXPECT_EQ(r.cases_closed, seeded_cases - 10);
+  EXPECT_EQ(inst.db->query_one(fmt::format("SELECT COUNT(*) AS n {} AND status = 'reported' AND due_at IS NOT NULL", kSeeded))->i64("n"), 10);
+  EXPECT_EQ(inst.db->query_one(fmt::format("SELECT COUNT(*) AS n {} AND status = 'closed' AND due_at IS NULL AND closed_at IS NOT NULL", kSeeded))->i64("n"),
+            seeded_cases - 10);
+  EXPECT_EQ(inst.db->query_one(fmt::format("SELECT COUNT(*) AS n FROM case_events WHERE kind IN ('concluded', 'closed') AND case_id IN "
+                                           "(SELECT id {} AND status = 'closed')", kSeeded))->i64("n"),
+            2 * (seeded_cases - 10));
   EXPECT_EQ(count("cameras"), 12);
   EXPECT_EQ(count("users"), people + 3);
   EXPECT_EQ(r.users_added, 3);
@@ -36,8 +47,8 @@ TEST(Seed, GrowsTheDemoToTheSizesAskedWithAnIntactAuditChainAndAddsNothingTheSec
   EXPECT_EQ(seeded->roles.at(0).role, auth::Role::supervision_officer);
   auto v = inst.audit.verify();
   EXPECT_TRUE(v.ok) << v.reason;
-  auto again = app::seed(inst, 40, 12, people + 3, 3'000);
-  EXPECT_EQ(again.cases_added + again.cameras_added + again.users_added + again.audit_added, 0);
+  auto again = app::seed(inst, 40, 12, people + 3, 3'000, 10);
+  EXPECT_EQ(again.cases_added + again.cameras_added + again.users_added + again.audit_added + again.cases_closed, 0);
   fs::remove_all(dir);
 }
 
