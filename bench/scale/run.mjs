@@ -62,10 +62,10 @@ function run(cmd, args, opts = {}) {
   return r.stdout.trim();
 }
 
-// 500 consoles share a few accounts and one address: lift the per-user socket bound, the connections and the
-// sign-in attempts allowed per address, which a real centre never meets from one machine.
+// 500 consoles share a few accounts and one address: lift the per-user socket bound, the connections (the server's
+// and one address's) and the sign-in attempts allowed per address, which a real centre never meets from one machine.
 const SERVER_CONFIG = {
-  server: { ws_max_per_user: 0, max_connections_per_ip: 0, metrics_listen: '' },
+  server: { ws_max_per_user: 0, max_connections: 2000, max_connections_per_ip: 0, metrics_listen: '' },
   security: { login_max_attempts_per_address: 1_000_000 },
 };
 

@@ -47,13 +47,27 @@ const Codes k2025{"org-2025.json", "CHQ", "CHQ-LD", "KV3", "KV3-LD", "KV3-GSQL",
 struct World {
   explicit World(const Codes& c = k2017) : codes(c) {
     dir = fs::path(::testing::TempDir()) / ("wf-cases-" + core::random_token(6));
+    open();
+    org::import_org(*units, read_preset(c.preset), "test", audit::Actor::system("test"));
+    setup();
+  }
+  // A second API server on `first`'s PostgreSQL store: its own connections, bus (on the cluster's events) and
+  // domain objects; the same organisation, people and roster.
+  struct OnStoreOf {
+    const World& first;
+  };
+  explicit World(OnStoreOf o) : codes(o.first.codes), dir(o.first.dir), second(true) {
+    open();
+    log = std::make_unique<events::ClusterLog>(*db, clock);
+    log->start(*bus);
+  }
+  void open() {
     db = test::open_store(dir / "watchfloor.db");
     clock.set_ms(at("2026-11-28T03:00:00Z"));  // 10:00 in Hải Phòng: the 08:00 shift is on duty
     bus = std::make_unique<events::Bus>(clock);
     audit = std::make_unique<audit::AuditLog>(*db, clock);
     sessions = std::make_unique<auth::Sessions>(*db, clock, security);
     units = std::make_unique<org::Units>(*db, clock, *audit, *bus);
-    org::import_org(*units, read_preset(c.preset), "test", audit::Actor::system("test"));
     users = std::make_unique<org::Users>(*db, clock, *units, *audit, *sessions);
     duty = std::make_unique<duty::Duty>(*db, clock, *units, *users, *audit, *bus);
     alerts = std::make_unique<events::Alerts>(*db, clock, *bus, *audit);
@@ -64,6 +78,9 @@ struct World {
     escalation = std::make_unique<Escalation>(*db, clock, *units, *duty, *alerts, *audit, *inbox, *cases);
     duty->add_open_items_source([this](int64_t unit) { return cases->open_items(unit); });
     sub = bus->subscribe([this](const events::Event& e) { seen.push_back(e); });
+  }
+  void setup() {
+    const Codes& c = codes;
     leader = user("lanhdao.hp", c.province_leadership, "unit_leader", c.province);
     shift_leader = user("truongca.hp", c.province_leadership, "shift_leader", c.province);
     duty_officer = user("trucban.hp", c.province_division, "duty_officer", c.province);
@@ -88,6 +105,7 @@ struct World {
     duty->publish(roster.id, leader);
   }
   ~World() {
+    log.reset();
     bus->unsubscribe(sub);
     escalation.reset();
     coordination.reset();
@@ -99,7 +117,7 @@ struct World {
     units.reset();
     bus.reset();  // after what publishes on it and listens to it
     db.reset();
-    fs::remove_all(dir);
+    if (!second) fs::remove_all(dir);
   }
 
   int64_t unit(const std::string& code) { return units->by_code(code)->id; }
@@ -162,6 +180,8 @@ struct World {
 
   Codes codes;
   fs::path dir;
+  bool second = false;
+  std::unique_ptr<events::ClusterLog> log;  // a second server's
   core::FakeClock clock;
   std::unique_ptr<store::Db> db;
   std::unique_ptr<org::Units> units;
@@ -898,42 +918,6 @@ TEST(CaseLifecycle, EveryStatusAllowsExactlyItsStepsAndNamesTheStatusWhenItRefus
   EXPECT_FALSE(case_open("concluded"));
 }
 
-// A second API server on the PostgreSQL store of `w`: its own connections, bus, cluster log and domain objects.
-struct SecondServer {
-  explicit SecondServer(World& w) {
-    clock.set_ms(w.clock.now_ms());
-    db = test::open_store(w.dir / "watchfloor.db");
-    bus = std::make_unique<events::Bus>(clock);
-    log = std::make_unique<events::ClusterLog>(*db, clock);
-    log->start(*bus);
-    audit = std::make_unique<audit::AuditLog>(*db, clock);
-    sessions = std::make_unique<auth::Sessions>(*db, clock, security);
-    units = std::make_unique<org::Units>(*db, clock, *audit, *bus);
-    users = std::make_unique<org::Users>(*db, clock, *units, *audit, *sessions);
-    duty = std::make_unique<duty::Duty>(*db, clock, *units, *users, *audit, *bus);
-    alerts = std::make_unique<events::Alerts>(*db, clock, *bus, *audit);
-    inbox = std::make_unique<Inbox>(*db, clock, *bus);
-    tasks = std::make_unique<Tasks>(*db, clock, *units, *duty, *audit);
-    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts, *audit, *inbox, *tasks);
-  }
-  ~SecondServer() { log->stop(); }
-
-  core::FakeClock clock;
-  core::SecurityConfig security;
-  std::unique_ptr<store::Db> db;
-  std::unique_ptr<events::Bus> bus;
-  std::unique_ptr<events::ClusterLog> log;
-  std::unique_ptr<audit::AuditLog> audit;
-  std::unique_ptr<auth::Sessions> sessions;
-  std::unique_ptr<org::Units> units;
-  std::unique_ptr<org::Users> users;
-  std::unique_ptr<duty::Duty> duty;
-  std::unique_ptr<events::Alerts> alerts;
-  std::unique_ptr<Inbox> inbox;
-  std::unique_ptr<Tasks> tasks;
-  std::unique_ptr<Cases> cases;
-};
-
 CaseInput goods_at(int64_t unit, int64_t observed_at, int i) {
   CaseInput in;
   in.unit_id = unit;
@@ -951,7 +935,7 @@ CaseInput goods_at(int64_t unit, int64_t observed_at, int i) {
 TEST(CasesOnTwoServers, CasesReportedOnBothAtOnceAreNumberedRoutedAndAuditedAsOneAtATime) {
   if (!test::on_postgres()) GTEST_SKIP() << "one process owns a SQLite store";
   World w;
-  SecondServer b(w);
+  World b(World::OnStoreOf{w});
   const int64_t units[] = {w.unit("HP-CKKV1"), w.unit(w.codes.other_branch)};
   constexpr int kEach = 12;
   std::atomic<int> ready{0};
@@ -994,7 +978,7 @@ TEST(CasesOnTwoServers, CasesReportedOnBothAtOnceAreNumberedRoutedAndAuditedAsOn
 TEST(CasesOnTwoServers, ADraftReportedOnBothAtOnceIsReportedOnce) {
   if (!test::on_postgres()) GTEST_SKIP() << "one process owns a SQLite store";
   World w;
-  SecondServer b(w);
+  World b(World::OnStoreOf{w});
   auto draft = w.open_case(w.branch_officer, "HP-CKKV1");
   std::promise<void> reported, release;
   std::thread first([&] {
