@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   auto* seed = cli.add_subcommand("seed", "grow a demo installation to N cases, cameras, people and audit entries (bench/growth, bench/scale)");
   seed_w.add_to(seed, false);
   int64_t seed_cases = 0, seed_cameras = 0, seed_users = 0, seed_audit = 0;
-  seed->add_option("--cases", seed_cases, "reported cases in all")->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
+  seed->add_option("--cases", seed_cases, "cases in all (all but the newest 2,000 seeded ones concluded and closed)")->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
   seed->add_option("--cameras", seed_cameras, "cameras in all")->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
   seed->add_option("--users", seed_users, "people in all")->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
   seed->add_option("--audit", seed_audit, "audit log entries in all")->check(CLI::Range(int64_t{0}, int64_t{100'000'000}));

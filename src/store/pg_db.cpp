@@ -154,8 +154,10 @@ class Conn {
           },
           params[i]);
     }
-    PgResult res(PQexecPrepared(c_, p.name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
-                                formats.data(), 0));
+    PgResult res(p.name.empty() ? PQexecParams(c_, p.sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                                               lengths.data(), formats.data(), 0)
+                                : PQexecPrepared(c_, p.name.c_str(), static_cast<int>(params.size()), values.data(),
+                                                 lengths.data(), formats.data(), 0));
     check(c_, res.r, p.sql);
     if (changed) {
       const char* n = PQcmdTuples(res.r);
@@ -197,6 +199,10 @@ class Conn {
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     Prepared p{fmt::format("wf{}", cache_.size() + 1), pg::statement(sql), returning};
     if (!returning.empty()) p.sql += " RETURNING " + returning;
+    if (sql.starts_with(kPlanEachTime)) {  // not prepared: planned with its values at every run (db.h)
+      p.name.clear();
+      return cache_.emplace(std::move(key), std::move(p)).first->second;
+    }
     // Parameter types are left to the server to infer from where each `$n` stands, as SQLite takes any value.
     // A blob is bytea; the server infers that too.
     PgResult res(PQprepare(c_, p.name.c_str(), p.sql.c_str(), 0, nullptr));

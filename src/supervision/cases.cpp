@@ -137,6 +137,7 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
   }
   if (q.before) sql += " AND c.id < ?", params.push_back(*q.before);
   sql += " ORDER BY c.id DESC LIMIT ?";
+  if (q.text) sql.insert(0, store::kPlanEachTime);
   params.push_back(q.limit);
   std::vector<Case> out;
   for (const auto& r : db_.query(sql, params)) {
