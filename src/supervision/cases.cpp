@@ -378,8 +378,10 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
     if (db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
                  "clause=?, escalation=?, updated_at=? WHERE id=? AND status='draft'",
                  {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
-                  to_json(EscalationState{now, {}, {}}).dump(), now, id}) != 1)
-      throw Problem::conflict(case_step("reported", CaseStep::report).refusal_en, case_step("reported", CaseStep::report).refusal_vi);
+                  to_json(EscalationState{now, {}, {}}).dump(), now, id}) != 1) {
+      auto t = case_step("reported", CaseStep::report);
+      throw Problem::conflict(t.refusal_en, t.refusal_vi);
+    }
     for (const auto& rc : r.recipients)
       db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                {id, rc.user_id, rc.role, int64_t{rc.approver}});
