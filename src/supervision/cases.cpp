@@ -115,7 +115,10 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
       sql += " AND (c.unit_id IN " + units(*rd.read_roots);
       // Correlated EXISTS, not IN (SELECT …): each case looked at is one probe of a primary key, where the set of a
       // shift leader's cases (every 16.4(a) case of the province: 167,000 at 375,000 cases) was built for every list.
-      sql += " OR c.created_by = ? OR c.reported_by = ? OR EXISTS (SELECT 1 FROM case_recipients r WHERE r.case_id = c.id AND r.user_id = ?)";
+      // PostgreSQL would build that set anyway (a hashed subplan) unless the subquery has an OFFSET: 134 → 1.6 ms.
+      const char* probe = db_.dialect() == store::Dialect::postgres ? " OFFSET 0)" : ")";
+      sql += std::string(" OR c.created_by = ? OR c.reported_by = ? OR EXISTS (SELECT 1 FROM case_recipients r WHERE r.case_id = c.id "
+                         "AND r.user_id = ?") + probe;
       for (int i = 0; i < 3; ++i) params.push_back(rd.user_id);
       sql += " OR (c.clause = '16.4.a' AND (c.handling_unit_id IN (SELECT s.unit_id FROM shifts s JOIN shift_members m ON m.shift_id = s.id "
              "WHERE m.user_id = ? AND s.starts_at <= ? AND s.ends_at > ?) OR c.handling_unit_id IN (SELECT d.unit_id FROM unit_designations d "
@@ -129,7 +132,7 @@ std::vector<Case> Cases::list(const CaseQuery& q) {
       }
       if (!rd.coordinate_roots || !rd.coordinate_roots->empty()) {
         sql += " OR EXISTS (SELECT 1 FROM coordination_requests k WHERE k.case_id = c.id";
-        sql += rd.coordinate_roots ? " AND k.to_unit_id IN " + units(*rd.coordinate_roots) + ")" : ")";
+        sql += rd.coordinate_roots ? " AND k.to_unit_id IN " + units(*rd.coordinate_roots) + probe : probe;
       }
       if (rd.footage) sql += " OR c.cameras <> '[]'";
       sql += ")";
