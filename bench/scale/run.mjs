@@ -26,11 +26,10 @@ import { create, parseOptions, reads, request, seed, summary } from '../lib/api.
 const GOAL_LIST_P99_MS = 200;
 const GOAL_DELIVERY_P99_MS = 200;
 const GOAL_SCALE = 1.6;
-const REPORTER = 'canbo.hpkv1';
-const REPORT_UNIT = 'HP-CKKV1';
 // The officers who file cases while the rate is measured, each in a unit of their own: a national installation's
 // cases come from many units at once. One unit's cases are numbered one at a time (its series is gap-free), so
-// `--units 1` (every case in HP-CKKV1) measures the rate of one unit instead.
+// `--units 1` (every case in HP-CKKV1) measures the rate of one unit instead. The first also files the cases whose
+// delivery is measured.
 const FILERS = [['canbo.hpkv1', 'HP-CKKV1'], ['canbo.qt', 'QT-DKS'], ['canbo.gstt', 'DTCBL-GSTT'], ['canbo.hp', 'HP-GSQL']];
 const READER = 'truongca.hp';
 const CAMERA_READER = 'admin.tchq';
@@ -80,11 +79,9 @@ function serve(dataDir, { storeUrl = null, demo = true, recorder = true } = {}) 
 async function measure(name, servers, logins, o) {
   const find = (u) => logins.find((l) => l.username === u);
   const on = async (srv, u) => ({ ...(await login(srv.url, u, find(u).password)), url: srv.url });
-  const reporters = await Promise.all(servers.map((s) => on(s, REPORTER)));
   const readers = await Promise.all(servers.map((s) => on(s, READER)));
   const cameraReaders = await Promise.all(servers.map((s) => on(s, CAMERA_READER)));
   const units = JSON.parse((await request(servers[0].url, cameraReaders[0], 'GET', '/api/v1/units')).text);
-  const unitId = units.items.find((u) => u.code === REPORT_UNIT).id;
 
   // CREATE: every server at once, each with its share of the cases, filed by officers of `--units` units.
   const filers = await Promise.all(servers.map((s) => Promise.all(FILERS.slice(0, o.units).map(async ([user, code]) =>
@@ -112,13 +109,14 @@ async function measure(name, servers, logins, o) {
   }
 
   // DELIVERY: consoles spread over the servers; cases created on each server in turn at the rate.
-  const delivery = await deliver(servers, logins, reporters, unitId, o);
+  const delivery = await deliver(servers, logins, filers.map((f) => f[0]), o);
   console.log(`   delivery to ${o.consoles} consoles: p50 ${delivery.p50.toFixed(1)} ms, p99 ${delivery.p99.toFixed(1)} ms, ` +
     `max ${delivery.max.toFixed(1)} ms; ${delivery.n} of ${delivery.expected} events`);
   return { name, servers: servers.length, created, read, delivery };
 }
 
-async function deliver(servers, logins, reporters, unitId, o) {
+// `reporters`: one filer ({client, unitId}) per server.
+async function deliver(servers, logins, reporters, o) {
   const sockets = [];
   const latencies = [];
   const mine = new Set();
@@ -138,8 +136,8 @@ async function deliver(servers, logins, reporters, unitId, o) {
     const i = created++;
     const srv = i % servers.length;
     const t = performance.now();
-    const r = await request(servers[srv].url, reporters[srv], 'POST', '/api/v1/cases', {
-      unit_id: unitId, observed_at: new Date().toISOString(), site: 'Cổng B cảng Tân Vũ', subject: 'goods',
+    const r = await request(servers[srv].url, reporters[srv].client, 'POST', '/api/v1/cases', {
+      unit_id: reporters[srv].unitId, observed_at: new Date().toISOString(), site: 'Cổng B cảng Tân Vũ', subject: 'goods',
       description: `Bench scale ${i}: container rời bãi khi chưa thông quan`, immediate_measure: 'Dừng xe tại cổng ra',
       report: true,
     });

@@ -50,9 +50,7 @@ http::Response site_summary(http::Context& ctx, Services& s) {
   auto on_nodes = s.nodes.statuses(catalogued);  // the states of the cameras nodes record, in one query
   for (const auto& c : catalogued) {
     if (!ctx.may(Action::camera_read, {c.unit_id})) continue;
-    std::optional<video::CameraStatus> st;
-    if (!c.recording_node_id) st = s.recorder.status(c.id);
-    else if (auto it = on_nodes.find(c.id); it != on_nodes.end()) st = it->second;
+    auto st = camera_status(s, c, &on_nodes);
     cameras.push_back({c.id, c.site_id, c.name, st ? st->state : (c.enabled ? "starting" : "disabled")});
   }
   std::vector<supervision::CameraAlert> alerts;

@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 // Internal to the api module: each resource file adds its routes.
 #include <functional>
 
@@ -37,8 +38,10 @@ void add_evidence_routes(http::Router& r, Services& s);
 
 // The stream a video request names (`?stream=main|sub`, main by default; 400 naming `stream` otherwise).
 std::string stream_kind(const http::Context& ctx);
-// A camera's state: from this server's recorder, or as the recorder node recording it last told it.
-std::optional<video::CameraStatus> camera_status(Services& s, const video::Camera& c);
+// A camera's state: from this server's recorder, or as the recorder node recording it last told it — read from
+// `on_nodes` (Nodes::statuses of a whole list, one query) when the caller has it.
+std::optional<video::CameraStatus> camera_status(Services& s, const video::Camera& c,
+                                                 const std::map<int64_t, video::CameraStatus>* on_nodes = nullptr);
 // The camera of the route's {id}: 404 when unknown or outside what the caller may read; 403 saying so when a
 // grant that gave it has expired or was revoked.
 video::Camera load_camera(http::Context& ctx, Services& s);

@@ -103,10 +103,7 @@ json site_json(Services& s, const video::Site& site) { return with_names(s, vide
 // `states`: the states of the cameras recorded by nodes, when a list has them already (Nodes::statuses).
 json camera_json(Services& s, const video::Camera& c, const std::map<int64_t, video::CameraStatus>* states = nullptr) {
   json j = video::to_json(c);
-  std::optional<video::CameraStatus> st;
-  if (!states || !c.recording_node_id) st = camera_status(s, c);
-  else if (auto it = states->find(c.id); it != states->end()) st = it->second;
-  if (st) j.update(video::to_json(*st));
+  if (auto st = camera_status(s, c, states)) j.update(video::to_json(*st));
   return with_names(s, j);
 }
 
@@ -259,8 +256,12 @@ ServedStill serve_still(video::Recorder& recorder, int64_t camera_id, int64_t at
   return out;
 }
 
-std::optional<video::CameraStatus> camera_status(Services& s, const video::Camera& c) {
-  return c.recording_node_id ? s.nodes.status(c) : s.recorder.status(c.id);
+std::optional<video::CameraStatus> camera_status(Services& s, const video::Camera& c,
+                                                 const std::map<int64_t, video::CameraStatus>* on_nodes) {
+  if (!c.recording_node_id) return s.recorder.status(c.id);
+  if (!on_nodes) return s.nodes.status(c);
+  auto it = on_nodes->find(c.id);
+  return it == on_nodes->end() ? std::nullopt : std::optional(it->second);
 }
 
 std::string stream_kind(const http::Context& ctx) { return query_choice(ctx, "stream", video::kStreamKinds).value_or("main"); }
