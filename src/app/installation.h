@@ -54,6 +54,7 @@ struct Installation {
   events::Alerts alerts;
   duty::Duty duty;
   supervision::Inbox inbox;
+  supervision::DirectoryReader directory;
   supervision::Tasks tasks;
   supervision::Cases cases;
   supervision::Coordination coordination;
@@ -148,9 +149,11 @@ void ensure_demo_cases(Installation& inst);
 struct SeedResult {
   int64_t cases = 0, cameras = 0, users = 0, audit = 0;  // totals after
   int64_t cases_added = 0, cameras_added = 0, users_added = 0, audit_added = 0;
-  int64_t cases_closed = 0;  // by this run
+  int64_t cases_closed = 0;   // by this run
+  int64_t cases_handled = 0;  // by this run: the open ones taken into handling
 };
-// Seeded cases but the newest `open` are concluded and closed (a year of a centre's cases is mostly closed).
+// Seeded cases but the newest `open` are concluded and closed (a year of a centre's cases is mostly closed); the
+// newest `open` are in handling.
 SeedResult seed(Installation& inst, int64_t cases, int64_t cameras, int64_t users = 0, int64_t audit_entries = 0,
                 int64_t open = 2'000);
 

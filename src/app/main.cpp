@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   auto* seed = cli.add_subcommand("seed", "grow a demo installation to N cases, cameras, people and audit entries (bench/growth, bench/scale)");
   seed_w.add_to(seed, false);
   int64_t seed_cases = 0, seed_cameras = 0, seed_users = 0, seed_audit = 0;
-  seed->add_option("--cases", seed_cases, "cases in all (all but the newest 2,000 seeded ones concluded and closed)")->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
+  seed->add_option("--cases", seed_cases, "cases in all (all but the newest 2,000 seeded ones concluded and closed, those in handling)")->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
   seed->add_option("--cameras", seed_cameras, "cameras in all")->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
   seed->add_option("--users", seed_users, "people in all")->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
   seed->add_option("--audit", seed_audit, "audit log entries in all")->check(CLI::Range(int64_t{0}, int64_t{100'000'000}));
@@ -366,7 +366,7 @@ int main(int argc, char** argv) {
       if (!seed_w.data && !seed_w.config) throw std::runtime_error("seed needs --data (a demo installation's directory)");
       auto inst = seed_w.open();
       auto r = app::seed(*inst, seed_cases, seed_cameras, seed_users, seed_audit);
-      std::cout << "watchfloor: " << r.cases << " cases (" << r.cases_added << " new, " << r.cases_closed << " closed), " << r.cameras << " cameras ("
+      std::cout << "watchfloor: " << r.cases << " cases (" << r.cases_added << " new, " << r.cases_closed << " closed, " << r.cases_handled << " taken into handling), " << r.cameras << " cameras ("
                 << r.cameras_added << " new), " << r.users << " people (" << r.users_added << " new), " << r.audit
                 << " audit entries (" << r.audit_added << " new)\n";
       return 0;

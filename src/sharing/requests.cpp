@@ -174,7 +174,7 @@ std::shared_ptr<const supervision::Directory> Requests::directory() {
   int64_t now = clock_.now_ms();
   std::lock_guard lock(directory_mu_);
   if (!directory_ || now - directory_at_ >= 1000 || now < directory_at_) {
-    directory_ = std::make_shared<const supervision::Directory>(supervision::read_directory(db_, units_, duty_, now));
+    directory_ = std::make_shared<const supervision::Directory>(reader_.read(now));
     directory_at_ = now;
   }
   return directory_;
@@ -245,7 +245,7 @@ DataRequest Requests::submit(const RequestInput& in, int64_t requester_unit, con
   if (!case_id && std::find(in.scope.data_types.begin(), in.scope.data_types.end(), "case_data") != in.scope.data_types.end())
     throw Problem::field("case_number", "Nêu số vụ việc cần khai thác thông tin", "Name the case whose data you need");
   int64_t now = clock_.now_ms();
-  auto dir = supervision::read_directory(db_, units_, duty_, now);
+  auto dir = reader_.read(now);
   Ask ask{requester_unit, {}, in.scope.data_types, in.scope.mode, std::nullopt, in.scope.access_days, case_unit};
   for (int64_t id : in.scope.camera_ids) ask.camera_units.push_back(catalog_.camera(id)->unit_id);
   if (in.scope.from_ms && in.scope.to_ms) ask.range_ms = *in.scope.to_ms - *in.scope.from_ms;

@@ -20,6 +20,7 @@
 #include "sharing/records.h"
 #include "sharing/relationships.h"
 #include "store/db.h"
+#include "supervision/directory.h"
 #include "supervision/inbox.h"
 #include "supervision/routing.h"
 #include "video/catalog.h"
@@ -37,10 +38,10 @@ struct RequestQuery {
 
 class Requests {
  public:
-  Requests(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, org::Units& units, duty::Duty& duty,
+  Requests(store::Db& db, const core::Clock& clock, audit::AuditLog& audit, org::Units& units, duty::Duty& duty, supervision::DirectoryReader& directory,
            supervision::Inbox& inbox, video::Catalog& catalog, Relationships& relationships, Grants& grants,
            const core::SharingConfig& limits)
-      : db_(db), clock_(clock), audit_(audit), units_(units), duty_(duty), inbox_(inbox), catalog_(catalog),
+      : db_(db), clock_(clock), audit_(audit), units_(units), duty_(duty), reader_(directory), inbox_(inbox), catalog_(catalog),
         relationships_(relationships), grants_(grants), limits_(limits) {}
 
   // 422 naming the field for what cannot be asked: unknown cameras, a data type not in the list, a range that is
@@ -82,6 +83,7 @@ class Requests {
   audit::AuditLog& audit_;
   org::Units& units_;
   duty::Duty& duty_;
+  supervision::DirectoryReader& reader_;
   supervision::Inbox& inbox_;
   video::Catalog& catalog_;
   Relationships& relationships_;

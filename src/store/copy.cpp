@@ -26,7 +26,7 @@ struct Table {
 std::vector<Table> tables_of(Db& from, Db& to) {
   std::vector<Table> out;
   for (const auto& r : from.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                                  "AND name NOT LIKE 'cases_fts%' AND name <> 'schema_migrations' ORDER BY name")) {
+                                  "AND name NOT LIKE 'cases_fts%' AND name <> 'schema_migrations' AND name <> 'directory_version' ORDER BY name")) {
     Table t{r.str("name"), {}, {}, {}, {}};
     std::set<std::string> generated;
     for (const auto& c : to.query("SELECT column_name, data_type, is_generated FROM information_schema.columns "

@@ -944,6 +944,39 @@ CREATE TRIGGER cases_words AFTER INSERT OR UPDATE OF search_text ON cases FOR EA
 DROP INDEX cases_search_fold;
 ALTER TABLE cases DROP COLUMN search_fold;
 )sql"},
+    {22, "the people routing reads, counted so that a server reads them again only when they changed", R"sql(
+-- One row: a random number written again by every change to a person's name, unit or activity and to any grant
+-- (supervision/directory.h keeps the people between cases while it stays the same). Random, not a count: a
+-- change rolled back leaves no number that a later change could write again. Not copied by migrate-store.
+CREATE TABLE directory_version (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version BIGINT NOT NULL
+);
+INSERT INTO directory_version(id, version) VALUES (1, 0);
+)sql", R"sql(
+CREATE TRIGGER users_directory_insert AFTER INSERT ON users BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER users_directory_update AFTER UPDATE OF full_name, unit_id, active ON users
+  BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER users_directory_delete AFTER DELETE ON users BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER role_grants_directory AFTER INSERT ON role_grants BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER role_grants_directory_update AFTER UPDATE ON role_grants BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER role_grants_directory_delete AFTER DELETE ON role_grants BEGIN UPDATE directory_version SET version = random(); END;
+)sql", R"sql(
+CREATE FUNCTION users_directory_fn() RETURNS trigger LANGUAGE plpgsql AS $wf$
+BEGIN
+  UPDATE directory_version SET version = (random() * 9e18)::bigint;
+  RETURN NULL;
+END $wf$;
+CREATE FUNCTION role_grants_directory_fn() RETURNS trigger LANGUAGE plpgsql AS $wf$
+BEGIN
+  UPDATE directory_version SET version = (random() * 9e18)::bigint;
+  RETURN NULL;
+END $wf$;
+CREATE TRIGGER users_directory AFTER INSERT OR DELETE OR UPDATE OF full_name, unit_id, active ON users
+  FOR EACH STATEMENT EXECUTE FUNCTION users_directory_fn();
+CREATE TRIGGER role_grants_directory AFTER INSERT OR UPDATE OR DELETE ON role_grants
+  FOR EACH STATEMENT EXECUTE FUNCTION role_grants_directory_fn();
+)sql"},
 };
 
 }  // namespace

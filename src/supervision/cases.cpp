@@ -369,7 +369,7 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
     const int64_t by = who.user_id;
     Case c = in_step(id, CaseStep::report);
     int64_t now = clock_.now_ms();
-    Directory dir = read_directory(db_, units_, duty_, now);
+    Directory dir = directory_.read(now);
     RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
     if (c.task_id)
       if (auto t = tasks_.get(*c.task_id)) in.plan_unit_id = t->unit_id;
@@ -607,7 +607,7 @@ std::vector<int64_t> hq_leaders(const Relay& r, const Directory& dir) {
 }  // namespace
 
 std::vector<int64_t> Cases::relay_candidates(const Case& c) {
-  return c.relay ? hq_leaders(*c.relay, read_directory(db_, units_, duty_, clock_.now_ms())) : std::vector<int64_t>{};
+  return c.relay ? hq_leaders(*c.relay, directory_.read(clock_.now_ms())) : std::vector<int64_t>{};
 }
 
 std::vector<std::string> Cases::relay_actions(const Case& c, int64_t user) {
@@ -650,7 +650,7 @@ Case Cases::forward(int64_t id, const audit::Actor& who, const std::vector<int64
     Case c = require_case(id);
     std::string next = relay_next(c, RelayAction::forward, relay_role(id, by));
     int64_t now = clock_.now_ms();
-    Directory dir = read_directory(db_, units_, duty_, now);
+    Directory dir = directory_.read(now);
     auto candidates = hq_leaders(*c.relay, dir);
     if (leaders.empty())
       throw Problem::field("leader_ids", "Chọn ít nhất một Lãnh đạo để chuyển báo cáo", "Choose at least one leader to forward it to");
@@ -705,7 +705,7 @@ Case Cases::relay_direction(int64_t id, const audit::Actor& who, const std::opti
            note ? fmt::format("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị: {}", *note) : std::string("Đầu mối chuyển ý kiến chỉ đạo đến đơn vị"),
            note ? fmt::format("The focal point passed the direction on to the units: {}", *note)
                 : std::string("The focal point passed the direction on to the units"));
-    Directory dir = read_directory(db_, units_, duty_, now);
+    Directory dir = directory_.read(now);
     deliver_direction(require_case(id), dir);
     return done(who, "case.relay_direction", id);
   });

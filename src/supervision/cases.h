@@ -19,6 +19,7 @@
 #include "events/bus.h"
 #include "org/units.h"
 #include "store/db.h"
+#include "supervision/directory.h"
 #include "supervision/inbox.h"
 #include "supervision/lifecycle.h"
 #include "supervision/records.h"
@@ -30,9 +31,9 @@ namespace watchfloor::supervision {
 
 class Cases {
  public:
-  Cases(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, events::Bus& bus,
+  Cases(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, DirectoryReader& directory, events::Bus& bus,
         events::Alerts& alerts, audit::AuditLog& audit, Inbox& inbox, Tasks& tasks)
-      : db_(db), clock_(clock), units_(units), duty_(duty), bus_(bus), alerts_(alerts), audit_(audit), inbox_(inbox), tasks_(tasks) {}
+      : db_(db), clock_(clock), units_(units), duty_(duty), directory_(directory), bus_(bus), alerts_(alerts), audit_(audit), inbox_(inbox), tasks_(tasks) {}
 
   // Matching cases, newest first, with the caller's relation (see relation()) for visibility checks.
   std::vector<Case> list(const CaseQuery& q);
@@ -115,6 +116,7 @@ class Cases {
   const core::Clock& clock_;
   org::Units& units_;
   duty::Duty& duty_;
+  DirectoryReader& directory_;
   events::Bus& bus_;
   events::Alerts& alerts_;
   audit::AuditLog& audit_;

@@ -65,7 +65,7 @@ CoordinationRequest Coordination::request(const CoordinationInput& in, const aud
     if (c.status != "coordination_requested")
       db_.exec("UPDATE cases SET status='coordination_requested', updated_at=? WHERE id=?", {now, c.id});
     // The receiving unit: its leaders and whoever is on duty there (or at the duty watch above it).
-    Directory dir = read_directory(db_, units_, duty_, now);
+    Directory dir = directory_.read(now);
     std::set<int64_t> people;
     for (const auto* p : dir.holding(to->id, {auth::Role::unit_leader, auth::Role::duty_officer, auth::Role::shift_leader}))
       people.insert(p->user_id);

@@ -16,6 +16,7 @@
 #include "org/units.h"
 #include "store/db.h"
 #include "supervision/cases.h"
+#include "supervision/directory.h"
 #include "supervision/inbox.h"
 #include "supervision/records.h"
 
@@ -23,9 +24,9 @@ namespace watchfloor::supervision {
 
 class Coordination {
  public:
-  Coordination(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, events::Bus& bus,
+  Coordination(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, DirectoryReader& directory, events::Bus& bus,
                events::Alerts& alerts, audit::AuditLog& audit, Inbox& inbox, Cases& cases)
-      : db_(db), clock_(clock), units_(units), duty_(duty), bus_(bus), alerts_(alerts), audit_(audit), inbox_(inbox), cases_(cases) {}
+      : db_(db), clock_(clock), units_(units), duty_(duty), directory_(directory), bus_(bus), alerts_(alerts), audit_(audit), inbox_(inbox), cases_(cases) {}
 
   std::vector<CoordinationRequest> list(const CoordinationQuery& q);  // newest first
   std::optional<CoordinationRequest> get(int64_t id);
@@ -45,6 +46,7 @@ class Coordination {
   const core::Clock& clock_;
   org::Units& units_;
   duty::Duty& duty_;
+  DirectoryReader& directory_;
   events::Bus& bus_;
   events::Alerts& alerts_;
   audit::AuditLog& audit_;

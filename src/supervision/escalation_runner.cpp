@@ -152,7 +152,7 @@ void Escalation::check(int64_t now) {
   for (const auto& r : db_.query("SELECT id FROM cases WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT 1000", {now}))
     due.push_back(r.i64("id"));
   std::optional<Directory> dir;  // read once, and only when some step is due
-  if (!due.empty()) dir = read_directory(db_, units_, duty_, now);
+  if (!due.empty()) dir = directory_.read(now);
   for (auto id : due)
     store::Work::run(db_, [&](store::Work&) {
       if (auto c = cases_.get(id); c && c->open()) {

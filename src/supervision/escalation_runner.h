@@ -14,6 +14,7 @@
 #include "org/units.h"
 #include "store/db.h"
 #include "supervision/cases.h"
+#include "supervision/directory.h"
 #include "supervision/escalation.h"
 #include "supervision/inbox.h"
 
@@ -21,9 +22,9 @@ namespace watchfloor::supervision {
 
 class Escalation {
  public:
-  Escalation(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, events::Alerts& alerts,
+  Escalation(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, DirectoryReader& directory, events::Alerts& alerts,
              audit::AuditLog& audit, Inbox& inbox, Cases& cases)
-      : db_(db), clock_(clock), units_(units), duty_(duty), alerts_(alerts), audit_(audit), inbox_(inbox), cases_(cases) {}
+      : db_(db), clock_(clock), units_(units), duty_(duty), directory_(directory), alerts_(alerts), audit_(audit), inbox_(inbox), cases_(cases) {}
 
   std::vector<EscalationPolicy> policies();
   EscalationPolicy policy(const std::string& severity);
@@ -40,6 +41,7 @@ class Escalation {
   const core::Clock& clock_;
   org::Units& units_;
   duty::Duty& duty_;
+  DirectoryReader& directory_;
   events::Alerts& alerts_;
   audit::AuditLog& audit_;
   Inbox& inbox_;

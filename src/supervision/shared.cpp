@@ -133,24 +133,6 @@ OnDuty on_duty_of(const duty::Shift& s) {
   return od;
 }
 
-Directory read_directory(store::Db& db, org::Units& units, duty::Duty& duty, int64_t now) {
-  Directory d;
-  d.units = units.list();
-  std::map<int64_t, size_t> index;
-  for (const auto& r : db.query("SELECT id, full_name, unit_id FROM users WHERE active = 1 ORDER BY id")) {
-    index[r.i64("id")] = d.people.size();
-    d.people.push_back({r.i64("id"), r.str("full_name"), r.i64("unit_id"), {}});
-  }
-  for (const auto& r : db.query("SELECT user_id, role, unit_id FROM role_grants"))
-    if (auto it = index.find(r.i64("user_id")); it != index.end())
-      if (auto role = auth::parse_role(r.str("role"))) d.people[it->second].grants.push_back({*role, r.i64("unit_id")});
-  for (const auto& r : db.query("SELECT DISTINCT unit_id FROM shifts WHERE starts_at <= ? AND ends_at > ?", {now, now}))
-    if (auto s = duty.shift_at(r.i64("unit_id"), now)) {
-      d.on_duty[s->unit_id] = on_duty_of(*s);
-    }
-  return d;
-}
-
 EscalationPolicy read_policy(store::Db& db, const std::string& severity) {
   if (auto r = db.query_one("SELECT policy FROM escalation_policies WHERE severity = ?", {severity}))
     return policy_from_json(json::parse(r->str("policy")), severity);

@@ -74,7 +74,7 @@ Task Tasks::create(const TaskInput& in, const audit::Actor& who) {
     check_task(t, units_, db_);
     // Who may start key-point work (authority.h).
     if (t.method == "keypoint_directive" || t.method == "keypoint_plan") {
-      Directory dir = read_directory(db_, units_, duty_, t.created_at);
+      Directory dir = directory_.read(t.created_at);
       if (t.method == "keypoint_directive") {
         if (auto no = may_record_directive(dir, by, t.unit_id, t.directive.is_object())) throw refused(*no);
       } else if (!may_approve_plan(dir, by, t.unit_id)) {
@@ -125,7 +125,7 @@ Task Tasks::approve(int64_t id, const audit::Actor& who) {
     if (t->method != "keypoint_plan" || t->status != "awaiting_approval")
       throw Problem::conflict("Only a key-point plan awaiting approval is approved.", "Chỉ phê duyệt kế hoạch giám sát trọng điểm đang chờ phê duyệt.");
     int64_t now = clock_.now_ms();
-    if (auto no = may_approve_plan(read_directory(db_, units_, duty_, now), by, t->unit_id)) throw refused(*no);
+    if (auto no = may_approve_plan(directory_.read(now), by, t->unit_id)) throw refused(*no);
     db_.exec("UPDATE tasks SET status = 'active', approved_by = ?, approved_at = ?, updated_at = ? WHERE id = ?", {by, now, now, id});
     return done(who, "task.approve", id, json{{"status", "active"}});
   });

@@ -11,14 +11,15 @@
 #include "duty/duty.h"
 #include "org/units.h"
 #include "store/db.h"
+#include "supervision/directory.h"
 #include "supervision/records.h"
 
 namespace watchfloor::supervision {
 
 class Tasks {
  public:
-  Tasks(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, audit::AuditLog& audit)
-      : db_(db), clock_(clock), units_(units), duty_(duty), audit_(audit) {}
+  Tasks(store::Db& db, const core::Clock& clock, org::Units& units, duty::Duty& duty, DirectoryReader& directory, audit::AuditLog& audit)
+      : db_(db), clock_(clock), units_(units), duty_(duty), directory_(directory), audit_(audit) {}
 
   std::vector<Task> list(const TaskQuery& q);  // newest first
   std::optional<Task> get(int64_t id);
@@ -35,6 +36,7 @@ class Tasks {
   const core::Clock& clock_;
   org::Units& units_;
   duty::Duty& duty_;
+  DirectoryReader& directory_;
   audit::AuditLog& audit_;
 };
 

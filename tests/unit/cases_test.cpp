@@ -72,10 +72,11 @@ struct World {
     duty = std::make_unique<duty::Duty>(*db, clock, *units, *users, *audit, *bus);
     alerts = std::make_unique<events::Alerts>(*db, clock, *bus, *audit);
     inbox = std::make_unique<Inbox>(*db, clock, *bus);
-    tasks = std::make_unique<Tasks>(*db, clock, *units, *duty, *audit);
-    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *bus, *alerts, *audit, *inbox, *tasks);
-    coordination = std::make_unique<Coordination>(*db, clock, *units, *duty, *bus, *alerts, *audit, *inbox, *cases);
-    escalation = std::make_unique<Escalation>(*db, clock, *units, *duty, *alerts, *audit, *inbox, *cases);
+    directory = std::make_unique<DirectoryReader>(*db, *units, *duty);
+    tasks = std::make_unique<Tasks>(*db, clock, *units, *duty, *directory, *audit);
+    cases = std::make_unique<Cases>(*db, clock, *units, *duty, *directory, *bus, *alerts, *audit, *inbox, *tasks);
+    coordination = std::make_unique<Coordination>(*db, clock, *units, *duty, *directory, *bus, *alerts, *audit, *inbox, *cases);
+    escalation = std::make_unique<Escalation>(*db, clock, *units, *duty, *directory, *alerts, *audit, *inbox, *cases);
     duty->add_open_items_source([this](int64_t unit) { return cases->open_items(unit); });
     sub = bus->subscribe([this](const events::Event& e) { seen.push_back(e); });
   }
@@ -193,6 +194,7 @@ struct World {
   std::unique_ptr<events::Alerts> alerts;
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<Inbox> inbox;
+  std::unique_ptr<DirectoryReader> directory;
   std::unique_ptr<Tasks> tasks;
   std::unique_ptr<Cases> cases;
   std::unique_ptr<Coordination> coordination;
@@ -323,6 +325,34 @@ TEST(Cases, EscalationFollowsThePolicyStepByStepOnTheClock) {
   w.advance(2);  // 24 h: "not closed" step
   EXPECT_EQ(w.kinds_for(w.leader).size(), 2u);
   EXPECT_EQ(w.count(w.cases->timeline(c.id), "escalated"), 4);
+}
+
+// Routing keeps the people between cases (DirectoryReader) and reads them again when a person or a grant changed,
+// whoever changed it: here by hand in the store, as another server sharing it would.
+TEST(Cases, RoutingSeesEveryChangeToThePeopleAndTheirGrants) {
+  World w;
+  w.reported(w.branch_officer, "HP-CKKV1");  // the people read, and kept
+  EXPECT_EQ(w.inbox->unread(w.duty_officer), 1);
+  w.db->exec("UPDATE users SET active = 0 WHERE id = ?", {w.duty_officer});
+  w.reported(w.branch_officer, "HP-CKKV1");
+  EXPECT_EQ(w.inbox->unread(w.shift_leader), 2);
+  EXPECT_EQ(w.inbox->unread(w.duty_officer), 1) << "routed to a person no longer active";
+  w.db->exec("UPDATE users SET active = 1 WHERE id = ?", {w.duty_officer});
+  // A second leader of the province, granted by hand: the medium policy's step to the unit's leadership (60 min)
+  // reaches them as it reaches the first.
+  int64_t deputy = w.user("pholanhdao.hp", w.codes.province_leadership, "unit_leader", w.codes.province);
+  w.reported(w.branch_officer, "HP-CKKV1");
+  EXPECT_EQ(w.inbox->unread(w.duty_officer), 2) << "not routed to again once active";
+  w.advance(60);
+  EXPECT_EQ(w.kinds_for(deputy).size(), 3u);
+  EXPECT_EQ(w.kinds_for(deputy), w.kinds_for(w.leader));
+  // The grant withdrawn: the next case's escalation leaves them out.
+  w.db->exec("DELETE FROM role_grants WHERE user_id = ?", {deputy});
+  size_t leader_had = w.kinds_for(w.leader).size();
+  w.reported(w.branch_officer, "HP-CKKV1");
+  w.advance(60);
+  EXPECT_GT(w.kinds_for(w.leader).size(), leader_had);
+  EXPECT_EQ(w.kinds_for(deputy).size(), 3u) << "escalated to a leader whose grant was withdrawn";
 }
 
 TEST(Cases, AnAcknowledgementNotFollowedByHandlingLapses) {

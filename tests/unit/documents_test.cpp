@@ -177,9 +177,10 @@ class Documents : public ::testing::TestWithParam<Preset> {
     duty_ = std::make_unique<Duty>(*db_, clock_, *units_, *users_, *audit_, *bus_);
     alerts_ = std::make_unique<events::Alerts>(*db_, clock_, *bus_, *audit_);
     inbox_ = std::make_unique<supervision::Inbox>(*db_, clock_, *bus_);
-    tasks_ = std::make_unique<supervision::Tasks>(*db_, clock_, *units_, *duty_, *audit_);
-    cases_ = std::make_unique<supervision::Cases>(*db_, clock_, *units_, *duty_, *bus_, *alerts_, *audit_, *inbox_, *tasks_);
-    coordination_ = std::make_unique<supervision::Coordination>(*db_, clock_, *units_, *duty_, *bus_, *alerts_, *audit_, *inbox_,
+    directory_ = std::make_unique<supervision::DirectoryReader>(*db_, *units_, *duty_);
+    tasks_ = std::make_unique<supervision::Tasks>(*db_, clock_, *units_, *duty_, *directory_, *audit_);
+    cases_ = std::make_unique<supervision::Cases>(*db_, clock_, *units_, *duty_, *directory_, *bus_, *alerts_, *audit_, *inbox_, *tasks_);
+    coordination_ = std::make_unique<supervision::Coordination>(*db_, clock_, *units_, *duty_, *directory_, *bus_, *alerts_, *audit_, *inbox_,
                                                                 *cases_);
     head_ = person("head", "Ngô Văn Khánh", p.head, p.leadership, "unit_leader", p.organ);
     deputy_ = person("deputy", "Dương Quang Vinh", p.deputy, p.leadership, "shift_leader", p.organ);
@@ -265,6 +266,7 @@ class Documents : public ::testing::TestWithParam<Preset> {
   std::unique_ptr<events::Alerts> alerts_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<supervision::Inbox> inbox_;
+  std::unique_ptr<supervision::DirectoryReader> directory_;
   std::unique_ptr<supervision::Tasks> tasks_;
   std::unique_ptr<supervision::Cases> cases_;
   std::unique_ptr<supervision::Coordination> coordination_;
