@@ -37,6 +37,9 @@ class Cases {
 
   // Matching cases, newest first, with the caller's relation (see relation()) for visibility checks.
   std::vector<Case> list(const CaseQuery& q);
+  // On PostgreSQL a search whose words are in at most this many cases lists them by id (cases.cpp, match_words).
+  static constexpr size_t kFewMatches = 2'000;
+  void set_few_matches(size_t n) { few_matches_ = n; }  // tests: 0 takes the other way
   std::optional<Case> get(int64_t id);
   // Only its number (VV-…), for lists that name the case beside something else (evidence holds).
   std::optional<std::string> number_of(int64_t id);
@@ -116,6 +119,7 @@ class Cases {
   const core::Clock& clock_;
   org::Units& units_;
   duty::Duty& duty_;
+  size_t few_matches_ = kFewMatches;
   DirectoryReader& directory_;
   events::Bus& bus_;
   events::Alerts& alerts_;

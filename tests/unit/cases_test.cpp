@@ -251,8 +251,12 @@ TEST(Cases, TheNextShiftTakesOverWhatTheHandoverCarries) {
   EXPECT_TRUE(w.cases->open_items(w.unit("HP")).empty());
 }
 
-TEST(Cases, FoundByAnyIdentifierNumberOrSite) {
+class Search : public ::testing::TestWithParam<size_t> {};
+
+// On PostgreSQL both ways of a search (the few matching cases by id, or the words left to the list) find the same.
+TEST_P(Search, FindsACaseByAnyIdentifierNumberOrSite) {
   World w;
+  w.cases->set_few_matches(GetParam());
   auto c = w.reported(w.branch_officer, "HP-CKKV1");
   // Words in any order, the last perhaps only begun, with or without Vietnamese diacritics.
   for (const char* q : {"TCNU1234567", "tcnu123", "HP-CKKV1-2026", "Tân Vũ", "tan vu", "Vũ Tân"}) {
@@ -287,6 +291,8 @@ TEST(Cases, FoundByAnyIdentifierNumberOrSite) {
   ASSERT_EQ(found.size(), 1u) << "only the first case is still at gate B";
   EXPECT_EQ(found[0].id, c.id);
 }
+INSTANTIATE_TEST_SUITE_P(Cases, Search, ::testing::Values(Cases::kFewMatches, size_t{0}),
+                         [](const auto& p) { return p.param ? std::string("FewById") : std::string("ManyByWords"); });
 
 TEST(Cases, AFailedWriteSendsNothing) {
   World w;
