@@ -39,7 +39,7 @@ std::shared_ptr<const std::vector<Person>> DirectoryReader::people() {
 Directory DirectoryReader::read(int64_t now) {
   Directory d;
   d.units = units_.list();
-  d.people = *people();
+  d.people = people();
   for (const auto& r : db_.query("SELECT DISTINCT unit_id FROM shifts WHERE starts_at <= ? AND ends_at > ?", {now, now}))
     if (auto s = duty_.shift_at(r.i64("unit_id"), now)) d.on_duty[s->unit_id] = on_duty_of(*s);
   return d;

@@ -55,7 +55,7 @@ const org::Unit* Directory::unit(int64_t id) const {
 }
 
 const Person* Directory::person(int64_t id) const {
-  for (const auto& p : people)
+  for (const auto& p : *people)
     if (p.user_id == id) return &p;
   return nullptr;
 }
@@ -71,7 +71,7 @@ const org::Unit* Directory::nearest_with(int64_t unit_id, const std::string& kin
 
 std::vector<const Person*> Directory::holding(int64_t at, const std::vector<Role>& roles) const {
   std::vector<const Person*> out;
-  for (const auto& p : people) {
+  for (const auto& p : *people) {
     bool match = std::any_of(p.grants.begin(), p.grants.end(), [&](const auto& g) {
       return std::find(roles.begin(), roles.end(), g.role) != roles.end() && (g.unit_id == at || p.home_unit == at);
     });

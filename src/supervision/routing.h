@@ -5,6 +5,7 @@
 // roster names the people, so the 2017 and the 2025 structures route with the same code.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,7 +41,8 @@ bool leads_shift(const OnDuty& shift, int64_t user, const std::string& pos);
 // Everything routing reads, taken at one moment.
 struct Directory {
   std::vector<org::Unit> units;
-  std::vector<Person> people;          // active people only
+  // Active people only, shared by the snapshots taken while nobody changes them (directory.h).
+  std::shared_ptr<const std::vector<Person>> people = std::make_shared<const std::vector<Person>>();
   std::map<int64_t, OnDuty> on_duty;   // unit id -> its shift on duty now
 
   const org::Unit* unit(int64_t id) const;

@@ -61,7 +61,14 @@ class Routing16_4 : public ::testing::TestWithParam<Parts> {
 
   int64_t id(const std::string& code) { return units_->by_code(code)->id; }
   void person(int64_t uid, const std::string& name, const std::string& home, Role role, const std::string& at) {
-    dir.people.push_back({uid, name, id(home), {{role, id(at)}}});
+    auto people = *dir.people;
+    people.push_back({uid, name, id(home), {{role, id(at)}}});
+    dir.people = std::make_shared<const std::vector<Person>>(std::move(people));
+  }
+  void without(int64_t uid) {
+    auto people = *dir.people;
+    std::erase_if(people, [&](const Person& p) { return p.user_id == uid; });
+    dir.people = std::make_shared<const std::vector<Person>>(std::move(people));
   }
   // The province's duty watch on duty now: 5 leads, 6 and 7 are members.
   void shift_on_duty() { dir.on_duty[id(GetParam().province)] = {42, "2026-11-28", {{5, "shift_leader"}, {6, "duty_officer"}, {7, "supervision_officer"}}, std::nullopt}; }
@@ -201,7 +208,7 @@ TEST_P(Routing16_4, PointC_ALeadershipDirectiveGoesToTheFocalPointNotBesideIt) {
 }
 
 TEST_P(Routing16_4, PointC_WithoutAFocalPointOnRecordTheLeadershipReceivesItDirectlyWithAWarning) {
-  std::erase_if(dir.people, [](const Person& p) { return p.user_id == 2; });
+  without(2);
   auto r = route_case({"keypoint_directive", id(GetParam().branch), id(GetParam().asd), "goods", std::nullopt, 8}, dir);
   EXPECT_EQ(users(r), (std::vector<int64_t>{1}));
   EXPECT_TRUE(find(r, 1)->approver);
@@ -240,7 +247,7 @@ TEST_P(Routing16_4, Art8_PassengerBaggageAlsoNotifiesTheTeamLeaderOnSite) {
 
 TEST_P(Routing16_4, Art8_ATeamWithoutALeaderOnRecordIsAWarningNotASilence) {
   shift_on_duty();
-  std::erase_if(dir.people, [](const Person& p) { return p.user_id == 9; });
+  without(9);
   auto r = route_case({"regular", id(GetParam().branch), std::nullopt, "passenger_baggage", id(GetParam().team), 8}, dir);
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].code, "no_team_leader");
