@@ -51,6 +51,8 @@ const HELP = `usage: node bench/scale/run.mjs [options]
   --data-parent DIR  where the installation and the cluster are made (default: the OS temp dir)
   --seeded DIR       an installation seeded before (\`watchfloor seed --data DIR …\` with these sizes; the seed adds
                      what is missing): its copy is measured, so a national-sized one is seeded once
+  --pg URL           a PostgreSQL database the --seeded installation was already moved into (\`watchfloor
+                     migrate-store\`), measured as it is instead of a throw-away cluster moved into again
   --keep             keep the data directory (it is printed)
   --sqlite-only      measure the SQLite layout only (no PostgreSQL cluster, no migration)
   --json FILE        also write the results as JSON`;
@@ -161,7 +163,7 @@ async function deliver(servers, logins, reporters, o) {
 
 async function main() {
   const o = parseOptions(process.argv.slice(2), { cases: 1_000_000, cameras: 3000, users: 2000, audit: 10_000_000, create: 800, units: FILERS.length, concurrency: 16,
-    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, seeded: null, sqliteOnly: false, keep: false, json: null }, HELP, { min: 1 });
+    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, seeded: null, pg: null, sqliteOnly: false, keep: false, json: null }, HELP, { min: 1 });
   if (o.units > FILERS.length) { console.error(`--units: at most ${FILERS.length}`); process.exit(2); }
   if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
   const parent = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-scale-'));
@@ -186,13 +188,16 @@ async function main() {
     }
 
     if (o.sqliteOnly) return report(o, results);
-    const admin = run('bash', [path.join(REPO, 'scripts/pg-test-cluster'), 'start', pgDir], { env: { ...process.env, PG_DURABLE: '1' } });
-    cluster = true;
-    run('psql', [admin, '-qc', 'CREATE DATABASE wf_scale']);
-    const url = admin.replace(/\/postgres$/, '/wf_scale');
-    const t0 = performance.now();
-    console.log(`\nmigrate-store: ${run(BIN, ['migrate-store', '--from', `sqlite:${path.join(dataDir, 'watchfloor.db')}`, '--to', url]).split('\n').pop()}` +
-      ` (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    let url = o.pg;
+    if (!url) {
+      const admin = run('bash', [path.join(REPO, 'scripts/pg-test-cluster'), 'start', pgDir], { env: { ...process.env, PG_DURABLE: '1' } });
+      cluster = true;
+      run('psql', [admin, '-qc', 'CREATE DATABASE wf_scale']);
+      url = admin.replace(/\/postgres$/, '/wf_scale');
+      const t0 = performance.now();
+      console.log(`\nmigrate-store: ${run(BIN, ['migrate-store', '--from', `sqlite:${path.join(dataDir, 'watchfloor.db')}`, '--to', url]).split('\n').pop()}` +
+        ` (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    }
     // The API servers' own directories, with the installation's keys.
     const dirs = [1, 2].map((n) => {
       const d = path.join(parent, `api${n}`);
