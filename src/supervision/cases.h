@@ -119,13 +119,13 @@ class Cases {
   const core::Clock& clock_;
   org::Units& units_;
   duty::Duty& duty_;
-  size_t few_matches_ = kFewMatches;
   DirectoryReader& directory_;
   events::Bus& bus_;
   events::Alerts& alerts_;
   audit::AuditLog& audit_;
   Inbox& inbox_;
   Tasks& tasks_;
+  size_t few_matches_ = kFewMatches;
 };
 
 }  // namespace watchfloor::supervision
