@@ -55,8 +55,22 @@ int64_t Bus::publish(Event e) {
 void Bus::publish_on_commit(Event e, std::string key) {
   auto* work = store::Work::current();
   if (!work) throw std::logic_error("events: publish_on_commit outside a unit of work");
-  if (log_) work->before_commit([this, e] { publish(e); }, std::move(key));
-  else work->after_commit([this, e] { publish(e); }, std::move(key));
+  if (!log_) return work->after_commit([this, e] { publish(e); }, std::move(key));
+  // Appended to the log just before the unit's COMMIT, all in one statement (a case reported at a national centre
+  // published 15 events, each a round trip). A key replaces the unit's earlier event of that key, moved last.
+  if (pending_.empty()) {
+    work->before_commit([this] {
+      std::vector<Event> events;
+      for (auto& [key, e] : std::exchange(pending_, {})) {
+        e.at_ms = clock_.now_ms();
+        events.push_back(std::move(e));
+      }
+      log_->append_all(events);
+    }, "events.log");
+    work->on_rollback([this] { pending_.clear(); });
+  }
+  if (!key.empty()) std::erase_if(pending_, [&](const auto& p) { return p.first == key; });
+  pending_.emplace_back(std::move(key), std::move(e));
 }
 
 void Bus::publish_on_commit(std::string topic, std::optional<int64_t> unit_id, auth::Action read_action,

@@ -50,6 +50,10 @@ class Bus {
     virtual ~Log() = default;
     // Appends `e` (inside the caller's write transaction when there is one) and returns its sequence number.
     virtual int64_t append(const Event& e) = 0;
+    // Appends `events` in their order, inside the caller's write transaction (a unit of work's, at its end).
+    virtual void append_all(const std::vector<Event>& events) {
+      for (const auto& e : events) append(e);
+    }
     // The events after `seq`, or nullopt when some are gone or `seq` was never issued.
     virtual std::optional<std::vector<Event>> since(int64_t seq) = 0;
   };
@@ -122,6 +126,8 @@ class Bus {
   uint64_t next_sub_ = 0;
   std::deque<Event> reentrant_;  // published from inside a callback; guarded by deliver_mu_
   Log* log_ = nullptr;           // set once, before the first publish
+  // With a log: the events of the unit of work in progress (one writer per process), appended at its end in one go.
+  std::vector<std::pair<std::string, Event>> pending_;
 };
 
 }  // namespace watchfloor::events

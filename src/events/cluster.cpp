@@ -71,17 +71,29 @@ void ClusterLog::run(Bus& bus) {
 }
 
 int64_t ClusterLog::append(const Event& e) {
-  int64_t seq = 0;
+  append_all({e});
+  return db_.last_insert_id();
+}
+
+void ClusterLog::append_all(const std::vector<Event>& events) {
+  constexpr size_t kRows = 1'000;  // per statement: 8,000 parameters
   db_.transaction([&] {
     db_.commit_order();  // the table's sequence is the order of commits
-    db_.exec("INSERT INTO cluster_events(at_ms, topic, unit_id, read_action, payload, also_users, only_user, from_camera) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             {e.at_ms, e.topic, store::opt(e.unit_id), static_cast<int64_t>(e.read_action), e.payload.dump(),
-              nlohmann::json(e.also_users).dump(), store::opt(e.only_user), int64_t(e.from_camera ? 1 : 0)});
-    seq = db_.last_insert_id();
-    db_.notify(kChannel);
+    for (size_t at = 0; at < events.size(); at += kRows) {
+      std::string sql = "INSERT INTO cluster_events(at_ms, topic, unit_id, read_action, payload, also_users, only_user, from_camera) VALUES ";
+      std::vector<store::Value> params;
+      for (size_t i = at; i < std::min(events.size(), at + kRows); ++i) {
+        const Event& e = events[i];
+        sql += i == at ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";  // seq given in this order
+        for (auto v : std::initializer_list<store::Value>{e.at_ms, e.topic, store::opt(e.unit_id), static_cast<int64_t>(e.read_action),
+                                                          e.payload.dump(), nlohmann::json(e.also_users).dump(), store::opt(e.only_user),
+                                                          int64_t(e.from_camera ? 1 : 0)})
+          params.push_back(std::move(v));
+      }
+      db_.exec(sql, params);
+    }
+    if (!events.empty()) db_.notify(kChannel);
   });
-  return seq;
 }
 
 std::vector<Event> ClusterLog::after(int64_t seq, int limit) {

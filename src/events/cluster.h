@@ -39,6 +39,7 @@ class ClusterLog final : public Bus::Log {
   void stop();
 
   int64_t append(const Event& e) override;
+  void append_all(const std::vector<Event>& events) override;
   std::optional<std::vector<Event>> since(int64_t seq) override;
 
   // The last sequence number in the table (0 when it is empty).
