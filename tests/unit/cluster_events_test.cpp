@@ -144,6 +144,28 @@ TEST_F(ClusterEvents, AChangesEventTakesItsCommitsPlaceAndARolledBackChangeAnnou
   EXPECT_EQ(topics(a.wait_for(3)), topics(got));
 }
 
+// A unit's events are written at its end in one go: every server receives them in the order published, an event
+// published again under its key in its latest place only, and a unit of more events than one statement holds whole.
+TEST_F(ClusterEvents, AUnitsEventsArriveInTheirOrderWithAKeyedEventOnceInItsLatestPlace) {
+  Server a(file_), b(file_);
+  store::Work::run(*a.db, [&](store::Work&) {
+    a.bus.publish_on_commit(named("first"));
+    a.bus.publish_on_commit(named("case.changed.early"), "case:7");
+    a.bus.publish_on_commit(named("second"));
+    a.bus.publish_on_commit(named("case.changed.final"), "case:7");
+    a.bus.publish_on_commit(named("third"));
+  });
+  auto got = b.wait_for(4);
+  EXPECT_EQ(topics(got), (std::vector<std::string>{"first", "second", "case.changed.final", "third"}));
+  for (size_t i = 1; i < got.size(); ++i) EXPECT_EQ(got[i].seq, got[i - 1].seq + 1);
+  store::Work::run(*a.db, [&](store::Work&) {
+    for (int i = 0; i < 1'500; ++i) a.bus.publish_on_commit(named(fmt::format("bulk{}", i)));
+  });
+  got = b.wait_for(4 + 1'500);
+  ASSERT_EQ(got.size(), size_t{4 + 1'500});
+  for (int i = 0; i < 1'500; ++i) EXPECT_EQ(got[4 + i].topic, fmt::format("bulk{}", i));
+}
+
 TEST_F(ClusterEvents, AConsoleResumesOnAnotherServerEvenOneStartedLater) {
   int64_t seen = 0;
   {
