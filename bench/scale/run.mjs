@@ -168,8 +168,7 @@ async function main() {
   if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
   const parent = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-scale-'));
   const dataDir = path.join(parent, 'sqlite');
-  // Not under `parent`: the cluster runs as postgres, which may not enter a directory of root's.
-  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-scale-pg-'));
+  let pgDir = null;
   console.log(`bench/scale: data in ${parent}; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const results = [];
   let cluster = false;
@@ -190,6 +189,8 @@ async function main() {
     if (o.sqliteOnly) return report(o, results);
     let url = o.pg;
     if (!url) {
+      // Not under `parent`: the cluster runs as postgres, which may not enter a directory of root's.
+      pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-scale-pg-'));
       const admin = run('bash', [path.join(REPO, 'scripts/pg-test-cluster'), 'start', pgDir], { env: { ...process.env, PG_DURABLE: '1' } });
       cluster = true;
       run('psql', [admin, '-qc', 'CREATE DATABASE wf_scale']);
