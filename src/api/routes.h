@@ -1,7 +1,7 @@
 #pragma once
-#include <map>
 // Internal to the api module: each resource file adds its routes.
 #include <functional>
+#include <map>
 
 #include <algorithm>
 #include <iterator>

@@ -51,9 +51,7 @@ class Bus {
     // Appends `e` (inside the caller's write transaction when there is one) and returns its sequence number.
     virtual int64_t append(const Event& e) = 0;
     // Appends `events` in their order, inside the caller's write transaction (a unit of work's, at its end).
-    virtual void append_all(const std::vector<Event>& events) {
-      for (const auto& e : events) append(e);
-    }
+    virtual void append_all(const std::vector<Event>& events) = 0;
     // The events after `seq`, or nullopt when some are gone or `seq` was never issued.
     virtual std::optional<std::vector<Event>> since(int64_t seq) = 0;
   };

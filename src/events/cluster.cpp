@@ -85,10 +85,8 @@ void ClusterLog::append_all(const std::vector<Event>& events) {
       for (size_t i = at; i < std::min(events.size(), at + kRows); ++i) {
         const Event& e = events[i];
         sql += i == at ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";  // seq given in this order
-        for (auto v : std::initializer_list<store::Value>{e.at_ms, e.topic, store::opt(e.unit_id), static_cast<int64_t>(e.read_action),
-                                                          e.payload.dump(), nlohmann::json(e.also_users).dump(), store::opt(e.only_user),
-                                                          int64_t(e.from_camera ? 1 : 0)})
-          params.push_back(std::move(v));
+        params.insert(params.end(), {e.at_ms, e.topic, store::opt(e.unit_id), static_cast<int64_t>(e.read_action), e.payload.dump(),
+                                     nlohmann::json(e.also_users).dump(), store::opt(e.only_user), int64_t(e.from_camera ? 1 : 0)});
       }
       db_.exec(sql, params);
     }

@@ -72,12 +72,10 @@ void match_words(store::Db& db, const std::vector<std::string>& words, size_t fe
       params.insert(params.end(), asked.begin(), asked.end());
       return;
     }
-    sql += " AND c.id IN (NULL";
-    for (const auto& r : few) {
-      sql += ",?";
-      params.emplace_back(r.i64("case_id"));
-    }
-    sql += ")";
+    auto ids = json::array();
+    for (const auto& r : few) ids.push_back(r.i64("case_id"));
+    sql += " AND c.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))";  // one statement however many
+    params.emplace_back(ids.dump());
     return;
   }
   std::string m;
