@@ -82,19 +82,17 @@ int64_t AuditLog::write(const std::vector<Event>& events) {
     seq = last ? last->i64("seq") : 0;
     std::string prev = last ? last->str("hash") : kGenesisHash;
     int64_t at = clock_.now_ms();
-    std::string sql = fmt::format("INSERT INTO audit_log({}) VALUES ", kColumns);
     std::vector<store::Value> params;
     for (const auto& e : events) {
       std::string details = e.details.dump();
       std::string hash = core::sha256_hex(prev + canonical(++seq, at, e, details, prev));
-      sql += params.empty() ? "(?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?)";
       for (store::Value v : {store::Value(seq), store::Value(at), store::opt(e.actor_id), store::opt(e.actor), store::opt(e.unit_id),
                              store::Value(e.action), store::Value(e.object_type), store::Value(e.object_id), store::Value(details),
                              store::Value(e.request_id), store::Value(e.ip), store::Value(prev), store::Value(hash)})
         params.push_back(std::move(v));
       prev = std::move(hash);
     }
-    db_.exec(sql, params);
+    store::insert_rows(db_, fmt::format("INSERT INTO audit_log({}) VALUES ", kColumns), 13, params);
   });
   return seq;
 }

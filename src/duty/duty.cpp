@@ -579,20 +579,42 @@ const char* kShiftSelect =
     "LEFT JOIN handovers h ON h.shift_id = s.id";
 }
 
+std::vector<Shift> Duty::with_members(const std::vector<store::Row>& rows) {
+  std::vector<Shift> out;
+  std::map<int64_t, size_t> index;
+  for (const auto& r : rows) {
+    index[r.i64("id")] = out.size();
+    out.push_back({r.i64("id"), r.i64("unit_id"), r.i64("roster_id"), r.str("date"), r.i64("starts_at"), r.i64("ends_at"), {},
+                   r.opt_i64("accepted_at")});
+  }
+  if (out.empty()) return out;
+  nlohmann::json ids = nlohmann::json::array();
+  for (const auto& s : out) ids.push_back(s.id);
+  for (const auto& m : db_.query("SELECT shift_id, user_id, position, checked_in_at, acting_leader FROM shift_members "
+                                 "WHERE shift_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) ORDER BY shift_id, member_order",
+                                 {ids.dump()}))
+    out[index.at(m.i64("shift_id"))].members.push_back(
+        {m.i64("user_id"), m.str("position"), m.opt_i64("checked_in_at"), m.boolean("acting_leader")});
+  return out;
+}
+
 std::vector<Shift> Duty::shifts(int64_t unit_id, int64_t from, int64_t to) {
   std::vector<Shift> out;
   db_.read([&] {
-    for (const auto& r : db_.query(std::string(kShiftSelect) + " WHERE s.unit_id = ? AND s.ends_at > ? AND s.starts_at < ? ORDER BY s.starts_at",
-                                   {unit_id, from, to})) {
-      Shift s{r.i64("id"), r.i64("unit_id"), r.i64("roster_id"), r.str("date"),
-              r.i64("starts_at"), r.i64("ends_at"), {}, r.opt_i64("accepted_at")};
-      for (const auto& m :
-           db_.query("SELECT user_id, position, checked_in_at, acting_leader FROM shift_members WHERE shift_id = ? "
-                     "ORDER BY member_order",
-                     {s.id}))
-        s.members.push_back({m.i64("user_id"), m.str("position"), m.opt_i64("checked_in_at"), m.boolean("acting_leader")});
-      out.push_back(std::move(s));
-    }
+    out = with_members(db_.query(std::string(kShiftSelect) + " WHERE s.unit_id = ? AND s.ends_at > ? AND s.starts_at < ? ORDER BY s.starts_at",
+                                 {unit_id, from, to}));
+  });
+  return out;
+}
+
+std::vector<Shift> Duty::shifts_at(int64_t at) {
+  std::vector<Shift> out;
+  db_.read([&] {
+    // Of a unit's shifts covering `at`, the earliest, as shift_at takes.
+    std::vector<store::Row> first;
+    for (auto& r : db_.query(std::string(kShiftSelect) + " WHERE s.starts_at <= ? AND s.ends_at > ? ORDER BY s.unit_id, s.starts_at", {at, at}))
+      if (first.empty() || first.back().i64("unit_id") != r.i64("unit_id")) first.push_back(std::move(r));
+    out = with_members(first);
   });
   return out;
 }

@@ -144,6 +144,8 @@ class Duty {
   std::vector<Shift> shifts(int64_t unit_id, int64_t from, int64_t to);
   std::optional<Shift> shift(int64_t id);
   std::optional<Shift> shift_at(int64_t unit_id, int64_t at);
+  // Every unit's shift at `at` (shift_at of each unit that has one), in two queries whatever their number.
+  std::vector<Shift> shifts_at(int64_t at);
   std::optional<Shift> next_shift(int64_t unit_id, int64_t after);
   // The unit whose duty watch the user serves in ("my duty watch"), which is often not the user's own
   // unit (a shift leader of Lãnh đạo Cục serves in the Cục's watch): the unit of the user's shift at
@@ -186,6 +188,8 @@ class Duty {
   void add_open_items_source(OpenItemsSource source) { open_item_sources_.push_back(std::move(source)); }
 
  private:
+  // The shifts of `rows` (kShiftSelect's columns), each with its members.
+  std::vector<Shift> with_members(const std::vector<store::Row>& rows);
   // The roster, which must be in `status` for `step`: else 404 or 409.
   Roster roster_in(int64_t id, const char* status, const char* step);
   void materialise(const Roster& r, bool only_future);

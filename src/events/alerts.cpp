@@ -35,12 +35,13 @@ Alert from_row(const store::Row& r) {
 std::optional<Alert> Alerts::raise(Alert a) {
   std::optional<Alert> created;
   store::Work::run(db_, [&](store::Work&) {
-    if (db_.query_one("SELECT 1 FROM alerts WHERE kind = ? AND subject = ? AND closed_at IS NULL", {a.kind, a.subject})) return;
     a.raised_at = clock_.now_ms();
-    db_.exec("INSERT INTO alerts(kind, subject, unit_id, severity, title_vi, title_en, audience, details, raised_at) "
-             "VALUES (?,?,?,?,?,?,?,?,?)",
-             {a.kind, a.subject, store::opt(a.unit_id), a.severity, a.title_vi, a.title_en, nlohmann::json(a.audience).dump(),
-              a.details.dump(), a.raised_at});
+    // One open alert per (kind, subject): the index alerts_open.
+    if (db_.exec("INSERT INTO alerts(kind, subject, unit_id, severity, title_vi, title_en, audience, details, raised_at) "
+                 "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(kind, subject) WHERE closed_at IS NULL DO NOTHING",
+                 {a.kind, a.subject, store::opt(a.unit_id), a.severity, a.title_vi, a.title_en, nlohmann::json(a.audience).dump(),
+                  a.details.dump(), a.raised_at}) == 0)
+      return;
     a.id = db_.last_insert_id();
     created = a;
     bus_.publish_on_commit(event("alert.raised", a));

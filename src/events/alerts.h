@@ -33,7 +33,9 @@ class Alerts {
  public:
   Alerts(store::Db& db, const core::Clock& clock, Bus& bus, audit::AuditLog& audit)
       : db_(db), clock_(clock), bus_(bus), audit_(audit) {}
-  // Returns the new alert, or nullopt when one is already open for (kind, subject).
+  // Returns the new alert, or nullopt when one is already open for (kind, subject). Inside a unit of work it is
+  // raised with the unit's change (a `shared` one too: the second of two raising one alert at once waits for the
+  // first, then finds it open); "alert.raised" goes out after the commit.
   std::optional<Alert> raise(Alert a);
   // Closes the open alert of (kind, subject), if any; returns whether one was closed.
   bool resolve(const std::string& kind, const std::string& subject);

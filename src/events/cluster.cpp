@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/log.h"
+#include "store/work.h"
 
 namespace watchfloor::events {
 namespace {
@@ -76,20 +77,15 @@ int64_t ClusterLog::append(const Event& e) {
 }
 
 void ClusterLog::append_all(const std::vector<Event>& events) {
-  constexpr size_t kRows = 1'000;  // per statement: 8,000 parameters
   db_.transaction([&] {
     db_.commit_order();  // the table's sequence is the order of commits
-    for (size_t at = 0; at < events.size(); at += kRows) {
-      std::string sql = "INSERT INTO cluster_events(at_ms, topic, unit_id, read_action, payload, also_users, only_user, from_camera) VALUES ";
-      std::vector<store::Value> params;
-      for (size_t i = at; i < std::min(events.size(), at + kRows); ++i) {
-        const Event& e = events[i];
-        sql += i == at ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";  // seq given in this order
-        params.insert(params.end(), {e.at_ms, e.topic, store::opt(e.unit_id), static_cast<int64_t>(e.read_action), e.payload.dump(),
-                                     nlohmann::json(e.also_users).dump(), store::opt(e.only_user), int64_t(e.from_camera ? 1 : 0)});
-      }
-      db_.exec(sql, params);
-    }
+    std::vector<store::Value> params;
+    for (const Event& e : events)
+      params.insert(params.end(), {e.at_ms, e.topic, store::opt(e.unit_id), static_cast<int64_t>(e.read_action), e.payload.dump(),
+                                   nlohmann::json(e.also_users).dump(), store::opt(e.only_user), int64_t(e.from_camera ? 1 : 0)});
+    // seq given in the rows' order
+    store::insert_rows(db_, "INSERT INTO cluster_events(at_ms, topic, unit_id, read_action, payload, also_users, only_user, from_camera) VALUES ",
+                       8, params);
     if (!events.empty()) db_.notify(kChannel);
   });
 }

@@ -116,7 +116,7 @@ GrantRecord Grants::revoke(int64_t id, const std::string& reason, const audit::A
     audit_.append(by.event("grant.revoke", "data_grant", std::to_string(id), g->decider_unit_id,
                            {{"request_id", g->request_id}, {"user_id", g->user_id}, {"reason", reason},
                             {"was", g->status(now)}}));
-    inbox_.notify_request(g->user_id, "grant.revoked", g->request_id,
+    inbox_.notify_request({g->user_id}, "grant.revoked", g->request_id,
                           "Quyền khai thác theo yêu cầu " + g->request_number + " đã bị thu hồi: " + reason,
                           "The access granted on request " + g->request_number + " was revoked: " + reason);
     events::Event e;

@@ -275,13 +275,11 @@ DataRequest Requests::submit(const RequestInput& in, int64_t requester_unit, con
                             {"data_types", in.scope.data_types}, {"mode", in.scope.mode}}));
     auto r = load(id);
     if (status == "at_focal_point") {
-      for (int64_t u : focal)
-        inbox_.notify_request(u, "data_request.at_focal_point", id, "Yêu cầu khai thác dữ liệu " + number + " chờ đầu mối trình Lãnh đạo",
-                              "Data request " + number + " waits for the focal point to present it");
+      inbox_.notify_request(focal, "data_request.at_focal_point", id, "Yêu cầu khai thác dữ liệu " + number + " chờ đầu mối trình Lãnh đạo",
+                            "Data request " + number + " waits for the focal point to present it");
     } else {
-      for (int64_t u : deciders(r))
-        inbox_.notify_request(u, "data_request.to_decide", id, "Yêu cầu khai thác dữ liệu " + number + " chờ quyết định",
-                              "Data request " + number + " awaits your decision");
+      inbox_.notify_request(deciders(r), "data_request.to_decide", id, "Yêu cầu khai thác dữ liệu " + number + " chờ quyết định",
+                            "Data request " + number + " awaits your decision");
     }
     return r;
   });
@@ -296,9 +294,8 @@ DataRequest Requests::forward(int64_t id, const std::string& note, const audit::
     set_status(id, "pending");
     record(id, by.user_id, "forwarded", note);
     audit_.append(by.event("data_request.forward", "data_request", std::to_string(id), r.routing.operating_unit_id, {{"note", note}}));
-    for (int64_t u : deciders(r))
-      inbox_.notify_request(u, "data_request.to_decide", id, "Yêu cầu khai thác dữ liệu " + r.number + " được trình, chờ quyết định",
-                            "Data request " + r.number + " is presented for your decision");
+    inbox_.notify_request(deciders(r), "data_request.to_decide", id, "Yêu cầu khai thác dữ liệu " + r.number + " được trình, chờ quyết định",
+                          "Data request " + r.number + " is presented for your decision");
     return load(id);
   });
 }
@@ -355,7 +352,7 @@ DataRequest Requests::decide(int64_t id, const std::string& decision, const std:
         {"ask_info", {"cần bổ sung thông tin", "needs more information"}},
         {"refuse", {"bị từ chối", "was refused"}}};
     const auto& [vi, en] = words.at(decision);
-    inbox_.notify_request(r.requester_id, decision == "ask_info" ? "data_request.info_requested" : "data_request.decided", id,
+    inbox_.notify_request({r.requester_id}, decision == "ask_info" ? "data_request.info_requested" : "data_request.decided", id,
                           fmt::format("Yêu cầu khai thác dữ liệu {} {}", r.number, vi), fmt::format("Data request {} {}", r.number, en));
     return load(id);
   });
@@ -370,9 +367,8 @@ DataRequest Requests::answer(int64_t id, const std::string& text, const audit::A
     set_status(id, "pending");
     record(id, by.user_id, "answered", text);
     audit_.append(by.event("data_request.answer", "data_request", std::to_string(id), r.routing.operating_unit_id, {{"text", text}}));
-    for (int64_t u : deciders(r))
-      inbox_.notify_request(u, "data_request.to_decide", id, "Yêu cầu khai thác dữ liệu " + r.number + " đã được bổ sung thông tin",
-                            "Data request " + r.number + " was answered");
+    inbox_.notify_request(deciders(r), "data_request.to_decide", id, "Yêu cầu khai thác dữ liệu " + r.number + " đã được bổ sung thông tin",
+                          "Data request " + r.number + " was answered");
     return load(id);
   });
 }
@@ -388,9 +384,9 @@ DataRequest Requests::withdraw(int64_t id, const std::string& reason, const audi
     record(id, by.user_id, "withdrawn", reason);
     audit_.append(by.event("data_request.withdraw", "data_request", std::to_string(id), r.routing.operating_unit_id, {{"reason", reason}}));
     // Whoever it waited for is told: the focal point, or the deciders (who may have asked for information).
-    for (int64_t u : r.status == "at_focal_point" ? people(r.routing.decider_unit_id, true) : deciders(r))
-      inbox_.notify_request(u, "data_request.withdrawn", id, "Yêu cầu khai thác dữ liệu " + r.number + " đã được rút: " + reason,
-                            "Data request " + r.number + " was withdrawn: " + reason);
+    auto waited_for = r.status == "at_focal_point" ? people(r.routing.decider_unit_id, true) : deciders(r);
+    inbox_.notify_request(waited_for, "data_request.withdrawn", id, "Yêu cầu khai thác dữ liệu " + r.number + " đã được rút: " + reason,
+                          "Data request " + r.number + " was withdrawn: " + reason);
     return load(id);
   });
 }

@@ -977,6 +977,34 @@ CREATE TRIGGER users_directory AFTER INSERT OR DELETE OR UPDATE OF full_name, un
 CREATE TRIGGER role_grants_directory AFTER INSERT OR UPDATE OR DELETE ON role_grants
   FOR EACH STATEMENT EXECUTE FUNCTION role_grants_directory_fn();
 )sql"},
+    {23, "the units routing reads, counted as the people are", "", R"sql(
+-- directory_version (migration 22) is written again by any change to a unit or its designations as well.
+CREATE TRIGGER units_directory_insert AFTER INSERT ON units BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER units_directory_update AFTER UPDATE ON units BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER units_directory_delete AFTER DELETE ON units BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER unit_designations_directory_insert AFTER INSERT ON unit_designations
+  BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER unit_designations_directory_update AFTER UPDATE ON unit_designations
+  BEGIN UPDATE directory_version SET version = random(); END;
+CREATE TRIGGER unit_designations_directory_delete AFTER DELETE ON unit_designations
+  BEGIN UPDATE directory_version SET version = random(); END;
+)sql", R"sql(
+-- directory_version (migration 22) is written again by any change to a unit or its designations as well.
+CREATE FUNCTION units_directory_fn() RETURNS trigger LANGUAGE plpgsql AS $wf$
+BEGIN
+  UPDATE directory_version SET version = (random() * 9e18)::bigint;
+  RETURN NULL;
+END $wf$;
+CREATE FUNCTION unit_designations_directory_fn() RETURNS trigger LANGUAGE plpgsql AS $wf$
+BEGIN
+  UPDATE directory_version SET version = (random() * 9e18)::bigint;
+  RETURN NULL;
+END $wf$;
+CREATE TRIGGER units_directory AFTER INSERT OR UPDATE OR DELETE ON units
+  FOR EACH STATEMENT EXECUTE FUNCTION units_directory_fn();
+CREATE TRIGGER unit_designations_directory AFTER INSERT OR UPDATE OR DELETE ON unit_designations
+  FOR EACH STATEMENT EXECUTE FUNCTION unit_designations_directory_fn();
+)sql"},
 };
 
 }  // namespace

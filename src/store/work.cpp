@@ -65,4 +65,30 @@ int64_t next_number(Db& db, const std::string& series) {
   return db.query_one("SELECT last FROM number_series WHERE series = ?", {series})->i64("last");
 }
 
+std::vector<Row> insert_rows(Db& db, std::string_view head, size_t width, const std::vector<Value>& params,
+                             std::string_view tail, std::string_view returning) {
+  if (width == 0 || params.size() % width != 0) throw std::logic_error("store::insert_rows: params not a whole number of rows");
+  // Within both databases' bounds on a statement's parameters (SQLite 32,766; PostgreSQL 65,535).
+  const size_t rows = std::max<size_t>(1, std::min<size_t>(1'000, 30'000 / width));
+  std::string row = "(?";
+  for (size_t i = 1; i < width; ++i) row += ",?";
+  row += ")";
+  std::vector<Row> out;
+  db.transaction([&] {
+    for (size_t at = 0; at < params.size(); at += rows * width) {
+      size_t end = std::min(params.size(), at + rows * width);
+      std::string sql(head);
+      for (size_t i = at; i < end; i += width) sql += i == at ? row : "," + row;
+      if (!tail.empty()) sql += " ", sql += tail;
+      std::vector<Value> chunk(params.begin() + static_cast<std::ptrdiff_t>(at), params.begin() + static_cast<std::ptrdiff_t>(end));
+      if (returning.empty()) {
+        db.exec(sql, chunk);
+      } else {
+        for (auto& r : db.query(sql + " RETURNING " + std::string(returning), chunk)) out.push_back(std::move(r));
+      }
+    }
+  });
+  return out;
+}
+
 }  // namespace watchfloor::store

@@ -1,6 +1,6 @@
 #pragma once
 // The unit of work: one domain operation's writes, committed in one transaction together with its
-// audit entries, and what may only happen once they are durable (publishing events, raising alerts).
+// audit entries, and what may only happen once they are durable (publishing events).
 // Nothing registered with after_commit runs for a change that rolled back.
 //
 //   return store::Work::run(db_, [&](store::Work& w) {
@@ -22,6 +22,7 @@
 #include <stdexcept>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -85,5 +86,13 @@ class Work {
 // The next number of a document series ("case:HP-CKKV1:2026"), within the caller's unit of work: read and
 // bumped in the transaction that uses it, never counted from the documents themselves.
 int64_t next_number(Db& db, const std::string& series);
+
+// Many rows in one INSERT (a statement per 1,000 rows): one round trip on PostgreSQL instead of one per row. `head` is
+// the statement up to its rows ("INSERT INTO t(a, b) VALUES "), `params` the rows' values one row after the other,
+// `width` per row, `tail` what follows the rows (an ON CONFLICT clause, or empty). Rows are inserted in their order.
+// Returns the `returning` columns of the rows inserted or updated ("id, user_id"; empty: nothing), in no promised
+// order: return a key with them.
+std::vector<Row> insert_rows(Db& db, std::string_view head, size_t width, const std::vector<Value>& params,
+                             std::string_view tail = {}, std::string_view returning = {});
 
 }  // namespace watchfloor::store

@@ -403,9 +403,9 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
       auto t = case_step("reported", CaseStep::report);
       throw Problem::conflict(t.refusal_en, t.refusal_vi);
     }
-    for (const auto& rc : r.recipients)
-      db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
-               {id, rc.user_id, rc.role, int64_t{rc.approver}});
+    std::vector<store::Value> recipients;
+    for (const auto& rc : r.recipients) recipients.insert(recipients.end(), {id, rc.user_id, rc.role, int64_t{rc.approver}});
+    store::insert_rows(db_, "INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES ", 4, recipients, "ON CONFLICT DO NOTHING");
     record(id, by, "reported", fmt::format("Báo cáo vụ việc theo {}", r.clause_vi), fmt::format("Reported under {}", r.clause_en),
            {{"clause", r.clause}});
     json names = json::array();
@@ -424,13 +424,11 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
              {{"focal_unit_id", *r.focal_unit_id}, {"due_at", core::iso8601(due)}});
     }
     c.status = "reported";
-    // In the order of their ids: two cases reported at once lock their recipients' unread counts in one order.
-    auto by_id = r.recipients;
-    std::sort(by_id.begin(), by_id.end(), [](const auto& a, const auto& b) { return a.user_id < b.user_id; });
-    for (const auto& rc : by_id)
-      inbox_.notify(rc.user_id, "case_reported", c, std::nullopt,
-                    fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
-                    fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
+    std::vector<int64_t> told;
+    for (const auto& rc : r.recipients) told.push_back(rc.user_id);
+    inbox_.notify(told, "case_reported", c, std::nullopt,
+                  fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
+                  fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
     for (const auto& w : r.warnings) {
       if (w.code != "nobody_on_duty") continue;
       events::Alert a;
@@ -442,7 +440,7 @@ Case Cases::report(int64_t id, const audit::Actor& who) {
       a.title_en = fmt::format("Case {} was reported while nobody is on duty", c.number);
       a.audience = {"unit_leader", "office_officer", "duty_officer"};
       a.details = {{"case_id", id}};
-      after_commit([this, a] { alerts_.raise(a); });
+      alerts_.raise(std::move(a));
     }
     // Art. 8: the measure and the report go into the shift's duty log when the reporter is on duty.
     if (r.reporter_on_duty && r.shift_id) {
@@ -553,10 +551,11 @@ Case Cases::propose(int64_t id, const audit::Actor& who, const std::string& text
     db_.exec("INSERT INTO case_proposals(case_id, text, proposed_by, proposed_at) VALUES (?,?,?,?)", {id, text, by, now});
     int64_t pid = db_.last_insert_id();
     record(id, by, "proposal_submitted", "Đề xuất phương án xử lý: " + text, "Handling plan proposed: " + text, {{"proposal_id", pid}});
+    std::vector<int64_t> approvers;
     for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND approver = 1", {id}))
-      if (r.i64("user_id") != by)
-        inbox_.notify(r.i64("user_id"), "proposal_submitted", c, std::nullopt, fmt::format("Vụ việc {}: đề xuất phương án xử lý chờ phê duyệt", c.number),
-                      fmt::format("Case {}: a handling plan awaits approval", c.number));
+      if (r.i64("user_id") != by) approvers.push_back(r.i64("user_id"));
+    inbox_.notify(approvers, "proposal_submitted", c, std::nullopt, fmt::format("Vụ việc {}: đề xuất phương án xử lý chờ phê duyệt", c.number),
+                  fmt::format("Case {}: a handling plan awaits approval", c.number));
     return done(who, "case.propose", id, {{"text", text}});
   });
 }
@@ -574,7 +573,7 @@ Case Cases::decide(int64_t id, int64_t proposal_id, const audit::Actor& who, boo
     std::string r = remarks ? ": " + *remarks : "";
     record(id, by, "proposal_decided", (approve ? "Phê duyệt phương án xử lý" : "Không phê duyệt phương án xử lý") + r,
            (approve ? "Handling plan approved" : "Handling plan rejected") + r, {{"proposal_id", proposal_id}, {"approved", approve}});
-    inbox_.notify(p->proposed_by, "proposal_decided", c, std::nullopt,
+    inbox_.notify({p->proposed_by}, "proposal_decided", c, std::nullopt,
                   fmt::format("Vụ việc {}: phương án xử lý {}", c.number, approve ? "đã được phê duyệt" : "không được phê duyệt"),
                   fmt::format("Case {}: handling plan {}", c.number, approve ? "approved" : "rejected"));
     return done(who, "case.decide", id, {{"proposal_id", proposal_id}, {"decision", approve ? "approve" : "reject"}});
@@ -605,11 +604,14 @@ std::string Cases::relay_role(int64_t case_id, int64_t user) {
   return r ? r->str("role") : "";
 }
 
-void Cases::add_recipients(const Case& c, const std::vector<int64_t>& users, const std::string& role, bool approver) {
-  for (auto user : users)
-    db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) "
-             "ON CONFLICT(case_id, user_id) DO UPDATE SET role = excluded.role, approver = MAX(case_recipients.approver, excluded.approver)",
-             {c.id, user, role, int64_t{approver}});
+void Cases::add_recipients(const Case& c, std::vector<int64_t> users, const std::string& role, bool approver) {
+  // Each once (an upsert may not touch one row twice), in the order of their ids (row locks taken in one order).
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  std::vector<store::Value> rows;
+  for (auto user : users) rows.insert(rows.end(), {c.id, user, role, int64_t{approver}});
+  store::insert_rows(db_, "INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES ", 4, rows,
+                     "ON CONFLICT(case_id, user_id) DO UPDATE SET role = excluded.role, approver = MAX(case_recipients.approver, excluded.approver)");
 }
 
 namespace {
@@ -680,10 +682,9 @@ Case Cases::forward(int64_t id, const audit::Actor& who, const std::vector<int64
              "WHERE case_id = ?",
              {next, json(leaders).dump(), summary, store::opt(proposal), by, now, id});
     add_recipients(c, leaders, "hq_leadership", true);
-    for (auto leader : leaders)
-      inbox_.notify(leader, "case_forwarded", c, std::nullopt,
-                    fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, core::utf8_prefix(summary, 160)),
-                    fmt::format("The focal point forwards case {} for direction: {}", c.number, core::utf8_prefix(summary, 160)));
+    inbox_.notify(leaders, "case_forwarded", c, std::nullopt,
+                  fmt::format("Đầu mối chuyển vụ việc {} xin ý kiến chỉ đạo: {}", c.number, core::utf8_prefix(summary, 160)),
+                  fmt::format("The focal point forwards case {} for direction: {}", c.number, core::utf8_prefix(summary, 160)));
     std::string names = names_of(dir, leaders);
     record(id, by, "relay.forwarded", fmt::format("Đầu mối chuyển báo cáo đến {}: {}", names, summary),
            fmt::format("The focal point forwarded the report to {}: {}", names, summary),
@@ -701,10 +702,12 @@ Case Cases::direct(int64_t id, const audit::Actor& who, const std::string& direc
     int64_t due = now + int64_t{read_policy(db_, c.severity).relay_minutes} * 60'000;
     db_.exec("UPDATE case_relays SET stage = ?, due_at = ?, direction = ?, directed_by = ?, directed_at = ? WHERE case_id = ?",
              {next, due, direction, by, now, id});
+    std::vector<int64_t> focal;
     for (const auto& r : db_.query("SELECT user_id FROM case_recipients WHERE case_id = ? AND role IN ('focal_point','focal_leadership')", {id}))
-      inbox_.notify(r.i64("user_id"), "case_directed", c, std::nullopt,
-                    fmt::format("Lãnh đạo đã chỉ đạo về vụ việc {}: chuyển chỉ đạo đến đơn vị", c.number),
-                    fmt::format("The leadership directed on case {}: pass the direction on to the units", c.number));
+      focal.push_back(r.i64("user_id"));
+    inbox_.notify(focal, "case_directed", c, std::nullopt,
+                  fmt::format("Lãnh đạo đã chỉ đạo về vụ việc {}: chuyển chỉ đạo đến đơn vị", c.number),
+                  fmt::format("The leadership directed on case {}: pass the direction on to the units", c.number));
     record(id, by, "relay.directed", fmt::format("Ý kiến chỉ đạo: {}", direction), fmt::format("Direction: {}", direction),
            {{"direction", direction}, {"due_at", core::iso8601(due)}});
     return done(who, "case.direct", id);
@@ -749,9 +752,8 @@ void Cases::deliver_direction(const Case& c, Directory& dir) {
   std::erase_if(leaders, [&](int64_t u) { return c.relay && std::find(c.relay->leaders.begin(), c.relay->leaders.end(), u) != c.relay->leaders.end(); });
   add_recipients(c, leaders, "directed_unit", true);
   std::string direction = c.relay && c.relay->direction ? *c.relay->direction : "";
-  for (auto u : people)
-    inbox_.notify(u, "case_direction", c, std::nullopt, fmt::format("Ý kiến chỉ đạo về vụ việc {}: {}", c.number, core::utf8_prefix(direction, 160)),
-                  fmt::format("Direction on case {}: {}", c.number, core::utf8_prefix(direction, 160)));
+  inbox_.notify(people, "case_direction", c, std::nullopt, fmt::format("Ý kiến chỉ đạo về vụ việc {}: {}", c.number, core::utf8_prefix(direction, 160)),
+                fmt::format("Direction on case {}: {}", c.number, core::utf8_prefix(direction, 160)));
 }
 
 void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Directory& dir) {
@@ -773,10 +775,9 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
     if (people.empty()) return lapse_relay(c, "sent_to_leaders", now, dir);  // nobody to ask: straight on
     db_.exec("UPDATE case_relays SET stage = ?, due_at = ? WHERE case_id = ?", {to, now + int64_t{minutes} * 60'000, c.id});
     add_recipients(c, people, "focal_leadership", false);
-    for (auto u : people)
-      inbox_.notify(u, "case_relay_overdue", c, std::nullopt,
-                    fmt::format("Quá {} phút đầu mối chưa chuyển vụ việc {} đến Lãnh đạo: đề nghị chỉ đạo chuyển ngay", minutes, c.number),
-                    fmt::format("The focal point has not forwarded case {} to the leadership within {} minutes: please see it forwarded", c.number, minutes));
+    inbox_.notify(people, "case_relay_overdue", c, std::nullopt,
+                  fmt::format("Quá {} phút đầu mối chưa chuyển vụ việc {} đến Lãnh đạo: đề nghị chỉ đạo chuyển ngay", minutes, c.number),
+                  fmt::format("The focal point has not forwarded case {} to the leadership within {} minutes: please see it forwarded", c.number, minutes));
     record(c.id, std::nullopt, "relay.escalated",
            fmt::format("Quá {} phút đầu mối chưa chuyển: báo lãnh đạo đơn vị đầu mối ({})", minutes, names_of(dir, people)),
            fmt::format("Not forwarded within {} minutes: the focal point's leadership is told ({})", minutes, names_of(dir, people)),
@@ -788,9 +789,8 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
     db_.exec("UPDATE case_relays SET stage = ?, due_at = NULL, leaders = ?, bypass_reason = ? WHERE case_id = ?",
              {to, json(leaders).dump(), reason.dump(), c.id});
     add_recipients(c, leaders, "hq_leadership", true);
-    for (auto u : leaders)
-      inbox_.notify(u, "case_forwarded", c, std::nullopt, fmt::format("Vụ việc {} gửi thẳng Lãnh đạo (đầu mối quá hạn) xin ý kiến chỉ đạo", c.number),
-                    fmt::format("Case {} sent to the leadership directly (focal point overdue) for direction", c.number));
+    inbox_.notify(leaders, "case_forwarded", c, std::nullopt, fmt::format("Vụ việc {} gửi thẳng Lãnh đạo (đầu mối quá hạn) xin ý kiến chỉ đạo", c.number),
+                  fmt::format("Case {} sent to the leadership directly (focal point overdue) for direction", c.number));
     record(c.id, std::nullopt, "relay.sent_to_leaders", reason["vi"].get<std::string>() + " (" + names_of(dir, leaders) + ")",
            reason["en"].get<std::string>() + " (" + names_of(dir, leaders) + ")", {{"leaders", leaders}, {"reason", reason}});
     if (leaders.empty()) {
@@ -803,7 +803,7 @@ void Cases::lapse_relay(const Case& c, const std::string& to, int64_t now, Direc
       a.title_en = fmt::format("Case {} cannot reach the leadership: no leader is on record", c.number);
       a.audience = {"admin", "office_officer", "unit_leader"};
       a.details = {{"case_id", c.id}};
-      after_commit([this, a] { alerts_.raise(a); });
+      alerts_.raise(std::move(a));
     }
   } else if (to == "direction_sent") {
     json reason = {{"vi", fmt::format("Đầu mối không chuyển ý kiến chỉ đạo trong {} phút: gửi thẳng đơn vị", minutes)},

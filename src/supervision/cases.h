@@ -109,7 +109,7 @@ class Cases {
   void resolve_alerts(int64_t case_id);
   std::optional<Relay> relay_of(int64_t case_id);
   std::string relay_role(int64_t case_id, int64_t user);
-  void add_recipients(const Case& c, const std::vector<int64_t>& users, const std::string& role, bool approver);
+  void add_recipients(const Case& c, std::vector<int64_t> users, const std::string& role, bool approver);
   // The direction reaches the reporter and the leadership of the reporting and the carrying-out units.
   void deliver_direction(const Case& c, Directory& dir);
   // The unit handling a case and the unit it designates to run its duty watch (where shifts may be kept).

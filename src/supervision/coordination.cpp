@@ -71,9 +71,8 @@ CoordinationRequest Coordination::request(const CoordinationInput& in, const aud
       people.insert(p->user_id);
     if (const auto* w = dir.nearest_with(to->id, "duty_watch"))
       for (auto u : resolve_role_at(dir, w->id, "duty_officer")) people.insert(u);
-    for (auto u : people)
-      inbox_.notify(u, "coordination_received", c, r.id, fmt::format("Đề nghị phối hợp {} (vụ việc {})", number, c.number),
-                    fmt::format("Coordination request {} (case {})", number, c.number));
+    inbox_.notify({people.begin(), people.end()}, "coordination_received", c, r.id, fmt::format("Đề nghị phối hợp {} (vụ việc {})", number, c.number),
+                  fmt::format("Coordination request {} (case {})", number, c.number));
     changed(r);
     cases_.changed(c.id);
     audit_.append(who.event("coordination.create", "coordination_request", std::to_string(r.id), r.to_unit_id, to_json(r, now)));
@@ -112,7 +111,7 @@ CoordinationRequest Coordination::respond(int64_t id, const audit::Actor& who, c
     cases_.record(r->case_id, by, "coordination_answered", fmt::format("Kết quả phối hợp ({}): {}", r->number, result),
                   fmt::format("Coordination result ({}): {}", r->number, result), {{"coordination_id", id}});
     Case c = cases_.require_case(r->case_id);
-    inbox_.notify(r->created_by, "coordination_answered", c, id, fmt::format("Đơn vị phối hợp đã trả lời đề nghị {}", r->number),
+    inbox_.notify({r->created_by}, "coordination_answered", c, id, fmt::format("Đơn vị phối hợp đã trả lời đề nghị {}", r->number),
                   fmt::format("Coordination request {} answered", r->number));
     after_commit([this, id] { alerts_.resolve("coordination.overdue", fmt::format("coordination:{}", id)); });
     r = get(id);

@@ -13,11 +13,12 @@
 
 namespace watchfloor::supervision {
 
-// One per installation, shared by the classes that route. The active people and their grants are kept between
-// reads and read again only when a person or a grant changed: the store counts those changes itself
-// (directory_version, kept by triggers on users and role_grants: migration 22), so a change made by another
-// server sharing the store, or by hand, is seen at the next read. A case routed at a national centre read every
-// one of its 2,000 people and their grants; now one row.
+// One per installation, shared by the classes that route. The units, the active people and their grants are kept
+// between reads and read again only when one of them changed: the store counts those changes itself
+// (directory_version, kept by triggers on users and role_grants, migration 22, and on units and their designations,
+// migration 23), so a change made by another server sharing the store, or by hand, is seen at the next read. A case
+// routed at a national centre read every one of its 2,000 people and their grants and every unit; now one row. The
+// shifts on duty are read at every read (two queries).
 class DirectoryReader {
  public:
   DirectoryReader(store::Db& db, org::Units& units, duty::Duty& duty) : db_(db), units_(units), duty_(duty) {}
@@ -27,13 +28,18 @@ class DirectoryReader {
   Directory read(int64_t now);
 
  private:
-  std::shared_ptr<const std::vector<Person>> people();
+  // The organisation and its people, read again only when the store's directory_version changed.
+  struct Kept {
+    int64_t version = 0;
+    std::vector<org::Unit> units;
+    std::shared_ptr<const std::vector<Person>> people;
+  };
+  std::shared_ptr<const Kept> kept();
   store::Db& db_;
   org::Units& units_;
   duty::Duty& duty_;
   std::mutex mu_;
-  int64_t version_ = 0;
-  std::shared_ptr<const std::vector<Person>> people_;
+  std::shared_ptr<const Kept> kept_;
 };
 
 }  // namespace watchfloor::supervision

@@ -114,7 +114,7 @@ void Escalation::escalate(const Case& c, const EscalationPolicy& p, int64_t now,
       a.title_en = fmt::format("Nobody ({}) to receive the escalation of case {}", step.notify_role, c.number);
       a.audience = {"unit_leader", "office_officer"};
       a.details = {{"case_id", c.id}, {"step", i}};
-      after_commit([this, a] { alerts_.raise(a); });
+      alerts_.raise(std::move(a));
       cases_.record(c.id, std::nullopt, "escalated",
                     fmt::format("Chuyển cấp xử lý bước {}: không có người nhận ({}), chuyển bước tiếp theo", i + 1, role_vi(step.notify_role)),
                     fmt::format("Escalation step {}: nobody to notify ({}), moving to the next step", i + 1, step.notify_role),
@@ -125,14 +125,16 @@ void Escalation::escalate(const Case& c, const EscalationPolicy& p, int64_t now,
       continue;
     }
     bool approver = step.notify_role == "unit_leader" || step.notify_role == "hq_leader" || step.notify_role == "shift_leader";
-    for (auto user : people) {
-      db_.exec("INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES (?,?,?,?) "
-               "ON CONFLICT(case_id, user_id) DO UPDATE SET approver = MAX(case_recipients.approver, excluded.approver)",
-               {c.id, user, std::string("escalation"), int64_t{approver}});
-      inbox_.notify(user, "case_escalated", c, std::nullopt,
-                    fmt::format("Chuyển cấp xử lý: vụ việc {} chưa được {}", c.number, step.condition == "not_acknowledged" ? "tiếp nhận" : "xử lý xong"),
-                    fmt::format("Escalation: case {} not yet {}", c.number, step.condition == "not_acknowledged" ? "acknowledged" : "closed"));
-    }
+    // Each once, in the order of their ids (an upsert may not touch one row twice; row locks taken in one order).
+    std::sort(people.begin(), people.end());
+    people.erase(std::unique(people.begin(), people.end()), people.end());
+    std::vector<store::Value> rows;
+    for (auto user : people) rows.insert(rows.end(), {c.id, user, std::string("escalation"), int64_t{approver}});
+    store::insert_rows(db_, "INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES ", 4, rows,
+                       "ON CONFLICT(case_id, user_id) DO UPDATE SET approver = MAX(case_recipients.approver, excluded.approver)");
+    inbox_.notify(people, "case_escalated", c, std::nullopt,
+                  fmt::format("Chuyển cấp xử lý: vụ việc {} chưa được {}", c.number, step.condition == "not_acknowledged" ? "tiếp nhận" : "xử lý xong"),
+                  fmt::format("Escalation: case {} not yet {}", c.number, step.condition == "not_acknowledged" ? "acknowledged" : "closed"));
     cases_.record(c.id, std::nullopt, "escalated",
                   fmt::format("Chuyển cấp xử lý bước {} (lần {}): thông báo {} tại {}", i + 1, due[k].occurrence, role_vi(step.notify_role),
                               u ? u->name_vi : ""),
@@ -179,7 +181,7 @@ void Escalation::check(int64_t now) {
     a.details = {{"coordination_id", r.id}, {"case_id", r.case_id}};
     if (alerts_.raise(std::move(a)))
       store::Work::run(db_, [&](store::Work&) {
-        inbox_.notify(r.created_by, "coordination_overdue", cases_.require_case(r.case_id), r.id,
+        inbox_.notify({r.created_by}, "coordination_overdue", cases_.require_case(r.case_id), r.id,
                       fmt::format("{} chưa trả lời đề nghị phối hợp {} đúng hạn", to ? to->name_vi : "", r.number),
                       fmt::format("{} has not answered coordination request {} in time", to ? to->name_en : "", r.number));
       });

@@ -1,5 +1,8 @@
 #include "supervision/inbox.h"
 
+#include <algorithm>
+#include <map>
+
 #include "core/error.h"
 #include "store/work.h"
 #include "supervision/shared.h"
@@ -48,35 +51,48 @@ void Inbox::uncount(int64_t user, int64_t read) {
   if (read > 0) db_.exec("UPDATE inbox_counts SET unread = MAX(unread - ?, 0) WHERE user_id = ?", {read, user});
 }
 
-void Inbox::notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
+void Inbox::notify(std::vector<int64_t> users, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
                    const std::string& vi, const std::string& en) {
-  add({0, user, 0, kind, vi, en, c.severity, c.id, coordination_id, std::nullopt, std::nullopt});
+  add(std::move(users), {0, 0, 0, kind, vi, en, c.severity, c.id, coordination_id, std::nullopt, std::nullopt});
 }
 
-void Inbox::notify_request(int64_t user, const std::string& kind, int64_t request_id, const std::string& vi,
+void Inbox::notify_request(std::vector<int64_t> users, const std::string& kind, int64_t request_id, const std::string& vi,
                            const std::string& en) {
-  add({0, user, 0, kind, vi, en, "medium", std::nullopt, std::nullopt, std::nullopt, request_id});
+  add(std::move(users), {0, 0, 0, kind, vi, en, "medium", std::nullopt, std::nullopt, std::nullopt, request_id});
 }
 
-void Inbox::add(Notification n) {
+void Inbox::add(std::vector<int64_t> users, Notification n) {
+  // Each once, in the order of their ids: two units notifying at once lock their unread counts in one order.
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  if (users.empty()) return;
   n.created_at = clock_.now_ms();
-  db_.exec("INSERT INTO notifications(user_id, kind, case_id, coordination_id, data_request_id, title_vi, title_en, severity, "
-           "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-           {n.user_id, n.kind, store::opt(n.case_id), store::opt(n.coordination_id), store::opt(n.data_request_id), n.title_vi,
-            n.title_en, n.severity, n.created_at});
-  n.id = db_.last_insert_id();
-  events::Event e;
-  e.topic = "inbox.notification";
-  e.read_action = auth::Action::authenticated;
-  e.only_user = n.user_id;
-  e.payload = {{"notification", to_json(n)}};
+  std::vector<store::Value> rows, counts;
+  for (int64_t u : users) {
+    rows.insert(rows.end(), {u, n.kind, store::opt(n.case_id), store::opt(n.coordination_id), store::opt(n.data_request_id), n.title_vi,
+                             n.title_en, n.severity, n.created_at});
+    counts.insert(counts.end(), {u, int64_t{1}});
+  }
+  std::map<int64_t, int64_t> ids, unread;
+  for (const auto& r : store::insert_rows(db_, "INSERT INTO notifications(user_id, kind, case_id, coordination_id, data_request_id, "
+                                               "title_vi, title_en, severity, created_at) VALUES ",
+                                          9, rows, {}, "id, user_id"))
+    ids[r.i64("user_id")] = r.i64("id");
   // The count of unread items is kept, not recounted: a write costs the same at 100k cases as at 1k.
-  e.payload["unread"] = db_.query("INSERT INTO inbox_counts(user_id, unread) VALUES (?, 1) "
-                                  "ON CONFLICT(user_id) DO UPDATE SET unread = inbox_counts.unread + 1 RETURNING unread",
-                                  {n.user_id})
-                            .at(0)
-                            .i64("unread");
-  publish(bus_, std::move(e));
+  for (const auto& r : store::insert_rows(db_, "INSERT INTO inbox_counts(user_id, unread) VALUES ", 2, counts,
+                                          "ON CONFLICT(user_id) DO UPDATE SET unread = inbox_counts.unread + 1", "user_id, unread"))
+    unread[r.i64("user_id")] = r.i64("unread");
+  for (int64_t u : users) {
+    Notification one = n;
+    one.id = ids.at(u);
+    one.user_id = u;
+    events::Event e;
+    e.topic = "inbox.notification";
+    e.read_action = auth::Action::authenticated;
+    e.only_user = u;
+    e.payload = {{"notification", to_json(one)}, {"unread", unread.at(u)}};
+    publish(bus_, std::move(e));
+  }
 }
 
 }  // namespace watchfloor::supervision

@@ -23,16 +23,19 @@ class Inbox {
   void mark_read(int64_t user, std::optional<int64_t> notification_id);  // nullopt: all
 
   // Within the caller's unit of work (store/work.h):
-  // tells `user` about the case (and the coordination request); "inbox.notification" goes out after the commit.
-  void notify(int64_t user, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
+  // tells `users` (each once) about the case (and the coordination request); "inbox.notification" goes out to each
+  // after the commit. The notifications of one call are written together (one round trip on PostgreSQL).
+  void notify(std::vector<int64_t> users, const std::string& kind, const Case& c, std::optional<int64_t> coordination_id,
               const std::string& vi, const std::string& en);
-  // tells `user` about a data request or its grant (sharing/); severity "medium".
-  void notify_request(int64_t user, const std::string& kind, int64_t request_id, const std::string& vi, const std::string& en);
+  // tells `users` about a data request or its grant (sharing/); severity "medium".
+  void notify_request(std::vector<int64_t> users, const std::string& kind, int64_t request_id, const std::string& vi,
+                      const std::string& en);
   // `user`'s notifications about the case are read (acknowledging a case reads them).
   void mark_case_read(int64_t user, int64_t case_id);
 
  private:
-  void add(Notification n);
+  // `n` to each of `users`.
+  void add(std::vector<int64_t> users, Notification n);
   // `read` notifications of `user` were marked read.
   void uncount(int64_t user, int64_t read);
 

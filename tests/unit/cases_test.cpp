@@ -232,6 +232,21 @@ TEST(Cases, AReportReachesTheShiftOnDutyInboxAndTheHandover) {
   ASSERT_EQ(h.open_items.size(), 1u);
   EXPECT_EQ(h.open_items[0]["type"], "case");
   EXPECT_EQ(h.open_items[0]["id"], c.id);
+  // A second report: each person's event names that person's own new notification and count (written together).
+  w.seen.clear();
+  auto second = w.reported(w.branch_officer, "HP-CKKV1");
+  addressed = 0;
+  for (const auto& e : w.seen)
+    if (e.topic == "inbox.notification") {
+      ++addressed;
+      ASSERT_TRUE(e.only_user);
+      auto mine = w.inbox->list(*e.only_user, true);
+      ASSERT_EQ(mine.size(), 2u);
+      EXPECT_EQ(e.payload["notification"]["id"], mine[0].id) << "the newest notification of the person told";
+      EXPECT_EQ(mine[0].case_id, second.id);
+      EXPECT_EQ(e.payload["unread"], 2);
+    }
+  EXPECT_EQ(addressed, 2);
 }
 
 TEST(Cases, TheNextShiftTakesOverWhatTheHandoverCarries) {
@@ -333,9 +348,9 @@ TEST(Cases, EscalationFollowsThePolicyStepByStepOnTheClock) {
   EXPECT_EQ(w.count(w.cases->timeline(c.id), "escalated"), 4);
 }
 
-// Routing keeps the people between cases (DirectoryReader) and reads them again when a person or a grant changed,
+// Routing keeps the people and units between cases (DirectoryReader) and reads them again when one of them changed,
 // whoever changed it: here by hand in the store, as another server sharing it would.
-TEST(Cases, RoutingSeesEveryChangeToThePeopleAndTheirGrants) {
+TEST(Cases, RoutingSeesEveryChangeToThePeopleTheirGrantsAndTheUnits) {
   World w;
   w.reported(w.branch_officer, "HP-CKKV1");  // the people read, and kept
   EXPECT_EQ(w.inbox->unread(w.duty_officer), 1);
@@ -359,6 +374,16 @@ TEST(Cases, RoutingSeesEveryChangeToThePeopleAndTheirGrants) {
   w.advance(60);
   EXPECT_GT(w.kinds_for(w.leader).size(), leader_had);
   EXPECT_EQ(w.kinds_for(deputy).size(), 3u) << "escalated to a leader whose grant was withdrawn";
+  // The units are kept the same way: a unit renamed and a designation withdrawn by hand are read at the next case.
+  int64_t province = w.unit(w.codes.province);
+  auto before = w.directory->read(w.clock.now_ms());
+  ASSERT_TRUE(before.unit(province));
+  ASSERT_FALSE(before.unit(province)->designations.empty());
+  w.db->exec("UPDATE units SET name_vi = 'Cục Hải quan (đổi tên)' WHERE id = ?", {province});
+  w.db->exec("DELETE FROM unit_designations WHERE unit_id = ?", {province});
+  auto after = w.directory->read(w.clock.now_ms());
+  EXPECT_EQ(after.unit(province)->name_vi, "Cục Hải quan (đổi tên)");
+  EXPECT_TRUE(after.unit(province)->designations.empty());
 }
 
 TEST(Cases, AnAcknowledgementNotFollowedByHandlingLapses) {
