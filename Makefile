@@ -45,7 +45,7 @@ package: build
 
 # The unit tests and the permission matrix on SQLite, then again on a throw-away PostgreSQL cluster.
 test-unit: native
-	cd $(BUILD) && ctest --output-on-failure --timeout 120
+	cd $(BUILD) && ctest --output-on-failure --timeout 120 -j2
 	bash scripts/pg-test-cluster run sh -c 'cd $(BUILD) && ctest --output-on-failure --timeout 120 -j2'
 
 test-web: setup

@@ -339,10 +339,13 @@ Case Cases::create(const CaseInput& in, const audit::Actor& who) {
               c.cameras.dump(), c.subject, c.description, c.suspected_violation, c.immediate_measure, c.identifiers.dump(),
               search_text(c), by, now, now});
     c.id = db_.last_insert_id();
+    c.created_by = by;
+    c.created_at = c.updated_at = now;
     record(c.id, by, "created", "Lập vụ việc (bản nháp)", "Case opened (draft)");
-    Case created = changed(c.id);
-    audit_.append(who.event("case.create", "case", std::to_string(c.id), c.unit_id, to_json(created, false, now)));
-    return created;
+    // The draft as written (not read back: nothing else is stored of it yet, and a draft has no deadline to schedule).
+    published(c);
+    audit_.append(who.event("case.create", "case", std::to_string(c.id), c.unit_id, to_json(c, false, now)));
+    return c;
   }, kCaseWriters);
 }
 
@@ -841,6 +844,12 @@ std::vector<int64_t> Cases::recipients_of(int64_t case_id) {
 Case Cases::changed(int64_t case_id) {
   schedule(case_id);
   auto c = require_case(case_id);
+  published(c);
+  return c;
+}
+
+void Cases::published(const Case& c) {
+  const int64_t case_id = c.id;
   events::Event e;
   e.topic = "case.changed";
   e.unit_id = c.unit_id;
@@ -855,7 +864,6 @@ Case Cases::changed(int64_t case_id) {
   }
   // One event per case per unit of work: the last state wins.
   publish(bus_, std::move(e), fmt::format("case.changed:{}", case_id));
-  return c;
 }
 
 Case Cases::done(const audit::Actor& who, const char* action, int64_t id, json details) {

@@ -110,6 +110,8 @@ class Cases {
   std::optional<Relay> relay_of(int64_t case_id);
   std::string relay_role(int64_t case_id, int64_t user);
   void add_recipients(const Case& c, std::vector<int64_t> users, const std::string& role, bool approver);
+  // "case.changed" of `c` after the commit (changed() without reading the case again or scheduling it).
+  void published(const Case& c);
   // The direction reaches the reporter and the leadership of the reporting and the carrying-out units.
   void deliver_direction(const Case& c, Directory& dir);
   // The unit handling a case and the unit it designates to run its duty watch (where shifts may be kept).

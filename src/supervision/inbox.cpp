@@ -12,13 +12,17 @@ namespace watchfloor::supervision {
 using core::Problem;
 
 std::vector<Notification> Inbox::list(int64_t user, bool unread_only, std::optional<int64_t> before, int64_t limit) {
-  std::string sql = std::string(kNotificationSelect) + " WHERE user_id = ?";
+  // The person's newest ids first, from the index (user_id, id) alone, then their rows. Asked in one query, PostgreSQL
+  // guesses from the person's share of all notifications how soon the newest ids meet theirs, and when the newest
+  // 130,000 of 7 million were for others (a national centre, a person off duty for a while) it read them all: 5 s.
+  std::string sql = " WHERE id IN (SELECT id FROM notifications WHERE user_id = ?";
   std::vector<store::Value> params{user};
   if (unread_only) sql += " AND read_at IS NULL";
   if (before) sql += " AND id < ?", params.emplace_back(*before);
   params.emplace_back(limit);
   std::vector<Notification> out;
-  for (const auto& r : db_.query(sql + " ORDER BY id DESC LIMIT ?", params)) out.push_back(notification_from_row(r));
+  for (const auto& r : db_.query(kNotificationSelect + sql + " ORDER BY id DESC LIMIT ?) ORDER BY id DESC", params))
+    out.push_back(notification_from_row(r));
   return out;
 }
 

@@ -249,6 +249,27 @@ TEST(Cases, AReportReachesTheShiftOnDutyInboxAndTheHandover) {
   EXPECT_EQ(addressed, 2);
 }
 
+// A new draft is answered, published and audited as written, without reading it back: it must be what is stored.
+TEST(Cases, ANewDraftIsWhatTheStoreHolds) {
+  World w;
+  auto c = w.open_case(w.branch_officer, "HP-CKKV1");
+  auto stored = w.cases->get(c.id);
+  ASSERT_TRUE(stored);
+  int64_t now = w.clock.now_ms();
+  EXPECT_EQ(to_json(c, true, now), to_json(*stored, true, now));
+  EXPECT_EQ(c.created_by, w.branch_officer);
+  EXPECT_EQ(c.status, "draft");
+  // Its event carries that state, to its author only.
+  int published = 0;
+  for (const auto& e : w.seen)
+    if (e.topic == "case.changed" && e.payload["id"] == c.id) {
+      ++published;
+      EXPECT_EQ(e.payload, to_json(*stored, false, now));
+      EXPECT_EQ(e.only_user, w.branch_officer);
+    }
+  EXPECT_EQ(published, 1);
+}
+
 TEST(Cases, TheNextShiftTakesOverWhatTheHandoverCarries) {
   World w;
   auto c = w.reported(w.branch_officer, "HP-CKKV1");
