@@ -875,8 +875,8 @@ Case Cases::done(const audit::Actor& who, const char* action, int64_t id, json d
 
 
 void Cases::schedule(int64_t case_id) {
-  auto r = db_.query_one("SELECT c.status, c.severity, c.reported_at, c.acknowledged_at, c.escalation, x.stage, x.due_at "
-                         "FROM cases c LEFT JOIN case_relays x ON x.case_id = c.id WHERE c.id = ?",
+  auto r = db_.query_one("SELECT c.status, c.severity, c.reported_at, c.acknowledged_at, c.escalation, c.due_at AS queued, x.stage, "
+                         "x.due_at FROM cases c LEFT JOIN case_relays x ON x.case_id = c.id WHERE c.id = ?",
                          {case_id});
   if (!r) return;
   std::optional<int64_t> due;
@@ -892,7 +892,7 @@ void Cases::schedule(int64_t case_id) {
       due = next_due(read_policy(db_, r->str("severity")), state, clock);
     }
   }
-  db_.exec("UPDATE cases SET due_at = ? WHERE id = ?", {store::opt(due), case_id});
+  if (due != r->opt_i64("queued")) db_.exec("UPDATE cases SET due_at = ? WHERE id = ?", {store::opt(due), case_id});
 }
 
 // ---- the handover (Art. 15.2) -----------------------------------------------------------------
