@@ -79,7 +79,7 @@ std::vector<Row> insert_rows(Db& db, std::string_view head, size_t width, const 
       size_t end = std::min(params.size(), at + rows * width);
       std::string sql(head);
       for (size_t i = at; i < end; i += width) sql += i == at ? row : "," + row;
-      if (!tail.empty()) sql += " ", sql += tail;
+      if (!tail.empty()) sql += " " + std::string(tail);
       std::vector<Value> chunk(params.begin() + static_cast<std::ptrdiff_t>(at), params.begin() + static_cast<std::ptrdiff_t>(end));
       if (returning.empty()) {
         db.exec(sql, chunk);

@@ -304,7 +304,7 @@ void check_art8(const Case& c, bool reporter_on_duty) {
 // Creating and reporting a case run beside each other on several API servers (store::Writers::shared): what they
 // write is the case's own rows, the unit's number series (a row lock: one unit's cases are numbered one at a time,
 // gap-free), its recipients' notifications and unread counts (increments, in the order of user ids), a duty-log
-// entry; what they read (units, people, shifts, tasks, policies) only exclusive transactions change, which never run
+// entry, an alert that nobody is on duty (one open per kind and subject: the second waits for the first's index entry); what they read (units, people, shifts, tasks, policies) only exclusive transactions change, which never run
 // beside them. Reporting a draft twice at once is refused by the update itself (report()).
 constexpr store::Writers kCaseWriters = store::Writers::shared;
 
@@ -608,9 +608,7 @@ std::string Cases::relay_role(int64_t case_id, int64_t user) {
 }
 
 void Cases::add_recipients(const Case& c, std::vector<int64_t> users, const std::string& role, bool approver) {
-  // Each once (an upsert may not touch one row twice), in the order of their ids (row locks taken in one order).
-  std::sort(users.begin(), users.end());
-  users.erase(std::unique(users.begin(), users.end()), users.end());
+  each_once(users);
   std::vector<store::Value> rows;
   for (auto user : users) rows.insert(rows.end(), {c.id, user, role, int64_t{approver}});
   store::insert_rows(db_, "INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES ", 4, rows,

@@ -125,11 +125,10 @@ void Escalation::escalate(const Case& c, const EscalationPolicy& p, int64_t now,
       continue;
     }
     bool approver = step.notify_role == "unit_leader" || step.notify_role == "hq_leader" || step.notify_role == "shift_leader";
-    // Each once, in the order of their ids (an upsert may not touch one row twice; row locks taken in one order).
-    std::sort(people.begin(), people.end());
-    people.erase(std::unique(people.begin(), people.end()), people.end());
+    each_once(people);
     std::vector<store::Value> rows;
-    for (auto user : people) rows.insert(rows.end(), {c.id, user, std::string("escalation"), int64_t{approver}});
+    const store::Value role = std::string("escalation");
+    for (auto user : people) rows.insert(rows.end(), {c.id, user, role, int64_t{approver}});
     store::insert_rows(db_, "INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES ", 4, rows,
                        "ON CONFLICT(case_id, user_id) DO UPDATE SET approver = MAX(case_recipients.approver, excluded.approver)");
     inbox_.notify(people, "case_escalated", c, std::nullopt,

@@ -1,6 +1,5 @@
 #include "supervision/inbox.h"
 
-#include <algorithm>
 #include <map>
 
 #include "core/error.h"
@@ -66,9 +65,7 @@ void Inbox::notify_request(std::vector<int64_t> users, const std::string& kind, 
 }
 
 void Inbox::add(std::vector<int64_t> users, Notification n) {
-  // Each once, in the order of their ids: two units notifying at once lock their unread counts in one order.
-  std::sort(users.begin(), users.end());
-  users.erase(std::unique(users.begin(), users.end()), users.end());
+  each_once(users);  // two units notifying at once lock their unread counts in one order
   if (users.empty()) return;
   n.created_at = clock_.now_ms();
   std::vector<store::Value> rows, counts;

@@ -1,5 +1,6 @@
 #include "supervision/shared.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -142,6 +143,11 @@ EscalationPolicy read_policy(store::Db& db, const std::string& severity) {
 }
 
 Problem refused(const Refusal& r) { return Problem(403, "forbidden-by-rule", "Forbidden by the regulation", "Quy chế không cho phép", r.en, r.vi); }
+
+void each_once(std::vector<int64_t>& user_ids) {
+  std::sort(user_ids.begin(), user_ids.end());
+  user_ids.erase(std::unique(user_ids.begin(), user_ids.end()), user_ids.end());
+}
 
 void after_commit(std::function<void()> fn, std::string key) {
   auto* work = store::Work::current();

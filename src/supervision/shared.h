@@ -49,7 +49,11 @@ core::Problem refused(const Refusal& r);
 
 // ---- the unit of work (store/work.h)
 
-// Runs `fn` after the calling thread's unit of work commits (publish, raise or resolve alerts), never
+// People written about together: each once (an upsert may not touch one row twice in a statement), in the order of
+// their ids (two units writing about the same people lock their rows in one order).
+void each_once(std::vector<int64_t>& user_ids);
+
+// Runs `fn` after the calling thread's unit of work commits (publish, resolve alerts), never
 // for one that rolls back; `key` as Work::after_commit. Throws std::logic_error outside a unit.
 void after_commit(std::function<void()> fn, std::string key = {});
 void publish(events::Bus& bus, events::Event e, std::string key = {});
