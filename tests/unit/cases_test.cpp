@@ -249,6 +249,29 @@ TEST(Cases, AReportReachesTheShiftOnDutyInboxAndTheHandover) {
   EXPECT_EQ(addressed, 2);
 }
 
+// An alert is open once per kind and subject (the store's index decides, as between two servers), and is raised with
+// the change that raises it: never for one rolled back.
+TEST(Cases, AnAlertIsOpenOncePerSubjectAndRaisedOnlyWithItsChange) {
+  World w;
+  events::Alert a;
+  a.kind = "case.nobody_on_duty";
+  a.subject = "case:7";
+  a.severity = "high";
+  a.title_vi = "Vụ việc được báo cáo khi không có ca trực";
+  a.title_en = "A case was reported while nobody is on duty";
+  ASSERT_TRUE(w.tx([&] { return w.alerts->raise(a); }));
+  EXPECT_FALSE(w.tx([&] { return w.alerts->raise(a); })) << "already open";
+  EXPECT_TRUE(w.alerts->resolve(a.kind, a.subject));
+  EXPECT_TRUE(w.tx([&] { return w.alerts->raise(a); })) << "closed, so raised again";
+  a.subject = "case:8";
+  EXPECT_THROW(w.tx([&]() -> int {
+                 w.alerts->raise(a);
+                 throw std::runtime_error("the change fails");
+               }),
+               std::runtime_error);
+  EXPECT_EQ(w.alerts->open_subjects(a.kind), std::vector<std::string>{"case:7"});
+}
+
 // A new draft is answered, published and audited as written, without reading it back: it must be what is stored.
 TEST(Cases, ANewDraftIsWhatTheStoreHolds) {
   World w;
