@@ -571,7 +571,7 @@ TEST_F(SharedWriters, ASharedTransactionWaitsForAnotherOnlyFromItsCommitOrderOn)
 }
 
 // Two shared units that lock the same rows in opposite orders: PostgreSQL kills one with a deadlock, and the unit
-// runs again, with what it registered the first time forgotten.
+// runs again, with what it registered the first time forgotten, until it commits once.
 TEST_F(SharedWriters, AUnitThatLosesADeadlockRunsAgainAndCommitsOnce) {
   insert_setting(*a_, "x");
   insert_setting(*a_, "y");
@@ -596,7 +596,10 @@ TEST_F(SharedWriters, AUnitThatLosesADeadlockRunsAgainAndCommitsOnce) {
   auto two = unit(*b_, "y", "x", b_locked, a_has);
   one.get();
   two.get();
-  EXPECT_EQ(runs, 3) << "one of the two ran again";
+  // At least one ran again. The loser's rerun may update its first row before the woken winner looks at it again,
+  // and the two then deadlock once more: a third run of one of them is also right (CI saw it on a busy machine).
+  EXPECT_GE(runs, 3) << "one of the two ran again";
+  EXPECT_LE(runs, 2 * Work::kAttempts);
   EXPECT_EQ(after, 2) << "each unit's after-commit work ran once";
   EXPECT_EQ(a_->query_one("SELECT value FROM installation WHERE key = 'x'")->str("value"), "v++");
   EXPECT_EQ(a_->query_one("SELECT value FROM installation WHERE key = 'y'")->str("value"), "v++");
