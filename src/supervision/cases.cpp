@@ -350,7 +350,7 @@ Case Cases::create(const CaseInput& in, const audit::Actor& who) {
 }
 
 Case Cases::create_reported(const CaseInput& in, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) { return report(create(in, who).id, who); }, kCaseWriters);
+  return store::Work::run(db_, [&](store::Work&) { return reported(create(in, who), who); }, kCaseWriters);
 }
 
 void Cases::opened(const Case& c, const audit::Actor& who, std::optional<int64_t> grant) {
@@ -386,80 +386,89 @@ Case Cases::update_draft(int64_t id, const CaseInput& in, const audit::Actor& wh
 }
 
 Case Cases::report(int64_t id, const audit::Actor& who) {
-  return store::Work::run(db_, [&](store::Work&) {
-    const int64_t by = who.user_id;
-    Case c = in_step(id, CaseStep::report);
-    int64_t now = clock_.now_ms();
-    Directory dir = directory_.read(now);
-    RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
-    if (c.task_id)
-      if (auto t = tasks_.get(*c.task_id)) in.plan_unit_id = t->unit_id;
-    Routing r = route_case(in, dir);
-    check_art8(c, r.reporter_on_duty);
-    json routing = to_json(r);
-    // Only a draft is reported, once: two servers reporting it at once both read it a draft (kCaseWriters), and the
-    // second's update, made after the first's commit, finds it reported.
-    if (db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
-                 "clause=?, escalation=?, updated_at=? WHERE id=? AND status='draft'",
-                 {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
-                  to_json(EscalationState{now, {}, {}}).dump(), now, id}) != 1) {
-      auto t = case_step("reported", CaseStep::report);
-      throw Problem::conflict(t.refusal_en, t.refusal_vi);
-    }
-    std::vector<store::Value> recipients;
-    for (const auto& rc : r.recipients) recipients.insert(recipients.end(), {id, rc.user_id, rc.role, int64_t{rc.approver}});
-    store::insert_rows(db_, "INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES ", 4, recipients, "ON CONFLICT DO NOTHING");
-    record(id, by, "reported", fmt::format("Báo cáo vụ việc theo {}", r.clause_vi), fmt::format("Reported under {}", r.clause_en),
-           {{"clause", r.clause}});
-    json names = json::array();
-    for (const auto& rc : r.recipients) names.push_back(rc.user_id);
-    record(id, std::nullopt, "routed", r.explanation_vi, r.explanation_en,
-           {{"recipients", names}, {"handling_unit_id", r.handling_unit_id}, {"warnings", routing["warnings"]}});
-    if (r.focal_unit_id) {
-      // 16.4(c): the first hop, at the focal point, with the deadline of the case's severity.
-      int64_t due = now + int64_t{read_policy(db_, c.severity).relay_minutes} * 60'000;
-      db_.exec("INSERT INTO case_relays(case_id, stage, focal_unit_id, hq_unit_id, due_at) VALUES (?, 'at_focal_point', ?, ?, ?)",
-               {id, *r.focal_unit_id, r.handling_unit_id, due});
-      auto focal = units_.get(*r.focal_unit_id);
-      record(id, std::nullopt, "relay.at_focal_point",
-             fmt::format("Đến đầu mối {}: chuyển Lãnh đạo trước {}", focal ? focal->name_vi : "", core::iso8601(due)),
-             fmt::format("At the focal point, {}: to be forwarded to the leadership by {}", focal ? focal->name_en : "", core::iso8601(due)),
-             {{"focal_unit_id", *r.focal_unit_id}, {"due_at", core::iso8601(due)}});
-    }
-    c.status = "reported";
-    std::vector<int64_t> told;
-    for (const auto& rc : r.recipients) told.push_back(rc.user_id);
-    inbox_.notify(told, "case_reported", c, std::nullopt,
-                  fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
-                  fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
-    for (const auto& w : r.warnings) {
-      if (w.code != "nobody_on_duty") continue;
-      events::Alert a;
-      a.kind = "case.nobody_on_duty";
-      a.subject = fmt::format("case:{}", id);
-      a.unit_id = r.handling_unit_id;
-      a.severity = "high";
-      a.title_vi = fmt::format("Vụ việc {} được báo cáo khi không có ca trực", c.number);
-      a.title_en = fmt::format("Case {} was reported while nobody is on duty", c.number);
-      a.audience = {"unit_leader", "office_officer", "duty_officer"};
-      a.details = {{"case_id", id}};
-      alerts_.raise(std::move(a));
-    }
-    // Art. 8: the measure and the report go into the shift's duty log when the reporter is on duty.
-    if (r.reporter_on_duty && r.shift_id) {
-      auto entry = duty_.add_log(*r.shift_id, by, "action_taken",
-                                 fmt::format("Vụ việc {}: {}. Biện pháp ngăn chặn: {}. Đã báo cáo theo {}.", c.number, c.description,
-                                             c.immediate_measure, r.clause_vi),
-                                 {{"case_id", id}}, std::nullopt);
-      events::Event e;
-      e.topic = "duty_log.created";
-      e.unit_id = duty_.shift(*r.shift_id)->unit_id;
-      e.read_action = auth::Action::duty_read;
-      e.payload = duty::to_json(entry);
-      publish(bus_, std::move(e));
-    }
-    return done(who, "case.report", id);
-  }, kCaseWriters);
+  return store::Work::run(db_, [&](store::Work&) { return reported(in_step(id, CaseStep::report), who); }, kCaseWriters);
+}
+
+Case Cases::reported(Case c, const audit::Actor& who) {
+  const int64_t by = who.user_id, id = c.id;
+  int64_t now = clock_.now_ms();
+  Directory dir = directory_.read(now);
+  RouteInput in{c.method, c.unit_id, std::nullopt, c.subject, c.site_unit_id, by};
+  if (c.task_id)
+    if (auto t = tasks_.get(*c.task_id)) in.plan_unit_id = t->unit_id;
+  Routing r = route_case(in, dir);
+  check_art8(c, r.reporter_on_duty);
+  json routing = to_json(r);
+  // Only a draft is reported, once: two servers reporting it at once both read it a draft (kCaseWriters), and the
+  // second's update, made after the first's commit, finds it reported.
+  if (db_.exec("UPDATE cases SET status='reported', reported_by=?, reported_at=?, reporter_on_duty=?, routing=?, handling_unit_id=?, "
+               "clause=?, escalation=?, updated_at=? WHERE id=? AND status='draft'",
+               {by, now, int64_t{r.reporter_on_duty}, routing.dump(), r.handling_unit_id, r.clause,
+                to_json(EscalationState{now, {}, {}}).dump(), now, id}) != 1) {
+    auto t = case_step("reported", CaseStep::report);
+    throw Problem::conflict(t.refusal_en, t.refusal_vi);
+  }
+  std::vector<store::Value> recipients;
+  for (const auto& rc : r.recipients) recipients.insert(recipients.end(), {id, rc.user_id, rc.role, int64_t{rc.approver}});
+  store::insert_rows(db_, "INSERT INTO case_recipients(case_id, user_id, role, approver) VALUES ", 4, recipients, "ON CONFLICT DO NOTHING");
+  record(id, by, "reported", fmt::format("Báo cáo vụ việc theo {}", r.clause_vi), fmt::format("Reported under {}", r.clause_en),
+         {{"clause", r.clause}});
+  json names = json::array();
+  for (const auto& rc : r.recipients) names.push_back(rc.user_id);
+  record(id, std::nullopt, "routed", r.explanation_vi, r.explanation_en,
+         {{"recipients", names}, {"handling_unit_id", r.handling_unit_id}, {"warnings", routing["warnings"]}});
+  if (r.focal_unit_id) {
+    // 16.4(c): the first hop, at the focal point, with the deadline of the case's severity.
+    int64_t due = now + int64_t{read_policy(db_, c.severity).relay_minutes} * 60'000;
+    db_.exec("INSERT INTO case_relays(case_id, stage, focal_unit_id, hq_unit_id, due_at) VALUES (?, 'at_focal_point', ?, ?, ?)",
+             {id, *r.focal_unit_id, r.handling_unit_id, due});
+    c.relay = Relay{};
+    c.relay->stage = "at_focal_point", c.relay->focal_unit_id = *r.focal_unit_id, c.relay->hq_unit_id = r.handling_unit_id;
+    c.relay->due_at = due;
+    auto focal = units_.get(*r.focal_unit_id);
+    record(id, std::nullopt, "relay.at_focal_point",
+           fmt::format("Đến đầu mối {}: chuyển Lãnh đạo trước {}", focal ? focal->name_vi : "", core::iso8601(due)),
+           fmt::format("At the focal point, {}: to be forwarded to the leadership by {}", focal ? focal->name_en : "", core::iso8601(due)),
+           {{"focal_unit_id", *r.focal_unit_id}, {"due_at", core::iso8601(due)}});
+  }
+  // The case as now written (not read back; test: Cases.AReportedCaseIsWhatTheStoreHolds).
+  c.status = "reported", c.reported_by = by, c.reported_at = c.updated_at = now, c.reporter_on_duty = r.reporter_on_duty;
+  c.routing = std::move(routing);
+  std::vector<int64_t> told;
+  for (const auto& rc : r.recipients) told.push_back(rc.user_id);
+  inbox_.notify(told, "case_reported", c, std::nullopt,
+                fmt::format("Vụ việc {} ({}): {}", c.number, r.clause_vi, core::utf8_prefix(c.description, 120)),
+                fmt::format("Case {} ({}): {}", c.number, r.clause_en, core::utf8_prefix(c.description, 120)));
+  for (const auto& w : r.warnings) {
+    if (w.code != "nobody_on_duty") continue;
+    events::Alert a;
+    a.kind = "case.nobody_on_duty";
+    a.subject = fmt::format("case:{}", id);
+    a.unit_id = r.handling_unit_id;
+    a.severity = "high";
+    a.title_vi = fmt::format("Vụ việc {} được báo cáo khi không có ca trực", c.number);
+    a.title_en = fmt::format("Case {} was reported while nobody is on duty", c.number);
+    a.audience = {"unit_leader", "office_officer", "duty_officer"};
+    a.details = {{"case_id", id}};
+    alerts_.raise(std::move(a));
+  }
+  // Art. 8: the measure and the report go into the shift's duty log when the reporter is on duty.
+  if (r.reporter_on_duty && r.shift_id) {
+    auto entry = duty_.add_log(*r.shift_id, by, "action_taken",
+                               fmt::format("Vụ việc {}: {}. Biện pháp ngăn chặn: {}. Đã báo cáo theo {}.", c.number, c.description,
+                                           c.immediate_measure, r.clause_vi),
+                               {{"case_id", id}}, std::nullopt);
+    events::Event e;
+    e.topic = "duty_log.created";
+    e.unit_id = duty_.shift(*r.shift_id)->unit_id;
+    e.read_action = auth::Action::duty_read;
+    e.payload = duty::to_json(entry);
+    publish(bus_, std::move(e));
+  }
+  schedule(id);
+  published(c);
+  audit_.append(who.event("case.report", "case", std::to_string(id), c.unit_id, {{"status", c.status}}));
+  return c;
 }
 
 Case Cases::acknowledge(int64_t id, const audit::Actor& who) {

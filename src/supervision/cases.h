@@ -102,6 +102,8 @@ class Cases {
   void lapse_relay(const Case& c, const std::string& to, int64_t now, Directory& dir);
 
  private:
+  // Reports the draft `c` (Art. 16.4, Art. 8) within the caller's unit: returns it as now written.
+  Case reported(Case c, const audit::Actor& who);
   // The end of a change to a case: its event, its audit entry, and the case as it is now.
   Case done(const audit::Actor& who, const char* action, int64_t id, nlohmann::json details = nlohmann::json::object());
   void set_status(const Case& c, const std::string& status, int64_t by, const std::string& kind, const std::string& vi,

@@ -293,6 +293,33 @@ TEST(Cases, ANewDraftIsWhatTheStoreHolds) {
   EXPECT_EQ(published, 1);
 }
 
+// Reporting returns the case as written, not read back: it must be what the store then gives, and so its event.
+TEST(Cases, AReportedCaseIsWhatTheStoreHolds) {
+  World w;
+  w.clock.set_ms(w.clock.now_ms() + 7);  // reported later than drafted: updated_at moves
+  auto drafted_then_reported = w.reported(w.branch_officer, "HP-CKKV1", "high");
+  CaseInput in;
+  in.unit_id = w.unit("HP-CKKV1");
+  in.observed_at = w.clock.now_ms() - 5 * kMin;
+  in.site = "Bãi container số 3";
+  in.subject = "goods";
+  in.description = "Niêm phong hãng tàu trên container MSKU7654321 bị cắt";
+  in.immediate_measure = "Tạm dừng xếp dỡ";
+  auto at_once = w.tx([&] { return w.cases->create_reported(in, w.branch_officer); });
+  int64_t now = w.clock.now_ms();
+  for (const auto& c : {drafted_then_reported, at_once}) {
+    auto stored = w.cases->get(c.id);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(c.status, "reported");
+    EXPECT_EQ(to_json(c, true, now), to_json(*stored, true, now));
+    const events::Event* last = nullptr;
+    for (const auto& e : w.seen)
+      if (e.topic == "case.changed" && e.payload["id"] == c.id) last = &e;
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->payload, to_json(*stored, false, now));
+  }
+}
+
 TEST(Cases, TheNextShiftTakesOverWhatTheHandoverCarries) {
   World w;
   auto c = w.reported(w.branch_officer, "HP-CKKV1");
@@ -591,6 +618,7 @@ TEST_P(Clause16_4, Art16_4c_TheCaseWaitsAtTheFocalPointWhichForwardsItToTheLeade
   ASSERT_TRUE(c.relay);
   EXPECT_EQ(c.relay->stage, "at_focal_point");
   EXPECT_EQ(c.relay->due_at, w.clock.now_ms() + 60 * kMin) << "a medium case: an hour for the focal point";
+  EXPECT_EQ(to_json(c, true, w.clock.now_ms()), to_json(*w.cases->get(c.id), true, w.clock.now_ms())) << "as reported, so stored";
   EXPECT_EQ(w.kinds_for(w.focal), (std::vector<std::string>{"case_reported"}));
   EXPECT_TRUE(w.kinds_for(w.hq_leader).empty()) << "the leadership hears of it through the focal point, not beside it";
   EXPECT_EQ(w.cases->relay_actions(c, w.focal), (std::vector<std::string>{"forward"}));
