@@ -170,7 +170,7 @@ std::optional<std::vector<Event>> Bus::since(int64_t seq) const {
     }
   }
   // Older than the ring, or newer than what reached this server yet: the cluster's log may still have them.
-  if (log_) return log_->since(seq);
+  if (log_) return log_->since(seq, capacity_);
   return std::nullopt;
 }
 

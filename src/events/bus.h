@@ -52,8 +52,9 @@ class Bus {
     virtual int64_t append(const Event& e) = 0;
     // Appends `events` in their order, inside the caller's write transaction (a unit of work's, at its end).
     virtual void append_all(const std::vector<Event>& events) = 0;
-    // The events after `seq`, or nullopt when some are gone or `seq` was never issued.
-    virtual std::optional<std::vector<Event>> since(int64_t seq) = 0;
+    // The events after `seq`, or nullopt when some are gone, `seq` was never issued, or more than `max` followed
+    // (a console away that long reloads over REST, as one whose events left the ring).
+    virtual std::optional<std::vector<Event>> since(int64_t seq, size_t max) = 0;
   };
 
   // Sequence numbers continue from `start_seq` (the first event gets start_seq + 1). Starting each

@@ -98,7 +98,7 @@ std::vector<Event> ClusterLog::after(int64_t seq, int limit) {
   return out;
 }
 
-std::optional<std::vector<Event>> ClusterLog::since(int64_t seq) {
+std::optional<std::vector<Event>> ClusterLog::since(int64_t seq, size_t max) {
   std::optional<std::vector<Event>> out;
   db_.read([&] {
     auto bounds = db_.query_one("SELECT MIN(seq) AS first, MAX(seq) AS last FROM cluster_events");
@@ -106,9 +106,11 @@ std::optional<std::vector<Event>> ClusterLog::since(int64_t seq) {
     // Some of what followed `seq` may be pruned when `seq` is before the first row kept; nothing is known of a
     // `seq` past the last (another installation's, or a table emptied).
     if (!first || seq < *first - 1 || seq > *last) return;
+    auto rows = db_.query(std::string("SELECT ") + kColumns + " FROM cluster_events WHERE seq > ? ORDER BY seq LIMIT ?",
+                          {seq, static_cast<int64_t>(max) + 1});
+    if (rows.size() > max) return;
     out.emplace();
-    for (const auto& r : db_.query(std::string("SELECT ") + kColumns + " FROM cluster_events WHERE seq > ? ORDER BY seq", {seq}))
-      out->push_back(event_of(r));
+    for (const auto& r : rows) out->push_back(event_of(r));
   });
   return out;
 }

@@ -7,7 +7,8 @@
 // commit wakes every server's listener, which reads the new rows in that order and hands them to its own Bus
 // (Bus::receive), whose consoles then receive them with the cluster's sequence numbers: a console that reconnects
 // to another server resumes where it was (Bus::since falls back to the table). Rows older than `keep` are pruned
-// by the one server that leads "events.prune"; a console away longer than that reloads over REST (resync).
+// by the one server that leads "events.prune"; a console away longer than that, or while more events followed than a
+// server's ring holds (Bus::kDefaultCapacity), reloads over REST (resync).
 // An event's read action is stored as auth::Action's number: the servers of one installation run the same build
 // (upgrade them together, as for a migration).
 #include <atomic>
@@ -40,7 +41,7 @@ class ClusterLog final : public Bus::Log {
 
   int64_t append(const Event& e) override;
   void append_all(const std::vector<Event>& events) override;
-  std::optional<std::vector<Event>> since(int64_t seq) override;
+  std::optional<std::vector<Event>> since(int64_t seq, size_t max) override;
 
   // The last sequence number in the table (0 when it is empty).
   int64_t last();

@@ -75,6 +75,9 @@ struct Server::Impl {
   // Handlers run here, never on the I/O threads: a handler waiting for the database must not hold up
   // the WebSocket writes, pongs and reads of every other connection.
   std::optional<net::thread_pool> workers;
+  // Streamed bodies are read here, not on the I/O threads: a recorder node (or a disk) that stalls holds up the
+  // downloads that read from it, not every other connection.
+  std::optional<net::thread_pool> readers;
   tcp::acceptor acceptor;
   net::signal_set signals;
   std::optional<net::steady_timer> deadline;
@@ -598,20 +601,23 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       if (close_after) return lingering_close();
       return do_read();
     }
-    auto buf = std::make_shared<std::string>(std::min<uint64_t>(256 * 1024, src->size() - offset), '\0');
-    size_t n = 0;
-    try {
-      n = src->read(offset, buf->data(), buf->size());
-    } catch (const std::exception& e) {
-      core::log_error(std::string("streamed body: ") + e.what());
-      return close();
-    }
-    if (n == 0) return close();
-    buf->resize(n);
-    tcp().expires_after(std::chrono::seconds(impl_.opt.write_timeout_s));
-    net::async_write(stream_, net::buffer(*buf), [self = shared_from_this(), buf, src, offset, n, close_after](beast::error_code ec, size_t) {
-      if (ec) return self->close();
-      self->stream_body(src, offset + n, close_after);
+    net::post(*impl_.readers, [self = shared_from_this(), src, offset, close_after, work = net::make_work_guard(impl_.ioc)] {
+      auto buf = std::make_shared<std::string>(std::min<uint64_t>(256 * 1024, src->size() - offset), '\0');
+      size_t n = 0;
+      try {
+        n = src->read(offset, buf->data(), buf->size());
+      } catch (const std::exception& e) {
+        core::log_error(std::string("streamed body: ") + e.what());
+      }
+      buf->resize(n);
+      net::post(self->stream_.get_executor(), [self, buf, src, offset, close_after] {
+        if (buf->empty()) return self->close();  // unreadable, or shorter than it said
+        self->tcp().expires_after(std::chrono::seconds(self->impl_.opt.write_timeout_s));
+        net::async_write(self->stream_, net::buffer(*buf), [self, buf, src, offset, close_after](beast::error_code ec, size_t n) {
+          if (ec) return self->close();
+          self->stream_body(src, offset + n, close_after);
+        });
+      });
     });
   }
 
@@ -814,11 +820,13 @@ void Server::run() {
   });
   impl_->do_accept();
   impl_->workers.emplace(static_cast<size_t>(impl_->opt.threads));
+  impl_->readers.emplace(static_cast<size_t>(impl_->opt.threads));
   std::vector<std::thread> pool;
   for (int i = 1; i < impl_->opt.threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : pool) t.join();
   impl_->workers->join();
+  impl_->readers->join();
 }
 
 void Server::stop() { impl_->begin_stop(); }

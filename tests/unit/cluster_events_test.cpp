@@ -26,7 +26,7 @@ using namespace std::chrono_literals;
 
 // One API server's part: its own connections to the shared store, its bus and its listener.
 struct Server {
-  explicit Server(const fs::path& file) : db(test::open_store(file)), log(*db, clock) {
+  explicit Server(const fs::path& file, size_t ring = Bus::kDefaultCapacity) : db(test::open_store(file)), bus(clock, ring), log(*db, clock) {
     bus.subscribe([this](const Event& e) {
       std::lock_guard lock(mu);
       got.push_back(e);
@@ -45,7 +45,7 @@ struct Server {
 
   core::SystemClock clock;
   std::unique_ptr<store::Db> db;
-  Bus bus{clock};
+  Bus bus;
   ClusterLog log;
   std::mutex mu;
   std::condition_variable cv;
@@ -167,13 +167,14 @@ TEST_F(ClusterEvents, AUnitsEventsArriveInTheirOrderWithAKeyedEventOnceInItsLate
 }
 
 TEST_F(ClusterEvents, AConsoleResumesOnAnotherServerEvenOneStartedLater) {
-  int64_t seen = 0;
+  int64_t seen = 0, seen_more = 0;
   {
     Server a(file_);
     for (int i = 0; i < 5; ++i) a.bus.publish(named(fmt::format("e{}", i)));
     auto got = a.wait_for(5);
     ASSERT_EQ(got.size(), 5u);
     seen = got[1].seq;  // the console saw e0 and e1, then its server went away
+    seen_more = got[2].seq;  // another saw e2 too
   }
   Server b(file_);  // its ring is empty: what the console missed comes from the store
   auto missed = b.bus.since(seen);
@@ -181,13 +182,19 @@ TEST_F(ClusterEvents, AConsoleResumesOnAnotherServerEvenOneStartedLater) {
   EXPECT_EQ(topics(*missed), (std::vector<std::string>{"e2", "e3", "e4"}));
   EXPECT_EQ(b.bus.seq(), missed->back().seq) << "hello's seq on the new server is the cluster's";
   EXPECT_FALSE(b.bus.since(b.bus.seq() + 1000)) << "a seq never issued: reload";
+  // No more than a server's ring holds comes from the store either: a console away that long reloads.
+  Server small(file_, 2);
+  EXPECT_FALSE(small.bus.since(seen)) << "three events followed: more than a ring of two";
+  auto two = small.bus.since(seen_more);
+  ASSERT_TRUE(two);
+  EXPECT_EQ(topics(*two), (std::vector<std::string>{"e3", "e4"}));
   // Once pruned, what followed an old seq is gone: the console must reload.
   ClusterLog prune_all(*b.db, b.clock, 0);
   std::this_thread::sleep_for(5ms);
   EXPECT_EQ(prune_all.prune(), 5);
   b.bus.publish(named("e5"));
   ASSERT_EQ(b.wait_for(1).size(), 1u);
-  EXPECT_FALSE(b.log.since(seen));
+  EXPECT_FALSE(b.log.since(seen, Bus::kDefaultCapacity));
   EXPECT_TRUE(b.bus.since(b.bus.seq() - 1)) << "what this server holds in memory still resumes";
 }
 

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -204,6 +205,49 @@ TEST(HttpClient, ANodeThatDoesNotAnswerTimesOut) {
   auto p = problem_of([&] { fetch(ClientTarget::parse("127.0.0.1:" + std::to_string(silent.local_endpoint().port())), "GET", "/", {}, opt); });
   EXPECT_EQ(p.status(), 503);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+}
+
+// A recording whose node stops sending: each read waits until `resume` is ready.
+class StallingSource final : public BodySource {
+ public:
+  StallingSource(std::shared_future<void> resume, std::atomic<int>& waiting) : resume_(std::move(resume)), waiting_(waiting) {}
+  uint64_t size() const override { return 64 * 1024; }
+  size_t read(uint64_t offset, char* out, size_t n) override {
+    ++waiting_;
+    resume_.wait();
+    return PatternSource(0, size()).read(offset, out, n);
+  }
+
+ private:
+  std::shared_future<void> resume_;
+  std::atomic<int>& waiting_;
+};
+
+TEST(HttpClient, DownloadsFromAStalledNodeDoNotHoldUpTheServersOtherConnections) {
+  std::promise<void> resume;
+  std::shared_future<void> resumed = resume.get_future().share();
+  std::atomic<int> waiting{0};
+  TestServer server([&](Request& req) {
+    if (req.path != "/stalled.mp4") return recording(req);
+    Response res;
+    res.content_type = "video/mp4";
+    res.source = std::make_shared<StallingSource>(resumed, waiting);
+    return res;
+  });
+  // As many stalled downloads as the server has I/O threads (TestServer: 2).
+  std::vector<std::string> got(2);
+  std::vector<std::thread> downloads;
+  for (size_t i = 0; i < got.size(); ++i) downloads.emplace_back([&, i] { got[i] = drain(fetch(server.target(), "GET", "/stalled.mp4", {})); });
+  for (auto until = std::chrono::steady_clock::now() + 5s; waiting < 2 && std::chrono::steady_clock::now() < until;) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(waiting, 2);
+  ClientOptions quick;
+  quick.io_timeout_ms = 2'000;
+  Response other;
+  EXPECT_NO_THROW(other = fetch(server.target(), "GET", "/small", {}, quick)) << "another request waited for the stalled reads";
+  EXPECT_EQ(other.status, 200);
+  resume.set_value();
+  for (auto& t : downloads) t.join();
+  for (const auto& body : got) EXPECT_EQ(body, expected(0, 64 * 1024)) << "the stalled downloads arrive whole once the node sends again";
 }
 
 TEST(HttpClient, ParsesNodeAddresses) {
