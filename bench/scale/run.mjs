@@ -12,8 +12,14 @@
 // on, as SQLite's synchronous=FULL). Goals (issue 16): every list p99 < 200 ms; delivery p99 < 200 ms at 500
 // consoles; two API servers sustain ≥ 1.6× the case rate of one.
 //
+// Each layout also says how busy the machine and each API server were while creating (from /proc). Scaling out pays
+// where the API servers' cores are the bound; on a machine of a few cores that everything shares, `--api-cpu P` makes
+// them so while the rate is measured (each server gets P % of one core, as on a small machine of its own), and then
+// says in how many of its quota's periods each used up its share: a layout whose servers seldom did was bound by
+// the machine (or the store) instead, and its figure says nothing of what a server adds.
+//
 //   node bench/scale/run.mjs [--cases 1000000] [--cameras 3000] [--create 800] [--warmup 200] [--concurrency 16] [--samples 40]
-//                            [--consoles 500] [--rate 20] [--seconds 15] [--data-parent DIR] [--keep] [--json FILE]
+//                            [--consoles 500] [--rate 20] [--seconds 15] [--data-parent DIR] [--keep] [--json FILE] [--api-cpu P]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,6 +62,9 @@ const HELP = `usage: node bench/scale/run.mjs [options]
                      migrate-store\`), measured as it is instead of a throw-away cluster moved into again
   --keep             keep the data directory (it is printed)
   --sqlite-only      measure the SQLite layout only (no PostgreSQL cluster, no migration)
+  --api-cpu P        while the case rate is measured, each API server may use P % of one core (a cgroup CPU quota;
+                     as root): the API servers as machines of their own, where this machine's few cores would
+                     otherwise be shared by PostgreSQL and every server
   --json FILE        also write the results as JSON`;
 
 function run(cmd, args, opts = {}) {
@@ -71,10 +80,79 @@ const SERVER_CONFIG = {
   security: { login_max_attempts_per_address: 1_000_000 },
 };
 
-// A server on `dataDir`, on the SQLite file or on `storeUrl`.
-function serve(dataDir, { storeUrl = null, demo = true, recorder = true } = {}) {
+// A server on `dataDir`, on the SQLite file or on `storeUrl`; with `apiCpu`, in a CPU cgroup of its own.
+async function serve(dataDir, { storeUrl = null, demo = true, recorder = true, apiCpu = 0 } = {}) {
   const config = { ...SERVER_CONFIG, ...(recorder ? {} : { recorder: { enabled: false } }) };
-  return startServer({ demo, dataDir, config, storeUrl, startTimeoutMs: 15 * 60_000 });
+  const srv = await startServer({ demo, dataDir, config, storeUrl, startTimeoutMs: 15 * 60_000 });
+  srv.cgroup = apiCpu ? cgroupOf(srv.proc.pid) : null;
+  const stop = srv.stop;
+  srv.stop = async (ms) => {
+    const r = await stop(ms);
+    if (srv.cgroup) fs.rmdirSync(srv.cgroup);
+    return r;
+  };
+  return srv;
+}
+
+// ---- CPU: quotas and use -------------------------------------------------------------------------
+
+const PERIOD_US = 10_000;  // short, so that a server held back by its quota is not stalled for long at a time
+
+const V2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+
+// Puts process `pid` (and the threads it starts later) in a new CPU cgroup (v2, or v1's cpu controller), with no
+// quota yet. Returns the cgroup's directory.
+function cgroupOf(pid) {
+  const dir = path.join(V2 ? '/sys/fs/cgroup' : '/sys/fs/cgroup/cpu', `wf-scale-${pid}`);
+  try {
+    if (V2) fs.writeFileSync('/sys/fs/cgroup/cgroup.subtree_control', '+cpu');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
+  } catch (e) {
+    throw new Error(`--api-cpu: cannot make the CPU cgroup ${dir} (${e.code || e.message}): run as root on a machine with cgroups`);
+  }
+  return dir;
+}
+
+// Allows the cgroup `percent` % of one core (0: no quota).
+function quota(dir, percent) {
+  const q = percent ? String(Math.round((percent / 100) * PERIOD_US)) : V2 ? 'max' : '-1';
+  if (V2) return fs.writeFileSync(path.join(dir, 'cpu.max'), `${q} ${PERIOD_US}`);
+  fs.writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(PERIOD_US));
+  fs.writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), q);
+}
+
+// Of the quota's periods so far, how many there were and in how many the cgroup used all of its share.
+function periods(dir) {
+  const stat = fs.readFileSync(path.join(dir, 'cpu.stat'), 'utf8');
+  return { all: Number(stat.match(/nr_periods (\d+)/)[1]), held: Number(stat.match(/nr_throttled (\d+)/)[1]) };
+}
+
+// CPU seconds used so far by the process `pid` (all its threads), and by the whole machine (every core, idle and
+// I/O wait not counted).
+const TICK = 100;  // USER_HZ on Linux
+function cpuSeconds(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICK;  // utime, stime
+}
+function machineBusy() {
+  const [, ...t] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (t[0] + t[1] + t[2] + t[5] + t[6] + t[7]) / TICK;  // user, nice, system, irq, softirq, steal
+}
+
+// What the servers and the machine used between now and `done()`, in % of one core and of the machine.
+function cpuWindow(servers) {
+  const at = () => ({ t: performance.now(), machine: machineBusy(), servers: servers.map((s) => cpuSeconds(s.proc.pid)),
+    periods: servers.map((s) => (s.cgroup ? periods(s.cgroup) : { all: 0, held: 0 })) });
+  const start = at();
+  return () => {
+    const end = at();
+    const secs = (end.t - start.t) / 1000;
+    const pct = (a, b) => Math.round((100 * (b - a)) / secs);
+    const held = (a, b) => (b.all > a.all ? Math.round((100 * (b.held - a.held)) / (b.all - a.all)) : 0);
+    return { machine: Math.round(pct(start.machine, end.machine) / os.cpus().length), servers: end.servers.map((v, i) => pct(start.servers[i], v)),
+      held: end.periods.map((v, i) => held(start.periods[i], v)) };
+  };
 }
 
 // ---- one layout ---------------------------------------------------------------------------------
@@ -92,12 +170,17 @@ async function measure(name, servers, logins, o) {
   // Untimed first: the layout measured first would otherwise also pay for reading the store into memory (the SQLite
   // file's copy leaves PostgreSQL's pages out of the page cache, and PG-1 comes before PG-2).
   await Promise.all(servers.map((s, i) => create(s.url, filers[i], Math.ceil(o.warmup / servers.length), o.concurrency)));
+  for (const s of servers) if (s.cgroup) quota(s.cgroup, o.apiCpu);
+  const cpu = cpuWindow(servers);
   const t0 = performance.now();
   const parts = await Promise.all(servers.map((s, i) =>
     create(s.url, filers[i], Math.ceil(o.create / servers.length), o.concurrency)));
   const seconds = (performance.now() - t0) / 1000;
-  const created = { rate: parts.reduce((n, p) => n + p.rate * p.seconds, 0) / seconds, perServer: parts.map((p) => p.rate) };
-  console.log(`   create: ${created.rate.toFixed(1)} cases/s (${servers.length} server(s): ${created.perServer.map((r) => r.toFixed(1)).join(' + ')})`);
+  for (const s of servers) if (s.cgroup) quota(s.cgroup, 0);
+  const created = { rate: parts.reduce((n, p) => n + p.rate * p.seconds, 0) / seconds, perServer: parts.map((p) => p.rate), cpu: cpu() };
+  console.log(`   create: ${created.rate.toFixed(1)} cases/s (${servers.length} server(s): ${created.perServer.map((r) => r.toFixed(1)).join(' + ')}); ` +
+    `machine ${created.cpu.machine} % busy, server(s) ${created.cpu.servers.join(' + ')} % of a core` +
+    (o.apiCpu ? ` (quota ${o.apiCpu} %, used up in ${created.cpu.held.join(' + ')} % of its periods)` : ''));
 
   // READ: the main routes on every server.
   const list = JSON.parse((await request(servers[0].url, readers[0], 'GET', '/api/v1/cases')).text);
@@ -167,7 +250,7 @@ async function deliver(servers, logins, reporters, o) {
 
 async function main() {
   const o = parseOptions(process.argv.slice(2), { cases: 1_000_000, cameras: 3000, users: 2000, audit: 10_000_000, create: 800, warmup: 200, units: FILERS.length, concurrency: 16,
-    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, seeded: null, pg: null, sqliteOnly: false, keep: false, json: null }, HELP, { min: 1 });
+    samples: 40, consoles: 500, rate: 20, seconds: 15, dataParent: null, seeded: null, pg: null, sqliteOnly: false, keep: false, json: null, apiCpu: 0 }, HELP, { min: 1 });
   if (o.units > FILERS.length) { console.error(`--units: at most ${FILERS.length}`); process.exit(2); }
   if (!fs.existsSync(BIN)) { console.error(`no server binary at ${BIN}: make native first`); process.exit(2); }
   const parent = fs.mkdtempSync(path.join(o.dataParent || os.tmpdir(), 'wf-scale-'));
@@ -183,7 +266,7 @@ async function main() {
     console.log(`seeded in ${seeded.seconds.toFixed(0)} s (${seeded.said})`);
 
     console.log('\n== SQLITE-1: one server on the SQLite file');
-    const srv = await serve(dataDir);
+    const srv = await serve(dataDir, { apiCpu: o.apiCpu });
     try {
       results.push(await measure('SQLite, one server', [srv], srv.logins, o));
     } finally {
@@ -212,12 +295,12 @@ async function main() {
     });
 
     console.log('\n== PG-1: one API server on PostgreSQL');
-    const a = await serve(dirs[0], { storeUrl: url });
+    const a = await serve(dirs[0], { storeUrl: url, apiCpu: o.apiCpu });
     try {
       // The demo prints its logins again at each start (with passwords of its own).
       results.push(await measure('PostgreSQL, one server', [a], a.logins, o));
       console.log('\n== PG-2: two API servers on PostgreSQL');
-      const b = await serve(dirs[1], { storeUrl: url, demo: false, recorder: false });
+      const b = await serve(dirs[1], { storeUrl: url, demo: false, recorder: false, apiCpu: o.apiCpu });
       try {
         results.push(await measure('PostgreSQL, two servers', [a, b], a.logins, o));
       } finally {
@@ -241,6 +324,8 @@ function report(o, results) {
   console.log('| | ' + results.map((r) => r.name).join(' | ') + ' |');
   console.log('|---|' + results.map(() => '---').join('|') + '|');
   console.log('| case creation (cases/s) | ' + results.map((r) => f(r.created.rate)).join(' | ') + ' |');
+  console.log(`| while creating: machine busy (%), API server(s) (% of a core${o.apiCpu ? `, quota ${o.apiCpu}; % of its periods it used up` : ''}) | ` +
+    results.map((r) => `${r.created.cpu.machine}; ${r.created.cpu.servers.join(' + ')}${o.apiCpu ? `; ${r.created.cpu.held.join(' + ')}` : ''}`).join(' | ') + ' |');
   const routes = Object.keys(results[0].read);
   const worst = (r, route) =>
     Math.max(...Object.entries(r.read).filter(([k]) => k === route || k.startsWith(`${route} (`)).map(([, v]) => v.p99));
@@ -254,7 +339,8 @@ function report(o, results) {
   console.log(`\nworst list p99: ${f(worstList)} ms (goal < ${GOAL_LIST_P99_MS} ms: ${verdict(worstList < GOAL_LIST_P99_MS)})`);
   console.log(`worst delivery p99: ${f(worstDelivery)} ms (goal < ${GOAL_DELIVERY_P99_MS} ms: ${verdict(worstDelivery < GOAL_DELIVERY_P99_MS)})`);
   const scale = results.length === 3 && results[2].created.rate / results[1].created.rate;
-  if (scale) console.log(`two API servers / one on PostgreSQL, case rate: ${scale.toFixed(2)}× (goal ≥ ${GOAL_SCALE}: ${verdict(scale >= GOAL_SCALE)}); ` +
+  if (scale) console.log(`two API servers / one on PostgreSQL, case rate: ${scale.toFixed(2)}×` +
+    `${o.apiCpu ? ` with each API server allowed ${o.apiCpu} % of one core` : ''} (goal ≥ ${GOAL_SCALE}: ${verdict(scale >= GOAL_SCALE)}); ` +
     `against one on SQLite: ${(results[2].created.rate / results[0].created.rate).toFixed(2)}×`);
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ options: o, results }, null, 2));
 }
