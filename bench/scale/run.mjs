@@ -190,8 +190,12 @@ async function measure(name, servers, logins, o) {
   const seconds = (performance.now() - t0) / 1000;
   for (const s of servers) if (s.cgroup) quota(s.cgroup, 0);
   const created = { rate: parts.reduce((n, p) => n + p.rate * p.seconds, 0) / seconds, perServer: parts.map((p) => p.rate), cpu: { ...cpu(), idle } };
+  // A server's CPU per case it created: the same in every layout, unless one of them also did other work (a server
+  // catching up with escalations of cases an earlier run on a --pg store left unanswered, say).
+  created.cpu.perCase = created.cpu.servers.map((p) => Math.round((10 * p * seconds) / Math.ceil(o.create / servers.length)) / 10);
   console.log(`   create: ${created.rate.toFixed(1)} cases/s (${servers.length} server(s): ${created.perServer.map((r) => r.toFixed(1)).join(' + ')}); ` +
-    `machine ${created.cpu.machine} % busy, server(s) ${created.cpu.servers.join(' + ')} % of a core (idle before: ${idle.join(' + ')} %)` +
+    `machine ${created.cpu.machine} % busy, server(s) ${created.cpu.servers.join(' + ')} % of a core (idle before: ${idle.join(' + ')} %; ` +
+    `${created.cpu.perCase.join(' + ')} ms per case)` +
     (o.apiCpu ? ` (quota ${o.apiCpu} %, used up in ${created.cpu.held.join(' + ')} % of its periods)` : ''));
 
   // READ: the main routes on every server.
@@ -336,9 +340,9 @@ function report(o, results) {
   console.log('| | ' + results.map((r) => r.name).join(' | ') + ' |');
   console.log('|---|' + results.map(() => '---').join('|') + '|');
   console.log('| case creation (cases/s) | ' + results.map((r) => f(r.created.rate)).join(' | ') + ' |');
-  console.log(`| while creating: machine busy (%); API server(s) (% of a core${o.apiCpu ? `, quota ${o.apiCpu}` : ''}; idle before)` +
+  console.log(`| while creating: machine busy (%); API server(s) (% of a core${o.apiCpu ? `, quota ${o.apiCpu}` : ''}; idle before; ms per case)` +
     `${o.apiCpu ? '; % of its periods it used up' : ''} | ` +
-    results.map((r) => `${r.created.cpu.machine}; ${r.created.cpu.servers.join(' + ')}; ${r.created.cpu.idle.join(' + ')}` +
+    results.map((r) => `${r.created.cpu.machine}; ${r.created.cpu.servers.join(' + ')}; ${r.created.cpu.idle.join(' + ')}; ${r.created.cpu.perCase.join(' + ')}` +
       `${o.apiCpu ? `; ${r.created.cpu.held.join(' + ')}` : ''}`).join(' | ') + ' |');
   const routes = Object.keys(results[0].read);
   const worst = (r, route) =>
@@ -356,6 +360,13 @@ function report(o, results) {
   if (scale) console.log(`two API servers / one on PostgreSQL, case rate: ${scale.toFixed(2)}×` +
     `${o.apiCpu ? ` with each API server allowed ${o.apiCpu} % of one core` : ''} (goal ≥ ${GOAL_SCALE}: ${verdict(scale >= GOAL_SCALE)}); ` +
     `against one on SQLite: ${(results[2].created.rate / results[0].created.rate).toFixed(2)}×`);
+  if (scale) {
+    const one = results[1].created.cpu.perCase[0];
+    const two = results[2].created.cpu.perCase;
+    if (two.some((ms) => ms * 1.25 < one || ms > one * 1.25))
+      console.log(`   not like for like: a server of one used ${one} ms of CPU per case, those of two ${two.join(' and ')} ms: ` +
+        'one layout did other work (escalations of an earlier run\'s cases on a --pg store?), and the ratio shows it');
+  }
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ options: o, results }, null, 2));
 }
 
