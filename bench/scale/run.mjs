@@ -192,7 +192,7 @@ async function measure(name, servers, logins, o) {
   const created = { rate: parts.reduce((n, p) => n + p.rate * p.seconds, 0) / seconds, perServer: parts.map((p) => p.rate), cpu: { ...cpu(), idle } };
   // A server's CPU per case it created: the same in every layout, unless one of them also did other work (a server
   // catching up with escalations of cases an earlier run on a --pg store left unanswered, say).
-  created.cpu.perCase = created.cpu.servers.map((p) => Math.round((10 * p * seconds) / Math.ceil(o.create / servers.length)) / 10);
+  created.cpu.perCase = created.cpu.servers.map((p) => Math.round((100 * p * seconds) / Math.ceil(o.create / servers.length)) / 10);
   console.log(`   create: ${created.rate.toFixed(1)} cases/s (${servers.length} server(s): ${created.perServer.map((r) => r.toFixed(1)).join(' + ')}); ` +
     `machine ${created.cpu.machine} % busy, server(s) ${created.cpu.servers.join(' + ')} % of a core (idle before: ${idle.join(' + ')} %; ` +
     `${created.cpu.perCase.join(' + ')} ms per case)` +
