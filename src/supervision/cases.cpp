@@ -465,10 +465,7 @@ Case Cases::reported(Case c, const audit::Actor& who) {
     e.payload = duty::to_json(entry);
     publish(bus_, std::move(e));
   }
-  schedule(id);
-  published(c);
-  audit_.append(who.event("case.report", "case", std::to_string(id), c.unit_id, {{"status", c.status}}));
-  return c;
+  return done(who, "case.report", std::move(c));
 }
 
 Case Cases::acknowledge(int64_t id, const audit::Actor& who) {
@@ -874,9 +871,14 @@ void Cases::published(const Case& c) {
 }
 
 Case Cases::done(const audit::Actor& who, const char* action, int64_t id, json details) {
-  Case c = changed(id);
+  return done(who, action, require_case(id), std::move(details));
+}
+
+Case Cases::done(const audit::Actor& who, const char* action, Case c, json details) {
+  schedule(c.id);
+  published(c);
   details["status"] = c.status;
-  audit_.append(who.event(action, "case", std::to_string(id), c.unit_id, details));
+  audit_.append(who.event(action, "case", std::to_string(c.id), c.unit_id, details));
   return c;
 }
 

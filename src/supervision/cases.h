@@ -104,8 +104,10 @@ class Cases {
  private:
   // Reports the draft `c` (Art. 16.4, Art. 8) within the caller's unit: returns it as now written.
   Case reported(Case c, const audit::Actor& who);
-  // The end of a change to a case: its event, its audit entry, and the case as it is now.
+  // The end of a change to a case: its place in the escalation queue, its event, its audit entry, and the case as it
+  // is now (read again; or `c`, which the change holds as it wrote it).
   Case done(const audit::Actor& who, const char* action, int64_t id, nlohmann::json details = nlohmann::json::object());
+  Case done(const audit::Actor& who, const char* action, Case c, nlohmann::json details = nlohmann::json::object());
   void set_status(const Case& c, const std::string& status, int64_t by, const std::string& kind, const std::string& vi,
                   const std::string& en);
   void resolve_alerts(int64_t case_id);

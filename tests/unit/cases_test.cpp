@@ -296,8 +296,10 @@ TEST(Cases, ANewDraftIsWhatTheStoreHolds) {
 // Reporting returns the case as written, not read back: it must be what the store then gives, and so its event.
 TEST(Cases, AReportedCaseIsWhatTheStoreHolds) {
   World w;
-  w.clock.set_ms(w.clock.now_ms() + 7);  // reported later than drafted: updated_at moves
-  auto drafted_then_reported = w.reported(w.branch_officer, "HP-CKKV1", "high");
+  auto draft = w.open_case(w.branch_officer, "HP-CKKV1", std::nullopt, "high");
+  w.clock.set_ms(w.clock.now_ms() + 7 * kMin);  // reported later than drafted: updated_at moves
+  auto drafted_then_reported = w.tx([&] { return w.cases->report(draft.id, w.branch_officer); });
+  EXPECT_EQ(drafted_then_reported.updated_at, w.clock.now_ms());
   CaseInput in;
   in.unit_id = w.unit("HP-CKKV1");
   in.observed_at = w.clock.now_ms() - 5 * kMin;
